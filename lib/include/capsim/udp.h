@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UDP transport for many source addresses on few sockets (DESIGN.md
+ * "Scale model"): one socket bound to a wildcard or specific address
+ * sends each datagram with its own source address (IP_PKTINFO) and
+ * receives, in batches (recvmmsg), datagrams for many local addresses,
+ * each tagged with the address it was sent to, so the caller can
+ * demultiplex by destination.  IPv4 addresses are in host byte order.
+ */
+#ifndef CS_UDP_H
+#define CS_UDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+
+struct cs_udp_pkt {
+	uint8_t *buf;    /* caller's buffer */
+	size_t cap;      /* its size */
+	size_t len;      /* received length */
+	uint32_t src_ip; /* sender */
+	uint16_t src_port;
+	uint32_t dst_ip;   /* local address it was sent to (IP_PKTINFO) */
+	bool is_truncated; /* datagram was longer than cap */
+};
+
+/* Opens a non-blocking UDP socket bound to bind_ip:bind_port (0 = any /
+ * ephemeral) with IP_PKTINFO, and IP_FREEBIND when `freebind` so that a
+ * specific address need not be configured yet.  Returns the fd or -errno. */
+CS_API int cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind);
+CS_API int cs_udp_local_port(int fd, uint16_t *port);
+/* Sends one datagram from src_ip (0 = let the kernel choose). */
+CS_API int cs_udp_send(int fd, uint32_t src_ip, uint32_t dst_ip,
+    uint16_t dst_port, const void *p, size_t len);
+/* Receives up to n datagrams without blocking; returns how many (0 when
+ * none is waiting) or -errno. */
+CS_API int cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n);
+/* Formats a host-order IPv4 address into buf (at least 16 bytes). */
+CS_API const char *cs_ipv4_str(uint32_t ip, char *buf);
+/* Parses dotted-quad text; -EINVAL when it is not one. */
+CS_API int cs_ipv4_parse(const char *s, uint32_t *ip);
+
+#endif /* CS_UDP_H */

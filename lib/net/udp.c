@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UDP sockets with per-datagram source and destination addresses; see
+ * capsim/udp.h.  Linux specifics (IP_PKTINFO, IP_FREEBIND, recvmmsg) are
+ * confined here.
+ */
+#define _GNU_SOURCE
+#include "capsim/udp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define UDP_MAX_BATCH 64
+
+int
+cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind)
+{
+	struct sockaddr_in sin;
+	int fd, on = 1, r;
+	int buf = 4 << 20;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) != 0)
+		goto fail;
+	if (freebind &&
+	    setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on)) != 0)
+		goto fail;
+	/* Large buffers absorb join storms; failure to grow is not fatal. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(bind_ip);
+	sin.sin_port = htons(bind_port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		goto fail;
+	return fd;
+fail:
+	r = -errno;
+	close(fd);
+	return r;
+}
+
+int
+cs_udp_local_port(int fd, uint16_t *port)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+
+	if (getsockname(fd, (struct sockaddr *)&sin, &sl) != 0)
+		return -errno;
+	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+int
+cs_udp_send(int fd, uint32_t src_ip, uint32_t dst_ip, uint16_t dst_port,
+    const void *p, size_t len)
+{
+	struct sockaddr_in to;
+	struct iovec iov;
+	struct msghdr mh;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	ssize_t n;
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(dst_ip);
+	to.sin_port = htons(dst_port);
+	iov.iov_base = (void *)(uintptr_t)p;
+	iov.iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &to;
+	mh.msg_namelen = sizeof(to);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (src_ip != 0) {
+		struct cmsghdr *cm;
+		struct in_pktinfo pi;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst.s_addr = htonl(src_ip);
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	n = sendmsg(fd, &mh, 0);
+	if (n < 0)
+		return -errno;
+	return 0;
+}
+
+int
+cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n)
+{
+	struct mmsghdr mm[UDP_MAX_BATCH];
+	struct iovec iov[UDP_MAX_BATCH];
+	struct sockaddr_in from[UDP_MAX_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl[UDP_MAX_BATCH];
+	int got;
+
+	if (n > UDP_MAX_BATCH)
+		n = UDP_MAX_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * n);
+	for (unsigned i = 0; i < n; i++) {
+		iov[i].iov_base = pkts[i].buf;
+		iov[i].iov_len = pkts[i].cap;
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = ctl[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+	}
+	got = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return -errno;
+	}
+	for (int i = 0; i < got; i++) {
+		struct msghdr *h = &mm[i].msg_hdr;
+		struct cmsghdr *cm;
+
+		pkts[i].len = mm[i].msg_len;
+		pkts[i].is_truncated = (h->msg_flags & MSG_TRUNC) != 0;
+		pkts[i].src_ip = ntohl(from[i].sin_addr.s_addr);
+		pkts[i].src_port = ntohs(from[i].sin_port);
+		pkts[i].dst_ip = 0;
+		for (cm = CMSG_FIRSTHDR(h); cm != NULL; cm = CMSG_NXTHDR(h, cm))
+			if (cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				pkts[i].dst_ip = ntohl(pi.ipi_addr.s_addr);
+			}
+	}
+	return got;
+}
+
+const char *
+cs_ipv4_str(uint32_t ip, char *buf)
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
+	    (ip >> 8) & 0xff, ip & 0xff);
+	return buf;
+}
+
+int
+cs_ipv4_parse(const char *s, uint32_t *ip)
+{
+	struct in_addr a;
+
+	if (s == NULL || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*ip = ntohl(a.s_addr);
+	return 0;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* UDP transport over loopback: per-datagram source and destination
+ * addresses (IP_PKTINFO) and batched receive. */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/udp.h"
+
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+static void
+wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	assert_int_equal(poll(&p, 1, 2000), 1);
+}
+
+static void
+test_source_and_destination_addresses(void **state)
+{
+	int wild, srv;
+	uint16_t wport, sport;
+	uint8_t b[4][64];
+	struct cs_udp_pkt pk[4];
+	int n;
+
+	(void)state;
+	wild = cs_udp_open(0, 0, false);
+	assert_true(wild >= 0);
+	srv = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	assert_true(srv >= 0);
+	assert_int_equal(cs_udp_local_port(wild, &wport), 0);
+	assert_int_equal(cs_udp_local_port(srv, &sport), 0);
+
+	/* Two "APs" on one socket, each with its own source address. */
+	assert_int_equal(cs_udp_send(wild, IP(127, 1, 0, 7), IP(127, 0, 0, 1),
+	                     sport, "ap7", 3),
+	    0);
+	assert_int_equal(cs_udp_send(wild, IP(127, 1, 0, 8), IP(127, 0, 0, 1),
+	                     sport, "ap8", 3),
+	    0);
+	wait_readable(srv);
+	for (int i = 0; i < 4; i++)
+		pk[i] = (struct cs_udp_pkt){ .buf = b[i], .cap = sizeof(b[i]) };
+	n = cs_udp_recv_batch(srv, pk, 4);
+	if (n == 1) { /* the second may trail the poll wakeup */
+		wait_readable(srv);
+		n += cs_udp_recv_batch(srv, pk + 1, 3);
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(pk[0].src_ip, IP(127, 1, 0, 7));
+	assert_int_equal(pk[1].src_ip, IP(127, 1, 0, 8));
+	assert_int_equal(pk[0].src_port, wport);
+	assert_int_equal(pk[0].dst_ip, IP(127, 0, 0, 1));
+	assert_memory_equal(pk[1].buf, "ap8", 3);
+
+	/* Replies to each AP address come back to the one wildcard socket,
+	 * tagged with the AP address they were sent to. */
+	assert_int_equal(
+	    cs_udp_send(srv, 0, IP(127, 1, 0, 8), wport, "re", 2), 0);
+	wait_readable(wild);
+	n = cs_udp_recv_batch(wild, pk, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(pk[0].dst_ip, IP(127, 1, 0, 8));
+	assert_int_equal(pk[0].src_port, sport);
+	assert_int_equal(pk[0].len, 2);
+
+	/* Nothing waiting: 0, not an error. */
+	assert_int_equal(cs_udp_recv_batch(wild, pk, 4), 0);
+	close(wild);
+	close(srv);
+}
+
+static void
+test_truncation_flagged(void **state)
+{
+	int a, b;
+	uint16_t bport;
+	uint8_t small[4], big[32];
+	struct cs_udp_pkt pk = { .buf = small, .cap = sizeof(small) };
+
+	(void)state;
+	memset(big, 0xab, sizeof(big));
+	a = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	b = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	assert_int_equal(cs_udp_local_port(b, &bport), 0);
+	assert_int_equal(
+	    cs_udp_send(a, 0, IP(127, 0, 0, 1), bport, big, sizeof(big)), 0);
+	wait_readable(b);
+	assert_int_equal(cs_udp_recv_batch(b, &pk, 1), 1);
+	assert_true(pk.is_truncated);
+	close(a);
+	close(b);
+}
+
+static void
+test_ipv4_text(void **state)
+{
+	char buf[16];
+	uint32_t ip = 0x11;
+
+	(void)state;
+	assert_int_equal(cs_ipv4_parse("10.126.126.2", &ip), 0);
+	assert_int_equal(ip, IP(10, 126, 126, 2));
+	assert_string_equal(cs_ipv4_str(ip, buf), "10.126.126.2");
+	assert_int_equal(cs_ipv4_parse("10.126.126", &ip), -EINVAL);
+	assert_int_equal(ip, IP(10, 126, 126, 2));
+	assert_int_equal(cs_ipv4_parse("256.1.1.1", &ip), -EINVAL);
+	assert_int_equal(cs_ipv4_parse(NULL, &ip), -EINVAL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_source_and_destination_addresses),
+		cmocka_unit_test(test_truncation_flagged),
+		cmocka_unit_test(test_ipv4_text),
+	};
+
+	return cmocka_run_group_tests_name("udp", tests, NULL, NULL);
+}
