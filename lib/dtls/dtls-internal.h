@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What lib/dtls's files share: the bodies of the PKI objects (so the DTLS
+ * code can hand them to OpenSSL) and the datagram BIO that keeps datagram
+ * boundaries on OpenSSL 3.0, which has no datagram memory BIO.
+ */
+#ifndef CS_DTLS_INTERNAL_H
+#define CS_DTLS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "capsim/pki.h"
+
+struct cs_pki_key {
+	EVP_PKEY *pkey;
+};
+
+struct cs_cred {
+	X509 *cert;             /* leaf (or first certificate of a bundle) */
+	STACK_OF(X509) * chain; /* the rest, may be NULL */
+	EVP_PKEY *key;          /* may be NULL */
+};
+
+/* Fills a certificate summary (shared with the DTLS peer summary). */
+int cs_pki_x509_info(X509 *x, struct cs_cert_info *out);
+/* CS_PKI_EKU_* bits of a certificate; *present says whether it has one. */
+unsigned cs_pki_x509_eku(X509 *x, int *present);
+/* ASN1_TIME -> unix seconds; -EINVAL when it does not parse. */
+int cs_pki_asn1_time(const ASN1_TIME *t, int64_t *out);
+
+/*
+ * The datagram BIO.  Inbound: a queue of whole datagrams (the preamble
+ * already stripped); BIO_read returns exactly one, or "retry" when empty.
+ * Outbound: every BIO_write is one datagram, handed to `out` right away
+ * with the CAPWAP DTLS preamble prepended.
+ */
+typedef void dtls_bio_out_fn(void *arg, const uint8_t *wire, size_t len);
+
+BIO *dtls_bio_new(dtls_bio_out_fn *out, void *arg, unsigned mtu);
+/* Queues a copy of one datagram (without preamble).  -ENOMEM; when the
+ * queue is full the oldest datagram is dropped, as a socket would. */
+int dtls_bio_push(BIO *b, const uint8_t *dgram, size_t len);
+/* Frees the BIO method (at process exit; optional). */
+void dtls_bio_method_free(void);
+
+#endif /* CS_DTLS_INTERNAL_H */

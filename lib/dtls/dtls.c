@@ -1,0 +1,1188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CAPWAP DTLS sessions on OpenSSL 3.0 (RFC 5415 §2.4, §4.2, §12): the
+ * shared SSL_CTX, one SSL per peer over our datagram BIO, cookie exchange on
+ * the server, certificate policy (CAPWAP EKUs, MAC in CN, the endpoint's own
+ * clock) and failure reasons written for people.  Sans-I/O: the caller
+ * feeds datagrams and owns the retransmission timer.
+ */
+#include "capsim/dtls.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/hmac.h>
+#include <openssl/objects.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "capsim/cursor.h"
+#include "dtls-internal.h"
+
+#define DTLS_COOKIE_SECRET_LEN 32
+#define DTLS_PEER_MAX          64
+#define DTLS_MAX_TIMEOUT_US    60000000u /* RFC 6347 §4.2.4.1: 60 s cap */
+#define DTLS_READ_BUF          16384     /* largest DTLS record plaintext */
+
+struct cs_dtls_ctx {
+	SSL_CTX *ssl;
+	atomic_int refs;
+	enum cs_dtls_role role;
+	enum cs_dtls_version version;
+	int seclevel;
+	unsigned mtu;
+	unsigned initial_timeout_ms;
+	enum cs_dtls_eku_policy eku_policy;
+	bool no_verify;
+	uint8_t cookie_secret[DTLS_COOKIE_SECRET_LEN];
+	cs_dtls_keylog_fn *keylog;
+	void *keylog_ctx;
+	const struct cs_log *log;
+};
+
+struct cs_dtls {
+	struct cs_dtls_ctx *ctx;
+	SSL *ssl;
+	BIO *bio; /* owned by ssl */
+	struct cs_dtls_io io;
+	uint8_t peer[DTLS_PEER_MAX];
+	size_t peer_len;
+	uint8_t peer_mac[6];
+	bool has_peer_mac;
+	bool started;
+	bool established;
+	bool closed;
+	bool dead;
+	bool peer_verified;
+	bool shut;
+	int64_t now; /* this endpoint's clock at the last call */
+	/* Set by the verify callback; becomes the failure if the handshake
+	 * then fails. */
+	enum cs_dtls_fail vfail;
+	char vreason[256];
+	int alert_sent;
+	int alert_rcvd;
+	struct cs_dtls_failure fail;
+};
+
+static const char *const dtls_fail_names[] = {
+	[CS_DTLS_FAIL_NONE] = "none",
+	[CS_DTLS_FAIL_CERT_EXPIRED] = "cert-expired",
+	[CS_DTLS_FAIL_NOT_YET_VALID] = "cert-not-yet-valid",
+	[CS_DTLS_FAIL_UNKNOWN_CA] = "unknown-ca",
+	[CS_DTLS_FAIL_BAD_EKU] = "bad-eku",
+	[CS_DTLS_FAIL_CN_MISMATCH] = "cn-mismatch",
+	[CS_DTLS_FAIL_WEAK_SIG] = "weak-signature",
+	[CS_DTLS_FAIL_WEAK_KEY] = "weak-key",
+	[CS_DTLS_FAIL_BAD_CERT] = "bad-cert",
+	[CS_DTLS_FAIL_NO_CERT] = "no-cert",
+	[CS_DTLS_FAIL_VERSION] = "version",
+	[CS_DTLS_FAIL_NO_SHARED_CIPHER] = "no-shared-cipher",
+	[CS_DTLS_FAIL_COOKIE] = "cookie",
+	[CS_DTLS_FAIL_PEER_ALERT] = "peer-alert",
+	[CS_DTLS_FAIL_TIMEOUT] = "timeout",
+	[CS_DTLS_FAIL_PROTOCOL] = "protocol",
+};
+_Static_assert(CS_ARRAY_SIZE(dtls_fail_names) == CS_DTLS_FAIL__COUNT,
+    "dtls_fail_names[] out of sync with enum cs_dtls_fail");
+
+static const char *const dtls_phase_names[] = {
+	[CS_DTLS_PH_INIT] = "init",
+	[CS_DTLS_PH_HELLO] = "hello",
+	[CS_DTLS_PH_SERVER_HELLO] = "server-hello",
+	[CS_DTLS_PH_SERVER_CERT] = "server-certificate",
+	[CS_DTLS_PH_KEY_EXCHANGE] = "key-exchange",
+	[CS_DTLS_PH_CLIENT_CERT] = "client-certificate",
+	[CS_DTLS_PH_FINISHED] = "finished",
+	[CS_DTLS_PH_ESTABLISHED] = "established",
+};
+_Static_assert(CS_ARRAY_SIZE(dtls_phase_names) == CS_DTLS_PH__COUNT,
+    "dtls_phase_names[] out of sync with enum cs_dtls_phase");
+
+const char *
+cs_dtls_fail_name(enum cs_dtls_fail f)
+{
+	if ((unsigned)f >= CS_DTLS_FAIL__COUNT)
+		return "?";
+	return dtls_fail_names[f];
+}
+
+const char *
+cs_dtls_phase_name(enum cs_dtls_phase p)
+{
+	if ((unsigned)p >= CS_DTLS_PH__COUNT)
+		return "?";
+	return dtls_phase_names[p];
+}
+
+void
+cs_dtls_cfg_init(struct cs_dtls_cfg *cfg, enum cs_dtls_role role)
+{
+	if (cfg == NULL)
+		return;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->role = role;
+	cfg->version = CS_DTLS_V1_2;
+	cfg->ciphers = CS_DTLS_DEFAULT_CIPHERS;
+	cfg->security_level = -1;
+	cfg->mtu = CS_DTLS_DEFAULT_MTU;
+	cfg->initial_timeout_ms = 1000;
+	cfg->eku_policy = CS_DTLS_EKU_IF_PRESENT;
+}
+
+/* --- small helpers ----------------------------------------------------- */
+
+static const char *
+dtls_self_name(const struct cs_dtls_ctx *c)
+{
+	return c->role == CS_DTLS_CLIENT ? "AP" : "WLC";
+}
+
+static const char *
+dtls_peer_name(const struct cs_dtls_ctx *c)
+{
+	return c->role == CS_DTLS_CLIENT ? "WLC" : "AP";
+}
+
+static const char *
+dtls_accepts(enum cs_dtls_version v)
+{
+	switch (v) {
+	case CS_DTLS_V1_2:
+		return "DTLS 1.2";
+	case CS_DTLS_V1_0:
+		return "DTLS 1.0";
+	case CS_DTLS_V_ANY:
+		return "DTLS 1.0 and 1.2";
+	}
+	return "?";
+}
+
+static const char *
+dtls_version_text(int v)
+{
+	switch (v) {
+	case DTLS1_VERSION:
+		return "DTLS 1.0";
+	case DTLS1_2_VERSION:
+		return "DTLS 1.2";
+	case DTLS1_BAD_VER:
+		return "DTLS 0.9 (pre-RFC)";
+	default:
+		return NULL;
+	}
+}
+
+static void
+dtls_fmt_time(int64_t t, char *buf, size_t cap)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, cap, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, cap, "@%lld", (long long)t);
+}
+
+static enum cs_dtls_phase
+dtls_phase_of(const SSL *ssl)
+{
+	switch (SSL_get_state(ssl)) {
+	case TLS_ST_BEFORE:
+	case TLS_ST_CW_CLNT_HELLO:
+	case TLS_ST_SR_CLNT_HELLO:
+	case DTLS_ST_CR_HELLO_VERIFY_REQUEST:
+	case DTLS_ST_SW_HELLO_VERIFY_REQUEST:
+		return CS_DTLS_PH_HELLO;
+	case TLS_ST_CR_SRVR_HELLO:
+	case TLS_ST_SW_SRVR_HELLO:
+		return CS_DTLS_PH_SERVER_HELLO;
+	case TLS_ST_CR_CERT:
+	case TLS_ST_SW_CERT:
+	case TLS_ST_CR_CERT_STATUS:
+	case TLS_ST_SW_CERT_STATUS:
+		return CS_DTLS_PH_SERVER_CERT;
+	case TLS_ST_CR_KEY_EXCH:
+	case TLS_ST_SW_KEY_EXCH:
+	case TLS_ST_CR_CERT_REQ:
+	case TLS_ST_SW_CERT_REQ:
+	case TLS_ST_CR_SRVR_DONE:
+	case TLS_ST_SW_SRVR_DONE:
+	case TLS_ST_CW_KEY_EXCH:
+	case TLS_ST_SR_KEY_EXCH:
+		return CS_DTLS_PH_KEY_EXCHANGE;
+	case TLS_ST_CW_CERT:
+	case TLS_ST_SR_CERT:
+	case TLS_ST_CW_CERT_VRFY:
+	case TLS_ST_SR_CERT_VRFY:
+		return CS_DTLS_PH_CLIENT_CERT;
+	case TLS_ST_CW_CHANGE:
+	case TLS_ST_SW_CHANGE:
+	case TLS_ST_CR_CHANGE:
+	case TLS_ST_SR_CHANGE:
+	case TLS_ST_CW_FINISHED:
+	case TLS_ST_SW_FINISHED:
+	case TLS_ST_CR_FINISHED:
+	case TLS_ST_SR_FINISHED:
+	case TLS_ST_CR_SESSION_TICKET:
+	case TLS_ST_SW_SESSION_TICKET:
+		return CS_DTLS_PH_FINISHED;
+	case TLS_ST_OK:
+		return CS_DTLS_PH_ESTABLISHED;
+	default:
+		return CS_DTLS_PH_HELLO;
+	}
+}
+
+/* --- OpenSSL callbacks ------------------------------------------------- */
+
+static struct cs_dtls *
+dtls_of(const SSL *ssl)
+{
+	return SSL_get_app_data(ssl);
+}
+
+/* Records the first certificate problem in words. */
+static void dtls_vfail(struct cs_dtls *s, enum cs_dtls_fail code,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+dtls_vfail(struct cs_dtls *s, enum cs_dtls_fail code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->vfail != CS_DTLS_FAIL_NONE)
+		return;
+	s->vfail = code;
+	va_start(ap, fmt);
+	vsnprintf(s->vreason, sizeof(s->vreason), fmt, ap);
+	va_end(ap);
+}
+
+/* "WLC certificate" for the leaf, "WLC's CA certificate (CN=...)" above. */
+static void
+dtls_cert_label(struct cs_dtls *s, X509 *x, int depth, char *buf, size_t cap)
+{
+	char cn[96] = "";
+
+	if (depth == 0) {
+		snprintf(buf, cap, "%s certificate", dtls_peer_name(s->ctx));
+		return;
+	}
+	if (x != NULL)
+		X509_NAME_get_text_by_NID(
+		    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	snprintf(buf, cap, "%s's CA certificate (CN=%s)",
+	    dtls_peer_name(s->ctx), cn);
+}
+
+static void
+dtls_explain_x509(struct cs_dtls *s, int err, X509 *x, int depth)
+{
+	char what[160], t1[32], t2[32], cn[96] = "";
+	int64_t t = 0;
+	int mdnid = NID_undef, pknid = NID_undef;
+
+	dtls_cert_label(s, x, depth, what, sizeof(what));
+	dtls_fmt_time(s->now, t2, sizeof(t2));
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		if (x != NULL)
+			cs_pki_asn1_time(X509_get0_notAfter(x), &t);
+		dtls_fmt_time(t, t1, sizeof(t1));
+		dtls_vfail(s, CS_DTLS_FAIL_CERT_EXPIRED,
+		    "%s has expired (notAfter %s; %s clock is %s)", what, t1,
+		    dtls_self_name(s->ctx), t2);
+		return;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		if (x != NULL)
+			cs_pki_asn1_time(X509_get0_notBefore(x), &t);
+		dtls_fmt_time(t, t1, sizeof(t1));
+		dtls_vfail(s, CS_DTLS_FAIL_NOT_YET_VALID,
+		    "%s not valid before %s; %s clock is %s", what, t1,
+		    dtls_self_name(s->ctx), t2);
+		return;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if (x != NULL)
+			X509_NAME_get_text_by_NID(X509_get_issuer_name(x),
+			    NID_commonName, cn, sizeof(cn));
+		dtls_vfail(s, CS_DTLS_FAIL_UNKNOWN_CA,
+		    "%s signed by an unknown CA (issuer CN=%s)", what, cn);
+		return;
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		if (x != NULL)
+			OBJ_find_sigid_algs(
+			    X509_get_signature_nid(x), &mdnid, &pknid);
+		dtls_vfail(s, CS_DTLS_FAIL_WEAK_SIG,
+		    "%s has a %s signature, rejected at security level %d",
+		    what, mdnid == NID_sha1 ? "SHA-1" : OBJ_nid2sn(mdnid),
+		    SSL_get_security_level(s->ssl));
+		return;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL: {
+		EVP_PKEY *pk = x != NULL ? X509_get0_pubkey(x) : NULL;
+
+		dtls_vfail(s, CS_DTLS_FAIL_WEAK_KEY,
+		    "%s: %s key too small (%d bits) for security level %d",
+		    what, pk != NULL && EVP_PKEY_is_a(pk, "EC") ? "EC" : "RSA",
+		    pk != NULL ? EVP_PKEY_get_bits(pk) : 0,
+		    SSL_get_security_level(s->ssl));
+		return;
+	}
+	default:
+		dtls_vfail(s, CS_DTLS_FAIL_BAD_CERT, "%s rejected: %s", what,
+		    X509_verify_cert_error_string(err));
+		return;
+	}
+}
+
+/* RFC 5415 §12.8: if the peer certificate has an EKU it must include the
+ * CAPWAP one for the peer's role (or anyExtendedKeyUsage). */
+static bool
+dtls_check_eku(struct cs_dtls *s, X509 *x)
+{
+	int present = 0;
+	unsigned eku = cs_pki_x509_eku(x, &present);
+	unsigned want = s->ctx->role == CS_DTLS_CLIENT ? CS_PKI_EKU_CAPWAP_AC
+	                                               : CS_PKI_EKU_CAPWAP_WTP;
+	struct cs_cert_info ci;
+
+	if (s->ctx->eku_policy == CS_DTLS_EKU_IGNORE)
+		return true;
+	if (eku & (want | CS_PKI_EKU_ANY))
+		return true;
+	if (!present && s->ctx->eku_policy == CS_DTLS_EKU_IF_PRESENT)
+		return true;
+	if (cs_pki_x509_info(x, &ci) < 0)
+		ci.eku_text[0] = '\0';
+	dtls_vfail(s, CS_DTLS_FAIL_BAD_EKU,
+	    "%s certificate lacks EKU %s (it has: %s)", dtls_peer_name(s->ctx),
+	    want == CS_PKI_EKU_CAPWAP_AC ? "id-kp-capwapAC" : "id-kp-capwapWTP",
+	    present ? ci.eku_text : "no EKU extension");
+	return false;
+}
+
+/* RFC 5415 §12.6: the MAC in the CN. */
+static bool
+dtls_check_mac(struct cs_dtls *s, X509 *x)
+{
+	char cn[96] = "", want[18];
+	uint8_t mac[6];
+
+	if (!s->has_peer_mac)
+		return true;
+	X509_NAME_get_text_by_NID(
+	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	if (cs_pki_mac_parse(cn, mac) == 0 && memcmp(mac, s->peer_mac, 6) == 0)
+		return true;
+	cs_pki_mac_str(s->peer_mac, want);
+	dtls_vfail(s, CS_DTLS_FAIL_CN_MISMATCH,
+	    "CN %s does not match %s MAC %s", cn[0] != '\0' ? cn : "(none)",
+	    dtls_peer_name(s->ctx), want);
+	return false;
+}
+
+static int
+dtls_verify_cb(int ok, X509_STORE_CTX *xs)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(
+	    xs, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct cs_dtls *s = ssl != NULL ? dtls_of(ssl) : NULL;
+	int depth = X509_STORE_CTX_get_error_depth(xs);
+	X509 *x = X509_STORE_CTX_get_current_cert(xs);
+
+	if (s == NULL)
+		return ok;
+	if (s->ctx->no_verify)
+		return 1;
+	if (!ok) {
+		dtls_explain_x509(s, X509_STORE_CTX_get_error(xs), x, depth);
+		return 0;
+	}
+	if (depth == 0 && x != NULL) {
+		if (!dtls_check_eku(s, x)) {
+			X509_STORE_CTX_set_error(
+			    xs, X509_V_ERR_INVALID_PURPOSE);
+			return 0;
+		}
+		if (!dtls_check_mac(s, x)) {
+			X509_STORE_CTX_set_error(
+			    xs, X509_V_ERR_APPLICATION_VERIFICATION);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+dtls_info_cb(const SSL *ssl, int where, int ret)
+{
+	struct cs_dtls *s = dtls_of(ssl);
+
+	if (s == NULL || !(where & SSL_CB_ALERT))
+		return;
+	if (where & SSL_CB_READ) {
+		if (SSL_alert_type_string(ret)[0] == 'F' && s->alert_rcvd < 0)
+			s->alert_rcvd = ret & 0xff;
+		else if ((ret & 0xff) == SSL_AD_CLOSE_NOTIFY)
+			s->closed = true;
+	} else if (s->alert_sent < 0 && SSL_alert_type_string(ret)[0] == 'F') {
+		s->alert_sent = ret & 0xff;
+	}
+	cs_logf(s->ctx->log, CS_LOG_DEBUG, "dtls: %s %s alert: %s",
+	    where & SSL_CB_READ ? "received" : "sent",
+	    SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret));
+}
+
+static void
+dtls_keylog_cb(const SSL *ssl, const char *line)
+{
+	struct cs_dtls *s = dtls_of(ssl);
+
+	if (s != NULL && s->ctx->keylog != NULL)
+		s->ctx->keylog(s->ctx->keylog_ctx, line);
+}
+
+/* RFC 6347 §4.2.1: cookie = HMAC(secret, peer address).  Stateless in
+ * what it proves (only the secret is kept), but see cs_dtls_new: the
+ * session itself exists before the cookie comes back. */
+static int
+dtls_cookie(const struct cs_dtls *s, unsigned char *out, unsigned int *len)
+{
+	unsigned char *r;
+
+	r = HMAC(EVP_sha256(), s->ctx->cookie_secret,
+	    sizeof(s->ctx->cookie_secret), s->peer, s->peer_len, out, len);
+	return r != NULL;
+}
+
+static int
+dtls_cookie_gen_cb(SSL *ssl, unsigned char *cookie, unsigned int *len)
+{
+	struct cs_dtls *s = dtls_of(ssl);
+
+	return s != NULL && dtls_cookie(s, cookie, len);
+}
+
+static int
+dtls_cookie_verify_cb(SSL *ssl, const unsigned char *cookie, unsigned int len)
+{
+	struct cs_dtls *s = dtls_of(ssl);
+	unsigned char want[EVP_MAX_MD_SIZE];
+	unsigned int wlen = 0;
+
+	if (s == NULL || !dtls_cookie(s, want, &wlen) || wlen != len ||
+	    CRYPTO_memcmp(want, cookie, len) != 0)
+		return 0;
+	s->peer_verified = true;
+	return 1;
+}
+
+/* RFC 6347 §4.2.4.1: initial timer, doubled per retransmission up to
+ * 60 s.  OpenSSL's own default is 1 s; we make it configurable because
+ * some Cisco APs need longer (actube settled on 5 s). */
+static unsigned int
+dtls_timer_cb(SSL *ssl, unsigned int timer_us)
+{
+	struct cs_dtls *s = dtls_of(ssl);
+	unsigned int init =
+	    s != NULL ? s->ctx->initial_timeout_ms * 1000u : 1000000u;
+
+	if (timer_us == 0)
+		return init;
+	if (timer_us >= DTLS_MAX_TIMEOUT_US / 2)
+		return DTLS_MAX_TIMEOUT_US;
+	return timer_us * 2;
+}
+
+/* --- context ------------------------------------------------------------ */
+
+static int
+dtls_ctx_set_err(struct cs_err *err, int code, const char *what)
+{
+	ERR_clear_error();
+	return cs_err_set(err, code, what, 0);
+}
+
+static int
+dtls_add_trust(X509_STORE *st, const struct cs_cred *c)
+{
+	if (!X509_STORE_add_cert(st, c->cert))
+		return -EINVAL;
+	for (int i = 0; c->chain != NULL && i < sk_X509_num(c->chain); i++)
+		if (!X509_STORE_add_cert(st, sk_X509_value(c->chain, i)))
+			return -EINVAL;
+	return 0;
+}
+
+static int
+dtls_ctx_creds(
+    struct cs_dtls_ctx *c, const struct cs_dtls_cfg *cfg, struct cs_err *err)
+{
+	SSL_CTX *ctx = c->ssl;
+	unsigned long e;
+
+	if (cfg->cred != NULL) {
+		if (cfg->cred->key == NULL)
+			return dtls_ctx_set_err(
+			    err, -EINVAL, "own credential has no private key");
+		if (!SSL_CTX_use_cert_and_key(ctx, cfg->cred->cert,
+		        cfg->cred->key, cfg->cred->chain, 1))
+			return dtls_ctx_set_err(err, -EKEYREJECTED,
+			    "own certificate or key refused (too weak for "
+			    "the security level?)");
+	} else if (cfg->cert_file != NULL || cfg->key_file != NULL) {
+		if (cfg->cert_file == NULL || cfg->key_file == NULL)
+			return dtls_ctx_set_err(
+			    err, -EINVAL, "cert_file and key_file go together");
+		if (!SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file)) {
+			e = ERR_peek_last_error();
+			return dtls_ctx_set_err(err,
+			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT : -EBADMSG,
+			    "cannot load own certificate file");
+		}
+		if (!SSL_CTX_use_PrivateKey_file(
+		        ctx, cfg->key_file, SSL_FILETYPE_PEM)) {
+			e = ERR_peek_last_error();
+			return dtls_ctx_set_err(err,
+			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT
+			                                  : -EKEYREJECTED,
+			    "cannot load own key file (or it does not match)");
+		}
+	} else if (cfg->role == CS_DTLS_SERVER) {
+		return dtls_ctx_set_err(
+		    err, -EINVAL, "a DTLS server (WLC) needs a certificate");
+	}
+	if (cfg->trust != NULL &&
+	    dtls_add_trust(SSL_CTX_get_cert_store(ctx), cfg->trust) < 0)
+		return dtls_ctx_set_err(
+		    err, -EINVAL, "cannot add trust anchor");
+	if (cfg->ca_file != NULL &&
+	    !SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL))
+		return dtls_ctx_set_err(err, -ENOENT, "cannot load CA file");
+	if (cfg->trust == NULL && cfg->ca_file == NULL && !cfg->no_verify)
+		return dtls_ctx_set_err(err, -EINVAL,
+		    "no CA to verify the peer (set trust or ca_file, or "
+		    "turn verification off explicitly)");
+	return 0;
+}
+
+int
+cs_dtls_ctx_new(
+    struct cs_dtls_ctx **out, const struct cs_dtls_cfg *cfg, struct cs_err *err)
+{
+	struct cs_dtls_ctx *c;
+	const char *ciphers;
+	int minv, maxv, r;
+	X509_VERIFY_PARAM *vp;
+
+	if (out == NULL || cfg == NULL)
+		return cs_err_set(err, -EINVAL, "NULL argument", 0);
+	if (cfg->role != CS_DTLS_CLIENT && cfg->role != CS_DTLS_SERVER)
+		return cs_err_set(err, -EINVAL, "bad role", 0);
+	if (cfg->security_level < -1 || cfg->security_level > 5)
+		return cs_err_set(err, -EINVAL, "security level not -1..5", 0);
+	if (cfg->mtu != 0 && cfg->mtu < CS_DTLS_MIN_MTU)
+		return cs_err_set(err, -EINVAL, "MTU below 256", 0);
+	switch (cfg->version) {
+	case CS_DTLS_V1_2:
+		minv = maxv = DTLS1_2_VERSION;
+		break;
+	case CS_DTLS_V1_0:
+		minv = maxv = DTLS1_VERSION;
+		break;
+	case CS_DTLS_V_ANY:
+		minv = DTLS1_VERSION;
+		maxv = DTLS1_2_VERSION;
+		break;
+	default:
+		return cs_err_set(err, -EINVAL, "bad DTLS version", 0);
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return cs_err_set(err, -ENOMEM, "out of memory", 0);
+	atomic_init(&c->refs, 1);
+	c->role = cfg->role;
+	c->version = cfg->version;
+	c->mtu = cfg->mtu != 0 ? cfg->mtu : CS_DTLS_DEFAULT_MTU;
+	c->initial_timeout_ms =
+	    cfg->initial_timeout_ms != 0 ? cfg->initial_timeout_ms : 1000;
+	c->eku_policy = cfg->eku_policy;
+	c->no_verify = cfg->no_verify;
+	c->keylog = cfg->keylog;
+	c->keylog_ctx = cfg->keylog_ctx;
+	c->log = cfg->log;
+	r = -ENOMEM;
+	if ((c->ssl = SSL_CTX_new(DTLS_method())) == NULL) {
+		dtls_ctx_set_err(err, r, "SSL_CTX_new failed");
+		goto fail;
+	}
+	r = -EINVAL;
+	if (!SSL_CTX_set_min_proto_version(c->ssl, minv) ||
+	    !SSL_CTX_set_max_proto_version(c->ssl, maxv)) {
+		dtls_ctx_set_err(err, r, "cannot set DTLS version");
+		goto fail;
+	}
+	ciphers = cfg->ciphers != NULL ? cfg->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+	if (!SSL_CTX_set_cipher_list(c->ssl, ciphers)) {
+		dtls_ctx_set_err(err, r, "no usable cipher in the cipher list");
+		goto fail;
+	}
+	/* A "@SECLEVEL=n" in the cipher string wins; otherwise -1 means 2
+	 * (Debian's choice) for 1.2 only, 0 when 1.0 is allowed: OpenSSL 3
+	 * refuses DTLS 1.0 (SHA-1/MD5 PRF) above level 0. */
+	if (strstr(ciphers, "@SECLEVEL") == NULL) {
+		c->seclevel = cfg->security_level >= 0 ? cfg->security_level
+		    : cfg->version == CS_DTLS_V1_2     ? 2
+		                                       : 0;
+		SSL_CTX_set_security_level(c->ssl, c->seclevel);
+	}
+	c->seclevel = SSL_CTX_get_security_level(c->ssl);
+	/* The caller gives the MTU (RFC 5415 §12: the DTLS component is told
+	 * the MTU); never ask a socket.  Buffers go away when idle. */
+	SSL_CTX_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
+	SSL_CTX_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+	/* RFC 5415 §12 wants the certificate checks CAPWAP defines (EKU
+	 * capwapAC/WTP), not TLS's serverAuth/clientAuth purpose. */
+	vp = SSL_CTX_get0_param(c->ssl);
+	X509_VERIFY_PARAM_set_purpose(vp, X509_PURPOSE_ANY);
+	if (cfg->role == CS_DTLS_SERVER) {
+		/* RFC 5415 §12.1 / RFC 6347 §4.2.1: always do the cookie
+		 * exchange. */
+		SSL_CTX_set_options(c->ssl, SSL_OP_COOKIE_EXCHANGE);
+		SSL_CTX_set_cookie_generate_cb(c->ssl, dtls_cookie_gen_cb);
+		SSL_CTX_set_cookie_verify_cb(c->ssl, dtls_cookie_verify_cb);
+		SSL_CTX_set_dh_auto(c->ssl, 1);
+		if (RAND_bytes(c->cookie_secret, sizeof(c->cookie_secret)) !=
+		    1) {
+			r = -EIO;
+			dtls_ctx_set_err(err, r, "no randomness for cookies");
+			goto fail;
+		}
+		SSL_CTX_set_verify(c->ssl,
+		    SSL_VERIFY_PEER |
+		        (cfg->no_verify ? 0 : SSL_VERIFY_FAIL_IF_NO_PEER_CERT),
+		    dtls_verify_cb);
+	} else {
+		SSL_CTX_set_verify(c->ssl, SSL_VERIFY_PEER, dtls_verify_cb);
+	}
+	if ((r = dtls_ctx_creds(c, cfg, err)) < 0)
+		goto fail;
+	SSL_CTX_set_info_callback(c->ssl, dtls_info_cb);
+	if (cfg->keylog != NULL)
+		SSL_CTX_set_keylog_callback(c->ssl, dtls_keylog_cb);
+	*out = c;
+	return 0;
+fail:
+	cs_dtls_ctx_free(c);
+	return r;
+}
+
+void
+cs_dtls_ctx_free(struct cs_dtls_ctx *c)
+{
+	if (c == NULL)
+		return;
+	if (atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	SSL_CTX_free(c->ssl);
+	OPENSSL_cleanse(c->cookie_secret, sizeof(c->cookie_secret));
+	free(c);
+}
+
+/* --- session ------------------------------------------------------------ */
+
+static void
+dtls_out(void *arg, const uint8_t *wire, size_t len)
+{
+	struct cs_dtls *s = arg;
+
+	if (s->io.send != NULL)
+		s->io.send(s->io.ctx, wire, len);
+}
+
+int
+cs_dtls_new(
+    struct cs_dtls **out, struct cs_dtls_ctx *ctx, const struct cs_dtls_io *io)
+{
+	struct cs_dtls *s;
+	int r = -ENOMEM;
+
+	if (out == NULL || ctx == NULL || io == NULL || io->send == NULL)
+		return -EINVAL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -ENOMEM;
+	s->io = *io;
+	s->alert_sent = -1;
+	s->alert_rcvd = -1;
+	s->fail.alert = -1;
+	atomic_fetch_add(&ctx->refs, 1);
+	s->ctx = ctx;
+	if ((s->ssl = SSL_new(ctx->ssl)) == NULL)
+		goto fail;
+	if ((s->bio = dtls_bio_new(dtls_out, s, ctx->mtu)) == NULL)
+		goto fail;
+	SSL_set_bio(s->ssl, s->bio, s->bio); /* ssl owns the one reference */
+	SSL_set_app_data(s->ssl, s);
+	r = -EINVAL;
+	/* The link MTU includes the preamble: the BIO reports it as the
+	 * per-datagram overhead, so DTLS records fill at most mtu - 4. */
+	if (!DTLS_set_link_mtu(s->ssl, (long)ctx->mtu))
+		goto fail;
+	DTLS_set_timer_cb(s->ssl, dtls_timer_cb);
+	if (ctx->role == CS_DTLS_CLIENT)
+		SSL_set_connect_state(s->ssl);
+	else
+		SSL_set_accept_state(s->ssl);
+	*out = s;
+	return 0;
+fail:
+	ERR_clear_error();
+	cs_dtls_free(s);
+	return r;
+}
+
+void
+cs_dtls_free(struct cs_dtls *s)
+{
+	if (s == NULL)
+		return;
+	SSL_free(s->ssl); /* frees the BIO and cleanses key material */
+	cs_dtls_ctx_free(s->ctx);
+	OPENSSL_cleanse(s, sizeof(*s));
+	free(s);
+}
+
+int
+cs_dtls_set_cred(struct cs_dtls *s, const struct cs_cred *cred)
+{
+	if (s == NULL || cred == NULL || cred->key == NULL)
+		return -EINVAL;
+	if (s->started)
+		return -EBUSY;
+	if (!SSL_use_cert_and_key(
+	        s->ssl, cred->cert, cred->key, cred->chain, 1)) {
+		ERR_clear_error();
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+int
+cs_dtls_set_peer(struct cs_dtls *s, const void *addr, size_t len)
+{
+	if (s == NULL || (addr == NULL && len > 0) || len > DTLS_PEER_MAX)
+		return -EINVAL;
+	if (s->started)
+		return -EBUSY;
+	if (len > 0)
+		memcpy(s->peer, addr, len);
+	s->peer_len = len;
+	return 0;
+}
+
+int
+cs_dtls_expect_peer_mac(struct cs_dtls *s, const uint8_t mac[6])
+{
+	if (s == NULL)
+		return -EINVAL;
+	if (s->started)
+		return -EBUSY;
+	s->has_peer_mac = mac != NULL;
+	if (mac != NULL)
+		memcpy(s->peer_mac, mac, 6);
+	return 0;
+}
+
+/* Points certificate checks at this endpoint's clock (a scenario may skew
+ * an AP's clock); done before every step, as verification may come in any
+ * datagram. */
+static void
+dtls_set_clock(struct cs_dtls *s)
+{
+	if (s->io.wall_clock != NULL)
+		s->now = s->io.wall_clock(s->io.ctx);
+	else
+		s->now = (int64_t)time(NULL) + s->io.clock_skew_s;
+	X509_VERIFY_PARAM_set_time(SSL_get0_param(s->ssl), (time_t)s->now);
+}
+
+static void dtls_set_failure(struct cs_dtls *s, enum cs_dtls_fail code,
+    bool local, int alert, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+dtls_set_failure(struct cs_dtls *s, enum cs_dtls_fail code, bool local,
+    int alert, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->dead = true;
+	if (s->fail.code != CS_DTLS_FAIL_NONE)
+		return;
+	s->fail.code = code;
+	s->fail.local = local;
+	s->fail.detector =
+	    local ? dtls_self_name(s->ctx) : dtls_peer_name(s->ctx);
+	s->fail.phase =
+	    s->established ? CS_DTLS_PH_ESTABLISHED : dtls_phase_of(s->ssl);
+	s->fail.alert = alert;
+	va_start(ap, fmt);
+	vsnprintf(s->fail.reason, sizeof(s->fail.reason), fmt, ap);
+	va_end(ap);
+	cs_logf(s->ctx->log, CS_LOG_INFO, "dtls: %s failed in %s: %s (%s)",
+	    s->established ? "session" : "handshake",
+	    cs_dtls_phase_name(s->fail.phase), s->fail.reason,
+	    cs_dtls_fail_name(code));
+}
+
+/* Turns OpenSSL's error state into a failure a person can read. */
+static int
+dtls_handshake_failed(struct cs_dtls *s)
+{
+	unsigned long e = ERR_peek_error();
+	int reason = ERR_GET_REASON(e);
+	const char *peerv;
+
+	if (s->vfail != CS_DTLS_FAIL_NONE) {
+		dtls_set_failure(
+		    s, s->vfail, true, s->alert_sent, "%s", s->vreason);
+		goto out;
+	}
+	if (s->alert_rcvd >= 0) {
+		dtls_set_failure(s, CS_DTLS_FAIL_PEER_ALERT, false,
+		    s->alert_rcvd, "peer sent alert: %s",
+		    SSL_alert_desc_string_long(s->alert_rcvd));
+		goto out;
+	}
+	switch (reason) {
+	case SSL_R_NO_SHARED_CIPHER:
+	case SSL_R_NO_CIPHERS_AVAILABLE:
+	case SSL_R_WRONG_CIPHER_RETURNED:
+		dtls_set_failure(s, CS_DTLS_FAIL_NO_SHARED_CIPHER, true,
+		    s->alert_sent, "no cipher suite in common with the %s",
+		    dtls_peer_name(s->ctx));
+		break;
+	case SSL_R_UNSUPPORTED_PROTOCOL:
+	case SSL_R_VERSION_TOO_LOW:
+	case SSL_R_VERSION_TOO_HIGH:
+	case SSL_R_WRONG_SSL_VERSION:
+	case SSL_R_WRONG_VERSION_NUMBER:
+	case SSL_R_UNSUPPORTED_SSL_VERSION:
+		if (s->ctx->role == CS_DTLS_SERVER) {
+			peerv = dtls_version_text(SSL_client_version(s->ssl));
+			dtls_set_failure(s, CS_DTLS_FAIL_VERSION, true,
+			    s->alert_sent,
+			    "protocol version mismatch: peer offered %s, "
+			    "we accept only %s",
+			    peerv != NULL ? peerv : "an unknown version",
+			    dtls_accepts(s->ctx->version));
+		} else {
+			peerv = dtls_version_text(SSL_version(s->ssl));
+			dtls_set_failure(s, CS_DTLS_FAIL_VERSION, true,
+			    s->alert_sent,
+			    "protocol version mismatch: peer chose %s, we "
+			    "accept only %s",
+			    peerv != NULL ? peerv : "another version",
+			    dtls_accepts(s->ctx->version));
+		}
+		break;
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		dtls_set_failure(s, CS_DTLS_FAIL_NO_CERT, true, s->alert_sent,
+		    "%s sent no certificate", dtls_peer_name(s->ctx));
+		break;
+	case SSL_R_COOKIE_MISMATCH:
+	case SSL_R_COOKIE_GEN_CALLBACK_FAILURE:
+		dtls_set_failure(s, CS_DTLS_FAIL_COOKIE, true, s->alert_sent,
+		    "DTLS cookie from %s did not verify",
+		    dtls_peer_name(s->ctx));
+		break;
+	case SSL_R_EE_KEY_TOO_SMALL:
+	case SSL_R_CA_KEY_TOO_SMALL:
+	case SSL_R_DH_KEY_TOO_SMALL:
+		dtls_set_failure(s, CS_DTLS_FAIL_WEAK_KEY, true, s->alert_sent,
+		    "%s key too small for security level %d",
+		    dtls_peer_name(s->ctx), SSL_get_security_level(s->ssl));
+		break;
+	case SSL_R_CA_MD_TOO_WEAK:
+		dtls_set_failure(s, CS_DTLS_FAIL_WEAK_SIG, true, s->alert_sent,
+		    "%s certificate signature too weak for security level %d",
+		    dtls_peer_name(s->ctx), SSL_get_security_level(s->ssl));
+		break;
+	case SSL_R_CERTIFICATE_VERIFY_FAILED: {
+		long v = SSL_get_verify_result(s->ssl);
+
+		dtls_set_failure(s, CS_DTLS_FAIL_BAD_CERT, true, s->alert_sent,
+		    "%s certificate rejected: %s", dtls_peer_name(s->ctx),
+		    X509_verify_cert_error_string(v));
+		break;
+	}
+	default:
+		dtls_set_failure(s, CS_DTLS_FAIL_PROTOCOL, true, s->alert_sent,
+		    "%s", e != 0 ? ERR_reason_error_string(e) : "DTLS error");
+		break;
+	}
+out:
+	ERR_clear_error();
+	return -EPROTO;
+}
+
+/* Reads every application datagram the BIO holds. */
+static int
+dtls_read_app(struct cs_dtls *s)
+{
+	uint8_t buf[DTLS_READ_BUF];
+	int n, e;
+
+	for (;;) {
+		ERR_clear_error();
+		n = SSL_read(s->ssl, buf, sizeof(buf));
+		if (n > 0) {
+			if (s->io.recv != NULL)
+				s->io.recv(s->io.ctx, buf, (size_t)n);
+			OPENSSL_cleanse(buf, (size_t)n);
+			continue;
+		}
+		e = SSL_get_error(s->ssl, n);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+			return CS_DTLS_ESTABLISHED;
+		if (e == SSL_ERROR_ZERO_RETURN || s->closed) {
+			s->closed = true;
+			return CS_DTLS_CLOSED;
+		}
+		return dtls_handshake_failed(s);
+	}
+}
+
+static int
+dtls_drive(struct cs_dtls *s)
+{
+	int r, e;
+
+	if (s->dead)
+		return -EPROTO;
+	if (s->closed)
+		return CS_DTLS_CLOSED;
+	if (!s->established) {
+		ERR_clear_error();
+		r = SSL_do_handshake(s->ssl);
+		if (r <= 0) {
+			e = SSL_get_error(s->ssl, r);
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE)
+				return CS_DTLS_WANT_READ;
+			return dtls_handshake_failed(s);
+		}
+		s->established = true;
+		cs_logf(s->ctx->log, CS_LOG_DEBUG, "dtls: established %s %s",
+		    SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
+	}
+	r = dtls_read_app(s);
+	/* Idle sessions keep little memory; fails harmlessly when OpenSSL
+	 * still holds data. */
+	if (r == CS_DTLS_ESTABLISHED && !SSL_free_buffers(s->ssl))
+		ERR_clear_error();
+	return r;
+}
+
+int
+cs_dtls_start(struct cs_dtls *s)
+{
+	if (s == NULL)
+		return -EINVAL;
+	if (s->started)
+		return s->dead       ? -EPROTO
+		    : s->established ? CS_DTLS_ESTABLISHED
+		                     : CS_DTLS_WANT_READ;
+	s->started = true;
+	if (s->ctx->role == CS_DTLS_SERVER)
+		return CS_DTLS_WANT_READ;
+	dtls_set_clock(s);
+	return dtls_drive(s);
+}
+
+int
+cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
+{
+	struct cs_rd rd;
+	uint8_t pre;
+	int r;
+
+	if (s == NULL || (wire == NULL && len > 0))
+		return -EINVAL;
+	if (s->dead)
+		return -EPROTO;
+	/* RFC 5415 §4.2: version 0 (high nibble), type 1 (low nibble), 24
+	 * reserved bits which receivers MUST ignore. */
+	cs_rd_init(&rd, wire, len);
+	if (cs_rd_u8(&rd, &pre) < 0 || cs_rd_skip(&rd, 3) < 0) {
+		cs_logf(s->ctx->log, CS_LOG_WARN,
+		    "dtls: dropped %zu-byte datagram: shorter than the "
+		    "CAPWAP DTLS preamble",
+		    len);
+		return -EBADMSG;
+	}
+	if (pre != 0x01) {
+		cs_logf(s->ctx->log, CS_LOG_WARN,
+		    "dtls: dropped datagram: preamble version %u type %u, "
+		    "expected version 0 type 1 (CAPWAP DTLS header)%s",
+		    pre >> 4, pre & 0x0fu,
+		    pre == 0x00 ? "; this is plain CAPWAP" : "");
+		return -EBADMSG;
+	}
+	if (rd.left == 0) {
+		cs_logf(s->ctx->log, CS_LOG_WARN,
+		    "dtls: dropped datagram: preamble without a DTLS record");
+		return -EBADMSG;
+	}
+	s->started = true;
+	if ((r = dtls_bio_push(s->bio, rd.p, rd.left)) < 0)
+		return r;
+	dtls_set_clock(s);
+	return dtls_drive(s);
+}
+
+int
+cs_dtls_send(struct cs_dtls *s, const uint8_t *plain, size_t len)
+{
+	int n;
+
+	if (s == NULL || (plain == NULL && len > 0))
+		return -EINVAL;
+	if (s->dead)
+		return -EPROTO;
+	if (!s->established || s->closed || s->shut)
+		return -ENOTCONN;
+	if (len == 0 || len > cs_dtls_data_mtu(s))
+		return -EMSGSIZE;
+	ERR_clear_error();
+	n = SSL_write(s->ssl, plain, (int)len);
+	if (n <= 0 || (size_t)n != len) {
+		dtls_handshake_failed(s);
+		return -EIO;
+	}
+	return 0;
+}
+
+size_t
+cs_dtls_data_mtu(const struct cs_dtls *s)
+{
+	if (s == NULL || !s->established)
+		return 0;
+	return DTLS_get_data_mtu(s->ssl);
+}
+
+int
+cs_dtls_timeout_ms(const struct cs_dtls *s, uint64_t *ms)
+{
+	struct timeval tv;
+
+	if (s == NULL || ms == NULL)
+		return -EINVAL;
+	if (s->dead || !DTLSv1_get_timeout(s->ssl, &tv))
+		return 0;
+	*ms = (uint64_t)tv.tv_sec * 1000u + ((uint64_t)tv.tv_usec + 999) / 1000;
+	return 1;
+}
+
+int
+cs_dtls_on_timer(struct cs_dtls *s)
+{
+	int r;
+
+	if (s == NULL)
+		return -EINVAL;
+	if (s->dead)
+		return -EPROTO;
+	dtls_set_clock(s);
+	ERR_clear_error();
+	r = DTLSv1_handle_timeout(s->ssl);
+	if (r < 0) {
+		dtls_set_failure(s, CS_DTLS_FAIL_TIMEOUT, true, -1,
+		    "no answer from %s after OpenSSL's retransmission limit",
+		    dtls_peer_name(s->ctx));
+		ERR_clear_error();
+		return -ETIMEDOUT;
+	}
+	if (s->established)
+		return CS_DTLS_ESTABLISHED;
+	return dtls_drive(s);
+}
+
+int
+cs_dtls_shutdown(struct cs_dtls *s)
+{
+	if (s == NULL)
+		return -EINVAL;
+	if (!s->established || s->dead)
+		return -ENOTCONN;
+	if (s->shut)
+		return 0;
+	s->shut = true;
+	ERR_clear_error();
+	if (SSL_shutdown(s->ssl) < 0)
+		ERR_clear_error();
+	return 0;
+}
+
+bool
+cs_dtls_is_established(const struct cs_dtls *s)
+{
+	return s != NULL && s->established && !s->dead;
+}
+
+bool
+cs_dtls_peer_verified(const struct cs_dtls *s)
+{
+	if (s == NULL)
+		return false;
+	return s->ctx->role == CS_DTLS_CLIENT || s->peer_verified;
+}
+
+const struct cs_dtls_failure *
+cs_dtls_failure(const struct cs_dtls *s)
+{
+	static const struct cs_dtls_failure none = { .alert = -1 };
+
+	if (s == NULL)
+		return &none;
+	return &s->fail;
+}
+
+int
+cs_dtls_get_info(const struct cs_dtls *s, struct cs_dtls_info *out)
+{
+	const SSL_CIPHER *c;
+
+	if (s == NULL || out == NULL)
+		return -EINVAL;
+	if (!s->established)
+		return -ENOTCONN;
+	c = SSL_get_current_cipher(s->ssl);
+	out->version = SSL_get_version(s->ssl);
+	out->cipher = c != NULL ? SSL_CIPHER_get_name(c) : "(none)";
+	out->resumed = SSL_session_reused(s->ssl) != 0;
+	out->phase = CS_DTLS_PH_ESTABLISHED;
+	return 0;
+}
+
+int
+cs_dtls_peer_cert(const struct cs_dtls *s, struct cs_cert_info *out)
+{
+	X509 *x;
+
+	if (s == NULL || out == NULL)
+		return -EINVAL;
+	if ((x = SSL_get0_peer_certificate(s->ssl)) == NULL)
+		return -ENOENT;
+	return cs_pki_x509_info(x, out);
+}

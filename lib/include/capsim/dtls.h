@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DTLS sessions for CAPWAP (RFC 5415 §2.4, §4.2, §12), sans-I/O: the caller
+ * feeds wire datagrams in, gets wire datagrams out through a callback, and
+ * owns the retransmission timer.  Wire datagrams carry the 4-byte CAPWAP
+ * DTLS preamble 01 00 00 00.  Failures come back as a reason a person
+ * understands ("peer certificate has expired ...") and a short code.
+ */
+#ifndef CS_DTLS_H
+#define CS_DTLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+#include "capsim/log.h"
+#include "capsim/pki.h"
+
+struct cs_dtls_ctx; /* shared configuration (one SSL_CTX) */
+struct cs_dtls;     /* one session with one peer */
+
+#define CS_DTLS_PREAMBLE_LEN 4    /* RFC 5415 §4.2: 01 00 00 00 */
+#define CS_DTLS_DEFAULT_MTU  1400 /* wire bytes incl. the preamble */
+#define CS_DTLS_MIN_MTU      256
+#define CS_DTLS_DEFAULT_CIPHERS                                                \
+	"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:AES128-SHA"
+
+/* Non-negative outcomes of cs_dtls_start / _input / _on_timer. */
+enum {
+	CS_DTLS_WANT_READ = 1,   /* handshake in progress, feed more input */
+	CS_DTLS_ESTABLISHED = 2, /* handshake done (returned once and then
+	                            on every later call) */
+	CS_DTLS_CLOSED = 3,      /* peer sent close_notify */
+};
+
+enum cs_dtls_role {
+	CS_DTLS_CLIENT, /* the AP (WTP) is always the DTLS client (§2.4) */
+	CS_DTLS_SERVER, /* the WLC (AC) */
+};
+
+enum cs_dtls_version {
+	CS_DTLS_V1_2, /* default */
+	CS_DTLS_V1_0, /* RFC 5415's DTLS (RFC 4347); needs security level 0 */
+	CS_DTLS_V_ANY /* 1.0 or 1.2, whichever the peer does (dtls_all) */
+};
+
+enum cs_dtls_eku_policy {
+	CS_DTLS_EKU_IF_PRESENT, /* RFC 5415 §12.8: if the peer certificate has
+	                           an EKU, it must hold the CAPWAP one for the
+	                           peer's role or anyExtendedKeyUsage */
+	CS_DTLS_EKU_REQUIRED,   /* the CAPWAP EKU must be there */
+	CS_DTLS_EKU_IGNORE,
+};
+
+/* Receives one NSS key log line ("CLIENT_RANDOM <hex> <hex>", no newline);
+ * the line is a secret: do not keep it longer than needed. */
+typedef void cs_dtls_keylog_fn(void *ctx, const char *line);
+
+struct cs_dtls_cfg {
+	enum cs_dtls_role role;
+	enum cs_dtls_version version;
+	const char *ciphers; /* NULL = CS_DTLS_DEFAULT_CIPHERS */
+	/* -1 = default: 2 for DTLS 1.2 (Debian's), 0 when DTLS 1.0 is
+	 * allowed (OpenSSL 3 refuses DTLS 1.0 above 0); 0..5 explicit. */
+	int security_level;
+	unsigned mtu; /* wire bytes incl. preamble; 0 = 1400 */
+	/* Initial handshake retransmission timeout (doubles per try up to
+	 * 60 s, RFC 6347 §4.2.4.1); 0 = 1000 ms (RFC, Cisco). */
+	unsigned initial_timeout_ms;
+
+	/* Own credential: an object, or PEM files.  A server needs one; a
+	 * client may get one per session with cs_dtls_set_cred(). */
+	const struct cs_cred *cred;
+	const char *cert_file;
+	const char *key_file;
+	/* Trust anchors to verify the peer: an object and/or a PEM file. */
+	const struct cs_cred *trust;
+	const char *ca_file;
+	bool no_verify; /* verification off: only when explicitly asked */
+
+	enum cs_dtls_eku_policy eku_policy;
+
+	cs_dtls_keylog_fn *keylog;
+	void *keylog_ctx;
+	const struct cs_log *log; /* borrowed; may be NULL */
+};
+
+/* Fills defaults: version 1.2, default ciphers, security level -1, MTU 1400,
+ * 1 s initial timeout, EKU if present, verification on. */
+CS_API void cs_dtls_cfg_init(struct cs_dtls_cfg *cfg, enum cs_dtls_role role);
+
+/*
+ * Builds the shared context.  Everything in cfg is copied or loaded; cfg
+ * and the objects it points to may go away afterwards (log excepted: it is
+ * borrowed for the ctx's life).  -EINVAL (bad cipher list, bad MTU, server
+ * without a credential), -ENOENT (file missing), -EBADMSG (bad PEM),
+ * -EKEYREJECTED (key does not match, or too weak for the security level).
+ * On failure, err (may be NULL) gets a static text.
+ */
+CS_API int cs_dtls_ctx_new(struct cs_dtls_ctx **out,
+    const struct cs_dtls_cfg *cfg, struct cs_err *err);
+/* Accepts NULL.  Sessions hold a reference; the ctx lives until the last
+ * one is freed. */
+CS_API void cs_dtls_ctx_free(struct cs_dtls_ctx *ctx);
+
+struct cs_dtls_io {
+	/* One wire datagram (with preamble) to send.  Return value ignored
+	 * (UDP may lose it anyway).  Called from inside start/input/send/
+	 * on_timer/shutdown; it must not free the session. */
+	int (*send)(void *ctx, const uint8_t *dgram, size_t len);
+	/* One decrypted application datagram (a CAPWAP message).  Called
+	 * from cs_dtls_input; must not free the session. */
+	void (*recv)(void *ctx, const uint8_t *plain, size_t len);
+	/* This endpoint's wall clock in unix seconds, used for certificate
+	 * validity checks (a scenario may skew an AP's clock).  NULL =
+	 * time(NULL) + clock_skew_s. */
+	int64_t (*wall_clock)(void *ctx);
+	int64_t clock_skew_s; /* added to time(NULL) when wall_clock NULL */
+	void *ctx;
+};
+
+/* New session (client or server per the ctx).  Copies io.  Nothing is
+ * sent yet. */
+CS_API int cs_dtls_new(
+    struct cs_dtls **out, struct cs_dtls_ctx *ctx, const struct cs_dtls_io *io);
+/* Accepts NULL.  Wipes key material (OpenSSL cleanses its own). */
+CS_API void cs_dtls_free(struct cs_dtls *s);
+
+/* Per-session credential (e.g. this AP's certificate); before start/first
+ * input.  The session takes its own references. -EBUSY once started. */
+CS_API int cs_dtls_set_cred(struct cs_dtls *s, const struct cs_cred *cred);
+
+/*
+ * The peer's address as opaque bytes (e.g. the sockaddr, or IP + port);
+ * the server's cookie (RFC 6347 §4.2.1) is an HMAC over them with a
+ * per-ctx secret.  Set before the first input.  len <= 64.
+ */
+CS_API int cs_dtls_set_peer(struct cs_dtls *s, const void *addr, size_t len);
+
+/* Expected MAC in the peer certificate's CN (RFC 5415 §12.6): a mismatch
+ * fails the handshake with CS_DTLS_FAIL_CN_MISMATCH.  NULL = no check. */
+CS_API int cs_dtls_expect_peer_mac(struct cs_dtls *s, const uint8_t mac[6]);
+
+/* Client: sends the ClientHello.  Server: no-op.  Returns WANT_READ or
+ * negative. */
+CS_API int cs_dtls_start(struct cs_dtls *s);
+
+/*
+ * Feeds one wire datagram.  Drives the handshake (sending replies), then
+ * delivers application datagrams through io->recv.  Returns WANT_READ,
+ * ESTABLISHED, CLOSED, or: -EBADMSG (bad preamble: the datagram is dropped,
+ * the session lives on; *why* goes to the log), -EPROTO (handshake failed
+ * or fatal alert: see cs_dtls_failure; the session is dead), -EINVAL.
+ */
+CS_API int cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len);
+
+/* Encrypts one plaintext CAPWAP message into one datagram and sends it.
+ * -ENOTCONN before the handshake, -EMSGSIZE above cs_dtls_data_mtu(). */
+CS_API int cs_dtls_send(struct cs_dtls *s, const uint8_t *plain, size_t len);
+
+/* Largest plaintext cs_dtls_send accepts (MTU minus preamble, record
+ * header, IV, MAC, padding for the negotiated cipher); 0 before the
+ * handshake. */
+CS_API size_t cs_dtls_data_mtu(const struct cs_dtls *s);
+
+/*
+ * Handshake retransmission timer (DTLSv1_get_timeout).  1 and *ms set when
+ * a timer is running (0 = already due), 0 when none is needed.  The timer
+ * runs on OpenSSL's real-time clock; the caller arms its own timer with ms
+ * and calls cs_dtls_on_timer when it fires.
+ */
+CS_API int cs_dtls_timeout_ms(const struct cs_dtls *s, uint64_t *ms);
+/* Retransmits the last flight if the timer is due (DTLSv1_handle_timeout).
+ * Returns WANT_READ / ESTABLISHED, or -ETIMEDOUT after OpenSSL's limit of
+ * retransmissions (CS_DTLS_FAIL_TIMEOUT). */
+CS_API int cs_dtls_on_timer(struct cs_dtls *s);
+
+/* Sends close_notify (once).  0, or -ENOTCONN. */
+CS_API int cs_dtls_shutdown(struct cs_dtls *s);
+
+CS_API bool cs_dtls_is_established(const struct cs_dtls *s);
+/* Whether the peer returned a valid cookie (server); until then a session
+ * may be from a spoofed address and should be reaped quickly. */
+CS_API bool cs_dtls_peer_verified(const struct cs_dtls *s);
+
+/* --- why it failed ---------------------------------------------------- */
+
+enum cs_dtls_fail {
+	CS_DTLS_FAIL_NONE,
+	CS_DTLS_FAIL_CERT_EXPIRED,
+	CS_DTLS_FAIL_NOT_YET_VALID,
+	CS_DTLS_FAIL_UNKNOWN_CA,
+	CS_DTLS_FAIL_BAD_EKU,
+	CS_DTLS_FAIL_CN_MISMATCH,
+	CS_DTLS_FAIL_WEAK_SIG,
+	CS_DTLS_FAIL_WEAK_KEY,
+	CS_DTLS_FAIL_BAD_CERT, /* other certificate problem */
+	CS_DTLS_FAIL_NO_CERT,  /* peer sent no certificate */
+	CS_DTLS_FAIL_VERSION,
+	CS_DTLS_FAIL_NO_SHARED_CIPHER,
+	CS_DTLS_FAIL_COOKIE,
+	CS_DTLS_FAIL_PEER_ALERT, /* the peer found a problem and told us */
+	CS_DTLS_FAIL_TIMEOUT,
+	CS_DTLS_FAIL_PROTOCOL, /* anything else */
+	CS_DTLS_FAIL__COUNT
+};
+
+/* Handshake phase (coarse, for reports). */
+enum cs_dtls_phase {
+	CS_DTLS_PH_INIT,
+	CS_DTLS_PH_HELLO,        /* ClientHello / HelloVerifyRequest */
+	CS_DTLS_PH_SERVER_HELLO, /* ServerHello */
+	CS_DTLS_PH_SERVER_CERT,  /* WLC certificate */
+	CS_DTLS_PH_KEY_EXCHANGE, /* (Server|Client)KeyExchange, Done */
+	CS_DTLS_PH_CLIENT_CERT,  /* AP certificate + CertificateVerify */
+	CS_DTLS_PH_FINISHED,     /* ChangeCipherSpec, Finished */
+	CS_DTLS_PH_ESTABLISHED,
+	CS_DTLS_PH__COUNT
+};
+
+struct cs_dtls_failure {
+	enum cs_dtls_fail code;
+	enum cs_dtls_phase phase;
+	bool local;           /* true: we detected it; false: peer's alert */
+	const char *detector; /* "AP" or "WLC": who detected it */
+	int alert;            /* TLS alert sent or received, -1 if none */
+	char reason[256];     /* e.g. "peer certificate has expired (...)" */
+};
+
+/* "cert-expired", "not-yet-valid", ... (short machine names). */
+CS_API const char *cs_dtls_fail_name(enum cs_dtls_fail f);
+CS_API const char *cs_dtls_phase_name(enum cs_dtls_phase p);
+/* The first failure of the session; code NONE when it has not failed. */
+CS_API const struct cs_dtls_failure *cs_dtls_failure(const struct cs_dtls *s);
+
+/* --- for reports and `capsim probe` ------------------------------------ */
+
+struct cs_dtls_info {
+	const char *version; /* "DTLSv1.2" */
+	const char
+	    *cipher; /* OpenSSL name, e.g. "ECDHE-RSA-AES128-GCM-SHA256" */
+	bool resumed;
+	enum cs_dtls_phase phase;
+};
+/* Valid after the handshake; the strings are static or live as long as
+ * the session. */
+CS_API int cs_dtls_get_info(const struct cs_dtls *s, struct cs_dtls_info *out);
+/* Summary of the peer's certificate; -ENOENT when it sent none. */
+CS_API int cs_dtls_peer_cert(const struct cs_dtls *s, struct cs_cert_info *out);
+
+#endif /* CS_DTLS_H */
