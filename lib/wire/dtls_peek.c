@@ -319,7 +319,8 @@ cs_dtls_classify(const struct cs_dtls_peek *pk)
 		return CS_DTLS_KIND_SERVER_HELLO_FLIGHT;
 	if (peek_has_hs(pk, CS_DTLS_HS_CERTIFICATE))
 		return CS_DTLS_KIND_CERTIFICATE;
-	if (peek_has_ct(pk, CS_DTLS_CT_CHANGE_CIPHER_SPEC, false))
+	if (peek_has_ct(pk, CS_DTLS_CT_CHANGE_CIPHER_SPEC, false) ||
+	    peek_has_hs(pk, CS_DTLS_HS_NEW_SESSION_TICKET))
 		return CS_DTLS_KIND_CCS_FINISHED;
 	if (peek_has_ct(pk, CS_DTLS_CT_HANDSHAKE, true))
 		return CS_DTLS_KIND_ENCRYPTED_HANDSHAKE;

@@ -102,11 +102,12 @@ struct cs_dtls_peek {
  *     (the rest of a server flight split over datagrams)
  *                                                    -> SERVER_HELLO_FLIGHT
  *  7. plaintext Certificate (alone: either side)     -> CERTIFICATE
- *  8. a ChangeCipherSpec record                      -> CCS_FINISHED
+ *  8. a ChangeCipherSpec record, or a plaintext NewSessionTicket (which
+ *     opens the server's last flight)                -> CCS_FINISHED
  *  9. a handshake record in epoch > 0 (encrypted: Finished, retransmitted
  *     alone, or a renegotiation)                     -> ENCRYPTED_HANDSHAKE
  * 10. an application-data record                     -> APPLICATION_DATA
- * 11. anything else (HelloRequest, NewSessionTicket alone, heartbeat)
+ * 11. anything else (HelloRequest, heartbeat)
  *                                                    -> OTHER
  * A datagram that does not parse is MALFORMED (cs_dtls_classify_dgram).
  */
