@@ -169,17 +169,18 @@ cs_dhcp_decode(
 	r = dhcp_walk(&t, &rd, CS_DHCP_AREA_OPTIONS, &has_end, &after_end, err);
 	if (r < 0)
 		return r;
-	/* Missing END in the options field is tolerated when the options
-	 * stop exactly at the end of the datagram (the UDP length bounds
-	 * them); what follows END must be pad to count as canonical. */
-	t.has_end = has_end;
+	/* RFC 2131 §4.1 / RFC 2132 §3.2: END closes the options field.  A
+	 * datagram cut at an option boundary would otherwise look complete,
+	 * so its absence is an error, not something to guess around.  What
+	 * follows END must be pad for the message to be canonical. */
+	if (!has_end)
+		return cs_err_set(err, -EBADMSG, "no end option", len);
 	t.min_len = (uint16_t)(len > UINT16_MAX ? UINT16_MAX : len);
-	if (has_end)
-		for (size_t i = after_end; i < len; i++)
-			if (buf[i] != 0) {
-				t.min_len = (uint16_t)after_end;
-				break;
-			}
+	for (size_t i = after_end; i < len; i++)
+		if (buf[i] != 0) {
+			t.min_len = (uint16_t)after_end;
+			break;
+		}
 	if (t.overload & 1) {
 		r = dhcp_walk_field(
 		    &t, buf, file, CS_DHCP_FILE_LEN, CS_DHCP_AREA_FILE, err);
@@ -340,6 +341,10 @@ cs_dhcp_add_opt(struct cs_dhcp_msg *m, uint8_t code, const void *val,
 	    (len != 1 || area != CS_DHCP_AREA_OPTIONS || p[0] < 1 || p[0] > 3 ||
 	        m->overload != 0))
 		return -EINVAL;
+	/* Options go into file/sname only once option 52 says so. */
+	if ((area == CS_DHCP_AREA_FILE && !(m->overload & 1)) ||
+	    (area == CS_DHCP_AREA_SNAME && !(m->overload & 2)))
+		return -EINVAL;
 	need = len == 0 ? 1 : (len + 254) / 255; /* RFC 3396 §7 split */
 	if (m->nopts > CS_DHCP_MAX_OPTS || need > CS_DHCP_MAX_OPTS - m->nopts)
 		return -E2BIG;
@@ -426,7 +431,6 @@ cs_dhcp_build_client(
 		    p->relay_info_len, CS_DHCP_AREA_OPTIONS);
 	if (r < 0)
 		return r;
-	t.has_end = true;
 	*m = t;
 	return 0;
 }
@@ -481,7 +485,6 @@ cs_dhcp_build_reply(struct cs_dhcp_msg *m, const struct cs_dhcp_msg *req,
 	}
 	if (r < 0)
 		return r;
-	t.has_end = true;
 	*m = t;
 	return 0;
 }

@@ -102,7 +102,6 @@ struct cs_dhcp_msg {
 	uint8_t sname[CS_DHCP_SNAME_LEN]; /* zero when overloaded */
 	uint8_t file[CS_DHCP_FILE_LEN];   /* zero when overloaded */
 	uint8_t overload;                 /* option 52 value, 0 if absent */
-	bool has_end;                     /* END seen in the options field */
 	uint16_t min_len; /* encoder pads with zeros up to this length */
 	size_t nopts;
 	struct cs_dhcp_opt opts[CS_DHCP_MAX_OPTS]; /* wire order */
@@ -114,11 +113,11 @@ struct cs_dhcp_msg {
  * what/offset and leaves *m untouched:
  *   -EBADMSG  truncated header, bad op, hlen > 16, bad cookie, option
  *             length beyond its field, bad option 52, missing END in an
- *             overloaded file/sname field
+ *             overloaded file/sname field or in the options field
  *   -E2BIG    more than CS_DHCP_MAX_OPTS option instances
  *   -EINVAL   NULL m or buf
- * The END option may be missing from the options field when the options
- * run exactly to the end of the datagram (accepted, has_end = false).
+ * Bytes after END are ignored; when they are all zero (pad), min_len is
+ * the datagram length so the encoder reproduces them.
  */
 CS_API int cs_dhcp_decode(
     struct cs_dhcp_msg *m, const uint8_t *buf, size_t len, struct cs_err *err);
@@ -143,7 +142,8 @@ CS_API int cs_dhcp_init(
  * Appends option `code` with `len` bytes viewed at val (borrowed until
  * encode).  A value longer than 255 bytes is split into several instances
  * (RFC 3396 §7).  Values of up to 4 bytes are copied inline.  Returns 0,
- * -EINVAL (bad code 0/255, val NULL with len > 0, bad area), -E2BIG (no
+ * -EINVAL (bad code 0/255, val NULL with len > 0, bad area, file/sname
+ * area before option 52 allows it), -E2BIG (no
  * room for more instances; *m untouched).
  */
 CS_API int cs_dhcp_add_opt(struct cs_dhcp_msg *m, uint8_t code, const void *val,
