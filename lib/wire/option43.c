@@ -331,7 +331,8 @@ opt43_looks_ascii(const char *s, size_t i, size_t end)
 	return true;
 }
 
-/* Hex digits with separators (space : . -) and optional 0x prefixes. */
+/* Hex digits with separators (space : . - ,) and optional 0x prefixes
+ * ("," for PowerShell's 0xF1,0x08,...). */
 static int
 opt43_hex(const char *s, size_t i, size_t end, enum cs_opt43_text *form,
     uint8_t *buf, size_t *blen, struct cs_opt43_err *err)
@@ -343,7 +344,8 @@ opt43_hex(const char *s, size_t i, size_t end, enum cs_opt43_text *form,
 	for (; i < end; i++) {
 		int c = (unsigned char)s[i], v;
 
-		if (opt43_is_space(c) || c == ':' || c == '.' || c == '-') {
+		if (opt43_is_space(c) || c == ':' || c == '.' || c == '-' ||
+		    c == ',') {
 			has_colon |= c == ':';
 			has_dot |= c == '.';
 			tok_start = true;
