@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine binds the sans-I/O roles to the network and a libevent loop
+ * (DESIGN.md layer "engine"): a population of virtual APs sharing a few
+ * sockets (per-datagram source addresses), their DTLS sessions, one timer
+ * queue, arrival-rate pacing, and optionally the mock WLC on its own
+ * sockets in the same loop.  The caller owns the event_base and runs it.
+ */
+#ifndef CS_ENGINE_H
+#define CS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capsim/ap.h"
+#include "capsim/common.h"
+#include "capsim/log.h"
+#include "capsim/metrics.h"
+#include "capsim/wlc.h"
+
+struct event_base;
+struct cs_dtls_ctx;
+struct cs_pki;
+struct cs_cred;
+struct cs_engine;
+
+struct cs_engine_cfg {
+	struct event_base *base; /* borrowed; the caller runs the loop */
+	const struct cs_log *log;
+	uint64_t seed; /* every random choice derives from it */
+
+	/* --- access points (n_aps == 0: none) --- */
+	unsigned n_aps;
+	uint32_t ap_base_ip;        /* AP i has ap_base_ip + i */
+	uint8_t ap_base_mac[6];     /* AP i has base + i */
+	const char *ap_name_prefix; /* AP i is named prefix + %05u of i+1 */
+	/* template: timers, radios, model, targets (identity is per AP) */
+	struct cs_ap_cfg ap;
+	struct cs_dtls_ctx *ap_dtls;   /* client ctx, borrowed */
+	struct cs_pki *ap_pki;         /* issues one certificate per AP */
+	const struct cs_cred *ap_cred; /* or: one fixed credential for all */
+	int64_t ap_clock_skew_s;       /* AP clocks (certificate checks) */
+	double rate;                   /* APs started per second; 0 = at once */
+	unsigned max_inflight;         /* APs in DTLS Setup at most; 0 = any */
+
+	/* --- embedded mock WLC (off unless wlc_enabled) --- */
+	bool wlc_enabled;
+	struct cs_wlc_cfg wlc;        /* listen_ip, ports, policies */
+	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
+	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
+
+	/* --- observers (optional) --- */
+	void (*on_ap_event)(void *ctx, unsigned ap, const uint8_t mac[6],
+	    const struct cs_ap_event *ev);
+	void (*on_wlc_event)(void *ctx, const struct cs_wlc_event *ev);
+	void *obs_ctx;
+};
+
+/* Validates cfg, opens the sockets, creates the APs and the WLC.  Errors:
+ * -EINVAL (bad cfg; the log says which field), -EADDRNOTAVAIL (AP
+ * addresses not local: the log gives the `ip route add local` command),
+ * -EADDRINUSE, -ENOMEM. */
+CS_API int cs_engine_new(
+    struct cs_engine **ret, const struct cs_engine_cfg *cfg);
+/* Starts the APs (paced) and the WLC listeners. */
+CS_API int cs_engine_start(struct cs_engine *e);
+/* Stops every AP gracefully (DTLS close_notify) and stops pacing. */
+CS_API void cs_engine_stop(struct cs_engine *e);
+CS_API void cs_engine_free(struct cs_engine *e);
+
+/* Monotonic milliseconds since the engine was created. */
+CS_API uint64_t cs_engine_now_ms(const struct cs_engine *e);
+/* APs per state (counts[CS_AP__COUNT]). */
+CS_API void cs_engine_ap_states(const struct cs_engine *e, unsigned *counts);
+CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
+/* Per-AP tracking (NULL past the end). */
+CS_API const struct cs_ap_track *cs_engine_ap_track(
+    const struct cs_engine *e, unsigned idx);
+CS_API struct cs_ap *cs_engine_ap(const struct cs_engine *e, unsigned idx);
+/* The embedded WLC, or NULL. */
+CS_API struct cs_wlc *cs_engine_wlc(const struct cs_engine *e);
+/* Local UDP ports the AP sockets use (control, data). */
+CS_API void cs_engine_ap_ports(
+    const struct cs_engine *e, uint16_t *ctl, uint16_t *data);
+
+#endif /* CS_ENGINE_H */
