@@ -130,12 +130,12 @@ static const struct cs_elem_desc elem_table[] = {
 	{ CS_EL_RADIO_ADMIN_STATE, 2, 2, CSTAT_REQ | CUPD_REQ, CS_ED_MULTI,
 	    "Radio Administrative State" },
 	/* §4.6.34: one per radio */
-	{ CS_EL_RADIO_OPER_STATE, 3, 3, CHST_REQ, CS_ED_MULTI,
-	    "Radio Operational State" },
+	{ CS_EL_RADIO_OPER_STATE, 3, 3, CHST_REQ | CUPD_RESP | CSTAT_RESP,
+	    CS_ED_MULTI, "Radio Operational State" },
 	/* §4.6.35 */
 	{ CS_EL_RESULT_CODE, 4, 4, RC_MSGS, 0, "Result Code" },
 	/* §4.6.36: reason, len, element (4..255) */
-	{ CS_EL_RETURNED_ELEM, 6, 257, CHST_REQ | CUPD_RESP, CS_ED_MULTI,
+	{ CS_EL_RETURNED_ELEM, 6, 257, CHST_REQ, CS_ED_MULTI,
 	    "Returned Message Element" },
 	/* §4.6.37 */
 	{ CS_EL_SESSION_ID, 16, 16, JOIN_REQ, 0, "Session ID" },
@@ -222,8 +222,8 @@ static const struct cs_elem_desc elem_table[] = {
 	{ CS_EL_80211_RATE_SET, 3, 9, CSTAT_RESP | CUPD_REQ, CS_ED_MULTI,
 	    "IEEE 802.11 Rate Set" },
 	/* §6.12 */
-	{ CS_EL_80211_RSNA_ERROR_REPORT, 40, 40, EVT_REQ, CS_ED_MULTI,
-	    "IEEE 802.11 RSNA Error Report From Station" },
+	{ CS_EL_80211_RSNA_ERROR_REPORT, 40, 40, EVT_REQ | CUPD_REQ,
+	    CS_ED_MULTI, "IEEE 802.11 RSNA Error Report From Station" },
 	/* §6.13 */
 	{ CS_EL_80211_STATION, 14, U16MAX, STA_REQ, CS_ED_MULTI,
 	    "IEEE 802.11 Station" },
@@ -237,8 +237,8 @@ static const struct cs_elem_desc elem_table[] = {
 	{ CS_EL_80211_STATISTICS, 80, 80, EVT_REQ, CS_ED_MULTI,
 	    "IEEE 802.11 Statistics" },
 	/* §6.17: radio + 2..8 rates */
-	{ CS_EL_80211_SUPPORTED_RATES, 3, 9, CSTAT_REQ, CS_ED_MULTI,
-	    "IEEE 802.11 Supported Rates" },
+	{ CS_EL_80211_SUPPORTED_RATES, 3, 9, CSTAT_REQ | CSTAT_RESP,
+	    CS_ED_MULTI, "IEEE 802.11 Supported Rates" },
 	/* §6.18 */
 	{ CS_EL_80211_TX_POWER, 4, 4, RADIO_CFG, CS_ED_MULTI,
 	    "IEEE 802.11 Tx Power" },
@@ -257,13 +257,13 @@ static const struct cs_elem_desc elem_table[] = {
 	/* §6.23 */
 	{ CS_EL_80211_RADIO_CONFIG, 16, 16, RADIO_CFG, CS_ED_MULTI,
 	    "IEEE 802.11 WTP Radio Configuration" },
-	/* §6.24 */
-	{ CS_EL_80211_RADIO_FAIL_ALARM, 4, 4, EVT_REQ, CS_ED_MULTI,
+	/* §6.24; RFC 5416 §5.11 places it in Change State Event Request */
+	{ CS_EL_80211_RADIO_FAIL_ALARM, 4, 4, CHST_REQ | EVT_REQ, CS_ED_MULTI,
 	    "IEEE 802.11 WTP Radio Fail Alarm Indication" },
-	/* §6.25: one per radio */
+	/* §6.25: one per radio; RFC 5416 §5.1-§5.7 */
 	{ CS_EL_80211_RADIO_INFO, 5, 5,
-	    ANY_DISC_REQ | ANY_DISC_RESP | JOIN_REQ | JOIN_RESP, CS_ED_MULTI,
-	    "IEEE 802.11 WTP Radio Information" },
+	    ANY_DISC_REQ | ANY_DISC_RESP | JOIN_REQ | JOIN_RESP | CSTAT_REQ,
+	    CS_ED_MULTI, "IEEE 802.11 WTP Radio Information" },
 };
 
 const struct cs_elem_desc *

@@ -377,13 +377,15 @@ CS_API int cs_msg_decode(struct cs_msg *m, const uint8_t *buf, size_t len,
     unsigned flags, struct cs_err *err);
 
 /*
- * Checks the mandatory elements of RFC 5415 §5-§9 / RFC 5416 §3, §5 for
- * m->ctl.type.  Returns 1 with *type set to the first missing element (for
- * "one of" sets: the first alternative), 0 when complete (or the message
- * type has no rule).  With CS_MSG_F_CISCO the Cisco forms are accepted:
- * Join Request needs one of 30/50/42/43 and no ECN Support (53); Join
- * Response needs neither ECN Support nor a Local IPv4/IPv6 Address.
- * Returns -EINVAL for NULL m.
+ * Checks the mandatory elements of RFC 5415 §5-§10 / RFC 5416 §3, §5 for
+ * m->ctl.type (RFC 5416 §5.7: Configuration Status Request also needs
+ * the 802.11 Radio Information; WTP Event Request needs one of its listed
+ * elements; Data Transfer Request one of Mode/Data).  Returns 1 with *type set
+ * to the first missing element (for "one of" sets: the first alternative), 0
+ * when complete (or the message type has no rule).  With CS_MSG_F_CISCO the
+ * Cisco forms are accepted: Join Request needs one of 30/50/42/43 and no ECN
+ * Support (53); Join Response needs neither ECN Support nor a Local IPv4/IPv6
+ * Address. Returns -EINVAL for NULL m.
  */
 CS_API int cs_msg_missing(
     const struct cs_msg *m, unsigned flags, uint16_t *type);
@@ -547,7 +549,7 @@ struct cs_el_idle_timeout {
 	uint32_t timeout;
 };
 
-/* Image Data (24), §4.6.25 */
+/* Image Data (24), §4.6.26 */
 #define CS_IMG_DATA     1
 #define CS_IMG_EOF      2
 #define CS_IMG_ERROR    5
@@ -558,20 +560,20 @@ struct cs_el_image_data {
 	size_t len; /* <= CS_IMG_MAX_DATA */
 };
 
-/* Image Identifier (25), §4.6.26 */
+/* Image Identifier (25), §4.6.27 */
 struct cs_el_image_id {
 	uint32_t vendor;
 	const uint8_t *data;
 	size_t len; /* 1..1024 */
 };
 
-/* Image Information (26), §4.6.27 */
+/* Image Information (26), §4.6.28 */
 struct cs_el_image_info {
 	uint32_t file_size;
 	uint8_t hash[16]; /* MD5 */
 };
 
-/* Initiate Download (27), §4.6.28: empty */
+/* Initiate Download (27), §4.6.29: empty */
 struct cs_el_initiate_download {
 	uint8_t unused; /* no fields; present so the API shape is uniform */
 };
