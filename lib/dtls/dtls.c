@@ -61,6 +61,7 @@ struct cs_dtls {
 	bool dead;
 	bool peer_verified;
 	bool shut;
+	bool buffers_freed;
 	int64_t now; /* this endpoint's clock at the last call */
 	/* Set by the verify callback; becomes the failure if the handshake
 	 * then fails. */
@@ -313,11 +314,18 @@ dtls_explain_x509(struct cs_dtls *s, int err, X509 *x, int depth)
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
 	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		/* Name the CA we do not trust: the self-signed root the peer
+		 * sent, or the issuer of the highest certificate we have. */
 		if (x != NULL)
-			X509_NAME_get_text_by_NID(X509_get_issuer_name(x),
+			X509_NAME_get_text_by_NID(
+			    err == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+			        ? X509_get_subject_name(x)
+			        : X509_get_issuer_name(x),
 			    NID_commonName, cn, sizeof(cn));
 		dtls_vfail(s, CS_DTLS_FAIL_UNKNOWN_CA,
-		    "%s signed by an unknown CA (issuer CN=%s)", what, cn);
+		    "%s certificate signed by an unknown CA (CN=%s, not "
+		    "among the trusted CAs)",
+		    dtls_peer_name(s->ctx), cn);
 		return;
 	case X509_V_ERR_CA_MD_TOO_WEAK:
 		if (x != NULL)
@@ -963,6 +971,37 @@ dtls_read_app(struct cs_dtls *s)
 	}
 }
 
+/*
+ * Idle established sessions keep little memory: the ~17 kB read and write
+ * buffers are freed after every operation.  OpenSSL 3.0's DTLS write path
+ * does not re-create a freed write buffer by itself (SSL_write would crash),
+ * so every call into OpenSSL after the handshake is bracketed by these.
+ */
+static int
+dtls_buffers_on(struct cs_dtls *s)
+{
+	if (!s->buffers_freed)
+		return 0;
+	if (!SSL_alloc_buffers(s->ssl)) {
+		ERR_clear_error();
+		return -ENOMEM;
+	}
+	s->buffers_freed = false;
+	return 0;
+}
+
+static void
+dtls_buffers_off(struct cs_dtls *s)
+{
+	if (!s->established || s->dead)
+		return;
+	/* Fails harmlessly while OpenSSL still holds unread data. */
+	if (SSL_free_buffers(s->ssl))
+		s->buffers_freed = true;
+	else
+		ERR_clear_error();
+}
+
 static int
 dtls_drive(struct cs_dtls *s)
 {
@@ -986,11 +1025,10 @@ dtls_drive(struct cs_dtls *s)
 		cs_logf(s->ctx->log, CS_LOG_DEBUG, "dtls: established %s %s",
 		    SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
 	}
+	if ((r = dtls_buffers_on(s)) < 0)
+		return r;
 	r = dtls_read_app(s);
-	/* Idle sessions keep little memory; fails harmlessly when OpenSSL
-	 * still holds data. */
-	if (r == CS_DTLS_ESTABLISHED && !SSL_free_buffers(s->ssl))
-		ERR_clear_error();
+	dtls_buffers_off(s);
 	return r;
 }
 
@@ -1064,12 +1102,15 @@ cs_dtls_send(struct cs_dtls *s, const uint8_t *plain, size_t len)
 		return -ENOTCONN;
 	if (len == 0 || len > cs_dtls_data_mtu(s))
 		return -EMSGSIZE;
+	if ((n = dtls_buffers_on(s)) < 0)
+		return n;
 	ERR_clear_error();
 	n = SSL_write(s->ssl, plain, (int)len);
 	if (n <= 0 || (size_t)n != len) {
 		dtls_handshake_failed(s);
 		return -EIO;
 	}
+	dtls_buffers_off(s);
 	return 0;
 }
 
@@ -1104,6 +1145,8 @@ cs_dtls_on_timer(struct cs_dtls *s)
 	if (s->dead)
 		return -EPROTO;
 	dtls_set_clock(s);
+	if ((r = dtls_buffers_on(s)) < 0)
+		return r;
 	ERR_clear_error();
 	r = DTLSv1_handle_timeout(s->ssl);
 	if (r < 0) {
@@ -1113,8 +1156,6 @@ cs_dtls_on_timer(struct cs_dtls *s)
 		ERR_clear_error();
 		return -ETIMEDOUT;
 	}
-	if (s->established)
-		return CS_DTLS_ESTABLISHED;
 	return dtls_drive(s);
 }
 
@@ -1128,9 +1169,12 @@ cs_dtls_shutdown(struct cs_dtls *s)
 	if (s->shut)
 		return 0;
 	s->shut = true;
+	if (dtls_buffers_on(s) < 0)
+		return -ENOMEM;
 	ERR_clear_error();
 	if (SSL_shutdown(s->ssl) < 0)
 		ERR_clear_error();
+	dtls_buffers_off(s);
 	return 0;
 }
 

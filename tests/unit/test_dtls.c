@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the CAPWAP DTLS layer (lib/dtls/dtls.c, dtls_bio.c): an
+ * AP and a WLC session wired to each other in memory through their send
+ * callbacks, with fake wall clocks for certificate checks.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/dtls.h"
+#include "capsim/pki.h"
+#include "testutil.h"
+
+#define QMAX  256
+#define DGMAX 4096
+
+static struct cs_pki *pki;
+static const uint8_t ap_mac[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+static int64_t pki_now;
+
+struct dgram {
+	size_t len;
+	uint8_t b[DGMAX];
+};
+
+struct endp {
+	struct pair *p;
+	int is_wlc;
+	int64_t clock;
+	struct dgram q[QMAX]; /* datagrams in flight towards the OTHER end */
+	size_t qn;
+	size_t sent;     /* datagrams this end sent */
+	size_t max_wire; /* largest datagram this end sent */
+	uint8_t first[DGMAX];
+	size_t first_len;
+	uint8_t rx[DGMAX];
+	size_t rx_len;
+	int rx_count;
+};
+
+struct pair {
+	struct cs_dtls_ctx *ap_ctx, *wlc_ctx;
+	struct cs_dtls *ap, *wlc;
+	struct endp a, w;
+	int ap_r, wlc_r;
+	/* Drop every WLC datagram after its first (the HelloVerifyRequest)
+	 * until a retransmission timer has fired. */
+	int drop_wlc_flight;
+	int timers_fired;
+};
+
+static int
+endp_send(void *ctx, const uint8_t *d, size_t len)
+{
+	struct endp *e = ctx;
+
+	assert_true(len <= DGMAX);
+	if (e->sent == 0) {
+		memcpy(e->first, d, len);
+		e->first_len = len;
+	}
+	e->sent++;
+	if (len > e->max_wire)
+		e->max_wire = len;
+	if (e->is_wlc && e->p->drop_wlc_flight && e->sent > 1 &&
+	    e->p->timers_fired == 0)
+		return 0;
+	assert_true(e->qn < QMAX);
+	e->q[e->qn].len = len;
+	memcpy(e->q[e->qn].b, d, len);
+	e->qn++;
+	return 0;
+}
+
+static void
+endp_recv(void *ctx, const uint8_t *d, size_t len)
+{
+	struct endp *e = ctx;
+
+	assert_true(len <= DGMAX);
+	memcpy(e->rx, d, len);
+	e->rx_len = len;
+	e->rx_count++;
+}
+
+static int64_t
+endp_clock(void *ctx)
+{
+	return ((struct endp *)ctx)->clock;
+}
+
+static char keylog_line[512];
+static int keylog_count;
+
+static void
+keylog(void *ctx, const char *line)
+{
+	(void)ctx;
+	snprintf(keylog_line, sizeof(keylog_line), "%s", line);
+	keylog_count++;
+}
+
+/* Configs with the lab PKI: the AP gets cred = its certificate. */
+static void
+cfgs(struct cs_dtls_cfg *ap, struct cs_dtls_cfg *wlc)
+{
+	cs_dtls_cfg_init(ap, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(wlc, CS_DTLS_SERVER);
+	ap->trust = cs_pki_ca(pki);
+	wlc->trust = cs_pki_ca(pki);
+	wlc->cred = cs_pki_wlc(pki);
+}
+
+static void
+pair_open(struct pair *p, const struct cs_dtls_cfg *apc,
+    const struct cs_dtls_cfg *wlcc, const struct cs_cred *ap_cred)
+{
+	struct cs_dtls_io io;
+	struct cs_err err = { 0 };
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->a.p = p->w.p = p;
+	p->w.is_wlc = 1;
+	p->a.clock = p->w.clock = pki_now + 60;
+	r = cs_dtls_ctx_new(&p->ap_ctx, apc, &err);
+	if (r < 0)
+		fail_msg("ap ctx: %d %s", r, err.what);
+	r = cs_dtls_ctx_new(&p->wlc_ctx, wlcc, &err);
+	if (r < 0)
+		fail_msg("wlc ctx: %d %s", r, err.what);
+	memset(&io, 0, sizeof(io));
+	io.send = endp_send;
+	io.recv = endp_recv;
+	io.wall_clock = endp_clock;
+	io.ctx = &p->a;
+	assert_int_equal(cs_dtls_new(&p->ap, p->ap_ctx, &io), 0);
+	io.ctx = &p->w;
+	assert_int_equal(cs_dtls_new(&p->wlc, p->wlc_ctx, &io), 0);
+	if (ap_cred != NULL)
+		assert_int_equal(cs_dtls_set_cred(p->ap, ap_cred), 0);
+	assert_int_equal(cs_dtls_set_peer(p->wlc, "127.0.0.1:5246", 14), 0);
+}
+
+static void
+pair_close(struct pair *p)
+{
+	cs_dtls_free(p->ap);
+	cs_dtls_free(p->wlc);
+	cs_dtls_ctx_free(p->ap_ctx);
+	cs_dtls_ctx_free(p->wlc_ctx);
+}
+
+/* Delivers queued datagrams until both queues are empty. */
+static void
+pair_pump(struct pair *p)
+{
+	struct dgram *tmp = malloc(sizeof(struct dgram) * QMAX);
+	size_t n;
+
+	assert_non_null(tmp);
+	while (p->a.qn > 0 || p->w.qn > 0) {
+		n = p->a.qn;
+		memcpy(tmp, p->a.q, n * sizeof(struct dgram));
+		p->a.qn = 0;
+		for (size_t i = 0; i < n; i++)
+			p->wlc_r = cs_dtls_input(p->wlc, tmp[i].b, tmp[i].len);
+		n = p->w.qn;
+		memcpy(tmp, p->w.q, n * sizeof(struct dgram));
+		p->w.qn = 0;
+		for (size_t i = 0; i < n; i++)
+			p->ap_r = cs_dtls_input(p->ap, tmp[i].b, tmp[i].len);
+	}
+	free(tmp);
+}
+
+static void
+sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
+		.tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Runs the handshake, firing retransmission timers when both sides
+ * wait, until both are established or one has failed. */
+static void
+pair_handshake(struct pair *p)
+{
+	uint64_t ma, mw;
+	int ha, hw;
+
+	p->ap_r = cs_dtls_start(p->ap);
+	p->wlc_r = cs_dtls_start(p->wlc);
+	for (int round = 0; round < 20; round++) {
+		pair_pump(p);
+		if (p->ap_r < 0 || p->wlc_r < 0)
+			return;
+		if (p->ap_r == CS_DTLS_ESTABLISHED &&
+		    p->wlc_r == CS_DTLS_ESTABLISHED)
+			return;
+		ha = cs_dtls_timeout_ms(p->ap, &ma);
+		hw = cs_dtls_timeout_ms(p->wlc, &mw);
+		if (!ha && !hw)
+			return;
+		if (!ha || (hw && mw < ma))
+			ma = mw;
+		sleep_ms(ma + 1);
+		p->timers_fired++;
+		if (ha)
+			p->ap_r = cs_dtls_on_timer(p->ap);
+		if (hw)
+			p->wlc_r = cs_dtls_on_timer(p->wlc);
+	}
+}
+
+static void
+expect_ok(struct pair *p)
+{
+	if (p->ap_r != CS_DTLS_ESTABLISHED || p->wlc_r != CS_DTLS_ESTABLISHED)
+		fail_msg("handshake: ap %d (%s) wlc %d (%s)", p->ap_r,
+		    cs_dtls_failure(p->ap)->reason, p->wlc_r,
+		    cs_dtls_failure(p->wlc)->reason);
+}
+
+static int
+group_setup(void **state)
+{
+	struct cs_pki_cfg cfg = { .key_type = CS_PKI_KEY_RSA2048 };
+
+	(void)state;
+	pki_now = (int64_t)time(NULL);
+	cfg.now = pki_now;
+	return cs_pki_new(&pki, &cfg);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	cs_pki_free(pki);
+	return 0;
+}
+
+static struct cs_cred *
+ap_cred(enum cs_pki_broken b)
+{
+	struct cs_cred *c = NULL;
+
+	assert_int_equal(cs_pki_issue_ap(pki, ap_mac, b, &c), 0);
+	return c;
+}
+
+/* --- tests ------------------------------------------------------------ */
+
+static void
+test_handshake_default(void **state)
+{
+	struct cs_dtls_cfg ac, wc;
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_info info;
+	struct cs_cert_info ci;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_false(cs_dtls_peer_verified(p.wlc));
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_true(cs_dtls_is_established(p.ap));
+	assert_true(cs_dtls_peer_verified(p.wlc));
+	assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+	assert_string_equal(info.version, "DTLSv1.2");
+	assert_string_equal(info.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+	assert_int_equal(cs_dtls_get_info(p.wlc, &info), 0);
+	assert_string_equal(info.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+	/* Cookie exchange (RFC 6347 §4.2.1): the WLC's first datagram is a
+	 * HelloVerifyRequest: preamble, record type 22 (handshake),
+	 * handshake type 3 after the 13-byte DTLS record header. */
+	assert_true(p.w.first_len > 4 + 13 + 12);
+	assert_int_equal(p.w.first[0], 0x01);
+	assert_int_equal(p.w.first[1] | p.w.first[2] | p.w.first[3], 0);
+	assert_int_equal(p.w.first[4], 22);
+	assert_int_equal(p.w.first[4 + 13], 3);
+	/* and the AP's first datagram is a ClientHello (type 1). */
+	assert_int_equal(p.a.first[0], 0x01);
+	assert_int_equal(p.a.first[4], 22);
+	assert_int_equal(p.a.first[4 + 13], 1);
+	/* Peer certificate summaries. */
+	assert_int_equal(cs_dtls_peer_cert(p.ap, &ci), 0);
+	assert_string_equal(ci.subject_cn, "capsim-wlc");
+	assert_true(ci.eku & CS_PKI_EKU_CAPWAP_AC);
+	assert_int_equal(ci.key_bits, 2048);
+	assert_int_equal(cs_dtls_peer_cert(p.wlc, &ci), 0);
+	assert_string_equal(ci.subject_cn, "00:11:22:33:44:55");
+	assert_true(ci.eku & CS_PKI_EKU_CAPWAP_WTP);
+	assert_int_equal(cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_NONE);
+	/* Default MTU: no datagram above 1400 bytes. */
+	assert_true(p.a.max_wire <= CS_DTLS_DEFAULT_MTU);
+	assert_true(p.w.max_wire <= CS_DTLS_DEFAULT_MTU);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_versions_and_ciphers(void **state)
+{
+	static const char *const suites[] = { "AES128-SHA", "AES256-SHA",
+		"DHE-RSA-AES128-SHA", "DHE-RSA-AES256-SHA",
+		CS_DTLS_DEFAULT_CIPHERS };
+	static const enum cs_dtls_version vers[] = { CS_DTLS_V1_2,
+		CS_DTLS_V1_0 };
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_info info;
+	struct pair p;
+
+	(void)state;
+	for (size_t v = 0; v < CS_ARRAY_SIZE(vers); v++)
+		for (size_t i = 0; i < CS_ARRAY_SIZE(suites); i++) {
+			cfgs(&ac, &wc);
+			ac.version = wc.version = vers[v];
+			ac.ciphers = wc.ciphers = suites[i];
+			pair_open(&p, &ac, &wc, cred);
+			pair_handshake(&p);
+			expect_ok(&p);
+			assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+			assert_string_equal(info.version,
+			    vers[v] == CS_DTLS_V1_2 ? "DTLSv1.2" : "DTLSv1");
+			if (i < 4)
+				assert_string_equal(info.cipher, suites[i]);
+			else if (vers[v] == CS_DTLS_V1_0)
+				assert_string_equal(info.cipher, "AES128-SHA");
+			pair_close(&p);
+		}
+	/* An AP that allows both gets 1.2 from a 1.2 WLC, 1.0 from a 1.0
+	 * one (Cisco "dtls_all"). */
+	cfgs(&ac, &wc);
+	ac.version = CS_DTLS_V_ANY;
+	wc.version = CS_DTLS_V1_0;
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+	assert_string_equal(info.version, "DTLSv1");
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_app_data_and_shutdown(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	uint8_t msg[1500];
+	struct pair p;
+	size_t mtu;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(
+	    cs_dtls_send(p.ap, (const uint8_t *)"x", 1), -ENOTCONN);
+	assert_int_equal(cs_dtls_data_mtu(p.ap), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	mtu = cs_dtls_data_mtu(p.ap);
+	/* 1400 - 4 preamble - 13 header - 8 explicit nonce - 16 tag */
+	assert_true(mtu > 1300 && mtu <= 1396 - 13 - 24);
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	assert_int_equal(cs_dtls_send(p.ap, msg, 100), 0);
+	assert_int_equal(p.a.qn, 1);
+	assert_int_equal(p.a.q[0].b[0], 0x01);
+	assert_int_equal(p.a.q[0].b[4], 23); /* application_data record */
+	pair_pump(&p);
+	assert_int_equal(p.wlc_r, CS_DTLS_ESTABLISHED);
+	assert_int_equal(p.w.rx_count, 1);
+	assert_bytes_equal(p.w.rx, p.w.rx_len, msg, 100);
+	assert_int_equal(cs_dtls_send(p.wlc, msg, mtu), 0);
+	assert_true(p.w.q[0].len <= CS_DTLS_DEFAULT_MTU);
+	pair_pump(&p);
+	assert_int_equal(p.a.rx_count, 1);
+	assert_bytes_equal(p.a.rx, p.a.rx_len, msg, mtu);
+	assert_int_equal(cs_dtls_send(p.wlc, msg, mtu + 1), -EMSGSIZE);
+	assert_int_equal(cs_dtls_send(p.wlc, msg, 0), -EMSGSIZE);
+	/* close_notify */
+	assert_int_equal(cs_dtls_shutdown(p.ap), 0);
+	pair_pump(&p);
+	assert_int_equal(p.wlc_r, CS_DTLS_CLOSED);
+	assert_int_equal(cs_dtls_send(p.ap, msg, 10), -ENOTCONN);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_preamble(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	static const uint8_t plain[] = { 0x00, 0x10, 0x18, 0x00, 0x00 };
+	static const uint8_t badver[] = { 0x11, 0x00, 0x00, 0x00, 0x16 };
+	static const uint8_t shortp[] = { 0x01, 0x00 };
+	static const uint8_t empty[] = { 0x01, 0x00, 0x00, 0x00 };
+	static const uint8_t junk[] = { 0x01, 0xff, 0xff, 0xff, 0x17, 0xfe,
+		0xfd, 0x00, 0x00 };
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_input(p.wlc, plain, sizeof(plain)), -EBADMSG);
+	assert_int_equal(
+	    cs_dtls_input(p.wlc, badver, sizeof(badver)), -EBADMSG);
+	assert_int_equal(
+	    cs_dtls_input(p.wlc, shortp, sizeof(shortp)), -EBADMSG);
+	assert_int_equal(cs_dtls_input(p.wlc, empty, sizeof(empty)), -EBADMSG);
+	assert_int_equal(cs_dtls_input(p.wlc, NULL, 0), -EBADMSG);
+	/* Reserved bits are ignored (RFC 5415 §4.2); a junk record is
+	 * dropped by DTLS without harm. */
+	assert_int_equal(
+	    cs_dtls_input(p.wlc, junk, sizeof(junk)), CS_DTLS_WANT_READ);
+	assert_int_equal(p.w.sent, 0);
+	/* The session still works. */
+	pair_handshake(&p);
+	expect_ok(&p);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_mtu_fragmentation(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	ac.mtu = wc.mtu = 600;
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	/* The chain (leaf + CA, 2048-bit) is ~1.7 kB: it had to be
+	 * fragmented, and nothing went above 600 bytes on the wire. */
+	assert_true(p.a.max_wire <= 600);
+	assert_true(p.w.max_wire <= 600);
+	assert_true(p.w.max_wire > 400);
+	assert_true(cs_dtls_data_mtu(p.ap) < 600 - 4 - 13);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_retransmission(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	uint64_t ms = 0;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	ac.initial_timeout_ms = wc.initial_timeout_ms = 40;
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_timeout_ms(p.ap, &ms), 0);
+	p.drop_wlc_flight = 1;
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_true(p.timers_fired >= 1);
+	/* WLC sent HVR + its flight twice at least. */
+	assert_true(p.w.sent >= 6);
+	pair_close(&p);
+	/* The timer runs while waiting and reports the initial value. */
+	cfgs(&ac, &wc);
+	ac.initial_timeout_ms = 3000;
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_start(p.ap), CS_DTLS_WANT_READ);
+	assert_int_equal(cs_dtls_timeout_ms(p.ap, &ms), 1);
+	assert_true(ms > 2500 && ms <= 3000);
+	/* Not due yet: nothing is resent. */
+	assert_int_equal(cs_dtls_on_timer(p.ap), CS_DTLS_WANT_READ);
+	assert_int_equal(p.a.sent, 1);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_keylog(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	ac.keylog = keylog;
+	keylog_count = 0;
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_true(keylog_count >= 1);
+	/* "CLIENT_RANDOM <64 hex> <96 hex>" */
+	assert_memory_equal(keylog_line, "CLIENT_RANDOM ", 14);
+	assert_int_equal(strlen(keylog_line), 14 + 64 + 1 + 96);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+/* One broken credential: the verifying side fails with `code` and text
+ * containing `needle`; the other side learns it from the alert. */
+static void
+check_broken(bool on_ap, enum cs_pki_broken b, enum cs_dtls_fail code,
+    const char *needle)
+{
+	struct cs_cred *cred = NULL, *wcred = NULL;
+	const struct cs_dtls_failure *f, *g;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	cfgs(&ac, &wc);
+	if (on_ap) {
+		cred = ap_cred(b);
+		ac.security_level = 0; /* so the AP can hold SHA-1/RSA-1024 */
+	} else {
+		cred = ap_cred(CS_PKI_GOOD);
+		assert_int_equal(cs_pki_issue_wlc(pki, b, &wcred), 0);
+		wc.cred = wcred;
+		wc.security_level = 0;
+	}
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	f = cs_dtls_failure(on_ap ? p.wlc : p.ap);
+	g = cs_dtls_failure(on_ap ? p.ap : p.wlc);
+	if (f->code != code || strstr(f->reason, needle) == NULL)
+		fail_msg("broken %s on %s: got %s \"%s\", want %s \"%s\"",
+		    cs_pki_broken_name(b), on_ap ? "AP" : "WLC",
+		    cs_dtls_fail_name(f->code), f->reason,
+		    cs_dtls_fail_name(code), needle);
+	assert_true(f->local);
+	assert_string_equal(f->detector, on_ap ? "WLC" : "AP");
+	assert_true(f->alert > 0);
+	assert_int_equal(on_ap ? p.wlc_r : p.ap_r, -EPROTO);
+	/* The other side: a peer alert, the same alert number. */
+	if (g->code != CS_DTLS_FAIL_PEER_ALERT)
+		fail_msg("other side: %s \"%s\"", cs_dtls_fail_name(g->code),
+		    g->reason);
+	assert_false(g->local);
+	assert_string_equal(g->detector, on_ap ? "WLC" : "AP");
+	assert_int_equal(g->alert, f->alert);
+	assert_memory_equal(g->reason, "peer sent alert: ", 17);
+	pair_close(&p);
+	cs_cred_free(cred);
+	cs_cred_free(wcred);
+}
+
+static void
+test_broken_ap_certs(void **state)
+{
+	(void)state;
+	check_broken(true, CS_PKI_EXPIRED, CS_DTLS_FAIL_CERT_EXPIRED,
+	    "AP certificate has expired (notAfter ");
+	check_broken(true, CS_PKI_NOT_YET_VALID, CS_DTLS_FAIL_NOT_YET_VALID,
+	    "AP certificate not valid before ");
+	check_broken(true, CS_PKI_UNKNOWN_CA, CS_DTLS_FAIL_UNKNOWN_CA,
+	    "AP certificate signed by an unknown CA");
+	check_broken(true, CS_PKI_WRONG_EKU, CS_DTLS_FAIL_BAD_EKU,
+	    "AP certificate lacks EKU id-kp-capwapWTP");
+	check_broken(true, CS_PKI_SHA1, CS_DTLS_FAIL_WEAK_SIG,
+	    "SHA-1 signature, rejected at security level 2");
+	check_broken(true, CS_PKI_RSA1024, CS_DTLS_FAIL_WEAK_KEY,
+	    "RSA key too small (1024 bits)");
+}
+
+static void
+test_broken_wlc_certs(void **state)
+{
+	(void)state;
+	check_broken(false, CS_PKI_EXPIRED, CS_DTLS_FAIL_CERT_EXPIRED,
+	    "WLC certificate has expired (notAfter ");
+	check_broken(false, CS_PKI_NOT_YET_VALID, CS_DTLS_FAIL_NOT_YET_VALID,
+	    "WLC certificate not valid before ");
+	check_broken(false, CS_PKI_UNKNOWN_CA, CS_DTLS_FAIL_UNKNOWN_CA,
+	    "WLC certificate signed by an unknown CA");
+	check_broken(false, CS_PKI_WRONG_EKU, CS_DTLS_FAIL_BAD_EKU,
+	    "WLC certificate lacks EKU id-kp-capwapAC");
+	check_broken(false, CS_PKI_SHA1, CS_DTLS_FAIL_WEAK_SIG, "SHA-1");
+	check_broken(false, CS_PKI_RSA1024, CS_DTLS_FAIL_WEAK_KEY,
+	    "RSA key too small (1024 bits)");
+}
+
+static void
+test_clock_skew(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	const struct cs_dtls_failure *f;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	/* AP clock 2 days before the lab PKI was made: before the WLC
+	 * certificate's notBefore (and its own). */
+	p.a.clock = pki_now - 2 * 86400;
+	pair_handshake(&p);
+	f = cs_dtls_failure(p.ap);
+	assert_int_equal(f->code, CS_DTLS_FAIL_NOT_YET_VALID);
+	assert_non_null(strstr(f->reason, "not valid before"));
+	assert_non_null(strstr(f->reason, "AP clock is"));
+	assert_int_equal(f->phase, CS_DTLS_PH_SERVER_CERT);
+	assert_int_equal(cs_dtls_failure(p.wlc)->code, CS_DTLS_FAIL_PEER_ALERT);
+	pair_close(&p);
+	/* With io->clock_skew_s instead of a wall_clock callback. */
+	cs_cred_free(cred);
+}
+
+static void
+test_version_mismatch(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	const struct cs_dtls_failure *f;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	ac.version = CS_DTLS_V1_0;
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	f = cs_dtls_failure(p.wlc);
+	assert_int_equal(f->code, CS_DTLS_FAIL_VERSION);
+	assert_string_equal(f->reason,
+	    "protocol version mismatch: peer offered DTLS 1.0, we accept "
+	    "only DTLS 1.2");
+	assert_int_equal(f->phase, CS_DTLS_PH_HELLO);
+	f = cs_dtls_failure(p.ap);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PEER_ALERT);
+	assert_string_equal(f->reason, "peer sent alert: protocol version");
+	pair_close(&p);
+	/* The other way round: a 1.2-only AP meets a 1.0-only WLC. */
+	cfgs(&ac, &wc);
+	wc.version = CS_DTLS_V1_0;
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	assert_int_equal(cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_VERSION);
+	assert_non_null(
+	    strstr(cs_dtls_failure(p.ap)->reason, "we accept only DTLS 1.2"));
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_no_shared_cipher(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	ac.ciphers = "AES256-SHA";
+	wc.ciphers = "AES128-SHA";
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	assert_int_equal(
+	    cs_dtls_failure(p.wlc)->code, CS_DTLS_FAIL_NO_SHARED_CIPHER);
+	assert_int_equal(cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_PEER_ALERT);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_cn_mac(void **state)
+{
+	static const uint8_t other[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x66 };
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	const struct cs_dtls_failure *f;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_expect_peer_mac(p.wlc, ap_mac), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	pair_close(&p);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_expect_peer_mac(p.wlc, other), 0);
+	pair_handshake(&p);
+	f = cs_dtls_failure(p.wlc);
+	assert_int_equal(f->code, CS_DTLS_FAIL_CN_MISMATCH);
+	assert_string_equal(f->reason,
+	    "CN 00:11:22:33:44:55 does not match AP MAC 00:11:22:33:44:66");
+	assert_int_equal(cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_PEER_ALERT);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+static void
+test_no_client_cert(void **state)
+{
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, NULL);
+	pair_handshake(&p);
+	assert_int_equal(cs_dtls_failure(p.wlc)->code, CS_DTLS_FAIL_NO_CERT);
+	assert_string_equal(
+	    cs_dtls_failure(p.wlc)->reason, "AP sent no certificate");
+	pair_close(&p);
+}
+
+static void
+test_ctx_errors(void **state)
+{
+	struct cs_dtls_ctx *c = (struct cs_dtls_ctx *)&c;
+	struct cs_dtls_ctx *const orig = c;
+	struct cs_dtls_cfg cfg;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	cs_dtls_cfg_init(&cfg, CS_DTLS_SERVER);
+	cfg.trust = cs_pki_ca(pki);
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.what, "needs a certificate"));
+	cs_dtls_cfg_init(&cfg, CS_DTLS_CLIENT);
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.what, "no CA"));
+	cfg.trust = cs_pki_ca(pki);
+	cfg.ciphers = "NO-SUCH-CIPHER";
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	cfg.ciphers = NULL;
+	cfg.mtu = 100;
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	cfg.mtu = 0;
+	cfg.ca_file = "/nonexistent/ca.pem";
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -ENOENT);
+	assert_ptr_equal(c, orig); /* untouched on failure */
+	/* A 1024-bit own key at security level 2 is refused up front. */
+	{
+		struct cs_cred *weak = NULL;
+
+		assert_int_equal(
+		    cs_pki_issue_wlc(pki, CS_PKI_RSA1024, &weak), 0);
+		cs_dtls_cfg_init(&cfg, CS_DTLS_SERVER);
+		cfg.trust = cs_pki_ca(pki);
+		cfg.cred = weak;
+		assert_int_equal(
+		    cs_dtls_ctx_new(&c, &cfg, &err), -EKEYREJECTED);
+		cs_cred_free(weak);
+	}
+	assert_string_equal(
+	    cs_dtls_fail_name(CS_DTLS_FAIL_CERT_EXPIRED), "cert-expired");
+	assert_string_equal(
+	    cs_dtls_phase_name(CS_DTLS_PH_SERVER_CERT), "server-certificate");
+	assert_string_equal(cs_dtls_fail_name(CS_DTLS_FAIL__COUNT), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_handshake_default),
+		cmocka_unit_test(test_versions_and_ciphers),
+		cmocka_unit_test(test_app_data_and_shutdown),
+		cmocka_unit_test(test_preamble),
+		cmocka_unit_test(test_mtu_fragmentation),
+		cmocka_unit_test(test_retransmission),
+		cmocka_unit_test(test_keylog),
+		cmocka_unit_test(test_broken_ap_certs),
+		cmocka_unit_test(test_broken_wlc_certs),
+		cmocka_unit_test(test_clock_skew),
+		cmocka_unit_test(test_version_mismatch),
+		cmocka_unit_test(test_no_shared_cipher),
+		cmocka_unit_test(test_cn_mac),
+		cmocka_unit_test(test_no_client_cert),
+		cmocka_unit_test(test_ctx_errors),
+	};
+
+	return cmocka_run_group_tests_name(
+	    "dtls", tests, group_setup, group_teardown);
+}
