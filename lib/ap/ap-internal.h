@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the AP state machine shared by the lib/ap sources and the unit
+ * tests: the object, the FSM event vocabulary, the pure timing and
+ * controller-selection functions, and the message builders.
+ */
+#ifndef CS_AP_INTERNAL_H
+#define CS_AP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capsim/ap.h"
+
+struct cs_wr;
+struct cs_msg;
+
+/* Inputs of the FSM (STYLE G8): timer expiries enter exactly like
+ * received messages. */
+enum cs_ap_fsm_ev {
+	CS_AP_E_START,   /* cs_ap_start() */
+	CS_AP_E_RESTART, /* internal: leave a transient state (Idle, Reset) */
+	CS_AP_E_T_DISCOVERY_DELAY,
+	CS_AP_E_T_DISCOVERY_INTERVAL,
+	CS_AP_E_T_SILENT,
+	CS_AP_E_T_WAIT_DTLS,
+	CS_AP_E_T_RETRANSMIT,
+	CS_AP_E_T_ECHO,
+	CS_AP_E_T_KEEPALIVE,
+	CS_AP_E_T_DATA_DEAD,
+	CS_AP_E_T_SESSION_DELETE,
+	CS_AP_E_T_IMAGE_DATA_START,
+	CS_AP_E_DTLS_OK,
+	CS_AP_E_DTLS_FAIL,
+	CS_AP_E_DISCOVERY_RESP,
+	CS_AP_E_JOIN_RESP,
+	CS_AP_E_CONFIG_STATUS_RESP,
+	CS_AP_E_CHANGE_STATE_RESP,
+	CS_AP_E_ECHO_RESP,
+	CS_AP_E_IMAGE_DATA_RESP,
+	CS_AP_E_OTHER_RESP, /* a response we accept but do not act on */
+	CS_AP_E_IMAGE_DATA_REQ,
+	CS_AP_E_RESET_REQ,
+	CS_AP_E_AC_REQ, /* any other request from the AC */
+	CS_AP_E_KEEPALIVE,
+	CS_AP_E__COUNT
+};
+
+const char *cs_ap_fsm_ev_name(enum cs_ap_fsm_ev ev);
+
+/* One Discovery Response kept for controller selection. */
+struct cs_ap_cand {
+	uint32_t responder;   /* source address of the response */
+	uint32_t ctrl_ip;     /* Control IPv4 Address with the fewest WTPs */
+	uint16_t ctrl_wtps;   /* its WTP Count */
+	uint16_t active_wtps; /* AC Descriptor */
+	uint16_t max_wtps;
+	uint8_t primed_rank; /* 1 primary, 2 secondary, 3 tertiary, 0 none */
+	uint8_t order;       /* arrival order */
+};
+
+/* What came with an FSM event. */
+struct cs_ap_in {
+	const struct cs_msg *msg; /* decoded message, or NULL */
+	uint32_t src_ip;
+	const struct cs_dtls_outcome *dtls;
+};
+
+struct cs_ap {
+	struct cs_ap_cfg cfg; /* string members point into strs */
+	char *strs;           /* one allocation with the copied strings */
+	char *sw_version;     /* running image (replaced on adopt) */
+	char *ac_name;        /* AC Name from the Join Response */
+	struct cs_ap_io io;
+	struct cs_ap_stats stats;
+	uint64_t now_ms;
+	enum cs_ap_state state;
+	enum cs_phase fail_phase; /* phase reported in Reset/Teardown */
+	uint16_t armed;           /* bit per enum cs_ap_timer */
+
+	/* Discovery (per state, reset on entry) */
+	uint32_t discovery_count;
+	uint8_t disc_seq;
+	uint8_t answered; /* bit per cfg.targets[] index */
+	bool collecting;  /* DiscoveryInterval window after a response */
+	uint8_t n_cands;
+	struct cs_ap_cand cands[CS_AP_MAX_CANDS];
+
+	uint32_t ac_ip;
+	uint32_t failed_dtls; /* FailedDTLSSessionCount */
+	bool td_graceful;
+
+	/* the one outstanding request (RFC 5415 §4.5.3) */
+	uint8_t *req; /* NULL when nothing is outstanding */
+	uint16_t req_len;
+	uint8_t req_seq;
+	uint8_t rtx; /* retransmissions done */
+	uint32_t req_type;
+	uint64_t req_sent_ms;
+	uint8_t next_seq;
+
+	/* last request from the AC and our answer (RFC 5415 §4.5.3) */
+	bool has_last_ac;
+	uint8_t last_ac_seq;
+	uint32_t last_ac_type;
+	uint32_t last_ac_result;
+
+	uint8_t session_id[16];
+	bool has_session;
+	bool image_started; /* Image Data Response (success) received */
+	char *image_id;     /* version being downloaded */
+
+	bool started;
+	bool is_dead;  /* cs_ap_free() called inside a callback */
+	unsigned busy; /* nesting depth of public entry points */
+	bool has_pending;
+	enum cs_ap_fsm_ev pending;
+};
+
+/* ---- pure timing functions (unit-tested) ---- */
+
+/* Delay before the (n+1)-th transmission of a request after n
+ * retransmissions: RetransmitInterval doubled per retransmit (RFC 5415
+ * §4.5.3), optionally capped at half EchoInterval; saturates. */
+uint64_t cs_ap_rtx_delay_ms(const struct cs_ap_cfg *cfg, unsigned n);
+/* Time until the next Discovery Request: `rnd` (a draw in
+ * [0, MaxDiscoveryInterval)) before the first, DiscoveryInterval after
+ * (RFC 5415 §3.3, §2.3.1). */
+uint64_t cs_ap_discovery_delay_ms(
+    const struct cs_ap_cfg *cfg, uint32_t sent, uint32_t rnd);
+/* RFC 5415 §4.5.3: s1 is older than s2 modulo 256. */
+bool cs_ap_seq_older(uint8_t s1, uint8_t s2);
+/* Controller choice (capwap-facts §4.4, RFC 5415 §6.1): primed rank first,
+ * then the greatest spare capacity (Max - Active WTPs), then arrival.
+ * Index into c[], or -1 for n == 0. */
+int cs_ap_select(const struct cs_ap_cand *c, unsigned n);
+
+/* ---- message builders (ap_msg.c); each writes one whole message ---- */
+void cs_ap_build_discovery_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_join_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_config_status_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_change_state_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_echo_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_image_data_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+/* Response `type` with a Result Code, plus a Returned Message Element for
+ * `returned` (the TLV as received, NULL for none). */
+void cs_ap_build_result_resp(struct cs_wr *wr, uint32_t type, uint8_t seq,
+    uint32_t code, const uint8_t *returned, size_t returned_len);
+/* Data Channel Keep-Alive (RFC 5415 §4.4.1). */
+void cs_ap_build_keepalive(const struct cs_ap *ap, struct cs_wr *wr);
+/* Checks a received keep-alive: 0 when it carries our Session ID,
+ * -EBADMSG when malformed, -EPROTO for another session. */
+int cs_ap_check_keepalive(
+    const struct cs_ap *ap, const uint8_t *pkt, size_t len);
+
+/* ---- FSM (ap_fsm.c) ---- */
+void cs_ap_fsm(
+    struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in);
+/* Runs posted internal events until none is left. */
+void cs_ap_run_pending(struct cs_ap *ap);
+/* Input demultiplexers (ap_fsm.c). */
+int cs_ap_rx_secure(struct cs_ap *ap, const uint8_t *pkt, size_t len);
+int cs_ap_rx_clear(struct cs_ap *ap, enum cs_chan ch, uint32_t src_ip,
+    const uint8_t *pkt, size_t len);
+/* Emits an event (kind, current state) unless the AP is dead. */
+void cs_ap_emit(struct cs_ap *ap, enum cs_ap_ev_kind kind, uint32_t msg_type,
+    uint8_t seq, uint32_t value, const char *reason);
+enum cs_phase cs_ap_phase_of(const struct cs_ap *ap, enum cs_ap_state s);
+
+#endif /* CS_AP_INTERNAL_H */

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control messages an AP sends (RFC 5415 §5-§9, RFC 5416 §3, §5) and
+ * the data-channel keep-alive (§4.4.1), built with the capwap.h builder.
+ * Errors stay sticky in the cursor; callers check wr->err once.
+ */
+#include "ap-internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "capsim/capwap.h"
+#include "capsim/cursor.h"
+
+static struct cs_str
+ap_str(const char *s)
+{
+	struct cs_str v = { .s = s, .len = s != NULL ? strlen(s) : 0 };
+
+	return v;
+}
+
+static void
+ap_begin(struct cs_msgb *b, struct cs_wr *wr, uint32_t type, uint8_t seq)
+{
+	struct cs_capwap_hdr h;
+
+	cs_capwap_hdr_init(&h, 0);
+	cs_msgb_begin(b, wr, &h, type, seq);
+}
+
+/* WTP Board Data, RFC 5415 §4.6.40: model, serial, base MAC. */
+static void
+ap_put_board_data(const struct cs_ap *ap, struct cs_wr *wr)
+{
+	struct cs_el_board_data bd = { .vendor = ap->cfg.board_vendor };
+
+	bd.sub[0] = (struct cs_board_sub){ .type = CS_BOARD_MODEL,
+		.len = (uint16_t)strlen(ap->cfg.model),
+		.data = (const uint8_t *)ap->cfg.model };
+	bd.sub[1] = (struct cs_board_sub){ .type = CS_BOARD_SERIAL,
+		.len = (uint16_t)strlen(ap->cfg.serial),
+		.data = (const uint8_t *)ap->cfg.serial };
+	bd.sub[2] = (struct cs_board_sub){
+		.type = CS_BOARD_BASE_MAC, .len = 6, .data = ap->cfg.mac
+	};
+	bd.n_sub = 3;
+	cs_el_put_board_data(wr, &bd);
+}
+
+/* WTP Descriptor, RFC 5415 §4.6.41 (RFC form): one encryption
+ * capability entry for WBID 1, hardware/software/boot versions. */
+static void
+ap_put_descriptor(const struct cs_ap *ap, struct cs_wr *wr)
+{
+	struct cs_el_wtp_descriptor d = {
+		.max_radios = ap->cfg.radio_count,
+		.radios_in_use = ap->cfg.radio_count,
+		.n_encrypt = 1,
+		.encrypt[0] = { .wbid = CS_WBID_IEEE80211, .caps = 0 },
+	};
+	const char *v[3] = { ap->cfg.hw_version, ap->sw_version,
+		ap->cfg.boot_version };
+	static const uint16_t t[3] = { CS_WTPD_HW_VERSION, CS_WTPD_SW_VERSION,
+		CS_WTPD_BOOT_VERSION };
+
+	for (unsigned i = 0; i < 3; i++) {
+		d.sub[i] = (struct cs_wtpd_sub){ .vendor = ap->cfg.board_vendor,
+			.type = t[i],
+			.len = (uint16_t)strlen(v[i]),
+			.data = (const uint8_t *)v[i] };
+	}
+	d.n_sub = 3;
+	cs_el_put_wtp_descriptor(wr, &d);
+}
+
+/* One IEEE 802.11 WTP Radio Information per radio, RFC 5416 §6.25. */
+static void
+ap_put_radios(const struct cs_ap *ap, struct cs_wr *wr)
+{
+	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
+		struct cs_el_radio_info ri = { .radio_id = (uint8_t)(i + 1),
+			.radio_type = ap->cfg.radio_type[i] };
+
+		cs_el_put_radio_info(wr, &ri);
+	}
+}
+
+static void
+ap_put_identity(const struct cs_ap *ap, struct cs_wr *wr)
+{
+	struct cs_el_frame_tunnel_mode ftm = { .mode =
+		                                   ap->cfg.frame_tunnel_mode };
+	struct cs_el_mac_type mt = { .type = ap->cfg.mac_type };
+
+	ap_put_board_data(ap, wr);
+	ap_put_descriptor(ap, wr);
+	cs_el_put_frame_tunnel_mode(wr, &ftm);
+	cs_el_put_mac_type(wr, &mt);
+}
+
+void
+cs_ap_build_discovery_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+	struct cs_el_discovery_type dt = { .type = ap->cfg.discovery_type };
+
+	/* RFC 5415 §5.1 + RFC 5416 §5 */
+	ap_begin(&b, wr, CS_MSG_DISCOVERY_REQ, seq);
+	cs_el_put_discovery_type(wr, &dt);
+	ap_put_identity(ap, wr);
+	ap_put_radios(ap, wr);
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_join_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+	struct cs_el_location loc = { .location = ap_str(ap->cfg.location) };
+	struct cs_el_wtp_name wn = { .name = ap_str(ap->cfg.name) };
+	struct cs_el_session_id sid;
+	struct cs_el_ecn_support ecn = { .ecn = ap->cfg.ecn_support };
+	struct cs_el_local_ipv4 lip = { .addr = ap->cfg.ip };
+
+	/* RFC 5415 §6.1 + RFC 5416 §5 */
+	memcpy(sid.id, ap->session_id, sizeof(sid.id));
+	ap_begin(&b, wr, CS_MSG_JOIN_REQ, seq);
+	cs_el_put_location(wr, &loc);
+	ap_put_identity(ap, wr);
+	cs_el_put_wtp_name(wr, &wn);
+	cs_el_put_session_id(wr, &sid);
+	ap_put_radios(ap, wr);
+	cs_el_put_ecn_support(wr, &ecn);
+	cs_el_put_local_ipv4(wr, &lip);
+	if (ap->cfg.max_msg_len != 0) {
+		struct cs_el_max_msg_len mml = { .max_len =
+			                             ap->cfg.max_msg_len };
+
+		cs_el_put_max_msg_len(wr, &mml);
+	}
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_config_status_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+	struct cs_el_ac_name an = { .name = ap_str(ap->ac_name) };
+	struct cs_el_stats_timer st = { .interval =
+		                            ap->cfg.statistics_timer_s };
+	struct cs_el_reboot_stats rs = { .last_failure_type = 0 };
+
+	/* RFC 5415 §8.2: AC Name, Radio Administrative State (per radio and
+	 * 255 for the WTP), Statistics Timer, WTP Reboot Statistics */
+	ap_begin(&b, wr, CS_MSG_CONFIG_STATUS_REQ, seq);
+	if (an.name.len == 0)
+		an.name = ap_str("unknown");
+	cs_el_put_ac_name(wr, &an);
+	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
+		struct cs_el_radio_admin_state ras = { .radio_id =
+			                                   (uint8_t)(i + 1),
+			.admin_state = CS_ADMIN_ENABLED };
+
+		cs_el_put_radio_admin_state(wr, &ras);
+	}
+	{
+		struct cs_el_radio_admin_state all = { .radio_id = CS_RADIO_ALL,
+			.admin_state = CS_ADMIN_ENABLED };
+
+		cs_el_put_radio_admin_state(wr, &all);
+	}
+	cs_el_put_stats_timer(wr, &st);
+	cs_el_put_reboot_stats(wr, &rs);
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_change_state_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+	struct cs_el_result_code rc = { .code = CS_RC_SUCCESS };
+
+	/* RFC 5415 §8.6: Radio Operational State per radio + Result Code */
+	ap_begin(&b, wr, CS_MSG_CHANGE_STATE_REQ, seq);
+	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
+		struct cs_el_radio_oper_state ros = { .radio_id =
+			                                  (uint8_t)(i + 1),
+			.state = CS_OPER_ENABLED,
+			.cause = CS_OPER_CAUSE_NORMAL };
+
+		cs_el_put_radio_oper_state(wr, &ros);
+	}
+	cs_el_put_result_code(wr, &rc);
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_echo_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+
+	(void)ap;
+	/* RFC 5415 §7.1: no mandatory elements */
+	ap_begin(&b, wr, CS_MSG_ECHO_REQ, seq);
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_image_data_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	struct cs_msgb b;
+	struct cs_el_image_id id = { .vendor = ap->cfg.board_vendor,
+		.data = (const uint8_t *)ap->image_id,
+		.len = ap->image_id != NULL ? strlen(ap->image_id) : 0 };
+	struct cs_el_initiate_download idl = { 0 };
+
+	/* RFC 5415 §9.1.1: the WTP asks for the image named in the Join
+	 * Response with Image Identifier + Initiate Download */
+	ap_begin(&b, wr, CS_MSG_IMAGE_DATA_REQ, seq);
+	cs_el_put_image_id(wr, &id);
+	cs_el_put_initiate_download(wr, &idl);
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_result_resp(struct cs_wr *wr, uint32_t type, uint8_t seq,
+    uint32_t code, const uint8_t *returned, size_t returned_len)
+{
+	struct cs_msgb b;
+	struct cs_el_result_code rc = { .code = code };
+
+	ap_begin(&b, wr, type, seq);
+	cs_el_put_result_code(wr, &rc);
+	if (returned != NULL && returned_len >= CS_ELEM_HDR_LEN &&
+	    returned_len <= 255) {
+		/* RFC 5415 §4.6.36 */
+		struct cs_el_returned_elem re = {
+			.reason = CS_RET_UNKNOWN_ELEM,
+			.len = (uint8_t)returned_len,
+			.elem = returned,
+		};
+
+		cs_el_put_returned_elem(wr, &re);
+	}
+	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_keepalive(const struct cs_ap *ap, struct cs_wr *wr)
+{
+	struct cs_capwap_hdr h;
+	struct cs_el_session_id sid;
+
+	/* RFC 5415 §4.4.1: every CAPWAP header field zero except HLEN and
+	 * K; payload = Message Element Length + Session ID. */
+	cs_capwap_hdr_init(&h, 0);
+	h.wbid = 0;
+	h.is_keepalive = true;
+	cs_capwap_hdr_encode(wr, &h);
+	memcpy(sid.id, ap->session_id, sizeof(sid.id));
+	cs_wr_u16(wr, CS_ELEM_HDR_LEN + sizeof(sid.id));
+	cs_el_put_session_id(wr, &sid);
+}
+
+int
+cs_ap_check_keepalive(const struct cs_ap *ap, const uint8_t *pkt, size_t len)
+{
+	struct cs_capwap_hdr h;
+	struct cs_rd rd, body;
+	uint16_t elen, type, vlen;
+	uint8_t id[16];
+	int r;
+
+	cs_rd_init(&rd, pkt, len);
+	if ((r = cs_capwap_hdr_decode(&rd, &h, NULL)) < 0)
+		return r;
+	if (!h.is_keepalive || h.is_fragment)
+		return -EBADMSG;
+	if (cs_rd_u16(&rd, &elen) < 0 || cs_rd_sub(&rd, elen, &body) < 0 ||
+	    rd.left != 0)
+		return -EBADMSG;
+	/* Session ID is the one mandatory element; skip any others */
+	while (body.left > 0) {
+		if (cs_rd_u16(&body, &type) < 0 || cs_rd_u16(&body, &vlen) < 0)
+			return -EBADMSG;
+		if (type == CS_EL_SESSION_ID) {
+			if (vlen != sizeof(id) ||
+			    cs_rd_bytes(&body, id, 16) < 0)
+				return -EBADMSG;
+			if (!ap->has_session ||
+			    memcmp(id, ap->session_id, sizeof(id)) != 0)
+				return -EPROTO;
+			return 0;
+		}
+		if (cs_rd_skip(&body, vlen) < 0)
+			return -EBADMSG;
+	}
+	return -EBADMSG;
+}
