@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `capsim certs`: writes the lab PKI (CA, WLC certificate with EKU
+ * id-kp-capwapAC, shared AP key and a sample AP certificate) and, on
+ * request, the broken certificates scenarios use.  The work is in
+ * lib/dtls/pki.c; this file parses options and prints what it wrote.
+ */
+#include "sim.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "capsim/pki.h"
+
+static void
+certs_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: capsim certs [--out DIR] [--broken] [--key-type rsa2048|"
+	    "ec-p256]\n"
+	    "                    [--ap-mac MAC] [--wlc-cn NAME]\n"
+	    "                    [--ca-cert FILE --ca-key FILE]\n"
+	    "\n"
+	    "Makes a lab PKI for CAPWAP DTLS (RFC 5415 §12) and writes it as "
+	    "PEM files.\n"
+	    "FOR LABS ONLY: the keys are unencrypted and the CA signs whatever "
+	    "capsim asks.\n"
+	    "\n"
+	    "  ca.pem, ca-key.pem     the lab CA (20 years).  Give ca.pem to "
+	    "the "
+	    "WLC as\n"
+	    "                         the trustpoint for AP certificates and "
+	    "to capsim.\n"
+	    "  wlc.pem, wlc-key.pem   the WLC (AC) certificate + chain: CN "
+	    "capsim-wlc,\n"
+	    "                         EKU id-kp-capwapAC (1.3.6.1.5.5.7.3.18) "
+	    "and\n"
+	    "                         serverAuth, 20 years.\n"
+	    "  ap-key.pem             the key all simulated APs share (capsim "
+	    "run issues\n"
+	    "                         one certificate per AP at start-up, CN = "
+	    "its MAC).\n"
+	    "  ap.pem                 a sample AP (WTP) certificate: CN "
+	    "00:11:22:33:44:55,\n"
+	    "                         EKU id-kp-capwapWTP (.19) and "
+	    "clientAuth, 10 years.\n"
+	    "\n"
+	    "--broken adds one certificate per failure scenarios reproduce, "
+	    "for the AP\n"
+	    "(ap-KIND.pem, key ap-key.pem) and for the WLC (wlc-KIND.pem, key "
+	    "wlc-key.pem):\n"
+	    "  expired        notAfter yesterday\n"
+	    "  not-yet-valid  notBefore a year from now\n"
+	    "  unknown-ca     signed by a second CA nobody trusts (chain "
+	    "included)\n"
+	    "  wrong-eku      serverAuth/clientAuth only, no CAPWAP EKU\n"
+	    "  sha1           signed with SHA-1 (refused at security level "
+	    "1 and up)\n"
+	    "  rsa1024        its own 1024-bit RSA key (ap-rsa1024-key.pem, "
+	    "wlc-rsa1024-key.pem)\n"
+	    "\n"
+	    "Options:\n"
+	    "  --out DIR        where to write (created mode 0700; default "
+	    "./capsim-pki);\n"
+	    "                   existing files are overwritten, keys get mode "
+	    "0600\n"
+	    "  --broken         also write the broken certificates\n"
+	    "  --key-type T     rsa2048 (default) or ec-p256\n"
+	    "  --ap-mac MAC     MAC for ap.pem (default 00:11:22:33:44:55)\n"
+	    "  --wlc-cn NAME    CN of the WLC certificate (default "
+	    "capsim-wlc)\n"
+	    "  --ca-cert FILE, --ca-key FILE\n"
+	    "                   sign with your own CA instead of making one "
+	    "(ca.pem is\n"
+	    "                   then a copy of it; its key is not copied)\n"
+	    "\n"
+	    "Check a file with: openssl x509 -in DIR/wlc.pem -noout -text\n"
+	    "The same PKI can be made with the openssl CLI: "
+	    "certs/make-lab-pki.sh.\n");
+}
+
+struct certs_out {
+	const char *dir;
+	int count;
+};
+
+static int
+certs_path(const struct certs_out *o, const char *name, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "%s/%s", o->dir, name);
+
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static int
+certs_write(struct certs_out *o, const struct cs_cred *c, const char *cert,
+    const char *key, const char *what)
+{
+	char cp[4096], kp[4096];
+	struct cs_cert_info ci;
+	int r;
+
+	if ((r = certs_path(o, cert, cp, sizeof(cp))) < 0 ||
+	    (key != NULL && (r = certs_path(o, key, kp, sizeof(kp))) < 0))
+		goto fail;
+	if ((r = cs_cred_save(c, cp, key != NULL ? kp : NULL)) < 0)
+		goto fail;
+	if ((r = cs_cred_info(c, &ci)) < 0)
+		goto fail;
+	printf("  %-26s %s (CN %s%s%s)\n", cert, what, ci.subject_cn,
+	    ci.eku_text[0] != '\0' ? ", EKU " : "", ci.eku_text);
+	if (key != NULL)
+		printf("  %-26s its private key (mode 0600)\n", key);
+	o->count++;
+	return 0;
+fail:
+	fprintf(
+	    stderr, "capsim certs: cannot write %s: %s\n", cp, strerror(-r));
+	return r;
+}
+
+static int
+certs_broken(struct certs_out *o, struct cs_pki *pki, const uint8_t mac[6])
+{
+	static const char *const what[] = {
+		[CS_PKI_GOOD] = "",
+		[CS_PKI_EXPIRED] = "expired yesterday",
+		[CS_PKI_NOT_YET_VALID] = "not valid until a year from now",
+		[CS_PKI_UNKNOWN_CA] = "signed by an untrusted CA",
+		[CS_PKI_WRONG_EKU] = "no CAPWAP EKU",
+		[CS_PKI_SHA1] = "SHA-1 signature",
+		[CS_PKI_RSA1024] = "1024-bit RSA key",
+	};
+	_Static_assert(sizeof(what) / sizeof(what[0]) == CS_PKI_BROKEN__COUNT,
+	    "what[] out of sync with enum cs_pki_broken");
+	char cert[64], key[64], desc[96];
+	struct cs_cred *c;
+	int r;
+
+	for (int side = 0; side < 2; side++) {
+		for (unsigned b = 1; b < CS_PKI_BROKEN__COUNT; b++) {
+			const char *who = side == 0 ? "ap" : "wlc";
+			const char *name = cs_pki_broken_name(b);
+
+			c = NULL;
+			r = side == 0 ? cs_pki_issue_ap(pki, mac, b, &c)
+			              : cs_pki_issue_wlc(pki, b, &c);
+			if (r < 0) {
+				fprintf(stderr,
+				    "capsim certs: cannot issue %s-%s: %s\n",
+				    who, name, strerror(-r));
+				return r;
+			}
+			snprintf(cert, sizeof(cert), "%s-%s.pem", who, name);
+			snprintf(key, sizeof(key), "%s-%s-key.pem", who, name);
+			snprintf(desc, sizeof(desc), "broken %s: %s",
+			    side == 0 ? "AP" : "WLC", what[b]);
+			r = certs_write(
+			    o, c, cert, b == CS_PKI_RSA1024 ? key : NULL, desc);
+			cs_cred_free(c);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int
+sim_cmd_certs(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "broken", no_argument, NULL, 'b' },
+		{ "key-type", required_argument, NULL, 'k' },
+		{ "ap-mac", required_argument, NULL, 'm' },
+		{ "wlc-cn", required_argument, NULL, 'w' },
+		{ "ca-cert", required_argument, NULL, 'C' },
+		{ "ca-key", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cs_pki_cfg cfg = { .key_type = CS_PKI_KEY_RSA2048 };
+	struct certs_out o = { .dir = "capsim-pki" };
+	uint8_t mac[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct cs_pki *pki = NULL;
+	struct cs_cred *ap = NULL;
+	bool broken = false;
+	int c, r, rc = SIM_EXIT_RUNTIME;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:bh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.dir = optarg;
+			break;
+		case 'b':
+			broken = true;
+			break;
+		case 'k':
+			if (strcmp(optarg, "rsa2048") == 0) {
+				cfg.key_type = CS_PKI_KEY_RSA2048;
+			} else if (strcmp(optarg, "ec-p256") == 0) {
+				cfg.key_type = CS_PKI_KEY_EC_P256;
+			} else {
+				fprintf(stderr,
+				    "capsim certs: --key-type is rsa2048 or "
+				    "ec-p256, not '%s'\n",
+				    optarg);
+				return SIM_EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (cs_pki_mac_parse(optarg, mac) < 0) {
+				fprintf(stderr,
+				    "capsim certs: '%s' is not a MAC (write "
+				    "00:11:22:33:44:55)\n",
+				    optarg);
+				return SIM_EXIT_USAGE;
+			}
+			break;
+		case 'w':
+			cfg.wlc_cn = optarg;
+			break;
+		case 'C':
+			cfg.ca_cert_path = optarg;
+			break;
+		case 'K':
+			cfg.ca_key_path = optarg;
+			break;
+		case 'h':
+			certs_usage(stdout);
+			return SIM_EXIT_OK;
+		default:
+			certs_usage(stderr);
+			return SIM_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "capsim certs: unexpected argument '%s'\n\n",
+		    argv[optind]);
+		certs_usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	if ((cfg.ca_cert_path == NULL) != (cfg.ca_key_path == NULL)) {
+		fprintf(stderr,
+		    "capsim certs: --ca-cert and --ca-key go together\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (mkdir(o.dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "capsim certs: cannot create %s: %s\n", o.dir,
+		    strerror(errno));
+		return SIM_EXIT_RUNTIME;
+	}
+	cfg.now = (int64_t)time(NULL);
+	if ((r = cs_pki_new(&pki, &cfg)) < 0) {
+		fprintf(stderr, "capsim certs: cannot %s the CA: %s\n",
+		    cfg.ca_cert_path != NULL ? "load" : "make", strerror(-r));
+		return cfg.ca_cert_path != NULL ? SIM_EXIT_USAGE
+		                                : SIM_EXIT_RUNTIME;
+	}
+	printf("capsim certs: lab PKI in %s/ (for labs only, never "
+	       "production)\n",
+	    o.dir);
+	if (certs_write(&o, cs_pki_ca(pki), "ca.pem",
+	        cfg.ca_cert_path != NULL ? NULL : "ca-key.pem",
+	        cfg.ca_cert_path != NULL ? "your CA (copy)" : "lab CA") < 0 ||
+	    certs_write(&o, cs_pki_wlc(pki), "wlc.pem", "wlc-key.pem",
+	        "WLC certificate + chain") < 0)
+		goto out;
+	if ((r = cs_pki_issue_ap(pki, mac, CS_PKI_GOOD, &ap)) < 0) {
+		fprintf(stderr, "capsim certs: cannot issue ap.pem: %s\n",
+		    strerror(-r));
+		goto out;
+	}
+	/* ap-key.pem is the key every AP certificate shares. */
+	if (certs_write(
+	        &o, ap, "ap.pem", "ap-key.pem", "sample AP certificate") < 0)
+		goto out;
+	if (broken && certs_broken(&o, pki, mac) < 0)
+		goto out;
+	printf("%d certificates written.  Inspect one with: openssl x509 "
+	       "-in %s/wlc.pem -noout -text\n",
+	    o.count, o.dir);
+	rc = SIM_EXIT_OK;
+out:
+	cs_cred_free(ap);
+	cs_pki_free(pki);
+	return rc;
+}
