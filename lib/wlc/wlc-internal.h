@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internals of the mock WLC shared by wlc.c (controller, discovery
+ * responder, keep-alives), ctl_fsm.c (per-session FSM) and wlc_stats.c
+ * (join statistics).  Not a public API; tests may include it.
+ */
+#ifndef CS_WLC_INTERNAL_H
+#define CS_WLC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/log.h"
+#include "capsim/roles.h"
+#include "capsim/wlc.h"
+
+struct cs_wr;
+
+/* RFC 1321 MD5, for the Image Information hash (RFC 5415 §4.6.28). */
+struct cs_wlc_md5 {
+	uint32_t h[4];
+	uint64_t total;
+	uint8_t buf[64];
+	size_t fill;
+};
+void cs_wlc_md5_init(struct cs_wlc_md5 *c);
+void cs_wlc_md5_update(struct cs_wlc_md5 *c, const void *data, size_t len);
+void cs_wlc_md5_final(struct cs_wlc_md5 *c, uint8_t out[16]);
+
+/* Byte `off` of the served image: deterministic so an AP can verify it. */
+static inline uint8_t
+cs_wlc_image_byte(uint32_t off)
+{
+	return (uint8_t)((off * 2654435761u) >> 24);
+}
+
+/* Events of the session FSM (STYLE G8): a received message or a timer. */
+enum cs_wlc_fsm_ev {
+	CS_WLC_E_JOIN_REQ,
+	CS_WLC_E_CONFIG_STATUS_REQ,
+	CS_WLC_E_CHANGE_STATE_REQ,
+	CS_WLC_E_ECHO_REQ,
+	CS_WLC_E_IMAGE_DATA_REQ,
+	CS_WLC_E_WTP_EVENT_REQ,
+	CS_WLC_E_DATA_TRANSFER_REQ,
+	CS_WLC_E_IMAGE_DATA_RESP,
+	CS_WLC_E_RESET_RESP,
+	CS_WLC_E_KEEPALIVE,
+	CS_WLC_E_T_WAIT_JOIN,
+	CS_WLC_E_T_CHANGE_STATE_PENDING,
+	CS_WLC_E_T_DATA_CHECK,
+	CS_WLC_E_T_ECHO,
+	CS_WLC_E_T_RETRANSMIT,
+	CS_WLC_E__COUNT
+};
+
+/* Open-addressing map from a 64-bit key to a record number + 1. */
+struct cs_wlc_slot {
+	uint64_t key;
+	uint32_t val; /* 0 = empty */
+};
+struct cs_wlc_map {
+	struct cs_wlc_slot *slot;
+	size_t cap; /* power of two, 0 before the first insert */
+	size_t n;
+};
+
+/* Join statistics table: records in first-seen order plus two indexes
+ * (by MAC, by the IP last seen). */
+struct cs_wlc_stats_tab {
+	struct cs_wlc_ap_stats *rec;
+	size_t n, cap;
+	struct cs_wlc_map by_mac, by_ip;
+};
+
+struct cs_wlc_sess {
+	struct cs_wlc *w;
+	struct cs_wlc_sess *prev, *next; /* all sessions */
+	struct cs_wlc_sess *hnext;       /* session-ID hash chain */
+	void *glue;
+
+	uint32_t peer_ip;
+	uint16_t peer_port;
+	uint32_t data_ip;
+	uint16_t data_port;
+	bool has_data_peer;
+
+	enum cs_wlc_state state;
+	bool joined;  /* counted in active WTPs */
+	bool in_hash; /* in the session-ID table */
+	bool has_mac;
+	uint8_t mac[6];
+	uint8_t session_id[16];
+	char name[33];
+	uint32_t stats_idx; /* record number + 1, 0 = none */
+
+	uint8_t n_radios;
+	uint8_t radio_id[CS_WLC_MAX_RADIOS];
+	uint32_t radio_type[CS_WLC_MAX_RADIOS];
+
+	/* RFC 5415 §4.5.3: last request seen and the cached response */
+	bool has_last_req;
+	uint8_t last_req_seq;
+	uint32_t last_req_type;
+	uint8_t *resp;
+	size_t resp_len;
+	uint32_t resp_type;
+	bool resp_delayed;     /* waiting for CS_WLC_T_DELAY */
+	bool close_after_resp; /* failed join: abort after sending */
+
+	/* the AC's own outstanding request (Image Data, Reset) */
+	uint8_t next_seq;
+	bool req_outstanding;
+	uint8_t req_seq;
+	uint32_t req_type;
+	unsigned req_retx;
+	uint8_t *req;
+	size_t req_len;
+
+	/* image download (RFC 5415 §9.1) */
+	uint32_t img_off;
+	bool img_eof_sent;
+
+	uint32_t armed;              /* bit per enum cs_wlc_timer */
+	bool join_failed;            /* rejected: waiting to send + abort */
+	bool img_done;               /* image download finished */
+	enum cs_wlc_state last_live; /* state before DEAD */
+
+	unsigned busy; /* nesting depth of public entry points */
+	bool closed;   /* cs_wlc_sess_closed() called while busy */
+};
+
+struct cs_wlc {
+	struct cs_wlc_cfg cfg; /* strings point into owned copies below */
+	char *ac_name, *hw_version, *sw_version, *image_id;
+	uint8_t (*auth_macs)[6];
+	struct cs_wlc_io io;
+	struct cs_wlc_counters ctr;
+	struct cs_wlc_stats_tab stats;
+
+	struct cs_wlc_sess *sessions; /* list head */
+	unsigned n_sessions;          /* not yet freed */
+	unsigned n_joined;            /* active WTPs */
+	struct cs_wlc_sess **sid_hash;
+	size_t sid_cap; /* power of two */
+
+	uint8_t image_md5[16];
+	bool in_free;
+};
+
+/* wlc.c */
+void cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s,
+    enum cs_wlc_ev_kind kind, uint64_t now_ms, uint32_t msg_type,
+    uint32_t result_code, const char *reason);
+uint32_t cs_wlc_adv_ip(const struct cs_wlc *w);
+void cs_wlc_sid_insert(struct cs_wlc *w, struct cs_wlc_sess *s);
+void cs_wlc_sid_remove(struct cs_wlc *w, struct cs_wlc_sess *s);
+struct cs_wlc_sess *cs_wlc_sid_find(
+    const struct cs_wlc *w, const uint8_t id[16]);
+/* Puts the AC Descriptor, AC Name, Control IPv4 Address elements. */
+void cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr);
+int cs_wlc_parse_mac(const char *txt, uint8_t mac[6]);
+void cs_wlc_fmt_ip(uint32_t ip, char *buf, size_t cap);
+void cs_wlc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap);
+
+/* ctl_fsm.c */
+int cs_wlc_fsm_input(
+    struct cs_wlc_sess *s, const uint8_t *pkt, size_t len, uint64_t now_ms);
+void cs_wlc_fsm_timer(
+    struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t now_ms);
+void cs_wlc_fsm_keepalive(struct cs_wlc_sess *s, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len, uint64_t now_ms);
+int cs_wlc_fsm_reset(struct cs_wlc_sess *s, uint64_t now_ms);
+/* Tears the session down: state DEAD, timers cancelled, io sess_close. */
+void cs_wlc_fsm_teardown(
+    struct cs_wlc_sess *s, uint64_t now_ms, const char *reason, bool graceful);
+void cs_wlc_sess_destroy(struct cs_wlc_sess *s);
+
+/* wlc_stats.c */
+void cs_wlc_stats_free(struct cs_wlc_stats_tab *t);
+/* Finds or creates the record of an AP; NULL on ENOMEM. */
+struct cs_wlc_ap_stats *cs_wlc_stats_by_mac(struct cs_wlc_stats_tab *t,
+    const uint8_t mac[6], uint32_t ip, uint16_t port, uint64_t now_ms);
+struct cs_wlc_ap_stats *cs_wlc_stats_by_ip(struct cs_wlc_stats_tab *t,
+    uint32_t ip, uint16_t port, bool create, uint64_t now_ms);
+struct cs_wlc_ap_stats *cs_wlc_stats_get(
+    struct cs_wlc_stats_tab *t, uint32_t idx1);
+uint32_t cs_wlc_stats_idx(
+    const struct cs_wlc_stats_tab *t, const struct cs_wlc_ap_stats *st);
+void cs_wlc_stats_fail(struct cs_wlc *w, struct cs_wlc_ap_stats *st,
+    enum cs_phase phase, uint32_t result_code, const char *reason);
+
+#endif /* CS_WLC_INTERNAL_H */
