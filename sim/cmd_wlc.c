@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `capsim wlc`: the mock WLC (CAPWAP AC) on UDP 5246/5247 until SIGINT or
+ * SIGTERM.  SIGUSR1 prints the join statistics; they are printed at exit
+ * too.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsim/dtls.h"
+#include "capsim/engine.h"
+#include "capsim/pki.h"
+#include "capsim/udp.h"
+#include "sim.h"
+#include "simutil.h"
+
+static void
+wlc_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: capsim wlc [OPTIONS]\n"
+	    "\n"
+	    "Runs the mock WLC: a CAPWAP access controller (RFC 5415 AC) that\n"
+	    "answers Discovery Requests, accepts DTLS (with cookie exchange),\n"
+	    "validates Join Requests, configures the APs and keeps them in "
+	    "Run\n"
+	    "with echoes and data-channel keep-alives.  It logs in controller\n"
+	    "vocabulary (Dtls-Handshake, Join, Config ...).  Runs until "
+	    "SIGINT\n"
+	    "or SIGTERM; SIGUSR1 prints the join statistics per AP and phase.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --listen ADDR[:PORT]   control address (default "
+	    "127.0.0.1:5246;\n"
+	    "                         data channel on PORT+1)\n"
+	    "  --advertise ADDR       address put in Control IPv4 Address (a "
+	    "WLC\n"
+	    "                         behind NAT advertises its public one)\n"
+	    "  --name NAME            AC Name (default capsim-wlc)\n"
+	    "  --max-wtps N           capacity; joins beyond get result code "
+	    "4\n"
+	    "  --sw-version V         software version / Image Identifier\n"
+	    "  --image-size BYTES     image served to APs that download\n"
+	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
+	    "  --discovery-interval S MaxDiscoveryInterval sent (20)\n"
+	    "  --wait-join DURATION   WaitJoin (60s)\n"
+	    "  --auth-list FILE       only these AP MACs may join (one per "
+	    "line)\n"
+	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
+	    "~/.local/share/capsim/pki, created on first use):\n"
+	    "  --pki DIR              lab PKI directory (ca.pem, ca.key)\n"
+	    "  --cert FILE --key FILE this WLC's certificate (chain) and key\n"
+	    "  --ca FILE              CA bundle that verifies AP certificates\n"
+	    "  --no-verify-aps        accept any AP certificate (says so)\n"
+	    "DTLS:\n"
+	    "  --dtls-version 1.2|1.0|any   (default 1.2)\n"
+	    "  --ciphers LIST         OpenSSL cipher list (default the 9800 "
+	    "set)\n"
+	    "  --mtu BYTES            largest DTLS datagram incl. preamble "
+	    "(1400)\n"
+	    "Misbehaviour:\n"
+	    "  --reject-share F       reject this share (0..1) of joins ...\n"
+	    "  --reject-code N        ... with this result code (default 3)\n"
+	    "  --delay DURATION       delay every response\n"
+	    "  --drop-msg TYPE        never answer this request type (number)\n"
+	    "  --mute                 answer nothing at all\n"
+	    "Other:\n"
+	    "  --seed N               seed for random choices\n"
+	    "  -v, --verbose          log every join step\n"
+	    "\n"
+	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
+}
+
+struct wlc_run {
+	struct event_base *base;
+	struct cs_engine *e;
+};
+
+static int
+wlc_print_stats(struct cs_engine *e)
+{
+	char *text = NULL;
+	int r = cs_wlc_stats_summary(cs_engine_wlc(e), &text);
+
+	if (r == 0) {
+		fputs(text, stdout);
+		fflush(stdout);
+	}
+	free(text);
+	return r;
+}
+
+static void
+wlc_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct wlc_run *w = arg;
+
+	(void)what;
+	if (sig == SIGUSR1) {
+		wlc_print_stats(w->e);
+		return;
+	}
+	event_base_loopbreak(w->base);
+}
+
+static int
+wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	size_t cap = 0, lineno = 0;
+	uint8_t(*v)[6] = NULL;
+
+	if (f == NULL) {
+		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	*n = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = line, *e;
+
+		lineno++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		for (e = s + strlen(s);
+		     e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ');
+		     e--)
+			e[-1] = '\0';
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(v, cap * sizeof(*v));
+			if (v == NULL) {
+				fclose(f);
+				return -ENOMEM;
+			}
+		}
+		if (cs_pki_mac_parse(s, v[*n]) < 0) {
+			fprintf(stderr,
+			    "capsim: wlc: %s:%zu: '%s' is not a MAC address\n",
+			    path, lineno, s);
+			free(v);
+			fclose(f);
+			return -EINVAL;
+		}
+		(*n)++;
+	}
+	fclose(f);
+	*macs = v;
+	return 0;
+}
+
+int
+sim_cmd_wlc(int argc, char **argv)
+{
+	enum {
+		O_LISTEN = 256,
+		O_ADVERTISE,
+		O_NAME,
+		O_MAX_WTPS,
+		O_SW,
+		O_IMAGE,
+		O_ECHO,
+		O_DISC,
+		O_WAIT_JOIN,
+		O_AUTH,
+		O_PKI,
+		O_CERT,
+		O_KEY,
+		O_CA,
+		O_NO_VERIFY,
+		O_VERSION,
+		O_CIPHERS,
+		O_MTU,
+		O_REJECT_SHARE,
+		O_REJECT_CODE,
+		O_DELAY,
+		O_DROP,
+		O_MUTE,
+		O_SEED,
+	};
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "advertise", required_argument, NULL, O_ADVERTISE },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "max-wtps", required_argument, NULL, O_MAX_WTPS },
+		{ "sw-version", required_argument, NULL, O_SW },
+		{ "image-size", required_argument, NULL, O_IMAGE },
+		{ "echo-interval", required_argument, NULL, O_ECHO },
+		{ "discovery-interval", required_argument, NULL, O_DISC },
+		{ "wait-join", required_argument, NULL, O_WAIT_JOIN },
+		{ "auth-list", required_argument, NULL, O_AUTH },
+		{ "pki", required_argument, NULL, O_PKI },
+		{ "cert", required_argument, NULL, O_CERT },
+		{ "key", required_argument, NULL, O_KEY },
+		{ "ca", required_argument, NULL, O_CA },
+		{ "no-verify-aps", no_argument, NULL, O_NO_VERIFY },
+		{ "dtls-version", required_argument, NULL, O_VERSION },
+		{ "ciphers", required_argument, NULL, O_CIPHERS },
+		{ "mtu", required_argument, NULL, O_MTU },
+		{ "reject-share", required_argument, NULL, O_REJECT_SHARE },
+		{ "reject-code", required_argument, NULL, O_REJECT_CODE },
+		{ "delay", required_argument, NULL, O_DELAY },
+		{ "drop-msg", required_argument, NULL, O_DROP },
+		{ "mute", no_argument, NULL, O_MUTE },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cs_engine_cfg ec = { 0 };
+	struct cs_dtls_cfg dc;
+	struct cs_dtls_ctx *dctx = NULL;
+	struct cs_pki *pki = NULL;
+	struct cs_cred *cred = NULL;
+	struct cs_err err = { 0 };
+	struct wlc_run w = { 0 };
+	struct event *sigs[3] = { NULL, NULL, NULL };
+	uint8_t(*auth)[6] = NULL;
+	char pkidir[4096], addr[16];
+	const char *cert = NULL, *key = NULL, *ca = NULL, *auth_file = NULL;
+	uint16_t port = CS_WLC_CONTROL_PORT;
+	uint64_t v;
+	double share;
+	int c, r, rc = SIM_EXIT_RUNTIME;
+
+	sim_pki_default_dir(pkidir, sizeof(pkidir));
+	cs_dtls_cfg_init(&dc, CS_DTLS_SERVER);
+	cs_wlc_cfg_defaults(&ec.wlc);
+	cs_ipv4_parse("127.0.0.1", &ec.wlc.listen_ip);
+	ec.seed = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case O_LISTEN:
+			if (sim_parse_addr_port(
+			        optarg, &ec.wlc.listen_ip, &port) < 0)
+				goto bad_arg;
+			break;
+		case O_ADVERTISE:
+			if (cs_ipv4_parse(optarg, &ec.wlc.advertise_ip) < 0)
+				goto bad_arg;
+			break;
+		case O_NAME:
+			ec.wlc.ac_name = optarg;
+			break;
+		case O_MAX_WTPS:
+			if (sim_parse_uint(optarg, 0, 65535, &v) < 0)
+				goto bad_arg;
+			ec.wlc.max_wtps = (uint16_t)v;
+			break;
+		case O_SW:
+			ec.wlc.sw_version = optarg;
+			break;
+		case O_IMAGE:
+			if (sim_parse_uint(optarg, 0, UINT32_MAX, &v) < 0)
+				goto bad_arg;
+			ec.wlc.image_size = (uint32_t)v;
+			break;
+		case O_ECHO:
+			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+				goto bad_arg;
+			ec.wlc.echo_interval_s = (uint8_t)v;
+			break;
+		case O_DISC:
+			if (sim_parse_uint(optarg, 2, 180, &v) < 0)
+				goto bad_arg;
+			ec.wlc.discovery_interval_s = (uint8_t)v;
+			break;
+		case O_WAIT_JOIN:
+			if (sim_parse_duration_ms(optarg, &v) < 0 || v == 0 ||
+			    v > UINT32_MAX)
+				goto bad_arg;
+			ec.wlc.wait_join_ms = (uint32_t)v;
+			break;
+		case O_AUTH:
+			auth_file = optarg;
+			break;
+		case O_PKI:
+			snprintf(pkidir, sizeof(pkidir), "%s", optarg);
+			break;
+		case O_CERT:
+			cert = optarg;
+			break;
+		case O_KEY:
+			key = optarg;
+			break;
+		case O_CA:
+			ca = optarg;
+			break;
+		case O_NO_VERIFY:
+			dc.no_verify = true;
+			break;
+		case O_VERSION:
+			if (sim_parse_dtls_version(optarg, &dc.version) < 0)
+				goto bad_arg;
+			break;
+		case O_CIPHERS:
+			dc.ciphers = optarg;
+			break;
+		case O_MTU:
+			if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) <
+			    0)
+				goto bad_arg;
+			dc.mtu = (unsigned)v;
+			break;
+		case O_REJECT_SHARE:
+			share = strtod(optarg, NULL);
+			if (share < 0 || share > 1)
+				goto bad_arg;
+			ec.wlc.misbehave.reject_share = share;
+			break;
+		case O_REJECT_CODE:
+			if (sim_parse_uint(optarg, 1, 22, &v) < 0)
+				goto bad_arg;
+			ec.wlc.misbehave.reject_code = (uint32_t)v;
+			break;
+		case O_DELAY:
+			if (sim_parse_duration_ms(optarg, &v) < 0 ||
+			    v > UINT32_MAX)
+				goto bad_arg;
+			ec.wlc.misbehave.delay_ms = (uint32_t)v;
+			break;
+		case O_DROP:
+			if (sim_parse_uint(optarg, 1, UINT32_MAX, &v) < 0)
+				goto bad_arg;
+			ec.wlc.misbehave.drop_msg_type = (uint32_t)v;
+			break;
+		case O_MUTE:
+			ec.wlc.misbehave.mute = true;
+			break;
+		case O_SEED:
+			if (sim_parse_uint(optarg, 0, UINT64_MAX, &ec.seed) < 0)
+				goto bad_arg;
+			break;
+		case 'v':
+			sim_log_verbose.max_level = CS_LOG_INFO;
+			break;
+		case 'h':
+			wlc_usage(stdout);
+			return SIM_EXIT_OK;
+		default:
+			wlc_usage(stderr);
+			return SIM_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "capsim: wlc: unexpected argument '%s'\n",
+		    argv[optind]);
+		return SIM_EXIT_USAGE;
+	}
+	if ((cert == NULL) != (key == NULL)) {
+		fprintf(stderr, "capsim: wlc: --cert and --key go together\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (auth_file != NULL) {
+		if (wlc_load_auth(auth_file, &auth, &ec.wlc.auth_count) < 0)
+			return SIM_EXIT_USAGE;
+		ec.wlc.auth_enabled = true;
+		ec.wlc.auth_macs = (const uint8_t(*)[6])auth;
+	}
+
+	if (cert != NULL) {
+		if ((r = cs_cred_load(&cred, cert, key)) < 0) {
+			fprintf(stderr,
+			    "capsim: wlc: cannot load %s / %s: %s\n", cert, key,
+			    strerror(-r));
+			goto out;
+		}
+		dc.cred = cred;
+	}
+	if (cert == NULL || ca == NULL) {
+		if (sim_pki_open(&pki, pkidir, NULL, NULL, &sim_log) < 0)
+			goto out;
+		if (cert == NULL)
+			dc.cred = cs_pki_wlc(pki);
+		if (ca == NULL)
+			dc.trust = cs_pki_ca(pki);
+	}
+	dc.ca_file = ca;
+	dc.log = &sim_log_verbose;
+	if ((r = cs_dtls_ctx_new(&dctx, &dc, &err)) < 0) {
+		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
+		    err.what ? err.what : strerror(-r));
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (dc.no_verify)
+		fprintf(stderr,
+		    "capsim: wlc: WARNING: AP certificates are NOT "
+		    "verified (--no-verify-aps)\n");
+
+	if ((w.base = event_base_new()) == NULL)
+		goto out;
+	ec.base = w.base;
+	ec.log = &sim_log_verbose;
+	ec.wlc_enabled = true;
+	ec.wlc_port = port;
+	ec.wlc_dtls = dctx;
+	ec.wlc.log = sim_log_verbose;
+	if ((r = cs_engine_new(&w.e, &ec)) < 0)
+		goto out;
+	sigs[0] = evsignal_new(w.base, SIGINT, wlc_on_signal, &w);
+	sigs[1] = evsignal_new(w.base, SIGTERM, wlc_on_signal, &w);
+	sigs[2] = evsignal_new(w.base, SIGUSR1, wlc_on_signal, &w);
+	for (int i = 0; i < 3; i++)
+		if (sigs[i] != NULL)
+			evsignal_add(sigs[i], NULL);
+	cs_engine_start(w.e);
+	fprintf(stderr,
+	    "capsim: wlc: %s listening on %s:%u (control) and :%u (data); "
+	    "capacity %u APs, DTLS %s\n",
+	    ec.wlc.ac_name ? ec.wlc.ac_name : "capsim-wlc",
+	    cs_ipv4_str(ec.wlc.listen_ip, addr), port, port + 1,
+	    ec.wlc.max_wtps,
+	    dc.version == CS_DTLS_V1_0        ? "1.0"
+	        : dc.version == CS_DTLS_V_ANY ? "1.0/1.2"
+	                                      : "1.2");
+	event_base_dispatch(w.base);
+	fprintf(stderr, "capsim: wlc: stopping\n");
+	wlc_print_stats(w.e);
+	rc = SIM_EXIT_OK;
+out:
+	for (int i = 0; i < 3; i++)
+		if (sigs[i] != NULL)
+			event_free(sigs[i]);
+	cs_engine_free(w.e);
+	if (w.base != NULL)
+		event_base_free(w.base);
+	cs_dtls_ctx_free(dctx);
+	cs_cred_free(cred);
+	cs_pki_free(pki);
+	free(auth);
+	return rc;
+bad_arg:
+	fprintf(stderr, "capsim: wlc: invalid value '%s' for --%s\n", optarg,
+	    opts[c - O_LISTEN].name);
+	return SIM_EXIT_USAGE;
+}

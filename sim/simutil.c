@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the subcommands; see simutil.h. */
+#include "simutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capsim/udp.h"
+#include "sim.h"
+
+const struct cs_log sim_log = { sim_log_stderr, NULL, CS_LOG_WARN };
+struct cs_log sim_log_verbose = { sim_log_stderr, NULL, CS_LOG_WARN };
+
+int
+sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (s == NULL || *s == '\0' || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	if (x < min || x > max)
+		return -ERANGE;
+	*v = x;
+	return 0;
+}
+
+int
+sim_parse_duration_ms(const char *s, uint64_t *ms)
+{
+	char *end;
+	double x;
+	double mul = 1000.0;
+
+	if (s == NULL || *s == '\0' || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	x = strtod(s, &end);
+	if (errno != 0 || end == s)
+		return -EINVAL;
+	if (strcmp(end, "ms") == 0)
+		mul = 1.0;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		mul = 1000.0;
+	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+		mul = 60000.0;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000.0;
+	else
+		return -EINVAL;
+	if (x < 0 || x * mul > 1e15)
+		return -ERANGE;
+	*ms = (uint64_t)(x * mul + 0.5);
+	return 0;
+}
+
+int
+sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port)
+{
+	char host[64];
+	const char *colon = strchr(s, ':');
+	uint64_t p = *port;
+	uint32_t a;
+
+	if (colon != NULL) {
+		if ((size_t)(colon - s) >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+		if (sim_parse_uint(colon + 1, 1, 65535, &p) < 0)
+			return -EINVAL;
+	} else {
+		if (strlen(s) >= sizeof(host))
+			return -EINVAL;
+		strcpy(host, s);
+	}
+	if (cs_ipv4_parse(host, &a) < 0)
+		return -EINVAL;
+	*ip = a;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+int
+sim_parse_dtls_version(const char *s, enum cs_dtls_version *v)
+{
+	if (strcmp(s, "1.2") == 0)
+		*v = CS_DTLS_V1_2;
+	else if (strcmp(s, "1.0") == 0)
+		*v = CS_DTLS_V1_0;
+	else if (strcmp(s, "any") == 0)
+		*v = CS_DTLS_V_ANY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *
+sim_pki_default_dir(char *buf, size_t len)
+{
+	const char *env = getenv("CAPSIM_PKI");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+
+	if (env != NULL && *env != '\0')
+		snprintf(buf, len, "%s", env);
+	else if (xdg != NULL && *xdg != '\0')
+		snprintf(buf, len, "%s/capsim/pki", xdg);
+	else
+		snprintf(
+		    buf, len, "%s/.local/share/capsim/pki", home ? home : ".");
+	return buf;
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char tmp[4096];
+
+	if (strlen(dir) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int
+sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
+    const char *ca_key, const struct cs_log *log)
+{
+	struct cs_pki_cfg pc = { 0 };
+	char cert[4200], key[4200], lock[4200];
+	struct cs_pki *made = NULL;
+	int fd = -1, r;
+
+	pc.key_type = CS_PKI_KEY_RSA2048;
+	pc.now = time(NULL);
+	if ((ca_cert == NULL) != (ca_key == NULL))
+		return cs_log_err(
+		    log, -EINVAL, "--ca-cert and --ca-key go together");
+	if (ca_cert != NULL) {
+		pc.ca_cert_path = ca_cert;
+		pc.ca_key_path = ca_key;
+		if ((r = cs_pki_new(out, &pc)) < 0)
+			return cs_log_err(log, r,
+			    "cannot use the CA %s / %s: %s", ca_cert, ca_key,
+			    strerror(-r));
+		return 0;
+	}
+	snprintf(cert, sizeof(cert), "%s/ca.pem", dir);
+	snprintf(key, sizeof(key), "%s/ca.key", dir);
+	snprintf(lock, sizeof(lock), "%s/.lock", dir);
+	if ((r = mkdir_p(dir)) < 0)
+		return cs_log_err(log, r,
+		    "cannot create the PKI directory %s: %s", dir,
+		    strerror(-r));
+	if ((fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
+	    flock(fd, LOCK_EX) != 0) {
+		r = -errno;
+		if (fd >= 0)
+			close(fd);
+		return cs_log_err(
+		    log, r, "cannot lock %s: %s", lock, strerror(-r));
+	}
+	if (access(cert, R_OK) != 0 || access(key, R_OK) != 0) {
+		if ((r = cs_pki_new(&made, &pc)) < 0 ||
+		    (r = cs_cred_save(cs_pki_ca(made), cert, key)) < 0) {
+			cs_pki_free(made);
+			close(fd);
+			return cs_log_err(log, r,
+			    "cannot create the lab CA in %s: %s", dir,
+			    strerror(-r));
+		}
+		cs_logf(log, CS_LOG_WARN,
+		    "created a lab CA in %s (labs only; `capsim certs` "
+		    "explains)",
+		    dir);
+		cs_pki_free(made);
+	}
+	close(fd);
+	pc.ca_cert_path = cert;
+	pc.ca_key_path = key;
+	if ((r = cs_pki_new(out, &pc)) < 0)
+		return cs_log_err(log, r, "cannot load the lab CA from %s: %s",
+		    dir, strerror(-r));
+	return 0;
+}

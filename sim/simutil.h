@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the capsim subcommands: durations, the lab PKI
+ * directory that `capsim run` and `capsim wlc` share, DTLS contexts.
+ */
+#ifndef CS_SIMUTIL_H
+#define CS_SIMUTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capsim/dtls.h"
+#include "capsim/log.h"
+#include "capsim/pki.h"
+
+/* "60s", "2m", "500ms", "1h", "90" (seconds) -> milliseconds; -EINVAL. */
+int sim_parse_duration_ms(const char *s, uint64_t *ms);
+/* ADDR or ADDR:PORT (port default kept when absent); -EINVAL. */
+int sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port);
+/* Non-negative integer within [min, max]; -EINVAL / -ERANGE. */
+int sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v);
+
+/* The default lab PKI directory: $CAPSIM_PKI, else
+ * ${XDG_DATA_HOME:-$HOME/.local/share}/capsim/pki.  buf >= 4096. */
+const char *sim_pki_default_dir(char *buf, size_t len);
+/*
+ * Opens the lab PKI: loads DIR/ca.pem + DIR/ca.key, creating them (mode
+ * 0600 key, under a lock so that `capsim wlc` and `capsim run` started
+ * together agree) when the directory holds none.  ca_cert/ca_key (both
+ * or neither) name a CA of the user's own instead.  Prints what it did.
+ */
+int sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
+    const char *ca_key, const struct cs_log *log);
+
+/* "1.2", "1.0", "any" -> enum; -EINVAL. */
+int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
+
+extern const struct cs_log sim_log;   /* errors and warnings */
+extern struct cs_log sim_log_verbose; /* + info when -v */
+
+#endif /* CS_SIMUTIL_H */
