@@ -623,7 +623,23 @@ test_clock_skew(void **state)
 	assert_int_equal(f->phase, CS_DTLS_PH_SERVER_CERT);
 	assert_int_equal(cs_dtls_failure(p.wlc)->code, CS_DTLS_FAIL_PEER_ALERT);
 	pair_close(&p);
-	/* With io->clock_skew_s instead of a wall_clock callback. */
+	/* The same with io->clock_skew_s instead of a wall_clock callback. */
+	pair_open(&p, &ac, &wc, cred);
+	cs_dtls_free(p.ap);
+	{
+		struct cs_dtls_io io = { .send = endp_send,
+			.recv = endp_recv,
+			.clock_skew_s =
+			    -(int64_t)time(NULL) + pki_now - 2 * 86400,
+			.ctx = &p.a };
+
+		assert_int_equal(cs_dtls_new(&p.ap, p.ap_ctx, &io), 0);
+		assert_int_equal(cs_dtls_set_cred(p.ap, cred), 0);
+	}
+	pair_handshake(&p);
+	assert_int_equal(
+	    cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_NOT_YET_VALID);
+	pair_close(&p);
 	cs_cred_free(cred);
 }
 

@@ -120,8 +120,19 @@ struct cs_dtls_io {
 	void *ctx;
 };
 
-/* New session (client or server per the ctx).  Copies io.  Nothing is
- * sent yet. */
+/*
+ * New session (client or server per the ctx).  Copies io.  Nothing is
+ * sent yet.
+ *
+ * Server model: one session per peer address, created by the caller when
+ * a ClientHello arrives from an unknown address; OpenSSL answers it with a
+ * HelloVerifyRequest inside SSL_accept (no DTLSv1_listen).  This is NOT
+ * stateless as RFC 6347 §4.2.1 intends: a session (~a few kB) exists
+ * before the peer has proven its address, so spoofed ClientHellos cost
+ * memory.  Callers cap the number of sessions with
+ * !cs_dtls_peer_verified() and reap those quickly (the cookie itself is
+ * stateless: an HMAC of the peer address under a per-ctx secret).
+ */
 CS_API int cs_dtls_new(
     struct cs_dtls **out, struct cs_dtls_ctx *ctx, const struct cs_dtls_io *io);
 /* Accepts NULL.  Wipes key material (OpenSSL cleanses its own). */
