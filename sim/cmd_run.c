@@ -519,6 +519,13 @@ sim_cmd_run(int argc, char **argv)
 		ec.wlc_port = wlc_port;
 		ec.wlc.listen_ip = wlc_ip;
 		ec.wlc.log = sim_log_verbose;
+		/* the embedded WLC hands out the AP's own echo interval in
+		 * CAPWAP Timers (whole seconds, RFC 5415 §4.6.13) */
+		ec.wlc.echo_interval_s =
+		    (uint8_t)(ec.ap.echo_interval_ms < 1000 ? 1
+		            : ec.ap.echo_interval_ms > 255000
+		            ? 255
+		            : (ec.ap.echo_interval_ms + 999) / 1000);
 		snprintf(wlcdesc, sizeof(wlcdesc), "embedded %s:%u",
 		    cs_ipv4_str(wlc_ip, addr), wlc_port);
 	} else {
