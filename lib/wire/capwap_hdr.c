@@ -119,8 +119,7 @@ cs_capwap_hdr_decode(
 	uint16_t fo;
 	size_t hbytes;
 
-	if (cs_rd_u8(&r, &pre) < 0 || cs_rd_u24(&r, &w) < 0 ||
-	    cs_rd_u16(&r, &t.frag_id) < 0 || cs_rd_u16(&r, &fo) < 0)
+	if (cs_rd_u8(&r, &pre) < 0)
 		return cs_err_set(
 		    err, -EBADMSG, "CAPWAP header truncated", off);
 	if ((pre >> 4) != 0)
@@ -128,6 +127,10 @@ cs_capwap_hdr_decode(
 	if ((pre & 0x0f) != CS_PREAMBLE_CAPWAP)
 		return cs_err_set(
 		    err, -EBADMSG, "preamble type not CAPWAP", off);
+	if (cs_rd_u24(&r, &w) < 0 || cs_rd_u16(&r, &t.frag_id) < 0 ||
+	    cs_rd_u16(&r, &fo) < 0)
+		return cs_err_set(
+		    err, -EBADMSG, "CAPWAP header truncated", off);
 	t.hlen = (uint8_t)(w >> HDR_HLEN_SHIFT);
 	t.rid = (uint8_t)((w >> HDR_RID_SHIFT) & 0x1f);
 	t.wbid = (uint8_t)((w >> HDR_WBID_SHIFT) & 0x1f);

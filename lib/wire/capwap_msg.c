@@ -319,7 +319,7 @@ cs_msgb_end(struct cs_msgb *b)
 		cs_wr_fail(wr, -EMSGSIZE);
 		return wr->err;
 	}
-	cs_wr_put16_at(wr, b->len_at, (uint16_t)(n + 1));
+	cs_wr_put16_at(wr, b->len_at, (uint16_t)n);
 	return wr->err;
 }
 
