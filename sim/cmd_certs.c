@@ -6,6 +6,7 @@
  * lib/dtls/pki.c; this file parses options and prints what it wrote.
  */
 #include "sim.h"
+#include "simutil.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -67,7 +68,10 @@ certs_usage(FILE *f)
 	    "\n"
 	    "Options:\n"
 	    "  --out DIR        where to write (created mode 0700; default "
-	    "./capsim-pki);\n"
+	    "the lab PKI\n"
+	    "                   that `capsim run` and `capsim wlc` use: "
+	    "$CAPSIM_PKI or\n"
+	    "                   ~/.local/share/capsim/pki);\n"
 	    "                   existing files are overwritten, keys get mode "
 	    "0600\n"
 	    "  --broken         also write the broken certificates\n"
@@ -186,7 +190,9 @@ sim_cmd_certs(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cs_pki_cfg cfg = { .key_type = CS_PKI_KEY_RSA2048 };
-	struct certs_out o = { .dir = "capsim-pki" };
+	char defdir[4096];
+	struct certs_out o = { .dir = sim_pki_default_dir(
+		                   defdir, sizeof(defdir)) };
 	uint8_t mac[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
 	struct cs_pki *pki = NULL;
 	struct cs_cred *ap = NULL;
@@ -252,7 +258,7 @@ sim_cmd_certs(int argc, char **argv)
 		    "capsim certs: --ca-cert and --ca-key go together\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (mkdir(o.dir, 0700) < 0 && errno != EEXIST) {
+	if (sim_mkdir_p(o.dir) < 0) {
 		fprintf(stderr, "capsim certs: cannot create %s: %s\n", o.dir,
 		    strerror(errno));
 		return SIM_EXIT_RUNTIME;

@@ -71,7 +71,7 @@ run_usage(FILE *f)
 	    "  --data-dead-interval D [60s]\n"
 	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
 	    "~/.local/share/capsim/pki, shared with `capsim wlc`):\n"
-	    "  --pki DIR              lab PKI directory (ca.pem, ca.key)\n"
+	    "  --pki DIR              lab PKI directory (ca.pem, ca-key.pem)\n"
 	    "  --ca-cert FILE --ca-key FILE   CA that signs the AP "
 	    "certificates\n"
 	    "  --ap-cert FILE --ap-key FILE   one fixed certificate for every "

@@ -53,7 +53,7 @@ wlc_usage(FILE *f)
 	    "line)\n"
 	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
 	    "~/.local/share/capsim/pki, created on first use):\n"
-	    "  --pki DIR              lab PKI directory (ca.pem, ca.key)\n"
+	    "  --pki DIR              lab PKI directory (ca.pem, ca-key.pem)\n"
 	    "  --cert FILE --key FILE this WLC's certificate (chain) and key\n"
 	    "  --ca FILE              CA bundle that verifies AP certificates\n"
 	    "  --no-verify-aps        accept any AP certificate (says so)\n"

@@ -123,8 +123,8 @@ sim_pki_default_dir(char *buf, size_t len)
 	return buf;
 }
 
-static int
-mkdir_p(const char *dir)
+int
+sim_mkdir_p(const char *dir)
 {
 	char tmp[4096];
 
@@ -168,9 +168,9 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 		return 0;
 	}
 	snprintf(cert, sizeof(cert), "%s/ca.pem", dir);
-	snprintf(key, sizeof(key), "%s/ca.key", dir);
+	snprintf(key, sizeof(key), "%s/ca-key.pem", dir);
 	snprintf(lock, sizeof(lock), "%s/.lock", dir);
-	if ((r = mkdir_p(dir)) < 0)
+	if ((r = sim_mkdir_p(dir)) < 0)
 		return cs_log_err(log, r,
 		    "cannot create the PKI directory %s: %s", dir,
 		    strerror(-r));

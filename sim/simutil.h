@@ -24,13 +24,16 @@ int sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v);
  * ${XDG_DATA_HOME:-$HOME/.local/share}/capsim/pki.  buf >= 4096. */
 const char *sim_pki_default_dir(char *buf, size_t len);
 /*
- * Opens the lab PKI: loads DIR/ca.pem + DIR/ca.key, creating them (mode
+ * Opens the lab PKI: loads DIR/ca.pem + DIR/ca-key.pem, creating them (mode
  * 0600 key, under a lock so that `capsim wlc` and `capsim run` started
  * together agree) when the directory holds none.  ca_cert/ca_key (both
  * or neither) name a CA of the user's own instead.  Prints what it did.
  */
 int sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
     const char *ca_key, const struct cs_log *log);
+
+/* mkdir -p; the last component gets mode 0700.  0 or -errno. */
+int sim_mkdir_p(const char *dir);
 
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
