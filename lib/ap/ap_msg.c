@@ -153,7 +153,8 @@ cs_ap_build_config_status_req(
 	struct cs_el_reboot_stats rs = { .last_failure_type = 0 };
 
 	/* RFC 5415 §8.2: AC Name, Radio Administrative State (per radio and
-	 * 255 for the WTP), Statistics Timer, WTP Reboot Statistics */
+	 * 255 for the WTP), Statistics Timer, WTP Reboot Statistics; RFC 5416
+	 * adds IEEE 802.11 WTP Radio Information */
 	ap_begin(&b, wr, CS_MSG_CONFIG_STATUS_REQ, seq);
 	if (an.name.len == 0)
 		an.name = ap_str("unknown");
@@ -173,6 +174,8 @@ cs_ap_build_config_status_req(
 	}
 	cs_el_put_stats_timer(wr, &st);
 	cs_el_put_reboot_stats(wr, &rs);
+	/* RFC 5416 §5: the binding adds Radio Information per radio */
+	ap_put_radios(ap, wr);
 	cs_msgb_end(&b);
 }
 
