@@ -85,7 +85,9 @@ run_usage(FILE *f)
 	    "  --seed N               seed for every random choice (default "
 	    "1)\n"
 	    "  --wlc-max-wtps N       capacity of the embedded WLC (default "
-	    "100000)\n"
+	    "65535)\n"
+	    "  --wlc-listen ADDR[:PORT]  embedded WLC address "
+	    "(127.0.0.1:5246)\n"
 	    "  -q, --quiet            no progress line\n"
 	    "  -v, --verbose          log every state change\n"
 	    "\n"
@@ -218,6 +220,7 @@ sim_cmd_run(int argc, char **argv)
 		O_MTU,
 		O_SEED,
 		O_WLC_MAX,
+		O_WLC_LISTEN,
 	};
 	static const struct option opts[] = {
 		{ "wlc", required_argument, NULL, O_WLC },
@@ -254,6 +257,7 @@ sim_cmd_run(int argc, char **argv)
 		{ "mtu", required_argument, NULL, O_MTU },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
+		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -432,6 +436,10 @@ sim_cmd_run(int argc, char **argv)
 			if (sim_parse_uint(optarg, 0, UINT64_MAX, &ec.seed) < 0)
 				goto bad_arg;
 			break;
+		case O_WLC_LISTEN:
+			if (sim_parse_addr_port(optarg, &wlc_ip, &wlc_port) < 0)
+				goto bad_arg;
+			break;
 		case O_WLC_MAX:
 			if (sim_parse_uint(optarg, 0, 65535, &v) < 0)
 				goto bad_arg;
@@ -462,7 +470,7 @@ sim_cmd_run(int argc, char **argv)
 		    "capsim: run: --ap-cert and --ap-key go together\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (embedded)
+	if (embedded && wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &wlc_ip);
 	ec.ap.targets[0] = wlc_ip;
 	ec.ap.target_count = 1;

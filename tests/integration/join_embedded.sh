@@ -8,7 +8,7 @@ trap 'rm -rf "$tmp"' EXIT
 export CAPSIM_PKI=$tmp/pki
 
 "$CAPSIM" run --aps 1 --duration 6s --quiet --json "$tmp/r.json" \
-  --wlc 127.0.0.11:5246 --ap-base-ip 127.11.0.1 \
+  --wlc-listen 127.0.0.11:5246 --ap-base-ip 127.11.0.1 \
   --max-discovery-interval 100ms --discovery-interval 200ms \
   --echo-interval 1s --keepalive-interval 1s --data-dead-interval 5s
 
