@@ -819,7 +819,11 @@ test_full_join_to_run(void **state)
 	    0);
 	assert_int_equal(F.n_sent, 5);
 	/* unknown Session ID: dropped */
-	len = build_keepalive(buf, sizeof(buf), AP_MAC /* 16 bytes read */);
+	{
+		static const uint8_t other[16] = { 0xee };
+
+		len = build_keepalive(buf, sizeof(buf), other);
+	}
 	cs_wlc_input_clear(w, CS_CHAN_DATA, AP_IP, AP_DPORT, buf, len, 6000);
 	assert_int_equal(F.n_sent, 5);
 	assert_int_equal(cs_wlc_counters(w)->keepalive_unknown, 1);
@@ -958,7 +962,6 @@ test_join_session_id_in_use_and_nat(void **state)
 	/* another Session ID with a Local IPv4 Address that is not the
 	 * packet source: success, NAT detected */
 	b = open_sess(w);
-	jo.sid = AP_MAC + 0; /* any other 16 bytes */
 	{
 		static const uint8_t sid2[16] = { 9 };
 
