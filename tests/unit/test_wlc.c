@@ -1423,6 +1423,7 @@ test_stats_summary(void **state)
 	assert_int_equal(cs_wlc_stats_foreach(w, count_ap, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(cs_wlc_stats_summary(w, &txt), 0);
+	print_message("%s", txt);
 	assert_non_null(strstr(txt, "AP join statistics: 2 APs seen"));
 	assert_non_null(strstr(txt, "Dtls-Handshake 2, Join 1"));
 	assert_non_null(strstr(txt, "00:11:22:33:44:55  127.1.0.7"));
