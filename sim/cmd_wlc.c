@@ -32,7 +32,8 @@ wlc_usage(FILE *f)
 	    "with echoes and data-channel keep-alives.  It logs in controller\n"
 	    "vocabulary (Dtls-Handshake, Join, Config ...).  Runs until "
 	    "SIGINT\n"
-	    "or SIGTERM; SIGUSR1 prints the join statistics per AP and phase.\n"
+	    "or SIGTERM; SIGUSR1 prints the join statistics per AP and phase;\n"
+	    "SIGHUP restarts the controller (every AP loses its session).\n"
 	    "\n"
 	    "Options:\n"
 	    "  --listen ADDR[:PORT]   control address (default "
@@ -103,6 +104,14 @@ wlc_on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGUSR1) {
 		wlc_print_stats(w->e);
+		return;
+	}
+	if (sig == SIGHUP) {
+		/* a controller reload: every AP loses its session */
+		fprintf(stderr,
+		    "capsim: wlc: restart (SIGHUP): dropping all "
+		    "sessions\n");
+		cs_wlc_restart(cs_engine_wlc(w->e), cs_engine_now_ms(w->e));
 		return;
 	}
 	event_base_loopbreak(w->base);
@@ -221,7 +230,7 @@ sim_cmd_wlc(int argc, char **argv)
 	struct cs_cred *cred = NULL;
 	struct cs_err err = { 0 };
 	struct wlc_run w = { 0 };
-	struct event *sigs[3] = { NULL, NULL, NULL };
+	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
 	uint8_t(*auth)[6] = NULL;
 	char pkidir[4096], addr[16];
 	const char *cert = NULL, *key = NULL, *ca = NULL, *auth_file = NULL;
@@ -409,7 +418,8 @@ sim_cmd_wlc(int argc, char **argv)
 	sigs[0] = evsignal_new(w.base, SIGINT, wlc_on_signal, &w);
 	sigs[1] = evsignal_new(w.base, SIGTERM, wlc_on_signal, &w);
 	sigs[2] = evsignal_new(w.base, SIGUSR1, wlc_on_signal, &w);
-	for (int i = 0; i < 3; i++)
+	sigs[3] = evsignal_new(w.base, SIGHUP, wlc_on_signal, &w);
+	for (int i = 0; i < 4; i++)
 		if (sigs[i] != NULL)
 			evsignal_add(sigs[i], NULL);
 	cs_engine_start(w.e);
@@ -427,7 +437,7 @@ sim_cmd_wlc(int argc, char **argv)
 	wlc_print_stats(w.e);
 	rc = SIM_EXIT_OK;
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
 	cs_engine_free(w.e);

@@ -22,7 +22,7 @@ cs_log_level_name(int level)
 	return log_level_names[level];
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_v(const struct cs_log *log, int level, const char *fmt, va_list ap)
 {
 	char line[1024];
