@@ -41,7 +41,8 @@ struct cs_engine_cfg {
 	const struct cs_cred *ap_cred; /* or: one fixed credential for all */
 	int64_t ap_clock_skew_s;       /* AP clocks (certificate checks) */
 	double rate;                   /* APs started per second; 0 = at once */
-	unsigned max_inflight;         /* APs in DTLS Setup at most; 0 = any */
+	unsigned max_inflight; /* no new AP starts while this many are in DTLS
+	                          Setup */
 
 	/* --- embedded mock WLC (off unless wlc_enabled) --- */
 	bool wlc_enabled;
