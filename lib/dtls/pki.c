@@ -120,7 +120,7 @@ cs_pki_key_new(struct cs_pki_key **out, enum cs_pki_key_type t)
 static int
 pki_open_bio(const char *path, BIO **out)
 {
-	BIO *b;
+	BIO *b = NULL;
 
 	if ((b = BIO_new_file(path, "r")) == NULL) {
 		ERR_clear_error();
@@ -135,7 +135,7 @@ cs_pki_key_load(struct cs_pki_key **out, const char *path)
 {
 	struct cs_pki_key *k;
 	EVP_PKEY *pk;
-	BIO *b;
+	BIO *b = NULL;
 	int r;
 
 	if (out == NULL || path == NULL)
@@ -577,7 +577,7 @@ cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
 {
 	struct cs_cred *c;
 	X509 *x;
-	BIO *b;
+	BIO *b = NULL;
 	int r;
 
 	if (out == NULL || cert_path == NULL)
