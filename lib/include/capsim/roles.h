@@ -19,6 +19,12 @@ enum cs_chan {
 	CS_CHAN_DATA     /* UDP 5247 on the AC side */
 };
 
+/* Which way a datagram travels between an AP and its controller. */
+enum cs_dir {
+	CS_DIR_UP,  /* AP -> WLC */
+	CS_DIR_DOWN /* WLC -> AP */
+};
+
 /* What a datagram carries, attached by the sender for the impairment
  * engine and the pcap tap. */
 struct cs_pkt_hint {
