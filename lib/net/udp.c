@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 
 #define UDP_MAX_BATCH 64
 
-int
-cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind)
+static int
+udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind, bool reuseport)
 {
 	struct sockaddr_in sin;
 	int fd, on = 1, r;
@@ -32,6 +33,9 @@ cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind)
 		goto fail;
 	if (freebind &&
 	    setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on)) != 0)
+		goto fail;
+	if (reuseport &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)
 		goto fail;
 	/* Large buffers absorb join storms; failure to grow is not fatal. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
@@ -47,6 +51,18 @@ fail:
 	r = -errno;
 	close(fd);
 	return r;
+}
+
+int
+cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind)
+{
+	return udp_open(bind_ip, bind_port, freebind, false);
+}
+
+int
+cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port)
+{
+	return udp_open(bind_ip, bind_port, false, true);
 }
 
 int
@@ -156,6 +172,90 @@ cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n)
 			}
 	}
 	return got;
+}
+
+int
+cs_udp_send_batch(int fd, const struct cs_udp_out *out, unsigned n)
+{
+	struct mmsghdr mm[UDP_MAX_BATCH];
+	struct iovec iov[UDP_MAX_BATCH];
+	struct sockaddr_in to[UDP_MAX_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl[UDP_MAX_BATCH];
+	unsigned done = 0;
+
+	if (n > UDP_MAX_BATCH)
+		n = UDP_MAX_BATCH;
+	memset(mm, 0, sizeof(mm[0]) * n);
+	for (unsigned i = 0; i < n; i++) {
+		struct msghdr *h = &mm[i].msg_hdr;
+
+		memset(&to[i], 0, sizeof(to[i]));
+		to[i].sin_family = AF_INET;
+		to[i].sin_addr.s_addr = htonl(out[i].dst_ip);
+		to[i].sin_port = htons(out[i].dst_port);
+		iov[i].iov_base = (void *)(uintptr_t)out[i].buf;
+		iov[i].iov_len = out[i].len;
+		h->msg_name = &to[i];
+		h->msg_namelen = sizeof(to[i]);
+		h->msg_iov = &iov[i];
+		h->msg_iovlen = 1;
+		if (out[i].src_ip != 0) {
+			struct cmsghdr *cm;
+			struct in_pktinfo pi;
+
+			memset(&ctl[i], 0, sizeof(ctl[i]));
+			h->msg_control = ctl[i].buf;
+			h->msg_controllen = sizeof(ctl[i].buf);
+			cm = CMSG_FIRSTHDR(h);
+			cm->cmsg_level = IPPROTO_IP;
+			cm->cmsg_type = IP_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(pi));
+			memset(&pi, 0, sizeof(pi));
+			pi.ipi_spec_dst.s_addr = htonl(out[i].src_ip);
+			memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		}
+	}
+	while (done < n) {
+		int r = sendmmsg(fd, mm + done, n - done, MSG_DONTWAIT);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			/* a datagram the kernel refuses (EAGAIN with full
+			 * buffers, EPERM from a firewall, ...) is lost, as it
+			 * would be on the wire; report and go on with the
+			 * next one */
+			return done > 0 ? (int)done : -errno;
+		}
+		done += (unsigned)r;
+	}
+	return (int)done;
+}
+
+int
+cs_udp_reuseport_by_src(int fd, unsigned n_socks)
+{
+	/* classic BPF for SO_ATTACH_REUSEPORT_CBPF: A = IPv4 source address
+	 * (network header offset 12) modulo the group size, so every
+	 * datagram of one peer address (control and data port alike) lands
+	 * on the same socket of the group */
+	struct sock_filter code[] = {
+		{ BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		    (uint32_t)(SKF_NET_OFF + 12) },
+		{ BPF_ALU | BPF_MOD | BPF_K, 0, 0, n_socks },
+		{ BPF_RET | BPF_A, 0, 0, 0 },
+	};
+	struct sock_fprog prog = { .len = 3, .filter = code };
+
+	if (n_socks == 0)
+		return -EINVAL;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
+	        sizeof(prog)) != 0)
+		return -errno;
+	return 0;
 }
 
 const char *

@@ -103,6 +103,59 @@ test_truncation_flagged(void **state)
 	close(b);
 }
 
+/* sendmmsg with a source address per datagram; a SO_REUSEPORT group
+ * steered by source address sends every datagram of one peer (control
+ * and data alike) to the same member. */
+static void
+test_batch_send_and_steering(void **state)
+{
+	int g[2], tx;
+	uint16_t port;
+	struct cs_udp_out out[6];
+	uint8_t b[8][16];
+	struct cs_udp_pkt pk[8];
+	unsigned got[2] = { 0, 0 };
+
+	(void)state;
+	g[0] = cs_udp_open_reuseport(IP(127, 0, 0, 81), 0);
+	assert_true(g[0] >= 0);
+	assert_int_equal(cs_udp_local_port(g[0], &port), 0);
+	g[1] = cs_udp_open_reuseport(IP(127, 0, 0, 81), port);
+	assert_true(g[1] >= 0);
+	assert_int_equal(cs_udp_reuseport_by_src(g[0], 2), 0);
+	assert_int_equal(cs_udp_reuseport_by_src(g[0], 0), -EINVAL);
+	tx = cs_udp_open(0, 0, false);
+	assert_true(tx >= 0);
+	for (unsigned i = 0; i < 6; i++) {
+		/* sources 127.81.0.10 .. 127.81.0.15 */
+		out[i] = (struct cs_udp_out){ .buf = (const uint8_t *)"x",
+			.len = 1,
+			.src_ip = IP(127, 81, 0, 10 + i),
+			.dst_ip = IP(127, 0, 0, 81),
+			.dst_port = port };
+	}
+	assert_int_equal(cs_udp_send_batch(tx, out, 6), 6);
+	for (int s = 0; s < 2; s++) {
+		int n;
+
+		wait_readable(g[s]);
+		usleep(20000);
+		for (int i = 0; i < 8; i++)
+			pk[i] = (struct cs_udp_pkt){ .buf = b[i], .cap = 16 };
+		n = cs_udp_recv_batch(g[s], pk, 8);
+		assert_int_equal(n, 3);
+		for (int i = 0; i < n; i++) {
+			assert_int_equal(pk[i].src_ip % 2, (unsigned)s);
+			assert_int_equal(pk[i].dst_ip, IP(127, 0, 0, 81));
+			got[s]++;
+		}
+	}
+	assert_int_equal(got[0] + got[1], 6);
+	close(tx);
+	close(g[0]);
+	close(g[1]);
+}
+
 static void
 test_ipv4_text(void **state)
 {
@@ -125,6 +178,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_source_and_destination_addresses),
 		cmocka_unit_test(test_truncation_flagged),
+		cmocka_unit_test(test_batch_send_and_steering),
 		cmocka_unit_test(test_ipv4_text),
 	};
 

@@ -30,10 +30,31 @@ struct cs_udp_pkt {
  * ephemeral) with IP_PKTINFO, and IP_FREEBIND when `freebind` so that a
  * specific address need not be configured yet.  Returns the fd or -errno. */
 CS_API int cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind);
+/* The same with SO_REUSEPORT, for a group of sockets on one address
+ * (one per worker thread). */
+CS_API int cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port);
+/* Steers the datagrams of a SO_REUSEPORT group by source address: every
+ * datagram from one peer IPv4 address reaches the same socket (index =
+ * address mod n_socks, in the order the sockets were bound).  Set on one
+ * socket of the group once all n_socks are bound.  -errno on failure. */
+CS_API int cs_udp_reuseport_by_src(int fd, unsigned n_socks);
 CS_API int cs_udp_local_port(int fd, uint16_t *port);
 /* Sends one datagram from src_ip (0 = let the kernel choose). */
 CS_API int cs_udp_send(int fd, uint32_t src_ip, uint32_t dst_ip,
     uint16_t dst_port, const void *p, size_t len);
+/* One datagram to send in a batch. */
+struct cs_udp_out {
+	const uint8_t *buf;
+	size_t len;
+	uint32_t src_ip; /* 0 = let the kernel choose */
+	uint32_t dst_ip;
+	uint16_t dst_port;
+};
+
+/* Sends up to 64 datagrams with one sendmmsg call (more calls when the
+ * kernel takes fewer).  Returns how many left, or -errno when the first
+ * one failed; the caller counts the rest as lost. */
+CS_API int cs_udp_send_batch(int fd, const struct cs_udp_out *out, unsigned n);
 /* Receives up to n datagrams without blocking; returns how many (0 when
  * none is waiting) or -errno. */
 CS_API int cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n);
