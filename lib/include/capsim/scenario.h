@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario files (YAML, scenarios/README.md) turned into a run plan: the
+ * AP population, the controller, impairment rules, NAT, a timeline of
+ * changes and the expectations a run is judged by.  Pure: no I/O besides
+ * reading the file in cs_scenario_load; no clock.
+ */
+#ifndef CS_SCENARIO_H
+#define CS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/ap.h"
+#include "capsim/common.h"
+#include "capsim/dtls.h"
+#include "capsim/pki.h"
+#include "capsim/wlc.h"
+
+/* How APs learn their controllers (DESIGN.md): static priming (unicast
+ * Discovery to aps.controllers), DHCP option 43, DNS, broadcast. */
+enum cs_scn_discovery {
+	CS_SCN_DISC_STATIC,
+	CS_SCN_DISC_DHCP,
+	CS_SCN_DISC_DNS,
+	CS_SCN_DISC_BROADCAST,
+	CS_SCN_DISC__COUNT
+};
+
+/* Bits of cs_scn_timers.set: which timers the file overrides. */
+enum cs_scn_timer {
+	CS_SCN_T_DISCOVERY_INTERVAL,     /* ms */
+	CS_SCN_T_MAX_DISCOVERY_INTERVAL, /* ms */
+	CS_SCN_T_RETRANSMIT_INTERVAL,    /* ms */
+	CS_SCN_T_ECHO_INTERVAL,          /* ms */
+	CS_SCN_T_KEEPALIVE,              /* ms */
+	CS_SCN_T_DATA_DEAD,              /* ms */
+	CS_SCN_T_WAIT_DTLS,              /* ms */
+	CS_SCN_T_SILENT_INTERVAL,        /* ms */
+	CS_SCN_T_MAX_DISCOVERIES,        /* count */
+	CS_SCN_T_MAX_RETRANSMIT,         /* count */
+	CS_SCN_T_MAX_FAILED_DTLS,        /* count */
+	CS_SCN_T__COUNT
+};
+
+/* RFC 5415 §4.7/§4.8 overrides; only entries whose bit is in `set` were
+ * given (the rest keep cs_ap_cfg_defaults()). */
+struct cs_scn_timers {
+	uint32_t set; /* 1u << enum cs_scn_timer */
+	uint32_t value[CS_SCN_T__COUNT];
+};
+
+/*
+ * Which APs something applies to.  An AP is selected when it passes every
+ * part that is present: index ranges, MAC list, every-nth, share.  An
+ * empty selector selects every AP.  Share is decided per AP from the seed
+ * (cs_scn_apsel_match), so the same APs are picked on every run and shard.
+ */
+#define CS_SCN_MAX_RANGES 16
+struct cs_scn_apsel {
+	size_t n_ranges;
+	struct {
+		unsigned lo, hi; /* AP indexes, inclusive, 0-based */
+	} ranges[CS_SCN_MAX_RANGES];
+	uint8_t (*macs)[6]; /* owned; NULL when n_macs == 0 */
+	size_t n_macs;
+	unsigned every; /* every nth AP (index % every == 0); 0 = off */
+	double share;   /* 0..1; < 0 = not given */
+};
+
+struct cs_scn_aps {
+	unsigned count;                  /* default 1 */
+	uint32_t base_ip;                /* host order; default 127.1.0.1 */
+	uint8_t base_mac[6];             /* default 02:ca:75:00:00:01 */
+	char *name;                      /* name prefix; default "capsim-ap-" */
+	char *profile;                   /* NULL = generic RFC 5415 AP */
+	enum cs_scn_discovery discovery; /* default static */
+	/* controllers the APs prime (static) or fall back to; host order;
+	 * empty = the scenario's WLC */
+	uint32_t controllers[CS_AP_MAX_TARGETS];
+	size_t n_controllers;
+	bool skip_discovery;  /* join controllers[0] directly */
+	int64_t clock_skew_s; /* AP clocks off by this much (may be < 0) */
+	enum cs_dtls_version dtls_version; /* default 1.2 */
+	char *ciphers;                     /* NULL = library default */
+	unsigned mtu;                      /* DTLS MTU; 0 = default */
+	enum cs_pki_broken cert;           /* AP certificates; default good */
+	double rate_per_s;                 /* APs started per second; 0 = all */
+	unsigned max_inflight;             /* 0 = engine default */
+	enum cs_ap_image_policy image_policy;
+	struct cs_scn_timers timers;
+};
+
+struct cs_scn_wlc {
+	bool embedded;         /* true unless `address` is given */
+	uint32_t address;      /* real controller, host order (!embedded) */
+	uint16_t port;         /* its control port; default 5246 */
+	uint32_t listen_ip;    /* embedded: default 127.0.0.1 */
+	uint16_t listen_port;  /* embedded: default 5246 */
+	uint32_t advertise_ip; /* embedded: 0 = listen_ip (WLC behind NAT) */
+	unsigned max_aps;      /* 0 = unlimited (65535) */
+	bool auth_enabled;     /* auth-list given (even empty: nobody joins) */
+	uint8_t (*auth_macs)[6]; /* owned */
+	size_t n_auth_macs;
+	enum cs_dtls_version dtls_version; /* default 1.2 */
+	char *ciphers;                     /* NULL = library default */
+	enum cs_pki_broken cert;           /* default good */
+	bool cisco;                        /* Cisco (draft-7/8) vocabulary */
+	uint32_t echo_interval_ms;         /* 0 = WLC default */
+	uint32_t discovery_interval_ms;    /* 0 = WLC default */
+	uint32_t wait_join_ms;             /* 0 = WLC default */
+	uint32_t data_check_ms;            /* 0 = WLC default */
+	uint32_t image_size;               /* bytes served; 0 = none */
+	struct cs_wlc_misbehave misbehave;
+};
+
+/* One impairment rule as written.  Converted into struct cs_impair_rule
+ * (capsim/impair.h) once that header is in the tree. */
+enum cs_scn_imp_action {
+	CS_SCN_IMP_DROP,
+	CS_SCN_IMP_DELAY,
+	CS_SCN_IMP_DUPLICATE,
+	CS_SCN_IMP_REORDER,
+	CS_SCN_IMP_CORRUPT,
+	CS_SCN_IMP_TRUNCATE,
+	CS_SCN_IMP_MTU,
+	CS_SCN_IMP_RATE,
+};
+
+enum cs_scn_dirsel {
+	CS_SCN_DIR_BOTH,
+	CS_SCN_DIR_UP,
+	CS_SCN_DIR_DOWN
+};
+
+struct cs_scn_impair {
+	char *name; /* owned; unique within the scenario */
+	unsigned line;
+	bool enabled; /* `enabled: false` starts it switched off */
+	struct {
+		enum cs_scn_dirsel dir;
+		int chan;   /* -1 any, else enum cs_chan */
+		char *kind; /* owned kind word (README), NULL = any */
+		struct cs_scn_apsel aps;
+		int port;                   /* -1 = any */
+		uint64_t after, first, nth; /* counts; 0 = off */
+		int size_op; /* 0 none, '<', '>', 'l' (<=), 'g' (>=), '=',
+		                '-' (range size_lo..size_hi) */
+		unsigned size_lo, size_hi;
+		bool has_window;
+		uint64_t window_from_ms,
+		    window_to_ms; /* to = UINT64_MAX open */
+	} match;
+	struct {
+		enum cs_scn_imp_action kind;
+		double prob;       /* 0..1, drop/duplicate/corrupt; default 1 */
+		unsigned burst;    /* drop: packets per burst; 0 = 1 */
+		uint64_t delay_ms; /* fixed delay / uniform lo */
+		uint64_t delay_hi_ms; /* uniform hi (== delay_ms when fixed) */
+		uint64_t jitter_ms;   /* normal: sigma; mean = delay_ms */
+		int delay_dist;       /* 0 fixed, 1 uniform, 2 normal */
+		unsigned count;       /* duplicate copies / corrupt bytes /
+		                         reorder hold / truncate length / mtu */
+		uint64_t hold_ms;     /* reorder: release after this long */
+		double rate_per_s;    /* rate limit */
+	} action;
+};
+
+struct cs_scn_nat {
+	bool enabled;
+	uint32_t external_ip;     /* host order */
+	uint64_t idle_timeout_ms; /* 0 = never */
+	bool reverse;             /* translate replies back (default true) */
+	uint32_t asymmetric_from; /* replies come from here; 0 = off */
+	uint64_t rebind_at_ms;    /* new external port at; 0 = never */
+	uint64_t expire_at_ms;    /* forget every mapping at; 0 = never */
+	uint16_t port_base;       /* first external port; 0 = engine choice */
+};
+
+enum cs_scn_act {
+	CS_SCN_ACT_ENABLE,      /* rule_index switched on */
+	CS_SCN_ACT_DISABLE,     /* rule_index switched off */
+	CS_SCN_ACT_WLC_RESTART, /* embedded WLC restarts (sessions lost) */
+	CS_SCN_ACT_AP_REBOOT,   /* selected APs reboot (sel) */
+	CS_SCN_ACT_LINK_DOWN,   /* every datagram lost for for_ms */
+	CS_SCN_ACT_NAT_REBIND,  /* NAT picks new external ports */
+	CS_SCN_ACT_NAT_EXPIRE,  /* NAT forgets every mapping */
+};
+
+struct cs_scn_event {
+	uint64_t at_ms;
+	enum cs_scn_act action;
+	unsigned rule_index;     /* ENABLE/DISABLE: index into impairments[] */
+	struct cs_scn_apsel sel; /* AP_REBOOT */
+	uint64_t for_ms;         /* LINK_DOWN */
+	unsigned line;
+};
+
+/* Expectations: "METRIC OP VALUE", parsed at load time. */
+enum cs_expect_op {
+	CS_EXP_GE, /* >= */
+	CS_EXP_LE, /* <= */
+	CS_EXP_EQ, /* == */
+	CS_EXP_NE, /* != */
+	CS_EXP_LT, /* <  */
+	CS_EXP_GT, /* >  */
+};
+
+enum cs_expect_kind {
+	CS_EXPV_NUMBER,   /* plain number */
+	CS_EXPV_PERCENT,  /* percent of the AP count (value in 0..100) */
+	CS_EXPV_DURATION, /* milliseconds */
+	CS_EXPV_WORD,     /* a word (diagnosis codes); only == and != */
+};
+
+struct cs_expect {
+	char *text;   /* the expression as written (JUnit/JSON name) */
+	char *metric; /* metric path, e.g. "phase.dtls.p95" */
+	enum cs_expect_op op;
+	enum cs_expect_kind kind;
+	double value; /* NUMBER, PERCENT (0..100), DURATION (ms) */
+	char *word;   /* WORD */
+	unsigned line, col;
+};
+
+struct cs_scenario {
+	char *file; /* as given to cs_scenario_load, or "<memory>" */
+	char *name;
+	char *description;    /* may be NULL */
+	uint64_t seed;        /* default 1 */
+	uint64_t duration_ms; /* default 60 s */
+	struct cs_scn_aps aps;
+	struct cs_scn_wlc wlc;
+	struct cs_scn_impair *impairments;
+	size_t n_impairments;
+	struct cs_scn_nat nat;
+	struct cs_scn_event *timeline; /* sorted by at_ms (stable) */
+	size_t n_timeline;
+	struct cs_expect *expect;
+	size_t n_expect;
+};
+
+/*
+ * Reads and validates a scenario file.  Returns 0 and *ret (free with
+ * cs_scenario_free), or a negative errno with *ret untouched:
+ *   -EINVAL   invalid content (err->what: "FILE:LINE:COL: key 'k': why")
+ *   -ENOENT, -EACCES, ... the file cannot be read
+ *   -ENOMEM
+ * err may be NULL.  err->what points to a per-thread buffer that stays
+ * valid until the next cs_scenario_* / cs_expect_* call on the same
+ * thread; err->offset is the byte offset in the file.
+ */
+CS_API int cs_scenario_load(
+    struct cs_scenario **ret, const char *path, struct cs_err *err);
+
+/* Same from memory; `name` (NULL = "<memory>") is used in messages. */
+CS_API int cs_scenario_parse_mem(struct cs_scenario **ret, const void *data,
+    size_t len, const char *name, struct cs_err *err);
+
+/* NULL is a no-op. */
+CS_API void cs_scenario_free(struct cs_scenario *s);
+
+/* Writes the timer overrides into *cfg (others untouched). */
+CS_API void cs_scenario_apply_ap_timers(
+    const struct cs_scenario *s, struct cs_ap_cfg *cfg);
+
+/* Whether AP `ap` (with base MAC `mac`, may be NULL) is selected; share
+ * is decided from (seed, ap) only. */
+CS_API bool cs_scn_apsel_match(const struct cs_scn_apsel *sel, unsigned ap,
+    const uint8_t *mac, uint64_t seed);
+
+/* "static", "dhcp", "dns", "broadcast"; NULL when out of range. */
+CS_API const char *cs_scn_discovery_name(enum cs_scn_discovery d);
+
+/* ----- expectations ----- */
+
+/* The caller's view of a finished (or running) run. */
+struct cs_measure_ops {
+	/* Numeric metric by path: 0 and *out, -ENOENT when unknown. Counts
+	 * are plain numbers, latencies in ms. */
+	int (*number)(void *ctx, const char *path, double *out);
+	/* Word metric ("diagnosis"): 0 and a NUL-terminated copy in buf,
+	 * -ENOENT when unknown.  May be NULL when there are none. */
+	int (*string)(void *ctx, const char *path, char *buf, size_t len);
+	/* AP count percentages are relative to (this shard's APs). */
+	uint64_t ap_count;
+};
+
+struct cs_expect_result {
+	bool pass;
+	bool missing;      /* the metric was not available (pass = false) */
+	char measured[96]; /* "198 (99.0%)", "1530 ms", "return-path-loss" */
+	char message[192]; /* "joined >= 99%: measured 198 (99.0%) of 200" */
+	const char *text;  /* == e->text */
+};
+
+/* Parses one expression; for tests and the CLI.  err->what as above (no
+ * file position: line/col are 0).  Returns 0, -EINVAL, -ENOMEM. */
+CS_API int cs_expect_parse(
+    struct cs_expect *out, const char *text, struct cs_err *err);
+/* Frees what cs_expect_parse allocated (the struct itself is the
+ * caller's). */
+CS_API void cs_expect_clear(struct cs_expect *e);
+
+/* Evaluates one expectation.  Returns 0 (out filled, pass or not) or
+ * -EINVAL for NULL arguments.  A metric the caller does not know, an AP
+ * count of 0 with a percentage, or a word against a numeric metric is a
+ * failure with a message, not an error. */
+CS_API int cs_expect_eval(const struct cs_expect *e,
+    const struct cs_measure_ops *ops, void *ctx, struct cs_expect_result *out);
+
+/* ">=", "<=", "==", "!=", "<", ">"; NULL when out of range. */
+CS_API const char *cs_expect_op_name(enum cs_expect_op op);
+
+#endif /* CS_SCENARIO_H */
