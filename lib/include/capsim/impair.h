@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The packet path's impairment engine and NAT emulation (DESIGN.md "The
+ * packet path"): pure code that turns (datagram, direction, AP, now, seed)
+ * into a verdict (drop, deliver after a delay, possibly altered or
+ * duplicated, or hold for reordering) and rewrites addresses like a source
+ * NAT.  No sockets, no clock, no rand(): the caller supplies `now`, the seed
+ * decides every random choice.  Used by lib/engine and by `capsim proxy`.
+ */
+#ifndef CS_IMPAIR_H
+#define CS_IMPAIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+#include "capsim/roles.h"
+
+/* ---------------------------------------------------------------------
+ * Classification
+ */
+
+/* Packet kinds the matcher knows (from sender hints or from the wire). */
+enum cs_pkt_kind {
+	CS_PK_ANY,            /* in a rule: any kind */
+	CS_PK_DISCOVERY,      /* clear Discovery / Primary Discovery Req/Resp */
+	CS_PK_DTLS_HANDSHAKE, /* any handshake record (see hs_mask) */
+	CS_PK_DTLS_CCS,
+	CS_PK_DTLS_ALERT,
+	CS_PK_DTLS_APPDATA,
+	CS_PK_CONTROL,   /* a CAPWAP control message, clear or (with a sender
+	                    hint) inside DTLS application data; see msg_type */
+	CS_PK_KEEPALIVE, /* data-channel keep-alive (K bit, or hint) */
+	CS_PK_DATA,      /* anything on the data channel */
+	CS_PK__COUNT
+};
+
+#define CS_PK_BIT(k) (1u << (unsigned)(k))
+
+/* Bits of cs_pkt_class.hs_mask / cs_impair_match.hs_mask: 1u << t for a
+ * plaintext RFC 5246 §7.4 HandshakeType t in 0..24 (3 = DTLS
+ * HelloVerifyRequest, RFC 6347 §4.2.1), plus this bit for a handshake
+ * record in epoch > 0 (encrypted Finished, type invisible). */
+#define CS_HS_BIT(t)     (1u << (unsigned)(t))
+#define CS_HS_ENCRYPTED  (1u << 31)
+#define CS_HS_VALID_MASK (0x01ffffffu | CS_HS_ENCRYPTED)
+
+/* Everything the matcher may look at.  Borrowed for the call. */
+struct cs_pkt_meta {
+	enum cs_dir dir;
+	enum cs_chan chan;
+	uint32_t src_ip, dst_ip; /* host order */
+	uint16_t src_port, dst_port;
+	unsigned ap;           /* AP index; CS_AP_UNKNOWN when unknown */
+	const uint8_t *ap_mac; /* 6 bytes or NULL */
+	const uint8_t *pkt;    /* the datagram as it goes on the wire */
+	size_t len;
+	const struct cs_pkt_hint *hint; /* sender hint, or NULL */
+	uint64_t now_ms;
+};
+
+#define CS_AP_UNKNOWN ((unsigned)-1)
+
+/* What a datagram is.  kinds has a bit for every kind it carries (a
+ * ServerHello flight is HANDSHAKE only; CCS + encrypted Finished is
+ * CCS|HANDSHAKE; a protected Join Request with a hint is
+ * APPDATA|CONTROL); kind is the most specific one. */
+struct cs_pkt_class {
+	enum cs_pkt_kind kind;
+	uint32_t kinds;    /* CS_PK_BIT() set */
+	uint32_t hs_mask;  /* CS_HS_BIT() set; 0 if no handshake record */
+	uint32_t msg_type; /* CAPWAP message type (clear header or hint), 0 */
+	bool is_dtls;      /* preamble type 1 */
+	bool is_malformed; /* neither valid clear CAPWAP nor valid DTLS */
+};
+
+/**
+ * Classifies a datagram from the wire (lib/wire: cs_capwap_preamble_peek,
+ * cs_capwap_hdr_decode, cs_dtls_peek_capwap) and the sender hint, if any.
+ * A datagram that parses as neither is kind ANY with is_malformed (still
+ * matched by rules whose kind is ANY; on the data channel also DATA).
+ * @return 0, -EINVAL for NULL arguments (out untouched).
+ */
+CS_API int cs_impair_classify(
+    const struct cs_pkt_meta *m, struct cs_pkt_class *out);
+
+/* "any", "discovery", "dtls-handshake", "dtls-ccs", "dtls-alert",
+ * "dtls-appdata", "control", "keepalive", "data"; NULL if out of range. */
+CS_API const char *cs_pkt_kind_name(enum cs_pkt_kind k);
+
+/* ---------------------------------------------------------------------
+ * Rules
+ */
+
+#define CS_IMPAIR_MAX_RANGES    16
+#define CS_IMPAIR_MAX_MACS      16
+#define CS_IMPAIR_MAX_MSG_TYPES 8
+#define CS_IMPAIR_NAME_MAX      48
+#define CS_IMPAIR_MAX_DELIVER   8     /* deliveries in one verdict */
+#define CS_IMPAIR_BUF           65536 /* largest datagram altered */
+#define CS_IMPAIR_IPV4_UDP_HDR  28    /* IPv4 20 + UDP 8, for MTU limits */
+
+/*
+ * What a rule looks at.  Plain data: zero-initialised means "every
+ * packet", each field narrows.  A packet matches when every given part
+ * holds.  The counts (first/every/after) are evaluated last, over the
+ * packets of one AP that passed every other part of this rule (counted
+ * per rule per AP, from 1).
+ */
+struct cs_impair_match {
+	unsigned dir_mask; /* 1u << CS_DIR_UP | 1u << CS_DIR_DOWN; 0 = both */
+	/* AP selector (by AP index; an unknown AP passes only an empty
+	 * selector). */
+	size_t n_ap_ranges;
+	struct {
+		unsigned lo, hi; /* inclusive, 0-based */
+	} ap_ranges[CS_IMPAIR_MAX_RANGES];
+	bool has_ap_share;
+	double ap_share;   /* 0..1 of APs: hash(seed, ap) < share */
+	unsigned ap_every; /* every nth AP: ap % ap_every == 0; 0 = off */
+	size_t n_macs;
+	uint8_t macs[CS_IMPAIR_MAX_MACS][6]; /* match meta.ap_mac */
+	/* What the packet is. */
+	enum cs_pkt_kind kind; /* CS_PK_ANY = any; else must be in kinds */
+	uint32_t hs_mask;      /* 0 = any; else hs_mask & class.hs_mask */
+	size_t n_msg_types;
+	uint32_t msg_types[CS_IMPAIR_MAX_MSG_TYPES]; /* any of these */
+	bool has_chan;
+	enum cs_chan chan;
+	size_t size_min, size_max; /* datagram bytes; size_max 0 = none */
+	uint16_t port; /* 0 = any; else src_port or dst_port equals it */
+	/* Time window [from_ms, until_ms); until_ms 0 = open. */
+	uint64_t from_ms, until_ms;
+	/* Counts (0 = off): the first N, every nth (n, 2n, ...), after N. */
+	uint64_t first, every, after;
+};
+
+enum cs_impair_dist {
+	CS_DELAY_NONE,
+	CS_DELAY_FIXED,   /* delay_ms */
+	CS_DELAY_UNIFORM, /* uniform in [delay_ms, delay_hi_ms] */
+	CS_DELAY_NORMAL,  /* mean delay_ms, sigma jitter_ms, clamped >= 0 */
+};
+
+/*
+ * What a rule does to a matched packet.  Several actions may be given in
+ * one rule; they run in this order: link-down, MTU, rate limit, drop,
+ * truncate, corrupt, delay, duplicate, reorder.  A probability of 0 means
+ * "always" (1.0) for the has_* action it belongs to.
+ */
+struct cs_impair_action {
+	/* link down: every matched packet with from <= now < until is lost
+	 * (until 0 = open) */
+	bool has_link_down;
+	uint64_t down_from_ms, down_until_ms;
+	/* MTU: a datagram whose IPv4+UDP size (len + 28) exceeds mtu
+	 * vanishes, as a lost IP fragment makes it (0 = off) */
+	unsigned mtu;
+	/* token bucket policer (0 = off); bucket depth = rate_burst (0 =
+	 * one second's worth); state per AP unless rate_shared (then one
+	 * bucket per rule, which depends on the interleaving of APs) */
+	double rate_pps, rate_bps;
+	double rate_burst;
+	bool rate_shared;
+	/* drop with probability; a triggered drop also drops the next
+	 * burst - 1 matched packets of this AP */
+	bool has_drop;
+	double drop_prob;
+	unsigned drop_burst;
+	/* truncate to N bytes (0 = off) */
+	bool has_truncate;
+	size_t truncate_to;
+	/* corrupt: XOR a non-zero random byte into corrupt_bytes bytes at
+	 * random offsets, or at corrupt_offset (+i) when has_corrupt_offset;
+	 * offsets past the end are skipped */
+	bool has_corrupt;
+	double corrupt_prob;
+	unsigned corrupt_bytes; /* 0 = 1 */
+	bool has_corrupt_offset;
+	size_t corrupt_offset;
+	/* delay */
+	enum cs_impair_dist delay;
+	uint64_t delay_ms, delay_hi_ms, jitter_ms;
+	/* duplicate: `dup_copies` extra copies (0 = 1), each 1 ms after
+	 * the previous one */
+	bool has_duplicate;
+	double dup_prob;
+	unsigned dup_copies;
+	/* reorder: hold the packet and release it after `hold_pkts` later
+	 * packets of the same AP and direction went through
+	 * cs_impair_apply, or after hold_ms, whichever comes first (at least
+	 * one must be non-zero) */
+	bool has_reorder;
+	double reorder_prob;
+	unsigned hold_pkts;
+	uint64_t hold_ms;
+};
+
+/* Per-rule counters (cs_impair_rule_stats). */
+struct cs_impair_stats {
+	uint64_t matched; /* passed every match part */
+	uint64_t dropped; /* by this rule (any drop action) */
+	uint64_t delayed, duplicated, corrupted, truncated, held, released;
+};
+
+struct cs_impair_rule {
+	char name[CS_IMPAIR_NAME_MAX]; /* unique, may be empty */
+	bool enabled;
+	struct cs_impair_match match;
+	struct cs_impair_action action;
+};
+
+struct cs_impair;
+
+/**
+ * How rules compose.  Rules are evaluated in the order they were added.
+ * For each enabled rule that matches, its actions run (order above):
+ *  - the first rule that drops the packet ends evaluation (later rules do
+ *    not see or count it);
+ *  - truncate and corrupt alter the same working copy, in rule order;
+ *  - delays add up; duplicate copies add up (to CS_IMPAIR_MAX_DELIVER);
+ *  - the first reorder that triggers holds the packet (the altered copy);
+ *    a held packet gets no delay or copies and is released by
+ *    cs_impair_poll().
+ *
+ * Determinism: every random choice comes from an RNG seeded from (seed,
+ * rule index, AP index, that rule's per-AP packet counter), and every
+ * piece of state (counts, bursts, buckets, holds) is kept per rule per AP,
+ * so an AP's verdicts do not depend on how its packets interleave with
+ * other APs' (except rate_shared buckets).  Not thread-safe: use one
+ * engine per thread (same seed and rules give the same per-AP verdicts),
+ * or lock.
+ */
+
+/** New engine with no rules.  @return 0, -EINVAL, -ENOMEM. */
+CS_API int cs_impair_new(struct cs_impair **ret, uint64_t seed);
+/** Frees the engine and every held packet.  NULL is a no-op. */
+CS_API void cs_impair_free(struct cs_impair *imp);
+
+/**
+ * Appends a copy of @p rule.  @return 0 and *id (0, 1, ...); -EINVAL for a
+ * rule that makes no sense (probability outside 0..1, hs_mask with unknown
+ * bits, size_min > size_max, until <= from, reorder with neither hold_pkts
+ * nor hold_ms, too many ranges, ...); -EEXIST for a non-empty name already
+ * used; -ENOMEM.
+ */
+CS_API int cs_impair_add(
+    struct cs_impair *imp, const struct cs_impair_rule *rule, unsigned *id);
+/** Switches a rule on or off.  @return 0, -ENOENT unknown id. */
+CS_API int cs_impair_enable(struct cs_impair *imp, unsigned id, bool on);
+/** Rule id by name.  @return id (>= 0) or -ENOENT. */
+CS_API int cs_impair_find(const struct cs_impair *imp, const char *name);
+/** Number of rules. */
+CS_API unsigned cs_impair_count(const struct cs_impair *imp);
+/** The rule as added (enabled reflects cs_impair_enable); NULL if unknown. */
+CS_API const struct cs_impair_rule *cs_impair_rule_get(
+    const struct cs_impair *imp, unsigned id);
+/** Copies the counters of rule @p id.  @return 0, -ENOENT. */
+CS_API int cs_impair_rule_stats(
+    const struct cs_impair *imp, unsigned id, struct cs_impair_stats *out);
+
+enum cs_verdict_kind {
+	CS_VERDICT_PASS, /* send deliveries[0..n_deliver) */
+	CS_VERDICT_DROP, /* send nothing */
+	CS_VERDICT_HOLD, /* send nothing now: cs_impair_poll() releases it */
+};
+
+/* The outcome of one cs_impair_apply().  Large (it carries a buffer for an
+ * altered copy): keep one per thread rather than on a small stack. */
+struct cs_verdict {
+	enum cs_verdict_kind kind;
+	int rule;           /* rule that dropped or held; -1 */
+	const char *why;    /* "drop", "mtu", "rate", "link-down", "reorder",
+	                       NULL when passed */
+	const uint8_t *pkt; /* bytes to send: meta->pkt or buf */
+	size_t len;
+	unsigned n_deliver;
+	uint64_t delay_ms[CS_IMPAIR_MAX_DELIVER]; /* relative to now */
+	struct cs_pkt_class cls;                  /* the classification used */
+	uint8_t buf[CS_IMPAIR_BUF];
+};
+
+/**
+ * Decides what happens to one datagram.  With no matching rule the
+ * verdict is PASS with one delivery at delay 0 of the original bytes.
+ * v->pkt points into m->pkt (borrowed: valid while that is) or into v->buf.
+ * HOLD copies the datagram (and m's addresses) inside the engine.
+ * @return 0 (v filled); -EINVAL NULL arguments; -ENOMEM when a hold could
+ *         not be stored (v then says PASS, unaltered delivery).
+ */
+CS_API int cs_impair_apply(
+    struct cs_impair *imp, const struct cs_pkt_meta *m, struct cs_verdict *v);
+
+/* A held packet being released: m has the original addresses, AP, dir,
+ * chan, now_ms = the poll time, pkt/len = the (possibly altered) bytes
+ * (valid only during the callback; hint is NULL). */
+typedef void cs_impair_release_fn(void *ctx, const struct cs_pkt_meta *m);
+
+/**
+ * Releases every held packet that is due at @p now_ms (its hold time
+ * elapsed, or enough later packets passed), in the order they were held,
+ * by calling @p fn.  fn must not call cs_impair_free; it may call
+ * cs_impair_apply (for other packets).
+ * @return number released (>= 0), -EINVAL.
+ */
+CS_API int cs_impair_poll(struct cs_impair *imp, uint64_t now_ms,
+    cs_impair_release_fn *fn, void *ctx);
+
+/** Earliest hold_ms deadline of a held packet (for a timer).
+ * @return 0 and *when_ms; -ENOENT when none is held by time. */
+CS_API int cs_impair_next_due(const struct cs_impair *imp, uint64_t *when_ms);
+
+/** Number of packets currently held. */
+CS_API size_t cs_impair_held(const struct cs_impair *imp);
+
+/* ---------------------------------------------------------------------
+ * Rule text (lib/net/impair_parse.c): the `capsim proxy --rule` syntax,
+ * also usable by scenario loaders.  Space-separated key=value words:
+ *
+ *   name=N  enabled=yes|no
+ *   dir=up|down|both  chan=control|data  port=P
+ *   kind=WORD   one of the cs_pkt_kind names, or a DTLS handshake type
+ *               (client-hello, hello-verify-request, server-hello,
+ *               certificate, server-key-exchange, certificate-request,
+ *               server-hello-done, certificate-verify,
+ *               client-key-exchange, finished, new-session-ticket), or a
+ *               CAPWAP message ("discovery-request", "join-request",
+ *               "join-response", "echo-request", ... see
+ *               cs_impair_kind_parse); several separated by ','
+ *               must be of one group (handshake types or messages)
+ *   aps=0-9,20  share=0.1  every-ap=N  mac=02:..:01[,..]
+ *   size=LO-HI  size>N  size<N   from=MS until=MS
+ *   first=N  every=N  after=N
+ *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down
+ *   prob=P  burst=N  delay=MS | delay=LO-HI | delay=MEAN~SIGMA
+ *   copies=N  hold=N  hold-ms=MS  bytes=N  offset=N  len=N  mtu=N
+ *   pps=R  bps=R  down-from=MS  down-until=MS
+ *
+ * Durations may carry ms or s ("2s").  Several action= words combine.
+ */
+
+/**
+ * Parses one rule.  @p out is written only on success (enabled defaults to
+ * true).  @return 0; -EINVAL with err->what naming the word and
+ * err->offset its position in @p text.
+ */
+CS_API int cs_impair_rule_parse(
+    const char *text, struct cs_impair_rule *out, struct cs_err *err);
+
+/**
+ * Sets m->kind / hs_mask / msg_types from one kind word as above
+ * ("dtls-handshake", "client-hello", "join-request", ...), or a
+ * comma-separated list within one group.  @return 0, -EINVAL unknown
+ * word (m untouched).
+ */
+CS_API int cs_impair_kind_parse(const char *word, struct cs_impair_match *m);
+
+/* ---------------------------------------------------------------------
+ * NAT emulation (RFC 4787 terms): endpoint-independent source NAT of AP
+ * addresses with an idle timeout, plus the broken behaviours of the field.
+ */
+
+struct cs_nat;
+
+/* The engine's external port allocator (it may open a socket per
+ * external port).  Returns 0 and *ext_port, or a negative errno. */
+typedef int cs_nat_alloc_fn(
+    void *ctx, uint32_t ap_ip, uint16_t ap_port, uint16_t *ext_port);
+typedef void cs_nat_release_fn(void *ctx, uint16_t ext_port);
+
+struct cs_nat_cfg {
+	uint32_t ext_ip;          /* host order */
+	uint64_t idle_timeout_ms; /* 0 = never */
+	/* allocator; NULL = internal, sequential in [port_min, port_max]
+	 * (defaults 20000..60999) skipping ports in use */
+	cs_nat_alloc_fn *alloc;
+	cs_nat_release_fn *release; /* may be NULL */
+	void *alloc_ctx;
+	uint16_t port_min, port_max;
+	/* false: replies are not translated back (cs_nat_in -ENOENT) */
+	bool reverse;
+	/* replies reach the AP from this source address instead of the
+	 * peer's (asymmetric return); 0 = off.  See cs_nat_return_src. */
+	uint32_t asym_src_ip;
+	/* at this time every mapping gets a new external port (0 = never) */
+	uint64_t rebind_at_ms;
+	/* at this time every mapping is forgotten (0 = never) */
+	uint64_t expire_at_ms;
+};
+
+struct cs_nat_stats {
+	uint64_t mappings;     /* created */
+	uint64_t active;       /* now */
+	uint64_t expired_idle; /* removed by idle timeout */
+	uint64_t expired_forced;
+	uint64_t rebound; /* mappings given a new port */
+	uint64_t out_pkts, in_pkts;
+	uint64_t in_no_mapping; /* cs_nat_in -ENOENT: no mapping */
+	uint64_t in_no_reverse; /* cs_nat_in -ENOENT: reverse off */
+	uint64_t alloc_failures;
+};
+
+/** Copies @p cfg.  @return 0, -EINVAL (NULL, ext_ip 0, port_min >
+ * port_max), -ENOMEM. */
+CS_API int cs_nat_new(struct cs_nat **ret, const struct cs_nat_cfg *cfg);
+/** Releases every mapping's port (cfg.release) and frees; NULL no-op. */
+CS_API void cs_nat_free(struct cs_nat *nat);
+
+/**
+ * Outbound (AP -> WLC): the external address for (ap_ip, ap_port),
+ * creating or refreshing the mapping.  Scheduled rebinding/expiry whose
+ * time has come is applied first.
+ * @return 0 (outputs set); -ENOSPC no free port, or the allocator's
+ *         error (outputs untouched); -EINVAL.
+ */
+CS_API int cs_nat_out(struct cs_nat *nat, uint32_t ap_ip, uint16_t ap_port,
+    uint64_t now_ms, uint32_t *ext_ip, uint16_t *ext_port);
+
+/**
+ * Inbound (WLC -> AP) to (ext_ip, ext_port): the internal address, and the
+ * mapping's idle timer is refreshed.  @return 0; -ENOENT no live mapping or
+ * reverse translation off (drop the datagram; counted); -EINVAL.
+ */
+CS_API int cs_nat_in(struct cs_nat *nat, uint32_t ext_ip, uint16_t ext_port,
+    uint64_t now_ms, uint32_t *ap_ip, uint16_t *ap_port);
+
+/** The source address an AP sees on a reply from @p peer_ip: asym_src_ip
+ * when configured, else peer_ip. */
+CS_API uint32_t cs_nat_return_src(const struct cs_nat *nat, uint32_t peer_ip);
+
+/** Gives every mapping a new external port now (timeline action).
+ * @return number rebound, or the allocator's error. */
+CS_API int cs_nat_rebind(struct cs_nat *nat, uint64_t now_ms);
+/** Forgets every mapping now.  @return number forgotten. */
+CS_API int cs_nat_expire_all(struct cs_nat *nat, uint64_t now_ms);
+/** Removes mappings idle for longer than the timeout.  @return number. */
+CS_API int cs_nat_expire_idle(struct cs_nat *nat, uint64_t now_ms);
+
+CS_API void cs_nat_stats(const struct cs_nat *nat, struct cs_nat_stats *out);
+
+#endif /* CS_IMPAIR_H */
