@@ -1,19 +1,62 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Run reports: the JSON report (`--json`), built with jansson.  Keys kept
- * stable for tools: aps, joined, in_run, failed, failures (phase -> reason
- * -> count), phases (phase -> {count, p50_ms, p95_ms, p99_ms, max_ms}).
+ * Run reports built from one struct cs_run_summary: the JSON report
+ * (`--json`, jansson) and the JUnit XML report (`--junit`).  JSON keys kept
+ * stable for tools: aps, joined, in_run, failed, left_run, passed, seed,
+ * wlc, wlc_verification, dtls_version, ciphers, failures (phase -> reason
+ * -> count), phases (phase -> {count, p50_ms, p95_ms, p99_ms, p999_ms,
+ * max_ms}), states, retransmits; added: joins, failures_total, duration_s,
+ * scenario, histograms, rates, resources, expectations, diagnosis,
+ * impairments (see cs_report_json).
  */
 #ifndef CS_REPORT_H
 #define CS_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capsim/ap.h"
 #include "capsim/common.h"
 #include "capsim/metrics.h"
 
+struct cs_expect_result; /* capsim/scenario.h */
+
+/* A named counter (diagnosis counts, impairment and WLC counters). */
+struct cs_report_kv {
+	const char *name;
+	uint64_t value;
+};
+
+/* Counters of one impairment rule (or NAT), e.g. matched, dropped, ... */
+struct cs_report_rule {
+	const char *name;
+	const struct cs_report_kv *counters;
+	size_t n_counters;
+};
+
+/* The run's diagnosis (capsim/diagnose.h), as text. */
+struct cs_report_diag {
+	const char *code; /* "ok", "return-path-loss", ...; NULL = none */
+	const char *summary, *hint;
+	unsigned aps_affected;
+	const struct cs_report_kv *counts; /* per-code or per-fact counts */
+	size_t n_counts;
+};
+
+/* Process resource use, filled by the caller (getrusage, /proc). */
+struct cs_report_resources {
+	bool valid; /* false: "resources" is left out */
+	uint64_t max_rss_kib;
+	double cpu_user_s, cpu_sys_s;
+	unsigned fds;
+};
+
+/*
+ * Everything a report shows.  All pointers are borrowed for the call;
+ * NULL/0 means "not available" and the key is left out (except the stable
+ * keys above, which are always present).
+ */
 struct cs_run_summary {
 	unsigned aps;      /* APs simulated */
 	unsigned joined;   /* reached Run at least once */
@@ -28,11 +71,54 @@ struct cs_run_summary {
 	const char *dtls_version; /* configured, e.g. "1.2" */
 	const char *ciphers;
 	bool passed;
-	const struct cs_metrics *m;
+	const struct cs_metrics *m; /* required */
+
+	/* scenario */
+	const char *scenario_name, *scenario_file;
+	/* joins counted in each second of the run (index = second), for the
+	 * peak 1-s rate; may be NULL */
+	const uint32_t *joins_per_sec;
+	size_t n_joins_per_sec;
+	struct cs_report_resources res;
+	/* evaluated expectations, in scenario order */
+	const struct cs_expect_result *expect;
+	size_t n_expect;
+	const struct cs_report_diag *diag;  /* may be NULL */
+	const struct cs_report_rule *rules; /* impairment rules, NAT */
+	size_t n_rules;
+	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
+	size_t n_wlc_counters;
 };
 
-/* The report as a JSON text (malloc'ed, caller frees), or NULL when out
- * of memory. */
+/*
+ * The report as a JSON text (malloc'ed, caller frees), or NULL when s or
+ * s->m is NULL or out of memory.  Added keys:
+ *   "histograms": {phase: {"count", "sum_ms", "min_ms", "max_ms", "p50_ms",
+ *       "p95_ms", "p99_ms", "p999_ms", "buckets": [[upper_ms, count], ...]}}
+ *       (non-empty buckets only, upper_ms = the bucket's inclusive upper
+ *       edge; phases without samples have "count": 0 and no buckets),
+ *   "rates": {"joins_per_s", "peak_joins_per_s" (when joins_per_sec)},
+ *   "resources": {"max_rss_kib", "cpu_user_s", "cpu_sys_s", "fds"},
+ *   "scenario": {"name", "file"}, "expectations": [{"expr", "measured",
+ *       "pass", "message"}], "diagnosis": {"code", "summary", "hint",
+ *       "aps_affected", "counts": {name: n}}, "impairments": [{"name",
+ *       counter: n, ...}], "wlc_counters": {name: n}.
+ */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
+
+/*
+ * JUnit XML (malloc'ed, caller frees; NULL when s or s->m is NULL or out
+ * of memory).  One <testsuite> named after the scenario (or "capsim"):
+ * one <testcase> per expectation (a <failure> with the measured value
+ * and message when it failed); without expectations, "all APs in Run"
+ * (passes iff in_run == aps and left_run == 0) and one testcase per
+ * failure phase with failures ("failures in PHASE", failing, message
+ * listing reasons and counts).  Times in seconds.
+ */
+CS_API char *cs_report_junit(const struct cs_run_summary *s);
+
+/* Writes `text` to `path` (created or truncated; "-" = stdout):
+ * 0, or a negative errno. */
+CS_API int cs_report_write(const char *path, const char *text);
 
 #endif /* CS_REPORT_H */
