@@ -160,7 +160,7 @@ struct cs_impair_action {
 	/* token bucket policer (0 = off); bucket depth = rate_burst (0 =
 	 * one second's worth); state per AP unless rate_shared (then one
 	 * bucket per rule, which depends on the interleaving of APs) */
-	double rate_pps, rate_bps;
+	double rate_pps, rate_bytes_ps; /* packets/s, bytes/s */
 	double rate_burst;
 	bool rate_shared;
 	/* drop with probability; a triggered drop also drops the next
@@ -182,8 +182,8 @@ struct cs_impair_action {
 	/* delay */
 	enum cs_impair_dist delay;
 	uint64_t delay_ms, delay_hi_ms, jitter_ms;
-	/* duplicate: `dup_copies` extra copies (0 = 1), each 1 ms after
-	 * the previous one */
+	/* duplicate: `dup_copies` extra copies (0 = 1), sent right after
+	 * the original (same delay) */
 	bool has_duplicate;
 	double dup_prob;
 	unsigned dup_copies;
@@ -378,8 +378,9 @@ struct cs_nat_cfg {
 	cs_nat_release_fn *release; /* may be NULL */
 	void *alloc_ctx;
 	uint16_t port_min, port_max;
-	/* false: replies are not translated back (cs_nat_in -ENOENT) */
-	bool reverse;
+	/* true: replies are not translated back (cs_nat_in -ENOENT), the
+	 * "no NAT for return traffic" case */
+	bool no_reverse;
 	/* replies reach the AP from this source address instead of the
 	 * peer's (asymmetric return); 0 = off.  See cs_nat_return_src. */
 	uint32_t asym_src_ip;

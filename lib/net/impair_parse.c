@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One-line impairment rule syntax ("dir=down kind=client-hello
+ * action=drop prob=0.5"), used by `capsim proxy --rule` and available to
+ * scenario loaders.  Kind words are matched against the names lib/wire
+ * already has for DTLS handshake types and CAPWAP messages, so there is no
+ * second table to keep in sync.
+ */
+#include "capsim/impair.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsim/capwap.h"
+#include "capsim/dtls_peek.h"
+
+#define PARSE_WORD_MAX 256
+
+/* Action bits, to check that parameters have their action. */
+enum {
+	PA_DROP = 1 << 0,
+	PA_DELAY = 1 << 1,
+	PA_DUP = 1 << 2,
+	PA_REORDER = 1 << 3,
+	PA_CORRUPT = 1 << 4,
+	PA_TRUNC = 1 << 5,
+	PA_MTU = 1 << 6,
+	PA_RATE = 1 << 7,
+	PA_LINK = 1 << 8,
+};
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} actions[] = {
+	{ "drop", PA_DROP },
+	{ "delay", PA_DELAY },
+	{ "duplicate", PA_DUP },
+	{ "reorder", PA_REORDER },
+	{ "corrupt", PA_CORRUPT },
+	{ "truncate", PA_TRUNC },
+	{ "mtu", PA_MTU },
+	{ "rate", PA_RATE },
+	{ "link-down", PA_LINK },
+};
+
+/* Equal ignoring case and every character that is not a letter or digit:
+ * "client-hello" == "ClientHello", "join-request" == "Join Request". */
+static bool
+word_eq(const char *a, size_t alen, const char *b)
+{
+	size_t i = 0;
+
+	for (;;) {
+		while (i < alen && !isalnum((unsigned char)a[i]))
+			i++;
+		while (*b != '\0' && !isalnum((unsigned char)*b))
+			b++;
+		if (i == alen || *b == '\0')
+			return i == alen && *b == '\0';
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)*b))
+			return false;
+		i++;
+		b++;
+	}
+}
+
+/* Returns 0 kind word, 1 handshake type, 2 message type; -EINVAL. */
+static int
+kind_word(const char *w, size_t len, enum cs_pkt_kind *kind, uint32_t *val)
+{
+	unsigned i;
+
+	for (i = 0; i < CS_PK__COUNT; i++) {
+		if (strlen(cs_pkt_kind_name((enum cs_pkt_kind)i)) == len &&
+		    strncmp(w, cs_pkt_kind_name((enum cs_pkt_kind)i), len) ==
+		        0) {
+			*kind = (enum cs_pkt_kind)i;
+			return 0;
+		}
+	}
+	for (i = 0; i <= 24; i++) {
+		const char *n = cs_dtls_hs_name((uint8_t)i);
+
+		if (n != NULL && word_eq(w, len, n)) {
+			*val = i;
+			return 1;
+		}
+	}
+	for (i = 1; i <= 26; i++) {
+		if (word_eq(w, len, cs_msg_type_name(i))) {
+			*val = i;
+			return 2;
+		}
+	}
+	if (word_eq(w, len, cs_msg_type_name(CS_MSG_WLAN_CONFIG_REQ))) {
+		*val = CS_MSG_WLAN_CONFIG_REQ;
+		return 2;
+	}
+	if (word_eq(w, len, cs_msg_type_name(CS_MSG_WLAN_CONFIG_RESP))) {
+		*val = CS_MSG_WLAN_CONFIG_RESP;
+		return 2;
+	}
+	return -EINVAL;
+}
+
+int
+cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
+{
+	struct cs_impair_match t;
+	const char *p, *e;
+	int group = -1;
+
+	if (word == NULL || m == NULL || word[0] == '\0')
+		return -EINVAL;
+	t = *m;
+	t.kind = CS_PK_ANY;
+	t.hs_mask = 0;
+	t.n_msg_types = 0;
+	for (p = word;; p = e + 1) {
+		enum cs_pkt_kind k;
+		uint32_t v;
+		int g;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p || (g = kind_word(p, (size_t)(e - p), &k, &v)) < 0)
+			return -EINVAL;
+		if (group >= 0 && (g != group || g == 0))
+			return -EINVAL; /* mixed groups, or two kinds */
+		group = g;
+		if (g == 0) {
+			t.kind = k;
+		} else if (g == 1) {
+			t.kind = CS_PK_DTLS_HANDSHAKE;
+			t.hs_mask |= CS_HS_BIT(v);
+			/* Finished travels encrypted (RFC 5246 §7.4.9) */
+			if (v == CS_DTLS_HS_FINISHED)
+				t.hs_mask |= CS_HS_ENCRYPTED;
+		} else {
+			if (t.n_msg_types >= CS_IMPAIR_MAX_MSG_TYPES)
+				return -EINVAL;
+			t.msg_types[t.n_msg_types++] = v;
+		}
+		if (*e == '\0')
+			break;
+	}
+	*m = t;
+	return 0;
+}
+
+/* ----- value parsers (whole string must be consumed) ----- */
+
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v > max)
+		return -EINVAL;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || !isfinite(v))
+		return -EINVAL;
+	if (*end == '%' && end[1] == '\0')
+		v /= 100.0;
+	else if (*end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "250", "250ms", "2s", "1.5s" -> ms */
+static int
+parse_dur(const char *s, uint64_t *out)
+{
+	char buf[64];
+	size_t n = strlen(s);
+	double v;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
+		buf[n - 2] = '\0';
+		return parse_u64(buf, out);
+	}
+	if (n > 1 && buf[n - 1] == 's') {
+		buf[n - 1] = '\0';
+		if (parse_double(buf, &v) < 0 || strchr(buf, '%') != NULL ||
+		    v * 1000.0 > 1e15)
+			return -EINVAL;
+		*out = (uint64_t)llround(v * 1000.0);
+		return 0;
+	}
+	return parse_u64(buf, out);
+}
+
+static int
+parse_mac(const char *s, size_t len, uint8_t mac[6])
+{
+	unsigned i, v;
+	size_t pos = 0;
+
+	for (i = 0; i < 6; i++) {
+		v = 0;
+		if (pos + 2 > len || !isxdigit((unsigned char)s[pos]) ||
+		    !isxdigit((unsigned char)s[pos + 1]))
+			return -EINVAL;
+		for (unsigned j = 0; j < 2; j++) {
+			char c = (char)tolower((unsigned char)s[pos + j]);
+
+			v = v * 16 +
+			    (unsigned)(isdigit((unsigned char)c)
+			            ? c - '0'
+			            : c - 'a' + 10);
+		}
+		mac[i] = (uint8_t)v;
+		pos += 2;
+		if (i < 5) {
+			if (pos >= len || (s[pos] != ':' && s[pos] != '-'))
+				return -EINVAL;
+			pos++;
+		}
+	}
+	return pos == len ? 0 : -EINVAL;
+}
+
+/* "LO-HI" or "N" into two values via `one` */
+static int
+parse_pair(const char *s, char sep, int (*one)(const char *, uint64_t *),
+    uint64_t *lo, uint64_t *hi)
+{
+	char buf[PARSE_WORD_MAX];
+	char *d;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	if ((d = strchr(buf, sep)) == NULL) {
+		if (one(buf, lo) < 0)
+			return -EINVAL;
+		*hi = *lo;
+		return 0;
+	}
+	*d = '\0';
+	if (one(buf, lo) < 0 || one(d + 1, hi) < 0 || *hi < *lo)
+		return -EINVAL;
+	return 1;
+}
+
+static int
+parse_ranges(const char *s, struct cs_impair_match *m)
+{
+	const char *p, *e;
+
+	m->n_ap_ranges = 0;
+	for (p = s;; p = e + 1) {
+		char buf[64];
+		uint64_t lo, hi;
+		size_t n;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		if (n == 0 || n >= sizeof(buf) ||
+		    m->n_ap_ranges >= CS_IMPAIR_MAX_RANGES)
+			return -EINVAL;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (parse_pair(buf, '-', parse_u64, &lo, &hi) < 0 ||
+		    hi > 0xfffffffeu)
+			return -EINVAL;
+		m->ap_ranges[m->n_ap_ranges].lo = (unsigned)lo;
+		m->ap_ranges[m->n_ap_ranges].hi = (unsigned)hi;
+		m->n_ap_ranges++;
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+static int
+parse_macs(const char *s, struct cs_impair_match *m)
+{
+	const char *p, *e;
+
+	m->n_macs = 0;
+	for (p = s;; p = e + 1) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (m->n_macs >= CS_IMPAIR_MAX_MACS ||
+		    parse_mac(p, (size_t)(e - p), m->macs[m->n_macs]) < 0)
+			return -EINVAL;
+		m->n_macs++;
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
+		*out = true;
+	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_actions(const char *s, unsigned *mask)
+{
+	const char *p, *e;
+	size_t i;
+
+	for (p = s;; p = e + 1) {
+		bool found = false;
+
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		for (i = 0; i < CS_ARRAY_SIZE(actions); i++) {
+			if (strlen(actions[i].name) == (size_t)(e - p) &&
+			    strncmp(p, actions[i].name, (size_t)(e - p)) == 0) {
+				*mask |= actions[i].bit;
+				found = true;
+			}
+		}
+		if (!found)
+			return -EINVAL;
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+/* State while parsing one rule. */
+struct rp {
+	struct cs_impair_rule r;
+	unsigned acts;  /* PA_* given by action= */
+	unsigned needs; /* PA_* some parameter belongs to */
+	bool has_prob, has_burst;
+	double prob;
+};
+
+/* Applies one key=value (or key<value, key>value) word. */
+static int
+parse_word(
+    struct rp *st, const char *key, char op, const char *val, const char **why)
+{
+	struct cs_impair_match *m = &st->r.match;
+	struct cs_impair_action *a = &st->r.action;
+	uint64_t u, hi;
+	unsigned x;
+	int r;
+
+	*why = "bad value";
+	if (op != '=' && strcmp(key, "size") != 0) {
+		*why = "only size takes < or >";
+		return -EINVAL;
+	}
+	if (strcmp(key, "name") == 0) {
+		if (strlen(val) >= sizeof(st->r.name)) {
+			*why = "name too long";
+			return -EINVAL;
+		}
+		strcpy(st->r.name, val);
+		return 0;
+	}
+	if (strcmp(key, "enabled") == 0)
+		return parse_bool(val, &st->r.enabled);
+	if (strcmp(key, "dir") == 0) {
+		if (strcmp(val, "up") == 0)
+			m->dir_mask = CS_PK_BIT(CS_DIR_UP);
+		else if (strcmp(val, "down") == 0)
+			m->dir_mask = CS_PK_BIT(CS_DIR_DOWN);
+		else if (strcmp(val, "both") == 0)
+			m->dir_mask = 0;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	if (strcmp(key, "chan") == 0) {
+		m->has_chan = true;
+		if (strcmp(val, "control") == 0)
+			m->chan = CS_CHAN_CONTROL;
+		else if (strcmp(val, "data") == 0)
+			m->chan = CS_CHAN_DATA;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	if (strcmp(key, "port") == 0) {
+		if (parse_uint(val, 65535, &x) < 0 || x == 0)
+			return -EINVAL;
+		m->port = (uint16_t)x;
+		return 0;
+	}
+	if (strcmp(key, "kind") == 0) {
+		*why = "unknown kind";
+		return cs_impair_kind_parse(val, m);
+	}
+	if (strcmp(key, "aps") == 0)
+		return parse_ranges(val, m);
+	if (strcmp(key, "share") == 0) {
+		m->has_ap_share = true;
+		if (parse_double(val, &m->ap_share) < 0 || m->ap_share > 1.0)
+			return -EINVAL;
+		return 0;
+	}
+	if (strcmp(key, "every-ap") == 0)
+		return parse_uint(val, 0xffffffffu, &m->ap_every);
+	if (strcmp(key, "mac") == 0)
+		return parse_macs(val, m);
+	if (strcmp(key, "size") == 0) {
+		bool eq = val[0] == '=';
+
+		if (eq && op != '=')
+			val++;
+		if (op == '=') {
+			if ((r = parse_pair(val, '-', parse_u64, &u, &hi)) <
+			        0 ||
+			    hi == 0)
+				return -EINVAL;
+			m->size_min = (size_t)u;
+			m->size_max = (size_t)hi;
+		} else if (parse_u64(val, &u) < 0) {
+			return -EINVAL;
+		} else if (op == '>') {
+			m->size_min = (size_t)(eq ? u : u + 1);
+		} else {
+			if (u == 0 || (!eq && u == 1))
+				return -EINVAL;
+			m->size_max = (size_t)(eq ? u : u - 1);
+		}
+		return 0;
+	}
+	if (strcmp(key, "from") == 0)
+		return parse_dur(val, &m->from_ms);
+	if (strcmp(key, "until") == 0)
+		return parse_dur(val, &m->until_ms);
+	if (strcmp(key, "first") == 0)
+		return parse_u64(val, &m->first);
+	if (strcmp(key, "every") == 0)
+		return parse_u64(val, &m->every);
+	if (strcmp(key, "after") == 0)
+		return parse_u64(val, &m->after);
+	if (strcmp(key, "action") == 0) {
+		*why = "unknown action";
+		return parse_actions(val, &st->acts);
+	}
+	if (strcmp(key, "prob") == 0) {
+		st->has_prob = true;
+		if (parse_double(val, &st->prob) < 0 || st->prob > 1.0)
+			return -EINVAL;
+		return 0;
+	}
+	if (strcmp(key, "burst") == 0) {
+		st->has_burst = true;
+		if (parse_double(val, &a->rate_burst) < 0 ||
+		    a->rate_burst > 0xffffffffu)
+			return -EINVAL;
+		a->drop_burst = (unsigned)a->rate_burst;
+		return 0;
+	}
+	if (strcmp(key, "delay") == 0) {
+		char buf[PARSE_WORD_MAX];
+		char *t;
+
+		st->needs |= PA_DELAY;
+		if (strlen(val) >= sizeof(buf))
+			return -EINVAL;
+		strcpy(buf, val);
+		if ((t = strchr(buf, '~')) != NULL) {
+			*t = '\0';
+			a->delay = CS_DELAY_NORMAL;
+			return parse_dur(buf, &a->delay_ms) < 0 ||
+			        parse_dur(t + 1, &a->jitter_ms) < 0
+			    ? -EINVAL
+			    : 0;
+		}
+		if ((r = parse_pair(val, '-', parse_dur, &a->delay_ms,
+		         &a->delay_hi_ms)) < 0)
+			return -EINVAL;
+		a->delay = r == 1 ? CS_DELAY_UNIFORM : CS_DELAY_FIXED;
+		return 0;
+	}
+	if (strcmp(key, "copies") == 0) {
+		st->needs |= PA_DUP;
+		return parse_uint(
+		    val, CS_IMPAIR_MAX_DELIVER - 1, &a->dup_copies);
+	}
+	if (strcmp(key, "hold") == 0) {
+		st->needs |= PA_REORDER;
+		return parse_uint(val, 1000000, &a->hold_pkts);
+	}
+	if (strcmp(key, "hold-ms") == 0) {
+		st->needs |= PA_REORDER;
+		return parse_dur(val, &a->hold_ms);
+	}
+	if (strcmp(key, "bytes") == 0) {
+		st->needs |= PA_CORRUPT;
+		return parse_uint(val, CS_IMPAIR_BUF, &a->corrupt_bytes);
+	}
+	if (strcmp(key, "offset") == 0) {
+		st->needs |= PA_CORRUPT;
+		a->has_corrupt_offset = true;
+		if ((r = parse_u64(val, &u)) < 0 || u > CS_IMPAIR_BUF)
+			return -EINVAL;
+		a->corrupt_offset = (size_t)u;
+		return 0;
+	}
+	if (strcmp(key, "len") == 0) {
+		st->needs |= PA_TRUNC;
+		if ((r = parse_u64(val, &u)) < 0 || u > CS_IMPAIR_BUF)
+			return -EINVAL;
+		a->truncate_to = (size_t)u;
+		return 0;
+	}
+	if (strcmp(key, "mtu") == 0) {
+		st->needs |= PA_MTU;
+		if (parse_uint(val, 65535 + CS_IMPAIR_IPV4_UDP_HDR, &x) < 0 ||
+		    x == 0)
+			return -EINVAL;
+		a->mtu = x;
+		return 0;
+	}
+	if (strcmp(key, "pps") == 0) {
+		st->needs |= PA_RATE;
+		return parse_double(val, &a->rate_pps);
+	}
+	if (strcmp(key, "bps") == 0) {
+		st->needs |= PA_RATE;
+		return parse_double(val, &a->rate_bytes_ps);
+	}
+	if (strcmp(key, "down-from") == 0) {
+		st->needs |= PA_LINK;
+		return parse_dur(val, &a->down_from_ms);
+	}
+	if (strcmp(key, "down-until") == 0) {
+		st->needs |= PA_LINK;
+		return parse_dur(val, &a->down_until_ms);
+	}
+	*why = "unknown key";
+	return -EINVAL;
+}
+
+/* Turns the action= set into the has_* flags and checks completeness. */
+static int
+parse_finish(struct rp *st, const char **why)
+{
+	struct cs_impair_action *a = &st->r.action;
+	double p = st->has_prob ? st->prob : 1.0;
+
+	if ((st->needs & ~st->acts) != 0 ||
+	    (st->has_burst && (st->acts & (PA_DROP | PA_RATE)) == 0)) {
+		*why = "parameter without its action=";
+		return -EINVAL;
+	}
+	if (st->has_prob &&
+	    (st->acts & (PA_DROP | PA_DUP | PA_REORDER | PA_CORRUPT)) == 0) {
+		*why = "prob= needs drop, duplicate, reorder or corrupt";
+		return -EINVAL;
+	}
+	if (st->acts & PA_DROP) {
+		a->has_drop = true;
+		a->drop_prob = p;
+	}
+	if (!(st->acts & PA_RATE))
+		a->rate_burst = 0;
+	if (!(st->acts & PA_DROP))
+		a->drop_burst = 0;
+	if ((st->acts & PA_DELAY) && a->delay == CS_DELAY_NONE) {
+		*why = "action=delay needs delay=";
+		return -EINVAL;
+	}
+	if (st->acts & PA_DUP) {
+		a->has_duplicate = true;
+		a->dup_prob = p;
+	}
+	if (st->acts & PA_REORDER) {
+		a->has_reorder = true;
+		a->reorder_prob = p;
+		if (a->hold_pkts == 0 && a->hold_ms == 0)
+			a->hold_pkts = 1;
+	}
+	if (st->acts & PA_CORRUPT) {
+		a->has_corrupt = true;
+		a->corrupt_prob = p;
+	}
+	if (st->acts & PA_TRUNC)
+		a->has_truncate = true;
+	if ((st->acts & PA_MTU) && a->mtu == 0) {
+		*why = "action=mtu needs mtu=";
+		return -EINVAL;
+	}
+	if ((st->acts & PA_RATE) && a->rate_pps <= 0 && a->rate_bytes_ps <= 0) {
+		*why = "action=rate needs pps= or bps=";
+		return -EINVAL;
+	}
+	if (st->acts & PA_LINK)
+		a->has_link_down = true;
+	if (a->has_link_down && a->down_until_ms != 0 &&
+	    a->down_until_ms <= a->down_from_ms) {
+		*why = "down-until must be after down-from";
+		return -EINVAL;
+	}
+	if (st->r.match.until_ms != 0 &&
+	    st->r.match.until_ms <= st->r.match.from_ms) {
+		*why = "until must be after from";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+cs_impair_rule_parse(
+    const char *text, struct cs_impair_rule *out, struct cs_err *err)
+{
+	struct rp st;
+	const char *p = text, *why = NULL;
+	int r;
+
+	if (text == NULL || out == NULL)
+		return cs_err_set(err, -EINVAL, "NULL argument", 0);
+	memset(&st, 0, sizeof(st));
+	st.r.enabled = true;
+	for (;;) {
+		char word[PARSE_WORD_MAX];
+		const char *start;
+		char *sep;
+		char op;
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		start = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		n = (size_t)(p - start);
+		if (n >= sizeof(word))
+			return cs_err_set(err, -EINVAL, "word too long",
+			    (size_t)(start - text));
+		memcpy(word, start, n);
+		word[n] = '\0';
+		sep = strpbrk(word, "=<>");
+		if (sep == NULL || sep == word || sep[1] == '\0')
+			return cs_err_set(err, -EINVAL, "expected key=value",
+			    (size_t)(start - text));
+		op = *sep;
+		*sep = '\0';
+		if ((r = parse_word(&st, word, op, sep + 1, &why)) < 0)
+			return cs_err_set(
+			    err, -EINVAL, why, (size_t)(start - text));
+	}
+	if (parse_finish(&st, &why) < 0)
+		return cs_err_set(err, -EINVAL, why, 0);
+	*out = st.r;
+	return 0;
+}
