@@ -57,6 +57,8 @@ struct cs_ap_cand {
 	uint16_t max_wtps;
 	uint8_t primed_rank; /* 1 primary, 2 secondary, 3 tertiary, 0 none */
 	uint8_t order;       /* arrival order */
+	bool has_ac_sw;      /* AC Descriptor software version a.b.c.d */
+	uint8_t ac_sw[4];
 };
 
 /* What came with an FSM event. */
@@ -110,6 +112,10 @@ struct cs_ap {
 	bool image_started; /* Image Data Response (success) received */
 	char *image_id;     /* version being downloaded */
 
+	/* Cisco: Primary Discovery Request in Run (capwap-facts §1.9) */
+	uint8_t pd_seq;
+	bool pd_sent;
+
 	bool started;
 	bool is_dead;  /* cs_ap_free() called inside a callback */
 	unsigned busy; /* nesting depth of public entry points */
@@ -144,6 +150,13 @@ void cs_ap_build_config_status_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
 void cs_ap_build_change_state_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+/* Primary Discovery Request (19): the Discovery Request set. */
+void cs_ap_build_primary_discovery_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+/* True when the AP speaks Cisco's encodings (a Cisco profile). */
+bool cs_ap_is_cisco(const struct cs_ap *ap);
+/* Parses "a.b.c.d" (each 0..255) into 4 bytes: 0 or -EINVAL. */
+int cs_ap_version_bytes(const char *s, uint8_t out[4]);
 void cs_ap_build_echo_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
 void cs_ap_build_image_data_req(

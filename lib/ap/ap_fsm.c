@@ -18,6 +18,7 @@
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/log.h"
+#include "capsim/profile.h"
 
 static const char *const fsm_ev_names[] = {
 	[CS_AP_E_START] = "start",
@@ -383,6 +384,35 @@ ap_send_keepalive(struct cs_ap *ap)
 	cs_ap_emit(ap, CS_AP_EV_MSG_SENT, 0, 0, 0, "data keep-alive");
 }
 
+/* Cisco APs in Run send Primary Discovery Requests (RFC 5415 §5.3) to
+ * learn whether a better (primed primary) controller is reachable; capsim
+ * sends one to the joined AC on entering Run. */
+static void
+ap_send_primary_discovery(struct cs_ap *ap)
+{
+	uint8_t buf[CS_CAPWAP_MAX_MSG];
+	struct cs_wr wr;
+	struct cs_pkt_hint hint = { .msg_type = CS_MSG_PRIMARY_DISCOVERY_REQ };
+
+	ap->pd_seq = ap->next_seq++;
+	hint.seq = ap->pd_seq;
+	cs_wr_init(&wr, buf, sizeof(buf));
+	cs_ap_build_primary_discovery_req(ap, &wr, ap->pd_seq);
+	if (wr.err != 0) {
+		cs_log_err(&ap->cfg.log, wr.err,
+		    "%s: cannot build Primary Discovery Request", ap->cfg.name);
+		return;
+	}
+	ap->pd_sent = true;
+	if (ap->io.send_clear(ap->io.ctx, CS_CHAN_CONTROL, ap->ac_ip,
+	        ap->cfg.ac_port, buf, wr.len, &hint) < 0)
+		cs_logf(&ap->cfg.log, CS_LOG_WARN,
+		    "%s: sending Primary Discovery Request failed",
+		    ap->cfg.name);
+	cs_ap_emit(ap, CS_AP_EV_MSG_SENT, CS_MSG_PRIMARY_DISCOVERY_REQ,
+	    ap->pd_seq, 0, NULL);
+}
+
 /* ---- the one writer of ap->state ---- */
 
 static void
@@ -475,6 +505,9 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		ap->stats.runs++;
 		ap_send_keepalive(ap);
 		ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
+		if (ap->cfg.profile != NULL &&
+		    ap->cfg.profile->primary_discovery)
+			ap_send_primary_discovery(ap);
 		break;
 	case CS_AP_RESET:
 		ap->td_graceful = true;
@@ -616,6 +649,24 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 	}
 	c.active_wtps = acd.active_wtps;
 	c.max_wtps = acd.max_wtps;
+	/* the controller's software version: RFC AC Information type 5
+	 * (text), or Cisco's vendor 4232704 type 1 as 4 raw bytes
+	 * (capwap-facts §3, §4.2) */
+	for (unsigned i = 0; i < acd.n_info && !c.has_ac_sw; i++) {
+		const struct cs_ac_info *inf = &acd.info[i];
+		char txt[32];
+
+		if (inf->vendor == CS_CISCO_VENDOR_ID &&
+		    inf->type == CS_WTPD_SW_VERSION && inf->len == 4) {
+			memcpy(c.ac_sw, inf->data, 4);
+			c.has_ac_sw = true;
+		} else if (inf->type == CS_ACD_INFO_SW &&
+		    inf->len < sizeof(txt)) {
+			memcpy(txt, inf->data, inf->len);
+			txt[inf->len] = '\0';
+			c.has_ac_sw = cs_ap_version_bytes(txt, c.ac_sw) == 0;
+		}
+	}
 	for (unsigned i = 0; i < 3; i++) {
 		if (ap_str_eq(&an.name, ap->cfg.primed[i])) {
 			c.primed_rank = (uint8_t)(i + 1);
@@ -694,6 +745,30 @@ ap_select_and_go(struct cs_ap *ap, enum cs_ap_fsm_ev ev)
 		    (c->ctrl_ip >> 8) & 0xff, c->ctrl_ip & 0xff, c->active_wtps,
 		    c->max_wtps, ap->n_cands);
 	cs_ap_emit(ap, CS_AP_EV_INFO, 0, 0, c->ctrl_ip, why);
+	if (cs_ap_is_cisco(ap) && ap->cfg.profile->adopt_ac_version &&
+	    c->has_ac_sw) {
+		/* actube "Cisco WTP - Using AC's software version": advertise
+		 * the controller's version so it sends no image (§4.2) */
+		char v[20], msg[200];
+
+		snprintf(v, sizeof(v), "%u.%u.%u.%u", c->ac_sw[0], c->ac_sw[1],
+		    c->ac_sw[2], c->ac_sw[3]);
+		if (strcmp(v, ap->sw_version) != 0) {
+			char *d = strdup(v);
+
+			if (d != NULL) {
+				snprintf(msg, sizeof(msg),
+				    "advertising the controller's software "
+				    "version %s instead of %s (no image "
+				    "download)",
+				    v, ap->sw_version);
+				free(ap->sw_version);
+				ap->sw_version = d;
+				cs_ap_emit(
+				    ap, CS_AP_EV_INFO, 0, 0, c->ctrl_ip, msg);
+			}
+		}
+	}
 	ap_set_state(ap, CS_AP_DTLS_SETUP, ev, why, false);
 }
 
@@ -1405,6 +1480,15 @@ cs_ap_rx_clear(struct cs_ap *ap, enum cs_chan ch, uint32_t src_ip,
 		    err.what ? err.what : "?", err.offset);
 		ap_drop(ap, 0, 0, why);
 		return -EBADMSG;
+	}
+	/* RFC 5415 §5.4: the answer to our Primary Discovery Request */
+	if (m.ctl.type == CS_MSG_PRIMARY_DISCOVERY_RESP && ap->pd_sent &&
+	    ap->state == CS_AP_RUN && m.ctl.seq == ap->pd_seq &&
+	    src_ip == ap->ac_ip) {
+		ap->pd_sent = false;
+		cs_ap_emit(ap, CS_AP_EV_MSG_RECEIVED, m.ctl.type, m.ctl.seq,
+		    src_ip, NULL);
+		return 0;
 	}
 	/* RFC 5415 §4.1: only Discovery messages travel in the clear */
 	if (m.ctl.type != CS_MSG_DISCOVERY_RESP) {

@@ -2,15 +2,19 @@
 /*
  * The control messages an AP sends (RFC 5415 §5-§9, RFC 5416 §3, §5) and
  * the data-channel keep-alive (§4.4.1), built with the capwap.h builder.
- * Errors stay sticky in the cursor; callers check wr->err once.
+ * With a Cisco profile the same messages take Cisco's draft forms and carry
+ * the profile's vendor payloads (capwap-facts §3, §4.1-4.2).  Errors stay
+ * sticky in the cursor; callers check wr->err once.
  */
 #include "ap-internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
+#include "capsim/profile.h"
 
 static struct cs_str
 ap_str(const char *s)
@@ -29,6 +33,135 @@ ap_begin(struct cs_msgb *b, struct cs_wr *wr, uint32_t type, uint8_t seq)
 	cs_msgb_begin(b, wr, &h, type, seq);
 }
 
+bool
+cs_ap_is_cisco(const struct cs_ap *ap)
+{
+	return ap->cfg.profile != NULL && ap->cfg.profile->is_cisco;
+}
+
+int
+cs_ap_version_bytes(const char *s, uint8_t out[4])
+{
+	unsigned v[4];
+	char tail;
+
+	if (s == NULL ||
+	    sscanf(s, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) !=
+	        4 ||
+	    v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255)
+		return -EINVAL;
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = (uint8_t)v[i];
+	return 0;
+}
+
+/* First radio id: 0 for Cisco (slot numbers), 1 per RFC 5416 §6.25. */
+static uint8_t
+ap_radio_id(const struct cs_ap *ap, uint8_t i)
+{
+	uint8_t first =
+	    ap->cfg.profile != NULL ? ap->cfg.profile->radio_first_id : 1;
+
+	return (uint8_t)(first + i);
+}
+
+/* One Cisco vendor payload (RFC 5415 §4.6.39, vendor 4232704) of a
+ * generated kind; capwap-facts §4.1 gives the layouts. */
+static void
+ap_put_vsp(
+    const struct cs_ap *ap, struct cs_wr *wr, const struct cs_profile_vsp *v)
+{
+	const struct cs_profile *p = ap->cfg.profile;
+	struct cs_el_vendor_payload vp = { .vendor = CS_CISCO_VENDOR_ID,
+		.element_id = v->element_id };
+	uint8_t buf[CS_VSP_MAX_DATA];
+	struct cs_wr b;
+
+	cs_wr_init(&b, buf, sizeof(buf));
+	switch (v->kind) {
+	case CS_PVSP_RAW:
+		cs_wr_bytes(&b, v->data, v->len);
+		break;
+	case CS_PVSP_RAD_NAME:
+		cs_wr_bytes(&b, ap->cfg.name, strlen(ap->cfg.name));
+		break;
+	case CS_PVSP_BOARD_DATA_OPTIONS:
+		/* antenna type, FlexConnect, AP type, join priority */
+		cs_wr_u8(&b, p->antenna_type);
+		cs_wr_u8(&b, p->flex_connect);
+		cs_wr_u8(&b, p->ap_type);
+		cs_wr_u8(&b, p->join_priority);
+		break;
+	case CS_PVSP_AP_GROUP_NAME:
+		cs_wr_bytes(&b, p->ap_group, strlen(p->ap_group));
+		break;
+	case CS_PVSP_AP_MODE_AND_TYPE:
+		cs_wr_u8(&b, p->ap_mode);
+		cs_wr_u8(&b, p->ap_type);
+		break;
+	case CS_PVSP_AP_MODEL: {
+		/* model name (30 bytes) + version (30 bytes), NUL padded */
+		size_t ml = strlen(p->model), vl = strlen(ap->sw_version);
+
+		ml = ml > 30 ? 30 : ml;
+		vl = vl > 30 ? 30 : vl;
+		cs_wr_bytes(&b, p->model, ml);
+		cs_wr_zero(&b, 30 - ml);
+		cs_wr_bytes(&b, ap->sw_version, vl);
+		cs_wr_zero(&b, 30 - vl);
+		break;
+	}
+	case CS_PVSP_PATH_MTU: {
+		/* SPAM Vendor Specific (104) tunnelling LWAPP Path MTU (73):
+		 * vendor u32 + LWAPP id u16, then max u16 + length u16 +
+		 * padding, so the Join Request probes the path like actube's
+		 * (len 1095 for max 1485, capwap-facts §4.2, §4.7) */
+		uint16_t max = p->path_mtu != 0 ? p->path_mtu : 1485;
+		uint16_t pad = max > 390 ? (uint16_t)(max - 390) : 0;
+
+		cs_wr_u32(&b, CS_CISCO_VENDOR_ID);
+		cs_wr_u16(&b, 73);
+		cs_wr_u16(&b, max);
+		cs_wr_u16(&b, pad);
+		cs_wr_zero(&b, pad);
+		break;
+	}
+	case CS_PVSP_AP_UPTIME:
+		cs_wr_u32(&b, (uint32_t)(ap->now_ms / 1000));
+		cs_wr_u32(&b, 0);
+		break;
+	case CS_PVSP_MWAR_ADDR:
+		/* MWAR type (0 normal) + IPv4 + 2 bytes */
+		cs_wr_u8(&b, 0);
+		cs_wr_u32(&b, ap->ac_ip);
+		cs_wr_u16(&b, 0);
+		break;
+	case CS_PVSP__COUNT:
+		cs_wr_fail(&b, -EINVAL);
+		break;
+	}
+	if (b.err != 0 || b.len == 0) {
+		cs_wr_fail(wr, b.err != 0 ? b.err : -EINVAL);
+		return;
+	}
+	vp.data = buf;
+	vp.len = b.len;
+	cs_el_put_vendor_payload(wr, &vp);
+}
+
+/* The profile's vendor payloads for message `type`, in profile order. */
+static void
+ap_put_vsps(const struct cs_ap *ap, struct cs_wr *wr, uint32_t type)
+{
+	const struct cs_profile *p = ap->cfg.profile;
+
+	if (p == NULL || type > 31)
+		return;
+	for (unsigned i = 0; i < p->n_vsp; i++)
+		if (p->vsp[i].msgs & CS_PROFILE_MSG_BIT(type))
+			ap_put_vsp(ap, wr, &p->vsp[i]);
+}
+
 /* WTP Board Data, RFC 5415 §4.6.40: model, serial, base MAC. */
 static void
 ap_put_board_data(const struct cs_ap *ap, struct cs_wr *wr)
@@ -45,6 +178,17 @@ ap_put_board_data(const struct cs_ap *ap, struct cs_wr *wr)
 		.type = CS_BOARD_BASE_MAC, .len = 6, .data = ap->cfg.mac
 	};
 	bd.n_sub = 3;
+	if (ap->cfg.profile != NULL && ap->cfg.profile->board_id != NULL)
+		bd.sub[bd.n_sub++] = (struct cs_board_sub){ .type = CS_BOARD_ID,
+			.len = (uint16_t)strlen(ap->cfg.profile->board_id),
+			.data = (const uint8_t *)ap->cfg.profile->board_id };
+	if (ap->cfg.profile != NULL && ap->cfg.profile->board_revision != NULL)
+		bd.sub[bd.n_sub++] = (struct cs_board_sub){
+			.type = CS_BOARD_REVISION,
+			.len =
+			    (uint16_t)strlen(ap->cfg.profile->board_revision),
+			.data = (const uint8_t *)ap->cfg.profile->board_revision
+		};
 	cs_el_put_board_data(wr, &bd);
 }
 
@@ -63,12 +207,24 @@ ap_put_descriptor(const struct cs_ap *ap, struct cs_wr *wr)
 		ap->cfg.boot_version };
 	static const uint16_t t[3] = { CS_WTPD_HW_VERSION, CS_WTPD_SW_VERSION,
 		CS_WTPD_BOOT_VERSION };
+	uint8_t raw[3][4];
 
+	if (cs_ap_is_cisco(ap)) {
+		/* draft-07 §4.6.39: one 16-bit Encryption Capabilities; Cisco
+		 * versions are 4 raw bytes (capwap-facts §3, §4.2) */
+		d.is_cisco_form = true;
+		d.n_encrypt = 0;
+		d.cisco_encrypt_caps = ap->cfg.profile->encrypt_caps;
+	}
 	for (unsigned i = 0; i < 3; i++) {
 		d.sub[i] = (struct cs_wtpd_sub){ .vendor = ap->cfg.board_vendor,
 			.type = t[i],
 			.len = (uint16_t)strlen(v[i]),
 			.data = (const uint8_t *)v[i] };
+		if (d.is_cisco_form && cs_ap_version_bytes(v[i], raw[i]) == 0) {
+			d.sub[i].len = 4;
+			d.sub[i].data = raw[i];
+		}
 	}
 	d.n_sub = 3;
 	cs_el_put_wtp_descriptor(wr, &d);
@@ -79,7 +235,7 @@ static void
 ap_put_radios(const struct cs_ap *ap, struct cs_wr *wr)
 {
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
-		struct cs_el_radio_info ri = { .radio_id = (uint8_t)(i + 1),
+		struct cs_el_radio_info ri = { .radio_id = ap_radio_id(ap, i),
 			.radio_type = ap->cfg.radio_type[i] };
 
 		cs_el_put_radio_info(wr, &ri);
@@ -99,18 +255,34 @@ ap_put_identity(const struct cs_ap *ap, struct cs_wr *wr)
 	cs_el_put_mac_type(wr, &mt);
 }
 
-void
-cs_ap_build_discovery_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+static void
+ap_build_discovery(
+    const struct cs_ap *ap, struct cs_wr *wr, uint32_t type, uint8_t seq)
 {
 	struct cs_msgb b;
 	struct cs_el_discovery_type dt = { .type = ap->cfg.discovery_type };
 
-	/* RFC 5415 §5.1 + RFC 5416 §5 */
-	ap_begin(&b, wr, CS_MSG_DISCOVERY_REQ, seq);
+	/* RFC 5415 §5.1 / §5.3 + RFC 5416 §5; Cisco adds RAD Name and Board
+	 * Data Options (capwap-facts §4.2) from the profile */
+	ap_begin(&b, wr, type, seq);
 	cs_el_put_discovery_type(wr, &dt);
 	ap_put_identity(ap, wr);
 	ap_put_radios(ap, wr);
+	ap_put_vsps(ap, wr, type);
 	cs_msgb_end(&b);
+}
+
+void
+cs_ap_build_discovery_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	ap_build_discovery(ap, wr, CS_MSG_DISCOVERY_REQ, seq);
+}
+
+void
+cs_ap_build_primary_discovery_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	ap_build_discovery(ap, wr, CS_MSG_PRIMARY_DISCOVERY_REQ, seq);
 }
 
 void
@@ -131,14 +303,23 @@ cs_ap_build_join_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
 	cs_el_put_wtp_name(wr, &wn);
 	cs_el_put_session_id(wr, &sid);
 	ap_put_radios(ap, wr);
-	cs_el_put_ecn_support(wr, &ecn);
-	cs_el_put_local_ipv4(wr, &lip);
+	if (cs_ap_is_cisco(ap)) {
+		/* draft-07 §4.6.42 WTP IPv4 IP Address instead of CAPWAP Local
+		 * IPv4 Address (30) and no ECN Support (53): capwap-facts §3 */
+		struct cs_el_cisco_wtp_ipv4 wip = { .addr = ap->cfg.ip };
+
+		cs_el_put_cisco_wtp_ipv4(wr, &wip);
+	} else {
+		cs_el_put_ecn_support(wr, &ecn);
+		cs_el_put_local_ipv4(wr, &lip);
+	}
 	if (ap->cfg.max_msg_len != 0) {
 		struct cs_el_max_msg_len mml = { .max_len =
 			                             ap->cfg.max_msg_len };
 
 		cs_el_put_max_msg_len(wr, &mml);
 	}
+	ap_put_vsps(ap, wr, CS_MSG_JOIN_REQ);
 	cs_msgb_end(&b);
 }
 
@@ -161,7 +342,7 @@ cs_ap_build_config_status_req(
 	cs_el_put_ac_name(wr, &an);
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
 		struct cs_el_radio_admin_state ras = { .radio_id =
-			                                   (uint8_t)(i + 1),
+			                                   ap_radio_id(ap, i),
 			.admin_state = CS_ADMIN_ENABLED };
 
 		cs_el_put_radio_admin_state(wr, &ras);
@@ -176,6 +357,7 @@ cs_ap_build_config_status_req(
 	cs_el_put_reboot_stats(wr, &rs);
 	/* RFC 5416 §5: the binding adds Radio Information per radio */
 	ap_put_radios(ap, wr);
+	ap_put_vsps(ap, wr, CS_MSG_CONFIG_STATUS_REQ);
 	cs_msgb_end(&b);
 }
 
@@ -189,14 +371,17 @@ cs_ap_build_change_state_req(
 	/* RFC 5415 §8.6: Radio Operational State per radio + Result Code */
 	ap_begin(&b, wr, CS_MSG_CHANGE_STATE_REQ, seq);
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
+		/* draft-07 §4.6.32 (Cisco): 1 disables, 2 enables */
 		struct cs_el_radio_oper_state ros = { .radio_id =
-			                                  (uint8_t)(i + 1),
-			.state = CS_OPER_ENABLED,
+			                                  ap_radio_id(ap, i),
+			.state = cs_ap_is_cisco(ap) ? CS_OPER_DISABLED
+			                            : CS_OPER_ENABLED,
 			.cause = CS_OPER_CAUSE_NORMAL };
 
 		cs_el_put_radio_oper_state(wr, &ros);
 	}
 	cs_el_put_result_code(wr, &rc);
+	ap_put_vsps(ap, wr, CS_MSG_CHANGE_STATE_REQ);
 	cs_msgb_end(&b);
 }
 
@@ -205,9 +390,9 @@ cs_ap_build_echo_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
 {
 	struct cs_msgb b;
 
-	(void)ap;
-	/* RFC 5415 §7.1: no mandatory elements */
+	/* RFC 5415 §7.1: no mandatory elements; VSPs MAY be included */
 	ap_begin(&b, wr, CS_MSG_ECHO_REQ, seq);
+	ap_put_vsps(ap, wr, CS_MSG_ECHO_REQ);
 	cs_msgb_end(&b);
 }
 

@@ -17,6 +17,7 @@
 #include "capsim/roles.h"
 
 struct cs_ap;
+struct cs_profile;
 
 /* WTP states (RFC 5415 §2.3); Authorize and DTLS Connect are folded into
  * DTLS Setup, which the glue runs. */
@@ -134,6 +135,11 @@ struct cs_ap_cfg {
 	uint8_t ecn_support;                   /* CS_ECN_*, default limited */
 	uint16_t max_msg_len;                  /* 0 = omit the element */
 	unsigned msg_flags; /* CS_MSG_F_* used to decode AC messages */
+	/* shared immutable model profile (capsim/profile.h), or NULL for the
+	 * plain RFC 5415 AP; not copied: must outlive the AP.  With a Cisco
+	 * profile the AP speaks Cisco's draft encodings and vendor payloads
+	 * (capwap-facts §3-§4). */
+	const struct cs_profile *profile;
 
 	/* controllers */
 	uint8_t target_count;                /* 1..CS_AP_MAX_TARGETS */
