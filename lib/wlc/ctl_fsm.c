@@ -547,15 +547,27 @@ join_respond(struct cs_wlc_sess *s, uint8_t seq, uint32_t code, uint64_t now_ms)
 
 		cs_el_put_radio_info(&wr, &ri);
 	}
-	cs_el_put_ecn_support(&wr, &ecn);
+	if (!w->cfg.cisco)
+		cs_el_put_ecn_support(&wr, &ecn);
 	cip.addr = cs_wlc_adv_ip(w);
 	cip.wtp_count =
 	    (uint16_t)(w->n_joined > UINT16_MAX ? UINT16_MAX : w->n_joined);
 	cs_el_put_ctrl_ipv4(&wr, &cip);
-	/* §4.6.11: our own address; a WTP behind NAT compares it with the
-	 * packet source */
-	lip.addr = w->cfg.listen_ip;
-	cs_el_put_local_ipv4(&wr, &lip);
+	if (!w->cfg.cisco) {
+		/* §4.6.11: our own address; a WTP behind NAT compares it with
+		 * the packet source */
+		lip.addr = w->cfg.listen_ip;
+		cs_el_put_local_ipv4(&wr, &lip);
+	} else {
+		/* capwap-facts §4.2: no ECN Support, no Local IPv4 (element 30
+		 * is MTU Discovery Padding in draft-07); LWAPP Path MTU (73)
+		 * inside SPAM Vendor Specific (104): vendor, id, max, len 0 */
+		static const uint8_t pmtu[] = { 0x00, 0x40, 0x96, 0x00, 0x00,
+			73, 0x05, 0xcd /* 1485 */, 0x00, 0x00 };
+
+		cs_wlc_put_cisco_vsp(
+		    &wr, CS_CISCO_SPAM_VENDOR_SPECIFIC, pmtu, sizeof(pmtu));
+	}
 	iid.vendor = w->cfg.vendor_id;
 	iid.data = (const uint8_t *)w->image_id;
 	iid.len = strlen(w->image_id);
@@ -566,14 +578,19 @@ join_respond(struct cs_wlc_sess *s, uint8_t seq, uint32_t code, uint64_t now_ms)
 }
 
 static void
-join_reject(struct cs_wlc_sess *s, uint8_t seq, uint32_t code, uint64_t now_ms)
+join_reject(struct cs_wlc_sess *s, uint8_t seq, uint32_t code,
+    const char *detail, uint64_t now_ms)
 {
 	struct cs_wlc *w = s->w;
 	struct cs_wlc_ap_stats *st = sess_stats(s);
-	char mb[18], rs[64], why[96];
+	char mb[18], rs[64], why[240];
 
 	rc_short(code, rs, sizeof(rs));
-	snprintf(why, sizeof(why), "result code %u (%s)", code, rs);
+	if (detail != NULL)
+		snprintf(why, sizeof(why), "result code %u (%s): %s", code, rs,
+		    detail);
+	else
+		snprintf(why, sizeof(why), "result code %u (%s)", code, rs);
 	w->ctr.join_failed++;
 	w->ctr.join_result[code < 23 ? code : 22]++;
 	if (st != NULL)
@@ -592,6 +609,82 @@ join_reject(struct cs_wlc_sess *s, uint8_t seq, uint32_t code, uint64_t now_ms)
 		cs_wlc_fsm_teardown(s, now_ms, why, false);
 }
 
+/* Finds the Cisco vendor payload `id` (vendor 4232704); 0 and *out, or
+ * -ENOENT. */
+static int
+cisco_vsp_find(
+    const struct cs_msg *m, uint16_t id, struct cs_el_vendor_payload *out)
+{
+	unsigned n = cs_msg_count(m, CS_EL_VENDOR_PAYLOAD);
+
+	for (unsigned i = 0; i < n; i++) {
+		struct cs_el_vendor_payload vp;
+
+		if (cs_el_get_vendor_payload(
+		        cs_msg_find(m, CS_EL_VENDOR_PAYLOAD, i), &vp, NULL) ==
+		        0 &&
+		    vp.vendor == CS_CISCO_VENDOR_ID && vp.element_id == id) {
+			*out = vp;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* Cisco mode: what an AireOS/9800 controller insists on in a Join Request
+ * (capwap-facts §3, §4.2).  CS_RC_SUCCESS, or the result code with `why`
+ * filled. */
+static uint32_t
+cisco_join_check(
+    const struct cs_msg *m, const struct join_info *ji, char *why, size_t cap)
+{
+	struct cs_el_vendor_payload vp;
+	struct cs_el_wtp_descriptor wd;
+
+	if (cisco_vsp_find(m, CS_CISCO_RAD_NAME, &vp) < 0) {
+		snprintf(why, cap,
+		    "no Cisco vendor payload RAD Name (vendor %u, element "
+		    "%u) with the AP name",
+		    CS_CISCO_VENDOR_ID, CS_CISCO_RAD_NAME);
+		return CS_RC_FAIL_MISSING_ELEM;
+	}
+	if (cisco_vsp_find(m, CS_CISCO_BOARD_DATA_OPTIONS, &vp) < 0) {
+		snprintf(why, cap,
+		    "no Cisco vendor payload Board Data Options (vendor %u, "
+		    "element %u)",
+		    CS_CISCO_VENDOR_ID, CS_CISCO_BOARD_DATA_OPTIONS);
+		return CS_RC_FAIL_MISSING_ELEM;
+	}
+	if (vp.len != 4) {
+		snprintf(why, cap,
+		    "Board Data Options is %zu bytes, expected 4 (antenna, "
+		    "FlexConnect, AP type, join priority)",
+		    vp.len);
+		return CS_RC_JOIN_FAIL_BAD_DATA;
+	}
+	if (cs_msg_find(m, CS_EL_MAX_MSG_LEN, 0) == NULL) {
+		snprintf(why, cap, "no Maximum Message Length (29)");
+		return CS_RC_FAIL_MISSING_ELEM;
+	}
+	if (cs_el_get_wtp_descriptor_cisco(
+	        cs_msg_find(m, CS_EL_WTP_DESCRIPTOR, 0), &wd, NULL) < 0) {
+		snprintf(why, cap,
+		    "WTP Descriptor is not in Cisco's draft form (one 16-bit "
+		    "Encryption Capabilities, no Num Encrypt)");
+		return CS_RC_JOIN_FAIL_BAD_DATA;
+	}
+	for (unsigned i = 0; i < ji->n_radios; i++) {
+		if (ji->radio_id[i] != i) {
+			snprintf(why, cap,
+			    "radio %u has id %u: Cisco radio slots count from "
+			    "0",
+			    i, ji->radio_id[i]);
+			return CS_RC_JOIN_FAIL_BAD_DATA;
+		}
+	}
+	return CS_RC_SUCCESS;
+}
+
 static void
 handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 {
@@ -602,7 +695,7 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	struct cs_wlc_sess *other;
 	uint16_t bad, missing = 0;
 	uint32_t code = CS_RC_SUCCESS;
-	char mb[18];
+	char mb[18], cisco_why[160] = "";
 
 	if ((bad = join_parse(m, &ji, &err)) != 0) {
 		/* §6: a malformed Join Request is silently discarded */
@@ -659,6 +752,12 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 		    sess_mac(s, mb), missing, cs_elem_name(missing));
 	} else if (m->hdr.wbid != CS_WBID_IEEE80211) {
 		code = CS_RC_JOIN_FAIL_BINDING_UNSUPPORTED;
+	} else if (w->cfg.cisco &&
+	    (code = cisco_join_check(m, &ji, cisco_why, sizeof(cisco_why))) !=
+	        CS_RC_SUCCESS) {
+		cs_logf(&w->cfg.log, CS_LOG_ERR,
+		    "AP %s (%s) refused: not a Cisco AP join: %s",
+		    sess_mac(s, mb), s->name, cisco_why);
 	} else if (!auth_allows(w, s)) {
 		code = CS_RC_JOIN_FAIL_UNKNOWN_SRC;
 		cs_logf(&w->cfg.log, CS_LOG_ERR,
@@ -680,7 +779,8 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 		code = CS_RC_SUCCESS_NAT;
 	}
 	if (code != CS_RC_SUCCESS && code != CS_RC_SUCCESS_NAT) {
-		join_reject(s, m->ctl.seq, code, now_ms);
+		join_reject(s, m->ctl.seq, code,
+		    cisco_why[0] != '\0' ? cisco_why : NULL, now_ms);
 		return;
 	}
 	memcpy(s->session_id, ji.session_id, 16);
@@ -1029,6 +1129,19 @@ handle_echo(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 		st->echo_requests++;
 	if (s->armed & TBIT(CS_WLC_T_ECHO))
 		echo_alive(s);
+	if (s->w->cfg.cisco) {
+		/* capwap-facts §4.2: AP Time Sync [mand] in Echo Response */
+		struct cs_msgb b;
+		struct cs_wr wr;
+		uint8_t out[64];
+
+		msg_begin(
+		    s, &b, &wr, out, sizeof(out), CS_MSG_ECHO_RESP, m->ctl.seq);
+		cs_wlc_put_time_sync(s->w, &wr, now_ms);
+		if (msg_finish(s, &b, CS_MSG_ECHO_RESP) == 0)
+			respond(s, out, wr.len, CS_MSG_ECHO_RESP, now_ms);
+		return;
+	}
 	respond_empty(s, CS_MSG_ECHO_RESP, m->ctl.seq, now_ms);
 }
 

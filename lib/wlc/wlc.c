@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
@@ -273,6 +274,8 @@ cs_wlc_new(struct cs_wlc **ret, const struct cs_wlc_cfg *cfg,
 		    cfg->auth_count * sizeof(*w->auth_macs));
 	}
 	w->cfg.auth_macs = (const uint8_t(*)[6])w->auth_macs;
+	if (w->cfg.time_base_s == 0)
+		w->cfg.time_base_s = (uint32_t)time(NULL);
 	/* Session-ID table sized once for the capacity: chains stay short
 	 * even past it (joins beyond capacity are refused anyway). */
 	while (cap < (size_t)cfg->max_wtps * 2 && cap < 65536)
@@ -493,11 +496,51 @@ cs_wlc_sid_find(const struct cs_wlc *w, const uint8_t id[16])
 
 /* AC Descriptor (§4.6.1), AC Name (§4.6.4): shared by Discovery and Join
  * Responses. */
+/* "a.b.c.d" (each 0..255) -> 4 bytes. */
+static bool
+version_bytes(const char *s, uint8_t out[4])
+{
+	unsigned v[4];
+	char tail;
+
+	if (sscanf(s, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) !=
+	        4 ||
+	    v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255)
+		return false;
+	for (unsigned i = 0; i < 4; i++)
+		out[i] = (uint8_t)v[i];
+	return true;
+}
+
+void
+cs_wlc_put_cisco_vsp(
+    struct cs_wr *wr, uint16_t id, const uint8_t *data, size_t len)
+{
+	struct cs_el_vendor_payload vp = { .vendor = CS_CISCO_VENDOR_ID,
+		.element_id = id,
+		.data = data,
+		.len = len };
+
+	cs_el_put_vendor_payload(wr, &vp);
+}
+
+void
+cs_wlc_put_time_sync(const struct cs_wlc *w, struct cs_wr *wr, uint64_t now_ms)
+{
+	uint32_t t = w->cfg.time_base_s + (uint32_t)(now_ms / 1000);
+	uint8_t v[5] = { (uint8_t)(t >> 24), (uint8_t)(t >> 16),
+		(uint8_t)(t >> 8), (uint8_t)t, 0 };
+
+	/* capwap-facts §4.1: Unix time u32 + type u8 */
+	cs_wlc_put_cisco_vsp(wr, CS_CISCO_AP_TIME_SYNC, v, sizeof(v));
+}
+
 void
 cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 {
 	struct cs_el_ac_descriptor d;
 	struct cs_el_ac_name n;
+	uint8_t sw[4], hw[4];
 
 	memset(&d, 0, sizeof(d));
 	d.stations = w->cfg.stations;
@@ -519,6 +562,27 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 	d.info[1].type = CS_ACD_INFO_SW;
 	d.info[1].len = (uint16_t)strlen(w->sw_version);
 	d.info[1].data = (const uint8_t *)w->sw_version;
+	if (w->cfg.cisco) {
+		/* capwap-facts §3 (actube cisco_out_ac_descriptor.c): Cisco
+		 * vendor, software (type 1) first, then hardware (type 0), as
+		 * 4 raw bytes when the version is a.b.c.d */
+		d.info[0].vendor = CS_CISCO_VENDOR_ID;
+		d.info[0].type = CS_WTPD_SW_VERSION;
+		d.info[0].len = (uint16_t)strlen(w->sw_version);
+		d.info[0].data = (const uint8_t *)w->sw_version;
+		if (version_bytes(w->sw_version, sw)) {
+			d.info[0].len = 4;
+			d.info[0].data = sw;
+		}
+		d.info[1].vendor = CS_CISCO_VENDOR_ID;
+		d.info[1].type = CS_WTPD_HW_VERSION;
+		d.info[1].len = (uint16_t)strlen(w->hw_version);
+		d.info[1].data = (const uint8_t *)w->hw_version;
+		if (version_bytes(w->hw_version, hw)) {
+			d.info[1].len = 4;
+			d.info[1].data = hw;
+		}
+	}
 	cs_el_put_ac_descriptor(wr, &d);
 	n.name.s = w->ac_name;
 	n.name.len = strlen(w->ac_name);
@@ -674,6 +738,14 @@ disc_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	cip.wtp_count =
 	    (uint16_t)(w->n_joined > UINT16_MAX ? UINT16_MAX : w->n_joined);
 	cs_el_put_ctrl_ipv4(&wr, &cip);
+	if (w->cfg.cisco) {
+		/* capwap-facts §4.2: AP Time Sync [mand], MWAR Type (u8:
+		 * 0 = normal controller, as in MWAR Address) */
+		static const uint8_t mwar_type = 0;
+
+		cs_wlc_put_time_sync(w, &wr, now_ms);
+		cs_wlc_put_cisco_vsp(&wr, CS_CISCO_MWAR_TYPE, &mwar_type, 1);
+	}
 	if (cs_msgb_end(&b) != 0)
 		return cs_log_err(&w->cfg.log, wr.err,
 		    "Discovery Response does not fit (%d)", wr.err);

@@ -164,6 +164,22 @@ struct cs_wlc_cfg {
 
 	struct cs_wlc_misbehave misbehave;
 	struct cs_log log;
+
+	/* Cisco mode (capwap-facts §3-§4): behave like an AireOS/9800
+	 * controller.  Join Requests must carry the Cisco vendor payloads RAD
+	 * Name (5) and Board Data Options (207), Maximum Message Length (29),
+	 * the draft WTP Descriptor and radio ids counted from 0; an AP
+	 * without them gets result code 20 (missing) or 6 (incorrect data)
+	 * and a log line saying why.  Answers carry Cisco elements: AP Time
+	 * Sync (151) and MWAR Type (208) in Discovery Responses, AP Time Sync
+	 * in Echo Responses, LWAPP Path MTU (104/73) in Join Responses (no
+	 * ECN Support, no Local IPv4 Address), and the AC Descriptor versions
+	 * as Cisco vendor sub-elements (type 1 software, 0 hardware, 4 raw
+	 * bytes when the version is a.b.c.d). */
+	bool cisco;
+	/* Unix time at now_ms == 0 for AP Time Sync; 0 = the system clock
+	 * when cs_wlc_new runs */
+	uint32_t time_base_s;
 };
 
 /* Controller-wide counters. */
