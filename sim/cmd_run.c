@@ -56,9 +56,16 @@ run_usage(FILE *f)
 	    "  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
 	    "  --rate R               APs started per second (default: all at "
 	    "once)\n"
-	    "  --max-inflight N       start no new AP while N are in DTLS "
-	    "setup\n"
-	    "                         (default 256; with --rate)\n"
+	    "  --ramp D               grow the rate linearly from 0 over D\n"
+	    "  --max-inflight N       DTLS handshakes in flight at most; more "
+	    "APs\n"
+	    "                         wait their turn (default 256; 0 = no "
+	    "cap)\n"
+	    "  --workers N            worker threads, each with its share of "
+	    "the\n"
+	    "                         APs and an embedded-WLC shard (default: "
+	    "the\n"
+	    "                         number of CPUs)\n"
 	    "  --image-policy adopt|download   WLC software differs: adopt "
 	    "its\n"
 	    "                         version (default) or download the image\n"
@@ -223,6 +230,8 @@ sim_cmd_run(int argc, char **argv)
 		O_SEED,
 		O_WLC_MAX,
 		O_WLC_LISTEN,
+		O_WORKERS,
+		O_RAMP,
 	};
 	static const struct option opts[] = {
 		{ "wlc", required_argument, NULL, O_WLC },
@@ -260,6 +269,8 @@ sim_cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
 		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
+		{ "workers", required_argument, NULL, O_WORKERS },
+		{ "ramp", required_argument, NULL, O_RAMP },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -280,7 +291,7 @@ sim_cmd_run(int argc, char **argv)
 	uint32_t wlc_ip = 0;
 	uint16_t wlc_port = CS_WLC_CONTROL_PORT;
 	bool embedded = true;
-	uint64_t v;
+	uint64_t v, run_elapsed_ms = 0;
 	int c, r, exit_code = SIM_EXIT_RUNTIME;
 
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
@@ -292,6 +303,13 @@ sim_cmd_run(int argc, char **argv)
 	ec.n_aps = 1;
 	ec.seed = 1;
 	ec.max_inflight = 256;
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		ec.workers = ncpu < 1              ? 1
+		    : ncpu > CS_ENGINE_MAX_WORKERS ? CS_ENGINE_MAX_WORKERS
+		                                   : (unsigned)ncpu;
+	}
 	cs_ipv4_parse("127.1.0.1", &ec.ap_base_ip);
 	cs_pki_mac_parse("02:ca:75:00:00:01", ec.ap_base_mac);
 	rc.duration_ms = 60000;
@@ -331,6 +349,17 @@ sim_cmd_run(int argc, char **argv)
 			ec.rate = strtod(optarg, NULL);
 			if (ec.rate <= 0)
 				goto bad_arg;
+			break;
+		case O_WORKERS:
+			if (sim_parse_uint(
+			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+				goto bad_arg;
+			ec.workers = (unsigned)v;
+			break;
+		case O_RAMP:
+			if (sim_parse_duration_ms(optarg, &v) < 0)
+				goto bad_arg;
+			ec.rate_ramp_s = (double)v / 1000.0;
 			break;
 		case O_INFLIGHT:
 			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
@@ -546,7 +575,6 @@ sim_cmd_run(int argc, char **argv)
 	if ((rc.base = event_base_new()) == NULL)
 		goto out;
 	rc.n_aps = ec.n_aps;
-	ec.base = rc.base;
 	ec.log = &sim_log;
 	ec.on_ap_event = run_on_ap_event;
 	ec.obs_ctx = &rc;
@@ -581,6 +609,9 @@ sim_cmd_run(int argc, char **argv)
 	event_base_dispatch(rc.base);
 	if (!rc.quiet)
 		fprintf(stderr, "\n");
+	run_elapsed_ms = cs_engine_now_ms(rc.e);
+	/* APs send close_notify; workers stop; results are final */
+	cs_engine_stop(rc.e);
 
 	{
 		struct cs_run_summary s = { 0 };
@@ -597,7 +628,7 @@ sim_cmd_run(int argc, char **argv)
 			s.failed += t->has_failed;
 		}
 		s.left_run = (unsigned)cs_engine_metrics(rc.e)->left_run;
-		s.duration_s = (double)cs_engine_now_ms(rc.e) / 1000.0;
+		s.duration_s = (double)run_elapsed_ms / 1000.0;
 		s.seed = ec.seed;
 		s.wlc = wlcdesc;
 		s.wlc_verify_off = dc.no_verify;
@@ -606,9 +637,6 @@ sim_cmd_run(int argc, char **argv)
 		s.m = cs_engine_metrics(rc.e);
 		s.passed =
 		    !rc.interrupted && s.in_run == s.aps && s.left_run == 0;
-		cs_engine_stop(rc.e);
-		/* let close_notify datagrams leave */
-		event_base_loop(rc.base, EVLOOP_NONBLOCK);
 		fprintf(stderr,
 		    "capsim: run: %u APs: %u joined, %u in Run at the end, %u "
 		    "had failures; join p50 %.0f ms p99 %.0f ms\n",

@@ -82,18 +82,32 @@ struct wlc_run {
 	struct cs_engine *e;
 };
 
-static int
-wlc_print_stats(struct cs_engine *e)
+static void
+wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 {
 	char *text = NULL;
-	int r = cs_wlc_stats_summary(cs_engine_wlc(e), &text);
 
-	if (r == 0) {
+	(void)arg;
+	if (cs_engine_workers(e) > 1)
+		printf("shard %u (worker %u):\n", k, k);
+	if (cs_wlc_stats_summary(cs_engine_wlc_shard(e, k), &text) == 0)
 		fputs(text, stdout);
-		fflush(stdout);
-	}
 	free(text);
-	return r;
+}
+
+static void
+wlc_print_stats(struct cs_engine *e)
+{
+	for (unsigned k = 0; k < cs_engine_workers(e); k++)
+		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
+	fflush(stdout);
+}
+
+static void
+wlc_restart_shard(void *arg, struct cs_engine *e, unsigned k)
+{
+	(void)arg;
+	cs_wlc_restart(cs_engine_wlc_shard(e, k), cs_engine_now_ms(e));
 }
 
 static void
@@ -111,7 +125,8 @@ wlc_on_signal(evutil_socket_t sig, short what, void *arg)
 		fprintf(stderr,
 		    "capsim: wlc: restart (SIGHUP): dropping all "
 		    "sessions\n");
-		cs_wlc_restart(cs_engine_wlc(w->e), cs_engine_now_ms(w->e));
+		for (unsigned k = 0; k < cs_engine_workers(w->e); k++)
+			cs_engine_with_worker(w->e, k, wlc_restart_shard, NULL);
 		return;
 	}
 	event_base_loopbreak(w->base);
@@ -407,7 +422,6 @@ sim_cmd_wlc(int argc, char **argv)
 
 	if ((w.base = event_base_new()) == NULL)
 		goto out;
-	ec.base = w.base;
 	ec.log = &sim_log_verbose;
 	ec.wlc_enabled = true;
 	ec.wlc_port = port;
@@ -434,6 +448,7 @@ sim_cmd_wlc(int argc, char **argv)
 	                                      : "1.2");
 	event_base_dispatch(w.base);
 	fprintf(stderr, "capsim: wlc: stopping\n");
+	cs_engine_stop(w.e);
 	wlc_print_stats(w.e);
 	rc = SIM_EXIT_OK;
 out:

@@ -1,18 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The engine: binds AP and WLC state machines to UDP sockets, DTLS
- * sessions, one timer queue and a libevent loop; see capsim/engine.h.
+ * sessions, timer queues and libevent loops; see capsim/engine.h.
+ *
+ * Workers (DESIGN.md "Scale model"): each worker thread has its own
+ * event_base, timer heap, AP sockets (one control and one data socket on
+ * ports of its own, so replies come back to the worker that owns the AP)
+ * and, when the mock WLC is embedded, its own WLC shard on a SO_REUSEPORT
+ * group steered by source address (control and data of one AP reach the
+ * same shard).  AP i belongs to worker i mod N.  Every loop callback of a
+ * worker runs with the worker's mutex held; the main thread takes the same
+ * mutex for the rare things it does to a running worker (snapshots,
+ * timeline actions), so no per-packet locking or message passing exists.
  *
  * Ownership and callback safety (STYLE G6): DTLS sessions are wrapped in
  * struct eng_dtls; a role may ask to stop a session from inside that
  * session's own callback, so stopping only marks the wrapper dead and
  * queues it; the queue is emptied when control returns to the loop.
  * Callbacks of a dead wrapper are ignored.
+ *
+ * Sends are queued per socket and leave in sendmmsg batches when the
+ * callback returns to the loop (or when a queue fills).
  */
 #include "capsim/engine.h"
 
 #include <errno.h>
 #include <event2/event.h>
+#include <event2/thread.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +45,8 @@
 #define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
 #define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
 #define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
+#define ENG_TXQ_MAX       64
+#define ENG_TXQ_ARENA     (128 * 1024)
 
 /* Timer slot kinds: AP slots use enum cs_ap_timer directly. */
 enum {
@@ -40,12 +57,22 @@ enum {
 	K_PACE = 400,
 };
 
+/* Send queues of a worker. */
+enum {
+	Q_AP_CTL,
+	Q_AP_DATA,
+	Q_WLC_CTL,
+	Q_WLC_DATA,
+	Q__COUNT
+};
+
 struct eng_ap;
 struct eng_peer;
+struct eng_w;
 
 struct eng_dtls {
 	struct cs_dtls *s;
-	struct cs_engine *e;
+	struct eng_w *w;
 	struct eng_ap *ap;     /* client side owner, or */
 	struct eng_peer *peer; /* server side owner */
 	bool dead;
@@ -53,7 +80,7 @@ struct eng_dtls {
 };
 
 struct eng_ap {
-	struct cs_engine *e;
+	struct eng_w *w;
 	struct cs_ap *ap;
 	struct eng_dtls *d;
 	unsigned idx;
@@ -61,6 +88,8 @@ struct eng_ap {
 	uint8_t mac[6];
 	uint32_t ac_ip;
 	uint16_t ac_port;
+	bool hs_active; /* counts against the handshake cap */
+	bool hs_queued; /* waits for a handshake slot */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
 	struct cs_ap_track track;
@@ -68,7 +97,7 @@ struct eng_ap {
 
 struct eng_peer {
 	struct eng_peer *next; /* hash chain */
-	struct cs_engine *e;
+	struct eng_w *w;
 	uint32_t ip;
 	uint16_t port;
 	bool dead;
@@ -80,29 +109,47 @@ struct eng_peer {
 	struct cs_tslot t_reap;
 };
 
-struct cs_engine {
-	struct cs_engine_cfg cfg;
+struct eng_txq {
+	int fd;
+	unsigned n;
+	size_t used;
+	uint64_t lost;
+	struct cs_udp_out out[ENG_TXQ_MAX];
+	uint8_t arena[ENG_TXQ_ARENA];
+};
+
+struct eng_w {
+	struct cs_engine *e;
+	unsigned id;
+	pthread_t th;
+	bool th_running;
+	pthread_mutex_t mu;
 	struct event_base *base;
-	struct timespec t0;
 	uint64_t rng;
 
 	struct cs_timerq tq;
 	struct event *ev_timer;
 	uint64_t ev_timer_due; /* UINT64_MAX when not armed */
-	bool in_dispatch;
+	struct cs_hist lateness;
 
-	/* APs */
-	struct eng_ap *aps;
+	/* APs: indices id, id + N, id + 2N, ... */
+	unsigned n_aps;
 	int ap_fd[2]; /* control, data */
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
-	unsigned in_dtls;
+	unsigned in_dtls;      /* APs in DTLS Setup (gauge) */
+	unsigned hs_active;    /* client handshakes running */
+	unsigned max_inflight; /* cap on hs_active, 0 = none */
+	unsigned *hs_wait;     /* FIFO of AP indices waiting for a slot */
+	size_t hs_head, hs_len, hs_cap;
+	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
 	bool stopping;
 	struct cs_metrics metrics;
+	unsigned states[CS_AP__COUNT];
 
-	/* WLC */
+	/* WLC shard */
 	struct cs_wlc *wlc;
 	int wlc_fd[2];
 	struct event *wlc_ev[2];
@@ -115,33 +162,52 @@ struct cs_engine {
 	struct eng_peer **grave_p;
 	size_t n_grave_p, cap_grave_p;
 
+	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
+};
+
+struct cs_engine {
+	struct cs_engine_cfg cfg;
+	struct timespec t0;
+	unsigned n_w;
+	struct eng_w **w;
+	struct eng_ap *aps;
+	pthread_mutex_t pki_mu;
+	bool started, stopped;
+	struct cs_metrics merged; /* last cs_engine_metrics() result */
+	struct cs_hist lateness;  /* last cs_engine_timer_lateness() */
 };
 
 /* --- time, randomness, scheduling ------------------------------------ */
 
 static uint64_t
-eng_now(const struct cs_engine *e)
+eng_now_us(const struct cs_engine *e)
 {
 	struct timespec t;
-	int64_t ms;
+	int64_t us;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	ms = (int64_t)(t.tv_sec - e->t0.tv_sec) * 1000 +
-	    (t.tv_nsec - e->t0.tv_nsec) / 1000000;
-	return ms < 0 ? 0 : (uint64_t)ms;
+	us = (int64_t)(t.tv_sec - e->t0.tv_sec) * 1000000 +
+	    (t.tv_nsec - e->t0.tv_nsec) / 1000;
+	return us < 0 ? 0 : (uint64_t)us;
+}
+
+static uint64_t
+eng_now(const struct cs_engine *e)
+{
+	return eng_now_us(e) / 1000;
 }
 
 /* xorshift64*: fast, seedable, good enough for protocol jitter */
 static uint32_t
-eng_rand(struct cs_engine *e, uint32_t bound)
+eng_rand(struct eng_w *w, uint32_t bound)
 {
-	uint64_t x = e->rng;
+	uint64_t x = w->rng;
 
 	x ^= x >> 12;
 	x ^= x << 25;
 	x ^= x >> 27;
-	e->rng = x;
+	w->rng = x;
 	if (bound <= 1)
 		return 0;
 	return (uint32_t)(((x * 0x2545F4914F6CDD1DULL) >> 32) % bound);
@@ -153,89 +219,153 @@ cs_engine_now_ms(const struct cs_engine *e)
 	return eng_now(e);
 }
 
-static void eng_reap(struct cs_engine *e);
+static void eng_reap(struct eng_w *w);
+static void eng_flush(struct eng_w *w);
 
-/* Arms the one libevent timer for the earliest slot. */
+/* Arms the worker's one libevent timer for the earliest slot. */
 static void
-eng_sched(struct cs_engine *e)
+eng_sched(struct eng_w *w)
 {
 	uint64_t due, now;
 	struct timeval tv;
 
-	if (!cs_timerq_next(&e->tq, &due)) {
-		if (e->ev_timer_due != UINT64_MAX)
-			evtimer_del(e->ev_timer);
-		e->ev_timer_due = UINT64_MAX;
+	if (!cs_timerq_next(&w->tq, &due)) {
+		if (w->ev_timer_due != UINT64_MAX)
+			evtimer_del(w->ev_timer);
+		w->ev_timer_due = UINT64_MAX;
 		return;
 	}
-	if (due == e->ev_timer_due)
+	if (due == w->ev_timer_due)
 		return;
-	now = eng_now(e);
+	now = eng_now(w->e);
 	due = due > now ? due - now : 0;
 	tv.tv_sec = (time_t)(due / 1000);
 	tv.tv_usec = (suseconds_t)((due % 1000) * 1000);
-	evtimer_add(e->ev_timer, &tv);
-	e->ev_timer_due = now + due;
+	evtimer_add(w->ev_timer, &tv);
+	w->ev_timer_due = now + due;
 }
 
 static void
-eng_arm(struct cs_engine *e, struct cs_tslot *s, uint64_t delay_ms)
+eng_arm(struct eng_w *w, struct cs_tslot *s, uint64_t delay_ms)
 {
-	if (cs_timerq_arm(&e->tq, s, eng_now(e) + delay_ms) < 0)
-		cs_logf(e->cfg.log, CS_LOG_ERR,
-		    "engine: out of memory arming "
-		    "a timer");
+	if (cs_timerq_arm(&w->tq, s, eng_now(w->e) + delay_ms) < 0)
+		cs_logf(w->e->cfg.log, CS_LOG_ERR,
+		    "engine: out of memory arming a timer");
 }
 
-/* Called at the end of every loop callback. */
+/* Called at the end of every loop callback (and of every main-thread
+ * action on a worker). */
 static void
-eng_after(struct cs_engine *e)
+eng_after(struct eng_w *w)
 {
-	eng_reap(e);
-	eng_sched(e);
+	eng_flush(w);
+	eng_reap(w);
+	eng_sched(w);
+}
+
+/* --- send queues ------------------------------------------------------- */
+
+static void
+eng_flush_q(struct eng_w *w, struct eng_txq *q)
+{
+	unsigned off = 0;
+
+	while (off < q->n) {
+		int r = cs_udp_send_batch(q->fd, q->out + off, q->n - off);
+
+		if (r < 0) {
+			/* the first datagram was refused: count it lost, as
+			 * on a wire, and go on */
+			if (q->lost++ == 0)
+				cs_logf(w->e->cfg.log, CS_LOG_WARN,
+				    "engine: worker %u: send failed: %s "
+				    "(further failures are only counted)",
+				    w->id, strerror(-r));
+			off++;
+			continue;
+		}
+		off += (unsigned)r;
+	}
+	q->n = 0;
+	q->used = 0;
+}
+
+static void
+eng_flush(struct eng_w *w)
+{
+	for (int i = 0; i < Q__COUNT; i++)
+		if (w->txq[i].n > 0)
+			eng_flush_q(w, &w->txq[i]);
+}
+
+/* Queues one datagram; it leaves when the callback returns. */
+static int
+eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len)
+{
+	struct eng_txq *q = &w->txq[qi];
+	struct cs_udp_out *o;
+
+	if (q->fd < 0)
+		return -ENOTCONN;
+	if (len > ENG_TXQ_ARENA)
+		return -EMSGSIZE;
+	if (q->n == ENG_TXQ_MAX || q->used + len > ENG_TXQ_ARENA)
+		eng_flush_q(w, q);
+	o = &q->out[q->n++];
+	memcpy(q->arena + q->used, pkt, len);
+	o->buf = q->arena + q->used;
+	o->len = len;
+	o->src_ip = src_ip;
+	o->dst_ip = dst_ip;
+	o->dst_port = dst_port;
+	q->used += (len + 7) & ~(size_t)7;
+	if (q->used > ENG_TXQ_ARENA)
+		q->used = ENG_TXQ_ARENA;
+	return 0;
 }
 
 /* --- DTLS wrapper ----------------------------------------------------- */
 
 static void
-eng_bury_dtls(struct cs_engine *e, struct eng_dtls *d)
+eng_bury_dtls(struct eng_w *w, struct eng_dtls *d)
 {
 	if (d == NULL || d->dead)
 		return;
 	d->dead = true;
-	if (e->n_grave_d == e->cap_grave_d) {
-		size_t cap = e->cap_grave_d ? e->cap_grave_d * 2 : 64;
-		struct eng_dtls **g = realloc(e->grave_d, cap * sizeof(*g));
+	if (w->n_grave_d == w->cap_grave_d) {
+		size_t cap = w->cap_grave_d ? w->cap_grave_d * 2 : 64;
+		struct eng_dtls **g = realloc(w->grave_d, cap * sizeof(*g));
 
 		if (g == NULL) {
 			/* leak rather than free under a live callback */
-			cs_logf(e->cfg.log, CS_LOG_ERR,
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "engine: out of memory; leaking a DTLS session");
 			return;
 		}
-		e->grave_d = g;
-		e->cap_grave_d = cap;
+		w->grave_d = g;
+		w->cap_grave_d = cap;
 	}
-	e->grave_d[e->n_grave_d++] = d;
+	w->grave_d[w->n_grave_d++] = d;
 }
 
-static void eng_peer_forget(struct cs_engine *e, struct eng_peer *p);
+static void eng_peer_forget(struct eng_w *w, struct eng_peer *p);
 
 static void
-eng_reap(struct cs_engine *e)
+eng_reap(struct eng_w *w)
 {
-	for (size_t i = 0; i < e->n_grave_d; i++) {
-		cs_dtls_free(e->grave_d[i]->s);
-		free(e->grave_d[i]);
+	for (size_t i = 0; i < w->n_grave_d; i++) {
+		cs_dtls_free(w->grave_d[i]->s);
+		free(w->grave_d[i]);
 	}
-	e->n_grave_d = 0;
-	for (size_t i = 0; i < e->n_grave_p; i++)
-		free(e->grave_p[i]);
-	e->n_grave_p = 0;
+	w->n_grave_d = 0;
+	for (size_t i = 0; i < w->n_grave_p; i++)
+		free(w->grave_p[i]);
+	w->n_grave_p = 0;
 }
 
 static struct eng_dtls *
-eng_dtls_new(struct cs_engine *e, struct cs_dtls_ctx *ctx,
+eng_dtls_new(struct eng_w *w, struct cs_dtls_ctx *ctx,
     const struct cs_dtls_io *tmpl, int64_t skew_s)
 {
 	struct eng_dtls *d = calloc(1, sizeof(*d));
@@ -243,7 +373,7 @@ eng_dtls_new(struct cs_engine *e, struct cs_dtls_ctx *ctx,
 
 	if (d == NULL)
 		return NULL;
-	d->e = e;
+	d->w = w;
 	io.ctx = d;
 	io.clock_skew_s = skew_s;
 	if (cs_dtls_new(&d->s, ctx, &io) < 0) {
@@ -254,27 +384,30 @@ eng_dtls_new(struct cs_engine *e, struct cs_dtls_ctx *ctx,
 }
 
 static void
-eng_dtls_timer(struct cs_engine *e, struct eng_dtls *d, struct cs_tslot *slot)
+eng_dtls_timer(struct eng_w *w, struct eng_dtls *d, struct cs_tslot *slot)
 {
 	uint64_t ms;
 
 	if (d == NULL || d->dead || d->established ||
 	    cs_dtls_timeout_ms(d->s, &ms) != 1) {
-		cs_timerq_cancel(&e->tq, slot);
+		cs_timerq_cancel(&w->tq, slot);
 		return;
 	}
-	eng_arm(e, slot, ms);
+	eng_arm(w, slot, ms);
 }
 
 /* --- AP side ---------------------------------------------------------- */
 
 static struct eng_ap *
-eng_ap_by_ip(struct cs_engine *e, uint32_t ip)
+eng_ap_by_ip(struct eng_w *w, uint32_t ip)
 {
+	const struct cs_engine *e = w->e;
 	uint32_t off = ip - e->cfg.ap_base_ip;
 
 	if (ip < e->cfg.ap_base_ip || off >= e->cfg.n_aps)
 		return NULL;
+	if (e->aps[off].w != w)
+		return NULL; /* not ours: stray */
 	return &e->aps[off];
 }
 
@@ -285,8 +418,8 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
 	struct eng_ap *a = ctx;
 
 	(void)hint;
-	return cs_udp_send(
-	    a->e->ap_fd[ch == CS_CHAN_DATA], a->ip, dst_ip, dst_port, pkt, len);
+	return eng_send(a->w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, a->ip,
+	    dst_ip, dst_port, pkt, len);
 }
 
 static int
@@ -309,8 +442,8 @@ ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
-	return cs_udp_send(
-	    d->e->ap_fd[0], a->ip, a->ac_ip, a->ac_port, dgram, len);
+	return eng_send(
+	    d->w, Q_AP_CTL, a->ip, a->ac_ip, a->ac_port, dgram, len);
 }
 
 static void
@@ -320,13 +453,29 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 
 	if (d->dead)
 		return;
-	cs_ap_input_secure(d->ap->ap, plain, len, eng_now(d->e));
+	cs_ap_input_secure(d->ap->ap, plain, len, eng_now(d->w->e));
 }
 
 static const struct cs_dtls_io ap_dtls_io = {
 	.send = ap_dtls_wire_send,
 	.recv = ap_dtls_recv,
 };
+
+static void eng_hs_next(struct eng_w *w);
+
+/* The handshake of `a` ended (or never began): free its slot. */
+static void
+eng_hs_release(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+
+	a->hs_queued = false;
+	if (!a->hs_active)
+		return;
+	a->hs_active = false;
+	w->hs_active--;
+	eng_hs_next(w);
+}
 
 static void
 ap_dtls_stop(void *ctx, bool graceful)
@@ -335,47 +484,97 @@ ap_dtls_stop(void *ctx, bool graceful)
 
 	if (a->d == NULL)
 		return;
+	eng_hs_release(a);
 	if (graceful && a->d->established && !a->d->dead)
 		cs_dtls_shutdown(a->d->s);
-	eng_bury_dtls(a->e, a->d);
+	eng_bury_dtls(a->w, a->d);
 	a->d = NULL;
-	cs_timerq_cancel(&a->e->tq, &a->t_dtls);
+	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
+}
+
+/* Sends the ClientHello of `a`, taking a handshake slot. */
+static int
+eng_hs_begin(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+	int r;
+
+	a->hs_queued = false;
+	a->hs_active = true;
+	w->hs_active++;
+	if ((r = cs_dtls_start(a->d->s)) < 0) {
+		ap_dtls_stop(a, false);
+		return r;
+	}
+	eng_dtls_timer(w, a->d, &a->t_dtls);
+	return 0;
+}
+
+/* Starts waiting handshakes while slots are free. */
+static void
+eng_hs_next(struct eng_w *w)
+{
+	while (w->hs_len > 0 &&
+	    (w->max_inflight == 0 || w->hs_active < w->max_inflight)) {
+		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
+
+		w->hs_head = (w->hs_head + 1) % w->hs_cap;
+		w->hs_len--;
+		if (!a->hs_queued || a->d == NULL || a->d->dead)
+			continue; /* stopped while waiting */
+		if (eng_hs_begin(a) < 0) {
+			struct cs_dtls_outcome o = { .reason =
+				                         "cannot start DTLS" };
+
+			cs_ap_dtls_done(a->ap, &o, eng_now(w->e));
+		}
+	}
 }
 
 static int
 ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 {
 	struct eng_ap *a = ctx;
-	struct cs_engine *e = a->e;
+	struct eng_w *w = a->w;
+	struct cs_engine *e = w->e;
 	struct cs_cred *cred = NULL;
 	int r;
 
 	ap_dtls_stop(a, false);
 	a->ac_ip = ac_ip;
 	a->ac_port = ac_port;
-	if ((a->d = eng_dtls_new(e, e->cfg.ap_dtls, &ap_dtls_io,
+	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
 	         e->cfg.ap_clock_skew_s)) == NULL)
 		return -ENOMEM;
 	a->d->ap = a;
 	if (e->cfg.ap_cred != NULL) {
 		r = cs_dtls_set_cred(a->d->s, e->cfg.ap_cred);
 	} else if (e->cfg.ap_pki != NULL) {
-		/* issued on demand so idle APs hold no certificate */
+		/* issued on demand so idle APs hold no certificate; the CA
+		 * (serial numbers, signing) is shared by the workers */
+		pthread_mutex_lock(&e->pki_mu);
 		r = cs_pki_issue_ap(e->cfg.ap_pki, a->mac, CS_PKI_GOOD, &cred);
+		pthread_mutex_unlock(&e->pki_mu);
 		if (r == 0)
 			r = cs_dtls_set_cred(a->d->s, cred);
 		cs_cred_free(cred);
 	} else {
 		r = 0; /* the ctx carries the credential */
 	}
-	if (r == 0 && (r = cs_dtls_start(a->d->s)) > 0)
-		r = 0;
 	if (r < 0) {
 		ap_dtls_stop(a, false);
 		return r;
 	}
-	eng_dtls_timer(e, a->d, &a->t_dtls);
-	return 0;
+	if (w->max_inflight != 0 && w->hs_active >= w->max_inflight &&
+	    w->hs_len < w->hs_cap) {
+		/* a join storm: wait for a slot rather than flood the
+		 * controller (and the socket buffers) with handshakes that
+		 * then time out and retransmit */
+		w->hs_wait[(w->hs_head + w->hs_len++) % w->hs_cap] = a->idx;
+		a->hs_queued = true;
+		return 0;
+	}
+	return eng_hs_begin(a);
 }
 
 static void
@@ -383,7 +582,7 @@ ap_timer_arm(void *ctx, enum cs_ap_timer t, uint64_t delay_ms)
 {
 	struct eng_ap *a = ctx;
 
-	eng_arm(a->e, &a->t[t], delay_ms);
+	eng_arm(a->w, &a->t[t], delay_ms);
 }
 
 static void
@@ -391,23 +590,28 @@ ap_timer_cancel(void *ctx, enum cs_ap_timer t)
 {
 	struct eng_ap *a = ctx;
 
-	cs_timerq_cancel(&a->e->tq, &a->t[t]);
+	cs_timerq_cancel(&a->w->tq, &a->t[t]);
 }
 
 static void
 ap_event(void *ctx, const struct cs_ap_event *ev)
 {
 	struct eng_ap *a = ctx;
-	struct cs_engine *e = a->e;
+	struct eng_w *w = a->w;
+	struct cs_engine *e = w->e;
 
 	if (ev->kind == CS_AP_EV_STATE) {
 		if (ev->to == CS_AP_DTLS_SETUP && ev->from != CS_AP_DTLS_SETUP)
-			e->in_dtls++;
+			w->in_dtls++;
 		if (ev->from == CS_AP_DTLS_SETUP &&
-		    ev->to != CS_AP_DTLS_SETUP && e->in_dtls > 0)
-			e->in_dtls--;
+		    ev->to != CS_AP_DTLS_SETUP && w->in_dtls > 0)
+			w->in_dtls--;
+		if (ev->from < CS_AP__COUNT && w->states[ev->from] > 0)
+			w->states[ev->from]--;
+		if (ev->to < CS_AP__COUNT)
+			w->states[ev->to]++;
 	}
-	cs_metrics_ap_event(&e->metrics, &a->track, ev);
+	cs_metrics_ap_event(&w->metrics, &a->track, ev);
 	if (e->cfg.on_ap_event != NULL)
 		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
 }
@@ -417,7 +621,7 @@ ap_rand(void *ctx, uint32_t bound)
 {
 	struct eng_ap *a = ctx;
 
-	return eng_rand(a->e, bound);
+	return eng_rand(a->w, bound);
 }
 
 static const struct cs_ap_io eng_ap_io = {
@@ -434,13 +638,14 @@ static const struct cs_ap_io eng_ap_io = {
 static void
 ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 {
-	struct cs_engine *e = a->e;
+	struct eng_w *w = a->w;
 	struct eng_dtls *d = a->d;
 	struct cs_dtls_outcome o = { 0 };
 
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
-		cs_timerq_cancel(&e->tq, &a->t_dtls);
+		cs_timerq_cancel(&w->tq, &a->t_dtls);
+		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
 		return;
@@ -464,14 +669,14 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		cs_ap_dtls_done(a->ap, &o, now);
 		return;
 	}
-	eng_dtls_timer(e, a->d, &a->t_dtls);
+	eng_dtls_timer(w, a->d, &a->t_dtls);
 }
 
 static void
-ap_input(struct cs_engine *e, int ch, const struct cs_udp_pkt *pk)
+ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 {
-	struct eng_ap *a = eng_ap_by_ip(e, pk->dst_ip);
-	uint64_t now = eng_now(e);
+	struct eng_ap *a = eng_ap_by_ip(w, pk->dst_ip);
+	uint64_t now = eng_now(w->e);
 
 	if (a == NULL || a->ap == NULL || pk->is_truncated || pk->len == 0)
 		return;
@@ -489,63 +694,77 @@ ap_input(struct cs_engine *e, int ch, const struct cs_udp_pkt *pk)
 }
 
 static void
-ap_timer(struct cs_engine *e, struct eng_ap *a, int kind, uint64_t now)
+ap_timer(struct eng_ap *a, int kind, uint64_t now)
 {
 	if (kind == K_AP_DTLS) {
 		if (a->d != NULL && !a->d->dead)
 			ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
 		return;
 	}
-	(void)e;
 	cs_ap_timer_fired(a->ap, (enum cs_ap_timer)kind, now);
 }
 
-/* Starts APs as the arrival rate and the in-flight cap allow. */
-static void
-eng_pace(struct cs_engine *e, uint64_t now)
+/* APs the arrival curve allows by now: rate r/s after a linear ramp of
+ * `ramp` seconds from 0 (area under the curve), plus the first one. */
+static double
+eng_pace_due(double rate, double ramp, double t)
 {
-	unsigned want = e->cfg.n_aps;
+	if (ramp > 0 && t < ramp)
+		return rate * t * t / (2.0 * ramp) + 1.0;
+	if (ramp > 0)
+		return rate * (t - ramp / 2.0) + 1.0;
+	return rate * t + 1.0;
+}
 
-	if (e->stopping)
+/* Starts this worker's APs as the arrival rate and the in-flight cap
+ * allow. */
+static void
+eng_pace(struct eng_w *w, uint64_t now)
+{
+	struct cs_engine *e = w->e;
+	unsigned want = w->n_aps;
+
+	if (w->stopping)
 		return;
-	if (e->cfg.rate > 0) {
-		double due = (double)now / 1000.0 * e->cfg.rate + 1.0;
+	if (w->rate > 0) {
+		double due = eng_pace_due(
+		    w->rate, e->cfg.rate_ramp_s, (double)now / 1000.0);
 
 		if (due < (double)want)
 			want = (unsigned)due;
 	}
-	while (e->started < want &&
-	    (e->cfg.max_inflight == 0 || e->in_dtls < e->cfg.max_inflight)) {
-		struct eng_ap *a = &e->aps[e->started++];
+	while (w->started < want) {
+		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
 
+		w->started++;
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
 			cs_logf(e->cfg.log, CS_LOG_ERR,
-			    "engine: AP %u failed to start", a->idx);
+			    "engine: AP %u failed to start", a->idx + 1);
 	}
-	if (e->started < e->cfg.n_aps) {
+	if (w->started < w->n_aps) {
 		uint64_t step = 10;
 
-		if (e->cfg.rate > 0 && e->cfg.rate < 100)
-			step = (uint64_t)(1000.0 / e->cfg.rate);
-		eng_arm(e, &e->t_pace, step);
+		if (w->rate > 0 && w->rate < 100 && e->cfg.rate_ramp_s <= 0)
+			step = (uint64_t)(1000.0 / w->rate);
+		eng_arm(w, &w->t_pace, step);
 	}
 }
 
 /* --- WLC side --------------------------------------------------------- */
 
 static size_t
-peer_hash(const struct cs_engine *e, uint32_t ip, uint16_t port)
+peer_hash(const struct eng_w *w, uint32_t ip, uint16_t port)
 {
 	uint64_t k = ((uint64_t)ip << 16 | port) * 0x9E3779B97F4A7C15ULL;
 
-	return (size_t)(k >> 32) & (e->peer_buckets - 1);
+	return (size_t)(k >> 32) & (w->peer_buckets - 1);
 }
 
 static struct eng_peer *
-peer_find(struct cs_engine *e, uint32_t ip, uint16_t port)
+peer_find(struct eng_w *w, uint32_t ip, uint16_t port)
 {
-	struct eng_peer *p = e->peers[peer_hash(e, ip, port)];
+	struct eng_peer *p = w->peers[peer_hash(w, ip, port)];
 
 	while (p != NULL && (p->ip != ip || p->port != port))
 		p = p->next;
@@ -553,22 +772,22 @@ peer_find(struct cs_engine *e, uint32_t ip, uint16_t port)
 }
 
 static int
-peer_grow(struct cs_engine *e)
+peer_grow(struct eng_w *w)
 {
-	size_t nb = e->peer_buckets * 2;
+	size_t nb = w->peer_buckets * 2;
 	struct eng_peer **nt = calloc(nb, sizeof(*nt));
-	size_t ob = e->peer_buckets;
-	struct eng_peer **ot = e->peers;
+	size_t ob = w->peer_buckets;
+	struct eng_peer **ot = w->peers;
 
 	if (nt == NULL)
 		return -ENOMEM;
-	e->peers = nt;
-	e->peer_buckets = nb;
+	w->peers = nt;
+	w->peer_buckets = nb;
 	for (size_t i = 0; i < ob; i++) {
 		struct eng_peer *p = ot[i], *next;
 
 		for (; p != NULL; p = next) {
-			size_t h = peer_hash(e, p->ip, p->port);
+			size_t h = peer_hash(w, p->ip, p->port);
 
 			next = p->next;
 			p->next = nt[h];
@@ -581,36 +800,36 @@ peer_grow(struct cs_engine *e)
 
 /* Unlinks a peer, stops its timers and DTLS, and queues it for freeing. */
 static void
-eng_peer_forget(struct cs_engine *e, struct eng_peer *p)
+eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 {
 	struct eng_peer **pp;
 
 	if (p->dead)
 		return;
 	p->dead = true;
-	for (pp = &e->peers[peer_hash(e, p->ip, p->port)]; *pp != NULL;
+	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
 	     pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
-	e->n_peers--;
+	w->n_peers--;
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
-		cs_timerq_cancel(&e->tq, &p->t[t]);
-	cs_timerq_cancel(&e->tq, &p->t_dtls);
-	cs_timerq_cancel(&e->tq, &p->t_reap);
-	eng_bury_dtls(e, p->d);
+		cs_timerq_cancel(&w->tq, &p->t[t]);
+	cs_timerq_cancel(&w->tq, &p->t_dtls);
+	cs_timerq_cancel(&w->tq, &p->t_reap);
+	eng_bury_dtls(w, p->d);
 	p->d = NULL;
-	if (e->n_grave_p == e->cap_grave_p) {
-		size_t cap = e->cap_grave_p ? e->cap_grave_p * 2 : 64;
-		struct eng_peer **g = realloc(e->grave_p, cap * sizeof(*g));
+	if (w->n_grave_p == w->cap_grave_p) {
+		size_t cap = w->cap_grave_p ? w->cap_grave_p * 2 : 64;
+		struct eng_peer **g = realloc(w->grave_p, cap * sizeof(*g));
 
 		if (g == NULL)
 			return; /* leak one small struct rather than crash */
-		e->grave_p = g;
-		e->cap_grave_p = cap;
+		w->grave_p = g;
+		w->cap_grave_p = cap;
 	}
-	e->grave_p[e->n_grave_p++] = p;
+	w->grave_p[w->n_grave_p++] = p;
 }
 
 static int
@@ -620,8 +839,8 @@ peer_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
-	return cs_udp_send(
-	    d->e->wlc_fd[0], 0, d->peer->ip, d->peer->port, dgram, len);
+	return eng_send(
+	    d->w, Q_WLC_CTL, 0, d->peer->ip, d->peer->port, dgram, len);
 }
 
 static void
@@ -631,7 +850,7 @@ peer_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 
 	if (d->dead || d->peer->sess == NULL)
 		return;
-	cs_wlc_sess_input(d->peer->sess, plain, len, eng_now(d->e));
+	cs_wlc_sess_input(d->peer->sess, plain, len, eng_now(d->w->e));
 }
 
 static const struct cs_dtls_io peer_dtls_io = {
@@ -640,67 +859,67 @@ static const struct cs_dtls_io peer_dtls_io = {
 };
 
 static struct eng_peer *
-peer_new(struct cs_engine *e, uint32_t ip, uint16_t port)
+peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 {
 	struct eng_peer *p;
 	uint8_t addr[6] = { ip >> 24, ip >> 16, ip >> 8, ip, port >> 8, port };
 	size_t h;
 
-	if (e->n_peers >= e->peer_buckets && peer_grow(e) < 0)
+	if (w->n_peers >= w->peer_buckets && peer_grow(w) < 0)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	p->e = e;
+	p->w = w;
 	p->ip = ip;
 	p->port = port;
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
 		cs_tslot_init(&p->t[t], p, K_PEER + t);
 	cs_tslot_init(&p->t_dtls, p, K_PEER_DTLS);
 	cs_tslot_init(&p->t_reap, p, K_PEER_REAP);
-	if ((p->d = eng_dtls_new(e, e->cfg.wlc_dtls, &peer_dtls_io, 0)) ==
+	if ((p->d = eng_dtls_new(w, w->e->cfg.wlc_dtls, &peer_dtls_io, 0)) ==
 	    NULL) {
 		free(p);
 		return NULL;
 	}
 	p->d->peer = p;
 	cs_dtls_set_peer(p->d->s, addr, sizeof(addr));
-	h = peer_hash(e, ip, port);
-	p->next = e->peers[h];
-	e->peers[h] = p;
-	e->n_peers++;
-	eng_arm(e, &p->t_reap, ENG_UNVERIFIED_MS);
+	h = peer_hash(w, ip, port);
+	p->next = w->peers[h];
+	w->peers[h] = p;
+	w->n_peers++;
+	eng_arm(w, &p->t_reap, ENG_UNVERIFIED_MS);
 	return p;
 }
 
 static void
-peer_dtls_failed(struct cs_engine *e, struct eng_peer *p, uint64_t now)
+peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 {
 	const struct cs_dtls_failure *f = cs_dtls_failure(p->d->s);
 	struct cs_dtls_outcome o = { 0 };
 
 	o.reason = f->reason[0] ? f->reason : "DTLS handshake failed";
 	o.reason_code = (int)f->code;
-	cs_wlc_sess_dtls_failed(e->wlc, p->ip, p->port, &o, now);
-	eng_peer_forget(e, p);
+	cs_wlc_sess_dtls_failed(w->wlc, p->ip, p->port, &o, now);
+	eng_peer_forget(w, p);
 }
 
 static void
-peer_dtls_result(struct cs_engine *e, struct eng_peer *p, int r, uint64_t now)
+peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 {
 	if (r == CS_DTLS_ESTABLISHED && !p->d->established) {
 		struct cs_cert_info ci;
 		const char *cn = NULL;
 
 		p->d->established = true;
-		cs_timerq_cancel(&e->tq, &p->t_dtls);
-		cs_timerq_cancel(&e->tq, &p->t_reap);
+		cs_timerq_cancel(&w->tq, &p->t_dtls);
+		cs_timerq_cancel(&w->tq, &p->t_reap);
 		if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
 			cn = ci.subject_cn;
 		if (cs_wlc_sess_open(
-		        e->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
-			cs_logf(e->cfg.log, CS_LOG_ERR,
+		        w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: cannot open a session (out of memory)");
-			eng_peer_forget(e, p);
+			eng_peer_forget(w, p);
 			return;
 		}
 		cs_wlc_sess_set_ctx(p->sess, p);
@@ -710,7 +929,7 @@ peer_dtls_result(struct cs_engine *e, struct eng_peer *p, int r, uint64_t now)
 		struct cs_wlc_sess *s = p->sess;
 
 		p->sess = NULL;
-		eng_peer_forget(e, p);
+		eng_peer_forget(w, p);
 		if (s != NULL)
 			cs_wlc_sess_closed(s);
 		return;
@@ -719,36 +938,36 @@ peer_dtls_result(struct cs_engine *e, struct eng_peer *p, int r, uint64_t now)
 		struct cs_wlc_sess *s = p->sess;
 
 		if (s == NULL) {
-			peer_dtls_failed(e, p, now);
+			peer_dtls_failed(w, p, now);
 			return;
 		}
 		p->sess = NULL;
-		eng_peer_forget(e, p);
+		eng_peer_forget(w, p);
 		cs_wlc_sess_closed(s);
 		return;
 	}
 	if (!p->is_verified && cs_dtls_peer_verified(p->d->s)) {
 		/* a returned cookie proves the address: allow WaitDTLS */
 		p->is_verified = true;
-		eng_arm(e, &p->t_reap, ENG_WAIT_DTLS_MS);
+		eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
 	}
-	eng_dtls_timer(e, p->d, &p->t_dtls);
+	eng_dtls_timer(w, p->d, &p->t_dtls);
 }
 
 static void
-wlc_input(struct cs_engine *e, int ch, const struct cs_udp_pkt *pk)
+wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 {
-	uint64_t now = eng_now(e);
+	uint64_t now = eng_now(w->e);
 	struct eng_peer *p;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
 	if (ch == 1 || (pk->buf[0] & 0x0f) == 0) {
-		cs_wlc_input_clear(e->wlc, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
+		cs_wlc_input_clear(w->wlc, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
 		    pk->src_ip, pk->src_port, pk->buf, pk->len, now);
 		return;
 	}
-	p = peer_find(e, pk->src_ip, pk->src_port);
+	p = peer_find(w, pk->src_ip, pk->src_port);
 	if (p != NULL && p->d != NULL && p->d->established &&
 	    cs_dtls_classify_dgram(pk->buf, pk->len, true) ==
 	        CS_DTLS_KIND_CLIENT_HELLO) {
@@ -757,7 +976,7 @@ wlc_input(struct cs_engine *e, int ch, const struct cs_udp_pkt *pk)
 		struct cs_wlc_sess *s = p->sess;
 
 		p->sess = NULL;
-		eng_peer_forget(e, p);
+		eng_peer_forget(w, p);
 		if (s != NULL)
 			cs_wlc_sess_closed(s);
 		p = NULL;
@@ -766,24 +985,24 @@ wlc_input(struct cs_engine *e, int ch, const struct cs_udp_pkt *pk)
 		if (cs_dtls_classify_dgram(pk->buf, pk->len, true) !=
 		    CS_DTLS_KIND_CLIENT_HELLO)
 			return; /* not the start of a handshake: stray */
-		if ((p = peer_new(e, pk->src_ip, pk->src_port)) == NULL) {
-			cs_logf(e->cfg.log, CS_LOG_ERR,
+		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
 			return;
 		}
 	}
-	peer_dtls_result(e, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
 }
 
 static int
 wlc_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
-	struct cs_engine *e = ctx;
+	struct eng_w *w = ctx;
 
 	(void)hint;
-	return cs_udp_send(
-	    e->wlc_fd[ch == CS_CHAN_DATA], 0, dst_ip, dst_port, pkt, len);
+	return eng_send(w, ch == CS_CHAN_DATA ? Q_WLC_DATA : Q_WLC_CTL, 0,
+	    dst_ip, dst_port, pkt, len);
 }
 
 static int
@@ -802,7 +1021,7 @@ wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 static void
 wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool graceful)
 {
-	struct cs_engine *e = ctx;
+	struct eng_w *w = ctx;
 	struct eng_peer *p = cs_wlc_sess_ctx(s);
 
 	if (p != NULL) {
@@ -810,7 +1029,7 @@ wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool graceful)
 		    !p->d->dead)
 			cs_dtls_shutdown(p->d->s);
 		p->sess = NULL;
-		eng_peer_forget(e, p);
+		eng_peer_forget(w, p);
 	}
 	cs_wlc_sess_closed(s);
 }
@@ -819,30 +1038,30 @@ static void
 wlc_timer_arm(
     void *ctx, struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t delay_ms)
 {
-	struct cs_engine *e = ctx;
+	struct eng_w *w = ctx;
 	struct eng_peer *p = cs_wlc_sess_ctx(s);
 
 	if (p != NULL && !p->dead)
-		eng_arm(e, &p->t[t], delay_ms);
+		eng_arm(w, &p->t[t], delay_ms);
 }
 
 static void
 wlc_timer_cancel(void *ctx, struct cs_wlc_sess *s, enum cs_wlc_timer t)
 {
-	struct cs_engine *e = ctx;
+	struct eng_w *w = ctx;
 	struct eng_peer *p = cs_wlc_sess_ctx(s);
 
 	if (p != NULL)
-		cs_timerq_cancel(&e->tq, &p->t[t]);
+		cs_timerq_cancel(&w->tq, &p->t[t]);
 }
 
 static void
 wlc_event(void *ctx, const struct cs_wlc_event *ev)
 {
-	struct cs_engine *e = ctx;
+	struct eng_w *w = ctx;
 
-	if (e->cfg.on_wlc_event != NULL)
-		e->cfg.on_wlc_event(e->cfg.obs_ctx, ev);
+	if (w->e->cfg.on_wlc_event != NULL)
+		w->e->cfg.on_wlc_event(w->e->cfg.obs_ctx, ev);
 }
 
 static uint32_t
@@ -852,21 +1071,21 @@ wlc_rand(void *ctx, uint32_t bound)
 }
 
 static void
-peer_timer(struct cs_engine *e, struct eng_peer *p, int kind, uint64_t now)
+peer_timer(struct eng_w *w, struct eng_peer *p, int kind, uint64_t now)
 {
 	if (p->dead)
 		return;
 	if (kind == K_PEER_DTLS) {
 		if (p->d != NULL && !p->d->dead)
-			peer_dtls_result(e, p, cs_dtls_on_timer(p->d->s), now);
+			peer_dtls_result(w, p, cs_dtls_on_timer(p->d->s), now);
 		return;
 	}
 	if (kind == K_PEER_REAP) {
 		if (p->d != NULL && !p->d->established) {
 			if (cs_dtls_peer_verified(p->d->s))
-				peer_dtls_failed(e, p, now);
+				peer_dtls_failed(w, p, now);
 			else
-				eng_peer_forget(e, p); /* never proved itself */
+				eng_peer_forget(w, p); /* never proved itself */
 		}
 		return;
 	}
@@ -880,49 +1099,60 @@ peer_timer(struct cs_engine *e, struct eng_peer *p, int kind, uint64_t now)
 static void
 eng_on_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct cs_engine *e = arg;
-	uint64_t now = eng_now(e);
+	struct eng_w *w = arg;
+	uint64_t now_us, now;
 	struct cs_tslot *s;
 
 	(void)fd;
 	(void)what;
-	e->ev_timer_due = UINT64_MAX;
-	while ((s = cs_timerq_pop_due(&e->tq, now)) != NULL) {
+	pthread_mutex_lock(&w->mu);
+	now_us = eng_now_us(w->e);
+	now = now_us / 1000;
+	w->ev_timer_due = UINT64_MAX;
+	while ((s = cs_timerq_pop_due(&w->tq, now)) != NULL) {
+		uint64_t due_us = s->due_ms * 1000;
+
+		/* how late the loop serves timers (bench/scale) */
+		cs_hist_record(
+		    &w->lateness, now_us > due_us ? now_us - due_us : 0);
 		if (s->kind == K_PACE)
-			eng_pace(e, now);
+			eng_pace(w, now);
 		else if (s->kind >= K_PEER)
-			peer_timer(e, s->owner, s->kind, now);
+			peer_timer(w, s->owner, s->kind, now);
 		else
-			ap_timer(e, s->owner, s->kind, now);
+			ap_timer(s->owner, s->kind, now);
 	}
-	eng_after(e);
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
 }
 
 static void
-eng_on_read(struct cs_engine *e, int fd, bool is_wlc, int ch)
+eng_on_read(struct eng_w *w, int fd, bool is_wlc, int ch)
 {
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
 
+	pthread_mutex_lock(&w->mu);
 	for (int round = 0; round < ENG_RX_BUDGET; round++) {
 		int n;
 
 		for (int i = 0; i < ENG_RX_BATCH; i++) {
-			pk[i].buf = e->rx[i];
-			pk[i].cap = sizeof(e->rx[i]);
+			pk[i].buf = w->rx[i];
+			pk[i].cap = sizeof(w->rx[i]);
 		}
 		n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
 			if (is_wlc)
-				wlc_input(e, ch, &pk[i]);
+				wlc_input(w, ch, &pk[i]);
 			else
-				ap_input(e, ch, &pk[i]);
+				ap_input(w, ch, &pk[i]);
 		}
 		if (n < ENG_RX_BATCH)
 			break;
 	}
-	eng_after(e);
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
 }
 
 static void
@@ -975,18 +1205,55 @@ eng_check_local(struct cs_engine *e, uint32_t ip)
 }
 
 static int
+eng_new_ap(struct cs_engine *e, unsigned i)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	struct eng_ap *a = &e->aps[i];
+	struct cs_ap_cfg apc = c->ap;
+	struct cs_ap_io io = eng_ap_io;
+	uint64_t mac = 0;
+	char name[64];
+	int r;
+
+	a->w = e->w[i % e->n_w];
+	a->idx = i;
+	a->ip = c->ap_base_ip + i;
+	for (int k = 0; k < 6; k++)
+		mac = mac << 8 | c->ap_base_mac[k];
+	mac += i;
+	for (int k = 5; k >= 0; k--) {
+		a->mac[k] = (uint8_t)mac;
+		mac >>= 8;
+	}
+	for (int t = 0; t < CS_AP_T__COUNT; t++)
+		cs_tslot_init(&a->t[t], a, t);
+	cs_tslot_init(&a->t_dtls, a, K_AP_DTLS);
+	cs_ap_track_init(&a->track);
+	snprintf(name, sizeof(name), "%s%05u",
+	    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-", i + 1);
+	memcpy(apc.mac, a->mac, 6);
+	apc.ip = a->ip;
+	apc.name = name;
+	apc.serial = name;
+	io.ctx = a;
+	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
+		return cs_log_err(c->log, r,
+		    "engine: invalid AP configuration (AP %u)", i + 1);
+	a->w->states[CS_AP_IDLE]++;
+	return 0;
+}
+
+static int
 eng_new_aps(struct cs_engine *e)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
-	char name[64];
 	int r;
 
 	if (c->n_aps == 0)
 		return 0;
 	if (c->ap_dtls == NULL)
-		return cs_log_err(c->log, -EINVAL,
-		    "engine: APs need a DTLS "
-		    "client context");
+		return cs_log_err(
+		    c->log, -EINVAL, "engine: APs need a DTLS client context");
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: %u APs from the base address run past "
@@ -997,59 +1264,45 @@ eng_new_aps(struct cs_engine *e)
 		return r;
 	if ((e->aps = calloc(c->n_aps, sizeof(*e->aps))) == NULL)
 		return -ENOMEM;
-	for (int ch = 0; ch < 2; ch++) {
-		if ((e->ap_fd[ch] = cs_udp_open(0, 0, false)) < 0)
-			return cs_log_err(c->log, e->ap_fd[ch],
-			    "engine: cannot open the AP socket: %s",
-			    strerror(-e->ap_fd[ch]));
-		cs_udp_local_port(e->ap_fd[ch], &e->ap_port[ch]);
-	}
-	for (unsigned i = 0; i < c->n_aps; i++) {
-		struct eng_ap *a = &e->aps[i];
-		struct cs_ap_cfg apc = c->ap;
-		struct cs_ap_io io = eng_ap_io;
-		uint64_t mac = 0;
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
 
-		a->e = e;
-		a->idx = i;
-		a->ip = c->ap_base_ip + i;
-		for (int k = 0; k < 6; k++)
-			mac = mac << 8 | c->ap_base_mac[k];
-		mac += i;
-		for (int k = 5; k >= 0; k--) {
-			a->mac[k] = (uint8_t)mac;
-			mac >>= 8;
-		}
-		for (int t = 0; t < CS_AP_T__COUNT; t++)
-			cs_tslot_init(&a->t[t], a, t);
-		cs_tslot_init(&a->t_dtls, a, K_AP_DTLS);
-		cs_ap_track_init(&a->track);
-		snprintf(name, sizeof(name), "%s%05u",
-		    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-",
-		    i + 1);
-		memcpy(apc.mac, a->mac, 6);
-		apc.ip = a->ip;
-		apc.name = name;
-		apc.serial = name;
-		io.ctx = a;
-		if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
-			return cs_log_err(c->log, r,
-			    "engine: invalid AP configuration (AP %u)", i + 1);
-	}
-	for (int ch = 0; ch < 2; ch++) {
-		e->ap_ev[ch] =
-		    event_new(e->base, e->ap_fd[ch], EV_READ | EV_PERSIST,
-		        ch ? eng_on_ap_data : eng_on_ap_ctl, e);
-		if (e->ap_ev[ch] == NULL)
+		w->n_aps = c->n_aps / e->n_w + (k < c->n_aps % e->n_w);
+		w->rate = c->rate / e->n_w;
+		w->max_inflight = c->max_inflight == 0
+		    ? 0
+		    : (c->max_inflight + e->n_w - 1) / e->n_w;
+		w->hs_cap = 2 * (size_t)w->n_aps + 1;
+		if ((w->hs_wait = calloc(w->hs_cap, sizeof(*w->hs_wait))) ==
+		    NULL)
 			return -ENOMEM;
+		for (int ch = 0; ch < 2; ch++) {
+			if ((w->ap_fd[ch] = cs_udp_open(0, 0, false)) < 0)
+				return cs_log_err(c->log, w->ap_fd[ch],
+				    "engine: cannot open an AP socket: %s",
+				    strerror(-w->ap_fd[ch]));
+			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
+			w->txq[ch == 0 ? Q_AP_CTL : Q_AP_DATA].fd =
+			    w->ap_fd[ch];
+			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],
+			    EV_READ | EV_PERSIST,
+			    ch ? eng_on_ap_data : eng_on_ap_ctl, w);
+			if (w->ap_ev[ch] == NULL)
+				return -ENOMEM;
+		}
 	}
+	for (unsigned i = 0; i < c->n_aps; i++)
+		if ((r = eng_new_ap(e, i)) < 0)
+			return r;
 	return 0;
 }
 
 static int
-eng_new_wlc(struct cs_engine *e)
+eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 {
+	struct cs_engine *e = w->e;
 	const struct cs_engine_cfg *c = &e->cfg;
+	struct cs_wlc_cfg wc = c->wlc;
 	struct cs_wlc_io io = {
 		.send_clear = wlc_send_clear,
 		.send_secure = wlc_send_secure,
@@ -1058,10 +1311,46 @@ eng_new_wlc(struct cs_engine *e)
 		.timer_cancel = wlc_timer_cancel,
 		.event = wlc_event,
 		.rand = wlc_rand,
-		.ctx = e,
+		.ctx = w,
 	};
-	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
 	char a[16];
+	int r;
+
+	for (int ch = 0; ch < 2; ch++) {
+		uint16_t p = (uint16_t)(port + ch);
+
+		w->wlc_fd[ch] = e->n_w > 1
+		    ? cs_udp_open_reuseport(c->wlc.listen_ip, p)
+		    : cs_udp_open(c->wlc.listen_ip, p, false);
+		if (w->wlc_fd[ch] < 0)
+			return cs_log_err(c->log, w->wlc_fd[ch],
+			    "wlc: cannot listen on %s:%u: %s",
+			    cs_ipv4_str(c->wlc.listen_ip, a), p,
+			    strerror(-w->wlc_fd[ch]));
+		w->txq[ch == 0 ? Q_WLC_CTL : Q_WLC_DATA].fd = w->wlc_fd[ch];
+		w->wlc_ev[ch] =
+		    event_new(w->base, w->wlc_fd[ch], EV_READ | EV_PERSIST,
+		        ch ? eng_on_wlc_data : eng_on_wlc_ctl, w);
+		if (w->wlc_ev[ch] == NULL)
+			return -ENOMEM;
+	}
+	w->peer_buckets = 1024;
+	if ((w->peers = calloc(w->peer_buckets, sizeof(*w->peers))) == NULL)
+		return -ENOMEM;
+	/* the shards share the capacity: APs spread evenly by address */
+	if (wc.max_wtps != 0 && e->n_w > 1)
+		wc.max_wtps = (uint16_t)(c->wlc.max_wtps / e->n_w +
+		    (w->id < c->wlc.max_wtps % e->n_w));
+	if ((r = cs_wlc_new(&w->wlc, &wc, &io)) < 0)
+		return cs_log_err(c->log, r, "wlc: invalid configuration");
+	return 0;
+}
+
+static int
+eng_new_wlc(struct cs_engine *e)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
 	int r;
 
 	if (!c->wlc_enabled)
@@ -1069,50 +1358,122 @@ eng_new_wlc(struct cs_engine *e)
 	if (c->wlc_dtls == NULL)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: the WLC needs a DTLS server context");
-	for (int ch = 0; ch < 2; ch++) {
-		e->wlc_fd[ch] =
-		    cs_udp_open(c->wlc.listen_ip, (uint16_t)(port + ch), false);
-		if (e->wlc_fd[ch] < 0)
-			return cs_log_err(c->log, e->wlc_fd[ch],
-			    "wlc: cannot listen on %s:%u: %s",
-			    cs_ipv4_str(c->wlc.listen_ip, a), port + ch,
-			    strerror(-e->wlc_fd[ch]));
-		e->wlc_ev[ch] =
-		    event_new(e->base, e->wlc_fd[ch], EV_READ | EV_PERSIST,
-		        ch ? eng_on_wlc_data : eng_on_wlc_ctl, e);
-		if (e->wlc_ev[ch] == NULL)
-			return -ENOMEM;
-	}
-	e->peer_buckets = 1024;
-	if ((e->peers = calloc(e->peer_buckets, sizeof(*e->peers))) == NULL)
-		return -ENOMEM;
-	if ((r = cs_wlc_new(&e->wlc, &c->wlc, &io)) < 0)
-		return cs_log_err(c->log, r, "wlc: invalid configuration");
+	for (unsigned k = 0; k < e->n_w; k++)
+		if ((r = eng_new_wlc_shard(e->w[k], port)) < 0)
+			return r;
+	if (e->n_w > 1)
+		for (int ch = 0; ch < 2; ch++)
+			if ((r = cs_udp_reuseport_by_src(
+			         e->w[0]->wlc_fd[ch], e->n_w)) < 0)
+				return cs_log_err(c->log, r,
+				    "wlc: cannot steer the listening sockets "
+				    "by source address: %s (run with "
+				    "--workers 1)",
+				    strerror(-r));
 	return 0;
+}
+
+static struct eng_w *
+eng_w_new(struct cs_engine *e, unsigned id)
+{
+	struct eng_w *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->e = e;
+	w->id = id;
+	pthread_mutex_init(&w->mu, NULL);
+	w->ap_fd[0] = w->ap_fd[1] = w->wlc_fd[0] = w->wlc_fd[1] = -1;
+	for (int i = 0; i < Q__COUNT; i++)
+		w->txq[i].fd = -1;
+	w->rng = (e->cfg.seed ? e->cfg.seed : 0x9E3779B97F4A7C15ULL) ^
+	    ((uint64_t)(id + 1) * 0xD1B54A32D192ED03ULL);
+	if (w->rng == 0)
+		w->rng = 1;
+	w->ev_timer_due = UINT64_MAX;
+	cs_timerq_init(&w->tq);
+	cs_metrics_init(&w->metrics);
+	cs_hist_init(&w->lateness);
+	cs_tslot_init(&w->t_pace, w, K_PACE);
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
+		return w; /* caller checks base/ev_timer */
+	return w;
+}
+
+static void
+eng_w_free(struct eng_w *w)
+{
+	if (w == NULL)
+		return;
+	for (int ch = 0; ch < 2; ch++) {
+		if (w->ap_ev[ch] != NULL)
+			event_free(w->ap_ev[ch]);
+		if (w->wlc_ev[ch] != NULL)
+			event_free(w->wlc_ev[ch]);
+		if (w->ap_fd[ch] >= 0)
+			close(w->ap_fd[ch]);
+		if (w->wlc_fd[ch] >= 0)
+			close(w->wlc_fd[ch]);
+	}
+	for (size_t i = 0; w->peers != NULL && i < w->peer_buckets; i++)
+		while (w->peers[i] != NULL) {
+			struct eng_peer *p = w->peers[i];
+
+			p->sess = NULL; /* cs_wlc_free frees the sessions */
+			eng_peer_forget(w, p);
+		}
+	eng_reap(w);
+	cs_wlc_free(w->wlc);
+	free(w->peers);
+	free(w->hs_wait);
+	free(w->grave_d);
+	free(w->grave_p);
+	if (w->ev_timer != NULL)
+		event_free(w->ev_timer);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	cs_timerq_free(&w->tq);
+	cs_metrics_free(&w->metrics);
+	cs_hist_free(&w->lateness);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
 }
 
 int
 cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct cs_engine *e;
 	int r;
 
-	if (ret == NULL || cfg == NULL || cfg->base == NULL)
+	if (ret == NULL || cfg == NULL)
 		return -EINVAL;
+	if (cfg->workers > CS_ENGINE_MAX_WORKERS)
+		return cs_log_err(cfg->log, -EINVAL,
+		    "engine: at most %u workers", CS_ENGINE_MAX_WORKERS);
+	/* bases are created from this thread and driven from others */
+	pthread_once(&once, (void (*)(void))evthread_use_pthreads);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return -ENOMEM;
 	e->cfg = *cfg;
-	e->base = cfg->base;
-	e->ap_fd[0] = e->ap_fd[1] = e->wlc_fd[0] = e->wlc_fd[1] = -1;
-	e->rng = cfg->seed ? cfg->seed : 0x9E3779B97F4A7C15ULL;
-	e->ev_timer_due = UINT64_MAX;
+	e->n_w = cfg->workers ? cfg->workers : 1;
+	if (cfg->n_aps > 0 && e->n_w > cfg->n_aps && !cfg->wlc_enabled)
+		e->n_w = cfg->n_aps;
+	pthread_mutex_init(&e->pki_mu, NULL);
+	cs_metrics_init(&e->merged);
+	cs_hist_init(&e->lateness);
 	clock_gettime(CLOCK_MONOTONIC, &e->t0);
-	cs_timerq_init(&e->tq);
-	cs_metrics_init(&e->metrics);
-	cs_tslot_init(&e->t_pace, e, K_PACE);
-	if ((e->ev_timer = evtimer_new(e->base, eng_on_timer, e)) == NULL) {
+	if ((e->w = calloc(e->n_w, sizeof(*e->w))) == NULL) {
 		r = -ENOMEM;
 		goto fail;
+	}
+	for (unsigned k = 0; k < e->n_w; k++) {
+		if ((e->w[k] = eng_w_new(e, k)) == NULL ||
+		    e->w[k]->ev_timer == NULL) {
+			r = -ENOMEM;
+			goto fail;
+		}
 	}
 	if ((r = eng_new_wlc(e)) < 0 || (r = eng_new_aps(e)) < 0)
 		goto fail;
@@ -1123,38 +1484,85 @@ fail:
 	return r;
 }
 
+static void *
+eng_thread(void *arg)
+{
+	struct eng_w *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (int ch = 0; ch < 2; ch++) {
+		if (w->wlc_ev[ch] != NULL)
+			event_add(w->wlc_ev[ch], NULL);
+		if (w->ap_ev[ch] != NULL)
+			event_add(w->ap_ev[ch], NULL);
+	}
+	eng_pace(w, eng_now(w->e));
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	return NULL;
+}
+
 int
 cs_engine_start(struct cs_engine *e)
 {
-	if (e == NULL)
+	if (e == NULL || e->started)
 		return -EINVAL;
-	for (int ch = 0; ch < 2; ch++) {
-		if (e->wlc_ev[ch] != NULL)
-			event_add(e->wlc_ev[ch], NULL);
-		if (e->ap_ev[ch] != NULL)
-			event_add(e->ap_ev[ch], NULL);
+	e->started = true;
+	for (unsigned k = 0; k < e->n_w; k++) {
+		int r = pthread_create(&e->w[k]->th, NULL, eng_thread, e->w[k]);
+
+		if (r != 0)
+			return cs_log_err(e->cfg.log, -r,
+			    "engine: cannot start worker %u: %s", k,
+			    strerror(r));
+		e->w[k]->th_running = true;
 	}
-	eng_pace(e, eng_now(e));
-	eng_after(e);
 	return 0;
 }
 
-void
-cs_engine_stop(struct cs_engine *e)
+static void
+eng_w_stop_aps(struct eng_w *w)
 {
-	if (e == NULL)
-		return;
-	e->stopping = true;
-	cs_timerq_cancel(&e->tq, &e->t_pace);
-	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
+	struct cs_engine *e = w->e;
+
+	w->stopping = true;
+	cs_timerq_cancel(&w->tq, &w->t_pace);
+	for (unsigned i = w->id; i < e->cfg.n_aps; i += e->n_w) {
 		struct eng_ap *a = &e->aps[i];
 
 		if (a->d != NULL)
 			ap_dtls_stop(a, true);
 		for (int t = 0; t < CS_AP_T__COUNT; t++)
-			cs_timerq_cancel(&e->tq, &a->t[t]);
+			cs_timerq_cancel(&w->tq, &a->t[t]);
 	}
-	eng_after(e);
+	eng_after(w);
+}
+
+void
+cs_engine_stop(struct cs_engine *e)
+{
+	if (e == NULL || e->stopped)
+		return;
+	e->stopped = true;
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
+
+		pthread_mutex_lock(&w->mu);
+		eng_w_stop_aps(w);
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (!e->started)
+		return;
+	/* let the close_notify datagrams reach an embedded WLC */
+	usleep(50000);
+	for (unsigned k = 0; k < e->n_w; k++)
+		event_base_loopexit(e->w[k]->base, NULL);
+	for (unsigned k = 0; k < e->n_w; k++)
+		if (e->w[k]->th_running) {
+			pthread_join(e->w[k]->th, NULL);
+			e->w[k]->th_running = false;
+		}
 }
 
 void
@@ -1162,59 +1570,79 @@ cs_engine_free(struct cs_engine *e)
 {
 	if (e == NULL)
 		return;
-	for (int ch = 0; ch < 2; ch++) {
-		if (e->ap_ev[ch] != NULL)
-			event_free(e->ap_ev[ch]);
-		if (e->wlc_ev[ch] != NULL)
-			event_free(e->wlc_ev[ch]);
-		if (e->ap_fd[ch] >= 0)
-			close(e->ap_fd[ch]);
-		if (e->wlc_fd[ch] >= 0)
-			close(e->wlc_fd[ch]);
-	}
+	if (e->started && !e->stopped)
+		cs_engine_stop(e);
 	if (e->aps != NULL) {
 		for (unsigned i = 0; i < e->cfg.n_aps; i++) {
-			if (e->aps[i].d != NULL)
-				eng_bury_dtls(e, e->aps[i].d);
-			cs_ap_free(e->aps[i].ap);
+			struct eng_ap *a = &e->aps[i];
+
+			if (a->d != NULL)
+				eng_bury_dtls(a->w, a->d);
+			cs_ap_free(a->ap);
 		}
 	}
-	for (size_t i = 0; e->peers != NULL && i < e->peer_buckets; i++)
-		while (e->peers[i] != NULL) {
-			struct eng_peer *p = e->peers[i];
-
-			p->sess = NULL; /* cs_wlc_free frees the sessions */
-			eng_peer_forget(e, p);
-		}
-	eng_reap(e);
-	cs_wlc_free(e->wlc);
-	free(e->peers);
+	for (unsigned k = 0; e->w != NULL && k < e->n_w; k++)
+		eng_w_free(e->w[k]);
+	free(e->w);
 	free(e->aps);
-	free(e->grave_d);
-	free(e->grave_p);
-	if (e->ev_timer != NULL)
-		event_free(e->ev_timer);
-	cs_timerq_free(&e->tq);
-	cs_metrics_free(&e->metrics);
+	cs_metrics_free(&e->merged);
+	cs_hist_free(&e->lateness);
+	pthread_mutex_destroy(&e->pki_mu);
 	free(e);
+}
+
+unsigned
+cs_engine_workers(const struct cs_engine *e)
+{
+	return e->n_w;
 }
 
 void
 cs_engine_ap_states(const struct cs_engine *e, unsigned *counts)
 {
 	memset(counts, 0, sizeof(*counts) * CS_AP__COUNT);
-	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
-		enum cs_ap_state s = cs_ap_state(e->aps[i].ap);
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
 
-		if (s < CS_AP__COUNT)
-			counts[s]++;
+		pthread_mutex_lock(&w->mu);
+		for (int s = 0; s < CS_AP__COUNT; s++)
+			counts[s] += w->states[s];
+		pthread_mutex_unlock(&w->mu);
 	}
 }
 
 const struct cs_metrics *
-cs_engine_metrics(const struct cs_engine *e)
+cs_engine_metrics(const struct cs_engine *ce)
 {
-	return &e->metrics;
+	struct cs_engine *e = (struct cs_engine *)(uintptr_t)ce;
+
+	cs_metrics_free(&e->merged);
+	cs_metrics_init(&e->merged);
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
+
+		pthread_mutex_lock(&w->mu);
+		if (cs_metrics_merge(&e->merged, &w->metrics) < 0)
+			cs_logf(e->cfg.log, CS_LOG_ERR,
+			    "engine: out of memory merging metrics");
+		pthread_mutex_unlock(&w->mu);
+	}
+	return &e->merged;
+}
+
+const struct cs_hist *
+cs_engine_timer_lateness(const struct cs_engine *ce)
+{
+	struct cs_engine *e = (struct cs_engine *)(uintptr_t)ce;
+
+	cs_hist_free(&e->lateness);
+	cs_hist_init(&e->lateness);
+	for (unsigned k = 0; k < e->n_w; k++) {
+		pthread_mutex_lock(&e->w[k]->mu);
+		cs_hist_merge(&e->lateness, &e->w[k]->lateness);
+		pthread_mutex_unlock(&e->w[k]->mu);
+	}
+	return &e->lateness;
 }
 
 const struct cs_ap_track *
@@ -1236,12 +1664,33 @@ cs_engine_ap(const struct cs_engine *e, unsigned idx)
 struct cs_wlc *
 cs_engine_wlc(const struct cs_engine *e)
 {
-	return e->wlc;
+	return e->w[0]->wlc;
+}
+
+struct cs_wlc *
+cs_engine_wlc_shard(const struct cs_engine *e, unsigned k)
+{
+	return k < e->n_w ? e->w[k]->wlc : NULL;
+}
+
+void
+cs_engine_with_worker(struct cs_engine *e, unsigned k,
+    void (*fn)(void *arg, struct cs_engine *e, unsigned k), void *arg)
+{
+	struct eng_w *w;
+
+	if (k >= e->n_w)
+		return;
+	w = e->w[k];
+	pthread_mutex_lock(&w->mu);
+	fn(arg, e, k);
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
 }
 
 void
 cs_engine_ap_ports(const struct cs_engine *e, uint16_t *ctl, uint16_t *data)
 {
-	*ctl = e->ap_port[0];
-	*data = e->ap_port[1];
+	*ctl = e->w[0]->ap_port[0];
+	*data = e->w[0]->ap_port[1];
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The engine binds the sans-I/O roles to the network and a libevent loop
+ * The engine binds the sans-I/O roles to the network and libevent loops
  * (DESIGN.md layer "engine"): a population of virtual APs sharing a few
- * sockets (per-datagram source addresses), their DTLS sessions, one timer
- * queue, arrival-rate pacing, and optionally the mock WLC on its own
- * sockets in the same loop.  The caller owns the event_base and runs it.
+ * sockets (per-datagram source addresses), their DTLS sessions, timer
+ * queues, arrival-rate pacing, and optionally the mock WLC, spread over
+ * worker threads that each run their own event_base.  The caller's thread
+ * keeps its own loop (signals, progress, timeline) and reaches into a
+ * running worker only through the functions below, which lock it.
  */
 #ifndef CS_ENGINE_H
 #define CS_ENGINE_H
@@ -14,20 +16,22 @@
 
 #include "capsim/ap.h"
 #include "capsim/common.h"
+#include "capsim/hist.h"
 #include "capsim/log.h"
 #include "capsim/metrics.h"
 #include "capsim/wlc.h"
 
-struct event_base;
 struct cs_dtls_ctx;
 struct cs_pki;
 struct cs_cred;
 struct cs_engine;
 
+#define CS_ENGINE_MAX_WORKERS 64
+
 struct cs_engine_cfg {
-	struct event_base *base; /* borrowed; the caller runs the loop */
-	const struct cs_log *log;
-	uint64_t seed; /* every random choice derives from it */
+	const struct cs_log *log; /* called from worker threads */
+	unsigned workers; /* worker threads (0 = 1); AP i on worker i mod N */
+	uint64_t seed;    /* every random choice derives from it */
 
 	/* --- access points (n_aps == 0: none) --- */
 	unsigned n_aps;
@@ -41,8 +45,10 @@ struct cs_engine_cfg {
 	const struct cs_cred *ap_cred; /* or: one fixed credential for all */
 	int64_t ap_clock_skew_s;       /* AP clocks (certificate checks) */
 	double rate;                   /* APs started per second; 0 = at once */
-	unsigned max_inflight; /* no new AP starts while this many are in DTLS
-	                          Setup */
+	double rate_ramp_s;    /* rate grows linearly from 0 over this time */
+	unsigned max_inflight; /* DTLS handshakes in flight at most (split
+	                          over the workers); more wait their turn;
+	                          0 = no cap */
 
 	/* --- embedded mock WLC (off unless wlc_enabled) --- */
 	bool wlc_enabled;
@@ -50,7 +56,8 @@ struct cs_engine_cfg {
 	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
 	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
 
-	/* --- observers (optional) --- */
+	/* --- observers (optional; called from worker threads, with that
+	 * worker locked: must be thread-safe among themselves) --- */
 	void (*on_ap_event)(void *ctx, unsigned ap, const uint8_t mac[6],
 	    const struct cs_ap_event *ev);
 	void (*on_wlc_event)(void *ctx, const struct cs_wlc_event *ev);
@@ -63,23 +70,40 @@ struct cs_engine_cfg {
  * -EADDRINUSE, -ENOMEM. */
 CS_API int cs_engine_new(
     struct cs_engine **ret, const struct cs_engine_cfg *cfg);
-/* Starts the APs (paced) and the WLC listeners. */
+/* Starts the worker threads: APs (paced) and WLC listeners. */
 CS_API int cs_engine_start(struct cs_engine *e);
-/* Stops every AP gracefully (DTLS close_notify) and stops pacing. */
+/* Stops every AP gracefully (DTLS close_notify) and pacing, then stops
+ * and joins the workers.  Afterwards every reader below sees final
+ * values without races. */
 CS_API void cs_engine_stop(struct cs_engine *e);
 CS_API void cs_engine_free(struct cs_engine *e);
 
 /* Monotonic milliseconds since the engine was created. */
 CS_API uint64_t cs_engine_now_ms(const struct cs_engine *e);
-/* APs per state (counts[CS_AP__COUNT]). */
+CS_API unsigned cs_engine_workers(const struct cs_engine *e);
+/* APs per state (counts[CS_AP__COUNT]); safe while running. */
 CS_API void cs_engine_ap_states(const struct cs_engine *e, unsigned *counts);
+/* Metrics merged over the workers (safe while running; the result stays
+ * valid until the next call, from the caller's thread only). */
 CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
-/* Per-AP tracking (NULL past the end). */
+/* How late timers fired (microseconds), merged over the workers; same
+ * rules as cs_engine_metrics. */
+CS_API const struct cs_hist *cs_engine_timer_lateness(
+    const struct cs_engine *e);
+/* Per-AP tracking (NULL past the end); after cs_engine_stop, or under
+ * cs_engine_with_worker for the APs of that worker. */
 CS_API const struct cs_ap_track *cs_engine_ap_track(
     const struct cs_engine *e, unsigned idx);
 CS_API struct cs_ap *cs_engine_ap(const struct cs_engine *e, unsigned idx);
-/* The embedded WLC, or NULL. */
+/* The embedded WLC (shard 0), or NULL.  Each worker runs a shard of its
+ * own; touch a running one only under cs_engine_with_worker. */
 CS_API struct cs_wlc *cs_engine_wlc(const struct cs_engine *e);
+CS_API struct cs_wlc *cs_engine_wlc_shard(
+    const struct cs_engine *e, unsigned k);
+/* Runs fn(arg, e, k) with worker k locked (not from an engine callback),
+ * then flushes what fn queued and reschedules the worker's timers. */
+CS_API void cs_engine_with_worker(struct cs_engine *e, unsigned k,
+    void (*fn)(void *arg, struct cs_engine *e, unsigned k), void *arg);
 /* Local UDP ports the AP sockets use (control, data). */
 CS_API void cs_engine_ap_ports(
     const struct cs_engine *e, uint16_t *ctl, uint16_t *data);
