@@ -1,29 +1,215 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * JSON run report with jansson (a kept library, not hand-made JSON); see
- * capsim/report.h for the stable keys.
+ * capsim/report.h for the keys.  Every value comes from the summary the
+ * caller filled; nothing here measures.
  */
 #include "capsim/report.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "capsim/scenario.h"
+#include "report-internal.h"
+
+/* 12 significant digits: microsecond resolution up to ~11 days in ms */
+#define REPORT_JSON_FLAGS                                                      \
+	(JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+
+static double
+us_to_ms(uint64_t us)
+{
+	return (double)us / 1000.0;
+}
 
 static json_t *
 report_phase(const struct cs_hist *h)
 {
 	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "count",
-	    (json_int_t)h->count, "p50_ms",
-	    (double)cs_hist_quantile(h, 0.50) / 1000.0, "p95_ms",
-	    (double)cs_hist_quantile(h, 0.95) / 1000.0, "p99_ms",
-	    (double)cs_hist_quantile(h, 0.99) / 1000.0, "p999_ms",
-	    (double)cs_hist_quantile(h, 0.999) / 1000.0, "max_ms",
-	    (double)h->max_us / 1000.0);
+	    (json_int_t)h->count, "p50_ms", us_to_ms(cs_hist_quantile(h, 0.50)),
+	    "p95_ms", us_to_ms(cs_hist_quantile(h, 0.95)), "p99_ms",
+	    us_to_ms(cs_hist_quantile(h, 0.99)), "p999_ms",
+	    us_to_ms(cs_hist_quantile(h, 0.999)), "max_ms",
+	    us_to_ms(h->max_us));
+}
+
+/* Full histogram: quantiles plus the non-empty buckets as
+ * [inclusive upper edge in ms, count], in increasing order. */
+static json_t *
+report_hist(const struct cs_hist *h)
+{
+	json_t *o, *buckets;
+
+	o = json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "count",
+	    (json_int_t)h->count, "sum_ms", us_to_ms(h->sum_us), "min_ms",
+	    h->count > 0 ? us_to_ms(h->min_us) : 0.0, "max_ms",
+	    us_to_ms(h->max_us), "p50_ms", us_to_ms(cs_hist_quantile(h, 0.50)),
+	    "p95_ms", us_to_ms(cs_hist_quantile(h, 0.95)), "p99_ms",
+	    us_to_ms(cs_hist_quantile(h, 0.99)), "p999_ms",
+	    us_to_ms(cs_hist_quantile(h, 0.999)));
+	if (o == NULL)
+		return NULL;
+	if ((buckets = json_array()) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	for (unsigned i = 0; h->b != NULL && i < CS_HIST_BUCKETS; i++) {
+		uint64_t hi;
+
+		if (h->b[i] == 0)
+			continue;
+		/* the last bucket also holds everything beyond the range */
+		hi =
+		    i == CS_HIST_BUCKETS - 1 ? h->max_us : cs_hist_bucket_hi(i);
+		if (json_array_append_new(buckets,
+		        json_pack(
+		            "[f, I]", us_to_ms(hi), (json_int_t)h->b[i])) < 0) {
+			json_decref(buckets);
+			json_decref(o);
+			return NULL;
+		}
+	}
+	cs_json_set(o, "buckets", buckets);
+	return o;
+}
+
+static json_t *
+report_kv_object(const struct cs_report_kv *kv, size_t n)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o != NULL && i < n; i++)
+		if (kv[i].name != NULL)
+			cs_json_set(o, kv[i].name,
+			    json_integer((json_int_t)kv[i].value));
+	return o;
+}
+
+static json_t *
+report_rates(const struct cs_run_summary *s)
+{
+	json_t *o = json_object();
+	uint32_t peak = 0;
+
+	if (o == NULL)
+		return NULL;
+	cs_json_set(o, "joins_per_s",
+	    json_real(
+	        s->duration_s > 0 ? (double)s->m->joins / s->duration_s : 0.0));
+	if (s->joins_per_sec != NULL && s->n_joins_per_sec > 0) {
+		for (size_t i = 0; i < s->n_joins_per_sec; i++)
+			if (s->joins_per_sec[i] > peak)
+				peak = s->joins_per_sec[i];
+		cs_json_set(
+		    o, "peak_joins_per_s", json_integer((json_int_t)peak));
+	}
+	return o;
+}
+
+static json_t *
+report_expectations(const struct cs_run_summary *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < s->n_expect; i++) {
+		const struct cs_expect_result *r = &s->expect[i];
+		json_t *o = json_object();
+
+		if (o == NULL)
+			break;
+		cs_json_set(
+		    o, "expr", cs_json_str(r->text != NULL ? r->text : ""));
+		cs_json_set(o, "measured", cs_json_str(r->measured));
+		cs_json_set(o, "pass", json_boolean(r->pass));
+		cs_json_set(o, "missing", json_boolean(r->missing));
+		cs_json_set(o, "message", cs_json_str(r->message));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+report_diag(const struct cs_report_diag *d)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	cs_json_set(o, "code", cs_json_str(d->code));
+	if (d->summary != NULL)
+		cs_json_set(o, "summary", cs_json_str(d->summary));
+	if (d->hint != NULL)
+		cs_json_set(o, "hint", cs_json_str(d->hint));
+	cs_json_set(
+	    o, "aps_affected", json_integer((json_int_t)d->aps_affected));
+	cs_json_set(o, "counts", report_kv_object(d->counts, d->n_counts));
+	return o;
+}
+
+static json_t *
+report_rules(const struct cs_run_summary *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a != NULL && i < s->n_rules; i++) {
+		const struct cs_report_rule *r = &s->rules[i];
+		json_t *o = json_object();
+
+		if (o == NULL)
+			break;
+		cs_json_set(
+		    o, "name", cs_json_str(r->name != NULL ? r->name : ""));
+		for (size_t k = 0; k < r->n_counters; k++)
+			if (r->counters[k].name != NULL &&
+			    strcmp(r->counters[k].name, "name") != 0)
+				cs_json_set(o, r->counters[k].name,
+				    json_integer(
+				        (json_int_t)r->counters[k].value));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *
+report_failures(const struct cs_metrics *m)
+{
+	json_t *failures = json_object();
+
+	for (int p = 0; failures != NULL && p < CS_PHASE__COUNT; p++) {
+		json_t *reasons;
+
+		if (m->failures_by_phase[p] == 0)
+			continue;
+		reasons = json_object();
+		for (unsigned k = 0; reasons != NULL && k < m->n_reasons[p];
+		     k++)
+			cs_json_set(reasons, m->reasons[p][k].reason,
+			    json_integer((json_int_t)m->reasons[p][k].count));
+		if (reasons != NULL && m->other_reasons[p] > 0)
+			cs_json_set(reasons, "other",
+			    json_integer((json_int_t)m->other_reasons[p]));
+		cs_json_set(failures, cs_phase_name(p), reasons);
+	}
+	return failures;
+}
+
+/* json_object_set_new that remembers an allocation failure (a NULL value
+ * would otherwise vanish silently). */
+static void
+report_set(json_t *o, const char *key, json_t *v, bool *oom)
+{
+	if (v == NULL || cs_json_set(o, key, v) < 0)
+		*oom = true;
 }
 
 char *
 cs_report_json(const struct cs_run_summary *s)
 {
-	json_t *root, *failures, *phases, *states;
+	json_t *root, *phases, *states, *hists;
+	bool oom = false;
 	char *out;
 
 	if (s == NULL || s->m == NULL)
@@ -34,52 +220,89 @@ cs_report_json(const struct cs_run_summary *s)
 	    (json_int_t)s->failed, "left_run", (json_int_t)s->left_run,
 	    "duration_s", s->duration_s, "seed", (json_int_t)s->seed, "passed",
 	    s->passed);
-	failures = json_object();
-	phases = json_object();
-	states = json_object();
-	if (root == NULL || failures == NULL || phases == NULL ||
-	    states == NULL) {
-		json_decref(root);
-		json_decref(failures);
-		json_decref(phases);
-		json_decref(states);
+	if (root == NULL)
 		return NULL;
-	}
-	json_object_set_new(root, "wlc", json_string(s->wlc ? s->wlc : ""));
-	json_object_set_new(root, "wlc_verification",
-	    json_string(s->wlc_verify_off ? "off" : "on"));
+	report_set(root, "wlc", cs_json_str(s->wlc ? s->wlc : ""), &oom);
+	report_set(root, "wlc_verification",
+	    cs_json_str(s->wlc_verify_off ? "off" : "on"), &oom);
 	if (s->dtls_version != NULL)
-		json_object_set_new(
-		    root, "dtls_version", json_string(s->dtls_version));
+		report_set(
+		    root, "dtls_version", cs_json_str(s->dtls_version), &oom);
 	if (s->ciphers != NULL)
-		json_object_set_new(root, "ciphers", json_string(s->ciphers));
-	for (int p = 0; p < CS_PHASE__COUNT; p++) {
-		json_t *reasons;
+		report_set(root, "ciphers", cs_json_str(s->ciphers), &oom);
+	if (s->scenario_name != NULL || s->scenario_file != NULL) {
+		json_t *scn = json_object();
 
-		if (s->m->failures_by_phase[p] == 0)
-			continue;
-		reasons = json_object();
-		for (unsigned k = 0; k < s->m->n_reasons[p]; k++)
-			json_object_set_new(reasons, s->m->reasons[p][k].reason,
-			    json_integer(
-			        (json_int_t)s->m->reasons[p][k].count));
-		if (s->m->other_reasons[p] > 0)
-			json_object_set_new(reasons, "other",
-			    json_integer((json_int_t)s->m->other_reasons[p]));
-		json_object_set_new(failures, cs_phase_name(p), reasons);
+		if (scn != NULL && s->scenario_name != NULL)
+			cs_json_set(scn, "name", cs_json_str(s->scenario_name));
+		if (scn != NULL && s->scenario_file != NULL)
+			cs_json_set(scn, "file", cs_json_str(s->scenario_file));
+		report_set(root, "scenario", scn, &oom);
 	}
-	for (int l = 0; l < CS_LAT__COUNT; l++)
-		json_object_set_new(
-		    phases, cs_lat_name(l), report_phase(&s->m->lat[l]));
-	for (int st = 0; st < CS_AP__COUNT; st++)
-		json_object_set_new(
-		    states, cs_ap_state_name(st), json_integer(s->states[st]));
-	json_object_set_new(root, "failures", failures);
-	json_object_set_new(root, "phases", phases);
-	json_object_set_new(root, "states", states);
-	json_object_set_new(
-	    root, "retransmits", json_integer((json_int_t)s->m->retransmits));
-	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	report_set(root, "failures", report_failures(s->m), &oom);
+	report_set(root, "failures_total",
+	    json_integer((json_int_t)s->m->failures_total), &oom);
+	phases = json_object();
+	hists = json_object();
+	for (int l = 0; phases != NULL && hists != NULL && l < CS_LAT__COUNT;
+	     l++) {
+		report_set(
+		    phases, cs_lat_name(l), report_phase(&s->m->lat[l]), &oom);
+		report_set(
+		    hists, cs_lat_name(l), report_hist(&s->m->lat[l]), &oom);
+	}
+	report_set(root, "phases", phases, &oom);
+	states = json_object();
+	for (int st = 0; states != NULL && st < CS_AP__COUNT; st++)
+		report_set(states, cs_ap_state_name(st),
+		    json_integer(s->states[st]), &oom);
+	report_set(root, "states", states, &oom);
+	report_set(root, "retransmits",
+	    json_integer((json_int_t)s->m->retransmits), &oom);
+	report_set(root, "joins", json_integer((json_int_t)s->m->joins), &oom);
+	report_set(root, "histograms", hists, &oom);
+	report_set(root, "rates", report_rates(s), &oom);
+	if (s->res.valid)
+		report_set(root, "resources",
+		    json_pack("{s:I, s:f, s:f, s:I}", "max_rss_kib",
+		        (json_int_t)s->res.max_rss_kib, "cpu_user_s",
+		        s->res.cpu_user_s, "cpu_sys_s", s->res.cpu_sys_s, "fds",
+		        (json_int_t)s->res.fds),
+		    &oom);
+	if (s->expect != NULL || s->n_expect > 0)
+		report_set(root, "expectations", report_expectations(s), &oom);
+	if (s->diag != NULL && s->diag->code != NULL)
+		report_set(root, "diagnosis", report_diag(s->diag), &oom);
+	if (s->rules != NULL && s->n_rules > 0)
+		report_set(root, "impairments", report_rules(s), &oom);
+	if (s->wlc_counters != NULL && s->n_wlc_counters > 0)
+		report_set(root, "wlc_counters",
+		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);
+	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;
+}
+
+int
+cs_report_write(const char *path, const char *text)
+{
+	FILE *f;
+	size_t n;
+	int r = 0;
+
+	if (path == NULL || text == NULL)
+		return -EINVAL;
+	n = strlen(text);
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0)
+			return -EIO;
+		return 0;
+	}
+	if ((f = fopen(path, "w")) == NULL)
+		return -errno;
+	if (fwrite(text, 1, n, f) != n)
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = errno != 0 ? -errno : -EIO;
+	return r;
 }

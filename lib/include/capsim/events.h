@@ -41,7 +41,8 @@ struct cs_events_rec {
 /* Opens (creates/truncates) `path`; "-" writes to stdout.  Returns 0 and
  * *ret, or a negative errno (*ret untouched). */
 CS_API int cs_events_open(struct cs_events **ret, const char *path);
-/* Same on an open stream; closes it in cs_events_close iff close_fp. */
+/* Same on an open stream; closes it in cs_events_close iff close_fp.  A
+ * stream we close also gets a 1 MiB stdio buffer (it must be unused). */
 CS_API int cs_events_open_fp(struct cs_events **ret, FILE *fp, bool close_fp);
 
 /*

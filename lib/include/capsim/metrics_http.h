@@ -27,13 +27,13 @@ struct cs_metrics_http_ops {
 };
 
 /*
- * Listens on `listen` ("ADDR:PORT", IPv4 or "[v6]:PORT"; port 0 picks a
+ * Listens on `addr` ("ADDR:PORT", IPv4 or "[v6]:PORT"; port 0 picks a
  * free one) on `base`.  Returns 0 and *ret, or -EINVAL (bad address or
  * arguments), -EADDRINUSE/-EACCES/... (bind failed), -ENOMEM; *ret
  * untouched on failure.
  */
 CS_API int cs_metrics_http_new(struct cs_metrics_http **ret,
-    struct event_base *base, const char *listen,
+    struct event_base *base, const char *addr,
     const struct cs_metrics_http_ops *ops);
 /* The bound port (host order). */
 CS_API uint16_t cs_metrics_http_port(const struct cs_metrics_http *h);
