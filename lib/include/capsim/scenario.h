@@ -15,6 +15,7 @@
 #include "capsim/ap.h"
 #include "capsim/common.h"
 #include "capsim/dtls.h"
+#include "capsim/impair.h"
 #include "capsim/pki.h"
 #include "capsim/wlc.h"
 
@@ -58,15 +59,17 @@ struct cs_scn_timers {
  * (cs_scn_apsel_match), so the same APs are picked on every run and shard.
  */
 #define CS_SCN_MAX_RANGES 16
+#define CS_SCN_MAX_MACS   16
 struct cs_scn_apsel {
 	size_t n_ranges;
 	struct {
 		unsigned lo, hi; /* AP indexes, inclusive, 0-based */
 	} ranges[CS_SCN_MAX_RANGES];
-	uint8_t (*macs)[6]; /* owned; NULL when n_macs == 0 */
 	size_t n_macs;
+	uint8_t macs[CS_SCN_MAX_MACS][6];
 	unsigned every; /* every nth AP (index % every == 0); 0 = off */
-	double share;   /* 0..1; < 0 = not given */
+	bool has_share;
+	double share; /* 0..1 of the APs */
 };
 
 struct cs_scn_aps {
@@ -115,67 +118,17 @@ struct cs_scn_wlc {
 	struct cs_wlc_misbehave misbehave;
 };
 
-/* One impairment rule as written.  Converted into struct cs_impair_rule
- * (capsim/impair.h) once that header is in the tree. */
-enum cs_scn_imp_action {
-	CS_SCN_IMP_DROP,
-	CS_SCN_IMP_DELAY,
-	CS_SCN_IMP_DUPLICATE,
-	CS_SCN_IMP_REORDER,
-	CS_SCN_IMP_CORRUPT,
-	CS_SCN_IMP_TRUNCATE,
-	CS_SCN_IMP_MTU,
-	CS_SCN_IMP_RATE,
-};
-
-enum cs_scn_dirsel {
-	CS_SCN_DIR_BOTH,
-	CS_SCN_DIR_UP,
-	CS_SCN_DIR_DOWN
-};
-
+/* One impairment rule (capsim/impair.h) and where it was written. */
 struct cs_scn_impair {
-	char *name; /* owned; unique within the scenario */
+	struct cs_impair_rule rule; /* rule.name is unique in the scenario */
 	unsigned line;
-	bool enabled; /* `enabled: false` starts it switched off */
-	struct {
-		enum cs_scn_dirsel dir;
-		int chan;   /* -1 any, else enum cs_chan */
-		char *kind; /* owned kind word (README), NULL = any */
-		struct cs_scn_apsel aps;
-		int port;                   /* -1 = any */
-		uint64_t after, first, nth; /* counts; 0 = off */
-		int size_op; /* 0 none, '<', '>', 'l' (<=), 'g' (>=), '=',
-		                '-' (range size_lo..size_hi) */
-		unsigned size_lo, size_hi;
-		bool has_window;
-		uint64_t window_from_ms,
-		    window_to_ms; /* to = UINT64_MAX open */
-	} match;
-	struct {
-		enum cs_scn_imp_action kind;
-		double prob;       /* 0..1, drop/duplicate/corrupt; default 1 */
-		unsigned burst;    /* drop: packets per burst; 0 = 1 */
-		uint64_t delay_ms; /* fixed delay / uniform lo */
-		uint64_t delay_hi_ms; /* uniform hi (== delay_ms when fixed) */
-		uint64_t jitter_ms;   /* normal: sigma; mean = delay_ms */
-		int delay_dist;       /* 0 fixed, 1 uniform, 2 normal */
-		unsigned count;       /* duplicate copies / corrupt bytes /
-		                         reorder hold / truncate length / mtu */
-		uint64_t hold_ms;     /* reorder: release after this long */
-		double rate_per_s;    /* rate limit */
-	} action;
 };
 
+/* NAT in front of the APs (capsim/impair.h).  The engine fills the port
+ * allocator callbacks before cs_nat_new. */
 struct cs_scn_nat {
-	bool enabled;
-	uint32_t external_ip;     /* host order */
-	uint64_t idle_timeout_ms; /* 0 = never */
-	bool reverse;             /* translate replies back (default true) */
-	uint32_t asymmetric_from; /* replies come from here; 0 = off */
-	uint64_t rebind_at_ms;    /* new external port at; 0 = never */
-	uint64_t expire_at_ms;    /* forget every mapping at; 0 = never */
-	uint16_t port_base;       /* first external port; 0 = engine choice */
+	bool enabled; /* a `nat:` section was given */
+	struct cs_nat_cfg cfg;
 };
 
 enum cs_scn_act {

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scalar grammars of scenario files: durations, percentages, rates,
+ * numbers, IPv4 addresses and MACs, with short reasons for the error
+ * text, plus the per-thread error buffer and "did you mean".  Strict on
+ * purpose: no exponents, no hex, no locale, so a typo is an error rather
+ * than a surprising value.
+ */
+#include "scenario-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local char scn_err_text[SCN_ERRBUF_LEN];
+
+char *
+scn_errbuf(void)
+{
+	return scn_err_text;
+}
+
+int
+scn_err_fmt(struct cs_err *err, int code, size_t offset, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(scn_err_text, sizeof(scn_err_text), fmt, ap);
+	va_end(ap);
+	if (err != NULL) {
+		err->code = code;
+		err->what = scn_err_text;
+		err->offset = offset;
+	}
+	return code;
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Parses "DIGITS[.DIGITS]" at *sp into an integer part and a fraction
+ * (numerator/denominator, at most 9 digits kept).  Returns false when no
+ * digit is there or the integer part overflows.
+ */
+static bool
+parse_decimal(const char **sp, uint64_t *ip, uint64_t *fnum, uint64_t *fden)
+{
+	const char *s = *sp;
+	uint64_t v = 0, num = 0, den = 1;
+
+	if (!is_digit(*s))
+		return false;
+	while (is_digit(*s)) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+		s++;
+	}
+	if (*s == '.') {
+		s++;
+		if (!is_digit(*s))
+			return false;
+		while (is_digit(*s)) {
+			if (den < 1000000000ull) {
+				num = num * 10 + (uint64_t)(*s - '0');
+				den *= 10;
+			}
+			s++;
+		}
+	}
+	*sp = s;
+	*ip = v;
+	*fnum = num;
+	*fden = den;
+	return true;
+}
+
+static const struct {
+	const char *unit;
+	uint64_t ms;
+} dur_units[] = {
+	{ "ms", 1 },
+	{ "s", 1000 },
+	{ "m", 60000 },
+	{ "h", 3600000 },
+	{ "d", 86400000 },
+};
+
+#define DUR_MAX ((uint64_t)1 << 53) /* ms; ~285000 years, exact in double */
+
+int
+scn_parse_duration(
+    const char *s, bool allow_neg, int64_t *out, const char **why)
+{
+	uint64_t total = 0;
+	bool neg = false, any = false;
+
+	if (*s == '-') {
+		if (!allow_neg) {
+			*why = "must not be negative";
+			return -EINVAL;
+		}
+		neg = true;
+		s++;
+	} else if (*s == '+') {
+		s++;
+	}
+	while (*s != '\0') {
+		uint64_t ip, fnum, fden, mult = 0, part;
+		size_t best = 0;
+
+		if (!parse_decimal(&s, &ip, &fnum, &fden)) {
+			*why =
+			    "expected a duration such as 500ms, 2s, 1m30s, 3d";
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < CS_ARRAY_SIZE(dur_units); i++) {
+			size_t n = strlen(dur_units[i].unit);
+
+			if (strncmp(s, dur_units[i].unit, n) == 0 && n > best &&
+			    (s[n] == '\0' || is_digit(s[n]))) {
+				best = n;
+				mult = dur_units[i].ms;
+			}
+		}
+		if (best == 0) {
+			*why = *s == '\0' ? "needs a unit (ms, s, m, h, d), "
+			                    "e.g. 500ms or 2s"
+			                  : "unknown unit (use ms, s, m, h, d)";
+			return -EINVAL;
+		}
+		s += best;
+		if (ip > DUR_MAX / mult) {
+			*why = "too large";
+			return -EINVAL;
+		}
+		part = ip * mult + fnum * mult / fden;
+		if (part > DUR_MAX - total) {
+			*why = "too large";
+			return -EINVAL;
+		}
+		total += part;
+		any = true;
+	}
+	if (!any) {
+		*why = "expected a duration such as 500ms, 2s, 1m30s, 3d";
+		return -EINVAL;
+	}
+	*out = neg ? -(int64_t)total : (int64_t)total;
+	return 0;
+}
+
+int
+scn_parse_number(const char *s, double *out, const char **why)
+{
+	uint64_t ip, fnum, fden;
+	bool neg = false;
+	double v;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (!parse_decimal(&s, &ip, &fnum, &fden) || *s != '\0') {
+		*why = "expected a number";
+		return -EINVAL;
+	}
+	v = (double)ip + (double)fnum / (double)fden;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+int
+scn_parse_percent(const char *s, double *out, const char **why)
+{
+	size_t n = strlen(s);
+	char buf[64];
+	double v;
+
+	if (n == 0 || s[n - 1] != '%' || n >= sizeof(buf)) {
+		*why = "expected a percentage such as 50% or 0.5%";
+		return -EINVAL;
+	}
+	memcpy(buf, s, n - 1);
+	buf[n - 1] = '\0';
+	if (buf[0] == '-' || scn_parse_number(buf, &v, why) < 0) {
+		*why = "expected a percentage such as 50% or 0.5%";
+		return -EINVAL;
+	}
+	if (v > 100.0) {
+		*why = "must be between 0% and 100%";
+		return -EINVAL;
+	}
+	*out = v / 100.0;
+	return 0;
+}
+
+int
+scn_parse_rate(const char *s, double *out, const char **why)
+{
+	const char *slash = strchr(s, '/');
+	char buf[64];
+	double v, per;
+	size_t n;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf)) {
+		*why = "expected a rate such as 50/s, 600/m or 2/h";
+		return -EINVAL;
+	}
+	n = (size_t)(slash - s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (buf[0] == '-' || scn_parse_number(buf, &v, why) < 0) {
+		*why = "expected a rate such as 50/s, 600/m or 2/h";
+		return -EINVAL;
+	}
+	if (strcmp(slash + 1, "s") == 0)
+		per = 1.0;
+	else if (strcmp(slash + 1, "m") == 0)
+		per = 60.0;
+	else if (strcmp(slash + 1, "h") == 0)
+		per = 3600.0;
+	else {
+		*why = "unknown rate unit (use /s, /m or /h)";
+		return -EINVAL;
+	}
+	if (!(v > 0.0)) {
+		*why = "must be more than 0";
+		return -EINVAL;
+	}
+	*out = v / per;
+	return 0;
+}
+
+int
+scn_parse_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
+{
+	uint64_t v = 0;
+
+	if (!is_digit(*s)) {
+		*why = "expected a whole number";
+		return -EINVAL;
+	}
+	for (; *s != '\0'; s++) {
+		unsigned d;
+
+		if (!is_digit(*s)) {
+			*why = "expected a whole number";
+			return -EINVAL;
+		}
+		d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			*why = "too large";
+			return -EINVAL;
+		}
+		v = v * 10 + d;
+	}
+	if (v > max) {
+		*why = "too large";
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+scn_parse_ipv4(const char *s, uint32_t *out, const char **why)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned o = 0, nd = 0;
+
+		while (is_digit(*s) && nd < 4) {
+			o = o * 10 + (unsigned)(*s - '0');
+			nd++;
+			s++;
+		}
+		if (nd == 0 || nd > 3 || o > 255 || (i < 3 && *s != '.') ||
+		    (i == 3 && *s != '\0')) {
+			*why = "expected an IPv4 address such as 127.0.0.1";
+			return -EINVAL;
+		}
+		if (i < 3)
+			s++;
+		v = v << 8 | o;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+scn_parse_ipv4_port(
+    const char *s, uint32_t *ip, uint16_t *port, const char **why)
+{
+	const char *colon = strchr(s, ':');
+	char buf[32];
+	uint64_t p;
+	uint32_t a;
+
+	if (colon == NULL)
+		return scn_parse_ipv4(s, ip, why);
+	if ((size_t)(colon - s) >= sizeof(buf)) {
+		*why = "expected ADDRESS or ADDRESS:PORT";
+		return -EINVAL;
+	}
+	memcpy(buf, s, (size_t)(colon - s));
+	buf[colon - s] = '\0';
+	if (scn_parse_ipv4(buf, &a, why) < 0)
+		return -EINVAL;
+	if (scn_parse_uint(colon + 1, 65535, &p, why) < 0 || p == 0) {
+		*why = "expected a port 1..65535 after ':'";
+		return -EINVAL;
+	}
+	*ip = a;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+scn_parse_mac(const char *s, uint8_t mac[6], const char **why)
+{
+	uint8_t m[6];
+	char sep = 0;
+
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+
+		if (hi < 0 || lo < 0)
+			goto bad;
+		m[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i == 5)
+			break;
+		if (sep == 0 && (*s == ':' || *s == '-'))
+			sep = *s;
+		if (*s != sep || sep == 0)
+			goto bad;
+		s++;
+	}
+	if (*s != '\0')
+		goto bad;
+	memcpy(mac, m, 6);
+	return 0;
+bad:
+	*why = "expected a MAC address such as 00:11:22:33:44:55";
+	return -EINVAL;
+}
+
+unsigned
+scn_edit_distance(const char *a, const char *b, unsigned cap)
+{
+	unsigned row[65];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 64 || lb > 64)
+		return cap + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0], best;
+
+		row[0] = (unsigned)i;
+		best = row[0];
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j], v;
+
+			v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			diag = up;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+	}
+	return row[lb] > cap ? cap + 1 : row[lb];
+}
+
+const char *
+scn_suggest(const char *word, const char *const *words)
+{
+	const char *best = NULL;
+	size_t n = strlen(word);
+	unsigned cap = n <= 3 ? 1 : n <= 6 ? 2 : 3, bestd = cap + 1;
+
+	for (size_t i = 0; words[i] != NULL; i++) {
+		unsigned d = scn_edit_distance(word, words[i], cap);
+
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	return best;
+}
