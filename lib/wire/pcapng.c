@@ -95,6 +95,14 @@ cs_pcapng_put_shb(struct cs_wr *wr, const char *user_appl)
 int
 cs_pcapng_put_idb(struct cs_wr *wr, uint16_t linktype, const char *if_name)
 {
+	return cs_pcapng_put_idb_snaplen(
+	    wr, linktype, CS_PCAPNG_SNAPLEN, if_name);
+}
+
+int
+cs_pcapng_put_idb_snaplen(
+    struct cs_wr *wr, uint16_t linktype, uint32_t snaplen, const char *if_name)
+{
 	static const uint8_t tsresol_us = 6; /* 10^-6 s */
 	size_t at;
 
@@ -103,7 +111,7 @@ cs_pcapng_put_idb(struct cs_wr *wr, uint16_t linktype, const char *if_name)
 	at = block_begin(wr, CS_PCAPNG_BT_IDB);
 	cs_wr_u16(wr, linktype);
 	cs_wr_u16(wr, 0); /* reserved */
-	cs_wr_u32(wr, CS_PCAPNG_SNAPLEN);
+	cs_wr_u32(wr, snaplen);
 	if (if_name != NULL)
 		put_opt(wr, OPT_IF_NAME, if_name, strlen(if_name));
 	put_opt(wr, OPT_IF_TSRESOL, &tsresol_us, 1);
@@ -113,16 +121,23 @@ cs_pcapng_put_idb(struct cs_wr *wr, uint16_t linktype, const char *if_name)
 
 /* EPB header fields; the caller then writes cap_len bytes of data. */
 static size_t
-epb_begin(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us, size_t len)
+epb_begin2(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us, size_t cap_len,
+    size_t orig_len)
 {
 	size_t at = block_begin(wr, CS_PCAPNG_BT_EPB);
 
 	cs_wr_u32(wr, if_id);
 	cs_wr_u32(wr, (uint32_t)(ts_us >> 32));
 	cs_wr_u32(wr, (uint32_t)ts_us);
-	cs_wr_u32(wr, (uint32_t)len); /* captured */
-	cs_wr_u32(wr, (uint32_t)len); /* original */
+	cs_wr_u32(wr, (uint32_t)cap_len);  /* captured */
+	cs_wr_u32(wr, (uint32_t)orig_len); /* original */
 	return at;
+}
+
+static size_t
+epb_begin(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us, size_t len)
+{
+	return epb_begin2(wr, if_id, ts_us, len, len);
 }
 
 int
@@ -144,6 +159,28 @@ cs_pcapng_put_epb(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
 	at = epb_begin(wr, if_id, ts_us, len);
 	cs_wr_bytes(wr, pkt, len);
 	cs_wr_zero(wr, pad4(len));
+	return block_end(wr, at);
+}
+
+int
+cs_pcapng_put_epb_cut(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
+    const uint8_t *pkt, size_t cap_len, size_t orig_len)
+{
+	size_t at;
+
+	if (wr == NULL)
+		return -EINVAL;
+	if ((pkt == NULL && cap_len > 0) || cap_len > orig_len) {
+		cs_wr_fail(wr, -EINVAL);
+		return wr->err;
+	}
+	if (cap_len > CS_PCAPNG_SNAPLEN || orig_len > UINT32_MAX) {
+		cs_wr_fail(wr, -EMSGSIZE);
+		return wr->err;
+	}
+	at = epb_begin2(wr, if_id, ts_us, cap_len, orig_len);
+	cs_wr_bytes(wr, pkt, cap_len);
+	cs_wr_zero(wr, pad4(cap_len));
 	return block_end(wr, at);
 }
 

@@ -35,11 +35,13 @@ struct cs_capture_cfg {
 };
 
 /**
- * Creates (truncates) the configured files and writes the pcapng headers
- * (Section Header + one Interface Description, link type LINKTYPE_RAW,
- * microsecond timestamps).  All paths NULL is valid: a tap that writes
- * nothing.  The files are opened 0644, keylog 0600 (it holds secrets).
- * @return 0 with *ret set; -EINVAL (NULL ret/cfg, snaplen 1..63), -ENOMEM,
+ * Creates (truncates) the pcapng files and writes their headers (Section
+ * Header + one Interface Description, link type LINKTYPE_RAW, microsecond
+ * timestamps), mode 0644 less umask; the keylog file is appended to, as
+ * SSLKEYLOGFILE writers do, and created 0600 (it holds secrets).  All
+ * paths NULL is valid: a tap that writes nothing.
+ * @return 0 with *ret set; -EINVAL (NULL ret/cfg, snaplen 1..63, two
+ *         outputs on the same path), -ENOMEM,
  *         or the negative errno of the failed open/write (then err->what
  *         is "PATH: strerror text" in a per-thread buffer valid until the
  *         next cs_capture_* call on this thread; err->offset 0).  Nothing
@@ -92,9 +94,9 @@ struct cs_capture_stats {
 	uint64_t dropped;   /* not written: too large, or after an error */
 };
 
-/** Copies the counters (zeroes when c is NULL). */
+/** Copies the counters (zeroes when c is NULL); thread-safe. */
 CS_API void cs_capture_stats(
-    const struct cs_capture *c, struct cs_capture_stats *out);
+    struct cs_capture *c, struct cs_capture_stats *out);
 
 /**
  * Writes queued secrets (as a DSB, so a capture that ends right after the

@@ -63,6 +63,16 @@ CS_API int cs_pcapng_put_shb(struct cs_wr *wr, const char *user_appl);
 CS_API int cs_pcapng_put_idb(
     struct cs_wr *wr, uint16_t linktype, const char *if_name);
 
+/** As cs_pcapng_put_idb() with an explicit IDB snaplen (0 = no limit). */
+CS_API int cs_pcapng_put_idb_snaplen(
+    struct cs_wr *wr, uint16_t linktype, uint32_t snaplen, const char *if_name);
+
+/** Enhanced Packet Block holding the first @p cap_len bytes of a packet
+ * that was @p orig_len bytes long (cap_len <= orig_len, cap_len <=
+ * CS_PCAPNG_SNAPLEN; -EINVAL / -EMSGSIZE otherwise). */
+CS_API int cs_pcapng_put_epb_cut(struct cs_wr *wr, uint32_t if_id,
+    uint64_t ts_us, const uint8_t *pkt, size_t cap_len, size_t orig_len);
+
 /** Enhanced Packet Block carrying @p len bytes of @p pkt as captured
  * (len <= CS_PCAPNG_SNAPLEN), timestamp in microseconds. */
 CS_API int cs_pcapng_put_epb(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
