@@ -1,0 +1,1217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scenario files: every section and key of scenarios/examples/full.yaml,
+ * defaults, each error path with its FILE:LINE:COL and key, and
+ * expectation parsing and evaluation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/impair.h"
+#include "capsim/scenario.h"
+#include "scenario/scenario-internal.h"
+#include "testutil.h"
+
+#define SENTINEL ((struct cs_scenario *)(uintptr_t)0x5ca1ab1e)
+
+static struct cs_scenario *
+load_text(const char *text)
+{
+	struct cs_scenario *s = NULL;
+	struct cs_err err = { 0 };
+	int r = cs_scenario_parse_mem(&s, text, strlen(text), "t.yaml", &err);
+
+	if (r != 0)
+		fail_msg("parse failed (%d): %s", r, err.what ? err.what : "");
+	return s;
+}
+
+static struct cs_scenario *
+load_example(const char *name)
+{
+	const char *src = getenv("CS_SRC");
+	struct cs_scenario *s = NULL;
+	struct cs_err err = { 0 };
+	char path[1024];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/scenarios/examples/%s",
+	    src ? src : ".", name);
+	r = cs_scenario_load(&s, path, &err);
+	if (r != 0)
+		fail_msg("load %s failed (%d): %s", path, r,
+		    err.what ? err.what : "");
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_defaults(void **state)
+{
+	struct cs_scenario *s = load_text("name: x\n");
+	struct cs_ap_cfg cfg;
+	uint8_t mac[6] = { 0x02, 0xca, 0x75, 0, 0, 1 };
+
+	(void)state;
+	assert_string_equal(s->name, "x");
+	assert_string_equal(s->file, "t.yaml");
+	assert_null(s->description);
+	assert_int_equal(s->seed, 1);
+	assert_int_equal(s->duration_ms, 60000);
+	assert_int_equal(s->aps.count, 1);
+	assert_int_equal(s->aps.base_ip, 0x7f010001);
+	assert_memory_equal(s->aps.base_mac, mac, 6);
+	assert_string_equal(s->aps.name, "capsim-ap-");
+	assert_null(s->aps.profile);
+	assert_int_equal(s->aps.discovery, CS_SCN_DISC_STATIC);
+	assert_int_equal(s->aps.dtls_version, CS_DTLS_V1_2);
+	assert_int_equal(s->aps.cert, CS_PKI_GOOD);
+	assert_int_equal(s->aps.timers.set, 0);
+	assert_true(s->wlc.embedded);
+	assert_int_equal(s->wlc.listen_ip, 0x7f000001);
+	assert_int_equal(s->wlc.listen_port, 5246);
+	assert_false(s->wlc.auth_enabled);
+	assert_int_equal(s->n_impairments, 0);
+	assert_false(s->nat.enabled);
+	assert_int_equal(s->n_timeline, 0);
+	assert_int_equal(s->n_expect, 0);
+
+	/* timers untouched when none are given */
+	assert_int_equal(cs_ap_cfg_defaults(&cfg), 0);
+	cfg.echo_interval_ms = 12345;
+	cs_scenario_apply_ap_timers(s, &cfg);
+	assert_int_equal(cfg.echo_interval_ms, 12345);
+	cs_scenario_free(s);
+
+	/* name defaults to the file name */
+	{
+		struct cs_scenario *t = NULL;
+
+		assert_int_equal(cs_scenario_parse_mem(&t, "seed: 3\n", 8,
+		                     "dir/my-case.yaml", NULL),
+		    0);
+		assert_string_equal(t->name, "my-case");
+		cs_scenario_free(t);
+	}
+	cs_scenario_free(NULL);
+}
+
+static void
+test_full_example(void **state)
+{
+	struct cs_scenario *s = load_example("full.yaml");
+	const struct cs_impair_rule *r;
+	struct cs_ap_cfg cfg;
+	uint8_t mac0[6] = { 2, 0, 0, 0, 0x10, 0 };
+	uint8_t mac1[6] = { 2, 0, 0, 0, 0x10, 1 };
+
+	(void)state;
+	assert_string_equal(s->name, "full-example");
+	assert_string_equal(s->description, "every key of the format");
+	assert_int_equal(s->seed, 7);
+	assert_int_equal(s->duration_ms, 120000);
+
+	/* aps */
+	assert_int_equal(s->aps.count, 200);
+	assert_int_equal(s->aps.base_ip, 0x7f280001);
+	assert_memory_equal(s->aps.base_mac, mac0, 6);
+	assert_string_equal(s->aps.name, "lab-ap-");
+	assert_string_equal(s->aps.profile, "c2700");
+	assert_int_equal(s->aps.discovery, CS_SCN_DISC_DHCP);
+	assert_int_equal(s->aps.n_controllers, 2);
+	assert_int_equal(s->aps.controllers[1], 0x7f000002);
+	assert_false(s->aps.skip_discovery);
+	assert_int_equal(s->aps.clock_skew_s, -3 * 86400);
+	assert_int_equal(s->aps.dtls_version, CS_DTLS_V1_2);
+	assert_string_equal(s->aps.ciphers, "ECDHE-RSA-AES128-GCM-SHA256");
+	assert_int_equal(s->aps.mtu, 1300);
+	assert_int_equal(s->aps.cert, CS_PKI_NOT_YET_VALID);
+	assert_true(s->aps.rate_per_s > 9.999 && s->aps.rate_per_s < 10.001);
+	assert_int_equal(s->aps.max_inflight, 64);
+	assert_int_equal(s->aps.image_policy, CS_AP_IMAGE_DOWNLOAD);
+	assert_int_equal(s->aps.timers.set, (1u << CS_SCN_T__COUNT) - 1);
+	assert_int_equal(cs_ap_cfg_defaults(&cfg), 0);
+	cs_scenario_apply_ap_timers(s, &cfg);
+	assert_int_equal(cfg.discovery_interval_ms, 1000);
+	assert_int_equal(cfg.max_discovery_interval_ms, 2000);
+	assert_int_equal(cfg.retransmit_interval_ms, 500);
+	assert_int_equal(cfg.echo_interval_ms, 5000);
+	assert_int_equal(cfg.keepalive_ms, 5000);
+	assert_int_equal(cfg.data_dead_ms, 10000);
+	assert_int_equal(cfg.wait_dtls_ms, 10000);
+	assert_int_equal(cfg.silent_interval_ms, 5000);
+	assert_int_equal(cfg.max_discoveries, 3);
+	assert_int_equal(cfg.max_retransmit, 3);
+	assert_int_equal(cfg.max_failed_dtls, 2);
+
+	/* wlc */
+	assert_true(s->wlc.embedded);
+	assert_int_equal(s->wlc.listen_ip, 0x7f000001);
+	assert_int_equal(s->wlc.listen_port, 15246);
+	assert_int_equal(s->wlc.advertise_ip, 0xc000020a);
+	assert_int_equal(s->wlc.max_aps, 150);
+	assert_true(s->wlc.auth_enabled);
+	assert_int_equal(s->wlc.n_auth_macs, 2);
+	assert_memory_equal(s->wlc.auth_macs[1], mac1, 6);
+	assert_int_equal(s->wlc.dtls_version, CS_DTLS_V_ANY);
+	assert_string_equal(s->wlc.ciphers, "AES128-SHA");
+	assert_int_equal(s->wlc.cert, CS_PKI_UNKNOWN_CA);
+	assert_true(s->wlc.cisco);
+	assert_int_equal(s->wlc.echo_interval_ms, 5000);
+	assert_int_equal(s->wlc.discovery_interval_ms, 2000);
+	assert_int_equal(s->wlc.wait_join_ms, 20000);
+	assert_int_equal(s->wlc.data_check_ms, 10000);
+	assert_int_equal(s->wlc.image_size, 65536);
+	assert_true(s->wlc.misbehave.reject_share > 0.0999 &&
+	    s->wlc.misbehave.reject_share < 0.1001);
+	assert_int_equal(s->wlc.misbehave.reject_code, 4);
+	assert_int_equal(s->wlc.misbehave.delay_ms, 50);
+	assert_int_equal(s->wlc.misbehave.drop_msg_type, 5);
+	assert_false(s->wlc.misbehave.mute);
+
+	/* impairments */
+	assert_int_equal(s->n_impairments, 5);
+	r = &s->impairments[0].rule;
+	assert_string_equal(r->name, "lossy-join");
+	assert_int_equal(s->impairments[0].line, 51);
+	assert_true(r->enabled);
+	assert_int_equal(r->match.dir_mask, 1u << CS_DIR_UP);
+	assert_true(r->match.has_chan);
+	assert_int_equal(r->match.chan, CS_CHAN_CONTROL);
+	assert_int_equal(r->match.kind, CS_PK_ANY); /* msg_types decide */
+	assert_int_equal(r->match.n_msg_types, 2);
+	assert_int_equal(r->match.msg_types[0], 3);
+	assert_int_equal(r->match.msg_types[1], 5);
+	assert_int_equal(r->match.n_ap_ranges, 3);
+	assert_int_equal(r->match.ap_ranges[0].lo, 0);
+	assert_int_equal(r->match.ap_ranges[0].hi, 9);
+	assert_int_equal(r->match.ap_ranges[1].lo, 20);
+	assert_int_equal(r->match.ap_ranges[1].hi, 20);
+	assert_int_equal(r->match.ap_ranges[2].hi, 39);
+	assert_true(r->match.has_ap_share);
+	assert_true(r->match.ap_share > 0.4999 && r->match.ap_share < 0.5001);
+	assert_int_equal(r->match.ap_every, 2);
+	assert_int_equal(r->match.n_macs, 1);
+	assert_memory_equal(r->match.macs[0], mac0, 6);
+	assert_int_equal(r->match.port, 5246);
+	assert_int_equal(r->match.size_min, 1201);
+	assert_int_equal(r->match.size_max, 0);
+	assert_int_equal(r->match.from_ms, 10000);
+	assert_int_equal(r->match.until_ms, 20000);
+	assert_int_equal(r->match.first, 5);
+	assert_int_equal(r->match.every, 3);
+	assert_int_equal(r->match.after, 2);
+	assert_true(r->action.has_drop);
+	assert_true(
+	    r->action.drop_prob > 0.2999 && r->action.drop_prob < 0.3001);
+	assert_int_equal(r->action.drop_burst, 2);
+
+	r = &s->impairments[1].rule;
+	assert_string_equal(r->name, "jitter");
+	assert_false(r->enabled);
+	assert_int_equal(r->match.dir_mask, 0);
+	assert_int_equal(r->action.delay, CS_DELAY_UNIFORM);
+	assert_int_equal(r->action.delay_ms, 10);
+	assert_int_equal(r->action.delay_hi_ms, 50);
+	assert_true(r->action.has_duplicate);
+	assert_int_equal(r->action.dup_copies, 2);
+	assert_true(r->action.dup_prob > 0.0499 && r->action.dup_prob < 0.0501);
+	assert_true(r->action.has_reorder);
+	assert_int_equal(r->action.hold_pkts, 3);
+	assert_int_equal(r->action.hold_ms, 40);
+	assert_true(r->action.has_corrupt);
+	assert_int_equal(r->action.corrupt_bytes, 4);
+	assert_true(r->action.has_corrupt_offset);
+	assert_int_equal(r->action.corrupt_offset, 20);
+	assert_false(r->action.has_drop);
+
+	r = &s->impairments[2].rule;
+	assert_string_equal(r->name, "rule-3");
+	assert_int_equal(r->match.kind, CS_PK_DTLS_HANDSHAKE);
+	assert_int_equal(r->match.hs_mask, CS_HS_BIT(11));
+	assert_int_equal(r->action.mtu, 1300);
+
+	r = &s->impairments[3].rule;
+	assert_true(r->action.rate_pps > 9.999 && r->action.rate_pps < 10.001);
+	assert_true(r->action.rate_bytes_ps > 1999.9);
+	assert_true(r->action.rate_burst > 4.9 && r->action.rate_burst < 5.1);
+	assert_true(r->action.rate_shared);
+	assert_true(r->action.has_truncate);
+	assert_int_equal(r->action.truncate_to, 100);
+	assert_true(r->action.has_link_down);
+	assert_int_equal(r->action.down_from_ms, 30000);
+	assert_int_equal(r->action.down_until_ms, 35000);
+
+	r = &s->impairments[4].rule;
+	assert_int_equal(r->action.delay, CS_DELAY_NORMAL);
+	assert_int_equal(r->action.delay_ms, 100);
+	assert_int_equal(r->action.jitter_ms, 20);
+
+	/* every rule is acceptable to the impairment engine */
+	{
+		struct cs_impair *imp;
+		unsigned id;
+
+		assert_int_equal(cs_impair_new(&imp, s->seed), 0);
+		for (size_t i = 0; i < s->n_impairments; i++) {
+			assert_int_equal(
+			    cs_impair_add(imp, &s->impairments[i].rule, &id),
+			    0);
+			assert_int_equal(id, i);
+		}
+		cs_impair_free(imp);
+	}
+
+	/* nat */
+	assert_true(s->nat.enabled);
+	assert_int_equal(s->nat.cfg.ext_ip, 0x7f000032);
+	assert_int_equal(s->nat.cfg.idle_timeout_ms, 30000);
+	assert_true(s->nat.cfg.no_reverse);
+	assert_int_equal(s->nat.cfg.asym_src_ip, 0x7f000033);
+	assert_int_equal(s->nat.cfg.rebind_at_ms, 20000);
+	assert_int_equal(s->nat.cfg.expire_at_ms, 90000);
+	assert_int_equal(s->nat.cfg.port_min, 20000);
+	assert_int_equal(s->nat.cfg.port_max, 20999);
+
+	/* timeline, sorted by time (stable) */
+	assert_int_equal(s->n_timeline, 9);
+	assert_int_equal(s->timeline[0].at_ms, 20000);
+	assert_int_equal(s->timeline[0].action, CS_SCN_ACT_WLC_RESTART);
+	assert_int_equal(s->timeline[1].at_ms, 25000);
+	assert_int_equal(s->timeline[1].action, CS_SCN_ACT_AP_REBOOT);
+	assert_true(s->timeline[1].sel.has_share);
+	assert_int_equal(s->timeline[2].action, CS_SCN_ACT_LINK_DOWN);
+	assert_int_equal(s->timeline[2].for_ms, 5000);
+	assert_int_equal(s->timeline[3].action, CS_SCN_ACT_ENABLE);
+	assert_int_equal(s->timeline[3].rule_index, 1);
+	assert_int_equal(s->timeline[4].action, CS_SCN_ACT_DISABLE);
+	assert_int_equal(s->timeline[4].rule_index, 0);
+	assert_int_equal(s->timeline[5].action, CS_SCN_ACT_NAT_REBIND);
+	assert_int_equal(s->timeline[6].action, CS_SCN_ACT_NAT_EXPIRE);
+	assert_int_equal(s->timeline[7].action, CS_SCN_ACT_AP_REBOOT);
+	assert_int_equal(s->timeline[7].sel.n_ranges, 0);
+	assert_false(s->timeline[7].sel.has_share);
+	assert_int_equal(s->timeline[8].sel.n_ranges, 1);
+	assert_int_equal(s->timeline[8].sel.every, 2);
+	assert_int_equal(s->timeline[8].sel.n_macs, 1);
+	assert_true(s->timeline[7].line < s->timeline[8].line);
+
+	/* expectations */
+	assert_int_equal(s->n_expect, 10);
+	assert_string_equal(s->expect[0].metric, "joined");
+	assert_int_equal(s->expect[0].op, CS_EXP_GE);
+	assert_int_equal(s->expect[0].kind, CS_EXPV_PERCENT);
+	assert_true(s->expect[0].value > 98.99 && s->expect[0].value < 99.01);
+	assert_string_equal(s->expect[0].text, "joined >= 99%");
+	assert_int_equal(s->expect[2].kind, CS_EXPV_DURATION);
+	assert_true(s->expect[2].value == 2000.0);
+	assert_string_equal(
+	    s->expect[4].metric, "failures{phase=dtls-handshake}");
+	assert_int_equal(s->expect[6].kind, CS_EXPV_WORD);
+	assert_string_equal(s->expect[6].word, "return-path-loss");
+	assert_int_equal(s->expect[7].op, CS_EXP_NE);
+	assert_int_equal(s->expect[0].line, 100);
+	assert_int_equal(s->expect[0].col, 5);
+	cs_scenario_free(s);
+}
+
+static void
+test_founding_case(void **state)
+{
+	struct cs_scenario *s = load_example("vpn-dtls-return-drop.yaml");
+	struct cs_scenario *m = load_example("minimal.yaml");
+
+	(void)state;
+	assert_string_equal(s->name, "vpn-dtls-return-drop");
+	assert_int_equal(s->seed, 42);
+	assert_int_equal(s->aps.count, 20);
+	assert_int_equal(s->n_impairments, 1);
+	assert_int_equal(
+	    s->impairments[0].rule.match.dir_mask, 1u << CS_DIR_DOWN);
+	assert_int_equal(
+	    s->impairments[0].rule.match.kind, CS_PK_DTLS_HANDSHAKE);
+	assert_true(s->impairments[0].rule.action.has_drop);
+	assert_true(s->impairments[0].rule.action.drop_prob == 1.0);
+	assert_int_equal(s->n_timeline, 1);
+	assert_int_equal(s->timeline[0].action, CS_SCN_ACT_DISABLE);
+	assert_int_equal(s->n_expect, 4);
+	assert_non_null(strstr(s->description, "firewall rule"));
+	assert_int_equal(m->duration_ms, 10000);
+	cs_scenario_free(s);
+	cs_scenario_free(m);
+}
+
+static void
+test_values(void **state)
+{
+	struct cs_scenario *s = load_text(
+	    "duration: 1h30m\n"
+	    "aps: {count: 4, clock-skew: 1.5d, dtls-version: any,"
+	    " cert: expired, rate: 2/h, discovery: broadcast}\n"
+	    "wlc: {address: 192.0.2.10:15246}\n"
+	    "impairments:\n"
+	    "  - {name: a, match: {size: \"<=100\", kind: dtls-handshake},"
+	    " action: {delay: 10ms-20ms}}\n"
+	    "  - {name: b, match: {size: 100-200, window: 5s-}, action: "
+	    "{drop: 50%}}\n"
+	    "  - {name: c, match: {size: \"<100\", kind: \"client-hello,"
+	    "finished\"}, action: duplicate}\n"
+	    "  - {name: d, match: {size: 1200}, action: reorder}\n"
+	    "  - {name: e, action: {reorder: {hold-time: 20ms}, duplicate: 3,"
+	    " corrupt: 2}}\n"
+	    "  - {name: f, action: {drop: {burst: 4}, link-down: yes}}\n");
+
+	(void)state;
+	assert_int_equal(s->duration_ms, 5400000);
+	assert_int_equal(s->aps.clock_skew_s, 129600);
+	assert_int_equal(s->aps.dtls_version, CS_DTLS_V_ANY);
+	assert_int_equal(s->aps.cert, CS_PKI_EXPIRED);
+	assert_int_equal(s->aps.discovery, CS_SCN_DISC_BROADCAST);
+	assert_true(s->aps.rate_per_s > 0.00055 && s->aps.rate_per_s < 0.00056);
+	assert_false(s->wlc.embedded);
+	assert_int_equal(s->wlc.address, 0xc000020a);
+	assert_int_equal(s->wlc.port, 15246);
+	assert_int_equal(s->impairments[0].rule.match.size_min, 0);
+	assert_int_equal(s->impairments[0].rule.match.size_max, 100);
+	assert_int_equal(s->impairments[0].rule.action.delay, CS_DELAY_UNIFORM);
+	assert_int_equal(s->impairments[0].rule.action.delay_hi_ms, 20);
+	assert_int_equal(s->impairments[1].rule.match.size_min, 100);
+	assert_int_equal(s->impairments[1].rule.match.size_max, 200);
+	assert_int_equal(s->impairments[1].rule.match.from_ms, 5000);
+	assert_int_equal(s->impairments[1].rule.match.until_ms, 0);
+	assert_true(s->impairments[1].rule.action.drop_prob == 0.5);
+	assert_int_equal(s->impairments[2].rule.match.size_max, 99);
+	assert_int_equal(s->impairments[2].rule.match.hs_mask,
+	    CS_HS_BIT(1) | CS_HS_BIT(20) | CS_HS_ENCRYPTED);
+	assert_true(s->impairments[2].rule.action.has_duplicate);
+	assert_int_equal(s->impairments[2].rule.action.dup_copies, 1);
+	assert_int_equal(s->impairments[3].rule.match.size_min, 1200);
+	assert_int_equal(s->impairments[3].rule.match.size_max, 1200);
+	assert_int_equal(s->impairments[3].rule.action.hold_pkts, 1);
+	assert_int_equal(s->impairments[4].rule.action.hold_pkts, 0);
+	assert_int_equal(s->impairments[4].rule.action.hold_ms, 20);
+	assert_int_equal(s->impairments[4].rule.action.dup_copies, 3);
+	assert_int_equal(s->impairments[4].rule.action.corrupt_bytes, 2);
+	assert_int_equal(s->impairments[5].rule.action.drop_burst, 4);
+	assert_true(s->impairments[5].rule.action.drop_prob == 1.0);
+	assert_true(s->impairments[5].rule.action.has_link_down);
+	assert_int_equal(s->impairments[5].rule.action.down_until_ms, 0);
+	cs_scenario_free(s);
+
+	/* wlc.dtls-versions: one entry, or a bare scalar */
+	s = load_text("wlc: {dtls-versions: [\"1.0\"], auth-list: []}\n");
+	assert_int_equal(s->wlc.dtls_version, CS_DTLS_V1_0);
+	assert_true(s->wlc.auth_enabled);
+	assert_int_equal(s->wlc.n_auth_macs, 0);
+	cs_scenario_free(s);
+	s = load_text("wlc: {dtls-versions: \"1.2\"}\n");
+	assert_int_equal(s->wlc.dtls_version, CS_DTLS_V1_2);
+	cs_scenario_free(s);
+	/* anchors and aliases resolve */
+	s = load_text("aps: {count: 3, timers: &t {keepalive: 2s}}\n"
+	              "impairments:\n"
+	              "  - {name: a, match: &m {dir: up}, action: drop}\n"
+	              "  - {name: b, match: *m, action: drop}\n");
+	assert_int_equal(
+	    s->impairments[1].rule.match.dir_mask, 1u << CS_DIR_UP);
+	cs_scenario_free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* errors */
+
+struct err_case {
+	const char *yaml;
+	int code;
+	const char *what; /* exact text expected in err.what */
+};
+
+static const struct err_case err_cases[] = {
+	/* YAML syntax */
+	{ "name: [a\n", -EINVAL,
+	    "t.yaml:2:1: YAML: did not find expected "
+	    "',' or ']' while parsing a flow sequence" },
+	{ "", -EINVAL,
+	    "t.yaml:1:1: empty scenario (expected name:, aps:, "
+	    "...)" },
+	{ "name: a\n---\nname: b\n", -EINVAL,
+	    "t.yaml:3:1: a second YAML document ('---'); a scenario file "
+	    "holds one" },
+	{ "- a\n", -EINVAL,
+	    "t.yaml:1:1: expected a mapping (key: value "
+	    "lines), got a list" },
+	/* unknown keys, did you mean */
+	{ "name: a\nduraton: 3s\n", -EINVAL,
+	    "t.yaml:2:1: key 'duraton': unknown key (did you mean "
+	    "'duration'?)" },
+	{ "aps:\n  cuont: 3\n", -EINVAL,
+	    "t.yaml:2:3: key 'aps.cuont': unknown key (did you mean "
+	    "'count'?)" },
+	{ "aps: {xyzzy: 3}\n", -EINVAL,
+	    "t.yaml:1:7: key 'aps.xyzzy': unknown key" },
+	{ "name: a\nname: b\n", -EINVAL,
+	    "t.yaml:2:1: key 'name': given "
+	    "twice" },
+	{ "[a]: 1\n", -EINVAL, "t.yaml:1:1: keys must be plain words" },
+	/* scalars */
+	{ "name:\n", -EINVAL, "t.yaml:1:6: key 'name': missing value" },
+	{ "name: {a: 1}\n", -EINVAL,
+	    "t.yaml:1:7: key 'name': expected a value, got a mapping" },
+	{ "seed: -1\n", -EINVAL,
+	    "t.yaml:1:7: key 'seed': expected a whole number; got '-1'" },
+	{ "seed: 99999999999999999999\n", -EINVAL,
+	    "t.yaml:1:7: key 'seed': must be between 0 and "
+	    "18446744073709551615" },
+	{ "duration: 30\n", -EINVAL,
+	    "t.yaml:1:11: key 'duration': needs a unit (ms, s, m, h, d), "
+	    "e.g. 500ms or 2s; got '30'" },
+	{ "duration: 3x\n", -EINVAL,
+	    "t.yaml:1:11: key 'duration': unknown unit (use ms, s, m, h, "
+	    "d); got '3x'" },
+	{ "duration: -3s\n", -EINVAL,
+	    "t.yaml:1:11: key 'duration': must not be negative; got '-3s'" },
+	{ "duration: 0s\n", -EINVAL,
+	    "t.yaml:1:11: key 'duration': must be at least 1 ms" },
+	{ "aps: {count: 0}\n", -EINVAL,
+	    "t.yaml:1:14: key 'aps.count': must be between 1 and 16777216" },
+	{ "aps: {base-ip: 10.0.0.300}\n", -EINVAL,
+	    "t.yaml:1:16: key 'aps.base-ip': expected an IPv4 address such "
+	    "as 127.0.0.1; got '10.0.0.300'" },
+	{ "aps: {base-ip: 255.255.255.250, count: 10}\n", -EINVAL,
+	    "t.yaml:1:16: key 'aps.base-ip': 10 APs from this address run "
+	    "past 255.255.255.255" },
+	{ "aps: {base-mac: \"00:11:22:33:44\"}\n", -EINVAL,
+	    "t.yaml:1:17: key 'aps.base-mac': expected a MAC address such as "
+	    "00:11:22:33:44:55; got '00:11:22:33:44'" },
+	{ "aps: {discovery: dhpc}\n", -EINVAL,
+	    "t.yaml:1:18: key 'aps.discovery': expected one of static, dhcp, "
+	    "dns, broadcast; got 'dhpc' (did you mean 'dhcp'?)" },
+	{ "aps: {cert: expird}\n", -EINVAL,
+	    "t.yaml:1:13: key 'aps.cert': expected one of valid, expired, "
+	    "not-yet-valid, untrusted, wrong-eku, sha1, rsa1024, good, "
+	    "unknown-ca, wrong-ca; got 'expird' (did you mean 'expired'?)" },
+	{ "aps: {cert: nope}\n", -EINVAL,
+	    "t.yaml:1:13: key 'aps.cert': expected one of valid, expired, "
+	    "not-yet-valid, untrusted, wrong-eku, sha1, rsa1024, good, "
+	    "unknown-ca, wrong-ca; got 'nope'" },
+	{ "aps: {rate: 50}\n", -EINVAL,
+	    "t.yaml:1:13: key 'aps.rate': expected a rate such as 50/s, "
+	    "600/m or 2/h; got '50'" },
+	{ "aps: {rate: 5/d}\n", -EINVAL,
+	    "t.yaml:1:13: key 'aps.rate': unknown rate unit (use /s, /m or "
+	    "/h); got '5/d'" },
+	{ "aps: {skip-discovery: maybe}\n", -EINVAL,
+	    "t.yaml:1:23: key 'aps.skip-discovery': expected true or false; "
+	    "got 'maybe'" },
+	{ "aps: {timers: {keepalive: 0ms}}\n", -EINVAL,
+	    "t.yaml:1:27: key 'aps.timers.keepalive': must be between 1 ms "
+	    "and 4294967295 ms" },
+	{ "aps: {timers: {max-retransmit: 0}}\n", -EINVAL,
+	    "t.yaml:1:32: key 'aps.timers.max-retransmit': must be between 1 "
+	    "and 65535" },
+	{ "aps: {controllers: []}\n", -EINVAL,
+	    "t.yaml:1:20: key 'aps.controllers': give 1 to 8 controller "
+	    "addresses" },
+	{ "aps: {mtu: 100}\n", -EINVAL,
+	    "t.yaml:1:12: key 'aps.mtu': must be between 256 and 65535" },
+	{ "aps: {clock-skew: 3}\n", -EINVAL,
+	    "t.yaml:1:19: key 'aps.clock-skew': needs a unit (ms, s, m, h, "
+	    "d), e.g. 500ms or 2s; got '3'" },
+	{ "name: \"a\\0b\"\n", -EINVAL,
+	    "t.yaml:1:7: key 'name': contains a NUL character" },
+	/* wlc */
+	{ "wlc: {embedded: false}\n", -EINVAL,
+	    "t.yaml:1:17: key 'wlc.embedded': embedded: false needs the real "
+	    "controller's address (wlc.address)" },
+	{ "wlc: {embedded: true, address: 192.0.2.1}\n", -EINVAL,
+	    "t.yaml:1:32: key 'wlc.address': a real controller address and "
+	    "embedded: true exclude each other" },
+	{ "wlc: {address: 192.0.2.1, max-aps: 3}\n", -EINVAL,
+	    "t.yaml:1:36: key 'wlc.max-aps': applies to the embedded mock WLC "
+	    "only, not to a real controller at wlc.address" },
+	{ "wlc: {listen: \"127.0.0.1:0\"}\n", -EINVAL,
+	    "t.yaml:1:15: key 'wlc.listen': expected a port 1..65535 after "
+	    "':'; got '127.0.0.1:0'" },
+	{ "wlc: {dtls-versions: [\"1.3\"]}\n", -EINVAL,
+	    "t.yaml:1:23: key 'wlc.dtls-versions': expected one of 1.2, 1.0; "
+	    "got '1.3' (did you mean '1.2'?)" },
+	{ "wlc: {dtls-version: \"1.2\", dtls-versions: [\"1.2\"]}\n", -EINVAL,
+	    "t.yaml:1:43: key 'wlc.dtls-versions': give either dtls-version "
+	    "or dtls-versions" },
+	{ "wlc: {auth-list: [\"zz\"]}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.auth-list': expected a MAC address such "
+	    "as 00:11:22:33:44:55; got 'zz'" },
+	{ "wlc: {echo-interval: 300s}\n", -EINVAL,
+	    "t.yaml:1:22: key 'wlc.echo-interval': must be at most 255s "
+	    "(CAPWAP Timers, RFC 5415 §4.6.13)" },
+	{ "wlc: {misbehave: {drop: join-requst}}\n", -EINVAL,
+	    "t.yaml:1:25: key 'wlc.misbehave.drop': expected a CAPWAP message "
+	    "such as join-request or configuration-status-request; got "
+	    "'join-requst' (did you mean 'join-request'?)" },
+	{ "wlc: {misbehave: {reject: 120%}}\n", -EINVAL,
+	    "t.yaml:1:27: key 'wlc.misbehave.reject': must be between 0% and "
+	    "100%; got '120%'" },
+	/* impairments */
+	{ "impairments: {a: 1}\n", -EINVAL,
+	    "t.yaml:1:14: key 'impairments': expected a list, got a mapping" },
+	{ "impairments:\n  - match: {dir: sideways}\n    action: drop\n",
+	    -EINVAL,
+	    "t.yaml:2:18: key 'impairments[0].match.dir': expected one of up, "
+	    "down, both; got 'sideways'" },
+	{ "impairments:\n  - name: x\n", -EINVAL,
+	    "t.yaml:2:5: key 'impairments[0]': a rule needs an action (drop, "
+	    "delay, ...)" },
+	{ "impairments:\n  - {name: x, action: drop}\n  - {name: x, action: "
+	  "drop}\n",
+	    -EINVAL,
+	    "t.yaml:3:12: key 'impairments[1].name': rule name 'x' already "
+	    "used on line 2" },
+	{ "impairments:\n  - {name: a b, action: drop}\n", -EINVAL,
+	    "t.yaml:2:12: key 'impairments[0].name': use letters, digits, "
+	    "'-', '_' or '.' in rule names" },
+	{ "impairments:\n  - {action: drop}\n  - {name: rule-1, action: "
+	  "drop}\n",
+	    -EINVAL,
+	    "t.yaml:3:12: key 'impairments[1].name': rule name 'rule-1' "
+	    "already used on line 2" },
+	{ "impairments:\n  - {match: {kind: dtls-hanshake}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.kind': unknown packet kind "
+	    "'dtls-hanshake' (did you mean 'dtls-handshake'?); kinds are any, "
+	    "discovery, dtls-handshake, dtls-ccs, dtls-alert, dtls-appdata, "
+	    "control, keepalive, data, a DTLS handshake message (client-hello, "
+	    "certificate, ...) or a CAPWAP message (join-request, ...)" },
+	{ "impairments:\n  - {match: {kind: [client-hello, join-request]},"
+	  " action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.kind': cannot combine "
+	    "these kinds: a list holds either DTLS handshake messages or "
+	    "CAPWAP messages, at most 8" },
+	{ "impairments:\n  - {match: {aps: 0-25}, action: drop}\n", -EINVAL,
+	    "t.yaml:2:19: key 'impairments[0].match.aps': AP index 25 beyond "
+	    "the 1 APs (indexes 0-0)" },
+	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 5-2}, action: "
+	  "drop}\n",
+	    -EINVAL,
+	    "t.yaml:3:19: key 'impairments[0].match.aps': range 5-2 runs "
+	    "backwards" },
+	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 1-2;3}, action: "
+	  "drop}\n",
+	    -EINVAL,
+	    "t.yaml:3:19: key 'impairments[0].match.aps': expected AP index "
+	    "ranges such as 0-9,20,30-39 (0-based); got '1-2;3'" },
+	{ "impairments:\n  - {match: {size: \">65535\"}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.size': matches no "
+	    "datagram" },
+	{ "impairments:\n  - {match: {size: big}, action: drop}\n", -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.size': expected a size in "
+	    "bytes such as >1200, <=100, 100-200 or 1200; got 'big'" },
+	{ "impairments:\n  - {match: {window: 20s-10s}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:22: key 'impairments[0].match.window': the window ends "
+	    "before it starts" },
+	{ "impairments:\n  - {match: {share: 50}, action: drop}\n", -EINVAL,
+	    "t.yaml:2:21: key 'impairments[0].match.share': expected a "
+	    "percentage such as 50% or 0.5%; got '50'" },
+	{ "impairments:\n  - {action: delay}\n", -EINVAL,
+	    "t.yaml:2:14: key 'impairments[0].action': action 'delay' needs a "
+	    "value, e.g. {delay: 200ms}" },
+	{ "impairments:\n  - {action: dorp}\n", -EINVAL,
+	    "t.yaml:2:14: key 'impairments[0].action': expected one of drop, "
+	    "delay, duplicate, reorder, corrupt, truncate, mtu, rate, "
+	    "link-down; got 'dorp' (did you mean 'drop'?)" },
+	{ "impairments:\n  - {action: {drop: 0%}}\n", -EINVAL,
+	    "t.yaml:2:21: key 'impairments[0].action.drop': 0% never happens; "
+	    "remove the action or give more than 0%" },
+	{ "impairments:\n  - {action: {}}\n", -EINVAL,
+	    "t.yaml:2:14: key 'impairments[0].action': no action given" },
+	{ "impairments:\n  - {action: {delay: {uniform: [50ms, 10ms]}}}\n",
+	    -EINVAL,
+	    "t.yaml:2:32: key 'impairments[0].action.delay.uniform': range "
+	    "runs backwards" },
+	{ "impairments:\n  - {action: {delay: {uniform: 5ms}}}\n", -EINVAL,
+	    "t.yaml:2:32: key 'impairments[0].action.delay.uniform': expected "
+	    "two durations such as [10ms, 50ms]" },
+	{ "impairments:\n  - {action: {delay: {fixed: 1ms, normal: [1ms, "
+	  "1ms]}}}\n",
+	    -EINVAL,
+	    "t.yaml:2:22: key 'impairments[0].action.delay': give exactly one "
+	    "of fixed, uniform, normal" },
+	{ "impairments:\n  - {action: {duplicate: 9}}\n", -EINVAL,
+	    "t.yaml:2:26: key 'impairments[0].action.duplicate': must be "
+	    "between 1 and 7" },
+	{ "impairments:\n  - {action: {reorder: {probability: 5%}}}\n", -EINVAL,
+	    "t.yaml:2:24: key 'impairments[0].action.reorder': give hold "
+	    "(packets) or hold-time (or both)" },
+	{ "impairments:\n  - {action: {mtu: 40}}\n", -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].action.mtu': must be between 68 "
+	    "and 65535" },
+	{ "impairments:\n  - {action: {rate: {burst: 3}}}\n", -EINVAL,
+	    "t.yaml:2:21: key 'impairments[0].action.rate': give packets or "
+	    "bytes (or both)" },
+	{ "impairments:\n  - {action: {drop: false}}\n", -EINVAL,
+	    "t.yaml:2:21: key 'impairments[0].action.drop': drop: false drops "
+	    "nothing; remove the action" },
+	/* nat */
+	{ "nat: {idle-timeout: 3s}\n", -EINVAL,
+	    "t.yaml:1:6: key 'nat': needs external-ip (the address the WLC "
+	    "sees)" },
+	{ "nat: {external-ip: 127.0.0.5, ports: 30000-2000}\n", -EINVAL,
+	    "t.yaml:1:38: key 'nat.ports': expected a port range such as "
+	    "20000-29999" },
+	/* timeline */
+	{ "timeline:\n  - {disable: x}\n", -EINVAL,
+	    "t.yaml:2:5: key 'timeline[0]': each entry needs 'at' (when, e.g. "
+	    "at: 10s)" },
+	{ "timeline:\n  - {at: 1s}\n", -EINVAL,
+	    "t.yaml:2:5: key 'timeline[0]': no action: give one of enable, "
+	    "disable, wlc-restart, ap-reboot, link-down, nat-rebind, "
+	    "nat-expire" },
+	{ "duration: 10s\ntimeline:\n  - {at: 11s, wlc-restart: true}\n",
+	    -EINVAL,
+	    "t.yaml:3:10: key 'timeline[0].at': after the end of the run "
+	    "(duration 10000 ms)" },
+	{ "impairments:\n  - {name: fw-drop, action: drop}\ntimeline:\n"
+	  "  - {at: 1s, disable: fw-dorp}\n",
+	    -EINVAL,
+	    "t.yaml:4:23: key 'timeline[0].disable': no impairment rule named "
+	    "'fw-dorp' (did you mean 'fw-drop'?)" },
+	{ "timeline:\n  - {at: 1s, enable: x}\n", -EINVAL,
+	    "t.yaml:2:22: key 'timeline[0].enable': no impairment rule named "
+	    "'x' (the scenario has no impairments)" },
+	{ "timeline:\n  - {at: 1s, wlc-restart: true, link-down: 1s}\n",
+	    -EINVAL,
+	    "t.yaml:2:44: key 'timeline[0]': one action per entry "
+	    "('wlc-restart' and 'link-down' given); add another entry at the "
+	    "same time" },
+	{ "wlc: {address: 192.0.2.1}\ntimeline:\n  - {at: 1s, wlc-restart: "
+	  "true}\n",
+	    -EINVAL,
+	    "t.yaml:3:27: key 'timeline[0].wlc-restart': needs the embedded "
+	    "WLC (capsim cannot restart a real controller)" },
+	{ "timeline:\n  - {at: 1s, nat-rebind: true}\n", -EINVAL,
+	    "t.yaml:2:26: key 'timeline[0].nat-rebind': needs a nat: "
+	    "section" },
+	{ "timeline:\n  - {at: 1s, ap-reboot: none}\n", -EINVAL,
+	    "t.yaml:2:25: key 'timeline[0].ap-reboot': expected true (all "
+	    "APs) or a selector such as {share: 50%} or {aps: 0-9}" },
+	{ "timeline:\n  - {at: 1s, link-down: 0s}\n", -EINVAL,
+	    "t.yaml:2:25: key 'timeline[0].link-down': must be at least 1 "
+	    "ms" },
+	/* expectations */
+	{ "expect: joined >= 99%\n", -EINVAL,
+	    "t.yaml:1:9: key 'expect': expected a list, got "
+	    "'joined >= 99%'" },
+	{ "expect:\n  - joind >= 99%\n", -EINVAL,
+	    "t.yaml:2:5: key 'expect[0]': unknown metric 'joind' (did you "
+	    "mean 'joined'?); metrics are aps, joined, in_run, failed, "
+	    "failures, failures{phase=P}, joins, left_run, retransmits, "
+	    "phase.PHASE.STAT, diagnosis, rule.NAME.COUNTER, wlc.COUNTER, "
+	    "nat.COUNTER" },
+	{ "expect:\n  - joined => 99%\n", -EINVAL,
+	    "t.yaml:2:12: key 'expect[0]': expected an operator (>=, <=, ==, "
+	    "!=, <, >) after 'joined'" },
+	{ "expect:\n  - \"phase.dtls.p95 < 2x\"\n", -EINVAL,
+	    "t.yaml:2:23: key 'expect[0]': expected a number, a percentage "
+	    "(99%) or a duration (2s): unknown unit (use ms, s, m, h, d); got "
+	    "'2x'" },
+	{ "expect:\n  - phase.dtls.p95 < 50%\n", -EINVAL,
+	    "t.yaml:2:22: key 'expect[0]': phase.dtls.p95 is a latency: "
+	    "compare it with a duration such as 2s or 500ms; got '50%'" },
+	{ "expect:\n  - phase.dtsl.p95 < 2s\n", -EINVAL,
+	    "t.yaml:2:11: key 'expect[0]': expected phase.PHASE.STAT with "
+	    "PHASE one of discovery, dtls, join, image, configure, "
+	    "data-check, total (e.g. phase.dtls.p95)" },
+	{ "expect:\n  - diagnosis >= 3\n", -EINVAL,
+	    "t.yaml:2:5: key 'expect[0]': diagnosis compares with == or != "
+	    "and a word, e.g. diagnosis == return-path-loss" },
+	{ "expect:\n  - failures{phase=dtls} == 0\n", -EINVAL,
+	    "t.yaml:2:20: key 'expect[0]': unknown phase 'dtls'; phases are "
+	    "dhcp, discovery, dtls-handshake, join, image, configure, "
+	    "data-check, run" },
+	{ "expect:\n  - retransmits < 5%\n", -EINVAL,
+	    "t.yaml:2:19: key 'expect[0]': a percentage is of the AP count; "
+	    "retransmits is not a number of APs (use a plain number)" },
+	{ "expect:\n  - joined >= 2s\n", -EINVAL,
+	    "t.yaml:2:15: key 'expect[0]': joined is a count: compare it with "
+	    "a number or a percentage of the APs; got '2s'" },
+	{ "impairments:\n  - {name: a, action: drop}\nexpect:\n"
+	  "  - rule.b.dropped > 0\n",
+	    -EINVAL,
+	    "t.yaml:4:5: key 'expect[0]': no impairment rule named "
+	    "'b'" },
+	{ "expect:\n  - rule.b.lost > 0\n", -EINVAL,
+	    "t.yaml:2:12: key 'expect[0]': expected rule.NAME.COUNTER with "
+	    "COUNTER one of matched, dropped, delayed, duplicated, corrupted, "
+	    "truncated, held, released" },
+	{ "expect:\n  - joined >= 99% extra\n", -EINVAL,
+	    "t.yaml:2:15: key 'expect[0]': one value after the operator; got "
+	    "'99% extra'" },
+	{ "expect:\n  - joined >=\n", -EINVAL,
+	    "t.yaml:2:14: key 'expect[0]': expected a value after the "
+	    "operator" },
+};
+
+static void
+test_errors(void **state)
+{
+	unsigned bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(err_cases); i++) {
+		const struct err_case *c = &err_cases[i];
+		struct cs_scenario *s = SENTINEL;
+		struct cs_err err = { 0 };
+		int r = cs_scenario_parse_mem(
+		    &s, c->yaml, strlen(c->yaml), "t.yaml", &err);
+
+		if (r != c->code || err.what == NULL ||
+		    strcmp(err.what, c->what) != 0 || s != SENTINEL ||
+		    err.code != c->code) {
+			print_error("case %zu (%s):\n  got  %d '%s'\n  want %d "
+			            "'%s'\n",
+			    i, c->yaml, r, err.what ? err.what : "(null)",
+			    c->code, c->what);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_error_offset_and_load(void **state)
+{
+	struct cs_scenario *s = SENTINEL;
+	struct cs_err err = { 0 };
+	const char *y = "name: a\naps: {count: x}\n";
+
+	(void)state;
+	assert_int_equal(
+	    cs_scenario_parse_mem(&s, y, strlen(y), NULL, &err), -EINVAL);
+	assert_ptr_equal(s, SENTINEL);
+	assert_int_equal(err.offset, 21); /* byte of 'x' */
+	assert_string_equal(err.what,
+	    "<memory>:2:14: key 'aps.count': "
+	    "expected a whole number; got 'x'");
+	/* err may be NULL */
+	assert_int_equal(
+	    cs_scenario_parse_mem(&s, y, strlen(y), NULL, NULL), -EINVAL);
+	assert_ptr_equal(s, SENTINEL);
+	/* missing file */
+	assert_int_equal(
+	    cs_scenario_load(&s, "/nonexistent/capsim/x.yaml", &err), -ENOENT);
+	assert_ptr_equal(s, SENTINEL);
+	assert_string_equal(err.what,
+	    "/nonexistent/capsim/x.yaml: cannot "
+	    "open: No such file or directory");
+	/* argument checks */
+	assert_int_equal(cs_scenario_load(NULL, "x", &err), -EINVAL);
+	assert_int_equal(cs_scenario_load(&s, NULL, &err), -EINVAL);
+	assert_int_equal(
+	    cs_scenario_parse_mem(NULL, "a", 1, NULL, &err), -EINVAL);
+	assert_int_equal(
+	    cs_scenario_parse_mem(&s, NULL, 1, NULL, &err), -EINVAL);
+	assert_ptr_equal(s, SENTINEL);
+	/* a file with an error names the path */
+	{
+		const char *src = getenv("CS_SRC");
+		char path[1024];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/test_scenario_tmp_%d.yaml",
+		    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		    (int)getpid());
+		(void)src;
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("name: a\nwlc:\n  mute: true\n", f);
+		fclose(f);
+		assert_int_equal(cs_scenario_load(&s, path, &err), -EINVAL);
+		remove(path);
+		assert_non_null(strstr(err.what,
+		    ":3:3: key 'wlc.mute': "
+		    "unknown key"));
+		assert_int_equal(strncmp(err.what, path, strlen(path)), 0);
+		assert_ptr_equal(s, SENTINEL);
+	}
+}
+
+static void
+test_apsel(void **state)
+{
+	struct cs_scn_apsel sel;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
+	unsigned hits = 0;
+
+	(void)state;
+	memset(&sel, 0, sizeof(sel));
+	assert_true(cs_scn_apsel_match(&sel, 123, NULL, 1));
+	sel.n_ranges = 1;
+	sel.ranges[0].lo = 10;
+	sel.ranges[0].hi = 19;
+	assert_false(cs_scn_apsel_match(&sel, 9, NULL, 1));
+	assert_true(cs_scn_apsel_match(&sel, 10, NULL, 1));
+	assert_true(cs_scn_apsel_match(&sel, 19, NULL, 1));
+	assert_false(cs_scn_apsel_match(&sel, 20, NULL, 1));
+	sel.every = 2;
+	assert_false(cs_scn_apsel_match(&sel, 11, NULL, 1));
+	assert_true(cs_scn_apsel_match(&sel, 12, NULL, 1));
+	memset(&sel, 0, sizeof(sel));
+	sel.n_macs = 1;
+	memcpy(sel.macs[0], mac, 6);
+	assert_true(cs_scn_apsel_match(&sel, 0, mac, 1));
+	assert_false(cs_scn_apsel_match(&sel, 0, NULL, 1));
+	mac[5] = 8;
+	assert_false(cs_scn_apsel_match(&sel, 0, mac, 1));
+	memset(&sel, 0, sizeof(sel));
+	sel.has_share = true;
+	sel.share = 0.25;
+	for (unsigned ap = 0; ap < 10000; ap++) {
+		bool a = cs_scn_apsel_match(&sel, ap, NULL, 42);
+
+		assert_true(a == cs_scn_apsel_match(&sel, ap, NULL, 42));
+		hits += a;
+	}
+	assert_true(hits > 2300 && hits < 2700);
+	sel.share = 0;
+	assert_false(cs_scn_apsel_match(&sel, 5, NULL, 42));
+	assert_false(cs_scn_apsel_match(NULL, 5, NULL, 42));
+	assert_string_equal(cs_scn_discovery_name(CS_SCN_DISC_DNS), "dns");
+	assert_null(cs_scn_discovery_name(CS_SCN_DISC__COUNT));
+}
+
+/* ------------------------------------------------------------------ */
+/* value grammars */
+
+static void
+test_grammars(void **state)
+{
+	static const struct {
+		const char *s;
+		bool neg;
+		int64_t ms; /* -1 with ok false */
+		bool ok;
+	} durs[] = {
+		{ "500ms", false, 500, true },
+		{ "2s", false, 2000, true },
+		{ "1.5s", false, 1500, true },
+		{ "1m30s", false, 90000, true },
+		{ "2h", false, 7200000, true },
+		{ "3d", false, 259200000, true },
+		{ "-3d", true, -259200000, true },
+		{ "+1s", false, 1000, true },
+		{ "0.25ms", false, 0, true },
+		{ "-1s", false, 0, false },
+		{ "1", false, 0, false },
+		{ "s", false, 0, false },
+		{ "1.s", false, 0, false },
+		{ "", false, 0, false },
+		{ "-", true, 0, false },
+		{ "1y", false, 0, false },
+		{ "1e3s", false, 0, false },
+		{ "99999999999999999999s", false, 0, false },
+		{ "300000000d", false, 0, false },
+	};
+	const char *why;
+	int64_t ms;
+	double d;
+	uint64_t u;
+	uint32_t ip;
+	uint16_t port = 7;
+	uint8_t mac[6];
+
+	(void)state;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(durs); i++) {
+		int r;
+
+		ms = 12345;
+		r = scn_parse_duration(durs[i].s, durs[i].neg, &ms, &why);
+		if (durs[i].ok) {
+			assert_int_equal(r, 0);
+			assert_int_equal(ms, durs[i].ms);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_int_equal(ms, 12345);
+		}
+	}
+	assert_int_equal(scn_parse_percent("0.5%", &d, &why), 0);
+	assert_true(d == 0.005);
+	assert_int_equal(scn_parse_percent("100%", &d, &why), 0);
+	assert_true(d == 1.0);
+	assert_int_equal(scn_parse_percent("100.1%", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_percent("-1%", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_percent("%", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_rate("600/m", &d, &why), 0);
+	assert_true(d == 10.0);
+	assert_int_equal(scn_parse_rate("0/s", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_rate("/s", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_number("-1.25", &d, &why), 0);
+	assert_true(d == -1.25);
+	assert_int_equal(scn_parse_number("1e5", &d, &why), -EINVAL);
+	assert_int_equal(scn_parse_number("0x10", &d, &why), -EINVAL);
+	assert_int_equal(
+	    scn_parse_uint("18446744073709551615", UINT64_MAX, &u, &why), 0);
+	assert_int_equal(
+	    scn_parse_uint("18446744073709551616", UINT64_MAX, &u, &why),
+	    -EINVAL);
+	assert_int_equal(scn_parse_uint("+1", 10, &u, &why), -EINVAL);
+	assert_int_equal(scn_parse_uint("11", 10, &u, &why), -EINVAL);
+	assert_int_equal(scn_parse_ipv4("192.0.2.1", &ip, &why), 0);
+	assert_int_equal(ip, 0xc0000201);
+	assert_int_equal(scn_parse_ipv4("1.2.3", &ip, &why), -EINVAL);
+	assert_int_equal(scn_parse_ipv4("1.2.3.4.5", &ip, &why), -EINVAL);
+	assert_int_equal(scn_parse_ipv4("1.2.3.0004", &ip, &why), -EINVAL);
+	assert_int_equal(scn_parse_ipv4("1..3.4", &ip, &why), -EINVAL);
+	assert_int_equal(scn_parse_ipv4_port("1.2.3.4", &ip, &port, &why), 0);
+	assert_int_equal(port, 7);
+	assert_int_equal(
+	    scn_parse_ipv4_port("1.2.3.4:65535", &ip, &port, &why), 0);
+	assert_int_equal(port, 65535);
+	assert_int_equal(
+	    scn_parse_ipv4_port("1.2.3.4:65536", &ip, &port, &why), -EINVAL);
+	assert_int_equal(scn_parse_mac("aa-BB-cc-00-11-22", mac, &why), 0);
+	assert_int_equal(mac[1], 0xbb);
+	assert_int_equal(
+	    scn_parse_mac("aa:bb-cc:00:11:22", mac, &why), -EINVAL);
+	assert_int_equal(
+	    scn_parse_mac("aa:bb:cc:00:11:22:", mac, &why), -EINVAL);
+	assert_int_equal(scn_parse_mac("aabbcc001122", mac, &why), -EINVAL);
+	assert_int_equal(scn_edit_distance("kitten", "sitting", 5), 3);
+	assert_int_equal(scn_edit_distance("a", "abcdef", 2), 3);
+	{
+		static const char *const w[] = { "count", "base-ip", NULL };
+
+		assert_string_equal(scn_suggest("cuont", w), "count");
+		assert_null(scn_suggest("zzzzzz", w));
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* expectations */
+
+struct fake {
+	double joined, p95, failures;
+	const char *diag;
+};
+
+static int
+fake_number(void *ctx, const char *path, double *out)
+{
+	struct fake *f = ctx;
+
+	if (strcmp(path, "joined") == 0)
+		*out = f->joined;
+	else if (strcmp(path, "phase.dtls.p95") == 0)
+		*out = f->p95;
+	else if (strcmp(path, "failures{phase=dtls-handshake}") == 0)
+		*out = f->failures;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static int
+fake_string(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct fake *f = ctx;
+
+	if (strcmp(path, "diagnosis") != 0 || f->diag == NULL)
+		return -ENOENT;
+	snprintf(buf, len, "%s", f->diag);
+	return 0;
+}
+
+static void
+eval_one(const char *text, struct fake *f, uint64_t aps, bool pass,
+    const char *measured, const char *message)
+{
+	struct cs_measure_ops ops = { fake_number, fake_string, aps };
+	struct cs_expect_result res;
+	struct cs_expect e;
+	struct cs_err err = { 0 };
+
+	if (cs_expect_parse(&e, text, &err) != 0)
+		fail_msg("parse '%s': %s", text, err.what);
+	assert_int_equal(cs_expect_eval(&e, &ops, f, &res), 0);
+	if (res.pass != pass || strcmp(res.measured, measured) != 0 ||
+	    (message && strcmp(res.message, message) != 0))
+		fail_msg("'%s': got pass=%d '%s' '%s'", text, res.pass,
+		    res.measured, res.message);
+	assert_ptr_equal(res.text, e.text);
+	cs_expect_clear(&e);
+	cs_expect_clear(&e); /* idempotent */
+}
+
+static void
+test_expect_eval(void **state)
+{
+	struct fake f = { 198, 1530, 0, "return-path-loss" };
+
+	(void)state;
+	/* percentages of the AP count */
+	eval_one("joined >= 99%", &f, 200, true, "198 (99%)",
+	    "joined >= 99%: ok, measured 198 of 200 APs (99%)");
+	eval_one("joined > 99%", &f, 200, false, "198 (99%)", NULL);
+	eval_one("joined == 99%", &f, 200, true, "198 (99%)", NULL);
+	eval_one("joined < 99.5%", &f, 200, true, "198 (99%)", NULL);
+	eval_one("joined >= 100%", &f, 200, false, "198 (99%)",
+	    "joined >= 100%: FAILED, measured 198 of 200 APs (99%)");
+	eval_one("joined >= 50%", &f, 0, false, "198",
+	    "joined >= 50%: FAILED, measured 198 but the AP count is 0, so "
+	    "no percentage");
+	/* plain numbers, each op */
+	eval_one("joined >= 198", &f, 200, true, "198", NULL);
+	eval_one("joined <= 197", &f, 200, false, "198", NULL);
+	eval_one("joined == 198", &f, 200, true, "198", NULL);
+	eval_one("joined != 198", &f, 200, false, "198", NULL);
+	eval_one("joined != 1", &f, 200, true, "198", NULL);
+	eval_one("joined < 198", &f, 200, false, "198", NULL);
+	eval_one("joined > 197.5", &f, 200, true, "198", NULL);
+	eval_one("  joined>=198  ", &f, 200, true, "198", NULL);
+	eval_one("in-run >= 0", &f, 200, false, "n/a", NULL);
+	/* durations in ms */
+	eval_one("phase.dtls.p95 < 2s", &f, 200, true, "1530 ms",
+	    "phase.dtls.p95 < 2s: ok, measured 1530 ms");
+	eval_one("phase.dtls.p95 < 1.5s", &f, 200, false, "1530 ms", NULL);
+	eval_one("phase.dtls.p95 <= 1530ms", &f, 200, true, "1530 ms", NULL);
+	eval_one("phase.dtls.p95 < 2000", &f, 200, true, "1530", NULL);
+	f.p95 = 12.345;
+	eval_one("phase.dtls.p95 < 1s", &f, 200, true, "12.35 ms", NULL);
+	/* labelled counts */
+	eval_one(
+	    "failures{phase=dtls-handshake} == 0", &f, 200, true, "0", NULL);
+	/* words */
+	eval_one("diagnosis == return-path-loss", &f, 200, true,
+	    "return-path-loss",
+	    "diagnosis == return-path-loss: ok, measured return-path-loss");
+	eval_one("diagnosis != return-path-loss", &f, 200, false,
+	    "return-path-loss", NULL);
+	eval_one("diagnosis == ok", &f, 200, false, "return-path-loss",
+	    "diagnosis == ok: FAILED, measured return-path-loss");
+	/* missing metrics fail with a clear message */
+	eval_one("retransmits < 5", &f, 200, false, "n/a",
+	    "retransmits < 5: FAILED, metric 'retransmits' not available in "
+	    "this run");
+	f.diag = NULL;
+	eval_one("diagnosis == ok", &f, 200, false, "n/a",
+	    "diagnosis == ok: FAILED, metric 'diagnosis' not available in "
+	    "this run");
+
+	/* NULL ops and arguments */
+	{
+		struct cs_measure_ops none = { NULL, NULL, 10 };
+		struct cs_expect_result res;
+		struct cs_expect e;
+
+		assert_int_equal(cs_expect_parse(&e, "joined > 1", NULL), 0);
+		assert_int_equal(cs_expect_eval(&e, &none, NULL, &res), 0);
+		assert_false(res.pass);
+		assert_true(res.missing);
+		assert_int_equal(
+		    cs_expect_eval(NULL, &none, NULL, &res), -EINVAL);
+		assert_int_equal(cs_expect_eval(&e, NULL, NULL, &res), -EINVAL);
+		assert_int_equal(
+		    cs_expect_eval(&e, &none, NULL, NULL), -EINVAL);
+		cs_expect_clear(&e);
+		assert_int_equal(cs_expect_parse(NULL, "a", NULL), -EINVAL);
+		assert_int_equal(cs_expect_parse(&e, NULL, NULL), -EINVAL);
+	}
+	assert_string_equal(cs_expect_op_name(CS_EXP_NE), "!=");
+	assert_null(cs_expect_op_name((enum cs_expect_op)6));
+}
+
+static void
+test_expect_parse(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *metric;
+		enum cs_expect_op op;
+		enum cs_expect_kind kind;
+		double value;
+	} ok[] = {
+		{ "joined >= 99%", "joined", CS_EXP_GE, CS_EXPV_PERCENT, 99 },
+		{ "in_run == 100%", "in_run", CS_EXP_EQ, CS_EXPV_PERCENT, 100 },
+		{ "in-run > 3", "in_run", CS_EXP_GT, CS_EXPV_NUMBER, 3 },
+		{ "left-run <= 0", "left_run", CS_EXP_LE, CS_EXPV_NUMBER, 0 },
+		{ "failed < 1%", "failed", CS_EXP_LT, CS_EXPV_PERCENT, 1 },
+		{ "aps == 20", "aps", CS_EXP_EQ, CS_EXPV_NUMBER, 20 },
+		{ "joins >= 40", "joins", CS_EXP_GE, CS_EXPV_NUMBER, 40 },
+		{ "phase.total.max < 1m", "phase.total.max", CS_EXP_LT,
+		    CS_EXPV_DURATION, 60000 },
+		{ "phase.data-check.mean < 250ms", "phase.data-check.mean",
+		    CS_EXP_LT, CS_EXPV_DURATION, 250 },
+		{ "phase.dtls.count >= 10", "phase.dtls.count", CS_EXP_GE,
+		    CS_EXPV_NUMBER, 10 },
+		{ "failures{reason=no response} != -1",
+		    "failures{reason=no "
+		    "response}",
+		    CS_EXP_NE, CS_EXPV_NUMBER, -1 },
+		{ "wlc.join_ok > 0", "wlc.join_ok", CS_EXP_GT, CS_EXPV_NUMBER,
+		    0 },
+		{ "nat.rebound >= 1", "nat.rebound", CS_EXP_GE, CS_EXPV_NUMBER,
+		    1 },
+		{ "rule.a.b.held == 0", "rule.a.b.held", CS_EXP_EQ,
+		    CS_EXPV_NUMBER, 0 },
+	};
+	static const char *const bad[] = { "", ">= 3", "joined", "joined 3",
+		"joined >=", "phase.dtls >= 1s", "phase.dtls.p42 < 1s",
+		"phase < 1s", "joined.x > 1", "joined{phase=run} > 1",
+		"failures{phase=run > 1", "failures{color=red} > 1",
+		"failures{reason=} > 1", "diagnosis == 3", "diagnosis < ok",
+		"diagnosis == a.b", "joined >= ok", "rule.x > 1", "wlc > 1",
+		"joined >= 101%", "joined >= 1e3", "phase.dtls.count < 2s" };
+	struct cs_expect e;
+	struct cs_err err;
+
+	(void)state;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(ok); i++) {
+		if (cs_expect_parse(&e, ok[i].text, &err) != 0)
+			fail_msg("'%s': %s", ok[i].text, err.what);
+		assert_string_equal(e.metric, ok[i].metric);
+		assert_string_equal(e.text, ok[i].text);
+		assert_int_equal(e.op, ok[i].op);
+		assert_int_equal(e.kind, ok[i].kind);
+		assert_true(e.value == ok[i].value);
+		cs_expect_clear(&e);
+	}
+	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++) {
+		memset(&e, 0x5a, sizeof(e));
+		err.what = NULL;
+		if (cs_expect_parse(&e, bad[i], &err) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_non_null(err.what);
+		assert_int_equal(err.code, -EINVAL);
+		assert_int_equal(e.op, 0x5a5a5a5a); /* untouched */
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_founding_case),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_offset_and_load),
+		cmocka_unit_test(test_apsel),
+		cmocka_unit_test(test_grammars),
+		cmocka_unit_test(test_expect_eval),
+		cmocka_unit_test(test_expect_parse),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
