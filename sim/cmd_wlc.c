@@ -70,6 +70,14 @@ wlc_usage(FILE *f)
 	    "  --delay DURATION       delay every response\n"
 	    "  --drop-msg TYPE        never answer this request type (number)\n"
 	    "  --mute                 answer nothing at all\n"
+	    "  --cisco                behave like a Cisco AireOS/9800 "
+	    "controller: refuse\n"
+	    "                         RFC-only APs (no Cisco vendor payloads, "
+	    "no Maximum\n"
+	    "                         Message Length, RFC WTP Descriptor, "
+	    "radios from 1)\n"
+	    "                         with a reason; answer with AP Time Sync "
+	    "and MWAR Type\n"
 	    "Other:\n"
 	    "  --seed N               seed for random choices\n"
 	    "  -v, --verbose          log every join step\n"
@@ -208,6 +216,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_DROP,
 		O_MUTE,
 		O_SEED,
+		O_CISCO,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -234,6 +243,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "drop-msg", required_argument, NULL, O_DROP },
 		{ "mute", no_argument, NULL, O_MUTE },
 		{ "seed", required_argument, NULL, O_SEED },
+		{ "cisco", no_argument, NULL, O_CISCO },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -358,6 +368,9 @@ sim_cmd_wlc(int argc, char **argv)
 			break;
 		case O_MUTE:
 			ec.wlc.misbehave.mute = true;
+			break;
+		case O_CISCO:
+			ec.wlc.cisco = true;
 			break;
 		case O_SEED:
 			if (sim_parse_uint(optarg, 0, UINT64_MAX, &ec.seed) < 0)
