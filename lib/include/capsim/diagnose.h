@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Join diagnosis: one engine fed from two sources.  A live run (lib/engine)
+ * hands over every datagram seen at the AP side, every decrypted control
+ * message and every AP FSM event; `capsim analyze` hands over the datagrams
+ * of each AP flow found in a capture.  Both fill the same compact per-AP
+ * fact record (struct cs_ap_facts, counters and flags read with the lib/wire
+ * decoders: RFC 5415 §4 CAPWAP, RFC 6347 §4 DTLS record layer, RFC 5415
+ * §4.4.1 keep-alives), and cs_diagnose() turns the records into one
+ * explanation with a stable code, numbers and a hint in an engineer's
+ * words.  Pure: no I/O, no clock, safe on hostile bytes.
+ */
+#ifndef CS_DIAGNOSE_H
+#define CS_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+#include "capsim/roles.h"
+
+struct cs_ap_event;
+
+/* Diagnosis codes.  The names (cs_diag_code_name) are the words scenario
+ * expectations compare with `diagnosis == X`; they never change. */
+enum cs_diag_code {
+	CS_DIAG_OK,                   /* "ok" */
+	CS_DIAG_RETURN_PATH_LOSS,     /* "return-path-loss" */
+	CS_DIAG_FORWARD_PATH_LOSS,    /* "forward-path-loss" */
+	CS_DIAG_NO_CONTROLLER,        /* "no-controller" */
+	CS_DIAG_NAT_NO_RETURN,        /* "nat-no-return": replies to the NAT's
+	                                 external address are not translated */
+	CS_DIAG_ASYMMETRIC_RETURN,    /* "asymmetric-return": replies come from
+	                                 another address than the one asked */
+	CS_DIAG_CERT_REJECTED_BY_AP,  /* "cert-rejected-by-ap" */
+	CS_DIAG_CERT_REJECTED_BY_WLC, /* "cert-rejected-by-wlc" */
+	CS_DIAG_CLOCK_SKEW,           /* "clock-skew" */
+	CS_DIAG_MTU_FRAGMENT_LOSS,    /* "mtu-fragment-loss" */
+	CS_DIAG_NAT_REBINDING,        /* "nat-rebinding" */
+	CS_DIAG_DATA_CHANNEL_BLOCKED, /* "data-channel-blocked" */
+	CS_DIAG_JOIN_REJECTED,        /* "join-rejected" */
+	CS_DIAG_WLC_CAPACITY,         /* "wlc-capacity" */
+	CS_DIAG_DTLS_MISMATCH,        /* "dtls-mismatch" */
+	CS_DIAG_OPTION43_WRONG,       /* "option43-wrong" */
+	CS_DIAG_WLC_RESTART,          /* "wlc-restart" */
+	CS_DIAG_MIXED,                /* "mixed" (aggregate only) */
+	CS_DIAG_UNKNOWN,              /* "unknown" */
+	CS_DIAG__COUNT
+};
+
+/* "ok", "return-path-loss", ...; NULL when out of range. */
+CS_API const char *cs_diag_code_name(enum cs_diag_code c);
+/* Inverse of cs_diag_code_name; -ENOENT for an unknown word. */
+CS_API int cs_diag_code_parse(const char *word, enum cs_diag_code *out);
+
+#define CS_FACTS_REASON_LEN 48 /* last failure reason, truncated */
+#define CS_FACTS_O43_LEN    32 /* raw option 43 bytes kept */
+#define CS_FACTS_NONE8      0xffu
+
+/* Saturating 16-bit counters: 65535 means "at least 65535". */
+struct cs_ap_facts {
+	uint64_t t_first;     /* first fact (ms, caller's clock), 0 = none */
+	uint32_t t_last;      /* ms after t_first: last fact */
+	uint32_t t_run;       /* ms after t_first: Run last entered */
+	uint32_t t_run_lost;  /* ms after t_first: Run last left */
+	uint32_t t_last_down; /* ms after t_first: last datagram received */
+	uint32_t t_echo_resp; /* ms after t_first: last Echo Response */
+	uint32_t run_idle_ms; /* longest gap between AP datagrams in Run */
+
+	/* discovery (clear CAPWAP, RFC 5415 §5) */
+	uint16_t disc_req, disc_resp;
+	/* DTLS record layer, RFC 6347 §4.2 */
+	uint16_t ch, ch_cookie; /* ClientHello sent: all / with a cookie */
+	uint16_t hvr, sh, cert, cert_req, shd, ccs_down, fin_down;
+	uint16_t ccs_up, app_up, app_down, dtls_other_down;
+	uint16_t alerts_up, alerts_down, malformed_down;
+	uint16_t max_up, max_down; /* largest datagram sent / received */
+	uint16_t hs_done;          /* handshakes completed */
+	/* decrypted CAPWAP control (RFC 5415 §6-§8) */
+	uint16_t join_req, join_resp, cfg_req, cfg_resp, cs_req, cs_resp;
+	uint16_t echo_req, echo_resp;
+	uint16_t echo_streak, echo_streak_max_run; /* unanswered in a row */
+	/* data channel keep-alives (RFC 5415 §4.4.1) */
+	uint16_t ka_up, ka_down;
+	/* Run */
+	uint16_t runs, run_lost; /* times Run was entered / left */
+	uint16_t other_src;      /* replies from another address */
+	uint16_t nat_changes;    /* external mapping changed (live) */
+	uint16_t nat_changes_run;
+
+	uint32_t join_rc; /* last Join Response Result Code */
+	uint32_t peer_ip; /* address the AP sent to (0 unknown) */
+	uint32_t other_ip;
+	uint32_t nat_ip; /* WLC's view of the AP (cs_facts_nat) */
+	uint16_t peer_port, other_port, nat_port;
+
+	uint8_t alert_up_desc, alert_down_desc; /* last, 0xff = none */
+	uint8_t alert_down_level;
+	uint8_t dtls_fail;    /* enum cs_dtls_fail, 0 = none */
+	uint8_t fail_phase;   /* enum cs_phase, 0xff = none */
+	uint8_t cert_seq_set; /* Certificate being tracked */
+	uint16_t cert_seq;    /* its message_seq */
+	uint32_t cert_len;    /* its total length */
+	uint64_t cert_have;   /* 64-chunk coverage bitmap */
+
+	uint8_t o43_len;
+	int8_t o43_err; /* option 43: 0 ok, <0 parse error, 1 missing */
+	uint8_t o43[CS_FACTS_O43_LEN];
+
+	uint16_t flags; /* CS_FACTS_F_* */
+	char reason[CS_FACTS_REASON_LEN];
+};
+
+#define CS_FACTS_F_JOIN_RC      0x0001u /* join_rc holds a value */
+#define CS_FACTS_F_IN_RUN       0x0002u /* in Run at the last fact */
+#define CS_FACTS_F_IN_HS        0x0004u /* a DTLS handshake is in progress */
+#define CS_FACTS_F_ALERT_PRE_SH 0x0008u /* alert received before ServerHello   \
+	                                 */
+#define CS_FACTS_F_DTLS_LOCAL 0x0010u   /* dtls_fail detected by the AP */
+#define CS_FACTS_F_O43        0x0020u   /* cs_facts_option43 was called */
+#define CS_FACTS_F_NAT        0x0040u   /* cs_facts_nat was called */
+#define CS_FACTS_F_CERT_DONE  0x0080u   /* server Certificate complete */
+#define CS_FACTS_F_LIVE       0x0100u   /* fed by AP FSM events */
+#define CS_FACTS_F_SKEW       0x0200u   /* AP clock known to be skewed */
+
+/** Zeroes @p f and sets the "none" markers. */
+CS_API void cs_facts_init(struct cs_ap_facts *f);
+
+/**
+ * A datagram on the wire, seen at the AP side (@p dir UP: sent by the AP;
+ * DOWN: received from the WLC).  Control channel: clear CAPWAP (discovery)
+ * or CAPWAP DTLS header + records; data channel: keep-alives (others are
+ * only sized).  Hostile bytes are counted as malformed, never trusted.
+ */
+CS_API void cs_facts_wire(struct cs_ap_facts *f, enum cs_dir dir,
+    enum cs_chan ch, const uint8_t *pkt, size_t len, uint64_t now_ms);
+
+/**
+ * Same, with the peer address: for UP the destination, for DOWN the source
+ * the datagram came from (host order, 0 = unknown).  A reply from another
+ * address than the AP last sent to counts as asymmetric return.
+ */
+CS_API void cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir,
+    enum cs_chan ch, uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt,
+    size_t len, uint64_t now_ms);
+
+/** A decrypted CAPWAP control message starting at its preamble (up: sent
+ * by the AP; down: from the WLC).  Fragments count by their first one. */
+CS_API void cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir,
+    const uint8_t *msg, size_t len, uint64_t now_ms);
+
+/** An AP FSM event (live runs only): state changes, failures. */
+CS_API void cs_facts_ap_event(
+    struct cs_ap_facts *f, const struct cs_ap_event *ev);
+
+/** The DTLS failure of the AP's session (live runs; enum cs_dtls_fail
+ * @p code, @p local true when the AP detected it, @p alert sent or
+ * received or -1, @p reason may be NULL). */
+CS_API void cs_facts_dtls_fail(struct cs_ap_facts *f, int code, bool local,
+    int alert, const char *reason, uint64_t now_ms);
+
+/** The address the WLC sees for this AP after NAT (live runs; host
+ * order).  A change while in Run is the rebinding signature. */
+CS_API void cs_facts_nat(
+    struct cs_ap_facts *f, uint32_t ext_ip, uint16_t ext_port);
+
+/** DHCP option 43 as the AP received it: @p raw NULL (or len 0) = missing;
+ * @p parse_err 0 when it decoded to at least one controller. */
+CS_API void cs_facts_option43(
+    struct cs_ap_facts *f, const uint8_t *raw, size_t len, int parse_err);
+
+/** The AP's clock is known to be off by @p skew_s seconds (scenario). */
+CS_API void cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s);
+
+/* Optional context.  All fields may stay zero. */
+struct cs_diag_ctx {
+	bool live;                 /* facts come from a live run */
+	bool wlc_known;            /* the wlc_* counters below are meaningful */
+	uint64_t wlc_disc_req;     /* Discovery Requests the WLC received */
+	uint64_t wlc_client_hello; /* ClientHellos the WLC received */
+	uint64_t wlc_hs_done;      /* handshakes the WLC completed */
+	uint64_t wlc_join_req;     /* Join Requests the WLC received */
+	unsigned wlc_restarts;     /* WLC restarts during the run */
+	uint32_t echo_interval_ms; /* 0: 30 000 (RFC 5415 §4.7.7) */
+	uint32_t simultaneous_ms;  /* Run losses this close are "at once";
+	                              0: 3 x echo interval */
+};
+
+/* Aggregate diagnosis. */
+struct cs_diagnosis {
+	const char *code; /* cs_diag_code_name(primary) */
+	enum cs_diag_code primary;
+	char *summary;                  /* owned; what happened, with numbers */
+	char *hint;                     /* owned; what to check */
+	unsigned aps;                   /* APs looked at */
+	unsigned aps_affected;          /* APs not "ok" */
+	unsigned count[CS_DIAG__COUNT]; /* APs per code */
+};
+
+/**
+ * Classifies each AP, then aggregates: no affected AP (or only a few
+ * still-undecided ones) -> ok; one cause for (nearly) every affected AP ->
+ * that cause; several -> mixed, listed in the summary.
+ * @param aps  n pointers (NULL entries are skipped); @p ctx may be NULL.
+ * @return 0, -EINVAL (NULL out, or aps NULL with n > 0), -ENOMEM (out
+ *         untouched).  Free with cs_diagnosis_free().
+ */
+CS_API int cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
+    const struct cs_diag_ctx *ctx, struct cs_diagnosis *out);
+
+/** Frees the strings; safe on a zeroed struct. */
+CS_API void cs_diagnosis_free(struct cs_diagnosis *d);
+
+/**
+ * One AP: its code and a one-line explanation ("return-path-loss:
+ * ClientHello sent 6 times, nothing came back") into @p buf (always
+ * NUL-terminated when @p len > 0; truncated to fit).  @p ctx may be NULL.
+ * Codes that need all APs (wlc-restart) come out of cs_diagnose() only;
+ * here a lost Run without NAT evidence is nat-rebinding.
+ */
+CS_API enum cs_diag_code cs_diagnose_ap(const struct cs_ap_facts *f,
+    const struct cs_diag_ctx *ctx, char *buf, size_t len);
+
+#endif /* CS_DIAGNOSE_H */
