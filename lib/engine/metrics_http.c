@@ -73,10 +73,16 @@ metrics_http_listen(const char *addr, uint16_t *bound)
 
 	if ((r = metrics_http_split(addr, host, sizeof(host), &port)) < 0)
 		return r;
+	/* numeric addresses only (no blocking DNS on the main loop), plus
+	 * "localhost"; an empty host or "*" means every address */
+	if (strcmp(host, "localhost") == 0)
+		strcpy(host, "127.0.0.1");
+	else if (strcmp(host, "*") == 0)
+		host[0] = '\0';
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST;
 	if (getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints, &ai) !=
 	        0 ||
 	    ai == NULL)

@@ -27,9 +27,10 @@ struct cs_metrics_http_ops {
 };
 
 /*
- * Listens on `addr` ("ADDR:PORT", IPv4 or "[v6]:PORT"; port 0 picks a
- * free one) on `base`.  Returns 0 and *ret, or -EINVAL (bad address or
- * arguments), -EADDRINUSE/-EACCES/... (bind failed), -ENOMEM; *ret
+ * Listens on `addr` ("ADDR:PORT" with a numeric IPv4 address, "[V6]:PORT",
+ * "localhost:PORT", or ":PORT" / "*:PORT" for every address; no DNS;
+ * port 0 picks a free one) on `base`.  Returns 0 and *ret, or -EINVAL (bad
+ * address or arguments), -EADDRINUSE/-EACCES/... (bind failed), -ENOMEM; *ret
  * untouched on failure.
  */
 CS_API int cs_metrics_http_new(struct cs_metrics_http **ret,
