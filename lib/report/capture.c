@@ -30,6 +30,9 @@
 /* Largest block: EPB header (28) + packet + pad (3) + trailing length (4). */
 #define CAP_BLK_CAP (28u + CS_PCAPNG_SNAPLEN + 3u + 4u)
 #define CAP_HDR_CAP 512u /* SHB + IDB with short options */
+/* Key log lines remembered to drop duplicates: with the embedded WLC both
+ * ends of a session log the same CLIENT_RANDOM line. */
+#define CAP_RECENT 1024u
 
 struct cap_file {
 	FILE *fp;   /* NULL: not configured */
@@ -46,6 +49,8 @@ struct cs_capture {
 	uint8_t *ip;   /* CS_PCAPNG_SNAPLEN: a packet to cut to snaplen */
 	char *pending; /* key log lines not yet in a DSB (secret) */
 	size_t pending_len, pending_cap;
+	uint64_t recent[CAP_RECENT]; /* FNV-1a of recent lines, 0 = free */
+	unsigned recent_next;
 	struct cs_capture_stats st;
 };
 
@@ -164,6 +169,7 @@ capture_free(struct cs_capture *c)
 	}
 	if (c->pending != NULL)
 		cap_wipe(c->pending, c->pending_cap);
+	cap_wipe(c->recent, sizeof(c->recent));
 	free(c->pending);
 	free(c->blk);
 	free(c->ip);
@@ -387,6 +393,33 @@ queue_secret(struct cs_capture *c, const char *line, size_t n)
 		flush_pending(c);
 }
 
+/* FNV-1a 64 of a line, never 0 (0 marks a free slot). */
+static uint64_t
+line_hash(const char *p, size_t n)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	while (n-- > 0) {
+		h ^= (uint8_t)*p++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h != 0 ? h : 1;
+}
+
+/* Whether the line was seen lately; remembers it if not.  c->mu held. */
+static bool
+seen_recently(struct cs_capture *c, const char *line, size_t n)
+{
+	uint64_t h = line_hash(line, n);
+
+	for (unsigned i = 0; i < CAP_RECENT; i++)
+		if (c->recent[i] == h)
+			return true;
+	c->recent[c->recent_next] = h;
+	c->recent_next = (c->recent_next + 1) % CAP_RECENT;
+	return false;
+}
+
 void
 cs_capture_keylog(struct cs_capture *c, const char *line)
 {
@@ -400,6 +433,10 @@ cs_capture_keylog(struct cs_capture *c, const char *line)
 	if (n == 0)
 		return;
 	pthread_mutex_lock(&c->mu);
+	if (seen_recently(c, line, n)) {
+		pthread_mutex_unlock(&c->mu);
+		return;
+	}
 	c->st.keylog_lines++;
 	if (c->keylog.fp != NULL) {
 		file_write(&c->keylog, line, n);

@@ -69,7 +69,9 @@ CS_API void cs_capture_wire(struct cs_capture *c, uint64_t t_us,
  * appended to the keylog file (flushed at once, so a tool tailing the file
  * can decrypt live) and queued for the wire file, where every queued line
  * goes into one Decryption Secrets Block written before the next packet.
- * The line is copied; queued copies are wiped when written.
+ * A line equal to one of the last 1024 is dropped (both ends of a session
+ * log the same line when the WLC is embedded).  The line is copied;
+ * queued copies are wiped when written.
  */
 CS_API void cs_capture_keylog(struct cs_capture *c, const char *line);
 
@@ -86,12 +88,12 @@ CS_API void cs_capture_clear(struct cs_capture *c, uint64_t t_us,
 
 /* Counters, for the report. */
 struct cs_capture_stats {
-	uint64_t wire_pkts;  /* EPBs written to the wire file */
-	uint64_t clear_pkts; /* EPBs written to the clear file */
-	uint64_t dsbs;       /* Decryption Secrets Blocks written */
-	uint64_t keylog_lines;
-	uint64_t truncated; /* packets cut to snaplen */
-	uint64_t dropped;   /* not written: too large, or after an error */
+	uint64_t wire_pkts;    /* EPBs written to the wire file */
+	uint64_t clear_pkts;   /* EPBs written to the clear file */
+	uint64_t dsbs;         /* Decryption Secrets Blocks written */
+	uint64_t keylog_lines; /* distinct lines taken */
+	uint64_t truncated;    /* packets cut to snaplen */
+	uint64_t dropped;      /* not written: too large, or after an error */
 };
 
 /** Copies the counters (zeroes when c is NULL); thread-safe. */
