@@ -75,11 +75,15 @@ cs_events_open(struct cs_events **ret, const char *path)
 static json_t *
 events_mac(const uint8_t *mac)
 {
+	static const char hex[] = "0123456789abcdef";
 	char s[18];
 
-	snprintf(s, sizeof(s), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
-	return json_string(s);
+	for (int i = 0; i < 6; i++) {
+		s[3 * i] = hex[mac[i] >> 4];
+		s[3 * i + 1] = hex[mac[i] & 0xf];
+		s[3 * i + 2] = i < 5 ? ':' : '\0';
+	}
+	return json_stringn_nocheck(s, 17);
 }
 
 static json_t *
@@ -89,7 +93,7 @@ events_ip(uint32_t ip)
 
 	snprintf(s, sizeof(s), "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
 	    (ip >> 8) & 0xff, ip & 0xff);
-	return json_string(s);
+	return json_string_nocheck(s);
 }
 
 /* Serialises o plus '\n' and appends it under the lock; consumes o. */
@@ -143,10 +147,11 @@ out_err:
 	return r;
 }
 
+/* keys are fixed ASCII literals: skip jansson's per-key UTF-8 check */
 static void
 events_set(json_t *o, const char *key, json_t *v, bool *oom)
 {
-	if (cs_json_set(o, key, v) < 0)
+	if (v == NULL || json_object_set_new_nocheck(o, key, v) < 0)
 		*oom = true;
 }
 
@@ -178,21 +183,22 @@ cs_events_ap(struct cs_events *w, const struct cs_events_ap *ap,
 		return events_emit(w, NULL, true);
 	events_set(o, "t_ms", json_integer((json_int_t)ev->t_ms), &oom);
 	events_ap_fields(o, ap, &oom);
-	events_set(
-	    o, "kind", json_string(kind != NULL ? kind : "unknown"), &oom);
+	events_set(o, "kind",
+	    json_string_nocheck(kind != NULL ? kind : "unknown"), &oom);
 	if (ev->kind == CS_AP_EV_STATE) {
 		const char *from = cs_ap_state_name(ev->from);
 		const char *to = cs_ap_state_name(ev->to);
 
+		events_set(o, "from",
+		    json_string_nocheck(from ? from : "unknown"), &oom);
 		events_set(
-		    o, "from", json_string(from ? from : "unknown"), &oom);
-		events_set(o, "to", json_string(to ? to : "unknown"), &oom);
+		    o, "to", json_string_nocheck(to ? to : "unknown"), &oom);
 	}
 	if (phase != NULL)
-		events_set(o, "phase", json_string(phase), &oom);
+		events_set(o, "phase", json_string_nocheck(phase), &oom);
 	if (ev->msg_type != 0)
 		events_set(o, "msg",
-		    json_string(cs_msg_type_name(ev->msg_type)), &oom);
+		    json_string_nocheck(cs_msg_type_name(ev->msg_type)), &oom);
 	if (ev->reason != NULL)
 		events_set(o, "reason", cs_json_str(ev->reason), &oom);
 	events_set(o, "value", json_integer(ev->value), &oom);

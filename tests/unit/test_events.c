@@ -180,7 +180,7 @@ test_long_line(void **state)
 }
 
 #define N_THREADS 4
-#define N_PER     50000
+#define N_PER     25000
 
 struct worker {
 	struct cs_events *w;
