@@ -286,8 +286,9 @@ struct cs_verdict {
  * verdict is PASS with one delivery at delay 0 of the original bytes.
  * v->pkt points into m->pkt (borrowed: valid while that is) or into v->buf.
  * HOLD copies the datagram (and m's addresses) inside the engine.
- * @return 0 (v filled); -EINVAL NULL arguments; -ENOMEM when a hold could
- *         not be stored (v then says PASS, unaltered delivery).
+ * @return 0 (v filled); -EINVAL NULL arguments or m->len > CS_IMPAIR_BUF;
+ *         -ENOMEM when per-AP state or a hold could not be stored (v then
+ *         says PASS with one delivery at delay 0, bytes possibly altered).
  */
 CS_API int cs_impair_apply(
     struct cs_impair *imp, const struct cs_pkt_meta *m, struct cs_verdict *v);
