@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const progress_state_short[] = {
 	[CS_AP_IDLE] = "idle",
@@ -44,6 +45,21 @@ progress_put(struct progress_out *o, const char *fmt, ...)
 	va_end(ap);
 	if (r > 0)
 		o->n += (size_t)r;
+}
+
+void
+cs_progress_snap_fill(struct cs_progress_snap *out, uint64_t t_ms, unsigned aps,
+    const unsigned states[CS_AP__COUNT], const struct cs_metrics *m)
+{
+	memset(out, 0, sizeof(*out));
+	out->t_ms = t_ms;
+	out->aps = aps;
+	if (states != NULL)
+		memcpy(out->states, states, sizeof(out->states));
+	if (m == NULL)
+		return;
+	out->joins = m->joins;
+	memcpy(out->failures, m->failures_by_phase, sizeof(out->failures));
 }
 
 int

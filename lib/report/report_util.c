@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * UTF-8-safe jansson helpers for the report writers; see
- * report-internal.h.
+ * UTF-8-safe jansson helpers for the report writers (report-internal.h)
+ * and the process resource figures of the report (capsim/report.h).
  */
 #include "report-internal.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+
+#include "capsim/report.h"
 
 static char *
 json_ascii_copy(const char *s)
@@ -59,4 +64,32 @@ cs_json_set(json_t *o, const char *key, json_t *v)
 	r = json_object_set_new(o, c, v);
 	free(c);
 	return r;
+}
+
+int
+cs_report_resources_get(struct cs_report_resources *out)
+{
+	struct rusage ru;
+	struct dirent *de;
+	unsigned fds = 0;
+	DIR *d;
+
+	if (out == NULL)
+		return -EINVAL;
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return -errno;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -errno;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			fds++;
+	closedir(d);
+	out->valid = true;
+	out->max_rss_kib = (uint64_t)ru.ru_maxrss; /* KiB on Linux */
+	out->cpu_user_s =
+	    (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	out->cpu_sys_s =
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	out->fds = fds > 0 ? fds - 1 : 0; /* minus the directory's own fd */
+	return 0;
 }

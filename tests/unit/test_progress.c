@@ -130,6 +130,32 @@ test_truncation_and_args(void **state)
 	assert_int_equal(cs_progress_line(NULL, 5, &now, NULL), -EINVAL);
 }
 
+static void
+test_snap_fill(void **state)
+{
+	struct cs_progress_snap s;
+	struct cs_metrics m;
+	unsigned st[CS_AP__COUNT] = { 0 };
+	char buf[256];
+
+	(void)state;
+	cs_metrics_init(&m);
+	m.joins = 7;
+	m.failures_by_phase[CS_PHASE_JOIN] = 2;
+	st[CS_AP_RUN] = 7;
+	st[CS_AP_SULKING] = 1;
+	cs_progress_snap_fill(&s, 3500, 8, st, &m);
+	assert_int_equal(s.joins, 7);
+	assert_int_equal(s.failures[CS_PHASE_JOIN], 2);
+	cs_progress_line(buf, sizeof(buf), &s, NULL);
+	assert_string_equal(
+	    buf, "   3.5s  run 7/8  sulk 1  | 2.0 joins/s  fail 2 (join 2)");
+	cs_progress_snap_fill(&s, 0, 8, NULL, NULL);
+	assert_int_equal(s.states[CS_AP_RUN], 0);
+	assert_int_equal(s.joins, 0);
+	cs_metrics_free(&m);
+}
+
 int
 main(void)
 {
@@ -138,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_line_no_prev_no_failures),
 		cmocka_unit_test(test_line_every_state_and_phase),
 		cmocka_unit_test(test_truncation_and_args),
+		cmocka_unit_test(test_snap_fill),
 	};
 
 	return cmocka_run_group_tests_name("progress", tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * impairments exact; optional parts left out when absent; non-UTF-8 text
  * survives; cs_report_write. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,6 +359,29 @@ test_args_and_write(void **state)
 	assert_int_equal(cs_report_write(path, NULL), -EINVAL);
 }
 
+static void
+test_resources_get(void **state)
+{
+	struct cs_report_resources r;
+	int fd;
+	unsigned before;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(cs_report_resources_get(&r), 0);
+	assert_true(r.valid);
+	assert_true(r.max_rss_kib > 0);
+	assert_true(r.cpu_user_s >= 0 && r.cpu_sys_s >= 0);
+	assert_true(r.fds >= 1);
+	before = r.fds;
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(cs_report_resources_get(&r), 0);
+	assert_int_equal(r.fds, before + 1);
+	close(fd);
+	assert_int_equal(cs_report_resources_get(NULL), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -371,6 +395,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_not_utf8, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_args_and_write, setup, teardown),
+		cmocka_unit_test(test_resources_get),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

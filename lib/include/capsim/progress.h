@@ -13,6 +13,7 @@
 
 #include "capsim/ap.h"
 #include "capsim/common.h"
+#include "capsim/metrics.h"
 #include "capsim/roles.h"
 
 struct cs_progress_snap {
@@ -22,6 +23,11 @@ struct cs_progress_snap {
 	uint64_t joins;                /* cumulative times Run was reached */
 	uint64_t failures[CS_PHASE__COUNT]; /* cumulative, by phase */
 };
+
+/* Fills *out from merged run metrics and the current state counts. */
+CS_API void cs_progress_snap_fill(struct cs_progress_snap *out, uint64_t t_ms,
+    unsigned aps, const unsigned states[CS_AP__COUNT],
+    const struct cs_metrics *m);
 
 /*
  * Formats the line into buf (always NUL-terminated when len > 0):

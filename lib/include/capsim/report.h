@@ -117,6 +117,11 @@ CS_API char *cs_report_json(const struct cs_run_summary *s);
  */
 CS_API char *cs_report_junit(const struct cs_run_summary *s);
 
+/* Fills *out (valid = true) for this process: peak RSS and CPU times from
+ * getrusage(RUSAGE_SELF), open descriptors from /proc/self/fd.  Returns
+ * 0, or a negative errno with *out untouched. */
+CS_API int cs_report_resources_get(struct cs_report_resources *out);
+
 /* Writes `text` to `path` (created or truncated; "-" = stdout):
  * 0, or a negative errno. */
 CS_API int cs_report_write(const char *path, const char *text);
