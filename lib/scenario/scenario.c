@@ -995,6 +995,7 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 		         p, v[WK_MAX_APS], KP("max-aps"), 0, 65535, &u)) < 0)
 			return r;
 		w->max_aps = (unsigned)u;
+		w->has_max_aps = true;
 	}
 	if (v[WK_AUTH]) {
 		yaml_node_t *l = v[WK_AUTH];

@@ -159,6 +159,7 @@ test_full_example(void **state)
 	assert_int_equal(s->wlc.listen_ip, 0x7f000001);
 	assert_int_equal(s->wlc.listen_port, 15246);
 	assert_int_equal(s->wlc.advertise_ip, 0xc000020a);
+	assert_true(s->wlc.has_max_aps);
 	assert_int_equal(s->wlc.max_aps, 150);
 	assert_true(s->wlc.auth_enabled);
 	assert_int_equal(s->wlc.n_auth_macs, 2);

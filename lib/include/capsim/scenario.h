@@ -102,7 +102,8 @@ struct cs_scn_wlc {
 	uint32_t listen_ip;    /* embedded: default 127.0.0.1 */
 	uint16_t listen_port;  /* embedded: default 5246 */
 	uint32_t advertise_ip; /* embedded: 0 = listen_ip (WLC behind NAT) */
-	unsigned max_aps;      /* 0 = unlimited (65535) */
+	bool has_max_aps;      /* max-aps given (0 = rejects every join) */
+	unsigned max_aps;      /* capacity (Join result code 4 beyond) */
 	bool auth_enabled;     /* auth-list given (even empty: nobody joins) */
 	uint8_t (*auth_macs)[6]; /* owned */
 	size_t n_auth_macs;
