@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `capsim analyze`: the join diagnosis from a capture taken in the field.
+ * Frames become UDP datagrams (lib/wire/ipv4.c), datagrams to or from the
+ * controller's CAPWAP ports (RFC 5415 §3.1: control 5246, data 5247) are
+ * grouped per AP address, each AP's datagrams feed the diagnosis facts in
+ * the AP's terms (up = sent by the AP), DTLS associations are decrypted
+ * when a key log is known (lib/dtls/dtls_decrypt.c) and their CAPWAP
+ * control messages feed the facts too; cs_analyze_finish() runs
+ * cs_diagnose() (lib/include/capsim/diagnose.h) over every AP.
+ */
+#ifndef CS_ANALYZE_H
+#define CS_ANALYZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+#include "capsim/diagnose.h"
+
+struct cs_log;
+struct cs_analyze;
+
+struct cs_analyze_cfg {
+	uint16_t wlc_port;        /* controller control port; 0 = 5246 */
+	uint16_t wlc_data_port;   /* 0 = wlc_port + 1 */
+	const struct cs_log *log; /* borrowed; may be NULL */
+};
+
+/* Phases seen for one AP (bits of phases_seen). */
+enum cs_an_phase {
+	CS_AN_DISCOVERY = 1u << 0, /* Discovery Request seen */
+	CS_AN_DISC_RESP = 1u << 1, /* Discovery Response seen */
+	CS_AN_DTLS = 1u << 2,      /* ClientHello seen */
+	CS_AN_DTLS_DONE = 1u << 3, /* both ChangeCipherSpecs / app data */
+	CS_AN_JOIN = 1u << 4,      /* Join Request (decrypted) */
+	CS_AN_JOINED = 1u << 5,    /* Join Response */
+	CS_AN_CONFIGURE = 1u << 6, /* Configuration Status Request */
+	CS_AN_DATA = 1u << 7,      /* data channel keep-alive */
+	CS_AN_RUN = 1u << 8,       /* Echo / Run traffic */
+};
+
+/* Names of the bits above, in order ("discovery", ...); NULL past end. */
+CS_API const char *cs_an_phase_name(unsigned bit_index);
+
+struct cs_analyze_ap {
+	uint32_t ap_ip;             /* host order */
+	uint32_t wlc_ip;            /* the controller address it talked to most
+	                               recently (0 if only broadcast) */
+	uint64_t first_us, last_us; /* capture time */
+	uint64_t pkts_up, pkts_down, bytes_up, bytes_down;
+	unsigned phases_seen; /* CS_AN_* */
+	/* retransmissions (same message again, per RFC 6347 §4.2.4 and
+	 * RFC 5415 §4.5.3) */
+	unsigned retrans_disc; /* Discovery Requests beyond the first in a
+	                          row without answer */
+	unsigned retrans_dtls; /* handshake messages (type, message_seq)
+	                          sent again, both directions */
+	unsigned retrans_ctrl; /* control requests (type, seq) sent again */
+	/* decryption */
+	unsigned dtls_sessions;
+	uint64_t dec_records, dec_ok, dec_failed, dec_nokey;
+	uint16_t suite, version; /* of the last session */
+	const char *dec_state;   /* cs_dtls_dec_state_name of the last */
+	uint64_t ctrl_msgs;      /* decrypted control messages */
+	struct cs_ap_facts facts;
+	enum cs_diag_code code; /* cs_diagnose_ap() */
+	char verdict[160];      /* its one-line explanation */
+	const char *stopped;    /* last phase reached (cs_an_phase_name),
+	                           "" when nothing */
+};
+
+struct cs_analyze_stats {
+	uint64_t records;      /* packets read */
+	uint64_t secrets;      /* Decryption Secrets Blocks */
+	uint64_t keylog_lines; /* CLIENT_RANDOM lines taken */
+	uint64_t not_ipv4;     /* other link/network protocols */
+	uint64_t not_udp;
+	uint64_t not_capwap; /* UDP on other ports */
+	uint64_t malformed;  /* bad link/IP/UDP headers */
+	uint64_t truncated;  /* cut by the snaplen */
+	uint64_t fragments, reassembled, frag_timeouts, frag_dropped;
+	uint64_t capwap; /* datagrams taken */
+};
+
+/** @return 0 with *ret set; -ENOMEM; -EINVAL. */
+CS_API int cs_analyze_new(
+    struct cs_analyze **ret, const struct cs_analyze_cfg *cfg);
+CS_API void cs_analyze_free(struct cs_analyze *a);
+
+/** Key log text (SSLKEYLOGFILE); see cs_keylog_add_text(). */
+CS_API int cs_analyze_keylog(
+    struct cs_analyze *a, const char *text, size_t len, struct cs_err *err);
+
+/**
+ * Reads a whole capture held in memory (pcap or pcapng; DSBs add keys).
+ * On a read error, everything before it has been analysed.
+ * @return 0; -EBADMSG / -E2BIG read error (err->offset = file offset),
+ *         -ENOMEM.
+ */
+CS_API int cs_analyze_capture(
+    struct cs_analyze *a, const uint8_t *buf, size_t len, struct cs_err *err);
+
+/** One UDP datagram (for tests and live use): addresses in host order,
+ * @p t_us capture time.  Datagrams not on the CAPWAP ports are counted
+ * and ignored.  @return 0, -ENOMEM. */
+CS_API int cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
+    uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
+    size_t len);
+
+/**
+ * Classifies every AP (fills code/verdict/stopped) and the aggregate.
+ * May be called more than once.  @return 0, -ENOMEM (out untouched).
+ * Free @p out with cs_diagnosis_free().
+ */
+CS_API int cs_analyze_finish(struct cs_analyze *a, struct cs_diagnosis *out);
+
+CS_API size_t cs_analyze_n_aps(const struct cs_analyze *a);
+/** APs in order of first appearance; NULL past the end. */
+CS_API const struct cs_analyze_ap *cs_analyze_ap_get(
+    const struct cs_analyze *a, size_t i);
+CS_API void cs_analyze_get_stats(
+    const struct cs_analyze *a, struct cs_analyze_stats *out);
+
+#endif /* CS_ANALYZE_H */
