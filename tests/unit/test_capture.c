@@ -463,6 +463,40 @@ test_snaplen_and_limits(void **state)
 	free(big);
 }
 
+/* The two pcapng.c helpers the tap added: their failure paths. */
+static void
+test_pcapng_additions(void **state)
+{
+	uint8_t buf[256], pkt[8] = { 0 };
+	struct cs_wr wr;
+
+	(void)state;
+	cs_wr_init(&wr, buf, sizeof(buf));
+	assert_int_equal(cs_pcapng_put_epb_cut(&wr, 0, 0, pkt, 9, 8), -EINVAL);
+	cs_wr_init(&wr, buf, sizeof(buf));
+	assert_int_equal(cs_pcapng_put_epb_cut(&wr, 0, 0, NULL, 1, 8), -EINVAL);
+	cs_wr_init(&wr, buf, sizeof(buf));
+	assert_int_equal(cs_pcapng_put_epb_cut(&wr, 0, 0, pkt,
+	                     CS_PCAPNG_SNAPLEN + 1, CS_PCAPNG_SNAPLEN + 1),
+	    -EMSGSIZE);
+	assert_int_equal(cs_pcapng_put_epb_cut(NULL, 0, 0, pkt, 1, 1), -EINVAL);
+	assert_int_equal(
+	    cs_pcapng_put_idb_snaplen(NULL, CS_LINKTYPE_RAW, 64, NULL),
+	    -EINVAL);
+	/* 28 header + 0 data + 4 trailer */
+	cs_wr_init(&wr, buf, sizeof(buf));
+	assert_int_equal(cs_pcapng_put_epb_cut(&wr, 0, 0, pkt, 0, 100), 0);
+	assert_int_equal(wr.len, 32);
+	assert_int_equal(
+	    buf[20] << 24 | buf[21] << 16 | buf[22] << 8 | buf[23], 0);
+	assert_int_equal(
+	    buf[24] << 24 | buf[25] << 16 | buf[26] << 8 | buf[27], 100);
+	/* too small a buffer: -ENOBUFS, sticky */
+	cs_wr_init(&wr, buf, 16);
+	assert_int_equal(cs_pcapng_put_epb_cut(&wr, 0, 0, pkt, 8, 8), -ENOBUFS);
+	assert_int_equal(wr.err, -ENOBUFS);
+}
+
 /* A write error mid-run (file size limit: EFBIG) stops that file and is
  * reported at close with the path; the other file goes on. */
 static void
@@ -1226,6 +1260,7 @@ main(void)
 		cmocka_unit_test(test_null_tap),
 		cmocka_unit_test(test_block_order),
 		cmocka_unit_test(test_snaplen_and_limits),
+		cmocka_unit_test(test_pcapng_additions),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_tshark_dtls),
