@@ -66,6 +66,7 @@ struct cs_ap_facts {
 	uint32_t t_run_lost;  /* ms after t_first: Run last left */
 	uint32_t t_last_down; /* ms after t_first: last datagram received */
 	uint32_t t_echo_resp; /* ms after t_first: last Echo Response */
+	uint32_t t_last_up;   /* ms after t_first: last datagram sent */
 	uint32_t run_idle_ms; /* longest gap between AP datagrams in Run */
 
 	/* discovery (clear CAPWAP, RFC 5415 §5) */
@@ -89,11 +90,13 @@ struct cs_ap_facts {
 	uint16_t nat_changes;    /* external mapping changed (live) */
 	uint16_t nat_changes_run;
 
-	uint32_t join_rc; /* last Join Response Result Code */
-	uint32_t peer_ip; /* address the AP sent to (0 unknown) */
-	uint32_t other_ip;
-	uint32_t nat_ip; /* WLC's view of the AP (cs_facts_nat) */
-	uint16_t peer_port, other_port, nat_port;
+	uint32_t join_rc;    /* last Join Response Result Code */
+	uint32_t sent_ip[4]; /* last addresses the AP sent to (0 unused) */
+	uint32_t other_ip;   /* last reply source not among sent_ip */
+	uint32_t nat_ip;     /* WLC's view of the AP (cs_facts_nat) */
+	uint16_t other_port, nat_port;
+	int32_t skew_s;    /* cs_facts_clock_skew, clamped */
+	uint8_t sent_next; /* next sent_ip slot */
 
 	uint8_t alert_up_desc, alert_down_desc; /* last, 0xff = none */
 	uint8_t alert_down_level;
@@ -112,17 +115,25 @@ struct cs_ap_facts {
 	char reason[CS_FACTS_REASON_LEN];
 };
 
-#define CS_FACTS_F_JOIN_RC      0x0001u /* join_rc holds a value */
-#define CS_FACTS_F_IN_RUN       0x0002u /* in Run at the last fact */
-#define CS_FACTS_F_IN_HS        0x0004u /* a DTLS handshake is in progress */
-#define CS_FACTS_F_ALERT_PRE_SH 0x0008u /* alert received before ServerHello   \
-	                                 */
-#define CS_FACTS_F_DTLS_LOCAL 0x0010u   /* dtls_fail detected by the AP */
-#define CS_FACTS_F_O43        0x0020u   /* cs_facts_option43 was called */
-#define CS_FACTS_F_NAT        0x0040u   /* cs_facts_nat was called */
-#define CS_FACTS_F_CERT_DONE  0x0080u   /* server Certificate complete */
-#define CS_FACTS_F_LIVE       0x0100u   /* fed by AP FSM events */
-#define CS_FACTS_F_SKEW       0x0200u   /* AP clock known to be skewed */
+#define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
+#define CS_FACTS_F_IN_RUN  0x0002u /* in Run at the last fact */
+#define CS_FACTS_F_IN_HS   0x0004u /* a DTLS handshake is in progress */
+#define CS_FACTS_F_ALERT_PRE_SH                                                \
+	0x0008u                       /* alert received before ServerHello     \
+	                               */
+#define CS_FACTS_F_DTLS_LOCAL 0x0010u /* dtls_fail detected by the AP */
+#define CS_FACTS_F_O43        0x0020u /* cs_facts_option43 was called */
+#define CS_FACTS_F_NAT        0x0040u /* cs_facts_nat was called */
+#define CS_FACTS_F_CERT_DONE  0x0080u /* server Certificate complete */
+#define CS_FACTS_F_LIVE       0x0100u /* fed by AP FSM events */
+#define CS_FACTS_F_SKEW       0x0200u /* AP clock known to be skewed */
+#define CS_FACTS_F_STARTED    0x0400u /* t_first is set */
+#define CS_FACTS_F_CERT_STALL                                                  \
+	0x0800u                   /* an attempt ended with the server          \
+	                             Certificate started, incomplete */
+#define CS_FACTS_F_ATT_SH 0x1000u /* ServerHello in this attempt */
+#define CS_FACTS_F_ATT_CS 0x2000u /* Change State Response, attempt */
+#define CS_FACTS_F_ATT_KA 0x4000u /* keep-alive answered, attempt */
 
 /** Zeroes @p f and sets the "none" markers. */
 CS_API void cs_facts_init(struct cs_ap_facts *f);
@@ -175,8 +186,9 @@ CS_API void cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s);
 
 /* Optional context.  All fields may stay zero. */
 struct cs_diag_ctx {
-	bool live;                 /* facts come from a live run */
-	bool wlc_known;            /* the wlc_* counters below are meaningful */
+	bool live;       /* facts come from a live run */
+	bool wlc_known;  /* the wlc_* counters below are meaningful */
+	uint32_t wlc_ip; /* the controller's address (host order), 0 unknown */
 	uint64_t wlc_disc_req;     /* Discovery Requests the WLC received */
 	uint64_t wlc_client_hello; /* ClientHellos the WLC received */
 	uint64_t wlc_hs_done;      /* handshakes the WLC completed */

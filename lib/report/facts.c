@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-AP diagnosis facts (diagnose.h): folds datagrams seen at the AP side,
+ * decrypted control messages and AP FSM events into struct cs_ap_facts.
+ * Every byte goes through the lib/wire decoders: the CAPWAP header and
+ * control header (RFC 5415 §4.3, §4.5.1), cs_msg_decode for the Join
+ * Response Result Code (§4.6.35), the DTLS record peek (RFC 6347 §4.1,
+ * §4.2.2) and the keep-alive test (§4.4.1).  Anything that does not decode
+ * is counted as malformed and otherwise ignored.
+ */
+#include "capsim/diagnose.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "capsim/ap.h"
+#include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
+#include "capsim/cursor.h"
+#include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
+
+static void
+inc16(uint16_t *c)
+{
+	if (*c != UINT16_MAX)
+		(*c)++;
+}
+
+static uint16_t
+clamp16(size_t v)
+{
+	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+/* Milliseconds since the first fact, clamped to 32 bits; the first call
+ * starts the clock.  A clock going backwards counts as 0. */
+static uint32_t
+facts_rel(struct cs_ap_facts *f, uint64_t now_ms)
+{
+	uint64_t d;
+
+	if (!(f->flags & CS_FACTS_F_STARTED)) {
+		f->flags |= CS_FACTS_F_STARTED;
+		f->t_first = now_ms;
+	}
+	d = now_ms >= f->t_first ? now_ms - f->t_first : 0;
+	if (d > UINT32_MAX)
+		d = UINT32_MAX;
+	if ((uint32_t)d > f->t_last)
+		f->t_last = (uint32_t)d;
+	return (uint32_t)d;
+}
+
+void
+cs_facts_init(struct cs_ap_facts *f)
+{
+	if (f == NULL)
+		return;
+	memset(f, 0, sizeof(*f));
+	f->alert_up_desc = CS_FACTS_NONE8;
+	f->alert_down_desc = CS_FACTS_NONE8;
+	f->fail_phase = CS_FACTS_NONE8;
+}
+
+static void
+facts_set_run(struct cs_ap_facts *f, bool on, uint32_t rel)
+{
+	if (on && !(f->flags & CS_FACTS_F_IN_RUN)) {
+		f->flags |= CS_FACTS_F_IN_RUN;
+		inc16(&f->runs);
+		f->t_run = rel;
+		f->echo_streak = 0;
+	} else if (!on && (f->flags & CS_FACTS_F_IN_RUN)) {
+		f->flags &= (uint16_t)~CS_FACTS_F_IN_RUN;
+		inc16(&f->run_lost);
+		f->t_run_lost = rel;
+	}
+}
+
+/* A new join attempt (initial ClientHello or Discovery Request): a Run in
+ * progress is lost; a server Certificate left incomplete by the previous
+ * attempt is remembered as a stall. */
+static void
+facts_new_attempt(struct cs_ap_facts *f, uint32_t rel)
+{
+	facts_set_run(f, false, rel);
+	if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
+		f->flags |= CS_FACTS_F_CERT_STALL;
+	f->cert_seq_set = 0;
+	f->cert_have = 0;
+	f->cert_len = 0;
+	f->flags &= (uint16_t) ~(CS_FACTS_F_CERT_DONE | CS_FACTS_F_ATT_SH |
+	    CS_FACTS_F_ATT_CS | CS_FACTS_F_ATT_KA | CS_FACTS_F_IN_HS);
+}
+
+/* ---------------------------------------------------------------------
+ * Server Certificate reassembly coverage (RFC 6347 §4.2.3): 64 chunks of
+ * ceil(len / 64) bytes; a chunk counts once a fragment covers all of it.
+ */
+static void
+facts_cert_frag(struct cs_ap_facts *f, const struct cs_dtls_hs_msg *h)
+{
+	uint32_t chunk, lo, hi, end;
+
+	if (h->length == 0)
+		return;
+	if (!f->cert_seq_set || f->cert_seq != h->message_seq ||
+	    f->cert_len != h->length) {
+		if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
+			f->flags |= CS_FACTS_F_CERT_STALL;
+		f->cert_seq_set = 1;
+		f->cert_seq = h->message_seq;
+		f->cert_len = h->length;
+		f->cert_have = 0;
+		f->flags &= (uint16_t)~CS_FACTS_F_CERT_DONE;
+	}
+	/* the peek checked frag_offset + frag_length <= length */
+	chunk = (h->length + 63) / 64;
+	end = h->frag_offset + h->frag_length;
+	lo = (h->frag_offset + chunk - 1) / chunk; /* first whole chunk */
+	hi = end == h->length ? 64 : end / chunk;  /* past the last */
+	if (hi > 64)
+		hi = 64;
+	for (uint32_t i = lo; i < hi; i++)
+		f->cert_have |= (uint64_t)1 << i;
+	/* chunks beyond the message (when len < 64) are trivially had */
+	for (uint32_t i = (h->length + chunk - 1) / chunk; i < 64; i++)
+		f->cert_have |= (uint64_t)1 << i;
+	if (f->cert_have == UINT64_MAX && !(f->flags & CS_FACTS_F_CERT_DONE)) {
+		f->flags |= CS_FACTS_F_CERT_DONE;
+		inc16(&f->cert);
+	}
+}
+
+/* ClientHello body (RFC 6347 §4.2.1): version, random, session_id<0..32>,
+ * cookie<0..2^8-1>.  True when the first fragment shows a non-empty
+ * cookie. */
+static bool
+client_hello_has_cookie(const uint8_t *pkt, size_t len,
+    const struct cs_dtls_peek *pk, const struct cs_dtls_hs_msg *h)
+{
+	const struct cs_dtls_record *r = &pk->rec[h->record];
+	size_t body = h->offset + CS_DTLS_HS_HDR_LEN;
+	size_t rec_end = r->offset + CS_DTLS_RECORD_HDR_LEN + r->length;
+	size_t avail;
+	struct cs_rd rd;
+	uint8_t sid_len, cookie_len;
+
+	if (h->frag_offset != 0 || rec_end > len || body > rec_end)
+		return false;
+	avail = rec_end - body;
+	if (avail > h->frag_length)
+		avail = h->frag_length;
+	cs_rd_init(&rd, pkt + body, avail);
+	if (cs_rd_skip(&rd, 2 + 32) != 0 || cs_rd_u8(&rd, &sid_len) != 0 ||
+	    cs_rd_skip(&rd, sid_len) != 0 || cs_rd_u8(&rd, &cookie_len) != 0)
+		return false;
+	return cookie_len > 0;
+}
+
+static bool
+is_fatal_alert(const struct cs_dtls_record *r)
+{
+	return r->has_alert && r->alert_level == 2;
+}
+
+static void
+facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
+    size_t len, uint32_t rel)
+{
+	struct cs_dtls_peek pk;
+	uint32_t seen = 0; /* handshake types in this datagram (< 32) */
+	bool ccs = false, enc_hs = false, app = false, alert = false;
+	bool cookie = false;
+
+	if (cs_dtls_peek_capwap(pkt, len, &pk, NULL) < 0) {
+		if (dir == CS_DIR_DOWN)
+			inc16(&f->malformed_down);
+		return;
+	}
+	for (unsigned i = 0; i < pk.n_hs; i++) {
+		const struct cs_dtls_hs_msg *h = &pk.hs[i];
+
+		if (h->msg_type < 32)
+			seen |= (uint32_t)1 << h->msg_type;
+		if (dir == CS_DIR_UP &&
+		    h->msg_type == CS_DTLS_HS_CLIENT_HELLO &&
+		    client_hello_has_cookie(pkt, len, &pk, h))
+			cookie = true;
+		if (dir == CS_DIR_DOWN && h->msg_type == CS_DTLS_HS_CERTIFICATE)
+			facts_cert_frag(f, h);
+	}
+	for (unsigned i = 0; i < pk.n_records; i++) {
+		const struct cs_dtls_record *r = &pk.rec[i];
+
+		switch (r->content_type) {
+		case CS_DTLS_CT_CHANGE_CIPHER_SPEC:
+			ccs = true;
+			break;
+		case CS_DTLS_CT_HANDSHAKE:
+			if (r->epoch > 0)
+				enc_hs = true;
+			break;
+		case CS_DTLS_CT_APPLICATION_DATA:
+			app = true;
+			break;
+		case CS_DTLS_CT_ALERT:
+			alert = true;
+			if (dir == CS_DIR_UP) {
+				inc16(&f->alerts_up);
+				f->alert_up_desc = r->has_alert
+				    ? r->alert_desc
+				    : f->alert_up_desc;
+			} else {
+				inc16(&f->alerts_down);
+				if (r->has_alert) {
+					f->alert_down_desc = r->alert_desc;
+					f->alert_down_level = r->alert_level;
+					if ((f->flags & CS_FACTS_F_IN_HS) &&
+					    !(f->flags & CS_FACTS_F_ATT_SH))
+						f->flags |=
+						    CS_FACTS_F_ALERT_PRE_SH;
+				}
+			}
+			if (is_fatal_alert(r))
+				f->flags &= (uint16_t)~CS_FACTS_F_IN_HS;
+			break;
+		default:
+			break;
+		}
+	}
+
+	if (dir == CS_DIR_UP) {
+		if (seen & (1u << CS_DTLS_HS_CLIENT_HELLO)) {
+			if (!cookie && !(f->flags & CS_FACTS_F_IN_HS)) {
+				facts_new_attempt(f, rel);
+				f->flags |= CS_FACTS_F_IN_HS;
+			}
+			inc16(&f->ch);
+			if (cookie)
+				inc16(&f->ch_cookie);
+		}
+		if (ccs)
+			inc16(&f->ccs_up);
+		if (app)
+			inc16(&f->app_up);
+		return;
+	}
+
+	if (seen & (1u << CS_DTLS_HS_HELLO_VERIFY_REQUEST))
+		inc16(&f->hvr);
+	if (seen & (1u << CS_DTLS_HS_SERVER_HELLO)) {
+		inc16(&f->sh);
+		f->flags |= CS_FACTS_F_ATT_SH;
+	}
+	if (seen & (1u << CS_DTLS_HS_CERTIFICATE_REQUEST))
+		inc16(&f->cert_req);
+	if (seen & (1u << CS_DTLS_HS_SERVER_HELLO_DONE))
+		inc16(&f->shd);
+	if (ccs)
+		inc16(&f->ccs_down);
+	if (enc_hs)
+		inc16(&f->fin_down);
+	if (app)
+		inc16(&f->app_down);
+	if (seen == 0 && !ccs && !enc_hs && !app && !alert)
+		inc16(&f->dtls_other_down);
+	/* The server's Finished (after its ChangeCipherSpec) ends a full
+	 * handshake; application data from the server proves one too. */
+	if ((f->flags & CS_FACTS_F_IN_HS) && ((ccs && enc_hs) || app)) {
+		f->flags &= (uint16_t)~CS_FACTS_F_IN_HS;
+		inc16(&f->hs_done);
+	}
+}
+
+/* Message type of a clear CAPWAP control datagram (or the first fragment
+ * of one); false when it does not decode. */
+static bool
+capwap_type(const uint8_t *pkt, size_t len, uint32_t *type)
+{
+	struct cs_capwap_hdr h;
+	struct cs_ctl_hdr c;
+	struct cs_rd rd;
+
+	cs_rd_init(&rd, pkt, len);
+	if (cs_capwap_hdr_decode(&rd, &h, NULL) != 0)
+		return false;
+	if (h.is_fragment && h.frag_off != 0)
+		return false;
+	if (cs_ctl_hdr_decode(&rd, &c, NULL) != 0)
+		return false;
+	*type = c.type;
+	return true;
+}
+
+static void
+facts_clear(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
+    size_t len, uint32_t rel)
+{
+	uint32_t type;
+
+	if (!capwap_type(pkt, len, &type)) {
+		if (dir == CS_DIR_DOWN)
+			inc16(&f->malformed_down);
+		return;
+	}
+	if (dir == CS_DIR_UP &&
+	    (type == CS_MSG_DISCOVERY_REQ ||
+	        type == CS_MSG_PRIMARY_DISCOVERY_REQ)) {
+		if (type == CS_MSG_DISCOVERY_REQ)
+			facts_new_attempt(f, rel);
+		inc16(&f->disc_req);
+	} else if (dir == CS_DIR_DOWN &&
+	    (type == CS_MSG_DISCOVERY_RESP ||
+	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {
+		inc16(&f->disc_resp);
+	}
+}
+
+static bool
+ip_is_group(uint32_t ip)
+{
+	return ip == UINT32_MAX || (ip >> 28) == 0xe ||
+	    (ip & 0xffu) == 0xffu; /* broadcast-looking: subnet broadcast */
+}
+
+static void
+facts_peer(struct cs_ap_facts *f, enum cs_dir dir, uint32_t ip, uint16_t port)
+{
+	bool group = false;
+
+	if (ip == 0)
+		return;
+	if (dir == CS_DIR_UP) {
+		for (unsigned i = 0; i < CS_ARRAY_SIZE(f->sent_ip); i++)
+			if (f->sent_ip[i] == ip)
+				return;
+		f->sent_ip[f->sent_next % CS_ARRAY_SIZE(f->sent_ip)] = ip;
+		f->sent_next =
+		    (uint8_t)((f->sent_next + 1) % CS_ARRAY_SIZE(f->sent_ip));
+		return;
+	}
+	for (unsigned i = 0; i < CS_ARRAY_SIZE(f->sent_ip); i++) {
+		if (f->sent_ip[i] == ip)
+			return;
+		if (f->sent_ip[i] != 0 && ip_is_group(f->sent_ip[i]))
+			group = true;
+	}
+	/* replies to a broadcast/multicast discovery come from anyone;
+	 * before the AP has sent anything there is nothing to compare */
+	if (group || f->sent_ip[0] == 0)
+		return;
+	inc16(&f->other_src);
+	f->other_ip = ip;
+	f->other_port = port;
+}
+
+void
+cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
+    uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt, size_t len,
+    uint64_t now_ms)
+{
+	uint32_t rel;
+	uint8_t pre;
+
+	if (f == NULL || (dir != CS_DIR_UP && dir != CS_DIR_DOWN))
+		return;
+	if (pkt == NULL)
+		len = 0;
+	rel = facts_rel(f, now_ms);
+	if (dir == CS_DIR_UP) {
+		if (f->flags & CS_FACTS_F_IN_RUN) {
+			uint32_t gap = rel - f->t_last_up;
+
+			if (rel >= f->t_last_up && gap > f->run_idle_ms &&
+			    f->t_last_up >= f->t_run)
+				f->run_idle_ms = gap;
+		}
+		f->t_last_up = rel;
+		if (clamp16(len) > f->max_up)
+			f->max_up = clamp16(len);
+	} else {
+		f->t_last_down = rel;
+		if (clamp16(len) > f->max_down)
+			f->max_down = clamp16(len);
+	}
+	facts_peer(f, dir, peer_ip, peer_port);
+	if (len == 0) {
+		if (dir == CS_DIR_DOWN)
+			inc16(&f->malformed_down);
+		return;
+	}
+
+	if (ch == CS_CHAN_DATA) {
+		if (!cs_keepalive_is(pkt, len))
+			return;
+		if (dir == CS_DIR_UP) {
+			inc16(&f->ka_up);
+		} else {
+			inc16(&f->ka_down);
+			f->flags |= CS_FACTS_F_ATT_KA;
+			if (f->flags & CS_FACTS_F_ATT_CS)
+				facts_set_run(f, true, rel);
+		}
+		return;
+	}
+	if (ch != CS_CHAN_CONTROL)
+		return;
+	if (cs_capwap_preamble_peek(pkt, len, &pre) != 0) {
+		if (dir == CS_DIR_DOWN)
+			inc16(&f->malformed_down);
+		return;
+	}
+	if (pre == CS_PREAMBLE_DTLS)
+		facts_dtls(f, dir, pkt, len, rel);
+	else
+		facts_clear(f, dir, pkt, len, rel);
+}
+
+void
+cs_facts_wire(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
+    const uint8_t *pkt, size_t len, uint64_t now_ms)
+{
+	cs_facts_wire_peer(f, dir, ch, 0, 0, pkt, len, now_ms);
+}
+
+/* Join Response Result Code (RFC 5415 §4.6.35); false when absent or the
+ * message does not decode (a fragment, hostile bytes). */
+static bool
+join_result(const uint8_t *msg, size_t len, uint32_t *rc)
+{
+	struct cs_msg m;
+	struct cs_el_result_code r;
+	const struct cs_elem *e;
+
+	if (cs_msg_decode(&m, msg, len, CS_MSG_F_CISCO, NULL) != 0)
+		return false;
+	e = cs_msg_find(&m, CS_EL_RESULT_CODE, 0);
+	if (e == NULL || cs_el_get_result_code(e, &r, NULL) != 0)
+		return false;
+	*rc = r.code;
+	return true;
+}
+
+void
+cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
+    size_t len, uint64_t now_ms)
+{
+	uint32_t rel, type, rc;
+
+	if (f == NULL || (dir != CS_DIR_UP && dir != CS_DIR_DOWN))
+		return;
+	rel = facts_rel(f, now_ms);
+	if (msg == NULL || !capwap_type(msg, len, &type)) {
+		if (dir == CS_DIR_DOWN)
+			inc16(&f->malformed_down);
+		return;
+	}
+	if (dir == CS_DIR_UP) {
+		switch (type) {
+		case CS_MSG_JOIN_REQ:
+			facts_set_run(f, false, rel);
+			inc16(&f->join_req);
+			break;
+		case CS_MSG_CONFIG_STATUS_REQ:
+			inc16(&f->cfg_req);
+			break;
+		case CS_MSG_CHANGE_STATE_REQ:
+			inc16(&f->cs_req);
+			break;
+		case CS_MSG_ECHO_REQ:
+			inc16(&f->echo_req);
+			if (f->flags & CS_FACTS_F_IN_RUN) {
+				inc16(&f->echo_streak);
+				if (f->echo_streak > f->echo_streak_max_run)
+					f->echo_streak_max_run = f->echo_streak;
+			}
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+	switch (type) {
+	case CS_MSG_JOIN_RESP:
+		inc16(&f->join_resp);
+		if (join_result(msg, len, &rc)) {
+			f->join_rc = rc;
+			f->flags |= CS_FACTS_F_JOIN_RC;
+		}
+		break;
+	case CS_MSG_CONFIG_STATUS_RESP:
+		inc16(&f->cfg_resp);
+		break;
+	case CS_MSG_CHANGE_STATE_RESP:
+		inc16(&f->cs_resp);
+		f->flags |= CS_FACTS_F_ATT_CS;
+		if (f->flags & CS_FACTS_F_ATT_KA)
+			facts_set_run(f, true, rel);
+		break;
+	case CS_MSG_ECHO_RESP:
+		inc16(&f->echo_resp);
+		f->echo_streak = 0;
+		f->t_echo_resp = rel;
+		/* Echo only happens in Run (RFC 5415 §7.1) */
+		if (f->flags & CS_FACTS_F_ATT_CS)
+			facts_set_run(f, true, rel);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+facts_reason(struct cs_ap_facts *f, const char *prefix, const char *reason)
+{
+	size_t n = 0;
+
+	if (reason == NULL)
+		return;
+	if (prefix != NULL) {
+		n = strlen(prefix);
+		if (n >= sizeof(f->reason))
+			n = sizeof(f->reason) - 1;
+		memcpy(f->reason, prefix, n);
+	}
+	for (const char *p = reason; *p != '\0' && n + 1 < sizeof(f->reason);
+	     p++)
+		f->reason[n++] = *p;
+	f->reason[n] = '\0';
+}
+
+void
+cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
+{
+	uint32_t rel;
+
+	if (f == NULL || ev == NULL)
+		return;
+	rel = facts_rel(f, ev->t_ms);
+	f->flags |= CS_FACTS_F_LIVE;
+	switch (ev->kind) {
+	case CS_AP_EV_STATE:
+		if (ev->to == CS_AP_RUN)
+			facts_set_run(f, true, rel);
+		else if (ev->to == CS_AP_DISCOVERY ||
+		    ev->to == CS_AP_DTLS_SETUP)
+			facts_new_attempt(f, rel); /* also leaves Run */
+		else if (ev->from == CS_AP_RUN)
+			facts_set_run(f, false, rel);
+		break;
+	case CS_AP_EV_FAILURE:
+		f->fail_phase = (unsigned)ev->phase < CS_PHASE__COUNT
+		    ? (uint8_t)ev->phase
+		    : CS_FACTS_NONE8;
+		facts_reason(f, NULL, ev->reason);
+		break;
+	case CS_AP_EV_MSG_RECEIVED:
+		if (ev->msg_type == CS_MSG_JOIN_RESP && ev->value != 0) {
+			/* value carries the Result Code when non-zero */
+			f->join_rc = ev->value;
+			f->flags |= CS_FACTS_F_JOIN_RC;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void
+cs_facts_dtls_fail(struct cs_ap_facts *f, int code, bool local, int alert,
+    const char *reason, uint64_t now_ms)
+{
+	if (f == NULL)
+		return;
+	(void)facts_rel(f, now_ms);
+	if (code <= CS_DTLS_FAIL_NONE || code >= CS_DTLS_FAIL__COUNT)
+		code = CS_DTLS_FAIL_PROTOCOL;
+	f->dtls_fail = (uint8_t)code;
+	if (local)
+		f->flags |= CS_FACTS_F_DTLS_LOCAL;
+	else
+		f->flags &= (uint16_t)~CS_FACTS_F_DTLS_LOCAL;
+	if (alert >= 0 && alert <= 255) {
+		if (local && f->alert_up_desc == CS_FACTS_NONE8)
+			f->alert_up_desc = (uint8_t)alert;
+		else if (!local && f->alert_down_desc == CS_FACTS_NONE8)
+			f->alert_down_desc = (uint8_t)alert;
+	}
+	f->fail_phase = CS_PHASE_DTLS;
+	facts_reason(f, "DTLS: ", reason);
+}
+
+void
+cs_facts_nat(struct cs_ap_facts *f, uint32_t ext_ip, uint16_t ext_port)
+{
+	if (f == NULL)
+		return;
+	if ((f->flags & CS_FACTS_F_NAT) &&
+	    (f->nat_ip != ext_ip || f->nat_port != ext_port)) {
+		inc16(&f->nat_changes);
+		if (f->flags & CS_FACTS_F_IN_RUN)
+			inc16(&f->nat_changes_run);
+	}
+	f->flags |= CS_FACTS_F_NAT;
+	f->nat_ip = ext_ip;
+	f->nat_port = ext_port;
+}
+
+void
+cs_facts_option43(
+    struct cs_ap_facts *f, const uint8_t *raw, size_t len, int parse_err)
+{
+	if (f == NULL)
+		return;
+	f->flags |= CS_FACTS_F_O43;
+	if (raw == NULL || len == 0) {
+		f->o43_len = 0;
+		f->o43_err = 1;
+		return;
+	}
+	f->o43_len = (uint8_t)(len > CS_FACTS_O43_LEN ? CS_FACTS_O43_LEN : len);
+	memcpy(f->o43, raw, f->o43_len);
+	if (parse_err == 0)
+		f->o43_err = 0;
+	else if (parse_err < 0 && parse_err >= INT8_MIN)
+		f->o43_err = (int8_t)parse_err;
+	else
+		f->o43_err = -EBADMSG;
+}
+
+void
+cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s)
+{
+	if (f == NULL)
+		return;
+	if (skew_s > INT32_MAX)
+		skew_s = INT32_MAX;
+	if (skew_s < INT32_MIN)
+		skew_s = INT32_MIN;
+	f->skew_s = (int32_t)skew_s;
+	if (skew_s != 0)
+		f->flags |= CS_FACTS_F_SKEW;
+	else
+		f->flags &= (uint16_t)~CS_FACTS_F_SKEW;
+}
