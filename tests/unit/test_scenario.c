@@ -1198,6 +1198,49 @@ test_expect_parse(void **state)
 	}
 }
 
+/* Every ```yaml block of scenarios/README.md loads (the timeline example
+ * gets the rule it refers to). */
+static void
+test_readme_examples(void **state)
+{
+	size_t len, blocks = 0;
+	char *md = (char *)cs_test_read_src("scenarios/README.md", &len);
+	char *p = md;
+
+	(void)state;
+	md = realloc(md, len + 1);
+	assert_non_null(md);
+	md[len] = '\0';
+	p = md;
+	while ((p = strstr(p, "```yaml\n")) != NULL) {
+		char *start = p + 8, *end = strstr(start, "```");
+		struct cs_scenario *s = NULL;
+		struct cs_err err = { 0 };
+		char buf[4096];
+		int n;
+
+		assert_non_null(end);
+		n = snprintf(buf, sizeof(buf), "%s%.*s",
+		    strstr(start, "disable: fw-drop") != NULL &&
+		            strstr(start, "disable: fw-drop") < end &&
+		            (strstr(start, "impairments:") == NULL ||
+		                strstr(start, "impairments:") > end)
+		        ? "impairments:\n  - {name: fw-drop-dtls-return, "
+		          "action: drop}\n"
+		        : "",
+		    (int)(end - start), start);
+		assert_true(n > 0 && (size_t)n < sizeof(buf));
+		if (cs_scenario_parse_mem(&s, buf, (size_t)n, "README", &err) !=
+		    0)
+			fail_msg("README block %zu: %s", blocks, err.what);
+		cs_scenario_free(s);
+		blocks++;
+		p = end + 3;
+	}
+	assert_true(blocks >= 4);
+	free(md);
+}
+
 int
 main(void)
 {
@@ -1212,6 +1255,7 @@ main(void)
 		cmocka_unit_test(test_grammars),
 		cmocka_unit_test(test_expect_eval),
 		cmocka_unit_test(test_expect_parse),
+		cmocka_unit_test(test_readme_examples),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
