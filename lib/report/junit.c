@@ -13,38 +13,7 @@
 #include <string.h>
 
 #include "capsim/scenario.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid
- * (RFC 3629 §4: no overlongs, no surrogates, <= U+10FFFF). */
-static size_t
-junit_utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
-			return 0;
-		/* U+FFFE and U+FFFF are not XML characters */
-		if (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
+#include "report-internal.h"
 
 /* Writes s escaped for both attribute values (in double quotes) and
  * character data.  Characters XML 1.0 forbids (C0 controls but tab, LF,
@@ -88,7 +57,7 @@ junit_esc(FILE *f, const char *s)
 				fputc('?', f);
 				break;
 			}
-			if ((n = junit_utf8_len(p)) == 0) {
+			if ((n = cs_utf8_len(p)) == 0) {
 				fputc('?', f);
 				break;
 			}

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capsim/hist.h"
+#include "report-internal.h"
 
 /* Nominal bounds in microseconds; the exposed ones are the upper edges of
  * the histogram buckets holding them (cs_prom_le_us). */
@@ -42,19 +43,27 @@ cs_prom_le_us(unsigned idx)
 	return cs_hist_bucket_hi(cs_hist_bucket(prom_nominal_us[idx]));
 }
 
-/* Label value: backslash, double quote and line feed escaped. */
+/* Label value: backslash, double quote and line feed escaped; bytes
+ * outside valid UTF-8 (the format's encoding) become '?'. */
 static void
 prom_label(FILE *f, const char *v)
 {
-	for (const char *p = v != NULL ? v : ""; *p != '\0'; p++) {
+	const unsigned char *p = (const unsigned char *)(v != NULL ? v : "");
+
+	while (*p != '\0') {
+		size_t n = cs_utf8_len(p);
+
 		if (*p == '\\')
 			fputs("\\\\", f);
 		else if (*p == '"')
 			fputs("\\\"", f);
 		else if (*p == '\n')
 			fputs("\\n", f);
+		else if (n == 0)
+			fputc('?', f);
 		else
-			fputc(*p, f);
+			fwrite(p, 1, n, f);
+		p += n > 0 ? n : 1;
 	}
 }
 

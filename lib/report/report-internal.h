@@ -8,9 +8,16 @@
 #define CS_REPORT_INTERNAL_H
 
 #include <jansson.h>
+#include <stddef.h>
 
+/* Length of the valid UTF-8 sequence at s (1..4; RFC 3629 §4: no
+ * overlongs, no surrogates, nothing above U+10FFFF, and not U+FFFE/U+FFFF,
+ * which XML forbids), or 0 when the byte at s does not start one.  Reads
+ * no further than a NUL. */
+size_t cs_utf8_len(const unsigned char *s);
 /* json_string(s), or when s is not valid UTF-8 a copy with every byte
- * >= 0x80 replaced by '?'; NULL only when s is NULL or out of memory. */
+ * outside a valid sequence replaced by '?'; NULL only when s is NULL or
+ * out of memory. */
 json_t *cs_json_str(const char *s);
 /* json_object_set_new with the key made valid the same way; consumes v.
  * Returns 0 or -1 (v NULL, out of memory). */

@@ -13,16 +13,59 @@
 
 #include "capsim/report.h"
 
-static char *
-json_ascii_copy(const char *s)
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid
+ * (RFC 3629 §4: no overlongs, no surrogates, <= U+10FFFF). */
+size_t
+cs_utf8_len(const unsigned char *s)
 {
-	size_t n = strlen(s);
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
+			return 0;
+		/* U+FFFE and U+FFFF are not XML characters */
+		if (c == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Copy of s with each byte that is not part of a valid UTF-8 sequence
+ * replaced by '?'. */
+static char *
+json_utf8_copy(const char *s)
+{
+	size_t n = strlen(s), i = 0;
 	char *c = malloc(n + 1);
 
 	if (c == NULL)
 		return NULL;
-	for (size_t i = 0; i <= n; i++)
-		c[i] = (unsigned char)s[i] >= 0x80 ? '?' : s[i];
+	while (i < n) {
+		size_t k = cs_utf8_len((const unsigned char *)s + i);
+
+		if (k == 0) {
+			c[i++] = '?';
+			continue;
+		}
+		memcpy(c + i, s + i, k);
+		i += k;
+	}
+	c[n] = '\0';
 	return c;
 }
 
@@ -36,7 +79,7 @@ cs_json_str(const char *s)
 		return NULL;
 	if ((v = json_string(s)) != NULL)
 		return v;
-	if ((c = json_ascii_copy(s)) == NULL)
+	if ((c = json_utf8_copy(s)) == NULL)
 		return NULL;
 	v = json_string(c);
 	free(c);
@@ -57,7 +100,7 @@ cs_json_set(json_t *o, const char *key, json_t *v)
 		json_decref(v);
 		return 0;
 	}
-	if ((c = json_ascii_copy(key)) == NULL) {
+	if ((c = json_utf8_copy(key)) == NULL) {
 		json_decref(v);
 		return -1;
 	}

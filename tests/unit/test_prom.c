@@ -264,6 +264,7 @@ test_text_full(void **state)
 	fail_ev(&m, &t, CS_PHASE_DTLS, "no response to ClientHello");
 	fail_ev(&m, &t, CS_PHASE_DTLS, "no response to ClientHello");
 	fail_ev(&m, &t, CS_PHASE_JOIN, "result code \"4\"\\n\nx");
+	fail_ev(&m, &t, CS_PHASE_RUN, "caf\xc3\xa9 \xff\xc3");
 	m.retransmits = 11;
 	m.joins = 42;
 	m.left_run = 2;
@@ -277,10 +278,10 @@ test_text_full(void **state)
 	s.n_wlc = 2;
 	text = cs_prom_text(&s);
 	assert_non_null(text);
-	/* 11 states + total + joins + left + 2 failures + retransmits
+	/* 11 states + total + joins + left + 3 failures + retransmits
 	 * + 7 * (14 + 3) histogram lines + uptime + 2 wlc */
 	assert_int_equal(
-	    check_text(text), 11 + 1 + 1 + 1 + 2 + 1 + 7 * 17 + 1 + 2);
+	    check_text(text), 11 + 1 + 1 + 1 + 2 + 1 + 7 * 17 + 1 + 2 + 1);
 	assert_true(has_line(text, "# TYPE capsim_aps gauge"));
 	assert_true(has_line(text, "capsim_aps{state=\"run\"} 40"));
 	assert_true(has_line(text, "capsim_aps{state=\"dtls-setup\"} 10"));

@@ -320,10 +320,13 @@ test_not_utf8(void **state)
 	char *text;
 
 	fail_ev(f, CS_PHASE_RUN, "bad \xff\xfe name");
+	fail_ev(f, CS_PHASE_IMAGE, "caf\xc3\xa9 \xc3");
 	f->s.wlc = "ctl-\xc3";
 	text = cs_report_json(&f->s);
 	j = parse(text);
 	assert_true(num(j, "failures.run.bad ?? name") == 1);
+	/* valid sequences kept, only the stray byte replaced */
+	assert_true(num(j, "failures.image.caf\xc3\xa9 ?") == 1);
 	assert_string_equal(
 	    json_string_value(json_object_get(j, "wlc")), "ctl-?");
 	json_decref(j);
