@@ -160,14 +160,19 @@ prom_wlc(FILE *f, const struct cs_report_kv *kv, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char name[96];
-		size_t k = 0;
+		size_t k = 0, len;
 		int w;
 
 		if (kv[i].name == NULL)
 			continue;
+		len = strlen(kv[i].name);
+		/* "joins_total" is exposed once as capsim_wlc_joins_total */
+		if (len > 6 && strcmp(kv[i].name + len - 6, "_total") == 0)
+			len -= 6;
 		w = snprintf(name, sizeof(name), "capsim_wlc_");
 		for (const char *p = kv[i].name;
-		     *p != '\0' && (size_t)w + k + 7 < sizeof(name); p++)
+		     p < kv[i].name + len && (size_t)w + k + 7 < sizeof(name);
+		     p++)
 			name[w + k++] = isalnum((unsigned char)*p)
 			    ? (char)tolower((unsigned char)*p)
 			    : '_';

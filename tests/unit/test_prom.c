@@ -248,7 +248,7 @@ test_text_full(void **state)
 	struct cs_ap_track t;
 	struct cs_prom_snapshot s;
 	static const struct cs_report_kv wlc[] = { { "joins", 7 },
-		{ "DTLS handshakes", 9 } };
+		{ "DTLS handshakes", 9 }, { "rejects_total", 1 } };
 	char *text;
 
 	(void)state;
@@ -275,13 +275,13 @@ test_text_full(void **state)
 	s.m = &m;
 	s.uptime_s = 12.5;
 	s.wlc = wlc;
-	s.n_wlc = 2;
+	s.n_wlc = 3;
 	text = cs_prom_text(&s);
 	assert_non_null(text);
 	/* 11 states + total + joins + left + 3 failures + retransmits
 	 * + 7 * (14 + 3) histogram lines + uptime + 2 wlc */
 	assert_int_equal(
-	    check_text(text), 11 + 1 + 1 + 1 + 2 + 1 + 7 * 17 + 1 + 2 + 1);
+	    check_text(text), 11 + 1 + 1 + 1 + 2 + 1 + 7 * 17 + 1 + 3 + 1);
 	assert_true(has_line(text, "# TYPE capsim_aps gauge"));
 	assert_true(has_line(text, "capsim_aps{state=\"run\"} 40"));
 	assert_true(has_line(text, "capsim_aps{state=\"dtls-setup\"} 10"));
@@ -331,6 +331,7 @@ test_text_full(void **state)
 	assert_true(has_line(text, "# TYPE capsim_wlc_joins_total counter"));
 	assert_true(has_line(text, "capsim_wlc_joins_total 7"));
 	assert_true(has_line(text, "capsim_wlc_dtls_handshakes_total 9"));
+	assert_true(has_line(text, "capsim_wlc_rejects_total 1"));
 	assert_true(sample(text,
 	                "capsim_phase_duration_seconds_bucket{"
 	                "phase=\"total\",le=\"+Inf\"}") == 0);
