@@ -2458,10 +2458,11 @@ cs_scenario_load(struct cs_scenario **ret, const char *path, struct cs_err *err)
 		len += got;
 		if (got == 0) {
 			if (ferror(f)) {
+				r = errno > 0 ? -errno : -EIO;
 				fclose(f);
 				free(buf);
-				return scn_err_fmt(
-				    err, -EIO, 0, "%s: read error", path);
+				return scn_err_fmt(err, r, 0,
+				    "%s: cannot read: %s", path, strerror(-r));
 			}
 			break;
 		}

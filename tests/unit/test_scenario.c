@@ -16,7 +16,10 @@
 
 #include <cmocka.h>
 
+#include "capsim/hist.h"
 #include "capsim/impair.h"
+#include "capsim/metrics.h"
+#include "capsim/report.h"
 #include "capsim/scenario.h"
 #include "scenario/scenario-internal.h"
 #include "testutil.h"
@@ -816,6 +819,10 @@ test_error_offset_and_load(void **state)
 	assert_string_equal(err.what,
 	    "/nonexistent/capsim/x.yaml: cannot "
 	    "open: No such file or directory");
+	/* a directory is not a scenario */
+	assert_int_equal(cs_scenario_load(&s, "/", &err), -EISDIR);
+	assert_string_equal(err.what, "/: cannot read: Is a directory");
+	assert_ptr_equal(s, SENTINEL);
 	/* argument checks */
 	assert_int_equal(cs_scenario_load(NULL, "x", &err), -EINVAL);
 	assert_int_equal(cs_scenario_load(&s, NULL, &err), -EINVAL);
@@ -1198,6 +1205,106 @@ test_expect_parse(void **state)
 	}
 }
 
+static void
+eval_sum(const char *text, const struct cs_run_summary *sum, bool pass,
+    const char *measured)
+{
+	struct cs_expect_result res;
+	struct cs_expect e;
+	struct cs_err err = { 0 };
+
+	if (cs_expect_parse(&e, text, &err) != 0)
+		fail_msg("parse '%s': %s", text, err.what);
+	assert_int_equal(cs_expect_eval_summary(&e, sum, &res), 0);
+	if (res.pass != pass || strcmp(res.measured, measured) != 0)
+		fail_msg("'%s': got pass=%d '%s' (%s)", text, res.pass,
+		    res.measured, res.message);
+	cs_expect_clear(&e);
+}
+
+static void
+test_expect_summary(void **state)
+{
+	static const struct cs_report_kv rule_kv[] = { { "matched", 40 },
+		{ "dropped", 30 } };
+	static const struct cs_report_kv nat_kv[] = { { "rebound", 2 } };
+	static const struct cs_report_kv wlc_kv[] = { { "join_ok", 19 } };
+	struct cs_report_rule rules[] = {
+		{ "fw-drop", rule_kv, CS_ARRAY_SIZE(rule_kv) },
+		{ "nat", nat_kv, CS_ARRAY_SIZE(nat_kv) },
+	};
+	struct cs_report_diag diag = { 0 };
+	struct cs_run_summary sum;
+	struct cs_metrics m;
+	struct cs_expect_result res;
+	struct cs_expect e;
+
+	(void)state;
+	cs_metrics_init(&m);
+	for (uint64_t v = 1; v <= 100; v++)
+		assert_int_equal(cs_hist_record(&m.lat[CS_LAT_DTLS], v * 20000),
+		    0); /* 20 ms .. 2 s */
+	m.failures_total = 3;
+	m.failures_by_phase[CS_PHASE_DTLS] = 2;
+	m.failures_by_phase[CS_PHASE_JOIN] = 1;
+	m.reasons[CS_PHASE_DTLS][0].reason = strdup("no response");
+	m.reasons[CS_PHASE_DTLS][0].count = 2;
+	m.n_reasons[CS_PHASE_DTLS] = 1;
+	m.reasons[CS_PHASE_JOIN][0].reason = strdup("no response");
+	m.reasons[CS_PHASE_JOIN][0].count = 1;
+	m.n_reasons[CS_PHASE_JOIN] = 1;
+	m.joins = 25;
+	m.retransmits = 7;
+	memset(&sum, 0, sizeof(sum));
+	sum.aps = 20;
+	sum.joined = 19;
+	sum.in_run = 18;
+	sum.failed = 2;
+	sum.left_run = 1;
+	sum.m = &m;
+	sum.rules = rules;
+	sum.n_rules = CS_ARRAY_SIZE(rules);
+	sum.wlc_counters = wlc_kv;
+	sum.n_wlc_counters = CS_ARRAY_SIZE(wlc_kv);
+
+	eval_sum("aps == 20", &sum, true, "20");
+	eval_sum("joined >= 95%", &sum, true, "19 (95%)");
+	eval_sum("in_run == 100%", &sum, false, "18 (90%)");
+	eval_sum("failed <= 2", &sum, true, "2");
+	eval_sum("left_run == 0", &sum, false, "1");
+	eval_sum("joins > 20", &sum, true, "25");
+	eval_sum("retransmits < 5", &sum, false, "7");
+	eval_sum("failures == 3", &sum, true, "3");
+	eval_sum("failures{phase=dtls-handshake} == 2", &sum, true, "2");
+	eval_sum("failures{phase=join} == 1", &sum, true, "1");
+	eval_sum("failures{phase=run} == 0", &sum, true, "0");
+	eval_sum("failures{reason=no response} == 3", &sum, true, "3");
+	eval_sum("phase.dtls.count == 100", &sum, true, "100");
+	eval_sum("phase.dtls.max == 2s", &sum, true, "2000 ms");
+	eval_sum("phase.dtls.min <= 20ms", &sum, true, "20 ms");
+	eval_sum("phase.dtls.mean == 1010ms", &sum, true, "1010 ms");
+	/* quantiles are bucket upper edges, within 1 % */
+	assert_int_equal(cs_expect_parse(&e, "phase.dtls.p95 < 2s", NULL), 0);
+	assert_int_equal(cs_expect_eval_summary(&e, &sum, &res), 0);
+	assert_true(res.pass);
+	assert_true(atof(res.measured) >= 1900 && atof(res.measured) <= 1919);
+	cs_expect_clear(&e);
+	eval_sum("phase.join.p95 < 2s", &sum, false, "n/a"); /* no samples */
+	eval_sum("phase.join.count == 0", &sum, true, "0");
+	eval_sum("rule.fw-drop.dropped >= 30", &sum, true, "30");
+	eval_sum("rule.fw-drop.held == 0", &sum, false, "n/a");
+	eval_sum("nat.rebound == 2", &sum, true, "2");
+	eval_sum("wlc.join_ok == 19", &sum, true, "19");
+	eval_sum("wlc.restarts == 0", &sum, false, "n/a");
+	eval_sum("diagnosis == ok", &sum, false, "n/a"); /* no diagnosis */
+	diag.code = "return-path-loss";
+	sum.diag = &diag;
+	eval_sum(
+	    "diagnosis == return-path-loss", &sum, true, "return-path-loss");
+	assert_int_equal(cs_expect_eval_summary(NULL, &sum, &res), -EINVAL);
+	cs_metrics_free(&m);
+}
+
 /* Every ```yaml block of scenarios/README.md loads (the timeline example
  * gets the rule it refers to). */
 static void
@@ -1256,6 +1363,7 @@ main(void)
 		cmocka_unit_test(test_expect_eval),
 		cmocka_unit_test(test_expect_parse),
 		cmocka_unit_test(test_readme_examples),
+		cmocka_unit_test(test_expect_summary),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

@@ -264,6 +264,21 @@ CS_API void cs_expect_clear(struct cs_expect *e);
 CS_API int cs_expect_eval(const struct cs_expect *e,
     const struct cs_measure_ops *ops, void *ctx, struct cs_expect_result *out);
 
+struct cs_run_summary; /* capsim/report.h */
+
+/*
+ * Evaluates e against a run summary (capsim/report.h), the same numbers
+ * the JSON report shows: aps, joined, in_run, failed, left_run from the
+ * summary; joins, retransmits, failures, failures{phase=P},
+ * failures{reason=TEXT} (summed over phases), phase.L.{p50,p90,p95,p99,
+ * min,max,mean} (ms; not available while the phase has no samples) and
+ * phase.L.count from s->m; diagnosis from s->diag->code; rule.NAME.C from
+ * s->rules; nat.C from the s->rules entry named "nat"; wlc.C from
+ * s->wlc_counters.  Percentages are of s->aps.  Returns as cs_expect_eval.
+ */
+CS_API int cs_expect_eval_summary(const struct cs_expect *e,
+    const struct cs_run_summary *s, struct cs_expect_result *out);
+
 /* ">=", "<=", "==", "!=", "<", ">"; NULL when out of range. */
 CS_API const char *cs_expect_op_name(enum cs_expect_op op);
 
