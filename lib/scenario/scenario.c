@@ -100,10 +100,16 @@ scn_fail(
 static void
 scn_key(char *buf, size_t len, const char *path, const char *key)
 {
+	int n;
+
+	/* a path longer than the buffer is cut; it still locates the key
+	 * together with LINE:COL */
 	if (path[0] == '\0')
-		snprintf(buf, len, "%s", key);
+		n = snprintf(buf, len, "%s", key);
 	else
-		snprintf(buf, len, "%s.%s", path, key);
+		n = snprintf(buf, len, "%s.%s", path, key);
+	if (n < 0)
+		buf[0] = '\0';
 }
 
 static yaml_node_t *
