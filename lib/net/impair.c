@@ -665,12 +665,18 @@ imp_delay(const struct cs_impair_action *a, struct imp_rng *rng)
 	case CS_DELAY_FIXED:
 		return a->delay_ms;
 	case CS_DELAY_UNIFORM:
+		if (a->delay_hi_ms - a->delay_ms == UINT64_MAX)
+			return imp_rng_next(rng); /* the whole range */
 		return a->delay_ms +
 		    imp_rng_below(rng, a->delay_hi_ms - a->delay_ms + 1);
 	case CS_DELAY_NORMAL:
 		d = (double)a->delay_ms +
 		    (double)a->jitter_ms * imp_rng_normal(rng);
-		return d <= 0 ? 0 : (uint64_t)llround(d);
+		if (d <= 0)
+			return 0;
+		if (d >= 0x1p63)
+			return UINT64_C(1) << 63; /* no overflowing cast */
+		return (uint64_t)llround(d);
 	case CS_DELAY_NONE:
 	default:
 		return 0;
@@ -710,7 +716,11 @@ imp_hold(struct cs_impair *imp, const struct cs_pkt_meta *m,
 	}
 	h->by_pkts = a->hold_pkts != 0;
 	h->pkts_left = a->hold_pkts;
-	h->due_ms = a->hold_ms != 0 ? m->now_ms + a->hold_ms : UINT64_MAX;
+	h->due_ms = UINT64_MAX;
+	if (a->hold_ms != 0)
+		h->due_ms = a->hold_ms >= UINT64_MAX - m->now_ms
+		    ? UINT64_MAX - 1
+		    : m->now_ms + a->hold_ms;
 	h->len = v->len;
 	if (v->len != 0)
 		memcpy(h->data, v->pkt, v->len);
@@ -776,8 +786,11 @@ imp_run_rule(struct cs_impair *imp, unsigned id, struct imp_state *s,
 	}
 	if (a->has_corrupt && v->len > 0 &&
 	    imp_rng_chance(&rng, a->corrupt_prob)) {
-		unsigned n = a->corrupt_bytes ? a->corrupt_bytes : 1, i;
+		size_t n = a->corrupt_bytes ? a->corrupt_bytes : 1, i;
 		bool any = false;
+
+		if (n > v->len)
+			n = v->len; /* more flips than bytes is pointless */
 
 		imp_own(v);
 		for (i = 0; i < n; i++) {
@@ -798,7 +811,9 @@ imp_run_rule(struct cs_impair *imp, unsigned id, struct imp_state *s,
 			ir->st.corrupted++;
 	}
 	if (a->delay != CS_DELAY_NONE) {
-		*delay += imp_delay(a, &rng);
+		uint64_t d = imp_delay(a, &rng);
+
+		*delay = d > UINT64_MAX - *delay ? UINT64_MAX : *delay + d;
 		ir->st.delayed++;
 	}
 	if (a->has_duplicate && imp_rng_chance(&rng, a->dup_prob)) {

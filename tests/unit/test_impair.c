@@ -574,6 +574,21 @@ test_action_delay(void **state)
 	assert_true(sd > 9 && sd < 11);
 	cs_impair_free(imp);
 
+	/* extreme values: no division by zero, no overflowing cast */
+	r.action.delay = CS_DELAY_UNIFORM;
+	r.action.delay_ms = 0;
+	r.action.delay_hi_ms = UINT64_MAX;
+	imp = engine1(&r, 1);
+	assert_int_equal(cs_impair_apply(imp, &m, &vd), 0);
+	cs_impair_free(imp);
+	r.action.delay = CS_DELAY_NORMAL;
+	r.action.delay_ms = UINT64_MAX;
+	r.action.jitter_ms = UINT64_MAX;
+	imp = engine1(&r, 1);
+	assert_int_equal(cs_impair_apply(imp, &m, &vd), 0);
+	assert_true(vd.delay_ms[0] <= UINT64_C(1) << 63);
+	cs_impair_free(imp);
+
 	/* clamped at 0 */
 	r.action.delay_ms = 0;
 	r.action.jitter_ms = 1000;
