@@ -34,8 +34,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capsim/capture.h"
+#include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
+#include "capsim/impair.h"
 #include "capsim/pki.h"
 #include "capsim/timerq.h"
 #include "capsim/udp.h"
@@ -55,6 +58,9 @@ enum {
 	K_PEER_DTLS = 300,
 	K_PEER_REAP = 301,
 	K_PACE = 400,
+	K_DELAY = 500,  /* a datagram the impairment engine delayed */
+	K_IMPAIR = 501, /* release held (reordered) datagrams */
+	K_NAT = 502,    /* NAT idle expiry sweep */
 };
 
 /* Send queues of a worker. */
@@ -88,8 +94,9 @@ struct eng_ap {
 	uint8_t mac[6];
 	uint32_t ac_ip;
 	uint16_t ac_port;
-	bool hs_active; /* counts against the handshake cap */
-	bool hs_queued; /* waits for a handshake slot */
+	bool hs_active;                 /* counts against the handshake cap */
+	bool hs_queued;                 /* waits for a handshake slot */
+	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
 	struct cs_ap_track track;
@@ -116,6 +123,26 @@ struct eng_txq {
 	uint64_t lost;
 	struct cs_udp_out out[ENG_TXQ_MAX];
 	uint8_t arena[ENG_TXQ_ARENA];
+};
+
+/* A datagram held back by a delay action. */
+struct eng_delayed {
+	struct cs_tslot t;
+	enum cs_dir dir;
+	uint8_t ch;
+	unsigned ap;
+	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
+	uint16_t src_port, dst_port;
+	size_t len;
+	uint8_t data[];
+};
+
+/* A NAT external port: a socket of its own, as a real NAT has a port. */
+struct eng_natsock {
+	struct eng_w *w;
+	int fd;
+	uint16_t port;
+	struct event *ev;
 };
 
 struct eng_w {
@@ -162,6 +189,18 @@ struct eng_w {
 	struct eng_peer **grave_p;
 	size_t n_grave_p, cap_grave_p;
 
+	/* packet path: impairment, NAT, link state (AP side) */
+	struct cs_impair *imp;
+	struct cs_verdict *verdict; /* one per worker: it is large */
+	struct cs_tslot t_impair;
+	struct cs_nat *nat;
+	struct cs_tslot t_nat;
+	struct eng_natsock **natsocks;
+	size_t n_natsocks, cap_natsocks;
+	uint64_t link_down_until; /* ms; datagrams lost before it */
+	uint64_t link_down_lost;
+	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
 };
@@ -172,6 +211,7 @@ struct cs_engine {
 	unsigned n_w;
 	struct eng_w **w;
 	struct eng_ap *aps;
+	struct cs_ap_facts *facts; /* per AP, for the diagnosis */
 	pthread_mutex_t pki_mu;
 	bool started, stopped;
 	struct cs_metrics merged; /* last cs_engine_metrics() result */
@@ -411,15 +451,198 @@ eng_ap_by_ip(struct eng_w *w, uint32_t ip)
 	return &e->aps[off];
 }
 
+static struct cs_ap_facts *
+eng_facts(struct eng_ap *a)
+{
+	return &a->w->e->facts[a->idx];
+}
+
+static void ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len);
+static void eng_path_arm(struct eng_w *w);
+
+static struct eng_natsock *
+eng_natsock_find(struct eng_w *w, uint16_t port)
+{
+	for (size_t i = 0; i < w->n_natsocks; i++)
+		if (w->natsocks[i] != NULL && w->natsocks[i]->port == port)
+			return w->natsocks[i];
+	return NULL;
+}
+
+/* The datagram leaves the AP side: through the NAT when there is one,
+ * then to the capture (what the WLC receives) and the socket. */
+static void
+eng_wire_up(struct eng_w *w, struct eng_ap *a, int ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len)
+{
+	struct cs_engine *e = w->e;
+	uint32_t src_ip = a->ip;
+	uint16_t src_port = w->ap_port[ch];
+	uint64_t now_us = eng_now_us(e);
+
+	if (w->nat != NULL) {
+		struct eng_natsock *ns;
+		uint32_t eip;
+		uint16_t eport;
+
+		if (cs_nat_out(w->nat, a->ip, src_port, now_us / 1000, &eip,
+		        &eport) < 0 ||
+		    (ns = eng_natsock_find(w, eport)) == NULL)
+			return; /* no port: the NAT drops it */
+		cs_facts_nat(eng_facts(a), eip, eport);
+		if (e->cfg.capture != NULL)
+			cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, eip,
+			    eport, dst_ip, dst_port, pkt, len);
+		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
+		return;
+	}
+	if (e->cfg.capture != NULL)
+		cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, src_ip,
+		    src_port, dst_ip, dst_port, pkt, len);
+	(void)eng_send(
+	    w, ch ? Q_AP_DATA : Q_AP_CTL, src_ip, dst_ip, dst_port, pkt, len);
+}
+
+static void
+eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, int ch,
+    uint32_t src_ip, uint16_t src_port, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+{
+	struct eng_delayed *d = malloc(sizeof(*d) + len);
+
+	if (d == NULL)
+		return; /* lost, as under memory pressure on a router */
+	cs_tslot_init(&d->t, d, K_DELAY);
+	d->dir = dir;
+	d->ch = (uint8_t)ch;
+	d->ap = ap;
+	d->src_ip = src_ip;
+	d->src_port = src_port;
+	d->dst_ip = dst_ip;
+	d->dst_port = dst_port;
+	d->len = len;
+	memcpy(d->data, pkt, len);
+	if (cs_timerq_arm(&w->tq, &d->t, eng_now(w->e) + delay_ms) < 0)
+		free(d);
+}
+
+/* Hands a verdict's deliveries on: now or after their delay. */
+static void
+eng_verdict(struct eng_w *w, const struct cs_pkt_meta *m, struct eng_ap *a)
+{
+	const struct cs_verdict *v = w->verdict;
+
+	if (v->kind != CS_VERDICT_PASS)
+		return;
+	for (unsigned i = 0; i < v->n_deliver; i++) {
+		if (v->delay_ms[i] > 0) {
+			eng_delay(w, m->dir, a->idx, m->chan, m->src_ip,
+			    m->src_port, m->dst_ip, m->dst_port, v->pkt, v->len,
+			    v->delay_ms[i]);
+			continue;
+		}
+		if (m->dir == CS_DIR_UP)
+			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
+			    v->pkt, v->len);
+		else
+			ap_deliver(
+			    a, m->chan, m->src_ip, m->src_port, v->pkt, v->len);
+	}
+}
+
+static void
+eng_release(void *ctx, const struct cs_pkt_meta *m)
+{
+	struct eng_w *w = ctx;
+	struct eng_ap *a;
+
+	if (m->ap >= w->e->cfg.n_aps)
+		return;
+	a = &w->e->aps[m->ap];
+	if (m->dir == CS_DIR_UP)
+		eng_wire_up(
+		    w, a, m->chan, m->dst_ip, m->dst_port, m->pkt, m->len);
+	else
+		ap_deliver(a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
+}
+
+/* One datagram through the impairment engine (AP side, both ways). */
+static void
+eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m)
+{
+	if (m->now_ms < w->link_down_until) {
+		w->link_down_lost++;
+		return;
+	}
+	if (w->imp == NULL) {
+		if (m->dir == CS_DIR_UP)
+			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
+			    m->pkt, m->len);
+		else
+			ap_deliver(
+			    a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
+		return;
+	}
+	m->ap = a->idx;
+	m->ap_mac = a->mac;
+	if (cs_impair_apply(w->imp, m, w->verdict) == 0)
+		eng_verdict(w, m, a);
+	cs_impair_poll(w->imp, m->now_ms, eng_release, w);
+	eng_path_arm(w);
+}
+
+/* Arms the timer that releases held datagrams by time. */
+static void
+eng_path_arm(struct eng_w *w)
+{
+	uint64_t when;
+
+	if (w->imp != NULL && cs_impair_next_due(w->imp, &when) == 0)
+		cs_timerq_arm(&w->tq, &w->t_impair, when);
+	else
+		cs_timerq_cancel(&w->tq, &w->t_impair);
+}
+
+/* A datagram the AP sends: facts (what the AP did), then the path. */
+static void
+eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
+{
+	struct eng_w *w = a->w;
+	struct cs_pkt_meta m = {
+		.dir = CS_DIR_UP,
+		.chan = ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
+		.src_ip = a->ip,
+		.src_port = w->ap_port[ch],
+		.dst_ip = dst_ip,
+		.dst_port = dst_port,
+		.pkt = pkt,
+		.len = len,
+		.hint = hint,
+		.now_ms = eng_now(w->e),
+	};
+
+	cs_facts_wire_peer(eng_facts(a), CS_DIR_UP, m.chan, dst_ip, dst_port,
+	    pkt, len, m.now_ms);
+	if (ch == 0 && len > 0 && (pkt[0] & 0x0f) == 0 &&
+	    w->e->cfg.capture != NULL)
+		cs_capture_clear(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
+		    m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt, len);
+	else if (ch == 1 && w->e->cfg.capture != NULL)
+		cs_capture_clear(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
+		    m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt, len);
+	eng_impair(w, a, &m);
+}
+
 static int
 ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
 
-	(void)hint;
-	return eng_send(a->w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, a->ip,
-	    dst_ip, dst_port, pkt, len);
+	eng_path_up(a, ch == CS_CHAN_DATA, dst_ip, dst_port, pkt, len, hint);
+	return 0;
 }
 
 static int
@@ -427,11 +650,20 @@ ap_send_secure(
     void *ctx, const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
+	struct cs_engine *e = a->w->e;
+	int r;
 
-	(void)hint;
 	if (a->d == NULL || a->d->dead)
 		return -ENOTCONN;
-	return cs_dtls_send(a->d->s, pkt, len);
+	cs_facts_control(eng_facts(a), CS_DIR_UP, pkt, len, eng_now(e));
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_UP,
+		    CS_CHAN_CONTROL, a->ip, a->w->ap_port[0], a->ac_ip,
+		    a->ac_port, pkt, len);
+	a->hint = hint;
+	r = cs_dtls_send(a->d->s, pkt, len);
+	a->hint = NULL;
+	return r;
 }
 
 static int
@@ -442,18 +674,25 @@ ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
-	return eng_send(
-	    d->w, Q_AP_CTL, a->ip, a->ac_ip, a->ac_port, dgram, len);
+	eng_path_up(a, 0, a->ac_ip, a->ac_port, dgram, len, a->hint);
+	return 0;
 }
 
 static void
 ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
+	struct eng_ap *a = d->ap;
+	struct cs_engine *e = d->w->e;
 
 	if (d->dead)
 		return;
-	cs_ap_input_secure(d->ap->ap, plain, len, eng_now(d->w->e));
+	cs_facts_control(eng_facts(a), CS_DIR_DOWN, plain, len, eng_now(e));
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		    CS_CHAN_CONTROL, a->ac_ip, a->ac_port, a->ip,
+		    a->w->ap_port[0], plain, len);
+	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
 }
 
 static const struct cs_dtls_io ap_dtls_io = {
@@ -553,7 +792,8 @@ ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 		/* issued on demand so idle APs hold no certificate; the CA
 		 * (serial numbers, signing) is shared by the workers */
 		pthread_mutex_lock(&e->pki_mu);
-		r = cs_pki_issue_ap(e->cfg.ap_pki, a->mac, CS_PKI_GOOD, &cred);
+		r = cs_pki_issue_ap(
+		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
 		pthread_mutex_unlock(&e->pki_mu);
 		if (r == 0)
 			r = cs_dtls_set_cred(a->d->s, cred);
@@ -612,6 +852,7 @@ ap_event(void *ctx, const struct cs_ap_event *ev)
 			w->states[ev->to]++;
 	}
 	cs_metrics_ap_event(&w->metrics, &a->track, ev);
+	cs_facts_ap_event(&e->facts[a->idx], ev);
 	if (e->cfg.on_ap_event != NULL)
 		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
 }
@@ -665,6 +906,8 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
 		o.reason_code = (int)f->code;
+		cs_facts_dtls_fail(eng_facts(a), (int)f->code, f->local,
+		    f->alert, reason, now);
 		ap_dtls_stop(a, false);
 		cs_ap_dtls_done(a->ap, &o, now);
 		return;
@@ -672,25 +915,95 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	eng_dtls_timer(w, a->d, &a->t_dtls);
 }
 
+/* A datagram reaches the AP (after NAT and impairment). */
+static void
+ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
+    const uint8_t *pkt, size_t len)
+{
+	struct cs_engine *e = a->w->e;
+	uint64_t now = eng_now(e);
+
+	if (a->ap == NULL || len == 0)
+		return;
+	cs_facts_wire_peer(eng_facts(a), CS_DIR_DOWN,
+	    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port, pkt, len,
+	    now);
+	if (ch == 0 && (pkt[0] & 0x0f) == 1) {
+		/* DTLS from the AC we talk to; anything else is stray */
+		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
+		    src_port != a->ac_port)
+			return;
+		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
+		return;
+	}
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port,
+		    a->ip, a->w->ap_port[ch], pkt, len);
+	cs_ap_input_clear(a->ap, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip,
+	    src_port, pkt, len, now);
+}
+
+/* A datagram for AP address dst_ip arrived on the wire (from an AP
+ * socket, or from a NAT port after translation back). */
+static void
+ap_input_from(struct eng_w *w, int ch, uint32_t dst_ip, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len)
+{
+	struct eng_ap *a = eng_ap_by_ip(w, dst_ip);
+	struct cs_pkt_meta m;
+
+	if (a == NULL || a->ap == NULL || len == 0)
+		return;
+	if (w->nat != NULL)
+		src_ip = cs_nat_return_src(w->nat, src_ip);
+	memset(&m, 0, sizeof(m));
+	m.dir = CS_DIR_DOWN;
+	m.chan = ch ? CS_CHAN_DATA : CS_CHAN_CONTROL;
+	m.src_ip = src_ip;
+	m.src_port = src_port;
+	m.dst_ip = a->ip;
+	m.dst_port = w->ap_port[ch];
+	m.pkt = pkt;
+	m.len = len;
+	m.now_ms = eng_now(w->e);
+	eng_impair(w, a, &m);
+}
+
 static void
 ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 {
-	struct eng_ap *a = eng_ap_by_ip(w, pk->dst_ip);
-	uint64_t now = eng_now(w->e);
+	struct cs_engine *e = w->e;
 
-	if (a == NULL || a->ap == NULL || pk->is_truncated || pk->len == 0)
+	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (ch == 0 && (pk->buf[0] & 0x0f) == 1) {
-		/* DTLS from the AC we talk to; anything else is stray */
-		if (a->d == NULL || a->d->dead || pk->src_ip != a->ac_ip ||
-		    pk->src_port != a->ac_port)
-			return;
-		ap_dtls_result(
-		    a, cs_dtls_input(a->d->s, pk->buf, pk->len), now);
+	if (e->cfg.capture != NULL)
+		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		    pk->src_ip, pk->src_port, pk->dst_ip, w->ap_port[ch],
+		    pk->buf, pk->len);
+	ap_input_from(
+	    w, ch, pk->dst_ip, pk->src_ip, pk->src_port, pk->buf, pk->len);
+}
+
+/* A datagram on a NAT port: translate back (or drop, as the NAT would). */
+static void
+nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
+{
+	struct cs_engine *e = w->e;
+	uint32_t ap_ip;
+	uint16_t ap_port;
+
+	if (pk->is_truncated || pk->len == 0)
 		return;
-	}
-	cs_ap_input_clear(a->ap, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
-	    pk->src_ip, pk->src_port, pk->buf, pk->len, now);
+	if (e->cfg.capture != NULL)
+		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		    pk->src_ip, pk->src_port, pk->dst_ip, ns->port, pk->buf,
+		    pk->len);
+	if (cs_nat_in(
+	        w->nat, pk->dst_ip, ns->port, eng_now(e), &ap_ip, &ap_port) < 0)
+		return;
+	ap_input_from(w, ap_port == w->ap_port[1], ap_ip, pk->src_ip,
+	    pk->src_port, pk->buf, pk->len);
 }
 
 static void
@@ -967,6 +1280,9 @@ wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 		    pk->src_ip, pk->src_port, pk->buf, pk->len, now);
 		return;
 	}
+	if (cs_dtls_classify_dgram(pk->buf, pk->len, true) ==
+	    CS_DTLS_KIND_CLIENT_HELLO)
+		w->wlc_client_hellos++;
 	p = peer_find(w, pk->src_ip, pk->src_port);
 	if (p != NULL && p->d != NULL && p->d->established &&
 	    cs_dtls_classify_dgram(pk->buf, pk->len, true) ==
@@ -1094,6 +1410,92 @@ peer_timer(struct eng_w *w, struct eng_peer *p, int kind, uint64_t now)
 		    p->sess, (enum cs_wlc_timer)(kind - K_PEER), now);
 }
 
+/* --- delayed datagrams and NAT ports ---------------------------------- */
+
+static void
+eng_delayed_fire(struct eng_w *w, struct eng_delayed *d)
+{
+	if (d->ap < w->e->cfg.n_aps) {
+		struct eng_ap *a = &w->e->aps[d->ap];
+
+		if (d->dir == CS_DIR_UP)
+			eng_wire_up(w, a, d->ch, d->dst_ip, d->dst_port,
+			    d->data, d->len);
+		else
+			ap_deliver(
+			    a, d->ch, d->src_ip, d->src_port, d->data, d->len);
+	}
+	free(d);
+}
+
+static void eng_on_nat(evutil_socket_t fd, short what, void *arg);
+
+/* cs_nat_alloc_fn: a new external port is a new socket on the NAT's
+ * external address (the kernel picks a free port). */
+static int
+eng_nat_alloc(void *ctx, uint32_t ap_ip, uint16_t ap_port, uint16_t *ext_port)
+{
+	struct eng_w *w = ctx;
+	struct eng_natsock *ns;
+	int fd;
+
+	(void)ap_ip;
+	(void)ap_port;
+	if (w->n_natsocks == w->cap_natsocks) {
+		size_t cap = w->cap_natsocks ? w->cap_natsocks * 2 : 16;
+		struct eng_natsock **v = realloc(w->natsocks, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		w->natsocks = v;
+		w->cap_natsocks = cap;
+	}
+	if ((fd = cs_udp_open(w->e->cfg.nat->ext_ip, 0, false)) < 0)
+		return fd;
+	if ((ns = calloc(1, sizeof(*ns))) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	ns->w = w;
+	ns->fd = fd;
+	cs_udp_local_port(fd, &ns->port);
+	ns->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, eng_on_nat, ns);
+	if (ns->ev == NULL) {
+		close(fd);
+		free(ns);
+		return -ENOMEM;
+	}
+	event_add(ns->ev, NULL);
+	w->natsocks[w->n_natsocks++] = ns;
+	*ext_port = ns->port;
+	return 0;
+}
+
+static void
+eng_natsock_free(struct eng_natsock *ns)
+{
+	if (ns == NULL)
+		return;
+	event_free(ns->ev);
+	close(ns->fd);
+	free(ns);
+}
+
+/* cs_nat_release_fn: the mapping is gone; so is its port.  Datagrams
+ * still in flight to it meet a closed port, as after a NAT timeout. */
+static void
+eng_nat_release(void *ctx, uint16_t ext_port)
+{
+	struct eng_w *w = ctx;
+
+	for (size_t i = 0; i < w->n_natsocks; i++)
+		if (w->natsocks[i]->port == ext_port) {
+			eng_natsock_free(w->natsocks[i]);
+			w->natsocks[i] = w->natsocks[--w->n_natsocks];
+			return;
+		}
+}
+
 /* --- loop callbacks --------------------------------------------------- */
 
 static void
@@ -1117,7 +1519,15 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 		    &w->lateness, now_us > due_us ? now_us - due_us : 0);
 		if (s->kind == K_PACE)
 			eng_pace(w, now);
-		else if (s->kind >= K_PEER)
+		else if (s->kind == K_DELAY)
+			eng_delayed_fire(w, s->owner);
+		else if (s->kind == K_IMPAIR) {
+			cs_impair_poll(w->imp, now, eng_release, w);
+			eng_path_arm(w);
+		} else if (s->kind == K_NAT) {
+			cs_nat_expire_idle(w->nat, now);
+			eng_arm(w, &w->t_nat, 1000);
+		} else if (s->kind >= K_PEER)
 			peer_timer(w, s->owner, s->kind, now);
 		else
 			ap_timer(s->owner, s->kind, now);
@@ -1150,6 +1560,37 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, int ch)
 		}
 		if (n < ENG_RX_BATCH)
 			break;
+	}
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+eng_on_nat(evutil_socket_t fd, short what, void *arg)
+{
+	struct eng_natsock *ns = arg;
+	struct eng_w *w = ns->w;
+	struct cs_udp_pkt pk[ENG_RX_BATCH];
+	int n;
+
+	(void)what;
+	pthread_mutex_lock(&w->mu);
+	for (int i = 0; i < ENG_RX_BATCH; i++) {
+		pk[i].buf = w->rx[i];
+		pk[i].cap = sizeof(w->rx[i]);
+	}
+	n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
+	/* nat_input may close this very socket (idle expiry on the way):
+	 * look it up again for every datagram */
+	for (int i = 0; i < n; i++) {
+		struct eng_natsock *cur = NULL;
+
+		for (size_t k = 0; k < w->n_natsocks; k++)
+			if (w->natsocks[k]->fd == fd)
+				cur = w->natsocks[k];
+		if (cur == NULL)
+			break;
+		nat_input(w, cur, &pk[i]);
 	}
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
@@ -1204,15 +1645,35 @@ eng_check_local(struct cs_engine *e, uint32_t ip)
 	return -EADDRNOTAVAIL;
 }
 
+/* Creates the state machine of AP a (identity from its index). */
+static int
+eng_ap_make(struct cs_engine *e, struct eng_ap *a)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	struct cs_ap_cfg apc = c->ap;
+	struct cs_ap_io io = eng_ap_io;
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "%s%05u",
+	    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-", a->idx + 1);
+	memcpy(apc.mac, a->mac, 6);
+	apc.ip = a->ip;
+	apc.name = name;
+	apc.serial = name;
+	io.ctx = a;
+	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
+		return cs_log_err(c->log, r,
+		    "engine: invalid AP configuration (AP %u)", a->idx + 1);
+	return 0;
+}
+
 static int
 eng_new_ap(struct cs_engine *e, unsigned i)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
 	struct eng_ap *a = &e->aps[i];
-	struct cs_ap_cfg apc = c->ap;
-	struct cs_ap_io io = eng_ap_io;
 	uint64_t mac = 0;
-	char name[64];
 	int r;
 
 	a->w = e->w[i % e->n_w];
@@ -1229,16 +1690,8 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 		cs_tslot_init(&a->t[t], a, t);
 	cs_tslot_init(&a->t_dtls, a, K_AP_DTLS);
 	cs_ap_track_init(&a->track);
-	snprintf(name, sizeof(name), "%s%05u",
-	    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-", i + 1);
-	memcpy(apc.mac, a->mac, 6);
-	apc.ip = a->ip;
-	apc.name = name;
-	apc.serial = name;
-	io.ctx = a;
-	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
-		return cs_log_err(c->log, r,
-		    "engine: invalid AP configuration (AP %u)", i + 1);
+	if ((r = eng_ap_make(e, a)) < 0)
+		return r;
 	a->w->states[CS_AP_IDLE]++;
 	return 0;
 }
@@ -1262,8 +1715,14 @@ eng_new_aps(struct cs_engine *e)
 	if ((r = eng_check_local(e, c->ap_base_ip)) < 0 ||
 	    (r = eng_check_local(e, c->ap_base_ip + c->n_aps - 1)) < 0)
 		return r;
-	if ((e->aps = calloc(c->n_aps, sizeof(*e->aps))) == NULL)
+	if ((e->aps = calloc(c->n_aps, sizeof(*e->aps))) == NULL ||
+	    (e->facts = calloc(c->n_aps, sizeof(*e->facts))) == NULL)
 		return -ENOMEM;
+	for (unsigned i = 0; i < c->n_aps; i++) {
+		cs_facts_init(&e->facts[i]);
+		if (c->ap_clock_skew_s != 0)
+			cs_facts_clock_skew(&e->facts[i], c->ap_clock_skew_s);
+	}
 	for (unsigned k = 0; k < e->n_w; k++) {
 		struct eng_w *w = e->w[k];
 
@@ -1395,17 +1854,69 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
 	cs_tslot_init(&w->t_pace, w, K_PACE);
+	cs_tslot_init(&w->t_impair, w, K_IMPAIR);
+	cs_tslot_init(&w->t_nat, w, K_NAT);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
 	return w;
 }
 
+/* The worker's packet path: its own impairment engine (same rules and
+ * seed everywhere: verdicts depend on the AP, not on the worker) and its
+ * own NAT (each AP's mappings live with the AP). */
+static int
+eng_w_path(struct eng_w *w)
+{
+	const struct cs_engine_cfg *c = &w->e->cfg;
+	int r;
+
+	if (c->n_rules > 0) {
+		if ((r = cs_impair_new(&w->imp, c->seed)) < 0)
+			return r;
+		if ((w->verdict = malloc(sizeof(*w->verdict))) == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->n_rules; i++) {
+			unsigned id;
+
+			if ((r = cs_impair_add(w->imp, &c->rules[i], &id)) < 0)
+				return cs_log_err(c->log, r,
+				    "engine: impairment rule %zu ('%s') is "
+				    "invalid: %s",
+				    i + 1, c->rules[i].name, strerror(-r));
+		}
+	}
+	if (c->nat != NULL) {
+		struct cs_nat_cfg nc = *c->nat;
+
+		nc.alloc = eng_nat_alloc;
+		nc.release = eng_nat_release;
+		nc.alloc_ctx = w;
+		if ((r = eng_check_local(w->e, nc.ext_ip)) < 0)
+			return r;
+		if ((r = cs_nat_new(&w->nat, &nc)) < 0)
+			return cs_log_err(
+			    c->log, r, "engine: invalid NAT configuration");
+		if (nc.idle_timeout_ms > 0)
+			eng_arm(w, &w->t_nat, 1000);
+	}
+	return 0;
+}
+
 static void
 eng_w_free(struct eng_w *w)
 {
+	struct cs_tslot *ts;
+
 	if (w == NULL)
 		return;
+	cs_nat_free(w->nat); /* releases (closes) every NAT port */
+	free(w->natsocks);
+	cs_impair_free(w->imp);
+	free(w->verdict);
+	while ((ts = cs_timerq_pop_due(&w->tq, UINT64_MAX)) != NULL)
+		if (ts->kind == K_DELAY)
+			free(ts->owner);
 	for (int ch = 0; ch < 2; ch++) {
 		if (w->ap_ev[ch] != NULL)
 			event_free(w->ap_ev[ch]);
@@ -1477,6 +1988,9 @@ cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 	}
 	if ((r = eng_new_wlc(e)) < 0 || (r = eng_new_aps(e)) < 0)
 		goto fail;
+	for (unsigned k = 0; k < e->n_w; k++)
+		if ((r = eng_w_path(e->w[k])) < 0)
+			goto fail;
 	*ret = e;
 	return 0;
 fail:
@@ -1585,6 +2099,7 @@ cs_engine_free(struct cs_engine *e)
 		eng_w_free(e->w[k]);
 	free(e->w);
 	free(e->aps);
+	free(e->facts);
 	cs_metrics_free(&e->merged);
 	cs_hist_free(&e->lateness);
 	pthread_mutex_destroy(&e->pki_mu);
@@ -1693,4 +2208,309 @@ cs_engine_ap_ports(const struct cs_engine *e, uint16_t *ctl, uint16_t *data)
 {
 	*ctl = e->w[0]->ap_port[0];
 	*data = e->w[0]->ap_port[1];
+}
+
+/* --- timeline actions (main thread) ------------------------------------ */
+
+struct eng_rule_op {
+	unsigned id;
+	bool on;
+	int r;
+	struct cs_impair_stats st;
+};
+
+static void
+eng_rule_enable_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_rule_op *op = arg;
+	struct eng_w *w = e->w[k];
+
+	if (w->imp == NULL) {
+		op->r = -ENOENT;
+		return;
+	}
+	op->r = cs_impair_enable(w->imp, op->id, op->on);
+}
+
+int
+cs_engine_rule_enable(struct cs_engine *e, unsigned id, bool on)
+{
+	struct eng_rule_op op = { .id = id, .on = on, .r = -ENOENT };
+
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_rule_enable_w, &op);
+	return op.r;
+}
+
+static void
+eng_rule_stats_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_rule_op *op = arg;
+	struct cs_impair_stats st;
+
+	if (e->w[k]->imp == NULL ||
+	    cs_impair_rule_stats(e->w[k]->imp, op->id, &st) < 0) {
+		op->r = -ENOENT;
+		return;
+	}
+	op->st.matched += st.matched;
+	op->st.dropped += st.dropped;
+	op->st.delayed += st.delayed;
+	op->st.duplicated += st.duplicated;
+	op->st.corrupted += st.corrupted;
+	op->st.truncated += st.truncated;
+	op->st.held += st.held;
+	op->st.released += st.released;
+}
+
+int
+cs_engine_rule_stats(
+    struct cs_engine *e, unsigned id, struct cs_impair_stats *out)
+{
+	struct eng_rule_op op = { .id = id, .r = 0 };
+
+	for (unsigned k = 0; k < e->n_w && op.r == 0; k++)
+		cs_engine_with_worker(e, k, eng_rule_stats_w, &op);
+	if (op.r == 0)
+		*out = op.st;
+	return op.r;
+}
+
+static void
+eng_link_down_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	e->w[k]->link_down_until = *(const uint64_t *)arg;
+}
+
+void
+cs_engine_link_down(struct cs_engine *e, uint64_t for_ms)
+{
+	uint64_t until = eng_now(e) + for_ms;
+
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_link_down_w, &until);
+}
+
+static void
+eng_nat_op_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_w *w = e->w[k];
+
+	if (w->nat == NULL)
+		return;
+	if (*(const int *)arg == 0)
+		cs_nat_rebind(w->nat, eng_now(e));
+	else
+		cs_nat_expire_all(w->nat, eng_now(e));
+}
+
+int
+cs_engine_nat_rebind(struct cs_engine *e)
+{
+	int op = 0;
+
+	if (e->cfg.nat == NULL)
+		return -ENOENT;
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_nat_op_w, &op);
+	return 0;
+}
+
+int
+cs_engine_nat_expire(struct cs_engine *e)
+{
+	int op = 1;
+
+	if (e->cfg.nat == NULL)
+		return -ENOENT;
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_nat_op_w, &op);
+	return 0;
+}
+
+static void
+eng_nat_stats_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct cs_nat_stats *sum = arg, st;
+
+	if (e->w[k]->nat == NULL)
+		return;
+	cs_nat_stats(e->w[k]->nat, &st);
+	sum->mappings += st.mappings;
+	sum->active += st.active;
+	sum->expired_idle += st.expired_idle;
+	sum->expired_forced += st.expired_forced;
+	sum->rebound += st.rebound;
+	sum->out_pkts += st.out_pkts;
+	sum->in_pkts += st.in_pkts;
+	sum->in_no_mapping += st.in_no_mapping;
+	sum->in_no_reverse += st.in_no_reverse;
+	sum->alloc_failures += st.alloc_failures;
+}
+
+int
+cs_engine_nat_stats(struct cs_engine *e, struct cs_nat_stats *out)
+{
+	if (e->cfg.nat == NULL)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_nat_stats_w, out);
+	return 0;
+}
+
+static void
+eng_wlc_restart_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	(void)arg;
+	if (e->w[k]->wlc != NULL)
+		cs_wlc_restart(e->w[k]->wlc, eng_now(e));
+}
+
+int
+cs_engine_wlc_restart(struct cs_engine *e)
+{
+	if (!e->cfg.wlc_enabled)
+		return -ENOENT;
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_wlc_restart_w, NULL);
+	return 0;
+}
+
+static enum cs_phase
+eng_state_phase(enum cs_ap_state s)
+{
+	switch (s) {
+	case CS_AP_DTLS_SETUP:
+		return CS_PHASE_DTLS;
+	case CS_AP_JOIN:
+		return CS_PHASE_JOIN;
+	case CS_AP_IMAGE_DATA:
+		return CS_PHASE_IMAGE;
+	case CS_AP_CONFIGURE:
+		return CS_PHASE_CONFIGURE;
+	case CS_AP_DATA_CHECK:
+		return CS_PHASE_DATA_CHECK;
+	case CS_AP_RUN:
+	case CS_AP_RESET:
+	case CS_AP_DTLS_TEARDOWN:
+		return CS_PHASE_RUN;
+	default:
+		return CS_PHASE_DISCOVERY;
+	}
+}
+
+/* Power-cycles AP a: no close_notify, a fresh state machine, a new
+ * start (a reboot storm is many of these at once). */
+static int
+eng_ap_reboot(struct eng_ap *a, uint64_t now)
+{
+	struct cs_engine *e = a->w->e;
+	struct cs_ap_event ev = { 0 };
+	bool started = cs_ap_state(a->ap) != CS_AP_IDLE || a->track.started;
+	int r;
+
+	ev.t_ms = now;
+	ev.kind = CS_AP_EV_STATE;
+	ev.from = cs_ap_state(a->ap);
+	ev.to = CS_AP_IDLE;
+	ev.phase = eng_state_phase(ev.from);
+	ev.reason = "power-cycled (scenario timeline)";
+	if (a->d != NULL)
+		ap_dtls_stop(a, false);
+	for (int t = 0; t < CS_AP_T__COUNT; t++)
+		cs_timerq_cancel(&a->w->tq, &a->t[t]);
+	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
+	cs_ap_free(a->ap);
+	a->ap = NULL;
+	ap_event(a, &ev);
+	if ((r = eng_ap_make(e, a)) < 0)
+		return r;
+	if (started && !a->w->stopping) {
+		cs_metrics_ap_start(&a->track, now);
+		return cs_ap_start(a->ap, now);
+	}
+	return 0;
+}
+
+struct eng_reboot_op {
+	bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]);
+	void *ctx;
+	unsigned n;
+};
+
+static void
+eng_reboot_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_reboot_op *op = arg;
+	uint64_t now = eng_now(e);
+
+	for (unsigned i = k; i < e->cfg.n_aps; i += e->n_w) {
+		struct eng_ap *a = &e->aps[i];
+
+		if (op->sel != NULL && !op->sel(op->ctx, i, a->mac))
+			continue;
+		if (eng_ap_reboot(a, now) == 0)
+			op->n++;
+	}
+}
+
+unsigned
+cs_engine_ap_reboot(struct cs_engine *e,
+    bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx)
+{
+	struct eng_reboot_op op = { .sel = sel, .ctx = ctx };
+
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_reboot_w, &op);
+	return op.n;
+}
+
+const struct cs_ap_facts *
+cs_engine_ap_facts(const struct cs_engine *e, unsigned idx)
+{
+	if (idx >= e->cfg.n_aps || e->facts == NULL)
+		return NULL;
+	return &e->facts[idx];
+}
+
+static void
+eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct cs_diag_ctx *d = arg;
+	struct eng_w *w = e->w[k];
+	const struct cs_wlc_counters *c;
+
+	if (w->wlc == NULL)
+		return;
+	c = cs_wlc_counters(w->wlc);
+	d->wlc_known = true;
+	d->wlc_disc_req += c->discovery_rx;
+	d->wlc_client_hello += w->wlc_client_hellos;
+	d->wlc_hs_done += c->sess_opened;
+	d->wlc_join_req += c->join_ok + c->join_failed;
+	d->wlc_restarts += (unsigned)c->restarts;
+}
+
+void
+cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->live = true;
+	out->echo_interval_ms = e->cfg.ap.echo_interval_ms;
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_diag_w, out);
+}
+
+uint64_t
+cs_engine_link_lost(struct cs_engine *e)
+{
+	uint64_t n = 0;
+
+	for (unsigned k = 0; k < e->n_w; k++) {
+		pthread_mutex_lock(&e->w[k]->mu);
+		n += e->w[k]->link_down_lost;
+		pthread_mutex_unlock(&e->w[k]->mu);
+	}
+	return n;
 }

@@ -16,9 +16,12 @@
 
 #include "capsim/ap.h"
 #include "capsim/common.h"
+#include "capsim/diagnose.h"
 #include "capsim/hist.h"
+#include "capsim/impair.h"
 #include "capsim/log.h"
 #include "capsim/metrics.h"
+#include "capsim/pki.h"
 #include "capsim/wlc.h"
 
 struct cs_dtls_ctx;
@@ -40,11 +43,12 @@ struct cs_engine_cfg {
 	const char *ap_name_prefix; /* AP i is named prefix + %05u of i+1 */
 	/* template: timers, radios, model, targets (identity is per AP) */
 	struct cs_ap_cfg ap;
-	struct cs_dtls_ctx *ap_dtls;   /* client ctx, borrowed */
-	struct cs_pki *ap_pki;         /* issues one certificate per AP */
-	const struct cs_cred *ap_cred; /* or: one fixed credential for all */
-	int64_t ap_clock_skew_s;       /* AP clocks (certificate checks) */
-	double rate;                   /* APs started per second; 0 = at once */
+	struct cs_dtls_ctx *ap_dtls;     /* client ctx, borrowed */
+	struct cs_pki *ap_pki;           /* issues one certificate per AP */
+	enum cs_pki_broken ap_cert_kind; /* how ap_pki makes them (GOOD) */
+	const struct cs_cred *ap_cred;   /* or: one fixed credential for all */
+	int64_t ap_clock_skew_s;         /* AP clocks (certificate checks) */
+	double rate;           /* APs started per second; 0 = at once */
 	double rate_ramp_s;    /* rate grows linearly from 0 over this time */
 	unsigned max_inflight; /* DTLS handshakes in flight at most (split
 	                          over the workers); more wait their turn;
@@ -55,6 +59,21 @@ struct cs_engine_cfg {
 	struct cs_wlc_cfg wlc;        /* listen_ip, ports, policies */
 	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
 	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
+
+	/* --- packet path on the AP side (optional) --- */
+	/* impairment rules (capsim/impair.h), copied; every worker runs
+	 * them with the same seed, so verdicts depend on the AP only.  Both
+	 * directions are impaired where the AP is: AP->WLC before sending,
+	 * WLC->AP on arrival. */
+	const struct cs_impair_rule *rules;
+	size_t n_rules;
+	/* source NAT in front of the APs; the engine opens one socket per
+	 * external port on nat->ext_ip (alloc callbacks are its own) */
+	const struct cs_nat_cfg *nat;
+	/* capture tap (borrowed, thread-safe): the wire as the WLC sees it
+	 * (AP->WLC after impairment and NAT, WLC->AP as sent), plus every
+	 * decrypted control message */
+	struct cs_capture *capture;
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
@@ -105,6 +124,35 @@ CS_API struct cs_wlc *cs_engine_wlc_shard(
 CS_API void cs_engine_with_worker(struct cs_engine *e, unsigned k,
     void (*fn)(void *arg, struct cs_engine *e, unsigned k), void *arg);
 /* Local UDP ports the AP sockets use (control, data). */
+/* --- timeline actions and packet-path state (main thread) --- */
+/* Switches impairment rule `id` (order given in cfg.rules) on or off in
+ * every worker.  -ENOENT: no such rule. */
+CS_API int cs_engine_rule_enable(struct cs_engine *e, unsigned id, bool on);
+/* Counters of rule `id` summed over the workers. */
+CS_API int cs_engine_rule_stats(
+    struct cs_engine *e, unsigned id, struct cs_impair_stats *out);
+/* Every datagram between APs and WLC is lost for the next for_ms. */
+CS_API void cs_engine_link_down(struct cs_engine *e, uint64_t for_ms);
+/* Datagrams lost to link-down windows so far. */
+CS_API uint64_t cs_engine_link_lost(struct cs_engine *e);
+/* NAT: new external ports for every mapping / forget every mapping;
+ * -ENOENT without NAT. */
+CS_API int cs_engine_nat_rebind(struct cs_engine *e);
+CS_API int cs_engine_nat_expire(struct cs_engine *e);
+CS_API int cs_engine_nat_stats(struct cs_engine *e, struct cs_nat_stats *out);
+/* Restarts every embedded WLC shard (sessions lost); -ENOENT without. */
+CS_API int cs_engine_wlc_restart(struct cs_engine *e);
+/* Power-cycles the APs sel() picks (NULL = all): no close_notify, a new
+ * state machine, a new join.  Returns how many. */
+CS_API unsigned cs_engine_ap_reboot(struct cs_engine *e,
+    bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx);
+/* Diagnosis facts of AP idx (after cs_engine_stop), NULL past the end. */
+CS_API const struct cs_ap_facts *cs_engine_ap_facts(
+    const struct cs_engine *e, unsigned idx);
+/* The live-run diagnosis context: embedded-WLC counters (when there is
+ * one) and the AP echo interval. */
+CS_API void cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out);
+
 CS_API void cs_engine_ap_ports(
     const struct cs_engine *e, uint16_t *ctl, uint16_t *data);
 
