@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `capsim run`: N virtual APs join a WLC (a real one with --wlc, or the
- * embedded mock WLC) and stay in Run for --duration; exit 0 when every AP
- * reached Run and stayed there, 3 otherwise.
+ * `capsim run [SCENARIO]`: N virtual APs join a WLC (a real one with
+ * --wlc, or the embedded mock WLC) and stay in Run for --duration.
+ * Without a scenario: exit 0 when every AP reached Run and stayed there,
+ * 3 otherwise.  With a scenario (scenarios/README.md): its settings, its
+ * impairments and timeline, and exit 0 exactly when its expectations
+ * hold.  Either way the run ends with a diagnosis of what went wrong.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -11,13 +15,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include "capsim/capture.h"
+#include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
+#include "capsim/events.h"
+#include "capsim/impair.h"
+#include "capsim/metrics_http.h"
 #include "capsim/pki.h"
+#include "capsim/profile.h"
+#include "capsim/progress.h"
+#include "capsim/prom.h"
 #include "capsim/report.h"
+#include "capsim/scenario.h"
 #include "capsim/udp.h"
+#include "run_discover.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -109,8 +124,25 @@ struct run_ctx {
 	struct event_base *base;
 	struct cs_engine *e;
 	unsigned n_aps;
-	bool verbose, quiet, interrupted;
+	bool verbose, quiet, progress, interrupted;
 	uint64_t duration_ms;
+	uint64_t seed;
+	const char *name_prefix;
+	struct cs_events *events;
+	struct cs_capture *cap;
+	const struct cs_scenario *scn;
+	/* progress and the per-second join series */
+	struct cs_progress_snap prev;
+	uint32_t *joins_per_sec;
+	size_t n_sec, cap_sec;
+	uint64_t joins_seen;
+	/* end of run: diagnosis and measures for expectations */
+	struct cs_diagnosis diag;
+	bool has_diag;
+	unsigned joined, in_run, failed, left_run;
+	const struct cs_metrics *m;
+	char **rule_names;
+	size_t n_rules;
 };
 
 static void
@@ -123,6 +155,9 @@ run_on_signal(evutil_socket_t sig, short what, void *arg)
 	if (rc->interrupted) /* second signal: exit at once */
 		_exit(SIM_EXIT_RUNTIME);
 	rc->interrupted = true;
+	fprintf(stderr,
+	    "\ncapsim: run: interrupted: stopping the APs and writing the "
+	    "reports (again to quit at once)\n");
 	event_base_loopbreak(rc->base);
 }
 
@@ -137,25 +172,48 @@ run_on_end(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-run_on_progress(evutil_socket_t fd, short what, void *arg)
+run_snap(struct run_ctx *rc, struct cs_progress_snap *sn)
+{
+	const struct cs_metrics *m = cs_engine_metrics(rc->e);
+
+	memset(sn, 0, sizeof(*sn));
+	sn->t_ms = cs_engine_now_ms(rc->e);
+	sn->aps = rc->n_aps;
+	cs_engine_ap_states(rc->e, sn->states);
+	sn->joins = m->joins;
+	for (int p = 0; p < CS_PHASE__COUNT; p++)
+		sn->failures[p] = m->failures_by_phase[p];
+}
+
+/* Once a second: the join series, and the progress line on a terminal. */
+static void
+run_on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct run_ctx *rc = arg;
-	unsigned st[CS_AP__COUNT];
-	const struct cs_metrics *m = cs_engine_metrics(rc->e);
+	struct cs_progress_snap now;
+	char line[256];
 
 	(void)fd;
 	(void)what;
-	cs_engine_ap_states(rc->e, st);
-	fprintf(stderr,
-	    "\r[%5.0fs] run %u  discovery %u  dtls %u  join/config %u  "
-	    "idle/sulking %u  failures %llu   ",
-	    (double)cs_engine_now_ms(rc->e) / 1000.0, st[CS_AP_RUN],
-	    st[CS_AP_DISCOVERY], st[CS_AP_DTLS_SETUP],
-	    st[CS_AP_JOIN] + st[CS_AP_IMAGE_DATA] + st[CS_AP_CONFIGURE] +
-	        st[CS_AP_DATA_CHECK],
-	    st[CS_AP_IDLE] + st[CS_AP_SULKING] + st[CS_AP_DTLS_TEARDOWN] +
-	        st[CS_AP_RESET],
-	    (unsigned long long)m->failures_total);
+	run_snap(rc, &now);
+	if (rc->n_sec == rc->cap_sec) {
+		size_t cap = rc->cap_sec ? rc->cap_sec * 2 : 64;
+		uint32_t *v = realloc(rc->joins_per_sec, cap * sizeof(*v));
+
+		if (v != NULL) {
+			rc->joins_per_sec = v;
+			rc->cap_sec = cap;
+		}
+	}
+	if (rc->n_sec < rc->cap_sec)
+		rc->joins_per_sec[rc->n_sec++] =
+		    (uint32_t)(now.joins - rc->joins_seen);
+	rc->joins_seen = now.joins;
+	if (rc->progress &&
+	    cs_progress_line(line, sizeof(line), &now,
+	        rc->prev.t_ms || rc->prev.joins ? &rc->prev : NULL) >= 0)
+		fprintf(stderr, "\r%s\033[K", line);
+	rc->prev = now;
 }
 
 static void
@@ -165,6 +223,13 @@ run_on_ap_event(
 	struct run_ctx *rc = ctx;
 	char m[18];
 
+	if (rc->events != NULL) {
+		char name[64];
+		struct cs_events_ap who = { .index = ap, .mac = mac, .name = name };
+
+		snprintf(name, sizeof(name), "%s%05u", rc->name_prefix, ap + 1);
+		cs_events_ap(rc->events, &who, ev);
+	}
 	if (!rc->verbose && ev->kind != CS_AP_EV_FAILURE)
 		return;
 	if (ev->kind != CS_AP_EV_STATE && ev->kind != CS_AP_EV_FAILURE)
@@ -172,13 +237,248 @@ run_on_ap_event(
 	cs_pki_mac_str(mac, m);
 	if (ev->kind == CS_AP_EV_FAILURE)
 		fprintf(stderr, "%s%8.3f AP %u %s: %s failed: %s\n",
-		    rc->quiet ? "" : "\n", (double)ev->t_ms / 1000.0, ap + 1, m,
-		    cs_phase_name(ev->phase), ev->reason ? ev->reason : "?");
+		    rc->progress ? "\r\033[K" : "", (double)ev->t_ms / 1000.0,
+		    ap + 1, m, cs_phase_name(ev->phase),
+		    ev->reason ? ev->reason : "?");
 	else
 		fprintf(stderr, "%8.3f AP %u %s: %s -> %s (%s)\n",
 		    (double)ev->t_ms / 1000.0, ap + 1, m,
 		    cs_ap_state_name(ev->from), cs_ap_state_name(ev->to),
 		    ev->reason ? ev->reason : "");
+}
+
+static void
+run_keylog(void *ctx, const char *line)
+{
+	cs_capture_keylog(ctx, line);
+}
+
+/* --- the scenario timeline -------------------------------------------- */
+
+struct run_tl {
+	struct run_ctx *rc;
+	const struct cs_scn_event *ev;
+	struct event *timer;
+};
+
+static bool
+run_sel(void *ctx, unsigned ap, const uint8_t mac[6])
+{
+	struct run_tl *t = ctx;
+
+	return cs_scn_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
+}
+
+static void
+run_on_timeline(evutil_socket_t fd, short what, void *arg)
+{
+	struct run_tl *t = arg;
+	struct run_ctx *rc = t->rc;
+	const struct cs_scn_event *ev = t->ev;
+	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
+	const char *rule = "";
+	unsigned n;
+
+	(void)fd;
+	(void)what;
+	if ((ev->action == CS_SCN_ACT_ENABLE ||
+	        ev->action == CS_SCN_ACT_DISABLE) &&
+	    ev->rule_index < rc->n_rules)
+		rule = rc->rule_names[ev->rule_index];
+	switch (ev->action) {
+	case CS_SCN_ACT_ENABLE:
+	case CS_SCN_ACT_DISABLE:
+		cs_engine_rule_enable(rc->e, ev->rule_index,
+		    ev->action == CS_SCN_ACT_ENABLE);
+		fprintf(stderr, "%scapsim: run: %.1f s: rule '%s' %s\n",
+		    rc->progress ? "\r\033[K" : "", at, rule,
+		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
+		break;
+	case CS_SCN_ACT_WLC_RESTART:
+		if (cs_engine_wlc_restart(rc->e) < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-restart ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr, "%scapsim: run: %.1f s: WLC restart\n",
+			    rc->progress ? "\r\033[K" : "", at);
+		break;
+	case CS_SCN_ACT_AP_REBOOT:
+		n = cs_engine_ap_reboot(rc->e, run_sel, t);
+		fprintf(stderr, "%scapsim: run: %.1f s: %u APs power-cycled\n",
+		    rc->progress ? "\r\033[K" : "", at, n);
+		break;
+	case CS_SCN_ACT_LINK_DOWN:
+		cs_engine_link_down(rc->e, ev->for_ms);
+		fprintf(stderr, "%scapsim: run: %.1f s: link down for %.1f s\n",
+		    rc->progress ? "\r\033[K" : "", at,
+		    (double)ev->for_ms / 1000.0);
+		break;
+	case CS_SCN_ACT_NAT_REBIND:
+		cs_engine_nat_rebind(rc->e);
+		fprintf(stderr, "%scapsim: run: %.1f s: NAT rebinding\n",
+		    rc->progress ? "\r\033[K" : "", at);
+		break;
+	case CS_SCN_ACT_NAT_EXPIRE:
+		cs_engine_nat_expire(rc->e);
+		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
+		    rc->progress ? "\r\033[K" : "", at);
+		break;
+	}
+}
+
+/* --- measures for expectations ------------------------------------------ */
+
+static int
+run_lat_by_name(const char *name, enum cs_lat *out)
+{
+	for (int l = 0; l < CS_LAT__COUNT; l++)
+		if (strcmp(cs_lat_name((enum cs_lat)l), name) == 0) {
+			*out = (enum cs_lat)l;
+			return 0;
+		}
+	if (strcmp(name, "dtls-handshake") == 0) {
+		*out = CS_LAT_DTLS;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int
+run_phase_by_name(const char *name, enum cs_phase *out)
+{
+	for (int p = 0; p < CS_PHASE__COUNT; p++)
+		if (strcmp(cs_phase_name((enum cs_phase)p), name) == 0 ||
+		    (p == CS_PHASE_DTLS && strcmp(name, "dtls") == 0)) {
+			*out = (enum cs_phase)p;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Numbers by path (the metric names are listed in scenarios/README.md). */
+static int
+run_measure(void *ctx, const char *path, double *out)
+{
+	struct run_ctx *rc = ctx;
+	const struct cs_metrics *m = rc->m;
+	char a[64], b[64];
+
+	if (strcmp(path, "aps") == 0)
+		*out = rc->n_aps;
+	else if (strcmp(path, "joined") == 0)
+		*out = rc->joined;
+	else if (strcmp(path, "in_run") == 0 || strcmp(path, "in-run") == 0)
+		*out = rc->in_run;
+	else if (strcmp(path, "failed") == 0)
+		*out = rc->failed;
+	else if (strcmp(path, "left_run") == 0 ||
+	    strcmp(path, "left-run") == 0)
+		*out = rc->left_run;
+	else if (strcmp(path, "joins") == 0)
+		*out = (double)m->joins;
+	else if (strcmp(path, "retransmits") == 0)
+		*out = (double)m->retransmits;
+	else if (strcmp(path, "failures") == 0)
+		*out = (double)m->failures_total;
+	else if (sscanf(path, "failures{phase=%63[^}]}", a) == 1) {
+		enum cs_phase p;
+
+		if (run_phase_by_name(a, &p) < 0)
+			return -ENOENT;
+		*out = (double)m->failures_by_phase[p];
+	} else if (sscanf(path, "phase.%63[^.].%63s", a, b) == 2) {
+		enum cs_lat l;
+		const struct cs_hist *h;
+
+		if (run_lat_by_name(a, &l) < 0)
+			return -ENOENT;
+		h = &m->lat[l];
+		if (strcmp(b, "count") == 0)
+			*out = (double)h->count;
+		else if (h->count == 0)
+			return -ENOENT; /* no sample: not measurable */
+		else if (strcmp(b, "p50") == 0)
+			*out = (double)cs_hist_quantile(h, 0.5) / 1000.0;
+		else if (strcmp(b, "p95") == 0)
+			*out = (double)cs_hist_quantile(h, 0.95) / 1000.0;
+		else if (strcmp(b, "p99") == 0)
+			*out = (double)cs_hist_quantile(h, 0.99) / 1000.0;
+		else if (strcmp(b, "p999") == 0)
+			*out = (double)cs_hist_quantile(h, 0.999) / 1000.0;
+		else if (strcmp(b, "max") == 0)
+			*out = (double)h->max_us / 1000.0;
+		else
+			return -ENOENT;
+	} else if (sscanf(path, "diagnosis.%63s", a) == 1) {
+		enum cs_diag_code c;
+
+		if (!rc->has_diag || cs_diag_code_parse(a, &c) < 0)
+			return -ENOENT;
+		*out = rc->diag.count[c];
+	} else if (sscanf(path, "rule.%63[^.].%63s", a, b) == 2) {
+		struct cs_impair_stats st;
+		size_t i;
+
+		for (i = 0; i < rc->n_rules; i++)
+			if (strcmp(rc->rule_names[i], a) == 0)
+				break;
+		if (i == rc->n_rules ||
+		    cs_engine_rule_stats(rc->e, (unsigned)i, &st) < 0)
+			return -ENOENT;
+		if (strcmp(b, "matched") == 0)
+			*out = (double)st.matched;
+		else if (strcmp(b, "dropped") == 0)
+			*out = (double)st.dropped;
+		else if (strcmp(b, "delayed") == 0)
+			*out = (double)st.delayed;
+		else
+			return -ENOENT;
+	} else
+		return -ENOENT;
+	return 0;
+}
+
+static int
+run_measure_word(void *ctx, const char *path, char *buf, size_t len)
+{
+	struct run_ctx *rc = ctx;
+
+	if (strcmp(path, "diagnosis") != 0 || !rc->has_diag)
+		return -ENOENT;
+	snprintf(buf, len, "%s", rc->diag.code);
+	return 0;
+}
+
+/* --- /metrics ------------------------------------------------------------ */
+
+static int
+run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct run_ctx *rc = ctx;
+
+	snap->aps = rc->n_aps;
+	cs_engine_ap_states(rc->e, snap->states);
+	snap->m = cs_engine_metrics(rc->e);
+	snap->uptime_s = (double)cs_engine_now_ms(rc->e) / 1000.0;
+	return 0;
+}
+
+static unsigned
+run_count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	unsigned n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n > 0 ? n - 1 : 0; /* the directory's own fd */
 }
 
 static int
@@ -190,6 +490,301 @@ run_timer_opt(const char *arg, uint32_t *ms)
 		return -EINVAL;
 	*ms = (uint32_t)v;
 	return 0;
+}
+
+/* Applies a scenario's settings; command-line options given afterwards
+ * override them.  Returns 0 or an exit code. */
+struct run_setup {
+	struct cs_engine_cfg *ec;
+	struct cs_dtls_cfg *dc, *wdc;
+	uint32_t *wlc_ip;
+	uint16_t *wlc_port;
+	bool *embedded;
+	const char **dtls_ver;
+	const char **profile;
+	enum cs_pki_broken *wlc_cert;
+	bool *wlc_dtls_set;
+	struct sim_disc *disc;
+	struct run_ctx *rc;
+};
+
+static const char *
+run_dtls_ver_name(enum cs_dtls_version v)
+{
+	return v == CS_DTLS_V1_0 ? "1.0" : v == CS_DTLS_V_ANY ? "any" : "1.2";
+}
+
+static int
+run_apply_scenario(const struct cs_scenario *sc, struct run_setup *st)
+{
+	struct cs_engine_cfg *ec = st->ec;
+	const struct cs_scn_aps *ap = &sc->aps;
+	const struct cs_scn_wlc *w = &sc->wlc;
+
+	ec->seed = sc->seed;
+	st->rc->duration_ms = sc->duration_ms;
+	ec->n_aps = ap->count;
+	ec->ap_base_ip = ap->base_ip;
+	memcpy(ec->ap_base_mac, ap->base_mac, 6);
+	if (ap->name != NULL)
+		ec->ap_name_prefix = ap->name;
+	if (ap->profile != NULL)
+		*st->profile = ap->profile;
+	if (ap->discovery != CS_SCN_DISC_STATIC &&
+	    sim_disc_opt(st->disc, 0, cs_scn_discovery_name(ap->discovery)) <
+	        0)
+		return SIM_EXIT_USAGE;
+	ec->ap.skip_discovery = ap->skip_discovery;
+	ec->ap_clock_skew_s = ap->clock_skew_s;
+	st->dc->version = ap->dtls_version;
+	*st->dtls_ver = run_dtls_ver_name(ap->dtls_version);
+	st->dc->ciphers = ap->ciphers;
+	if (ap->mtu)
+		st->dc->mtu = st->wdc->mtu = ap->mtu;
+	ec->ap_cert_kind = ap->cert;
+	ec->rate = ap->rate_per_s;
+	if (ap->max_inflight)
+		ec->max_inflight = ap->max_inflight;
+	ec->ap.image_policy = ap->image_policy;
+	cs_scenario_apply_ap_timers(sc, &ec->ap);
+
+	*st->embedded = w->embedded;
+	if (w->embedded) {
+		*st->wlc_ip = w->listen_ip;
+		*st->wlc_port = w->listen_port;
+	} else {
+		*st->wlc_ip = w->address;
+		*st->wlc_port = w->port;
+	}
+	if (ap->n_controllers > 0) {
+		size_t n = ap->n_controllers;
+
+		if (n > CS_AP_MAX_TARGETS)
+			n = CS_AP_MAX_TARGETS;
+		memcpy(ec->ap.targets, ap->controllers,
+		    n * sizeof(ap->controllers[0]));
+		ec->ap.target_count = (uint8_t)n;
+	}
+	ec->wlc.advertise_ip = w->advertise_ip;
+	ec->wlc.max_wtps = w->max_aps ? (uint16_t)w->max_aps : 65535;
+	ec->wlc.auth_enabled = w->auth_enabled;
+	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
+	ec->wlc.auth_count = w->n_auth_macs;
+	st->wdc->version = w->dtls_version;
+	st->wdc->ciphers = w->ciphers;
+	*st->wlc_dtls_set = true;
+	*st->wlc_cert = w->cert;
+	ec->wlc.cisco = w->cisco;
+	if (w->echo_interval_ms)
+		ec->wlc.echo_interval_s = (uint8_t)((w->echo_interval_ms + 999) /
+		    1000 > 255 ? 255 : (w->echo_interval_ms + 999) / 1000);
+	if (w->discovery_interval_ms)
+		ec->wlc.discovery_interval_s =
+		    (uint8_t)((w->discovery_interval_ms + 999) / 1000 > 255
+		            ? 255
+		            : (w->discovery_interval_ms + 999) / 1000);
+	if (w->wait_join_ms)
+		ec->wlc.wait_join_ms = w->wait_join_ms;
+	if (w->data_check_ms)
+		ec->wlc.data_check_ms = w->data_check_ms;
+	ec->wlc.image_size = w->image_size;
+	ec->wlc.misbehave = w->misbehave;
+	if (sc->nat.enabled)
+		ec->nat = &sc->nat.cfg;
+	return 0;
+}
+
+static void
+run_print_diag(const struct cs_diagnosis *d, bool progress)
+{
+	fprintf(stderr, "%scapsim: run: diagnosis: %s (%u of %u APs)\n",
+	    progress ? "\r\033[K" : "", d->code, d->aps_affected, d->aps);
+	if (d->summary != NULL && d->summary[0])
+		fprintf(stderr, "  %s\n", d->summary);
+	if (d->hint != NULL && d->hint[0])
+		fprintf(stderr, "  hint: %s\n", d->hint);
+}
+
+/* After the run: diagnosis, expectations, reports; returns the exit
+ * code. */
+static int
+run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
+    const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
+    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms,
+    const char *json_path, const char *junit_path)
+{
+	struct cs_run_summary s = { 0 };
+	struct cs_expect_result *res = NULL;
+	struct cs_report_diag rd = { 0 };
+	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
+	struct cs_report_rule *rr = NULL;
+	struct cs_report_kv *rkv = NULL;
+	struct cs_report_kv wkv[8];
+	const struct cs_ap_facts **fp = NULL;
+	struct cs_diag_ctx dctx;
+	struct rusage ru;
+	size_t n_expect = scn != NULL ? scn->n_expect : 0;
+	unsigned failed_expect = 0;
+	int exit_code = SIM_EXIT_RUNTIME;
+	char *text = NULL;
+
+	cs_engine_ap_states(rc->e, s.states);
+	s.aps = ec->n_aps;
+	for (unsigned i = 0; i < ec->n_aps; i++) {
+		const struct cs_ap_track *t = cs_engine_ap_track(rc->e, i);
+
+		s.joined += t->has_joined;
+		s.in_run += t->in_run;
+		s.failed += t->has_failed;
+		if (t->has_joined && !t->in_run)
+			s.left_run++;
+	}
+	s.m = rc->m = cs_engine_metrics(rc->e);
+	if (s.m->left_run > 0 && s.left_run == 0)
+		s.left_run = 1; /* left Run and came back */
+	rc->joined = s.joined;
+	rc->in_run = s.in_run;
+	rc->failed = s.failed;
+	rc->left_run = s.left_run;
+
+	/* the diagnosis, from every AP's facts */
+	if (ec->n_aps > 0 &&
+	    (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
+		for (unsigned i = 0; i < ec->n_aps; i++)
+			fp[i] = cs_engine_ap_facts(rc->e, i);
+		cs_engine_diag_ctx(rc->e, &dctx);
+		if (cs_diagnose(fp, ec->n_aps, &dctx, &rc->diag) == 0)
+			rc->has_diag = true;
+	}
+	if (rc->has_diag) {
+		size_t n = 0;
+
+		run_print_diag(&rc->diag, false);
+		for (int k = 0; k < CS_DIAG__COUNT; k++)
+			if (rc->diag.count[k] > 0) {
+				diag_counts[n].name =
+				    cs_diag_code_name((enum cs_diag_code)k);
+				diag_counts[n++].value = rc->diag.count[k];
+			}
+		rd.code = rc->diag.code;
+		rd.summary = rc->diag.summary;
+		rd.hint = rc->diag.hint;
+		rd.aps_affected = rc->diag.aps_affected;
+		rd.counts = diag_counts;
+		rd.n_counts = n;
+		s.diag = &rd;
+	}
+
+	/* expectations */
+	if (n_expect > 0 && (res = calloc(n_expect, sizeof(*res))) != NULL) {
+		struct cs_measure_ops ops = { .number = run_measure,
+			.string = run_measure_word,
+			.ap_count = ec->n_aps };
+
+		for (size_t i = 0; i < n_expect; i++) {
+			cs_expect_eval(&scn->expect[i], &ops, rc, &res[i]);
+			fprintf(stderr, "  %s %s\n",
+			    res[i].pass ? "PASS" : "FAIL", res[i].message);
+			failed_expect += !res[i].pass;
+		}
+		s.expect = res;
+		s.n_expect = n_expect;
+	}
+
+	/* impairment counters */
+	if (rc->n_rules > 0 && (rr = calloc(rc->n_rules, sizeof(*rr))) != NULL &&
+	    (rkv = calloc(rc->n_rules * 5, sizeof(*rkv))) != NULL) {
+		for (size_t i = 0; i < rc->n_rules; i++) {
+			struct cs_impair_stats st = { 0 };
+			struct cs_report_kv *kv = rkv + i * 5;
+
+			cs_engine_rule_stats(rc->e, (unsigned)i, &st);
+			kv[0] = (struct cs_report_kv){ "matched", st.matched };
+			kv[1] = (struct cs_report_kv){ "dropped", st.dropped };
+			kv[2] = (struct cs_report_kv){ "delayed", st.delayed };
+			kv[3] = (struct cs_report_kv){ "duplicated",
+				st.duplicated };
+			kv[4] = (struct cs_report_kv){ "held", st.held };
+			rr[i].name = rc->rule_names[i][0] ? rc->rule_names[i]
+			                                  : "(unnamed)";
+			rr[i].counters = kv;
+			rr[i].n_counters = 5;
+		}
+		s.rules = rr;
+		s.n_rules = rc->n_rules;
+	}
+	if (cs_engine_wlc(rc->e) != NULL) {
+		s.wlc_counters = wkv;
+		wkv[0] = (struct cs_report_kv){ "discovery_requests",
+			dctx.wlc_disc_req };
+		wkv[1] = (struct cs_report_kv){ "client_hellos",
+			dctx.wlc_client_hello };
+		wkv[2] = (struct cs_report_kv){ "handshakes", dctx.wlc_hs_done };
+		wkv[3] = (struct cs_report_kv){ "join_requests",
+			dctx.wlc_join_req };
+		wkv[4] = (struct cs_report_kv){ "restarts", dctx.wlc_restarts };
+		s.n_wlc_counters = fp != NULL ? 5 : 0;
+	}
+
+	s.duration_s = (double)elapsed_ms / 1000.0;
+	s.seed = ec->seed;
+	s.wlc = wlcdesc;
+	s.wlc_verify_off = dc->no_verify;
+	s.dtls_version = dtls_ver;
+	s.ciphers = dc->ciphers ? dc->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+	if (scn != NULL) {
+		s.scenario_name = scn->name;
+		s.scenario_file = scn->file;
+	}
+	s.joins_per_sec = rc->joins_per_sec;
+	s.n_joins_per_sec = rc->n_sec;
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		s.res.valid = true;
+		s.res.max_rss_kib = (uint64_t)ru.ru_maxrss;
+		s.res.cpu_user_s = (double)ru.ru_utime.tv_sec +
+		    (double)ru.ru_utime.tv_usec / 1e6;
+		s.res.cpu_sys_s = (double)ru.ru_stime.tv_sec +
+		    (double)ru.ru_stime.tv_usec / 1e6;
+		s.res.fds = run_count_fds();
+	}
+	if (n_expect > 0)
+		s.passed = !rc->interrupted && failed_expect == 0;
+	else
+		s.passed = !rc->interrupted && s.in_run == s.aps &&
+		    s.left_run == 0;
+	fprintf(stderr,
+	    "capsim: run: %u APs: %u joined, %u in Run at the end, %u had "
+	    "failures; join p50 %.0f ms p99 %.0f ms%s\n",
+	    s.aps, s.joined, s.in_run, s.failed,
+	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.5) / 1000.0,
+	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.99) / 1000.0,
+	    n_expect == 0      ? ""
+	        : s.passed     ? "; expectations met"
+	                       : "; expectations NOT met");
+	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
+	if (json_path != NULL) {
+		text = cs_report_json(&s);
+		if (text == NULL || cs_report_write(json_path, text) < 0) {
+			fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+			    json_path, strerror(errno));
+			exit_code = SIM_EXIT_RUNTIME;
+		}
+		free(text);
+	}
+	if (junit_path != NULL) {
+		text = cs_report_junit(&s);
+		if (text == NULL || cs_report_write(junit_path, text) < 0) {
+			fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+			    junit_path, strerror(errno));
+			exit_code = SIM_EXIT_RUNTIME;
+		}
+		free(text);
+	}
+	free(fp);
+	free(res);
+	free(rr);
+	free(rkv);
+	return exit_code;
 }
 
 int
@@ -232,6 +827,16 @@ sim_cmd_run(int argc, char **argv)
 		O_WLC_LISTEN,
 		O_WORKERS,
 		O_RAMP,
+		O_JUNIT,
+		O_EVENTS,
+		O_METRICS_LISTEN,
+		O_PCAP,
+		O_PCAP_CLEAR,
+		O_KEYLOG,
+		O_PROGRESS,
+		O_RULE,
+		O_PROFILE,
+		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
 		{ "wlc", required_argument, NULL, O_WLC },
@@ -271,6 +876,16 @@ sim_cmd_run(int argc, char **argv)
 		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "ramp", required_argument, NULL, O_RAMP },
+		{ "junit", required_argument, NULL, O_JUNIT },
+		{ "events", required_argument, NULL, O_EVENTS },
+		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "rule", required_argument, NULL, O_RULE },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -280,25 +895,40 @@ sim_cmd_run(int argc, char **argv)
 	struct cs_dtls_cfg dc, wdc;
 	struct cs_dtls_ctx *dctx = NULL, *wctx = NULL;
 	struct cs_pki *pki = NULL;
-	struct cs_cred *ap_cred = NULL;
+	struct cs_cred *ap_cred = NULL, *wlc_cred = NULL;
 	struct cs_err err = { 0 };
 	struct run_ctx rc = { 0 };
-	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *prog = NULL;
+	struct sim_disc disc;
+	struct cs_scenario *scn = NULL;
+	struct cs_profile *prof = NULL;
+	struct cs_metrics_http *http = NULL;
+	struct cs_impair_rule *rules = NULL;
+	struct run_tl *tl = NULL;
+	size_t n_rules = 0, n_tl = 0;
+	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
 	char pkidir[4096], wlcdesc[64], addr[16];
 	const char *json_path = NULL, *ca_cert = NULL, *ca_key = NULL;
 	const char *ap_cert = NULL, *ap_key = NULL, *wlc_ca = NULL;
+	const char *junit_path = NULL, *events_path = NULL, *listen = NULL;
+	const char *pcap_path = NULL, *clear_path = NULL, *keylog_path = NULL;
+	const char *profile = NULL, *scn_path = NULL;
 	const char *dtls_ver = "1.2";
+	enum cs_pki_broken wlc_cert = CS_PKI_GOOD;
+	bool wlc_dtls_set = false, force_progress = false;
 	uint32_t wlc_ip = 0;
 	uint16_t wlc_port = CS_WLC_CONTROL_PORT;
 	bool embedded = true;
 	uint64_t v, run_elapsed_ms = 0;
 	int c, r, exit_code = SIM_EXIT_RUNTIME;
+	struct run_setup st = { &ec, &dc, &wdc, &wlc_ip, &wlc_port, &embedded,
+		&dtls_ver, &profile, &wlc_cert, &wlc_dtls_set, &disc, &rc };
 
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
 	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
 	cs_dtls_cfg_init(&wdc, CS_DTLS_SERVER);
 	cs_ap_cfg_defaults(&ec.ap);
 	cs_wlc_cfg_defaults(&ec.wlc);
+	sim_disc_init(&disc);
 	ec.wlc.max_wtps = 65535;
 	ec.n_aps = 1;
 	ec.seed = 1;
@@ -306,16 +936,55 @@ sim_cmd_run(int argc, char **argv)
 	{
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-		ec.workers = ncpu < 1              ? 1
-		    : ncpu > CS_ENGINE_MAX_WORKERS ? CS_ENGINE_MAX_WORKERS
-		                                   : (unsigned)ncpu;
+		ec.workers = ncpu < 1 ? 1
+		    : ncpu > CS_ENGINE_MAX_WORKERS
+		    ? CS_ENGINE_MAX_WORKERS
+		    : (unsigned)ncpu;
 	}
 	cs_ipv4_parse("127.1.0.1", &ec.ap_base_ip);
 	cs_pki_mac_parse("02:ca:75:00:00:01", ec.ap_base_mac);
 	rc.duration_ms = 60000;
 	rc.quiet = !isatty(STDERR_FILENO);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+
+	/* pass 1: the scenario file (a positional argument), whose settings
+	 * the options then override */
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1)
+		;
+	opterr = 1;
+	if (optind < argc)
+		scn_path = argv[optind];
+	if (optind + 1 < argc) {
+		fprintf(stderr, "capsim: run: unexpected argument '%s'\n",
+		    argv[optind + 1]);
+		return SIM_EXIT_USAGE;
+	}
+	if (scn_path != NULL) {
+		if ((r = cs_scenario_load(&scn, scn_path, &err)) < 0) {
+			if (r == -EINVAL)
+				fprintf(stderr, "capsim: run: %s\n", err.what);
+			else
+				fprintf(stderr, "capsim: run: cannot read %s: %s\n",
+				    scn_path, strerror(-r));
+			return SIM_EXIT_USAGE;
+		}
+		if ((r = run_apply_scenario(scn, &st)) != 0) {
+			exit_code = r;
+			goto out;
+		}
+	}
+
+	/* pass 2: options */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+		if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
+			if (sim_disc_opt(&disc, c - O_DISC, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			continue;
+		}
 		switch (c) {
 		case O_WLC:
 			if (sim_parse_addr_port(optarg, &wlc_ip, &wlc_port) < 0)
@@ -476,6 +1145,49 @@ sim_cmd_run(int argc, char **argv)
 				goto bad_arg;
 			ec.wlc.max_wtps = (uint16_t)v;
 			break;
+		case O_JUNIT:
+			junit_path = optarg;
+			break;
+		case O_EVENTS:
+			events_path = optarg;
+			break;
+		case O_METRICS_LISTEN:
+			listen = optarg;
+			break;
+		case O_PCAP:
+			pcap_path = optarg;
+			break;
+		case O_PCAP_CLEAR:
+			clear_path = optarg;
+			break;
+		case O_KEYLOG:
+			keylog_path = optarg;
+			break;
+		case O_PROGRESS:
+			force_progress = true;
+			break;
+		case O_RULE: {
+			struct cs_impair_rule *nr =
+			    realloc(rules, (n_rules + 1) * sizeof(*nr));
+
+			if (nr == NULL)
+				goto out;
+			rules = nr;
+			if (cs_impair_rule_parse(optarg, &rules[n_rules], &err) <
+			    0) {
+				fprintf(stderr,
+				    "capsim: run: --rule '%s': at offset %zu: "
+				    "%s\n",
+				    optarg, err.offset, err.what);
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			n_rules++;
+			break;
+		}
+		case O_PROFILE:
+			profile = optarg;
+			break;
 		case 'q':
 			rc.quiet = true;
 			break;
@@ -485,27 +1197,97 @@ sim_cmd_run(int argc, char **argv)
 			break;
 		case 'h':
 			run_usage(stdout);
-			return SIM_EXIT_OK;
+			exit_code = SIM_EXIT_OK;
+			goto out;
 		default:
 			run_usage(stderr);
-			return SIM_EXIT_USAGE;
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
 		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "capsim: run: unexpected argument '%s'\n",
-		    argv[optind]);
-		return SIM_EXIT_USAGE;
 	}
 	if ((ap_cert == NULL) != (ap_key == NULL)) {
 		fprintf(stderr,
 		    "capsim: run: --ap-cert and --ap-key go together\n");
-		return SIM_EXIT_USAGE;
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
 	}
+	rc.progress = force_progress || !rc.quiet;
+	rc.seed = ec.seed;
+	rc.scn = scn;
+	rc.name_prefix = ec.ap_name_prefix ? ec.ap_name_prefix : "capsim-ap-";
 	if (embedded && wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &wlc_ip);
-	ec.ap.targets[0] = wlc_ip;
-	ec.ap.target_count = 1;
+	if (ec.ap.target_count == 0 || scn == NULL ||
+	    scn->aps.n_controllers == 0) {
+		ec.ap.targets[0] = wlc_ip;
+		ec.ap.target_count = 1;
+	}
 	ec.ap.ac_port = wlc_port;
+
+	/* the model profile (shared by every AP) */
+	if (profile != NULL) {
+		char why[256];
+
+		if ((r = cs_profile_load(&prof, profile, NULL, why,
+		         sizeof(why))) < 0) {
+			fprintf(stderr, "capsim: run: profile %s: %s\n",
+			    profile, why);
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+		if ((r = cs_profile_apply(prof, &ec.ap)) < 0) {
+			fprintf(stderr, "capsim: run: profile %s: %s\n",
+			    profile, strerror(-r));
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
+
+	/* impairment rules: the scenario's, then --rule ones */
+	if (scn != NULL && scn->n_impairments > 0) {
+		struct cs_impair_rule *nr = realloc(rules,
+		    (n_rules + scn->n_impairments) * sizeof(*nr));
+
+		if (nr == NULL)
+			goto out;
+		rules = nr;
+		memmove(rules + scn->n_impairments, rules,
+		    n_rules * sizeof(*rules));
+		for (size_t i = 0; i < scn->n_impairments; i++)
+			rules[i] = scn->impairments[i].rule;
+		n_rules += scn->n_impairments;
+	}
+	ec.rules = rules;
+	ec.n_rules = n_rules;
+	if (n_rules > 0 &&
+	    (rc.rule_names = calloc(n_rules, sizeof(*rc.rule_names))) != NULL) {
+		for (size_t i = 0; i < n_rules; i++)
+			rc.rule_names[i] = rules[i].name;
+		rc.n_rules = n_rules;
+	}
+
+	/* captures and the event log */
+	if (pcap_path != NULL || clear_path != NULL || keylog_path != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = pcap_path,
+			.clear_path = clear_path,
+			.keylog_path = keylog_path };
+
+		if (cs_capture_open(&rc.cap, &cc, &err) < 0) {
+			fprintf(stderr, "capsim: run: %s\n", err.what);
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+		ec.capture = rc.cap;
+		dc.keylog = run_keylog;
+		dc.keylog_ctx = rc.cap;
+	}
+	if (events_path != NULL &&
+	    (r = cs_events_open(&rc.events, events_path)) < 0) {
+		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+		    events_path, strerror(-r));
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
 
 	/* PKI: AP certificates from the lab CA (or the user's), the
 	 * controller verified against the lab CA (or --wlc-ca). */
@@ -542,10 +1324,20 @@ sim_cmd_run(int argc, char **argv)
 		    "capsim: run: WARNING: the controller's "
 		    "certificate is NOT verified (--no-verify-wlc)\n");
 	if (embedded) {
-		wdc.cred = cs_pki_wlc(pki);
+		if (wlc_cert != CS_PKI_GOOD &&
+		    (r = cs_pki_issue_wlc(pki, wlc_cert, &wlc_cred)) < 0) {
+			fprintf(stderr,
+			    "capsim: run: cannot issue the WLC certificate: "
+			    "%s\n",
+			    strerror(-r));
+			goto out;
+		}
+		wdc.cred = wlc_cred != NULL ? wlc_cred : cs_pki_wlc(pki);
 		wdc.trust = cs_pki_ca(pki);
-		wdc.version = dc.version;
-		wdc.ciphers = dc.ciphers;
+		if (!wlc_dtls_set) {
+			wdc.version = dc.version;
+			wdc.ciphers = dc.ciphers;
+		}
 		wdc.log = &sim_log_verbose;
 		if ((r = cs_dtls_ctx_new(&wctx, &wdc, &err)) < 0) {
 			fprintf(stderr,
@@ -559,12 +1351,14 @@ sim_cmd_run(int argc, char **argv)
 		ec.wlc.listen_ip = wlc_ip;
 		ec.wlc.log = sim_log_verbose;
 		/* the embedded WLC hands out the AP's own echo interval in
-		 * CAPWAP Timers (whole seconds, RFC 5415 §4.6.13) */
-		ec.wlc.echo_interval_s =
-		    (uint8_t)(ec.ap.echo_interval_ms < 1000 ? 1
-		            : ec.ap.echo_interval_ms > 255000
-		            ? 255
-		            : (ec.ap.echo_interval_ms + 999) / 1000);
+		 * CAPWAP Timers (whole seconds, RFC 5415 §4.6.13) unless the
+		 * scenario sets the WLC's */
+		if (scn == NULL || scn->wlc.echo_interval_ms == 0)
+			ec.wlc.echo_interval_s =
+			    (uint8_t)(ec.ap.echo_interval_ms < 1000 ? 1
+			            : ec.ap.echo_interval_ms > 255000
+			            ? 255
+			            : (ec.ap.echo_interval_ms + 999) / 1000);
 		snprintf(wlcdesc, sizeof(wlcdesc), "embedded %s:%u",
 		    cs_ipv4_str(wlc_ip, addr), wlc_port);
 	} else {
@@ -574,6 +1368,11 @@ sim_cmd_run(int argc, char **argv)
 
 	if ((rc.base = event_base_new()) == NULL)
 		goto out;
+	if (disc.enabled &&
+	    (r = sim_disc_run(&disc, &ec, rc.base)) != 0) {
+		exit_code = r;
+		goto out;
+	}
 	rc.n_aps = ec.n_aps;
 	ec.log = &sim_log;
 	ec.on_ap_event = run_on_ap_event;
@@ -584,6 +1383,22 @@ sim_cmd_run(int argc, char **argv)
 		    : SIM_EXIT_RUNTIME;
 		goto out;
 	}
+	if (listen != NULL) {
+		struct cs_metrics_http_ops ops = { .fill = run_prom_fill,
+			.ctx = &rc };
+
+		if ((r = cs_metrics_http_new(&http, rc.base, listen, &ops)) <
+		    0) {
+			fprintf(stderr,
+			    "capsim: run: cannot serve /metrics on %s: %s\n",
+			    listen, strerror(-r));
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+		fprintf(stderr,
+		    "capsim: run: Prometheus metrics at http://%s/metrics\n",
+		    listen);
+	}
 	sigs[0] = evsignal_new(rc.base, SIGINT, run_on_signal, &rc);
 	sigs[1] = evsignal_new(rc.base, SIGTERM, run_on_signal, &rc);
 	for (int i = 0; i < 2; i++)
@@ -593,98 +1408,86 @@ sim_cmd_run(int argc, char **argv)
 	{
 		struct timeval tv = { (time_t)(rc.duration_ms / 1000),
 			(suseconds_t)(rc.duration_ms % 1000) * 1000 };
-
-		evtimer_add(end, &tv);
-	}
-	if (!rc.quiet) {
 		struct timeval one = { 1, 0 };
 
-		prog = event_new(rc.base, -1, EV_PERSIST, run_on_progress, &rc);
-		event_add(prog, &one);
+		evtimer_add(end, &tv);
+		tick = event_new(rc.base, -1, EV_PERSIST, run_on_tick, &rc);
+		event_add(tick, &one);
 	}
-	fprintf(stderr, "capsim: run: %u APs from %s against %s for %.1f s\n",
+	if (scn != NULL && scn->n_timeline > 0 &&
+	    (tl = calloc(scn->n_timeline, sizeof(*tl))) != NULL) {
+		for (size_t i = 0; i < scn->n_timeline; i++) {
+			struct timeval tv = {
+				(time_t)(scn->timeline[i].at_ms / 1000),
+				(suseconds_t)(scn->timeline[i].at_ms % 1000) *
+				    1000
+			};
+
+			tl[i].rc = &rc;
+			tl[i].ev = &scn->timeline[i];
+			tl[i].timer = evtimer_new(rc.base, run_on_timeline, &tl[i]);
+			if (tl[i].timer != NULL)
+				evtimer_add(tl[i].timer, &tv);
+			n_tl = i + 1;
+		}
+	}
+	fprintf(stderr, "capsim: run: %s%s%u APs from %s against %s for %.1f s\n",
+	    scn != NULL ? "scenario " : "", scn != NULL ? scn->name : "",
 	    ec.n_aps, cs_ipv4_str(ec.ap_base_ip, addr), wlcdesc,
 	    (double)rc.duration_ms / 1000.0);
 	cs_engine_start(rc.e);
 	event_base_dispatch(rc.base);
-	if (!rc.quiet)
+	if (rc.progress)
 		fprintf(stderr, "\n");
 	run_elapsed_ms = cs_engine_now_ms(rc.e);
 	/* APs send close_notify; workers stop; results are final */
 	cs_engine_stop(rc.e);
-
-	{
-		struct cs_run_summary s = { 0 };
-		char *json;
-
-		cs_engine_ap_states(rc.e, s.states);
-		s.aps = ec.n_aps;
-		for (unsigned i = 0; i < ec.n_aps; i++) {
-			const struct cs_ap_track *t =
-			    cs_engine_ap_track(rc.e, i);
-
-			s.joined += t->has_joined;
-			s.in_run += t->in_run;
-			s.failed += t->has_failed;
-		}
-		s.left_run = (unsigned)cs_engine_metrics(rc.e)->left_run;
-		s.duration_s = (double)run_elapsed_ms / 1000.0;
-		s.seed = ec.seed;
-		s.wlc = wlcdesc;
-		s.wlc_verify_off = dc.no_verify;
-		s.dtls_version = dtls_ver;
-		s.ciphers = dc.ciphers ? dc.ciphers : CS_DTLS_DEFAULT_CIPHERS;
-		s.m = cs_engine_metrics(rc.e);
-		s.passed =
-		    !rc.interrupted && s.in_run == s.aps && s.left_run == 0;
-		fprintf(stderr,
-		    "capsim: run: %u APs: %u joined, %u in Run at the end, %u "
-		    "had failures; join p50 %.0f ms p99 %.0f ms\n",
-		    s.aps, s.joined, s.in_run, s.failed,
-		    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.5) /
-		        1000.0,
-		    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.99) /
-		        1000.0);
-		if (json_path != NULL) {
-			FILE *f;
-
-			if ((json = cs_report_json(&s)) == NULL ||
-			    (f = fopen(json_path, "w")) == NULL) {
-				fprintf(stderr,
-				    "capsim: run: cannot write %s: %s\n",
-				    json_path, strerror(errno));
-				free(json);
-				goto out;
-			}
-			fputs(json, f);
-			fputc('\n', f);
-			free(json);
-			if (fclose(f) != 0) {
-				fprintf(stderr, "capsim: run: writing %s: %s\n",
-				    json_path, strerror(errno));
-				goto out;
-			}
-		}
-		exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
-	}
+	exit_code = run_finish(&rc, &ec, &dc, scn, wlcdesc, dtls_ver,
+	    run_elapsed_ms, json_path, junit_path);
 out:
 	for (int i = 0; i < 2; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
+	for (size_t i = 0; i < n_tl; i++)
+		if (tl[i].timer != NULL)
+			event_free(tl[i].timer);
+	free(tl);
 	if (end != NULL)
 		event_free(end);
-	if (prog != NULL)
-		event_free(prog);
+	if (tick != NULL)
+		event_free(tick);
+	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
+		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
+		if (exit_code == SIM_EXIT_OK)
+			exit_code = SIM_EXIT_RUNTIME;
+	}
+	if (rc.events != NULL && cs_events_close(rc.events) < 0) {
+		fprintf(stderr, "capsim: run: writing %s failed\n",
+		    events_path);
+		if (exit_code == SIM_EXIT_OK)
+			exit_code = SIM_EXIT_RUNTIME;
+	}
+	sim_disc_free(&disc);
 	if (rc.base != NULL)
 		event_base_free(rc.base);
+	if (rc.has_diag)
+		cs_diagnosis_free(&rc.diag);
+	free(rc.joins_per_sec);
+	free(rc.rule_names);
+	free(rules);
+	cs_profile_free(prof);
+	cs_scenario_free(scn);
 	cs_dtls_ctx_free(dctx);
 	cs_dtls_ctx_free(wctx);
 	cs_cred_free(ap_cred);
+	cs_cred_free(wlc_cred);
 	cs_pki_free(pki);
 	return exit_code;
 bad_arg:
 	fprintf(stderr, "capsim: run: invalid value '%s' for --%s\n", optarg,
 	    opts[c - O_WLC].name);
-	return SIM_EXIT_USAGE;
+	exit_code = SIM_EXIT_USAGE;
+	goto out;
 }
