@@ -39,85 +39,125 @@
 static void
 run_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: capsim run [OPTIONS]\n"
-	    "\n"
-	    "Simulates access points that join a CAPWAP controller the way "
-	    "real\n"
-	    "ones do: Discovery, DTLS with certificates, Join, Configure,\n"
-	    "Data Check, then Run with echoes and data-channel keep-alives.\n"
-	    "Without --wlc the mock WLC runs embedded on 127.0.0.1.  Exit "
-	    "status\n"
-	    "0 when every AP reached Run and stayed there, 3 when not, 2 for "
-	    "a\n"
-	    "usage error, 1 for a runtime error.\n"
-	    "\n"
-	    "Options:\n"
-	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
-	    "mock)\n"
-	    "  --aps N                number of APs (default 1)\n"
-	    "  --duration D           how long to run: 60s, 2m, 500ms (default "
-	    "60s)\n"
-	    "  --json FILE            write the JSON report\n"
-	    "  --ap-base-ip ADDR      first AP address (default 127.1.0.1; "
-	    "APs\n"
-	    "                         take consecutive addresses, which must "
-	    "be\n"
-	    "                         local: ip route add local 198.18.0.0/15 "
-	    "dev "
-	    "lo)\n"
-	    "  --ap-base-mac MAC      first AP MAC (default "
-	    "02:ca:75:00:00:01)\n"
-	    "  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
-	    "  --rate R               APs started per second (default: all at "
-	    "once)\n"
-	    "  --ramp D               grow the rate linearly from 0 over D\n"
-	    "  --max-inflight N       DTLS handshakes in flight at most; more "
-	    "APs\n"
-	    "                         wait their turn (default 256; 0 = no "
-	    "cap)\n"
-	    "  --workers N            worker threads, each with its share of "
-	    "the\n"
-	    "                         APs and an embedded-WLC shard (default: "
-	    "the\n"
-	    "                         number of CPUs)\n"
-	    "  --image-policy adopt|download   WLC software differs: adopt "
-	    "its\n"
-	    "                         version (default) or download the image\n"
-	    "  --skip-discovery       join the WLC directly (primed "
-	    "controller)\n"
-	    "RFC 5415 timers (defaults in brackets; short ones make fast "
-	    "labs):\n"
-	    "  --discovery-interval D [5s]  --max-discovery-interval D [20s]\n"
-	    "  --echo-interval D [30s]      --keepalive-interval D [30s]\n"
-	    "  --retransmit-interval D [3s] --max-retransmit N [5]\n"
-	    "  --wait-dtls D [60s]          --silent-interval D [30s]\n"
-	    "  --data-dead-interval D [60s]\n"
-	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
-	    "~/.local/share/capsim/pki, shared with `capsim wlc`):\n"
-	    "  --pki DIR              lab PKI directory (ca.pem, ca-key.pem)\n"
-	    "  --ca-cert FILE --ca-key FILE   CA that signs the AP "
-	    "certificates\n"
-	    "  --ap-cert FILE --ap-key FILE   one fixed certificate for every "
-	    "AP\n"
-	    "  --wlc-ca FILE          CA bundle that verifies the controller\n"
-	    "  --no-verify-wlc        do not verify the controller (reported)\n"
-	    "  --clock-skew SECONDS   AP clocks off by this much (may be <0)\n"
-	    "DTLS:\n"
-	    "  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n"
-	    "Other:\n"
-	    "  --seed N               seed for every random choice (default "
-	    "1)\n"
-	    "  --wlc-max-wtps N       capacity of the embedded WLC (default "
-	    "65535)\n"
-	    "  --wlc-listen ADDR[:PORT]  embedded WLC address "
-	    "(127.0.0.1:5246)\n"
-	    "  -q, --quiet            no progress line\n"
-	    "  -v, --verbose          log every state change\n"
-	    "\n"
-	    "Example:  capsim run --wlc 127.0.0.1 --aps 200 --duration 60s "
-	    "--json "
-	    "r.json\n");
+	fputs("usage: capsim run [SCENARIO.yaml] [OPTIONS]\n"
+	      "\n"
+	      "Simulates access points that join a CAPWAP controller the way "
+	      "real\n"
+	      "ones do: Discovery, DTLS with certificates, Join, Configure, "
+	      "Data\n"
+	      "Check, then Run with echoes and data-channel keep-alives.  "
+	      "Without\n"
+	      "--wlc the mock WLC runs embedded on 127.0.0.1.  A SCENARIO "
+	      "file\n"
+	      "(scenarios/README.md) sets APs, WLC, impairments, a timeline "
+	      "and\n"
+	      "expectations; options given as well override it.  At the end "
+	      "the\n"
+	      "run is diagnosed: where the APs stopped and why.\n"
+	      "Exit status: 0 pass (every expectation holds; without a "
+	      "scenario:\n"
+	      "every AP reached Run and stayed), 3 fail, 2 usage or scenario "
+	      "error,\n"
+	      "1 runtime error.\n"
+	      "\n"
+	      "APs and controller:\n"
+	      "  --wlc ADDR[:PORT]      controller to join (default: embedded "
+	      "mock)\n"
+	      "  --wlc-listen ADDR[:PORT]  embedded WLC address "
+	      "(127.0.0.1:5246)\n"
+	      "  --wlc-max-wtps N       capacity of the embedded WLC (65535)\n"
+	      "  --aps N                number of APs (default 1)\n"
+	      "  --duration D           how long to run: 60s, 2m, 500ms "
+	      "(default 60s)\n"
+	      "  --ap-base-ip ADDR      first AP address (default 127.1.0.1); "
+	      "APs take\n"
+	      "                         consecutive addresses, which must be "
+	      "local:\n"
+	      "                         any 127.x.y.z is; else e.g. ip route "
+	      "add local\n"
+	      "                         198.18.0.0/15 dev lo\n"
+	      "  --ap-base-mac MAC      first AP MAC (02:ca:75:00:00:01)\n"
+	      "  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
+	      "  --profile NAME|FILE    AP model profile (profiles/: c2700, "
+	      "c9130, ...)\n"
+	      "  --image-policy adopt|download   WLC software differs: adopt "
+	      "its\n"
+	      "                         version (default) or download the "
+	      "image\n"
+	      "  --skip-discovery       join the WLC directly (primed "
+	      "controller)\n"
+	      "Load:\n"
+	      "  --rate R               APs started per second (default: all "
+	      "at once)\n"
+	      "  --ramp D               grow the rate linearly from 0 over D\n"
+	      "  --max-inflight N       DTLS handshakes in flight at most; "
+	      "more APs\n"
+	      "                         wait their turn (256; 0 = no cap)\n"
+	      "  --workers N            worker threads, each with its share "
+	      "of the APs\n"
+	      "                         and an embedded-WLC shard (default: "
+	      "CPUs)\n"
+	      "RFC 5415 timers (defaults in brackets; short ones make fast "
+	      "labs):\n"
+	      "  --discovery-interval D [5s]  --max-discovery-interval D "
+	      "[20s]\n"
+	      "  --echo-interval D [30s]      --keepalive-interval D [30s]\n"
+	      "  --retransmit-interval D [3s] --max-retransmit N [5]\n"
+	      "  --wait-dtls D [60s]          --silent-interval D [30s]\n"
+	      "  --data-dead-interval D [60s]\n"
+	      "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
+	      "~/.local/share/capsim/pki, shared with `capsim wlc`):\n"
+	      "  --pki DIR              lab PKI directory (ca.pem, "
+	      "ca-key.pem)\n"
+	      "  --ca-cert FILE --ca-key FILE   CA that signs the AP "
+	      "certificates\n"
+	      "  --ap-cert FILE --ap-key FILE   one fixed certificate for "
+	      "every AP\n"
+	      "  --wlc-ca FILE          CA bundle that verifies the "
+	      "controller\n"
+	      "  --no-verify-wlc        do not verify the controller "
+	      "(reported)\n"
+	      "  --clock-skew SECONDS   AP clocks off by this much (may be "
+	      "<0)\n"
+	      "DTLS:\n"
+	      "  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n"
+	      "Impairment (see also scenarios/README.md):\n"
+	      "  --rule 'TEXT'          an impairment rule, e.g. --rule "
+	      "'dir=down\n"
+	      "                         kind=dtls-handshake action=drop' "
+	      "(repeatable)\n"
+	      "Outputs:\n"
+	      "  --json FILE            JSON report (histograms, rates, "
+	      "diagnosis)\n"
+	      "  --junit FILE           JUnit XML, one test case per "
+	      "expectation\n"
+	      "  --events FILE          every AP transition as JSON lines\n"
+	      "  --metrics-listen ADDR:PORT   Prometheus text at /metrics\n"
+	      "  --pcap FILE            pcapng of the wire with the DTLS keys "
+	      "in it\n"
+	      "  --pcap-at wlc|ap       where --pcap looks: the WLC's side of "
+	      "the\n"
+	      "                         impairments and NAT (default) or the "
+	      "APs'\n"
+	      "  --pcap-clear FILE      every control message decrypted, as "
+	      "plain CAPWAP\n"
+	      "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
+	      "  --progress             progress line even when not a "
+	      "terminal\n"
+	      "  -q, --quiet            no progress line\n"
+	      "  -v, --verbose          log every state change\n"
+	      "  --seed N               seed for every random choice "
+	      "(default 1)\n",
+	    f);
+	fputs(sim_disc_usage, f);
+	fputs("\n"
+	      "Examples:\n"
+	      "  capsim run --aps 200 --duration 60s --json r.json\n"
+	      "  capsim run scenarios/vpn-dtls-return-drop.yaml --pcap "
+	      "founding.pcapng\n"
+	      "  capsim run --wlc 192.0.2.10 --profile c9130 --aps 50 "
+	      "--junit j.xml\n",
+	    f);
 }
 
 struct run_ctx {
@@ -225,7 +265,9 @@ run_on_ap_event(
 
 	if (rc->events != NULL) {
 		char name[64];
-		struct cs_events_ap who = { .index = ap, .mac = mac, .name = name };
+		struct cs_events_ap who = {
+			.index = ap, .mac = mac, .name = name
+		};
 
 		snprintf(name, sizeof(name), "%s%05u", rc->name_prefix, ap + 1);
 		cs_events_ap(rc->events, &who, ev);
@@ -288,8 +330,8 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	switch (ev->action) {
 	case CS_SCN_ACT_ENABLE:
 	case CS_SCN_ACT_DISABLE:
-		cs_engine_rule_enable(rc->e, ev->rule_index,
-		    ev->action == CS_SCN_ACT_ENABLE);
+		cs_engine_rule_enable(
+		    rc->e, ev->rule_index, ev->action == CS_SCN_ACT_ENABLE);
 		fprintf(stderr, "%scapsim: run: %.1f s: rule '%s' %s\n",
 		    rc->progress ? "\r\033[K" : "", at, rule,
 		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
@@ -373,8 +415,7 @@ run_measure(void *ctx, const char *path, double *out)
 		*out = rc->in_run;
 	else if (strcmp(path, "failed") == 0)
 		*out = rc->failed;
-	else if (strcmp(path, "left_run") == 0 ||
-	    strcmp(path, "left-run") == 0)
+	else if (strcmp(path, "left_run") == 0 || strcmp(path, "left-run") == 0)
 		*out = rc->left_run;
 	else if (strcmp(path, "joins") == 0)
 		*out = (double)m->joins;
@@ -531,8 +572,7 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_setup *st)
 	if (ap->profile != NULL)
 		*st->profile = ap->profile;
 	if (ap->discovery != CS_SCN_DISC_STATIC &&
-	    sim_disc_opt(st->disc, 0, cs_scn_discovery_name(ap->discovery)) <
-	        0)
+	    sim_disc_opt(st->disc, 0, cs_scn_discovery_name(ap->discovery)) < 0)
 		return SIM_EXIT_USAGE;
 	ec->ap.skip_discovery = ap->skip_discovery;
 	ec->ap_clock_skew_s = ap->clock_skew_s;
@@ -576,8 +616,10 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_setup *st)
 	*st->wlc_cert = w->cert;
 	ec->wlc.cisco = w->cisco;
 	if (w->echo_interval_ms)
-		ec->wlc.echo_interval_s = (uint8_t)((w->echo_interval_ms + 999) /
-		    1000 > 255 ? 255 : (w->echo_interval_ms + 999) / 1000);
+		ec->wlc.echo_interval_s =
+		    (uint8_t)((w->echo_interval_ms + 999) / 1000 > 255
+		            ? 255
+		            : (w->echo_interval_ms + 999) / 1000);
 	if (w->discovery_interval_ms)
 		ec->wlc.discovery_interval_s =
 		    (uint8_t)((w->discovery_interval_ms + 999) / 1000 > 255
@@ -648,8 +690,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	rc->left_run = s.left_run;
 
 	/* the diagnosis, from every AP's facts */
-	if (ec->n_aps > 0 &&
-	    (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
+	if (ec->n_aps > 0 && (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
 		for (unsigned i = 0; i < ec->n_aps; i++)
 			fp[i] = cs_engine_ap_facts(rc->e, i);
 		cs_engine_diag_ctx(rc->e, &dctx);
@@ -692,7 +733,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	}
 
 	/* impairment counters */
-	if (rc->n_rules > 0 && (rr = calloc(rc->n_rules, sizeof(*rr))) != NULL &&
+	if (rc->n_rules > 0 &&
+	    (rr = calloc(rc->n_rules, sizeof(*rr))) != NULL &&
 	    (rkv = calloc(rc->n_rules * 5, sizeof(*rkv))) != NULL) {
 		for (size_t i = 0; i < rc->n_rules; i++) {
 			struct cs_impair_stats st = { 0 };
@@ -719,9 +761,10 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 			dctx.wlc_disc_req };
 		wkv[1] = (struct cs_report_kv){ "client_hellos",
 			dctx.wlc_client_hello };
-		wkv[2] = (struct cs_report_kv){ "handshakes", dctx.wlc_hs_done };
-		wkv[3] = (struct cs_report_kv){ "join_requests",
-			dctx.wlc_join_req };
+		wkv[2] =
+		    (struct cs_report_kv){ "handshakes", dctx.wlc_hs_done };
+		wkv[3] =
+		    (struct cs_report_kv){ "join_requests", dctx.wlc_join_req };
 		wkv[4] = (struct cs_report_kv){ "restarts", dctx.wlc_restarts };
 		s.n_wlc_counters = fp != NULL ? 5 : 0;
 	}
@@ -750,17 +793,17 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	if (n_expect > 0)
 		s.passed = !rc->interrupted && failed_expect == 0;
 	else
-		s.passed = !rc->interrupted && s.in_run == s.aps &&
-		    s.left_run == 0;
+		s.passed =
+		    !rc->interrupted && s.in_run == s.aps && s.left_run == 0;
 	fprintf(stderr,
 	    "capsim: run: %u APs: %u joined, %u in Run at the end, %u had "
 	    "failures; join p50 %.0f ms p99 %.0f ms%s\n",
 	    s.aps, s.joined, s.in_run, s.failed,
 	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.5) / 1000.0,
 	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.99) / 1000.0,
-	    n_expect == 0      ? ""
-	        : s.passed     ? "; expectations met"
-	                       : "; expectations NOT met");
+	    n_expect == 0  ? ""
+	        : s.passed ? "; expectations met"
+	                   : "; expectations NOT met");
 	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
 	if (json_path != NULL) {
 		text = cs_report_json(&s);
@@ -836,6 +879,7 @@ sim_cmd_run(int argc, char **argv)
 		O_PROGRESS,
 		O_RULE,
 		O_PROFILE,
+		O_PCAP_AT,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -885,6 +929,7 @@ sim_cmd_run(int argc, char **argv)
 		{ "progress", no_argument, NULL, O_PROGRESS },
 		{ "rule", required_argument, NULL, O_RULE },
 		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
 		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -936,10 +981,9 @@ sim_cmd_run(int argc, char **argv)
 	{
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-		ec.workers = ncpu < 1 ? 1
-		    : ncpu > CS_ENGINE_MAX_WORKERS
-		    ? CS_ENGINE_MAX_WORKERS
-		    : (unsigned)ncpu;
+		ec.workers = ncpu < 1              ? 1
+		    : ncpu > CS_ENGINE_MAX_WORKERS ? CS_ENGINE_MAX_WORKERS
+		                                   : (unsigned)ncpu;
 	}
 	cs_ipv4_parse("127.1.0.1", &ec.ap_base_ip);
 	cs_pki_mac_parse("02:ca:75:00:00:01", ec.ap_base_mac);
@@ -950,7 +994,7 @@ sim_cmd_run(int argc, char **argv)
 	 * the options then override */
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
 		;
 	opterr = 1;
 	if (optind < argc)
@@ -965,7 +1009,8 @@ sim_cmd_run(int argc, char **argv)
 			if (r == -EINVAL)
 				fprintf(stderr, "capsim: run: %s\n", err.what);
 			else
-				fprintf(stderr, "capsim: run: cannot read %s: %s\n",
+				fprintf(stderr,
+				    "capsim: run: cannot read %s: %s\n",
 				    scn_path, strerror(-r));
 			return SIM_EXIT_USAGE;
 		}
@@ -977,7 +1022,7 @@ sim_cmd_run(int argc, char **argv)
 
 	/* pass 2: options */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
 			if (sim_disc_opt(&disc, c - O_DISC, optarg) < 0) {
 				exit_code = SIM_EXIT_USAGE;
@@ -1173,8 +1218,8 @@ sim_cmd_run(int argc, char **argv)
 			if (nr == NULL)
 				goto out;
 			rules = nr;
-			if (cs_impair_rule_parse(optarg, &rules[n_rules], &err) <
-			    0) {
+			if (cs_impair_rule_parse(
+			        optarg, &rules[n_rules], &err) < 0) {
 				fprintf(stderr,
 				    "capsim: run: --rule '%s': at offset %zu: "
 				    "%s\n",
@@ -1187,6 +1232,14 @@ sim_cmd_run(int argc, char **argv)
 		}
 		case O_PROFILE:
 			profile = optarg;
+			break;
+		case O_PCAP_AT:
+			if (strcmp(optarg, "ap") == 0)
+				ec.capture_at_ap = true;
+			else if (strcmp(optarg, "wlc") == 0)
+				ec.capture_at_ap = false;
+			else
+				goto bad_arg;
 			break;
 		case 'q':
 			rc.quiet = true;
@@ -1228,8 +1281,8 @@ sim_cmd_run(int argc, char **argv)
 	if (profile != NULL) {
 		char why[256];
 
-		if ((r = cs_profile_load(&prof, profile, NULL, why,
-		         sizeof(why))) < 0) {
+		if ((r = cs_profile_load(
+		         &prof, profile, NULL, why, sizeof(why))) < 0) {
 			fprintf(stderr, "capsim: run: profile %s: %s\n",
 			    profile, why);
 			exit_code = SIM_EXIT_USAGE;
@@ -1245,8 +1298,8 @@ sim_cmd_run(int argc, char **argv)
 
 	/* impairment rules: the scenario's, then --rule ones */
 	if (scn != NULL && scn->n_impairments > 0) {
-		struct cs_impair_rule *nr = realloc(rules,
-		    (n_rules + scn->n_impairments) * sizeof(*nr));
+		struct cs_impair_rule *nr = realloc(
+		    rules, (n_rules + scn->n_impairments) * sizeof(*nr));
 
 		if (nr == NULL)
 			goto out;
@@ -1368,8 +1421,7 @@ sim_cmd_run(int argc, char **argv)
 
 	if ((rc.base = event_base_new()) == NULL)
 		goto out;
-	if (disc.enabled &&
-	    (r = sim_disc_run(&disc, &ec, rc.base)) != 0) {
+	if (disc.enabled && (r = sim_disc_run(&disc, &ec, rc.base)) != 0) {
 		exit_code = r;
 		goto out;
 	}
@@ -1417,24 +1469,25 @@ sim_cmd_run(int argc, char **argv)
 	if (scn != NULL && scn->n_timeline > 0 &&
 	    (tl = calloc(scn->n_timeline, sizeof(*tl))) != NULL) {
 		for (size_t i = 0; i < scn->n_timeline; i++) {
-			struct timeval tv = {
-				(time_t)(scn->timeline[i].at_ms / 1000),
+			struct timeval tv = { (time_t)(scn->timeline[i].at_ms /
+				                  1000),
 				(suseconds_t)(scn->timeline[i].at_ms % 1000) *
-				    1000
-			};
+				    1000 };
 
 			tl[i].rc = &rc;
 			tl[i].ev = &scn->timeline[i];
-			tl[i].timer = evtimer_new(rc.base, run_on_timeline, &tl[i]);
+			tl[i].timer =
+			    evtimer_new(rc.base, run_on_timeline, &tl[i]);
 			if (tl[i].timer != NULL)
 				evtimer_add(tl[i].timer, &tv);
 			n_tl = i + 1;
 		}
 	}
-	fprintf(stderr, "capsim: run: %s%s%u APs from %s against %s for %.1f s\n",
+	fprintf(stderr,
+	    "capsim: run: %s%s%s%u APs from %s against %s for %.1f s\n",
 	    scn != NULL ? "scenario " : "", scn != NULL ? scn->name : "",
-	    ec.n_aps, cs_ipv4_str(ec.ap_base_ip, addr), wlcdesc,
-	    (double)rc.duration_ms / 1000.0);
+	    scn != NULL ? ": " : "", ec.n_aps, cs_ipv4_str(ec.ap_base_ip, addr),
+	    wlcdesc, (double)rc.duration_ms / 1000.0);
 	cs_engine_start(rc.e);
 	event_base_dispatch(rc.base);
 	if (rc.progress)
@@ -1464,8 +1517,8 @@ out:
 			exit_code = SIM_EXIT_RUNTIME;
 	}
 	if (rc.events != NULL && cs_events_close(rc.events) < 0) {
-		fprintf(stderr, "capsim: run: writing %s failed\n",
-		    events_path);
+		fprintf(
+		    stderr, "capsim: run: writing %s failed\n", events_path);
 		if (exit_code == SIM_EXIT_OK)
 			exit_code = SIM_EXIT_RUNTIME;
 	}

@@ -491,13 +491,13 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, int ch, uint32_t dst_ip,
 		    (ns = eng_natsock_find(w, eport)) == NULL)
 			return; /* no port: the NAT drops it */
 		cs_facts_nat(eng_facts(a), eip, eport);
-		if (e->cfg.capture != NULL)
+		if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
 			cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, eip,
 			    eport, dst_ip, dst_port, pkt, len);
 		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
 		return;
 	}
-	if (e->cfg.capture != NULL)
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
 		cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, src_ip,
 		    src_port, dst_ip, dst_port, pkt, len);
 	(void)eng_send(
@@ -625,6 +625,9 @@ eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
 
 	cs_facts_wire_peer(eng_facts(a), CS_DIR_UP, m.chan, dst_ip, dst_port,
 	    pkt, len, m.now_ms);
+	if (w->e->cfg.capture != NULL && w->e->cfg.capture_at_ap)
+		cs_capture_wire(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
+		    a->ip, m.src_port, dst_ip, dst_port, pkt, len);
 	if (ch == 0 && len > 0 && (pkt[0] & 0x0f) == 0 &&
 	    w->e->cfg.capture != NULL)
 		cs_capture_clear(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
@@ -928,6 +931,9 @@ ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
 	cs_facts_wire_peer(eng_facts(a), CS_DIR_DOWN,
 	    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port, pkt, len,
 	    now);
+	if (e->cfg.capture != NULL && e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		    src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
 	if (ch == 0 && (pkt[0] & 0x0f) == 1) {
 		/* DTLS from the AC we talk to; anything else is stray */
 		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
@@ -977,7 +983,7 @@ ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (e->cfg.capture != NULL)
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
 		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
 		    pk->src_ip, pk->src_port, pk->dst_ip, w->ap_port[ch],
 		    pk->buf, pk->len);
@@ -995,7 +1001,7 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (e->cfg.capture != NULL)
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
 		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
 		    pk->src_ip, pk->src_port, pk->dst_ip, ns->port, pk->buf,
 		    pk->len);

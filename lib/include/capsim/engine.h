@@ -74,6 +74,9 @@ struct cs_engine_cfg {
 	 * (AP->WLC after impairment and NAT, WLC->AP as sent), plus every
 	 * decrypted control message */
 	struct cs_capture *capture;
+	/* capture where the APs are instead: what they send (before
+	 * impairment and NAT) and what reaches them (after) */
+	bool capture_at_ap;
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */

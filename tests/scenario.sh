@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Runs one scenario of the library (scenarios/*.yaml): it must pass its own
+# expectations (exit 0).  Then `capsim analyze` reads the run's capture
+# (with the DTLS keys) and must reach the same diagnosis code as the live
+# run did.
+set -u
+scn=$1
+name=$(basename "$scn" .yaml)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CAPSIM_PKI="$tmp/pki"
+
+# scenarios that need a lab (namespaces, DHCP) say so in their first line
+if head -n 1 "$scn" | grep -q 'capsim-lab'; then
+	echo "SKIP: $name runs under \`capsim lab\` (see its first line)"
+	exit 77
+fi
+
+"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" \
+	--keylog "$tmp/keys.log"
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "FAIL: capsim run $name exited $rc (expected 0: expectations hold)"
+	exit 1
+fi
+live=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/r.json")
+echo "live diagnosis: $live"
+
+if ! "$CAPSIM" analyze --help >/dev/null 2>&1; then
+	echo "capsim analyze not built: live run checked only"
+	exit 0
+fi
+"$CAPSIM" analyze "$tmp/w.pcapng" --keylog "$tmp/keys.log" \
+	--json "$tmp/a.json" > "$tmp/a.txt" 2>&1
+arc=$?
+cat "$tmp/a.txt" | tail -n 15
+if [ $arc -ne 0 ]; then
+	echo "FAIL: capsim analyze exited $arc"
+	exit 1
+fi
+field=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+g = d.get("diagnosis", {})
+print(g.get("code") if isinstance(g, dict) else g)' "$tmp/a.json")
+echo "capture diagnosis: $field"
+if [ "$field" != "$live" ]; then
+	echo "FAIL: analyze says '$field', the live run said '$live'"
+	exit 1
+fi
+echo "PASS: $name"
