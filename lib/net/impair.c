@@ -625,9 +625,9 @@ imp_bucket(struct imp_state *s, const struct cs_impair_action *a, uint64_t now,
 	if (!s->has_bucket) {
 		s->has_bucket = true;
 		s->tok_ms = now;
-		s->tok_pkts = a->rate_burst > 0 ? a->rate_burst : a->rate_pps;
-		s->tok_bytes =
-		    a->rate_burst > 0 ? a->rate_burst : a->rate_bytes_ps;
+		/* a full bucket: clamped to its depth below */
+		s->tok_pkts = HUGE_VAL;
+		s->tok_bytes = HUGE_VAL;
 	}
 	dt = now > s->tok_ms ? (double)(now - s->tok_ms) / 1000.0 : 0.0;
 	s->tok_ms = now > s->tok_ms ? now : s->tok_ms;

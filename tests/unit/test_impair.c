@@ -841,6 +841,20 @@ test_action_mtu_link_rate(void **state)
 	assert_false(dropped(imp, &m));
 	assert_true(dropped(imp, &m));
 	cs_impair_free(imp);
+
+	/* slower than one packet a second: the first passes, then one per
+	 * 2 s */
+	memset(&r, 0, sizeof(r));
+	r.enabled = true;
+	r.action.rate_pps = 0.5;
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, appdata, 25, 0);
+	assert_false(dropped(imp, &m));
+	m.now_ms = 1999;
+	assert_true(dropped(imp, &m));
+	m.now_ms = 2000;
+	assert_false(dropped(imp, &m));
+	cs_impair_free(imp);
 }
 
 /* ----- composition ----- */
