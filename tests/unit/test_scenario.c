@@ -4,6 +4,7 @@
  * defaults, each error path with its FILE:LINE:COL and key, and
  * expectation parsing and evaluation.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1348,6 +1349,38 @@ test_readme_examples(void **state)
 	free(md);
 }
 
+/* Every scenario of the library (scenarios/NAME.yaml) loads. */
+static void
+test_library_loads(void **state)
+{
+	const char *src = getenv("CS_SRC");
+	char dir[1024], path[2048];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/scenarios", src ? src : ".");
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		struct cs_scenario *s = NULL;
+		struct cs_err err = { 0 };
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (cs_scenario_load(&s, path, &err) != 0)
+			fail_msg("%s", err.what);
+		assert_true(s->n_expect > 0); /* self-checking */
+		cs_scenario_free(s);
+		n++;
+	}
+	closedir(d);
+	print_message("%u library scenarios load\n", n);
+}
+
 int
 main(void)
 {
@@ -1364,6 +1397,7 @@ main(void)
 		cmocka_unit_test(test_expect_parse),
 		cmocka_unit_test(test_readme_examples),
 		cmocka_unit_test(test_expect_summary),
+		cmocka_unit_test(test_library_loads),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
