@@ -263,7 +263,8 @@ o43_misses_wlc(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 
 	if (!(f->flags & CS_FACTS_F_O43) || f->o43_err != 0 || ctx->wlc_ip == 0)
 		return false;
-	if (cs_opt43_decode(f->o43, f->o43_len, &o, NULL) != 0)
+	if (f->o43_len > CS_FACTS_O43_LEN ||
+	    cs_opt43_decode(f->o43, f->o43_len, &o, NULL) != 0)
 		return false;
 	for (size_t i = 0; i < o.n; i++)
 		if (o.ctrl[i] == ctx->wlc_ip)
@@ -458,11 +459,24 @@ agg_add(struct agg *a, const struct cs_ap_facts *f)
 		a->echo_streak = f->echo_streak_max_run;
 }
 
-/* "6 times" for one AP, "up to 6 times per AP" for several. */
+/* "6 times" for one AP, "up to 6 times per AP" for several: upto()
+ * goes before the number, per() after the noun. */
+static const char *
+upto(const struct agg *a)
+{
+	return a->n > 1 ? "up to " : "";
+}
+
 static const char *
 per(const struct agg *a)
 {
-	return a->n > 1 ? " (most per AP)" : "";
+	return a->n > 1 ? " per AP" : "";
+}
+
+static const char *
+plural(unsigned v)
+{
+	return v == 1 ? "" : "s";
 }
 
 static const char *
@@ -488,10 +502,10 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		if (f->ch > 0) {
 			sb_printf(sum,
 			    "Discovery %s but no DTLS reply reaches the AP: "
-			    "ClientHello sent %u times%s, no "
+			    "ClientHello sent %s%u times%s, no "
 			    "HelloVerifyRequest or ServerHello came back.",
 			    f->disc_resp > 0 ? "succeeds" : "is not used",
-			    (unsigned)a->ch, per(a));
+			    upto(a), (unsigned)a->ch, per(a));
 			if (ctx->wlc_known)
 				sb_printf(sum,
 				    " The controller received %llu "
@@ -510,10 +524,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    "APs.");
 		} else {
 			sb_printf(sum,
-			    "Discovery Requests (%u%s) reach the controller "
-			    "(it received %llu) but no Discovery Response "
-			    "comes back.",
-			    (unsigned)a->disc_req, per(a),
+			    "Discovery Requests reach the controller (it "
+			    "received %llu) but no Discovery Response comes "
+			    "back.",
 			    (unsigned long long)ctx->wlc_disc_req);
 			sb_printf(hint,
 			    "The return path from the WLC to the APs drops "
@@ -524,15 +537,15 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_FORWARD_PATH_LOSS:
 		if (f->ch > 0) {
 			sb_printf(sum,
-			    "ClientHello sent %u times%s and the controller "
+			    "ClientHello sent %s%u times%s and the controller "
 			    "logged none: DTLS from the APs never reaches "
 			    "it.",
-			    (unsigned)a->ch, per(a));
+			    upto(a), (unsigned)a->ch, per(a));
 		} else {
 			sb_printf(sum,
-			    "Discovery Requests sent %u times%s; the "
+			    "Discovery Requests sent %s%u times%s; the "
 			    "controller received none.",
-			    (unsigned)a->disc_req, per(a));
+			    upto(a), (unsigned)a->disc_req, per(a));
 		}
 		sb_printf(hint,
 		    "The path from the APs to the WLC drops UDP 5246 "
@@ -541,9 +554,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		break;
 	case CS_DIAG_NO_CONTROLLER:
 		sb_printf(sum,
-		    "Discovery Requests sent %u times%s, no Discovery "
+		    "Discovery Requests sent %s%u times%s, no Discovery "
 		    "Response at all.",
-		    (unsigned)a->disc_req, per(a));
+		    upto(a), (unsigned)a->disc_req, per(a));
 		sb_printf(hint,
 		    "No controller answers: check the discovery targets "
 		    "(static list, DHCP option 43, DNS "
@@ -554,9 +567,10 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		ip_text(f->nat_ip, ip, sizeof(ip));
 		sb_printf(sum,
 		    "The APs reach the controller through NAT (it sees them "
-		    "as %s:%u) but nothing comes back: %u Discovery "
+		    "as %s:%u) but nothing comes back: %s%u Discovery "
 		    "Requests%s, no response.",
-		    ip, (unsigned)f->nat_port, (unsigned)a->disc_req, per(a));
+		    ip, (unsigned)f->nat_port, upto(a), (unsigned)a->disc_req,
+		    per(a));
 		sb_printf(hint,
 		    "Replies to the NAT's external address are not "
 		    "translated back: the NAT lacks the reverse mapping "
@@ -622,26 +636,28 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		if (f->sh > 0 && cert_stalled(f)) {
 			sb_printf(sum,
 			    "The handshake stalls in the controller's "
-			    "Certificate flight: ServerHello arrived %u "
+			    "Certificate flight: ServerHello arrived %s%u "
 			    "times%s but the Certificate never completed "
 			    "(largest datagram received %u bytes).",
-			    (unsigned)a->sh, per(a), (unsigned)a->max_down);
+			    upto(a), (unsigned)a->sh, per(a),
+			    (unsigned)a->max_down);
 		} else if (f->sh == 0) {
 			sb_printf(sum,
 			    "The cookie exchange works (HelloVerifyRequest "
-			    "received %u times) but after ClientHello with "
-			    "cookie (sent %u times%s) the controller's large "
+			    "received) but after ClientHello with cookie "
+			    "(sent %s%u times%s) the controller's large "
 			    "ServerHello/Certificate flight never arrives "
 			    "(largest datagram received %u bytes).",
-			    (unsigned)a->hvr, (unsigned)a->ch_cookie, per(a),
+			    upto(a), (unsigned)a->ch_cookie, per(a),
 			    (unsigned)a->max_down);
 		} else {
 			sb_printf(sum,
 			    "The controller's flight arrives repeatedly "
-			    "(%u times%s) but it never answers the AP's "
+			    "(%s%u times%s) but it never answers the AP's "
 			    "Certificate flight (largest datagram sent %u "
 			    "bytes).",
-			    (unsigned)a->sh, per(a), (unsigned)a->max_up);
+			    upto(a), (unsigned)a->sh, per(a),
+			    (unsigned)a->max_up);
 		}
 		sb_printf(hint,
 		    "Large DTLS datagrams (certificate flights) are lost: an "
@@ -651,13 +667,15 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		break;
 	case CS_DIAG_NAT_REBINDING:
 		sb_printf(sum,
-		    "The AP reached Run, then lost it: %u Echo Requests "
-		    "unanswered in a row%s, Run lost %u times",
-		    (unsigned)a->echo_streak, per(a), (unsigned)a->run_lost);
+		    "The AP reached Run, then lost it: %s%u Echo Requests "
+		    "unanswered in a row%s, Run lost %u time%s",
+		    upto(a), (unsigned)a->echo_streak, per(a),
+		    (unsigned)a->run_lost, plural(a->run_lost));
 		if (f->nat_changes_run > 0)
 			sb_printf(sum,
-			    "; the NAT mapping changed %u times while in Run",
-			    (unsigned)f->nat_changes_run);
+			    "; the NAT mapping changed %u time%s while in Run",
+			    (unsigned)f->nat_changes_run,
+			    plural(f->nat_changes_run));
 		if (a->run_idle_ms > 0)
 			sb_printf(sum, "; longest idle gap %u ms",
 			    (unsigned)a->run_idle_ms);
@@ -672,8 +690,8 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_DATA_CHANNEL_BLOCKED:
 		sb_printf(sum,
 		    "Control channel joined but the data channel never "
-		    "answers: %u keep-alives sent%s, %u received.",
-		    (unsigned)a->ka_up, per(a), (unsigned)a->ka_down);
+		    "answers: %s%u keep-alives sent%s, %u received.",
+		    upto(a), (unsigned)a->ka_up, per(a), (unsigned)a->ka_down);
 		sb_printf(hint,
 		    "UDP 5247 (CAPWAP data) is blocked while 5246 works: "
 		    "open UDP 5247 both ways.");
@@ -721,14 +739,15 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			sb_printf(sum, "DHCP gave no option 43");
 		} else {
 			sb_printf(sum, "DHCP option 43 (");
-			for (unsigned i = 0; i < f->o43_len; i++)
+			for (unsigned i = 0;
+			     i < f->o43_len && i < CS_FACTS_O43_LEN; i++)
 				sb_printf(sum, "%02x", f->o43[i]);
 			sb_printf(sum, ") %s",
 			    f->o43_err != 0 ? "does not decode"
 			                    : "does not name the controller");
 		}
-		sb_printf(sum, "; %u Discovery Requests%s got no response.",
-		    (unsigned)a->disc_req, per(a));
+		sb_printf(sum, "; %s%u Discovery Requests%s got no response.",
+		    upto(a), (unsigned)a->disc_req, per(a));
 		sb_printf(hint,
 		    "Fix option 43 on the DHCP server: TLV f1, length 4 "
 		    "per controller, the WLC management addresses in hex "
@@ -736,9 +755,10 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		break;
 	case CS_DIAG_WLC_RESTART:
 		sb_printf(sum,
-		    "The APs lost Run at the same time (Run lost %u "
-		    "times%s) and rejoined.",
-		    (unsigned)a->run_lost, per(a));
+		    "The APs lost Run at the same time (Run lost %s%u "
+		    "time%s%s) and rejoined.",
+		    upto(a), (unsigned)a->run_lost, plural(a->run_lost),
+		    per(a));
 		if (ctx->wlc_restarts > 0)
 			sb_printf(sum, " The controller restarted %u times.",
 			    ctx->wlc_restarts);
@@ -751,11 +771,14 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_UNKNOWN:
 	case CS_DIAG__COUNT:
 	default:
-		if (f != NULL && f->fail_phase != CS_FACTS_NONE8)
-			sb_printf(sum, "Stopped in %s%s%s.",
+		if (f != NULL &&
+		    cs_phase_name((enum cs_phase)f->fail_phase) != NULL) {
+			size_t rl = strnlen(f->reason, sizeof(f->reason));
+
+			sb_printf(sum, "Stopped in %s%s%.*s.",
 			    cs_phase_name((enum cs_phase)f->fail_phase),
-			    f->reason[0] != '\0' ? ": " : "", f->reason);
-		else if (f != NULL && f->ch > 0)
+			    rl > 0 ? ": " : "", (int)rl, f->reason);
+		} else if (f != NULL && f->ch > 0)
 			sb_printf(sum,
 			    "DTLS in progress: ClientHello sent %u times, "
 			    "ServerHello received %u times.",

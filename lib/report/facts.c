@@ -115,11 +115,15 @@ facts_cert_frag(struct cs_ap_facts *f, const struct cs_dtls_hs_msg *h)
 		f->cert_have = 0;
 		f->flags &= (uint16_t)~CS_FACTS_F_CERT_DONE;
 	}
-	/* the peek checked frag_offset + frag_length <= length */
+	/* the peek checked frag_offset + frag_length <= length; a chunk
+	 * counts when a fragment holds its first byte, so adjacent fragments
+	 * tile and any lost fragment of at least one chunk shows */
 	chunk = (h->length + 63) / 64;
 	end = h->frag_offset + h->frag_length;
-	lo = (h->frag_offset + chunk - 1) / chunk; /* first whole chunk */
-	hi = end == h->length ? 64 : end / chunk;  /* past the last */
+	if (end > h->length)
+		return;
+	lo = (h->frag_offset + chunk - 1) / chunk;
+	hi = (end + chunk - 1) / chunk;
 	if (hi > 64)
 		hi = 64;
 	for (uint32_t i = lo; i < hi; i++)
@@ -371,11 +375,11 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 	rel = facts_rel(f, now_ms);
 	if (dir == CS_DIR_UP) {
 		if (f->flags & CS_FACTS_F_IN_RUN) {
-			uint32_t gap = rel - f->t_last_up;
+			uint32_t from =
+			    f->t_last_up > f->t_run ? f->t_last_up : f->t_run;
 
-			if (rel >= f->t_last_up && gap > f->run_idle_ms &&
-			    f->t_last_up >= f->t_run)
-				f->run_idle_ms = gap;
+			if (rel >= from && rel - from > f->run_idle_ms)
+				f->run_idle_ms = rel - from;
 		}
 		f->t_last_up = rel;
 		if (clamp16(len) > f->max_up)

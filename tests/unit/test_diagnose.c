@@ -1,0 +1,1158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for the diagnosis (lib/report/facts.c, lib/report/diagnose.c):
+ * facts built from synthetic datagrams (CAPWAP messages from the cs_msgb
+ * builder, DTLS records as hand bytes, real OpenSSL datagrams from
+ * tests/vectors/dtls), one test per diagnosis code, the aggregate rules
+ * (mixed, stragglers, simultaneous Run loss) and hostile input.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/ap.h"
+#include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
+#include "capsim/cursor.h"
+#include "capsim/diagnose.h"
+#include "capsim/dtls.h"
+#include "testutil.h"
+
+#define UP   CS_DIR_UP
+#define DOWN CS_DIR_DOWN
+#define CTL  CS_CHAN_CONTROL
+#define DATA CS_CHAN_DATA
+
+/* ---------------------------------------------------------------------
+ * Datagram builders
+ */
+
+struct dg {
+	uint8_t b[2048];
+	size_t n;
+};
+
+/* Clear CAPWAP control message of `type`, optionally with a Result Code. */
+static struct dg
+capwap_msg(uint32_t type, int rc)
+{
+	struct dg d;
+	struct cs_wr wr;
+	struct cs_msgb b;
+	struct cs_capwap_hdr h;
+
+	cs_wr_init(&wr, d.b, sizeof(d.b));
+	cs_capwap_hdr_init(&h, 0);
+	cs_msgb_begin(&b, &wr, &h, type, 7);
+	if (rc >= 0) {
+		struct cs_el_result_code r = { .code = (uint32_t)rc };
+		cs_el_put_result_code(&wr, &r);
+	}
+	assert_int_equal(cs_msgb_end(&b), 0);
+	d.n = wr.len;
+	return d;
+}
+
+static struct dg
+keepalive(void)
+{
+	struct dg d;
+	struct cs_wr wr;
+	uint8_t sid[16] = { 1, 2, 3 };
+
+	cs_wr_init(&wr, d.b, sizeof(d.b));
+	assert_int_equal(cs_keepalive_encode(&wr, sid), 0);
+	d.n = wr.len;
+	return d;
+}
+
+static void
+dtls_begin(struct dg *d)
+{
+	d->n = 0;
+	d->b[d->n++] = 0x01; /* CAPWAP DTLS header, RFC 5415 §4.2 */
+	d->b[d->n++] = 0;
+	d->b[d->n++] = 0;
+	d->b[d->n++] = 0;
+}
+
+static void
+put_u16(struct dg *d, unsigned v)
+{
+	d->b[d->n++] = (uint8_t)(v >> 8);
+	d->b[d->n++] = (uint8_t)v;
+}
+
+static void
+put_u24(struct dg *d, uint32_t v)
+{
+	d->b[d->n++] = (uint8_t)(v >> 16);
+	put_u16(d, v & 0xffffu);
+}
+
+static void
+record_hdr(struct dg *d, uint8_t ct, uint16_t epoch, unsigned len)
+{
+	d->b[d->n++] = ct;
+	put_u16(d, 0xfefd);
+	put_u16(d, epoch);
+	for (int i = 0; i < 6; i++)
+		d->b[d->n++] = 0; /* sequence number */
+	put_u16(d, len);
+}
+
+/* One plaintext handshake record holding one (fragment of a) message. */
+static void
+hs_record(struct dg *d, uint8_t type, uint32_t len, uint16_t mseq, uint32_t off,
+    uint32_t flen, const uint8_t *body)
+{
+	assert_true(d->n + 25 + flen <= sizeof(d->b));
+	record_hdr(d, 22, 0, 12 + flen);
+	d->b[d->n++] = type;
+	put_u24(d, len);
+	put_u16(d, mseq);
+	put_u24(d, off);
+	put_u24(d, flen);
+	if (body != NULL)
+		memcpy(d->b + d->n, body, flen);
+	else
+		memset(d->b + d->n, 0xab, flen);
+	d->n += flen;
+}
+
+static struct dg
+client_hello(unsigned cookie_len)
+{
+	struct dg d;
+	uint8_t body[128];
+	size_t n = 0;
+
+	memset(body, 0, sizeof(body));
+	body[n++] = 0xfe; /* client_version */
+	body[n++] = 0xfd;
+	n += 32;       /* random */
+	body[n++] = 0; /* session_id */
+	body[n++] = (uint8_t)cookie_len;
+	memset(body + n, 0xcc, cookie_len);
+	n += cookie_len;
+	body[n++] = 0; /* cipher_suites<2> */
+	body[n++] = 2;
+	body[n++] = 0xc0;
+	body[n++] = 0x2f;
+	body[n++] = 1; /* compression_methods */
+	body[n++] = 0;
+	dtls_begin(&d);
+	hs_record(&d, 1, (uint32_t)n, cookie_len ? 1 : 0, 0, (uint32_t)n, body);
+	return d;
+}
+
+static struct dg
+hs_only(uint8_t type, uint32_t len, uint32_t off, uint32_t flen)
+{
+	struct dg d;
+
+	dtls_begin(&d);
+	hs_record(&d, type, len, 1, off, flen, NULL);
+	return d;
+}
+
+/* ServerHello + Certificate [off, off+flen) of a cert_len-byte message. */
+static struct dg
+server_hello_cert(uint32_t cert_len, uint32_t off, uint32_t flen)
+{
+	struct dg d;
+
+	dtls_begin(&d);
+	hs_record(&d, 2, 40, 1, 0, 40, NULL);
+	hs_record(&d, 11, cert_len, 2, off, flen, NULL);
+	return d;
+}
+
+static struct dg
+alert(uint8_t level, uint8_t desc)
+{
+	struct dg d;
+
+	dtls_begin(&d);
+	record_hdr(&d, 21, 0, 2);
+	d.b[d.n++] = level;
+	d.b[d.n++] = desc;
+	return d;
+}
+
+/* ChangeCipherSpec + encrypted Finished (the server's last flight). */
+static struct dg
+ccs_finished(void)
+{
+	struct dg d;
+
+	dtls_begin(&d);
+	record_hdr(&d, 20, 0, 1);
+	d.b[d.n++] = 1;
+	record_hdr(&d, 22, 1, 40);
+	memset(d.b + d.n, 0x5a, 40);
+	d.n += 40;
+	return d;
+}
+
+static struct dg
+app_data(void)
+{
+	struct dg d;
+
+	dtls_begin(&d);
+	record_hdr(&d, 23, 1, 32);
+	memset(d.b + d.n, 0x33, 32);
+	d.n += 32;
+	return d;
+}
+
+/* ---------------------------------------------------------------------
+ * Story helpers
+ */
+
+static uint64_t now = 1000;
+
+static void
+wire(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch, struct dg d)
+{
+	now += 100;
+	cs_facts_wire(f, dir, ch, d.b, d.n, now);
+}
+
+static void
+ctl(struct cs_ap_facts *f, enum cs_dir dir, uint32_t type, int rc)
+{
+	struct dg d = capwap_msg(type, rc);
+
+	now += 100;
+	cs_facts_control(f, dir, d.b, d.n, now);
+}
+
+static void
+discovery_ok(struct cs_ap_facts *f)
+{
+	wire(f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	wire(f, DOWN, CTL, capwap_msg(CS_MSG_DISCOVERY_RESP, 0));
+}
+
+/* A full DTLS handshake as the AP sees it. */
+static void
+handshake_ok(struct cs_ap_facts *f)
+{
+	wire(f, UP, CTL, client_hello(0));
+	wire(f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(f, UP, CTL, client_hello(20));
+	wire(f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(f, DOWN, CTL, hs_only(14, 0, 0, 0));
+	wire(f, UP, CTL, ccs_finished());
+	wire(f, DOWN, CTL, ccs_finished());
+}
+
+static void
+join_to_run(struct cs_ap_facts *f)
+{
+	discovery_ok(f);
+	handshake_ok(f);
+	ctl(f, UP, CS_MSG_JOIN_REQ, -1);
+	ctl(f, DOWN, CS_MSG_JOIN_RESP, 0);
+	ctl(f, UP, CS_MSG_CONFIG_STATUS_REQ, -1);
+	ctl(f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
+	ctl(f, UP, CS_MSG_CHANGE_STATE_REQ, -1);
+	ctl(f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
+	wire(f, UP, DATA, keepalive());
+	wire(f, DOWN, DATA, keepalive());
+	ctl(f, UP, CS_MSG_ECHO_REQ, -1);
+	ctl(f, DOWN, CS_MSG_ECHO_RESP, -1);
+}
+
+static enum cs_diag_code
+one(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx, char *line,
+    size_t len)
+{
+	return cs_diagnose_ap(f, ctx, line, len);
+}
+
+/* Aggregate over n copies of f; checks code and count, returns summary in
+ * d (caller frees). */
+static void
+agg_same(const struct cs_ap_facts *f, unsigned n, const struct cs_diag_ctx *ctx,
+    enum cs_diag_code want, struct cs_diagnosis *d)
+{
+	const struct cs_ap_facts *v[8];
+
+	assert_true(n <= 8);
+	for (unsigned i = 0; i < n; i++)
+		v[i] = f;
+	assert_int_equal(cs_diagnose(v, n, ctx, d), 0);
+	assert_string_equal(d->code, cs_diag_code_name(want));
+	assert_int_equal(d->primary, want);
+	assert_int_equal(d->count[want], n);
+	assert_int_equal(d->aps, n);
+	assert_non_null(d->summary);
+	assert_non_null(d->hint);
+	print_message("%s: %s\n    hint: %s\n", d->code, d->summary, d->hint);
+}
+
+/* ---------------------------------------------------------------------
+ * Tests, one per code
+ */
+
+static void
+test_names(void **state)
+{
+	enum cs_diag_code c;
+
+	(void)state;
+	for (unsigned i = 0; i < CS_DIAG__COUNT; i++) {
+		const char *s = cs_diag_code_name((enum cs_diag_code)i);
+		assert_non_null(s);
+		assert_int_equal(cs_diag_code_parse(s, &c), 0);
+		assert_int_equal(c, i);
+	}
+	assert_null(cs_diag_code_name(CS_DIAG__COUNT));
+	c = CS_DIAG_MIXED;
+	assert_int_equal(cs_diag_code_parse("firewall", &c), -ENOENT);
+	assert_int_equal(c, CS_DIAG_MIXED); /* untouched */
+	assert_int_equal(cs_diag_code_parse(NULL, &c), -EINVAL);
+	assert_string_equal(
+	    cs_diag_code_name(CS_DIAG_RETURN_PATH_LOSS), "return-path-loss");
+}
+
+static void
+test_ok(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	char line[256];
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	assert_int_equal(f.disc_req, 1);
+	assert_int_equal(f.disc_resp, 1);
+	assert_int_equal(f.ch, 2);
+	assert_int_equal(f.ch_cookie, 1);
+	assert_int_equal(f.hvr, 1);
+	assert_int_equal(f.sh, 1);
+	assert_int_equal(f.cert, 1);
+	assert_int_equal(f.shd, 1);
+	assert_int_equal(f.hs_done, 1);
+	assert_int_equal(f.join_rc, 0);
+	assert_true(f.flags & CS_FACTS_F_JOIN_RC);
+	assert_true(f.flags & CS_FACTS_F_IN_RUN);
+	assert_int_equal(f.runs, 1);
+	assert_int_equal(f.run_lost, 0);
+	assert_int_equal(f.ka_up, 1);
+	assert_int_equal(f.ka_down, 1);
+	assert_int_equal(f.echo_resp, 1);
+	assert_int_equal(one(&f, NULL, line, sizeof(line)), CS_DIAG_OK);
+	assert_string_equal(line, "ok: Joined and in Run.");
+	agg_same(&f, 3, NULL, CS_DIAG_OK, &d);
+	assert_int_equal(d.aps_affected, 0);
+	assert_string_equal(d.summary, "3 of 3 APs joined and in Run.");
+	cs_diagnosis_free(&d);
+	assert_null(d.summary);
+}
+
+static void
+test_return_path_loss(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	for (int i = 0; i < 6; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(f.ch, 6);
+	assert_int_equal(f.ch_cookie, 0);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "ClientHello sent 6 times"));
+	agg_same(&f, 4, NULL, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_int_equal(d.aps_affected, 4);
+	assert_non_null(strstr(d.summary, "4 of 4 APs"));
+	assert_non_null(strstr(d.summary, "Discovery succeeds"));
+	assert_non_null(strstr(d.hint, "return path for UDP 5246"));
+	assert_non_null(strstr(d.hint, "Routing works"));
+	cs_diagnosis_free(&d);
+
+	/* the live WLC saw them: still the return path */
+	struct cs_diag_ctx ctx = { .live = true,
+		.wlc_known = true,
+		.wlc_disc_req = 4,
+		.wlc_client_hello = 24 };
+	agg_same(&f, 2, &ctx, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_non_null(strstr(d.summary, "received 24 ClientHellos"));
+	cs_diagnosis_free(&d);
+
+	/* one ClientHello is not a pattern yet */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+}
+
+static void
+test_forward_path_loss(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	struct cs_diag_ctx ctx = {
+		.live = true, .wlc_known = true, .wlc_disc_req = 3
+	};
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	for (int i = 0; i < 5; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	agg_same(&f, 3, &ctx, CS_DIAG_FORWARD_PATH_LOSS, &d);
+	assert_non_null(strstr(d.summary, "logged none"));
+	cs_diagnosis_free(&d);
+
+	/* discovery never reaches a known WLC */
+	cs_facts_init(&f);
+	for (int i = 0; i < 3; i++)
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	ctx.wlc_disc_req = 0;
+	agg_same(&f, 2, &ctx, CS_DIAG_FORWARD_PATH_LOSS, &d);
+	assert_non_null(strstr(d.summary, "received none"));
+	cs_diagnosis_free(&d);
+
+	/* ... and when it does, discovery replies are lost on the way back */
+	ctx.wlc_disc_req = 6;
+	agg_same(&f, 2, &ctx, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_non_null(strstr(d.summary, "no Discovery Response"));
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_no_controller(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	for (int i = 0; i < 4; i++)
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	agg_same(&f, 1, NULL, CS_DIAG_NO_CONTROLLER, &d);
+	assert_non_null(strstr(d.summary, "sent 4 times"));
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_nat_no_return(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+		cs_facts_nat(&f, 0xc0a80001u, 40000);
+	}
+	assert_int_equal(f.nat_changes, 0);
+	agg_same(&f, 2, NULL, CS_DIAG_NAT_NO_RETURN, &d);
+	assert_non_null(strstr(d.summary, "192.168.0.1:40000"));
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_asymmetric_return(void **state)
+{
+	struct cs_ap_facts f;
+	struct dg q = capwap_msg(CS_MSG_DISCOVERY_REQ, -1);
+	struct dg r = capwap_msg(CS_MSG_DISCOVERY_RESP, -1);
+	char line[256];
+
+	(void)state;
+	cs_facts_init(&f);
+	cs_facts_wire_peer(&f, UP, CTL, 0x0a000001u, 5246, q.b, q.n, 10);
+	cs_facts_wire_peer(&f, DOWN, CTL, 0x0a000001u, 5246, r.b, r.n, 20);
+	assert_int_equal(f.other_src, 0);
+	cs_facts_wire_peer(&f, DOWN, CTL, 0x0a000009u, 5246, r.b, r.n, 30);
+	assert_int_equal(f.other_src, 1);
+	assert_int_equal(f.other_ip, 0x0a000009u);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_ASYMMETRIC_RETURN);
+	assert_non_null(strstr(line, "10.0.0.9:5246"));
+
+	/* a broadcast discovery may be answered by anyone */
+	cs_facts_init(&f);
+	cs_facts_wire_peer(&f, UP, CTL, 0xffffffffu, 5246, q.b, q.n, 10);
+	cs_facts_wire_peer(&f, DOWN, CTL, 0x0a000009u, 5246, r.b, r.n, 20);
+	assert_int_equal(f.other_src, 0);
+}
+
+static void
+test_cert_rejected_by_ap(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, DOWN, CTL, hs_only(14, 0, 0, 0));
+	wire(&f, UP, CTL, alert(2, 48));
+	assert_int_equal(f.alerts_up, 1);
+	assert_int_equal(f.alert_up_desc, 48);
+	agg_same(&f, 2, NULL, CS_DIAG_CERT_REJECTED_BY_AP, &d);
+	assert_non_null(strstr(d.summary, "unknown_ca"));
+	cs_diagnosis_free(&d);
+
+	/* live: the DTLS layer's reason (untrusted issuer) */
+	cs_facts_init(&f);
+	cs_facts_dtls_fail(&f, CS_DTLS_FAIL_UNKNOWN_CA, true, 48,
+	    "unable to get local issuer certificate (depth 0, CN wlc)", 50);
+	assert_int_equal(f.fail_phase, CS_PHASE_DTLS);
+	assert_int_equal(strlen(f.reason), CS_FACTS_REASON_LEN - 1);
+	assert_memory_equal(f.reason, "DTLS: unable to get local issuer", 32);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CERT_REJECTED_BY_AP);
+}
+
+static void
+test_cert_rejected_by_wlc(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, DOWN, CTL, hs_only(13, 10, 0, 10));
+	wire(&f, DOWN, CTL, hs_only(14, 0, 0, 0));
+	wire(&f, UP, CTL, hs_only(11, 1000, 0, 1000));
+	wire(&f, DOWN, CTL, alert(2, 45));
+	assert_int_equal(f.cert_req, 1);
+	assert_int_equal(f.alert_down_desc, 45);
+	assert_false(f.flags & CS_FACTS_F_ALERT_PRE_SH);
+	agg_same(&f, 3, NULL, CS_DIAG_CERT_REJECTED_BY_WLC, &d);
+	assert_non_null(strstr(d.summary, "certificate_expired"));
+	cs_diagnosis_free(&d);
+
+	/* live: peer alert reported by the DTLS layer */
+	cs_facts_init(&f);
+	cs_facts_dtls_fail(&f, CS_DTLS_FAIL_BAD_CERT, false, 42, NULL, 5);
+	assert_int_equal(f.alert_down_desc, 42);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CERT_REJECTED_BY_WLC);
+}
+
+static void
+test_clock_skew(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	cs_facts_dtls_fail(&f, CS_DTLS_FAIL_NOT_YET_VALID, true, 42,
+	    "certificate is not yet valid", now);
+	agg_same(&f, 2, NULL, CS_DIAG_CLOCK_SKEW, &d);
+	assert_non_null(strstr(d.summary, "not-yet-valid"));
+	cs_diagnosis_free(&d);
+
+	/* expired by the AP's clock: skew only when the clock is known off */
+	cs_facts_init(&f);
+	cs_facts_dtls_fail(&f, CS_DTLS_FAIL_CERT_EXPIRED, true, 45, NULL, 1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CERT_REJECTED_BY_AP);
+	cs_facts_clock_skew(&f, 86400LL * 400);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CLOCK_SKEW);
+	cs_facts_clock_skew(&f, INT64_MIN);
+	assert_int_equal(f.skew_s, INT32_MIN);
+}
+
+static void
+test_mtu_fragment_loss(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	/* ServerHello arrives with the first Certificate fragment; the
+	 * rest of the Certificate never does, in two attempts */
+	cs_facts_init(&f);
+	for (int a = 0; a < 2; a++) {
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+		for (int i = 0; i < 3; i++) {
+			wire(&f, UP, CTL, client_hello(20));
+			wire(&f, DOWN, CTL, server_hello_cert(3000, 0, 1000));
+		}
+	}
+	assert_int_equal(f.cert, 0);
+	assert_true(f.flags & CS_FACTS_F_CERT_STALL);
+	agg_same(&f, 2, NULL, CS_DIAG_MTU_FRAGMENT_LOSS, &d);
+	assert_non_null(strstr(d.summary, "Certificate never completed"));
+	assert_non_null(strstr(d.hint, "fragments"));
+	cs_diagnosis_free(&d);
+
+	/* the whole server flight vanishes after the cookie exchange */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	for (int i = 0; i < 4; i++)
+		wire(&f, UP, CTL, client_hello(20));
+	assert_int_equal(f.ch_cookie, 4);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+}
+
+static void
+test_cert_coverage(void **state)
+{
+	struct cs_ap_facts f;
+
+	(void)state;
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	/* out of order, overlapping, retransmitted */
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 2000, 1000));
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 2000, 1000));
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 0, 1100));
+	assert_int_equal(f.cert, 0);
+	assert_false(f.flags & CS_FACTS_F_CERT_DONE);
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 1000, 1000));
+	assert_int_equal(f.cert, 1);
+	assert_true(f.flags & CS_FACTS_F_CERT_DONE);
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 0, 1500));
+	assert_int_equal(f.cert, 1); /* counted once */
+
+	/* a tiny certificate (shorter than 64 bytes) */
+	cs_facts_init(&f);
+	wire(&f, DOWN, CTL, hs_only(11, 10, 0, 10));
+	assert_int_equal(f.cert, 1);
+}
+
+static void
+test_nat_rebinding(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	cs_facts_nat(&f, 0xc0a80001u, 40000);
+	join_to_run(&f);
+	now += 60000; /* idle */
+	cs_facts_nat(&f, 0xc0a80001u, 40001);
+	for (int i = 0; i < 5; i++) {
+		wire(&f, UP, CTL, app_data());
+		ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+	}
+	wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_equal(f.nat_changes, 1);
+	assert_int_equal(f.nat_changes_run, 1);
+	assert_int_equal(f.echo_streak_max_run, 5);
+	assert_int_equal(f.run_lost, 1);
+	assert_true(f.run_idle_ms >= 60000);
+	join_to_run(&f);
+	assert_int_equal(f.runs, 2);
+	agg_same(&f, 3, NULL, CS_DIAG_NAT_REBINDING, &d);
+	assert_non_null(strstr(d.summary, "5 Echo Requests unanswered"));
+	assert_non_null(strstr(d.summary, "NAT mapping changed 1 time while"));
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_wlc_restart(void **state)
+{
+	struct cs_ap_facts f[3];
+	const struct cs_ap_facts *v[3];
+	struct cs_diagnosis d;
+	struct cs_ap_event ev = { .kind = CS_AP_EV_STATE };
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		cs_facts_init(&f[i]);
+		join_to_run(&f[i]);
+		v[i] = &f[i];
+	}
+	/* all three leave Run within a second (live events) */
+	for (int i = 0; i < 3; i++) {
+		ev.t_ms = now + 200u * (unsigned)i;
+		ev.from = CS_AP_RUN;
+		ev.to = CS_AP_DISCOVERY;
+		cs_facts_ap_event(&f[i], &ev);
+		assert_int_equal(f[i].run_lost, 1);
+		assert_false(f[i].flags & CS_FACTS_F_IN_RUN);
+		ev.from = CS_AP_DATA_CHECK;
+		ev.to = CS_AP_RUN;
+		ev.t_ms += 5000;
+		cs_facts_ap_event(&f[i], &ev);
+		assert_int_equal(f[i].runs, 2);
+	}
+	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "wlc-restart");
+	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 3);
+	assert_non_null(strstr(d.summary, "same time"));
+	cs_diagnosis_free(&d);
+	/* alone, an AP cannot tell: NAT rebinding is the per-AP reading */
+	assert_int_equal(one(&f[0], NULL, NULL, 0), CS_DIAG_NAT_REBINDING);
+	/* the run knows the WLC restarted */
+	struct cs_diag_ctx ctx = { .wlc_restarts = 1 };
+	assert_int_equal(one(&f[0], &ctx, NULL, 0), CS_DIAG_WLC_RESTART);
+
+	/* losses far apart are not a restart */
+	struct cs_ap_facts g = f[1];
+	g.t_first += 10u * 60u * 1000u;
+	v[1] = &g;
+	struct cs_diag_ctx tight = { .simultaneous_ms = 1000 };
+	const struct cs_ap_facts *w[2] = { &f[0], &g };
+	assert_int_equal(cs_diagnose(w, 2, &tight, &d), 0);
+	assert_string_equal(d.code, "nat-rebinding");
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_data_channel_blocked(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	handshake_ok(&f);
+	ctl(&f, UP, CS_MSG_JOIN_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, 0);
+	ctl(&f, UP, CS_MSG_CONFIG_STATUS_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
+	ctl(&f, UP, CS_MSG_CHANGE_STATE_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
+	for (int i = 0; i < 4; i++)
+		wire(&f, UP, DATA, keepalive());
+	assert_false(f.flags & CS_FACTS_F_IN_RUN);
+	agg_same(&f, 2, NULL, CS_DIAG_DATA_CHANNEL_BLOCKED, &d);
+	assert_non_null(strstr(d.summary, "4 keep-alives sent"));
+	assert_non_null(strstr(d.hint, "5247"));
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_join_rejected_and_capacity(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	char line[256];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	handshake_ok(&f);
+	ctl(&f, UP, CS_MSG_JOIN_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, CS_RC_JOIN_FAIL_UNKNOWN_SRC);
+	assert_int_equal(f.join_rc, 5);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_JOIN_REJECTED);
+	assert_non_null(strstr(line, "Result Code 5"));
+
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, CS_RC_JOIN_FAIL_RESOURCE);
+	agg_same(&f, 2, NULL, CS_DIAG_WLC_CAPACITY, &d);
+	assert_non_null(strstr(d.summary, "Result Code 4"));
+	cs_diagnosis_free(&d);
+
+	/* success with NAT is not a rejection */
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+}
+
+static void
+test_dtls_mismatch(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, alert(2, 70));
+	assert_true(f.flags & CS_FACTS_F_ALERT_PRE_SH);
+	agg_same(&f, 2, NULL, CS_DIAG_DTLS_MISMATCH, &d);
+	assert_non_null(strstr(d.summary, "protocol_version"));
+	cs_diagnosis_free(&d);
+
+	/* handshake_failure before ServerHello: no shared cipher */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, alert(2, 40));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_DTLS_MISMATCH);
+
+	/* live */
+	cs_facts_init(&f);
+	cs_facts_dtls_fail(&f, CS_DTLS_FAIL_VERSION, true, -1, NULL, 1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_DTLS_MISMATCH);
+	cs_facts_dtls_fail(&f, 9999, true, -1, NULL, 1); /* hostile code */
+	assert_int_equal(f.dtls_fail, CS_DTLS_FAIL_PROTOCOL);
+}
+
+static void
+test_option43_wrong(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	const uint8_t bad[] = { 0xf1, 0x05, 0x0a, 0x00, 0x00, 0x01, 0x00 };
+	const uint8_t other[] = { 0xf1, 0x04, 0x0a, 0x00, 0x00, 0x63 };
+
+	(void)state;
+	cs_facts_init(&f);
+	cs_facts_option43(&f, bad, sizeof(bad), -EBADMSG);
+	for (int i = 0; i < 3; i++)
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	agg_same(&f, 2, NULL, CS_DIAG_OPTION43_WRONG, &d);
+	assert_non_null(strstr(d.summary, "f1050a00000100"));
+	assert_non_null(strstr(d.summary, "does not decode"));
+	cs_diagnosis_free(&d);
+
+	/* missing */
+	cs_facts_option43(&f, NULL, 0, 0);
+	assert_int_equal(f.o43_err, 1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OPTION43_WRONG);
+
+	/* decodes, but names another address than the WLC's */
+	cs_facts_option43(&f, other, sizeof(other), 0);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_NO_CONTROLLER);
+	struct cs_diag_ctx ctx = { .wlc_ip = 0x0a000001u };
+	assert_int_equal(one(&f, &ctx, NULL, 0), CS_DIAG_OPTION43_WRONG);
+	ctx.wlc_ip = 0x0a000063u;
+	assert_int_equal(one(&f, &ctx, NULL, 0), CS_DIAG_NO_CONTROLLER);
+
+	/* long values keep 32 bytes */
+	uint8_t big[100];
+	memset(big, 0xee, sizeof(big));
+	cs_facts_option43(&f, big, sizeof(big), 1);
+	assert_int_equal(f.o43_len, CS_FACTS_O43_LEN);
+	assert_true(f.o43_err < 0);
+}
+
+static void
+test_mixed_and_stragglers(void **state)
+{
+	struct cs_ap_facts rp, cap, ok, und;
+	struct cs_diagnosis d;
+
+	(void)state;
+	cs_facts_init(&rp);
+	discovery_ok(&rp);
+	for (int i = 0; i < 6; i++)
+		wire(&rp, UP, CTL, client_hello(0));
+	cs_facts_init(&cap);
+	ctl(&cap, DOWN, CS_MSG_JOIN_RESP, CS_RC_JOIN_FAIL_RESOURCE);
+	cs_facts_init(&ok);
+	join_to_run(&ok);
+	cs_facts_init(&und);
+	discovery_ok(&und);
+
+	const struct cs_ap_facts *v[] = { &rp, &rp, &cap, &cap, &ok, NULL };
+	assert_int_equal(cs_diagnose(v, 6, NULL, &d), 0);
+	assert_string_equal(d.code, "mixed");
+	assert_int_equal(d.aps, 5);
+	assert_int_equal(d.aps_affected, 4);
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 2);
+	assert_int_equal(d.count[CS_DIAG_WLC_CAPACITY], 2);
+	assert_non_null(strstr(d.summary, "return-path-loss (2 APs)"));
+	assert_non_null(strstr(d.summary, "wlc-capacity (2 APs)"));
+	assert_non_null(strstr(d.hint, "wlc-capacity: "));
+	cs_diagnosis_free(&d);
+
+	/* a dominant cause (>= 80%) wins over a stray one */
+	const struct cs_ap_facts *w[] = { &rp, &rp, &rp, &rp, &rp, &cap, &ok };
+	assert_int_equal(cs_diagnose(w, 7, NULL, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	assert_non_null(strstr(d.summary, "Others: 1 AP"));
+	cs_diagnosis_free(&d);
+
+	/* one undecided AP among 20 joined: ok */
+	const struct cs_ap_facts *x[21];
+	for (int i = 0; i < 20; i++)
+		x[i] = &ok;
+	x[20] = &und;
+	assert_int_equal(cs_diagnose(x, 21, NULL, &d), 0);
+	assert_string_equal(d.code, "ok");
+	assert_non_null(strstr(d.summary, "1 still undecided"));
+	cs_diagnosis_free(&d);
+	/* but many undecided: unknown */
+	const struct cs_ap_facts *y[] = { &und, &und, &ok };
+	assert_int_equal(cs_diagnose(y, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "unknown");
+	cs_diagnosis_free(&d);
+
+	/* nothing at all */
+	assert_int_equal(cs_diagnose(NULL, 0, NULL, &d), 0);
+	assert_string_equal(d.code, "ok");
+	assert_int_equal(d.aps, 0);
+	cs_diagnosis_free(&d);
+	assert_int_equal(cs_diagnose(NULL, 1, NULL, &d), -EINVAL);
+	assert_int_equal(cs_diagnose(v, 1, NULL, NULL), -EINVAL);
+	cs_diagnosis_free(NULL);
+}
+
+static void
+test_line_truncation(void **state)
+{
+	struct cs_ap_facts f;
+	char line[6];
+	char big[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	for (int i = 0; i < 6; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	memset(line, 'x', sizeof(line));
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_string_equal(line, "retur");
+	memset(line, 'x', sizeof(line));
+	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_RETURN_PATH_LOSS);
+	assert_int_equal(line[0], '\0');
+	assert_int_equal(line[1], 'x');
+	assert_int_equal(one(NULL, NULL, big, sizeof(big)), CS_DIAG_UNKNOWN);
+	assert_string_equal(big, "unknown: no facts");
+}
+
+static void
+test_ap_events(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_ap_event ev = { .kind = CS_AP_EV_FAILURE,
+		.phase = CS_PHASE_JOIN,
+		.reason = "no Join Response after 5 retransmissions" };
+	char line[256];
+
+	(void)state;
+	cs_facts_init(&f);
+	ev.t_ms = 500;
+	cs_facts_ap_event(&f, &ev);
+	assert_true(f.flags & CS_FACTS_F_LIVE);
+	assert_int_equal(f.fail_phase, CS_PHASE_JOIN);
+	assert_int_equal(one(&f, NULL, line, sizeof(line)), CS_DIAG_UNKNOWN);
+	assert_non_null(strstr(line, "Stopped in join: no Join Response"));
+	ev.phase = (enum cs_phase)200; /* hostile */
+	ev.reason = NULL;
+	cs_facts_ap_event(&f, &ev);
+	assert_int_equal(f.fail_phase, CS_FACTS_NONE8);
+	cs_facts_ap_event(&f, NULL);
+	cs_facts_ap_event(NULL, &ev);
+}
+
+/* A real OpenSSL DTLS 1.2 handshake (tests/vectors/dtls) behind the CAPWAP
+ * DTLS header. */
+static void
+feed_vec(struct cs_ap_facts *f, const char *name)
+{
+	char path[128];
+	size_t len;
+	uint8_t *raw, *pkt;
+
+	snprintf(path, sizeof(path), "tests/vectors/dtls/%s.bin", name);
+	raw = cs_test_read_src(path, &len);
+	pkt = malloc(len + 4);
+	assert_non_null(pkt);
+	memcpy(pkt, "\x01\x00\x00\x00", 4);
+	memcpy(pkt + 4, raw, len);
+	cs_facts_wire(
+	    f, strstr(name, "c2s") ? UP : DOWN, CTL, pkt, len + 4, now += 10);
+	free(pkt);
+	free(raw);
+}
+
+static void
+test_real_openssl(void **state)
+{
+	struct cs_ap_facts f;
+	char name[64];
+
+	(void)state;
+	cs_facts_init(&f);
+	static const char *const hs[] = { "01-c2s", "02-s2c", "03-c2s",
+		"04-s2c", "05-s2c", "06-c2s", "07-s2c", "08-c2s" };
+	for (size_t i = 0; i < CS_ARRAY_SIZE(hs); i++) {
+		snprintf(name, sizeof(name), "dtls12-%s", hs[i]);
+		feed_vec(&f, name);
+	}
+	assert_int_equal(f.ch, 2);
+	assert_int_equal(f.ch_cookie, 1);
+	assert_int_equal(f.hvr, 1);
+	assert_int_equal(f.sh, 1);
+	assert_int_equal(f.cert, 1);
+	assert_int_equal(f.shd, 1);
+	assert_int_equal(f.hs_done, 1);
+	assert_int_equal(f.app_up, 1);
+	assert_int_equal(f.malformed_down, 0);
+
+	/* fragmented server flight, then the client's fatal unknown_ca */
+	cs_facts_init(&f);
+	feed_vec(&f, "dtls12-01-c2s");
+	feed_vec(&f, "dtls12-02-s2c");
+	feed_vec(&f, "dtls12-03-c2s");
+	for (int i = 4; i <= 9; i++) {
+		snprintf(name, sizeof(name), "dtls12-alert-%02d-s2c", i);
+		feed_vec(&f, name);
+	}
+	feed_vec(&f, "dtls12-alert-10-c2s");
+	feed_vec(&f, "dtls12-alert-11-s2c");
+	assert_int_equal(f.alert_up_desc, 48);
+	assert_int_equal(f.cert, 1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CERT_REJECTED_BY_AP);
+}
+
+/* ---------------------------------------------------------------------
+ * Hostile input
+ */
+
+static uint32_t rng = 12345;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static void
+test_hostile(void **state)
+{
+	struct cs_ap_facts f;
+	uint8_t buf[600];
+	struct dg seeds[6];
+
+	(void)state;
+	seeds[0] = client_hello(20);
+	seeds[1] = server_hello_cert(3000, 0, 500);
+	seeds[2] = capwap_msg(CS_MSG_JOIN_RESP, 4);
+	seeds[3] = keepalive();
+	seeds[4] = ccs_finished();
+	seeds[5] = alert(2, 48);
+
+	cs_facts_init(&f);
+	/* NULL and empty */
+	cs_facts_wire(&f, DOWN, CTL, NULL, 100, 1);
+	assert_int_equal(f.malformed_down, 1);
+	cs_facts_wire(&f, DOWN, CTL, buf, 0, 1);
+	cs_facts_wire(NULL, DOWN, CTL, buf, 10, 1);
+	cs_facts_wire(&f, (enum cs_dir)7, CTL, buf, 10, 1);
+	cs_facts_control(&f, DOWN, NULL, 10, 1);
+	cs_facts_control(NULL, DOWN, buf, 10, 1);
+	cs_facts_nat(NULL, 1, 2);
+	cs_facts_option43(NULL, buf, 1, 0);
+	cs_facts_dtls_fail(NULL, 1, true, 1, "x", 1);
+	cs_facts_clock_skew(NULL, 1);
+	cs_facts_init(NULL);
+
+	/* every truncation and random bit flips of valid datagrams, fed as
+	 * both directions, channels and as control messages */
+	for (size_t s = 0; s < CS_ARRAY_SIZE(seeds); s++) {
+		for (size_t cut = 0; cut <= seeds[s].n; cut++) {
+			for (int dir = 0; dir < 2; dir++) {
+				cs_facts_wire(&f, (enum cs_dir)dir, CTL,
+				    seeds[s].b, cut, 2);
+				cs_facts_wire(&f, (enum cs_dir)dir, DATA,
+				    seeds[s].b, cut, 2);
+				cs_facts_control(
+				    &f, (enum cs_dir)dir, seeds[s].b, cut, 2);
+			}
+		}
+		for (int k = 0; k < 2000; k++) {
+			size_t n =
+			    seeds[s].n < sizeof(buf) ? seeds[s].n : sizeof(buf);
+			memcpy(buf, seeds[s].b, n);
+			for (int j = 0; j < 3; j++)
+				buf[rnd() % n] ^= (uint8_t)(1u << (rnd() % 8));
+			cs_facts_wire(
+			    &f, (enum cs_dir)(k & 1), CTL, buf, n, rnd());
+			cs_facts_control(&f, (enum cs_dir)(k & 1), buf, n, 3);
+		}
+	}
+	/* pure noise */
+	for (int k = 0; k < 5000; k++) {
+		size_t n = rnd() % sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (uint8_t)rnd();
+		buf[0] = (uint8_t)(rnd() & 1); /* preamble 0 or 1 */
+		cs_facts_wire(&f, (enum cs_dir)(k & 1),
+		    (enum cs_chan)(rnd() % 2), buf, n, rnd());
+	}
+	assert_true(f.malformed_down > 0);
+	/* whatever the facts became, the diagnosis stands */
+	char line[300];
+	enum cs_diag_code c = one(&f, NULL, line, sizeof(line));
+	assert_true((unsigned)c < CS_DIAG__COUNT);
+	assert_true(strlen(line) < sizeof(line));
+	struct cs_diagnosis d;
+	const struct cs_ap_facts *v[] = { &f };
+	assert_int_equal(cs_diagnose(v, 1, NULL, &d), 0);
+	cs_diagnosis_free(&d);
+
+	/* a facts record of random bytes */
+	for (int k = 0; k < 2000; k++) {
+		uint8_t *p = (uint8_t *)&f;
+		for (size_t i = 0; i < sizeof(f); i++)
+			p[i] = (uint8_t)rnd();
+		c = one(&f, NULL, line, sizeof(line));
+		assert_true((unsigned)c < CS_DIAG__COUNT);
+		assert_int_equal(cs_diagnose(v, 1, NULL, &d), 0);
+		cs_diagnosis_free(&d);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_ok),
+		cmocka_unit_test(test_return_path_loss),
+		cmocka_unit_test(test_forward_path_loss),
+		cmocka_unit_test(test_no_controller),
+		cmocka_unit_test(test_nat_no_return),
+		cmocka_unit_test(test_asymmetric_return),
+		cmocka_unit_test(test_cert_rejected_by_ap),
+		cmocka_unit_test(test_cert_rejected_by_wlc),
+		cmocka_unit_test(test_clock_skew),
+		cmocka_unit_test(test_mtu_fragment_loss),
+		cmocka_unit_test(test_cert_coverage),
+		cmocka_unit_test(test_nat_rebinding),
+		cmocka_unit_test(test_wlc_restart),
+		cmocka_unit_test(test_data_channel_blocked),
+		cmocka_unit_test(test_join_rejected_and_capacity),
+		cmocka_unit_test(test_dtls_mismatch),
+		cmocka_unit_test(test_option43_wrong),
+		cmocka_unit_test(test_mixed_and_stragglers),
+		cmocka_unit_test(test_line_truncation),
+		cmocka_unit_test(test_ap_events),
+		cmocka_unit_test(test_real_openssl),
+		cmocka_unit_test(test_hostile),
+	};
+	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);
+}
