@@ -68,8 +68,8 @@ ap_radio_id(const struct cs_ap *ap, uint8_t i)
 /* One Cisco vendor payload (RFC 5415 §4.6.39, vendor 4232704) of a
  * generated kind; capwap-facts §4.1 gives the layouts. */
 static void
-ap_put_vsp(
-    const struct cs_ap *ap, struct cs_wr *wr, const struct cs_profile_vsp *v)
+ap_put_vsp(const struct cs_ap *ap, struct cs_wr *wr,
+    const struct cs_profile_vsp *v, uint16_t pad)
 {
 	const struct cs_profile *p = ap->cfg.profile;
 	struct cs_el_vendor_payload vp = { .vendor = CS_CISCO_VENDOR_ID,
@@ -114,10 +114,9 @@ ap_put_vsp(
 	case CS_PVSP_PATH_MTU: {
 		/* SPAM Vendor Specific (104) tunnelling LWAPP Path MTU (73):
 		 * vendor u32 + LWAPP id u16, then max u16 + length u16 +
-		 * padding, so the Join Request probes the path like actube's
-		 * (len 1095 for max 1485, capwap-facts §4.2, §4.7) */
+		 * padding (capwap-facts §4.2, §4.7).  `pad` was sized by the
+		 * caller so the whole message reaches CS_AP_PMTU_TARGET. */
 		uint16_t max = p->path_mtu != 0 ? p->path_mtu : 1485;
-		uint16_t pad = max > 390 ? (uint16_t)(max - 390) : 0;
 
 		cs_wr_u32(&b, CS_CISCO_VENDOR_ID);
 		cs_wr_u16(&b, 73);
@@ -149,17 +148,48 @@ ap_put_vsp(
 	cs_el_put_vendor_payload(wr, &vp);
 }
 
-/* The profile's vendor payloads for message `type`, in profile order. */
+/*
+ * Largest message a padded LWAPP Path MTU payload fills up to.  actube
+ * pads Cisco Join Requests to about 1400 bytes (capwap-facts §4.7); capsim
+ * stops at 1300 so the message still fits one 1400-byte DTLS datagram with
+ * any cipher suite (preamble 4 + record header 13 + CBC IV 16 + SHA-1 MAC
+ * 20 + padding 16 = 69 bytes of overhead), since the AP does not fragment
+ * control messages.  Smaller when the profile's path_mtu asks for less.
+ */
+#define CS_AP_PMTU_TARGET 1300
+
+/* The profile's vendor payloads for message `type`, in profile order, the
+ * padded Path MTU payload last; `start` is the message's first byte in
+ * wr. */
 static void
-ap_put_vsps(const struct cs_ap *ap, struct cs_wr *wr, uint32_t type)
+ap_put_vsps(
+    const struct cs_ap *ap, struct cs_wr *wr, uint32_t type, size_t start)
 {
 	const struct cs_profile *p = ap->cfg.profile;
+	const struct cs_profile_vsp *pmtu = NULL;
 
 	if (p == NULL || type > 31)
 		return;
-	for (unsigned i = 0; i < p->n_vsp; i++)
-		if (p->vsp[i].msgs & CS_PROFILE_MSG_BIT(type))
-			ap_put_vsp(ap, wr, &p->vsp[i]);
+	for (unsigned i = 0; i < p->n_vsp; i++) {
+		if (!(p->vsp[i].msgs & CS_PROFILE_MSG_BIT(type)))
+			continue;
+		if (p->vsp[i].kind == CS_PVSP_PATH_MTU)
+			pmtu = &p->vsp[i];
+		else
+			ap_put_vsp(ap, wr, &p->vsp[i], 0);
+	}
+	if (pmtu != NULL) {
+		/* TLV 4 + vendor 4 + id 2 + inner vendor 4 + id 2 + max 2 +
+		 * len 2 */
+		size_t fixed = 20, used = wr->len - start + fixed;
+		size_t path = p->path_mtu != 0 ? p->path_mtu : 1485;
+		size_t target = path > 114 ? path - 114 : 0; /* IP, UDP, DTLS */
+
+		if (target > CS_AP_PMTU_TARGET)
+			target = CS_AP_PMTU_TARGET;
+		ap_put_vsp(ap, wr, pmtu,
+		    (uint16_t)(target > used ? target - used : 0));
+	}
 }
 
 /* WTP Board Data, RFC 5415 §4.6.40: model, serial, base MAC. */
@@ -268,7 +298,7 @@ ap_build_discovery(
 	cs_el_put_discovery_type(wr, &dt);
 	ap_put_identity(ap, wr);
 	ap_put_radios(ap, wr);
-	ap_put_vsps(ap, wr, type);
+	ap_put_vsps(ap, wr, type, b.start);
 	cs_msgb_end(&b);
 }
 
@@ -319,7 +349,7 @@ cs_ap_build_join_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
 
 		cs_el_put_max_msg_len(wr, &mml);
 	}
-	ap_put_vsps(ap, wr, CS_MSG_JOIN_REQ);
+	ap_put_vsps(ap, wr, CS_MSG_JOIN_REQ, b.start);
 	cs_msgb_end(&b);
 }
 
@@ -357,7 +387,7 @@ cs_ap_build_config_status_req(
 	cs_el_put_reboot_stats(wr, &rs);
 	/* RFC 5416 §5: the binding adds Radio Information per radio */
 	ap_put_radios(ap, wr);
-	ap_put_vsps(ap, wr, CS_MSG_CONFIG_STATUS_REQ);
+	ap_put_vsps(ap, wr, CS_MSG_CONFIG_STATUS_REQ, b.start);
 	cs_msgb_end(&b);
 }
 
@@ -381,7 +411,7 @@ cs_ap_build_change_state_req(
 		cs_el_put_radio_oper_state(wr, &ros);
 	}
 	cs_el_put_result_code(wr, &rc);
-	ap_put_vsps(ap, wr, CS_MSG_CHANGE_STATE_REQ);
+	ap_put_vsps(ap, wr, CS_MSG_CHANGE_STATE_REQ, b.start);
 	cs_msgb_end(&b);
 }
 
@@ -392,7 +422,7 @@ cs_ap_build_echo_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
 
 	/* RFC 5415 §7.1: no mandatory elements; VSPs MAY be included */
 	ap_begin(&b, wr, CS_MSG_ECHO_REQ, seq);
-	ap_put_vsps(ap, wr, CS_MSG_ECHO_REQ);
+	ap_put_vsps(ap, wr, CS_MSG_ECHO_REQ, b.start);
 	cs_msgb_end(&b);
 }
 
