@@ -42,7 +42,7 @@ run_aps() { # json, duration
   "$CAPSIM" run --wlc 127.0.0.32 --aps 3 --duration "$2" --quiet \
     --json "$1" --ap-base-ip 127.0.0.33 \
     --max-discovery-interval 500ms --discovery-interval 300ms \
-    --retransmit-interval 500ms --wait-dtls 3s \
+    --retransmit-interval 500ms --wait-dtls 3s --silent-interval 1s \
     --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s
 }
 joined() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["joined"])' "$1"; }
