@@ -679,6 +679,20 @@ cs_cred_info(const struct cs_cred *c, struct cs_cert_info *out)
 	return cs_pki_x509_info(c->cert, out);
 }
 
+int
+cs_cred_pubkey_sha1(const struct cs_cred *c, uint8_t out[20])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (c == NULL || c->cert == NULL || out == NULL)
+		return -EINVAL;
+	if (X509_pubkey_digest(c->cert, EVP_sha1(), md, &n) != 1 || n != 20)
+		return -EIO;
+	memcpy(out, md, 20);
+	return 0;
+}
+
 /* --- MAC text ------------------------------------------------------------ */
 
 void

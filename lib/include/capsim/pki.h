@@ -145,6 +145,10 @@ struct cs_cert_info {
 };
 /* Summary of the credential's leaf certificate. */
 CS_API int cs_cred_info(const struct cs_cred *c, struct cs_cert_info *out);
+/* SHA-1 of the leaf certificate's public key (the subjectPublicKey BIT
+ * STRING, RFC 5280 §4.2.1.2 method 1), e.g. for AireOS `config auth-list
+ * add ssc`.  0, -EINVAL, -EIO. */
+CS_API int cs_cred_pubkey_sha1(const struct cs_cred *c, uint8_t out[20]);
 
 /* --- the lab PKI ------------------------------------------------------ */
 
