@@ -239,6 +239,21 @@ cs_events_write(struct cs_events *w, const struct cs_events_rec *r)
 	return events_emit(w, o, oom);
 }
 
+int
+cs_events_flush(struct cs_events *w)
+{
+	int r;
+
+	if (w == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&w->lock);
+	if (w->err == 0 && fflush(w->fp) != 0)
+		w->err = -EIO;
+	r = w->err;
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
 uint64_t
 cs_events_count(struct cs_events *w)
 {

@@ -149,6 +149,34 @@ test_free_form(void **state)
 }
 
 static void
+test_flush(void **state)
+{
+	char path[] = "/tmp/capsim-test-events-XXXXXX", line[128];
+	struct cs_events_rec r = { 0 };
+	struct cs_events *w;
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(cs_events_open(&w, path), 0);
+	r.kind = "tick";
+	assert_int_equal(cs_events_write(w, &r), 0);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_null(fgets(line, sizeof(line), fp)); /* still buffered */
+	assert_int_equal(cs_events_flush(w), 0);
+	clearerr(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	assert_string_equal(line, "{\"t_ms\":0,\"kind\":\"tick\"}\n");
+	fclose(fp);
+	assert_int_equal(cs_events_close(w), 0);
+	unlink(path);
+}
+
+static void
 test_long_line(void **state)
 {
 	struct cs_events_rec r = { 0 };
@@ -289,11 +317,17 @@ test_errors(void **state)
 	assert_int_equal(cs_events_write(NULL, &r), -EINVAL);
 	assert_int_equal(cs_events_ap(NULL, NULL, NULL), -EINVAL);
 	assert_int_equal(cs_events_close(NULL), 0);
+	assert_int_equal(cs_events_flush(NULL), -EINVAL);
 	/* a full disk shows at the latest when the buffer is flushed */
 	assert_int_equal(cs_events_open(&w, "/dev/full"), 0);
 	r.kind = "x";
 	assert_int_equal(cs_events_write(w, &r), 0); /* buffered */
+	assert_int_equal(cs_events_flush(w), -EIO);
+	assert_int_equal(cs_events_write(w, &r), -EIO); /* sticky */
 	assert_int_equal(cs_events_close(w), -EIO);
+	assert_int_equal(cs_events_open(&w, "/dev/full"), 0);
+	assert_int_equal(cs_events_write(w, &r), 0);
+	assert_int_equal(cs_events_close(w), -EIO); /* close flushes */
 	/* more than the buffer: the error comes back from a write, sticks */
 	assert_int_equal(cs_events_open(&w, "/dev/full"), 0);
 	{
@@ -313,6 +347,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ap_event_lines),
 		cmocka_unit_test(test_free_form),
+		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_errors),

@@ -59,6 +59,10 @@ CS_API int cs_events_ap(struct cs_events *w, const struct cs_events_ap *ap,
     const struct cs_ap_event *ev);
 /* Writes a free-form record (same keys). */
 CS_API int cs_events_write(struct cs_events *w, const struct cs_events_rec *r);
+/* Pushes buffered lines to the file (e.g. once per second, so that
+ * `tail -f` follows a long run).  Safe from any thread.  Returns 0 or the
+ * sticky error. */
+CS_API int cs_events_flush(struct cs_events *w);
 /* Lines written so far. */
 CS_API uint64_t cs_events_count(struct cs_events *w);
 /* Flushes, closes and frees; returns 0 or the first error seen (NULL is
