@@ -236,11 +236,12 @@ sim_disc_run(
 	dc.dns_domain = s->dns_domain;
 	if ((r = cs_discover_new(&s->d, &dc)) < 0)
 		return r == -EINVAL ? SIM_EXIT_USAGE : SIM_EXIT_RUNTIME;
-	fprintf(stderr, "capsim: run: discovery %s for %u APs%s%s%s%s\n",
+	fprintf(stderr, "capsim: run: discovery %s for %u APs%s%s%s%s%s\n",
 	    cs_disc_mode_name(s->mode), n, s->server_ip ? " (DHCP server " : "",
 	    s->server_ip ? cs_ipv4_str(s->server_ip, a) : "",
 	    s->server_ip ? " via relay " : "",
-	    s->server_ip ? cs_ipv4_str(s->relay_ip, b) : "");
+	    s->server_ip ? cs_ipv4_str(s->relay_ip, b) : "",
+	    s->server_ip ? ")" : "");
 	for (unsigned i = 0; i < n; i++)
 		cs_discover_start_ap(s->d, i);
 	tmo = evtimer_new(base, disc_on_timeout, s);

@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `capsim lab`: validate a firewall ruleset before rollout.  Builds a
+ * network-namespace topology (addresses from 198.18.0.0/15 only):
+ *
+ *   [svc: dnsmasq 198.18.2.2]--[ap: capsim run, relay 198.18.16.1,
+ *   APs 198.18.16.10+]--[fw: the user's nftables ruleset, forwarding]--
+ *   [wlc: capsim wlc 198.19.1.10]
+ *
+ * dnsmasq serves DHCP (option 43 with the WLC address for vendor class
+ * "Cisco AP*", options 6 and 15) and DNS (CISCO-CAPWAP-CONTROLLER.<domain>).
+ * Runs `capsim run` in the AP namespace, propagates its exit status (0
+ * pass, 3 expectations failed) and removes every namespace, interface,
+ * process and file at exit, also after a failure or SIGINT/SIGTERM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capsim/option43.h"
+#include "capsim/pki.h"
+#include "capsim/udp.h"
+#include "sim.h"
+#include "simutil.h"
+
+#define LAB_MAX_ARGS 128
+#define LAB_MAX_APS  200
+
+/* The topology (all inside 198.18.0.0/15, RFC 2544). */
+#define LAB_AP_FW_AP  "198.18.1.1"
+#define LAB_AP_FW_FW  "198.18.1.2"
+#define LAB_AP_SVC_AP "198.18.2.1"
+#define LAB_SVC       "198.18.2.2"
+#define LAB_AP_NET    "198.18.16.0/24"
+#define LAB_RELAY     "198.18.16.1"
+#define LAB_AP_FIRST  10 /* 198.18.16.10 */
+#define LAB_FW_WLC_FW "198.19.1.1"
+#define LAB_WLC       "198.19.1.10"
+#define LAB_DOMAIN    "lab.test"
+
+static volatile sig_atomic_t lab_signalled;
+
+struct lab {
+	pid_t pid;
+	char ns[4][32]; /* ap, fw, wlc, svc */
+	bool ns_made[4];
+	char dir[64];
+	pid_t dnsmasq, wlc, run;
+	bool verbose;
+};
+
+enum {
+	NS_AP,
+	NS_FW,
+	NS_WLC,
+	NS_SVC
+};
+static const char *const lab_ns_role[4] = { "ap", "fw", "wlc", "svc" };
+
+static void
+lab_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: capsim lab [OPTIONS] [SCENARIO.yaml] [-- RUN-OPTIONS]\n"
+	    "\n"
+	    "Validates a firewall ruleset before rollout: builds network "
+	    "namespaces\n"
+	    "  svc (dnsmasq: DHCP option 43 + DNS) -- ap (capsim run) -- "
+	    "fw (your\n"
+	    "  nftables ruleset) -- wlc (capsim wlc)\n"
+	    "with addresses from 198.18.0.0/15, runs the APs through the "
+	    "firewall\n"
+	    "and removes everything at exit.  Exit status of capsim run: 0 "
+	    "pass,\n"
+	    "3 expectations not met; 2 usage error (also: not root); 1 "
+	    "runtime.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --ruleset FILE       nftables ruleset for the firewall "
+	    "(nft -f);\n"
+	    "                       default: forward everything\n"
+	    "  --aps N              APs (default 2, at most %d)\n"
+	    "  --duration D         run time (default 20s)\n"
+	    "  --discovery dhcp|dns|static   how APs find the WLC (default "
+	    "dhcp)\n"
+	    "  --option43 TEXT      option 43 dnsmasq serves, any form "
+	    "`capsim\n"
+	    "                       option43` reads (default f104 + WLC "
+	    "address)\n"
+	    "  --fast               short AP timers (tests): echo/keep-alive "
+	    "1s ...\n"
+	    "  -v, --verbose        show commands, dnsmasq log and nft "
+	    "counters\n"
+	    "\n"
+	    "Topology: APs 198.18.16.10.. (relay 198.18.16.1), dnsmasq "
+	    "198.18.2.2,\n"
+	    "WLC 198.19.1.10, domain " LAB_DOMAIN ".  The ruleset sees "
+	    "AP->WLC traffic\n"
+	    "in the forward hook (CAPWAP control UDP 5246, data 5247).\n"
+	    "Example:  capsim lab --ruleset examples/nft/pass.nft\n",
+	    LAB_MAX_APS);
+}
+
+/* execvp with the const-correct argv execve really takes. */
+static void
+lab_execvp(const char *const argv[])
+{
+	union {
+		const char *const *c;
+		char *const *v;
+	} u = { argv };
+
+	execvp(argv[0], u.v);
+	_exit(127);
+}
+
+static void
+lab_on_signal(int sig)
+{
+	lab_signalled = sig;
+}
+
+/* Runs argv (NULL-terminated) and waits; returns its exit status, or -1.
+ * Output goes to the terminal unless `quiet`. */
+static int
+lab_exec(struct lab *l, bool quiet, const char *const argv[])
+{
+	pid_t p;
+	int st;
+
+	if (l->verbose) {
+		fprintf(stderr, "capsim: lab: +");
+		for (int i = 0; argv[i] != NULL; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fprintf(stderr, "\n");
+	}
+	if ((p = fork()) < 0)
+		return -1;
+	if (p == 0) {
+		if (quiet && !l->verbose) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+		}
+		lab_execvp(argv);
+	}
+	while (waitpid(p, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Formats a command line into words (split on spaces) and runs it. */
+static int lab_sh(struct lab *l, bool quiet, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+lab_sh(struct lab *l, bool quiet, const char *fmt, ...)
+{
+	char line[1024], *save = NULL, *w;
+	const char *argv[64];
+	int n = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	for (w = strtok_r(line, " ", &save); w != NULL && n < 63;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	argv[n] = NULL;
+	return lab_exec(l, quiet, argv);
+}
+
+/* Starts argv in the background, in namespace ns; output to `log` (or
+ * the terminal when NULL).  The child dies with the lab (PDEATHSIG). */
+static pid_t
+lab_spawn(
+    struct lab *l, const char *ns, const char *log, const char *const argv[])
+{
+	const char *full[LAB_MAX_ARGS + 8];
+	int n = 0;
+	pid_t p;
+
+	full[n++] = "ip";
+	full[n++] = "netns";
+	full[n++] = "exec";
+	full[n++] = ns;
+	for (int i = 0; argv[i] != NULL && n < LAB_MAX_ARGS + 6; i++)
+		full[n++] = argv[i];
+	full[n] = NULL;
+	if (l->verbose) {
+		fprintf(stderr, "capsim: lab: +");
+		for (int i = 0; full[i] != NULL; i++)
+			fprintf(stderr, " %s", full[i]);
+		fprintf(stderr, "%s%s &\n", log ? " >" : "", log ? log : "");
+	}
+	if ((p = fork()) < 0)
+		return -1;
+	if (p == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (log != NULL) {
+			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+				close(fd);
+			}
+		}
+		lab_execvp(full);
+	}
+	return p;
+}
+
+static void
+lab_stop_child(pid_t *p, const char *what, struct lab *l)
+{
+	int st;
+
+	if (*p <= 0)
+		return;
+	kill(*p, SIGTERM);
+	for (int i = 0; i < 40; i++) {
+		if (waitpid(*p, &st, WNOHANG) == *p) {
+			*p = 0;
+			return;
+		}
+		usleep(50000);
+	}
+	if (l->verbose)
+		fprintf(
+		    stderr, "capsim: lab: %s did not stop, killing it\n", what);
+	kill(*p, SIGKILL);
+	waitpid(*p, &st, 0);
+	*p = 0;
+}
+
+static int
+lab_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+lab_cleanup(struct lab *l)
+{
+	lab_stop_child(&l->run, "capsim run", l);
+	lab_stop_child(&l->wlc, "capsim wlc", l);
+	lab_stop_child(&l->dnsmasq, "dnsmasq", l);
+	/* deleting a namespace deletes the veth ends inside it (and their
+	 * peers); no interface was ever in the caller's namespace */
+	for (int i = 0; i < 4; i++)
+		if (l->ns_made[i]) {
+			lab_sh(l, true, "ip netns del %s", l->ns[i]);
+			l->ns_made[i] = false;
+		}
+	if (l->dir[0] != '\0') {
+		nftw(l->dir, lab_rm, 8, FTW_DEPTH | FTW_PHYS);
+		l->dir[0] = '\0';
+	}
+}
+
+static void
+lab_print_file(const char *path, const char *title)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return;
+	fprintf(stderr, "capsim: lab: --- %s ---\n", title);
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
+/* Builds namespaces, links, addresses and routes. */
+static int
+lab_topology(struct lab *l)
+{
+	const char *ap = l->ns[NS_AP], *fw = l->ns[NS_FW];
+	const char *wlc = l->ns[NS_WLC], *svc = l->ns[NS_SVC];
+	unsigned p = (unsigned)l->pid;
+	int r = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (lab_sh(l, false, "ip netns add %s", l->ns[i]) != 0)
+			return -1;
+		l->ns_made[i] = true;
+		r |= lab_sh(l, false, "ip -n %s link set lo up", l->ns[i]);
+	}
+	/* veth pairs created directly inside the namespaces */
+	r |= lab_sh(l, false,
+	    "ip link add cs%ua netns %s type veth peer name cs%uf netns %s", p,
+	    ap, p, fw);
+	r |= lab_sh(l, false,
+	    "ip link add cs%us netns %s type veth peer name cs%ud netns %s", p,
+	    svc, p, ap);
+	r |= lab_sh(l, false,
+	    "ip link add cs%uw netns %s type veth peer name cs%ug netns %s", p,
+	    wlc, p, fw);
+	if (r != 0)
+		return -1;
+	r |= lab_sh(
+	    l, false, "ip -n %s addr add %s/24 dev cs%ua", ap, LAB_AP_FW_AP, p);
+	r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ud", ap,
+	    LAB_AP_SVC_AP, p);
+	r |= lab_sh(
+	    l, false, "ip -n %s addr add %s/24 dev cs%uf", fw, LAB_AP_FW_FW, p);
+	r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ug", fw,
+	    LAB_FW_WLC_FW, p);
+	r |= lab_sh(
+	    l, false, "ip -n %s addr add %s/24 dev cs%us", svc, LAB_SVC, p);
+	r |= lab_sh(
+	    l, false, "ip -n %s addr add %s/24 dev cs%uw", wlc, LAB_WLC, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%ua up", ap, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%ud up", ap, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%uf up", fw, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%ug up", fw, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%us up", svc, p);
+	r |= lab_sh(l, false, "ip -n %s link set cs%uw up", wlc, p);
+	/* the APs' leased addresses are local in the AP namespace */
+	r |= lab_sh(
+	    l, false, "ip -n %s route add local %s dev lo", ap, LAB_AP_NET);
+	r |= lab_sh(l, false, "ip -n %s route add 198.19.0.0/16 via %s", ap,
+	    LAB_AP_FW_FW);
+	r |= lab_sh(l, false, "ip -n %s route add %s via %s", svc, LAB_AP_NET,
+	    LAB_AP_SVC_AP);
+	r |= lab_sh(l, false, "ip -n %s route add %s via %s", fw, LAB_AP_NET,
+	    LAB_AP_FW_AP);
+	r |= lab_sh(l, false, "ip -n %s route add 198.18.0.0/15 via %s", wlc,
+	    LAB_FW_WLC_FW);
+	r |= lab_sh(
+	    l, true, "ip netns exec %s sysctl -qw net.ipv4.ip_forward=1", fw);
+	return r != 0 ? -1 : 0;
+}
+
+static int
+lab_dnsmasq(
+    struct lab *l, unsigned aps, const char *mac0, const struct cs_opt43 *o43)
+{
+	const char *argv[LAB_MAX_ARGS];
+	static char args[LAB_MAX_APS + 24][1024];
+	char hex[CS_OPT43_MAX_LEN * 3 + 1], log[96];
+	unsigned n = 0, a = 0;
+	uint8_t mac[6];
+	int st;
+
+#define LAB_ARG(...)                                                           \
+	do {                                                                   \
+		snprintf(args[a], sizeof(args[a]), __VA_ARGS__);               \
+		argv[n++] = args[a++];                                         \
+	} while (0)
+	if (cs_pki_mac_parse(mac0, mac) < 0)
+		return -1;
+	hex[0] = '\0';
+	for (size_t i = 0, o = 0; i < o43->len; i++)
+		o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02x",
+		    i ? ":" : "", o43->data[i]);
+	/* dnsmasq reads "f1:04:..." as hex bytes */
+	snprintf(log, sizeof(log), "%s/dnsmasq.log", l->dir);
+	LAB_ARG("dnsmasq");
+	LAB_ARG("--keep-in-foreground");
+	LAB_ARG("--conf-file=/dev/null");
+	LAB_ARG("--no-resolv");
+	LAB_ARG("--no-hosts");
+	LAB_ARG("--user=root");
+	LAB_ARG("--bind-interfaces");
+	LAB_ARG("--listen-address=%s", LAB_SVC);
+	LAB_ARG("--pid-file=%s/dnsmasq.pid", l->dir);
+	LAB_ARG("--dhcp-leasefile=%s/leases", l->dir);
+	LAB_ARG("--log-facility=%s", log);
+	LAB_ARG("--log-dhcp");
+	LAB_ARG("--log-queries");
+	LAB_ARG("--domain=%s", LAB_DOMAIN);
+	LAB_ARG("--dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,1h",
+	    LAB_AP_FIRST);
+	LAB_ARG("--dhcp-vendorclass=set:cisco,Cisco AP");
+	LAB_ARG("--dhcp-option=tag:cisco,43,%s", hex);
+	LAB_ARG("--dhcp-option=6,%s", LAB_SVC);
+	LAB_ARG("--dhcp-option=15,%s", LAB_DOMAIN);
+	LAB_ARG(
+	    "--host-record=CISCO-CAPWAP-CONTROLLER.%s,%s", LAB_DOMAIN, LAB_WLC);
+	/* capsim gives AP i the address base + i: reserve them */
+	for (unsigned i = 0; i < aps; i++) {
+		uint64_t m = 0;
+
+		for (int k = 0; k < 6; k++)
+			m = m << 8 | mac[k];
+		m += i;
+		LAB_ARG(
+		    "--dhcp-host=%02x:%02x:%02x:%02x:%02x:%02x,198.18.16.%u",
+		    (unsigned)(m >> 40) & 0xff, (unsigned)(m >> 32) & 0xff,
+		    (unsigned)(m >> 24) & 0xff, (unsigned)(m >> 16) & 0xff,
+		    (unsigned)(m >> 8) & 0xff, (unsigned)m & 0xff,
+		    LAB_AP_FIRST + i);
+	}
+#undef LAB_ARG
+	argv[n] = NULL;
+	if ((l->dnsmasq = lab_spawn(l, l->ns[NS_SVC], log, argv)) < 0)
+		return -1;
+	usleep(300000);
+	if (waitpid(l->dnsmasq, &st, WNOHANG) == l->dnsmasq) {
+		l->dnsmasq = 0;
+		fprintf(stderr, "capsim: lab: dnsmasq did not start\n");
+		lab_print_file(log, "dnsmasq log");
+		return -1;
+	}
+	return 0;
+}
+
+int
+sim_cmd_lab(int argc, char **argv)
+{
+	enum {
+		O_RULESET = 256,
+		O_APS,
+		O_DURATION,
+		O_DISCOVERY,
+		O_OPT43,
+		O_FAST,
+	};
+	static const struct option opts[] = {
+		{ "ruleset", required_argument, NULL, O_RULESET },
+		{ "aps", required_argument, NULL, O_APS },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "discovery", required_argument, NULL, O_DISCOVERY },
+		{ "option43", required_argument, NULL, O_OPT43 },
+		{ "fast", no_argument, NULL, O_FAST },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct lab lab;
+	struct lab *l = &lab;
+	struct cs_opt43 o43;
+	struct cs_opt43_err oe = { 0 };
+	struct sigaction sa;
+	const char *ruleset = NULL, *discovery = "dhcp", *o43_text = NULL;
+	const char *scenario = NULL, *duration = "20s";
+	const char *mac0 = "02:ca:75:00:00:01";
+	char self[4096], pki[128], wlclog[128], aps_s[16], base_ip[32];
+	const char *rargv[LAB_MAX_ARGS], *wargv[32];
+	char **extra = NULL;
+	unsigned aps = 2, rn = 0, wn = 0;
+	bool fast = false;
+	uint64_t v;
+	int c, st, exit_code = SIM_EXIT_RUNTIME;
+	ssize_t sl;
+
+	/* our own options stop at the first non-option or "--" */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			extra = &argv[i + 1];
+			argc = i;
+			break;
+		}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case O_RULESET:
+			ruleset = optarg;
+			break;
+		case O_APS:
+			if (sim_parse_uint(optarg, 1, LAB_MAX_APS, &v) < 0)
+				goto bad_arg;
+			aps = (unsigned)v;
+			break;
+		case O_DURATION:
+			if (sim_parse_duration_ms(optarg, &v) < 0)
+				goto bad_arg;
+			duration = optarg;
+			break;
+		case O_DISCOVERY:
+			if (strcmp(optarg, "dhcp") != 0 &&
+			    strcmp(optarg, "dns") != 0 &&
+			    strcmp(optarg, "static") != 0)
+				goto bad_arg;
+			discovery = optarg;
+			break;
+		case O_OPT43:
+			o43_text = optarg;
+			break;
+		case O_FAST:
+			fast = true;
+			break;
+		case 'v':
+			l->verbose = true;
+			break;
+		case 'h':
+			lab_usage(stdout);
+			return SIM_EXIT_OK;
+		default:
+			lab_usage(stderr);
+			return SIM_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		scenario = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "capsim: lab: unexpected argument '%s'\n",
+		    argv[optind]);
+		return SIM_EXIT_USAGE;
+	}
+	if (ruleset != NULL && access(ruleset, R_OK) != 0) {
+		fprintf(stderr, "capsim: lab: cannot read ruleset %s: %s\n",
+		    ruleset, strerror(errno));
+		return SIM_EXIT_USAGE;
+	}
+	if (scenario != NULL && access(scenario, R_OK) != 0) {
+		fprintf(stderr, "capsim: lab: cannot read scenario %s: %s\n",
+		    scenario, strerror(errno));
+		return SIM_EXIT_USAGE;
+	}
+	if (o43_text != NULL) {
+		if (cs_opt43_parse_text(o43_text, &o43, &oe) < 0 &&
+		    oe.in_text) {
+			fprintf(stderr,
+			    "capsim: lab: --option43: %s (at character "
+			    "%zu)\n",
+			    oe.what, oe.offset);
+			return SIM_EXIT_USAGE;
+		}
+		if (oe.code != 0) {
+			/* a deliberately broken option 43: serve its bytes
+			 * (hex text only) */
+			size_t n = 0;
+			const char *p = o43_text;
+
+			memset(&o43, 0, sizeof(o43));
+			while (*p && n < sizeof(o43.data)) {
+				unsigned b;
+
+				while (*p == ' ' || *p == ':' || *p == '.')
+					p++;
+				if (sscanf(p, "%2x", &b) != 1)
+					break;
+				o43.data[n++] = (uint8_t)b;
+				p += 2;
+			}
+			o43.len = n;
+			if (n == 0) {
+				fprintf(stderr, "capsim: lab: --option43: %s\n",
+				    oe.what);
+				return SIM_EXIT_USAGE;
+			}
+		}
+	} else {
+		/* TLV 0xF1 with 198.19.1.10 (capwap-facts §4.3) */
+		cs_opt43_parse_text("f104c613010a", &o43, &oe);
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr,
+		    "capsim: lab: needs root (it creates network namespaces, "
+		    "veth links and nftables rules); run it as root, e.g. "
+		    "sudo capsim lab ...\n");
+		return SIM_EXIT_USAGE;
+	}
+	if ((sl = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+		perror("capsim: lab: /proc/self/exe");
+		return SIM_EXIT_RUNTIME;
+	}
+	self[sl] = '\0';
+
+	l->pid = getpid();
+	for (int i = 0; i < 4; i++)
+		snprintf(l->ns[i], sizeof(l->ns[i]), "capsim-%d-%s",
+		    (int)l->pid, lab_ns_role[i]);
+	snprintf(l->dir, sizeof(l->dir), "/tmp/capsim-lab-%d", (int)l->pid);
+	if (mkdir(l->dir, 0700) < 0) {
+		fprintf(stderr, "capsim: lab: mkdir %s: %s\n", l->dir,
+		    strerror(errno));
+		l->dir[0] = '\0';
+		return SIM_EXIT_RUNTIME;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = lab_on_signal; /* no SA_RESTART: waitpid returns */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	fprintf(stderr,
+	    "capsim: lab: namespaces capsim-%d-{ap,fw,wlc,svc}; APs "
+	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
+	    (int)l->pid, "198.18.16", LAB_AP_FIRST, LAB_WLC, LAB_SVC,
+	    ruleset ? ruleset : "(none: forward all)");
+	if (lab_topology(l) < 0) {
+		fprintf(stderr, "capsim: lab: building the topology failed\n");
+		goto out;
+	}
+	if (lab_signalled)
+		goto out;
+	if (ruleset != NULL &&
+	    lab_sh(l, false, "ip netns exec %s nft -f %s", l->ns[NS_FW],
+	        ruleset) != 0) {
+		fprintf(stderr, "capsim: lab: nft rejected %s\n", ruleset);
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(discovery, "static") != 0 &&
+	    lab_dnsmasq(l, aps, mac0, &o43) < 0)
+		goto out;
+
+	/* the WLC */
+	snprintf(pki, sizeof(pki), "--pki=%s/pki", l->dir);
+	snprintf(wlclog, sizeof(wlclog), "%s/wlc.log", l->dir);
+	wargv[wn++] = self;
+	wargv[wn++] = "wlc";
+	wargv[wn++] = "--listen=" LAB_WLC;
+	wargv[wn++] = pki;
+	if (fast) {
+		wargv[wn++] = "--echo-interval=1";
+		wargv[wn++] = "--discovery-interval=2";
+	}
+	wargv[wn] = NULL;
+	if ((l->wlc = lab_spawn(l, l->ns[NS_WLC], wlclog, wargv)) < 0)
+		goto out;
+
+	/* the APs */
+	snprintf(aps_s, sizeof(aps_s), "--aps=%u", aps);
+	rargv[rn++] = self;
+	rargv[rn++] = "run";
+	rargv[rn++] = pki;
+	rargv[rn++] = aps_s;
+	rargv[rn++] = "--duration";
+	rargv[rn++] = duration;
+	rargv[rn++] = "--ap-base-mac";
+	rargv[rn++] = mac0;
+	if (strcmp(discovery, "static") == 0) {
+		snprintf(base_ip, sizeof(base_ip), "--ap-base-ip=198.18.16.%u",
+		    LAB_AP_FIRST);
+		rargv[rn++] = base_ip;
+		rargv[rn++] = "--wlc=" LAB_WLC;
+	} else {
+		rargv[rn++] = "--discovery";
+		rargv[rn++] = discovery;
+		rargv[rn++] = "--dhcp-server=" LAB_SVC;
+		rargv[rn++] = "--dhcp-relay=" LAB_RELAY;
+	}
+	if (fast) {
+		static const char *const ft[] = { "--discovery-interval=1s",
+			"--max-discovery-interval=1s", "--echo-interval=1s",
+			"--keepalive-interval=1s",
+			"--retransmit-interval=500ms", "--max-retransmit=3",
+			"--wait-dtls=5s", "--silent-interval=2s",
+			"--data-dead-interval=3s", "--dhcp-time-factor=0.05",
+			"--discovery-timeout=20s" };
+
+		for (size_t i = 0; i < sizeof(ft) / sizeof(ft[0]); i++)
+			rargv[rn++] = ft[i];
+	}
+	if (scenario != NULL) {
+		rargv[rn++] = "--scenario";
+		rargv[rn++] = scenario;
+	}
+	for (int i = 0;
+	     extra != NULL && extra[i] != NULL && rn < LAB_MAX_ARGS - 1; i++)
+		rargv[rn++] = extra[i];
+	rargv[rn] = NULL;
+	usleep(300000); /* the WLC creates the lab PKI first */
+	if ((l->run = lab_spawn(l, l->ns[NS_AP], NULL, rargv)) < 0)
+		goto out;
+	while (waitpid(l->run, &st, 0) < 0) {
+		if (errno != EINTR || lab_signalled)
+			break;
+	}
+	if (lab_signalled) {
+		fprintf(stderr,
+		    "capsim: lab: interrupted (signal %d), "
+		    "cleaning up\n",
+		    (int)lab_signalled);
+		goto out;
+	}
+	l->run = 0;
+	if (WIFEXITED(st))
+		exit_code = WEXITSTATUS(st);
+	if (l->verbose) {
+		char p[128];
+
+		lab_sh(l, false, "ip netns exec %s nft list ruleset",
+		    l->ns[NS_FW]);
+		snprintf(p, sizeof(p), "%s/dnsmasq.log", l->dir);
+		lab_print_file(p, "dnsmasq log");
+		lab_print_file(wlclog, "capsim wlc log");
+	}
+	fprintf(stderr, "capsim: lab: capsim run exited with %d (%s)\n",
+	    exit_code,
+	    exit_code == 0       ? "pass"
+	        : exit_code == 3 ? "expectations not met"
+	        : exit_code == 2 ? "usage error"
+	                         : "runtime error");
+out:
+	lab_cleanup(l);
+	return exit_code;
+bad_arg:
+	fprintf(stderr, "capsim: lab: invalid value '%s' for --%s\n", optarg,
+	    opts[c - O_RULESET].name);
+	return SIM_EXIT_USAGE;
+}
