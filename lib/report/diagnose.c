@@ -568,9 +568,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(sum,
 		    "The APs reach the controller through NAT (it sees them "
 		    "as %s:%u) but nothing comes back: %s%u Discovery "
-		    "Requests%s, no response.",
+		    "Request%s%s, no response.",
 		    ip, (unsigned)f->nat_port, upto(a), (unsigned)a->disc_req,
-		    per(a));
+		    plural(a->disc_req), per(a));
 		sb_printf(hint,
 		    "Replies to the NAT's external address are not "
 		    "translated back: the NAT lacks the reverse mapping "
@@ -746,8 +746,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    f->o43_err != 0 ? "does not decode"
 			                    : "does not name the controller");
 		}
-		sb_printf(sum, "; %s%u Discovery Requests%s got no response.",
-		    upto(a), (unsigned)a->disc_req, per(a));
+		sb_printf(sum, "; %s%u Discovery Request%s%s got no response.",
+		    upto(a), (unsigned)a->disc_req, plural(a->disc_req),
+		    per(a));
 		sb_printf(hint,
 		    "Fix option 43 on the DHCP server: TLV f1, length 4 "
 		    "per controller, the WLC management addresses in hex "
