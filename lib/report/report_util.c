@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "capsim/diagnose.h"
+#include "capsim/impair.h"
 #include "capsim/report.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid
@@ -135,4 +137,71 @@ cs_report_resources_get(struct cs_report_resources *out)
 	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	out->fds = fds > 0 ? fds - 1 : 0; /* minus the directory's own fd */
 	return 0;
+}
+
+void
+cs_report_rule_impair(struct cs_report_rule *out,
+    struct cs_report_kv kv[CS_REPORT_IMPAIR_COUNTERS], const char *name,
+    const struct cs_impair_stats *st)
+{
+	const struct cs_report_kv v[CS_REPORT_IMPAIR_COUNTERS] = {
+		{ "matched", st->matched },
+		{ "dropped", st->dropped },
+		{ "delayed", st->delayed },
+		{ "duplicated", st->duplicated },
+		{ "corrupted", st->corrupted },
+		{ "truncated", st->truncated },
+		{ "held", st->held },
+		{ "released", st->released },
+	};
+
+	memcpy(kv, v, sizeof(v));
+	out->name = name;
+	out->counters = kv;
+	out->n_counters = CS_REPORT_IMPAIR_COUNTERS;
+}
+
+void
+cs_report_rule_nat(struct cs_report_rule *out,
+    struct cs_report_kv kv[CS_REPORT_NAT_COUNTERS], const char *name,
+    const struct cs_nat_stats *st)
+{
+	const struct cs_report_kv v[CS_REPORT_NAT_COUNTERS] = {
+		{ "mappings", st->mappings },
+		{ "active", st->active },
+		{ "expired_idle", st->expired_idle },
+		{ "expired_forced", st->expired_forced },
+		{ "rebound", st->rebound },
+		{ "out_pkts", st->out_pkts },
+		{ "in_pkts", st->in_pkts },
+		{ "in_no_mapping", st->in_no_mapping },
+		{ "in_no_reverse", st->in_no_reverse },
+		{ "alloc_failures", st->alloc_failures },
+	};
+
+	memcpy(kv, v, sizeof(v));
+	out->name = name;
+	out->counters = kv;
+	out->n_counters = CS_REPORT_NAT_COUNTERS;
+}
+
+void
+cs_report_diag_from(struct cs_report_diag *out, struct cs_report_kv *kv,
+    size_t kv_len, const struct cs_diagnosis *d)
+{
+	size_t n = 0;
+
+	out->code = d->code;
+	out->summary = d->summary;
+	out->hint = d->hint;
+	out->aps_affected = d->aps_affected;
+	for (int c = 0; c < CS_DIAG__COUNT && kv != NULL; c++) {
+		if (d->count[c] == 0 || n >= kv_len)
+			continue;
+		kv[n].name = cs_diag_code_name((enum cs_diag_code)c);
+		kv[n].value = d->count[c];
+		n++;
+	}
+	out->counts = kv;
+	out->n_counts = n;
 }

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "capsim/diagnose.h"
+#include "capsim/impair.h"
 #include "capsim/report.h"
 #include "capsim/scenario.h"
 
@@ -385,6 +387,78 @@ test_resources_get(void **state)
 	assert_int_equal(cs_report_resources_get(NULL), -EINVAL);
 }
 
+static void
+test_adapters(void **state)
+{
+	struct fix *f = *state;
+	struct cs_impair_stats st = { 10, 4, 3, 2, 1, 5, 6, 7 };
+	struct cs_nat_stats ns;
+	struct cs_report_kv ikv[CS_REPORT_IMPAIR_COUNTERS];
+	struct cs_report_kv nkv[CS_REPORT_NAT_COUNTERS];
+	struct cs_report_kv dkv[CS_DIAG__COUNT];
+	struct cs_report_rule rules[2];
+	struct cs_report_diag rd;
+	struct cs_diagnosis d;
+	char summary[] = "two causes", hint[] = "look";
+	json_t *j, *r;
+	char *text;
+
+	memset(&ns, 0, sizeof(ns));
+	ns.mappings = 40;
+	ns.rebound = 2;
+	ns.alloc_failures = 1;
+	cs_report_rule_impair(&rules[0], ikv, "drop-hello", &st);
+	cs_report_rule_nat(&rules[1], nkv, "nat", &ns);
+	memset(&d, 0, sizeof(d));
+	d.code = "mixed";
+	d.summary = summary;
+	d.hint = hint;
+	d.aps_affected = 5;
+	d.count[CS_DIAG_OK] = 35;
+	d.count[CS_DIAG_CLOCK_SKEW] = 3;
+	d.count[CS_DIAG_WLC_CAPACITY] = 2;
+	cs_report_diag_from(&rd, dkv, CS_DIAG__COUNT, &d);
+	assert_int_equal(rd.n_counts, 3);
+	f->s.rules = rules;
+	f->s.n_rules = 2;
+	f->s.diag = &rd;
+	text = cs_report_json(&f->s);
+	j = parse(text);
+	r = json_array_get(json_object_get(j, "impairments"), 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(r, "name")), "drop-hello");
+	assert_true(num(r, "matched") == 10);
+	assert_true(num(r, "dropped") == 4);
+	assert_true(num(r, "delayed") == 3);
+	assert_true(num(r, "duplicated") == 2);
+	assert_true(num(r, "corrupted") == 1);
+	assert_true(num(r, "truncated") == 5);
+	assert_true(num(r, "held") == 6);
+	assert_true(num(r, "released") == 7);
+	r = json_array_get(json_object_get(j, "impairments"), 1);
+	assert_int_equal(json_object_size(r), 1 + CS_REPORT_NAT_COUNTERS);
+	assert_true(num(r, "mappings") == 40);
+	assert_true(num(r, "rebound") == 2);
+	assert_true(num(r, "alloc_failures") == 1);
+	assert_true(num(r, "in_pkts") == 0);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(j, "diagnosis"), "code")),
+	    "mixed");
+	assert_true(num(j, "diagnosis.aps_affected") == 5);
+	assert_true(num(j, "diagnosis.counts.ok") == 35);
+	assert_true(num(j, "diagnosis.counts.clock-skew") == 3);
+	assert_true(num(j, "diagnosis.counts.wlc-capacity") == 2);
+	assert_int_equal(json_object_size(json_object_get(
+	                     json_object_get(j, "diagnosis"), "counts")),
+	    3);
+	json_decref(j);
+	free(text);
+	/* a short kv array keeps the first codes */
+	cs_report_diag_from(&rd, dkv, 1, &d);
+	assert_int_equal(rd.n_counts, 1);
+	assert_string_equal(rd.counts[0].name, "ok");
+}
+
 int
 main(void)
 {
@@ -399,6 +473,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_args_and_write, setup, teardown),
 		cmocka_unit_test(test_resources_get),
+		cmocka_unit_test_setup_teardown(test_adapters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -21,6 +21,9 @@
 #include "capsim/metrics.h"
 
 struct cs_expect_result; /* capsim/scenario.h */
+struct cs_diagnosis;     /* capsim/diagnose.h */
+struct cs_impair_stats;  /* capsim/impair.h */
+struct cs_nat_stats;     /* capsim/impair.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -116,6 +119,28 @@ CS_API char *cs_report_json(const struct cs_run_summary *s);
  * listing reasons and counts).  Times in seconds.
  */
 CS_API char *cs_report_junit(const struct cs_run_summary *s);
+
+/* ----- adapters from the modules' own structs (all borrowed) ----- */
+
+#define CS_REPORT_IMPAIR_COUNTERS 8
+#define CS_REPORT_NAT_COUNTERS    10
+
+/* out->counters = kv, filled from st: matched, dropped, delayed,
+ * duplicated, corrupted, truncated, held, released. */
+CS_API void cs_report_rule_impair(struct cs_report_rule *out,
+    struct cs_report_kv kv[CS_REPORT_IMPAIR_COUNTERS], const char *name,
+    const struct cs_impair_stats *st);
+/* out->counters = kv, filled from st: mappings, active, expired_idle,
+ * expired_forced, rebound, out_pkts, in_pkts, in_no_mapping,
+ * in_no_reverse, alloc_failures. */
+CS_API void cs_report_rule_nat(struct cs_report_rule *out,
+    struct cs_report_kv kv[CS_REPORT_NAT_COUNTERS], const char *name,
+    const struct cs_nat_stats *st);
+/* out borrows d's strings; counts = the non-zero per-code AP counts, in
+ * code order, written to kv (at most kv_len entries, CS_DIAG__COUNT is
+ * always enough). */
+CS_API void cs_report_diag_from(struct cs_report_diag *out,
+    struct cs_report_kv *kv, size_t kv_len, const struct cs_diagnosis *d);
 
 /* Fills *out (valid = true) for this process: peak RSS and CPU times from
  * getrusage(RUSAGE_SELF), open descriptors from /proc/self/fd.  Returns
