@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,216 @@ certs_broken(struct certs_out *o, struct cs_pki *pki, const uint8_t mac[6])
 	return 0;
 }
 
+/* ---- `capsim certs authlist` ---------------------------------------- */
+
+static void
+authlist_usage(FILE *f)
+{
+	fputs(
+	    "usage: capsim certs authlist [--aps N] [--ap-base-mac MAC]\n"
+	    "                             [--pki DIR] [--ap-cert FILE]\n"
+	    "                             [--format all|macs|aireos|9800]\n"
+	    "\n"
+	    "Prints what a controller needs to trust the simulated APs:\n"
+	    "  macs    one MAC per line (AP i has base + i, as `capsim run`)\n"
+	    "  aireos  AP authorization list lines: `config auth-list add "
+	    "mic`\n"
+	    "          per MAC, and SSC lines with the SHA-1 of the AP "
+	    "public key\n"
+	    "  9800    the lab CA as PEM and the trustpoint commands, and "
+	    "the\n"
+	    "          MAC authorization entries\n"
+	    "None of this has been tried against a real controller yet: "
+	    "check the\n"
+	    "commands against your release (docs/real-controller.md).\n",
+	    f);
+}
+
+/* AP i's MAC: base + i, as `capsim run` numbers them. */
+static void
+authlist_mac(const uint8_t base[6], uint64_t i, uint8_t m[6])
+{
+	uint64_t v = 0;
+
+	for (int k = 0; k < 6; k++)
+		v = v << 8 | base[k];
+	v += i;
+	for (int k = 5; k >= 0; k--, v >>= 8)
+		m[k] = (uint8_t)v;
+}
+
+static void
+authlist_mac_plain(const uint8_t m[6], char buf[13])
+{
+	snprintf(buf, 13, "%02x%02x%02x%02x%02x%02x", m[0], m[1], m[2], m[3],
+	    m[4], m[5]);
+}
+
+static int
+certs_authlist(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "aps", required_argument, NULL, 'n' },
+		{ "ap-base-mac", required_argument, NULL, 'm' },
+		{ "pki", required_argument, NULL, 'p' },
+		{ "ap-cert", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint8_t base[6] = { 0x02, 0xca, 0x75, 0x00, 0x00, 0x01 };
+	char dir[4096], path[4200], macs[18], plain[13], hex[41];
+	const char *fmt = "all", *ap_cert = NULL;
+	struct cs_cred *ca = NULL, *ap = NULL;
+	uint8_t sha[20];
+	uint64_t n = 1;
+	bool all, has_sha = false;
+	int c, r;
+
+	sim_pki_default_dir(dir, sizeof(dir));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (sim_parse_uint(optarg, 1, 100000, &n) < 0)
+				goto bad;
+			break;
+		case 'm':
+			if (cs_pki_mac_parse(optarg, base) < 0)
+				goto bad;
+			break;
+		case 'p':
+			snprintf(dir, sizeof(dir), "%s", optarg);
+			break;
+		case 'c':
+			ap_cert = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "all") && strcmp(optarg, "macs") &&
+			    strcmp(optarg, "aireos") && strcmp(optarg, "9800"))
+				goto bad;
+			fmt = optarg;
+			break;
+		case 'h':
+			authlist_usage(stdout);
+			return SIM_EXIT_OK;
+		default:
+			authlist_usage(stderr);
+			return SIM_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		authlist_usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	all = strcmp(fmt, "all") == 0;
+	/* the AP key: --ap-cert, else the sample ap.pem of the lab PKI */
+	if (ap_cert == NULL)
+		snprintf(path, sizeof(path), "%s/ap.pem", dir);
+	else
+		snprintf(path, sizeof(path), "%s", ap_cert);
+	if (cs_cred_load(&ap, path, NULL) == 0 &&
+	    cs_cred_pubkey_sha1(ap, sha) == 0) {
+		for (unsigned i = 0; i < 20; i++)
+			snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+		has_sha = true;
+	}
+	cs_cred_free(ap);
+
+	if (strcmp(fmt, "macs") == 0) {
+		for (uint64_t i = 0; i < n; i++) {
+			uint8_t m[6];
+
+			authlist_mac(base, i, m);
+			cs_pki_mac_str(m, macs);
+			puts(macs);
+		}
+		return SIM_EXIT_OK;
+	}
+	if (all || strcmp(fmt, "aireos") == 0) {
+		printf("! AireOS (vWLC, 5520, ...): AP authorization list, "
+		       "%" PRIu64 " AP(s)\n"
+		       "! capsim APs carry certificates of the lab CA, not "
+		       "Cisco MICs: the\n"
+		       "! controller must accept them (see "
+		       "docs/real-controller.md).\n"
+		       "config auth-list ap-policy authorize-ap enable\n",
+		    n);
+		for (uint64_t i = 0; i < n; i++) {
+			uint8_t m[6];
+
+			authlist_mac(base, i, m);
+			cs_pki_mac_str(m, macs);
+			printf("config auth-list add mic %s\n", macs);
+		}
+		if (has_sha) {
+			printf(
+			    "! SSC policy: SHA-1 of the AP public key in %s\n"
+			    "! (`capsim run` issues AP certificates on "
+			    "this key only when started\n"
+			    "! with it; see docs/real-controller.md)\n"
+			    "config auth-list ap-policy ssc enable\n",
+			    path);
+			for (uint64_t i = 0; i < n; i++) {
+				uint8_t m[6];
+
+				authlist_mac(base, i, m);
+				cs_pki_mac_str(m, macs);
+				printf("config auth-list add ssc %s %s\n", macs,
+				    hex);
+			}
+		} else {
+			printf("! no AP certificate at %s: run `capsim certs` "
+			       "first for the SSC key hash lines\n",
+			    path);
+		}
+	}
+	if (all || strcmp(fmt, "9800") == 0) {
+		FILE *f;
+		char line[256];
+
+		snprintf(path, sizeof(path), "%s/ca.pem", dir);
+		if ((r = cs_cred_load(&ca, path, NULL)) < 0) {
+			fprintf(stderr,
+			    "capsim: certs authlist: no lab CA at %s (%s): run "
+			    "`capsim certs` first\n",
+			    path, strerror(-r));
+			return SIM_EXIT_RUNTIME;
+		}
+		cs_cred_free(ca);
+		printf("! Catalyst 9800: trust the lab CA that signs the AP "
+		       "certificates\n"
+		       "crypto pki trustpoint CAPSIM-LAB-CA\n"
+		       " enrollment terminal\n"
+		       " revocation-check none\n"
+		       " exit\n"
+		       "crypto pki authenticate CAPSIM-LAB-CA\n"
+		       "! paste the certificate below, then 'quit'\n");
+		if ((f = fopen(path, "r")) == NULL)
+			return SIM_EXIT_RUNTIME;
+		while (fgets(line, sizeof(line), f) != NULL)
+			fputs(line, stdout);
+		fclose(f);
+		printf("quit\n"
+		       "! AP MAC authorization (local): one entry per AP\n"
+		       "aaa new-model\n"
+		       "aaa authorization credential-download default local\n"
+		       "ap auth-list authorize-mac\n");
+		for (uint64_t i = 0; i < n; i++) {
+			uint8_t m[6];
+
+			authlist_mac(base, i, m);
+			authlist_mac_plain(m, plain);
+			printf("username %s mac\n", plain);
+		}
+	}
+	return SIM_EXIT_OK;
+bad:
+	fprintf(stderr, "capsim: certs authlist: bad value '%s'\n", optarg);
+	authlist_usage(stderr);
+	return SIM_EXIT_USAGE;
+}
+
 int
 sim_cmd_certs(int argc, char **argv)
 {
@@ -199,6 +410,8 @@ sim_cmd_certs(int argc, char **argv)
 	bool broken = false;
 	int c, r, rc = SIM_EXIT_RUNTIME;
 
+	if (argc > 1 && strcmp(argv[1], "authlist") == 0)
+		return certs_authlist(argc - 1, argv + 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:bh", opts, NULL)) != -1) {
 		switch (c) {
