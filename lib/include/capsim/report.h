@@ -100,7 +100,8 @@ struct cs_run_summary {
  *       "p95_ms", "p99_ms", "p999_ms", "buckets": [[upper_ms, count], ...]}}
  *       (non-empty buckets only, upper_ms = the bucket's inclusive upper
  *       edge; phases without samples have "count": 0 and no buckets),
- *   "rates": {"joins_per_s", "peak_joins_per_s" (when joins_per_sec)},
+ *   "rates": {"joins_per_s" (m->joins / duration_s, rejoins included),
+ *       "peak_joins_per_s" (largest joins_per_sec entry, when given)},
  *   "resources": {"max_rss_kib", "cpu_user_s", "cpu_sys_s", "fds"},
  *   "scenario": {"name", "file"}, "expectations": [{"expr", "measured",
  *       "pass", "message"}], "diagnosis": {"code", "summary", "hint",
