@@ -363,67 +363,60 @@ lab_topology(struct lab *l)
 }
 
 static int
-lab_dnsmasq(
-    struct lab *l, unsigned aps, const char *mac0, const struct cs_opt43 *o43)
+lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 {
-	const char *argv[LAB_MAX_ARGS];
-	static char args[LAB_MAX_APS + 24][1024];
-	char hex[CS_OPT43_MAX_LEN * 3 + 1], log[96];
-	unsigned n = 0, a = 0;
+	const char *argv[4];
+	char hex[CS_OPT43_MAX_LEN * 3 + 1], log[96], conf[96], cf[112];
 	uint8_t mac[6];
+	uint64_t m0 = 0;
+	FILE *f;
 	int st;
 
-#define LAB_ARG(...)                                                           \
-	do {                                                                   \
-		snprintf(args[a], sizeof(args[a]), __VA_ARGS__);               \
-		argv[n++] = args[a++];                                         \
-	} while (0)
 	if (cs_pki_mac_parse(mac0, mac) < 0)
 		return -1;
+	for (int k = 0; k < 6; k++)
+		m0 = m0 << 8 | mac[k];
+	/* dnsmasq reads "f1:04:..." as hex bytes */
 	hex[0] = '\0';
 	for (size_t i = 0, o = 0; i < o43->len; i++)
 		o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02x",
 		    i ? ":" : "", o43->data[i]);
-	/* dnsmasq reads "f1:04:..." as hex bytes */
 	snprintf(log, sizeof(log), "%s/dnsmasq.log", l->dir);
-	LAB_ARG("dnsmasq");
-	LAB_ARG("--keep-in-foreground");
-	LAB_ARG("--conf-file=/dev/null");
-	LAB_ARG("--no-resolv");
-	LAB_ARG("--no-hosts");
-	LAB_ARG("--user=root");
-	LAB_ARG("--bind-interfaces");
-	LAB_ARG("--listen-address=%s", LAB_SVC);
-	LAB_ARG("--pid-file=%s/dnsmasq.pid", l->dir);
-	LAB_ARG("--dhcp-leasefile=%s/leases", l->dir);
-	LAB_ARG("--log-facility=%s", log);
-	LAB_ARG("--log-dhcp");
-	LAB_ARG("--log-queries");
-	LAB_ARG("--domain=%s", LAB_DOMAIN);
-	LAB_ARG("--dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,1h",
-	    LAB_AP_FIRST);
-	LAB_ARG("--dhcp-vendorclass=set:cisco,Cisco AP");
-	LAB_ARG("--dhcp-option=tag:cisco,43,%s", hex);
-	LAB_ARG("--dhcp-option=6,%s", LAB_SVC);
-	LAB_ARG("--dhcp-option=15,%s", LAB_DOMAIN);
-	LAB_ARG(
-	    "--host-record=CISCO-CAPWAP-CONTROLLER.%s,%s", LAB_DOMAIN, LAB_WLC);
-	/* capsim gives AP i the address base + i: reserve them */
-	for (unsigned i = 0; i < aps; i++) {
-		uint64_t m = 0;
+	snprintf(conf, sizeof(conf), "%s/dnsmasq.conf", l->dir);
+	if ((f = fopen(conf, "w")) == NULL)
+		return -1;
+	fprintf(f,
+	    "no-resolv\nno-hosts\nuser=root\nbind-interfaces\n"
+	    "listen-address=%s\npid-file=%s/dnsmasq.pid\n"
+	    "dhcp-leasefile=%s/leases\nlog-facility=%s\nlog-dhcp\n"
+	    "log-queries\ndomain=%s\n"
+	    "dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,1h\n"
+	    "# option 43 only for Cisco APs (option 60), capwap-facts 4.3\n"
+	    "dhcp-vendorclass=set:cisco,Cisco AP\n"
+	    "dhcp-option=tag:cisco,43,%s\n"
+	    "dhcp-option=6,%s\ndhcp-option=15,%s\n"
+	    "host-record=CISCO-CAPWAP-CONTROLLER.%s,%s\n",
+	    LAB_SVC, l->dir, l->dir, log, LAB_DOMAIN, LAB_AP_FIRST, hex,
+	    LAB_SVC, LAB_DOMAIN, LAB_DOMAIN, LAB_WLC);
+	/* capsim gives AP i the address base + i: reserve them for every
+	 * AP the lab allows, so a scenario's count fits too */
+	for (unsigned i = 0; i < LAB_MAX_APS; i++) {
+		uint64_t m = m0 + i;
 
-		for (int k = 0; k < 6; k++)
-			m = m << 8 | mac[k];
-		m += i;
-		LAB_ARG(
-		    "--dhcp-host=%02x:%02x:%02x:%02x:%02x:%02x,198.18.16.%u",
+		fprintf(f,
+		    "dhcp-host=%02x:%02x:%02x:%02x:%02x:%02x,198.18.16.%u\n",
 		    (unsigned)(m >> 40) & 0xff, (unsigned)(m >> 32) & 0xff,
 		    (unsigned)(m >> 24) & 0xff, (unsigned)(m >> 16) & 0xff,
 		    (unsigned)(m >> 8) & 0xff, (unsigned)m & 0xff,
 		    LAB_AP_FIRST + i);
 	}
-#undef LAB_ARG
-	argv[n] = NULL;
+	if (fclose(f) != 0)
+		return -1;
+	snprintf(cf, sizeof(cf), "--conf-file=%s", conf);
+	argv[0] = "dnsmasq";
+	argv[1] = "--keep-in-foreground";
+	argv[2] = cf;
+	argv[3] = NULL;
 	if ((l->dnsmasq = lab_spawn(l, l->ns[NS_SVC], log, argv)) < 0)
 		return -1;
 	usleep(300000);
@@ -470,7 +463,7 @@ sim_cmd_lab(int argc, char **argv)
 	const char *rargv[LAB_MAX_ARGS], *wargv[32];
 	char **extra = NULL;
 	unsigned aps = 2, rn = 0, wn = 0;
-	bool fast = false;
+	bool fast = false, aps_given = false, duration_given = false;
 	uint64_t v;
 	int c, st, exit_code = SIM_EXIT_RUNTIME;
 	ssize_t sl;
@@ -492,11 +485,13 @@ sim_cmd_lab(int argc, char **argv)
 			if (sim_parse_uint(optarg, 1, LAB_MAX_APS, &v) < 0)
 				goto bad_arg;
 			aps = (unsigned)v;
+			aps_given = true;
 			break;
 		case O_DURATION:
 			if (sim_parse_duration_ms(optarg, &v) < 0)
 				goto bad_arg;
 			duration = optarg;
+			duration_given = true;
 			break;
 		case O_DISCOVERY:
 			if (strcmp(optarg, "dhcp") != 0 &&
@@ -624,8 +619,7 @@ sim_cmd_lab(int argc, char **argv)
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}
-	if (strcmp(discovery, "static") != 0 &&
-	    lab_dnsmasq(l, aps, mac0, &o43) < 0)
+	if (strcmp(discovery, "static") != 0 && lab_dnsmasq(l, mac0, &o43) < 0)
 		goto out;
 
 	/* the WLC */
@@ -648,9 +642,13 @@ sim_cmd_lab(int argc, char **argv)
 	rargv[rn++] = self;
 	rargv[rn++] = "run";
 	rargv[rn++] = pki;
-	rargv[rn++] = aps_s;
-	rargv[rn++] = "--duration";
-	rargv[rn++] = duration;
+	/* a scenario sets count and duration unless given here */
+	if (scenario == NULL || aps_given)
+		rargv[rn++] = aps_s;
+	if (scenario == NULL || duration_given) {
+		rargv[rn++] = "--duration";
+		rargv[rn++] = duration;
+	}
 	rargv[rn++] = "--ap-base-mac";
 	rargv[rn++] = mac0;
 	if (strcmp(discovery, "static") == 0) {
@@ -676,13 +674,11 @@ sim_cmd_lab(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(ft) / sizeof(ft[0]); i++)
 			rargv[rn++] = ft[i];
 	}
-	if (scenario != NULL) {
-		rargv[rn++] = "--scenario";
-		rargv[rn++] = scenario;
-	}
 	for (int i = 0;
-	     extra != NULL && extra[i] != NULL && rn < LAB_MAX_ARGS - 1; i++)
+	     extra != NULL && extra[i] != NULL && rn < LAB_MAX_ARGS - 2; i++)
 		rargv[rn++] = extra[i];
+	if (scenario != NULL)
+		rargv[rn++] = scenario; /* capsim run [OPTIONS] FILE */
 	rargv[rn] = NULL;
 	usleep(300000); /* the WLC creates the lab PKI first */
 	if ((l->run = lab_spawn(l, l->ns[NS_AP], NULL, rargv)) < 0)
