@@ -59,7 +59,7 @@ struct cs_analyze_ap {
 	                          sent again, both directions */
 	unsigned retrans_ctrl; /* control requests (type, seq) sent again */
 	/* decryption */
-	unsigned dtls_sessions;
+	unsigned dtls_sessions; /* distinct ClientHello randoms */
 	uint64_t dec_records, dec_ok, dec_failed, dec_nokey;
 	uint16_t suite, version; /* of the last session */
 	const char *dec_state;   /* cs_dtls_dec_state_name of the last */

@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capture analysis: frames -> UDP datagrams (lib/wire/ipv4.c) -> CAPWAP
+ * flows per AP address.  A datagram to the controller's control or data
+ * port (RFC 5415 §3.1: 5246/5247 unless told otherwise) was sent by the AP
+ * (up); one from those ports was received by it (down).  When both ports
+ * are CAPWAP ports (APs that bind 5246 themselves), the controller is the
+ * address that answered a Discovery Request or received a ClientHello.
+ * Each AP's datagrams feed lib/report's facts; each DTLS association
+ * (AP address and port, controller address and port) gets a passive
+ * decryptor (lib/dtls/dtls_decrypt.c) whose CAPWAP control plaintext
+ * feeds cs_facts_control().  Retransmissions are counted the way the
+ * protocols define them: the same handshake message (type, message_seq)
+ * again within one DTLS session (RFC 6347 §4.2.4), the same control
+ * request (type, sequence number) again (RFC 5415 §4.5.3), a Discovery
+ * Request with the previous one unanswered (RFC 5415 §3.3).
+ */
+#include "capsim/analyze.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsim/capread.h"
+#include "capsim/capwap.h"
+#include "capsim/cursor.h"
+#include "capsim/dtls_decrypt.h"
+#include "capsim/dtls_peek.h"
+#include "capsim/ipv4.h"
+#include "capsim/log.h"
+#include "capsim/roles.h"
+
+#define MAX_WLC_ADDRS 64
+
+/* One DTLS association (5-tuple up to the protocol). */
+struct flow {
+	uint32_t ap_ip, wlc_ip;
+	uint16_t ap_port, wlc_port;
+	enum cs_chan ch;
+	struct cs_dtls_dec *dec;
+	bool have_cr;
+	uint8_t cr[32];
+	uint32_t hs_seen[2][25]; /* per dir, per handshake type: mseq bits */
+	bool ctl_last_set[2];
+	uint32_t ctl_last_type[2];
+	uint8_t ctl_last_seq[2];
+	struct flow *next; /* in the AP's list */
+};
+
+struct ap {
+	struct cs_analyze_ap pub;
+	struct flow *flows;
+	bool disc_pending;
+	bool ctl_last_set[2]; /* for clear control messages */
+	uint32_t ctl_last_type[2];
+	uint8_t ctl_last_seq[2];
+};
+
+struct cs_analyze {
+	struct cs_analyze_cfg cfg;
+	struct cs_keylog *keys;
+	struct cs_ip4_reasm *reasm;
+	struct ap **aps;
+	size_t n_aps, cap_aps;
+	uint32_t *idx; /* open addressing: ap index + 1 */
+	size_t idx_cap;
+	uint32_t wlc[MAX_WLC_ADDRS]; /* learned controller addresses */
+	unsigned n_wlc;
+	struct cs_analyze_stats st;
+	/* the datagram being decrypted */
+	struct ap *cur_ap;
+	struct flow *cur_flow;
+	uint64_t cur_ms;
+};
+
+static const char *const phase_names[] = { "discovery", "discovery-response",
+	"dtls-handshake", "dtls-established", "join", "joined", "configure",
+	"data-check", "run" };
+
+const char *
+cs_an_phase_name(unsigned bit_index)
+{
+	return bit_index < CS_ARRAY_SIZE(phase_names) ? phase_names[bit_index]
+	                                              : NULL;
+}
+
+int
+cs_analyze_new(struct cs_analyze **ret, const struct cs_analyze_cfg *cfg)
+{
+	struct cs_analyze *a;
+
+	if (ret == NULL)
+		return -EINVAL;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	if (cfg != NULL)
+		a->cfg = *cfg;
+	if (a->cfg.wlc_port == 0)
+		a->cfg.wlc_port = 5246;
+	if (a->cfg.wlc_data_port == 0)
+		a->cfg.wlc_data_port = (uint16_t)(a->cfg.wlc_port + 1);
+	if (cs_keylog_new(&a->keys) < 0 ||
+	    cs_ip4_reasm_new(&a->reasm, NULL) < 0) {
+		cs_keylog_free(a->keys);
+		free(a);
+		return -ENOMEM;
+	}
+	*ret = a;
+	return 0;
+}
+
+void
+cs_analyze_free(struct cs_analyze *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n_aps; i++) {
+		struct flow *f = a->aps[i]->flows;
+
+		while (f != NULL) {
+			struct flow *nx = f->next;
+
+			cs_dtls_dec_free(f->dec);
+			free(f);
+			f = nx;
+		}
+		free(a->aps[i]);
+	}
+	free(a->aps);
+	free(a->idx);
+	cs_keylog_free(a->keys);
+	cs_ip4_reasm_free(a->reasm);
+	free(a);
+}
+
+int
+cs_analyze_keylog(
+    struct cs_analyze *a, const char *text, size_t len, struct cs_err *err)
+{
+	int r;
+
+	if (a == NULL)
+		return cs_err_set(err, -EINVAL, "NULL argument", 0);
+	r = cs_keylog_add_text(a->keys, text, len, err);
+	if (r > 0)
+		a->st.keylog_lines += (uint64_t)r;
+	return r;
+}
+
+static size_t
+ip_hash(uint32_t ip, size_t mask)
+{
+	return (size_t)((ip * 2654435761u) ^ (ip >> 16)) & mask;
+}
+
+static int
+idx_grow(struct cs_analyze *a)
+{
+	size_t cap = a->idx_cap == 0 ? 64 : a->idx_cap * 2;
+	uint32_t *ni = calloc(cap, sizeof(*ni));
+
+	if (ni == NULL)
+		return -ENOMEM;
+	for (size_t k = 0; k < a->n_aps; k++) {
+		size_t i = ip_hash(a->aps[k]->pub.ap_ip, cap - 1);
+
+		while (ni[i] != 0)
+			i = (i + 1) & (cap - 1);
+		ni[i] = (uint32_t)k + 1;
+	}
+	free(a->idx);
+	a->idx = ni;
+	a->idx_cap = cap;
+	return 0;
+}
+
+static struct ap *
+ap_get(struct cs_analyze *a, uint32_t ip, uint64_t t_us)
+{
+	struct ap *ap;
+	size_t i;
+
+	if (a->idx_cap > 0) {
+		for (i = ip_hash(ip, a->idx_cap - 1); a->idx[i] != 0;
+		     i = (i + 1) & (a->idx_cap - 1))
+			if (a->aps[a->idx[i] - 1]->pub.ap_ip == ip)
+				return a->aps[a->idx[i] - 1];
+	}
+	if ((a->n_aps + 1) * 2 > a->idx_cap && idx_grow(a) < 0)
+		return NULL;
+	if (a->n_aps == a->cap_aps) {
+		size_t nc = a->cap_aps == 0 ? 16 : a->cap_aps * 2;
+		struct ap **na = realloc(a->aps, nc * sizeof(*na));
+
+		if (na == NULL)
+			return NULL;
+		a->aps = na;
+		a->cap_aps = nc;
+	}
+	ap = calloc(1, sizeof(*ap));
+	if (ap == NULL)
+		return NULL;
+	ap->pub.ap_ip = ip;
+	ap->pub.first_us = t_us;
+	ap->pub.dec_state = "";
+	ap->pub.stopped = "";
+	cs_facts_init(&ap->pub.facts);
+	a->aps[a->n_aps] = ap;
+	i = ip_hash(ip, a->idx_cap - 1);
+	while (a->idx[i] != 0)
+		i = (i + 1) & (a->idx_cap - 1);
+	a->idx[i] = (uint32_t)++a->n_aps;
+	return ap;
+}
+
+static struct flow *
+flow_get(struct cs_analyze *a, struct ap *ap, uint16_t ap_port, uint32_t wlc_ip,
+    uint16_t wlc_port, enum cs_chan ch)
+{
+	struct flow *f;
+
+	for (f = ap->flows; f != NULL; f = f->next)
+		if (f->ap_port == ap_port && f->wlc_ip == wlc_ip &&
+		    f->wlc_port == wlc_port)
+			return f;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return NULL;
+	if (cs_dtls_dec_new(&f->dec, a->keys) < 0) {
+		free(f);
+		return NULL;
+	}
+	f->ap_ip = ap->pub.ap_ip;
+	f->ap_port = ap_port;
+	f->wlc_ip = wlc_ip;
+	f->wlc_port = wlc_port;
+	f->ch = ch;
+	f->next = ap->flows;
+	ap->flows = f;
+	return f;
+}
+
+static bool
+is_wlc(const struct cs_analyze *a, uint32_t ip)
+{
+	for (unsigned i = 0; i < a->n_wlc; i++)
+		if (a->wlc[i] == ip)
+			return true;
+	return false;
+}
+
+static void
+learn_wlc(struct cs_analyze *a, uint32_t ip)
+{
+	if (ip == UINT32_MAX || (ip >> 28) == 0xe || is_wlc(a, ip))
+		return;
+	if (a->n_wlc < MAX_WLC_ADDRS)
+		a->wlc[a->n_wlc++] = ip;
+}
+
+/* Message type and sequence number of a clear CAPWAP control message. */
+static bool
+ctl_type(
+    const uint8_t *p, size_t len, uint32_t *type, uint8_t *seq, bool *fragment)
+{
+	struct cs_rd rd;
+	struct cs_capwap_hdr h;
+	struct cs_ctl_hdr c;
+
+	cs_rd_init(&rd, p, len);
+	if (cs_capwap_hdr_decode(&rd, &h, NULL) < 0)
+		return false;
+	*fragment = h.is_fragment;
+	if (h.is_fragment && h.frag_off != 0)
+		return false;
+	if (cs_ctl_hdr_decode(&rd, &c, NULL) < 0)
+		return false;
+	*type = c.type;
+	*seq = c.seq;
+	return true;
+}
+
+/* Same (type, seq) request again from the same side: a retransmission. */
+static void
+ctl_retrans(struct cs_analyze_ap *pub, bool *set, uint32_t *ltype,
+    uint8_t *lseq, enum cs_dir dir, const uint8_t *p, size_t len)
+{
+	uint32_t type;
+	uint8_t seq;
+	bool frag = false;
+
+	if (!ctl_type(p, len, &type, &seq, &frag) ||
+	    !cs_msg_type_is_request(type))
+		return;
+	if (set[dir] && ltype[dir] == type && lseq[dir] == seq)
+		pub->retrans_ctrl++;
+	set[dir] = true;
+	ltype[dir] = type;
+	lseq[dir] = seq;
+}
+
+static void
+on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
+    uint64_t seq, const uint8_t *plain, size_t len)
+{
+	struct cs_analyze *a = ctx;
+	struct ap *ap = a->cur_ap;
+	struct flow *f = a->cur_flow;
+	enum cs_dir dir = from_client ? CS_DIR_UP : CS_DIR_DOWN;
+
+	(void)epoch;
+	(void)seq;
+	if (content_type != CS_DTLS_CT_APPLICATION_DATA)
+		return;
+	if (f->ch == CS_CHAN_DATA) {
+		/* the data channel's plaintext is a CAPWAP data packet:
+		 * keep-alives count as on a clear data channel */
+		cs_facts_wire(
+		    &ap->pub.facts, dir, CS_CHAN_DATA, plain, len, a->cur_ms);
+		return;
+	}
+	ap->pub.ctrl_msgs++;
+	ctl_retrans(&ap->pub, f->ctl_last_set, f->ctl_last_type,
+	    f->ctl_last_seq, dir, plain, len);
+	cs_facts_control(&ap->pub.facts, dir, plain, len, a->cur_ms);
+}
+
+/* Handshake retransmissions and new sessions, from the clear records. */
+static void
+hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
+    size_t len)
+{
+	struct cs_dtls_peek pk;
+
+	if (cs_dtls_peek_capwap(p, len, &pk, NULL) < 0)
+		return;
+	for (unsigned i = 0; i < pk.n_hs; i++) {
+		const struct cs_dtls_hs_msg *m = &pk.hs[i];
+		struct cs_rd rd;
+		uint8_t rnd[32];
+
+		if (pk.rec[m->record].epoch != 0 || m->frag_offset != 0 ||
+		    m->msg_type >= 25)
+			continue;
+		if (m->msg_type == CS_DTLS_HS_CLIENT_HELLO) {
+			cs_rd_init(&rd, p + m->offset, len - m->offset);
+			if (cs_rd_skip(&rd, CS_DTLS_HS_HDR_LEN + 2) == 0 &&
+			    cs_rd_bytes(&rd, rnd, 32) == 0 &&
+			    (!f->have_cr || memcmp(rnd, f->cr, 32) != 0)) {
+				memcpy(f->cr, rnd, 32);
+				f->have_cr = true;
+				memset(f->hs_seen, 0, sizeof(f->hs_seen));
+				ap->pub.dtls_sessions++;
+			}
+		}
+		if (m->message_seq < 32) {
+			uint32_t bit = 1u << m->message_seq;
+
+			if (f->hs_seen[dir][m->msg_type] & bit)
+				ap->pub.retrans_dtls++;
+			f->hs_seen[dir][m->msg_type] |= bit;
+		}
+	}
+}
+
+/* Clear CAPWAP on the control channel: discovery bookkeeping. */
+static void
+clear_track(struct cs_analyze *a, struct ap *ap, enum cs_dir dir,
+    uint32_t wlc_ip, const uint8_t *p, size_t len)
+{
+	uint32_t type;
+	uint8_t seq;
+	bool frag = false;
+
+	if (!ctl_type(p, len, &type, &seq, &frag))
+		return;
+	if (dir == CS_DIR_UP &&
+	    (type == CS_MSG_DISCOVERY_REQ ||
+	        type == CS_MSG_PRIMARY_DISCOVERY_REQ)) {
+		if (ap->disc_pending)
+			ap->pub.retrans_disc++;
+		ap->disc_pending = true;
+	} else if (dir == CS_DIR_DOWN &&
+	    (type == CS_MSG_DISCOVERY_RESP ||
+	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {
+		ap->disc_pending = false;
+		learn_wlc(a, wlc_ip);
+	}
+	ctl_retrans(&ap->pub, ap->ctl_last_set, ap->ctl_last_type,
+	    ap->ctl_last_seq, dir, p, len);
+}
+
+/* Whether a datagram is clearly AP-initiated (Discovery Request or a
+ * ClientHello), for flows where both ports are CAPWAP ports. */
+static bool
+ap_initiated(const uint8_t *p, size_t len)
+{
+	uint8_t pre;
+	uint32_t type;
+	uint8_t seq;
+	bool frag;
+
+	if (cs_capwap_preamble_peek(p, len, &pre) != 0)
+		return false;
+	if (pre == CS_PREAMBLE_DTLS)
+		return cs_dtls_classify_dgram(p, len, true) ==
+		    CS_DTLS_KIND_CLIENT_HELLO;
+	return ctl_type(p, len, &type, &seq, &frag) &&
+	    (type == CS_MSG_DISCOVERY_REQ ||
+	        type == CS_MSG_PRIMARY_DISCOVERY_REQ);
+}
+
+int
+cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
+    uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
+    size_t len)
+{
+	const uint16_t cp = a->cfg.wlc_port, dp = a->cfg.wlc_data_port;
+	bool s_capwap = sport == cp || sport == dp;
+	bool d_capwap = dport == cp || dport == dp;
+	enum cs_dir dir;
+	enum cs_chan ch;
+	uint32_t ap_ip, wlc_ip;
+	uint16_t ap_port, wlc_port;
+	struct ap *ap;
+	struct flow *f;
+	uint8_t pre;
+	uint64_t ms = t_us / 1000;
+
+	if (a == NULL || (payload == NULL && len > 0))
+		return -EINVAL;
+	if (!s_capwap && !d_capwap) {
+		a->st.not_capwap++;
+		return 0;
+	}
+	if (s_capwap && d_capwap) {
+		if (is_wlc(a, src))
+			dir = CS_DIR_DOWN;
+		else if (is_wlc(a, dst))
+			dir = CS_DIR_UP;
+		else
+			dir = ap_initiated(payload, len) ? CS_DIR_UP
+			                                 : CS_DIR_DOWN;
+	} else {
+		dir = d_capwap ? CS_DIR_UP : CS_DIR_DOWN;
+	}
+	if (dir == CS_DIR_UP) {
+		ap_ip = src;
+		ap_port = sport;
+		wlc_ip = dst;
+		wlc_port = dport;
+	} else {
+		ap_ip = dst;
+		ap_port = dport;
+		wlc_ip = src;
+		wlc_port = sport;
+	}
+	ch = wlc_port == dp && dp != cp ? CS_CHAN_DATA : CS_CHAN_CONTROL;
+	ap = ap_get(a, ap_ip, t_us);
+	if (ap == NULL)
+		return -ENOMEM;
+	a->st.capwap++;
+	if (t_us > ap->pub.last_us)
+		ap->pub.last_us = t_us;
+	if (dir == CS_DIR_UP) {
+		ap->pub.pkts_up++;
+		ap->pub.bytes_up += len;
+	} else {
+		ap->pub.pkts_down++;
+		ap->pub.bytes_down += len;
+	}
+	if (wlc_ip != UINT32_MAX && (wlc_ip >> 28) != 0xe)
+		ap->pub.wlc_ip = wlc_ip;
+	cs_facts_wire_peer(
+	    &ap->pub.facts, dir, ch, wlc_ip, wlc_port, payload, len, ms);
+	if (cs_capwap_preamble_peek(payload, len, &pre) != 0)
+		return 0;
+	if (pre != CS_PREAMBLE_DTLS) {
+		if (ch == CS_CHAN_CONTROL)
+			clear_track(a, ap, dir, wlc_ip, payload, len);
+		return 0;
+	}
+	f = flow_get(a, ap, ap_port, wlc_ip, wlc_port, ch);
+	if (f == NULL)
+		return -ENOMEM;
+	if (dir == CS_DIR_UP &&
+	    cs_dtls_classify_dgram(payload, len, true) ==
+	        CS_DTLS_KIND_CLIENT_HELLO)
+		learn_wlc(a, wlc_ip);
+	hs_track(ap, f, dir, payload, len);
+	a->cur_ap = ap;
+	a->cur_flow = f;
+	a->cur_ms = ms;
+	(void)cs_dtls_dec_input(
+	    f->dec, dir == CS_DIR_UP, payload, len, true, on_plain, a, NULL);
+	return 0;
+}
+
+static int
+take_frame(struct cs_analyze *a, const struct cs_cap_rec *rec)
+{
+	struct cs_udp4_dgram d;
+	struct cs_err err = { 0 };
+	int r;
+
+	a->st.records++;
+	r = cs_udp4_from_frame(a->reasm, rec->linktype, rec->data, rec->cap_len,
+	    rec->ts_us / 1000, &d, &err);
+	if (r == -EPROTONOSUPPORT) {
+		if (err.what != NULL && strstr(err.what, "UDP") != NULL)
+			a->st.not_udp++;
+		else
+			a->st.not_ipv4++;
+		return 0;
+	}
+	if (r == -EBADMSG) {
+		if (rec->cap_len < rec->orig_len)
+			a->st.truncated++;
+		else
+			a->st.malformed++;
+		cs_logf(a->cfg.log, CS_LOG_INFO,
+		    "packet at file offset %zu: %s (byte %zu of the frame)",
+		    rec->offset, err.what != NULL ? err.what : "malformed",
+		    err.offset);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return 0;
+	return cs_analyze_udp(
+	    a, rec->ts_us, d.src, d.sport, d.dst, d.dport, d.payload, d.len);
+}
+
+static void
+sync_reasm_stats(struct cs_analyze *a)
+{
+	struct cs_ip4_reasm_stats rs;
+
+	cs_ip4_reasm_stats(a->reasm, &rs);
+	a->st.fragments = rs.fragments;
+	a->st.reassembled = rs.reassembled;
+	a->st.frag_timeouts = rs.timed_out;
+	a->st.frag_dropped = rs.evicted + rs.overlaps;
+}
+
+int
+cs_analyze_capture(
+    struct cs_analyze *a, const uint8_t *buf, size_t len, struct cs_err *err)
+{
+	struct cs_capread cr;
+	struct cs_cap_rec rec;
+	int r;
+
+	if (a == NULL)
+		return cs_err_set(err, -EINVAL, "NULL argument", 0);
+	r = cs_capread_init(&cr, buf, len, err);
+	if (r < 0)
+		return r;
+	while ((r = cs_capread_next(&cr, &rec, err)) == 1) {
+		if (rec.kind == CS_CAP_SECRETS) {
+			struct cs_err kerr = { 0 };
+
+			a->st.secrets++;
+			if (rec.secrets_type != CS_PCAPNG_SECRETS_TLS)
+				continue;
+			if (cs_analyze_keylog(a, (const char *)rec.secrets,
+			        rec.secrets_len, &kerr) < 0)
+				cs_logf(a->cfg.log, CS_LOG_WARN,
+				    "Decryption Secrets Block at file offset "
+				    "%zu: %s (byte %zu of the secrets)",
+				    rec.offset, kerr.what, kerr.offset);
+			continue;
+		}
+		r = take_frame(a, &rec);
+		if (r < 0)
+			break;
+	}
+	sync_reasm_stats(a);
+	return r < 0 ? r : 0;
+}
+
+static const char *
+stopped_name(unsigned phases)
+{
+	const char *s = "";
+
+	for (unsigned i = 0; i < CS_ARRAY_SIZE(phase_names); i++)
+		if (phases & (1u << i))
+			s = phase_names[i];
+	return s;
+}
+
+static void
+finish_ap(struct ap *ap, const struct cs_diag_ctx *ctx)
+{
+	struct cs_analyze_ap *p = &ap->pub;
+	const struct cs_ap_facts *f = &p->facts;
+	unsigned ph = 0;
+
+	if (f->disc_req > 0)
+		ph |= CS_AN_DISCOVERY;
+	if (f->disc_resp > 0)
+		ph |= CS_AN_DISC_RESP;
+	if (f->ch > 0)
+		ph |= CS_AN_DTLS;
+	if (f->hs_done > 0 || (f->app_up > 0 && f->app_down > 0))
+		ph |= CS_AN_DTLS_DONE;
+	if (f->join_req > 0)
+		ph |= CS_AN_JOIN;
+	if (f->join_resp > 0 && (f->flags & CS_FACTS_F_JOIN_RC) &&
+	    (f->join_rc == CS_RC_SUCCESS || f->join_rc == CS_RC_SUCCESS_NAT))
+		ph |= CS_AN_JOINED;
+	if (f->cfg_req > 0 || f->cs_req > 0)
+		ph |= CS_AN_CONFIGURE;
+	if (f->ka_up > 0)
+		ph |= CS_AN_DATA;
+	if (f->runs > 0 || f->echo_req > 0 || (f->flags & CS_FACTS_F_IN_RUN))
+		ph |= CS_AN_RUN;
+	p->phases_seen = ph;
+	p->stopped = stopped_name(ph);
+	p->dec_records = p->dec_ok = p->dec_failed = p->dec_nokey = 0;
+	for (const struct flow *fl = ap->flows; fl != NULL; fl = fl->next) {
+		struct cs_dtls_dec_stats st;
+
+		cs_dtls_dec_stats(fl->dec, &st);
+		p->dec_records += st.records;
+		p->dec_ok += st.decrypted;
+		p->dec_failed += st.failed;
+		p->dec_nokey += st.undecryptable;
+		if (fl->ch == CS_CHAN_CONTROL &&
+		    st.state != CS_DTLS_DEC_CLEAR) {
+			p->suite = st.suite;
+			p->version = st.version;
+			p->dec_state = cs_dtls_dec_state_name(st.state);
+		}
+	}
+	p->code = cs_diagnose_ap(f, ctx, p->verdict, sizeof(p->verdict));
+}
+
+int
+cs_analyze_finish(struct cs_analyze *a, struct cs_diagnosis *out)
+{
+	const struct cs_ap_facts **v;
+	struct cs_diag_ctx ctx;
+	int r;
+
+	if (a == NULL || out == NULL)
+		return -EINVAL;
+	memset(&ctx, 0, sizeof(ctx));
+	sync_reasm_stats(a);
+	v = calloc(a->n_aps + 1, sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->n_aps; i++) {
+		finish_ap(a->aps[i], &ctx);
+		v[i] = &a->aps[i]->pub.facts;
+	}
+	r = cs_diagnose(v, a->n_aps, &ctx, out);
+	free(v);
+	return r;
+}
+
+size_t
+cs_analyze_n_aps(const struct cs_analyze *a)
+{
+	return a == NULL ? 0 : a->n_aps;
+}
+
+const struct cs_analyze_ap *
+cs_analyze_ap_get(const struct cs_analyze *a, size_t i)
+{
+	return a == NULL || i >= a->n_aps ? NULL : &a->aps[i]->pub;
+}
+
+void
+cs_analyze_get_stats(const struct cs_analyze *a, struct cs_analyze_stats *out)
+{
+	if (out == NULL)
+		return;
+	if (a == NULL)
+		memset(out, 0, sizeof(*out));
+	else
+		*out = a->st;
+}

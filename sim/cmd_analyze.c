@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `capsim analyze CAPTURE`: the join diagnosis from a capture taken in the
+ * field (lib/report/analyze.c).  Prints per AP the phases seen, the
+ * retransmissions, what was decrypted, where it stopped and the one-line
+ * diagnosis, then the aggregate diagnosis with its hint; --json writes the
+ * same as JSON.  A capture that is cut or corrupt is analysed up to the
+ * bad byte, reported, and named with its offset (exit 1).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "capsim/analyze.h"
+#include "capsim/capread.h"
+#include "capsim/diagnose.h"
+#include "capsim/dtls_decrypt.h"
+#include "capsim/log.h"
+#include "sim.h"
+#include "simutil.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: capsim analyze [options] CAPTURE\n"
+	      "\n"
+	      "Explains CAPWAP joins seen in a capture (pcap or pcapng;\n"
+	      "Ethernet, 802.1Q, raw IPv4, Linux cooked SLL/SLL2; IPv4\n"
+	      "fragments reassembled).  DTLS is decrypted with the\n"
+	      "pcapng's Decryption Secrets Blocks and/or --keylog.\n"
+	      "\n"
+	      "  --keylog FILE      SSLKEYLOGFILE with CLIENT_RANDOM lines\n"
+	      "  --json FILE|-      write the analysis as JSON\n"
+	      "  --wlc-port PORT    controller control port (default 5246;\n"
+	      "                     data port is PORT + 1)\n"
+	      "  --wlc-data-port P  controller data port\n"
+	      "  -v, --verbose      report every skipped malformed packet\n"
+	      "  -h, --help\n"
+	      "\n"
+	      "Exit: 0 analysed, 1 capture read error (partial report),\n"
+	      "2 usage or unreadable input.\n",
+	    f);
+}
+
+static int
+slurp(const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, r;
+	uint8_t *b;
+
+	if (f == NULL)
+		return -errno;
+	b = malloc(cap);
+	if (b == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
+		n += r;
+		if (n == cap) {
+			uint8_t *nb =
+			    cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
+
+			if (nb == NULL) {
+				free(b);
+				fclose(f);
+				return -ENOMEM;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno != 0 ? -errno : -EIO;
+
+		free(b);
+		fclose(f);
+		return e;
+	}
+	fclose(f);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static const char *
+ip_str(uint32_t ip, char *buf, size_t len)
+{
+	uint32_t n = htonl(ip);
+
+	if (inet_ntop(AF_INET, &n, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static const char *
+version_name(uint16_t v)
+{
+	return v == 0xfefd ? "DTLS 1.2" : v == 0xfeff ? "DTLS 1.0" : "?";
+}
+
+static void
+print_text(FILE *o, const char *path, const char *fmt,
+    const struct cs_analyze *a, const struct cs_diagnosis *d)
+{
+	struct cs_analyze_stats st;
+	size_t n = cs_analyze_n_aps(a);
+	uint64_t t0 = UINT64_MAX;
+
+	cs_analyze_get_stats(a, &st);
+	fprintf(o,
+	    "capture %s (%s): %" PRIu64 " packets, %" PRIu64
+	    " CAPWAP datagrams, %zu AP%s\n",
+	    path, fmt, st.records, st.capwap, n, n == 1 ? "" : "s");
+	fprintf(o,
+	    "  skipped: %" PRIu64 " not IPv4, %" PRIu64 " not UDP, %" PRIu64
+	    " other ports, %" PRIu64 " malformed, %" PRIu64 " truncated\n",
+	    st.not_ipv4, st.not_udp, st.not_capwap, st.malformed, st.truncated);
+	if (st.fragments > 0)
+		fprintf(o,
+		    "  IPv4 fragments: %" PRIu64
+		    ", datagrams reassembled %" PRIu64 ", timed out %" PRIu64
+		    ", dropped %" PRIu64 "\n",
+		    st.fragments, st.reassembled, st.frag_timeouts,
+		    st.frag_dropped);
+	fprintf(o,
+	    "  keys: %" PRIu64 " CLIENT_RANDOM line%s (%" PRIu64
+	    " Decryption Secrets Block%s)\n",
+	    st.keylog_lines, st.keylog_lines == 1 ? "" : "s", st.secrets,
+	    st.secrets == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++)
+		if (cs_analyze_ap_get(a, i)->first_us < t0)
+			t0 = cs_analyze_ap_get(a, i)->first_us;
+	for (size_t i = 0; i < n; i++) {
+		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
+		char ab[16], wb[16];
+		const char *sep = "";
+
+		fprintf(o,
+		    "\nAP %s -> WLC %s: %" PRIu64 " up / %" PRIu64
+		    " down datagrams, %.3f-%.3f s\n",
+		    ip_str(p->ap_ip, ab, sizeof(ab)),
+		    p->wlc_ip != 0 ? ip_str(p->wlc_ip, wb, sizeof(wb))
+		                   : "(broadcast)",
+		    p->pkts_up, p->pkts_down, (double)(p->first_us - t0) / 1e6,
+		    (double)(p->last_us - t0) / 1e6);
+		fputs("  phases seen: ", o);
+		for (unsigned b = 0; cs_an_phase_name(b) != NULL; b++)
+			if (p->phases_seen & (1u << b)) {
+				fprintf(o, "%s%s", sep, cs_an_phase_name(b));
+				sep = ", ";
+			}
+		fprintf(o, "%s\n", *sep == 0 ? "none" : "");
+		fprintf(o,
+		    "  retransmissions: discovery %u, DTLS handshake %u, "
+		    "control %u\n",
+		    p->retrans_disc, p->retrans_dtls, p->retrans_ctrl);
+		if (p->dtls_sessions > 0 || p->dec_records > 0) {
+			const char *sn = cs_dtls_dec_suite_name(p->suite);
+
+			fprintf(o,
+			    "  DTLS: %u session%s, %s%s%s, %" PRIu64 "/%" PRIu64
+			    " protected records decrypted (%s)",
+			    p->dtls_sessions, p->dtls_sessions == 1 ? "" : "s",
+			    sn != NULL     ? sn
+			        : p->suite ? "unsupported suite"
+			                   : "suite unknown",
+			    p->version ? ", " : "",
+			    p->version ? version_name(p->version) : "",
+			    p->dec_ok, p->dec_records,
+			    *p->dec_state ? p->dec_state : "clear");
+			if (p->dec_failed > 0)
+				fprintf(o,
+				    ", %" PRIu64 " failed to authenticate",
+				    p->dec_failed);
+			fprintf(o, ", %" PRIu64 " control messages\n",
+			    p->ctrl_msgs);
+		}
+		fprintf(o, "  stopped after: %s\n",
+		    *p->stopped ? p->stopped : "(nothing recognised)");
+		fprintf(o, "  diagnosis: %s\n", p->verdict);
+	}
+	fprintf(o, "\nDiagnosis: %s (%u of %u AP%s affected)\n", d->code,
+	    d->aps_affected, d->aps, d->aps == 1 ? "" : "s");
+	if (d->summary != NULL && *d->summary)
+		fprintf(o, "  %s\n", d->summary);
+	if (d->hint != NULL && *d->hint)
+		fprintf(o, "Hint: %s\n", d->hint);
+}
+
+static json_t *
+json_report(const char *path, const char *fmt, const struct cs_analyze *a,
+    const struct cs_diagnosis *d, const struct cs_err *rerr)
+{
+	struct cs_analyze_stats st;
+	json_t *root = json_object(), *aps = json_array(), *counts;
+	size_t n = cs_analyze_n_aps(a);
+
+	cs_analyze_get_stats(a, &st);
+	json_object_set_new(root, "capture",
+	    json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	              "s:I, s:I, s:I, s:I, s:I}",
+	        "path", path, "format", fmt, "packets", (json_int_t)st.records,
+	        "capwap", (json_int_t)st.capwap, "not_ipv4",
+	        (json_int_t)st.not_ipv4, "not_udp", (json_int_t)st.not_udp,
+	        "other_ports", (json_int_t)st.not_capwap, "malformed",
+	        (json_int_t)st.malformed, "truncated", (json_int_t)st.truncated,
+	        "fragments", (json_int_t)st.fragments, "reassembled",
+	        (json_int_t)st.reassembled, "fragment_timeouts",
+	        (json_int_t)st.frag_timeouts, "fragments_dropped",
+	        (json_int_t)st.frag_dropped, "secrets_blocks",
+	        (json_int_t)st.secrets, "keylog_lines",
+	        (json_int_t)st.keylog_lines));
+	if (rerr != NULL)
+		json_object_set_new(root, "error",
+		    json_pack("{s:I, s:s}", "offset", (json_int_t)rerr->offset,
+		        "what",
+		        rerr->what != NULL ? rerr->what : "read error"));
+	else
+		json_object_set_new(root, "error", json_null());
+	for (size_t i = 0; i < n; i++) {
+		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
+		json_t *ph = json_array(), *o;
+		char ab[16], wb[16];
+		const char *sn = cs_dtls_dec_suite_name(p->suite);
+
+		for (unsigned b = 0; cs_an_phase_name(b) != NULL; b++)
+			if (p->phases_seen & (1u << b))
+				json_array_append_new(
+				    ph, json_string(cs_an_phase_name(b)));
+		o = json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:o, s:s, "
+		              "s:{s:i, s:i, s:i}, s:{s:i, s:s?, s:s?, s:s, "
+		              "s:I, s:I, s:I, s:I}, s:I, s:{s:s, s:s}}",
+		    "ap", ip_str(p->ap_ip, ab, sizeof(ab)), "wlc",
+		    p->wlc_ip != 0 ? ip_str(p->wlc_ip, wb, sizeof(wb)) : NULL,
+		    "first_us", (json_int_t)p->first_us, "last_us",
+		    (json_int_t)p->last_us, "packets_up",
+		    (json_int_t)p->pkts_up, "packets_down",
+		    (json_int_t)p->pkts_down, "phases", ph, "stopped",
+		    p->stopped, "retransmissions", "discovery",
+		    (int)p->retrans_disc, "dtls", (int)p->retrans_dtls,
+		    "control", (int)p->retrans_ctrl, "dtls", "sessions",
+		    (int)p->dtls_sessions, "suite", sn, "version",
+		    p->version ? version_name(p->version) : NULL, "state",
+		    *p->dec_state ? p->dec_state : "clear", "records",
+		    (json_int_t)p->dec_records, "decrypted",
+		    (json_int_t)p->dec_ok, "failed", (json_int_t)p->dec_failed,
+		    "undecryptable", (json_int_t)p->dec_nokey,
+		    "control_messages", (json_int_t)p->ctrl_msgs, "diagnosis",
+		    "code", cs_diag_code_name(p->code), "text", p->verdict);
+		json_array_append_new(aps, o);
+	}
+	json_object_set_new(root, "aps", aps);
+	counts = json_object();
+	for (unsigned c = 0; c < CS_DIAG__COUNT; c++)
+		if (d->count[c] > 0)
+			json_object_set_new(counts, cs_diag_code_name(c),
+			    json_integer(d->count[c]));
+	json_object_set_new(root, "diagnosis",
+	    json_pack("{s:s, s:s, s:s, s:i, s:i, s:o}", "code", d->code,
+	        "summary", d->summary != NULL ? d->summary : "", "hint",
+	        d->hint != NULL ? d->hint : "", "aps", (int)d->aps,
+	        "aps_affected", (int)d->aps_affected, "counts", counts));
+	return root;
+}
+
+int
+sim_cmd_analyze(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keylog", required_argument, NULL, 'k' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "wlc-port", required_argument, NULL, 'p' },
+		{ "wlc-data-port", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keylog = NULL, *json_path = NULL, *path;
+	struct cs_analyze_cfg cfg = { 0 };
+	struct cs_analyze *a = NULL;
+	struct cs_diagnosis d;
+	struct cs_capread cr;
+	struct cs_err err = { 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	uint64_t v;
+	int c, r, rc = SIM_EXIT_RUNTIME;
+	bool read_err;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keylog = optarg;
+			break;
+		case 'j':
+			json_path = optarg;
+			break;
+		case 'p':
+		case 'd':
+			if (sim_parse_uint(optarg, 1, 65535, &v) < 0) {
+				fprintf(stderr,
+				    "capsim analyze: --%s: not a port: '%s'\n",
+				    c == 'p' ? "wlc-port" : "wlc-data-port",
+				    optarg);
+				return SIM_EXIT_USAGE;
+			}
+			if (c == 'p')
+				cfg.wlc_port = (uint16_t)v;
+			else
+				cfg.wlc_data_port = (uint16_t)v;
+			break;
+		case 'v':
+			sim_log_verbose.max_level = CS_LOG_INFO;
+			break;
+		case 'h':
+			usage(stdout);
+			return SIM_EXIT_OK;
+		default:
+			usage(stderr);
+			return SIM_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(optind == argc
+		        ? "capsim analyze: no capture file given\n"
+		        : "capsim analyze: one capture file only\n",
+		    stderr);
+		usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	path = argv[optind];
+	cfg.log = &sim_log_verbose;
+	if (cs_analyze_new(&a, &cfg) < 0) {
+		fputs("capsim analyze: out of memory\n", stderr);
+		return SIM_EXIT_RUNTIME;
+	}
+	if (keylog != NULL) {
+		uint8_t *kb;
+		size_t kl;
+
+		r = slurp(keylog, &kb, &kl);
+		if (r < 0) {
+			fprintf(stderr, "capsim analyze: %s: %s\n", keylog,
+			    strerror(-r));
+			rc = SIM_EXIT_USAGE;
+			goto out;
+		}
+		r = cs_analyze_keylog(a, (const char *)kb, kl, &err);
+		free(kb);
+		if (r < 0) {
+			fprintf(stderr,
+			    "capsim analyze: %s: byte offset %zu: %s\n", keylog,
+			    err.offset, err.what);
+			rc = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
+	r = slurp(path, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "capsim analyze: %s: %s\n", path, strerror(-r));
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (cs_capread_init(&cr, buf, len, &err) < 0) {
+		fprintf(stderr, "capsim analyze: %s: byte offset %zu: %s\n",
+		    path, err.offset, err.what);
+		rc = SIM_EXIT_USAGE;
+		goto out;
+	}
+	r = cs_analyze_capture(a, buf, len, &err);
+	if (r == -ENOMEM) {
+		fputs("capsim analyze: out of memory\n", stderr);
+		goto out;
+	}
+	read_err = r < 0;
+	if (cs_analyze_finish(a, &d) < 0) {
+		fputs("capsim analyze: out of memory\n", stderr);
+		goto out;
+	}
+	if (json_path != NULL) {
+		json_t *j = json_report(path, cs_capread_format_name(cr.format),
+		    a, &d, read_err ? &err : NULL);
+		int jr = strcmp(json_path, "-") == 0
+		    ? json_dumpf(j, stdout, JSON_INDENT(2))
+		    : json_dump_file(j, json_path, JSON_INDENT(2));
+
+		if (strcmp(json_path, "-") == 0)
+			fputc('\n', stdout);
+		json_decref(j);
+		if (jr < 0) {
+			fprintf(stderr, "capsim analyze: cannot write %s\n",
+			    json_path);
+			cs_diagnosis_free(&d);
+			goto out;
+		}
+	}
+	if (json_path == NULL || strcmp(json_path, "-") != 0)
+		print_text(
+		    stdout, path, cs_capread_format_name(cr.format), a, &d);
+	cs_diagnosis_free(&d);
+	fflush(stdout);
+	if (read_err) {
+		fprintf(stderr,
+		    "capsim analyze: %s: read error at byte offset %zu: %s "
+		    "(the report covers what came before)\n",
+		    path, err.offset, err.what);
+		rc = SIM_EXIT_RUNTIME;
+		goto out;
+	}
+	rc = SIM_EXIT_OK;
+out:
+	free(buf);
+	cs_analyze_free(a);
+	return rc;
+}

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capture analysis end to end: a capture is built in memory the way a
+ * field capture looks (Ethernet frames, the controller's big DTLS flight
+ * cut into IPv4 fragments, a DSB with the key log before the first
+ * protected record), holding one AP that joins and reaches Run (real
+ * lib/dtls sessions; Join, Configuration Status, Change State, Echo and
+ * data keep-alives encrypted or clear as RFC 5415 has them) and one AP
+ * whose DTLS replies never come back.  The analysis must decrypt every
+ * control message, count the retransmissions, name the phases and reach
+ * the diagnosis; the same capture cut short must report what came before
+ * the cut and the cut's offset; without keys the handshake is still seen.
+ * CS_ANALYZE_WRITE=DIR writes the captures (pcapng with DSB, classic pcap
+ * + key log) for the integration tests' tests/data files.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/analyze.h"
+#include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
+#include "capsim/cursor.h"
+#include "capsim/diagnose.h"
+#include "capsim/dtls.h"
+#include "capsim/pcapng.h"
+#include "capsim/pki.h"
+#include "testutil.h"
+
+#define AP1     0x7f010001u /* 127.1.0.1 joins */
+#define AP2     0x7f010002u /* 127.1.0.2: DTLS replies lost */
+#define WLC     0x7f000029u /* 127.0.0.41 */
+#define AP_PORT 40001
+#define MTU     576 /* IPv4 MTU of the AP's path: fragments */
+#define CAP     (256 * 1024)
+#define QMAX    64
+#define DGMAX   4096
+
+static struct cs_pki *pki;
+static const uint8_t ap_mac[6] = { 0x00, 0x1b, 0x2c, 0x3d, 0x4e, 0x61 };
+static const uint8_t session[16] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4,
+	5, 6 };
+
+/* The capture being written: pcapng (wire) and classic pcap (pc). */
+struct capture {
+	struct cs_wr ng;
+	uint8_t ngbuf[CAP];
+	uint8_t pcbuf[CAP];
+	size_t pclen;
+	uint64_t t_us;
+	uint16_t ip_id;
+	char keylog[1024];
+	size_t klen;
+	bool dsb_pending;
+	size_t first_enc_off; /* pcapng offset of the first EPB after DSB */
+};
+
+static struct capture *cap;
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One Ethernet frame into both files. */
+static void
+frame(const uint8_t *f, size_t len)
+{
+	uint8_t *r = cap->pcbuf + cap->pclen;
+
+	if (cap->dsb_pending) {
+		cs_pcapng_put_dsb_tls(&cap->ng, cap->keylog, cap->klen);
+		cap->dsb_pending = false;
+		cap->first_enc_off = cap->ng.len;
+	}
+	cs_pcapng_put_epb(&cap->ng, 0, cap->t_us, f, len);
+	assert_int_equal(cap->ng.err, 0);
+	assert_true(cap->pclen + 16 + len <= CAP);
+	put_le32(r, (uint32_t)(cap->t_us / 1000000u));
+	put_le32(r + 4, (uint32_t)(cap->t_us % 1000000u));
+	put_le32(r + 8, (uint32_t)len);
+	put_le32(r + 12, (uint32_t)len);
+	memcpy(r + 16, f, len);
+	cap->pclen += 16 + len;
+}
+
+static void
+ip_cksum(uint8_t *ip)
+{
+	uint32_t sum = 0;
+
+	ip[10] = ip[11] = 0;
+	for (int i = 0; i < 20; i += 2)
+		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	ip[10] = (uint8_t)(~sum >> 8);
+	ip[11] = (uint8_t)~sum;
+}
+
+/* A UDP datagram as Ethernet frames, IPv4-fragmented above MTU. */
+static void
+udp_out(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+    const uint8_t *p, size_t len)
+{
+	static uint8_t ip[70000], f[2000];
+	struct cs_udp4_endpoints ep = { src, dst, sport, dport };
+	struct cs_wr wr;
+	size_t payload, off;
+
+	cap->t_us += 700;
+	cs_wr_init(&wr, ip, sizeof(ip));
+	assert_int_equal(cs_udp4_put(&wr, &ep, &cap->ip_id, p, len), 0);
+	payload = wr.len - 20;
+	for (off = 0; off < payload;) {
+		size_t n = payload - off;
+		bool more = false;
+
+		if (20 + n > MTU) {
+			n = (MTU - 20) & ~(size_t)7;
+			more = true;
+		}
+		memset(f, 0, 14);
+		f[0] = 0x02;
+		f[6] = 0x02;
+		f[11] = 1;
+		f[12] = 0x08;
+		memcpy(f + 14, ip, 20);
+		memcpy(f + 34, ip + 20 + off, n);
+		f[14 + 2] = (uint8_t)((20 + n) >> 8);
+		f[14 + 3] = (uint8_t)(20 + n);
+		f[14 + 6] = (uint8_t)((more ? 0x20 : 0) | ((off / 8) >> 8));
+		f[14 + 7] = (uint8_t)(off / 8);
+		ip_cksum(f + 14);
+		frame(f, 34 + n);
+		off += n;
+	}
+}
+
+/* ---- a DTLS pair in memory ---------------------------------------- */
+
+struct side {
+	bool is_wlc;
+	bool lose; /* datagrams from this side never reach the capture */
+	uint32_t ap_ip;
+	struct {
+		size_t len;
+		uint8_t b[DGMAX];
+	} q[QMAX];
+	size_t qn;
+	unsigned rx;
+};
+
+static int
+side_send(void *ctx, const uint8_t *d, size_t len)
+{
+	struct side *s = ctx;
+
+	assert_true(len <= DGMAX && s->qn < QMAX);
+	if (s->is_wlc)
+		udp_out(WLC, 5246, s->ap_ip, AP_PORT, d, len);
+	else
+		udp_out(s->ap_ip, AP_PORT, WLC, 5246, d, len);
+	memcpy(s->q[s->qn].b, d, len);
+	s->q[s->qn++].len = len;
+	return 0;
+}
+
+static void
+side_recv(void *ctx, const uint8_t *d, size_t len)
+{
+	(void)d;
+	(void)len;
+	((struct side *)ctx)->rx++;
+}
+
+static void
+keylog_cb(void *ctx, const char *line)
+{
+	size_t l = strlen(line);
+
+	(void)ctx;
+	if (strstr(cap->keylog, line) != NULL)
+		return;
+	assert_true(cap->klen + l + 2 < sizeof(cap->keylog));
+	memcpy(cap->keylog + cap->klen, line, l);
+	cap->klen += l;
+	cap->keylog[cap->klen++] = '\n';
+	cap->keylog[cap->klen] = 0;
+	cap->dsb_pending = true;
+}
+
+static void
+pump(struct cs_dtls *ap, struct side *a, struct cs_dtls *wlc, struct side *w)
+{
+	static struct side tmp;
+
+	while (a->qn > 0 || w->qn > 0) {
+		memcpy(&tmp, a, sizeof(tmp));
+		a->qn = 0;
+		for (size_t i = 0; i < tmp.qn; i++)
+			(void)cs_dtls_input(wlc, tmp.q[i].b, tmp.q[i].len);
+		memcpy(&tmp, w, sizeof(tmp));
+		w->qn = 0;
+		for (size_t i = 0; i < tmp.qn; i++)
+			(void)cs_dtls_input(ap, tmp.q[i].b, tmp.q[i].len);
+	}
+}
+
+/* A control message with, for responses, a Result Code (RFC 5415
+ * §4.6.35). */
+static size_t
+ctl_msg(uint8_t *buf, size_t cap_len, uint32_t type, uint8_t seq, uint32_t rc)
+{
+	struct cs_capwap_hdr h;
+	struct cs_msgb b;
+	struct cs_wr wr;
+
+	cs_capwap_hdr_init(&h, 0);
+	cs_wr_init(&wr, buf, cap_len);
+	cs_msgb_begin(&b, &wr, &h, type, seq);
+	if (!cs_msg_type_is_request(type) && type != CS_MSG_ECHO_RESP)
+		cs_el_put_result_code(&wr, &(struct cs_el_result_code){ rc });
+	assert_int_equal(cs_msgb_end(&b), 0);
+	return wr.len;
+}
+
+static void
+clear_ctl(uint32_t ap_ip, bool up, uint32_t type, uint8_t seq)
+{
+	uint8_t m[256];
+	size_t n = ctl_msg(m, sizeof(m), type, seq, 0);
+
+	if (up)
+		udp_out(ap_ip, AP_PORT, WLC, 5246, m, n);
+	else
+		udp_out(WLC, 5246, ap_ip, AP_PORT, m, n);
+}
+
+static void
+keepalive(uint32_t ap_ip, bool up)
+{
+	uint8_t m[64];
+	struct cs_wr wr;
+
+	cs_wr_init(&wr, m, sizeof(m));
+	assert_int_equal(cs_keepalive_encode(&wr, session), 0);
+	if (up)
+		udp_out(ap_ip, AP_PORT + 1, WLC, 5247, m, wr.len);
+	else
+		udp_out(WLC, 5247, ap_ip, AP_PORT + 1, m, wr.len);
+}
+
+/* AP1: discovery, DTLS, Join, Configure, Change State, keep-alives,
+ * Run with echoes.  AP2: discovery, then 6 ClientHellos unanswered. */
+static void
+build_capture(void)
+{
+	static const struct {
+		uint32_t type;
+		bool from_wlc;
+		bool twice; /* sent again (a retransmission) */
+	} conv[] = {
+		{ CS_MSG_JOIN_REQ, false, true },
+		{ CS_MSG_JOIN_RESP, true, false },
+		{ CS_MSG_CONFIG_STATUS_REQ, false, false },
+		{ CS_MSG_CONFIG_STATUS_RESP, true, false },
+		{ CS_MSG_CHANGE_STATE_REQ, false, false },
+		{ CS_MSG_CHANGE_STATE_RESP, true, false },
+		{ CS_MSG_ECHO_REQ, false, false },
+		{ CS_MSG_ECHO_RESP, true, false },
+		{ CS_MSG_ECHO_REQ, false, false },
+		{ CS_MSG_ECHO_RESP, true, false },
+	};
+	struct side *a = calloc(1, sizeof(*a)), *w = calloc(1, sizeof(*w));
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_ctx *actx, *wctx;
+	struct cs_dtls *ap, *wlc, *ap2;
+	struct cs_dtls_io io;
+	struct cs_cred *cred;
+	struct cs_err err = { 0 };
+	uint8_t m[2048];
+
+	cap = calloc(1, sizeof(*cap));
+	assert_non_null(cap);
+	assert_non_null(a);
+	assert_non_null(w);
+	cs_wr_init(&cap->ng, cap->ngbuf, sizeof(cap->ngbuf));
+	cs_pcapng_put_shb(&cap->ng, "capsim test_analyze");
+	cs_pcapng_put_idb(&cap->ng, CS_LINKTYPE_ETHERNET, "eth0");
+	/* classic pcap header, little-endian, Ethernet */
+	put_le32(cap->pcbuf, 0xa1b2c3d4u);
+	cap->pcbuf[4] = 2;
+	cap->pcbuf[6] = 4;
+	put_le32(cap->pcbuf + 16, 65535);
+	put_le32(cap->pcbuf + 20, 1);
+	cap->pclen = 24;
+	cap->t_us = 1760000000ull * 1000000u;
+
+	a->ap_ip = w->ap_ip = AP1;
+	w->is_wlc = true;
+	cs_dtls_cfg_init(&ac, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wc, CS_DTLS_SERVER);
+	ac.trust = wc.trust = cs_pki_ca(pki);
+	wc.cred = cs_pki_wlc(pki);
+	ac.keylog = keylog_cb;
+	ac.mtu = 1400;
+	if (cs_dtls_ctx_new(&actx, &ac, &err) < 0 ||
+	    cs_dtls_ctx_new(&wctx, &wc, &err) < 0)
+		fail_msg("dtls ctx: %s", err.what);
+	memset(&io, 0, sizeof(io));
+	io.send = side_send;
+	io.recv = side_recv;
+	io.ctx = a;
+	assert_int_equal(cs_dtls_new(&ap, actx, &io), 0);
+	io.ctx = w;
+	assert_int_equal(cs_dtls_new(&wlc, wctx, &io), 0);
+	assert_int_equal(cs_pki_issue_ap(pki, ap_mac, CS_PKI_GOOD, &cred), 0);
+	assert_int_equal(cs_dtls_set_cred(ap, cred), 0);
+	assert_int_equal(cs_dtls_set_peer(wlc, "127.1.0.1:40001", 15), 0);
+
+	/* AP1 discovery: one request lost (retransmitted), then answered */
+	clear_ctl(AP1, true, CS_MSG_DISCOVERY_REQ, 0);
+	clear_ctl(AP1, true, CS_MSG_DISCOVERY_REQ, 1);
+	clear_ctl(AP1, false, CS_MSG_DISCOVERY_RESP, 1);
+	/* AP2 discovery */
+	clear_ctl(AP2, true, CS_MSG_DISCOVERY_REQ, 0);
+	clear_ctl(AP2, false, CS_MSG_DISCOVERY_RESP, 0);
+
+	assert_true(cs_dtls_start(ap) >= 0);
+	pump(ap, a, wlc, w);
+	assert_true(cs_dtls_is_established(ap));
+	for (size_t i = 0; i < CS_ARRAY_SIZE(conv); i++) {
+		size_t n = ctl_msg(m, sizeof(m), conv[i].type,
+		    (uint8_t)(10 + i / 2), CS_RC_SUCCESS);
+
+		for (int k = 0; k < (conv[i].twice ? 2 : 1); k++)
+			assert_int_equal(
+			    cs_dtls_send(conv[i].from_wlc ? wlc : ap, m, n), 0);
+		pump(ap, a, wlc, w);
+		if (conv[i].type == CS_MSG_CHANGE_STATE_RESP) {
+			keepalive(AP1, true);
+			keepalive(AP1, false);
+		}
+	}
+	assert_int_equal(a->rx + w->rx, CS_ARRAY_SIZE(conv) + 1);
+
+	/* AP2: ClientHello sent 6 times, nothing comes back */
+	a->ap_ip = AP2;
+	io.ctx = a;
+	assert_int_equal(cs_dtls_new(&ap2, actx, &io), 0);
+	assert_int_equal(cs_dtls_set_cred(ap2, cred), 0);
+	a->qn = 0;
+	assert_true(cs_dtls_start(ap2) >= 0);
+	assert_int_equal(a->qn, 1);
+	/* the retransmissions, 1, 2, 4, 8, 16 s later (RFC 6347 §4.2.4.1):
+	 * the same ClientHello (same message_seq) again */
+	for (int k = 0; k < 5; k++) {
+		cap->t_us += 1000000u << k;
+		udp_out(AP2, AP_PORT, WLC, 5246, a->q[0].b, a->q[0].len);
+	}
+
+	cs_dtls_free(ap);
+	cs_dtls_free(ap2);
+	cs_dtls_free(wlc);
+	cs_dtls_ctx_free(actx);
+	cs_dtls_ctx_free(wctx);
+	cs_cred_free(cred);
+	free(a);
+	free(w);
+	assert_int_equal(cap->ng.err, 0);
+}
+
+static void
+write_file(const char *dir, const char *name, const void *p, size_t len)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static const struct cs_analyze_ap *
+find_ap(const struct cs_analyze *a, uint32_t ip)
+{
+	for (size_t i = 0; i < cs_analyze_n_aps(a); i++)
+		if (cs_analyze_ap_get(a, i)->ap_ip == ip)
+			return cs_analyze_ap_get(a, i);
+	fail_msg("AP %08x not found", ip);
+	return NULL;
+}
+
+static void
+check_full(const struct cs_analyze *a, const struct cs_diagnosis *d)
+{
+	const struct cs_analyze_ap *p1 = find_ap(a, AP1), *p2 = find_ap(a, AP2);
+	struct cs_analyze_stats st;
+
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	cs_analyze_get_stats(a, &st);
+	assert_true(st.fragments > 0);
+	assert_true(st.reassembled > 0);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(st.keylog_lines, 1);
+
+	/* AP1 joined and reached Run; everything decrypted */
+	assert_int_equal(p1->wlc_ip, WLC);
+	assert_int_equal(p1->phases_seen,
+	    CS_AN_DISCOVERY | CS_AN_DISC_RESP | CS_AN_DTLS | CS_AN_DTLS_DONE |
+	        CS_AN_JOIN | CS_AN_JOINED | CS_AN_CONFIGURE | CS_AN_DATA |
+	        CS_AN_RUN);
+	assert_string_equal(p1->stopped, "run");
+	assert_int_equal(p1->retrans_disc, 1);
+	assert_int_equal(p1->retrans_ctrl, 1); /* the Join Request */
+	assert_int_equal(p1->retrans_dtls, 0);
+	assert_int_equal(p1->dtls_sessions, 1);
+	assert_int_equal(p1->ctrl_msgs, 11);
+	assert_int_equal(p1->dec_failed, 0);
+	assert_int_equal(p1->dec_nokey, 0);
+	assert_int_equal(p1->dec_ok, p1->dec_records);
+	assert_int_equal(p1->suite, 0xc02f);
+	assert_int_equal(p1->version, 0xfefd);
+	assert_string_equal(p1->dec_state, "ok");
+	assert_int_equal(p1->facts.join_req, 2);
+	assert_int_equal(p1->facts.join_resp, 1);
+	assert_int_equal(p1->facts.echo_resp, 2);
+	assert_int_equal(p1->facts.ka_up, 1);
+	assert_int_equal(p1->facts.ka_down, 1);
+	assert_true(p1->facts.flags & CS_FACTS_F_IN_RUN);
+	assert_int_equal(p1->code, CS_DIAG_OK);
+
+	/* AP2: ClientHello again and again, nothing back */
+	assert_int_equal(
+	    p2->phases_seen, CS_AN_DISCOVERY | CS_AN_DISC_RESP | CS_AN_DTLS);
+	assert_string_equal(p2->stopped, "dtls-handshake");
+	assert_int_equal(p2->facts.ch, 6);
+	assert_int_equal(p2->retrans_dtls, 5);
+	assert_int_equal(p2->pkts_down, 1);
+	assert_int_equal(p2->code, CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(p2->verdict, "return-path-loss"));
+
+	assert_int_equal(d->aps, 2);
+	assert_int_equal(d->aps_affected, 1);
+	assert_string_equal(d->code, "return-path-loss");
+	assert_int_equal(d->count[CS_DIAG_OK], 1);
+	assert_int_equal(d->count[CS_DIAG_RETURN_PATH_LOSS], 1);
+}
+
+static void
+test_pcapng_with_dsb(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	assert_int_equal(
+	    cs_analyze_capture(a, cap->ngbuf, cap->ng.len, &err), 0);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	check_full(a, &d);
+	cs_diagnosis_free(&d);
+	/* finish twice gives the same */
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	check_full(a, &d);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+static void
+test_pcap_with_keylog(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	assert_int_equal(cs_analyze_keylog(a, cap->keylog, cap->klen, &err), 1);
+	assert_int_equal(
+	    cs_analyze_capture(a, cap->pcbuf, cap->pclen, &err), 0);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	check_full(a, &d);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+/* Without keys: the handshake is seen, the control messages are not. */
+static void
+test_no_keys(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_err err = { 0 };
+	const struct cs_analyze_ap *p1;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	assert_int_equal(
+	    cs_analyze_capture(a, cap->pcbuf, cap->pclen, &err), 0);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	p1 = find_ap(a, AP1);
+	assert_int_equal(p1->ctrl_msgs, 0);
+	assert_int_equal(p1->dec_ok, 0);
+	assert_true(p1->dec_nokey > 0);
+	assert_string_equal(p1->dec_state, "no-key");
+	assert_true(p1->phases_seen & CS_AN_DTLS_DONE);
+	assert_false(p1->phases_seen & CS_AN_JOIN);
+	assert_int_equal(find_ap(a, AP2)->code, CS_DIAG_RETURN_PATH_LOSS);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+/* Cut in the middle of a packet: an error naming the offset, and the
+ * packets before it analysed (AP1's discovery at least). */
+static void
+test_truncated(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_err err = { 0 };
+	size_t cut = cap->first_enc_off + 30;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	assert_int_equal(
+	    cs_analyze_capture(a, cap->ngbuf, cut, &err), -EBADMSG);
+	assert_true(err.offset >= cap->first_enc_off && err.offset <= cut);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	assert_true(find_ap(a, AP1)->phases_seen & CS_AN_DTLS);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+
+	/* not a capture at all */
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	assert_int_equal(
+	    cs_analyze_capture(a, (const uint8_t *)"hello", 5, &err), -EBADMSG);
+	assert_int_equal(err.offset, 0);
+	cs_analyze_free(a);
+}
+
+/* Datagram level: ports, direction when both ends use CAPWAP ports,
+ * another port set, junk. */
+static void
+test_udp_level(void **state)
+{
+	struct cs_analyze_cfg cfg = { .wlc_port = 15246 };
+	struct cs_analyze *a;
+	struct cs_analyze_stats st;
+	struct cs_diagnosis d;
+	uint8_t m[256];
+	size_t n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_REQ, 0, 0);
+	static const uint8_t junk[] = { 0xff, 0xff };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, &cfg), 0);
+	/* 5246 is not the controller port here */
+	assert_int_equal(
+	    cs_analyze_udp(a, 1000, AP1, 40000, WLC, 5246, m, n), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 0);
+	/* both ends on CAPWAP ports: the Discovery Request's sender is the
+	 * AP, the responder becomes a known controller */
+	assert_int_equal(
+	    cs_analyze_udp(a, 2000, AP1, 15246, WLC, 15246, m, n), 0);
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 0, 0);
+	assert_int_equal(
+	    cs_analyze_udp(a, 3000, WLC, 15246, AP1, 15246, m, n), 0);
+	assert_int_equal(
+	    cs_analyze_udp(a, 4000, WLC, 15246, AP1, 15246, junk, 2), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 1);
+	assert_int_equal(cs_analyze_ap_get(a, 0)->ap_ip, AP1);
+	assert_int_equal(cs_analyze_ap_get(a, 0)->pkts_up, 1);
+	assert_int_equal(cs_analyze_ap_get(a, 0)->pkts_down, 2);
+	assert_null(cs_analyze_ap_get(a, 1));
+	cs_analyze_get_stats(a, &st);
+	assert_int_equal(st.not_capwap, 1);
+	assert_int_equal(st.capwap, 3);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(d.aps, 1);
+	cs_diagnosis_free(&d);
+	assert_int_equal(cs_analyze_finish(a, NULL), -EINVAL);
+	cs_analyze_free(a);
+	cs_analyze_free(NULL);
+	assert_int_equal(cs_analyze_new(NULL, NULL), -EINVAL);
+	assert_string_equal(cs_an_phase_name(0), "discovery");
+	assert_string_equal(cs_an_phase_name(8), "run");
+	assert_null(cs_an_phase_name(9));
+}
+
+/* Many APs: the address index grows. */
+static void
+test_many_aps(void **state)
+{
+	struct cs_analyze *a;
+	uint8_t m[256];
+	size_t n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_REQ, 0, 0);
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	for (uint32_t i = 0; i < 3000; i++)
+		assert_int_equal(cs_analyze_udp(a, i, 0x7f020000u + i, 40000,
+		                     WLC, 5246, m, n),
+		    0);
+	for (uint32_t i = 0; i < 3000; i += 7)
+		assert_int_equal(cs_analyze_udp(a, i, 0x7f020000u + i, 40000,
+		                     WLC, 5246, m, n),
+		    0);
+	assert_int_equal(cs_analyze_n_aps(a), 3000);
+	assert_int_equal(cs_analyze_ap_get(a, 7)->pkts_up, 2);
+	assert_int_equal(cs_analyze_ap_get(a, 7)->retrans_disc, 1);
+	assert_int_equal(cs_analyze_ap_get(a, 8)->pkts_up, 1);
+	cs_analyze_free(a);
+}
+
+static int
+group_setup(void **state)
+{
+	struct cs_pki_cfg cfg = { .key_type = CS_PKI_KEY_RSA2048 };
+	const char *dir = getenv("CS_ANALYZE_WRITE");
+
+	(void)state;
+	if (cs_pki_new(&pki, &cfg) < 0)
+		return -1;
+	build_capture();
+	if (dir != NULL) {
+		write_file(dir, "analyze_join.pcapng", cap->ngbuf, cap->ng.len);
+		write_file(dir, "analyze_join.pcap", cap->pcbuf, cap->pclen);
+		write_file(dir, "analyze_join.keylog", cap->keylog, cap->klen);
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	cs_pki_free(pki);
+	free(cap);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pcapng_with_dsb),
+		cmocka_unit_test(test_pcap_with_keylog),
+		cmocka_unit_test(test_no_keys),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_udp_level),
+		cmocka_unit_test(test_many_aps),
+	};
+
+	return cmocka_run_group_tests_name(
+	    "analyze", tests, group_setup, group_teardown);
+}
