@@ -774,7 +774,10 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	default:
 		if (f != NULL &&
 		    cs_phase_name((enum cs_phase)f->fail_phase) != NULL) {
-			size_t rl = strnlen(f->reason, sizeof(f->reason));
+			const char *nul =
+			    memchr(f->reason, '\0', sizeof(f->reason));
+			size_t rl = nul != NULL ? (size_t)(nul - f->reason)
+			                        : sizeof(f->reason);
 
 			sb_printf(sum, "Stopped in %s%s%.*s.",
 			    cs_phase_name((enum cs_phase)f->fail_phase),
