@@ -97,6 +97,9 @@ cs_profile_source_dir(void)
 	return dir;
 }
 
+static int perr(struct pctx *c, const yaml_node_t *n, const char *key, int code,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 static int
 perr(struct pctx *c, const yaml_node_t *n, const char *key, int code,
     const char *fmt, ...)
