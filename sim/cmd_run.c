@@ -370,128 +370,6 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* --- measures for expectations ------------------------------------------ */
-
-static int
-run_lat_by_name(const char *name, enum cs_lat *out)
-{
-	for (int l = 0; l < CS_LAT__COUNT; l++)
-		if (strcmp(cs_lat_name((enum cs_lat)l), name) == 0) {
-			*out = (enum cs_lat)l;
-			return 0;
-		}
-	if (strcmp(name, "dtls-handshake") == 0) {
-		*out = CS_LAT_DTLS;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static int
-run_phase_by_name(const char *name, enum cs_phase *out)
-{
-	for (int p = 0; p < CS_PHASE__COUNT; p++)
-		if (strcmp(cs_phase_name((enum cs_phase)p), name) == 0 ||
-		    (p == CS_PHASE_DTLS && strcmp(name, "dtls") == 0)) {
-			*out = (enum cs_phase)p;
-			return 0;
-		}
-	return -ENOENT;
-}
-
-/* Numbers by path (the metric names are listed in scenarios/README.md). */
-static int
-run_measure(void *ctx, const char *path, double *out)
-{
-	struct run_ctx *rc = ctx;
-	const struct cs_metrics *m = rc->m;
-	char a[64], b[64];
-
-	if (strcmp(path, "aps") == 0)
-		*out = rc->n_aps;
-	else if (strcmp(path, "joined") == 0)
-		*out = rc->joined;
-	else if (strcmp(path, "in_run") == 0 || strcmp(path, "in-run") == 0)
-		*out = rc->in_run;
-	else if (strcmp(path, "failed") == 0)
-		*out = rc->failed;
-	else if (strcmp(path, "left_run") == 0 || strcmp(path, "left-run") == 0)
-		*out = rc->left_run;
-	else if (strcmp(path, "joins") == 0)
-		*out = (double)m->joins;
-	else if (strcmp(path, "retransmits") == 0)
-		*out = (double)m->retransmits;
-	else if (strcmp(path, "failures") == 0)
-		*out = (double)m->failures_total;
-	else if (sscanf(path, "failures{phase=%63[^}]}", a) == 1) {
-		enum cs_phase p;
-
-		if (run_phase_by_name(a, &p) < 0)
-			return -ENOENT;
-		*out = (double)m->failures_by_phase[p];
-	} else if (sscanf(path, "phase.%63[^.].%63s", a, b) == 2) {
-		enum cs_lat l;
-		const struct cs_hist *h;
-
-		if (run_lat_by_name(a, &l) < 0)
-			return -ENOENT;
-		h = &m->lat[l];
-		if (strcmp(b, "count") == 0)
-			*out = (double)h->count;
-		else if (h->count == 0)
-			return -ENOENT; /* no sample: not measurable */
-		else if (strcmp(b, "p50") == 0)
-			*out = (double)cs_hist_quantile(h, 0.5) / 1000.0;
-		else if (strcmp(b, "p95") == 0)
-			*out = (double)cs_hist_quantile(h, 0.95) / 1000.0;
-		else if (strcmp(b, "p99") == 0)
-			*out = (double)cs_hist_quantile(h, 0.99) / 1000.0;
-		else if (strcmp(b, "p999") == 0)
-			*out = (double)cs_hist_quantile(h, 0.999) / 1000.0;
-		else if (strcmp(b, "max") == 0)
-			*out = (double)h->max_us / 1000.0;
-		else
-			return -ENOENT;
-	} else if (sscanf(path, "diagnosis.%63s", a) == 1) {
-		enum cs_diag_code c;
-
-		if (!rc->has_diag || cs_diag_code_parse(a, &c) < 0)
-			return -ENOENT;
-		*out = rc->diag.count[c];
-	} else if (sscanf(path, "rule.%63[^.].%63s", a, b) == 2) {
-		struct cs_impair_stats st;
-		size_t i;
-
-		for (i = 0; i < rc->n_rules; i++)
-			if (strcmp(rc->rule_names[i], a) == 0)
-				break;
-		if (i == rc->n_rules ||
-		    cs_engine_rule_stats(rc->e, (unsigned)i, &st) < 0)
-			return -ENOENT;
-		if (strcmp(b, "matched") == 0)
-			*out = (double)st.matched;
-		else if (strcmp(b, "dropped") == 0)
-			*out = (double)st.dropped;
-		else if (strcmp(b, "delayed") == 0)
-			*out = (double)st.delayed;
-		else
-			return -ENOENT;
-	} else
-		return -ENOENT;
-	return 0;
-}
-
-static int
-run_measure_word(void *ctx, const char *path, char *buf, size_t len)
-{
-	struct run_ctx *rc = ctx;
-
-	if (strcmp(path, "diagnosis") != 0 || !rc->has_diag)
-		return -ENOENT;
-	snprintf(buf, len, "%s", rc->diag.code);
-	return 0;
-}
-
 /* --- /metrics ------------------------------------------------------------ */
 
 static int
@@ -606,7 +484,7 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_setup *st)
 		ec->ap.target_count = (uint8_t)n;
 	}
 	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps = w->max_aps ? (uint16_t)w->max_aps : 65535;
+	ec->wlc.max_wtps = w->has_max_aps ? (uint16_t)w->max_aps : 65535;
 	ec->wlc.auth_enabled = w->auth_enabled;
 	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
 	ec->wlc.auth_count = w->n_auth_macs;
@@ -636,6 +514,15 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_setup *st)
 	return 0;
 }
 
+/* Whole seconds (rounded up) for a CAPWAP Timers field, 1..255. */
+static uint8_t
+run_secs_u8(uint32_t ms)
+{
+	uint32_t sec = (ms + 999) / 1000;
+
+	return (uint8_t)(sec < 1 ? 1 : sec > 255 ? 255 : sec);
+}
+
 static void
 run_print_diag(const struct cs_diagnosis *d, bool progress)
 {
@@ -661,7 +548,9 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr = NULL;
 	struct cs_report_kv *rkv = NULL;
-	struct cs_report_kv wkv[8];
+	struct cs_report_kv wkv[12], nkv[5];
+	struct cs_wlc_counters wc;
+	struct cs_nat_stats ns;
 	const struct cs_ap_facts **fp = NULL;
 	struct cs_diag_ctx dctx;
 	struct rusage ru;
@@ -678,12 +567,13 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.joined += t->has_joined;
 		s.in_run += t->in_run;
 		s.failed += t->has_failed;
-		if (t->has_joined && !t->in_run)
-			s.left_run++;
 	}
 	s.m = rc->m = cs_engine_metrics(rc->e);
-	if (s.m->left_run > 0 && s.left_run == 0)
-		s.left_run = 1; /* left Run and came back */
+	for (unsigned i = 0; i < ec->n_aps; i++) {
+		const struct cs_ap_facts *f = cs_engine_ap_facts(rc->e, i);
+
+		s.left_run += f != NULL && f->run_lost > 0;
+	}
 	rc->joined = s.joined;
 	rc->in_run = s.in_run;
 	rc->failed = s.failed;
@@ -716,25 +606,9 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.diag = &rd;
 	}
 
-	/* expectations */
-	if (n_expect > 0 && (res = calloc(n_expect, sizeof(*res))) != NULL) {
-		struct cs_measure_ops ops = { .number = run_measure,
-			.string = run_measure_word,
-			.ap_count = ec->n_aps };
-
-		for (size_t i = 0; i < n_expect; i++) {
-			cs_expect_eval(&scn->expect[i], &ops, rc, &res[i]);
-			fprintf(stderr, "  %s %s\n",
-			    res[i].pass ? "PASS" : "FAIL", res[i].message);
-			failed_expect += !res[i].pass;
-		}
-		s.expect = res;
-		s.n_expect = n_expect;
-	}
-
-	/* impairment counters */
-	if (rc->n_rules > 0 &&
-	    (rr = calloc(rc->n_rules, sizeof(*rr))) != NULL &&
+	/* impairment and NAT counters, WLC counters */
+	rr = calloc(rc->n_rules + 1, sizeof(*rr)); /* + NAT */
+	if (rc->n_rules > 0 && rr != NULL &&
 	    (rkv = calloc(rc->n_rules * 5, sizeof(*rkv))) != NULL) {
 		for (size_t i = 0; i < rc->n_rules; i++) {
 			struct cs_impair_stats st = { 0 };
@@ -755,18 +629,52 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.rules = rr;
 		s.n_rules = rc->n_rules;
 	}
-	if (cs_engine_wlc(rc->e) != NULL) {
+	if (cs_engine_nat_stats(rc->e, &ns) == 0 && rr != NULL) {
+		nkv[0] = (struct cs_report_kv){ "mappings", ns.mappings };
+		nkv[1] = (struct cs_report_kv){ "rebound", ns.rebound };
+		nkv[2] = (struct cs_report_kv){ "expired",
+			ns.expired_idle + ns.expired_forced };
+		nkv[3] =
+		    (struct cs_report_kv){ "in_no_mapping", ns.in_no_mapping };
+		nkv[4] =
+		    (struct cs_report_kv){ "in_no_reverse", ns.in_no_reverse };
+		rr[s.n_rules].name = "nat";
+		rr[s.n_rules].counters = nkv;
+		rr[s.n_rules].n_counters = 5;
+		s.rules = rr;
+		s.n_rules++;
+	}
+	if (cs_engine_wlc_counters(rc->e, &wc) == 0) {
+		size_t n = 0;
+
+		wkv[n++] = (struct cs_report_kv){ "discovery_requests",
+			wc.discovery_rx };
+		wkv[n++] = (struct cs_report_kv){ "client_hellos",
+			fp != NULL ? dctx.wlc_client_hello : 0 };
+		wkv[n++] =
+		    (struct cs_report_kv){ "dtls_failed", wc.dtls_failed };
+		wkv[n++] = (struct cs_report_kv){ "sessions", wc.sess_opened };
+		wkv[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
+		wkv[n++] =
+		    (struct cs_report_kv){ "join_failed", wc.join_failed };
+		wkv[n++] =
+		    (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
+		wkv[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
+		wkv[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
 		s.wlc_counters = wkv;
-		wkv[0] = (struct cs_report_kv){ "discovery_requests",
-			dctx.wlc_disc_req };
-		wkv[1] = (struct cs_report_kv){ "client_hellos",
-			dctx.wlc_client_hello };
-		wkv[2] =
-		    (struct cs_report_kv){ "handshakes", dctx.wlc_hs_done };
-		wkv[3] =
-		    (struct cs_report_kv){ "join_requests", dctx.wlc_join_req };
-		wkv[4] = (struct cs_report_kv){ "restarts", dctx.wlc_restarts };
-		s.n_wlc_counters = fp != NULL ? 5 : 0;
+		s.n_wlc_counters = n;
+	}
+
+	/* expectations, measured from the summary the JSON report shows */
+	if (n_expect > 0 && (res = calloc(n_expect, sizeof(*res))) != NULL) {
+		for (size_t i = 0; i < n_expect; i++) {
+			cs_expect_eval_summary(&scn->expect[i], &s, &res[i]);
+			fprintf(stderr, "  %s %s\n",
+			    res[i].pass ? "PASS" : "FAIL", res[i].message);
+			failed_expect += !res[i].pass;
+		}
+		s.expect = res;
+		s.n_expect = n_expect;
 	}
 
 	s.duration_s = (double)elapsed_ms / 1000.0;
@@ -1408,10 +1316,13 @@ sim_cmd_run(int argc, char **argv)
 		 * scenario sets the WLC's */
 		if (scn == NULL || scn->wlc.echo_interval_ms == 0)
 			ec.wlc.echo_interval_s =
-			    (uint8_t)(ec.ap.echo_interval_ms < 1000 ? 1
-			            : ec.ap.echo_interval_ms > 255000
-			            ? 255
-			            : (ec.ap.echo_interval_ms + 999) / 1000);
+			    run_secs_u8(ec.ap.echo_interval_ms);
+		/* and the APs' MaxDiscoveryInterval, which they adopt from
+		 * CAPWAP Timers after a join (a rejoin must not wait the
+		 * RFC default 20 s when the lab runs short timers) */
+		if (scn == NULL || scn->wlc.discovery_interval_ms == 0)
+			ec.wlc.discovery_interval_s =
+			    run_secs_u8(ec.ap.max_discovery_interval_ms);
 		snprintf(wlcdesc, sizeof(wlcdesc), "embedded %s:%u",
 		    cs_ipv4_str(wlc_ip, addr), wlc_port);
 	} else {

@@ -24,6 +24,7 @@
  */
 #include "capsim/engine.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -886,6 +887,10 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	struct eng_dtls *d = a->d;
 	struct cs_dtls_outcome o = { 0 };
 
+	/* the AP may have stopped the session from inside its own
+	 * callback (a failed Join tears DTLS down): nothing left to do */
+	if (d == NULL || d->dead)
+		return;
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
 		cs_timerq_cancel(&w->tq, &a->t_dtls);
@@ -1225,6 +1230,10 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 static void
 peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 {
+	/* the WLC may have closed the session from inside the callback
+	 * (Join refused: result code, then teardown) */
+	if (p->dead || p->d == NULL || p->d->dead)
+		return;
 	if (r == CS_DTLS_ESTABLISHED && !p->d->established) {
 		struct cs_cert_info ci;
 		const char *cn = NULL;
@@ -2495,7 +2504,9 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 	d->wlc_client_hello += w->wlc_client_hellos;
 	d->wlc_hs_done += c->sess_opened;
 	d->wlc_join_req += c->join_ok + c->join_failed;
-	d->wlc_restarts += (unsigned)c->restarts;
+	/* every shard restarts together: count the controller once */
+	if (c->restarts > d->wlc_restarts)
+		d->wlc_restarts = (unsigned)c->restarts;
 }
 
 void
@@ -2519,4 +2530,35 @@ cs_engine_link_lost(struct cs_engine *e)
 		pthread_mutex_unlock(&e->w[k]->mu);
 	}
 	return n;
+}
+
+static_assert(sizeof(struct cs_wlc_counters) % sizeof(uint64_t) == 0,
+    "cs_wlc_counters must stay an array of uint64_t");
+
+static void
+eng_wlc_counters_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	uint64_t *sum = arg;
+	const uint64_t *c;
+
+	if (e->w[k]->wlc == NULL)
+		return;
+	/* struct cs_wlc_counters is all uint64_t */
+	c = (const uint64_t *)(const void *)cs_wlc_counters(e->w[k]->wlc);
+	for (size_t i = 0; i < sizeof(struct cs_wlc_counters) / 8; i++)
+		sum[i] += c[i];
+	/* the shards restart together: one controller restart */
+	((struct cs_wlc_counters *)arg)->restarts =
+	    cs_wlc_counters(e->w[k]->wlc)->restarts;
+}
+
+int
+cs_engine_wlc_counters(struct cs_engine *e, struct cs_wlc_counters *out)
+{
+	if (!e->cfg.wlc_enabled)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_wlc_counters_w, out);
+	return 0;
 }

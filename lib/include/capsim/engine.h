@@ -156,6 +156,10 @@ CS_API const struct cs_ap_facts *cs_engine_ap_facts(
  * one) and the AP echo interval. */
 CS_API void cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out);
 
+/* Counters of the embedded WLC summed over its shards; -ENOENT without. */
+CS_API int cs_engine_wlc_counters(
+    struct cs_engine *e, struct cs_wlc_counters *out);
+
 CS_API void cs_engine_ap_ports(
     const struct cs_engine *e, uint16_t *ctl, uint16_t *data);
 
