@@ -316,8 +316,11 @@ classify_alerts(const struct cs_ap_facts *f)
 	unsigned up = f->alert_up_desc, down = f->alert_down_desc;
 
 	if (up != CS_FACTS_NONE8) {
+		/* OpenSSL sends bad_certificate for "not yet valid" and
+		 * certificate_expired for "expired" */
 		if (alert_is_cert(up))
-			return up == 45 && (f->flags & CS_FACTS_F_SKEW)
+			return (up == 42 || up == 45) &&
+			        (f->flags & CS_FACTS_F_SKEW)
 			    ? CS_DIAG_CLOCK_SKEW
 			    : CS_DIAG_CERT_REJECTED_BY_AP;
 		if (alert_is_mismatch(up))
@@ -345,7 +348,12 @@ classify(
 	bool hs_open = f->hs_done == 0 || (f->flags & CS_FACTS_F_IN_HS);
 
 	*plain_run = false;
-	/* 1. Run lost (NAT mapping changed, or everyone at once) */
+	/* 1. control joined, data channel keep-alives never answered (the
+	 * AP may have entered Run and lost it when DataChannelDeadInterval
+	 * ran out: that is still the data channel) */
+	if (joined_ok(f) && f->ka_up >= 2 && f->ka_down == 0)
+		return CS_DIAG_DATA_CHANNEL_BLOCKED;
+	/* 2. Run lost (NAT mapping changed, or everyone at once) */
 	if (rk == RUN_LOST_NAT)
 		return CS_DIAG_NAT_REBINDING;
 	if (rk == RUN_LOST_PLAIN) {
@@ -353,29 +361,26 @@ classify(
 		return ctx->wlc_restarts > 0 ? CS_DIAG_WLC_RESTART
 		                             : CS_DIAG_NAT_REBINDING;
 	}
-	/* 2. in Run and never lost it */
+	/* 3. in Run and never lost it */
 	if (in_run)
 		return CS_DIAG_OK;
-	/* 3. option 43 never led to a controller */
+	/* 4. option 43 never led to a controller */
 	if ((f->flags & CS_FACTS_F_O43) && f->disc_resp == 0 &&
 	    (f->o43_err != 0 || o43_misses_wlc(f, ctx)))
 		return CS_DIAG_OPTION43_WRONG;
-	/* 4. the WLC refused the Join (RFC 5415 §4.6.35) */
+	/* 5. the WLC refused the Join (RFC 5415 §4.6.35) */
 	if ((f->flags & CS_FACTS_F_JOIN_RC) && f->join_rc != CS_RC_SUCCESS &&
 	    f->join_rc != CS_RC_SUCCESS_NAT)
 		return f->join_rc == CS_RC_JOIN_FAIL_RESOURCE
 		    ? CS_DIAG_WLC_CAPACITY
 		    : CS_DIAG_JOIN_REJECTED;
-	/* 5. DTLS failed for a reason one side named */
+	/* 6. DTLS failed for a reason one side named */
 	c = classify_dtls_fail(f);
 	if (c != CS_DIAG__COUNT)
 		return c;
 	c = classify_alerts(f);
 	if (c != CS_DIAG__COUNT)
 		return c;
-	/* 6. control joined, data channel keep-alives unanswered */
-	if (joined_ok(f) && f->ka_up > 0 && f->ka_down == 0)
-		return CS_DIAG_DATA_CHANNEL_BLOCKED;
 	/* 7. replies came from an address the AP never sent to */
 	if (f->other_src > 0 && !joined_ok(f))
 		return CS_DIAG_ASYMMETRIC_RETURN;
@@ -388,13 +393,18 @@ classify(
 				return CS_DIAG_FORWARD_PATH_LOSS;
 			return CS_DIAG_RETURN_PATH_LOSS;
 		}
-		if (f->sh > 0 && cert_stalled(f))
+		bool quiet = f->alerts_down == 0 && f->alerts_up == 0;
+
+		/* ServerHello came, the Certificate never completed */
+		if (f->sh > 0 && quiet && (cert_stalled(f) || f->cert == 0))
 			return CS_DIAG_MTU_FRAGMENT_LOSS;
-		if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2)
+		/* cookie exchange works, the big flight never comes */
+		if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2 && quiet)
 			return CS_DIAG_MTU_FRAGMENT_LOSS;
-		if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 &&
-		    f->ccs_up == 0 && f->alerts_down == 0)
-			return CS_DIAG_MTU_FRAGMENT_LOSS; /* AP's flight lost */
+		/* the server repeats its flight: the AP's (with its
+		 * certificate) never arrived */
+		if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && quiet)
+			return CS_DIAG_MTU_FRAGMENT_LOSS;
 	}
 	/* 9. discovery never answered */
 	if (f->ch == 0 && f->disc_req > 0 && f->disc_resp == 0) {

@@ -498,10 +498,10 @@ cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
 		inc16(&f->cfg_resp);
 		break;
 	case CS_MSG_CHANGE_STATE_RESP:
+		/* Data Check -> Run (RFC 5415 §2.3, as lib/ap does it) */
 		inc16(&f->cs_resp);
 		f->flags |= CS_FACTS_F_ATT_CS;
-		if (f->flags & CS_FACTS_F_ATT_KA)
-			facts_set_run(f, true, rel);
+		facts_set_run(f, true, rel);
 		break;
 	case CS_MSG_ECHO_RESP:
 		inc16(&f->echo_resp);

@@ -584,6 +584,18 @@ test_clock_skew(void **state)
 	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CLOCK_SKEW);
 	cs_facts_clock_skew(&f, INT64_MIN);
 	assert_int_equal(f.skew_s, INT32_MIN);
+	cs_facts_clock_skew(&f, 0);
+	assert_false(f.flags & CS_FACTS_F_SKEW);
+
+	/* a capture: OpenSSL says bad_certificate for "not yet valid";
+	 * with the skew known, that is the clock */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, UP, CTL, alert(2, 42));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CERT_REJECTED_BY_AP);
+	cs_facts_clock_skew(&f, -86400);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_CLOCK_SKEW);
 }
 
 static void
@@ -621,6 +633,40 @@ test_mtu_fragment_loss(void **state)
 		wire(&f, UP, CTL, client_hello(20));
 	assert_int_equal(f.ch_cookie, 4);
 	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+
+	/* ServerHello alone gets through, no Certificate fragment does */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		wire(&f, DOWN, CTL, hs_only(2, 40, 0, 40));
+	}
+	assert_int_equal(f.cert, 0);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+
+	/* the AP's own Certificate flight is lost: the WLC repeats its
+	 * flight and never sends ChangeCipherSpec */
+	char line[400];
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	for (int i = 0; i < 3; i++) {
+		wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+		wire(&f, DOWN, CTL, hs_only(14, 0, 0, 0));
+		wire(&f, UP, CTL, hs_only(11, 1400, 0, 1400));
+		wire(&f, UP, CTL, ccs_finished());
+	}
+	assert_int_equal(f.cert, 1);
+	assert_int_equal(f.max_up, 4 + 13 + 12 + 1400);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_MTU_FRAGMENT_LOSS);
+	assert_non_null(strstr(line, "largest datagram sent 1429 bytes"));
+
+	/* an alert is a named failure, not a loss */
+	wire(&f, DOWN, CTL, alert(2, 80));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
 }
 
 static void
@@ -745,13 +791,26 @@ test_data_channel_blocked(void **state)
 	ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
 	ctl(&f, UP, CS_MSG_CHANGE_STATE_REQ, -1);
 	ctl(&f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
-	for (int i = 0; i < 4; i++)
+	assert_true(f.flags & CS_FACTS_F_IN_RUN); /* as lib/ap does */
+	wire(&f, UP, DATA, keepalive());
+	/* one unanswered keep-alive is not yet a pattern */
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+	for (int i = 0; i < 3; i++)
 		wire(&f, UP, DATA, keepalive());
-	assert_false(f.flags & CS_FACTS_F_IN_RUN);
 	agg_same(&f, 2, NULL, CS_DIAG_DATA_CHANNEL_BLOCKED, &d);
 	assert_non_null(strstr(d.summary, "4 keep-alives sent"));
 	assert_non_null(strstr(d.hint, "5247"));
 	cs_diagnosis_free(&d);
+
+	/* DataChannelDeadInterval ends Run: still the data channel, not a
+	 * Run loss */
+	struct cs_ap_event ev = { .kind = CS_AP_EV_STATE,
+		.t_ms = now + 5000,
+		.from = CS_AP_RUN,
+		.to = CS_AP_RESET };
+	cs_facts_ap_event(&f, &ev);
+	assert_int_equal(f.run_lost, 1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_DATA_CHANNEL_BLOCKED);
 }
 
 static void
