@@ -60,6 +60,7 @@ struct lab {
 	char dir[64];
 	pid_t dnsmasq, wlc, run;
 	bool verbose;
+	bool no_dns_record; /* no CISCO-CAPWAP-CONTROLLER record */
 };
 
 enum {
@@ -75,6 +76,12 @@ lab_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: capsim lab [OPTIONS] [SCENARIO.yaml] [-- RUN-OPTIONS]\n"
+	    "\n"
+	    "SCENARIO is run by `capsim run` in the AP namespace (its "
+	    "aps.count and\n"
+	    "duration apply unless --aps/--duration are given); "
+	    "RUN-OPTIONS after\n"
+	    "-- are passed to `capsim run` as well.\n"
 	    "\n"
 	    "Validates a firewall ruleset before rollout: builds network "
 	    "namespaces\n"
@@ -100,6 +107,10 @@ lab_usage(FILE *f)
 	    "`capsim\n"
 	    "                       option43` reads (default f104 + WLC "
 	    "address)\n"
+	    "  --no-dns-record      no CISCO-CAPWAP-CONTROLLER record "
+	    "(then a bad\n"
+	    "                       option 43 leaves the APs without "
+	    "controller)\n"
 	    "  --fast               short AP timers (tests): echo/keep-alive "
 	    "1s ...\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
@@ -394,10 +405,12 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 	    "# option 43 only for Cisco APs (option 60), capwap-facts 4.3\n"
 	    "dhcp-vendorclass=set:cisco,Cisco AP\n"
 	    "dhcp-option=tag:cisco,43,%s\n"
-	    "dhcp-option=6,%s\ndhcp-option=15,%s\n"
-	    "host-record=CISCO-CAPWAP-CONTROLLER.%s,%s\n",
+	    "dhcp-option=6,%s\ndhcp-option=15,%s\n",
 	    LAB_SVC, l->dir, l->dir, log, LAB_DOMAIN, LAB_AP_FIRST, hex,
-	    LAB_SVC, LAB_DOMAIN, LAB_DOMAIN, LAB_WLC);
+	    LAB_SVC, LAB_DOMAIN);
+	if (!l->no_dns_record)
+		fprintf(f, "host-record=CISCO-CAPWAP-CONTROLLER.%s,%s\n",
+		    LAB_DOMAIN, LAB_WLC);
 	/* capsim gives AP i the address base + i: reserve them for every
 	 * AP the lab allows, so a scenario's count fits too */
 	for (unsigned i = 0; i < LAB_MAX_APS; i++) {
@@ -439,6 +452,7 @@ sim_cmd_lab(int argc, char **argv)
 		O_DISCOVERY,
 		O_OPT43,
 		O_FAST,
+		O_NO_DNS,
 	};
 	static const struct option opts[] = {
 		{ "ruleset", required_argument, NULL, O_RULESET },
@@ -447,6 +461,7 @@ sim_cmd_lab(int argc, char **argv)
 		{ "discovery", required_argument, NULL, O_DISCOVERY },
 		{ "option43", required_argument, NULL, O_OPT43 },
 		{ "fast", no_argument, NULL, O_FAST },
+		{ "no-dns-record", no_argument, NULL, O_NO_DNS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -505,6 +520,9 @@ sim_cmd_lab(int argc, char **argv)
 			break;
 		case O_FAST:
 			fast = true;
+			break;
+		case O_NO_DNS:
+			l->no_dns_record = true;
 			break;
 		case 'v':
 			l->verbose = true;

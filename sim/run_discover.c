@@ -279,6 +279,18 @@ sim_disc_run(
 			    "controllers than AP 1; all use AP 1's\n",
 			    i + 1);
 	}
+	if (r0->has_opt43 && r0->opt43_error[0] != '\0' &&
+	    r0->source != CS_DISC_SRC_OPT43) {
+		char hex[256 * 3] = "";
+
+		for (size_t i = 0, o = 0; i < r0->opt43_len; i++)
+			o += (size_t)snprintf(hex + o, sizeof(hex) - o,
+			    "%s%02x", i ? " " : "", r0->opt43[i]);
+		fprintf(stderr,
+		    "capsim: run: warning: DHCP option 43 unusable (%s), "
+		    "received [%s]; controllers came from %s instead\n",
+		    r0->opt43_error, hex, cs_disc_source_name(r0->source));
+	}
 	ec->ap_base_ip = r0->ip;
 	ec->ap.target_count =
 	    (uint8_t)(r0->n_targets < CS_AP_MAX_TARGETS ? r0->n_targets

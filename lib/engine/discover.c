@@ -229,7 +229,7 @@ disc_ready(struct disc_ap *a)
 		d->done++;
 	a->has_result = true;
 	if (a->res.status < 0)
-		cs_logf(d->cfg.log, CS_LOG_WARN, "AP %u: %s failed: %s",
+		cs_logf(d->cfg.log, CS_LOG_INFO, "AP %u: %s failed: %s",
 		    a->idx + 1, cs_phase_name((enum cs_phase)a->res.phase),
 		    a->res.reason);
 	if (d->cfg.on_ready != NULL)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# capsim lab removes every namespace, interface, process and file when it
+# is interrupted (SIGINT, SIGTERM) in the middle of a run, when nft
+# rejects the ruleset, and refuses to run without root (exit 2).
+set -euo pipefail
+. "$(dirname "$0")/lab_common.inc"
+lab_require
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+for sig in INT TERM; do
+  "$CAPSIM" lab --fast --aps 2 --duration 60s >"$tmp/out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do  # until the APs run
+    grep -q 'APs from 198' "$tmp/out" && break
+    sleep 0.1
+  done
+  grep -q 'APs from 198' "$tmp/out" || { cat "$tmp/out"; echo "FAIL: run did not start"; exit 1; }
+  ip netns list | grep -q "^capsim-$pid-ap" || { echo "FAIL: no namespaces while running"; exit 1; }
+  kill -s "$sig" "$pid"
+  rc=0; wait "$pid" || rc=$?
+  cat "$tmp/out"
+  [ "$rc" != 0 ] || { echo "FAIL: interrupted lab exited 0"; exit 1; }
+  grep -q 'interrupted' "$tmp/out" || { echo "FAIL: no interruption message"; exit 1; }
+  lab_assert_clean "$pid"
+  pgrep -f "pki=/tmp/capsim-lab-$pid/" >/dev/null && { echo "FAIL: capsim left running"; exit 1; }
+  echo "lab_cleanup: SIG$sig: clean"
+done
+
+# a ruleset nft rejects: exit 2, still clean
+echo 'table inet x { chain y { bogus } }' >"$tmp/bad.nft"
+lab_run 2 "$tmp/out" --ruleset "$tmp/bad.nft" --discovery static
+lab_expect "$tmp/out" 'nft rejected' "the nft error"
+
+# not root: exit 2 with a clear message
+if command -v setpriv >/dev/null &&
+   setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$CAPSIM"; then
+  rc=0
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$CAPSIM" lab \
+    >"$tmp/out" 2>&1 || rc=$?
+  cat "$tmp/out"
+  [ "$rc" = 2 ] || { echo "FAIL: non-root lab exited $rc"; exit 1; }
+  lab_expect "$tmp/out" 'needs root' "the root message"
+fi
+echo "lab_cleanup: ok"
