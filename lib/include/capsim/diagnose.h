@@ -171,8 +171,10 @@ CS_API void cs_facts_ap_event(
 CS_API void cs_facts_dtls_fail(struct cs_ap_facts *f, int code, bool local,
     int alert, const char *reason, uint64_t now_ms);
 
-/** The address the WLC sees for this AP after NAT (live runs; host
- * order).  A change while in Run is the rebinding signature. */
+/** The address the WLC sees for this AP's control channel after NAT
+ * (live runs; host order).  Call it for control-channel translations only
+ * (the data channel has its own mapping).  A change while in Run is the
+ * rebinding signature. */
 CS_API void cs_facts_nat(
     struct cs_ap_facts *f, uint32_t ext_ip, uint16_t ext_port);
 
@@ -210,10 +212,48 @@ struct cs_diagnosis {
 	unsigned count[CS_DIAG__COUNT]; /* APs per code */
 };
 
+/*
+ * Per-AP rules, first match wins:
+ *  1. Join succeeded, >= 2 keep-alives sent, none answered
+ *     -> data-channel-blocked
+ *  2. Run lost: NAT mapping changed in Run -> nat-rebinding; otherwise
+ *     wlc-restart when ctx->wlc_restarts, else nat-rebinding (the
+ *     aggregate turns simultaneous losses into wlc-restart)
+ *  3. in Run -> ok
+ *  4. option 43 missing / undecodable / not naming ctx->wlc_ip, and no
+ *     Discovery Response -> option43-wrong
+ *  5. Join Result Code not 0/2: 4 -> wlc-capacity, else join-rejected
+ *  6. DTLS failure (cs_facts_dtls_fail) or alert on the wire:
+ *     version / no shared cipher, protocol_version, insufficient_security,
+ *     handshake_failure before ServerHello -> dtls-mismatch;
+ *     AP found not-yet-valid, or expired / bad_certificate with the clock
+ *     known skewed -> clock-skew; other certificate failure found by the
+ *     AP -> cert-rejected-by-ap; by the WLC (alert received) ->
+ *     cert-rejected-by-wlc
+ *  7. replies from an address the AP never sent to -> asymmetric-return
+ *  8. DTLS not finished: >= 2 ClientHellos and nothing DTLS back ->
+ *     forward-path-loss when the WLC is known to have seen no ClientHello,
+ *     else return-path-loss; ServerHello but no complete Certificate,
+ *     cookie exchange then nothing (>= 2 ClientHellos with cookie), or the
+ *     server flight repeated without ChangeCipherSpec (no alerts) ->
+ *     mtu-fragment-loss
+ *  9. >= 2 Discovery Requests, no response: NAT in use (and the WLC saw
+ *     requests or is unknown) -> nat-no-return; WLC known: saw them ->
+ *     return-path-loss, did not -> forward-path-loss; else no-controller
+ * 10. encrypted traffic both ways after a handshake, no failure -> ok
+ * 11. unknown
+ *
+ * Aggregate: Run losses of >= 2 APs without NAT evidence, at least half
+ * of the APs that reached Run, within ctx->simultaneous_ms of each other
+ * -> wlc-restart.  No affected AP, or only undecided ones and at most 5 %
+ * of all -> ok; one cause for >= 80 % of the APs with a known cause ->
+ * that cause; else mixed.
+ */
+
 /**
- * Classifies each AP, then aggregates: no affected AP (or only a few
- * still-undecided ones) -> ok; one cause for (nearly) every affected AP ->
- * that cause; several -> mixed, listed in the summary.
+ * Classifies each AP, then aggregates (rules above): no affected AP (or
+ * only a few still-undecided ones) -> ok; one cause for (nearly) every
+ * affected AP -> that cause; several -> mixed, listed in the summary.
  * @param aps  n pointers (NULL entries are skipped); @p ctx may be NULL.
  * @return 0, -EINVAL (NULL out, or aps NULL with n > 0), -ENOMEM (out
  *         untouched).  Free with cs_diagnosis_free().
