@@ -601,15 +601,37 @@ cs_facts_nat(struct cs_ap_facts *f, uint32_t ext_ip, uint16_t ext_port)
 {
 	if (f == NULL)
 		return;
-	if ((f->flags & CS_FACTS_F_NAT) &&
-	    (f->nat_ip != ext_ip || f->nat_port != ext_port)) {
-		inc16(&f->nat_changes);
-		if (f->flags & CS_FACTS_F_IN_RUN)
-			inc16(&f->nat_changes_run);
+	if (!(f->flags & CS_FACTS_F_NAT)) {
+		f->flags |= CS_FACTS_F_NAT;
+		f->nat_ip = ext_ip;
+		f->nat_port = ext_port;
+		f->nat_next = 1;
+		return;
 	}
-	f->flags |= CS_FACTS_F_NAT;
-	f->nat_ip = ext_ip;
-	f->nat_port = ext_port;
+	if (ext_ip == f->nat_ip &&
+	    (ext_port == f->nat_port || ext_port == f->nat_port2))
+		return;
+	if (ext_ip == f->nat_ip && f->nat_port2 == 0) {
+		f->nat_port2 = ext_port; /* the other channel's mapping */
+		f->nat_next = 0;
+		return;
+	}
+	/* a new mapping: replace the slot not refreshed last */
+	inc16(&f->nat_changes);
+	if (f->flags & CS_FACTS_F_IN_RUN)
+		inc16(&f->nat_changes_run);
+	if (ext_ip != f->nat_ip) {
+		f->nat_ip = ext_ip;
+		f->nat_port = ext_port;
+		f->nat_port2 = 0;
+		f->nat_next = 1;
+	} else if (f->nat_next == 0) {
+		f->nat_port = ext_port;
+		f->nat_next = 1;
+	} else {
+		f->nat_port2 = ext_port;
+		f->nat_next = 0;
+	}
 }
 
 void

@@ -466,6 +466,24 @@ test_nat_no_return(void **state)
 		cs_facts_nat(&f, 0xc0a80001u, 40000);
 	}
 	assert_int_equal(f.nat_changes, 0);
+	/* the data channel's mapping is not a change */
+	cs_facts_nat(&f, 0xc0a80001u, 40002);
+	cs_facts_nat(&f, 0xc0a80001u, 40000);
+	cs_facts_nat(&f, 0xc0a80001u, 40002);
+	assert_int_equal(f.nat_changes, 0);
+	assert_int_equal(f.nat_port2, 40002);
+	/* both rebound: two changes; then stable again */
+	cs_facts_nat(&f, 0xc0a80001u, 50000);
+	cs_facts_nat(&f, 0xc0a80001u, 50002);
+	cs_facts_nat(&f, 0xc0a80001u, 50000);
+	cs_facts_nat(&f, 0xc0a80001u, 50002);
+	assert_int_equal(f.nat_changes, 2);
+	assert_int_equal(f.nat_changes_run, 0);
+	/* a new external address */
+	cs_facts_nat(&f, 0xc0a80002u, 50000);
+	assert_int_equal(f.nat_changes, 3);
+	assert_int_equal(f.nat_port2, 0);
+	cs_facts_nat(&f, 0xc0a80001u, 40000);
 	agg_same(&f, 2, NULL, CS_DIAG_NAT_NO_RETURN, &d);
 	assert_non_null(strstr(d.summary, "192.168.0.1:40000"));
 	cs_diagnosis_free(&d);
@@ -703,8 +721,9 @@ test_nat_rebinding(void **state)
 
 	(void)state;
 	cs_facts_init(&f);
-	cs_facts_nat(&f, 0xc0a80001u, 40000);
+	cs_facts_nat(&f, 0xc0a80001u, 40000); /* control */
 	join_to_run(&f);
+	cs_facts_nat(&f, 0xc0a80001u, 40002); /* data */
 	now += 60000; /* idle */
 	cs_facts_nat(&f, 0xc0a80001u, 40001);
 	for (int i = 0; i < 5; i++) {

@@ -95,8 +95,10 @@ struct cs_ap_facts {
 	uint32_t other_ip;   /* last reply source not among sent_ip */
 	uint32_t nat_ip;     /* WLC's view of the AP (cs_facts_nat) */
 	uint16_t other_port, nat_port;
-	int32_t skew_s;    /* cs_facts_clock_skew, clamped */
-	uint8_t sent_next; /* next sent_ip slot */
+	uint16_t nat_port2; /* a second mapping (the other channel), 0 none */
+	int32_t skew_s;     /* cs_facts_clock_skew, clamped */
+	uint8_t sent_next;  /* next sent_ip slot */
+	uint8_t nat_next;   /* NAT slot to replace on a change */
 
 	uint8_t alert_up_desc, alert_down_desc; /* last, 0xff = none */
 	uint8_t alert_down_level;
@@ -171,10 +173,10 @@ CS_API void cs_facts_ap_event(
 CS_API void cs_facts_dtls_fail(struct cs_ap_facts *f, int code, bool local,
     int alert, const char *reason, uint64_t now_ms);
 
-/** The address the WLC sees for this AP's control channel after NAT
- * (live runs; host order).  Call it for control-channel translations only
- * (the data channel has its own mapping).  A change while in Run is the
- * rebinding signature. */
+/** The address the WLC sees for this AP after NAT (live runs; host
+ * order), for either channel: two mappings are kept (control and data),
+ * and a translation matching neither is a change.  A change while in Run
+ * is the rebinding signature. */
 CS_API void cs_facts_nat(
     struct cs_ap_facts *f, uint32_t ext_ip, uint16_t ext_port);
 
