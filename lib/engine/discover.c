@@ -621,6 +621,7 @@ cs_discover_new(struct cs_discover **ret, const struct cs_discover_cfg *cfg)
 			cc.vendor_class = a->vendor_class;
 			cc.giaddr = cfg->relay_ip;
 			cc.server_ip = cfg->server_ip;
+			cc.server_port = cfg->server_port;
 			cc.xid = disc_rand(a, UINT32_MAX);
 			cc.time_factor = d->cfg.time_factor;
 			cc.max_tries = cfg->dhcp_max_tries;
@@ -633,12 +634,16 @@ cs_discover_new(struct cs_discover **ret, const struct cs_discover_cfg *cfg)
 	if (use_dhcp) {
 		char ip[16];
 
-		d->fd = cs_udp_open(cfg->relay_ip, CS_DHCP_SERVER_PORT, true);
+		d->fd = cs_udp_open(cfg->relay_ip,
+		    cfg->relay_port ? cfg->relay_port : CS_DHCP_SERVER_PORT,
+		    true);
 		if (d->fd < 0) {
 			r = cs_log_err(cfg->log, d->fd,
 			    "discover: cannot open the DHCP relay socket "
-			    "%s:67: %s",
-			    cs_ipv4_str(cfg->relay_ip, ip), strerror(-d->fd));
+			    "%s:%u: %s",
+			    cs_ipv4_str(cfg->relay_ip, ip),
+			    cfg->relay_port ? cfg->relay_port : 67,
+			    strerror(-d->fd));
 			goto fail;
 		}
 		d->rx = event_new(

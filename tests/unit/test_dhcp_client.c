@@ -7,11 +7,17 @@
  * NAK, DECLINE with the 10 s wait, T1/T2 renewal and rebinding, expiry,
  * and every input it must ignore.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <event2/event.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +29,7 @@
 #include "capsim/dhcp.h"
 #include "capsim/dhcp_client.h"
 #include "capsim/discover.h"
+#include "capsim/udp.h"
 #include "testutil.h"
 
 #define IP(a, b, c, d)                                                         \
@@ -562,6 +569,344 @@ test_mode_names(void **state)
 	    cs_dhcpc_state_name(CS_DHCPC_REBINDING), "Rebinding");
 }
 
+/* ---- discovery over loopback: fake DHCP and DNS servers in the loop ---- */
+
+struct lo {
+	struct event_base *base;
+	struct cs_discover *d;
+	int srv_fd, dns_fd;
+	uint16_t srv_port, relay_port, dns_port;
+	struct event *srv_ev, *dns_ev, *guard;
+	const uint8_t *opt43;
+	size_t opt43_len;
+	bool mute;
+	const char *domain; /* NULL: lab.test; "": no options 6/15 */
+	unsigned n_aps, n_ready, n_discover, n_request;
+	uint8_t giaddr_hops;
+	struct cs_disc_result res[4];
+};
+
+static uint16_t
+lo_free_port(void)
+{
+	int fd = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	uint16_t p = 0;
+
+	assert_true(fd >= 0);
+	assert_int_equal(cs_udp_local_port(fd, &p), 0);
+	close(fd);
+	return p;
+}
+
+/* The DHCP server: OFFER for DISCOVER, ACK for REQUEST, to giaddr. */
+static void
+lo_srv_rx(evutil_socket_t fd, short what, void *arg)
+{
+	struct lo *t = arg;
+	static const uint8_t dns[4] = { 127, 0, 0, 1 };
+	uint8_t buf[1500], out[600];
+	struct cs_udp_pkt pk = { .buf = buf, .cap = sizeof(buf) };
+	struct cs_dhcp_msg req, m;
+	struct cs_dhcp_server_params p = { 0 };
+	enum cs_dhcp_type type;
+	struct cs_wr wr;
+
+	(void)fd;
+	(void)what;
+	while (cs_udp_recv_batch(t->srv_fd, &pk, 1) == 1) {
+		assert_int_equal(cs_dhcp_decode(&req, buf, pk.len, NULL), 0);
+		assert_int_equal(cs_dhcp_get_type(&req, &type), 0);
+		t->giaddr_hops = req.hops;
+		assert_int_equal(req.giaddr, IP(127, 0, 0, 1));
+		if (type == CS_DHCP_DISCOVER)
+			t->n_discover++;
+		else
+			t->n_request++;
+		if (t->mute)
+			continue;
+		p.type = type == CS_DHCP_DISCOVER ? CS_DHCP_OFFER : CS_DHCP_ACK;
+		/* address by MAC: consecutive, like reservations */
+		p.yiaddr = IP(127, 77, 0, 10) + req.chaddr[5] - 1;
+		p.server_id = IP(127, 0, 0, 1);
+		p.lease_s = 3600;
+		if (t->domain == NULL || t->domain[0] != '\0') {
+			p.dns = dns;
+			p.dns_len = 4;
+			p.domain = t->domain ? t->domain : "lab.test";
+		}
+		p.vendor = t->opt43;
+		p.vendor_len = t->opt43_len;
+		assert_int_equal(cs_dhcp_build_reply(&m, &req, &p), 0);
+		cs_wr_init(&wr, out, sizeof(out));
+		assert_int_equal(cs_dhcp_encode(&m, &wr), 0);
+		assert_true(cs_udp_send(t->srv_fd, 0, req.giaddr, t->relay_port,
+		                out, wr.len) >= 0);
+	}
+}
+
+/* The DNS server (RFC 1035 §4.1): CISCO-CAPWAP-CONTROLLER.lab.test has
+ * A 127.0.0.99, every other name NXDOMAIN. */
+static void
+lo_dns_rx(evutil_socket_t fd, short what, void *arg)
+{
+	struct lo *t = arg;
+	uint8_t q[512], a[600], lab;
+	struct cs_udp_pkt pk = { .buf = q, .cap = sizeof(q) };
+	char name[256];
+	size_t n = 0, off = 12, qend;
+	struct cs_wr wr;
+	bool hit;
+
+	(void)fd;
+	(void)what;
+	if (cs_udp_recv_batch(t->dns_fd, &pk, 1) != 1 || pk.len < 17)
+		return;
+	while (off < pk.len && (lab = q[off]) != 0 && n + lab + 1 < 255) {
+		memcpy(name + n, q + off + 1, lab);
+		n += lab;
+		name[n++] = '.';
+		off += 1u + lab;
+	}
+	name[n ? n - 1 : 0] = '\0';
+	qend = off + 5; /* root label, QTYPE, QCLASS */
+	assert_true(qend <= pk.len);
+	hit = strcasecmp(name, "CISCO-CAPWAP-CONTROLLER.lab.test") == 0;
+	cs_wr_init(&wr, a, sizeof(a));
+	cs_wr_u16(&wr, (uint16_t)(q[0] << 8 | q[1])); /* ID */
+	cs_wr_u16(&wr, hit ? 0x8180 : 0x8183);        /* QR RD RA, rcode */
+	cs_wr_u16(&wr, 1);
+	cs_wr_u16(&wr, hit ? 1 : 0);
+	cs_wr_u16(&wr, 0);
+	cs_wr_u16(&wr, 0);
+	cs_wr_bytes(&wr, q + 12, qend - 12);
+	if (hit) {
+		cs_wr_u16(&wr, 0xc00c); /* name: pointer to the question */
+		cs_wr_u16(&wr, 1);      /* A */
+		cs_wr_u16(&wr, 1);      /* IN */
+		cs_wr_u32(&wr, 60);
+		cs_wr_u16(&wr, 4);
+		cs_wr_u32(&wr, IP(127, 0, 0, 99));
+	}
+	assert_int_equal(wr.err, 0);
+	assert_true(
+	    cs_udp_send(t->dns_fd, 0, pk.src_ip, pk.src_port, a, wr.len) >= 0);
+}
+
+static void
+lo_ident(void *ctx, unsigned ap, uint8_t m[6], const char **vc)
+{
+	(void)ctx;
+	memcpy(m, mac, 6);
+	m[5] = (uint8_t)(1 + ap);
+	*vc = "Cisco AP c2700";
+}
+
+static void
+lo_ready(void *ctx, unsigned ap, const struct cs_disc_result *r)
+{
+	struct lo *t = ctx;
+
+	assert_true(ap < t->n_aps);
+	t->res[ap] = *r;
+	if (++t->n_ready == t->n_aps)
+		event_base_loopbreak(t->base);
+}
+
+static void
+lo_guard(evutil_socket_t fd, short what, void *arg)
+{
+	struct lo *t = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(t->base);
+}
+
+static void
+lo_run(struct lo *t, enum cs_disc_mode mode, unsigned n_aps)
+{
+	struct cs_discover_cfg c = { 0 };
+	struct timeval five = { 5, 0 };
+
+	t->base = event_base_new();
+	assert_non_null(t->base);
+	t->n_aps = n_aps;
+	t->srv_fd = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	t->dns_fd = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	assert_true(t->srv_fd >= 0 && t->dns_fd >= 0);
+	cs_udp_local_port(t->srv_fd, &t->srv_port);
+	cs_udp_local_port(t->dns_fd, &t->dns_port);
+	t->relay_port = lo_free_port();
+	t->srv_ev =
+	    event_new(t->base, t->srv_fd, EV_READ | EV_PERSIST, lo_srv_rx, t);
+	t->dns_ev =
+	    event_new(t->base, t->dns_fd, EV_READ | EV_PERSIST, lo_dns_rx, t);
+	t->guard = evtimer_new(t->base, lo_guard, t);
+	event_add(t->srv_ev, NULL);
+	event_add(t->dns_ev, NULL);
+	evtimer_add(t->guard, &five);
+
+	c.base = t->base;
+	c.mode = mode;
+	c.n_aps = n_aps;
+	c.seed = 7;
+	c.ap_ident = lo_ident;
+	c.on_ready = lo_ready;
+	c.ctx = t;
+	c.relay_ip = IP(127, 0, 0, 1);
+	c.relay_port = t->relay_port;
+	c.server_ip = mode == CS_DISC_MODE_STATIC ? 0 : IP(127, 0, 0, 1);
+	c.server_port = t->srv_port;
+	c.time_factor = 0.001;
+	c.dhcp_max_tries = 2;
+	c.dns_port = t->dns_port;
+	c.base_ip = IP(127, 88, 0, 1);
+	c.n_static = 1;
+	c.static_targets[0] = IP(127, 0, 0, 5);
+	assert_int_equal(cs_discover_new(&t->d, &c), 0);
+	for (unsigned i = 0; i < n_aps; i++)
+		assert_int_equal(cs_discover_start_ap(t->d, i), 0);
+	assert_int_equal(cs_discover_start_ap(t->d, 0), -EALREADY);
+	assert_int_equal(cs_discover_start_ap(t->d, n_aps), -EINVAL);
+	event_base_dispatch(t->base);
+	assert_int_equal(t->n_ready, n_aps);
+	assert_int_equal(cs_discover_done(t->d), n_aps);
+	cs_discover_free(t->d);
+	event_free(t->srv_ev);
+	event_free(t->dns_ev);
+	event_free(t->guard);
+	close(t->srv_fd);
+	close(t->dns_fd);
+	event_base_free(t->base);
+}
+
+static const uint8_t lo43[] = { 0xf1, 0x04, 127, 0, 0, 50 };
+static const uint8_t lo43_bad[] = { 0xf2, 0x04, 127, 0, 0, 50 };
+
+static void
+test_disc_lo_option43(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	t.opt43 = lo43;
+	t.opt43_len = sizeof(lo43);
+	lo_run(&t, CS_DISC_MODE_DHCP, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(t.res[i].status, 0);
+		assert_int_equal(t.res[i].ip, IP(127, 77, 0, 10) + i);
+		assert_int_equal(t.res[i].lease_s, 3600);
+		assert_int_equal(t.res[i].source, CS_DISC_SRC_OPT43);
+		assert_int_equal(t.res[i].n_targets, 1);
+		assert_int_equal(t.res[i].targets[0], IP(127, 0, 0, 50));
+	}
+	assert_int_equal(t.n_discover, 3);
+	assert_int_equal(t.n_request, 3);
+	assert_int_equal(t.giaddr_hops, 1);
+}
+
+static void
+test_disc_lo_dns_fallback(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	t.opt43 = lo43_bad;
+	t.opt43_len = sizeof(lo43_bad);
+	lo_run(&t, CS_DISC_MODE_DHCP, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(t.res[i].status, 0);
+		assert_int_equal(t.res[i].source, CS_DISC_SRC_DNS);
+		assert_int_equal(t.res[i].targets[0], IP(127, 0, 0, 99));
+		assert_true(t.res[i].has_opt43);
+		assert_true(t.res[i].opt43_error[0] != '\0');
+		assert_string_equal(
+		    t.res[i].dns_name, "CISCO-CAPWAP-CONTROLLER.lab.test");
+	}
+}
+
+static void
+test_disc_lo_dns_mode(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	t.opt43 = lo43; /* present, but mode dns looks only at DNS */
+	t.opt43_len = sizeof(lo43);
+	lo_run(&t, CS_DISC_MODE_DNS, 1);
+	assert_int_equal(t.res[0].status, 0);
+	assert_int_equal(t.res[0].source, CS_DISC_SRC_DNS);
+	assert_int_equal(t.res[0].targets[0], IP(127, 0, 0, 99));
+}
+
+static void
+test_disc_lo_no_controller(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	/* bad option 43, no DNS server/domain in the lease */
+	t.opt43 = lo43_bad;
+	t.opt43_len = sizeof(lo43_bad);
+	t.domain = "";
+	lo_run(&t, CS_DISC_MODE_DHCP, 1);
+	assert_int_equal(t.res[0].status, -ENOENT);
+	assert_int_equal(t.res[0].phase, 1 /* CS_PHASE_DISCOVERY */);
+	assert_int_equal(t.res[0].ip, IP(127, 77, 0, 10));
+	assert_non_null(strstr(t.res[0].reason, "option 43 unusable"));
+	assert_non_null(
+	    strstr(t.res[0].reason, "received [f2 04 7f 00 00 32]"));
+	assert_non_null(strstr(t.res[0].reason, "no DNS lookup"));
+
+	/* bad option 43, DNS says NXDOMAIN */
+	memset(&t, 0, sizeof(t));
+	t.opt43 = lo43_bad;
+	t.opt43_len = sizeof(lo43_bad);
+	t.domain = "other.test";
+	lo_run(&t, CS_DISC_MODE_DHCP, 1);
+	assert_int_equal(t.res[0].status, -ENOENT);
+	assert_non_null(strstr(
+	    t.res[0].reason, "DNS CISCO-CAPWAP-CONTROLLER.other.test: "));
+
+	/* no option 43 at all */
+	memset(&t, 0, sizeof(t));
+	t.domain = "";
+	lo_run(&t, CS_DISC_MODE_DHCP, 1);
+	assert_int_equal(t.res[0].status, -ENOENT);
+	assert_false(t.res[0].has_opt43);
+	assert_non_null(strstr(t.res[0].reason, "no DHCP option 43 or 138"));
+}
+
+static void
+test_disc_lo_dhcp_timeout(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	t.mute = true;
+	lo_run(&t, CS_DISC_MODE_DHCP, 2);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(t.res[i].status, -ETIMEDOUT);
+		assert_int_equal(t.res[i].phase, 0 /* CS_PHASE_DHCP */);
+		assert_non_null(strstr(t.res[i].reason, "no DHCPOFFER"));
+	}
+	assert_int_equal(t.n_discover, 4); /* 2 tries each */
+}
+
+static void
+test_disc_lo_static(void **state)
+{
+	struct lo t = { 0 };
+
+	(void)state;
+	lo_run(&t, CS_DISC_MODE_STATIC, 2);
+	assert_int_equal(t.res[1].status, 0);
+	assert_int_equal(t.res[1].ip, IP(127, 88, 0, 2));
+	assert_int_equal(t.res[1].source, CS_DISC_SRC_STATIC);
+	assert_int_equal(t.res[1].targets[0], IP(127, 0, 0, 5));
+	assert_int_equal(t.n_discover, 0);
+}
+
 int
 main(void)
 {
@@ -578,6 +923,12 @@ main(void)
 		cmocka_unit_test(test_renew_rebind_expire),
 		cmocka_unit_test(test_disc_from_options),
 		cmocka_unit_test(test_mode_names),
+		cmocka_unit_test(test_disc_lo_option43),
+		cmocka_unit_test(test_disc_lo_dns_fallback),
+		cmocka_unit_test(test_disc_lo_dns_mode),
+		cmocka_unit_test(test_disc_lo_no_controller),
+		cmocka_unit_test(test_disc_lo_dhcp_timeout),
+		cmocka_unit_test(test_disc_lo_static),
 	};
 
 	return cmocka_run_group_tests_name("dhcp_client", tests, NULL, NULL);

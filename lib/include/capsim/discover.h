@@ -89,6 +89,8 @@ struct cs_discover_cfg {
 	uint32_t server_ip;      /* DHCP server; 0 in dns/static: no DHCP */
 	double time_factor;      /* DHCP/DNS timers scale (0 = 1.0) */
 	unsigned dhcp_max_tries; /* see cs_dhcpc_cfg.max_tries */
+	uint16_t relay_port;     /* 0 = 67 (tests use another) */
+	uint16_t server_port;    /* 0 = 67 (tests use another) */
 
 	/* static and address fallback (no DHCP): AP i has base_ip + i */
 	uint32_t base_ip;
