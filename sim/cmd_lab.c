@@ -646,6 +646,7 @@ sim_cmd_lab(int argc, char **argv)
 	wargv[wn++] = self;
 	wargv[wn++] = "wlc";
 	wargv[wn++] = "--listen=" LAB_WLC;
+	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
 	wargv[wn++] = pki;
 	if (fast) {
 		wargv[wn++] = "--echo-interval=1";
