@@ -17,7 +17,7 @@ if head -n 1 "$scn" | grep -q 'capsim-lab'; then
 	exit 77
 fi
 
-"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" \
+"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at ap \
 	--keylog "$tmp/keys.log"
 rc=$?
 if [ $rc -ne 0 ]; then

@@ -15,7 +15,8 @@ if ! command -v tshark >/dev/null 2>&1; then
 	echo "SKIP: tshark not installed"
 	exit 77
 fi
-if ! "$CAPSIM" run --help 2>&1 | grep -q -- '--pcap-clear'; then
+help=$("$CAPSIM" run --help 2>&1 || true)
+if ! grep -q -- '--pcap-clear' <<<"$help"; then
 	echo "SKIP: capsim run has no --pcap/--pcap-clear/--keylog yet"
 	exit 77
 fi
