@@ -161,6 +161,7 @@ lab_exec(struct lab *l, bool quiet, const char *const argv[])
 	if ((p = fork()) < 0)
 		return -1;
 	if (p == 0) {
+		signal(SIGPIPE, SIG_DFL);
 		if (quiet && !l->verbose) {
 			int fd = open("/dev/null", O_WRONLY);
 
@@ -231,6 +232,7 @@ lab_spawn(
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (log != NULL) {
 			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
@@ -310,6 +312,56 @@ lab_print_file(const char *path, const char *title)
 	while (fgets(line, sizeof(line), f) != NULL)
 		fputs(line, stderr);
 	fclose(f);
+}
+
+/* Kills the processes still in namespace capsim-PID-ROLE (dnsmasq drops
+ * capabilities, which clears its PDEATHSIG). */
+static void
+lab_kill_ns_pids(int pid, const char *role)
+{
+	char cmd[96], line[32];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ip netns pids capsim-%d-%s 2>/dev/null",
+	    pid, role);
+	if ((f = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		int p = atoi(line);
+
+		if (p > 1)
+			kill(p, SIGKILL);
+	}
+	pclose(f);
+}
+
+/* Removes what an earlier lab left when it was killed with SIGKILL (its
+ * children died with it through PDEATHSIG): namespaces capsim-PID-* and
+ * /tmp/capsim-lab-PID of PIDs that no longer exist. */
+static void
+lab_reap_stale(struct lab *l)
+{
+	char line[256], path[64];
+	FILE *f = popen("ip netns list 2>/dev/null", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		char role[16];
+		int pid;
+
+		if (sscanf(line, "capsim-%d-%15[a-z]", &pid, role) != 2 ||
+		    pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		fprintf(stderr,
+		    "capsim: lab: removing namespace capsim-%d-%s left by a "
+		    "killed lab\n",
+		    pid, role);
+		lab_kill_ns_pids(pid, role);
+		lab_sh(l, true, "ip netns del capsim-%d-%s", pid, role);
+		snprintf(path, sizeof(path), "/tmp/capsim-lab-%d", pid);
+		nftw(path, lab_rm, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	if (f != NULL)
+		pclose(f);
 }
 
 /* Builds namespaces, links, addresses and routes. */
@@ -602,7 +654,10 @@ sim_cmd_lab(int argc, char **argv)
 	}
 	self[sl] = '\0';
 
+	/* a closed output pipe (| head) must not skip the cleanup */
+	signal(SIGPIPE, SIG_IGN);
 	l->pid = getpid();
+	lab_reap_stale(l);
 	for (int i = 0; i < 4; i++)
 		snprintf(l->ns[i], sizeof(l->ns[i]), "capsim-%d-%s",
 		    (int)l->pid, lab_ns_role[i]);

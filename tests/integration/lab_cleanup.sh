@@ -27,6 +27,26 @@ for sig in INT TERM; do
   echo "lab_cleanup: SIG$sig: clean"
 done
 
+# SIGKILL leaves the namespaces (and dnsmasq, which drops capabilities
+# and so its PDEATHSIG); capsim run and wlc die with the lab; the next lab
+# removes what is left
+"$CAPSIM" lab --fast --aps 1 --duration 60s >"$tmp/out" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  grep -q 'APs from 198' "$tmp/out" && break
+  sleep 0.1
+done
+kill -9 "$pid"; wait "$pid" || true
+sleep 1
+if pgrep -f "pki=/tmp/capsim-lab-$pid/" >/dev/null; then
+  echo "FAIL: capsim survived the killed lab"; pgrep -fa "capsim-lab-$pid/"; exit 1
+fi
+ip netns list | grep -q "^capsim-$pid-" || { echo "FAIL: expected leftovers"; exit 1; }
+lab_run 0 "$tmp/out2" --fast --aps 1 --duration 5s --discovery static
+lab_expect "$tmp/out2" "removing namespace capsim-$pid-ap left by a killed lab" "the reaping"
+lab_assert_clean "$pid"
+echo "lab_cleanup: SIGKILL: leftovers reaped by the next lab"
+
 # a ruleset nft rejects: exit 2, still clean
 echo 'table inet x { chain y { bogus } }' >"$tmp/bad.nft"
 lab_run 2 "$tmp/out" --ruleset "$tmp/bad.nft" --discovery static
