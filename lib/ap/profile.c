@@ -536,7 +536,7 @@ parse_root(struct pctx *c, const yaml_node_t *root)
 		else if (!strcmp(k, "board_revision"))
 			r = get_str(c, vn, k, 1024, false, &p->board_revision);
 		else if (!strcmp(k, "ap_group"))
-			r = get_str(c, vn, k, 63, true, &p->ap_group);
+			r = get_str(c, vn, k, 63, false, &p->ap_group);
 		else if (!strcmp(k, "vendor")) {
 			GET_U(c, vn, k, 0xffffffffUL, p->vendor);
 			if (p->vendor == 0)

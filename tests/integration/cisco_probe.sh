@@ -18,19 +18,24 @@ cleanup() {
 trap cleanup EXIT
 export CAPSIM_PKI=$tmp/pki
 unset CAPSIM_PROFILES
+# addresses from this test's range, a random /24 per run: other build
+# trees run the same test at the same time
+net=127.71.$((RANDOM % 200 + 20))
+wlc_ip=$net.250
 
 start_wlc() {
-  "$CAPSIM" wlc --cisco --listen 127.0.0.77:5246 --sw-version 17.9.4.27 \
+  "$CAPSIM" wlc --cisco --listen "$wlc_ip:5246" --sw-version 17.9.4.27 \
     --pki "$tmp/pki" >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
   wlc_pid=$!
   for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
+  grep -q listening "$tmp/wlc.err" || { cat "$tmp/wlc.err"; exit 1; }
 }
 start_wlc
 
 i=1
 for prof in c2700 c3700 c9115 c9120 c9130 c9166; do
   rc=0
-  "$CAPSIM" probe --wlc 127.0.0.77 --ap-ip 127.77.0.$i \
+  "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.$i" \
     --ap-mac 02:ca:75:77:00:0$i --profile "$prof" --pki "$tmp/pki" \
     --timeout 30s --json "$tmp/$prof.json" >"$tmp/$prof.txt" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
@@ -59,7 +64,7 @@ done
 
 # an RFC-only AP is refused by the Cisco-mode controller, with the reason
 rc=0
-"$CAPSIM" probe --wlc 127.0.0.77 --ap-ip 127.77.0.20 --ap-mac 02:ca:75:77:00:20 \
+"$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.20" --ap-mac 02:ca:75:77:00:20 \
   --profile rfc5415 --pki "$tmp/pki" --timeout 8s >"$tmp/rfc.txt" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { echo "FAIL: rfc5415 probe exited $rc, expected 3"; cat "$tmp/rfc.txt"; exit 1; }
 grep -q "refused: not a Cisco AP join: no Cisco vendor payload RAD Name" "$tmp/wlc.err"
@@ -74,14 +79,14 @@ fi
 
 # an untrusted controller CA: stops at DTLS with the hint
 rc=0
-"$CAPSIM" probe --wlc 127.0.0.77 --ap-ip 127.77.0.21 --ap-mac 02:ca:75:77:00:21 \
+"$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.21" --ap-mac 02:ca:75:77:00:21 \
   --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/pki/ca.pem" --timeout 20s \
   >"$tmp/ok-ca.txt" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { echo "FAIL: probe with --wlc-ca exited $rc"; cat "$tmp/ok-ca.txt"; exit 1; }
 "$CAPSIM" certs --out "$tmp/other" >/dev/null 2>&1 || true
 if [ -f "$tmp/other/ca.pem" ]; then
   rc=0
-  "$CAPSIM" probe --wlc 127.0.0.77 --ap-ip 127.77.0.22 --ap-mac 02:ca:75:77:00:22 \
+  "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.22" --ap-mac 02:ca:75:77:00:22 \
     --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/other/ca.pem" --timeout 20s \
     >"$tmp/bad-ca.txt" 2>&1 || rc=$?
   [ "$rc" -eq 3 ] || { echo "FAIL: untrusted CA probe exited $rc"; cat "$tmp/bad-ca.txt"; exit 1; }

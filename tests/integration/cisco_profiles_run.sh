@@ -15,23 +15,27 @@ cleanup() {
 trap cleanup EXIT
 export CAPSIM_PKI=$tmp/pki
 unset CAPSIM_PROFILES
+# addresses from this test's range, a random /24 per run: other build
+# trees run the same test at the same time
+net=127.71.$((RANDOM % 200 + 20))
 
-"$CAPSIM" wlc --cisco --listen 127.0.0.78:5246 --sw-version 17.9.4.27 \
+"$CAPSIM" wlc --cisco --listen "$net.250:5246" --sw-version 17.9.4.27 \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
+grep -q listening "$tmp/wlc.err" || { cat "$tmp/wlc.err"; exit 1; }
 
 profiles=$(cd "$CS_SRC/profiles" && ls ./*.yaml | sed 's|^\./||; s|\.yaml$||')
 n=0
 for prof in $profiles; do
   n=$((n + 1))
-  wlc=(--wlc 127.0.0.78)
+  wlc=(--wlc "$net.250")
   if [ "$prof" = rfc5415 ]; then
-    wlc=(--wlc-listen 127.0.0.79)   # the plain embedded mock WLC
+    wlc=(--wlc-listen "$net.251")   # the plain embedded mock WLC
   fi
   rc=0
   "$CAPSIM" run "${wlc[@]}" --profile "$prof" --aps 4 --duration 4s --quiet \
-    --ap-base-ip "127.78.$n.1" --ap-base-mac "02:ca:78:00:$(printf %02x $n):01" \
+    --ap-base-ip "$net.$((n * 10))" --ap-base-mac "02:ca:78:00:$(printf %02x $n):01" \
     --max-discovery-interval 300ms --discovery-interval 300ms \
     --json "$tmp/$prof.json" >"$tmp/$prof.out" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
