@@ -453,7 +453,7 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 	    "listen-address=%s\npid-file=%s/dnsmasq.pid\n"
 	    "dhcp-leasefile=%s/leases\nlog-facility=%s\nlog-dhcp\n"
 	    "log-queries\ndomain=%s\n"
-	    "dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,1h\n"
+	    "dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,2m\n"
 	    "# option 43 only for Cisco APs (option 60), capwap-facts 4.3\n"
 	    "dhcp-vendorclass=set:cisco,Cisco AP\n"
 	    "dhcp-option=tag:cisco,43,%s\n"

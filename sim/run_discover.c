@@ -108,8 +108,22 @@ static void
 disc_on_ready(void *ctx, unsigned ap, const struct cs_disc_result *r)
 {
 	struct sim_disc *s = ctx;
-	char ip[16];
+	char ip[16], ip2[16];
 
+	if (s->running) {
+		/* a new lease after NAK/expiry/DECLINE while the APs run:
+		 * the engine cannot move an AP to another address */
+		if (r->status != 0 || r->ip != s->res[ap].ip)
+			fprintf(stderr,
+			    "capsim: run: AP %u: DHCP now gives %s%s%s (the AP "
+			    "keeps %s)\n",
+			    ap + 1,
+			    r->status == 0 ? cs_ipv4_str(r->ip, ip) : "",
+			    r->status == 0 ? "" : "no address: ",
+			    r->status == 0 ? "" : r->reason,
+			    cs_ipv4_str(s->res[ap].ip, ip2));
+		return;
+	}
 	s->res[ap] = *r;
 	if (r->status == 0)
 		cs_logf(&sim_log_verbose, CS_LOG_INFO,
@@ -291,6 +305,7 @@ sim_disc_run(
 		    "received [%s]; controllers came from %s instead\n",
 		    r0->opt43_error, hex, cs_disc_source_name(r0->source));
 	}
+	s->running = true; /* later results are lease changes */
 	ec->ap_base_ip = r0->ip;
 	ec->ap.target_count =
 	    (uint8_t)(r0->n_targets < CS_AP_MAX_TARGETS ? r0->n_targets

@@ -32,6 +32,7 @@ struct sim_disc {
 	const struct cs_engine_cfg *ec;
 	struct event_base *base;
 	unsigned n_ok, n_failed;
+	bool running; /* discovery phase over, the engine runs */
 };
 
 /* getopt_long entries, in this order, with values first, first+1, ...

@@ -413,12 +413,14 @@ cs_dhcpc_timeout(struct cs_dhcpc *c, uint64_t now_ms)
 		return;
 	case DC_T_T1:
 		c->tries = 0;
+		c->xid++; /* a new transaction (RFC 2131 §4.4.5) */
 		dc_set_state(c, CS_DHCPC_RENEWING, "T1 expired", now_ms);
 		dc_send(c, CS_DHCP_REQUEST, now_ms);
 		dc_arm_renew_retx(c, now_ms);
 		return;
 	case DC_T_T2:
 		c->tries = 0;
+		c->xid++;
 		dc_set_state(c, CS_DHCPC_REBINDING, "T2 expired", now_ms);
 		dc_send(c, CS_DHCP_REQUEST, now_ms);
 		dc_arm_renew_retx(c, now_ms);
