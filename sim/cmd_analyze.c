@@ -162,6 +162,16 @@ print_text(FILE *o, const char *path, const char *fmt,
 		    "  retransmissions: discovery %u, DTLS handshake %u, "
 		    "control %u\n",
 		    p->retrans_disc, p->retrans_dtls, p->retrans_ctrl);
+		if (p->unacked_down > 0)
+			fprintf(o,
+			    "  controller answers the AP never acted on: %u "
+			    "(lost after the capture point)\n",
+			    p->unacked_down);
+		if (p->wtps > 1)
+			fprintf(o,
+			    "  %u APs (distinct WTP Board Data) behind this "
+			    "address: NAT\n",
+			    p->wtps);
 		if (p->dtls_sessions > 0 || p->dec_records > 0) {
 			const char *sn = cs_dtls_dec_suite_name(p->suite);
 
@@ -235,9 +245,10 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 			if (p->phases_seen & (1u << b))
 				json_array_append_new(
 				    ph, json_string(cs_an_phase_name(b)));
-		o = json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:o, s:s, "
-		              "s:{s:i, s:i, s:i}, s:{s:i, s:s?, s:s?, s:s, "
-		              "s:I, s:I, s:I, s:I}, s:I, s:{s:s, s:s}}",
+		o = json_pack(
+		    "{s:s, s:s?, s:I, s:I, s:I, s:I, s:o, s:s, "
+		    "s:{s:i, s:i, s:i}, s:i, s:i, s:{s:i, s:s?, s:s?, s:s, "
+		    "s:I, s:I, s:I, s:I}, s:I, s:{s:s, s:s}}",
 		    "ap", ip_str(p->ap_ip, ab, sizeof(ab)), "wlc",
 		    p->wlc_ip != 0 ? ip_str(p->wlc_ip, wb, sizeof(wb)) : NULL,
 		    "first_us", (json_int_t)p->first_us, "last_us",
@@ -246,8 +257,9 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 		    (json_int_t)p->pkts_down, "phases", ph, "stopped",
 		    p->stopped, "retransmissions", "discovery",
 		    (int)p->retrans_disc, "dtls", (int)p->retrans_dtls,
-		    "control", (int)p->retrans_ctrl, "dtls", "sessions",
-		    (int)p->dtls_sessions, "suite", sn, "version",
+		    "control", (int)p->retrans_ctrl, "answers_not_acted_on",
+		    (int)p->unacked_down, "wtps", (int)p->wtps, "dtls",
+		    "sessions", (int)p->dtls_sessions, "suite", sn, "version",
 		    p->version ? version_name(p->version) : NULL, "state",
 		    *p->dec_state ? p->dec_state : "clear", "records",
 		    (json_int_t)p->dec_records, "decrypted",

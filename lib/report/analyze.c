@@ -47,9 +47,30 @@ struct flow {
 	struct flow *next; /* in the AP's list */
 };
 
+/* A datagram from the controller that answers the AP (Discovery Response,
+ * a server handshake flight), held until the AP shows whether it got it. */
+struct pend {
+	uint64_t ms;
+	uint32_t wlc_ip;
+	uint16_t wlc_port;
+	uint16_t ap_port; /* several APs may share the address (NAT) */
+	bool is_dtls;
+	size_t len;
+	uint8_t *b;
+};
+
+#define MAX_PEND 32
+#define MAX_IDS  16
+
 struct ap {
 	struct cs_analyze_ap pub;
 	struct flow *flows;
+	struct pend pend[MAX_PEND];
+	unsigned n_pend;
+	bool lossy;            /* some answer was never acted on */
+	bool finished;         /* pending answers settled by finish */
+	uint64_t ids[MAX_IDS]; /* WTP Board Data hashes seen (NAT evidence) */
+	unsigned n_ids;
 	bool disc_pending;
 	bool ctl_last_set[2]; /* for clear control messages */
 	uint32_t ctl_last_type[2];
@@ -125,6 +146,8 @@ cs_analyze_free(struct cs_analyze *a)
 			free(f);
 			f = nx;
 		}
+		for (unsigned k = 0; k < a->aps[i]->n_pend; k++)
+			free(a->aps[i]->pend[k].b);
 		free(a->aps[i]);
 	}
 	free(a->aps);
@@ -326,15 +349,25 @@ on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
 	cs_facts_control(&ap->pub.facts, dir, plain, len, a->cur_ms);
 }
 
+/* What an AP datagram says about the controller's last answer. */
+enum hs_verdict {
+	HS_NONE,        /* no clear handshake message */
+	HS_PROGRESS,    /* a handshake message not sent before */
+	HS_REPEAT,      /* a message sent again: the answer did not arrive */
+	HS_NEW_SESSION, /* a ClientHello with a new random: handshake given up
+	                 */
+};
+
 /* Handshake retransmissions and new sessions, from the clear records. */
-static void
+static enum hs_verdict
 hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
     size_t len)
 {
 	struct cs_dtls_peek pk;
+	enum hs_verdict v = HS_NONE;
 
 	if (cs_dtls_peek_capwap(p, len, &pk, NULL) < 0)
-		return;
+		return HS_NONE;
 	for (unsigned i = 0; i < pk.n_hs; i++) {
 		const struct cs_dtls_hs_msg *m = &pk.hs[i];
 		struct cs_rd rd;
@@ -348,6 +381,8 @@ hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
 			if (cs_rd_skip(&rd, CS_DTLS_HS_HDR_LEN + 2) == 0 &&
 			    cs_rd_bytes(&rd, rnd, 32) == 0 &&
 			    (!f->have_cr || memcmp(rnd, f->cr, 32) != 0)) {
+				if (f->have_cr)
+					v = HS_NEW_SESSION;
 				memcpy(f->cr, rnd, 32);
 				f->have_cr = true;
 				memset(f->hs_seen, 0, sizeof(f->hs_seen));
@@ -357,17 +392,148 @@ hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
 		if (m->message_seq < 32) {
 			uint32_t bit = 1u << m->message_seq;
 
-			if (f->hs_seen[dir][m->msg_type] & bit)
+			if (f->hs_seen[dir][m->msg_type] & bit) {
 				ap->pub.retrans_dtls++;
+				if (v == HS_NONE || v == HS_PROGRESS)
+					v = HS_REPEAT;
+			} else if (v == HS_NONE) {
+				v = HS_PROGRESS;
+			}
 			f->hs_seen[dir][m->msg_type] |= bit;
 		}
 	}
+	return v;
+}
+
+/* ---- answers held until the AP reacts ------------------------------
+ * A capture taken at the controller (or anywhere before the loss) shows
+ * answers that never reached the AP.  The AP's next datagram tells: a
+ * repeat of its request (same Discovery Request again, same handshake
+ * message_seq again, a new ClientHello random) means the answer was lost
+ * after the capture point; anything new means it arrived.  Only then are
+ * the answers fed to the facts, so the diagnosis reads the capture in the
+ * AP's terms wherever it was taken (at the AP side nothing changes: a
+ * lost answer is not in the capture at all).
+ */
+
+static void
+pend_feed(struct ap *ap, unsigned i)
+{
+	struct pend *p = &ap->pend[i];
+
+	if (!p->is_dtls)
+		ap->disc_pending = false; /* the AP got its answer */
+	cs_facts_wire_peer(&ap->pub.facts, CS_DIR_DOWN, CS_CHAN_CONTROL,
+	    p->wlc_ip, p->wlc_port, p->b, p->len, p->ms);
+}
+
+/* Feeds (or, with @p lost, drops) the pending answers of one kind
+ * (dtls true: DTLS flights; false: discovery) sent to @p ap_port (0: to
+ * any port).  An answer from another address than the one the AP is
+ * asking (@p to_ip, 0 = unknown) is fed even when "lost": it may well have
+ * arrived and been ignored, and that is the asymmetric-return evidence. */
+static void
+pend_settle(
+    struct ap *ap, bool dtls, bool lost, uint16_t ap_port, uint32_t to_ip)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < ap->n_pend; i++) {
+		if (ap->pend[i].is_dtls != dtls ||
+		    (ap_port != 0 && ap->pend[i].ap_port != ap_port)) {
+			ap->pend[k++] = ap->pend[i];
+			continue;
+		}
+		if (lost && to_ip != 0 && ap->pend[i].wlc_ip != to_ip) {
+			pend_feed(ap, i);
+		} else if (lost) {
+			ap->pub.unacked_down++;
+			ap->lossy = true;
+		} else {
+			pend_feed(ap, i);
+		}
+		free(ap->pend[i].b);
+	}
+	ap->n_pend = k;
+}
+
+static int
+pend_add(struct ap *ap, uint64_t ms, uint32_t wlc_ip, uint16_t wlc_port,
+    uint16_t ap_port, bool dtls, const uint8_t *b, size_t len)
+{
+	struct pend *p;
+
+	if (ap->n_pend == MAX_PEND) {
+		pend_feed(ap, 0);
+		free(ap->pend[0].b);
+		memmove(ap->pend, ap->pend + 1,
+		    (MAX_PEND - 1) * sizeof(ap->pend[0]));
+		ap->n_pend--;
+	}
+	p = &ap->pend[ap->n_pend];
+	p->b = malloc(len > 0 ? len : 1);
+	if (p->b == NULL)
+		return -ENOMEM;
+	memcpy(p->b, b, len);
+	p->len = len;
+	p->ms = ms;
+	p->wlc_ip = wlc_ip;
+	p->wlc_port = wlc_port;
+	p->ap_port = ap_port;
+	p->is_dtls = dtls;
+	ap->n_pend++;
+	return 0;
+}
+
+/* Whether a controller datagram answers an AP request. */
+static bool
+is_answer(const uint8_t *p, size_t len, bool dtls)
+{
+	uint32_t type;
+	uint8_t seq;
+	bool frag;
+
+	if (!dtls)
+		return ctl_type(p, len, &type, &seq, &frag) &&
+		    (type == CS_MSG_DISCOVERY_RESP ||
+		        type == CS_MSG_PRIMARY_DISCOVERY_RESP);
+	switch (cs_dtls_classify_dgram(p, len, true)) {
+	case CS_DTLS_KIND_HELLO_VERIFY_REQUEST:
+	case CS_DTLS_KIND_SERVER_HELLO_FLIGHT:
+	case CS_DTLS_KIND_CERTIFICATE:
+	case CS_DTLS_KIND_CCS_FINISHED:
+	case CS_DTLS_KIND_ENCRYPTED_HANDSHAKE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* FNV-1a of the WTP Board Data (RFC 5415 §4.6.40) of a Discovery
+ * Request: one value per physical AP; 0 when absent. */
+static uint64_t
+wtp_identity(const uint8_t *p, size_t len)
+{
+	static struct cs_msg m; /* large; analysis is single-threaded */
+	const struct cs_elem *e;
+	uint64_t h = 1469598103934665603ull;
+
+	if (cs_msg_decode(&m, p, len, CS_MSG_F_CISCO, NULL) != 0)
+		return 0;
+	e = cs_msg_find(&m, CS_EL_BOARD_DATA, 0);
+	if (e == NULL)
+		return 0;
+	for (uint16_t i = 0; i < e->len; i++) {
+		h ^= e->val[i];
+		h *= 1099511628211ull;
+	}
+	return h == 0 ? 1 : h;
 }
 
 /* Clear CAPWAP on the control channel: discovery bookkeeping. */
 static void
 clear_track(struct cs_analyze *a, struct ap *ap, enum cs_dir dir,
-    uint32_t wlc_ip, const uint8_t *p, size_t len)
+    uint32_t wlc_ip, uint16_t ap_port, const uint8_t *p, size_t len)
 {
 	uint32_t type;
 	uint8_t seq;
@@ -378,17 +544,35 @@ clear_track(struct cs_analyze *a, struct ap *ap, enum cs_dir dir,
 	if (dir == CS_DIR_UP &&
 	    (type == CS_MSG_DISCOVERY_REQ ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_REQ)) {
+		uint64_t id = wtp_identity(p, len);
+		bool known = id == 0;
+
 		if (ap->disc_pending)
 			ap->pub.retrans_disc++;
 		ap->disc_pending = true;
+		/* Several APs behind one address: a NAT (RFC 5415 detects
+		 * middleboxes with the Join Request's CAPWAP Local IPv4
+		 * Address; distinct WTP Board Data from one address shows
+		 * it already at discovery) */
+		for (unsigned i = 0; i < ap->n_ids && !known; i++)
+			known = ap->ids[i] == id;
+		if (!known && ap->n_ids < MAX_IDS) {
+			ap->ids[ap->n_ids++] = id;
+			ap->pub.wtps = ap->n_ids;
+			if (ap->n_ids == 2)
+				cs_facts_nat(
+				    &ap->pub.facts, ap->pub.ap_ip, ap_port);
+		}
 	} else if (dir == CS_DIR_DOWN &&
 	    (type == CS_MSG_DISCOVERY_RESP ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {
-		ap->disc_pending = false;
+		/* disc_pending clears when the answer is known to have
+		 * reached the AP (pend_feed) */
 		learn_wlc(a, wlc_ip);
+	} else {
+		ctl_retrans(&ap->pub, ap->ctl_last_set, ap->ctl_last_type,
+		    ap->ctl_last_seq, dir, p, len);
 	}
-	ctl_retrans(&ap->pub, ap->ctl_last_set, ap->ctl_last_type,
-	    ap->ctl_last_seq, dir, p, len);
 }
 
 /* Whether a datagram is clearly AP-initiated (Discovery Request or a
@@ -424,9 +608,11 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	uint32_t ap_ip, wlc_ip;
 	uint16_t ap_port, wlc_port;
 	struct ap *ap;
-	struct flow *f;
-	uint8_t pre;
+	struct flow *f = NULL;
+	uint8_t pre = 0;
 	uint64_t ms = t_us / 1000;
+	bool is_capwap, is_dtls, held = false;
+	enum hs_verdict hv = HS_NONE;
 
 	if (a == NULL || (payload == NULL && len > 0))
 		return -EINVAL;
@@ -472,23 +658,58 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	}
 	if (wlc_ip != UINT32_MAX && (wlc_ip >> 28) != 0xe)
 		ap->pub.wlc_ip = wlc_ip;
-	cs_facts_wire_peer(
-	    &ap->pub.facts, dir, ch, wlc_ip, wlc_port, payload, len, ms);
-	if (cs_capwap_preamble_peek(payload, len, &pre) != 0)
+	is_capwap = cs_capwap_preamble_peek(payload, len, &pre) == 0;
+	is_dtls = is_capwap && pre == CS_PREAMBLE_DTLS;
+	if (is_dtls) {
+		f = flow_get(a, ap, ap_port, wlc_ip, wlc_port, ch);
+		if (f == NULL)
+			return -ENOMEM;
+		hv = hs_track(ap, f, dir, payload, len);
+	}
+	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished) {
+		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls)) {
+			if (pend_add(ap, ms, wlc_ip, wlc_port, ap_port, is_dtls,
+			        payload, len) < 0)
+				return -ENOMEM;
+			held = true;
+		} else if (dir == CS_DIR_UP && is_dtls) {
+			/* a repeat or a new session: the flights did not
+			 * arrive; the discovery answer did (DTLS started) */
+			pend_settle(ap, true,
+			    hv == HS_REPEAT || hv == HS_NEW_SESSION, ap_port,
+			    wlc_ip);
+			pend_settle(ap, false, false, ap_port, wlc_ip);
+		} else if (dir == CS_DIR_UP) {
+			uint32_t type;
+			uint8_t seq;
+			bool frag;
+			bool disc =
+			    ctl_type(payload, len, &type, &seq, &frag) &&
+			    (type == CS_MSG_DISCOVERY_REQ ||
+			        type == CS_MSG_PRIMARY_DISCOVERY_REQ);
+
+			/* back to discovery: answers pending were lost */
+			pend_settle(ap, true, disc, ap_port, wlc_ip);
+			pend_settle(ap, false, disc, ap_port, wlc_ip);
+		}
+	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished) {
+		pend_settle(ap, true, false, 0, 0);
+		pend_settle(ap, false, false, 0, 0);
+	}
+	if (!held)
+		cs_facts_wire_peer(&ap->pub.facts, dir, ch, wlc_ip, wlc_port,
+		    payload, len, ms);
+	if (!is_capwap)
 		return 0;
-	if (pre != CS_PREAMBLE_DTLS) {
+	if (!is_dtls) {
 		if (ch == CS_CHAN_CONTROL)
-			clear_track(a, ap, dir, wlc_ip, payload, len);
+			clear_track(a, ap, dir, wlc_ip, ap_port, payload, len);
 		return 0;
 	}
-	f = flow_get(a, ap, ap_port, wlc_ip, wlc_port, ch);
-	if (f == NULL)
-		return -ENOMEM;
 	if (dir == CS_DIR_UP &&
 	    cs_dtls_classify_dgram(payload, len, true) ==
 	        CS_DTLS_KIND_CLIENT_HELLO)
 		learn_wlc(a, wlc_ip);
-	hs_track(ap, f, dir, payload, len);
 	a->cur_ap = ap;
 	a->cur_flow = f;
 	a->cur_ms = ms;
@@ -598,6 +819,14 @@ finish_ap(struct ap *ap, const struct cs_diag_ctx *ctx)
 	struct cs_analyze_ap *p = &ap->pub;
 	const struct cs_ap_facts *f = &p->facts;
 	unsigned ph = 0;
+
+	/* Answers still pending at the end: lost when the AP has been losing
+	 * them all along, else (capture cut right after them) taken. */
+	if (!ap->finished) {
+		pend_settle(ap, true, ap->lossy, 0, 0);
+		pend_settle(ap, false, ap->lossy, 0, 0);
+		ap->finished = true;
+	}
 
 	if (f->disc_req > 0)
 		ph |= CS_AN_DISCOVERY;

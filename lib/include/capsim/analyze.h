@@ -58,6 +58,12 @@ struct cs_analyze_ap {
 	unsigned retrans_dtls; /* handshake messages (type, message_seq)
 	                          sent again, both directions */
 	unsigned retrans_ctrl; /* control requests (type, seq) sent again */
+	/* controller answers (Discovery Response, DTLS server flights) the AP
+	 * never acted on: it repeated its request instead, so they were lost
+	 * after the capture point (a capture taken at the controller) */
+	unsigned unacked_down;
+	unsigned wtps; /* distinct WTP Board Data seen from this address
+	                  (> 1: several APs behind a NAT, reported as one) */
 	/* decryption */
 	unsigned dtls_sessions; /* distinct ClientHello randoms */
 	uint64_t dec_records, dec_ok, dec_failed, dec_nokey;
