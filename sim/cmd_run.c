@@ -189,16 +189,23 @@ static void
 run_on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct run_ctx *rc = arg;
+	struct timeval now = { 0, 0 };
 
 	(void)sig;
 	(void)what;
 	if (rc->interrupted) /* second signal: exit at once */
 		_exit(SIM_EXIT_RUNTIME);
 	rc->interrupted = true;
+	/* from now on the default action: a second signal ends the process
+	 * at once, even while the APs stop and the reports are written */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	fprintf(stderr,
 	    "\ncapsim: run: interrupted: stopping the APs and writing the "
 	    "reports (again to quit at once)\n");
-	event_base_loopbreak(rc->base);
+	/* leave after the callbacks already due (a second signal among
+	 * them still counts) */
+	event_base_loopexit(rc->base, &now);
 }
 
 static void
@@ -249,6 +256,8 @@ run_on_tick(evutil_socket_t fd, short what, void *arg)
 		rc->joins_per_sec[rc->n_sec++] =
 		    (uint32_t)(now.joins - rc->joins_seen);
 	rc->joins_seen = now.joins;
+	if (rc->events != NULL)
+		cs_events_flush(rc->events);
 	if (rc->progress &&
 	    cs_progress_line(line, sizeof(line), &now,
 	        rc->prev.t_ms || rc->prev.joins ? &rc->prev : NULL) >= 0)
@@ -697,6 +706,18 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.res.cpu_sys_s = (double)ru.ru_stime.tv_sec +
 		    (double)ru.ru_stime.tv_usec / 1e6;
 		s.res.fds = run_count_fds();
+	}
+	{
+		const struct cs_hist *h = cs_engine_timer_lateness(rc->e);
+
+		if (h->count > 0) {
+			s.res.has_lateness = true;
+			s.res.lateness_p50_ms =
+			    (double)cs_hist_quantile(h, 0.5) / 1000.0;
+			s.res.lateness_p99_ms =
+			    (double)cs_hist_quantile(h, 0.99) / 1000.0;
+			s.res.lateness_max_ms = (double)h->max_us / 1000.0;
+		}
 	}
 	if (n_expect > 0)
 		s.passed = !rc->interrupted && failed_expect == 0;

@@ -80,6 +80,12 @@ wlc_usage(FILE *f)
 	    "and MWAR Type\n"
 	    "Other:\n"
 	    "  --seed N               seed for random choices\n"
+	    "  --workers N            threads, each a shard of the "
+	    "controller on a\n"
+	    "                         SO_REUSEPORT group steered by AP "
+	    "address; the\n"
+	    "                         capacity is split between them "
+	    "(default 1)\n"
 	    "  -v, --verbose          log every join step\n"
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
@@ -217,6 +223,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_MUTE,
 		O_SEED,
 		O_CISCO,
+		O_WORKERS,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -244,6 +251,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "mute", no_argument, NULL, O_MUTE },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "cisco", no_argument, NULL, O_CISCO },
+		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -371,6 +379,12 @@ sim_cmd_wlc(int argc, char **argv)
 			break;
 		case O_CISCO:
 			ec.wlc.cisco = true;
+			break;
+		case O_WORKERS:
+			if (sim_parse_uint(
+			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+				goto bad_arg;
+			ec.workers = (unsigned)v;
 			break;
 		case O_SEED:
 			if (sim_parse_uint(optarg, 0, UINT64_MAX, &ec.seed) < 0)

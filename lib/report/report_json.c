@@ -262,13 +262,21 @@ cs_report_json(const struct cs_run_summary *s)
 	report_set(root, "joins", json_integer((json_int_t)s->m->joins), &oom);
 	report_set(root, "histograms", hists, &oom);
 	report_set(root, "rates", report_rates(s), &oom);
-	if (s->res.valid)
-		report_set(root, "resources",
-		    json_pack("{s:I, s:f, s:f, s:I}", "max_rss_kib",
-		        (json_int_t)s->res.max_rss_kib, "cpu_user_s",
-		        s->res.cpu_user_s, "cpu_sys_s", s->res.cpu_sys_s, "fds",
-		        (json_int_t)s->res.fds),
-		    &oom);
+	if (s->res.valid) {
+		json_t *res = json_pack("{s:I, s:f, s:f, s:I}", "max_rss_kib",
+		    (json_int_t)s->res.max_rss_kib, "cpu_user_s",
+		    s->res.cpu_user_s, "cpu_sys_s", s->res.cpu_sys_s, "fds",
+		    (json_int_t)s->res.fds);
+
+		if (res != NULL && s->res.has_lateness)
+			report_set(res, "timer_lateness_ms",
+			    json_pack("{s:f, s:f, s:f}", "p50",
+			        s->res.lateness_p50_ms, "p99",
+			        s->res.lateness_p99_ms, "max",
+			        s->res.lateness_max_ms),
+			    &oom);
+		report_set(root, "resources", res, &oom);
+	}
 	if (s->expect != NULL || s->n_expect > 0)
 		report_set(root, "expectations", report_expectations(s), &oom);
 	if (s->diag != NULL && s->diag->code != NULL)

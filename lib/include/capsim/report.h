@@ -53,6 +53,9 @@ struct cs_report_resources {
 	uint64_t max_rss_kib;
 	double cpu_user_s, cpu_sys_s;
 	unsigned fds;
+	/* how late the engine's timers fired (ms); shown when has_lateness */
+	bool has_lateness;
+	double lateness_p50_ms, lateness_p99_ms, lateness_max_ms;
 };
 
 /*

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `capsim run` outputs while it runs and when it is interrupted: Prometheus
+# text at /metrics during the run (scraped until every AP is in Run), then
+# SIGINT: the APs stop, and the JSON report, JUnit XML, event log and
+# capture are written complete; exit 3 (interrupted runs do not pass).
+# A second signal exits at once.  Loopback 127.0.0.94 / 127.94.x only.
+set -u
+: "${CAPSIM:?CAPSIM not set}"
+tmp=$(mktemp -d)
+trap 'kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+export CAPSIM_PKI="$tmp/pki"
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$CAPSIM" run --aps 6 --duration 120s --wlc-listen 127.0.0.94:15246 \
+	--ap-base-ip 127.94.0.1 --discovery-interval 500ms \
+	--max-discovery-interval 500ms --echo-interval 2s \
+	--keepalive-interval 2s --metrics-listen 127.0.0.94:19094 \
+	--json "$tmp/r.json" --junit "$tmp/r.xml" --events "$tmp/ev.jsonl" \
+	--pcap "$tmp/w.pcapng" -q 2> "$tmp/err" &
+pid=$!
+
+in_run=0
+for _ in $(seq 1 100); do
+	sleep 0.2
+	in_run=$(python3 - <<'PY' 2>/dev/null
+import urllib.request
+try:
+    t = urllib.request.urlopen("http://127.0.0.94:19094/metrics", timeout=1).read().decode()
+except Exception:
+    print(0); raise SystemExit
+for line in t.splitlines():
+    if line.startswith('capsim_aps{state="run"}') or line.startswith('capsim_aps{state="Run"}'):
+        print(int(float(line.split()[-1]))); break
+else:
+    print(0)
+PY
+)
+	[ "${in_run:-0}" = 6 ] && break
+done
+[ "${in_run:-0}" = 6 ] || { cat "$tmp/err"; fail "/metrics never showed 6 APs in Run (last: ${in_run:-none})"; }
+curl_text=$(python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.94:19094/metrics", timeout=2).read().decode())')
+grep -q '^# TYPE capsim_phase_duration_seconds histogram' <<<"$curl_text" ||
+	fail "/metrics has no phase histogram"
+grep -q '^capsim_joins_total 6' <<<"$curl_text" || fail "/metrics: joins_total is not 6"
+
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 3 ] || { cat "$tmp/err"; fail "interrupted run exited $rc, expected 3"; }
+grep -q "interrupted" "$tmp/err" || fail "no 'interrupted' message"
+
+python3 - "$tmp" <<'PY' || exit 1
+import json, sys, xml.etree.ElementTree as ET
+tmp = sys.argv[1]
+r = json.load(open(tmp + "/r.json"))
+assert r["aps"] == 6 and r["joined"] == 6 and r["in_run"] == 6, r
+assert r["passed"] is False, "an interrupted run must not pass"
+assert r["phases"]["total"]["count"] == 6, r["phases"]["total"]
+assert r["resources"]["fds"] < 64, r["resources"]
+assert "diagnosis" in r, "no diagnosis"
+x = ET.parse(tmp + "/r.xml").getroot()
+assert x.tag in ("testsuites", "testsuite"), x.tag
+lines = open(tmp + "/ev.jsonl").read().splitlines()
+ev = [json.loads(l) for l in lines]
+runs = [e for e in ev if e.get("kind") == "state" and e.get("to") == "Run"]
+assert len(runs) == 6, len(runs)
+assert {e["ap"] for e in runs} == set(range(6)), runs
+print("report, JUnit and %d events OK" % len(ev))
+PY
+[ -s "$tmp/w.pcapng" ] || fail "no capture written"
+if command -v tshark >/dev/null 2>&1; then
+	n=$(tshark -n -r "$tmp/w.pcapng" 2>/dev/null | wc -l)
+	[ "$n" -gt 20 ] || fail "capture has only $n packets"
+fi
+
+# a second signal exits at once: sent as soon as the first one has been
+# taken (the stop that follows lasts at least 50 ms)
+"$CAPSIM" run --aps 2000 --duration 120s --wlc-listen 127.0.0.94:16246 \
+	--ap-base-ip 127.94.16.1 -q 2> "$tmp/err2" &
+pid=$!
+sleep 1
+kill -INT $pid
+for _ in $(seq 1 500); do
+	grep -q interrupted "$tmp/err2" && break
+	sleep 0.002
+done
+start=$(date +%s%N)
+# (repeated: one signal can land in the instant the handler is swapped)
+( for _ in $(seq 1 300); do kill -TERM $pid 2>/dev/null || exit 0; sleep 0.01; done ) &
+wait $pid
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# 1: _exit from the loop; 143: killed by the second signal after it
+[ $rc -eq 1 ] || [ $rc -eq 143 ] ||
+	fail "double interrupt exited $rc (3 = second signal ignored)"
+[ $ms -lt 3000 ] || fail "double interrupt took $ms ms"
+echo "PASS: outputs while running and after SIGINT; second signal exits in $ms ms"
