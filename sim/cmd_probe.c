@@ -23,14 +23,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <jansson.h>
 
 #include "capsim/ap.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
+#include "capsim/engine.h"
 #include "capsim/pki.h"
 #include "capsim/profile.h"
 #include "capsim/udp.h"
+#include "run_discover.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -54,7 +57,7 @@ struct probe {
 	/* outcome */
 	bool done, ok;
 	enum cs_phase fail_phase;
-	char fail_reason[300];
+	char fail_reason[600];
 	uint32_t join_code;
 	bool has_join_code;
 	unsigned n_disc_resp;
@@ -603,6 +606,127 @@ probe_hint(const struct probe *p)
 	return "see the failing step above";
 }
 
+/* ---- where the controller list came from ---- */
+
+static void
+probe_static_step(struct probe *p, const struct cs_ap_cfg *ac, uint16_t port)
+{
+	json_t *o = json_object();
+	json_t *t = json_array();
+	char list[200] = "", ip[16];
+
+	for (unsigned i = 0; i < ac->target_count; i++) {
+		size_t n = strlen(list);
+
+		json_array_append_new(
+		    t, json_string(ipstr(ac->targets[i], ip)));
+		snprintf(
+		    list + n, sizeof(list) - n, "%s%s", i > 0 ? ", " : "", ip);
+	}
+	json_object_set_new(o, "source", json_string("static"));
+	json_object_set_new(o, "controllers", t);
+	step(p, "controllers", o,
+	    "controller list from static --wlc: %s (port %u)", list, port);
+}
+
+/* DHCP (option 43 / 138) or DNS discovery with lib/engine/discover.c
+ * through sim/run_discover.c, for one AP; the result configures the AP.
+ * 0, or an exit code. */
+static int
+probe_discover(struct probe *p, struct sim_disc *disc, struct cs_ap_cfg *ac,
+    const struct cs_profile *prof, struct event_base **basep)
+{
+	struct cs_engine_cfg ec;
+	const struct cs_disc_result *r;
+	json_t *o = json_object(), *t = json_array();
+	char list[200] = "", ip[16], lease[16], hex[520] = "";
+	int rc;
+
+	if (prof != NULL && prof->option60 != NULL)
+		disc->vendor_class = prof->option60;
+	if ((*basep = event_base_new()) == NULL)
+		return SIM_EXIT_RUNTIME;
+	memset(&ec, 0, sizeof(ec));
+	ec.n_aps = 1;
+	ec.seed = 1;
+	ec.ap = *ac;
+	ec.ap_base_ip = p->ap_ip;
+	memcpy(ec.ap_base_mac, p->mac, 6);
+	step(p, "controllers", NULL,
+	    "discovery %s, option 60 '%s' (progress on stderr)",
+	    cs_disc_mode_name(disc->mode), disc->vendor_class);
+	rc = sim_disc_run(disc, &ec, *basep);
+	r = disc->res != NULL ? &disc->res[0] : NULL;
+	if (r != NULL && r->has_opt43)
+		for (size_t i = 0; i < r->opt43_len && 2 * i + 3 < sizeof(hex);
+		     i++)
+			snprintf(hex + 2 * i, 3, "%02x", r->opt43[i]);
+	if (r != NULL) {
+		json_object_set_new(
+		    o, "source", json_string(cs_disc_source_name(r->source)));
+		json_object_set_new(
+		    o, "lease_ip", json_string(ipstr(r->ip, lease)));
+		if (r->has_opt43) {
+			json_object_set_new(o, "option43", json_string(hex));
+			json_object_set_new(
+			    o, "option43_error", json_string(r->opt43_error));
+		}
+		if (r->dns_name[0] != '\0') {
+			json_object_set_new(
+			    o, "dns_name", json_string(r->dns_name));
+			json_object_set_new(
+			    o, "dns_error", json_string(r->dns_error));
+		}
+		for (size_t i = 0; i < r->n_targets; i++) {
+			size_t n = strlen(list);
+
+			json_array_append_new(
+			    t, json_string(ipstr(r->targets[i], ip)));
+			snprintf(list + n, sizeof(list) - n, "%s%s",
+			    i > 0 ? ", " : "", ip);
+		}
+	}
+	json_object_set_new(o, "controllers", t);
+	if (rc != 0 || r == NULL || r->status != 0) {
+		bool pending = r != NULL && r->status > 0;
+
+		p->fail_phase =
+		    !pending && r != NULL && r->phase == CS_PHASE_DHCP
+		    ? CS_PHASE_DHCP
+		    : pending && disc->mode == CS_DISC_MODE_DHCP
+		    ? CS_PHASE_DHCP
+		    : CS_PHASE_DISCOVERY;
+		snprintf(p->fail_reason, sizeof(p->fail_reason), "%s",
+		    pending ? "no result before the discovery timeout (no DHCP "
+		              "offer or DNS answer)"
+		        : r != NULL && r->reason[0] ? r->reason
+		                                    : "discovery failed");
+		step(p, "controllers", o, "no controller list: %s%s%s%s",
+		    p->fail_reason,
+		    r != NULL && r->has_opt43 ? " (option 43 " : "",
+		    r != NULL && r->has_opt43 ? hex : "",
+		    r != NULL && r->has_opt43 ? ")" : "");
+		step(p, "hint",
+		    json_pack("{s:s,s:s,s:s}", "result", "failed", "phase",
+		        cs_phase_name(p->fail_phase), "reason", p->fail_reason),
+		    "the AP got no controller list: check the DHCP scope's "
+		    "option 43 for this option 60 (type 0xf1, 4 bytes per "
+		    "controller) or the DNS name "
+		    "CISCO-CAPWAP-CONTROLLER.<domain>");
+		return rc != 0 ? rc : SIM_EXIT_FAILED;
+	}
+	step(p, "controllers", o,
+	    "controller list from %s: %s; AP address %s%s%s%s%s",
+	    cs_disc_source_name(r->source), list, lease,
+	    r->has_opt43 ? ", option 43 " : "", r->has_opt43 ? hex : "",
+	    r->dns_name[0] ? ", DNS name " : "", r->dns_name);
+	ac->target_count = ec.ap.target_count;
+	memcpy(ac->targets, ec.ap.targets, sizeof(ac->targets));
+	ac->discovery_type = ec.ap.discovery_type;
+	p->ap_ip = ec.ap_base_ip;
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void
@@ -614,6 +738,9 @@ probe_usage(FILE *f)
 	      "Controller:\n"
 	      "  --wlc ADDR[:PORT]      controller to discover (repeat for "
 	      "several; static list)\n"
+	      "  --discovery dhcp|dns|broadcast  get the list (and the AP "
+	      "address) the way\n"
+	      "                         a real AP does; options below\n"
 	      "AP:\n"
 	      "  --profile NAME|FILE    AP model profile (default c9120; "
 	      "rfc5415 = plain RFC AP)\n"
@@ -629,7 +756,10 @@ probe_usage(FILE *f)
 	      "  --no-verify-wlc        do not verify the controller (says "
 	      "so)\n"
 	      "  --dtls-version 1.2|1.0|any   --ciphers LIST\n"
-	      "Output:\n"
+	      "(option 60 defaults to the profile's)\n",
+	    f);
+	fputs(sim_disc_usage, f);
+	fputs("Output:\n"
 	      "  --timeout DURATION     give up after this (default 90s)\n"
 	      "  --json FILE            steps as JSON ('-' = stdout, then "
 	      "no text)\n"
@@ -656,6 +786,7 @@ sim_cmd_probe(int argc, char **argv)
 		O_CIPHERS,
 		O_TIMEOUT,
 		O_JSON,
+		O_DISC, /* SIM_DISC_N values from here */
 	};
 	static const struct option opts[] = {
 		{ "wlc", required_argument, NULL, O_WLC },
@@ -673,6 +804,7 @@ sim_cmd_probe(int argc, char **argv)
 		{ "ciphers", required_argument, NULL, O_CIPHERS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "json", required_argument, NULL, O_JSON },
+		SIM_DISC_OPTIONS(O_DISC),
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -694,12 +826,16 @@ sim_cmd_probe(int argc, char **argv)
 		.ctx = &p };
 	const char *profile = "c9120", *json_path = NULL, *ap_cert = NULL;
 	const char *ap_key = NULL, *wlc_ca = NULL;
+	struct sim_disc disc;
+	struct event_base *base = NULL;
+	bool vc_given = false, freebind = false;
 	char pkidir[4096], why[512], ip[16], macs[18];
 	uint64_t timeout_ms = 90000, v;
 	uint16_t port = CS_CAPWAP_CONTROL_PORT;
 	int c, r, rc = SIM_EXIT_RUNTIME;
 
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
+	sim_disc_init(&disc);
 	cs_ap_cfg_defaults(&ac);
 	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
 	cs_pki_mac_parse("02:ca:75:00:00:01", p.mac);
@@ -775,12 +911,20 @@ sim_cmd_probe(int argc, char **argv)
 			probe_usage(stdout);
 			return SIM_EXIT_OK;
 		default:
+			if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
+				if (c == O_DISC + 5)
+					vc_given = true;
+				if (sim_disc_opt(&disc, c - O_DISC, optarg) < 0)
+					goto bad_arg;
+				break;
+			}
 			probe_usage(stderr);
 			return SIM_EXIT_USAGE;
 		}
 	}
-	if (optind != argc || ac.target_count == 0) {
-		fprintf(stderr, "capsim: probe: --wlc ADDR is required\n");
+	if (optind != argc || (ac.target_count == 0 && !disc.enabled)) {
+		fprintf(stderr,
+		    "capsim: probe: --wlc ADDR or --discovery is required\n");
 		probe_usage(stderr);
 		return SIM_EXIT_USAGE;
 	}
@@ -812,6 +956,20 @@ sim_cmd_probe(int argc, char **argv)
 	ac.max_discovery_interval_ms = 1000;
 	ac.max_failed_dtls = 1;
 	ac.wait_dtls_ms = 30000;
+	/* step 1: the controller list (and, with DHCP, the AP address) */
+	if (disc.enabled) {
+		bool had_ip = p.ap_ip != 0;
+
+		if ((r = probe_discover(
+		         &p, &disc, &ac, vc_given ? NULL : prof, &base)) != 0) {
+			rc = r;
+			goto summary;
+		}
+		/* a leased address need not be configured locally yet */
+		freebind = !had_ip;
+	} else {
+		probe_static_step(&p, &ac, port);
+	}
 
 	if (ap_cert != NULL) {
 		if ((r = cs_cred_load(&cred, ap_cert, ap_key)) < 0) {
@@ -846,7 +1004,7 @@ sim_cmd_probe(int argc, char **argv)
 		rc = SIM_EXIT_USAGE;
 		goto out;
 	}
-	if ((p.fd = cs_udp_open(p.ap_ip, 0, false)) < 0) {
+	if ((p.fd = cs_udp_open(p.ap_ip, 0, freebind)) < 0) {
 		fprintf(stderr,
 		    "capsim: probe: cannot open a UDP socket on %s: "
 		    "%s\n",
@@ -861,27 +1019,6 @@ sim_cmd_probe(int argc, char **argv)
 		goto out;
 	}
 
-	{
-		json_t *o = json_object();
-		json_t *t = json_array();
-		char list[200] = "";
-
-		for (unsigned i = 0; i < ac.target_count; i++) {
-			size_t n = strlen(list);
-
-			json_array_append_new(
-			    t, json_string(ipstr(ac.targets[i], ip)));
-			snprintf(list + n, sizeof(list) - n, "%s%s",
-			    i > 0 ? ", " : "", ip);
-		}
-		json_object_set_new(o, "source", json_string("static"));
-		json_object_set_new(o, "controllers", t);
-		step(&p, "controllers", o,
-		    "controller list from static --wlc: %s (port %u); DHCP "
-		    "option 43 and DNS (CISCO-CAPWAP-CONTROLLER) are not used "
-		    "by the probe",
-		    list, port);
-	}
 	cs_pki_mac_str(p.mac, macs);
 	{
 		json_t *o = json_object();
@@ -1049,6 +1186,8 @@ sim_cmd_probe(int argc, char **argv)
 		json_object_set_new(o, "hint", json_string(hint));
 		step(&p, "hint", o, "%s", hint);
 	}
+	rc = p.ok ? SIM_EXIT_OK : SIM_EXIT_FAILED;
+summary:
 	if (json_path != NULL) {
 		json_t *doc = json_object();
 
@@ -1066,7 +1205,6 @@ sim_cmd_probe(int argc, char **argv)
 	}
 	if (p.ok && p.d != NULL && p.d_established)
 		cs_dtls_shutdown(p.d);
-	rc = p.ok ? SIM_EXIT_OK : SIM_EXIT_FAILED;
 out:
 	cs_ap_free(p.ap);
 	cs_dtls_free(p.d);
@@ -1074,6 +1212,9 @@ out:
 	cs_cred_free(cred);
 	cs_pki_free(pki);
 	cs_profile_free(prof);
+	sim_disc_free(&disc);
+	if (base != NULL)
+		event_base_free(base);
 	json_decref(p.steps);
 	if (p.fd >= 0)
 		close(p.fd);

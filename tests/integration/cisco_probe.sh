@@ -93,4 +93,23 @@ if [ -f "$tmp/other/ca.pem" ]; then
   grep -q "handshake FAILED at server-certificate (unknown-ca)" "$tmp/bad-ca.txt"
   grep -q "pass its CA with --wlc-ca" "$tmp/bad-ca.txt"
 fi
+# DNS discovery (CISCO-CAPWAP-CONTROLLER.<domain>) when dnsmasq can run
+if command -v dnsmasq >/dev/null && [ "$(id -u)" = 0 ]; then
+  dnsmasq --no-daemon --port 53 --listen-address "$net.253" --bind-interfaces \
+    --no-resolv --no-hosts --pid-file= \
+    --host-record="CISCO-CAPWAP-CONTROLLER.lab.example,$wlc_ip" \
+    >"$tmp/dns.log" 2>&1 &
+  dns_pid=$!
+  sleep 0.5
+  rc=0
+  "$CAPSIM" probe --discovery dns --dns-server "$net.253" --dns-domain lab.example \
+    --ap-ip "$net.23" --ap-mac 02:ca:75:77:00:23 --profile c9130 --pki "$tmp/pki" \
+    --timeout 30s >"$tmp/dns.txt" 2>&1 || rc=$?
+  kill "$dns_pid" 2>/dev/null; wait "$dns_pid" 2>/dev/null || true
+  [ "$rc" -eq 0 ] || { echo "FAIL: DNS probe exited $rc"; cat "$tmp/dns.txt" "$tmp/dns.log"; exit 1; }
+  grep -q "controller list from dns: $wlc_ip" "$tmp/dns.txt"
+  grep -q "DNS name CISCO-CAPWAP-CONTROLLER.lab.example" "$tmp/dns.txt"
+else
+  echo "NOTE: DNS discovery part skipped (needs dnsmasq and root)"
+fi
 echo "cisco_probe: 6 Cisco profiles reached Run, RFC-only AP refused with its reason"
