@@ -57,8 +57,9 @@ struct cs_ap_cand {
 	uint16_t max_wtps;
 	uint8_t primed_rank; /* 1 primary, 2 secondary, 3 tertiary, 0 none */
 	uint8_t order;       /* arrival order */
-	bool has_ac_sw;      /* AC Descriptor software version a.b.c.d */
-	uint8_t ac_sw[4];
+	/* AC Descriptor software version a.b.c.d as a.b.c.d bytes, big
+	 * endian; 0 = not given (0.0.0.0 is no real version) */
+	uint32_t ac_sw;
 };
 
 /* What came with an FSM event. */

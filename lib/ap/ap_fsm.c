@@ -652,19 +652,24 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 	/* the controller's software version: RFC AC Information type 5
 	 * (text), or Cisco's vendor 4232704 type 1 as 4 raw bytes
 	 * (capwap-facts §3, §4.2) */
-	for (unsigned i = 0; i < acd.n_info && !c.has_ac_sw; i++) {
+	for (unsigned i = 0; i < acd.n_info && c.ac_sw == 0; i++) {
 		const struct cs_ac_info *inf = &acd.info[i];
 		char txt[32];
+		uint8_t b[4];
 
 		if (inf->vendor == CS_CISCO_VENDOR_ID &&
 		    inf->type == CS_WTPD_SW_VERSION && inf->len == 4) {
-			memcpy(c.ac_sw, inf->data, 4);
-			c.has_ac_sw = true;
+			c.ac_sw = (uint32_t)inf->data[0] << 24 |
+			    (uint32_t)inf->data[1] << 16 |
+			    (uint32_t)inf->data[2] << 8 | inf->data[3];
 		} else if (inf->type == CS_ACD_INFO_SW &&
 		    inf->len < sizeof(txt)) {
 			memcpy(txt, inf->data, inf->len);
 			txt[inf->len] = '\0';
-			c.has_ac_sw = cs_ap_version_bytes(txt, c.ac_sw) == 0;
+			if (cs_ap_version_bytes(txt, b) == 0)
+				c.ac_sw = (uint32_t)b[0] << 24 |
+				    (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
+				    b[3];
 		}
 	}
 	for (unsigned i = 0; i < 3; i++) {
@@ -746,13 +751,14 @@ ap_select_and_go(struct cs_ap *ap, enum cs_ap_fsm_ev ev)
 		    c->max_wtps, ap->n_cands);
 	cs_ap_emit(ap, CS_AP_EV_INFO, 0, 0, c->ctrl_ip, why);
 	if (cs_ap_is_cisco(ap) && ap->cfg.profile->adopt_ac_version &&
-	    c->has_ac_sw) {
+	    c->ac_sw != 0) {
 		/* actube "Cisco WTP - Using AC's software version": advertise
 		 * the controller's version so it sends no image (§4.2) */
 		char v[20], msg[200];
 
-		snprintf(v, sizeof(v), "%u.%u.%u.%u", c->ac_sw[0], c->ac_sw[1],
-		    c->ac_sw[2], c->ac_sw[3]);
+		snprintf(v, sizeof(v), "%u.%u.%u.%u", c->ac_sw >> 24,
+		    (c->ac_sw >> 16) & 0xff, (c->ac_sw >> 8) & 0xff,
+		    c->ac_sw & 0xff);
 		if (strcmp(v, ap->sw_version) != 0) {
 			char *d = strdup(v);
 
