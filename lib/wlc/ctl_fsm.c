@@ -868,6 +868,23 @@ handle_change_state(
 		    "AP %s: Change State Event reports result code %u (%s); "
 		    "service provided anyway",
 		    sess_mac(s, mb), rc.code, cs_result_code_name(rc.code));
+	/* Radio Operational State per radio (§4.6.34); Cisco's draft-7
+	 * values are inverted: 2 enabled, 1 disabled (capwap-facts §3) */
+	for (unsigned i = 0; i < cs_msg_count(m, CS_EL_RADIO_OPER_STATE); i++) {
+		struct cs_el_radio_oper_state ros;
+		uint8_t on = w->cfg.cisco ? CS_OPER_DISABLED : CS_OPER_ENABLED;
+
+		if (cs_el_get_radio_oper_state(
+		        cs_msg_find(m, CS_EL_RADIO_OPER_STATE, i), &ros,
+		        NULL) == 0 &&
+		    ros.state != on)
+			cs_logf(&w->cfg.log, CS_LOG_WARN,
+			    "AP %s: radio %u reported not operational (state "
+			    "%u%s, cause %u)",
+			    sess_mac(s, mb), ros.radio_id, ros.state,
+			    w->cfg.cisco ? ", Cisco: 2 = enabled" : "",
+			    ros.cause);
+	}
 	if (s->state == CS_WLC_S_CONFIGURE) {
 		if (st != NULL)
 			st->config_ok++;

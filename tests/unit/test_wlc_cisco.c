@@ -392,6 +392,62 @@ test_join_refusals(void **state)
 	}
 }
 
+/* Cisco's inverted Radio Operational State: a Cisco AP's 2 means
+ * enabled; an RFC AP's 1 would be "disabled" to a Cisco controller. */
+static void
+test_radio_oper_state(void **state)
+{
+	uint8_t req[CS_CAPWAP_MAX_MSG];
+	size_t n;
+	struct fx f;
+	struct cs_msg m;
+	struct cs_wlc_sess *s;
+
+	(void)state;
+	fx_init(&f, true);
+	assert_int_equal(join(&f, GOOD_CISCO GOOD_VSP, &m), 0);
+	assert_int_equal(
+	    cs_wlc_sess_open(f.w, &s, AP_IP, 40001, NULL, 2000), 0);
+	n = build_req(
+	    GOOD_CISCO GOOD_VSP, cs_ap_build_join_req, req, sizeof(req));
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2000), 0);
+	n = build_req(GOOD_CISCO GOOD_VSP, cs_ap_build_config_status_req, req,
+	    sizeof(req));
+	req[12] = 4; /* control header sequence number (RFC 5415 §4.5.1) */
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2001), 0);
+	n = build_req(GOOD_CISCO GOOD_VSP, cs_ap_build_change_state_req, req,
+	    sizeof(req));
+	req[12] = 5;
+	f.log[0] = '\0';
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2002), 0);
+	assert_null(strstr(f.log, "not operational"));
+	assert_int_equal(cs_wlc_sess_state(s), CS_WLC_S_DATA_CHECK);
+	cs_wlc_sess_closed(s);
+	cs_wlc_free(f.w);
+
+	/* an RFC AP's "enabled" (1) reads as disabled in Cisco mode */
+	fx_init(&f, true);
+	assert_int_equal(
+	    cs_wlc_sess_open(f.w, &s, AP_IP, 40001, NULL, 2000), 0);
+	n = build_req(
+	    GOOD_CISCO GOOD_VSP, cs_ap_build_join_req, req, sizeof(req));
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2000), 0);
+	n = build_req(GOOD_CISCO GOOD_VSP, cs_ap_build_config_status_req, req,
+	    sizeof(req));
+	req[12] = 4;
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2001), 0);
+	n = build_req(GOOD_HEAD "radio_first_id: 0\n",
+	    cs_ap_build_change_state_req, req, sizeof(req));
+	req[12] = 5;
+	f.log[0] = '\0';
+	assert_int_equal(cs_wlc_sess_input(s, req, n, 2002), 0);
+	assert_non_null(strstr(f.log,
+	    "radio 0 reported not operational "
+	    "(state 1, Cisco: 2 = enabled"));
+	cs_wlc_sess_closed(s);
+	cs_wlc_free(f.w);
+}
+
 int
 main(void)
 {
@@ -399,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_discovery_response),
 		cmocka_unit_test(test_join_accepted),
 		cmocka_unit_test(test_join_refusals),
+		cmocka_unit_test(test_radio_oper_state),
 	};
 
 	return cmocka_run_group_tests_name("wlc_cisco", tests, NULL, NULL);
