@@ -878,7 +878,10 @@ handle_change_state(
 		        cs_msg_find(m, CS_EL_RADIO_OPER_STATE, i), &ros,
 		        NULL) == 0 &&
 		    ros.state != on)
-			cs_logf(&w->cfg.log, CS_LOG_WARN,
+			/* a plain AC cannot tell a Cisco AP's 2 from
+			 * "disabled": only a debug line there */
+			cs_logf(&w->cfg.log,
+			    w->cfg.cisco ? CS_LOG_WARN : CS_LOG_DEBUG,
 			    "AP %s: radio %u reported not operational (state "
 			    "%u%s, cause %u)",
 			    sess_mac(s, mb), ros.radio_id, ros.state,
