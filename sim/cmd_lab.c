@@ -138,6 +138,23 @@ lab_execvp(const char *const argv[])
 	_exit(127);
 }
 
+/* Whether `prog` is an executable on $PATH. */
+static bool
+lab_have(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char dirs[4096], file[4200], *save = NULL;
+
+	snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d != NULL;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(file, sizeof(file), "%s/%s", d, prog);
+		if (access(file, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 lab_on_signal(int sig)
 {
@@ -647,6 +664,35 @@ sim_cmd_lab(int argc, char **argv)
 		    "veth links and nftables rules); run it as root, e.g. "
 		    "sudo capsim lab ...\n");
 		return SIM_EXIT_USAGE;
+	}
+	{
+		/* ip, nft and dnsmasq live in sbin, which sudo's PATH may lack
+		 */
+		const char *path = getenv("PATH");
+		char np[4096];
+
+		snprintf(np, sizeof(np), "%s:/usr/sbin:/sbin",
+		    path ? path : "/usr/bin:/bin");
+		setenv("PATH", np, 1);
+	}
+	{
+		const char *need[3] = { "ip",
+			strcmp(discovery, "static") != 0 ? "dnsmasq" : NULL,
+			ruleset != NULL ? "nft" : NULL };
+
+		for (int i = 0; i < 3; i++)
+			if (need[i] != NULL && !lab_have(need[i])) {
+				fprintf(stderr,
+				    "capsim: lab: '%s' is not installed "
+				    "(Debian: "
+				    "apt-get install %s)\n",
+				    need[i],
+				    strcmp(need[i], "ip") == 0 ? "iproute2"
+				        : strcmp(need[i], "nft") == 0
+				        ? "nftables"
+				        : "dnsmasq-base");
+				return SIM_EXIT_USAGE;
+			}
 	}
 	if ((sl = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
 		perror("capsim: lab: /proc/self/exe");
