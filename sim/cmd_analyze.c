@@ -167,6 +167,24 @@ print_text(FILE *o, const char *path, const char *fmt,
 			    "  controller answers the AP never acted on: %u "
 			    "(lost after the capture point)\n",
 			    p->unacked_down);
+		if (p->local_ip != 0 && p->local_ip != p->ap_ip)
+			fprintf(o,
+			    "  Join Request says its address is %s: NAT in "
+			    "between\n",
+			    ip_str(p->local_ip, wb, sizeof(wb)));
+		if (p->cert_not_before != 0)
+			fprintf(o,
+			    "  the AP refused the controller certificate, "
+			    "valid "
+			    "at capture time (%" PRId64 "..%" PRId64
+			    "): the AP's clock is off by about %" PRId32 " s\n",
+			    p->cert_not_before, p->cert_not_after,
+			    p->facts.skew_s);
+		if (p->port_changes > 0)
+			fprintf(o,
+			    "  source port changed %u time%s without a new "
+			    "DTLS handshake: NAT rebinding\n",
+			    p->port_changes, p->port_changes == 1 ? "" : "s");
 		if (p->wtps > 1)
 			fprintf(o,
 			    "  %u APs (distinct WTP Board Data) behind this "
@@ -238,17 +256,17 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
 		json_t *ph = json_array(), *o;
-		char ab[16], wb[16];
+		char ab[16], wb[16], lb[16];
 		const char *sn = cs_dtls_dec_suite_name(p->suite);
 
 		for (unsigned b = 0; cs_an_phase_name(b) != NULL; b++)
 			if (p->phases_seen & (1u << b))
 				json_array_append_new(
 				    ph, json_string(cs_an_phase_name(b)));
-		o = json_pack(
-		    "{s:s, s:s?, s:I, s:I, s:I, s:I, s:o, s:s, "
-		    "s:{s:i, s:i, s:i}, s:i, s:i, s:{s:i, s:s?, s:s?, s:s, "
-		    "s:I, s:I, s:I, s:I}, s:I, s:{s:s, s:s}}",
+		o = json_pack("{s:s, s:s?, s:I, s:I, s:I, s:I, s:o, s:s, "
+		              "s:{s:i, s:i, s:i}, s:i, s:i, s:s?, s:i, s:{s:i, "
+		              "s:s?, s:s?, s:s, "
+		              "s:I, s:I, s:I, s:I}, s:I, s:{s:s, s:s}}",
 		    "ap", ip_str(p->ap_ip, ab, sizeof(ab)), "wlc",
 		    p->wlc_ip != 0 ? ip_str(p->wlc_ip, wb, sizeof(wb)) : NULL,
 		    "first_us", (json_int_t)p->first_us, "last_us",
@@ -258,8 +276,11 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 		    p->stopped, "retransmissions", "discovery",
 		    (int)p->retrans_disc, "dtls", (int)p->retrans_dtls,
 		    "control", (int)p->retrans_ctrl, "answers_not_acted_on",
-		    (int)p->unacked_down, "wtps", (int)p->wtps, "dtls",
-		    "sessions", (int)p->dtls_sessions, "suite", sn, "version",
+		    (int)p->unacked_down, "wtps", (int)p->wtps, "local_ip",
+		    p->local_ip != 0 ? ip_str(p->local_ip, lb, sizeof(lb))
+		                     : NULL,
+		    "port_changes", (int)p->port_changes, "dtls", "sessions",
+		    (int)p->dtls_sessions, "suite", sn, "version",
 		    p->version ? version_name(p->version) : NULL, "state",
 		    *p->dec_state ? p->dec_state : "clear", "records",
 		    (json_int_t)p->dec_records, "decrypted",

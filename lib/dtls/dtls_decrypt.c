@@ -15,12 +15,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
+#include <openssl/x509.h>
 
 #include "capsim/cursor.h"
 
@@ -33,6 +35,8 @@
 #define CT_HEARTBEAT    24
 #define HS_CLIENT_HELLO 1
 #define HS_SERVER_HELLO 2
+#define HS_CERTIFICATE  11
+#define MAX_CERT_MSG    65536
 #define EXT_ETM         0x0016u /* RFC 7366 */
 #define REC_HDR         13
 #define HS_HDR          12
@@ -442,6 +446,12 @@ struct cs_dtls_dec {
 	bool have_cr;
 	uint8_t cr[CS_TLS_RANDOM_LEN];
 	struct keyset ks[EPOCHS];
+	/* the server's clear Certificate message, reassembled */
+	uint8_t *cert;
+	uint32_t cert_len, cert_have;
+	uint16_t cert_seq;
+	bool cert_busy, cert_done;
+	int64_t cert_nb, cert_na;
 	struct cs_dtls_dec_stats st;
 	uint8_t plain[MAX_FRAGMENT];
 };
@@ -467,6 +477,7 @@ cs_dtls_dec_free(struct cs_dtls_dec *d)
 {
 	if (d == NULL)
 		return;
+	free(d->cert);
 	OPENSSL_cleanse(d, sizeof(*d));
 	free(d);
 }
@@ -505,6 +516,10 @@ static void
 dec_reset(struct cs_dtls_dec *d)
 {
 	OPENSSL_cleanse(d->ks, sizeof(d->ks));
+	/* the last complete certificate stays known (cert_done) */
+	free(d->cert);
+	d->cert = NULL;
+	d->cert_busy = false;
 	d->st.state = CS_DTLS_DEC_CLEAR;
 	d->st.version = 0;
 	d->st.suite = 0;
@@ -572,8 +587,88 @@ hello(struct cs_dtls_dec *d, uint8_t type, uint16_t epoch, struct cs_rd *body,
 }
 
 /* Walks handshake messages of a record (clear or decrypted). */
+/* ASN1_TIME to Unix seconds; false when it does not convert. */
+static bool
+asn1_unix(const ASN1_TIME *t, int64_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return false;
+	*out = (int64_t)timegm(&tm);
+	return true;
+}
+
+/* The first certificate of a complete Certificate message (RFC 5246
+ * §7.4.2: certificate_list<0..2^24-1> of ASN.1Cert<1..2^24-1>). */
 static void
-handshake(struct cs_dtls_dec *d, uint16_t epoch, const uint8_t *p, size_t len)
+cert_parse(struct cs_dtls_dec *d)
+{
+	struct cs_rd rd;
+	uint32_t list, one;
+	const uint8_t *der;
+	X509 *x;
+
+	cs_rd_init(&rd, d->cert, d->cert_len);
+	if (cs_rd_u24(&rd, &list) < 0 || cs_rd_u24(&rd, &one) < 0 ||
+	    cs_rd_view(&rd, one, &der) < 0)
+		return;
+	x = d2i_X509(NULL, &der, (long)one);
+	if (x == NULL)
+		return;
+	if (asn1_unix(X509_get0_notBefore(x), &d->cert_nb) &&
+	    asn1_unix(X509_get0_notAfter(x), &d->cert_na))
+		d->cert_done = true;
+	X509_free(x);
+}
+
+/* One fragment of the server's Certificate message (RFC 6347 §4.2.3):
+ * contiguous fragments are reassembled (retransmitted ones overwrite the
+ * same bytes); anything else starts over. */
+static void
+cert_fragment(struct cs_dtls_dec *d, uint16_t mseq, uint32_t mlen,
+    uint32_t foff, const uint8_t *p, uint32_t flen)
+{
+	if (mlen == 0 || mlen > MAX_CERT_MSG || (uint64_t)foff + flen > mlen)
+		return;
+	if (!d->cert_busy || d->cert_seq != mseq || d->cert_len != mlen) {
+		uint8_t *nb = realloc(d->cert, mlen);
+
+		if (nb == NULL)
+			return;
+		d->cert = nb;
+		d->cert_busy = true;
+		d->cert_seq = mseq;
+		d->cert_len = mlen;
+		d->cert_have = 0;
+	}
+	if (foff > d->cert_have)
+		return; /* a gap: wait for the retransmission */
+	memcpy(d->cert + foff, p, flen);
+	if (foff + flen > d->cert_have)
+		d->cert_have = foff + flen;
+	if (d->cert_have == d->cert_len) {
+		cert_parse(d);
+		d->cert_busy = false;
+	}
+}
+
+int
+cs_dtls_dec_server_cert_validity(
+    const struct cs_dtls_dec *d, int64_t *not_before, int64_t *not_after)
+{
+	if (d == NULL || not_before == NULL || not_after == NULL)
+		return -EINVAL;
+	if (!d->cert_done)
+		return -ENOENT;
+	*not_before = d->cert_nb;
+	*not_after = d->cert_na;
+	return 0;
+}
+
+static void
+handshake(struct cs_dtls_dec *d, bool from_client, uint16_t epoch,
+    const uint8_t *p, size_t len)
 {
 	struct cs_rd rd;
 
@@ -594,6 +689,8 @@ handshake(struct cs_dtls_dec *d, uint16_t epoch, const uint8_t *p, size_t len)
 		if ((type == HS_CLIENT_HELLO || type == HS_SERVER_HELLO) &&
 		    foff == 0)
 			hello(d, type, epoch, &body, flen == mlen);
+		if (type == HS_CERTIFICATE && !from_client && epoch == 0)
+			cert_fragment(d, mseq, mlen, foff, body.p, flen);
 	}
 }
 
@@ -837,7 +934,7 @@ cs_dtls_dec_input(struct cs_dtls_dec *d, bool from_client, const uint8_t *dgram,
 			    "DTLS record length beyond the datagram", at + 11);
 		if (epoch == 0) {
 			if (type == CT_HANDSHAKE)
-				handshake(d, 0, frag, flen);
+				handshake(d, from_client, 0, frag, flen);
 			continue;
 		}
 		d->st.records++;
@@ -868,7 +965,7 @@ cs_dtls_dec_input(struct cs_dtls_dec *d, bool from_client, const uint8_t *dgram,
 		d->st.decrypted++;
 		opened++;
 		if (type == CT_HANDSHAKE)
-			handshake(d, epoch, d->plain, (size_t)n);
+			handshake(d, from_client, epoch, d->plain, (size_t)n);
 		if (cb != NULL)
 			cb(cb_ctx, from_client, type, epoch, seq, d->plain,
 			    (size_t)n);

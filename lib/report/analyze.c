@@ -72,6 +72,7 @@ struct ap {
 	uint64_t ids[MAX_IDS]; /* WTP Board Data hashes seen (NAT evidence) */
 	unsigned n_ids;
 	bool disc_pending;
+	uint16_t ctl_port; /* AP port of its last protected control traffic */
 	bool ctl_last_set[2]; /* for clear control messages */
 	uint32_t ctl_last_type[2];
 	uint8_t ctl_last_seq[2];
@@ -323,6 +324,26 @@ ctl_retrans(struct cs_analyze_ap *pub, bool *set, uint32_t *ltype,
 	lseq[dir] = seq;
 }
 
+/* RFC 5415 middlebox detection: the Join Request's CAPWAP Local IPv4
+ * Address against the address the packet came from. */
+static void
+join_local_ip(struct ap *ap, const struct flow *f, const uint8_t *p, size_t len)
+{
+	static struct cs_msg m; /* large; analysis is single-threaded */
+	struct cs_el_local_ipv4 l;
+	const struct cs_elem *e;
+
+	if (cs_msg_decode(&m, p, len, CS_MSG_F_CISCO, NULL) != 0 ||
+	    m.ctl.type != CS_MSG_JOIN_REQ)
+		return;
+	e = cs_msg_find(&m, CS_EL_LOCAL_IPV4, 0);
+	if (e == NULL || cs_el_get_local_ipv4(e, &l, NULL) != 0)
+		return;
+	ap->pub.local_ip = l.addr;
+	if (l.addr != ap->pub.ap_ip && !(ap->pub.facts.flags & CS_FACTS_F_NAT))
+		cs_facts_nat(&ap->pub.facts, ap->pub.ap_ip, f->ap_port);
+}
+
 static void
 on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
     uint64_t seq, const uint8_t *plain, size_t len)
@@ -344,6 +365,8 @@ on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
 		return;
 	}
 	ap->pub.ctrl_msgs++;
+	if (from_client)
+		join_local_ip(ap, f, plain, len);
 	ctl_retrans(&ap->pub, f->ctl_last_set, f->ctl_last_type,
 	    f->ctl_last_seq, dir, plain, len);
 	cs_facts_control(&ap->pub.facts, dir, plain, len, a->cur_ms);
@@ -710,6 +733,19 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	    cs_dtls_classify_dgram(payload, len, true) ==
 	        CS_DTLS_KIND_CLIENT_HELLO)
 		learn_wlc(a, wlc_ip);
+	/* Protected control traffic from a new AP port without a new
+	 * handshake: a NAT gave the AP another mapping (rebinding). */
+	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL && !f->have_cr &&
+	    ap->ctl_port != 0 && ap->ctl_port != ap_port &&
+	    cs_dtls_classify_dgram(payload, len, true) ==
+	        CS_DTLS_KIND_APPLICATION_DATA) {
+		ap->pub.port_changes++;
+		if (!(ap->pub.facts.flags & CS_FACTS_F_NAT))
+			cs_facts_nat(&ap->pub.facts, ap_ip, ap->ctl_port);
+		cs_facts_nat(&ap->pub.facts, ap_ip, ap_port);
+	}
+	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL)
+		ap->ctl_port = ap_port;
 	a->cur_ap = ap;
 	a->cur_flow = f;
 	a->cur_ms = ms;
@@ -813,6 +849,35 @@ stopped_name(unsigned phases)
 	return s;
 }
 
+/* The AP refused the controller's certificate (bad_certificate, which
+ * OpenSSL sends for "not yet valid", or certificate_expired; RFC 5246
+ * §7.2.2) although the certificate was valid at the capture's time: the
+ * AP's clock is off.  The side of the validity window the capture time is
+ * nearer to gives the sign of the estimate. */
+static void
+clock_check(struct ap *ap)
+{
+	struct cs_ap_facts *f = &ap->pub.facts;
+	int64_t nb, na, now = (int64_t)(ap->pub.last_us / 1000000u);
+
+	/* a capture with relative timestamps (before 2000) has no clock to
+	 * compare with */
+	if ((f->flags & CS_FACTS_F_SKEW) || now < 946684800 ||
+	    (f->alert_up_desc != 42 && f->alert_up_desc != 45))
+		return;
+	for (const struct flow *fl = ap->flows; fl != NULL; fl = fl->next) {
+		if (fl->ch != CS_CHAN_CONTROL ||
+		    cs_dtls_dec_server_cert_validity(fl->dec, &nb, &na) < 0 ||
+		    now < nb || now > na)
+			continue;
+		ap->pub.cert_not_before = nb;
+		ap->pub.cert_not_after = na;
+		cs_facts_clock_skew(
+		    f, now - nb < na - now ? nb - now - 1 : na - now + 1);
+		return;
+	}
+}
+
 static void
 finish_ap(struct ap *ap, const struct cs_diag_ctx *ctx)
 {
@@ -820,6 +885,7 @@ finish_ap(struct ap *ap, const struct cs_diag_ctx *ctx)
 	const struct cs_ap_facts *f = &p->facts;
 	unsigned ph = 0;
 
+	clock_check(ap);
 	/* Answers still pending at the end: lost when the AP has been losing
 	 * them all along, else (capture cut right after them) taken. */
 	if (!ap->finished) {

@@ -603,6 +603,170 @@ test_udp_level(void **state)
 	assert_null(cs_an_phase_name(9));
 }
 
+/* A DTLS datagram (CAPWAP DTLS header + one epoch-0 handshake record)
+ * holding a ClientHello (random byte r, message_seq mseq, cookie length
+ * ck) or a HelloVerifyRequest. */
+static size_t
+dtls_dgram(uint8_t *b, bool hvr, uint8_t r, uint16_t mseq, uint8_t ck)
+{
+	uint8_t body[128];
+	size_t bl = 0, at = 0;
+
+	body[bl++] = 0xfe;
+	body[bl++] = 0xfd;
+	if (hvr) {
+		body[bl++] = 8;
+		memset(body + bl, 0x77, 8);
+		bl += 8;
+	} else {
+		memset(body + bl, r, 32);
+		bl += 32;
+		body[bl++] = 0;  /* session id */
+		body[bl++] = ck; /* cookie */
+		memset(body + bl, 0x77, ck);
+		bl += ck;
+		body[bl++] = 0;
+		body[bl++] = 2;
+		body[bl++] = 0xc0;
+		body[bl++] = 0x2f;
+		body[bl++] = 1;
+		body[bl++] = 0;
+	}
+	b[at++] = 1;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 22;
+	b[at++] = 0xfe;
+	b[at++] = hvr ? 0xff : 0xfd;
+	memset(b + at, 0, 8); /* epoch 0, sequence */
+	b[at + 7] = mseq;
+	at += 8;
+	b[at++] = (uint8_t)((bl + 12) >> 8);
+	b[at++] = (uint8_t)(bl + 12);
+	b[at++] = hvr ? 3 : 1;
+	b[at++] = 0;
+	b[at++] = (uint8_t)(bl >> 8);
+	b[at++] = (uint8_t)bl;
+	b[at++] = (uint8_t)(mseq >> 8);
+	b[at++] = (uint8_t)mseq;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = (uint8_t)(bl >> 8);
+	b[at++] = (uint8_t)bl;
+	memcpy(b + at, body, bl);
+	return at + bl;
+}
+
+/* A capture taken at the controller: every ClientHello is answered, but
+ * the AP never sends one with the cookie, so the HelloVerifyRequests were
+ * lost on the way: return-path loss in the AP's terms. */
+static void
+test_controller_side(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_REQ, 0, 0);
+	cs_analyze_udp(a, t, AP1, AP_PORT, WLC, 5246, m, n);
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 0, 0);
+	cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+	for (int i = 0; i < 6; i++) {
+		n = dtls_dgram(m, false, 1, 0, 0);
+		cs_analyze_udp(a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+		n = dtls_dgram(m, true, 0, 0, 0);
+		cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+	}
+	/* AP2 gets its HelloVerifyRequest: the cookie comes back */
+	n = dtls_dgram(m, false, 2, 0, 0);
+	cs_analyze_udp(a, t += 100, AP2, AP_PORT, WLC, 5246, m, n);
+	n = dtls_dgram(m, true, 0, 0, 0);
+	cs_analyze_udp(a, t += 100, WLC, 5246, AP2, AP_PORT, m, n);
+	n = dtls_dgram(m, false, 2, 1, 8);
+	cs_analyze_udp(a, t += 100, AP2, AP_PORT, WLC, 5246, m, n);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	p = find_ap(a, AP1);
+	assert_int_equal(p->unacked_down, 6);
+	assert_int_equal(p->facts.hvr, 0);
+	assert_int_equal(p->facts.disc_resp, 1);
+	assert_int_equal(p->facts.ch, 6);
+	assert_int_equal(p->retrans_dtls, 10); /* both directions */
+	assert_int_equal(p->code, CS_DIAG_RETURN_PATH_LOSS);
+	p = find_ap(a, AP2);
+	assert_int_equal(p->unacked_down, 0);
+	assert_int_equal(p->facts.hvr, 1);
+	assert_int_equal(p->facts.ch_cookie, 1);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+/* A Discovery Request with WTP Board Data naming serial @p serial. */
+static size_t
+disc_req_serial(uint8_t *buf, size_t cap_len, const char *serial)
+{
+	static const char model[] = "AIR-CAP2702I";
+	struct cs_capwap_hdr h;
+	struct cs_msgb b;
+	struct cs_wr wr;
+	struct cs_el_board_data bd = { .vendor = 9, .n_sub = 2 };
+
+	bd.sub[0] = (struct cs_board_sub){ CS_BOARD_MODEL, sizeof(model) - 1,
+		(const uint8_t *)model };
+	bd.sub[1] = (struct cs_board_sub){ CS_BOARD_SERIAL,
+		(uint16_t)strlen(serial), (const uint8_t *)serial };
+	cs_capwap_hdr_init(&h, 0);
+	cs_wr_init(&wr, buf, cap_len);
+	cs_msgb_begin(&b, &wr, &h, CS_MSG_DISCOVERY_REQ, 0);
+	cs_el_put_board_data(&wr, &bd);
+	assert_int_equal(cs_msgb_end(&b), 0);
+	return wr.len;
+}
+
+/* Two APs behind one NAT address (distinct WTP Board Data, distinct
+ * ports); the controller answers, the answers never get back. */
+static void
+test_nat_no_return(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		for (uint16_t k = 0; k < 2; k++) {
+			n = disc_req_serial(m, sizeof(m), k ? "FCZ1" : "FCZ2");
+			cs_analyze_udp(a, t += 1000, AP1, (uint16_t)(50000 + k),
+			    WLC, 5246, m, n);
+			n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 0, 0);
+			cs_analyze_udp(a, t += 10, WLC, 5246, AP1,
+			    (uint16_t)(50000 + k), m, n);
+		}
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 1);
+	p = cs_analyze_ap_get(a, 0);
+	assert_int_equal(p->wtps, 2);
+	assert_true(p->facts.flags & CS_FACTS_F_NAT);
+	assert_int_equal(p->facts.disc_resp, 0);
+	assert_int_equal(p->unacked_down, 8);
+	assert_int_equal(p->retrans_disc, 7);
+	assert_int_equal(p->code, CS_DIAG_NAT_NO_RETURN);
+	assert_string_equal(d.code, "nat-no-return");
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
 /* Many APs: the address index grows. */
 static void
 test_many_aps(void **state)
@@ -665,6 +829,8 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_udp_level),
 		cmocka_unit_test(test_many_aps),
+		cmocka_unit_test(test_controller_side),
+		cmocka_unit_test(test_nat_no_return),
 	};
 
 	return cmocka_run_group_tests_name(

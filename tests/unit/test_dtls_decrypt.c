@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,6 +246,16 @@ check_decrypts(enum cs_dtls_version ver, const char *ciphers, bool ec,
 	assert_int_equal(st.decrypted, st.records);
 	assert_int_equal(st.handshakes, 1);
 	assert_non_null(cs_dtls_dec_suite_name(suite));
+	/* the server certificate, reassembled from its DTLS fragments:
+	 * issued now by the lab PKI, valid for years */
+	{
+		int64_t nb = 0, na = 0, now = (int64_t)time(NULL);
+
+		assert_int_equal(
+		    cs_dtls_dec_server_cert_validity(d, &nb, &na), 0);
+		assert_true(nb <= now + 1 && nb > now - 86400 * 2);
+		assert_true(na > now + 86400 * 365);
+	}
 	cs_dtls_dec_free(d);
 	cs_keylog_free(kl);
 	free(t);
@@ -426,6 +437,15 @@ test_no_hello(void **state)
 	assert_int_equal(st.state, CS_DTLS_DEC_NO_HELLO);
 	assert_int_equal(st.decrypted, 0);
 	assert_true(st.undecryptable > 0);
+	{
+		int64_t nb = 7, na = 7;
+
+		assert_int_equal(
+		    cs_dtls_dec_server_cert_validity(d, &nb, &na), -ENOENT);
+		assert_int_equal(nb, 7);
+		assert_int_equal(
+		    cs_dtls_dec_server_cert_validity(NULL, &nb, &na), -EINVAL);
+	}
 	cs_dtls_dec_free(d);
 	cs_keylog_free(kl);
 	free(t);

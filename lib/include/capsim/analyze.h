@@ -62,8 +62,17 @@ struct cs_analyze_ap {
 	 * never acted on: it repeated its request instead, so they were lost
 	 * after the capture point (a capture taken at the controller) */
 	unsigned unacked_down;
-	unsigned wtps; /* distinct WTP Board Data seen from this address
-	                  (> 1: several APs behind a NAT, reported as one) */
+	uint32_t local_ip; /* CAPWAP Local IPv4 Address of its Join Request
+	                      (RFC 5415 §4.6.11), 0 if not seen; differing
+	                      from ap_ip means a NAT */
+	/* the controller certificate's validity when the AP refused it
+	 * although the capture time lies inside (its clock is off: the
+	 * facts then carry an estimated skew), else 0 */
+	int64_t cert_not_before, cert_not_after;
+	unsigned port_changes; /* control source port changed without a new
+	                          DTLS handshake (NAT rebinding) */
+	unsigned wtps;         /* distinct WTP Board Data seen from this address
+	                          (> 1: several APs behind a NAT, reported as one) */
 	/* decryption */
 	unsigned dtls_sessions; /* distinct ClientHello randoms */
 	uint64_t dec_records, dec_ok, dec_failed, dec_nokey;

@@ -105,6 +105,17 @@ CS_API int cs_dtls_dec_input(struct cs_dtls_dec *d, bool from_client,
 CS_API void cs_dtls_dec_stats(
     const struct cs_dtls_dec *d, struct cs_dtls_dec_stats *out);
 
+/**
+ * Validity of the server's certificate (the first of the chain in its
+ * clear Certificate message, reassembled from DTLS fragments; the last
+ * complete one, kept across new sessions on the same addresses), Unix
+ * seconds: what an AP compares with its clock (RFC 5415 §12.4 and RFC
+ * 5280 §4.1.2.5).  @return 0; -ENOENT not seen (yet) or not parsable,
+ * -EINVAL.
+ */
+CS_API int cs_dtls_dec_server_cert_validity(
+    const struct cs_dtls_dec *d, int64_t *not_before, int64_t *not_after);
+
 /** Name of a state ("ok", "no-key", ...); never NULL. */
 CS_API const char *cs_dtls_dec_state_name(enum cs_dtls_dec_state s);
 /** IANA name of a suite this module decrypts
