@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -767,6 +768,84 @@ test_nat_no_return(void **state)
 	cs_analyze_free(a);
 }
 
+/* An AP whose clock is 30 years behind refuses the controller's
+ * certificate (bad_certificate); the capture's own clock shows the
+ * certificate valid, so the analysis says clock-skew, not a bad
+ * certificate. */
+static void
+test_clock_skew(void **state)
+{
+	struct capture *saved = cap;
+	struct side *a = calloc(1, sizeof(*a)), *w = calloc(1, sizeof(*w));
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_ctx *actx, *wctx;
+	struct cs_dtls *ap, *wlc;
+	struct cs_dtls_io io;
+	struct cs_cred *cred;
+	struct cs_analyze *an;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p;
+	int64_t now = (int64_t)time(NULL);
+
+	(void)state;
+	cap = calloc(1, sizeof(*cap));
+	assert_non_null(cap);
+	assert_non_null(a);
+	assert_non_null(w);
+	cs_wr_init(&cap->ng, cap->ngbuf, sizeof(cap->ngbuf));
+	cs_pcapng_put_shb(&cap->ng, NULL);
+	cs_pcapng_put_idb(&cap->ng, CS_LINKTYPE_ETHERNET, NULL);
+	cap->pclen = 24;
+	cap->t_us = (uint64_t)now * 1000000u;
+	a->ap_ip = w->ap_ip = AP1;
+	w->is_wlc = true;
+	cs_dtls_cfg_init(&ac, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wc, CS_DTLS_SERVER);
+	ac.trust = wc.trust = cs_pki_ca(pki);
+	wc.cred = cs_pki_wlc(pki);
+	assert_int_equal(cs_dtls_ctx_new(&actx, &ac, NULL), 0);
+	assert_int_equal(cs_dtls_ctx_new(&wctx, &wc, NULL), 0);
+	memset(&io, 0, sizeof(io));
+	io.send = side_send;
+	io.recv = side_recv;
+	io.ctx = a;
+	io.clock_skew_s = -10950 * 86400;
+	assert_int_equal(cs_dtls_new(&ap, actx, &io), 0);
+	io.ctx = w;
+	io.clock_skew_s = 0;
+	assert_int_equal(cs_dtls_new(&wlc, wctx, &io), 0);
+	assert_int_equal(cs_pki_issue_ap(pki, ap_mac, CS_PKI_GOOD, &cred), 0);
+	assert_int_equal(cs_dtls_set_cred(ap, cred), 0);
+	assert_int_equal(cs_dtls_set_peer(wlc, "127.1.0.1:40001", 15), 0);
+	clear_ctl(AP1, true, CS_MSG_DISCOVERY_REQ, 0);
+	clear_ctl(AP1, false, CS_MSG_DISCOVERY_RESP, 0);
+	(void)cs_dtls_start(ap);
+	pump(ap, a, wlc, w);
+	assert_false(cs_dtls_is_established(ap));
+
+	assert_int_equal(cs_analyze_new(&an, NULL), 0);
+	assert_int_equal(
+	    cs_analyze_capture(an, cap->ngbuf, cap->ng.len, NULL), 0);
+	assert_int_equal(cs_analyze_finish(an, &d), 0);
+	p = find_ap(an, AP1);
+	assert_int_equal(p->facts.alert_up_desc, 42);
+	assert_true(p->cert_not_before > 0 && p->cert_not_before <= now + 1);
+	assert_true(p->cert_not_after > now);
+	assert_true(p->facts.skew_s < 0);
+	assert_int_equal(p->code, CS_DIAG_CLOCK_SKEW);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(an);
+	cs_dtls_free(ap);
+	cs_dtls_free(wlc);
+	cs_dtls_ctx_free(actx);
+	cs_dtls_ctx_free(wctx);
+	cs_cred_free(cred);
+	free(a);
+	free(w);
+	free(cap);
+	cap = saved;
+}
+
 /* Many APs: the address index grows. */
 static void
 test_many_aps(void **state)
@@ -831,6 +910,7 @@ main(void)
 		cmocka_unit_test(test_many_aps),
 		cmocka_unit_test(test_controller_side),
 		cmocka_unit_test(test_nat_no_return),
+		cmocka_unit_test(test_clock_skew),
 	};
 
 	return cmocka_run_group_tests_name(
