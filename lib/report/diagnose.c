@@ -278,14 +278,45 @@ enum run_kind {
 	RUN_LOST_PLAIN
 };
 
-static enum run_kind
-run_loss(const struct cs_ap_facts *f)
+/* Still in Run, but the echo and at least two retransmissions went
+ * unanswered: the trace ends while the AP is losing Run. */
+static bool
+run_losing(const struct cs_ap_facts *f)
 {
-	if (f->run_lost == 0)
+	return (f->flags & CS_FACTS_F_IN_RUN) && f->echo_streak >= 3;
+}
+
+/* NAT between AP and WLC: a mapping reported by the run, or the
+ * controller's Join Result Code 2 (RFC 5415 §4.6.35). */
+static bool
+nat_seen(const struct cs_ap_facts *f)
+{
+	return (f->flags & CS_FACTS_F_NAT) ||
+	    ((f->flags & CS_FACTS_F_JOIN_RC) &&
+	        f->join_rc == CS_RC_SUCCESS_NAT);
+}
+
+static enum run_kind
+run_loss(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
+{
+	if (f->run_lost == 0 && !run_losing(f))
 		return RUN_NONE;
 	if (f->nat_changes_run > 0)
 		return RUN_LOST_NAT;
+	if (ctx->wlc_restarts == 0 && nat_seen(f))
+		return RUN_LOST_NAT;
 	return RUN_LOST_PLAIN;
+}
+
+/* When Run was (last) lost, in the caller's clock. */
+static uint64_t
+run_lost_at(const struct cs_ap_facts *f)
+{
+	uint32_t rel = f->t_run_lost;
+
+	if (run_losing(f))
+		rel = f->t_echo_resp > f->t_run ? f->t_echo_resp : f->t_run;
+	return f->t_first + rel;
 }
 
 static enum cs_diag_code
@@ -343,7 +374,7 @@ classify(
     const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx, bool *plain_run)
 {
 	enum cs_diag_code c;
-	enum run_kind rk = run_loss(f);
+	enum run_kind rk = run_loss(f, ctx);
 	bool in_run = (f->flags & CS_FACTS_F_IN_RUN) != 0;
 	bool hs_open = f->hs_done == 0 || (f->flags & CS_FACTS_F_IN_HS);
 
@@ -352,6 +383,11 @@ classify(
 	 * AP may have entered Run and lost it when DataChannelDeadInterval
 	 * ran out: that is still the data channel) */
 	if (joined_ok(f) && f->ka_up >= 2 && f->ka_down == 0)
+		return CS_DIAG_DATA_CHANNEL_BLOCKED;
+	/* a capture (at the WLC, say) where Run came and went without a
+	 * single keep-alive on UDP 5247 */
+	if (!ctx->live && joined_ok(f) && f->runs > 0 && rk != RUN_NONE &&
+	    f->ka_up == 0 && f->ka_down == 0)
 		return CS_DIAG_DATA_CHANNEL_BLOCKED;
 	/* 2. Run lost (NAT mapping changed, or everyone at once) */
 	if (rk == RUN_LOST_NAT)
@@ -386,6 +422,13 @@ classify(
 		return CS_DIAG_ASYMMETRIC_RETURN;
 	/* 8. DTLS never finished */
 	if (f->ch > 0 && hs_open) {
+		/* the controller answered, the AP never used the cookie:
+		 * seen from the WLC's side of a return-path loss */
+		if (f->ch >= 2 && f->hvr > 0 && f->ch_cookie == 0 &&
+		    f->sh == 0 && f->alerts_down == 0)
+			return ctx->wlc_known && ctx->wlc_client_hello == 0
+			    ? CS_DIAG_FORWARD_PATH_LOSS
+			    : CS_DIAG_RETURN_PATH_LOSS;
 		if (dtls_down(f) == 0) {
 			if (f->ch < 2)
 				return CS_DIAG_UNKNOWN; /* still trying */
@@ -406,7 +449,12 @@ classify(
 		if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && quiet)
 			return CS_DIAG_MTU_FRAGMENT_LOSS;
 	}
-	/* 9. discovery never answered */
+	/* 9. discovery answered (the WLC's side shows the responses) but
+	 * the AP keeps asking: the responses do not reach it */
+	if (f->ch == 0 && f->disc_resp > 0 && f->disc_req_after_resp >= 2)
+		return nat_seen(f) ? CS_DIAG_NAT_NO_RETURN
+		                   : CS_DIAG_RETURN_PATH_LOSS;
+	/* 10. discovery never answered */
 	if (f->ch == 0 && f->disc_req > 0 && f->disc_resp == 0) {
 		if (f->disc_req < 2)
 			return CS_DIAG_UNKNOWN;
@@ -419,7 +467,7 @@ classify(
 			    : CS_DIAG_FORWARD_PATH_LOSS;
 		return CS_DIAG_NO_CONTROLLER;
 	}
-	/* 10. an encrypted capture: handshake done, traffic both ways, no
+	/* 11. an encrypted capture: handshake done, traffic both ways, no
 	 * failure seen */
 	if (!hs_open && f->app_up > 0 && f->app_down > 0 &&
 	    f->fail_phase == CS_FACTS_NONE8 && f->alerts_down == 0 &&
@@ -434,7 +482,8 @@ classify(
 
 struct agg {
 	unsigned n;
-	uint32_t disc_req, disc_resp, ch, ch_cookie, hvr, sh, cert;
+	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
+	uint32_t sh, cert;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
 	const struct cs_ap_facts *sample; /* first AP with this code */
@@ -452,6 +501,7 @@ agg_add(struct agg *a, const struct cs_ap_facts *f)
 	} while (0)
 	AMAX(disc_req);
 	AMAX(disc_resp);
+	AMAX(disc_req_after_resp);
 	AMAX(ch);
 	AMAX(ch_cookie);
 	AMAX(hvr);
@@ -509,7 +559,18 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(sum, "Joined and in Run.");
 		break;
 	case CS_DIAG_RETURN_PATH_LOSS:
-		if (f->ch > 0) {
+		if (f->ch > 0 && f->hvr > 0 && f->ch_cookie == 0) {
+			sb_printf(sum,
+			    "The controller answers (HelloVerifyRequest sent "
+			    "%s%u times%s) but the AP never returns the "
+			    "cookie: ClientHello sent %s%u times%s without it.",
+			    upto(a), (unsigned)a->hvr, per(a), upto(a),
+			    (unsigned)a->ch, per(a));
+			sb_printf(hint,
+			    "The DTLS replies from the WLC do not reach the "
+			    "APs: the return path for UDP 5246 drops them "
+			    "(firewall or VPN).");
+		} else if (f->ch > 0) {
 			sb_printf(sum,
 			    "Discovery %s but no DTLS reply reaches the AP: "
 			    "ClientHello sent %s%u times%s, no "
@@ -532,6 +593,16 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    " The controller will log only \"DTLS handshake "
 			    "failure\"; allow UDP 5246 from the WLC to the "
 			    "APs.");
+		} else if (f->disc_resp > 0) {
+			sb_printf(sum,
+			    "The controller answers Discovery Requests but "
+			    "the AP keeps asking (%s%u more requests%s after "
+			    "a response): the responses do not reach it.",
+			    upto(a), (unsigned)a->disc_req_after_resp, per(a));
+			sb_printf(hint,
+			    "The return path from the WLC to the APs drops "
+			    "UDP 5246: check routes and firewalls on the way "
+			    "back.");
 		} else {
 			sb_printf(sum,
 			    "Discovery Requests reach the controller (it "
@@ -577,10 +648,19 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		ip_text(f->nat_ip, ip, sizeof(ip));
 		sb_printf(sum,
 		    "The APs reach the controller through NAT (it sees them "
-		    "as %s:%u) but nothing comes back: %s%u Discovery "
-		    "Request%s%s, no response.",
-		    ip, (unsigned)f->nat_port, upto(a), (unsigned)a->disc_req,
-		    plural(a->disc_req), per(a));
+		    "as %s:%u) but ",
+		    ip, (unsigned)f->nat_port);
+		if (f->disc_resp > 0)
+			sb_printf(sum,
+			    "its Discovery Responses never reach them: %s%u "
+			    "more requests%s after a response.",
+			    upto(a), (unsigned)a->disc_req_after_resp, per(a));
+		else
+			sb_printf(sum,
+			    "nothing comes back: %s%u Discovery Request%s%s, "
+			    "no response.",
+			    upto(a), (unsigned)a->disc_req, plural(a->disc_req),
+			    per(a));
 		sb_printf(hint,
 		    "Replies to the NAT's external address are not "
 		    "translated back: the NAT lacks the reverse mapping "
@@ -678,9 +758,19 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_NAT_REBINDING:
 		sb_printf(sum,
 		    "The AP reached Run, then lost it: %s%u Echo Requests "
-		    "unanswered in a row%s, Run lost %u time%s",
-		    upto(a), (unsigned)a->echo_streak, per(a),
-		    (unsigned)a->run_lost, plural(a->run_lost));
+		    "unanswered in a row%s, ",
+		    upto(a), (unsigned)a->echo_streak, per(a));
+		if (a->run_lost > 0)
+			sb_printf(sum, "Run lost %u time%s",
+			    (unsigned)a->run_lost, plural(a->run_lost));
+		else
+			sb_printf(sum, "still unanswered when the trace ends");
+		if (f->nat_changes_run == 0 &&
+		    (f->flags & CS_FACTS_F_JOIN_RC) &&
+		    f->join_rc == CS_RC_SUCCESS_NAT)
+			sb_printf(sum,
+			    "; the controller reported NAT (Join Result "
+			    "Code 2)");
 		if (f->nat_changes_run > 0)
 			sb_printf(sum,
 			    "; the NAT mapping changed %u time%s while in Run",
@@ -698,10 +788,17 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		    "mapping.");
 		break;
 	case CS_DIAG_DATA_CHANNEL_BLOCKED:
-		sb_printf(sum,
-		    "Control channel joined but the data channel never "
-		    "answers: %s%u keep-alives sent%s, %u received.",
-		    upto(a), (unsigned)a->ka_up, per(a), (unsigned)a->ka_down);
+		if (f->ka_up > 0)
+			sb_printf(sum,
+			    "Control channel joined but the data channel never "
+			    "answers: %s%u keep-alives sent%s, %u received.",
+			    upto(a), (unsigned)a->ka_up, per(a),
+			    (unsigned)a->ka_down);
+		else
+			sb_printf(sum,
+			    "Control channel joined and reached Run, but not "
+			    "one data channel keep-alive was seen (UDP 5247) "
+			    "and Run was lost.");
 		sb_printf(hint,
 		    "UDP 5247 (CAPWAP data) is blocked while 5246 works: "
 		    "open UDP 5247 both ways.");
@@ -847,12 +944,6 @@ cs_diagnose_ap(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
  * Aggregate
  */
 
-static uint64_t
-abs_time(const struct cs_ap_facts *f, uint32_t rel)
-{
-	return f->t_first + rel;
-}
-
 int
 cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
     const struct cs_diag_ctx *ctx, struct cs_diagnosis *out)
@@ -883,7 +974,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 		if (f->runs > 0)
 			reached_run++;
 		if (plain) {
-			uint64_t t = abs_time(f, f->t_run_lost);
+			uint64_t t = run_lost_at(f);
 
 			plain_n++;
 			if (t < lost_min)

@@ -315,6 +315,8 @@ facts_clear(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 		if (type == CS_MSG_DISCOVERY_REQ)
 			facts_new_attempt(f, rel);
 		inc16(&f->disc_req);
+		if (f->disc_resp > 0)
+			inc16(&f->disc_req_after_resp);
 	} else if (dir == CS_DIR_DOWN &&
 	    (type == CS_MSG_DISCOVERY_RESP ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {

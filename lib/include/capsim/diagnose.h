@@ -71,6 +71,7 @@ struct cs_ap_facts {
 
 	/* discovery (clear CAPWAP, RFC 5415 §5) */
 	uint16_t disc_req, disc_resp;
+	uint16_t disc_req_after_resp; /* requests after a response was seen */
 	/* DTLS record layer, RFC 6347 §4.2 */
 	uint16_t ch, ch_cookie; /* ClientHello sent: all / with a cookie */
 	uint16_t hvr, sh, cert, cert_req, shd, ccs_down, fin_down;
