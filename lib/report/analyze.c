@@ -329,15 +329,20 @@ ctl_retrans(struct cs_analyze_ap *pub, bool *set, uint32_t *ltype,
 static void
 join_local_ip(struct ap *ap, const struct flow *f, const uint8_t *p, size_t len)
 {
-	static struct cs_msg m; /* large; analysis is single-threaded */
+	struct cs_msg *m;
 	struct cs_el_local_ipv4 l;
 	const struct cs_elem *e;
+	int r;
 
-	if (cs_msg_decode(&m, p, len, CS_MSG_F_CISCO, NULL) != 0 ||
-	    m.ctl.type != CS_MSG_JOIN_REQ)
+	if (len < 16 || (m = malloc(sizeof(*m))) == NULL)
 		return;
-	e = cs_msg_find(&m, CS_EL_LOCAL_IPV4, 0);
-	if (e == NULL || cs_el_get_local_ipv4(e, &l, NULL) != 0)
+	r = cs_msg_decode(m, p, len, CS_MSG_F_CISCO, NULL);
+	e = r == 0 && m->ctl.type == CS_MSG_JOIN_REQ
+	    ? cs_msg_find(m, CS_EL_LOCAL_IPV4, 0)
+	    : NULL;
+	r = e != NULL ? cs_el_get_local_ipv4(e, &l, NULL) : -ENOENT;
+	free(m);
+	if (r != 0)
 		return;
 	ap->pub.local_ip = l.addr;
 	if (l.addr != ap->pub.ap_ip && !(ap->pub.facts.flags & CS_FACTS_F_NAT))
@@ -537,19 +542,20 @@ is_answer(const uint8_t *p, size_t len, bool dtls)
 static uint64_t
 wtp_identity(const uint8_t *p, size_t len)
 {
-	static struct cs_msg m; /* large; analysis is single-threaded */
+	struct cs_msg *m = malloc(sizeof(*m)); /* large for the stack */
 	const struct cs_elem *e;
 	uint64_t h = 1469598103934665603ull;
 
-	if (cs_msg_decode(&m, p, len, CS_MSG_F_CISCO, NULL) != 0)
+	if (m == NULL || cs_msg_decode(m, p, len, CS_MSG_F_CISCO, NULL) != 0 ||
+	    (e = cs_msg_find(m, CS_EL_BOARD_DATA, 0)) == NULL) {
+		free(m);
 		return 0;
-	e = cs_msg_find(&m, CS_EL_BOARD_DATA, 0);
-	if (e == NULL)
-		return 0;
+	}
 	for (uint16_t i = 0; i < e->len; i++) {
 		h ^= e->val[i];
 		h *= 1099511628211ull;
 	}
+	free(m);
 	return h == 0 ? 1 : h;
 }
 
@@ -623,9 +629,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
     uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
     size_t len)
 {
-	const uint16_t cp = a->cfg.wlc_port, dp = a->cfg.wlc_data_port;
-	bool s_capwap = sport == cp || sport == dp;
-	bool d_capwap = dport == cp || dport == dp;
+	uint16_t cp, dp;
+	bool s_capwap, d_capwap;
 	enum cs_dir dir;
 	enum cs_chan ch;
 	uint32_t ap_ip, wlc_ip;
@@ -639,6 +644,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 
 	if (a == NULL || (payload == NULL && len > 0))
 		return -EINVAL;
+	cp = a->cfg.wlc_port;
+	dp = a->cfg.wlc_data_port;
+	s_capwap = sport == cp || sport == dp;
+	d_capwap = dport == cp || dport == dp;
 	if (!s_capwap && !d_capwap) {
 		a->st.not_capwap++;
 		return 0;
