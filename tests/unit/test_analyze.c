@@ -286,7 +286,7 @@ build_capture(void)
 	};
 	struct side *a = calloc(1, sizeof(*a)), *w = calloc(1, sizeof(*w));
 	struct cs_dtls_cfg ac, wc;
-	struct cs_dtls_ctx *actx, *wctx;
+	struct cs_dtls_ctx *actx = NULL, *wctx = NULL;
 	struct cs_dtls *ap, *wlc, *ap2;
 	struct cs_dtls_io io;
 	struct cs_cred *cred;

@@ -131,7 +131,7 @@ converse(enum cs_dtls_version ver, const char *ciphers, bool ec)
 	struct side *a = calloc(1, sizeof(*a)), *w = calloc(1, sizeof(*w));
 	struct cs_pki *pki = ec ? pki_ec : pki_rsa;
 	struct cs_dtls_cfg ac, wc;
-	struct cs_dtls_ctx *actx, *wctx;
+	struct cs_dtls_ctx *actx = NULL, *wctx = NULL;
 	struct cs_dtls *cl, *sv;
 	struct cs_dtls_io io;
 	struct cs_cred *cred;
