@@ -11,13 +11,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export CAPSIM_PKI="$tmp/pki"
 
-# scenarios that need a lab (namespaces, DHCP) say so in their first line
-if head -n 1 "$scn" | grep -q 'capsim-lab'; then
-	echo "SKIP: $name runs under \`capsim lab\` (see its first line)"
+# scenarios that need a lab (namespaces, DHCP) say so in a comment
+# "# test: capsim lab ..."; their own ctest runs them that way
+if grep -q '^# test: capsim lab' "$scn"; then
+	echo "SKIP: $name runs under \`capsim lab\` (tests/integration/lab_*.sh)"
 	exit 77
 fi
+# where the capture for `capsim analyze` is taken: where the APs are,
+# unless the scenario says "# test: capture at wlc" (NAT is only visible
+# from the controller's side)
+at=ap
+grep -q '^# test: capture at wlc' "$scn" && at=wlc
 
-"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at ap \
+"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
 	--keylog "$tmp/keys.log"
 rc=$?
 if [ $rc -ne 0 ]; then

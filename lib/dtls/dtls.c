@@ -414,7 +414,16 @@ dtls_verify_cb(int ok, X509_STORE_CTX *xs)
 	if (s->ctx->no_verify)
 		return 1;
 	if (!ok) {
-		dtls_explain_x509(s, X509_STORE_CTX_get_error(xs), x, depth);
+		int err = X509_STORE_CTX_get_error(xs);
+
+		dtls_explain_x509(s, err, x, depth);
+		/* RFC 5246 §7.2.2: certificate_expired is for a certificate
+		 * that "has expired or is not currently valid"; OpenSSL 3.0
+		 * would send bad_certificate for one not yet valid, which
+		 * hides the clock problem from anyone reading a capture */
+		if (err == X509_V_ERR_CERT_NOT_YET_VALID)
+			X509_STORE_CTX_set_error(
+			    xs, X509_V_ERR_CERT_HAS_EXPIRED);
 		return 0;
 	}
 	if (depth == 0 && x != NULL) {

@@ -1832,6 +1832,23 @@ eng_new_wlc(struct cs_engine *e)
 	if (c->wlc_dtls == NULL)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: the WLC needs a DTLS server context");
+	if (e->n_w > 1) {
+		/* SO_REUSEPORT would let a second capsim on the same address
+		 * silently take half of the APs: make sure nobody listens
+		 * there before forming the group */
+		for (int ch = 0; ch < 2; ch++) {
+			char a[16];
+			int fd = cs_udp_open(
+			    c->wlc.listen_ip, (uint16_t)(port + ch), false);
+
+			if (fd < 0)
+				return cs_log_err(c->log, fd,
+				    "wlc: cannot listen on %s:%u: %s",
+				    cs_ipv4_str(c->wlc.listen_ip, a), port + ch,
+				    strerror(-fd));
+			close(fd);
+		}
+	}
 	for (unsigned k = 0; k < e->n_w; k++)
 		if ((r = eng_new_wlc_shard(e->w[k], port)) < 0)
 			return r;

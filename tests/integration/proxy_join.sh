@@ -84,7 +84,7 @@ timeline:
   - {at: 2s, disable: fw-drop-dtls-return}
 YAML
 start_proxy p3 --scenario "$tmp/fw.yaml"
-rc=0; run_aps "$tmp/r3.json" 8s || rc=$?
+rc=0; run_aps "$tmp/r3.json" 12s || rc=$?
 stop_proxy
 if [ "$rc" -ne 0 ] || [ "$(joined "$tmp/r3.json")" != 3 ]; then
   echo "scenario: capsim run exited $rc"; cat "$tmp/r3.json"; cat "$tmp/p3.err" "$tmp/p3.out"; exit 1
