@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
 #include "capsim/profile.h"
 
@@ -470,52 +471,24 @@ cs_ap_build_result_resp(struct cs_wr *wr, uint32_t type, uint8_t seq,
 void
 cs_ap_build_keepalive(const struct cs_ap *ap, struct cs_wr *wr)
 {
-	struct cs_capwap_hdr h;
-	struct cs_el_session_id sid;
-
-	/* RFC 5415 §4.4.1: every CAPWAP header field zero except HLEN and
-	 * K; payload = Message Element Length + Session ID. */
-	cs_capwap_hdr_init(&h, 0);
-	h.wbid = 0;
-	h.is_keepalive = true;
-	cs_capwap_hdr_encode(wr, &h);
-	memcpy(sid.id, ap->session_id, sizeof(sid.id));
-	cs_wr_u16(wr, CS_ELEM_HDR_LEN + sizeof(sid.id));
-	cs_el_put_session_id(wr, &sid);
+	/* RFC 5415 §4.4.1, through the one keep-alive codec of lib/wire
+	 * (Message Element Length counts the bytes after the CAPWAP header,
+	 * itself included, as Wireshark reads it) */
+	(void)cs_keepalive_encode(wr, ap->session_id);
 }
 
 int
 cs_ap_check_keepalive(const struct cs_ap *ap, const uint8_t *pkt, size_t len)
 {
-	struct cs_capwap_hdr h;
-	struct cs_rd rd, body;
-	uint16_t elen, type, vlen;
-	uint8_t id[16];
+	uint8_t id[CS_KEEPALIVE_SESSION_ID_LEN];
 	int r;
 
-	cs_rd_init(&rd, pkt, len);
-	if ((r = cs_capwap_hdr_decode(&rd, &h, NULL)) < 0)
+	/* lenient: controllers that count the length without its own two
+	 * bytes, or add elements, still keep the data channel up */
+	if ((r = cs_keepalive_decode(
+	         pkt, len, CS_KEEPALIVE_F_LENIENT, id, NULL)) < 0)
 		return r;
-	if (!h.is_keepalive || h.is_fragment)
-		return -EBADMSG;
-	if (cs_rd_u16(&rd, &elen) < 0 || cs_rd_sub(&rd, elen, &body) < 0 ||
-	    rd.left != 0)
-		return -EBADMSG;
-	/* Session ID is the one mandatory element; skip any others */
-	while (body.left > 0) {
-		if (cs_rd_u16(&body, &type) < 0 || cs_rd_u16(&body, &vlen) < 0)
-			return -EBADMSG;
-		if (type == CS_EL_SESSION_ID) {
-			if (vlen != sizeof(id) ||
-			    cs_rd_bytes(&body, id, 16) < 0)
-				return -EBADMSG;
-			if (!ap->has_session ||
-			    memcmp(id, ap->session_id, sizeof(id)) != 0)
-				return -EPROTO;
-			return 0;
-		}
-		if (cs_rd_skip(&body, vlen) < 0)
-			return -EBADMSG;
-	}
-	return -EBADMSG;
+	if (!ap->has_session || memcmp(id, ap->session_id, sizeof(id)) != 0)
+		return -EPROTO;
+	return 0;
 }

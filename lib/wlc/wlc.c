@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
 #include "wlc-internal.h"
 
@@ -768,57 +769,6 @@ disc_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
  * Data channel keep-alive (RFC 5415 §4.4.1)
  */
 
-/* CAPWAP header with K set and no other flag but HLEN, then Msg Element
- * Length u16 and exactly one Session ID element.  0 with id filled, or
- * -EBADMSG with err set. */
-static int
-keepalive_decode(
-    const uint8_t *pkt, size_t len, uint8_t id[16], struct cs_err *err)
-{
-	struct cs_capwap_hdr h;
-	struct cs_rd rd, els;
-	uint16_t elen, type, vlen;
-	bool found = false;
-	int r;
-
-	cs_rd_init(&rd, pkt, len);
-	if ((r = cs_capwap_hdr_decode(&rd, &h, err)) < 0)
-		return r;
-	if (!h.is_keepalive)
-		return cs_err_set(err, -EBADMSG, "K bit not set", 1);
-	if (h.is_fragment || h.has_wsi || h.has_radio_mac || h.is_native)
-		return cs_err_set(
-		    err, -EBADMSG, "keep-alive with flags other than K", 1);
-	if (cs_rd_u16(&rd, &elen) < 0 || cs_rd_sub(&rd, elen, &els) < 0)
-		return cs_err_set(err, -EBADMSG,
-		    "keep-alive element length beyond packet", cs_rd_off(&rd));
-	if (rd.left != 0)
-		return cs_err_set(err, -EBADMSG,
-		    "trailing bytes after keep-alive elements", cs_rd_off(&rd));
-	while (els.left > 0) {
-		size_t at = cs_rd_off(&els);
-		struct cs_rd val;
-
-		if (cs_rd_u16(&els, &type) < 0 || cs_rd_u16(&els, &vlen) < 0 ||
-		    cs_rd_sub(&els, vlen, &val) < 0)
-			return cs_err_set(
-			    err, -EBADMSG, "truncated keep-alive element", at);
-		if (type != CS_EL_SESSION_ID)
-			continue; /* only Session ID is defined; skip others */
-		if (vlen != 16 || found)
-			return cs_err_set(err, -EBADMSG,
-			    found ? "two Session ID elements"
-			          : "Session ID length is not 16",
-			    at);
-		cs_rd_bytes(&val, id, 16);
-		found = true;
-	}
-	if (!found)
-		return cs_err_set(err, -EBADMSG,
-		    "keep-alive without Session ID", cs_rd_off(&rd));
-	return 0;
-}
-
 static void
 sess_enter(struct cs_wlc_sess *s)
 {
@@ -842,7 +792,9 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	char ipb[16];
 
 	cs_wlc_fmt_ip(ip, ipb, sizeof(ipb));
-	if (keepalive_decode(pkt, len, id, &err) < 0) {
+	/* lenient: APs that count the length without its own two bytes */
+	if (cs_keepalive_decode(pkt, len, CS_KEEPALIVE_F_LENIENT, id, &err) <
+	    0) {
 		/* user data frames are not simulated: only keep-alives */
 		w->ctr.malformed++;
 		cs_logf(&w->cfg.log, CS_LOG_DEBUG,
