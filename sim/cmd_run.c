@@ -66,6 +66,10 @@ run_usage(FILE *f)
 	      "  --wlc-listen ADDR[:PORT]  embedded WLC address "
 	      "(127.0.0.1:5246)\n"
 	      "  --wlc-max-wtps N       capacity of the embedded WLC (65535)\n"
+	      "  --wlc-cisco            the embedded WLC behaves like a Cisco "
+	      "9800/AireOS\n"
+	      "                         (insists on Cisco payloads: use "
+	      "--profile)\n"
 	      "  --aps N                number of APs (default 1)\n"
 	      "  --duration D           how long to run: 60s, 2m, 500ms "
 	      "(default 60s)\n"
@@ -809,6 +813,7 @@ sim_cmd_run(int argc, char **argv)
 		O_RULE,
 		O_PROFILE,
 		O_PCAP_AT,
+		O_WLC_CISCO,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -859,6 +864,7 @@ sim_cmd_run(int argc, char **argv)
 		{ "rule", required_argument, NULL, O_RULE },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+		{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
 		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -889,6 +895,7 @@ sim_cmd_run(int argc, char **argv)
 	const char *dtls_ver = "1.2";
 	enum cs_pki_broken wlc_cert = CS_PKI_GOOD;
 	bool wlc_dtls_set = false, force_progress = false;
+	bool wlc_listen_given = false;
 	uint32_t wlc_ip = 0;
 	uint16_t wlc_port = CS_WLC_CONTROL_PORT;
 	bool embedded = true;
@@ -1113,6 +1120,10 @@ sim_cmd_run(int argc, char **argv)
 		case O_WLC_LISTEN:
 			if (sim_parse_addr_port(optarg, &wlc_ip, &wlc_port) < 0)
 				goto bad_arg;
+			wlc_listen_given = true;
+			break;
+		case O_WLC_CISCO:
+			ec.wlc.cisco = true;
 			break;
 		case O_WLC_MAX:
 			if (sim_parse_uint(optarg, 0, 65535, &v) < 0)
@@ -1193,6 +1204,11 @@ sim_cmd_run(int argc, char **argv)
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}
+	/* APs that find their controllers by DHCP or DNS do not need the
+	 * embedded one, unless it is placed explicitly */
+	if (disc.enabled && disc.mode != CS_DISC_MODE_STATIC && embedded &&
+	    !wlc_listen_given)
+		embedded = false;
 	rc.progress = force_progress || !rc.quiet;
 	rc.seed = ec.seed;
 	rc.scn = scn;
@@ -1223,6 +1239,10 @@ sim_cmd_run(int argc, char **argv)
 			exit_code = SIM_EXIT_USAGE;
 			goto out;
 		}
+		/* the model's option 60 unless --vendor-class said otherwise */
+		if (prof->option60 != NULL &&
+		    strcmp(disc.vendor_class, "Cisco AP c2700") == 0)
+			disc.vendor_class = prof->option60;
 	}
 
 	/* impairment rules: the scenario's, then --rule ones */
