@@ -724,7 +724,7 @@ test_nat_rebinding(void **state)
 	cs_facts_nat(&f, 0xc0a80001u, 40000); /* control */
 	join_to_run(&f);
 	cs_facts_nat(&f, 0xc0a80001u, 40002); /* data */
-	now += 60000; /* idle */
+	now += 60000;                         /* idle */
 	cs_facts_nat(&f, 0xc0a80001u, 40001);
 	for (int i = 0; i < 5; i++) {
 		wire(&f, UP, CTL, app_data());
@@ -1042,6 +1042,94 @@ test_ap_events(void **state)
 	cs_facts_ap_event(NULL, &ev);
 }
 
+/* Captures taken at the WLC's side, or ending mid-failure. */
+static void
+test_capture_views(void **state)
+{
+	struct cs_ap_facts f, g[3];
+	const struct cs_ap_facts *v[3];
+	struct cs_diagnosis d;
+	char line[400];
+
+	(void)state;
+	/* the WLC sends HelloVerifyRequests, the AP never returns the
+	 * cookie: they do not reach it */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	for (int i = 0; i < 5; i++) {
+		wire(&f, UP, CTL, client_hello(0));
+		wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	}
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "never returns the cookie"));
+
+	/* Discovery Responses leave the WLC, the AP keeps asking */
+	cs_facts_init(&f);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+		wire(&f, DOWN, CTL, capwap_msg(CS_MSG_DISCOVERY_RESP, -1));
+	}
+	assert_int_equal(f.disc_req_after_resp, 2);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "keeps asking"));
+	cs_facts_nat(&f, 0x7f0045c8u, 1024); /* the WLC saw a NAT address */
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_NAT_NO_RETURN);
+	assert_non_null(strstr(line, "never reach them"));
+
+	/* Run came and went without one keep-alive on UDP 5247 */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	handshake_ok(&f);
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, 0);
+	ctl(&f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
+	ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_ECHO_RESP, -1);
+	wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_equal(f.run_lost, 1);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_DATA_CHANNEL_BLOCKED);
+	assert_non_null(strstr(line, "not one data channel keep-alive"));
+	struct cs_diag_ctx live = { .live = true };
+	assert_int_equal(one(&f, &live, NULL, 0), CS_DIAG_NAT_REBINDING);
+
+	/* the trace ends while echoes go unanswered: Run is being lost;
+	 * with the controller's NAT report (Result Code 2) it is the NAT */
+	for (int i = 0; i < 3; i++) {
+		cs_facts_init(&g[i]);
+		join_to_run(&g[i]);
+		for (int k = 0; k < 4; k++)
+			ctl(&g[i], UP, CS_MSG_ECHO_REQ, -1);
+		assert_true(g[i].flags & CS_FACTS_F_IN_RUN);
+		v[i] = &g[i];
+	}
+	assert_int_equal(
+	    one(&g[0], NULL, line, sizeof(line)), CS_DIAG_NAT_REBINDING);
+	assert_non_null(strstr(line, "still unanswered when the trace ends"));
+	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "wlc-restart"); /* all at once, no NAT */
+	cs_diagnosis_free(&d);
+	for (int i = 0; i < 3; i++)
+		ctl(&g[i], DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
+	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "nat-rebinding");
+	assert_non_null(strstr(d.summary, "reported NAT"));
+	cs_diagnosis_free(&d);
+	/* the run knows the WLC restarted: NAT or not, that is it */
+	struct cs_diag_ctx rs = { .wlc_restarts = 1 };
+	assert_int_equal(cs_diagnose(v, 3, &rs, &d), 0);
+	assert_string_equal(d.code, "wlc-restart");
+	cs_diagnosis_free(&d);
+	/* two unanswered echoes are not yet a loss */
+	cs_facts_init(&f);
+	join_to_run(&f);
+	ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+	ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+}
+
 /* A real OpenSSL DTLS 1.2 handshake (tests/vectors/dtls) behind the CAPWAP
  * DTLS header. */
 static void
@@ -1229,6 +1317,7 @@ main(void)
 		cmocka_unit_test(test_mixed_and_stragglers),
 		cmocka_unit_test(test_line_truncation),
 		cmocka_unit_test(test_ap_events),
+		cmocka_unit_test(test_capture_views),
 		cmocka_unit_test(test_real_openssl),
 		cmocka_unit_test(test_hostile),
 	};
