@@ -110,6 +110,7 @@ struct eng_peer {
 	uint16_t port;
 	bool dead;
 	bool is_verified; /* returned our DTLS cookie */
+	uint16_t hellos;  /* ClientHellos seen while unverified */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -1322,6 +1323,8 @@ wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 			return;
 		}
 	}
+	if (!p->is_verified && p->hellos < UINT16_MAX)
+		p->hellos++;
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
 }
 
@@ -1413,10 +1416,25 @@ peer_timer(struct eng_w *w, struct eng_peer *p, int kind, uint64_t now)
 	}
 	if (kind == K_PEER_REAP) {
 		if (p->d != NULL && !p->d->established) {
-			if (cs_dtls_peer_verified(p->d->s))
+			if (cs_dtls_peer_verified(p->d->s)) {
 				peer_dtls_failed(w, p, now);
-			else
+			} else {
+				/* the controller's side of a return-path loss:
+				 * it answered, the AP never came back with the
+				 * cookie */
+				char a[16];
+
+				cs_logf(w->e->cfg.log, CS_LOG_WARN,
+				    "wlc: DTLS handshake failure with peer "
+				    "%s:%u: %u ClientHello(s) answered with a "
+				    "HelloVerifyRequest, none came back with "
+				    "the "
+				    "cookie in %u s (replies not reaching the "
+				    "AP?)",
+				    cs_ipv4_str(p->ip, a), p->port, p->hellos,
+				    ENG_UNVERIFIED_MS / 1000);
 				eng_peer_forget(w, p); /* never proved itself */
+			}
 		}
 		return;
 	}
