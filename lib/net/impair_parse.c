@@ -121,8 +121,8 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 	t.hs_mask = 0;
 	t.n_msg_types = 0;
 	for (p = word;; p = e + 1) {
-		enum cs_pkt_kind k;
-		uint32_t v;
+		enum cs_pkt_kind k = CS_PK_ANY;
+		uint32_t v = 0;
 		int g;
 
 		e = strchr(p, ',');

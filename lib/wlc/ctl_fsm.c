@@ -587,8 +587,8 @@ join_reject(struct cs_wlc_sess *s, uint8_t seq, uint32_t code,
 
 	rc_short(code, rs, sizeof(rs));
 	if (detail != NULL)
-		snprintf(why, sizeof(why), "result code %u (%s): %s", code, rs,
-		    detail);
+		snprintf(why, sizeof(why), "result code %u (%s): %.140s", code,
+		    rs, detail);
 	else
 		snprintf(why, sizeof(why), "result code %u (%s)", code, rs);
 	w->ctr.join_failed++;
