@@ -36,8 +36,9 @@
 #include "sim.h"
 #include "simutil.h"
 
-#define LAB_MAX_ARGS 128
-#define LAB_MAX_APS  200
+#define LAB_MAX_ARGS    128
+#define LAB_MAX_APS     200
+#define LAB_MAX_SYSCTLS 8
 
 /* The topology (all inside 198.18.0.0/15, RFC 2544). */
 #define LAB_AP_FW_AP  "198.18.1.1"
@@ -111,8 +112,22 @@ lab_usage(FILE *f)
 	    "(then a bad\n"
 	    "                       option 43 leaves the APs without "
 	    "controller)\n"
+	    "  --fw-sysctl KEY=VALUE  a sysctl of the firewall namespace, "
+	    "set after\n"
+	    "                       the ruleset is loaded (repeatable, "
+	    "net.* only: those\n"
+	    "                       are per namespace), e.g.\n"
+	    "                       "
+	    "net.netfilter.nf_conntrack_udp_timeout=2\n"
 	    "  --fast               short AP timers (tests): echo/keep-alive "
 	    "1s ...\n"
+	    "  --echo-interval S    EchoInterval the WLC sends (the APs "
+	    "adopt it) and\n"
+	    "                       the APs' keep-alive interval, in "
+	    "seconds (after\n"
+	    "                       --fast; default 30, --fast 1); "
+	    "data-channel\n"
+	    "                       dead interval three times that\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
 	    "counters\n"
 	    "\n"
@@ -511,6 +526,29 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 	return 0;
 }
 
+/* A --fw-sysctl argument: KEY=VALUE with KEY under net. (network
+ * sysctls are per namespace; any other would change the host) made of
+ * [a-z0-9_.-], VALUE one word of [A-Za-z0-9_.:-].  0 or -EINVAL. */
+static int
+lab_sysctl_check(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (eq == NULL || strncmp(kv, "net.", 4) != 0 || eq - kv < 5 ||
+	    eq[1] == '\0')
+		return -EINVAL;
+	for (const char *p = kv; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		        *p == '_' || *p == '.' || *p == '-'))
+			return -EINVAL;
+	for (const char *p = eq + 1; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		        (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		        *p == ':' || *p == '-'))
+			return -EINVAL;
+	return 0;
+}
+
 int
 sim_cmd_lab(int argc, char **argv)
 {
@@ -522,6 +560,8 @@ sim_cmd_lab(int argc, char **argv)
 		O_OPT43,
 		O_FAST,
 		O_NO_DNS,
+		O_FW_SYSCTL,
+		O_ECHO,
 	};
 	static const struct option opts[] = {
 		{ "ruleset", required_argument, NULL, O_RULESET },
@@ -531,6 +571,8 @@ sim_cmd_lab(int argc, char **argv)
 		{ "option43", required_argument, NULL, O_OPT43 },
 		{ "fast", no_argument, NULL, O_FAST },
 		{ "no-dns-record", no_argument, NULL, O_NO_DNS },
+		{ "fw-sysctl", required_argument, NULL, O_FW_SYSCTL },
+		{ "echo-interval", required_argument, NULL, O_ECHO },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -544,9 +586,11 @@ sim_cmd_lab(int argc, char **argv)
 	const char *scenario = NULL, *duration = "20s";
 	const char *mac0 = "02:ca:75:00:00:01";
 	char self[4096], pki[128], wlclog[128], aps_s[16], base_ip[32];
+	char echo_w[40], echo_r[40], ka_r[40], dd_r[40];
 	const char *rargv[LAB_MAX_ARGS], *wargv[32];
 	char **extra = NULL;
-	unsigned aps = 2, rn = 0, wn = 0;
+	const char *sysctls[LAB_MAX_SYSCTLS];
+	unsigned aps = 2, rn = 0, wn = 0, n_sysctls = 0, echo_s = 0;
 	bool fast = false, aps_given = false, duration_given = false;
 	uint64_t v;
 	int c, st, exit_code = SIM_EXIT_RUNTIME;
@@ -592,6 +636,30 @@ sim_cmd_lab(int argc, char **argv)
 			break;
 		case O_NO_DNS:
 			l->no_dns_record = true;
+			break;
+		case O_FW_SYSCTL:
+			if (lab_sysctl_check(optarg) < 0) {
+				fprintf(stderr,
+				    "capsim: lab: --fw-sysctl '%s': expected "
+				    "KEY=VALUE with KEY under net. (a "
+				    "per-namespace sysctl)\n",
+				    optarg);
+				return SIM_EXIT_USAGE;
+			}
+			if (n_sysctls == LAB_MAX_SYSCTLS) {
+				fprintf(stderr,
+				    "capsim: lab: at most %d --fw-sysctl\n",
+				    LAB_MAX_SYSCTLS);
+				return SIM_EXIT_USAGE;
+			}
+			sysctls[n_sysctls++] = optarg;
+			break;
+		case O_ECHO:
+			/* RFC 5415 §4.7.7: EchoInterval 1..65535 s (the WLC's
+			 * Timers element carries one octet: at most 255) */
+			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+				goto bad_arg;
+			echo_s = (unsigned)v;
 			break;
 		case 'v':
 			l->verbose = true;
@@ -738,6 +806,17 @@ sim_cmd_lab(int argc, char **argv)
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}
+	/* after the ruleset: conntrack sysctls exist once it is in use */
+	for (unsigned i = 0; i < n_sysctls; i++)
+		if (lab_sh(l, false, "ip netns exec %s sysctl -w %s",
+		        l->ns[NS_FW], sysctls[i]) != 0) {
+			fprintf(stderr,
+			    "capsim: lab: the firewall namespace refused "
+			    "sysctl %s\n",
+			    sysctls[i]);
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
 	if (strcmp(discovery, "static") != 0 && lab_dnsmasq(l, mac0, &o43) < 0)
 		goto out;
 
@@ -752,6 +831,10 @@ sim_cmd_lab(int argc, char **argv)
 	if (fast) {
 		wargv[wn++] = "--echo-interval=1";
 		wargv[wn++] = "--discovery-interval=2";
+	}
+	if (echo_s != 0) {
+		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%u", echo_s);
+		wargv[wn++] = echo_w;
 	}
 	wargv[wn] = NULL;
 	if ((l->wlc = lab_spawn(l, l->ns[NS_WLC], wlclog, wargv)) < 0)
@@ -793,6 +876,18 @@ sim_cmd_lab(int argc, char **argv)
 
 		for (size_t i = 0; i < sizeof(ft) / sizeof(ft[0]); i++)
 			rargv[rn++] = ft[i];
+	}
+	if (echo_s != 0) {
+		snprintf(echo_r, sizeof(echo_r), "--echo-interval=%us", echo_s);
+		snprintf(
+		    ka_r, sizeof(ka_r), "--keepalive-interval=%us", echo_s);
+		/* DataChannelDeadInterval must exceed the keep-alive
+		 * interval (RFC 5415 §4.7.4): three of them */
+		snprintf(
+		    dd_r, sizeof(dd_r), "--data-dead-interval=%us", 3 * echo_s);
+		rargv[rn++] = echo_r;
+		rargv[rn++] = ka_r;
+		rargv[rn++] = dd_r;
 	}
 	for (int i = 0;
 	     extra != NULL && extra[i] != NULL && rn < LAB_MAX_ARGS - 2; i++)
