@@ -210,6 +210,7 @@ struct eng_w {
 struct cs_engine {
 	struct cs_engine_cfg cfg;
 	struct timespec t0;
+	uint64_t t0_wall_us; /* CLOCK_REALTIME at t0 */
 	unsigned n_w;
 	struct eng_w **w;
 	struct eng_ap *aps;
@@ -232,6 +233,15 @@ eng_now_us(const struct cs_engine *e)
 	us = (int64_t)(t.tv_sec - e->t0.tv_sec) * 1000000 +
 	    (t.tv_nsec - e->t0.tv_nsec) / 1000;
 	return us < 0 ? 0 : (uint64_t)us;
+}
+
+/* Wall-clock microseconds (Unix time) for captures: monotonic since the
+ * engine started, anchored to the real time then, so a capture's dates can
+ * be compared with certificates' validity. */
+static uint64_t
+eng_wall_us(const struct cs_engine *e)
+{
+	return e->t0_wall_us + eng_now_us(e);
 }
 
 static uint64_t
@@ -494,14 +504,14 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, int ch, uint32_t dst_ip,
 			return; /* no port: the NAT drops it */
 		cs_facts_nat(eng_facts(a), eip, eport);
 		if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-			cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, eip,
-			    eport, dst_ip, dst_port, pkt, len);
+			cs_capture_wire(e->cfg.capture, eng_wall_us(e),
+			    CS_DIR_UP, eip, eport, dst_ip, dst_port, pkt, len);
 		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
 		return;
 	}
 	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, now_us, CS_DIR_UP, src_ip,
-		    src_port, dst_ip, dst_port, pkt, len);
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
+		    src_ip, src_port, dst_ip, dst_port, pkt, len);
 	(void)eng_send(
 	    w, ch ? Q_AP_DATA : Q_AP_CTL, src_ip, dst_ip, dst_port, pkt, len);
 }
@@ -628,15 +638,17 @@ eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
 	cs_facts_wire_peer(eng_facts(a), CS_DIR_UP, m.chan, dst_ip, dst_port,
 	    pkt, len, m.now_ms);
 	if (w->e->cfg.capture != NULL && w->e->cfg.capture_at_ap)
-		cs_capture_wire(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
+		cs_capture_wire(w->e->cfg.capture, eng_wall_us(w->e), CS_DIR_UP,
 		    a->ip, m.src_port, dst_ip, dst_port, pkt, len);
 	if (ch == 0 && len > 0 && (pkt[0] & 0x0f) == 0 &&
 	    w->e->cfg.capture != NULL)
-		cs_capture_clear(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
-		    m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt, len);
+		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
+		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
+		    len);
 	else if (ch == 1 && w->e->cfg.capture != NULL)
-		cs_capture_clear(w->e->cfg.capture, eng_now_us(w->e), CS_DIR_UP,
-		    m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt, len);
+		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
+		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
+		    len);
 	eng_impair(w, a, &m);
 }
 
@@ -662,7 +674,7 @@ ap_send_secure(
 		return -ENOTCONN;
 	cs_facts_control(eng_facts(a), CS_DIR_UP, pkt, len, eng_now(e));
 	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_UP,
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
 		    CS_CHAN_CONTROL, a->ip, a->w->ap_port[0], a->ac_ip,
 		    a->ac_port, pkt, len);
 	a->hint = hint;
@@ -694,7 +706,7 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 		return;
 	cs_facts_control(eng_facts(a), CS_DIR_DOWN, plain, len, eng_now(e));
 	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    CS_CHAN_CONTROL, a->ac_ip, a->ac_port, a->ip,
 		    a->w->ap_port[0], plain, len);
 	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
@@ -938,7 +950,7 @@ ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
 	    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port, pkt, len,
 	    now);
 	if (e->cfg.capture != NULL && e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
 	if (ch == 0 && (pkt[0] & 0x0f) == 1) {
 		/* DTLS from the AC we talk to; anything else is stray */
@@ -949,7 +961,7 @@ ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
 		return;
 	}
 	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port,
 		    a->ip, a->w->ap_port[ch], pkt, len);
 	cs_ap_input_clear(a->ap, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip,
@@ -990,7 +1002,7 @@ ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 	if (pk->is_truncated || pk->len == 0)
 		return;
 	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    pk->src_ip, pk->src_port, pk->dst_ip, w->ap_port[ch],
 		    pk->buf, pk->len);
 	ap_input_from(
@@ -1008,7 +1020,7 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 	if (pk->is_truncated || pk->len == 0)
 		return;
 	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_now_us(e), CS_DIR_DOWN,
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    pk->src_ip, pk->src_port, pk->dst_ip, ns->port, pk->buf,
 		    pk->len);
 	if (cs_nat_in(
@@ -2025,6 +2037,13 @@ cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 	cs_metrics_init(&e->merged);
 	cs_hist_init(&e->lateness);
 	clock_gettime(CLOCK_MONOTONIC, &e->t0);
+	{
+		struct timespec rt;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		e->t0_wall_us =
+		    (uint64_t)rt.tv_sec * 1000000 + (uint64_t)rt.tv_nsec / 1000;
+	}
 	if ((e->w = calloc(e->n_w, sizeof(*e->w))) == NULL) {
 		r = -ENOMEM;
 		goto fail;
