@@ -50,7 +50,10 @@
 #define LAB_AP_FIRST  10 /* 198.18.16.10 */
 #define LAB_FW_WLC_FW "198.19.1.1"
 #define LAB_WLC       "198.19.1.10"
-#define LAB_DOMAIN    "lab.test"
+/* --wlc-on-ap-segment: the WLC on the APs' L2 segment, outside the
+ * local routes of the AP addresses (198.18.16.0..223) and the DHCP range */
+#define LAB_WLC_SEG "198.18.16.254"
+#define LAB_DOMAIN  "lab.test"
 
 static volatile sig_atomic_t lab_signalled;
 
@@ -62,6 +65,8 @@ struct lab {
 	pid_t dnsmasq, wlc, run;
 	bool verbose;
 	bool no_dns_record; /* no CISCO-CAPWAP-CONTROLLER record */
+	bool segment;       /* WLC on the AP segment, not behind fw */
+	const char *wlc_ip; /* LAB_WLC or LAB_WLC_SEG */
 };
 
 enum {
@@ -102,8 +107,16 @@ lab_usage(FILE *f)
 	    "                       default: forward everything\n"
 	    "  --aps N              APs (default 2, at most %d)\n"
 	    "  --duration D         run time (default 20s)\n"
-	    "  --discovery dhcp|dns|static   how APs find the WLC (default "
-	    "dhcp)\n"
+	    "  --discovery dhcp|dns|static|broadcast   how APs find the "
+	    "WLC\n"
+	    "                       (default dhcp; broadcast: a Discovery "
+	    "Request to\n"
+	    "                       255.255.255.255, implies "
+	    "--wlc-on-ap-segment)\n"
+	    "  --wlc-on-ap-segment  the WLC on the APs' segment as "
+	    "198.18.16.254\n"
+	    "                       (listening on 0.0.0.0), not behind the "
+	    "firewall\n"
 	    "  --option43 TEXT      option 43 dnsmasq serves, any form "
 	    "`capsim\n"
 	    "                       option43` reads (default f104 + WLC "
@@ -418,9 +431,11 @@ lab_topology(struct lab *l)
 	r |= lab_sh(l, false,
 	    "ip link add cs%us netns %s type veth peer name cs%ud netns %s", p,
 	    svc, p, ap);
+	/* the WLC's link: to the firewall, or (segment) to the AP
+	 * namespace, where it is the APs' L2 segment */
 	r |= lab_sh(l, false,
 	    "ip link add cs%uw netns %s type veth peer name cs%ug netns %s", p,
-	    wlc, p, fw);
+	    wlc, p, l->segment ? ap : fw);
 	if (r != 0)
 		return -1;
 	r |= lab_sh(
@@ -429,29 +444,49 @@ lab_topology(struct lab *l)
 	    LAB_AP_SVC_AP, p);
 	r |= lab_sh(
 	    l, false, "ip -n %s addr add %s/24 dev cs%uf", fw, LAB_AP_FW_FW, p);
-	r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ug", fw,
-	    LAB_FW_WLC_FW, p);
+	if (!l->segment)
+		r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ug", fw,
+		    LAB_FW_WLC_FW, p);
 	r |= lab_sh(
 	    l, false, "ip -n %s addr add %s/24 dev cs%us", svc, LAB_SVC, p);
 	r |= lab_sh(
-	    l, false, "ip -n %s addr add %s/24 dev cs%uw", wlc, LAB_WLC, p);
+	    l, false, "ip -n %s addr add %s/24 dev cs%uw", wlc, l->wlc_ip, p);
 	r |= lab_sh(l, false, "ip -n %s link set cs%ua up", ap, p);
 	r |= lab_sh(l, false, "ip -n %s link set cs%ud up", ap, p);
 	r |= lab_sh(l, false, "ip -n %s link set cs%uf up", fw, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%ug up", fw, p);
+	r |= lab_sh(
+	    l, false, "ip -n %s link set cs%ug up", l->segment ? ap : fw, p);
 	r |= lab_sh(l, false, "ip -n %s link set cs%us up", svc, p);
 	r |= lab_sh(l, false, "ip -n %s link set cs%uw up", wlc, p);
 	/* the APs' leased addresses are local in the AP namespace */
-	r |= lab_sh(
-	    l, false, "ip -n %s route add local %s dev lo", ap, LAB_AP_NET);
+	if (!l->segment) {
+		r |= lab_sh(l, false, "ip -n %s route add local %s dev lo", ap,
+		    LAB_AP_NET);
+	} else {
+		/* local on the segment's interface: a datagram to
+		 * 255.255.255.255 from an AP address leaves through the
+		 * device that owns the address (the kernel's local-table
+		 * lookup), and ARP for them is answered there.  .0-.223,
+		 * the WLC's .254 stays remote (LAB_MAX_APS fits). */
+		static const char *const loc[] = { "198.18.16.0/25",
+			"198.18.16.128/26", "198.18.16.192/27" };
+
+		for (size_t i = 0; i < sizeof(loc) / sizeof(loc[0]); i++)
+			r |= lab_sh(l, false,
+			    "ip -n %s route add local %s dev cs%ug", ap, loc[i],
+			    p);
+		r |= lab_sh(l, false, "ip -n %s route add %s dev cs%ug", ap,
+		    LAB_AP_NET, p);
+	}
 	r |= lab_sh(l, false, "ip -n %s route add 198.19.0.0/16 via %s", ap,
 	    LAB_AP_FW_FW);
 	r |= lab_sh(l, false, "ip -n %s route add %s via %s", svc, LAB_AP_NET,
 	    LAB_AP_SVC_AP);
 	r |= lab_sh(l, false, "ip -n %s route add %s via %s", fw, LAB_AP_NET,
 	    LAB_AP_FW_AP);
-	r |= lab_sh(l, false, "ip -n %s route add 198.18.0.0/15 via %s", wlc,
-	    LAB_FW_WLC_FW);
+	if (!l->segment)
+		r |= lab_sh(l, false, "ip -n %s route add 198.18.0.0/15 via %s",
+		    wlc, LAB_FW_WLC_FW);
 	r |= lab_sh(
 	    l, true, "ip netns exec %s sysctl -qw net.ipv4.ip_forward=1", fw);
 	return r != 0 ? -1 : 0;
@@ -494,7 +529,7 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 	    LAB_SVC, LAB_DOMAIN);
 	if (!l->no_dns_record)
 		fprintf(f, "host-record=CISCO-CAPWAP-CONTROLLER.%s,%s\n",
-		    LAB_DOMAIN, LAB_WLC);
+		    LAB_DOMAIN, l->wlc_ip);
 	/* capsim gives AP i the address base + i: reserve them for every
 	 * AP the lab allows, so a scenario's count fits too */
 	for (unsigned i = 0; i < LAB_MAX_APS; i++) {
@@ -562,6 +597,7 @@ sim_cmd_lab(int argc, char **argv)
 		O_NO_DNS,
 		O_FW_SYSCTL,
 		O_ECHO,
+		O_SEGMENT,
 	};
 	static const struct option opts[] = {
 		{ "ruleset", required_argument, NULL, O_RULESET },
@@ -573,6 +609,7 @@ sim_cmd_lab(int argc, char **argv)
 		{ "no-dns-record", no_argument, NULL, O_NO_DNS },
 		{ "fw-sysctl", required_argument, NULL, O_FW_SYSCTL },
 		{ "echo-interval", required_argument, NULL, O_ECHO },
+		{ "wlc-on-ap-segment", no_argument, NULL, O_SEGMENT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -624,9 +661,17 @@ sim_cmd_lab(int argc, char **argv)
 		case O_DISCOVERY:
 			if (strcmp(optarg, "dhcp") != 0 &&
 			    strcmp(optarg, "dns") != 0 &&
-			    strcmp(optarg, "static") != 0)
+			    strcmp(optarg, "static") != 0 &&
+			    strcmp(optarg, "broadcast") != 0)
 				goto bad_arg;
 			discovery = optarg;
+			/* broadcasts stay on the segment (RFC 5415 §3.3):
+			 * the WLC must be on it */
+			if (strcmp(optarg, "broadcast") == 0)
+				l->segment = true;
+			break;
+		case O_SEGMENT:
+			l->segment = true;
 			break;
 		case O_OPT43:
 			o43_text = optarg;
@@ -672,6 +717,7 @@ sim_cmd_lab(int argc, char **argv)
 			return SIM_EXIT_USAGE;
 		}
 	}
+	l->wlc_ip = l->segment ? LAB_WLC_SEG : LAB_WLC;
 	if (optind < argc)
 		scenario = argv[optind++];
 	if (optind < argc) {
@@ -723,8 +769,10 @@ sim_cmd_lab(int argc, char **argv)
 			}
 		}
 	} else {
-		/* TLV 0xF1 with 198.19.1.10 (capwap-facts §4.3) */
-		cs_opt43_parse_text("f104c613010a", &o43, &oe);
+		/* TLV 0xF1 with the WLC address (capwap-facts §4.3):
+		 * 198.19.1.10 or, on the AP segment, 198.18.16.254 */
+		cs_opt43_parse_text(
+		    l->segment ? "f104c61210fe" : "f104c613010a", &o43, &oe);
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr,
@@ -791,7 +839,7 @@ sim_cmd_lab(int argc, char **argv)
 	fprintf(stderr,
 	    "capsim: lab: namespaces capsim-%d-{ap,fw,wlc,svc}; APs "
 	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
-	    (int)l->pid, "198.18.16", LAB_AP_FIRST, LAB_WLC, LAB_SVC,
+	    (int)l->pid, "198.18.16", LAB_AP_FIRST, l->wlc_ip, LAB_SVC,
 	    ruleset ? ruleset : "(none: forward all)");
 	if (lab_topology(l) < 0) {
 		fprintf(stderr, "capsim: lab: building the topology failed\n");
@@ -825,7 +873,14 @@ sim_cmd_lab(int argc, char **argv)
 	snprintf(wlclog, sizeof(wlclog), "%s/wlc.log", l->dir);
 	wargv[wn++] = self;
 	wargv[wn++] = "wlc";
-	wargv[wn++] = "--listen=" LAB_WLC;
+	if (l->segment) {
+		/* a socket bound to 0.0.0.0 receives the APs' broadcasts;
+		 * the Discovery Response names the segment address */
+		wargv[wn++] = "--listen=0.0.0.0";
+		wargv[wn++] = "--advertise=" LAB_WLC_SEG;
+	} else {
+		wargv[wn++] = "--listen=" LAB_WLC;
+	}
 	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
 	wargv[wn++] = pki;
 	if (fast) {
@@ -858,7 +913,8 @@ sim_cmd_lab(int argc, char **argv)
 		snprintf(base_ip, sizeof(base_ip), "--ap-base-ip=198.18.16.%u",
 		    LAB_AP_FIRST);
 		rargv[rn++] = base_ip;
-		rargv[rn++] = "--wlc=" LAB_WLC;
+		rargv[rn++] =
+		    l->segment ? "--wlc=" LAB_WLC_SEG : "--wlc=" LAB_WLC;
 	} else {
 		rargv[rn++] = "--discovery";
 		rargv[rn++] = discovery;

@@ -66,6 +66,16 @@ cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port)
 }
 
 int
+cs_udp_set_broadcast(int fd)
+{
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) != 0)
+		return -errno;
+	return 0;
+}
+
+int
 cs_udp_local_port(int fd, uint16_t *port)
 {
 	struct sockaddr_in sin;

@@ -38,6 +38,10 @@ CS_API int cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port);
  * address mod n_socks, in the order the sockets were bound).  Set on one
  * socket of the group once all n_socks are bound.  -errno on failure. */
 CS_API int cs_udp_reuseport_by_src(int fd, unsigned n_socks);
+/* Allows sending to broadcast addresses (SO_BROADCAST): an AP's
+ * Discovery Request to 255.255.255.255 (RFC 5415 §3.3) goes out of the
+ * interface that owns its source address.  0 or -errno. */
+CS_API int cs_udp_set_broadcast(int fd);
 CS_API int cs_udp_local_port(int fd, uint16_t *port);
 /* Sends one datagram from src_ip (0 = let the kernel choose). */
 CS_API int cs_udp_send(int fd, uint32_t src_ip, uint32_t dst_ip,
