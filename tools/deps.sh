@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang clang-format-14 libclang-rt-14-dev
   libssl-dev openssl libevent-dev libcmocka-dev libyaml-dev libjansson-dev
-  tshark dnsmasq nftables iproute2 procps)
+  tshark dnsmasq nftables iproute2 procps kea-dhcp4-server)
 
 missing=()
 for p in "${pkgs[@]}"; do
