@@ -1295,11 +1295,30 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 	eng_dtls_timer(w, p->d, &p->t_dtls);
 }
 
+/* Whether the datagram is a ClientHello, and whether it starts a
+ * handshake (message_seq 0: no cookie yet, RFC 6347 §4.2.2). */
+static bool
+wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
+{
+	struct cs_dtls_peek pk;
+
+	*fresh = false;
+	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
+	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
+		return false;
+	for (unsigned i = 0; i < pk.n_hs; i++)
+		if (pk.hs[i].msg_type == CS_DTLS_HS_CLIENT_HELLO &&
+		    pk.hs[i].message_seq == 0)
+			*fresh = true;
+	return true;
+}
+
 static void
 wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 {
 	uint64_t now = eng_now(w->e);
 	struct eng_peer *p;
+	bool is_hello, fresh;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -1308,15 +1327,18 @@ wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 		    pk->src_ip, pk->src_port, pk->buf, pk->len, now);
 		return;
 	}
-	if (cs_dtls_classify_dgram(pk->buf, pk->len, true) ==
-	    CS_DTLS_KIND_CLIENT_HELLO)
+	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
+	if (is_hello)
 		w->wlc_client_hellos++;
 	p = peer_find(w, pk->src_ip, pk->src_port);
-	if (p != NULL && p->d != NULL && p->d->established &&
-	    cs_dtls_classify_dgram(pk->buf, pk->len, true) ==
-	        CS_DTLS_KIND_CLIENT_HELLO) {
+	if (p != NULL && p->d != NULL && is_hello &&
+	    (p->d->established || (fresh && !p->is_verified))) {
 		/* The AP restarted its DTLS session from the same address:
-		 * the old session is gone on its side. */
+		 * the old session is gone on its side.  Before the cookie
+		 * came back nothing is kept either (RFC 6347 §4.2.1: the
+		 * server stays stateless until then): a ClientHello that
+		 * starts over gets a new session, not the old one's
+		 * expectations (the cookie of a lost HelloVerifyRequest). */
 		struct cs_wlc_sess *s = p->sess;
 
 		p->sess = NULL;
@@ -1326,8 +1348,7 @@ wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 		p = NULL;
 	}
 	if (p == NULL) {
-		if (cs_dtls_classify_dgram(pk->buf, pk->len, true) !=
-		    CS_DTLS_KIND_CLIENT_HELLO)
+		if (!is_hello)
 			return; /* not the start of a handshake: stray */
 		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
