@@ -293,9 +293,9 @@ sim_cmd_wlc(int argc, char **argv)
 			ec.wlc.ac_name = optarg;
 			break;
 		case O_MAX_WTPS:
-			if (sim_parse_uint(optarg, 0, 65535, &v) < 0)
+			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
 				goto bad_arg;
-			ec.wlc.max_wtps = (uint16_t)v;
+			ec.wlc.max_wtps = (uint32_t)v;
 			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;

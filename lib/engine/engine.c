@@ -1864,7 +1864,7 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 		return -ENOMEM;
 	/* the shards share the capacity: APs spread evenly by address */
 	if (wc.max_wtps != 0 && e->n_w > 1)
-		wc.max_wtps = (uint16_t)(c->wlc.max_wtps / e->n_w +
+		wc.max_wtps = (uint32_t)(c->wlc.max_wtps / e->n_w +
 		    (w->id < c->wlc.max_wtps % e->n_w));
 	if ((r = cs_wlc_new(&w->wlc, &wc, &io)) < 0)
 		return cs_log_err(c->log, r, "wlc: invalid configuration");

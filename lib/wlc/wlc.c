@@ -548,7 +548,8 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 	d.limit = w->cfg.station_limit;
 	d.active_wtps =
 	    (uint16_t)(w->n_joined > UINT16_MAX ? UINT16_MAX : w->n_joined);
-	d.max_wtps = w->cfg.max_wtps;
+	d.max_wtps = (uint16_t)(w->cfg.max_wtps > UINT16_MAX ? UINT16_MAX
+	                                                     : w->cfg.max_wtps);
 	d.security = (uint8_t)((w->cfg.security_x509 ? CS_ACD_SEC_X : 0) |
 	    (w->cfg.security_psk ? CS_ACD_SEC_S : 0));
 	d.rmac = w->cfg.rmac ? CS_ACD_RMAC_YES : CS_ACD_RMAC_NO;

@@ -129,7 +129,8 @@ struct cs_wlc_cfg {
 	size_t ac_ipv4_count;                      /* 0 = just advertise_ip */
 
 	/* AC Descriptor, RFC 5415 §4.6.1 */
-	uint16_t max_wtps; /* capacity: Join Response result code 4 beyond */
+	uint32_t max_wtps; /* capacity: Join Response result code 4 beyond;
+	                      the AC Descriptor shows at most 65535 */
 	uint16_t stations, station_limit;
 	bool security_x509;  /* X flag */
 	bool security_psk;   /* S flag */
