@@ -24,6 +24,7 @@
  *   RSS growth per kept client session in KiB.
  * Built by bench/join-rate with one cc line; not part of the library.
  */
+#define _GNU_SOURCE /* clock_gettime, nanosleep, mallinfo2 with -std=c17 */
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
