@@ -841,6 +841,10 @@ sim_cmd_lab(int argc, char **argv)
 	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
 	    (int)l->pid, "198.18.16", LAB_AP_FIRST, l->wlc_ip, LAB_SVC,
 	    ruleset ? ruleset : "(none: forward all)");
+	if (l->segment && ruleset != NULL)
+		fprintf(stderr,
+		    "capsim: lab: note: the WLC is on the AP segment, the "
+		    "ruleset is not in the path between APs and WLC\n");
 	if (lab_topology(l) < 0) {
 		fprintf(stderr, "capsim: lab: building the topology failed\n");
 		goto out;

@@ -29,6 +29,9 @@ lab_expect "$tmp/out" 'run failed: no Echo Response after [0-9]+ retransmissions
 lab_expect "$tmp/out" 'capsim: run: diagnosis: nat-rebinding' "the nat-rebinding diagnosis"
 lab_expect "$tmp/out" 'session torn down in phase Run: EchoInterval expired' "the WLC dropping the session"
 lab_expect "$tmp/out" 'masquerade fully-random' "the ruleset"
+# the rejoin came from another external port than the first join
+ports=$(sed -n 's/.*DTLS session established with peer 198\.19\.1\.1:\([0-9]*\) for AP 02:ca:75:00:00:01/\1/p' "$tmp/out" | sort -u | wc -l)
+[ "$ports" -ge 2 ] || { echo "FAIL: AP 1 joined from $ports external port(s), expected a new one"; exit 1; }
 
 # control: the default conntrack timeouts outlast the echo interval
 lab_run 0 "$tmp/out2" --ruleset "$rs" --fast --echo-interval 4 --aps 2 --duration 14s
