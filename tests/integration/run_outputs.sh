@@ -76,7 +76,7 @@ fi
 
 # a second signal exits at once: sent as soon as the first one has been
 # taken (the stop that follows lasts at least 50 ms)
-"$CAPSIM" run --aps 2000 --duration 120s --wlc-listen 127.0.0.94:16246 \
+"$CAPSIM" run --aps 5000 --duration 120s --wlc-listen 127.0.0.94:16246 \
 	--ap-base-ip 127.94.16.1 -q 2> "$tmp/err2" &
 pid=$!
 sleep 1
@@ -86,6 +86,7 @@ for _ in $(seq 1 500); do
 	sleep 0.002
 done
 start=$(date +%s%N)
+kill -TERM $pid
 # (repeated: one signal can land in the instant the handler is swapped)
 ( for _ in $(seq 1 300); do kill -TERM $pid 2>/dev/null || exit 0; sleep 0.01; done ) &
 wait $pid
