@@ -1806,6 +1806,10 @@ eng_new_aps(struct cs_engine *e)
 				return cs_log_err(c->log, w->ap_fd[ch],
 				    "engine: cannot open an AP socket: %s",
 				    strerror(-w->ap_fd[ch]));
+			/* broadcast discovery (RFC 5415 §3.3) sends to
+			 * 255.255.255.255 from the control socket */
+			if (ch == 0)
+				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
 			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
 			w->txq[ch == 0 ? Q_AP_CTL : Q_AP_DATA].fd =
 			    w->ap_fd[ch];
