@@ -800,8 +800,10 @@ test_disc_lo_option43(void **state)
 		assert_int_equal(t.res[i].n_targets, 1);
 		assert_int_equal(t.res[i].targets[0], IP(127, 0, 0, 50));
 	}
-	assert_int_equal(t.n_discover, 3);
-	assert_int_equal(t.n_request, 3);
+	/* one each, or more when a loaded machine let a retransmission
+	 * timer (RFC 2131 §4.1) fire first */
+	assert_true(t.n_discover >= 3);
+	assert_true(t.n_request >= 3);
 	assert_int_equal(t.giaddr_hops, 1);
 }
 
