@@ -369,6 +369,14 @@ cs_ap_state(const struct cs_ap *ap)
 	return ap->state;
 }
 
+enum cs_phase
+cs_ap_phase(const struct cs_ap *ap)
+{
+	if (ap == NULL)
+		return CS_PHASE__COUNT;
+	return cs_ap_phase_of(ap, ap->state);
+}
+
 const struct cs_ap_stats *
 cs_ap_stats(const struct cs_ap *ap)
 {

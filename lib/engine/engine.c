@@ -2471,29 +2471,6 @@ cs_engine_wlc_restart(struct cs_engine *e)
 	return 0;
 }
 
-static enum cs_phase
-eng_state_phase(enum cs_ap_state s)
-{
-	switch (s) {
-	case CS_AP_DTLS_SETUP:
-		return CS_PHASE_DTLS;
-	case CS_AP_JOIN:
-		return CS_PHASE_JOIN;
-	case CS_AP_IMAGE_DATA:
-		return CS_PHASE_IMAGE;
-	case CS_AP_CONFIGURE:
-		return CS_PHASE_CONFIGURE;
-	case CS_AP_DATA_CHECK:
-		return CS_PHASE_DATA_CHECK;
-	case CS_AP_RUN:
-	case CS_AP_RESET:
-	case CS_AP_DTLS_TEARDOWN:
-		return CS_PHASE_RUN;
-	default:
-		return CS_PHASE_DISCOVERY;
-	}
-}
-
 /* Power-cycles AP a: no close_notify, a fresh state machine, a new
  * start (a reboot storm is many of these at once). */
 static int
@@ -2508,7 +2485,7 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	ev.kind = CS_AP_EV_STATE;
 	ev.from = cs_ap_state(a->ap);
 	ev.to = CS_AP_IDLE;
-	ev.phase = eng_state_phase(ev.from);
+	ev.phase = cs_ap_phase(a->ap);
 	ev.reason = "power-cycled (scenario timeline)";
 	if (a->d != NULL)
 		ap_dtls_stop(a, false);

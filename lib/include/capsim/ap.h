@@ -248,6 +248,9 @@ CS_API void cs_ap_timer_fired(
 
 /* Current state; CS_AP__COUNT for NULL. */
 CS_API enum cs_ap_state cs_ap_state(const struct cs_ap *ap);
+/* The failure/progress phase of the current state (Reset and DTLS
+ * Teardown report the phase that failed); CS_PHASE__COUNT for NULL. */
+CS_API enum cs_phase cs_ap_phase(const struct cs_ap *ap);
 /* Counters, or NULL for NULL. */
 CS_API const struct cs_ap_stats *cs_ap_stats(const struct cs_ap *ap);
 /* The AC the AP joins/joined (host order), 0 before selection. */
