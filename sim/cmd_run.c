@@ -583,11 +583,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.failed += t->has_failed;
 	}
 	s.m = rc->m = cs_engine_metrics(rc->e);
-	for (unsigned i = 0; i < ec->n_aps; i++) {
-		const struct cs_ap_facts *f = cs_engine_ap_facts(rc->e, i);
-
-		s.left_run += f != NULL && f->run_lost > 0;
-	}
+	for (unsigned i = 0; i < ec->n_aps; i++)
+		s.left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
 	rc->joined = s.joined;
 	rc->in_run = s.in_run;
 	rc->failed = s.failed;

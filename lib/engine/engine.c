@@ -2495,6 +2495,11 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	cs_ap_free(a->ap);
 	a->ap = NULL;
 	ap_event(a, &ev);
+	/* a power cycle starts a new life: the diagnosis explains the
+	 * current one (the metrics keep that Run was left) */
+	cs_facts_init(&e->facts[a->idx]);
+	if (e->cfg.ap_clock_skew_s != 0)
+		cs_facts_clock_skew(&e->facts[a->idx], e->cfg.ap_clock_skew_s);
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
 	if (started && !a->w->stopping) {

@@ -142,6 +142,7 @@ cs_metrics_ap_event(
 		}
 		if (ev->from == CS_AP_RUN && ev->to != CS_AP_RUN) {
 			t->in_run = false;
+			t->has_left_run = true;
 			m->left_run++;
 		}
 		/* a new join attempt starts when the AP goes back to Idle or

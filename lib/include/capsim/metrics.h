@@ -48,12 +48,12 @@ struct cs_metrics {
 	uint64_t left_run; /* times an AP left Run */
 };
 
-/* Per-AP tracking, kept by the caller beside each AP (16 bytes). */
+/* Per-AP tracking, kept by the caller beside each AP (24 bytes). */
 struct cs_ap_track {
 	uint64_t t_state; /* when the current state was entered */
 	uint64_t t_cycle; /* start of the current join attempt */
 	uint8_t state;    /* enum cs_ap_state */
-	bool started, has_joined, has_failed, in_run;
+	bool started, has_joined, has_failed, in_run, has_left_run;
 };
 
 CS_API void cs_metrics_init(struct cs_metrics *m);
