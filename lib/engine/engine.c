@@ -282,8 +282,10 @@ eng_sched(struct eng_w *w)
 	struct timeval tv;
 
 	if (!cs_timerq_next(&w->tq, &due)) {
+		/* noblock: the main thread may hold this worker's lock
+		 * while the worker's timer callback waits for it */
 		if (w->ev_timer_due != UINT64_MAX)
-			evtimer_del(w->ev_timer);
+			event_del_noblock(w->ev_timer);
 		w->ev_timer_due = UINT64_MAX;
 		return;
 	}
@@ -738,6 +740,7 @@ ap_dtls_stop(void *ctx, bool graceful)
 {
 	struct eng_ap *a = ctx;
 
+	a->hs_queued = false; /* its queue entry is skipped */
 	if (a->d == NULL)
 		return;
 	eng_hs_release(a);
@@ -753,12 +756,40 @@ static int
 eng_hs_begin(struct eng_ap *a)
 {
 	struct eng_w *w = a->w;
+	struct cs_engine *e = w->e;
+	struct cs_cred *cred = NULL;
 	int r;
 
 	a->hs_queued = false;
+	/* the session and the certificate are made only now, when the
+	 * handshake may run: a queued AP holds neither */
+	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
+	         e->cfg.ap_clock_skew_s)) == NULL)
+		return -ENOMEM;
+	a->d->ap = a;
+	if (e->cfg.ap_cred != NULL) {
+		r = cs_dtls_set_cred(a->d->s, e->cfg.ap_cred);
+	} else if (e->cfg.ap_pki != NULL) {
+		/* issued on demand so idle APs hold no certificate.  Signing
+		 * with the shared CA key runs in parallel; the broken kinds
+		 * make their extra key or CA on first use, under the lock */
+		bool lock = e->cfg.ap_cert_kind != CS_PKI_GOOD;
+
+		if (lock)
+			pthread_mutex_lock(&e->pki_mu);
+		r = cs_pki_issue_ap(
+		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
+		if (lock)
+			pthread_mutex_unlock(&e->pki_mu);
+		if (r == 0)
+			r = cs_dtls_set_cred(a->d->s, cred);
+		cs_cred_free(cred);
+	} else {
+		r = 0; /* the ctx carries the credential */
+	}
 	a->hs_active = true;
 	w->hs_active++;
-	if ((r = cs_dtls_start(a->d->s)) < 0) {
+	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
 	}
@@ -776,7 +807,7 @@ eng_hs_next(struct eng_w *w)
 
 		w->hs_head = (w->hs_head + 1) % w->hs_cap;
 		w->hs_len--;
-		if (!a->hs_queued || a->d == NULL || a->d->dead)
+		if (!a->hs_queued)
 			continue; /* stopped while waiting */
 		if (eng_hs_begin(a) < 0) {
 			struct cs_dtls_outcome o = { .reason =
@@ -792,36 +823,10 @@ ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 {
 	struct eng_ap *a = ctx;
 	struct eng_w *w = a->w;
-	struct cs_engine *e = w->e;
-	struct cs_cred *cred = NULL;
-	int r;
 
 	ap_dtls_stop(a, false);
 	a->ac_ip = ac_ip;
 	a->ac_port = ac_port;
-	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
-	         e->cfg.ap_clock_skew_s)) == NULL)
-		return -ENOMEM;
-	a->d->ap = a;
-	if (e->cfg.ap_cred != NULL) {
-		r = cs_dtls_set_cred(a->d->s, e->cfg.ap_cred);
-	} else if (e->cfg.ap_pki != NULL) {
-		/* issued on demand so idle APs hold no certificate; the CA
-		 * (serial numbers, signing) is shared by the workers */
-		pthread_mutex_lock(&e->pki_mu);
-		r = cs_pki_issue_ap(
-		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
-		pthread_mutex_unlock(&e->pki_mu);
-		if (r == 0)
-			r = cs_dtls_set_cred(a->d->s, cred);
-		cs_cred_free(cred);
-	} else {
-		r = 0; /* the ctx carries the credential */
-	}
-	if (r < 0) {
-		ap_dtls_stop(a, false);
-		return r;
-	}
 	if (w->max_inflight != 0 && w->hs_active >= w->max_inflight &&
 	    w->hs_len < w->hs_cap) {
 		/* a join storm: wait for a slot rather than flood the
