@@ -642,12 +642,10 @@ eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
 	if (w->e->cfg.capture != NULL && w->e->cfg.capture_at_ap)
 		cs_capture_wire(w->e->cfg.capture, eng_wall_us(w->e), CS_DIR_UP,
 		    a->ip, m.src_port, dst_ip, dst_port, pkt, len);
-	if (ch == 0 && len > 0 && (pkt[0] & 0x0f) == 0 &&
-	    w->e->cfg.capture != NULL)
-		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
-		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
-		    len);
-	else if (ch == 1 && w->e->cfg.capture != NULL)
+	/* the clear file: discovery and data keep-alives as they are (the
+	 * protected messages are added before encryption) */
+	if (w->e->cfg.capture != NULL &&
+	    (ch == 1 || (len > 0 && (pkt[0] & 0x0f) == 0)))
 		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
 		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
 		    len);
