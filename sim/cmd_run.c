@@ -7,7 +7,6 @@
  * impairments and timeline, and exit 0 exactly when its expectations
  * hold.  Either way the run ends with a diagnosis of what went wrong.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -15,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "capsim/capture.h"
@@ -398,22 +396,6 @@ run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	return 0;
 }
 
-static unsigned
-run_count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	unsigned n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n > 0 ? n - 1 : 0; /* the directory's own fd */
-}
-
 static int
 run_timer_opt(const char *arg, uint32_t *ms)
 {
@@ -561,13 +543,12 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_report_diag rd = { 0 };
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr = NULL;
-	struct cs_report_kv *rkv = NULL;
-	struct cs_report_kv wkv[12], nkv[5];
+	struct cs_report_kv(*rkv)[CS_REPORT_IMPAIR_COUNTERS] = NULL;
+	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS];
 	struct cs_wlc_counters wc;
 	struct cs_nat_stats ns;
 	const struct cs_ap_facts **fp = NULL;
 	struct cs_diag_ctx dctx;
-	struct rusage ru;
 	size_t n_expect = scn != NULL ? scn->n_expect : 0;
 	unsigned failed_expect = 0;
 	int exit_code = SIM_EXIT_RUNTIME;
@@ -599,59 +580,30 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 			rc->has_diag = true;
 	}
 	if (rc->has_diag) {
-		size_t n = 0;
-
 		run_print_diag(&rc->diag, false);
-		for (int k = 0; k < CS_DIAG__COUNT; k++)
-			if (rc->diag.count[k] > 0) {
-				diag_counts[n].name =
-				    cs_diag_code_name((enum cs_diag_code)k);
-				diag_counts[n++].value = rc->diag.count[k];
-			}
-		rd.code = rc->diag.code;
-		rd.summary = rc->diag.summary;
-		rd.hint = rc->diag.hint;
-		rd.aps_affected = rc->diag.aps_affected;
-		rd.counts = diag_counts;
-		rd.n_counts = n;
+		cs_report_diag_from(
+		    &rd, diag_counts, CS_DIAG__COUNT, &rc->diag);
 		s.diag = &rd;
 	}
 
 	/* impairment and NAT counters, WLC counters */
 	rr = calloc(rc->n_rules + 1, sizeof(*rr)); /* + NAT */
 	if (rc->n_rules > 0 && rr != NULL &&
-	    (rkv = calloc(rc->n_rules * 5, sizeof(*rkv))) != NULL) {
+	    (rkv = calloc(rc->n_rules, sizeof(*rkv))) != NULL) {
 		for (size_t i = 0; i < rc->n_rules; i++) {
 			struct cs_impair_stats st = { 0 };
-			struct cs_report_kv *kv = rkv + i * 5;
 
 			cs_engine_rule_stats(rc->e, (unsigned)i, &st);
-			kv[0] = (struct cs_report_kv){ "matched", st.matched };
-			kv[1] = (struct cs_report_kv){ "dropped", st.dropped };
-			kv[2] = (struct cs_report_kv){ "delayed", st.delayed };
-			kv[3] = (struct cs_report_kv){ "duplicated",
-				st.duplicated };
-			kv[4] = (struct cs_report_kv){ "held", st.held };
-			rr[i].name = rc->rule_names[i][0] ? rc->rule_names[i]
-			                                  : "(unnamed)";
-			rr[i].counters = kv;
-			rr[i].n_counters = 5;
+			cs_report_rule_impair(&rr[i], rkv[i],
+			    rc->rule_names[i][0] ? rc->rule_names[i]
+			                         : "(unnamed)",
+			    &st);
 		}
 		s.rules = rr;
 		s.n_rules = rc->n_rules;
 	}
 	if (cs_engine_nat_stats(rc->e, &ns) == 0 && rr != NULL) {
-		nkv[0] = (struct cs_report_kv){ "mappings", ns.mappings };
-		nkv[1] = (struct cs_report_kv){ "rebound", ns.rebound };
-		nkv[2] = (struct cs_report_kv){ "expired",
-			ns.expired_idle + ns.expired_forced };
-		nkv[3] =
-		    (struct cs_report_kv){ "in_no_mapping", ns.in_no_mapping };
-		nkv[4] =
-		    (struct cs_report_kv){ "in_no_reverse", ns.in_no_reverse };
-		rr[s.n_rules].name = "nat";
-		rr[s.n_rules].counters = nkv;
-		rr[s.n_rules].n_counters = 5;
+		cs_report_rule_nat(&rr[s.n_rules], nkv, "nat", &ns);
 		s.rules = rr;
 		s.n_rules++;
 	}
@@ -700,15 +652,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	}
 	s.joins_per_sec = rc->joins_per_sec;
 	s.n_joins_per_sec = rc->n_sec;
-	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		s.res.valid = true;
-		s.res.max_rss_kib = (uint64_t)ru.ru_maxrss;
-		s.res.cpu_user_s = (double)ru.ru_utime.tv_sec +
-		    (double)ru.ru_utime.tv_usec / 1e6;
-		s.res.cpu_sys_s = (double)ru.ru_stime.tv_sec +
-		    (double)ru.ru_stime.tv_usec / 1e6;
-		s.res.fds = run_count_fds();
-	}
+	(void)cs_report_resources_get(&s.res);
 	{
 		const struct cs_hist *h = cs_engine_timer_lateness(rc->e);
 
