@@ -179,11 +179,9 @@ struct run_ctx {
 	uint32_t *joins_per_sec;
 	size_t n_sec, cap_sec;
 	uint64_t joins_seen;
-	/* end of run: diagnosis and measures for expectations */
+	/* end of run: the diagnosis */
 	struct cs_diagnosis diag;
 	bool has_diag;
-	unsigned joined, in_run, failed, left_run;
-	const struct cs_metrics *m;
 	char **rule_names;
 	size_t n_rules;
 };
@@ -563,13 +561,9 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.in_run += t->in_run;
 		s.failed += t->has_failed;
 	}
-	s.m = rc->m = cs_engine_metrics(rc->e);
+	s.m = cs_engine_metrics(rc->e);
 	for (unsigned i = 0; i < ec->n_aps; i++)
 		s.left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
-	rc->joined = s.joined;
-	rc->in_run = s.in_run;
-	rc->failed = s.failed;
-	rc->left_run = s.left_run;
 
 	/* the diagnosis, from every AP's facts */
 	if (ec->n_aps > 0 && (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
