@@ -64,7 +64,7 @@ pcap_init(
 	struct cs_capread t;
 	struct cs_rd rd;
 	uint32_t magic, zone, sigfigs, snaplen, lt;
-	uint16_t major, minor;
+	uint16_t major = 0, minor = 0;
 
 	memset(&t, 0, sizeof(t));
 	t.format = CS_CAP_PCAP;

@@ -396,7 +396,7 @@ rd_options(struct cs_rd *opts, bool big, uint8_t *tsresol, struct cs_err *err)
 static int
 rd_shb(struct cs_rd *body, bool big, size_t at, struct cs_err *err)
 {
-	uint16_t major, minor;
+	uint16_t major = 0, minor = 0;
 
 	if (body->left < 16)
 		return cs_err_set(
