@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages capsim needs to build and test, when any
-# is missing.  Safe to run again; needs root (or sudo) only when installing.
+# is missing (python3: the integration and scenario tests read the JSON
+# reports with it; kea-dhcp4-server: the Kea option 43 test).  Safe to
+# run again; needs root (or sudo) only when installing.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang clang-format-14 libclang-rt-14-dev
   libssl-dev openssl libevent-dev libcmocka-dev libyaml-dev libjansson-dev
-  tshark dnsmasq nftables iproute2 procps kea-dhcp4-server)
+  tshark dnsmasq nftables iproute2 procps kea-dhcp4-server python3)
 
 missing=()
 for p in "${pkgs[@]}"; do
