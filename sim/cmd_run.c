@@ -542,7 +542,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr = NULL;
 	struct cs_report_kv(*rkv)[CS_REPORT_IMPAIR_COUNTERS] = NULL;
-	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS];
+	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
 	struct cs_wlc_counters wc;
 	struct cs_nat_stats ns;
 	const struct cs_ap_facts **fp = NULL;
@@ -581,7 +581,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	}
 
 	/* impairment and NAT counters, WLC counters */
-	rr = calloc(rc->n_rules + 1, sizeof(*rr)); /* + NAT */
+	rr = calloc(rc->n_rules + 2, sizeof(*rr)); /* + NAT, link down */
 	if (rc->n_rules > 0 && rr != NULL &&
 	    (rkv = calloc(rc->n_rules, sizeof(*rkv))) != NULL) {
 		for (size_t i = 0; i < rc->n_rules; i++) {
@@ -598,6 +598,15 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	}
 	if (cs_engine_nat_stats(rc->e, &ns) == 0 && rr != NULL) {
 		cs_report_rule_nat(&rr[s.n_rules], nkv, "nat", &ns);
+		s.rules = rr;
+		s.n_rules++;
+	}
+	lkv[0] = (struct cs_report_kv){ "dropped", cs_engine_link_lost(rc->e) };
+	if (lkv[0].value > 0 && rr != NULL) {
+		/* the timeline's link-down windows */
+		rr[s.n_rules].name = "link-down";
+		rr[s.n_rules].counters = lkv;
+		rr[s.n_rules].n_counters = 1;
 		s.rules = rr;
 		s.n_rules++;
 	}

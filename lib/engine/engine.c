@@ -167,7 +167,6 @@ struct eng_w {
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
-	unsigned in_dtls;      /* APs in DTLS Setup (gauge) */
 	unsigned hs_active;    /* client handshakes running */
 	unsigned max_inflight; /* cap on hs_active, 0 = none */
 	unsigned *hs_wait;     /* FIFO of AP indices waiting for a slot */
@@ -861,11 +860,6 @@ ap_event(void *ctx, const struct cs_ap_event *ev)
 	struct cs_engine *e = w->e;
 
 	if (ev->kind == CS_AP_EV_STATE) {
-		if (ev->to == CS_AP_DTLS_SETUP && ev->from != CS_AP_DTLS_SETUP)
-			w->in_dtls++;
-		if (ev->from == CS_AP_DTLS_SETUP &&
-		    ev->to != CS_AP_DTLS_SETUP && w->in_dtls > 0)
-			w->in_dtls--;
 		if (ev->from < CS_AP__COUNT && w->states[ev->from] > 0)
 			w->states[ev->from]--;
 		if (ev->to < CS_AP__COUNT)
@@ -2265,20 +2259,6 @@ cs_engine_ap_track(const struct cs_engine *e, unsigned idx)
 	return &e->aps[idx].track;
 }
 
-struct cs_ap *
-cs_engine_ap(const struct cs_engine *e, unsigned idx)
-{
-	if (idx >= e->cfg.n_aps)
-		return NULL;
-	return e->aps[idx].ap;
-}
-
-struct cs_wlc *
-cs_engine_wlc(const struct cs_engine *e)
-{
-	return e->w[0]->wlc;
-}
-
 struct cs_wlc *
 cs_engine_wlc_shard(const struct cs_engine *e, unsigned k)
 {
@@ -2298,13 +2278,6 @@ cs_engine_with_worker(struct cs_engine *e, unsigned k,
 	fn(arg, e, k);
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
-}
-
-void
-cs_engine_ap_ports(const struct cs_engine *e, uint16_t *ctl, uint16_t *data)
-{
-	*ctl = e->w[0]->ap_port[0];
-	*data = e->w[0]->ap_port[1];
 }
 
 /* --- timeline actions (main thread) ------------------------------------ */

@@ -116,17 +116,14 @@ CS_API const struct cs_hist *cs_engine_timer_lateness(
  * cs_engine_with_worker for the APs of that worker. */
 CS_API const struct cs_ap_track *cs_engine_ap_track(
     const struct cs_engine *e, unsigned idx);
-CS_API struct cs_ap *cs_engine_ap(const struct cs_engine *e, unsigned idx);
-/* The embedded WLC (shard 0), or NULL.  Each worker runs a shard of its
- * own; touch a running one only under cs_engine_with_worker. */
-CS_API struct cs_wlc *cs_engine_wlc(const struct cs_engine *e);
+/* The embedded WLC's shard on worker k (NULL without one, or past the
+ * last worker); touch a running one only under cs_engine_with_worker. */
 CS_API struct cs_wlc *cs_engine_wlc_shard(
     const struct cs_engine *e, unsigned k);
 /* Runs fn(arg, e, k) with worker k locked (not from an engine callback),
  * then flushes what fn queued and reschedules the worker's timers. */
 CS_API void cs_engine_with_worker(struct cs_engine *e, unsigned k,
     void (*fn)(void *arg, struct cs_engine *e, unsigned k), void *arg);
-/* Local UDP ports the AP sockets use (control, data). */
 /* --- timeline actions and packet-path state (main thread) --- */
 /* Switches impairment rule `id` (order given in cfg.rules) on or off in
  * every worker.  -ENOENT: no such rule. */
@@ -159,8 +156,5 @@ CS_API void cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out);
 /* Counters of the embedded WLC summed over its shards; -ENOENT without. */
 CS_API int cs_engine_wlc_counters(
     struct cs_engine *e, struct cs_wlc_counters *out);
-
-CS_API void cs_engine_ap_ports(
-    const struct cs_engine *e, uint16_t *ctl, uint16_t *data);
 
 #endif /* CS_ENGINE_H */
