@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scalar grammars of scenario files: durations, percentages, rates,
- * numbers, IPv4 addresses and MACs, with short reasons for the error
- * text, plus the per-thread error buffer and "did you mean".  Strict on
- * purpose: no exponents, no hex, no locale, so a typo is an error rather
- * than a surprising value.
+ * Scalar grammars of scenario files: percentages, rates, numbers and
+ * IPv4 addresses, with short reasons for the error text, plus the
+ * per-thread error buffer and "did you mean".  Durations and MACs are
+ * the values module's (capsim/values.h), the same grammar as the
+ * command line and --rule.  Strict on purpose: no exponents, no hex, no
+ * locale, so a typo is an error rather than a surprising value.
  */
 #include "scenario-internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "capsim/values.h"
 
 static _Thread_local char scn_err_text[SCN_ERRBUF_LEN];
 
@@ -82,78 +85,26 @@ parse_decimal(const char **sp, uint64_t *ip, uint64_t *fnum, uint64_t *fden)
 	return true;
 }
 
-static const struct {
-	const char *unit;
-	uint64_t ms;
-} dur_units[] = {
-	{ "ms", 1 },
-	{ "s", 1000 },
-	{ "m", 60000 },
-	{ "h", 3600000 },
-	{ "d", 86400000 },
-};
+/* The values module's reason, kept for the caller's message. */
+static const char *
+scn_why(const struct cs_val_err *e)
+{
+	static _Thread_local char why[CS_VAL_WHY_LEN];
 
-#define DUR_MAX ((uint64_t)1 << 53) /* ms; ~285000 years, exact in double */
+	memcpy(why, e->why, sizeof(why));
+	return why;
+}
 
 int
 scn_parse_duration(
     const char *s, bool allow_neg, int64_t *out, const char **why)
 {
-	uint64_t total = 0;
-	bool neg = false, any = false;
+	struct cs_val_err e;
 
-	if (*s == '-') {
-		if (!allow_neg) {
-			*why = "must not be negative";
-			return -EINVAL;
-		}
-		neg = true;
-		s++;
-	} else if (*s == '+') {
-		s++;
-	}
-	while (*s != '\0') {
-		uint64_t ip, fnum, fden, mult = 0, part;
-		size_t best = 0;
-
-		if (!parse_decimal(&s, &ip, &fnum, &fden)) {
-			*why =
-			    "expected a duration such as 500ms, 2s, 1m30s, 3d";
-			return -EINVAL;
-		}
-		for (size_t i = 0; i < CS_ARRAY_SIZE(dur_units); i++) {
-			size_t n = strlen(dur_units[i].unit);
-
-			if (strncmp(s, dur_units[i].unit, n) == 0 && n > best &&
-			    (s[n] == '\0' || is_digit(s[n]))) {
-				best = n;
-				mult = dur_units[i].ms;
-			}
-		}
-		if (best == 0) {
-			*why = *s == '\0' ? "needs a unit (ms, s, m, h, d), "
-			                    "e.g. 500ms or 2s"
-			                  : "unknown unit (use ms, s, m, h, d)";
-			return -EINVAL;
-		}
-		s += best;
-		if (ip > DUR_MAX / mult) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		part = ip * mult + fnum * mult / fden;
-		if (part > DUR_MAX - total) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		total += part;
-		any = true;
-	}
-	if (!any) {
-		*why = "expected a duration such as 500ms, 2s, 1m30s, 3d";
+	if (cs_val_duration_ms(s, allow_neg ? CS_VAL_NEG : 0, out, &e) < 0) {
+		*why = scn_why(&e);
 		return -EINVAL;
 	}
-	*out = neg ? -(int64_t)total : (int64_t)total;
 	return 0;
 }
 
@@ -324,46 +275,16 @@ scn_parse_ipv4_port(
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 scn_parse_mac(const char *s, uint8_t mac[6], const char **why)
 {
-	uint8_t m[6];
-	char sep = 0;
+	struct cs_val_err e;
 
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
-
-		if (hi < 0 || lo < 0)
-			goto bad;
-		m[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i == 5)
-			break;
-		if (sep == 0 && (*s == ':' || *s == '-'))
-			sep = *s;
-		if (*s != sep || sep == 0)
-			goto bad;
-		s++;
+	if (cs_val_mac(s, mac, &e) < 0) {
+		*why = scn_why(&e);
+		return -EINVAL;
 	}
-	if (*s != '\0')
-		goto bad;
-	memcpy(mac, m, 6);
 	return 0;
-bad:
-	*why = "expected a MAC address such as 00:11:22:33:44:55";
-	return -EINVAL;
 }
 
 unsigned

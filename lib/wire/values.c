@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The value as it appears in messages: at most this many characters. */
-#define VAL_QUOTE 40
-
 static int __attribute__((format(printf, 4, 5)))
 val_fail(struct cs_val_err *err, int code, size_t offset, const char *fmt, ...)
 {
@@ -135,11 +132,11 @@ cs_val_duration_us(
 		return val_fail(err, -EINVAL, 0, "no value");
 	if (*p == '\0')
 		return val_fail(err, -EINVAL, 0,
-		    "empty: expected a duration such as 250ms, 1.5s or 1m30s");
+		    "empty; expected a duration such as 250ms, 1.5s or 1m30s");
 	if (*p == '-') {
 		if (!(flags & CS_VAL_NEG))
-			return val_fail(err, -EINVAL, 0,
-			    "%.*s: must not be negative", VAL_QUOTE, s);
+			return val_fail(
+			    err, -EINVAL, 0, "must not be negative");
 		neg = true;
 		p++;
 	} else if (*p == '+') {
@@ -153,12 +150,11 @@ cs_val_duration_us(
 
 		if ((r = val_decimal(&p, &ip, &num, &den)) == -ERANGE)
 			return val_fail(err, -ERANGE, (size_t)(at - s),
-			    "%.*s: too large or too precise", VAL_QUOTE, s);
+			    "too large or too precise");
 		if (r < 0)
 			return val_fail(err, -EINVAL, (size_t)(at - s),
-			    "%.*s: expected a duration such as 250ms, 1.5s "
-			    "or 1m30s",
-			    VAL_QUOTE, s);
+			    "expected a duration such as 250ms, 1.5s "
+			    "or 1m30s");
 		for (size_t i = 0; i < CS_ARRAY_SIZE(dur_units); i++) {
 			size_t n = strlen(dur_units[i].unit);
 
@@ -170,23 +166,23 @@ cs_val_duration_us(
 		}
 		if (best == 0 && *p == '\0')
 			return val_fail(err, -EINVAL, (size_t)(p - s),
-			    "%.*s: add a unit (%.*sms or %.*ss)", VAL_QUOTE, s,
-			    (int)(p - at), at, (int)(p - at), at);
+			    "add a unit (%.*sms or %.*ss)", (int)(p - at), at,
+			    (int)(p - at), at);
 		if (best == 0) {
 			for (u = p; *u != '\0' && !val_digit(*u); u++)
 				;
 			return val_fail(err, -EINVAL, (size_t)(p - s),
-			    "%.*s: unknown unit '%.*s' (use us, ms, s, m, h "
+			    "unknown unit '%.*s' (use us, ms, s, m, h "
 			    "or d)",
-			    VAL_QUOTE, s, (int)(u - p < 8 ? u - p : 8), p);
+			    (int)(u - p < 8 ? u - p : 8), p);
 		}
 		r = val_scale(ip, num, den, mult, DUR_MAX_US - total, &part);
 		if (r == -EDOM)
 			return val_fail(err, -EINVAL, (size_t)(at - s),
-			    "%.*s: finer than a microsecond", VAL_QUOTE, s);
+			    "finer than a microsecond");
 		if (r < 0)
 			return val_fail(err, -ERANGE, (size_t)(at - s),
-			    "%.*s: too large (at most 2^53 ms)", VAL_QUOTE, s);
+			    "too large (at most 2^53 ms)");
 		total += part;
 		p += best;
 	} while (*p != '\0');
@@ -207,9 +203,8 @@ cs_val_duration_ms(
 		return r;
 	if (us % 1000 != 0)
 		return val_fail(err, -EINVAL, 0,
-		    "%.*s: finer than a millisecond (this value counts whole "
-		    "ms)",
-		    VAL_QUOTE, s);
+		    "finer than a millisecond (this value counts whole "
+		    "ms)");
 	*ms = us / 1000;
 	return 0;
 }
@@ -240,27 +235,22 @@ cs_val_size(const char *s, uint64_t *bytes, struct cs_val_err *err)
 	if (s == NULL || bytes == NULL)
 		return val_fail(err, -EINVAL, 0, "no value");
 	if ((r = val_decimal(&p, &ip, &num, &den)) == -ERANGE)
-		return val_fail(
-		    err, -ERANGE, 0, "%.*s: too large", VAL_QUOTE, s);
+		return val_fail(err, -ERANGE, 0, "too large");
 	if (r < 0)
 		return val_fail(err, -EINVAL, 0,
-		    "%.*s: expected a size such as 1500, 64k or 1.5M",
-		    VAL_QUOTE, s);
+		    "expected a size such as 1500, 64k or 1.5M");
 	if (strcmp(p, "k") == 0 || strcmp(p, "K") == 0)
 		mult = 1024;
 	else if (strcmp(p, "M") == 0)
 		mult = 1024 * 1024;
 	else if (*p != '\0' && strcmp(p, "B") != 0)
 		return val_fail(err, -EINVAL, (size_t)(p - s),
-		    "%.*s: unknown size unit '%.8s' (use B, k, K or M)",
-		    VAL_QUOTE, s, p);
+		    "unknown size unit '%.8s' (use B, k, K or M)", p);
 	r = val_scale(ip, num, den, mult, UINT64_MAX, &v);
 	if (r == -EDOM)
-		return val_fail(err, -EINVAL, 0,
-		    "%.*s: not a whole number of bytes", VAL_QUOTE, s);
+		return val_fail(err, -EINVAL, 0, "not a whole number of bytes");
 	if (r < 0)
-		return val_fail(
-		    err, -ERANGE, 0, "%.*s: too large", VAL_QUOTE, s);
+		return val_fail(err, -ERANGE, 0, "too large");
 	*bytes = v;
 	return 0;
 }
@@ -387,9 +377,8 @@ cs_val_mac(const char *s, uint8_t mac[6], struct cs_val_err *err)
 	     i++)
 		;
 	return val_fail(err, -EINVAL, i < len ? i : 0,
-	    "%.*s: expected a MAC such as 00:11:22:33:44:55, "
-	    "00-11-22-33-44-55, 0011.2233.4455 or 001122334455",
-	    VAL_QUOTE, s);
+	    "expected a MAC such as 00:11:22:33:44:55, "
+	    "00-11-22-33-44-55, 0011.2233.4455 or 001122334455");
 }
 
 int
@@ -412,9 +401,8 @@ cs_val_mac_cn(const char *cn, uint8_t mac[6], struct cs_val_err *err)
 	    val_mac_exact(cn + len - 17, 17, mac))
 		return 0;
 	return val_fail(err, -EINVAL, 0,
-	    "CN %.*s holds no MAC (expected the MAC, or MODEL-MAC such as "
-	    "C9120-001122334455)",
-	    VAL_QUOTE, cn);
+	    "holds no MAC (expected the MAC, or MODEL-MAC such as "
+	    "C9120-001122334455)");
 }
 
 void
@@ -542,8 +530,7 @@ cs_val_ap_ranges(const char *s, unsigned ap_count, struct cs_apsel *sel,
 	return 0;
 bad:
 	return val_fail(err, -EINVAL, (size_t)(p - s),
-	    "%.*s: expected AP index ranges such as 0-9,20,30-39 (0-based)",
-	    VAL_QUOTE, s);
+	    "expected AP index ranges such as 0-9,20,30-39 (0-based)");
 }
 
 /* ----- AP identity --------------------------------------------------- */

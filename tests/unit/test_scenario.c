@@ -478,11 +478,11 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:7: key 'seed': must be between 0 and "
 	    "18446744073709551615" },
 	{ "duration: 30\n", -EINVAL,
-	    "t.yaml:1:11: key 'duration': needs a unit (ms, s, m, h, d), "
-	    "e.g. 500ms or 2s; got '30'" },
+	    "t.yaml:1:11: key 'duration': add a unit (30ms or 30s); got "
+	    "'30'" },
 	{ "duration: 3x\n", -EINVAL,
-	    "t.yaml:1:11: key 'duration': unknown unit (use ms, s, m, h, "
-	    "d); got '3x'" },
+	    "t.yaml:1:11: key 'duration': unknown unit 'x' (use us, ms, s, m, "
+	    "h or d); got '3x'" },
 	{ "duration: -3s\n", -EINVAL,
 	    "t.yaml:1:11: key 'duration': must not be negative; got '-3s'" },
 	{ "duration: 0s\n", -EINVAL,
@@ -496,8 +496,9 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:16: key 'aps.base-ip': 10 APs from this address run "
 	    "past 255.255.255.255" },
 	{ "aps: {base-mac: \"00:11:22:33:44\"}\n", -EINVAL,
-	    "t.yaml:1:17: key 'aps.base-mac': expected a MAC address such as "
-	    "00:11:22:33:44:55; got '00:11:22:33:44'" },
+	    "t.yaml:1:17: key 'aps.base-mac': expected a MAC such as "
+	    "00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455 or "
+	    "001122334455; got '00:11:22:33:44'" },
 	{ "aps: {discovery: dhpc}\n", -EINVAL,
 	    "t.yaml:1:18: key 'aps.discovery': expected one of static, dhcp, "
 	    "dns, broadcast; got 'dhpc' (did you mean 'dhcp'?)" },
@@ -530,8 +531,8 @@ static const struct err_case err_cases[] = {
 	{ "aps: {mtu: 100}\n", -EINVAL,
 	    "t.yaml:1:12: key 'aps.mtu': must be between 256 and 65535" },
 	{ "aps: {clock-skew: 3}\n", -EINVAL,
-	    "t.yaml:1:19: key 'aps.clock-skew': needs a unit (ms, s, m, h, "
-	    "d), e.g. 500ms or 2s; got '3'" },
+	    "t.yaml:1:19: key 'aps.clock-skew': add a unit (3ms or 3s); got "
+	    "'3'" },
 	{ "name: \"a\\0b\"\n", -EINVAL,
 	    "t.yaml:1:7: key 'name': contains a NUL character" },
 	/* wlc */
@@ -554,8 +555,9 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:43: key 'wlc.dtls-versions': give either dtls-version "
 	    "or dtls-versions" },
 	{ "wlc: {auth-list: [\"zz\"]}\n", -EINVAL,
-	    "t.yaml:1:19: key 'wlc.auth-list': expected a MAC address such "
-	    "as 00:11:22:33:44:55; got 'zz'" },
+	    "t.yaml:1:19: key 'wlc.auth-list': expected a MAC such as "
+	    "00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455 or "
+	    "001122334455; got 'zz'" },
 	{ "wlc: {echo-interval: 300s}\n", -EINVAL,
 	    "t.yaml:1:22: key 'wlc.echo-interval': must be at most 255s "
 	    "(CAPWAP Timers, RFC 5415 §4.6.13)" },
@@ -729,8 +731,8 @@ static const struct err_case err_cases[] = {
 	    "!=, <, >) after 'joined'" },
 	{ "expect:\n  - \"phase.dtls.p95 < 2x\"\n", -EINVAL,
 	    "t.yaml:2:23: key 'expect[0]': expected a number, a percentage "
-	    "(99%) or a duration (2s): unknown unit (use ms, s, m, h, d); got "
-	    "'2x'" },
+	    "(99%) or a duration (2s): unknown unit 'x' (use us, ms, s, m, h "
+	    "or d); got '2x'" },
 	{ "expect:\n  - phase.dtls.p95 < 50%\n", -EINVAL,
 	    "t.yaml:2:22: key 'expect[0]': phase.dtls.p95 is a latency: "
 	    "compare it with a duration such as 2s or 500ms; got '50%'" },
@@ -920,7 +922,10 @@ test_grammars(void **state)
 		{ "3d", false, 259200000, true },
 		{ "-3d", true, -259200000, true },
 		{ "+1s", false, 1000, true },
-		{ "0.25ms", false, 0, true },
+		{ "0.25ms", false, 0,
+		    false }, /* finer than 1 ms: not rounded */
+		{ "250us", false, 0, false },
+		{ "2000us", false, 2, true },
 		{ "-1s", false, 0, false },
 		{ "1", false, 0, false },
 		{ "s", false, 0, false },
@@ -995,7 +1000,10 @@ test_grammars(void **state)
 	    scn_parse_mac("aa:bb-cc:00:11:22", mac, &why), -EINVAL);
 	assert_int_equal(
 	    scn_parse_mac("aa:bb:cc:00:11:22:", mac, &why), -EINVAL);
-	assert_int_equal(scn_parse_mac("aabbcc001122", mac, &why), -EINVAL);
+	assert_int_equal(scn_parse_mac("aabbcc001122", mac, &why), 0);
+	assert_int_equal(scn_parse_mac("aabb.cc00.1122", mac, &why), 0);
+	assert_int_equal(mac[5], 0x22);
+	assert_int_equal(scn_parse_mac("aabbcc00112", mac, &why), -EINVAL);
 	assert_int_equal(scn_edit_distance("kitten", "sitting", 5), 3);
 	assert_int_equal(scn_edit_distance("a", "abcdef", 2), 3);
 	{

@@ -22,9 +22,9 @@
 
 #define CS_VAL_WHY_LEN 128
 
-/* Why a value was refused: the byte offset into the text given, and a
- * sentence that quotes the value, e.g. "250: add a unit (250ms or
- * 250s)". */
+/* Why a value was refused: the byte offset into the text given, and the
+ * reason, e.g. "add a unit (250ms or 250s)" for "250".  The reason does
+ * not repeat the value: callers say "VALUE: why" or "why; got VALUE". */
 struct cs_val_err {
 	size_t offset;
 	char why[CS_VAL_WHY_LEN];
