@@ -134,11 +134,11 @@ lab_usage(FILE *f)
 	    "net.netfilter.nf_conntrack_udp_timeout=2\n"
 	    "  --fast               short AP timers (tests): echo/keep-alive "
 	    "1s ...\n"
-	    "  --echo-interval S    EchoInterval the WLC sends (the APs "
+	    "  --echo-interval D    EchoInterval the WLC sends (the APs "
 	    "adopt it) and\n"
-	    "                       the APs' keep-alive interval, in "
+	    "                       the APs' keep-alive interval, whole "
 	    "seconds (after\n"
-	    "                       --fast; default 30, --fast 1); "
+	    "                       --fast; default 30s, --fast 1s); "
 	    "data-channel\n"
 	    "                       dead interval three times that\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
@@ -702,7 +702,7 @@ sim_cmd_lab(int argc, char **argv)
 		case O_ECHO:
 			/* RFC 5415 §4.7.7: EchoInterval 1..65535 s (the WLC's
 			 * Timers element carries one octet: at most 255) */
-			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
 				goto bad_arg;
 			echo_s = (unsigned)v;
 			break;
@@ -888,11 +888,11 @@ sim_cmd_lab(int argc, char **argv)
 	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
 	wargv[wn++] = pki;
 	if (fast) {
-		wargv[wn++] = "--echo-interval=1";
-		wargv[wn++] = "--discovery-interval=2";
+		wargv[wn++] = "--echo-interval=1s";
+		wargv[wn++] = "--discovery-interval=2s";
 	}
 	if (echo_s != 0) {
-		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%u", echo_s);
+		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%us", echo_s);
 		wargv[wn++] = echo_w;
 	}
 	wargv[wn] = NULL;

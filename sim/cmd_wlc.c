@@ -47,8 +47,9 @@ wlc_usage(FILE *f)
 	    "4\n"
 	    "  --sw-version V         software version / Image Identifier\n"
 	    "  --image-size BYTES     image served to APs that download\n"
-	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
-	    "  --discovery-interval S MaxDiscoveryInterval sent (20)\n"
+	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
+	    "(30s)\n"
+	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
 	    "  --wait-join DURATION   WaitJoin (60s)\n"
 	    "  --auth-list FILE       only these AP MACs may join (one per "
 	    "line)\n"
@@ -306,12 +307,12 @@ sim_cmd_wlc(int argc, char **argv)
 			ec.wlc.image_size = (uint32_t)v;
 			break;
 		case O_ECHO:
-			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
 				goto bad_arg;
 			ec.wlc.echo_interval_s = (uint8_t)v;
 			break;
 		case O_DISC:
-			if (sim_parse_uint(optarg, 2, 180, &v) < 0)
+			if (sim_parse_duration_s(optarg, 2, 180, &v) < 0)
 				goto bad_arg;
 			ec.wlc.discovery_interval_s = (uint8_t)v;
 			break;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 
 const struct cs_log sim_log = { sim_log_stderr, NULL, CS_LOG_WARN };
@@ -39,29 +40,30 @@ sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 int
 sim_parse_duration_ms(const char *s, uint64_t *ms)
 {
-	char *end;
-	double x;
-	double mul = 1000.0;
+	struct cs_val_err e;
 
-	if (s == NULL || *s == '\0' || *s == '-')
+	if (cs_val_ms(s, ms, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
 		return -EINVAL;
-	errno = 0;
-	x = strtod(s, &end);
-	if (errno != 0 || end == s)
+	}
+	return 0;
+}
+
+int
+sim_parse_duration_s(
+    const char *s, uint64_t min_s, uint64_t max_s, uint64_t *sec)
+{
+	uint64_t ms;
+
+	if (sim_parse_duration_ms(s, &ms) < 0)
 		return -EINVAL;
-	if (strcmp(end, "ms") == 0)
-		mul = 1.0;
-	else if (strcmp(end, "s") == 0 || *end == '\0')
-		mul = 1000.0;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		mul = 60000.0;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600000.0;
-	else
-		return -EINVAL;
-	if (x < 0 || x * mul > 1e15)
+	if (ms % 1000 != 0 || ms / 1000 < min_s || ms / 1000 > max_s) {
+		fprintf(stderr,
+		    "capsim: %s: give whole seconds from %llus to %llus\n", s,
+		    (unsigned long long)min_s, (unsigned long long)max_s);
 		return -ERANGE;
-	*ms = (uint64_t)(x * mul + 0.5);
+	}
+	*sec = ms / 1000;
 	return 0;
 }
 

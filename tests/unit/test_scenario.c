@@ -197,17 +197,17 @@ test_full_example(void **state)
 	assert_int_equal(r->match.n_msg_types, 2);
 	assert_int_equal(r->match.msg_types[0], 3);
 	assert_int_equal(r->match.msg_types[1], 5);
-	assert_int_equal(r->match.n_ap_ranges, 3);
-	assert_int_equal(r->match.ap_ranges[0].lo, 0);
-	assert_int_equal(r->match.ap_ranges[0].hi, 9);
-	assert_int_equal(r->match.ap_ranges[1].lo, 20);
-	assert_int_equal(r->match.ap_ranges[1].hi, 20);
-	assert_int_equal(r->match.ap_ranges[2].hi, 39);
-	assert_true(r->match.has_ap_share);
-	assert_true(r->match.ap_share > 0.4999 && r->match.ap_share < 0.5001);
-	assert_int_equal(r->match.ap_every, 2);
-	assert_int_equal(r->match.n_macs, 1);
-	assert_memory_equal(r->match.macs[0], mac0, 6);
+	assert_int_equal(r->match.aps.n_ranges, 3);
+	assert_int_equal(r->match.aps.ranges[0].lo, 0);
+	assert_int_equal(r->match.aps.ranges[0].hi, 9);
+	assert_int_equal(r->match.aps.ranges[1].lo, 20);
+	assert_int_equal(r->match.aps.ranges[1].hi, 20);
+	assert_int_equal(r->match.aps.ranges[2].hi, 39);
+	assert_true(r->match.aps.has_share);
+	assert_true(r->match.aps.share > 0.4999 && r->match.aps.share < 0.5001);
+	assert_int_equal(r->match.aps.every, 2);
+	assert_int_equal(r->match.aps.n_macs, 1);
+	assert_memory_equal(r->match.aps.macs[0], mac0, 6);
 	assert_int_equal(r->match.port, 5246);
 	assert_int_equal(r->match.size_min, 1201);
 	assert_int_equal(r->match.size_max, 0);
@@ -606,12 +606,12 @@ static const struct err_case err_cases[] = {
 	    "CAPWAP messages, at most 8" },
 	{ "impairments:\n  - {match: {aps: 0-25}, action: drop}\n", -EINVAL,
 	    "t.yaml:2:19: key 'impairments[0].match.aps': AP index 25 beyond "
-	    "the 1 APs (indexes 0-0)" },
+	    "the 1 APs (indexes 0-0); got '0-25'" },
 	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 5-2}, action: "
 	  "drop}\n",
 	    -EINVAL,
 	    "t.yaml:3:19: key 'impairments[0].match.aps': range 5-2 runs "
-	    "backwards" },
+	    "backwards; got '5-2'" },
 	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 1-2;3}, action: "
 	  "drop}\n",
 	    -EINVAL,
@@ -861,7 +861,7 @@ test_error_offset_and_load(void **state)
 static void
 test_apsel(void **state)
 {
-	struct cs_scn_apsel sel;
+	struct cs_apsel sel;
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
 	unsigned hits = 0;
 
