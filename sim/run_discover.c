@@ -18,6 +18,7 @@
 #include "capsim/pki.h"
 #include "capsim/roles.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -94,13 +95,9 @@ static void
 disc_ident(void *ctx, unsigned ap, uint8_t mac[6], const char **vc)
 {
 	struct sim_disc *s = ctx;
-	uint64_t m = 0;
 
-	for (int i = 0; i < 6; i++)
-		m = m << 8 | s->ec->ap_base_mac[i];
-	m += ap;
-	for (int i = 5; i >= 0; i--, m >>= 8)
-		mac[i] = (uint8_t)m;
+	/* the engine refuses APs whose MAC would run past ff:ff:..:ff */
+	(void)cs_ap_id_mac(s->ec->ap_base_mac, ap, mac);
 	*vc = s->vendor_class;
 }
 

@@ -686,11 +686,9 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 	    (r = scn_mac(p, v[AK_BASE_MAC], KP("base-mac"), a->base_mac)) < 0)
 		return r;
 	{
-		uint64_t m = 0;
+		uint8_t last[6];
 
-		for (int i = 0; i < 6; i++)
-			m = m << 8 | a->base_mac[i];
-		if (m + a->count - 1 > 0xffffffffffffull)
+		if (cs_ap_id_mac(a->base_mac, a->count - 1, last) < 0)
 			return scn_fail(p,
 			    v[AK_BASE_MAC] ? v[AK_BASE_MAC] : v[AK_COUNT],
 			    "aps.base-mac",

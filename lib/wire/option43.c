@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 
 static const char *const opt43_text_names[] = {
 	[CS_OPT43_TEXT_NONE] = "binary",
@@ -83,18 +84,6 @@ opt43_is_space(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
 	    c == '\f';
-}
-
-static int
-opt43_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int
@@ -359,7 +348,7 @@ opt43_hex(const char *s, size_t i, size_t end, enum cs_opt43_text *form,
 			continue;
 		}
 		tok_start = false;
-		if ((v = opt43_hexval(c)) < 0) {
+		if ((v = cs_val_hexdigit(c)) < 0) {
 			if (c > 0x20 && c < 0x7f)
 				return opt43_fail(err, -EBADMSG, true, i,
 				    "non-hex character '%c'", c);

@@ -72,7 +72,8 @@ CS_API void cs_val_mac_str(const uint8_t mac[6], char buf[18]);
  * Hex strings: pairs of hex digits, either case.  With CS_VAL_HEX_SEP,
  * spaces, tabs, ':', '-', '.' and ',' may stand between bytes (never
  * inside one).  len is the length of s (s need not be NUL-terminated).
- * Writes at most cap bytes to out and their count to *n.
+ * Writes at most cap bytes to out and their count to *n.  On failure *n
+ * is untouched; out may hold the bytes decoded before the error.
  */
 #define CS_VAL_HEX_SEP 1u
 
