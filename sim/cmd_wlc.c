@@ -46,7 +46,7 @@ wlc_usage(FILE *f)
 	    "  --max-wtps N           capacity; joins beyond get result code "
 	    "4\n"
 	    "  --sw-version V         software version / Image Identifier\n"
-	    "  --image-size BYTES     image served to APs that download\n"
+	    "  --image-size SIZE      image served to APs that download (64k)\n"
 	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
 	    "(30s)\n"
 	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
@@ -302,7 +302,7 @@ sim_cmd_wlc(int argc, char **argv)
 			ec.wlc.sw_version = optarg;
 			break;
 		case O_IMAGE:
-			if (sim_parse_uint(optarg, 0, UINT32_MAX, &v) < 0)
+			if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
 				goto bad_arg;
 			ec.wlc.image_size = (uint32_t)v;
 			break;

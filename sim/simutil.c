@@ -68,6 +68,25 @@ sim_parse_duration_s(
 }
 
 int
+sim_parse_size(const char *s, uint64_t max, uint64_t *bytes)
+{
+	struct cs_val_err e;
+	uint64_t v;
+
+	if (cs_val_size(s, &v, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
+		return -EINVAL;
+	}
+	if (v > max) {
+		fprintf(stderr, "capsim: %s: at most %llu bytes\n", s,
+		    (unsigned long long)max);
+		return -ERANGE;
+	}
+	*bytes = v;
+	return 0;
+}
+
+int
 sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port)
 {
 	char host[64];

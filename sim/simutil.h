@@ -22,6 +22,9 @@ int sim_parse_duration_ms(const char *s, uint64_t *ms);
  * after printing why. */
 int sim_parse_duration_s(
     const char *s, uint64_t min_s, uint64_t max_s, uint64_t *sec);
+/* Bytes by the one grammar (1500, 64k, 1.5M), <= max; -EINVAL / -ERANGE
+ * after printing why. */
+int sim_parse_size(const char *s, uint64_t max, uint64_t *bytes);
 /* ADDR or ADDR:PORT (port default kept when absent); -EINVAL. */
 int sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port);
 /* Non-negative integer within [min, max]; -EINVAL / -ERANGE. */

@@ -229,6 +229,17 @@ parse_dur(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Bytes by the one grammar (1500, 64k) */
+static int
+parse_bytes(const char *s, uint64_t *out)
+{
+	struct cs_val_err e;
+
+	if (cs_val_size(s, out, &e) < 0)
+		return rp_refuse(s, &e);
+	return 0;
+}
+
 static int
 parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
@@ -423,13 +434,13 @@ parse_word(
 		if (eq && op != '=')
 			val++;
 		if (op == '=') {
-			if ((r = parse_pair(val, '-', parse_u64, &u, &hi)) <
+			if ((r = parse_pair(val, '-', parse_bytes, &u, &hi)) <
 			        0 ||
 			    hi == 0)
 				return -EINVAL;
 			m->size_min = (size_t)u;
 			m->size_max = (size_t)hi;
-		} else if (parse_u64(val, &u) < 0) {
+		} else if (parse_bytes(val, &u) < 0) {
 			return -EINVAL;
 		} else if (op == '>') {
 			m->size_min = (size_t)(eq ? u : u + 1);

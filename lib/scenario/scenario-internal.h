@@ -46,6 +46,8 @@ int scn_parse_ipv4(const char *s, uint32_t *out, const char **why);
 /* "ADDR:PORT" or "ADDR" (port untouched then). */
 int scn_parse_ipv4_port(
     const char *s, uint32_t *ip, uint16_t *port, const char **why);
+/* Bytes: 1500, 64k, 1.5M (capsim/values.h; why as for durations). */
+int scn_parse_size(const char *s, uint64_t *bytes, const char **why);
 /* A MAC in any form capsim/values.h reads (why as for durations). */
 int scn_parse_mac(const char *s, uint8_t mac[6], const char **why);
 

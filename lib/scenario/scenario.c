@@ -265,6 +265,24 @@ scn_dur32(struct scn *p, const yaml_node_t *n, const char *key, uint64_t min_ms,
 	return r;
 }
 
+/* Bytes (1500, 64k, 1.5M), <= UINT32_MAX. */
+static int
+scn_bytes32(struct scn *p, const yaml_node_t *n, const char *key, uint32_t *out)
+{
+	const char *str, *why;
+	uint64_t v;
+	int r = scn_scalar(p, n, key, &str);
+
+	if (r < 0)
+		return r;
+	if (scn_parse_size(str, &v, &why) < 0)
+		return scn_bad(p, n, key, why);
+	if (v > UINT32_MAX)
+		return scn_fail(p, n, key, "must be at most 4294967295 bytes");
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int
 scn_pct(struct scn *p, const yaml_node_t *n, const char *key, double *out)
 {
@@ -1015,8 +1033,8 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	         &w->data_check_ms)) < 0)
 		return r;
 	if (v[WK_IMAGE] &&
-	    (r = scn_u32(p, v[WK_IMAGE], KP("image-size"), 0, UINT32_MAX,
-	         &w->image_size)) < 0)
+	    (r = scn_bytes32(
+	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
 		return r;
 	if (v[WK_MISBEHAVE] && (r = scn_misbehave(p, v[WK_MISBEHAVE])) < 0)
 		return r;

@@ -276,6 +276,18 @@ scn_parse_ipv4_port(
 }
 
 int
+scn_parse_size(const char *s, uint64_t *bytes, const char **why)
+{
+	struct cs_val_err e;
+
+	if (cs_val_size(s, bytes, &e) < 0) {
+		*why = scn_why(&e);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
 scn_parse_mac(const char *s, uint8_t mac[6], const char **why)
 {
 	struct cs_val_err e;

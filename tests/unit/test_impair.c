@@ -1186,6 +1186,17 @@ test_parse(void **state)
 	    0);
 	assert_int_equal(r.action.delay_ms, 1500);
 	assert_int_equal(r.match.from_ms, 90000);
+	/* sizes by the one grammar */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size=1k-1.5k", &r, &err), 0);
+	assert_int_equal(r.match.size_min, 1024);
+	assert_int_equal(r.match.size_max, 1536);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size>1k", &r, &err), 0);
+	assert_int_equal(r.match.size_min, 1025);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size<=1.1k", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "1.1k: not a whole number of bytes");
 	assert_int_equal(cs_impair_rule_parse(NULL, &r, NULL), -EINVAL);
 }
 

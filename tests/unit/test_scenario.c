@@ -97,6 +97,17 @@ test_defaults(void **state)
 	assert_int_equal(cfg.echo_interval_ms, 12345);
 	cs_scenario_free(s);
 
+	/* sizes by the one grammar: 64k is 64 * 1024 bytes */
+	{
+		struct cs_scenario *t = NULL;
+		const char y[] = "wlc: {image-size: 64k}\n";
+
+		assert_int_equal(
+		    cs_scenario_parse_mem(&t, y, sizeof(y) - 1, "t.yaml", NULL),
+		    0);
+		assert_int_equal(t->wlc.image_size, 65536);
+		cs_scenario_free(t);
+	}
 	/* name defaults to the file name */
 	{
 		struct cs_scenario *t = NULL;
@@ -545,6 +556,15 @@ static const struct err_case err_cases[] = {
 	{ "wlc: {address: 192.0.2.1, max-aps: 3}\n", -EINVAL,
 	    "t.yaml:1:36: key 'wlc.max-aps': applies to the embedded mock WLC "
 	    "only, not to a real controller at wlc.address" },
+	{ "wlc: {image-size: 1.1k}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': not a whole number of bytes; "
+	    "got '1.1k'" },
+	{ "wlc: {image-size: 8G}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': unknown size unit 'G' (use B, "
+	    "k, K or M); got '8G'" },
+	{ "wlc: {image-size: 5000M}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': must be at most 4294967295 "
+	    "bytes" },
 	{ "wlc: {listen: \"127.0.0.1:0\"}\n", -EINVAL,
 	    "t.yaml:1:15: key 'wlc.listen': expected a port 1..65535 after "
 	    "':'; got '127.0.0.1:0'" },
