@@ -16,6 +16,7 @@
 #include "capsim/engine.h"
 #include "capsim/pki.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -154,6 +155,7 @@ wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 	char line[256];
 	size_t cap = 0, lineno = 0;
 	uint8_t(*v)[6] = NULL;
+	struct cs_val_err ve;
 
 	if (f == NULL) {
 		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
@@ -180,10 +182,9 @@ wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 				return -ENOMEM;
 			}
 		}
-		if (cs_pki_mac_parse(s, v[*n]) < 0) {
-			fprintf(stderr,
-			    "capsim: wlc: %s:%zu: '%s' is not a MAC address\n",
-			    path, lineno, s);
+		if (cs_val_mac(s, v[*n], &ve) < 0) {
+			fprintf(stderr, "capsim: wlc: %s:%zu: %s: %s\n", path,
+			    lineno, s, ve.why);
 			free(v);
 			fclose(f);
 			return -EINVAL;

@@ -173,7 +173,7 @@ disc_report_failures(struct sim_disc *s, unsigned n)
 			first = r->reason;
 		if (shown++ < 5) {
 			disc_ident(s, i, mac, &vc);
-			cs_pki_mac_str(mac, m);
+			cs_val_mac_str(mac, m);
 			fprintf(stderr,
 			    "capsim: run: AP %u %s: %s failed: %s\n", i + 1, m,
 			    r->status == 1

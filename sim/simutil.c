@@ -87,6 +87,18 @@ sim_parse_size(const char *s, uint64_t max, uint64_t *bytes)
 }
 
 int
+sim_parse_mac(const char *s, uint8_t mac[6])
+{
+	struct cs_val_err e;
+
+	if (cs_val_mac(s, mac, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
 sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port)
 {
 	char host[64];
