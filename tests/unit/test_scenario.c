@@ -878,46 +878,11 @@ test_error_offset_and_load(void **state)
 	}
 }
 
+/* AP selections are capsim/values.h's (tested in test_values.c). */
 static void
-test_apsel(void **state)
+test_discovery_name(void **state)
 {
-	struct cs_apsel sel;
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
-	unsigned hits = 0;
-
 	(void)state;
-	memset(&sel, 0, sizeof(sel));
-	assert_true(cs_scn_apsel_match(&sel, 123, NULL, 1));
-	sel.n_ranges = 1;
-	sel.ranges[0].lo = 10;
-	sel.ranges[0].hi = 19;
-	assert_false(cs_scn_apsel_match(&sel, 9, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 10, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 19, NULL, 1));
-	assert_false(cs_scn_apsel_match(&sel, 20, NULL, 1));
-	sel.every = 2;
-	assert_false(cs_scn_apsel_match(&sel, 11, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 12, NULL, 1));
-	memset(&sel, 0, sizeof(sel));
-	sel.n_macs = 1;
-	memcpy(sel.macs[0], mac, 6);
-	assert_true(cs_scn_apsel_match(&sel, 0, mac, 1));
-	assert_false(cs_scn_apsel_match(&sel, 0, NULL, 1));
-	mac[5] = 8;
-	assert_false(cs_scn_apsel_match(&sel, 0, mac, 1));
-	memset(&sel, 0, sizeof(sel));
-	sel.has_share = true;
-	sel.share = 0.25;
-	for (unsigned ap = 0; ap < 10000; ap++) {
-		bool a = cs_scn_apsel_match(&sel, ap, NULL, 42);
-
-		assert_true(a == cs_scn_apsel_match(&sel, ap, NULL, 42));
-		hits += a;
-	}
-	assert_true(hits > 2300 && hits < 2700);
-	sel.share = 0;
-	assert_false(cs_scn_apsel_match(&sel, 5, NULL, 42));
-	assert_false(cs_scn_apsel_match(NULL, 5, NULL, 42));
 	assert_string_equal(cs_scn_discovery_name(CS_SCN_DISC_DNS), "dns");
 	assert_null(cs_scn_discovery_name(CS_SCN_DISC__COUNT));
 }
@@ -1419,7 +1384,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_offset_and_load),
-		cmocka_unit_test(test_apsel),
+		cmocka_unit_test(test_discovery_name),
 		cmocka_unit_test(test_grammars),
 		cmocka_unit_test(test_expect_eval),
 		cmocka_unit_test(test_expect_parse),

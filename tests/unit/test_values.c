@@ -379,6 +379,13 @@ test_apsel_match(void **state)
 	assert_true(cs_apsel_match(&sel, 0, mac_ref, 1));
 	assert_true(cs_apsel_match(&sel, CS_APSEL_NO_AP, mac_ref, 1));
 	assert_false(cs_apsel_match(&sel, 0, NULL, 1));
+	{
+		uint8_t other[6];
+
+		memcpy(other, mac_ref, 6);
+		other[5] ^= 1;
+		assert_false(cs_apsel_match(&sel, 0, other, 1));
+	}
 	memset(&sel, 0, sizeof(sel));
 	sel.has_share = true;
 	sel.share = 0.25;
