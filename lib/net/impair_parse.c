@@ -240,6 +240,17 @@ parse_bytes(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* A share of the APs: "50%", "0.5%" */
+static int
+parse_share(const char *s, double *out)
+{
+	struct cs_val_err e;
+
+	if (cs_val_percent(s, out, &e) < 0)
+		return rp_refuse(s, &e);
+	return 0;
+}
+
 static int
 parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
@@ -420,9 +431,7 @@ parse_word(
 		return parse_ranges(val, m);
 	if (strcmp(key, "share") == 0) {
 		m->aps.has_share = true;
-		if (parse_double(val, &m->aps.share) < 0 || m->aps.share > 1.0)
-			return -EINVAL;
-		return 0;
+		return parse_share(val, &m->aps.share);
 	}
 	if (strcmp(key, "every-ap") == 0)
 		return parse_uint(val, 0xffffffffu, &m->aps.every);

@@ -131,25 +131,12 @@ scn_parse_number(const char *s, double *out, const char **why)
 int
 scn_parse_percent(const char *s, double *out, const char **why)
 {
-	size_t n = strlen(s);
-	char buf[64];
-	double v;
+	struct cs_val_err e;
 
-	if (n == 0 || s[n - 1] != '%' || n >= sizeof(buf)) {
-		*why = "expected a percentage such as 50% or 0.5%";
+	if (cs_val_percent(s, out, &e) < 0) {
+		*why = scn_why(&e);
 		return -EINVAL;
 	}
-	memcpy(buf, s, n - 1);
-	buf[n - 1] = '\0';
-	if (buf[0] == '-' || scn_parse_number(buf, &v, why) < 0) {
-		*why = "expected a percentage such as 50% or 0.5%";
-		return -EINVAL;
-	}
-	if (v > 100.0) {
-		*why = "must be between 0% and 100%";
-		return -EINVAL;
-	}
-	*out = v / 100.0;
 	return 0;
 }
 

@@ -414,6 +414,24 @@ cs_val_mac_str(const uint8_t mac[6], char buf[18])
 
 /* ----- AP selections ------------------------------------------------- */
 
+int
+cs_val_percent(const char *s, double *frac, struct cs_val_err *err)
+{
+	const char *p = s;
+	uint64_t ip, num, den;
+
+	if (s == NULL || frac == NULL)
+		return val_fail(err, -EINVAL, 0, "no value");
+	if (val_decimal(&p, &ip, &num, &den) < 0 || p[0] != '%' || p[1] != '\0')
+		return val_fail(err, -EINVAL, (size_t)(p - s),
+		    "expected a percentage such as 50%% or 0.5%%");
+	if (ip > 100 || (ip == 100 && num != 0))
+		return val_fail(
+		    err, -ERANGE, 0, "must be between 0%% and 100%%");
+	*frac = ((double)ip + (double)num / (double)den) / 100.0;
+	return 0;
+}
+
 uint64_t
 cs_mix64(uint64_t x)
 {

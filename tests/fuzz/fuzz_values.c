@@ -105,10 +105,16 @@ fuzz_misc(const char *text, size_t len)
 	struct cs_val_err err;
 	struct cs_apsel sel;
 	uint64_t b;
+	double f;
 	int r;
 
 	err.why[0] = '\0';
 	check_err(cs_val_size(text, &b, &err), &err, len);
+	err.why[0] = '\0';
+	r = cs_val_percent(text, &f, &err);
+	check_err(r, &err, len);
+	if (r == 0 && !(f >= 0.0 && f <= 1.0))
+		abort();
 	memset(&sel, 0, sizeof(sel));
 	err.why[0] = '\0';
 	r = cs_val_ap_ranges(text, len % 2 ? 100 : 0, &sel, &err);

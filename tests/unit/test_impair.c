@@ -1186,6 +1186,17 @@ test_parse(void **state)
 	    0);
 	assert_int_equal(r.action.delay_ms, 1500);
 	assert_int_equal(r.match.from_ms, 90000);
+	/* a share of the APs is a percentage, as in scenario files */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=0.5%", &r, &err), 0);
+	assert_true(r.match.aps.share == 0.005);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=0.5", &r, &err), -EINVAL);
+	assert_string_equal(
+	    err.what, "0.5: expected a percentage such as 50% or 0.5%");
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=101%", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "101%: must be between 0% and 100%");
 	/* sizes by the one grammar */
 	assert_int_equal(
 	    cs_impair_rule_parse("action=drop size=1k-1.5k", &r, &err), 0);

@@ -353,6 +353,34 @@ test_ap_ranges(void **state)
 }
 
 static void
+test_percent(void **state)
+{
+	struct cs_val_err err;
+	double f = -1;
+
+	(void)state;
+	assert_int_equal(cs_val_percent("50%", &f, &err), 0);
+	assert_true(f == 0.5);
+	assert_int_equal(cs_val_percent("0.5%", &f, &err), 0);
+	assert_true(f == 0.005);
+	assert_int_equal(cs_val_percent("100%", &f, &err), 0);
+	assert_true(f == 1.0);
+	assert_int_equal(cs_val_percent("0%", &f, &err), 0);
+	assert_true(f == 0.0);
+	f = -1;
+	assert_int_equal(cs_val_percent("50", &f, &err), -EINVAL);
+	assert_int_equal(err.offset, 2);
+	assert_string_equal(
+	    err.why, "expected a percentage such as 50% or 0.5%");
+	assert_int_equal(cs_val_percent("100.5%", &f, &err), -ERANGE);
+	assert_string_equal(err.why, "must be between 0% and 100%");
+	assert_int_equal(cs_val_percent("-1%", &f, &err), -EINVAL);
+	assert_int_equal(cs_val_percent("5%%", &f, &err), -EINVAL);
+	assert_int_equal(cs_val_percent("%", &f, &err), -EINVAL);
+	assert_true(f == -1);
+}
+
+static void
 test_apsel_match(void **state)
 {
 	struct cs_apsel sel;
@@ -449,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_hex_errors),
 		cmocka_unit_test(test_ap_ranges),
+		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_apsel_match),
 		cmocka_unit_test(test_ap_identity),
 	};

@@ -325,7 +325,7 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  *               "join-response", "echo-request", ... see
  *               cs_impair_kind_parse); several separated by ','
  *               must be of one group (handshake types or messages)
- *   aps=0-9,20  share=0.1  every-ap=N  mac=02:..:01[,..]
+ *   aps=0-9,20  share=10%  every-ap=N  mac=02:..:01[,..]
  *   size=LO-HI  size>N  size<N   from=D until=D
  *   first=N  every=N  after=N
  *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down

@@ -104,6 +104,9 @@ struct cs_apsel {
 	double share; /* 0..1 of the APs */
 };
 
+/* A share of the APs (or any percentage): "50%", "0.5%", 0% to 100%,
+ * as a fraction 0..1.  A bare number is refused. */
+CS_API int cs_val_percent(const char *s, double *frac, struct cs_val_err *err);
 /* Whether AP `ap` (CS_APSEL_NO_AP: unknown; then only the MAC part can
  * pass) with `mac` (NULL: unknown) is selected.  NULL sel: false. */
 CS_API bool cs_apsel_match(
