@@ -2353,7 +2353,7 @@ cs_scenario_parse_mem(struct cs_scenario **ret, const void *data, size_t len,
 			    err, -ENOMEM, 0, "%s: out of memory", name);
 	}
 	if (r == 0 && s->aps.name == NULL) {
-		s->aps.name = strdup("capsim-ap-");
+		s->aps.name = strdup(CS_AP_NAME_PREFIX);
 		if (s->aps.name == NULL)
 			r = scn_err_fmt(
 			    err, -ENOMEM, 0, "%s: out of memory", name);
