@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "capsim/capture.h"
+#include "capsim/capwap.h"
 #include "capsim/dtls.h"
 
 static void eng_hs_next(struct eng_w *w);
@@ -41,7 +42,7 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
 {
 	struct eng_ap *a = ctx;
 
-	eng_path_up(a, ch == CS_CHAN_DATA, dst_ip, dst_port, pkt, len, hint);
+	eng_path_up(a, ch, dst_ip, dst_port, pkt, len, hint);
 	return 0;
 }
 
@@ -317,21 +318,21 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 
 /* A datagram reaches the AP (after NAT and impairment). */
 void
-eng_ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
-    const uint8_t *pkt, size_t len)
+eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len)
 {
 	struct cs_engine *e = a->w->e;
 	uint64_t now = eng_now(e);
 
 	if (a->ap == NULL || len == 0)
 		return;
-	cs_facts_wire_peer(eng_facts(a), CS_DIR_DOWN,
-	    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port, pkt, len,
-	    now);
+	cs_facts_wire_peer(
+	    eng_facts(a), CS_DIR_DOWN, ch, src_ip, src_port, pkt, len, now);
 	if (e->cfg.capture != NULL && e->cfg.capture_at_ap)
 		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
 		    src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
-	if (ch == 0 && (pkt[0] & 0x0f) == 1) {
+	if (ch == CS_CHAN_CONTROL &&
+	    eng_preamble_is(pkt, len, CS_PREAMBLE_DTLS)) {
 		/* DTLS from the AC we talk to; anything else is stray */
 		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
 		    src_port != a->ac_port)
@@ -341,17 +342,15 @@ eng_ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip, uint16_t src_port,
 	}
 	if (e->cfg.capture != NULL)
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip, src_port,
-		    a->ip, a->w->ap_port[ch], pkt, len);
-	cs_ap_input_clear(a->ap, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip,
-	    src_port, pkt, len, now);
+		    ch, src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
+	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
 }
 
 /* A datagram for AP address dst_ip arrived on the wire (from an AP
  * socket, or from a NAT port after translation back). */
 void
-eng_ap_input_from(struct eng_w *w, int ch, uint32_t dst_ip, uint32_t src_ip,
-    uint16_t src_port, const uint8_t *pkt, size_t len)
+eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,
+    uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len)
 {
 	struct eng_ap *a = eng_ap_by_ip(w, dst_ip);
 	struct cs_pkt_meta m;
@@ -362,7 +361,7 @@ eng_ap_input_from(struct eng_w *w, int ch, uint32_t dst_ip, uint32_t src_ip,
 		src_ip = cs_nat_return_src(w->nat, src_ip);
 	memset(&m, 0, sizeof(m));
 	m.dir = CS_DIR_DOWN;
-	m.chan = ch ? CS_CHAN_DATA : CS_CHAN_CONTROL;
+	m.chan = ch;
 	m.src_ip = src_ip;
 	m.src_port = src_port;
 	m.dst_ip = a->ip;
@@ -374,7 +373,7 @@ eng_ap_input_from(struct eng_w *w, int ch, uint32_t dst_ip, uint32_t src_ip,
 }
 
 void
-eng_ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
+eng_ap_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
 	struct cs_engine *e = w->e;
 
@@ -389,14 +388,22 @@ eng_ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 }
 
 void
-eng_ap_timer(struct eng_ap *a, int kind, uint64_t now)
+eng_slot_ap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
-	if (kind == K_AP_DTLS) {
-		if (a->d != NULL && !a->d->dead)
-			ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
-		return;
-	}
-	cs_ap_timer_fired(a->ap, (enum cs_ap_timer)kind, now);
+	struct eng_ap *a = s->owner;
+
+	(void)w;
+	cs_ap_timer_fired(a->ap, (enum cs_ap_timer)(s - a->t), now);
+}
+
+void
+eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_ap *a = s->owner;
+
+	(void)w;
+	if (a->d != NULL && !a->d->dead)
+		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
 }
 
 /* APs the arrival curve allows by now: rate r/s after a linear ramp of
@@ -446,6 +453,13 @@ eng_pace(struct eng_w *w, uint64_t now)
 	}
 }
 
+void
+eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	eng_pace(w, now);
+}
+
 /* Creates the state machine of AP a (identity from its index). */
 static int
 eng_ap_make(struct cs_engine *e, struct eng_ap *a)
@@ -488,8 +502,8 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 		mac >>= 8;
 	}
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
-		cs_tslot_init(&a->t[t], a, t);
-	cs_tslot_init(&a->t_dtls, a, K_AP_DTLS);
+		cs_tslot_init(&a->t[t], a, ENG_SLOT_AP);
+	cs_tslot_init(&a->t_dtls, a, ENG_SLOT_AP_DTLS);
 	cs_ap_track_init(&a->track);
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
@@ -536,21 +550,23 @@ eng_new_aps(struct cs_engine *e)
 		if ((w->hs_wait = calloc(w->hs_cap, sizeof(*w->hs_wait))) ==
 		    NULL)
 			return -ENOMEM;
-		for (int ch = 0; ch < 2; ch++) {
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++) {
 			if ((w->ap_fd[ch] = cs_udp_open(0, 0, false)) < 0)
 				return cs_log_err(c->log, w->ap_fd[ch],
 				    "engine: cannot open an AP socket: %s",
 				    strerror(-w->ap_fd[ch]));
 			/* broadcast discovery (RFC 5415 §3.3) sends to
 			 * 255.255.255.255 from the control socket */
-			if (ch == 0)
+			if (ch == CS_CHAN_CONTROL)
 				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
 			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
-			w->txq[ch == 0 ? Q_AP_CTL : Q_AP_DATA].fd =
-			    w->ap_fd[ch];
+			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA]
+			    .fd = w->ap_fd[ch];
 			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],
 			    EV_READ | EV_PERSIST,
-			    ch ? eng_on_ap_data : eng_on_ap_ctl, w);
+			    ch == CS_CHAN_DATA ? eng_on_ap_data : eng_on_ap_ctl,
+			    w);
 			if (w->ap_ev[ch] == NULL)
 				return -ENOMEM;
 		}

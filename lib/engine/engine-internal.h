@@ -31,16 +31,21 @@ struct cs_dtls_io;
 #define ENG_TXQ_MAX       64
 #define ENG_TXQ_ARENA     (128 * 1024)
 
-/* Timer slot kinds: AP slots use enum cs_ap_timer directly. */
-enum {
-	K_AP_DTLS = 100,
-	K_PEER = 200, /* + enum cs_wlc_timer */
-	K_PEER_DTLS = 300,
-	K_PEER_REAP = 301,
-	K_PACE = 400,
-	K_DELAY = 500,  /* a datagram the impairment engine delayed */
-	K_IMPAIR = 501, /* release held (reordered) datagrams */
-	K_NAT = 502,    /* NAT idle expiry sweep */
+/* Timer slot kinds (cs_tslot.kind), each with one handler in
+ * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
+ * (the AP's or the WLC session's timers) is told apart by its index in
+ * that array, which is the role's own timer enum. */
+enum eng_slot {
+	ENG_SLOT_AP,        /* eng_ap.t[enum cs_ap_timer] */
+	ENG_SLOT_AP_DTLS,   /* eng_ap.t_dtls: DTLS retransmission */
+	ENG_SLOT_PEER,      /* eng_peer.t[enum cs_wlc_timer] */
+	ENG_SLOT_PEER_DTLS, /* eng_peer.t_dtls: DTLS retransmission */
+	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: unverified or WaitDTLS */
+	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
+	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
+	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
+	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
+	ENG_SLOT__COUNT
 };
 
 /* Send queues of a worker. */
@@ -55,6 +60,9 @@ enum {
 struct eng_ap;
 struct eng_peer;
 struct eng_w;
+
+/* Handles a due slot of its kind; s->owner is the slot's owner. */
+typedef void eng_slot_fn(struct eng_w *w, struct cs_tslot *s, uint64_t now);
 
 struct eng_dtls {
 	struct cs_dtls *s;
@@ -110,7 +118,7 @@ struct eng_txq {
 struct eng_delayed {
 	struct cs_tslot t;
 	enum cs_dir dir;
-	uint8_t ch;
+	enum cs_chan ch;
 	unsigned ap;
 	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
 	uint16_t src_port, dst_port;
@@ -222,12 +230,15 @@ void *eng_thread(void *arg);
 
 /* ap_side.c */
 struct cs_ap_facts *eng_facts(struct eng_ap *a);
-void eng_ap_deliver(struct eng_ap *a, int ch, uint32_t src_ip,
+void eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len);
-void eng_ap_input_from(struct eng_w *w, int ch, uint32_t dst_ip,
+void eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,
     uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len);
-void eng_ap_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk);
-void eng_ap_timer(struct eng_ap *a, int kind, uint64_t now);
+void eng_ap_input(
+    struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk);
+eng_slot_fn eng_slot_ap;
+eng_slot_fn eng_slot_ap_dtls;
+eng_slot_fn eng_slot_pace;
 void eng_pace(struct eng_w *w, uint64_t now);
 int eng_new_aps(struct cs_engine *e);
 void eng_w_stop_aps(struct eng_w *w);
@@ -235,18 +246,24 @@ int eng_ap_reboot(struct eng_ap *a, uint64_t now);
 
 /* wlc_side.c */
 void eng_peer_forget(struct eng_w *w, struct eng_peer *p);
-void eng_wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk);
-void eng_peer_timer(
-    struct eng_w *w, struct eng_peer *p, int kind, uint64_t now);
+void eng_wlc_input(
+    struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk);
+eng_slot_fn eng_slot_peer;
+eng_slot_fn eng_slot_peer_dtls;
+eng_slot_fn eng_slot_peer_reap;
 int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */
+bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
 void eng_release(void *ctx, const struct cs_pkt_meta *m);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
 void eng_path_arm(struct eng_w *w);
-void eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
-    const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint);
-void eng_delayed_fire(struct eng_w *w, struct eng_delayed *d);
+void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len,
+    const struct cs_pkt_hint *hint);
+eng_slot_fn eng_slot_delay;
+eng_slot_fn eng_slot_impair;
+eng_slot_fn eng_slot_nat;
 int eng_w_path(struct eng_w *w);
 
 /* engine.c */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capsim/capture.h"
+#include "capsim/capwap.h"
 
 static void eng_on_nat(evutil_socket_t fd, short what, void *arg);
 
@@ -26,8 +27,18 @@ eng_natsock_find(struct eng_w *w, uint16_t port)
 
 /* The datagram leaves the AP side: through the NAT when there is one,
  * then to the capture (what the WLC receives) and the socket. */
+/* True when the datagram's CAPWAP preamble (RFC 5415 §4.1) is valid and
+ * of the given type (CS_PREAMBLE_CAPWAP or CS_PREAMBLE_DTLS). */
+bool
+eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type)
+{
+	uint8_t t;
+
+	return cs_capwap_preamble_peek(pkt, len, &t) == 0 && t == type;
+}
+
 static void
-eng_wire_up(struct eng_w *w, struct eng_ap *a, int ch, uint32_t dst_ip,
+eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
     uint16_t dst_port, const uint8_t *pkt, size_t len)
 {
 	struct cs_engine *e = w->e;
@@ -54,12 +65,12 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, int ch, uint32_t dst_ip,
 	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
 		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
 		    src_ip, src_port, dst_ip, dst_port, pkt, len);
-	(void)eng_send(
-	    w, ch ? Q_AP_DATA : Q_AP_CTL, src_ip, dst_ip, dst_port, pkt, len);
+	(void)eng_send(w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, src_ip,
+	    dst_ip, dst_port, pkt, len);
 }
 
 static void
-eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, int ch,
+eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, enum cs_chan ch,
     uint32_t src_ip, uint16_t src_port, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, uint64_t delay_ms)
 {
@@ -67,9 +78,9 @@ eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, int ch,
 
 	if (d == NULL)
 		return; /* lost, as under memory pressure on a router */
-	cs_tslot_init(&d->t, d, K_DELAY);
+	cs_tslot_init(&d->t, d, ENG_SLOT_DELAY);
 	d->dir = dir;
-	d->ch = (uint8_t)ch;
+	d->ch = ch;
 	d->ap = ap;
 	d->src_ip = src_ip;
 	d->src_port = src_port;
@@ -161,13 +172,14 @@ eng_path_arm(struct eng_w *w)
 
 /* A datagram the AP sends: facts (what the AP did), then the path. */
 void
-eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
-    const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
+eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len,
+    const struct cs_pkt_hint *hint)
 {
 	struct eng_w *w = a->w;
 	struct cs_pkt_meta m = {
 		.dir = CS_DIR_UP,
-		.chan = ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
+		.chan = ch,
 		.src_ip = a->ip,
 		.src_port = w->ap_port[ch],
 		.dst_ip = dst_ip,
@@ -186,7 +198,8 @@ eng_path_up(struct eng_ap *a, int ch, uint32_t dst_ip, uint16_t dst_port,
 	/* the clear file: discovery and data keep-alives as they are (the
 	 * protected messages are added before encryption) */
 	if (w->e->cfg.capture != NULL &&
-	    (ch == 1 || (len > 0 && (pkt[0] & 0x0f) == 0)))
+	    (ch == CS_CHAN_DATA ||
+	        eng_preamble_is(pkt, len, CS_PREAMBLE_CAPWAP)))
 		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
 		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
 		    len);
@@ -215,8 +228,11 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 }
 
 void
-eng_delayed_fire(struct eng_w *w, struct eng_delayed *d)
+eng_slot_delay(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
+	struct eng_delayed *d = s->owner;
+
+	(void)now;
 	if (d->ap < w->e->cfg.n_aps) {
 		struct eng_ap *a = &w->e->aps[d->ap];
 
@@ -228,6 +244,22 @@ eng_delayed_fire(struct eng_w *w, struct eng_delayed *d)
 			    a, d->ch, d->src_ip, d->src_port, d->data, d->len);
 	}
 	free(d);
+}
+
+void
+eng_slot_impair(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	cs_impair_poll(w->imp, now, eng_release, w);
+	eng_path_arm(w);
+}
+
+void
+eng_slot_nat(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	cs_nat_expire_idle(w->nat, now);
+	eng_arm(w, &w->t_nat, 1000);
 }
 
 /* cs_nat_alloc_fn: a new external port is a new socket on the NAT's

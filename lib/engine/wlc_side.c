@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
 
@@ -134,9 +135,9 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	p->ip = ip;
 	p->port = port;
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
-		cs_tslot_init(&p->t[t], p, K_PEER + t);
-	cs_tslot_init(&p->t_dtls, p, K_PEER_DTLS);
-	cs_tslot_init(&p->t_reap, p, K_PEER_REAP);
+		cs_tslot_init(&p->t[t], p, ENG_SLOT_PEER);
+	cs_tslot_init(&p->t_dtls, p, ENG_SLOT_PEER_DTLS);
+	cs_tslot_init(&p->t_reap, p, ENG_SLOT_PEER_REAP);
 	if ((p->d = eng_dtls_new(w, w->e->cfg.wlc_dtls, &peer_dtls_io, 0)) ==
 	    NULL) {
 		free(p);
@@ -238,7 +239,7 @@ wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
 }
 
 void
-eng_wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
+eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
 	uint64_t now = eng_now(w->e);
 	struct eng_peer *p;
@@ -246,9 +247,10 @@ eng_wlc_input(struct eng_w *w, int ch, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (ch == 1 || (pk->buf[0] & 0x0f) == 0) {
-		cs_wlc_input_clear(w->wlc, ch ? CS_CHAN_DATA : CS_CHAN_CONTROL,
-		    pk->src_ip, pk->src_port, pk->buf, pk->len, now);
+	if (ch == CS_CHAN_DATA ||
+	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
+		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
+		    pk->buf, pk->len, now);
 		return;
 	}
 	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
@@ -362,42 +364,51 @@ wlc_rand(void *ctx, uint32_t bound)
 }
 
 void
-eng_peer_timer(struct eng_w *w, struct eng_peer *p, int kind, uint64_t now)
+eng_slot_peer_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
-	if (p->dead)
-		return;
-	if (kind == K_PEER_DTLS) {
-		if (p->d != NULL && !p->d->dead)
-			peer_dtls_result(w, p, cs_dtls_on_timer(p->d->s), now);
-		return;
-	}
-	if (kind == K_PEER_REAP) {
-		if (p->d != NULL && !p->d->established) {
-			if (cs_dtls_peer_verified(p->d->s)) {
-				peer_dtls_failed(w, p, now);
-			} else {
-				/* the controller's side of a return-path loss:
-				 * it answered, the AP never came back with the
-				 * cookie */
-				char a[16];
+	struct eng_peer *p = s->owner;
 
-				cs_logf(w->e->cfg.log, CS_LOG_WARN,
-				    "wlc: DTLS handshake failure with peer "
-				    "%s:%u: %u ClientHello(s) answered with a "
-				    "HelloVerifyRequest, none came back with "
-				    "the "
-				    "cookie in %u s (replies not reaching the "
-				    "AP?)",
-				    cs_ipv4_str(p->ip, a), p->port, p->hellos,
-				    ENG_UNVERIFIED_MS / 1000);
-				eng_peer_forget(w, p); /* never proved itself */
-			}
-		}
+	if (!p->dead && p->d != NULL && !p->d->dead)
+		peer_dtls_result(w, p, cs_dtls_on_timer(p->d->s), now);
+}
+
+void
+eng_slot_peer_reap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_peer *p = s->owner;
+
+	if (p->dead || p->d == NULL || p->d->established)
 		return;
+	if (cs_dtls_peer_verified(p->d->s)) {
+		peer_dtls_failed(w, p, now);
+	} else {
+		/* the controller's side of a return-path loss:
+		 * it answered, the AP never came back with the
+		 * cookie */
+		char a[16];
+
+		cs_logf(w->e->cfg.log, CS_LOG_WARN,
+		    "wlc: DTLS handshake failure with peer "
+		    "%s:%u: %u ClientHello(s) answered with a "
+		    "HelloVerifyRequest, none came back with "
+		    "the "
+		    "cookie in %u s (replies not reaching the "
+		    "AP?)",
+		    cs_ipv4_str(p->ip, a), p->port, p->hellos,
+		    ENG_UNVERIFIED_MS / 1000);
+		eng_peer_forget(w, p); /* never proved itself */
 	}
-	if (p->sess != NULL)
+}
+
+void
+eng_slot_peer(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_peer *p = s->owner;
+
+	(void)w;
+	if (!p->dead && p->sess != NULL)
 		cs_wlc_sess_timer_fired(
-		    p->sess, (enum cs_wlc_timer)(kind - K_PEER), now);
+		    p->sess, (enum cs_wlc_timer)(s - p->t), now);
 }
 
 static int
@@ -419,7 +430,7 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 	char a[16];
 	int r;
 
-	for (int ch = 0; ch < 2; ch++) {
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		uint16_t p = (uint16_t)(port + ch);
 
 		w->wlc_fd[ch] = e->n_w > 1
@@ -430,10 +441,11 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 			    "wlc: cannot listen on %s:%u: %s",
 			    cs_ipv4_str(c->wlc.listen_ip, a), p,
 			    strerror(-w->wlc_fd[ch]));
-		w->txq[ch == 0 ? Q_WLC_CTL : Q_WLC_DATA].fd = w->wlc_fd[ch];
-		w->wlc_ev[ch] =
-		    event_new(w->base, w->wlc_fd[ch], EV_READ | EV_PERSIST,
-		        ch ? eng_on_wlc_data : eng_on_wlc_ctl, w);
+		w->txq[ch == CS_CHAN_CONTROL ? Q_WLC_CTL : Q_WLC_DATA].fd =
+		    w->wlc_fd[ch];
+		w->wlc_ev[ch] = event_new(w->base, w->wlc_fd[ch],
+		    EV_READ | EV_PERSIST,
+		    ch == CS_CHAN_DATA ? eng_on_wlc_data : eng_on_wlc_ctl, w);
 		if (w->wlc_ev[ch] == NULL)
 			return -ENOMEM;
 	}
@@ -465,7 +477,8 @@ eng_new_wlc(struct cs_engine *e)
 		/* SO_REUSEPORT would let a second capsim on the same address
 		 * silently take half of the APs: make sure nobody listens
 		 * there before forming the group */
-		for (int ch = 0; ch < 2; ch++) {
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++) {
 			char a[16];
 			int fd = cs_udp_open(
 			    c->wlc.listen_ip, (uint16_t)(port + ch), false);
@@ -482,7 +495,8 @@ eng_new_wlc(struct cs_engine *e)
 		if ((r = eng_new_wlc_shard(e->w[k], port)) < 0)
 			return r;
 	if (e->n_w > 1)
-		for (int ch = 0; ch < 2; ch++)
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++)
 			if ((r = cs_udp_reuseport_by_src(
 			         e->w[0]->wlc_fd[ch], e->n_w)) < 0)
 				return cs_log_err(c->log, r,

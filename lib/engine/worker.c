@@ -6,6 +6,7 @@
  */
 #include "engine-internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,21 @@ eng_dtls_timer(struct eng_w *w, struct eng_dtls *d, struct cs_tslot *slot)
 	eng_arm(w, slot, ms);
 }
 
+/* One handler per slot kind; every kind has one. */
+static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
+	[ENG_SLOT_AP] = eng_slot_ap,
+	[ENG_SLOT_AP_DTLS] = eng_slot_ap_dtls,
+	[ENG_SLOT_PEER] = eng_slot_peer,
+	[ENG_SLOT_PEER_DTLS] = eng_slot_peer_dtls,
+	[ENG_SLOT_PEER_REAP] = eng_slot_peer_reap,
+	[ENG_SLOT_PACE] = eng_slot_pace,
+	[ENG_SLOT_DELAY] = eng_slot_delay,
+	[ENG_SLOT_IMPAIR] = eng_slot_impair,
+	[ENG_SLOT_NAT] = eng_slot_nat,
+};
+_Static_assert(ENG_SLOT__COUNT == 9,
+    "a new timer slot kind needs a handler in eng_slot_handlers");
+
 static void
 eng_on_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -253,27 +269,15 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 		/* how late the loop serves timers (bench/scale) */
 		cs_hist_record(
 		    &w->lateness, now_us > due_us ? now_us - due_us : 0);
-		if (s->kind == K_PACE)
-			eng_pace(w, now);
-		else if (s->kind == K_DELAY)
-			eng_delayed_fire(w, s->owner);
-		else if (s->kind == K_IMPAIR) {
-			cs_impair_poll(w->imp, now, eng_release, w);
-			eng_path_arm(w);
-		} else if (s->kind == K_NAT) {
-			cs_nat_expire_idle(w->nat, now);
-			eng_arm(w, &w->t_nat, 1000);
-		} else if (s->kind >= K_PEER)
-			eng_peer_timer(w, s->owner, s->kind, now);
-		else
-			eng_ap_timer(s->owner, s->kind, now);
+		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
+		eng_slot_handlers[s->kind](w, s, now);
 	}
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
 }
 
 static void
-eng_on_read(struct eng_w *w, int fd, bool is_wlc, int ch)
+eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 {
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
 
@@ -305,28 +309,28 @@ void
 eng_on_ap_ctl(evutil_socket_t fd, short what, void *arg)
 {
 	(void)what;
-	eng_on_read(arg, fd, false, 0);
+	eng_on_read(arg, fd, false, CS_CHAN_CONTROL);
 }
 
 void
 eng_on_ap_data(evutil_socket_t fd, short what, void *arg)
 {
 	(void)what;
-	eng_on_read(arg, fd, false, 1);
+	eng_on_read(arg, fd, false, CS_CHAN_DATA);
 }
 
 void
 eng_on_wlc_ctl(evutil_socket_t fd, short what, void *arg)
 {
 	(void)what;
-	eng_on_read(arg, fd, true, 0);
+	eng_on_read(arg, fd, true, CS_CHAN_CONTROL);
 }
 
 void
 eng_on_wlc_data(evutil_socket_t fd, short what, void *arg)
 {
 	(void)what;
-	eng_on_read(arg, fd, true, 1);
+	eng_on_read(arg, fd, true, CS_CHAN_DATA);
 }
 
 struct eng_w *
@@ -350,9 +354,9 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_timerq_init(&w->tq);
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
-	cs_tslot_init(&w->t_pace, w, K_PACE);
-	cs_tslot_init(&w->t_impair, w, K_IMPAIR);
-	cs_tslot_init(&w->t_nat, w, K_NAT);
+	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
+	cs_tslot_init(&w->t_impair, w, ENG_SLOT_IMPAIR);
+	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
@@ -371,9 +375,9 @@ eng_w_free(struct eng_w *w)
 	cs_impair_free(w->imp);
 	free(w->verdict);
 	while ((ts = cs_timerq_pop_due(&w->tq, UINT64_MAX)) != NULL)
-		if (ts->kind == K_DELAY)
+		if (ts->kind == ENG_SLOT_DELAY)
 			free(ts->owner);
-	for (int ch = 0; ch < 2; ch++) {
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		if (w->ap_ev[ch] != NULL)
 			event_free(w->ap_ev[ch]);
 		if (w->wlc_ev[ch] != NULL)
@@ -413,7 +417,7 @@ eng_thread(void *arg)
 	struct eng_w *w = arg;
 
 	pthread_mutex_lock(&w->mu);
-	for (int ch = 0; ch < 2; ch++) {
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		if (w->wlc_ev[ch] != NULL)
 			event_add(w->wlc_ev[ch], NULL);
 		if (w->ap_ev[ch] != NULL)
