@@ -30,6 +30,7 @@
 #include "capsim/report.h"
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "run_discover.h"
 #include "run_options.h"
 #include "sim.h"
@@ -151,14 +152,14 @@ run_on_ap_event(
 			.index = ap, .mac = mac, .name = name
 		};
 
-		snprintf(name, sizeof(name), "%s%05u", rc->name_prefix, ap + 1);
+		cs_ap_id_name(rc->name_prefix, ap, name, sizeof(name));
 		cs_events_ap(rc->events, &who, ev);
 	}
 	if (!rc->verbose && ev->kind != CS_AP_EV_FAILURE)
 		return;
 	if (ev->kind != CS_AP_EV_STATE && ev->kind != CS_AP_EV_FAILURE)
 		return;
-	cs_pki_mac_str(mac, m);
+	cs_val_mac_str(mac, m);
 	if (ev->kind == CS_AP_EV_FAILURE)
 		fprintf(stderr, "%s%8.3f AP %u %s: %s failed: %s\n",
 		    rc->progress ? "\r\033[K" : "", (double)ev->t_ms / 1000.0,
@@ -190,7 +191,7 @@ run_sel(void *ctx, unsigned ap, const uint8_t mac[6])
 {
 	struct run_tl *t = ctx;
 
-	return cs_scn_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
+	return cs_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
 }
 
 static void
@@ -492,8 +493,7 @@ sim_cmd_run(int argc, char **argv)
 	rc.progress = o.force_progress || !o.quiet;
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
-	rc.name_prefix =
-	    o.ec.ap_name_prefix ? o.ec.ap_name_prefix : "capsim-ap-";
+	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
 	if (o.embedded && o.wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o.wlc_ip);
 	if (o.ec.ap.target_count == 0 || o.scn == NULL ||

@@ -694,20 +694,6 @@ cs_cred_pubkey_sha1(const struct cs_cred *c, uint8_t out[20])
 	return 0;
 }
 
-/* --- MAC text ------------------------------------------------------------ */
-
-void
-cs_pki_mac_str(const uint8_t mac[6], char buf[18])
-{
-	cs_val_mac_str(mac, buf);
-}
-
-int
-cs_pki_mac_parse(const char *s, uint8_t mac[6])
-{
-	return cs_val_mac(s, mac, NULL);
-}
-
 /* --- the lab PKI -------------------------------------------------------- */
 
 static int
@@ -849,7 +835,7 @@ cs_pki_issue_ap(struct cs_pki *p, const uint8_t mac[6],
 
 	if (p == NULL || mac == NULL || out == NULL)
 		return -EINVAL;
-	cs_pki_mac_str(mac, cn);
+	cs_val_mac_str(mac, cn);
 	req.not_before = p->now - PKI_BACKDATE_S;
 	req.not_after = p->now + (int64_t)p->ap_validity_days * PKI_DAY_S;
 	return pki_issue_broken(p, &req, p->ap_key, broken, out);

@@ -2474,13 +2474,6 @@ cs_scenario_apply_ap_timers(const struct cs_scenario *s, struct cs_ap_cfg *c)
 			*dst[i] = t->value[i];
 }
 
-CS_API bool
-cs_scn_apsel_match(
-    const struct cs_apsel *sel, unsigned ap, const uint8_t *mac, uint64_t seed)
-{
-	return cs_apsel_match(sel, ap, mac, seed);
-}
-
 CS_API const char *
 cs_scn_discovery_name(enum cs_scn_discovery d)
 {

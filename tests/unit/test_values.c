@@ -212,6 +212,8 @@ test_mac_errors(void **state)
 	mac_bad("00 11 22 33 44 55", 2);
 	mac_bad("", 0);
 	mac_bad("00.11.22.33.44.55", 0);
+	mac_bad("0011.2233:4455", 0);
+	mac_bad("capsim-wlc", 2);
 }
 
 static void

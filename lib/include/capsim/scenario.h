@@ -200,10 +200,6 @@ CS_API void cs_scenario_free(struct cs_scenario *s);
 CS_API void cs_scenario_apply_ap_timers(
     const struct cs_scenario *s, struct cs_ap_cfg *cfg);
 
-/* cs_apsel_match (capsim/values.h), kept for callers not yet moved. */
-CS_API bool cs_scn_apsel_match(
-    const struct cs_apsel *sel, unsigned ap, const uint8_t *mac, uint64_t seed);
-
 /* "static", "dhcp", "dns", "broadcast"; NULL when out of range. */
 CS_API const char *cs_scn_discovery_name(enum cs_scn_discovery d);
 
