@@ -211,9 +211,12 @@ parse_double(const char *s, double *out)
  */
 static _Thread_local char rp_why[CS_VAL_WHY_LEN + 48];
 
+/* A values module result r for val: 0, or -EINVAL with the reason kept. */
 static int
-rp_refuse(const char *val, const struct cs_val_err *e)
+rp_check(int r, const char *val, const struct cs_val_err *e)
 {
+	if (r >= 0)
+		return 0;
 	snprintf(rp_why, sizeof(rp_why), "%.40s: %s", val, e->why);
 	return -EINVAL;
 }
@@ -224,9 +227,7 @@ parse_dur(const char *s, uint64_t *out)
 {
 	struct cs_val_err e;
 
-	if (cs_val_ms(s, out, &e) < 0)
-		return rp_refuse(s, &e);
-	return 0;
+	return rp_check(cs_val_ms(s, out, &e), s, &e);
 }
 
 /* Bytes by the one grammar (1500, 64k) */
@@ -235,9 +236,7 @@ parse_bytes(const char *s, uint64_t *out)
 {
 	struct cs_val_err e;
 
-	if (cs_val_size(s, out, &e) < 0)
-		return rp_refuse(s, &e);
-	return 0;
+	return rp_check(cs_val_size(s, out, &e), s, &e);
 }
 
 /* A share of the APs: "50%", "0.5%" */
@@ -246,9 +245,7 @@ parse_share(const char *s, double *out)
 {
 	struct cs_val_err e;
 
-	if (cs_val_percent(s, out, &e) < 0)
-		return rp_refuse(s, &e);
-	return 0;
+	return rp_check(cs_val_percent(s, out, &e), s, &e);
 }
 
 static int
@@ -263,9 +260,7 @@ parse_mac(const char *s, size_t len, uint8_t mac[6])
 	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (cs_val_mac(buf, mac, &e) < 0)
-		return rp_refuse(buf, &e);
-	return 0;
+	return rp_check(cs_val_mac(buf, mac, &e), buf, &e);
 }
 
 /* "LO-HI" or "N" into two values via `one` */
@@ -296,9 +291,7 @@ parse_ranges(const char *s, struct cs_impair_match *m)
 {
 	struct cs_val_err e;
 
-	if (cs_val_ap_ranges(s, 0, &m->aps, &e) < 0)
-		return rp_refuse(s, &e);
-	return 0;
+	return rp_check(cs_val_ap_ranges(s, 0, &m->aps, &e), s, &e);
 }
 
 static int

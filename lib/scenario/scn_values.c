@@ -45,54 +45,18 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/*
- * Parses "DIGITS[.DIGITS]" at *sp into an integer part and a fraction
- * (numerator/denominator, at most 9 digits kept).  Returns false when no
- * digit is there or the integer part overflows.
- */
-static bool
-parse_decimal(const char **sp, uint64_t *ip, uint64_t *fnum, uint64_t *fden)
+/* A values module result: its reason kept (per thread) for the caller's
+ * message, and -EINVAL as the scn_parse_* functions promise. */
+static int
+scn_val(int r, const struct cs_val_err *e, const char **why)
 {
-	const char *s = *sp;
-	uint64_t v = 0, num = 0, den = 1;
+	static _Thread_local char text[CS_VAL_WHY_LEN];
 
-	if (!is_digit(*s))
-		return false;
-	while (is_digit(*s)) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-		s++;
-	}
-	if (*s == '.') {
-		s++;
-		if (!is_digit(*s))
-			return false;
-		while (is_digit(*s)) {
-			if (den < 1000000000ull) {
-				num = num * 10 + (uint64_t)(*s - '0');
-				den *= 10;
-			}
-			s++;
-		}
-	}
-	*sp = s;
-	*ip = v;
-	*fnum = num;
-	*fden = den;
-	return true;
-}
-
-/* The values module's reason, kept for the caller's message. */
-static const char *
-scn_why(const struct cs_val_err *e)
-{
-	static _Thread_local char why[CS_VAL_WHY_LEN];
-
-	memcpy(why, e->why, sizeof(why));
-	return why;
+	if (r >= 0)
+		return 0;
+	memcpy(text, e->why, sizeof(text));
+	*why = text;
+	return -EINVAL;
 }
 
 int
@@ -101,31 +65,17 @@ scn_parse_duration(
 {
 	struct cs_val_err e;
 
-	if (cs_val_duration_ms(s, allow_neg ? CS_VAL_NEG : 0, out, &e) < 0) {
-		*why = scn_why(&e);
-		return -EINVAL;
-	}
-	return 0;
+	return scn_val(
+	    cs_val_duration_ms(s, allow_neg ? CS_VAL_NEG : 0, out, &e), &e,
+	    why);
 }
 
 int
 scn_parse_number(const char *s, double *out, const char **why)
 {
-	uint64_t ip, fnum, fden;
-	bool neg = false;
-	double v;
+	struct cs_val_err e;
 
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	if (!parse_decimal(&s, &ip, &fnum, &fden) || *s != '\0') {
-		*why = "expected a number";
-		return -EINVAL;
-	}
-	v = (double)ip + (double)fnum / (double)fden;
-	*out = neg ? -v : v;
-	return 0;
+	return scn_val(cs_val_number(s, CS_VAL_NEG, out, &e), &e, why);
 }
 
 int
@@ -133,11 +83,7 @@ scn_parse_percent(const char *s, double *out, const char **why)
 {
 	struct cs_val_err e;
 
-	if (cs_val_percent(s, out, &e) < 0) {
-		*why = scn_why(&e);
-		return -EINVAL;
-	}
-	return 0;
+	return scn_val(cs_val_percent(s, out, &e), &e, why);
 }
 
 int
@@ -267,11 +213,7 @@ scn_parse_size(const char *s, uint64_t *bytes, const char **why)
 {
 	struct cs_val_err e;
 
-	if (cs_val_size(s, bytes, &e) < 0) {
-		*why = scn_why(&e);
-		return -EINVAL;
-	}
-	return 0;
+	return scn_val(cs_val_size(s, bytes, &e), &e, why);
 }
 
 int
@@ -279,11 +221,7 @@ scn_parse_mac(const char *s, uint8_t mac[6], const char **why)
 {
 	struct cs_val_err e;
 
-	if (cs_val_mac(s, mac, &e) < 0) {
-		*why = scn_why(&e);
-		return -EINVAL;
-	}
-	return 0;
+	return scn_val(cs_val_mac(s, mac, &e), &e, why);
 }
 
 unsigned

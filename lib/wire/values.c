@@ -104,6 +104,35 @@ val_scale(uint64_t ip, uint64_t num, uint64_t den, uint64_t mult, uint64_t max,
 	return 0;
 }
 
+/* ----- numbers ------------------------------------------------------- */
+
+int
+cs_val_number(
+    const char *s, unsigned flags, double *out, struct cs_val_err *err)
+{
+	const char *p = s;
+	uint64_t ip, num, den;
+	bool neg = false;
+	double v;
+	int r;
+
+	if (s == NULL || out == NULL)
+		return val_fail(err, -EINVAL, 0, "no value");
+	if (*p == '-' && (flags & CS_VAL_NEG)) {
+		neg = true;
+		p++;
+	}
+	if ((r = val_decimal(&p, &ip, &num, &den)) == -ERANGE)
+		return val_fail(
+		    err, -ERANGE, 0, "too large or more than 9 decimals");
+	if (r < 0 || *p != '\0')
+		return val_fail(
+		    err, -EINVAL, (size_t)(p - s), "expected a number");
+	v = (double)ip + (double)num / (double)den;
+	*out = neg ? -v : v;
+	return 0;
+}
+
 /* ----- durations ----------------------------------------------------- */
 
 static const struct {

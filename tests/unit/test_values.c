@@ -122,6 +122,29 @@ test_duration_errors(void **state)
 }
 
 static void
+test_number(void **state)
+{
+	struct cs_val_err err;
+	double d = 7;
+
+	(void)state;
+	assert_int_equal(cs_val_number("1.25", 0, &d, &err), 0);
+	assert_true(d == 1.25);
+	assert_int_equal(cs_val_number("-1.25", CS_VAL_NEG, &d, &err), 0);
+	assert_true(d == -1.25);
+	d = 7;
+	assert_int_equal(cs_val_number("-1", 0, &d, &err), -EINVAL);
+	assert_string_equal(err.why, "expected a number");
+	assert_int_equal(cs_val_number("1e5", 0, &d, &err), -EINVAL);
+	assert_int_equal(err.offset, 1);
+	assert_int_equal(cs_val_number("+1", 0, &d, &err), -EINVAL);
+	assert_int_equal(cs_val_number("0x10", 0, &d, &err), -EINVAL);
+	assert_int_equal(cs_val_number("", 0, &d, &err), -EINVAL);
+	assert_int_equal(cs_val_number("1.0000000001", 0, &d, &err), -ERANGE);
+	assert_true(d == 7);
+}
+
+static void
 test_size(void **state)
 {
 	struct cs_val_err err;
@@ -472,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_duration_units),
 		cmocka_unit_test(test_duration_ms),
 		cmocka_unit_test(test_duration_errors),
+		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_mac_forms),
 		cmocka_unit_test(test_mac_errors),

@@ -30,6 +30,13 @@ struct cs_val_err {
 	char why[CS_VAL_WHY_LEN];
 };
 
+/* A plain decimal number: DIGITS[.DIGITS], at most 9 decimals, no
+ * exponent, no '+'; '-' only with CS_VAL_NEG. */
+#define CS_VAL_NEG 1u /* a leading '-' is allowed (signed values) */
+
+CS_API int cs_val_number(
+    const char *s, unsigned flags, double *out, struct cs_val_err *err);
+
 /* ---------------------------------------------------------------------
  * Durations: one or more "NUMBER UNIT" parts, decimals allowed, no
  * spaces: 250ms, 1.5s, 1m30s, 2h, 3d, 100us.  Units: us, ms, s, m
@@ -37,7 +44,6 @@ struct cs_val_err {
  * add.  A value finer than the result's resolution is an error, never
  * rounded.  At most 2^53 ms.
  */
-#define CS_VAL_NEG 1u /* a leading '-' is allowed (signed values) */
 
 CS_API int cs_val_duration_us(
     const char *s, unsigned flags, int64_t *us, struct cs_val_err *err);
