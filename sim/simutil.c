@@ -22,16 +22,12 @@ struct cs_log sim_log_verbose = { sim_log_stderr, NULL, CS_LOG_WARN };
 int
 sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
+	uint64_t x;
+	int r;
 
-	if (s == NULL || *s == '\0' || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	if (x < min || x > max)
+	if ((r = cs_val_uint(s, max, &x, NULL)) < 0)
+		return r;
+	if (x < min)
 		return -ERANGE;
 	*v = x;
 	return 0;

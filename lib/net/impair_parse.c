@@ -160,17 +160,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 static int
 parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return cs_val_uint(s, UINT64_MAX, out, NULL);
 }
 
 static int

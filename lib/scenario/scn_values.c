@@ -126,32 +126,9 @@ scn_parse_rate(const char *s, double *out, const char **why)
 int
 scn_parse_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
 {
-	uint64_t v = 0;
+	struct cs_val_err e;
 
-	if (!is_digit(*s)) {
-		*why = "expected a whole number";
-		return -EINVAL;
-	}
-	for (; *s != '\0'; s++) {
-		unsigned d;
-
-		if (!is_digit(*s)) {
-			*why = "expected a whole number";
-			return -EINVAL;
-		}
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		v = v * 10 + d;
-	}
-	if (v > max) {
-		*why = "too large";
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
+	return scn_val(cs_val_uint(s, max, out, &e), &e, why);
 }
 
 int

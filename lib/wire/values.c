@@ -133,6 +133,32 @@ cs_val_number(
 	return 0;
 }
 
+int
+cs_val_uint(const char *s, uint64_t max, uint64_t *out, struct cs_val_err *err)
+{
+	const char *p = s;
+	uint64_t v = 0;
+
+	if (s == NULL || out == NULL)
+		return val_fail(err, -EINVAL, 0, "no value");
+	if (!val_digit(*p))
+		return val_fail(err, -EINVAL, 0, "expected a whole number");
+	for (; val_digit(*p); p++) {
+		unsigned x = (unsigned)(*p - '0');
+
+		if (v > (UINT64_MAX - x) / 10)
+			return val_fail(err, -ERANGE, 0, "too large");
+		v = v * 10 + x;
+	}
+	if (*p != '\0')
+		return val_fail(
+		    err, -EINVAL, (size_t)(p - s), "expected a whole number");
+	if (v > max)
+		return val_fail(err, -ERANGE, 0, "too large");
+	*out = v;
+	return 0;
+}
+
 /* ----- durations ----------------------------------------------------- */
 
 static const struct {

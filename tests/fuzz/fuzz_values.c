@@ -113,6 +113,8 @@ fuzz_misc(const char *text, size_t len)
 	err.why[0] = '\0';
 	check_err(cs_val_number(text, CS_VAL_NEG, &f, &err), &err, len);
 	err.why[0] = '\0';
+	check_err(cs_val_uint(text, len, &b, &err), &err, len);
+	err.why[0] = '\0';
 	r = cs_val_percent(text, &f, &err);
 	check_err(r, &err, len);
 	if (r == 0 && !(f >= 0.0 && f <= 1.0))

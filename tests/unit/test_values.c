@@ -122,6 +122,34 @@ test_duration_errors(void **state)
 }
 
 static void
+test_uint(void **state)
+{
+	struct cs_val_err err;
+	uint64_t u = 7;
+
+	(void)state;
+	assert_int_equal(cs_val_uint("0", 10, &u, &err), 0);
+	assert_true(u == 0);
+	assert_int_equal(
+	    cs_val_uint("18446744073709551615", UINT64_MAX, &u, &err), 0);
+	assert_true(u == UINT64_MAX);
+	u = 7;
+	assert_int_equal(
+	    cs_val_uint("18446744073709551616", UINT64_MAX, &u, &err), -ERANGE);
+	assert_string_equal(err.why, "too large");
+	assert_int_equal(cs_val_uint("11", 10, &u, &err), -ERANGE);
+	assert_string_equal(err.why, "too large");
+	assert_int_equal(cs_val_uint("12x", 100, &u, &err), -EINVAL);
+	assert_int_equal(err.offset, 2);
+	assert_string_equal(err.why, "expected a whole number");
+	assert_int_equal(cs_val_uint("+1", 10, &u, &err), -EINVAL);
+	assert_int_equal(cs_val_uint(" 1", 10, &u, &err), -EINVAL);
+	assert_int_equal(cs_val_uint("-1", 10, &u, &err), -EINVAL);
+	assert_int_equal(cs_val_uint("", 10, &u, &err), -EINVAL);
+	assert_true(u == 7);
+}
+
+static void
 test_number(void **state)
 {
 	struct cs_val_err err;
@@ -495,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_duration_units),
 		cmocka_unit_test(test_duration_ms),
 		cmocka_unit_test(test_duration_errors),
+		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_mac_forms),

@@ -37,6 +37,11 @@ struct cs_val_err {
 CS_API int cs_val_number(
     const char *s, unsigned flags, double *out, struct cs_val_err *err);
 
+/* A whole number: DIGITS only (no sign, no space), <= max ("too large"
+ * with -ERANGE beyond). */
+CS_API int cs_val_uint(
+    const char *s, uint64_t max, uint64_t *out, struct cs_val_err *err);
+
 /* ---------------------------------------------------------------------
  * Durations: one or more "NUMBER UNIT" parts, decimals allowed, no
  * spaces: 250ms, 1.5s, 1m30s, 2h, 3d, 100us.  Units: us, ms, s, m
