@@ -201,17 +201,6 @@ get_bool(struct pctx *c, const yaml_node_t *n, const char *key, bool *out)
 	return perr(c, n, key, -EINVAL, "expected true or false");
 }
 
-/* "a.b.c.d" with each part 0..255 (Cisco sends four raw bytes). */
-static bool
-version_ok(const char *s)
-{
-	unsigned a, b, d, e;
-	char tail;
-
-	return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) == 4 &&
-	    a < 256 && b < 256 && d < 256 && e < 256;
-}
-
 /* Radio type letters (RFC 5416 §6.25): any of b, a, g, n. */
 static int
 get_radio(struct pctx *c, const yaml_node_t *n, uint32_t *out)
@@ -584,9 +573,10 @@ parse_root(struct pctx *c, const yaml_node_t *root)
 	if (p->is_cisco) {
 		const char *v[3] = { p->hw_version, p->sw_version,
 			p->boot_version };
+		uint8_t vb[4];
 
 		for (unsigned i = 0; i < 3; i++)
-			if (!version_ok(v[i]))
+			if (cs_val_dotted4(v[i], vb, NULL) < 0)
 				return perr(c, root, "versions", -EINVAL,
 				    "'%s': Cisco versions are a.b.c.d with "
 				    "each part 0..255 (sent as 4 bytes)",

@@ -39,12 +39,6 @@ scn_err_fmt(struct cs_err *err, int code, size_t offset, const char *fmt, ...)
 	return code;
 }
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* A values module result: its reason kept (per thread) for the caller's
  * message, and -EINVAL as the scn_parse_* functions promise. */
 static int
@@ -134,26 +128,14 @@ scn_parse_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
 int
 scn_parse_ipv4(const char *s, uint32_t *out, const char **why)
 {
-	uint32_t v = 0;
+	uint8_t b[4];
 
-	for (int i = 0; i < 4; i++) {
-		unsigned o = 0, nd = 0;
-
-		while (is_digit(*s) && nd < 4) {
-			o = o * 10 + (unsigned)(*s - '0');
-			nd++;
-			s++;
-		}
-		if (nd == 0 || nd > 3 || o > 255 || (i < 3 && *s != '.') ||
-		    (i == 3 && *s != '\0')) {
-			*why = "expected an IPv4 address such as 127.0.0.1";
-			return -EINVAL;
-		}
-		if (i < 3)
-			s++;
-		v = v << 8 | o;
+	if (cs_val_dotted4(s, b, NULL) < 0) {
+		*why = "expected an IPv4 address such as 127.0.0.1";
+		return -EINVAL;
 	}
-	*out = v;
+	*out = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 	return 0;
 }
 

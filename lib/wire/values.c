@@ -159,6 +159,29 @@ cs_val_uint(const char *s, uint64_t max, uint64_t *out, struct cs_val_err *err)
 	return 0;
 }
 
+int
+cs_val_dotted4(const char *s, uint8_t out[4], struct cs_val_err *err)
+{
+	const char *p = s;
+	uint8_t b[4];
+
+	if (s == NULL || out == NULL)
+		return val_fail(err, -EINVAL, 0, "no value");
+	for (int i = 0; i < 4; i++) {
+		unsigned v = 0, nd = 0;
+
+		for (; val_digit(*p) && nd < 4; p++, nd++)
+			v = v * 10 + (unsigned)(*p - '0');
+		if (nd == 0 || nd > 3 || v > 255 || *p != (i < 3 ? '.' : '\0'))
+			return val_fail(err, -EINVAL, (size_t)(p - s),
+			    "expected four numbers 0-255 such as 192.0.2.1");
+		b[i] = (uint8_t)v;
+		p++;
+	}
+	memcpy(out, b, 4);
+	return 0;
+}
+
 /* ----- durations ----------------------------------------------------- */
 
 static const struct {

@@ -446,21 +446,6 @@ cs_wlc_sid_find(const struct cs_wlc *w, const uint8_t id[16])
 /* AC Descriptor (§4.6.1), AC Name (§4.6.4): shared by Discovery and Join
  * Responses. */
 /* "a.b.c.d" (each 0..255) -> 4 bytes. */
-static bool
-version_bytes(const char *s, uint8_t out[4])
-{
-	unsigned v[4];
-	char tail;
-
-	if (sscanf(s, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) !=
-	        4 ||
-	    v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255)
-		return false;
-	for (unsigned i = 0; i < 4; i++)
-		out[i] = (uint8_t)v[i];
-	return true;
-}
-
 void
 cs_wlc_put_cisco_vsp(
     struct cs_wr *wr, uint16_t id, const uint8_t *data, size_t len)
@@ -520,7 +505,7 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 		d.info[0].type = CS_WTPD_SW_VERSION;
 		d.info[0].len = (uint16_t)strlen(w->sw_version);
 		d.info[0].data = (const uint8_t *)w->sw_version;
-		if (version_bytes(w->sw_version, sw)) {
+		if (cs_val_dotted4(w->sw_version, sw, NULL) == 0) {
 			d.info[0].len = 4;
 			d.info[0].data = sw;
 		}
@@ -528,7 +513,7 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 		d.info[1].type = CS_WTPD_HW_VERSION;
 		d.info[1].len = (uint16_t)strlen(w->hw_version);
 		d.info[1].data = (const uint8_t *)w->hw_version;
-		if (version_bytes(w->hw_version, hw)) {
+		if (cs_val_dotted4(w->hw_version, hw, NULL) == 0) {
 			d.info[1].len = 4;
 			d.info[1].data = hw;
 		}

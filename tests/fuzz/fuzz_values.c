@@ -105,6 +105,7 @@ fuzz_misc(const char *text, size_t len)
 	struct cs_val_err err;
 	struct cs_apsel sel;
 	uint64_t b;
+	uint8_t quad[4];
 	double f;
 	int r;
 
@@ -114,6 +115,8 @@ fuzz_misc(const char *text, size_t len)
 	check_err(cs_val_number(text, CS_VAL_NEG, &f, &err), &err, len);
 	err.why[0] = '\0';
 	check_err(cs_val_uint(text, len, &b, &err), &err, len);
+	err.why[0] = '\0';
+	check_err(cs_val_dotted4(text, quad, &err), &err, len);
 	err.why[0] = '\0';
 	r = cs_val_percent(text, &f, &err);
 	check_err(r, &err, len);

@@ -150,6 +150,32 @@ test_uint(void **state)
 }
 
 static void
+test_dotted4(void **state)
+{
+	struct cs_val_err err;
+	uint8_t b[4] = { 9, 9, 9, 9 };
+	static const uint8_t want[4] = { 17, 9, 4, 27 };
+	static const uint8_t keep[4] = { 9, 9, 9, 9 };
+
+	(void)state;
+	assert_int_equal(cs_val_dotted4("17.9.4.27", b, &err), 0);
+	assert_memory_equal(b, want, 4);
+	memcpy(b, keep, 4);
+	assert_int_equal(cs_val_dotted4("1.2.3", b, &err), -EINVAL);
+	assert_int_equal(err.offset, 5);
+	assert_string_equal(
+	    err.why, "expected four numbers 0-255 such as 192.0.2.1");
+	assert_int_equal(cs_val_dotted4("1.2.3.256", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("1.2.3.0004", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("1.2.3.4.5", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("1..3.4", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4(" 1.2.3.4", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("+1.2.3.4", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("1.2.3.4 ", b, &err), -EINVAL);
+	assert_memory_equal(b, keep, 4);
+}
+
+static void
 test_number(void **state)
 {
 	struct cs_val_err err;
@@ -524,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_duration_ms),
 		cmocka_unit_test(test_duration_errors),
 		cmocka_unit_test(test_uint),
+		cmocka_unit_test(test_dotted4),
 		cmocka_unit_test(test_number),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_mac_forms),

@@ -42,6 +42,11 @@ CS_API int cs_val_number(
 CS_API int cs_val_uint(
     const char *s, uint64_t max, uint64_t *out, struct cs_val_err *err);
 
+/* "a.b.c.d", each 0..255 in 1 to 3 digits: IPv4 addresses and Cisco
+ * software versions (four raw bytes on the wire, capwap-facts §3). */
+CS_API int cs_val_dotted4(
+    const char *s, uint8_t out[4], struct cs_val_err *err);
+
 /* ---------------------------------------------------------------------
  * Durations: one or more "NUMBER UNIT" parts, decimals allowed, no
  * spaces: 250ms, 1.5s, 1m30s, 2h, 3d, 100us.  Units: us, ms, s, m
