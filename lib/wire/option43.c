@@ -89,34 +89,18 @@ opt43_is_space(int c)
 int
 cs_opt43_parse_ipv4(const char *s, size_t len, uint32_t *addr)
 {
-	uint32_t a = 0;
-	size_t i = 0;
+	char buf[16];
+	uint8_t b[4];
 
-	if (s == NULL || addr == NULL)
+	if (s == NULL || addr == NULL || len >= sizeof(buf) ||
+	    memchr(s, '\0', len) != NULL)
 		return -EINVAL;
-	for (int field = 0; field < 4; field++) {
-		unsigned v = 0;
-		size_t digits = 0;
-
-		if (field > 0) {
-			if (i >= len || s[i] != '.')
-				return -EINVAL;
-			i++;
-		}
-		while (i < len && opt43_is_digit(s[i]) && digits < 4) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			digits++;
-			i++;
-		}
-		/* No leading zeros: "010" would be octal to inet_aton(). */
-		if (digits == 0 || digits > 3 || v > 255 ||
-		    (digits > 1 && s[i - digits] == '0'))
-			return -EINVAL;
-		a = a << 8 | v;
-	}
-	if (i != len)
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (cs_val_dotted4(buf, b, NULL) < 0)
 		return -EINVAL;
-	*addr = a;
+	*addr = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 	return 0;
 }
 

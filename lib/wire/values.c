@@ -172,7 +172,10 @@ cs_val_dotted4(const char *s, uint8_t out[4], struct cs_val_err *err)
 
 		for (; val_digit(*p) && nd < 4; p++, nd++)
 			v = v * 10 + (unsigned)(*p - '0');
-		if (nd == 0 || nd > 3 || v > 255 || *p != (i < 3 ? '.' : '\0'))
+		/* no leading zeros: "010" would be octal to inet_aton() */
+		if (nd == 0 || nd > 3 || v > 255 ||
+		    (nd > 1 && p[-(int)nd] == '0') ||
+		    *p != (i < 3 ? '.' : '\0'))
 			return val_fail(err, -EINVAL, (size_t)(p - s),
 			    "expected four numbers 0-255 such as 192.0.2.1");
 		b[i] = (uint8_t)v;

@@ -167,6 +167,8 @@ test_dotted4(void **state)
 	    err.why, "expected four numbers 0-255 such as 192.0.2.1");
 	assert_int_equal(cs_val_dotted4("1.2.3.256", b, &err), -EINVAL);
 	assert_int_equal(cs_val_dotted4("1.2.3.0004", b, &err), -EINVAL);
+	assert_int_equal(cs_val_dotted4("1.2.3.010", b, &err), -EINVAL);
+	assert_int_equal(err.offset, 9);
 	assert_int_equal(cs_val_dotted4("1.2.3.4.5", b, &err), -EINVAL);
 	assert_int_equal(cs_val_dotted4("1..3.4", b, &err), -EINVAL);
 	assert_int_equal(cs_val_dotted4(" 1.2.3.4", b, &err), -EINVAL);

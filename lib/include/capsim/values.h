@@ -42,8 +42,9 @@ CS_API int cs_val_number(
 CS_API int cs_val_uint(
     const char *s, uint64_t max, uint64_t *out, struct cs_val_err *err);
 
-/* "a.b.c.d", each 0..255 in 1 to 3 digits: IPv4 addresses and Cisco
- * software versions (four raw bytes on the wire, capwap-facts §3). */
+/* "a.b.c.d", each 0..255 in 1 to 3 digits without leading zeros: IPv4
+ * addresses and Cisco software versions (four raw bytes on the wire,
+ * capwap-facts §3). */
 CS_API int cs_val_dotted4(
     const char *s, uint8_t out[4], struct cs_val_err *err);
 
