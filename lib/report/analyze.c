@@ -728,6 +728,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		pend_settle(ap, true, false, 0, 0);
 		pend_settle(ap, false, false, 0, 0);
 	}
+	/* the controller sent it (whether it reached the AP is what the
+	 * held answers decide): with ap_rx it shows which sizes are lost */
+	if (dir == CS_DIR_DOWN)
+		cs_facts_wlc_side(&ap->pub.facts, CS_DIR_DOWN, len);
 	if (!held)
 		cs_facts_wire_peer(&ap->pub.facts, dir, ch, wlc_ip, wlc_port,
 		    payload, len, ms);

@@ -377,31 +377,53 @@ test_return_path_loss(void **state)
 		wire(&f, UP, CTL, client_hello(0));
 	assert_int_equal(f.ch, 6);
 	assert_int_equal(f.ch_cookie, 0);
+	/* the AP's side alone cannot tell whether the ClientHellos reached
+	 * the controller: inconclusive, naming what is missing */
 	assert_int_equal(
-	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
 	assert_non_null(strstr(line, "ClientHello sent 6 times"));
-	agg_same(&f, 4, NULL, CS_DIAG_RETURN_PATH_LOSS, &d);
-	assert_int_equal(d.aps_affected, 4);
-	assert_non_null(strstr(d.summary, "4 of 4 APs"));
-	assert_non_null(strstr(d.summary, "Discovery succeeds"));
-	assert_non_null(strstr(d.hint, "return path for UDP 5246"));
-	assert_non_null(strstr(d.hint, "Routing works"));
+	assert_non_null(strstr(line, "reached the controller is unknown"));
+	agg_same(&f, 4, NULL, CS_DIAG_INCONCLUSIVE, &d);
+	assert_int_equal(d.confidence, CS_DIAG_CONF_LOW);
+	assert_non_null(strstr(d.hint, "Missing: the controller's side"));
 	cs_diagnosis_free(&d);
 
-	/* the live WLC saw them: still the return path */
+	/* the live WLC saw them: the return path */
 	struct cs_diag_ctx ctx = { .live = true,
 		.wlc_known = true,
 		.wlc_disc_req = 4,
 		.wlc_client_hello = 24 };
+	assert_int_equal(
+	    one(&f, &ctx, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "ClientHello sent 6 times"));
 	agg_same(&f, 2, &ctx, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_int_equal(d.aps_affected, 2);
+	assert_non_null(strstr(d.summary, "2 of 2 APs"));
+	assert_non_null(strstr(d.summary, "Discovery succeeds"));
 	assert_non_null(strstr(d.summary, "received 24 ClientHellos"));
+	assert_non_null(strstr(d.hint, "return path for UDP 5246"));
+	assert_non_null(strstr(d.hint, "Routing works"));
+	assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
+	assert_non_null(d.evidence);
+	assert_non_null(strstr(d.evidence, "2 APs: "));
 	cs_diagnosis_free(&d);
+
+	/* the controller's side of this AP (a capture at the WLC): it sent
+	 * replies that never arrived */
+	struct cs_ap_facts g = f;
+	cs_facts_wlc_side(&g, DOWN, 60);
+	/* discovery_ok: one response sent and arrived */
+	assert_int_equal(one(&g, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+	for (int i = 0; i < 3; i++)
+		cs_facts_wlc_side(&g, DOWN, 60);
+	/* 4 sent, 1 arrived */
+	assert_int_equal(one(&g, NULL, NULL, 0), CS_DIAG_RETURN_PATH_LOSS);
 
 	/* one ClientHello is not a pattern yet */
 	cs_facts_init(&f);
 	discovery_ok(&f);
 	wire(&f, UP, CTL, client_hello(0));
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -684,7 +706,7 @@ test_mtu_fragment_loss(void **state)
 
 	/* an alert is a named failure, not a loss */
 	wire(&f, DOWN, CTL, alert(2, 80));
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -772,25 +794,24 @@ test_wlc_restart(void **state)
 		cs_facts_ap_event(&f[i], &ev);
 		assert_int_equal(f[i].runs, 2);
 	}
+	/* losing Run together is no evidence of a restart by itself (a
+	 * firewall change, a frozen controller look the same) */
 	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "inconclusive");
+	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 0);
+	assert_non_null(strstr(d.summary, "nothing after it says why"));
+	cs_diagnosis_free(&d);
+	/* nor is it NAT rebinding without a NAT */
+	assert_int_equal(one(&f[0], NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+	/* the run saw the WLC restart: that is the evidence */
+	struct cs_diag_ctx ctx = { .live = true, .wlc_restarts = 1 };
+	assert_int_equal(one(&f[0], &ctx, NULL, 0), CS_DIAG_WLC_RESTART);
+	assert_int_equal(cs_diagnose(v, 3, &ctx, &d), 0);
 	assert_string_equal(d.code, "wlc-restart");
 	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 3);
 	assert_non_null(strstr(d.summary, "same time"));
-	cs_diagnosis_free(&d);
-	/* alone, an AP cannot tell: NAT rebinding is the per-AP reading */
-	assert_int_equal(one(&f[0], NULL, NULL, 0), CS_DIAG_NAT_REBINDING);
-	/* the run knows the WLC restarted */
-	struct cs_diag_ctx ctx = { .wlc_restarts = 1 };
-	assert_int_equal(one(&f[0], &ctx, NULL, 0), CS_DIAG_WLC_RESTART);
-
-	/* losses far apart are not a restart */
-	struct cs_ap_facts g = f[1];
-	g.t_first += 10u * 60u * 1000u;
-	v[1] = &g;
-	struct cs_diag_ctx tight = { .simultaneous_ms = 1000 };
-	const struct cs_ap_facts *w[2] = { &f[0], &g };
-	assert_int_equal(cs_diagnose(w, 2, &tight, &d), 0);
-	assert_string_equal(d.code, "nat-rebinding");
+	assert_non_null(strstr(d.summary, "restarted 1 time."));
+	assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
 	cs_diagnosis_free(&d);
 }
 
@@ -857,7 +878,7 @@ test_join_rejected_and_capacity(void **state)
 
 	/* success with NAT is not a rejection */
 	ctl(&f, DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -950,7 +971,10 @@ test_mixed_and_stragglers(void **state)
 	discovery_ok(&und);
 
 	const struct cs_ap_facts *v[] = { &rp, &rp, &cap, &cap, &ok, NULL };
-	assert_int_equal(cs_diagnose(v, 6, NULL, &d), 0);
+	const struct cs_diag_ctx live = {
+		.live = true, .wlc_known = true, .wlc_client_hello = 12
+	};
+	assert_int_equal(cs_diagnose(v, 6, &live, &d), 0);
 	assert_string_equal(d.code, "mixed");
 	assert_int_equal(d.aps, 5);
 	assert_int_equal(d.aps_affected, 4);
@@ -959,11 +983,21 @@ test_mixed_and_stragglers(void **state)
 	assert_non_null(strstr(d.summary, "return-path-loss (2 APs)"));
 	assert_non_null(strstr(d.summary, "wlc-capacity (2 APs)"));
 	assert_non_null(strstr(d.hint, "wlc-capacity: "));
+	/* which APs: indices into v[] */
+	assert_int_equal(d.ap_idx[CS_DIAG_RETURN_PATH_LOSS][0], 0);
+	assert_int_equal(d.ap_idx[CS_DIAG_RETURN_PATH_LOSS][1], 1);
+	assert_int_equal(d.ap_idx[CS_DIAG_WLC_CAPACITY][0], 2);
+	assert_int_equal(d.ap_idx[CS_DIAG_WLC_CAPACITY][1], 3);
+	assert_int_equal(d.ap_idx[CS_DIAG_OK][0], 4);
+	assert_null(d.ap_idx[CS_DIAG_CLOCK_SKEW]);
+	assert_non_null(strstr(d.cause_evidence[CS_DIAG_WLC_CAPACITY],
+	    "2 APs: The controller refused the Join for capacity"));
+	assert_int_equal(d.conf[CS_DIAG_WLC_CAPACITY], CS_DIAG_CONF_HIGH);
 	cs_diagnosis_free(&d);
 
 	/* a dominant cause (>= 80%) wins over a stray one */
 	const struct cs_ap_facts *w[] = { &rp, &rp, &rp, &rp, &rp, &cap, &ok };
-	assert_int_equal(cs_diagnose(w, 7, NULL, &d), 0);
+	assert_int_equal(cs_diagnose(w, 7, &live, &d), 0);
 	assert_string_equal(d.code, "return-path-loss");
 	assert_non_null(strstr(d.summary, "Others: 1 AP"));
 	cs_diagnosis_free(&d);
@@ -977,15 +1011,20 @@ test_mixed_and_stragglers(void **state)
 	assert_string_equal(d.code, "ok");
 	assert_non_null(strstr(d.summary, "1 still undecided"));
 	cs_diagnosis_free(&d);
-	/* but many undecided: unknown */
+	/* but many undecided: inconclusive */
 	const struct cs_ap_facts *y[] = { &und, &und, &ok };
 	assert_int_equal(cs_diagnose(y, 3, NULL, &d), 0);
-	assert_string_equal(d.code, "unknown");
+	assert_string_equal(d.code, "inconclusive");
+	cs_diagnosis_free(&d);
+	/* undecided only, none in Run: never ok */
+	const struct cs_ap_facts *z[] = { &und };
+	assert_int_equal(cs_diagnose(z, 1, NULL, &d), 0);
+	assert_string_equal(d.code, "inconclusive");
 	cs_diagnosis_free(&d);
 
-	/* nothing at all */
+	/* nothing at all: not ok either */
 	assert_int_equal(cs_diagnose(NULL, 0, NULL, &d), 0);
-	assert_string_equal(d.code, "ok");
+	assert_string_equal(d.code, "inconclusive");
 	assert_int_equal(d.aps, 0);
 	cs_diagnosis_free(&d);
 	assert_int_equal(cs_diagnose(NULL, 1, NULL, &d), -EINVAL);
@@ -1007,14 +1046,15 @@ test_line_truncation(void **state)
 		wire(&f, UP, CTL, client_hello(0));
 	memset(line, 'x', sizeof(line));
 	assert_int_equal(
-	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
-	assert_string_equal(line, "retur");
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_string_equal(line, "incon");
 	memset(line, 'x', sizeof(line));
-	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_RETURN_PATH_LOSS);
+	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_INCONCLUSIVE);
 	assert_int_equal(line[0], '\0');
 	assert_int_equal(line[1], 'x');
-	assert_int_equal(one(NULL, NULL, big, sizeof(big)), CS_DIAG_UNKNOWN);
-	assert_string_equal(big, "unknown: no facts");
+	assert_int_equal(
+	    one(NULL, NULL, big, sizeof(big)), CS_DIAG_INCONCLUSIVE);
+	assert_string_equal(big, "inconclusive: no facts");
 }
 
 static void
@@ -1032,7 +1072,8 @@ test_ap_events(void **state)
 	cs_facts_ap_event(&f, &ev);
 	assert_true(f.flags & CS_FACTS_F_LIVE);
 	assert_int_equal(f.fail_phase, CS_PHASE_JOIN);
-	assert_int_equal(one(&f, NULL, line, sizeof(line)), CS_DIAG_UNKNOWN);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
 	assert_non_null(strstr(line, "Stopped in join: no Join Response"));
 	ev.phase = (enum cs_phase)200; /* hostile */
 	ev.reason = NULL;
@@ -1092,8 +1133,10 @@ test_capture_views(void **state)
 	assert_int_equal(
 	    one(&f, NULL, line, sizeof(line)), CS_DIAG_DATA_CHANNEL_BLOCKED);
 	assert_non_null(strstr(line, "not one data channel keep-alive"));
+	/* live, the keep-alives would have been seen: Run lost with echoes
+	 * answered and nothing after it is no evidence of anything */
 	struct cs_diag_ctx live = { .live = true };
-	assert_int_equal(one(&f, &live, NULL, 0), CS_DIAG_NAT_REBINDING);
+	assert_int_equal(one(&f, &live, NULL, 0), CS_DIAG_INCONCLUSIVE);
 
 	/* the trace ends while echoes go unanswered: Run is being lost;
 	 * with the controller's NAT report (Result Code 2) it is the NAT */
@@ -1105,11 +1148,13 @@ test_capture_views(void **state)
 		assert_true(g[i].flags & CS_FACTS_F_IN_RUN);
 		v[i] = &g[i];
 	}
+	/* no NAT, no restart seen, the trace ends before anything else:
+	 * nothing decides (all at once is not a restart by itself) */
 	assert_int_equal(
-	    one(&g[0], NULL, line, sizeof(line)), CS_DIAG_NAT_REBINDING);
-	assert_non_null(strstr(line, "still unanswered when the trace ends"));
+	    one(&g[0], NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "nothing after it says why"));
 	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
-	assert_string_equal(d.code, "wlc-restart"); /* all at once, no NAT */
+	assert_string_equal(d.code, "inconclusive");
 	cs_diagnosis_free(&d);
 	for (int i = 0; i < 3; i++)
 		ctl(&g[i], DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
