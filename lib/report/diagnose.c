@@ -1607,11 +1607,22 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			err = ctx->has_self && ctx->self.route_err != 0
 			    ? ctx->self.route_err
 			    : ctx->self.send_errno[0].err;
-		sb_printf(sum,
-		    "Nothing left this host: sending from the AP's address "
-		    "failed %s%u time%s%s",
-		    upto(a), (unsigned)a->send_err, plural(a->send_err),
-		    per(a));
+		if (a->send_err > 0)
+			sb_printf(sum,
+			    "Nothing left this host: sending from the AP's "
+			    "address failed %s%u time%s%s",
+			    upto(a), (unsigned)a->send_err, plural(a->send_err),
+			    per(a));
+		else if (ctx->has_self && ctx->self.send_errors > 0)
+			sb_printf(sum,
+			    "Nothing came back and capsim's sends failed "
+			    "%llu time%s",
+			    (unsigned long long)ctx->self.send_errors,
+			    ctx->self.send_errors == 1 ? "" : "s");
+		else
+			sb_printf(sum,
+			    "Nothing came back and the route check before "
+			    "the run failed");
 		if (err != 0)
 			sb_printf(sum, " (%s)", strerror(err));
 		if (ctx->has_self && ctx->self.route_detail[0] != '\0')
