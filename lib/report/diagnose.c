@@ -743,8 +743,13 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		    CS_DIAG_ASYMMETRIC_RETURN, CS_DIAG_CONF_HIGH, WHY_NONE);
 	/* a control request retransmitted to exhaustion while DTLS stays up
 	 * (no alert, no new handshake) */
+	/* a control request retransmitted to exhaustion while DTLS stays
+	 * up: the controller never complained (no alert from it); the AP
+	 * closing the session after giving up (close_notify, encrypted:
+	 * description unknown) is not a complaint */
 	if (!hs_open && f->req_type != 0 && f->req_sent >= DIAG_REQ_EXHAUSTED &&
-	    f->alerts_down == 0 && f->alerts_up == 0)
+	    f->alerts_down == 0 &&
+	    (f->alert_up_desc == CS_FACTS_NONE8 || f->alert_up_desc == 0))
 		return mkv(CS_DIAG_REQUEST_IGNORED,
 		    f->join_resp >= 2 || f->req_sent >= 5 ? CS_DIAG_CONF_HIGH
 		                                          : CS_DIAG_CONF_MEDIUM,

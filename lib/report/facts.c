@@ -641,8 +641,15 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 		if (ev->to == CS_AP_RUN)
 			facts_set_run(f, true, rel);
 		else if (ev->to == CS_AP_DISCOVERY ||
-		    ev->to == CS_AP_DTLS_SETUP)
-			facts_new_attempt(f, rel); /* also leaves Run */
+		    (ev->to == CS_AP_DTLS_SETUP &&
+		        !(f->flags & CS_FACTS_F_IN_HS)))
+			/* also leaves Run; the ClientHello of this attempt
+			 * may have been seen first (the engine reports the
+			 * state after the send): the wire already started
+			 * it, and the handshake must stay open */
+			facts_new_attempt(f, rel);
+		else if (ev->to == CS_AP_DTLS_SETUP)
+			facts_set_run(f, false, rel);
 		else if (ev->from == CS_AP_RUN)
 			facts_set_run(f, false, rel);
 		break;
