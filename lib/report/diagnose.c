@@ -1781,8 +1781,11 @@ barely_started(const struct cs_ap_facts *f, const struct verdict *v)
 {
 	if (v->code != CS_DIAG_INCONCLUSIVE)
 		return false;
+	/* undecided, never in Run, no failure of its own: the run ended
+	 * while it was still on its way */
 	return v->why == WHY_NO_TRAFFIC || v->why == WHY_STILL_TRYING ||
-	    (f->ch == 0 && f->disc_resp == 0 && f->disc_req < 2);
+	    (f->runs == 0 && f->fail_phase == CS_FACTS_NONE8 &&
+	        f->dtls_fail == 0);
 }
 
 static struct verdict
@@ -1984,24 +1987,27 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	if (ctx->has_self &&
 	    (overloaded || ctx->self.send_errors > 0 ||
 	        ctx->self.route_err != 0 || too_short)) {
-		sb_printf(&self, "capsim's own health");
+		sb_printf(&self, "capsim's own health was bad");
 		if (overloaded)
 			self_text(&ctx->self, &self);
 		if (ctx->self.send_errors > 0) {
-			sb_printf(&self, "; %llu send%s failed",
+			sb_printf(&self, "; %llu send%s failed (",
 			    (unsigned long long)ctx->self.send_errors,
 			    ctx->self.send_errors == 1 ? "" : "s");
-			for (unsigned i = 0; i < CS_SELF_ERRNOS; i++)
-				if (ctx->self.send_errno[i].err != 0)
-					sb_printf(&self, " %s %llu",
-					    strerror(
-					        ctx->self.send_errno[i].err),
+			for (unsigned i = 0; i < CS_SELF_ERRNOS; i++) {
+				int err = ctx->self.send_errno[i].err;
+
+				if (err != 0)
+					sb_printf(&self, "%s%s: %llu",
+					    i > 0 ? ", " : "", strerror(err),
 					    (unsigned long long)ctx->self
 					        .send_errno[i]
 					        .count);
+			}
+			sb_printf(&self, ")");
 		}
 		if (ctx->self.route_err != 0)
-			sb_printf(&self, "; no route from the APs: %s%s%s",
+			sb_printf(&self, "; the route check failed: %s%s%s",
 			    strerror(ctx->self.route_err),
 			    ctx->self.route_detail[0] ? " " : "",
 			    ctx->self.route_detail);
