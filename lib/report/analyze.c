@@ -733,8 +733,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	}
 	/* the controller sent it (whether it reached the AP is what the
 	 * held answers decide): with ap_rx it shows which sizes are lost */
-	if (dir == CS_DIR_DOWN)
+	if (dir == CS_DIR_DOWN) {
 		cs_facts_wlc_side(&ap->pub.facts, CS_DIR_DOWN, len);
+		ap->pub.facts.wlc_side_by_flight = 1;
+	}
 	if (!held)
 		cs_facts_wire_peer(&ap->pub.facts, dir, ch, wlc_ip, wlc_port,
 		    payload, len, ms);

@@ -470,6 +470,10 @@ size_shape(const uint16_t *sent, const uint16_t *got, unsigned *limit)
 	}
 	if (first_loss < 0)
 		return 0;
+	/* above the limit, datagrams vanish: most of the first lossy
+	 * class (it may hold the limit), not one random loss */
+	if ((uint32_t)got[first_loss] * 2u >= sent[first_loss])
+		return -1;
 	for (int i = 0; i < first_loss; i++)
 		if (sent[i] > 0 && got[i] > 0)
 			below_ok = true;
@@ -504,7 +508,9 @@ static struct verdict
 classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 {
 	bool echo_dead = f->echo_streak_max_run >= 2 || run_losing(f);
-	bool ka_alive = f->ka_down_in_streak > 0 || f->post_ka_down > 0;
+	/* the data channel answered while the echoes did not (after the
+	 * loss there is no data channel until the AP joins again) */
+	bool ka_alive = f->ka_down_in_streak > 0;
 	bool ka_dead = f->ka_up_in_streak > 0 && f->ka_down_in_streak == 0;
 	bool rejoined = f->post_dtls_down > 0 &&
 	    (f->runs >= 2 || f->hs_done >= 2 || (f->flags & CS_FACTS_F_IN_RUN));
@@ -628,8 +634,9 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 			                           : CS_DIAG_CONF_MEDIUM,
 			    WHY_NONE);
 	}
-	/* sizes known at both ends: the loss is shaped by size or not */
-	if (sizes_known(f->wlc_tx)) {
+	/* sizes known at both ends, datagram by datagram: the loss is
+	 * shaped by size or not */
+	if (sizes_known(f->wlc_tx) && !f->wlc_side_by_flight) {
 		shape = size_shape(f->wlc_tx, f->ap_rx, &limit);
 		if (shape > 0)
 			return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_HIGH,
@@ -638,7 +645,7 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 			return mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
 			    WHY_RP_SELECTIVE);
 	}
-	if (sizes_known(f->wlc_rx)) {
+	if (sizes_known(f->wlc_rx) && !f->wlc_side_by_flight) {
 		shape = size_shape(f->ap_tx, f->wlc_rx, &limit);
 		if (shape > 0)
 			return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_HIGH,
@@ -647,6 +654,11 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 			return mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
 			    WHY_RP_SELECTIVE);
 	}
+	/* both ends counted and nothing lost by size or otherwise: the
+	 * AP-only flight reading below would contradict them */
+	if ((sizes_known(f->wlc_tx) || sizes_known(f->wlc_rx)) &&
+	    !f->wlc_side_by_flight)
+		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	if (!quiet)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	/* only the AP's view: ServerHello came, the Certificate never

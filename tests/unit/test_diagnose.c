@@ -1564,6 +1564,24 @@ test_field_selective_not_mtu(void **state)
 	assert_int_equal(
 	    one(&f, NULL, line, sizeof(line)), CS_DIAG_MTU_FRAGMENT_LOSS);
 	assert_non_null(strstr(line, "above a size vanish"));
+	/* one big datagram lost at random among many that arrived is not
+	 * a size limit */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, 40);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	cs_facts_wlc_side(&f, DOWN, 60);
+	for (int i = 0; i < 4; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		cs_facts_wlc_side(&f, DOWN, 1300);
+		if (i > 0)
+			wire(&f, DOWN, CTL, server_hello_cert(1300, 0, 1200));
+	}
+	/* the test datagrams are short: count 3 of the 4 big ones as
+	 * arrived in their size class */
+	f.ap_rx[cs_facts_size_class(1300)] += 3;
+	assert_int_not_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
 }
 
 /* WLC->AP DTLS delayed 4 s, nothing lost. */

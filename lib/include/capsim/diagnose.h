@@ -169,6 +169,9 @@ struct cs_ap_facts {
 	 * controller received/sent for this AP */
 	uint16_t ap_tx[CS_FACTS_SIZE_CLASSES], ap_rx[CS_FACTS_SIZE_CLASSES];
 	uint16_t wlc_rx[CS_FACTS_SIZE_CLASSES], wlc_tx[CS_FACTS_SIZE_CLASSES];
+	uint8_t wlc_side_by_flight; /* wlc_* from a capture: whether a
+	                               datagram arrived is known per flight,
+	                               not per datagram (no size test) */
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
