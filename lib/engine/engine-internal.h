@@ -19,17 +19,16 @@
 #include "capsim/impair.h"
 #include "capsim/timerq.h"
 #include "capsim/udp.h"
+#include "capsim/wlc_admit.h"
 
 struct cs_dtls_ctx;
 struct cs_dtls_io;
 
-#define ENG_RX_BATCH      32
-#define ENG_RX_BUDGET     8     /* batches per wakeup (STYLE G9) */
-#define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
-#define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
-#define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
-#define ENG_TXQ_MAX       64
-#define ENG_TXQ_ARENA     (128 * 1024)
+#define ENG_RX_BATCH  32
+#define ENG_RX_BUDGET 8    /* batches per wakeup (STYLE G9) */
+#define ENG_MAX_DGRAM 9216 /* larger than any CAPWAP datagram we send */
+#define ENG_TXQ_MAX   64
+#define ENG_TXQ_ARENA (128 * 1024)
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -40,7 +39,7 @@ enum eng_slot {
 	ENG_SLOT_AP_DTLS,   /* eng_ap.t_dtls: DTLS retransmission */
 	ENG_SLOT_PEER,      /* eng_peer.t[enum cs_wlc_timer] */
 	ENG_SLOT_PEER_DTLS, /* eng_peer.t_dtls: DTLS retransmission */
-	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: unverified or WaitDTLS */
+	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: the admission's timer */
 	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
 	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
 	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
@@ -96,8 +95,7 @@ struct eng_peer {
 	uint32_t ip;
 	uint16_t port;
 	bool dead;
-	bool is_verified; /* returned our DTLS cookie */
-	uint16_t hellos;  /* ClientHellos seen while unverified */
+	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
