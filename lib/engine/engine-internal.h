@@ -18,10 +18,12 @@
 #include "capsim/engine.h"
 #include "capsim/impair.h"
 #include "capsim/timerq.h"
+#include "capsim/transport.h"
 #include "capsim/udp.h"
 #include "capsim/wlc_admit.h"
 
 struct cs_dtls_ctx;
+struct cs_path;
 struct cs_dtls_io;
 
 #define ENG_RX_BATCH  32
@@ -41,8 +43,7 @@ enum eng_slot {
 	ENG_SLOT_PEER_DTLS, /* eng_peer.t_dtls: DTLS retransmission */
 	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: the admission's timer */
 	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
-	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
-	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
+	ENG_SLOT_PATH,      /* eng_w.t_path: delayed or held datagrams due */
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
 	ENG_SLOT__COUNT
 };
@@ -112,18 +113,6 @@ struct eng_txq {
 	uint8_t arena[ENG_TXQ_ARENA];
 };
 
-/* A datagram held back by a delay action. */
-struct eng_delayed {
-	struct cs_tslot t;
-	enum cs_dir dir;
-	enum cs_chan ch;
-	unsigned ap;
-	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
-	uint16_t src_port, dst_port;
-	size_t len;
-	uint8_t data[];
-};
-
 /* A NAT external port: a socket of its own, as a real NAT has a port. */
 struct eng_natsock {
 	struct eng_w *w;
@@ -175,16 +164,16 @@ struct eng_w {
 	struct eng_peer **grave_p;
 	size_t n_grave_p, cap_grave_p;
 
-	/* packet path: impairment, NAT, link state (AP side) */
+	/* packet path (AP side): the executor over the wire below it,
+	 * impairment rules, NAT */
+	struct cs_path *path;
+	struct cs_transport wire; /* NAT, capture, sockets (packet_path.c) */
 	struct cs_impair *imp;
-	struct cs_verdict *verdict; /* one per worker: it is large */
-	struct cs_tslot t_impair;
+	struct cs_tslot t_path;
 	struct cs_nat *nat;
 	struct cs_tslot t_nat;
 	struct eng_natsock **natsocks;
 	size_t n_natsocks, cap_natsocks;
-	uint64_t link_down_until; /* ms; datagrams lost before it */
-	uint64_t link_down_lost;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 
 	struct eng_txq txq[Q__COUNT];
@@ -253,14 +242,13 @@ int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
-void eng_release(void *ctx, const struct cs_pkt_meta *m);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
 void eng_path_arm(struct eng_w *w);
 void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
     uint16_t dst_port, const uint8_t *pkt, size_t len,
     const struct cs_pkt_hint *hint);
-eng_slot_fn eng_slot_delay;
-eng_slot_fn eng_slot_impair;
+eng_slot_fn eng_slot_path;
+uint64_t eng_path_link_down_lost(const struct eng_w *w);
 eng_slot_fn eng_slot_nat;
 int eng_w_path(struct eng_w *w);
 
