@@ -45,6 +45,8 @@ wlc_usage(FILE *f)
 	    "  --name NAME            AC Name (default capsim-wlc)\n"
 	    "  --max-wtps N           capacity; joins beyond get result code "
 	    "4\n"
+	    "                         (default 1000000, the embedded WLC's "
+	    "too)\n"
 	    "  --sw-version V         software version / Image Identifier\n"
 	    "  --image-size BYTES     image served to APs that download\n"
 	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
