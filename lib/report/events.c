@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capsim/capwap.h"
+#include "capsim/ofile.h"
 #include "report-internal.h"
 
 #define EVENTS_BUF_BYTES (1u << 20) /* stdio buffer: ~5000 lines */
@@ -24,7 +25,8 @@ struct cs_events {
 	pthread_mutex_t lock;
 	FILE *fp;
 	bool close_fp;
-	int err; /* first error, sticky */
+	struct cs_ofile *of; /* cs_events_open: renamed into place at close */
+	int err;             /* first error, sticky */
 	uint64_t lines;
 	char *vbuf;
 };
@@ -58,6 +60,7 @@ cs_events_open_fp(struct cs_events **ret, FILE *fp, bool close_fp)
 int
 cs_events_open(struct cs_events **ret, const char *path)
 {
+	struct cs_ofile *of;
 	FILE *fp;
 	int r;
 
@@ -65,11 +68,15 @@ cs_events_open(struct cs_events **ret, const char *path)
 		return -EINVAL;
 	if (strcmp(path, "-") == 0)
 		return cs_events_open_fp(ret, stdout, false);
-	if ((fp = fopen(path, "w")) == NULL)
-		return -errno;
-	if ((r = cs_events_open_fp(ret, fp, true)) < 0)
-		fclose(fp);
-	return r;
+	if ((r = cs_ofile_open_live(&of, path, 0644, NULL, 0)) < 0)
+		return r;
+	fp = cs_ofile_fp(of);
+	if ((r = cs_events_open_fp(ret, fp, true)) < 0) {
+		cs_ofile_discard(of);
+		return r;
+	}
+	(*ret)->of = of;
+	return 0;
 }
 
 static json_t *
@@ -267,6 +274,13 @@ cs_events_count(struct cs_events *w)
 	return n;
 }
 
+void
+cs_events_unlink_tmp(const struct cs_events *w)
+{
+	if (w != NULL)
+		cs_ofile_unlink_tmp(w->of);
+}
+
 int
 cs_events_close(struct cs_events *w)
 {
@@ -277,8 +291,13 @@ cs_events_close(struct cs_events *w)
 	r = w->err;
 	if (fflush(w->fp) != 0 && r == 0)
 		r = -EIO;
-	if (w->close_fp && fclose(w->fp) != 0 && r == 0)
+	if (w->of != NULL) {
+		/* whole lines up to a write error are still worth keeping */
+		if (cs_ofile_commit_partial(w->of, NULL, 0) < 0 && r == 0)
+			r = -EIO;
+	} else if (w->close_fp && fclose(w->fp) != 0 && r == 0) {
 		r = -EIO;
+	}
 	pthread_mutex_destroy(&w->lock);
 	free(w->vbuf);
 	free(w);

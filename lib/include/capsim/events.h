@@ -38,7 +38,9 @@ struct cs_events_rec {
 	uint32_t peer_ip; /* host order, 0 = none */
 };
 
-/* Opens (creates/truncates) `path`; "-" writes to stdout.  Returns 0 and
+/* Opens `path` safely (cs_ofile_open_live: no link followed, a stale file
+ * removed, created anew and written in place so that `tail -f` follows
+ * it); "-" writes to stdout.  Returns 0 and
  * *ret, or a negative errno (*ret untouched). */
 CS_API int cs_events_open(struct cs_events **ret, const char *path);
 /* Same on an open stream; closes it in cs_events_close iff close_fp.  A
@@ -65,6 +67,9 @@ CS_API int cs_events_write(struct cs_events *w, const struct cs_events_rec *r);
 CS_API int cs_events_flush(struct cs_events *w);
 /* Lines written so far. */
 CS_API uint64_t cs_events_count(struct cs_events *w);
+/* For a process about to _exit: removes the temporary cs_events_open
+ * writes to (renamed into place at close).  Async-signal-safe. */
+CS_API void cs_events_unlink_tmp(const struct cs_events *w);
 /* Flushes, closes and frees; returns 0 or the first error seen (NULL is
  * a no-op returning 0).  Not concurrently with writers. */
 CS_API int cs_events_close(struct cs_events *w);
