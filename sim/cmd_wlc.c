@@ -47,8 +47,10 @@ wlc_usage(FILE *f)
 	    "4\n"
 	    "                         (default 1000000, the embedded WLC's "
 	    "too)\n"
-	    "  --sw-version V         software version / Image Identifier\n"
-	    "  --image-size BYTES     image served to APs that download\n"
+	    "  --sw-version V         software version / Image Identifier "
+	    "(17.9.4)\n"
+	    "  --image-size BYTES     image served to APs that download "
+	    "(0: none)\n"
 	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
 	    "  --discovery-interval S MaxDiscoveryInterval sent (20)\n"
 	    "  --wait-join DURATION   WaitJoin (60s)\n"
@@ -67,9 +69,10 @@ wlc_usage(FILE *f)
 	    "  --mtu BYTES            largest DTLS datagram incl. preamble "
 	    "(1400)\n"
 	    "Misbehaviour:\n"
-	    "  --reject-share F       reject this share (0..1) of joins ...\n"
+	    "  --reject-share F       reject this share (0..1) of joins ... "
+	    "(0)\n"
 	    "  --reject-code N        ... with this result code (default 3)\n"
-	    "  --delay DURATION       delay every response\n"
+	    "  --delay DURATION       delay every response (0: none)\n"
 	    "  --drop-msg TYPE        never answer this request type (number)\n"
 	    "  --mute                 answer nothing at all\n"
 	    "  --cisco                behave like a Cisco AireOS/9800 "
@@ -81,7 +84,7 @@ wlc_usage(FILE *f)
 	    "                         with a reason; answer with AP Time Sync "
 	    "and MWAR Type\n"
 	    "Other:\n"
-	    "  --seed N               seed for random choices\n"
+	    "  --seed N               seed for random choices (1)\n"
 	    "  --workers N            threads, each a shard of the "
 	    "controller on a\n"
 	    "                         SO_REUSEPORT group steered by AP "
@@ -420,10 +423,12 @@ sim_cmd_wlc(int argc, char **argv)
 	}
 
 	if (cert != NULL) {
-		if ((r = cs_cred_load(&cred, cert, key)) < 0) {
-			fprintf(stderr,
-			    "capsim: wlc: cannot load %s / %s: %s\n", cert, key,
-			    strerror(-r));
+		char why[512];
+
+		if ((r = cs_cred_load_why(&cred, cert, key, why, sizeof(why))) <
+		    0) {
+			fprintf(stderr, "capsim: wlc: certificate: %s\n", why);
+			rc = SIM_EXIT_USAGE;
 			goto out;
 		}
 		dc.cred = cred;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capsim/common.h"
 #include "capsim/log.h"
 
 struct sim_cmd {
@@ -68,7 +69,7 @@ main(int argc, char **argv)
 		return SIM_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("capsim 0.1.0\n");
+		printf("capsim %s\n", cs_version());
 		return SIM_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(sim_cmds) / sizeof(sim_cmds[0]); i++)

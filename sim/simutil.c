@@ -123,6 +123,22 @@ sim_pki_default_dir(char *buf, size_t len)
 	return buf;
 }
 
+bool
+sim_is_symlink(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+const char *
+sim_file_strerror(int r)
+{
+	if (r == -ELOOP)
+		return "is a symbolic link (not followed)";
+	return strerror(r < 0 ? -r : r);
+}
+
 int
 sim_mkdir_p(const char *dir)
 {
@@ -151,6 +167,8 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	struct cs_pki_cfg pc = { 0 };
 	char cert[4200], key[4200], lock[4200];
 	struct cs_pki *made = NULL;
+	struct cs_cred *probe = NULL;
+	char why[512];
 	int fd = -1, r;
 
 	pc.key_type = CS_PKI_KEY_RSA2048;
@@ -161,6 +179,11 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	if (ca_cert != NULL) {
 		pc.ca_cert_path = ca_cert;
 		pc.ca_key_path = ca_key;
+		/* which file is wrong and why, before the PKI says only -E */
+		if ((r = cs_cred_load_why(
+		         &probe, ca_cert, ca_key, why, sizeof(why))) < 0)
+			return cs_log_err(log, r, "cannot use the CA: %s", why);
+		cs_cred_free(probe);
 		if ((r = cs_pki_new(out, &pc)) < 0)
 			return cs_log_err(log, r,
 			    "cannot use the CA %s / %s: %s", ca_cert, ca_key,
@@ -200,6 +223,9 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	close(fd);
 	pc.ca_cert_path = cert;
 	pc.ca_key_path = key;
+	if ((r = cs_cred_load_why(&probe, cert, key, why, sizeof(why))) < 0)
+		return cs_log_err(log, r, "cannot load the lab CA: %s", why);
+	cs_cred_free(probe);
 	if ((r = cs_pki_new(out, &pc)) < 0)
 		return cs_log_err(log, r, "cannot load the lab CA from %s: %s",
 		    dir, strerror(-r));
