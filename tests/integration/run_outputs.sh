@@ -73,7 +73,9 @@ lines = open(tmp + "/ev.jsonl").read().splitlines()
 ev = [json.loads(l) for l in lines]
 runs = [e for e in ev if e.get("kind") == "state" and e.get("to") == "Run"]
 assert len(runs) == 6, len(runs)
-assert {e["ap"] for e in runs} == set(range(6)), runs
+# numbered like the log ("AP 1"), with the wall-clock time
+assert {e["ap"] for e in runs} == set(range(1, 7)), runs
+assert all(e["time"].endswith("Z") and "T" in e["time"] for e in runs), runs[0]
 print("report, JUnit and %d events OK" % len(ev))
 PY
 [ -s "$tmp/w.pcapng" ] || fail "no capture written"

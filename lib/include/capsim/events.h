@@ -49,8 +49,9 @@ CS_API int cs_events_open_fp(struct cs_events **ret, FILE *fp, bool close_fp);
 
 /*
  * Writes one line for an AP event:
- *   {"t_ms":N, "ap":N, "mac":"aa:bb:..", "name":"..", "kind":"state",
- *    "from":"Discovery", "to":"DTLS-Setup", "phase":"discovery",
+ *   {"t_ms":N, "time":"2026-12-07T12:00:01.250Z" (with an epoch set),
+ *    "ap":N (from 1, as the log numbers APs), "mac":"aa:bb:..", "name":"..",
+ * "kind":"state", "from":"Discovery", "to":"DTLS-Setup", "phase":"discovery",
  *    "msg":"Join Request", "reason":"..", "value":N, "peer":"a.b.c.d"}
  * ("from"/"to" only for state events, "msg" only with a message type,
  * "reason" when set, "peer" when non-zero, "value" always, "mac"/"name"
@@ -59,6 +60,8 @@ CS_API int cs_events_open_fp(struct cs_events **ret, FILE *fp, bool close_fp);
  */
 CS_API int cs_events_ap(struct cs_events *w, const struct cs_events_ap *ap,
     const struct cs_ap_event *ev);
+/* The wall clock (Unix ms) at t_ms 0: every later line gets "time". */
+CS_API void cs_events_set_epoch(struct cs_events *w, uint64_t unix_ms);
 /* Writes a free-form record (same keys). */
 CS_API int cs_events_write(struct cs_events *w, const struct cs_events_rec *r);
 /* Pushes buffered lines to the file (e.g. once per second, so that
