@@ -196,8 +196,9 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 
 		p->sess = NULL;
 		eng_peer_forget(w, p);
+		/* close_notify: the AP left in order (not a failure in Run) */
 		if (s != NULL)
-			cs_wlc_sess_closed(s);
+			cs_wlc_sess_closed_orderly(s);
 		return;
 	}
 	if (r == -EPROTO || r == -ETIMEDOUT) {
