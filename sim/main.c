@@ -5,6 +5,7 @@
  */
 #include "sim.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "lab", sim_cmd_lab, "network-namespace lab with a firewall ruleset" },
 	{ "report", sim_cmd_report, "merge and print JSON reports" },
 };
+
+int sim_argc;
+char **sim_argv;
 
 void
 sim_log_stderr(void *ctx, int level, const char *msg)
@@ -59,6 +63,12 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/* a reader that goes away (`capsim run -v 2>&1 | head -1`) must not
+	 * kill the run before it writes its reports: writes to a closed
+	 * pipe fail with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
+	sim_argc = argc;
+	sim_argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return SIM_EXIT_USAGE;

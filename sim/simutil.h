@@ -34,6 +34,12 @@ int sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 
 /* mkdir -p; the last component gets mode 0700.  0 or -errno. */
 int sim_mkdir_p(const char *dir);
+struct option;
+/* After getopt_long returned '?' (opterr 0): prints "capsim: CMD: unknown
+ * option '--durration' (did you mean '--duration'?)", or that an option
+ * needs a value, naming the word of argv at fault. */
+void sim_bad_option(
+    const char *cmd, const struct option *opts, int argc, char **argv);
 /* Whether path is a symbolic link (lstat; false when absent). */
 bool sim_is_symlink(const char *path);
 /* strerror(-r), except -ELOOP from an output opened without following
