@@ -131,10 +131,11 @@ run_on_signal(evutil_socket_t sig, short what, void *arg)
 		_exit(SIM_EXIT_RUNTIME);
 	}
 	rc->interrupted = true;
-	/* from now on the default action: a second signal ends the process
-	 * at once, even while the APs stop and the reports are written */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	/* from now on a second signal ends the process at once, even while
+	 * the APs stop and the reports are written; the reports' temporaries
+	 * go with it */
+	run_early_sig = (sig_atomic_t)sig;
+	run_early_signals();
 	fprintf(stderr,
 	    "\ncapsim: run: interrupted: stopping the APs and writing the "
 	    "reports (again to quit at once)\n");
@@ -972,10 +973,10 @@ sim_cmd_run(int argc, char **argv)
 	    cs_ipv4_str(o.ec.ap_base_ip, addr), wlcdesc,
 	    (double)o.duration_ms / 1000.0);
 	if (run_early_sig != 0) {
-		/* interrupted while starting: no run, the reports say so */
+		/* interrupted while starting: no run, the reports say so (a
+		 * second signal still exits at once) */
 		rc.interrupted = true;
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
+		run_early_signals();
 		fprintf(stderr,
 		    "capsim: run: interrupted while starting: writing the "
 		    "reports\n");

@@ -54,6 +54,17 @@ check "$tmp/wlc.prom"
   { cat "$tmp/wlc.prom"; fail "WLC: one successful Join Response expected"; }
 [ "$(value "$tmp/wlc.prom" capsim_wlc_sessions_opened_total)" = 1 ] ||
   fail "WLC: one session expected"
+# the probe left in order (close_notify): a disconnect, not a Run failure,
+# in /metrics and in the SIGUSR1 statistics alike
+[ "$(value "$tmp/wlc.prom" capsim_wlc_disconnects_total)" = 1 ] ||
+  { cat "$tmp/wlc.prom"; fail "WLC: the probe's orderly disconnect not counted"; }
+[ "$(value "$tmp/wlc.prom" 'capsim_wlc_failures_total{phase="run"}')" = 0 ] ||
+  fail "WLC: the probe's disconnect counted as a Run failure"
+kill -USR1 "$wlc_pid"
+cs_wait_for "$tmp/wlc.out" "Failures by phase" ||
+  { cat "$tmp/wlc.out"; fail "no SIGUSR1 statistics"; }
+grep -q "Run 0" "$tmp/wlc.out" || { cat "$tmp/wlc.out"; fail "SIGUSR1: a Run failure"; }
+grep -q "1 left Run in order" "$tmp/wlc.out" || { cat "$tmp/wlc.out"; fail "SIGUSR1: no orderly disconnect"; }
 grep -q '^# TYPE capsim_process_open_fds gauge' "$tmp/wlc.prom" ||
   fail "WLC: no self-health metrics"
 grep -q '^capsim_aps' "$tmp/wlc.prom" && fail "WLC: AP families in capsim wlc"

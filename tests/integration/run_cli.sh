@@ -88,11 +88,14 @@ echo '{"passed": true}' >"$tmp/s.json"
 "$CAPSIM" run --aps 3 --duration 60s --wlc-listen "$wlc:$(cs_free_port "$wlc" 2)" \
   --ap-base-ip "$CS_NET.30" --json "$tmp/s.json" --junit "$tmp/j.xml" -q 2>"$tmp/e" &
 pid=$!
+# blocked in open(2) of the FIFO until a reader comes
+at_fifo() { [[ "$(cat /proc/$pid/wchan 2>/dev/null)" == *@(wait_for_partner|fifo_open)* ]]; }
+shopt -s extglob
 for _ in $(seq 1200); do
-  [ "$(cat /proc/$pid/wchan 2>/dev/null)" = wait_for_partner ] && break
+  at_fifo && break
   sleep 0.1
 done
-[ "$(cat /proc/$pid/wchan 2>/dev/null)" = wait_for_partner ] || fail "run never reached its FIFO output"
+at_fifo || fail "run never reached its FIFO output"
 [ -e "$tmp/s.json" ] && fail "the previous run's report is still there during start-up"
 kill -TERM "$pid"
 cat "$tmp/j.xml" >"$tmp/j.out" &
