@@ -34,6 +34,7 @@ if [ $rc -ne 0 ]; then
 	echo "FAIL: capsim run $name exited $rc (expected 0: expectations hold)"
 	exit 1
 fi
+cs_check_report "$tmp/r.json"
 live=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/r.json")
 echo "live diagnosis: $live"
 

@@ -18,6 +18,7 @@ cs_scenario_localize "$CS_SRC/tests/data/ap-reboot-storm.yaml" "$tmp/storm.yaml"
 rc=$?
 grep -v "capsim: info" "$tmp/err" | tail -n 12
 [ $rc -eq 0 ] || { echo "FAIL: exit $rc"; exit 1; }
+cs_check_report "$tmp/r.json"
 grep -q "10 APs power-cycled" "$tmp/err" || { echo "FAIL: no reboot"; exit 1; }
 n=$(grep -c '"reason":"power-cycled (scenario timeline)"' "$tmp/ev.jsonl")
 [ "$n" -eq 10 ] || { echo "FAIL: $n power-cycle events, expected 10"; exit 1; }

@@ -14,6 +14,7 @@ export CAPSIM_PKI=$tmp/pki
   --max-discovery-interval 100ms --discovery-interval 200ms \
   --echo-interval 1s --keepalive-interval 1s --data-dead-interval 5s
 
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

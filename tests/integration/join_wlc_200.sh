@@ -34,6 +34,7 @@ if [ "$rc" -ne 0 ]; then
   echo "capsim run exited $rc"; cat "$tmp/r.json" 2>/dev/null | head -60
   tail -20 "$tmp/wlc.err"; exit 1
 fi
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

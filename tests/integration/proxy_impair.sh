@@ -44,6 +44,7 @@ kill "$px_pid"; wait "$px_pid"; px_pid=
 if [ "$rc" -ne 0 ]; then
   echo "capsim run exited $rc"; cat "$tmp/r.json"; tail -40 "$tmp/px.out"; exit 1
 fi
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" "$tmp/px.out" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -101,6 +101,7 @@ grep -q "rule 'fw-drop-dtls-return' disabled" "$tmp/p3.err" ||
 awk '$2 == "fw-drop-dtls-return" { if ($5 > 0) ok = 1 } END { exit !ok }' "$tmp/p3.out" ||
   { cat "$tmp/p3.out"; fail "the scenario's rule dropped nothing before it was lifted"; }
 echo "proxy_join: scenario: rule lifted at 5 s, 3/3 joined"
+cs_check_report "$tmp/r1.json" "$tmp/r2.json" "$tmp/r3.json"
 
 # usage errors exit 2
 rc=0; "$CAPSIM" proxy --listen $CS_NET.32 --upstream $CS_NET.31 --rule 'dir=sideways' 2>"$tmp/e" || rc=$?

@@ -43,6 +43,7 @@ set -o pipefail
 [ "$rc" -eq 0 ] || fail "run with its reader gone exited $rc (141 = killed by SIGPIPE)"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["in_run"] == 3, d["in_run"]' \
   "$tmp/r.json" || fail "no complete JSON report after SIGPIPE"
+cs_check_report "$tmp/r.json"
 [ "$(stat -c %s "$tmp/w.pcapng")" -gt 1000 ] || fail "capture cut short after SIGPIPE"
 if command -v tshark >/dev/null; then
   tshark -n -r "$tmp/w.pcapng" >/dev/null 2>&1 || fail "tshark cannot read the capture"
@@ -111,6 +112,7 @@ d = json.load(open(sys.argv[1]))
 assert d["interrupted"] is True and d["passed"] is False, d
 ET.parse(sys.argv[2])
 PY
+cs_check_report "$tmp/s.json"
 ls "$tmp" | grep -q 'tmp-' && fail "temporary report files left behind"
 
 # --metrics-linger: a final scrape after the run

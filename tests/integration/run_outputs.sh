@@ -58,6 +58,7 @@ rc=$?
 [ $rc -eq 3 ] || { cat "$tmp/err"; fail "interrupted run exited $rc, expected 3"; }
 grep -q "interrupted" "$tmp/err" || fail "no 'interrupted' message"
 
+cs_check_report "$tmp/r.json"
 python3 - "$tmp" <<'PY' || exit 1
 import json, sys, xml.etree.ElementTree as ET
 tmp = sys.argv[1]

@@ -38,6 +38,7 @@ rc=0
 [ "$rc" -eq 3 ] || { echo "capsim run exited $rc, expected 3"; cat "$tmp/r.json"; cat "$tmp/wlc.err"; exit 1; }
 grep -q "restart (SIGHUP)" "$tmp/wlc.err" ||
   fail "no line matching 'restart (SIGHUP)'"
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
