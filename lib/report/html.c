@@ -133,7 +133,7 @@ html_json(struct html_buf *b, const char *json)
 	}
 }
 
-static int
+static int __attribute__((format(printf, 5, 6)))
 html_fail(struct cs_html_err *err, int line, int column, size_t offset,
     const char *fmt, ...)
 {

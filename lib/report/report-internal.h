@@ -29,7 +29,8 @@ struct cs_ts;
  * states {state: [...]}, failures_by_phase {phase: [...]}, latency_ms
  * {series: {count, p50, p99}}, health {timer_lateness_p99_ms,
  * timer_lateness_max_ms[, kernel_drops]} (null where unknown), and marks
- * [{t_s, what}].  Keys are snake_case.  NULL when ts is NULL or out of
+ * [{t_s, what}]; intervals_not_recorded when the series was full.  Keys
+ * are snake_case.  NULL when ts is NULL or out of
  * memory. */
 json_t *cs_ts_json(const struct cs_ts *ts);
 

@@ -24,6 +24,7 @@ struct cs_ts {
 	size_t n_rows, cap_rows;
 	struct cs_ts_mark *marks;
 	size_t n_marks, cap_marks;
+	uint64_t not_recorded; /* refused: the series was full */
 	/* the previous snapshot */
 	bool has_prev;
 	uint64_t prev_t_ms, prev_joins, prev_failures, prev_retransmits;
@@ -149,8 +150,10 @@ cs_ts_add(struct cs_ts *ts, const struct cs_ts_sample *s)
 	m = s->m;
 	if (ts->has_prev && s->t_ms == ts->prev_t_ms)
 		return 0;
-	if (ts->n_rows >= CS_TS_MAX_ROWS)
+	if (ts->n_rows >= CS_TS_MAX_ROWS) {
+		ts->not_recorded++;
 		return -E2BIG;
+	}
 	if (ts->n_rows == ts->cap_rows) {
 		size_t cap = ts->cap_rows ? ts->cap_rows * 2 : 64;
 		struct cs_ts_row *v = realloc(ts->rows, cap * sizeof(*v));
@@ -260,6 +263,12 @@ size_t
 cs_ts_rows(const struct cs_ts *ts)
 {
 	return ts != NULL ? ts->n_rows : 0;
+}
+
+uint64_t
+cs_ts_not_recorded(const struct cs_ts *ts)
+{
+	return ts != NULL ? ts->not_recorded : 0;
 }
 
 const struct cs_ts_row *
@@ -483,6 +492,9 @@ cs_ts_json(const struct cs_ts *ts)
 		return NULL;
 	cs_json_set(
 	    o, "interval_s", json_real((double)ts->interval_ms / 1000.0));
+	if (ts->not_recorded > 0) /* capsim limited the series: say so */
+		cs_json_set(o, "intervals_not_recorded",
+		    json_integer((json_int_t)ts->not_recorded));
 	states = ts_obj(o, "states", &oom);
 	fails = ts_obj(o, "failures_by_phase", &oom);
 	lat = ts_obj(o, "latency_ms", &oom);

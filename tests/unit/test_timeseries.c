@@ -185,6 +185,32 @@ test_kernel_drops_and_order(void **state)
 	cs_metrics_free(&m);
 }
 
+/* A full series refuses more and counts what it refused. */
+static void
+test_full_series_counts_refusals(void **state)
+{
+	struct cs_metrics m;
+	struct cs_ts_sample s;
+	struct cs_ts *ts;
+
+	(void)state;
+	cs_metrics_init(&m);
+	assert_int_equal(cs_ts_new(&ts, 100), 0);
+	sample_init(&s, 0, &m);
+	for (uint64_t i = 1; i <= CS_TS_MAX_ROWS; i++) {
+		s.t_ms = i * 100;
+		assert_int_equal(cs_ts_add(ts, &s), 0);
+	}
+	assert_int_equal(cs_ts_rows(ts), CS_TS_MAX_ROWS);
+	assert_int_equal(cs_ts_not_recorded(ts), 0);
+	s.t_ms += 100;
+	assert_int_equal(cs_ts_add(ts, &s), -E2BIG);
+	assert_int_equal(cs_ts_rows(ts), CS_TS_MAX_ROWS);
+	assert_int_equal(cs_ts_not_recorded(ts), 1);
+	cs_ts_free(ts);
+	cs_metrics_free(&m);
+}
+
 static void
 test_json_columns_and_marks(void **state)
 {
@@ -340,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_rows_are_interval_differences),
 		cmocka_unit_test(test_interval_p50_differs_from_cumulative),
 		cmocka_unit_test(test_kernel_drops_and_order),
+		cmocka_unit_test(test_full_series_counts_refusals),
 		cmocka_unit_test(test_json_columns_and_marks),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_interval_line),

@@ -22,7 +22,7 @@ struct cs_hist;
 struct cs_ts;
 
 #define CS_TS_DEFAULT_INTERVAL_MS 1000
-#define CS_TS_MAX_ROWS            1000000 /* ~11.6 days at 1 s */
+#define CS_TS_MAX_ROWS            100000 /* ~28 h at 1 s, ~40 MB */
 #define CS_TS_MAX_MARKS           10000
 
 /* One cumulative snapshot (everything since the run started). */
@@ -74,7 +74,8 @@ CS_API uint64_t cs_ts_interval_ms(const struct cs_ts *ts);
  * previous snapshot (or zero at the start), one row appended.  The first
  * snapshot may come at any time (a partial last interval too).  Returns 0,
  * -EINVAL (NULL, no metrics, time going backwards or counters
- * decreasing), -E2BIG (CS_TS_MAX_ROWS reached) or -ENOMEM; on error the
+ * decreasing), -E2BIG (CS_TS_MAX_ROWS reached: counted, and the JSON
+ * says how many intervals were not recorded) or -ENOMEM; on error the
  * series is unchanged.  A snapshot at the same t_ms as the previous one
  * adds nothing and returns 0.
  */
@@ -85,6 +86,8 @@ CS_API int cs_ts_add(struct cs_ts *ts, const struct cs_ts_sample *s);
 CS_API int cs_ts_mark(struct cs_ts *ts, uint64_t t_ms, const char *what);
 
 CS_API size_t cs_ts_rows(const struct cs_ts *ts);
+/* Snapshots refused because the series was full. */
+CS_API uint64_t cs_ts_not_recorded(const struct cs_ts *ts);
 /* Row i (0 = first interval), or NULL when out of range. */
 CS_API const struct cs_ts_row *cs_ts_row(const struct cs_ts *ts, size_t i);
 CS_API size_t cs_ts_marks(const struct cs_ts *ts);

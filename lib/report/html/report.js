@@ -287,6 +287,11 @@
 			    " s interval" + (marks.length > 0
 			    ? "; dashed lines mark the timeline events."
 			    : "."), "note");
+			if (ts.intervals_not_recorded > 0)
+				add(s, "p", "capsim limited this series: " +
+				    fmt(ts.intervals_not_recorded) + " later " +
+				    "intervals were not recorded (the series " +
+				    "was full).", "absent");
 		}
 		x = ts && Array.isArray(ts.t_s) ? ts.t_s : [];
 		var st = ts && ts.states ? ts.states : {};
