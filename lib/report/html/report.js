@@ -54,12 +54,13 @@
 		return String(v);
 	}
 
-	/* rows: array of arrays; numbers are right-aligned */
+	/* rows: array of arrays; numbers are right-aligned; no header row
+	 * when head is null */
 	function table(parent, head, rows) {
 		var t = add(parent, "table");
-		var tr = add(t, "tr");
+		var tr = head ? add(t, "tr") : null;
 
-		head.forEach(function (h) { add(tr, "th", h); });
+		(head || []).forEach(function (h) { add(tr, "th", h); });
 		rows.forEach(function (r) {
 			var row = add(t, "tr");
 
@@ -78,7 +79,7 @@
 			if (obj[k] !== undefined)
 				rows.push([k, obj[k]]);
 		});
-		return table(parent, ["", ""], rows);
+		return table(parent, null, rows);
 	}
 
 	var palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
@@ -153,7 +154,10 @@
 				stroke: palette[i % palette.length],
 				width: 1.5,
 				spanGaps: false,
-				points: { show: x.length < 40 }
+				points: { show: x.length < 40 },
+				paths: opt.stepped && uPlot.paths.stepped
+				    ? uPlot.paths.stepped({ align: 1 })
+				    : undefined
 			});
 		});
 		u = new uPlot({
@@ -294,6 +298,7 @@
 				    "was full).", "absent");
 		}
 		x = ts && Array.isArray(ts.t_s) ? ts.t_s : [];
+		var none = "this report has no time series";
 		var st = ts && ts.states ? ts.states : {};
 		chart(s, "states", "APs per state", x,
 		    Object.keys(st).map(function (k) {
@@ -301,11 +306,11 @@
 		    }).filter(function (e) {
 			return e.values.some(function (v) { return v > 0; });
 		    }), { xlabel: "s", ylabel: "APs", marks: marks,
-		    empty: "no time series" });
+		    empty: x.length ? "no AP in any state" : none });
 		chart(s, "joins", "Joins per second", x,
 		    [{ label: "joins/s", values: ts ? ts.joins_per_s || []
 		    : [] }], { xlabel: "s", ylabel: "joins/s", marks: marks,
-		    empty: "no time series" });
+		    empty: none });
 		var fy = [{ label: "failures", values: ts ? ts.failures || []
 		    : [] }, { label: "retransmits", values: ts
 		    ? ts.retransmits || [] : [] }];
@@ -319,7 +324,7 @@
 			});
 		chart(s, "failures", "Failures and retransmits per interval",
 		    x, fy, { xlabel: "s", ylabel: "per interval",
-		    marks: marks, empty: "no time series" });
+		    marks: marks, empty: none });
 		var ly = [];
 		if (ts && ts.latency_ms)
 			Object.keys(ts.latency_ms).forEach(function (k) {
@@ -330,8 +335,8 @@
 			});
 		chart(s, "latency", "Phase latency per interval (phases " +
 		    "that ended in it)", x, ly, { xlabel: "s",
-		    ylabel: "ms", marks: marks,
-		    empty: "no phase ended in any interval" });
+		    ylabel: "ms", marks: marks, empty: x.length
+		    ? "no phase ended in any interval" : none });
 		var hy = [];
 		if (ts && ts.health)
 			Object.keys(ts.health).forEach(function (k) {
@@ -339,8 +344,8 @@
 			});
 		chart(s, "health", "capsim's health: how late its timers " +
 		    "fired", x, hy, { xlabel: "s", ylabel: "ms",
-		    marks: marks, empty: "capsim's timer lateness was not " +
-		    "measured in this run" });
+		    marks: marks, empty: x.length ? "capsim's timer " +
+		    "lateness was not measured in this run" : none });
 		if (marks.length > 0) {
 			add(s, "h3", "Timeline");
 			table(s, ["at (s)", "event"], marks.map(function (m) {
@@ -383,6 +388,7 @@
 				return seen / h[k].count;
 			}) };
 		    }), { xlabel: "ms (log)", ylabel: "share", xlog: true,
+		    stepped: true,
 		    empty: "no phase latency recorded" });
 
 		/* ---- failures ---- */
@@ -413,7 +419,7 @@
 				    res.timer_lateness_ms.p99,
 				    res.timer_lateness_ms.max].map(fmt)
 				    .join(" / ")]);
-			table(s, ["", ""], rows);
+			table(s, null, rows);
 		} else {
 			add(s, "p", "Not measured in this report.", "note");
 		}
