@@ -148,10 +148,13 @@
 			return;
 		}
 		ys.forEach(function (s, i) {
+			var c = s.colour !== undefined ? s.colour : i;
+
 			data.push(s.values);
 			series.push({
 				label: s.label,
-				stroke: palette[i % palette.length],
+				stroke: palette[c % palette.length],
+				dash: s.dash,
 				width: 1.5,
 				spanGaps: false,
 				points: { show: x.length < 40 },
@@ -327,10 +330,12 @@
 		    marks: marks, empty: none });
 		var ly = [];
 		if (ts && ts.latency_ms)
-			Object.keys(ts.latency_ms).forEach(function (k) {
-				ly.push({ label: k + " p50",
+			/* one colour per phase; p99 dashed */
+			Object.keys(ts.latency_ms).forEach(function (k, i) {
+				ly.push({ label: k + " p50", colour: i,
 				    values: ts.latency_ms[k].p50 || [] });
-				ly.push({ label: k + " p99",
+				ly.push({ label: k + " p99", colour: i,
+				    dash: [6, 4],
 				    values: ts.latency_ms[k].p99 || [] });
 			});
 		chart(s, "latency", "Phase latency per interval (phases " +
