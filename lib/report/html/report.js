@@ -49,6 +49,10 @@
 			    : String(Math.round(v * 1000) / 1000);
 		if (typeof v === "boolean")
 			return v ? "yes" : "no";
+		if (Array.isArray(v) && v.every(function (e) {
+			return e === null || typeof e !== "object";
+		}))
+			return v.map(fmt).join(", ");
 		if (typeof v === "object")
 			return JSON.stringify(v);
 		return String(v);
@@ -80,6 +84,23 @@
 				rows.push([k, obj[k]]);
 		});
 		return table(parent, null, rows);
+	}
+
+	/* An array of objects as a table, one column per key seen. */
+	function objTable(parent, list) {
+		var keys = [];
+
+		list.forEach(function (o) {
+			Object.keys(o).forEach(function (k) {
+				if (keys.indexOf(k) < 0)
+					keys.push(k);
+			});
+		});
+		return table(parent, keys.map(function (k) {
+			return k.replace(/_/g, " ");
+		}), list.map(function (o) {
+			return keys.map(function (k) { return o[k]; });
+		}));
 	}
 
 	var palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
@@ -241,7 +262,13 @@
 				if (shown.indexOf(k) >= 0 || k === "counts")
 					return;
 				add(s, "h3", k.replace(/_/g, " "));
-				if (Array.isArray(v))
+				if (Array.isArray(v) && v.length > 0 &&
+				    v.every(function (e) {
+					return e && typeof e === "object" &&
+					    !Array.isArray(e);
+				    }))
+					objTable(s, v);
+				else if (Array.isArray(v))
 					v.forEach(function (e) {
 						add(s, "div", fmt(e), "note");
 					});
