@@ -37,6 +37,11 @@ struct run_opts {
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	uint64_t duration_ms;
+	/* the time series and the page: --html, --csv, --interval,
+	 * --interval-lines (sim/run_series.h) */
+	const char *html_path, *csv_path;
+	uint64_t interval_ms;
+	bool interval_lines;
 };
 
 void run_usage(FILE *f);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capsim/engine.h"
 #include "capsim/html.h"
@@ -27,6 +28,43 @@ sim_series_parse_interval(const char *s, uint64_t *ms)
 	if (sim_parse_duration_ms(s, &v) < 0 || v < 100 || v > 3600000)
 		return -EINVAL;
 	*ms = v;
+	return 0;
+}
+
+int
+sim_series_check_path(const char *option, const char *path)
+{
+	char dir[4096];
+	const char *slash;
+	size_t n;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return 0;
+	if (path[0] == '\0') {
+		fprintf(stderr, "capsim: run: --%s: empty file name\n", option);
+		return -1;
+	}
+	if (access(path, F_OK) == 0) {
+		if (access(path, W_OK) == 0)
+			return 0;
+		fprintf(stderr, "capsim: run: --%s %s: %s\n", option, path,
+		    strerror(errno));
+		return -1;
+	}
+	slash = strrchr(path, '/');
+	n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir)) {
+		fprintf(stderr, "capsim: run: --%s: path too long\n", option);
+		return -1;
+	}
+	memcpy(dir, slash == NULL ? "." : path, n);
+	dir[n] = '\0';
+	if (access(dir, W_OK | X_OK) < 0) {
+		fprintf(stderr,
+		    "capsim: run: --%s %s: cannot write in %s: %s\n", option,
+		    path, dir, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -32,6 +32,11 @@ struct sim_series {
 /* Parses --interval (e.g. "1s", "250ms"; 100 ms .. 1 h): 0 or -EINVAL. */
 int sim_series_parse_interval(const char *s, uint64_t *ms);
 
+/* Whether --OPTION's FILE can be written at the end: its directory exists
+ * and is writable (a named file that exists must be writable too).  0, or
+ * -1 after saying why on stderr.  path NULL or "-" (stdout): 0. */
+int sim_series_check_path(const char *option, const char *path);
+
 /* Makes the series and arms the interval timer (engine started). */
 int sim_series_start(struct sim_series *ss, struct event_base *base,
     struct cs_engine *e, unsigned n_aps);

@@ -46,6 +46,14 @@ expect:
   - left_run == 4
 EOF
 
+# unwritable outputs are refused before the run, not after it
+"$CAPSIM" run "$tmp/s.yaml" --html "$tmp/none/r.html" -q 2> "$tmp/err"
+rc=$?
+[ $rc -eq 2 ] || fail "--html into a missing directory: exit $rc, expected 2"
+grep -q "cannot write in $tmp/none" "$tmp/err" || { cat "$tmp/err"; fail "unclear --html error"; }
+"$CAPSIM" run "$tmp/s.yaml" --interval 10ms -q 2> /dev/null
+[ $? -eq 2 ] || fail "--interval 10ms accepted"
+
 "$CAPSIM" run "$tmp/s.yaml" --json "$tmp/r.json" --html "$tmp/r.html" \
 	--csv "$tmp/r.csv" --interval 1s --interval-lines -q \
 	> "$tmp/lines" 2> "$tmp/err"
