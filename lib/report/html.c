@@ -150,6 +150,148 @@ html_fail(struct cs_html_err *err, int line, int column, size_t offset,
 	return -EBADMSG;
 }
 
+static const char *
+html_kind_name(json_type t)
+{
+	switch (t) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "?";
+}
+
+static const char *
+html_type_name(const json_t *v)
+{
+	return html_kind_name(json_typeof(v));
+}
+
+/* The report's shape where the page relies on it: key (dotted path from
+ * the top), the type it must have when present, and whether every member
+ * (of an object) or element (of an array) must be an object. */
+struct html_shape {
+	const char *path;
+	json_type type;
+	bool is_required, has_object_members;
+};
+
+static const struct html_shape html_shapes[] = {
+	{ "aps", JSON_INTEGER, true, false },
+	{ "phases", JSON_OBJECT, true, true },
+	{ "passed", JSON_TRUE, false, false }, /* JSON_TRUE: a boolean */
+	{ "interrupted", JSON_TRUE, false, false },
+	{ "diagnosis", JSON_OBJECT, false, false },
+	{ "expectations", JSON_ARRAY, false, true },
+	{ "failures", JSON_OBJECT, false, true },
+	{ "histograms", JSON_OBJECT, false, true },
+	{ "states", JSON_OBJECT, false, false },
+	{ "resources", JSON_OBJECT, false, false },
+	{ "scenario", JSON_OBJECT, false, false },
+	{ "rates", JSON_OBJECT, false, false },
+	{ "impairments", JSON_ARRAY, false, true },
+	{ "wlc_counters", JSON_OBJECT, false, false },
+	{ "timeseries", JSON_OBJECT, false, false },
+	{ "timeseries.t_s", JSON_ARRAY, false, false },
+	{ "timeseries.marks", JSON_ARRAY, false, true },
+	{ "timeseries.states", JSON_OBJECT, false, false },
+	{ "timeseries.failures_by_phase", JSON_OBJECT, false, false },
+	{ "timeseries.latency_ms", JSON_OBJECT, false, true },
+	{ "timeseries.health", JSON_OBJECT, false, false },
+};
+
+/* root[path] for a dotted path, or NULL. */
+static json_t *
+html_get(json_t *root, const char *path)
+{
+	char key[64];
+	const char *dot;
+
+	while ((dot = strchr(path, '.')) != NULL) {
+		size_t n = (size_t)(dot - path);
+
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		root = json_object_get(root, key);
+		path = dot + 1;
+	}
+	return json_object_get(root, path);
+}
+
+static bool
+html_type_ok(const json_t *v, json_type want)
+{
+	if (want == JSON_TRUE)
+		return json_is_boolean(v);
+	return json_typeof(v) == want;
+}
+
+/* 0, or -EBADMSG with *err naming the key and what it is instead. */
+static int
+html_check_shape(json_t *root, struct cs_html_err *err)
+{
+	for (size_t i = 0; i < CS_ARRAY_SIZE(html_shapes); i++) {
+		const struct html_shape *sh = &html_shapes[i];
+		json_t *v = html_get(root, sh->path), *m;
+		const char *k;
+		size_t j;
+
+		if (v == NULL) {
+			if (sh->is_required)
+				return html_fail(err, 0, 0, 0,
+				    "not a capsim run report: no \"%s\"",
+				    sh->path);
+			continue;
+		}
+		if (!html_type_ok(v, sh->type))
+			return html_fail(err, 0, 0, 0,
+			    "not a capsim run report: \"%s\" is %s, expected "
+			    "%s",
+			    sh->path, html_type_name(v),
+			    sh->type == JSON_TRUE ? "a boolean"
+			                          : html_kind_name(sh->type));
+		if (!sh->has_object_members)
+			continue;
+		if (json_is_array(v)) {
+			for (j = 0; j < json_array_size(v); j++) {
+				m = json_array_get(v, j);
+				if (!json_is_object(m))
+					return html_fail(err, 0, 0, 0,
+					    "not a capsim run report: "
+					    "\"%s[%zu]\" is %s, expected an "
+					    "object",
+					    sh->path, j, html_type_name(m));
+			}
+			continue;
+		}
+		for (void *it = json_object_iter(v); it != NULL;
+		     it = json_object_iter_next(v, it)) {
+			k = json_object_iter_key(it);
+			m = json_object_iter_value(it);
+			if (!json_is_object(m))
+				return html_fail(err, 0, 0, 0,
+				    "not a capsim run report: \"%s.%s\" is "
+				    "%s, expected an object",
+				    sh->path, k, html_type_name(m));
+		}
+	}
+	return 0;
+}
+
 /* The headline: PASS, FAIL, INTERRUPTED or INCONCLUSIVE, then the
  * diagnosis code and summary when the report has them.  Sets *cls to the
  * page's class for it. */
@@ -194,6 +336,7 @@ cs_report_html(
 	char *compact;
 	const char *cls = "inconclusive";
 	const char *scn_name;
+	int r;
 
 	if (out == NULL || json == NULL)
 		return -EINVAL;
@@ -206,12 +349,9 @@ cs_report_html(
 		return html_fail(err, 1, 1, 0,
 		    "not a capsim run report: the top level is not an object");
 	}
-	if (!json_is_integer(json_object_get(root, "aps")) ||
-	    !json_is_object(json_object_get(root, "phases"))) {
+	if ((r = html_check_shape(root, err)) < 0) {
 		json_decref(root);
-		return html_fail(err, 0, 0, 0,
-		    "not a capsim run report: no \"aps\" count or no "
-		    "\"phases\" object");
+		return r;
 	}
 	if ((compact = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
 	    NULL) {

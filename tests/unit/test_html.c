@@ -212,6 +212,46 @@ test_errors(void **state)
 	assert_int_equal(cs_report_html(&page, "{}", 2, &err), -EBADMSG);
 	assert_non_null(strstr(err.what, "not a capsim run report"));
 	assert_int_equal(err.line, 0);
+	/* the shape the page relies on: the key and what it is instead */
+	{
+		static const struct {
+			const char *json, *what;
+		} bad_shape[] = {
+			{ "{\"phases\": {}}",
+			    "not a capsim run report: no \"aps\"" },
+			{ "{\"aps\": 1.5, \"phases\": {}}",
+			    "\"aps\" is a number with a fraction, expected an "
+			    "integer" },
+			{ "{\"aps\": 1, \"phases\": {\"total\": 5}}",
+			    "\"phases.total\" is an integer, expected an "
+			    "object" },
+			{ "{\"aps\": 1, \"phases\": {}, \"passed\": 1}",
+			    "\"passed\" is an integer, expected a boolean" },
+			{ "{\"aps\": 1, \"phases\": {}, \"expectations\": "
+			  "[{}, null]}",
+			    "\"expectations[1]\" is null, expected an object" },
+			{ "{\"aps\": 1, \"phases\": {}, \"timeseries\": "
+			  "{\"t_s\": \"x\"}}",
+			    "\"timeseries.t_s\" is a string, expected an "
+			    "array" },
+			{ "{\"aps\": 1, \"phases\": {}, \"timeseries\": "
+			  "{\"marks\": [1]}}",
+			    "\"timeseries.marks[0]\" is an integer, expected "
+			    "an "
+			    "object" },
+		};
+
+		for (size_t i = 0; i < CS_ARRAY_SIZE(bad_shape); i++) {
+			memset(&err, 0, sizeof(err));
+			assert_int_equal(
+			    cs_report_html(&page, bad_shape[i].json,
+			        strlen(bad_shape[i].json), &err),
+			    -EBADMSG);
+			if (strstr(err.what, bad_shape[i].what) == NULL)
+				fail_msg("%s: got '%s'", bad_shape[i].json,
+				    err.what);
+		}
+	}
 	/* not NUL-terminated input: only len bytes are read */
 	assert_int_equal(cs_report_html(&page, "{}xx", 2, &err), -EBADMSG);
 	assert_non_null(strstr(err.what, "not a capsim run report"));

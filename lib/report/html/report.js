@@ -239,169 +239,189 @@
 		document.body.appendChild(st);
 	}
 
+	/* One part of the page; a part the report's data breaks says so and
+	 * the others are still shown. */
+	function part(name, fn) {
+		try {
+			fn();
+		} catch (e) {
+			errors.push(name + ": " + String(e));
+			add(app, "p", "This part of the report (" + name + ") " +
+			    "could not be shown: the report's data does not have " +
+			    "the expected shape (" + String(e) + ").", "absent");
+		}
+	}
+
 	function render(r) {
 		var ts = r.timeseries;
 		var marks = ts && Array.isArray(ts.marks) ? ts.marks : [];
 		var s, rows, grid, x;
 
 		/* ---- verdict and its evidence ---- */
-		s = section("Verdict and evidence");
-		if (r.interrupted)
-			add(s, "p", "The run was interrupted: capsim stopped " +
-			    "it before its end, so every number below is " +
-			    "partial.", "absent");
-		if (r.diagnosis) {
-			var d = r.diagnosis;
-			var shown = ["code", "summary", "hint", "aps_affected",
-			    "confidence"];
+		part("verdict and its evidence", function () {
+			s = section("Verdict and evidence");
+			if (r.interrupted)
+				add(s, "p", "The run was interrupted: capsim stopped " +
+				    "it before its end, so every number below is " +
+				    "partial.", "absent");
+			if (r.diagnosis) {
+				var d = r.diagnosis;
+				var shown = ["code", "summary", "hint", "aps_affected",
+				    "confidence"];
 
-			kvTable(s, d, shown);
-			Object.keys(d).forEach(function (k) {
-				var v = d[k];
+				kvTable(s, d, shown);
+				Object.keys(d).forEach(function (k) {
+					var v = d[k];
 
-				if (shown.indexOf(k) >= 0 || k === "counts")
-					return;
-				add(s, "h3", k.replace(/_/g, " "));
-				if (Array.isArray(v) && v.length > 0 &&
-				    v.every(function (e) {
-					return e && typeof e === "object" &&
-					    !Array.isArray(e);
-				    }))
-					objTable(s, v);
-				else if (Array.isArray(v))
-					v.forEach(function (e) {
-						add(s, "div", fmt(e), "note");
-					});
-				else if (v && typeof v === "object")
-					kvTable(s, v);
-				else
-					add(s, "p", fmt(v));
-			});
-			if (d.counts && Object.keys(d.counts).length > 0) {
-				add(s, "h3", "APs per cause");
-				kvTable(s, d.counts);
+					if (shown.indexOf(k) >= 0 || k === "counts")
+						return;
+					add(s, "h3", k.replace(/_/g, " "));
+					if (Array.isArray(v) && v.length > 0 &&
+					    v.every(function (e) {
+						return e && typeof e === "object" &&
+						    !Array.isArray(e);
+					    }))
+						objTable(s, v);
+					else if (Array.isArray(v))
+						v.forEach(function (e) {
+							add(s, "div", fmt(e), "note");
+						});
+					else if (v && typeof v === "object")
+						kvTable(s, v);
+					else
+						add(s, "p", fmt(v));
+				});
+				if (d.counts && Object.keys(d.counts).length > 0) {
+					add(s, "h3", "APs per cause");
+					kvTable(s, d.counts);
+				}
+			} else {
+				add(s, "p", "No diagnosis in this report: the cause " +
+				    "of any failure is inconclusive.", "note");
 			}
-		} else {
-			add(s, "p", "No diagnosis in this report: the cause " +
-			    "of any failure is inconclusive.", "note");
-		}
-		if (Array.isArray(r.expectations) &&
-		    r.expectations.length > 0) {
-			add(s, "h3", "Expectations");
-			table(s, ["expectation", "measured", "result",
-			    "message"], r.expectations.map(function (e) {
-				return [e.expr, e.measured, e.pass ? "PASS"
-				    : (e.missing ? "INCONCLUSIVE" : "FAIL"),
-				    e.message];
-			}));
-		}
+			if (Array.isArray(r.expectations) &&
+			    r.expectations.length > 0) {
+				add(s, "h3", "Expectations");
+				table(s, ["expectation", "measured", "result",
+				    "message"], r.expectations.map(function (e) {
+					return [e.expr, e.measured, e.pass ? "PASS"
+					    : (e.missing ? "INCONCLUSIVE" : "FAIL"),
+					    e.message];
+				}));
+			}
 
+		});
 		/* ---- affected APs ---- */
-		s = section("Affected APs");
-		rows = [["APs simulated", r.aps], ["joined", r.joined],
-		    ["in Run at the end", r.in_run],
-		    ["had failures", r.failed], ["left Run", r.left_run]];
-		if (r.diagnosis && r.diagnosis.aps_affected !== undefined)
-			rows.push(["affected by the diagnosed cause",
-			    r.diagnosis.aps_affected]);
-		table(s, ["", "APs"], rows);
-		if (r.states)
-			table(s, ["state at the end", "APs"],
-			    Object.keys(r.states).filter(function (k) {
-				return r.states[k] > 0;
-			}).map(function (k) { return [k, r.states[k]]; }));
+		part("affected APs", function () {
+			s = section("Affected APs");
+			rows = [["APs simulated", r.aps], ["joined", r.joined],
+			    ["in Run at the end", r.in_run],
+			    ["had failures", r.failed], ["left Run", r.left_run]];
+			if (r.diagnosis && r.diagnosis.aps_affected !== undefined)
+				rows.push(["affected by the diagnosed cause",
+				    r.diagnosis.aps_affected]);
+			table(s, ["", "APs"], rows);
+			if (r.states)
+				table(s, ["state at the end", "APs"],
+				    Object.keys(r.states).filter(function (k) {
+					return r.states[k] > 0;
+				}).map(function (k) { return [k, r.states[k]]; }));
 
+		});
 		/* ---- time series charts ---- */
-		s = section("Over time");
-		if (!ts || !Array.isArray(ts.t_s)) {
-			add(s, "p", "This report has no time series (it was " +
-			    "written before capsim recorded one).", "note");
-		} else {
-			add(s, "p", "One point per " + fmt(ts.interval_s) +
-			    " s interval" + (marks.length > 0
-			    ? "; dashed lines mark the timeline events."
-			    : "."), "note");
-			if (ts.intervals_not_recorded > 0)
-				add(s, "p", "capsim limited this series: " +
-				    fmt(ts.intervals_not_recorded) + " later " +
-				    "intervals were not recorded (the series " +
-				    "was full).", "absent");
-		}
-		x = ts && Array.isArray(ts.t_s) ? ts.t_s : [];
-		var none = "this report has no time series";
-		var st = ts && ts.states ? ts.states : {};
-		chart(s, "states", "APs per state", x,
-		    Object.keys(st).map(function (k) {
-			return { label: k, values: st[k] };
-		    }).filter(function (e) {
-			return e.values.some(function (v) { return v > 0; });
-		    }), { xlabel: "s", ylabel: "APs", marks: marks,
-		    empty: x.length ? "no AP in any state" : none });
-		chart(s, "joins", "Joins per second", x,
-		    [{ label: "joins/s", values: ts ? ts.joins_per_s || []
-		    : [] }], { xlabel: "s", ylabel: "joins/s", marks: marks,
-		    empty: none });
-		var fy = [{ label: "failures", values: ts ? ts.failures || []
-		    : [] }, { label: "retransmits", values: ts
-		    ? ts.retransmits || [] : [] }];
-		if (ts && ts.failures_by_phase)
-			Object.keys(ts.failures_by_phase).forEach(function (k) {
-				var v = ts.failures_by_phase[k];
+		part("time series charts", function () {
+			s = section("Over time");
+			if (!ts || !Array.isArray(ts.t_s)) {
+				add(s, "p", "This report has no time series (it was " +
+				    "written before capsim recorded one).", "note");
+			} else {
+				add(s, "p", "One point per " + fmt(ts.interval_s) +
+				    " s interval" + (marks.length > 0
+				    ? "; dashed lines mark the timeline events."
+				    : "."), "note");
+				if (ts.intervals_not_recorded > 0)
+					add(s, "p", "capsim limited this series: " +
+					    fmt(ts.intervals_not_recorded) + " later " +
+					    "intervals were not recorded (the series " +
+					    "was full).", "absent");
+			}
+			x = ts && Array.isArray(ts.t_s) ? ts.t_s : [];
+			var none = "this report has no time series";
+			var st = ts && ts.states ? ts.states : {};
+			chart(s, "states", "APs per state", x,
+			    Object.keys(st).map(function (k) {
+				return { label: k, values: st[k] };
+			    }).filter(function (e) {
+				return e.values.some(function (v) { return v > 0; });
+			    }), { xlabel: "s", ylabel: "APs", marks: marks,
+			    empty: x.length ? "no AP in any state" : none });
+			chart(s, "joins", "Joins per second", x,
+			    [{ label: "joins/s", values: ts ? ts.joins_per_s || []
+			    : [] }], { xlabel: "s", ylabel: "joins/s", marks: marks,
+			    empty: none });
+			var fy = [{ label: "failures", values: ts ? ts.failures || []
+			    : [] }, { label: "retransmits", values: ts
+			    ? ts.retransmits || [] : [] }];
+			if (ts && ts.failures_by_phase)
+				Object.keys(ts.failures_by_phase).forEach(function (k) {
+					var v = ts.failures_by_phase[k];
 
-				if (v.some(function (n) { return n > 0; }))
-					fy.push({ label: "failures " + k,
-					    values: v });
-			});
-		chart(s, "failures", "Failures and retransmits per interval",
-		    x, fy, { xlabel: "s", ylabel: "per interval",
-		    marks: marks, empty: none });
-		var ly = [];
-		if (ts && ts.latency_ms)
-			/* one colour per phase; p99 dashed */
-			Object.keys(ts.latency_ms).forEach(function (k, i) {
-				ly.push({ label: k + " p50", colour: i,
-				    values: ts.latency_ms[k].p50 || [] });
-				ly.push({ label: k + " p99", colour: i,
-				    dash: [6, 4],
-				    values: ts.latency_ms[k].p99 || [] });
-			});
-		chart(s, "latency", "Phase latency per interval (phases " +
-		    "that ended in it)", x, ly, { xlabel: "s",
-		    ylabel: "ms", marks: marks, empty: x.length
-		    ? "no phase ended in any interval" : none });
-		var hy = [];
-		if (ts && ts.health)
-			Object.keys(ts.health).forEach(function (k) {
-				hy.push({ label: k, values: ts.health[k] });
-			});
-		chart(s, "health", "capsim's health: how late its timers " +
-		    "fired", x, hy, { xlabel: "s", ylabel: "ms",
-		    marks: marks, empty: x.length ? "capsim's timer " +
-		    "lateness was not measured in this run" : none });
-		if (marks.length > 0) {
-			add(s, "h3", "Timeline");
-			table(s, ["at (s)", "event"], marks.map(function (m) {
-				return [m.t_s, m.what];
-			}));
-		}
+					if (v.some(function (n) { return n > 0; }))
+						fy.push({ label: "failures " + k,
+						    values: v });
+				});
+			chart(s, "failures", "Failures and retransmits per interval",
+			    x, fy, { xlabel: "s", ylabel: "per interval",
+			    marks: marks, empty: none });
+			var ly = [];
+			if (ts && ts.latency_ms)
+				/* one colour per phase; p99 dashed */
+				Object.keys(ts.latency_ms).forEach(function (k, i) {
+					ly.push({ label: k + " p50", colour: i,
+					    values: ts.latency_ms[k].p50 || [] });
+					ly.push({ label: k + " p99", colour: i,
+					    dash: [6, 4],
+					    values: ts.latency_ms[k].p99 || [] });
+				});
+			chart(s, "latency", "Phase latency per interval (phases " +
+			    "that ended in it)", x, ly, { xlabel: "s",
+			    ylabel: "ms", marks: marks, empty: x.length
+			    ? "no phase ended in any interval" : none });
+			var hy = [];
+			if (ts && ts.health)
+				Object.keys(ts.health).forEach(function (k) {
+					hy.push({ label: k, values: ts.health[k] });
+				});
+			chart(s, "health", "capsim's health: how late its timers " +
+			    "fired", x, hy, { xlabel: "s", ylabel: "ms",
+			    marks: marks, empty: x.length ? "capsim's timer " +
+			    "lateness was not measured in this run" : none });
+			if (marks.length > 0) {
+				add(s, "h3", "Timeline");
+				table(s, ["at (s)", "event"], marks.map(function (m) {
+					return [m.t_s, m.what];
+				}));
+			}
 
+		});
 		/* ---- latency percentiles and distribution ---- */
-		s = section("Phase latency");
-		if (r.phases)
-			table(s, ["phase", "count", "p50 ms", "p95 ms",
-			    "p99 ms", "p99.9 ms", "max ms"],
-			    Object.keys(r.phases).map(function (k) {
-				var p = r.phases[k];
+		part("latency percentiles and distribution", function () {
+			s = section("Phase latency");
+			if (r.phases)
+				table(s, ["phase", "count", "p50 ms", "p95 ms",
+				    "p99 ms", "p99.9 ms", "max ms"],
+				    Object.keys(r.phases).map(function (k) {
+					var p = r.phases[k];
 
-				return [k, p.count, p.p50_ms, p.p95_ms,
-				    p.p99_ms, p.p999_ms, p.max_ms];
-			    }));
-		var h = r.histograms || {};
-		var edges = {};
-		Object.keys(h).forEach(function (k) {
-			(h[k].buckets || []).forEach(function (b) {
-				edges[b[0]] = true;
-			});
+					return [k, p.count, p.p50_ms, p.p95_ms,
+					    p.p99_ms, p.p999_ms, p.max_ms];
+				    }));
+			var h = r.histograms || {};
+			var edges = {};
+			Object.keys(h).forEach(function (k) {
+				(h[k].buckets || []).forEach(function (b) {
+					edges[b[0]] = true;
+				});
 		});
 		var ex = Object.keys(edges).map(Number).filter(function (v) {
 			return v > 0;
@@ -423,69 +443,76 @@
 		    stepped: true,
 		    empty: "no phase latency recorded" });
 
+		});
 		/* ---- failures ---- */
-		s = section("Failures by phase and reason");
-		rows = [];
-		Object.keys(r.failures || {}).forEach(function (p) {
-			Object.keys(r.failures[p]).forEach(function (why) {
-				rows.push([p, why, r.failures[p][why]]);
-			});
+		part("failures", function () {
+			s = section("Failures by phase and reason");
+			rows = [];
+			Object.keys(r.failures || {}).forEach(function (p) {
+				Object.keys(r.failures[p]).forEach(function (why) {
+					rows.push([p, why, r.failures[p][why]]);
+				});
 		});
 		if (rows.length > 0)
 			table(s, ["phase", "reason", "count"], rows);
 		else
 			add(s, "p", "No failures.", "note");
 
+		});
 		/* ---- capsim's health ---- */
-		s = section("capsim's health");
-		if (r.resources) {
-			var res = r.resources;
+		part("capsim's health", function () {
+			s = section("capsim's health");
+			if (r.resources) {
+				var res = r.resources;
 
-			rows = [["peak RSS (KiB)", res.max_rss_kib],
-			    ["CPU user (s)", res.cpu_user_s],
-			    ["CPU system (s)", res.cpu_sys_s],
-			    ["open descriptors", res.fds]];
-			if (res.timer_lateness_ms)
-				rows.push(["timer lateness p50 / p99 / max " +
-				    "(ms)", [res.timer_lateness_ms.p50,
-				    res.timer_lateness_ms.p99,
-				    res.timer_lateness_ms.max].map(fmt)
-				    .join(" / ")]);
-			table(s, null, rows);
-		} else {
-			add(s, "p", "Not measured in this report.", "note");
-		}
+				rows = [["peak RSS (KiB)", res.max_rss_kib],
+				    ["CPU user (s)", res.cpu_user_s],
+				    ["CPU system (s)", res.cpu_sys_s],
+				    ["open descriptors", res.fds]];
+				if (res.timer_lateness_ms)
+					rows.push(["timer lateness p50 / p99 / max " +
+					    "(ms)", [res.timer_lateness_ms.p50,
+					    res.timer_lateness_ms.p99,
+					    res.timer_lateness_ms.max].map(fmt)
+					    .join(" / ")]);
+				table(s, null, rows);
+			} else {
+				add(s, "p", "Not measured in this report.", "note");
+			}
 
+		});
 		/* ---- the run and its scenario ---- */
-		s = section("Run and scenario");
-		grid = add(s, "div", null, "grid");
-		var run = {};
-		["scenario", "wlc", "wlc_verification", "dtls_version",
-		    "ciphers", "seed", "duration_s", "joins", "retransmits",
-		    "failures_total", "version", "capsim_version",
-		    "start_time", "started_at", "host", "command_line"]
-		    .forEach(function (k) {
-			if (r[k] !== undefined)
-				run[k] = k === "scenario" && r[k] &&
-				    typeof r[k] === "object" ?
-				    [r[k].name, r[k].file].filter(Boolean)
-				    .join(" \u2013 ") : r[k];
-		    });
-		if (r.rates)
-			Object.keys(r.rates).forEach(function (k) {
-				run[k] = r.rates[k];
-			});
-		kvTable(grid, run);
-		if (r.wlc_counters)
-			kvTable(grid, r.wlc_counters);
-		if (Array.isArray(r.impairments) && r.impairments.length > 0) {
-			add(s, "h3", "Impairments");
-			r.impairments.forEach(function (im) {
-				kvTable(s, im);
-			});
-		}
-		add(s, "p", "Written by capsim from its JSON run report; " +
-		    "charts by uPlot.", "note");
+		part("the run and its scenario", function () {
+			s = section("Run and scenario");
+			grid = add(s, "div", null, "grid");
+			var run = {};
+			["scenario", "wlc", "wlc_verification", "dtls_version",
+			    "ciphers", "seed", "duration_s", "joins", "retransmits",
+			    "failures_total", "version", "capsim_version",
+			    "start_time", "started_at", "host", "command_line"]
+			    .forEach(function (k) {
+				if (r[k] !== undefined)
+					run[k] = k === "scenario" && r[k] &&
+					    typeof r[k] === "object" ?
+					    [r[k].name, r[k].file].filter(Boolean)
+					    .join(" \u2013 ") : r[k];
+			    });
+			if (r.rates)
+				Object.keys(r.rates).forEach(function (k) {
+					run[k] = r.rates[k];
+				});
+			kvTable(grid, run);
+			if (r.wlc_counters)
+				kvTable(grid, r.wlc_counters);
+			if (Array.isArray(r.impairments) && r.impairments.length > 0) {
+				add(s, "h3", "Impairments");
+				r.impairments.forEach(function (im) {
+					kvTable(s, im);
+				});
+			}
+			add(s, "p", "Written by capsim from its JSON run report; " +
+			    "charts by uPlot.", "note");
+		});
 	}
 
 	try {
