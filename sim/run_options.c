@@ -705,6 +705,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}
+	if (o->interval_lines &&
+	    ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
+	        (o->html_path != NULL && strcmp(o->html_path, "-") == 0) ||
+	        (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))) {
+		fprintf(stderr,
+		    "capsim: run: --interval-lines and a report on standard "
+		    "output ('-') would mix; write the report to a file\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
 	/* said before the run, not after it */
 	if (sim_series_check_path("html", o->html_path) < 0 ||
 	    sim_series_check_path("csv", o->csv_path) < 0) {

@@ -53,6 +53,9 @@ rc=$?
 grep -q "cannot write in $tmp/none" "$tmp/err" || { cat "$tmp/err"; fail "unclear --html error"; }
 "$CAPSIM" run "$tmp/s.yaml" --interval 10ms -q 2> /dev/null
 [ $? -eq 2 ] || fail "--interval 10ms accepted"
+"$CAPSIM" run "$tmp/s.yaml" --interval-lines --csv - -q > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] || fail "--interval-lines with --csv - accepted"
+grep -q "would mix" "$tmp/err" || { cat "$tmp/err"; fail "unclear stdout clash error"; }
 
 "$CAPSIM" run "$tmp/s.yaml" --json "$tmp/r.json" --html "$tmp/r.html" \
 	--csv "$tmp/r.csv" --interval 1s --interval-lines -q \
