@@ -79,6 +79,8 @@ struct cs_run_summary {
 	const char *ciphers;
 	bool passed;
 	const struct cs_metrics *m; /* required */
+	/* the run's time series (capsim/timeseries.h); may be NULL */
+	const struct cs_ts *timeseries;
 
 	/* scenario */
 	const char *scenario_name, *scenario_file;
@@ -95,8 +97,6 @@ struct cs_run_summary {
 	size_t n_rules;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
-	/* the run's time series (capsim/timeseries.h); may be NULL */
-	const struct cs_ts *timeseries;
 };
 
 /*
