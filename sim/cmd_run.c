@@ -423,6 +423,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.scenario_file = scn->file;
 	}
 	s.joins_per_sec = rc->joins_per_sec;
+	s.timeseries = rc->series.ts;
 	s.n_joins_per_sec = rc->n_sec;
 	(void)cs_report_resources_get(&s.res);
 	{
@@ -452,7 +453,6 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	        : s.passed ? "; expectations met"
 	                   : "; expectations NOT met");
 	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
-	s.timeseries = rc->series.ts;
 	if (json_path != NULL || rc->series.html_path != NULL)
 		text = cs_report_json(&s);
 	if (json_path != NULL &&
