@@ -112,7 +112,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 {
 	struct cs_impair_match t;
 	const char *p, *e;
-	int group = -1;
+	unsigned groups = 0, n_words = 0, n_kinds = 0;
 
 	if (word == NULL || m == NULL || word[0] == '\0')
 		return -EINVAL;
@@ -120,6 +120,8 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 	t.kind = CS_PK_ANY;
 	t.hs_mask = 0;
 	t.n_msg_types = 0;
+	t.is_kind_list = false;
+	t.kind_list = 0;
 	for (p = word;; p = e + 1) {
 		enum cs_pkt_kind k = CS_PK_ANY;
 		uint32_t v = 0;
@@ -130,13 +132,16 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 			e = p + strlen(p);
 		if (e == p || (g = kind_word(p, (size_t)(e - p), &k, &v)) < 0)
 			return -EINVAL;
-		if (group >= 0 && (g != group || g == 0))
-			return -EINVAL; /* mixed groups, or two kinds */
-		group = g;
+		groups |= 1u << g;
+		n_words++;
 		if (g == 0) {
+			if (k == CS_PK_ANY && (n_words > 1 || *e != '\0'))
+				return -EINVAL; /* "any" in a list says nothing
+				                 */
+			t.kind_list |= CS_PK_BIT(k);
 			t.kind = k;
+			n_kinds++;
 		} else if (g == 1) {
-			t.kind = CS_PK_DTLS_HANDSHAKE;
 			t.hs_mask |= CS_HS_BIT(v);
 			/* Finished travels encrypted (RFC 5246 §7.4.9) */
 			if (v == CS_DTLS_HS_FINISHED)
@@ -148,6 +153,15 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 		}
 		if (*e == '\0')
 			break;
+	}
+	if (n_kinds > 1 || (groups & (groups - 1u)) != 0) {
+		/* several kinds, or kinds of different groups: any of them */
+		t.kind = CS_PK_ANY;
+		t.is_kind_list = true;
+	} else {
+		t.kind_list = 0;
+		if (groups == 1u << 1)
+			t.kind = CS_PK_DTLS_HANDSHAKE;
 	}
 	*m = t;
 	return 0;

@@ -1085,7 +1085,7 @@ scn_kind_words(const char **list, size_t max, char (*store)[40])
 {
 	static const char *const base[] = { "any", "discovery",
 		"dtls-handshake", "dtls-ccs", "dtls-alert", "dtls-appdata",
-		"control", "keepalive", "data", "client-hello",
+		"control", "keepalive", "data", "dtls", "client-hello",
 		"hello-verify-request", "server-hello", "certificate",
 		"server-key-exchange", "certificate-request",
 		"server-hello-done", "certificate-verify",
@@ -1134,10 +1134,11 @@ scn_kind(
 			scn_show(it, got, sizeof(got));
 			return scn_fail(p, it, key,
 			    "unknown packet kind %s%s%s%s; kinds are any, "
-			    "discovery, dtls-handshake, dtls-ccs, dtls-alert, "
-			    "dtls-appdata, control, keepalive, data, a DTLS "
-			    "handshake message (client-hello, certificate, "
-			    "...) or a CAPWAP message (join-request, ...)",
+			    "discovery, dtls, dtls-handshake, dtls-ccs, "
+			    "dtls-alert, dtls-appdata, control, keepalive, "
+			    "data, a DTLS handshake message (client-hello, "
+			    "certificate, ...) or a CAPWAP message "
+			    "(join-request, ...)",
 			    got, hint ? " (did you mean '" : "",
 			    hint ? hint : "", hint ? "'?)" : "");
 		}
@@ -1146,11 +1147,19 @@ scn_kind(
 		o += (size_t)snprintf(
 		    buf + o, sizeof(buf) - o, "%s%s", i ? "," : "", v);
 	}
-	if (cs_impair_kind_parse(buf, m) < 0)
+	if (cs_impair_kind_parse(buf, m) < 0) {
+		if (len > 1 &&
+		    (strcmp(buf, "any") == 0 || strncmp(buf, "any,", 4) == 0 ||
+		        strstr(buf, ",any,") != NULL ||
+		        (strlen(buf) > 4 &&
+		            strcmp(buf + strlen(buf) - 4, ",any") == 0)))
+			return scn_fail(p, n, key,
+			    "'any' in a list says nothing; leave kind out to "
+			    "match every packet");
 		return scn_fail(p, n, key,
-		    "cannot combine these kinds: a list holds either DTLS "
-		    "handshake messages or CAPWAP messages, at most %d",
+		    "too many CAPWAP messages: a list holds at most %d",
 		    CS_IMPAIR_MAX_MSG_TYPES);
+	}
 	return 0;
 }
 

@@ -184,8 +184,9 @@ test_classify_wire(void **state)
 	m.hint = &hint;
 	assert_int_equal(cs_impair_classify(&m, &c), 0);
 	assert_int_equal(c.kind, CS_PK_CONTROL);
-	assert_int_equal(
-	    c.kinds, CS_PK_BIT(CS_PK_CONTROL) | CS_PK_BIT(CS_PK_DTLS_APPDATA));
+	assert_int_equal(c.kinds,
+	    CS_PK_BIT(CS_PK_CONTROL) | CS_PK_BIT(CS_PK_DTLS_APPDATA) |
+	        CS_PK_BIT(CS_PK_DTLS));
 	assert_int_equal(c.msg_type, CS_MSG_JOIN_REQ);
 
 	/* keep-alive on the data channel */
@@ -350,6 +351,66 @@ test_match_kind(void **state)
 	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
 	assert_false(dropped(imp, &m));
 	cs_impair_free(imp);
+
+	/* "dtls": every DTLS datagram, nothing clear */
+	r = drop_rule();
+	assert_int_equal(cs_impair_kind_parse("dtls", &r.match), 0);
+	assert_false(r.match.is_kind_list);
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, ch, lch, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_DOWN, 0, hvr, lhvr, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, appdata, sizeof(appdata), 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
+	assert_false(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* a kind list mixing the groups matches any of its members */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse(
+	        "discovery,hello-verify-request,join-request", &r.match),
+	    0);
+	assert_true(r.match.is_kind_list);
+	assert_int_equal(r.match.kind, CS_PK_ANY);
+	assert_int_equal(r.match.kind_list, CS_PK_BIT(CS_PK_DISCOVERY));
+	assert_int_equal(r.match.hs_mask, CS_HS_BIT(3));
+	assert_int_equal(r.match.n_msg_types, 1);
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_DOWN, 0, hvr, lhvr, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, ch, lch, 0); /* a ClientHello is none of them */
+	assert_false(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, appdata, sizeof(appdata), 0);
+	assert_false(dropped(imp, &m));
+	m.hint = &hint; /* Join Request inside DTLS */
+	assert_true(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* two plain kinds */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse("dtls-alert,keepalive", &r.match), 0);
+	assert_true(r.match.is_kind_list);
+	assert_int_equal(r.match.kind_list,
+	    CS_PK_BIT(CS_PK_DTLS_ALERT) | CS_PK_BIT(CS_PK_KEEPALIVE));
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, ch, lch, 0);
+	assert_false(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* "any" in a list says nothing: an error, m untouched */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse("any,join-request", &r.match), -EINVAL);
+	assert_int_equal(
+	    cs_impair_kind_parse("join-request,any", &r.match), -EINVAL);
+	assert_false(r.match.is_kind_list);
+	assert_int_equal(r.match.n_msg_types, 0);
 
 	free(ch);
 	free(hvr);
@@ -950,6 +1011,10 @@ test_add_invalid(void **state)
 	BAD(r.match.size_min = 10; r.match.size_max = 5);
 	BAD(r.match.from_ms = 10; r.match.until_ms = 10);
 	BAD(r.match.kind = CS_PK__COUNT);
+	BAD(r.match.kind_list = CS_PK_BIT(CS_PK_DTLS)); /* no is_kind_list */
+	BAD(r.match.is_kind_list = true;
+	    r.match.kind_list = CS_PK_BIT(CS_PK__COUNT));
+	BAD(r.match.is_kind_list = true; r.match.kind = CS_PK_DTLS);
 	BAD(r.match.dir_mask = 4);
 	BAD(r.match.n_ap_ranges = 1; r.match.ap_ranges[0].lo = 2);
 	BAD(r.match.n_ap_ranges = CS_IMPAIR_MAX_RANGES + 1);
@@ -1135,7 +1200,7 @@ test_parse(void **state)
 		assert_memory_equal(&r, &keep, sizeof(r));                     \
 	} while (0)
 	BADP("dir=sideways", 0);
-	BADP("action=drop kind=client-hello,join-request", 12);
+	BADP("action=drop kind=any,join-request", 12);
 	BADP("action=drop kind=nonsense", 12);
 	BADP("action=explode", 0);
 	BADP("action=drop prob=2", 12);

@@ -593,15 +593,22 @@ static const struct err_case err_cases[] = {
 	    -EINVAL,
 	    "t.yaml:2:20: key 'impairments[0].match.kind': unknown packet kind "
 	    "'dtls-hanshake' (did you mean 'dtls-handshake'?); kinds are any, "
-	    "discovery, dtls-handshake, dtls-ccs, dtls-alert, dtls-appdata, "
-	    "control, keepalive, data, a DTLS handshake message (client-hello, "
-	    "certificate, ...) or a CAPWAP message (join-request, ...)" },
-	{ "impairments:\n  - {match: {kind: [client-hello, join-request]},"
+	    "discovery, dtls, dtls-handshake, dtls-ccs, dtls-alert, "
+	    "dtls-appdata, control, keepalive, data, a DTLS handshake message "
+	    "(client-hello, certificate, ...) or a CAPWAP message "
+	    "(join-request, ...)" },
+	{ "impairments:\n  - {match: {kind: [join-request, any]},"
 	  " action: drop}\n",
 	    -EINVAL,
-	    "t.yaml:2:20: key 'impairments[0].match.kind': cannot combine "
-	    "these kinds: a list holds either DTLS handshake messages or "
-	    "CAPWAP messages, at most 8" },
+	    "t.yaml:2:20: key 'impairments[0].match.kind': 'any' in a list "
+	    "says nothing; leave kind out to match every packet" },
+	{ "impairments:\n  - {match: {kind: [echo-request, join-request, "
+	  "image-data-request, reset-request, configuration-status-request, "
+	  "wtp-event-request, change-state-event-request, clear-"
+	  "configuration-request, data-transfer-request]}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.kind': too many CAPWAP "
+	    "messages: a list holds at most 8" },
 	{ "impairments:\n  - {match: {aps: 0-25}, action: drop}\n", -EINVAL,
 	    "t.yaml:2:19: key 'impairments[0].match.aps': AP index 25 beyond "
 	    "the 1 APs (indexes 0-0)" },
