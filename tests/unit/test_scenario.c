@@ -729,8 +729,8 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:2:5: key 'expect[0]': unknown metric 'joind' (did you "
 	    "mean 'joined'?); metrics are aps, joined, in_run, failed, "
 	    "failures, failures{phase=P}, joins, left_run, retransmits, "
-	    "phase.PHASE.STAT, diagnosis, rule.NAME.COUNTER, wlc.COUNTER, "
-	    "nat.COUNTER" },
+	    "phase.PHASE.STAT, diagnosis, diagnosis{cause=CODE}.aps, "
+	    "rule.NAME.COUNTER, wlc.COUNTER, nat.COUNTER" },
 	{ "expect:\n  - joined => 99%\n", -EINVAL,
 	    "t.yaml:2:12: key 'expect[0]': expected an operator (>=, <=, ==, "
 	    "!=, <, >) after 'joined'" },
@@ -1180,6 +1180,13 @@ test_expect_parse(void **state)
 		    1 },
 		{ "rule.a.b.held == 0", "rule.a.b.held", CS_EXP_EQ,
 		    CS_EXPV_NUMBER, 0 },
+		{ "diagnosis{cause=return-path-loss}.aps == 6",
+		    "diagnosis{cause=return-path-loss}.aps", CS_EXP_EQ,
+		    CS_EXPV_NUMBER, 6 },
+		{ "diagnosis{cause=ok}.aps >= 90%", "diagnosis{cause=ok}.aps",
+		    CS_EXP_GE, CS_EXPV_PERCENT, 90 },
+		{ "diagnosis.aps < 3", "diagnosis.aps", CS_EXP_LT,
+		    CS_EXPV_NUMBER, 3 },
 	};
 	static const char *const bad[] = { "", ">= 3", "joined", "joined 3",
 		"joined >=", "phase.dtls >= 1s", "phase.dtls.p42 < 1s",
@@ -1187,7 +1194,12 @@ test_expect_parse(void **state)
 		"failures{phase=run > 1", "failures{color=red} > 1",
 		"failures{reason=} > 1", "diagnosis == 3", "diagnosis < ok",
 		"diagnosis == a.b", "joined >= ok", "rule.x > 1", "wlc > 1",
-		"joined >= 101%", "joined >= 1e3", "phase.dtls.count < 2s" };
+		"joined >= 101%", "joined >= 1e3", "phase.dtls.count < 2s",
+		"diagnosis == retrun-path-loss", "diagnosis != nonsense",
+		"diagnosis{cause=nonsense}.aps == 1",
+		"diagnosis{cause=ok} == 1", "diagnosis{cause=}.aps == 1",
+		"diagnosis{code=ok}.aps == 1", "diagnosis.aps == ok",
+		"diagnosis.count == 1", "diagnosis{cause=ok}.aps < 1s" };
 	struct cs_expect e;
 	struct cs_err err;
 
@@ -1241,6 +1253,8 @@ test_expect_summary(void **state)
 		{ "fw-drop", rule_kv, CS_ARRAY_SIZE(rule_kv) },
 		{ "nat", nat_kv, CS_ARRAY_SIZE(nat_kv) },
 	};
+	static const struct cs_report_kv diag_kv[] = { { "ok", 11 },
+		{ "return-path-loss", 6 }, { "join-rejected", 3 } };
 	struct cs_report_diag diag = { 0 };
 	struct cs_run_summary sum;
 	struct cs_metrics m;
@@ -1309,6 +1323,23 @@ test_expect_summary(void **state)
 	sum.diag = &diag;
 	eval_sum(
 	    "diagnosis == return-path-loss", &sum, true, "return-path-loss");
+	/* a single cause without per-cause counts: its APs */
+	diag.aps_affected = 6;
+	eval_sum("diagnosis{cause=return-path-loss}.aps == 6", &sum, true, "6");
+	eval_sum("diagnosis{cause=wlc-capacity}.aps == 0", &sum, true, "0");
+	eval_sum("diagnosis.aps == 30%", &sum, true, "6 (30%)");
+	/* several causes: the count per cause */
+	diag.code = "mixed";
+	diag.counts = diag_kv;
+	diag.n_counts = CS_ARRAY_SIZE(diag_kv);
+	diag.aps_affected = 9;
+	eval_sum("diagnosis{cause=return-path-loss}.aps == 6", &sum, true, "6");
+	eval_sum("diagnosis{cause=join-rejected}.aps == 6", &sum, false, "3");
+	eval_sum("diagnosis{cause=ok}.aps >= 50%", &sum, true, "11 (55%)");
+	eval_sum("diagnosis{cause=clock-skew}.aps == 0", &sum, true, "0");
+	eval_sum("diagnosis.aps == 9", &sum, true, "9");
+	sum.diag = NULL;
+	eval_sum("diagnosis{cause=ok}.aps == 0", &sum, false, "n/a");
 	assert_int_equal(cs_expect_eval_summary(NULL, &sum, &res), -EINVAL);
 	cs_metrics_free(&m);
 }
