@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Types shared by the role state machines (lib/ap, lib/wlc) and the glue
- * that runs them (lib/engine): channels, per-datagram hints for the
+ * that runs them (lib/engine), kept in the lowest layer (lib/wire/roles.c)
+ * so no role includes another's folder: channels, per-datagram hints for the
  * impairment engine and pcap tap, the failure-phase vocabulary and the
  * DTLS outcome the glue reports back (docs/roles-contract).
  */

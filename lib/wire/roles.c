@@ -2,6 +2,8 @@
 /*
  * Names for the shared role vocabulary (capsim/roles.h): the phase an AP
  * failed in, in capsim's words and in the words a Catalyst 9800 logs.
+ * The vocabulary sits in the lowest layer so the AP, the WLC, the
+ * impairment engine and the reports share it without including each other.
  */
 #include "capsim/roles.h"
 

@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AP side of a worker: AP identity and construction, pacing of starts,
+ * the client handshake slots (max in flight), the AP-side packet path
+ * (input and delivery) and the glue between cs_ap and its DTLS session.
+ */
+#include "engine-internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsim/capture.h"
+#include "capsim/capwap.h"
+#include "capsim/dtls.h"
+
+static void eng_hs_next(struct eng_w *w);
+
+static struct eng_ap *
+eng_ap_by_ip(struct eng_w *w, uint32_t ip)
+{
+	const struct cs_engine *e = w->e;
+	uint32_t off = ip - e->cfg.ap_base_ip;
+
+	if (ip < e->cfg.ap_base_ip || off >= e->cfg.n_aps)
+		return NULL;
+	if (e->aps[off].w != w)
+		return NULL; /* not ours: stray */
+	return &e->aps[off];
+}
+
+struct cs_ap_facts *
+eng_facts(struct eng_ap *a)
+{
+	return &a->w->e->facts[a->idx];
+}
+
+static int
+ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
+{
+	struct eng_ap *a = ctx;
+
+	eng_path_up(a, ch, dst_ip, dst_port, pkt, len, hint);
+	return 0;
+}
+
+static int
+ap_send_secure(
+    void *ctx, const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
+{
+	struct eng_ap *a = ctx;
+	struct cs_engine *e = a->w->e;
+	int r;
+
+	if (a->d == NULL || a->d->dead)
+		return -ENOTCONN;
+	cs_facts_control(eng_facts(a), CS_DIR_UP, pkt, len, eng_now(e));
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
+		    CS_CHAN_CONTROL, a->ip, a->w->ap_port[0], a->ac_ip,
+		    a->ac_port, pkt, len);
+	a->hint = hint;
+	r = cs_dtls_send(a->d->s, pkt, len);
+	a->hint = NULL;
+	return r;
+}
+
+static int
+ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
+{
+	struct eng_dtls *d = ctx;
+	struct eng_ap *a = d->ap;
+
+	if (d->dead)
+		return 0;
+	eng_path_up(a, 0, a->ac_ip, a->ac_port, dgram, len, a->hint);
+	return 0;
+}
+
+static void
+ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
+{
+	struct eng_dtls *d = ctx;
+	struct eng_ap *a = d->ap;
+	struct cs_engine *e = d->w->e;
+
+	if (d->dead)
+		return;
+	cs_facts_control(eng_facts(a), CS_DIR_DOWN, plain, len, eng_now(e));
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
+		    CS_CHAN_CONTROL, a->ac_ip, a->ac_port, a->ip,
+		    a->w->ap_port[0], plain, len);
+	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
+}
+
+static const struct cs_dtls_io ap_dtls_io = {
+	.send = ap_dtls_wire_send,
+	.recv = ap_dtls_recv,
+};
+
+/* The handshake of `a` ended (or never began): free its slot. */
+static void
+eng_hs_release(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+
+	a->hs_queued = false;
+	if (!a->hs_active)
+		return;
+	a->hs_active = false;
+	w->hs_active--;
+	eng_hs_next(w);
+}
+
+static void
+ap_dtls_stop(void *ctx, bool graceful)
+{
+	struct eng_ap *a = ctx;
+
+	a->hs_queued = false; /* its queue entry is skipped */
+	if (a->d == NULL)
+		return;
+	eng_hs_release(a);
+	if (graceful && a->d->established && !a->d->dead)
+		cs_dtls_shutdown(a->d->s);
+	eng_bury_dtls(a->w, a->d);
+	a->d = NULL;
+	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
+}
+
+/* Sends the ClientHello of `a`, taking a handshake slot. */
+static int
+eng_hs_begin(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+	struct cs_engine *e = w->e;
+	struct cs_cred *cred = NULL;
+	int r;
+
+	a->hs_queued = false;
+	/* the session and the certificate are made only now, when the
+	 * handshake may run: a queued AP holds neither */
+	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
+	         e->cfg.ap_clock_skew_s)) == NULL)
+		return -ENOMEM;
+	a->d->ap = a;
+	if (e->cfg.ap_cred != NULL) {
+		r = cs_dtls_set_cred(a->d->s, e->cfg.ap_cred);
+	} else if (e->cfg.ap_pki != NULL) {
+		/* issued on demand so idle APs hold no certificate.  Signing
+		 * with the shared CA key runs in parallel; the broken kinds
+		 * make their extra key or CA on first use, under the lock */
+		bool lock = e->cfg.ap_cert_kind != CS_PKI_GOOD;
+
+		if (lock)
+			pthread_mutex_lock(&e->pki_mu);
+		r = cs_pki_issue_ap(
+		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
+		if (lock)
+			pthread_mutex_unlock(&e->pki_mu);
+		if (r == 0)
+			r = cs_dtls_set_cred(a->d->s, cred);
+		cs_cred_free(cred);
+	} else {
+		r = 0; /* the ctx carries the credential */
+	}
+	a->hs_active = true;
+	w->hs_active++;
+	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
+		ap_dtls_stop(a, false);
+		return r;
+	}
+	eng_dtls_timer(w, a->d, &a->t_dtls);
+	return 0;
+}
+
+/* Starts waiting handshakes while slots are free. */
+static void
+eng_hs_next(struct eng_w *w)
+{
+	while (w->hs_len > 0 &&
+	    (w->max_inflight == 0 || w->hs_active < w->max_inflight)) {
+		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
+
+		w->hs_head = (w->hs_head + 1) % w->hs_cap;
+		w->hs_len--;
+		if (!a->hs_queued)
+			continue; /* stopped while waiting */
+		if (eng_hs_begin(a) < 0) {
+			struct cs_dtls_outcome o = { .reason =
+				                         "cannot start DTLS" };
+
+			cs_ap_dtls_done(a->ap, &o, eng_now(w->e));
+		}
+	}
+}
+
+static int
+ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
+{
+	struct eng_ap *a = ctx;
+	struct eng_w *w = a->w;
+
+	ap_dtls_stop(a, false);
+	a->ac_ip = ac_ip;
+	a->ac_port = ac_port;
+	if (w->max_inflight != 0 && w->hs_active >= w->max_inflight &&
+	    w->hs_len < w->hs_cap) {
+		/* a join storm: wait for a slot rather than flood the
+		 * controller (and the socket buffers) with handshakes that
+		 * then time out and retransmit */
+		w->hs_wait[(w->hs_head + w->hs_len++) % w->hs_cap] = a->idx;
+		a->hs_queued = true;
+		return 0;
+	}
+	return eng_hs_begin(a);
+}
+
+static void
+ap_timer_arm(void *ctx, enum cs_ap_timer t, uint64_t delay_ms)
+{
+	struct eng_ap *a = ctx;
+
+	eng_arm(a->w, &a->t[t], delay_ms);
+}
+
+static void
+ap_timer_cancel(void *ctx, enum cs_ap_timer t)
+{
+	struct eng_ap *a = ctx;
+
+	cs_timerq_cancel(&a->w->tq, &a->t[t]);
+}
+
+static void
+ap_event(void *ctx, const struct cs_ap_event *ev)
+{
+	struct eng_ap *a = ctx;
+	struct eng_w *w = a->w;
+	struct cs_engine *e = w->e;
+
+	if (ev->kind == CS_AP_EV_STATE) {
+		if (ev->from < CS_AP__COUNT && w->states[ev->from] > 0)
+			w->states[ev->from]--;
+		if (ev->to < CS_AP__COUNT)
+			w->states[ev->to]++;
+	}
+	cs_metrics_ap_event(&w->metrics, &a->track, ev);
+	cs_facts_ap_event(&e->facts[a->idx], ev);
+	if (e->cfg.on_ap_event != NULL)
+		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
+}
+
+static uint32_t
+ap_rand(void *ctx, uint32_t bound)
+{
+	struct eng_ap *a = ctx;
+
+	return eng_rand(a->w, bound);
+}
+
+static const struct cs_ap_io eng_ap_io = {
+	.send_clear = ap_send_clear,
+	.send_secure = ap_send_secure,
+	.dtls_start = ap_dtls_start,
+	.dtls_stop = ap_dtls_stop,
+	.timer_arm = ap_timer_arm,
+	.timer_cancel = ap_timer_cancel,
+	.event = ap_event,
+	.rand = ap_rand,
+};
+
+static void
+ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
+{
+	struct eng_w *w = a->w;
+	struct eng_dtls *d = a->d;
+	struct cs_dtls_outcome o = { 0 };
+
+	/* the AP may have stopped the session from inside its own
+	 * callback (a failed Join tears DTLS down): nothing left to do */
+	if (d == NULL || d->dead)
+		return;
+	if (r == CS_DTLS_ESTABLISHED && !d->established) {
+		d->established = true;
+		cs_timerq_cancel(&w->tq, &a->t_dtls);
+		eng_hs_release(a);
+		o.ok = true;
+		cs_ap_dtls_done(a->ap, &o, now);
+		return;
+	}
+	if (r == CS_DTLS_CLOSED) {
+		o.reason = "WLC closed the DTLS session (close_notify)";
+		o.reason_code = CS_DTLS_FAIL_PEER_ALERT;
+		ap_dtls_stop(a, false);
+		cs_ap_dtls_done(a->ap, &o, now);
+		return;
+	}
+	if (r == -EPROTO || r == -ETIMEDOUT) {
+		const struct cs_dtls_failure *f = cs_dtls_failure(d->s);
+		char reason[sizeof(f->reason)];
+
+		snprintf(reason, sizeof(reason), "%s",
+		    f->reason[0] ? f->reason : "DTLS handshake failed");
+		o.reason = reason;
+		o.reason_code = (int)f->code;
+		cs_facts_dtls_fail(eng_facts(a), (int)f->code, f->local,
+		    f->alert, reason, now);
+		ap_dtls_stop(a, false);
+		cs_ap_dtls_done(a->ap, &o, now);
+		return;
+	}
+	eng_dtls_timer(w, a->d, &a->t_dtls);
+}
+
+/* A datagram reaches the AP (after NAT and impairment). */
+void
+eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len)
+{
+	struct cs_engine *e = a->w->e;
+	uint64_t now = eng_now(e);
+
+	if (a->ap == NULL || len == 0)
+		return;
+	cs_facts_wire_peer(
+	    eng_facts(a), CS_DIR_DOWN, ch, src_ip, src_port, pkt, len, now);
+	if (e->cfg.capture != NULL && e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
+		    src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
+	if (ch == CS_CHAN_CONTROL &&
+	    eng_preamble_is(pkt, len, CS_PREAMBLE_DTLS)) {
+		/* DTLS from the AC we talk to; anything else is stray */
+		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
+		    src_port != a->ac_port)
+			return;
+		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
+		return;
+	}
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
+		    ch, src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
+	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
+}
+
+/* A datagram for AP address dst_ip arrived on the wire (from an AP
+ * socket, or from a NAT port after translation back). */
+void
+eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,
+    uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len)
+{
+	struct eng_ap *a = eng_ap_by_ip(w, dst_ip);
+	struct cs_pkt_meta m;
+
+	if (a == NULL || a->ap == NULL || len == 0)
+		return;
+	if (w->nat != NULL)
+		src_ip = cs_nat_return_src(w->nat, src_ip);
+	memset(&m, 0, sizeof(m));
+	m.dir = CS_DIR_DOWN;
+	m.chan = ch;
+	m.src_ip = src_ip;
+	m.src_port = src_port;
+	m.dst_ip = a->ip;
+	m.dst_port = w->ap_port[ch];
+	m.pkt = pkt;
+	m.len = len;
+	m.now_ms = eng_now(w->e);
+	eng_impair(w, a, &m);
+}
+
+void
+eng_ap_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
+{
+	struct cs_engine *e = w->e;
+
+	if (pk->is_truncated || pk->len == 0)
+		return;
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
+		    pk->src_ip, pk->src_port, pk->dst_ip, w->ap_port[ch],
+		    pk->buf, pk->len);
+	eng_ap_input_from(
+	    w, ch, pk->dst_ip, pk->src_ip, pk->src_port, pk->buf, pk->len);
+}
+
+void
+eng_slot_ap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_ap *a = s->owner;
+
+	(void)w;
+	cs_ap_timer_fired(a->ap, (enum cs_ap_timer)(s - a->t), now);
+}
+
+void
+eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_ap *a = s->owner;
+
+	(void)w;
+	if (a->d != NULL && !a->d->dead)
+		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
+}
+
+/* APs the arrival curve allows by now: rate r/s after a linear ramp of
+ * `ramp` seconds from 0 (area under the curve), plus the first one. */
+static double
+eng_pace_due(double rate, double ramp, double t)
+{
+	if (ramp > 0 && t < ramp)
+		return rate * t * t / (2.0 * ramp) + 1.0;
+	if (ramp > 0)
+		return rate * (t - ramp / 2.0) + 1.0;
+	return rate * t + 1.0;
+}
+
+/* Starts this worker's APs as the arrival rate and the in-flight cap
+ * allow. */
+void
+eng_pace(struct eng_w *w, uint64_t now)
+{
+	struct cs_engine *e = w->e;
+	unsigned want = w->n_aps;
+
+	if (w->stopping)
+		return;
+	if (w->rate > 0) {
+		double due = eng_pace_due(
+		    w->rate, e->cfg.rate_ramp_s, (double)now / 1000.0);
+
+		if (due < (double)want)
+			want = (unsigned)due;
+	}
+	while (w->started < want) {
+		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
+
+		w->started++;
+		cs_metrics_ap_start(&a->track, now);
+		if (cs_ap_start(a->ap, now) < 0)
+			cs_logf(e->cfg.log, CS_LOG_ERR,
+			    "engine: AP %u failed to start", a->idx + 1);
+	}
+	if (w->started < w->n_aps) {
+		uint64_t step = 10;
+
+		if (w->rate > 0 && w->rate < 100 && e->cfg.rate_ramp_s <= 0)
+			step = (uint64_t)(1000.0 / w->rate);
+		eng_arm(w, &w->t_pace, step);
+	}
+}
+
+void
+eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	eng_pace(w, now);
+}
+
+/* Creates the state machine of AP a (identity from its index). */
+static int
+eng_ap_make(struct cs_engine *e, struct eng_ap *a)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	struct cs_ap_cfg apc = c->ap;
+	struct cs_ap_io io = eng_ap_io;
+	char name[64];
+	int r;
+
+	snprintf(name, sizeof(name), "%s%05u",
+	    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-", a->idx + 1);
+	memcpy(apc.mac, a->mac, 6);
+	apc.ip = a->ip;
+	apc.name = name;
+	apc.serial = name;
+	io.ctx = a;
+	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
+		return cs_log_err(c->log, r,
+		    "engine: invalid AP configuration (AP %u)", a->idx + 1);
+	return 0;
+}
+
+static int
+eng_new_ap(struct cs_engine *e, unsigned i)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	struct eng_ap *a = &e->aps[i];
+	uint64_t mac = 0;
+	int r;
+
+	a->w = e->w[i % e->n_w];
+	a->idx = i;
+	a->ip = c->ap_base_ip + i;
+	for (int k = 0; k < 6; k++)
+		mac = mac << 8 | c->ap_base_mac[k];
+	mac += i;
+	for (int k = 5; k >= 0; k--) {
+		a->mac[k] = (uint8_t)mac;
+		mac >>= 8;
+	}
+	for (int t = 0; t < CS_AP_T__COUNT; t++)
+		cs_tslot_init(&a->t[t], a, ENG_SLOT_AP);
+	cs_tslot_init(&a->t_dtls, a, ENG_SLOT_AP_DTLS);
+	cs_ap_track_init(&a->track);
+	if ((r = eng_ap_make(e, a)) < 0)
+		return r;
+	a->w->states[CS_AP_IDLE]++;
+	return 0;
+}
+
+int
+eng_new_aps(struct cs_engine *e)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	int r;
+
+	if (c->n_aps == 0)
+		return 0;
+	if (c->ap_dtls == NULL)
+		return cs_log_err(
+		    c->log, -EINVAL, "engine: APs need a DTLS client context");
+	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: %u APs from the base address run past "
+		    "255.255.255.255",
+		    c->n_aps);
+	if ((r = eng_check_local(e, c->ap_base_ip)) < 0 ||
+	    (r = eng_check_local(e, c->ap_base_ip + c->n_aps - 1)) < 0)
+		return r;
+	if ((e->aps = calloc(c->n_aps, sizeof(*e->aps))) == NULL ||
+	    (e->facts = calloc(c->n_aps, sizeof(*e->facts))) == NULL)
+		return -ENOMEM;
+	for (unsigned i = 0; i < c->n_aps; i++) {
+		cs_facts_init(&e->facts[i]);
+		if (c->ap_clock_skew_s != 0)
+			cs_facts_clock_skew(&e->facts[i], c->ap_clock_skew_s);
+	}
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
+
+		w->n_aps = c->n_aps / e->n_w + (k < c->n_aps % e->n_w);
+		w->rate = c->rate / e->n_w;
+		w->max_inflight = c->max_inflight == 0
+		    ? 0
+		    : (c->max_inflight + e->n_w - 1) / e->n_w;
+		w->hs_cap = 2 * (size_t)w->n_aps + 1;
+		if ((w->hs_wait = calloc(w->hs_cap, sizeof(*w->hs_wait))) ==
+		    NULL)
+			return -ENOMEM;
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++) {
+			if ((w->ap_fd[ch] = cs_udp_open(0, 0, false)) < 0)
+				return cs_log_err(c->log, w->ap_fd[ch],
+				    "engine: cannot open an AP socket: %s",
+				    strerror(-w->ap_fd[ch]));
+			/* broadcast discovery (RFC 5415 §3.3) sends to
+			 * 255.255.255.255 from the control socket */
+			if (ch == CS_CHAN_CONTROL)
+				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
+			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
+			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA]
+			    .fd = w->ap_fd[ch];
+			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],
+			    EV_READ | EV_PERSIST,
+			    ch == CS_CHAN_DATA ? eng_on_ap_data : eng_on_ap_ctl,
+			    w);
+			if (w->ap_ev[ch] == NULL)
+				return -ENOMEM;
+		}
+	}
+	for (unsigned i = 0; i < c->n_aps; i++)
+		if ((r = eng_new_ap(e, i)) < 0)
+			return r;
+	return 0;
+}
+
+void
+eng_w_stop_aps(struct eng_w *w)
+{
+	struct cs_engine *e = w->e;
+
+	w->stopping = true;
+	cs_timerq_cancel(&w->tq, &w->t_pace);
+	for (unsigned i = w->id; i < e->cfg.n_aps; i += e->n_w) {
+		struct eng_ap *a = &e->aps[i];
+
+		if (a->d != NULL)
+			ap_dtls_stop(a, true);
+		for (int t = 0; t < CS_AP_T__COUNT; t++)
+			cs_timerq_cancel(&w->tq, &a->t[t]);
+	}
+	eng_after(w);
+}
+
+/* Power-cycles AP a: no close_notify, a fresh state machine, a new
+ * start (a reboot storm is many of these at once). */
+int
+eng_ap_reboot(struct eng_ap *a, uint64_t now)
+{
+	struct cs_engine *e = a->w->e;
+	struct cs_ap_event ev = { 0 };
+	bool started = cs_ap_state(a->ap) != CS_AP_IDLE || a->track.started;
+	int r;
+
+	ev.t_ms = now;
+	ev.kind = CS_AP_EV_STATE;
+	ev.from = cs_ap_state(a->ap);
+	ev.to = CS_AP_IDLE;
+	ev.phase = cs_ap_phase(a->ap);
+	ev.reason = "power-cycled (scenario timeline)";
+	if (a->d != NULL)
+		ap_dtls_stop(a, false);
+	for (int t = 0; t < CS_AP_T__COUNT; t++)
+		cs_timerq_cancel(&a->w->tq, &a->t[t]);
+	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
+	cs_ap_free(a->ap);
+	a->ap = NULL;
+	ap_event(a, &ev);
+	/* a power cycle starts a new life: the diagnosis explains the
+	 * current one (the metrics keep that Run was left) */
+	cs_facts_init(&e->facts[a->idx]);
+	if (e->cfg.ap_clock_skew_s != 0)
+		cs_facts_clock_skew(&e->facts[a->idx], e->cfg.ap_clock_skew_s);
+	if ((r = eng_ap_make(e, a)) < 0)
+		return r;
+	if (started && !a->w->stopping) {
+		cs_metrics_ap_start(&a->track, now);
+		return cs_ap_start(a->ap, now);
+	}
+	return 0;
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Engine-private types and functions shared by the files of lib/engine
+ * that make up the engine (engine.c, worker.c, ap_side.c, wlc_side.c,
+ * packet_path.c); see engine.c for the threading and ownership model.
+ * Not installed, not part of the API.
+ */
+#ifndef CS_ENGINE_INTERNAL_H
+#define CS_ENGINE_INTERNAL_H
+
+#include <event2/event.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capsim/engine.h"
+#include "capsim/impair.h"
+#include "capsim/timerq.h"
+#include "capsim/udp.h"
+
+struct cs_dtls_ctx;
+struct cs_dtls_io;
+
+#define ENG_RX_BATCH      32
+#define ENG_RX_BUDGET     8     /* batches per wakeup (STYLE G9) */
+#define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
+#define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
+#define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
+#define ENG_TXQ_MAX       64
+#define ENG_TXQ_ARENA     (128 * 1024)
+
+/* Timer slot kinds (cs_tslot.kind), each with one handler in
+ * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
+ * (the AP's or the WLC session's timers) is told apart by its index in
+ * that array, which is the role's own timer enum. */
+enum eng_slot {
+	ENG_SLOT_AP,        /* eng_ap.t[enum cs_ap_timer] */
+	ENG_SLOT_AP_DTLS,   /* eng_ap.t_dtls: DTLS retransmission */
+	ENG_SLOT_PEER,      /* eng_peer.t[enum cs_wlc_timer] */
+	ENG_SLOT_PEER_DTLS, /* eng_peer.t_dtls: DTLS retransmission */
+	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: unverified or WaitDTLS */
+	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
+	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
+	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
+	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
+	ENG_SLOT__COUNT
+};
+
+/* Send queues of a worker. */
+enum {
+	Q_AP_CTL,
+	Q_AP_DATA,
+	Q_WLC_CTL,
+	Q_WLC_DATA,
+	Q__COUNT
+};
+
+struct eng_ap;
+struct eng_peer;
+struct eng_w;
+
+/* Handles a due slot of its kind; s->owner is the slot's owner. */
+typedef void eng_slot_fn(struct eng_w *w, struct cs_tslot *s, uint64_t now);
+
+struct eng_dtls {
+	struct cs_dtls *s;
+	struct eng_w *w;
+	struct eng_ap *ap;     /* client side owner, or */
+	struct eng_peer *peer; /* server side owner */
+	bool dead;
+	bool established;
+};
+
+struct eng_ap {
+	struct eng_w *w;
+	struct cs_ap *ap;
+	struct eng_dtls *d;
+	unsigned idx;
+	uint32_t ip;
+	uint8_t mac[6];
+	uint32_t ac_ip;
+	uint16_t ac_port;
+	bool hs_active;                 /* counts against the handshake cap */
+	bool hs_queued;                 /* waits for a handshake slot */
+	const struct cs_pkt_hint *hint; /* of the message being encrypted */
+	struct cs_tslot t[CS_AP_T__COUNT];
+	struct cs_tslot t_dtls;
+	struct cs_ap_track track;
+};
+
+struct eng_peer {
+	struct eng_peer *next; /* hash chain */
+	struct eng_w *w;
+	uint32_t ip;
+	uint16_t port;
+	bool dead;
+	bool is_verified; /* returned our DTLS cookie */
+	uint16_t hellos;  /* ClientHellos seen while unverified */
+	struct eng_dtls *d;
+	struct cs_wlc_sess *sess;
+	struct cs_tslot t[CS_WLC_T__COUNT];
+	struct cs_tslot t_dtls;
+	struct cs_tslot t_reap;
+};
+
+struct eng_txq {
+	int fd;
+	unsigned n;
+	size_t used;
+	uint64_t lost;
+	struct cs_udp_out out[ENG_TXQ_MAX];
+	uint8_t arena[ENG_TXQ_ARENA];
+};
+
+/* A datagram held back by a delay action. */
+struct eng_delayed {
+	struct cs_tslot t;
+	enum cs_dir dir;
+	enum cs_chan ch;
+	unsigned ap;
+	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
+	uint16_t src_port, dst_port;
+	size_t len;
+	uint8_t data[];
+};
+
+/* A NAT external port: a socket of its own, as a real NAT has a port. */
+struct eng_natsock {
+	struct eng_w *w;
+	int fd;
+	uint16_t port;
+	struct event *ev;
+};
+
+struct eng_w {
+	struct cs_engine *e;
+	unsigned id;
+	pthread_t th;
+	bool th_running;
+	pthread_mutex_t mu;
+	struct event_base *base;
+	uint64_t rng;
+
+	struct cs_timerq tq;
+	struct event *ev_timer;
+	uint64_t ev_timer_due; /* UINT64_MAX when not armed */
+	struct cs_hist lateness;
+
+	/* APs: indices id, id + N, id + 2N, ... */
+	unsigned n_aps;
+	int ap_fd[2]; /* control, data */
+	uint16_t ap_port[2];
+	struct event *ap_ev[2];
+	unsigned started;
+	unsigned hs_active;    /* client handshakes running */
+	unsigned max_inflight; /* cap on hs_active, 0 = none */
+	unsigned *hs_wait;     /* FIFO of AP indices waiting for a slot */
+	size_t hs_head, hs_len, hs_cap;
+	double rate; /* this worker's share */
+	struct cs_tslot t_pace;
+	bool stopping;
+	struct cs_metrics metrics;
+	unsigned states[CS_AP__COUNT];
+
+	/* WLC shard */
+	struct cs_wlc *wlc;
+	int wlc_fd[2];
+	struct event *wlc_ev[2];
+	struct eng_peer **peers;
+	size_t peer_buckets, n_peers;
+
+	/* deferred frees */
+	struct eng_dtls **grave_d;
+	size_t n_grave_d, cap_grave_d;
+	struct eng_peer **grave_p;
+	size_t n_grave_p, cap_grave_p;
+
+	/* packet path: impairment, NAT, link state (AP side) */
+	struct cs_impair *imp;
+	struct cs_verdict *verdict; /* one per worker: it is large */
+	struct cs_tslot t_impair;
+	struct cs_nat *nat;
+	struct cs_tslot t_nat;
+	struct eng_natsock **natsocks;
+	size_t n_natsocks, cap_natsocks;
+	uint64_t link_down_until; /* ms; datagrams lost before it */
+	uint64_t link_down_lost;
+	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+
+	struct eng_txq txq[Q__COUNT];
+	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
+};
+
+struct cs_engine {
+	struct cs_engine_cfg cfg;
+	struct timespec t0;
+	uint64_t t0_wall_us; /* CLOCK_REALTIME at t0 */
+	unsigned n_w;
+	struct eng_w **w;
+	struct eng_ap *aps;
+	struct cs_ap_facts *facts; /* per AP, for the diagnosis */
+	pthread_mutex_t pki_mu;
+	bool started, stopped;
+	struct cs_metrics merged; /* last cs_engine_metrics() result */
+	struct cs_hist lateness;  /* last cs_engine_timer_lateness() */
+};
+
+/* worker.c */
+uint64_t eng_now_us(const struct cs_engine *e);
+uint64_t eng_wall_us(const struct cs_engine *e);
+uint64_t eng_now(const struct cs_engine *e);
+uint32_t eng_rand(struct eng_w *w, uint32_t bound);
+void eng_arm(struct eng_w *w, struct cs_tslot *s, uint64_t delay_ms);
+void eng_after(struct eng_w *w);
+int eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len);
+void eng_bury_dtls(struct eng_w *w, struct eng_dtls *d);
+struct eng_dtls *eng_dtls_new(struct eng_w *w, struct cs_dtls_ctx *ctx,
+    const struct cs_dtls_io *tmpl, int64_t skew_s);
+void eng_dtls_timer(struct eng_w *w, struct eng_dtls *d, struct cs_tslot *slot);
+void eng_on_ap_ctl(evutil_socket_t fd, short what, void *arg);
+void eng_on_ap_data(evutil_socket_t fd, short what, void *arg);
+void eng_on_wlc_ctl(evutil_socket_t fd, short what, void *arg);
+void eng_on_wlc_data(evutil_socket_t fd, short what, void *arg);
+struct eng_w *eng_w_new(struct cs_engine *e, unsigned id);
+void eng_w_free(struct eng_w *w);
+void *eng_thread(void *arg);
+
+/* ap_side.c */
+struct cs_ap_facts *eng_facts(struct eng_ap *a);
+void eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len);
+void eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,
+    uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len);
+void eng_ap_input(
+    struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk);
+eng_slot_fn eng_slot_ap;
+eng_slot_fn eng_slot_ap_dtls;
+eng_slot_fn eng_slot_pace;
+void eng_pace(struct eng_w *w, uint64_t now);
+int eng_new_aps(struct cs_engine *e);
+void eng_w_stop_aps(struct eng_w *w);
+int eng_ap_reboot(struct eng_ap *a, uint64_t now);
+
+/* wlc_side.c */
+void eng_peer_forget(struct eng_w *w, struct eng_peer *p);
+void eng_wlc_input(
+    struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk);
+eng_slot_fn eng_slot_peer;
+eng_slot_fn eng_slot_peer_dtls;
+eng_slot_fn eng_slot_peer_reap;
+int eng_new_wlc(struct cs_engine *e);
+
+/* packet_path.c */
+bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
+void eng_release(void *ctx, const struct cs_pkt_meta *m);
+void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
+void eng_path_arm(struct eng_w *w);
+void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len,
+    const struct cs_pkt_hint *hint);
+eng_slot_fn eng_slot_delay;
+eng_slot_fn eng_slot_impair;
+eng_slot_fn eng_slot_nat;
+int eng_w_path(struct eng_w *w);
+
+/* engine.c */
+int eng_check_local(struct cs_engine *e, uint32_t ip);
+
+#endif /* CS_ENGINE_INTERNAL_H */

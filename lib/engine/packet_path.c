@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Packet path of a worker: the impairment verdict applied to each
+ * datagram, delayed and released datagrams, link-down windows and the
+ * NAT's external ports (a socket per port, as a real NAT has).
+ */
+#include "engine-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsim/capture.h"
+#include "capsim/capwap.h"
+
+static void eng_on_nat(evutil_socket_t fd, short what, void *arg);
+
+static struct eng_natsock *
+eng_natsock_find(struct eng_w *w, uint16_t port)
+{
+	for (size_t i = 0; i < w->n_natsocks; i++)
+		if (w->natsocks[i] != NULL && w->natsocks[i]->port == port)
+			return w->natsocks[i];
+	return NULL;
+}
+
+/* The datagram leaves the AP side: through the NAT when there is one,
+ * then to the capture (what the WLC receives) and the socket. */
+/* True when the datagram's CAPWAP preamble (RFC 5415 §4.1) is valid and
+ * of the given type (CS_PREAMBLE_CAPWAP or CS_PREAMBLE_DTLS). */
+bool
+eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type)
+{
+	uint8_t t;
+
+	return cs_capwap_preamble_peek(pkt, len, &t) == 0 && t == type;
+}
+
+static void
+eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len)
+{
+	struct cs_engine *e = w->e;
+	uint32_t src_ip = a->ip;
+	uint16_t src_port = w->ap_port[ch];
+	uint64_t now_us = eng_now_us(e);
+
+	if (w->nat != NULL) {
+		struct eng_natsock *ns;
+		uint32_t eip;
+		uint16_t eport;
+
+		if (cs_nat_out(w->nat, a->ip, src_port, now_us / 1000, &eip,
+		        &eport) < 0 ||
+		    (ns = eng_natsock_find(w, eport)) == NULL)
+			return; /* no port: the NAT drops it */
+		cs_facts_nat(eng_facts(a), eip, eport);
+		if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
+			cs_capture_wire(e->cfg.capture, eng_wall_us(e),
+			    CS_DIR_UP, eip, eport, dst_ip, dst_port, pkt, len);
+		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
+		return;
+	}
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
+		    src_ip, src_port, dst_ip, dst_port, pkt, len);
+	(void)eng_send(w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, src_ip,
+	    dst_ip, dst_port, pkt, len);
+}
+
+static void
+eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, enum cs_chan ch,
+    uint32_t src_ip, uint16_t src_port, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+{
+	struct eng_delayed *d = malloc(sizeof(*d) + len);
+
+	if (d == NULL)
+		return; /* lost, as under memory pressure on a router */
+	cs_tslot_init(&d->t, d, ENG_SLOT_DELAY);
+	d->dir = dir;
+	d->ch = ch;
+	d->ap = ap;
+	d->src_ip = src_ip;
+	d->src_port = src_port;
+	d->dst_ip = dst_ip;
+	d->dst_port = dst_port;
+	d->len = len;
+	memcpy(d->data, pkt, len);
+	if (cs_timerq_arm(&w->tq, &d->t, eng_now(w->e) + delay_ms) < 0)
+		free(d);
+}
+
+/* Hands a verdict's deliveries on: now or after their delay. */
+static void
+eng_verdict(struct eng_w *w, const struct cs_pkt_meta *m, struct eng_ap *a)
+{
+	const struct cs_verdict *v = w->verdict;
+
+	if (v->kind != CS_VERDICT_PASS)
+		return;
+	for (unsigned i = 0; i < v->n_deliver; i++) {
+		if (v->delay_ms[i] > 0) {
+			eng_delay(w, m->dir, a->idx, m->chan, m->src_ip,
+			    m->src_port, m->dst_ip, m->dst_port, v->pkt, v->len,
+			    v->delay_ms[i]);
+			continue;
+		}
+		if (m->dir == CS_DIR_UP)
+			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
+			    v->pkt, v->len);
+		else
+			eng_ap_deliver(
+			    a, m->chan, m->src_ip, m->src_port, v->pkt, v->len);
+	}
+}
+
+void
+eng_release(void *ctx, const struct cs_pkt_meta *m)
+{
+	struct eng_w *w = ctx;
+	struct eng_ap *a;
+
+	if (m->ap >= w->e->cfg.n_aps)
+		return;
+	a = &w->e->aps[m->ap];
+	if (m->dir == CS_DIR_UP)
+		eng_wire_up(
+		    w, a, m->chan, m->dst_ip, m->dst_port, m->pkt, m->len);
+	else
+		eng_ap_deliver(
+		    a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
+}
+
+/* One datagram through the impairment engine (AP side, both ways). */
+void
+eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m)
+{
+	if (m->now_ms < w->link_down_until) {
+		w->link_down_lost++;
+		return;
+	}
+	if (w->imp == NULL) {
+		if (m->dir == CS_DIR_UP)
+			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
+			    m->pkt, m->len);
+		else
+			eng_ap_deliver(
+			    a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
+		return;
+	}
+	m->ap = a->idx;
+	m->ap_mac = a->mac;
+	if (cs_impair_apply(w->imp, m, w->verdict) == 0)
+		eng_verdict(w, m, a);
+	cs_impair_poll(w->imp, m->now_ms, eng_release, w);
+	eng_path_arm(w);
+}
+
+/* Arms the timer that releases held datagrams by time. */
+void
+eng_path_arm(struct eng_w *w)
+{
+	uint64_t when;
+
+	if (w->imp != NULL && cs_impair_next_due(w->imp, &when) == 0)
+		cs_timerq_arm(&w->tq, &w->t_impair, when);
+	else
+		cs_timerq_cancel(&w->tq, &w->t_impair);
+}
+
+/* A datagram the AP sends: facts (what the AP did), then the path. */
+void
+eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len,
+    const struct cs_pkt_hint *hint)
+{
+	struct eng_w *w = a->w;
+	struct cs_pkt_meta m = {
+		.dir = CS_DIR_UP,
+		.chan = ch,
+		.src_ip = a->ip,
+		.src_port = w->ap_port[ch],
+		.dst_ip = dst_ip,
+		.dst_port = dst_port,
+		.pkt = pkt,
+		.len = len,
+		.hint = hint,
+		.now_ms = eng_now(w->e),
+	};
+
+	cs_facts_wire_peer(eng_facts(a), CS_DIR_UP, m.chan, dst_ip, dst_port,
+	    pkt, len, m.now_ms);
+	if (w->e->cfg.capture != NULL && w->e->cfg.capture_at_ap)
+		cs_capture_wire(w->e->cfg.capture, eng_wall_us(w->e), CS_DIR_UP,
+		    a->ip, m.src_port, dst_ip, dst_port, pkt, len);
+	/* the clear file: discovery and data keep-alives as they are (the
+	 * protected messages are added before encryption) */
+	if (w->e->cfg.capture != NULL &&
+	    (ch == CS_CHAN_DATA ||
+	        eng_preamble_is(pkt, len, CS_PREAMBLE_CAPWAP)))
+		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
+		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
+		    len);
+	eng_impair(w, a, &m);
+}
+
+/* A datagram on a NAT port: translate back (or drop, as the NAT would). */
+static void
+nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
+{
+	struct cs_engine *e = w->e;
+	uint32_t ap_ip;
+	uint16_t ap_port;
+
+	if (pk->is_truncated || pk->len == 0)
+		return;
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
+		    pk->src_ip, pk->src_port, pk->dst_ip, ns->port, pk->buf,
+		    pk->len);
+	if (cs_nat_in(
+	        w->nat, pk->dst_ip, ns->port, eng_now(e), &ap_ip, &ap_port) < 0)
+		return;
+	eng_ap_input_from(w, ap_port == w->ap_port[1], ap_ip, pk->src_ip,
+	    pk->src_port, pk->buf, pk->len);
+}
+
+void
+eng_slot_delay(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_delayed *d = s->owner;
+
+	(void)now;
+	if (d->ap < w->e->cfg.n_aps) {
+		struct eng_ap *a = &w->e->aps[d->ap];
+
+		if (d->dir == CS_DIR_UP)
+			eng_wire_up(w, a, d->ch, d->dst_ip, d->dst_port,
+			    d->data, d->len);
+		else
+			eng_ap_deliver(
+			    a, d->ch, d->src_ip, d->src_port, d->data, d->len);
+	}
+	free(d);
+}
+
+void
+eng_slot_impair(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	cs_impair_poll(w->imp, now, eng_release, w);
+	eng_path_arm(w);
+}
+
+void
+eng_slot_nat(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	cs_nat_expire_idle(w->nat, now);
+	eng_arm(w, &w->t_nat, 1000);
+}
+
+/* cs_nat_alloc_fn: a new external port is a new socket on the NAT's
+ * external address (the kernel picks a free port). */
+static int
+eng_nat_alloc(void *ctx, uint32_t ap_ip, uint16_t ap_port, uint16_t *ext_port)
+{
+	struct eng_w *w = ctx;
+	struct eng_natsock *ns;
+	int fd;
+
+	(void)ap_ip;
+	(void)ap_port;
+	if (w->n_natsocks == w->cap_natsocks) {
+		size_t cap = w->cap_natsocks ? w->cap_natsocks * 2 : 16;
+		struct eng_natsock **v = realloc(w->natsocks, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -ENOMEM;
+		w->natsocks = v;
+		w->cap_natsocks = cap;
+	}
+	if ((fd = cs_udp_open(w->e->cfg.nat->ext_ip, 0, false)) < 0)
+		return fd;
+	if ((ns = calloc(1, sizeof(*ns))) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	ns->w = w;
+	ns->fd = fd;
+	cs_udp_local_port(fd, &ns->port);
+	ns->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, eng_on_nat, ns);
+	if (ns->ev == NULL) {
+		close(fd);
+		free(ns);
+		return -ENOMEM;
+	}
+	event_add(ns->ev, NULL);
+	w->natsocks[w->n_natsocks++] = ns;
+	*ext_port = ns->port;
+	return 0;
+}
+
+static void
+eng_natsock_free(struct eng_natsock *ns)
+{
+	if (ns == NULL)
+		return;
+	event_free(ns->ev);
+	close(ns->fd);
+	free(ns);
+}
+
+/* cs_nat_release_fn: the mapping is gone; so is its port.  Datagrams
+ * still in flight to it meet a closed port, as after a NAT timeout. */
+static void
+eng_nat_release(void *ctx, uint16_t ext_port)
+{
+	struct eng_w *w = ctx;
+
+	for (size_t i = 0; i < w->n_natsocks; i++)
+		if (w->natsocks[i]->port == ext_port) {
+			eng_natsock_free(w->natsocks[i]);
+			w->natsocks[i] = w->natsocks[--w->n_natsocks];
+			return;
+		}
+}
+
+static void
+eng_on_nat(evutil_socket_t fd, short what, void *arg)
+{
+	struct eng_natsock *ns = arg;
+	struct eng_w *w = ns->w;
+	struct cs_udp_pkt pk[ENG_RX_BATCH];
+	int n;
+
+	(void)what;
+	pthread_mutex_lock(&w->mu);
+	for (int i = 0; i < ENG_RX_BATCH; i++) {
+		pk[i].buf = w->rx[i];
+		pk[i].cap = sizeof(w->rx[i]);
+	}
+	n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
+	/* nat_input may close this very socket (idle expiry on the way):
+	 * look it up again for every datagram */
+	for (int i = 0; i < n; i++) {
+		struct eng_natsock *cur = NULL;
+
+		for (size_t k = 0; k < w->n_natsocks; k++)
+			if (w->natsocks[k]->fd == fd)
+				cur = w->natsocks[k];
+		if (cur == NULL)
+			break;
+		nat_input(w, cur, &pk[i]);
+	}
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The worker's packet path: its own impairment engine (same rules and
+ * seed everywhere: verdicts depend on the AP, not on the worker) and its
+ * own NAT (each AP's mappings live with the AP). */
+int
+eng_w_path(struct eng_w *w)
+{
+	const struct cs_engine_cfg *c = &w->e->cfg;
+	int r;
+
+	if (c->n_rules > 0) {
+		if ((r = cs_impair_new(&w->imp, c->seed)) < 0)
+			return r;
+		if ((w->verdict = malloc(sizeof(*w->verdict))) == NULL)
+			return -ENOMEM;
+		for (size_t i = 0; i < c->n_rules; i++) {
+			unsigned id;
+
+			if ((r = cs_impair_add(w->imp, &c->rules[i], &id)) < 0)
+				return cs_log_err(c->log, r,
+				    "engine: impairment rule %zu ('%s') is "
+				    "invalid: %s",
+				    i + 1, c->rules[i].name, strerror(-r));
+		}
+	}
+	if (c->nat != NULL) {
+		struct cs_nat_cfg nc = *c->nat;
+
+		nc.alloc = eng_nat_alloc;
+		nc.release = eng_nat_release;
+		nc.alloc_ctx = w;
+		if ((r = eng_check_local(w->e, nc.ext_ip)) < 0)
+			return r;
+		if ((r = cs_nat_new(&w->nat, &nc)) < 0)
+			return cs_log_err(
+			    c->log, r, "engine: invalid NAT configuration");
+		if (nc.idle_timeout_ms > 0)
+			eng_arm(w, &w->t_nat, 1000);
+	}
+	return 0;
+}

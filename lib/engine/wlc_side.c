@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * WLC side of a worker: the embedded controller's shard sockets, the
+ * peer table (one entry per AP address and port), DTLS admission of
+ * peers and the glue between cs_wlc and its sessions.
+ */
+#include "engine-internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsim/capwap.h"
+#include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
+
+static size_t
+peer_hash(const struct eng_w *w, uint32_t ip, uint16_t port)
+{
+	uint64_t k = ((uint64_t)ip << 16 | port) * 0x9E3779B97F4A7C15ULL;
+
+	return (size_t)(k >> 32) & (w->peer_buckets - 1);
+}
+
+static struct eng_peer *
+peer_find(struct eng_w *w, uint32_t ip, uint16_t port)
+{
+	struct eng_peer *p = w->peers[peer_hash(w, ip, port)];
+
+	while (p != NULL && (p->ip != ip || p->port != port))
+		p = p->next;
+	return p;
+}
+
+static int
+peer_grow(struct eng_w *w)
+{
+	size_t nb = w->peer_buckets * 2;
+	struct eng_peer **nt = calloc(nb, sizeof(*nt));
+	size_t ob = w->peer_buckets;
+	struct eng_peer **ot = w->peers;
+
+	if (nt == NULL)
+		return -ENOMEM;
+	w->peers = nt;
+	w->peer_buckets = nb;
+	for (size_t i = 0; i < ob; i++) {
+		struct eng_peer *p = ot[i], *next;
+
+		for (; p != NULL; p = next) {
+			size_t h = peer_hash(w, p->ip, p->port);
+
+			next = p->next;
+			p->next = nt[h];
+			nt[h] = p;
+		}
+	}
+	free(ot);
+	return 0;
+}
+
+/* Unlinks a peer, stops its timers and DTLS, and queues it for freeing. */
+void
+eng_peer_forget(struct eng_w *w, struct eng_peer *p)
+{
+	struct eng_peer **pp;
+
+	if (p->dead)
+		return;
+	p->dead = true;
+	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
+	     pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	w->n_peers--;
+	for (int t = 0; t < CS_WLC_T__COUNT; t++)
+		cs_timerq_cancel(&w->tq, &p->t[t]);
+	cs_timerq_cancel(&w->tq, &p->t_dtls);
+	cs_timerq_cancel(&w->tq, &p->t_reap);
+	eng_bury_dtls(w, p->d);
+	p->d = NULL;
+	if (w->n_grave_p == w->cap_grave_p) {
+		size_t cap = w->cap_grave_p ? w->cap_grave_p * 2 : 64;
+		struct eng_peer **g = realloc(w->grave_p, cap * sizeof(*g));
+
+		if (g == NULL)
+			return; /* leak one small struct rather than crash */
+		w->grave_p = g;
+		w->cap_grave_p = cap;
+	}
+	w->grave_p[w->n_grave_p++] = p;
+}
+
+static int
+peer_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
+{
+	struct eng_dtls *d = ctx;
+
+	if (d->dead)
+		return 0;
+	return eng_send(
+	    d->w, Q_WLC_CTL, 0, d->peer->ip, d->peer->port, dgram, len);
+}
+
+static void
+peer_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
+{
+	struct eng_dtls *d = ctx;
+
+	if (d->dead || d->peer->sess == NULL)
+		return;
+	cs_wlc_sess_input(d->peer->sess, plain, len, eng_now(d->w->e));
+}
+
+static const struct cs_dtls_io peer_dtls_io = {
+	.send = peer_dtls_wire_send,
+	.recv = peer_dtls_recv,
+};
+
+static struct eng_peer *
+peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
+{
+	struct eng_peer *p;
+	uint8_t addr[6] = { ip >> 24, ip >> 16, ip >> 8, ip, port >> 8, port };
+	size_t h;
+
+	if (w->n_peers >= w->peer_buckets && peer_grow(w) < 0)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->w = w;
+	p->ip = ip;
+	p->port = port;
+	for (int t = 0; t < CS_WLC_T__COUNT; t++)
+		cs_tslot_init(&p->t[t], p, ENG_SLOT_PEER);
+	cs_tslot_init(&p->t_dtls, p, ENG_SLOT_PEER_DTLS);
+	cs_tslot_init(&p->t_reap, p, ENG_SLOT_PEER_REAP);
+	if ((p->d = eng_dtls_new(w, w->e->cfg.wlc_dtls, &peer_dtls_io, 0)) ==
+	    NULL) {
+		free(p);
+		return NULL;
+	}
+	p->d->peer = p;
+	cs_dtls_set_peer(p->d->s, addr, sizeof(addr));
+	h = peer_hash(w, ip, port);
+	p->next = w->peers[h];
+	w->peers[h] = p;
+	w->n_peers++;
+	eng_arm(w, &p->t_reap, ENG_UNVERIFIED_MS);
+	return p;
+}
+
+static void
+peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
+{
+	const struct cs_dtls_failure *f = cs_dtls_failure(p->d->s);
+	struct cs_dtls_outcome o = { 0 };
+
+	o.reason = f->reason[0] ? f->reason : "DTLS handshake failed";
+	o.reason_code = (int)f->code;
+	cs_wlc_sess_dtls_failed(w->wlc, p->ip, p->port, &o, now);
+	eng_peer_forget(w, p);
+}
+
+static void
+peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
+{
+	/* the WLC may have closed the session from inside the callback
+	 * (Join refused: result code, then teardown) */
+	if (p->dead || p->d == NULL || p->d->dead)
+		return;
+	if (r == CS_DTLS_ESTABLISHED && !p->d->established) {
+		struct cs_cert_info ci;
+		const char *cn = NULL;
+
+		p->d->established = true;
+		cs_timerq_cancel(&w->tq, &p->t_dtls);
+		cs_timerq_cancel(&w->tq, &p->t_reap);
+		if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
+			cn = ci.subject_cn;
+		if (cs_wlc_sess_open(
+		        w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
+			    "wlc: cannot open a session (out of memory)");
+			eng_peer_forget(w, p);
+			return;
+		}
+		cs_wlc_sess_set_ctx(p->sess, p);
+		return;
+	}
+	if (r == CS_DTLS_CLOSED) {
+		struct cs_wlc_sess *s = p->sess;
+
+		p->sess = NULL;
+		eng_peer_forget(w, p);
+		if (s != NULL)
+			cs_wlc_sess_closed(s);
+		return;
+	}
+	if (r == -EPROTO || r == -ETIMEDOUT) {
+		struct cs_wlc_sess *s = p->sess;
+
+		if (s == NULL) {
+			peer_dtls_failed(w, p, now);
+			return;
+		}
+		p->sess = NULL;
+		eng_peer_forget(w, p);
+		cs_wlc_sess_closed(s);
+		return;
+	}
+	if (!p->is_verified && cs_dtls_peer_verified(p->d->s)) {
+		/* a returned cookie proves the address: allow WaitDTLS */
+		p->is_verified = true;
+		eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
+	}
+	eng_dtls_timer(w, p->d, &p->t_dtls);
+}
+
+/* Whether the datagram is a ClientHello, and whether it starts a
+ * handshake (message_seq 0: no cookie yet, RFC 6347 §4.2.2). */
+static bool
+wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
+{
+	struct cs_dtls_peek pk;
+
+	*fresh = false;
+	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
+	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
+		return false;
+	for (unsigned i = 0; i < pk.n_hs; i++)
+		if (pk.hs[i].msg_type == CS_DTLS_HS_CLIENT_HELLO &&
+		    pk.hs[i].message_seq == 0)
+			*fresh = true;
+	return true;
+}
+
+void
+eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
+{
+	uint64_t now = eng_now(w->e);
+	struct eng_peer *p;
+	bool is_hello, fresh;
+
+	if (pk->is_truncated || pk->len == 0)
+		return;
+	if (ch == CS_CHAN_DATA ||
+	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
+		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
+		    pk->buf, pk->len, now);
+		return;
+	}
+	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
+	if (is_hello)
+		w->wlc_client_hellos++;
+	p = peer_find(w, pk->src_ip, pk->src_port);
+	if (p != NULL && p->d != NULL && is_hello &&
+	    (p->d->established || (fresh && !p->is_verified))) {
+		/* The AP restarted its DTLS session from the same address:
+		 * the old session is gone on its side.  Before the cookie
+		 * came back nothing is kept either (RFC 6347 §4.2.1: the
+		 * server stays stateless until then): a ClientHello that
+		 * starts over gets a new session, not the old one's
+		 * expectations (the cookie of a lost HelloVerifyRequest). */
+		struct cs_wlc_sess *s = p->sess;
+
+		p->sess = NULL;
+		eng_peer_forget(w, p);
+		if (s != NULL)
+			cs_wlc_sess_closed(s);
+		p = NULL;
+	}
+	if (p == NULL) {
+		if (!is_hello)
+			return; /* not the start of a handshake: stray */
+		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
+			    "wlc: no memory for a DTLS peer");
+			return;
+		}
+	}
+	if (!p->is_verified && p->hellos < UINT16_MAX)
+		p->hellos++;
+	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+}
+
+static int
+wlc_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
+{
+	struct eng_w *w = ctx;
+
+	(void)hint;
+	return eng_send(w, ch == CS_CHAN_DATA ? Q_WLC_DATA : Q_WLC_CTL, 0,
+	    dst_ip, dst_port, pkt, len);
+}
+
+static int
+wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
+    size_t len, const struct cs_pkt_hint *hint)
+{
+	struct eng_peer *p = cs_wlc_sess_ctx(s);
+
+	(void)ctx;
+	(void)hint;
+	if (p == NULL || p->d == NULL || p->d->dead)
+		return -ENOTCONN;
+	return cs_dtls_send(p->d->s, pkt, len);
+}
+
+static void
+wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool graceful)
+{
+	struct eng_w *w = ctx;
+	struct eng_peer *p = cs_wlc_sess_ctx(s);
+
+	if (p != NULL) {
+		if (graceful && p->d != NULL && p->d->established &&
+		    !p->d->dead)
+			cs_dtls_shutdown(p->d->s);
+		p->sess = NULL;
+		eng_peer_forget(w, p);
+	}
+	cs_wlc_sess_closed(s);
+}
+
+static void
+wlc_timer_arm(
+    void *ctx, struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t delay_ms)
+{
+	struct eng_w *w = ctx;
+	struct eng_peer *p = cs_wlc_sess_ctx(s);
+
+	if (p != NULL && !p->dead)
+		eng_arm(w, &p->t[t], delay_ms);
+}
+
+static void
+wlc_timer_cancel(void *ctx, struct cs_wlc_sess *s, enum cs_wlc_timer t)
+{
+	struct eng_w *w = ctx;
+	struct eng_peer *p = cs_wlc_sess_ctx(s);
+
+	if (p != NULL)
+		cs_timerq_cancel(&w->tq, &p->t[t]);
+}
+
+static void
+wlc_event(void *ctx, const struct cs_wlc_event *ev)
+{
+	struct eng_w *w = ctx;
+
+	if (w->e->cfg.on_wlc_event != NULL)
+		w->e->cfg.on_wlc_event(w->e->cfg.obs_ctx, ev);
+}
+
+static uint32_t
+wlc_rand(void *ctx, uint32_t bound)
+{
+	return eng_rand(ctx, bound);
+}
+
+void
+eng_slot_peer_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_peer *p = s->owner;
+
+	if (!p->dead && p->d != NULL && !p->d->dead)
+		peer_dtls_result(w, p, cs_dtls_on_timer(p->d->s), now);
+}
+
+void
+eng_slot_peer_reap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_peer *p = s->owner;
+
+	if (p->dead || p->d == NULL || p->d->established)
+		return;
+	if (cs_dtls_peer_verified(p->d->s)) {
+		peer_dtls_failed(w, p, now);
+	} else {
+		/* the controller's side of a return-path loss:
+		 * it answered, the AP never came back with the
+		 * cookie */
+		char a[16];
+
+		cs_logf(w->e->cfg.log, CS_LOG_WARN,
+		    "wlc: DTLS handshake failure with peer "
+		    "%s:%u: %u ClientHello(s) answered with a "
+		    "HelloVerifyRequest, none came back with "
+		    "the "
+		    "cookie in %u s (replies not reaching the "
+		    "AP?)",
+		    cs_ipv4_str(p->ip, a), p->port, p->hellos,
+		    ENG_UNVERIFIED_MS / 1000);
+		eng_peer_forget(w, p); /* never proved itself */
+	}
+}
+
+void
+eng_slot_peer(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_peer *p = s->owner;
+
+	(void)w;
+	if (!p->dead && p->sess != NULL)
+		cs_wlc_sess_timer_fired(
+		    p->sess, (enum cs_wlc_timer)(s - p->t), now);
+}
+
+static int
+eng_new_wlc_shard(struct eng_w *w, uint16_t port)
+{
+	struct cs_engine *e = w->e;
+	const struct cs_engine_cfg *c = &e->cfg;
+	struct cs_wlc_cfg wc = c->wlc;
+	struct cs_wlc_io io = {
+		.send_clear = wlc_send_clear,
+		.send_secure = wlc_send_secure,
+		.sess_close = wlc_sess_close,
+		.timer_arm = wlc_timer_arm,
+		.timer_cancel = wlc_timer_cancel,
+		.event = wlc_event,
+		.rand = wlc_rand,
+		.ctx = w,
+	};
+	char a[16];
+	int r;
+
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
+		uint16_t p = (uint16_t)(port + ch);
+
+		w->wlc_fd[ch] = e->n_w > 1
+		    ? cs_udp_open_reuseport(c->wlc.listen_ip, p)
+		    : cs_udp_open(c->wlc.listen_ip, p, false);
+		if (w->wlc_fd[ch] < 0)
+			return cs_log_err(c->log, w->wlc_fd[ch],
+			    "wlc: cannot listen on %s:%u: %s",
+			    cs_ipv4_str(c->wlc.listen_ip, a), p,
+			    strerror(-w->wlc_fd[ch]));
+		w->txq[ch == CS_CHAN_CONTROL ? Q_WLC_CTL : Q_WLC_DATA].fd =
+		    w->wlc_fd[ch];
+		w->wlc_ev[ch] = event_new(w->base, w->wlc_fd[ch],
+		    EV_READ | EV_PERSIST,
+		    ch == CS_CHAN_DATA ? eng_on_wlc_data : eng_on_wlc_ctl, w);
+		if (w->wlc_ev[ch] == NULL)
+			return -ENOMEM;
+	}
+	w->peer_buckets = 1024;
+	if ((w->peers = calloc(w->peer_buckets, sizeof(*w->peers))) == NULL)
+		return -ENOMEM;
+	/* the shards share the capacity: APs spread evenly by address */
+	if (wc.max_wtps != 0 && e->n_w > 1)
+		wc.max_wtps = (uint32_t)(c->wlc.max_wtps / e->n_w +
+		    (w->id < c->wlc.max_wtps % e->n_w));
+	if ((r = cs_wlc_new(&w->wlc, &wc, &io)) < 0)
+		return cs_log_err(c->log, r, "wlc: invalid configuration");
+	return 0;
+}
+
+int
+eng_new_wlc(struct cs_engine *e)
+{
+	const struct cs_engine_cfg *c = &e->cfg;
+	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
+	int r;
+
+	if (!c->wlc_enabled)
+		return 0;
+	if (c->wlc_dtls == NULL)
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: the WLC needs a DTLS server context");
+	if (e->n_w > 1) {
+		/* SO_REUSEPORT would let a second capsim on the same address
+		 * silently take half of the APs: make sure nobody listens
+		 * there before forming the group */
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++) {
+			char a[16];
+			int fd = cs_udp_open(
+			    c->wlc.listen_ip, (uint16_t)(port + ch), false);
+
+			if (fd < 0)
+				return cs_log_err(c->log, fd,
+				    "wlc: cannot listen on %s:%u: %s",
+				    cs_ipv4_str(c->wlc.listen_ip, a), port + ch,
+				    strerror(-fd));
+			close(fd);
+		}
+	}
+	for (unsigned k = 0; k < e->n_w; k++)
+		if ((r = eng_new_wlc_shard(e->w[k], port)) < 0)
+			return r;
+	if (e->n_w > 1)
+		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
+		     ch++)
+			if ((r = cs_udp_reuseport_by_src(
+			         e->w[0]->wlc_fd[ch], e->n_w)) < 0)
+				return cs_log_err(c->log, r,
+				    "wlc: cannot steer the listening sockets "
+				    "by source address: %s (run with "
+				    "--workers 1)",
+				    strerror(-r));
+	return 0;
+}

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Worker core: per-worker time and randomness, the timer heap and its
+ * dispatch, send queues (sendmmsg batches), the DTLS graveyard and the
+ * loop callbacks and lifecycle of a worker thread.
+ */
+#include "engine-internal.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsim/dtls.h"
+
+static void eng_reap(struct eng_w *w);
+static void eng_flush(struct eng_w *w);
+
+uint64_t
+eng_now_us(const struct cs_engine *e)
+{
+	struct timespec t;
+	int64_t us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	us = (int64_t)(t.tv_sec - e->t0.tv_sec) * 1000000 +
+	    (t.tv_nsec - e->t0.tv_nsec) / 1000;
+	return us < 0 ? 0 : (uint64_t)us;
+}
+
+/* Wall-clock microseconds (Unix time) for captures: monotonic since the
+ * engine started, anchored to the real time then, so a capture's dates can
+ * be compared with certificates' validity. */
+uint64_t
+eng_wall_us(const struct cs_engine *e)
+{
+	return e->t0_wall_us + eng_now_us(e);
+}
+
+uint64_t
+eng_now(const struct cs_engine *e)
+{
+	return eng_now_us(e) / 1000;
+}
+
+/* xorshift64*: fast, seedable, good enough for protocol jitter */
+uint32_t
+eng_rand(struct eng_w *w, uint32_t bound)
+{
+	uint64_t x = w->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	w->rng = x;
+	if (bound <= 1)
+		return 0;
+	return (uint32_t)(((x * 0x2545F4914F6CDD1DULL) >> 32) % bound);
+}
+
+uint64_t
+cs_engine_now_ms(const struct cs_engine *e)
+{
+	return eng_now(e);
+}
+
+/* Arms the worker's one libevent timer for the earliest slot. */
+static void
+eng_sched(struct eng_w *w)
+{
+	uint64_t due, now;
+	struct timeval tv;
+
+	if (!cs_timerq_next(&w->tq, &due)) {
+		/* noblock: the main thread may hold this worker's lock
+		 * while the worker's timer callback waits for it */
+		if (w->ev_timer_due != UINT64_MAX)
+			event_del_noblock(w->ev_timer);
+		w->ev_timer_due = UINT64_MAX;
+		return;
+	}
+	if (due == w->ev_timer_due)
+		return;
+	now = eng_now(w->e);
+	due = due > now ? due - now : 0;
+	tv.tv_sec = (time_t)(due / 1000);
+	tv.tv_usec = (suseconds_t)((due % 1000) * 1000);
+	evtimer_add(w->ev_timer, &tv);
+	w->ev_timer_due = now + due;
+}
+
+void
+eng_arm(struct eng_w *w, struct cs_tslot *s, uint64_t delay_ms)
+{
+	if (cs_timerq_arm(&w->tq, s, eng_now(w->e) + delay_ms) < 0)
+		cs_logf(w->e->cfg.log, CS_LOG_ERR,
+		    "engine: out of memory arming a timer");
+}
+
+/* Called at the end of every loop callback (and of every main-thread
+ * action on a worker). */
+void
+eng_after(struct eng_w *w)
+{
+	eng_flush(w);
+	eng_reap(w);
+	eng_sched(w);
+}
+
+static void
+eng_flush_q(struct eng_w *w, struct eng_txq *q)
+{
+	unsigned off = 0;
+
+	while (off < q->n) {
+		int r = cs_udp_send_batch(q->fd, q->out + off, q->n - off);
+
+		if (r < 0) {
+			/* the first datagram was refused: count it lost, as
+			 * on a wire, and go on */
+			if (q->lost++ == 0)
+				cs_logf(w->e->cfg.log, CS_LOG_WARN,
+				    "engine: worker %u: send failed: %s "
+				    "(further failures are only counted)",
+				    w->id, strerror(-r));
+			off++;
+			continue;
+		}
+		off += (unsigned)r;
+	}
+	q->n = 0;
+	q->used = 0;
+}
+
+static void
+eng_flush(struct eng_w *w)
+{
+	for (int i = 0; i < Q__COUNT; i++)
+		if (w->txq[i].n > 0)
+			eng_flush_q(w, &w->txq[i]);
+}
+
+/* Queues one datagram; it leaves when the callback returns. */
+int
+eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len)
+{
+	struct eng_txq *q = &w->txq[qi];
+	struct cs_udp_out *o;
+
+	if (q->fd < 0)
+		return -ENOTCONN;
+	if (len > ENG_TXQ_ARENA)
+		return -EMSGSIZE;
+	if (q->n == ENG_TXQ_MAX || q->used + len > ENG_TXQ_ARENA)
+		eng_flush_q(w, q);
+	o = &q->out[q->n++];
+	memcpy(q->arena + q->used, pkt, len);
+	o->buf = q->arena + q->used;
+	o->len = len;
+	o->src_ip = src_ip;
+	o->dst_ip = dst_ip;
+	o->dst_port = dst_port;
+	q->used += (len + 7) & ~(size_t)7;
+	if (q->used > ENG_TXQ_ARENA)
+		q->used = ENG_TXQ_ARENA;
+	return 0;
+}
+
+void
+eng_bury_dtls(struct eng_w *w, struct eng_dtls *d)
+{
+	if (d == NULL || d->dead)
+		return;
+	d->dead = true;
+	if (w->n_grave_d == w->cap_grave_d) {
+		size_t cap = w->cap_grave_d ? w->cap_grave_d * 2 : 64;
+		struct eng_dtls **g = realloc(w->grave_d, cap * sizeof(*g));
+
+		if (g == NULL) {
+			/* leak rather than free under a live callback */
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
+			    "engine: out of memory; leaking a DTLS session");
+			return;
+		}
+		w->grave_d = g;
+		w->cap_grave_d = cap;
+	}
+	w->grave_d[w->n_grave_d++] = d;
+}
+
+static void
+eng_reap(struct eng_w *w)
+{
+	for (size_t i = 0; i < w->n_grave_d; i++) {
+		cs_dtls_free(w->grave_d[i]->s);
+		free(w->grave_d[i]);
+	}
+	w->n_grave_d = 0;
+	for (size_t i = 0; i < w->n_grave_p; i++)
+		free(w->grave_p[i]);
+	w->n_grave_p = 0;
+}
+
+struct eng_dtls *
+eng_dtls_new(struct eng_w *w, struct cs_dtls_ctx *ctx,
+    const struct cs_dtls_io *tmpl, int64_t skew_s)
+{
+	struct eng_dtls *d = calloc(1, sizeof(*d));
+	struct cs_dtls_io io = *tmpl;
+
+	if (d == NULL)
+		return NULL;
+	d->w = w;
+	io.ctx = d;
+	io.clock_skew_s = skew_s;
+	if (cs_dtls_new(&d->s, ctx, &io) < 0) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+eng_dtls_timer(struct eng_w *w, struct eng_dtls *d, struct cs_tslot *slot)
+{
+	uint64_t ms;
+
+	if (d == NULL || d->dead || d->established ||
+	    cs_dtls_timeout_ms(d->s, &ms) != 1) {
+		cs_timerq_cancel(&w->tq, slot);
+		return;
+	}
+	eng_arm(w, slot, ms);
+}
+
+/* One handler per slot kind; every kind has one. */
+static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
+	[ENG_SLOT_AP] = eng_slot_ap,
+	[ENG_SLOT_AP_DTLS] = eng_slot_ap_dtls,
+	[ENG_SLOT_PEER] = eng_slot_peer,
+	[ENG_SLOT_PEER_DTLS] = eng_slot_peer_dtls,
+	[ENG_SLOT_PEER_REAP] = eng_slot_peer_reap,
+	[ENG_SLOT_PACE] = eng_slot_pace,
+	[ENG_SLOT_DELAY] = eng_slot_delay,
+	[ENG_SLOT_IMPAIR] = eng_slot_impair,
+	[ENG_SLOT_NAT] = eng_slot_nat,
+};
+_Static_assert(ENG_SLOT__COUNT == 9,
+    "a new timer slot kind needs a handler in eng_slot_handlers");
+
+static void
+eng_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct eng_w *w = arg;
+	uint64_t now_us, now;
+	struct cs_tslot *s;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->mu);
+	now_us = eng_now_us(w->e);
+	now = now_us / 1000;
+	w->ev_timer_due = UINT64_MAX;
+	while ((s = cs_timerq_pop_due(&w->tq, now)) != NULL) {
+		uint64_t due_us = s->due_ms * 1000;
+
+		/* how late the loop serves timers (bench/scale) */
+		cs_hist_record(
+		    &w->lateness, now_us > due_us ? now_us - due_us : 0);
+		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
+		eng_slot_handlers[s->kind](w, s, now);
+	}
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void
+eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
+{
+	struct cs_udp_pkt pk[ENG_RX_BATCH];
+
+	pthread_mutex_lock(&w->mu);
+	for (int round = 0; round < ENG_RX_BUDGET; round++) {
+		int n;
+
+		for (int i = 0; i < ENG_RX_BATCH; i++) {
+			pk[i].buf = w->rx[i];
+			pk[i].cap = sizeof(w->rx[i]);
+		}
+		n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			if (is_wlc)
+				eng_wlc_input(w, ch, &pk[i]);
+			else
+				eng_ap_input(w, ch, &pk[i]);
+		}
+		if (n < ENG_RX_BATCH)
+			break;
+	}
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+eng_on_ap_ctl(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	eng_on_read(arg, fd, false, CS_CHAN_CONTROL);
+}
+
+void
+eng_on_ap_data(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	eng_on_read(arg, fd, false, CS_CHAN_DATA);
+}
+
+void
+eng_on_wlc_ctl(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	eng_on_read(arg, fd, true, CS_CHAN_CONTROL);
+}
+
+void
+eng_on_wlc_data(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what;
+	eng_on_read(arg, fd, true, CS_CHAN_DATA);
+}
+
+struct eng_w *
+eng_w_new(struct cs_engine *e, unsigned id)
+{
+	struct eng_w *w = calloc(1, sizeof(*w));
+
+	if (w == NULL)
+		return NULL;
+	w->e = e;
+	w->id = id;
+	pthread_mutex_init(&w->mu, NULL);
+	w->ap_fd[0] = w->ap_fd[1] = w->wlc_fd[0] = w->wlc_fd[1] = -1;
+	for (int i = 0; i < Q__COUNT; i++)
+		w->txq[i].fd = -1;
+	w->rng = (e->cfg.seed ? e->cfg.seed : 0x9E3779B97F4A7C15ULL) ^
+	    ((uint64_t)(id + 1) * 0xD1B54A32D192ED03ULL);
+	if (w->rng == 0)
+		w->rng = 1;
+	w->ev_timer_due = UINT64_MAX;
+	cs_timerq_init(&w->tq);
+	cs_metrics_init(&w->metrics);
+	cs_hist_init(&w->lateness);
+	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
+	cs_tslot_init(&w->t_impair, w, ENG_SLOT_IMPAIR);
+	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
+		return w; /* caller checks base/ev_timer */
+	return w;
+}
+
+void
+eng_w_free(struct eng_w *w)
+{
+	struct cs_tslot *ts;
+
+	if (w == NULL)
+		return;
+	cs_nat_free(w->nat); /* releases (closes) every NAT port */
+	free(w->natsocks);
+	cs_impair_free(w->imp);
+	free(w->verdict);
+	while ((ts = cs_timerq_pop_due(&w->tq, UINT64_MAX)) != NULL)
+		if (ts->kind == ENG_SLOT_DELAY)
+			free(ts->owner);
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
+		if (w->ap_ev[ch] != NULL)
+			event_free(w->ap_ev[ch]);
+		if (w->wlc_ev[ch] != NULL)
+			event_free(w->wlc_ev[ch]);
+		if (w->ap_fd[ch] >= 0)
+			close(w->ap_fd[ch]);
+		if (w->wlc_fd[ch] >= 0)
+			close(w->wlc_fd[ch]);
+	}
+	for (size_t i = 0; w->peers != NULL && i < w->peer_buckets; i++)
+		while (w->peers[i] != NULL) {
+			struct eng_peer *p = w->peers[i];
+
+			p->sess = NULL; /* cs_wlc_free frees the sessions */
+			eng_peer_forget(w, p);
+		}
+	eng_reap(w);
+	cs_wlc_free(w->wlc);
+	free(w->peers);
+	free(w->hs_wait);
+	free(w->grave_d);
+	free(w->grave_p);
+	if (w->ev_timer != NULL)
+		event_free(w->ev_timer);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	cs_timerq_free(&w->tq);
+	cs_metrics_free(&w->metrics);
+	cs_hist_free(&w->lateness);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+void *
+eng_thread(void *arg)
+{
+	struct eng_w *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
+		if (w->wlc_ev[ch] != NULL)
+			event_add(w->wlc_ev[ch], NULL);
+		if (w->ap_ev[ch] != NULL)
+			event_add(w->ap_ev[ch], NULL);
+	}
+	eng_pace(w, eng_now(w->e));
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	return NULL;
+}

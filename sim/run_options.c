@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Options of `capsim run`: usage text, defaults, the scenario's settings
+ * applied first and the command line over them (run_options.h).
+ */
+#include "run_options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsim/impair.h"
+#include "capsim/scenario.h"
+#include "capsim/udp.h"
+#include "sim.h"
+#include "simutil.h"
+
+void
+run_usage(FILE *f)
+{
+	fputs(
+	    "usage: capsim run [SCENARIO.yaml] [OPTIONS]\n"
+	    "\n"
+	    "Simulates access points that join a CAPWAP controller the way "
+	    "real\n"
+	    "ones do: Discovery, DTLS with certificates, Join, Configure, "
+	    "Data\n"
+	    "Check, then Run with echoes and data-channel keep-alives.  "
+	    "Without\n"
+	    "--wlc the mock WLC runs embedded on 127.0.0.1.  A SCENARIO "
+	    "file\n"
+	    "(scenarios/README.md) sets APs, WLC, impairments, a timeline "
+	    "and\n"
+	    "expectations; options given as well override it.  At the end "
+	    "the\n"
+	    "run is diagnosed: where the APs stopped and why.\n"
+	    "Exit status: 0 pass (every expectation holds; without a "
+	    "scenario:\n"
+	    "every AP reached Run and stayed), 3 fail, 2 usage or scenario "
+	    "error,\n"
+	    "1 runtime error.\n"
+	    "\n"
+	    "APs and controller:\n"
+	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
+	    "mock)\n"
+	    "  --wlc-listen ADDR[:PORT]  embedded WLC address "
+	    "(127.0.0.1:5246)\n"
+	    "  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
+	    "  --wlc-cisco            the embedded WLC behaves like a Cisco "
+	    "9800/AireOS\n"
+	    "                         (insists on Cisco payloads: use "
+	    "--profile)\n"
+	    "  --aps N                number of APs (default 1)\n"
+	    "  --duration D           how long to run: 60s, 2m, 500ms "
+	    "(default 60s)\n"
+	    "  --ap-base-ip ADDR      first AP address (default 127.1.0.1); "
+	    "APs take\n"
+	    "                         consecutive addresses, which must be "
+	    "local:\n"
+	    "                         any 127.x.y.z is; else e.g. ip route "
+	    "add local\n"
+	    "                         198.18.0.0/15 dev lo\n"
+	    "  --ap-base-mac MAC      first AP MAC (02:ca:75:00:00:01)\n"
+	    "  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
+	    "  --profile NAME|FILE    AP model profile (profiles/: c2700, "
+	    "c9130, ...)\n"
+	    "  --image-policy adopt|download   WLC software differs: adopt "
+	    "its\n"
+	    "                         version (default) or download the "
+	    "image\n"
+	    "  --skip-discovery       join the WLC directly (primed "
+	    "controller)\n"
+	    "Load:\n"
+	    "  --rate R               APs started per second (default: all "
+	    "at once)\n"
+	    "  --ramp D               grow the rate linearly from 0 over D\n"
+	    "  --max-inflight N       DTLS handshakes in flight at most; "
+	    "more APs\n"
+	    "                         wait their turn (256; 0 = no cap)\n"
+	    "  --workers N            worker threads, each with its share "
+	    "of the APs\n"
+	    "                         and an embedded-WLC shard (default: "
+	    "CPUs)\n"
+	    "RFC 5415 timers (defaults in brackets; short ones make fast "
+	    "labs):\n"
+	    "  --discovery-interval D [5s]  --max-discovery-interval D "
+	    "[20s]\n"
+	    "  --echo-interval D [30s]      --keepalive-interval D [30s]\n"
+	    "  --retransmit-interval D [3s] --max-retransmit N [5]\n"
+	    "  --wait-dtls D [60s]          --silent-interval D [30s]\n"
+	    "  --data-dead-interval D [60s]\n"
+	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
+	    "~/.local/share/capsim/pki, shared with `capsim wlc`):\n"
+	    "  --pki DIR              lab PKI directory (ca.pem, "
+	    "ca-key.pem)\n"
+	    "  --ca-cert FILE --ca-key FILE   CA that signs the AP "
+	    "certificates\n"
+	    "  --ap-cert FILE --ap-key FILE   one fixed certificate for "
+	    "every AP\n"
+	    "  --wlc-ca FILE          CA bundle that verifies the "
+	    "controller\n"
+	    "  --no-verify-wlc        do not verify the controller "
+	    "(reported)\n"
+	    "  --clock-skew SECONDS   AP clocks off by this much (may be "
+	    "<0)\n"
+	    "DTLS:\n"
+	    "  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n"
+	    "Impairment (see also scenarios/README.md):\n"
+	    "  --rule 'TEXT'          an impairment rule, e.g. --rule "
+	    "'dir=down\n"
+	    "                         kind=dtls-handshake action=drop' "
+	    "(repeatable)\n"
+	    "Outputs:\n"
+	    "  --json FILE            JSON report (histograms, rates, "
+	    "diagnosis)\n"
+	    "  --junit FILE           JUnit XML, one test case per "
+	    "expectation\n"
+	    "  --events FILE          every AP transition as JSON lines\n"
+	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics\n"
+	    "  --pcap FILE            pcapng of the wire with the DTLS keys "
+	    "in it\n"
+	    "  --pcap-at wlc|ap       where --pcap looks: the WLC's side of "
+	    "the\n"
+	    "                         impairments and NAT (default) or the "
+	    "APs'\n"
+	    "  --pcap-clear FILE      every control message decrypted, as "
+	    "plain CAPWAP\n"
+	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
+	    "  --progress             progress line even when not a "
+	    "terminal\n"
+	    "  -q, --quiet            no progress line\n"
+	    "  -v, --verbose          log every state change\n"
+	    "  --seed N               seed for every random choice "
+	    "(default 1)\n",
+	    f);
+	fputs(sim_disc_usage, f);
+	fputs("\n"
+	      "Examples:\n"
+	      "  capsim run --aps 200 --duration 60s --json r.json\n"
+	      "  capsim run scenarios/vpn-dtls-return-drop.yaml --pcap "
+	      "founding.pcapng\n"
+	      "  capsim run --wlc 192.0.2.10 --profile c9130 --aps 50 "
+	      "--junit j.xml\n",
+	    f);
+}
+
+static int
+run_timer_opt(const char *arg, uint32_t *ms)
+{
+	uint64_t v;
+
+	if (sim_parse_duration_ms(arg, &v) < 0 || v == 0 || v > UINT32_MAX)
+		return -EINVAL;
+	*ms = (uint32_t)v;
+	return 0;
+}
+
+static const char *
+run_dtls_ver_name(enum cs_dtls_version v)
+{
+	return v == CS_DTLS_V1_0 ? "1.0" : v == CS_DTLS_V_ANY ? "any" : "1.2";
+}
+
+/* Applies a scenario's settings; command-line options given afterwards
+ * override them.  Returns 0 or an exit code. */
+static int
+run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
+{
+	struct cs_engine_cfg *ec = &o->ec;
+	const struct cs_scn_aps *ap = &sc->aps;
+	const struct cs_scn_wlc *w = &sc->wlc;
+
+	ec->seed = sc->seed;
+	o->duration_ms = sc->duration_ms;
+	ec->n_aps = ap->count;
+	ec->ap_base_ip = ap->base_ip;
+	memcpy(ec->ap_base_mac, ap->base_mac, 6);
+	if (ap->name != NULL)
+		ec->ap_name_prefix = ap->name;
+	if (ap->profile != NULL)
+		o->profile = ap->profile;
+	if (ap->discovery != CS_SCN_DISC_STATIC &&
+	    sim_disc_opt(&o->disc, 0, cs_scn_discovery_name(ap->discovery)) < 0)
+		return SIM_EXIT_USAGE;
+	ec->ap.skip_discovery = ap->skip_discovery;
+	ec->ap_clock_skew_s = ap->clock_skew_s;
+	o->dc.version = ap->dtls_version;
+	o->dtls_ver = run_dtls_ver_name(ap->dtls_version);
+	o->dc.ciphers = ap->ciphers;
+	if (ap->mtu)
+		o->dc.mtu = o->wdc.mtu = ap->mtu;
+	ec->ap_cert_kind = ap->cert;
+	ec->rate = ap->rate_per_s;
+	if (ap->max_inflight)
+		ec->max_inflight = ap->max_inflight;
+	ec->ap.image_policy = ap->image_policy;
+	cs_scenario_apply_ap_timers(sc, &ec->ap);
+
+	o->embedded = w->embedded;
+	if (w->embedded) {
+		o->wlc_ip = w->listen_ip;
+		o->wlc_port = w->listen_port;
+	} else {
+		o->wlc_ip = w->address;
+		o->wlc_port = w->port;
+	}
+	if (ap->n_controllers > 0) {
+		size_t n = ap->n_controllers;
+
+		if (n > CS_AP_MAX_TARGETS)
+			n = CS_AP_MAX_TARGETS;
+		memcpy(ec->ap.targets, ap->controllers,
+		    n * sizeof(ap->controllers[0]));
+		ec->ap.target_count = (uint8_t)n;
+	}
+	ec->wlc.advertise_ip = w->advertise_ip;
+	ec->wlc.max_wtps = w->has_max_aps ? w->max_aps : 1000000;
+	ec->wlc.auth_enabled = w->auth_enabled;
+	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
+	ec->wlc.auth_count = w->n_auth_macs;
+	o->wdc.version = w->dtls_version;
+	o->wdc.ciphers = w->ciphers;
+	o->wlc_dtls_set = true;
+	o->wlc_cert = w->cert;
+	ec->wlc.cisco = w->cisco;
+	if (w->echo_interval_ms)
+		ec->wlc.echo_interval_s =
+		    (uint8_t)((w->echo_interval_ms + 999) / 1000 > 255
+		            ? 255
+		            : (w->echo_interval_ms + 999) / 1000);
+	if (w->discovery_interval_ms)
+		ec->wlc.discovery_interval_s =
+		    (uint8_t)((w->discovery_interval_ms + 999) / 1000 > 255
+		            ? 255
+		            : (w->discovery_interval_ms + 999) / 1000);
+	if (w->wait_join_ms)
+		ec->wlc.wait_join_ms = w->wait_join_ms;
+	if (w->data_check_ms)
+		ec->wlc.data_check_ms = w->data_check_ms;
+	ec->wlc.image_size = w->image_size;
+	ec->wlc.misbehave = w->misbehave;
+	if (sc->nat.enabled)
+		ec->nat = &sc->nat.cfg;
+	return 0;
+}
+
+/* Parses the command line of `capsim run` into o: defaults, then the
+ * scenario file (a positional argument) whose settings the options given
+ * afterwards override.  Returns true when the run goes on; false with
+ * *exit_code set (usage error, --help) otherwise.  The caller frees o
+ * with run_options_free() either way. */
+bool
+run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
+{
+	enum {
+		O_WLC = 256,
+		O_APS,
+		O_DURATION,
+		O_JSON,
+		O_BASE_IP,
+		O_BASE_MAC,
+		O_NAME,
+		O_RATE,
+		O_INFLIGHT,
+		O_IMAGE,
+		O_SKIP_DISC,
+		O_T_DISC,
+		O_T_MAXDISC,
+		O_T_ECHO,
+		O_T_KA,
+		O_T_RETR,
+		O_MAX_RETR,
+		O_T_WAITDTLS,
+		O_T_SILENT,
+		O_T_DEAD,
+		O_PKI,
+		O_CA_CERT,
+		O_CA_KEY,
+		O_AP_CERT,
+		O_AP_KEY,
+		O_WLC_CA,
+		O_NO_VERIFY,
+		O_SKEW,
+		O_VERSION,
+		O_CIPHERS,
+		O_MTU,
+		O_SEED,
+		O_WLC_MAX,
+		O_WLC_LISTEN,
+		O_WORKERS,
+		O_RAMP,
+		O_JUNIT,
+		O_EVENTS,
+		O_METRICS_LISTEN,
+		O_PCAP,
+		O_PCAP_CLEAR,
+		O_KEYLOG,
+		O_PROGRESS,
+		O_RULE,
+		O_PROFILE,
+		O_PCAP_AT,
+		O_WLC_CISCO,
+		O_DISC, /* SIM_DISC_N of them */
+	};
+	static const struct option opts[] = {
+		{ "wlc", required_argument, NULL, O_WLC },
+		{ "aps", required_argument, NULL, O_APS },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "json", required_argument, NULL, O_JSON },
+		{ "ap-base-ip", required_argument, NULL, O_BASE_IP },
+		{ "ap-base-mac", required_argument, NULL, O_BASE_MAC },
+		{ "ap-name", required_argument, NULL, O_NAME },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "max-inflight", required_argument, NULL, O_INFLIGHT },
+		{ "image-policy", required_argument, NULL, O_IMAGE },
+		{ "skip-discovery", no_argument, NULL, O_SKIP_DISC },
+		{ "discovery-interval", required_argument, NULL, O_T_DISC },
+		{ "max-discovery-interval", required_argument, NULL,
+		    O_T_MAXDISC },
+		{ "echo-interval", required_argument, NULL, O_T_ECHO },
+		{ "keepalive-interval", required_argument, NULL, O_T_KA },
+		{ "retransmit-interval", required_argument, NULL, O_T_RETR },
+		{ "max-retransmit", required_argument, NULL, O_MAX_RETR },
+		{ "wait-dtls", required_argument, NULL, O_T_WAITDTLS },
+		{ "silent-interval", required_argument, NULL, O_T_SILENT },
+		{ "data-dead-interval", required_argument, NULL, O_T_DEAD },
+		{ "pki", required_argument, NULL, O_PKI },
+		{ "ca-cert", required_argument, NULL, O_CA_CERT },
+		{ "ca-key", required_argument, NULL, O_CA_KEY },
+		{ "ap-cert", required_argument, NULL, O_AP_CERT },
+		{ "ap-key", required_argument, NULL, O_AP_KEY },
+		{ "wlc-ca", required_argument, NULL, O_WLC_CA },
+		{ "no-verify-wlc", no_argument, NULL, O_NO_VERIFY },
+		{ "clock-skew", required_argument, NULL, O_SKEW },
+		{ "dtls-version", required_argument, NULL, O_VERSION },
+		{ "ciphers", required_argument, NULL, O_CIPHERS },
+		{ "mtu", required_argument, NULL, O_MTU },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
+		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
+		{ "workers", required_argument, NULL, O_WORKERS },
+		{ "ramp", required_argument, NULL, O_RAMP },
+		{ "junit", required_argument, NULL, O_JUNIT },
+		{ "events", required_argument, NULL, O_EVENTS },
+		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
+		{ "keylog", required_argument, NULL, O_KEYLOG },
+		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "rule", required_argument, NULL, O_RULE },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+		{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+		SIM_DISC_OPTIONS(O_DISC),
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cs_err err = { 0 };
+	uint64_t v;
+	int c, r, exit_code = SIM_EXIT_RUNTIME;
+
+	o->dtls_ver = "1.2";
+	o->wlc_cert = CS_PKI_GOOD;
+	o->wlc_port = CS_WLC_CONTROL_PORT;
+	o->embedded = true;
+	sim_pki_default_dir(o->pkidir, sizeof(o->pkidir));
+	cs_dtls_cfg_init(&o->dc, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&o->wdc, CS_DTLS_SERVER);
+	cs_ap_cfg_defaults(&o->ec.ap);
+	cs_wlc_cfg_defaults(&o->ec.wlc);
+	sim_disc_init(&o->disc);
+	o->ec.wlc.max_wtps = 1000000;
+	o->ec.n_aps = 1;
+	o->ec.seed = 1;
+	o->ec.max_inflight = 256;
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		o->ec.workers = ncpu < 1           ? 1
+		    : ncpu > CS_ENGINE_MAX_WORKERS ? CS_ENGINE_MAX_WORKERS
+		                                   : (unsigned)ncpu;
+	}
+	cs_ipv4_parse("127.1.0.1", &o->ec.ap_base_ip);
+	cs_pki_mac_parse("02:ca:75:00:00:01", o->ec.ap_base_mac);
+	o->duration_ms = 60000;
+	o->quiet = !isatty(STDERR_FILENO);
+
+	/* pass 1: the scenario file (a positional argument), whose settings
+	 * the options then override */
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
+		;
+	opterr = 1;
+	if (optind < argc)
+		o->scn_path = argv[optind];
+	if (optind + 1 < argc) {
+		fprintf(stderr, "capsim: run: unexpected argument '%s'\n",
+		    argv[optind + 1]);
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (o->scn_path != NULL) {
+		if ((r = cs_scenario_load(&o->scn, o->scn_path, &err)) < 0) {
+			if (r == -EINVAL)
+				fprintf(stderr, "capsim: run: %s\n", err.what);
+			else
+				fprintf(stderr,
+				    "capsim: run: cannot read %s: %s\n",
+				    o->scn_path, strerror(-r));
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+		if ((r = run_apply_scenario(o->scn, o)) != 0) {
+			exit_code = r;
+			goto out;
+		}
+	}
+
+	/* pass 2: options */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
+			if (sim_disc_opt(&o->disc, c - O_DISC, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			continue;
+		}
+		switch (c) {
+		case O_WLC:
+			if (sim_parse_addr_port(
+			        optarg, &o->wlc_ip, &o->wlc_port) < 0)
+				goto bad_arg;
+			o->embedded = false;
+			break;
+		case O_APS:
+			if (sim_parse_uint(optarg, 1, 1000000, &v) < 0)
+				goto bad_arg;
+			o->ec.n_aps = (unsigned)v;
+			break;
+		case O_DURATION:
+			if (sim_parse_duration_ms(optarg, &o->duration_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_JSON:
+			o->json_path = optarg;
+			break;
+		case O_BASE_IP:
+			if (cs_ipv4_parse(optarg, &o->ec.ap_base_ip) < 0)
+				goto bad_arg;
+			break;
+		case O_BASE_MAC:
+			if (cs_pki_mac_parse(optarg, o->ec.ap_base_mac) < 0)
+				goto bad_arg;
+			break;
+		case O_NAME:
+			o->ec.ap_name_prefix = optarg;
+			break;
+		case O_RATE:
+			o->ec.rate = strtod(optarg, NULL);
+			if (o->ec.rate <= 0)
+				goto bad_arg;
+			break;
+		case O_WORKERS:
+			if (sim_parse_uint(
+			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+				goto bad_arg;
+			o->ec.workers = (unsigned)v;
+			break;
+		case O_RAMP:
+			if (sim_parse_duration_ms(optarg, &v) < 0)
+				goto bad_arg;
+			o->ec.rate_ramp_s = (double)v / 1000.0;
+			break;
+		case O_INFLIGHT:
+			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+				goto bad_arg;
+			o->ec.max_inflight = (unsigned)v;
+			break;
+		case O_IMAGE:
+			if (strcmp(optarg, "adopt") == 0)
+				o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
+			else if (strcmp(optarg, "download") == 0)
+				o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
+			else
+				goto bad_arg;
+			break;
+		case O_SKIP_DISC:
+			o->ec.ap.skip_discovery = true;
+			break;
+		case O_T_DISC:
+			if (run_timer_opt(
+			        optarg, &o->ec.ap.discovery_interval_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_T_MAXDISC:
+			if (run_timer_opt(optarg,
+			        &o->ec.ap.max_discovery_interval_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_T_ECHO:
+			if (run_timer_opt(optarg, &o->ec.ap.echo_interval_ms) <
+			    0)
+				goto bad_arg;
+			break;
+		case O_T_KA:
+			if (run_timer_opt(optarg, &o->ec.ap.keepalive_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_T_RETR:
+			if (run_timer_opt(
+			        optarg, &o->ec.ap.retransmit_interval_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_MAX_RETR:
+			if (sim_parse_uint(optarg, 0, 100, &v) < 0)
+				goto bad_arg;
+			o->ec.ap.max_retransmit = (uint32_t)v;
+			break;
+		case O_T_WAITDTLS:
+			if (run_timer_opt(optarg, &o->ec.ap.wait_dtls_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_T_SILENT:
+			if (run_timer_opt(
+			        optarg, &o->ec.ap.silent_interval_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_T_DEAD:
+			if (run_timer_opt(optarg, &o->ec.ap.data_dead_ms) < 0)
+				goto bad_arg;
+			break;
+		case O_PKI:
+			snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
+			break;
+		case O_CA_CERT:
+			o->ca_cert = optarg;
+			break;
+		case O_CA_KEY:
+			o->ca_key = optarg;
+			break;
+		case O_AP_CERT:
+			o->ap_cert = optarg;
+			break;
+		case O_AP_KEY:
+			o->ap_key = optarg;
+			break;
+		case O_WLC_CA:
+			o->wlc_ca = optarg;
+			break;
+		case O_NO_VERIFY:
+			o->dc.no_verify = true;
+			break;
+		case O_SKEW: {
+			char *endp;
+			long long s = strtoll(optarg, &endp, 10);
+
+			if (*endp != '\0')
+				goto bad_arg;
+			o->ec.ap_clock_skew_s = s;
+			break;
+		}
+		case O_VERSION:
+			if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
+				goto bad_arg;
+			o->dtls_ver = optarg;
+			break;
+		case O_CIPHERS:
+			o->dc.ciphers = optarg;
+			break;
+		case O_MTU:
+			if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) <
+			    0)
+				goto bad_arg;
+			o->dc.mtu = (unsigned)v;
+			o->wdc.mtu = (unsigned)v;
+			break;
+		case O_SEED:
+			if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->ec.seed) <
+			    0)
+				goto bad_arg;
+			break;
+		case O_WLC_LISTEN:
+			if (sim_parse_addr_port(
+			        optarg, &o->wlc_ip, &o->wlc_port) < 0)
+				goto bad_arg;
+			o->wlc_listen_given = true;
+			break;
+		case O_WLC_CISCO:
+			o->ec.wlc.cisco = true;
+			break;
+		case O_WLC_MAX:
+			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+				goto bad_arg;
+			o->ec.wlc.max_wtps = (uint32_t)v;
+			break;
+		case O_JUNIT:
+			o->junit_path = optarg;
+			break;
+		case O_EVENTS:
+			o->events_path = optarg;
+			break;
+		case O_METRICS_LISTEN:
+			o->listen = optarg;
+			break;
+		case O_PCAP:
+			o->pcap_path = optarg;
+			break;
+		case O_PCAP_CLEAR:
+			o->clear_path = optarg;
+			break;
+		case O_KEYLOG:
+			o->keylog_path = optarg;
+			break;
+		case O_PROGRESS:
+			o->force_progress = true;
+			break;
+		case O_RULE: {
+			struct cs_impair_rule *nr =
+			    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
+
+			if (nr == NULL)
+				goto out;
+			o->rules = nr;
+			if (cs_impair_rule_parse(
+			        optarg, &o->rules[o->n_rules], &err) < 0) {
+				fprintf(stderr,
+				    "capsim: run: --rule '%s': at offset %zu: "
+				    "%s\n",
+				    optarg, err.offset, err.what);
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			o->n_rules++;
+			break;
+		}
+		case O_PROFILE:
+			o->profile = optarg;
+			break;
+		case O_PCAP_AT:
+			if (strcmp(optarg, "ap") == 0)
+				o->ec.capture_at_ap = true;
+			else if (strcmp(optarg, "wlc") == 0)
+				o->ec.capture_at_ap = false;
+			else
+				goto bad_arg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			sim_log_verbose.max_level = CS_LOG_INFO;
+			break;
+		case 'h':
+			run_usage(stdout);
+			exit_code = SIM_EXIT_OK;
+			goto out;
+		default:
+			run_usage(stderr);
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
+		fprintf(stderr,
+		    "capsim: run: --ap-cert and --ap-key go together\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	/* APs that find their controllers by DHCP or DNS do not need the
+	 * embedded one, unless it is placed explicitly */
+	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
+	    o->embedded && !o->wlc_listen_given)
+		o->embedded = false;
+	return true;
+out:
+	*exit_code_out = exit_code;
+	return false;
+bad_arg:
+	fprintf(stderr, "capsim: run: invalid value '%s' for --%s\n", optarg,
+	    opts[c - O_WLC].name);
+	exit_code = SIM_EXIT_USAGE;
+	goto out;
+}
+
+void
+run_options_free(struct run_opts *o)
+{
+	sim_disc_free(&o->disc);
+	free(o->rules);
+	cs_scenario_free(o->scn);
+	o->rules = NULL;
+	o->scn = NULL;
+}

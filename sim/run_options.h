@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Options of `capsim run`: what the command line and the scenario file
+ * (its settings first, the options over them) ask of the run.
+ */
+#ifndef CS_SIM_RUN_OPTIONS_H
+#define CS_SIM_RUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capsim/dtls.h"
+#include "capsim/engine.h"
+#include "capsim/pki.h"
+#include "run_discover.h"
+
+struct cs_impair_rule;
+struct cs_scenario;
+
+struct run_opts {
+	struct cs_engine_cfg ec;
+	struct cs_dtls_cfg dc, wdc; /* the APs' and the embedded WLC's */
+	struct sim_disc disc;
+	struct cs_scenario *scn;      /* owned; NULL without a scenario */
+	struct cs_impair_rule *rules; /* owned; --rule ones */
+	size_t n_rules;
+	char pkidir[4096];
+	const char *json_path, *junit_path, *events_path, *listen;
+	const char *pcap_path, *clear_path, *keylog_path;
+	const char *ca_cert, *ca_key, *ap_cert, *ap_key, *wlc_ca;
+	const char *profile, *scn_path, *dtls_ver;
+	enum cs_pki_broken wlc_cert;
+	bool wlc_dtls_set; /* the scenario set the WLC's DTLS */
+	bool force_progress, quiet, verbose;
+	bool wlc_listen_given, embedded;
+	uint32_t wlc_ip;
+	uint16_t wlc_port;
+	uint64_t duration_ms;
+};
+
+void run_usage(FILE *f);
+bool run_options_parse(
+    struct run_opts *o, int argc, char **argv, int *exit_code);
+void run_options_free(struct run_opts *o);
+
+#endif /* CS_SIM_RUN_OPTIONS_H */
