@@ -201,6 +201,7 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	const struct cs_scn_event *ev = t->ev;
 	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
 	const char *rule = "";
+	char mbt[128];
 	unsigned n;
 
 	(void)fd;
@@ -248,6 +249,19 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		cs_engine_nat_expire(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
 		    rc->progress ? "\r\033[K" : "", at);
+		break;
+	case CS_SCN_ACT_WLC_MISBEHAVE:
+		if (cs_scn_wlc_misbehave(rc->e, ev) < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-misbehave ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr, "%scapsim: run: %.1f s: WLC %s\n",
+			    rc->progress ? "\r\033[K" : "", at,
+			    cs_scn_misbehave_text(ev, mbt, sizeof(mbt)));
+		break;
+	case CS_SCN_ACT__COUNT:
 		break;
 	}
 }

@@ -120,6 +120,7 @@ struct eng_delayed {
 	enum cs_dir dir;
 	enum cs_chan ch;
 	unsigned ap;
+	bool from_wlc; /* the embedded WLC's own datagram (handshake-delay) */
 	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
 	uint16_t src_port, dst_port;
 	size_t len;
@@ -214,6 +215,10 @@ uint64_t eng_now(const struct cs_engine *e);
 uint32_t eng_rand(struct eng_w *w, uint32_t bound);
 void eng_arm(struct eng_w *w, struct cs_tslot *s, uint64_t delay_ms);
 void eng_after(struct eng_w *w);
+/* The embedded WLC's datagram to dst leaves after delay_ms (a slow
+ * controller's handshake, wlc.misbehave.handshake-delay). */
+void eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms);
 int eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
     uint16_t dst_port, const uint8_t *pkt, size_t len);
 void eng_bury_dtls(struct eng_w *w, struct eng_dtls *d);

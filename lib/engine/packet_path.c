@@ -79,11 +79,34 @@ eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, enum cs_chan ch,
 	if (d == NULL)
 		return; /* lost, as under memory pressure on a router */
 	cs_tslot_init(&d->t, d, ENG_SLOT_DELAY);
+	d->from_wlc = false;
 	d->dir = dir;
 	d->ch = ch;
 	d->ap = ap;
 	d->src_ip = src_ip;
 	d->src_port = src_port;
+	d->dst_ip = dst_ip;
+	d->dst_port = dst_port;
+	d->len = len;
+	memcpy(d->data, pkt, len);
+	if (cs_timerq_arm(&w->tq, &d->t, eng_now(w->e) + delay_ms) < 0)
+		free(d);
+}
+
+void
+eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+{
+	struct eng_delayed *d = malloc(sizeof(*d) + len);
+
+	if (d == NULL)
+		return; /* lost, as a controller out of memory would */
+	memset(d, 0, sizeof(*d));
+	cs_tslot_init(&d->t, d, ENG_SLOT_DELAY);
+	d->from_wlc = true;
+	d->dir = CS_DIR_DOWN;
+	d->ch = CS_CHAN_CONTROL;
+	d->ap = CS_AP_UNKNOWN;
 	d->dst_ip = dst_ip;
 	d->dst_port = dst_port;
 	d->len = len;
@@ -233,7 +256,10 @@ eng_slot_delay(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	struct eng_delayed *d = s->owner;
 
 	(void)now;
-	if (d->ap < w->e->cfg.n_aps) {
+	if (d->from_wlc)
+		(void)eng_send(
+		    w, Q_WLC_CTL, 0, d->dst_ip, d->dst_port, d->data, d->len);
+	else if (d->ap < w->e->cfg.n_aps) {
 		struct eng_ap *a = &w->e->aps[d->ap];
 
 		if (d->dir == CS_DIR_UP)

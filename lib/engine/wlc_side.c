@@ -99,8 +99,20 @@ peer_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 {
 	struct eng_dtls *d = ctx;
 
+	const struct cs_wlc_misbehave *mb;
+
 	if (d->dead)
 		return 0;
+	/* a mute (hung) controller sends nothing, DTLS retransmissions
+	 * included; a slow one holds its handshake flights */
+	if (cs_wlc_mute_swallow(d->w->wlc))
+		return 0;
+	mb = cs_wlc_get_misbehave(d->w->wlc);
+	if (!d->established && mb != NULL && mb->handshake_delay_ms > 0) {
+		eng_wlc_send_later(d->w, d->peer->ip, d->peer->port, dgram, len,
+		    mb->handshake_delay_ms);
+		return 0;
+	}
 	return eng_send(
 	    d->w, Q_WLC_CTL, 0, d->peer->ip, d->peer->port, dgram, len);
 }
@@ -253,6 +265,8 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 		    pk->buf, pk->len, now);
 		return;
 	}
+	if (cs_wlc_mute_swallow(w->wlc))
+		return; /* a hung controller reads nothing */
 	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
 	if (is_hello)
 		w->wlc_client_hellos++;
