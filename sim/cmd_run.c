@@ -31,6 +31,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "run_discover.h"
+#include "run_groups.h"
 #include "run_options.h"
 #include "sim.h"
 #include "simutil.h"
@@ -492,6 +493,7 @@ sim_cmd_run(int argc, char **argv)
 	struct cs_profile *prof = NULL;
 	struct cs_metrics_http *http = NULL;
 	struct run_tl *tl = NULL;
+	struct run_groups groups = { 0 };
 	size_t n_tl = 0;
 	char wlcdesc[64], addr[16];
 	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
@@ -619,6 +621,13 @@ sim_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.ec.ap_dtls = dctx;
+	/* the scenario's AP groups, each with its own template and DTLS */
+	if (run_groups_make(&groups, o.scn, &o.ec.ap, &o.dc) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	o.ec.ap_groups = groups.g;
+	o.ec.n_ap_groups = groups.n;
 	if (o.dc.no_verify)
 		fprintf(stderr,
 		    "capsim: run: WARNING: the controller's "
@@ -764,6 +773,7 @@ out:
 		event_free(tick);
 	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)

@@ -215,6 +215,12 @@ uint64_t eng_now(const struct cs_engine *e);
 uint32_t eng_rand(struct eng_w *w, uint32_t bound);
 void eng_arm(struct eng_w *w, struct cs_tslot *s, uint64_t delay_ms);
 void eng_after(struct eng_w *w);
+/* AP idx's group (cfg.ap_groups), or NULL: the cfg's own AP fields. */
+const struct cs_engine_ap_group *eng_ap_group(
+    const struct cs_engine *e, unsigned idx);
+/* AP idx's clock skew (its group's or the cfg's). */
+int64_t eng_ap_skew(const struct cs_engine *e, unsigned idx);
+
 /* The embedded WLC's datagram to dst leaves after delay_ms (a slow
  * controller's handshake, wlc.misbehave.handshake-delay). */
 void eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
