@@ -76,10 +76,16 @@ import json, sys
 
 def causes(path):
     d = json.load(open(path)).get("diagnosis", {})
+    if not isinstance(d, dict):
+        return {}
     out = {}
-    for c in d.get("causes", []) if isinstance(d, dict) else []:
+    for c in d.get("causes", []):
         if isinstance(c, dict) and "cause" in c and "aps" in c:
             out[c["cause"]] = c["aps"]
+    counts = d.get("counts", {})
+    if isinstance(counts, dict):
+        for k, v in counts.items():
+            out.setdefault(k, v)
     return out
 
 live, cap = causes(sys.argv[1]), causes(sys.argv[2])
