@@ -1425,109 +1425,6 @@ scn_kind(
 	return 0;
 }
 
-/* ">1200", ">=1200", "<100", "<=100", "100-200", "1200". */
-static int
-scn_size(struct scn *p, const yaml_node_t *n, const char *key,
-    struct cs_impair_match *m)
-{
-	const char *v, *why, *num;
-	uint64_t a, b;
-	char got[64], buf[24];
-	int r = scn_scalar(p, n, key, &v);
-
-	if (r < 0)
-		return r;
-	scn_show(n, got, sizeof(got));
-	num = v;
-	if (v[0] == '>' || v[0] == '<')
-		num = v[1] == '=' ? v + 2 : v + 1;
-	while (*num == ' ')
-		num++;
-	if (num == v && strchr(v, '-') != NULL) {
-		const char *d = strchr(v, '-');
-
-		if ((size_t)(d - v) >= sizeof(buf))
-			goto bad;
-		memcpy(buf, v, (size_t)(d - v));
-		buf[d - v] = '\0';
-		if (scn_parse_uint(buf, 65535, &a, &why) < 0 ||
-		    scn_parse_uint(d + 1, 65535, &b, &why) < 0)
-			goto bad;
-		if (b < a)
-			return scn_fail(p, n, key, "range runs backwards");
-		m->size_min = a;
-		m->size_max = b == 0 ? 0 : b;
-		if (b == 0)
-			return scn_fail(p, n, key, "matches no datagram");
-		return 0;
-	}
-	if (scn_parse_uint(num, 65535, &a, &why) < 0)
-		goto bad;
-	if (v[0] == '>') {
-		a += v[1] == '=' ? 0 : 1;
-		if (a > 65535)
-			return scn_fail(p, n, key, "matches no datagram");
-		m->size_min = a;
-		m->size_max = 0;
-	} else if (v[0] == '<') {
-		if (v[1] != '=') {
-			if (a <= 1)
-				return scn_fail(
-				    p, n, key, "matches no datagram");
-			a -= 1;
-		} else if (a == 0) {
-			return scn_fail(p, n, key, "matches no datagram");
-		}
-		m->size_min = 0;
-		m->size_max = a;
-	} else {
-		if (a == 0)
-			return scn_fail(p, n, key, "matches no datagram");
-		m->size_min = a;
-		m->size_max = a;
-	}
-	return 0;
-bad:
-	return scn_fail(p, n, key,
-	    "expected a size in bytes such as >1200, <=100, 100-200 or "
-	    "1200; got %s",
-	    got);
-}
-
-/* "10s-20s" (from 10 s until 20 s) or "10s-" (from 10 s on). */
-static int
-scn_window(struct scn *p, const yaml_node_t *n, const char *key, uint64_t *from,
-    uint64_t *until)
-{
-	const char *v, *why = "", *d;
-	int64_t a, b = 0;
-	char buf[48], got[64];
-	int r = scn_scalar(p, n, key, &v);
-
-	if (r < 0)
-		return r;
-	scn_show(n, got, sizeof(got));
-	d = strchr(v, '-');
-	if (d == NULL || d == v || (size_t)(d - v) >= sizeof(buf))
-		goto bad;
-	memcpy(buf, v, (size_t)(d - v));
-	buf[d - v] = '\0';
-	if (scn_parse_duration(buf, false, &a, &why) < 0)
-		goto bad;
-	if (d[1] != '\0' && scn_parse_duration(d + 1, false, &b, &why) < 0)
-		goto bad;
-	if (d[1] != '\0' && b <= a)
-		return scn_fail(p, n, key, "the window ends before it starts");
-	*from = (uint64_t)a;
-	*until = (uint64_t)b;
-	return 0;
-bad:
-	return scn_fail(p, n, key,
-	    "expected a time window such as 10s-20s or 10s- (open end); "
-	    "got %s",
-	    got);
-}
-
 enum {
 	MK_DIR,
 	MK_CHAN,
@@ -1563,89 +1460,92 @@ static const char *const match_keys[] = {
 _Static_assert(CS_ARRAY_SIZE(match_keys) == MK__COUNT + 1,
     "match_keys[] out of sync with its enum");
 
+/* One match key through the rule vocabulary of lib/net (the same words
+ * and values as `--rule`); the reason comes back with the file position.
+ * A reason that says what was expected gets the value as written. */
+static int
+scn_match_key(struct scn *p, yaml_node_t *n, const char *kp, const char *key,
+    const char *val, struct cs_impair_match *m)
+{
+	const char *why = "";
+
+	if (cs_impair_match_set(m, key, '=', val, &why) == 0)
+		return 0;
+	if (strncmp(why, "expected", 8) == 0)
+		return scn_bad(p, n, kp, why);
+	return scn_fail(p, n, kp, "%s", why);
+}
+
+/* A list of scalars as one "a,b,c" value (a scalar is a list of one). */
+static int
+scn_join(struct scn *p, yaml_node_t *n, const char *kp, char *buf, size_t len)
+{
+	size_t o = 0, cnt;
+	int r;
+
+	if ((r = scn_list(p, n, kp, true)) < 0)
+		return r;
+	cnt = scn_list_len(n);
+	if (cnt == 0)
+		return scn_fail(p, n, kp, "needs at least one value");
+	buf[0] = '\0';
+	for (size_t i = 0; i < cnt; i++) {
+		const char *v;
+		int w;
+
+		if ((r = scn_scalar(p, scn_list_at(p, n, i), kp, &v)) < 0)
+			return r;
+		w = snprintf(buf + o, len - o, "%s%s", i ? "," : "", v);
+		if (w < 0 || (size_t)w >= len - o)
+			return scn_fail(p, n, kp, "too many values");
+		o += (size_t)w;
+	}
+	return 0;
+}
+
 static int
 scn_match(
     struct scn *p, yaml_node_t *n, const char *path, struct cs_impair_match *m)
 {
-	static const char *const dirs[] = { "up", "down", "both", NULL };
-	static const char *const chans[] = { "control", "data", NULL };
 	yaml_node_t *v[MK__COUNT + 1];
-	char kp[SCN_PATH_LEN];
-	unsigned w;
-	uint64_t u;
+	char kp[SCN_PATH_LEN], buf[512];
 	int r;
 
-#define KP(k) (scn_key(kp, sizeof(kp), path, (k)), kp)
 	if ((r = scn_map(p, n, path, match_keys, v)) < 0)
 		return r;
-	if (v[MK_DIR]) {
-		if ((r = scn_word(p, v[MK_DIR], KP("dir"), dirs, &w)) < 0)
-			return r;
-		m->dir_mask = w == 0 ? 1u << CS_DIR_UP
-		    : w == 1         ? 1u << CS_DIR_DOWN
-		                     : 0;
-	}
-	if (v[MK_CHAN]) {
-		if ((r = scn_word(p, v[MK_CHAN], KP("chan"), chans, &w)) < 0)
-			return r;
-		m->has_chan = true;
-		m->chan = w == 0 ? CS_CHAN_CONTROL : CS_CHAN_DATA;
-	}
-	if (v[MK_KIND] && (r = scn_kind(p, v[MK_KIND], KP("kind"), m)) < 0)
-		return r;
-	if (v[MK_APS]) {
-		unsigned lohi[CS_IMPAIR_MAX_RANGES][2];
-		size_t cnt;
+	for (int k = 0; k < MK__COUNT; k++) {
+		const char *val;
 
-		if ((r = scn_ranges(p, v[MK_APS], KP("aps"), p->s->aps.count,
-		         CS_IMPAIR_MAX_RANGES, &cnt, lohi)) < 0)
+		if (v[k] == NULL)
+			continue;
+		scn_key(kp, sizeof(kp), path, match_keys[k]);
+		if (k == MK_KIND) {
+			/* word by word first, for "did you mean" */
+			if ((r = scn_kind(p, v[k], kp, m)) < 0)
+				return r;
+			continue;
+		}
+		if (k == MK_MACS) {
+			if ((r = scn_join(p, v[k], kp, buf, sizeof(buf))) < 0)
+				return r;
+			val = buf;
+		} else if ((r = scn_scalar(p, v[k], kp, &val)) < 0) {
 			return r;
-		m->n_ap_ranges = cnt;
-		for (size_t i = 0; i < cnt; i++) {
-			m->ap_ranges[i].lo = lohi[i][0];
-			m->ap_ranges[i].hi = lohi[i][1];
+		}
+		if ((r = scn_match_key(p, v[k], kp, match_keys[k], val, m)) < 0)
+			return r;
+	}
+	/* the selector must name APs of this scenario */
+	for (size_t i = 0; v[MK_APS] != NULL && i < m->n_ap_ranges; i++) {
+		unsigned hi = m->ap_ranges[i].hi, cnt = p->s->aps.count;
+
+		if (hi >= cnt) {
+			scn_key(kp, sizeof(kp), path, "aps");
+			return scn_fail(p, v[MK_APS], kp,
+			    "AP index %u beyond the %u APs (indexes 0-%u)", hi,
+			    cnt, cnt - 1);
 		}
 	}
-	if (v[MK_SHARE]) {
-		if ((r = scn_pct(p, v[MK_SHARE], KP("share"), &m->ap_share)) <
-		    0)
-			return r;
-		m->has_ap_share = true;
-	}
-	if (v[MK_EVERY_AP]) {
-		if ((r = scn_uint(p, v[MK_EVERY_AP], KP("every-ap"), 1,
-		         UINT32_MAX, &u)) < 0)
-			return r;
-		m->ap_every = (unsigned)u;
-	}
-	if (v[MK_MACS] &&
-	    (r = scn_macs(p, v[MK_MACS], KP("macs"), CS_IMPAIR_MAX_MACS,
-	         &m->n_macs, m->macs)) < 0)
-		return r;
-	if (v[MK_PORT]) {
-		if ((r = scn_uint(p, v[MK_PORT], KP("port"), 1, 65535, &u)) < 0)
-			return r;
-		m->port = (uint16_t)u;
-	}
-	if (v[MK_SIZE] && (r = scn_size(p, v[MK_SIZE], KP("size"), m)) < 0)
-		return r;
-	if (v[MK_WINDOW] &&
-	    (r = scn_window(
-	         p, v[MK_WINDOW], KP("window"), &m->from_ms, &m->until_ms)) < 0)
-		return r;
-	if (v[MK_FIRST] &&
-	    (r = scn_uint(
-	         p, v[MK_FIRST], KP("first"), 1, UINT64_MAX, &m->first)) < 0)
-		return r;
-	if (v[MK_EVERY] &&
-	    (r = scn_uint(
-	         p, v[MK_EVERY], KP("every"), 1, UINT64_MAX, &m->every)) < 0)
-		return r;
-	if (v[MK_AFTER] &&
-	    (r = scn_uint(
-	         p, v[MK_AFTER], KP("after"), 1, UINT64_MAX, &m->after)) < 0)
-		return r;
-#undef KP
 	return 0;
 }
 
@@ -2040,9 +1940,14 @@ scn_action(
 		    0)
 			return r;
 		if (strchr(s, '-') != NULL) {
-			if ((r = scn_window(p, v[XK_LINK_DOWN], kp,
-			         &a->down_from_ms, &a->down_until_ms)) < 0)
+			/* the window grammar of the match vocabulary */
+			struct cs_impair_match w = { 0 };
+
+			if ((r = scn_match_key(
+			         p, v[XK_LINK_DOWN], kp, "window", s, &w)) < 0)
 				return r;
+			a->down_from_ms = w.from_ms;
+			a->down_until_ms = w.until_ms;
 		} else {
 			bool b;
 

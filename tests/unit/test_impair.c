@@ -1110,6 +1110,91 @@ test_determinism(void **state)
 	cs_impair_free(c);
 }
 
+/* ----- the match vocabulary shared by --rule and scenario files ----- */
+
+static void
+test_match_set(void **state)
+{
+	struct cs_impair_match m, keep;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(cs_impair_match_set(&m, "dir", '=', "down", &why), 0);
+	assert_int_equal(m.dir_mask, CS_PK_BIT(CS_DIR_DOWN));
+	assert_int_equal(
+	    cs_impair_match_set(&m, "size", '=', ">=1200", &why), 0);
+	assert_int_equal(m.size_min, 1200);
+	assert_int_equal(m.size_max, 0);
+	assert_int_equal(cs_impair_match_set(&m, "size", '<', "100", &why), 0);
+	assert_int_equal(m.size_max, 99);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "size", '=', "100-200", &why), 0);
+	assert_int_equal(m.size_min, 100);
+	assert_int_equal(m.size_max, 200);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "window", '=', "10s-20s", &why), 0);
+	assert_int_equal(m.from_ms, 10000);
+	assert_int_equal(m.until_ms, 20000);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "window", '=', "5s-", &why), 0);
+	assert_int_equal(m.from_ms, 5000);
+	assert_int_equal(m.until_ms, 0);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "aps", '=', "0-9, 20", &why), 0);
+	assert_int_equal(m.n_ap_ranges, 2);
+	assert_int_equal(m.ap_ranges[1].lo, 20);
+	assert_int_equal(cs_impair_match_set(&m, "share", '=', "50%", &why), 0);
+	assert_true(m.has_ap_share && m.ap_share == 0.5);
+	assert_int_equal(cs_impair_match_set(&m, "macs", '=',
+	                     "02:00:00:00:00:01,02:00:00:00:00:02", &why),
+	    0);
+	assert_int_equal(m.n_macs, 2);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "kind", '=', "dtls,echo-request", &why), 0);
+	assert_true(m.is_kind_list);
+	assert_int_equal(cs_impair_match_set(&m, "first", '=', "3", &why), 0);
+	assert_int_equal(m.first, 3);
+
+	/* not a match key: -ENOENT, m untouched */
+	keep = m;
+	assert_int_equal(
+	    cs_impair_match_set(&m, "action", '=', "drop", &why), -ENOENT);
+	assert_memory_equal(&m, &keep, sizeof(m));
+	/* errors say what the value must look like, m untouched */
+#define BADM(k, op, v, text)                                                   \
+	do {                                                                   \
+		why = NULL;                                                    \
+		assert_int_equal(                                              \
+		    cs_impair_match_set(&m, k, op, v, &why), -EINVAL);         \
+		assert_string_equal(why, text);                                \
+		assert_memory_equal(&m, &keep, sizeof(m));                     \
+	} while (0)
+	BADM("dir", '=', "sideways", "expected one of up, down, both");
+	BADM("chan", '=', "mgmt", "expected one of control, data");
+	BADM("port", '=', "0", "must be between 1 and 65535");
+	BADM("size", '=', ">65535", "matches no datagram");
+	BADM("size", '=', "<1", "matches no datagram");
+	BADM("size", '=', "200-100", "range runs backwards");
+	BADM("size", '=', "big",
+	    "expected a size in bytes such as >1200, <=100, 100-200 or 1200");
+	BADM("window", '=', "20s-10s", "the window ends before it starts");
+	BADM("window", '=', "later",
+	    "expected a time window such as 10s-20s or 10s- (open end)");
+	BADM("aps", '=', "5-2", "range 5-2 runs backwards");
+	BADM("aps", '=', "1-2;3",
+	    "expected AP index ranges such as 0-9,20,30-39 (0-based)");
+	BADM("share", '=', "0.5", "expected a percentage such as 50% or 0.5%");
+	BADM("share", '=', "150%", "expected a percentage such as 50% or 0.5%");
+	BADM("first", '=', "0", "must be between 1 and 18446744073709551615");
+	BADM("dir", '>', "up", "only size takes < or >");
+#undef BADM
+	assert_int_equal(
+	    cs_impair_match_set(NULL, "dir", '=', "up", &why), -EINVAL);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "dir", '=', "up", NULL), -EINVAL);
+}
+
 /* ----- rule text ----- */
 
 static void
@@ -1227,6 +1312,7 @@ main(void)
 		cmocka_unit_test(test_classify_wire),
 		cmocka_unit_test(test_match_dir_chan_port_size_time),
 		cmocka_unit_test(test_match_kind),
+		cmocka_unit_test(test_match_set),
 		cmocka_unit_test(test_match_ap_selector),
 		cmocka_unit_test(test_match_counts),
 		cmocka_unit_test(test_action_drop_prob_burst),

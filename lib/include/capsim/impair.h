@@ -339,8 +339,8 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  *               "join-response", "echo-request", ... see
  *               cs_impair_kind_parse), or "dtls" for every DTLS
  *               datagram; several separated by ',' match any of them
- *   aps=0-9,20  share=0.1  every-ap=N  mac=02:..:01[,..]
- *   size=LO-HI  size>N  size<N   from=MS until=MS
+ *   aps=0-9,20  share=10%  every-ap=N  mac=02:..:01[,..]
+ *   size=LO-HI  size>N  size<N   from=MS until=MS  window=FROM-[UNTIL]
  *   first=N  every=N  after=N
  *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down
  *   prob=P  burst=N  delay=MS | delay=LO-HI | delay=MEAN~SIGMA
@@ -357,6 +357,20 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  */
 CS_API int cs_impair_rule_parse(
     const char *text, struct cs_impair_rule *out, struct cs_err *err);
+
+/**
+ * One match key of the rule vocabulary, shared by `--rule` and scenario
+ * files (which write the same keys in YAML): dir, chan, port, kind, aps
+ * ("0-9,20"), share ("50%"), every-ap, mac / macs ("MAC,MAC"), size
+ * (">1200", ">=1200", "<100", "<=100", "100-200", "1200"; or op '<' / '>'
+ * with the number), window ("10s-20s", "10s-"), from, until, first, every,
+ * after.  @p op is '=' except for size.  @return 0 (m updated); -EINVAL
+ * with *why saying what the value must look like (static or per-thread
+ * text, valid until the next call on this thread), m untouched; -ENOENT
+ * when @p key is not a match key.
+ */
+CS_API int cs_impair_match_set(struct cs_impair_match *m, const char *key,
+    char op, const char *val, const char **why);
 
 /**
  * Sets m->kind / hs_mask / msg_types from one kind word as above
