@@ -24,7 +24,26 @@ fi
 at=ap
 grep -q '^# test: capture at wlc' "$scn" && at=wlc
 
-"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
+# Addresses unique to this run: every 127.A.B.0/24 the file names moves
+# to a random 127.X.Y.0/24 (one per /24; line numbers kept), so the same
+# scenario may run in two places at once on one host.
+python3 - "$scn" "$tmp/scn.yaml" <<'PY'
+import random, re, sys
+text = open(sys.argv[1]).read()
+rnd = random.SystemRandom()
+remap = {}
+def sub(m):
+    if m.group(1) not in remap:
+        while True:
+            new = "127.%d.%d" % (rnd.randint(128, 254), rnd.randint(1, 254))
+            if new not in remap.values():
+                break
+        remap[m.group(1)] = new
+    return remap[m.group(1)] + "." + m.group(2)
+text = re.sub(r"\b(127\.\d{1,3}\.\d{1,3})\.(\d{1,3})\b", sub, text)
+open(sys.argv[2], "w").write(text)
+PY
+"$CAPSIM" run "$tmp/scn.yaml" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
 	--keylog "$tmp/keys.log" 2> "$tmp/run.err"
 rc=$?
 tail -n 40 "$tmp/run.err"
@@ -82,10 +101,6 @@ def causes(path):
     for c in d.get("causes", []):
         if isinstance(c, dict) and "cause" in c and "aps" in c:
             out[c["cause"]] = c["aps"]
-    counts = d.get("counts", {})
-    if isinstance(counts, dict):
-        for k, v in counts.items():
-            out.setdefault(k, v)
     return out
 
 live, cap = causes(sys.argv[1]), causes(sys.argv[2])
