@@ -17,6 +17,7 @@
 
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
+#include "capsim/values.h"
 
 #define PARSE_WORD_MAX 256
 
@@ -173,17 +174,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 static int
 parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return cs_val_uint(s, UINT64_MAX, out, NULL);
 }
 
 static int
@@ -217,60 +208,54 @@ parse_double(const char *s, double *out)
 	return 0;
 }
 
-/* "250", "250ms", "2s", "1.5s" -> ms */
+/*
+ * Why the last value was refused, as "VALUE: reason" from the values
+ * module.  cs_err.what points here: per thread, valid until the next
+ * parse on this thread.
+ */
+static _Thread_local char rp_why[CS_VAL_WHY_LEN + 48];
+
+/* A values module result r for val: 0, or -EINVAL with the reason kept. */
+static int
+rp_check(int r, const char *val, const struct cs_val_err *e)
+{
+	if (r >= 0)
+		return 0;
+	snprintf(rp_why, sizeof(rp_why), "%.40s: %s", val, e->why);
+	return -EINVAL;
+}
+
+/* A duration by the one grammar (capsim/values.h) -> ms */
 static int
 parse_dur(const char *s, uint64_t *out)
 {
-	char buf[64];
-	size_t n = strlen(s);
-	double v;
+	struct cs_val_err e;
 
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n + 1);
-	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
-		buf[n - 2] = '\0';
-		return parse_u64(buf, out);
-	}
-	if (n > 1 && buf[n - 1] == 's') {
-		buf[n - 1] = '\0';
-		if (parse_double(buf, &v) < 0 || strchr(buf, '%') != NULL ||
-		    v * 1000.0 > 1e15)
-			return -EINVAL;
-		*out = (uint64_t)llround(v * 1000.0);
-		return 0;
-	}
-	return parse_u64(buf, out);
+	return rp_check(cs_val_ms(s, out, &e), s, &e);
+}
+
+/* Bytes by the one grammar (1500, 64k) */
+static int
+parse_bytes(const char *s, uint64_t *out)
+{
+	struct cs_val_err e;
+
+	return rp_check(cs_val_size(s, out, &e), s, &e);
 }
 
 static int
 parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
-	unsigned i, v;
-	size_t pos = 0;
+	struct cs_val_err e;
+	char buf[32];
 
-	for (i = 0; i < 6; i++) {
-		v = 0;
-		if (pos + 2 > len || !isxdigit((unsigned char)s[pos]) ||
-		    !isxdigit((unsigned char)s[pos + 1]))
-			return -EINVAL;
-		for (unsigned j = 0; j < 2; j++) {
-			char c = (char)tolower((unsigned char)s[pos + j]);
-
-			v = v * 16 +
-			    (unsigned)(isdigit((unsigned char)c)
-			            ? c - '0'
-			            : c - 'a' + 10);
-		}
-		mac[i] = (uint8_t)v;
-		pos += 2;
-		if (i < 5) {
-			if (pos >= len || (s[pos] != ':' && s[pos] != '-'))
-				return -EINVAL;
-			pos++;
-		}
+	if (len >= sizeof(buf)) {
+		snprintf(rp_why, sizeof(rp_why), "%.*s...: not a MAC", 20, s);
+		return -EINVAL;
 	}
-	return pos == len ? 0 : -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return rp_check(cs_val_mac(buf, mac, &e), buf, &e);
 }
 
 /* "LO-HI" or "N" into two values via `one` */
@@ -301,15 +286,16 @@ parse_macs(const char *s, struct cs_impair_match *m)
 {
 	const char *p, *e;
 
-	m->n_macs = 0;
+	m->aps.n_macs = 0;
 	for (p = s;; p = e + 1) {
 		e = strchr(p, ',');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (m->n_macs >= CS_IMPAIR_MAX_MACS ||
-		    parse_mac(p, (size_t)(e - p), m->macs[m->n_macs]) < 0)
+		if (m->aps.n_macs >= CS_APSEL_MAX_MACS ||
+		    parse_mac(p, (size_t)(e - p), m->aps.macs[m->aps.n_macs]) <
+		        0)
 			return -EINVAL;
-		m->n_macs++;
+		m->aps.n_macs++;
 		if (*e == '\0')
 			return 0;
 	}
@@ -404,18 +390,18 @@ ms_size(struct cs_impair_match *m, char op, const char *val, const char **why)
 	if (eq)
 		val++;
 	if (op == '=') {
-		int r = parse_pair(val, '-', parse_u64, &a, &b);
+		int r = parse_pair(val, '-', parse_bytes, &a, &b);
 
 		if (r < 0 && strchr(val, '-') != NULL &&
-		    parse_u64(val, &a) < 0) {
+		    parse_bytes(val, &a) < 0) {
 			const char *d = strchr(val, '-');
 			char lo[24];
 
 			if ((size_t)(d - val) < sizeof(lo)) {
 				memcpy(lo, val, (size_t)(d - val));
 				lo[d - val] = '\0';
-				if (parse_u64(lo, &a) == 0 &&
-				    parse_u64(d + 1, &b) == 0 && b < a)
+				if (parse_bytes(lo, &a) == 0 &&
+				    parse_bytes(d + 1, &b) == 0 && b < a)
 					return ms_fail(
 					    why, "range runs backwards");
 			}
@@ -428,7 +414,7 @@ ms_size(struct cs_impair_match *m, char op, const char *val, const char **why)
 		m->size_max = (size_t)b;
 		return 0;
 	}
-	if (parse_u64(val, &a) < 0 || a > 65535)
+	if (parse_bytes(val, &a) < 0 || a > 65535)
 		return ms_fail(why, bad);
 	if (op == '>') {
 		a += eq ? 0 : 1;
@@ -473,67 +459,19 @@ ms_window(struct cs_impair_match *m, const char *val, const char **why)
 	return 0;
 }
 
-/* "0-9,20,30-39", each range forwards. */
+/* "0-9,20,30-39" through the values module (capsim/values.h). */
 static int
 ms_ranges(struct cs_impair_match *m, const char *val, const char **why)
 {
-	struct cs_impair_match t = *m;
-	const char *p, *e;
+	struct cs_apsel sel = m->aps;
+	struct cs_val_err e;
 
-	t.n_ap_ranges = 0;
-	for (p = val;; p = e + 1) {
-		char buf[64];
-		uint64_t lo, hi;
-		size_t n;
-
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		while (n > 0 && *p == ' ') {
-			p++;
-			n--;
-		}
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == 0 || n >= sizeof(buf))
-			goto bad;
-		if (t.n_ap_ranges >= CS_IMPAIR_MAX_RANGES) {
-			snprintf(ms_why, sizeof(ms_why), "more than %d ranges",
-			    CS_IMPAIR_MAX_RANGES);
-			return ms_fail(why, ms_why);
-		}
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (parse_pair(buf, '-', parse_u64, &lo, &hi) < 0) {
-			char *d = strchr(buf, '-');
-
-			if (d != NULL) {
-				*d = '\0';
-				if (parse_u64(buf, &lo) == 0 &&
-				    parse_u64(d + 1, &hi) == 0 && hi < lo) {
-					snprintf(ms_why, sizeof(ms_why),
-					    "range %llu-%llu runs backwards",
-					    (unsigned long long)lo,
-					    (unsigned long long)hi);
-					return ms_fail(why, ms_why);
-				}
-			}
-			goto bad;
-		}
-		if (hi > 0xfffffffeu)
-			goto bad;
-		t.ap_ranges[t.n_ap_ranges].lo = (unsigned)lo;
-		t.ap_ranges[t.n_ap_ranges].hi = (unsigned)hi;
-		t.n_ap_ranges++;
-		if (*e == '\0')
-			break;
+	if (rp_check(cs_val_ap_ranges(val, 0, &sel, &e), val, &e) < 0) {
+		snprintf(ms_why, sizeof(ms_why), "%s", e.why);
+		return ms_fail(why, ms_why);
 	}
-	*m = t;
+	m->aps = sel;
 	return 0;
-bad:
-	return ms_fail(
-	    why, "expected AP index ranges such as 0-9,20,30-39 (0-based)");
 }
 
 int
@@ -577,23 +515,23 @@ cs_impair_match_set(struct cs_impair_match *m, const char *key, char op,
 	} else if (strcmp(key, "aps") == 0) {
 		r = ms_ranges(&t, val, why);
 	} else if (strcmp(key, "share") == 0) {
-		const char *pc = strchr(val, '%');
+		struct cs_val_err e;
 
-		t.has_ap_share = true;
-		if (pc == NULL || pc[1] != '\0' ||
-		    parse_double(val, &t.ap_share) < 0 || t.ap_share > 1.0)
-			r = ms_fail(why,
-			    "expected a percentage such as 50% or "
-			    "0.5%");
+		t.aps.has_share = true;
+		if (rp_check(cs_val_percent(val, &t.aps.share, &e), val, &e) <
+		    0) {
+			snprintf(ms_why, sizeof(ms_why), "%s", e.why);
+			r = ms_fail(why, ms_why);
+		}
 	} else if (strcmp(key, "every-ap") == 0) {
 		if ((r = ms_count(val, 1, 0xffffffffu, &u, why)) == 0)
-			t.ap_every = (unsigned)u;
+			t.aps.every = (unsigned)u;
 	} else if (strcmp(key, "mac") == 0 || strcmp(key, "macs") == 0) {
 		if (parse_macs(val, &t) < 0) {
 			snprintf(ms_why, sizeof(ms_why),
 			    "expected at most %d MAC addresses such as "
 			    "00:11:22:33:44:55, separated by ','",
-			    CS_IMPAIR_MAX_MACS);
+			    CS_APSEL_MAX_MACS);
 			r = ms_fail(why, ms_why);
 		}
 	} else if (strcmp(key, "size") == 0) {
@@ -867,9 +805,11 @@ cs_impair_rule_parse(
 			    (size_t)(start - text));
 		op = *sep;
 		*sep = '\0';
+		rp_why[0] = '\0';
 		if ((r = parse_word(&st, word, op, sep + 1, &why)) < 0)
-			return cs_err_set(
-			    err, -EINVAL, why, (size_t)(start - text));
+			return cs_err_set(err, -EINVAL,
+			    rp_why[0] != '\0' ? rp_why : why,
+			    (size_t)(start - text));
 	}
 	if (parse_finish(&st, &why) < 0)
 		return cs_err_set(err, -EINVAL, why, 0);
