@@ -194,7 +194,10 @@ eng_hs_next(struct eng_w *w)
 				                         "cannot start DTLS" };
 
 			cs_ap_dtls_done(a->ap, &o, eng_now(w->e));
+			continue;
 		}
+		/* the AP's WaitDTLS starts with its first ClientHello */
+		cs_ap_dtls_sent(a->ap, eng_now(w->e));
 	}
 }
 
@@ -214,7 +217,7 @@ ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 		 * then time out and retransmit */
 		w->hs_wait[(w->hs_head + w->hs_len++) % w->hs_cap] = a->idx;
 		a->hs_queued = true;
-		return 0;
+		return CS_AP_DTLS_QUEUED;
 	}
 	return eng_hs_begin(a);
 }
