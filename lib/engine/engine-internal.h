@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "capsim/admit.h"
 #include "capsim/engine.h"
 #include "capsim/impair.h"
 #include "capsim/timerq.h"
@@ -28,6 +29,8 @@ struct cs_dtls_io;
 #define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
 #define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
 #define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
+#define ENG_TIMER_BUDGET  512   /* timers per loop turn (issue 12) */
+#define ENG_START_BUDGET  256   /* AP starts per loop turn */
 #define ENG_TXQ_MAX       64
 #define ENG_TXQ_ARENA     (128 * 1024)
 
@@ -82,8 +85,10 @@ struct eng_ap {
 	uint8_t mac[6];
 	uint32_t ac_ip;
 	uint16_t ac_port;
-	bool hs_active;                 /* counts against the handshake cap */
-	bool hs_queued;                 /* waits for a handshake slot */
+	bool hs_active;    /* counts against the handshake cap */
+	bool hs_queued;    /* waits for a handshake slot */
+	bool hs_retx;      /* the running handshake had to retransmit */
+	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
@@ -154,9 +159,11 @@ struct eng_w {
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
-	unsigned hs_active;    /* client handshakes running */
-	unsigned max_inflight; /* cap on hs_active, 0 = none */
-	unsigned *hs_wait;     /* FIFO of AP indices waiting for a slot */
+	unsigned hs_active;        /* client handshakes running */
+	unsigned max_inflight;     /* cap on hs_active, 0 = none */
+	struct cs_admit admit;     /* adaptive window under the cap */
+	struct cs_hist hs_wait_us; /* waits for a handshake slot */
+	unsigned *hs_wait;         /* FIFO of AP indices waiting for a slot */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -188,6 +195,14 @@ struct eng_w {
 	uint64_t link_down_until; /* ms; datagrams lost before it */
 	uint64_t link_down_lost;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+
+	/* self-health (issue 12) */
+	uint32_t rxq_last[4]; /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
+	uint64_t rxq_drops;   /* kernel drops on this worker's sockets */
+	size_t rcvbuf;        /* smallest receive buffer granted */
+	uint64_t turns;       /* loop callbacks run */
+	uint64_t budget_hits; /* turns that left work for the next one */
+	double cpu_s;         /* thread CPU, last read (kept after join) */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -227,6 +242,15 @@ void eng_on_wlc_data(evutil_socket_t fd, short what, void *arg);
 struct eng_w *eng_w_new(struct cs_engine *e, unsigned id);
 void eng_w_free(struct eng_w *w);
 void *eng_thread(void *arg);
+
+/* Socket index for eng_w.rxq_last. */
+enum eng_rx_sock {
+	ENG_RX_AP_CTL,
+	ENG_RX_AP_DATA,
+	ENG_RX_WLC_CTL,
+	ENG_RX_WLC_DATA
+};
+void eng_size_bufs(struct eng_w *w, int fd, unsigned peers);
 
 /* ap_side.c */
 struct cs_ap_facts *eng_facts(struct eng_ap *a);

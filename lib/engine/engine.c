@@ -231,6 +231,63 @@ cs_engine_timer_lateness(const struct cs_engine *ce)
 	return &e->lateness;
 }
 
+static double
+eng_cpu_s(clockid_t cid)
+{
+	struct timespec t;
+
+	if (clock_gettime(cid, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int
+cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
+{
+	if (e == NULL || h == NULL)
+		return -EINVAL;
+	memset(h, 0, sizeof(*h));
+	cs_hist_init(&h->lateness_us);
+	cs_hist_init(&h->hs_wait_us);
+	h->n_workers = e->n_w;
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
+		clockid_t cid;
+
+		pthread_mutex_lock(&w->mu);
+		cs_hist_merge(&h->lateness_us, &w->lateness);
+		cs_hist_merge(&h->hs_wait_us, &w->hs_wait_us);
+		h->rxq_drops += w->rxq_drops;
+		if (w->rcvbuf != 0 &&
+		    (h->rcvbuf_bytes == 0 || w->rcvbuf < h->rcvbuf_bytes))
+			h->rcvbuf_bytes = w->rcvbuf;
+		h->hs_active += w->hs_active;
+		h->hs_waiting += (unsigned)w->hs_len;
+		if (w->max_inflight != 0) {
+			h->hs_window += cs_admit_window(&w->admit);
+			h->hs_window_min += w->admit.min_seen;
+			h->hs_window_cuts += w->admit.cuts;
+		}
+		h->turns += w->turns;
+		h->budget_hits += w->budget_hits;
+		if (w->th_running && pthread_getcpuclockid(w->th, &cid) == 0)
+			w->cpu_s = eng_cpu_s(cid);
+		h->cpu_s[k] = w->cpu_s;
+		pthread_mutex_unlock(&w->mu);
+	}
+	h->cpu_total_s = eng_cpu_s(CLOCK_PROCESS_CPUTIME_ID);
+	return 0;
+}
+
+void
+cs_engine_health_free(struct cs_engine_health *h)
+{
+	if (h == NULL)
+		return;
+	cs_hist_free(&h->lateness_us);
+	cs_hist_free(&h->hs_wait_us);
+}
+
 const struct cs_ap_track *
 cs_engine_ap_track(const struct cs_engine *e, unsigned idx)
 {

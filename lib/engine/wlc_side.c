@@ -436,6 +436,9 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 		w->wlc_fd[ch] = e->n_w > 1
 		    ? cs_udp_open_reuseport(c->wlc.listen_ip, p)
 		    : cs_udp_open(c->wlc.listen_ip, p, false);
+		if (w->wlc_fd[ch] >= 0)
+			eng_size_bufs(w, w->wlc_fd[ch],
+			    c->n_aps / e->n_w + 1); /* its share of peers */
 		if (w->wlc_fd[ch] < 0)
 			return cs_log_err(c->log, w->wlc_fd[ch],
 			    "wlc: cannot listen on %s:%u: %s",

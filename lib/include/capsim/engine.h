@@ -112,6 +112,32 @@ CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
  * rules as cs_engine_metrics. */
 CS_API const struct cs_hist *cs_engine_timer_lateness(
     const struct cs_engine *e);
+/* capsim's own health (issue 12): what the report needs to tell a
+ * controller's limit from the simulator's own. */
+struct cs_engine_health {
+	struct cs_hist lateness_us; /* timer lateness, merged (owned) */
+	struct cs_hist hs_wait_us;  /* waits for a handshake slot (owned) */
+	uint64_t rxq_drops;         /* kernel drops on full receive queues
+	                               (SO_RXQ_OVFL; known at the next
+	                               datagram a socket receives) */
+	size_t rcvbuf_bytes;        /* smallest receive buffer granted */
+	unsigned hs_active;         /* handshakes in flight now */
+	unsigned hs_waiting;        /* APs waiting for a handshake slot */
+	unsigned hs_window;         /* adaptive window now (0: no cap) */
+	unsigned hs_window_min;     /* smallest it went */
+	uint64_t hs_window_cuts;    /* times it was halved */
+	uint64_t turns;             /* loop callbacks */
+	uint64_t budget_hits;       /* turns that left work for the next */
+	unsigned n_workers;
+	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
+	double cpu_total_s;                  /* the whole process */
+};
+
+/* Fills h (call cs_engine_health_free after); safe while running and
+ * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
+CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+CS_API void cs_engine_health_free(struct cs_engine_health *h);
+
 /* Per-AP tracking (NULL past the end); after cs_engine_stop, or under
  * cs_engine_with_worker for the APs of that worker. */
 CS_API const struct cs_ap_track *cs_engine_ap_track(
