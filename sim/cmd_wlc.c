@@ -45,6 +45,9 @@ wlc_usage(FILE *f)
 	    "  --name NAME            AC Name (default capsim-wlc)\n"
 	    "  --max-wtps N           capacity; joins beyond get result code "
 	    "4\n"
+	    "  --max-handshake-rate R  DTLS handshakes taken on per second at\n"
+	    "                         most (0 = no limit): a controller with\n"
+	    "                         a known knee for capsim capacity\n"
 	    "  --sw-version V         software version / Image Identifier\n"
 	    "  --image-size BYTES     image served to APs that download\n"
 	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
@@ -202,6 +205,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_ADVERTISE,
 		O_NAME,
 		O_MAX_WTPS,
+		O_HS_RATE,
 		O_SW,
 		O_IMAGE,
 		O_ECHO,
@@ -230,6 +234,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "advertise", required_argument, NULL, O_ADVERTISE },
 		{ "name", required_argument, NULL, O_NAME },
 		{ "max-wtps", required_argument, NULL, O_MAX_WTPS },
+		{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
 		{ "sw-version", required_argument, NULL, O_SW },
 		{ "image-size", required_argument, NULL, O_IMAGE },
 		{ "echo-interval", required_argument, NULL, O_ECHO },
@@ -296,6 +301,11 @@ sim_cmd_wlc(int argc, char **argv)
 			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
 				goto bad_arg;
 			ec.wlc.max_wtps = (uint32_t)v;
+			break;
+		case O_HS_RATE:
+			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+				goto bad_arg;
+			ec.wlc_max_hs_rate = (double)v;
 			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;

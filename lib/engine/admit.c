@@ -21,7 +21,12 @@ cs_admit_init(struct cs_admit *a, unsigned max)
 	if (a == NULL || max == 0)
 		return -EINVAL;
 	a->max = max;
-	a->min = max < ADMIT_MIN ? max : ADMIT_MIN;
+	/* the floor keeps a share of the cap: a controller that drops
+	 * ClientHellos makes every handshake wait for a retransmission, and
+	 * a tiny window would then measure capsim's backoff, not it */
+	a->min = max / 8 > ADMIT_MIN ? max / 8 : ADMIT_MIN;
+	if (a->min > max)
+		a->min = max;
 	a->win = max < ADMIT_START ? max : ADMIT_START;
 	a->in_slow_start = true;
 	a->latency_ms = ADMIT_LATENCY_MS;

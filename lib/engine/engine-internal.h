@@ -195,6 +195,9 @@ struct eng_w {
 	uint64_t link_down_until; /* ms; datagrams lost before it */
 	uint64_t link_down_lost;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
+	uint64_t hs_tokens_ms;      /* when it was last filled */
+	uint64_t hs_deferred;       /* ClientHellos left for lack of one */
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4]; /* SO_RXQ_OVFL count per socket (eng_rx_sock) */

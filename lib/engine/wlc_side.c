@@ -238,6 +238,30 @@ wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
 	return true;
 }
 
+/* Whether this shard may take on one more handshake now under the
+ * service rate (token bucket of this shard's share, a 200 ms burst). */
+static bool
+wlc_hs_admit(struct eng_w *w, uint64_t now)
+{
+	double rate = w->e->cfg.wlc_max_hs_rate / w->e->n_w;
+	double burst = rate * 0.2 < 1.0 ? 1.0 : rate * 0.2;
+
+	if (rate <= 0)
+		return true;
+	if (now > w->hs_tokens_ms) {
+		w->hs_tokens += rate * (double)(now - w->hs_tokens_ms) / 1000.0;
+		w->hs_tokens_ms = now;
+	}
+	if (w->hs_tokens > burst)
+		w->hs_tokens = burst;
+	if (w->hs_tokens < 1.0) {
+		w->hs_deferred++;
+		return false;
+	}
+	w->hs_tokens -= 1.0;
+	return true;
+}
+
 void
 eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
@@ -282,6 +306,10 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 			return;
 		}
 	}
+	/* the cookie-bearing ClientHello is where a server's work begins
+	 * (ServerHello, certificate, key exchange) */
+	if (is_hello && !fresh && !p->is_verified && !wlc_hs_admit(w, now))
+		return;
 	if (!p->is_verified && p->hellos < UINT16_MAX)
 		p->hellos++;
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
