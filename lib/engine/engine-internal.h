@@ -48,6 +48,7 @@ enum eng_slot {
 	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
 	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
+	ENG_SLOT_WLC_SERVE, /* eng_w.t_serve: WLC service-rate queue */
 	ENG_SLOT__COUNT
 };
 
@@ -131,6 +132,17 @@ struct eng_delayed {
 	uint8_t data[];
 };
 
+/* A ClientHello waiting for the WLC's service rate. */
+struct eng_held {
+	uint32_t src_ip;
+	uint16_t src_port;
+	size_t len;
+	uint8_t data[];
+};
+#define ENG_HELD_MAX                                                           \
+	16384 /* per worker; more are lost, as by a full                       \
+	         socket buffer */
+
 /* A NAT external port: a socket of its own, as a real NAT has a port. */
 struct eng_natsock {
 	struct eng_w *w;
@@ -197,7 +209,11 @@ struct eng_w {
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
 	uint64_t hs_tokens_ms;      /* when it was last filled */
-	uint64_t hs_deferred;       /* ClientHellos left for lack of one */
+	uint64_t hs_deferred;       /* ClientHellos that waited for one */
+	uint64_t hs_overflow;       /* ... or were lost: the queue was full */
+	struct eng_held **held;     /* FIFO of ClientHellos waiting */
+	size_t held_head, held_len;
+	struct cs_tslot t_serve;
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4]; /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
@@ -278,6 +294,8 @@ void eng_wlc_input(
 eng_slot_fn eng_slot_peer;
 eng_slot_fn eng_slot_peer_dtls;
 eng_slot_fn eng_slot_peer_reap;
+eng_slot_fn eng_slot_wlc_serve;
+void eng_wlc_held_free(struct eng_w *w);
 int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */

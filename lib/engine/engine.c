@@ -269,6 +269,7 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 			h->hs_window_cuts += w->admit.cuts;
 		}
 		h->wlc_hs_deferred += w->hs_deferred;
+		h->wlc_hs_overflow += w->hs_overflow;
 		h->turns += w->turns;
 		h->budget_hits += w->budget_hits;
 		if (w->th_running && pthread_getcpuclockid(w->th, &cid) == 0)

@@ -246,8 +246,9 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_DELAY] = eng_slot_delay,
 	[ENG_SLOT_IMPAIR] = eng_slot_impair,
 	[ENG_SLOT_NAT] = eng_slot_nat,
+	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
 };
-_Static_assert(ENG_SLOT__COUNT == 9,
+_Static_assert(ENG_SLOT__COUNT == 10,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 static void
@@ -420,6 +421,7 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
 	cs_tslot_init(&w->t_impair, w, ENG_SLOT_IMPAIR);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
+	cs_tslot_init(&w->t_serve, w, ENG_SLOT_WLC_SERVE);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
@@ -458,6 +460,7 @@ eng_w_free(struct eng_w *w)
 			eng_peer_forget(w, p);
 		}
 	eng_reap(w);
+	eng_wlc_held_free(w);
 	cs_wlc_free(w->wlc);
 	free(w->peers);
 	free(w->hs_wait);

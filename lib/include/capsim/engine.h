@@ -60,9 +60,10 @@ struct cs_engine_cfg {
 	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
 	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
 	/* service rate: DTLS handshakes the WLC takes on per second at most
-	 * (0 = no limit).  A ClientHello with a valid cookie beyond it is
-	 * left unanswered, as by a controller out of CPU; the AP repeats it
-	 * (RFC 6347 §4.2.4).  Gives tests a controller with a known knee. */
+	 * (0 = no limit).  A ClientHello with a cookie beyond it waits in a
+	 * FIFO (16 384 per worker, then lost), as in the CPU queue of a
+	 * busy controller; the AP repeats it meanwhile (RFC 6347 §4.2.4).
+	 * Gives tests a controller with a known knee. */
 	double wlc_max_hs_rate;
 
 	/* --- packet path on the AP side (optional) --- */
@@ -133,7 +134,9 @@ struct cs_engine_health {
 	uint64_t hs_window_cuts;    /* times it was halved */
 	uint64_t turns;             /* loop callbacks */
 	uint64_t budget_hits;       /* turns that left work for the next */
-	uint64_t wlc_hs_deferred;   /* ClientHellos over wlc_max_hs_rate */
+	uint64_t wlc_hs_deferred;   /* ClientHellos that waited for the WLC's
+	                               service rate (wlc_max_hs_rate) */
+	uint64_t wlc_hs_overflow;   /* ... lost: its queue was full */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */
