@@ -416,6 +416,7 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->hs_window_cuts = h.hs_window_cuts;
 	res->loop_turns = h.turns;
 	res->loop_budget_hits = h.budget_hits;
+	res->stale_flights = h.stale_flights;
 	res->n_workers = h.n_workers < CS_REPORT_MAX_WORKERS
 	    ? h.n_workers
 	    : CS_REPORT_MAX_WORKERS;

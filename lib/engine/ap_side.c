@@ -14,6 +14,7 @@
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
 #include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
@@ -92,6 +93,9 @@ ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
+	if (!d->established && !a->hs_sent_ch1 &&
+	    eng_hs_seq_from(dgram, len, CS_DTLS_HS_CLIENT_HELLO, 1))
+		a->hs_sent_ch1 = true; /* the cookie went back */
 	eng_path_up(a, 0, a->ac_ip, a->ac_port, dgram, len, a->hint);
 	return 0;
 }
@@ -186,6 +190,7 @@ eng_hs_begin(struct eng_ap *a)
 	}
 	a->hs_active = true;
 	a->hs_retx = false;
+	a->hs_sent_ch1 = false;
 	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
@@ -368,6 +373,18 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
 		    src_port != a->ac_port)
 			return;
+		/* RFC 6347 §4.2.2: until our ClientHello with the cookie
+		 * (message_seq 1) left, the server can only answer with
+		 * message_seq 0 (HelloVerifyRequest, or a ServerHello without
+		 * a cookie exchange).  A later message is an earlier
+		 * handshake's flight on the same addresses and ports; fed to
+		 * OpenSSL it is kept for later and spoils the new handshake
+		 * ("bad signature", "digest check failed"). */
+		if (!a->d->established && !a->hs_sent_ch1 &&
+		    eng_hs_seq_from(pkt, len, -1, 1)) {
+			a->w->stale_flights++;
+			return;
+		}
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}

@@ -90,6 +90,7 @@ struct eng_ap {
 	bool hs_active;    /* counts against the handshake cap */
 	bool hs_queued;    /* waits for a handshake slot */
 	bool hs_retx;      /* the running handshake had to retransmit */
+	bool hs_sent_ch1;  /* sent a ClientHello with message_seq >= 1 */
 	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
@@ -104,6 +105,8 @@ struct eng_peer {
 	uint16_t port;
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
+	bool has_random;
+	uint8_t hello_random[32]; /* ClientHello.random of its handshake */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -205,12 +208,13 @@ struct eng_w {
 	struct cs_tslot t_serve;
 
 	/* self-health (issue 12) */
-	uint32_t rxq_last[4]; /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
-	uint64_t rxq_drops;   /* kernel drops on this worker's sockets */
-	size_t rcvbuf;        /* smallest receive buffer granted */
-	uint64_t turns;       /* loop callbacks run */
-	uint64_t budget_hits; /* turns that left work for the next one */
-	double cpu_s;         /* thread CPU, last read (kept after join) */
+	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
+	uint64_t rxq_drops;     /* kernel drops on this worker's sockets */
+	size_t rcvbuf;          /* smallest receive buffer granted */
+	uint64_t turns;         /* loop callbacks run */
+	uint64_t budget_hits;   /* turns that left work for the next one */
+	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
+	double cpu_s;           /* thread CPU, last read (kept after join) */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -292,6 +296,9 @@ int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
+int eng_hello_random(const uint8_t *pkt, size_t len, uint8_t random[32]);
+bool eng_hs_seq_from(
+    const uint8_t *pkt, size_t len, int hs_type, uint16_t min_seq);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
 void eng_path_arm(struct eng_w *w);
 void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,

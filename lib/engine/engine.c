@@ -273,6 +273,7 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 		h->wlc_hs_deferred += w->hs_deferred;
 		h->wlc_hs_overflow += w->hs_overflow;
 		h->turns += w->turns;
+		h->stale_flights += w->stale_flights;
 		h->budget_hits += w->budget_hits;
 		if (w->th_running && pthread_getcpuclockid(w->th, &cid) == 0)
 			w->cpu_s = eng_cpu_s(cid);

@@ -370,6 +370,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
 	struct eng_peer *p;
+	uint8_t random[32];
+	bool has_random = false;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -392,6 +394,19 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		wlc_hold(w, pk);
 		return;
 	}
+	if (dg.is_hello)
+		has_random = eng_hello_random(pk->buf, pk->len, random) == 0;
+	/* RFC 6347 §4.2.8: a ClientHello that starts over (message_seq 0)
+	 * with a new random is a new handshake, even when the old one's
+	 * cookie came back: the AP gave up on it.  Fed to the old session
+	 * it would be taken for a repeat and the AP left to the old one's
+	 * flights.  The same random is a late copy: it stays. */
+	if (p != NULL && dg.is_fresh && has_random && p->has_random &&
+	    p->adm.is_verified && !p->adm.is_established &&
+	    memcmp(random, p->hello_random, sizeof(random)) != 0) {
+		peer_close(w, p);
+		p = NULL;
+	}
 	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
@@ -408,6 +423,10 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	case CS_WLC_ADMIT_FEED:
 	case CS_WLC_ADMIT__COUNT:
 		break;
+	}
+	if (has_random && !p->has_random) {
+		memcpy(p->hello_random, random, sizeof(random));
+		p->has_random = true;
 	}
 	cs_wlc_admit_fed(&p->adm);
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);

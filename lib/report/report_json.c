@@ -299,6 +299,8 @@ report_health(const struct cs_report_resources *r)
 	    json_pack("{s:I, s:I}", "turns", (json_int_t)r->loop_turns,
 	        "budget_hits", (json_int_t)r->loop_budget_hits),
 	    &oom);
+	report_set(o, "stale_handshake_flights",
+	    json_integer((json_int_t)r->stale_flights), &oom);
 	report_set(o, "worker_cpu_s", cpu, &oom);
 	if (oom) {
 		json_decref(o);

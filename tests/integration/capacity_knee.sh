@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # capsim capacity finds the knee of a controller whose service rate is
-# known: the embedded mock WLC takes on 50 DTLS handshakes/s at most
-# (--wlc-max-handshake-rate).  The search must answer within 10 % of 50,
+# known: the embedded mock WLC takes on 30 DTLS handshakes/s at most
+# (--wlc-max-handshake-rate).  The search must answer within 10 % of 30,
 # say the limit is the controller's, and write a JSON and CSV table.
+# When capsim itself runs late on a loaded host (exit 5), the search must
+# say so, and the test skips: it cannot measure the controller then.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -11,10 +13,10 @@ export CAPSIM_PKI=$tmp/pki
 
 # a network of our own for this run: 127.X.Y.0/24 (WLC .1, APs next /24)
 x=$((RANDOM % 200 + 20)); y=$((RANDOM % 250))
-knee=50
+knee=30
 
 set +e
-"$CAPSIM" capacity --from 20 --step 15 --to 80 --step-time 6s \
+"$CAPSIM" capacity --from 10 --step 10 --to 60 --step-time 6s \
   --settle 2s --grace 3s --refine 2 \
   --json "$tmp/cap.json" --csv "$tmp/cap.csv" --keep "$tmp/steps" -- \
   --skip-discovery --wlc-max-handshake-rate $knee \
@@ -23,6 +25,14 @@ set +e
 rc=$?
 set -e
 cat "$tmp/out.txt"
+if [ $rc -eq 5 ]; then
+  grep -q "the limit is capsim's, not the controller's" "$tmp/out.txt" ||
+    { echo "exit 5 without saying capsim limited the search"; exit 1; }
+  grep -q '"limit": "capsim"' "$tmp/cap.json" ||
+    { echo "exit 5 but the JSON does not say limit capsim"; exit 1; }
+  echo "SKIP: capsim's own timers ran late on this host (see above)"
+  exit 77
+fi
 [ $rc -eq 0 ] || { echo "capacity exited $rc (want 0: knee found)"; exit 1; }
 
 python3 - "$tmp/cap.json" "$tmp/cap.csv" $knee <<'PY'

@@ -133,10 +133,12 @@ struct cs_engine_health {
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
 	uint64_t turns;             /* loop callbacks */
-	uint64_t budget_hits;       /* turns that left work for the next */
-	uint64_t wlc_hs_deferred;   /* ClientHellos that waited for the WLC's
-	                               service rate (wlc_max_hs_rate) */
-	uint64_t wlc_hs_overflow;   /* ... lost: its queue was full */
+	uint64_t stale_flights;   /* an earlier handshake's server flights that
+	                             reached a new one, dropped at the AP */
+	uint64_t budget_hits;     /* turns that left work for the next */
+	uint64_t wlc_hs_deferred; /* ClientHellos that waited for the WLC's
+	                             service rate (wlc_max_hs_rate) */
+	uint64_t wlc_hs_overflow; /* ... lost: its queue was full */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */

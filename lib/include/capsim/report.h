@@ -101,7 +101,8 @@ struct cs_report_resources {
 	unsigned hs_window_min; /* smallest it went */
 	uint64_t hs_window_cuts;
 	uint64_t loop_turns, loop_budget_hits;
-	unsigned n_workers; /* worker_cpu_s[0 .. n_workers - 1] */
+	uint64_t stale_flights; /* earlier handshakes' flights dropped */
+	unsigned n_workers;     /* worker_cpu_s[0 .. n_workers - 1] */
 	double worker_cpu_s[CS_REPORT_MAX_WORKERS];
 	bool limited; /* capsim's own health limited the run (see
 	                 cs_report_health_limited) */
