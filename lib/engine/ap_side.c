@@ -37,6 +37,14 @@ eng_facts(struct eng_ap *a)
 	return &a->w->e->facts[a->idx];
 }
 
+struct cs_ap_facts *
+eng_facts_by_ip(struct eng_w *w, uint32_t ip)
+{
+	struct eng_ap *a = eng_ap_by_ip(w, ip);
+
+	return a != NULL && w->e->facts != NULL ? eng_facts(a) : NULL;
+}
+
 static int
 ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
