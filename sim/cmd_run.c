@@ -132,20 +132,14 @@ run_names_build(
 	    nm->aps == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t m = 0;
+		uint8_t mac[6];
 
-		/* AP i: prefix + %05u of i + 1, base MAC + i, base IP + i
-		 * (engine.h) */
-		snprintf(
-		    nm->name[i], sizeof(nm->name[i]), "%s%05u", prefix, i + 1);
-		for (int k = 0; k < 6; k++)
-			m = m << 8 | ec->ap_base_mac[k];
-		m += i;
-		snprintf(nm->mac[i], sizeof(nm->mac[i]),
-		    "%02x:%02x:%02x:%02x:%02x:%02x",
-		    (unsigned)(m >> 40) & 0xffu, (unsigned)(m >> 32) & 0xffu,
-		    (unsigned)(m >> 24) & 0xffu, (unsigned)(m >> 16) & 0xffu,
-		    (unsigned)(m >> 8) & 0xffu, (unsigned)m & 0xffu);
+		/* AP i: the engine's identity (capsim/values.h), base IP + i;
+		 * the engine refused a base MAC the APs run past */
+		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
+			return -ERANGE;
+		cs_val_mac_str(mac, nm->mac[i]);
 		cs_ipv4_str(ec->ap_base_ip + i, nm->addr[i]);
 		nm->aps[i].name = nm->name[i];
 		nm->aps[i].mac = nm->mac[i];

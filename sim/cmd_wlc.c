@@ -410,8 +410,7 @@ sim_cmd_wlc(int argc, char **argv)
 			dc.mtu = (unsigned)v;
 			break;
 		case O_REJECT_SHARE:
-			share = strtod(optarg, NULL);
-			if (share < 0 || share > 1)
+			if (sim_parse_number(optarg, 0, 1, &share) < 0)
 				goto bad_arg;
 			ec.wlc.misbehave.reject_share = share;
 			break;
