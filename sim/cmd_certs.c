@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "capsim/pki.h"
+#include "capsim/values.h"
 
 static void
 certs_usage(FILE *f)
@@ -260,7 +261,7 @@ certs_authlist(int argc, char **argv)
 				goto bad;
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, base) < 0)
+			if (sim_parse_mac(optarg, base) < 0)
 				goto bad;
 			break;
 		case 'p':
@@ -306,7 +307,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			puts(macs);
 		}
 		return SIM_EXIT_OK;
@@ -324,7 +325,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			printf("config auth-list add mic %s\n", macs);
 		}
 		if (has_sha) {
@@ -339,7 +340,7 @@ certs_authlist(int argc, char **argv)
 				uint8_t m[6];
 
 				authlist_mac(base, i, m);
-				cs_pki_mac_str(m, macs);
+				cs_val_mac_str(m, macs);
 				printf("config auth-list add ssc %s %s\n", macs,
 				    hex);
 			}
@@ -444,13 +445,8 @@ sim_cmd_certs(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, mac) < 0) {
-				fprintf(stderr,
-				    "capsim certs: '%s' is not a MAC (write "
-				    "00:11:22:33:44:55)\n",
-				    optarg);
+			if (sim_parse_mac(optarg, mac) < 0)
 				return SIM_EXIT_USAGE;
-			}
 			break;
 		case 'w':
 			cfg.wlc_cn = optarg;

@@ -17,7 +17,7 @@ cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 secs=${CS_JOIN_SECONDS:-60}
 
-"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 2 \
+"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 2s \
   --max-wtps 1000 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }

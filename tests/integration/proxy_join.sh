@@ -28,7 +28,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 # The WLC advertises the proxy, as a WLC behind NAT advertises its public
 # address, so that the APs join through the proxy after discovery.
 "$CAPSIM" wlc --listen $CS_NET.31:5246 --advertise $CS_NET.32 \
-  --echo-interval 2 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
+  --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
 

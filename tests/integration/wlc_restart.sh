@@ -17,7 +17,7 @@ cleanup() {
 cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
-"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 1 --discovery-interval 2 -v \
+"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 1s --discovery-interval 2s -v \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }
