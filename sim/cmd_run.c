@@ -182,8 +182,8 @@ run_names_build(
 
 		/* AP i: prefix + %05u of i + 1, base MAC + i, base IP + i
 		 * (engine.h) */
-		snprintf(
-		    nm->name[i], sizeof(nm->name[i]), "%s%05u", prefix, i + 1);
+		/* the one naming rule (a NULL prefix is the default) */
+		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
 		for (int k = 0; k < 6; k++)
 			m = m << 8 | ec->ap_base_mac[k];
 		m += i;
