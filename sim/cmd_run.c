@@ -36,6 +36,7 @@
 #include "capsim/udp.h"
 #include "capsim/values.h"
 #include "run_discover.h"
+#include "run_groups.h"
 #include "run_options.h"
 #include "run_series.h"
 #include "sim.h"
@@ -358,6 +359,7 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	const struct cs_scn_event *ev = t->ev;
 	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
 	const char *rule = "";
+	char mbt[128];
 	unsigned n;
 
 	(void)fd;
@@ -413,6 +415,19 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
 		    rc->progress ? "\r\033[K" : "", at);
 		sim_series_mark(&rc->series, "nat-expire");
+		break;
+	case CS_SCN_ACT_WLC_MISBEHAVE:
+		if (cs_scn_wlc_misbehave(rc->e, ev) < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-misbehave ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr, "%scapsim: run: %.1f s: WLC %s\n",
+			    rc->progress ? "\r\033[K" : "", at,
+			    cs_scn_misbehave_text(ev, mbt, sizeof(mbt)));
+		break;
+	case CS_SCN_ACT__COUNT:
 		break;
 	}
 }
@@ -851,6 +866,7 @@ sim_cmd_run(int argc, char **argv)
 	struct cs_profile *prof = NULL;
 	struct cs_metrics_http *http = NULL;
 	struct run_tl *tl = NULL;
+	struct run_groups groups = { 0 };
 	size_t n_tl = 0;
 	char wlcdesc[64], addr[16];
 	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
@@ -1004,6 +1020,13 @@ sim_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.ec.ap_dtls = dctx;
+	/* the scenario's AP groups, each with its own template and DTLS */
+	if (run_groups_make(&groups, o.scn, &o.ec.ap, &o.dc) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	o.ec.ap_groups = groups.g;
+	o.ec.n_ap_groups = groups.n;
 	if (o.dc.no_verify)
 		fprintf(stderr,
 		    "capsim: run: WARNING: the controller's "
@@ -1204,6 +1227,7 @@ out:
 	cs_ofile_discard(rc.json_out);
 	cs_ofile_discard(rc.junit_out);
 	free(rc.prom_rules);
+	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)

@@ -264,6 +264,8 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 	ec->wlc.auth_count = w->n_auth_macs;
 	o->wdc.version = w->dtls_version;
 	o->wdc.ciphers = w->ciphers;
+	if (w->mtu)
+		o->wdc.mtu = w->mtu; /* the WLC's own, apart from the APs' */
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
 	ec->wlc.cisco = w->cisco;
