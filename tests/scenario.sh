@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Runs one scenario of the library (scenarios/*.yaml, scenarios/field/*.yaml):
-# it must pass its own expectations (exit 0).  Then `capsim analyze` reads
-# the run's capture (with the DTLS keys) and must reach the same diagnosis
-# code as the live run did, and, where both reports list causes, the same
-# number of APs per cause.
+# it must pass its own expectations (exit 0), run on loopback addresses of
+# its own (the scenario's are moved into a /16 claimed for this run,
+# net.inc).  Then `capsim analyze` reads the run's capture (with the DTLS
+# keys) and must reach the same diagnosis code as the live run did, and,
+# where both reports list causes, the same number of APs per cause.
 set -u
 scn=$1
 name=$(basename "$scn" .yaml)
+. "$(dirname "$0")/integration/net.inc"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI="$tmp/pki"
 
 # scenarios that need a lab (namespaces, DHCP) say so in a comment
@@ -24,26 +26,9 @@ fi
 at=ap
 grep -q '^# test: capture at wlc' "$scn" && at=wlc
 
-# Addresses unique to this run: every 127.A.B.0/24 the file names moves
-# to a random 127.X.Y.0/24 (one per /24; line numbers kept), so the same
-# scenario may run in two places at once on one host.
-python3 - "$scn" "$tmp/scn.yaml" <<'PY'
-import random, re, sys
-text = open(sys.argv[1]).read()
-rnd = random.SystemRandom()
-remap = {}
-def sub(m):
-    if m.group(1) not in remap:
-        while True:
-            new = "127.%d.%d" % (rnd.randint(128, 254), rnd.randint(1, 254))
-            if new not in remap.values():
-                break
-        remap[m.group(1)] = new
-    return remap[m.group(1)] + "." + m.group(2)
-text = re.sub(r"\b(127\.\d{1,3}\.\d{1,3})\.(\d{1,3})\b", sub, text)
-open(sys.argv[2], "w").write(text)
-PY
-"$CAPSIM" run "$tmp/scn.yaml" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
+cs_net_claim16
+cs_scenario_localize "$scn" "$tmp/$name.yaml"
+"$CAPSIM" run "$tmp/$name.yaml" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
 	--keylog "$tmp/keys.log" 2> "$tmp/run.err"
 rc=$?
 tail -n 40 "$tmp/run.err"
@@ -58,6 +43,7 @@ if [ $rc -ne 0 ]; then
 	echo "FAIL: capsim run $name exited $rc (expected 0: expectations hold)"
 	exit 1
 fi
+cs_check_report "$tmp/r.json"
 live=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/r.json")
 echo "live diagnosis: $live"
 
@@ -68,7 +54,7 @@ if grep -q '^# test: no capture' "$scn"; then
 	exit 0
 fi
 
-"$CAPSIM" analyze "$tmp/w.pcapng" --keylog "$tmp/keys.log" \
+"$CAPSIM" analyze "$tmp/w.pcapng" --keylog "$tmp/keys.log" --wlc-port "$CS_SCN_PORT" \
 	--json "$tmp/a.json" > "$tmp/a.txt" 2>&1
 arc=$?
 tail -n 15 "$tmp/a.txt"
@@ -84,6 +70,10 @@ d = json.load(open(sys.argv[1]))
 g = d.get("diagnosis", {})
 print(g.get("code") if isinstance(g, dict) else g)' "$tmp/a.json")
 echo "capture diagnosis: $field (exit $arc)"
+if [ $arc -ne 0 ] && [ "$live" = ok ]; then
+	echo "FAIL: capsim analyze exited $arc on a healthy capture"
+	exit 1
+fi
 # "# test: capture inconclusive" says why a capture alone cannot decide
 # (the evidence is the run's, e.g. its length against the APs' timers):
 # the capture must then say inconclusive, never another cause
@@ -95,11 +85,7 @@ if [ "$field" != "$live" ]; then
 	echo "FAIL: analyze says '$field', the live run said '$live'"
 	exit 1
 fi
-if [ $arc -ne 0 ] && [ "$live" = ok ]; then
-	echo "FAIL: capsim analyze exited $arc on a healthy capture"
-	exit 1
-fi
-# the APs per cause, where both reports list them
+# the APs per cause, where both reports list them (diagnosis.causes[])
 python3 - "$tmp/r.json" "$tmp/a.json" <<'EOF'
 import json, sys
 
