@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Runs one scenario of the library (scenarios/*.yaml, scenarios/field/*.yaml):
-# it must pass its own expectations (exit 0), run on loopback addresses of
-# its own (the scenario's are moved into a /16 claimed for this run,
-# net.inc).  Then `capsim analyze` reads the run's capture (with the DTLS
-# keys) and must reach the same diagnosis code as the live run did, and,
-# where both reports list causes, the same number of APs per cause.
+# it must pass its own expectations (exit 0), on loopback addresses of its
+# own (the scenario's are moved into a /16 claimed for this run, net.inc).
+# Then `capsim analyze` reads the run's capture (with the DTLS keys) and
+# must reach the same diagnosis code as the live run did, and, where both
+# reports list causes, the same number of APs per cause.
 set -u
 scn=$1
 name=$(basename "$scn" .yaml)
