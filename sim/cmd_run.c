@@ -1263,12 +1263,12 @@ out:
 		event_free(tick);
 	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	run_groups_free(&groups);
 	/* reports not written (a failure before the run's end) leave no
 	 * temporary behind */
 	cs_ofile_discard(rc.json_out);
 	cs_ofile_discard(rc.junit_out);
 	free(rc.prom_rules);
-	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)
