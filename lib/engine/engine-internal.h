@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "capsim/diagnose.h"
 #include "capsim/engine.h"
 #include "capsim/impair.h"
 #include "capsim/timerq.h"
@@ -175,6 +176,7 @@ struct eng_w {
 	struct eng_natsock **natsocks;
 	size_t n_natsocks, cap_natsocks;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+	struct cs_self_health self; /* send failures by errno (diagnosis) */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -217,6 +219,9 @@ void *eng_thread(void *arg);
 
 /* ap_side.c */
 struct cs_ap_facts *eng_facts(struct eng_ap *a);
+/* The facts of the AP at @p ip when this worker owns it, else NULL (an
+ * address of another worker, a NAT address, a stray). */
+struct cs_ap_facts *eng_facts_by_ip(struct eng_w *w, uint32_t ip);
 void eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len);
 void eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,

@@ -119,7 +119,16 @@ eng_flush_q(struct eng_w *w, struct eng_txq *q)
 
 		if (r < 0) {
 			/* the first datagram was refused: count it lost, as
-			 * on a wire, and go on */
+			 * on a wire, and go on; the diagnosis must know that
+			 * nothing left this host (never the network's fault) */
+			bool ap_q =
+			    q == &w->txq[Q_AP_CTL] || q == &w->txq[Q_AP_DATA];
+			struct cs_ap_facts *f = ap_q
+			    ? eng_facts_by_ip(w, q->out[off].src_ip)
+			    : NULL;
+
+			cs_self_send_error(&w->self, -r);
+			cs_facts_send_error(f, -r, eng_now(w->e));
 			if (q->lost++ == 0)
 				cs_logf(w->e->cfg.log, CS_LOG_WARN,
 				    "engine: worker %u: send failed: %s "
@@ -156,6 +165,10 @@ eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
 		return -EMSGSIZE;
 	if (q->n == ENG_TXQ_MAX || q->used + len > ENG_TXQ_ARENA)
 		eng_flush_q(w, q);
+	/* what the embedded WLC sent an AP, before any impairment: with
+	 * what the AP received it shows which sizes are lost */
+	if (qi == Q_WLC_CTL || qi == Q_WLC_DATA)
+		cs_facts_wlc_side(eng_facts_by_ip(w, dst_ip), CS_DIR_DOWN, len);
 	o = &q->out[q->n++];
 	memcpy(q->arena + q->used, pkt, len);
 	o->buf = q->arena + q->used;
