@@ -245,6 +245,15 @@ eng_slot_fn eng_slot_peer_dtls;
 eng_slot_fn eng_slot_peer_reap;
 int eng_new_wlc(struct cs_engine *e);
 
+/* tap.c: what is recorded of a datagram, and where */
+enum eng_tap_point {
+	ENG_TAP_AP,    /* AP's side of the executor: as sent, as delivered */
+	ENG_TAP_WIRE,  /* network's side: as the WLC receives it / sent it */
+	ENG_TAP_PLAIN, /* a control message inside DTLS */
+};
+void eng_tap(struct eng_w *w, struct eng_ap *a, enum eng_tap_point pt,
+    const struct cs_pkt_meta *m);
+
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
