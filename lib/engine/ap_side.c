@@ -64,7 +64,7 @@ ap_send_secure(
 
 	if (a->d == NULL || a->d->dead)
 		return -ENOTCONN;
-	eng_tap(a->w, a, ENG_TAP_PLAIN,
+	eng_tap_plain(a->w, a,
 	    &(struct cs_pkt_meta){ .dir = CS_DIR_UP,
 	        .chan = CS_CHAN_CONTROL,
 	        .src_ip = a->ip,
@@ -101,7 +101,7 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 
 	if (d->dead)
 		return;
-	eng_tap(d->w, a, ENG_TAP_PLAIN,
+	eng_tap_plain(d->w, a,
 	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
 	        .chan = CS_CHAN_CONTROL,
 	        .src_ip = a->ac_ip,
@@ -344,7 +344,7 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 
 	if (a->ap == NULL || len == 0)
 		return;
-	eng_tap(a->w, a, ENG_TAP_AP,
+	eng_tap_ap(a->w, a,
 	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
 	        .chan = ch,
 	        .src_ip = src_ip,
@@ -399,7 +399,7 @@ eng_ap_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	eng_tap(w, NULL, ENG_TAP_WIRE,
+	eng_tap_wire(w, NULL,
 	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
 	        .chan = ch,
 	        .src_ip = pk->src_ip,

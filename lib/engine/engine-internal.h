@@ -245,14 +245,13 @@ eng_slot_fn eng_slot_peer_dtls;
 eng_slot_fn eng_slot_peer_reap;
 int eng_new_wlc(struct cs_engine *e);
 
-/* tap.c: what is recorded of a datagram, and where */
-enum eng_tap_point {
-	ENG_TAP_AP,    /* AP's side of the executor: as sent, as delivered */
-	ENG_TAP_WIRE,  /* network's side: as the WLC receives it / sent it */
-	ENG_TAP_PLAIN, /* a control message inside DTLS */
-};
-void eng_tap(struct eng_w *w, struct eng_ap *a, enum eng_tap_point pt,
-    const struct cs_pkt_meta *m);
+/* tap.c: what is recorded of a datagram, at its points on the path */
+void eng_tap_ap(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* AP's side: as sent, as delivered */
+void eng_tap_wire(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* network side; a may be NULL (down) */
+void eng_tap_plain(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* a control message inside DTLS */
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);

@@ -72,11 +72,11 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 			return; /* no port: the NAT drops it */
 		m.src_ip = eip;
 		m.src_port = eport;
-		eng_tap(w, a, ENG_TAP_WIRE, &m);
+		eng_tap_wire(w, a, &m);
 		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
 		return;
 	}
-	eng_tap(w, a, ENG_TAP_WIRE, &m);
+	eng_tap_wire(w, a, &m);
 	(void)eng_send(w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, src_ip,
 	    dst_ip, dst_port, pkt, len);
 }
@@ -158,7 +158,7 @@ eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 		.now_ms = eng_now(w->e),
 	};
 
-	eng_tap(w, a, ENG_TAP_AP, &m);
+	eng_tap_ap(w, a, &m);
 	eng_impair(w, a, &m);
 }
 
@@ -182,7 +182,7 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	eng_tap(w, NULL, ENG_TAP_WIRE, &m);
+	eng_tap_wire(w, NULL, &m);
 	if (cs_nat_in(
 	        w->nat, pk->dst_ip, ns->port, eng_now(e), &ap_ip, &ap_port) < 0)
 		return;

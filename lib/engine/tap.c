@@ -4,17 +4,17 @@
  * reads, the capture files) at the points of the path where it is seen,
  * in one place instead of calls along the path.
  *
- *   ENG_TAP_AP     the AP's side of the executor: up as the AP sent it,
+ *   eng_tap_ap     the AP's side of the executor: up as the AP sent it,
  *                  down as it reached the AP (after impairment)
- *   ENG_TAP_WIRE   the network's side: up as the WLC receives it (after
+ *   eng_tap_wire   the network's side: up as the WLC receives it (after
  *                  the NAT), down as it came from the network (before the
  *                  NAT translates it back)
- *   ENG_TAP_PLAIN  a control message inside DTLS, before encryption or
+ *   eng_tap_plain  a control message inside DTLS, before encryption or
  *                  after decryption
  *
- * The wire capture is taken at ENG_TAP_WIRE, or at ENG_TAP_AP with
+ * The wire capture is taken by eng_tap_wire, or by eng_tap_ap with
  * --capture-at ap; the clear capture gets discovery, data and
- * keep-alives at ENG_TAP_AP and protected messages at ENG_TAP_PLAIN.
+ * keep-alives from eng_tap_ap and protected messages from eng_tap_plain.
  */
 #include "engine-internal.h"
 
@@ -22,8 +22,8 @@
 #include "capsim/capwap.h"
 #include "capsim/diagnose.h"
 
-static void
-tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+void
+eng_tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 {
 	struct cs_engine *e = w->e;
 	bool up = m->dir == CS_DIR_UP;
@@ -38,7 +38,7 @@ tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
 		    m->len);
 	/* the clear file: discovery, data and keep-alives as they are (the
-	 * protected messages come at ENG_TAP_PLAIN) */
+	 * protected messages come from eng_tap_plain) */
 	if (m->chan == CS_CHAN_DATA ||
 	    !eng_preamble_is(m->pkt, m->len, CS_PREAMBLE_DTLS))
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
@@ -46,8 +46,8 @@ tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		    m->pkt, m->len);
 }
 
-static void
-tap_wire(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+void
+eng_tap_wire(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 {
 	struct cs_engine *e = w->e;
 
@@ -59,8 +59,8 @@ tap_wire(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		    m->len);
 }
 
-static void
-tap_plain(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+void
+eng_tap_plain(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 {
 	struct cs_engine *e = w->e;
 
@@ -69,21 +69,4 @@ tap_plain(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
 		    CS_CHAN_CONTROL, m->src_ip, m->src_port, m->dst_ip,
 		    m->dst_port, m->pkt, m->len);
-}
-
-void
-eng_tap(struct eng_w *w, struct eng_ap *a, enum eng_tap_point pt,
-    const struct cs_pkt_meta *m)
-{
-	switch (pt) {
-	case ENG_TAP_AP:
-		tap_ap(w, a, m);
-		break;
-	case ENG_TAP_WIRE:
-		tap_wire(w, a, m);
-		break;
-	case ENG_TAP_PLAIN:
-		tap_plain(w, a, m);
-		break;
-	}
 }
