@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
@@ -74,11 +73,16 @@ ap_send_secure(
 
 	if (a->d == NULL || a->d->dead)
 		return -ENOTCONN;
-	cs_facts_control(eng_facts(a), CS_DIR_UP, pkt, len, eng_now(e));
-	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
-		    CS_CHAN_CONTROL, a->ip, a->w->ap_port[0], a->ac_ip,
-		    a->ac_port, pkt, len);
+	eng_tap_plain(a->w, a,
+	    &(struct cs_pkt_meta){ .dir = CS_DIR_UP,
+	        .chan = CS_CHAN_CONTROL,
+	        .src_ip = a->ip,
+	        .src_port = a->w->ap_port[CS_CHAN_CONTROL],
+	        .dst_ip = a->ac_ip,
+	        .dst_port = a->ac_port,
+	        .pkt = pkt,
+	        .len = len,
+	        .now_ms = eng_now(e) });
 	a->hint = hint;
 	r = cs_dtls_send(a->d->s, pkt, len);
 	a->hint = NULL;
@@ -109,11 +113,16 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 
 	if (d->dead)
 		return;
-	cs_facts_control(eng_facts(a), CS_DIR_DOWN, plain, len, eng_now(e));
-	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    CS_CHAN_CONTROL, a->ac_ip, a->ac_port, a->ip,
-		    a->w->ap_port[0], plain, len);
+	eng_tap_plain(d->w, a,
+	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
+	        .chan = CS_CHAN_CONTROL,
+	        .src_ip = a->ac_ip,
+	        .src_port = a->ac_port,
+	        .dst_ip = a->ip,
+	        .dst_port = a->w->ap_port[CS_CHAN_CONTROL],
+	        .pkt = plain,
+	        .len = len,
+	        .now_ms = eng_now(e) });
 	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
 }
 
@@ -368,11 +377,16 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 
 	if (a->ap == NULL || len == 0)
 		return;
-	cs_facts_wire_peer(
-	    eng_facts(a), CS_DIR_DOWN, ch, src_ip, src_port, pkt, len, now);
-	if (e->cfg.capture != NULL && e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
+	eng_tap_ap(a->w, a,
+	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
+	        .chan = ch,
+	        .src_ip = src_ip,
+	        .src_port = src_port,
+	        .dst_ip = a->ip,
+	        .dst_port = a->w->ap_port[ch],
+	        .pkt = pkt,
+	        .len = len,
+	        .now_ms = now });
 	if (ch == CS_CHAN_CONTROL &&
 	    eng_preamble_is(pkt, len, CS_PREAMBLE_DTLS)) {
 		/* DTLS from the AC we talk to; anything else is stray */
@@ -394,9 +408,6 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
-	if (e->cfg.capture != NULL)
-		cs_capture_clear(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    ch, src_ip, src_port, a->ip, a->w->ap_port[ch], pkt, len);
 	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
 }
 
@@ -433,10 +444,16 @@ eng_ap_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    pk->src_ip, pk->src_port, pk->dst_ip, w->ap_port[ch],
-		    pk->buf, pk->len);
+	eng_tap_wire(w, NULL,
+	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
+	        .chan = ch,
+	        .src_ip = pk->src_ip,
+	        .src_port = pk->src_port,
+	        .dst_ip = pk->dst_ip,
+	        .dst_port = w->ap_port[ch],
+	        .pkt = pk->buf,
+	        .len = pk->len,
+	        .now_ms = eng_now(e) });
 	eng_ap_input_from(
 	    w, ch, pk->dst_ip, pk->src_ip, pk->src_port, pk->buf, pk->len);
 }

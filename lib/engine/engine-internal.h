@@ -316,6 +316,14 @@ eng_slot_fn eng_slot_wlc_serve;
 void eng_wlc_held_free(struct eng_w *w);
 int eng_new_wlc(struct cs_engine *e);
 
+/* tap.c: what is recorded of a datagram, at its points on the path */
+void eng_tap_ap(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* AP's side: as sent, as delivered */
+void eng_tap_wire(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* network side; a may be NULL (down) */
+void eng_tap_plain(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* a control message inside DTLS */
+
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
 int eng_hello_random(const uint8_t *pkt, size_t len, uint8_t random[32]);

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
 #include "capsim/path.h"
@@ -91,6 +90,17 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 	uint32_t src_ip = a->ip;
 	uint16_t src_port = w->ap_port[ch];
 	uint64_t now_us = eng_now_us(e);
+	struct cs_pkt_meta m = {
+		.dir = CS_DIR_UP,
+		.chan = ch,
+		.src_ip = src_ip,
+		.src_port = src_port,
+		.dst_ip = dst_ip,
+		.dst_port = dst_port,
+		.pkt = pkt,
+		.len = len,
+		.now_ms = now_us / 1000,
+	};
 
 	if (w->nat != NULL) {
 		struct eng_natsock *ns;
@@ -101,16 +111,13 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 		        &eport) < 0 ||
 		    (ns = eng_natsock_find(w, eport)) == NULL)
 			return; /* no port: the NAT drops it */
-		cs_facts_nat(eng_facts(a), eip, eport);
-		if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-			cs_capture_wire(e->cfg.capture, eng_wall_us(e),
-			    CS_DIR_UP, eip, eport, dst_ip, dst_port, pkt, len);
+		m.src_ip = eip;
+		m.src_port = eport;
+		eng_tap_wire(w, a, &m);
 		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
 		return;
 	}
-	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_UP,
-		    src_ip, src_port, dst_ip, dst_port, pkt, len);
+	eng_tap_wire(w, a, &m);
 	(void)eng_send(w, ch == CS_CHAN_DATA ? Q_AP_DATA : Q_AP_CTL, src_ip,
 	    dst_ip, dst_port, pkt, len);
 }
@@ -192,19 +199,7 @@ eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 		.now_ms = eng_now(w->e),
 	};
 
-	cs_facts_wire_peer(eng_facts(a), CS_DIR_UP, m.chan, dst_ip, dst_port,
-	    pkt, len, m.now_ms);
-	if (w->e->cfg.capture != NULL && w->e->cfg.capture_at_ap)
-		cs_capture_wire(w->e->cfg.capture, eng_wall_us(w->e), CS_DIR_UP,
-		    a->ip, m.src_port, dst_ip, dst_port, pkt, len);
-	/* the clear file: discovery and data keep-alives as they are (the
-	 * protected messages are added before encryption) */
-	if (w->e->cfg.capture != NULL &&
-	    (ch == CS_CHAN_DATA ||
-	        eng_preamble_is(pkt, len, CS_PREAMBLE_CAPWAP)))
-		cs_capture_clear(w->e->cfg.capture, eng_wall_us(w->e),
-		    CS_DIR_UP, m.chan, a->ip, m.src_port, dst_ip, dst_port, pkt,
-		    len);
+	eng_tap_ap(w, a, &m);
 	eng_impair(w, a, &m);
 }
 
@@ -215,13 +210,20 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 	struct cs_engine *e = w->e;
 	uint32_t ap_ip;
 	uint16_t ap_port;
+	struct cs_pkt_meta m = {
+		.dir = CS_DIR_DOWN,
+		.src_ip = pk->src_ip,
+		.src_port = pk->src_port,
+		.dst_ip = pk->dst_ip,
+		.dst_port = ns->port,
+		.pkt = pk->buf,
+		.len = pk->len,
+		.now_ms = eng_now(e),
+	};
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
-		cs_capture_wire(e->cfg.capture, eng_wall_us(e), CS_DIR_DOWN,
-		    pk->src_ip, pk->src_port, pk->dst_ip, ns->port, pk->buf,
-		    pk->len);
+	eng_tap_wire(w, NULL, &m);
 	if (cs_nat_in(
 	        w->nat, pk->dst_ip, ns->port, eng_now(e), &ap_ip, &ap_port) < 0)
 		return;

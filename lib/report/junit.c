@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capsim/scenario.h"
 #include "report-internal.h"
 
 /* Writes s escaped for both attribute values (in double quotes) and

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capsim/scenario.h"
 #include "report-internal.h"
 
 /* 12 significant digits: microsecond resolution up to ~11 days in ms */

@@ -20,11 +20,20 @@
 #include "capsim/common.h"
 #include "capsim/metrics.h"
 
-struct cs_expect_result; /* capsim/scenario.h */
-struct cs_diagnosis;     /* capsim/diagnose.h */
-struct cs_impair_stats;  /* capsim/impair.h */
-struct cs_nat_stats;     /* capsim/impair.h */
-struct cs_ts;            /* capsim/timeseries.h */
+/* One evaluated expectation of a scenario (cs_expect_eval in
+ * capsim/scenario.h fills it; the writers print it).  Defined here so
+ * that the writers need nothing from the scenario layer above them. */
+struct cs_expect_result {
+	bool pass;
+	bool missing;      /* the metric was not available (pass = false) */
+	char measured[96]; /* "198 (99.0%)", "1530 ms", "return-path-loss" */
+	char message[192]; /* "joined >= 99%: measured 198 (99.0%) of 200" */
+	const char *text;  /* the expectation as written */
+};
+struct cs_diagnosis;    /* capsim/diagnose.h */
+struct cs_impair_stats; /* capsim/impair.h */
+struct cs_nat_stats;    /* capsim/impair.h */
+struct cs_ts;           /* capsim/timeseries.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {

@@ -17,6 +17,7 @@
 #include "capsim/dtls.h"
 #include "capsim/impair.h"
 #include "capsim/pki.h"
+#include "capsim/report.h"
 #include "capsim/values.h"
 #include "capsim/wlc.h"
 
@@ -285,14 +286,6 @@ struct cs_measure_ops {
 	int (*string)(void *ctx, const char *path, char *buf, size_t len);
 	/* AP count percentages are relative to (this shard's APs). */
 	uint64_t ap_count;
-};
-
-struct cs_expect_result {
-	bool pass;
-	bool missing;      /* the metric was not available (pass = false) */
-	char measured[96]; /* "198 (99.0%)", "1530 ms", "return-path-loss" */
-	char message[192]; /* "joined >= 99%: measured 198 (99.0%) of 200" */
-	const char *text;  /* == e->text */
 };
 
 /* Parses one expression; for tests and the CLI.  err->what as above (no

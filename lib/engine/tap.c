@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tap: what capsim records of a datagram (the facts the diagnosis
+ * reads, the capture files) at the points of the path where it is seen,
+ * in one place instead of calls along the path.
+ *
+ *   eng_tap_ap     the AP's side of the executor: up as the AP sent it,
+ *                  down as it reached the AP (after impairment)
+ *   eng_tap_wire   the network's side: up as the WLC receives it (after
+ *                  the NAT), down as it came from the network (before the
+ *                  NAT translates it back)
+ *   eng_tap_plain  a control message inside DTLS, before encryption or
+ *                  after decryption
+ *
+ * The wire capture is taken by eng_tap_wire, or by eng_tap_ap with
+ * --capture-at ap; the clear capture gets discovery, data and
+ * keep-alives from eng_tap_ap and protected messages from eng_tap_plain.
+ */
+#include "engine-internal.h"
+
+#include "capsim/capture.h"
+#include "capsim/capwap.h"
+#include "capsim/diagnose.h"
+
+void
+eng_tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = w->e;
+	bool up = m->dir == CS_DIR_UP;
+
+	cs_facts_wire_peer(eng_facts(a), m->dir, m->chan,
+	    up ? m->dst_ip : m->src_ip, up ? m->dst_port : m->src_port, m->pkt,
+	    m->len, m->now_ms);
+	if (e->cfg.capture == NULL)
+		return;
+	if (e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), m->dir,
+		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
+		    m->len);
+	/* the clear file: discovery, data and keep-alives as they are (the
+	 * protected messages come from eng_tap_plain) */
+	if (m->chan == CS_CHAN_DATA ||
+	    !eng_preamble_is(m->pkt, m->len, CS_PREAMBLE_DTLS))
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
+		    m->chan, m->src_ip, m->src_port, m->dst_ip, m->dst_port,
+		    m->pkt, m->len);
+}
+
+void
+eng_tap_wire(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = w->e;
+
+	if (a != NULL && m->dir == CS_DIR_UP && w->nat != NULL)
+		cs_facts_nat(eng_facts(a), m->src_ip, m->src_port);
+	if (e->cfg.capture != NULL && !e->cfg.capture_at_ap)
+		cs_capture_wire(e->cfg.capture, eng_wall_us(e), m->dir,
+		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
+		    m->len);
+}
+
+void
+eng_tap_plain(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = w->e;
+
+	cs_facts_control(eng_facts(a), m->dir, m->pkt, m->len, m->now_ms);
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
+		    CS_CHAN_CONTROL, m->src_ip, m->src_port, m->dst_ip,
+		    m->dst_port, m->pkt, m->len);
+}
