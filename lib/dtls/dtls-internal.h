@@ -7,6 +7,7 @@
 #ifndef CS_DTLS_INTERNAL_H
 #define CS_DTLS_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,7 +15,10 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "capsim/dtls.h"
 #include "capsim/pki.h"
+
+struct cs_rd;
 
 struct cs_pki_key {
 	EVP_PKEY *pkey;
@@ -47,5 +51,38 @@ BIO *dtls_bio_new(dtls_bio_out_fn *out, void *arg, unsigned mtu);
 int dtls_bio_push(BIO *b, const uint8_t *dgram, size_t len);
 /* Frees the BIO method (at process exit; optional). */
 void dtls_bio_method_free(void);
+
+/*
+ * The record filter (dtls_filter.c).  epoch and min_len are the session's
+ * read epoch and the smallest protected record its cipher allows; min_len
+ * 0 means no cipher yet (every protected record is dropped).  Once
+ * sealed, epoch-0 records are dropped too.
+ */
+struct dtls_rfilter {
+	uint16_t epoch;
+	size_t min_len;
+	bool is_sealed; /* handshake done: plaintext (epoch 0) is stale */
+	bool has_top;
+	uint64_t top;    /* highest authenticated sequence number */
+	uint64_t window; /* bit i: top - i was authenticated */
+};
+
+struct dtls_rec {
+	const uint8_t *hdr; /* record header in the caller's datagram */
+	size_t len;         /* header + fragment */
+	uint8_t type;
+	uint16_t epoch;
+	uint64_t seq;
+};
+
+void dtls_rfilter_init(struct dtls_rfilter *f);
+/* The next record of a datagram: 1 keep it, 0 drop it (*why says why),
+ * -ENODATA at the end.  After a broken header or length nothing more of
+ * the datagram is read. */
+int dtls_rfilter_next(struct dtls_rfilter *f, struct cs_rd *rd,
+    struct dtls_rec *rec, enum cs_dtls_drop *why);
+/* Marks an authenticated record's sequence number (window update only
+ * after the MAC verified, RFC 6347 §4.1.2.6). */
+void dtls_rfilter_seen(struct dtls_rfilter *f, uint64_t seq);
 
 #endif /* CS_DTLS_INTERNAL_H */

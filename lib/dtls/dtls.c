@@ -70,6 +70,9 @@ struct cs_dtls {
 	int alert_sent;
 	int alert_rcvd;
 	struct cs_dtls_failure fail;
+	struct dtls_rfilter rf; /* records checked before OpenSSL */
+	struct cs_dtls_drops drops;
+	uint64_t n_app; /* application datagrams delivered */
 };
 
 static const char *const dtls_fail_names[] = {
@@ -742,6 +745,8 @@ cs_dtls_new(
 	s->alert_sent = -1;
 	s->alert_rcvd = -1;
 	s->fail.alert = -1;
+	dtls_rfilter_init(&s->rf);
+	s->rf.epoch = 1; /* the only protected epoch: no renegotiation */
 	atomic_fetch_add(&ctx->refs, 1);
 	s->ctx = ctx;
 	if ((s->ssl = SSL_new(ctx->ssl)) == NULL)
@@ -964,6 +969,7 @@ dtls_read_app(struct cs_dtls *s)
 		ERR_clear_error();
 		n = SSL_read(s->ssl, buf, sizeof(buf));
 		if (n > 0) {
+			s->n_app++;
 			if (s->io.recv != NULL)
 				s->io.recv(s->io.ctx, buf, (size_t)n);
 			OPENSSL_cleanse(buf, (size_t)n);
@@ -1011,6 +1017,8 @@ dtls_buffers_off(struct cs_dtls *s)
 		ERR_clear_error();
 }
 
+static size_t dtls_cipher_min_len(const SSL *ssl);
+
 static int
 dtls_drive(struct cs_dtls *s)
 {
@@ -1031,6 +1039,8 @@ dtls_drive(struct cs_dtls *s)
 			return dtls_handshake_failed(s);
 		}
 		s->established = true;
+		s->rf.is_sealed = true;
+		s->rf.min_len = dtls_cipher_min_len(s->ssl);
 		cs_logf(s->ctx->log, CS_LOG_DEBUG, "dtls: established %s %s",
 		    SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
 	}
@@ -1057,12 +1067,96 @@ cs_dtls_start(struct cs_dtls *s)
 	return dtls_drive(s);
 }
 
+/*
+ * The smallest protected record the cipher allows (what OpenSSL 3.0 would
+ * otherwise treat as fatal): AEAD explicit nonce + tag (GCM, CCM: 8 + 16;
+ * CCM8 and ChaCha20-Poly1305 at least 16), CBC explicit IV + one padded
+ * block holding the MAC (with encrypt-then-MAC the record is longer
+ * still).  Never larger than the smallest valid record.  0 = unknown.
+ */
+static size_t
+dtls_cipher_min_len(const SSL *ssl)
+{
+	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+	const EVP_CIPHER *ec;
+	const EVP_MD *md;
+	size_t bs, mac;
+
+	if (c == NULL)
+		c = SSL_get_pending_cipher(ssl);
+	if (c == NULL)
+		return 0;
+	ec = EVP_get_cipherbynid(SSL_CIPHER_get_cipher_nid(c));
+	if (ec == NULL) {
+		if (SSL_CIPHER_get_cipher_nid(c) == NID_undef) {
+			md = EVP_get_digestbynid(SSL_CIPHER_get_digest_nid(c));
+			return md != NULL ? (size_t)EVP_MD_get_size(md) : 1;
+		}
+		return 1; /* unknown cipher: only the empty record goes */
+	}
+	if (EVP_CIPHER_get_flags(ec) & EVP_CIPH_FLAG_AEAD_CIPHER) {
+		if (EVP_CIPHER_get_mode(ec) == EVP_CIPH_GCM_MODE)
+			return 8 + 16;
+		return 16;
+	}
+	bs = (size_t)EVP_CIPHER_get_block_size(ec);
+	md = EVP_get_digestbynid(SSL_CIPHER_get_digest_nid(c));
+	mac = md != NULL ? (size_t)EVP_MD_get_size(md) : 0;
+	if (bs <= 1)
+		return mac > 0 ? mac : 1; /* stream cipher */
+	return bs + (mac + 1 + bs - 1) / bs * bs;
+}
+
+/* One accepted record to OpenSSL; after the handshake, an application
+ * record that delivered data was authenticated: mark its sequence. */
+static int
+dtls_feed_record(struct cs_dtls *s, const struct dtls_rec *rec)
+{
+	uint64_t before = s->n_app;
+	int r;
+
+	if ((r = dtls_bio_push(s->bio, rec->hdr, rec->len)) < 0)
+		return r;
+	r = dtls_drive(s);
+	if (s->established && rec->epoch == s->rf.epoch && rec->type == 23 &&
+	    s->n_app > before)
+		dtls_rfilter_seen(&s->rf, rec->seq);
+	return r;
+}
+
+/*
+ * Every record of the datagram through the filter, one by one to OpenSSL
+ * (records never span datagrams, RFC 6347 §4.1.1, so a record alone is a
+ * datagram to it).  Discarded records are counted, never fatal.
+ */
+static int
+dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
+{
+	struct dtls_rec rec;
+	enum cs_dtls_drop why = CS_DTLS_DROP_HEADER;
+	int r = s->established ? CS_DTLS_ESTABLISHED : CS_DTLS_WANT_READ;
+	int k;
+
+	while ((k = dtls_rfilter_next(&s->rf, rd, &rec, &why)) >= 0) {
+		if (k == 0) {
+			s->drops.n[why]++;
+			continue;
+		}
+		if (s->rf.min_len == 0)
+			s->rf.min_len = dtls_cipher_min_len(s->ssl);
+		if ((r = dtls_feed_record(s, &rec)) < 0 || r == CS_DTLS_CLOSED)
+			return r;
+		if (s->rf.min_len == 0 && rec.epoch == 0)
+			s->rf.min_len = dtls_cipher_min_len(s->ssl);
+	}
+	return r;
+}
+
 int
 cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 {
 	struct cs_rd rd;
 	uint8_t pre;
-	int r;
 
 	if (s == NULL || (wire == NULL && len > 0))
 		return -EINVAL;
@@ -1092,10 +1186,8 @@ cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 		return -EBADMSG;
 	}
 	s->started = true;
-	if ((r = dtls_bio_push(s->bio, rd.p, rd.left)) < 0)
-		return r;
 	dtls_set_clock(s);
-	return dtls_drive(s);
+	return dtls_input_records(s, &rd);
 }
 
 int
@@ -1199,6 +1291,17 @@ cs_dtls_peer_verified(const struct cs_dtls *s)
 	if (s == NULL)
 		return false;
 	return s->ctx->role == CS_DTLS_CLIENT || s->peer_verified;
+}
+
+void
+cs_dtls_drops(const struct cs_dtls *s, struct cs_dtls_drops *out)
+{
+	if (out == NULL)
+		return;
+	if (s == NULL)
+		memset(out, 0, sizeof(*out));
+	else
+		*out = s->drops;
 }
 
 const struct cs_dtls_failure *

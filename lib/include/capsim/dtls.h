@@ -195,6 +195,28 @@ CS_API bool cs_dtls_is_established(const struct cs_dtls *s);
  * may be from a spoofed address and should be reaped quickly. */
 CS_API bool cs_dtls_peer_verified(const struct cs_dtls *s);
 
+/* --- records discarded before OpenSSL (RFC 6347 §4.1.2.7) -------------- */
+
+enum cs_dtls_drop {
+	CS_DTLS_DROP_HEADER,  /* fewer than 13 bytes left for a header */
+	CS_DTLS_DROP_LENGTH,  /* length past the datagram or over 2^14+2048 */
+	CS_DTLS_DROP_VERSION, /* record version not 0xfeXX */
+	CS_DTLS_DROP_EPOCH,   /* protected record of an epoch not read now */
+	CS_DTLS_DROP_SHORT,   /* shorter than the cipher's nonce + tag/MAC */
+	CS_DTLS_DROP_REPLAY,  /* sequence number seen or left of the window */
+	CS_DTLS_DROP__COUNT
+};
+
+struct cs_dtls_drops {
+	uint64_t n[CS_DTLS_DROP__COUNT];
+};
+
+/* "replayed or too old sequence number", ... */
+CS_API const char *cs_dtls_drop_name(enum cs_dtls_drop d);
+/* Records this session discarded, silently, by reason.  Such records
+ * never reach OpenSSL, so they can neither fail nor end the session. */
+CS_API void cs_dtls_drops(const struct cs_dtls *s, struct cs_dtls_drops *out);
+
 /* --- why it failed ---------------------------------------------------- */
 
 enum cs_dtls_fail {
