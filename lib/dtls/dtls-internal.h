@@ -85,4 +85,32 @@ int dtls_rfilter_next(struct dtls_rfilter *f, struct cs_rd *rd,
  * after the MAC verified, RFC 6347 §4.1.2.6). */
 void dtls_rfilter_seen(struct dtls_rfilter *f, uint64_t seq);
 
+/* A ClientHello as the stateless cookie exchange sees it (dtls_cookie.c):
+ * views into the caller's record. */
+#define DTLS_COOKIE_LEN 16 /* HMAC-SHA-256 truncated to 128 bits */
+
+struct dtls_hello {
+	uint8_t rec_seq[6];
+	uint16_t msg_seq;
+	uint16_t version;
+	const uint8_t *params; /* client_version, random, session_id */
+	size_t params_len;
+	const uint8_t *suites; /* cipher_suites, compression_methods */
+	size_t suites_len;
+	uint8_t cookie_len;
+	uint8_t cookie[255];
+};
+
+/* One DTLS record (no preamble) holding a whole ClientHello: 0, or
+ * -EBADMSG for anything else. */
+int dtls_hello_parse(const uint8_t *rec, size_t len, struct dtls_hello *h);
+/* 1 when the hello's cookie is the one for this address now (or one
+ * period ago), else 0. */
+int dtls_cookie_check(const uint8_t *master, size_t mlen, int64_t now_s,
+    const void *addr, size_t alen, const struct dtls_hello *h);
+/* The HelloVerifyRequest answering h, with the CAPWAP preamble. */
+int dtls_hello_verify_build(const uint8_t *master, size_t mlen, int64_t now_s,
+    const void *addr, size_t alen, const struct dtls_hello *h, uint8_t *out,
+    size_t cap, size_t *out_len);
+
 #endif /* CS_DTLS_INTERNAL_H */

@@ -72,7 +72,10 @@ struct cs_dtls {
 	struct cs_dtls_failure fail;
 	struct dtls_rfilter rf; /* records checked before OpenSSL */
 	struct cs_dtls_drops drops;
-	uint64_t n_app; /* application datagrams delivered */
+	uint64_t n_app;                  /* application datagrams delivered */
+	uint8_t cookie[DTLS_COOKIE_LEN]; /* the proven cookie (server) */
+	unsigned cookie_len;
+	bool listened; /* server: DTLSv1_listen accepted the ClientHello */
 };
 
 static const char *const dtls_fail_names[] = {
@@ -473,39 +476,29 @@ dtls_keylog_cb(const SSL *ssl, const char *line)
 		s->ctx->keylog(s->ctx->keylog_ctx, line);
 }
 
-/* RFC 6347 §4.2.1: cookie = HMAC(secret, peer address).  Stateless in
- * what it proves (only the secret is kept), but see cs_dtls_new: the
- * session itself exists before the cookie comes back. */
-static int
-dtls_cookie(const struct cs_dtls *s, unsigned char *out, unsigned int *len)
-{
-	unsigned char *r;
-
-	r = HMAC(EVP_sha256(), s->ctx->cookie_secret,
-	    sizeof(s->ctx->cookie_secret), s->peer, s->peer_len, out, len);
-	return r != NULL;
-}
-
+/*
+ * RFC 6347 §4.2.1, stateless: the cookie was checked by dtls_cookie.c
+ * before the session's SSL saw the ClientHello (dtls_server_first); what
+ * OpenSSL hands its callbacks is that same cookie.  OpenSSL never issues
+ * a HelloVerifyRequest of its own: a generate call means a ClientHello
+ * without the proven cookie reached SSL_accept, which must not happen.
+ */
 static int
 dtls_cookie_gen_cb(SSL *ssl, unsigned char *cookie, unsigned int *len)
 {
-	struct cs_dtls *s = dtls_of(ssl);
-
-	return s != NULL && dtls_cookie(s, cookie, len);
+	(void)ssl;
+	(void)cookie;
+	(void)len;
+	return 0;
 }
 
 static int
 dtls_cookie_verify_cb(SSL *ssl, const unsigned char *cookie, unsigned int len)
 {
 	struct cs_dtls *s = dtls_of(ssl);
-	unsigned char want[EVP_MAX_MD_SIZE];
-	unsigned int wlen = 0;
 
-	if (s == NULL || !dtls_cookie(s, want, &wlen) || wlen != len ||
-	    CRYPTO_memcmp(want, cookie, len) != 0)
-		return 0;
-	s->peer_verified = true;
-	return 1;
+	return s != NULL && s->peer_verified && len == s->cookie_len &&
+	    CRYPTO_memcmp(s->cookie, cookie, len) == 0;
 }
 
 /* RFC 6347 §4.2.4.1: initial timer, doubled per retransmission up to
@@ -1152,6 +1145,107 @@ dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
 	return r;
 }
 
+static int
+dtls_check_hello(struct cs_dtls_ctx *c, const void *addr, size_t alen,
+    const uint8_t *wire, size_t len, uint8_t *out, size_t cap, size_t *out_len,
+    struct dtls_hello *h)
+{
+	int64_t now = (int64_t)time(NULL);
+	int r;
+
+	if (c->role != CS_DTLS_SERVER || len <= CS_DTLS_PREAMBLE_LEN ||
+	    wire[0] != 0x01)
+		return -EBADMSG;
+	if (dtls_hello_parse(
+	        wire + CS_DTLS_PREAMBLE_LEN, len - CS_DTLS_PREAMBLE_LEN, h) < 0)
+		return -EBADMSG;
+	if (dtls_cookie_check(
+	        c->cookie_secret, sizeof(c->cookie_secret), now, addr, alen, h))
+		return CS_DTLS_HELLO_PROVEN;
+	if ((r = dtls_hello_verify_build(c->cookie_secret,
+	         sizeof(c->cookie_secret), now, addr, alen, h, out, cap,
+	         out_len)) < 0)
+		return r;
+	if (*out_len > len)
+		return -EBADMSG; /* never amplify */
+	return CS_DTLS_HELLO_VERIFY;
+}
+
+int
+cs_dtls_ctx_check_hello(struct cs_dtls_ctx *ctx, const void *addr, size_t alen,
+    const uint8_t *wire, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+	struct dtls_hello h;
+
+	if (ctx == NULL || (addr == NULL && alen > 0) || wire == NULL ||
+	    out == NULL || out_len == NULL)
+		return -EINVAL;
+	return dtls_check_hello(
+	    ctx, addr, alen, wire, len, out, cap, out_len, &h);
+}
+
+bool
+cs_dtls_same_hello(const struct cs_dtls *s, const uint8_t *wire, size_t len)
+{
+	struct dtls_hello h;
+
+	if (s == NULL || wire == NULL || !s->listened ||
+	    len <= CS_DTLS_PREAMBLE_LEN ||
+	    dtls_hello_parse(wire + CS_DTLS_PREAMBLE_LEN,
+	        len - CS_DTLS_PREAMBLE_LEN, &h) < 0)
+		return false;
+	return h.cookie_len == s->cookie_len &&
+	    CRYPTO_memcmp(h.cookie, s->cookie, s->cookie_len) == 0;
+}
+
+/*
+ * A server session before its handshake: a ClientHello without the cookie
+ * gets a stateless HelloVerifyRequest, anything else but a proven
+ * ClientHello is dropped; the proven one goes through DTLSv1_listen (which
+ * sets the DTLS state as if it had sent the HelloVerifyRequest itself).
+ */
+static int
+dtls_server_first(struct cs_dtls *s, const uint8_t *wire, size_t len)
+{
+	uint8_t hvr[128];
+	size_t hvr_len = 0;
+	struct dtls_hello h;
+	BIO_ADDR *ba;
+	int r;
+
+	r = dtls_check_hello(s->ctx, s->peer, s->peer_len, wire, len, hvr,
+	    sizeof(hvr), &hvr_len, &h);
+	if (r == CS_DTLS_HELLO_VERIFY) {
+		if (s->io.send != NULL)
+			s->io.send(s->io.ctx, hvr, hvr_len);
+		return CS_DTLS_WANT_READ;
+	}
+	if (r != CS_DTLS_HELLO_PROVEN)
+		return CS_DTLS_WANT_READ; /* not a ClientHello: discarded */
+	s->peer_verified = true;
+	memcpy(s->cookie, h.cookie, DTLS_COOKIE_LEN);
+	s->cookie_len = DTLS_COOKIE_LEN;
+	if ((r = dtls_bio_push(s->bio, wire + CS_DTLS_PREAMBLE_LEN,
+	         len - CS_DTLS_PREAMBLE_LEN)) < 0)
+		return r;
+	if ((ba = BIO_ADDR_new()) == NULL)
+		return -ENOMEM;
+	ERR_clear_error();
+	r = DTLSv1_listen(s->ssl, ba);
+	BIO_ADDR_free(ba);
+	if (r != 1) {
+		ERR_clear_error();
+		return -EBADMSG;
+	}
+	s->listened = true;
+	/* SSL_clear inside DTLSv1_listen may reset these */
+	DTLS_set_link_mtu(s->ssl, (long)s->ctx->mtu);
+	DTLS_set_timer_cb(s->ssl, dtls_timer_cb);
+	s->started = true;
+	dtls_set_clock(s);
+	return dtls_drive(s);
+}
+
 int
 cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 {
@@ -1185,6 +1279,8 @@ cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 		    "dtls: dropped datagram: preamble without a DTLS record");
 		return -EBADMSG;
 	}
+	if (s->ctx->role == CS_DTLS_SERVER && !s->listened)
+		return dtls_server_first(s, wire, len);
 	s->started = true;
 	dtls_set_clock(s);
 	return dtls_input_records(s, &rd);

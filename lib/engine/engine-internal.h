@@ -27,6 +27,10 @@ struct cs_dtls_io;
 #define ENG_RX_BUDGET     8     /* batches per wakeup (STYLE G9) */
 #define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
 #define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
+/* Handshakes in progress (proven address, not yet established) a WLC
+ * shard holds at once; more proven ClientHellos are dropped (the AP
+ * retransmits). */
+#define ENG_MAX_HALF_OPEN 4096
 #define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
 #define ENG_TXQ_MAX       64
 #define ENG_TXQ_ARENA     (128 * 1024)
@@ -96,8 +100,9 @@ struct eng_peer {
 	uint32_t ip;
 	uint16_t port;
 	bool dead;
-	bool is_verified; /* returned our DTLS cookie */
-	uint16_t hellos;  /* ClientHellos seen while unverified */
+	bool is_verified;  /* returned our DTLS cookie */
+	bool is_half_open; /* counted in eng_w.n_half_open */
+	uint16_t hellos;   /* ClientHellos seen while unverified */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -188,6 +193,9 @@ struct eng_w {
 	uint64_t link_down_until; /* ms; datagrams lost before it */
 	uint64_t link_down_lost;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
+	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
+	unsigned n_half_open;       /* peers in handshake (proven address) */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];

@@ -69,6 +69,10 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	if (p->dead)
 		return;
 	p->dead = true;
+	if (p->is_half_open) {
+		p->is_half_open = false;
+		w->n_half_open--;
+	}
 	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
 	     pp = &(*pp)->next)
 		if (*pp == p) {
@@ -149,7 +153,12 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	p->next = w->peers[h];
 	w->peers[h] = p;
 	w->n_peers++;
-	eng_arm(w, &p->t_reap, ENG_UNVERIFIED_MS);
+	/* created for a ClientHello that returned our cookie: the address
+	 * is proven, WaitDTLS runs (RFC 5415 §4.7.15) */
+	p->is_verified = true;
+	p->is_half_open = true;
+	w->n_half_open++;
+	eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
 	return p;
 }
 
@@ -177,6 +186,10 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 		const char *cn = NULL;
 
 		p->d->established = true;
+		if (p->is_half_open) {
+			p->is_half_open = false;
+			w->n_half_open--;
+		}
 		cs_timerq_cancel(&w->tq, &p->t_dtls);
 		cs_timerq_cancel(&w->tq, &p->t_reap);
 		if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
@@ -220,22 +233,65 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 	eng_dtls_timer(w, p->d, &p->t_dtls);
 }
 
-/* Whether the datagram is a ClientHello, and whether it starts a
- * handshake (message_seq 0: no cookie yet, RFC 6347 §4.2.2). */
+/* Whether the datagram is a ClientHello (RFC 6347 §4.2.2). */
 static bool
-wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
+wlc_is_hello(const uint8_t *buf, size_t len)
 {
 	struct cs_dtls_peek pk;
 
-	*fresh = false;
-	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
-	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
-		return false;
-	for (unsigned i = 0; i < pk.n_hs; i++)
-		if (pk.hs[i].msg_type == CS_DTLS_HS_CLIENT_HELLO &&
-		    pk.hs[i].message_seq == 0)
-			*fresh = true;
-	return true;
+	return cs_dtls_peek_capwap(buf, len, &pk, NULL) >= 0 &&
+	    cs_dtls_classify(&pk) == CS_DTLS_KIND_CLIENT_HELLO;
+}
+
+/*
+ * A ClientHello, before any state (RFC 6347 §4.2.1): without our cookie it
+ * is answered with a HelloVerifyRequest and forgotten; with it, the
+ * address is proven.  Only then does a session start, and only then may
+ * it replace the session an AP had from this address and port (the AP
+ * restarted DTLS: its old session is gone on its side).  A spoofed
+ * ClientHello from an AP's address gets the cookie sent to the real AP,
+ * which ignores it, and the session in Run is untouched.  Returns the
+ * peer to feed the datagram to, or NULL when it was handled.
+ */
+static struct eng_peer *
+wlc_admit(struct eng_w *w, struct eng_peer *p, const struct cs_udp_pkt *pk)
+{
+	uint8_t addr[6] = { pk->src_ip >> 24, pk->src_ip >> 16, pk->src_ip >> 8,
+		pk->src_ip, pk->src_port >> 8, pk->src_port };
+	uint8_t hvr[128];
+	size_t n = 0;
+	int r;
+
+	r = cs_dtls_ctx_check_hello(w->e->cfg.wlc_dtls, addr, sizeof(addr),
+	    pk->buf, pk->len, hvr, sizeof(hvr), &n);
+	if (r == CS_DTLS_HELLO_VERIFY) {
+		w->wlc_hello_verify++;
+		eng_send(w, Q_WLC_CTL, 0, pk->src_ip, pk->src_port, hvr, n);
+		return NULL;
+	}
+	if (r != CS_DTLS_HELLO_PROVEN) {
+		w->wlc_hello_bad++;
+		return NULL;
+	}
+	if (p != NULL && !p->d->established &&
+	    cs_dtls_same_hello(p->d->s, pk->buf, pk->len))
+		return p; /* a retransmission: the handshake goes on */
+	if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+		w->wlc_hello_bad++;
+		return NULL;
+	}
+	if (p != NULL) {
+		struct cs_wlc_sess *s = p->sess;
+
+		p->sess = NULL;
+		eng_peer_forget(w, p);
+		if (s != NULL)
+			cs_wlc_sess_closed(s);
+	}
+	if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL)
+		cs_logf(w->e->cfg.log, CS_LOG_ERR,
+		    "wlc: no memory for a DTLS peer");
+	return p;
 }
 
 void
@@ -243,7 +299,6 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
 	uint64_t now = eng_now(w->e);
 	struct eng_peer *p;
-	bool is_hello, fresh;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -253,37 +308,14 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 		    pk->buf, pk->len, now);
 		return;
 	}
-	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
-	if (is_hello)
-		w->wlc_client_hellos++;
 	p = peer_find(w, pk->src_ip, pk->src_port);
-	if (p != NULL && p->d != NULL && is_hello &&
-	    (p->d->established || (fresh && !p->is_verified))) {
-		/* The AP restarted its DTLS session from the same address:
-		 * the old session is gone on its side.  Before the cookie
-		 * came back nothing is kept either (RFC 6347 §4.2.1: the
-		 * server stays stateless until then): a ClientHello that
-		 * starts over gets a new session, not the old one's
-		 * expectations (the cookie of a lost HelloVerifyRequest). */
-		struct cs_wlc_sess *s = p->sess;
-
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		if (s != NULL)
-			cs_wlc_sess_closed(s);
-		p = NULL;
-	}
-	if (p == NULL) {
-		if (!is_hello)
-			return; /* not the start of a handshake: stray */
-		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
-			cs_logf(w->e->cfg.log, CS_LOG_ERR,
-			    "wlc: no memory for a DTLS peer");
+	if (wlc_is_hello(pk->buf, pk->len)) {
+		w->wlc_client_hellos++;
+		if ((p = wlc_admit(w, p, pk)) == NULL)
 			return;
-		}
+	} else if (p == NULL) {
+		return; /* not the start of a handshake: stray */
 	}
-	if (!p->is_verified && p->hellos < UINT16_MAX)
-		p->hellos++;
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
 }
 

@@ -493,6 +493,62 @@ test_hostile_records(void **state)
 	cs_cred_free(cred);
 }
 
+/* RFC 6347 §4.2.1 without state: the ctx answers a ClientHello with a
+ * HelloVerifyRequest no longer than it, and proves the returned cookie
+ * only for the same address. */
+static void
+test_stateless_cookie(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	static const uint8_t addr[6] = { 127, 1, 2, 3, 0x30, 0x39 };
+	static const uint8_t other[6] = { 127, 1, 2, 4, 0x30, 0x39 };
+	struct cs_dtls_cfg ac, wc;
+	uint8_t hvr[128], ch2[DGMAX], junk[64];
+	size_t n = 0, ch2_len;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_start(p.ap), CS_DTLS_WANT_READ);
+	assert_int_equal(p.a.qn, 1);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     p.a.q[0].b, p.a.q[0].len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	assert_true(n > 0 && n < p.a.q[0].len); /* amplification < 1 */
+	assert_int_equal(hvr[4], 22);           /* handshake */
+	assert_int_equal(hvr[4 + 13], 3);       /* HelloVerifyRequest */
+	assert_int_equal(cs_dtls_ctx_check_hello(p.ap_ctx, addr, sizeof(addr),
+	                     p.a.q[0].b, p.a.q[0].len, hvr, sizeof(hvr), &n),
+	    -EBADMSG); /* a client ctx answers nothing */
+	p.a.qn = 0;
+	assert_int_equal(cs_dtls_input(p.ap, hvr, n), CS_DTLS_WANT_READ);
+	assert_int_equal(p.a.qn, 1); /* ClientHello with the cookie */
+	ch2_len = p.a.q[0].len;
+	memcpy(ch2, p.a.q[0].b, ch2_len);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_PROVEN);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, other,
+	                     sizeof(other), ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	/* another random (preamble, record and handshake headers, version,
+	 * then the random) voids the cookie */
+	ch2[4 + 13 + 12 + 2 + 5] ^= 1;
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	memset(junk, 0, sizeof(junk));
+	junk[0] = 0x01;
+	for (size_t len = 0; len <= sizeof(junk); len++)
+		assert_int_equal(
+		    cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr), junk,
+		        len, hvr, sizeof(hvr), &n),
+		    -EBADMSG);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
 static void
 test_preamble(void **state)
 {
@@ -884,6 +940,7 @@ main(void)
 		cmocka_unit_test(test_versions_and_ciphers),
 		cmocka_unit_test(test_app_data_and_shutdown),
 		cmocka_unit_test(test_hostile_records),
+		cmocka_unit_test(test_stateless_cookie),
 		cmocka_unit_test(test_preamble),
 		cmocka_unit_test(test_mtu_fragmentation),
 		cmocka_unit_test(test_retransmission),

@@ -124,19 +124,39 @@ struct cs_dtls_io {
  * New session (client or server per the ctx).  Copies io.  Nothing is
  * sent yet.
  *
- * Server model: one session per peer address, created by the caller when
- * a ClientHello arrives from an unknown address; OpenSSL answers it with a
- * HelloVerifyRequest inside SSL_accept (no DTLSv1_listen).  This is NOT
- * stateless as RFC 6347 §4.2.1 intends: a session (~a few kB) exists
- * before the peer has proven its address, so spoofed ClientHellos cost
- * memory.  Callers cap the number of sessions with
- * !cs_dtls_peer_verified() and reap those quickly (the cookie itself is
- * stateless: an HMAC of the peer address under a per-ctx secret).
+ * Server model: the caller answers ClientHellos with
+ * cs_dtls_ctx_check_hello and creates a session only for a ClientHello
+ * that returned the cookie (RFC 6347 §4.2.1: no state before the address
+ * is proven).  A server session fed a ClientHello without a valid cookie
+ * answers it the same stateless way and stays pristine; the first proven
+ * ClientHello starts the handshake (DTLSv1_listen, then SSL_accept).
  */
 CS_API int cs_dtls_new(
     struct cs_dtls **out, struct cs_dtls_ctx *ctx, const struct cs_dtls_io *io);
 /* Accepts NULL.  Wipes key material (OpenSSL cleanses its own). */
 CS_API void cs_dtls_free(struct cs_dtls *s);
+
+/*
+ * Server, before any session exists (RFC 6347 §4.2.1, stateless): looks
+ * at one wire datagram from addr.  CS_DTLS_HELLO_PROVEN: a ClientHello
+ * whose cookie this ctx issued to addr (create a session, set the same
+ * peer address, feed it this datagram).  CS_DTLS_HELLO_VERIFY: a
+ * ClientHello without a valid cookie; the HelloVerifyRequest to send back
+ * is in out (*out_len bytes, never more than len; cap >= 64), and nothing
+ * was kept.  -EBADMSG: not a whole ClientHello (drop it); -ENOBUFS.
+ */
+enum {
+	CS_DTLS_HELLO_VERIFY = 1,
+	CS_DTLS_HELLO_PROVEN = 2,
+};
+CS_API int cs_dtls_ctx_check_hello(struct cs_dtls_ctx *ctx, const void *addr,
+    size_t alen, const uint8_t *wire, size_t len, uint8_t *out, size_t cap,
+    size_t *out_len);
+
+/* Server: whether wire is the ClientHello this session was started with
+ * (a retransmission: same cookie), as opposed to a new handshake. */
+CS_API bool cs_dtls_same_hello(
+    const struct cs_dtls *s, const uint8_t *wire, size_t len);
 
 /* Per-session credential (e.g. this AP's certificate); before start/first
  * input.  The session takes its own references. -EBUSY once started. */
