@@ -344,14 +344,13 @@ wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 }
 
 static void
-wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool graceful)
+wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool notify)
 {
 	struct eng_w *w = ctx;
 	struct eng_peer *p = cs_wlc_sess_ctx(s);
 
 	if (p != NULL) {
-		if (graceful && p->d != NULL && p->d->established &&
-		    !p->d->dead)
+		if (notify && p->d != NULL && p->d->established && !p->d->dead)
 			cs_dtls_shutdown(p->d->s);
 		p->sess = NULL;
 		eng_peer_forget(w, p);

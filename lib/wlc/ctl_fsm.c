@@ -227,7 +227,9 @@ cs_wlc_fsm_teardown(
 		s->joined = false;
 	}
 	cs_wlc_emit(w, s, CS_WLC_EV_TEARDOWN, now_ms, 0, 0, reason);
-	w->io.sess_close(w->io.ctx, s, graceful);
+	/* every end the AP should hear of is told (DataCheckTimer, echo,
+	 * Join refused ...): only a simulated crash is silent */
+	w->io.sess_close(w->io.ctx, s, !s->is_crash);
 }
 
 /* Teardown that counts as a failure of the current phase. */

@@ -129,6 +129,7 @@ struct cs_wlc_sess {
 
 	unsigned busy; /* nesting depth of public entry points */
 	bool closed;   /* cs_wlc_sess_closed() called while busy */
+	bool is_crash; /* torn down by a simulated restart: no alert */
 };
 
 struct cs_wlc {

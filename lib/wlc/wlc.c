@@ -1080,6 +1080,7 @@ cs_wlc_restart(struct cs_wlc *w, uint64_t now_ms)
 	for (s = w->sessions; s != NULL; s = next) {
 		sess_enter(s);
 		if (s->state != CS_WLC_S_DEAD && !s->closed) {
+			s->is_crash = true;
 			cs_wlc_fsm_teardown(s, now_ms, "controller restart",
 			    /* graceful= */ false);
 			n++;

@@ -855,7 +855,7 @@ test_echo_dead_teardown(void **state)
 	F.close_calls_closed = true;
 	cs_wlc_sess_timer_fired(s, CS_WLC_T_ECHO, 200000);
 	assert_int_equal(F.closes, 1);
-	assert_false(F.close_graceful);
+	assert_true(F.close_graceful); /* the AP is told (close_notify) */
 	assert_non_null(strstr(F.log, "EchoInterval expired after 96 s"));
 	assert_int_equal(
 	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_RUN], 1);
@@ -1367,6 +1367,7 @@ test_restart(void **state)
 	F.close_calls_closed = true;
 	assert_int_equal(cs_wlc_restart(w, 5000), 0);
 	assert_int_equal(F.closes, 2);
+	assert_false(F.close_graceful); /* a crash tells no AP */
 	assert_int_equal(cs_wlc_active_wtps(w), 0);
 	assert_int_equal(cs_wlc_counters(w)->restarts, 1);
 	assert_int_equal(cs_wlc_counters(w)->sess_closed, 2);
