@@ -127,9 +127,11 @@ struct cs_wlc_sess {
 	bool img_done;               /* image download finished */
 	enum cs_wlc_state last_live; /* state before DEAD */
 
-	unsigned busy; /* nesting depth of public entry points */
-	bool closed;   /* cs_wlc_sess_closed() called while busy */
-	bool is_crash; /* torn down by a simulated restart: no alert */
+	unsigned busy;       /* nesting depth of public entry points */
+	bool closed;         /* cs_wlc_sess_closed() called while busy */
+	bool is_crash;       /* torn down by a simulated restart: no alert */
+	bool has_cert_mac;   /* the verified certificate names a MAC */
+	uint8_t cert_mac[6]; /* ... this one: the AP's identity */
 };
 
 struct cs_wlc {

@@ -856,8 +856,13 @@ cs_wlc_sess_open(struct cs_wlc *w, struct cs_wlc_sess **ret, uint32_t peer_ip,
 	s->peer_port = peer_port;
 	s->state = CS_WLC_S_WAIT_JOIN;
 	s->last_live = CS_WLC_S_WAIT_JOIN;
-	if (peer_cn != NULL && cs_wlc_parse_mac(peer_cn, s->mac) == 0)
+	if (peer_cn != NULL && cs_wlc_parse_mac(peer_cn, s->mac) == 0) {
+		/* the identity a controller authorizing by certificate uses:
+		 * the Join's Board Data MAC must agree with it */
 		s->has_mac = true;
+		s->has_cert_mac = true;
+		memcpy(s->cert_mac, s->mac, 6);
+	}
 	if (s->has_mac)
 		st = cs_wlc_stats_by_mac(
 		    &w->stats, s->mac, peer_ip, peer_port, now_ms);
