@@ -22,8 +22,11 @@
 #include "capsim/diagnose.h"
 #include "capsim/dtls_decrypt.h"
 #include "capsim/log.h"
+#include "capsim/report.h"
 #include "sim.h"
 #include "simutil.h"
+
+static uint16_t wlc_port_used = 5246; /* for the "no CAPWAP" line */
 
 static void
 usage(FILE *f)
@@ -37,14 +40,18 @@ usage(FILE *f)
 	      "\n"
 	      "  --keylog FILE      SSLKEYLOGFILE with CLIENT_RANDOM lines\n"
 	      "  --json FILE|-      write the analysis as JSON\n"
+	      "  --per-ap           also print each AP's detail (default:\n"
+	      "                     the summary grouped by cause)\n"
 	      "  --wlc-port PORT    controller control port (default 5246;\n"
 	      "                     data port is PORT + 1)\n"
 	      "  --wlc-data-port P  controller data port\n"
 	      "  -v, --verbose      report every skipped malformed packet\n"
 	      "  -h, --help\n"
 	      "\n"
-	      "Exit: 0 analysed, 1 capture read error (partial report),\n"
-	      "2 usage or unreadable input.\n",
+	      "Exit: 0 every AP fine, 3 a cause found (the network or the\n"
+	      "controller), 4 inconclusive (no CAPWAP in the capture, or\n"
+	      "the evidence does not decide), 1 capture read error\n"
+	      "(partial report), 2 usage or unreadable input.\n",
 	    f);
 }
 
@@ -106,9 +113,74 @@ version_name(uint16_t v)
 	return v == 0xfefd ? "DTLS 1.2" : v == 0xfeff ? "DTLS 1.0" : "?";
 }
 
+/* The APs of a capture, named by address (behind a NAT: address and
+ * the order they appeared in). */
+struct an_names {
+	char (*name)[24];
+	struct cs_report_ap *aps;
+	size_t n;
+};
+
+static int
+an_names_build(struct an_names *nm, const struct cs_analyze *a)
+{
+	size_t n = cs_analyze_n_aps(a);
+
+	nm->n = n;
+	nm->name = calloc(n > 0 ? n : 1, sizeof(*nm->name));
+	nm->aps = calloc(n > 0 ? n : 1, sizeof(*nm->aps));
+	if (nm->name == NULL || nm->aps == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
+		uint32_t ip = htonl(p->ap_ip);
+		char ab[16];
+
+		if (inet_ntop(AF_INET, &ip, ab, sizeof(ab)) == NULL)
+			snprintf(ab, sizeof(ab), "?");
+		snprintf(nm->name[i], sizeof(nm->name[i]), "%s", ab);
+		nm->aps[i].name = nm->name[i];
+		nm->aps[i].address = nm->name[i];
+	}
+	return 0;
+}
+
+static void
+an_names_free(struct an_names *nm)
+{
+	free(nm->name);
+	free(nm->aps);
+}
+
+/* The summary, grouped by cause: what an engineer reads first. */
+static void
+print_causes(FILE *o, const struct cs_diagnosis *d,
+    const struct cs_report_diag *rd, bool per_ap)
+{
+	fprintf(o, "\nDiagnosis: %s (confidence %s; %u of %u AP%s affected)\n",
+	    d->code, cs_diag_conf_name(d->confidence), d->aps_affected, d->aps,
+	    d->aps == 1 ? "" : "s");
+	if (d->summary != NULL && *d->summary)
+		fprintf(o, "  %s\n", d->summary);
+	for (size_t i = 0; i < rd->n_causes; i++) {
+		const struct cs_report_cause *c = &rd->causes[i];
+
+		fprintf(o, "  %-28s %u AP%s (%s)%s%s\n", c->cause, c->aps,
+		    c->aps == 1 ? "" : "s", c->confidence,
+		    c->ap_names != NULL ? ": " : "",
+		    c->ap_names != NULL ? c->ap_names : "");
+		if (c->evidence != NULL && rd->n_causes > 1)
+			fprintf(o, "    evidence: %s\n", c->evidence);
+	}
+	if (d->hint != NULL && *d->hint)
+		fprintf(o, "Hint: %s\n", d->hint);
+	if (!per_ap && d->aps > 0)
+		fputs("(each AP's detail: --per-ap)\n", o);
+}
+
 static void
 print_text(FILE *o, const char *path, const char *fmt,
-    const struct cs_analyze *a, const struct cs_diagnosis *d)
+    const struct cs_analyze *a, bool per_ap)
 {
 	struct cs_analyze_stats st;
 	size_t n = cs_analyze_n_aps(a);
@@ -130,11 +202,37 @@ print_text(FILE *o, const char *path, const char *fmt,
 		    ", dropped %" PRIu64 "\n",
 		    st.fragments, st.reassembled, st.frag_timeouts,
 		    st.frag_dropped);
+	if (st.bad_ip_cksum > 0)
+		fprintf(o,
+		    "  IPv4 header checksum wrong (checksum offload at the "
+		    "capture point?), taken anyway: %" PRIu64 "\n",
+		    st.bad_ip_cksum);
 	fprintf(o,
 	    "  keys: %" PRIu64 " CLIENT_RANDOM line%s (%" PRIu64
 	    " Decryption Secrets Block%s)\n",
 	    st.keylog_lines, st.keylog_lines == 1 ? "" : "s", st.secrets,
 	    st.secrets == 1 ? "" : "s");
+	if (st.capwap == 0) {
+		fprintf(o,
+		    "  no CAPWAP in this capture: %" PRIu64
+		    " packet%s, none to or from UDP %u/%u",
+		    st.records, st.records == 1 ? "" : "s",
+		    (unsigned)wlc_port_used, (unsigned)wlc_port_used + 1u);
+		if (st.other_ports[0].port != 0) {
+			fputs("; UDP ports seen:", o);
+			for (unsigned i = 0;
+			     i < CS_AN_PORTS && st.other_ports[i].port != 0;
+			     i++)
+				fprintf(o, " %u (%" PRIu64 ")",
+				    (unsigned)st.other_ports[i].port,
+				    st.other_ports[i].count);
+		}
+		fputs(".  Wrong interface, filter or controller port "
+		      "(--wlc-port)?\n",
+		    o);
+	}
+	if (!per_ap)
+		return;
 	for (size_t i = 0; i < n; i++)
 		if (cs_analyze_ap_get(a, i)->first_us < t0)
 			t0 = cs_analyze_ap_get(a, i)->first_us;
@@ -215,18 +313,41 @@ print_text(FILE *o, const char *path, const char *fmt,
 		    *p->stopped ? p->stopped : "(nothing recognised)");
 		fprintf(o, "  diagnosis: %s\n", p->verdict);
 	}
-	fprintf(o, "\nDiagnosis: %s (%u of %u AP%s affected)\n", d->code,
-	    d->aps_affected, d->aps, d->aps == 1 ? "" : "s");
-	if (d->summary != NULL && *d->summary)
-		fprintf(o, "  %s\n", d->summary);
-	if (d->hint != NULL && *d->hint)
-		fprintf(o, "Hint: %s\n", d->hint);
+}
+
+static json_t *
+json_causes(const struct cs_report_diag *rd)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr != NULL && i < rd->n_causes; i++) {
+		const struct cs_report_cause *c = &rd->causes[i];
+		json_t *l = json_array();
+
+		for (size_t k = 0; l != NULL && k < c->n_ap_list; k++)
+			json_array_append_new(l,
+			    json_pack("{s:s}", "address",
+			        c->ap_list[k].address != NULL
+			            ? c->ap_list[k].address
+			            : "?"));
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:i, s:s, s:s, s:s, s:o}", "cause",
+		        c->cause, "aps", (int)c->aps, "confidence",
+		        c->confidence != NULL ? c->confidence : "low",
+		        "evidence", c->evidence != NULL ? c->evidence : "",
+		        "ap_names", c->ap_names != NULL ? c->ap_names : "",
+		        "ap_list", l != NULL ? l : json_array()));
+	}
+	return arr;
 }
 
 static json_t *
 json_report(const char *path, const char *fmt, const struct cs_analyze *a,
-    const struct cs_diagnosis *d, const struct cs_err *rerr)
+    const struct cs_diagnosis *d, const struct cs_report_diag *rd,
+    const struct cs_err *rerr)
 {
+	json_t *ports = json_object();
+	char pb[8];
 	struct cs_analyze_stats st;
 	json_t *root = json_object(), *aps = json_array(), *counts;
 	size_t n = cs_analyze_n_aps(a);
@@ -246,6 +367,23 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	        (json_int_t)st.frag_dropped, "secrets_blocks",
 	        (json_int_t)st.secrets, "keylog_lines",
 	        (json_int_t)st.keylog_lines));
+	{
+		json_t *cap = json_object_get(root, "capture");
+
+		for (unsigned i = 0; i < CS_AN_PORTS; i++)
+			if (st.other_ports[i].port != 0) {
+				snprintf(pb, sizeof(pb), "%u",
+				    (unsigned)st.other_ports[i].port);
+				json_object_set_new(ports, pb,
+				    json_integer(
+				        (json_int_t)st.other_ports[i].count));
+			}
+		json_object_set_new(cap, "other_udp_ports", ports);
+		json_object_set_new(cap, "bad_ip_checksum",
+		    json_integer((json_int_t)st.bad_ip_cksum));
+		json_object_set_new(
+		    cap, "has_capwap", json_boolean(st.capwap > 0));
+	}
 	if (rerr != NULL)
 		json_object_set_new(root, "error",
 		    json_pack("{s:I, s:s}", "offset", (json_int_t)rerr->offset,
@@ -297,10 +435,13 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 			json_object_set_new(counts, cs_diag_code_name(c),
 			    json_integer(d->count[c]));
 	json_object_set_new(root, "diagnosis",
-	    json_pack("{s:s, s:s, s:s, s:i, s:i, s:o}", "code", d->code,
-	        "summary", d->summary != NULL ? d->summary : "", "hint",
-	        d->hint != NULL ? d->hint : "", "aps", (int)d->aps,
-	        "aps_affected", (int)d->aps_affected, "counts", counts));
+	    json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:s, s:s, s:o}", "code",
+	        d->code, "summary", d->summary != NULL ? d->summary : "",
+	        "hint", d->hint != NULL ? d->hint : "", "aps", (int)d->aps,
+	        "aps_affected", (int)d->aps_affected, "counts", counts,
+	        "confidence", cs_diag_conf_name(d->confidence), "evidence",
+	        d->evidence != NULL ? d->evidence : "", "causes",
+	        json_causes(rd)));
 	return root;
 }
 
@@ -313,6 +454,7 @@ sim_cmd_analyze(int argc, char **argv)
 		{ "wlc-port", required_argument, NULL, 'p' },
 		{ "wlc-data-port", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "per-ap", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -326,7 +468,11 @@ sim_cmd_analyze(int argc, char **argv)
 	size_t len = 0;
 	uint64_t v;
 	int c, r, rc = SIM_EXIT_RUNTIME;
-	bool read_err;
+	bool read_err, per_ap = false;
+	struct an_names nm = { 0 };
+	struct cs_report_causes rcs = { 0 };
+	struct cs_report_kv dkv[CS_DIAG__COUNT];
+	struct cs_report_diag rd;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
@@ -353,6 +499,9 @@ sim_cmd_analyze(int argc, char **argv)
 			break;
 		case 'v':
 			sim_log_verbose.max_level = CS_LOG_INFO;
+			break;
+		case 'a':
+			per_ap = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -419,9 +568,16 @@ sim_cmd_analyze(int argc, char **argv)
 		fputs("capsim analyze: out of memory\n", stderr);
 		goto out;
 	}
+	cs_report_diag_from(&rd, dkv, CS_DIAG__COUNT, &d);
+	if (an_names_build(&nm, a) < 0 ||
+	    cs_report_causes_build(&rcs, &rd, &d, nm.aps, nm.n, 8) < 0) {
+		fputs("capsim analyze: out of memory\n", stderr);
+		cs_diagnosis_free(&d);
+		goto out;
+	}
 	if (json_path != NULL) {
 		json_t *j = json_report(path, cs_capread_format_name(cr.format),
-		    a, &d, read_err ? &err : NULL);
+		    a, &d, &rd, read_err ? &err : NULL);
 		int jr = strcmp(json_path, "-") == 0
 		    ? json_dumpf(j, stdout, JSON_INDENT(2))
 		    : json_dump_file(j, json_path, JSON_INDENT(2));
@@ -436,9 +592,23 @@ sim_cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (json_path == NULL || strcmp(json_path, "-") != 0)
+	if (json_path == NULL || strcmp(json_path, "-") != 0) {
+		wlc_port_used = cfg.wlc_port != 0 ? cfg.wlc_port : 5246;
 		print_text(
-		    stdout, path, cs_capread_format_name(cr.format), a, &d);
+		    stdout, path, cs_capread_format_name(cr.format), a, per_ap);
+		print_causes(stdout, &d, &rd, per_ap);
+	}
+	switch (d.primary) {
+	case CS_DIAG_OK:
+		rc = SIM_EXIT_OK;
+		break;
+	case CS_DIAG_INCONCLUSIVE:
+		rc = SIM_EXIT_INCONCLUSIVE;
+		break;
+	default:
+		rc = SIM_EXIT_FAILED;
+		break;
+	}
 	cs_diagnosis_free(&d);
 	fflush(stdout);
 	if (read_err) {
@@ -449,8 +619,9 @@ sim_cmd_analyze(int argc, char **argv)
 		rc = SIM_EXIT_RUNTIME;
 		goto out;
 	}
-	rc = SIM_EXIT_OK;
 out:
+	cs_report_causes_free(&rcs);
+	an_names_free(&nm);
 	free(buf);
 	cs_analyze_free(a);
 	return rc;

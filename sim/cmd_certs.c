@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "capsim/pki.h"
+#include "capsim/values.h"
 
 static void
 certs_usage(FILE *f)
@@ -251,7 +252,7 @@ certs_authlist(int argc, char **argv)
 				goto bad;
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, base) < 0)
+			if (sim_parse_mac(optarg, base) < 0)
 				goto bad;
 			break;
 		case 'p':
@@ -297,7 +298,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			puts(macs);
 		}
 		return SIM_EXIT_OK;
@@ -315,7 +316,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			printf("config auth-list add mic %s\n", macs);
 		}
 		if (has_sha) {
@@ -330,7 +331,7 @@ certs_authlist(int argc, char **argv)
 				uint8_t m[6];
 
 				authlist_mac(base, i, m);
-				cs_pki_mac_str(m, macs);
+				cs_val_mac_str(m, macs);
 				printf("config auth-list add ssc %s %s\n", macs,
 				    hex);
 			}
@@ -435,13 +436,8 @@ sim_cmd_certs(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, mac) < 0) {
-				fprintf(stderr,
-				    "capsim certs: '%s' is not a MAC (write "
-				    "00:11:22:33:44:55)\n",
-				    optarg);
+			if (sim_parse_mac(optarg, mac) < 0)
 				return SIM_EXIT_USAGE;
-			}
 			break;
 		case 'w':
 			cfg.wlc_cn = optarg;

@@ -33,6 +33,7 @@
 #include "capsim/pki.h"
 #include "capsim/profile.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "run_discover.h"
 #include "sim.h"
 #include "simutil.h"
@@ -838,7 +839,7 @@ sim_cmd_probe(int argc, char **argv)
 	sim_disc_init(&disc);
 	cs_ap_cfg_defaults(&ac);
 	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
-	cs_pki_mac_parse("02:ca:75:00:00:01", p.mac);
+	memcpy(p.mac, "\x02\xca\x75\x00\x00\x01", 6);
 	ac.name = "capsim-probe";
 	ac.target_count = 0;
 	optind = 1;
@@ -863,7 +864,7 @@ sim_cmd_probe(int argc, char **argv)
 				goto bad_arg;
 			break;
 		case O_AP_MAC:
-			if (cs_pki_mac_parse(optarg, p.mac) < 0)
+			if (sim_parse_mac(optarg, p.mac) < 0)
 				goto bad_arg;
 			break;
 		case O_AP_NAME:
@@ -1019,7 +1020,7 @@ sim_cmd_probe(int argc, char **argv)
 		goto out;
 	}
 
-	cs_pki_mac_str(p.mac, macs);
+	cs_val_mac_str(p.mac, macs);
 	{
 		json_t *o = json_object();
 

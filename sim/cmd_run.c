@@ -7,6 +7,7 @@
  * impairments and timeline, and exit 0 exactly when its expectations
  * hold.  Either way the run ends with a diagnosis of what went wrong.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "capsim/capture.h"
@@ -30,6 +32,7 @@
 #include "capsim/report.h"
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "run_discover.h"
 #include "run_options.h"
 #include "sim.h"
@@ -56,7 +59,95 @@ struct run_ctx {
 	bool has_diag;
 	char **rule_names;
 	size_t n_rules;
+	/* the route from the APs to the controller, checked before the run
+	 * (positive errno, 0 = fine or not checked) */
+	int route_err;
+	char route_detail[64];
 };
+
+/* Can the AP addresses send to the controller at all?  A UDP socket
+ * bound to the first AP address and connect()ed to the controller makes
+ * the kernel do the route lookup a sendto() would (EINVAL from 127.x to
+ * an outside address, ENETUNREACH without a route), before any AP
+ * starts.  Returns 0 or a positive errno. */
+static int
+run_route_check(uint32_t src_ip, uint32_t dst_ip, uint16_t dst_port,
+    char *detail, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char s[16], d[16];
+	int fd, err = 0;
+
+	snprintf(detail, len, "from %s to %s", cs_ipv4_str(src_ip, s),
+	    cs_ipv4_str(dst_ip, d));
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0; /* cannot check: say nothing */
+	a.sin_addr.s_addr = htonl(src_ip);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		/* the address is not on this host: the engine says so */
+		close(fd);
+		return 0;
+	}
+	a.sin_addr.s_addr = htonl(dst_ip);
+	a.sin_port = htons(dst_port);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Name, MAC and address of every AP, for the causes in the reports. */
+struct run_names {
+	char (*name)[40];
+	char (*mac)[18];
+	char (*addr)[16];
+	struct cs_report_ap *aps;
+};
+
+static int
+run_names_build(
+    struct run_names *nm, const struct cs_engine_cfg *ec, const char *prefix)
+{
+	unsigned n = ec->n_aps;
+
+	nm->name = calloc(n ? n : 1, sizeof(*nm->name));
+	nm->mac = calloc(n ? n : 1, sizeof(*nm->mac));
+	nm->addr = calloc(n ? n : 1, sizeof(*nm->addr));
+	nm->aps = calloc(n ? n : 1, sizeof(*nm->aps));
+	if (nm->name == NULL || nm->mac == NULL || nm->addr == NULL ||
+	    nm->aps == NULL)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t m = 0;
+
+		/* AP i: prefix + %05u of i + 1, base MAC + i, base IP + i
+		 * (engine.h) */
+		snprintf(
+		    nm->name[i], sizeof(nm->name[i]), "%s%05u", prefix, i + 1);
+		for (int k = 0; k < 6; k++)
+			m = m << 8 | ec->ap_base_mac[k];
+		m += i;
+		snprintf(nm->mac[i], sizeof(nm->mac[i]),
+		    "%02x:%02x:%02x:%02x:%02x:%02x",
+		    (unsigned)(m >> 40) & 0xffu, (unsigned)(m >> 32) & 0xffu,
+		    (unsigned)(m >> 24) & 0xffu, (unsigned)(m >> 16) & 0xffu,
+		    (unsigned)(m >> 8) & 0xffu, (unsigned)m & 0xffu);
+		cs_ipv4_str(ec->ap_base_ip + i, nm->addr[i]);
+		nm->aps[i].name = nm->name[i];
+		nm->aps[i].mac = nm->mac[i];
+		nm->aps[i].address = nm->addr[i];
+	}
+	return 0;
+}
+
+static void
+run_names_free(struct run_names *nm)
+{
+	free(nm->name);
+	free(nm->mac);
+	free(nm->addr);
+	free(nm->aps);
+}
 
 static void
 run_on_signal(evutil_socket_t sig, short what, void *arg)
@@ -151,14 +242,14 @@ run_on_ap_event(
 			.index = ap, .mac = mac, .name = name
 		};
 
-		snprintf(name, sizeof(name), "%s%05u", rc->name_prefix, ap + 1);
+		cs_ap_id_name(rc->name_prefix, ap, name, sizeof(name));
 		cs_events_ap(rc->events, &who, ev);
 	}
 	if (!rc->verbose && ev->kind != CS_AP_EV_FAILURE)
 		return;
 	if (ev->kind != CS_AP_EV_STATE && ev->kind != CS_AP_EV_FAILURE)
 		return;
-	cs_pki_mac_str(mac, m);
+	cs_val_mac_str(mac, m);
 	if (ev->kind == CS_AP_EV_FAILURE)
 		fprintf(stderr, "%s%8.3f AP %u %s: %s failed: %s\n",
 		    rc->progress ? "\r\033[K" : "", (double)ev->t_ms / 1000.0,
@@ -190,7 +281,7 @@ run_sel(void *ctx, unsigned ap, const uint8_t mac[6])
 {
 	struct run_tl *t = ctx;
 
-	return cs_scn_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
+	return cs_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
 }
 
 static void
@@ -276,14 +367,31 @@ run_secs_u8(uint32_t ms)
 }
 
 static void
-run_print_diag(const struct cs_diagnosis *d, bool progress)
+run_print_diag(const struct cs_diagnosis *d, const struct cs_report_diag *rd,
+    bool progress)
 {
-	fprintf(stderr, "%scapsim: run: diagnosis: %s (%u of %u APs)\n",
-	    progress ? "\r\033[K" : "", d->code, d->aps_affected, d->aps);
+	fprintf(stderr,
+	    "%scapsim: run: diagnosis: %s (confidence %s; %u of %u APs)\n",
+	    progress ? "\r\033[K" : "", d->code,
+	    cs_diag_conf_name(d->confidence), d->aps_affected, d->aps);
 	if (d->summary != NULL && d->summary[0])
 		fprintf(stderr, "  %s\n", d->summary);
+	for (size_t i = 0; rd != NULL && i < rd->n_causes; i++) {
+		const struct cs_report_cause *c = &rd->causes[i];
+
+		fprintf(stderr, "  %s: %u AP%s (%s)%s%s\n", c->cause, c->aps,
+		    c->aps == 1 ? "" : "s", c->confidence,
+		    c->ap_names != NULL ? ": " : "",
+		    c->ap_names != NULL ? c->ap_names : "");
+	}
 	if (d->hint != NULL && d->hint[0])
 		fprintf(stderr, "  hint: %s\n", d->hint);
+	if (d->self_bad)
+		fprintf(stderr,
+		    "capsim: run: capsim itself limited this run: %s\n",
+		    d->self_text != NULL ? d->self_text : "see the diagnosis");
+	else if (d->self_text != NULL)
+		fprintf(stderr, "capsim: run: warning: %s\n", d->self_text);
 }
 
 /* After the run: diagnosis, expectations, reports; returns the exit
@@ -305,6 +413,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_nat_stats ns;
 	const struct cs_ap_facts **fp = NULL;
 	struct cs_diag_ctx dctx;
+	struct run_names nm = { 0 };
+	struct cs_report_causes rcs = { 0 };
 	size_t n_expect = scn != NULL ? scn->n_expect : 0;
 	unsigned failed_expect = 0;
 	int exit_code = SIM_EXIT_RUNTIME;
@@ -328,13 +438,35 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		for (unsigned i = 0; i < ec->n_aps; i++)
 			fp[i] = cs_engine_ap_facts(rc->e, i);
 		cs_engine_diag_ctx(rc->e, &dctx);
+		/* capsim's side of it: how long it ran against how long the
+		 * APs need to start and discover (RFC 5415 §4.7.10: the
+		 * first Discovery Request waits up to MaxDiscoveryInterval),
+		 * and whether the route was there at all */
+		dctx.self.run_ms = elapsed_ms;
+		dctx.self.discovery_window_ms =
+		    (uint32_t)((ec->rate > 0
+		                       ? (double)ec->n_aps / ec->rate * 1000.0
+		                       : 0.0) +
+		        ec->rate_ramp_s * 1000.0 +
+		        (ec->ap.skip_discovery
+		                ? 0.0
+		                : (double)ec->ap.max_discovery_interval_ms +
+		                    ec->ap.discovery_interval_ms));
+		dctx.self.route_err = rc->route_err;
+		snprintf(dctx.self.route_detail, sizeof(dctx.self.route_detail),
+		    "%s", rc->route_err != 0 ? rc->route_detail : "");
 		if (cs_diagnose(fp, ec->n_aps, &dctx, &rc->diag) == 0)
 			rc->has_diag = true;
 	}
 	if (rc->has_diag) {
-		run_print_diag(&rc->diag, false);
 		cs_report_diag_from(
 		    &rd, diag_counts, CS_DIAG__COUNT, &rc->diag);
+		if (run_names_build(&nm, ec, rc->name_prefix) < 0 ||
+		    cs_report_causes_build(
+		        &rcs, &rd, &rc->diag, nm.aps, ec->n_aps, 16) < 0)
+			fputs("capsim: run: out of memory naming the APs\n",
+			    stderr);
+		run_print_diag(&rc->diag, &rd, false);
 		s.diag = &rd;
 	}
 
@@ -441,6 +573,15 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	        : s.passed ? "; expectations met"
 	                   : "; expectations NOT met");
 	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
+	/* a failed run tells CI who failed: capsim itself (5), nobody can
+	 * tell (4), or the network / the controller (3) */
+	if (!s.passed && rc->has_diag && !rc->interrupted) {
+		if (rc->diag.self_bad)
+			exit_code = SIM_EXIT_SELF;
+		else if (rc->diag.primary == CS_DIAG_INCONCLUSIVE &&
+		    n_expect == 0)
+			exit_code = SIM_EXIT_INCONCLUSIVE;
+	}
 	if (json_path != NULL) {
 		text = cs_report_json(&s);
 		if (text == NULL || cs_report_write(json_path, text) < 0) {
@@ -459,6 +600,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		}
 		free(text);
 	}
+	cs_report_causes_free(&rcs);
+	run_names_free(&nm);
 	free(fp);
 	free(res);
 	free(rr);
@@ -492,8 +635,7 @@ sim_cmd_run(int argc, char **argv)
 	rc.progress = o.force_progress || !o.quiet;
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
-	rc.name_prefix =
-	    o.ec.ap_name_prefix ? o.ec.ap_name_prefix : "capsim-ap-";
+	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
 	if (o.embedded && o.wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o.wlc_ip);
 	if (o.ec.ap.target_count == 0 || o.scn == NULL ||
@@ -727,6 +869,16 @@ sim_cmd_run(int argc, char **argv)
 	    o.scn != NULL ? ": " : "", o.ec.n_aps,
 	    cs_ipv4_str(o.ec.ap_base_ip, addr), wlcdesc,
 	    (double)o.duration_ms / 1000.0);
+	if (!o.ec.wlc_enabled && o.ec.n_aps > 0) {
+		rc.route_err = run_route_check(o.ec.ap_base_ip, o.wlc_ip,
+		    o.wlc_port, rc.route_detail, sizeof(rc.route_detail));
+		if (rc.route_err != 0)
+			fprintf(stderr,
+			    "capsim: run: warning: the APs cannot send to the "
+			    "controller (%s: %s); the diagnosis will say "
+			    "local-send-error\n",
+			    rc.route_detail, strerror(rc.route_err));
+	}
 	cs_engine_start(rc.e);
 	event_base_dispatch(rc.base);
 	if (rc.progress)

@@ -16,6 +16,7 @@
 #include "capsim/engine.h"
 #include "capsim/pki.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -46,9 +47,10 @@ wlc_usage(FILE *f)
 	    "  --max-wtps N           capacity; joins beyond get result code "
 	    "4\n"
 	    "  --sw-version V         software version / Image Identifier\n"
-	    "  --image-size BYTES     image served to APs that download\n"
-	    "  --echo-interval S      EchoInterval sent in CAPWAP Timers (30)\n"
-	    "  --discovery-interval S MaxDiscoveryInterval sent (20)\n"
+	    "  --image-size SIZE      image served to APs that download (64k)\n"
+	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
+	    "(30s)\n"
+	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
 	    "  --wait-join DURATION   WaitJoin (60s)\n"
 	    "  --auth-list FILE       only these AP MACs may join (one per "
 	    "line)\n"
@@ -153,6 +155,7 @@ wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 	char line[256];
 	size_t cap = 0, lineno = 0;
 	uint8_t(*v)[6] = NULL;
+	struct cs_val_err ve;
 
 	if (f == NULL) {
 		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
@@ -179,10 +182,9 @@ wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 				return -ENOMEM;
 			}
 		}
-		if (cs_pki_mac_parse(s, v[*n]) < 0) {
-			fprintf(stderr,
-			    "capsim: wlc: %s:%zu: '%s' is not a MAC address\n",
-			    path, lineno, s);
+		if (cs_val_mac(s, v[*n], &ve) < 0) {
+			fprintf(stderr, "capsim: wlc: %s:%zu: %s: %s\n", path,
+			    lineno, s, ve.why);
 			free(v);
 			fclose(f);
 			return -EINVAL;
@@ -301,17 +303,17 @@ sim_cmd_wlc(int argc, char **argv)
 			ec.wlc.sw_version = optarg;
 			break;
 		case O_IMAGE:
-			if (sim_parse_uint(optarg, 0, UINT32_MAX, &v) < 0)
+			if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
 				goto bad_arg;
 			ec.wlc.image_size = (uint32_t)v;
 			break;
 		case O_ECHO:
-			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
 				goto bad_arg;
 			ec.wlc.echo_interval_s = (uint8_t)v;
 			break;
 		case O_DISC:
-			if (sim_parse_uint(optarg, 2, 180, &v) < 0)
+			if (sim_parse_duration_s(optarg, 2, 180, &v) < 0)
 				goto bad_arg;
 			ec.wlc.discovery_interval_s = (uint8_t)v;
 			break;

@@ -52,7 +52,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "\n'capsim COMMAND --help' explains each command.\n"
 	    "Exit status: 0 pass, 1 runtime error, 2 usage or input "
-	    "error,\n3 expectations not met.\n");
+	    "error,\n3 failed (expectations not met, or a cause found), 4 "
+	    "inconclusive,\n5 capsim itself limited the run.\n");
 }
 
 int

@@ -15,6 +15,7 @@
 #include "capsim/impair.h"
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -39,9 +40,12 @@ run_usage(FILE *f)
 	    "run is diagnosed: where the APs stopped and why.\n"
 	    "Exit status: 0 pass (every expectation holds; without a "
 	    "scenario:\n"
-	    "every AP reached Run and stayed), 3 fail, 2 usage or scenario "
-	    "error,\n"
-	    "1 runtime error.\n"
+	    "every AP reached Run and stayed), 3 fail (the network or the\n"
+	    "controller), 4 fail and the diagnosis is inconclusive (no\n"
+	    "scenario), 5 fail and capsim itself limited the run (its host\n"
+	    "could not send, it was overloaded, or the run was too short:\n"
+	    "the diagnosis says which), 2 usage or scenario error, 1 runtime\n"
+	    "error.\n"
 	    "\n"
 	    "APs and controller:\n"
 	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
@@ -104,8 +108,8 @@ run_usage(FILE *f)
 	    "controller\n"
 	    "  --no-verify-wlc        do not verify the controller "
 	    "(reported)\n"
-	    "  --clock-skew SECONDS   AP clocks off by this much (may be "
-	    "<0)\n"
+	    "  --clock-skew D         AP clocks off by this much, whole "
+	    "seconds (-3d, 90s)\n"
 	    "DTLS:\n"
 	    "  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n"
 	    "Impairment (see also scenarios/README.md):\n"
@@ -155,6 +159,25 @@ run_timer_opt(const char *arg, uint32_t *ms)
 	if (sim_parse_duration_ms(arg, &v) < 0 || v == 0 || v > UINT32_MAX)
 		return -EINVAL;
 	*ms = (uint32_t)v;
+	return 0;
+}
+
+/* --clock-skew: a signed duration in whole seconds ("-3d", "90s"). */
+static int
+run_parse_skew(const char *arg, int64_t *sec)
+{
+	struct cs_val_err e;
+	int64_t ms;
+
+	if (cs_val_duration_ms(arg, CS_VAL_NEG, &ms, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", arg, e.why);
+		return -EINVAL;
+	}
+	if (ms % 1000 != 0) {
+		fprintf(stderr, "capsim: %s: give whole seconds\n", arg);
+		return -EINVAL;
+	}
+	*sec = ms / 1000;
 	return 0;
 }
 
@@ -386,7 +409,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		                                   : (unsigned)ncpu;
 	}
 	cs_ipv4_parse("127.1.0.1", &o->ec.ap_base_ip);
-	cs_pki_mac_parse("02:ca:75:00:00:01", o->ec.ap_base_mac);
+	memcpy(o->ec.ap_base_mac, "\x02\xca\x75\x00\x00\x01", 6);
 	o->duration_ms = 60000;
 	o->quiet = !isatty(STDERR_FILENO);
 
@@ -456,7 +479,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 				goto bad_arg;
 			break;
 		case O_BASE_MAC:
-			if (cs_pki_mac_parse(optarg, o->ec.ap_base_mac) < 0)
+			if (sim_parse_mac(optarg, o->ec.ap_base_mac) < 0)
 				goto bad_arg;
 			break;
 		case O_NAME:
@@ -557,15 +580,10 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_NO_VERIFY:
 			o->dc.no_verify = true;
 			break;
-		case O_SKEW: {
-			char *endp;
-			long long s = strtoll(optarg, &endp, 10);
-
-			if (*endp != '\0')
+		case O_SKEW:
+			if (run_parse_skew(optarg, &o->ec.ap_clock_skew_s) < 0)
 				goto bad_arg;
-			o->ec.ap_clock_skew_s = s;
 			break;
-		}
 		case O_VERSION:
 			if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
 				goto bad_arg;

@@ -13,6 +13,8 @@ enum {
 	SIM_EXIT_RUNTIME = 1,
 	SIM_EXIT_USAGE = 2,
 	SIM_EXIT_FAILED = 3,
+	SIM_EXIT_INCONCLUSIVE = 4, /* the evidence does not decide */
+	SIM_EXIT_SELF = 5,         /* capsim's own health limited the run */
 };
 
 typedef int sim_cmd_fn(int argc, char **argv);

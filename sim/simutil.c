@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 
 const struct cs_log sim_log = { sim_log_stderr, NULL, CS_LOG_WARN };
@@ -21,16 +22,12 @@ struct cs_log sim_log_verbose = { sim_log_stderr, NULL, CS_LOG_WARN };
 int
 sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
+	uint64_t x;
+	int r;
 
-	if (s == NULL || *s == '\0' || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	if (x < min || x > max)
+	if ((r = cs_val_uint(s, max, &x, NULL)) < 0)
+		return r;
+	if (x < min)
 		return -ERANGE;
 	*v = x;
 	return 0;
@@ -39,29 +36,61 @@ sim_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 int
 sim_parse_duration_ms(const char *s, uint64_t *ms)
 {
-	char *end;
-	double x;
-	double mul = 1000.0;
+	struct cs_val_err e;
 
-	if (s == NULL || *s == '\0' || *s == '-')
+	if (cs_val_ms(s, ms, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
 		return -EINVAL;
-	errno = 0;
-	x = strtod(s, &end);
-	if (errno != 0 || end == s)
+	}
+	return 0;
+}
+
+int
+sim_parse_duration_s(
+    const char *s, uint64_t min_s, uint64_t max_s, uint64_t *sec)
+{
+	uint64_t ms;
+
+	if (sim_parse_duration_ms(s, &ms) < 0)
 		return -EINVAL;
-	if (strcmp(end, "ms") == 0)
-		mul = 1.0;
-	else if (strcmp(end, "s") == 0 || *end == '\0')
-		mul = 1000.0;
-	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
-		mul = 60000.0;
-	else if (strcmp(end, "h") == 0)
-		mul = 3600000.0;
-	else
-		return -EINVAL;
-	if (x < 0 || x * mul > 1e15)
+	if (ms % 1000 != 0 || ms / 1000 < min_s || ms / 1000 > max_s) {
+		fprintf(stderr,
+		    "capsim: %s: give whole seconds from %llus to %llus\n", s,
+		    (unsigned long long)min_s, (unsigned long long)max_s);
 		return -ERANGE;
-	*ms = (uint64_t)(x * mul + 0.5);
+	}
+	*sec = ms / 1000;
+	return 0;
+}
+
+int
+sim_parse_size(const char *s, uint64_t max, uint64_t *bytes)
+{
+	struct cs_val_err e;
+	uint64_t v;
+
+	if (cs_val_size(s, &v, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
+		return -EINVAL;
+	}
+	if (v > max) {
+		fprintf(stderr, "capsim: %s: at most %llu bytes\n", s,
+		    (unsigned long long)max);
+		return -ERANGE;
+	}
+	*bytes = v;
+	return 0;
+}
+
+int
+sim_parse_mac(const char *s, uint8_t mac[6])
+{
+	struct cs_val_err e;
+
+	if (cs_val_mac(s, mac, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
+		return -EINVAL;
+	}
 	return 0;
 }
 

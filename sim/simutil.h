@@ -13,8 +13,21 @@
 #include "capsim/log.h"
 #include "capsim/pki.h"
 
-/* "60s", "2m", "500ms", "1h", "90" (seconds) -> milliseconds; -EINVAL. */
+/* A duration by the one grammar of capsim/values.h ("60s", "2m", "500ms",
+ * "1m30s"; a bare number is refused) -> milliseconds; -EINVAL after
+ * printing why to stderr ("capsim: 90: add a unit (90ms or 90s)"). */
 int sim_parse_duration_ms(const char *s, uint64_t *ms);
+/* The same for a value the protocol counts in whole seconds (CAPWAP
+ * Timers, RFC 5415 §4.6.13), within [min_s, max_s]; -EINVAL / -ERANGE
+ * after printing why. */
+int sim_parse_duration_s(
+    const char *s, uint64_t min_s, uint64_t max_s, uint64_t *sec);
+/* Bytes by the one grammar (1500, 64k, 1.5M), <= max; -EINVAL / -ERANGE
+ * after printing why. */
+int sim_parse_size(const char *s, uint64_t max, uint64_t *bytes);
+/* A MAC in any form a Cisco or RFC peer writes (capsim/values.h);
+ * -EINVAL after printing why. */
+int sim_parse_mac(const char *s, uint8_t mac[6]);
 /* ADDR or ADDR:PORT (port default kept when absent); -EINVAL. */
 int sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port);
 /* Non-negative integer within [min, max]; -EINVAL / -ERANGE. */

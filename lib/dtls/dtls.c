@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 #include "dtls-internal.h"
 
 #define DTLS_COOKIE_SECRET_LEN 32
@@ -386,7 +387,8 @@ dtls_check_eku(struct cs_dtls *s, X509 *x)
 	return false;
 }
 
-/* RFC 5415 §12.6: the MAC in the CN. */
+/* RFC 5415 §12.6: the MAC in the CN, in any form a peer writes it,
+ * model prefix included (Cisco MICs: "C9120-001122334455"). */
 static bool
 dtls_check_mac(struct cs_dtls *s, X509 *x)
 {
@@ -397,9 +399,10 @@ dtls_check_mac(struct cs_dtls *s, X509 *x)
 		return true;
 	X509_NAME_get_text_by_NID(
 	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
-	if (cs_pki_mac_parse(cn, mac) == 0 && memcmp(mac, s->peer_mac, 6) == 0)
+	if (cs_val_mac_cn(cn, mac, NULL) == 0 &&
+	    memcmp(mac, s->peer_mac, 6) == 0)
 		return true;
-	cs_pki_mac_str(s->peer_mac, want);
+	cs_val_mac_str(s->peer_mac, want);
 	dtls_vfail(s, CS_DTLS_FAIL_CN_MISMATCH,
 	    "CN %s does not match %s MAC %s", cn[0] != '\0' ? cn : "(none)",
 	    dtls_peer_name(s->ctx), want);

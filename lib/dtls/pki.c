@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "capsim/values.h"
 #include "dtls-internal.h"
 
 #define PKI_DAY_S      86400LL
@@ -693,69 +694,6 @@ cs_cred_pubkey_sha1(const struct cs_cred *c, uint8_t out[20])
 	return 0;
 }
 
-/* --- MAC text ------------------------------------------------------------ */
-
-void
-cs_pki_mac_str(const uint8_t mac[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
-}
-
-static int
-pki_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-cs_pki_mac_parse(const char *s, uint8_t mac[6])
-{
-	uint8_t m[6];
-	char sep = 0;
-	size_t len, nd = 0, i;
-	int hi = -1, h;
-
-	if (s == NULL || mac == NULL)
-		return -EINVAL;
-	len = strlen(s);
-	/* Accepted shapes, by length: 17 "aa:bb:.." / "aa-bb-..",
-	 * 14 "aabb.ccdd.eeff" (Cisco), 12 "aabbccddeeff". */
-	if (len == 17)
-		sep = s[2];
-	else if (len == 14)
-		sep = '.';
-	else if (len != 12)
-		return -EINVAL;
-	if (len == 17 && sep != ':' && sep != '-')
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if ((len == 17 && i % 3 == 2) || (len == 14 && i % 5 == 4)) {
-			if (s[i] != sep)
-				return -EINVAL;
-			continue;
-		}
-		if ((h = pki_hex(s[i])) < 0)
-			return -EINVAL;
-		if (hi < 0) {
-			hi = h;
-		} else {
-			m[nd++] = (uint8_t)(hi << 4 | h);
-			hi = -1;
-		}
-	}
-	if (nd != 6)
-		return -EINVAL;
-	memcpy(mac, m, 6);
-	return 0;
-}
-
 /* --- the lab PKI -------------------------------------------------------- */
 
 static int
@@ -897,7 +835,7 @@ cs_pki_issue_ap(struct cs_pki *p, const uint8_t mac[6],
 
 	if (p == NULL || mac == NULL || out == NULL)
 		return -EINVAL;
-	cs_pki_mac_str(mac, cn);
+	cs_val_mac_str(mac, cn);
 	req.not_before = p->now - PKI_BACKDATE_S;
 	req.not_after = p->now + (int64_t)p->ap_validity_days * PKI_DAY_S;
 	return pki_issue_broken(p, &req, p->ap_key, broken, out);

@@ -33,6 +33,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capsim/path.h"
+
 int
 eng_check_local(struct cs_engine *e, uint32_t ip)
 {
@@ -327,7 +329,7 @@ cs_engine_rule_stats(
 static void
 eng_link_down_w(void *arg, struct cs_engine *e, unsigned k)
 {
-	e->w[k]->link_down_until = *(const uint64_t *)arg;
+	cs_path_link_down(e->w[k]->path, *(const uint64_t *)arg);
 }
 
 void
@@ -473,6 +475,21 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 	struct eng_w *w = e->w[k];
 	const struct cs_wlc_counters *c;
 
+	/* capsim's own send failures, every errno of every worker */
+	d->self.send_errors += w->self.send_errors;
+	for (unsigned i = 0; i < CS_SELF_ERRNOS; i++) {
+		unsigned j = 0;
+
+		if (w->self.send_errno[i].err == 0)
+			continue;
+		while (j < CS_SELF_ERRNOS && d->self.send_errno[j].err != 0 &&
+		    d->self.send_errno[j].err != w->self.send_errno[i].err)
+			j++;
+		if (j == CS_SELF_ERRNOS)
+			continue; /* more errnos than slots: total only */
+		d->self.send_errno[j].err = w->self.send_errno[i].err;
+		d->self.send_errno[j].count += w->self.send_errno[i].count;
+	}
 	if (w->wlc == NULL)
 		return;
 	c = cs_wlc_counters(w->wlc);
@@ -489,11 +506,26 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 void
 cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 {
+	const struct cs_hist *late;
+
 	memset(out, 0, sizeof(*out));
 	out->live = true;
 	out->echo_interval_ms = e->cfg.ap.echo_interval_ms;
+	out->ka_interval_ms = e->cfg.ap.keepalive_ms;
+	out->has_self = true;
+	out->self.wait_dtls_ms = e->cfg.ap.wait_dtls_ms;
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_engine_with_worker(e, k, eng_diag_w, out);
+	/* how late capsim's own loop ran (the caller adds run length,
+	 * discovery window, route check; kernel queue drops and the
+	 * handshake queue come with the engine's admission control) */
+	late = cs_engine_timer_lateness(e);
+	if (late != NULL && late->count > 0) {
+		out->self.has_lateness = true;
+		out->self.lateness_p99_ms =
+		    (uint32_t)(cs_hist_quantile(late, 0.99) / 1000u);
+		out->self.lateness_max_ms = (uint32_t)(late->max_us / 1000u);
+	}
 }
 
 uint64_t
@@ -503,7 +535,7 @@ cs_engine_link_lost(struct cs_engine *e)
 
 	for (unsigned k = 0; k < e->n_w; k++) {
 		pthread_mutex_lock(&e->w[k]->mu);
-		n += e->w[k]->link_down_lost;
+		n += eng_path_link_down_lost(e->w[k]);
 		pthread_mutex_unlock(&e->w[k]->mu);
 	}
 	return n;

@@ -13,7 +13,7 @@
 
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
-#include "capsim/dtls_peek.h"
+#include "capsim/wlc_admit.h"
 
 static size_t
 peer_hash(const struct eng_w *w, uint32_t ip, uint16_t port)
@@ -83,7 +83,7 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
 		cs_timerq_cancel(&w->tq, &p->t[t]);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
-	cs_timerq_cancel(&w->tq, &p->t_reap);
+	cs_wlc_admit_stop(&p->adm);
 	eng_bury_dtls(w, p->d);
 	p->d = NULL;
 	if (w->n_grave_p == w->cap_grave_p) {
@@ -124,6 +124,27 @@ static const struct cs_dtls_io peer_dtls_io = {
 	.recv = peer_dtls_recv,
 };
 
+static void
+peer_admit_arm(void *ctx, uint64_t delay_ms)
+{
+	struct eng_peer *p = ctx;
+
+	eng_arm(p->w, &p->t_reap, delay_ms);
+}
+
+static void
+peer_admit_cancel(void *ctx)
+{
+	struct eng_peer *p = ctx;
+
+	cs_timerq_cancel(&p->w->tq, &p->t_reap);
+}
+
+static const struct cs_wlc_admit_io peer_admit_io = {
+	.timer_arm = peer_admit_arm,
+	.timer_cancel = peer_admit_cancel,
+};
+
 static struct eng_peer *
 peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 {
@@ -153,12 +174,9 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	p->next = w->peers[h];
 	w->peers[h] = p;
 	w->n_peers++;
-	/* created for a ClientHello that returned our cookie: the address
-	 * is proven, WaitDTLS runs (RFC 5415 §4.7.15) */
-	p->is_verified = true;
 	p->is_half_open = true;
 	w->n_half_open++;
-	eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
+	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
 	return p;
 }
 
@@ -174,148 +192,153 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 	eng_peer_forget(w, p);
 }
 
+/* Closes what a forgotten peer had open: its WLC session, if any. */
+static void
+peer_close(struct eng_w *w, struct eng_peer *p)
+{
+	struct cs_wlc_sess *s = p->sess;
+
+	p->sess = NULL;
+	eng_peer_forget(w, p);
+	if (s != NULL)
+		cs_wlc_sess_closed(s);
+}
+
+static void
+peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
+{
+	struct cs_cert_info ci;
+	const char *cn = NULL;
+
+	p->d->established = true;
+	if (p->is_half_open) {
+		p->is_half_open = false;
+		w->n_half_open--;
+	}
+	cs_timerq_cancel(&w->tq, &p->t_dtls);
+	if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
+		cn = ci.subject_cn;
+	if (cs_wlc_sess_open(w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
+		cs_logf(w->e->cfg.log, CS_LOG_ERR,
+		    "wlc: cannot open a session (out of memory)");
+		eng_peer_forget(w, p);
+		return;
+	}
+	cs_wlc_sess_set_ctx(p->sess, p);
+}
+
 static void
 peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 {
+	enum cs_wlc_admit_dtls dr = CS_WLC_ADMIT_DTLS_PROGRESS;
+
 	/* the WLC may have closed the session from inside the callback
 	 * (Join refused: result code, then teardown) */
 	if (p->dead || p->d == NULL || p->d->dead)
 		return;
-	if (r == CS_DTLS_ESTABLISHED && !p->d->established) {
-		struct cs_cert_info ci;
-		const char *cn = NULL;
-
-		p->d->established = true;
-		if (p->is_half_open) {
-			p->is_half_open = false;
-			w->n_half_open--;
-		}
-		cs_timerq_cancel(&w->tq, &p->t_dtls);
-		cs_timerq_cancel(&w->tq, &p->t_reap);
-		if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
-			cn = ci.subject_cn;
-		if (cs_wlc_sess_open(
-		        w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
-			cs_logf(w->e->cfg.log, CS_LOG_ERR,
-			    "wlc: cannot open a session (out of memory)");
-			eng_peer_forget(w, p);
-			return;
-		}
-		cs_wlc_sess_set_ctx(p->sess, p);
+	if (r == CS_DTLS_ESTABLISHED)
+		dr = CS_WLC_ADMIT_DTLS_ESTABLISHED;
+	else if (r == CS_DTLS_CLOSED)
+		dr = CS_WLC_ADMIT_DTLS_CLOSED;
+	else if (r == -EPROTO || r == -ETIMEDOUT)
+		dr = CS_WLC_ADMIT_DTLS_ERROR;
+	switch (cs_wlc_admit_result(
+	    &p->adm, dr, cs_dtls_peer_verified(p->d->s), p->sess != NULL)) {
+	case CS_WLC_ADMIT_OPEN:
+		peer_open(w, p, now);
 		return;
-	}
-	if (r == CS_DTLS_CLOSED) {
-		struct cs_wlc_sess *s = p->sess;
-
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		if (s != NULL)
-			cs_wlc_sess_closed(s);
+	case CS_WLC_ADMIT_CLOSE:
+		peer_close(w, p);
 		return;
-	}
-	if (r == -EPROTO || r == -ETIMEDOUT) {
-		struct cs_wlc_sess *s = p->sess;
-
-		if (s == NULL) {
-			peer_dtls_failed(w, p, now);
-			return;
-		}
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		cs_wlc_sess_closed(s);
+	case CS_WLC_ADMIT_FAIL:
+		peer_dtls_failed(w, p, now);
 		return;
-	}
-	if (!p->is_verified && cs_dtls_peer_verified(p->d->s)) {
-		/* a returned cookie proves the address: allow WaitDTLS */
-		p->is_verified = true;
-		eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
+	case CS_WLC_ADMIT_CONTINUE:
+	case CS_WLC_ADMIT_STEP__COUNT:
+		break;
 	}
 	eng_dtls_timer(w, p->d, &p->t_dtls);
 }
 
-/* Whether the datagram is a ClientHello (RFC 6347 §4.2.2). */
-static bool
-wlc_is_hello(const uint8_t *buf, size_t len)
-{
-	struct cs_dtls_peek pk;
-
-	return cs_dtls_peek_capwap(buf, len, &pk, NULL) >= 0 &&
-	    cs_dtls_classify(&pk) == CS_DTLS_KIND_CLIENT_HELLO;
-}
-
 /*
- * A ClientHello, before any state (RFC 6347 §4.2.1): without our cookie it
- * is answered with a HelloVerifyRequest and forgotten; with it, the
- * address is proven.  Only then does a session start, and only then may
- * it replace the session an AP had from this address and port (the AP
- * restarted DTLS: its old session is gone on its side).  A spoofed
- * ClientHello from an AP's address gets the cookie sent to the real AP,
- * which ignores it, and the session in Run is untouched.  Returns the
- * peer to feed the datagram to, or NULL when it was handled.
+ * A ClientHello through the stateless cookie check (RFC 6347 §4.2.1): a
+ * HelloVerifyRequest is prepared in w->hvr when the hello lacks our
+ * cookie (nothing else is kept); -EBADMSG for a datagram that only looks
+ * like a ClientHello.
  */
-static struct eng_peer *
-wlc_admit(struct eng_w *w, struct eng_peer *p, const struct cs_udp_pkt *pk)
+static int
+wlc_hello_check(struct eng_w *w, struct eng_peer *p,
+    const struct cs_udp_pkt *pk, struct cs_wlc_admit_dgram *dg)
 {
 	uint8_t addr[6] = { pk->src_ip >> 24, pk->src_ip >> 16, pk->src_ip >> 8,
 		pk->src_ip, pk->src_port >> 8, pk->src_port };
-	uint8_t hvr[128];
-	size_t n = 0;
 	int r;
 
+	w->wlc_client_hellos++;
+	w->hvr_len = 0;
 	r = cs_dtls_ctx_check_hello(w->e->cfg.wlc_dtls, addr, sizeof(addr),
-	    pk->buf, pk->len, hvr, sizeof(hvr), &n);
-	if (r == CS_DTLS_HELLO_VERIFY) {
-		w->wlc_hello_verify++;
-		eng_send(w, Q_WLC_CTL, 0, pk->src_ip, pk->src_port, hvr, n);
-		return NULL;
-	}
-	if (r != CS_DTLS_HELLO_PROVEN) {
+	    pk->buf, pk->len, w->hvr, sizeof(w->hvr), &w->hvr_len);
+	if (r != CS_DTLS_HELLO_VERIFY && r != CS_DTLS_HELLO_PROVEN) {
 		w->wlc_hello_bad++;
-		return NULL;
+		return -EBADMSG;
 	}
-	if (p != NULL && !p->d->established &&
-	    cs_dtls_same_hello(p->d->s, pk->buf, pk->len))
-		return p; /* a retransmission: the handshake goes on */
-	if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
-		w->wlc_hello_bad++;
-		return NULL;
-	}
-	if (p != NULL) {
-		struct cs_wlc_sess *s = p->sess;
-
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		if (s != NULL)
-			cs_wlc_sess_closed(s);
-	}
-	if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL)
-		cs_logf(w->e->cfg.log, CS_LOG_ERR,
-		    "wlc: no memory for a DTLS peer");
-	return p;
+	dg->has_cookie = r == CS_DTLS_HELLO_PROVEN;
+	dg->is_retransmit = dg->has_cookie && p != NULL && p->d != NULL &&
+	    cs_dtls_same_hello(p->d->s, pk->buf, pk->len);
+	return 0;
 }
 
 void
 eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
 	uint64_t now = eng_now(w->e);
+	struct cs_wlc_admit_dgram dg;
 	struct eng_peer *p;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
+	cs_facts_wlc_side(eng_facts_by_ip(w, pk->src_ip), CS_DIR_UP, pk->len);
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
 		    pk->buf, pk->len, now);
 		return;
 	}
+	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	p = peer_find(w, pk->src_ip, pk->src_port);
-	if (wlc_is_hello(pk->buf, pk->len)) {
-		w->wlc_client_hellos++;
-		if ((p = wlc_admit(w, p, pk)) == NULL)
+	if (dg.is_hello && wlc_hello_check(w, p, pk, &dg) < 0)
+		return;
+	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
+	case CS_WLC_ADMIT_STRAY:
+		return; /* not the start of a handshake */
+	case CS_WLC_ADMIT_VERIFY:
+		w->wlc_hello_verify++;
+		eng_send(w, Q_WLC_CTL, 0, pk->src_ip, pk->src_port, w->hvr,
+		    w->hvr_len);
+		return;
+	case CS_WLC_ADMIT_REPLACE:
+		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+			w->wlc_hello_bad++;
 			return;
-	} else if (p == NULL) {
-		return; /* not the start of a handshake: stray */
+		}
+		peer_close(w, p);
+		/* fall through */
+	case CS_WLC_ADMIT_NEW:
+		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+			w->wlc_hello_bad++;
+			return;
+		}
+		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
+			cs_logf(w->e->cfg.log, CS_LOG_ERR,
+			    "wlc: no memory for a DTLS peer");
+			return;
+		}
+		break;
+	case CS_WLC_ADMIT_FEED:
+	case CS_WLC_ADMIT__COUNT:
+		break;
 	}
+	cs_wlc_admit_fed(&p->adm);
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
 }
 
@@ -407,27 +430,28 @@ void
 eng_slot_peer_reap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
 	struct eng_peer *p = s->owner;
+	char a[16];
 
-	if (p->dead || p->d == NULL || p->d->established)
+	if (p->dead || p->d == NULL)
 		return;
-	if (cs_dtls_peer_verified(p->d->s)) {
+	switch (cs_wlc_admit_expired(&p->adm)) {
+	case CS_WLC_ADMIT_EXP_NONE:
+		return;
+	case CS_WLC_ADMIT_EXP_WAIT_DTLS:
 		peer_dtls_failed(w, p, now);
-	} else {
-		/* the controller's side of a return-path loss:
-		 * it answered, the AP never came back with the
-		 * cookie */
-		char a[16];
-
+		return;
+	case CS_WLC_ADMIT_EXP_NO_COOKIE:
+		/* the controller's side of a return-path loss: it answered,
+		 * the AP never came back with the cookie */
 		cs_logf(w->e->cfg.log, CS_LOG_WARN,
-		    "wlc: DTLS handshake failure with peer "
-		    "%s:%u: %u ClientHello(s) answered with a "
-		    "HelloVerifyRequest, none came back with "
-		    "the "
-		    "cookie in %u s (replies not reaching the "
-		    "AP?)",
-		    cs_ipv4_str(p->ip, a), p->port, p->hellos,
-		    ENG_UNVERIFIED_MS / 1000);
+		    "wlc: DTLS handshake failure with peer %s:%u: %u "
+		    "ClientHello(s) answered with a HelloVerifyRequest, none "
+		    "came back with the cookie in %u s (replies not reaching "
+		    "the AP?)",
+		    cs_ipv4_str(p->ip, a), p->port, p->adm.hellos,
+		    CS_WLC_ADMIT_UNVERIFIED_MS / 1000);
 		eng_peer_forget(w, p); /* never proved itself */
+		return;
 	}
 }
 

@@ -624,6 +624,8 @@ ap_initiated(const uint8_t *p, size_t len)
 	        type == CS_MSG_PRIMARY_DISCOVERY_REQ);
 }
 
+static void note_port(struct cs_analyze *a, uint16_t port);
+
 int
 cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
     uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
@@ -650,6 +652,7 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	d_capwap = dport == cp || dport == dp;
 	if (!s_capwap && !d_capwap) {
 		a->st.not_capwap++;
+		note_port(a, sport < dport ? sport : dport);
 		return 0;
 	}
 	if (s_capwap && d_capwap) {
@@ -728,6 +731,12 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		pend_settle(ap, true, false, 0, 0);
 		pend_settle(ap, false, false, 0, 0);
 	}
+	/* the controller sent it (whether it reached the AP is what the
+	 * held answers decide): with ap_rx it shows which sizes are lost */
+	if (dir == CS_DIR_DOWN) {
+		cs_facts_wlc_side(&ap->pub.facts, CS_DIR_DOWN, len);
+		ap->pub.facts.wlc_side_by_flight = 1;
+	}
 	if (!held)
 		cs_facts_wire_peer(&ap->pub.facts, dir, ch, wlc_ip, wlc_port,
 		    payload, len, ms);
@@ -763,16 +772,87 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	return 0;
 }
 
+/* A copy of the frame with its IPv4 header checksum made right (RFC
+ * 1071): captures on the sending host carry whatever the NIC will fill
+ * in (checksum offload).  NULL when the frame has no IPv4 header. */
+static uint8_t *
+fix_ip_cksum(const struct cs_cap_rec *rec)
+{
+	const uint8_t *ip;
+	size_t ip_len, at, ihl;
+	uint32_t sum = 0;
+	uint8_t *copy;
+
+	if (cs_link_ipv4(rec->linktype, rec->data, rec->cap_len, &ip, &ip_len,
+	        NULL) != 0 ||
+	    ip_len < 20)
+		return NULL;
+	ihl = (size_t)(ip[0] & 0x0fu) * 4u;
+	if (ihl < 20 || ihl > ip_len)
+		return NULL;
+	at = (size_t)(ip - rec->data);
+	copy = malloc(rec->cap_len);
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, rec->data, rec->cap_len);
+	copy[at + 10] = 0;
+	copy[at + 11] = 0;
+	for (size_t i = 0; i + 1 < ihl; i += 2)
+		sum += (uint32_t)(copy[at + i] << 8 | copy[at + i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffffu) + (sum >> 16);
+	sum = ~sum & 0xffffu;
+	copy[at + 10] = (uint8_t)(sum >> 8);
+	copy[at + 11] = (uint8_t)sum;
+	return copy;
+}
+
+/* Counts the UDP ports of datagrams that are not CAPWAP, to say what a
+ * capture without CAPWAP holds instead. */
+static void
+note_port(struct cs_analyze *a, uint16_t port)
+{
+	for (unsigned i = 0; i < CS_AN_PORTS; i++) {
+		if (a->st.other_ports[i].port == port) {
+			a->st.other_ports[i].count++;
+			return;
+		}
+		if (a->st.other_ports[i].port == 0) {
+			a->st.other_ports[i].port = port;
+			a->st.other_ports[i].count = 1;
+			return;
+		}
+	}
+}
+
 static int
 take_frame(struct cs_analyze *a, const struct cs_cap_rec *rec)
 {
 	struct cs_udp4_dgram d;
 	struct cs_err err = { 0 };
+	uint8_t *fixed = NULL;
 	int r;
 
 	a->st.records++;
 	r = cs_udp4_from_frame(a->reasm, rec->linktype, rec->data, rec->cap_len,
 	    rec->ts_us / 1000, &d, &err);
+	if (r == -EBADMSG && err.what != NULL &&
+	    strcmp(err.what, "IPv4 header checksum wrong") == 0 &&
+	    (fixed = fix_ip_cksum(rec)) != NULL) {
+		a->st.bad_ip_cksum++;
+		memset(&err, 0, sizeof(err));
+		r = cs_udp4_from_frame(a->reasm, rec->linktype, fixed,
+		    rec->cap_len, rec->ts_us / 1000, &d, &err);
+	}
+	if (fixed != NULL) {
+		int rr = r > 0 ? cs_analyze_udp(a, rec->ts_us, d.src, d.sport,
+		                     d.dst, d.dport, d.payload, d.len)
+		               : 0;
+
+		free(fixed);
+		if (r > 0)
+			return rr;
+	}
 	if (r == -EPROTONOSUPPORT) {
 		if (err.what != NULL && strstr(err.what, "UDP") != NULL)
 			a->st.not_udp++;
@@ -983,8 +1063,21 @@ cs_analyze_get_stats(const struct cs_analyze *a, struct cs_analyze_stats *out)
 {
 	if (out == NULL)
 		return;
-	if (a == NULL)
+	if (a == NULL) {
 		memset(out, 0, sizeof(*out));
-	else
-		*out = a->st;
+		return;
+	}
+	*out = a->st;
+	/* most seen first (a handful of entries: insertion sort) */
+	for (unsigned i = 1; i < CS_AN_PORTS; i++)
+		for (unsigned k = i; k > 0 &&
+		     out->other_ports[k].count > out->other_ports[k - 1].count;
+		     k--) {
+			uint16_t p = out->other_ports[k].port;
+			uint64_t c = out->other_ports[k].count;
+
+			out->other_ports[k] = out->other_ports[k - 1];
+			out->other_ports[k - 1].port = p;
+			out->other_ports[k - 1].count = c;
+		}
 }

@@ -37,8 +37,18 @@ static const char *const diag_names[] = {
 	[CS_DIAG_DTLS_MISMATCH] = "dtls-mismatch",
 	[CS_DIAG_OPTION43_WRONG] = "option43-wrong",
 	[CS_DIAG_WLC_RESTART] = "wlc-restart",
+	[CS_DIAG_RETURN_PATH_DELAY] = "return-path-delay",
+	[CS_DIAG_CONTROL_ADDR_UNREACH] = "control-address-unreachable",
+	[CS_DIAG_CONTROLLER_UNRESPONSIVE] = "controller-unresponsive",
+	[CS_DIAG_ECHO_UNANSWERED] = "echo-unanswered",
+	[CS_DIAG_DATA_CHANNEL_LATENCY] = "data-channel-latency",
+	[CS_DIAG_REQUEST_IGNORED] = "request-ignored",
+	[CS_DIAG_CONTROLLER_OVERLOADED] = "controller-overloaded",
+	[CS_DIAG_SIM_OVERLOADED] = "simulator-overloaded",
+	[CS_DIAG_LOCAL_SEND_ERROR] = "local-send-error",
+	[CS_DIAG_RUN_TOO_SHORT] = "run-too-short",
 	[CS_DIAG_MIXED] = "mixed",
-	[CS_DIAG_UNKNOWN] = "unknown",
+	[CS_DIAG_INCONCLUSIVE] = "inconclusive",
 };
 _Static_assert(CS_ARRAY_SIZE(diag_names) == CS_DIAG__COUNT,
     "diag_names[] out of sync with enum cs_diag_code");
@@ -62,7 +72,33 @@ cs_diag_code_parse(const char *word, enum cs_diag_code *out)
 			return 0;
 		}
 	}
+	/* the word before "inconclusive" existed */
+	if (strcmp(word, "unknown") == 0) {
+		*out = CS_DIAG_INCONCLUSIVE;
+		return 0;
+	}
 	return -ENOENT;
+}
+
+bool
+cs_diag_code_is_self(enum cs_diag_code c)
+{
+	return c == CS_DIAG_SIM_OVERLOADED || c == CS_DIAG_LOCAL_SEND_ERROR ||
+	    c == CS_DIAG_RUN_TOO_SHORT;
+}
+
+static const char *const conf_names[] = {
+	[CS_DIAG_CONF_LOW] = "low",
+	[CS_DIAG_CONF_MEDIUM] = "medium",
+	[CS_DIAG_CONF_HIGH] = "high",
+};
+
+const char *
+cs_diag_conf_name(enum cs_diag_conf c)
+{
+	if ((unsigned)c >= CS_ARRAY_SIZE(conf_names))
+		return NULL;
+	return conf_names[c];
 }
 
 /* TLS/DTLS alert descriptions, RFC 5246 §7.2, RFC 8446 §6. */
@@ -272,12 +308,6 @@ o43_misses_wlc(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	return true;
 }
 
-enum run_kind {
-	RUN_NONE,
-	RUN_LOST_NAT,
-	RUN_LOST_PLAIN
-};
-
 /* Still in Run, but the echo and at least two retransmissions went
  * unanswered: the trace ends while the AP is losing Run. */
 static bool
@@ -294,18 +324,6 @@ nat_seen(const struct cs_ap_facts *f)
 	return (f->flags & CS_FACTS_F_NAT) ||
 	    ((f->flags & CS_FACTS_F_JOIN_RC) &&
 	        f->join_rc == CS_RC_SUCCESS_NAT);
-}
-
-static enum run_kind
-run_loss(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
-{
-	if (f->run_lost == 0 && !run_losing(f))
-		return RUN_NONE;
-	if (f->nat_changes_run > 0)
-		return RUN_LOST_NAT;
-	if (ctx->wlc_restarts == 0 && nat_seen(f))
-		return RUN_LOST_NAT;
-	return RUN_LOST_PLAIN;
 }
 
 /* When Run was (last) lost, in the caller's clock. */
@@ -367,113 +385,419 @@ classify_alerts(const struct cs_ap_facts *f)
 	return CS_DIAG__COUNT;
 }
 
-/* The rules, first match wins.  `plain_run` receives whether a lost Run
- * had no NAT evidence (the aggregate may call that a WLC restart). */
-static enum cs_diag_code
-classify(
-    const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx, bool *plain_run)
+/* Sub-cases of a verdict, for its words: which evidence decided it. */
+enum why {
+	WHY_NONE,
+	WHY_NO_TRAFFIC,     /* nothing sent, nothing received */
+	WHY_STILL_TRYING,   /* one request, too early to tell */
+	WHY_NO_WLC_SIDE,    /* requests unanswered, not known whether they
+	                       reached the controller */
+	WHY_FLIGHT_PARTIAL, /* part of the server flight arrived, sizes sent
+	                       unknown: MTU or selective loss */
+	WHY_RUN_LOST,       /* Run lost, nothing after it explains why */
+	WHY_RUN_REJOINED,   /* Run lost, echoes and keep-alives dead, then a
+	                       fresh join worked, no restart seen */
+	WHY_ECHO_NO_POST,   /* echoes unanswered, keep-alives answered, no
+	                       rejoin attempt seen yet */
+	WHY_CONFLICT,       /* evidence for two causes */
+	WHY_RP_AFTER_RUN,   /* return path: the DTLS retry after Run dies */
+	WHY_RP_SELECTIVE,   /* return path: small datagrams lost while
+	                       bigger ones arrive */
+	WHY_MTU_SIZES,      /* MTU: sizes sent and received compared */
+	WHY_MTU_FLIGHT,     /* MTU: only the AP's view of the flight */
+	WHY_UNRESP_DISC,    /* unresponsive: rediscovery unanswered */
+	WHY_UNRESP_ALL      /* unresponsive: echoes, keep-alives, DTLS
+	                       retry all unanswered */
+};
+
+struct verdict {
+	enum cs_diag_code code;
+	enum cs_diag_conf conf;
+	enum why why;
+	bool plain_run; /* Run lost, the AP's own facts do not say why:
+	                   the aggregate looks for a restart */
+};
+
+/* Replies later than this are "late" (ms): above the first DTLS
+ * retransmission timer (RFC 6347 §4.2.4.1: 1 s) and far above any
+ * loopback or LAN round trip. */
+#define DIAG_LATE_MS 1000u
+/* Sent at least this often without an answer: exhausted (RFC 5415
+ * §4.8: MaxRetransmit 5, the first send plus >= 2 retransmissions is
+ * already more than a lost datagram). */
+#define DIAG_REQ_EXHAUSTED 3u
+/* capsim's own loop is "late" beyond these (ms) */
+#define DIAG_SELF_LATE_P99_MS 1000u
+#define DIAG_SELF_LATE_MAX_MS 5000u
+
+static uint32_t
+sum_classes(const uint16_t *c)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+		n += c[i];
+	return n;
+}
+
+/* Both ends of one direction counted (live with the embedded WLC, or a
+ * capture that saw both): sent[] by the sender, got[] by the receiver. */
+static bool
+sizes_known(const uint16_t *sent)
+{
+	return sum_classes(sent) > 0;
+}
+
+/*
+ * MTU signature in one direction: every size class below some size
+ * delivered in full (and at least one of them carried traffic), every
+ * class above it lost in full; the class holding the limit may be
+ * partial.  Returns 1 MTU-shaped, 0 no loss, -1 loss not shaped by size
+ * (a small datagram lost while a bigger one arrived).  *limit gets the
+ * largest size class delivered in full.
+ */
+static int
+size_shape(const uint16_t *sent, const uint16_t *got, unsigned *limit)
+{
+	int first_loss = -1, last_full = -1;
+	bool below_ok = false;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++) {
+		if (sent[i] > got[i] + 1u && first_loss < 0)
+			first_loss = (int)i;
+		if (sent[i] > 0 && got[i] >= sent[i])
+			last_full = (int)i;
+	}
+	if (first_loss < 0)
+		return 0;
+	/* above the limit, datagrams vanish: most of the first lossy
+	 * class (it may hold the limit), not one random loss */
+	if ((uint32_t)got[first_loss] * 2u >= sent[first_loss])
+		return -1;
+	for (int i = 0; i < first_loss; i++)
+		if (sent[i] > 0 && got[i] > 0)
+			below_ok = true;
+	/* everything above the first lossy class lost in full */
+	for (unsigned i = (unsigned)first_loss + 1; i < CS_FACTS_SIZE_CLASSES;
+	     i++)
+		if (got[i] > 0)
+			return -1;
+	*limit = last_full >= 0 && last_full < first_loss
+	    ? cs_facts_size_class_max((unsigned)last_full)
+	    : 0;
+	return below_ok ? 1 : -1;
+}
+
+static bool
+run_lost_any(const struct cs_ap_facts *f)
+{
+	return f->run_lost > 0 || run_losing(f);
+}
+
+static struct verdict
+mkv(enum cs_diag_code c, enum cs_diag_conf conf, enum why why)
+{
+	struct verdict v = { c, conf, why, false };
+
+	return v;
+}
+
+/* Run was lost: what happened next says why (echoes, keep-alives, the
+ * rediscovery and the DTLS retry). */
+static struct verdict
+classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
+{
+	bool echo_dead = f->echo_streak_max_run >= 2 || run_losing(f);
+	/* the data channel answered while the echoes did not (after the
+	 * loss there is no data channel until the AP joins again) */
+	bool ka_alive = f->ka_down_in_streak > 0;
+	bool ka_dead = f->ka_up_in_streak > 0 && f->ka_down_in_streak == 0;
+	bool rejoined = f->post_dtls_down > 0 &&
+	    (f->runs >= 2 || f->hs_done >= 2 || (f->flags & CS_FACTS_F_IN_RUN));
+	struct verdict v;
+
+	if (f->nat_changes_run > 0)
+		return mkv(CS_DIAG_NAT_REBINDING, CS_DIAG_CONF_HIGH, WHY_NONE);
+	if (ctx->wlc_restarts > 0)
+		return mkv(CS_DIAG_WLC_RESTART, CS_DIAG_CONF_HIGH, WHY_NONE);
+	if (nat_seen(f) && !(f->post_ch >= 2 && f->post_dtls_down == 0))
+		return mkv(
+		    CS_DIAG_NAT_REBINDING, CS_DIAG_CONF_MEDIUM, WHY_NONE);
+	/* the DTLS retry dies on the way back */
+	if (f->post_ch >= 2 && f->post_dtls_down == 0) {
+		if (f->post_disc_resp > 0 || ka_alive)
+			return mkv(CS_DIAG_RETURN_PATH_LOSS,
+			    ctx->wlc_known && ctx->wlc_client_hello > 0
+			        ? CS_DIAG_CONF_HIGH
+			        : CS_DIAG_CONF_MEDIUM,
+			    WHY_RP_AFTER_RUN);
+		if (ctx->wlc_known && ctx->wlc_client_hello > 0)
+			return mkv(CS_DIAG_RETURN_PATH_LOSS,
+			    CS_DIAG_CONF_MEDIUM, WHY_RP_AFTER_RUN);
+		if (f->post_disc_req >= 2 && f->post_disc_resp == 0)
+			return mkv(CS_DIAG_CONTROLLER_UNRESPONSIVE,
+			    CS_DIAG_CONF_MEDIUM, WHY_UNRESP_DISC);
+		if (echo_dead && (ka_dead || f->ka_up == 0))
+			return mkv(CS_DIAG_CONTROLLER_UNRESPONSIVE,
+			    ka_dead ? CS_DIAG_CONF_MEDIUM : CS_DIAG_CONF_LOW,
+			    WHY_UNRESP_ALL);
+	}
+	/* rediscovery gets no answer at all */
+	if (f->post_disc_req >= 2 && f->post_disc_resp == 0 &&
+	    f->post_dtls_down == 0 && !ka_alive)
+		return mkv(CS_DIAG_CONTROLLER_UNRESPONSIVE, CS_DIAG_CONF_MEDIUM,
+		    WHY_UNRESP_DISC);
+	/* only the echoes go unanswered: the data channel shows the
+	 * controller alive and the path up */
+	if (echo_dead && ka_alive) {
+		if (rejoined || f->post_dtls_down > 0)
+			return mkv(CS_DIAG_ECHO_UNANSWERED, CS_DIAG_CONF_HIGH,
+			    WHY_NONE);
+		return mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_ECHO_NO_POST);
+	}
+	/* echoes (and keep-alives, when used) dead, then a fresh join
+	 * works: the controller forgot the session */
+	if (echo_dead && rejoined) {
+		v = mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_RUN_REJOINED);
+		v.plain_run = true;
+		if (!ctx->live && f->alerts_down_run > 0) {
+			v.code = CS_DIAG_WLC_RESTART;
+			v.conf = CS_DIAG_CONF_MEDIUM;
+		}
+		return v;
+	}
+	if (echo_dead && f->ka_up > 0 && f->ka_down == 0 && !ctx->live)
+		return mkv(
+		    CS_DIAG_DATA_CHANNEL_BLOCKED, CS_DIAG_CONF_LOW, WHY_NONE);
+	v = mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_RUN_LOST);
+	v.plain_run = echo_dead;
+	return v;
+}
+
+/* DTLS never finished (ClientHellos sent, handshake open). */
+static struct verdict
+classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
+{
+	uint32_t down = dtls_down(f);
+	bool quiet = f->alerts_down == 0 && f->alerts_up == 0;
+	unsigned limit = 0;
+	int shape;
+
+	/* the controller answered, the AP never used the cookie: seen from
+	 * the WLC's side of a return-path loss */
+	if (f->ch >= 2 && f->hvr > 0 && f->ch_cookie == 0 && f->sh == 0 &&
+	    f->alerts_down == 0)
+		return ctx->wlc_known && ctx->wlc_client_hello == 0
+		    ? mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
+		          WHY_NONE)
+		    : mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
+		          WHY_NONE);
+	if (down == 0) {
+		if (f->ch < 2)
+			return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW,
+			    WHY_STILL_TRYING);
+		/* Join goes to the advertised Control IPv4 Address, another
+		 * address than the one that answered discovery */
+		if (f->disc_resp > 0 && f->disc_from_ip != 0 &&
+		    f->ch_to_ip != 0 && f->ch_to_ip != f->disc_from_ip)
+			return mkv(CS_DIAG_CONTROL_ADDR_UNREACH,
+			    CS_DIAG_CONF_HIGH, WHY_NONE);
+		/* the controller's side of this AP is known: it sent
+		 * replies that never arrived, or never got the requests */
+		if (sum_classes(f->wlc_tx) > sum_classes(f->ap_rx))
+			return mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_NONE);
+		if (sizes_known(f->wlc_rx) &&
+		    sum_classes(f->wlc_rx) + f->ch <= sum_classes(f->ap_tx))
+			return mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_NONE);
+		if (ctx->wlc_known)
+			return ctx->wlc_client_hello == 0
+			    ? mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			          WHY_NONE)
+			    : mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			          WHY_NONE);
+		return mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NO_WLC_SIDE);
+	}
+	/* replies do come, late, and none is missing */
+	if (f->dtls_delay_max_ms >= DIAG_LATE_MS && quiet) {
+		bool none_lost = sizes_known(f->wlc_tx)
+		    ? sum_classes(f->ap_rx) + 1u >= sum_classes(f->wlc_tx)
+		    : (uint32_t)f->hvr + f->sh >= f->ch;
+
+		if (none_lost)
+			return mkv(CS_DIAG_RETURN_PATH_DELAY,
+			    sizes_known(f->wlc_tx) ? CS_DIAG_CONF_HIGH
+			                           : CS_DIAG_CONF_MEDIUM,
+			    WHY_NONE);
+	}
+	/* sizes known at both ends, datagram by datagram: the loss is
+	 * shaped by size or not */
+	if (sizes_known(f->wlc_tx) && !f->wlc_side_by_flight) {
+		shape = size_shape(f->wlc_tx, f->ap_rx, &limit);
+		if (shape > 0)
+			return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_MTU_SIZES);
+		if (shape < 0)
+			return mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_RP_SELECTIVE);
+	}
+	if (sizes_known(f->wlc_rx) && !f->wlc_side_by_flight) {
+		shape = size_shape(f->ap_tx, f->wlc_rx, &limit);
+		if (shape > 0)
+			return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_MTU_SIZES);
+		if (shape < 0)
+			return mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
+			    WHY_RP_SELECTIVE);
+	}
+	/* both ends counted and nothing lost by size or otherwise: the
+	 * AP-only flight reading below would contradict them */
+	if ((sizes_known(f->wlc_tx) || sizes_known(f->wlc_rx)) &&
+	    !f->wlc_side_by_flight)
+		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	if (!quiet)
+		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	/* only the AP's view: ServerHello came, the Certificate never
+	 * completed, and every datagram that arrived was small */
+	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0))
+		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
+		    WHY_MTU_FLIGHT);
+	if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2) {
+		/* later parts of the flight arrived, the ServerHello never
+		 * did: size-based or selective, the sizes sent decide */
+		if (f->shd > 0 || f->cert_req > 0 || f->cert_seq_set)
+			return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW,
+			    WHY_FLIGHT_PARTIAL);
+		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
+		    WHY_MTU_FLIGHT);
+	}
+	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0)
+		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
+		    WHY_MTU_FLIGHT);
+	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+}
+
+/*
+ * One AP.  Each verdict needs its evidence present and the evidence
+ * against it absent; where the facts do not decide, inconclusive with the
+ * missing piece named (enum why).
+ */
+static struct verdict
+classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 {
 	enum cs_diag_code c;
-	enum run_kind rk = run_loss(f, ctx);
 	bool in_run = (f->flags & CS_FACTS_F_IN_RUN) != 0;
 	bool hs_open = f->hs_done == 0 || (f->flags & CS_FACTS_F_IN_HS);
+	bool lost = run_lost_any(f);
+	uint32_t down = dtls_down(f);
 
-	*plain_run = false;
-	/* 1. control joined, data channel keep-alives never answered (the
-	 * AP may have entered Run and lost it when DataChannelDeadInterval
-	 * ran out: that is still the data channel) */
+	/* nothing happened at all */
+	if (!(f->flags & CS_FACTS_F_STARTED) ||
+	    (sum_classes(f->ap_tx) == 0 && sum_classes(f->ap_rx) == 0 &&
+	        f->send_err == 0 && f->runs == 0 && f->join_req == 0 &&
+	        f->join_resp == 0 && f->cfg_req == 0 && f->cfg_resp == 0 &&
+	        f->echo_req == 0 && f->echo_resp == 0 &&
+	        !(f->flags & CS_FACTS_F_JOIN_RC) &&
+	        f->fail_phase == CS_FACTS_NONE8 && f->dtls_fail == 0 &&
+	        !(f->flags & CS_FACTS_F_O43)))
+		return mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NO_TRAFFIC);
+	/* capsim's host could not send: nothing left it */
+	if (f->send_err > 0 && down == 0 && f->disc_resp == 0 && !joined_ok(f))
+		return mkv(
+		    CS_DIAG_LOCAL_SEND_ERROR, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* control joined, data channel keep-alives never answered (Run may
+	 * have come and gone by DataChannelDeadInterval) */
 	if (joined_ok(f) && f->ka_up >= 2 && f->ka_down == 0)
-		return CS_DIAG_DATA_CHANNEL_BLOCKED;
+		return mkv(
+		    CS_DIAG_DATA_CHANNEL_BLOCKED, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* keep-alive replies come, late, none missing; echoes answered */
+	if (joined_ok(f) && f->ka_down > 0 &&
+	    f->ka_delay_max_ms >= DIAG_LATE_MS &&
+	    (uint32_t)f->ka_down + 2u >= f->ka_up &&
+	    f->echo_streak_max_run < 2 && (lost || !in_run))
+		return mkv(
+		    CS_DIAG_DATA_CHANNEL_LATENCY, CS_DIAG_CONF_HIGH, WHY_NONE);
 	/* a capture (at the WLC, say) where Run came and went without a
 	 * single keep-alive on UDP 5247 */
-	if (!ctx->live && joined_ok(f) && f->runs > 0 && rk != RUN_NONE &&
-	    f->ka_up == 0 && f->ka_down == 0)
-		return CS_DIAG_DATA_CHANNEL_BLOCKED;
-	/* 2. Run lost (NAT mapping changed, or everyone at once) */
-	if (rk == RUN_LOST_NAT)
-		return CS_DIAG_NAT_REBINDING;
-	if (rk == RUN_LOST_PLAIN) {
-		*plain_run = true;
-		return ctx->wlc_restarts > 0 ? CS_DIAG_WLC_RESTART
-		                             : CS_DIAG_NAT_REBINDING;
-	}
-	/* 3. in Run and never lost it */
+	if (!ctx->live && joined_ok(f) && f->runs > 0 && lost &&
+	    f->ka_up == 0 && f->ka_down == 0 && f->echo_streak_max_run < 2)
+		return mkv(
+		    CS_DIAG_DATA_CHANNEL_BLOCKED, CS_DIAG_CONF_LOW, WHY_NONE);
+	if (lost)
+		return classify_run_lost(f, ctx);
 	if (in_run)
-		return CS_DIAG_OK;
-	/* 4. option 43 never led to a controller */
+		return mkv(CS_DIAG_OK, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* option 43 never led to a controller */
 	if ((f->flags & CS_FACTS_F_O43) && f->disc_resp == 0 &&
 	    (f->o43_err != 0 || o43_misses_wlc(f, ctx)))
-		return CS_DIAG_OPTION43_WRONG;
-	/* 5. the WLC refused the Join (RFC 5415 §4.6.35) */
+		return mkv(CS_DIAG_OPTION43_WRONG, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* the WLC refused the Join (RFC 5415 §4.6.35) */
 	if ((f->flags & CS_FACTS_F_JOIN_RC) && f->join_rc != CS_RC_SUCCESS &&
 	    f->join_rc != CS_RC_SUCCESS_NAT)
-		return f->join_rc == CS_RC_JOIN_FAIL_RESOURCE
-		    ? CS_DIAG_WLC_CAPACITY
-		    : CS_DIAG_JOIN_REJECTED;
-	/* 6. DTLS failed for a reason one side named */
+		return mkv(f->join_rc == CS_RC_JOIN_FAIL_RESOURCE
+		        ? CS_DIAG_WLC_CAPACITY
+		        : CS_DIAG_JOIN_REJECTED,
+		    CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* DTLS failed for a reason one side named */
 	c = classify_dtls_fail(f);
+	if (c == CS_DIAG__COUNT)
+		c = classify_alerts(f);
 	if (c != CS_DIAG__COUNT)
-		return c;
-	c = classify_alerts(f);
-	if (c != CS_DIAG__COUNT)
-		return c;
-	/* 7. replies came from an address the AP never sent to */
+		return mkv(c, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* replies came from an address the AP never sent to */
 	if (f->other_src > 0 && !joined_ok(f))
-		return CS_DIAG_ASYMMETRIC_RETURN;
-	/* 8. DTLS never finished */
-	if (f->ch > 0 && hs_open) {
-		/* the controller answered, the AP never used the cookie:
-		 * seen from the WLC's side of a return-path loss */
-		if (f->ch >= 2 && f->hvr > 0 && f->ch_cookie == 0 &&
-		    f->sh == 0 && f->alerts_down == 0)
-			return ctx->wlc_known && ctx->wlc_client_hello == 0
-			    ? CS_DIAG_FORWARD_PATH_LOSS
-			    : CS_DIAG_RETURN_PATH_LOSS;
-		if (dtls_down(f) == 0) {
-			if (f->ch < 2)
-				return CS_DIAG_UNKNOWN; /* still trying */
-			if (ctx->wlc_known && ctx->wlc_client_hello == 0)
-				return CS_DIAG_FORWARD_PATH_LOSS;
-			return CS_DIAG_RETURN_PATH_LOSS;
-		}
-		bool quiet = f->alerts_down == 0 && f->alerts_up == 0;
-
-		/* ServerHello came, the Certificate never completed */
-		if (f->sh > 0 && quiet && (cert_stalled(f) || f->cert == 0))
-			return CS_DIAG_MTU_FRAGMENT_LOSS;
-		/* cookie exchange works, the big flight never comes */
-		if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2 && quiet)
-			return CS_DIAG_MTU_FRAGMENT_LOSS;
-		/* the server repeats its flight: the AP's (with its
-		 * certificate) never arrived */
-		if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && quiet)
-			return CS_DIAG_MTU_FRAGMENT_LOSS;
-	}
-	/* 9. discovery answered (the WLC's side shows the responses) but
-	 * the AP keeps asking: the responses do not reach it */
+		return mkv(
+		    CS_DIAG_ASYMMETRIC_RETURN, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* a control request retransmitted to exhaustion while DTLS stays up
+	 * (no alert, no new handshake) */
+	/* a control request retransmitted to exhaustion while DTLS stays
+	 * up: the controller never complained (no alert from it); the AP
+	 * closing the session after giving up (close_notify, encrypted:
+	 * description unknown) is not a complaint */
+	if (!hs_open && f->req_type != 0 && f->req_sent >= DIAG_REQ_EXHAUSTED &&
+	    f->alerts_down == 0 &&
+	    (f->alert_up_desc == CS_FACTS_NONE8 || f->alert_up_desc == 0))
+		return mkv(CS_DIAG_REQUEST_IGNORED,
+		    f->join_resp >= 2 || f->req_sent >= 5 ? CS_DIAG_CONF_HIGH
+		                                          : CS_DIAG_CONF_MEDIUM,
+		    WHY_NONE);
+	if (f->ch > 0 && hs_open)
+		return classify_hs(f, ctx);
+	/* discovery answered (the WLC's side shows the responses) but the
+	 * AP keeps asking: the responses do not reach it */
 	if (f->ch == 0 && f->disc_resp > 0 && f->disc_req_after_resp >= 2)
-		return nat_seen(f) ? CS_DIAG_NAT_NO_RETURN
-		                   : CS_DIAG_RETURN_PATH_LOSS;
-	/* 10. discovery never answered */
+		return mkv(nat_seen(f) ? CS_DIAG_NAT_NO_RETURN
+		                       : CS_DIAG_RETURN_PATH_LOSS,
+		    CS_DIAG_CONF_MEDIUM, WHY_NONE);
+	/* discovery never answered */
 	if (f->ch == 0 && f->disc_req > 0 && f->disc_resp == 0) {
 		if (f->disc_req < 2)
-			return CS_DIAG_UNKNOWN;
+			return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW,
+			    WHY_STILL_TRYING);
 		if ((f->flags & CS_FACTS_F_NAT) &&
 		    (!ctx->wlc_known || ctx->wlc_disc_req > 0))
-			return CS_DIAG_NAT_NO_RETURN;
+			return mkv(CS_DIAG_NAT_NO_RETURN, CS_DIAG_CONF_MEDIUM,
+			    WHY_NONE);
 		if (ctx->wlc_known)
-			return ctx->wlc_disc_req > 0
-			    ? CS_DIAG_RETURN_PATH_LOSS
-			    : CS_DIAG_FORWARD_PATH_LOSS;
-		return CS_DIAG_NO_CONTROLLER;
+			return mkv(ctx->wlc_disc_req > 0
+			        ? CS_DIAG_RETURN_PATH_LOSS
+			        : CS_DIAG_FORWARD_PATH_LOSS,
+			    CS_DIAG_CONF_HIGH, WHY_NONE);
+		return mkv(
+		    CS_DIAG_NO_CONTROLLER, CS_DIAG_CONF_MEDIUM, WHY_NONE);
 	}
-	/* 11. an encrypted capture: handshake done, traffic both ways, no
+	/* an encrypted capture: handshake done, traffic both ways, no
 	 * failure seen */
 	if (!hs_open && f->app_up > 0 && f->app_down > 0 &&
 	    f->fail_phase == CS_FACTS_NONE8 && f->alerts_down == 0 &&
 	    f->alerts_up == 0)
-		return CS_DIAG_OK;
-	return CS_DIAG_UNKNOWN;
+		return mkv(CS_DIAG_OK, CS_DIAG_CONF_MEDIUM, WHY_NONE);
+	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 }
 
 /* ---------------------------------------------------------------------
@@ -486,14 +810,33 @@ struct agg {
 	uint32_t sh, cert;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
+	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
+	uint32_t post_ch, post_disc_req, post_disc_resp, post_ka_down;
+	uint32_t req_sent, send_err, ka_down_in_streak, ka_up_in_streak;
+	uint32_t echo_req, echo_resp, join_resp;
+	uint32_t ap_rx[CS_FACTS_SIZE_CLASSES], wlc_tx[CS_FACTS_SIZE_CLASSES];
+	uint32_t ap_tx[CS_FACTS_SIZE_CLASSES], wlc_rx[CS_FACTS_SIZE_CLASSES];
+	enum cs_diag_conf conf;           /* lowest of the APs */
+	enum why why;                     /* of the sample */
 	const struct cs_ap_facts *sample; /* first AP with this code */
 };
 
 static void
-agg_add(struct agg *a, const struct cs_ap_facts *f)
+agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 {
-	if (a->n++ == 0)
+	if (a->n++ == 0) {
 		a->sample = f;
+		a->why = v->why;
+		a->conf = v->conf;
+	}
+	if (v->conf < a->conf)
+		a->conf = v->conf;
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++) {
+		a->ap_rx[i] += f->ap_rx[i];
+		a->wlc_tx[i] += f->wlc_tx[i];
+		a->ap_tx[i] += f->ap_tx[i];
+		a->wlc_rx[i] += f->wlc_rx[i];
+	}
 #define AMAX(field)                                                            \
 	do {                                                                   \
 		if (f->field > a->field)                                       \
@@ -514,6 +857,20 @@ agg_add(struct agg *a, const struct cs_ap_facts *f)
 	AMAX(max_up);
 	AMAX(max_down);
 	AMAX(run_idle_ms);
+	AMAX(dtls_delay_max_ms);
+	AMAX(ka_delay_max_ms);
+	AMAX(disc_delay_max_ms);
+	AMAX(post_ch);
+	AMAX(post_disc_req);
+	AMAX(post_disc_resp);
+	AMAX(post_ka_down);
+	AMAX(req_sent);
+	AMAX(send_err);
+	AMAX(ka_down_in_streak);
+	AMAX(ka_up_in_streak);
+	AMAX(echo_req);
+	AMAX(echo_resp);
+	AMAX(join_resp);
 #undef AMAX
 	if (f->echo_streak_max_run > a->echo_streak)
 		a->echo_streak = f->echo_streak_max_run;
@@ -547,6 +904,166 @@ dtls_fail_text(unsigned code)
 	return s != NULL ? s : "failure";
 }
 
+/* capsim's own health, as numbers ("; loop up to 22000 ms late, ..."). */
+static void
+self_text(const struct cs_self_health *h, struct sbuf *sb)
+{
+	if (h->has_lateness &&
+	    (h->lateness_p99_ms >= DIAG_SELF_LATE_P99_MS ||
+	        h->lateness_max_ms >= DIAG_SELF_LATE_MAX_MS))
+		sb_printf(sb,
+		    "; its event loop ran late (timer lateness p99 %u ms, "
+		    "max %u ms)",
+		    (unsigned)h->lateness_p99_ms, (unsigned)h->lateness_max_ms);
+	if (h->has_rxq && h->rxq_drops > 0)
+		sb_printf(sb,
+		    "; the kernel dropped %llu datagram%s on its full "
+		    "receive queues (SO_RXQ_OVFL)",
+		    (unsigned long long)h->rxq_drops,
+		    h->rxq_drops == 1 ? "" : "s");
+	if (h->has_hs_queue && h->hs_queue_wait_max_ms > 0 &&
+	    h->hs_queue_wait_max_ms * 2ull >=
+	        (h->wait_dtls_ms ? h->wait_dtls_ms : 60000u))
+		sb_printf(sb,
+		    "; APs waited up to %u ms for a handshake slot (WaitDTLS "
+		    "%u ms)",
+		    (unsigned)h->hs_queue_wait_max_ms,
+		    (unsigned)(h->wait_dtls_ms ? h->wait_dtls_ms : 60000u));
+}
+
+/* The stored failure reason, cut at a word boundary when it filled its
+ * buffer (never "(3 fai."). */
+static void
+reason_text(const struct cs_ap_facts *f, struct sbuf *sb)
+{
+	const char *nul = memchr(f->reason, '\0', sizeof(f->reason));
+	size_t rl = nul != NULL ? (size_t)(nul - f->reason) : sizeof(f->reason);
+	bool cut = nul == NULL || rl + 1 >= sizeof(f->reason);
+
+	if (cut) {
+		while (rl > 0 && f->reason[rl - 1] != ' ')
+			rl--;
+		while (rl > 0 &&
+		    (f->reason[rl - 1] == ' ' || f->reason[rl - 1] == '(' ||
+		        f->reason[rl - 1] == ',' || f->reason[rl - 1] == ':'))
+			rl--;
+	}
+	sb_printf(
+	    sb, "%.*s%s", (int)rl, f->reason, cut && rl > 0 ? " ..." : "");
+}
+
+/* Inconclusive: what was seen and what is missing to decide. */
+static void
+inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint)
+{
+	(void)ctx;
+	if (f == NULL) {
+		sb_printf(sum, "No AP facts at all.");
+		sb_printf(hint,
+		    "Nothing was observed: check the capture or "
+		    "the run.");
+		return;
+	}
+	switch (a->why) {
+	case WHY_NO_TRAFFIC:
+		sb_printf(sum,
+		    "No traffic from or to the AP: nothing to tell "
+		    "from.");
+		sb_printf(hint,
+		    "Missing: any datagram.  Run longer or check that the "
+		    "AP started (and that a capture holds its traffic).");
+		return;
+	case WHY_STILL_TRYING:
+		sb_printf(sum,
+		    "Still trying: %u Discovery Request%s, %u ClientHello%s, "
+		    "no answer yet.",
+		    (unsigned)a->disc_req, plural(a->disc_req), (unsigned)a->ch,
+		    plural(a->ch));
+		sb_printf(hint,
+		    "Missing: a retransmission to tell loss from "
+		    "a slow answer.  Run longer.");
+		return;
+	case WHY_NO_WLC_SIDE:
+		sb_printf(sum,
+		    "ClientHello sent %s%u times%s, nothing came back; "
+		    "whether they reached the controller is unknown.",
+		    upto(a), (unsigned)a->ch, per(a));
+		sb_printf(hint,
+		    "Missing: the controller's side.  Capture at the "
+		    "controller too (or run against the embedded WLC) to "
+		    "tell forward from return path loss.");
+		return;
+	case WHY_FLIGHT_PARTIAL:
+		sb_printf(sum,
+		    "The controller's ServerHello never arrived (ClientHello "
+		    "with cookie sent %s%u times%s) while later parts of "
+		    "its flight did (largest datagram received %u bytes).",
+		    upto(a), (unsigned)a->ch_cookie, per(a),
+		    (unsigned)a->max_down);
+		sb_printf(hint,
+		    "Missing: the sizes the controller sent.  With them, "
+		    "loss above a size is MTU, loss of small datagrams is "
+		    "a selective drop; capture at the controller too.");
+		return;
+	case WHY_RUN_REJOINED:
+		sb_printf(sum,
+		    "Run lost (%s%u Echo Requests unanswered%s), then a "
+		    "fresh join worked; no controller restart was seen.",
+		    upto(a), (unsigned)a->echo_streak, per(a));
+		sb_printf(hint,
+		    "Missing: what the controller did (restart, failover, "
+		    "session cleared); check its logs at that time.");
+		return;
+	case WHY_ECHO_NO_POST:
+		sb_printf(sum,
+		    "In Run, %s%u Echo Requests unanswered%s while "
+		    "keep-alives were answered; the trace ends before the "
+		    "AP tried to join again.",
+		    upto(a), (unsigned)a->echo_streak, per(a));
+		sb_printf(hint,
+		    "Missing: the rejoin.  If it works, the controller "
+		    "ignores echoes; if its DTLS dies, the control return "
+		    "path drops.  Run or capture longer.");
+		return;
+	case WHY_RUN_LOST:
+		sb_printf(sum,
+		    "Run lost %s%u time%s%s; nothing after it says why (%u "
+		    "Echo Requests unanswered in a row, %u ClientHello%s, "
+		    "%u Discovery Request%s after the loss).",
+		    upto(a), (unsigned)a->run_lost, plural(a->run_lost), per(a),
+		    (unsigned)a->echo_streak, (unsigned)a->post_ch,
+		    plural(a->post_ch), (unsigned)a->post_disc_req,
+		    plural(a->post_disc_req));
+		sb_printf(hint,
+		    "Missing: what happens after Run is lost.  Run "
+		    "or capture longer.");
+		return;
+	default:
+		break;
+	}
+	if (cs_phase_name((enum cs_phase)f->fail_phase) != NULL) {
+		sb_printf(sum, "Stopped in %s",
+		    cs_phase_name((enum cs_phase)f->fail_phase));
+		if (f->reason[0] != '\0') {
+			sb_printf(sum, ": ");
+			reason_text(f, sum);
+		}
+		sb_printf(sum, "; no signature decides the cause.");
+	} else if (f->ch > 0) {
+		sb_printf(sum,
+		    "DTLS in progress: ClientHello sent %u times, "
+		    "ServerHello received %u times.",
+		    (unsigned)f->ch, (unsigned)f->sh);
+	} else if (f->disc_req > 0) {
+		sb_printf(sum, "Discovery in progress (%u requests).",
+		    (unsigned)f->disc_req);
+	} else {
+		sb_printf(sum, "Not enough traffic to tell.");
+	}
+	sb_printf(hint, "No cause has its evidence complete.");
+}
+
 static void
 words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint)
@@ -559,6 +1076,61 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(sum, "Joined and in Run.");
 		break;
 	case CS_DIAG_RETURN_PATH_LOSS:
+		if (a->why == WHY_RP_AFTER_RUN) {
+			sb_printf(sum,
+			    "The AP lost Run (%s%u Echo Requests unanswered "
+			    "in a row%s) and its DTLS retry dies on the way "
+			    "back: %s%u ClientHello%s after the loss, no DTLS "
+			    "reply",
+			    upto(a), (unsigned)a->echo_streak, per(a), upto(a),
+			    (unsigned)a->post_ch, plural(a->post_ch));
+			if (a->post_disc_resp > 0)
+				sb_printf(sum,
+				    ", while Discovery Responses still come "
+				    "back (%u)",
+				    (unsigned)a->post_disc_resp);
+			if (a->ka_down_in_streak + a->post_ka_down > 0)
+				sb_printf(sum,
+				    ", while keep-alives are still answered");
+			if (ctx->wlc_known)
+				sb_printf(sum,
+				    "; the controller received %llu "
+				    "ClientHellos",
+				    (unsigned long long)ctx->wlc_client_hello);
+			sb_printf(sum, ".");
+			sb_printf(hint,
+			    "The return path from the WLC to the APs drops "
+			    "CAPWAP control DTLS (UDP 5246) since the APs "
+			    "joined (a firewall or VPN change): allow UDP "
+			    "5246 from the WLC to the APs.");
+			break;
+		}
+		if (a->why == WHY_RP_SELECTIVE) {
+			sb_printf(sum,
+			    "Datagrams are lost selectively, not by size: "
+			    "the controller sent ");
+			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+				if (a->wlc_tx[i] > 0)
+					sb_printf(sum, "%u of <= %u B, ",
+					    (unsigned)a->wlc_tx[i],
+					    cs_facts_size_class_max(i));
+			sb_printf(sum, "the AP received ");
+			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+				if (a->wlc_tx[i] > 0 || a->ap_rx[i] > 0)
+					sb_printf(sum, "%u of <= %u B, ",
+					    (unsigned)a->ap_rx[i],
+					    cs_facts_size_class_max(i));
+			sb_printf(sum,
+			    "so smaller datagrams vanish while bigger ones "
+			    "arrive.");
+			sb_printf(hint,
+			    "Something on the way back drops some of the "
+			    "controller's DTLS datagrams by content (a "
+			    "firewall/IPS rule, a policer), not by size: "
+			    "find the device that drops UDP 5246 from the "
+			    "WLC.");
+			break;
+		}
 		if (f->ch > 0 && f->hvr > 0 && f->ch_cookie == 0) {
 			sb_printf(sum,
 			    "The controller answers (HelloVerifyRequest sent "
@@ -723,7 +1295,25 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		    "certificate.");
 		break;
 	case CS_DIAG_MTU_FRAGMENT_LOSS:
-		if (f->sh > 0 && cert_stalled(f)) {
+		if (a->why == WHY_MTU_SIZES) {
+			bool down = sum_classes(f->wlc_tx) > 0;
+			const uint32_t *sent = down ? a->wlc_tx : a->ap_tx;
+			const uint32_t *got = down ? a->ap_rx : a->wlc_rx;
+
+			sb_printf(sum,
+			    "%s datagrams above a size vanish, smaller ones "
+			    "arrive: ",
+			    down ? "WLC->AP" : "AP->WLC");
+			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+				if (sent[i] > 0)
+					sb_printf(sum,
+					    "%s<= %u B: %u sent, %u arrived",
+					    i > 0 ? "; " : "",
+					    cs_facts_size_class_max(i),
+					    (unsigned)sent[i],
+					    (unsigned)got[i]);
+			sb_printf(sum, ".");
+		} else if (f->sh > 0 && cert_stalled(f)) {
 			sb_printf(sum,
 			    "The handshake stalls in the controller's "
 			    "Certificate flight: ServerHello arrived %s%u "
@@ -864,42 +1454,239 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_WLC_RESTART:
 		sb_printf(sum,
 		    "The APs lost Run at the same time (Run lost %s%u "
-		    "time%s%s) and rejoined.",
+		    "time%s%s)",
 		    upto(a), (unsigned)a->run_lost, plural(a->run_lost),
 		    per(a));
+		if (f->runs >= 2 || (f->flags & CS_FACTS_F_IN_RUN))
+			sb_printf(sum, " and rejoined with a fresh handshake");
+		sb_printf(sum, ".");
 		if (ctx->wlc_restarts > 0)
-			sb_printf(sum, " The controller restarted %u times.",
-			    ctx->wlc_restarts);
+			sb_printf(sum, " The controller restarted %u time%s.",
+			    ctx->wlc_restarts, plural(ctx->wlc_restarts));
+		else
+			sb_printf(sum,
+			    " No restart was seen directly: the controller "
+			    "dropped the sessions (%u alert%s in Run, "
+			    "keep-alives unanswered %u of %u) and accepted "
+			    "new ones from scratch.",
+			    (unsigned)f->alerts_down_run,
+			    plural(f->alerts_down_run),
+			    (unsigned)a->ka_up_in_streak -
+			        (unsigned)a->ka_down_in_streak,
+			    (unsigned)a->ka_up_in_streak);
 		sb_printf(hint,
 		    "The controller restarted or failed over: every AP "
 		    "rediscovers and rejoins at once (a join storm); check "
 		    "the controller's uptime and crash logs.");
 		break;
+	case CS_DIAG_RETURN_PATH_DELAY:
+		sb_printf(sum,
+		    "Replies arrive, but late: ClientHello -> first DTLS "
+		    "reply took %s%u ms%s (the retransmission timer starts "
+		    "at %u ms), and nothing was lost (%u sent by the AP, "
+		    "%u DTLS replies received).",
+		    upto(a), (unsigned)a->dtls_delay_max_ms, per(a),
+		    DIAG_LATE_MS, (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
+		sb_printf(hint,
+		    "Something between the APs and the controller holds the "
+		    "controller's DTLS datagrams back (a shaper, a congested "
+		    "VPN, an overloaded firewall); the handshake retransmits "
+		    "and may time out.  Measure the WLC->AP delay on UDP "
+		    "5246.");
+		break;
+	case CS_DIAG_CONTROL_ADDR_UNREACH: {
+		char cip[16];
+
+		ip_text(f->disc_from_ip, ip, sizeof(ip));
+		ip_text(f->ch_to_ip, cip, sizeof(cip));
+		sb_printf(sum,
+		    "Discovery was answered by %s, which advertises %s as "
+		    "its Control IPv4 Address; the AP sent ClientHello "
+		    "there %s%u times%s and nothing answered.",
+		    ip, cip, upto(a), (unsigned)a->ch, per(a));
+		sb_printf(hint,
+		    "The Control IPv4 Address in the Discovery Response "
+		    "(RFC 5415 §4.6.9) is not reachable from the APs: "
+		    "correct the controller's management/AP-manager "
+		    "address, or the NAT address it advertises.");
+		break;
+	}
+	case CS_DIAG_CONTROLLER_UNRESPONSIVE:
+		sb_printf(sum,
+		    "The AP was joined, then the controller stopped "
+		    "answering: %s%u Echo Requests unanswered in a row%s",
+		    upto(a), (unsigned)a->echo_streak, per(a));
+		if (a->ka_up_in_streak > 0)
+			sb_printf(sum, ", %u of %u keep-alives unanswered",
+			    (unsigned)(a->ka_up_in_streak -
+			        a->ka_down_in_streak),
+			    (unsigned)a->ka_up_in_streak);
+		if (a->post_disc_req > 0)
+			sb_printf(sum,
+			    ", then %u Discovery Request%s and %u "
+			    "ClientHello%s after losing Run, %u answer%s",
+			    (unsigned)a->post_disc_req,
+			    plural(a->post_disc_req), (unsigned)a->post_ch,
+			    plural(a->post_ch), (unsigned)a->post_disc_resp,
+			    plural(a->post_disc_resp));
+		else if (a->post_ch > 0)
+			sb_printf(sum,
+			    ", then %u ClientHello%s after losing Run, "
+			    "nothing back",
+			    (unsigned)a->post_ch, plural(a->post_ch));
+		sb_printf(sum, "; no AP came back to Run.");
+		sb_printf(hint,
+		    "The controller is hung or unreachable on every port "
+		    "(control, data and discovery all silent): check the "
+		    "controller process/CPU and its reachability.");
+		break;
+	case CS_DIAG_ECHO_UNANSWERED:
+		sb_printf(sum,
+		    "In Run, %s%u Echo Requests went unanswered in a row%s "
+		    "while the data channel kept answering (%u keep-alive%s "
+		    "back in that time), and the AP could join again: the "
+		    "controller ignores Echo Requests only.",
+		    upto(a), (unsigned)a->echo_streak, per(a),
+		    (unsigned)a->ka_down_in_streak,
+		    plural(a->ka_down_in_streak));
+		sb_printf(hint,
+		    "Check the controller's echo handling and control-plane "
+		    "policing (CoPP) or an ACL that drops CAPWAP Echo on UDP "
+		    "5246.");
+		break;
+	case CS_DIAG_DATA_CHANNEL_LATENCY:
+		sb_printf(sum,
+		    "Keep-alive replies on the data channel arrive late: "
+		    "%s%u ms%s from keep-alive to reply, all of them answered "
+		    "(%u sent, %u back), echoes answered.",
+		    upto(a), (unsigned)a->ka_delay_max_ms, per(a),
+		    (unsigned)a->ka_up, (unsigned)a->ka_down);
+		sb_printf(hint,
+		    "The data channel (UDP 5247) is delayed beyond the "
+		    "AP's DataChannelDeadInterval (RFC 5415 §4.7.5): find "
+		    "the queue or shaper that holds UDP 5247 back, or raise "
+		    "the dead interval.");
+		break;
+	case CS_DIAG_REQUEST_IGNORED: {
+		const char *mt = cs_msg_type_name(f->req_type);
+
+		sb_printf(sum,
+		    "DTLS stays up but the controller never answers the "
+		    "%s (type %u): sent %s%u times%s without a response",
+		    mt != NULL ? mt : "control request", (unsigned)f->req_type,
+		    upto(a), (unsigned)a->req_sent, per(a));
+		if (f->req_n_elems > 0) {
+			sb_printf(sum, "; it carried ");
+			for (unsigned i = 0; i < f->req_n_elems &&
+			     i < CS_ARRAY_SIZE(f->req_elems);
+			     i++) {
+				const char *en = cs_elem_name(f->req_elems[i]);
+
+				sb_printf(sum, "%s%s (%u)", i > 0 ? ", " : "",
+				    en != NULL ? en : "element",
+				    (unsigned)f->req_elems[i]);
+			}
+			if (f->req_elems_more)
+				sb_printf(sum, ", ...");
+		}
+		sb_printf(sum, ".");
+		sb_printf(hint,
+		    "The controller silently drops this request (it "
+		    "dislikes one of its elements, or its policy rejects "
+		    "it without a Result Code): check the controller's "
+		    "log for the message and element named.");
+		break;
+	}
+	case CS_DIAG_CONTROLLER_OVERLOADED:
+		sb_printf(sum,
+		    "The controller's answers slow down as the offered "
+		    "rate rises while capsim itself stays healthy.");
+		sb_printf(hint,
+		    "Lower the join rate (--rate) or add controller "
+		    "capacity.");
+		break;
+	case CS_DIAG_SIM_OVERLOADED:
+		sb_printf(sum, "capsim itself was overloaded");
+		if (ctx->has_self)
+			self_text(&ctx->self, sum);
+		sb_printf(sum,
+		    "; these APs' timeouts say nothing about the network "
+		    "or the controller.");
+		sb_printf(hint,
+		    "Run fewer APs at once (--rate, --max-inflight), on an "
+		    "idle host, or raise net.core.rmem_max / the socket "
+		    "buffers; then run again.");
+		break;
+	case CS_DIAG_LOCAL_SEND_ERROR: {
+		int err = f->send_errno;
+
+		if (err == 0 && ctx->has_self)
+			err = ctx->has_self && ctx->self.route_err != 0
+			    ? ctx->self.route_err
+			    : ctx->self.send_errno[0].err;
+		if (a->send_err > 0)
+			sb_printf(sum,
+			    "Nothing left this host: sending from the AP's "
+			    "address failed %s%u time%s%s",
+			    upto(a), (unsigned)a->send_err, plural(a->send_err),
+			    per(a));
+		else if (ctx->has_self && ctx->self.send_errors > 0)
+			sb_printf(sum,
+			    "Nothing came back and capsim's sends failed "
+			    "%llu time%s",
+			    (unsigned long long)ctx->self.send_errors,
+			    ctx->self.send_errors == 1 ? "" : "s");
+		else
+			sb_printf(sum,
+			    "Nothing came back and the route check before "
+			    "the run failed");
+		if (err != 0)
+			sb_printf(sum, " (%s)", strerror(err));
+		if (ctx->has_self && ctx->self.route_detail[0] != '\0')
+			sb_printf(sum, ", %s", ctx->self.route_detail);
+		sb_printf(sum, ".");
+		sb_printf(hint,
+		    "capsim cannot reach the controller from the AP "
+		    "addresses: %s",
+		    err == EINVAL || err == EADDRNOTAVAIL
+		        ? "loopback AP addresses (127.x) cannot send to an "
+		          "outside controller; give the APs an address on an "
+		          "interface that routes to it (--ap-base-ip ADDR, "
+		          "added with `ip addr add ADDR/24 dev IF`), or use "
+		          "the embedded WLC (no --wlc)."
+		        : "add a route to the controller from the AP addresses "
+		          "(`ip route get WLC from AP-ADDR` shows the "
+		          "problem; `ip route add WLC/32 via GW`), or change "
+		          "--ap-base-ip / --wlc.");
+		break;
+	}
+	case CS_DIAG_RUN_TOO_SHORT:
+		sb_printf(sum, "The run ended before the APs could join");
+		if (ctx->has_self && ctx->self.run_ms > 0)
+			sb_printf(sum,
+			    ": it lasted %llu ms, the discovery window is "
+			    "%u ms",
+			    (unsigned long long)ctx->self.run_ms,
+			    (unsigned)ctx->self.discovery_window_ms);
+		if (a->disc_req == 0 && a->ch == 0)
+			sb_printf(sum, "; %s sent nothing yet",
+			    a->n > 1 ? "they" : "it");
+		sb_printf(sum, ".");
+		sb_printf(hint,
+		    "Run longer (--duration %llus or more), or shorten the "
+		    "discovery wait (--max-discovery-interval, or "
+		    "--skip-discovery).",
+		    ctx->has_self
+		        ? (unsigned long long)(ctx->self.discovery_window_ms /
+		                  1000u +
+		              10u)
+		        : 30ull);
+		break;
 	case CS_DIAG_MIXED:
-	case CS_DIAG_UNKNOWN:
+	case CS_DIAG_INCONCLUSIVE:
 	case CS_DIAG__COUNT:
 	default:
-		if (f != NULL &&
-		    cs_phase_name((enum cs_phase)f->fail_phase) != NULL) {
-			const char *nul =
-			    memchr(f->reason, '\0', sizeof(f->reason));
-			size_t rl = nul != NULL ? (size_t)(nul - f->reason)
-			                        : sizeof(f->reason);
-
-			sb_printf(sum, "Stopped in %s%s%.*s.",
-			    cs_phase_name((enum cs_phase)f->fail_phase),
-			    rl > 0 ? ": " : "", (int)rl, f->reason);
-		} else if (f != NULL && f->ch > 0)
-			sb_printf(sum,
-			    "DTLS in progress: ClientHello sent %u times, "
-			    "ServerHello received %u times.",
-			    (unsigned)f->ch, (unsigned)f->sh);
-		else if (f != NULL && f->disc_req > 0)
-			sb_printf(sum, "Discovery in progress (%u requests).",
-			    (unsigned)f->disc_req);
-		else
-			sb_printf(sum, "Not enough traffic to tell.");
-		sb_printf(hint, "No known signature matches.");
+		inconclusive_words(f, a, ctx, sum, hint);
 		break;
 	}
 }
@@ -911,38 +1698,135 @@ cs_diagnose_ap(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
 	static const struct cs_diag_ctx zero;
 	struct sbuf sum = { 0 }, hint = { 0 };
 	struct agg a = { 0 };
-	enum cs_diag_code c;
-	bool plain;
+	struct verdict v;
 
 	if (ctx == NULL)
 		ctx = &zero;
 	if (f == NULL) {
 		if (buf != NULL && len > 0)
-			snprintf(buf, len, "unknown: no facts");
-		return CS_DIAG_UNKNOWN;
+			snprintf(buf, len, "inconclusive: no facts");
+		return CS_DIAG_INCONCLUSIVE;
 	}
-	c = classify(f, ctx, &plain);
+	v = classify(f, ctx);
 	if (buf == NULL || len == 0)
-		return c;
-	agg_add(&a, f);
+		return v.code;
+	agg_add(&a, f, &v);
 	sum.p = buf;
 	sum.cap = len;
 	sum.fixed = true;
 	buf[0] = '\0';
-	sb_printf(&sum, "%s: ", diag_names[c]);
+	sb_printf(&sum, "%s: ", diag_names[v.code]);
 	/* the hint is not part of the one-liner; render it into a scratch
 	 * buffer that is thrown away */
 	char scratch[8];
 	hint.p = scratch;
 	hint.cap = sizeof(scratch);
 	hint.fixed = true;
-	words(c, &a, ctx, &sum, &hint);
-	return c;
+	words(v.code, &a, ctx, &sum, &hint);
+	return v.code;
 }
 
 /* ---------------------------------------------------------------------
  * Aggregate
  */
+
+/* capsim's loop, kernel queues or handshake queue were bad enough to
+ * explain timeouts by themselves. */
+static bool
+self_overloaded(const struct cs_diag_ctx *ctx)
+{
+	const struct cs_self_health *h = &ctx->self;
+	uint32_t wait_dtls = h->wait_dtls_ms ? h->wait_dtls_ms : 60000u;
+
+	if (!ctx->has_self)
+		return false;
+	return (h->has_lateness &&
+	           (h->lateness_p99_ms >= DIAG_SELF_LATE_P99_MS ||
+	               h->lateness_max_ms >= DIAG_SELF_LATE_MAX_MS)) ||
+	    (h->has_rxq && h->rxq_drops > 0) ||
+	    (h->has_hs_queue &&
+	        (uint64_t)h->hs_queue_wait_max_ms * 2 >= wait_dtls);
+}
+
+/* Verdicts that rest on timing or on something not coming back: an
+ * overloaded or mis-routed capsim produces them by itself.  Verdicts
+ * read from what a peer said (alerts, Result Codes, certificates,
+ * option 43) stand. */
+static bool
+code_is_timing(enum cs_diag_code c)
+{
+	switch (c) {
+	case CS_DIAG_RETURN_PATH_LOSS:
+	case CS_DIAG_FORWARD_PATH_LOSS:
+	case CS_DIAG_NO_CONTROLLER:
+	case CS_DIAG_NAT_NO_RETURN:
+	case CS_DIAG_MTU_FRAGMENT_LOSS:
+	case CS_DIAG_NAT_REBINDING:
+	case CS_DIAG_DATA_CHANNEL_BLOCKED:
+	case CS_DIAG_RETURN_PATH_DELAY:
+	case CS_DIAG_CONTROL_ADDR_UNREACH:
+	case CS_DIAG_CONTROLLER_UNRESPONSIVE:
+	case CS_DIAG_ECHO_UNANSWERED:
+	case CS_DIAG_DATA_CHANNEL_LATENCY:
+	case CS_DIAG_REQUEST_IGNORED:
+	case CS_DIAG_CONTROLLER_OVERLOADED:
+	case CS_DIAG_INCONCLUSIVE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Nothing came back to this AP at all (a host that cannot send looks
+ * exactly like this). */
+static bool
+nothing_back(const struct cs_ap_facts *f)
+{
+	return dtls_down(f) == 0 && f->disc_resp == 0 && f->ka_down == 0 &&
+	    sum_classes(f->ap_rx) == 0;
+}
+
+/* The AP was still waiting for its first Discovery (or had barely
+ * started) when the run ended. */
+static bool
+barely_started(const struct cs_ap_facts *f, const struct verdict *v)
+{
+	if (v->code != CS_DIAG_INCONCLUSIVE)
+		return false;
+	/* undecided, never in Run, no failure of its own: the run ended
+	 * while it was still on its way */
+	return v->why == WHY_NO_TRAFFIC || v->why == WHY_STILL_TRYING ||
+	    (f->runs == 0 && f->fail_phase == CS_FACTS_NONE8 &&
+	        f->dtls_fail == 0);
+}
+
+static struct verdict
+aggregate_verdict(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
+    bool restart, bool overloaded, bool too_short)
+{
+	struct verdict v = classify(f, ctx);
+
+	if (v.plain_run && restart) {
+		v.code = CS_DIAG_WLC_RESTART;
+		v.conf = ctx->wlc_restarts > 0 ? CS_DIAG_CONF_HIGH
+		                               : CS_DIAG_CONF_MEDIUM;
+	}
+	if (!ctx->has_self)
+		return v;
+	/* capsim's own faults first: never blame the network or the
+	 * controller for them */
+	if ((ctx->self.route_err != 0 || ctx->self.send_errors > 0) &&
+	    code_is_timing(v.code) && nothing_back(f) &&
+	    (ctx->self.route_err != 0 || f->send_err > 0 ||
+	        ctx->self.send_errors >= 1))
+		return mkv(
+		    CS_DIAG_LOCAL_SEND_ERROR, CS_DIAG_CONF_HIGH, WHY_NONE);
+	if (too_short && barely_started(f, &v))
+		return mkv(CS_DIAG_RUN_TOO_SHORT, CS_DIAG_CONF_HIGH, WHY_NONE);
+	if (overloaded && code_is_timing(v.code))
+		return mkv(CS_DIAG_SIM_OVERLOADED, CS_DIAG_CONF_MEDIUM, v.why);
+	return v;
+}
 
 int
 cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
@@ -950,33 +1834,43 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 {
 	static const struct cs_diag_ctx zero;
 	struct agg a[CS_DIAG__COUNT];
-	struct sbuf sum = { 0 }, hint = { 0 };
+	struct sbuf sum = { 0 }, hint = { 0 }, self = { 0 };
+	struct sbuf ev[CS_DIAG__COUNT];
 	unsigned count[CS_DIAG__COUNT] = { 0 };
-	unsigned reached_run = 0, plain_n = 0, looked = 0, affected, known;
+	size_t *idx[CS_DIAG__COUNT] = { 0 };
+	unsigned reached_run = 0, plain_n = 0, plain_rejoined = 0;
+	unsigned looked = 0, affected, known;
 	uint64_t lost_min = UINT64_MAX, lost_max = 0, window;
 	enum cs_diag_code primary = CS_DIAG_OK;
-	unsigned top = 0;
+	unsigned top = 0, top_self = 0;
+	bool overloaded, too_short, restart, oom = false;
 
 	if (out == NULL || (aps == NULL && n > 0))
 		return -EINVAL;
 	if (ctx == NULL)
 		ctx = &zero;
 	memset(a, 0, sizeof(a));
+	memset(ev, 0, sizeof(ev));
+	overloaded = self_overloaded(ctx);
+	too_short = ctx->has_self && ctx->self.run_ms > 0 &&
+	    ctx->self.run_ms < ctx->self.discovery_window_ms;
 
-	/* pass 1: when did plain Run losses happen? */
+	/* pass 1: when did unexplained Run losses happen? */
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_ap_facts *f = aps[i];
-		bool plain;
+		struct verdict v;
 
 		if (f == NULL)
 			continue;
-		(void)classify(f, ctx, &plain);
+		v = classify(f, ctx);
 		if (f->runs > 0)
 			reached_run++;
-		if (plain) {
+		if (v.plain_run) {
 			uint64_t t = run_lost_at(f);
 
 			plain_n++;
+			if (v.why == WHY_RUN_REJOINED)
+				plain_rejoined++;
 			if (t < lost_min)
 				lost_min = t;
 			if (t > lost_max)
@@ -987,49 +1881,71 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	if (window == 0)
 		window = 3ull *
 		    (ctx->echo_interval_ms ? ctx->echo_interval_ms : 30000u);
-	/* "everywhere at once": several APs, at least half of those that
-	 * reached Run, all within the window */
-	bool restart = ctx->wlc_restarts > 0 ||
-	    (plain_n >= 2 && plain_n * 2 >= reached_run &&
-	        lost_max - lost_min <= window);
+	/* a restart: seen live, or (capture) several APs, at least half of
+	 * those that reached Run, all within the window, every one of them
+	 * back with a fresh handshake */
+	restart = ctx->wlc_restarts > 0 ||
+	    (!ctx->live && plain_n >= 2 && plain_rejoined == plain_n &&
+	        plain_n * 2 >= reached_run && lost_max - lost_min <= window);
 
 	/* pass 2: classify */
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_ap_facts *f = aps[i];
-		enum cs_diag_code c;
-		bool plain;
+		struct verdict v;
 
 		if (f == NULL)
 			continue;
 		looked++;
-		c = classify(f, ctx, &plain);
-		if (plain && restart)
-			c = CS_DIAG_WLC_RESTART;
-		count[c]++;
-		agg_add(&a[c], f);
+		v = aggregate_verdict(f, ctx, restart, overloaded, too_short);
+		if (idx[v.code] == NULL && !oom) {
+			idx[v.code] = calloc(n, sizeof(size_t));
+			oom = idx[v.code] == NULL;
+		}
+		if (idx[v.code] != NULL)
+			idx[v.code][count[v.code]] = i;
+		count[v.code]++;
+		agg_add(&a[v.code], f, &v);
 	}
 	affected = looked - count[CS_DIAG_OK];
-	known = affected - count[CS_DIAG_UNKNOWN];
+	known = affected - count[CS_DIAG_INCONCLUSIVE];
 
 	unsigned n_causes = 0;
 	for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
-		if (c == CS_DIAG_OK || c == CS_DIAG_UNKNOWN || count[c] == 0)
+		if (c == CS_DIAG_OK || c == CS_DIAG_INCONCLUSIVE ||
+		    count[c] == 0)
 			continue;
 		n_causes++;
 		if (count[c] > top) {
 			top = count[c];
 			primary = (enum cs_diag_code)c;
 		}
+		if (cs_diag_code_is_self((enum cs_diag_code)c))
+			top_self += count[c];
 	}
-	if (affected == 0 || looked == 0) {
+	if (looked == 0) {
+		primary = CS_DIAG_INCONCLUSIVE;
+	} else if (affected == 0) {
 		primary = CS_DIAG_OK;
 	} else if (known == 0) {
-		/* only undecided APs: a few stragglers are not a failure */
-		primary = (uint64_t)count[CS_DIAG_UNKNOWN] * 20 <= looked
+		/* only undecided APs: a few stragglers among APs in Run are
+		 * not a failure; never "ok" without an AP that is */
+		primary = count[CS_DIAG_OK] > 0 &&
+		        (uint64_t)count[CS_DIAG_INCONCLUSIVE] * 20 <= looked
 		    ? CS_DIAG_OK
-		    : CS_DIAG_UNKNOWN;
+		    : CS_DIAG_INCONCLUSIVE;
 	} else if (n_causes > 1 && (uint64_t)top * 10 < (uint64_t)known * 8) {
 		primary = CS_DIAG_MIXED;
+	}
+
+	/* evidence per cause */
+	for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
+		struct sbuf scratch = { 0 };
+
+		if (count[c] == 0)
+			continue;
+		sb_printf(&ev[c], "%u AP%s: ", count[c], plural(count[c]));
+		words((enum cs_diag_code)c, &a[c], ctx, &ev[c], &scratch);
+		free(scratch.p);
 	}
 
 	/* words */
@@ -1046,7 +1962,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 		}
 		sb_printf(&sum, ".");
 		for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
-			if (c == CS_DIAG_OK || c == CS_DIAG_UNKNOWN ||
+			if (c == CS_DIAG_OK || c == CS_DIAG_INCONCLUSIVE ||
 			    count[c] == 0)
 				continue;
 			sb_printf(&sum, " %s: ", diag_names[c]);
@@ -1057,11 +1973,14 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	} else if (primary == CS_DIAG_OK) {
 		sb_printf(&sum, "%u of %u APs joined and in Run",
 		    count[CS_DIAG_OK], looked);
-		if (count[CS_DIAG_UNKNOWN] > 0)
+		if (count[CS_DIAG_INCONCLUSIVE] > 0)
 			sb_printf(&sum, "; %u still undecided",
-			    count[CS_DIAG_UNKNOWN]);
+			    count[CS_DIAG_INCONCLUSIVE]);
 		sb_printf(&sum, ".");
 		sb_printf(&hint, "Nothing to fix.");
+	} else if (looked == 0) {
+		sb_printf(&sum, "No AP to look at.");
+		sb_printf(&hint, "Missing: any AP traffic.");
 	} else {
 		sb_printf(&sum, "%u of %u APs: ", count[primary], looked);
 		words(primary, &a[primary], ctx, &sum, &hint);
@@ -1069,15 +1988,71 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 			sb_printf(&sum, " Others: %u AP%s (%s).",
 			    affected - count[primary],
 			    affected - count[primary] == 1 ? "" : "s",
-			    count[CS_DIAG_UNKNOWN] == affected - count[primary]
+			    count[CS_DIAG_INCONCLUSIVE] ==
+			            affected - count[primary]
 			        ? "undecided"
 			        : "other causes");
 	}
 
+	/* capsim's own health */
+	bool self_bad = top_self > 0;
+	if (ctx->has_self &&
+	    (overloaded || ctx->self.send_errors > 0 ||
+	        ctx->self.route_err != 0 || too_short)) {
+		sb_printf(&self, "capsim's own health was bad");
+		if (overloaded)
+			self_text(&ctx->self, &self);
+		if (ctx->self.send_errors > 0) {
+			sb_printf(&self, "; %llu send%s failed (",
+			    (unsigned long long)ctx->self.send_errors,
+			    ctx->self.send_errors == 1 ? "" : "s");
+			for (unsigned i = 0; i < CS_SELF_ERRNOS; i++) {
+				int err = ctx->self.send_errno[i].err;
+
+				if (err != 0)
+					sb_printf(&self, "%s%s: %llu",
+					    i > 0 ? ", " : "", strerror(err),
+					    (unsigned long long)ctx->self
+					        .send_errno[i]
+					        .count);
+			}
+			sb_printf(&self, ")");
+		}
+		if (ctx->self.route_err != 0)
+			sb_printf(&self, "; the route check failed: %s%s%s",
+			    strerror(ctx->self.route_err),
+			    ctx->self.route_detail[0] ? " " : "",
+			    ctx->self.route_detail);
+		if (too_short)
+			sb_printf(&self,
+			    "; the run (%llu ms) ended inside the discovery "
+			    "window (%u ms)",
+			    (unsigned long long)ctx->self.run_ms,
+			    (unsigned)ctx->self.discovery_window_ms);
+		sb_printf(&self, ".");
+	}
+
 	char *s = sb_take(&sum), *h = sb_take(&hint);
-	if (s == NULL || h == NULL) {
+	char *e[CS_DIAG__COUNT] = { 0 };
+	char *st = self.len > 0 ? sb_take(&self) : NULL;
+
+	for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
+		if (count[c] == 0)
+			continue;
+		e[c] = sb_take(&ev[c]);
+		if (e[c] == NULL)
+			oom = true;
+	}
+	if (s == NULL || h == NULL || oom || (self.len > 0 && st == NULL)) {
 		free(s);
 		free(h);
+		free(st);
+		free(self.p);
+		for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
+			free(e[c]);
+			free(ev[c].p);
+			free(idx[c]);
+		}
 		return -ENOMEM;
 	}
 	memset(out, 0, sizeof(*out));
@@ -1088,6 +2063,31 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	out->aps = looked;
 	out->aps_affected = affected;
 	memcpy(out->count, count, sizeof(count));
+	for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
+		out->ap_idx[c] = idx[c];
+		out->cause_evidence[c] = e[c];
+		out->conf[c] = count[c] > 0 ? a[c].conf : CS_DIAG_CONF_LOW;
+	}
+	if (primary == CS_DIAG_MIXED) {
+		out->confidence = CS_DIAG_CONF_HIGH;
+		for (unsigned c = 0; c < CS_DIAG__COUNT; c++)
+			if (c != CS_DIAG_OK && count[c] > 0 &&
+			    out->conf[c] < out->confidence)
+				out->confidence = out->conf[c];
+	} else if (primary == CS_DIAG_INCONCLUSIVE || looked == 0) {
+		out->confidence = CS_DIAG_CONF_LOW;
+	} else {
+		out->confidence = a[primary].conf;
+	}
+	out->evidence = primary == CS_DIAG_MIXED
+	    ? NULL
+	    : strdup(e[primary] != NULL ? e[primary] : "no AP facts");
+	if (primary != CS_DIAG_MIXED && out->evidence == NULL) {
+		cs_diagnosis_free(out);
+		return -ENOMEM;
+	}
+	out->self_bad = self_bad;
+	out->self_text = st;
 	return 0;
 }
 
@@ -1098,6 +2098,93 @@ cs_diagnosis_free(struct cs_diagnosis *d)
 		return;
 	free(d->summary);
 	free(d->hint);
+	free(d->evidence);
+	free(d->self_text);
 	d->summary = NULL;
 	d->hint = NULL;
+	d->evidence = NULL;
+	d->self_text = NULL;
+	for (unsigned c = 0; c < CS_DIAG__COUNT; c++) {
+		free(d->ap_idx[c]);
+		free(d->cause_evidence[c]);
+		d->ap_idx[c] = NULL;
+		d->cause_evidence[c] = NULL;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * AP name ranges
+ */
+
+/* Splits "capsim-ap-00012" into prefix length 10, number 12, width 5;
+ * false when the name does not end in digits. */
+static bool
+name_num(const char *s, size_t *plen, unsigned long *num, size_t *width)
+{
+	size_t len = strlen(s), i = len;
+
+	while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+		i--;
+	if (i == len || len - i > 9)
+		return false;
+	*plen = i;
+	*width = len - i;
+	*num = strtoul(s + i, NULL, 10);
+	return true;
+}
+
+int
+cs_diag_names_compress(
+    const char *const *names, size_t n, size_t max_items, char *buf, size_t len)
+{
+	struct sbuf sb = { 0 };
+	size_t items = 0, i = 0;
+	size_t need = 0;
+
+	if ((names == NULL && n > 0) || (buf == NULL && len > 0))
+		return -EINVAL;
+	sb.p = buf;
+	sb.cap = len;
+	sb.fixed = true;
+	if (len > 0)
+		buf[0] = '\0';
+	while (i < n) {
+		const char *s = names[i] != NULL ? names[i] : "?";
+		size_t plen, width, j = i + 1;
+		unsigned long num;
+		char item[160];
+
+		if (name_num(s, &plen, &num, &width)) {
+			/* extend while the next name continues the run */
+			while (j < n && names[j] != NULL) {
+				size_t p2, w2;
+				unsigned long n2;
+
+				if (!name_num(names[j], &p2, &n2, &w2) ||
+				    p2 != plen || w2 != width ||
+				    strncmp(names[j], s, plen) != 0 ||
+				    n2 != num + (j - i))
+					break;
+				j++;
+			}
+		}
+		if (j - i >= 2)
+			snprintf(item, sizeof(item), "%s..%s", s,
+			    names[j - 1] + plen);
+		else
+			snprintf(item, sizeof(item), "%s", s);
+		if (max_items > 0 && items == max_items) {
+			size_t rest = n - i;
+
+			need +=
+			    (size_t)snprintf(NULL, 0, ",... (%zu more)", rest);
+			sb_printf(&sb, ",... (%zu more)", rest);
+			break;
+		}
+		need += strlen(item) + (items > 0 ? 1 : 0);
+		sb_printf(&sb, "%s%s", items > 0 ? "," : "", item);
+		items++;
+		i = j;
+	}
+	return need > INT32_MAX ? INT32_MAX : (int)need;
 }

@@ -27,6 +27,25 @@ inc16(uint16_t *c)
 		(*c)++;
 }
 
+/* Request -> reply timing: *pend holds 1 + the time of the oldest
+ * unanswered request (0 = none). */
+static void
+pend_req(uint32_t *pend, uint32_t rel)
+{
+	if (*pend == 0)
+		*pend = rel == UINT32_MAX ? rel : rel + 1;
+}
+
+static void
+pend_reply(uint32_t *pend, uint32_t *max_ms, uint32_t rel)
+{
+	if (*pend == 0)
+		return;
+	if (rel + 1 >= *pend && rel + 1 - *pend > *max_ms)
+		*max_ms = rel + 1 - *pend;
+	*pend = 0;
+}
+
 static uint16_t
 clamp16(size_t v)
 {
@@ -75,6 +94,11 @@ facts_set_run(struct cs_ap_facts *f, bool on, uint32_t rel)
 		f->flags &= (uint16_t)~CS_FACTS_F_IN_RUN;
 		inc16(&f->run_lost);
 		f->t_run_lost = rel;
+		/* what happens next explains the loss */
+		f->flags |= CS_FACTS_F_POST;
+		f->post_disc_req = f->post_disc_resp = 0;
+		f->post_ch = f->post_dtls_down = 0;
+		f->post_ka_up = f->post_ka_down = 0;
 	}
 }
 
@@ -90,6 +114,8 @@ facts_new_attempt(struct cs_ap_facts *f, uint32_t rel)
 	f->cert_seq_set = 0;
 	f->cert_have = 0;
 	f->cert_len = 0;
+	f->t_ctl_pend = 0;
+	f->t_ka_pend = 0;
 	f->flags &= (uint16_t) ~(CS_FACTS_F_CERT_DONE | CS_FACTS_F_ATT_SH |
 	    CS_FACTS_F_ATT_CS | CS_FACTS_F_ATT_KA | CS_FACTS_F_IN_HS);
 }
@@ -171,7 +197,7 @@ is_fatal_alert(const struct cs_dtls_record *r)
 
 static void
 facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
-    size_t len, uint32_t rel)
+    size_t len, uint32_t rel, uint32_t peer_ip)
 {
 	struct cs_dtls_peek pk;
 	uint32_t seen = 0; /* handshake types in this datagram (< 32) */
@@ -244,6 +270,11 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 			inc16(&f->ch);
 			if (cookie)
 				inc16(&f->ch_cookie);
+			if (f->flags & CS_FACTS_F_POST)
+				inc16(&f->post_ch);
+			if (peer_ip != 0)
+				f->ch_to_ip = peer_ip;
+			pend_req(&f->t_ch_pend, rel);
 		}
 		if (ccs)
 			inc16(&f->ccs_up);
@@ -251,7 +282,11 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 			inc16(&f->app_up);
 		return;
 	}
-
+	pend_reply(&f->t_ch_pend, &f->dtls_delay_max_ms, rel);
+	if (f->flags & CS_FACTS_F_POST)
+		inc16(&f->post_dtls_down);
+	if (alert && (f->flags & CS_FACTS_F_IN_RUN))
+		inc16(&f->alerts_down_run);
 	if (seen & (1u << CS_DTLS_HS_HELLO_VERIFY_REQUEST))
 		inc16(&f->hvr);
 	if (seen & (1u << CS_DTLS_HS_SERVER_HELLO)) {
@@ -300,7 +335,7 @@ capwap_type(const uint8_t *pkt, size_t len, uint32_t *type)
 
 static void
 facts_clear(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
-    size_t len, uint32_t rel)
+    size_t len, uint32_t rel, uint32_t peer_ip)
 {
 	uint32_t type;
 
@@ -317,10 +352,18 @@ facts_clear(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 		inc16(&f->disc_req);
 		if (f->disc_resp > 0)
 			inc16(&f->disc_req_after_resp);
+		if (f->flags & CS_FACTS_F_POST)
+			inc16(&f->post_disc_req);
+		pend_req(&f->t_disc_pend, rel);
 	} else if (dir == CS_DIR_DOWN &&
 	    (type == CS_MSG_DISCOVERY_RESP ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {
 		inc16(&f->disc_resp);
+		if (f->flags & CS_FACTS_F_POST)
+			inc16(&f->post_disc_resp);
+		if (peer_ip != 0)
+			f->disc_from_ip = peer_ip;
+		pend_reply(&f->t_disc_pend, &f->disc_delay_max_ms, rel);
 	}
 }
 
@@ -386,10 +429,12 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 		f->t_last_up = rel;
 		if (clamp16(len) > f->max_up)
 			f->max_up = clamp16(len);
+		inc16(&f->ap_tx[cs_facts_size_class(len)]);
 	} else {
 		f->t_last_down = rel;
 		if (clamp16(len) > f->max_down)
 			f->max_down = clamp16(len);
+		inc16(&f->ap_rx[cs_facts_size_class(len)]);
 	}
 	facts_peer(f, dir, peer_ip, peer_port);
 	if (len == 0) {
@@ -403,8 +448,19 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 			return;
 		if (dir == CS_DIR_UP) {
 			inc16(&f->ka_up);
+			if (f->flags & CS_FACTS_F_POST)
+				inc16(&f->post_ka_up);
+			if (f->echo_streak >= 2)
+				inc16(&f->ka_up_in_streak);
+			pend_req(&f->t_ka_pend, rel);
 		} else {
 			inc16(&f->ka_down);
+			if (f->flags & CS_FACTS_F_POST)
+				inc16(&f->post_ka_down);
+			if (f->echo_streak >= 2)
+				inc16(&f->ka_down_in_streak);
+			f->t_ka_down = rel;
+			pend_reply(&f->t_ka_pend, &f->ka_delay_max_ms, rel);
 			f->flags |= CS_FACTS_F_ATT_KA;
 			if (f->flags & CS_FACTS_F_ATT_CS)
 				facts_set_run(f, true, rel);
@@ -419,9 +475,9 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 		return;
 	}
 	if (pre == CS_PREAMBLE_DTLS)
-		facts_dtls(f, dir, pkt, len, rel);
+		facts_dtls(f, dir, pkt, len, rel, peer_ip);
 	else
-		facts_clear(f, dir, pkt, len, rel);
+		facts_clear(f, dir, pkt, len, rel, peer_ip);
 }
 
 void
@@ -449,6 +505,32 @@ join_result(const uint8_t *msg, size_t len, uint32_t *rc)
 	return true;
 }
 
+/* A control request sent by the AP (RFC 5415 §4.5.1): the same type
+ * again is a retransmission (or a repeat nobody answered); a new type
+ * starts over and keeps its element types for the explanation. */
+static void
+facts_req(struct cs_ap_facts *f, uint32_t type, const uint8_t *msg, size_t len)
+{
+	struct cs_msg m;
+
+	if (type == f->req_type && f->req_sent > 0) {
+		inc16(&f->req_sent);
+		return;
+	}
+	f->req_type = type;
+	f->req_sent = 1;
+	f->req_n_elems = 0;
+	f->req_elems_more = 0;
+	if (cs_msg_decode(&m, msg, len, CS_MSG_F_CISCO, NULL) != 0)
+		return;
+	for (unsigned i = 0; i < m.n_elems; i++) {
+		if (f->req_n_elems < CS_ARRAY_SIZE(f->req_elems))
+			f->req_elems[f->req_n_elems++] = m.elems[i].type;
+		else
+			f->req_elems_more = 1;
+	}
+}
+
 void
 cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
     size_t len, uint64_t now_ms)
@@ -464,6 +546,10 @@ cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
 		return;
 	}
 	if (dir == CS_DIR_UP) {
+		if (type % 2 == 1)
+			pend_req(&f->t_ctl_pend, rel);
+		if (type % 2 == 1 && type != CS_MSG_ECHO_REQ)
+			facts_req(f, type, msg, len);
 		switch (type) {
 		case CS_MSG_JOIN_REQ:
 			facts_set_run(f, false, rel);
@@ -488,6 +574,10 @@ cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
 		}
 		return;
 	}
+	if (type % 2 == 0)
+		pend_reply(&f->t_ctl_pend, &f->ctl_delay_max_ms, rel);
+	if (f->req_type != 0 && type == f->req_type + 1)
+		f->req_sent = 0;
 	switch (type) {
 	case CS_MSG_JOIN_RESP:
 		inc16(&f->join_resp);
@@ -551,8 +641,15 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 		if (ev->to == CS_AP_RUN)
 			facts_set_run(f, true, rel);
 		else if (ev->to == CS_AP_DISCOVERY ||
-		    ev->to == CS_AP_DTLS_SETUP)
-			facts_new_attempt(f, rel); /* also leaves Run */
+		    (ev->to == CS_AP_DTLS_SETUP &&
+		        !(f->flags & CS_FACTS_F_IN_HS)))
+			/* also leaves Run; the ClientHello of this attempt
+			 * may have been seen first (the engine reports the
+			 * state after the send): the wire already started
+			 * it, and the handshake must stay open */
+			facts_new_attempt(f, rel);
+		else if (ev->to == CS_AP_DTLS_SETUP)
+			facts_set_run(f, false, rel);
 		else if (ev->from == CS_AP_RUN)
 			facts_set_run(f, false, rel);
 		break;
@@ -672,4 +769,72 @@ cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s)
 		f->flags |= CS_FACTS_F_SKEW;
 	else
 		f->flags &= (uint16_t)~CS_FACTS_F_SKEW;
+}
+
+unsigned
+cs_facts_size_class(size_t len)
+{
+	static const unsigned max[CS_FACTS_SIZE_CLASSES - 1] = { 128, 256, 512,
+		1024, 1400 };
+
+	for (unsigned i = 0; i < CS_ARRAY_SIZE(max); i++)
+		if (len <= max[i])
+			return i;
+	return CS_FACTS_SIZE_CLASSES - 1;
+}
+
+unsigned
+cs_facts_size_class_max(unsigned c)
+{
+	static const unsigned max[CS_FACTS_SIZE_CLASSES] = { 128, 256, 512,
+		1024, 1400, 65535 };
+
+	return c < CS_FACTS_SIZE_CLASSES ? max[c] : 65535;
+}
+
+void
+cs_facts_send_error(struct cs_ap_facts *f, int err, uint64_t now_ms)
+{
+	if (f == NULL)
+		return;
+	(void)facts_rel(f, now_ms);
+	inc16(&f->send_err);
+	if (err < 0)
+		err = -err;
+	f->send_errno = (int16_t)(err > INT16_MAX ? INT16_MAX : err);
+}
+
+void
+cs_facts_wlc_side(struct cs_ap_facts *f, enum cs_dir dir, size_t len)
+{
+	if (f == NULL)
+		return;
+	if (dir == CS_DIR_UP)
+		inc16(&f->wlc_rx[cs_facts_size_class(len)]);
+	else if (dir == CS_DIR_DOWN)
+		inc16(&f->wlc_tx[cs_facts_size_class(len)]);
+}
+
+void
+cs_self_send_error(struct cs_self_health *h, int err)
+{
+	unsigned free_slot = CS_SELF_ERRNOS;
+
+	if (h == NULL)
+		return;
+	if (err < 0)
+		err = -err;
+	h->send_errors++;
+	for (unsigned i = 0; i < CS_SELF_ERRNOS; i++) {
+		if (h->send_errno[i].err == err) {
+			h->send_errno[i].count++;
+			return;
+		}
+		if (h->send_errno[i].err == 0 && free_slot == CS_SELF_ERRNOS)
+			free_slot = i;
+	}
+	if (free_slot < CS_SELF_ERRNOS) {
+		h->send_errno[free_slot].err = err;
+		h->send_errno[free_slot].count = 1;
+	}
 }

@@ -219,7 +219,7 @@ cs_report_junit(const struct cs_run_summary *s)
 	char num[64], *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	bool bad;
+	bool bad, self_bad;
 
 	if (s == NULL || s->m == NULL || (s->n_expect > 0 && s->expect == NULL))
 		return NULL;
@@ -229,17 +229,22 @@ cs_report_junit(const struct cs_run_summary *s)
 	    ? s->scenario_name
 	    : "capsim";
 	tests = junit_count(s, &failures);
+	/* capsim's own health limited the run: an error, not a failure, so
+	 * CI tells it apart from "the controller failed" */
+	self_bad = s->diag != NULL && s->diag->self_bad;
+	if (self_bad)
+		tests++;
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
 	junit_attr(f, "name", "capsim");
 	fprintf(f,
-	    " tests=\"%u\" failures=\"%u\" errors=\"0\" time=\"%.3f\">\n",
-	    tests, failures, s->duration_s);
+	    " tests=\"%u\" failures=\"%u\" errors=\"%u\" time=\"%.3f\">\n",
+	    tests, failures, self_bad ? 1u : 0u, s->duration_s);
 	fputs("  <testsuite", f);
 	junit_attr(f, "name", suite);
 	fprintf(f,
-	    " tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\" "
+	    " tests=\"%u\" failures=\"%u\" errors=\"%u\" skipped=\"0\" "
 	    "time=\"%.3f\">\n    <properties>\n",
-	    tests, failures, s->duration_s);
+	    tests, failures, self_bad ? 1u : 0u, s->duration_s);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)s->seed);
 	junit_property(f, "seed", num);
 	snprintf(num, sizeof(num), "%u", s->aps);
@@ -252,11 +257,39 @@ cs_report_junit(const struct cs_run_summary *s)
 		junit_property(f, "wlc", s->wlc);
 	if (s->diag != NULL && s->diag->code != NULL)
 		junit_property(f, "diagnosis", s->diag->code);
+	if (s->diag != NULL && s->diag->confidence != NULL)
+		junit_property(f, "diagnosis.confidence", s->diag->confidence);
+	for (size_t i = 0; s->diag != NULL && i < s->diag->n_causes; i++) {
+		const struct cs_report_cause *c = &s->diag->causes[i];
+		char name[96], val[64];
+
+		snprintf(name, sizeof(name), "diagnosis.%s.aps", c->cause);
+		snprintf(val, sizeof(val), "%u", c->aps);
+		junit_property(f, name, val);
+		if (c->ap_names != NULL) {
+			snprintf(name, sizeof(name), "diagnosis.%s.ap_names",
+			    c->cause);
+			junit_property(f, name, c->ap_names);
+		}
+	}
+	if (s->diag != NULL && (s->diag->causes != NULL || self_bad))
+		junit_property(f, "self_health", self_bad ? "bad" : "ok");
 	fputs("    </properties>\n", f);
 	if (s->n_expect > 0)
 		junit_expectations(f, s, suite);
 	else
 		junit_default_cases(f, s, suite);
+	if (self_bad) {
+		fputs("    <testcase", f);
+		junit_attr(f, "classname", suite);
+		junit_attr(f, "name", "capsim self-health");
+		fputs(" time=\"0\">\n      <error", f);
+		junit_attr(f, "type", "capsim-limited");
+		junit_attr(f, "message",
+		    s->diag->self_text != NULL ? s->diag->self_text
+		                               : "capsim's own health was bad");
+		fputs("/>\n    </testcase>\n", f);
+	}
 	if (s->diag != NULL && s->diag->code != NULL) {
 		fputs("    <system-out>diagnosis: ", f);
 		junit_esc(f, s->diag->code);
@@ -267,6 +300,25 @@ cs_report_junit(const struct cs_run_summary *s)
 		if (s->diag->hint != NULL) {
 			fputs("&#10;hint: ", f);
 			junit_esc(f, s->diag->hint);
+		}
+		for (size_t i = 0; i < s->diag->n_causes; i++) {
+			const struct cs_report_cause *c = &s->diag->causes[i];
+
+			fputs("&#10;cause ", f);
+			junit_esc(f, c->cause);
+			fprintf(
+			    f, " (%u AP%s, ", c->aps, c->aps == 1 ? "" : "s");
+			junit_esc(
+			    f, c->confidence != NULL ? c->confidence : "?");
+			fputs(")", f);
+			if (c->ap_names != NULL) {
+				fputs(": ", f);
+				junit_esc(f, c->ap_names);
+			}
+			if (c->evidence != NULL) {
+				fputs("&#10;  evidence: ", f);
+				junit_esc(f, c->evidence);
+			}
 		}
 		fputs("</system-out>\n", f);
 	}

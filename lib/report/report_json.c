@@ -146,6 +146,64 @@ report_diag(const struct cs_report_diag *d)
 	cs_json_set(
 	    o, "aps_affected", json_integer((json_int_t)d->aps_affected));
 	cs_json_set(o, "counts", report_kv_object(d->counts, d->n_counts));
+	if (d->confidence != NULL)
+		cs_json_set(o, "confidence", cs_json_str(d->confidence));
+	if (d->evidence != NULL)
+		cs_json_set(o, "evidence", cs_json_str(d->evidence));
+	if (d->causes != NULL) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; a != NULL && i < d->n_causes; i++) {
+			const struct cs_report_cause *c = &d->causes[i];
+			json_t *co = json_object(), *l = json_array();
+
+			if (co == NULL || l == NULL) {
+				json_decref(co);
+				json_decref(l);
+				break;
+			}
+			cs_json_set(co, "cause", cs_json_str(c->cause));
+			cs_json_set(
+			    co, "aps", json_integer((json_int_t)c->aps));
+			cs_json_set(
+			    co, "confidence", cs_json_str(c->confidence));
+			cs_json_set(co, "evidence", cs_json_str(c->evidence));
+			cs_json_set(co, "ap_names",
+			    cs_json_str(
+			        c->ap_names != NULL ? c->ap_names : ""));
+			for (size_t k = 0; k < c->n_ap_list; k++) {
+				const struct cs_report_ap *ap = &c->ap_list[k];
+				json_t *ao = json_object();
+
+				if (ao == NULL)
+					break;
+				if (ap->name != NULL)
+					cs_json_set(
+					    ao, "name", cs_json_str(ap->name));
+				if (ap->mac != NULL)
+					cs_json_set(
+					    ao, "mac", cs_json_str(ap->mac));
+				if (ap->address != NULL)
+					cs_json_set(ao, "address",
+					    cs_json_str(ap->address));
+				json_array_append_new(l, ao);
+			}
+			cs_json_set(co, "ap_list", l);
+			json_array_append_new(a, co);
+		}
+		cs_json_set(o, "causes", a);
+	}
+	if (d->causes != NULL || d->self_bad || d->self_text != NULL) {
+		json_t *h = json_object();
+
+		if (h != NULL) {
+			cs_json_set(h, "ok", json_boolean(!d->self_bad));
+			if (d->self_text != NULL)
+				cs_json_set(
+				    h, "detail", cs_json_str(d->self_text));
+		}
+		cs_json_set(o, "self_health", h);
+	}
 	return o;
 }
 

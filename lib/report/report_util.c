@@ -191,7 +191,13 @@ cs_report_diag_from(struct cs_report_diag *out, struct cs_report_kv *kv,
 {
 	size_t n = 0;
 
+	memset(out, 0, sizeof(*out));
 	out->code = d->code;
+	out->confidence =
+	    d->code != NULL ? cs_diag_conf_name(d->confidence) : NULL;
+	out->evidence = d->evidence;
+	out->self_bad = d->self_bad;
+	out->self_text = d->self_text;
 	out->summary = d->summary;
 	out->hint = d->hint;
 	out->aps_affected = d->aps_affected;
@@ -204,4 +210,91 @@ cs_report_diag_from(struct cs_report_diag *out, struct cs_report_kv *kv,
 	}
 	out->counts = kv;
 	out->n_counts = n;
+}
+
+int
+cs_report_causes_build(struct cs_report_causes *rc, struct cs_report_diag *out,
+    const struct cs_diagnosis *d, const struct cs_report_ap *aps, size_t n,
+    size_t max_items)
+{
+	size_t total = 0, k = 0, used = 0;
+	const char **names = NULL;
+
+	if (rc == NULL || out == NULL || d == NULL)
+		return -EINVAL;
+	memset(rc, 0, sizeof(*rc));
+	for (int c = 0; c < CS_DIAG__COUNT; c++)
+		if (c != CS_DIAG_OK && d->count[c] > 0)
+			total += d->count[c];
+	rc->causes = calloc(CS_DIAG__COUNT, sizeof(*rc->causes));
+	rc->names = calloc(CS_DIAG__COUNT, sizeof(*rc->names));
+	rc->aps = calloc(total > 0 ? total : 1, sizeof(*rc->aps));
+	names = calloc(total > 0 ? total : 1, sizeof(*names));
+	if (rc->causes == NULL || rc->names == NULL || rc->aps == NULL ||
+	    names == NULL)
+		goto fail;
+	for (int c = 0; c < CS_DIAG__COUNT; c++) {
+		struct cs_report_cause *rcs = &rc->causes[k];
+		size_t m = 0;
+		int len;
+
+		if (c == CS_DIAG_OK || d->count[c] == 0)
+			continue;
+		rcs->cause = cs_diag_code_name((enum cs_diag_code)c);
+		rcs->aps = d->count[c];
+		rcs->confidence = cs_diag_conf_name(d->conf[c]);
+		rcs->evidence = d->cause_evidence[c];
+		rcs->ap_list = rc->aps + used;
+		for (unsigned i = 0; d->ap_idx[c] != NULL && i < d->count[c];
+		     i++) {
+			size_t at = d->ap_idx[c][i];
+
+			if (aps == NULL || at >= n)
+				continue;
+			rc->aps[used + m] = aps[at];
+			names[m] = aps[at].name;
+			m++;
+		}
+		rcs->n_ap_list = m;
+		used += m;
+		if (m > 0) {
+			len = cs_diag_names_compress(
+			    names, m, max_items, NULL, 0);
+			if (len < 0)
+				goto fail;
+			rc->names[k] = malloc((size_t)len + 1);
+			if (rc->names[k] == NULL)
+				goto fail;
+			cs_diag_names_compress(
+			    names, m, max_items, rc->names[k], (size_t)len + 1);
+			rcs->ap_names = rc->names[k];
+		}
+		k++;
+	}
+	rc->n = k;
+	free(names);
+	out->causes = rc->causes;
+	out->n_causes = rc->n;
+	out->confidence = cs_diag_conf_name(d->confidence);
+	out->evidence = d->evidence;
+	out->self_bad = d->self_bad;
+	out->self_text = d->self_text;
+	return 0;
+fail:
+	free(names);
+	cs_report_causes_free(rc);
+	return -ENOMEM;
+}
+
+void
+cs_report_causes_free(struct cs_report_causes *rc)
+{
+	if (rc == NULL)
+		return;
+	for (size_t i = 0; rc->names != NULL && i < CS_DIAG__COUNT; i++)
+		free(rc->names[i]);
+	free(rc->names);
+	free(rc->causes);
+	free(rc->aps);
+	memset(rc, 0, sizeof(*rc));
 }

@@ -15,7 +15,7 @@ trap cleanup EXIT
 export CAPSIM_PKI=$tmp/pki
 secs=${CS_JOIN_SECONDS:-60}
 
-"$CAPSIM" wlc --listen 127.0.0.12:5246 --echo-interval 2 \
+"$CAPSIM" wlc --listen 127.0.0.12:5246 --echo-interval 2s \
   --max-wtps 1000 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done

@@ -21,13 +21,13 @@ wait_for() { # file word
 }
 
 "$CAPSIM" wlc --listen 127.0.0.36:5246 --advertise 127.0.0.37 \
-  --echo-interval 2 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
+  --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
 "$CAPSIM" proxy --listen 127.0.0.37 --upstream 127.0.0.36 --seed 5 -v \
-  --rule 'name=slow dir=down kind=discovery action=delay delay=200' \
+  --rule 'name=slow dir=down kind=discovery action=delay delay=200ms' \
   --rule 'name=dup dir=up kind=client-hello action=duplicate copies=1' \
-  --rule 'name=ro dir=down kind=dtls-appdata first=1 action=reorder hold=1 hold-ms=50' \
+  --rule 'name=ro dir=down kind=dtls-appdata first=1 action=reorder hold=1 hold-ms=50ms' \
   >"$tmp/px.out" 2>"$tmp/px.err" &
 px_pid=$!
 wait_for "$tmp/px.err" listening

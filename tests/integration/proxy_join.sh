@@ -24,7 +24,7 @@ wait_for() { # file word
 # The WLC advertises the proxy, as a WLC behind NAT advertises its public
 # address, so that the APs join through the proxy after discovery.
 "$CAPSIM" wlc --listen 127.0.0.31:5246 --advertise 127.0.0.32 \
-  --echo-interval 2 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
+  --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
 

@@ -14,7 +14,7 @@ cleanup() {
 trap cleanup EXIT
 export CAPSIM_PKI=$tmp/pki
 
-"$CAPSIM" wlc --listen 127.0.0.13:5246 --echo-interval 1 --discovery-interval 2 \
+"$CAPSIM" wlc --listen 127.0.0.13:5246 --echo-interval 1s --discovery-interval 2s \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done

@@ -274,6 +274,19 @@ join_to_run(struct cs_ap_facts *f)
 	ctl(f, DOWN, CS_MSG_ECHO_RESP, -1);
 }
 
+/* The AP FSM leaves Run (live event). */
+static void
+facts_run_lost_by_event(struct cs_ap_facts *f)
+{
+	struct cs_ap_event ev = { .kind = CS_AP_EV_STATE };
+
+	now += 100;
+	ev.t_ms = now;
+	ev.from = CS_AP_RUN;
+	ev.to = CS_AP_DTLS_SETUP;
+	cs_facts_ap_event(f, &ev);
+}
+
 static enum cs_diag_code
 one(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx, char *line,
     size_t len)
@@ -377,31 +390,53 @@ test_return_path_loss(void **state)
 		wire(&f, UP, CTL, client_hello(0));
 	assert_int_equal(f.ch, 6);
 	assert_int_equal(f.ch_cookie, 0);
+	/* the AP's side alone cannot tell whether the ClientHellos reached
+	 * the controller: inconclusive, naming what is missing */
 	assert_int_equal(
-	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
 	assert_non_null(strstr(line, "ClientHello sent 6 times"));
-	agg_same(&f, 4, NULL, CS_DIAG_RETURN_PATH_LOSS, &d);
-	assert_int_equal(d.aps_affected, 4);
-	assert_non_null(strstr(d.summary, "4 of 4 APs"));
-	assert_non_null(strstr(d.summary, "Discovery succeeds"));
-	assert_non_null(strstr(d.hint, "return path for UDP 5246"));
-	assert_non_null(strstr(d.hint, "Routing works"));
+	assert_non_null(strstr(line, "reached the controller is unknown"));
+	agg_same(&f, 4, NULL, CS_DIAG_INCONCLUSIVE, &d);
+	assert_int_equal(d.confidence, CS_DIAG_CONF_LOW);
+	assert_non_null(strstr(d.hint, "Missing: the controller's side"));
 	cs_diagnosis_free(&d);
 
-	/* the live WLC saw them: still the return path */
+	/* the live WLC saw them: the return path */
 	struct cs_diag_ctx ctx = { .live = true,
 		.wlc_known = true,
 		.wlc_disc_req = 4,
 		.wlc_client_hello = 24 };
+	assert_int_equal(
+	    one(&f, &ctx, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "ClientHello sent 6 times"));
 	agg_same(&f, 2, &ctx, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_int_equal(d.aps_affected, 2);
+	assert_non_null(strstr(d.summary, "2 of 2 APs"));
+	assert_non_null(strstr(d.summary, "Discovery succeeds"));
 	assert_non_null(strstr(d.summary, "received 24 ClientHellos"));
+	assert_non_null(strstr(d.hint, "return path for UDP 5246"));
+	assert_non_null(strstr(d.hint, "Routing works"));
+	assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
+	assert_non_null(d.evidence);
+	assert_non_null(strstr(d.evidence, "2 APs: "));
 	cs_diagnosis_free(&d);
+
+	/* the controller's side of this AP (a capture at the WLC): it sent
+	 * replies that never arrived */
+	struct cs_ap_facts g = f;
+	cs_facts_wlc_side(&g, DOWN, 60);
+	/* discovery_ok: one response sent and arrived */
+	assert_int_equal(one(&g, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+	for (int i = 0; i < 3; i++)
+		cs_facts_wlc_side(&g, DOWN, 60);
+	/* 4 sent, 1 arrived */
+	assert_int_equal(one(&g, NULL, NULL, 0), CS_DIAG_RETURN_PATH_LOSS);
 
 	/* one ClientHello is not a pattern yet */
 	cs_facts_init(&f);
 	discovery_ok(&f);
 	wire(&f, UP, CTL, client_hello(0));
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -684,7 +719,7 @@ test_mtu_fragment_loss(void **state)
 
 	/* an alert is a named failure, not a loss */
 	wire(&f, DOWN, CTL, alert(2, 80));
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -772,25 +807,24 @@ test_wlc_restart(void **state)
 		cs_facts_ap_event(&f[i], &ev);
 		assert_int_equal(f[i].runs, 2);
 	}
+	/* losing Run together is no evidence of a restart by itself (a
+	 * firewall change, a frozen controller look the same) */
 	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "inconclusive");
+	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 0);
+	assert_non_null(strstr(d.summary, "nothing after it says why"));
+	cs_diagnosis_free(&d);
+	/* nor is it NAT rebinding without a NAT */
+	assert_int_equal(one(&f[0], NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+	/* the run saw the WLC restart: that is the evidence */
+	struct cs_diag_ctx ctx = { .live = true, .wlc_restarts = 1 };
+	assert_int_equal(one(&f[0], &ctx, NULL, 0), CS_DIAG_WLC_RESTART);
+	assert_int_equal(cs_diagnose(v, 3, &ctx, &d), 0);
 	assert_string_equal(d.code, "wlc-restart");
 	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 3);
 	assert_non_null(strstr(d.summary, "same time"));
-	cs_diagnosis_free(&d);
-	/* alone, an AP cannot tell: NAT rebinding is the per-AP reading */
-	assert_int_equal(one(&f[0], NULL, NULL, 0), CS_DIAG_NAT_REBINDING);
-	/* the run knows the WLC restarted */
-	struct cs_diag_ctx ctx = { .wlc_restarts = 1 };
-	assert_int_equal(one(&f[0], &ctx, NULL, 0), CS_DIAG_WLC_RESTART);
-
-	/* losses far apart are not a restart */
-	struct cs_ap_facts g = f[1];
-	g.t_first += 10u * 60u * 1000u;
-	v[1] = &g;
-	struct cs_diag_ctx tight = { .simultaneous_ms = 1000 };
-	const struct cs_ap_facts *w[2] = { &f[0], &g };
-	assert_int_equal(cs_diagnose(w, 2, &tight, &d), 0);
-	assert_string_equal(d.code, "nat-rebinding");
+	assert_non_null(strstr(d.summary, "restarted 1 time."));
+	assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
 	cs_diagnosis_free(&d);
 }
 
@@ -857,7 +891,7 @@ test_join_rejected_and_capacity(void **state)
 
 	/* success with NAT is not a rejection */
 	ctl(&f, DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
-	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_UNKNOWN);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
 }
 
 static void
@@ -950,7 +984,10 @@ test_mixed_and_stragglers(void **state)
 	discovery_ok(&und);
 
 	const struct cs_ap_facts *v[] = { &rp, &rp, &cap, &cap, &ok, NULL };
-	assert_int_equal(cs_diagnose(v, 6, NULL, &d), 0);
+	const struct cs_diag_ctx live = {
+		.live = true, .wlc_known = true, .wlc_client_hello = 12
+	};
+	assert_int_equal(cs_diagnose(v, 6, &live, &d), 0);
 	assert_string_equal(d.code, "mixed");
 	assert_int_equal(d.aps, 5);
 	assert_int_equal(d.aps_affected, 4);
@@ -959,11 +996,21 @@ test_mixed_and_stragglers(void **state)
 	assert_non_null(strstr(d.summary, "return-path-loss (2 APs)"));
 	assert_non_null(strstr(d.summary, "wlc-capacity (2 APs)"));
 	assert_non_null(strstr(d.hint, "wlc-capacity: "));
+	/* which APs: indices into v[] */
+	assert_int_equal(d.ap_idx[CS_DIAG_RETURN_PATH_LOSS][0], 0);
+	assert_int_equal(d.ap_idx[CS_DIAG_RETURN_PATH_LOSS][1], 1);
+	assert_int_equal(d.ap_idx[CS_DIAG_WLC_CAPACITY][0], 2);
+	assert_int_equal(d.ap_idx[CS_DIAG_WLC_CAPACITY][1], 3);
+	assert_int_equal(d.ap_idx[CS_DIAG_OK][0], 4);
+	assert_null(d.ap_idx[CS_DIAG_CLOCK_SKEW]);
+	assert_non_null(strstr(d.cause_evidence[CS_DIAG_WLC_CAPACITY],
+	    "2 APs: The controller refused the Join for capacity"));
+	assert_int_equal(d.conf[CS_DIAG_WLC_CAPACITY], CS_DIAG_CONF_HIGH);
 	cs_diagnosis_free(&d);
 
 	/* a dominant cause (>= 80%) wins over a stray one */
 	const struct cs_ap_facts *w[] = { &rp, &rp, &rp, &rp, &rp, &cap, &ok };
-	assert_int_equal(cs_diagnose(w, 7, NULL, &d), 0);
+	assert_int_equal(cs_diagnose(w, 7, &live, &d), 0);
 	assert_string_equal(d.code, "return-path-loss");
 	assert_non_null(strstr(d.summary, "Others: 1 AP"));
 	cs_diagnosis_free(&d);
@@ -977,15 +1024,20 @@ test_mixed_and_stragglers(void **state)
 	assert_string_equal(d.code, "ok");
 	assert_non_null(strstr(d.summary, "1 still undecided"));
 	cs_diagnosis_free(&d);
-	/* but many undecided: unknown */
+	/* but many undecided: inconclusive */
 	const struct cs_ap_facts *y[] = { &und, &und, &ok };
 	assert_int_equal(cs_diagnose(y, 3, NULL, &d), 0);
-	assert_string_equal(d.code, "unknown");
+	assert_string_equal(d.code, "inconclusive");
+	cs_diagnosis_free(&d);
+	/* undecided only, none in Run: never ok */
+	const struct cs_ap_facts *z[] = { &und };
+	assert_int_equal(cs_diagnose(z, 1, NULL, &d), 0);
+	assert_string_equal(d.code, "inconclusive");
 	cs_diagnosis_free(&d);
 
-	/* nothing at all */
+	/* nothing at all: not ok either */
 	assert_int_equal(cs_diagnose(NULL, 0, NULL, &d), 0);
-	assert_string_equal(d.code, "ok");
+	assert_string_equal(d.code, "inconclusive");
 	assert_int_equal(d.aps, 0);
 	cs_diagnosis_free(&d);
 	assert_int_equal(cs_diagnose(NULL, 1, NULL, &d), -EINVAL);
@@ -1007,14 +1059,15 @@ test_line_truncation(void **state)
 		wire(&f, UP, CTL, client_hello(0));
 	memset(line, 'x', sizeof(line));
 	assert_int_equal(
-	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
-	assert_string_equal(line, "retur");
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_string_equal(line, "incon");
 	memset(line, 'x', sizeof(line));
-	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_RETURN_PATH_LOSS);
+	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_INCONCLUSIVE);
 	assert_int_equal(line[0], '\0');
 	assert_int_equal(line[1], 'x');
-	assert_int_equal(one(NULL, NULL, big, sizeof(big)), CS_DIAG_UNKNOWN);
-	assert_string_equal(big, "unknown: no facts");
+	assert_int_equal(
+	    one(NULL, NULL, big, sizeof(big)), CS_DIAG_INCONCLUSIVE);
+	assert_string_equal(big, "inconclusive: no facts");
 }
 
 static void
@@ -1032,7 +1085,8 @@ test_ap_events(void **state)
 	cs_facts_ap_event(&f, &ev);
 	assert_true(f.flags & CS_FACTS_F_LIVE);
 	assert_int_equal(f.fail_phase, CS_PHASE_JOIN);
-	assert_int_equal(one(&f, NULL, line, sizeof(line)), CS_DIAG_UNKNOWN);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
 	assert_non_null(strstr(line, "Stopped in join: no Join Response"));
 	ev.phase = (enum cs_phase)200; /* hostile */
 	ev.reason = NULL;
@@ -1092,8 +1146,10 @@ test_capture_views(void **state)
 	assert_int_equal(
 	    one(&f, NULL, line, sizeof(line)), CS_DIAG_DATA_CHANNEL_BLOCKED);
 	assert_non_null(strstr(line, "not one data channel keep-alive"));
+	/* live, the keep-alives would have been seen: Run lost with echoes
+	 * answered and nothing after it is no evidence of anything */
 	struct cs_diag_ctx live = { .live = true };
-	assert_int_equal(one(&f, &live, NULL, 0), CS_DIAG_NAT_REBINDING);
+	assert_int_equal(one(&f, &live, NULL, 0), CS_DIAG_INCONCLUSIVE);
 
 	/* the trace ends while echoes go unanswered: Run is being lost;
 	 * with the controller's NAT report (Result Code 2) it is the NAT */
@@ -1105,11 +1161,13 @@ test_capture_views(void **state)
 		assert_true(g[i].flags & CS_FACTS_F_IN_RUN);
 		v[i] = &g[i];
 	}
+	/* no NAT, no restart seen, the trace ends before anything else:
+	 * nothing decides (all at once is not a restart by itself) */
 	assert_int_equal(
-	    one(&g[0], NULL, line, sizeof(line)), CS_DIAG_NAT_REBINDING);
-	assert_non_null(strstr(line, "still unanswered when the trace ends"));
+	    one(&g[0], NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "nothing after it says why"));
 	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
-	assert_string_equal(d.code, "wlc-restart"); /* all at once, no NAT */
+	assert_string_equal(d.code, "inconclusive");
 	cs_diagnosis_free(&d);
 	for (int i = 0; i < 3; i++)
 		ctl(&g[i], DOWN, CS_MSG_JOIN_RESP, CS_RC_SUCCESS_NAT);
@@ -1292,6 +1350,450 @@ test_hostile(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------------
+ * The field cases of issue 11, at the level of the facts
+ */
+
+/* In Run, n Echo Requests with no answer; keep-alives answered or not. */
+static void
+echoes_unanswered(struct cs_ap_facts *f, int n, bool ka_answered)
+{
+	for (int i = 0; i < n; i++) {
+		ctl(f, UP, CS_MSG_ECHO_REQ, -1);
+		wire(f, UP, DATA, keepalive());
+		if (ka_answered)
+			wire(f, DOWN, DATA, keepalive());
+	}
+}
+
+/* A firewall change drops WLC->AP DTLS while the APs are in Run: the
+ * echoes die, the data channel and discovery still answer, the DTLS
+ * retry dies on the way back. */
+static void
+test_field_firewall_in_run(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 5, true);
+	discovery_ok(&f); /* Run lost: back to discovery, answered */
+	assert_int_equal(f.run_lost, 1);
+	for (int i = 0; i < 4; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(f.post_ch, 4);
+	assert_int_equal(f.post_dtls_down, 0);
+	assert_int_equal(f.post_disc_resp, 1);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "DTLS retry dies on the way back"));
+	assert_non_null(strstr(line, "4 ClientHellos after the loss"));
+	/* the live WLC restarting would be the other explanation: it did
+	 * not, so never wlc-restart */
+	struct cs_diag_ctx live = {
+		.live = true, .wlc_known = true, .wlc_client_hello = 40
+	};
+	agg_same(&f, 6, &live, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 0);
+	assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
+	assert_non_null(strstr(d.hint, "allow UDP 5246 from the WLC"));
+	cs_diagnosis_free(&d);
+}
+
+/* The controller process frozen (SIGSTOP): echoes, keep-alives and the
+ * rediscovery all unanswered, nobody back in Run. */
+static void
+test_field_controller_frozen(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 5, false);
+	for (int i = 0; i < 3; i++)
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_equal(f.post_disc_req, 3);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_CONTROLLER_UNRESPONSIVE);
+	assert_non_null(strstr(line, "stopped answering"));
+	assert_non_null(strstr(line, "no AP came back to Run"));
+	agg_same(&f, 4, NULL, CS_DIAG_CONTROLLER_UNRESPONSIVE, &d);
+	assert_null(strstr(d.summary, "rejoined"));
+	assert_int_equal(d.count[CS_DIAG_WLC_RESTART], 0);
+	cs_diagnosis_free(&d);
+	/* a static controller list: straight to DTLS, nothing back either */
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 5, false);
+	facts_run_lost_by_event(&f);
+	for (int i = 0; i < 3; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(
+	    one(&f, NULL, NULL, 0), CS_DIAG_CONTROLLER_UNRESPONSIVE);
+}
+
+/* The WLC answers everything but Echo Requests: the data channel lives,
+ * the APs lose Run and join again. */
+static void
+test_field_echo_unanswered(void **state)
+{
+	struct cs_ap_facts f[3];
+	const struct cs_ap_facts *v[3];
+	struct cs_diagnosis d;
+	char line[512];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		cs_facts_init(&f[i]);
+		join_to_run(&f[i]);
+		echoes_unanswered(&f[i], 5, true);
+		v[i] = &f[i];
+	}
+	/* before the rejoin: the control return path or the echo handling */
+	assert_int_equal(
+	    one(&f[0], NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "before the AP tried to join again"));
+	for (int i = 0; i < 3; i++)
+		join_to_run(&f[i]);
+	assert_int_equal(
+	    one(&f[0], NULL, line, sizeof(line)), CS_DIAG_ECHO_UNANSWERED);
+	assert_non_null(strstr(line, "5 Echo Requests went unanswered"));
+	/* all at once, in a capture: still not a restart (the controller
+	 * kept its data channel) */
+	assert_int_equal(cs_diagnose(v, 3, NULL, &d), 0);
+	assert_string_equal(d.code, "echo-unanswered");
+	assert_int_equal(d.count[CS_DIAG_ECHO_UNANSWERED], 3);
+	assert_non_null(strstr(d.hint, "CoPP"));
+	cs_diagnosis_free(&d);
+}
+
+/* Keep-alive replies 8 s late with a 6 s dead interval. */
+static void
+test_field_keepalive_late(void **state)
+{
+	struct cs_ap_facts f;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, DATA, keepalive());
+		now += 8000;
+		wire(&f, DOWN, DATA, keepalive());
+		ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_ECHO_RESP, -1);
+	}
+	assert_true(f.ka_delay_max_ms >= 8000);
+	/* still in Run: late, but nothing failed */
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+	wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_DATA_CHANNEL_LATENCY);
+	assert_non_null(strstr(line, "arrive late"));
+	/* keep-alives lost (not late) are not latency */
+	cs_facts_init(&f);
+	join_to_run(&f);
+	for (int i = 0; i < 4; i++) {
+		wire(&f, UP, DATA, keepalive());
+		now += 3000;
+	}
+	wire(&f, DOWN, DATA, keepalive());
+	wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_not_equal(
+	    one(&f, NULL, NULL, 0), CS_DIAG_DATA_CHANNEL_LATENCY);
+}
+
+/* Only the WLC's ServerHello/Certificate datagrams dropped: the cookie
+ * passes, a 90-byte ServerHello is lost too, 325-byte datagrams arrive.
+ * Not MTU. */
+static void
+test_field_selective_not_mtu(void **state)
+{
+	struct cs_ap_facts f;
+	char line[1024];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, 40); /* the Discovery Response */
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	cs_facts_wlc_side(&f, DOWN, 60);
+	for (int i = 0; i < 4; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		/* sent: ServerHello (90 B) and Certificate (1000 B), lost;
+		 * ServerKeyExchange + ServerHelloDone (325 B) arrives */
+		cs_facts_wlc_side(&f, DOWN, 90);
+		cs_facts_wlc_side(&f, DOWN, 1000);
+		cs_facts_wlc_side(&f, DOWN, 325);
+		struct dg shd = hs_only(14, 280, 0, 280);
+		wire(&f, DOWN, CTL, shd);
+	}
+	assert_int_equal(f.sh, 0);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_non_null(strstr(line, "not by size"));
+	/* the AP's view alone cannot tell: inconclusive, not MTU */
+	memset(f.wlc_tx, 0, sizeof(f.wlc_tx));
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "ServerHello never arrived"));
+
+	/* a real MTU loss: everything above 1024 B vanishes, everything
+	 * below arrives */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, 40);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	cs_facts_wlc_side(&f, DOWN, 60);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		cs_facts_wlc_side(&f, DOWN, 1300);
+		cs_facts_wlc_side(&f, DOWN, 1300);
+		cs_facts_wlc_side(&f, DOWN, 300);
+		wire(&f, DOWN, CTL, hs_only(14, 250, 0, 250));
+	}
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_MTU_FRAGMENT_LOSS);
+	assert_non_null(strstr(line, "above a size vanish"));
+	/* one big datagram lost at random among many that arrived is not
+	 * a size limit */
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, 40);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	cs_facts_wlc_side(&f, DOWN, 60);
+	for (int i = 0; i < 4; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		cs_facts_wlc_side(&f, DOWN, 1300);
+		if (i > 0)
+			wire(&f, DOWN, CTL, server_hello_cert(1300, 0, 1200));
+	}
+	/* the test datagrams are short: count 3 of the 4 big ones as
+	 * arrived in their size class */
+	f.ap_rx[cs_facts_size_class(1300)] += 3;
+	assert_int_not_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+}
+
+/* WLC->AP DTLS delayed 4 s, nothing lost. */
+static void
+test_field_return_delay(void **state)
+{
+	struct cs_ap_facts f;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	now += 4000;
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, UP, CTL, client_hello(20));
+	now += 4000;
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	assert_true(f.dtls_delay_max_ms >= 4000);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_DELAY);
+	assert_non_null(strstr(line, "nothing was lost"));
+}
+
+/* The Discovery Response advertises a Control IPv4 Address where nothing
+ * listens. */
+static void
+test_field_control_address(void **state)
+{
+	struct cs_ap_facts f;
+	struct dg req = capwap_msg(CS_MSG_DISCOVERY_REQ, -1);
+	struct dg resp = capwap_msg(CS_MSG_DISCOVERY_RESP, 0);
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	cs_facts_wire_peer(&f, UP, CTL, 0x0a000001u, 5246, req.b, req.n, 100);
+	cs_facts_wire_peer(
+	    &f, DOWN, CTL, 0x0a000001u, 5246, resp.b, resp.n, 200);
+	for (int i = 0; i < 4; i++) {
+		struct dg ch = client_hello(0);
+
+		cs_facts_wire_peer(&f, UP, CTL, 0x0a000063u, 5246, ch.b, ch.n,
+		    300 + 1000u * (unsigned)i);
+	}
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_CONTROL_ADDR_UNREACH);
+	assert_non_null(strstr(line, "answered by 10.0.0.1"));
+	assert_non_null(strstr(line, "advertises 10.0.0.99"));
+}
+
+/* The controller silently drops every Configuration Status Request. */
+static void
+test_field_request_ignored(void **state)
+{
+	struct cs_ap_facts f;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	handshake_ok(&f);
+	ctl(&f, UP, CS_MSG_JOIN_REQ, -1);
+	ctl(&f, DOWN, CS_MSG_JOIN_RESP, 0);
+	for (int i = 0; i < 5; i++)
+		ctl(&f, UP, CS_MSG_CONFIG_STATUS_REQ, 0);
+	assert_int_equal(f.req_type, CS_MSG_CONFIG_STATUS_REQ);
+	assert_int_equal(f.req_sent, 5);
+	assert_int_equal(f.req_n_elems, 1);
+	assert_int_equal(f.req_elems[0], CS_EL_RESULT_CODE);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_REQUEST_IGNORED);
+	assert_non_null(strstr(line, "Configuration Status Request"));
+	assert_non_null(strstr(line, "sent 5 times"));
+	assert_non_null(strstr(line, "Result Code"));
+	/* a response ends it */
+	ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
+	assert_int_equal(f.req_sent, 0);
+	assert_int_not_equal(one(&f, NULL, NULL, 0), CS_DIAG_REQUEST_IGNORED);
+}
+
+/* capsim's own faults: sends that fail, an overloaded loop, a run too
+ * short: never blamed on the network or the controller. */
+static void
+test_field_self(void **state)
+{
+	struct cs_ap_facts f, q;
+	struct cs_diagnosis d;
+	struct cs_diag_ctx ctx = { .live = true, .has_self = true };
+
+	(void)state;
+	/* every send fails with EINVAL (127.x to 198.18.99.99) */
+	cs_facts_init(&f);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+		cs_facts_send_error(&f, EINVAL, now);
+	}
+	for (int i = 0; i < 3; i++)
+		cs_self_send_error(&ctx.self, EINVAL);
+	cs_self_send_error(&ctx.self, -ENETUNREACH);
+	assert_int_equal(ctx.self.send_errors, 4);
+	assert_int_equal(ctx.self.send_errno[0].err, EINVAL);
+	assert_int_equal(ctx.self.send_errno[0].count, 3);
+	assert_int_equal(ctx.self.send_errno[1].err, ENETUNREACH);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_LOCAL_SEND_ERROR);
+	agg_same(&f, 3, &ctx, CS_DIAG_LOCAL_SEND_ERROR, &d);
+	assert_true(d.self_bad);
+	assert_null(strstr(d.hint, "allow UDP 5246"));
+	assert_non_null(strstr(d.hint, "--ap-base-ip"));
+	assert_non_null(d.self_text);
+	assert_non_null(strstr(d.self_text, "4 sends failed"));
+	cs_diagnosis_free(&d);
+	/* the engine counted the failures, the facts did not: same answer
+	 * for APs that got nothing back */
+	cs_facts_init(&q);
+	for (int i = 0; i < 3; i++)
+		wire(&q, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	assert_int_equal(one(&q, NULL, NULL, 0), CS_DIAG_NO_CONTROLLER);
+	agg_same(&q, 2, &ctx, CS_DIAG_LOCAL_SEND_ERROR, &d);
+	cs_diagnosis_free(&d);
+
+	/* 20 000 APs on 2 cores: the loop 22 s late, 1 389 datagrams
+	 * dropped by the kernel; the APs' WaitDTLS expiries are capsim's */
+	struct cs_diag_ctx busy = { .live = true,
+		.has_self = true,
+		.wlc_known = true,
+		.wlc_client_hello = 100 };
+	busy.self.has_lateness = true;
+	busy.self.lateness_p99_ms = 22000;
+	busy.self.lateness_max_ms = 23000;
+	busy.self.has_rxq = true;
+	busy.self.rxq_drops = 1389;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	for (int i = 0; i < 6; i++)
+		wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(one(&f, &busy, NULL, 0), CS_DIAG_RETURN_PATH_LOSS);
+	cs_facts_init(&q);
+	join_to_run(&q);
+	const struct cs_ap_facts *v[] = { &f, &f, &f, &q };
+	assert_int_equal(cs_diagnose(v, 4, &busy, &d), 0);
+	assert_string_equal(d.code, "simulator-overloaded");
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 0);
+	assert_int_equal(d.count[CS_DIAG_SIM_OVERLOADED], 3);
+	assert_int_equal(d.count[CS_DIAG_OK], 1);
+	assert_true(d.self_bad);
+	assert_non_null(strstr(d.summary, "p99 22000 ms"));
+	assert_non_null(strstr(d.summary, "1389 datagrams"));
+	cs_diagnosis_free(&d);
+	/* a certificate refused is what a peer said: it stands */
+	struct cs_ap_facts c;
+	cs_facts_init(&c);
+	discovery_ok(&c);
+	wire(&c, UP, CTL, client_hello(0));
+	wire(&c, DOWN, CTL, alert(2, 42));
+	assert_int_equal(one(&c, &busy, NULL, 0), CS_DIAG_CERT_REJECTED_BY_WLC);
+	agg_same(&c, 2, &busy, CS_DIAG_CERT_REJECTED_BY_WLC, &d);
+	assert_false(d.self_bad);
+	cs_diagnosis_free(&d);
+
+	/* --duration 10s with first Discovery up to 20 s away */
+	struct cs_diag_ctx shortrun = { .live = true, .has_self = true };
+	shortrun.self.run_ms = 10000;
+	shortrun.self.discovery_window_ms = 25000;
+	struct cs_ap_facts none, one_req;
+	cs_facts_init(&none);
+	cs_facts_init(&one_req);
+	wire(&one_req, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	const struct cs_ap_facts *w[] = { &none, &none, &one_req, &q };
+	assert_int_equal(cs_diagnose(w, 4, &shortrun, &d), 0);
+	assert_string_equal(d.code, "run-too-short");
+	assert_int_equal(d.count[CS_DIAG_RUN_TOO_SHORT], 3);
+	assert_true(d.self_bad);
+	assert_non_null(strstr(d.hint, "--duration 35s"));
+	cs_diagnosis_free(&d);
+	/* the same APs after a long enough run: inconclusive, not ok */
+	shortrun.self.run_ms = 60000;
+	assert_int_equal(cs_diagnose(w, 4, &shortrun, &d), 0);
+	assert_string_equal(d.code, "inconclusive");
+	assert_false(d.self_bad);
+	cs_diagnosis_free(&d);
+}
+
+static void
+test_names_compress(void **state)
+{
+	const char *n[] = { "capsim-ap-00001", "capsim-ap-00002",
+		"capsim-ap-00003", "capsim-ap-00004", "capsim-ap-00005",
+		"capsim-ap-00006", "capsim-ap-00009", "lobby",
+		"capsim-ap-00010", "capsim-ap-00011" };
+	char buf[256];
+	char tiny[12];
+
+	(void)state;
+	assert_int_equal(cs_diag_names_compress(n, 10, 0, buf, sizeof(buf)),
+	    (int)strlen("capsim-ap-00001..00006,capsim-ap-00009,lobby,"
+	                "capsim-ap-00010..00011"));
+	assert_string_equal(buf,
+	    "capsim-ap-00001..00006,capsim-ap-00009,lobby,"
+	    "capsim-ap-00010..00011");
+	assert_true(cs_diag_names_compress(n, 10, 2, buf, sizeof(buf)) > 0);
+	assert_string_equal(
+	    buf, "capsim-ap-00001..00006,capsim-ap-00009,... (3 more)");
+	assert_true(cs_diag_names_compress(n, 1, 0, tiny, sizeof(tiny)) > 11);
+	assert_int_equal(strlen(tiny), 11);
+	assert_int_equal(cs_diag_names_compress(NULL, 0, 0, buf, 0), 0);
+	assert_int_equal(
+	    cs_diag_names_compress(NULL, 1, 0, buf, sizeof(buf)), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -1320,6 +1822,16 @@ main(void)
 		cmocka_unit_test(test_capture_views),
 		cmocka_unit_test(test_real_openssl),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_field_firewall_in_run),
+		cmocka_unit_test(test_field_controller_frozen),
+		cmocka_unit_test(test_field_echo_unanswered),
+		cmocka_unit_test(test_field_keepalive_late),
+		cmocka_unit_test(test_field_selective_not_mtu),
+		cmocka_unit_test(test_field_return_delay),
+		cmocka_unit_test(test_field_control_address),
+		cmocka_unit_test(test_field_request_ignored),
+		cmocka_unit_test(test_field_self),
+		cmocka_unit_test(test_names_compress),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);
 }

@@ -346,8 +346,10 @@ test_expectations(void **state)
 {
 	struct fix *f = *state;
 	struct cs_expect_result ex[3];
-	struct cs_report_diag diag = { "return-path-loss", "no ServerHello",
-		"check\nthe firewall", 3, NULL, 0 };
+	struct cs_report_diag diag = { .code = "return-path-loss",
+		.summary = "no ServerHello",
+		.hint = "check\nthe firewall",
+		.aps_affected = 3 };
 	const struct x_el *tc, *fl;
 
 	memset(ex, 0, sizeof(ex));
@@ -432,6 +434,66 @@ test_args(void **state)
 	assert_null(cs_report_junit(&f->s));
 }
 
+/* capsim's own health bad: an <error> testcase (CI tells it from a
+ * failure), the causes and their APs as properties and in system-out. */
+static void
+test_self_health(void **state)
+{
+	struct fix *f = *state;
+	static const struct cs_report_ap aps[] = { { "capsim-ap-00001",
+	    "02:ca:75:00:00:01", "127.1.0.1" } };
+	struct cs_report_cause causes[] = { { .cause = "simulator-overloaded",
+	    .aps = 7,
+	    .confidence = "medium",
+	    .evidence = "loop 22 s late",
+	    .ap_names = "capsim-ap-00001..00007",
+	    .ap_list = aps,
+	    .n_ap_list = 1 } };
+	struct cs_report_diag diag = { .code = "simulator-overloaded",
+		.summary = "7 of 9 APs",
+		.aps_affected = 7,
+		.confidence = "medium",
+		.causes = causes,
+		.n_causes = 1,
+		.self_bad = true,
+		.self_text = "capsim's own health; its event loop ran late" };
+	const struct x_el *tc, *er, *suite;
+	unsigned k = 0;
+	char *xml;
+
+	f->s.diag = &diag;
+	render(f);
+	suite = x_find(&f->doc, "testsuite", 0);
+	assert_string_equal(x_attr(suite, "errors"), "1");
+	while ((tc = x_find(&f->doc, "testcase", k)) != NULL &&
+	    strcmp(x_attr(tc, "name"), "capsim self-health") != 0)
+		k++;
+	assert_non_null(tc);
+	er = x_child(&f->doc, tc, "error");
+	assert_non_null(er);
+	assert_string_equal(x_attr(er, "type"), "capsim-limited");
+	assert_non_null(strstr(x_attr(er, "message"), "ran late"));
+	xml = cs_report_junit(&f->s);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml,
+	    "name=\"diagnosis.simulator-overloaded"
+	    ".ap_names\" value=\"capsim-ap-00001.."
+	    "00007\""));
+	assert_non_null(strstr(xml, "name=\"self_health\" value=\"bad\""));
+	assert_non_null(strstr(xml,
+	    "cause simulator-overloaded (7 APs, "
+	    "medium): capsim-ap-00001..00007"));
+	free(xml);
+	/* healthy: no error testcase */
+	diag.self_bad = false;
+	xml = cs_report_junit(&f->s);
+	assert_non_null(xml);
+	assert_non_null(strstr(xml, "errors=\"0\""));
+	assert_null(strstr(xml, "capsim self-health"));
+	assert_non_null(strstr(xml, "name=\"self_health\" value=\"ok\""));
+	free(xml);
+}
+
 int
 main(void)
 {
@@ -445,6 +507,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_utf8_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_self_health, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("junit", tests, NULL, NULL);

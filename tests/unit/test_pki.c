@@ -242,34 +242,6 @@ test_save_load(void **state)
 }
 
 static void
-test_mac_text(void **state)
-{
-	uint8_t m[6], untouched[6] = { 9, 9, 9, 9, 9, 9 };
-	char s[18];
-
-	(void)state;
-	cs_pki_mac_str(mac, s);
-	assert_string_equal(s, "00:11:22:33:44:55");
-	assert_int_equal(cs_pki_mac_parse("00:11:22:33:44:55", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("00-11-22-33-44-55", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("0011.2233.4455", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("001122334455", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("AA:BB:CC:DD:EE:FF", m), 0);
-	assert_int_equal(m[0], 0xaa);
-	memcpy(m, untouched, 6);
-	assert_int_equal(cs_pki_mac_parse("00:11:22:33:44", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("00:11-22:33:44:55", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("0g:11:22:33:44:55", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("capsim-wlc", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("0011.2233:4455", m), -EINVAL);
-	assert_memory_equal(m, untouched, 6);
-}
-
-static void
 test_broken_names(void **state)
 {
 	enum cs_pki_broken b = CS_PKI_GOOD;
@@ -340,7 +312,6 @@ main(void)
 		cmocka_unit_test(test_issue_speed),
 		cmocka_unit_test(test_ec_pki),
 		cmocka_unit_test(test_save_load),
-		cmocka_unit_test(test_mac_text),
 		cmocka_unit_test(test_broken_names),
 		cmocka_unit_test(test_issue_args),
 	};

@@ -223,9 +223,12 @@ test_added_sections(void **state)
 	static const struct cs_report_kv wlc[] = { { "joins", 41 } };
 	struct cs_report_rule rules[] = { { "drop-hello", c1, 3 },
 		{ "nat", NULL, 0 } };
-	struct cs_report_diag diag = { "return-path-loss",
-		"2 APs never got a ServerHello", "check the firewall", 2,
-		dcounts, 2 };
+	struct cs_report_diag diag = { .code = "return-path-loss",
+		.summary = "2 APs never got a ServerHello",
+		.hint = "check the firewall",
+		.aps_affected = 2,
+		.counts = dcounts,
+		.n_counts = 2 };
 	struct cs_expect_result ex[2];
 	json_t *j, *e, *d, *im;
 	char *text;
@@ -459,6 +462,80 @@ test_adapters(void **state)
 	assert_string_equal(rd.counts[0].name, "ok");
 }
 
+/* The causes of a diagnosis with the APs they name, and capsim's own
+ * health, in the JSON report. */
+static void
+test_causes(void **state)
+{
+	struct fix *f = *state;
+	static const struct cs_report_ap aps[] = {
+		{ "capsim-ap-00001", "02:ca:75:00:00:01", "127.1.0.1" },
+		{ "capsim-ap-00002", "02:ca:75:00:00:02", "127.1.0.2" },
+		{ "capsim-ap-00003", "02:ca:75:00:00:03", "127.1.0.3" },
+		{ "capsim-ap-00004", "02:ca:75:00:00:04", "127.1.0.4" },
+	};
+	struct cs_report_kv dkv[CS_DIAG__COUNT];
+	struct cs_report_causes rc;
+	struct cs_report_diag rd;
+	struct cs_diagnosis d;
+	json_t *j, *dj, *c;
+	char *text;
+
+	memset(&d, 0, sizeof(d));
+	d.code = "local-send-error";
+	d.primary = CS_DIAG_LOCAL_SEND_ERROR;
+	d.aps = 4;
+	d.aps_affected = 3;
+	d.count[CS_DIAG_OK] = 1;
+	d.count[CS_DIAG_LOCAL_SEND_ERROR] = 3;
+	d.ap_idx[CS_DIAG_OK] = calloc(1, sizeof(size_t));
+	d.ap_idx[CS_DIAG_LOCAL_SEND_ERROR] = calloc(3, sizeof(size_t));
+	assert_non_null(d.ap_idx[CS_DIAG_OK]);
+	assert_non_null(d.ap_idx[CS_DIAG_LOCAL_SEND_ERROR]);
+	d.ap_idx[CS_DIAG_OK][0] = 2;
+	d.ap_idx[CS_DIAG_LOCAL_SEND_ERROR][0] = 0;
+	d.ap_idx[CS_DIAG_LOCAL_SEND_ERROR][1] = 1;
+	d.ap_idx[CS_DIAG_LOCAL_SEND_ERROR][2] = 3;
+	d.conf[CS_DIAG_LOCAL_SEND_ERROR] = CS_DIAG_CONF_HIGH;
+	d.confidence = CS_DIAG_CONF_HIGH;
+	d.cause_evidence[CS_DIAG_LOCAL_SEND_ERROR] = strdup("3 APs: EINVAL");
+	d.evidence = strdup("3 APs: EINVAL");
+	d.self_bad = true;
+	d.self_text = strdup("capsim's own health; 9 sends failed");
+	cs_report_diag_from(&rd, dkv, CS_DIAG__COUNT, &d);
+	assert_int_equal(cs_report_causes_build(&rc, &rd, &d, aps, 4, 0), 0);
+	assert_int_equal(rc.n, 1); /* ok is not a cause */
+	f->s.diag = &rd;
+	text = cs_report_json(&f->s);
+	j = parse(text);
+	dj = json_object_get(j, "diagnosis");
+	assert_string_equal(
+	    json_string_value(json_object_get(dj, "confidence")), "high");
+	assert_string_equal(json_string_value(json_object_get(dj, "evidence")),
+	    "3 APs: EINVAL");
+	c = json_array_get(json_object_get(dj, "causes"), 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(c, "cause")), "local-send-error");
+	assert_true(num(c, "aps") == 3);
+	assert_string_equal(json_string_value(json_object_get(c, "ap_names")),
+	    "capsim-ap-00001..00002,capsim-ap-00004");
+	assert_int_equal(json_array_size(json_object_get(c, "ap_list")), 3);
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(c, "ap_list"), 2), "mac")),
+	    "02:ca:75:00:00:04");
+	assert_true(json_is_false(
+	    json_object_get(json_object_get(dj, "self_health"), "ok")));
+	json_decref(j);
+	free(text);
+	f->s.diag = NULL;
+	cs_report_causes_free(&rc);
+	cs_report_causes_free(&rc); /* twice is fine */
+	cs_diagnosis_free(&d);
+	assert_int_equal(
+	    cs_report_causes_build(NULL, &rd, &d, NULL, 0, 0), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -474,6 +551,7 @@ main(void)
 		    test_args_and_write, setup, teardown),
 		cmocka_unit_test(test_resources_get),
 		cmocka_unit_test_setup_teardown(test_adapters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_causes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -22,6 +22,8 @@
 struct cs_log;
 struct cs_analyze;
 
+#define CS_AN_PORTS 8 /* other UDP ports remembered */
+
 struct cs_analyze_cfg {
 	uint16_t wlc_port;        /* controller control port; 0 = 5246 */
 	uint16_t wlc_data_port;   /* 0 = wlc_port + 1 */
@@ -96,7 +98,16 @@ struct cs_analyze_stats {
 	uint64_t malformed;  /* bad link/IP/UDP headers */
 	uint64_t truncated;  /* cut by the snaplen */
 	uint64_t fragments, reassembled, frag_timeouts, frag_dropped;
-	uint64_t capwap; /* datagrams taken */
+	uint64_t capwap;       /* datagrams taken */
+	uint64_t bad_ip_cksum; /* IPv4 header checksum wrong (checksum
+	                          offload at the capture point): taken */
+	/* UDP ports of the datagrams that were not CAPWAP (the lower of
+	 * source and destination port), most seen first once finished;
+	 * port 0 = unused slot */
+	struct {
+		uint16_t port;
+		uint64_t count;
+	} other_ports[CS_AN_PORTS];
 };
 
 /** @return 0 with *ret set; -ENOMEM; -EINVAL. */

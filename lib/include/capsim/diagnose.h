@@ -44,19 +44,38 @@ enum cs_diag_code {
 	CS_DIAG_DTLS_MISMATCH,        /* "dtls-mismatch" */
 	CS_DIAG_OPTION43_WRONG,       /* "option43-wrong" */
 	CS_DIAG_WLC_RESTART,          /* "wlc-restart" */
-	CS_DIAG_MIXED,                /* "mixed" (aggregate only) */
-	CS_DIAG_UNKNOWN,              /* "unknown" */
+	CS_DIAG_RETURN_PATH_DELAY,    /* "return-path-delay": replies arrive,
+	                                 late */
+	CS_DIAG_CONTROL_ADDR_UNREACH, /* "control-address-unreachable" */
+	CS_DIAG_CONTROLLER_UNRESPONSIVE, /* "controller-unresponsive" (hung) */
+	CS_DIAG_ECHO_UNANSWERED,         /* "echo-unanswered" */
+	CS_DIAG_DATA_CHANNEL_LATENCY,    /* "data-channel-latency" */
+	CS_DIAG_REQUEST_IGNORED,         /* "request-ignored" */
+	CS_DIAG_CONTROLLER_OVERLOADED,   /* "controller-overloaded" */
+	CS_DIAG_SIM_OVERLOADED,          /* "simulator-overloaded" (capsim) */
+	CS_DIAG_LOCAL_SEND_ERROR,        /* "local-send-error" (capsim host) */
+	CS_DIAG_RUN_TOO_SHORT,           /* "run-too-short" (capsim run) */
+	CS_DIAG_MIXED,                   /* "mixed" (aggregate only) */
+	CS_DIAG_INCONCLUSIVE,            /* "inconclusive": evidence missing */
 	CS_DIAG__COUNT
 };
 
+/* True for the codes that blame capsim itself (its host, its load, its
+ * run length), never the network or the controller. */
+CS_API bool cs_diag_code_is_self(enum cs_diag_code c);
+
 /* "ok", "return-path-loss", ...; NULL when out of range. */
 CS_API const char *cs_diag_code_name(enum cs_diag_code c);
-/* Inverse of cs_diag_code_name; -ENOENT for an unknown word. */
+/* Inverse of cs_diag_code_name ("unknown" is accepted for
+ * "inconclusive"); -ENOENT for an unknown word. */
 CS_API int cs_diag_code_parse(const char *word, enum cs_diag_code *out);
 
 #define CS_FACTS_REASON_LEN 48 /* last failure reason, truncated */
 #define CS_FACTS_O43_LEN    32 /* raw option 43 bytes kept */
 #define CS_FACTS_NONE8      0xffu
+#define CS_FACTS_SIZE_CLASSES                                                  \
+	6 /* <=128, <=256, <=512, <=1024, <=1400,                              \
+	     larger */
 
 /* Saturating 16-bit counters: 65535 means "at least 65535". */
 struct cs_ap_facts {
@@ -116,6 +135,43 @@ struct cs_ap_facts {
 
 	uint16_t flags; /* CS_FACTS_F_* */
 	char reason[CS_FACTS_REASON_LEN];
+
+	/* request -> reply timing (ms): the longest wait from the first
+	 * unanswered request to the next reply, per exchange */
+	uint32_t disc_delay_max_ms; /* Discovery Request -> Response */
+	uint32_t dtls_delay_max_ms; /* ClientHello -> any DTLS back */
+	uint32_t ka_delay_max_ms;   /* keep-alive -> keep-alive back */
+	uint32_t ctl_delay_max_ms;  /* control request -> its response */
+	uint32_t t_disc_pend, t_ch_pend, t_ka_pend, t_ctl_pend; /* ms after
+	                        t_first + 1 of the oldest unanswered; 0 none */
+	uint32_t t_ka_down;    /* ms after t_first: last keep-alive back */
+	uint32_t disc_from_ip; /* source of the last Discovery Response */
+	uint32_t ch_to_ip;     /* destination of the last ClientHello */
+	/* after Run was last lost (what happens next explains the loss) */
+	uint16_t post_disc_req, post_disc_resp, post_ch, post_dtls_down;
+	uint16_t post_ka_up, post_ka_down;
+	uint16_t ka_up_in_streak;   /* keep-alives sent while Echo Requests
+	                               went unanswered (>= 2 in a row) */
+	uint16_t ka_down_in_streak; /* keep-alives back in that time */
+	uint16_t alerts_down_run;   /* alerts from the WLC while in Run */
+	/* the control request the AP keeps retransmitting (RFC 5415 §4.5.1:
+	 * requests are odd, their responses type + 1); echoes excluded */
+	uint32_t req_type;      /* 0 none */
+	uint16_t req_sent;      /* times sent without a response */
+	uint8_t req_n_elems;    /* element types kept in req_elems */
+	uint8_t req_elems_more; /* more elements than kept */
+	uint16_t req_elems[8];  /* its message element types */
+	/* local send failures (live: sendto() from the AP's address) */
+	uint16_t send_err;
+	int16_t send_errno; /* last errno, positive; 0 none */
+	/* datagrams by size class (cs_facts_size_class), both ends: what the
+	 * AP sent/received, and (live, or a capture at the WLC) what the
+	 * controller received/sent for this AP */
+	uint16_t ap_tx[CS_FACTS_SIZE_CLASSES], ap_rx[CS_FACTS_SIZE_CLASSES];
+	uint16_t wlc_rx[CS_FACTS_SIZE_CLASSES], wlc_tx[CS_FACTS_SIZE_CLASSES];
+	uint8_t wlc_side_by_flight; /* wlc_* from a capture: whether a
+	                               datagram arrived is known per flight,
+	                               not per datagram (no size test) */
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
@@ -137,6 +193,12 @@ struct cs_ap_facts {
 #define CS_FACTS_F_ATT_SH 0x1000u /* ServerHello in this attempt */
 #define CS_FACTS_F_ATT_CS 0x2000u /* Change State Response, attempt */
 #define CS_FACTS_F_ATT_KA 0x4000u /* keep-alive answered, attempt */
+#define CS_FACTS_F_POST   0x8000u /* Run was lost: post_* counting */
+
+/** Size class of a datagram of @p len bytes (index into ap_tx etc.). */
+CS_API unsigned cs_facts_size_class(size_t len);
+/** Upper bound in bytes of size class @p c (the last: 65535). */
+CS_API unsigned cs_facts_size_class_max(unsigned c);
 
 /** Zeroes @p f and sets the "none" markers. */
 CS_API void cs_facts_init(struct cs_ap_facts *f);
@@ -189,6 +251,46 @@ CS_API void cs_facts_option43(
 /** The AP's clock is known to be off by @p skew_s seconds (scenario). */
 CS_API void cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s);
 
+/** A datagram the AP tried to send failed locally (sendto() returned
+ * @p err, a positive errno): nothing left the host. */
+CS_API void cs_facts_send_error(
+    struct cs_ap_facts *f, int err, uint64_t now_ms);
+
+/** A datagram seen at the controller's end for this AP (live: the
+ * embedded WLC; @p dir UP: the WLC received it, DOWN: the WLC sent it).
+ * Only sized: with the AP's own counts it shows which sizes are lost. */
+CS_API void cs_facts_wlc_side(
+    struct cs_ap_facts *f, enum cs_dir dir, size_t len);
+
+/* capsim's own health during the run (live runs).  All fields may stay
+ * zero ("not measured"); has_* says what was measured. */
+#define CS_SELF_ERRNOS 4
+struct cs_self_health {
+	bool has_lateness;        /* lateness_* measured */
+	uint32_t lateness_p99_ms; /* event-loop timer lateness */
+	uint32_t lateness_max_ms;
+	bool has_rxq;         /* rxq_drops measured (SO_RXQ_OVFL) */
+	uint64_t rxq_drops;   /* datagrams the kernel dropped on full
+	                         receive queues */
+	uint64_t send_errors; /* sendto() failures, all errnos */
+	struct {
+		int err; /* positive errno, 0 = unused slot */
+		uint64_t count;
+	} send_errno[CS_SELF_ERRNOS];
+	bool has_hs_queue;             /* hs_queue_wait_max_ms measured */
+	uint32_t hs_queue_wait_max_ms; /* longest wait for a handshake slot */
+	uint32_t wait_dtls_ms;         /* the APs' WaitDTLS (0: 60 000) */
+	uint64_t run_ms;               /* how long the run lasted, 0 unknown */
+	uint32_t discovery_window_ms;  /* by when every AP has sent its first
+	                                  Discovery Request (start delay) */
+	int route_err;                 /* pre-run probe from an AP address to
+	                                  the WLC: positive errno, 0 ok/none */
+	char route_detail[64];         /* "from 127.3.4.10 to 198.18.99.99" */
+};
+
+/** Adds one failed sendto() with @p err (positive errno) to @p h. */
+CS_API void cs_self_send_error(struct cs_self_health *h, int err);
+
 /* Optional context.  All fields may stay zero. */
 struct cs_diag_ctx {
 	bool live;       /* facts come from a live run */
@@ -202,7 +304,19 @@ struct cs_diag_ctx {
 	uint32_t echo_interval_ms; /* 0: 30 000 (RFC 5415 §4.7.7) */
 	uint32_t simultaneous_ms;  /* Run losses this close are "at once";
 	                              0: 3 x echo interval */
+	uint32_t ka_interval_ms;   /* data keep-alive interval, 0: 30 000 */
+	bool has_self;             /* self below is meaningful (live) */
+	struct cs_self_health self;
 };
+
+enum cs_diag_conf {
+	CS_DIAG_CONF_LOW,
+	CS_DIAG_CONF_MEDIUM,
+	CS_DIAG_CONF_HIGH
+};
+
+/** "low", "medium", "high"; NULL when out of range. */
+CS_API const char *cs_diag_conf_name(enum cs_diag_conf c);
 
 /* Aggregate diagnosis. */
 struct cs_diagnosis {
@@ -213,7 +327,27 @@ struct cs_diagnosis {
 	unsigned aps;                   /* APs looked at */
 	unsigned aps_affected;          /* APs not "ok" */
 	unsigned count[CS_DIAG__COUNT]; /* APs per code */
+	enum cs_diag_conf confidence;   /* of primary */
+	char *evidence;                 /* owned; what decided primary */
+	/* per code with count[c] > 0: the APs (indices into the aps[]
+	 * given to cs_diagnose, ascending), the confidence and the evidence
+	 * (owned) */
+	size_t *ap_idx[CS_DIAG__COUNT];
+	enum cs_diag_conf conf[CS_DIAG__COUNT];
+	char *cause_evidence[CS_DIAG__COUNT];
+	bool self_bad;   /* capsim's own health limited the run */
+	char *self_text; /* owned; what was wrong with capsim, or NULL */
 };
+
+/**
+ * Compresses AP names into ranges: names that share a prefix and end in
+ * a run of consecutive numbers of the same width become "prefix01..05"
+ * (capsim-ap-00001..00006,capsim-ap-00009).  At most @p max_items items
+ * are written, then ",... (N more)".  Always NUL-terminates (len > 0).
+ * @return the length the full text needs (like snprintf), or -EINVAL.
+ */
+CS_API int cs_diag_names_compress(const char *const *names, size_t n,
+    size_t max_items, char *buf, size_t len);
 
 /*
  * Per-AP rules, first match wins:

@@ -188,10 +188,4 @@ CS_API int cs_pki_issue_ap(struct cs_pki *p, const uint8_t mac[6],
 CS_API int cs_pki_issue_wlc(
     struct cs_pki *p, enum cs_pki_broken broken, struct cs_cred **out);
 
-/* Formats a MAC as "00:11:22:33:44:55" (buf >= 18 bytes). */
-CS_API void cs_pki_mac_str(const uint8_t mac[6], char buf[18]);
-/* Parses a MAC written as aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or
- * aabbccddeeff (any case).  -EINVAL when it is not one. */
-CS_API int cs_pki_mac_parse(const char *s, uint8_t mac[6]);
-
 #endif /* CS_PKI_H */

@@ -38,6 +38,24 @@ struct cs_report_rule {
 	size_t n_counters;
 };
 
+/* One AP named in a cause (all borrowed; NULL = unknown). */
+struct cs_report_ap {
+	const char *name;    /* "capsim-ap-00001" */
+	const char *mac;     /* Board Data / base MAC, "02:ca:75:00:00:01" */
+	const char *address; /* "127.1.0.1" */
+};
+
+/* One cause of the diagnosis and the APs it applies to. */
+struct cs_report_cause {
+	const char *cause;      /* cs_diag_code_name */
+	unsigned aps;           /* how many */
+	const char *confidence; /* "low" | "medium" | "high" */
+	const char *evidence;   /* the counts and comparisons that decided */
+	const char *ap_names;   /* compressed ranges (cs_diag_names_compress) */
+	const struct cs_report_ap *ap_list; /* which; n_ap_list of them */
+	size_t n_ap_list;
+};
+
 /* The run's diagnosis (capsim/diagnose.h), as text. */
 struct cs_report_diag {
 	const char *code; /* "ok", "return-path-loss", ...; NULL = none */
@@ -45,6 +63,20 @@ struct cs_report_diag {
 	unsigned aps_affected;
 	const struct cs_report_kv *counts; /* per-code or per-fact counts */
 	size_t n_counts;
+	const char *confidence; /* of code; NULL = left out */
+	const char *evidence;   /* what decided code; NULL = left out */
+	const struct cs_report_cause *causes; /* every code with APs but ok */
+	size_t n_causes;
+	bool self_bad;         /* capsim's own health limited the run */
+	const char *self_text; /* what was wrong with capsim, or NULL */
+};
+
+/* Causes with their AP lists, built from a diagnosis (owned arrays). */
+struct cs_report_causes {
+	struct cs_report_cause *causes;
+	size_t n;
+	char **names;             /* owned compressed-name strings */
+	struct cs_report_ap *aps; /* owned, all lists back to back */
 };
 
 /* Process resource use, filled by the caller (getrusage, /proc). */
@@ -145,6 +177,19 @@ CS_API void cs_report_rule_nat(struct cs_report_rule *out,
  * always enough). */
 CS_API void cs_report_diag_from(struct cs_report_diag *out,
     struct cs_report_kv *kv, size_t kv_len, const struct cs_diagnosis *d);
+
+/*
+ * The causes of @p d (every code with APs, ok excluded) with their APs:
+ * @p aps[i] describes the AP at index i of the facts given to
+ * cs_diagnose (@p n of them; may be NULL: no names).  Names compressed to
+ * at most @p max_items ranges per cause (0 = all).  Also points
+ * out->causes/confidence/evidence/self_* at them.  Free with
+ * cs_report_causes_free().  @return 0, -ENOMEM, -EINVAL.
+ */
+CS_API int cs_report_causes_build(struct cs_report_causes *rc,
+    struct cs_report_diag *out, const struct cs_diagnosis *d,
+    const struct cs_report_ap *aps, size_t n, size_t max_items);
+CS_API void cs_report_causes_free(struct cs_report_causes *rc);
 
 /* Fills *out (valid = true) for this process: peak RSS and CPU times from
  * getrusage(RUSAGE_SELF), open descriptors from /proc/self/fd.  Returns
