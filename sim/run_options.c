@@ -47,6 +47,10 @@ run_usage(FILE *f)
 	    "the diagnosis says which), 2 usage or scenario error, 1 runtime\n"
 	    "error.\n"
 	    "\n"
+	    "  --check                validate the scenario and options, "
+	    "print the plan\n"
+	    "                         and exit (0 valid, 2 not); nothing "
+	    "runs\n"
 	    "APs and controller:\n"
 	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
 	    "mock)\n"
@@ -123,7 +127,11 @@ run_usage(FILE *f)
 	    "  --junit FILE           JUnit XML, one test case per "
 	    "expectation\n"
 	    "  --events FILE          every AP transition as JSON lines\n"
-	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics\n"
+	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
+	    "(docs/metrics.md)\n"
+	    "  --metrics-linger D     keep /metrics up D after the run, "
+	    "for a final\n"
+	    "                         scrape (default 0; a signal ends it)\n"
 	    "  --pcap FILE            pcapng of the wire with the DTLS keys "
 	    "in it\n"
 	    "  --pcap-at wlc|ap       where --pcap looks: the WLC's side of "
@@ -240,7 +248,8 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 		ec->ap.target_count = (uint8_t)n;
 	}
 	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps = w->has_max_aps ? w->max_aps : 1000000;
+	ec->wlc.max_wtps =
+	    w->has_max_aps ? w->max_aps : CS_WLC_DEFAULT_MAX_WTPS;
 	ec->wlc.auth_enabled = w->auth_enabled;
 	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
 	ec->wlc.auth_count = w->n_auth_macs;
@@ -326,6 +335,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_PROFILE,
 		O_PCAP_AT,
 		O_WLC_CISCO,
+		O_CHECK,
+		O_LINGER,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -369,6 +380,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "junit", required_argument, NULL, O_JUNIT },
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "metrics-linger", required_argument, NULL, O_LINGER },
+		{ "check", no_argument, NULL, O_CHECK },
 		{ "pcap", required_argument, NULL, O_PCAP },
 		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
 		{ "keylog", required_argument, NULL, O_KEYLOG },
@@ -397,7 +410,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	cs_ap_cfg_defaults(&o->ec.ap);
 	cs_wlc_cfg_defaults(&o->ec.wlc);
 	sim_disc_init(&o->disc);
-	o->ec.wlc.max_wtps = 1000000;
+	o->ec.wlc.max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	o->ec.n_aps = 1;
 	o->ec.seed = 1;
 	o->ec.max_inflight = 256;
@@ -417,8 +430,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	 * the options then override */
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		/* a misspelt option is an error, not the scenario file: its
+		 * value would otherwise become the positional argument */
+		if (c == '?') {
+			sim_bad_option("run", opts, argc, argv);
+			opterr = 1;
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
 	opterr = 1;
 	if (optind < argc)
 		o->scn_path = argv[optind];
@@ -660,6 +681,13 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		}
 		case O_PROFILE:
 			o->profile = optarg;
+			break;
+		case O_CHECK:
+			o->check = true;
+			break;
+		case O_LINGER:
+			if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
+				goto bad_arg;
 			break;
 		case O_PCAP_AT:
 			if (strcmp(optarg, "ap") == 0)

@@ -192,15 +192,18 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 	eng_peer_forget(w, p);
 }
 
-/* Closes what a forgotten peer had open: its WLC session, if any. */
+/* Closes what a forgotten peer had open: its WLC session, if any; an
+ * orderly close (close_notify) is a disconnect, not a failure in Run. */
 static void
-peer_close(struct eng_w *w, struct eng_peer *p)
+peer_close(struct eng_w *w, struct eng_peer *p, bool orderly)
 {
 	struct cs_wlc_sess *s = p->sess;
 
 	p->sess = NULL;
 	eng_peer_forget(w, p);
-	if (s != NULL)
+	if (s != NULL && orderly)
+		cs_wlc_sess_closed_orderly(s);
+	else if (s != NULL)
 		cs_wlc_sess_closed(s);
 }
 
@@ -248,7 +251,8 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 		peer_open(w, p, now);
 		return;
 	case CS_WLC_ADMIT_CLOSE:
-		peer_close(w, p);
+		/* close_notify: the AP left in order (not a failure in Run) */
+		peer_close(w, p, r == CS_DTLS_CLOSED);
 		return;
 	case CS_WLC_ADMIT_FAIL:
 		peer_dtls_failed(w, p, now);
@@ -321,7 +325,7 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 			w->wlc_hello_bad++;
 			return;
 		}
-		peer_close(w, p);
+		peer_close(w, p, false);
 		/* fall through */
 	case CS_WLC_ADMIT_NEW:
 		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {

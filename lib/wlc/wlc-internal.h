@@ -129,6 +129,7 @@ struct cs_wlc_sess {
 
 	unsigned busy;       /* nesting depth of public entry points */
 	bool closed;         /* cs_wlc_sess_closed() called while busy */
+	bool orderly;        /* closed by the peer's close_notify */
 	bool is_crash;       /* torn down by a simulated restart: no alert */
 	bool has_cert_mac;   /* the verified certificate names a MAC */
 	uint8_t cert_mac[6]; /* ... this one: the AP's identity */
