@@ -27,6 +27,7 @@ net=127.$((RANDOM % 200 + 20)).$((RANDOM % 250))
 wlc=$net.250
 count=${CS_HOSTILE_COUNT:-20000}
 rate=${CS_HOSTILE_RATE:-2000}
+duration=${CS_HOSTILE_DURATION:-60}
 
 "$CAPSIM" wlc --listen "$wlc:5246" --echo-interval 2s --max-wtps 1000 -v \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
@@ -34,7 +35,7 @@ wlc_pid=$!
 for _ in $(seq 300); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
 grep -q listening "$tmp/wlc.err" || { cat "$tmp/wlc.err"; exit 1; }
 
-"$CAPSIM" run --wlc "$wlc" --aps 200 --duration 60s --quiet \
+"$CAPSIM" run --wlc "$wlc" --aps 200 --duration "${duration}s" --quiet \
   --json "$tmp/r.json" --ap-base-ip "$net.1" \
   --max-discovery-interval 500ms --discovery-interval 300ms \
   --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s \
