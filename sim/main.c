@@ -21,6 +21,8 @@ struct sim_cmd {
 static const struct sim_cmd sim_cmds[] = {
 	{ "run", sim_cmd_run,
 	    "simulate APs joining a WLC (real or embedded mock)" },
+	{ "capacity", sim_cmd_capacity,
+	    "find a controller's join-rate knee (staircase of runs)" },
 	{ "wlc", sim_cmd_wlc,
 	    "run the mock WLC (CAPWAP AC) until interrupted" },
 	{ "probe", sim_cmd_probe, "one verbose AP join against a controller" },
@@ -30,7 +32,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "analyze", sim_cmd_analyze, "diagnose AP joins from a capture" },
 	{ "proxy", sim_cmd_proxy, "impairing UDP relay between AP and WLC" },
 	{ "lab", sim_cmd_lab, "network-namespace lab with a firewall ruleset" },
-	{ "report", sim_cmd_report, "merge and print JSON reports" },
+	{ "report", sim_cmd_report, "HTML page of a JSON run report" },
 };
 
 int sim_argc;

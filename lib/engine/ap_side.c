@@ -14,9 +14,18 @@
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
 #include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
+
+/* Handshakes this worker may run at once: the adaptive window under
+ * --max-inflight; 0 = no cap (a real storm: every AP at once). */
+static unsigned
+eng_hs_limit(const struct eng_w *w)
+{
+	return w->max_inflight == 0 ? 0 : cs_admit_window(&w->admit);
+}
 
 static struct eng_ap *
 eng_ap_by_ip(struct eng_w *w, uint32_t ip)
@@ -84,6 +93,9 @@ ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
+	if (!d->established && !a->hs_sent_ch1 &&
+	    eng_hs_seq_from(dgram, len, CS_DTLS_HS_CLIENT_HELLO, 1))
+		a->hs_sent_ch1 = true; /* the cookie went back */
 	eng_path_up(a, 0, a->ac_ip, a->ac_port, dgram, len, a->hint);
 	return 0;
 }
@@ -156,14 +168,21 @@ eng_hs_begin(struct eng_ap *a)
 {
 	struct eng_w *w = a->w;
 	struct cs_engine *e = w->e;
+	const struct cs_engine_ap_group *g = eng_ap_group(e, a->idx);
+	struct cs_dtls_ctx *dctx = e->cfg.ap_dtls;
+	enum cs_pki_broken kind = e->cfg.ap_cert_kind;
 	struct cs_cred *cred = NULL;
 	int r;
 
 	a->hs_queued = false;
+	if (g != NULL) {
+		dctx = g->ap_dtls;
+		kind = g->ap_cert_kind;
+	}
 	/* the session and the certificate are made only now, when the
 	 * handshake may run: a queued AP holds neither */
-	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
-	         e->cfg.ap_clock_skew_s)) == NULL)
+	if ((a->d = eng_dtls_new(
+	         w, dctx, &ap_dtls_io, eng_ap_skew(e, a->idx))) == NULL)
 		return -ENOMEM;
 	a->d->ap = a;
 	if (e->cfg.ap_cred != NULL) {
@@ -172,12 +191,11 @@ eng_hs_begin(struct eng_ap *a)
 		/* issued on demand so idle APs hold no certificate.  Signing
 		 * with the shared CA key runs in parallel; the broken kinds
 		 * make their extra key or CA on first use, under the lock */
-		bool lock = e->cfg.ap_cert_kind != CS_PKI_GOOD;
+		bool lock = kind != CS_PKI_GOOD;
 
 		if (lock)
 			pthread_mutex_lock(&e->pki_mu);
-		r = cs_pki_issue_ap(
-		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
+		r = cs_pki_issue_ap(e->cfg.ap_pki, a->mac, kind, &cred);
 		if (lock)
 			pthread_mutex_unlock(&e->pki_mu);
 		if (r == 0)
@@ -187,6 +205,9 @@ eng_hs_begin(struct eng_ap *a)
 		r = 0; /* the ctx carries the credential */
 	}
 	a->hs_active = true;
+	a->hs_retx = false;
+	a->hs_sent_ch1 = false;
+	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
@@ -201,19 +222,25 @@ static void
 eng_hs_next(struct eng_w *w)
 {
 	while (w->hs_len > 0 &&
-	    (w->max_inflight == 0 || w->hs_active < w->max_inflight)) {
+	    (eng_hs_limit(w) == 0 || w->hs_active < eng_hs_limit(w))) {
 		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
+		uint64_t now = eng_now(w->e);
 
 		w->hs_head = (w->hs_head + 1) % w->hs_cap;
 		w->hs_len--;
 		if (!a->hs_queued)
 			continue; /* stopped while waiting */
+		cs_hist_record(&w->hs_wait_us,
+		    (now - a->hs_t0_ms) * 1000); /* capsim's own queue */
 		if (eng_hs_begin(a) < 0) {
 			struct cs_dtls_outcome o = { .reason =
 				                         "cannot start DTLS" };
 
 			cs_ap_dtls_done(a->ap, &o, eng_now(w->e));
+			continue;
 		}
+		/* the AP's WaitDTLS starts with its first ClientHello */
+		cs_ap_dtls_sent(a->ap, eng_now(w->e));
 	}
 }
 
@@ -226,14 +253,15 @@ ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 	ap_dtls_stop(a, false);
 	a->ac_ip = ac_ip;
 	a->ac_port = ac_port;
-	if (w->max_inflight != 0 && w->hs_active >= w->max_inflight &&
+	if (eng_hs_limit(w) != 0 && w->hs_active >= eng_hs_limit(w) &&
 	    w->hs_len < w->hs_cap) {
 		/* a join storm: wait for a slot rather than flood the
 		 * controller (and the socket buffers) with handshakes that
 		 * then time out and retransmit */
 		w->hs_wait[(w->hs_head + w->hs_len++) % w->hs_cap] = a->idx;
 		a->hs_queued = true;
-		return 0;
+		a->hs_t0_ms = (uint32_t)eng_now(w->e);
+		return CS_AP_DTLS_QUEUED;
 	}
 	return eng_hs_begin(a);
 }
@@ -306,6 +334,9 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
 		cs_timerq_cancel(&w->tq, &a->t_dtls);
+		if (w->max_inflight != 0 && a->hs_active)
+			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
+			    a->hs_retx, now);
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
@@ -322,6 +353,8 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		const struct cs_dtls_failure *f = cs_dtls_failure(d->s);
 		char reason[sizeof(f->reason)];
 
+		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
+			cs_admit_trouble(&w->admit, now);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
@@ -356,6 +389,18 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
 		    src_port != a->ac_port)
 			return;
+		/* RFC 6347 §4.2.2: until our ClientHello with the cookie
+		 * (message_seq 1) left, the server can only answer with
+		 * message_seq 0 (HelloVerifyRequest, or a ServerHello without
+		 * a cookie exchange).  A later message is an earlier
+		 * handshake's flight on the same addresses and ports; fed to
+		 * OpenSSL it is kept for later and spoils the new handshake
+		 * ("bad signature", "digest check failed"). */
+		if (!a->d->established && !a->hs_sent_ch1 &&
+		    eng_hs_seq_from(pkt, len, -1, 1)) {
+			a->w->stale_flights++;
+			return;
+		}
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
@@ -420,9 +465,16 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
 	struct eng_ap *a = s->owner;
 
-	(void)w;
-	if (a->d != NULL && !a->d->dead)
+	if (a->d != NULL && !a->d->dead) {
+		/* the handshake's flight must be repeated: no answer in
+		 * time, the sign of a controller (or capsim) past its rate */
+		if (!a->d->established && a->hs_active) {
+			a->hs_retx = true;
+			if (w->max_inflight != 0)
+				cs_admit_trouble(&w->admit, now);
+		}
 		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
+	}
 }
 
 /* APs the arrival curve allows by now: rate r/s after a linear ramp of
@@ -454,9 +506,15 @@ eng_pace(struct eng_w *w, uint64_t now)
 		if (due < (double)want)
 			want = (unsigned)due;
 	}
-	while (w->started < want) {
+	for (unsigned n = 0; w->started < want; n++) {
 		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
 
+		if (n == ENG_START_BUDGET) {
+			/* bounded work per turn: the rest next turn */
+			w->budget_hits++;
+			eng_arm(w, &w->t_pace, 0);
+			return;
+		}
 		w->started++;
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
@@ -479,12 +537,33 @@ eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	eng_pace(w, now);
 }
 
+const struct cs_engine_ap_group *
+eng_ap_group(const struct cs_engine *e, unsigned idx)
+{
+	for (size_t i = 0; i < e->cfg.n_ap_groups; i++) {
+		const struct cs_engine_ap_group *g = &e->cfg.ap_groups[i];
+
+		if (idx >= g->first && idx - g->first < g->count)
+			return g;
+	}
+	return NULL;
+}
+
+int64_t
+eng_ap_skew(const struct cs_engine *e, unsigned idx)
+{
+	const struct cs_engine_ap_group *g = eng_ap_group(e, idx);
+
+	return g != NULL ? g->ap_clock_skew_s : e->cfg.ap_clock_skew_s;
+}
+
 /* Creates the state machine of AP a (identity from its index). */
 static int
 eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
-	struct cs_ap_cfg apc = c->ap;
+	const struct cs_engine_ap_group *g = eng_ap_group(e, a->idx);
+	struct cs_ap_cfg apc = g != NULL ? g->ap : c->ap;
 	struct cs_ap_io io = eng_ap_io;
 	char name[64];
 	int r;
@@ -534,6 +613,19 @@ eng_new_aps(struct cs_engine *e)
 	if (c->ap_dtls == NULL)
 		return cs_log_err(
 		    c->log, -EINVAL, "engine: APs need a DTLS client context");
+	for (size_t i = 0; i < c->n_ap_groups; i++) {
+		const struct cs_engine_ap_group *g = &c->ap_groups[i];
+
+		if (g->ap_dtls == NULL || g->count == 0 ||
+		    g->first > c->n_aps || g->count > c->n_aps - g->first ||
+		    (i > 0 &&
+		        g->first < c->ap_groups[i - 1].first +
+		                c->ap_groups[i - 1].count))
+			return cs_log_err(c->log, -EINVAL,
+			    "engine: AP group %zu is empty, overlaps another, "
+			    "runs past the %u APs or has no DTLS context",
+			    i + 1, c->n_aps);
+	}
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: %u APs from the base address run past "
@@ -551,9 +643,11 @@ eng_new_aps(struct cs_engine *e)
 	    (e->facts = calloc(c->n_aps, sizeof(*e->facts))) == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < c->n_aps; i++) {
+		int64_t skew = eng_ap_skew(e, i);
+
 		cs_facts_init(&e->facts[i]);
-		if (c->ap_clock_skew_s != 0)
-			cs_facts_clock_skew(&e->facts[i], c->ap_clock_skew_s);
+		if (skew != 0)
+			cs_facts_clock_skew(&e->facts[i], skew);
 	}
 	for (unsigned k = 0; k < e->n_w; k++) {
 		struct eng_w *w = e->w[k];
@@ -563,6 +657,8 @@ eng_new_aps(struct cs_engine *e)
 		w->max_inflight = c->max_inflight == 0
 		    ? 0
 		    : (c->max_inflight + e->n_w - 1) / e->n_w;
+		if (w->max_inflight != 0)
+			(void)cs_admit_init(&w->admit, w->max_inflight);
 		w->hs_cap = 2 * (size_t)w->n_aps + 1;
 		if ((w->hs_wait = calloc(w->hs_cap, sizeof(*w->hs_wait))) ==
 		    NULL)
@@ -578,6 +674,7 @@ eng_new_aps(struct cs_engine *e)
 			if (ch == CS_CHAN_CONTROL)
 				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
 			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
+			eng_size_bufs(w, w->ap_fd[ch], w->n_aps);
 			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA]
 			    .fd = w->ap_fd[ch];
 			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],
@@ -639,8 +736,8 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	/* a power cycle starts a new life: the diagnosis explains the
 	 * current one (the metrics keep that Run was left) */
 	cs_facts_init(&e->facts[a->idx]);
-	if (e->cfg.ap_clock_skew_s != 0)
-		cs_facts_clock_skew(&e->facts[a->idx], e->cfg.ap_clock_skew_s);
+	if (eng_ap_skew(e, a->idx) != 0)
+		cs_facts_clock_skew(&e->facts[a->idx], eng_ap_skew(e, a->idx));
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
 	if (started && !a->w->stopping) {
