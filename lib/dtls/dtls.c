@@ -71,6 +71,12 @@ struct cs_dtls {
 	int alert_sent;
 	int alert_rcvd;
 	struct cs_dtls_failure fail;
+	struct dtls_rfilter rf; /* records checked before OpenSSL */
+	struct cs_dtls_drops drops;
+	uint64_t n_app;                  /* application datagrams delivered */
+	uint8_t cookie[DTLS_COOKIE_LEN]; /* the proven cookie (server) */
+	unsigned cookie_len;
+	bool listened; /* server: DTLSv1_listen accepted the ClientHello */
 };
 
 static const char *const dtls_fail_names[] = {
@@ -473,39 +479,29 @@ dtls_keylog_cb(const SSL *ssl, const char *line)
 		s->ctx->keylog(s->ctx->keylog_ctx, line);
 }
 
-/* RFC 6347 §4.2.1: cookie = HMAC(secret, peer address).  Stateless in
- * what it proves (only the secret is kept), but see cs_dtls_new: the
- * session itself exists before the cookie comes back. */
-static int
-dtls_cookie(const struct cs_dtls *s, unsigned char *out, unsigned int *len)
-{
-	unsigned char *r;
-
-	r = HMAC(EVP_sha256(), s->ctx->cookie_secret,
-	    sizeof(s->ctx->cookie_secret), s->peer, s->peer_len, out, len);
-	return r != NULL;
-}
-
+/*
+ * RFC 6347 §4.2.1, stateless: the cookie was checked by dtls_cookie.c
+ * before the session's SSL saw the ClientHello (dtls_server_first); what
+ * OpenSSL hands its callbacks is that same cookie.  OpenSSL never issues
+ * a HelloVerifyRequest of its own: a generate call means a ClientHello
+ * without the proven cookie reached SSL_accept, which must not happen.
+ */
 static int
 dtls_cookie_gen_cb(SSL *ssl, unsigned char *cookie, unsigned int *len)
 {
-	struct cs_dtls *s = dtls_of(ssl);
-
-	return s != NULL && dtls_cookie(s, cookie, len);
+	(void)ssl;
+	(void)cookie;
+	(void)len;
+	return 0;
 }
 
 static int
 dtls_cookie_verify_cb(SSL *ssl, const unsigned char *cookie, unsigned int len)
 {
 	struct cs_dtls *s = dtls_of(ssl);
-	unsigned char want[EVP_MAX_MD_SIZE];
-	unsigned int wlen = 0;
 
-	if (s == NULL || !dtls_cookie(s, want, &wlen) || wlen != len ||
-	    CRYPTO_memcmp(want, cookie, len) != 0)
-		return 0;
-	s->peer_verified = true;
-	return 1;
+	return s != NULL && s->peer_verified && len == s->cookie_len &&
+	    CRYPTO_memcmp(s->cookie, cookie, len) == 0;
 }
 
 /* RFC 6347 §4.2.4.1: initial timer, doubled per retransmission up to
@@ -762,6 +758,8 @@ cs_dtls_new(
 	s->alert_sent = -1;
 	s->alert_rcvd = -1;
 	s->fail.alert = -1;
+	dtls_rfilter_init(&s->rf);
+	s->rf.epoch = 1; /* the only protected epoch: no renegotiation */
 	atomic_fetch_add(&ctx->refs, 1);
 	s->ctx = ctx;
 	if ((s->ssl = SSL_new(ctx->ssl)) == NULL)
@@ -984,6 +982,7 @@ dtls_read_app(struct cs_dtls *s)
 		ERR_clear_error();
 		n = SSL_read(s->ssl, buf, sizeof(buf));
 		if (n > 0) {
+			s->n_app++;
 			if (s->io.recv != NULL)
 				s->io.recv(s->io.ctx, buf, (size_t)n);
 			OPENSSL_cleanse(buf, (size_t)n);
@@ -1031,6 +1030,8 @@ dtls_buffers_off(struct cs_dtls *s)
 		ERR_clear_error();
 }
 
+static size_t dtls_cipher_min_len(const SSL *ssl);
+
 static int
 dtls_drive(struct cs_dtls *s)
 {
@@ -1051,6 +1052,8 @@ dtls_drive(struct cs_dtls *s)
 			return dtls_handshake_failed(s);
 		}
 		s->established = true;
+		s->rf.is_sealed = true;
+		s->rf.min_len = dtls_cipher_min_len(s->ssl);
 		cs_logf(s->ctx->log, CS_LOG_DEBUG, "dtls: established %s %s",
 		    SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
 	}
@@ -1077,12 +1080,197 @@ cs_dtls_start(struct cs_dtls *s)
 	return dtls_drive(s);
 }
 
+/*
+ * The smallest protected record the cipher allows (what OpenSSL 3.0 would
+ * otherwise treat as fatal): AEAD explicit nonce + tag (GCM, CCM: 8 + 16;
+ * CCM8 and ChaCha20-Poly1305 at least 16), CBC explicit IV + one padded
+ * block holding the MAC (with encrypt-then-MAC the record is longer
+ * still).  Never larger than the smallest valid record.  0 = unknown.
+ */
+static size_t
+dtls_cipher_min_len(const SSL *ssl)
+{
+	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
+	const EVP_CIPHER *ec;
+	const EVP_MD *md;
+	size_t bs, mac;
+
+	if (c == NULL)
+		c = SSL_get_pending_cipher(ssl);
+	if (c == NULL)
+		return 0;
+	ec = EVP_get_cipherbynid(SSL_CIPHER_get_cipher_nid(c));
+	if (ec == NULL) {
+		if (SSL_CIPHER_get_cipher_nid(c) == NID_undef) {
+			md = EVP_get_digestbynid(SSL_CIPHER_get_digest_nid(c));
+			return md != NULL ? (size_t)EVP_MD_get_size(md) : 1;
+		}
+		return 1; /* unknown cipher: only the empty record goes */
+	}
+	if (EVP_CIPHER_get_flags(ec) & EVP_CIPH_FLAG_AEAD_CIPHER) {
+		if (EVP_CIPHER_get_mode(ec) == EVP_CIPH_GCM_MODE)
+			return 8 + 16;
+		return 16;
+	}
+	bs = (size_t)EVP_CIPHER_get_block_size(ec);
+	md = EVP_get_digestbynid(SSL_CIPHER_get_digest_nid(c));
+	mac = md != NULL ? (size_t)EVP_MD_get_size(md) : 0;
+	if (bs <= 1)
+		return mac > 0 ? mac : 1; /* stream cipher */
+	return bs + (mac + 1 + bs - 1) / bs * bs;
+}
+
+/* One accepted record to OpenSSL; after the handshake, an application
+ * record that delivered data was authenticated: mark its sequence. */
+static int
+dtls_feed_record(struct cs_dtls *s, const struct dtls_rec *rec)
+{
+	uint64_t before = s->n_app;
+	int r;
+
+	if ((r = dtls_bio_push(s->bio, rec->hdr, rec->len)) < 0)
+		return r;
+	r = dtls_drive(s);
+	if (s->established && rec->epoch == s->rf.epoch && rec->type == 23 &&
+	    s->n_app > before)
+		dtls_rfilter_seen(&s->rf, rec->seq);
+	return r;
+}
+
+/*
+ * Every record of the datagram through the filter, one by one to OpenSSL
+ * (records never span datagrams, RFC 6347 §4.1.1, so a record alone is a
+ * datagram to it).  Discarded records are counted, never fatal.
+ */
+static int
+dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
+{
+	struct dtls_rec rec;
+	enum cs_dtls_drop why = CS_DTLS_DROP_HEADER;
+	int r = s->established ? CS_DTLS_ESTABLISHED : CS_DTLS_WANT_READ;
+	int k;
+
+	while ((k = dtls_rfilter_next(&s->rf, rd, &rec, &why)) >= 0) {
+		if (k == 0) {
+			s->drops.n[why]++;
+			continue;
+		}
+		if (s->rf.min_len == 0)
+			s->rf.min_len = dtls_cipher_min_len(s->ssl);
+		if ((r = dtls_feed_record(s, &rec)) < 0 || r == CS_DTLS_CLOSED)
+			return r;
+		if (s->rf.min_len == 0 && rec.epoch == 0)
+			s->rf.min_len = dtls_cipher_min_len(s->ssl);
+	}
+	return r;
+}
+
+static int
+dtls_check_hello(struct cs_dtls_ctx *c, const void *addr, size_t alen,
+    const uint8_t *wire, size_t len, uint8_t *out, size_t cap, size_t *out_len,
+    struct dtls_hello *h)
+{
+	int64_t now = (int64_t)time(NULL);
+	int r;
+
+	if (c->role != CS_DTLS_SERVER || len <= CS_DTLS_PREAMBLE_LEN ||
+	    wire[0] != 0x01)
+		return -EBADMSG;
+	if (dtls_hello_parse(
+	        wire + CS_DTLS_PREAMBLE_LEN, len - CS_DTLS_PREAMBLE_LEN, h) < 0)
+		return -EBADMSG;
+	if (dtls_cookie_check(
+	        c->cookie_secret, sizeof(c->cookie_secret), now, addr, alen, h))
+		return CS_DTLS_HELLO_PROVEN;
+	if ((r = dtls_hello_verify_build(c->cookie_secret,
+	         sizeof(c->cookie_secret), now, addr, alen, h, out, cap,
+	         out_len)) < 0)
+		return r;
+	if (*out_len > len)
+		return -EBADMSG; /* never amplify */
+	return CS_DTLS_HELLO_VERIFY;
+}
+
+int
+cs_dtls_ctx_check_hello(struct cs_dtls_ctx *ctx, const void *addr, size_t alen,
+    const uint8_t *wire, size_t len, uint8_t *out, size_t cap, size_t *out_len)
+{
+	struct dtls_hello h;
+
+	if (ctx == NULL || (addr == NULL && alen > 0) || wire == NULL ||
+	    out == NULL || out_len == NULL)
+		return -EINVAL;
+	return dtls_check_hello(
+	    ctx, addr, alen, wire, len, out, cap, out_len, &h);
+}
+
+bool
+cs_dtls_same_hello(const struct cs_dtls *s, const uint8_t *wire, size_t len)
+{
+	struct dtls_hello h;
+
+	if (s == NULL || wire == NULL || !s->listened ||
+	    len <= CS_DTLS_PREAMBLE_LEN ||
+	    dtls_hello_parse(wire + CS_DTLS_PREAMBLE_LEN,
+	        len - CS_DTLS_PREAMBLE_LEN, &h) < 0)
+		return false;
+	return h.cookie_len == s->cookie_len &&
+	    CRYPTO_memcmp(h.cookie, s->cookie, s->cookie_len) == 0;
+}
+
+/*
+ * A server session before its handshake: a ClientHello without the cookie
+ * gets a stateless HelloVerifyRequest, anything else but a proven
+ * ClientHello is dropped; the proven one goes through DTLSv1_listen (which
+ * sets the DTLS state as if it had sent the HelloVerifyRequest itself).
+ */
+static int
+dtls_server_first(struct cs_dtls *s, const uint8_t *wire, size_t len)
+{
+	uint8_t hvr[128];
+	size_t hvr_len = 0;
+	struct dtls_hello h;
+	BIO_ADDR *ba;
+	int r;
+
+	r = dtls_check_hello(s->ctx, s->peer, s->peer_len, wire, len, hvr,
+	    sizeof(hvr), &hvr_len, &h);
+	if (r == CS_DTLS_HELLO_VERIFY) {
+		if (s->io.send != NULL)
+			s->io.send(s->io.ctx, hvr, hvr_len);
+		return CS_DTLS_WANT_READ;
+	}
+	if (r != CS_DTLS_HELLO_PROVEN)
+		return CS_DTLS_WANT_READ; /* not a ClientHello: discarded */
+	s->peer_verified = true;
+	memcpy(s->cookie, h.cookie, DTLS_COOKIE_LEN);
+	s->cookie_len = DTLS_COOKIE_LEN;
+	if ((r = dtls_bio_push(s->bio, wire + CS_DTLS_PREAMBLE_LEN,
+	         len - CS_DTLS_PREAMBLE_LEN)) < 0)
+		return r;
+	if ((ba = BIO_ADDR_new()) == NULL)
+		return -ENOMEM;
+	ERR_clear_error();
+	r = DTLSv1_listen(s->ssl, ba);
+	BIO_ADDR_free(ba);
+	if (r != 1) {
+		ERR_clear_error();
+		return -EBADMSG;
+	}
+	s->listened = true;
+	/* SSL_clear inside DTLSv1_listen may reset these */
+	DTLS_set_link_mtu(s->ssl, (long)s->ctx->mtu);
+	DTLS_set_timer_cb(s->ssl, dtls_timer_cb);
+	s->started = true;
+	dtls_set_clock(s);
+	return dtls_drive(s);
+}
+
 int
 cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 {
 	struct cs_rd rd;
 	uint8_t pre;
-	int r;
 
 	if (s == NULL || (wire == NULL && len > 0))
 		return -EINVAL;
@@ -1111,11 +1299,11 @@ cs_dtls_input(struct cs_dtls *s, const uint8_t *wire, size_t len)
 		    "dtls: dropped datagram: preamble without a DTLS record");
 		return -EBADMSG;
 	}
+	if (s->ctx->role == CS_DTLS_SERVER && !s->listened)
+		return dtls_server_first(s, wire, len);
 	s->started = true;
-	if ((r = dtls_bio_push(s->bio, rd.p, rd.left)) < 0)
-		return r;
 	dtls_set_clock(s);
-	return dtls_drive(s);
+	return dtls_input_records(s, &rd);
 }
 
 int
@@ -1219,6 +1407,17 @@ cs_dtls_peer_verified(const struct cs_dtls *s)
 	if (s == NULL)
 		return false;
 	return s->ctx->role == CS_DTLS_CLIENT || s->peer_verified;
+}
+
+void
+cs_dtls_drops(const struct cs_dtls *s, struct cs_dtls_drops *out)
+{
+	if (out == NULL)
+		return;
+	if (s == NULL)
+		memset(out, 0, sizeof(*out));
+	else
+		*out = s->drops;
 }
 
 const struct cs_dtls_failure *

@@ -161,6 +161,16 @@ ap_dtls_stop(void *ctx, bool graceful)
 	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
 }
 
+/* The AP state machine ends its session (DTLSShutdown, RFC 5415 §2.3.1):
+ * the WLC is told with close_notify whatever the cause, so it leaves Run
+ * at once; only a simulated power cycle (eng_ap_reboot) is silent. */
+static void
+ap_io_dtls_stop(void *ctx, bool graceful)
+{
+	(void)graceful;
+	ap_dtls_stop(ctx, true);
+}
+
 /* Sends the ClientHello of `a`, taking a handshake slot. */
 static int
 eng_hs_begin(struct eng_ap *a)
@@ -312,7 +322,7 @@ static const struct cs_ap_io eng_ap_io = {
 	.send_clear = ap_send_clear,
 	.send_secure = ap_send_secure,
 	.dtls_start = ap_dtls_start,
-	.dtls_stop = ap_dtls_stop,
+	.dtls_stop = ap_io_dtls_stop,
 	.timer_arm = ap_timer_arm,
 	.timer_cancel = ap_timer_cancel,
 	.event = ap_event,

@@ -35,6 +35,10 @@ struct cs_dtls_io;
 #define ENG_TXQ_ARENA    (128 * 1024)
 #define ENG_TIMER_BUDGET 512 /* timers per loop turn (issue 12) */
 #define ENG_START_BUDGET 256 /* AP starts per loop turn */
+/* Handshakes in progress (proven address, not yet established) a WLC
+ * shard holds at once; more proven ClientHellos are dropped (the AP
+ * retransmits). */
+#define ENG_MAX_HALF_OPEN 4096
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -106,8 +110,7 @@ struct eng_peer {
 	uint16_t port;
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
-	bool has_random;
-	uint8_t hello_random[32]; /* ClientHello.random of its handshake */
+	bool is_half_open;       /* counted in eng_w.n_half_open */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -199,6 +202,11 @@ struct eng_w {
 	struct eng_natsock **natsocks;
 	size_t n_natsocks, cap_natsocks;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
+	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
+	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
+	unsigned n_half_open;       /* peers in handshake (proven address) */
+	uint8_t hvr[128];           /* the HelloVerifyRequest being sent */
+	size_t hvr_len;
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
 	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
 	uint64_t hs_tokens_ms;      /* when it was last filled */

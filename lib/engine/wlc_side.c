@@ -69,6 +69,10 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	if (p->dead)
 		return;
 	p->dead = true;
+	if (p->is_half_open) {
+		p->is_half_open = false;
+		w->n_half_open--;
+	}
 	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
 	     pp = &(*pp)->next)
 		if (*pp == p) {
@@ -210,6 +214,8 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	p->next = w->peers[h];
 	w->peers[h] = p;
 	w->n_peers++;
+	p->is_half_open = true;
+	w->n_half_open++;
 	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
 	return p;
 }
@@ -248,6 +254,10 @@ peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
 	const char *cn = NULL;
 
 	p->d->established = true;
+	if (p->is_half_open) {
+		p->is_half_open = false;
+		w->n_half_open--;
+	}
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
 	if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
 		cn = ci.subject_cn;
@@ -292,6 +302,33 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 		break;
 	}
 	eng_dtls_timer(w, p->d, &p->t_dtls);
+}
+
+/*
+ * A ClientHello through the stateless cookie check (RFC 6347 §4.2.1): a
+ * HelloVerifyRequest is prepared in w->hvr when the hello lacks our
+ * cookie (nothing else is kept); -EBADMSG for a datagram that only looks
+ * like a ClientHello.
+ */
+static int
+wlc_hello_check(struct eng_w *w, struct eng_peer *p,
+    const struct cs_udp_pkt *pk, struct cs_wlc_admit_dgram *dg)
+{
+	uint8_t addr[6] = { pk->src_ip >> 24, pk->src_ip >> 16, pk->src_ip >> 8,
+		pk->src_ip, pk->src_port >> 8, pk->src_port };
+	int r;
+
+	w->hvr_len = 0;
+	r = cs_dtls_ctx_check_hello(w->e->cfg.wlc_dtls, addr, sizeof(addr),
+	    pk->buf, pk->len, w->hvr, sizeof(w->hvr), &w->hvr_len);
+	if (r != CS_DTLS_HELLO_VERIFY && r != CS_DTLS_HELLO_PROVEN) {
+		w->wlc_hello_bad++;
+		return -EBADMSG;
+	}
+	dg->has_cookie = r == CS_DTLS_HELLO_PROVEN;
+	dg->is_retransmit = dg->has_cookie && p != NULL && p->d != NULL &&
+	    cs_dtls_same_hello(p->d->s, pk->buf, pk->len);
+	return 0;
 }
 
 static void wlc_input(struct eng_w *w, enum cs_chan ch,
@@ -414,8 +451,6 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
 	struct eng_peer *p;
-	uint8_t random[32];
-	bool has_random = false;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -429,37 +464,41 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	if (cs_wlc_mute_swallow(w->wlc))
 		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
+	p = peer_find(w, pk->src_ip, pk->src_port);
+	/* RFC 6347 §4.2.1: a ClientHello without our cookie is answered and
+	 * forgotten (cs_wlc_admit_input: VERIFY); only a proven one may
+	 * start, or replace, a handshake */
 	if (dg.is_hello && !is_served)
 		w->wlc_client_hellos++;
-	p = peer_find(w, pk->src_ip, pk->src_port);
+	if (dg.is_hello && wlc_hello_check(w, p, pk, &dg) < 0)
+		return;
 	/* the cookie-bearing ClientHello is where a server's work begins
 	 * (ServerHello, certificate, key exchange): the service rate */
-	if (dg.is_hello && !dg.is_fresh && !is_served && wlc_hs_rate(w) > 0 &&
-	    (p == NULL || !p->adm.is_verified) &&
-	    (w->held_len > 0 || !wlc_hs_token(w, now))) {
+	if (dg.is_hello && dg.has_cookie && !dg.is_retransmit && !is_served &&
+	    wlc_hs_rate(w) > 0 && (w->held_len > 0 || !wlc_hs_token(w, now))) {
 		wlc_hold(w, pk);
 		return;
-	}
-	if (dg.is_hello)
-		has_random = eng_hello_random(pk->buf, pk->len, random) == 0;
-	/* RFC 6347 §4.2.8: a ClientHello that starts over (message_seq 0)
-	 * with a new random is a new handshake, even when the old one's
-	 * cookie came back: the AP gave up on it.  Fed to the old session
-	 * it would be taken for a repeat and the AP left to the old one's
-	 * flights.  The same random is a late copy: it stays. */
-	if (p != NULL && dg.is_fresh && has_random && p->has_random &&
-	    p->adm.is_verified && !p->adm.is_established &&
-	    memcmp(random, p->hello_random, sizeof(random)) != 0) {
-		peer_close(w, p, false);
-		p = NULL;
 	}
 	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
+	case CS_WLC_ADMIT_VERIFY:
+		w->wlc_hello_verify++;
+		eng_send(w, Q_WLC_CTL, 0, pk->src_ip, pk->src_port, w->hvr,
+		    w->hvr_len);
+		return;
 	case CS_WLC_ADMIT_REPLACE:
+		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+			w->wlc_hello_bad++;
+			return;
+		}
 		peer_close(w, p, false);
 		/* fall through */
 	case CS_WLC_ADMIT_NEW:
+		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+			w->wlc_hello_bad++;
+			return;
+		}
 		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
@@ -469,10 +508,6 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	case CS_WLC_ADMIT_FEED:
 	case CS_WLC_ADMIT__COUNT:
 		break;
-	}
-	if (has_random && !p->has_random) {
-		memcpy(p->hello_random, random, sizeof(random));
-		p->has_random = true;
 	}
 	cs_wlc_admit_fed(&p->adm);
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
@@ -503,14 +538,13 @@ wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 }
 
 static void
-wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool graceful)
+wlc_sess_close(void *ctx, struct cs_wlc_sess *s, bool notify)
 {
 	struct eng_w *w = ctx;
 	struct eng_peer *p = cs_wlc_sess_ctx(s);
 
 	if (p != NULL) {
-		if (graceful && p->d != NULL && p->d->established &&
-		    !p->d->dead)
+		if (notify && p->d != NULL && p->d->established && !p->d->dead)
 			cs_dtls_shutdown(p->d->s);
 		p->sess = NULL;
 		eng_peer_forget(w, p);

@@ -227,7 +227,9 @@ cs_wlc_fsm_teardown(
 		s->joined = false;
 	}
 	cs_wlc_emit(w, s, CS_WLC_EV_TEARDOWN, now_ms, 0, 0, reason);
-	w->io.sess_close(w->io.ctx, s, graceful);
+	/* every end the AP should hear of is told (DataCheckTimer, echo,
+	 * Join refused ...): only a simulated crash is silent */
+	w->io.sess_close(w->io.ctx, s, !s->is_crash);
 }
 
 /* Teardown that counts as a failure of the current phase. */
@@ -695,7 +697,7 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	struct cs_wlc_sess *other;
 	uint16_t bad, missing = 0;
 	uint32_t code = CS_RC_SUCCESS;
-	char mb[18], cisco_why[160] = "";
+	char mb[18], cisco_why[160] = "", cert_why[120] = "";
 
 	if ((bad = join_parse(m, &ji, &err)) != 0) {
 		/* §6: a malformed Join Request is silently discarded */
@@ -712,7 +714,19 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	s->has_last_req = true;
 	s->last_req_seq = m->ctl.seq;
 	s->last_req_type = m->ctl.type;
-	if (ji.has_mac) {
+	/* identity from the verified certificate (RFC 5415 §12.6) when it
+	 * names a MAC; the Board Data MAC only otherwise */
+	if (ji.has_mac && s->has_cert_mac &&
+	    memcmp(ji.mac, s->cert_mac, 6) != 0) {
+		char cb[18], jb[18];
+
+		cs_wlc_fmt_mac(ji.mac, jb, sizeof(jb));
+		cs_wlc_fmt_mac(s->cert_mac, cb, sizeof(cb));
+		snprintf(cert_why, sizeof(cert_why),
+		    "Board Data MAC %s differs from the MAC %s in the AP's "
+		    "certificate",
+		    jb, cb);
+	} else if (ji.has_mac && !s->has_cert_mac) {
 		s->has_mac = true;
 		memcpy(s->mac, ji.mac, 6);
 	}
@@ -736,8 +750,10 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	/* Policy, in the order a controller decides (documented choices):
 	 *  20 missing mandatory element (§4.5.1.5; a response is possible),
 	 *   9 binding other than IEEE 802.11 (§6, RFC 5416 §2.1),
-	 *   5 AP authorization list: "unknown source" is the RFC meaning
-	 *     of a WTP the AC does not recognise,
+	 *   5 the Board Data MAC is not the certificate's, or the AP
+	 *     authorization list (checked on the certificate's MAC) does not
+	 *     hold it: "unknown source" is the RFC meaning of a WTP the AC
+	 *     does not recognise,
 	 *   3 regulatory domain mismatch: the RFC has no specific code, the
 	 *     radio hardware is fine (not 8), so "unspecified",
 	 *   7 Session ID already used by another live session,
@@ -758,6 +774,11 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 		cs_logf(&w->cfg.log, CS_LOG_ERR,
 		    "AP %s (%s) refused: not a Cisco AP join: %s",
 		    sess_mac(s, mb), s->name, cisco_why);
+	} else if (cert_why[0] != '\0') {
+		code = CS_RC_JOIN_FAIL_UNKNOWN_SRC;
+		cs_logf(&w->cfg.log, CS_LOG_ERR,
+		    "AP Authorization failure for %s: %s", sess_mac(s, mb),
+		    cert_why);
 	} else if (!auth_allows(w, s)) {
 		code = CS_RC_JOIN_FAIL_UNKNOWN_SRC;
 		cs_logf(&w->cfg.log, CS_LOG_ERR,
@@ -780,7 +801,10 @@ handle_join(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	}
 	if (code != CS_RC_SUCCESS && code != CS_RC_SUCCESS_NAT) {
 		join_reject(s, m->ctl.seq, code,
-		    cisco_why[0] != '\0' ? cisco_why : NULL, now_ms);
+		    cisco_why[0] != '\0'      ? cisco_why
+		        : cert_why[0] != '\0' ? cert_why
+		                              : NULL,
+		    now_ms);
 		return;
 	}
 	memcpy(s->session_id, ji.session_id, 16);

@@ -127,9 +127,30 @@ struct cs_wlc_sess {
 	bool img_done;               /* image download finished */
 	enum cs_wlc_state last_live; /* state before DEAD */
 
-	unsigned busy; /* nesting depth of public entry points */
-	bool closed;   /* cs_wlc_sess_closed() called while busy */
-	bool orderly;  /* closed by the peer's close_notify */
+	unsigned busy;       /* nesting depth of public entry points */
+	bool closed;         /* cs_wlc_sess_closed() called while busy */
+	bool orderly;        /* closed by the peer's close_notify */
+	bool is_crash;       /* torn down by a simulated restart: no alert */
+	bool has_cert_mac;   /* the verified certificate names a MAC */
+	uint8_t cert_mac[6]; /* ... this one: the AP's identity */
+};
+
+/*
+ * Log lines for dropped datagrams, bounded (issue 18): the first
+ * CS_WLC_DROPLOG_LINES of a CS_WLC_DROPLOG_WINDOW_MS window are logged
+ * one by one, the rest counted and summarised when the window closes
+ * ("12034 datagrams dropped from ~2031 sources in the last 10 s").
+ * Sources are counted in a bitmap (linear counting: an estimate).
+ */
+#define CS_WLC_DROPLOG_WINDOW_MS 10000
+#define CS_WLC_DROPLOG_LINES     5
+#define CS_WLC_DROPLOG_BITS      8192
+
+struct wlc_droplog {
+	uint64_t start_ms;
+	uint64_t n;
+	unsigned n_logged;
+	uint8_t seen[CS_WLC_DROPLOG_BITS / 8];
 };
 
 struct cs_wlc {
@@ -148,9 +169,13 @@ struct cs_wlc {
 
 	uint8_t image_md5[16];
 	bool in_free;
+	struct wlc_droplog droplog;
 };
 
 /* wlc.c */
+/* Whether a dropped datagram from ip may be logged one by one now (see
+ * struct wlc_droplog); summarises the last window when a new one opens. */
+bool cs_wlc_droplog_may(struct cs_wlc *w, uint32_t ip, uint64_t now_ms);
 void cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s,
     enum cs_wlc_ev_kind kind, uint64_t now_ms, uint32_t msg_type,
     uint32_t result_code, const char *reason);

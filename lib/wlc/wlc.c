@@ -9,6 +9,7 @@
 #include "capsim/wlc.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,46 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 	cs_el_put_ac_name(wr, &n);
 }
 
+static unsigned
+droplog_sources(const struct wlc_droplog *d)
+{
+	unsigned zero = 0;
+
+	for (size_t i = 0; i < sizeof(d->seen); i++)
+		zero += 8u - (unsigned)__builtin_popcount(d->seen[i]);
+	if (zero == 0)
+		return CS_WLC_DROPLOG_BITS; /* saturated: at least */
+	return (unsigned)(-(double)CS_WLC_DROPLOG_BITS *
+	        log((double)zero / CS_WLC_DROPLOG_BITS) +
+	    0.5);
+}
+
+bool
+cs_wlc_droplog_may(struct cs_wlc *w, uint32_t ip, uint64_t now_ms)
+{
+	struct wlc_droplog *d = &w->droplog;
+	uint32_t h = (ip * 2654435761u) >> 19; /* 13 bits */
+
+	if (d->n > 0 && now_ms - d->start_ms >= CS_WLC_DROPLOG_WINDOW_MS) {
+		if (d->n > d->n_logged)
+			cs_logf(&w->cfg.log, CS_LOG_WARN,
+			    "%llu datagrams dropped from ~%u sources in the "
+			    "last %u s (%u logged one by one)",
+			    (unsigned long long)d->n, droplog_sources(d),
+			    (unsigned)((now_ms - d->start_ms) / 1000),
+			    d->n_logged);
+		memset(d, 0, sizeof(*d));
+	}
+	if (d->n == 0)
+		d->start_ms = now_ms;
+	d->n++;
+	d->seen[h / 8] |= (uint8_t)(1u << (h % 8));
+	if (d->n_logged >= CS_WLC_DROPLOG_LINES)
+		return false;
+	d->n_logged++;
+	return true;
+}
+
 static void
 disc_drop(struct cs_wlc *w, struct cs_wlc_ap_stats *st, uint32_t ip,
     uint16_t port, uint64_t now_ms, const char *why)
@@ -549,8 +590,9 @@ disc_drop(struct cs_wlc *w, struct cs_wlc_ap_stats *st, uint32_t ip,
 	w->ctr.discovery_dropped++;
 	if (st != NULL)
 		st->discovery_dropped++;
-	cs_logf(&w->cfg.log, CS_LOG_WARN,
-	    "Discovery Request from %s:%u dropped: %s", ipb, port, why);
+	if (cs_wlc_droplog_may(w, ip, now_ms))
+		cs_logf(&w->cfg.log, CS_LOG_WARN,
+		    "Discovery Request from %s:%u dropped: %s", ipb, port, why);
 	cs_wlc_emit(w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms,
 	    CS_MSG_DISCOVERY_REQ, 0, why);
 }
@@ -754,9 +796,11 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	w->ctr.keepalive_rx++;
 	if ((s = cs_wlc_sid_find(w, id)) == NULL) {
 		w->ctr.keepalive_unknown++;
-		cs_logf(&w->cfg.log, CS_LOG_WARN,
-		    "Keep-alive from %s:%u dropped: unknown Session ID", ipb,
-		    port);
+		if (cs_wlc_droplog_may(w, ip, now_ms))
+			cs_logf(&w->cfg.log, CS_LOG_WARN,
+			    "Keep-alive from %s:%u dropped: unknown Session "
+			    "ID",
+			    ipb, port);
 		cs_wlc_emit(w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms, 0, 0,
 		    "keep-alive with unknown Session ID");
 		return 0;
@@ -804,8 +848,13 @@ cs_wlc_sess_open(struct cs_wlc *w, struct cs_wlc_sess **ret, uint32_t peer_ip,
 	s->peer_port = peer_port;
 	s->state = CS_WLC_S_WAIT_JOIN;
 	s->last_live = CS_WLC_S_WAIT_JOIN;
-	if (peer_cn != NULL && cs_val_mac_cn(peer_cn, s->mac, NULL) == 0)
+	if (peer_cn != NULL && cs_val_mac_cn(peer_cn, s->mac, NULL) == 0) {
+		/* the identity a controller authorizing by certificate uses:
+		 * the Join's Board Data MAC must agree with it */
 		s->has_mac = true;
+		s->has_cert_mac = true;
+		memcpy(s->cert_mac, s->mac, 6);
+	}
 	if (s->has_mac)
 		st = cs_wlc_stats_by_mac(
 		    &w->stats, s->mac, peer_ip, peer_port, now_ms);
@@ -1047,6 +1096,7 @@ cs_wlc_restart(struct cs_wlc *w, uint64_t now_ms)
 	for (s = w->sessions; s != NULL; s = next) {
 		sess_enter(s);
 		if (s->state != CS_WLC_S_DEAD && !s->closed) {
+			s->is_crash = true;
 			cs_wlc_fsm_teardown(s, now_ms, "controller restart",
 			    /* graceful= */ false);
 			n++;

@@ -17,6 +17,8 @@ cs_wlc_admit_classify(
 
 	d->is_hello = false;
 	d->is_fresh = false;
+	d->has_cookie = false;
+	d->is_retransmit = false;
 	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
 	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
 		return;
@@ -32,25 +34,30 @@ enum cs_wlc_admit_verdict
 cs_wlc_admit_input(
     const struct cs_wlc_admit *a, const struct cs_wlc_admit_dgram *d)
 {
+	if (!d->is_hello)
+		return a == NULL ? CS_WLC_ADMIT_STRAY : CS_WLC_ADMIT_FEED;
+	/* Without our cookie a ClientHello proves nothing (it may be
+	 * spoofed from an AP's address): answer it, keep nothing, leave the
+	 * address's session alone. */
+	if (!d->has_cookie)
+		return CS_WLC_ADMIT_VERIFY;
 	if (a == NULL)
-		return d->is_hello ? CS_WLC_ADMIT_NEW : CS_WLC_ADMIT_STRAY;
-	/* The AP restarted its DTLS session from the same address: the old
-	 * session is gone on its side.  Before the cookie came back nothing
-	 * is kept either: a ClientHello that starts over gets a new session,
-	 * not the old one's expectations (the cookie of a lost
-	 * HelloVerifyRequest). */
-	if (d->is_hello &&
-	    (a->is_established || (d->is_fresh && !a->is_verified)))
-		return CS_WLC_ADMIT_REPLACE;
-	return CS_WLC_ADMIT_FEED;
+		return CS_WLC_ADMIT_NEW;
+	/* the same proven ClientHello again: the handshake's own
+	 * retransmission */
+	if (!a->is_established && d->is_retransmit)
+		return CS_WLC_ADMIT_FEED;
+	/* The AP proved the address and starts over: its old session is
+	 * gone on its side. */
+	return CS_WLC_ADMIT_REPLACE;
 }
 
 void
 cs_wlc_admit_init(
     struct cs_wlc_admit *a, const struct cs_wlc_admit_io *io, void *ctx)
 {
-	*a = (struct cs_wlc_admit){ .io = io, .ctx = ctx };
-	a->io->timer_arm(a->ctx, CS_WLC_ADMIT_UNVERIFIED_MS);
+	*a = (struct cs_wlc_admit){ .io = io, .ctx = ctx, .is_verified = true };
+	a->io->timer_arm(a->ctx, CS_WLC_ADMIT_WAIT_DTLS_MS);
 }
 
 void
@@ -107,6 +114,7 @@ static const char *const admit_verdict_names[] = {
 	[CS_WLC_ADMIT_FEED] = "feed",
 	[CS_WLC_ADMIT_NEW] = "new",
 	[CS_WLC_ADMIT_REPLACE] = "replace",
+	[CS_WLC_ADMIT_VERIFY] = "verify",
 };
 _Static_assert(sizeof(admit_verdict_names) / sizeof(admit_verdict_names[0]) ==
         CS_WLC_ADMIT__COUNT,

@@ -406,6 +406,150 @@ test_app_data_and_shutdown(void **state)
 	cs_cred_free(cred);
 }
 
+/* A record no peer could have sent: preamble, then a record header of the
+ * given type and epoch whose fragment is `body` bytes of 0xa5 (issue 18:
+ * a 20-byte epoch-1 record was fatal in OpenSSL 3.0). */
+static size_t
+forge_record(uint8_t *out, uint8_t type, uint16_t epoch, uint64_t seq,
+    size_t body, size_t claimed)
+{
+	uint8_t *p = out;
+
+	*p++ = 0x01, *p++ = 0, *p++ = 0, *p++ = 0;
+	*p++ = type, *p++ = 0xfe, *p++ = 0xfd;
+	*p++ = (uint8_t)(epoch >> 8), *p++ = (uint8_t)epoch;
+	for (int i = 5; i >= 0; i--)
+		*p++ = (uint8_t)(seq >> (8 * i));
+	*p++ = (uint8_t)(claimed >> 8), *p++ = (uint8_t)claimed;
+	memset(p, 0xa5, body);
+	return (size_t)(p - out) + body;
+}
+
+/* Spoofed and replayed records are discarded and counted on both sides;
+ * the session stays up and still carries data both ways. */
+static void
+test_hostile_records(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_drops da, dw;
+	uint8_t b[128], saved[DGMAX];
+	size_t n, saved_len;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	for (int side = 0; side < 2; side++) {
+		struct cs_dtls *d = side ? p.wlc : p.ap;
+
+		n = forge_record(b, 23, 1, 1000, 20, 20); /* < 8 + 16 */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 21, 1, 1001, 7, 7); /* short alert */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 23, 2, 5, 40, 40); /* epoch 2 */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 21, 0, 9, 2, 2); /* plaintext alert */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 23, 1, 7, 40, 4000); /* past the end */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 23, 1, 7, 0, 0);
+		assert_int_equal(
+		    cs_dtls_input(d, b, n - 3), CS_DTLS_ESTABLISHED);
+		n = forge_record(b, 23, 1, 1002, 60, 60); /* bad tag */
+		assert_int_equal(cs_dtls_input(d, b, n), CS_DTLS_ESTABLISHED);
+		assert_true(cs_dtls_is_established(d));
+	}
+	cs_dtls_drops(p.ap, &da);
+	cs_dtls_drops(p.wlc, &dw);
+	for (int side = 0; side < 2; side++) {
+		const struct cs_dtls_drops *d = side ? &dw : &da;
+
+		assert_int_equal(d->n[CS_DTLS_DROP_SHORT], 2);
+		assert_int_equal(d->n[CS_DTLS_DROP_EPOCH], 2);
+		assert_int_equal(d->n[CS_DTLS_DROP_LENGTH], 1);
+		assert_int_equal(d->n[CS_DTLS_DROP_HEADER], 1);
+		assert_int_equal(d->n[CS_DTLS_DROP_REPLAY], 0);
+	}
+	/* data still flows; a replay of it is discarded, not delivered */
+	assert_int_equal(cs_dtls_send(p.ap, (const uint8_t *)"hello", 5), 0);
+	saved_len = p.a.q[0].len;
+	memcpy(saved, p.a.q[0].b, saved_len);
+	pair_pump(&p);
+	assert_int_equal(p.w.rx_count, 1);
+	assert_int_equal(
+	    cs_dtls_input(p.wlc, saved, saved_len), CS_DTLS_ESTABLISHED);
+	assert_int_equal(p.w.rx_count, 1);
+	cs_dtls_drops(p.wlc, &dw);
+	assert_int_equal(dw.n[CS_DTLS_DROP_REPLAY], 1);
+	assert_int_equal(cs_dtls_send(p.wlc, (const uint8_t *)"back", 4), 0);
+	pair_pump(&p);
+	assert_int_equal(p.a.rx_count, 1);
+	assert_bytes_equal(p.a.rx, p.a.rx_len, "back", 4);
+	assert_string_equal(cs_dtls_drop_name(CS_DTLS_DROP_REPLAY),
+	    "replayed or too old sequence number");
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+/* RFC 6347 §4.2.1 without state: the ctx answers a ClientHello with a
+ * HelloVerifyRequest no longer than it, and proves the returned cookie
+ * only for the same address. */
+static void
+test_stateless_cookie(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	static const uint8_t addr[6] = { 127, 1, 2, 3, 0x30, 0x39 };
+	static const uint8_t other[6] = { 127, 1, 2, 4, 0x30, 0x39 };
+	struct cs_dtls_cfg ac, wc;
+	uint8_t hvr[128], ch2[DGMAX], junk[64];
+	size_t n = 0, ch2_len;
+	struct pair p;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_start(p.ap), CS_DTLS_WANT_READ);
+	assert_int_equal(p.a.qn, 1);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     p.a.q[0].b, p.a.q[0].len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	assert_true(n > 0 && n < p.a.q[0].len); /* amplification < 1 */
+	assert_int_equal(hvr[4], 22);           /* handshake */
+	assert_int_equal(hvr[4 + 13], 3);       /* HelloVerifyRequest */
+	assert_int_equal(cs_dtls_ctx_check_hello(p.ap_ctx, addr, sizeof(addr),
+	                     p.a.q[0].b, p.a.q[0].len, hvr, sizeof(hvr), &n),
+	    -EBADMSG); /* a client ctx answers nothing */
+	p.a.qn = 0;
+	assert_int_equal(cs_dtls_input(p.ap, hvr, n), CS_DTLS_WANT_READ);
+	assert_int_equal(p.a.qn, 1); /* ClientHello with the cookie */
+	ch2_len = p.a.q[0].len;
+	memcpy(ch2, p.a.q[0].b, ch2_len);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_PROVEN);
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, other,
+	                     sizeof(other), ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	/* another random (preamble, record and handshake headers, version,
+	 * then the random) voids the cookie */
+	ch2[4 + 13 + 12 + 2 + 5] ^= 1;
+	assert_int_equal(cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr),
+	                     ch2, ch2_len, hvr, sizeof(hvr), &n),
+	    CS_DTLS_HELLO_VERIFY);
+	memset(junk, 0, sizeof(junk));
+	junk[0] = 0x01;
+	for (size_t len = 0; len <= sizeof(junk); len++)
+		assert_int_equal(
+		    cs_dtls_ctx_check_hello(p.wlc_ctx, addr, sizeof(addr), junk,
+		        len, hvr, sizeof(hvr), &n),
+		    -EBADMSG);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
 static void
 test_preamble(void **state)
 {
@@ -852,6 +996,8 @@ main(void)
 		cmocka_unit_test(test_handshake_default),
 		cmocka_unit_test(test_versions_and_ciphers),
 		cmocka_unit_test(test_app_data_and_shutdown),
+		cmocka_unit_test(test_hostile_records),
+		cmocka_unit_test(test_stateless_cookie),
 		cmocka_unit_test(test_preamble),
 		cmocka_unit_test(test_mtu_fragmentation),
 		cmocka_unit_test(test_retransmission),

@@ -923,7 +923,7 @@ test_echo_dead_teardown(void **state)
 	F.close_calls_closed = true;
 	cs_wlc_sess_timer_fired(s, CS_WLC_T_ECHO, 200000);
 	assert_int_equal(F.closes, 1);
-	assert_false(F.close_graceful);
+	assert_true(F.close_graceful); /* the AP is told (close_notify) */
 	assert_non_null(strstr(F.log, "EchoInterval expired after 96 s"));
 	assert_int_equal(
 	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_RUN], 1);
@@ -1435,12 +1435,63 @@ test_restart(void **state)
 	F.close_calls_closed = true;
 	assert_int_equal(cs_wlc_restart(w, 5000), 0);
 	assert_int_equal(F.closes, 2);
+	assert_false(F.close_graceful); /* a crash tells no AP */
 	assert_int_equal(cs_wlc_active_wtps(w), 0);
 	assert_int_equal(cs_wlc_counters(w)->restarts, 1);
 	assert_int_equal(cs_wlc_counters(w)->sess_closed, 2);
 	assert_non_null(
 	    strstr(F.log, "Controller restart: 2 AP sessions dropped"));
 	assert_true(has_event(CS_WLC_EV_RESTART, 0));
+	cs_wlc_free(w);
+}
+
+/* Issue 18: the identity is the certificate's.  A Join whose Board Data
+ * MAC is not the one in the CN is refused (result code 5, with the
+ * reason); the auth list is checked on the certificate's MAC, whatever
+ * the Join claims; Cisco's and dashed CN forms are understood. */
+static void
+test_cert_identity(void **state)
+{
+	static const uint8_t listed[6] = { 0x02, 0xca, 0x75, 0, 0, 1 };
+	struct jopts jo = { .mac = listed };
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s = NULL;
+
+	(void)state;
+	cfg_init(&c);
+	c.auth_enabled = true;
+	c.auth_macs = &listed;
+	c.auth_count = 1;
+	memset(&F, 0, sizeof(F));
+	w = wlc_new(&c);
+	F.close_calls_closed = true;
+	/* the certificate says 00:11:22:33:44:55, the Join the listed MAC */
+	assert_int_equal(
+	    cs_wlc_sess_open(w, &s, AP_IP, AP_PORT, "00:11:22:33:44:55", 1000),
+	    0);
+	assert_int_equal(do_join(s, 1, &jo), CS_RC_JOIN_FAIL_UNKNOWN_SRC);
+	assert_non_null(strstr(F.log,
+	    "Board Data MAC 02:ca:75:00:00:01 differs from the MAC "
+	    "00:11:22:33:44:55 in the AP's certificate"));
+	assert_int_equal(cs_wlc_active_wtps(w), 0);
+	/* Cisco's CN form with the listed MAC joins */
+	memset(&F, 0, sizeof(F));
+	F.close_calls_closed = true;
+	assert_int_equal(cs_wlc_sess_open(w, &s, AP_IP, AP_PORT + 1,
+	                     "C9120AXI-02ca.7500.0001", 1000),
+	    0);
+	assert_int_equal(do_join(s, 1, &jo), CS_RC_SUCCESS);
+	cs_wlc_free(w);
+
+	/* dashed form, and the auth list checked on the certificate: */
+	memset(&F, 0, sizeof(F));
+	w = wlc_new(&c);
+	F.close_calls_closed = true;
+	assert_int_equal(
+	    cs_wlc_sess_open(w, &s, AP_IP, AP_PORT, "02-ca-75-00-00-01", 1000),
+	    0);
+	assert_int_equal(do_join(s, 1, &jo), CS_RC_SUCCESS);
 	cs_wlc_free(w);
 }
 
@@ -1566,6 +1617,7 @@ main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_misbehave_mute_drop_delay),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_cert_identity),
 		cmocka_unit_test(test_stats_summary),
 		cmocka_unit_test(test_cn_mac_and_closed_during_callback),
 	};

@@ -87,9 +87,16 @@ classify(const char *name)
 	return d;
 }
 
-static const struct cs_wlc_admit_dgram HELLO_FRESH = { true, true };
-static const struct cs_wlc_admit_dgram HELLO_COOKIE = { true, false };
-static const struct cs_wlc_admit_dgram OTHER = { false, false };
+/* is_hello, is_fresh, has_cookie (checked by the DTLS layer), is_retransmit */
+static const struct cs_wlc_admit_dgram HELLO_FRESH = { true, true, false,
+	false };
+static const struct cs_wlc_admit_dgram HELLO_BAD_COOKIE = { true, false, false,
+	false };
+static const struct cs_wlc_admit_dgram HELLO_COOKIE = { true, false, true,
+	false };
+static const struct cs_wlc_admit_dgram HELLO_AGAIN = { true, false, true,
+	true };
+static const struct cs_wlc_admit_dgram OTHER = { false, false, false, false };
 
 /* ------------------------------------------------------------------ */
 
@@ -135,10 +142,11 @@ static void
 test_input_without_peer(void **state)
 {
 	(void)state;
+	/* RFC 6347 §4.2.1: no state before the cookie comes back */
 	assert_int_equal(
-	    cs_wlc_admit_input(NULL, &HELLO_FRESH), CS_WLC_ADMIT_NEW);
-	/* a ClientHello with a cookie from an unknown address (its peer
-	 * was reaped) starts a peer too: the server is stateless */
+	    cs_wlc_admit_input(NULL, &HELLO_FRESH), CS_WLC_ADMIT_VERIFY);
+	assert_int_equal(
+	    cs_wlc_admit_input(NULL, &HELLO_BAD_COOKIE), CS_WLC_ADMIT_VERIFY);
 	assert_int_equal(
 	    cs_wlc_admit_input(NULL, &HELLO_COOKIE), CS_WLC_ADMIT_NEW);
 	assert_int_equal(cs_wlc_admit_input(NULL, &OTHER), CS_WLC_ADMIT_STRAY);
@@ -152,26 +160,27 @@ test_input_with_peer(void **state)
 
 	(void)state;
 	cs_wlc_admit_init(&a, &f_io, &f);
-	/* unverified: a fresh ClientHello starts over (the HelloVerifyRequest
-	 * was lost), the one with the cookie goes on */
+	/* handshake running: a hello without our cookie (spoofed, or the
+	 * AP starting over) is answered and changes nothing; the same
+	 * proven hello is a retransmission; another proven one starts over */
 	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_REPLACE);
+	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_VERIFY);
 	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_FEED);
-	assert_int_equal(cs_wlc_admit_input(&a, &OTHER), CS_WLC_ADMIT_FEED);
-	/* verified, handshake running: repeated ClientHellos are the
-	 * session's business (retransmissions) */
-	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_PROGRESS, true, false);
-	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_FEED);
-	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_FEED);
-	/* established: any ClientHello means the AP restarted its session */
-	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_ESTABLISHED, true, false);
-	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_REPLACE);
+	    cs_wlc_admit_input(&a, &HELLO_AGAIN), CS_WLC_ADMIT_FEED);
 	assert_int_equal(
 	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_REPLACE);
+	assert_int_equal(cs_wlc_admit_input(&a, &OTHER), CS_WLC_ADMIT_FEED);
+	/* established (issue 18): a spoofed ClientHello from the AP's
+	 * address leaves the session in Run; only a proven one replaces it */
+	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_ESTABLISHED, true, false);
+	assert_int_equal(
+	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_VERIFY);
+	assert_int_equal(
+	    cs_wlc_admit_input(&a, &HELLO_BAD_COOKIE), CS_WLC_ADMIT_VERIFY);
+	assert_int_equal(
+	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_REPLACE);
+	assert_int_equal(
+	    cs_wlc_admit_input(&a, &HELLO_AGAIN), CS_WLC_ADMIT_REPLACE);
 	assert_int_equal(cs_wlc_admit_input(&a, &OTHER), CS_WLC_ADMIT_FEED);
 }
 
@@ -182,24 +191,16 @@ test_timer(void **state)
 	struct cs_wlc_admit a;
 
 	(void)state;
+	/* a peer exists only for a proven address: WaitDTLS (RFC 5415
+	 * §4.7.15) from the start, armed once */
 	cs_wlc_admit_init(&a, &f_io, &f);
 	assert_true(f.armed);
-	assert_int_equal(f.delay_ms, CS_WLC_ADMIT_UNVERIFIED_MS);
-	assert_int_equal(cs_wlc_admit_expired(&a), CS_WLC_ADMIT_EXP_NO_COOKIE);
-	/* progress without the cookie leaves the no-cookie timer alone */
-	assert_int_equal(
-	    cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_PROGRESS, false, false),
-	    CS_WLC_ADMIT_CONTINUE);
-	assert_int_equal(f.arms, 1);
-	/* the cookie came back: WaitDTLS (RFC 5415 §4.7.15), once */
+	assert_true(a.is_verified);
+	assert_int_equal(f.delay_ms, CS_WLC_ADMIT_WAIT_DTLS_MS);
 	assert_int_equal(
 	    cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_PROGRESS, true, false),
 	    CS_WLC_ADMIT_CONTINUE);
-	assert_true(a.is_verified);
-	assert_int_equal(f.arms, 2);
-	assert_int_equal(f.delay_ms, CS_WLC_ADMIT_WAIT_DTLS_MS);
-	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_PROGRESS, true, false);
-	assert_int_equal(f.arms, 2);
+	assert_int_equal(f.arms, 1);
 	assert_int_equal(cs_wlc_admit_expired(&a), CS_WLC_ADMIT_EXP_WAIT_DTLS);
 	/* established: the timer goes, the session opens once */
 	assert_int_equal(
@@ -210,7 +211,7 @@ test_timer(void **state)
 	assert_int_equal(
 	    cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_ESTABLISHED, true, true),
 	    CS_WLC_ADMIT_CONTINUE);
-	assert_int_equal(f.arms, 2);
+	assert_int_equal(f.arms, 1);
 	/* forgetting the peer cancels its timer */
 	cs_wlc_admit_init(&a, &f_io, &f);
 	assert_true(f.armed);
@@ -243,32 +244,13 @@ test_results(void **state)
 }
 
 static void
-test_hellos_counted_until_verified(void **state)
-{
-	struct fake f = { 0 };
-	struct cs_wlc_admit a;
-
-	(void)state;
-	cs_wlc_admit_init(&a, &f_io, &f);
-	for (unsigned i = 0; i < 3; i++)
-		cs_wlc_admit_fed(&a);
-	assert_int_equal(a.hellos, 3);
-	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_PROGRESS, true, false);
-	cs_wlc_admit_fed(&a);
-	assert_int_equal(a.hellos, 3);
-	cs_wlc_admit_init(&a, &f_io, &f);
-	a.hellos = UINT16_MAX - 1;
-	cs_wlc_admit_fed(&a);
-	cs_wlc_admit_fed(&a);
-	assert_int_equal(a.hellos, UINT16_MAX);
-}
-
-static void
 test_names(void **state)
 {
 	(void)state;
 	assert_string_equal(
 	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT_REPLACE), "replace");
+	assert_string_equal(
+	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT_VERIFY), "verify");
 	assert_string_equal(
 	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT__COUNT), "?");
 	assert_string_equal(cs_wlc_admit_step_name(CS_WLC_ADMIT_FAIL), "fail");
@@ -285,7 +267,6 @@ main(void)
 		cmocka_unit_test(test_input_with_peer),
 		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_results),
-		cmocka_unit_test(test_hellos_counted_until_verified),
 		cmocka_unit_test(test_names),
 	};
 

@@ -124,19 +124,39 @@ struct cs_dtls_io {
  * New session (client or server per the ctx).  Copies io.  Nothing is
  * sent yet.
  *
- * Server model: one session per peer address, created by the caller when
- * a ClientHello arrives from an unknown address; OpenSSL answers it with a
- * HelloVerifyRequest inside SSL_accept (no DTLSv1_listen).  This is NOT
- * stateless as RFC 6347 §4.2.1 intends: a session (~a few kB) exists
- * before the peer has proven its address, so spoofed ClientHellos cost
- * memory.  Callers cap the number of sessions with
- * !cs_dtls_peer_verified() and reap those quickly (the cookie itself is
- * stateless: an HMAC of the peer address under a per-ctx secret).
+ * Server model: the caller answers ClientHellos with
+ * cs_dtls_ctx_check_hello and creates a session only for a ClientHello
+ * that returned the cookie (RFC 6347 §4.2.1: no state before the address
+ * is proven).  A server session fed a ClientHello without a valid cookie
+ * answers it the same stateless way and stays pristine; the first proven
+ * ClientHello starts the handshake (DTLSv1_listen, then SSL_accept).
  */
 CS_API int cs_dtls_new(
     struct cs_dtls **out, struct cs_dtls_ctx *ctx, const struct cs_dtls_io *io);
 /* Accepts NULL.  Wipes key material (OpenSSL cleanses its own). */
 CS_API void cs_dtls_free(struct cs_dtls *s);
+
+/*
+ * Server, before any session exists (RFC 6347 §4.2.1, stateless): looks
+ * at one wire datagram from addr.  CS_DTLS_HELLO_PROVEN: a ClientHello
+ * whose cookie this ctx issued to addr (create a session, set the same
+ * peer address, feed it this datagram).  CS_DTLS_HELLO_VERIFY: a
+ * ClientHello without a valid cookie; the HelloVerifyRequest to send back
+ * is in out (*out_len bytes, never more than len; cap >= 64), and nothing
+ * was kept.  -EBADMSG: not a whole ClientHello (drop it); -ENOBUFS.
+ */
+enum {
+	CS_DTLS_HELLO_VERIFY = 1,
+	CS_DTLS_HELLO_PROVEN = 2,
+};
+CS_API int cs_dtls_ctx_check_hello(struct cs_dtls_ctx *ctx, const void *addr,
+    size_t alen, const uint8_t *wire, size_t len, uint8_t *out, size_t cap,
+    size_t *out_len);
+
+/* Server: whether wire is the ClientHello this session was started with
+ * (a retransmission: same cookie), as opposed to a new handshake. */
+CS_API bool cs_dtls_same_hello(
+    const struct cs_dtls *s, const uint8_t *wire, size_t len);
 
 /* Per-session credential (e.g. this AP's certificate); before start/first
  * input.  The session takes its own references. -EBUSY once started. */
@@ -194,6 +214,28 @@ CS_API bool cs_dtls_is_established(const struct cs_dtls *s);
 /* Whether the peer returned a valid cookie (server); until then a session
  * may be from a spoofed address and should be reaped quickly. */
 CS_API bool cs_dtls_peer_verified(const struct cs_dtls *s);
+
+/* --- records discarded before OpenSSL (RFC 6347 §4.1.2.7) -------------- */
+
+enum cs_dtls_drop {
+	CS_DTLS_DROP_HEADER,  /* fewer than 13 bytes left for a header */
+	CS_DTLS_DROP_LENGTH,  /* length past the datagram or over 2^14+2048 */
+	CS_DTLS_DROP_VERSION, /* record version not 0xfeXX */
+	CS_DTLS_DROP_EPOCH,   /* protected record of an epoch not read now */
+	CS_DTLS_DROP_SHORT,   /* shorter than the cipher's nonce + tag/MAC */
+	CS_DTLS_DROP_REPLAY,  /* sequence number seen or left of the window */
+	CS_DTLS_DROP__COUNT
+};
+
+struct cs_dtls_drops {
+	uint64_t n[CS_DTLS_DROP__COUNT];
+};
+
+/* "replayed or too old sequence number", ... */
+CS_API const char *cs_dtls_drop_name(enum cs_dtls_drop d);
+/* Records this session discarded, silently, by reason.  Such records
+ * never reach OpenSSL, so they can neither fail nor end the session. */
+CS_API void cs_dtls_drops(const struct cs_dtls *s, struct cs_dtls_drops *out);
 
 /* --- why it failed ---------------------------------------------------- */
 

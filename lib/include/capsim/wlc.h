@@ -95,9 +95,12 @@ struct cs_wlc_io {
 	/* control message for the session's DTLS channel */
 	int (*send_secure)(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 	    size_t len, const struct cs_pkt_hint *hint);
-	/* abort the DTLS session and forget the peer; the glue then calls
-	 * cs_wlc_sess_closed(s) (from inside this callback or later) */
-	void (*sess_close)(void *ctx, struct cs_wlc_sess *s, bool graceful);
+	/* end the DTLS session and forget the peer; the glue then calls
+	 * cs_wlc_sess_closed(s) (from inside this callback or later).
+	 * notify: tell the AP (DTLS close_notify, RFC 5415 §2.3.1
+	 * DTLSShutdown), so that it leaves Run at once; false only where the
+	 * controller simulates a crash (cs_wlc_restart). */
+	void (*sess_close)(void *ctx, struct cs_wlc_sess *s, bool notify);
 	void (*timer_arm)(void *ctx, struct cs_wlc_sess *s, enum cs_wlc_timer t,
 	    uint64_t delay_ms);
 	void (*timer_cancel)(

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The controller's DTLS admission of one AP address (AC side), sans-I/O:
- * which datagram starts a peer, when a new ClientHello replaces the old
- * session, how long an address may stay without returning the cookie
- * (RFC 6347 §4.2.1) and how long a verified peer may take to finish the
- * handshake (WaitDTLS, RFC 5415 §4.7.15).  The glue (lib/engine) owns the
+ * which datagram starts a peer (only a ClientHello that returned our
+ * cookie: no state before the address is proven, RFC 6347 §4.2.1), when
+ * a proven ClientHello replaces the old session (a spoofed one never
+ * does), and how long a peer may take to finish the handshake (WaitDTLS,
+ * RFC 5415 §4.7.15).  The glue (lib/engine) owns the
  * peer table, the DTLS session and the sockets; it asks this object what
  * to do and arms the one timer it owns through struct cs_wlc_admit_io.
  */
@@ -24,6 +25,10 @@
 struct cs_wlc_admit_dgram {
 	bool is_hello; /* carries a ClientHello */
 	bool is_fresh; /* ... with message_seq 0: a handshake starts over */
+	/* Set by the glue from the DTLS layer (cs_dtls_ctx_check_hello,
+	 * cs_dtls_same_hello); classify leaves them false. */
+	bool has_cookie;    /* ... returning our cookie: address proven */
+	bool is_retransmit; /* ... the one the peer's handshake began with */
 };
 
 /* What to do with a datagram (cs_wlc_admit_input). */
@@ -33,6 +38,8 @@ enum cs_wlc_admit_verdict {
 	CS_WLC_ADMIT_NEW,     /* make a peer (cs_wlc_admit_init), then feed */
 	CS_WLC_ADMIT_REPLACE, /* forget the old peer and its session, make a
 	                       * new one, then feed */
+	CS_WLC_ADMIT_VERIFY,  /* answer with a HelloVerifyRequest and keep
+	                       * nothing (RFC 6347 §4.2.1) */
 	CS_WLC_ADMIT__COUNT
 };
 
@@ -89,7 +96,8 @@ CS_API void cs_wlc_admit_classify(
 CS_API enum cs_wlc_admit_verdict cs_wlc_admit_input(
     const struct cs_wlc_admit *a, const struct cs_wlc_admit_dgram *d);
 
-/* Starts admission of a new peer: arms the no-cookie timer. */
+/* Starts admission of a new peer, made for a ClientHello that returned
+ * the cookie (the address is proven): arms WaitDTLS. */
 CS_API void cs_wlc_admit_init(
     struct cs_wlc_admit *a, const struct cs_wlc_admit_io *io, void *ctx);
 
