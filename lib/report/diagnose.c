@@ -718,7 +718,9 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	/* keep-alive replies come, late, none missing; echoes answered */
 	if (joined_ok(f) && f->ka_down > 0 &&
 	    f->ka_delay_max_ms >= DIAG_LATE_MS &&
-	    (uint32_t)f->ka_down + 2u >= f->ka_up &&
+	    /* replies still on their way when Run ended (or the trace
+	     * did) are not lost: at least half came back */
+	    (uint32_t)f->ka_down * 2u >= f->ka_up &&
 	    f->echo_streak_max_run < 2 && (lost || !in_run))
 		return mkv(
 		    CS_DIAG_DATA_CHANNEL_LATENCY, CS_DIAG_CONF_HIGH, WHY_NONE);
@@ -1557,8 +1559,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_DATA_CHANNEL_LATENCY:
 		sb_printf(sum,
 		    "Keep-alive replies on the data channel arrive late: "
-		    "%s%u ms%s from keep-alive to reply, all of them answered "
-		    "(%u sent, %u back), echoes answered.",
+		    "%s%u ms%s from keep-alive to reply (%u sent, %u back, "
+		    "the rest on their way when Run ended), echoes "
+		    "answered.",
 		    upto(a), (unsigned)a->ka_delay_max_ms, per(a),
 		    (unsigned)a->ka_up, (unsigned)a->ka_down);
 		sb_printf(hint,

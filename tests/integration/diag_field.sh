@@ -168,6 +168,36 @@ arc=0
 [ "$arc" -eq 3 ] || fail "analyze exit $arc, want 3"
 [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/a.json")" = dtls-mismatch ] || fail "analyze disagrees"
 
+# --- keep-alive replies 8 s late, data-dead interval 6 s (embedded WLC)
+case=ka-late
+n=$(net)
+rc=0
+"$CAPSIM" run --aps 6 --duration 20s --quiet --json "$tmp/$case.json" \
+	--ap-base-ip "$n.10" --wlc-listen "$n.1" \
+	--max-discovery-interval 300ms --discovery-interval 300ms \
+	--echo-interval 1s --keepalive-interval 1s --data-dead-interval 6s \
+	--retransmit-interval 500ms --max-retransmit 3 --silent-interval 2s \
+	--rule "dir=down kind=keepalive action=delay delay=8s" \
+	>"$tmp/$case.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+check data-channel-latency 6
+
+# --- only the WLC's ServerHello/Certificate datagrams dropped: small ones
+# lost while bigger ones arrive, so not MTU (embedded WLC: both ends
+# counted)
+case=selective
+n=$(net)
+rc=0
+"$CAPSIM" run --aps 6 --duration 10s --quiet --json "$tmp/$case.json" \
+	--ap-base-ip "$n.10" --wlc-listen "$n.1" --workers 1 \
+	--max-discovery-interval 300ms --discovery-interval 300ms \
+	--retransmit-interval 500ms --max-retransmit 3 --silent-interval 2s \
+	--rule "dir=down kind=server-hello,certificate action=drop" \
+	>"$tmp/$case.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+check return-path-loss 6
+grep -q "not by size" "$tmp/$case.json" || fail "size evidence"
+
 # --- local send error: --wlc 198.18.99.99 from 127.x: nothing leaves
 # the host; capsim says so (exit 5), never "allow UDP 5246"
 case=send-error
