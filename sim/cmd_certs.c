@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "capsim/pki.h"
+#include "capsim/values.h"
 
 static void
 certs_usage(FILE *f)
@@ -114,6 +115,15 @@ certs_write(struct certs_out *o, const struct cs_cred *c, const char *cert,
 	if ((r = certs_path(o, cert, cp, sizeof(cp))) < 0 ||
 	    (key != NULL && (r = certs_path(o, key, kp, sizeof(kp))) < 0))
 		goto fail;
+	/* a link where a file goes is refused, not followed: its target
+	 * (anyone's file) must not be overwritten */
+	if (key != NULL && sim_is_symlink(kp)) {
+		fprintf(stderr,
+		    "capsim certs: %s is a symbolic link: not followed "
+		    "(remove it, or choose another --out)\n",
+		    kp);
+		return -ELOOP;
+	}
 	if ((r = cs_cred_save(c, cp, key != NULL ? kp : NULL)) < 0)
 		goto fail;
 	if ((r = cs_cred_info(c, &ci)) < 0)
@@ -125,8 +135,8 @@ certs_write(struct certs_out *o, const struct cs_cred *c, const char *cert,
 	o->count++;
 	return 0;
 fail:
-	fprintf(
-	    stderr, "capsim certs: cannot write %s: %s\n", cp, strerror(-r));
+	fprintf(stderr, "capsim certs: cannot write %s: %s\n", cp,
+	    sim_file_strerror(r));
 	return r;
 }
 
@@ -251,7 +261,7 @@ certs_authlist(int argc, char **argv)
 				goto bad;
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, base) < 0)
+			if (sim_parse_mac(optarg, base) < 0)
 				goto bad;
 			break;
 		case 'p':
@@ -297,7 +307,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			puts(macs);
 		}
 		return SIM_EXIT_OK;
@@ -315,7 +325,7 @@ certs_authlist(int argc, char **argv)
 			uint8_t m[6];
 
 			authlist_mac(base, i, m);
-			cs_pki_mac_str(m, macs);
+			cs_val_mac_str(m, macs);
 			printf("config auth-list add mic %s\n", macs);
 		}
 		if (has_sha) {
@@ -330,7 +340,7 @@ certs_authlist(int argc, char **argv)
 				uint8_t m[6];
 
 				authlist_mac(base, i, m);
-				cs_pki_mac_str(m, macs);
+				cs_val_mac_str(m, macs);
 				printf("config auth-list add ssc %s %s\n", macs,
 				    hex);
 			}
@@ -435,13 +445,8 @@ sim_cmd_certs(int argc, char **argv)
 			}
 			break;
 		case 'm':
-			if (cs_pki_mac_parse(optarg, mac) < 0) {
-				fprintf(stderr,
-				    "capsim certs: '%s' is not a MAC (write "
-				    "00:11:22:33:44:55)\n",
-				    optarg);
+			if (sim_parse_mac(optarg, mac) < 0)
 				return SIM_EXIT_USAGE;
-			}
 			break;
 		case 'w':
 			cfg.wlc_cn = optarg;

@@ -33,6 +33,7 @@
 #include "capsim/option43.h"
 #include "capsim/pki.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -134,11 +135,11 @@ lab_usage(FILE *f)
 	    "net.netfilter.nf_conntrack_udp_timeout=2\n"
 	    "  --fast               short AP timers (tests): echo/keep-alive "
 	    "1s ...\n"
-	    "  --echo-interval S    EchoInterval the WLC sends (the APs "
+	    "  --echo-interval D    EchoInterval the WLC sends (the APs "
 	    "adopt it) and\n"
-	    "                       the APs' keep-alive interval, in "
+	    "                       the APs' keep-alive interval, whole "
 	    "seconds (after\n"
-	    "                       --fast; default 30, --fast 1); "
+	    "                       --fast; default 30s, --fast 1s); "
 	    "data-channel\n"
 	    "                       dead interval three times that\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
@@ -497,15 +498,12 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 {
 	const char *argv[4];
 	char hex[CS_OPT43_MAX_LEN * 3 + 1], log[96], conf[96], cf[112];
-	uint8_t mac[6];
-	uint64_t m0 = 0;
+	uint8_t base[6];
 	FILE *f;
 	int st;
 
-	if (cs_pki_mac_parse(mac0, mac) < 0)
+	if (cs_val_mac(mac0, base, NULL) < 0)
 		return -1;
-	for (int k = 0; k < 6; k++)
-		m0 = m0 << 8 | mac[k];
 	/* dnsmasq reads "f1:04:..." as hex bytes */
 	hex[0] = '\0';
 	for (size_t i = 0, o = 0; i < o43->len; i++)
@@ -533,14 +531,13 @@ lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
 	/* capsim gives AP i the address base + i: reserve them for every
 	 * AP the lab allows, so a scenario's count fits too */
 	for (unsigned i = 0; i < LAB_MAX_APS; i++) {
-		uint64_t m = m0 + i;
+		uint8_t mac[6];
+		char ms[18];
 
-		fprintf(f,
-		    "dhcp-host=%02x:%02x:%02x:%02x:%02x:%02x,198.18.16.%u\n",
-		    (unsigned)(m >> 40) & 0xff, (unsigned)(m >> 32) & 0xff,
-		    (unsigned)(m >> 24) & 0xff, (unsigned)(m >> 16) & 0xff,
-		    (unsigned)(m >> 8) & 0xff, (unsigned)m & 0xff,
-		    LAB_AP_FIRST + i);
+		if (cs_ap_id_mac(base, i, mac) < 0)
+			break;
+		cs_val_mac_str(mac, ms);
+		fprintf(f, "dhcp-host=%s,198.18.16.%u\n", ms, LAB_AP_FIRST + i);
 	}
 	if (fclose(f) != 0)
 		return -1;
@@ -702,7 +699,7 @@ sim_cmd_lab(int argc, char **argv)
 		case O_ECHO:
 			/* RFC 5415 §4.7.7: EchoInterval 1..65535 s (the WLC's
 			 * Timers element carries one octet: at most 255) */
-			if (sim_parse_uint(optarg, 1, 255, &v) < 0)
+			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
 				goto bad_arg;
 			echo_s = (unsigned)v;
 			break;
@@ -748,19 +745,12 @@ sim_cmd_lab(int argc, char **argv)
 			/* a deliberately broken option 43: serve its bytes
 			 * (hex text only) */
 			size_t n = 0;
-			const char *p = o43_text;
 
 			memset(&o43, 0, sizeof(o43));
-			while (*p && n < sizeof(o43.data)) {
-				unsigned b;
-
-				while (*p == ' ' || *p == ':' || *p == '.')
-					p++;
-				if (sscanf(p, "%2x", &b) != 1)
-					break;
-				o43.data[n++] = (uint8_t)b;
-				p += 2;
-			}
+			if (cs_val_hex(o43_text, strlen(o43_text),
+			        CS_VAL_HEX_SEP, o43.data, sizeof(o43.data), &n,
+			        NULL) < 0)
+				n = 0;
 			o43.len = n;
 			if (n == 0) {
 				fprintf(stderr, "capsim: lab: --option43: %s\n",
@@ -888,11 +878,11 @@ sim_cmd_lab(int argc, char **argv)
 	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
 	wargv[wn++] = pki;
 	if (fast) {
-		wargv[wn++] = "--echo-interval=1";
-		wargv[wn++] = "--discovery-interval=2";
+		wargv[wn++] = "--echo-interval=1s";
+		wargv[wn++] = "--discovery-interval=2s";
 	}
 	if (echo_s != 0) {
-		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%u", echo_s);
+		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%us", echo_s);
 		wargv[wn++] = echo_w;
 	}
 	wargv[wn] = NULL;

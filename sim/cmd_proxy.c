@@ -69,7 +69,7 @@ proxy_usage(FILE *f)
 	    "action=drop'\n"
 	    "                            'name=lossy action=drop prob=2%%'\n"
 	    "                            'kind=client-hello action=delay "
-	    "delay=200~50'\n"
+	    "delay=200ms~50ms'\n"
 	    "                          keys: name enabled dir chan port kind "
 	    "aps\n"
 	    "                          share every-ap mac size from until "

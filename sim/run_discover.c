@@ -18,6 +18,7 @@
 #include "capsim/pki.h"
 #include "capsim/roles.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -36,7 +37,8 @@ const char sim_disc_usage[] =
     "local)\n"
     "  --dns-domain NAME      domain instead of option 15\n"
     "  --dns-server ADDR      DNS server instead of option 6\n"
-    "  --vendor-class TEXT    option 60 (default \"Cisco AP c2700\")\n"
+    "  --vendor-class TEXT    option 60 (default: the profile's, else\n"
+    "                         \"Cisco AP c2700\")\n"
     "  --dhcp-time-factor F   scale DHCP retransmission (0.01 = 100x "
     "faster)\n"
     "  --discovery-timeout D  give up on APs without result (default "
@@ -94,13 +96,9 @@ static void
 disc_ident(void *ctx, unsigned ap, uint8_t mac[6], const char **vc)
 {
 	struct sim_disc *s = ctx;
-	uint64_t m = 0;
 
-	for (int i = 0; i < 6; i++)
-		m = m << 8 | s->ec->ap_base_mac[i];
-	m += ap;
-	for (int i = 5; i >= 0; i--, m >>= 8)
-		mac[i] = (uint8_t)m;
+	/* the engine refuses APs whose MAC would run past ff:ff:..:ff */
+	(void)cs_ap_id_mac(s->ec->ap_base_mac, ap, mac);
 	*vc = s->vendor_class;
 }
 
@@ -176,7 +174,7 @@ disc_report_failures(struct sim_disc *s, unsigned n)
 			first = r->reason;
 		if (shown++ < 5) {
 			disc_ident(s, i, mac, &vc);
-			cs_pki_mac_str(mac, m);
+			cs_val_mac_str(mac, m);
 			fprintf(stderr,
 			    "capsim: run: AP %u %s: %s failed: %s\n", i + 1, m,
 			    r->status == 1

@@ -15,6 +15,7 @@
 #include "capsim/impair.h"
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
+#include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -46,6 +47,10 @@ run_usage(FILE *f)
 	    "the diagnosis says which), 2 usage or scenario error, 1 runtime\n"
 	    "error.\n"
 	    "\n"
+	    "  --check                validate the scenario and options, "
+	    "print the plan\n"
+	    "                         and exit (0 valid, 2 not); nothing "
+	    "runs\n"
 	    "APs and controller:\n"
 	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
 	    "mock)\n"
@@ -107,8 +112,8 @@ run_usage(FILE *f)
 	    "controller\n"
 	    "  --no-verify-wlc        do not verify the controller "
 	    "(reported)\n"
-	    "  --clock-skew SECONDS   AP clocks off by this much (may be "
-	    "<0)\n"
+	    "  --clock-skew D         AP clocks off by this much, whole "
+	    "seconds (-3d, 90s)\n"
 	    "DTLS:\n"
 	    "  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n"
 	    "Impairment (see also scenarios/README.md):\n"
@@ -122,7 +127,11 @@ run_usage(FILE *f)
 	    "  --junit FILE           JUnit XML, one test case per "
 	    "expectation\n"
 	    "  --events FILE          every AP transition as JSON lines\n"
-	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics\n"
+	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
+	    "(docs/metrics.md)\n"
+	    "  --metrics-linger D     keep /metrics up D after the run, "
+	    "for a final\n"
+	    "                         scrape (default 0; a signal ends it)\n"
 	    "  --pcap FILE            pcapng of the wire with the DTLS keys "
 	    "in it\n"
 	    "  --pcap-at wlc|ap       where --pcap looks: the WLC's side of "
@@ -158,6 +167,25 @@ run_timer_opt(const char *arg, uint32_t *ms)
 	if (sim_parse_duration_ms(arg, &v) < 0 || v == 0 || v > UINT32_MAX)
 		return -EINVAL;
 	*ms = (uint32_t)v;
+	return 0;
+}
+
+/* --clock-skew: a signed duration in whole seconds ("-3d", "90s"). */
+static int
+run_parse_skew(const char *arg, int64_t *sec)
+{
+	struct cs_val_err e;
+	int64_t ms;
+
+	if (cs_val_duration_ms(arg, CS_VAL_NEG, &ms, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", arg, e.why);
+		return -EINVAL;
+	}
+	if (ms % 1000 != 0) {
+		fprintf(stderr, "capsim: %s: give whole seconds\n", arg);
+		return -EINVAL;
+	}
+	*sec = ms / 1000;
 	return 0;
 }
 
@@ -220,7 +248,8 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 		ec->ap.target_count = (uint8_t)n;
 	}
 	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps = w->has_max_aps ? w->max_aps : 1000000;
+	ec->wlc.max_wtps =
+	    w->has_max_aps ? w->max_aps : CS_WLC_DEFAULT_MAX_WTPS;
 	ec->wlc.auth_enabled = w->auth_enabled;
 	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
 	ec->wlc.auth_count = w->n_auth_macs;
@@ -306,6 +335,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_PROFILE,
 		O_PCAP_AT,
 		O_WLC_CISCO,
+		O_CHECK,
+		O_LINGER,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -349,6 +380,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "junit", required_argument, NULL, O_JUNIT },
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "metrics-linger", required_argument, NULL, O_LINGER },
+		{ "check", no_argument, NULL, O_CHECK },
 		{ "pcap", required_argument, NULL, O_PCAP },
 		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
 		{ "keylog", required_argument, NULL, O_KEYLOG },
@@ -377,7 +410,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	cs_ap_cfg_defaults(&o->ec.ap);
 	cs_wlc_cfg_defaults(&o->ec.wlc);
 	sim_disc_init(&o->disc);
-	o->ec.wlc.max_wtps = 1000000;
+	o->ec.wlc.max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	o->ec.n_aps = 1;
 	o->ec.seed = 1;
 	o->ec.max_inflight = 256;
@@ -389,7 +422,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		                                   : (unsigned)ncpu;
 	}
 	cs_ipv4_parse("127.1.0.1", &o->ec.ap_base_ip);
-	cs_pki_mac_parse("02:ca:75:00:00:01", o->ec.ap_base_mac);
+	memcpy(o->ec.ap_base_mac, "\x02\xca\x75\x00\x00\x01", 6);
 	o->duration_ms = 60000;
 	o->quiet = !isatty(STDERR_FILENO);
 
@@ -397,8 +430,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	 * the options then override */
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		/* a misspelt option is an error, not the scenario file: its
+		 * value would otherwise become the positional argument */
+		if (c == '?') {
+			sim_bad_option("run", opts, argc, argv);
+			opterr = 1;
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
 	opterr = 1;
 	if (optind < argc)
 		o->scn_path = argv[optind];
@@ -459,7 +500,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 				goto bad_arg;
 			break;
 		case O_BASE_MAC:
-			if (cs_pki_mac_parse(optarg, o->ec.ap_base_mac) < 0)
+			if (sim_parse_mac(optarg, o->ec.ap_base_mac) < 0)
 				goto bad_arg;
 			break;
 		case O_NAME:
@@ -560,15 +601,10 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_NO_VERIFY:
 			o->dc.no_verify = true;
 			break;
-		case O_SKEW: {
-			char *endp;
-			long long s = strtoll(optarg, &endp, 10);
-
-			if (*endp != '\0')
+		case O_SKEW:
+			if (run_parse_skew(optarg, &o->ec.ap_clock_skew_s) < 0)
 				goto bad_arg;
-			o->ec.ap_clock_skew_s = s;
 			break;
-		}
 		case O_VERSION:
 			if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
 				goto bad_arg;
@@ -645,6 +681,13 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		}
 		case O_PROFILE:
 			o->profile = optarg;
+			break;
+		case O_CHECK:
+			o->check = true;
+			break;
+		case O_LINGER:
+			if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
+				goto bad_arg;
 			break;
 		case O_PCAP_AT:
 			if (strcmp(optarg, "ap") == 0)

@@ -37,6 +37,8 @@ struct run_opts {
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	uint64_t duration_ms;
+	uint64_t linger_ms; /* --metrics-linger */
+	bool check;         /* --check: validate, print the plan, exit */
 };
 
 void run_usage(FILE *f);

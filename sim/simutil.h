@@ -13,8 +13,21 @@
 #include "capsim/log.h"
 #include "capsim/pki.h"
 
-/* "60s", "2m", "500ms", "1h", "90" (seconds) -> milliseconds; -EINVAL. */
+/* A duration by the one grammar of capsim/values.h ("60s", "2m", "500ms",
+ * "1m30s"; a bare number is refused) -> milliseconds; -EINVAL after
+ * printing why to stderr ("capsim: 90: add a unit (90ms or 90s)"). */
 int sim_parse_duration_ms(const char *s, uint64_t *ms);
+/* The same for a value the protocol counts in whole seconds (CAPWAP
+ * Timers, RFC 5415 §4.6.13), within [min_s, max_s]; -EINVAL / -ERANGE
+ * after printing why. */
+int sim_parse_duration_s(
+    const char *s, uint64_t min_s, uint64_t max_s, uint64_t *sec);
+/* Bytes by the one grammar (1500, 64k, 1.5M), <= max; -EINVAL / -ERANGE
+ * after printing why. */
+int sim_parse_size(const char *s, uint64_t max, uint64_t *bytes);
+/* A MAC in any form a Cisco or RFC peer writes (capsim/values.h);
+ * -EINVAL after printing why. */
+int sim_parse_mac(const char *s, uint8_t mac[6]);
 /* ADDR or ADDR:PORT (port default kept when absent); -EINVAL. */
 int sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port);
 /* Non-negative integer within [min, max]; -EINVAL / -ERANGE. */
@@ -34,6 +47,17 @@ int sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 
 /* mkdir -p; the last component gets mode 0700.  0 or -errno. */
 int sim_mkdir_p(const char *dir);
+struct option;
+/* After getopt_long returned '?' (opterr 0): prints "capsim: CMD: unknown
+ * option '--durration' (did you mean '--duration'?)", or that an option
+ * needs a value, naming the word of argv at fault. */
+void sim_bad_option(
+    const char *cmd, const struct option *opts, int argc, char **argv);
+/* Whether path is a symbolic link (lstat; false when absent). */
+bool sim_is_symlink(const char *path);
+/* strerror(-r), except -ELOOP from an output opened without following
+ * links: "is a symbolic link (not followed)". */
+const char *sim_file_strerror(int r);
 
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);

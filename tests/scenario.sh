@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Runs one scenario of the library (scenarios/*.yaml): it must pass its own
-# expectations (exit 0).  Then `capsim analyze` reads the run's capture
+# expectations (exit 0), run on loopback addresses of its own (the
+# scenario's are moved into a /16 claimed for this run, net.inc).  Then `capsim analyze` reads the run's capture
 # (with the DTLS keys) and must reach the same diagnosis code as the live
 # run did.
 set -u
 scn=$1
 name=$(basename "$scn" .yaml)
+. "$(dirname "$0")/integration/net.inc"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI="$tmp/pki"
 
 # scenarios that need a lab (namespaces, DHCP) say so in a comment
@@ -23,17 +25,20 @@ fi
 at=ap
 grep -q '^# test: capture at wlc' "$scn" && at=wlc
 
-"$CAPSIM" run "$scn" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
+cs_net_claim16
+cs_scenario_localize "$scn" "$tmp/$name.yaml"
+"$CAPSIM" run "$tmp/$name.yaml" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
 	--keylog "$tmp/keys.log"
 rc=$?
 if [ $rc -ne 0 ]; then
 	echo "FAIL: capsim run $name exited $rc (expected 0: expectations hold)"
 	exit 1
 fi
+cs_check_report "$tmp/r.json"
 live=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/r.json")
 echo "live diagnosis: $live"
 
-"$CAPSIM" analyze "$tmp/w.pcapng" --keylog "$tmp/keys.log" \
+"$CAPSIM" analyze "$tmp/w.pcapng" --keylog "$tmp/keys.log" --wlc-port "$CS_SCN_PORT" \
 	--json "$tmp/a.json" > "$tmp/a.txt" 2>&1
 arc=$?
 cat "$tmp/a.txt" | tail -n 15

@@ -156,8 +156,6 @@ void cs_ap_build_primary_discovery_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
 /* True when the AP speaks Cisco's encodings (a Cisco profile). */
 bool cs_ap_is_cisco(const struct cs_ap *ap);
-/* Parses "a.b.c.d" (each 0..255) into 4 bytes: 0 or -EINVAL. */
-int cs_ap_version_bytes(const char *s, uint8_t out[4]);
 void cs_ap_build_echo_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
 void cs_ap_build_image_data_req(

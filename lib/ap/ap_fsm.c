@@ -19,6 +19,7 @@
 #include "capsim/cursor.h"
 #include "capsim/log.h"
 #include "capsim/profile.h"
+#include "capsim/values.h"
 
 static const char *const fsm_ev_names[] = {
 	[CS_AP_E_START] = "start",
@@ -666,7 +667,7 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 		    inf->len < sizeof(txt)) {
 			memcpy(txt, inf->data, inf->len);
 			txt[inf->len] = '\0';
-			if (cs_ap_version_bytes(txt, b) == 0)
+			if (cs_val_dotted4(txt, b, NULL) == 0)
 				c.ac_sw = (uint32_t)b[0] << 24 |
 				    (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 |
 				    b[3];

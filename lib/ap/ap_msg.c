@@ -16,6 +16,7 @@
 #include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
 #include "capsim/profile.h"
+#include "capsim/values.h"
 
 static struct cs_str
 ap_str(const char *s)
@@ -38,22 +39,6 @@ bool
 cs_ap_is_cisco(const struct cs_ap *ap)
 {
 	return ap->cfg.profile != NULL && ap->cfg.profile->is_cisco;
-}
-
-int
-cs_ap_version_bytes(const char *s, uint8_t out[4])
-{
-	unsigned v[4];
-	char tail;
-
-	if (s == NULL ||
-	    sscanf(s, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) !=
-	        4 ||
-	    v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255)
-		return -EINVAL;
-	for (unsigned i = 0; i < 4; i++)
-		out[i] = (uint8_t)v[i];
-	return 0;
 }
 
 /* First radio id: 0 for Cisco (slot numbers), 1 per RFC 5416 §6.25. */
@@ -252,7 +237,8 @@ ap_put_descriptor(const struct cs_ap *ap, struct cs_wr *wr)
 			.type = t[i],
 			.len = (uint16_t)strlen(v[i]),
 			.data = (const uint8_t *)v[i] };
-		if (d.is_cisco_form && cs_ap_version_bytes(v[i], raw[i]) == 0) {
+		if (d.is_cisco_form &&
+		    cs_val_dotted4(v[i], raw[i], NULL) == 0) {
 			d.sub[i].len = 4;
 			d.sub[i].data = raw[i];
 		}

@@ -20,6 +20,7 @@
 
 #include "capsim/ap.h"
 #include "capsim/capwap.h"
+#include "capsim/values.h"
 
 #ifndef CS_PROFILES_INSTALL_DIR
 #define CS_PROFILES_INSTALL_DIR "/usr/local/share/capsim/profiles"
@@ -200,17 +201,6 @@ get_bool(struct pctx *c, const yaml_node_t *n, const char *key, bool *out)
 	return perr(c, n, key, -EINVAL, "expected true or false");
 }
 
-/* "a.b.c.d" with each part 0..255 (Cisco sends four raw bytes). */
-static bool
-version_ok(const char *s)
-{
-	unsigned a, b, d, e;
-	char tail;
-
-	return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) == 4 &&
-	    a < 256 && b < 256 && d < 256 && e < 256;
-}
-
 /* Radio type letters (RFC 5416 §6.25): any of b, a, g, n. */
 static int
 get_radio(struct pctx *c, const yaml_node_t *n, uint32_t *out)
@@ -247,18 +237,6 @@ blob_add(struct pctx *c, const uint8_t *b, size_t n, const uint8_t **at)
 	*at = c->blob + c->blob_used;
 	c->blob_used += n;
 	return 0;
-}
-
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 static int
@@ -312,6 +290,7 @@ parse_vsp_item(struct pctx *c, const yaml_node_t *n, uint32_t msg)
 		uint8_t buf[CS_VSP_MAX_DATA];
 		size_t len = 0;
 		const uint8_t *data;
+		struct cs_val_err e;
 		int r;
 
 		for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
@@ -339,25 +318,9 @@ parse_vsp_item(struct pctx *c, const yaml_node_t *n, uint32_t msg)
 		if (!has_id || hex == NULL)
 			return perr(c, n, "vendor_payloads", -EINVAL,
 			    "a raw payload needs both id and hex");
-		for (const char *q = hex; *q != '\0';) {
-			int hi, lo;
-
-			if (*q == ' ' || *q == ':') {
-				q++;
-				continue;
-			}
-			hi = hexval(q[0]);
-			lo = hi >= 0 ? hexval(q[1]) : -1;
-			if (hi < 0 || lo < 0)
-				return perr(c, hex_node, "hex", -EINVAL,
-				    "not hex at character %zu",
-				    (size_t)(q - hex) + 1);
-			if (len >= sizeof(buf))
-				return perr(c, hex_node, "hex", -EINVAL,
-				    "more than %d bytes", CS_VSP_MAX_DATA);
-			buf[len++] = (uint8_t)(hi << 4 | lo);
-			q += 2;
-		}
+		if (cs_val_hex(hex, strlen(hex), CS_VAL_HEX_SEP, buf,
+		        sizeof(buf), &len, &e) < 0)
+			return perr(c, hex_node, "hex", -EINVAL, "%s", e.why);
 		if (len == 0)
 			return perr(c, hex_node, "hex", -EINVAL,
 			    "a vendor payload needs 1..%d bytes",
@@ -610,9 +573,10 @@ parse_root(struct pctx *c, const yaml_node_t *root)
 	if (p->is_cisco) {
 		const char *v[3] = { p->hw_version, p->sw_version,
 			p->boot_version };
+		uint8_t vb[4];
 
 		for (unsigned i = 0; i < 3; i++)
-			if (!version_ok(v[i]))
+			if (cs_val_dotted4(v[i], vb, NULL) < 0)
 				return perr(c, root, "versions", -EINVAL,
 				    "'%s': Cisco versions are a.b.c.d with "
 				    "each part 0..255 (sent as 4 bytes)",

@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 #include "dtls-internal.h"
 
 #define DTLS_COOKIE_SECRET_LEN 32
@@ -380,7 +381,8 @@ dtls_check_eku(struct cs_dtls *s, X509 *x)
 	return false;
 }
 
-/* RFC 5415 §12.6: the MAC in the CN. */
+/* RFC 5415 §12.6: the MAC in the CN, in any form a peer writes it,
+ * model prefix included (Cisco MICs: "C9120-001122334455"). */
 static bool
 dtls_check_mac(struct cs_dtls *s, X509 *x)
 {
@@ -391,9 +393,10 @@ dtls_check_mac(struct cs_dtls *s, X509 *x)
 		return true;
 	X509_NAME_get_text_by_NID(
 	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
-	if (cs_pki_mac_parse(cn, mac) == 0 && memcmp(mac, s->peer_mac, 6) == 0)
+	if (cs_val_mac_cn(cn, mac, NULL) == 0 &&
+	    memcmp(mac, s->peer_mac, 6) == 0)
 		return true;
-	cs_pki_mac_str(s->peer_mac, want);
+	cs_val_mac_str(s->peer_mac, want);
 	dtls_vfail(s, CS_DTLS_FAIL_CN_MISMATCH,
 	    "CN %s does not match %s MAC %s", cn[0] != '\0' ? cn : "(none)",
 	    dtls_peer_name(s->ctx), want);
@@ -531,6 +534,26 @@ dtls_ctx_set_err(struct cs_err *err, int code, const char *what)
 	return cs_err_set(err, code, what, 0);
 }
 
+/* "WHAT PATH: reason" for a file OpenSSL would not load: the system's
+ * reason when the file cannot be read, else that it holds no usable PEM.
+ * err->what points into a per-thread buffer valid until the next call. */
+static int
+dtls_ctx_file_err(
+    struct cs_err *err, const char *what, const char *path, const char *bad_pem)
+{
+	static _Thread_local char buf[512];
+	int code = -EBADMSG;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		code = errno > 0 ? -errno : -ENOENT;
+	else
+		fclose(f);
+	snprintf(buf, sizeof(buf), "%s %s: %s", what, path,
+	    code == -EBADMSG ? bad_pem : strerror(-code));
+	return dtls_ctx_set_err(err, code, buf);
+}
+
 static int
 dtls_add_trust(X509_STORE *st, const struct cs_cred *c)
 {
@@ -547,7 +570,6 @@ dtls_ctx_creds(
     struct cs_dtls_ctx *c, const struct cs_dtls_cfg *cfg, struct cs_err *err)
 {
 	SSL_CTX *ctx = c->ssl;
-	unsigned long e;
 
 	if (cfg->cred != NULL) {
 		if (cfg->cred->key == NULL)
@@ -562,19 +584,16 @@ dtls_ctx_creds(
 		if (cfg->cert_file == NULL || cfg->key_file == NULL)
 			return dtls_ctx_set_err(
 			    err, -EINVAL, "cert_file and key_file go together");
-		if (!SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file)) {
-			e = ERR_peek_last_error();
-			return dtls_ctx_set_err(err,
-			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT : -EBADMSG,
-			    "cannot load own certificate file");
-		}
+		if (!SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file))
+			return dtls_ctx_file_err(err,
+			    "cannot load own certificate file", cfg->cert_file,
+			    "no PEM certificate in it");
 		if (!SSL_CTX_use_PrivateKey_file(
 		        ctx, cfg->key_file, SSL_FILETYPE_PEM)) {
-			e = ERR_peek_last_error();
-			return dtls_ctx_set_err(err,
-			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT
-			                                  : -EKEYREJECTED,
-			    "cannot load own key file (or it does not match)");
+			return dtls_ctx_file_err(err,
+			    "cannot load own key file", cfg->key_file,
+			    "no PEM private key in it, or not the key of the "
+			    "certificate");
 		}
 	} else if (cfg->role == CS_DTLS_SERVER) {
 		return dtls_ctx_set_err(
@@ -586,7 +605,8 @@ dtls_ctx_creds(
 		    err, -EINVAL, "cannot add trust anchor");
 	if (cfg->ca_file != NULL &&
 	    !SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL))
-		return dtls_ctx_set_err(err, -ENOENT, "cannot load CA file");
+		return dtls_ctx_file_err(err, "cannot load CA file",
+		    cfg->ca_file, "no PEM certificate in it");
 	if (cfg->trust == NULL && cfg->ca_file == NULL && !cfg->no_verify)
 		return dtls_ctx_set_err(err, -EINVAL,
 		    "no CA to verify the peer (set trust or ca_file, or "

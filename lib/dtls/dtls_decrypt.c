@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 
 #define DTLS_V10        0xfeffu
 #define DTLS_V12        0xfefdu
@@ -147,32 +148,13 @@ kl_grow(struct cs_keylog *kl)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Exactly 2*n hex digits at s (len bytes available) -> out. */
 static bool
 unhex(const char *s, size_t len, uint8_t *out, size_t n)
 {
-	if (len != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+	size_t got;
 
-		if (hi < 0 || lo < 0)
-			return false;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
+	return len == 2 * n && cs_val_hex(s, len, 0, out, n, &got, NULL) == 0;
 }
 
 /* Splits off the next space-separated field of [*p, end). */

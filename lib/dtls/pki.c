@@ -22,6 +22,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "capsim/values.h"
 #include "dtls-internal.h"
 
 #define PKI_DAY_S      86400LL
@@ -157,11 +158,18 @@ cs_pki_key_load(struct cs_pki_key **out, const char *path)
 	return 0;
 }
 
-/* Writes a memory BIO's contents to path, created with `mode`. */
+/*
+ * Writes a memory BIO's contents to path with `mode`, never through a
+ * symbolic link (-ELOOP: an attacker's link must not make us truncate
+ * its target): into a new file beside it (O_CREAT | O_EXCL, so 0600 from
+ * birth: a key is never readable by others, not even for an instant),
+ * renamed over path when complete.
+ */
 static int
 pki_write_file(const char *path, BIO *mem, mode_t mode)
 {
-	char *data;
+	struct stat st;
+	char *data, *tmp;
 	long len;
 	ssize_t n;
 	int fd, r = 0;
@@ -169,10 +177,17 @@ pki_write_file(const char *path, BIO *mem, mode_t mode)
 	len = BIO_get_mem_data(mem, &data);
 	if (len < 0)
 		return -EIO;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	/* An existing file keeps its old mode through O_CREAT: fix it. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	if ((tmp = malloc(strlen(path) + sizeof(".tmp-XXXXXX"))) == NULL)
+		return -ENOMEM;
+	strcpy(tmp, path);
+	strcat(tmp, ".tmp-XXXXXX");
+	if ((fd = mkstemp(tmp)) < 0) { /* 0600, O_EXCL */
+		r = -errno;
+		free(tmp);
+		return r;
+	}
 	if (fchmod(fd, mode) < 0)
 		r = -errno;
 	while (r == 0 && len > 0) {
@@ -188,6 +203,11 @@ pki_write_file(const char *path, BIO *mem, mode_t mode)
 	}
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
 	return r;
 }
 
@@ -572,8 +592,24 @@ fail:
 
 /* --- credentials -------------------------------------------------------- */
 
+static int
+pki_why(int r, char *why, size_t why_len, const char *path, const char *what)
+{
+	if (why != NULL && why_len > 0)
+		snprintf(why, why_len, "%s: %s", path,
+		    what != NULL ? what : strerror(-r));
+	return r;
+}
+
 int
 cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
+{
+	return cs_cred_load_why(out, cert_path, key_path, NULL, 0);
+}
+
+int
+cs_cred_load_why(struct cs_cred **out, const char *cert_path,
+    const char *key_path, char *why, size_t why_len)
 {
 	struct cs_cred *c;
 	X509 *x;
@@ -584,8 +620,10 @@ cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
 		return -EINVAL;
 	if ((c = pki_cred_alloc()) == NULL)
 		return -ENOMEM;
-	if ((r = pki_open_bio(cert_path, &b)) < 0)
+	if ((r = pki_open_bio(cert_path, &b)) < 0) {
+		pki_why(r, why, why_len, cert_path, NULL);
 		goto fail;
+	}
 	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
 		if (c->cert == NULL) {
 			c->cert = x;
@@ -603,22 +641,31 @@ cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
 	BIO_free(b);
 	ERR_clear_error(); /* the read loop ends with "no start line" */
 	if (c->cert == NULL) {
-		r = -EBADMSG;
+		r = pki_why(-EBADMSG, why, why_len, cert_path,
+		    "no PEM certificate in it (-----BEGIN CERTIFICATE-----)");
 		goto fail;
 	}
 	if (key_path != NULL) {
-		if ((r = pki_open_bio(key_path, &b)) < 0)
+		if ((r = pki_open_bio(key_path, &b)) < 0) {
+			pki_why(r, why, why_len, key_path, NULL);
 			goto fail;
+		}
 		c->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
 		BIO_free(b);
 		if (c->key == NULL) {
 			ERR_clear_error();
-			r = -EBADMSG;
+			r = pki_why(-EBADMSG, why, why_len, key_path,
+			    "no PEM private key in it (or one with a "
+			    "passphrase)");
 			goto fail;
 		}
 		if (!X509_check_private_key(c->cert, c->key)) {
 			ERR_clear_error();
 			r = -EKEYREJECTED;
+			if (why != NULL && why_len > 0)
+				snprintf(why, why_len,
+				    "%s: not the key of the certificate in %s",
+				    key_path, cert_path);
 			goto fail;
 		}
 	}
@@ -690,69 +737,6 @@ cs_cred_pubkey_sha1(const struct cs_cred *c, uint8_t out[20])
 	if (X509_pubkey_digest(c->cert, EVP_sha1(), md, &n) != 1 || n != 20)
 		return -EIO;
 	memcpy(out, md, 20);
-	return 0;
-}
-
-/* --- MAC text ------------------------------------------------------------ */
-
-void
-cs_pki_mac_str(const uint8_t mac[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
-}
-
-static int
-pki_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int
-cs_pki_mac_parse(const char *s, uint8_t mac[6])
-{
-	uint8_t m[6];
-	char sep = 0;
-	size_t len, nd = 0, i;
-	int hi = -1, h;
-
-	if (s == NULL || mac == NULL)
-		return -EINVAL;
-	len = strlen(s);
-	/* Accepted shapes, by length: 17 "aa:bb:.." / "aa-bb-..",
-	 * 14 "aabb.ccdd.eeff" (Cisco), 12 "aabbccddeeff". */
-	if (len == 17)
-		sep = s[2];
-	else if (len == 14)
-		sep = '.';
-	else if (len != 12)
-		return -EINVAL;
-	if (len == 17 && sep != ':' && sep != '-')
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if ((len == 17 && i % 3 == 2) || (len == 14 && i % 5 == 4)) {
-			if (s[i] != sep)
-				return -EINVAL;
-			continue;
-		}
-		if ((h = pki_hex(s[i])) < 0)
-			return -EINVAL;
-		if (hi < 0) {
-			hi = h;
-		} else {
-			m[nd++] = (uint8_t)(hi << 4 | h);
-			hi = -1;
-		}
-	}
-	if (nd != 6)
-		return -EINVAL;
-	memcpy(mac, m, 6);
 	return 0;
 }
 
@@ -897,7 +881,7 @@ cs_pki_issue_ap(struct cs_pki *p, const uint8_t mac[6],
 
 	if (p == NULL || mac == NULL || out == NULL)
 		return -EINVAL;
-	cs_pki_mac_str(mac, cn);
+	cs_val_mac_str(mac, cn);
 	req.not_before = p->now - PKI_BACKDATE_S;
 	req.not_after = p->now + (int64_t)p->ap_validity_days * PKI_DAY_S;
 	return pki_issue_broken(p, &req, p->ap_key, broken, out);

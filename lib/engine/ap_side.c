@@ -14,6 +14,7 @@
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
+#include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
 
@@ -478,8 +479,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	char name[64];
 	int r;
 
-	snprintf(name, sizeof(name), "%s%05u",
-	    c->ap_name_prefix ? c->ap_name_prefix : "capsim-ap-", a->idx + 1);
+	cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
 	memcpy(apc.mac, a->mac, 6);
 	apc.ip = a->ip;
 	apc.name = name;
@@ -496,19 +496,12 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
 	struct eng_ap *a = &e->aps[i];
-	uint64_t mac = 0;
 	int r;
 
 	a->w = e->w[i % e->n_w];
 	a->idx = i;
 	a->ip = c->ap_base_ip + i;
-	for (int k = 0; k < 6; k++)
-		mac = mac << 8 | c->ap_base_mac[k];
-	mac += i;
-	for (int k = 5; k >= 0; k--) {
-		a->mac[k] = (uint8_t)mac;
-		mac >>= 8;
-	}
+	(void)cs_ap_id_mac(c->ap_base_mac, i, a->mac); /* fits: eng_new_aps */
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
 		cs_tslot_init(&a->t[t], a, ENG_SLOT_AP);
 	cs_tslot_init(&a->t_dtls, a, ENG_SLOT_AP_DTLS);
@@ -523,6 +516,7 @@ int
 eng_new_aps(struct cs_engine *e)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
+	uint8_t last_mac[6];
 	int r;
 
 	if (c->n_aps == 0)
@@ -534,6 +528,11 @@ eng_new_aps(struct cs_engine *e)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: %u APs from the base address run past "
 		    "255.255.255.255",
+		    c->n_aps);
+	if (cs_ap_id_mac(c->ap_base_mac, c->n_aps - 1, last_mac) < 0)
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: %u APs from the base MAC run past "
+		    "ff:ff:ff:ff:ff:ff",
 		    c->n_aps);
 	if ((r = eng_check_local(e, c->ap_base_ip)) < 0 ||
 	    (r = eng_check_local(e, c->ap_base_ip + c->n_aps - 1)) < 0)

@@ -19,18 +19,19 @@
 #include "capsim/engine.h"
 #include "capsim/impair.h"
 #include "capsim/timerq.h"
+#include "capsim/transport.h"
 #include "capsim/udp.h"
+#include "capsim/wlc_admit.h"
 
 struct cs_dtls_ctx;
+struct cs_path;
 struct cs_dtls_io;
 
-#define ENG_RX_BATCH      32
-#define ENG_RX_BUDGET     8     /* batches per wakeup (STYLE G9) */
-#define ENG_MAX_DGRAM     9216  /* larger than any CAPWAP datagram we send */
-#define ENG_UNVERIFIED_MS 10000 /* server session without a valid cookie */
-#define ENG_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 (AC side) */
-#define ENG_TXQ_MAX       64
-#define ENG_TXQ_ARENA     (128 * 1024)
+#define ENG_RX_BATCH  32
+#define ENG_RX_BUDGET 8    /* batches per wakeup (STYLE G9) */
+#define ENG_MAX_DGRAM 9216 /* larger than any CAPWAP datagram we send */
+#define ENG_TXQ_MAX   64
+#define ENG_TXQ_ARENA (128 * 1024)
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -41,10 +42,9 @@ enum eng_slot {
 	ENG_SLOT_AP_DTLS,   /* eng_ap.t_dtls: DTLS retransmission */
 	ENG_SLOT_PEER,      /* eng_peer.t[enum cs_wlc_timer] */
 	ENG_SLOT_PEER_DTLS, /* eng_peer.t_dtls: DTLS retransmission */
-	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: unverified or WaitDTLS */
+	ENG_SLOT_PEER_REAP, /* eng_peer.t_reap: the admission's timer */
 	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
-	ENG_SLOT_DELAY,     /* eng_delayed.t: a delayed datagram is due */
-	ENG_SLOT_IMPAIR,    /* eng_w.t_impair: release held datagrams */
+	ENG_SLOT_PATH,      /* eng_w.t_path: delayed or held datagrams due */
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
 	ENG_SLOT__COUNT
 };
@@ -97,8 +97,7 @@ struct eng_peer {
 	uint32_t ip;
 	uint16_t port;
 	bool dead;
-	bool is_verified; /* returned our DTLS cookie */
-	uint16_t hellos;  /* ClientHellos seen while unverified */
+	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -113,18 +112,6 @@ struct eng_txq {
 	uint64_t lost;
 	struct cs_udp_out out[ENG_TXQ_MAX];
 	uint8_t arena[ENG_TXQ_ARENA];
-};
-
-/* A datagram held back by a delay action. */
-struct eng_delayed {
-	struct cs_tslot t;
-	enum cs_dir dir;
-	enum cs_chan ch;
-	unsigned ap;
-	uint32_t src_ip, dst_ip; /* down: the WLC's address (src) */
-	uint16_t src_port, dst_port;
-	size_t len;
-	uint8_t data[];
 };
 
 /* A NAT external port: a socket of its own, as a real NAT has a port. */
@@ -178,16 +165,16 @@ struct eng_w {
 	struct eng_peer **grave_p;
 	size_t n_grave_p, cap_grave_p;
 
-	/* packet path: impairment, NAT, link state (AP side) */
+	/* packet path (AP side): the executor over the wire below it,
+	 * impairment rules, NAT */
+	struct cs_path *path;
+	struct cs_transport wire; /* NAT, capture, sockets (packet_path.c) */
 	struct cs_impair *imp;
-	struct cs_verdict *verdict; /* one per worker: it is large */
-	struct cs_tslot t_impair;
+	struct cs_tslot t_path;
 	struct cs_nat *nat;
 	struct cs_tslot t_nat;
 	struct eng_natsock **natsocks;
 	size_t n_natsocks, cap_natsocks;
-	uint64_t link_down_until; /* ms; datagrams lost before it */
-	uint64_t link_down_lost;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
 
@@ -260,14 +247,13 @@ int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
-void eng_release(void *ctx, const struct cs_pkt_meta *m);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
 void eng_path_arm(struct eng_w *w);
 void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
     uint16_t dst_port, const uint8_t *pkt, size_t len,
     const struct cs_pkt_hint *hint);
-eng_slot_fn eng_slot_delay;
-eng_slot_fn eng_slot_impair;
+eng_slot_fn eng_slot_path;
+uint64_t eng_path_link_down_lost(const struct eng_w *w);
 eng_slot_fn eng_slot_nat;
 int eng_w_path(struct eng_w *w);
 

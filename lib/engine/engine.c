@@ -33,6 +33,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capsim/path.h"
+
 int
 eng_check_local(struct cs_engine *e, uint32_t ip)
 {
@@ -327,7 +329,7 @@ cs_engine_rule_stats(
 static void
 eng_link_down_w(void *arg, struct cs_engine *e, unsigned k)
 {
-	e->w[k]->link_down_until = *(const uint64_t *)arg;
+	cs_path_link_down(e->w[k]->path, *(const uint64_t *)arg);
 }
 
 void
@@ -533,7 +535,7 @@ cs_engine_link_lost(struct cs_engine *e)
 
 	for (unsigned k = 0; k < e->n_w; k++) {
 		pthread_mutex_lock(&e->w[k]->mu);
-		n += e->w[k]->link_down_lost;
+		n += eng_path_link_down_lost(e->w[k]);
 		pthread_mutex_unlock(&e->w[k]->mu);
 	}
 	return n;

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Packet path of a worker: the impairment verdict applied to each
- * datagram, delayed and released datagrams, link-down windows and the
- * NAT's external ports (a socket per port, as a real NAT has).
+ * Packet path of a worker (AP side).  Each datagram goes onto the
+ * executor (capsim/path.h, shared with `capsim proxy`: link-down windows,
+ * impairment verdicts, delayed and held datagrams); what it hands on
+ * comes to this worker's wire, the transport below it: up through the NAT
+ * (a socket per external port, as a real NAT has) and the capture to the
+ * send queue, down to the AP.
  */
 #include "engine-internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
+#include "capsim/path.h"
 
 static void eng_on_nat(evutil_socket_t fd, short what, void *arg);
 
@@ -25,8 +30,6 @@ eng_natsock_find(struct eng_w *w, uint16_t port)
 	return NULL;
 }
 
-/* The datagram leaves the AP side: through the NAT when there is one,
- * then to the capture (what the WLC receives) and the socket. */
 /* True when the datagram's CAPWAP preamble (RFC 5415 §4.1) is valid and
  * of the given type (CS_PREAMBLE_CAPWAP or CS_PREAMBLE_DTLS). */
 bool
@@ -37,6 +40,8 @@ eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type)
 	return cs_capwap_preamble_peek(pkt, len, &t) == 0 && t == type;
 }
 
+/* The datagram leaves the AP side: through the NAT when there is one,
+ * then to the capture (what the WLC receives) and the socket. */
 static void
 eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
     uint16_t dst_port, const uint8_t *pkt, size_t len)
@@ -69,61 +74,17 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 	    dst_ip, dst_port, pkt, len);
 }
 
-static void
-eng_delay(struct eng_w *w, enum cs_dir dir, unsigned ap, enum cs_chan ch,
-    uint32_t src_ip, uint16_t src_port, uint32_t dst_ip, uint16_t dst_port,
-    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+/* The worker's wire, below the executor: up to the WLC side of the
+ * network, down to the AP. */
+static int
+eng_wire_send(struct cs_transport *t, const struct cs_pkt_meta *m)
 {
-	struct eng_delayed *d = malloc(sizeof(*d) + len);
-
-	if (d == NULL)
-		return; /* lost, as under memory pressure on a router */
-	cs_tslot_init(&d->t, d, ENG_SLOT_DELAY);
-	d->dir = dir;
-	d->ch = ch;
-	d->ap = ap;
-	d->src_ip = src_ip;
-	d->src_port = src_port;
-	d->dst_ip = dst_ip;
-	d->dst_port = dst_port;
-	d->len = len;
-	memcpy(d->data, pkt, len);
-	if (cs_timerq_arm(&w->tq, &d->t, eng_now(w->e) + delay_ms) < 0)
-		free(d);
-}
-
-/* Hands a verdict's deliveries on: now or after their delay. */
-static void
-eng_verdict(struct eng_w *w, const struct cs_pkt_meta *m, struct eng_ap *a)
-{
-	const struct cs_verdict *v = w->verdict;
-
-	if (v->kind != CS_VERDICT_PASS)
-		return;
-	for (unsigned i = 0; i < v->n_deliver; i++) {
-		if (v->delay_ms[i] > 0) {
-			eng_delay(w, m->dir, a->idx, m->chan, m->src_ip,
-			    m->src_port, m->dst_ip, m->dst_port, v->pkt, v->len,
-			    v->delay_ms[i]);
-			continue;
-		}
-		if (m->dir == CS_DIR_UP)
-			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
-			    v->pkt, v->len);
-		else
-			eng_ap_deliver(
-			    a, m->chan, m->src_ip, m->src_port, v->pkt, v->len);
-	}
-}
-
-void
-eng_release(void *ctx, const struct cs_pkt_meta *m)
-{
-	struct eng_w *w = ctx;
+	struct eng_w *w =
+	    (struct eng_w *)((char *)t - offsetof(struct eng_w, wire));
 	struct eng_ap *a;
 
 	if (m->ap >= w->e->cfg.n_aps)
-		return;
+		return -EINVAL;
 	a = &w->e->aps[m->ap];
 	if (m->dir == CS_DIR_UP)
 		eng_wire_up(
@@ -131,43 +92,43 @@ eng_release(void *ctx, const struct cs_pkt_meta *m)
 	else
 		eng_ap_deliver(
 		    a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
+	return 0;
 }
 
-/* One datagram through the impairment engine (AP side, both ways). */
+static const struct cs_transport_ops eng_wire_ops = {
+	.name = "engine-wire",
+	.send = eng_wire_send,
+};
+
+/* One datagram of AP @a onto the path (both ways). */
 void
 eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m)
 {
-	if (m->now_ms < w->link_down_until) {
-		w->link_down_lost++;
-		return;
-	}
-	if (w->imp == NULL) {
-		if (m->dir == CS_DIR_UP)
-			eng_wire_up(w, a, m->chan, m->dst_ip, m->dst_port,
-			    m->pkt, m->len);
-		else
-			eng_ap_deliver(
-			    a, m->chan, m->src_ip, m->src_port, m->pkt, m->len);
-		return;
-	}
 	m->ap = a->idx;
 	m->ap_mac = a->mac;
-	if (cs_impair_apply(w->imp, m, w->verdict) == 0)
-		eng_verdict(w, m, a);
-	cs_impair_poll(w->imp, m->now_ms, eng_release, w);
+	(void)cs_path_send(w->path, m);
 	eng_path_arm(w);
 }
 
-/* Arms the timer that releases held datagrams by time. */
+uint64_t
+eng_path_link_down_lost(const struct eng_w *w)
+{
+	struct cs_path_stats st = { 0 };
+
+	cs_path_stats(w->path, &st);
+	return st.link_down_dropped;
+}
+
+/* Arms the timer at the path's next delayed or held datagram. */
 void
 eng_path_arm(struct eng_w *w)
 {
 	uint64_t when;
 
-	if (w->imp != NULL && cs_impair_next_due(w->imp, &when) == 0)
-		cs_timerq_arm(&w->tq, &w->t_impair, when);
+	if (cs_path_next_due(w->path, &when) == 0)
+		cs_timerq_arm(&w->tq, &w->t_path, when);
 	else
-		cs_timerq_cancel(&w->tq, &w->t_impair);
+		cs_timerq_cancel(&w->tq, &w->t_path);
 }
 
 /* A datagram the AP sends: facts (what the AP did), then the path. */
@@ -228,29 +189,10 @@ nat_input(struct eng_w *w, struct eng_natsock *ns, const struct cs_udp_pkt *pk)
 }
 
 void
-eng_slot_delay(struct eng_w *w, struct cs_tslot *s, uint64_t now)
-{
-	struct eng_delayed *d = s->owner;
-
-	(void)now;
-	if (d->ap < w->e->cfg.n_aps) {
-		struct eng_ap *a = &w->e->aps[d->ap];
-
-		if (d->dir == CS_DIR_UP)
-			eng_wire_up(w, a, d->ch, d->dst_ip, d->dst_port,
-			    d->data, d->len);
-		else
-			eng_ap_deliver(
-			    a, d->ch, d->src_ip, d->src_port, d->data, d->len);
-	}
-	free(d);
-}
-
-void
-eng_slot_impair(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+eng_slot_path(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
 	(void)s;
-	cs_impair_poll(w->imp, now, eng_release, w);
+	(void)cs_path_poll(w->path, now);
 	eng_path_arm(w);
 }
 
@@ -366,13 +308,13 @@ int
 eng_w_path(struct eng_w *w)
 {
 	const struct cs_engine_cfg *c = &w->e->cfg;
+	struct cs_path_cfg pc = { .next = &w->wire };
 	int r;
 
+	w->wire.ops = &eng_wire_ops;
 	if (c->n_rules > 0) {
 		if ((r = cs_impair_new(&w->imp, c->seed)) < 0)
 			return r;
-		if ((w->verdict = malloc(sizeof(*w->verdict))) == NULL)
-			return -ENOMEM;
 		for (size_t i = 0; i < c->n_rules; i++) {
 			unsigned id;
 
@@ -383,6 +325,9 @@ eng_w_path(struct eng_w *w)
 				    i + 1, c->rules[i].name, strerror(-r));
 		}
 	}
+	pc.imp = w->imp;
+	if ((r = cs_path_new(&w->path, &pc)) < 0)
+		return r;
 	if (c->nat != NULL) {
 		struct cs_nat_cfg nc = *c->nat;
 

@@ -2,19 +2,23 @@
 /*
  * `capsim proxy` relay: listening sockets for the AP side (control and
  * data), one upstream socket per client like a real middlebox, and the
- * impairment engine in between.  Delays become libevent timers, held
- * (reordered) packets are released from a 5 ms tick and after every
- * verdict.  Kinds come from the wire only (no sender hints here).
+ * packet path's executor (capsim/path.h, the same as `capsim run`'s) in
+ * between, over this relay's sockets as its transport.  Delayed and held
+ * packets are handed on from a timer armed at the executor's next due time
+ * (and a 5 ms tick).  Kinds come from the wire only (no sender hints).
  */
 #include "capsim/proxy.h"
 
 #include <errno.h>
 #include <event2/event.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "capsim/path.h"
+#include "capsim/transport.h"
 #include "capsim/udp.h"
 
 #define PROXY_MAX_DGRAM  65536
@@ -35,34 +39,21 @@ struct proxy_client {
 	bool used;
 };
 
-/* A delayed datagram waiting for its timer. */
-struct proxy_pending {
-	struct proxy_pending *next, **prevp;
-	struct cs_proxy *p;
-	struct event *ev;
-	enum cs_dir dir;
-	enum cs_chan chan;
-	uint32_t ip; /* the client */
-	uint16_t port;
-	size_t len;
-	uint8_t data[];
-};
-
 struct cs_proxy {
 	struct cs_proxy_cfg cfg;
 	struct event_base *base;
 	int lfd[2]; /* by enum cs_chan */
 	struct event *lev[2];
 	struct event *tick;
+	struct event *due; /* the executor's next due time */
 	struct proxy_client *cl;
 	unsigned n_cl;
 	uint32_t *ap_ips; /* AP index -> client IP */
 	unsigned n_aps, cap_aps;
-	struct proxy_pending *pending;
+	struct cs_transport wire; /* this relay's sockets, below the path */
+	struct cs_path *path;
 	uint64_t t0_ns;
-	uint64_t link_down_until;
 	struct cs_proxy_stats st;
-	struct cs_verdict v; /* large: one per proxy, not on the stack */
 	uint8_t buf[PROXY_BATCH][PROXY_MAX_DGRAM];
 };
 
@@ -85,15 +76,23 @@ void
 cs_proxy_link_down(struct cs_proxy *p, uint64_t until_ms)
 {
 	if (p != NULL)
-		p->link_down_until = until_ms;
+		cs_path_link_down(p->path, until_ms);
 }
 
 void
 cs_proxy_stats(const struct cs_proxy *p, struct cs_proxy_stats *out)
 {
+	struct cs_path_stats ps;
+
 	if (p == NULL || out == NULL)
 		return;
 	*out = p->st;
+	cs_path_stats(p->path, &ps);
+	out->dropped = ps.dropped;
+	out->held = ps.held;
+	out->delayed = ps.delayed;
+	out->link_down_dropped = ps.link_down_dropped;
+	out->send_errors += ps.send_errors;
 }
 
 static uint16_t
@@ -236,61 +235,13 @@ proxy_emit(struct cs_proxy *p, enum cs_dir dir, enum cs_chan ch, uint32_t ip,
 		p->st.send_errors++;
 }
 
-static void
-proxy_pending_fire(evutil_socket_t fd, short what, void *arg)
+/* The transport below the executor: up through the client's upstream
+ * socket (the client is the source), down to the client. */
+static int
+proxy_wire_send(struct cs_transport *t, const struct cs_pkt_meta *m)
 {
-	struct proxy_pending *d = arg;
-
-	(void)fd;
-	(void)what;
-	proxy_emit(d->p, d->dir, d->chan, d->ip, d->port, d->data, d->len);
-	*d->prevp = d->next;
-	if (d->next != NULL)
-		d->next->prevp = d->prevp;
-	event_free(d->ev);
-	free(d);
-}
-
-static void
-proxy_later(struct cs_proxy *p, enum cs_dir dir, enum cs_chan ch, uint32_t ip,
-    uint16_t port, const uint8_t *pkt, size_t len, uint64_t delay_ms)
-{
-	struct proxy_pending *d = malloc(sizeof(*d) + len);
-	struct timeval tv;
-
-	if (d == NULL) {
-		p->st.send_errors++;
-		return;
-	}
-	d->p = p;
-	d->dir = dir;
-	d->chan = ch;
-	d->ip = ip;
-	d->port = port;
-	d->len = len;
-	memcpy(d->data, pkt, len);
-	d->ev = evtimer_new(p->base, proxy_pending_fire, d);
-	tv.tv_sec = (time_t)(delay_ms / 1000);
-	tv.tv_usec = (suseconds_t)(delay_ms % 1000) * 1000;
-	if (d->ev == NULL || evtimer_add(d->ev, &tv) < 0) {
-		if (d->ev != NULL)
-			event_free(d->ev);
-		free(d);
-		p->st.send_errors++;
-		return;
-	}
-	d->next = p->pending;
-	d->prevp = &p->pending;
-	if (p->pending != NULL)
-		p->pending->prevp = &d->next;
-	p->pending = d;
-}
-
-/* Released held packet: back on its way, without further impairment. */
-static void
-proxy_release(void *ctx, const struct cs_pkt_meta *m)
-{
-	struct cs_proxy *p = ctx;
+	struct cs_proxy *p =
+	    (struct cs_proxy *)((char *)t - offsetof(struct cs_proxy, wire));
 
 	if (m->dir == CS_DIR_UP)
 		proxy_emit(
@@ -298,17 +249,49 @@ proxy_release(void *ctx, const struct cs_pkt_meta *m)
 	else
 		proxy_emit(
 		    p, m->dir, m->chan, m->dst_ip, m->dst_port, m->pkt, m->len);
+	return 0; /* proxy_emit counts its own send errors */
 }
 
-/* One datagram through the impairment engine.  (ip, port) is the client. */
+static const struct cs_transport_ops proxy_wire_ops = {
+	.name = "proxy-udp",
+	.send = proxy_wire_send,
+};
+
+/* Arms the timer at the executor's next due time. */
+static void
+proxy_arm(struct cs_proxy *p)
+{
+	uint64_t when, now = cs_proxy_now_ms(p);
+	struct timeval tv;
+
+	if (cs_path_next_due(p->path, &when) < 0) {
+		evtimer_del(p->due);
+		return;
+	}
+	when = when > now ? when - now : 0;
+	tv.tv_sec = (time_t)(when / 1000);
+	tv.tv_usec = (suseconds_t)(when % 1000) * 1000;
+	evtimer_add(p->due, &tv);
+}
+
+static void
+proxy_on_due(evutil_socket_t fd, short what, void *arg)
+{
+	struct cs_proxy *p = arg;
+
+	(void)fd;
+	(void)what;
+	(void)cs_path_poll(p->path, cs_proxy_now_ms(p));
+	proxy_arm(p);
+}
+
+/* One datagram onto the packet path.  (ip, port) is the client. */
 static void
 proxy_handle(struct cs_proxy *p, struct proxy_client *c, enum cs_dir dir,
     const uint8_t *pkt, size_t len)
 {
 	struct cs_pkt_meta m;
-	struct cs_verdict *v = &p->v;
 	uint64_t now = cs_proxy_now_ms(p);
-	unsigned i;
 
 	memset(&m, 0, sizeof(m));
 	m.dir = dir;
@@ -329,45 +312,8 @@ proxy_handle(struct cs_proxy *p, struct proxy_client *c, enum cs_dir dir,
 		m.dst_port = c->port;
 	}
 	c->last_ms = now;
-	if (now < p->link_down_until) {
-		p->st.link_down_dropped++;
-		return;
-	}
-	if (p->cfg.imp == NULL || cs_impair_apply(p->cfg.imp, &m, v) < 0) {
-		/* unimpaired (or the engine could not decide: pass) */
-		memset(&v->cls, 0, sizeof(v->cls));
-		v->kind = CS_VERDICT_PASS;
-		v->rule = -1;
-		v->why = NULL;
-		v->pkt = pkt;
-		v->len = len;
-		v->n_deliver = 1;
-		v->delay_ms[0] = 0;
-	}
-	if (p->cfg.on_verdict != NULL)
-		p->cfg.on_verdict(p->cfg.ctx, &m, v);
-	switch (v->kind) {
-	case CS_VERDICT_DROP:
-		p->st.dropped++;
-		break;
-	case CS_VERDICT_HOLD:
-		p->st.held++;
-		break;
-	case CS_VERDICT_PASS:
-		for (i = 0; i < v->n_deliver; i++) {
-			if (v->delay_ms[i] == 0) {
-				proxy_emit(p, dir, c->chan, c->ip, c->port,
-				    v->pkt, v->len);
-			} else {
-				p->st.delayed++;
-				proxy_later(p, dir, c->chan, c->ip, c->port,
-				    v->pkt, v->len, v->delay_ms[i]);
-			}
-		}
-		break;
-	}
-	if (p->cfg.imp != NULL && cs_impair_held(p->cfg.imp) > 0)
-		(void)cs_impair_poll(p->cfg.imp, now, proxy_release, p);
+	(void)cs_path_send(p->path, &m);
+	proxy_arm(p);
 }
 
 static void
@@ -437,8 +383,8 @@ proxy_on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (p->cfg.imp != NULL && cs_impair_held(p->cfg.imp) > 0)
-		(void)cs_impair_poll(p->cfg.imp, now, proxy_release, p);
+	(void)cs_path_poll(p->path, now);
+	proxy_arm(p);
 	for (i = 0; i < p->n_cl; i++) {
 		struct proxy_client *c = &p->cl[i];
 
@@ -456,6 +402,7 @@ cs_proxy_new(struct cs_proxy **ret, struct event_base *base,
 {
 	struct cs_proxy *p;
 	struct timeval tv = { 0, PROXY_TICK_MS * 1000 };
+	struct cs_path_cfg pc = { 0 };
 	int r, ch;
 
 	if (ret == NULL || base == NULL || cfg == NULL || cfg->listen_ip == 0 ||
@@ -473,6 +420,17 @@ cs_proxy_new(struct cs_proxy **ret, struct event_base *base,
 	if (p->cfg.client_idle_ms == 0)
 		p->cfg.client_idle_ms = 300000;
 	p->t0_ns = proxy_mono_ns();
+	p->wire.ops = &proxy_wire_ops;
+	pc.next = &p->wire;
+	pc.imp = cfg->imp;
+	pc.on_verdict = cfg->on_verdict;
+	pc.ctx = cfg->ctx;
+	if ((r = cs_path_new(&p->path, &pc)) < 0)
+		goto fail;
+	if ((p->due = evtimer_new(base, proxy_on_due, p)) == NULL) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	p->n_cl = p->cfg.max_clients;
 	if ((p->cl = calloc(p->n_cl, sizeof(*p->cl))) == NULL) {
 		r = -ENOMEM;
@@ -506,17 +464,14 @@ fail:
 void
 cs_proxy_free(struct cs_proxy *p)
 {
-	struct proxy_pending *d, *next;
 	unsigned i;
 	int ch;
 
 	if (p == NULL)
 		return;
-	for (d = p->pending; d != NULL; d = next) {
-		next = d->next;
-		event_free(d->ev);
-		free(d);
-	}
+	if (p->due != NULL)
+		event_free(p->due);
+	cs_path_free(p->path);
 	for (i = 0; p->cl != NULL && i < p->n_cl; i++)
 		proxy_client_close(&p->cl[i]);
 	for (ch = 0; ch < 2; ch++) {

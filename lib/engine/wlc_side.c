@@ -13,7 +13,7 @@
 
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
-#include "capsim/dtls_peek.h"
+#include "capsim/wlc_admit.h"
 
 static size_t
 peer_hash(const struct eng_w *w, uint32_t ip, uint16_t port)
@@ -79,7 +79,7 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
 		cs_timerq_cancel(&w->tq, &p->t[t]);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
-	cs_timerq_cancel(&w->tq, &p->t_reap);
+	cs_wlc_admit_stop(&p->adm);
 	eng_bury_dtls(w, p->d);
 	p->d = NULL;
 	if (w->n_grave_p == w->cap_grave_p) {
@@ -120,6 +120,27 @@ static const struct cs_dtls_io peer_dtls_io = {
 	.recv = peer_dtls_recv,
 };
 
+static void
+peer_admit_arm(void *ctx, uint64_t delay_ms)
+{
+	struct eng_peer *p = ctx;
+
+	eng_arm(p->w, &p->t_reap, delay_ms);
+}
+
+static void
+peer_admit_cancel(void *ctx)
+{
+	struct eng_peer *p = ctx;
+
+	cs_timerq_cancel(&p->w->tq, &p->t_reap);
+}
+
+static const struct cs_wlc_admit_io peer_admit_io = {
+	.timer_arm = peer_admit_arm,
+	.timer_cancel = peer_admit_cancel,
+};
+
 static struct eng_peer *
 peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 {
@@ -149,7 +170,7 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	p->next = w->peers[h];
 	w->peers[h] = p;
 	w->n_peers++;
-	eng_arm(w, &p->t_reap, ENG_UNVERIFIED_MS);
+	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
 	return p;
 }
 
@@ -165,85 +186,80 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 	eng_peer_forget(w, p);
 }
 
+/* Closes what a forgotten peer had open: its WLC session, if any; an
+ * orderly close (close_notify) is a disconnect, not a failure in Run. */
+static void
+peer_close(struct eng_w *w, struct eng_peer *p, bool orderly)
+{
+	struct cs_wlc_sess *s = p->sess;
+
+	p->sess = NULL;
+	eng_peer_forget(w, p);
+	if (s != NULL && orderly)
+		cs_wlc_sess_closed_orderly(s);
+	else if (s != NULL)
+		cs_wlc_sess_closed(s);
+}
+
+static void
+peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
+{
+	struct cs_cert_info ci;
+	const char *cn = NULL;
+
+	p->d->established = true;
+	cs_timerq_cancel(&w->tq, &p->t_dtls);
+	if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
+		cn = ci.subject_cn;
+	if (cs_wlc_sess_open(w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
+		cs_logf(w->e->cfg.log, CS_LOG_ERR,
+		    "wlc: cannot open a session (out of memory)");
+		eng_peer_forget(w, p);
+		return;
+	}
+	cs_wlc_sess_set_ctx(p->sess, p);
+}
+
 static void
 peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 {
+	enum cs_wlc_admit_dtls dr = CS_WLC_ADMIT_DTLS_PROGRESS;
+
 	/* the WLC may have closed the session from inside the callback
 	 * (Join refused: result code, then teardown) */
 	if (p->dead || p->d == NULL || p->d->dead)
 		return;
-	if (r == CS_DTLS_ESTABLISHED && !p->d->established) {
-		struct cs_cert_info ci;
-		const char *cn = NULL;
-
-		p->d->established = true;
-		cs_timerq_cancel(&w->tq, &p->t_dtls);
-		cs_timerq_cancel(&w->tq, &p->t_reap);
-		if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
-			cn = ci.subject_cn;
-		if (cs_wlc_sess_open(
-		        w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
-			cs_logf(w->e->cfg.log, CS_LOG_ERR,
-			    "wlc: cannot open a session (out of memory)");
-			eng_peer_forget(w, p);
-			return;
-		}
-		cs_wlc_sess_set_ctx(p->sess, p);
+	if (r == CS_DTLS_ESTABLISHED)
+		dr = CS_WLC_ADMIT_DTLS_ESTABLISHED;
+	else if (r == CS_DTLS_CLOSED)
+		dr = CS_WLC_ADMIT_DTLS_CLOSED;
+	else if (r == -EPROTO || r == -ETIMEDOUT)
+		dr = CS_WLC_ADMIT_DTLS_ERROR;
+	switch (cs_wlc_admit_result(
+	    &p->adm, dr, cs_dtls_peer_verified(p->d->s), p->sess != NULL)) {
+	case CS_WLC_ADMIT_OPEN:
+		peer_open(w, p, now);
 		return;
-	}
-	if (r == CS_DTLS_CLOSED) {
-		struct cs_wlc_sess *s = p->sess;
-
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		if (s != NULL)
-			cs_wlc_sess_closed(s);
+	case CS_WLC_ADMIT_CLOSE:
+		/* close_notify: the AP left in order (not a failure in Run) */
+		peer_close(w, p, r == CS_DTLS_CLOSED);
 		return;
-	}
-	if (r == -EPROTO || r == -ETIMEDOUT) {
-		struct cs_wlc_sess *s = p->sess;
-
-		if (s == NULL) {
-			peer_dtls_failed(w, p, now);
-			return;
-		}
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		cs_wlc_sess_closed(s);
+	case CS_WLC_ADMIT_FAIL:
+		peer_dtls_failed(w, p, now);
 		return;
-	}
-	if (!p->is_verified && cs_dtls_peer_verified(p->d->s)) {
-		/* a returned cookie proves the address: allow WaitDTLS */
-		p->is_verified = true;
-		eng_arm(w, &p->t_reap, ENG_WAIT_DTLS_MS);
+	case CS_WLC_ADMIT_CONTINUE:
+	case CS_WLC_ADMIT_STEP__COUNT:
+		break;
 	}
 	eng_dtls_timer(w, p->d, &p->t_dtls);
-}
-
-/* Whether the datagram is a ClientHello, and whether it starts a
- * handshake (message_seq 0: no cookie yet, RFC 6347 §4.2.2). */
-static bool
-wlc_first_hello(const uint8_t *buf, size_t len, bool *fresh)
-{
-	struct cs_dtls_peek pk;
-
-	*fresh = false;
-	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
-	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
-		return false;
-	for (unsigned i = 0; i < pk.n_hs; i++)
-		if (pk.hs[i].msg_type == CS_DTLS_HS_CLIENT_HELLO &&
-		    pk.hs[i].message_seq == 0)
-			*fresh = true;
-	return true;
 }
 
 void
 eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 {
 	uint64_t now = eng_now(w->e);
+	struct cs_wlc_admit_dgram dg;
 	struct eng_peer *p;
-	bool is_hello, fresh;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -254,37 +270,28 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 		    pk->buf, pk->len, now);
 		return;
 	}
-	is_hello = wlc_first_hello(pk->buf, pk->len, &fresh);
-	if (is_hello)
+	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
+	if (dg.is_hello)
 		w->wlc_client_hellos++;
 	p = peer_find(w, pk->src_ip, pk->src_port);
-	if (p != NULL && p->d != NULL && is_hello &&
-	    (p->d->established || (fresh && !p->is_verified))) {
-		/* The AP restarted its DTLS session from the same address:
-		 * the old session is gone on its side.  Before the cookie
-		 * came back nothing is kept either (RFC 6347 §4.2.1: the
-		 * server stays stateless until then): a ClientHello that
-		 * starts over gets a new session, not the old one's
-		 * expectations (the cookie of a lost HelloVerifyRequest). */
-		struct cs_wlc_sess *s = p->sess;
-
-		p->sess = NULL;
-		eng_peer_forget(w, p);
-		if (s != NULL)
-			cs_wlc_sess_closed(s);
-		p = NULL;
-	}
-	if (p == NULL) {
-		if (!is_hello)
-			return; /* not the start of a handshake: stray */
+	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
+	case CS_WLC_ADMIT_STRAY:
+		return; /* not the start of a handshake */
+	case CS_WLC_ADMIT_REPLACE:
+		peer_close(w, p, false);
+		/* fall through */
+	case CS_WLC_ADMIT_NEW:
 		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
 			return;
 		}
+		break;
+	case CS_WLC_ADMIT_FEED:
+	case CS_WLC_ADMIT__COUNT:
+		break;
 	}
-	if (!p->is_verified && p->hellos < UINT16_MAX)
-		p->hellos++;
+	cs_wlc_admit_fed(&p->adm);
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
 }
 
@@ -377,27 +384,28 @@ void
 eng_slot_peer_reap(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
 	struct eng_peer *p = s->owner;
+	char a[16];
 
-	if (p->dead || p->d == NULL || p->d->established)
+	if (p->dead || p->d == NULL)
 		return;
-	if (cs_dtls_peer_verified(p->d->s)) {
+	switch (cs_wlc_admit_expired(&p->adm)) {
+	case CS_WLC_ADMIT_EXP_NONE:
+		return;
+	case CS_WLC_ADMIT_EXP_WAIT_DTLS:
 		peer_dtls_failed(w, p, now);
-	} else {
-		/* the controller's side of a return-path loss:
-		 * it answered, the AP never came back with the
-		 * cookie */
-		char a[16];
-
+		return;
+	case CS_WLC_ADMIT_EXP_NO_COOKIE:
+		/* the controller's side of a return-path loss: it answered,
+		 * the AP never came back with the cookie */
 		cs_logf(w->e->cfg.log, CS_LOG_WARN,
-		    "wlc: DTLS handshake failure with peer "
-		    "%s:%u: %u ClientHello(s) answered with a "
-		    "HelloVerifyRequest, none came back with "
-		    "the "
-		    "cookie in %u s (replies not reaching the "
-		    "AP?)",
-		    cs_ipv4_str(p->ip, a), p->port, p->hellos,
-		    ENG_UNVERIFIED_MS / 1000);
+		    "wlc: DTLS handshake failure with peer %s:%u: %u "
+		    "ClientHello(s) answered with a HelloVerifyRequest, none "
+		    "came back with the cookie in %u s (replies not reaching "
+		    "the AP?)",
+		    cs_ipv4_str(p->ip, a), p->port, p->adm.hellos,
+		    CS_WLC_ADMIT_UNVERIFIED_MS / 1000);
 		eng_peer_forget(w, p); /* never proved itself */
+		return;
 	}
 }
 

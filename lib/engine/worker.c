@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "capsim/dtls.h"
+#include "capsim/path.h"
 
 static void eng_reap(struct eng_w *w);
 static void eng_flush(struct eng_w *w);
@@ -256,11 +257,10 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_PEER_DTLS] = eng_slot_peer_dtls,
 	[ENG_SLOT_PEER_REAP] = eng_slot_peer_reap,
 	[ENG_SLOT_PACE] = eng_slot_pace,
-	[ENG_SLOT_DELAY] = eng_slot_delay,
-	[ENG_SLOT_IMPAIR] = eng_slot_impair,
+	[ENG_SLOT_PATH] = eng_slot_path,
 	[ENG_SLOT_NAT] = eng_slot_nat,
 };
-_Static_assert(ENG_SLOT__COUNT == 9,
+_Static_assert(ENG_SLOT__COUNT == 8,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 static void
@@ -368,7 +368,7 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
 	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
-	cs_tslot_init(&w->t_impair, w, ENG_SLOT_IMPAIR);
+	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
@@ -385,11 +385,10 @@ eng_w_free(struct eng_w *w)
 		return;
 	cs_nat_free(w->nat); /* releases (closes) every NAT port */
 	free(w->natsocks);
+	cs_path_free(w->path); /* datagrams still delayed are lost */
 	cs_impair_free(w->imp);
-	free(w->verdict);
 	while ((ts = cs_timerq_pop_due(&w->tq, UINT64_MAX)) != NULL)
-		if (ts->kind == ENG_SLOT_DELAY)
-			free(ts->owner);
+		continue;
 	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		if (w->ap_ev[ch] != NULL)
 			event_free(w->ap_ev[ch]);

@@ -18,18 +18,10 @@
 #include "capsim/dtls_peek.h"
 
 /* ---------------------------------------------------------------------
- * RNG: splitmix64 (Steele, Lea, Flood 2014) used as a keyed hash and as a
- * stream; small, fast, and good enough for impairment decisions.
+ * RNG: splitmix64 (Steele, Lea, Flood 2014, cs_mix64 in capsim/values.h)
+ * used as a keyed hash and as a stream; small, fast, and good enough for
+ * impairment decisions.
  */
-
-static uint64_t
-imp_mix(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 struct imp_rng {
 	uint64_t s;
@@ -39,15 +31,15 @@ static void
 imp_rng_init(
     struct imp_rng *r, uint64_t seed, unsigned rule, unsigned ap, uint64_t n)
 {
-	r->s = imp_mix(seed ^ imp_mix((uint64_t)rule << 32 ^ ap) ^
-	    imp_mix(n + 0x5bd1e995ull));
+	r->s = cs_mix64(seed ^ cs_mix64((uint64_t)rule << 32 ^ ap) ^
+	    cs_mix64(n + 0x5bd1e995ull));
 }
 
 static uint64_t
 imp_rng_next(struct imp_rng *r)
 {
 	r->s += 0x9e3779b97f4a7c15ull;
-	return imp_mix(r->s);
+	return cs_mix64(r->s);
 }
 
 /* Uniform in [0, 1). */
@@ -345,14 +337,14 @@ imp_rule_valid(const struct cs_impair_rule *rule)
 	if ((m->dir_mask & ~(CS_PK_BIT(CS_DIR_UP) | CS_PK_BIT(CS_DIR_DOWN))) !=
 	    0)
 		return false;
-	if (m->n_ap_ranges > CS_IMPAIR_MAX_RANGES ||
-	    m->n_macs > CS_IMPAIR_MAX_MACS ||
+	if (m->aps.n_ranges > CS_APSEL_MAX_RANGES ||
+	    m->aps.n_macs > CS_APSEL_MAX_MACS ||
 	    m->n_msg_types > CS_IMPAIR_MAX_MSG_TYPES)
 		return false;
-	for (i = 0; i < m->n_ap_ranges; i++)
-		if (m->ap_ranges[i].lo > m->ap_ranges[i].hi)
+	for (i = 0; i < m->aps.n_ranges; i++)
+		if (m->aps.ranges[i].lo > m->aps.ranges[i].hi)
 			return false;
-	if (m->has_ap_share && !imp_prob_ok(m->ap_share))
+	if (m->aps.has_share && !imp_prob_ok(m->aps.share))
 		return false;
 	if ((unsigned)m->kind >= CS_PK__COUNT)
 		return false;
@@ -481,7 +473,7 @@ cs_impair_held(const struct cs_impair *imp)
 static size_t
 imp_slot(const struct imp_state *tab, size_t cap, uint64_t key)
 {
-	size_t i = (size_t)imp_mix(key) & (cap - 1);
+	size_t i = (size_t)cs_mix64(key) & (cap - 1);
 
 	while (tab[i].key != 0 && tab[i].key != key)
 		i = (i + 1) & (cap - 1);
@@ -520,49 +512,6 @@ imp_state_get(struct cs_impair *imp, unsigned rule, unsigned ap)
  * Matching
  */
 
-static bool
-imp_ap_selected(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
-    uint64_t seed)
-{
-	size_t i;
-
-	if (mt->n_ap_ranges > 0) {
-		bool in = false;
-
-		if (m->ap == CS_AP_UNKNOWN)
-			return false;
-		for (i = 0; i < mt->n_ap_ranges && !in; i++)
-			in = m->ap >= mt->ap_ranges[i].lo &&
-			    m->ap <= mt->ap_ranges[i].hi;
-		if (!in)
-			return false;
-	}
-	if (mt->ap_every != 0 &&
-	    (m->ap == CS_AP_UNKNOWN || m->ap % mt->ap_every != 0))
-		return false;
-	if (mt->has_ap_share) {
-		/* stable per (seed, AP): the same APs on every run/shard */
-		double h;
-
-		if (m->ap == CS_AP_UNKNOWN)
-			return false;
-		h = (double)(imp_mix(seed ^ imp_mix(m->ap)) >> 11) * 0x1p-53;
-		if (!(h < mt->ap_share))
-			return false;
-	}
-	if (mt->n_macs > 0) {
-		bool in = false;
-
-		if (m->ap_mac == NULL)
-			return false;
-		for (i = 0; i < mt->n_macs && !in; i++)
-			in = memcmp(mt->macs[i], m->ap_mac, 6) == 0;
-		if (!in)
-			return false;
-	}
-	return true;
-}
-
 /* Every part but the counts. */
 static bool
 imp_match_static(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
@@ -595,7 +544,7 @@ imp_match_static(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
 	if (m->now_ms < mt->from_ms ||
 	    (mt->until_ms != 0 && m->now_ms >= mt->until_ms))
 		return false;
-	return imp_ap_selected(mt, m, seed);
+	return cs_apsel_match(&mt->aps, m->ap, m->ap_mac, seed);
 }
 
 /* The n-th (from 1) packet of this AP passing the static parts. */

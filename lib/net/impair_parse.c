@@ -11,11 +11,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
+#include "capsim/values.h"
 
 #define PARSE_WORD_MAX 256
 
@@ -158,17 +160,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 static int
 parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return cs_val_uint(s, UINT64_MAX, out, NULL);
 }
 
 static int
@@ -202,60 +194,63 @@ parse_double(const char *s, double *out)
 	return 0;
 }
 
-/* "250", "250ms", "2s", "1.5s" -> ms */
+/*
+ * Why the last value was refused, as "VALUE: reason" from the values
+ * module.  cs_err.what points here: per thread, valid until the next
+ * parse on this thread.
+ */
+static _Thread_local char rp_why[CS_VAL_WHY_LEN + 48];
+
+/* A values module result r for val: 0, or -EINVAL with the reason kept. */
+static int
+rp_check(int r, const char *val, const struct cs_val_err *e)
+{
+	if (r >= 0)
+		return 0;
+	snprintf(rp_why, sizeof(rp_why), "%.40s: %s", val, e->why);
+	return -EINVAL;
+}
+
+/* A duration by the one grammar (capsim/values.h) -> ms */
 static int
 parse_dur(const char *s, uint64_t *out)
 {
-	char buf[64];
-	size_t n = strlen(s);
-	double v;
+	struct cs_val_err e;
 
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n + 1);
-	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
-		buf[n - 2] = '\0';
-		return parse_u64(buf, out);
-	}
-	if (n > 1 && buf[n - 1] == 's') {
-		buf[n - 1] = '\0';
-		if (parse_double(buf, &v) < 0 || strchr(buf, '%') != NULL ||
-		    v * 1000.0 > 1e15)
-			return -EINVAL;
-		*out = (uint64_t)llround(v * 1000.0);
-		return 0;
-	}
-	return parse_u64(buf, out);
+	return rp_check(cs_val_ms(s, out, &e), s, &e);
+}
+
+/* Bytes by the one grammar (1500, 64k) */
+static int
+parse_bytes(const char *s, uint64_t *out)
+{
+	struct cs_val_err e;
+
+	return rp_check(cs_val_size(s, out, &e), s, &e);
+}
+
+/* A share of the APs: "50%", "0.5%" */
+static int
+parse_share(const char *s, double *out)
+{
+	struct cs_val_err e;
+
+	return rp_check(cs_val_percent(s, out, &e), s, &e);
 }
 
 static int
 parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
-	unsigned i, v;
-	size_t pos = 0;
+	struct cs_val_err e;
+	char buf[32];
 
-	for (i = 0; i < 6; i++) {
-		v = 0;
-		if (pos + 2 > len || !isxdigit((unsigned char)s[pos]) ||
-		    !isxdigit((unsigned char)s[pos + 1]))
-			return -EINVAL;
-		for (unsigned j = 0; j < 2; j++) {
-			char c = (char)tolower((unsigned char)s[pos + j]);
-
-			v = v * 16 +
-			    (unsigned)(isdigit((unsigned char)c)
-			            ? c - '0'
-			            : c - 'a' + 10);
-		}
-		mac[i] = (uint8_t)v;
-		pos += 2;
-		if (i < 5) {
-			if (pos >= len || (s[pos] != ':' && s[pos] != '-'))
-				return -EINVAL;
-			pos++;
-		}
+	if (len >= sizeof(buf)) {
+		snprintf(rp_why, sizeof(rp_why), "%.*s...: not a MAC", 20, s);
+		return -EINVAL;
 	}
-	return pos == len ? 0 : -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return rp_check(cs_val_mac(buf, mac, &e), buf, &e);
 }
 
 /* "LO-HI" or "N" into two values via `one` */
@@ -284,32 +279,9 @@ parse_pair(const char *s, char sep, int (*one)(const char *, uint64_t *),
 static int
 parse_ranges(const char *s, struct cs_impair_match *m)
 {
-	const char *p, *e;
+	struct cs_val_err e;
 
-	m->n_ap_ranges = 0;
-	for (p = s;; p = e + 1) {
-		char buf[64];
-		uint64_t lo, hi;
-		size_t n;
-
-		e = strchr(p, ',');
-		if (e == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		if (n == 0 || n >= sizeof(buf) ||
-		    m->n_ap_ranges >= CS_IMPAIR_MAX_RANGES)
-			return -EINVAL;
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (parse_pair(buf, '-', parse_u64, &lo, &hi) < 0 ||
-		    hi > 0xfffffffeu)
-			return -EINVAL;
-		m->ap_ranges[m->n_ap_ranges].lo = (unsigned)lo;
-		m->ap_ranges[m->n_ap_ranges].hi = (unsigned)hi;
-		m->n_ap_ranges++;
-		if (*e == '\0')
-			return 0;
-	}
+	return rp_check(cs_val_ap_ranges(s, 0, &m->aps, &e), s, &e);
 }
 
 static int
@@ -317,15 +289,16 @@ parse_macs(const char *s, struct cs_impair_match *m)
 {
 	const char *p, *e;
 
-	m->n_macs = 0;
+	m->aps.n_macs = 0;
 	for (p = s;; p = e + 1) {
 		e = strchr(p, ',');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (m->n_macs >= CS_IMPAIR_MAX_MACS ||
-		    parse_mac(p, (size_t)(e - p), m->macs[m->n_macs]) < 0)
+		if (m->aps.n_macs >= CS_APSEL_MAX_MACS ||
+		    parse_mac(p, (size_t)(e - p), m->aps.macs[m->aps.n_macs]) <
+		        0)
 			return -EINVAL;
-		m->n_macs++;
+		m->aps.n_macs++;
 		if (*e == '\0')
 			return 0;
 	}
@@ -440,13 +413,11 @@ parse_word(
 	if (strcmp(key, "aps") == 0)
 		return parse_ranges(val, m);
 	if (strcmp(key, "share") == 0) {
-		m->has_ap_share = true;
-		if (parse_double(val, &m->ap_share) < 0 || m->ap_share > 1.0)
-			return -EINVAL;
-		return 0;
+		m->aps.has_share = true;
+		return parse_share(val, &m->aps.share);
 	}
 	if (strcmp(key, "every-ap") == 0)
-		return parse_uint(val, 0xffffffffu, &m->ap_every);
+		return parse_uint(val, 0xffffffffu, &m->aps.every);
 	if (strcmp(key, "mac") == 0)
 		return parse_macs(val, m);
 	if (strcmp(key, "size") == 0) {
@@ -455,13 +426,13 @@ parse_word(
 		if (eq && op != '=')
 			val++;
 		if (op == '=') {
-			if ((r = parse_pair(val, '-', parse_u64, &u, &hi)) <
+			if ((r = parse_pair(val, '-', parse_bytes, &u, &hi)) <
 			        0 ||
 			    hi == 0)
 				return -EINVAL;
 			m->size_min = (size_t)u;
 			m->size_max = (size_t)hi;
-		} else if (parse_u64(val, &u) < 0) {
+		} else if (parse_bytes(val, &u) < 0) {
 			return -EINVAL;
 		} else if (op == '>') {
 			m->size_min = (size_t)(eq ? u : u + 1);
@@ -688,9 +659,11 @@ cs_impair_rule_parse(
 			    (size_t)(start - text));
 		op = *sep;
 		*sep = '\0';
+		rp_why[0] = '\0';
 		if ((r = parse_word(&st, word, op, sep + 1, &why)) < 0)
-			return cs_err_set(
-			    err, -EINVAL, why, (size_t)(start - text));
+			return cs_err_set(err, -EINVAL,
+			    rp_why[0] != '\0' ? rp_why : why,
+			    (size_t)(start - text));
 	}
 	if (parse_finish(&st, &why) < 0)
 		return cs_err_set(err, -EINVAL, why, 0);

@@ -27,7 +27,9 @@ int scn_err_fmt(struct cs_err *err, int code, size_t offset, const char *fmt,
  * Value grammars.  Each returns 0 and the value, or -EINVAL with a short
  * reason in why (static text) and leaves *out untouched.
  */
-/* "500ms", "2s", "1.5m", "1h30m", "3d"; a leading '-' only if allow_neg. */
+/* Milliseconds by the one duration grammar (capsim/values.h): "500ms",
+ * "2s", "1.5m", "1h30m", "3d"; a leading '-' only if allow_neg.  why is
+ * per-thread text, valid until the next call. */
 int scn_parse_duration(
     const char *s, bool allow_neg, int64_t *out, const char **why);
 /* "50%", "0.5%" -> 0.5, 0.005 (fraction, 0..1). */
@@ -44,7 +46,9 @@ int scn_parse_ipv4(const char *s, uint32_t *out, const char **why);
 /* "ADDR:PORT" or "ADDR" (port untouched then). */
 int scn_parse_ipv4_port(
     const char *s, uint32_t *ip, uint16_t *port, const char **why);
-/* "00:11:22:33:44:55" or with '-'. */
+/* Bytes: 1500, 64k, 1.5M (capsim/values.h; why as for durations). */
+int scn_parse_size(const char *s, uint64_t *bytes, const char **why);
+/* A MAC in any form capsim/values.h reads (why as for durations). */
 int scn_parse_mac(const char *s, uint8_t mac[6], const char **why);
 
 /* Levenshtein distance capped at cap+1 (small strings only). */

@@ -265,6 +265,24 @@ scn_dur32(struct scn *p, const yaml_node_t *n, const char *key, uint64_t min_ms,
 	return r;
 }
 
+/* Bytes (1500, 64k, 1.5M), <= UINT32_MAX. */
+static int
+scn_bytes32(struct scn *p, const yaml_node_t *n, const char *key, uint32_t *out)
+{
+	const char *str, *why;
+	uint64_t v;
+	int r = scn_scalar(p, n, key, &str);
+
+	if (r < 0)
+		return r;
+	if (scn_parse_size(str, &v, &why) < 0)
+		return scn_bad(p, n, key, why);
+	if (v > UINT32_MAX)
+		return scn_fail(p, n, key, "must be at most 4294967295 bytes");
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int
 scn_pct(struct scn *p, const yaml_node_t *n, const char *key, double *out)
 {
@@ -538,70 +556,20 @@ scn_cert(struct scn *p, const yaml_node_t *n, const char *key,
 	return r;
 }
 
-/* "0-9,20,30-39" -> ranges (each hi < ap_count). */
+/* "0-9,20,30-39" -> sel->ranges (each hi < ap_count), capsim/values.h. */
 static int
 scn_ranges(struct scn *p, const yaml_node_t *n, const char *key,
-    unsigned ap_count, size_t max, size_t *n_out, unsigned (*lohi)[2])
+    unsigned ap_count, struct cs_apsel *sel)
 {
-	const char *v, *s;
-	size_t cnt = 0;
-	char got[64];
+	struct cs_val_err e;
+	const char *v;
 	int r = scn_scalar(p, n, key, &v);
 
 	if (r < 0)
 		return r;
-	scn_show(n, got, sizeof(got));
-	s = v;
-	for (;;) {
-		uint64_t lo = 0, hi;
-		const char *why;
-		char num[24];
-		size_t k = 0;
-
-		while (*s == ' ')
-			s++;
-		while (*s >= '0' && *s <= '9' && k + 1 < sizeof(num))
-			num[k++] = *s++;
-		num[k] = '\0';
-		if (scn_parse_uint(num, UINT32_MAX, &lo, &why) < 0)
-			goto bad;
-		hi = lo;
-		if (*s == '-') {
-			s++;
-			k = 0;
-			while (*s >= '0' && *s <= '9' && k + 1 < sizeof(num))
-				num[k++] = *s++;
-			num[k] = '\0';
-			if (scn_parse_uint(num, UINT32_MAX, &hi, &why) < 0)
-				goto bad;
-		}
-		while (*s == ' ')
-			s++;
-		if (hi < lo)
-			return scn_fail(p, n, key,
-			    "range %llu-%llu runs backwards",
-			    (unsigned long long)lo, (unsigned long long)hi);
-		if (hi >= ap_count)
-			return scn_fail(p, n, key,
-			    "AP index %llu beyond the %u APs (indexes 0-%u)",
-			    (unsigned long long)hi, ap_count, ap_count - 1);
-		if (cnt == max)
-			return scn_fail(p, n, key, "more than %zu ranges", max);
-		lohi[cnt][0] = (unsigned)lo;
-		lohi[cnt][1] = (unsigned)hi;
-		cnt++;
-		if (*s == '\0')
-			break;
-		if (*s != ',')
-			goto bad;
-		s++;
-	}
-	*n_out = cnt;
+	if (cs_val_ap_ranges(v, ap_count, sel, &e) < 0)
+		return scn_bad(p, n, key, e.why);
 	return 0;
-bad:
-	return scn_fail(p, n, key,
-	    "expected AP index ranges such as 0-9,20,30-39 (0-based); got %s",
-	    got);
 }
 
 static int
@@ -736,11 +704,9 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 	    (r = scn_mac(p, v[AK_BASE_MAC], KP("base-mac"), a->base_mac)) < 0)
 		return r;
 	{
-		uint64_t m = 0;
+		uint8_t last[6];
 
-		for (int i = 0; i < 6; i++)
-			m = m << 8 | a->base_mac[i];
-		if (m + a->count - 1 > 0xffffffffffffull)
+		if (cs_ap_id_mac(a->base_mac, a->count - 1, last) < 0)
 			return scn_fail(p,
 			    v[AK_BASE_MAC] ? v[AK_BASE_MAC] : v[AK_COUNT],
 			    "aps.base-mac",
@@ -1067,8 +1033,8 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	         &w->data_check_ms)) < 0)
 		return r;
 	if (v[WK_IMAGE] &&
-	    (r = scn_u32(p, v[WK_IMAGE], KP("image-size"), 0, UINT32_MAX,
-	         &w->image_size)) < 0)
+	    (r = scn_bytes32(
+	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
 		return r;
 	if (v[WK_MISBEHAVE] && (r = scn_misbehave(p, v[WK_MISBEHAVE])) < 0)
 		return r;
@@ -1307,34 +1273,25 @@ scn_match(
 	}
 	if (v[MK_KIND] && (r = scn_kind(p, v[MK_KIND], KP("kind"), m)) < 0)
 		return r;
-	if (v[MK_APS]) {
-		unsigned lohi[CS_IMPAIR_MAX_RANGES][2];
-		size_t cnt;
-
-		if ((r = scn_ranges(p, v[MK_APS], KP("aps"), p->s->aps.count,
-		         CS_IMPAIR_MAX_RANGES, &cnt, lohi)) < 0)
-			return r;
-		m->n_ap_ranges = cnt;
-		for (size_t i = 0; i < cnt; i++) {
-			m->ap_ranges[i].lo = lohi[i][0];
-			m->ap_ranges[i].hi = lohi[i][1];
-		}
-	}
+	if (v[MK_APS] &&
+	    (r = scn_ranges(
+	         p, v[MK_APS], KP("aps"), p->s->aps.count, &m->aps)) < 0)
+		return r;
 	if (v[MK_SHARE]) {
-		if ((r = scn_pct(p, v[MK_SHARE], KP("share"), &m->ap_share)) <
+		if ((r = scn_pct(p, v[MK_SHARE], KP("share"), &m->aps.share)) <
 		    0)
 			return r;
-		m->has_ap_share = true;
+		m->aps.has_share = true;
 	}
 	if (v[MK_EVERY_AP]) {
 		if ((r = scn_uint(p, v[MK_EVERY_AP], KP("every-ap"), 1,
 		         UINT32_MAX, &u)) < 0)
 			return r;
-		m->ap_every = (unsigned)u;
+		m->aps.every = (unsigned)u;
 	}
 	if (v[MK_MACS] &&
-	    (r = scn_macs(p, v[MK_MACS], KP("macs"), CS_IMPAIR_MAX_MACS,
-	         &m->n_macs, m->macs)) < 0)
+	    (r = scn_macs(p, v[MK_MACS], KP("macs"), CS_APSEL_MAX_MACS,
+	         &m->aps.n_macs, m->aps.macs)) < 0)
 		return r;
 	if (v[MK_PORT]) {
 		if ((r = scn_uint(p, v[MK_PORT], KP("port"), 1, 65535, &u)) < 0)
@@ -1949,8 +1906,7 @@ scn_rule_ref(
 }
 
 static int
-scn_apsel(
-    struct scn *p, yaml_node_t *n, const char *path, struct cs_scn_apsel *sel)
+scn_apsel(struct scn *p, yaml_node_t *n, const char *path, struct cs_apsel *sel)
 {
 	static const char *const keys[] = { "aps", "share", "every-ap", "macs",
 		NULL };
@@ -1976,16 +1932,9 @@ scn_apsel(
 	if ((r = scn_map(p, n, path, keys, v)) < 0)
 		return r;
 	if (v[0]) {
-		unsigned lohi[CS_SCN_MAX_RANGES][2];
-
 		scn_key(kp, sizeof(kp), path, "aps");
-		if ((r = scn_ranges(p, v[0], kp, p->s->aps.count,
-		         CS_SCN_MAX_RANGES, &sel->n_ranges, lohi)) < 0)
+		if ((r = scn_ranges(p, v[0], kp, p->s->aps.count, sel)) < 0)
 			return r;
-		for (size_t i = 0; i < sel->n_ranges; i++) {
-			sel->ranges[i].lo = lohi[i][0];
-			sel->ranges[i].hi = lohi[i][1];
-		}
 	}
 	scn_key(kp, sizeof(kp), path, "share");
 	if (v[1]) {
@@ -2002,7 +1951,7 @@ scn_apsel(
 	scn_key(kp, sizeof(kp), path, "macs");
 	if (v[3] &&
 	    (r = scn_macs(
-	         p, v[3], kp, CS_SCN_MAX_MACS, &sel->n_macs, sel->macs)) < 0)
+	         p, v[3], kp, CS_APSEL_MAX_MACS, &sel->n_macs, sel->macs)) < 0)
 		return r;
 	return 0;
 }
@@ -2404,7 +2353,7 @@ cs_scenario_parse_mem(struct cs_scenario **ret, const void *data, size_t len,
 			    err, -ENOMEM, 0, "%s: out of memory", name);
 	}
 	if (r == 0 && s->aps.name == NULL) {
-		s->aps.name = strdup("capsim-ap-");
+		s->aps.name = strdup(CS_AP_NAME_PREFIX);
 		if (s->aps.name == NULL)
 			r = scn_err_fmt(
 			    err, -ENOMEM, 0, "%s: out of memory", name);
@@ -2523,50 +2472,6 @@ cs_scenario_apply_ap_timers(const struct cs_scenario *s, struct cs_ap_cfg *c)
 	for (int i = 0; i < CS_SCN_T__COUNT; i++)
 		if (t->set & (1u << i))
 			*dst[i] = t->value[i];
-}
-
-/* splitmix64 (Steele, Lea, Flood 2014): a well-mixed hash of (seed, ap). */
-static uint64_t
-scn_mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-CS_API bool
-cs_scn_apsel_match(const struct cs_scn_apsel *sel, unsigned ap,
-    const uint8_t *mac, uint64_t seed)
-{
-	if (sel == NULL)
-		return false;
-	if (sel->n_ranges > 0) {
-		bool in = false;
-
-		for (size_t i = 0; i < sel->n_ranges && !in; i++)
-			in = ap >= sel->ranges[i].lo && ap <= sel->ranges[i].hi;
-		if (!in)
-			return false;
-	}
-	if (sel->n_macs > 0) {
-		bool in = false;
-
-		for (size_t i = 0; mac != NULL && i < sel->n_macs && !in; i++)
-			in = memcmp(sel->macs[i], mac, 6) == 0;
-		if (!in)
-			return false;
-	}
-	if (sel->every > 0 && ap % sel->every != 0)
-		return false;
-	if (sel->has_share) {
-		double u = (double)(scn_mix(seed ^ scn_mix(ap)) >> 11) *
-		    (1.0 / 9007199254740992.0);
-
-		if (!(u < sel->share))
-			return false;
-	}
-	return true;
 }
 
 CS_API const char *

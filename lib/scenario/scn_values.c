@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scalar grammars of scenario files: durations, percentages, rates,
- * numbers, IPv4 addresses and MACs, with short reasons for the error
- * text, plus the per-thread error buffer and "did you mean".  Strict on
- * purpose: no exponents, no hex, no locale, so a typo is an error rather
- * than a surprising value.
+ * Scalar grammars of scenario files: percentages, rates, numbers and
+ * IPv4 addresses, with short reasons for the error text, plus the
+ * per-thread error buffer and "did you mean".  Durations and MACs are
+ * the values module's (capsim/values.h), the same grammar as the
+ * command line and --rule.  Strict on purpose: no exponents, no hex, no
+ * locale, so a typo is an error rather than a surprising value.
  */
 #include "scenario-internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "capsim/values.h"
 
 static _Thread_local char scn_err_text[SCN_ERRBUF_LEN];
 
@@ -36,170 +39,45 @@ scn_err_fmt(struct cs_err *err, int code, size_t offset, const char *fmt, ...)
 	return code;
 }
 
-static bool
-is_digit(char c)
+/* A values module result: its reason kept (per thread) for the caller's
+ * message, and -EINVAL as the scn_parse_* functions promise. */
+static int
+scn_val(int r, const struct cs_val_err *e, const char **why)
 {
-	return c >= '0' && c <= '9';
+	static _Thread_local char text[CS_VAL_WHY_LEN];
+
+	if (r >= 0)
+		return 0;
+	memcpy(text, e->why, sizeof(text));
+	*why = text;
+	return -EINVAL;
 }
-
-/*
- * Parses "DIGITS[.DIGITS]" at *sp into an integer part and a fraction
- * (numerator/denominator, at most 9 digits kept).  Returns false when no
- * digit is there or the integer part overflows.
- */
-static bool
-parse_decimal(const char **sp, uint64_t *ip, uint64_t *fnum, uint64_t *fden)
-{
-	const char *s = *sp;
-	uint64_t v = 0, num = 0, den = 1;
-
-	if (!is_digit(*s))
-		return false;
-	while (is_digit(*s)) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-		s++;
-	}
-	if (*s == '.') {
-		s++;
-		if (!is_digit(*s))
-			return false;
-		while (is_digit(*s)) {
-			if (den < 1000000000ull) {
-				num = num * 10 + (uint64_t)(*s - '0');
-				den *= 10;
-			}
-			s++;
-		}
-	}
-	*sp = s;
-	*ip = v;
-	*fnum = num;
-	*fden = den;
-	return true;
-}
-
-static const struct {
-	const char *unit;
-	uint64_t ms;
-} dur_units[] = {
-	{ "ms", 1 },
-	{ "s", 1000 },
-	{ "m", 60000 },
-	{ "h", 3600000 },
-	{ "d", 86400000 },
-};
-
-#define DUR_MAX ((uint64_t)1 << 53) /* ms; ~285000 years, exact in double */
 
 int
 scn_parse_duration(
     const char *s, bool allow_neg, int64_t *out, const char **why)
 {
-	uint64_t total = 0;
-	bool neg = false, any = false;
+	struct cs_val_err e;
 
-	if (*s == '-') {
-		if (!allow_neg) {
-			*why = "must not be negative";
-			return -EINVAL;
-		}
-		neg = true;
-		s++;
-	} else if (*s == '+') {
-		s++;
-	}
-	while (*s != '\0') {
-		uint64_t ip, fnum, fden, mult = 0, part;
-		size_t best = 0;
-
-		if (!parse_decimal(&s, &ip, &fnum, &fden)) {
-			*why =
-			    "expected a duration such as 500ms, 2s, 1m30s, 3d";
-			return -EINVAL;
-		}
-		for (size_t i = 0; i < CS_ARRAY_SIZE(dur_units); i++) {
-			size_t n = strlen(dur_units[i].unit);
-
-			if (strncmp(s, dur_units[i].unit, n) == 0 && n > best &&
-			    (s[n] == '\0' || is_digit(s[n]))) {
-				best = n;
-				mult = dur_units[i].ms;
-			}
-		}
-		if (best == 0) {
-			*why = *s == '\0' ? "needs a unit (ms, s, m, h, d), "
-			                    "e.g. 500ms or 2s"
-			                  : "unknown unit (use ms, s, m, h, d)";
-			return -EINVAL;
-		}
-		s += best;
-		if (ip > DUR_MAX / mult) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		part = ip * mult + fnum * mult / fden;
-		if (part > DUR_MAX - total) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		total += part;
-		any = true;
-	}
-	if (!any) {
-		*why = "expected a duration such as 500ms, 2s, 1m30s, 3d";
-		return -EINVAL;
-	}
-	*out = neg ? -(int64_t)total : (int64_t)total;
-	return 0;
+	return scn_val(
+	    cs_val_duration_ms(s, allow_neg ? CS_VAL_NEG : 0, out, &e), &e,
+	    why);
 }
 
 int
 scn_parse_number(const char *s, double *out, const char **why)
 {
-	uint64_t ip, fnum, fden;
-	bool neg = false;
-	double v;
+	struct cs_val_err e;
 
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	if (!parse_decimal(&s, &ip, &fnum, &fden) || *s != '\0') {
-		*why = "expected a number";
-		return -EINVAL;
-	}
-	v = (double)ip + (double)fnum / (double)fden;
-	*out = neg ? -v : v;
-	return 0;
+	return scn_val(cs_val_number(s, CS_VAL_NEG, out, &e), &e, why);
 }
 
 int
 scn_parse_percent(const char *s, double *out, const char **why)
 {
-	size_t n = strlen(s);
-	char buf[64];
-	double v;
+	struct cs_val_err e;
 
-	if (n == 0 || s[n - 1] != '%' || n >= sizeof(buf)) {
-		*why = "expected a percentage such as 50% or 0.5%";
-		return -EINVAL;
-	}
-	memcpy(buf, s, n - 1);
-	buf[n - 1] = '\0';
-	if (buf[0] == '-' || scn_parse_number(buf, &v, why) < 0) {
-		*why = "expected a percentage such as 50% or 0.5%";
-		return -EINVAL;
-	}
-	if (v > 100.0) {
-		*why = "must be between 0% and 100%";
-		return -EINVAL;
-	}
-	*out = v / 100.0;
-	return 0;
+	return scn_val(cs_val_percent(s, out, &e), &e, why);
 }
 
 int
@@ -242,57 +120,22 @@ scn_parse_rate(const char *s, double *out, const char **why)
 int
 scn_parse_uint(const char *s, uint64_t max, uint64_t *out, const char **why)
 {
-	uint64_t v = 0;
+	struct cs_val_err e;
 
-	if (!is_digit(*s)) {
-		*why = "expected a whole number";
-		return -EINVAL;
-	}
-	for (; *s != '\0'; s++) {
-		unsigned d;
-
-		if (!is_digit(*s)) {
-			*why = "expected a whole number";
-			return -EINVAL;
-		}
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10) {
-			*why = "too large";
-			return -EINVAL;
-		}
-		v = v * 10 + d;
-	}
-	if (v > max) {
-		*why = "too large";
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
+	return scn_val(cs_val_uint(s, max, out, &e), &e, why);
 }
 
 int
 scn_parse_ipv4(const char *s, uint32_t *out, const char **why)
 {
-	uint32_t v = 0;
+	uint8_t b[4];
 
-	for (int i = 0; i < 4; i++) {
-		unsigned o = 0, nd = 0;
-
-		while (is_digit(*s) && nd < 4) {
-			o = o * 10 + (unsigned)(*s - '0');
-			nd++;
-			s++;
-		}
-		if (nd == 0 || nd > 3 || o > 255 || (i < 3 && *s != '.') ||
-		    (i == 3 && *s != '\0')) {
-			*why = "expected an IPv4 address such as 127.0.0.1";
-			return -EINVAL;
-		}
-		if (i < 3)
-			s++;
-		v = v << 8 | o;
+	if (cs_val_dotted4(s, b, NULL) < 0) {
+		*why = "expected an IPv4 address such as 127.0.0.1";
+		return -EINVAL;
 	}
-	*out = v;
+	*out = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 	return 0;
 }
 
@@ -324,46 +167,20 @@ scn_parse_ipv4_port(
 	return 0;
 }
 
-static int
-hexval(char c)
+int
+scn_parse_size(const char *s, uint64_t *bytes, const char **why)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	struct cs_val_err e;
+
+	return scn_val(cs_val_size(s, bytes, &e), &e, why);
 }
 
 int
 scn_parse_mac(const char *s, uint8_t mac[6], const char **why)
 {
-	uint8_t m[6];
-	char sep = 0;
+	struct cs_val_err e;
 
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
-
-		if (hi < 0 || lo < 0)
-			goto bad;
-		m[i] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-		if (i == 5)
-			break;
-		if (sep == 0 && (*s == ':' || *s == '-'))
-			sep = *s;
-		if (*s != sep || sep == 0)
-			goto bad;
-		s++;
-	}
-	if (*s != '\0')
-		goto bad;
-	memcpy(mac, m, 6);
-	return 0;
-bad:
-	*why = "expected a MAC address such as 00:11:22:33:44:55";
-	return -EINVAL;
+	return scn_val(cs_val_mac(s, mac, &e), &e, why);
 }
 
 unsigned

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 
 static const char *const opt43_text_names[] = {
 	[CS_OPT43_TEXT_NONE] = "binary",
@@ -85,49 +86,21 @@ opt43_is_space(int c)
 	    c == '\f';
 }
 
-static int
-opt43_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 cs_opt43_parse_ipv4(const char *s, size_t len, uint32_t *addr)
 {
-	uint32_t a = 0;
-	size_t i = 0;
+	char buf[16];
+	uint8_t b[4];
 
-	if (s == NULL || addr == NULL)
+	if (s == NULL || addr == NULL || len >= sizeof(buf) ||
+	    memchr(s, '\0', len) != NULL)
 		return -EINVAL;
-	for (int field = 0; field < 4; field++) {
-		unsigned v = 0;
-		size_t digits = 0;
-
-		if (field > 0) {
-			if (i >= len || s[i] != '.')
-				return -EINVAL;
-			i++;
-		}
-		while (i < len && opt43_is_digit(s[i]) && digits < 4) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			digits++;
-			i++;
-		}
-		/* No leading zeros: "010" would be octal to inet_aton(). */
-		if (digits == 0 || digits > 3 || v > 255 ||
-		    (digits > 1 && s[i - digits] == '0'))
-			return -EINVAL;
-		a = a << 8 | v;
-	}
-	if (i != len)
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (cs_val_dotted4(buf, b, NULL) < 0)
 		return -EINVAL;
-	*addr = a;
+	*addr = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 	return 0;
 }
 
@@ -359,7 +332,7 @@ opt43_hex(const char *s, size_t i, size_t end, enum cs_opt43_text *form,
 			continue;
 		}
 		tok_start = false;
-		if ((v = opt43_hexval(c)) < 0) {
+		if ((v = cs_val_hexdigit(c)) < 0) {
 			if (c > 0x20 && c < 0x7f)
 				return opt43_fail(err, -EBADMSG, true, i,
 				    "non-hex character '%c'", c);

@@ -129,6 +129,7 @@ struct cs_wlc_sess {
 
 	unsigned busy; /* nesting depth of public entry points */
 	bool closed;   /* cs_wlc_sess_closed() called while busy */
+	bool orderly;  /* closed by the peer's close_notify */
 };
 
 struct cs_wlc {
@@ -166,7 +167,6 @@ void cs_wlc_put_cisco_vsp(
     struct cs_wr *wr, uint16_t id, const uint8_t *data, size_t len);
 void cs_wlc_put_time_sync(
     const struct cs_wlc *w, struct cs_wr *wr, uint64_t now_ms);
-int cs_wlc_parse_mac(const char *txt, uint8_t mac[6]);
 void cs_wlc_fmt_ip(uint32_t ip, char *buf, size_t cap);
 void cs_wlc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap);
 

@@ -17,6 +17,7 @@
 #include "capsim/capwap.h"
 #include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
+#include "capsim/values.h"
 #include "wlc-internal.h"
 
 #define WLC_NAME_MAX 512 /* AC Name, RFC 5415 §4.6.4 */
@@ -152,7 +153,7 @@ cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg)
 	cfg->hw_version = "capsim-wlc-hw-1";
 	cfg->sw_version = "17.9.4";
 	cfg->listen_ip = 0x7f000001;
-	cfg->max_wtps = 100;
+	cfg->max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	cfg->station_limit = 2000;
 	cfg->security_x509 = true;
 	cfg->rmac = true;
@@ -348,63 +349,10 @@ cs_wlc_fmt_ip(uint32_t ip, char *buf, size_t cap)
 void
 cs_wlc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
-}
+	char m[18];
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly 12 hex digits, optionally separated by ':', '-' or '.'
- * ("00:11:22:33:44:55", "0011.2233.4455", "001122334455"). */
-static int
-parse_mac_exact(const char *txt, uint8_t mac[6])
-{
-	uint8_t out[6] = { 0 };
-	unsigned n = 0;
-
-	for (const char *p = txt; *p != '\0'; p++) {
-		int v = hexval(*p);
-
-		if (v < 0) {
-			if (*p != ':' && *p != '-' && *p != '.')
-				return -EINVAL;
-			continue;
-		}
-		if (n == 12)
-			return -EINVAL;
-		out[n / 2] = (uint8_t)(out[n / 2] << 4 | v);
-		n++;
-	}
-	if (n != 12)
-		return -EINVAL;
-	memcpy(mac, out, 6);
-	return 0;
-}
-
-/* The MAC in a DTLS peer CN (RFC 5415 §2.4.4.3, §12.8): the whole CN, or
- * its last '-'-separated word (Cisco MIC CNs look like "C9120-<mac>"). */
-int
-cs_wlc_parse_mac(const char *txt, uint8_t mac[6])
-{
-	const char *dash;
-
-	if (txt == NULL)
-		return -EINVAL;
-	if (parse_mac_exact(txt, mac) == 0)
-		return 0;
-	if ((dash = strrchr(txt, '-')) != NULL)
-		return parse_mac_exact(dash + 1, mac);
-	return -EINVAL;
+	cs_val_mac_str(mac, m);
+	snprintf(buf, cap, "%s", m);
 }
 
 void
@@ -498,21 +446,6 @@ cs_wlc_sid_find(const struct cs_wlc *w, const uint8_t id[16])
 /* AC Descriptor (§4.6.1), AC Name (§4.6.4): shared by Discovery and Join
  * Responses. */
 /* "a.b.c.d" (each 0..255) -> 4 bytes. */
-static bool
-version_bytes(const char *s, uint8_t out[4])
-{
-	unsigned v[4];
-	char tail;
-
-	if (sscanf(s, "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) !=
-	        4 ||
-	    v[0] > 255 || v[1] > 255 || v[2] > 255 || v[3] > 255)
-		return false;
-	for (unsigned i = 0; i < 4; i++)
-		out[i] = (uint8_t)v[i];
-	return true;
-}
-
 void
 cs_wlc_put_cisco_vsp(
     struct cs_wr *wr, uint16_t id, const uint8_t *data, size_t len)
@@ -572,7 +505,7 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 		d.info[0].type = CS_WTPD_SW_VERSION;
 		d.info[0].len = (uint16_t)strlen(w->sw_version);
 		d.info[0].data = (const uint8_t *)w->sw_version;
-		if (version_bytes(w->sw_version, sw)) {
+		if (cs_val_dotted4(w->sw_version, sw, NULL) == 0) {
 			d.info[0].len = 4;
 			d.info[0].data = sw;
 		}
@@ -580,7 +513,7 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 		d.info[1].type = CS_WTPD_HW_VERSION;
 		d.info[1].len = (uint16_t)strlen(w->hw_version);
 		d.info[1].data = (const uint8_t *)w->hw_version;
-		if (version_bytes(w->hw_version, hw)) {
+		if (cs_val_dotted4(w->hw_version, hw, NULL) == 0) {
 			d.info[1].len = 4;
 			d.info[1].data = hw;
 		}
@@ -856,7 +789,7 @@ cs_wlc_sess_open(struct cs_wlc *w, struct cs_wlc_sess **ret, uint32_t peer_ip,
 	s->peer_port = peer_port;
 	s->state = CS_WLC_S_WAIT_JOIN;
 	s->last_live = CS_WLC_S_WAIT_JOIN;
-	if (peer_cn != NULL && cs_wlc_parse_mac(peer_cn, s->mac) == 0)
+	if (peer_cn != NULL && cs_val_mac_cn(peer_cn, s->mac, NULL) == 0)
 		s->has_mac = true;
 	if (s->has_mac)
 		st = cs_wlc_stats_by_mac(
@@ -997,6 +930,15 @@ cs_wlc_sess_destroy(struct cs_wlc_sess *s)
 }
 
 void
+cs_wlc_sess_closed_orderly(struct cs_wlc_sess *s)
+{
+	if (s == NULL || s->closed)
+		return;
+	s->orderly = true;
+	cs_wlc_sess_closed(s);
+}
+
+void
 cs_wlc_sess_closed(struct cs_wlc_sess *s)
 {
 	struct cs_wlc *w;
@@ -1017,13 +959,23 @@ cs_wlc_sess_closed(struct cs_wlc_sess *s)
 				w->io.timer_cancel(
 				    w->io.ctx, s, (enum cs_wlc_timer)t);
 		s->armed = 0;
-		if (s->state != CS_WLC_S_RESET && !s->img_done)
+		if (s->orderly && s->state == CS_WLC_S_RUN) {
+			/* an AP that leaves Run with close_notify (a probe
+			 * done, a run that ends) is no failure */
+			struct cs_wlc_ap_stats *st =
+			    cs_wlc_stats_get(&w->stats, s->stats_idx);
+
+			w->ctr.disconnects++;
+			if (st != NULL)
+				st->disconnects++;
+		} else if (s->state != CS_WLC_S_RESET && !s->img_done) {
 			cs_wlc_stats_fail(w,
 			    cs_wlc_stats_get(&w->stats, s->stats_idx), ph, 0,
 			    "DTLS session closed by the AP");
+		}
 		cs_logf(&w->cfg.log, CS_LOG_INFO,
-		    "AP %s: DTLS session closed by peer in phase %s", macb,
-		    cs_phase_wlc_name(ph));
+		    "AP %s: DTLS session closed by peer%s in phase %s", macb,
+		    s->orderly ? " (close_notify)" : "", cs_phase_wlc_name(ph));
 		s->last_live = s->state;
 		s->state = CS_WLC_S_DEAD;
 		cs_wlc_sid_remove(w, s);

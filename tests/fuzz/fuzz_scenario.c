@@ -76,7 +76,7 @@ fz_check(const struct cs_scenario *s)
 		        ev->action == CS_SCN_ACT_DISABLE) &&
 		    ev->rule_index >= s->n_impairments)
 			abort();
-		(void)cs_scn_apsel_match(&ev->sel, (unsigned)i, NULL, s->seed);
+		(void)cs_apsel_match(&ev->sel, (unsigned)i, NULL, s->seed);
 	}
 	for (size_t i = 0; i < s->n_expect; i++) {
 		struct cs_expect_result res;

@@ -20,7 +20,7 @@ rc=0; "$CAPSIM" lab --fw-sysctl kernel.pid_max=4096 >"$tmp/out" 2>&1 || rc=$?
 [ "$rc" = 2 ] || { cat "$tmp/out"; echo "FAIL: --fw-sysctl kernel.* exited $rc, expected 2"; exit 1; }
 lab_expect "$tmp/out" 'fw-sysctl .*KEY under net\.' "the --fw-sysctl usage message"
 
-lab_run 3 "$tmp/out" -v --ruleset "$rs" --fast --echo-interval 4 \
+lab_run 3 "$tmp/out" -v --ruleset "$rs" --fast --echo-interval 4s \
   --fw-sysctl net.netfilter.nf_conntrack_udp_timeout=2 \
   --fw-sysctl net.netfilter.nf_conntrack_udp_timeout_stream=2 \
   --aps 2 --duration 26s
@@ -35,7 +35,7 @@ ports=$(sed -n 's/.*DTLS session established with peer 198\.19\.1\.1:\([0-9]*\) 
 [ "$ports" -ge 2 ] || { echo "FAIL: AP 1 joined from $ports external port(s), expected a new one"; exit 1; }
 
 # control: the default conntrack timeouts outlast the echo interval
-lab_run 0 "$tmp/out2" --ruleset "$rs" --fast --echo-interval 4 --aps 2 --duration 12s
+lab_run 0 "$tmp/out2" --ruleset "$rs" --fast --echo-interval 4s --aps 2 --duration 12s
 lab_expect "$tmp/out2" 'capsim: run: diagnosis: ok' "no diagnosis with default timeouts"
 lab_expect "$tmp/out2" '2 APs: 2 joined, 2 in Run at the end, 0 had failures' "2 APs in Run"
 echo "lab_conntrack_timeout: ok"

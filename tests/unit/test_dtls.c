@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -698,16 +699,17 @@ test_no_shared_cipher(void **state)
 	cs_cred_free(cred);
 }
 
+/* RFC 5415 §12.6: the AP certificate's CN must hold the AP's MAC: cred
+ * (CN `cn`) passes the check for ap_mac and fails it for another MAC. */
 static void
-test_cn_mac(void **state)
+cn_mac_check(struct cs_cred *cred, const char *cn)
 {
 	static const uint8_t other[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x66 };
-	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
 	const struct cs_dtls_failure *f;
 	struct cs_dtls_cfg ac, wc;
 	struct pair p;
+	char want[128];
 
-	(void)state;
 	cfgs(&ac, &wc);
 	pair_open(&p, &ac, &wc, cred);
 	assert_int_equal(cs_dtls_expect_peer_mac(p.wlc, ap_mac), 0);
@@ -719,11 +721,49 @@ test_cn_mac(void **state)
 	pair_handshake(&p);
 	f = cs_dtls_failure(p.wlc);
 	assert_int_equal(f->code, CS_DTLS_FAIL_CN_MISMATCH);
-	assert_string_equal(f->reason,
-	    "CN 00:11:22:33:44:55 does not match AP MAC 00:11:22:33:44:66");
+	snprintf(want, sizeof(want),
+	    "CN %s does not match AP MAC 00:11:22:33:44:66", cn);
+	assert_string_equal(f->reason, want);
 	assert_int_equal(cs_dtls_failure(p.ap)->code, CS_DTLS_FAIL_PEER_ALERT);
 	pair_close(&p);
+}
+
+static void
+test_cn_mac(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+
+	(void)state;
+	cn_mac_check(cred, "00:11:22:33:44:55");
 	cs_cred_free(cred);
+}
+
+/* A Cisco MIC writes the MAC behind the model ("C9120-001122334455");
+ * the CN check reads it as the WLC does. */
+static void
+test_cn_mac_cisco(void **state)
+{
+	static const char *const cns[] = { "C9120-001122334455",
+		"C9120AXI-0011.2233.4455",
+		"AIR-CAP3702I-A-K9-00-11-22-33-44-55", NULL };
+	struct cs_pki_key *k = NULL;
+
+	(void)state;
+	assert_int_equal(cs_pki_key_new(&k, CS_PKI_KEY_EC_P256), 0);
+	for (size_t i = 0; cns[i] != NULL; i++) {
+		time_t now = time(NULL);
+		struct cs_pki_req req = { .role = CS_PKI_ROLE_AP,
+			.cn = cns[i],
+			.not_before = now - 3600,
+			.not_after = now + 3600 };
+		struct cs_cred *cred = NULL;
+
+		assert_int_equal(
+		    cs_pki_issue(&cred, &req, k, cs_pki_ca(pki)), 0);
+		cn_mac_check(cred, cns[i]);
+		cs_cred_free(cred);
+	}
+	cs_pki_key_free(k);
 }
 
 static void
@@ -768,6 +808,23 @@ test_ctx_errors(void **state)
 	cfg.ca_file = "/nonexistent/ca.pem";
 	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -ENOENT);
 	assert_ptr_equal(c, orig); /* untouched on failure */
+	/* the error names the file and the reason */
+	assert_non_null(strstr(err.what, "CA file /nonexistent/ca.pem"));
+	assert_non_null(strstr(err.what, strerror(ENOENT)));
+	{
+		char junk[] = "/tmp/test_dtls_ca.XXXXXX";
+		int fd = mkstemp(junk);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "not a certificate\n", 18), 18);
+		close(fd);
+		cfg.ca_file = junk;
+		assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EBADMSG);
+		assert_non_null(strstr(err.what, junk));
+		assert_non_null(strstr(err.what, "no PEM certificate"));
+		unlink(junk);
+	}
+	cfg.ca_file = NULL;
 	/* A 1024-bit own key at security level 2 is refused up front. */
 	{
 		struct cs_cred *weak = NULL;
@@ -805,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_version_mismatch),
 		cmocka_unit_test(test_no_shared_cipher),
 		cmocka_unit_test(test_cn_mac),
+		cmocka_unit_test(test_cn_mac_cisco),
 		cmocka_unit_test(test_no_client_cert),
 		cmocka_unit_test(test_ctx_errors),
 	};

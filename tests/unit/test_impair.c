@@ -367,11 +367,11 @@ test_match_ap_selector(void **state)
 	unsigned ap, n;
 
 	(void)state;
-	r.match.n_ap_ranges = 2;
-	r.match.ap_ranges[0].lo = 3;
-	r.match.ap_ranges[0].hi = 5;
-	r.match.ap_ranges[1].lo = 10;
-	r.match.ap_ranges[1].hi = 10;
+	r.match.aps.n_ranges = 2;
+	r.match.aps.ranges[0].lo = 3;
+	r.match.aps.ranges[0].hi = 5;
+	r.match.aps.ranges[1].lo = 10;
+	r.match.aps.ranges[1].hi = 10;
 	imp = engine1(&r, 1);
 	for (ap = 0; ap < 12; ap++) {
 		m.ap = ap;
@@ -383,7 +383,7 @@ test_match_ap_selector(void **state)
 	cs_impair_free(imp);
 
 	r = drop_rule();
-	r.match.ap_every = 4;
+	r.match.aps.every = 4;
 	imp = engine1(&r, 1);
 	for (ap = 0; ap < 12; ap++) {
 		m.ap = ap;
@@ -393,8 +393,8 @@ test_match_ap_selector(void **state)
 
 	/* share: about that fraction, stable per AP, and 0 / 1 exact */
 	r = drop_rule();
-	r.match.has_ap_share = true;
-	r.match.ap_share = 0.25;
+	r.match.aps.has_share = true;
+	r.match.aps.share = 0.25;
 	imp = engine1(&r, 7);
 	for (ap = 0, n = 0; ap < 4000; ap++) {
 		bool d;
@@ -406,14 +406,14 @@ test_match_ap_selector(void **state)
 	}
 	assert_in_range(n, 900, 1100);
 	cs_impair_free(imp);
-	r.match.ap_share = 0;
+	r.match.aps.share = 0;
 	imp = engine1(&r, 7);
 	for (ap = 0; ap < 200; ap++) {
 		m.ap = ap;
 		assert_false(dropped(imp, &m));
 	}
 	cs_impair_free(imp);
-	r.match.ap_share = 1;
+	r.match.aps.share = 1;
 	imp = engine1(&r, 7);
 	for (ap = 0; ap < 200; ap++) {
 		m.ap = ap;
@@ -422,8 +422,8 @@ test_match_ap_selector(void **state)
 	cs_impair_free(imp);
 
 	r = drop_rule();
-	r.match.n_macs = 1;
-	memcpy(r.match.macs[0], mac2, 6);
+	r.match.aps.n_macs = 1;
+	memcpy(r.match.aps.macs[0], mac2, 6);
 	imp = engine1(&r, 1);
 	m.ap = 0;
 	assert_false(dropped(imp, &m)); /* no MAC known */
@@ -665,9 +665,9 @@ test_action_reorder(void **state)
 	memset(&r, 0, sizeof(r));
 	r.enabled = true;
 	r.match.first = 1; /* hold only the first packet of AP 3 */
-	r.match.n_ap_ranges = 1;
-	r.match.ap_ranges[0].lo = 3;
-	r.match.ap_ranges[0].hi = 3;
+	r.match.aps.n_ranges = 1;
+	r.match.aps.ranges[0].lo = 3;
+	r.match.aps.ranges[0].hi = 3;
 	r.action.has_reorder = true;
 	r.action.hold_pkts = 1;
 	r.action.hold_ms = 500;
@@ -708,7 +708,7 @@ test_action_reorder(void **state)
 
 	/* by time only; freeing with a packet still held does not leak */
 	r.match.first = 0;
-	r.match.n_ap_ranges = 0;
+	r.match.aps.n_ranges = 0;
 	r.action.hold_pkts = 0;
 	r.action.hold_ms = 50;
 	imp = engine1(&r, 1);
@@ -951,9 +951,9 @@ test_add_invalid(void **state)
 	BAD(r.match.from_ms = 10; r.match.until_ms = 10);
 	BAD(r.match.kind = CS_PK__COUNT);
 	BAD(r.match.dir_mask = 4);
-	BAD(r.match.n_ap_ranges = 1; r.match.ap_ranges[0].lo = 2);
-	BAD(r.match.n_ap_ranges = CS_IMPAIR_MAX_RANGES + 1);
-	BAD(r.match.has_ap_share = true; r.match.ap_share = -0.1);
+	BAD(r.match.aps.n_ranges = 1; r.match.aps.ranges[0].lo = 2);
+	BAD(r.match.aps.n_ranges = CS_APSEL_MAX_RANGES + 1);
+	BAD(r.match.aps.has_share = true; r.match.aps.share = -0.1);
 	BAD(r.action.has_reorder = true);
 	BAD(r.action.delay = CS_DELAY_UNIFORM; r.action.delay_ms = 5);
 	BAD(r.action.has_duplicate = true;
@@ -1070,18 +1070,18 @@ test_parse(void **state)
 	                     "mac=02:ca:75:00:00:01 chan=control port=5246 "
 	                     "size>100 from=1s until=2500ms first=3 every=2 "
 	                     "after=1 action=drop,delay prob=0.5 burst=3 "
-	                     "delay=10-20 enabled=no",
+	                     "delay=10ms-20ms enabled=no",
 	                     &r, &err),
 	    0);
 	assert_string_equal(r.name, "hvr");
 	assert_false(r.enabled);
 	assert_int_equal(r.match.hs_mask, CS_HS_BIT(3) | CS_HS_BIT(2));
-	assert_int_equal(r.match.n_ap_ranges, 2);
-	assert_int_equal(r.match.ap_ranges[0].hi, 9);
-	assert_int_equal(r.match.ap_ranges[1].lo, 20);
-	assert_true(r.match.ap_share == 0.5);
-	assert_int_equal(r.match.ap_every, 2);
-	assert_int_equal(r.match.macs[0][5], 1);
+	assert_int_equal(r.match.aps.n_ranges, 2);
+	assert_int_equal(r.match.aps.ranges[0].hi, 9);
+	assert_int_equal(r.match.aps.ranges[1].lo, 20);
+	assert_true(r.match.aps.share == 0.5);
+	assert_int_equal(r.match.aps.every, 2);
+	assert_int_equal(r.match.aps.macs[0][5], 1);
 	assert_int_equal(r.match.port, 5246);
 	assert_int_equal(r.match.size_min, 101);
 	assert_int_equal(r.match.from_ms, 1000);
@@ -1094,7 +1094,7 @@ test_parse(void **state)
 
 	assert_int_equal(
 	    cs_impair_rule_parse("kind=join-request,echo-request action=delay "
-	                         "delay=100~15 ",
+	                         "delay=100ms~15ms ",
 	        &r, &err),
 	    0);
 	assert_int_equal(r.match.n_msg_types, 2);
@@ -1139,19 +1139,75 @@ test_parse(void **state)
 	BADP("action=drop kind=nonsense", 12);
 	BADP("action=explode", 0);
 	BADP("action=drop prob=2", 12);
-	BADP("delay=5", 0); /* no action=delay */
+	BADP("delay=5ms", 0); /* no action=delay */
 	BADP("action=delay", 0);
 	BADP("action=drop colour=red", 12);
 	BADP("action=drop port=0", 12);
 	BADP("action=drop port=65536", 12);
-	BADP("action=drop from=5 until=5", 0);
+	BADP("action=drop from=5s until=5s", 0);
 	BADP("action=drop aps=5-2", 12);
 	BADP("action=drop mac=02:00", 12);
 	BADP("action=drop novalue", 12);
 	BADP("action=drop from=-1", 12);
 	BADP("action=drop dir<up", 12);
 	BADP("prob=0.5 action=mtu mtu=100", 0);
+	/* durations and MACs by the one grammar (capsim/values.h): the
+	 * reason quotes the value and says what to write instead */
+	BADP("action=drop from=250", 12);
+	assert_string_equal(err.what, "250: add a unit (250ms or 250s)");
+	BADP("action=delay delay=10-20ms", 13);
+	assert_string_equal(err.what, "10: add a unit (10ms or 10s)");
+	BADP("action=drop until=2x", 12);
+	assert_string_equal(
+	    err.what, "2x: unknown unit 'x' (use us, ms, s, m, h or d)");
+	BADP("action=drop hold-ms=1.5", 12);
+	BADP("action=reorder hold-ms=1500us", 15);
+	assert_string_equal(err.what,
+	    "1500us: finer than a millisecond (this value counts whole ms)");
+	BADP("action=drop mac=00:11:22:33:44", 12);
+	assert_non_null(strstr(err.what, "00:11:22:33:44: expected a MAC"));
+	BADP("action=drop aps=9-3", 12);
+	assert_string_equal(err.what, "9-3: range 9-3 runs backwards");
+	/* a word that fails for another reason does not keep an old text */
+	BADP("action=drop dir=sideways", 12);
+	assert_string_equal(err.what, "bad value");
 #undef BADP
+	/* every MAC form a Cisco or RFC peer writes */
+	assert_int_equal(cs_impair_rule_parse("action=drop mac=0011.2233.4455,"
+	                                      "001122334466,00-11-22-33-44-77",
+	                     &r, &err),
+	    0);
+	assert_int_equal(r.match.aps.n_macs, 3);
+	assert_int_equal(r.match.aps.macs[0][5], 0x55);
+	assert_int_equal(r.match.aps.macs[1][5], 0x66);
+	assert_int_equal(r.match.aps.macs[2][5], 0x77);
+	assert_int_equal(cs_impair_rule_parse(
+	                     "action=delay delay=1.5s from=1m30s", &r, &err),
+	    0);
+	assert_int_equal(r.action.delay_ms, 1500);
+	assert_int_equal(r.match.from_ms, 90000);
+	/* a share of the APs is a percentage, as in scenario files */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=0.5%", &r, &err), 0);
+	assert_true(r.match.aps.share == 0.005);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=0.5", &r, &err), -EINVAL);
+	assert_string_equal(
+	    err.what, "0.5: expected a percentage such as 50% or 0.5%");
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop share=101%", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "101%: must be between 0% and 100%");
+	/* sizes by the one grammar */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size=1k-1.5k", &r, &err), 0);
+	assert_int_equal(r.match.size_min, 1024);
+	assert_int_equal(r.match.size_max, 1536);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size>1k", &r, &err), 0);
+	assert_int_equal(r.match.size_min, 1025);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop size<=1.1k", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "1.1k: not a whole number of bytes");
 	assert_int_equal(cs_impair_rule_parse(NULL, &r, NULL), -EINVAL);
 }
 

@@ -219,6 +219,29 @@ test_save_load(void **state)
 	assert_ptr_equal(l, (struct cs_cred *)&l);
 	assert_int_equal(cs_cred_load(&l, "/nonexistent.pem", NULL), -ENOENT);
 	assert_int_equal(cs_cred_load(&l, key, NULL), -EBADMSG);
+	/* the reasons name the file */
+	{
+		char why[512];
+
+		assert_int_equal(
+		    cs_cred_load_why(&l, crt, cak, why, sizeof(why)),
+		    -EKEYREJECTED);
+		assert_non_null(strstr(why, cak));
+		assert_non_null(strstr(why, "not the key of the certificate"));
+		assert_int_equal(cs_cred_load_why(&l, "/nonexistent.pem", NULL,
+		                     why, sizeof(why)),
+		    -ENOENT);
+		assert_non_null(strstr(why, "/nonexistent.pem: "));
+		assert_non_null(strstr(why, strerror(ENOENT)));
+		assert_int_equal(
+		    cs_cred_load_why(&l, key, NULL, why, sizeof(why)),
+		    -EBADMSG);
+		assert_non_null(strstr(why, key));
+		assert_non_null(strstr(why, "no PEM certificate"));
+		assert_int_equal(
+		    cs_cred_load_why(&l, crt, crt, why, sizeof(why)), -EBADMSG);
+		assert_non_null(strstr(why, "no PEM private key"));
+	}
 	/* Keys on their own. */
 	assert_int_equal(cs_pki_key_load(&k, cak), 0);
 	assert_int_equal(cs_pki_key_bits(k), 2048);
@@ -239,34 +262,6 @@ test_save_load(void **state)
 	unlink(ca);
 	unlink(cak);
 	rmdir(dir);
-}
-
-static void
-test_mac_text(void **state)
-{
-	uint8_t m[6], untouched[6] = { 9, 9, 9, 9, 9, 9 };
-	char s[18];
-
-	(void)state;
-	cs_pki_mac_str(mac, s);
-	assert_string_equal(s, "00:11:22:33:44:55");
-	assert_int_equal(cs_pki_mac_parse("00:11:22:33:44:55", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("00-11-22-33-44-55", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("0011.2233.4455", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("001122334455", m), 0);
-	assert_memory_equal(m, mac, 6);
-	assert_int_equal(cs_pki_mac_parse("AA:BB:CC:DD:EE:FF", m), 0);
-	assert_int_equal(m[0], 0xaa);
-	memcpy(m, untouched, 6);
-	assert_int_equal(cs_pki_mac_parse("00:11:22:33:44", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("00:11-22:33:44:55", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("0g:11:22:33:44:55", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("capsim-wlc", m), -EINVAL);
-	assert_int_equal(cs_pki_mac_parse("0011.2233:4455", m), -EINVAL);
-	assert_memory_equal(m, untouched, 6);
 }
 
 static void
@@ -340,7 +335,6 @@ main(void)
 		cmocka_unit_test(test_issue_speed),
 		cmocka_unit_test(test_ec_pki),
 		cmocka_unit_test(test_save_load),
-		cmocka_unit_test(test_mac_text),
 		cmocka_unit_test(test_broken_names),
 		cmocka_unit_test(test_issue_args),
 	};

@@ -170,7 +170,10 @@ test_errors(void **state)
 	    "t.yaml:5:3: key 'hello': unknown message");
 	parse_bad(MIN "vendor_payloads:\n  join_request:\n"
 	              "    - {id: 126, hex: \"0g\"}\n",
-	    "key 'hex': not hex at character 1");
+	    "key 'hex': not a hex digit at character 2");
+	parse_bad(MIN "vendor_payloads:\n  join_request:\n"
+	              "    - {id: 126, hex: \"00:1\"}\n",
+	    "key 'hex': odd number of hex digits");
 	parse_bad(MIN "vendor_payloads:\n  join_request:\n"
 	              "    - {id: 126}\n",
 	    "needs both id and hex");

@@ -97,6 +97,17 @@ test_defaults(void **state)
 	assert_int_equal(cfg.echo_interval_ms, 12345);
 	cs_scenario_free(s);
 
+	/* sizes by the one grammar: 64k is 64 * 1024 bytes */
+	{
+		struct cs_scenario *t = NULL;
+		const char y[] = "wlc: {image-size: 64k}\n";
+
+		assert_int_equal(
+		    cs_scenario_parse_mem(&t, y, sizeof(y) - 1, "t.yaml", NULL),
+		    0);
+		assert_int_equal(t->wlc.image_size, 65536);
+		cs_scenario_free(t);
+	}
 	/* name defaults to the file name */
 	{
 		struct cs_scenario *t = NULL;
@@ -197,17 +208,17 @@ test_full_example(void **state)
 	assert_int_equal(r->match.n_msg_types, 2);
 	assert_int_equal(r->match.msg_types[0], 3);
 	assert_int_equal(r->match.msg_types[1], 5);
-	assert_int_equal(r->match.n_ap_ranges, 3);
-	assert_int_equal(r->match.ap_ranges[0].lo, 0);
-	assert_int_equal(r->match.ap_ranges[0].hi, 9);
-	assert_int_equal(r->match.ap_ranges[1].lo, 20);
-	assert_int_equal(r->match.ap_ranges[1].hi, 20);
-	assert_int_equal(r->match.ap_ranges[2].hi, 39);
-	assert_true(r->match.has_ap_share);
-	assert_true(r->match.ap_share > 0.4999 && r->match.ap_share < 0.5001);
-	assert_int_equal(r->match.ap_every, 2);
-	assert_int_equal(r->match.n_macs, 1);
-	assert_memory_equal(r->match.macs[0], mac0, 6);
+	assert_int_equal(r->match.aps.n_ranges, 3);
+	assert_int_equal(r->match.aps.ranges[0].lo, 0);
+	assert_int_equal(r->match.aps.ranges[0].hi, 9);
+	assert_int_equal(r->match.aps.ranges[1].lo, 20);
+	assert_int_equal(r->match.aps.ranges[1].hi, 20);
+	assert_int_equal(r->match.aps.ranges[2].hi, 39);
+	assert_true(r->match.aps.has_share);
+	assert_true(r->match.aps.share > 0.4999 && r->match.aps.share < 0.5001);
+	assert_int_equal(r->match.aps.every, 2);
+	assert_int_equal(r->match.aps.n_macs, 1);
+	assert_memory_equal(r->match.aps.macs[0], mac0, 6);
 	assert_int_equal(r->match.port, 5246);
 	assert_int_equal(r->match.size_min, 1201);
 	assert_int_equal(r->match.size_max, 0);
@@ -478,11 +489,11 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:7: key 'seed': must be between 0 and "
 	    "18446744073709551615" },
 	{ "duration: 30\n", -EINVAL,
-	    "t.yaml:1:11: key 'duration': needs a unit (ms, s, m, h, d), "
-	    "e.g. 500ms or 2s; got '30'" },
+	    "t.yaml:1:11: key 'duration': add a unit (30ms or 30s); got "
+	    "'30'" },
 	{ "duration: 3x\n", -EINVAL,
-	    "t.yaml:1:11: key 'duration': unknown unit (use ms, s, m, h, "
-	    "d); got '3x'" },
+	    "t.yaml:1:11: key 'duration': unknown unit 'x' (use us, ms, s, m, "
+	    "h or d); got '3x'" },
 	{ "duration: -3s\n", -EINVAL,
 	    "t.yaml:1:11: key 'duration': must not be negative; got '-3s'" },
 	{ "duration: 0s\n", -EINVAL,
@@ -496,8 +507,9 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:16: key 'aps.base-ip': 10 APs from this address run "
 	    "past 255.255.255.255" },
 	{ "aps: {base-mac: \"00:11:22:33:44\"}\n", -EINVAL,
-	    "t.yaml:1:17: key 'aps.base-mac': expected a MAC address such as "
-	    "00:11:22:33:44:55; got '00:11:22:33:44'" },
+	    "t.yaml:1:17: key 'aps.base-mac': expected a MAC such as "
+	    "00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455 or "
+	    "001122334455; got '00:11:22:33:44'" },
 	{ "aps: {discovery: dhpc}\n", -EINVAL,
 	    "t.yaml:1:18: key 'aps.discovery': expected one of static, dhcp, "
 	    "dns, broadcast; got 'dhpc' (did you mean 'dhcp'?)" },
@@ -530,8 +542,8 @@ static const struct err_case err_cases[] = {
 	{ "aps: {mtu: 100}\n", -EINVAL,
 	    "t.yaml:1:12: key 'aps.mtu': must be between 256 and 65535" },
 	{ "aps: {clock-skew: 3}\n", -EINVAL,
-	    "t.yaml:1:19: key 'aps.clock-skew': needs a unit (ms, s, m, h, "
-	    "d), e.g. 500ms or 2s; got '3'" },
+	    "t.yaml:1:19: key 'aps.clock-skew': add a unit (3ms or 3s); got "
+	    "'3'" },
 	{ "name: \"a\\0b\"\n", -EINVAL,
 	    "t.yaml:1:7: key 'name': contains a NUL character" },
 	/* wlc */
@@ -544,6 +556,15 @@ static const struct err_case err_cases[] = {
 	{ "wlc: {address: 192.0.2.1, max-aps: 3}\n", -EINVAL,
 	    "t.yaml:1:36: key 'wlc.max-aps': applies to the embedded mock WLC "
 	    "only, not to a real controller at wlc.address" },
+	{ "wlc: {image-size: 1.1k}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': not a whole number of bytes; "
+	    "got '1.1k'" },
+	{ "wlc: {image-size: 8G}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': unknown size unit 'G' (use B, "
+	    "k, K or M); got '8G'" },
+	{ "wlc: {image-size: 5000M}\n", -EINVAL,
+	    "t.yaml:1:19: key 'wlc.image-size': must be at most 4294967295 "
+	    "bytes" },
 	{ "wlc: {listen: \"127.0.0.1:0\"}\n", -EINVAL,
 	    "t.yaml:1:15: key 'wlc.listen': expected a port 1..65535 after "
 	    "':'; got '127.0.0.1:0'" },
@@ -554,8 +575,9 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:1:43: key 'wlc.dtls-versions': give either dtls-version "
 	    "or dtls-versions" },
 	{ "wlc: {auth-list: [\"zz\"]}\n", -EINVAL,
-	    "t.yaml:1:19: key 'wlc.auth-list': expected a MAC address such "
-	    "as 00:11:22:33:44:55; got 'zz'" },
+	    "t.yaml:1:19: key 'wlc.auth-list': expected a MAC such as "
+	    "00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455 or "
+	    "001122334455; got 'zz'" },
 	{ "wlc: {echo-interval: 300s}\n", -EINVAL,
 	    "t.yaml:1:22: key 'wlc.echo-interval': must be at most 255s "
 	    "(CAPWAP Timers, RFC 5415 §4.6.13)" },
@@ -604,12 +626,12 @@ static const struct err_case err_cases[] = {
 	    "CAPWAP messages, at most 8" },
 	{ "impairments:\n  - {match: {aps: 0-25}, action: drop}\n", -EINVAL,
 	    "t.yaml:2:19: key 'impairments[0].match.aps': AP index 25 beyond "
-	    "the 1 APs (indexes 0-0)" },
+	    "the 1 APs (indexes 0-0); got '0-25'" },
 	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 5-2}, action: "
 	  "drop}\n",
 	    -EINVAL,
 	    "t.yaml:3:19: key 'impairments[0].match.aps': range 5-2 runs "
-	    "backwards" },
+	    "backwards; got '5-2'" },
 	{ "aps: {count: 10}\nimpairments:\n  - {match: {aps: 1-2;3}, action: "
 	  "drop}\n",
 	    -EINVAL,
@@ -729,8 +751,8 @@ static const struct err_case err_cases[] = {
 	    "!=, <, >) after 'joined'" },
 	{ "expect:\n  - \"phase.dtls.p95 < 2x\"\n", -EINVAL,
 	    "t.yaml:2:23: key 'expect[0]': expected a number, a percentage "
-	    "(99%) or a duration (2s): unknown unit (use ms, s, m, h, d); got "
-	    "'2x'" },
+	    "(99%) or a duration (2s): unknown unit 'x' (use us, ms, s, m, h "
+	    "or d); got '2x'" },
 	{ "expect:\n  - phase.dtls.p95 < 50%\n", -EINVAL,
 	    "t.yaml:2:22: key 'expect[0]': phase.dtls.p95 is a latency: "
 	    "compare it with a duration such as 2s or 500ms; got '50%'" },
@@ -856,46 +878,11 @@ test_error_offset_and_load(void **state)
 	}
 }
 
+/* AP selections are capsim/values.h's (tested in test_values.c). */
 static void
-test_apsel(void **state)
+test_discovery_name(void **state)
 {
-	struct cs_scn_apsel sel;
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
-	unsigned hits = 0;
-
 	(void)state;
-	memset(&sel, 0, sizeof(sel));
-	assert_true(cs_scn_apsel_match(&sel, 123, NULL, 1));
-	sel.n_ranges = 1;
-	sel.ranges[0].lo = 10;
-	sel.ranges[0].hi = 19;
-	assert_false(cs_scn_apsel_match(&sel, 9, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 10, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 19, NULL, 1));
-	assert_false(cs_scn_apsel_match(&sel, 20, NULL, 1));
-	sel.every = 2;
-	assert_false(cs_scn_apsel_match(&sel, 11, NULL, 1));
-	assert_true(cs_scn_apsel_match(&sel, 12, NULL, 1));
-	memset(&sel, 0, sizeof(sel));
-	sel.n_macs = 1;
-	memcpy(sel.macs[0], mac, 6);
-	assert_true(cs_scn_apsel_match(&sel, 0, mac, 1));
-	assert_false(cs_scn_apsel_match(&sel, 0, NULL, 1));
-	mac[5] = 8;
-	assert_false(cs_scn_apsel_match(&sel, 0, mac, 1));
-	memset(&sel, 0, sizeof(sel));
-	sel.has_share = true;
-	sel.share = 0.25;
-	for (unsigned ap = 0; ap < 10000; ap++) {
-		bool a = cs_scn_apsel_match(&sel, ap, NULL, 42);
-
-		assert_true(a == cs_scn_apsel_match(&sel, ap, NULL, 42));
-		hits += a;
-	}
-	assert_true(hits > 2300 && hits < 2700);
-	sel.share = 0;
-	assert_false(cs_scn_apsel_match(&sel, 5, NULL, 42));
-	assert_false(cs_scn_apsel_match(NULL, 5, NULL, 42));
 	assert_string_equal(cs_scn_discovery_name(CS_SCN_DISC_DNS), "dns");
 	assert_null(cs_scn_discovery_name(CS_SCN_DISC__COUNT));
 }
@@ -920,7 +907,10 @@ test_grammars(void **state)
 		{ "3d", false, 259200000, true },
 		{ "-3d", true, -259200000, true },
 		{ "+1s", false, 1000, true },
-		{ "0.25ms", false, 0, true },
+		{ "0.25ms", false, 0,
+		    false }, /* finer than 1 ms: not rounded */
+		{ "250us", false, 0, false },
+		{ "2000us", false, 2, true },
 		{ "-1s", false, 0, false },
 		{ "1", false, 0, false },
 		{ "s", false, 0, false },
@@ -995,7 +985,10 @@ test_grammars(void **state)
 	    scn_parse_mac("aa:bb-cc:00:11:22", mac, &why), -EINVAL);
 	assert_int_equal(
 	    scn_parse_mac("aa:bb:cc:00:11:22:", mac, &why), -EINVAL);
-	assert_int_equal(scn_parse_mac("aabbcc001122", mac, &why), -EINVAL);
+	assert_int_equal(scn_parse_mac("aabbcc001122", mac, &why), 0);
+	assert_int_equal(scn_parse_mac("aabb.cc00.1122", mac, &why), 0);
+	assert_int_equal(mac[5], 0x22);
+	assert_int_equal(scn_parse_mac("aabbcc00112", mac, &why), -EINVAL);
 	assert_int_equal(scn_edit_distance("kitten", "sitting", 5), 3);
 	assert_int_equal(scn_edit_distance("a", "abcdef", 2), 3);
 	{
@@ -1391,7 +1384,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_offset_and_load),
-		cmocka_unit_test(test_apsel),
+		cmocka_unit_test(test_discovery_name),
 		cmocka_unit_test(test_grammars),
 		cmocka_unit_test(test_expect_eval),
 		cmocka_unit_test(test_expect_parse),

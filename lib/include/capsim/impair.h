@@ -16,6 +16,7 @@
 
 #include "capsim/common.h"
 #include "capsim/roles.h"
+#include "capsim/values.h"
 
 /* ---------------------------------------------------------------------
  * Classification
@@ -60,7 +61,7 @@ struct cs_pkt_meta {
 	uint64_t now_ms;
 };
 
-#define CS_AP_UNKNOWN ((unsigned)-1)
+#define CS_AP_UNKNOWN CS_APSEL_NO_AP
 
 /* What a datagram is.  kinds has a bit for every kind it carries (a
  * ServerHello flight is HANDSHAKE only; CCS + encrypted Finished is
@@ -93,8 +94,8 @@ CS_API const char *cs_pkt_kind_name(enum cs_pkt_kind k);
  * Rules
  */
 
-#define CS_IMPAIR_MAX_RANGES    16
-#define CS_IMPAIR_MAX_MACS      16
+#define CS_IMPAIR_MAX_RANGES    CS_APSEL_MAX_RANGES
+#define CS_IMPAIR_MAX_MACS      CS_APSEL_MAX_MACS
 #define CS_IMPAIR_MAX_MSG_TYPES 8
 #define CS_IMPAIR_NAME_MAX      48
 #define CS_IMPAIR_MAX_DELIVER   8     /* deliveries in one verdict */
@@ -110,17 +111,11 @@ CS_API const char *cs_pkt_kind_name(enum cs_pkt_kind k);
  */
 struct cs_impair_match {
 	unsigned dir_mask; /* 1u << CS_DIR_UP | 1u << CS_DIR_DOWN; 0 = both */
-	/* AP selector (by AP index; an unknown AP passes only an empty
-	 * selector). */
-	size_t n_ap_ranges;
-	struct {
-		unsigned lo, hi; /* inclusive, 0-based */
-	} ap_ranges[CS_IMPAIR_MAX_RANGES];
-	bool has_ap_share;
-	double ap_share;   /* 0..1 of APs: hash(seed, ap) < share */
-	unsigned ap_every; /* every nth AP: ap % ap_every == 0; 0 = off */
-	size_t n_macs;
-	uint8_t macs[CS_IMPAIR_MAX_MACS][6]; /* match meta.ap_mac */
+	/* Which APs (capsim/values.h): index ranges, every nth, a share
+	 * drawn from (seed, AP), MACs matched against meta.ap_mac.  An
+	 * unknown AP (CS_AP_UNKNOWN) passes only an empty selection or the
+	 * MAC part. */
+	struct cs_apsel aps;
 	/* What the packet is. */
 	enum cs_pkt_kind kind; /* CS_PK_ANY = any; else must be in kinds */
 	uint32_t hs_mask;      /* 0 = any; else hs_mask & class.hs_mask */
@@ -330,21 +325,25 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  *               "join-response", "echo-request", ... see
  *               cs_impair_kind_parse); several separated by ','
  *               must be of one group (handshake types or messages)
- *   aps=0-9,20  share=0.1  every-ap=N  mac=02:..:01[,..]
- *   size=LO-HI  size>N  size<N   from=MS until=MS
+ *   aps=0-9,20  share=10%  every-ap=N  mac=02:..:01[,..]
+ *   size=LO-HI  size>N  size<N   from=D until=D
  *   first=N  every=N  after=N
  *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down
- *   prob=P  burst=N  delay=MS | delay=LO-HI | delay=MEAN~SIGMA
- *   copies=N  hold=N  hold-ms=MS  bytes=N  offset=N  len=N  mtu=N
- *   pps=R  bps=R  down-from=MS  down-until=MS
+ *   prob=P  burst=N  delay=D | delay=LO-HI | delay=MEAN~SIGMA
+ *   copies=N  hold=N  hold-ms=D  bytes=N  offset=N  len=N  mtu=N
+ *   pps=R  bps=R  down-from=D  down-until=D
  *
- * Durations may carry ms or s ("2s").  Several action= words combine.
+ * D is a duration in the one grammar of capsim/values.h (250ms, 1.5s,
+ * 1m30s; whole milliseconds); a bare number is refused with a reason
+ * naming the unit to add.  MACs take every form cs_val_mac reads.
+ * Several action= words combine.
  */
 
 /**
  * Parses one rule.  @p out is written only on success (enabled defaults to
- * true).  @return 0; -EINVAL with err->what naming the word and
- * err->offset its position in @p text.
+ * true).  @return 0; -EINVAL with err->what saying why (static text, or
+ * per-thread text valid until the next parse on this thread) and
+ * err->offset the position of the word in @p text.
  */
 CS_API int cs_impair_rule_parse(
     const char *text, struct cs_impair_rule *out, struct cs_err *err);

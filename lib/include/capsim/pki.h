@@ -118,6 +118,11 @@ CS_API int cs_pki_issue(struct cs_cred **out, const struct cs_pki_req *req,
  */
 CS_API int cs_cred_load(
     struct cs_cred **out, const char *cert_path, const char *key_path);
+/* As cs_cred_load; on failure *why (when not NULL) names the file and
+ * the reason, e.g. "ap-key.pem: not the key of the certificate in
+ * ap.pem". */
+CS_API int cs_cred_load_why(struct cs_cred **out, const char *cert_path,
+    const char *key_path, char *why, size_t why_len);
 /* Writes the leaf + chain as PEM to cert_path (mode 0644) and, when the
  * credential has a key and key_path is not NULL, the key (mode 0600). */
 CS_API int cs_cred_save(
@@ -187,11 +192,5 @@ CS_API int cs_pki_issue_ap(struct cs_pki *p, const uint8_t mac[6],
  * the usual one). */
 CS_API int cs_pki_issue_wlc(
     struct cs_pki *p, enum cs_pki_broken broken, struct cs_cred **out);
-
-/* Formats a MAC as "00:11:22:33:44:55" (buf >= 18 bytes). */
-CS_API void cs_pki_mac_str(const uint8_t mac[6], char buf[18]);
-/* Parses a MAC written as aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff or
- * aabbccddeeff (any case).  -EINVAL when it is not one. */
-CS_API int cs_pki_mac_parse(const char *s, uint8_t mac[6]);
 
 #endif /* CS_PKI_H */

@@ -126,11 +126,27 @@ struct cs_run_summary {
 	size_t n_rules;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
+
+	/* the run itself: when and where, how it was started, whether it
+	 * was cut short ("capsim_version" is always cs_version()) */
+	uint64_t started_unix_ms; /* 0: unknown ("started_at": null) */
+	const char *host;         /* NULL: left out */
+	const char *const *argv;  /* the command line, argc words */
+	int argc;
+	bool interrupted; /* SIGINT/SIGTERM ended the run early */
 };
+
+/* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
+ * (len >= 25). */
+CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
 
 /*
  * The report as a JSON text (malloc'ed, caller frees), or NULL when s or
- * s->m is NULL or out of memory.  Added keys:
+ * s->m is NULL or out of memory.  Every key is snake_case (state and
+ * phase names too: "dtls_setup", "data_check"); docs/report.schema.json
+ * describes the document.  Always present: "capsim_version",
+ * "started_at" (RFC 3339 or null), "command_line" ([words]),
+ * "interrupted", and "host" when given.  Added keys:
  *   "histograms": {phase: {"count", "sum_ms", "min_ms", "max_ms", "p50_ms",
  *       "p95_ms", "p99_ms", "p999_ms", "buckets": [[upper_ms, count], ...]}}
  *       (non-empty buckets only, upper_ms = the bucket's inclusive upper

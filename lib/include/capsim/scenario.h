@@ -17,6 +17,7 @@
 #include "capsim/dtls.h"
 #include "capsim/impair.h"
 #include "capsim/pki.h"
+#include "capsim/values.h"
 #include "capsim/wlc.h"
 
 /* How APs learn their controllers (DESIGN.md): static priming (unicast
@@ -50,26 +51,6 @@ enum cs_scn_timer {
 struct cs_scn_timers {
 	uint32_t set; /* 1u << enum cs_scn_timer */
 	uint32_t value[CS_SCN_T__COUNT];
-};
-
-/*
- * Which APs something applies to.  An AP is selected when it passes every
- * part that is present: index ranges, MAC list, every-nth, share.  An
- * empty selector selects every AP.  Share is decided per AP from the seed
- * (cs_scn_apsel_match), so the same APs are picked on every run and shard.
- */
-#define CS_SCN_MAX_RANGES 16
-#define CS_SCN_MAX_MACS   16
-struct cs_scn_apsel {
-	size_t n_ranges;
-	struct {
-		unsigned lo, hi; /* AP indexes, inclusive, 0-based */
-	} ranges[CS_SCN_MAX_RANGES];
-	size_t n_macs;
-	uint8_t macs[CS_SCN_MAX_MACS][6];
-	unsigned every; /* every nth AP (index % every == 0); 0 = off */
-	bool has_share;
-	double share; /* 0..1 of the APs */
 };
 
 struct cs_scn_aps {
@@ -145,9 +126,9 @@ enum cs_scn_act {
 struct cs_scn_event {
 	uint64_t at_ms;
 	enum cs_scn_act action;
-	unsigned rule_index;     /* ENABLE/DISABLE: index into impairments[] */
-	struct cs_scn_apsel sel; /* AP_REBOOT */
-	uint64_t for_ms;         /* LINK_DOWN */
+	unsigned rule_index; /* ENABLE/DISABLE: index into impairments[] */
+	struct cs_apsel sel; /* AP_REBOOT (capsim/values.h) */
+	uint64_t for_ms;     /* LINK_DOWN */
 	unsigned line;
 };
 
@@ -218,11 +199,6 @@ CS_API void cs_scenario_free(struct cs_scenario *s);
 /* Writes the timer overrides into *cfg (others untouched). */
 CS_API void cs_scenario_apply_ap_timers(
     const struct cs_scenario *s, struct cs_ap_cfg *cfg);
-
-/* Whether AP `ap` (with base MAC `mac`, may be NULL) is selected; share
- * is decided from (seed, ap) only. */
-CS_API bool cs_scn_apsel_match(const struct cs_scn_apsel *sel, unsigned ap,
-    const uint8_t *mac, uint64_t seed);
 
 /* "static", "dhcp", "dns", "broadcast"; NULL when out of range. */
 CS_API const char *cs_scn_discovery_name(enum cs_scn_discovery d);

@@ -24,6 +24,10 @@ struct cs_wlc_sess; /* one per AP peer (IP, port) after DTLS */
 #define CS_WLC_MAX_RADIOS   31   /* Radio ID 1..31, RFC 5415 §4.3 */
 #define CS_WLC_MAX_AC_LIST  16   /* addresses in the AC IPv4 List */
 #define CS_WLC_IMAGE_BLOCK  1024 /* Image Data block, RFC 5415 §4.6.26 */
+/* the one default capacity of `capsim wlc` and the embedded WLC: no
+ * practical limit, so a load test measures capsim rather than a cap; a
+ * capacity test sets its own (--max-wtps, --wlc-max-wtps) */
+#define CS_WLC_DEFAULT_MAX_WTPS 1000000
 
 /* Per-session states, the AC half of RFC 5415 §2.3.  WAIT_JOIN is "Join"
  * before a Join Request was accepted, JOINED is "Join" after a successful
@@ -130,7 +134,8 @@ struct cs_wlc_cfg {
 
 	/* AC Descriptor, RFC 5415 §4.6.1 */
 	uint32_t max_wtps; /* capacity: Join Response result code 4 beyond;
-	                      the AC Descriptor shows at most 65535 */
+	                      the AC Descriptor shows at most 65535;
+	                      default CS_WLC_DEFAULT_MAX_WTPS */
 	uint16_t stations, station_limit;
 	bool security_x509;  /* X flag */
 	bool security_psk;   /* S flag */
@@ -196,6 +201,7 @@ struct cs_wlc_counters {
 	uint64_t policy_dropped, delayed, muted;
 	uint64_t echo_rx, images_served, resets_sent, restarts;
 	uint64_t failures_by_phase[CS_PHASE__COUNT];
+	uint64_t disconnects; /* orderly closes by APs in Run */
 };
 
 /* Join statistics of one AP ("show ap join stats"), keyed by base MAC
@@ -210,6 +216,7 @@ struct cs_wlc_ap_stats {
 	uint32_t dtls_ok, dtls_failed;
 	uint32_t join_requests, join_ok, join_failed;
 	uint32_t config_ok, run, echo_requests, images, resets;
+	uint32_t disconnects; /* orderly closes in Run: not failures */
 	bool has_failure;
 	enum cs_phase last_failure_phase;
 	uint32_t last_result_code; /* of the last failed join, else 0 */
@@ -220,7 +227,8 @@ struct cs_wlc_ap_stats {
 
 typedef int cs_wlc_stats_fn(const struct cs_wlc_ap_stats *st, void *arg);
 
-/* RFC 5415 defaults: AC name "capsim-wlc", capacity 100, X.509, clear data
+/* RFC 5415 defaults: AC name "capsim-wlc", capacity
+ * CS_WLC_DEFAULT_MAX_WTPS, X.509, clear data
  * channel, timers as §4.7, no image, no policy, no misbehaviour. */
 CS_API void cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg);
 
@@ -260,6 +268,10 @@ CS_API void cs_wlc_sess_timer_fired(
 /* The peer is gone / the glue forgot the session: frees it (deferred when
  * called from inside one of its callbacks).  s is invalid afterwards. */
 CS_API void cs_wlc_sess_closed(struct cs_wlc_sess *s);
+/* As cs_wlc_sess_closed(), for an orderly close by the peer (a DTLS
+ * close_notify): in Run that is the AP leaving (counted in disconnects),
+ * not a failure; before Run it is a failure of the phase, as above. */
+CS_API void cs_wlc_sess_closed_orderly(struct cs_wlc_sess *s);
 /* Sends a Reset Request with the Image Identifier (RFC 5415 §9.2) to a
  * session in Run.  -EINVAL, -EPROTO when not in Run or a request is
  * already outstanding, -ENOMEM. */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The controller's DTLS admission of one AP address (AC side), sans-I/O:
+ * which datagram starts a peer, when a new ClientHello replaces the old
+ * session, how long an address may stay without returning the cookie
+ * (RFC 6347 §4.2.1) and how long a verified peer may take to finish the
+ * handshake (WaitDTLS, RFC 5415 §4.7.15).  The glue (lib/engine) owns the
+ * peer table, the DTLS session and the sockets; it asks this object what
+ * to do and arms the one timer it owns through struct cs_wlc_admit_io.
+ */
+#ifndef CS_WLC_ADMIT_H
+#define CS_WLC_ADMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capsim/common.h"
+
+#define CS_WLC_ADMIT_UNVERIFIED_MS 10000 /* without a valid cookie */
+#define CS_WLC_ADMIT_WAIT_DTLS_MS  60000 /* WaitDTLS, RFC 5415 §4.7.15 */
+
+/* What a DTLS datagram on the control channel is to admission. */
+struct cs_wlc_admit_dgram {
+	bool is_hello; /* carries a ClientHello */
+	bool is_fresh; /* ... with message_seq 0: a handshake starts over */
+};
+
+/* What to do with a datagram (cs_wlc_admit_input). */
+enum cs_wlc_admit_verdict {
+	CS_WLC_ADMIT_STRAY,   /* no peer and no ClientHello: drop it */
+	CS_WLC_ADMIT_FEED,    /* give it to the peer's DTLS session */
+	CS_WLC_ADMIT_NEW,     /* make a peer (cs_wlc_admit_init), then feed */
+	CS_WLC_ADMIT_REPLACE, /* forget the old peer and its session, make a
+	                       * new one, then feed */
+	CS_WLC_ADMIT__COUNT
+};
+
+/* What a DTLS result means for the peer (cs_wlc_admit_result). */
+enum cs_wlc_admit_step {
+	CS_WLC_ADMIT_CONTINUE, /* handshake goes on: rearm DTLS's timer */
+	CS_WLC_ADMIT_OPEN,     /* established: open the WLC session */
+	CS_WLC_ADMIT_CLOSE,    /* forget the peer, close its session */
+	CS_WLC_ADMIT_FAIL,     /* handshake failed before any session: tell
+	                        * the WLC (cs_wlc_sess_dtls_failed), forget */
+	CS_WLC_ADMIT_STEP__COUNT
+};
+
+/* What the admission timer's expiry means (cs_wlc_admit_expired). */
+enum cs_wlc_admit_expiry {
+	CS_WLC_ADMIT_EXP_NONE,      /* established meanwhile */
+	CS_WLC_ADMIT_EXP_WAIT_DTLS, /* verified, no handshake in WaitDTLS:
+	                             * a handshake failure (cs_wlc_admit_fail)
+	                             */
+	CS_WLC_ADMIT_EXP_NO_COOKIE, /* never returned the cookie: forget
+	                             * quietly but for one warning (replies
+	                             * not reaching the AP?) */
+};
+
+/* DTLS results as the glue sees them (cs_dtls_input/cs_dtls_on_timer). */
+enum cs_wlc_admit_dtls {
+	CS_WLC_ADMIT_DTLS_PROGRESS,    /* more to come */
+	CS_WLC_ADMIT_DTLS_ESTABLISHED, /* handshake done */
+	CS_WLC_ADMIT_DTLS_CLOSED,      /* close_notify */
+	CS_WLC_ADMIT_DTLS_ERROR,       /* protocol error or timeout */
+};
+
+struct cs_wlc_admit_io {
+	void (*timer_arm)(void *ctx, uint64_t delay_ms);
+	void (*timer_cancel)(void *ctx);
+};
+
+/* One per peer address; the glue embeds it in its peer.  Fields are
+ * read-only to callers. */
+struct cs_wlc_admit {
+	const struct cs_wlc_admit_io *io;
+	void *ctx;
+	bool is_verified;    /* returned our cookie */
+	bool is_established; /* handshake done */
+	uint16_t hellos;     /* datagrams fed while unverified */
+};
+
+/* Classifies a CAPWAP-DTLS datagram (preamble included). */
+CS_API void cs_wlc_admit_classify(
+    const uint8_t *buf, size_t len, struct cs_wlc_admit_dgram *d);
+
+/* Decides what to do with datagram @d from an address whose peer is @a
+ * (NULL: none yet). */
+CS_API enum cs_wlc_admit_verdict cs_wlc_admit_input(
+    const struct cs_wlc_admit *a, const struct cs_wlc_admit_dgram *d);
+
+/* Starts admission of a new peer: arms the no-cookie timer. */
+CS_API void cs_wlc_admit_init(
+    struct cs_wlc_admit *a, const struct cs_wlc_admit_io *io, void *ctx);
+
+/* Counts a datagram about to be fed to the peer's DTLS session. */
+CS_API void cs_wlc_admit_fed(struct cs_wlc_admit *a);
+
+/* Takes a DTLS result; @is_cookie_back is whether the session has seen
+ * our cookie returned, @has_sess whether a WLC session is open.  Arms
+ * WaitDTLS when the cookie first comes back, cancels the timer when the
+ * handshake is done. */
+CS_API enum cs_wlc_admit_step cs_wlc_admit_result(struct cs_wlc_admit *a,
+    enum cs_wlc_admit_dtls r, bool is_cookie_back, bool has_sess);
+
+/* The admission timer fired. */
+CS_API enum cs_wlc_admit_expiry cs_wlc_admit_expired(
+    const struct cs_wlc_admit *a);
+
+/* Stops admission (the peer is forgotten): cancels the timer. */
+CS_API void cs_wlc_admit_stop(struct cs_wlc_admit *a);
+
+CS_API const char *cs_wlc_admit_verdict_name(enum cs_wlc_admit_verdict v);
+CS_API const char *cs_wlc_admit_step_name(enum cs_wlc_admit_step s);
+
+#endif /* CS_WLC_ADMIT_H */

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The controller's DTLS admission of one AP address: see capsim/wlc_admit.h.
+ * RFC 6347 §4.2.1: the server keeps no state for an address until the
+ * address has returned its cookie; RFC 5415 §4.7.15: WaitDTLS bounds the
+ * handshake once it may start.
+ */
+#include "capsim/wlc_admit.h"
+
+#include "capsim/dtls_peek.h"
+
+void
+cs_wlc_admit_classify(
+    const uint8_t *buf, size_t len, struct cs_wlc_admit_dgram *d)
+{
+	struct cs_dtls_peek pk;
+
+	d->is_hello = false;
+	d->is_fresh = false;
+	if (cs_dtls_peek_capwap(buf, len, &pk, NULL) < 0 ||
+	    cs_dtls_classify(&pk) != CS_DTLS_KIND_CLIENT_HELLO)
+		return;
+	d->is_hello = true;
+	/* message_seq 0: no cookie yet, the handshake starts (§4.2.2) */
+	for (unsigned i = 0; i < pk.n_hs; i++)
+		if (pk.hs[i].msg_type == CS_DTLS_HS_CLIENT_HELLO &&
+		    pk.hs[i].message_seq == 0)
+			d->is_fresh = true;
+}
+
+enum cs_wlc_admit_verdict
+cs_wlc_admit_input(
+    const struct cs_wlc_admit *a, const struct cs_wlc_admit_dgram *d)
+{
+	if (a == NULL)
+		return d->is_hello ? CS_WLC_ADMIT_NEW : CS_WLC_ADMIT_STRAY;
+	/* The AP restarted its DTLS session from the same address: the old
+	 * session is gone on its side.  Before the cookie came back nothing
+	 * is kept either: a ClientHello that starts over gets a new session,
+	 * not the old one's expectations (the cookie of a lost
+	 * HelloVerifyRequest). */
+	if (d->is_hello &&
+	    (a->is_established || (d->is_fresh && !a->is_verified)))
+		return CS_WLC_ADMIT_REPLACE;
+	return CS_WLC_ADMIT_FEED;
+}
+
+void
+cs_wlc_admit_init(
+    struct cs_wlc_admit *a, const struct cs_wlc_admit_io *io, void *ctx)
+{
+	*a = (struct cs_wlc_admit){ .io = io, .ctx = ctx };
+	a->io->timer_arm(a->ctx, CS_WLC_ADMIT_UNVERIFIED_MS);
+}
+
+void
+cs_wlc_admit_fed(struct cs_wlc_admit *a)
+{
+	if (!a->is_verified && a->hellos < UINT16_MAX)
+		a->hellos++;
+}
+
+enum cs_wlc_admit_step
+cs_wlc_admit_result(struct cs_wlc_admit *a, enum cs_wlc_admit_dtls r,
+    bool is_cookie_back, bool has_sess)
+{
+	switch (r) {
+	case CS_WLC_ADMIT_DTLS_ESTABLISHED:
+		if (a->is_established)
+			break;
+		a->is_established = true;
+		a->io->timer_cancel(a->ctx);
+		return CS_WLC_ADMIT_OPEN;
+	case CS_WLC_ADMIT_DTLS_CLOSED:
+		return CS_WLC_ADMIT_CLOSE;
+	case CS_WLC_ADMIT_DTLS_ERROR:
+		return has_sess ? CS_WLC_ADMIT_CLOSE : CS_WLC_ADMIT_FAIL;
+	case CS_WLC_ADMIT_DTLS_PROGRESS:
+		break;
+	}
+	if (!a->is_verified && is_cookie_back) {
+		/* a returned cookie proves the address: allow WaitDTLS */
+		a->is_verified = true;
+		a->io->timer_arm(a->ctx, CS_WLC_ADMIT_WAIT_DTLS_MS);
+	}
+	return CS_WLC_ADMIT_CONTINUE;
+}
+
+enum cs_wlc_admit_expiry
+cs_wlc_admit_expired(const struct cs_wlc_admit *a)
+{
+	if (a->is_established)
+		return CS_WLC_ADMIT_EXP_NONE;
+	return a->is_verified ? CS_WLC_ADMIT_EXP_WAIT_DTLS
+	                      : CS_WLC_ADMIT_EXP_NO_COOKIE;
+}
+
+void
+cs_wlc_admit_stop(struct cs_wlc_admit *a)
+{
+	if (a->io != NULL)
+		a->io->timer_cancel(a->ctx);
+}
+
+static const char *const admit_verdict_names[] = {
+	[CS_WLC_ADMIT_STRAY] = "stray",
+	[CS_WLC_ADMIT_FEED] = "feed",
+	[CS_WLC_ADMIT_NEW] = "new",
+	[CS_WLC_ADMIT_REPLACE] = "replace",
+};
+_Static_assert(sizeof(admit_verdict_names) / sizeof(admit_verdict_names[0]) ==
+        CS_WLC_ADMIT__COUNT,
+    "one name per admission verdict");
+
+static const char *const admit_step_names[] = {
+	[CS_WLC_ADMIT_CONTINUE] = "continue",
+	[CS_WLC_ADMIT_OPEN] = "open",
+	[CS_WLC_ADMIT_CLOSE] = "close",
+	[CS_WLC_ADMIT_FAIL] = "fail",
+};
+_Static_assert(sizeof(admit_step_names) / sizeof(admit_step_names[0]) ==
+        CS_WLC_ADMIT_STEP__COUNT,
+    "one name per admission step");
+
+const char *
+cs_wlc_admit_verdict_name(enum cs_wlc_admit_verdict v)
+{
+	return (unsigned)v < CS_WLC_ADMIT__COUNT ? admit_verdict_names[v] : "?";
+}
+
+const char *
+cs_wlc_admit_step_name(enum cs_wlc_admit_step s)
+{
+	return (unsigned)s < CS_WLC_ADMIT_STEP__COUNT ? admit_step_names[s]
+	                                              : "?";
+}
