@@ -192,6 +192,7 @@ struct sbuf {
 	size_t len, cap;
 	bool oom;
 	bool fixed; /* p is the caller's buffer: truncate, never grow */
+	bool full;  /* fixed and truncated: nothing more goes in */
 };
 
 static void sb_printf(struct sbuf *sb, const char *fmt, ...)
@@ -203,7 +204,7 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (sb->oom)
+	if (sb->oom || sb->full)
 		return;
 	for (;;) {
 		size_t room = sb->cap - sb->len;
@@ -221,7 +222,24 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 			return;
 		}
 		if (sb->fixed) { /* truncated; keep it NUL-terminated */
-			sb->len = sb->cap > 0 ? sb->cap - 1 : 0;
+			size_t end = sb->cap > 0 ? sb->cap - 1 : 0, cut = end;
+
+			/* a line cut at a word boundary and marked, never
+			 * mid-word ("(3 fai."), when there is room for it */
+			if (sb->p != NULL && end >= 8) {
+				while (cut > sb->len && sb->p[cut - 1] != ' ')
+					cut--;
+				while (cut > sb->len && sb->p[cut - 1] == ' ')
+					cut--;
+				if (cut <= sb->len || cut + 4 > end)
+					cut = end - 3;
+				else
+					sb->p[cut++] = ' ';
+				memcpy(sb->p + cut, "...", 4);
+				end = cut + 3;
+			}
+			sb->len = end;
+			sb->full = true;
 			return;
 		}
 		size_t want = sb->len + (size_t)n + 1;
