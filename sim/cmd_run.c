@@ -36,7 +36,9 @@
 #include "capsim/udp.h"
 #include "capsim/values.h"
 #include "run_discover.h"
+#include "run_groups.h"
 #include "run_options.h"
+#include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -59,6 +61,8 @@ struct run_ctx {
 	/* end of run: the diagnosis */
 	struct cs_diagnosis diag;
 	bool has_diag;
+	/* the time series (--interval, --csv, --html) */
+	struct sim_series series;
 	char **rule_names;
 	size_t n_rules;
 	/* the route from the APs to the controller, checked before the run
@@ -355,6 +359,7 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	const struct cs_scn_event *ev = t->ev;
 	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
 	const char *rule = "";
+	char mbt[128];
 	unsigned n;
 
 	(void)fd;
@@ -371,6 +376,8 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		fprintf(stderr, "%scapsim: run: %.1f s: rule '%s' %s\n",
 		    rc->progress ? "\r\033[K" : "", at, rule,
 		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
+		sim_series_mark(&rc->series, "rule %s %s", rule,
+		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
 		break;
 	case CS_SCN_ACT_WLC_RESTART:
 		if (cs_engine_wlc_restart(rc->e) < 0)
@@ -381,27 +388,46 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		else
 			fprintf(stderr, "%scapsim: run: %.1f s: WLC restart\n",
 			    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "wlc-restart");
 		break;
 	case CS_SCN_ACT_AP_REBOOT:
 		n = cs_engine_ap_reboot(rc->e, run_sel, t);
 		fprintf(stderr, "%scapsim: run: %.1f s: %u APs power-cycled\n",
 		    rc->progress ? "\r\033[K" : "", at, n);
+		sim_series_mark(&rc->series, "ap-reboot (%u APs)", n);
 		break;
 	case CS_SCN_ACT_LINK_DOWN:
 		cs_engine_link_down(rc->e, ev->for_ms);
 		fprintf(stderr, "%scapsim: run: %.1f s: link down for %.1f s\n",
 		    rc->progress ? "\r\033[K" : "", at,
 		    (double)ev->for_ms / 1000.0);
+		sim_series_mark(&rc->series, "link-down %.1f s",
+		    (double)ev->for_ms / 1000.0);
 		break;
 	case CS_SCN_ACT_NAT_REBIND:
 		cs_engine_nat_rebind(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT rebinding\n",
 		    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "nat-rebind");
 		break;
 	case CS_SCN_ACT_NAT_EXPIRE:
 		cs_engine_nat_expire(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
 		    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "nat-expire");
+		break;
+	case CS_SCN_ACT_WLC_MISBEHAVE:
+		if (cs_scn_wlc_misbehave(rc->e, ev) < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-misbehave ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr, "%scapsim: run: %.1f s: WLC %s\n",
+			    rc->progress ? "\r\033[K" : "", at,
+			    cs_scn_misbehave_text(ev, mbt, sizeof(mbt)));
+		break;
+	case CS_SCN_ACT__COUNT:
 		break;
 	}
 }
@@ -756,6 +782,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.scenario_file = scn->file;
 	}
 	s.joins_per_sec = rc->joins_per_sec;
+	s.timeseries = rc->series.ts;
 	s.n_joins_per_sec = rc->n_sec;
 	(void)cs_report_resources_get(&s.res);
 	{
@@ -803,12 +830,15 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	s.argv = (const char *const *)sim_argv;
 	s.argc = sim_argc;
 	s.interrupted = rc->interrupted;
-	if (rc->json_out != NULL) {
+	if (rc->json_out != NULL || rc->series.html_path != NULL)
 		text = cs_report_json(&s);
-		if (run_write(&rc->json_out, text) < 0)
-			exit_code = SIM_EXIT_RUNTIME;
-		free(text);
-	}
+	if (rc->json_out != NULL && run_write(&rc->json_out, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	/* --csv and --html (the page is made from the JSON text) */
+	if (sim_series_write(&rc->series, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	free(text);
+	text = NULL;
 	if (rc->junit_out != NULL) {
 		text = cs_report_junit(&s);
 		if (run_write(&rc->junit_out, text) < 0)
@@ -836,6 +866,7 @@ sim_cmd_run(int argc, char **argv)
 	struct cs_profile *prof = NULL;
 	struct cs_metrics_http *http = NULL;
 	struct run_tl *tl = NULL;
+	struct run_groups groups = { 0 };
 	size_t n_tl = 0;
 	char wlcdesc[64], addr[16];
 	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
@@ -852,7 +883,12 @@ sim_cmd_run(int argc, char **argv)
 	rc.duration_ms = o.duration_ms;
 	rc.quiet = o.quiet;
 	rc.verbose = o.verbose;
-	rc.progress = o.force_progress || !o.quiet;
+	/* interval lines replace the progress line unless asked for */
+	rc.progress = o.force_progress || (!o.quiet && !o.interval_lines);
+	rc.series.html_path = o.html_path;
+	rc.series.csv_path = o.csv_path;
+	rc.series.interval_ms = o.interval_ms;
+	rc.series.lines = o.interval_lines;
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
 	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
@@ -984,6 +1020,13 @@ sim_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.ec.ap_dtls = dctx;
+	/* the scenario's AP groups, each with its own template and DTLS */
+	if (run_groups_make(&groups, o.scn, &o.ec.ap, &o.dc) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	o.ec.ap_groups = groups.g;
+	o.ec.n_ap_groups = groups.n;
 	if (o.dc.no_verify)
 		fprintf(stderr,
 		    "capsim: run: WARNING: the controller's "
@@ -1134,9 +1177,17 @@ sim_cmd_run(int argc, char **argv)
 		    "reports\n");
 	} else {
 		cs_engine_start(rc.e);
+		if ((r = sim_series_start(
+		         &rc.series, rc.base, rc.e, o.ec.n_aps)) < 0) {
+			fprintf(stderr, "capsim: run: time series: %s\n",
+			    strerror(-r));
+			exit_code = SIM_EXIT_RUNTIME;
+			goto out;
+		}
 		event_base_dispatch(rc.base);
 		if (rc.progress)
 			fprintf(stderr, "\n");
+		sim_series_stop(&rc.series); /* the last interval */
 	}
 	run_elapsed_ms = cs_engine_now_ms(rc.e);
 	/* APs send close_notify; workers stop; results are final */
@@ -1176,6 +1227,7 @@ out:
 	cs_ofile_discard(rc.json_out);
 	cs_ofile_discard(rc.junit_out);
 	free(rc.prom_rules);
+	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)
@@ -1191,6 +1243,7 @@ out:
 		event_base_free(rc.base);
 	if (rc.has_diag)
 		cs_diagnosis_free(&rc.diag);
+	sim_series_free(&rc.series);
 	free(rc.joins_per_sec);
 	free(rc.rule_names);
 	cs_profile_free(prof);

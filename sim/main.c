@@ -30,7 +30,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "analyze", sim_cmd_analyze, "diagnose AP joins from a capture" },
 	{ "proxy", sim_cmd_proxy, "impairing UDP relay between AP and WLC" },
 	{ "lab", sim_cmd_lab, "network-namespace lab with a firewall ruleset" },
-	{ "report", sim_cmd_report, "merge and print JSON reports" },
+	{ "report", sim_cmd_report, "HTML page of a JSON run report" },
 };
 
 int sim_argc;

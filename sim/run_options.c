@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -141,6 +142,14 @@ run_usage(FILE *f)
 	    "  --pcap-clear FILE      every control message decrypted, as "
 	    "plain CAPWAP\n"
 	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
+	    "  --html FILE            one self-contained HTML page: verdict, "
+	    "charts\n"
+	    "  --csv FILE             the time series as CSV\n"
+	    "  --interval D           time-series interval (default 1s; "
+	    "100ms..1h)\n"
+	    "  --interval-lines       one line per interval on stdout "
+	    "(iperf3-style;\n"
+	    "                         replaces the progress line)\n"
 	    "  --progress             progress line even when not a "
 	    "terminal\n"
 	    "  -q, --quiet            no progress line\n"
@@ -255,6 +264,8 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 	ec->wlc.auth_count = w->n_auth_macs;
 	o->wdc.version = w->dtls_version;
 	o->wdc.ciphers = w->ciphers;
+	if (w->mtu)
+		o->wdc.mtu = w->mtu; /* the WLC's own, apart from the APs' */
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
 	ec->wlc.cisco = w->cisco;
@@ -331,6 +342,10 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_PCAP_CLEAR,
 		O_KEYLOG,
 		O_PROGRESS,
+		O_HTML,
+		O_CSV,
+		O_INTERVAL,
+		O_INTERVAL_LINES,
 		O_RULE,
 		O_PROFILE,
 		O_PCAP_AT,
@@ -386,6 +401,10 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
 		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "html", required_argument, NULL, O_HTML },
+		{ "csv", required_argument, NULL, O_CSV },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "interval-lines", no_argument, NULL, O_INTERVAL_LINES },
 		{ "rule", required_argument, NULL, O_RULE },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
@@ -660,6 +679,20 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_PROGRESS:
 			o->force_progress = true;
 			break;
+		case O_HTML:
+			o->html_path = optarg;
+			break;
+		case O_CSV:
+			o->csv_path = optarg;
+			break;
+		case O_INTERVAL:
+			if (sim_series_parse_interval(optarg, &o->interval_ms) <
+			    0)
+				goto bad_arg;
+			break;
+		case O_INTERVAL_LINES:
+			o->interval_lines = true;
+			break;
 		case O_RULE: {
 			struct cs_impair_rule *nr =
 			    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
@@ -717,6 +750,22 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
 		fprintf(stderr,
 		    "capsim: run: --ap-cert and --ap-key go together\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (o->interval_lines &&
+	    ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
+	        (o->html_path != NULL && strcmp(o->html_path, "-") == 0) ||
+	        (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))) {
+		fprintf(stderr,
+		    "capsim: run: --interval-lines and a report on standard "
+		    "output ('-') would mix; write the report to a file\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	/* said before the run, not after it */
+	if (sim_series_check_path("html", o->html_path) < 0 ||
+	    sim_series_check_path("csv", o->csv_path) < 0) {
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}

@@ -99,10 +99,50 @@ peer_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 {
 	struct eng_dtls *d = ctx;
 
+	const struct cs_wlc_misbehave *mb;
+
 	if (d->dead)
 		return 0;
+	/* a mute (hung) controller sends nothing, DTLS retransmissions
+	 * included; a slow one holds its handshake flights */
+	if (cs_wlc_mute_swallow(d->w->wlc))
+		return 0;
+	mb = cs_wlc_get_misbehave(d->w->wlc);
+	if (!d->established && mb != NULL && mb->handshake_delay_ms > 0) {
+		eng_wlc_send_later(d->w, d->peer->ip, d->peer->port, dgram, len,
+		    mb->handshake_delay_ms);
+		return 0;
+	}
 	return eng_send(
 	    d->w, Q_WLC_CTL, 0, d->peer->ip, d->peer->port, dgram, len);
+}
+
+void
+eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+{
+	struct eng_wlc_held *h = malloc(sizeof(*h) + len);
+
+	if (h == NULL)
+		return; /* lost, as by a controller out of memory */
+	cs_tslot_init(&h->t, h, ENG_SLOT_WLC_HELD);
+	h->dst_ip = dst_ip;
+	h->dst_port = dst_port;
+	h->len = len;
+	memcpy(h->data, pkt, len);
+	if (cs_timerq_arm(&w->tq, &h->t, eng_now(w->e) + delay_ms) < 0)
+		free(h);
+}
+
+void
+eng_slot_wlc_held(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_wlc_held *h = s->owner;
+
+	(void)now;
+	(void)eng_send(
+	    w, Q_WLC_CTL, 0, h->dst_ip, h->dst_port, h->data, h->len);
+	free(h);
 }
 
 static void
@@ -270,6 +310,8 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 		    pk->buf, pk->len, now);
 		return;
 	}
+	if (cs_wlc_mute_swallow(w->wlc))
+		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	if (dg.is_hello)
 		w->wlc_client_hellos++;

@@ -395,6 +395,8 @@ cs_report_json(const struct cs_run_summary *s)
 	if (s->wlc_counters != NULL && s->n_wlc_counters > 0)
 		report_set(root, "wlc_counters",
 		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);
+	if (s->timeseries != NULL)
+		report_set(root, "timeseries", cs_ts_json(s->timeseries), &oom);
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

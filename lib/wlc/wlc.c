@@ -320,6 +320,21 @@ cs_wlc_set_misbehave(struct cs_wlc *w, const struct cs_wlc_misbehave *m)
 	return 0;
 }
 
+bool
+cs_wlc_mute_swallow(struct cs_wlc *w)
+{
+	if (w == NULL || !w->cfg.misbehave.mute)
+		return false;
+	w->ctr.muted++;
+	return true;
+}
+
+const struct cs_wlc_misbehave *
+cs_wlc_get_misbehave(const struct cs_wlc *w)
+{
+	return w != NULL ? &w->cfg.misbehave : NULL;
+}
+
 unsigned
 cs_wlc_active_wtps(const struct cs_wlc *w)
 {

@@ -603,6 +603,23 @@ test_args(void **state)
 	assert_int_equal(cs_wlc_set_misbehave(w, NULL), -EINVAL);
 	mb.reject_share = -0.1;
 	assert_int_equal(cs_wlc_set_misbehave(w, &mb), -EINVAL);
+	/* switches in force, and a mute controller's DTLS glue */
+	assert_null(cs_wlc_get_misbehave(NULL));
+	assert_false(cs_wlc_mute_swallow(NULL));
+	assert_false(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 0);
+	mb.reject_share = 0;
+	mb.mute = true;
+	mb.handshake_delay_ms = 1500;
+	assert_int_equal(cs_wlc_set_misbehave(w, &mb), 0);
+	assert_true(cs_wlc_get_misbehave(w)->mute);
+	assert_int_equal(cs_wlc_get_misbehave(w)->handshake_delay_ms, 1500);
+	assert_true(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 1);
+	mb.mute = false;
+	assert_int_equal(cs_wlc_set_misbehave(w, &mb), 0);
+	assert_false(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 1);
 	assert_int_equal(cs_wlc_restart(NULL, 0), -EINVAL);
 	assert_int_equal(cs_wlc_stats_foreach(NULL, NULL, NULL), -EINVAL);
 	assert_int_equal(cs_wlc_stats_summary(NULL, &txt), -EINVAL);

@@ -24,6 +24,7 @@ struct cs_expect_result; /* capsim/scenario.h */
 struct cs_diagnosis;     /* capsim/diagnose.h */
 struct cs_impair_stats;  /* capsim/impair.h */
 struct cs_nat_stats;     /* capsim/impair.h */
+struct cs_ts;            /* capsim/timeseries.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -110,6 +111,8 @@ struct cs_run_summary {
 	const char *ciphers;
 	bool passed;
 	const struct cs_metrics *m; /* required */
+	/* the run's time series (capsim/timeseries.h); may be NULL */
+	const struct cs_ts *timeseries;
 
 	/* scenario */
 	const char *scenario_name, *scenario_file;
@@ -157,7 +160,9 @@ CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
  *   "scenario": {"name", "file"}, "expectations": [{"expr", "measured",
  *       "pass", "message"}], "diagnosis": {"code", "summary", "hint",
  *       "aps_affected", "counts": {name: n}}, "impairments": [{"name",
- *       counter: n, ...}], "wlc_counters": {name: n}.
+ *       counter: n, ...}], "wlc_counters": {name: n}, "timeseries" (see
+ *       cs_ts_json in report/report-internal.h: one column per measure,
+ *       one entry per interval, and the timeline marks).
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 

@@ -114,7 +114,11 @@ struct cs_wlc_misbehave {
 	uint32_t reject_code;   /* result code for those (default 3) */
 	uint32_t delay_ms;      /* delay every session response by this */
 	uint32_t drop_msg_type; /* never answer this request type (0 = none) */
-	bool mute;              /* answer nothing at all (discovery too) */
+	bool mute; /* answer nothing at all (discovery, DTLS, keep-alives) */
+	/* hold every DTLS handshake flight the controller sends this long
+	 * before it leaves (a slow or overloaded controller); applied by the
+	 * glue that runs the WLC's DTLS (lib/engine) */
+	uint32_t handshake_delay_ms;
 };
 
 struct cs_wlc_cfg {
@@ -286,6 +290,14 @@ CS_API int cs_wlc_sess_mac(const struct cs_wlc_sess *s, uint8_t mac[6]);
 /* Replaces the misbehaviour settings.  -EINVAL on NULL/out of range. */
 CS_API int cs_wlc_set_misbehave(
     struct cs_wlc *w, const struct cs_wlc_misbehave *m);
+/* For the glue that runs the controller's DTLS: true when the controller
+ * is mute (misbehave.mute), and the datagram it would have handled or sent
+ * counts in counters.muted; false otherwise (and for NULL). */
+CS_API bool cs_wlc_mute_swallow(struct cs_wlc *w);
+/* The misbehaviours in force (NULL for NULL); valid until the next
+ * cs_wlc_set_misbehave. */
+CS_API const struct cs_wlc_misbehave *cs_wlc_get_misbehave(
+    const struct cs_wlc *w);
 /* Simulates a controller restart: every session is torn down (io
  * sess_close, not graceful) and counted; join statistics are kept. */
 CS_API int cs_wlc_restart(struct cs_wlc *w, uint64_t now_ms);
