@@ -120,3 +120,27 @@ def crossing(samples, idx, level):
             return prev[0] + f * (s[0] - prev[0]), s
         prev = s
     return None, None
+
+
+class Burner:
+    """A bounded CPU burner on one core (--contend): a busy loop pinned to
+    CPU 0 that ends by itself after `seconds` even if the bench dies."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.p = None
+
+    def __enter__(self):
+        code = ("import os, time\n"
+                "try:\n    os.sched_setaffinity(0, {0})\n"
+                "except OSError:\n    pass\n"
+                f"end = time.monotonic() + {float(self.seconds)}\n"
+                "while time.monotonic() < end:\n    pass\n")
+        self.p = subprocess.Popen([sys.executable, "-c", code])
+        return self
+
+    def __exit__(self, *exc):
+        if self.p is not None and self.p.poll() is None:
+            self.p.terminate()
+            self.p.wait()
+        return False

@@ -132,20 +132,14 @@ run_names_build(
 	    nm->aps == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t m = 0;
+		uint8_t mac[6];
 
-		/* AP i: prefix + %05u of i + 1, base MAC + i, base IP + i
-		 * (engine.h) */
-		snprintf(
-		    nm->name[i], sizeof(nm->name[i]), "%s%05u", prefix, i + 1);
-		for (int k = 0; k < 6; k++)
-			m = m << 8 | ec->ap_base_mac[k];
-		m += i;
-		snprintf(nm->mac[i], sizeof(nm->mac[i]),
-		    "%02x:%02x:%02x:%02x:%02x:%02x",
-		    (unsigned)(m >> 40) & 0xffu, (unsigned)(m >> 32) & 0xffu,
-		    (unsigned)(m >> 24) & 0xffu, (unsigned)(m >> 16) & 0xffu,
-		    (unsigned)(m >> 8) & 0xffu, (unsigned)m & 0xffu);
+		/* AP i: the engine's identity (capsim/values.h), base IP + i;
+		 * the engine refused a base MAC the APs run past */
+		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
+			return -ERANGE;
+		cs_val_mac_str(mac, nm->mac[i]);
 		cs_ipv4_str(ec->ap_base_ip + i, nm->addr[i]);
 		nm->aps[i].name = nm->name[i];
 		nm->aps[i].mac = nm->mac[i];
@@ -512,6 +506,38 @@ run_print_diag(const struct cs_diagnosis *d, const struct cs_report_diag *rd,
 		fprintf(stderr, "capsim: run: warning: %s\n", d->self_text);
 }
 
+/* capsim's own health from the engine into the report (issue 12). */
+static void
+run_health(struct cs_engine *e, struct cs_report_resources *res)
+{
+	struct cs_engine_health h;
+
+	if (cs_engine_health(e, &h) < 0)
+		return;
+	res->has_health = true;
+	res->rxq_drops = h.rxq_drops;
+	res->rcvbuf_bytes = h.rcvbuf_bytes;
+	res->hs_waiting = h.hs_waiting;
+	if (h.hs_wait_us.count > 0) {
+		res->hs_wait_p99_ms =
+		    (double)cs_hist_quantile(&h.hs_wait_us, 0.99) / 1000.0;
+		res->hs_wait_max_ms = (double)h.hs_wait_us.max_us / 1000.0;
+	}
+	res->hs_window = h.hs_window;
+	res->hs_window_min = h.hs_window_min;
+	res->hs_window_cuts = h.hs_window_cuts;
+	res->loop_turns = h.turns;
+	res->loop_budget_hits = h.budget_hits;
+	res->stale_flights = h.stale_flights;
+	res->n_workers = h.n_workers < CS_REPORT_MAX_WORKERS
+	    ? h.n_workers
+	    : CS_REPORT_MAX_WORKERS;
+	for (unsigned k = 0; k < res->n_workers; k++)
+		res->worker_cpu_s[k] = h.cpu_s[k];
+	cs_engine_health_free(&h);
+	(void)cs_report_health_limited(res);
+}
+
 /* After the run: diagnosis, expectations, reports; returns the exit
  * code. */
 /* Writes text into a report opened at start and renames it into place. */
@@ -800,6 +826,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 			s.res.lateness_max_ms = (double)h->max_us / 1000.0;
 		}
 	}
+	run_health(rc->e, &s.res);
 	if (n_expect > 0)
 		s.passed = !rc->interrupted && failed_expect == 0;
 	else
@@ -814,6 +841,20 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	    n_expect == 0  ? ""
 	        : s.passed ? "; expectations met"
 	                   : "; expectations NOT met");
+	if (s.res.has_health)
+		fprintf(stderr,
+		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
+		    "kernel drops %llu; handshake slot wait p99 %.0f ms, "
+		    "window %u (min %u, halved %llu times); CPU %.1f s%s\n",
+		    s.res.lateness_p99_ms, s.res.lateness_max_ms,
+		    (unsigned long long)s.res.rxq_drops, s.res.hs_wait_p99_ms,
+		    s.res.hs_window, s.res.hs_window_min,
+		    (unsigned long long)s.res.hs_window_cuts,
+		    s.res.cpu_user_s + s.res.cpu_sys_s,
+		    s.res.limited ? "; capsim itself limited this run "
+		                    "(simulator-overloaded): its figures "
+		                    "understate the controller"
+		                  : "");
 	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
 	/* a failed run tells CI who failed: capsim itself (5), nobody can
 	 * tell (4), or the network / the controller (3) */
@@ -1225,12 +1266,12 @@ out:
 		event_free(tick);
 	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	run_groups_free(&groups);
 	/* reports not written (a failure before the run's end) leave no
 	 * temporary behind */
 	cs_ofile_discard(rc.json_out);
 	cs_ofile_discard(rc.junit_out);
 	free(rc.prom_rules);
-	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)

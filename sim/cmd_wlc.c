@@ -50,6 +50,10 @@ wlc_usage(FILE *f)
 	    "4\n"
 	    "                         (default 1000000, the embedded WLC's "
 	    "too)\n"
+	    "  --max-handshake-rate R DTLS handshakes taken on per second at\n"
+	    "                         most (default 0: no limit); a "
+	    "controller\n"
+	    "                         with a known knee for capsim capacity\n"
 	    "  --sw-version V         software version / Image Identifier "
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
@@ -244,6 +248,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_ADVERTISE,
 		O_NAME,
 		O_MAX_WTPS,
+		O_HS_RATE,
 		O_SW,
 		O_IMAGE,
 		O_ECHO,
@@ -273,6 +278,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "advertise", required_argument, NULL, O_ADVERTISE },
 		{ "name", required_argument, NULL, O_NAME },
 		{ "max-wtps", required_argument, NULL, O_MAX_WTPS },
+		{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
 		{ "sw-version", required_argument, NULL, O_SW },
 		{ "image-size", required_argument, NULL, O_IMAGE },
 		{ "echo-interval", required_argument, NULL, O_ECHO },
@@ -343,6 +349,11 @@ sim_cmd_wlc(int argc, char **argv)
 				goto bad_arg;
 			ec.wlc.max_wtps = (uint32_t)v;
 			break;
+		case O_HS_RATE:
+			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+				goto bad_arg;
+			ec.wlc_max_hs_rate = (double)v;
+			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;
 			break;
@@ -399,8 +410,7 @@ sim_cmd_wlc(int argc, char **argv)
 			dc.mtu = (unsigned)v;
 			break;
 		case O_REJECT_SHARE:
-			share = strtod(optarg, NULL);
-			if (share < 0 || share > 1)
+			if (sim_parse_number(optarg, 0, 1, &share) < 0)
 				goto bad_arg;
 			ec.wlc.misbehave.reject_share = share;
 			break;

@@ -21,6 +21,8 @@ struct sim_cmd {
 static const struct sim_cmd sim_cmds[] = {
 	{ "run", sim_cmd_run,
 	    "simulate APs joining a WLC (real or embedded mock)" },
+	{ "capacity", sim_cmd_capacity,
+	    "find a controller's join-rate knee (staircase of runs)" },
 	{ "wlc", sim_cmd_wlc,
 	    "run the mock WLC (CAPWAP AC) until interrupted" },
 	{ "probe", sim_cmd_probe, "one verbose AP join against a controller" },

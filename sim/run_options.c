@@ -58,6 +58,8 @@ run_usage(FILE *f)
 	    "  --wlc-listen ADDR[:PORT]  embedded WLC address "
 	    "(127.0.0.1:5246)\n"
 	    "  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
+	    "  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
+	    "                         handshakes/s at most (0 = no limit)\n"
 	    "  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	    "9800/AireOS\n"
 	    "                         (insists on Cisco payloads: use "
@@ -332,6 +334,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_MTU,
 		O_SEED,
 		O_WLC_MAX,
+		O_WLC_HS_RATE,
 		O_WLC_LISTEN,
 		O_WORKERS,
 		O_RAMP,
@@ -389,6 +392,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "mtu", required_argument, NULL, O_MTU },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
+		{ "wlc-max-handshake-rate", required_argument, NULL,
+		    O_WLC_HS_RATE },
 		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "ramp", required_argument, NULL, O_RAMP },
@@ -526,8 +531,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			o->ec.ap_name_prefix = optarg;
 			break;
 		case O_RATE:
-			o->ec.rate = strtod(optarg, NULL);
-			if (o->ec.rate <= 0)
+			if (sim_parse_number(optarg, 0, 1e9, &o->ec.rate) < 0 ||
+			    o->ec.rate <= 0)
 				goto bad_arg;
 			break;
 		case O_WORKERS:
@@ -657,6 +662,11 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
 				goto bad_arg;
 			o->ec.wlc.max_wtps = (uint32_t)v;
+			break;
+		case O_WLC_HS_RATE:
+			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+				goto bad_arg;
+			o->ec.wlc_max_hs_rate = (double)v;
 			break;
 		case O_JUNIT:
 			o->junit_path = optarg;

@@ -23,6 +23,7 @@ sim_cmd_fn sim_cmd_option43 __attribute__((weak));
 sim_cmd_fn sim_cmd_certs __attribute__((weak));
 sim_cmd_fn sim_cmd_wlc __attribute__((weak));
 sim_cmd_fn sim_cmd_run __attribute__((weak));
+sim_cmd_fn sim_cmd_capacity __attribute__((weak));
 sim_cmd_fn sim_cmd_probe __attribute__((weak));
 sim_cmd_fn sim_cmd_analyze __attribute__((weak));
 sim_cmd_fn sim_cmd_proxy __attribute__((weak));

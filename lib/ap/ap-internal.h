@@ -32,6 +32,7 @@ enum cs_ap_fsm_ev {
 	CS_AP_E_T_IMAGE_DATA_START,
 	CS_AP_E_DTLS_OK,
 	CS_AP_E_DTLS_FAIL,
+	CS_AP_E_DTLS_SENT, /* a queued session's ClientHello left */
 	CS_AP_E_DISCOVERY_RESP,
 	CS_AP_E_JOIN_RESP,
 	CS_AP_E_CONFIG_STATUS_RESP,
@@ -104,6 +105,7 @@ struct cs_ap {
 
 	/* last request from the AC and our answer (RFC 5415 §4.5.3) */
 	bool has_last_ac;
+	bool dtls_queued; /* the glue holds the session for a slot */
 	uint8_t last_ac_seq;
 	uint32_t last_ac_type;
 	uint32_t last_ac_result;

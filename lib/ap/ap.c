@@ -345,6 +345,16 @@ cs_ap_dtls_done(
 }
 
 void
+cs_ap_dtls_sent(struct cs_ap *ap, uint64_t now_ms)
+{
+	if (ap == NULL || ap->is_dead)
+		return;
+	ap_enter(ap, now_ms);
+	cs_ap_fsm(ap, CS_AP_E_DTLS_SENT, NULL);
+	ap_leave(ap);
+}
+
+void
 cs_ap_timer_fired(struct cs_ap *ap, enum cs_ap_timer t, uint64_t now_ms)
 {
 	if (ap == NULL || ap->is_dead || (unsigned)t >= CS_AP_T__COUNT)

@@ -36,6 +36,7 @@ static const char *const fsm_ev_names[] = {
 	[CS_AP_E_T_IMAGE_DATA_START] = "ImageDataStartTimer expired",
 	[CS_AP_E_DTLS_OK] = "DTLSEstablished",
 	[CS_AP_E_DTLS_FAIL] = "DTLS failure",
+	[CS_AP_E_DTLS_SENT] = "ClientHello sent after a wait for a slot",
 	[CS_AP_E_DISCOVERY_RESP] = "Discovery Response",
 	[CS_AP_E_JOIN_RESP] = "Join Response",
 	[CS_AP_E_CONFIG_STATUS_RESP] = "Configuration Status Response",
@@ -422,6 +423,7 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 {
 	enum cs_ap_state from = ap->state;
 	enum cs_phase phase = cs_ap_phase_of(ap, from);
+	int r;
 
 	assert((unsigned)to < CS_AP__COUNT);
 	/* 1. log old -> new (event) */
@@ -467,15 +469,24 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 	case CS_AP_DTLS_SETUP:
 		ap->stats.dtls_attempts++;
 		ap->has_last_ac = false;
-		ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
+		ap->dtls_queued = false;
+		r = ap->is_dead
+		    ? 0
+		    : ap->io.dtls_start(ap->io.ctx, ap->ac_ip, ap->cfg.ac_port);
 		/* a glue that cannot even start the session is treated like a
 		 * silent peer: WaitDTLS gives up (avoids a tight retry loop) */
-		if (!ap->is_dead &&
-		    ap->io.dtls_start(ap->io.ctx, ap->ac_ip, ap->cfg.ac_port) <
-		        0)
+		if (r < 0)
 			cs_logf(&ap->cfg.log, CS_LOG_WARN,
 			    "%s: could not start the DTLS session",
 			    ap->cfg.name);
+		/* a session the glue queued for a handshake slot has sent
+		 * nothing yet: WaitDTLS (RFC 5415 §4.7.15) starts when its
+		 * ClientHello leaves (CS_AP_E_DTLS_SENT), so the simulator's
+		 * own pacing never spends the AP's protocol time */
+		if (r == CS_AP_DTLS_QUEUED)
+			ap->dtls_queued = true;
+		else
+			ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
 		break;
 	case CS_AP_JOIN:
 		for (unsigned i = 0; i < sizeof(ap->session_id); i++)
@@ -1091,6 +1102,14 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 			        ? in->dtls->reason
 			        : "handshake failed");
 			ap_dtls_failed(ap, ev, why);
+			break;
+		case CS_AP_E_DTLS_SENT:
+			if (!ap->dtls_queued) {
+				ap_unexpected(ap, ev);
+				break;
+			}
+			ap->dtls_queued = false;
+			ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
 			break;
 		case CS_AP_E_T_WAIT_DTLS:
 			snprintf(why, sizeof(why),

@@ -14,9 +14,18 @@
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
 #include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
+
+/* Handshakes this worker may run at once: the adaptive window under
+ * --max-inflight; 0 = no cap (a real storm: every AP at once). */
+static unsigned
+eng_hs_limit(const struct eng_w *w)
+{
+	return w->max_inflight == 0 ? 0 : cs_admit_window(&w->admit);
+}
 
 static struct eng_ap *
 eng_ap_by_ip(struct eng_w *w, uint32_t ip)
@@ -84,6 +93,9 @@ ap_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 
 	if (d->dead)
 		return 0;
+	if (!d->established && !a->hs_sent_ch1 &&
+	    eng_hs_seq_from(dgram, len, CS_DTLS_HS_CLIENT_HELLO, 1))
+		a->hs_sent_ch1 = true; /* the cookie went back */
 	eng_path_up(a, 0, a->ac_ip, a->ac_port, dgram, len, a->hint);
 	return 0;
 }
@@ -183,6 +195,9 @@ eng_hs_begin(struct eng_ap *a)
 		r = 0; /* the ctx carries the credential */
 	}
 	a->hs_active = true;
+	a->hs_retx = false;
+	a->hs_sent_ch1 = false;
+	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
@@ -197,19 +212,25 @@ static void
 eng_hs_next(struct eng_w *w)
 {
 	while (w->hs_len > 0 &&
-	    (w->max_inflight == 0 || w->hs_active < w->max_inflight)) {
+	    (eng_hs_limit(w) == 0 || w->hs_active < eng_hs_limit(w))) {
 		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
+		uint64_t now = eng_now(w->e);
 
 		w->hs_head = (w->hs_head + 1) % w->hs_cap;
 		w->hs_len--;
 		if (!a->hs_queued)
 			continue; /* stopped while waiting */
+		cs_hist_record(&w->hs_wait_us,
+		    (now - a->hs_t0_ms) * 1000); /* capsim's own queue */
 		if (eng_hs_begin(a) < 0) {
 			struct cs_dtls_outcome o = { .reason =
 				                         "cannot start DTLS" };
 
 			cs_ap_dtls_done(a->ap, &o, eng_now(w->e));
+			continue;
 		}
+		/* the AP's WaitDTLS starts with its first ClientHello */
+		cs_ap_dtls_sent(a->ap, eng_now(w->e));
 	}
 }
 
@@ -222,14 +243,15 @@ ap_dtls_start(void *ctx, uint32_t ac_ip, uint16_t ac_port)
 	ap_dtls_stop(a, false);
 	a->ac_ip = ac_ip;
 	a->ac_port = ac_port;
-	if (w->max_inflight != 0 && w->hs_active >= w->max_inflight &&
+	if (eng_hs_limit(w) != 0 && w->hs_active >= eng_hs_limit(w) &&
 	    w->hs_len < w->hs_cap) {
 		/* a join storm: wait for a slot rather than flood the
 		 * controller (and the socket buffers) with handshakes that
 		 * then time out and retransmit */
 		w->hs_wait[(w->hs_head + w->hs_len++) % w->hs_cap] = a->idx;
 		a->hs_queued = true;
-		return 0;
+		a->hs_t0_ms = (uint32_t)eng_now(w->e);
+		return CS_AP_DTLS_QUEUED;
 	}
 	return eng_hs_begin(a);
 }
@@ -302,6 +324,9 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
 		cs_timerq_cancel(&w->tq, &a->t_dtls);
+		if (w->max_inflight != 0 && a->hs_active)
+			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
+			    a->hs_retx, now);
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
@@ -318,6 +343,8 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		const struct cs_dtls_failure *f = cs_dtls_failure(d->s);
 		char reason[sizeof(f->reason)];
 
+		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
+			cs_admit_trouble(&w->admit, now);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
@@ -352,6 +379,18 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		if (a->d == NULL || a->d->dead || src_ip != a->ac_ip ||
 		    src_port != a->ac_port)
 			return;
+		/* RFC 6347 §4.2.2: until our ClientHello with the cookie
+		 * (message_seq 1) left, the server can only answer with
+		 * message_seq 0 (HelloVerifyRequest, or a ServerHello without
+		 * a cookie exchange).  A later message is an earlier
+		 * handshake's flight on the same addresses and ports; fed to
+		 * OpenSSL it is kept for later and spoils the new handshake
+		 * ("bad signature", "digest check failed"). */
+		if (!a->d->established && !a->hs_sent_ch1 &&
+		    eng_hs_seq_from(pkt, len, -1, 1)) {
+			a->w->stale_flights++;
+			return;
+		}
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
@@ -416,9 +455,16 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
 	struct eng_ap *a = s->owner;
 
-	(void)w;
-	if (a->d != NULL && !a->d->dead)
+	if (a->d != NULL && !a->d->dead) {
+		/* the handshake's flight must be repeated: no answer in
+		 * time, the sign of a controller (or capsim) past its rate */
+		if (!a->d->established && a->hs_active) {
+			a->hs_retx = true;
+			if (w->max_inflight != 0)
+				cs_admit_trouble(&w->admit, now);
+		}
 		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
+	}
 }
 
 /* APs the arrival curve allows by now: rate r/s after a linear ramp of
@@ -450,9 +496,15 @@ eng_pace(struct eng_w *w, uint64_t now)
 		if (due < (double)want)
 			want = (unsigned)due;
 	}
-	while (w->started < want) {
+	for (unsigned n = 0; w->started < want; n++) {
 		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
 
+		if (n == ENG_START_BUDGET) {
+			/* bounded work per turn: the rest next turn */
+			w->budget_hits++;
+			eng_arm(w, &w->t_pace, 0);
+			return;
+		}
 		w->started++;
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
@@ -595,6 +647,8 @@ eng_new_aps(struct cs_engine *e)
 		w->max_inflight = c->max_inflight == 0
 		    ? 0
 		    : (c->max_inflight + e->n_w - 1) / e->n_w;
+		if (w->max_inflight != 0)
+			(void)cs_admit_init(&w->admit, w->max_inflight);
 		w->hs_cap = 2 * (size_t)w->n_aps + 1;
 		if ((w->hs_wait = calloc(w->hs_cap, sizeof(*w->hs_wait))) ==
 		    NULL)
@@ -610,6 +664,7 @@ eng_new_aps(struct cs_engine *e)
 			if (ch == CS_CHAN_CONTROL)
 				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
 			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
+			eng_size_bufs(w, w->ap_fd[ch], w->n_aps);
 			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA]
 			    .fd = w->ap_fd[ch];
 			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],

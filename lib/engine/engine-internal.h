@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "capsim/admit.h"
 #include "capsim/diagnose.h"
 #include "capsim/engine.h"
 #include "capsim/impair.h"
@@ -27,11 +28,13 @@ struct cs_dtls_ctx;
 struct cs_path;
 struct cs_dtls_io;
 
-#define ENG_RX_BATCH  32
-#define ENG_RX_BUDGET 8    /* batches per wakeup (STYLE G9) */
-#define ENG_MAX_DGRAM 9216 /* larger than any CAPWAP datagram we send */
-#define ENG_TXQ_MAX   64
-#define ENG_TXQ_ARENA (128 * 1024)
+#define ENG_RX_BATCH     32
+#define ENG_RX_BUDGET    8    /* batches per wakeup (STYLE G9) */
+#define ENG_MAX_DGRAM    9216 /* larger than any CAPWAP datagram we send */
+#define ENG_TXQ_MAX      64
+#define ENG_TXQ_ARENA    (128 * 1024)
+#define ENG_TIMER_BUDGET 512 /* timers per loop turn (issue 12) */
+#define ENG_START_BUDGET 256 /* AP starts per loop turn */
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -47,6 +50,7 @@ enum eng_slot {
 	ENG_SLOT_PATH,      /* eng_w.t_path: delayed or held datagrams due */
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
 	ENG_SLOT_WLC_HELD,  /* eng_wlc_held.t: a slow WLC's flight is due */
+	ENG_SLOT_WLC_SERVE, /* eng_w.t_serve: WLC service-rate queue */
 	ENG_SLOT__COUNT
 };
 
@@ -84,8 +88,11 @@ struct eng_ap {
 	uint8_t mac[6];
 	uint32_t ac_ip;
 	uint16_t ac_port;
-	bool hs_active;                 /* counts against the handshake cap */
-	bool hs_queued;                 /* waits for a handshake slot */
+	bool hs_active;    /* counts against the handshake cap */
+	bool hs_queued;    /* waits for a handshake slot */
+	bool hs_retx;      /* the running handshake had to retransmit */
+	bool hs_sent_ch1;  /* sent a ClientHello with message_seq >= 1 */
+	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
@@ -99,6 +106,8 @@ struct eng_peer {
 	uint16_t port;
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
+	bool has_random;
+	uint8_t hello_random[32]; /* ClientHello.random of its handshake */
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -114,6 +123,17 @@ struct eng_txq {
 	struct cs_udp_out out[ENG_TXQ_MAX];
 	uint8_t arena[ENG_TXQ_ARENA];
 };
+
+/* A ClientHello waiting for the WLC's service rate. */
+struct eng_held {
+	uint32_t src_ip;
+	uint16_t src_port;
+	size_t len;
+	uint8_t data[];
+};
+#define ENG_HELD_MAX                                                           \
+	16384 /* per worker; more are lost, as by a full                       \
+	         socket buffer */
 
 /* A NAT external port: a socket of its own, as a real NAT has a port. */
 struct eng_natsock {
@@ -143,9 +163,11 @@ struct eng_w {
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
-	unsigned hs_active;    /* client handshakes running */
-	unsigned max_inflight; /* cap on hs_active, 0 = none */
-	unsigned *hs_wait;     /* FIFO of AP indices waiting for a slot */
+	unsigned hs_active;        /* client handshakes running */
+	unsigned max_inflight;     /* cap on hs_active, 0 = none */
+	struct cs_admit admit;     /* adaptive window under the cap */
+	struct cs_hist hs_wait_us; /* waits for a handshake slot */
+	unsigned *hs_wait;         /* FIFO of AP indices waiting for a slot */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -178,6 +200,22 @@ struct eng_w {
 	size_t n_natsocks, cap_natsocks;
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
+	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
+	uint64_t hs_tokens_ms;      /* when it was last filled */
+	uint64_t hs_deferred;       /* ClientHellos that waited for one */
+	uint64_t hs_overflow;       /* ... or were lost: the queue was full */
+	struct eng_held **held;     /* FIFO of ClientHellos waiting */
+	size_t held_head, held_len;
+	struct cs_tslot t_serve;
+
+	/* self-health (issue 12) */
+	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
+	uint64_t rxq_drops;     /* kernel drops on this worker's sockets */
+	size_t rcvbuf;          /* smallest receive buffer granted */
+	uint64_t turns;         /* loop callbacks run */
+	uint64_t budget_hits;   /* turns that left work for the next one */
+	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
+	double cpu_s;           /* thread CPU, last read (kept after join) */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -217,6 +255,15 @@ void eng_on_wlc_data(evutil_socket_t fd, short what, void *arg);
 struct eng_w *eng_w_new(struct cs_engine *e, unsigned id);
 void eng_w_free(struct eng_w *w);
 void *eng_thread(void *arg);
+
+/* Socket index for eng_w.rxq_last. */
+enum eng_rx_sock {
+	ENG_RX_AP_CTL,
+	ENG_RX_AP_DATA,
+	ENG_RX_WLC_CTL,
+	ENG_RX_WLC_DATA
+};
+void eng_size_bufs(struct eng_w *w, int fd, unsigned peers);
 
 /* ap_side.c */
 struct cs_ap_facts *eng_facts(struct eng_ap *a);
@@ -265,10 +312,15 @@ int64_t eng_ap_skew(const struct cs_engine *e, unsigned idx);
 /* Sends the WLC's datagram to dst after delay_ms (eng_wlc_held). */
 void eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, uint64_t delay_ms);
+eng_slot_fn eng_slot_wlc_serve;
+void eng_wlc_held_free(struct eng_w *w);
 int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);
+int eng_hello_random(const uint8_t *pkt, size_t len, uint8_t random[32]);
+bool eng_hs_seq_from(
+    const uint8_t *pkt, size_t len, int hs_type, uint16_t min_seq);
 void eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m);
 void eng_path_arm(struct eng_w *w);
 void eng_path_up(struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,

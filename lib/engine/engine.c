@@ -233,6 +233,66 @@ cs_engine_timer_lateness(const struct cs_engine *ce)
 	return &e->lateness;
 }
 
+static double
+eng_cpu_s(clockid_t cid)
+{
+	struct timespec t;
+
+	if (clock_gettime(cid, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int
+cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
+{
+	if (e == NULL || h == NULL)
+		return -EINVAL;
+	memset(h, 0, sizeof(*h));
+	cs_hist_init(&h->lateness_us);
+	cs_hist_init(&h->hs_wait_us);
+	h->n_workers = e->n_w;
+	for (unsigned k = 0; k < e->n_w; k++) {
+		struct eng_w *w = e->w[k];
+		clockid_t cid;
+
+		pthread_mutex_lock(&w->mu);
+		cs_hist_merge(&h->lateness_us, &w->lateness);
+		cs_hist_merge(&h->hs_wait_us, &w->hs_wait_us);
+		h->rxq_drops += w->rxq_drops;
+		if (w->rcvbuf != 0 &&
+		    (h->rcvbuf_bytes == 0 || w->rcvbuf < h->rcvbuf_bytes))
+			h->rcvbuf_bytes = w->rcvbuf;
+		h->hs_active += w->hs_active;
+		h->hs_waiting += (unsigned)w->hs_len;
+		if (w->max_inflight != 0) {
+			h->hs_window += cs_admit_window(&w->admit);
+			h->hs_window_min += w->admit.min_seen;
+			h->hs_window_cuts += w->admit.cuts;
+		}
+		h->wlc_hs_deferred += w->hs_deferred;
+		h->wlc_hs_overflow += w->hs_overflow;
+		h->turns += w->turns;
+		h->stale_flights += w->stale_flights;
+		h->budget_hits += w->budget_hits;
+		if (w->th_running && pthread_getcpuclockid(w->th, &cid) == 0)
+			w->cpu_s = eng_cpu_s(cid);
+		h->cpu_s[k] = w->cpu_s;
+		pthread_mutex_unlock(&w->mu);
+	}
+	h->cpu_total_s = eng_cpu_s(CLOCK_PROCESS_CPUTIME_ID);
+	return 0;
+}
+
+void
+cs_engine_health_free(struct cs_engine_health *h)
+{
+	if (h == NULL)
+		return;
+	cs_hist_free(&h->lateness_us);
+	cs_hist_free(&h->hs_wait_us);
+}
+
 const struct cs_ap_track *
 cs_engine_ap_track(const struct cs_engine *e, unsigned idx)
 {
@@ -490,6 +550,12 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 		d->self.send_errno[j].err = w->self.send_errno[i].err;
 		d->self.send_errno[j].count += w->self.send_errno[i].count;
 	}
+	/* kernel drops on full receive queues (SO_RXQ_OVFL).  The wait for
+	 * a handshake slot is left out (has_hs_queue): an AP's WaitDTLS now
+	 * starts with its ClientHello, so the wait costs no protocol time;
+	 * it is reported in cs_engine_health */
+	d->self.has_rxq = true;
+	d->self.rxq_drops += w->rxq_drops;
 	if (w->wlc == NULL)
 		return;
 	c = cs_wlc_counters(w->wlc);
@@ -517,8 +583,7 @@ cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_engine_with_worker(e, k, eng_diag_w, out);
 	/* how late capsim's own loop ran (the caller adds run length,
-	 * discovery window, route check; kernel queue drops and the
-	 * handshake queue come with the engine's admission control) */
+	 * discovery window, route check) */
 	late = cs_engine_timer_lateness(e);
 	if (late != NULL && late->count > 0) {
 		out->self.has_lateness = true;

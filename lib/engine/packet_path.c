@@ -17,6 +17,7 @@
 
 #include "capsim/capture.h"
 #include "capsim/capwap.h"
+#include "capsim/dtls_peek.h"
 #include "capsim/path.h"
 
 static void eng_on_nat(evutil_socket_t fd, short what, void *arg);
@@ -38,6 +39,46 @@ eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type)
 	uint8_t t;
 
 	return cs_capwap_preamble_peek(pkt, len, &t) == 0 && t == type;
+}
+
+/* ClientHello.random (RFC 5246 §7.4.1.2) of a plaintext ClientHello in
+ * a CAPWAP-DTLS datagram: 0, or -EBADMSG when there is none whole. */
+int
+eng_hello_random(const uint8_t *pkt, size_t len, uint8_t random[32])
+{
+	struct cs_dtls_peek pk;
+
+	if (cs_dtls_peek_capwap(pkt, len, &pk, NULL) < 0)
+		return -EBADMSG;
+	for (unsigned i = 0; i < pk.n_hs; i++) {
+		const struct cs_dtls_hs_msg *h = &pk.hs[i];
+
+		/* header 12 bytes, client_version 2, then random 32 */
+		if (h->msg_type != CS_DTLS_HS_CLIENT_HELLO ||
+		    h->frag_offset != 0 || h->frag_length < 34 ||
+		    pk.rec[h->record].epoch != 0 || h->offset + 12 + 34 > len)
+			continue;
+		memcpy(random, pkt + h->offset + 14, 32);
+		return 0;
+	}
+	return -EBADMSG;
+}
+
+/* Whether a CAPWAP-DTLS datagram carries a plaintext handshake message
+ * of type hs_type (any type: -1) with message_seq >= min_seq. */
+bool
+eng_hs_seq_from(const uint8_t *pkt, size_t len, int hs_type, uint16_t min_seq)
+{
+	struct cs_dtls_peek pk;
+
+	if (cs_dtls_peek_capwap(pkt, len, &pk, NULL) < 0)
+		return false;
+	for (unsigned i = 0; i < pk.n_hs; i++)
+		if ((hs_type < 0 || pk.hs[i].msg_type == hs_type) &&
+		    pk.rec[pk.hs[i].record].epoch == 0 &&
+		    pk.hs[i].message_seq >= min_seq)
+			return true;
+	return false;
 }
 
 /* The datagram leaves the AP side: through the NAT when there is one,

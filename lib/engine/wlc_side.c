@@ -294,12 +294,128 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 	eng_dtls_timer(w, p->d, &p->t_dtls);
 }
 
+static void wlc_input(struct eng_w *w, enum cs_chan ch,
+    const struct cs_udp_pkt *pk, bool is_served);
+
+/* This shard's share of the service rate (handshakes/s; 0 = none). */
+static double
+wlc_hs_rate(const struct eng_w *w)
+{
+	return w->e->cfg.wlc_max_hs_rate / w->e->n_w;
+}
+
+/* Takes a token of the service rate (token bucket of this shard's share,
+ * a 50 ms burst: the rate holds over any second) if one is there. */
+static bool
+wlc_hs_token(struct eng_w *w, uint64_t now)
+{
+	double rate = wlc_hs_rate(w);
+	double burst = rate * 0.05 < 1.0 ? 1.0 : rate * 0.05;
+
+	if (now > w->hs_tokens_ms) {
+		w->hs_tokens += rate * (double)(now - w->hs_tokens_ms) / 1000.0;
+		w->hs_tokens_ms = now;
+	}
+	if (w->hs_tokens > burst)
+		w->hs_tokens = burst;
+	if (w->hs_tokens < 1.0)
+		return false;
+	w->hs_tokens -= 1.0;
+	return true;
+}
+
+/* Arms the service queue for the next token. */
+static void
+wlc_serve_arm(struct eng_w *w)
+{
+	double rate = wlc_hs_rate(w);
+	double need = 1.0 - w->hs_tokens;
+	uint64_t ms = need <= 0 ? 0 : (uint64_t)(need * 1000.0 / rate) + 1;
+
+	eng_arm(w, &w->t_serve, ms);
+}
+
+/* A cookie-bearing ClientHello beyond the service rate waits its turn
+ * in FIFO order, as in the CPU queue of a busy controller; the AP's own
+ * retransmissions (RFC 6347 §4.2.4) go on meanwhile. */
+static void
+wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk)
+{
+	struct eng_held *h;
+
+	if (w->held == NULL &&
+	    (w->held = calloc(ENG_HELD_MAX, sizeof(*w->held))) == NULL) {
+		w->hs_overflow++;
+		return;
+	}
+	if (w->held_len == ENG_HELD_MAX ||
+	    (h = malloc(sizeof(*h) + pk->len)) == NULL) {
+		w->hs_overflow++;
+		return;
+	}
+	h->src_ip = pk->src_ip;
+	h->src_port = pk->src_port;
+	h->len = pk->len;
+	memcpy(h->data, pk->buf, pk->len);
+	w->held[(w->held_head + w->held_len++) % ENG_HELD_MAX] = h;
+	w->hs_deferred++;
+	if (w->held_len == 1)
+		wlc_serve_arm(w);
+}
+
+void
+eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	(void)s;
+	while (w->held_len > 0) {
+		struct eng_held *h = w->held[w->held_head];
+		struct eng_peer *p = peer_find(w, h->src_ip, h->src_port);
+		struct cs_udp_pkt pk = { .buf = h->data,
+			.cap = h->len,
+			.len = h->len,
+			.src_ip = h->src_ip,
+			.src_port = h->src_port };
+
+		/* an AP's repeat of a ClientHello already taken on costs
+		 * no new handshake: OpenSSL answers it with its flight */
+		if ((p == NULL || !p->adm.is_verified) && !wlc_hs_token(w, now))
+			break;
+		w->held_head = (w->held_head + 1) % ENG_HELD_MAX;
+		w->held_len--;
+		wlc_input(w, CS_CHAN_CONTROL, &pk, /* is_served= */ true);
+		free(h);
+	}
+	if (w->held_len > 0)
+		wlc_serve_arm(w);
+}
+
+void
+eng_wlc_held_free(struct eng_w *w)
+{
+	while (w->held_len > 0) {
+		free(w->held[w->held_head]);
+		w->held_head = (w->held_head + 1) % ENG_HELD_MAX;
+		w->held_len--;
+	}
+	free(w->held);
+	w->held = NULL;
+}
+
 void
 eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
+{
+	wlc_input(w, ch, pk, false);
+}
+
+static void
+wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
+    bool is_served)
 {
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
 	struct eng_peer *p;
+	uint8_t random[32];
+	bool has_random = false;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -313,9 +429,30 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 	if (cs_wlc_mute_swallow(w->wlc))
 		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
-	if (dg.is_hello)
+	if (dg.is_hello && !is_served)
 		w->wlc_client_hellos++;
 	p = peer_find(w, pk->src_ip, pk->src_port);
+	/* the cookie-bearing ClientHello is where a server's work begins
+	 * (ServerHello, certificate, key exchange): the service rate */
+	if (dg.is_hello && !dg.is_fresh && !is_served && wlc_hs_rate(w) > 0 &&
+	    (p == NULL || !p->adm.is_verified) &&
+	    (w->held_len > 0 || !wlc_hs_token(w, now))) {
+		wlc_hold(w, pk);
+		return;
+	}
+	if (dg.is_hello)
+		has_random = eng_hello_random(pk->buf, pk->len, random) == 0;
+	/* RFC 6347 §4.2.8: a ClientHello that starts over (message_seq 0)
+	 * with a new random is a new handshake, even when the old one's
+	 * cookie came back: the AP gave up on it.  Fed to the old session
+	 * it would be taken for a repeat and the AP left to the old one's
+	 * flights.  The same random is a late copy: it stays. */
+	if (p != NULL && dg.is_fresh && has_random && p->has_random &&
+	    p->adm.is_verified && !p->adm.is_established &&
+	    memcmp(random, p->hello_random, sizeof(random)) != 0) {
+		peer_close(w, p, false);
+		p = NULL;
+	}
 	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
@@ -332,6 +469,10 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 	case CS_WLC_ADMIT_FEED:
 	case CS_WLC_ADMIT__COUNT:
 		break;
+	}
+	if (has_random && !p->has_random) {
+		memcpy(p->hello_random, random, sizeof(random));
+		p->has_random = true;
 	}
 	cs_wlc_admit_fed(&p->adm);
 	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
@@ -487,6 +628,9 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 		w->wlc_fd[ch] = e->n_w > 1
 		    ? cs_udp_open_reuseport(c->wlc.listen_ip, p)
 		    : cs_udp_open(c->wlc.listen_ip, p, false);
+		if (w->wlc_fd[ch] >= 0)
+			eng_size_bufs(w, w->wlc_fd[ch],
+			    c->n_aps / e->n_w + 1); /* its share of peers */
 		if (w->wlc_fd[ch] < 0)
 			return cs_log_err(c->log, w->wlc_fd[ch],
 			    "wlc: cannot listen on %s:%u: %s",

@@ -260,8 +260,9 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_PATH] = eng_slot_path,
 	[ENG_SLOT_NAT] = eng_slot_nat,
 	[ENG_SLOT_WLC_HELD] = eng_slot_wlc_held,
+	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
 };
-_Static_assert(ENG_SLOT__COUNT == 9,
+_Static_assert(ENG_SLOT__COUNT == 10,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 static void
@@ -277,12 +278,25 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 	now_us = eng_now_us(w->e);
 	now = now_us / 1000;
 	w->ev_timer_due = UINT64_MAX;
-	while ((s = cs_timerq_pop_due(&w->tq, now)) != NULL) {
-		uint64_t due_us = s->due_ms * 1000;
+	w->turns++;
+	for (unsigned n = 0;; n++) {
+		uint64_t due_us, late_us;
 
+		/* bounded work per turn: the rest waits for the next turn,
+		 * after the sockets were read (eng_sched arms it at once) */
+		if (n == ENG_TIMER_BUDGET) {
+			w->budget_hits++;
+			break;
+		}
+		if ((s = cs_timerq_pop_due(&w->tq, now)) == NULL)
+			break;
+		due_us = s->due_ms * 1000;
+		late_us = now_us > due_us ? now_us - due_us : 0;
 		/* how late the loop serves timers (bench/scale) */
-		cs_hist_record(
-		    &w->lateness, now_us > due_us ? now_us - due_us : 0);
+		cs_hist_record(&w->lateness, late_us);
+		if (n == 0 && w->max_inflight != 0)
+			cs_admit_late(
+			    &w->admit, (uint32_t)(late_us / 1000), now);
 		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
 		eng_slot_handlers[s->kind](w, s, now);
 	}
@@ -290,12 +304,58 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* Adds the kernel's drops on socket `k` that pk reports (the count is
+ * cumulative per socket and wraps at 2^32). */
+static void
+eng_rxq_account(
+    struct eng_w *w, enum eng_rx_sock k, const struct cs_udp_pkt *pk)
+{
+	uint32_t d;
+
+	if (!pk->has_rxq_drops)
+		return;
+	d = pk->rxq_drops - w->rxq_last[k];
+	if (d == 0)
+		return;
+	if (w->rxq_drops == 0)
+		cs_logf(w->e->cfg.log, CS_LOG_WARN,
+		    "engine: worker %u: the kernel dropped %u datagram(s) on a "
+		    "full receive queue (capsim could not keep up; counted in "
+		    "the report)",
+		    w->id, d);
+	w->rxq_drops += d;
+	w->rxq_last[k] = pk->rxq_drops;
+}
+
+/* Sizes a socket's buffers for `peers` addresses behind it: a storm's
+ * flights of every handshake in flight plus a datagram per peer, in the
+ * kernel's accounting (a small datagram costs about 1 KiB of buffer). */
+void
+eng_size_bufs(struct eng_w *w, int fd, unsigned peers)
+{
+	size_t want = (size_t)peers * 2048 +
+	    (size_t)(w->max_inflight ? w->max_inflight : peers) * 8192;
+	size_t got = 0;
+
+	if (want < ((size_t)4 << 20))
+		want = (size_t)4 << 20;
+	if (want > ((size_t)64 << 20))
+		want = (size_t)64 << 20;
+	if (cs_udp_set_buffers(fd, want, want, &got) < 0)
+		return;
+	if (w->rcvbuf == 0 || got < w->rcvbuf)
+		w->rcvbuf = got;
+}
+
 static void
 eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 {
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
+	enum eng_rx_sock k =
+	    (is_wlc ? ENG_RX_WLC_CTL : ENG_RX_AP_CTL) + (ch == CS_CHAN_DATA);
 
 	pthread_mutex_lock(&w->mu);
+	w->turns++;
 	for (int round = 0; round < ENG_RX_BUDGET; round++) {
 		int n;
 
@@ -307,6 +367,7 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
+			eng_rxq_account(w, k, &pk[i]);
 			if (is_wlc)
 				eng_wlc_input(w, ch, &pk[i]);
 			else
@@ -314,6 +375,8 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 		}
 		if (n < ENG_RX_BATCH)
 			break;
+		if (round == ENG_RX_BUDGET - 1)
+			w->budget_hits++; /* more waits: next turn */
 	}
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
@@ -368,9 +431,11 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_timerq_init(&w->tq);
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
+	cs_hist_init(&w->hs_wait_us);
 	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
 	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
+	cs_tslot_init(&w->t_serve, w, ENG_SLOT_WLC_SERVE);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
@@ -409,6 +474,7 @@ eng_w_free(struct eng_w *w)
 			eng_peer_forget(w, p);
 		}
 	eng_reap(w);
+	eng_wlc_held_free(w);
 	cs_wlc_free(w->wlc);
 	free(w->peers);
 	free(w->hs_wait);
@@ -421,6 +487,7 @@ eng_w_free(struct eng_w *w)
 	cs_timerq_free(&w->tq);
 	cs_metrics_free(&w->metrics);
 	cs_hist_free(&w->lateness);
+	cs_hist_free(&w->hs_wait_us);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
@@ -441,5 +508,15 @@ eng_thread(void *arg)
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
 	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	/* the thread's CPU, kept for the report after it is joined */
+	{
+		struct timespec t;
+
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0) {
+			pthread_mutex_lock(&w->mu);
+			w->cpu_s = (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+			pthread_mutex_unlock(&w->mu);
+		}
+	}
 	return NULL;
 }

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -37,7 +38,11 @@ udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind, bool reuseport)
 	if (reuseport &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)
 		goto fail;
-	/* Large buffers absorb join storms; failure to grow is not fatal. */
+	/* kernel drops on a full receive queue are counted, not guessed */
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0)
+		goto fail;
+	/* Large buffers absorb join storms; failure to grow is not fatal.
+	 * Callers that know their population size them (cs_udp_set_buffers). */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	memset(&sin, 0, sizeof(sin));
@@ -84,6 +89,42 @@ cs_udp_local_port(int fd, uint16_t *port)
 	if (getsockname(fd, (struct sockaddr *)&sin, &sl) != 0)
 		return -errno;
 	*port = ntohs(sin.sin_port);
+	return 0;
+}
+
+static int
+udp_set_buf(int fd, int force_opt, int opt, size_t bytes)
+{
+	int v = bytes > INT_MAX / 2 ? INT_MAX / 2 : (int)bytes;
+
+	if (bytes == 0)
+		return 0;
+	/* the forced form passes rmem_max (CAP_NET_ADMIN); without it the
+	 * kernel silently caps the plain form at the system maximum */
+	if (setsockopt(fd, SOL_SOCKET, force_opt, &v, sizeof(v)) == 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v)) != 0)
+		return -errno;
+	return 0;
+}
+
+int
+cs_udp_set_buffers(int fd, size_t rcv_bytes, size_t snd_bytes, size_t *rcv_got)
+{
+	socklen_t sl;
+	int r, v;
+
+	if (fd < 0)
+		return -EINVAL;
+	if ((r = udp_set_buf(fd, SO_RCVBUFFORCE, SO_RCVBUF, rcv_bytes)) < 0 ||
+	    (r = udp_set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, snd_bytes)) < 0)
+		return r;
+	if (rcv_got != NULL) {
+		sl = sizeof(v);
+		if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &sl) != 0)
+			return -errno;
+		*rcv_got = v < 0 ? 0 : (size_t)v;
+	}
 	return 0;
 }
 
@@ -139,7 +180,8 @@ cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n)
 	struct iovec iov[UDP_MAX_BATCH];
 	struct sockaddr_in from[UDP_MAX_BATCH];
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		    CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
 	} ctl[UDP_MAX_BATCH];
 	int got;
@@ -172,14 +214,25 @@ cs_udp_recv_batch(int fd, struct cs_udp_pkt *pkts, unsigned n)
 		pkts[i].src_ip = ntohl(from[i].sin_addr.s_addr);
 		pkts[i].src_port = ntohs(from[i].sin_port);
 		pkts[i].dst_ip = 0;
-		for (cm = CMSG_FIRSTHDR(h); cm != NULL; cm = CMSG_NXTHDR(h, cm))
+		pkts[i].has_rxq_drops = false;
+		pkts[i].rxq_drops = 0;
+		for (cm = CMSG_FIRSTHDR(h); cm != NULL;
+		     cm = CMSG_NXTHDR(h, cm)) {
 			if (cm->cmsg_level == IPPROTO_IP &&
 			    cm->cmsg_type == IP_PKTINFO) {
 				struct in_pktinfo pi;
 
 				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 				pkts[i].dst_ip = ntohl(pi.ipi_addr.s_addr);
+			} else if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SO_RXQ_OVFL) {
+				/* the kernel sends it only once the socket
+				 * dropped something: absent means none */
+				memcpy(&pkts[i].rxq_drops, CMSG_DATA(cm),
+				    sizeof(pkts[i].rxq_drops));
+				pkts[i].has_rxq_drops = true;
 			}
+		}
 	}
 	return got;
 }

@@ -308,6 +308,52 @@ report_meta(json_t *root, const struct cs_run_summary *s, bool *oom)
 	report_set(root, "interrupted", json_boolean(s->interrupted), oom);
 }
 
+/* capsim's own health: what tells the simulator's limit from the
+ * controller's (issue 12). */
+static json_t *
+report_health(const struct cs_report_resources *r)
+{
+	json_t *o = json_object(), *cpu = json_array();
+	bool oom = false;
+
+	if (o == NULL || cpu == NULL) {
+		json_decref(o);
+		json_decref(cpu);
+		return NULL;
+	}
+	for (unsigned k = 0;
+	     cpu != NULL && k < r->n_workers && k < CS_REPORT_MAX_WORKERS; k++)
+		if (json_array_append_new(cpu, json_real(r->worker_cpu_s[k])))
+			oom = true;
+	report_set(o, "limited_by_capsim", json_boolean(r->limited), &oom);
+	report_set(o, "kernel_rxq_drops",
+	    json_integer((json_int_t)r->rxq_drops), &oom);
+	report_set(
+	    o, "rcvbuf_bytes", json_integer((json_int_t)r->rcvbuf_bytes), &oom);
+	report_set(o, "handshake_queue",
+	    json_pack("{s:I, s:f, s:f}", "waiting", (json_int_t)r->hs_waiting,
+	        "wait_p99_ms", r->hs_wait_p99_ms, "wait_max_ms",
+	        r->hs_wait_max_ms),
+	    &oom);
+	report_set(o, "inflight_window",
+	    json_pack("{s:I, s:I, s:I}", "now", (json_int_t)r->hs_window, "min",
+	        (json_int_t)r->hs_window_min, "cuts",
+	        (json_int_t)r->hs_window_cuts),
+	    &oom);
+	report_set(o, "loop",
+	    json_pack("{s:I, s:I}", "turns", (json_int_t)r->loop_turns,
+	        "budget_hits", (json_int_t)r->loop_budget_hits),
+	    &oom);
+	report_set(o, "stale_handshake_flights",
+	    json_integer((json_int_t)r->stale_flights), &oom);
+	report_set(o, "worker_cpu_s", cpu, &oom);
+	if (oom) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 char *
 cs_report_json(const struct cs_run_summary *s)
 {
@@ -384,6 +430,9 @@ cs_report_json(const struct cs_run_summary *s)
 			        s->res.lateness_p99_ms, "max",
 			        s->res.lateness_max_ms),
 			    &oom);
+		if (res != NULL && s->res.has_health)
+			report_set(
+			    res, "capsim_health", report_health(&s->res), &oom);
 		report_set(root, "resources", res, &oom);
 	}
 	if (s->expect != NULL || s->n_expect > 0)

@@ -214,6 +214,18 @@ cs_report_diag_from(struct cs_report_diag *out, struct cs_report_kv *kv,
 	out->n_counts = n;
 }
 
+bool
+cs_report_health_limited(struct cs_report_resources *res)
+{
+	if (res == NULL)
+		return false;
+	res->limited = (res->has_lateness &&
+	                   (res->lateness_p99_ms >= 1000.0 ||
+	                       res->lateness_max_ms >= 5000.0)) ||
+	    (res->has_health && res->rxq_drops > 0);
+	return res->limited;
+}
+
 int
 cs_report_causes_build(struct cs_report_causes *rc, struct cs_report_diag *out,
     const struct cs_diagnosis *d, const struct cs_report_ap *aps, size_t n,

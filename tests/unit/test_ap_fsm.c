@@ -60,6 +60,7 @@ struct fake {
 	bool last_graceful;
 	uint32_t rnd; /* value io->rand returns (clamped to bound) */
 	bool free_on_event;
+	bool dtls_queue; /* dtls_start answers CS_AP_DTLS_QUEUED */
 };
 
 static struct fake F;
@@ -104,7 +105,7 @@ f_dtls_start(void *ctx, uint32_t ip, uint16_t port)
 	assert_int_equal(port, 5246);
 	f->dtls_starts++;
 	f->dtls_ip = ip;
-	return 0;
+	return f->dtls_queue ? CS_AP_DTLS_QUEUED : 0;
 }
 
 static void
@@ -811,6 +812,48 @@ test_wait_dtls_expiry(void **state)
 	assert_int_equal(F.dtls_starts, 2);
 }
 
+/* A session the glue holds for a handshake slot has not started DTLS:
+ * WaitDTLS runs from the ClientHello, not from the queue (issue 12). */
+static void
+test_wait_dtls_from_client_hello(void **state)
+{
+	(void)state;
+	F.cfg.skip_discovery = true;
+	F.dtls_queue = true;
+	make();
+	assert_int_equal(cs_ap_start(F.ap, 0), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_SETUP);
+	assert_int_equal(F.dtls_starts, 1);
+	assert_false(F.armed[CS_AP_T_WAIT_DTLS]);
+	/* 90 s in the simulator's queue: no failure, still DTLS Setup */
+	F.now += 90000;
+	cs_ap_dtls_sent(F.ap, F.now);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_SETUP);
+	assert_true(F.armed[CS_AP_T_WAIT_DTLS]);
+	assert_int_equal(F.due[CS_AP_T_WAIT_DTLS], 60000);
+	/* a second "sent" is a glue mistake: dropped, timer unchanged */
+	cs_ap_dtls_sent(F.ap, F.now + 1);
+	assert_non_null(find_ev(CS_AP_EV_DROPPED, 0));
+	assert_true(F.armed[CS_AP_T_WAIT_DTLS]);
+	cs_ap_dtls_done(F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_JOIN);
+	assert_false(F.armed[CS_AP_T_WAIT_DTLS]);
+}
+
+/* Not queued: WaitDTLS from the start of DTLS Setup (the real AP). */
+static void
+test_wait_dtls_not_queued(void **state)
+{
+	(void)state;
+	F.cfg.skip_discovery = true;
+	make();
+	assert_int_equal(cs_ap_start(F.ap, 0), 0);
+	assert_true(F.armed[CS_AP_T_WAIT_DTLS]);
+	assert_int_equal(F.due[CS_AP_T_WAIT_DTLS], 60000);
+	cs_ap_dtls_sent(F.ap, 10);
+	assert_non_null(find_ev(CS_AP_EV_DROPPED, 0));
+}
+
 static void
 test_dtls_fail_sulking(void **state)
 {
@@ -1370,6 +1413,8 @@ main(void)
 		T(test_select_least_loaded),
 		T(test_discovery_resp_rejected),
 		T(test_wait_dtls_expiry),
+		T(test_wait_dtls_from_client_hello),
+		T(test_wait_dtls_not_queued),
 		T(test_dtls_fail_sulking),
 		T(test_join_request_and_exhaustion),
 		T(test_join_result_failure),

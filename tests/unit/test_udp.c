@@ -103,6 +103,58 @@ test_truncation_flagged(void **state)
 	close(b);
 }
 
+/* A receive queue sized small overflows; the kernel's drop count
+ * (SO_RXQ_OVFL) comes with the next datagram and accounts for every
+ * datagram sent that was not received. */
+static void
+test_rxq_drops_counted(void **state)
+{
+	int a, b;
+	uint16_t bport;
+	uint8_t msg[512], buf[8][600];
+	struct cs_udp_pkt pk[8];
+	size_t got = 0;
+	unsigned sent = 0, recvd = 0, last_drops = 0;
+	bool seen = false;
+	int n;
+
+	(void)state;
+	memset(msg, 0x5a, sizeof(msg));
+	a = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	b = cs_udp_open(IP(127, 0, 0, 1), 0, false);
+	assert_true(a >= 0 && b >= 0);
+	assert_int_equal(cs_udp_set_buffers(b, 4096, 0, &got), 0);
+	assert_true(got > 0 && got < 64 * 1024);
+	assert_int_equal(cs_udp_set_buffers(-1, 1, 1, NULL), -EINVAL);
+	assert_int_equal(cs_udp_local_port(b, &bport), 0);
+	/* far more than 4 KiB of queue can hold */
+	for (int i = 0; i < 200; i++)
+		if (cs_udp_send(
+		        a, 0, IP(127, 0, 0, 1), bport, msg, sizeof(msg)) == 0)
+			sent++;
+	assert_int_equal(sent, 200);
+	/* drain what the queue kept, then one more carries the count */
+	do {
+		for (int i = 0; i < 8; i++)
+			pk[i] = (struct cs_udp_pkt){ .buf = buf[i],
+				.cap = sizeof(buf[i]) };
+		n = cs_udp_recv_batch(b, pk, 8);
+		assert_true(n >= 0);
+		recvd += (unsigned)n;
+	} while (n > 0);
+	assert_true(recvd > 0 && recvd < sent);
+	assert_int_equal(cs_udp_send(a, 0, IP(127, 0, 0, 1), bport, msg, 8), 0);
+	wait_readable(b);
+	pk[0] = (struct cs_udp_pkt){ .buf = buf[0], .cap = sizeof(buf[0]) };
+	assert_int_equal(cs_udp_recv_batch(b, pk, 1), 1);
+	seen = pk[0].has_rxq_drops;
+	last_drops = pk[0].rxq_drops;
+	assert_true(seen);
+	assert_int_equal(last_drops + recvd, sent);
+	close(a);
+	close(b);
+}
+
 /* sendmmsg with a source address per datagram; a SO_REUSEPORT group
  * steered by source address sends every datagram of one peer (control
  * and data alike) to the same member. */
@@ -178,6 +230,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_source_and_destination_addresses),
 		cmocka_unit_test(test_truncation_flagged),
+		cmocka_unit_test(test_rxq_drops_counted),
 		cmocka_unit_test(test_batch_send_and_steering),
 		cmocka_unit_test(test_ipv4_text),
 	};

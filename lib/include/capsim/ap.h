@@ -85,7 +85,10 @@ struct cs_ap_io {
 	/* control message for the glue to protect with DTLS and send */
 	int (*send_secure)(void *ctx, const uint8_t *pkt, size_t len,
 	    const struct cs_pkt_hint *hint);
-	/* start a DTLS client session; the glue later calls cs_ap_dtls_done */
+	/* start a DTLS client session; the glue later calls cs_ap_dtls_done.
+	 * 0 when the ClientHello left, CS_AP_DTLS_QUEUED when the glue holds
+	 * the session for a handshake slot of its own (then it calls
+	 * cs_ap_dtls_sent when the ClientHello leaves), -errno on failure */
 	int (*dtls_start)(void *ctx, uint32_t ac_ip, uint16_t ac_port);
 	/* tear down the DTLS session (close_notify when `graceful`) */
 	void (*dtls_stop)(void *ctx, bool graceful);
@@ -242,6 +245,14 @@ CS_API int cs_ap_input_secure(
  */
 CS_API void cs_ap_dtls_done(
     struct cs_ap *ap, const struct cs_dtls_outcome *o, uint64_t now_ms);
+/* io->dtls_start held the session back (simulator pacing, not the
+ * protocol): nothing was sent yet, so WaitDTLS waits for
+ * cs_ap_dtls_sent. */
+#define CS_AP_DTLS_QUEUED 1
+/* The ClientHello of a session io->dtls_start queued has left: WaitDTLS
+ * (RFC 5415 §4.7.15) starts now.  Ignored (DROPPED event) when the AP
+ * has no queued session; NULL ignored. */
+CS_API void cs_ap_dtls_sent(struct cs_ap *ap, uint64_t now_ms);
 /* A timer slot armed through io->timer_arm expired. */
 CS_API void cs_ap_timer_fired(
     struct cs_ap *ap, enum cs_ap_timer t, uint64_t now_ms);

@@ -76,6 +76,12 @@ struct cs_engine_cfg {
 	struct cs_wlc_cfg wlc;        /* listen_ip, ports, policies */
 	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
 	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
+	/* service rate: DTLS handshakes the WLC takes on per second at most
+	 * (0 = no limit).  A ClientHello with a cookie beyond it waits in a
+	 * FIFO (16 384 per worker, then lost), as in the CPU queue of a
+	 * busy controller; the AP repeats it meanwhile (RFC 6347 §4.2.4).
+	 * Gives tests a controller with a known knee. */
+	double wlc_max_hs_rate;
 
 	/* --- packet path on the AP side (optional) --- */
 	/* impairment rules (capsim/impair.h), copied; every worker runs
@@ -129,6 +135,37 @@ CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
  * rules as cs_engine_metrics. */
 CS_API const struct cs_hist *cs_engine_timer_lateness(
     const struct cs_engine *e);
+/* capsim's own health (issue 12): what the report needs to tell a
+ * controller's limit from the simulator's own. */
+struct cs_engine_health {
+	struct cs_hist lateness_us; /* timer lateness, merged (owned) */
+	struct cs_hist hs_wait_us;  /* waits for a handshake slot (owned) */
+	uint64_t rxq_drops;         /* kernel drops on full receive queues
+	                               (SO_RXQ_OVFL; known at the next
+	                               datagram a socket receives) */
+	size_t rcvbuf_bytes;        /* smallest receive buffer granted */
+	unsigned hs_active;         /* handshakes in flight now */
+	unsigned hs_waiting;        /* APs waiting for a handshake slot */
+	unsigned hs_window;         /* adaptive window now (0: no cap) */
+	unsigned hs_window_min;     /* smallest it went */
+	uint64_t hs_window_cuts;    /* times it was halved */
+	uint64_t turns;             /* loop callbacks */
+	uint64_t stale_flights;   /* an earlier handshake's server flights that
+	                             reached a new one, dropped at the AP */
+	uint64_t budget_hits;     /* turns that left work for the next */
+	uint64_t wlc_hs_deferred; /* ClientHellos that waited for the WLC's
+	                             service rate (wlc_max_hs_rate) */
+	uint64_t wlc_hs_overflow; /* ... lost: its queue was full */
+	unsigned n_workers;
+	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
+	double cpu_total_s;                  /* the whole process */
+};
+
+/* Fills h (call cs_engine_health_free after); safe while running and
+ * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
+CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+CS_API void cs_engine_health_free(struct cs_engine_health *h);
+
 /* Per-AP tracking (NULL past the end); after cs_engine_stop, or under
  * cs_engine_with_worker for the APs of that worker. */
 CS_API const struct cs_ap_track *cs_engine_ap_track(

@@ -80,6 +80,8 @@ struct cs_report_causes {
 	struct cs_report_ap *aps; /* owned, all lists back to back */
 };
 
+#define CS_REPORT_MAX_WORKERS 64
+
 /* Process resource use, filled by the caller (getrusage, /proc). */
 struct cs_report_resources {
 	bool valid; /* false: "resources" is left out */
@@ -89,7 +91,28 @@ struct cs_report_resources {
 	/* how late the engine's timers fired (ms); shown when has_lateness */
 	bool has_lateness;
 	double lateness_p50_ms, lateness_p99_ms, lateness_max_ms;
+	/* capsim's own health (issue 12); shown when has_health */
+	bool has_health;
+	uint64_t rxq_drops;    /* kernel drops, full receive queues */
+	uint64_t rcvbuf_bytes; /* smallest receive buffer granted */
+	unsigned hs_waiting;   /* APs waiting for a handshake slot (end) */
+	double hs_wait_p99_ms; /* waits for a handshake slot */
+	double hs_wait_max_ms;
+	unsigned hs_window;     /* adaptive in-flight window (end; 0 none) */
+	unsigned hs_window_min; /* smallest it went */
+	uint64_t hs_window_cuts;
+	uint64_t loop_turns, loop_budget_hits;
+	uint64_t stale_flights; /* earlier handshakes' flights dropped */
+	unsigned n_workers;     /* worker_cpu_s[0 .. n_workers - 1] */
+	double worker_cpu_s[CS_REPORT_MAX_WORKERS];
+	bool limited; /* capsim's own health limited the run (see
+	                 cs_report_health_limited) */
 };
+
+/* capsim limited the run itself: timer lateness p99 >= 1 s or max >= 5 s
+ * (protocol timers fired late), or the kernel dropped datagrams on its
+ * full receive queues.  Sets res->limited and returns it. */
+CS_API bool cs_report_health_limited(struct cs_report_resources *res);
 
 /*
  * Everything a report shows.  All pointers are borrowed for the call;

@@ -22,13 +22,18 @@ struct cs_udp_pkt {
 	size_t len;      /* received length */
 	uint32_t src_ip; /* sender */
 	uint16_t src_port;
-	uint32_t dst_ip;   /* local address it was sent to (IP_PKTINFO) */
-	bool is_truncated; /* datagram was longer than cap */
+	uint32_t dst_ip;    /* local address it was sent to (IP_PKTINFO) */
+	bool is_truncated;  /* datagram was longer than cap */
+	bool has_rxq_drops; /* rxq_drops below was reported */
+	uint32_t rxq_drops; /* datagrams the kernel dropped on this socket's
+	                       full receive queue since it opened
+	                       (SO_RXQ_OVFL; wraps at 2^32) */
 };
 
 /* Opens a non-blocking UDP socket bound to bind_ip:bind_port (0 = any /
- * ephemeral) with IP_PKTINFO, and IP_FREEBIND when `freebind` so that a
- * specific address need not be configured yet.  Returns the fd or -errno. */
+ * ephemeral) with IP_PKTINFO, SO_RXQ_OVFL (kernel drops reported with
+ * each datagram), and IP_FREEBIND when `freebind` so that a specific
+ * address need not be configured yet.  Returns the fd or -errno. */
 CS_API int cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind);
 /* The same with SO_REUSEPORT, for a group of sockets on one address
  * (one per worker thread). */
@@ -43,6 +48,13 @@ CS_API int cs_udp_reuseport_by_src(int fd, unsigned n_socks);
  * interface that owns its source address.  0 or -errno. */
 CS_API int cs_udp_set_broadcast(int fd);
 CS_API int cs_udp_local_port(int fd, uint16_t *port);
+/* Sizes the receive and send buffers (bytes; 0 leaves one as it is):
+ * SO_RCVBUFFORCE/SO_SNDBUFFORCE when allowed (CAP_NET_ADMIN), else up
+ * to the system's rmem_max/wmem_max.  *rcv_got (may be NULL) receives
+ * the receive buffer the kernel granted, as it accounts it (about twice
+ * the payload it holds).  0 or -errno. */
+CS_API int cs_udp_set_buffers(
+    int fd, size_t rcv_bytes, size_t snd_bytes, size_t *rcv_got);
 /* Sends one datagram from src_ip (0 = let the kernel choose). */
 CS_API int cs_udp_send(int fd, uint32_t src_ip, uint32_t dst_ip,
     uint16_t dst_port, const void *p, size_t len);
