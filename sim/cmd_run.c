@@ -725,7 +725,10 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	if (rc->has_diag) {
 		cs_report_diag_from(
 		    &rd, diag_counts, CS_DIAG__COUNT, &rc->diag);
-		if (run_names_build(&nm, ec, rc->name_prefix) < 0 ||
+		if (run_names_build(&nm, ec,
+		        rc->name_prefix != NULL          ? rc->name_prefix
+		            : ec->ap_name_prefix != NULL ? ec->ap_name_prefix
+		                                         : "capsim-ap-") < 0 ||
 		    cs_report_causes_build(
 		        &rcs, &rd, &rc->diag, nm.aps, ec->n_aps, 16) < 0)
 			fputs("capsim: run: out of memory naming the APs\n",

@@ -192,6 +192,7 @@ struct sbuf {
 	size_t len, cap;
 	bool oom;
 	bool fixed; /* p is the caller's buffer: truncate, never grow */
+	bool full;  /* fixed and truncated: nothing more goes in */
 };
 
 static void sb_printf(struct sbuf *sb, const char *fmt, ...)
@@ -203,7 +204,7 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (sb->oom)
+	if (sb->oom || sb->full)
 		return;
 	for (;;) {
 		size_t room = sb->cap - sb->len;
@@ -221,7 +222,24 @@ sb_printf(struct sbuf *sb, const char *fmt, ...)
 			return;
 		}
 		if (sb->fixed) { /* truncated; keep it NUL-terminated */
-			sb->len = sb->cap > 0 ? sb->cap - 1 : 0;
+			size_t end = sb->cap > 0 ? sb->cap - 1 : 0, cut = end;
+
+			/* a line cut at a word boundary and marked, never
+			 * mid-word ("(3 fai."), when there is room for it */
+			if (sb->p != NULL && end >= 8) {
+				while (cut > sb->len && sb->p[cut - 1] != ' ')
+					cut--;
+				while (cut > sb->len && sb->p[cut - 1] == ' ')
+					cut--;
+				if (cut <= sb->len || cut + 4 > end)
+					cut = end - 3;
+				else
+					sb->p[cut++] = ' ';
+				memcpy(sb->p + cut, "...", 4);
+				end = cut + 3;
+			}
+			sb->len = end;
+			sb->full = true;
 			return;
 		}
 		size_t want = sb->len + (size_t)n + 1;
@@ -718,7 +736,9 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	/* keep-alive replies come, late, none missing; echoes answered */
 	if (joined_ok(f) && f->ka_down > 0 &&
 	    f->ka_delay_max_ms >= DIAG_LATE_MS &&
-	    (uint32_t)f->ka_down + 2u >= f->ka_up &&
+	    /* replies still on their way when Run ended (or the trace
+	     * did) are not lost: at least half came back */
+	    (uint32_t)f->ka_down * 2u >= f->ka_up &&
 	    f->echo_streak_max_run < 2 && (lost || !in_run))
 		return mkv(
 		    CS_DIAG_DATA_CHANNEL_LATENCY, CS_DIAG_CONF_HIGH, WHY_NONE);
@@ -1557,8 +1577,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_DATA_CHANNEL_LATENCY:
 		sb_printf(sum,
 		    "Keep-alive replies on the data channel arrive late: "
-		    "%s%u ms%s from keep-alive to reply, all of them answered "
-		    "(%u sent, %u back), echoes answered.",
+		    "%s%u ms%s from keep-alive to reply (%u sent, %u back, "
+		    "the rest on their way when Run ended), echoes "
+		    "answered.",
 		    upto(a), (unsigned)a->ka_delay_max_ms, per(a),
 		    (unsigned)a->ka_up, (unsigned)a->ka_down);
 		sb_printf(hint,

@@ -75,18 +75,24 @@ run_aps() { # NET WLC ARGS...: 6 APs with short timers; exit code in $rc
 		>"$tmp/$case.out" 2>&1 || rc=$?
 }
 
-# check CODE COUNT: the diagnosis and how many APs it names
+# check CODE COUNT [NAMES]: the diagnosis, how many APs it names, and
+# which (default: all six, capsim-ap-00001..00006, with MAC and address)
 check() {
-	python3 - "$tmp/$case.json" "$1" "$2" <<'PY' || fail "diagnosis"
+	python3 - "$tmp/$case.json" "$1" "$2" "${3:-capsim-ap-00001..00006}" <<'PY' || fail "diagnosis"
 import json, sys
 r = json.load(open(sys.argv[1]))
 d = r["diagnosis"]
-want, n = sys.argv[2], int(sys.argv[3])
+want, n, names = sys.argv[2], int(sys.argv[3]), sys.argv[4]
 assert d["code"] == want, (d["code"], d["summary"])
 assert d["counts"].get(want) == n, d["counts"]
 assert d["counts"].get("wlc-restart") is None, d["counts"]
 assert d["confidence"] in ("low", "medium", "high"), d
 assert d["evidence"], d
+c = [c for c in d["causes"] if c["cause"] == want][0]
+assert c["aps"] == n and c["ap_names"] == names, c
+assert len(c["ap_list"]) == n, c
+assert c["ap_list"][0]["mac"].count(":") == 5, c["ap_list"][0]
+assert c["ap_list"][0]["address"].startswith("127."), c["ap_list"][0]
 PY
 }
 
@@ -161,5 +167,66 @@ arc=0
 "$CAPSIM" analyze --json "$tmp/a.json" "$tmp/cipher.pcapng" >/dev/null || arc=$?
 [ "$arc" -eq 3 ] || fail "analyze exit $arc, want 3"
 [ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["code"])' "$tmp/a.json")" = dtls-mismatch ] || fail "analyze disagrees"
+
+# --- keep-alive replies 8 s late, data-dead interval 6 s (embedded WLC)
+case=ka-late
+n=$(net)
+rc=0
+"$CAPSIM" run --aps 6 --duration 20s --quiet --json "$tmp/$case.json" \
+	--ap-base-ip "$n.10" --wlc-listen "$n.1" \
+	--max-discovery-interval 300ms --discovery-interval 300ms \
+	--echo-interval 1s --keepalive-interval 1s --data-dead-interval 6s \
+	--retransmit-interval 500ms --max-retransmit 3 --silent-interval 2s \
+	--rule "dir=down kind=keepalive action=delay delay=8s" \
+	>"$tmp/$case.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+check data-channel-latency 6
+
+# --- only the WLC's ServerHello/Certificate datagrams dropped: small ones
+# lost while bigger ones arrive, so not MTU (embedded WLC: both ends
+# counted)
+case=selective
+n=$(net)
+rc=0
+"$CAPSIM" run --aps 6 --duration 10s --quiet --json "$tmp/$case.json" \
+	--ap-base-ip "$n.10" --wlc-listen "$n.1" --workers 1 \
+	--max-discovery-interval 300ms --discovery-interval 300ms \
+	--retransmit-interval 500ms --max-retransmit 3 --silent-interval 2s \
+	--rule "dir=down kind=server-hello,certificate action=drop" \
+	>"$tmp/$case.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || fail "exit $rc, want 3"
+check return-path-loss 6
+grep -q "not by size" "$tmp/$case.json" || fail "size evidence"
+
+# --- local send error: --wlc 198.18.99.99 from 127.x: nothing leaves
+# the host; capsim says so (exit 5), never "allow UDP 5246"
+case=send-error
+n=$(net)
+run_aps "$n" 198.18.99.99 --duration 4s
+[ "$rc" -eq 5 ] || fail "exit $rc, want 5"
+check local-send-error 6
+grep -q "warning: the APs cannot send to the controller" "$tmp/$case.out" || fail "no route warning"
+! grep -q "allow UDP 5246" "$tmp/$case.json" || fail "blames the firewall"
+[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diagnosis"]["self_health"]["ok"])' "$tmp/$case.json")" = False ] || fail "self_health ok"
+
+# --- run too short: 10 s while the first Discovery may wait 20 s (RFC
+# default MaxDiscoveryInterval), embedded WLC: capsim's limit (exit 5)
+case=too-short
+n=$(net)
+rc=0
+"$CAPSIM" run --aps 6 --duration 10s --quiet --json "$tmp/$case.json" \
+	--junit "$tmp/$case.xml" --ap-base-ip "$n.10" --wlc-listen "$n.1" \
+	--max-discovery-interval 30s >"$tmp/$case.out" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+	[ "$rc" -eq 5 ] || fail "exit $rc, want 5"
+	python3 - "$tmp/$case.json" <<'PY' || fail "run-too-short"
+import json, sys
+d = json.load(open(sys.argv[1]))["diagnosis"]
+assert d["code"] == "run-too-short", d
+assert "--duration" in d["hint"], d["hint"]
+assert d["self_health"]["ok"] is False, d
+PY
+	grep -q 'type="capsim-limited"' "$tmp/$case.xml" || fail "JUnit error"
+fi
 
 echo "PASS: diag_field"

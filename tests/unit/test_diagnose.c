@@ -1065,6 +1065,22 @@ test_line_truncation(void **state)
 	assert_int_equal(one(&f, NULL, line, 1), CS_DIAG_INCONCLUSIVE);
 	assert_int_equal(line[0], '\0');
 	assert_int_equal(line[1], 'x');
+	/* with room for it, the cut falls between words and says so: never
+	 * "(3 fai." */
+	{
+		char mid[48];
+		size_t k;
+
+		assert_int_equal(
+		    one(&f, NULL, big, sizeof(big)), CS_DIAG_INCONCLUSIVE);
+		assert_true(strlen(big) > sizeof(mid));
+		one(&f, NULL, mid, sizeof(mid));
+		k = strlen(mid);
+		assert_true(k <= sizeof(mid) - 1);
+		assert_string_equal(mid + k - 4, " ...");
+		assert_memory_equal(mid, big, k - 4);
+		assert_true(big[k - 4] == ' ' || big[k - 4] == ',');
+	}
 	assert_int_equal(
 	    one(NULL, NULL, big, sizeof(big)), CS_DIAG_INCONCLUSIVE);
 	assert_string_equal(big, "inconclusive: no facts");
