@@ -115,6 +115,15 @@ certs_write(struct certs_out *o, const struct cs_cred *c, const char *cert,
 	if ((r = certs_path(o, cert, cp, sizeof(cp))) < 0 ||
 	    (key != NULL && (r = certs_path(o, key, kp, sizeof(kp))) < 0))
 		goto fail;
+	/* a link where a file goes is refused, not followed: its target
+	 * (anyone's file) must not be overwritten */
+	if (key != NULL && sim_is_symlink(kp)) {
+		fprintf(stderr,
+		    "capsim certs: %s is a symbolic link: not followed "
+		    "(remove it, or choose another --out)\n",
+		    kp);
+		return -ELOOP;
+	}
 	if ((r = cs_cred_save(c, cp, key != NULL ? kp : NULL)) < 0)
 		goto fail;
 	if ((r = cs_cred_info(c, &ci)) < 0)
@@ -126,8 +135,8 @@ certs_write(struct certs_out *o, const struct cs_cred *c, const char *cert,
 	o->count++;
 	return 0;
 fail:
-	fprintf(
-	    stderr, "capsim certs: cannot write %s: %s\n", cp, strerror(-r));
+	fprintf(stderr, "capsim certs: cannot write %s: %s\n", cp,
+	    sim_file_strerror(r));
 	return r;
 }
 

@@ -30,6 +30,7 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
+#include "capsim/ofile.h"
 #include "capsim/pki.h"
 #include "capsim/profile.h"
 #include "capsim/udp.h"
@@ -738,10 +739,9 @@ probe_usage(FILE *f)
 	      "stops.\n"
 	      "Controller:\n"
 	      "  --wlc ADDR[:PORT]      controller to discover (repeat for "
-	      "several; static list)\n"
-	      "  --discovery dhcp|dns|broadcast  get the list (and the AP "
-	      "address) the way\n"
-	      "                         a real AP does; options below\n"
+	      "several; static list;\n"
+	      "                         or --discovery below, as a real AP "
+	      "does)\n"
 	      "AP:\n"
 	      "  --profile NAME|FILE    AP model profile (default c9120; "
 	      "rfc5415 = plain RFC AP)\n"
@@ -749,15 +749,16 @@ probe_usage(FILE *f)
 	      "the kernel)\n"
 	      "  --ap-mac MAC           base MAC (default 02:ca:75:00:00:01)\n"
 	      "  --ap-name NAME         AP name (default capsim-probe)\n"
-	      "  --image-policy adopt|download\n"
+	      "  --image-policy adopt|download  (default adopt)\n"
 	      "Certificates (default: lab PKI in ~/.local/share/capsim/pki):\n"
 	      "  --pki DIR              lab PKI directory\n"
 	      "  --ap-cert FILE --ap-key FILE  this AP's certificate and key\n"
 	      "  --wlc-ca FILE          CA that verifies the controller\n"
 	      "  --no-verify-wlc        do not verify the controller (says "
 	      "so)\n"
-	      "  --dtls-version 1.2|1.0|any   --ciphers LIST\n"
-	      "(option 60 defaults to the profile's)\n",
+	      "  --dtls-version 1.2|1.0|any (default 1.2)   --ciphers LIST "
+	      "(default\n"
+	      "                         the 9800 set)\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("Output:\n"
@@ -831,6 +832,7 @@ sim_cmd_probe(int argc, char **argv)
 	struct event_base *base = NULL;
 	bool vc_given = false, freebind = false;
 	char pkidir[4096], why[512], ip[16], macs[18];
+	struct cs_ofile *json_out = NULL;
 	uint64_t timeout_ms = 90000, v;
 	uint16_t port = CS_CAPWAP_CONTROL_PORT;
 	int c, r, rc = SIM_EXIT_RUNTIME;
@@ -935,6 +937,13 @@ sim_cmd_probe(int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	}
 	p.json = json_path != NULL && strcmp(json_path, "-") == 0;
+	/* the output is checked (and a stale one removed) before any work */
+	if (json_path != NULL &&
+	    (r = cs_ofile_open(&json_out, json_path, 0644, why, sizeof(why))) <
+	        0) {
+		fprintf(stderr, "capsim: probe: cannot write %s\n", why);
+		return SIM_EXIT_USAGE;
+	}
 	p.steps = json_array();
 	p.verify_off = dc.no_verify;
 	p.t0_ms = probe_now();
@@ -973,10 +982,10 @@ sim_cmd_probe(int argc, char **argv)
 	}
 
 	if (ap_cert != NULL) {
-		if ((r = cs_cred_load(&cred, ap_cert, ap_key)) < 0) {
-			fprintf(stderr,
-			    "capsim: probe: cannot load %s / %s: %s\n", ap_cert,
-			    ap_key, strerror(-r));
+		if ((r = cs_cred_load_why(
+		         &cred, ap_cert, ap_key, why, sizeof(why))) < 0) {
+			fprintf(
+			    stderr, "capsim: probe: certificate: %s\n", why);
 			rc = SIM_EXIT_USAGE;
 			goto out;
 		}
@@ -1189,24 +1198,36 @@ sim_cmd_probe(int argc, char **argv)
 	}
 	rc = p.ok ? SIM_EXIT_OK : SIM_EXIT_FAILED;
 summary:
-	if (json_path != NULL) {
+	if (json_out != NULL) {
 		json_t *doc = json_object();
+		FILE *f = cs_ofile_fp(json_out);
 
 		json_object_set_new(
 		    doc, "result", json_string(p.ok ? "run" : "failed"));
 		json_object_set(doc, "steps", p.steps);
-		if (json_dump_file(doc,
-		        strcmp(json_path, "-") == 0 ? "/dev/stdout" : json_path,
-		        JSON_INDENT(2)) < 0)
+		bool written;
+
+		/* one stream, written once: the document, then its newline */
+		written = json_dumpf(doc, f, JSON_INDENT(2)) == 0 &&
+		    fputc('\n', f) != EOF;
+		if (!written) {
+			cs_ofile_discard(json_out);
 			fprintf(stderr, "capsim: probe: cannot write %s\n",
 			    json_path);
-		if (strcmp(json_path, "-") == 0)
-			putchar('\n');
+		} else if (cs_ofile_commit(json_out, why, sizeof(why)) < 0) {
+			fprintf(
+			    stderr, "capsim: probe: cannot write %s\n", why);
+			written = false;
+		}
+		json_out = NULL;
+		if (!written && rc == SIM_EXIT_OK)
+			rc = SIM_EXIT_RUNTIME;
 		json_decref(doc);
 	}
 	if (p.ok && p.d != NULL && p.d_established)
 		cs_dtls_shutdown(p.d);
 out:
+	cs_ofile_discard(json_out);
 	cs_ap_free(p.ap);
 	cs_dtls_free(p.d);
 	cs_dtls_ctx_free(p.dctx);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capsim/capture.h"
@@ -25,6 +26,7 @@
 #include "capsim/events.h"
 #include "capsim/impair.h"
 #include "capsim/metrics_http.h"
+#include "capsim/ofile.h"
 #include "capsim/pki.h"
 #include "capsim/profile.h"
 #include "capsim/progress.h"
@@ -34,7 +36,9 @@
 #include "capsim/udp.h"
 #include "capsim/values.h"
 #include "run_discover.h"
+#include "run_groups.h"
 #include "run_options.h"
+#include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -57,12 +61,22 @@ struct run_ctx {
 	/* end of run: the diagnosis */
 	struct cs_diagnosis diag;
 	bool has_diag;
+	/* the time series (--interval, --csv, --html) */
+	struct sim_series series;
 	char **rule_names;
 	size_t n_rules;
 	/* the route from the APs to the controller, checked before the run
 	 * (positive errno, 0 = fine or not checked) */
 	int route_err;
 	char route_detail[64];
+	/* the reports, opened at start (written safely, ofile.h) */
+	struct cs_ofile *json_out, *junit_out;
+	uint64_t started_unix_ms;
+	/* /metrics snapshot storage */
+	struct cs_wlc_counters prom_wc;
+	struct cs_prom_rule *prom_rules;
+	struct cs_report_resources prom_res;
+	unsigned prom_joined;
 };
 
 /* Can the AP addresses send to the controller at all?  A UDP socket
@@ -149,6 +163,56 @@ run_names_free(struct run_names *nm)
 	free(nm->aps);
 }
 
+/* Start-up (the lab PKI, 20 000 APs' sockets) can take many seconds
+ * before the event loop owns SIGINT/SIGTERM: a signal then is remembered
+ * and the run ends as soon as the engine exists, with its reports marked
+ * interrupted; a second one exits at once. */
+static volatile sig_atomic_t run_early_sig;
+static struct run_ctx *run_cur;
+
+/* Async-signal-safe: the temporaries of the unwritten reports go. */
+static void
+run_unlink_tmps(const struct run_ctx *rc)
+{
+	if (rc == NULL)
+		return;
+	cs_ofile_unlink_tmp(rc->json_out);
+	cs_ofile_unlink_tmp(rc->junit_out);
+	cs_capture_unlink_tmp(rc->cap);
+}
+
+static void
+run_early_handler(int sig)
+{
+	if (run_early_sig != 0) {
+		run_unlink_tmps(run_cur);
+		_exit(SIM_EXIT_RUNTIME);
+	}
+	run_early_sig = sig;
+}
+
+static void
+run_early_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_early_handler;
+	sa.sa_flags = SA_RESTART; /* start-up goes on; the flag ends it */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static uint64_t
+run_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void
 run_on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -157,13 +221,16 @@ run_on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
-	if (rc->interrupted) /* second signal: exit at once */
+	if (rc->interrupted) { /* second signal: exit at once */
+		run_unlink_tmps(rc);
 		_exit(SIM_EXIT_RUNTIME);
+	}
 	rc->interrupted = true;
-	/* from now on the default action: a second signal ends the process
-	 * at once, even while the APs stop and the reports are written */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	/* from now on a second signal ends the process at once, even while
+	 * the APs stop and the reports are written; the reports' temporaries
+	 * go with it */
+	run_early_sig = (sig_atomic_t)sig;
+	run_early_signals();
 	fprintf(stderr,
 	    "\ncapsim: run: interrupted: stopping the APs and writing the "
 	    "reports (again to quit at once)\n");
@@ -292,6 +359,7 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	const struct cs_scn_event *ev = t->ev;
 	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
 	const char *rule = "";
+	char mbt[128];
 	unsigned n;
 
 	(void)fd;
@@ -308,6 +376,8 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		fprintf(stderr, "%scapsim: run: %.1f s: rule '%s' %s\n",
 		    rc->progress ? "\r\033[K" : "", at, rule,
 		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
+		sim_series_mark(&rc->series, "rule %s %s", rule,
+		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
 		break;
 	case CS_SCN_ACT_WLC_RESTART:
 		if (cs_engine_wlc_restart(rc->e) < 0)
@@ -318,32 +388,59 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		else
 			fprintf(stderr, "%scapsim: run: %.1f s: WLC restart\n",
 			    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "wlc-restart");
 		break;
 	case CS_SCN_ACT_AP_REBOOT:
 		n = cs_engine_ap_reboot(rc->e, run_sel, t);
 		fprintf(stderr, "%scapsim: run: %.1f s: %u APs power-cycled\n",
 		    rc->progress ? "\r\033[K" : "", at, n);
+		sim_series_mark(&rc->series, "ap-reboot (%u APs)", n);
 		break;
 	case CS_SCN_ACT_LINK_DOWN:
 		cs_engine_link_down(rc->e, ev->for_ms);
 		fprintf(stderr, "%scapsim: run: %.1f s: link down for %.1f s\n",
 		    rc->progress ? "\r\033[K" : "", at,
 		    (double)ev->for_ms / 1000.0);
+		sim_series_mark(&rc->series, "link-down %.1f s",
+		    (double)ev->for_ms / 1000.0);
 		break;
 	case CS_SCN_ACT_NAT_REBIND:
 		cs_engine_nat_rebind(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT rebinding\n",
 		    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "nat-rebind");
 		break;
 	case CS_SCN_ACT_NAT_EXPIRE:
 		cs_engine_nat_expire(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
 		    rc->progress ? "\r\033[K" : "", at);
+		sim_series_mark(&rc->series, "nat-expire");
+		break;
+	case CS_SCN_ACT_WLC_MISBEHAVE:
+		if (cs_scn_wlc_misbehave(rc->e, ev) < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-misbehave ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr, "%scapsim: run: %.1f s: WLC %s\n",
+			    rc->progress ? "\r\033[K" : "", at,
+			    cs_scn_misbehave_text(ev, mbt, sizeof(mbt)));
+		break;
+	case CS_SCN_ACT__COUNT:
 		break;
 	}
 }
 
 /* --- /metrics ------------------------------------------------------------ */
+
+static void
+run_joined_shard(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct run_ctx *rc = arg;
+
+	rc->prom_joined += cs_wlc_active_wtps(cs_engine_wlc_shard(e, k));
+}
 
 static int
 run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
@@ -354,6 +451,27 @@ run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	cs_engine_ap_states(rc->e, snap->states);
 	snap->m = cs_engine_metrics(rc->e);
 	snap->uptime_s = (double)cs_engine_now_ms(rc->e) / 1000.0;
+	if (cs_engine_wlc_counters(rc->e, &rc->prom_wc) == 0) {
+		snap->wlc = &rc->prom_wc;
+		rc->prom_joined = 0;
+		for (unsigned k = 0; k < cs_engine_workers(rc->e); k++)
+			cs_engine_with_worker(rc->e, k, run_joined_shard, rc);
+		snap->wlc_joined = rc->prom_joined;
+	}
+	if (rc->n_rules > 0 && rc->prom_rules != NULL) {
+		for (size_t i = 0; i < rc->n_rules; i++) {
+			rc->prom_rules[i].name = rc->rule_names[i];
+			memset(&rc->prom_rules[i].st, 0,
+			    sizeof(rc->prom_rules[i].st));
+			cs_engine_rule_stats(
+			    rc->e, (unsigned)i, &rc->prom_rules[i].st);
+		}
+		snap->rules = rc->prom_rules;
+		snap->n_rules = rc->n_rules;
+	}
+	snap->lateness = cs_engine_timer_lateness(rc->e);
+	if (cs_report_resources_get(&rc->prom_res) == 0)
+		snap->res = &rc->prom_res;
 	return 0;
 }
 
@@ -428,12 +546,132 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 
 /* After the run: diagnosis, expectations, reports; returns the exit
  * code. */
+/* Writes text into a report opened at start and renames it into place. */
+static int
+run_write(struct cs_ofile **of, const char *text)
+{
+	char why[512];
+	FILE *f;
+
+	if (*of == NULL)
+		return 0;
+	f = cs_ofile_fp(*of);
+	if (text == NULL || fputs(text, f) == EOF) {
+		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+		    cs_ofile_path(*of),
+		    text == NULL ? "out of memory" : strerror(errno));
+		cs_ofile_discard(*of);
+		*of = NULL;
+		return -EIO;
+	}
+	if (cs_ofile_commit(*of, why, sizeof(why)) < 0) {
+		*of = NULL;
+		fprintf(stderr, "capsim: run: cannot write %s\n", why);
+		return -EIO;
+	}
+	*of = NULL;
+	return 0;
+}
+
+/* A report output, opened at start: a bad path fails before the run. */
+static int
+run_open(struct cs_ofile **of, const char *path)
+{
+	char why[512];
+	int r;
+
+	if ((r = cs_ofile_open(of, path, 0644, why, sizeof(why))) < 0)
+		fprintf(stderr, "capsim: run: cannot write %s\n", why);
+	return r;
+}
+
+static const char *const run_act_names[] = {
+	[CS_SCN_ACT_ENABLE] = "enable rule",
+	[CS_SCN_ACT_DISABLE] = "disable rule",
+	[CS_SCN_ACT_WLC_RESTART] = "restart the WLC",
+	[CS_SCN_ACT_AP_REBOOT] = "power-cycle APs",
+	[CS_SCN_ACT_LINK_DOWN] = "link down",
+	[CS_SCN_ACT_NAT_REBIND] = "NAT rebind",
+	[CS_SCN_ACT_NAT_EXPIRE] = "NAT expire",
+};
+
+/* --check: the scenario and options are valid (parsing got here); print
+ * what a run would do, and run nothing. */
+static int
+run_check(const struct run_opts *o)
+{
+	const struct cs_scenario *scn = o->scn;
+	char a[16], b[16];
+	uint32_t wlc_ip = o->wlc_ip;
+
+	if (o->embedded && wlc_ip == 0)
+		cs_ipv4_parse("127.0.0.1", &wlc_ip);
+	printf("capsim run --check: %s is valid; the plan:\n",
+	    scn != NULL ? scn->file : "the command line");
+	if (scn != NULL)
+		printf("  scenario     %s%s%s\n", scn->name,
+		    scn->description != NULL ? ": " : "",
+		    scn->description != NULL ? scn->description : "");
+	printf(
+	    "  APs          %u from %s, MACs from %02x:%02x:%02x:%02x:%02x:%02x"
+	    " on, names %s...\n",
+	    o->ec.n_aps, cs_ipv4_str(o->ec.ap_base_ip, a), o->ec.ap_base_mac[0],
+	    o->ec.ap_base_mac[1], o->ec.ap_base_mac[2], o->ec.ap_base_mac[3],
+	    o->ec.ap_base_mac[4], o->ec.ap_base_mac[5],
+	    o->ec.ap_name_prefix ? o->ec.ap_name_prefix : "capsim-ap-");
+	if (o->embedded)
+		printf("  WLC          embedded mock on %s:%u, capacity %u%s\n",
+		    cs_ipv4_str(wlc_ip, b), o->wlc_port, o->ec.wlc.max_wtps,
+		    o->ec.wlc.cisco ? ", Cisco mode" : "");
+	else
+		printf("  WLC          %s:%u\n", cs_ipv4_str(wlc_ip, b),
+		    o->wlc_port);
+	printf("  duration     %.1f s, seed %llu, DTLS %s\n",
+	    (double)o->duration_ms / 1000.0, (unsigned long long)o->ec.seed,
+	    o->dtls_ver != NULL ? o->dtls_ver : "1.2");
+	printf("  timers       discovery %u ms (max %u), echo %u ms, "
+	       "keep-alive %u ms,\n"
+	       "               retransmit %u ms x %u, WaitDTLS %u ms\n",
+	    o->ec.ap.discovery_interval_ms, o->ec.ap.max_discovery_interval_ms,
+	    o->ec.ap.echo_interval_ms, o->ec.ap.keepalive_ms,
+	    o->ec.ap.retransmit_interval_ms, o->ec.ap.max_retransmit,
+	    o->ec.ap.wait_dtls_ms);
+	if (o->ec.rate > 0)
+		printf("  load         %.1f APs/s%s\n", o->ec.rate,
+		    o->ec.rate_ramp_s > 0 ? ", ramped" : "");
+	for (size_t i = 0; i < o->n_rules; i++)
+		printf("  impairment   %zu %s%s\n", i + 1,
+		    o->rules[i].name[0] ? o->rules[i].name : "(unnamed)",
+		    o->rules[i].enabled ? "" : " (off at start)");
+	for (size_t i = 0; scn != NULL && i < scn->n_timeline; i++) {
+		const struct cs_scn_event *ev = &scn->timeline[i];
+
+		printf("  at %7.1f s  %s", (double)ev->at_ms / 1000.0,
+		    ev->action < CS_ARRAY_SIZE(run_act_names)
+		        ? run_act_names[ev->action]
+		        : "?");
+		if ((ev->action == CS_SCN_ACT_ENABLE ||
+		        ev->action == CS_SCN_ACT_DISABLE) &&
+		    ev->rule_index < scn->n_impairments)
+			printf(" '%s'",
+			    scn->impairments[ev->rule_index].rule.name);
+		if (ev->action == CS_SCN_ACT_LINK_DOWN)
+			printf(" for %.1f s", (double)ev->for_ms / 1000.0);
+		printf("\n");
+	}
+	for (size_t i = 0; scn != NULL && i < scn->n_expect; i++)
+		printf("  expect       %s\n", scn->expect[i].text);
+	if (scn == NULL || scn->n_expect == 0)
+		printf("  pass when    every AP reaches Run and stays there\n");
+	return SIM_EXIT_OK;
+}
+
 static int
 run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
     const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
-    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms,
-    const char *json_path, const char *junit_path)
+    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms)
 {
+	char host[256];
 	struct cs_run_summary s = { 0 };
 	struct cs_expect_result *res = NULL;
 	struct cs_report_diag rd = { 0 };
@@ -576,6 +814,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		s.scenario_file = scn->file;
 	}
 	s.joins_per_sec = rc->joins_per_sec;
+	s.timeseries = rc->series.ts;
 	s.n_joins_per_sec = rc->n_sec;
 	(void)cs_report_resources_get(&s.res);
 	{
@@ -629,22 +868,28 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		    n_expect == 0)
 			exit_code = SIM_EXIT_INCONCLUSIVE;
 	}
-	if (json_path != NULL) {
-		text = cs_report_json(&s);
-		if (text == NULL || cs_report_write(json_path, text) < 0) {
-			fprintf(stderr, "capsim: run: cannot write %s: %s\n",
-			    json_path, strerror(errno));
-			exit_code = SIM_EXIT_RUNTIME;
-		}
-		free(text);
+	/* the run itself */
+	s.started_unix_ms = rc->started_unix_ms;
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		s.host = host;
 	}
-	if (junit_path != NULL) {
+	s.argv = (const char *const *)sim_argv;
+	s.argc = sim_argc;
+	s.interrupted = rc->interrupted;
+	if (rc->json_out != NULL || rc->series.html_path != NULL)
+		text = cs_report_json(&s);
+	if (rc->json_out != NULL && run_write(&rc->json_out, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	/* --csv and --html (the page is made from the JSON text) */
+	if (sim_series_write(&rc->series, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	free(text);
+	text = NULL;
+	if (rc->junit_out != NULL) {
 		text = cs_report_junit(&s);
-		if (text == NULL || cs_report_write(junit_path, text) < 0) {
-			fprintf(stderr, "capsim: run: cannot write %s: %s\n",
-			    junit_path, strerror(errno));
+		if (run_write(&rc->junit_out, text) < 0)
 			exit_code = SIM_EXIT_RUNTIME;
-		}
 		free(text);
 	}
 	cs_report_causes_free(&rcs);
@@ -668,18 +913,29 @@ sim_cmd_run(int argc, char **argv)
 	struct cs_profile *prof = NULL;
 	struct cs_metrics_http *http = NULL;
 	struct run_tl *tl = NULL;
+	struct run_groups groups = { 0 };
 	size_t n_tl = 0;
 	char wlcdesc[64], addr[16];
 	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
 	uint64_t run_elapsed_ms = 0;
 	int r, exit_code = SIM_EXIT_RUNTIME;
 
+	/* before any start-up work (issue 18: a run interrupted while it
+	 * starts still reports, marked interrupted) */
+	run_cur = &rc;
+	run_early_sig = 0;
+	run_early_signals();
 	if (!run_options_parse(&o, argc, argv, &exit_code))
 		goto out;
 	rc.duration_ms = o.duration_ms;
 	rc.quiet = o.quiet;
 	rc.verbose = o.verbose;
-	rc.progress = o.force_progress || !o.quiet;
+	/* interval lines replace the progress line unless asked for */
+	rc.progress = o.force_progress || (!o.quiet && !o.interval_lines);
+	rc.series.html_path = o.html_path;
+	rc.series.csv_path = o.csv_path;
+	rc.series.interval_ms = o.interval_ms;
+	rc.series.lines = o.interval_lines;
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
 	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
@@ -731,6 +987,21 @@ sim_cmd_run(int argc, char **argv)
 	}
 	o.ec.rules = o.rules;
 	o.ec.n_rules = o.n_rules;
+	if (o.check) {
+		exit_code = run_check(&o);
+		goto out;
+	}
+	/* the reports: checked (and a stale one removed) before the run */
+	if (o.json_path != NULL &&
+	    (r = run_open(&rc.json_out, o.json_path)) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (o.junit_path != NULL &&
+	    (r = run_open(&rc.junit_out, o.junit_path)) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
 	if (o.n_rules > 0 &&
 	    (rc.rule_names = calloc(o.n_rules, sizeof(*rc.rule_names))) !=
 	        NULL) {
@@ -747,7 +1018,8 @@ sim_cmd_run(int argc, char **argv)
 			.keylog_path = o.keylog_path };
 
 		if (cs_capture_open(&rc.cap, &cc, &err) < 0) {
-			fprintf(stderr, "capsim: run: %s\n", err.what);
+			fprintf(
+			    stderr, "capsim: run: cannot write %s\n", err.what);
 			exit_code = SIM_EXIT_USAGE;
 			goto out;
 		}
@@ -758,7 +1030,7 @@ sim_cmd_run(int argc, char **argv)
 	if (o.events_path != NULL &&
 	    (r = cs_events_open(&rc.events, o.events_path)) < 0) {
 		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
-		    o.events_path, strerror(-r));
+		    o.events_path, sim_file_strerror(r));
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}
@@ -766,10 +1038,11 @@ sim_cmd_run(int argc, char **argv)
 	/* PKI: AP certificates from the lab CA (or the user's), the
 	 * controller verified against the lab CA (or --wlc-ca). */
 	if (o.ap_cert != NULL) {
-		if ((r = cs_cred_load(&ap_cred, o.ap_cert, o.ap_key)) < 0) {
-			fprintf(stderr,
-			    "capsim: run: cannot load %s / %s: %s\n", o.ap_cert,
-			    o.ap_key, strerror(-r));
+		char why[512];
+
+		if ((r = cs_cred_load_why(&ap_cred, o.ap_cert, o.ap_key, why,
+		         sizeof(why))) < 0) {
+			fprintf(stderr, "capsim: run: certificate: %s\n", why);
 			exit_code = SIM_EXIT_USAGE;
 			goto out;
 		}
@@ -794,6 +1067,13 @@ sim_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.ec.ap_dtls = dctx;
+	/* the scenario's AP groups, each with its own template and DTLS */
+	if (run_groups_make(&groups, o.scn, &o.ec.ap, &o.dc) < 0) {
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	o.ec.ap_groups = groups.g;
+	o.ec.n_ap_groups = groups.n;
 	if (o.dc.no_verify)
 		fprintf(stderr,
 		    "capsim: run: WARNING: the controller's "
@@ -855,6 +1135,12 @@ sim_cmd_run(int argc, char **argv)
 	o.ec.log = &sim_log;
 	o.ec.on_ap_event = run_on_ap_event;
 	o.ec.obs_ctx = &rc;
+	if (rc.n_rules > 0)
+		rc.prom_rules = calloc(rc.n_rules, sizeof(*rc.prom_rules));
+	/* the engine's clock starts in cs_engine_new: events are stamped
+	 * from here */
+	rc.started_unix_ms = run_wall_ms();
+	cs_events_set_epoch(rc.events, rc.started_unix_ms);
 	if ((r = cs_engine_new(&rc.e, &o.ec)) < 0) {
 		exit_code = r == -EINVAL || r == -EADDRNOTAVAIL
 		    ? SIM_EXIT_USAGE
@@ -869,7 +1155,9 @@ sim_cmd_run(int argc, char **argv)
 		    0) {
 			fprintf(stderr,
 			    "capsim: run: cannot serve /metrics on %s: %s\n",
-			    o.listen, strerror(-r));
+			    o.listen,
+			    r == -EINVAL ? "not ADDR:PORT (port 0..65535)"
+			                 : strerror(-r));
 			exit_code = SIM_EXIT_USAGE;
 			goto out;
 		}
@@ -926,15 +1214,47 @@ sim_cmd_run(int argc, char **argv)
 			    "local-send-error\n",
 			    rc.route_detail, strerror(rc.route_err));
 	}
-	cs_engine_start(rc.e);
-	event_base_dispatch(rc.base);
-	if (rc.progress)
-		fprintf(stderr, "\n");
+	if (run_early_sig != 0) {
+		/* interrupted while starting: no run, the reports say so (a
+		 * second signal still exits at once) */
+		rc.interrupted = true;
+		run_early_signals();
+		fprintf(stderr,
+		    "capsim: run: interrupted while starting: writing the "
+		    "reports\n");
+	} else {
+		cs_engine_start(rc.e);
+		if ((r = sim_series_start(
+		         &rc.series, rc.base, rc.e, o.ec.n_aps)) < 0) {
+			fprintf(stderr, "capsim: run: time series: %s\n",
+			    strerror(-r));
+			exit_code = SIM_EXIT_RUNTIME;
+			goto out;
+		}
+		event_base_dispatch(rc.base);
+		if (rc.progress)
+			fprintf(stderr, "\n");
+		sim_series_stop(&rc.series); /* the last interval */
+	}
 	run_elapsed_ms = cs_engine_now_ms(rc.e);
 	/* APs send close_notify; workers stop; results are final */
 	cs_engine_stop(rc.e);
-	exit_code = run_finish(&rc, &o.ec, &o.dc, o.scn, wlcdesc, o.dtls_ver,
-	    run_elapsed_ms, o.json_path, o.junit_path);
+	exit_code = run_finish(
+	    &rc, &o.ec, &o.dc, o.scn, wlcdesc, o.dtls_ver, run_elapsed_ms);
+	if (http != NULL && o.linger_ms > 0 && !rc.interrupted) {
+		/* the final numbers stay up for one more scrape */
+		struct timeval tv = { (time_t)(o.linger_ms / 1000),
+			(suseconds_t)(o.linger_ms % 1000) * 1000 };
+
+		fprintf(stderr,
+		    "capsim: run: /metrics stays up for %.1f s (--metrics-"
+		    "linger; a signal ends it)\n",
+		    (double)o.linger_ms / 1000.0);
+		if (tick != NULL)
+			event_del(tick);
+		evtimer_add(end, &tv);
+		event_base_dispatch(rc.base);
+	}
 out:
 	for (int i = 0; i < 2; i++)
 		if (sigs[i] != NULL)
@@ -949,6 +1269,12 @@ out:
 		event_free(tick);
 	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	/* reports not written (a failure before the run's end) leave no
+	 * temporary behind */
+	cs_ofile_discard(rc.json_out);
+	cs_ofile_discard(rc.junit_out);
+	free(rc.prom_rules);
+	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)
@@ -964,6 +1290,7 @@ out:
 		event_base_free(rc.base);
 	if (rc.has_diag)
 		cs_diagnosis_free(&rc.diag);
+	sim_series_free(&rc.series);
 	free(rc.joins_per_sec);
 	free(rc.rule_names);
 	cs_profile_free(prof);
@@ -973,5 +1300,8 @@ out:
 	cs_cred_free(ap_cred);
 	cs_cred_free(wlc_cred);
 	cs_pki_free(pki);
+	run_cur = NULL;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	return exit_code;
 }

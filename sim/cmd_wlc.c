@@ -14,7 +14,9 @@
 
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
+#include "capsim/metrics_http.h"
 #include "capsim/pki.h"
+#include "capsim/prom.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
 #include "sim.h"
@@ -46,11 +48,15 @@ wlc_usage(FILE *f)
 	    "  --name NAME            AC Name (default capsim-wlc)\n"
 	    "  --max-wtps N           capacity; joins beyond get result code "
 	    "4\n"
+	    "                         (default 1000000, the embedded WLC's "
+	    "too)\n"
 	    "  --max-handshake-rate R  DTLS handshakes taken on per second at\n"
 	    "                         most (0 = no limit): a controller with\n"
 	    "                         a known knee for capsim capacity\n"
-	    "  --sw-version V         software version / Image Identifier\n"
-	    "  --image-size SIZE      image served to APs that download (64k)\n"
+	    "  --sw-version V         software version / Image Identifier "
+	    "(17.9.4)\n"
+	    "  --image-size SIZE      image served to APs that download "
+	    "(64k)\n"
 	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
 	    "(30s)\n"
 	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
@@ -70,9 +76,10 @@ wlc_usage(FILE *f)
 	    "  --mtu BYTES            largest DTLS datagram incl. preamble "
 	    "(1400)\n"
 	    "Misbehaviour:\n"
-	    "  --reject-share F       reject this share (0..1) of joins ...\n"
+	    "  --reject-share F       reject this share (0..1) of joins ... "
+	    "(0)\n"
 	    "  --reject-code N        ... with this result code (default 3)\n"
-	    "  --delay DURATION       delay every response\n"
+	    "  --delay DURATION       delay every response (0: none)\n"
 	    "  --drop-msg TYPE        never answer this request type (number)\n"
 	    "  --mute                 answer nothing at all\n"
 	    "  --cisco                behave like a Cisco AireOS/9800 "
@@ -84,13 +91,15 @@ wlc_usage(FILE *f)
 	    "                         with a reason; answer with AP Time Sync "
 	    "and MWAR Type\n"
 	    "Other:\n"
-	    "  --seed N               seed for random choices\n"
+	    "  --seed N               seed for random choices (1)\n"
 	    "  --workers N            threads, each a shard of the "
 	    "controller on a\n"
 	    "                         SO_REUSEPORT group steered by AP "
 	    "address; the\n"
 	    "                         capacity is split between them "
 	    "(default 1)\n"
+	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
+	    "(docs/metrics.md)\n"
 	    "  -v, --verbose          log every join step\n"
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
@@ -99,7 +108,38 @@ wlc_usage(FILE *f)
 struct wlc_run {
 	struct event_base *base;
 	struct cs_engine *e;
+	struct cs_wlc_counters wc;
+	struct cs_report_resources res;
+	unsigned joined;
 };
+
+static void
+wlc_joined_shard(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct wlc_run *w = arg;
+
+	w->joined += cs_wlc_active_wtps(cs_engine_wlc_shard(e, k));
+}
+
+/* /metrics: the WLC's counters and capsim's own health */
+static int
+wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct wlc_run *w = ctx;
+
+	if (cs_engine_wlc_counters(w->e, &w->wc) < 0)
+		return -EIO;
+	w->joined = 0;
+	for (unsigned k = 0; k < cs_engine_workers(w->e); k++)
+		cs_engine_with_worker(w->e, k, wlc_joined_shard, w);
+	snap->wlc = &w->wc;
+	snap->wlc_joined = w->joined;
+	snap->uptime_s = (double)cs_engine_now_ms(w->e) / 1000.0;
+	snap->lateness = cs_engine_timer_lateness(w->e);
+	if (cs_report_resources_get(&w->res) == 0)
+		snap->res = &w->res;
+	return 0;
+}
 
 static void
 wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
@@ -230,6 +270,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_SEED,
 		O_CISCO,
 		O_WORKERS,
+		O_METRICS_LISTEN,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -259,6 +300,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "cisco", no_argument, NULL, O_CISCO },
 		{ "workers", required_argument, NULL, O_WORKERS },
+		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -270,6 +312,8 @@ sim_cmd_wlc(int argc, char **argv)
 	struct cs_cred *cred = NULL;
 	struct cs_err err = { 0 };
 	struct wlc_run w = { 0 };
+	struct cs_metrics_http *http = NULL;
+	const char *listen = NULL;
 	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
 	uint8_t(*auth)[6] = NULL;
 	char pkidir[4096], addr[16];
@@ -392,6 +436,9 @@ sim_cmd_wlc(int argc, char **argv)
 		case O_CISCO:
 			ec.wlc.cisco = true;
 			break;
+		case O_METRICS_LISTEN:
+			listen = optarg;
+			break;
 		case O_WORKERS:
 			if (sim_parse_uint(
 			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
@@ -430,10 +477,12 @@ sim_cmd_wlc(int argc, char **argv)
 	}
 
 	if (cert != NULL) {
-		if ((r = cs_cred_load(&cred, cert, key)) < 0) {
-			fprintf(stderr,
-			    "capsim: wlc: cannot load %s / %s: %s\n", cert, key,
-			    strerror(-r));
+		char why[512];
+
+		if ((r = cs_cred_load_why(&cred, cert, key, why, sizeof(why))) <
+		    0) {
+			fprintf(stderr, "capsim: wlc: certificate: %s\n", why);
+			rc = SIM_EXIT_USAGE;
 			goto out;
 		}
 		dc.cred = cred;
@@ -468,6 +517,24 @@ sim_cmd_wlc(int argc, char **argv)
 	ec.wlc.log = sim_log_verbose;
 	if ((r = cs_engine_new(&w.e, &ec)) < 0)
 		goto out;
+	if (listen != NULL) {
+		struct cs_metrics_http_ops ops = { .fill = wlc_prom_fill,
+			.ctx = &w };
+
+		if ((r = cs_metrics_http_new(&http, w.base, listen, &ops)) <
+		    0) {
+			fprintf(stderr,
+			    "capsim: wlc: cannot serve /metrics on %s: %s\n",
+			    listen,
+			    r == -EINVAL ? "not ADDR:PORT (port 0..65535)"
+			                 : strerror(-r));
+			rc = SIM_EXIT_USAGE;
+			goto out;
+		}
+		fprintf(stderr,
+		    "capsim: wlc: Prometheus metrics at http://%s/metrics\n",
+		    listen);
+	}
 	sigs[0] = evsignal_new(w.base, SIGINT, wlc_on_signal, &w);
 	sigs[1] = evsignal_new(w.base, SIGTERM, wlc_on_signal, &w);
 	sigs[2] = evsignal_new(w.base, SIGUSR1, wlc_on_signal, &w);
@@ -494,6 +561,7 @@ out:
 	for (int i = 0; i < 4; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
+	cs_metrics_http_free(http);
 	cs_engine_free(w.e);
 	if (w.base != NULL)
 		event_base_free(w.base);

@@ -5,9 +5,11 @@
  */
 #include "sim.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "capsim/common.h"
 #include "capsim/log.h"
 
 struct sim_cmd {
@@ -30,8 +32,11 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "analyze", sim_cmd_analyze, "diagnose AP joins from a capture" },
 	{ "proxy", sim_cmd_proxy, "impairing UDP relay between AP and WLC" },
 	{ "lab", sim_cmd_lab, "network-namespace lab with a firewall ruleset" },
-	{ "report", sim_cmd_report, "merge and print JSON reports" },
+	{ "report", sim_cmd_report, "HTML page of a JSON run report" },
 };
+
+int sim_argc;
+char **sim_argv;
 
 void
 sim_log_stderr(void *ctx, int level, const char *msg)
@@ -61,6 +66,12 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/* a reader that goes away (`capsim run -v 2>&1 | head -1`) must not
+	 * kill the run before it writes its reports: writes to a closed
+	 * pipe fail with EPIPE instead */
+	signal(SIGPIPE, SIG_IGN);
+	sim_argc = argc;
+	sim_argv = argv;
 	if (argc < 2) {
 		usage(stderr);
 		return SIM_EXIT_USAGE;
@@ -71,7 +82,7 @@ main(int argc, char **argv)
 		return SIM_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("capsim 0.1.0\n");
+		printf("capsim %s\n", cs_version());
 		return SIM_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(sim_cmds) / sizeof(sim_cmds[0]); i++)

@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -47,6 +48,10 @@ run_usage(FILE *f)
 	    "the diagnosis says which), 2 usage or scenario error, 1 runtime\n"
 	    "error.\n"
 	    "\n"
+	    "  --check                validate the scenario and options, "
+	    "print the plan\n"
+	    "                         and exit (0 valid, 2 not); nothing "
+	    "runs\n"
 	    "APs and controller:\n"
 	    "  --wlc ADDR[:PORT]      controller to join (default: embedded "
 	    "mock)\n"
@@ -125,7 +130,11 @@ run_usage(FILE *f)
 	    "  --junit FILE           JUnit XML, one test case per "
 	    "expectation\n"
 	    "  --events FILE          every AP transition as JSON lines\n"
-	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics\n"
+	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
+	    "(docs/metrics.md)\n"
+	    "  --metrics-linger D     keep /metrics up D after the run, "
+	    "for a final\n"
+	    "                         scrape (default 0; a signal ends it)\n"
 	    "  --pcap FILE            pcapng of the wire with the DTLS keys "
 	    "in it\n"
 	    "  --pcap-at wlc|ap       where --pcap looks: the WLC's side of "
@@ -135,6 +144,14 @@ run_usage(FILE *f)
 	    "  --pcap-clear FILE      every control message decrypted, as "
 	    "plain CAPWAP\n"
 	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
+	    "  --html FILE            one self-contained HTML page: verdict, "
+	    "charts\n"
+	    "  --csv FILE             the time series as CSV\n"
+	    "  --interval D           time-series interval (default 1s; "
+	    "100ms..1h)\n"
+	    "  --interval-lines       one line per interval on stdout "
+	    "(iperf3-style;\n"
+	    "                         replaces the progress line)\n"
 	    "  --progress             progress line even when not a "
 	    "terminal\n"
 	    "  -q, --quiet            no progress line\n"
@@ -242,12 +259,15 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 		ec->ap.target_count = (uint8_t)n;
 	}
 	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps = w->has_max_aps ? w->max_aps : 1000000;
+	ec->wlc.max_wtps =
+	    w->has_max_aps ? w->max_aps : CS_WLC_DEFAULT_MAX_WTPS;
 	ec->wlc.auth_enabled = w->auth_enabled;
 	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
 	ec->wlc.auth_count = w->n_auth_macs;
 	o->wdc.version = w->dtls_version;
 	o->wdc.ciphers = w->ciphers;
+	if (w->mtu)
+		o->wdc.mtu = w->mtu; /* the WLC's own, apart from the APs' */
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
 	ec->wlc.cisco = w->cisco;
@@ -325,10 +345,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_PCAP_CLEAR,
 		O_KEYLOG,
 		O_PROGRESS,
+		O_HTML,
+		O_CSV,
+		O_INTERVAL,
+		O_INTERVAL_LINES,
 		O_RULE,
 		O_PROFILE,
 		O_PCAP_AT,
 		O_WLC_CISCO,
+		O_CHECK,
+		O_LINGER,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -374,10 +400,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "junit", required_argument, NULL, O_JUNIT },
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "metrics-linger", required_argument, NULL, O_LINGER },
+		{ "check", no_argument, NULL, O_CHECK },
 		{ "pcap", required_argument, NULL, O_PCAP },
 		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
 		{ "keylog", required_argument, NULL, O_KEYLOG },
 		{ "progress", no_argument, NULL, O_PROGRESS },
+		{ "html", required_argument, NULL, O_HTML },
+		{ "csv", required_argument, NULL, O_CSV },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "interval-lines", no_argument, NULL, O_INTERVAL_LINES },
 		{ "rule", required_argument, NULL, O_RULE },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
@@ -402,7 +434,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	cs_ap_cfg_defaults(&o->ec.ap);
 	cs_wlc_cfg_defaults(&o->ec.wlc);
 	sim_disc_init(&o->disc);
-	o->ec.wlc.max_wtps = 1000000;
+	o->ec.wlc.max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	o->ec.n_aps = 1;
 	o->ec.seed = 1;
 	o->ec.max_inflight = 256;
@@ -422,8 +454,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	 * the options then override */
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		/* a misspelt option is an error, not the scenario file: its
+		 * value would otherwise become the positional argument */
+		if (c == '?') {
+			sim_bad_option("run", opts, argc, argv);
+			opterr = 1;
+			exit_code = SIM_EXIT_USAGE;
+			goto out;
+		}
+	}
 	opterr = 1;
 	if (optind < argc)
 		o->scn_path = argv[optind];
@@ -649,6 +689,20 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_PROGRESS:
 			o->force_progress = true;
 			break;
+		case O_HTML:
+			o->html_path = optarg;
+			break;
+		case O_CSV:
+			o->csv_path = optarg;
+			break;
+		case O_INTERVAL:
+			if (sim_series_parse_interval(optarg, &o->interval_ms) <
+			    0)
+				goto bad_arg;
+			break;
+		case O_INTERVAL_LINES:
+			o->interval_lines = true;
+			break;
 		case O_RULE: {
 			struct cs_impair_rule *nr =
 			    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
@@ -670,6 +724,13 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		}
 		case O_PROFILE:
 			o->profile = optarg;
+			break;
+		case O_CHECK:
+			o->check = true;
+			break;
+		case O_LINGER:
+			if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
+				goto bad_arg;
 			break;
 		case O_PCAP_AT:
 			if (strcmp(optarg, "ap") == 0)
@@ -699,6 +760,22 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
 		fprintf(stderr,
 		    "capsim: run: --ap-cert and --ap-key go together\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	if (o->interval_lines &&
+	    ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
+	        (o->html_path != NULL && strcmp(o->html_path, "-") == 0) ||
+	        (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))) {
+		fprintf(stderr,
+		    "capsim: run: --interval-lines and a report on standard "
+		    "output ('-') would mix; write the report to a file\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	/* said before the run, not after it */
+	if (sim_series_check_path("html", o->html_path) < 0 ||
+	    sim_series_check_path("csv", o->csv_path) < 0) {
 		exit_code = SIM_EXIT_USAGE;
 		goto out;
 	}

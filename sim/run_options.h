@@ -30,6 +30,11 @@ struct run_opts {
 	const char *pcap_path, *clear_path, *keylog_path;
 	const char *ca_cert, *ca_key, *ap_cert, *ap_key, *wlc_ca;
 	const char *profile, *scn_path, *dtls_ver;
+	/* the time series and the page: --html, --csv, --interval,
+	 * --interval-lines (sim/run_series.h) */
+	const char *html_path, *csv_path;
+	uint64_t interval_ms;
+	bool interval_lines;
 	enum cs_pki_broken wlc_cert;
 	bool wlc_dtls_set; /* the scenario set the WLC's DTLS */
 	bool force_progress, quiet, verbose;
@@ -37,6 +42,8 @@ struct run_opts {
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	uint64_t duration_ms;
+	uint64_t linger_ms; /* --metrics-linger */
+	bool check;         /* --check: validate, print the plan, exit */
 };
 
 void run_usage(FILE *f);

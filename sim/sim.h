@@ -30,6 +30,10 @@ sim_cmd_fn sim_cmd_proxy __attribute__((weak));
 sim_cmd_fn sim_cmd_report __attribute__((weak));
 sim_cmd_fn sim_cmd_lab __attribute__((weak));
 
+/* The whole command line, "capsim" first (for the reports). */
+extern int sim_argc;
+extern char **sim_argv;
+
 /* stderr log sink for library callbacks ("capsim: warning: ..."). */
 void sim_log_stderr(void *ctx, int level, const char *msg);
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,96 @@ sim_pki_default_dir(char *buf, size_t len)
 	return buf;
 }
 
+/* Edit distance (Levenshtein), capped: enough for a did-you-mean. */
+static unsigned
+sim_distance(const char *a, const char *b)
+{
+	unsigned d[64], prev, tmp;
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		d[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned sub = prev + (a[i - 1] != b[j - 1]);
+			unsigned best =
+			    d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
+
+			tmp = d[j];
+			d[j] = sub < best ? sub : best;
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+void
+sim_bad_option(
+    const char *cmd, const struct option *opts, int argc, char **argv)
+{
+	const char *word =
+	    optind - 1 < argc && optind > 0 ? argv[optind - 1] : "?";
+	const char *best = NULL;
+	unsigned best_d = 3; /* at most 2 edits away */
+	char name[64];
+	size_t n;
+
+	if (optopt != 0) { /* a known option without its value */
+		for (const struct option *o = opts; o->name != NULL; o++)
+			if (o->val == optopt) {
+				fprintf(stderr,
+				    "capsim: %s: option '--%s' needs a value\n",
+				    cmd, o->name);
+				return;
+			}
+		if (optopt < 256) {
+			fprintf(stderr,
+			    "capsim: %s: unknown option '-%c' (see capsim %s "
+			    "--help)\n",
+			    cmd, optopt, cmd);
+			return;
+		}
+	}
+	n = strncmp(word, "--", 2) == 0 ? strcspn(word + 2, "=") : 0;
+	snprintf(name, sizeof(name), "%.*s", (int)(n < 63 ? n : 63), word + 2);
+	for (const struct option *o = opts; n > 0 && o->name != NULL; o++) {
+		unsigned dist = sim_distance(name, o->name);
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = o->name;
+		}
+	}
+	if (best != NULL)
+		fprintf(stderr,
+		    "capsim: %s: unknown option '%s' (did you mean '--%s'?)\n",
+		    cmd, word, best);
+	else
+		fprintf(stderr,
+		    "capsim: %s: unknown option '%s' (see capsim %s --help)\n",
+		    cmd, word, cmd);
+}
+
+bool
+sim_is_symlink(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+const char *
+sim_file_strerror(int r)
+{
+	if (r == -ELOOP)
+		return "is a symbolic link (not followed)";
+	return strerror(r < 0 ? -r : r);
+}
+
 int
 sim_mkdir_p(const char *dir)
 {
@@ -180,6 +271,8 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	struct cs_pki_cfg pc = { 0 };
 	char cert[4200], key[4200], lock[4200];
 	struct cs_pki *made = NULL;
+	struct cs_cred *probe = NULL;
+	char why[512];
 	int fd = -1, r;
 
 	pc.key_type = CS_PKI_KEY_RSA2048;
@@ -190,6 +283,11 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	if (ca_cert != NULL) {
 		pc.ca_cert_path = ca_cert;
 		pc.ca_key_path = ca_key;
+		/* which file is wrong and why, before the PKI says only -E */
+		if ((r = cs_cred_load_why(
+		         &probe, ca_cert, ca_key, why, sizeof(why))) < 0)
+			return cs_log_err(log, r, "cannot use the CA: %s", why);
+		cs_cred_free(probe);
 		if ((r = cs_pki_new(out, &pc)) < 0)
 			return cs_log_err(log, r,
 			    "cannot use the CA %s / %s: %s", ca_cert, ca_key,
@@ -229,6 +327,9 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	close(fd);
 	pc.ca_cert_path = cert;
 	pc.ca_key_path = key;
+	if ((r = cs_cred_load_why(&probe, cert, key, why, sizeof(why))) < 0)
+		return cs_log_err(log, r, "cannot load the lab CA: %s", why);
+	cs_cred_free(probe);
 	if ((r = cs_pki_new(out, &pc)) < 0)
 		return cs_log_err(log, r, "cannot load the lab CA from %s: %s",
 		    dir, strerror(-r));

@@ -47,6 +47,17 @@ int sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 
 /* mkdir -p; the last component gets mode 0700.  0 or -errno. */
 int sim_mkdir_p(const char *dir);
+struct option;
+/* After getopt_long returned '?' (opterr 0): prints "capsim: CMD: unknown
+ * option '--durration' (did you mean '--duration'?)", or that an option
+ * needs a value, naming the word of argv at fault. */
+void sim_bad_option(
+    const char *cmd, const struct option *opts, int argc, char **argv);
+/* Whether path is a symbolic link (lstat; false when absent). */
+bool sim_is_symlink(const char *path);
+/* strerror(-r), except -ELOOP from an output opened without following
+ * links: "is a symbolic link (not followed)". */
+const char *sim_file_strerror(int r);
 
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);

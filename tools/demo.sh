@@ -8,7 +8,7 @@
 # keys).  Extra arguments are passed to `capsim run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/deps.sh
+tools/deps.sh build
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target capsim_prog >/dev/null
 exec build/release/capsim run scenarios/default.yaml \

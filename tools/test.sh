@@ -2,27 +2,64 @@
 # SPDX-License-Identifier: MIT
 # The test command (README, .ci/run): installs what is missing, checks the
 # format, builds and runs every ctest test twice — a normal build with
-# assertions and -Werror, and an ASan+UBSan build — then replays the fuzz
-# corpora under libFuzzer for a short run.
-set -euo pipefail
+# assertions and -Werror, and an ASan+UBSan build — then runs the fuzzers
+# under libFuzzer for a short run (new inputs go to the build tree, never
+# to tests/fuzz/corpus/).  Every step runs even when an earlier one
+# failed; the failures are listed at the end and the exit status is 1
+# when there was any.  Tests take loopback addresses of their own
+# (tests/integration/net.inc), so two copies may run side by side.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tools/deps.sh
+tools/deps.sh test || exit 1
 jobs=$(nproc)
+failed=()
 
-echo "== format (clang-format-14)"
-tools/check-format.sh
+step() { # name, command...
+  local name=$1
+  shift
+  echo "== $name"
+  if ! "$@"; then
+    failed+=("$name")
+    echo "== $name: FAILED"
+  fi
+}
 
-for preset in dev asan-ubsan; do
+step "format (clang-format-14)" tools/check-format.sh
+
+for preset in dev asan-ubsan fuzz; do
   echo "== build $preset"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j "$jobs"
-  echo "== test $preset"
-  # most tests wait on protocol timers, not the CPU: twice the cores
-  ctest --preset "$preset" -j "$((jobs * 2))"
+  if ! cmake --preset "$preset" >/dev/null; then
+    failed+=("configure $preset")
+    continue
+  fi
+  if [ "$preset" = fuzz ]; then
+    target=(--target fuzzers)
+  else
+    target=()
+  fi
+  if ! cmake --build --preset "$preset" -j "$jobs" "${target[@]}"; then
+    failed+=("build $preset")
+    continue
+  fi
+  if [ "$preset" = fuzz ]; then
+    step "test fuzz (libFuzzer, short runs)" \
+      ctest --preset fuzz -L fuzz -j "$jobs"
+  else
+    # most tests wait on protocol timers, not the CPU: twice the cores
+    step "test $preset" ctest --preset "$preset" -j "$((jobs * 2))"
+  fi
 done
 
-echo "== fuzz (clang libFuzzer, short runs)"
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs"
-ctest --preset fuzz -L fuzz -j "$jobs"
+# the suite leaves the source tree as it found it
+if [ -n "$(git status --porcelain --untracked-files=all 2>/dev/null)" ]; then
+  git status --short | head -20
+  failed+=("tree not clean after the tests")
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "== FAILED: ${#failed[@]} step(s):"
+  printf '   %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "== all steps passed"

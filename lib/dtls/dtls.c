@@ -534,6 +534,26 @@ dtls_ctx_set_err(struct cs_err *err, int code, const char *what)
 	return cs_err_set(err, code, what, 0);
 }
 
+/* "WHAT PATH: reason" for a file OpenSSL would not load: the system's
+ * reason when the file cannot be read, else that it holds no usable PEM.
+ * err->what points into a per-thread buffer valid until the next call. */
+static int
+dtls_ctx_file_err(
+    struct cs_err *err, const char *what, const char *path, const char *bad_pem)
+{
+	static _Thread_local char buf[512];
+	int code = -EBADMSG;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		code = errno > 0 ? -errno : -ENOENT;
+	else
+		fclose(f);
+	snprintf(buf, sizeof(buf), "%s %s: %s", what, path,
+	    code == -EBADMSG ? bad_pem : strerror(-code));
+	return dtls_ctx_set_err(err, code, buf);
+}
+
 static int
 dtls_add_trust(X509_STORE *st, const struct cs_cred *c)
 {
@@ -550,7 +570,6 @@ dtls_ctx_creds(
     struct cs_dtls_ctx *c, const struct cs_dtls_cfg *cfg, struct cs_err *err)
 {
 	SSL_CTX *ctx = c->ssl;
-	unsigned long e;
 
 	if (cfg->cred != NULL) {
 		if (cfg->cred->key == NULL)
@@ -565,19 +584,16 @@ dtls_ctx_creds(
 		if (cfg->cert_file == NULL || cfg->key_file == NULL)
 			return dtls_ctx_set_err(
 			    err, -EINVAL, "cert_file and key_file go together");
-		if (!SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file)) {
-			e = ERR_peek_last_error();
-			return dtls_ctx_set_err(err,
-			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT : -EBADMSG,
-			    "cannot load own certificate file");
-		}
+		if (!SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file))
+			return dtls_ctx_file_err(err,
+			    "cannot load own certificate file", cfg->cert_file,
+			    "no PEM certificate in it");
 		if (!SSL_CTX_use_PrivateKey_file(
 		        ctx, cfg->key_file, SSL_FILETYPE_PEM)) {
-			e = ERR_peek_last_error();
-			return dtls_ctx_set_err(err,
-			    ERR_GET_LIB(e) == ERR_LIB_SYS ? -ENOENT
-			                                  : -EKEYREJECTED,
-			    "cannot load own key file (or it does not match)");
+			return dtls_ctx_file_err(err,
+			    "cannot load own key file", cfg->key_file,
+			    "no PEM private key in it, or not the key of the "
+			    "certificate");
 		}
 	} else if (cfg->role == CS_DTLS_SERVER) {
 		return dtls_ctx_set_err(
@@ -589,7 +605,8 @@ dtls_ctx_creds(
 		    err, -EINVAL, "cannot add trust anchor");
 	if (cfg->ca_file != NULL &&
 	    !SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL))
-		return dtls_ctx_set_err(err, -ENOENT, "cannot load CA file");
+		return dtls_ctx_file_err(err, "cannot load CA file",
+		    cfg->ca_file, "no PEM certificate in it");
 	if (cfg->trust == NULL && cfg->ca_file == NULL && !cfg->no_verify)
 		return dtls_ctx_set_err(err, -EINVAL,
 		    "no CA to verify the peer (set trust or ca_file, or "

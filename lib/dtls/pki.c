@@ -158,11 +158,18 @@ cs_pki_key_load(struct cs_pki_key **out, const char *path)
 	return 0;
 }
 
-/* Writes a memory BIO's contents to path, created with `mode`. */
+/*
+ * Writes a memory BIO's contents to path with `mode`, never through a
+ * symbolic link (-ELOOP: an attacker's link must not make us truncate
+ * its target): into a new file beside it (O_CREAT | O_EXCL, so 0600 from
+ * birth: a key is never readable by others, not even for an instant),
+ * renamed over path when complete.
+ */
 static int
 pki_write_file(const char *path, BIO *mem, mode_t mode)
 {
-	char *data;
+	struct stat st;
+	char *data, *tmp;
 	long len;
 	ssize_t n;
 	int fd, r = 0;
@@ -170,10 +177,17 @@ pki_write_file(const char *path, BIO *mem, mode_t mode)
 	len = BIO_get_mem_data(mem, &data);
 	if (len < 0)
 		return -EIO;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	/* An existing file keeps its old mode through O_CREAT: fix it. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+	if ((tmp = malloc(strlen(path) + sizeof(".tmp-XXXXXX"))) == NULL)
+		return -ENOMEM;
+	strcpy(tmp, path);
+	strcat(tmp, ".tmp-XXXXXX");
+	if ((fd = mkstemp(tmp)) < 0) { /* 0600, O_EXCL */
+		r = -errno;
+		free(tmp);
+		return r;
+	}
 	if (fchmod(fd, mode) < 0)
 		r = -errno;
 	while (r == 0 && len > 0) {
@@ -189,6 +203,11 @@ pki_write_file(const char *path, BIO *mem, mode_t mode)
 	}
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	free(tmp);
 	return r;
 }
 
@@ -573,8 +592,24 @@ fail:
 
 /* --- credentials -------------------------------------------------------- */
 
+static int
+pki_why(int r, char *why, size_t why_len, const char *path, const char *what)
+{
+	if (why != NULL && why_len > 0)
+		snprintf(why, why_len, "%s: %s", path,
+		    what != NULL ? what : strerror(-r));
+	return r;
+}
+
 int
 cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
+{
+	return cs_cred_load_why(out, cert_path, key_path, NULL, 0);
+}
+
+int
+cs_cred_load_why(struct cs_cred **out, const char *cert_path,
+    const char *key_path, char *why, size_t why_len)
 {
 	struct cs_cred *c;
 	X509 *x;
@@ -585,8 +620,10 @@ cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
 		return -EINVAL;
 	if ((c = pki_cred_alloc()) == NULL)
 		return -ENOMEM;
-	if ((r = pki_open_bio(cert_path, &b)) < 0)
+	if ((r = pki_open_bio(cert_path, &b)) < 0) {
+		pki_why(r, why, why_len, cert_path, NULL);
 		goto fail;
+	}
 	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
 		if (c->cert == NULL) {
 			c->cert = x;
@@ -604,22 +641,31 @@ cs_cred_load(struct cs_cred **out, const char *cert_path, const char *key_path)
 	BIO_free(b);
 	ERR_clear_error(); /* the read loop ends with "no start line" */
 	if (c->cert == NULL) {
-		r = -EBADMSG;
+		r = pki_why(-EBADMSG, why, why_len, cert_path,
+		    "no PEM certificate in it (-----BEGIN CERTIFICATE-----)");
 		goto fail;
 	}
 	if (key_path != NULL) {
-		if ((r = pki_open_bio(key_path, &b)) < 0)
+		if ((r = pki_open_bio(key_path, &b)) < 0) {
+			pki_why(r, why, why_len, key_path, NULL);
 			goto fail;
+		}
 		c->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
 		BIO_free(b);
 		if (c->key == NULL) {
 			ERR_clear_error();
-			r = -EBADMSG;
+			r = pki_why(-EBADMSG, why, why_len, key_path,
+			    "no PEM private key in it (or one with a "
+			    "passphrase)");
 			goto fail;
 		}
 		if (!X509_check_private_key(c->cert, c->key)) {
 			ERR_clear_error();
 			r = -EKEYREJECTED;
+			if (why != NULL && why_len > 0)
+				snprintf(why, why_len,
+				    "%s: not the key of the certificate in %s",
+				    key_path, cert_path);
 			goto fail;
 		}
 	}

@@ -158,14 +158,21 @@ eng_hs_begin(struct eng_ap *a)
 {
 	struct eng_w *w = a->w;
 	struct cs_engine *e = w->e;
+	const struct cs_engine_ap_group *g = eng_ap_group(e, a->idx);
+	struct cs_dtls_ctx *dctx = e->cfg.ap_dtls;
+	enum cs_pki_broken kind = e->cfg.ap_cert_kind;
 	struct cs_cred *cred = NULL;
 	int r;
 
 	a->hs_queued = false;
+	if (g != NULL) {
+		dctx = g->ap_dtls;
+		kind = g->ap_cert_kind;
+	}
 	/* the session and the certificate are made only now, when the
 	 * handshake may run: a queued AP holds neither */
-	if ((a->d = eng_dtls_new(w, e->cfg.ap_dtls, &ap_dtls_io,
-	         e->cfg.ap_clock_skew_s)) == NULL)
+	if ((a->d = eng_dtls_new(
+	         w, dctx, &ap_dtls_io, eng_ap_skew(e, a->idx))) == NULL)
 		return -ENOMEM;
 	a->d->ap = a;
 	if (e->cfg.ap_cred != NULL) {
@@ -174,12 +181,11 @@ eng_hs_begin(struct eng_ap *a)
 		/* issued on demand so idle APs hold no certificate.  Signing
 		 * with the shared CA key runs in parallel; the broken kinds
 		 * make their extra key or CA on first use, under the lock */
-		bool lock = e->cfg.ap_cert_kind != CS_PKI_GOOD;
+		bool lock = kind != CS_PKI_GOOD;
 
 		if (lock)
 			pthread_mutex_lock(&e->pki_mu);
-		r = cs_pki_issue_ap(
-		    e->cfg.ap_pki, a->mac, e->cfg.ap_cert_kind, &cred);
+		r = cs_pki_issue_ap(e->cfg.ap_pki, a->mac, kind, &cred);
 		if (lock)
 			pthread_mutex_unlock(&e->pki_mu);
 		if (r == 0)
@@ -521,12 +527,33 @@ eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	eng_pace(w, now);
 }
 
+const struct cs_engine_ap_group *
+eng_ap_group(const struct cs_engine *e, unsigned idx)
+{
+	for (size_t i = 0; i < e->cfg.n_ap_groups; i++) {
+		const struct cs_engine_ap_group *g = &e->cfg.ap_groups[i];
+
+		if (idx >= g->first && idx - g->first < g->count)
+			return g;
+	}
+	return NULL;
+}
+
+int64_t
+eng_ap_skew(const struct cs_engine *e, unsigned idx)
+{
+	const struct cs_engine_ap_group *g = eng_ap_group(e, idx);
+
+	return g != NULL ? g->ap_clock_skew_s : e->cfg.ap_clock_skew_s;
+}
+
 /* Creates the state machine of AP a (identity from its index). */
 static int
 eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 {
 	const struct cs_engine_cfg *c = &e->cfg;
-	struct cs_ap_cfg apc = c->ap;
+	const struct cs_engine_ap_group *g = eng_ap_group(e, a->idx);
+	struct cs_ap_cfg apc = g != NULL ? g->ap : c->ap;
 	struct cs_ap_io io = eng_ap_io;
 	char name[64];
 	int r;
@@ -576,6 +603,19 @@ eng_new_aps(struct cs_engine *e)
 	if (c->ap_dtls == NULL)
 		return cs_log_err(
 		    c->log, -EINVAL, "engine: APs need a DTLS client context");
+	for (size_t i = 0; i < c->n_ap_groups; i++) {
+		const struct cs_engine_ap_group *g = &c->ap_groups[i];
+
+		if (g->ap_dtls == NULL || g->count == 0 ||
+		    g->first > c->n_aps || g->count > c->n_aps - g->first ||
+		    (i > 0 &&
+		        g->first < c->ap_groups[i - 1].first +
+		                c->ap_groups[i - 1].count))
+			return cs_log_err(c->log, -EINVAL,
+			    "engine: AP group %zu is empty, overlaps another, "
+			    "runs past the %u APs or has no DTLS context",
+			    i + 1, c->n_aps);
+	}
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: %u APs from the base address run past "
@@ -593,9 +633,11 @@ eng_new_aps(struct cs_engine *e)
 	    (e->facts = calloc(c->n_aps, sizeof(*e->facts))) == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < c->n_aps; i++) {
+		int64_t skew = eng_ap_skew(e, i);
+
 		cs_facts_init(&e->facts[i]);
-		if (c->ap_clock_skew_s != 0)
-			cs_facts_clock_skew(&e->facts[i], c->ap_clock_skew_s);
+		if (skew != 0)
+			cs_facts_clock_skew(&e->facts[i], skew);
 	}
 	for (unsigned k = 0; k < e->n_w; k++) {
 		struct eng_w *w = e->w[k];
@@ -684,8 +726,8 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	/* a power cycle starts a new life: the diagnosis explains the
 	 * current one (the metrics keep that Run was left) */
 	cs_facts_init(&e->facts[a->idx]);
-	if (e->cfg.ap_clock_skew_s != 0)
-		cs_facts_clock_skew(&e->facts[a->idx], e->cfg.ap_clock_skew_s);
+	if (eng_ap_skew(e, a->idx) != 0)
+		cs_facts_clock_skew(&e->facts[a->idx], eng_ap_skew(e, a->idx));
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
 	if (started && !a->w->stopping) {

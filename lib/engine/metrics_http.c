@@ -56,6 +56,9 @@ metrics_http_split(const char *addr, char *host, size_t hlen, const char **port)
 	for (const char *p = colon + 1; *p != '\0'; p++)
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
+	/* a TCP port is 0..65535 (getaddrinfo would take 99999 modulo) */
+	if (strlen(colon + 1) > 5 || atol(colon + 1) > 65535)
+		return -EINVAL;
 	*port = colon + 1;
 	return 0;
 }

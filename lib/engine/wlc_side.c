@@ -99,10 +99,50 @@ peer_dtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 {
 	struct eng_dtls *d = ctx;
 
+	const struct cs_wlc_misbehave *mb;
+
 	if (d->dead)
 		return 0;
+	/* a mute (hung) controller sends nothing, DTLS retransmissions
+	 * included; a slow one holds its handshake flights */
+	if (cs_wlc_mute_swallow(d->w->wlc))
+		return 0;
+	mb = cs_wlc_get_misbehave(d->w->wlc);
+	if (!d->established && mb != NULL && mb->handshake_delay_ms > 0) {
+		eng_wlc_send_later(d->w, d->peer->ip, d->peer->port, dgram, len,
+		    mb->handshake_delay_ms);
+		return 0;
+	}
 	return eng_send(
 	    d->w, Q_WLC_CTL, 0, d->peer->ip, d->peer->port, dgram, len);
+}
+
+void
+eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len, uint64_t delay_ms)
+{
+	struct eng_wlc_held *h = malloc(sizeof(*h) + len);
+
+	if (h == NULL)
+		return; /* lost, as by a controller out of memory */
+	cs_tslot_init(&h->t, h, ENG_SLOT_WLC_HELD);
+	h->dst_ip = dst_ip;
+	h->dst_port = dst_port;
+	h->len = len;
+	memcpy(h->data, pkt, len);
+	if (cs_timerq_arm(&w->tq, &h->t, eng_now(w->e) + delay_ms) < 0)
+		free(h);
+}
+
+void
+eng_slot_wlc_held(struct eng_w *w, struct cs_tslot *s, uint64_t now)
+{
+	struct eng_wlc_held *h = s->owner;
+
+	(void)now;
+	(void)eng_send(
+	    w, Q_WLC_CTL, 0, h->dst_ip, h->dst_port, h->data, h->len);
+	free(h);
 }
 
 static void
@@ -186,15 +226,18 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 	eng_peer_forget(w, p);
 }
 
-/* Closes what a forgotten peer had open: its WLC session, if any. */
+/* Closes what a forgotten peer had open: its WLC session, if any; an
+ * orderly close (close_notify) is a disconnect, not a failure in Run. */
 static void
-peer_close(struct eng_w *w, struct eng_peer *p)
+peer_close(struct eng_w *w, struct eng_peer *p, bool orderly)
 {
 	struct cs_wlc_sess *s = p->sess;
 
 	p->sess = NULL;
 	eng_peer_forget(w, p);
-	if (s != NULL)
+	if (s != NULL && orderly)
+		cs_wlc_sess_closed_orderly(s);
+	else if (s != NULL)
 		cs_wlc_sess_closed(s);
 }
 
@@ -238,7 +281,8 @@ peer_dtls_result(struct eng_w *w, struct eng_peer *p, int r, uint64_t now)
 		peer_open(w, p, now);
 		return;
 	case CS_WLC_ADMIT_CLOSE:
-		peer_close(w, p);
+		/* close_notify: the AP left in order (not a failure in Run) */
+		peer_close(w, p, r == CS_DTLS_CLOSED);
 		return;
 	case CS_WLC_ADMIT_FAIL:
 		peer_dtls_failed(w, p, now);
@@ -382,6 +426,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		    pk->buf, pk->len, now);
 		return;
 	}
+	if (cs_wlc_mute_swallow(w->wlc))
+		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	if (dg.is_hello && !is_served)
 		w->wlc_client_hellos++;
@@ -404,14 +450,14 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	if (p != NULL && dg.is_fresh && has_random && p->has_random &&
 	    p->adm.is_verified && !p->adm.is_established &&
 	    memcmp(random, p->hello_random, sizeof(random)) != 0) {
-		peer_close(w, p);
+		peer_close(w, p, false);
 		p = NULL;
 	}
 	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
 	case CS_WLC_ADMIT_REPLACE:
-		peer_close(w, p);
+		peer_close(w, p, false);
 		/* fall through */
 	case CS_WLC_ADMIT_NEW:
 		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {

@@ -260,8 +260,9 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_PATH] = eng_slot_path,
 	[ENG_SLOT_NAT] = eng_slot_nat,
 	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
+	[ENG_SLOT_WLC_HELD] = eng_slot_wlc_held,
 };
-_Static_assert(ENG_SLOT__COUNT == 9,
+_Static_assert(ENG_SLOT__COUNT == 10,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 static void
@@ -453,7 +454,8 @@ eng_w_free(struct eng_w *w)
 	cs_path_free(w->path); /* datagrams still delayed are lost */
 	cs_impair_free(w->imp);
 	while ((ts = cs_timerq_pop_due(&w->tq, UINT64_MAX)) != NULL)
-		continue;
+		if (ts->kind == ENG_SLOT_WLC_HELD)
+			free(ts->owner); /* a held flight never leaves */
 	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		if (w->ap_ev[ch] != NULL)
 			event_free(w->ap_ev[ch]);

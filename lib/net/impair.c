@@ -93,6 +93,7 @@ static const char *const pkt_kind_names[] = {
 	[CS_PK_CONTROL] = "control",
 	[CS_PK_KEEPALIVE] = "keepalive",
 	[CS_PK_DATA] = "data",
+	[CS_PK_DTLS] = "dtls",
 };
 _Static_assert(CS_ARRAY_SIZE(pkt_kind_names) == CS_PK__COUNT,
     "pkt_kind_names[] out of sync with enum cs_pkt_kind");
@@ -156,6 +157,7 @@ imp_classify_dtls(const struct cs_pkt_meta *m, struct cs_pkt_class *c)
 	unsigned i;
 
 	c->is_dtls = true;
+	c->kinds |= CS_PK_BIT(CS_PK_DTLS);
 	if (cs_dtls_peek_capwap(m->pkt, m->len, &pk, NULL) < 0) {
 		c->is_malformed = true;
 		return;
@@ -199,6 +201,7 @@ static const enum cs_pkt_kind kind_order[] = {
 	CS_PK_CONTROL,
 	CS_PK_DTLS_APPDATA,
 	CS_PK_DATA,
+	CS_PK_DTLS,
 };
 
 int
@@ -347,6 +350,13 @@ imp_rule_valid(const struct cs_impair_rule *rule)
 	if (m->aps.has_share && !imp_prob_ok(m->aps.share))
 		return false;
 	if ((unsigned)m->kind >= CS_PK__COUNT)
+		return false;
+	/* a kind list stands instead of kind; bit 0 (CS_PK_ANY) means
+	 * nothing in a list */
+	if ((m->kind_list & ~(CS_PK_BIT(CS_PK__COUNT) - 1u)) != 0 ||
+	    (m->kind_list & CS_PK_BIT(CS_PK_ANY)) != 0 ||
+	    (!m->is_kind_list && m->kind_list != 0) ||
+	    (m->is_kind_list && m->kind != CS_PK_ANY))
 		return false;
 	if ((m->hs_mask & ~CS_HS_VALID_MASK) != 0)
 		return false;
@@ -512,6 +522,20 @@ imp_state_get(struct cs_impair *imp, unsigned rule, unsigned ap)
  * Matching
  */
 
+/* A kind list: any one of its kinds, handshake messages or CAPWAP
+ * messages. */
+static bool
+imp_kind_list_hit(
+    const struct cs_impair_match *mt, const struct cs_pkt_class *c)
+{
+	if ((c->kinds & mt->kind_list) != 0 || (mt->hs_mask & c->hs_mask) != 0)
+		return true;
+	for (size_t i = 0; i < mt->n_msg_types; i++)
+		if (c->msg_type != 0 && mt->msg_types[i] == c->msg_type)
+			return true;
+	return false;
+}
+
 /* Every part but the counts. */
 static bool
 imp_match_static(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
@@ -523,11 +547,17 @@ imp_match_static(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
 		return false;
 	if (mt->has_chan && mt->chan != m->chan)
 		return false;
-	if (mt->kind != CS_PK_ANY && (c->kinds & CS_PK_BIT(mt->kind)) == 0)
+	if (mt->is_kind_list) {
+		if (!imp_kind_list_hit(mt, c))
+			return false;
+	} else if (mt->kind != CS_PK_ANY &&
+	    (c->kinds & CS_PK_BIT(mt->kind)) == 0) {
 		return false;
-	if (mt->hs_mask != 0 && (mt->hs_mask & c->hs_mask) == 0)
+	}
+	if (!mt->is_kind_list && mt->hs_mask != 0 &&
+	    (mt->hs_mask & c->hs_mask) == 0)
 		return false;
-	if (mt->n_msg_types > 0) {
+	if (!mt->is_kind_list && mt->n_msg_types > 0) {
 		bool in = false;
 
 		for (i = 0; i < mt->n_msg_types && !in; i++)

@@ -114,7 +114,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 {
 	struct cs_impair_match t;
 	const char *p, *e;
-	int group = -1;
+	unsigned groups = 0, n_words = 0, n_kinds = 0;
 
 	if (word == NULL || m == NULL || word[0] == '\0')
 		return -EINVAL;
@@ -122,6 +122,8 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 	t.kind = CS_PK_ANY;
 	t.hs_mask = 0;
 	t.n_msg_types = 0;
+	t.is_kind_list = false;
+	t.kind_list = 0;
 	for (p = word;; p = e + 1) {
 		enum cs_pkt_kind k = CS_PK_ANY;
 		uint32_t v = 0;
@@ -132,13 +134,16 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 			e = p + strlen(p);
 		if (e == p || (g = kind_word(p, (size_t)(e - p), &k, &v)) < 0)
 			return -EINVAL;
-		if (group >= 0 && (g != group || g == 0))
-			return -EINVAL; /* mixed groups, or two kinds */
-		group = g;
+		groups |= 1u << g;
+		n_words++;
 		if (g == 0) {
+			if (k == CS_PK_ANY && (n_words > 1 || *e != '\0'))
+				return -EINVAL; /* "any" in a list says nothing
+				                 */
+			t.kind_list |= CS_PK_BIT(k);
 			t.kind = k;
+			n_kinds++;
 		} else if (g == 1) {
-			t.kind = CS_PK_DTLS_HANDSHAKE;
 			t.hs_mask |= CS_HS_BIT(v);
 			/* Finished travels encrypted (RFC 5246 §7.4.9) */
 			if (v == CS_DTLS_HS_FINISHED)
@@ -150,6 +155,15 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 		}
 		if (*e == '\0')
 			break;
+	}
+	if (n_kinds > 1 || (groups & (groups - 1u)) != 0) {
+		/* several kinds, or kinds of different groups: any of them */
+		t.kind = CS_PK_ANY;
+		t.is_kind_list = true;
+	} else {
+		t.kind_list = 0;
+		if (groups == 1u << 1)
+			t.kind = CS_PK_DTLS_HANDSHAKE;
 	}
 	*m = t;
 	return 0;
@@ -229,15 +243,6 @@ parse_bytes(const char *s, uint64_t *out)
 	return rp_check(cs_val_size(s, out, &e), s, &e);
 }
 
-/* A share of the APs: "50%", "0.5%" */
-static int
-parse_share(const char *s, double *out)
-{
-	struct cs_val_err e;
-
-	return rp_check(cs_val_percent(s, out, &e), s, &e);
-}
-
 static int
 parse_mac(const char *s, size_t len, uint8_t mac[6])
 {
@@ -274,14 +279,6 @@ parse_pair(const char *s, char sep, int (*one)(const char *, uint64_t *),
 	if (one(buf, lo) < 0 || one(d + 1, hi) < 0 || *hi < *lo)
 		return -EINVAL;
 	return 1;
-}
-
-static int
-parse_ranges(const char *s, struct cs_impair_match *m)
-{
-	struct cs_val_err e;
-
-	return rp_check(cs_val_ap_ranges(s, 0, &m->aps, &e), s, &e);
 }
 
 static int
@@ -344,6 +341,227 @@ parse_actions(const char *s, unsigned *mask)
 	}
 }
 
+/* ----- the match vocabulary, shared by --rule and scenario files ----- */
+
+/* A reason with numbers in it: per thread, valid until the next call. */
+static _Thread_local char ms_why[128];
+
+static int
+ms_fail(const char **why, const char *text)
+{
+	*why = text;
+	return -EINVAL;
+}
+
+/* A count in min..max for the key (why says the range). */
+static int
+ms_count(const char *val, uint64_t min, uint64_t max, uint64_t *out,
+    const char **why)
+{
+	uint64_t v;
+
+	if (parse_u64(val, &v) < 0)
+		return ms_fail(why, "expected a whole number");
+	if (v < min || v > max) {
+		snprintf(ms_why, sizeof(ms_why),
+		    "must be between %llu and %llu", (unsigned long long)min,
+		    (unsigned long long)max);
+		return ms_fail(why, ms_why);
+	}
+	*out = v;
+	return 0;
+}
+
+/* ">1200", ">=1200", "<100", "<=100" (op '='), or op '<' / '>' with the
+ * number (">=": val starts with '='); "100-200", "1200" (op '='). */
+static int
+ms_size(struct cs_impair_match *m, char op, const char *val, const char **why)
+{
+	static const char bad[] = "expected a size in bytes such as >1200, "
+	                          "<=100, 100-200 or 1200";
+	uint64_t a, b;
+	bool eq;
+
+	if (op == '=' && (val[0] == '<' || val[0] == '>')) {
+		op = val[0];
+		val++;
+	}
+	eq = op != '=' && val[0] == '=';
+	if (eq)
+		val++;
+	if (op == '=') {
+		int r = parse_pair(val, '-', parse_bytes, &a, &b);
+
+		if (r < 0 && strchr(val, '-') != NULL &&
+		    parse_bytes(val, &a) < 0) {
+			const char *d = strchr(val, '-');
+			char lo[24];
+
+			if ((size_t)(d - val) < sizeof(lo)) {
+				memcpy(lo, val, (size_t)(d - val));
+				lo[d - val] = '\0';
+				if (parse_bytes(lo, &a) == 0 &&
+				    parse_bytes(d + 1, &b) == 0 && b < a)
+					return ms_fail(
+					    why, "range runs backwards");
+			}
+		}
+		if (r < 0 || a > 65535 || b > 65535)
+			return ms_fail(why, bad);
+		if (b == 0)
+			return ms_fail(why, "matches no datagram");
+		m->size_min = (size_t)a;
+		m->size_max = (size_t)b;
+		return 0;
+	}
+	if (parse_bytes(val, &a) < 0 || a > 65535)
+		return ms_fail(why, bad);
+	if (op == '>') {
+		a += eq ? 0 : 1;
+		if (a > 65535)
+			return ms_fail(why, "matches no datagram");
+		m->size_min = (size_t)a;
+		m->size_max = 0;
+		return 0;
+	}
+	if (!eq) {
+		if (a <= 1)
+			return ms_fail(why, "matches no datagram");
+		a -= 1;
+	} else if (a == 0) {
+		return ms_fail(why, "matches no datagram");
+	}
+	m->size_min = 0;
+	m->size_max = (size_t)a;
+	return 0;
+}
+
+/* "10s-20s" (from 10 s until 20 s) or "10s-" (from 10 s on). */
+static int
+ms_window(struct cs_impair_match *m, const char *val, const char **why)
+{
+	static const char bad[] = "expected a time window such as 10s-20s or "
+	                          "10s- (open end)";
+	const char *d = strchr(val, '-');
+	uint64_t a, b = 0;
+	char lo[48];
+
+	if (d == NULL || d == val || (size_t)(d - val) >= sizeof(lo))
+		return ms_fail(why, bad);
+	memcpy(lo, val, (size_t)(d - val));
+	lo[d - val] = '\0';
+	if (parse_dur(lo, &a) < 0 || (d[1] != '\0' && parse_dur(d + 1, &b) < 0))
+		return ms_fail(why, bad);
+	if (d[1] != '\0' && b <= a)
+		return ms_fail(why, "the window ends before it starts");
+	m->from_ms = a;
+	m->until_ms = b;
+	return 0;
+}
+
+/* "0-9,20,30-39" through the values module (capsim/values.h). */
+static int
+ms_ranges(struct cs_impair_match *m, const char *val, const char **why)
+{
+	struct cs_apsel sel = m->aps;
+	struct cs_val_err e;
+
+	if (rp_check(cs_val_ap_ranges(val, 0, &sel, &e), val, &e) < 0) {
+		snprintf(ms_why, sizeof(ms_why), "%s", e.why);
+		return ms_fail(why, ms_why);
+	}
+	m->aps = sel;
+	return 0;
+}
+
+int
+cs_impair_match_set(struct cs_impair_match *m, const char *key, char op,
+    const char *val, const char **why)
+{
+	struct cs_impair_match t;
+	uint64_t u;
+	int r = 0;
+
+	if (m == NULL || key == NULL || val == NULL || why == NULL)
+		return -EINVAL;
+	*why = "bad value";
+	if (op != '=' && strcmp(key, "size") != 0)
+		return ms_fail(why, "only size takes < or >");
+	t = *m;
+	if (strcmp(key, "dir") == 0) {
+		if (strcmp(val, "up") == 0)
+			t.dir_mask = CS_PK_BIT(CS_DIR_UP);
+		else if (strcmp(val, "down") == 0)
+			t.dir_mask = CS_PK_BIT(CS_DIR_DOWN);
+		else if (strcmp(val, "both") == 0)
+			t.dir_mask = 0;
+		else
+			r = ms_fail(why, "expected one of up, down, both");
+	} else if (strcmp(key, "chan") == 0) {
+		t.has_chan = true;
+		if (strcmp(val, "control") == 0)
+			t.chan = CS_CHAN_CONTROL;
+		else if (strcmp(val, "data") == 0)
+			t.chan = CS_CHAN_DATA;
+		else
+			r = ms_fail(why, "expected one of control, data");
+	} else if (strcmp(key, "port") == 0) {
+		if ((r = ms_count(val, 1, 65535, &u, why)) == 0)
+			t.port = (uint16_t)u;
+	} else if (strcmp(key, "kind") == 0) {
+		if ((r = cs_impair_kind_parse(val, &t)) < 0)
+			*why = "unknown packet kind, 'any' in a list, or more "
+			       "than 8 CAPWAP messages";
+	} else if (strcmp(key, "aps") == 0) {
+		r = ms_ranges(&t, val, why);
+	} else if (strcmp(key, "share") == 0) {
+		struct cs_val_err e;
+
+		t.aps.has_share = true;
+		if (rp_check(cs_val_percent(val, &t.aps.share, &e), val, &e) <
+		    0) {
+			snprintf(ms_why, sizeof(ms_why), "%s", e.why);
+			r = ms_fail(why, ms_why);
+		}
+	} else if (strcmp(key, "every-ap") == 0) {
+		if ((r = ms_count(val, 1, 0xffffffffu, &u, why)) == 0)
+			t.aps.every = (unsigned)u;
+	} else if (strcmp(key, "mac") == 0 || strcmp(key, "macs") == 0) {
+		if (parse_macs(val, &t) < 0) {
+			snprintf(ms_why, sizeof(ms_why),
+			    "expected at most %d MAC addresses such as "
+			    "00:11:22:33:44:55, separated by ','",
+			    CS_APSEL_MAX_MACS);
+			r = ms_fail(why, ms_why);
+		}
+	} else if (strcmp(key, "size") == 0) {
+		r = ms_size(&t, op, val, why);
+	} else if (strcmp(key, "window") == 0) {
+		r = ms_window(&t, val, why);
+	} else if (strcmp(key, "from") == 0 || strcmp(key, "until") == 0) {
+		if (parse_dur(val, &u) < 0)
+			r = ms_fail(why,
+			    "expected a duration such as 500ms or "
+			    "2s");
+		else if (key[0] == 'f')
+			t.from_ms = u;
+		else
+			t.until_ms = u;
+	} else if (strcmp(key, "first") == 0) {
+		r = ms_count(val, 1, UINT64_MAX, &t.first, why);
+	} else if (strcmp(key, "every") == 0) {
+		r = ms_count(val, 1, UINT64_MAX, &t.every, why);
+	} else if (strcmp(key, "after") == 0) {
+		r = ms_count(val, 1, UINT64_MAX, &t.after, why);
+	} else {
+		return -ENOENT; /* not a match key */
+	}
+	if (r < 0)
+		return -EINVAL;
+	*m = t;
+	return 0;
+}
+
 /* State while parsing one rule. */
 struct rp {
 	struct cs_impair_rule r;
@@ -360,7 +578,7 @@ parse_word(
 {
 	struct cs_impair_match *m = &st->r.match;
 	struct cs_impair_action *a = &st->r.action;
-	uint64_t u, hi;
+	uint64_t u;
 	unsigned x;
 	int r;
 
@@ -379,80 +597,8 @@ parse_word(
 	}
 	if (strcmp(key, "enabled") == 0)
 		return parse_bool(val, &st->r.enabled);
-	if (strcmp(key, "dir") == 0) {
-		if (strcmp(val, "up") == 0)
-			m->dir_mask = CS_PK_BIT(CS_DIR_UP);
-		else if (strcmp(val, "down") == 0)
-			m->dir_mask = CS_PK_BIT(CS_DIR_DOWN);
-		else if (strcmp(val, "both") == 0)
-			m->dir_mask = 0;
-		else
-			return -EINVAL;
-		return 0;
-	}
-	if (strcmp(key, "chan") == 0) {
-		m->has_chan = true;
-		if (strcmp(val, "control") == 0)
-			m->chan = CS_CHAN_CONTROL;
-		else if (strcmp(val, "data") == 0)
-			m->chan = CS_CHAN_DATA;
-		else
-			return -EINVAL;
-		return 0;
-	}
-	if (strcmp(key, "port") == 0) {
-		if (parse_uint(val, 65535, &x) < 0 || x == 0)
-			return -EINVAL;
-		m->port = (uint16_t)x;
-		return 0;
-	}
-	if (strcmp(key, "kind") == 0) {
-		*why = "unknown kind";
-		return cs_impair_kind_parse(val, m);
-	}
-	if (strcmp(key, "aps") == 0)
-		return parse_ranges(val, m);
-	if (strcmp(key, "share") == 0) {
-		m->aps.has_share = true;
-		return parse_share(val, &m->aps.share);
-	}
-	if (strcmp(key, "every-ap") == 0)
-		return parse_uint(val, 0xffffffffu, &m->aps.every);
-	if (strcmp(key, "mac") == 0)
-		return parse_macs(val, m);
-	if (strcmp(key, "size") == 0) {
-		bool eq = val[0] == '=';
-
-		if (eq && op != '=')
-			val++;
-		if (op == '=') {
-			if ((r = parse_pair(val, '-', parse_bytes, &u, &hi)) <
-			        0 ||
-			    hi == 0)
-				return -EINVAL;
-			m->size_min = (size_t)u;
-			m->size_max = (size_t)hi;
-		} else if (parse_bytes(val, &u) < 0) {
-			return -EINVAL;
-		} else if (op == '>') {
-			m->size_min = (size_t)(eq ? u : u + 1);
-		} else {
-			if (u == 0 || (!eq && u == 1))
-				return -EINVAL;
-			m->size_max = (size_t)(eq ? u : u - 1);
-		}
-		return 0;
-	}
-	if (strcmp(key, "from") == 0)
-		return parse_dur(val, &m->from_ms);
-	if (strcmp(key, "until") == 0)
-		return parse_dur(val, &m->until_ms);
-	if (strcmp(key, "first") == 0)
-		return parse_u64(val, &m->first);
-	if (strcmp(key, "every") == 0)
-		return parse_u64(val, &m->every);
-	if (strcmp(key, "after") == 0)
-		return parse_u64(val, &m->after);
+	if ((r = cs_impair_match_set(m, key, op, val, why)) != -ENOENT)
+		return r;
 	if (strcmp(key, "action") == 0) {
 		*why = "unknown action";
 		return parse_actions(val, &st->acts);

@@ -311,10 +311,15 @@ cs_udp_reuseport_by_src(int fd, unsigned n_socks)
 		{ BPF_ALU | BPF_MOD | BPF_K, 0, 0, n_socks },
 		{ BPF_RET | BPF_A, 0, 0, 0 },
 	};
-	struct sock_fprog prog = { .len = 3, .filter = code };
+	struct sock_fprog prog;
 
 	if (n_socks == 0)
 		return -EINVAL;
+	/* zeroed whole: the padding after .len goes to the kernel too
+	 * (valgrind reports it uninitialised otherwise) */
+	memset(&prog, 0, sizeof(prog));
+	prog.len = 3;
+	prog.filter = code;
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
 	        sizeof(prog)) != 0)
 		return -errno;

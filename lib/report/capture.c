@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "capsim/cursor.h"
+#include "capsim/ofile.h"
 #include "capsim/pcapng.h"
 
 #define CAP_MIN_SNAPLEN 64
@@ -35,9 +36,10 @@
 #define CAP_RECENT 1024u
 
 struct cap_file {
-	FILE *fp;   /* NULL: not configured */
-	char *path; /* owned copy, for error messages */
-	int err;    /* first error (negative errno), 0 while fine */
+	struct cs_ofile *of; /* the captures: renamed into place at close */
+	FILE *fp;            /* NULL: not configured */
+	char *path;          /* owned copy, for error messages */
+	int err;             /* first error (negative errno), 0 while fine */
 	uint16_t ip_id;
 };
 
@@ -60,8 +62,9 @@ static _Thread_local char cap_errbuf[512];
 static int
 cap_err_path(struct cs_err *err, int code, const char *path)
 {
-	snprintf(
-	    cap_errbuf, sizeof(cap_errbuf), "%s: %s", path, strerror(-code));
+	snprintf(cap_errbuf, sizeof(cap_errbuf), "%s: %s", path,
+	    code == -ELOOP ? "is a symbolic link (not followed)"
+	                   : strerror(-code));
 	return cs_err_set(err, code, cap_errbuf, 0);
 }
 
@@ -102,10 +105,20 @@ file_flush(struct cap_file *f)
 		f->err = cap_errno();
 }
 
-/* Flushes and closes; returns the file's first error. */
+/* Flushes and closes; returns the file's first error.  A capture is
+ * renamed into place only when complete. */
 static int
 file_close(struct cap_file *f)
 {
+	if (f->of != NULL) {
+		file_flush(f);
+		/* on a write error the capture is whole blocks up to the
+		 * last complete one: kept, and the error reported */
+		if (cs_ofile_commit_partial(f->of, NULL, 0) < 0 && f->err == 0)
+			f->err = cap_errno();
+		f->of = NULL;
+		f->fp = NULL;
+	}
 	if (f->fp != NULL) {
 		file_flush(f);
 		errno = 0;
@@ -116,20 +129,27 @@ file_close(struct cap_file *f)
 	return f->err;
 }
 
+/* A capture is written safely (ofile.h); the key log is appended to, as
+ * SSLKEYLOGFILE users expect, but never through a symbolic link. */
 static int
 file_open(struct cap_file *f, const char *path, bool append, mode_t mode)
 {
-	int flags =
-	    O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
-	int fd;
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | O_NOFOLLOW;
+	int fd, r;
 
 	if ((f->path = strdup(path)) == NULL)
 		return -ENOMEM;
+	if (!append) {
+		if ((r = cs_ofile_open(&f->of, path, mode, NULL, 0)) < 0)
+			return r;
+		f->fp = cs_ofile_fp(f->of);
+		(void)setvbuf(f->fp, NULL, _IOFBF, CAP_STDIO_BUF);
+		return 0;
+	}
 	if ((fd = open(path, flags, mode)) < 0)
 		return cap_errno();
-	if ((f->fp = fdopen(fd, append ? "ab" : "wb")) == NULL) {
-		int r = cap_errno();
-
+	if ((f->fp = fdopen(fd, "ab")) == NULL) {
+		r = cap_errno();
 		close(fd);
 		return r;
 	}
@@ -163,7 +183,9 @@ capture_free(struct cs_capture *c)
 	struct cap_file *files[] = { &c->wire, &c->clear, &c->keylog };
 
 	for (size_t i = 0; i < CS_ARRAY_SIZE(files); i++) {
-		if (files[i]->fp != NULL)
+		if (files[i]->of != NULL)
+			cs_ofile_discard(files[i]->of);
+		else if (files[i]->fp != NULL)
 			fclose(files[i]->fp);
 		free(files[i]->path);
 	}
@@ -459,6 +481,15 @@ cs_capture_stats(struct cs_capture *c, struct cs_capture_stats *out)
 	pthread_mutex_lock(&c->mu);
 	*out = c->st;
 	pthread_mutex_unlock(&c->mu);
+}
+
+void
+cs_capture_unlink_tmp(const struct cs_capture *c)
+{
+	if (c == NULL)
+		return;
+	cs_ofile_unlink_tmp(c->wire.of);
+	cs_ofile_unlink_tmp(c->clear.of);
 }
 
 int

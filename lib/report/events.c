@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "capsim/capwap.h"
+#include "capsim/ofile.h"
+#include "capsim/report.h"
 #include "report-internal.h"
 
 #define EVENTS_BUF_BYTES (1u << 20) /* stdio buffer: ~5000 lines */
@@ -24,7 +26,9 @@ struct cs_events {
 	pthread_mutex_t lock;
 	FILE *fp;
 	bool close_fp;
-	int err; /* first error, sticky */
+	struct cs_ofile *of; /* cs_events_open: renamed into place at close */
+	int err;             /* first error, sticky */
+	uint64_t epoch_unix_ms; /* wall clock at t_ms 0; 0 = not given */
 	uint64_t lines;
 	char *vbuf;
 };
@@ -58,6 +62,7 @@ cs_events_open_fp(struct cs_events **ret, FILE *fp, bool close_fp)
 int
 cs_events_open(struct cs_events **ret, const char *path)
 {
+	struct cs_ofile *of;
 	FILE *fp;
 	int r;
 
@@ -65,11 +70,15 @@ cs_events_open(struct cs_events **ret, const char *path)
 		return -EINVAL;
 	if (strcmp(path, "-") == 0)
 		return cs_events_open_fp(ret, stdout, false);
-	if ((fp = fopen(path, "w")) == NULL)
-		return -errno;
-	if ((r = cs_events_open_fp(ret, fp, true)) < 0)
-		fclose(fp);
-	return r;
+	if ((r = cs_ofile_open_live(&of, path, 0644, NULL, 0)) < 0)
+		return r;
+	fp = cs_ofile_fp(of);
+	if ((r = cs_events_open_fp(ret, fp, true)) < 0) {
+		cs_ofile_discard(of);
+		return r;
+	}
+	(*ret)->of = of;
+	return 0;
 }
 
 static json_t *
@@ -155,12 +164,32 @@ events_set(json_t *o, const char *key, json_t *v, bool *oom)
 		*oom = true;
 }
 
+/* Wall-clock time of t_ms when the run's start is known (RFC 3339). */
+static void
+events_time(const struct cs_events *w, json_t *o, uint64_t t_ms, bool *oom)
+{
+	char t[32];
+
+	if (w->epoch_unix_ms == 0)
+		return;
+	cs_report_rfc3339(w->epoch_unix_ms + t_ms, t, sizeof(t));
+	events_set(o, "time", json_string_nocheck(t), oom);
+}
+
+void
+cs_events_set_epoch(struct cs_events *w, uint64_t unix_ms)
+{
+	if (w != NULL)
+		w->epoch_unix_ms = unix_ms;
+}
+
 static void
 events_ap_fields(json_t *o, const struct cs_events_ap *ap, bool *oom)
 {
 	if (ap == NULL)
 		return;
-	events_set(o, "ap", json_integer(ap->index), oom);
+	/* numbered from 1, as the log says "AP 1" */
+	events_set(o, "ap", json_integer((json_int_t)ap->index + 1), oom);
 	if (ap->mac != NULL)
 		events_set(o, "mac", events_mac(ap->mac), oom);
 	if (ap->name != NULL)
@@ -182,6 +211,7 @@ cs_events_ap(struct cs_events *w, const struct cs_events_ap *ap,
 	if ((o = json_object()) == NULL)
 		return events_emit(w, NULL, true);
 	events_set(o, "t_ms", json_integer((json_int_t)ev->t_ms), &oom);
+	events_time(w, o, ev->t_ms, &oom);
 	events_ap_fields(o, ap, &oom);
 	events_set(o, "kind",
 	    json_string_nocheck(kind != NULL ? kind : "unknown"), &oom);
@@ -218,6 +248,7 @@ cs_events_write(struct cs_events *w, const struct cs_events_rec *r)
 	if ((o = json_object()) == NULL)
 		return events_emit(w, NULL, true);
 	events_set(o, "t_ms", json_integer((json_int_t)r->t_ms), &oom);
+	events_time(w, o, r->t_ms, &oom);
 	events_ap_fields(o, r->ap, &oom);
 	if (r->kind != NULL)
 		events_set(o, "kind", cs_json_str(r->kind), &oom);
@@ -267,6 +298,13 @@ cs_events_count(struct cs_events *w)
 	return n;
 }
 
+void
+cs_events_unlink_tmp(const struct cs_events *w)
+{
+	if (w != NULL)
+		cs_ofile_unlink_tmp(w->of);
+}
+
 int
 cs_events_close(struct cs_events *w)
 {
@@ -277,8 +315,13 @@ cs_events_close(struct cs_events *w)
 	r = w->err;
 	if (fflush(w->fp) != 0 && r == 0)
 		r = -EIO;
-	if (w->close_fp && fclose(w->fp) != 0 && r == 0)
+	if (w->of != NULL) {
+		/* whole lines up to a write error are still worth keeping */
+		if (cs_ofile_commit_partial(w->of, NULL, 0) < 0 && r == 0)
+			r = -EIO;
+	} else if (w->close_fp && fclose(w->fp) != 0 && r == 0) {
 		r = -EIO;
+	}
 	pthread_mutex_destroy(&w->lock);
 	free(w->vbuf);
 	free(w);

@@ -6,7 +6,9 @@
  */
 #include "capsim/metrics.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,71 @@ static const char *const lat_names[] = {
 };
 _Static_assert(CS_ARRAY_SIZE(lat_names) == CS_LAT__COUNT,
     "lat_names[] out of sync with enum cs_lat");
+
+const uint64_t cs_metrics_le_us[CS_METRICS_N_LE] = {
+	5000,
+	10000,
+	25000,
+	50000,
+	100000,
+	250000,
+	500000,
+	1000000,
+	2500000,
+	5000000,
+	10000000,
+	30000000,
+	60000000,
+	120000000,
+};
+
+void
+cs_metrics_lat(struct cs_metrics *m, enum cs_lat l, uint64_t us)
+{
+	if (m == NULL || (unsigned)l >= CS_LAT__COUNT)
+		return;
+	cs_hist_record(&m->lat[l], us);
+	for (unsigned k = 0; k < CS_METRICS_N_LE; k++)
+		if (us <= cs_metrics_le_us[k])
+			m->le_count[l][k]++;
+}
+
+void
+cs_reason_code(const char *text, char *out, size_t len)
+{
+	size_t n = 0;
+	bool dash = false, after_code = false, in_code = false;
+
+	if (out == NULL || len < 8)
+		return;
+	for (const char *p = text != NULL ? text : ""; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (isdigit(c) && !after_code && !in_code)
+			break;
+		if (!isalnum(c)) {
+			dash = true;
+			in_code = false;
+			if (!isspace(c))
+				after_code = false;
+			continue;
+		}
+		if (n + (dash && n > 0) + 1 >= len)
+			break;
+		if (dash && n > 0)
+			out[n++] = '-';
+		dash = false;
+		out[n++] = (char)tolower(c);
+		in_code = isdigit(c) && (after_code || in_code);
+		after_code = !isdigit(c) && n >= 4 &&
+		    memcmp(out + n - 4, "code", 4) == 0;
+	}
+	if (n == 0) {
+		snprintf(out, len, "unknown");
+		return;
+	}
+	out[n] = '\0';
+}
 
 const char *
 cs_lat_name(enum cs_lat l)
@@ -130,11 +197,11 @@ cs_metrics_ap_event(
 	case CS_AP_EV_STATE:
 		lat = state_lat(ev->from);
 		if (lat >= 0 && ev->t_ms >= t->t_state)
-			cs_hist_record(
-			    &m->lat[lat], (ev->t_ms - t->t_state) * 1000);
+			cs_metrics_lat(m, (enum cs_lat)lat,
+			    (ev->t_ms - t->t_state) * 1000);
 		if (ev->to == CS_AP_RUN) {
 			if (ev->t_ms >= t->t_cycle)
-				cs_hist_record(&m->lat[CS_LAT_TOTAL],
+				cs_metrics_lat(m, CS_LAT_TOTAL,
 				    (ev->t_ms - t->t_cycle) * 1000);
 			t->has_joined = true;
 			t->in_run = true;
@@ -178,9 +245,12 @@ cs_metrics_merge(struct cs_metrics *dst, const struct cs_metrics *src)
 
 	if (dst == NULL || src == NULL)
 		return -EINVAL;
-	for (int i = 0; i < CS_LAT__COUNT; i++)
+	for (int i = 0; i < CS_LAT__COUNT; i++) {
 		if ((r = cs_hist_merge(&dst->lat[i], &src->lat[i])) < 0)
 			return r;
+		for (unsigned k = 0; k < CS_METRICS_N_LE; k++)
+			dst->le_count[i][k] += src->le_count[i][k];
+	}
 	for (int p = 0; p < CS_PHASE__COUNT; p++) {
 		for (unsigned k = 0; k < src->n_reasons[p]; k++) {
 			/* count_reason adds to the totals; undo, then add

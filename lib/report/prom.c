@@ -16,31 +16,12 @@
 #include "capsim/hist.h"
 #include "report-internal.h"
 
-/* Nominal bounds in microseconds; the exposed ones are the upper edges of
- * the histogram buckets holding them (cs_prom_le_us). */
-static const uint64_t prom_nominal_us[CS_PROM_N_LE] = {
-	5000,
-	10000,
-	25000,
-	50000,
-	100000,
-	250000,
-	500000,
-	1000000,
-	2500000,
-	5000000,
-	10000000,
-	30000000,
-	60000000,
-	120000000,
-};
-
 uint64_t
 cs_prom_le_us(unsigned idx)
 {
 	if (idx >= CS_PROM_N_LE)
 		return 0;
-	return cs_hist_bucket_hi(cs_hist_bucket(prom_nominal_us[idx]));
+	return cs_metrics_le_us[idx];
 }
 
 /* Label value: backslash, double quote and line feed escaped; bytes
@@ -101,86 +82,196 @@ prom_state_label(char *out, size_t len, enum cs_ap_state st)
 }
 
 static void
-prom_hist(FILE *f, const char *phase, const struct cs_hist *h)
+prom_hist(FILE *f, enum cs_lat l, const struct cs_metrics *m)
 {
-	uint64_t cum = 0;
-	unsigned next = 0;
+	const char *phase = cs_lat_name(l);
+	const struct cs_hist *h = &m->lat[l];
 
 	for (unsigned k = 0; k < CS_PROM_N_LE; k++) {
-		unsigned last = cs_hist_bucket(prom_nominal_us[k]);
-
-		for (; h->b != NULL && next <= last; next++)
-			cum += h->b[next];
-		fputs("capsim_phase_duration_seconds_bucket{phase=\"", f);
-		prom_label(f, phase);
-		fputs("\",le=\"", f);
+		fprintf(f,
+		    "capsim_phase_duration_seconds_bucket{phase=\"%s\",le=\"",
+		    phase);
 		prom_seconds(f, cs_prom_le_us(k));
-		fprintf(f, "\"} %llu\n", (unsigned long long)cum);
+		fprintf(f, "\"} %llu\n", (unsigned long long)m->le_count[l][k]);
 	}
-	fputs("capsim_phase_duration_seconds_bucket{phase=\"", f);
-	prom_label(f, phase);
-	fprintf(f, "\",le=\"+Inf\"} %llu\n", (unsigned long long)h->count);
-	fputs("capsim_phase_duration_seconds_sum{phase=\"", f);
-	prom_label(f, phase);
-	fputs("\"} ", f);
+	fprintf(f,
+	    "capsim_phase_duration_seconds_bucket{phase=\"%s\",le=\"+Inf\"} "
+	    "%llu\n",
+	    phase, (unsigned long long)h->count);
+	fprintf(f, "capsim_phase_duration_seconds_sum{phase=\"%s\"} ", phase);
 	prom_seconds(f, h->sum_us);
-	fputs("\ncapsim_phase_duration_seconds_count{phase=\"", f);
-	prom_label(f, phase);
-	fprintf(f, "\"} %llu\n", (unsigned long long)h->count);
+	fprintf(f, "\ncapsim_phase_duration_seconds_count{phase=\"%s\"} %llu\n",
+	    phase, (unsigned long long)h->count);
 }
 
+/* Failures by phase and reason code: reasons that differ only in their
+ * numbers ("after 8 s", "after 10 s") are one series. */
 static void
 prom_failures(FILE *f, const struct cs_metrics *m)
 {
 	prom_family(f, "capsim_failures_total", "counter",
-	    "AP join failures by phase and reason.");
+	    "AP join failures by phase and reason code (the reason text is in "
+	    "the JSON report).");
 	for (int p = 0; p < CS_PHASE__COUNT; p++) {
-		const char *phase = cs_phase_name(p);
+		char code[CS_METRICS_MAX_REASONS + 1][48];
+		uint64_t count[CS_METRICS_MAX_REASONS + 1];
+		unsigned n = 0;
 
-		for (unsigned k = 0; k < m->n_reasons[p]; k++) {
-			fprintf(f,
-			    "capsim_failures_total{phase=\"%s\",reason=\"",
-			    phase);
-			prom_label(f, m->reasons[p][k].reason);
-			fprintf(f, "\"} %llu\n",
-			    (unsigned long long)m->reasons[p][k].count);
+		for (unsigned k = 0; k <= m->n_reasons[p]; k++) {
+			char c[48];
+			uint64_t v;
+			unsigned i;
+
+			if (k < m->n_reasons[p]) {
+				cs_reason_code(
+				    m->reasons[p][k].reason, c, sizeof(c));
+				v = m->reasons[p][k].count;
+			} else {
+				snprintf(c, sizeof(c), "other");
+				v = m->other_reasons[p];
+			}
+			if (v == 0)
+				continue;
+			for (i = 0; i < n && strcmp(code[i], c) != 0; i++)
+				;
+			if (i == n) {
+				memcpy(code[n], c, sizeof(c));
+				count[n++] = 0;
+			}
+			count[i] += v;
 		}
-		if (m->other_reasons[p] > 0)
+		for (unsigned i = 0; i < n; i++)
 			fprintf(f,
-			    "capsim_failures_total{phase=\"%s\",reason="
-			    "\"other\"}"
-			    " %llu\n",
-			    phase, (unsigned long long)m->other_reasons[p]);
+			    "capsim_failures_total{phase=\"%s\",reason=\"%s\"} "
+			    "%llu\n",
+			    cs_phase_name(p), code[i],
+			    (unsigned long long)count[i]);
 	}
 }
 
-/* capsim_wlc_<name>_total with the name reduced to [a-z0-9_]. */
 static void
-prom_wlc(FILE *f, const struct cs_report_kv *kv, size_t n)
+prom_counter(FILE *f, const char *name, const char *help, uint64_t v)
 {
-	for (size_t i = 0; i < n; i++) {
-		char name[96];
-		size_t k = 0, len;
-		int w;
+	prom_family(f, name, "counter", help);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
 
-		if (kv[i].name == NULL)
-			continue;
-		len = strlen(kv[i].name);
-		/* "joins_total" is exposed once as capsim_wlc_joins_total */
-		if (len > 6 && strcmp(kv[i].name + len - 6, "_total") == 0)
-			len -= 6;
-		w = snprintf(name, sizeof(name), "capsim_wlc_");
-		for (const char *p = kv[i].name;
-		     p < kv[i].name + len && (size_t)w + k + 7 < sizeof(name);
-		     p++)
-			name[w + k++] = isalnum((unsigned char)*p)
-			    ? (char)tolower((unsigned char)*p)
-			    : '_';
-		snprintf(name + w + k, sizeof(name) - (size_t)w - k, "_total");
+static void
+prom_wlc(FILE *f, const struct cs_prom_snapshot *s)
+{
+	const struct cs_wlc_counters *w = s->wlc;
+
+	prom_family(f, "capsim_wlc_aps_joined", "gauge",
+	    "APs joined to the mock WLC now.");
+	fprintf(f, "capsim_wlc_aps_joined %u\n", s->wlc_joined);
+	prom_counter(f, "capsim_wlc_discovery_requests_total",
+	    "Discovery Requests the mock WLC received.", w->discovery_rx);
+	prom_counter(f, "capsim_wlc_dtls_handshake_failures_total",
+	    "DTLS handshakes with the mock WLC that failed.", w->dtls_failed);
+	prom_counter(f, "capsim_wlc_sessions_opened_total",
+	    "DTLS sessions the mock WLC established.", w->sess_opened);
+	prom_counter(f, "capsim_wlc_sessions_closed_total",
+	    "DTLS sessions of the mock WLC that ended.", w->sess_closed);
+	prom_family(f, "capsim_wlc_join_responses_total", "counter",
+	    "Join Responses the mock WLC sent, by result code (RFC 5415 "
+	    "4.6.35).");
+	for (unsigned c = 0; c < CS_ARRAY_SIZE(w->join_result); c++)
+		if (c == 0 || w->join_result[c] > 0)
+			fprintf(f,
+			    "capsim_wlc_join_responses_total{result_code=\"%"
+			    "u\"} "
+			    "%llu\n",
+			    c, (unsigned long long)w->join_result[c]);
+	prom_family(f, "capsim_wlc_failures_total", "counter",
+	    "AP failures the mock WLC saw, by the phase the AP was in.");
+	for (int p = 0; p < CS_PHASE__COUNT; p++)
+		fprintf(f, "capsim_wlc_failures_total{phase=\"%s\"} %llu\n",
+		    cs_phase_name(p),
+		    (unsigned long long)w->failures_by_phase[p]);
+	prom_counter(f, "capsim_wlc_disconnects_total",
+	    "APs in Run that closed their session in order (close_notify).",
+	    w->disconnects);
+	prom_counter(f, "capsim_wlc_keepalives_received_total",
+	    "Data-channel keep-alives the mock WLC received.", w->keepalive_rx);
+	prom_counter(f, "capsim_wlc_echo_requests_total",
+	    "Echo Requests the mock WLC answered.", w->echo_rx);
+	prom_counter(f, "capsim_wlc_malformed_total",
+	    "Datagrams the mock WLC discarded as malformed.", w->malformed);
+	prom_counter(f, "capsim_wlc_restarts_total",
+	    "Times the mock WLC restarted (SIGHUP, scenario timeline).",
+	    w->restarts);
+}
+
+static void
+prom_rules(FILE *f, const struct cs_prom_snapshot *s)
+{
+	static const char *const outcome[] = { "matched", "dropped", "delayed",
+		"duplicated", "corrupted", "truncated", "held", "released" };
+
+	prom_family(f, "capsim_impairment_packets_total", "counter",
+	    "Datagrams each impairment rule matched, and what it did to "
+	    "them.");
+	for (size_t i = 0; i < s->n_rules; i++) {
+		const struct cs_impair_stats *st = &s->rules[i].st;
+		const uint64_t v[] = { st->matched, st->dropped, st->delayed,
+			st->duplicated, st->corrupted, st->truncated, st->held,
+			st->released };
+		char idx[32];
+		const char *name = s->rules[i].name;
+
+		if (name == NULL || name[0] == '\0') {
+			snprintf(idx, sizeof(idx), "rule-%zu", i);
+			name = idx;
+		}
+		for (size_t k = 0; k < CS_ARRAY_SIZE(v); k++) {
+			fputs("capsim_impairment_packets_total{rule=\"", f);
+			prom_label(f, name);
+			fprintf(f, "\",outcome=\"%s\"} %llu\n", outcome[k],
+			    (unsigned long long)v[k]);
+		}
+	}
+}
+
+static void
+prom_self(FILE *f, const struct cs_prom_snapshot *s)
+{
+	prom_family(f, "capsim_uptime_seconds", "gauge",
+	    "Seconds since the run started.");
+	fprintf(f, "capsim_uptime_seconds %.3f\n", s->uptime_s);
+	if (s->lateness != NULL) {
+		static const double q[] = { 0.5, 0.99, 1.0 };
+
+		prom_family(f, "capsim_timer_lateness_seconds", "summary",
+		    "How late capsim's own timers fired (a loaded host makes "
+		    "protocol timers late).");
+		for (size_t i = 0; i < CS_ARRAY_SIZE(q); i++) {
+			fprintf(f,
+			    "capsim_timer_lateness_seconds{quantile=\"%g\"} ",
+			    q[i]);
+			prom_seconds(f,
+			    q[i] < 1.0 ? cs_hist_quantile(s->lateness, q[i])
+			               : s->lateness->max_us);
+			fputc('\n', f);
+		}
+		fputs("capsim_timer_lateness_seconds_sum ", f);
+		prom_seconds(f, s->lateness->sum_us);
+		fprintf(f, "\ncapsim_timer_lateness_seconds_count %llu\n",
+		    (unsigned long long)s->lateness->count);
+	}
+	if (s->res != NULL && s->res->valid) {
+		prom_family(f, "capsim_process_max_resident_memory_bytes",
+		    "gauge", "Largest resident set of the capsim process.");
+		fprintf(f, "capsim_process_max_resident_memory_bytes %llu\n",
+		    (unsigned long long)s->res->max_rss_kib * 1024ull);
+		prom_family(f, "capsim_process_cpu_seconds_total", "counter",
+		    "CPU time of the capsim process.");
 		fprintf(f,
-		    "# HELP %s Mock WLC counter %s.\n# TYPE %s counter\n", name,
-		    name + w, name);
-		fprintf(f, "%s %llu\n", name, (unsigned long long)kv[i].value);
+		    "capsim_process_cpu_seconds_total{mode=\"user\"} %.3f\n"
+		    "capsim_process_cpu_seconds_total{mode=\"system\"} %.3f\n",
+		    s->res->cpu_user_s, s->res->cpu_sys_s);
+		prom_family(f, "capsim_process_open_fds", "gauge",
+		    "File descriptors the capsim process holds.");
+		fprintf(f, "capsim_process_open_fds %u\n", s->res->fds);
 	}
 }
 
@@ -192,42 +283,41 @@ cs_prom_text(const struct cs_prom_snapshot *s)
 	FILE *f;
 	bool bad;
 
-	if (s == NULL || s->m == NULL)
+	if (s == NULL)
 		return NULL;
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
-	prom_family(f, "capsim_aps", "gauge", "Simulated APs by FSM state.");
-	for (int st = 0; st < CS_AP__COUNT; st++) {
-		char label[32];
+	if (s->m != NULL) {
+		prom_family(
+		    f, "capsim_aps", "gauge", "Simulated APs by FSM state.");
+		for (int st = 0; st < CS_AP__COUNT; st++) {
+			char label[32];
 
-		prom_state_label(label, sizeof(label), st);
-		fprintf(
-		    f, "capsim_aps{state=\"%s\"} %u\n", label, s->states[st]);
+			prom_state_label(label, sizeof(label), st);
+			fprintf(f, "capsim_aps{state=\"%s\"} %u\n", label,
+			    s->states[st]);
+		}
+		prom_family(f, "capsim_aps_configured", "gauge",
+		    "APs the run simulates.");
+		fprintf(f, "capsim_aps_configured %u\n", s->aps);
+		prom_counter(f, "capsim_joins_total",
+		    "Times an AP reached the Run state.", s->m->joins);
+		prom_counter(f, "capsim_left_run_total",
+		    "Times an AP left the Run state.", s->m->left_run);
+		prom_failures(f, s->m);
+		prom_counter(f, "capsim_retransmits_total",
+		    "Control requests the APs retransmitted.",
+		    s->m->retransmits);
+		prom_family(f, "capsim_phase_duration_seconds", "histogram",
+		    "Time APs spent in each join phase (total: start to Run).");
+		for (int l = 0; l < CS_LAT__COUNT; l++)
+			prom_hist(f, (enum cs_lat)l, s->m);
 	}
-	prom_family(f, "capsim_aps_total", "gauge", "Simulated APs.");
-	fprintf(f, "capsim_aps_total %u\n", s->aps);
-	prom_family(f, "capsim_joins_total", "counter",
-	    "Times an AP reached the Run state.");
-	fprintf(
-	    f, "capsim_joins_total %llu\n", (unsigned long long)s->m->joins);
-	prom_family(f, "capsim_left_run_total", "counter",
-	    "Times an AP left the Run state.");
-	fprintf(f, "capsim_left_run_total %llu\n",
-	    (unsigned long long)s->m->left_run);
-	prom_failures(f, s->m);
-	prom_family(f, "capsim_retransmits_total", "counter",
-	    "Control requests the APs retransmitted.");
-	fprintf(f, "capsim_retransmits_total %llu\n",
-	    (unsigned long long)s->m->retransmits);
-	prom_family(f, "capsim_phase_duration_seconds", "histogram",
-	    "Time APs spent in each join phase (total: start to Run).");
-	for (int l = 0; l < CS_LAT__COUNT; l++)
-		prom_hist(f, cs_lat_name(l), &s->m->lat[l]);
-	prom_family(f, "capsim_uptime_seconds", "gauge",
-	    "Seconds since the run started.");
-	fprintf(f, "capsim_uptime_seconds %.3f\n", s->uptime_s);
 	if (s->wlc != NULL)
-		prom_wlc(f, s->wlc, s->n_wlc);
+		prom_wlc(f, s);
+	if (s->n_rules > 0 && s->rules != NULL)
+		prom_rules(f, s);
+	prom_self(f, s);
 	bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad) {
 		free(buf);

@@ -23,4 +23,15 @@ json_t *cs_json_str(const char *s);
  * Returns 0 or -1 (v NULL, out of memory). */
 int cs_json_set(json_t *o, const char *key, json_t *v);
 
+struct cs_ts;
+/* The time series as the JSON report's "timeseries" object: interval_s,
+ * columns t_start_s, t_s, aps, joins, joins_per_s, failures, retransmits,
+ * states {state: [...]}, failures_by_phase {phase: [...]}, latency_ms
+ * {series: {count, p50, p99}}, health {timer_lateness_p99_ms,
+ * timer_lateness_max_ms[, kernel_drops]} (null where unknown), and marks
+ * [{t_s, what}]; intervals_not_recorded when the series was full.  Keys
+ * are snake_case.  NULL when ts is NULL or out of
+ * memory. */
+json_t *cs_ts_json(const struct cs_ts *ts);
+
 #endif /* CS_REPORT_INTERNAL_H */

@@ -6,6 +6,7 @@
  */
 #include "capsim/report.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -23,6 +24,21 @@ static double
 us_to_ms(uint64_t us)
 {
 	return (double)us / 1000.0;
+}
+
+/* A name as a JSON key: lower case, '-' as '_' ("DTLS-Setup" ->
+ * "dtls_setup"), so that the report has one key style. */
+static const char *
+report_key(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = name[i] == '-' || name[i] == ' '
+		    ? '_'
+		    : (char)tolower((unsigned char)name[i]);
+	buf[i] = '\0';
+	return buf;
 }
 
 static json_t *
@@ -249,7 +265,13 @@ report_failures(const struct cs_metrics *m)
 		if (reasons != NULL && m->other_reasons[p] > 0)
 			cs_json_set(reasons, "other",
 			    json_integer((json_int_t)m->other_reasons[p]));
-		cs_json_set(failures, cs_phase_name(p), reasons);
+		{
+			char k[32];
+
+			cs_json_set(failures,
+			    report_key(cs_phase_name(p), k, sizeof(k)),
+			    reasons);
+		}
 	}
 	return failures;
 }
@@ -309,6 +331,29 @@ report_health(const struct cs_report_resources *r)
 	return o;
 }
 
+/* Version, start, host, command line, interrupted. */
+static void
+report_meta(json_t *root, const struct cs_run_summary *s, bool *oom)
+{
+	json_t *argv = json_array();
+	char t[32];
+
+	report_set(root, "capsim_version", cs_json_str(cs_version()), oom);
+	if (s->started_unix_ms != 0) {
+		cs_report_rfc3339(s->started_unix_ms, t, sizeof(t));
+		report_set(root, "started_at", cs_json_str(t), oom);
+	} else {
+		report_set(root, "started_at", json_null(), oom);
+	}
+	if (s->host != NULL)
+		report_set(root, "host", cs_json_str(s->host), oom);
+	for (int i = 0; argv != NULL && s->argv != NULL && i < s->argc; i++)
+		if (json_array_append_new(argv, cs_json_str(s->argv[i])) < 0)
+			*oom = true;
+	report_set(root, "command_line", argv, oom);
+	report_set(root, "interrupted", json_boolean(s->interrupted), oom);
+}
+
 char *
 cs_report_json(const struct cs_run_summary *s)
 {
@@ -326,6 +371,7 @@ cs_report_json(const struct cs_run_summary *s)
 	    s->passed);
 	if (root == NULL)
 		return NULL;
+	report_meta(root, s, &oom);
 	report_set(root, "wlc", cs_json_str(s->wlc ? s->wlc : ""), &oom);
 	report_set(root, "wlc_verification",
 	    cs_json_str(s->wlc_verify_off ? "off" : "on"), &oom);
@@ -350,16 +396,21 @@ cs_report_json(const struct cs_run_summary *s)
 	hists = json_object();
 	for (int l = 0; phases != NULL && hists != NULL && l < CS_LAT__COUNT;
 	     l++) {
-		report_set(
-		    phases, cs_lat_name(l), report_phase(&s->m->lat[l]), &oom);
-		report_set(
-		    hists, cs_lat_name(l), report_hist(&s->m->lat[l]), &oom);
+		char k[32];
+
+		report_key(cs_lat_name(l), k, sizeof(k));
+		report_set(phases, k, report_phase(&s->m->lat[l]), &oom);
+		report_set(hists, k, report_hist(&s->m->lat[l]), &oom);
 	}
 	report_set(root, "phases", phases, &oom);
 	states = json_object();
-	for (int st = 0; states != NULL && st < CS_AP__COUNT; st++)
-		report_set(states, cs_ap_state_name(st),
+	for (int st = 0; states != NULL && st < CS_AP__COUNT; st++) {
+		char k[32];
+
+		report_set(states,
+		    report_key(cs_ap_state_name(st), k, sizeof(k)),
 		    json_integer(s->states[st]), &oom);
+	}
 	report_set(root, "states", states, &oom);
 	report_set(root, "retransmits",
 	    json_integer((json_int_t)s->m->retransmits), &oom);
@@ -393,6 +444,8 @@ cs_report_json(const struct cs_run_summary *s)
 	if (s->wlc_counters != NULL && s->n_wlc_counters > 0)
 		report_set(root, "wlc_counters",
 		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);
+	if (s->timeseries != NULL)
+		report_set(root, "timeseries", cs_ts_json(s->timeseries), &oom);
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

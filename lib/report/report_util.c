@@ -7,9 +7,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "capsim/diagnose.h"
 #include "capsim/impair.h"
@@ -309,4 +311,21 @@ cs_report_causes_free(struct cs_report_causes *rc)
 	free(rc->causes);
 	free(rc->aps);
 	memset(rc, 0, sizeof(*rc));
+}
+
+void
+cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(unix_ms / 1000);
+	struct tm tm;
+	char day[24];
+
+	if (buf == NULL || len == 0)
+		return;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	snprintf(buf, len, "%s.%03uZ", day, (unsigned)(unix_ms % 1000));
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/diagnose.h"
 #include "capsim/metrics.h"
 #include "capsim/roles.h"
 #include "scenario-internal.h"
@@ -103,6 +104,72 @@ exp_canon_root(char *m)
 		*strchr(m, '-') = '_';
 }
 
+/* A diagnosis code as a word: known to this capsim, or -EINVAL naming
+ * the closest one. */
+static int
+exp_check_code(const char *w, size_t n, size_t off, struct cs_err *err)
+{
+	const char *names[CS_DIAG__COUNT + 1], *hint;
+	char word[48], list[320];
+	enum cs_diag_code c;
+	size_t o = 0;
+
+	if (n >= sizeof(word))
+		n = sizeof(word) - 1;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	if (cs_diag_code_parse(word, &c) == 0)
+		return 0;
+	for (int k = 0; k < CS_DIAG__COUNT; k++)
+		names[k] = cs_diag_code_name((enum cs_diag_code)k);
+	names[CS_DIAG__COUNT] = NULL;
+	list[0] = '\0';
+	for (int k = 0; k < CS_DIAG__COUNT && names[k] != NULL; k++) {
+		int nw = snprintf(list + o, sizeof(list) - o, "%s%s",
+		    k == 0 ? "" : ", ", names[k]);
+
+		if (nw < 0 || (size_t)nw >= sizeof(list) - o)
+			break;
+		o += (size_t)nw;
+	}
+	hint = scn_suggest(word, names);
+	return exp_fail(err, off,
+	    "unknown diagnosis '%s'%s%s%s; diagnoses are %s", word,
+	    hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "",
+	    list);
+}
+
+/*
+ * diagnosis.aps (APs the diagnosis is about) and
+ * diagnosis{cause=CODE}.aps (APs whose own diagnosis is CODE).
+ */
+static int
+exp_check_diagnosis(const char *m, size_t base, struct cs_err *err)
+{
+	const char *p = m + strlen("diagnosis");
+	int r;
+
+	if (*p == '{') {
+		const char *lab = p + 1, *end = strchr(lab, '}');
+
+		if (end == NULL || strncmp(lab, "cause=", 6) != 0 ||
+		    end == lab + 6)
+			return exp_fail(err, base + (size_t)(p - m),
+			    "expected diagnosis{cause=CODE}.aps, e.g. "
+			    "diagnosis{cause=return-path-loss}.aps == 6");
+		if ((r = exp_check_code(lab + 6, (size_t)(end - lab - 6),
+		         base + (size_t)(lab + 6 - m), err)) < 0)
+			return r;
+		p = end + 1;
+	}
+	if (strcmp(p, ".aps") != 0)
+		return exp_fail(err, base + (size_t)(p - m),
+		    "expected diagnosis.aps or diagnosis{cause=CODE}.aps (a "
+		    "number of APs); the diagnosis itself compares as "
+		    "diagnosis == CODE");
+	return EXP_AP_COUNT;
+}
+
 /*
  * Checks the metric path m (labels included) against the vocabulary.
  * Returns its class or -EINVAL (err filled, offsets relative to m + base).
@@ -128,13 +195,16 @@ exp_check_metric(const char *m, size_t base, struct cs_err *err)
 		    "unknown metric '%s'%s%s%s; metrics are aps, joined, "
 		    "in_run, failed, failures, failures{phase=P}, joins, "
 		    "left_run, retransmits, phase.PHASE.STAT, diagnosis, "
-		    "rule.NAME.COUNTER, wlc.COUNTER, nat.COUNTER",
+		    "diagnosis{cause=CODE}.aps, rule.NAME.COUNTER, "
+		    "wlc.COUNTER, nat.COUNTER",
 		    root, hint ? " (did you mean '" : "", hint ? hint : "",
 		    hint ? "'?)" : "");
 	}
+	if (strcmp(root, "diagnosis") == 0 && (brace != NULL || dot != NULL))
+		return exp_check_diagnosis(m, base, err);
 	if (brace != NULL && strcmp(root, "failures") != 0)
 		return exp_fail(err, base + (size_t)(brace - m),
-		    "only failures takes {labels}, e.g. "
+		    "only failures and diagnosis take {labels}, e.g. "
 		    "failures{phase=dtls-handshake}");
 	if (brace != NULL) {
 		/* failures{phase=P} or failures{reason=TEXT} */
@@ -283,6 +353,9 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 			s++;
 		if (*s == '}')
 			s++;
+		/* diagnosis{cause=CODE}.aps */
+		while (exp_metric_char(*s))
+			s++;
 	}
 	mlen = (size_t)(s - ms);
 	if (mlen == 0)
@@ -349,6 +422,11 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 			    e.metric);
 			goto fail;
 		}
+		/* a misspelt code would never match and never say why */
+		if ((r = exp_check_code(
+		         e.word, strlen(e.word), (size_t)(vs - text), err)) < 0)
+			goto fail;
+		r = -EINVAL;
 		break;
 	case EXP_AP_COUNT:
 	case EXP_COUNT:

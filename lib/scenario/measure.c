@@ -140,6 +140,44 @@ meas_failures(const struct cs_metrics *m, const char *path, double *out)
 	return -ENOENT;
 }
 
+/* diagnosis.aps and diagnosis{cause=CODE}.aps: the per-cause AP counts
+ * the diagnosis reports (a cause it does not list has no APs). */
+static int
+meas_diagnosis(const struct cs_run_summary *s, const char *path, double *out)
+{
+	const struct cs_report_diag *d = s->diag;
+	const char *code, *end;
+	size_t n;
+
+	if (d == NULL || d->code == NULL)
+		return -ENOENT;
+	if (strcmp(path, "diagnosis.aps") == 0) {
+		*out = d->aps_affected;
+		return 0;
+	}
+	if (strncmp(path, "diagnosis{cause=", 16) != 0 ||
+	    (end = strchr(path, '}')) == NULL || strcmp(end, "}.aps") != 0)
+		return -ENOENT;
+	code = path + 16;
+	n = (size_t)(end - code);
+	for (size_t i = 0; d->counts != NULL && i < d->n_counts; i++) {
+		const char *c = d->counts[i].name;
+
+		if (c != NULL && strlen(c) == n && strncmp(c, code, n) == 0) {
+			*out = (double)d->counts[i].value;
+			return 0;
+		}
+	}
+	/* a single-cause diagnosis may list no per-cause counts */
+	if (strlen(d->code) == n && strncmp(d->code, code, n) == 0 &&
+	    d->n_counts == 0) {
+		*out = d->aps_affected;
+		return 0;
+	}
+	*out = 0;
+	return 0;
+}
+
 static int
 meas_number(void *ctx, const char *path, double *out)
 {
@@ -164,6 +202,8 @@ meas_number(void *ctx, const char *path, double *out)
 		return meas_failures(m, path, out);
 	else if (m != NULL && strncmp(path, "phase.", 6) == 0)
 		return meas_phase(m, path, out);
+	else if (strncmp(path, "diagnosis", 9) == 0)
+		return meas_diagnosis(s, path, out);
 	else if (strncmp(path, "wlc.", 4) == 0)
 		return meas_kv(
 		    s->wlc_counters, s->n_wlc_counters, path + 4, out);

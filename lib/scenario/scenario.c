@@ -492,9 +492,12 @@ scn_list_at(struct scn *p, yaml_node_t *n, size_t i)
 /* ------------------------------------------------------------------ */
 /* shared pieces */
 
+/* Words and what they stand for, side by side (aliases share a value). */
 static const char *const dtls_words[] = { "1.2", "1.0", "any", NULL };
 static const enum cs_dtls_version dtls_vals[] = { CS_DTLS_V1_2, CS_DTLS_V1_0,
 	CS_DTLS_V_ANY };
+_Static_assert(CS_ARRAY_SIZE(dtls_words) == CS_ARRAY_SIZE(dtls_vals) + 1,
+    "dtls_words[] and dtls_vals[] differ in length");
 
 static const char *const cert_words[] = { "valid", "expired", "not-yet-valid",
 	"untrusted", "wrong-eku", "sha1", "rsa1024", "good", "unknown-ca",
@@ -502,6 +505,8 @@ static const char *const cert_words[] = { "valid", "expired", "not-yet-valid",
 static const enum cs_pki_broken cert_vals[] = { CS_PKI_GOOD, CS_PKI_EXPIRED,
 	CS_PKI_NOT_YET_VALID, CS_PKI_UNKNOWN_CA, CS_PKI_WRONG_EKU, CS_PKI_SHA1,
 	CS_PKI_RSA1024, CS_PKI_GOOD, CS_PKI_UNKNOWN_CA, CS_PKI_UNKNOWN_CA };
+_Static_assert(CS_ARRAY_SIZE(cert_words) == CS_ARRAY_SIZE(cert_vals) + 1,
+    "cert_words[] and cert_vals[] differ in length");
 
 static int
 scn_dtls(struct scn *p, const yaml_node_t *n, const char *key,
@@ -596,33 +601,42 @@ scn_macs(struct scn *p, yaml_node_t *n, const char *key, size_t max,
 /* ------------------------------------------------------------------ */
 /* aps */
 
-static const char *const disc_words[] = { "static", "dhcp", "dns", "broadcast",
-	NULL };
+static const char *const disc_words[] = {
+	[CS_SCN_DISC_STATIC] = "static",
+	[CS_SCN_DISC_DHCP] = "dhcp",
+	[CS_SCN_DISC_DNS] = "dns",
+	[CS_SCN_DISC_BROADCAST] = "broadcast",
+	[CS_SCN_DISC__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(disc_words) == CS_SCN_DISC__COUNT + 1,
+    "disc_words[] out of sync with enum cs_scn_discovery");
 
+/* aps.timers, by enum cs_scn_timer */
 static const struct {
 	const char *key;
-	enum cs_scn_timer t;
 	bool is_count;
 } timer_keys[] = {
-	{ "discovery-interval", CS_SCN_T_DISCOVERY_INTERVAL, false },
-	{ "max-discovery-interval", CS_SCN_T_MAX_DISCOVERY_INTERVAL, false },
-	{ "retransmit-interval", CS_SCN_T_RETRANSMIT_INTERVAL, false },
-	{ "echo-interval", CS_SCN_T_ECHO_INTERVAL, false },
-	{ "keepalive", CS_SCN_T_KEEPALIVE, false },
-	{ "data-dead", CS_SCN_T_DATA_DEAD, false },
-	{ "wait-dtls", CS_SCN_T_WAIT_DTLS, false },
-	{ "silent-interval", CS_SCN_T_SILENT_INTERVAL, false },
-	{ "max-discoveries", CS_SCN_T_MAX_DISCOVERIES, true },
-	{ "max-retransmit", CS_SCN_T_MAX_RETRANSMIT, true },
-	{ "max-failed-dtls", CS_SCN_T_MAX_FAILED_DTLS, true },
+	[CS_SCN_T_DISCOVERY_INTERVAL] = { "discovery-interval", false },
+	[CS_SCN_T_MAX_DISCOVERY_INTERVAL] = { "max-discovery-interval", false },
+	[CS_SCN_T_RETRANSMIT_INTERVAL] = { "retransmit-interval", false },
+	[CS_SCN_T_ECHO_INTERVAL] = { "echo-interval", false },
+	[CS_SCN_T_KEEPALIVE] = { "keepalive", false },
+	[CS_SCN_T_DATA_DEAD] = { "data-dead", false },
+	[CS_SCN_T_WAIT_DTLS] = { "wait-dtls", false },
+	[CS_SCN_T_SILENT_INTERVAL] = { "silent-interval", false },
+	[CS_SCN_T_MAX_DISCOVERIES] = { "max-discoveries", true },
+	[CS_SCN_T_MAX_RETRANSMIT] = { "max-retransmit", true },
+	[CS_SCN_T_MAX_FAILED_DTLS] = { "max-failed-dtls", true },
 };
+_Static_assert(CS_ARRAY_SIZE(timer_keys) == CS_SCN_T__COUNT,
+    "timer_keys[] out of sync with enum cs_scn_timer");
 
 static int
-scn_timers(struct scn *p, const yaml_node_t *n, const char *path)
+scn_timers(struct scn *p, const yaml_node_t *n, const char *path,
+    struct cs_scn_timers *t)
 {
 	const char *keys[CS_ARRAY_SIZE(timer_keys) + 1];
 	yaml_node_t *v[CS_ARRAY_SIZE(timer_keys) + 1];
-	struct cs_scn_timers *t = &p->s->aps.timers;
 	int r;
 
 	for (size_t i = 0; i < CS_ARRAY_SIZE(timer_keys); i++)
@@ -641,11 +655,173 @@ scn_timers(struct scn *p, const yaml_node_t *n, const char *path)
 		else
 			r = scn_dur32(p, v[i], kp, 1, &val);
 		if (r == 0) {
-			t->set |= 1u << timer_keys[i].t;
-			t->value[timer_keys[i].t] = val;
+			t->set |= 1u << i;
+			t->value[i] = val;
 		}
 	}
 	return r;
+}
+
+/* aps.groups[i], by key */
+enum {
+	GK_COUNT,
+	GK_PROFILE,
+	GK_DTLS,
+	GK_CIPHERS,
+	GK_MTU,
+	GK_CERT,
+	GK_SKEW,
+	GK_IMAGE,
+	GK_TIMERS,
+	GK__COUNT
+};
+static const char *const group_keys[] = {
+	[GK_COUNT] = "count",
+	[GK_PROFILE] = "profile",
+	[GK_DTLS] = "dtls-version",
+	[GK_CIPHERS] = "ciphers",
+	[GK_MTU] = "mtu",
+	[GK_CERT] = "cert",
+	[GK_SKEW] = "clock-skew",
+	[GK_IMAGE] = "image-policy",
+	[GK_TIMERS] = "timers",
+	[GK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(group_keys) == GK__COUNT + 1,
+    "group_keys[] out of sync with its enum");
+
+static const char *const img_words[] = { "adopt", "download", NULL };
+
+static int
+scn_skew(struct scn *p, const yaml_node_t *n, const char *key, int64_t *out)
+{
+	const char *str, *why;
+	int64_t d;
+	int r;
+
+	if ((r = scn_scalar(p, n, key, &str)) < 0)
+		return r;
+	if (scn_parse_duration(str, true, &d, &why) < 0)
+		return scn_bad(p, n, key, why);
+	*out = d / 1000;
+	return 0;
+}
+
+/* One group, starting from the aps section's values. */
+static int
+scn_group(
+    struct scn *p, yaml_node_t *n, const char *path, struct cs_scn_group *g)
+{
+	const struct cs_scn_aps *a = &p->s->aps;
+	yaml_node_t *v[GK__COUNT + 1];
+	char kp[SCN_PATH_LEN];
+	uint64_t u;
+	unsigned w;
+	int r;
+
+#define KP(k) (scn_key(kp, sizeof(kp), path, group_keys[k]), kp)
+	if ((r = scn_map(p, n, path, group_keys, v)) < 0)
+		return r;
+	g->line = (unsigned)n->start_mark.line + 1;
+	g->dtls_version = a->dtls_version;
+	g->mtu = a->mtu;
+	g->cert = a->cert;
+	g->clock_skew_s = a->clock_skew_s;
+	g->image_policy = a->image_policy;
+	g->timers = a->timers;
+	if (v[GK_COUNT] == NULL)
+		return scn_fail(p, n, path, "each group needs its count");
+	if ((r = scn_u32(
+	         p, v[GK_COUNT], KP(GK_COUNT), 1, SCN_MAX_APS, &g->count)) < 0)
+		return r;
+	if (v[GK_PROFILE] != NULL)
+		r = scn_str(p, v[GK_PROFILE], KP(GK_PROFILE), &g->profile);
+	else if (a->profile != NULL &&
+	    (g->profile = strdup(a->profile)) == NULL)
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
+	if (v[GK_CIPHERS] != NULL)
+		r = scn_str(p, v[GK_CIPHERS], KP(GK_CIPHERS), &g->ciphers);
+	else if (a->ciphers != NULL &&
+	    (g->ciphers = strdup(a->ciphers)) == NULL)
+		r = -ENOMEM;
+	if (r < 0)
+		return r;
+	if (v[GK_DTLS] &&
+	    (r = scn_dtls(p, v[GK_DTLS], KP(GK_DTLS), &g->dtls_version)) < 0)
+		return r;
+	if (v[GK_MTU]) {
+		if ((r = scn_uint(p, v[GK_MTU], KP(GK_MTU), CS_DTLS_MIN_MTU,
+		         65535, &u)) < 0)
+			return r;
+		g->mtu = (unsigned)u;
+	}
+	if (v[GK_CERT] &&
+	    (r = scn_cert(p, v[GK_CERT], KP(GK_CERT), &g->cert)) < 0)
+		return r;
+	if (v[GK_SKEW] &&
+	    (r = scn_skew(p, v[GK_SKEW], KP(GK_SKEW), &g->clock_skew_s)) < 0)
+		return r;
+	if (v[GK_IMAGE]) {
+		if ((r = scn_word(
+		         p, v[GK_IMAGE], KP(GK_IMAGE), img_words, &w)) < 0)
+			return r;
+		g->image_policy =
+		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
+	}
+	if (v[GK_TIMERS] &&
+	    (r = scn_timers(p, v[GK_TIMERS], KP(GK_TIMERS), &g->timers)) < 0)
+		return r;
+#undef KP
+	return 0;
+}
+
+/* aps.groups: a list of groups whose counts split aps.count (or make it,
+ * when aps.count is not given). */
+static int
+scn_groups(struct scn *p, yaml_node_t *n, bool has_count)
+{
+	struct cs_scn_aps *a = &p->s->aps;
+	uint64_t total = 0;
+	size_t len;
+	int r;
+
+	if ((r = scn_list(p, n, "aps.groups", false)) < 0)
+		return r;
+	len = scn_list_len(n);
+	if (len == 0 || len > CS_SCN_MAX_GROUPS)
+		return scn_fail(p, n, "aps.groups", "give 1 to %d groups",
+		    CS_SCN_MAX_GROUPS);
+	a->groups = calloc(len, sizeof(*a->groups));
+	if (a->groups == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		struct cs_scn_group *g = &a->groups[i];
+		char path[SCN_PATH_LEN];
+
+		snprintf(path, sizeof(path), "aps.groups[%zu]", i);
+		a->n_groups = i + 1; /* freed from here on */
+		if ((r = scn_group(p, scn_list_at(p, n, i), path, g)) < 0)
+			return r;
+		g->first = (unsigned)total;
+		total += g->count;
+		if (total > SCN_MAX_APS)
+			return scn_fail(p, scn_list_at(p, n, i), path,
+			    "the groups add up to more than %u APs",
+			    SCN_MAX_APS);
+	}
+	if (has_count && total != a->count)
+		return scn_fail(p, n, "aps.groups",
+		    "the groups add up to %llu APs, aps.count says %u (leave "
+		    "aps.count out or make them agree)",
+		    (unsigned long long)total, a->count);
+	if ((uint64_t)a->base_ip + total - 1 > UINT32_MAX)
+		return scn_fail(p, n, "aps.groups",
+		    "%llu APs from aps.base-ip run past 255.255.255.255",
+		    (unsigned long long)total);
+	a->count = (unsigned)total;
+	return 0;
 }
 
 enum {
@@ -666,17 +842,36 @@ enum {
 	AK_INFLIGHT,
 	AK_IMAGE,
 	AK_TIMERS,
+	AK_GROUPS,
 	AK__COUNT
 };
-static const char *const aps_keys[] = { "count", "base-ip", "base-mac", "name",
-	"profile", "discovery", "controllers", "skip-discovery", "clock-skew",
-	"dtls-version", "ciphers", "mtu", "cert", "rate", "max-inflight",
-	"image-policy", "timers", NULL };
+static const char *const aps_keys[] = {
+	[AK_COUNT] = "count",
+	[AK_BASE_IP] = "base-ip",
+	[AK_BASE_MAC] = "base-mac",
+	[AK_NAME] = "name",
+	[AK_PROFILE] = "profile",
+	[AK_DISCOVERY] = "discovery",
+	[AK_CONTROLLERS] = "controllers",
+	[AK_SKIP_DISC] = "skip-discovery",
+	[AK_SKEW] = "clock-skew",
+	[AK_DTLS] = "dtls-version",
+	[AK_CIPHERS] = "ciphers",
+	[AK_MTU] = "mtu",
+	[AK_CERT] = "cert",
+	[AK_RATE] = "rate",
+	[AK_INFLIGHT] = "max-inflight",
+	[AK_IMAGE] = "image-policy",
+	[AK_TIMERS] = "timers",
+	[AK_GROUPS] = "groups",
+	[AK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(aps_keys) == AK__COUNT + 1,
+    "aps_keys[] out of sync with its enum");
 
 static int
 scn_aps(struct scn *p, const yaml_node_t *n)
 {
-	static const char *const img_words[] = { "adopt", "download", NULL };
 	struct cs_scn_aps *a = &p->s->aps;
 	yaml_node_t *v[AK__COUNT + 1];
 	char kp[SCN_PATH_LEN];
@@ -746,17 +941,10 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 	    (r = scn_bool(p, v[AK_SKIP_DISC], KP("skip-discovery"),
 	         &a->skip_discovery)) < 0)
 		return r;
-	if (v[AK_SKEW]) {
-		int64_t d;
-
-		const char *str, *why;
-
-		if ((r = scn_scalar(p, v[AK_SKEW], KP("clock-skew"), &str)) < 0)
-			return r;
-		if (scn_parse_duration(str, true, &d, &why) < 0)
-			return scn_bad(p, v[AK_SKEW], kp, why);
-		a->clock_skew_s = d / 1000;
-	}
+	if (v[AK_SKEW] &&
+	    (r = scn_skew(p, v[AK_SKEW], KP("clock-skew"), &a->clock_skew_s)) <
+	        0)
+		return r;
 	if (v[AK_DTLS] &&
 	    (r = scn_dtls(
 	         p, v[AK_DTLS], KP("dtls-version"), &a->dtls_version)) < 0)
@@ -789,7 +977,12 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 		a->image_policy =
 		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
 	}
-	if (v[AK_TIMERS] && (r = scn_timers(p, v[AK_TIMERS], "aps.timers")) < 0)
+	if (v[AK_TIMERS] &&
+	    (r = scn_timers(p, v[AK_TIMERS], "aps.timers", &a->timers)) < 0)
+		return r;
+	/* last: a group starts from everything above */
+	if (v[AK_GROUPS] &&
+	    (r = scn_groups(p, v[AK_GROUPS], v[AK_COUNT] != NULL)) < 0)
 		return r;
 #undef KP
 	return 0;
@@ -816,12 +1009,32 @@ enum {
 	WK_DATA_CHECK,
 	WK_IMAGE,
 	WK_MISBEHAVE,
+	WK_MTU,
 	WK__COUNT
 };
-static const char *const wlc_keys[] = { "embedded", "address", "listen",
-	"advertise", "max-aps", "auth-list", "dtls-version", "dtls-versions",
-	"ciphers", "cert", "cisco", "echo-interval", "discovery-interval",
-	"wait-join", "data-check", "image-size", "misbehave", NULL };
+static const char *const wlc_keys[] = {
+	[WK_EMBEDDED] = "embedded",
+	[WK_ADDRESS] = "address",
+	[WK_LISTEN] = "listen",
+	[WK_ADVERTISE] = "advertise",
+	[WK_MAX_APS] = "max-aps",
+	[WK_AUTH] = "auth-list",
+	[WK_DTLS] = "dtls-version",
+	[WK_DTLS_LIST] = "dtls-versions",
+	[WK_CIPHERS] = "ciphers",
+	[WK_CERT] = "cert",
+	[WK_CISCO] = "cisco",
+	[WK_ECHO] = "echo-interval",
+	[WK_DISC] = "discovery-interval",
+	[WK_WAIT_JOIN] = "wait-join",
+	[WK_DATA_CHECK] = "data-check",
+	[WK_IMAGE] = "image-size",
+	[WK_MISBEHAVE] = "misbehave",
+	[WK_MTU] = "mtu",
+	[WK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(wlc_keys) == WK__COUNT + 1,
+    "wlc_keys[] out of sync with its enum");
 
 /* "join-request" etc.: CAPWAP message type names (RFC 5415 §4.5) in the
  * lower-case, dashed form used throughout scenario files. */
@@ -876,35 +1089,73 @@ scn_msg_type(
 	    hint ? "'?)" : "");
 }
 
-static int
-scn_misbehave(struct scn *p, const yaml_node_t *n)
-{
-	static const char *const keys[] = { "reject", "reject-code", "delay",
-		"drop", "mute", NULL };
-	struct cs_wlc_misbehave *m = &p->s->wlc.misbehave;
-	yaml_node_t *v[6];
-	int r = scn_map(p, n, "wlc.misbehave", keys, v);
+/* wlc.misbehave and the timeline's wlc-misbehave, by enum cs_scn_mb */
+static const char *const mb_keys[] = {
+	[CS_SCN_MB_REJECT] = "reject",
+	[CS_SCN_MB_REJECT_CODE] = "reject-code",
+	[CS_SCN_MB_DELAY] = "delay",
+	[CS_SCN_MB_DROP] = "drop",
+	[CS_SCN_MB_MUTE] = "mute",
+	[CS_SCN_MB_HANDSHAKE_DELAY] = "handshake-delay",
+	[CS_SCN_MB__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(mb_keys) == CS_SCN_MB__COUNT + 1,
+    "mb_keys[] out of sync with enum cs_scn_mb");
 
+/* The switches in n into *m; *set gets a bit per switch given. */
+static int
+scn_misbehave(struct scn *p, const yaml_node_t *n, const char *path,
+    struct cs_wlc_misbehave *m, uint32_t *set)
+{
+	yaml_node_t *v[CS_SCN_MB__COUNT + 1];
+	char kp[SCN_PATH_LEN];
+	int r = scn_map(p, n, path, mb_keys, v);
+
+#define KP(k) (scn_key(kp, sizeof(kp), path, mb_keys[k]), kp)
 	if (r < 0)
 		return r;
-	if (v[0] &&
-	    (r = scn_pct(p, v[0], "wlc.misbehave.reject", &m->reject_share)) <
+	*set = 0;
+	for (int k = 0; k < CS_SCN_MB__COUNT; k++)
+		if (v[k] != NULL)
+			*set |= 1u << k;
+	if (*set == 0)
+		return scn_fail(p, n, path,
+		    "give at least one of reject, reject-code, delay, drop, "
+		    "mute, handshake-delay");
+	if (v[CS_SCN_MB_REJECT] &&
+	    (r = scn_pct(p, v[CS_SCN_MB_REJECT], KP(CS_SCN_MB_REJECT),
+	         &m->reject_share)) < 0)
+		return r;
+	if (v[CS_SCN_MB_REJECT_CODE] &&
+	    (r = scn_u32(p, v[CS_SCN_MB_REJECT_CODE], KP(CS_SCN_MB_REJECT_CODE),
+	         1, 22, &m->reject_code)) < 0)
+		return r;
+	if (v[CS_SCN_MB_DELAY] &&
+	    (r = scn_dur32(p, v[CS_SCN_MB_DELAY], KP(CS_SCN_MB_DELAY), 0,
+	         &m->delay_ms)) < 0)
+		return r;
+	if (v[CS_SCN_MB_DROP]) {
+		const char *w;
+
+		/* "none" answers the message again (timeline) */
+		if ((r = scn_scalar(
+		         p, v[CS_SCN_MB_DROP], KP(CS_SCN_MB_DROP), &w)) < 0)
+			return r;
+		if (strcmp(w, "none") == 0)
+			m->drop_msg_type = 0;
+		else if ((r = scn_msg_type(
+		              p, v[CS_SCN_MB_DROP], kp, &m->drop_msg_type)) < 0)
+			return r;
+	}
+	if (v[CS_SCN_MB_MUTE] &&
+	    (r = scn_bool(p, v[CS_SCN_MB_MUTE], KP(CS_SCN_MB_MUTE), &m->mute)) <
 	        0)
 		return r;
-	if (v[1] &&
-	    (r = scn_u32(p, v[1], "wlc.misbehave.reject-code", 1, 22,
-	         &m->reject_code)) < 0)
+	if (v[CS_SCN_MB_HANDSHAKE_DELAY] &&
+	    (r = scn_dur32(p, v[CS_SCN_MB_HANDSHAKE_DELAY],
+	         KP(CS_SCN_MB_HANDSHAKE_DELAY), 0, &m->handshake_delay_ms)) < 0)
 		return r;
-	if (v[2] &&
-	    (r = scn_dur32(p, v[2], "wlc.misbehave.delay", 0, &m->delay_ms)) <
-	        0)
-		return r;
-	if (v[3] &&
-	    (r = scn_msg_type(
-	         p, v[3], "wlc.misbehave.drop", &m->drop_msg_type)) < 0)
-		return r;
-	if (v[4] && (r = scn_bool(p, v[4], "wlc.misbehave.mute", &m->mute)) < 0)
-		return r;
+#undef KP
 	return 0;
 }
 
@@ -944,7 +1195,7 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 		static const int emb_only[] = { WK_LISTEN, WK_ADVERTISE,
 			WK_MAX_APS, WK_AUTH, WK_DTLS, WK_DTLS_LIST, WK_CIPHERS,
 			WK_CERT, WK_CISCO, WK_ECHO, WK_DISC, WK_WAIT_JOIN,
-			WK_DATA_CHECK, WK_IMAGE, WK_MISBEHAVE };
+			WK_DATA_CHECK, WK_IMAGE, WK_MISBEHAVE, WK_MTU };
 
 		for (size_t i = 0; i < CS_ARRAY_SIZE(emb_only); i++)
 			if (v[emb_only[i]] != NULL)
@@ -1036,8 +1287,19 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	    (r = scn_bytes32(
 	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
 		return r;
-	if (v[WK_MISBEHAVE] && (r = scn_misbehave(p, v[WK_MISBEHAVE])) < 0)
-		return r;
+	if (v[WK_MISBEHAVE]) {
+		uint32_t set;
+
+		if ((r = scn_misbehave(p, v[WK_MISBEHAVE], "wlc.misbehave",
+		         &w->misbehave, &set)) < 0)
+			return r;
+	}
+	if (v[WK_MTU]) {
+		if ((r = scn_uint(p, v[WK_MTU], KP("mtu"), CS_DTLS_MIN_MTU,
+		         65535, &u)) < 0)
+			return r;
+		w->mtu = (unsigned)u;
+	}
 #undef KP
 	return 0;
 }
@@ -1051,7 +1313,7 @@ scn_kind_words(const char **list, size_t max, char (*store)[40])
 {
 	static const char *const base[] = { "any", "discovery",
 		"dtls-handshake", "dtls-ccs", "dtls-alert", "dtls-appdata",
-		"control", "keepalive", "data", "client-hello",
+		"control", "keepalive", "data", "dtls", "client-hello",
 		"hello-verify-request", "server-hello", "certificate",
 		"server-key-exchange", "certificate-request",
 		"server-hello-done", "certificate-verify",
@@ -1100,10 +1362,11 @@ scn_kind(
 			scn_show(it, got, sizeof(got));
 			return scn_fail(p, it, key,
 			    "unknown packet kind %s%s%s%s; kinds are any, "
-			    "discovery, dtls-handshake, dtls-ccs, dtls-alert, "
-			    "dtls-appdata, control, keepalive, data, a DTLS "
-			    "handshake message (client-hello, certificate, "
-			    "...) or a CAPWAP message (join-request, ...)",
+			    "discovery, dtls, dtls-handshake, dtls-ccs, "
+			    "dtls-alert, dtls-appdata, control, keepalive, "
+			    "data, a DTLS handshake message (client-hello, "
+			    "certificate, ...) or a CAPWAP message "
+			    "(join-request, ...)",
 			    got, hint ? " (did you mean '" : "",
 			    hint ? hint : "", hint ? "'?)" : "");
 		}
@@ -1112,115 +1375,20 @@ scn_kind(
 		o += (size_t)snprintf(
 		    buf + o, sizeof(buf) - o, "%s%s", i ? "," : "", v);
 	}
-	if (cs_impair_kind_parse(buf, m) < 0)
+	if (cs_impair_kind_parse(buf, m) < 0) {
+		if (len > 1 &&
+		    (strcmp(buf, "any") == 0 || strncmp(buf, "any,", 4) == 0 ||
+		        strstr(buf, ",any,") != NULL ||
+		        (strlen(buf) > 4 &&
+		            strcmp(buf + strlen(buf) - 4, ",any") == 0)))
+			return scn_fail(p, n, key,
+			    "'any' in a list says nothing; leave kind out to "
+			    "match every packet");
 		return scn_fail(p, n, key,
-		    "cannot combine these kinds: a list holds either DTLS "
-		    "handshake messages or CAPWAP messages, at most %d",
+		    "too many CAPWAP messages: a list holds at most %d",
 		    CS_IMPAIR_MAX_MSG_TYPES);
-	return 0;
-}
-
-/* ">1200", ">=1200", "<100", "<=100", "100-200", "1200". */
-static int
-scn_size(struct scn *p, const yaml_node_t *n, const char *key,
-    struct cs_impair_match *m)
-{
-	const char *v, *why, *num;
-	uint64_t a, b;
-	char got[64], buf[24];
-	int r = scn_scalar(p, n, key, &v);
-
-	if (r < 0)
-		return r;
-	scn_show(n, got, sizeof(got));
-	num = v;
-	if (v[0] == '>' || v[0] == '<')
-		num = v[1] == '=' ? v + 2 : v + 1;
-	while (*num == ' ')
-		num++;
-	if (num == v && strchr(v, '-') != NULL) {
-		const char *d = strchr(v, '-');
-
-		if ((size_t)(d - v) >= sizeof(buf))
-			goto bad;
-		memcpy(buf, v, (size_t)(d - v));
-		buf[d - v] = '\0';
-		if (scn_parse_uint(buf, 65535, &a, &why) < 0 ||
-		    scn_parse_uint(d + 1, 65535, &b, &why) < 0)
-			goto bad;
-		if (b < a)
-			return scn_fail(p, n, key, "range runs backwards");
-		m->size_min = a;
-		m->size_max = b == 0 ? 0 : b;
-		if (b == 0)
-			return scn_fail(p, n, key, "matches no datagram");
-		return 0;
-	}
-	if (scn_parse_uint(num, 65535, &a, &why) < 0)
-		goto bad;
-	if (v[0] == '>') {
-		a += v[1] == '=' ? 0 : 1;
-		if (a > 65535)
-			return scn_fail(p, n, key, "matches no datagram");
-		m->size_min = a;
-		m->size_max = 0;
-	} else if (v[0] == '<') {
-		if (v[1] != '=') {
-			if (a <= 1)
-				return scn_fail(
-				    p, n, key, "matches no datagram");
-			a -= 1;
-		} else if (a == 0) {
-			return scn_fail(p, n, key, "matches no datagram");
-		}
-		m->size_min = 0;
-		m->size_max = a;
-	} else {
-		if (a == 0)
-			return scn_fail(p, n, key, "matches no datagram");
-		m->size_min = a;
-		m->size_max = a;
 	}
 	return 0;
-bad:
-	return scn_fail(p, n, key,
-	    "expected a size in bytes such as >1200, <=100, 100-200 or "
-	    "1200; got %s",
-	    got);
-}
-
-/* "10s-20s" (from 10 s until 20 s) or "10s-" (from 10 s on). */
-static int
-scn_window(struct scn *p, const yaml_node_t *n, const char *key, uint64_t *from,
-    uint64_t *until)
-{
-	const char *v, *why = "", *d;
-	int64_t a, b = 0;
-	char buf[48], got[64];
-	int r = scn_scalar(p, n, key, &v);
-
-	if (r < 0)
-		return r;
-	scn_show(n, got, sizeof(got));
-	d = strchr(v, '-');
-	if (d == NULL || d == v || (size_t)(d - v) >= sizeof(buf))
-		goto bad;
-	memcpy(buf, v, (size_t)(d - v));
-	buf[d - v] = '\0';
-	if (scn_parse_duration(buf, false, &a, &why) < 0)
-		goto bad;
-	if (d[1] != '\0' && scn_parse_duration(d + 1, false, &b, &why) < 0)
-		goto bad;
-	if (d[1] != '\0' && b <= a)
-		return scn_fail(p, n, key, "the window ends before it starts");
-	*from = (uint64_t)a;
-	*until = (uint64_t)b;
-	return 0;
-bad:
-	return scn_fail(p, n, key,
-	    "expected a time window such as 10s-20s or 10s- (open end); "
-	    "got %s",
-	    got);
 }
 
 enum {
@@ -1239,84 +1407,116 @@ enum {
 	MK_AFTER,
 	MK__COUNT
 };
-static const char *const match_keys[] = { "dir", "chan", "kind", "aps", "share",
-	"every-ap", "macs", "port", "size", "window", "first", "every", "after",
-	NULL };
+static const char *const match_keys[] = {
+	[MK_DIR] = "dir",
+	[MK_CHAN] = "chan",
+	[MK_KIND] = "kind",
+	[MK_APS] = "aps",
+	[MK_SHARE] = "share",
+	[MK_EVERY_AP] = "every-ap",
+	[MK_MACS] = "macs",
+	[MK_PORT] = "port",
+	[MK_SIZE] = "size",
+	[MK_WINDOW] = "window",
+	[MK_FIRST] = "first",
+	[MK_EVERY] = "every",
+	[MK_AFTER] = "after",
+	[MK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(match_keys) == MK__COUNT + 1,
+    "match_keys[] out of sync with its enum");
+
+/* One match key through the rule vocabulary of lib/net (the same words
+ * and values as `--rule`); the reason comes back with the file position.
+ * A reason that says what was expected gets the value as written. */
+static int
+scn_match_key(struct scn *p, yaml_node_t *n, const char *kp, const char *key,
+    const char *val, struct cs_impair_match *m)
+{
+	const char *why = "";
+
+	if (cs_impair_match_set(m, key, '=', val, &why) == 0)
+		return 0;
+	/* the values module's reasons do not repeat the value */
+	if (strncmp(why, "expected", 8) == 0 || strcmp(key, "aps") == 0 ||
+	    strcmp(key, "share") == 0)
+		return scn_bad(p, n, kp, why);
+	return scn_fail(p, n, kp, "%s", why);
+}
+
+/* A list of scalars as one "a,b,c" value (a scalar is a list of one). */
+static int
+scn_join(struct scn *p, yaml_node_t *n, const char *kp, char *buf, size_t len)
+{
+	size_t o = 0, cnt;
+	int r;
+
+	if ((r = scn_list(p, n, kp, true)) < 0)
+		return r;
+	cnt = scn_list_len(n);
+	if (cnt == 0)
+		return scn_fail(p, n, kp, "needs at least one value");
+	buf[0] = '\0';
+	for (size_t i = 0; i < cnt; i++) {
+		const char *v;
+		int w;
+
+		if ((r = scn_scalar(p, scn_list_at(p, n, i), kp, &v)) < 0)
+			return r;
+		w = snprintf(buf + o, len - o, "%s%s", i ? "," : "", v);
+		if (w < 0 || (size_t)w >= len - o)
+			return scn_fail(p, n, kp, "too many values");
+		o += (size_t)w;
+	}
+	return 0;
+}
 
 static int
 scn_match(
     struct scn *p, yaml_node_t *n, const char *path, struct cs_impair_match *m)
 {
-	static const char *const dirs[] = { "up", "down", "both", NULL };
-	static const char *const chans[] = { "control", "data", NULL };
 	yaml_node_t *v[MK__COUNT + 1];
-	char kp[SCN_PATH_LEN];
-	unsigned w;
-	uint64_t u;
+	char kp[SCN_PATH_LEN], buf[512];
 	int r;
 
-#define KP(k) (scn_key(kp, sizeof(kp), path, (k)), kp)
 	if ((r = scn_map(p, n, path, match_keys, v)) < 0)
 		return r;
-	if (v[MK_DIR]) {
-		if ((r = scn_word(p, v[MK_DIR], KP("dir"), dirs, &w)) < 0)
+	for (int k = 0; k < MK__COUNT; k++) {
+		const char *val;
+
+		if (v[k] == NULL)
+			continue;
+		scn_key(kp, sizeof(kp), path, match_keys[k]);
+		if (k == MK_KIND) {
+			/* word by word first, for "did you mean" */
+			if ((r = scn_kind(p, v[k], kp, m)) < 0)
+				return r;
+			continue;
+		}
+		if (k == MK_MACS) {
+			if ((r = scn_join(p, v[k], kp, buf, sizeof(buf))) < 0)
+				return r;
+			val = buf;
+		} else if ((r = scn_scalar(p, v[k], kp, &val)) < 0) {
 			return r;
-		m->dir_mask = w == 0 ? 1u << CS_DIR_UP
-		    : w == 1         ? 1u << CS_DIR_DOWN
-		                     : 0;
-	}
-	if (v[MK_CHAN]) {
-		if ((r = scn_word(p, v[MK_CHAN], KP("chan"), chans, &w)) < 0)
+		}
+		if ((r = scn_match_key(p, v[k], kp, match_keys[k], val, m)) < 0)
 			return r;
-		m->has_chan = true;
-		m->chan = w == 0 ? CS_CHAN_CONTROL : CS_CHAN_DATA;
 	}
-	if (v[MK_KIND] && (r = scn_kind(p, v[MK_KIND], KP("kind"), m)) < 0)
-		return r;
-	if (v[MK_APS] &&
-	    (r = scn_ranges(
-	         p, v[MK_APS], KP("aps"), p->s->aps.count, &m->aps)) < 0)
-		return r;
-	if (v[MK_SHARE]) {
-		if ((r = scn_pct(p, v[MK_SHARE], KP("share"), &m->aps.share)) <
-		    0)
-			return r;
-		m->aps.has_share = true;
+	/* the selector must name APs of this scenario */
+	for (size_t i = 0; v[MK_APS] != NULL && i < m->aps.n_ranges; i++) {
+		unsigned hi = m->aps.ranges[i].hi, cnt = p->s->aps.count;
+
+		if (hi >= cnt) {
+			char why[96];
+
+			scn_key(kp, sizeof(kp), path, "aps");
+			snprintf(why, sizeof(why),
+			    "AP index %u beyond the %u APs (indexes 0-%u)", hi,
+			    cnt, cnt - 1);
+			return scn_bad(p, v[MK_APS], kp, why);
+		}
 	}
-	if (v[MK_EVERY_AP]) {
-		if ((r = scn_uint(p, v[MK_EVERY_AP], KP("every-ap"), 1,
-		         UINT32_MAX, &u)) < 0)
-			return r;
-		m->aps.every = (unsigned)u;
-	}
-	if (v[MK_MACS] &&
-	    (r = scn_macs(p, v[MK_MACS], KP("macs"), CS_APSEL_MAX_MACS,
-	         &m->aps.n_macs, m->aps.macs)) < 0)
-		return r;
-	if (v[MK_PORT]) {
-		if ((r = scn_uint(p, v[MK_PORT], KP("port"), 1, 65535, &u)) < 0)
-			return r;
-		m->port = (uint16_t)u;
-	}
-	if (v[MK_SIZE] && (r = scn_size(p, v[MK_SIZE], KP("size"), m)) < 0)
-		return r;
-	if (v[MK_WINDOW] &&
-	    (r = scn_window(
-	         p, v[MK_WINDOW], KP("window"), &m->from_ms, &m->until_ms)) < 0)
-		return r;
-	if (v[MK_FIRST] &&
-	    (r = scn_uint(
-	         p, v[MK_FIRST], KP("first"), 1, UINT64_MAX, &m->first)) < 0)
-		return r;
-	if (v[MK_EVERY] &&
-	    (r = scn_uint(
-	         p, v[MK_EVERY], KP("every"), 1, UINT64_MAX, &m->every)) < 0)
-		return r;
-	if (v[MK_AFTER] &&
-	    (r = scn_uint(
-	         p, v[MK_AFTER], KP("after"), 1, UINT64_MAX, &m->after)) < 0)
-		return r;
-#undef KP
 	return 0;
 }
 
@@ -1569,8 +1769,20 @@ enum {
 	XK_LINK_DOWN,
 	XK__COUNT
 };
-static const char *const action_keys[] = { "drop", "delay", "duplicate",
-	"reorder", "corrupt", "truncate", "mtu", "rate", "link-down", NULL };
+static const char *const action_keys[] = {
+	[XK_DROP] = "drop",
+	[XK_DELAY] = "delay",
+	[XK_DUPLICATE] = "duplicate",
+	[XK_REORDER] = "reorder",
+	[XK_CORRUPT] = "corrupt",
+	[XK_TRUNCATE] = "truncate",
+	[XK_MTU] = "mtu",
+	[XK_RATE] = "rate",
+	[XK_LINK_DOWN] = "link-down",
+	[XK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(action_keys) == XK__COUNT + 1,
+    "action_keys[] out of sync with its enum");
 
 static int
 scn_action(
@@ -1699,9 +1911,14 @@ scn_action(
 		    0)
 			return r;
 		if (strchr(s, '-') != NULL) {
-			if ((r = scn_window(p, v[XK_LINK_DOWN], kp,
-			         &a->down_from_ms, &a->down_until_ms)) < 0)
+			/* the window grammar of the match vocabulary */
+			struct cs_impair_match w = { 0 };
+
+			if ((r = scn_match_key(
+			         p, v[XK_LINK_DOWN], kp, "window", s, &w)) < 0)
 				return r;
+			a->down_from_ms = w.from_ms;
+			a->down_until_ms = w.until_ms;
 		} else {
 			bool b;
 
@@ -1976,10 +2193,23 @@ enum {
 	TK_LINK_DOWN,
 	TK_NAT_REBIND,
 	TK_NAT_EXPIRE,
+	TK_WLC_MISBEHAVE,
 	TK__COUNT
 };
-static const char *const tl_keys[] = { "at", "enable", "disable", "wlc-restart",
-	"ap-reboot", "link-down", "nat-rebind", "nat-expire", NULL };
+static const char *const tl_keys[] = {
+	[TK_AT] = "at",
+	[TK_ENABLE] = "enable",
+	[TK_DISABLE] = "disable",
+	[TK_WLC_RESTART] = "wlc-restart",
+	[TK_AP_REBOOT] = "ap-reboot",
+	[TK_LINK_DOWN] = "link-down",
+	[TK_NAT_REBIND] = "nat-rebind",
+	[TK_NAT_EXPIRE] = "nat-expire",
+	[TK_WLC_MISBEHAVE] = "wlc-misbehave",
+	[TK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(tl_keys) == TK__COUNT + 1,
+    "tl_keys[] out of sync with its enum");
 
 static int
 scn_timeline(struct scn *p, yaml_node_t *n)
@@ -2036,7 +2266,7 @@ scn_timeline(struct scn *p, yaml_node_t *n)
 			return scn_fail(p, it, path,
 			    "no action: give one of enable, disable, "
 			    "wlc-restart, ap-reboot, link-down, nat-rebind, "
-			    "nat-expire");
+			    "nat-expire, wlc-misbehave");
 		scn_key(kp, sizeof(kp), path, tl_keys[act]);
 		switch (act) {
 		case TK_ENABLE:
@@ -2070,6 +2300,17 @@ scn_timeline(struct scn *p, yaml_node_t *n)
 		case TK_AP_REBOOT:
 			ev->action = CS_SCN_ACT_AP_REBOOT;
 			if ((r = scn_apsel(p, v[act], kp, &ev->sel)) < 0)
+				return r;
+			break;
+		case TK_WLC_MISBEHAVE:
+			ev->action = CS_SCN_ACT_WLC_MISBEHAVE;
+			if (!s->wlc.embedded)
+				return scn_fail(p, v[act], kp,
+				    "needs the embedded WLC (capsim cannot "
+				    "make a real controller misbehave)");
+			ev->misbehave = s->wlc.misbehave;
+			if ((r = scn_misbehave(p, v[act], kp, &ev->misbehave,
+			         &ev->misbehave_set)) < 0)
 				return r;
 			break;
 		default: /* TK_LINK_DOWN */
@@ -2182,9 +2423,21 @@ enum {
 	SK_EXPECT,
 	SK__COUNT
 };
-static const char *const top_keys[] = { "name", "description", "seed",
-	"duration", "aps", "wlc", "impairments", "nat", "timeline", "expect",
-	NULL };
+static const char *const top_keys[] = {
+	[SK_NAME] = "name",
+	[SK_DESCRIPTION] = "description",
+	[SK_SEED] = "seed",
+	[SK_DURATION] = "duration",
+	[SK_APS] = "aps",
+	[SK_WLC] = "wlc",
+	[SK_IMPAIRMENTS] = "impairments",
+	[SK_NAT] = "nat",
+	[SK_TIMELINE] = "timeline",
+	[SK_EXPECT] = "expect",
+	[SK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(top_keys) == SK__COUNT + 1,
+    "top_keys[] out of sync with its enum");
 
 static void
 scn_defaults(struct cs_scenario *s)
@@ -2439,6 +2692,11 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s->aps.name);
 	free(s->aps.profile);
 	free(s->aps.ciphers);
+	for (size_t i = 0; i < s->aps.n_groups; i++) {
+		free(s->aps.groups[i].profile);
+		free(s->aps.groups[i].ciphers);
+	}
+	free(s->aps.groups);
 	free(s->wlc.auth_macs);
 	free(s->wlc.ciphers);
 	free(s->impairments);
@@ -2449,15 +2707,11 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s);
 }
 
-CS_API void
-cs_scenario_apply_ap_timers(const struct cs_scenario *s, struct cs_ap_cfg *c)
+static void
+scn_apply_timers(const struct cs_scn_timers *t, struct cs_ap_cfg *c)
 {
-	const struct cs_scn_timers *t;
 	uint32_t *dst[CS_SCN_T__COUNT];
 
-	if (s == NULL || c == NULL)
-		return;
-	t = &s->aps.timers;
 	dst[CS_SCN_T_DISCOVERY_INTERVAL] = &c->discovery_interval_ms;
 	dst[CS_SCN_T_MAX_DISCOVERY_INTERVAL] = &c->max_discovery_interval_ms;
 	dst[CS_SCN_T_RETRANSMIT_INTERVAL] = &c->retransmit_interval_ms;
@@ -2472,6 +2726,123 @@ cs_scenario_apply_ap_timers(const struct cs_scenario *s, struct cs_ap_cfg *c)
 	for (int i = 0; i < CS_SCN_T__COUNT; i++)
 		if (t->set & (1u << i))
 			*dst[i] = t->value[i];
+}
+
+CS_API void
+cs_scenario_apply_ap_timers(const struct cs_scenario *s, struct cs_ap_cfg *c)
+{
+	if (s == NULL || c == NULL)
+		return;
+	scn_apply_timers(&s->aps.timers, c);
+}
+
+CS_API void
+cs_scn_group_apply_timers(const struct cs_scn_group *g, struct cs_ap_cfg *c)
+{
+	if (g == NULL || c == NULL)
+		return;
+	scn_apply_timers(&g->timers, c);
+}
+
+CS_API int
+cs_scn_misbehave_apply(
+    const struct cs_scn_event *ev, struct cs_wlc_misbehave *m)
+{
+	uint32_t set;
+
+	if (ev == NULL || m == NULL || ev->action != CS_SCN_ACT_WLC_MISBEHAVE)
+		return -EINVAL;
+	set = ev->misbehave_set;
+	if (set & 1u << CS_SCN_MB_REJECT)
+		m->reject_share = ev->misbehave.reject_share;
+	if (set & 1u << CS_SCN_MB_REJECT_CODE)
+		m->reject_code = ev->misbehave.reject_code;
+	if (set & 1u << CS_SCN_MB_DELAY)
+		m->delay_ms = ev->misbehave.delay_ms;
+	if (set & 1u << CS_SCN_MB_DROP)
+		m->drop_msg_type = ev->misbehave.drop_msg_type;
+	if (set & 1u << CS_SCN_MB_MUTE)
+		m->mute = ev->misbehave.mute;
+	if (set & 1u << CS_SCN_MB_HANDSHAKE_DELAY)
+		m->handshake_delay_ms = ev->misbehave.handshake_delay_ms;
+	return 0;
+}
+
+const char *
+cs_scn_misbehave_text(const struct cs_scn_event *ev, char *buf, size_t len)
+{
+	const struct cs_wlc_misbehave *m;
+	char w[40];
+	size_t o = 0;
+
+	if (buf == NULL || len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (ev == NULL || ev->action != CS_SCN_ACT_WLC_MISBEHAVE)
+		return buf;
+	m = &ev->misbehave;
+	for (int k = 0; k < CS_SCN_MB__COUNT && o < len; k++) {
+		int n = 0;
+
+		if ((ev->misbehave_set & 1u << k) == 0)
+			continue;
+		switch ((enum cs_scn_mb)k) {
+		case CS_SCN_MB_REJECT:
+			n = snprintf(buf + o, len - o, "%sreject=%g%%",
+			    o ? " " : "", m->reject_share * 100.0);
+			break;
+		case CS_SCN_MB_REJECT_CODE:
+			n = snprintf(buf + o, len - o, "%sreject-code=%u",
+			    o ? " " : "", m->reject_code);
+			break;
+		case CS_SCN_MB_DELAY:
+			n = snprintf(buf + o, len - o, "%sdelay=%ums",
+			    o ? " " : "", m->delay_ms);
+			break;
+		case CS_SCN_MB_DROP:
+			if (m->drop_msg_type == 0 ||
+			    !scn_msg_word(m->drop_msg_type, w, sizeof(w)))
+				snprintf(w, sizeof(w), "none");
+			n = snprintf(
+			    buf + o, len - o, "%sdrop=%s", o ? " " : "", w);
+			break;
+		case CS_SCN_MB_MUTE:
+			n = snprintf(buf + o, len - o, "%smute=%s",
+			    o ? " " : "", m->mute ? "true" : "false");
+			break;
+		case CS_SCN_MB_HANDSHAKE_DELAY:
+			n = snprintf(buf + o, len - o, "%shandshake-delay=%ums",
+			    o ? " " : "", m->handshake_delay_ms);
+			break;
+		case CS_SCN_MB__COUNT:
+			break;
+		}
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (o >= len)
+		buf[len - 1] = '\0';
+	return buf;
+}
+
+const char *
+cs_scn_act_name(enum cs_scn_act a)
+{
+	static const char *const names[] = {
+		[CS_SCN_ACT_ENABLE] = "enable",
+		[CS_SCN_ACT_DISABLE] = "disable",
+		[CS_SCN_ACT_WLC_RESTART] = "wlc-restart",
+		[CS_SCN_ACT_AP_REBOOT] = "ap-reboot",
+		[CS_SCN_ACT_LINK_DOWN] = "link-down",
+		[CS_SCN_ACT_NAT_REBIND] = "nat-rebind",
+		[CS_SCN_ACT_NAT_EXPIRE] = "nat-expire",
+		[CS_SCN_ACT_WLC_MISBEHAVE] = "wlc-misbehave",
+	};
+	_Static_assert(CS_ARRAY_SIZE(names) == CS_SCN_ACT__COUNT,
+	    "names[] out of sync with enum cs_scn_act");
+
+	return (unsigned)a < CS_SCN_ACT__COUNT ? names[a] : NULL;
 }
 
 CS_API const char *

@@ -8,6 +8,13 @@
 #include <errno.h>
 #include <string.h>
 
+/* common.h's two functions live here, with the code every module links */
+const char *
+cs_version(void)
+{
+	return CS_VERSION_STRING;
+}
+
 int
 cs_err_set(struct cs_err *err, int code, const char *what, size_t offset)
 {

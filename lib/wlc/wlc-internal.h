@@ -129,6 +129,7 @@ struct cs_wlc_sess {
 
 	unsigned busy; /* nesting depth of public entry points */
 	bool closed;   /* cs_wlc_sess_closed() called while busy */
+	bool orderly;  /* closed by the peer's close_notify */
 };
 
 struct cs_wlc {

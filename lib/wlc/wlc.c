@@ -153,7 +153,7 @@ cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg)
 	cfg->hw_version = "capsim-wlc-hw-1";
 	cfg->sw_version = "17.9.4";
 	cfg->listen_ip = 0x7f000001;
-	cfg->max_wtps = 100;
+	cfg->max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	cfg->station_limit = 2000;
 	cfg->security_x509 = true;
 	cfg->rmac = true;
@@ -318,6 +318,21 @@ cs_wlc_set_misbehave(struct cs_wlc *w, const struct cs_wlc_misbehave *m)
 		return -EINVAL;
 	w->cfg.misbehave = *m;
 	return 0;
+}
+
+bool
+cs_wlc_mute_swallow(struct cs_wlc *w)
+{
+	if (w == NULL || !w->cfg.misbehave.mute)
+		return false;
+	w->ctr.muted++;
+	return true;
+}
+
+const struct cs_wlc_misbehave *
+cs_wlc_get_misbehave(const struct cs_wlc *w)
+{
+	return w != NULL ? &w->cfg.misbehave : NULL;
 }
 
 unsigned
@@ -930,6 +945,15 @@ cs_wlc_sess_destroy(struct cs_wlc_sess *s)
 }
 
 void
+cs_wlc_sess_closed_orderly(struct cs_wlc_sess *s)
+{
+	if (s == NULL || s->closed)
+		return;
+	s->orderly = true;
+	cs_wlc_sess_closed(s);
+}
+
+void
 cs_wlc_sess_closed(struct cs_wlc_sess *s)
 {
 	struct cs_wlc *w;
@@ -950,13 +974,23 @@ cs_wlc_sess_closed(struct cs_wlc_sess *s)
 				w->io.timer_cancel(
 				    w->io.ctx, s, (enum cs_wlc_timer)t);
 		s->armed = 0;
-		if (s->state != CS_WLC_S_RESET && !s->img_done)
+		if (s->orderly && s->state == CS_WLC_S_RUN) {
+			/* an AP that leaves Run with close_notify (a probe
+			 * done, a run that ends) is no failure */
+			struct cs_wlc_ap_stats *st =
+			    cs_wlc_stats_get(&w->stats, s->stats_idx);
+
+			w->ctr.disconnects++;
+			if (st != NULL)
+				st->disconnects++;
+		} else if (s->state != CS_WLC_S_RESET && !s->img_done) {
 			cs_wlc_stats_fail(w,
 			    cs_wlc_stats_get(&w->stats, s->stats_idx), ph, 0,
 			    "DTLS session closed by the AP");
+		}
 		cs_logf(&w->cfg.log, CS_LOG_INFO,
-		    "AP %s: DTLS session closed by peer in phase %s", macb,
-		    cs_phase_wlc_name(ph));
+		    "AP %s: DTLS session closed by peer%s in phase %s", macb,
+		    s->orderly ? " (close_notify)" : "", cs_phase_wlc_name(ph));
 		s->last_live = s->state;
 		s->state = CS_WLC_S_DEAD;
 		cs_wlc_sid_remove(w, s);

@@ -253,8 +253,11 @@ cs_wlc_stats_summary(const struct cs_wlc *w, char **ret)
 		return -EINVAL;
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return -ENOMEM;
-	fprintf(f, "AP join statistics: %zu AP%s seen, %u joined now\n",
-	    w->stats.n, w->stats.n == 1 ? "" : "s", w->n_joined);
+	fprintf(f,
+	    "AP join statistics: %zu AP%s seen, %u joined now, %llu left Run "
+	    "in order (close_notify)\n",
+	    w->stats.n, w->stats.n == 1 ? "" : "s", w->n_joined,
+	    (unsigned long long)w->ctr.disconnects);
 	fprintf(f, "Failures by phase:");
 	for (int p = CS_PHASE_DISCOVERY; p < CS_PHASE__COUNT; p++)
 		fprintf(f, "%s %s %llu", p == CS_PHASE_DISCOVERY ? "" : ",",

@@ -154,6 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cs_report_rule rule;
 	struct cs_report_diag diag;
 	struct cs_prom_snapshot ps = { 0 };
+	struct cs_wlc_counters wc = { 0 };
+	struct cs_prom_rule prule = { 0 };
 	struct cs_events *w;
 	struct cs_events_ap ap;
 	struct cs_ap_event ev = { 0 };
@@ -227,8 +229,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(out);
 
 	ps.m = &m;
-	ps.wlc = kv;
-	ps.n_wlc = 2;
+	ps.wlc = &wc;
+	wc.join_result[4] = 3;
+	prule.name = str[11]; /* a user's rule name becomes a label */
+	prule.st.matched = 5;
+	ps.rules = &prule;
+	ps.n_rules = 1;
 	out = cs_prom_text(&ps);
 	assert(out != NULL);
 	check_prom(out);

@@ -20,14 +20,19 @@ if ! grep -q -- '--pcap-clear' <<<"$help"; then
 	echo "SKIP: capsim run has no --pcap/--pcap-clear/--keylog yet"
 	exit 77
 fi
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI=$tmp/pki
 export HOME=$tmp # no user Wireshark preferences (and no key log file there)
 
+port=$(cs_free_port "$CS_NET.250" 2)
+# tshark decodes CAPWAP on its default ports only unless told
+tsopts=(-d "udp.port==$port,capwap" -d "udp.port==$((port + 1)),capwap.data")
 rc=0
 "$CAPSIM" run --aps 2 --duration 8s --quiet --json "$tmp/r.json" \
-	--wlc-listen 127.0.0.63:5246 --ap-base-ip 127.63.0.1 \
+	--wlc-listen "$CS_NET.250:$port" --ap-base-ip "$CS_NET.1" \
 	--max-discovery-interval 100ms --discovery-interval 200ms \
 	--echo-interval 1s --keepalive-interval 1s --data-dead-interval 5s \
 	--pcap "$tmp/wire.pcapng" --pcap-clear "$tmp/clear.pcapng" \
@@ -45,7 +50,7 @@ done
 
 # Wire: every application record, with the decrypted length (data.len is
 # empty when tshark could not decrypt).
-if ! tshark -n -r "$tmp/wire.pcapng" -Y dtls.app_data -T fields \
+if ! tshark -n -r "$tmp/wire.pcapng" "${tsopts[@]}" -Y dtls.app_data -T fields \
 	-E separator=';' -e frame.time_epoch -e ip.src -e udp.srcport \
 	-e ip.dst -e udp.dstport -e data.len >"$tmp/wire.txt" 2>"$tmp/tshark.err"; then
 	cat "$tmp/tshark.err"
@@ -54,7 +59,7 @@ if ! tshark -n -r "$tmp/wire.pcapng" -Y dtls.app_data -T fields \
 fi
 # Clear: every frame with its CAPWAP message type (empty for data-channel
 # frames), keep-alive flag, UDP payload length, malformed and severity.
-if ! tshark -n -r "$tmp/clear.pcapng" -T fields -E separator=';' \
+if ! tshark -n -r "$tmp/clear.pcapng" "${tsopts[@]}" -T fields -E separator=';' \
 	-e frame.time_epoch -e ip.src -e udp.srcport -e ip.dst -e udp.dstport \
 	-e udp.length -e capwap.control.header.message_type \
 	-e capwap.header.flags.k -e _ws.malformed -e _ws.expert.severity \

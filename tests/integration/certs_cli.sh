@@ -64,6 +64,26 @@ openssl x509 -in "$tmp/ec/ap.pem" -noout -subject | grep -q "00:11:22:33:44:66" 
 [ -e "$tmp/byo/ca-key.pem" ] && fail "BYO CA key copied"
 openssl verify -CAfile "$d/ca.pem" "$tmp/byo/ap.pem" >/dev/null || fail "byo verify"
 
+# A link where an output goes is refused, never followed: its target is
+# left as it was (issue 18: --out must not truncate anyone's file).
+for f in ap-key.pem wlc.pem; do
+	mkdir "$tmp/ln-$f"
+	echo precious >"$tmp/victim-$f"
+	ln -s "$tmp/victim-$f" "$tmp/ln-$f/$f"
+	rc=0
+	"$CAPSIM" certs --out "$tmp/ln-$f" >"$tmp/ln.out" 2>&1 || rc=$?
+	[ "$rc" -ne 0 ] || fail "$f: a symbolic link as output was accepted"
+	grep -q "$f.*symbolic link" "$tmp/ln.out" || { cat "$tmp/ln.out"; fail "$f: no symlink error"; }
+	[ "$(cat "$tmp/victim-$f")" = precious ] || fail "$f: the link's target was overwritten"
+	[ -L "$tmp/ln-$f/$f" ] || fail "$f: the link was replaced"
+done
+# rewriting a PKI leaves no temporary behind, and keys stay 0600
+"$CAPSIM" certs --out "$d" >/dev/null || fail "rewrite"
+ls "$d" | grep -q 'tmp-' && fail "temporary files left in $d"
+for k in ca-key.pem wlc-key.pem ap-key.pem; do
+	[ "$(stat -c %a "$d/$k")" = 600 ] || fail "$k mode $(stat -c %a "$d/$k")"
+done
+
 # The openssl-CLI twin.
 bash "$CS_SRC/certs/make-lab-pki.sh" "$tmp/cli" >/dev/null || fail "script"
 eku "$tmp/cli/wlc.pem" | grep -q "Ctrl/provision WAP Access" || fail "script EKU"

@@ -5,24 +5,27 @@
 # keys inside) and the clear capture are written; tshark with
 # capwap.draft_8_cisco:TRUE must decode the Discovery and Join Requests and
 # Responses with no malformed packet (decryption of the wire capture is
-# checked by capture_tshark.sh).  Loopback 127.0.0.98 / 127.98.x only.
+# checked by capture_tshark.sh).  On a loopback /24 of its own (net.inc).
 # Skips (77) without tshark.
 set -u
 : "${CAPSIM:?CAPSIM not set}"
 command -v tshark >/dev/null 2>&1 || { echo "SKIP: tshark not installed"; exit 77; }
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI="$tmp/pki" HOME="$tmp"
 fail() { echo "FAIL: $*"; exit 1; }
 
+port=$(cs_free_port "$CS_NET.250" 2)
 "$CAPSIM" run --profile c2700 --wlc-cisco --aps 2 --duration 6s \
-	--wlc-listen 127.0.0.98:15246 --ap-base-ip 127.98.0.1 \
+	--wlc-listen "$CS_NET.250:$port" --ap-base-ip "$CS_NET.1" \
 	--discovery-interval 1s --max-discovery-interval 1s \
 	--pcap "$tmp/w.pcapng" --pcap-clear "$tmp/c.pcapng" -q 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ] || { tail -n 20 "$tmp/err"; fail "capsim run exited $rc"; }
 
-opts=(-o capwap.draft_8_cisco:TRUE -o capwap.udp.port.control:15246
+opts=(-o capwap.draft_8_cisco:TRUE -o capwap.udp.port.control:$port
 	-o capwap.reassemble:TRUE)
 tshark -n -r "$tmp/c.pcapng" "${opts[@]}" -T fields -E separator=';' \
 	-e capwap.control.header.message_type -e _ws.malformed \
@@ -36,7 +39,7 @@ if grep -q ';.\+$' "$tmp/types"; then
 	fail "malformed packets in the Cisco-mode decode"
 fi
 # the wire capture carries the protected exchange
-n=$(tshark -n -r "$tmp/w.pcapng" -o capwap.udp.port.control:15246 \
+n=$(tshark -n -r "$tmp/w.pcapng" -o capwap.udp.port.control:$port \
 	-Y dtls.app_data -T fields -e frame.number 2>/dev/null | wc -l)
 [ "$n" -ge 8 ] || fail "only $n DTLS application data records in the wire capture"
 echo "PASS: c2700 capture decodes in Cisco mode (types 1-4, no malformed), $n protected records"

@@ -6,24 +6,25 @@
 # must reach Run.  A broken profile file is refused with FILE:LINE:COL and
 # exit code 2.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
 wlc_pid=
 cleanup() {
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 unset CAPSIM_PROFILES
-# addresses from this test's range, a random /24 per run: other build
-# trees run the same test at the same time
-net=127.71.$((RANDOM % 200 + 20))
+# addresses from a /24 claimed for this run (net.inc): other build trees
+# run the same test at the same time
+net=$CS_NET
 
 "$CAPSIM" wlc --cisco --listen "$net.250:5246" --sw-version 17.9.4.27 \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
-grep -q listening "$tmp/wlc.err" || { cat "$tmp/wlc.err"; exit 1; }
+cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }
 
 profiles=$(cd "$CS_SRC/profiles" && ls ./*.yaml | sed 's|^\./||; s|\.yaml$||')
 n=0

@@ -3,15 +3,18 @@
 # One AP joins the embedded mock WLC over loopback (CAPWAP + DTLS), stays in
 # Run through echoes and keep-alives, and the JSON report says so.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI=$tmp/pki
 
 "$CAPSIM" run --aps 1 --duration 6s --quiet --json "$tmp/r.json" \
-  --wlc-listen 127.0.0.11:5246 --ap-base-ip 127.11.0.1 \
+  --wlc-listen "$CS_NET.250:$(cs_free_port "$CS_NET.250" 2)" --ap-base-ip "$CS_NET.1" \
   --max-discovery-interval 100ms --discovery-interval 200ms \
   --echo-interval 1s --keepalive-interval 1s --data-dead-interval 5s
 
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -5,25 +5,26 @@
 # stays in Run through 60 s of echoes and keep-alives with zero failures.
 # CS_JOIN_SECONDS shortens it for quick local runs.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
 wlc_pid=
 cleanup() {
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 secs=${CS_JOIN_SECONDS:-60}
 
-"$CAPSIM" wlc --listen 127.0.0.12:5246 --echo-interval 2s \
+"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 2s \
   --max-wtps 1000 >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
-grep -q listening "$tmp/wlc.err" || { cat "$tmp/wlc.err"; exit 1; }
+cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }
 
 rc=0
-"$CAPSIM" run --wlc 127.0.0.12 --aps 200 --duration "${secs}s" --quiet \
-  --json "$tmp/r.json" --ap-base-ip 127.12.0.1 \
+"$CAPSIM" run --wlc "$CS_NET.250" --aps 200 --duration "${secs}s" --quiet \
+  --json "$tmp/r.json" --ap-base-ip "$CS_NET.1" \
   --max-discovery-interval 500ms --discovery-interval 300ms \
   --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s || rc=$?
 
@@ -33,6 +34,7 @@ if [ "$rc" -ne 0 ]; then
   echo "capsim run exited $rc"; cat "$tmp/r.json" 2>/dev/null | head -60
   tail -20 "$tmp/wlc.err"; exit 1
 fi
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `capsim proxy` actions that must not stop a join (loopback
-# 127.0.0.36-39): the Discovery Response delayed, ClientHellos duplicated,
+# `capsim proxy` actions that must not stop a join (a loopback
+# /24 of its own, net.inc): the Discovery Response delayed, ClientHellos duplicated,
 # the first protected message of each AP held back and reordered; every AP
 # still joins, and the per-rule counters show each action at work.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
 wlc_pid= px_pid=
 cleanup() {
@@ -12,19 +14,20 @@ cleanup() {
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
 wait_for() { # file word
-  for _ in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+  cs_wait_for "$1" "$2" && return 0
   echo "timeout waiting for '$2' in $1"; cat "$1"; exit 1
 }
+fail() { echo "FAIL: $*"; exit 1; }
 
-"$CAPSIM" wlc --listen 127.0.0.36:5246 --advertise 127.0.0.37 \
+"$CAPSIM" wlc --listen $CS_NET.36:5246 --advertise $CS_NET.37 \
   --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
-"$CAPSIM" proxy --listen 127.0.0.37 --upstream 127.0.0.36 --seed 5 -v \
+"$CAPSIM" proxy --listen $CS_NET.37 --upstream $CS_NET.36 --seed 5 -v \
   --rule 'name=slow dir=down kind=discovery action=delay delay=200ms' \
   --rule 'name=dup dir=up kind=client-hello action=duplicate copies=1' \
   --rule 'name=ro dir=down kind=dtls-appdata first=1 action=reorder hold=1 hold-ms=50ms' \
@@ -33,14 +36,15 @@ px_pid=$!
 wait_for "$tmp/px.err" listening
 
 rc=0
-"$CAPSIM" run --wlc 127.0.0.37 --aps 2 --duration 5s --quiet \
-  --json "$tmp/r.json" --ap-base-ip 127.0.0.38 \
+"$CAPSIM" run --wlc $CS_NET.37 --aps 2 --duration 5s --quiet \
+  --json "$tmp/r.json" --ap-base-ip $CS_NET.38 \
   --max-discovery-interval 500ms --discovery-interval 300ms \
   --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s || rc=$?
 kill "$px_pid"; wait "$px_pid"; px_pid=
 if [ "$rc" -ne 0 ]; then
   echo "capsim run exited $rc"; cat "$tmp/r.json"; tail -40 "$tmp/px.out"; exit 1
 fi
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" "$tmp/px.out" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -58,6 +62,9 @@ assert cols["ro"]["held"] == 2, cols   # first=1: one per AP
 assert all(c["dropped"] == 0 for c in cols.values()), cols
 print("proxy_impair: 2/2 joined; counters", cols)
 PY
-grep -q "HOLD (reorder, rule 2 'ro')" "$tmp/px.out"
-grep -q "pass x2 after 0 ms" "$tmp/px.out"
-grep -q "pass x1 after 200 ms" "$tmp/px.out"
+grep -q "HOLD (reorder, rule 2 'ro')" "$tmp/px.out" ||
+  fail "no line matching 'HOLD (reorder, rule 2 ro)'"
+grep -q "pass x2 after 0 ms" "$tmp/px.out" ||
+  fail "no line matching 'pass x2 after 0 ms'"
+grep -q "pass x1 after 200 ms" "$tmp/px.out" ||
+  fail "no line matching 'pass x1 after 200 ms'"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # `capsim proxy` between `capsim run` and `capsim wlc` on loopback
-# (127.0.0.31-39): unimpaired, 3 APs join through it; with the founding
+# (a /24 of its own, net.inc): unimpaired, 3 APs join through it; with the founding
 # case's firewall rule (WLC->AP DTLS handshake dropped) no AP joins and
 # capsim run exits 3; from a scenario file whose timeline lifts the rule
-# at 2 s, every AP joins.
+# at 5 s (proxy time: the APs start well before on any host), every AP
+# joins.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
 wlc_pid= px_pid=
 cleanup() {
@@ -13,24 +16,25 @@ cleanup() {
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
 wait_for() { # file word
-  for _ in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done
+  cs_wait_for "$1" "$2" && return 0
   echo "timeout waiting for '$2' in $1"; cat "$1"; exit 1
 }
+fail() { echo "FAIL: $*"; exit 1; }
 
 # The WLC advertises the proxy, as a WLC behind NAT advertises its public
 # address, so that the APs join through the proxy after discovery.
-"$CAPSIM" wlc --listen 127.0.0.31:5246 --advertise 127.0.0.32 \
+"$CAPSIM" wlc --listen $CS_NET.31:5246 --advertise $CS_NET.32 \
   --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
 
 start_proxy() { # name, args...
   local name=$1; shift
-  "$CAPSIM" proxy --listen 127.0.0.32 --upstream 127.0.0.31 "$@" \
+  "$CAPSIM" proxy --listen $CS_NET.32 --upstream $CS_NET.31 "$@" \
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   px_pid=$!
   wait_for "$tmp/$name.err" listening
@@ -39,8 +43,8 @@ stop_proxy() {
   kill "$px_pid"; wait "$px_pid"; px_pid=
 }
 run_aps() { # json, duration
-  "$CAPSIM" run --wlc 127.0.0.32 --aps 3 --duration "$2" --quiet \
-    --json "$1" --ap-base-ip 127.0.0.33 \
+  "$CAPSIM" run --wlc $CS_NET.32 --aps 3 --duration "$2" --quiet \
+    --json "$1" --ap-base-ip $CS_NET.33 \
     --max-discovery-interval 500ms --discovery-interval 300ms \
     --retransmit-interval 500ms --wait-dtls 3s --silent-interval 1s \
     --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s
@@ -54,9 +58,12 @@ stop_proxy
 if [ "$rc" -ne 0 ] || [ "$(joined "$tmp/r1.json")" != 3 ]; then
   echo "unimpaired: capsim run exited $rc"; cat "$tmp/r1.json"; tail "$tmp/p1.err"; exit 1
 fi
-grep -q "up .*discovery(Discovery Request).*-> pass" "$tmp/p1.out"
-grep -q "down .*dtls-handshake(HelloVerifyRequest).*-> pass" "$tmp/p1.out"
-grep -q "data .*keepalive .*-> pass" "$tmp/p1.out"
+grep -q "up .*discovery(Discovery Request).*-> pass" "$tmp/p1.out" ||
+  fail "no line matching 'up .*discovery(Discovery Request).*-> pass'"
+grep -q "down .*dtls-handshake(HelloVerifyRequest).*-> pass" "$tmp/p1.out" ||
+  fail "no line matching 'down .*dtls-handshake(HelloVerifyRequest).*-> pass'"
+grep -q "data .*keepalive .*-> pass" "$tmp/p1.out" ||
+  fail "no line matching 'data .*keepalive .*-> pass'"
 echo "proxy_join: unimpaired: 3/3 joined through the proxy"
 
 # 2. the firewall drops the DTLS return traffic
@@ -81,20 +88,24 @@ impairments:
     match: {dir: down, kind: dtls-handshake}
     action: drop
 timeline:
-  - {at: 2s, disable: fw-drop-dtls-return}
+  - {at: 5s, disable: fw-drop-dtls-return}
 YAML
 start_proxy p3 --scenario "$tmp/fw.yaml"
-rc=0; run_aps "$tmp/r3.json" 12s || rc=$?
+rc=0; run_aps "$tmp/r3.json" 15s || rc=$?
 stop_proxy
 if [ "$rc" -ne 0 ] || [ "$(joined "$tmp/r3.json")" != 3 ]; then
   echo "scenario: capsim run exited $rc"; cat "$tmp/r3.json"; cat "$tmp/p3.err" "$tmp/p3.out"; exit 1
 fi
-grep -q "rule 'fw-drop-dtls-return' disabled" "$tmp/p3.err"
-awk '$2 == "fw-drop-dtls-return" { if ($5 > 0) ok = 1 } END { exit !ok }' "$tmp/p3.out"
-echo "proxy_join: scenario: rule lifted at 2 s, 3/3 joined"
+grep -q "rule 'fw-drop-dtls-return' disabled" "$tmp/p3.err" ||
+  fail "no line matching 'rule fw-drop-dtls-return disabled'"
+awk '$2 == "fw-drop-dtls-return" { if ($5 > 0) ok = 1 } END { exit !ok }' "$tmp/p3.out" ||
+  { cat "$tmp/p3.out"; fail "the scenario's rule dropped nothing before it was lifted"; }
+echo "proxy_join: scenario: rule lifted at 5 s, 3/3 joined"
+cs_check_report "$tmp/r1.json" "$tmp/r2.json" "$tmp/r3.json"
 
 # usage errors exit 2
-rc=0; "$CAPSIM" proxy --listen 127.0.0.32 --upstream 127.0.0.31 --rule 'dir=sideways' 2>"$tmp/e" || rc=$?
-[ "$rc" -eq 2 ] && grep -q "column 1" "$tmp/e"
-rc=0; "$CAPSIM" proxy --listen 127.0.0.32 2>/dev/null || rc=$?
-[ "$rc" -eq 2 ]
+rc=0; "$CAPSIM" proxy --listen $CS_NET.32 --upstream $CS_NET.31 --rule 'dir=sideways' 2>"$tmp/e" || rc=$?
+{ [ "$rc" -eq 2 ] && grep -q "column 1" "$tmp/e"; } ||
+  fail "a bad --rule: exit $rc, no 'column 1' in the error"
+rc=0; "$CAPSIM" proxy --listen $CS_NET.32 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || fail "proxy without --upstream exited $rc, expected 2"

@@ -5,30 +5,40 @@
 # RFC 5415 §2.3 prescribes.  The report shows the Run-phase failure and the
 # rejoin.
 set -euo pipefail
+fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
 wlc_pid=
 cleanup() {
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
-"$CAPSIM" wlc --listen 127.0.0.13:5246 --echo-interval 1s --discovery-interval 2s \
+"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 1s --discovery-interval 2s -v \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
-for _ in $(seq 50); do grep -q listening "$tmp/wlc.err" && break; sleep 0.1; done
-(sleep 4; kill -HUP "$wlc_pid") &
+cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }
+# the reload once all 5 APs are in Run (polled: no fixed wait)
+( for _ in $(seq 1200); do
+    [ "$(grep -c 'is in Run' "$tmp/wlc.err")" -ge 5 ] && break
+    sleep 0.1
+  done
+  kill -HUP "$wlc_pid" ) &
 
 rc=0
-"$CAPSIM" run --wlc 127.0.0.13 --aps 5 --duration 20s --quiet \
-  --json "$tmp/r.json" --ap-base-ip 127.13.0.1 \
+"$CAPSIM" run --wlc "$CS_NET.250" --aps 5 --duration 25s --quiet \
+  --json "$tmp/r.json" --ap-base-ip "$CS_NET.1" \
   --max-discovery-interval 300ms --discovery-interval 300ms \
   --echo-interval 1s --keepalive-interval 1s --data-dead-interval 4s \
   --retransmit-interval 500ms --max-retransmit 2 --silent-interval 2s || rc=$?
 # exit 3: every AP is back in Run, but none stayed there the whole time
 [ "$rc" -eq 3 ] || { echo "capsim run exited $rc, expected 3"; cat "$tmp/r.json"; cat "$tmp/wlc.err"; exit 1; }
-grep -q "restart (SIGHUP)" "$tmp/wlc.err"
+grep -q "restart (SIGHUP)" "$tmp/wlc.err" ||
+  fail "no line matching 'restart (SIGHUP)'"
+cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -807,6 +808,23 @@ test_ctx_errors(void **state)
 	cfg.ca_file = "/nonexistent/ca.pem";
 	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -ENOENT);
 	assert_ptr_equal(c, orig); /* untouched on failure */
+	/* the error names the file and the reason */
+	assert_non_null(strstr(err.what, "CA file /nonexistent/ca.pem"));
+	assert_non_null(strstr(err.what, strerror(ENOENT)));
+	{
+		char junk[] = "/tmp/test_dtls_ca.XXXXXX";
+		int fd = mkstemp(junk);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "not a certificate\n", 18), 18);
+		close(fd);
+		cfg.ca_file = junk;
+		assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EBADMSG);
+		assert_non_null(strstr(err.what, junk));
+		assert_non_null(strstr(err.what, "no PEM certificate"));
+		unlink(junk);
+	}
+	cfg.ca_file = NULL;
 	/* A 1024-bit own key at security level 2 is refused up front. */
 	{
 		struct cs_cred *weak = NULL;

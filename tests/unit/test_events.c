@@ -83,7 +83,7 @@ test_ap_event_lines(void **state)
 	assert_non_null(nl);
 	*nl = '\0';
 	assert_string_equal(text,
-	    "{\"t_ms\":1234,\"ap\":17,\"mac\":\"00:1a:2b:3c:4d:5e\","
+	    "{\"t_ms\":1234,\"ap\":18,\"mac\":\"00:1a:2b:3c:4d:5e\","
 	    "\"name\":\"AP-0017\",\"kind\":\"state\",\"from\":\"DTLS-Setup\","
 	    "\"to\":\"Join\",\"phase\":\"dtls-handshake\","
 	    "\"reason\":\"DTLS established\",\"value\":0,"
@@ -104,7 +104,7 @@ test_ap_event_lines(void **state)
 		    json_string_value(json_object_get(j, "reason")),
 		    "quote \" backslash \\ newline \n bad ?");
 		assert_int_equal(
-		    json_integer_value(json_object_get(j, "ap")), 17);
+		    json_integer_value(json_object_get(j, "ap")), 18);
 		assert_null(json_object_get(j, "mac"));
 		assert_null(json_object_get(j, "from"));
 		assert_null(json_object_get(j, "peer"));
@@ -143,7 +143,7 @@ test_free_form(void **state)
 	fclose(fp);
 	assert_string_equal(text,
 	    "{\"t_ms\":60000,\"kind\":\"timeline\",\"msg\":\"wlc-restart\"}\n"
-	    "{\"t_ms\":60000,\"ap\":3,\"name\":\"x\",\"kind\":\"reboot\","
+	    "{\"t_ms\":60000,\"ap\":4,\"name\":\"x\",\"kind\":\"reboot\","
 	    "\"value\":-5,\"peer\":\"198.18.0.1\"}\n");
 	free(text);
 }
@@ -287,7 +287,8 @@ test_concurrent_writers(void **state)
 
 		if (j == NULL)
 			fail_msg("torn line %u: %s", lines, line);
-		ap = (unsigned)json_integer_value(json_object_get(j, "ap"));
+		/* "ap" counts from 1 */
+		ap = (unsigned)json_integer_value(json_object_get(j, "ap")) - 1;
 		v = (unsigned)json_integer_value(json_object_get(j, "value"));
 		assert_true(ap < N_THREADS);
 		assert_int_equal(v, next[ap]); /* per-writer order kept */
@@ -341,6 +342,32 @@ test_errors(void **state)
 	assert_int_equal(cs_events_close(w), -EIO);
 }
 
+/* With the run's start known, each line carries its wall-clock time. */
+static void
+test_wall_clock(void **state)
+{
+	struct cs_events_rec r = { 0 };
+	struct cs_events *w;
+	char *text;
+	size_t len;
+	FILE *fp = tmpfile();
+
+	(void)state;
+	assert_non_null(fp);
+	assert_int_equal(cs_events_open_fp(&w, fp, false), 0);
+	cs_events_set_epoch(w, 1796644800000ull); /* 2026-12-07T12:00:00Z */
+	r.t_ms = 1250;
+	r.kind = "tick";
+	assert_int_equal(cs_events_write(w, &r), 0);
+	assert_int_equal(cs_events_close(w), 0);
+	text = slurp(fp, &len);
+	fclose(fp);
+	assert_string_equal(text,
+	    "{\"t_ms\":1250,\"time\":\"2026-12-07T12:00:01.250Z\","
+	    "\"kind\":\"tick\"}\n");
+	free(text);
+}
+
 int
 main(void)
 {
@@ -348,6 +375,7 @@ main(void)
 		cmocka_unit_test(test_ap_event_lines),
 		cmocka_unit_test(test_free_form),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_wall_clock),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_concurrent_writers),
 		cmocka_unit_test(test_errors),

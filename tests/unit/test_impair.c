@@ -184,8 +184,9 @@ test_classify_wire(void **state)
 	m.hint = &hint;
 	assert_int_equal(cs_impair_classify(&m, &c), 0);
 	assert_int_equal(c.kind, CS_PK_CONTROL);
-	assert_int_equal(
-	    c.kinds, CS_PK_BIT(CS_PK_CONTROL) | CS_PK_BIT(CS_PK_DTLS_APPDATA));
+	assert_int_equal(c.kinds,
+	    CS_PK_BIT(CS_PK_CONTROL) | CS_PK_BIT(CS_PK_DTLS_APPDATA) |
+	        CS_PK_BIT(CS_PK_DTLS));
 	assert_int_equal(c.msg_type, CS_MSG_JOIN_REQ);
 
 	/* keep-alive on the data channel */
@@ -350,6 +351,66 @@ test_match_kind(void **state)
 	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
 	assert_false(dropped(imp, &m));
 	cs_impair_free(imp);
+
+	/* "dtls": every DTLS datagram, nothing clear */
+	r = drop_rule();
+	assert_int_equal(cs_impair_kind_parse("dtls", &r.match), 0);
+	assert_false(r.match.is_kind_list);
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, ch, lch, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_DOWN, 0, hvr, lhvr, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, appdata, sizeof(appdata), 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
+	assert_false(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* a kind list mixing the groups matches any of its members */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse(
+	        "discovery,hello-verify-request,join-request", &r.match),
+	    0);
+	assert_true(r.match.is_kind_list);
+	assert_int_equal(r.match.kind, CS_PK_ANY);
+	assert_int_equal(r.match.kind_list, CS_PK_BIT(CS_PK_DISCOVERY));
+	assert_int_equal(r.match.hs_mask, CS_HS_BIT(3));
+	assert_int_equal(r.match.n_msg_types, 1);
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, disc, ldisc, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_DOWN, 0, hvr, lhvr, 0);
+	assert_true(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, ch, lch, 0); /* a ClientHello is none of them */
+	assert_false(dropped(imp, &m));
+	m = meta(CS_DIR_UP, 0, appdata, sizeof(appdata), 0);
+	assert_false(dropped(imp, &m));
+	m.hint = &hint; /* Join Request inside DTLS */
+	assert_true(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* two plain kinds */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse("dtls-alert,keepalive", &r.match), 0);
+	assert_true(r.match.is_kind_list);
+	assert_int_equal(r.match.kind_list,
+	    CS_PK_BIT(CS_PK_DTLS_ALERT) | CS_PK_BIT(CS_PK_KEEPALIVE));
+	imp = engine1(&r, 1);
+	m = meta(CS_DIR_UP, 0, ch, lch, 0);
+	assert_false(dropped(imp, &m));
+	cs_impair_free(imp);
+
+	/* "any" in a list says nothing: an error, m untouched */
+	r = drop_rule();
+	assert_int_equal(
+	    cs_impair_kind_parse("any,join-request", &r.match), -EINVAL);
+	assert_int_equal(
+	    cs_impair_kind_parse("join-request,any", &r.match), -EINVAL);
+	assert_false(r.match.is_kind_list);
+	assert_int_equal(r.match.n_msg_types, 0);
 
 	free(ch);
 	free(hvr);
@@ -950,6 +1011,10 @@ test_add_invalid(void **state)
 	BAD(r.match.size_min = 10; r.match.size_max = 5);
 	BAD(r.match.from_ms = 10; r.match.until_ms = 10);
 	BAD(r.match.kind = CS_PK__COUNT);
+	BAD(r.match.kind_list = CS_PK_BIT(CS_PK_DTLS)); /* no is_kind_list */
+	BAD(r.match.is_kind_list = true;
+	    r.match.kind_list = CS_PK_BIT(CS_PK__COUNT));
+	BAD(r.match.is_kind_list = true; r.match.kind = CS_PK_DTLS);
 	BAD(r.match.dir_mask = 4);
 	BAD(r.match.aps.n_ranges = 1; r.match.aps.ranges[0].lo = 2);
 	BAD(r.match.aps.n_ranges = CS_APSEL_MAX_RANGES + 1);
@@ -1045,6 +1110,91 @@ test_determinism(void **state)
 	cs_impair_free(c);
 }
 
+/* ----- the match vocabulary shared by --rule and scenario files ----- */
+
+static void
+test_match_set(void **state)
+{
+	struct cs_impair_match m, keep;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(cs_impair_match_set(&m, "dir", '=', "down", &why), 0);
+	assert_int_equal(m.dir_mask, CS_PK_BIT(CS_DIR_DOWN));
+	assert_int_equal(
+	    cs_impair_match_set(&m, "size", '=', ">=1200", &why), 0);
+	assert_int_equal(m.size_min, 1200);
+	assert_int_equal(m.size_max, 0);
+	assert_int_equal(cs_impair_match_set(&m, "size", '<', "100", &why), 0);
+	assert_int_equal(m.size_max, 99);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "size", '=', "100-200", &why), 0);
+	assert_int_equal(m.size_min, 100);
+	assert_int_equal(m.size_max, 200);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "window", '=', "10s-20s", &why), 0);
+	assert_int_equal(m.from_ms, 10000);
+	assert_int_equal(m.until_ms, 20000);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "window", '=', "5s-", &why), 0);
+	assert_int_equal(m.from_ms, 5000);
+	assert_int_equal(m.until_ms, 0);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "aps", '=', "0-9, 20", &why), 0);
+	assert_int_equal(m.aps.n_ranges, 2);
+	assert_int_equal(m.aps.ranges[1].lo, 20);
+	assert_int_equal(cs_impair_match_set(&m, "share", '=', "50%", &why), 0);
+	assert_true(m.aps.has_share && m.aps.share == 0.5);
+	assert_int_equal(cs_impair_match_set(&m, "macs", '=',
+	                     "02:00:00:00:00:01,02:00:00:00:00:02", &why),
+	    0);
+	assert_int_equal(m.aps.n_macs, 2);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "kind", '=', "dtls,echo-request", &why), 0);
+	assert_true(m.is_kind_list);
+	assert_int_equal(cs_impair_match_set(&m, "first", '=', "3", &why), 0);
+	assert_int_equal(m.first, 3);
+
+	/* not a match key: -ENOENT, m untouched */
+	keep = m;
+	assert_int_equal(
+	    cs_impair_match_set(&m, "action", '=', "drop", &why), -ENOENT);
+	assert_memory_equal(&m, &keep, sizeof(m));
+	/* errors say what the value must look like, m untouched */
+#define BADM(k, op, v, text)                                                   \
+	do {                                                                   \
+		why = NULL;                                                    \
+		assert_int_equal(                                              \
+		    cs_impair_match_set(&m, k, op, v, &why), -EINVAL);         \
+		assert_string_equal(why, text);                                \
+		assert_memory_equal(&m, &keep, sizeof(m));                     \
+	} while (0)
+	BADM("dir", '=', "sideways", "expected one of up, down, both");
+	BADM("chan", '=', "mgmt", "expected one of control, data");
+	BADM("port", '=', "0", "must be between 1 and 65535");
+	BADM("size", '=', ">65535", "matches no datagram");
+	BADM("size", '=', "<1", "matches no datagram");
+	BADM("size", '=', "200-100", "range runs backwards");
+	BADM("size", '=', "big",
+	    "expected a size in bytes such as >1200, <=100, 100-200 or 1200");
+	BADM("window", '=', "20s-10s", "the window ends before it starts");
+	BADM("window", '=', "later",
+	    "expected a time window such as 10s-20s or 10s- (open end)");
+	BADM("aps", '=', "5-2", "range 5-2 runs backwards");
+	BADM("aps", '=', "1-2;3",
+	    "expected AP index ranges such as 0-9,20,30-39 (0-based)");
+	BADM("share", '=', "0.5", "expected a percentage such as 50% or 0.5%");
+	BADM("share", '=', "150%", "must be between 0% and 100%");
+	BADM("first", '=', "0", "must be between 1 and 18446744073709551615");
+	BADM("dir", '>', "up", "only size takes < or >");
+#undef BADM
+	assert_int_equal(
+	    cs_impair_match_set(NULL, "dir", '=', "up", &why), -EINVAL);
+	assert_int_equal(
+	    cs_impair_match_set(&m, "dir", '=', "up", NULL), -EINVAL);
+}
+
 /* ----- rule text ----- */
 
 static void
@@ -1135,7 +1285,7 @@ test_parse(void **state)
 		assert_memory_equal(&r, &keep, sizeof(r));                     \
 	} while (0)
 	BADP("dir=sideways", 0);
-	BADP("action=drop kind=client-hello,join-request", 12);
+	BADP("action=drop kind=any,join-request", 12);
 	BADP("action=drop kind=nonsense", 12);
 	BADP("action=explode", 0);
 	BADP("action=drop prob=2", 12);
@@ -1170,7 +1320,7 @@ test_parse(void **state)
 	assert_string_equal(err.what, "9-3: range 9-3 runs backwards");
 	/* a word that fails for another reason does not keep an old text */
 	BADP("action=drop dir=sideways", 12);
-	assert_string_equal(err.what, "bad value");
+	assert_string_equal(err.what, "expected one of up, down, both");
 #undef BADP
 	/* every MAC form a Cisco or RFC peer writes */
 	assert_int_equal(cs_impair_rule_parse("action=drop mac=0011.2233.4455,"
@@ -1218,6 +1368,7 @@ main(void)
 		cmocka_unit_test(test_classify_wire),
 		cmocka_unit_test(test_match_dir_chan_port_size_time),
 		cmocka_unit_test(test_match_kind),
+		cmocka_unit_test(test_match_set),
 		cmocka_unit_test(test_match_ap_selector),
 		cmocka_unit_test(test_match_counts),
 		cmocka_unit_test(test_action_drop_prob_burst),

@@ -219,6 +219,29 @@ test_save_load(void **state)
 	assert_ptr_equal(l, (struct cs_cred *)&l);
 	assert_int_equal(cs_cred_load(&l, "/nonexistent.pem", NULL), -ENOENT);
 	assert_int_equal(cs_cred_load(&l, key, NULL), -EBADMSG);
+	/* the reasons name the file */
+	{
+		char why[512];
+
+		assert_int_equal(
+		    cs_cred_load_why(&l, crt, cak, why, sizeof(why)),
+		    -EKEYREJECTED);
+		assert_non_null(strstr(why, cak));
+		assert_non_null(strstr(why, "not the key of the certificate"));
+		assert_int_equal(cs_cred_load_why(&l, "/nonexistent.pem", NULL,
+		                     why, sizeof(why)),
+		    -ENOENT);
+		assert_non_null(strstr(why, "/nonexistent.pem: "));
+		assert_non_null(strstr(why, strerror(ENOENT)));
+		assert_int_equal(
+		    cs_cred_load_why(&l, key, NULL, why, sizeof(why)),
+		    -EBADMSG);
+		assert_non_null(strstr(why, key));
+		assert_non_null(strstr(why, "no PEM certificate"));
+		assert_int_equal(
+		    cs_cred_load_why(&l, crt, crt, why, sizeof(why)), -EBADMSG);
+		assert_non_null(strstr(why, "no PEM private key"));
+	}
 	/* Keys on their own. */
 	assert_int_equal(cs_pki_key_load(&k, cak), 0);
 	assert_int_equal(cs_pki_key_bits(k), 2048);

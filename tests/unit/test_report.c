@@ -66,6 +66,16 @@ setup(void **state)
 	f->s.states[CS_AP_DTLS_SETUP] = 2;
 	f->s.duration_s = 8.0;
 	f->s.seed = 1234567890123ull;
+	f->s.started_unix_ms = 1796644800042ull; /* 2026-12-07T12:00:00.042Z */
+	f->s.host = "lab-host";
+	{
+		static const char *const argv[] = { "capsim", "run",
+			"--aps=40" };
+
+		f->s.argv = argv;
+		f->s.argc = 3;
+	}
+	f->s.interrupted = true;
 	f->s.wlc = "embedded 127.0.0.1:5246";
 	f->s.dtls_version = "1.2";
 	f->s.ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256";
@@ -140,16 +150,53 @@ test_stable_keys(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "ciphers")),
 	    "ECDHE-ECDSA-AES128-GCM-SHA256");
 	assert_true(num(j,
-	                "failures.dtls-handshake.no response to ClientHello "
+	                "failures.dtls_handshake.no response to ClientHello "
 	                "after 6 tries") == 2);
 	assert_true(num(j, "failures.join.result code 4") == 1);
 	assert_null(json_object_get(json_object_get(j, "failures"), "run"));
 	assert_true(num(j, "failures_total") == 3);
 	assert_true(num(j, "retransmits") == 5);
 	assert_true(num(j, "joins") == 40);
-	assert_true(num(j, "states.Run") == 38);
-	assert_true(num(j, "states.DTLS-Setup") == 2);
-	assert_true(num(j, "states.Idle") == 0);
+	assert_true(num(j, "states.run") == 38);
+	assert_true(num(j, "states.dtls_setup") == 2);
+	assert_true(num(j, "states.idle") == 0);
+	/* one key style: no state, phase or section key with '-' or upper
+	 * case (the failure reasons, which are text, aside) */
+	{
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(j, k, v)
+		{
+			for (const char *c = k; *c != '\0'; c++)
+				assert_true(*c == '_' ||
+				    (*c >= 'a' && *c <= 'z') ||
+				    (*c >= '0' && *c <= '9'));
+			if (json_is_object(v) && strcmp(k, "failures") != 0) {
+				const char *k2;
+				json_t *v2;
+
+				json_object_foreach(v, k2, v2)
+				{
+					assert_null(strchr(k2, '-'));
+				}
+			}
+		}
+	}
+	/* the run's metadata */
+	assert_string_equal(
+	    json_string_value(json_object_get(j, "capsim_version")),
+	    cs_version());
+	assert_string_equal(json_string_value(json_object_get(j, "started_at")),
+	    "2026-12-07T12:00:00.042Z");
+	assert_string_equal(
+	    json_string_value(json_object_get(j, "host")), "lab-host");
+	assert_int_equal(
+	    json_array_size(json_object_get(j, "command_line")), 3);
+	assert_string_equal(json_string_value(json_array_get(
+	                        json_object_get(j, "command_line"), 1)),
+	    "run");
+	assert_true(json_is_true(json_object_get(j, "interrupted")));
 	ph = json_object_get(json_object_get(j, "phases"), "dtls");
 	assert_int_equal(json_object_size(ph), 6);
 	assert_true(num(ph, "count") == 4);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "capsim/capwap.h"
 #include "capsim/hist.h"
 #include "capsim/impair.h"
 #include "capsim/metrics.h"
@@ -194,12 +195,14 @@ test_full_example(void **state)
 	assert_int_equal(s->wlc.misbehave.delay_ms, 50);
 	assert_int_equal(s->wlc.misbehave.drop_msg_type, 5);
 	assert_false(s->wlc.misbehave.mute);
+	assert_int_equal(s->wlc.misbehave.handshake_delay_ms, 20);
+	assert_int_equal(s->wlc.mtu, 1200);
 
 	/* impairments */
-	assert_int_equal(s->n_impairments, 5);
+	assert_int_equal(s->n_impairments, 6);
 	r = &s->impairments[0].rule;
 	assert_string_equal(r->name, "lossy-join");
-	assert_int_equal(s->impairments[0].line, 51);
+	assert_int_equal(s->impairments[0].line, 52);
 	assert_true(r->enabled);
 	assert_int_equal(r->match.dir_mask, 1u << CS_DIR_UP);
 	assert_true(r->match.has_chan);
@@ -300,7 +303,7 @@ test_full_example(void **state)
 	assert_int_equal(s->nat.cfg.port_max, 20999);
 
 	/* timeline, sorted by time (stable) */
-	assert_int_equal(s->n_timeline, 9);
+	assert_int_equal(s->n_timeline, 11);
 	assert_int_equal(s->timeline[0].at_ms, 20000);
 	assert_int_equal(s->timeline[0].action, CS_SCN_ACT_WLC_RESTART);
 	assert_int_equal(s->timeline[1].at_ms, 25000);
@@ -321,9 +324,67 @@ test_full_example(void **state)
 	assert_int_equal(s->timeline[8].sel.every, 2);
 	assert_int_equal(s->timeline[8].sel.n_macs, 1);
 	assert_true(s->timeline[7].line < s->timeline[8].line);
+	assert_int_equal(s->timeline[9].action, CS_SCN_ACT_WLC_MISBEHAVE);
+	assert_int_equal(s->timeline[9].misbehave_set,
+	    1u << CS_SCN_MB_MUTE | 1u << CS_SCN_MB_DROP);
+	assert_true(s->timeline[9].misbehave.mute);
+	assert_int_equal(
+	    s->timeline[9].misbehave.drop_msg_type, CS_MSG_ECHO_REQ);
+	assert_int_equal(s->timeline[10].misbehave_set,
+	    1u << CS_SCN_MB_MUTE | 1u << CS_SCN_MB_DROP |
+	        1u << CS_SCN_MB_HANDSHAKE_DELAY);
+	assert_false(s->timeline[10].misbehave.mute);
+	assert_int_equal(s->timeline[10].misbehave.drop_msg_type, 0);
+	{
+		/* applied in turn on the switches in force */
+		struct cs_wlc_misbehave mb = s->wlc.misbehave;
+
+		assert_int_equal(
+		    cs_scn_misbehave_apply(&s->timeline[9], &mb), 0);
+		assert_true(mb.mute);
+		assert_int_equal(mb.drop_msg_type, CS_MSG_ECHO_REQ);
+		assert_int_equal(mb.delay_ms, 50); /* not named: kept */
+		assert_int_equal(mb.reject_code, 4);
+		assert_int_equal(mb.handshake_delay_ms, 20);
+		assert_int_equal(
+		    cs_scn_misbehave_apply(&s->timeline[10], &mb), 0);
+		assert_false(mb.mute);
+		assert_int_equal(mb.drop_msg_type, 0);
+		assert_int_equal(mb.handshake_delay_ms, 2000);
+		assert_int_equal(mb.delay_ms, 50);
+		assert_int_equal(
+		    cs_scn_misbehave_apply(&s->timeline[0], &mb), -EINVAL);
+		assert_int_equal(cs_scn_misbehave_apply(NULL, &mb), -EINVAL);
+		assert_int_equal(
+		    cs_scn_misbehave_apply(&s->timeline[9], NULL), -EINVAL);
+	}
+	{
+		char t[128];
+
+		assert_string_equal(
+		    cs_scn_misbehave_text(&s->timeline[9], t, sizeof(t)),
+		    "drop=echo-request mute=true");
+		assert_string_equal(
+		    cs_scn_misbehave_text(&s->timeline[10], t, sizeof(t)),
+		    "drop=none mute=false handshake-delay=2000ms");
+		assert_string_equal(
+		    cs_scn_misbehave_text(&s->timeline[0], t, sizeof(t)), "");
+		assert_string_equal(
+		    cs_scn_misbehave_text(&s->timeline[9], t, 6), "drop=");
+	}
+	assert_string_equal(
+	    cs_scn_act_name(CS_SCN_ACT_WLC_MISBEHAVE), "wlc-misbehave");
+	assert_null(cs_scn_act_name(CS_SCN_ACT__COUNT));
+	/* the kind list and the dtls word */
+	assert_true(s->impairments[4].rule.match.is_kind_list);
+	assert_int_equal(s->impairments[4].rule.match.kind_list,
+	    CS_PK_BIT(CS_PK_DTLS_ALERT) | CS_PK_BIT(CS_PK_KEEPALIVE));
+	assert_int_equal(s->impairments[4].rule.match.n_msg_types, 1);
+	assert_int_equal(s->impairments[5].rule.match.kind, CS_PK_DTLS);
+	assert_false(s->impairments[5].rule.enabled);
 
 	/* expectations */
-	assert_int_equal(s->n_expect, 10);
+	assert_int_equal(s->n_expect, 11);
 	assert_string_equal(s->expect[0].metric, "joined");
 	assert_int_equal(s->expect[0].op, CS_EXP_GE);
 	assert_int_equal(s->expect[0].kind, CS_EXPV_PERCENT);
@@ -336,8 +397,71 @@ test_full_example(void **state)
 	assert_int_equal(s->expect[6].kind, CS_EXPV_WORD);
 	assert_string_equal(s->expect[6].word, "return-path-loss");
 	assert_int_equal(s->expect[7].op, CS_EXP_NE);
-	assert_int_equal(s->expect[0].line, 100);
+	assert_int_equal(s->expect[0].line, 108);
 	assert_int_equal(s->expect[0].col, 5);
+	cs_scenario_free(s);
+}
+
+/* aps.groups: consecutive AP indexes, each group from the aps defaults
+ * with its own overrides. */
+static void
+test_groups(void **state)
+{
+	static const char yaml[] =
+	    "aps:\n"
+	    "  base-ip: 127.9.0.1\n"
+	    "  ciphers: AES128-SHA\n"
+	    "  cert: expired\n"
+	    "  timers: {echo-interval: 2s, max-retransmit: 3}\n"
+	    "  groups:\n"
+	    "    - {count: 4}\n"
+	    "    - count: 6\n"
+	    "      profile: c2700\n"
+	    "      cert: valid\n"
+	    "      ciphers: AES256-SHA\n"
+	    "      dtls-version: \"1.0\"\n"
+	    "      mtu: 1200\n"
+	    "      clock-skew: -2d\n"
+	    "      image-policy: download\n"
+	    "      timers: {echo-interval: 5s, wait-dtls: 9s}\n";
+	struct cs_scenario *s = NULL;
+	struct cs_err err = { 0 };
+	const struct cs_scn_group *g;
+	struct cs_ap_cfg cfg;
+
+	(void)state;
+	if (cs_scenario_parse_mem(&s, yaml, strlen(yaml), "g.yaml", &err) != 0)
+		fail_msg("%s", err.what);
+	assert_int_equal(s->aps.count, 10);
+	assert_int_equal(s->aps.n_groups, 2);
+	g = &s->aps.groups[0];
+	assert_int_equal(g->first, 0);
+	assert_int_equal(g->count, 4);
+	assert_null(g->profile);
+	assert_string_equal(g->ciphers, "AES128-SHA");
+	assert_int_equal(g->cert, CS_PKI_EXPIRED);
+	assert_int_equal(g->dtls_version, CS_DTLS_V1_2);
+	assert_int_equal(g->line, 7);
+	g = &s->aps.groups[1];
+	assert_int_equal(g->first, 4);
+	assert_int_equal(g->count, 6);
+	assert_string_equal(g->profile, "c2700");
+	assert_string_equal(g->ciphers, "AES256-SHA");
+	assert_int_equal(g->cert, CS_PKI_GOOD);
+	assert_int_equal(g->dtls_version, CS_DTLS_V1_0);
+	assert_int_equal(g->mtu, 1200);
+	assert_int_equal(g->clock_skew_s, -2 * 86400);
+	assert_int_equal(g->image_policy, CS_AP_IMAGE_DOWNLOAD);
+	/* timers merge: the group's over the aps section's */
+	assert_int_equal(cs_ap_cfg_defaults(&cfg), 0);
+	cs_scn_group_apply_timers(g, &cfg);
+	assert_int_equal(cfg.echo_interval_ms, 5000);
+	assert_int_equal(cfg.wait_dtls_ms, 9000);
+	assert_int_equal(cfg.max_retransmit, 3);
+	assert_int_equal(cs_ap_cfg_defaults(&cfg), 0);
+	cs_scn_group_apply_timers(&s->aps.groups[0], &cfg);
+	assert_int_equal(cfg.echo_interval_ms, 2000);
+	cs_scn_group_apply_timers(NULL, &cfg); /* no-op */
 	cs_scenario_free(s);
 }
 
@@ -615,15 +739,22 @@ static const struct err_case err_cases[] = {
 	    -EINVAL,
 	    "t.yaml:2:20: key 'impairments[0].match.kind': unknown packet kind "
 	    "'dtls-hanshake' (did you mean 'dtls-handshake'?); kinds are any, "
-	    "discovery, dtls-handshake, dtls-ccs, dtls-alert, dtls-appdata, "
-	    "control, keepalive, data, a DTLS handshake message (client-hello, "
-	    "certificate, ...) or a CAPWAP message (join-request, ...)" },
-	{ "impairments:\n  - {match: {kind: [client-hello, join-request]},"
+	    "discovery, dtls, dtls-handshake, dtls-ccs, dtls-alert, "
+	    "dtls-appdata, control, keepalive, data, a DTLS handshake message "
+	    "(client-hello, certificate, ...) or a CAPWAP message "
+	    "(join-request, ...)" },
+	{ "impairments:\n  - {match: {kind: [join-request, any]},"
 	  " action: drop}\n",
 	    -EINVAL,
-	    "t.yaml:2:20: key 'impairments[0].match.kind': cannot combine "
-	    "these kinds: a list holds either DTLS handshake messages or "
-	    "CAPWAP messages, at most 8" },
+	    "t.yaml:2:20: key 'impairments[0].match.kind': 'any' in a list "
+	    "says nothing; leave kind out to match every packet" },
+	{ "impairments:\n  - {match: {kind: [echo-request, join-request, "
+	  "image-data-request, reset-request, configuration-status-request, "
+	  "wtp-event-request, change-state-event-request, clear-"
+	  "configuration-request, data-transfer-request]}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.kind': too many CAPWAP "
+	    "messages: a list holds at most 8" },
 	{ "impairments:\n  - {match: {aps: 0-25}, action: drop}\n", -EINVAL,
 	    "t.yaml:2:19: key 'impairments[0].match.aps': AP index 25 beyond "
 	    "the 1 APs (indexes 0-0); got '0-25'" },
@@ -704,7 +835,50 @@ static const struct err_case err_cases[] = {
 	{ "timeline:\n  - {at: 1s}\n", -EINVAL,
 	    "t.yaml:2:5: key 'timeline[0]': no action: give one of enable, "
 	    "disable, wlc-restart, ap-reboot, link-down, nat-rebind, "
-	    "nat-expire" },
+	    "nat-expire, wlc-misbehave" },
+	{ "timeline:\n  - {at: 1s, wlc-misbehave: {}}\n", -EINVAL,
+	    "t.yaml:2:29: key 'timeline[0].wlc-misbehave': give at least one "
+	    "of reject, reject-code, delay, drop, mute, handshake-delay" },
+	{ "timeline:\n  - {at: 1s, wlc-misbehave: {mute: maybe}}\n", -EINVAL,
+	    "t.yaml:2:36: key 'timeline[0].wlc-misbehave.mute': expected true "
+	    "or false; got 'maybe'" },
+	{ "timeline:\n  - {at: 1s, wlc-misbehave: {drop: echo-reqest}}\n",
+	    -EINVAL,
+	    "t.yaml:2:36: key 'timeline[0].wlc-misbehave.drop': expected a "
+	    "CAPWAP message such as join-request or "
+	    "configuration-status-request; got 'echo-reqest' (did you mean "
+	    "'echo-request'?)" },
+	{ "timeline:\n  - {at: 1s, wlc-misbehave: {handshake-delay: 3}}\n",
+	    -EINVAL,
+	    "t.yaml:2:47: key 'timeline[0].wlc-misbehave.handshake-delay': "
+	    "add a unit (3ms or 3s); got '3'" },
+	{ "wlc: {address: 192.0.2.1}\ntimeline:\n  - {at: 1s, "
+	  "wlc-misbehave: {mute: true}}\n",
+	    -EINVAL,
+	    "t.yaml:3:29: key 'timeline[0].wlc-misbehave': needs the embedded "
+	    "WLC (capsim cannot make a real controller misbehave)" },
+	{ "aps: {groups: [{profile: c2700}]}\n", -EINVAL,
+	    "t.yaml:1:16: key 'aps.groups[0]': each group needs its count" },
+	{ "aps: {count: 5, groups: [{count: 2}, {count: 2}]}\n", -EINVAL,
+	    "t.yaml:1:25: key 'aps.groups': the groups add up to 4 APs, "
+	    "aps.count says 5 (leave aps.count out or make them agree)" },
+	{ "aps: {groups: [{count: 2, colour: red}]}\n", -EINVAL,
+	    "t.yaml:1:27: key 'aps.groups[0].colour': unknown key" },
+	{ "aps: {groups: []}\n", -EINVAL,
+	    "t.yaml:1:15: key 'aps.groups': give 1 to 16 groups" },
+	{ "aps: {groups: [{count: 2, dtls-version: 1.3}]}\n", -EINVAL,
+	    "t.yaml:1:41: key 'aps.groups[0].dtls-version': expected one of "
+	    "1.2, 1.0, any; got '1.3' (did you mean '1.2'?)" },
+	{ "aps: {groups: [{count: 2, timers: {wait-dtls: 5}}]}\n", -EINVAL,
+	    "t.yaml:1:47: key 'aps.groups[0].timers.wait-dtls': add a unit "
+	    "(5ms or 5s); got '5'" },
+	{ "wlc: {mtu: 100}\n", -EINVAL,
+	    "t.yaml:1:12: key 'wlc.mtu': must be between 256 and 65535" },
+	{ "wlc: {address: 192.0.2.1, mtu: 1300}\n", -EINVAL,
+	    "t.yaml:1:32: key 'wlc.mtu': applies to the embedded mock WLC "
+	    "only, not to a real controller at wlc.address" },
+	{ "wlc: {misbehave: {mute: true, colour: red}}\n", -EINVAL,
+	    "t.yaml:1:31: key 'wlc.misbehave.colour': unknown key" },
 	{ "duration: 10s\ntimeline:\n  - {at: 11s, wlc-restart: true}\n",
 	    -EINVAL,
 	    "t.yaml:3:10: key 'timeline[0].at': after the end of the run "
@@ -744,8 +918,8 @@ static const struct err_case err_cases[] = {
 	    "t.yaml:2:5: key 'expect[0]': unknown metric 'joind' (did you "
 	    "mean 'joined'?); metrics are aps, joined, in_run, failed, "
 	    "failures, failures{phase=P}, joins, left_run, retransmits, "
-	    "phase.PHASE.STAT, diagnosis, rule.NAME.COUNTER, wlc.COUNTER, "
-	    "nat.COUNTER" },
+	    "phase.PHASE.STAT, diagnosis, diagnosis{cause=CODE}.aps, "
+	    "rule.NAME.COUNTER, wlc.COUNTER, nat.COUNTER" },
 	{ "expect:\n  - joined => 99%\n", -EINVAL,
 	    "t.yaml:2:12: key 'expect[0]': expected an operator (>=, <=, ==, "
 	    "!=, <, >) after 'joined'" },
@@ -1166,6 +1340,13 @@ test_expect_parse(void **state)
 		    1 },
 		{ "rule.a.b.held == 0", "rule.a.b.held", CS_EXP_EQ,
 		    CS_EXPV_NUMBER, 0 },
+		{ "diagnosis{cause=return-path-loss}.aps == 6",
+		    "diagnosis{cause=return-path-loss}.aps", CS_EXP_EQ,
+		    CS_EXPV_NUMBER, 6 },
+		{ "diagnosis{cause=ok}.aps >= 90%", "diagnosis{cause=ok}.aps",
+		    CS_EXP_GE, CS_EXPV_PERCENT, 90 },
+		{ "diagnosis.aps < 3", "diagnosis.aps", CS_EXP_LT,
+		    CS_EXPV_NUMBER, 3 },
 	};
 	static const char *const bad[] = { "", ">= 3", "joined", "joined 3",
 		"joined >=", "phase.dtls >= 1s", "phase.dtls.p42 < 1s",
@@ -1173,7 +1354,12 @@ test_expect_parse(void **state)
 		"failures{phase=run > 1", "failures{color=red} > 1",
 		"failures{reason=} > 1", "diagnosis == 3", "diagnosis < ok",
 		"diagnosis == a.b", "joined >= ok", "rule.x > 1", "wlc > 1",
-		"joined >= 101%", "joined >= 1e3", "phase.dtls.count < 2s" };
+		"joined >= 101%", "joined >= 1e3", "phase.dtls.count < 2s",
+		"diagnosis == retrun-path-loss", "diagnosis != nonsense",
+		"diagnosis{cause=nonsense}.aps == 1",
+		"diagnosis{cause=ok} == 1", "diagnosis{cause=}.aps == 1",
+		"diagnosis{code=ok}.aps == 1", "diagnosis.aps == ok",
+		"diagnosis.count == 1", "diagnosis{cause=ok}.aps < 1s" };
 	struct cs_expect e;
 	struct cs_err err;
 
@@ -1227,6 +1413,8 @@ test_expect_summary(void **state)
 		{ "fw-drop", rule_kv, CS_ARRAY_SIZE(rule_kv) },
 		{ "nat", nat_kv, CS_ARRAY_SIZE(nat_kv) },
 	};
+	static const struct cs_report_kv diag_kv[] = { { "ok", 11 },
+		{ "return-path-loss", 6 }, { "join-rejected", 3 } };
 	struct cs_report_diag diag = { 0 };
 	struct cs_run_summary sum;
 	struct cs_metrics m;
@@ -1295,6 +1483,23 @@ test_expect_summary(void **state)
 	sum.diag = &diag;
 	eval_sum(
 	    "diagnosis == return-path-loss", &sum, true, "return-path-loss");
+	/* a single cause without per-cause counts: its APs */
+	diag.aps_affected = 6;
+	eval_sum("diagnosis{cause=return-path-loss}.aps == 6", &sum, true, "6");
+	eval_sum("diagnosis{cause=wlc-capacity}.aps == 0", &sum, true, "0");
+	eval_sum("diagnosis.aps == 30%", &sum, true, "6 (30%)");
+	/* several causes: the count per cause */
+	diag.code = "mixed";
+	diag.counts = diag_kv;
+	diag.n_counts = CS_ARRAY_SIZE(diag_kv);
+	diag.aps_affected = 9;
+	eval_sum("diagnosis{cause=return-path-loss}.aps == 6", &sum, true, "6");
+	eval_sum("diagnosis{cause=join-rejected}.aps == 6", &sum, false, "3");
+	eval_sum("diagnosis{cause=ok}.aps >= 50%", &sum, true, "11 (55%)");
+	eval_sum("diagnosis{cause=clock-skew}.aps == 0", &sum, true, "0");
+	eval_sum("diagnosis.aps == 9", &sum, true, "9");
+	sum.diag = NULL;
+	eval_sum("diagnosis{cause=ok}.aps == 0", &sum, false, "n/a");
 	assert_int_equal(cs_expect_eval_summary(NULL, &sum, &res), -EINVAL);
 	cs_metrics_free(&m);
 }
@@ -1342,9 +1547,10 @@ test_readme_examples(void **state)
 	free(md);
 }
 
-/* Every scenario of the library (scenarios/NAME.yaml) loads. */
-static void
-test_library_loads(void **state)
+/* Loads every YAML file of scenarios/SUB; returns how many.  *waiting counts
+ * the ones that name a diagnosis this build does not have yet. */
+static unsigned
+library_load_dir(const char *sub, unsigned *waiting)
 {
 	const char *src = getenv("CS_SRC");
 	char dir[1024], path[2048];
@@ -1352,8 +1558,7 @@ test_library_loads(void **state)
 	unsigned n = 0;
 	DIR *d;
 
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/scenarios", src ? src : ".");
+	snprintf(dir, sizeof(dir), "%s/scenarios%s", src ? src : ".", sub);
 	d = opendir(dir);
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL) {
@@ -1364,14 +1569,36 @@ test_library_loads(void **state)
 		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (cs_scenario_load(&s, path, &err) != 0)
-			fail_msg("%s", err.what);
+		if (cs_scenario_load(&s, path, &err) != 0) {
+			if (strstr(err.what, "unknown diagnosis '") == NULL)
+				fail_msg("%s", err.what);
+			print_message("waits on a verdict: %s\n", err.what);
+			(*waiting)++;
+			continue;
+		}
 		assert_true(s->n_expect > 0); /* self-checking */
 		cs_scenario_free(s);
 		n++;
 	}
 	closedir(d);
-	print_message("%u library scenarios load\n", n);
+	return n;
+}
+
+/* Every scenario of the library (scenarios/NAME.yaml and the field cases
+ * in scenarios/field/) loads. */
+static void
+test_library_loads(void **state)
+{
+	unsigned waiting = 0, n, nf;
+
+	(void)state;
+	n = library_load_dir("", &waiting);
+	assert_int_equal(waiting, 0);
+	nf = library_load_dir("/field", &waiting);
+	assert_true(nf + waiting >= 14);
+	print_message("%u library scenarios load, %u field cases (%u wait on "
+	              "a verdict)\n",
+	    n, nf + waiting, waiting);
 }
 
 int
@@ -1380,6 +1607,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_founding_case),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),

@@ -603,6 +603,23 @@ test_args(void **state)
 	assert_int_equal(cs_wlc_set_misbehave(w, NULL), -EINVAL);
 	mb.reject_share = -0.1;
 	assert_int_equal(cs_wlc_set_misbehave(w, &mb), -EINVAL);
+	/* switches in force, and a mute controller's DTLS glue */
+	assert_null(cs_wlc_get_misbehave(NULL));
+	assert_false(cs_wlc_mute_swallow(NULL));
+	assert_false(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 0);
+	mb.reject_share = 0;
+	mb.mute = true;
+	mb.handshake_delay_ms = 1500;
+	assert_int_equal(cs_wlc_set_misbehave(w, &mb), 0);
+	assert_true(cs_wlc_get_misbehave(w)->mute);
+	assert_int_equal(cs_wlc_get_misbehave(w)->handshake_delay_ms, 1500);
+	assert_true(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 1);
+	mb.mute = false;
+	assert_int_equal(cs_wlc_set_misbehave(w, &mb), 0);
+	assert_false(cs_wlc_mute_swallow(w));
+	assert_int_equal(cs_wlc_counters(w)->muted, 1);
 	assert_int_equal(cs_wlc_restart(NULL, 0), -EINVAL);
 	assert_int_equal(cs_wlc_stats_foreach(NULL, NULL, NULL), -EINVAL);
 	assert_int_equal(cs_wlc_stats_summary(NULL, &txt), -EINVAL);
@@ -837,6 +854,57 @@ test_full_join_to_run(void **state)
 	assert_int_equal(cs_wlc_active_wtps(w), 1);
 	cs_wlc_sess_closed(s);
 	assert_int_equal(cs_wlc_active_wtps(w), 0);
+	/* a session lost in Run is a Run failure */
+	assert_int_equal(
+	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_RUN], 1);
+	assert_int_equal(cs_wlc_counters(w)->disconnects, 0);
+	cs_wlc_free(w);
+}
+
+static int
+stats_first(const struct cs_wlc_ap_stats *st, void *arg)
+{
+	*(const struct cs_wlc_ap_stats **)arg = st;
+	return 1;
+}
+
+/* An AP in Run that closes with close_notify (a probe that is done, a run
+ * that ends) has left, not failed: the SIGUSR1 statistics say so. */
+static void
+test_orderly_close_in_run(void **state)
+{
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s;
+	const struct cs_wlc_ap_stats *st = NULL;
+	char *text = NULL;
+
+	(void)state;
+	cfg_init(&c);
+	w = wlc_new(&c);
+	s = open_sess(w);
+	to_run(w, s);
+	cs_wlc_sess_closed_orderly(s);
+	assert_int_equal(cs_wlc_active_wtps(w), 0);
+	assert_int_equal(
+	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_RUN], 0);
+	assert_int_equal(cs_wlc_counters(w)->disconnects, 1);
+	assert_int_equal(cs_wlc_stats_foreach(w, stats_first, &st), 1);
+	assert_non_null(st);
+	assert_false(st->has_failure);
+	assert_int_equal(st->disconnects, 1);
+	assert_non_null(
+	    strstr(F.log, "closed by peer (close_notify) in phase"));
+	assert_int_equal(cs_wlc_stats_summary(w, &text), 0);
+	assert_non_null(strstr(text, "Run 0"));
+	assert_non_null(strstr(text, "1 left Run in order"));
+	free(text);
+	/* before Run, an orderly close is still a failure of the phase */
+	s = open_sess(w);
+	cs_wlc_sess_closed_orderly(s);
+	assert_int_equal(cs_wlc_counters(w)->disconnects, 1);
+	assert_int_equal(
+	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_JOIN], 1);
 	cs_wlc_free(w);
 }
 
@@ -1486,6 +1554,7 @@ main(void)
 		cmocka_unit_test(test_discovery_answered),
 		cmocka_unit_test(test_discovery_dropped),
 		cmocka_unit_test(test_full_join_to_run),
+		cmocka_unit_test(test_orderly_close_in_run),
 		cmocka_unit_test(test_echo_dead_teardown),
 		cmocka_unit_test(test_join_rejections),
 		cmocka_unit_test(test_join_session_id_in_use_and_nat),

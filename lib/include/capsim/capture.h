@@ -37,8 +37,11 @@ struct cs_capture_cfg {
 /**
  * Creates (truncates) the pcapng files and writes their headers (Section
  * Header + one Interface Description, link type LINKTYPE_RAW, microsecond
- * timestamps), mode 0644 less umask; the keylog file is appended to, as
- * SSLKEYLOGFILE writers do, and created 0600 (it holds secrets).  All
+ * timestamps), mode 0644 less umask, written safely (ofile.h: a
+ * temporary renamed into place by cs_capture_close, no symbolic link
+ * followed, a stale file removed at open); the keylog file is appended
+ * to, as SSLKEYLOGFILE writers do, never through a symbolic link, and
+ * created 0600 (it holds secrets).  All
  * paths NULL is valid: a tap that writes nothing.
  * @return 0 with *ret set; -EINVAL (NULL ret/cfg, snaplen 1..63, two
  *         outputs on the same path), -ENOMEM,
@@ -109,6 +112,9 @@ CS_API void cs_capture_stats(
  *         errno; err->what "PATH: strerror text", per-thread buffer as for
  *         cs_capture_open).  c is freed either way.
  */
+/* For a process about to _exit: removes the captures' temporaries (they
+ * are renamed into place only by cs_capture_close).  Async-signal-safe. */
+CS_API void cs_capture_unlink_tmp(const struct cs_capture *c);
 CS_API int cs_capture_close(struct cs_capture *c, struct cs_err *err);
 
 #endif /* CS_CAPTURE_H */

@@ -30,4 +30,8 @@ struct cs_err {
 CS_API int cs_err_set(
     struct cs_err *err, int code, const char *what, size_t offset);
 
+/* capsim's version ("0.1.0", the CMake project version), for --version
+ * and every report. */
+CS_API const char *cs_version(void);
+
 #endif /* CS_COMMON_H */

@@ -31,6 +31,16 @@ struct cs_engine;
 
 #define CS_ENGINE_MAX_WORKERS 64
 
+/* One AP group (cs_engine_cfg.ap_groups): several models, certificate
+ * kinds or DTLS offers in one run. */
+struct cs_engine_ap_group {
+	unsigned first, count;           /* AP indexes */
+	struct cs_ap_cfg ap;             /* template (identity is per AP) */
+	struct cs_dtls_ctx *ap_dtls;     /* client ctx, borrowed */
+	enum cs_pki_broken ap_cert_kind; /* how ap_pki makes theirs */
+	int64_t ap_clock_skew_s;
+};
+
 struct cs_engine_cfg {
 	const struct cs_log *log; /* called from worker threads */
 	unsigned workers; /* worker threads (0 = 1); AP i on worker i mod N */
@@ -48,6 +58,13 @@ struct cs_engine_cfg {
 	enum cs_pki_broken ap_cert_kind; /* how ap_pki makes them (GOOD) */
 	const struct cs_cred *ap_cred;   /* or: one fixed credential for all */
 	int64_t ap_clock_skew_s;         /* AP clocks (certificate checks) */
+	/* AP groups (optional, borrowed for the engine's life): AP i with
+	 * first <= i < first + count takes its group's template, DTLS
+	 * context, certificate kind and clock skew instead of the four
+	 * fields above (identity stays per AP, from the bases); groups do
+	 * not overlap */
+	const struct cs_engine_ap_group *ap_groups;
+	size_t n_ap_groups;
 	double rate;           /* APs started per second; 0 = at once */
 	double rate_ramp_s;    /* rate grows linearly from 0 over this time */
 	unsigned max_inflight; /* DTLS handshakes in flight at most (split

@@ -34,6 +34,8 @@ enum cs_pkt_kind {
 	                    hint) inside DTLS application data; see msg_type */
 	CS_PK_KEEPALIVE, /* data-channel keep-alive (K bit, or hint) */
 	CS_PK_DATA,      /* anything on the data channel */
+	CS_PK_DTLS,      /* any datagram with the CAPWAP DTLS preamble
+	                    (RFC 5415 §4.2): every DTLS record, either way */
 	CS_PK__COUNT
 };
 
@@ -87,7 +89,8 @@ CS_API int cs_impair_classify(
     const struct cs_pkt_meta *m, struct cs_pkt_class *out);
 
 /* "any", "discovery", "dtls-handshake", "dtls-ccs", "dtls-alert",
- * "dtls-appdata", "control", "keepalive", "data"; NULL if out of range. */
+ * "dtls-appdata", "control", "keepalive", "data", "dtls"; NULL if out of
+ * range. */
 CS_API const char *cs_pkt_kind_name(enum cs_pkt_kind k);
 
 /* ---------------------------------------------------------------------
@@ -116,11 +119,17 @@ struct cs_impair_match {
 	 * unknown AP (CS_AP_UNKNOWN) passes only an empty selection or the
 	 * MAC part. */
 	struct cs_apsel aps;
-	/* What the packet is. */
+	/* What the packet is.  Without is_kind_list every given part must
+	 * hold; a kind list ("kind: [dtls-alert, echo-request]") sets
+	 * is_kind_list and then the packet matches when it carries one of
+	 * the kinds in kind_list, one of the handshake messages in hs_mask
+	 * or one of msg_types (kind stays CS_PK_ANY). */
 	enum cs_pkt_kind kind; /* CS_PK_ANY = any; else must be in kinds */
 	uint32_t hs_mask;      /* 0 = any; else hs_mask & class.hs_mask */
 	size_t n_msg_types;
 	uint32_t msg_types[CS_IMPAIR_MAX_MSG_TYPES]; /* any of these */
+	bool is_kind_list;
+	uint32_t kind_list; /* CS_PK_BIT() set (is_kind_list only) */
 	bool has_chan;
 	enum cs_chan chan;
 	size_t size_min, size_max; /* datagram bytes; size_max 0 = none */
@@ -323,10 +332,10 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  *               client-key-exchange, finished, new-session-ticket), or a
  *               CAPWAP message ("discovery-request", "join-request",
  *               "join-response", "echo-request", ... see
- *               cs_impair_kind_parse); several separated by ','
- *               must be of one group (handshake types or messages)
+ *               cs_impair_kind_parse), or "dtls" for every DTLS
+ *               datagram; several separated by ',' match any of them
  *   aps=0-9,20  share=10%  every-ap=N  mac=02:..:01[,..]
- *   size=LO-HI  size>N  size<N   from=D until=D
+ *   size=LO-HI  size>N  size<N   from=D until=D  window=FROM-[UNTIL]
  *   first=N  every=N  after=N
  *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down
  *   prob=P  burst=N  delay=D | delay=LO-HI | delay=MEAN~SIGMA
@@ -349,9 +358,26 @@ CS_API int cs_impair_rule_parse(
     const char *text, struct cs_impair_rule *out, struct cs_err *err);
 
 /**
+ * One match key of the rule vocabulary, shared by `--rule` and scenario
+ * files (which write the same keys in YAML): dir, chan, port, kind, aps
+ * ("0-9,20"), share ("50%"), every-ap, mac / macs ("MAC,MAC"), size
+ * (">1200", ">=1200", "<100", "<=100", "100-200", "1200"; or op '<' / '>'
+ * with the number), window ("10s-20s", "10s-"), from, until, first, every,
+ * after.  @p op is '=' except for size.  @return 0 (m updated); -EINVAL
+ * with *why saying what the value must look like (static or per-thread
+ * text, valid until the next call on this thread), m untouched; -ENOENT
+ * when @p key is not a match key.
+ */
+CS_API int cs_impair_match_set(struct cs_impair_match *m, const char *key,
+    char op, const char *val, const char **why);
+
+/**
  * Sets m->kind / hs_mask / msg_types from one kind word as above
- * ("dtls-handshake", "client-hello", "join-request", ...), or a
- * comma-separated list within one group.  @return 0, -EINVAL unknown
+ * ("dtls", "dtls-handshake", "client-hello", "join-request", ...), or a
+ * comma-separated list.  A list within one group of handshake messages or
+ * of CAPWAP messages keeps the single-word form (hs_mask or msg_types); a
+ * list with several packet kinds, or mixing the groups, becomes a kind
+ * list (m->kind_list, see struct cs_impair_match).  @return 0, -EINVAL unknown
  * word (m untouched).
  */
 CS_API int cs_impair_kind_parse(const char *word, struct cs_impair_match *m);

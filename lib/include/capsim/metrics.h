@@ -30,6 +30,12 @@ enum cs_lat {
 
 #define CS_METRICS_MAX_REASONS 32 /* distinct reasons kept per phase */
 
+/* The fixed bounds of the Prometheus phase histogram (docs/metrics.md):
+ * 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60, 120 s.  Each
+ * latency is counted against them exactly when it is recorded. */
+#define CS_METRICS_N_LE 14
+CS_API extern const uint64_t cs_metrics_le_us[CS_METRICS_N_LE];
+
 struct cs_reason_count {
 	char *reason; /* owned */
 	uint64_t count;
@@ -37,6 +43,8 @@ struct cs_reason_count {
 
 struct cs_metrics {
 	struct cs_hist lat[CS_LAT__COUNT];
+	/* samples <= cs_metrics_le_us[k] (cumulative, exact) */
+	uint64_t le_count[CS_LAT__COUNT][CS_METRICS_N_LE];
 	uint64_t failures_total;
 	uint64_t failures_by_phase[CS_PHASE__COUNT];
 	/* distinct reasons per phase; the rest are counted under "other" */
@@ -62,10 +70,23 @@ CS_API void cs_ap_track_init(struct cs_ap_track *t);
 /* Accounts one AP event. */
 CS_API void cs_metrics_ap_event(
     struct cs_metrics *m, struct cs_ap_track *t, const struct cs_ap_event *ev);
+/* Records one latency of series l: the histogram and the fixed bounds. */
+CS_API void cs_metrics_lat(struct cs_metrics *m, enum cs_lat l, uint64_t us);
 /* Marks the AP started at now_ms (the start of its first join attempt). */
 CS_API void cs_metrics_ap_start(struct cs_ap_track *t, uint64_t now_ms);
 CS_API int cs_metrics_merge(
     struct cs_metrics *dst, const struct cs_metrics *src);
+/*
+ * A bounded label for a failure reason (Prometheus `reason`): the text up
+ * to its first number, lower-case, runs of anything but letters and
+ * digits as one '-', at most 47 bytes; a number right after "code" is
+ * kept (a result code is part of the reason, a timer length is not).
+ * "WaitDTLS expired after 8 s" -> "waitdtls-expired-after", "Join
+ * Response result code 4" -> "join-response-result-code-4".  Empty or
+ * NULL text -> "unknown".  Writes a NUL-terminated string (len >= 8).
+ */
+CS_API void cs_reason_code(const char *text, char *out, size_t len);
+
 /* "discovery", "dtls", "join", "image", "configure", "data-check",
  * "total" (the keys of the JSON report). */
 CS_API const char *cs_lat_name(enum cs_lat l);

@@ -118,6 +118,11 @@ CS_API int cs_pki_issue(struct cs_cred **out, const struct cs_pki_req *req,
  */
 CS_API int cs_cred_load(
     struct cs_cred **out, const char *cert_path, const char *key_path);
+/* As cs_cred_load; on failure *why (when not NULL) names the file and
+ * the reason, e.g. "ap-key.pem: not the key of the certificate in
+ * ap.pem". */
+CS_API int cs_cred_load_why(struct cs_cred **out, const char *cert_path,
+    const char *key_path, char *why, size_t why_len);
 /* Writes the leaf + chain as PEM to cert_path (mode 0644) and, when the
  * credential has a key and key_path is not NULL, the key (mode 0600). */
 CS_API int cs_cred_save(

@@ -11,40 +11,46 @@
 
 #include "capsim/ap.h"
 #include "capsim/common.h"
+#include "capsim/hist.h"
+#include "capsim/impair.h"
 #include "capsim/metrics.h"
 #include "capsim/report.h"
+#include "capsim/wlc.h"
 
-/* What the caller sees at one moment; all pointers borrowed. */
+/* One impairment rule's counters (capsim_impairment_packets_total). */
+struct cs_prom_rule {
+	const char *name; /* the rule's name, or NULL: "rule-<index>" */
+	struct cs_impair_stats st;
+};
+
+/* What the caller sees at one moment; all pointers borrowed, NULL = the
+ * families are left out. */
 struct cs_prom_snapshot {
 	unsigned aps;                  /* APs simulated */
 	unsigned states[CS_AP__COUNT]; /* APs per state now */
-	const struct cs_metrics *m;    /* required */
+	const struct cs_metrics *m;    /* NULL: no AP families (capsim wlc) */
 	double uptime_s;
-	const struct cs_report_kv *wlc; /* capsim_wlc_<name>_total counters */
-	size_t n_wlc;
+	const struct cs_wlc_counters *wlc; /* the mock WLC's counters */
+	unsigned wlc_joined;               /* APs joined to it now */
+	const struct cs_prom_rule *rules;  /* impairment rules */
+	size_t n_rules;
+	const struct cs_hist *lateness;        /* engine timer lateness */
+	const struct cs_report_resources *res; /* process resources */
 };
 
 /* Number of finite `le` bounds of capsim_phase_duration_seconds. */
-#define CS_PROM_N_LE 14
+#define CS_PROM_N_LE CS_METRICS_N_LE
 
-/*
- * The finite `le` bounds in microseconds: the inclusive upper edges of
- * the histogram buckets (capsim/hist.h) holding 5, 10, 25, 50, 100, 250,
- * 500 ms, 1, 2.5, 5, 10, 30, 60 and 120 s, so every cumulative count is
- * exact (no interpolation) and each bound is at most 0.8 % above its
- * nominal value (e.g. le="0.005023").  idx < CS_PROM_N_LE.
- */
+/* The finite `le` bounds in microseconds (cs_metrics_le_us): 5, 10, 25,
+ * 50, 100, 250, 500 ms, 1, 2.5, 5, 10, 30, 60 and 120 s; the cumulative
+ * counts are exact.  idx < CS_PROM_N_LE, else 0. */
 CS_API uint64_t cs_prom_le_us(unsigned idx);
 
 /*
- * The exposition text (malloc'ed, caller frees), or NULL when s or s->m
- * is NULL or out of memory.  Families (each with # HELP and # TYPE):
- *   capsim_aps{state="run"} gauge (one per AP state), capsim_aps_total
- *   gauge, capsim_joins_total, capsim_left_run_total,
- *   capsim_failures_total{phase,reason} counter (plus reason="other"),
- *   capsim_retransmits_total counter, capsim_phase_duration_seconds
- *   histogram {phase} with _bucket{le}, _sum, _count, capsim_uptime_seconds
- *   gauge and capsim_wlc_<name>_total counters.
+ * The exposition text (malloc'ed, caller frees), or NULL when s is NULL
+ * or out of memory.  The families, their types, units and labels are
+ * documented in docs/metrics.md; every one has # HELP and # TYPE, and
+ * `promtool check metrics` accepts the text.
  */
 CS_API char *cs_prom_text(const struct cs_prom_snapshot *s);
 

@@ -24,6 +24,7 @@ struct cs_expect_result; /* capsim/scenario.h */
 struct cs_diagnosis;     /* capsim/diagnose.h */
 struct cs_impair_stats;  /* capsim/impair.h */
 struct cs_nat_stats;     /* capsim/impair.h */
+struct cs_ts;            /* capsim/timeseries.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -133,6 +134,8 @@ struct cs_run_summary {
 	const char *ciphers;
 	bool passed;
 	const struct cs_metrics *m; /* required */
+	/* the run's time series (capsim/timeseries.h); may be NULL */
+	const struct cs_ts *timeseries;
 
 	/* scenario */
 	const char *scenario_name, *scenario_file;
@@ -149,11 +152,27 @@ struct cs_run_summary {
 	size_t n_rules;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
+
+	/* the run itself: when and where, how it was started, whether it
+	 * was cut short ("capsim_version" is always cs_version()) */
+	uint64_t started_unix_ms; /* 0: unknown ("started_at": null) */
+	const char *host;         /* NULL: left out */
+	const char *const *argv;  /* the command line, argc words */
+	int argc;
+	bool interrupted; /* SIGINT/SIGTERM ended the run early */
 };
+
+/* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
+ * (len >= 25). */
+CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
 
 /*
  * The report as a JSON text (malloc'ed, caller frees), or NULL when s or
- * s->m is NULL or out of memory.  Added keys:
+ * s->m is NULL or out of memory.  Every key is snake_case (state and
+ * phase names too: "dtls_setup", "data_check"); docs/report.schema.json
+ * describes the document.  Always present: "capsim_version",
+ * "started_at" (RFC 3339 or null), "command_line" ([words]),
+ * "interrupted", and "host" when given.  Added keys:
  *   "histograms": {phase: {"count", "sum_ms", "min_ms", "max_ms", "p50_ms",
  *       "p95_ms", "p99_ms", "p999_ms", "buckets": [[upper_ms, count], ...]}}
  *       (non-empty buckets only, upper_ms = the bucket's inclusive upper
@@ -164,7 +183,9 @@ struct cs_run_summary {
  *   "scenario": {"name", "file"}, "expectations": [{"expr", "measured",
  *       "pass", "message"}], "diagnosis": {"code", "summary", "hint",
  *       "aps_affected", "counts": {name: n}}, "impairments": [{"name",
- *       counter: n, ...}], "wlc_counters": {name: n}.
+ *       counter: n, ...}], "wlc_counters": {name: n}, "timeseries" (see
+ *       cs_ts_json in report/report-internal.h: one column per measure,
+ *       one entry per interval, and the timeline marks).
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 

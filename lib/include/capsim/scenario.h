@@ -53,6 +53,26 @@ struct cs_scn_timers {
 	uint32_t value[CS_SCN_T__COUNT];
 };
 
+/*
+ * One AP group (aps.groups): a run of consecutive AP indexes with its own
+ * model, certificate, DTLS offer and timers.  Every field starts as the
+ * aps section says and is overridden by what the group gives; timers
+ * merge (the group's over aps.timers).
+ */
+#define CS_SCN_MAX_GROUPS 16
+struct cs_scn_group {
+	unsigned first, count; /* AP indexes first .. first + count - 1 */
+	char *profile;         /* NULL = generic RFC 5415 AP */
+	enum cs_dtls_version dtls_version;
+	char *ciphers; /* NULL = library default */
+	unsigned mtu;  /* 0 = default */
+	enum cs_pki_broken cert;
+	int64_t clock_skew_s;
+	enum cs_ap_image_policy image_policy;
+	struct cs_scn_timers timers;
+	unsigned line;
+};
+
 struct cs_scn_aps {
 	unsigned count;                  /* default 1 */
 	uint32_t base_ip;                /* host order; default 127.1.0.1 */
@@ -74,6 +94,10 @@ struct cs_scn_aps {
 	unsigned max_inflight;             /* 0 = engine default */
 	enum cs_ap_image_policy image_policy;
 	struct cs_scn_timers timers;
+	/* aps.groups: 0 = one population as above; else the groups split
+	 * the count in order (their counts add up to count) */
+	struct cs_scn_group *groups;
+	size_t n_groups;
 };
 
 struct cs_scn_wlc {
@@ -97,7 +121,20 @@ struct cs_scn_wlc {
 	uint32_t wait_join_ms;             /* 0 = WLC default */
 	uint32_t data_check_ms;            /* 0 = WLC default */
 	uint32_t image_size;               /* bytes served; 0 = none */
+	unsigned mtu; /* the mock's DTLS record MTU; 0 = as the APs' */
 	struct cs_wlc_misbehave misbehave;
+};
+
+/* Bits of cs_scn_event.misbehave_set: the switches a timeline entry
+ * changes (the others keep their value). */
+enum cs_scn_mb {
+	CS_SCN_MB_REJECT,          /* reject_share */
+	CS_SCN_MB_REJECT_CODE,     /* reject_code */
+	CS_SCN_MB_DELAY,           /* delay_ms */
+	CS_SCN_MB_DROP,            /* drop_msg_type (0: answer again) */
+	CS_SCN_MB_MUTE,            /* mute */
+	CS_SCN_MB_HANDSHAKE_DELAY, /* handshake_delay_ms */
+	CS_SCN_MB__COUNT
 };
 
 /* One impairment rule (capsim/impair.h) and where it was written. */
@@ -114,13 +151,15 @@ struct cs_scn_nat {
 };
 
 enum cs_scn_act {
-	CS_SCN_ACT_ENABLE,      /* rule_index switched on */
-	CS_SCN_ACT_DISABLE,     /* rule_index switched off */
-	CS_SCN_ACT_WLC_RESTART, /* embedded WLC restarts (sessions lost) */
-	CS_SCN_ACT_AP_REBOOT,   /* selected APs reboot (sel) */
-	CS_SCN_ACT_LINK_DOWN,   /* every datagram lost for for_ms */
-	CS_SCN_ACT_NAT_REBIND,  /* NAT picks new external ports */
-	CS_SCN_ACT_NAT_EXPIRE,  /* NAT forgets every mapping */
+	CS_SCN_ACT_ENABLE,        /* rule_index switched on */
+	CS_SCN_ACT_DISABLE,       /* rule_index switched off */
+	CS_SCN_ACT_WLC_RESTART,   /* embedded WLC restarts (sessions lost) */
+	CS_SCN_ACT_AP_REBOOT,     /* selected APs reboot (sel) */
+	CS_SCN_ACT_LINK_DOWN,     /* every datagram lost for for_ms */
+	CS_SCN_ACT_NAT_REBIND,    /* NAT picks new external ports */
+	CS_SCN_ACT_NAT_EXPIRE,    /* NAT forgets every mapping */
+	CS_SCN_ACT_WLC_MISBEHAVE, /* embedded WLC: misbehave_set switches */
+	CS_SCN_ACT__COUNT
 };
 
 struct cs_scn_event {
@@ -129,6 +168,9 @@ struct cs_scn_event {
 	unsigned rule_index; /* ENABLE/DISABLE: index into impairments[] */
 	struct cs_apsel sel; /* AP_REBOOT (capsim/values.h) */
 	uint64_t for_ms;     /* LINK_DOWN */
+	/* WLC_MISBEHAVE: the switches in misbehave_set take these values */
+	uint32_t misbehave_set; /* 1u << enum cs_scn_mb */
+	struct cs_wlc_misbehave misbehave;
 	unsigned line;
 };
 
@@ -199,6 +241,34 @@ CS_API void cs_scenario_free(struct cs_scenario *s);
 /* Writes the timer overrides into *cfg (others untouched). */
 CS_API void cs_scenario_apply_ap_timers(
     const struct cs_scenario *s, struct cs_ap_cfg *cfg);
+
+/* Writes the timer overrides of group g into *cfg (others untouched). */
+CS_API void cs_scn_group_apply_timers(
+    const struct cs_scn_group *g, struct cs_ap_cfg *cfg);
+
+/* A WLC_MISBEHAVE entry applied to the switches in force: those it names
+ * take its values, the others stay.  -EINVAL for NULL or another
+ * action. */
+CS_API int cs_scn_misbehave_apply(
+    const struct cs_scn_event *ev, struct cs_wlc_misbehave *m);
+
+struct cs_engine; /* capsim/engine.h */
+
+/* Runs a WLC_MISBEHAVE entry on every shard of the engine's embedded WLC
+ * (lib/scenario/timeline.c; main thread, not from an engine callback).
+ * Returns 0, -EINVAL (NULL, another action, values the WLC refuses),
+ * -ENOENT without an embedded WLC. */
+CS_API int cs_scn_wlc_misbehave(
+    struct cs_engine *e, const struct cs_scn_event *ev);
+
+/* The switches a WLC_MISBEHAVE entry names, as written: "mute=true
+ * drop=echo-request"; "" for another action.  Returns buf. */
+CS_API const char *cs_scn_misbehave_text(
+    const struct cs_scn_event *ev, char *buf, size_t len);
+
+/* "enable", "wlc-restart", ... (the timeline key); NULL when out of
+ * range. */
+CS_API const char *cs_scn_act_name(enum cs_scn_act a);
 
 /* "static", "dhcp", "dns", "broadcast"; NULL when out of range. */
 CS_API const char *cs_scn_discovery_name(enum cs_scn_discovery d);

@@ -24,6 +24,10 @@ struct cs_wlc_sess; /* one per AP peer (IP, port) after DTLS */
 #define CS_WLC_MAX_RADIOS   31   /* Radio ID 1..31, RFC 5415 §4.3 */
 #define CS_WLC_MAX_AC_LIST  16   /* addresses in the AC IPv4 List */
 #define CS_WLC_IMAGE_BLOCK  1024 /* Image Data block, RFC 5415 §4.6.26 */
+/* the one default capacity of `capsim wlc` and the embedded WLC: no
+ * practical limit, so a load test measures capsim rather than a cap; a
+ * capacity test sets its own (--max-wtps, --wlc-max-wtps) */
+#define CS_WLC_DEFAULT_MAX_WTPS 1000000
 
 /* Per-session states, the AC half of RFC 5415 §2.3.  WAIT_JOIN is "Join"
  * before a Join Request was accepted, JOINED is "Join" after a successful
@@ -110,7 +114,11 @@ struct cs_wlc_misbehave {
 	uint32_t reject_code;   /* result code for those (default 3) */
 	uint32_t delay_ms;      /* delay every session response by this */
 	uint32_t drop_msg_type; /* never answer this request type (0 = none) */
-	bool mute;              /* answer nothing at all (discovery too) */
+	bool mute; /* answer nothing at all (discovery, DTLS, keep-alives) */
+	/* hold every DTLS handshake flight the controller sends this long
+	 * before it leaves (a slow or overloaded controller); applied by the
+	 * glue that runs the WLC's DTLS (lib/engine) */
+	uint32_t handshake_delay_ms;
 };
 
 struct cs_wlc_cfg {
@@ -130,7 +138,8 @@ struct cs_wlc_cfg {
 
 	/* AC Descriptor, RFC 5415 §4.6.1 */
 	uint32_t max_wtps; /* capacity: Join Response result code 4 beyond;
-	                      the AC Descriptor shows at most 65535 */
+	                      the AC Descriptor shows at most 65535;
+	                      default CS_WLC_DEFAULT_MAX_WTPS */
 	uint16_t stations, station_limit;
 	bool security_x509;  /* X flag */
 	bool security_psk;   /* S flag */
@@ -196,6 +205,7 @@ struct cs_wlc_counters {
 	uint64_t policy_dropped, delayed, muted;
 	uint64_t echo_rx, images_served, resets_sent, restarts;
 	uint64_t failures_by_phase[CS_PHASE__COUNT];
+	uint64_t disconnects; /* orderly closes by APs in Run */
 };
 
 /* Join statistics of one AP ("show ap join stats"), keyed by base MAC
@@ -210,6 +220,7 @@ struct cs_wlc_ap_stats {
 	uint32_t dtls_ok, dtls_failed;
 	uint32_t join_requests, join_ok, join_failed;
 	uint32_t config_ok, run, echo_requests, images, resets;
+	uint32_t disconnects; /* orderly closes in Run: not failures */
 	bool has_failure;
 	enum cs_phase last_failure_phase;
 	uint32_t last_result_code; /* of the last failed join, else 0 */
@@ -220,7 +231,8 @@ struct cs_wlc_ap_stats {
 
 typedef int cs_wlc_stats_fn(const struct cs_wlc_ap_stats *st, void *arg);
 
-/* RFC 5415 defaults: AC name "capsim-wlc", capacity 100, X.509, clear data
+/* RFC 5415 defaults: AC name "capsim-wlc", capacity
+ * CS_WLC_DEFAULT_MAX_WTPS, X.509, clear data
  * channel, timers as §4.7, no image, no policy, no misbehaviour. */
 CS_API void cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg);
 
@@ -260,6 +272,10 @@ CS_API void cs_wlc_sess_timer_fired(
 /* The peer is gone / the glue forgot the session: frees it (deferred when
  * called from inside one of its callbacks).  s is invalid afterwards. */
 CS_API void cs_wlc_sess_closed(struct cs_wlc_sess *s);
+/* As cs_wlc_sess_closed(), for an orderly close by the peer (a DTLS
+ * close_notify): in Run that is the AP leaving (counted in disconnects),
+ * not a failure; before Run it is a failure of the phase, as above. */
+CS_API void cs_wlc_sess_closed_orderly(struct cs_wlc_sess *s);
 /* Sends a Reset Request with the Image Identifier (RFC 5415 §9.2) to a
  * session in Run.  -EINVAL, -EPROTO when not in Run or a request is
  * already outstanding, -ENOMEM. */
@@ -274,6 +290,14 @@ CS_API int cs_wlc_sess_mac(const struct cs_wlc_sess *s, uint8_t mac[6]);
 /* Replaces the misbehaviour settings.  -EINVAL on NULL/out of range. */
 CS_API int cs_wlc_set_misbehave(
     struct cs_wlc *w, const struct cs_wlc_misbehave *m);
+/* For the glue that runs the controller's DTLS: true when the controller
+ * is mute (misbehave.mute), and the datagram it would have handled or sent
+ * counts in counters.muted; false otherwise (and for NULL). */
+CS_API bool cs_wlc_mute_swallow(struct cs_wlc *w);
+/* The misbehaviours in force (NULL for NULL); valid until the next
+ * cs_wlc_set_misbehave. */
+CS_API const struct cs_wlc_misbehave *cs_wlc_get_misbehave(
+    const struct cs_wlc *w);
 /* Simulates a controller restart: every session is torn down (io
  * sess_close, not graceful) and counted; join statistics are kept. */
 CS_API int cs_wlc_restart(struct cs_wlc *w, uint64_t now_ms);
