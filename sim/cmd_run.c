@@ -132,20 +132,14 @@ run_names_build(
 	    nm->aps == NULL)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t m = 0;
+		uint8_t mac[6];
 
-		/* AP i: prefix + %05u of i + 1, base MAC + i, base IP + i
-		 * (engine.h) */
-		snprintf(
-		    nm->name[i], sizeof(nm->name[i]), "%s%05u", prefix, i + 1);
-		for (int k = 0; k < 6; k++)
-			m = m << 8 | ec->ap_base_mac[k];
-		m += i;
-		snprintf(nm->mac[i], sizeof(nm->mac[i]),
-		    "%02x:%02x:%02x:%02x:%02x:%02x",
-		    (unsigned)(m >> 40) & 0xffu, (unsigned)(m >> 32) & 0xffu,
-		    (unsigned)(m >> 24) & 0xffu, (unsigned)(m >> 16) & 0xffu,
-		    (unsigned)(m >> 8) & 0xffu, (unsigned)m & 0xffu);
+		/* AP i: the engine's identity (capsim/values.h), base IP + i;
+		 * the engine refused a base MAC the APs run past */
+		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
+			return -ERANGE;
+		cs_val_mac_str(mac, nm->mac[i]);
 		cs_ipv4_str(ec->ap_base_ip + i, nm->addr[i]);
 		nm->aps[i].name = nm->name[i];
 		nm->aps[i].mac = nm->mac[i];
@@ -1269,12 +1263,12 @@ out:
 		event_free(tick);
 	cs_metrics_http_free(http);
 	cs_engine_free(rc.e);
+	run_groups_free(&groups);
 	/* reports not written (a failure before the run's end) leave no
 	 * temporary behind */
 	cs_ofile_discard(rc.json_out);
 	cs_ofile_discard(rc.junit_out);
 	free(rc.prom_rules);
-	run_groups_free(&groups);
 	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)

@@ -50,9 +50,10 @@ wlc_usage(FILE *f)
 	    "4\n"
 	    "                         (default 1000000, the embedded WLC's "
 	    "too)\n"
-	    "  --max-handshake-rate R  DTLS handshakes taken on per second at\n"
-	    "                         most (0 = no limit): a controller with\n"
-	    "                         a known knee for capsim capacity\n"
+	    "  --max-handshake-rate R DTLS handshakes taken on per second at\n"
+	    "                         most (default 0: no limit); a "
+	    "controller\n"
+	    "                         with a known knee for capsim capacity\n"
 	    "  --sw-version V         software version / Image Identifier "
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
@@ -409,8 +410,7 @@ sim_cmd_wlc(int argc, char **argv)
 			dc.mtu = (unsigned)v;
 			break;
 		case O_REJECT_SHARE:
-			share = strtod(optarg, NULL);
-			if (share < 0 || share > 1)
+			if (sim_parse_number(optarg, 0, 1, &share) < 0)
 				goto bad_arg;
 			ec.wlc.misbehave.reject_share = share;
 			break;

@@ -58,7 +58,6 @@ int
 sim_disc_opt(struct sim_disc *s, int which, const char *arg)
 {
 	uint64_t v;
-	char *end;
 
 	s->enabled = true;
 	switch (which) {
@@ -77,9 +76,8 @@ sim_disc_opt(struct sim_disc *s, int which, const char *arg)
 		s->vendor_class = arg;
 		return strlen(arg) <= 255 ? 0 : -EINVAL;
 	case 6:
-		s->time_factor = strtod(arg, &end);
-		return *end == '\0' && s->time_factor > 0 &&
-		        s->time_factor <= 100
+		return sim_parse_number(arg, 0, 100, &s->time_factor) == 0 &&
+		        s->time_factor > 0
 		    ? 0
 		    : -EINVAL;
 	case 7:

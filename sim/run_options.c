@@ -531,8 +531,8 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			o->ec.ap_name_prefix = optarg;
 			break;
 		case O_RATE:
-			o->ec.rate = strtod(optarg, NULL);
-			if (o->ec.rate <= 0)
+			if (sim_parse_number(optarg, 0, 1e9, &o->ec.rate) < 0 ||
+			    o->ec.rate <= 0)
 				goto bad_arg;
 			break;
 		case O_WORKERS:

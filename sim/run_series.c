@@ -72,6 +72,7 @@ static void
 series_sample(struct sim_series *ss)
 {
 	struct cs_ts_sample s;
+	struct cs_engine_health h;
 	int r;
 
 	memset(&s, 0, sizeof(s));
@@ -80,6 +81,12 @@ series_sample(struct sim_series *ss)
 	cs_engine_ap_states(ss->e, s.states);
 	s.m = cs_engine_metrics(ss->e);
 	s.lateness = cs_engine_timer_lateness(ss->e);
+	if (cs_engine_health(ss->e, &h) == 0) {
+		/* SO_RXQ_OVFL: the kernel's drops since the start */
+		s.has_kernel_drops = true;
+		s.kernel_drops = h.rxq_drops;
+		cs_engine_health_free(&h);
+	}
 	if ((r = cs_ts_add(ss->ts, &s)) < 0 && !ss->warned) {
 		/* said once: a series with a hole must not look whole */
 		fprintf(stderr,

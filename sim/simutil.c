@@ -96,6 +96,22 @@ sim_parse_mac(const char *s, uint8_t mac[6])
 }
 
 int
+sim_parse_number(const char *s, double min, double max, double *v)
+{
+	struct cs_val_err e;
+	double x;
+
+	if (cs_val_number(s, min < 0 ? CS_VAL_NEG : 0, &x, &e) < 0) {
+		fprintf(stderr, "capsim: %s: %s\n", s != NULL ? s : "", e.why);
+		return -EINVAL;
+	}
+	if (x < min || x > max)
+		return -ERANGE;
+	*v = x;
+	return 0;
+}
+
+int
 sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port)
 {
 	char host[64];

@@ -28,6 +28,9 @@ int sim_parse_size(const char *s, uint64_t max, uint64_t *bytes);
 /* A MAC in any form a Cisco or RFC peer writes (capsim/values.h);
  * -EINVAL after printing why. */
 int sim_parse_mac(const char *s, uint8_t mac[6]);
+/* A plain decimal number (capsim/values.h: no exponent, no tail) within
+ * [min, max]; -EINVAL after printing why, -ERANGE. */
+int sim_parse_number(const char *s, double min, double max, double *v);
 /* ADDR or ADDR:PORT (port default kept when absent); -EINVAL. */
 int sim_parse_addr_port(const char *s, uint32_t *ip, uint16_t *port);
 /* Non-negative integer within [min, max]; -EINVAL / -ERANGE. */

@@ -50,8 +50,8 @@ enum eng_slot {
 	ENG_SLOT_PACE,      /* eng_w.t_pace: next AP start */
 	ENG_SLOT_PATH,      /* eng_w.t_path: delayed or held datagrams due */
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
-	ENG_SLOT_WLC_SERVE, /* eng_w.t_serve: WLC service-rate queue */
 	ENG_SLOT_WLC_HELD,  /* eng_wlc_held.t: a slow WLC's flight is due */
+	ENG_SLOT_WLC_SERVE, /* eng_w.t_serve: WLC service-rate queue */
 	ENG_SLOT__COUNT
 };
 
@@ -292,8 +292,6 @@ void eng_wlc_input(
 eng_slot_fn eng_slot_peer;
 eng_slot_fn eng_slot_peer_dtls;
 eng_slot_fn eng_slot_peer_reap;
-eng_slot_fn eng_slot_wlc_serve;
-void eng_wlc_held_free(struct eng_w *w);
 eng_slot_fn eng_slot_wlc_held;
 
 /* A DTLS handshake datagram the embedded WLC holds back before it leaves
@@ -315,6 +313,8 @@ int64_t eng_ap_skew(const struct cs_engine *e, unsigned idx);
 /* Sends the WLC's datagram to dst after delay_ms (eng_wlc_held). */
 void eng_wlc_send_later(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, uint64_t delay_ms);
+eng_slot_fn eng_slot_wlc_serve;
+void eng_wlc_held_free(struct eng_w *w);
 int eng_new_wlc(struct cs_engine *e);
 
 /* packet_path.c */

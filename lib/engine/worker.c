@@ -259,8 +259,8 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_PACE] = eng_slot_pace,
 	[ENG_SLOT_PATH] = eng_slot_path,
 	[ENG_SLOT_NAT] = eng_slot_nat,
-	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
 	[ENG_SLOT_WLC_HELD] = eng_slot_wlc_held,
+	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
 };
 _Static_assert(ENG_SLOT__COUNT == 10,
     "a new timer slot kind needs a handler in eng_slot_handlers");

@@ -12,6 +12,7 @@
 
 #include "capsim/cursor.h"
 #include "capsim/dhcp.h"
+#include "capsim/values.h"
 
 #define DC_OPT_T1          58 /* RFC 2132 §9.11 */
 #define DC_OPT_T2          59 /* RFC 2132 §9.12 */
@@ -108,14 +109,13 @@ dc_set_state(struct cs_dhcpc *c, enum cs_dhcpc_state to, const char *why,
 		.reason = why,
 		.t_ms = now_ms,
 	};
+	char mac[18];
 
 	if (c->state == to)
 		return;
-	cs_logf(c->cfg.log, CS_LOG_DEBUG,
-	    "dhcp %02x:%02x:%02x:%02x:%02x:%02x: %s -> %s (%s)", c->cfg.mac[0],
-	    c->cfg.mac[1], c->cfg.mac[2], c->cfg.mac[3], c->cfg.mac[4],
-	    c->cfg.mac[5], cs_dhcpc_state_name(c->state),
-	    cs_dhcpc_state_name(to), why);
+	cs_val_mac_str(c->cfg.mac, mac);
+	cs_logf(c->cfg.log, CS_LOG_DEBUG, "dhcp %s: %s -> %s (%s)", mac,
+	    cs_dhcpc_state_name(c->state), cs_dhcpc_state_name(to), why);
 	c->state = to;
 	if (c->io.event != NULL)
 		c->io.event(c->io.ctx, &ev);

@@ -10,7 +10,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,26 +187,6 @@ parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
-static int
-parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || !isfinite(v))
-		return -EINVAL;
-	if (*end == '%' && end[1] == '\0')
-		v /= 100.0;
-	else if (*end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 /*
  * Why the last value was refused, as "VALUE: reason" from the values
  * module.  cs_err.what points here: per thread, valid until the next
@@ -223,6 +202,18 @@ rp_check(int r, const char *val, const struct cs_val_err *e)
 		return 0;
 	snprintf(rp_why, sizeof(rp_why), "%.40s: %s", val, e->why);
 	return -EINVAL;
+}
+
+/* A number, or a percentage as a fraction: "0.5", "50%" */
+static int
+parse_double(const char *s, double *out)
+{
+	struct cs_val_err e;
+	size_t n = strlen(s);
+
+	if (n > 0 && s[n - 1] == '%')
+		return rp_check(cs_val_percent(s, out, &e), s, &e);
+	return rp_check(cs_val_number(s, 0, out, &e), s, &e);
 }
 
 /* A duration by the one grammar (capsim/values.h) -> ms */

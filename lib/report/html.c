@@ -292,8 +292,10 @@ html_check_shape(json_t *root, struct cs_html_err *err)
 	return 0;
 }
 
-/* The headline: PASS, FAIL, INTERRUPTED or INCONCLUSIVE, then the
- * diagnosis code and summary when the report has them.  Sets *cls to the
+/* The headline: PASS, FAIL, INTERRUPTED, CAPSIM LIMITED THE RUN (its own
+ * health failed) or INCONCLUSIVE (no pass/fail, or a failure the diagnosis
+ * cannot explain), then the diagnosis code and summary when the report
+ * has them.  Sets *cls to the
  * page's class for it. */
 static void
 html_verdict(struct html_buf *b, json_t *root, const char **cls)
@@ -308,9 +310,23 @@ html_verdict(struct html_buf *b, json_t *root, const char **cls)
 		/* capsim stopped early: the numbers are partial */
 		*cls = "inconclusive";
 		html_raw(b, "INTERRUPTED");
-	} else if (json_is_boolean(passed)) {
-		*cls = json_is_true(passed) ? "pass" : "fail";
-		html_raw(b, json_is_true(passed) ? "PASS" : "FAIL");
+	} else if (json_is_true(passed)) {
+		*cls = "pass";
+		html_raw(b, "PASS");
+	} else if (json_is_false(passed) &&
+	    json_is_false(
+	        json_object_get(json_object_get(diag, "self_health"), "ok"))) {
+		/* capsim's own health failed: it limited the run, and a
+		 * failure does not blame the path or the controller */
+		*cls = "inconclusive";
+		html_raw(b, "CAPSIM LIMITED THE RUN");
+	} else if (json_is_false(passed) && code != NULL &&
+	    strcmp(code, "inconclusive") == 0) {
+		*cls = "inconclusive";
+		html_raw(b, "INCONCLUSIVE");
+	} else if (json_is_false(passed)) {
+		*cls = "fail";
+		html_raw(b, "FAIL");
 	} else {
 		*cls = "inconclusive";
 		html_raw(b, "INCONCLUSIVE");

@@ -285,6 +285,29 @@ report_set(json_t *o, const char *key, json_t *v, bool *oom)
 		*oom = true;
 }
 
+/* Version, start, host, command line, interrupted. */
+static void
+report_meta(json_t *root, const struct cs_run_summary *s, bool *oom)
+{
+	json_t *argv = json_array();
+	char t[32];
+
+	report_set(root, "capsim_version", cs_json_str(cs_version()), oom);
+	if (s->started_unix_ms != 0) {
+		cs_report_rfc3339(s->started_unix_ms, t, sizeof(t));
+		report_set(root, "started_at", cs_json_str(t), oom);
+	} else {
+		report_set(root, "started_at", json_null(), oom);
+	}
+	if (s->host != NULL)
+		report_set(root, "host", cs_json_str(s->host), oom);
+	for (int i = 0; argv != NULL && s->argv != NULL && i < s->argc; i++)
+		if (json_array_append_new(argv, cs_json_str(s->argv[i])) < 0)
+			*oom = true;
+	report_set(root, "command_line", argv, oom);
+	report_set(root, "interrupted", json_boolean(s->interrupted), oom);
+}
+
 /* capsim's own health: what tells the simulator's limit from the
  * controller's (issue 12). */
 static json_t *
@@ -329,29 +352,6 @@ report_health(const struct cs_report_resources *r)
 		return NULL;
 	}
 	return o;
-}
-
-/* Version, start, host, command line, interrupted. */
-static void
-report_meta(json_t *root, const struct cs_run_summary *s, bool *oom)
-{
-	json_t *argv = json_array();
-	char t[32];
-
-	report_set(root, "capsim_version", cs_json_str(cs_version()), oom);
-	if (s->started_unix_ms != 0) {
-		cs_report_rfc3339(s->started_unix_ms, t, sizeof(t));
-		report_set(root, "started_at", cs_json_str(t), oom);
-	} else {
-		report_set(root, "started_at", json_null(), oom);
-	}
-	if (s->host != NULL)
-		report_set(root, "host", cs_json_str(s->host), oom);
-	for (int i = 0; argv != NULL && s->argv != NULL && i < s->argc; i++)
-		if (json_array_append_new(argv, cs_json_str(s->argv[i])) < 0)
-			*oom = true;
-	report_set(root, "command_line", argv, oom);
-	report_set(root, "interrupted", json_boolean(s->interrupted), oom);
 }
 
 char *

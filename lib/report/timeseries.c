@@ -481,6 +481,9 @@ ts_obj(json_t *o, const char *key, bool *oom)
 	return c;
 }
 
+static const char *const ts_columns[] = { "t_start_s", "t_s", "aps", "joins",
+	"joins_per_s", "failures", "retransmits" };
+
 json_t *
 cs_ts_json(const struct cs_ts *ts)
 {
@@ -495,6 +498,10 @@ cs_ts_json(const struct cs_ts *ts)
 	if (ts->not_recorded > 0) /* capsim limited the series: say so */
 		cs_json_set(o, "intervals_not_recorded",
 		    json_integer((json_int_t)ts->not_recorded));
+	/* the columns are there even before the first interval */
+	for (size_t i = 0; i < CS_ARRAY_SIZE(ts_columns); i++)
+		if (cs_json_set(o, ts_columns[i], json_array()) < 0)
+			oom = true;
 	states = ts_obj(o, "states", &oom);
 	fails = ts_obj(o, "failures_by_phase", &oom);
 	lat = ts_obj(o, "latency_ms", &oom);

@@ -50,7 +50,7 @@ grep -q "nope.pem: No such file or directory" "$tmp/e" ||
   { cat "$tmp/e"; fail "missing AP key: the error does not name the file"; }
 
 # probe --json -: one valid JSON document on stdout
-"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 2 \
+"$CAPSIM" wlc --listen "$CS_NET.250:5246" --echo-interval 2s \
   >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; fail "WLC did not start"; }

@@ -44,8 +44,8 @@ net() { echo "127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"; }
 start_wlc() { # ADDR ARGS...
 	local addr=$1
 	shift
-	"$CAPSIM" wlc --listen "$addr:5246" --echo-interval 1 \
-		--discovery-interval 2 "$@" >"$tmp/$case.wlc.out" \
+	"$CAPSIM" wlc --listen "$addr:5246" --echo-interval 1s \
+		--discovery-interval 2s "$@" >"$tmp/$case.wlc.out" \
 		2>"$tmp/$case.wlc" &
 	wlc_pid=$!
 	for _ in $(seq 100); do

@@ -7,7 +7,7 @@
 # page: no console message, every chart drawn with data (read back from the
 # uPlot instances through the page's #capsim-status element), and a
 # screenshot that is not blank.  Skipped when chromium is not installed.
-# Addresses: a random 127.X.Y.0/24 per run.
+# Addresses: a /24 of loopback claimed for this run (net.inc).
 set -u
 : "${CAPSIM:?CAPSIM not set}"
 chromium=$(command -v chromium || command -v chromium-browser || true)
@@ -15,12 +15,15 @@ if [ -z "$chromium" ]; then
 	echo "SKIP: chromium is not installed (Debian: apt-get install chromium)"
 	exit 77
 fi
+. "$(dirname "$0")/net.inc"
+cs_net_claim
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI="$tmp/pki" HOME="$tmp/home"
 mkdir -p "$HOME"
 fail() { echo "FAIL: $*"; exit 1; }
-net="127.$((RANDOM % 100 + 140)).$((RANDOM % 250 + 1))"
+net=$CS_NET
+port=$(cs_free_port "$net.1" 2)
 
 cat > "$tmp/s.yaml" <<EOF
 name: html-report <test> & "quotes"
@@ -37,7 +40,7 @@ aps:
     echo-interval: 2s
     keepalive: 2s
 wlc:
-  listen: $net.1
+  listen: $net.1:$port
 timeline:
   - {at: 4s, ap-reboot: {aps: "0-3"}}
 expect:
@@ -74,6 +77,8 @@ cmp -s "$tmp/r.html" "$tmp/r2.html" ||
 n_lines=$(grep -cE '^\[ *[0-9.]+- *[0-9.]+ s\]' "$tmp/lines")
 [ "$n_lines" -ge 8 ] || { cat "$tmp/lines"; fail "$n_lines interval lines, expected >= 8"; }
 grep -q 'joins/s' "$tmp/lines" || fail "no interval header line"
+
+cs_check_report "$tmp/r.json"
 
 python3 - "$tmp" <<'PY' || exit 1
 import csv, json, sys

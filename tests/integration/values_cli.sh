@@ -56,6 +56,8 @@ check run-skew-fraction 2 "capsim: 1.5s: give whole seconds" -- \
 check run-bad-mac 2 \
 	"capsim: 00:11:22:33:44: expected a MAC such as 00:11:22:33:44:55, 00-11-22-33-44-55, 0011.2233.4455 or 001122334455" -- \
 	"${runa[@]}" --ap-base-mac 00:11:22:33:44
+check run-rate-tail 2 "capsim: 5x: expected a number" -- \
+	"${runa[@]}" --rate 5x
 check run-rule-bare 2 \
 	"capsim: run: --rule 'action=drop from=250': at offset 12: 250: add a unit (250ms or 250s)" -- \
 	"${runa[@]}" --rule 'action=drop from=250'
@@ -63,6 +65,8 @@ check wlc-echo-bare 2 "capsim: 2: add a unit (2ms or 2s)" -- \
 	wlc --listen "$net.1" --echo-interval 2
 check wlc-echo-fraction 2 "capsim: 1.5s: give whole seconds from 1s to 255s" -- \
 	wlc --listen "$net.1" --echo-interval 1.5s
+check wlc-reject-share 2 "capsim: 1e-1: expected a number" -- \
+	wlc --listen "$net.1" --reject-share 1e-1
 check wlc-image-size 2 "capsim: 1.1k: not a whole number of bytes" -- \
 	wlc --listen "$net.1" --image-size 1.1k
 check proxy-rule-bare 2 \

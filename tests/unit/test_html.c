@@ -183,6 +183,29 @@ test_verdicts(void **state)
 	assert_non_null(strstr(
 	    page, "<p id=\"verdict\" class=\"inconclusive\">INTERRUPTED</p>"));
 	free(page);
+	/* a failure capsim caused, or one nobody can explain, is no FAIL */
+	{
+		const char *self =
+		    "{\"aps\": 2, \"phases\": {}, \"passed\": false, "
+		    "\"diagnosis\": {\"code\": \"simulator-overloaded\", "
+		    "\"self_health\": {\"ok\": false}}}";
+		const char *unk =
+		    "{\"aps\": 2, \"phases\": {}, \"passed\": false, "
+		    "\"diagnosis\": {\"code\": \"inconclusive\"}}";
+
+		assert_int_equal(
+		    cs_report_html(&page, self, strlen(self), NULL), 0);
+		assert_non_null(strstr(page,
+		    "<p id=\"verdict\" class=\"inconclusive\">CAPSIM LIMITED "
+		    "THE RUN: simulator-overloaded</p>"));
+		free(page);
+		assert_int_equal(
+		    cs_report_html(&page, unk, strlen(unk), NULL), 0);
+		assert_non_null(strstr(page,
+		    "<p id=\"verdict\" class=\"inconclusive\">INCONCLUSIVE: "
+		    "inconclusive</p>"));
+		free(page);
+	}
 	/* a report without pass/fail never reads as a pass */
 	assert_int_equal(
 	    cs_report_html(&page, no_verdict, strlen(no_verdict), NULL), 0);

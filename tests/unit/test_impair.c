@@ -1347,6 +1347,15 @@ test_parse(void **state)
 	assert_int_equal(
 	    cs_impair_rule_parse("action=drop share=101%", &r, &err), -EINVAL);
 	assert_string_equal(err.what, "101%: must be between 0% and 100%");
+	/* numbers by the one grammar: no exponent, no hex, no tail */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=rate bps=1e6", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "1e6: expected a number");
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop prob=0x1", &r, &err), -EINVAL);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop prob=2%", &r, &err), 0);
+	assert_true(r.action.drop_prob == 0.02);
 	/* sizes by the one grammar */
 	assert_int_equal(
 	    cs_impair_rule_parse("action=drop size=1k-1.5k", &r, &err), 0);

@@ -267,6 +267,16 @@ test_json_columns_and_marks(void **state)
 	    "link-down 2 s <b>\"x\"");
 	json_decref(o);
 	cs_ts_free(ts);
+	/* before the first interval the columns are there, empty */
+	assert_int_equal(cs_ts_new(&ts, 1000), 0);
+	o = cs_ts_json(ts);
+	assert_non_null(o);
+	assert_true(json_is_array(json_object_get(o, "t_s")));
+	assert_int_equal(json_array_size(json_object_get(o, "t_s")), 0);
+	assert_true(json_is_array(json_object_get(o, "joins_per_s")));
+	assert_true(json_is_array(json_object_get(o, "marks")));
+	json_decref(o);
+	cs_ts_free(ts);
 	cs_metrics_free(&m);
 }
 

@@ -267,13 +267,15 @@
 			if (r.diagnosis) {
 				var d = r.diagnosis;
 				var shown = ["code", "summary", "hint", "aps_affected",
-				    "confidence"];
+				    "confidence", "evidence"];
+				var own = ["counts", "causes", "self_health"];
 
 				kvTable(s, d, shown);
 				Object.keys(d).forEach(function (k) {
 					var v = d[k];
 
-					if (shown.indexOf(k) >= 0 || k === "counts")
+					if (shown.indexOf(k) >= 0 ||
+					    own.indexOf(k) >= 0)
 						return;
 					add(s, "h3", k.replace(/_/g, " "));
 					if (Array.isArray(v) && v.length > 0 &&
@@ -291,6 +293,14 @@
 					else
 						add(s, "p", fmt(v));
 				});
+				if (Array.isArray(d.causes) && d.causes.length > 0) {
+					add(s, "h3", "Causes and their evidence");
+					table(s, ["cause", "APs", "confidence",
+					    "evidence"], d.causes.map(function (c) {
+						return [c.cause, c.aps, c.confidence,
+						    c.evidence];
+					}));
+				}
 				if (d.counts && Object.keys(d.counts).length > 0) {
 					add(s, "h3", "APs per cause");
 					kvTable(s, d.counts);
@@ -321,6 +331,18 @@
 				rows.push(["affected by the diagnosed cause",
 				    r.diagnosis.aps_affected]);
 			table(s, ["", "APs"], rows);
+			var causes = r.diagnosis && Array.isArray(r.diagnosis.causes)
+			    ? r.diagnosis.causes : [];
+			causes.forEach(function (c) {
+				var det = add(s, "details");
+				var list = Array.isArray(c.ap_list) ? c.ap_list : [];
+
+				add(det, "summary", fmt(c.cause) + ": " + fmt(c.aps) +
+				    " APs" + (c.ap_names ? " (" + c.ap_names + ")"
+				    : ""));
+				if (list.length > 0)
+					objTable(det, list);
+			});
 			if (r.states)
 				table(s, ["state at the end", "APs"],
 				    Object.keys(r.states).filter(function (k) {
@@ -462,6 +484,13 @@
 		/* ---- capsim's health ---- */
 		part("capsim's health", function () {
 			s = section("capsim's health");
+			var sh = r.diagnosis && r.diagnosis.self_health;
+			if (sh && typeof sh === "object")
+				add(s, "p", (sh.ok === false
+				    ? "capsim limited this run: "
+				    : "capsim kept up with this run. ") +
+				    (sh.detail ? String(sh.detail) : ""),
+				    sh.ok === false ? "absent" : "note");
 			if (r.resources) {
 				var res = r.resources;
 
@@ -476,6 +505,11 @@
 					    res.timer_lateness_ms.max].map(fmt)
 					    .join(" / ")]);
 				table(s, null, rows);
+				if (res.capsim_health &&
+				    typeof res.capsim_health === "object") {
+					add(s, "h3", "Engine health");
+					kvTable(s, res.capsim_health);
+				}
 			} else {
 				add(s, "p", "Not measured in this report.", "note");
 			}
