@@ -33,8 +33,9 @@ struct cs_dtls_io;
 #define ENG_MAX_DGRAM    9216 /* larger than any CAPWAP datagram we send */
 #define ENG_TXQ_MAX      64
 #define ENG_TXQ_ARENA    (128 * 1024)
-#define ENG_TIMER_BUDGET 512 /* timers per loop turn (issue 12) */
-#define ENG_START_BUDGET 256 /* AP starts per loop turn */
+#define ENG_TIMER_BUDGET 512   /* timers per loop turn (issue 12) */
+#define ENG_TURN_US      10000 /* and at most this long per turn */
+#define ENG_START_BUDGET 256   /* AP starts per loop turn */
 /* Handshakes in progress (proven address, not yet established) a WLC
  * shard holds at once; more proven ClientHellos are dropped (the AP
  * retransmits). */

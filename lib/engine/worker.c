@@ -284,7 +284,8 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 
 		/* bounded work per turn: the rest waits for the next turn,
 		 * after the sockets were read (eng_sched arms it at once) */
-		if (n == ENG_TIMER_BUDGET) {
+		if (n == ENG_TIMER_BUDGET ||
+		    (n % 16 == 15 && eng_now_us(w->e) - now_us > ENG_TURN_US)) {
 			w->budget_hits++;
 			break;
 		}
@@ -353,8 +354,10 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
 	enum eng_rx_sock k =
 	    (is_wlc ? ENG_RX_WLC_CTL : ENG_RX_AP_CTL) + (ch == CS_CHAN_DATA);
+	uint64_t t0_us;
 
 	pthread_mutex_lock(&w->mu);
+	t0_us = eng_now_us(w->e);
 	w->turns++;
 	for (int round = 0; round < ENG_RX_BUDGET; round++) {
 		int n;
@@ -375,8 +378,11 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 		}
 		if (n < ENG_RX_BATCH)
 			break;
-		if (round == ENG_RX_BUDGET - 1)
+		if (round == ENG_RX_BUDGET - 1 ||
+		    eng_now_us(w->e) - t0_us > ENG_TURN_US) {
 			w->budget_hits++; /* more waits: next turn */
+			break;
+		}
 	}
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);

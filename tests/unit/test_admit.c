@@ -51,7 +51,7 @@ test_cut_and_hold(void **state)
 
 	(void)state;
 	cs_admit_init(&a, 64);
-	assert_int_equal(a.min, 8);
+	assert_int_equal(a.min, 4);
 	for (int i = 0; i < 56; i++)
 		cs_admit_done(&a, 50, false, 0);
 	assert_int_equal(cs_admit_window(&a), 64);
@@ -87,7 +87,7 @@ test_floor(void **state)
 	cs_admit_init(&a, 256);
 	for (uint64_t t = 0; t < 100000; t += 1000)
 		cs_admit_trouble(&a, t);
-	assert_int_equal(cs_admit_window(&a), 32); /* an eighth of the cap */
+	assert_int_equal(cs_admit_window(&a), 4);
 	cs_admit_init(&a, 16);
 	for (uint64_t t = 0; t < 100000; t += 1000)
 		cs_admit_trouble(&a, t);

@@ -21,7 +21,7 @@ struct cs_admit {
 	/* read-only to callers */
 	double win;             /* current window (>= min, <= max) */
 	unsigned max;           /* the cap (--max-inflight share) */
-	unsigned min;           /* never below: max/8, at least 4 (or max) */
+	unsigned min;           /* never below: 4 (or max when smaller) */
 	bool in_slow_start;     /* no trouble seen yet */
 	uint32_t latency_ms;    /* a handshake slower than this is trouble */
 	uint32_t lateness_ms;   /* a loop later than this is trouble */
