@@ -4,8 +4,9 @@
 # the default scenario (scenarios/default.yaml): 100 virtual APs join the
 # embedded mock WLC over CAPWAP + DTLS on loopback and stay in Run; exit 0
 # when every expectation of the scenario holds.  Reports: capsim-report.json
-# (JSON), capsim-report.xml (JUnit), capsim.pcapng (the wire with its DTLS
-# keys).  Extra arguments are passed to `capsim run`.
+# (JSON), capsim-report.xml (JUnit), capsim-report.html (the page with its
+# charts), capsim.pcapng (the wire with its DTLS keys).  Extra arguments
+# are passed to `capsim run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh build
@@ -13,4 +14,4 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target capsim_prog >/dev/null
 exec build/release/capsim run scenarios/default.yaml \
   --json capsim-report.json --junit capsim-report.xml \
-  --pcap capsim.pcapng "$@"
+  --html capsim-report.html --pcap capsim.pcapng "$@"

@@ -293,7 +293,7 @@ cs_val_duration_ms(
 int
 cs_val_ms(const char *s, uint64_t *ms, struct cs_val_err *err)
 {
-	int64_t v;
+	int64_t v = 0; /* set on success; gcc -O2 cannot follow */
 	int r;
 
 	if (ms == NULL)
