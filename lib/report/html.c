@@ -72,6 +72,7 @@ size_t
 cs_html_escape(char *dst, size_t cap, const char *s)
 {
 	size_t n = 0;
+	bool full = false;
 
 	if (cap > 0)
 		dst[0] = '\0';
@@ -101,12 +102,12 @@ cs_html_escape(char *dst, size_t cap, const char *s)
 			break;
 		}
 		k = strlen(rep);
-		if (n + k < cap) {
+		if (!full && n + k < cap) {
 			memcpy(dst + n, rep, k);
 			dst[n + k] = '\0';
-		} else if (cap > 0) {
-			cap = n + 1; /* stop writing; keep counting */
-			dst[n] = '\0';
+		} else {
+			full = true; /* stop writing (never split a reference);
+			                keep counting */
 		}
 		n += k;
 	}

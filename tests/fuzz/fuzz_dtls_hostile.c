@@ -19,6 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct cs_dtls_ctx *srv, *cli;
+static struct cs_pki *pki;
 static size_t out_max;
 
 static int
@@ -31,12 +32,21 @@ sink(void *ctx, const uint8_t *d, size_t len)
 	return 0;
 }
 
+/* The contexts live for the whole process; freed at exit so that
+ * LeakSanitizer sees only what an input leaks. */
+static void
+teardown(void)
+{
+	cs_dtls_ctx_free(srv);
+	cs_dtls_ctx_free(cli);
+	cs_pki_free(pki);
+}
+
 static void
 setup(void)
 {
 	struct cs_pki_cfg pc = { .key_type = CS_PKI_KEY_EC_P256 };
 	struct cs_dtls_cfg sc, cc;
-	struct cs_pki *pki = NULL;
 
 	pc.now = (int64_t)time(NULL);
 	if (cs_pki_new(&pki, &pc) < 0)
@@ -48,6 +58,7 @@ setup(void)
 	if (cs_dtls_ctx_new(&srv, &sc, NULL) < 0 ||
 	    cs_dtls_ctx_new(&cli, &cc, NULL) < 0)
 		abort();
+	atexit(teardown);
 }
 
 int
