@@ -568,7 +568,12 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	/* only the echoes go unanswered: the data channel shows the
 	 * controller alive and the path up */
 	if (echo_dead && ka_alive) {
-		if (rejoined || f->post_dtls_down > 0)
+		/* an earlier loss of the same kind was followed by a new
+		 * Run (runs counts entries into Run): the controller took
+		 * the AP back, even when the trace ends before this loss's
+		 * retry is answered */
+		if (rejoined || f->post_dtls_down > 0 ||
+		    (f->runs >= 2 && f->run_lost >= 2))
 			return mkv(CS_DIAG_ECHO_UNANSWERED, CS_DIAG_CONF_HIGH,
 			    WHY_NONE);
 		return mkv(

@@ -1489,6 +1489,50 @@ test_field_echo_unanswered(void **state)
 	cs_diagnosis_free(&d);
 }
 
+/* The same, twice (scenarios/field/echo-unanswered): joined again after
+ * the first loss, the second loss is where the trace ends, before its
+ * DTLS retry is answered.  The first rejoin still shows the controller
+ * takes the AP back: echo-unanswered, not inconclusive. */
+static void
+test_field_echo_unanswered_twice(void **state)
+{
+	struct cs_ap_facts f;
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 4, true);
+	facts_run_lost_by_event(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 4, true);
+	facts_run_lost_by_event(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(f.runs, 2);
+	assert_int_equal(f.run_lost, 2);
+	assert_int_equal(f.post_dtls_down, 0);
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_ECHO_UNANSWERED);
+	assert_non_null(strstr(line, "4 Echo Requests went unanswered"));
+	/* keep-alives dead in the outages too: not the echo handling */
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 4, false);
+	facts_run_lost_by_event(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 4, false);
+	facts_run_lost_by_event(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	assert_int_not_equal(one(&f, NULL, NULL, 0), CS_DIAG_ECHO_UNANSWERED);
+	/* one loss only, no rejoin yet: still undecided */
+	cs_facts_init(&f);
+	join_to_run(&f);
+	echoes_unanswered(&f, 4, true);
+	facts_run_lost_by_event(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+}
+
 /* Keep-alive replies 8 s late with a 6 s dead interval. */
 static void
 test_field_keepalive_late(void **state)
@@ -1841,6 +1885,7 @@ main(void)
 		cmocka_unit_test(test_field_firewall_in_run),
 		cmocka_unit_test(test_field_controller_frozen),
 		cmocka_unit_test(test_field_echo_unanswered),
+		cmocka_unit_test(test_field_echo_unanswered_twice),
 		cmocka_unit_test(test_field_keepalive_late),
 		cmocka_unit_test(test_field_selective_not_mtu),
 		cmocka_unit_test(test_field_return_delay),
