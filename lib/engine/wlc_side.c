@@ -450,6 +450,7 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 {
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
+	enum cs_wlc_admit_verdict step;
 	struct eng_peer *p;
 
 	if (pk->is_truncated || pk->len == 0)
@@ -479,7 +480,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		wlc_hold(w, pk);
 		return;
 	}
-	switch (cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg)) {
+	step = cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg);
+	switch (step) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
 	case CS_WLC_ADMIT_VERIFY:
@@ -488,17 +490,14 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		    w->hvr_len);
 		return;
 	case CS_WLC_ADMIT_REPLACE:
-		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
-			w->wlc_hello_bad++;
-			return;
-		}
-		peer_close(w, p, false);
-		/* fall through */
 	case CS_WLC_ADMIT_NEW:
 		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
 			w->wlc_hello_bad++;
 			return;
 		}
+		/* a proven ClientHello replaces the peer's session */
+		if (step == CS_WLC_ADMIT_REPLACE)
+			peer_close(w, p, false);
 		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
