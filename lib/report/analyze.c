@@ -85,8 +85,10 @@ struct ap {
 	uint8_t ctl_last_seq[2];
 	uint64_t board_id; /* identity: Base MAC or Board Data hash, 0 none */
 	bool has_sid;
-	uint8_t sid[16]; /* Session ID of its last Join Request */
-	bool has_up_seq; /* last protected control record sent */
+	uint8_t sid[16];    /* Session ID of its last Join Request */
+	uint16_t up_port;   /* AP port of its last control datagram */
+	uint16_t data_port; /* AP port of its last data-channel datagram */
+	bool has_up_seq;    /* last protected control record sent */
 	uint16_t up_epoch;
 	uint64_t up_seq;
 };
@@ -122,6 +124,8 @@ static uint64_t wtp_identity(const uint8_t *p, size_t len, uint8_t mac[8],
 static uint64_t sid_key(const uint8_t sid[16]);
 static int ap_identify(struct cs_analyze *a, struct ap *ap, uint64_t id,
     const uint8_t *mac, uint8_t mac_len, uint32_t ip, uint16_t port);
+
+static void ap_nat(struct ap *ap, uint32_t ip, uint16_t port);
 
 static const char *const phase_names[] = { "discovery", "discovery-response",
 	"dtls-handshake", "dtls-established", "join", "joined", "configure",
@@ -412,7 +416,7 @@ join_local_ip(struct ap *ap, const struct flow *f, const uint8_t *p, size_t len)
 		return;
 	ap->pub.local_ip = l.addr;
 	if (l.addr != ap->pub.ap_ip && !(ap->pub.facts.flags & CS_FACTS_F_NAT))
-		cs_facts_nat(&ap->pub.facts, ap->pub.ap_ip, f->ap_port);
+		ap_nat(ap, ap->pub.ap_ip, f->ap_port);
 }
 
 /* A Join Request decrypted on a flow: the flow belongs to the AP it
@@ -768,6 +772,47 @@ ap_initiated(const uint8_t *p, size_t len)
 
 static void note_port(struct cs_analyze *a, uint16_t port);
 
+/* Protected control traffic from a new AP port without a new handshake:
+ * a NAT gave the AP another mapping (rebinding).  The DTLS association
+ * goes on (same keys, same record counters), so its flow moves to the
+ * new port and keeps decrypting. */
+static bool
+flow_rebind(struct ap *ap, enum cs_dir dir, enum cs_chan ch, uint16_t ap_port,
+    uint32_t wlc_ip, uint16_t wlc_port, const uint8_t *p, size_t len)
+{
+	struct flow *f, *old = NULL;
+
+	if (dir != CS_DIR_UP || ch != CS_CHAN_CONTROL || ap->ctl_port == 0 ||
+	    ap->ctl_port == ap_port ||
+	    cs_dtls_classify_dgram(p, len, true) !=
+	        CS_DTLS_KIND_APPLICATION_DATA)
+		return false;
+	for (f = ap->flows; f != NULL; f = f->next) {
+		if (f->wlc_ip != wlc_ip || f->wlc_port != wlc_port)
+			continue;
+		if (f->ap_port == ap_port)
+			return f->have_cr ? false : true;
+		if (f->ap_port == ap->ctl_port)
+			old = f;
+	}
+	if (old != NULL)
+		old->ap_port = ap_port;
+	return true;
+}
+
+/* Marks the AP as behind a NAT whose mapping is @p port; the first time,
+ * the data channel's mapping (the facts' second slot) is given too, so a
+ * later control port is a new mapping, not the other channel. */
+static void
+ap_nat(struct ap *ap, uint32_t ip, uint16_t port)
+{
+	bool first = !(ap->pub.facts.flags & CS_FACTS_F_NAT);
+
+	cs_facts_nat(&ap->pub.facts, ip, port);
+	if (first && ap->data_port != 0 && ap->data_port != port)
+		cs_facts_nat(&ap->pub.facts, ip, ap->data_port);
+}
+
 /* Gives @p ap the identity @p id (first seen), its Base MAC, and marks
  * a NAT when the address already carried another identified AP. */
 static int
@@ -794,9 +839,9 @@ ap_identify(struct cs_analyze *a, struct ap *ap, uint64_t id,
 	if (n_at > 0) {
 		if (prev != NULL && prev != ap &&
 		    !(prev->pub.facts.flags & CS_FACTS_F_NAT))
-			cs_facts_nat(&prev->pub.facts, ip, prev->ctl_port);
+			ap_nat(prev, ip, prev->up_port);
 		if (!(ap->pub.facts.flags & CS_FACTS_F_NAT))
-			cs_facts_nat(&ap->pub.facts, ip, port);
+			ap_nat(ap, ip, port);
 	}
 	return 0;
 }
@@ -908,7 +953,7 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	struct flow *f = NULL;
 	uint8_t pre = 0;
 	uint64_t ms = t_us / 1000;
-	bool is_capwap, is_dtls, held = false;
+	bool is_capwap, is_dtls, held = false, rebind = false;
 	enum hs_verdict hv = HS_NONE;
 
 	if (a == NULL || (payload == NULL && len > 0))
@@ -949,6 +994,15 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	if (ap == NULL)
 		return -ENOMEM;
 	a->st.capwap++;
+	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL)
+		ap->up_port = ap_port;
+	if (dir == CS_DIR_UP && ch == CS_CHAN_DATA &&
+	    ap_port != ap->data_port) {
+		/* the data channel's mapping (a new one: rebinding) */
+		ap->data_port = ap_port;
+		if (ap->pub.facts.flags & CS_FACTS_F_NAT)
+			cs_facts_nat(&ap->pub.facts, ap_ip, ap_port);
+	}
 	if (t_us > ap->pub.last_us)
 		ap->pub.last_us = t_us;
 	if (dir == CS_DIR_UP) {
@@ -963,6 +1017,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	is_capwap = cs_capwap_preamble_peek(payload, len, &pre) == 0;
 	is_dtls = is_capwap && pre == CS_PREAMBLE_DTLS;
 	if (is_dtls) {
+		rebind = flow_rebind(
+		    ap, dir, ch, ap_port, wlc_ip, wlc_port, payload, len);
 		f = flow_get(a, ap, ap_port, wlc_ip, wlc_port, ch);
 		if (f == NULL)
 			return -ENOMEM;
@@ -1020,13 +1076,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		learn_wlc(a, wlc_ip);
 	/* Protected control traffic from a new AP port without a new
 	 * handshake: a NAT gave the AP another mapping (rebinding). */
-	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL && !f->have_cr &&
-	    ap->ctl_port != 0 && ap->ctl_port != ap_port &&
-	    cs_dtls_classify_dgram(payload, len, true) ==
-	        CS_DTLS_KIND_APPLICATION_DATA) {
+	if (rebind) {
 		ap->pub.port_changes++;
 		if (!(ap->pub.facts.flags & CS_FACTS_F_NAT))
-			cs_facts_nat(&ap->pub.facts, ap_ip, ap->ctl_port);
+			ap_nat(ap, ap_ip, ap->ctl_port);
 		cs_facts_nat(&ap->pub.facts, ap_ip, ap_port);
 	}
 	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL) {
