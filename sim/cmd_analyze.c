@@ -108,6 +108,18 @@ ip_str(uint32_t ip, char *buf, size_t len)
 }
 
 static const char *
+mac_str(const struct cs_analyze_ap *p, char *b, size_t n)
+{
+	size_t at = 0;
+
+	b[0] = 0;
+	for (unsigned i = 0; i < p->base_mac_len && at + 3 < n; i++)
+		at += (size_t)snprintf(
+		    b + at, n - at, i == 0 ? "%02x" : ":%02x", p->base_mac[i]);
+	return b;
+}
+
+static const char *
 version_name(uint16_t v)
 {
 	return v == 0xfefd ? "DTLS 1.2" : v == 0xfeff ? "DTLS 1.0" : "?";
@@ -178,6 +190,38 @@ print_causes(FILE *o, const struct cs_diagnosis *d,
 		fputs("(each AP's detail: --per-ap)\n", o);
 }
 
+/* How the APs were told apart: by WTP identity, or (where none was
+ * visible) by address, which counts the APs behind a NAT as one. */
+static void
+print_keying(FILE *o, const struct cs_analyze_stats *st, size_t n)
+{
+	if (st->aps_identified == n)
+		fprintf(o,
+		    "  APs keyed by WTP identity (Board Data, Session "
+		    "ID)\n");
+	else if (st->aps_identified == 0)
+		fprintf(o,
+		    "  APs keyed by address: no WTP identity (Board "
+		    "Data in a Discovery or Join Request) in the capture; "
+		    "APs behind one NAT address count as one\n");
+	else
+		fprintf(o,
+		    "  APs keyed by WTP identity: %zu; by address (no identity "
+		    "seen): %zu\n",
+		    st->aps_identified, n - st->aps_identified);
+	if (st->by_address > 0)
+		fprintf(o,
+		    "  %" PRIu64 " datagrams given to an AP by address alone "
+		    "although several APs share it (no identity on their "
+		    "flow): their AP is a guess\n",
+		    st->by_address);
+	if (st->identity_conflicts > 0)
+		fprintf(o,
+		    "  %" PRIu64 " Join Requests named another AP than the one "
+		    "their flow was keyed to\n",
+		    st->identity_conflicts);
+}
+
 static void
 print_text(FILE *o, const char *path, const char *fmt,
     const struct cs_analyze *a, bool per_ap)
@@ -195,6 +239,8 @@ print_text(FILE *o, const char *path, const char *fmt,
 	    "  skipped: %" PRIu64 " not IPv4, %" PRIu64 " not UDP, %" PRIu64
 	    " other ports, %" PRIu64 " malformed, %" PRIu64 " truncated\n",
 	    st.not_ipv4, st.not_udp, st.not_capwap, st.malformed, st.truncated);
+	if (n > 0)
+		print_keying(o, &st, n);
 	if (st.fragments > 0)
 		fprintf(o,
 		    "  IPv4 fragments: %" PRIu64
@@ -249,6 +295,15 @@ print_text(FILE *o, const char *path, const char *fmt,
 		                   : "(broadcast)",
 		    p->pkts_up, p->pkts_down, (double)(p->first_us - t0) / 1e6,
 		    (double)(p->last_us - t0) / 1e6);
+		if (p->base_mac_len > 0) {
+			char mb[24];
+
+			fprintf(o, "  WTP identity: Base MAC %s\n",
+			    mac_str(p, mb, sizeof(mb)));
+		} else if (!p->has_identity) {
+			fputs("  WTP identity: none seen (keyed by address)\n",
+			    o);
+		}
 		fputs("  phases seen: ", o);
 		for (unsigned b = 0; cs_an_phase_name(b) != NULL; b++)
 			if (p->phases_seen & (1u << b)) {
@@ -286,7 +341,7 @@ print_text(FILE *o, const char *path, const char *fmt,
 		if (p->wtps > 1)
 			fprintf(o,
 			    "  %u APs (distinct WTP Board Data) behind this "
-			    "address: NAT\n",
+			    "address, each counted: NAT\n",
 			    p->wtps);
 		if (p->dtls_sessions > 0 || p->dec_records > 0) {
 			const char *sn = cs_dtls_dec_suite_name(p->suite);
@@ -367,6 +422,14 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	        (json_int_t)st.frag_dropped, "secrets_blocks",
 	        (json_int_t)st.secrets, "keylog_lines",
 	        (json_int_t)st.keylog_lines));
+	/* how the APs were told apart (behind a NAT, only the identity
+	 * counts them right) */
+	json_object_set_new(root, "ap_keying",
+	    json_pack("{s:I, s:I, s:I, s:I}", "by_identity",
+	        (json_int_t)st.aps_identified, "by_address",
+	        (json_int_t)(n - st.aps_identified), "datagrams_by_address",
+	        (json_int_t)st.by_address, "identity_conflicts",
+	        (json_int_t)st.identity_conflicts));
 	{
 		json_t *cap = json_object_get(root, "capture");
 
@@ -426,6 +489,17 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 		    "undecryptable", (json_int_t)p->dec_nokey,
 		    "control_messages", (json_int_t)p->ctrl_msgs, "diagnosis",
 		    "code", cs_diag_code_name(p->code), "text", p->verdict);
+		if (o != NULL) {
+			char mb[24];
+
+			json_object_set_new(o, "keyed_by",
+			    json_string(
+			        p->has_identity ? "identity" : "address"));
+			json_object_set_new(o, "base_mac",
+			    p->base_mac_len > 0
+			        ? json_string(mac_str(p, mb, sizeof(mb)))
+			        : json_null());
+		}
 		json_array_append_new(aps, o);
 	}
 	json_object_set_new(root, "aps", aps);
