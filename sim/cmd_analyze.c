@@ -125,10 +125,12 @@ version_name(uint16_t v)
 	return v == 0xfefd ? "DTLS 1.2" : v == 0xfeff ? "DTLS 1.0" : "?";
 }
 
-/* The APs of a capture, named by address (behind a NAT: address and
- * the order they appeared in). */
+/* The APs of a capture, named by address; where several APs share one
+ * address (a NAT), by their WTP Board Data Base MAC. */
 struct an_names {
 	char (*name)[24];
+	char (*addr)[24];
+	char (*mac)[24];
 	struct cs_report_ap *aps;
 	size_t n;
 };
@@ -140,8 +142,11 @@ an_names_build(struct an_names *nm, const struct cs_analyze *a)
 
 	nm->n = n;
 	nm->name = calloc(n > 0 ? n : 1, sizeof(*nm->name));
+	nm->addr = calloc(n > 0 ? n : 1, sizeof(*nm->addr));
+	nm->mac = calloc(n > 0 ? n : 1, sizeof(*nm->mac));
 	nm->aps = calloc(n > 0 ? n : 1, sizeof(*nm->aps));
-	if (nm->name == NULL || nm->aps == NULL)
+	if (nm->name == NULL || nm->addr == NULL || nm->mac == NULL ||
+	    nm->aps == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
@@ -150,9 +155,14 @@ an_names_build(struct an_names *nm, const struct cs_analyze *a)
 
 		if (inet_ntop(AF_INET, &ip, ab, sizeof(ab)) == NULL)
 			snprintf(ab, sizeof(ab), "?");
-		snprintf(nm->name[i], sizeof(nm->name[i]), "%s", ab);
+		snprintf(nm->addr[i], sizeof(nm->addr[i]), "%s", ab);
+		if (p->base_mac_len > 0)
+			mac_str(p, nm->mac[i], sizeof(nm->mac[i]));
+		snprintf(nm->name[i], sizeof(nm->name[i]), "%s",
+		    p->wtps > 1 && p->base_mac_len > 0 ? nm->mac[i] : ab);
 		nm->aps[i].name = nm->name[i];
-		nm->aps[i].address = nm->name[i];
+		nm->aps[i].mac = p->base_mac_len > 0 ? nm->mac[i] : NULL;
+		nm->aps[i].address = nm->addr[i];
 	}
 	return 0;
 }
@@ -161,6 +171,8 @@ static void
 an_names_free(struct an_names *nm)
 {
 	free(nm->name);
+	free(nm->addr);
+	free(nm->mac);
 	free(nm->aps);
 }
 
@@ -209,12 +221,12 @@ print_keying(FILE *o, const struct cs_analyze_stats *st, size_t n)
 		    "  APs keyed by WTP identity: %zu; by address (no identity "
 		    "seen): %zu\n",
 		    st->aps_identified, n - st->aps_identified);
-	if (st->by_address > 0)
+	if (st->ap_guessed > 0)
 		fprintf(o,
-		    "  %" PRIu64 " datagrams given to an AP by address alone "
-		    "although several APs share it (no identity on their "
-		    "flow): their AP is a guess\n",
-		    st->by_address);
+		    "  %" PRIu64 " datagrams whose AP is a guess: several "
+		    "APs share their address and neither an identity nor "
+		    "the DTLS keys tell which\n",
+		    st->ap_guessed);
 	if (st->identity_conflicts > 0)
 		fprintf(o,
 		    "  %" PRIu64 " Join Requests named another AP than the one "
@@ -427,8 +439,8 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	json_object_set_new(root, "ap_keying",
 	    json_pack("{s:I, s:I, s:I, s:I}", "by_identity",
 	        (json_int_t)st.aps_identified, "by_address",
-	        (json_int_t)(n - st.aps_identified), "datagrams_by_address",
-	        (json_int_t)st.by_address, "identity_conflicts",
+	        (json_int_t)(n - st.aps_identified), "datagrams_guessed",
+	        (json_int_t)st.ap_guessed, "identity_conflicts",
 	        (json_int_t)st.identity_conflicts));
 	{
 		json_t *cap = json_object_get(root, "capture");

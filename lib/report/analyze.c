@@ -860,28 +860,49 @@ first_record(const uint8_t *p, size_t len, uint16_t *epoch, uint64_t *seq)
 }
 
 /* A protected control flow from a port no AP used: the AP of that
- * address whose last protected record (same epoch) this one continues,
- * closest in sequence (RFC 6347 §4.1: one counter per epoch). */
+ * address whose DTLS association opens its record (the keys from the
+ * key log decide; at most MAX_TRIES associations are tried), else the
+ * one whose last protected record (same epoch) it continues, closest in
+ * sequence (RFC 6347 §4.1: one counter per epoch) -- a guess when APs
+ * count alike, counted in by_address. */
+#define MAX_TRIES 256
+
 static struct ap *
 seq_match(struct cs_analyze *a, uint32_t ip, const uint8_t *p, size_t len)
 {
 	struct ap *best = NULL;
 	uint64_t seq, gap = UINT64_MAX;
 	uint16_t epoch;
+	unsigned tries = 0, n_best = 0;
 
 	if (!first_record(p, len, &epoch, &seq) || epoch == 0)
 		return NULL;
 	for (size_t i = 0; i < a->n_aps; i++) {
 		struct ap *c = a->aps[i];
 
-		if (c->pub.ap_ip != ip || !c->has_up_seq ||
-		    c->up_epoch != epoch || c->up_seq >= seq)
+		if (c->pub.ap_ip != ip || !c->has_up_seq)
+			continue;
+		for (struct flow *f = c->flows; f != NULL && tries < MAX_TRIES;
+		     f = f->next) {
+			if (f->ch != CS_CHAN_CONTROL ||
+			    f->ap_port != c->ctl_port)
+				continue;
+			tries++;
+			if (cs_dtls_dec_opens(f->dec, true, p, len, true))
+				return c;
+		}
+		if (c->up_epoch != epoch || c->up_seq >= seq)
 			continue;
 		if (seq - c->up_seq < gap) {
 			gap = seq - c->up_seq;
 			best = c;
+			n_best = 1;
+		} else if (seq - c->up_seq == gap) {
+			n_best++;
 		}
 	}
+	if (n_best > 1)
+		a->st.ap_guessed++;
 	return best;
 }
 
@@ -927,7 +948,7 @@ ap_find(struct cs_analyze *a, uint32_t ip, uint16_t port, enum cs_dir dir,
 		ap = seq_match(a, ip, p, len);
 	if (ap == NULL && (ap = key_ap(a, K_ADDR | ip)) != NULL &&
 	    key_get(a, K_NADDR | ip) > 1)
-		a->st.by_address++;
+		a->st.ap_guessed++;
 	if (ap == NULL && (ap = ap_new(a, ip, t_us)) == NULL)
 		return NULL;
 	if (ap->pub.ap_ip != ip)

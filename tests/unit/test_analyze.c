@@ -894,6 +894,43 @@ test_nat_rebinding(void **state)
 	cs_analyze_free(a);
 }
 
+/* Two APs behind one address count their records alike and no keys are
+ * known: a flow from a new port continues both; its AP is a guess and
+ * the stats say so. */
+static void
+test_nat_rebinding_guess(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_analyze_stats st;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+	static const char *const serial[2] = { "FCZ1", "FCZ2" };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	for (uint16_t k = 0; k < 2; k++) {
+		n = disc_req_serial(m, sizeof(m), serial[k]);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50000 + k), WLC, 5246, m, n);
+		n = app_dgram(m, 1);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50000 + k), WLC, 5246, m, n);
+	}
+	cs_analyze_get_stats(a, &st);
+	assert_int_equal(st.ap_guessed, 0);
+	assert_int_equal(st.aps_identified, 2);
+	n = app_dgram(m, 2);
+	cs_analyze_udp(a, t += 1000, AP1, 50100, WLC, 5246, m, n);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	cs_analyze_get_stats(a, &st);
+	assert_int_equal(st.ap_guessed, 1);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
 static void
 test_clock_skew(void **state)
 {
@@ -1036,6 +1073,7 @@ main(void)
 		cmocka_unit_test(test_nat_no_return),
 		cmocka_unit_test(test_nat_port_reuse),
 		cmocka_unit_test(test_nat_rebinding),
+		cmocka_unit_test(test_nat_rebinding_guess),
 		cmocka_unit_test(test_clock_skew),
 	};
 

@@ -106,10 +106,12 @@ struct cs_analyze_stats {
 	uint64_t capwap;       /* datagrams taken */
 	uint64_t bad_ip_cksum; /* IPv4 header checksum wrong (checksum
 	                          offload at the capture point): taken */
-	/* AP keying: datagrams given to an AP by address alone although
-	 * several identified APs share that address (no identity on their
-	 * flow), and Join Requests naming another AP than their flow's */
-	uint64_t by_address, identity_conflicts;
+	/* AP keying: flows given to an AP by a guess (by address alone
+	 * although several identified APs share it; a rebinding whose DTLS
+	 * record sequence continues several APs alike and whose keys are
+	 * not known), and Join Requests naming another AP than their
+	 * flow's */
+	uint64_t ap_guessed, identity_conflicts;
 	size_t aps_identified; /* APs keyed by WTP identity */
 	/* UDP ports of the datagrams that were not CAPWAP (the lower of
 	 * source and destination port), most seen first once finished;
