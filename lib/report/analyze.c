@@ -772,6 +772,20 @@ ap_initiated(const uint8_t *p, size_t len)
 
 static void note_port(struct cs_analyze *a, uint16_t port);
 
+/* The AP's ports of its last datagrams per channel; a new data-channel
+ * port of an AP behind a NAT is a new mapping (rebinding). */
+static void
+ap_ports(struct ap *ap, enum cs_chan ch, uint32_t ip, uint16_t port)
+{
+	if (ch == CS_CHAN_CONTROL) {
+		ap->up_port = port;
+	} else if (port != ap->data_port) {
+		ap->data_port = port;
+		if (ap->pub.facts.flags & CS_FACTS_F_NAT)
+			cs_facts_nat(&ap->pub.facts, ip, port);
+	}
+}
+
 /* Protected control traffic from a new AP port without a new handshake:
  * a NAT gave the AP another mapping (rebinding).  The DTLS association
  * goes on (same keys, same record counters), so its flow moves to the
@@ -1015,15 +1029,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	if (ap == NULL)
 		return -ENOMEM;
 	a->st.capwap++;
-	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL)
-		ap->up_port = ap_port;
-	if (dir == CS_DIR_UP && ch == CS_CHAN_DATA &&
-	    ap_port != ap->data_port) {
-		/* the data channel's mapping (a new one: rebinding) */
-		ap->data_port = ap_port;
-		if (ap->pub.facts.flags & CS_FACTS_F_NAT)
-			cs_facts_nat(&ap->pub.facts, ap_ip, ap_port);
-	}
+	if (dir == CS_DIR_UP)
+		ap_ports(ap, ch, ap_ip, ap_port);
 	if (t_us > ap->pub.last_us)
 		ap->pub.last_us = t_us;
 	if (dir == CS_DIR_UP) {
