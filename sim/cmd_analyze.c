@@ -108,15 +108,29 @@ ip_str(uint32_t ip, char *buf, size_t len)
 }
 
 static const char *
+mac_str(const struct cs_analyze_ap *p, char *b, size_t n)
+{
+	size_t at = 0;
+
+	b[0] = 0;
+	for (unsigned i = 0; i < p->base_mac_len && at + 3 < n; i++)
+		at += (size_t)snprintf(
+		    b + at, n - at, i == 0 ? "%02x" : ":%02x", p->base_mac[i]);
+	return b;
+}
+
+static const char *
 version_name(uint16_t v)
 {
 	return v == 0xfefd ? "DTLS 1.2" : v == 0xfeff ? "DTLS 1.0" : "?";
 }
 
-/* The APs of a capture, named by address (behind a NAT: address and
- * the order they appeared in). */
+/* The APs of a capture, named by address; where several APs share one
+ * address (a NAT), by their WTP Board Data Base MAC. */
 struct an_names {
 	char (*name)[24];
+	char (*addr)[24];
+	char (*mac)[24];
 	struct cs_report_ap *aps;
 	size_t n;
 };
@@ -128,8 +142,11 @@ an_names_build(struct an_names *nm, const struct cs_analyze *a)
 
 	nm->n = n;
 	nm->name = calloc(n > 0 ? n : 1, sizeof(*nm->name));
+	nm->addr = calloc(n > 0 ? n : 1, sizeof(*nm->addr));
+	nm->mac = calloc(n > 0 ? n : 1, sizeof(*nm->mac));
 	nm->aps = calloc(n > 0 ? n : 1, sizeof(*nm->aps));
-	if (nm->name == NULL || nm->aps == NULL)
+	if (nm->name == NULL || nm->addr == NULL || nm->mac == NULL ||
+	    nm->aps == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_analyze_ap *p = cs_analyze_ap_get(a, i);
@@ -138,9 +155,14 @@ an_names_build(struct an_names *nm, const struct cs_analyze *a)
 
 		if (inet_ntop(AF_INET, &ip, ab, sizeof(ab)) == NULL)
 			snprintf(ab, sizeof(ab), "?");
-		snprintf(nm->name[i], sizeof(nm->name[i]), "%s", ab);
+		snprintf(nm->addr[i], sizeof(nm->addr[i]), "%s", ab);
+		if (p->base_mac_len > 0)
+			mac_str(p, nm->mac[i], sizeof(nm->mac[i]));
+		snprintf(nm->name[i], sizeof(nm->name[i]), "%s",
+		    p->wtps > 1 && p->base_mac_len > 0 ? nm->mac[i] : ab);
 		nm->aps[i].name = nm->name[i];
-		nm->aps[i].address = nm->name[i];
+		nm->aps[i].mac = p->base_mac_len > 0 ? nm->mac[i] : NULL;
+		nm->aps[i].address = nm->addr[i];
 	}
 	return 0;
 }
@@ -149,6 +171,8 @@ static void
 an_names_free(struct an_names *nm)
 {
 	free(nm->name);
+	free(nm->addr);
+	free(nm->mac);
 	free(nm->aps);
 }
 
@@ -178,6 +202,38 @@ print_causes(FILE *o, const struct cs_diagnosis *d,
 		fputs("(each AP's detail: --per-ap)\n", o);
 }
 
+/* How the APs were told apart: by WTP identity, or (where none was
+ * visible) by address, which counts the APs behind a NAT as one. */
+static void
+print_keying(FILE *o, const struct cs_analyze_stats *st, size_t n)
+{
+	if (st->aps_identified == n)
+		fprintf(o,
+		    "  APs keyed by WTP identity (Board Data, Session "
+		    "ID)\n");
+	else if (st->aps_identified == 0)
+		fprintf(o,
+		    "  APs keyed by address: no WTP identity (Board "
+		    "Data in a Discovery or Join Request) in the capture; "
+		    "APs behind one NAT address count as one\n");
+	else
+		fprintf(o,
+		    "  APs keyed by WTP identity: %zu; by address (no identity "
+		    "seen): %zu\n",
+		    st->aps_identified, n - st->aps_identified);
+	if (st->ap_guessed > 0)
+		fprintf(o,
+		    "  %" PRIu64 " datagrams whose AP is a guess: several "
+		    "APs share their address and neither an identity nor "
+		    "the DTLS keys tell which\n",
+		    st->ap_guessed);
+	if (st->identity_conflicts > 0)
+		fprintf(o,
+		    "  %" PRIu64 " Join Requests named another AP than the one "
+		    "their flow was keyed to\n",
+		    st->identity_conflicts);
+}
+
 static void
 print_text(FILE *o, const char *path, const char *fmt,
     const struct cs_analyze *a, bool per_ap)
@@ -195,6 +251,8 @@ print_text(FILE *o, const char *path, const char *fmt,
 	    "  skipped: %" PRIu64 " not IPv4, %" PRIu64 " not UDP, %" PRIu64
 	    " other ports, %" PRIu64 " malformed, %" PRIu64 " truncated\n",
 	    st.not_ipv4, st.not_udp, st.not_capwap, st.malformed, st.truncated);
+	if (n > 0)
+		print_keying(o, &st, n);
 	if (st.fragments > 0)
 		fprintf(o,
 		    "  IPv4 fragments: %" PRIu64
@@ -249,6 +307,15 @@ print_text(FILE *o, const char *path, const char *fmt,
 		                   : "(broadcast)",
 		    p->pkts_up, p->pkts_down, (double)(p->first_us - t0) / 1e6,
 		    (double)(p->last_us - t0) / 1e6);
+		if (p->base_mac_len > 0) {
+			char mb[24];
+
+			fprintf(o, "  WTP identity: Base MAC %s\n",
+			    mac_str(p, mb, sizeof(mb)));
+		} else if (!p->has_identity) {
+			fputs("  WTP identity: none seen (keyed by address)\n",
+			    o);
+		}
 		fputs("  phases seen: ", o);
 		for (unsigned b = 0; cs_an_phase_name(b) != NULL; b++)
 			if (p->phases_seen & (1u << b)) {
@@ -286,7 +353,7 @@ print_text(FILE *o, const char *path, const char *fmt,
 		if (p->wtps > 1)
 			fprintf(o,
 			    "  %u APs (distinct WTP Board Data) behind this "
-			    "address: NAT\n",
+			    "address, each counted: NAT\n",
 			    p->wtps);
 		if (p->dtls_sessions > 0 || p->dec_records > 0) {
 			const char *sn = cs_dtls_dec_suite_name(p->suite);
@@ -367,6 +434,14 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	        (json_int_t)st.frag_dropped, "secrets_blocks",
 	        (json_int_t)st.secrets, "keylog_lines",
 	        (json_int_t)st.keylog_lines));
+	/* how the APs were told apart (behind a NAT, only the identity
+	 * counts them right) */
+	json_object_set_new(root, "ap_keying",
+	    json_pack("{s:I, s:I, s:I, s:I}", "by_identity",
+	        (json_int_t)st.aps_identified, "by_address",
+	        (json_int_t)(n - st.aps_identified), "datagrams_guessed",
+	        (json_int_t)st.ap_guessed, "identity_conflicts",
+	        (json_int_t)st.identity_conflicts));
 	{
 		json_t *cap = json_object_get(root, "capture");
 
@@ -426,6 +501,17 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 		    "undecryptable", (json_int_t)p->dec_nokey,
 		    "control_messages", (json_int_t)p->ctrl_msgs, "diagnosis",
 		    "code", cs_diag_code_name(p->code), "text", p->verdict);
+		if (o != NULL) {
+			char mb[24];
+
+			json_object_set_new(o, "keyed_by",
+			    json_string(
+			        p->has_identity ? "identity" : "address"));
+			json_object_set_new(o, "base_mac",
+			    p->base_mac_len > 0
+			        ? json_string(mac_str(p, mb, sizeof(mb)))
+			        : json_null());
+		}
 		json_array_append_new(aps, o);
 	}
 	json_object_set_new(root, "aps", aps);

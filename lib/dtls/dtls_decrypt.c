@@ -954,3 +954,46 @@ cs_dtls_dec_input(struct cs_dtls_dec *d, bool from_client, const uint8_t *dgram,
 	}
 	return opened;
 }
+
+bool
+cs_dtls_dec_opens(struct cs_dtls_dec *d, bool from_client, const uint8_t *dgram,
+    size_t len, bool capwap)
+{
+	struct cs_rd rd;
+
+	if (d == NULL || dgram == NULL)
+		return false;
+	cs_rd_init(&rd, dgram, len);
+	if (capwap && cs_rd_skip(&rd, 4) < 0)
+		return false;
+	while (rd.left >= REC_HDR) {
+		uint8_t type;
+		uint16_t ver, epoch, flen;
+		uint64_t seq;
+		const uint8_t *frag;
+		struct keyset *ks;
+		long n;
+
+		(void)cs_rd_u8(&rd, &type);
+		(void)cs_rd_u16(&rd, &ver);
+		(void)cs_rd_u16(&rd, &epoch);
+		(void)cs_rd_u48(&rd, &seq);
+		(void)cs_rd_u16(&rd, &flen);
+		if (flen > MAX_FRAGMENT || cs_rd_view(&rd, flen, &frag) < 0)
+			return false;
+		if (epoch == 0)
+			continue;
+		ks = &d->ks[epoch % EPOCHS];
+		if (!ks->used || ks->epoch != epoch ||
+		    derive(d, ks) != CS_DTLS_DEC_OK)
+			return false;
+		if (ks->s->kind == A_CBC)
+			n = open_cbc(ks, &ks->k[from_client ? 0 : 1], epoch,
+			    seq, type, ver, frag, flen, d->plain);
+		else
+			n = open_aead(ks, &ks->k[from_client ? 0 : 1], epoch,
+			    seq, type, ver, frag, flen, d->plain);
+		return n >= 0;
+	}
+	return false;
+}

@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Capture analysis: frames -> UDP datagrams (lib/wire/ipv4.c) -> CAPWAP
- * flows per AP address.  A datagram to the controller's control or data
- * port (RFC 5415 §3.1: 5246/5247 unless told otherwise) was sent by the AP
- * (up); one from those ports was received by it (down).  When both ports
- * are CAPWAP ports (APs that bind 5246 themselves), the controller is the
- * address that answered a Discovery Request or received a ClientHello.
- * Each AP's datagrams feed lib/report's facts; each DTLS association
- * (AP address and port, controller address and port) gets a passive
+ * flows per AP.  APs are keyed by WTP identity, not by address (behind a
+ * source NAT every AP shares one address, and over time its ports): the
+ * Base MAC of the WTP Board Data (RFC 5415 §4.6.40) in the Discovery and
+ * Join Requests, the Session ID (§4.6.37) of the Join Request and of the
+ * data-channel keep-alives (§4.4.1).  Each (address, port) flow belongs
+ * to the AP whose identity last came through it; a protected control flow
+ * from a new port continues the DTLS record sequence (RFC 6347 §4.1) of
+ * the AP that moved there (NAT rebinding).  Only when no identity is
+ * visible is a flow given to the AP of its address (counted in
+ * by_address when that address carries several APs).  A datagram to the
+ * controller's control or data port (RFC 5415 §3.1: 5246/5247 unless told
+ * otherwise) was sent by the AP (up); one from those ports was received by it
+ * (down).  When both ports are CAPWAP ports (APs that bind 5246 themselves),
+ * the controller is the address that answered a Discovery Request or received a
+ * ClientHello. Each AP's datagrams feed lib/report's facts; each DTLS
+ * association (AP address and port, controller address and port) gets a passive
  * decryptor (lib/dtls/dtls_decrypt.c) whose CAPWAP control plaintext
  * feeds cs_facts_control().  Retransmissions are counted the way the
  * protocols define them: the same handshake message (type, message_seq)
@@ -23,6 +32,7 @@
 
 #include "capsim/capread.h"
 #include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
 #include "capsim/dtls_decrypt.h"
 #include "capsim/dtls_peek.h"
@@ -60,23 +70,36 @@ struct pend {
 };
 
 #define MAX_PEND 32
-#define MAX_IDS  16
 
 struct ap {
 	struct cs_analyze_ap pub;
 	struct flow *flows;
 	struct pend pend[MAX_PEND];
 	unsigned n_pend;
-	bool lossy;            /* some answer was never acted on */
-	bool finished;         /* pending answers settled by finish */
-	uint64_t ids[MAX_IDS]; /* WTP Board Data hashes seen (NAT evidence) */
-	unsigned n_ids;
+	bool lossy;    /* some answer was never acted on */
+	bool finished; /* pending answers settled by finish */
 	bool disc_pending;
 	uint16_t ctl_port; /* AP port of its last protected control traffic */
 	bool ctl_last_set[2]; /* for clear control messages */
 	uint32_t ctl_last_type[2];
 	uint8_t ctl_last_seq[2];
+	uint64_t board_id; /* identity: Base MAC or Board Data hash, 0 none */
+	bool has_sid;
+	uint8_t sid[16];    /* Session ID of its last Join Request */
+	uint16_t up_port;   /* AP port of its last control datagram */
+	uint16_t data_port; /* AP port of its last data-channel datagram */
+	bool has_up_seq;    /* last protected control record sent */
+	uint16_t up_epoch;
+	uint64_t up_seq;
 };
+
+/* Keys of the AP map (value: AP index + 1); tag in the top byte. */
+#define K_FLOW  (1ull << 56) /* | address << 16 | port */
+#define K_ADDR  (2ull << 56) /* | address: its most recent AP */
+#define K_BOARD (3ull << 56) /* | identity hash */
+#define K_SID   (4ull << 56) /* | Session ID hash */
+#define K_NADDR (5ull << 56) /* | address: identified APs seen there */
+#define K_LOW   ((1ull << 56) - 1)
 
 struct cs_analyze {
 	struct cs_analyze_cfg cfg;
@@ -84,8 +107,9 @@ struct cs_analyze {
 	struct cs_ip4_reasm *reasm;
 	struct ap **aps;
 	size_t n_aps, cap_aps;
-	uint32_t *idx; /* open addressing: ap index + 1 */
-	size_t idx_cap;
+	uint64_t *key; /* open addressing, 0 = empty */
+	uint32_t *val;
+	size_t n_key, key_cap;
 	uint32_t wlc[MAX_WLC_ADDRS]; /* learned controller addresses */
 	unsigned n_wlc;
 	struct cs_analyze_stats st;
@@ -94,6 +118,14 @@ struct cs_analyze {
 	struct flow *cur_flow;
 	uint64_t cur_ms;
 };
+
+static uint64_t wtp_identity(const uint8_t *p, size_t len, uint8_t mac[8],
+    uint8_t *mac_len, bool *has_sid, uint8_t sid[16]);
+static uint64_t sid_key(const uint8_t sid[16]);
+static int ap_identify(struct cs_analyze *a, struct ap *ap, uint64_t id,
+    const uint8_t *mac, uint8_t mac_len, uint32_t ip, uint16_t port);
+
+static void ap_nat(struct ap *ap, uint32_t ip, uint16_t port);
 
 static const char *const phase_names[] = { "discovery", "discovery-response",
 	"dtls-handshake", "dtls-established", "join", "joined", "configure",
@@ -152,7 +184,8 @@ cs_analyze_free(struct cs_analyze *a)
 		free(a->aps[i]);
 	}
 	free(a->aps);
-	free(a->idx);
+	free(a->key);
+	free(a->val);
 	cs_keylog_free(a->keys);
 	cs_ip4_reasm_free(a->reasm);
 	free(a);
@@ -173,46 +206,87 @@ cs_analyze_keylog(
 }
 
 static size_t
-ip_hash(uint32_t ip, size_t mask)
+key_hash(uint64_t k, size_t mask)
 {
-	return (size_t)((ip * 2654435761u) ^ (ip >> 16)) & mask;
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (size_t)k & mask;
+}
+
+static uint32_t
+key_get(const struct cs_analyze *a, uint64_t k)
+{
+	if (a->key_cap == 0)
+		return 0;
+	for (size_t i = key_hash(k, a->key_cap - 1); a->key[i] != 0;
+	     i = (i + 1) & (a->key_cap - 1))
+		if (a->key[i] == k)
+			return a->val[i];
+	return 0;
+}
+
+static void
+key_slot_put(uint64_t *key, uint32_t *val, size_t cap, uint64_t k, uint32_t v)
+{
+	size_t i = key_hash(k, cap - 1);
+
+	while (key[i] != 0 && key[i] != k)
+		i = (i + 1) & (cap - 1);
+	key[i] = k;
+	val[i] = v;
 }
 
 static int
-idx_grow(struct cs_analyze *a)
+key_put(struct cs_analyze *a, uint64_t k, uint32_t v)
 {
-	size_t cap = a->idx_cap == 0 ? 64 : a->idx_cap * 2;
-	uint32_t *ni = calloc(cap, sizeof(*ni));
+	if ((a->n_key + 1) * 2 > a->key_cap) {
+		size_t cap = a->key_cap == 0 ? 64 : a->key_cap * 2;
+		uint64_t *nk = calloc(cap, sizeof(*nk));
+		uint32_t *nv = calloc(cap, sizeof(*nv));
 
-	if (ni == NULL)
-		return -ENOMEM;
-	for (size_t k = 0; k < a->n_aps; k++) {
-		size_t i = ip_hash(a->aps[k]->pub.ap_ip, cap - 1);
-
-		while (ni[i] != 0)
-			i = (i + 1) & (cap - 1);
-		ni[i] = (uint32_t)k + 1;
+		if (nk == NULL || nv == NULL) {
+			free(nk);
+			free(nv);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < a->key_cap; i++)
+			if (a->key[i] != 0)
+				key_slot_put(nk, nv, cap, a->key[i], a->val[i]);
+		free(a->key);
+		free(a->val);
+		a->key = nk;
+		a->val = nv;
+		a->key_cap = cap;
 	}
-	free(a->idx);
-	a->idx = ni;
-	a->idx_cap = cap;
+	if (key_get(a, k) == 0)
+		a->n_key++;
+	key_slot_put(a->key, a->val, a->key_cap, k, v);
 	return 0;
 }
 
 static struct ap *
-ap_get(struct cs_analyze *a, uint32_t ip, uint64_t t_us)
+key_ap(const struct cs_analyze *a, uint64_t k)
+{
+	uint32_t v = key_get(a, k);
+
+	return v != 0 ? a->aps[v - 1] : NULL;
+}
+
+static uint32_t
+ap_index(const struct cs_analyze *a, const struct ap *ap)
+{
+	for (size_t i = a->n_aps; i > 0; i--)
+		if (a->aps[i - 1] == ap)
+			return (uint32_t)i;
+	return 0;
+}
+
+static struct ap *
+ap_new(struct cs_analyze *a, uint32_t ip, uint64_t t_us)
 {
 	struct ap *ap;
-	size_t i;
 
-	if (a->idx_cap > 0) {
-		for (i = ip_hash(ip, a->idx_cap - 1); a->idx[i] != 0;
-		     i = (i + 1) & (a->idx_cap - 1))
-			if (a->aps[a->idx[i] - 1]->pub.ap_ip == ip)
-				return a->aps[a->idx[i] - 1];
-	}
-	if ((a->n_aps + 1) * 2 > a->idx_cap && idx_grow(a) < 0)
-		return NULL;
 	if (a->n_aps == a->cap_aps) {
 		size_t nc = a->cap_aps == 0 ? 16 : a->cap_aps * 2;
 		struct ap **na = realloc(a->aps, nc * sizeof(*na));
@@ -230,11 +304,7 @@ ap_get(struct cs_analyze *a, uint32_t ip, uint64_t t_us)
 	ap->pub.dec_state = "";
 	ap->pub.stopped = "";
 	cs_facts_init(&ap->pub.facts);
-	a->aps[a->n_aps] = ap;
-	i = ip_hash(ip, a->idx_cap - 1);
-	while (a->idx[i] != 0)
-		i = (i + 1) & (a->idx_cap - 1);
-	a->idx[i] = (uint32_t)++a->n_aps;
+	a->aps[a->n_aps++] = ap;
 	return ap;
 }
 
@@ -346,7 +416,45 @@ join_local_ip(struct ap *ap, const struct flow *f, const uint8_t *p, size_t len)
 		return;
 	ap->pub.local_ip = l.addr;
 	if (l.addr != ap->pub.ap_ip && !(ap->pub.facts.flags & CS_FACTS_F_NAT))
-		cs_facts_nat(&ap->pub.facts, ap->pub.ap_ip, f->ap_port);
+		ap_nat(ap, ap->pub.ap_ip, f->ap_port);
+}
+
+/* A Join Request decrypted on a flow: the flow belongs to the AP it
+ * names (WTP Board Data), and its Session ID names the AP's data-channel
+ * keep-alives. */
+static void
+join_identity(struct cs_analyze *a, struct ap *ap, const struct flow *f,
+    const uint8_t *p, size_t len)
+{
+	uint8_t mac[8], sid[16], mac_len = 0;
+	bool has_sid = false;
+	uint32_t ctl_type_v;
+	uint8_t seq;
+	bool frag;
+	uint64_t id;
+	uint32_t v;
+
+	if (!ctl_type(p, len, &ctl_type_v, &seq, &frag) ||
+	    ctl_type_v != CS_MSG_JOIN_REQ)
+		return;
+	id = wtp_identity(p, len, mac, &mac_len, &has_sid, sid);
+	if (id != 0 && ap->board_id == 0 && key_get(a, K_BOARD | id) == 0)
+		(void)ap_identify(
+		    a, ap, id, mac, mac_len, f->ap_ip, f->ap_port);
+	if (id != 0 && ap->board_id != id)
+		a->st.identity_conflicts++;
+	v = id != 0 && ap->board_id != id ? key_get(a, K_BOARD | id)
+	                                  : ap_index(a, ap);
+	if (v != 0)
+		(void)key_put(
+		    a, K_FLOW | (uint64_t)f->ap_ip << 16 | f->ap_port, v);
+	if (has_sid && v != 0) {
+		(void)key_put(a, sid_key(sid), v);
+		if (a->aps[v - 1] == ap) {
+			memcpy(ap->sid, sid, 16);
+			ap->has_sid = true;
+		}
+	}
 }
 
 static void
@@ -363,6 +471,17 @@ on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
 	if (content_type != CS_DTLS_CT_APPLICATION_DATA)
 		return;
 	if (f->ch == CS_CHAN_DATA) {
+		uint8_t sid[16];
+		uint32_t v;
+
+		/* a keep-alive's Session ID names the AP of this data flow
+		 * from now on (RFC 5415 §4.4.1) */
+		if (cs_keepalive_is(plain, len) &&
+		    cs_keepalive_decode(
+		        plain, len, CS_KEEPALIVE_F_LENIENT, sid, NULL) == 0 &&
+		    (v = key_get(a, sid_key(sid))) != 0)
+			(void)key_put(a,
+			    K_FLOW | (uint64_t)f->ap_ip << 16 | f->ap_port, v);
 		/* the data channel's plaintext is a CAPWAP data packet:
 		 * keep-alives count as on a clear data channel */
 		cs_facts_wire(
@@ -370,8 +489,10 @@ on_plain(void *ctx, bool from_client, uint8_t content_type, uint16_t epoch,
 		return;
 	}
 	ap->pub.ctrl_msgs++;
-	if (from_client)
+	if (from_client) {
 		join_local_ip(ap, f, plain, len);
+		join_identity(a, ap, f, plain, len);
+	}
 	ctl_retrans(&ap->pub, f->ctl_last_set, f->ctl_last_type,
 	    f->ctl_last_seq, dir, plain, len);
 	cs_facts_control(&ap->pub.facts, dir, plain, len, a->cur_ms);
@@ -537,32 +658,73 @@ is_answer(const uint8_t *p, size_t len, bool dtls)
 	}
 }
 
-/* FNV-1a of the WTP Board Data (RFC 5415 §4.6.40) of a Discovery
- * Request: one value per physical AP; 0 when absent. */
 static uint64_t
-wtp_identity(const uint8_t *p, size_t len)
+fnv(uint64_t h, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* The WTP identity a Discovery or Join Request carries: its WTP Board
+ * Data (RFC 5415 §4.6.40), keyed by the Base MAC when present (else by
+ * the whole element), and a Join Request's Session ID (§4.6.37).
+ * Returns the identity hash (0 when absent); @p sid is filled for a Join
+ * Request carrying one. */
+static uint64_t
+wtp_identity(const uint8_t *p, size_t len, uint8_t mac[8], uint8_t *mac_len,
+    bool *has_sid, uint8_t sid[16])
 {
 	struct cs_msg *m = malloc(sizeof(*m)); /* large for the stack */
+	struct cs_el_board_data bd;
+	struct cs_el_session_id si;
 	const struct cs_elem *e;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 0;
+	int ml;
 
+	*has_sid = false;
+	*mac_len = 0;
 	if (m == NULL || cs_msg_decode(m, p, len, CS_MSG_F_CISCO, NULL) != 0 ||
-	    (e = cs_msg_find(m, CS_EL_BOARD_DATA, 0)) == NULL) {
+	    (m->ctl.type != CS_MSG_DISCOVERY_REQ &&
+	        m->ctl.type != CS_MSG_PRIMARY_DISCOVERY_REQ &&
+	        m->ctl.type != CS_MSG_JOIN_REQ)) {
 		free(m);
 		return 0;
 	}
-	for (uint16_t i = 0; i < e->len; i++) {
-		h ^= e->val[i];
-		h *= 1099511628211ull;
+	if (m->ctl.type == CS_MSG_JOIN_REQ &&
+	    (e = cs_msg_find(m, CS_EL_SESSION_ID, 0)) != NULL &&
+	    cs_el_get_session_id(e, &si, NULL) == 0) {
+		memcpy(sid, si.id, 16);
+		*has_sid = true;
+	}
+	e = cs_msg_find(m, CS_EL_BOARD_DATA, 0);
+	if (e != NULL && cs_el_get_board_data(e, &bd, NULL) == 0 &&
+	    (ml = cs_board_data_base_mac(&bd, mac)) > 0) {
+		h = fnv(1469598103934665603ull, mac, (size_t)ml);
+		*mac_len = (uint8_t)ml;
+	} else if (e != NULL) {
+		h = fnv(1469598103934665603ull ^ 1u, e->val, e->len);
 	}
 	free(m);
-	return h == 0 ? 1 : h;
+	if (h == 0)
+		return 0;
+	return (h & K_LOW) != 0 ? h & K_LOW : 1;
+}
+
+static uint64_t
+sid_key(const uint8_t sid[16])
+{
+	uint64_t h = fnv(1469598103934665603ull, sid, 16) & K_LOW;
+
+	return K_SID | (h != 0 ? h : 1);
 }
 
 /* Clear CAPWAP on the control channel: discovery bookkeeping. */
 static void
 clear_track(struct cs_analyze *a, struct ap *ap, enum cs_dir dir,
-    uint32_t wlc_ip, uint16_t ap_port, const uint8_t *p, size_t len)
+    uint32_t wlc_ip, const uint8_t *p, size_t len)
 {
 	uint32_t type;
 	uint8_t seq;
@@ -573,25 +735,9 @@ clear_track(struct cs_analyze *a, struct ap *ap, enum cs_dir dir,
 	if (dir == CS_DIR_UP &&
 	    (type == CS_MSG_DISCOVERY_REQ ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_REQ)) {
-		uint64_t id = wtp_identity(p, len);
-		bool known = id == 0;
-
 		if (ap->disc_pending)
 			ap->pub.retrans_disc++;
 		ap->disc_pending = true;
-		/* Several APs behind one address: a NAT (RFC 5415 detects
-		 * middleboxes with the Join Request's CAPWAP Local IPv4
-		 * Address; distinct WTP Board Data from one address shows
-		 * it already at discovery) */
-		for (unsigned i = 0; i < ap->n_ids && !known; i++)
-			known = ap->ids[i] == id;
-		if (!known && ap->n_ids < MAX_IDS) {
-			ap->ids[ap->n_ids++] = id;
-			ap->pub.wtps = ap->n_ids;
-			if (ap->n_ids == 2)
-				cs_facts_nat(
-				    &ap->pub.facts, ap->pub.ap_ip, ap_port);
-		}
 	} else if (dir == CS_DIR_DOWN &&
 	    (type == CS_MSG_DISCOVERY_RESP ||
 	        type == CS_MSG_PRIMARY_DISCOVERY_RESP)) {
@@ -626,6 +772,207 @@ ap_initiated(const uint8_t *p, size_t len)
 
 static void note_port(struct cs_analyze *a, uint16_t port);
 
+/* The AP's ports of its last datagrams per channel; a new data-channel
+ * port of an AP behind a NAT is a new mapping (rebinding). */
+static void
+ap_ports(struct ap *ap, enum cs_chan ch, uint32_t ip, uint16_t port)
+{
+	if (ch == CS_CHAN_CONTROL) {
+		ap->up_port = port;
+	} else if (port != ap->data_port) {
+		ap->data_port = port;
+		if (ap->pub.facts.flags & CS_FACTS_F_NAT)
+			cs_facts_nat(&ap->pub.facts, ip, port);
+	}
+}
+
+/* Protected control traffic from a new AP port without a new handshake:
+ * a NAT gave the AP another mapping (rebinding).  The DTLS association
+ * goes on (same keys, same record counters), so its flow moves to the
+ * new port and keeps decrypting. */
+static bool
+flow_rebind(struct ap *ap, enum cs_dir dir, enum cs_chan ch, uint16_t ap_port,
+    uint32_t wlc_ip, uint16_t wlc_port, const uint8_t *p, size_t len)
+{
+	struct flow *f, *old = NULL;
+
+	if (dir != CS_DIR_UP || ch != CS_CHAN_CONTROL || ap->ctl_port == 0 ||
+	    ap->ctl_port == ap_port ||
+	    cs_dtls_classify_dgram(p, len, true) !=
+	        CS_DTLS_KIND_APPLICATION_DATA)
+		return false;
+	for (f = ap->flows; f != NULL; f = f->next) {
+		if (f->wlc_ip != wlc_ip || f->wlc_port != wlc_port)
+			continue;
+		if (f->ap_port == ap_port)
+			return f->have_cr ? false : true;
+		if (f->ap_port == ap->ctl_port)
+			old = f;
+	}
+	if (old != NULL)
+		old->ap_port = ap_port;
+	return true;
+}
+
+/* Marks the AP as behind a NAT whose mapping is @p port; the first time,
+ * the data channel's mapping (the facts' second slot) is given too, so a
+ * later control port is a new mapping, not the other channel. */
+static void
+ap_nat(struct ap *ap, uint32_t ip, uint16_t port)
+{
+	bool first = !(ap->pub.facts.flags & CS_FACTS_F_NAT);
+
+	cs_facts_nat(&ap->pub.facts, ip, port);
+	if (first && ap->data_port != 0 && ap->data_port != port)
+		cs_facts_nat(&ap->pub.facts, ip, ap->data_port);
+}
+
+/* Gives @p ap the identity @p id (first seen), its Base MAC, and marks
+ * a NAT when the address already carried another identified AP. */
+static int
+ap_identify(struct cs_analyze *a, struct ap *ap, uint64_t id,
+    const uint8_t *mac, uint8_t mac_len, uint32_t ip, uint16_t port)
+{
+	uint32_t v = ap_index(a, ap);
+	uint32_t n_at = key_get(a, K_NADDR | ip);
+	struct ap *prev = key_ap(a, K_ADDR | ip);
+
+	ap->board_id = id;
+	ap->pub.has_identity = true;
+	if (mac_len > 0) {
+		memcpy(ap->pub.base_mac, mac, mac_len);
+		ap->pub.base_mac_len = mac_len;
+	}
+	if (key_put(a, K_BOARD | id, v) < 0 ||
+	    key_put(a, K_NADDR | ip, n_at + 1) < 0)
+		return -ENOMEM;
+	/* Several APs behind one address: a NAT (RFC 5415 detects
+	 * middleboxes with the Join Request's CAPWAP Local IPv4 Address;
+	 * distinct WTP identities from one address show it already at
+	 * discovery) */
+	if (n_at > 0) {
+		if (prev != NULL && prev != ap &&
+		    !(prev->pub.facts.flags & CS_FACTS_F_NAT))
+			ap_nat(prev, ip, prev->up_port);
+		if (!(ap->pub.facts.flags & CS_FACTS_F_NAT))
+			ap_nat(ap, ip, port);
+	}
+	return 0;
+}
+
+/* The DTLS record (epoch, sequence) of a datagram's first record. */
+static bool
+first_record(const uint8_t *p, size_t len, uint16_t *epoch, uint64_t *seq)
+{
+	struct cs_dtls_peek pk;
+
+	if (cs_dtls_peek_capwap(p, len, &pk, NULL) < 0 || pk.n_records == 0)
+		return false;
+	*epoch = pk.rec[0].epoch;
+	*seq = pk.rec[0].seq;
+	return true;
+}
+
+/* A protected control flow from a port no AP used: the AP of that
+ * address whose DTLS association opens its record (the keys from the
+ * key log decide; at most MAX_TRIES associations are tried), else the
+ * one whose last protected record (same epoch) it continues, closest in
+ * sequence (RFC 6347 §4.1: one counter per epoch) -- a guess when APs
+ * count alike, counted in by_address. */
+#define MAX_TRIES 256
+
+static struct ap *
+seq_match(struct cs_analyze *a, uint32_t ip, const uint8_t *p, size_t len)
+{
+	struct ap *best = NULL;
+	uint64_t seq, gap = UINT64_MAX;
+	uint16_t epoch;
+	unsigned tries = 0, n_best = 0;
+
+	if (!first_record(p, len, &epoch, &seq) || epoch == 0)
+		return NULL;
+	for (size_t i = 0; i < a->n_aps; i++) {
+		struct ap *c = a->aps[i];
+
+		if (c->pub.ap_ip != ip || !c->has_up_seq)
+			continue;
+		for (struct flow *f = c->flows; f != NULL && tries < MAX_TRIES;
+		     f = f->next) {
+			if (f->ch != CS_CHAN_CONTROL ||
+			    f->ap_port != c->ctl_port)
+				continue;
+			tries++;
+			if (cs_dtls_dec_opens(f->dec, true, p, len, true))
+				return c;
+		}
+		if (c->up_epoch != epoch || c->up_seq >= seq)
+			continue;
+		if (seq - c->up_seq < gap) {
+			gap = seq - c->up_seq;
+			best = c;
+			n_best = 1;
+		} else if (seq - c->up_seq == gap) {
+			n_best++;
+		}
+	}
+	if (n_best > 1)
+		a->st.ap_guessed++;
+	return best;
+}
+
+/* The AP a datagram belongs to, by WTP identity where the datagram or
+ * its flow shows one, else by address (see the top of this file). */
+static struct ap *
+ap_find(struct cs_analyze *a, uint32_t ip, uint16_t port, enum cs_dir dir,
+    enum cs_chan ch, const uint8_t *p, size_t len, uint64_t t_us)
+{
+	uint64_t fk = K_FLOW | (uint64_t)ip << 16 | port;
+	struct ap *ap = NULL, *cur = key_ap(a, fk);
+	uint8_t mac[8], sid[16], pre = 0;
+	uint8_t mac_len = 0;
+	bool has_sid = false;
+	uint64_t id = 0;
+
+	if (cs_capwap_preamble_peek(p, len, &pre) != 0)
+		pre = 0xff;
+	if (ch == CS_CHAN_CONTROL && dir == CS_DIR_UP &&
+	    pre == CS_PREAMBLE_CAPWAP)
+		id = wtp_identity(p, len, mac, &mac_len, &has_sid, sid);
+	else if (ch == CS_CHAN_DATA && pre == CS_PREAMBLE_CAPWAP &&
+	    cs_keepalive_is(p, len) &&
+	    cs_keepalive_decode(p, len, CS_KEEPALIVE_F_LENIENT, sid, NULL) == 0)
+		ap = key_ap(a, sid_key(sid));
+	if (id != 0) {
+		ap = key_ap(a, K_BOARD | id);
+		if (ap == NULL) {
+			/* a flow first seen without identity takes it; a
+			 * flow another AP identified is reused (NAT) */
+			ap = cur != NULL && cur->board_id == 0
+			    ? cur
+			    : ap_new(a, ip, t_us);
+			if (ap == NULL ||
+			    ap_identify(a, ap, id, mac, mac_len, ip, port) < 0)
+				return NULL;
+		}
+	}
+	if (ap == NULL)
+		ap = cur;
+	if (ap == NULL && ch == CS_CHAN_CONTROL && dir == CS_DIR_UP &&
+	    pre == CS_PREAMBLE_DTLS)
+		ap = seq_match(a, ip, p, len);
+	if (ap == NULL && (ap = key_ap(a, K_ADDR | ip)) != NULL &&
+	    key_get(a, K_NADDR | ip) > 1)
+		a->st.ap_guessed++;
+	if (ap == NULL && (ap = ap_new(a, ip, t_us)) == NULL)
+		return NULL;
+	if (ap->pub.ap_ip != ip)
+		ap->pub.ap_ip = ip; /* the AP's current (outside) address */
+	if (key_put(a, fk, ap_index(a, ap)) < 0 ||
+	    key_put(a, K_ADDR | ip, ap_index(a, ap)) < 0)
+		return NULL;
+	return ap;
+}
+
 int
 cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
     uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
@@ -641,7 +988,7 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	struct flow *f = NULL;
 	uint8_t pre = 0;
 	uint64_t ms = t_us / 1000;
-	bool is_capwap, is_dtls, held = false;
+	bool is_capwap, is_dtls, held = false, rebind = false;
 	enum hs_verdict hv = HS_NONE;
 
 	if (a == NULL || (payload == NULL && len > 0))
@@ -678,10 +1025,12 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		wlc_port = sport;
 	}
 	ch = wlc_port == dp && dp != cp ? CS_CHAN_DATA : CS_CHAN_CONTROL;
-	ap = ap_get(a, ap_ip, t_us);
+	ap = ap_find(a, ap_ip, ap_port, dir, ch, payload, len, t_us);
 	if (ap == NULL)
 		return -ENOMEM;
 	a->st.capwap++;
+	if (dir == CS_DIR_UP)
+		ap_ports(ap, ch, ap_ip, ap_port);
 	if (t_us > ap->pub.last_us)
 		ap->pub.last_us = t_us;
 	if (dir == CS_DIR_UP) {
@@ -696,6 +1045,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	is_capwap = cs_capwap_preamble_peek(payload, len, &pre) == 0;
 	is_dtls = is_capwap && pre == CS_PREAMBLE_DTLS;
 	if (is_dtls) {
+		rebind = flow_rebind(
+		    ap, dir, ch, ap_port, wlc_ip, wlc_port, payload, len);
 		f = flow_get(a, ap, ap_port, wlc_ip, wlc_port, ch);
 		if (f == NULL)
 			return -ENOMEM;
@@ -744,7 +1095,7 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		return 0;
 	if (!is_dtls) {
 		if (ch == CS_CHAN_CONTROL)
-			clear_track(a, ap, dir, wlc_ip, ap_port, payload, len);
+			clear_track(a, ap, dir, wlc_ip, payload, len);
 		return 0;
 	}
 	if (dir == CS_DIR_UP &&
@@ -753,17 +1104,17 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		learn_wlc(a, wlc_ip);
 	/* Protected control traffic from a new AP port without a new
 	 * handshake: a NAT gave the AP another mapping (rebinding). */
-	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL && !f->have_cr &&
-	    ap->ctl_port != 0 && ap->ctl_port != ap_port &&
-	    cs_dtls_classify_dgram(payload, len, true) ==
-	        CS_DTLS_KIND_APPLICATION_DATA) {
+	if (rebind) {
 		ap->pub.port_changes++;
 		if (!(ap->pub.facts.flags & CS_FACTS_F_NAT))
-			cs_facts_nat(&ap->pub.facts, ap_ip, ap->ctl_port);
+			ap_nat(ap, ap_ip, ap->ctl_port);
 		cs_facts_nat(&ap->pub.facts, ap_ip, ap_port);
 	}
-	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL)
+	if (dir == CS_DIR_UP && ch == CS_CHAN_CONTROL) {
 		ap->ctl_port = ap_port;
+		ap->has_up_seq =
+		    first_record(payload, len, &ap->up_epoch, &ap->up_seq);
+	}
 	a->cur_ap = ap;
 	a->cur_flow = f;
 	a->cur_ms = ms;
@@ -1038,8 +1389,12 @@ cs_analyze_finish(struct cs_analyze *a, struct cs_diagnosis *out)
 	if (v == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < a->n_aps; i++) {
-		finish_ap(a->aps[i], &ctx);
-		v[i] = &a->aps[i]->pub.facts;
+		struct ap *ap = a->aps[i];
+
+		if (ap->pub.has_identity)
+			ap->pub.wtps = key_get(a, K_NADDR | ap->pub.ap_ip);
+		finish_ap(ap, &ctx);
+		v[i] = &ap->pub.facts;
 	}
 	r = cs_diagnose(v, a->n_aps, &ctx, out);
 	free(v);
@@ -1068,6 +1423,9 @@ cs_analyze_get_stats(const struct cs_analyze *a, struct cs_analyze_stats *out)
 		return;
 	}
 	*out = a->st;
+	out->aps_identified = 0;
+	for (size_t i = 0; i < a->n_aps; i++)
+		out->aps_identified += a->aps[i]->pub.has_identity;
 	/* most seen first (a handful of entries: insertion sort) */
 	for (unsigned i = 1; i < CS_AN_PORTS; i++)
 		for (unsigned k = i; k > 0 &&

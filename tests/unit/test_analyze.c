@@ -761,14 +761,19 @@ test_nat_no_return(void **state)
 			    (uint16_t)(50000 + k), m, n);
 		}
 	assert_int_equal(cs_analyze_finish(a, &d), 0);
-	assert_int_equal(cs_analyze_n_aps(a), 1);
-	p = cs_analyze_ap_get(a, 0);
-	assert_int_equal(p->wtps, 2);
-	assert_true(p->facts.flags & CS_FACTS_F_NAT);
-	assert_int_equal(p->facts.disc_resp, 0);
-	assert_int_equal(p->unacked_down, 8);
-	assert_int_equal(p->retrans_disc, 7);
-	assert_int_equal(p->code, CS_DIAG_NAT_NO_RETURN);
+	/* keyed by WTP identity: two APs, not one address */
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	for (size_t i = 0; i < 2; i++) {
+		p = cs_analyze_ap_get(a, i);
+		assert_true(p->has_identity);
+		assert_int_equal(p->ap_ip, AP1);
+		assert_int_equal(p->wtps, 2);
+		assert_true(p->facts.flags & CS_FACTS_F_NAT);
+		assert_int_equal(p->facts.disc_resp, 0);
+		assert_int_equal(p->unacked_down, 4);
+		assert_int_equal(p->retrans_disc, 3);
+		assert_int_equal(p->code, CS_DIAG_NAT_NO_RETURN);
+	}
 	assert_string_equal(d.code, "nat-no-return");
 	cs_diagnosis_free(&d);
 	cs_analyze_free(a);
@@ -778,6 +783,154 @@ test_nat_no_return(void **state)
  * certificate (bad_certificate); the capture's own clock shows the
  * certificate valid, so the analysis says clock-skew, not a bad
  * certificate. */
+/* A protected control datagram: one epoch-1 application data record
+ * with sequence number @p seq (RFC 6347 §4.1), opaque ciphertext. */
+static size_t
+app_dgram(uint8_t *b, uint64_t seq)
+{
+	size_t at = 0;
+
+	b[at++] = 1; /* CAPWAP DTLS preamble */
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 23;
+	b[at++] = 0xfe;
+	b[at++] = 0xfd;
+	b[at++] = 0;
+	b[at++] = 1; /* epoch 1 */
+	for (int i = 5; i >= 0; i--)
+		b[at++] = (uint8_t)(seq >> (8 * i));
+	b[at++] = 0;
+	b[at++] = 48;
+	memset(b + at, 0x5a, 48);
+	return at + 48;
+}
+
+/* Behind a NAT one address and port carries one AP, then (the mapping
+ * expired and was handed out again) another: two APs, each keeping its
+ * own datagrams; what follows on the port without identity belongs to
+ * the AP that identified itself there last. */
+static void
+test_nat_port_reuse(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p0, *p1;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	n = disc_req_serial(m, sizeof(m), "FCZ1");
+	assert_int_equal(cs_analyze_udp(a, t, AP1, 40000, WLC, 5246, m, n), 0);
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 0, 0);
+	assert_int_equal(
+	    cs_analyze_udp(a, t += 10, WLC, 5246, AP1, 40000, m, n), 0);
+	n = disc_req_serial(m, sizeof(m), "FCZ2");
+	assert_int_equal(
+	    cs_analyze_udp(a, t += 60000000, AP1, 40000, WLC, 5246, m, n), 0);
+	n = dtls_dgram(m, false, 0x42, 0, 0);
+	assert_int_equal(
+	    cs_analyze_udp(a, t += 10, AP1, 40000, WLC, 5246, m, n), 0);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	p0 = cs_analyze_ap_get(a, 0);
+	p1 = cs_analyze_ap_get(a, 1);
+	assert_true(p0->has_identity && p1->has_identity);
+	assert_int_equal(p0->pkts_up, 1);
+	assert_int_equal(p0->pkts_down, 1);
+	assert_int_equal(p0->dtls_sessions, 0);
+	assert_int_equal(p1->pkts_up, 2);
+	assert_int_equal(p1->pkts_down, 0);
+	assert_int_equal(p1->dtls_sessions, 1);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+/* Two APs behind one address rebind to new ports mid-capture (no new
+ * handshake): each new flow goes to the AP whose DTLS record sequence it
+ * continues, and each AP shows one port change. */
+static void
+test_nat_rebinding(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+	static const char *const serial[2] = { "FCZ1", "FCZ2" };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	for (uint16_t k = 0; k < 2; k++) {
+		n = disc_req_serial(m, sizeof(m), serial[k]);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50000 + k), WLC, 5246, m, n);
+	}
+	/* AP 0 counts from 1, AP 1 from 10; AP 1 is the last one seen */
+	for (uint64_t s = 0; s < 3; s++)
+		for (uint16_t k = 0; k < 2; k++) {
+			n = app_dgram(m, 1 + 9 * k + s);
+			cs_analyze_udp(a, t += 1000, AP1, (uint16_t)(50000 + k),
+			    WLC, 5246, m, n);
+		}
+	for (uint16_t k = 0; k < 2; k++) {
+		n = app_dgram(m, 4 + 9 * k);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50100 + k), WLC, 5246, m, n);
+	}
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	for (size_t i = 0; i < 2; i++) {
+		p = cs_analyze_ap_get(a, i);
+		assert_int_equal(p->pkts_up, 5);
+		assert_int_equal(p->port_changes, 1);
+		assert_true(p->facts.flags & CS_FACTS_F_NAT);
+	}
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
+/* Two APs behind one address count their records alike and no keys are
+ * known: a flow from a new port continues both; its AP is a guess and
+ * the stats say so. */
+static void
+test_nat_rebinding_guess(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	struct cs_analyze_stats st;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+	static const char *const serial[2] = { "FCZ1", "FCZ2" };
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	for (uint16_t k = 0; k < 2; k++) {
+		n = disc_req_serial(m, sizeof(m), serial[k]);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50000 + k), WLC, 5246, m, n);
+		n = app_dgram(m, 1);
+		cs_analyze_udp(
+		    a, t += 1000, AP1, (uint16_t)(50000 + k), WLC, 5246, m, n);
+	}
+	cs_analyze_get_stats(a, &st);
+	assert_int_equal(st.ap_guessed, 0);
+	assert_int_equal(st.aps_identified, 2);
+	n = app_dgram(m, 2);
+	cs_analyze_udp(a, t += 1000, AP1, 50100, WLC, 5246, m, n);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	assert_int_equal(cs_analyze_n_aps(a), 2);
+	cs_analyze_get_stats(a, &st);
+	assert_int_equal(st.ap_guessed, 1);
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
 static void
 test_clock_skew(void **state)
 {
@@ -918,6 +1071,9 @@ main(void)
 		cmocka_unit_test(test_many_aps),
 		cmocka_unit_test(test_controller_side),
 		cmocka_unit_test(test_nat_no_return),
+		cmocka_unit_test(test_nat_port_reuse),
+		cmocka_unit_test(test_nat_rebinding),
+		cmocka_unit_test(test_nat_rebinding_guess),
 		cmocka_unit_test(test_clock_skew),
 	};
 

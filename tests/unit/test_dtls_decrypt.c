@@ -416,6 +416,44 @@ test_wrong_key_and_tamper(void **state)
 	free(t);
 }
 
+/* cs_dtls_dec_opens(): a record of this association opens, one of
+ * another association (other keys) does not, and nothing is counted. */
+static void
+test_opens(void **state)
+{
+	struct trace *t = converse(CS_DTLS_V1_2, NULL, false);
+	struct trace *o = converse(CS_DTLS_V1_2, NULL, false);
+	struct cs_keylog *kl;
+	struct cs_dtls_dec *d;
+	struct cs_dtls_dec_stats before, after;
+	size_t last = t->n - 1;
+
+	(void)state;
+	assert_int_equal(cs_keylog_new(&kl), 0);
+	assert_int_equal(cs_keylog_add_text(kl, t->keylog, t->klen, NULL), 1);
+	assert_int_equal(cs_keylog_add_text(kl, o->keylog, o->klen, NULL), 1);
+	assert_int_equal(cs_dtls_dec_new(&d, kl), 0);
+	for (size_t i = 0; i < last; i++)
+		(void)cs_dtls_dec_input(d, t->d[i].from_client, t->d[i].b,
+		    t->d[i].len, true, NULL, NULL, NULL);
+	cs_dtls_dec_stats(d, &before);
+	assert_true(cs_dtls_dec_opens(
+	    d, t->d[last].from_client, t->d[last].b, t->d[last].len, true));
+	assert_false(cs_dtls_dec_opens(d, o->d[o->n - 1].from_client,
+	    o->d[o->n - 1].b, o->d[o->n - 1].len, true));
+	assert_false(cs_dtls_dec_opens(d, true, t->d[0].b, t->d[0].len, true));
+	cs_dtls_dec_stats(d, &after);
+	assert_int_equal(after.records, before.records);
+	assert_int_equal(after.decrypted, before.decrypted);
+	assert_int_equal(after.failed, before.failed);
+	assert_int_equal(after.undecryptable, before.undecryptable);
+	assert_int_equal(after.state, before.state);
+	cs_dtls_dec_free(d);
+	cs_keylog_free(kl);
+	free(t);
+	free(o);
+}
+
 /* Without the ServerHello the watcher cannot know the suite. */
 static void
 test_no_hello(void **state)
@@ -636,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_dtls10_ecdhe),
 		cmocka_unit_test(test_no_key_then_key),
 		cmocka_unit_test(test_wrong_key_and_tamper),
+		cmocka_unit_test(test_opens),
 		cmocka_unit_test(test_no_hello),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_keylog_text),

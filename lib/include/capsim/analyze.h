@@ -73,8 +73,13 @@ struct cs_analyze_ap {
 	int64_t cert_not_before, cert_not_after;
 	unsigned port_changes; /* control source port changed without a new
 	                          DTLS handshake (NAT rebinding) */
-	unsigned wtps;         /* distinct WTP Board Data seen from this address
-	                          (> 1: several APs behind a NAT, reported as one) */
+	unsigned wtps; /* APs with a WTP identity seen at this address (> 1:
+	                  several APs behind a NAT, each counted) */
+	/* keyed by WTP identity (Board Data in a Discovery or Join Request)
+	 * rather than by address alone */
+	bool has_identity;
+	uint8_t base_mac[8];  /* WTP Board Data Base MAC (RFC 5415 §4.6.40) */
+	uint8_t base_mac_len; /* 6 or 8; 0 when not seen */
 	/* decryption */
 	unsigned dtls_sessions; /* distinct ClientHello randoms */
 	uint64_t dec_records, dec_ok, dec_failed, dec_nokey;
@@ -101,6 +106,13 @@ struct cs_analyze_stats {
 	uint64_t capwap;       /* datagrams taken */
 	uint64_t bad_ip_cksum; /* IPv4 header checksum wrong (checksum
 	                          offload at the capture point): taken */
+	/* AP keying: flows given to an AP by a guess (by address alone
+	 * although several identified APs share it; a rebinding whose DTLS
+	 * record sequence continues several APs alike and whose keys are
+	 * not known), and Join Requests naming another AP than their
+	 * flow's */
+	uint64_t ap_guessed, identity_conflicts;
+	size_t aps_identified; /* APs keyed by WTP identity */
 	/* UDP ports of the datagrams that were not CAPWAP (the lower of
 	 * source and destination port), most seen first once finished;
 	 * port 0 = unused slot */

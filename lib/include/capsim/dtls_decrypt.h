@@ -102,6 +102,14 @@ CS_API int cs_dtls_dec_input(struct cs_dtls_dec *d, bool from_client,
     const uint8_t *dgram, size_t len, bool capwap, cs_dtls_dec_fn *cb,
     void *cb_ctx, struct cs_err *err);
 
+/**
+ * Whether the first protected record of @p dgram opens with this
+ * association's keys (a datagram from an unknown port that belongs to
+ * it: NAT rebinding).  Nothing is counted and no state changes but the
+ * lazily derived keys.
+ */
+CS_API bool cs_dtls_dec_opens(struct cs_dtls_dec *d, bool from_client,
+    const uint8_t *dgram, size_t len, bool capwap);
 CS_API void cs_dtls_dec_stats(
     const struct cs_dtls_dec *d, struct cs_dtls_dec_stats *out);
 
