@@ -151,8 +151,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cs_run_summary s = { 0 };
 	struct cs_expect_result ex[2];
 	struct cs_report_kv kv[2];
-	struct cs_report_rule rule;
-	struct cs_report_diag diag;
+	struct cs_report_rule rule = { 0 };
+	struct cs_report_diag diag = { 0 }; /* fields the input does not set */
 	struct cs_prom_snapshot ps = { 0 };
 	struct cs_wlc_counters wc = { 0 };
 	struct cs_prom_rule prule = { 0 };
