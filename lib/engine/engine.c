@@ -185,6 +185,15 @@ cs_engine_workers(const struct cs_engine *e)
 	return e->n_w;
 }
 
+uint16_t
+cs_engine_ap_port(const struct cs_engine *e, unsigned idx, enum cs_chan ch)
+{
+	if (e == NULL || idx >= e->cfg.n_aps || e->aps == NULL ||
+	    (ch != CS_CHAN_CONTROL && ch != CS_CHAN_DATA))
+		return 0;
+	return e->aps[idx].w->ap_port[ch];
+}
+
 void
 cs_engine_ap_states(const struct cs_engine *e, unsigned *counts)
 {
