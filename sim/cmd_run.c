@@ -332,32 +332,20 @@ run_keylog(void *ctx, const char *line)
 /* --- the scenario timeline -------------------------------------------- */
 
 struct run_tl {
-	struct run_ctx *rc;
-	const struct cs_scn_event *ev;
+	struct cs_scn_timeline tl; /* lib/scenario runs the entries */
 	struct event *timer;
 };
 
-static bool
-run_sel(void *ctx, unsigned ap, const uint8_t mac[6])
-{
-	struct run_tl *t = ctx;
-
-	return cs_apsel_match(&t->ev->sel, ap, mac, t->rc->seed);
-}
-
+/* What a timeline entry did: a line on stderr, a mark in the series. */
 static void
-run_on_timeline(evutil_socket_t fd, short what, void *arg)
+run_tl_done(void *ctx, const struct cs_scn_done *d)
 {
-	struct run_tl *t = arg;
-	struct run_ctx *rc = t->rc;
-	const struct cs_scn_event *ev = t->ev;
-	double at = (double)cs_engine_now_ms(rc->e) / 1000.0;
+	struct run_ctx *rc = ctx;
+	const struct cs_scn_event *ev = d->ev;
+	double at = (double)d->at_ms / 1000.0;
 	const char *rule = "";
 	char mbt[128];
-	unsigned n;
 
-	(void)fd;
-	(void)what;
 	if ((ev->action == CS_SCN_ACT_ENABLE ||
 	        ev->action == CS_SCN_ACT_DISABLE) &&
 	    ev->rule_index < rc->n_rules)
@@ -365,8 +353,6 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	switch (ev->action) {
 	case CS_SCN_ACT_ENABLE:
 	case CS_SCN_ACT_DISABLE:
-		cs_engine_rule_enable(
-		    rc->e, ev->rule_index, ev->action == CS_SCN_ACT_ENABLE);
 		fprintf(stderr, "%scapsim: run: %.1f s: rule '%s' %s\n",
 		    rc->progress ? "\r\033[K" : "", at, rule,
 		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
@@ -374,7 +360,7 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		    ev->action == CS_SCN_ACT_ENABLE ? "on" : "off");
 		break;
 	case CS_SCN_ACT_WLC_RESTART:
-		if (cs_engine_wlc_restart(rc->e) < 0)
+		if (d->r < 0)
 			fprintf(stderr,
 			    "capsim: run: %.1f s: wlc-restart ignored: the "
 			    "WLC is not embedded\n",
@@ -385,13 +371,11 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		sim_series_mark(&rc->series, "wlc-restart");
 		break;
 	case CS_SCN_ACT_AP_REBOOT:
-		n = cs_engine_ap_reboot(rc->e, run_sel, t);
 		fprintf(stderr, "%scapsim: run: %.1f s: %u APs power-cycled\n",
-		    rc->progress ? "\r\033[K" : "", at, n);
-		sim_series_mark(&rc->series, "ap-reboot (%u APs)", n);
+		    rc->progress ? "\r\033[K" : "", at, d->n);
+		sim_series_mark(&rc->series, "ap-reboot (%u APs)", d->n);
 		break;
 	case CS_SCN_ACT_LINK_DOWN:
-		cs_engine_link_down(rc->e, ev->for_ms);
 		fprintf(stderr, "%scapsim: run: %.1f s: link down for %.1f s\n",
 		    rc->progress ? "\r\033[K" : "", at,
 		    (double)ev->for_ms / 1000.0);
@@ -399,19 +383,17 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 		    (double)ev->for_ms / 1000.0);
 		break;
 	case CS_SCN_ACT_NAT_REBIND:
-		cs_engine_nat_rebind(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT rebinding\n",
 		    rc->progress ? "\r\033[K" : "", at);
 		sim_series_mark(&rc->series, "nat-rebind");
 		break;
 	case CS_SCN_ACT_NAT_EXPIRE:
-		cs_engine_nat_expire(rc->e);
 		fprintf(stderr, "%scapsim: run: %.1f s: NAT mappings expired\n",
 		    rc->progress ? "\r\033[K" : "", at);
 		sim_series_mark(&rc->series, "nat-expire");
 		break;
 	case CS_SCN_ACT_WLC_MISBEHAVE:
-		if (cs_scn_wlc_misbehave(rc->e, ev) < 0)
+		if (d->r < 0)
 			fprintf(stderr,
 			    "capsim: run: %.1f s: wlc-misbehave ignored: the "
 			    "WLC is not embedded\n",
@@ -424,6 +406,28 @@ run_on_timeline(evutil_socket_t fd, short what, void *arg)
 	case CS_SCN_ACT__COUNT:
 		break;
 	}
+}
+
+static void
+run_tl_arm(struct run_tl *t, uint64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000),
+		(suseconds_t)(ms % 1000) * 1000 };
+
+	evtimer_add(t->timer, &tv);
+}
+
+/* The timeline's one timer: run what is due, wait for the next. */
+static void
+run_on_timeline(evutil_socket_t fd, short what, void *arg)
+{
+	struct run_tl *t = arg;
+	uint64_t ms;
+
+	(void)fd;
+	(void)what;
+	if ((ms = cs_scn_timeline_run(&t->tl)) != UINT64_MAX)
+		run_tl_arm(t, ms);
 }
 
 /* --- /metrics ------------------------------------------------------------ */
@@ -909,9 +913,8 @@ sim_cmd_run(int argc, char **argv)
 	struct run_ctx rc = { 0 };
 	struct cs_profile *prof = NULL;
 	struct cs_metrics_http *http = NULL;
-	struct run_tl *tl = NULL;
+	struct run_tl tl = { 0 };
 	struct run_groups groups = { 0 };
-	size_t n_tl = 0;
 	char wlcdesc[64], addr[16];
 	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
 	uint64_t run_elapsed_ms = 0;
@@ -1178,23 +1181,10 @@ sim_cmd_run(int argc, char **argv)
 		event_add(tick, &one);
 	}
 	if (o.scn != NULL && o.scn->n_timeline > 0 &&
-	    (tl = calloc(o.scn->n_timeline, sizeof(*tl))) != NULL) {
-		for (size_t i = 0; i < o.scn->n_timeline; i++) {
-			struct timeval tv = {
-				(time_t)(o.scn->timeline[i].at_ms / 1000),
-				(suseconds_t)(o.scn->timeline[i].at_ms % 1000) *
-				    1000
-			};
-
-			tl[i].rc = &rc;
-			tl[i].ev = &o.scn->timeline[i];
-			tl[i].timer =
-			    evtimer_new(rc.base, run_on_timeline, &tl[i]);
-			if (tl[i].timer != NULL)
-				evtimer_add(tl[i].timer, &tv);
-			n_tl = i + 1;
-		}
-	}
+	    cs_scn_timeline_init(
+	        &tl.tl, o.scn, rc.e, rc.seed, run_tl_done, &rc) == 0 &&
+	    (tl.timer = evtimer_new(rc.base, run_on_timeline, &tl)) != NULL)
+		run_tl_arm(&tl, 0); /* the first entries from the loop */
 	fprintf(stderr,
 	    "capsim: run: %s%s%s%u APs from %s against %s for %.1f s\n",
 	    o.scn != NULL ? "scenario " : "", o.scn != NULL ? o.scn->name : "",
@@ -1256,10 +1246,8 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
-	for (size_t i = 0; i < n_tl; i++)
-		if (tl[i].timer != NULL)
-			event_free(tl[i].timer);
-	free(tl);
+	if (tl.timer != NULL)
+		event_free(tl.timer);
 	if (end != NULL)
 		event_free(end);
 	if (tick != NULL)
