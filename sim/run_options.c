@@ -211,36 +211,20 @@ run_dtls_ver_name(enum cs_dtls_version v)
 static int
 run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 {
-	struct cs_engine_cfg *ec = &o->ec;
 	const struct cs_scn_aps *ap = &sc->aps;
 	const struct cs_scn_wlc *w = &sc->wlc;
 
-	ec->seed = sc->seed;
+	/* the engine's, the APs' and the WLC's DTLS settings */
+	if (cs_scenario_apply(sc, &o->ec, &o->dc, &o->wdc) < 0)
+		return SIM_EXIT_USAGE;
+	/* the program's own */
 	o->duration_ms = sc->duration_ms;
-	ec->n_aps = ap->count;
-	ec->ap_base_ip = ap->base_ip;
-	memcpy(ec->ap_base_mac, ap->base_mac, 6);
-	if (ap->name != NULL)
-		ec->ap_name_prefix = ap->name;
 	if (ap->profile != NULL)
 		o->profile = ap->profile;
 	if (ap->discovery != CS_SCN_DISC_STATIC &&
 	    sim_disc_opt(&o->disc, 0, cs_scn_discovery_name(ap->discovery)) < 0)
 		return SIM_EXIT_USAGE;
-	ec->ap.skip_discovery = ap->skip_discovery;
-	ec->ap_clock_skew_s = ap->clock_skew_s;
-	o->dc.version = ap->dtls_version;
 	o->dtls_ver = run_dtls_ver_name(ap->dtls_version);
-	o->dc.ciphers = ap->ciphers;
-	if (ap->mtu)
-		o->dc.mtu = o->wdc.mtu = ap->mtu;
-	ec->ap_cert_kind = ap->cert;
-	ec->rate = ap->rate_per_s;
-	if (ap->max_inflight)
-		ec->max_inflight = ap->max_inflight;
-	ec->ap.image_policy = ap->image_policy;
-	cs_scenario_apply_ap_timers(sc, &ec->ap);
-
 	o->embedded = w->embedded;
 	if (w->embedded) {
 		o->wlc_ip = w->listen_ip;
@@ -249,46 +233,8 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 		o->wlc_ip = w->address;
 		o->wlc_port = w->port;
 	}
-	if (ap->n_controllers > 0) {
-		size_t n = ap->n_controllers;
-
-		if (n > CS_AP_MAX_TARGETS)
-			n = CS_AP_MAX_TARGETS;
-		memcpy(ec->ap.targets, ap->controllers,
-		    n * sizeof(ap->controllers[0]));
-		ec->ap.target_count = (uint8_t)n;
-	}
-	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps =
-	    w->has_max_aps ? w->max_aps : CS_WLC_DEFAULT_MAX_WTPS;
-	ec->wlc.auth_enabled = w->auth_enabled;
-	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
-	ec->wlc.auth_count = w->n_auth_macs;
-	o->wdc.version = w->dtls_version;
-	o->wdc.ciphers = w->ciphers;
-	if (w->mtu)
-		o->wdc.mtu = w->mtu; /* the WLC's own, apart from the APs' */
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
-	ec->wlc.cisco = w->cisco;
-	if (w->echo_interval_ms)
-		ec->wlc.echo_interval_s =
-		    (uint8_t)((w->echo_interval_ms + 999) / 1000 > 255
-		            ? 255
-		            : (w->echo_interval_ms + 999) / 1000);
-	if (w->discovery_interval_ms)
-		ec->wlc.discovery_interval_s =
-		    (uint8_t)((w->discovery_interval_ms + 999) / 1000 > 255
-		            ? 255
-		            : (w->discovery_interval_ms + 999) / 1000);
-	if (w->wait_join_ms)
-		ec->wlc.wait_join_ms = w->wait_join_ms;
-	if (w->data_check_ms)
-		ec->wlc.data_check_ms = w->data_check_ms;
-	ec->wlc.image_size = w->image_size;
-	ec->wlc.misbehave = w->misbehave;
-	if (sc->nat.enabled)
-		ec->nat = &sc->nat.cfg;
 	return 0;
 }
 

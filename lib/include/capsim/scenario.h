@@ -239,6 +239,18 @@ CS_API int cs_scenario_parse_mem(struct cs_scenario **ret, const void *data,
 /* NULL is a no-op. */
 CS_API void cs_scenario_free(struct cs_scenario *s);
 
+struct cs_engine_cfg; /* capsim/engine.h */
+
+/* Applies the scenario's settings to a run's configuration: the AP
+ * population, identity and timers, the embedded WLC's policies and NAT
+ * into *ec (the NAT config stays sc's: keep sc alive), the DTLS version,
+ * ciphers and MTU of the APs into *ap_dc and of the WLC into *wlc_dc (both
+ * may be NULL).  What the scenario leaves out stays as it was, so a
+ * program applies it first and its options over it.  0 or -EINVAL. */
+CS_API int cs_scenario_apply(const struct cs_scenario *sc,
+    struct cs_engine_cfg *ec, struct cs_dtls_cfg *ap_dc,
+    struct cs_dtls_cfg *wlc_dc);
+
 /* Writes the timer overrides into *cfg (others untouched). */
 CS_API void cs_scenario_apply_ap_timers(
     const struct cs_scenario *s, struct cs_ap_cfg *cfg);
