@@ -426,8 +426,10 @@ enum why {
 	WHY_UNRESP_DISC,    /* unresponsive: rediscovery unanswered */
 	WHY_UNRESP_ALL,     /* unresponsive: echoes, keep-alives, DTLS
 	                       retry all unanswered */
-	WHY_WLC_TOTALS      /* requests unanswered; the WLC's totals say
+	WHY_WLC_TOTALS,     /* requests unanswered; the WLC's totals say
 	                       some APs' arrived, not whether this one's */
+	WHY_LATE            /* handshake open, DTLS replies late, the sizes
+	                       the controller sent unknown */
 };
 
 /* The live WLC's counters are totals over every AP (ctx->wlc_*): they
@@ -726,6 +728,14 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	if (!quiet)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	/* only the AP's view from here.  The controller's Certificate
+	 * arrived whole (no size limit on the way back) and its replies
+	 * came late: the AP's flight lost by size would leave the
+	 * controller silent, not late; delayed or lost flights, which this
+	 * side alone cannot tell apart */
+	if (f->dtls_delay_max_ms >= DIAG_LATE_MS && f->cert > 0 &&
+	    !cert_stalled(f))
+		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE);
 	/* only the AP's view: ServerHello came, the Certificate never
 	 * completed, and every datagram that arrived was small */
 	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0))
@@ -1063,6 +1073,18 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too (or run against the embedded WLC) to "
 		    "tell forward from return path loss.");
+		return;
+	case WHY_LATE:
+		sb_printf(sum,
+		    "The handshake never finished and the controller's DTLS "
+		    "replies came late (up to %u ms after a ClientHello%s); "
+		    "whether datagrams were delayed or lost is unknown "
+		    "without what the controller sent.",
+		    (unsigned)a->dtls_delay_max_ms, per(a));
+		sb_printf(hint,
+		    "Missing: the controller's side.  Capture at the "
+		    "controller too: every datagram it sent arriving late is "
+		    "a delay, some never arriving is loss.");
 		return;
 	case WHY_WLC_TOTALS:
 		if (f->ch > 0)

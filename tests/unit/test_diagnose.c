@@ -1903,6 +1903,75 @@ test_sweep_partial_forward(void **state)
 	cs_diagnosis_free(&d);
 }
 
+/* WLC->AP DTLS delayed 4 s, nothing lost: the run ends with two of the
+ * controller's flights still on their way.  Counted as sent and never
+ * received they read as loss above a size (MTU); taken out as in flight
+ * (cs_facts_wlc_in_flight, what the engine does at stop) the facts show
+ * what happened: late replies, none missing. */
+static void
+test_sweep_delay_tail(void **state)
+{
+	struct cs_ap_facts f, settled;
+	struct dg disc = capwap_msg(CS_MSG_DISCOVERY_RESP, 0);
+	struct dg hvr = hs_only(3, 20, 0, 20);
+	struct dg flight = server_hello_cert(900, 0, 900);
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, disc.n);
+	wire(&f, UP, CTL, client_hello(0));
+	cs_facts_wlc_side(&f, DOWN, hvr.n);
+	now += 4000;
+	wire(&f, DOWN, CTL, hvr);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		cs_facts_wlc_side(&f, DOWN, flight.n);
+	}
+	now += 4000;
+	wire(&f, DOWN, CTL, flight); /* the first; two still on their way */
+	assert_true(f.dtls_delay_max_ms >= 4000);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+
+	settled = f;
+	cs_facts_wlc_in_flight(&settled, flight.n);
+	cs_facts_wlc_in_flight(&settled, flight.n);
+	assert_int_equal(
+	    one(&settled, NULL, NULL, 0), CS_DIAG_RETURN_PATH_DELAY);
+	/* the AP's side alone (no controller counts): the controller's
+	 * flight came whole twice and its CCS/Finished never; answered at
+	 * once that reads as the AP's own flight lost by size, answered 4 s
+	 * late it is no size signature (delay or loss) */
+	struct cs_ap_facts ap_only;
+	char line[512];
+	cs_facts_init(&ap_only);
+	discovery_ok(&ap_only);
+	wire(&ap_only, UP, CTL, client_hello(0));
+	wire(&ap_only, DOWN, CTL, hvr);
+	wire(&ap_only, UP, CTL, client_hello(20));
+	wire(&ap_only, DOWN, CTL, flight);
+	wire(&ap_only, UP, CTL, client_hello(20));
+	wire(&ap_only, DOWN, CTL, flight);
+	wire(&ap_only, UP, CTL, client_hello(20)); /* not answered */
+	assert_true(ap_only.dtls_delay_max_ms < 1000);
+	assert_int_equal(
+	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+	ap_only.dtls_delay_max_ms = 4000;
+	assert_int_equal(
+	    one(&ap_only, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "replies came late"));
+	/* a Certificate never complete stays the size signature */
+	ap_only.cert_seq_set = 1;
+	ap_only.flags &= (uint16_t)~CS_FACTS_F_CERT_DONE;
+	assert_int_equal(
+	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+	/* never below zero, and NULL is a no-op */
+	for (int i = 0; i < 5; i++)
+		cs_facts_wlc_in_flight(&settled, flight.n);
+	assert_int_equal(settled.wlc_tx[cs_facts_size_class(flight.n)], 0);
+	cs_facts_wlc_in_flight(NULL, 10);
+}
+
 static void
 test_names_compress(void **state)
 {
@@ -1969,6 +2038,7 @@ main(void)
 		cmocka_unit_test(test_field_request_ignored),
 		cmocka_unit_test(test_field_self),
 		cmocka_unit_test(test_sweep_partial_forward),
+		cmocka_unit_test(test_sweep_delay_tail),
 		cmocka_unit_test(test_names_compress),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);
