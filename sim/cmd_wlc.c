@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "capsim/capture.h"
 #include "capsim/dtls.h"
@@ -591,6 +592,15 @@ sim_cmd_wlc(int argc, char **argv)
 	event_base_dispatch(w.base);
 	fprintf(stderr, "capsim: wlc: stopping\n");
 	cs_engine_stop(w.e);
+	if (cap != NULL) {
+		struct timespec ts;
+
+		/* the capture ran until now (its end, in an ISB) */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		cs_capture_end(cap,
+		    (uint64_t)ts.tv_sec * 1000000u +
+		        (uint64_t)ts.tv_nsec / 1000u);
+	}
 	wlc_print_stats(w.e);
 	rc = SIM_EXIT_OK;
 out:

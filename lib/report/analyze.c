@@ -1190,6 +1190,10 @@ take_frame(struct cs_analyze *a, const struct cs_cap_rec *rec)
 	int r;
 
 	a->st.records++;
+	if (a->st.first_us == 0 || rec->ts_us < a->st.first_us)
+		a->st.first_us = rec->ts_us;
+	if (rec->ts_us > a->st.last_us)
+		a->st.last_us = rec->ts_us;
 	r = cs_udp4_from_frame(a->reasm, rec->linktype, rec->data, rec->cap_len,
 	    rec->ts_us / 1000, &d, &err);
 	if (r == -EBADMSG && err.what != NULL &&
@@ -1279,6 +1283,8 @@ cs_analyze_capture(
 		if (r < 0)
 			break;
 	}
+	if (cr.end_us > a->st.last_us)
+		a->st.last_us = cr.end_us;
 	sync_reasm_stats(a);
 	return r < 0 ? r : 0;
 }

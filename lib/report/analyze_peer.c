@@ -24,8 +24,10 @@
 
 #include "capsim/diagnose.h"
 
-/* Datagrams sent this close to either end of the other capture are not
- * judged: in flight when it started or stopped. */
+/* Datagrams sent this close to the end of the other capture (plus twice
+ * the longest path delay seen) are not judged: they may have been in
+ * flight when it stopped.  At its start, the margin is the round trip
+ * (the offset estimate is good to half of it). */
 #define PEER_MARGIN_US 2000000
 /* Chain steps per lookup (identical payloads, e.g. one AP's keep-alives,
  * share a chain; hostile input may make it long). */
@@ -256,15 +258,15 @@ delta_us(uint64_t a, uint64_t b) /* a - b, clamped to +-2^62 */
 	return b - a > lim ? -(int64_t)lim : -(int64_t)(b - a);
 }
 
-/* Whether time @p t (other clock) + @p off lies inside [lo, hi] with the
- * margin on both sides. */
+/* Whether time @p t + @p off lies inside [lo, hi] with the margins. */
 static bool
-inside(uint64_t t, int64_t off, uint64_t lo, uint64_t hi)
+inside(uint64_t t, int64_t off, uint64_t lo, uint64_t hi,
+    const struct cs_peer_stats *st)
 {
 	int64_t m = delta_us(t, lo) + off;
 	int64_t e = delta_us(hi, t) - off;
 
-	return m >= PEER_MARGIN_US && e >= PEER_MARGIN_US;
+	return m >= st->margin_start_us && e >= st->margin_end_us;
 }
 
 #define PEER_MAX_WLC 64 /* controller addresses learned */
@@ -315,7 +317,8 @@ static void
 match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
     const struct peer_index *x, struct cs_peer_stats *st, bool *same_times)
 {
-	int64_t du = INT64_MAX, dd = INT64_MAX;
+	int64_t du = INT64_MAX, dd = INT64_MAX, du_max = 0, dd_max = 0;
+	int64_t delay = 0;
 
 	*same_times = true;
 	for (size_t k = 0; k < hl->n; k++) {
@@ -350,19 +353,43 @@ match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
 			int64_t d = delta_us(pl->v[q].t_us, e->t_us);
 
 			du = d < du ? d : du;
+			du_max = d > du_max || du_max == 0 ? d : du_max;
 		} else {
 			int64_t d = delta_us(e->t_us, pl->v[q].t_us);
 
 			dd = d < dd ? d : dd;
+			dd_max = d > dd_max || dd_max == 0 ? d : dd_max;
 		}
 	}
+	st->margin_start_us = PEER_MARGIN_US;
 	if (du != INT64_MAX && dd != INT64_MAX) {
 		st->offset_us = (du - dd) / 2;
 		st->has_offset = true;
+		st->margin_start_us = du + dd > 0 ? du + dd : 0;
 	} else if (du != INT64_MAX || dd != INT64_MAX) {
 		st->offset_us = du != INT64_MAX ? du : -dd;
 		st->has_offset = true;
 	}
+	/* the longest one-way delay seen, offset removed */
+	if (du != INT64_MAX && du_max - st->offset_us > delay)
+		delay = du_max - st->offset_us;
+	if (dd != INT64_MAX && dd_max + st->offset_us > delay)
+		delay = dd_max + st->offset_us;
+	if (delay > PEER_MARGIN_US * 1000)
+		delay = PEER_MARGIN_US * 1000;
+	st->margin_end_us = PEER_MARGIN_US + 2 * delay;
+}
+
+static void
+widen_span(struct cs_peer_log *l, const struct cs_analyze *a)
+{
+	struct cs_analyze_stats as;
+
+	cs_analyze_get_stats(a, &as);
+	if (as.first_us != 0 && as.first_us < l->t_min)
+		l->t_min = as.first_us;
+	if (as.last_us > l->t_max)
+		l->t_max = as.last_us;
 }
 
 /* Unmatched datagrams sent while the other capture ran: lost. */
@@ -377,7 +404,7 @@ count_lost(struct merge *m, const struct cs_peer_log *hl,
 
 		if (e->matched || m->pair[e->ap] == SIZE_MAX)
 			continue;
-		if (!inside(e->t_us, off, pl->t_min, pl->t_max) ||
+		if (!inside(e->t_us, off, pl->t_min, pl->t_max, st) ||
 		    (e->dir == CS_DIR_UP && !is_wlc(m, e->wlc_ip))) {
 			st->not_judged++;
 		} else if (e->dir == CS_DIR_UP) {
@@ -393,7 +420,7 @@ count_lost(struct merge *m, const struct cs_peer_log *hl,
 
 		if (e->matched || i == SIZE_MAX)
 			continue;
-		if (!inside(e->t_us, -off, hl->t_min, hl->t_max)) {
+		if (!inside(e->t_us, -off, hl->t_min, hl->t_max, st)) {
 			st->not_judged++;
 		} else if (e->dir == CS_DIR_DOWN) {
 			m->down_lost[i][e->cls]++;
@@ -467,6 +494,10 @@ cs_peer_merge(struct cs_analyze *here, struct cs_peer_log *here_log,
 	for (size_t k = 0; k < peer_log->n; k++)
 		peer_log->v[k].matched = false;
 	match_dgrams(&m, here_log, peer_log, &x, st, &same_times);
+	/* each capture ran from its first to its last packet, or to the
+	 * end it recorded */
+	widen_span(here_log, here);
+	widen_span(peer_log, peer);
 	for (size_t i = 0; i < n_here; i++)
 		st->aps_matched += m.pair[i] != SIZE_MAX;
 	if (st->aps_matched == 0) {

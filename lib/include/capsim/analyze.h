@@ -113,7 +113,10 @@ struct cs_analyze_stats {
 	uint64_t malformed;  /* bad link/IP/UDP headers */
 	uint64_t truncated;  /* cut by the snaplen */
 	uint64_t fragments, reassembled, frag_timeouts, frag_dropped;
-	uint64_t capwap;       /* datagrams taken */
+	uint64_t capwap; /* datagrams taken */
+	/* the capture's span: first and last packet time, the last pushed
+	 * on by the end a pcapng recorded (ISB isb_endtime); 0 none */
+	uint64_t first_us, last_us;
 	uint64_t bad_ip_cksum; /* IPv4 header checksum wrong (checksum
 	                          offload at the capture point): taken */
 	/* AP keying: flows given to an AP by a guess (by address alone

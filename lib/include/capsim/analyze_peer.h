@@ -47,10 +47,14 @@ struct cs_peer_stats {
 	uint64_t peer_only;  /* received by one end, never sent by the
 	                        other (a capture taken elsewhere?) */
 	bool has_offset;
-	int64_t offset_us; /* peer clock minus this capture's clock, from
-	                      the datagrams in common (path delay included) */
-	const char *why;   /* NULL when the controller's side was taken for
-	                      at least one AP; else why nothing was */
+	int64_t offset_us;       /* peer clock minus this capture's clock, from
+	                            the datagrams in common (path delay included) */
+	int64_t margin_start_us; /* not judged this close to the other
+	                            capture's first datagram (round trip) */
+	int64_t margin_end_us;   /* ... and to its last (2 s + twice the
+	                            longest path delay seen) */
+	const char *why; /* NULL when the controller's side was taken for
+	                    at least one AP; else why nothing was */
 };
 
 /**
