@@ -125,6 +125,12 @@ sim_peer_print(FILE *o, const struct sim_peer *p)
 	    s->aps_peer == 1 ? "" : "s");
 	if (s->why != NULL) {
 		fprintf(o, "  not used: %s\n", s->why);
+		if (s->has_offset && s->common > 0)
+			fprintf(o,
+			    "  (%" PRIu64 " datagram%s in common, clock offset "
+			    "%+.3f s)\n",
+			    s->common, s->common == 1 ? "" : "s",
+			    (double)s->offset_us / 1e6);
 		return;
 	}
 	fprintf(o,
@@ -132,6 +138,11 @@ sim_peer_print(FILE *o, const struct sim_peer *p)
 	    "only, the others by WTP identity); datagrams in both: %" PRIu64
 	    "\n",
 	    s->aps_matched, s->aps_here, s->aps_by_content, s->common);
+	if (s->common_unique == 0)
+		fputs("  aligned by discovery messages (which repeat from boot "
+		      "to boot) and the clocks only: no DTLS datagram in "
+		      "both\n",
+		    o);
 	if (s->has_offset)
 		fprintf(o,
 		    "  clock offset (controller side minus AP side, from the "
@@ -153,11 +164,12 @@ json_t *
 sim_peer_json(const struct sim_peer *p)
 {
 	const struct cs_peer_stats *s = &p->st;
+	json_t *j;
 
 	if (!p->merged)
 		return json_null();
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	                 "s:I, s:o, s:s?}",
+	j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	              "s:I, s:o, s:s?}",
 	    "path", p->path, "format", p->fmt != NULL ? p->fmt : "?", "capwap",
 	    (json_int_t)s->dgrams_peer, "aps", (json_int_t)s->aps_peer,
 	    "aps_in_common", (json_int_t)s->aps_matched, "aps_by_content_only",
@@ -168,6 +180,10 @@ sim_peer_json(const struct sim_peer *p)
 	    (json_int_t)s->peer_only, "clock_offset_s",
 	    s->has_offset ? json_real((double)s->offset_us / 1e6) : json_null(),
 	    "not_used_because", s->why);
+	if (j != NULL)
+		json_object_set_new(j, "datagrams_in_common_one_session",
+		    json_integer((json_int_t)s->common_unique));
+	return j;
 }
 
 void

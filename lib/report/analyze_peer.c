@@ -29,6 +29,9 @@
  * flight when it stopped.  At its start, the margin is the round trip
  * (the offset estimate is good to half of it). */
 #define PEER_MARGIN_US 2000000
+/* Captures aligned by discovery messages alone must agree in clock to
+ * this (an NTP-synchronised controller and capture host do, by far). */
+#define PEER_CLOCK_AGREE_US 5000000
 /* Chain steps per lookup (identical payloads, e.g. one AP's keep-alives,
  * share a chain; hostile input may make it long). */
 #define PEER_MAX_WALK 4096u
@@ -41,6 +44,8 @@ struct dg {
 	uint8_t dir; /* enum cs_dir */
 	uint8_t cls; /* cs_facts_size_class */
 	bool matched;
+	bool unique; /* of one session only: DTLS records (random, keys)
+	                or data-channel traffic (Session ID) */
 };
 
 struct cs_peer_log {
@@ -113,6 +118,8 @@ cs_peer_log_dgram(void *ctx, size_t ap, enum cs_dir dir, enum cs_chan ch,
 	d->dir = (uint8_t)dir;
 	d->cls = (uint8_t)cs_facts_size_class(len);
 	d->matched = false;
+	/* RFC 5415 §4.1: preamble type 1 is a CAPWAP DTLS header */
+	d->unique = ch == CS_CHAN_DATA || (len > 0 && (payload[0] & 0x0f) == 1);
 	if (l->n == 1 || t_us < l->t_min)
 		l->t_min = t_us;
 	if (l->n == 1 || t_us > l->t_max)
@@ -346,6 +353,7 @@ match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
 		if (e->dir == CS_DIR_UP)
 			learn_wlc(m, e->wlc_ip);
 		st->common++;
+		st->common_unique += e->unique;
 		m->common[e->ap]++;
 		if (pl->v[q].t_us != e->t_us)
 			*same_times = false;
@@ -511,6 +519,18 @@ cs_peer_merge(struct cs_analyze *here, struct cs_peer_log *here_log,
 	if (st->common == 0) {
 		st->why = "APs in common but no datagram seen in both "
 		          "captures: they were not taken at the same time";
+		r = 0;
+		goto out;
+	}
+	/* clear discovery messages repeat byte for byte from boot to boot
+	 * (no nonce; sequence numbers restart): alone they align two
+	 * captures only when the clocks agree as well */
+	if (st->common_unique == 0 &&
+	    (st->offset_us > PEER_CLOCK_AGREE_US ||
+	        st->offset_us < -PEER_CLOCK_AGREE_US)) {
+		st->why = "only discovery messages in common, which repeat "
+		          "byte for byte from boot to boot, and the clocks "
+		          "disagree: captures of different times?";
 		r = 0;
 		goto out;
 	}

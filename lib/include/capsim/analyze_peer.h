@@ -37,15 +37,18 @@ struct cs_peer_stats {
 	                              (no WTP identity in one of them) */
 	uint64_t dgrams_here, dgrams_peer; /* CAPWAP datagrams of each */
 	uint64_t common;                   /* datagrams found in both */
-	uint64_t up_lost;    /* sent by an AP to the controller (an address
-	                        at which datagrams in common reached it)
-	                        while the peer capture ran, never received */
-	uint64_t down_lost;  /* sent by the controller while this capture
-	                        ran, never received by the AP */
-	uint64_t not_judged; /* sent outside the other capture's span, or
-	                        to another controller */
-	uint64_t peer_only;  /* received by one end, never sent by the
-	                        other (a capture taken elsewhere?) */
+	uint64_t common_unique; /* of which of one session only (DTLS, data
+	                           channel); 0: aligned by discovery
+	                           messages and the clocks alone */
+	uint64_t up_lost;       /* sent by an AP to the controller (an address
+	                           at which datagrams in common reached it)
+	                           while the peer capture ran, never received */
+	uint64_t down_lost;     /* sent by the controller while this capture
+	                           ran, never received by the AP */
+	uint64_t not_judged;    /* sent outside the other capture's span, or
+	                           to another controller */
+	uint64_t peer_only;     /* received by one end, never sent by the
+	                           other (a capture taken elsewhere?) */
 	bool has_offset;
 	int64_t offset_us;       /* peer clock minus this capture's clock, from
 	                            the datagrams in common (path delay included) */
