@@ -133,6 +133,9 @@ struct cs_engine_cfg {
 	/* capture where the APs are instead: what they send (before
 	 * impairment and NAT) and what reaches them (after) */
 	bool capture_at_ap;
+	/* capture at the controller's own sockets instead (`capsim wlc`):
+	 * what the WLC received and what it sent, per datagram */
+	bool capture_at_wlc;
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
