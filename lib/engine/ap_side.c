@@ -363,7 +363,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		char reason[sizeof(f->reason)];
 
 		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
-			cs_admit_trouble(&w->admit, now);
+			cs_admit_loss(&w->admit, now);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
@@ -484,11 +484,12 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 	if (a->d != NULL && !a->d->dead) {
 		/* the handshake's flight must be repeated: no answer in
-		 * time, the sign of a controller (or capsim) past its rate */
+		 * time.  A loss, counted but no cut: the network may have
+		 * dropped it (capsim/admit.h) */
 		if (!a->d->established && a->hs_active) {
 			a->hs_retx = true;
 			if (w->max_inflight != 0)
-				cs_admit_trouble(&w->admit, now);
+				cs_admit_loss(&w->admit, now);
 		}
 		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
 	}

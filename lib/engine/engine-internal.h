@@ -225,6 +225,8 @@ struct eng_w {
 	uint64_t budget_hits;   /* turns that left work for the next one */
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
 	double cpu_s;           /* thread CPU, last read (kept after join) */
+	uint64_t cpu_mark_us;   /* last CPU sample: engine time */
+	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];

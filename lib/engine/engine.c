@@ -269,6 +269,9 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 			h->hs_window += cs_admit_window(&w->admit);
 			h->hs_window_min += w->admit.min_seen;
 			h->hs_window_cuts += w->admit.cuts;
+			for (unsigned c = 0; c < CS_ADMIT_CAUSE__COUNT; c++)
+				h->hs_window_cuts_by[c] += w->admit.cuts_by[c];
+			h->hs_losses += w->admit.losses;
 		}
 		h->wlc_hs_deferred += w->hs_deferred;
 		h->wlc_hs_overflow += w->hs_overflow;

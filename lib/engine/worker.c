@@ -17,6 +17,7 @@
 
 static void eng_reap(struct eng_w *w);
 static void eng_flush(struct eng_w *w);
+static void eng_cpu_sample(struct eng_w *w, uint64_t now_us);
 
 uint64_t
 eng_now_us(const struct cs_engine *e)
@@ -301,8 +302,32 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
 		eng_slot_handlers[s->kind](w, s, now);
 	}
+	eng_cpu_sample(w, now_us);
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* Once a second: the share of a core this worker's thread used, one of
+ * the admission window's signals (a saturated worker serves everything
+ * later; more handshakes in flight would only queue). */
+static void
+eng_cpu_sample(struct eng_w *w, uint64_t now_us)
+{
+	struct timespec t;
+	uint64_t cpu_us;
+
+	if (now_us - w->cpu_mark_us < 1000000)
+		return;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return;
+	cpu_us = (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+	if (w->cpu_mark_us != 0 && w->max_inflight != 0)
+		cs_admit_cpu(&w->admit,
+		    (uint32_t)((cpu_us - w->cpu_mark_cpu_us) * 1000 /
+		        (now_us - w->cpu_mark_us)),
+		    now_us / 1000);
+	w->cpu_mark_us = now_us;
+	w->cpu_mark_cpu_us = cpu_us;
 }
 
 /* Adds the kernel's drops on socket `k` that pk reports (the count is
@@ -326,6 +351,8 @@ eng_rxq_account(
 		    w->id, d);
 	w->rxq_drops += d;
 	w->rxq_last[k] = pk->rxq_drops;
+	if (w->max_inflight != 0)
+		cs_admit_drops(&w->admit, d, eng_now(w->e));
 }
 
 /* Sizes a socket's buffers for `peers` addresses behind it: a storm's

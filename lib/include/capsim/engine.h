@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capsim/admit.h"
 #include "capsim/ap.h"
 #include "capsim/common.h"
 #include "capsim/diagnose.h"
@@ -149,7 +150,9 @@ struct cs_engine_health {
 	unsigned hs_window;         /* adaptive window now (0: no cap) */
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
-	uint64_t turns;             /* loop callbacks */
+	uint64_t hs_window_cuts_by[CS_ADMIT_CAUSE__COUNT]; /* ... and why */
+	uint64_t hs_losses;       /* handshake losses seen (they do not cut) */
+	uint64_t turns;           /* loop callbacks */
 	uint64_t stale_flights;   /* an earlier handshake's server flights that
 	                             reached a new one, dropped at the AP */
 	uint64_t budget_hits;     /* turns that left work for the next */
