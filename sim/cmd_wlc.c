@@ -54,6 +54,10 @@ wlc_usage(FILE *f)
 	    "                         most (default 0: no limit); a "
 	    "controller\n"
 	    "                         with a known knee for capsim capacity\n"
+	    "  --no-overload-gate     take on every handshake even when the\n"
+	    "                         loop runs late (default: admit at a\n"
+	    "                         limited rate, defer, then shed, as a\n"
+	    "                         controller's CoPP; counted in stats)\n"
 	    "  --sw-version V         software version / Image Identifier "
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
@@ -155,11 +159,37 @@ wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 	free(text);
 }
 
+/* The controller's admission of new handshakes: its overload gate and
+ * its service rate (issue 12). */
+static void
+wlc_print_admission(struct cs_engine *e)
+{
+	struct cs_engine_health h;
+
+	if (cs_engine_health(e, &h) < 0)
+		return;
+	printf("handshake admission: overload gate %s: %llu admitted, "
+	       "%llu deferred, %llu shed, rate halved %llu times (now %s",
+	    e != NULL && cs_engine_cfg_wlc_gate(e) ? "on" : "off",
+	    (unsigned long long)h.wlc_gate_admitted,
+	    (unsigned long long)h.wlc_gate_deferred,
+	    (unsigned long long)h.wlc_gate_shed,
+	    (unsigned long long)h.wlc_gate_cuts,
+	    h.wlc_gate_rate > 0 ? "" : "open");
+	if (h.wlc_gate_rate > 0)
+		printf("%.0f/s", h.wlc_gate_rate);
+	printf("); service rate: %llu deferred, %llu lost (queue full)\n",
+	    (unsigned long long)h.wlc_hs_deferred,
+	    (unsigned long long)h.wlc_hs_overflow);
+	cs_engine_health_free(&h);
+}
+
 static void
 wlc_print_stats(struct cs_engine *e)
 {
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
+	wlc_print_admission(e);
 	fflush(stdout);
 }
 
@@ -272,6 +302,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_CISCO,
 		O_WORKERS,
 		O_METRICS_LISTEN,
+		O_NO_GATE,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -302,6 +333,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "cisco", no_argument, NULL, O_CISCO },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -327,6 +359,7 @@ sim_cmd_wlc(int argc, char **argv)
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
 	cs_dtls_cfg_init(&dc, CS_DTLS_SERVER);
 	cs_wlc_cfg_defaults(&ec.wlc);
+	ec.wlc_gate = true;
 	cs_ipv4_parse("127.0.0.1", &ec.wlc.listen_ip);
 	ec.seed = 1;
 	optind = 1;
@@ -353,6 +386,9 @@ sim_cmd_wlc(int argc, char **argv)
 			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
 				goto bad_arg;
 			ec.wlc_max_hs_rate = (double)v;
+			break;
+		case O_NO_GATE:
+			ec.wlc_gate = false;
 			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;

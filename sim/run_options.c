@@ -60,6 +60,10 @@ run_usage(FILE *f)
 	    "  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
 	    "  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
 	    "                         handshakes/s at most (0 = no limit)\n"
+	    "  --wlc-overload-gate    the embedded WLC defers, then sheds, "
+	    "new\n"
+	    "                         handshakes while its loop runs late\n"
+	    "                         (as capsim wlc does by default)\n"
 	    "  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	    "9800/AireOS\n"
 	    "                         (insists on Cisco payloads: use "
@@ -335,6 +339,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_SEED,
 		O_WLC_MAX,
 		O_WLC_HS_RATE,
+		O_WLC_GATE,
 		O_WLC_LISTEN,
 		O_WORKERS,
 		O_RAMP,
@@ -394,6 +399,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
 		{ "wlc-max-handshake-rate", required_argument, NULL,
 		    O_WLC_HS_RATE },
+		{ "wlc-overload-gate", no_argument, NULL, O_WLC_GATE },
 		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "ramp", required_argument, NULL, O_RAMP },
@@ -667,6 +673,9 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
 				goto bad_arg;
 			o->ec.wlc_max_hs_rate = (double)v;
+			break;
+		case O_WLC_GATE:
+			o->ec.wlc_gate = true;
 			break;
 		case O_JUNIT:
 			o->junit_path = optarg;

@@ -216,6 +216,7 @@ struct eng_w {
 	struct eng_held **held;     /* FIFO of ClientHellos waiting */
 	size_t held_head, held_len;
 	struct cs_tslot t_serve;
+	struct cs_wlc_gate gate; /* overload gate (cfg.wlc_gate) */
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */

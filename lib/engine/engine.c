@@ -275,6 +275,11 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 		}
 		h->wlc_hs_deferred += w->hs_deferred;
 		h->wlc_hs_overflow += w->hs_overflow;
+		h->wlc_gate_admitted += w->gate.admitted;
+		h->wlc_gate_deferred += w->gate.deferred;
+		h->wlc_gate_shed += w->gate.shed;
+		h->wlc_gate_cuts += w->gate.cuts;
+		h->wlc_gate_rate += w->gate.rate;
 		h->turns += w->turns;
 		h->stale_flights += w->stale_flights;
 		h->budget_hits += w->budget_hits;
@@ -285,6 +290,12 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 	}
 	h->cpu_total_s = eng_cpu_s(CLOCK_PROCESS_CPUTIME_ID);
 	return 0;
+}
+
+bool
+cs_engine_cfg_wlc_gate(const struct cs_engine *e)
+{
+	return e != NULL && e->cfg.wlc_enabled && e->cfg.wlc_gate;
 }
 
 void

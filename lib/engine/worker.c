@@ -299,6 +299,9 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 		if (n == 0 && w->max_inflight != 0)
 			cs_admit_late(
 			    &w->admit, (uint32_t)(late_us / 1000), now);
+		if (n == 0 && w->e->cfg.wlc_gate)
+			cs_wlc_gate_late(
+			    &w->gate, (uint32_t)(late_us / 1000), now);
 		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
 		eng_slot_handlers[s->kind](w, s, now);
 	}
@@ -469,6 +472,7 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
 	cs_tslot_init(&w->t_serve, w, ENG_SLOT_WLC_SERVE);
+	cs_wlc_gate_init(&w->gate);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */

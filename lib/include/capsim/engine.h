@@ -83,6 +83,10 @@ struct cs_engine_cfg {
 	 * busy controller; the AP repeats it meanwhile (RFC 6347 §4.2.4).
 	 * Gives tests a controller with a known knee. */
 	double wlc_max_hs_rate;
+	/* the WLC's overload gate (capsim/wlc_admit.h): when its loop runs
+	 * late, new handshakes are admitted at a limited rate, deferred,
+	 * then shed, like a real controller's CoPP */
+	bool wlc_gate;
 
 	/* --- packet path on the AP side (optional) --- */
 	/* impairment rules (capsim/impair.h), copied; every worker runs
@@ -159,6 +163,11 @@ struct cs_engine_health {
 	uint64_t wlc_hs_deferred; /* ClientHellos that waited for the WLC's
 	                             service rate (wlc_max_hs_rate) */
 	uint64_t wlc_hs_overflow; /* ... lost: its queue was full */
+	uint64_t wlc_gate_admitted; /* the WLC's overload gate (wlc_gate): */
+	uint64_t wlc_gate_deferred; /* new handshakes admitted, held back, */
+	uint64_t wlc_gate_shed;     /* dropped, */
+	uint64_t wlc_gate_cuts;     /* times its rate was halved */
+	double wlc_gate_rate;       /* its rate now, all workers (0: open) */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */
@@ -167,6 +176,8 @@ struct cs_engine_health {
 /* Fills h (call cs_engine_health_free after); safe while running and
  * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
 CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+/* Whether the embedded WLC's overload gate is on (cfg.wlc_gate). */
+CS_API bool cs_engine_cfg_wlc_gate(const struct cs_engine *e);
 CS_API void cs_engine_health_free(struct cs_engine_health *h);
 
 /* Per-AP tracking (NULL past the end); after cs_engine_stop, or under
