@@ -131,6 +131,19 @@ static const struct cs_dtls_io ap_dtls_io = {
 	.recv = ap_dtls_recv,
 };
 
+/* A handshake that began with `load` in flight took latency_ms. */
+static void
+eng_load_record(struct eng_w *w, uint32_t load, uint32_t latency_ms)
+{
+	unsigned g = 0;
+
+	while (load > 1 && g + 1 < ENG_LOAD_GROUPS) {
+		load >>= 1;
+		g++;
+	}
+	cs_hist_record(&w->hs_by_load[g], (uint64_t)latency_ms * 1000);
+}
+
 /* The handshake of `a` ended (or never began): free its slot. */
 static void
 eng_hs_release(struct eng_ap *a)
@@ -218,6 +231,7 @@ eng_hs_begin(struct eng_ap *a)
 	a->hs_sent_ch1 = false;
 	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
+	a->hs_load = w->hs_active * e->n_w; /* the workers share alike */
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
@@ -346,6 +360,9 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		if (w->max_inflight != 0 && a->hs_active)
 			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
 			    a->hs_retx, now);
+		if (a->hs_active)
+			eng_load_record(
+			    w, a->hs_load, (uint32_t)(now - a->hs_t0_ms));
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);

@@ -583,6 +583,42 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 		d->wlc_restarts = (unsigned)c->restarts;
 }
 
+/* The handshake latency against the load offered (cs_diag_load). */
+static void
+eng_diag_load(struct cs_engine *e, struct cs_diag_load *out)
+{
+	struct cs_hist g[ENG_LOAD_GROUPS];
+	int lo = -1, hi = -1;
+
+	for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+		cs_hist_init(&g[i]);
+	for (unsigned k = 0; k < e->n_w; k++) {
+		pthread_mutex_lock(&e->w[k]->mu);
+		for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+			(void)cs_hist_merge(&g[i], &e->w[k]->hs_by_load[i]);
+		pthread_mutex_unlock(&e->w[k]->mu);
+	}
+	for (int i = 0; i < ENG_LOAD_GROUPS; i++)
+		if (g[i].count >= CS_DIAG_LOAD_MIN_N) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	if (lo >= 0 && hi >= lo + 2) { /* at least 4x the load */
+		out->has = true;
+		out->lo_inflight = 1u << lo;
+		out->hi_inflight = 1u << hi;
+		out->lo_p50_ms =
+		    (uint32_t)(cs_hist_quantile(&g[lo], 0.5) / 1000);
+		out->hi_p50_ms =
+		    (uint32_t)(cs_hist_quantile(&g[hi], 0.5) / 1000);
+		out->lo_n = g[lo].count;
+		out->hi_n = g[hi].count;
+	}
+	for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+		cs_hist_free(&g[i]);
+}
+
 void
 cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 {
@@ -605,6 +641,7 @@ cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 		    (uint32_t)(cs_hist_quantile(late, 0.99) / 1000u);
 		out->self.lateness_max_ms = (uint32_t)(late->max_us / 1000u);
 	}
+	eng_diag_load(e, &out->load);
 }
 
 uint64_t

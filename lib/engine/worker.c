@@ -468,6 +468,8 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
 	cs_hist_init(&w->hs_wait_us);
+	for (unsigned g = 0; g < ENG_LOAD_GROUPS; g++)
+		cs_hist_init(&w->hs_by_load[g]);
 	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
 	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
@@ -525,6 +527,8 @@ eng_w_free(struct eng_w *w)
 	cs_metrics_free(&w->metrics);
 	cs_hist_free(&w->lateness);
 	cs_hist_free(&w->hs_wait_us);
+	for (unsigned g = 0; g < ENG_LOAD_GROUPS; g++)
+		cs_hist_free(&w->hs_by_load[g]);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
