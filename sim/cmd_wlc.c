@@ -116,6 +116,8 @@ struct wlc_run {
 	struct cs_wlc_counters wc;
 	struct cs_report_resources res;
 	unsigned joined;
+	struct cs_engine_health h;
+	struct cs_prom_health health;
 };
 
 static void
@@ -143,7 +145,18 @@ wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	snap->lateness = cs_engine_timer_lateness(w->e);
 	if (cs_report_resources_get(&w->res) == 0)
 		snap->res = &w->res;
+	if (sim_prom_health(w->e, false, &w->h, &w->health) == 0)
+		snap->health = &w->health;
 	return 0;
+}
+
+static void
+wlc_prom_release(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct wlc_run *w = ctx;
+
+	if (snap->health != NULL)
+		cs_engine_health_free(&w->h);
 }
 
 static void
@@ -555,6 +568,7 @@ sim_cmd_wlc(int argc, char **argv)
 		goto out;
 	if (listen != NULL) {
 		struct cs_metrics_http_ops ops = { .fill = wlc_prom_fill,
+			.release = wlc_prom_release,
 			.ctx = &w };
 
 		if ((r = cs_metrics_http_new(&http, w.base, listen, &ops)) <

@@ -280,6 +280,7 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 		h->wlc_gate_shed += w->gate.shed;
 		h->wlc_gate_cuts += w->gate.cuts;
 		h->wlc_gate_rate += w->gate.rate;
+		h->wlc_hs_queued += (unsigned)w->held_len;
 		h->turns += w->turns;
 		h->stale_flights += w->stale_flights;
 		h->budget_hits += w->budget_hits;
@@ -290,6 +291,12 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 	}
 	h->cpu_total_s = eng_cpu_s(CLOCK_PROCESS_CPUTIME_ID);
 	return 0;
+}
+
+bool
+cs_engine_has_wlc(const struct cs_engine *e)
+{
+	return e != NULL && e->cfg.wlc_enabled;
 }
 
 bool

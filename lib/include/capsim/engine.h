@@ -168,6 +168,7 @@ struct cs_engine_health {
 	uint64_t wlc_gate_shed;     /* dropped, */
 	uint64_t wlc_gate_cuts;     /* times its rate was halved */
 	double wlc_gate_rate;       /* its rate now, all workers (0: open) */
+	unsigned wlc_hs_queued;     /* new handshakes it holds back now */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */
@@ -176,6 +177,8 @@ struct cs_engine_health {
 /* Fills h (call cs_engine_health_free after); safe while running and
  * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
 CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+/* Whether the engine runs the mock WLC (cfg.wlc_enabled). */
+CS_API bool cs_engine_has_wlc(const struct cs_engine *e);
 /* Whether the embedded WLC's overload gate is on (cfg.wlc_gate). */
 CS_API bool cs_engine_cfg_wlc_gate(const struct cs_engine *e);
 CS_API void cs_engine_health_free(struct cs_engine_health *h);
