@@ -383,7 +383,19 @@ run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	snap->lateness = cs_engine_timer_lateness(rc->e);
 	if (cs_report_resources_get(&rc->prom_res) == 0)
 		snap->res = &rc->prom_res;
+	if (sim_prom_health(
+	        rc->e, rc->max_inflight, &rc->prom_h, &rc->prom_health) == 0)
+		snap->health = &rc->prom_health;
 	return 0;
+}
+
+static void
+run_prom_release(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct run_ctx *rc = ctx;
+
+	if (snap->health != NULL)
+		cs_engine_health_free(&rc->prom_h);
 }
 
 /* Whole seconds (rounded up) for a CAPWAP Timers field, 1..255. */
@@ -718,6 +730,7 @@ sim_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	rc.n_aps = o.ec.n_aps;
+	rc.max_inflight = o.ec.max_inflight != 0;
 	o.ec.log = &sim_log;
 	o.ec.on_ap_event = run_on_ap_event;
 	o.ec.obs_ctx = &rc;
@@ -735,6 +748,7 @@ sim_cmd_run(int argc, char **argv)
 	}
 	if (o.listen != NULL) {
 		struct cs_metrics_http_ops ops = { .fill = run_prom_fill,
+			.release = run_prom_release,
 			.ctx = &rc };
 
 		if ((r = cs_metrics_http_new(&http, rc.base, o.listen, &ops)) <

@@ -58,6 +58,9 @@ struct run_ctx {
 	struct cs_prom_rule *prom_rules;
 	struct cs_report_resources prom_res;
 	unsigned prom_joined;
+	struct cs_engine_health prom_h;
+	struct cs_prom_health prom_health;
+	bool max_inflight; /* the AP side runs an in-flight window */
 };
 
 /* The end of a run (engine stopped): the diagnosis on stderr, the

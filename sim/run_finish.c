@@ -101,6 +101,9 @@ run_print_diag(const struct cs_diagnosis *d, const struct cs_report_diag *rd,
 		fprintf(stderr, "capsim: run: warning: %s\n", d->self_text);
 }
 
+_Static_assert(CS_REPORT_ADMIT_CAUSES == CS_ADMIT_CAUSE__COUNT,
+    "the report carries every admission cause");
+
 /* capsim's own health from the engine into the report (issue 12). */
 static void
 run_health(struct cs_engine *e, struct cs_report_resources *res)
@@ -121,6 +124,9 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->hs_window = h.hs_window;
 	res->hs_window_min = h.hs_window_min;
 	res->hs_window_cuts = h.hs_window_cuts;
+	for (unsigned c = 0; c < CS_REPORT_ADMIT_CAUSES; c++)
+		res->hs_window_cuts_by[c] = h.hs_window_cuts_by[c];
+	res->hs_losses = h.hs_losses;
 	res->loop_turns = h.turns;
 	res->loop_budget_hits = h.budget_hits;
 	res->stale_flights = h.stale_flights;
@@ -347,11 +353,18 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		fprintf(stderr,
 		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
 		    "kernel drops %llu; handshake slot wait p99 %.0f ms, "
-		    "window %u (min %u, halved %llu times); CPU %.1f s%s\n",
+		    "window %u (min %u, halved %llu times: latency %llu, "
+		    "lateness %llu, drops %llu, cpu %llu; losses %llu); "
+		    "CPU %.1f s%s\n",
 		    s.res.lateness_p99_ms, s.res.lateness_max_ms,
 		    (unsigned long long)s.res.rxq_drops, s.res.hs_wait_p99_ms,
 		    s.res.hs_window, s.res.hs_window_min,
 		    (unsigned long long)s.res.hs_window_cuts,
+		    (unsigned long long)s.res.hs_window_cuts_by[0],
+		    (unsigned long long)s.res.hs_window_cuts_by[1],
+		    (unsigned long long)s.res.hs_window_cuts_by[2],
+		    (unsigned long long)s.res.hs_window_cuts_by[3],
+		    (unsigned long long)s.res.hs_losses,
 		    s.res.cpu_user_s + s.res.cpu_sys_s,
 		    s.res.limited ? "; capsim itself limited this run "
 		                    "(simulator-overloaded): its figures "

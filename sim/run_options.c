@@ -60,6 +60,10 @@ run_usage(FILE *f)
 	    "  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
 	    "  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
 	    "                         handshakes/s at most (0 = no limit)\n"
+	    "  --wlc-overload-gate    the embedded WLC defers, then sheds, "
+	    "new\n"
+	    "                         handshakes while its loop runs late\n"
+	    "                         (as capsim wlc does by default)\n"
 	    "  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	    "9800/AireOS\n"
 	    "                         (insists on Cisco payloads: use "
@@ -273,6 +277,7 @@ enum {
 	O_SEED,
 	O_WLC_MAX,
 	O_WLC_HS_RATE,
+	O_WLC_GATE,
 	O_WLC_LISTEN,
 	O_WORKERS,
 	O_RAMP,
@@ -331,6 +336,7 @@ static const struct option run_longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
 	{ "wlc-max-handshake-rate", required_argument, NULL, O_WLC_HS_RATE },
+	{ "wlc-overload-gate", no_argument, NULL, O_WLC_GATE },
 	{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 	{ "workers", required_argument, NULL, O_WORKERS },
 	{ "ramp", required_argument, NULL, O_RAMP },
@@ -577,6 +583,9 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
 			return -EINVAL;
 		o->ec.wlc_max_hs_rate = (double)v;
+		return 0;
+	case O_WLC_GATE:
+		o->ec.wlc_gate = true;
 		return 0;
 	case O_JUNIT:
 		o->junit_path = optarg;

@@ -160,6 +160,19 @@ static const struct cs_dtls_io ap_dtls_io = {
 	.recv = ap_dtls_recv,
 };
 
+/* A handshake that began with `load` in flight took latency_ms. */
+static void
+eng_load_record(struct eng_w *w, uint32_t load, uint32_t latency_ms)
+{
+	unsigned g = 0;
+
+	while (load > 1 && g + 1 < ENG_LOAD_GROUPS) {
+		load >>= 1;
+		g++;
+	}
+	cs_hist_record(&w->hs_by_load[g], (uint64_t)latency_ms * 1000);
+}
+
 /* The handshake of `a` ended (or never began): free its slot. */
 static void
 eng_hs_release(struct eng_ap *a)
@@ -249,6 +262,7 @@ eng_hs_begin(struct eng_ap *a)
 	w->hs_active++;
 	if (r == 0)
 		eng_probe_dtls(a, CS_ENGINE_DTLS_BEGIN);
+	a->hs_load = w->hs_active * e->n_w; /* the workers share alike */
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
@@ -378,6 +392,9 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		if (w->max_inflight != 0 && a->hs_active)
 			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
 			    a->hs_retx, now);
+		if (a->hs_active)
+			eng_load_record(
+			    w, a->hs_load, (uint32_t)(now - a->hs_t0_ms));
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
@@ -396,7 +413,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		char reason[sizeof(f->reason)];
 
 		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
-			cs_admit_trouble(&w->admit, now);
+			cs_admit_loss(&w->admit, now);
 		eng_probe_dtls(a, CS_ENGINE_DTLS_FAILED);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
@@ -522,14 +539,15 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 	if (a->d != NULL && !a->d->dead) {
 		/* the handshake's flight must be repeated: no answer in
-		 * time, the sign of a controller (or capsim) past its rate */
+		 * time.  A loss, counted but no cut: the network may have
+		 * dropped it (capsim/admit.h) */
 		bool in_hs = !a->d->established;
 		int r;
 
 		if (in_hs && a->hs_active) {
 			a->hs_retx = true;
 			if (w->max_inflight != 0)
-				cs_admit_trouble(&w->admit, now);
+				cs_admit_loss(&w->admit, now);
 		}
 		r = cs_dtls_on_timer(a->d->s);
 		if (in_hs && r >= 0)

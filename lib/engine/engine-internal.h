@@ -35,6 +35,7 @@ struct cs_dtls_io;
 #define ENG_TXQ_ARENA    (128 * 1024)
 #define ENG_TIMER_BUDGET 512   /* timers per loop turn (issue 12) */
 #define ENG_TURN_US      10000 /* and at most this long per turn */
+#define ENG_LOAD_GROUPS  18    /* in flight 1, 2-3, 4-7, ... 2^17+ */
 #define ENG_START_BUDGET 256   /* AP starts per loop turn */
 /* Handshakes in progress (proven address, not yet established) a WLC
  * shard holds at once; more proven ClientHellos are dropped (the AP
@@ -98,6 +99,7 @@ struct eng_ap {
 	bool hs_retx;      /* the running handshake had to retransmit */
 	bool hs_sent_ch1;  /* sent a ClientHello with message_seq >= 1 */
 	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
+	uint32_t hs_load;  /* handshakes in flight (all workers) then */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
@@ -173,7 +175,10 @@ struct eng_w {
 	unsigned max_inflight;     /* cap on hs_active, 0 = none */
 	struct cs_admit admit;     /* adaptive window under the cap */
 	struct cs_hist hs_wait_us; /* waits for a handshake slot */
-	unsigned *hs_wait;         /* FIFO of AP indices waiting for a slot */
+	/* handshake latency by handshakes in flight when it began
+	 * (log2 groups; the diagnosis's controller-overloaded) */
+	struct cs_hist hs_by_load[ENG_LOAD_GROUPS];
+	unsigned *hs_wait; /* FIFO of AP indices waiting for a slot */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -218,6 +223,7 @@ struct eng_w {
 	struct eng_held **held;     /* FIFO of ClientHellos waiting */
 	size_t held_head, held_len;
 	struct cs_tslot t_serve;
+	struct cs_wlc_gate gate; /* overload gate (cfg.wlc_gate) */
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
@@ -227,6 +233,8 @@ struct eng_w {
 	uint64_t budget_hits;   /* turns that left work for the next one */
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
 	double cpu_s;           /* thread CPU, last read (kept after join) */
+	uint64_t cpu_mark_us;   /* last CPU sample: engine time */
+	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];

@@ -468,6 +468,7 @@ struct verdict {
 /* capsim's own loop is "late" beyond these (ms) */
 #define DIAG_SELF_LATE_P99_MS 1000u
 #define DIAG_SELF_LATE_MAX_MS 5000u
+#define DIAG_LOAD_SLOWER_MS   250u /* controller_slowed() */
 
 static uint32_t
 sum_classes(const uint16_t *c)
@@ -1715,7 +1716,19 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_CONTROLLER_OVERLOADED:
 		sb_printf(sum,
 		    "The controller's answers slow down as the offered "
-		    "rate rises while capsim itself stays healthy.");
+		    "rate rises while capsim itself stays healthy");
+		if (ctx->load.has)
+			sb_printf(sum,
+			    ": DTLS handshakes took %u ms (median of %llu) "
+			    "with %u+ in flight, %u ms (median of %llu) with "
+			    "%u+ in flight",
+			    (unsigned)ctx->load.lo_p50_ms,
+			    (unsigned long long)ctx->load.lo_n,
+			    (unsigned)ctx->load.lo_inflight,
+			    (unsigned)ctx->load.hi_p50_ms,
+			    (unsigned long long)ctx->load.hi_n,
+			    (unsigned)ctx->load.hi_inflight);
+		sb_printf(sum, "; these APs' handshakes did not finish.");
 		sb_printf(hint,
 		    "Lower the join rate (--rate) or add controller "
 		    "capacity.");
@@ -1866,6 +1879,20 @@ self_overloaded(const struct cs_diag_ctx *ctx)
 	        (uint64_t)h->hs_queue_wait_max_ms * 2 >= wait_dtls);
 }
 
+/* The controller's handshake latency grew with the load offered to it:
+ * at >= 4x the handshakes in flight, the median is >= 3x and >= 250 ms
+ * slower (a controller that keeps up answers as fast whatever the load;
+ * a network delay does not grow with it). */
+static bool
+controller_slowed(const struct cs_diag_ctx *ctx)
+{
+	const struct cs_diag_load *l = &ctx->load;
+
+	return l->has && l->hi_inflight >= 4 * (uint64_t)l->lo_inflight &&
+	    l->hi_p50_ms >= 3 * (uint64_t)l->lo_p50_ms &&
+	    l->hi_p50_ms >= (uint64_t)l->lo_p50_ms + DIAG_LOAD_SLOWER_MS;
+}
+
 /* Verdicts that rest on timing or on something not coming back: an
  * overloaded or mis-routed capsim produces them by itself.  Verdicts
  * read from what a peer said (alerts, Result Codes, certificates,
@@ -1943,6 +1970,12 @@ aggregate_verdict(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
 		return mkv(CS_DIAG_RUN_TOO_SHORT, CS_DIAG_CONF_HIGH, WHY_NONE);
 	if (overloaded && code_is_timing(v.code))
 		return mkv(CS_DIAG_SIM_OVERLOADED, CS_DIAG_CONF_MEDIUM, v.why);
+	/* capsim healthy, the controller slower the more it is offered:
+	 * an AP whose handshake began and did not finish waited for it */
+	if (code_is_timing(v.code) && f->ch > 0 && f->runs == 0 &&
+	    controller_slowed(ctx))
+		return mkv(
+		    CS_DIAG_CONTROLLER_OVERLOADED, CS_DIAG_CONF_MEDIUM, v.why);
 	return v;
 }
 

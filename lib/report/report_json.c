@@ -335,9 +335,14 @@ report_health(const struct cs_report_resources *r)
 	        r->hs_wait_max_ms),
 	    &oom);
 	report_set(o, "inflight_window",
-	    json_pack("{s:I, s:I, s:I}", "now", (json_int_t)r->hs_window, "min",
-	        (json_int_t)r->hs_window_min, "cuts",
-	        (json_int_t)r->hs_window_cuts),
+	    json_pack("{s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I}", "now",
+	        (json_int_t)r->hs_window, "min", (json_int_t)r->hs_window_min,
+	        "cuts", (json_int_t)r->hs_window_cuts, "cuts_by", "latency",
+	        (json_int_t)r->hs_window_cuts_by[0], "lateness",
+	        (json_int_t)r->hs_window_cuts_by[1], "drops",
+	        (json_int_t)r->hs_window_cuts_by[2], "cpu",
+	        (json_int_t)r->hs_window_cuts_by[3], "losses",
+	        (json_int_t)r->hs_losses),
 	    &oom);
 	report_set(o, "loop",
 	    json_pack("{s:I, s:I}", "turns", (json_int_t)r->loop_turns,

@@ -1809,6 +1809,68 @@ test_field_self(void **state)
 	assert_false(d.self_bad);
 	cs_diagnosis_free(&d);
 
+	/* capsim healthy, the controller's handshakes 40 ms at 1 in
+	 * flight and 2.5 s at 16: the APs whose handshake never finished
+	 * waited for an overloaded controller, not for a lossy path */
+	struct cs_diag_ctx slow = { .live = true,
+		.has_self = true,
+		.wlc_known = true,
+		.wlc_client_hello = 100 };
+	slow.self.has_lateness = true;
+	slow.self.lateness_p99_ms = 12;
+	slow.self.lateness_max_ms = 40;
+	slow.self.has_rxq = true;
+	slow.load = (struct cs_diag_load){ .has = true,
+		.lo_inflight = 1,
+		.hi_inflight = 16,
+		.lo_p50_ms = 40,
+		.hi_p50_ms = 2500,
+		.lo_n = 10,
+		.hi_n = 50 };
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "controller-overloaded");
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 3);
+	assert_int_equal(d.count[CS_DIAG_OK], 1);
+	assert_false(d.self_bad);
+	assert_non_null(strstr(d.summary, "40 ms (median of 10) with 1+"));
+	assert_non_null(strstr(d.summary, "2500 ms (median of 50) with 16+"));
+	cs_diagnosis_free(&d);
+	/* the same trend while capsim's loop ran late: capsim's fault,
+	 * never the controller's */
+	slow.self.lateness_p99_ms = 1500;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "simulator-overloaded");
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 0);
+	assert_true(d.self_bad);
+	cs_diagnosis_free(&d);
+	slow.self.lateness_p99_ms = 12;
+	/* no trend: slower by less than 3x, or by less than 250 ms, or at
+	 * less than 4x the load: the path's verdict stands */
+	slow.load.hi_p50_ms = 110;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	slow.load.lo_p50_ms = 300;
+	slow.load.hi_p50_ms = 800;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	slow.load.lo_p50_ms = 40;
+	slow.load.hi_p50_ms = 2500;
+	slow.load.hi_inflight = 2;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	/* an AP that never sent a ClientHello is not the controller's */
+	slow.load.hi_inflight = 16;
+	struct cs_ap_facts disc_only;
+	cs_facts_init(&disc_only);
+	discovery_ok(&disc_only);
+	const struct cs_ap_facts *u[] = { &disc_only, &q };
+	assert_int_equal(cs_diagnose(u, 2, &slow, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 0);
+	cs_diagnosis_free(&d);
+
 	/* --duration 10s with first Discovery up to 20 s away */
 	struct cs_diag_ctx shortrun = { .live = true, .has_self = true };
 	shortrun.self.run_ms = 10000;

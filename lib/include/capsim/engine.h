@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capsim/admit.h"
 #include "capsim/ap.h"
 #include "capsim/common.h"
 #include "capsim/diagnose.h"
@@ -115,6 +116,10 @@ struct cs_engine_cfg {
 	 * busy controller; the AP repeats it meanwhile (RFC 6347 §4.2.4).
 	 * Gives tests a controller with a known knee. */
 	double wlc_max_hs_rate;
+	/* the WLC's overload gate (capsim/wlc_admit.h): when its loop runs
+	 * late, new handshakes are admitted at a limited rate, deferred,
+	 * then shed, like a real controller's CoPP */
+	bool wlc_gate;
 
 	/* --- packet path on the AP side (optional) --- */
 	/* impairment rules (capsim/impair.h), copied; every worker runs
@@ -190,13 +195,21 @@ struct cs_engine_health {
 	unsigned hs_window;         /* adaptive window now (0: no cap) */
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
-	uint64_t turns;             /* loop callbacks */
+	uint64_t hs_window_cuts_by[CS_ADMIT_CAUSE__COUNT]; /* ... and why */
+	uint64_t hs_losses;       /* handshake losses seen (they do not cut) */
+	uint64_t turns;           /* loop callbacks */
 	uint64_t stale_flights;   /* an earlier handshake's server flights that
 	                             reached a new one, dropped at the AP */
 	uint64_t budget_hits;     /* turns that left work for the next */
 	uint64_t wlc_hs_deferred; /* ClientHellos that waited for the WLC's
 	                             service rate (wlc_max_hs_rate) */
 	uint64_t wlc_hs_overflow; /* ... lost: its queue was full */
+	uint64_t wlc_gate_admitted; /* the WLC's overload gate (wlc_gate): */
+	uint64_t wlc_gate_deferred; /* new handshakes admitted, held back, */
+	uint64_t wlc_gate_shed;     /* dropped, */
+	uint64_t wlc_gate_cuts;     /* times its rate was halved */
+	double wlc_gate_rate;       /* its rate now, all workers (0: open) */
+	unsigned wlc_hs_queued;     /* new handshakes it holds back now */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */
@@ -205,6 +218,10 @@ struct cs_engine_health {
 /* Fills h (call cs_engine_health_free after); safe while running and
  * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
 CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+/* Whether the engine runs the mock WLC (cfg.wlc_enabled). */
+CS_API bool cs_engine_has_wlc(const struct cs_engine *e);
+/* Whether the embedded WLC's overload gate is on (cfg.wlc_gate). */
+CS_API bool cs_engine_cfg_wlc_gate(const struct cs_engine *e);
 CS_API void cs_engine_health_free(struct cs_engine_health *h);
 
 /* Per-AP tracking (NULL past the end); after cs_engine_stop, or under

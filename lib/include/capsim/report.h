@@ -89,7 +89,8 @@ struct cs_report_causes {
 	struct cs_report_ap *aps; /* owned, all lists back to back */
 };
 
-#define CS_REPORT_MAX_WORKERS 64
+#define CS_REPORT_MAX_WORKERS  64
+#define CS_REPORT_ADMIT_CAUSES 4 /* CS_ADMIT_CAUSE__COUNT */
 
 /* Process resource use, filled by the caller (getrusage, /proc). */
 struct cs_report_resources {
@@ -110,6 +111,9 @@ struct cs_report_resources {
 	unsigned hs_window;     /* adaptive in-flight window (end; 0 none) */
 	unsigned hs_window_min; /* smallest it went */
 	uint64_t hs_window_cuts;
+	uint64_t hs_window_cuts_by[CS_REPORT_ADMIT_CAUSES]; /* latency,
+	                          lateness, drops, cpu (capsim/admit.h) */
+	uint64_t hs_losses; /* handshake losses (they do not cut) */
 	uint64_t loop_turns, loop_budget_hits;
 	uint64_t stale_flights; /* earlier handshakes' flights dropped */
 	unsigned n_workers;     /* worker_cpu_s[0 .. n_workers - 1] */
