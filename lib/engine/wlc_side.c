@@ -153,10 +153,16 @@ static void
 peer_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
+	uint64_t now = eng_now(d->w->e);
+	const uint8_t *msg;
+	size_t mlen;
 
 	if (d->dead || d->peer->sess == NULL)
 		return;
-	cs_wlc_sess_input(d->peer->sess, plain, len, eng_now(d->w->e));
+	/* RFC 5415 §3.4: fragments are joined before the state machine */
+	if (eng_dtls_reasm(d, plain, len, now, &msg, &mlen) != 1)
+		return;
+	cs_wlc_sess_input(d->peer->sess, msg, mlen, now);
 }
 
 static const struct cs_dtls_io peer_dtls_io = {
@@ -533,7 +539,7 @@ wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 	(void)hint;
 	if (p == NULL || p->d == NULL || p->d->dead)
 		return -ENOTCONN;
-	return cs_dtls_send(p->d->s, pkt, len);
+	return eng_dtls_send_msg(p->d, pkt, len, NULL, NULL);
 }
 
 static void

@@ -208,6 +208,7 @@ static void
 eng_reap(struct eng_w *w)
 {
 	for (size_t i = 0; i < w->n_grave_d; i++) {
+		eng_dtls_reasm_free(w->grave_d[i]);
 		cs_dtls_free(w->grave_d[i]->s);
 		free(w->grave_d[i]);
 	}
