@@ -10,7 +10,13 @@ Sends COUNT spoofed UDP datagrams over loopback through a raw socket
   hello    ClientHellos without a cookie spoofed from the APs' addresses
   disc     Discovery Requests from random addresses of the /24 with random
            MACs (RFC 5415 §4.3, §4.6.40 Board Data base MAC)
-at no more than RATE datagrams per second.  The APs are PREFIX1 ..
+at no more than RATE datagrams per second.  Before the flood, PROVEN
+(default 0) on-path attacks: a ClientHello spoofed from an AP's address
+and port, the WLC's HelloVerifyRequest to the AP sniffed on lo
+(AF_PACKET), the ClientHello sent again with that cookie (RFC 6347
+§4.2.1: the address counts as proven), and the handshake then abandoned.
+The WLC must keep the AP's established session (issue 18).  The APs are
+PREFIX1 ..
 PREFIX<N_APS>; their ports are those of capsim run's (RUN_PID) sockets,
 read from `ss`.  Prints a JSON
 summary (datagrams by kind, elapsed seconds).
@@ -49,12 +55,71 @@ def dtls_record(ctype, epoch, seq, body):
             seq.to_bytes(6, "big") + struct.pack("!H", len(body)) + body)
 
 
-def client_hello():
-    body = (struct.pack("!H", 0xFEFD) + os.urandom(32) + b"\0" + b"\0" +
-            struct.pack("!H", 4) + b"\xc0\x2f\x00\x2f" + b"\x01\x00")
-    hs = (b"\x01" + len(body).to_bytes(3, "big") + b"\0\0" + b"\0\0\0" +
+def client_hello(rand=None, cookie=b"", msg_seq=0):
+    # RFC 6347 §4.2.1: the hello with the cookie repeats the first one
+    rand = rand if rand is not None else os.urandom(32)
+    # extensions (RFC 5246 §7.4.1.4.1, RFC 8422 §5.1): enough for a
+    # server to go on with ECDHE (the handshake is then abandoned)
+    ext = (struct.pack("!HHH", 0x000D, 6, 4) + b"\x04\x01\x04\x03" +
+           struct.pack("!HHH", 0x000A, 4, 2) + b"\x00\x17" +
+           struct.pack("!HHB", 0x000B, 2, 1) + b"\x00")
+    body = (struct.pack("!H", 0xFEFD) + rand + b"\0" +
+            bytes([len(cookie)]) + cookie +
+            struct.pack("!H", 4) + b"\xc0\x2f\x00\x2f" + b"\x01\x00" +
+            struct.pack("!H", len(ext)) + ext)
+    hs = (b"\x01" + len(body).to_bytes(3, "big") +
+          struct.pack("!H", msg_seq) + b"\0\0\0" +
           len(body).to_bytes(3, "big") + body)
     return dtls_record(22, 0, random.getrandbits(16), hs)
+
+
+def hvr_cookie(udp_payload):
+    """The cookie of a HelloVerifyRequest (RFC 6347 §4.2.1) in a
+    CAPWAP-DTLS datagram, else None."""
+    p = udp_payload
+    if len(p) < 4 + 13 + 12 + 3 or p[0] != 1 or p[4] != 22:
+        return None
+    hs = p[4 + 13:]
+    if hs[0] != 3:
+        return None
+    n = hs[12 + 2]
+    return bytes(hs[12 + 3:12 + 3 + n])
+
+
+def proven_hellos(s, wlc_ip, aps, n):
+    """On-path ClientHellos that return the WLC's cookie from n AP
+    addresses, each from every capsim run port (one of them is the AP's
+    established session); returns how many got a cookie."""
+    sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                          socket.htons(0x0800))
+    sniff.bind(("lo", 0x0800))
+    sniff.settimeout(0.2)
+    done = 0
+    ips = sorted(set(ip for ip, _ in aps))
+    chosen = set(random.sample(ips, min(n, len(ips))))
+    for ap_ip, ap_port in [a for a in aps if a[0] in chosen]:
+        rand = os.urandom(32)
+        s.sendto(ip_udp(ap_ip, ap_port, wlc_ip, 5246,
+                        client_hello(rand)), (wlc_ip, 0))
+        cookie, t_end = None, time.monotonic() + 3
+        while cookie is None and time.monotonic() < t_end:
+            try:
+                pkt = sniff.recv(65535)
+            except socket.timeout:
+                continue
+            ihl = (pkt[0] & 15) * 4
+            if (pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != wlc_ip or
+                    socket.inet_ntoa(pkt[16:20]) != ap_ip or
+                    struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0] != ap_port):
+                continue
+            cookie = hvr_cookie(pkt[ihl + 8:])
+        if cookie is None:
+            continue
+        s.sendto(ip_udp(ap_ip, ap_port, wlc_ip, 5246,
+                        client_hello(rand, cookie, 1)), (wlc_ip, 0))
+        done += 1
+    sniff.close()
+    return done
 
 
 def tlv(t, v):
@@ -95,12 +160,13 @@ def ap_ports(prefix, n_aps, run_pid):
 def main():
     if len(sys.argv) < 7:
         print("usage: hostile_send.py WLC_IP PREFIX N_APS RUN_PID COUNT RATE "
-              "[MIX]", file=sys.stderr)
+              "[MIX [PROVEN]]", file=sys.stderr)
         return 2
     wlc_ip, prefix = sys.argv[1], sys.argv[2]
     n_aps, run_pid = int(sys.argv[3]), int(sys.argv[4])
     count, rate = int(sys.argv[5]), float(sys.argv[6])
     mix = sys.argv[7] if len(sys.argv) > 7 else "short,garbled,hello,disc"
+    n_proven = int(sys.argv[8]) if len(sys.argv) > 8 else 0
     kinds = mix.split(",")
     aps = ap_ports(prefix, n_aps, run_pid)
     if not aps:
@@ -110,6 +176,8 @@ def main():
     s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
     sent = {k: 0 for k in kinds}
     t0 = time.monotonic()
+    if n_proven > 0:
+        sent["proven"] = proven_hellos(s, wlc_ip, aps, n_proven)
     for i in range(count):
         k = kinds[i % len(kinds)]
         ap_ip, ap_port = random.choice(aps)

@@ -133,6 +133,12 @@ struct eng_peer {
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
 	bool is_half_open;       /* counted in eng_w.n_half_open */
+	/* A proven new handshake from the address of an established peer
+	 * (CS_WLC_ADMIT_SHADOW) is a peer of its own outside the table:
+	 * `shadow` on the established one, `owner` back on it.  It replaces
+	 * its owner once established; if it fails, the owner goes on. */
+	struct eng_peer *shadow;
+	struct eng_peer *owner;
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];

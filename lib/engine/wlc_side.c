@@ -12,7 +12,10 @@
 #include <unistd.h>
 
 #include "capsim/capwap.h"
+#include "capsim/cursor.h"
 #include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
+#include "capsim/values.h"
 #include "capsim/wlc_admit.h"
 
 static size_t
@@ -60,6 +63,27 @@ peer_grow(struct eng_w *w)
 	return 0;
 }
 
+static void
+peer_link(struct eng_w *w, struct eng_peer *p)
+{
+	size_t h;
+
+	if (w->n_peers >= w->peer_buckets)
+		(void)peer_grow(w); /* else longer chains */
+	h = peer_hash(w, p->ip, p->port);
+	p->next = w->peers[h];
+	w->peers[h] = p;
+	w->n_peers++;
+}
+
+/* The owner of shadow `p` is gone: `p` takes its place in the table. */
+static void
+peer_promote(struct eng_w *w, struct eng_peer *p)
+{
+	p->owner = NULL;
+	peer_link(w, p);
+}
+
 /* Unlinks a peer, stops its timers and DTLS, and queues it for freeing. */
 void
 eng_peer_forget(struct eng_w *w, struct eng_peer *p)
@@ -73,13 +97,22 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 		p->is_half_open = false;
 		w->n_half_open--;
 	}
-	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
-	     pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	w->n_peers--;
+	if (p->owner != NULL) {
+		/* a shadow handshake that failed: its owner goes on */
+		p->owner->shadow = NULL;
+		p->owner = NULL;
+	} else {
+		for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
+		     pp = &(*pp)->next)
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		w->n_peers--;
+		if (p->shadow != NULL)
+			peer_promote(w, p->shadow);
+		p->shadow = NULL;
+	}
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
 		cs_timerq_cancel(&w->tq, &p->t[t]);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
@@ -191,15 +224,14 @@ static const struct cs_wlc_admit_io peer_admit_io = {
 	.timer_cancel = peer_admit_cancel,
 };
 
+/* A peer for a proven ClientHello; in the table, or when `owner` is not
+ * NULL its shadow (outside the table). */
 static struct eng_peer *
-peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
+peer_new(struct eng_w *w, uint32_t ip, uint16_t port, struct eng_peer *owner)
 {
 	struct eng_peer *p;
 	uint8_t addr[6] = { ip >> 24, ip >> 16, ip >> 8, ip, port >> 8, port };
-	size_t h;
 
-	if (w->n_peers >= w->peer_buckets && peer_grow(w) < 0)
-		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->w = w;
@@ -216,10 +248,12 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	}
 	p->d->peer = p;
 	cs_dtls_set_peer(p->d->s, addr, sizeof(addr));
-	h = peer_hash(w, ip, port);
-	p->next = w->peers[h];
-	w->peers[h] = p;
-	w->n_peers++;
+	if (owner != NULL) {
+		p->owner = owner;
+		owner->shadow = p;
+	} else {
+		peer_link(w, p);
+	}
 	p->is_half_open = true;
 	w->n_half_open++;
 	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
@@ -258,15 +292,31 @@ peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
 {
 	struct cs_cert_info ci;
 	const char *cn = NULL;
+	char mac[18];
 
+	if (p->owner != NULL) {
+		/* the new handshake completed: now it replaces the old
+		 * session (closing the owner promotes p into the table) */
+		char a[16];
+
+		cs_logf(w->e->cfg.log, CS_LOG_INFO,
+		    "wlc: peer %s:%u completed a new DTLS handshake; it "
+		    "replaces the established session",
+		    cs_ipv4_str(p->ip, a), p->port);
+		peer_close(w, p->owner, false);
+	}
 	p->d->established = true;
 	if (p->is_half_open) {
 		p->is_half_open = false;
 		w->n_half_open--;
 	}
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
-	if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
-		cn = ci.subject_cn;
+	/* the AP's identity: the MAC in its verified certificate's CN or
+	 * subjectAltName (RFC 5415 §12.6) */
+	if (cs_dtls_peer_cert(p->d->s, &ci) == 0 && ci.has_mac) {
+		cs_val_mac_str(ci.mac, mac);
+		cn = mac;
+	}
 	if (cs_wlc_sess_open(w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
 		cs_logf(w->e->cfg.log, CS_LOG_ERR,
 		    "wlc: cannot open a session (out of memory)");
@@ -339,6 +389,28 @@ wlc_hello_check(struct eng_w *w, struct eng_peer *p,
 
 static void wlc_input(struct eng_w *w, enum cs_chan ch,
     const struct cs_udp_pkt *pk, bool is_served);
+
+/* Whether a CAPWAP-DTLS datagram carries a record of epoch 1 or later
+ * (RFC 6347 §4.1: epoch at record offset 3). */
+static bool
+wlc_has_protected(const uint8_t *pkt, size_t len)
+{
+	struct cs_rd rd;
+	uint8_t hdr[CS_DTLS_RECORD_HDR_LEN];
+
+	if (len < CS_DTLS_PREAMBLE_LEN)
+		return false;
+	cs_rd_init(&rd, pkt + CS_DTLS_PREAMBLE_LEN, len - CS_DTLS_PREAMBLE_LEN);
+	while (cs_rd_bytes(&rd, hdr, sizeof(hdr)) == 0) {
+		size_t rlen = (size_t)hdr[11] << 8 | hdr[12];
+
+		if ((hdr[3] | hdr[4]) != 0)
+			return true;
+		if (cs_rd_skip(&rd, rlen) < 0)
+			break;
+	}
+	return false;
+}
 
 /* This shard's share of the service rate (handshakes/s; 0 = none). */
 static double
@@ -457,7 +529,7 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
 	enum cs_wlc_admit_verdict step;
-	struct eng_peer *p;
+	struct eng_peer *p, *q;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
@@ -472,12 +544,15 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	p = peer_find(w, pk->src_ip, pk->src_port);
+	/* a hello is judged against the newest handshake of the address:
+	 * the shadow of an established peer when there is one */
+	q = p != NULL && p->shadow != NULL ? p->shadow : p;
 	/* RFC 6347 §4.2.1: a ClientHello without our cookie is answered and
 	 * forgotten (cs_wlc_admit_input: VERIFY); only a proven one may
 	 * start, or replace, a handshake */
 	if (dg.is_hello && !is_served)
 		w->wlc_client_hellos++;
-	if (dg.is_hello && wlc_hello_check(w, p, pk, &dg) < 0)
+	if (dg.is_hello && wlc_hello_check(w, q, pk, &dg) < 0)
 		return;
 	/* the cookie-bearing ClientHello is where a server's work begins
 	 * (ServerHello, certificate, key exchange): the service rate */
@@ -486,7 +561,7 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		wlc_hold(w, pk);
 		return;
 	}
-	step = cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg);
+	step = cs_wlc_admit_input(q != NULL ? &q->adm : NULL, &dg);
 	switch (step) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
@@ -497,14 +572,24 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		return;
 	case CS_WLC_ADMIT_REPLACE:
 	case CS_WLC_ADMIT_NEW:
+	case CS_WLC_ADMIT_SHADOW:
 		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
 			w->wlc_hello_bad++;
 			return;
 		}
-		/* a proven ClientHello replaces the peer's session */
-		if (step == CS_WLC_ADMIT_REPLACE)
+		if (step == CS_WLC_ADMIT_REPLACE && q != p) {
+			/* a newer proven hello than the shadow's: it becomes
+			 * the shadow; the established peer stays */
+			eng_peer_forget(w, q);
+			step = CS_WLC_ADMIT_SHADOW;
+		} else if (step == CS_WLC_ADMIT_REPLACE) {
+			/* a handshake still running has nothing to keep */
 			peer_close(w, p, false);
-		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
+			p = NULL;
+		}
+		q = peer_new(w, pk->src_ip, pk->src_port,
+		    step == CS_WLC_ADMIT_SHADOW ? p : NULL);
+		if (q == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
 			return;
@@ -514,8 +599,20 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	case CS_WLC_ADMIT__COUNT:
 		break;
 	}
-	cs_wlc_admit_fed(&p->adm);
-	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+	/* While a shadow handshake runs, the established session still
+	 * gets its records (epoch 1); the shadow gets the handshake (epoch
+	 * 0) and, from its Finished on, epoch 1 too.  A record is fed to
+	 * both when it may be either's: the wrong one drops it silently
+	 * (bad MAC, RFC 6347 §4.1.2.7), and neither is harmed. */
+	if (q != p && p != NULL && wlc_has_protected(pk->buf, pk->len)) {
+		cs_wlc_admit_fed(&p->adm);
+		peer_dtls_result(
+		    w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+		if (q->dead)
+			return;
+	}
+	cs_wlc_admit_fed(&q->adm);
+	peer_dtls_result(w, q, cs_dtls_input(q->d->s, pk->buf, pk->len), now);
 }
 
 static int

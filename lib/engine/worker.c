@@ -478,6 +478,10 @@ eng_w_free(struct eng_w *w)
 			struct eng_peer *p = w->peers[i];
 
 			p->sess = NULL; /* cs_wlc_free frees the sessions */
+			if (p->shadow != NULL) {
+				p->shadow->sess = NULL;
+				eng_peer_forget(w, p->shadow);
+			}
 			eng_peer_forget(w, p);
 		}
 	eng_reap(w);
