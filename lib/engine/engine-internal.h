@@ -40,6 +40,13 @@ struct cs_dtls_io;
  * shard holds at once; more proven ClientHellos are dropped (the AP
  * retransmits). */
 #define ENG_MAX_HALF_OPEN 4096
+/* ... and per source address (issue 18): one address (a NAT with many
+ * APs behind it, or a sender that can return cookies from it) holds at
+ * most this many; counted in ENG_SRC_BUCKETS buckets by address hash, so
+ * two addresses in one bucket share it (the count errs on the safe
+ * side). */
+#define ENG_MAX_HALF_OPEN_SRC 64
+#define ENG_SRC_BUCKETS       4096
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -233,7 +240,9 @@ struct eng_w {
 	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
 	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
 	unsigned n_half_open;       /* peers in handshake (proven address) */
-	uint8_t hvr[128];           /* the HelloVerifyRequest being sent */
+	uint16_t *half_open_src;   /* ... per source bucket (ENG_SRC_BUCKETS) */
+	uint64_t half_open_capped; /* proven hellos dropped: a cap was hit */
+	uint8_t hvr[128];          /* the HelloVerifyRequest being sent */
 	size_t hvr_len;
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
 	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */

@@ -63,6 +63,65 @@ peer_grow(struct eng_w *w)
 	return 0;
 }
 
+static size_t
+src_bucket(uint32_t ip)
+{
+	return (size_t)(((uint64_t)ip * 0x9E3779B97F4A7C15ULL) >> 32) &
+	    (ENG_SRC_BUCKETS - 1);
+}
+
+/* Counts p in (or out of) the half-open handshakes, in total and for its
+ * source address. */
+static void
+peer_half_open(struct eng_w *w, struct eng_peer *p, bool on)
+{
+	if (p->is_half_open == on)
+		return;
+	p->is_half_open = on;
+	if (on) {
+		w->n_half_open++;
+		if (w->half_open_src != NULL)
+			w->half_open_src[src_bucket(p->ip)]++;
+		return;
+	}
+	w->n_half_open--;
+	if (w->half_open_src != NULL && w->half_open_src[src_bucket(p->ip)])
+		w->half_open_src[src_bucket(p->ip)]--;
+}
+
+/* Whether a new handshake from ip is over a cap: in total or for the
+ * address.  Counted, and logged at the 1st, 2nd, 4th, ... time. */
+static bool
+half_open_capped(struct eng_w *w, uint32_t ip)
+{
+	const char *what = NULL;
+	unsigned cap = 0;
+	char a[16];
+
+	if (w->half_open_src == NULL &&
+	    (w->half_open_src = calloc(
+	         ENG_SRC_BUCKETS, sizeof(*w->half_open_src))) == NULL) {
+		what = "no memory to count them";
+	} else if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+		what = "the shard's cap";
+		cap = ENG_MAX_HALF_OPEN;
+	} else if (w->half_open_src[src_bucket(ip)] >= ENG_MAX_HALF_OPEN_SRC) {
+		what = "the per-address cap";
+		cap = ENG_MAX_HALF_OPEN_SRC;
+	}
+	if (what == NULL)
+		return false;
+	w->wlc_hello_bad++;
+	w->half_open_capped++;
+	if ((w->half_open_capped & (w->half_open_capped - 1)) == 0)
+		cs_logf(w->e->cfg.log, CS_LOG_WARN,
+		    "wlc: proven ClientHello from %s dropped: half-open "
+		    "handshakes at %s (%u; %llu dropped so far)",
+		    cs_ipv4_str(ip, a), what, cap,
+		    (unsigned long long)w->half_open_capped);
+	return true;
+}
+
 static void
 peer_link(struct eng_w *w, struct eng_peer *p)
 {
@@ -93,10 +152,7 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	if (p->dead)
 		return;
 	p->dead = true;
-	if (p->is_half_open) {
-		p->is_half_open = false;
-		w->n_half_open--;
-	}
+	peer_half_open(w, p, false);
 	if (p->owner != NULL) {
 		/* a shadow handshake that failed: its owner goes on */
 		p->owner->shadow = NULL;
@@ -254,8 +310,7 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port, struct eng_peer *owner)
 	} else {
 		peer_link(w, p);
 	}
-	p->is_half_open = true;
-	w->n_half_open++;
+	peer_half_open(w, p, true);
 	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
 	return p;
 }
@@ -306,10 +361,7 @@ peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
 		peer_close(w, p->owner, false);
 	}
 	p->d->established = true;
-	if (p->is_half_open) {
-		p->is_half_open = false;
-		w->n_half_open--;
-	}
+	peer_half_open(w, p, false);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
 	/* the AP's identity: the MAC in its verified certificate's CN or
 	 * subjectAltName (RFC 5415 §12.6) */
@@ -573,10 +625,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	case CS_WLC_ADMIT_REPLACE:
 	case CS_WLC_ADMIT_NEW:
 	case CS_WLC_ADMIT_SHADOW:
-		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
-			w->wlc_hello_bad++;
+		if (half_open_capped(w, pk->src_ip))
 			return;
-		}
 		if (step == CS_WLC_ADMIT_REPLACE && q != p) {
 			/* a newer proven hello than the shadow's: it becomes
 			 * the shadow; the established peer stays */

@@ -488,6 +488,7 @@ eng_w_free(struct eng_w *w)
 	eng_wlc_held_free(w);
 	cs_wlc_free(w->wlc);
 	free(w->peers);
+	free(w->half_open_src);
 	free(w->hs_wait);
 	free(w->grave_d);
 	free(w->grave_p);

@@ -7,7 +7,9 @@
 # WLC, ClientHellos without a cookie from the APs' addresses, Discovery
 # Requests with random MACs; first, on 10 APs' addresses, an on-path
 # attacker's ClientHello that returns the WLC's cookie (sniffed on lo)
-# and abandons the handshake.  Every AP stays in Run (no session lost:
+# and abandons the handshake, and 80 such from one other address (the WLC
+# holds at most 64 half-open handshakes per address and says so).  Every
+# AP stays in Run (no session lost:
 # the established session is kept until a new handshake completes), the
 # WLC's RSS grows by less than 64 MB, its log stays bounded.
 set -euo pipefail
@@ -55,13 +57,18 @@ sleep 3 # past Configure and Data Check into Run
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$wlc_pid/status"; }
 rss0=$(rss); lines0=$(wc -l <"$tmp/wlc.err")
 python3 "$src/bench/hostile/hostile_send.py" "$wlc" "$net." 200 "$run_pid" \
-  "$count" "$rate" short,garbled,hello,disc "${CS_HOSTILE_PROVEN:-10}" \
+  "$count" "$rate" short,garbled,hello,disc "${CS_HOSTILE_PROVEN:-10}" 80 \
   >"$tmp/send.json"
 rss1=$(rss); lines1=$(wc -l <"$tmp/wlc.err")
 cat "$tmp/send.json"
 # what the WLC wrote during the flood, by kind (first words)
 tail -n +"$((lines0 + 1))" "$tmp/wlc.err" | head -n "$((lines1 - lines0))" |
   sed 's/[0-9a-f:.]\{7,\}/N/g' | cut -c1-60 | sort | uniq -c | sort -rn | head -5
+if ! grep -q "half-open handshakes at the per-address cap" "$tmp/wlc.err"; then
+  echo "the WLC did not cap the half-open handshakes of one address"
+  grep -i "half-open\|ClientHello" "$tmp/wlc.err" | tail -5
+  exit 1
+fi
 rc=0
 wait "$run_pid" || rc=$?
 run_pid=
