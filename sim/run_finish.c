@@ -130,6 +130,13 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->loop_turns = h.turns;
 	res->loop_budget_hits = h.budget_hits;
 	res->stale_flights = h.stale_flights;
+	res->frag_msgs_split = h.frag_msgs_split;
+	res->frag_sent = h.frag_sent;
+	res->frag_rcvd = h.frag_rcvd;
+	res->frag_reassembled = h.frag_reassembled;
+	res->frag_sets_dropped = h.frag_sets_dropped;
+	res->frag_peer_evicted = h.frag_peer_evicted;
+	res->frag_cap_drops = h.frag_cap_drops;
 	res->n_workers = h.n_workers < CS_REPORT_MAX_WORKERS
 	    ? h.n_workers
 	    : CS_REPORT_MAX_WORKERS;

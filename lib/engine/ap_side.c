@@ -84,6 +84,36 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
 	return 0;
 }
 
+static struct cs_pkt_meta
+ap_plain_meta(struct eng_ap *a, enum cs_dir dir, const uint8_t *pkt, size_t len,
+    uint64_t now)
+{
+	bool up = dir == CS_DIR_UP;
+	uint16_t port = a->w->ap_port[CS_CHAN_CONTROL];
+
+	return (struct cs_pkt_meta){ .dir = dir,
+		.chan = CS_CHAN_CONTROL,
+		.src_ip = up ? a->ip : a->ac_ip,
+		.src_port = up ? port : a->ac_port,
+		.dst_ip = up ? a->ac_ip : a->ip,
+		.dst_port = up ? a->ac_port : port,
+		.pkt = pkt,
+		.len = len,
+		.now_ms = now };
+}
+
+/* What goes into each DTLS record the AP sends: the message or one of
+ * its fragments. */
+static void
+ap_tap_record(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct eng_ap *a = arg;
+	struct cs_pkt_meta m =
+	    ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(a->w->e));
+
+	eng_tap_plain_rec(a->w, a, &m);
+}
+
 static int
 ap_send_secure(
     void *ctx, const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
@@ -91,6 +121,7 @@ ap_send_secure(
 	struct eng_ap *a = ctx;
 	struct cs_engine *e = a->w->e;
 	const struct cs_engine_probe *pr = eng_probe(a);
+	struct cs_pkt_meta m;
 	int r;
 
 	if (a->d == NULL || a->d->dead)
@@ -98,18 +129,10 @@ ap_send_secure(
 	if (pr != NULL && pr->sent != NULL)
 		pr->sent(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
 		    a->ac_ip, a->ac_port, len, hint);
-	eng_tap_plain(a->w, a,
-	    &(struct cs_pkt_meta){ .dir = CS_DIR_UP,
-	        .chan = CS_CHAN_CONTROL,
-	        .src_ip = a->ip,
-	        .src_port = a->w->ap_port[CS_CHAN_CONTROL],
-	        .dst_ip = a->ac_ip,
-	        .dst_port = a->ac_port,
-	        .pkt = pkt,
-	        .len = len,
-	        .now_ms = eng_now(e) });
+	m = ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(e));
+	eng_tap_plain_msg(a->w, a, &m);
 	a->hint = hint;
-	r = cs_dtls_send(a->d->s, pkt, len);
+	r = eng_dtls_send_msg(a->d, pkt, len, ap_tap_record, a);
 	a->hint = NULL;
 	return r;
 }
@@ -134,25 +157,25 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
 	struct eng_ap *a = d->ap;
-	struct cs_engine *e = d->w->e;
 	const struct cs_engine_probe *pr = eng_probe(a);
+	uint64_t now = eng_now(d->w->e);
+	struct cs_pkt_meta m;
+	const uint8_t *msg;
+	size_t mlen;
 
 	if (d->dead)
 		return;
-	eng_tap_plain(d->w, a,
-	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
-	        .chan = CS_CHAN_CONTROL,
-	        .src_ip = a->ac_ip,
-	        .src_port = a->ac_port,
-	        .dst_ip = a->ip,
-	        .dst_port = a->w->ap_port[CS_CHAN_CONTROL],
-	        .pkt = plain,
-	        .len = len,
-	        .now_ms = eng_now(e) });
+	m = ap_plain_meta(a, CS_DIR_DOWN, plain, len, now);
+	eng_tap_plain_rec(d->w, a, &m);
+	/* RFC 5415 §3.4: fragments are joined before the state machine */
+	if (eng_dtls_reasm(d, plain, len, now, &msg, &mlen) != 1)
+		return;
+	m = ap_plain_meta(a, CS_DIR_DOWN, msg, mlen, now);
+	eng_tap_plain_msg(d->w, a, &m);
 	if (pr != NULL && pr->received != NULL)
 		pr->received(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
-		    a->ac_ip, a->ac_port, plain, len);
-	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
+		    a->ac_ip, a->ac_port, msg, mlen);
+	cs_ap_input_secure(a->ap, msg, mlen, now);
 }
 
 static const struct cs_dtls_io ap_dtls_io = {

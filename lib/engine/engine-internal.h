@@ -41,6 +41,13 @@ struct cs_dtls_io;
  * shard holds at once; more proven ClientHellos are dropped (the AP
  * retransmits). */
 #define ENG_MAX_HALF_OPEN 4096
+/* ... and per source address (issue 18): one address (a NAT with many
+ * APs behind it, or a sender that can return cookies from it) holds at
+ * most this many; counted in ENG_SRC_BUCKETS buckets by address hash, so
+ * two addresses in one bucket share it (the count errs on the safe
+ * side). */
+#define ENG_MAX_HALF_OPEN_SRC 64
+#define ENG_SRC_BUCKETS       4096
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -76,6 +83,18 @@ struct eng_w;
 /* Handles a due slot of its kind; s->owner is the slot's owner. */
 typedef void eng_slot_fn(struct eng_w *w, struct cs_tslot *s, uint64_t now);
 
+/* CAPWAP fragmentation on the live path, per worker (frag.c). */
+struct eng_frag_stats {
+	uint64_t msgs_split; /* control messages sent in fragments */
+	uint64_t frags_sent;
+	uint64_t frags_rcvd;
+	uint64_t reassembled;  /* messages completed from fragments */
+	uint64_t sets_dropped; /* bad, expired, oversize, evicted sets */
+	uint64_t peer_evicted; /* ... of which evicted: a peer's cap */
+	uint64_t cap_drops;    /* fragments refused: the worker's cap */
+	uint64_t send_fail;    /* messages that could not be fragmented */
+};
+
 struct eng_dtls {
 	struct cs_dtls *s;
 	struct eng_w *w;
@@ -83,7 +102,16 @@ struct eng_dtls {
 	struct eng_peer *peer; /* server side owner */
 	bool dead;
 	bool established;
+	uint16_t frag_id;       /* next Fragment ID we send (RFC 5415 §3.4) */
+	struct cs_reasm *reasm; /* received fragments; made on the first */
+	unsigned reasm_sets;    /* its sets counted in eng_w.reasm_sets */
 };
+
+/* Fragmented control messages (RFC 5415 §3.4) reassembled at once, per
+ * worker over all its sessions; per session the reassembly context holds
+ * at most ENG_REASM_PEER_SETS (a new one evicts the oldest). */
+#define ENG_REASM_MAX_SETS  512
+#define ENG_REASM_PEER_SETS 4
 
 struct eng_ap {
 	struct eng_w *w;
@@ -114,6 +142,12 @@ struct eng_peer {
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
 	bool is_half_open;       /* counted in eng_w.n_half_open */
+	/* A proven new handshake from the address of an established peer
+	 * (CS_WLC_ADMIT_SHADOW) is a peer of its own outside the table:
+	 * `shadow` on the established one, `owner` back on it.  It replaces
+	 * its owner once established; if it fails, the owner goes on. */
+	struct eng_peer *shadow;
+	struct eng_peer *owner;
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -213,7 +247,9 @@ struct eng_w {
 	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
 	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
 	unsigned n_half_open;       /* peers in handshake (proven address) */
-	uint8_t hvr[128];           /* the HelloVerifyRequest being sent */
+	uint16_t *half_open_src;   /* ... per source bucket (ENG_SRC_BUCKETS) */
+	uint64_t half_open_capped; /* proven hellos dropped: a cap was hit */
+	uint8_t hvr[128];          /* the HelloVerifyRequest being sent */
 	size_t hvr_len;
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
 	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
@@ -232,6 +268,8 @@ struct eng_w {
 	uint64_t turns;         /* loop callbacks run */
 	uint64_t budget_hits;   /* turns that left work for the next one */
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
+	struct eng_frag_stats frag; /* CAPWAP fragments sent and received */
+	unsigned reasm_sets;        /* sets in progress over all sessions */
 	double cpu_s;           /* thread CPU, last read (kept after join) */
 	uint64_t cpu_mark_us;   /* last CPU sample: engine time */
 	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
@@ -345,8 +383,26 @@ void eng_tap_wire(struct eng_w *w, struct eng_ap *a,
 void eng_tap_wlc(struct eng_w *w, enum cs_dir dir, enum cs_chan ch,
     uint32_t local_ip, uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt,
     size_t len);
-void eng_tap_plain(struct eng_w *w, struct eng_ap *a,
+void eng_tap_plain_msg(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* a control message inside DTLS */
+void eng_tap_plain_rec(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* one DTLS record's plaintext */
+
+/* frag.c: CAPWAP control messages in fragments over a DTLS session (RFC
+ * 5415 §3.4).  Each fragment is its own DTLS record; `tap`, when not NULL,
+ * sees every packet that goes into a record (a fragment or the whole
+ * message). */
+typedef void eng_frag_tap_fn(void *arg, const uint8_t *pkt, size_t len);
+int eng_dtls_send_msg(struct eng_dtls *d, const uint8_t *msg, size_t len,
+    eng_frag_tap_fn *tap, void *arg);
+/* Offers one decrypted control packet: 1 with *out / *out_len when a whole
+ * message is ready (the packet itself when it is no fragment; a
+ * reassembled one stays valid until the next call for d), 0 when the
+ * fragment was held or dropped (counted; logged when a cap is hit). */
+int eng_dtls_reasm(struct eng_dtls *d, const uint8_t *pkt, size_t len,
+    uint64_t now_ms, const uint8_t **out, size_t *out_len);
+/* Frees d's reassembly state and takes its sets off the worker's count. */
+void eng_dtls_reasm_free(struct eng_dtls *d);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);

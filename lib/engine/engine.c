@@ -307,6 +307,13 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 		h->turns += w->turns;
 		h->stale_flights += w->stale_flights;
 		h->budget_hits += w->budget_hits;
+		h->frag_msgs_split += w->frag.msgs_split;
+		h->frag_sent += w->frag.frags_sent;
+		h->frag_rcvd += w->frag.frags_rcvd;
+		h->frag_reassembled += w->frag.reassembled;
+		h->frag_sets_dropped += w->frag.sets_dropped;
+		h->frag_peer_evicted += w->frag.peer_evicted;
+		h->frag_cap_drops += w->frag.cap_drops;
 		if (w->th_running && pthread_getcpuclockid(w->th, &cid) == 0)
 			w->cpu_s = eng_cpu_s(cid);
 		h->cpu_s[k] = w->cpu_s;

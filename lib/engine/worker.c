@@ -213,6 +213,7 @@ static void
 eng_reap(struct eng_w *w)
 {
 	for (size_t i = 0; i < w->n_grave_d; i++) {
+		eng_dtls_reasm_free(w->grave_d[i]);
 		cs_dtls_free(w->grave_d[i]->s);
 		free(w->grave_d[i]);
 	}
@@ -514,12 +515,17 @@ eng_w_free(struct eng_w *w)
 			struct eng_peer *p = w->peers[i];
 
 			p->sess = NULL; /* cs_wlc_free frees the sessions */
+			if (p->shadow != NULL) {
+				p->shadow->sess = NULL;
+				eng_peer_forget(w, p->shadow);
+			}
 			eng_peer_forget(w, p);
 		}
 	eng_reap(w);
 	eng_wlc_held_free(w);
 	cs_wlc_free(w->wlc);
 	free(w->peers);
+	free(w->half_open_src);
 	free(w->hs_wait);
 	free(w->grave_d);
 	free(w->grave_p);

@@ -350,6 +350,15 @@ report_health(const struct cs_report_resources *r)
 	    &oom);
 	report_set(o, "stale_handshake_flights",
 	    json_integer((json_int_t)r->stale_flights), &oom);
+	report_set(o, "capwap_fragments",
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "messages_split",
+	        (json_int_t)r->frag_msgs_split, "sent",
+	        (json_int_t)r->frag_sent, "received", (json_int_t)r->frag_rcvd,
+	        "reassembled", (json_int_t)r->frag_reassembled, "sets_dropped",
+	        (json_int_t)r->frag_sets_dropped, "peer_cap_evicted",
+	        (json_int_t)r->frag_peer_evicted, "total_cap_dropped",
+	        (json_int_t)r->frag_cap_drops),
+	    &oom);
 	report_set(o, "worker_cpu_s", cpu, &oom);
 	if (oom) {
 		json_decref(o);

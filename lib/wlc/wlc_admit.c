@@ -48,8 +48,11 @@ cs_wlc_admit_input(
 	if (!a->is_established && d->is_retransmit)
 		return CS_WLC_ADMIT_FEED;
 	/* The AP proved the address and starts over: its old session is
-	 * gone on its side. */
-	return CS_WLC_ADMIT_REPLACE;
+	 * gone on its side, if this really is the AP.  An on-path sender
+	 * can prove the address too, so an established session is kept
+	 * until the new handshake has completed (issue 18); a handshake
+	 * still running has nothing to keep. */
+	return a->is_established ? CS_WLC_ADMIT_SHADOW : CS_WLC_ADMIT_REPLACE;
 }
 
 void
@@ -115,6 +118,7 @@ static const char *const admit_verdict_names[] = {
 	[CS_WLC_ADMIT_NEW] = "new",
 	[CS_WLC_ADMIT_REPLACE] = "replace",
 	[CS_WLC_ADMIT_VERIFY] = "verify",
+	[CS_WLC_ADMIT_SHADOW] = "shadow",
 };
 _Static_assert(sizeof(admit_verdict_names) / sizeof(admit_verdict_names[0]) ==
         CS_WLC_ADMIT__COUNT,

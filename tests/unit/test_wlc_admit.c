@@ -171,16 +171,17 @@ test_input_with_peer(void **state)
 	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_REPLACE);
 	assert_int_equal(cs_wlc_admit_input(&a, &OTHER), CS_WLC_ADMIT_FEED);
 	/* established (issue 18): a spoofed ClientHello from the AP's
-	 * address leaves the session in Run; only a proven one replaces it */
+	 * address leaves the session in Run; a proven one starts a new
+	 * handshake beside it, which replaces it only once complete */
 	cs_wlc_admit_result(&a, CS_WLC_ADMIT_DTLS_ESTABLISHED, true, false);
 	assert_int_equal(
 	    cs_wlc_admit_input(&a, &HELLO_FRESH), CS_WLC_ADMIT_VERIFY);
 	assert_int_equal(
 	    cs_wlc_admit_input(&a, &HELLO_BAD_COOKIE), CS_WLC_ADMIT_VERIFY);
 	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_REPLACE);
+	    cs_wlc_admit_input(&a, &HELLO_COOKIE), CS_WLC_ADMIT_SHADOW);
 	assert_int_equal(
-	    cs_wlc_admit_input(&a, &HELLO_AGAIN), CS_WLC_ADMIT_REPLACE);
+	    cs_wlc_admit_input(&a, &HELLO_AGAIN), CS_WLC_ADMIT_SHADOW);
 	assert_int_equal(cs_wlc_admit_input(&a, &OTHER), CS_WLC_ADMIT_FEED);
 }
 
@@ -251,6 +252,8 @@ test_names(void **state)
 	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT_REPLACE), "replace");
 	assert_string_equal(
 	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT_VERIFY), "verify");
+	assert_string_equal(
+	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT_SHADOW), "shadow");
 	assert_string_equal(
 	    cs_wlc_admit_verdict_name(CS_WLC_ADMIT__COUNT), "?");
 	assert_string_equal(cs_wlc_admit_step_name(CS_WLC_ADMIT_FAIL), "fail");

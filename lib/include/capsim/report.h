@@ -116,7 +116,13 @@ struct cs_report_resources {
 	uint64_t hs_losses; /* handshake losses (they do not cut) */
 	uint64_t loop_turns, loop_budget_hits;
 	uint64_t stale_flights; /* earlier handshakes' flights dropped */
-	unsigned n_workers;     /* worker_cpu_s[0 .. n_workers - 1] */
+	/* CAPWAP fragments (RFC 5415 §3.4): messages sent in fragments and
+	 * how many; fragments received, messages joined, sets given up, of
+	 * those evicted by a peer's cap, fragments refused by the total cap */
+	uint64_t frag_msgs_split, frag_sent;
+	uint64_t frag_rcvd, frag_reassembled, frag_sets_dropped;
+	uint64_t frag_peer_evicted, frag_cap_drops;
+	unsigned n_workers; /* worker_cpu_s[0 .. n_workers - 1] */
 	double worker_cpu_s[CS_REPORT_MAX_WORKERS];
 	bool limited; /* capsim's own health limited the run (see
 	                 cs_report_health_limited) */

@@ -40,6 +40,11 @@ enum cs_wlc_admit_verdict {
 	                       * new one, then feed */
 	CS_WLC_ADMIT_VERIFY,  /* answer with a HelloVerifyRequest and keep
 	                       * nothing (RFC 6347 §4.2.1) */
+	CS_WLC_ADMIT_SHADOW,  /* the address has an established session: make
+	                       * a new peer beside it and feed it; the old
+	                       * session stays until the new handshake
+	                       * completes (then it is replaced) or fails
+	                       * (then it goes on) */
 	CS_WLC_ADMIT__COUNT
 };
 
