@@ -684,6 +684,13 @@ cs_dtls_ctx_new(
 	 * the MTU); never ask a socket.  Buffers go away when idle. */
 	SSL_CTX_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_CTX_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+	/* No encrypt-then-MAC (RFC 7366) for CBC suites: OpenSSL 3.0's DTLS
+	 * ends the session on one record whose EtM MAC fails (a fatal
+	 * bad_record_mac), so a single spoofed datagram would kill it;
+	 * with MAC-then-encrypt it discards the record silently, as RFC
+	 * 6347 §4.1.2.7 asks (and OpenSSL checks that MAC in constant
+	 * time).  Found by fuzz_dtls_session; AEAD suites are unaffected. */
+	SSL_CTX_set_options(c->ssl, SSL_OP_NO_ENCRYPT_THEN_MAC);
 	/* RFC 5415 §12 wants the certificate checks CAPWAP defines (EKU
 	 * capwapAC/WTP), not TLS's serverAuth/clientAuth purpose. */
 	vp = SSL_CTX_get0_param(c->ssl);
