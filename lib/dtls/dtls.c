@@ -1154,8 +1154,14 @@ dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
 {
 	struct dtls_rec rec;
 	enum cs_dtls_drop why = CS_DTLS_DROP_HEADER;
-	int r = s->established ? CS_DTLS_ESTABLISHED : CS_DTLS_WANT_READ;
-	int k;
+	int r, k;
+
+	/* a datagram whose records are all discarded changes nothing: after
+	 * close_notify the answer stays CLOSED (found by fuzz_dtls_session:
+	 * it said ESTABLISHED again) */
+	r = s->closed        ? CS_DTLS_CLOSED
+	    : s->established ? CS_DTLS_ESTABLISHED
+	                     : CS_DTLS_WANT_READ;
 
 	while ((k = dtls_rfilter_next(&s->rf, rd, &rec, &why)) >= 0) {
 		if (k == 0) {

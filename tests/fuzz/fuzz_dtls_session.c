@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define DG_MAX  2048
 #define Q_MAX   64
 #define REC_HDR 13
+#define SEQ_GAP 8
 
 enum {
 	SUITE_GCM,
@@ -64,9 +65,13 @@ struct endp {
 	struct cs_dtls *s;
 	struct dgram q[Q_MAX]; /* what this endpoint sent, not yet delivered */
 	size_t qn;
-	uint64_t rx;       /* application datagrams delivered to it */
-	uint64_t next_seq; /* above every epoch-1 record it was sent */
-	int r;             /* last result of cs_dtls_input */
+	uint64_t rx; /* application datagrams delivered to it */
+	/* Epoch-1 sequence numbers of records sent to this endpoint: the
+	 * peer's own (OpenSSL counts them) and the harness's, which stay
+	 * SEQ_GAP above the peer's so that both get through the replay
+	 * window (RFC 6347 §4.1.2.6) */
+	uint64_t real_next, seal_next;
+	int r; /* last result of cs_dtls_input */
 	bool is_wlc;
 	uint8_t server_random[32];
 	bool has_server_random;
@@ -179,8 +184,8 @@ watch(struct endp *from, struct endp *to, const uint8_t *d, size_t len)
 			seq = seq << 8 | h[i];
 		if (off + REC_HDR + rl > len)
 			break;
-		if (epoch == 1 && seq + 1 > to->next_seq)
-			to->next_seq = seq + 1;
+		if (epoch == 1 && seq + 1 > to->real_next)
+			to->real_next = seq + 1;
 		if (from->is_wlc && h[0] == 22 && epoch == 0 && rl >= 12 + 34 &&
 		    h[REC_HDR] == 2) {
 			memcpy(from->server_random, h + REC_HDR + 12 + 2, 32);
@@ -356,6 +361,13 @@ seal_cbc(const struct dir_keys *k, uint8_t type, uint16_t epoch, uint64_t seq,
 	return ok ? REC_HDR + len : 0;
 }
 
+static uint64_t
+next_seal(const struct endp *to)
+{
+	return to->real_next + SEQ_GAP > to->seal_next ? to->real_next + SEQ_GAP
+	                                               : to->seal_next;
+}
+
 /* Reads n bytes of the script; false at its end. */
 static bool
 take(const uint8_t **d, size_t *left, void *out, size_t n)
@@ -430,7 +442,7 @@ op_seal(struct run *rn, bool to_ap, const uint8_t **d, size_t *left)
 {
 	struct endp *to = to_ap ? &rn->ap : &rn->wlc;
 	const struct dir_keys *k = to_ap ? &rn->to_ap : &rn->to_wlc;
-	uint8_t a[4], pt[1024], rec[DG_MAX];
+	uint8_t a[4], pt[1024], rec[DG_MAX], orig[DG_MAX];
 	uint16_t epoch = 1;
 	uint64_t seq;
 	size_t n, len;
@@ -440,7 +452,7 @@ op_seal(struct run *rn, bool to_ap, const uint8_t **d, size_t *left)
 		return false;
 	n = a[3] < *left ? a[3] : *left;
 	(void)take(d, left, pt, n);
-	seq = to->next_seq + (a[2] & 0x0f);
+	seq = next_seal(to) + (a[2] & 0x0f);
 	if (a[1] & 1) {
 		epoch = (uint16_t)(a[2] >> 4 == 1 ? 0 : 2 + (a[2] >> 4));
 		authentic = false;
@@ -451,20 +463,21 @@ op_seal(struct run *rn, bool to_ap, const uint8_t **d, size_t *left)
 	if (len == 0)
 		return true;
 	if (epoch == 1)
-		to->next_seq = seq + 1;
+		to->seal_next = seq + 1;
+	memcpy(orig, rec, len);
 	if (a[1] & 2) {
 		size_t at = ((size_t)(a[1] >> 4) * 7 + a[2]) % len;
 
 		rec[at] ^= (uint8_t)(a[3] | 1);
-		authentic = false;
 	}
 	if (a[1] & 4) {
 		size_t fl = ((size_t)rec[11] << 8 | rec[12]) ^ (a[2] | 1u);
 
 		rec[11] = (uint8_t)(fl >> 8);
 		rec[12] = (uint8_t)fl;
-		authentic = false;
 	}
+	if (memcmp(orig, rec, len) != 0)
+		authentic = false; /* (the two may cancel out) */
 	/* a candidate for the replay op: a valid application record alone
 	 * in its datagram, remembered once it was delivered */
 	rn->has_cand = authentic && a[0] == 23 && rn->pending_len == 0;
@@ -549,25 +562,22 @@ open_pair(struct run *rn)
 	return 0;
 }
 
-/* Once per process and suite: a record the harness seals must be
- * delivered, or the key derivation is wrong and nothing gets past
- * decryption. */
+/* Every input (so that each replays alone as it ran): a record the
+ * harness seals must be delivered, or the key derivation is wrong and
+ * nothing gets past decryption. */
 static void
 self_check(struct run *rn)
 {
-	static bool done[SUITE__COUNT];
 	static const uint8_t hello[] = "capwap";
 	uint8_t rec[DG_MAX];
 	size_t len;
 
-	if (done[rn->suite])
-		return;
 	len = rn->suite == SUITE_GCM
-	    ? seal_gcm(&rn->to_wlc, 23, 1, rn->wlc.next_seq, hello,
+	    ? seal_gcm(&rn->to_wlc, 23, 1, next_seal(&rn->wlc), hello,
 	          sizeof(hello), rec, sizeof(rec))
-	    : seal_cbc(&rn->to_wlc, 23, 1, rn->wlc.next_seq, hello,
+	    : seal_cbc(&rn->to_wlc, 23, 1, next_seal(&rn->wlc), hello,
 	          sizeof(hello), rec, sizeof(rec));
-	rn->wlc.next_seq++;
+	rn->wlc.seal_next = next_seal(&rn->wlc) + 1;
 	append(rn, rec, len, true);
 	flush(rn, false);
 	if (rn->wlc.rx != 1 || !alive(&rn->wlc)) {
@@ -578,7 +588,6 @@ self_check(struct run *rn)
 		abort();
 	}
 	rn->wlc.rx = 0;
-	done[rn->suite] = true;
 }
 
 int
