@@ -252,52 +252,47 @@ wlc_keylog(void *ctx, const char *line)
 	cs_capture_keylog(ctx, line);
 }
 
+/* Reads the whole `--auth-list` file and parses it (cs_wlc_auth_parse). */
 static int
 wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 {
 	FILE *f = fopen(path, "r");
-	char line[256];
-	size_t cap = 0, lineno = 0;
-	uint8_t(*v)[6] = NULL;
-	struct cs_val_err ve;
+	struct cs_wlc_auth_err ae;
+	char *text = NULL, *nt;
+	size_t len = 0, cap = 0, got;
+	int r;
 
 	if (f == NULL) {
-		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
-		return -errno;
+		r = -errno;
+		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(-r));
+		return r;
 	}
-	*n = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *s = line, *e;
-
-		lineno++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		for (e = s + strlen(s);
-		     e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ');
-		     e--)
-			e[-1] = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = realloc(v, cap * sizeof(*v));
-			if (v == NULL) {
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if ((nt = realloc(text, cap)) == NULL) {
+				free(text);
 				fclose(f);
 				return -ENOMEM;
 			}
+			text = nt;
 		}
-		if (cs_val_mac(s, v[*n], &ve) < 0) {
-			fprintf(stderr, "capsim: wlc: %s:%zu: %s: %s\n", path,
-			    lineno, s, ve.why);
-			free(v);
-			fclose(f);
-			return -EINVAL;
-		}
-		(*n)++;
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		fprintf(stderr, "capsim: wlc: %s: read error\n", path);
+		free(text);
+		fclose(f);
+		return -EIO;
 	}
 	fclose(f);
-	*macs = v;
-	return 0;
+	r = cs_wlc_auth_parse(text, len, macs, n, &ae);
+	if (r == -EINVAL)
+		fprintf(stderr, "capsim: wlc: %s:%zu: %.*s: %s\n", path,
+		    ae.line, (int)ae.len, text + ae.at, ae.why);
+	free(text);
+	return r;
 }
 
 int
