@@ -50,6 +50,7 @@ struct run_ctx {
 	uint64_t duration_ms;
 	uint64_t seed;
 	const char *name_prefix;
+	struct run_shard *shard; /* --shard: the slice, the start */
 	struct cs_events *events;
 	struct cs_capture *cap;
 	const struct cs_scenario *scn;
@@ -136,7 +137,8 @@ run_names_build(
 
 		/* AP i: the engine's identity (capsim/values.h), base IP + i;
 		 * the engine refused a base MAC the APs run past */
-		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		cs_ap_id_name(prefix, ec->ap_index_base + i, nm->name[i],
+		    sizeof(nm->name[i]));
 		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
 			return -ERANGE;
 		cs_val_mac_str(mac, nm->mac[i]);
@@ -679,6 +681,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_diag_ctx dctx;
 	struct run_names nm = { 0 };
 	struct cs_report_causes rcs = { 0 };
+	struct cs_report_ap_result *apr = NULL;
 	size_t n_expect = scn != NULL ? scn->n_expect : 0;
 	unsigned failed_expect = 0;
 	int exit_code = SIM_EXIT_RUNTIME;
@@ -735,6 +738,17 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 			    stderr);
 		run_print_diag(&rc->diag, &rd, false);
 		s.diag = &rd;
+	}
+	/* a shard's report carries every AP's facts: `capsim merge`
+	 * diagnoses all shards' APs as one run */
+	if (rc->shard != NULL && rc->shard->enabled && fp != NULL) {
+		s.shard = &rc->shard->rep;
+		s.diag_ctx = &dctx;
+		if (run_shard_ap_results(&apr, rc->e, ec, nm.aps,
+		        rc->has_diag ? &rc->diag : NULL) == 0) {
+			s.ap_results = apr;
+			s.n_ap_results = ec->n_aps;
+		}
 	}
 
 	/* impairment and NAT counters, WLC counters */
@@ -890,6 +904,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		free(text);
 	}
 	cs_report_causes_free(&rcs);
+	free(apr);
 	run_names_free(&nm);
 	free(fp);
 	free(res);
@@ -936,6 +951,7 @@ sim_cmd_run(int argc, char **argv)
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
 	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
+	rc.shard = &o.shard;
 	if (o.embedded && o.wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o.wlc_ip);
 	if (o.ec.ap.target_count == 0 || o.scn == NULL ||
@@ -1134,9 +1150,15 @@ sim_cmd_run(int argc, char **argv)
 	o.ec.obs_ctx = &rc;
 	if (rc.n_rules > 0)
 		rc.prom_rules = calloc(rc.n_rules, sizeof(*rc.prom_rules));
+	/* shards begin together (--start-at); a signal ends the wait */
+	if (!run_shard_wait(&o.shard, &run_early_sig))
+		fprintf(stderr,
+		    "capsim: run: interrupted while waiting for "
+		    "--start-at\n");
 	/* the engine's clock starts in cs_engine_new: events are stamped
 	 * from here */
 	rc.started_unix_ms = run_wall_ms();
+	run_shard_started(&o.shard, rc.started_unix_ms);
 	cs_events_set_epoch(rc.events, rc.started_unix_ms);
 	if ((r = cs_engine_new(&rc.e, &o.ec)) < 0) {
 		exit_code = r == -EINVAL || r == -EADDRNOTAVAIL

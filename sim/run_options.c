@@ -157,7 +157,23 @@ run_usage(FILE *f)
 	    "  -q, --quiet            no progress line\n"
 	    "  -v, --verbose          log every state change\n"
 	    "  --seed N               seed for every random choice "
-	    "(default 1)\n",
+	    "(default 1)\n"
+	    "Shards (one run over many processes or hosts; `capsim "
+	    "merge`):\n"
+	    "  --shard I/N            run slice I (0..N-1) of the "
+	    "population: the\n"
+	    "                         APs, addresses, MACs and names the "
+	    "one big run\n"
+	    "                         would give them, same seed and "
+	    "timeline\n"
+	    "  --shards N             N shards, this one from "
+	    "$JOB_COMPLETION_INDEX\n"
+	    "                         (a Kubernetes Indexed Job); also "
+	    "$CAPSIM_SHARDS\n"
+	    "  --start-at TIME        start at this RFC 3339 wall-clock "
+	    "time\n"
+	    "                         (2026-12-07T15:40:00Z), so shards "
+	    "begin together\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("\n"
@@ -355,6 +371,9 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_WLC_CISCO,
 		O_CHECK,
 		O_LINGER,
+		O_SHARD,
+		O_SHARDS,
+		O_START_AT,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -414,6 +433,9 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
 		{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+		{ "shard", required_argument, NULL, O_SHARD },
+		{ "shards", required_argument, NULL, O_SHARDS },
+		{ "start-at", required_argument, NULL, O_START_AT },
 		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -740,6 +762,24 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			else
 				goto bad_arg;
 			break;
+		case O_SHARD:
+			if (run_shard_opt(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARDS:
+			if (run_shard_opt_count(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_START_AT:
+			if (run_shard_opt_start_at(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -777,6 +817,11 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	if (sim_series_check_path("html", o->html_path) < 0 ||
 	    sim_series_check_path("csv", o->csv_path) < 0) {
 		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	/* a shard: this process's slice of the population (issue 17) */
+	if ((r = run_shard_resolve(&o->shard, &o->ec)) != 0) {
+		exit_code = r;
 		goto out;
 	}
 	/* APs that find their controllers by DHCP or DNS do not need the
