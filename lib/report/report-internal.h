@@ -61,4 +61,12 @@ json_t *cs_diag_ctx_json(const struct cs_diag_ctx *c);
 int cs_diag_ctx_from_json(
     const json_t *o, struct cs_diag_ctx *out, const char **why);
 
+struct cs_hist;
+/* A "histograms" entry of the report back into *h (bucket by bucket:
+ * each [upper_ms, count] names the bucket its upper edge is in), exact
+ * for histograms cs_report_json wrote.  0; -EBADMSG with *why; -ENOMEM.
+ * Free h with cs_hist_free. */
+int cs_merge_hist_from_json(
+    const json_t *o, struct cs_hist *h, const char **why);
+
 #endif /* CS_REPORT_INTERNAL_H */
