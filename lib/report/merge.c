@@ -24,7 +24,7 @@
 #include "report-internal.h"
 
 #define MG_MAX_SHARDS 100000
-#define MG_MAX_APS    100000000u
+#define MG_MAX_APS    1000000u /* capsim run --aps at most */
 
 struct mg_shard {
 	char *origin;
