@@ -615,6 +615,13 @@ run_check(const struct run_opts *o)
 	    o->ec.ap_base_mac[1], o->ec.ap_base_mac[2], o->ec.ap_base_mac[3],
 	    o->ec.ap_base_mac[4], o->ec.ap_base_mac[5],
 	    o->ec.ap_name_prefix ? o->ec.ap_name_prefix : "capsim-ap-");
+	if (o->shard.enabled)
+		printf("  shard        %u of %u: APs %u..%u of %u (global "
+		       "numbers)%s\n",
+		    o->shard.index, o->shard.count, o->shard.rep.first_ap + 1,
+		    o->shard.rep.first_ap + o->shard.rep.n_aps,
+		    o->shard.rep.total_aps,
+		    o->shard.start_at_unix_ms != 0 ? ", at --start-at" : "");
 	if (o->embedded)
 		printf("  WLC          embedded mock on %s:%u, capacity %u%s\n",
 		    cs_ipv4_str(wlc_ip, b), o->wlc_port, o->ec.wlc.max_wtps,

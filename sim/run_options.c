@@ -173,7 +173,13 @@ run_usage(FILE *f)
 	    "  --start-at TIME        start at this RFC 3339 wall-clock "
 	    "time\n"
 	    "                         (2026-12-07T15:40:00Z), so shards "
-	    "begin together\n",
+	    "begin together\n"
+	    "  --shard-ip ADDR        this shard's APs take addresses from "
+	    "ADDR (its\n"
+	    "                         site's subnet) instead of their slice "
+	    "of\n"
+	    "                         --ap-base-ip; names, MACs, indexes "
+	    "stay global\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("\n"
@@ -374,6 +380,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_SHARD,
 		O_SHARDS,
 		O_START_AT,
+		O_SHARD_IP,
 		O_DISC, /* SIM_DISC_N of them */
 	};
 	static const struct option opts[] = {
@@ -436,6 +443,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "shard", required_argument, NULL, O_SHARD },
 		{ "shards", required_argument, NULL, O_SHARDS },
 		{ "start-at", required_argument, NULL, O_START_AT },
+		{ "shard-ip", required_argument, NULL, O_SHARD_IP },
 		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -770,6 +778,12 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			break;
 		case O_SHARDS:
 			if (run_shard_opt_count(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARD_IP:
+			if (run_shard_opt_ip(&o->shard, optarg) < 0) {
 				exit_code = SIM_EXIT_USAGE;
 				goto out;
 			}

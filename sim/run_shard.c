@@ -15,6 +15,7 @@
 #include "capsim/diagnose.h"
 #include "capsim/engine.h"
 #include "capsim/metrics.h"
+#include "capsim/udp.h"
 #include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
@@ -147,6 +148,18 @@ run_shard_opt_start_at(struct run_shard *sh, const char *arg)
 	return 0;
 }
 
+int
+run_shard_opt_ip(struct run_shard *sh, const char *arg)
+{
+	if (cs_ipv4_parse(arg, &sh->site_ip) < 0 || sh->site_ip == 0) {
+		fprintf(stderr,
+		    "capsim: run: --shard-ip wants an IPv4 address, not '%s'\n",
+		    arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* An environment variable as a count within [min, max]: 1 taken, 0
  * absent, -EINVAL after printing why. */
 static int
@@ -197,8 +210,15 @@ run_shard_resolve(struct run_shard *sh, struct cs_engine_cfg *ec)
 		sh->index_given = true;
 		from = "JOB_COMPLETION_INDEX";
 	}
-	if (!sh->count_given)
+	if (!sh->count_given) {
+		if (sh->site_ip != 0) {
+			fprintf(stderr,
+			    "capsim: run: --shard-ip is for shards (--shard "
+			    "I/N); the whole run takes --ap-base-ip\n");
+			return SIM_EXIT_USAGE;
+		}
 		return 0; /* the whole run */
+	}
 	if (sh->index >= sh->count) {
 		fprintf(stderr,
 		    "capsim: run: %s says shard %u of %u shards "
@@ -232,7 +252,20 @@ run_shard_resolve(struct run_shard *sh, struct cs_engine_cfg *ec)
 		(void)cs_ap_id_mac(ec->ap_base_mac, first, mac);
 		memcpy(ec->ap_base_mac, mac, 6);
 	}
-	ec->ap_base_ip += first;
+	/* a branch site's shard keeps the names, MACs and indexes of its
+	 * slice, with addresses of its own subnet */
+	if (sh->site_ip != 0) {
+		if ((uint64_t)sh->site_ip + n - 1 > UINT32_MAX) {
+			fprintf(stderr,
+			    "capsim: run: %u APs from --shard-ip run "
+			    "past 255.255.255.255\n",
+			    n);
+			return SIM_EXIT_USAGE;
+		}
+		ec->ap_base_ip = sh->site_ip;
+	} else {
+		ec->ap_base_ip += first;
+	}
 	ec->ap_index_base = first;
 	ec->ap_index_total = total;
 	ec->n_aps = n;

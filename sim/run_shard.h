@@ -22,6 +22,8 @@ struct run_shard {
 	bool index_given, count_given; /* --shard / --shards */
 	unsigned index, count;
 	uint64_t start_at_unix_ms; /* --start-at; 0 none */
+	uint32_t site_ip;          /* --shard-ip: this shard's first AP's
+	                              address (its site), 0: its slice */
 	bool enabled; /* resolved: this run is one shard of count */
 	struct cs_report_shard rep; /* what the JSON says ("shard") */
 };
@@ -30,6 +32,7 @@ struct run_shard {
 int run_shard_opt(struct run_shard *sh, const char *arg); /* I/N */
 int run_shard_opt_count(struct run_shard *sh, const char *arg);
 int run_shard_opt_start_at(struct run_shard *sh, const char *arg);
+int run_shard_opt_ip(struct run_shard *sh, const char *arg);
 /* RFC 3339 time ("2026-12-07T15:40:00Z", "...T15:40:00.250+01:00") to
  * Unix milliseconds; -EINVAL. */
 int run_shard_parse_time(const char *s, uint64_t *unix_ms);
