@@ -453,6 +453,13 @@ run_check(const struct run_opts *o)
 	    o->ec.ap_base_mac[1], o->ec.ap_base_mac[2], o->ec.ap_base_mac[3],
 	    o->ec.ap_base_mac[4], o->ec.ap_base_mac[5],
 	    o->ec.ap_name_prefix ? o->ec.ap_name_prefix : "capsim-ap-");
+	if (o->shard.enabled)
+		printf("  shard        %u of %u: APs %u..%u of %u (global "
+		       "numbers)%s\n",
+		    o->shard.index, o->shard.count, o->shard.rep.first_ap + 1,
+		    o->shard.rep.first_ap + o->shard.rep.n_aps,
+		    o->shard.rep.total_aps,
+		    o->shard.start_at_unix_ms != 0 ? ", at --start-at" : "");
 	if (o->embedded)
 		printf("  WLC          embedded mock on %s:%u, capacity %u%s\n",
 		    cs_ipv4_str(wlc_ip, b), o->wlc_port, o->ec.wlc.max_wtps,
@@ -537,6 +544,7 @@ sim_cmd_run(int argc, char **argv)
 	rc.seed = o.ec.seed;
 	rc.scn = o.scn;
 	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
+	rc.shard = &o.shard;
 	if (o.embedded && o.wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o.wlc_ip);
 	if (o.ec.ap.target_count == 0 || o.scn == NULL ||
@@ -736,9 +744,15 @@ sim_cmd_run(int argc, char **argv)
 	o.ec.obs_ctx = &rc;
 	if (rc.n_rules > 0)
 		rc.prom_rules = calloc(rc.n_rules, sizeof(*rc.prom_rules));
+	/* shards begin together (--start-at); a signal ends the wait */
+	if (!run_shard_wait(&o.shard, &run_early_sig))
+		fprintf(stderr,
+		    "capsim: run: interrupted while waiting for "
+		    "--start-at\n");
 	/* the engine's clock starts in cs_engine_new: events are stamped
 	 * from here */
 	rc.started_unix_ms = run_wall_ms();
+	run_shard_started(&o.shard, rc.started_unix_ms);
 	cs_events_set_epoch(rc.events, rc.started_unix_ms);
 	if ((r = cs_engine_new(&rc.e, &o.ec)) < 0) {
 		exit_code = r == -EINVAL || r == -EADDRNOTAVAIL

@@ -31,6 +31,7 @@ struct run_ctx {
 	uint64_t duration_ms;
 	uint64_t seed;
 	const char *name_prefix;
+	struct run_shard *shard; /* --shard: the slice, the start */
 	struct cs_events *events;
 	struct cs_capture *cap;
 	const struct cs_scenario *scn;

@@ -21,6 +21,7 @@
 #include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
+#include "run_shard.h"
 
 /* Name, MAC and address of every AP, for the causes in the reports. */
 struct run_names {
@@ -48,7 +49,8 @@ run_names_build(
 
 		/* AP i: the engine's identity (capsim/values.h), base IP + i;
 		 * the engine refused a base MAC the APs run past */
-		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		cs_ap_id_name(prefix, ec->ap_index_base + i, nm->name[i],
+		    sizeof(nm->name[i]));
 		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
 			return -ERANGE;
 		cs_val_mac_str(mac, nm->mac[i]);
@@ -194,6 +196,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	struct cs_diag_ctx dctx;
 	struct run_names nm = { 0 };
 	struct cs_report_causes rcs = { 0 };
+	struct cs_report_ap_result *apr = NULL;
 	size_t n_expect = scn != NULL ? scn->n_expect : 0;
 	unsigned failed_expect = 0;
 	int exit_code = SIM_EXIT_RUNTIME;
@@ -250,6 +253,17 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 			    stderr);
 		run_print_diag(&rc->diag, &rd, false);
 		s.diag = &rd;
+	}
+	/* a shard's report carries every AP's facts: `capsim merge`
+	 * diagnoses all shards' APs as one run */
+	if (rc->shard != NULL && rc->shard->enabled && fp != NULL) {
+		s.shard = &rc->shard->rep;
+		s.diag_ctx = &dctx;
+		if (run_shard_ap_results(&apr, rc->e, ec, nm.aps,
+		        rc->has_diag ? &rc->diag : NULL) == 0) {
+			s.ap_results = apr;
+			s.n_ap_results = ec->n_aps;
+		}
 	}
 
 	/* impairment and NAT counters, WLC counters */
@@ -412,6 +426,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		free(text);
 	}
 	cs_report_causes_free(&rcs);
+	free(apr);
 	run_names_free(&nm);
 	free(fp);
 	free(res);

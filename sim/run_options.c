@@ -161,7 +161,29 @@ run_usage(FILE *f)
 	    "  -q, --quiet            no progress line\n"
 	    "  -v, --verbose          log every state change\n"
 	    "  --seed N               seed for every random choice "
-	    "(default 1)\n",
+	    "(default 1)\n"
+	    "Shards (one run over many processes or hosts; `capsim "
+	    "merge`):\n"
+	    "  --shard I/N            run slice I (0..N-1) of the "
+	    "population: the\n"
+	    "                         APs, addresses, MACs and names the "
+	    "one big run\n"
+	    "                         would give them, same seed and "
+	    "timeline\n"
+	    "  --shards N             N shards, this one from "
+	    "$JOB_COMPLETION_INDEX\n"
+	    "                         (a Kubernetes Indexed Job); also "
+	    "$CAPSIM_SHARDS\n"
+	    "  --start-at TIME        start at this RFC 3339 wall-clock "
+	    "time\n"
+	    "                         (2026-12-07T15:40:00Z), so shards "
+	    "begin together\n"
+	    "  --shard-ip ADDR        this shard's APs take addresses from "
+	    "ADDR (its\n"
+	    "                         site's subnet) instead of their slice "
+	    "of\n"
+	    "                         --ap-base-ip; names, MACs, indexes "
+	    "stay global\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("\n"
@@ -298,6 +320,10 @@ enum {
 	O_WLC_CISCO,
 	O_CHECK,
 	O_LINGER,
+	O_SHARD,
+	O_SHARDS,
+	O_START_AT,
+	O_SHARD_IP,
 	O_DISC, /* SIM_DISC_N of them */
 };
 
@@ -344,6 +370,10 @@ static const struct option run_longopts[] = {
 	{ "events", required_argument, NULL, O_EVENTS },
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "metrics-linger", required_argument, NULL, O_LINGER },
+	{ "shard", required_argument, NULL, O_SHARD },
+	{ "shards", required_argument, NULL, O_SHARDS },
+	{ "start-at", required_argument, NULL, O_START_AT },
+	{ "shard-ip", required_argument, NULL, O_SHARD_IP },
 	{ "check", no_argument, NULL, O_CHECK },
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
@@ -712,6 +742,8 @@ run_pass_scenario(struct run_opts *o, int argc, char **argv)
 static int
 run_options_check(struct run_opts *o)
 {
+	int r;
+
 	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
 		fprintf(stderr,
 		    "capsim: run: --ap-cert and --ap-key go together\n");
@@ -730,6 +762,9 @@ run_options_check(struct run_opts *o)
 	if (sim_series_check_path("html", o->html_path) < 0 ||
 	    sim_series_check_path("csv", o->csv_path) < 0)
 		return SIM_EXIT_USAGE;
+	/* a shard: this process's slice of the population (issue 17) */
+	if ((r = run_shard_resolve(&o->shard, &o->ec)) != 0)
+		return r;
 	/* APs that find their controllers by DHCP or DNS do not need the
 	 * embedded one, unless it is placed explicitly */
 	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
@@ -771,6 +806,30 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_RULE:
 			if ((exit_code = run_opt_rule(o, optarg)) >= 0)
 				goto out;
+			break;
+		case O_SHARD:
+			if (run_shard_opt(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARDS:
+			if (run_shard_opt_count(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARD_IP:
+			if (run_shard_opt_ip(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_START_AT:
+			if (run_shard_opt_start_at(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'q':
 			o->quiet = true;

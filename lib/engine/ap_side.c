@@ -7,6 +7,7 @@
 #include "engine-internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,15 +376,24 @@ ap_event(void *ctx, const struct cs_ap_event *ev)
 	cs_metrics_ap_event(&w->metrics, &a->track, ev);
 	cs_facts_ap_event(&e->facts[a->idx], ev);
 	if (e->cfg.on_ap_event != NULL)
-		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
+		e->cfg.on_ap_event(e->cfg.obs_ctx, a->gidx, a->mac, ev);
 }
 
+/* xorshift64* of the AP's own, so that its jitter depends on (seed,
+ * global index) only: not on its worker, its shard or the other APs */
 static uint32_t
 ap_rand(void *ctx, uint32_t bound)
 {
 	struct eng_ap *a = ctx;
+	uint64_t x = a->rng;
 
-	return eng_rand(a->w, bound);
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	a->rng = x;
+	if (bound <= 1)
+		return 0;
+	return (uint32_t)(((x * 0x2545F4914F6CDD1DULL) >> 32) % bound);
 }
 
 static const struct cs_ap_io eng_ap_io = {
@@ -601,12 +611,27 @@ eng_pace(struct eng_w *w, uint64_t now)
 
 	if (w->stopping)
 		return;
-	if (w->rate > 0) {
+	if (w->rate > 0 && e->cfg.ap_index_base == 0) {
 		double due = eng_pace_due(
 		    w->rate, e->cfg.rate_ramp_s, (double)now / 1000.0);
 
 		if (due < (double)want)
 			want = (unsigned)due;
+	} else if (w->rate > 0) {
+		/* a shard: its APs start when the whole run's arrival curve
+		 * reaches their global indexes (local AP j is on worker
+		 * j mod n_w) */
+		double due = eng_pace_due(e->cfg.rate, e->cfg.rate_ramp_s,
+		                 (double)now / 1000.0) -
+		    (double)e->cfg.ap_index_base;
+		unsigned local = due <= 0         ? 0
+		    : due >= (double)e->cfg.n_aps ? e->cfg.n_aps
+		                                  : (unsigned)due;
+		unsigned mine =
+		    local > w->id ? (local - w->id + e->n_w - 1) / e->n_w : 0;
+
+		if (mine < want)
+			want = mine;
 	}
 	for (unsigned n = 0; w->started < want; n++) {
 		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
@@ -621,7 +646,7 @@ eng_pace(struct eng_w *w, uint64_t now)
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
 			cs_logf(e->cfg.log, CS_LOG_ERR,
-			    "engine: AP %u failed to start", a->idx + 1);
+			    "engine: AP %u failed to start", a->gidx + 1);
 	}
 	if (w->started < w->n_aps) {
 		uint64_t step = 10;
@@ -640,8 +665,10 @@ eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 }
 
 const struct cs_engine_ap_group *
-eng_ap_group(const struct cs_engine *e, unsigned idx)
+eng_ap_group(const struct cs_engine *e, unsigned local)
 {
+	unsigned idx = e->cfg.ap_index_base + local; /* groups are global */
+
 	for (size_t i = 0; i < e->cfg.n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &e->cfg.ap_groups[i];
 
@@ -673,7 +700,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	if (c->ap_name != NULL)
 		snprintf(name, sizeof(name), "%s", c->ap_name);
 	else
-		cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
+		cs_ap_id_name(c->ap_name_prefix, a->gidx, name, sizeof(name));
 	memcpy(apc.mac, a->mac, 6);
 	apc.ip = a->ip;
 	apc.name = name;
@@ -681,7 +708,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	io.ctx = a;
 	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
 		return cs_log_err(c->log, r,
-		    "engine: invalid AP configuration (AP %u)", a->idx + 1);
+		    "engine: invalid AP configuration (AP %u)", a->gidx + 1);
 	return 0;
 }
 
@@ -694,6 +721,11 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 
 	a->w = e->w[i % e->n_w];
 	a->idx = i;
+	a->gidx = c->ap_index_base + i;
+	a->rng = cs_mix64(c->seed ^ 0x61702d726e67ull) ^
+	    cs_mix64((uint64_t)a->gidx + 1);
+	if (a->rng == 0)
+		a->rng = 1;
 	a->ip = c->ap_base_ip + i;
 	(void)cs_ap_id_mac(c->ap_base_mac, i, a->mac); /* fits: eng_new_aps */
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
@@ -721,18 +753,28 @@ eng_new_aps(struct cs_engine *e)
 	if ((c->probe != NULL || c->ap_name != NULL) && c->n_aps != 1)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: a probe hook or a fixed AP name needs one AP");
+	if ((uint64_t)c->ap_index_base + c->n_aps > UINT_MAX ||
+	    (c->ap_index_total != 0 &&
+	        c->ap_index_base + c->n_aps > c->ap_index_total))
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: APs %u..%u lie outside the run's %u",
+		    c->ap_index_base + 1, c->ap_index_base + c->n_aps,
+		    c->ap_index_total);
 	for (size_t i = 0; i < c->n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &c->ap_groups[i];
+		unsigned total = c->ap_index_total != 0
+		    ? c->ap_index_total
+		    : c->ap_index_base + c->n_aps;
 
-		if (g->ap_dtls == NULL || g->count == 0 ||
-		    g->first > c->n_aps || g->count > c->n_aps - g->first ||
+		if (g->ap_dtls == NULL || g->count == 0 || g->first > total ||
+		    g->count > total - g->first ||
 		    (i > 0 &&
 		        g->first < c->ap_groups[i - 1].first +
 		                c->ap_groups[i - 1].count))
 			return cs_log_err(c->log, -EINVAL,
 			    "engine: AP group %zu is empty, overlaps another, "
 			    "runs past the %u APs or has no DTLS context",
-			    i + 1, c->n_aps);
+			    i + 1, total);
 	}
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,

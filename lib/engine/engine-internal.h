@@ -117,7 +117,9 @@ struct eng_ap {
 	struct eng_w *w;
 	struct cs_ap *ap;
 	struct eng_dtls *d;
-	unsigned idx;
+	unsigned idx;  /* local: index into e->aps */
+	unsigned gidx; /* global (cs_engine_cfg.ap_index_base + idx) */
+	uint64_t rng;  /* the AP's own: seeded from (seed, gidx) */
 	uint32_t ip;
 	uint8_t mac[6];
 	uint32_t ac_ip;

@@ -553,7 +553,7 @@ eng_reboot_w(void *arg, struct cs_engine *e, unsigned k)
 	for (unsigned i = k; i < e->cfg.n_aps; i += e->n_w) {
 		struct eng_ap *a = &e->aps[i];
 
-		if (op->sel != NULL && !op->sel(op->ctx, i, a->mac))
+		if (op->sel != NULL && !op->sel(op->ctx, a->gidx, a->mac))
 			continue;
 		if (eng_ap_reboot(a, now) == 0)
 			op->n++;

@@ -85,6 +85,16 @@ struct cs_engine_cfg {
 	uint8_t ap_base_mac[6];     /* AP i has base + i */
 	const char *ap_name_prefix; /* AP i is named prefix + %05u of i+1 */
 	const char *ap_name;        /* or, with one AP: its name as it is */
+	/* shards (issue 17): this process runs the APs ap_index_base ..
+	 * ap_index_base + n_aps - 1 of a run of ap_index_total APs (0: just
+	 * these).  Names, impairment and timeline selectors, per-AP
+	 * randomness, events and the arrival curve use the global index
+	 * (base + i), so N shards together behave as the one big run;
+	 * ap_base_ip and ap_base_mac stay this process's first AP's (the
+	 * caller shifts them by the base), and AP groups are given in global
+	 * indexes */
+	unsigned ap_index_base;
+	unsigned ap_index_total;
 	/* template: timers, radios, model, targets (identity is per AP) */
 	struct cs_ap_cfg ap;
 	struct cs_dtls_ctx *ap_dtls;     /* client ctx, borrowed */
@@ -144,6 +154,7 @@ struct cs_engine_cfg {
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
+	/* ap: the global index (ap_index_base + local) */
 	void (*on_ap_event)(void *ctx, unsigned ap, const uint8_t mac[6],
 	    const struct cs_ap_event *ev);
 	void (*on_wlc_event)(void *ctx, const struct cs_wlc_event *ev);
@@ -262,8 +273,9 @@ CS_API int cs_engine_nat_expire(struct cs_engine *e);
 CS_API int cs_engine_nat_stats(struct cs_engine *e, struct cs_nat_stats *out);
 /* Restarts every embedded WLC shard (sessions lost); -ENOENT without. */
 CS_API int cs_engine_wlc_restart(struct cs_engine *e);
-/* Power-cycles the APs sel() picks (NULL = all): no close_notify, a new
- * state machine, a new join.  Returns how many. */
+/* Power-cycles the APs sel() picks (NULL = all; it is given the global
+ * index): no close_notify, a new state machine, a new join.  Returns how
+ * many. */
 CS_API unsigned cs_engine_ap_reboot(struct cs_engine *e,
     bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx);
 /* Diagnosis facts of AP idx (after cs_engine_stop), NULL past the end. */
