@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4; RFC 3629 §4: no
  * overlongs, no surrogates, nothing above U+10FFFF, and not U+FFFE/U+FFFF,
@@ -68,5 +69,12 @@ struct cs_hist;
  * Free h with cs_hist_free. */
 int cs_merge_hist_from_json(
     const json_t *o, struct cs_hist *h, const char **why);
+
+/* The merged time series of n shards' "timeseries" objects (same
+ * interval_s), shard i's rows moved by off_ms[i] (its start after the
+ * run's): counts summed, percentiles kept where one shard alone had
+ * samples, null elsewhere; marks once.  NULL when out of memory. */
+json_t *cs_merge_ts(const json_t *const *series, const uint64_t *off_ms,
+    size_t n, double interval_s);
 
 #endif /* CS_REPORT_INTERNAL_H */

@@ -48,7 +48,7 @@ one_run() {
 }
 
 # shards NAME N DURATION BAD ARGS...: N shard processes started together;
-# shard BAD (or none: -1) also gets the extra ARGS; then the merge
+# shard BAD (or every shard: -1) also gets the extra ARGS; then the merge
 shards() {
 	local name=$1 n=$2 dur=$3 bad=$4 i pids=() at
 	shift 4
@@ -56,7 +56,11 @@ shards() {
 	# loaded host; a late one says so in its report
 	at=$(date -u -d '+6 sec' +%FT%T.000Z)
 	for ((i = 0; i < n; i++)); do
-		if [ "$i" -eq "$bad" ]; then extra=("$@"); else extra=(); fi
+		if [ "$i" -eq "$bad" ] || [ "$bad" -eq -1 ]; then
+			extra=("$@")
+		else
+			extra=()
+		fi
 		"$CAPSIM" run "${common[@]}" --duration "$dur" \
 			--shard "$i/$n" --start-at "$at" \
 			--json "$tmp/$name.$i.json" "${extra[@]}" \
@@ -173,6 +177,29 @@ for n in 1 2 4; do
 	grep -q '<testsuite' "$tmp/eq$n.xml" || fail "no JUnit"
 	grep -q '<html' "$tmp/eq$n.html" || fail "no HTML page"
 done
+
+# expectations are evaluated again on the merged run: `joined == 16`
+# fails in each 8-AP shard and holds for the run
+cat >"$tmp/eq.yaml" <<'YAML'
+name: shard-expect
+expect:
+  - joined == 16
+  - in_run == 100%
+  - diagnosis == ok
+YAML
+shards expect 2 6s -1 "$tmp/eq.yaml"
+[ "$(cat "$tmp/expect.rc")" = 0 ] || { cat "$tmp/expect.out"; fail "merge with expectations: exit $(cat "$tmp/expect.rc")"; }
+python3 - "$tmp" <<'PY' || fail "expectations not evaluated again"
+import json, sys
+t = sys.argv[1]
+m = json.load(open(f"{t}/expect.json"))
+s0 = json.load(open(f"{t}/expect.0.json"))
+assert [e["pass"] for e in m["expectations"]] == [True] * 3, m["expectations"]
+assert s0["expectations"][0]["pass"] is False, s0["expectations"][0]
+assert m["passed"] is True and s0["passed"] is False
+assert m["scenario"]["name"] == "shard-expect"
+PY
+grep -q 'joined == 16' "$tmp/expect.xml" || fail "JUnit lacks the expectation"
 
 # shard 1 of 4 (APs 4..7) behind a firewall that drops the WLC's DTLS
 # replies; the one run drops the same APs' replies (global indexes).

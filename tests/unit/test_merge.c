@@ -104,6 +104,7 @@ test_hist_merge_exact(void **state)
 		assert_int_equal(cs_hist_quantile(&ra, qs[i]),
 		    cs_hist_quantile(&all.lat[CS_LAT_TOTAL], qs[i]));
 	/* an empty series stays empty */
+	cs_hist_free(&rb);
 	roundtrip(&a, CS_LAT_IMAGE, &rb);
 	assert_int_equal(rb.count, 0);
 	cs_hist_free(&ra);

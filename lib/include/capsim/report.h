@@ -237,7 +237,9 @@ CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
  *       "aps_affected", "counts": {name: n}}, "impairments": [{"name",
  *       counter: n, ...}], "wlc_counters": {name: n}, "timeseries" (see
  *       cs_ts_json in report/report-internal.h: one column per measure,
- *       one entry per interval, and the timeline marks).
+ *       one entry per interval, and the timeline marks); a shard's report
+ *       (issue 17) adds "shard", "diag_context" and "ap_results" (every
+ *       AP with its diagnosis facts), which `capsim merge` reads back.
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 
