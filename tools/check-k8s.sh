@@ -13,12 +13,19 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	echo "check-k8s: no node/npm (tools/deps.sh test installs them)" >&2
 	exit 77
 fi
-if [ ! -d "$v/node_modules/kubernetes-models" ]; then
-	(cd "$v" && npm ci --no-audit --no-fund --loglevel=error >&2) || {
-		echo "check-k8s: cannot install the validator (npm ci in $v)" >&2
+# the validator's packages go to a cache outside the source tree (the
+# tree stays clean); they are installed again when the lock file changes
+cache=${CAPSIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/capsim}/k8s-validate
+mkdir -p "$cache"
+if [ ! -d "$cache/node_modules/kubernetes-models" ] ||
+	! cmp -s "$v/package-lock.json" "$cache/package-lock.json"; then
+	cp "$v/package.json" "$v/package-lock.json" "$cache/"
+	(cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >&2) || {
+		echo "check-k8s: cannot install the validator (npm ci in $cache)" >&2
 		exit 77
 	}
 fi
+cp "$v/validate.js" "$cache/validate.js"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 files=()
@@ -33,7 +40,7 @@ for n in 1 4 64; do
 		done
 	done
 done
-node "$v/validate.js" "${files[@]}"
+node "$cache/validate.js" "${files[@]}"
 # the rendered Job says what the issue asks of it
 python3 - "$tmp/job-4-true-ReadWriteMany.yaml" <<'PY'
 import re, sys

@@ -136,8 +136,8 @@ run_aps "$n" "$n.1" --duration 45s --events "$tmp/$case.events" &
 run_pid=$!
 frozen=0
 for _ in $(seq 300); do
-	in_run=$({ grep '"to":"Run"' "$tmp/$case.events" 2>/dev/null || true; } |
-		grep -o '"ap":[0-9]*' | sort -u | wc -l)
+	in_run=$({ grep '"to":"Run"' "$tmp/$case.events" 2>/dev/null |
+		grep -o '"ap":[0-9]*' || true; } | sort -u | wc -l)
 	if [ "${in_run:-0}" -ge 6 ]; then
 		kill -STOP "$wlc_pid"
 		frozen=1
