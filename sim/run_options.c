@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
@@ -143,6 +144,15 @@ run_usage(FILE *f)
 	    "APs'\n"
 	    "  --pcap-clear FILE      every control message decrypted, as "
 	    "plain CAPWAP\n"
+	    "  --peer-pcap FILE       a capture taken at the controller "
+	    "during the run\n"
+	    "                         (capsim wlc --pcap, a SPAN port, an "
+	    "Embedded\n"
+	    "                         Packet Capture), read after the run: "
+	    "what it\n"
+	    "                         received and sent per AP goes into the "
+	    "diagnosis\n"
+	    "                         (forward from return path loss)\n"
 	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
 	    "  --html FILE            one self-contained HTML page: verdict, "
 	    "charts\n"
@@ -352,6 +362,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		O_RULE,
 		O_PROFILE,
 		O_PCAP_AT,
+		O_PEER_PCAP,
 		O_WLC_CISCO,
 		O_CHECK,
 		O_LINGER,
@@ -413,6 +424,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		{ "rule", required_argument, NULL, O_RULE },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+		{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 		{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
 		SIM_DISC_OPTIONS(O_DISC),
 		{ "quiet", no_argument, NULL, 'q' },
@@ -683,6 +695,15 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_PCAP_CLEAR:
 			o->clear_path = optarg;
 			break;
+		case O_PEER_PCAP:
+			sim_run_peer_free(o->peer);
+			if (sim_run_peer_new(&o->peer, optarg) < 0) {
+				fprintf(stderr, "capsim: run: out of memory\n");
+				goto out;
+			}
+			o->ec.on_ap_wire = sim_run_peer_wire;
+			o->ec.wire_ctx = o->peer;
+			break;
 		case O_KEYLOG:
 			o->keylog_path = optarg;
 			break;
@@ -784,6 +805,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
 	    o->embedded && !o->wlc_listen_given)
 		o->embedded = false;
+	sim_run_peer_port(o->peer, o->wlc_port);
 	return true;
 out:
 	*exit_code_out = exit_code;
@@ -801,6 +823,8 @@ run_options_free(struct run_opts *o)
 	sim_disc_free(&o->disc);
 	free(o->rules);
 	cs_scenario_free(o->scn);
+	sim_run_peer_free(o->peer);
+	o->peer = NULL;
 	o->rules = NULL;
 	o->scn = NULL;
 }

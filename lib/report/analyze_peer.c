@@ -127,6 +127,13 @@ cs_peer_log_dgram(void *ctx, size_t ap, enum cs_dir dir, enum cs_chan ch,
 	return 0;
 }
 
+void
+cs_peer_log_ran_until(struct cs_peer_log *l, uint64_t t_us)
+{
+	if (l != NULL && l->n > 0 && t_us > l->t_max)
+		l->t_max = t_us;
+}
+
 /* The peer log indexed by digest: head[] (open addressing on key[]) and
  * next[] chain the entries of one digest in capture order. */
 struct peer_index {

@@ -29,6 +29,10 @@ CS_API int cs_peer_log_dgram(void *ctx, size_t ap, enum cs_dir dir,
     enum cs_chan ch, uint32_t wlc_ip, uint64_t t_us, const uint8_t *payload,
     size_t len);
 
+/** The capture the log holds ran until @p t_us (a live run that kept
+ * listening after its last datagram): its span reaches that far. */
+CS_API void cs_peer_log_ran_until(struct cs_peer_log *l, uint64_t t_us);
+
 /* Outcome of cs_peer_merge(). */
 struct cs_peer_stats {
 	size_t aps_here, aps_peer; /* APs in each capture */
