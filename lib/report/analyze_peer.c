@@ -613,6 +613,16 @@ cs_peer_merge(struct cs_analyze *here, struct cs_peer_log *here_log,
 		    cs_analyze_ap_identity(here, i) != 0)
 			m.pair[i] = NO_PEER_AP;
 	count_lost(&m, here_log, peer_log, st);
+	/* the answers the AP-side analysis still holds go into its facts
+	 * first (cs_analyze_finish settles them, once), so what the AP
+	 * received is final before the controller's side is set beside it */
+	{
+		struct cs_diagnosis tmp;
+
+		if ((r = cs_analyze_finish(here, &tmp)) < 0)
+			goto out;
+		cs_diagnosis_free(&tmp);
+	}
 	for (size_t i = 0; i < n_here; i++) {
 		const struct cs_ap_facts *f;
 		uint16_t rx[CS_FACTS_SIZE_CLASSES], tx[CS_FACTS_SIZE_CLASSES];

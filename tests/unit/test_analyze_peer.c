@@ -229,6 +229,15 @@ check_merged(enum loss loss, enum cs_diag_code want)
 	assert_int_equal(d.primary, want);
 	if (want != CS_DIAG_INCONCLUSIVE)
 		assert_int_equal(d.confidence, CS_DIAG_CONF_HIGH);
+	/* the evidence names what the controller's side showed */
+	if (want == CS_DIAG_RETURN_PATH_LOSS)
+		assert_non_null(strstr(d.summary,
+		    "At the controller: it sent 6 datagrams to the AP, 2 "
+		    "arrived."));
+	if (want == CS_DIAG_FORWARD_PATH_LOSS)
+		assert_non_null(strstr(d.summary,
+		    "At the controller: it received 2 of the 6 "
+		    "datagrams the AP sent."));
 	cs_diagnosis_free(&d);
 	side_free(&ap);
 	side_free(&wlc);

@@ -79,7 +79,8 @@ struct cs_peer_stats {
  * @p here are then replaced (cs_analyze_set_wlc_side): received = what
  * the AP sent less what was lost on the way, sent = what the AP received
  * plus what was lost on the way back.  Call after both captures are read
- * and before cs_analyze_finish(@p here).
+ * and before cs_analyze_finish(@p here) (which it runs once itself, to
+ * settle the answers the AP-side analysis holds).
  * @return 0 (st->why says when nothing could be taken), -EINVAL,
  *         -ENOMEM (@p here unchanged).
  */
