@@ -478,7 +478,7 @@ count_lost(struct merge *m, const struct cs_peer_log *hl,
 		if (e->matched || m->pair[e->ap] == SIZE_MAX)
 			continue;
 		if (!inside(e->t_us, off, pl->t_min, pl->t_max, st) ||
-		    (e->dir == CS_DIR_UP && !is_wlc(m, e->wlc_ip))) {
+		    !is_wlc(m, e->wlc_ip)) {
 			st->not_judged++;
 		} else if (e->dir == CS_DIR_UP) {
 			m->up_lost[e->ap][e->cls]++;
@@ -613,6 +613,18 @@ cs_peer_merge(struct cs_analyze *here, struct cs_peer_log *here_log,
 		    cs_analyze_ap_identity(here, i) != 0)
 			m.pair[i] = NO_PEER_AP;
 	count_lost(&m, here_log, peer_log, st);
+	/* the right way round, what one end received the other sent (bar
+	 * a few): the controller's answers the AP side lacks were lost, not
+	 * invented.  Given the wrong way round, every loss turns into
+	 * "received, never sent" */
+	if (st->peer_only > st->up_lost + st->down_lost) {
+		st->why = "more datagrams were received at one end than sent "
+		          "at the other: the captures are the wrong way round "
+		          "(the APs' side first, the controller's as the peer) "
+		          "or one was taken elsewhere";
+		r = 0;
+		goto out;
+	}
 	/* the answers the AP-side analysis still holds go into its facts
 	 * first (cs_analyze_finish settles them, once), so what the AP
 	 * received is final before the controller's side is set beside it */

@@ -117,6 +117,11 @@ not_used() { # AP PEER REGEX
 }
 not_used "$tmp/a-ret.pcapng" "$tmp/w-fwd.pcapng" "only discovery messages in common"
 not_used "$tmp/a-ret.pcapng" "$tmp/a-ret.pcapng" "both captures hold the same datagrams"
+# given the wrong way round (the controller's first): says so; the
+# controller's side alone still shows its answers never acted on
+rc=0; "$CAPSIM" analyze "$tmp/w-ret.pcapng" --peer "$tmp/a-ret.pcapng" >"$tmp/sw.out" 2>&1 || rc=$?
+grep -q "not used: .*the captures are the wrong way round" "$tmp/sw.out" ||
+  { cat "$tmp/sw.out"; fail "captures given the wrong way round not named"; }
 not_used "$tmp/a-ret.pcapng" "$CS_SRC/tests/data/analyze_join.pcapng" "no AP in common"
 echo "this is a text file, not a capture" >"$tmp/text"
 rc=0; "$CAPSIM" analyze "$tmp/a-ret.pcapng" --peer "$tmp/text" >"$tmp/bad.out" 2>&1 || rc=$?

@@ -317,6 +317,12 @@ test_wrong_peer(void **state)
 	    cs_peer_merge(ap.a, ap.log, other.a, other.log, &st), 0);
 	assert_non_null(st.why);
 	assert_non_null(strstr(st.why, "no AP in common"));
+	/* the captures the wrong way round: the controller's answers the
+	 * APs never got read as "received, never sent", not as lost */
+	assert_int_equal(cs_peer_merge(wlc.a, wlc.log, ap.a, ap.log, &st), 0);
+	assert_non_null(st.why);
+	assert_non_null(strstr(st.why, "wrong way round"));
+	assert_int_equal(st.down_lost + st.up_lost, 0);
 	/* the AP side given twice */
 	assert_int_equal(cs_peer_merge(ap.a, ap.log, ap.a, ap.log, &st), 0);
 	assert_non_null(st.why);

@@ -52,7 +52,8 @@ struct cs_peer_stats {
 	uint64_t not_judged;    /* sent outside the other capture's span, or
 	                           to another controller */
 	uint64_t peer_only;     /* received by one end, never sent by the
-	                           other (a capture taken elsewhere?) */
+	                           other; more than the losses: the
+	                           captures the wrong way round (why) */
 	bool has_offset;
 	int64_t offset_us;       /* peer clock minus this capture's clock, from
 	                            the datagrams in common (path delay included) */
