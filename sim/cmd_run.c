@@ -39,6 +39,7 @@
 #include "run_discover.h"
 #include "run_groups.h"
 #include "run_options.h"
+#include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
 #include "simutil.h"

@@ -21,6 +21,7 @@
 #include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
+#include "run_peer.h"
 #include "run_shard.h"
 
 /* Name, MAC and address of every AP, for the causes in the reports. */
@@ -237,6 +238,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		dctx.self.route_err = rc->route_err;
 		snprintf(dctx.self.route_detail, sizeof(dctx.self.route_detail),
 		    "%s", rc->route_err != 0 ? rc->route_detail : "");
+		/* --peer-pcap: the controller's side (wire_ctx is its) */
+		sim_run_peer_facts(ec->wire_ctx, fp, ec->n_aps);
 		if (cs_diagnose(fp, ec->n_aps, &dctx, &rc->diag) == 0)
 			rc->has_diag = true;
 	}

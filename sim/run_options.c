@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
@@ -147,6 +148,15 @@ run_usage(FILE *f)
 	    "APs'\n"
 	    "  --pcap-clear FILE      every control message decrypted, as "
 	    "plain CAPWAP\n"
+	    "  --peer-pcap FILE       a capture taken at the controller "
+	    "during the run\n"
+	    "                         (capsim wlc --pcap, a SPAN port, an "
+	    "Embedded\n"
+	    "                         Packet Capture), read after the run: "
+	    "what it\n"
+	    "                         received and sent per AP goes into the "
+	    "diagnosis\n"
+	    "                         (forward from return path loss)\n"
 	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
 	    "  --html FILE            one self-contained HTML page: verdict, "
 	    "charts\n"
@@ -317,6 +327,7 @@ enum {
 	O_RULE,
 	O_PROFILE,
 	O_PCAP_AT,
+	O_PEER_PCAP,
 	O_WLC_CISCO,
 	O_CHECK,
 	O_LINGER,
@@ -386,6 +397,7 @@ static const struct option run_longopts[] = {
 	{ "rule", required_argument, NULL, O_RULE },
 	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -661,6 +673,14 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
 			return -EINVAL;
 		return 0;
+	case O_PEER_PCAP:
+		sim_run_peer_free(o->peer);
+		o->peer = NULL;
+		if (sim_run_peer_new(&o->peer, optarg) < 0)
+			return -ENOMEM;
+		o->ec.on_ap_wire = sim_run_peer_wire;
+		o->ec.wire_ctx = o->peer;
+		return 0;
 	case O_PCAP_AT:
 		if (strcmp(optarg, "ap") == 0)
 			o->ec.capture_at_ap = true;
@@ -770,6 +790,7 @@ run_options_check(struct run_opts *o)
 	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
 	    o->embedded && !o->wlc_listen_given)
 		o->embedded = false;
+	sim_run_peer_port(o->peer, o->wlc_port);
 	return -1;
 }
 
@@ -867,6 +888,8 @@ run_options_free(struct run_opts *o)
 	sim_disc_free(&o->disc);
 	free(o->rules);
 	cs_scenario_free(o->scn);
+	sim_run_peer_free(o->peer);
+	o->peer = NULL;
 	o->rules = NULL;
 	o->scn = NULL;
 }

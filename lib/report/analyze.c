@@ -1443,6 +1443,7 @@ cs_analyze_set_wlc_side(struct cs_analyze *a, size_t i,
 	memcpy(f->wlc_rx, wlc_rx, sizeof(f->wlc_rx));
 	memcpy(f->wlc_tx, wlc_tx, sizeof(f->wlc_tx));
 	f->wlc_side_by_flight = 0; /* known per datagram */
+	a->aps[i]->pub.has_wlc_side = true;
 	return 0;
 }
 

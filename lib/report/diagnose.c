@@ -1179,6 +1179,32 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 	sb_printf(hint, "No cause has its evidence complete.");
 }
 
+/* What a capture at the controller (or the embedded WLC) counted for
+ * these APs, when it shows datagrams lost on the way: @p down the
+ * controller's answers, else the APs' requests. */
+static void
+wlc_side_words(const struct agg *a, bool down, struct sbuf *sum)
+{
+	uint32_t sent = 0, got = 0;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++) {
+		sent += down ? a->wlc_tx[i] : a->ap_tx[i];
+		got += down ? a->ap_rx[i] : a->wlc_rx[i];
+	}
+	if (got >= sent || (!down && got == 0))
+		return;
+	if (down)
+		sb_printf(sum,
+		    " At the controller: it sent %u datagram%s to the AP%s, "
+		    "%u arrived.",
+		    (unsigned)sent, plural(sent), plural(a->n), (unsigned)got);
+	else
+		sb_printf(sum,
+		    " At the controller: it received %u of the %u datagram%s "
+		    "the AP%s sent.",
+		    (unsigned)got, (unsigned)sent, plural(sent), plural(a->n));
+}
+
 static void
 words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint)
@@ -1269,6 +1295,7 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 				    " The controller received %llu "
 				    "ClientHellos and answered them.",
 				    (unsigned long long)ctx->wlc_client_hello);
+			wlc_side_words(a, /* down= */ true, sum);
 			sb_printf(hint,
 			    "The return path for UDP 5246 drops DTLS "
 			    "(firewall or VPN).");
@@ -1309,6 +1336,7 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    "logged none: DTLS from the APs never reaches "
 			    "it.",
 			    upto(a), (unsigned)a->ch, per(a));
+			wlc_side_words(a, /* down= */ false, sum);
 		} else {
 			sb_printf(sum,
 			    "Discovery Requests sent %s%u times%s; the "

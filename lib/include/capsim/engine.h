@@ -161,6 +161,13 @@ struct cs_engine_cfg {
 	void *obs_ctx;
 	/* the probe hook (borrowed; with n_aps == 1, for AP 0) */
 	const struct cs_engine_probe *probe;
+	/* every datagram at the AP's side (as it sent it, as it reached
+	 * it), @p wall_us as the captures stamp it; own context */
+	void (*on_ap_wire)(void *ctx, unsigned ap, enum cs_dir dir,
+	    enum cs_chan ch, uint32_t src_ip, uint16_t src_port,
+	    uint32_t dst_ip, uint16_t dst_port, uint64_t wall_us,
+	    const uint8_t *pkt, size_t len);
+	void *wire_ctx;
 };
 
 /* Validates cfg, opens the sockets, creates the APs and the WLC.  Errors:
