@@ -388,18 +388,20 @@ dtls_check_eku(struct cs_dtls *s, X509 *x)
 }
 
 /* RFC 5415 §12.6: the MAC in the CN, in any form a peer writes it,
- * model prefix included (Cisco MICs: "C9120-001122334455"). */
+ * model prefix included (Cisco MICs: "C9120-001122334455"), or else in a
+ * subjectAltName (cs_pki_x509_mac). */
 static bool
 dtls_check_mac(struct cs_dtls *s, X509 *x)
 {
 	char cn[96] = "", want[18];
 	uint8_t mac[6];
+	bool has_mac = false;
 
 	if (!s->has_peer_mac)
 		return true;
 	X509_NAME_get_text_by_NID(
 	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
-	if (cs_val_mac_cn(cn, mac, NULL) == 0 &&
+	if (cs_pki_x509_mac(x, mac, &has_mac) == 0 && has_mac &&
 	    memcmp(mac, s->peer_mac, 6) == 0)
 		return true;
 	cs_val_mac_str(s->peer_mac, want);

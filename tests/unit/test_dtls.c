@@ -969,6 +969,63 @@ test_cn_mac_cisco(void **state)
 	cs_pki_key_free(k);
 }
 
+/* The MAC in a subjectAltName (issue 18): a certificate whose CN holds
+ * none identifies the AP by the MAC in its SAN, in the forms real APs
+ * use, both in the DTLS check and in what the WLC reads after the
+ * handshake; a SAN without a MAC identifies nobody. */
+static void
+test_san_mac(void **state)
+{
+	static const char *const sans[] = { "C9120-001122334455",
+		"00-11-22-33-44-55", "0011.2233.4455", NULL };
+	struct cs_pki_key *k = NULL;
+	struct cs_cert_info ci;
+	time_t now = time(NULL);
+	struct cs_pki_req req = { .role = CS_PKI_ROLE_AP,
+		.cn = "lab-ap-17",
+		.not_before = now - 3600,
+		.not_after = now + 3600 };
+	struct cs_dtls_cfg ac, wc;
+	struct cs_cred *cred = NULL;
+	struct pair p;
+
+	(void)state;
+	assert_int_equal(cs_pki_key_new(&k, CS_PKI_KEY_EC_P256), 0);
+	for (size_t i = 0; sans[i] != NULL; i++) {
+		req.san_dns = sans[i];
+		assert_int_equal(
+		    cs_pki_issue(&cred, &req, k, cs_pki_ca(pki)), 0);
+		cn_mac_check(cred, "lab-ap-17");
+		/* after the handshake the WLC reads the MAC from the SAN */
+		cfgs(&ac, &wc);
+		pair_open(&p, &ac, &wc, cred);
+		pair_handshake(&p);
+		expect_ok(&p);
+		assert_int_equal(cs_dtls_peer_cert(p.wlc, &ci), 0);
+		assert_true(ci.has_mac);
+		assert_memory_equal(ci.mac, ap_mac, 6);
+		assert_string_equal(ci.mac_from, "SAN");
+		pair_close(&p);
+		cs_cred_free(cred);
+		cred = NULL;
+	}
+	/* a SAN that is a host name: no MAC, and the check refuses it */
+	req.san_dns = "ap17.lab.example";
+	assert_int_equal(cs_pki_issue(&cred, &req, k, cs_pki_ca(pki)), 0);
+	assert_int_equal(cs_cred_info(cred, &ci), 0);
+	assert_false(ci.has_mac);
+	assert_string_equal(ci.mac_from, "");
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	assert_int_equal(cs_dtls_expect_peer_mac(p.wlc, ap_mac), 0);
+	pair_handshake(&p);
+	assert_int_equal(
+	    cs_dtls_failure(p.wlc)->code, CS_DTLS_FAIL_CN_MISMATCH);
+	pair_close(&p);
+	cs_cred_free(cred);
+	cs_pki_key_free(k);
+}
+
 static void
 test_no_client_cert(void **state)
 {
@@ -1069,6 +1126,7 @@ main(void)
 		cmocka_unit_test(test_no_shared_cipher),
 		cmocka_unit_test(test_cn_mac),
 		cmocka_unit_test(test_cn_mac_cisco),
+		cmocka_unit_test(test_san_mac),
 		cmocka_unit_test(test_no_client_cert),
 		cmocka_unit_test(test_ctx_errors),
 	};
