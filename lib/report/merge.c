@@ -78,7 +78,7 @@ struct cs_merge {
 	unsigned declared;
 };
 
-static void
+static void __attribute__((format(printf, 3, 4)))
 mg_why(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -156,7 +156,7 @@ cs_merge_free(struct cs_merge *m)
 	free(m);
 }
 
-static int
+static int __attribute__((format(printf, 3, 4)))
 mg_push(char ***v, size_t *n, const char *fmt, ...)
 {
 	char **nv, *s;
