@@ -4,13 +4,15 @@
  * peer's certificate, DER as it arrives in a DTLS Certificate message or
  * PEM as `--cert`/`--ca` files hold it, through what capsim reads from
  * it: the summary (cs_pki_x509_info: names, serial, validity, EKU, key,
- * signature), the EKU bits, the public-key hash and the MAC in the CN
- * (cs_val_mac_cn, the identity RFC 5415 §12.6 binds).  The PEM form also
+ * signature), the EKU bits, the public-key hash and the device MAC
+ * (cs_pki_x509_mac: the CN, else a subjectAltName dNSName or
+ * directoryName CN; the identity RFC 5415 §12.6 binds).  The PEM form also
  * goes through cs_cred_load_why, the file loader, via a memory file.
  *
  * Byte 0 bit 0 picks PEM, the rest is the certificate.  Oracles: every
  * text field is terminated; a MAC read from a CN prints and parses back
- * to itself.
+ * to itself; the summary's MAC is the one cs_pki_x509_mac finds, and
+ * says where it came from.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -41,13 +43,23 @@ static void
 inspect(struct cs_cred *c)
 {
 	struct cs_cert_info ci;
-	uint8_t sha1[20], mac[6], again[6];
+	uint8_t sha1[20], mac[6], again[6], id[6];
 	char text[18];
 	int present = 0;
+	bool has_id = false;
 
 	(void)cs_pki_x509_eku(c->cert, &present);
 	(void)cs_cred_pubkey_sha1(c, sha1);
+	if (cs_pki_x509_mac(c->cert, id, &has_id) != 0)
+		abort();
 	if (cs_cred_info(c, &ci) == 0) {
+		check_text(ci.mac_from, sizeof(ci.mac_from));
+		if (ci.has_mac != has_id ||
+		    (has_id && memcmp(ci.mac, id, 6) != 0) ||
+		    (has_id && strcmp(ci.mac_from, "CN") != 0 &&
+		        strcmp(ci.mac_from, "SAN") != 0) ||
+		    (!has_id && ci.mac_from[0] != '\0'))
+			abort(); /* the summary and the identity disagree */
 		check_text(ci.subject_cn, sizeof(ci.subject_cn));
 		check_text(ci.subject, sizeof(ci.subject));
 		check_text(ci.issuer, sizeof(ci.issuer));
