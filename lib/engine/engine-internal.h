@@ -272,8 +272,8 @@ struct eng_w {
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
 	struct eng_frag_stats frag; /* CAPWAP fragments sent and received */
 	unsigned reasm_sets;        /* sets in progress over all sessions */
-	double cpu_s;           /* thread CPU, last read (kept after join) */
-	uint64_t cpu_mark_us;   /* last CPU sample: engine time */
+	double cpu_s;             /* thread CPU, last read (kept after join) */
+	uint64_t cpu_mark_us;     /* last CPU sample: engine time */
 	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
 
 	struct eng_txq txq[Q__COUNT];

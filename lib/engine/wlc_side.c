@@ -542,7 +542,8 @@ eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	while (w->held_len > 0) {
 		struct eng_held *h = w->held[w->held_head];
 		struct eng_peer *p = peer_find(w, h->src_ip, h->src_port);
-		struct eng_peer *q = p != NULL && p->shadow != NULL ? p->shadow : p;
+		struct eng_peer *q =
+		    p != NULL && p->shadow != NULL ? p->shadow : p;
 		struct cs_udp_pkt pk = { .buf = h->data,
 			.cap = h->len,
 			.len = h->len,

@@ -214,11 +214,11 @@ struct cs_engine_health {
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
 	uint64_t hs_window_cuts_by[CS_ADMIT_CAUSE__COUNT]; /* ... and why */
-	uint64_t hs_losses;       /* handshake losses seen (they do not cut) */
-	uint64_t turns;           /* loop callbacks */
-	uint64_t stale_flights;   /* an earlier handshake's server flights that
-	                             reached a new one, dropped at the AP */
-	uint64_t budget_hits;     /* turns that left work for the next */
+	uint64_t hs_losses;     /* handshake losses seen (they do not cut) */
+	uint64_t turns;         /* loop callbacks */
+	uint64_t stale_flights; /* an earlier handshake's server flights that
+	                           reached a new one, dropped at the AP */
+	uint64_t budget_hits;   /* turns that left work for the next */
 	/* CAPWAP fragments on the live path (RFC 5415 §3.4), both roles */
 	uint64_t frag_msgs_split;   /* control messages sent in fragments */
 	uint64_t frag_sent;         /* ... as this many fragments */
@@ -227,9 +227,9 @@ struct cs_engine_health {
 	uint64_t frag_sets_dropped; /* sets given up (bad, expired, evicted) */
 	uint64_t frag_peer_evicted; /* ... evicted: a peer's cap was hit */
 	uint64_t frag_cap_drops;    /* fragments refused: a worker's cap */
-	uint64_t wlc_hs_deferred; /* ClientHellos that waited for the WLC's
-	                             service rate (wlc_max_hs_rate) */
-	uint64_t wlc_hs_overflow; /* ... lost: its queue was full */
+	uint64_t wlc_hs_deferred;   /* ClientHellos that waited for the WLC's
+	                               service rate (wlc_max_hs_rate) */
+	uint64_t wlc_hs_overflow;   /* ... lost: its queue was full */
 	uint64_t wlc_gate_admitted; /* the WLC's overload gate (wlc_gate): */
 	uint64_t wlc_gate_deferred; /* new handshakes admitted, held back, */
 	uint64_t wlc_gate_shed;     /* dropped, */
