@@ -750,7 +750,10 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	}
-	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0)
+	/* the AP's own flight lost by size: it was sent (its CCS went
+	 * out) and the controller never answered it; an AP that never sent
+	 * its flight was still waiting for the controller's */
+	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && f->ccs_up > 0)
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
