@@ -309,6 +309,17 @@ cert_stalled(const struct cs_ap_facts *f)
 	    (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE));
 }
 
+/* A stalled Certificate whose first fragment arrived.  The sender cuts
+ * its fragments to fill datagrams, so the first one travels in a datagram
+ * as big as any of the flight's: a size limit would have lost it too. */
+static bool
+cert_head_came(const struct cs_ap_facts *f)
+{
+	return f->cert_head_stall ||
+	    (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE) &&
+	        (f->cert_have & 1u));
+}
+
 /* Option 43 decodes but does not name the controller the run used. */
 static bool
 o43_misses_wlc(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
@@ -428,8 +439,10 @@ enum why {
 	                       retry all unanswered */
 	WHY_WLC_TOTALS,     /* requests unanswered; the WLC's totals say
 	                       some APs' arrived, not whether this one's */
-	WHY_LATE            /* handshake open, DTLS replies late, the sizes
+	WHY_LATE,           /* handshake open, DTLS replies late, the sizes
 	                       the controller sent unknown */
+	WHY_RP_CERT_HOLE    /* return path: the Certificate's first
+	                       fragment came, later ones never */
 };
 
 /* The live WLC's counters are totals over every AP (ctx->wlc_*): they
@@ -739,9 +752,13 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE);
 	/* only the AP's view: ServerHello came, the Certificate never
 	 * completed, and every datagram that arrived was small */
-	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0))
+	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0)) {
+		if (cert_head_came(f))
+			return mkv(CS_DIAG_RETURN_PATH_LOSS,
+			    CS_DIAG_CONF_MEDIUM, WHY_RP_CERT_HOLE);
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
+	}
 	if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2) {
 		/* later parts of the flight arrived, the ServerHello never
 		 * did: size-based or selective, the sizes sent decide */
@@ -751,7 +768,10 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	}
-	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0)
+	/* the AP's own flight lost by size: it was sent (its CCS went
+	 * out) and the controller never answered it; an AP that never sent
+	 * its flight was still waiting for the controller's */
+	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && f->ccs_up > 0)
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
@@ -1244,6 +1264,24 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    "CAPWAP control DTLS (UDP 5246) since the APs "
 			    "joined (a firewall or VPN change): allow UDP "
 			    "5246 from the WLC to the APs.");
+			break;
+		}
+		if (a->why == WHY_RP_CERT_HOLE) {
+			sb_printf(sum,
+			    "The controller's Certificate arrives in part: its "
+			    "first fragment came (ServerHello %s%u times%s, "
+			    "largest datagram received %u bytes) while later "
+			    "fragments never did.  A size limit would have "
+			    "lost the first fragment too: datagrams are lost "
+			    "on the way back.",
+			    upto(a), (unsigned)a->sh, per(a),
+			    (unsigned)a->max_down);
+			sb_printf(hint,
+			    "Something on the way back from the WLC drops "
+			    "part of its DTLS datagrams (loss, a policer, a "
+			    "firewall/IPS rule): find the device that drops "
+			    "UDP 5246 from the WLC; a capture at the "
+			    "controller shows which.");
 			break;
 		}
 		if (a->why == WHY_RP_SELECTIVE) {

@@ -102,6 +102,20 @@ facts_set_run(struct cs_ap_facts *f, bool on, uint32_t rel)
 	}
 }
 
+/* A server Certificate is left incomplete: a stall; whether its first
+ * chunk had arrived is kept (a size limit cannot let the first fragment,
+ * in a datagram as big as any of the flight's, through and lose the
+ * others). */
+static void
+facts_cert_stall(struct cs_ap_facts *f)
+{
+	if (!f->cert_seq_set || (f->flags & CS_FACTS_F_CERT_DONE))
+		return;
+	f->flags |= CS_FACTS_F_CERT_STALL;
+	if (f->cert_have & 1u)
+		f->cert_head_stall = 1;
+}
+
 /* A new join attempt (initial ClientHello or Discovery Request): a Run in
  * progress is lost; a server Certificate left incomplete by the previous
  * attempt is remembered as a stall. */
@@ -109,8 +123,7 @@ static void
 facts_new_attempt(struct cs_ap_facts *f, uint32_t rel)
 {
 	facts_set_run(f, false, rel);
-	if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
-		f->flags |= CS_FACTS_F_CERT_STALL;
+	facts_cert_stall(f);
 	f->cert_seq_set = 0;
 	f->cert_have = 0;
 	f->cert_len = 0;
@@ -133,8 +146,7 @@ facts_cert_frag(struct cs_ap_facts *f, const struct cs_dtls_hs_msg *h)
 		return;
 	if (!f->cert_seq_set || f->cert_seq != h->message_seq ||
 	    f->cert_len != h->length) {
-		if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
-			f->flags |= CS_FACTS_F_CERT_STALL;
+		facts_cert_stall(f);
 		f->cert_seq_set = 1;
 		f->cert_seq = h->message_seq;
 		f->cert_len = h->length;

@@ -172,6 +172,9 @@ struct cs_ap_facts {
 	uint8_t wlc_side_by_flight; /* wlc_* from a capture: whether a
 	                               datagram arrived is known per flight,
 	                               not per datagram (no size test) */
+	uint8_t cert_head_stall;    /* a server Certificate was left
+	                               incomplete although its first fragment
+	                               (in a full-size datagram) arrived */
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
