@@ -14,6 +14,7 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
+#include "capsim/path.h"
 #include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
@@ -51,6 +52,77 @@ eng_facts_by_ip(struct eng_w *w, uint32_t ip)
 	struct eng_ap *a = eng_ap_by_ip(w, ip);
 
 	return a != NULL && w->e->facts != NULL ? eng_facts(a) : NULL;
+}
+
+void
+eng_wlc_seen(struct cs_engine *e, uint32_t ip, enum cs_dir dir, size_t len)
+{
+	uint32_t off = ip - e->cfg.ap_base_ip;
+	struct eng_wlc_seen *s;
+	unsigned c = cs_facts_size_class(len);
+
+	/* a NAT address or a stray: no AP of this run to count it for */
+	if (e->aps == NULL || ip < e->cfg.ap_base_ip || off >= e->cfg.n_aps)
+		return;
+	s = &e->aps[off].wlc_seen;
+	if (dir == CS_DIR_UP)
+		atomic_fetch_add_explicit(&s->rx[c], 1, memory_order_relaxed);
+	else if (dir == CS_DIR_DOWN)
+		atomic_fetch_add_explicit(&s->tx[c], 1, memory_order_relaxed);
+}
+
+void
+eng_wlc_seen_reset(struct eng_ap *a)
+{
+	for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+		atomic_store_explicit(
+		    &a->wlc_seen.rx[c], 0, memory_order_relaxed);
+		atomic_store_explicit(
+		    &a->wlc_seen.tx[c], 0, memory_order_relaxed);
+	}
+}
+
+/* The facts count in 16 bits and saturate (cs_facts_*): so does this. */
+static uint16_t
+eng_sat16(unsigned v)
+{
+	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+/* A datagram to an AP still delayed on the path when the run ended: the
+ * WLC sent it, the AP would have received it had the run gone on.  Left
+ * out of what the WLC sent, so that late is not read as lost. */
+static void
+eng_wlc_seen_late(void *ctx, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = ctx;
+	uint16_t *tx;
+
+	if (m->dir != CS_DIR_DOWN || m->ap >= e->cfg.n_aps)
+		return;
+	tx = &e->facts[m->ap].wlc_tx[cs_facts_size_class(m->len)];
+	if (*tx > 0 && *tx != UINT16_MAX)
+		(*tx)--;
+}
+
+void
+eng_wlc_seen_fold(struct cs_engine *e)
+{
+	if (e->aps == NULL || e->facts == NULL)
+		return;
+	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
+		struct eng_wlc_seen *s = &e->aps[i].wlc_seen;
+		struct cs_ap_facts *f = &e->facts[i];
+
+		for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+			f->wlc_rx[c] = eng_sat16(atomic_load_explicit(
+			    &s->rx[c], memory_order_relaxed));
+			f->wlc_tx[c] = eng_sat16(atomic_load_explicit(
+			    &s->tx[c], memory_order_relaxed));
+		}
+	}
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_path_foreach_delayed(e->w[k]->path, eng_wlc_seen_late, e);
 }
 
 static int
@@ -663,6 +735,7 @@ eng_new_aps(struct cs_engine *e)
 		int64_t skew = eng_ap_skew(e, i);
 
 		cs_facts_init(&e->facts[i]);
+		eng_wlc_seen_reset(&e->aps[i]);
 		if (skew != 0)
 			cs_facts_clock_skew(&e->facts[i], skew);
 	}
@@ -753,6 +826,7 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	/* a power cycle starts a new life: the diagnosis explains the
 	 * current one (the metrics keep that Run was left) */
 	cs_facts_init(&e->facts[a->idx]);
+	eng_wlc_seen_reset(a);
 	if (eng_ap_skew(e, a->idx) != 0)
 		cs_facts_clock_skew(&e->facts[a->idx], eng_ap_skew(e, a->idx));
 	if ((r = eng_ap_make(e, a)) < 0)

@@ -150,6 +150,8 @@ cs_engine_stop(struct cs_engine *e)
 			pthread_join(e->w[k]->th, NULL);
 			e->w[k]->th_running = false;
 		}
+	/* joined: every WLC shard's counts are final and visible here */
+	eng_wlc_seen_fold(e);
 }
 
 void

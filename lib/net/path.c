@@ -303,6 +303,16 @@ cs_path_delayed(const struct cs_path *p)
 }
 
 void
+cs_path_foreach_delayed(const struct cs_path *p,
+    void (*fn)(void *ctx, const struct cs_pkt_meta *m), void *ctx)
+{
+	if (p == NULL || fn == NULL)
+		return;
+	for (size_t i = 0; i < p->n_heap; i++)
+		fn(ctx, &p->heap[i]->m);
+}
+
+void
 cs_path_stats(const struct cs_path *p, struct cs_path_stats *out)
 {
 	if (p != NULL && out != NULL)
