@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "capsim/capture.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
 #include "capsim/metrics_http.h"
@@ -54,6 +56,10 @@ wlc_usage(FILE *f)
 	    "                         most (default 0: no limit); a "
 	    "controller\n"
 	    "                         with a known knee for capsim capacity\n"
+	    "  --no-overload-gate     take on every handshake even when the\n"
+	    "                         loop runs late (default: admit at a\n"
+	    "                         limited rate, defer, then shed, as a\n"
+	    "                         controller's CoPP; counted in stats)\n"
 	    "  --sw-version V         software version / Image Identifier "
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
@@ -101,6 +107,15 @@ wlc_usage(FILE *f)
 	    "(default 1)\n"
 	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
 	    "(docs/metrics.md)\n"
+	    "  --pcap FILE            write what the controller received and "
+	    "sent\n"
+	    "                         (pcapng, DTLS keys in a Decryption "
+	    "Secrets\n"
+	    "                         Block; complete on SIGINT/SIGTERM): the "
+	    "peer\n"
+	    "                         of an AP-side capture for `capsim "
+	    "analyze\n"
+	    "                         AP.pcapng --peer FILE`\n"
 	    "  -v, --verbose          log every join step\n"
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
@@ -112,6 +127,8 @@ struct wlc_run {
 	struct cs_wlc_counters wc;
 	struct cs_report_resources res;
 	unsigned joined;
+	struct cs_engine_health h;
+	struct cs_prom_health health;
 };
 
 static void
@@ -139,7 +156,18 @@ wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	snap->lateness = cs_engine_timer_lateness(w->e);
 	if (cs_report_resources_get(&w->res) == 0)
 		snap->res = &w->res;
+	if (sim_prom_health(w->e, false, &w->h, &w->health) == 0)
+		snap->health = &w->health;
 	return 0;
+}
+
+static void
+wlc_prom_release(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct wlc_run *w = ctx;
+
+	if (snap->health != NULL)
+		cs_engine_health_free(&w->h);
 }
 
 static void
@@ -155,11 +183,37 @@ wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 	free(text);
 }
 
+/* The controller's admission of new handshakes: its overload gate and
+ * its service rate (issue 12). */
+static void
+wlc_print_admission(struct cs_engine *e)
+{
+	struct cs_engine_health h;
+
+	if (cs_engine_health(e, &h) < 0)
+		return;
+	printf("handshake admission: overload gate %s: %llu admitted, "
+	       "%llu deferred, %llu shed, rate halved %llu times (now %s",
+	    e != NULL && cs_engine_cfg_wlc_gate(e) ? "on" : "off",
+	    (unsigned long long)h.wlc_gate_admitted,
+	    (unsigned long long)h.wlc_gate_deferred,
+	    (unsigned long long)h.wlc_gate_shed,
+	    (unsigned long long)h.wlc_gate_cuts,
+	    h.wlc_gate_rate > 0 ? "" : "open");
+	if (h.wlc_gate_rate > 0)
+		printf("%.0f/s", h.wlc_gate_rate);
+	printf("); service rate: %llu deferred, %llu lost (queue full)\n",
+	    (unsigned long long)h.wlc_hs_deferred,
+	    (unsigned long long)h.wlc_hs_overflow);
+	cs_engine_health_free(&h);
+}
+
 static void
 wlc_print_stats(struct cs_engine *e)
 {
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
+	wlc_print_admission(e);
 	fflush(stdout);
 }
 
@@ -192,52 +246,53 @@ wlc_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(w->base);
 }
 
+static void
+wlc_keylog(void *ctx, const char *line)
+{
+	cs_capture_keylog(ctx, line);
+}
+
+/* Reads the whole `--auth-list` file and parses it (cs_wlc_auth_parse). */
 static int
 wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 {
 	FILE *f = fopen(path, "r");
-	char line[256];
-	size_t cap = 0, lineno = 0;
-	uint8_t(*v)[6] = NULL;
-	struct cs_val_err ve;
+	struct cs_wlc_auth_err ae;
+	char *text = NULL, *nt;
+	size_t len = 0, cap = 0, got;
+	int r;
 
 	if (f == NULL) {
-		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
-		return -errno;
+		r = -errno;
+		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(-r));
+		return r;
 	}
-	*n = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *s = line, *e;
-
-		lineno++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		for (e = s + strlen(s);
-		     e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ');
-		     e--)
-			e[-1] = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = realloc(v, cap * sizeof(*v));
-			if (v == NULL) {
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if ((nt = realloc(text, cap)) == NULL) {
+				free(text);
 				fclose(f);
 				return -ENOMEM;
 			}
+			text = nt;
 		}
-		if (cs_val_mac(s, v[*n], &ve) < 0) {
-			fprintf(stderr, "capsim: wlc: %s:%zu: %s: %s\n", path,
-			    lineno, s, ve.why);
-			free(v);
-			fclose(f);
-			return -EINVAL;
-		}
-		(*n)++;
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		fprintf(stderr, "capsim: wlc: %s: read error\n", path);
+		free(text);
+		fclose(f);
+		return -EIO;
 	}
 	fclose(f);
-	*macs = v;
-	return 0;
+	r = cs_wlc_auth_parse(text, len, macs, n, &ae);
+	if (r == -EINVAL)
+		fprintf(stderr, "capsim: wlc: %s:%zu: %.*s: %s\n", path,
+		    ae.line, (int)ae.len, text + ae.at, ae.why);
+	free(text);
+	return r;
 }
 
 int
@@ -272,6 +327,8 @@ sim_cmd_wlc(int argc, char **argv)
 		O_CISCO,
 		O_WORKERS,
 		O_METRICS_LISTEN,
+		O_PCAP,
+		O_NO_GATE,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -302,6 +359,8 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "cisco", no_argument, NULL, O_CISCO },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -314,7 +373,8 @@ sim_cmd_wlc(int argc, char **argv)
 	struct cs_err err = { 0 };
 	struct wlc_run w = { 0 };
 	struct cs_metrics_http *http = NULL;
-	const char *listen = NULL;
+	const char *listen = NULL, *pcap = NULL;
+	struct cs_capture *cap = NULL;
 	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
 	uint8_t(*auth)[6] = NULL;
 	char pkidir[4096], addr[16];
@@ -327,6 +387,7 @@ sim_cmd_wlc(int argc, char **argv)
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
 	cs_dtls_cfg_init(&dc, CS_DTLS_SERVER);
 	cs_wlc_cfg_defaults(&ec.wlc);
+	ec.wlc_gate = true;
 	cs_ipv4_parse("127.0.0.1", &ec.wlc.listen_ip);
 	ec.seed = 1;
 	optind = 1;
@@ -353,6 +414,9 @@ sim_cmd_wlc(int argc, char **argv)
 			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
 				goto bad_arg;
 			ec.wlc_max_hs_rate = (double)v;
+			break;
+		case O_NO_GATE:
+			ec.wlc_gate = false;
 			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;
@@ -439,6 +503,9 @@ sim_cmd_wlc(int argc, char **argv)
 		case O_METRICS_LISTEN:
 			listen = optarg;
 			break;
+		case O_PCAP:
+			pcap = optarg;
+			break;
 		case O_WORKERS:
 			if (sim_parse_uint(
 			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
@@ -497,6 +564,20 @@ sim_cmd_wlc(int argc, char **argv)
 	}
 	dc.ca_file = ca;
 	dc.log = &sim_log_verbose;
+	if (pcap != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = pcap };
+
+		if (cs_capture_open(&cap, &cc, &err) < 0) {
+			fprintf(
+			    stderr, "capsim: wlc: cannot write %s\n", err.what);
+			rc = SIM_EXIT_USAGE;
+			goto out;
+		}
+		ec.capture = cap;
+		ec.capture_at_wlc = true;
+		dc.keylog = wlc_keylog;
+		dc.keylog_ctx = cap;
+	}
 	if ((r = cs_dtls_ctx_new(&dctx, &dc, &err)) < 0) {
 		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
 		    err.what ? err.what : strerror(-r));
@@ -519,6 +600,7 @@ sim_cmd_wlc(int argc, char **argv)
 		goto out;
 	if (listen != NULL) {
 		struct cs_metrics_http_ops ops = { .fill = wlc_prom_fill,
+			.release = wlc_prom_release,
 			.ctx = &w };
 
 		if ((r = cs_metrics_http_new(&http, w.base, listen, &ops)) <
@@ -555,6 +637,15 @@ sim_cmd_wlc(int argc, char **argv)
 	event_base_dispatch(w.base);
 	fprintf(stderr, "capsim: wlc: stopping\n");
 	cs_engine_stop(w.e);
+	if (cap != NULL) {
+		struct timespec ts;
+
+		/* the capture ran until now (its end, in an ISB) */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		cs_capture_end(cap,
+		    (uint64_t)ts.tv_sec * 1000000u +
+		        (uint64_t)ts.tv_nsec / 1000u);
+	}
 	wlc_print_stats(w.e);
 	rc = SIM_EXIT_OK;
 out:
@@ -565,6 +656,13 @@ out:
 	cs_engine_free(w.e);
 	if (w.base != NULL)
 		event_base_free(w.base);
+	if (cap != NULL && cs_capture_close(cap, &err) < 0) {
+		fprintf(stderr, "capsim: wlc: capture: %s\n", err.what);
+		rc = SIM_EXIT_RUNTIME;
+	} else if (cap != NULL) {
+		fprintf(stderr, "capsim: wlc: controller-side capture in %s\n",
+		    pcap);
+	}
 	cs_dtls_ctx_free(dctx);
 	cs_cred_free(cred);
 	cs_pki_free(pki);

@@ -14,6 +14,7 @@
 #include "capsim/engine.h"
 #include "capsim/pki.h"
 #include "run_discover.h"
+#include "run_shard.h"
 
 struct cs_impair_rule;
 struct cs_scenario;
@@ -42,8 +43,9 @@ struct run_opts {
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	uint64_t duration_ms;
-	uint64_t linger_ms; /* --metrics-linger */
-	bool check;         /* --check: validate, print the plan, exit */
+	uint64_t linger_ms;     /* --metrics-linger */
+	bool check;             /* --check: validate, print the plan, exit */
+	struct run_shard shard; /* --shard, --shards, --start-at */
 };
 
 void run_usage(FILE *f);

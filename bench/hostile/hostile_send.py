@@ -10,7 +10,15 @@ Sends COUNT spoofed UDP datagrams over loopback through a raw socket
   hello    ClientHellos without a cookie spoofed from the APs' addresses
   disc     Discovery Requests from random addresses of the /24 with random
            MACs (RFC 5415 §4.3, §4.6.40 Board Data base MAC)
-at no more than RATE datagrams per second.  The APs are PREFIX1 ..
+at no more than RATE datagrams per second.  Before the flood, PROVEN
+(default 0) on-path attacks: a ClientHello spoofed from an AP's address
+and port, the WLC's HelloVerifyRequest to the AP sniffed on lo
+(AF_PACKET), the ClientHello sent again with that cookie (RFC 6347
+§4.2.1: the address counts as proven), and the handshake then abandoned.
+The WLC must keep the AP's established session (issue 18).  Then
+PROVEN_ONE_SRC such hellos from one address (PREFIX200) on as many
+ports: the WLC holds at most 64 half-open handshakes per address.  The APs are
+PREFIX1 ..
 PREFIX<N_APS>; their ports are those of capsim run's (RUN_PID) sockets,
 read from `ss`.  Prints a JSON
 summary (datagrams by kind, elapsed seconds).
@@ -49,12 +57,80 @@ def dtls_record(ctype, epoch, seq, body):
             seq.to_bytes(6, "big") + struct.pack("!H", len(body)) + body)
 
 
-def client_hello():
-    body = (struct.pack("!H", 0xFEFD) + os.urandom(32) + b"\0" + b"\0" +
-            struct.pack("!H", 4) + b"\xc0\x2f\x00\x2f" + b"\x01\x00")
-    hs = (b"\x01" + len(body).to_bytes(3, "big") + b"\0\0" + b"\0\0\0" +
+def client_hello(rand=None, cookie=b"", msg_seq=0):
+    # RFC 6347 §4.2.1: the hello with the cookie repeats the first one
+    rand = rand if rand is not None else os.urandom(32)
+    # extensions (RFC 5246 §7.4.1.4.1, RFC 8422 §5.1): enough for a
+    # server to go on with ECDHE (the handshake is then abandoned)
+    ext = (struct.pack("!HHH", 0x000D, 6, 4) + b"\x04\x01\x04\x03" +
+           struct.pack("!HHH", 0x000A, 4, 2) + b"\x00\x17" +
+           struct.pack("!HHB", 0x000B, 2, 1) + b"\x00")
+    body = (struct.pack("!H", 0xFEFD) + rand + b"\0" +
+            bytes([len(cookie)]) + cookie +
+            struct.pack("!H", 4) + b"\xc0\x2f\x00\x2f" + b"\x01\x00" +
+            struct.pack("!H", len(ext)) + ext)
+    hs = (b"\x01" + len(body).to_bytes(3, "big") +
+          struct.pack("!H", msg_seq) + b"\0\0\0" +
           len(body).to_bytes(3, "big") + body)
     return dtls_record(22, 0, random.getrandbits(16), hs)
+
+
+def hvr_cookie(udp_payload):
+    """The cookie of a HelloVerifyRequest (RFC 6347 §4.2.1) in a
+    CAPWAP-DTLS datagram, else None."""
+    p = udp_payload
+    if len(p) < 4 + 13 + 12 + 3 or p[0] != 1 or p[4] != 22:
+        return None
+    hs = p[4 + 13:]
+    if hs[0] != 3:
+        return None
+    n = hs[12 + 2]
+    return bytes(hs[12 + 3:12 + 3 + n])
+
+
+def prove(s, sniff, wlc_ip, src_ip, src_port):
+    """One on-path ClientHello from src that returns the WLC's cookie
+    (sniffed on lo); True when the cookie came back."""
+    rand = os.urandom(32)
+    s.sendto(ip_udp(src_ip, src_port, wlc_ip, 5246, client_hello(rand)),
+             (wlc_ip, 0))
+    cookie, t_end = None, time.monotonic() + 3
+    while cookie is None and time.monotonic() < t_end:
+        try:
+            pkt = sniff.recv(65535)
+        except socket.timeout:
+            continue
+        ihl = (pkt[0] & 15) * 4
+        if (pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != wlc_ip or
+                socket.inet_ntoa(pkt[16:20]) != src_ip or
+                struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0] != src_port):
+            continue
+        cookie = hvr_cookie(pkt[ihl + 8:])
+    if cookie is None:
+        return False
+    s.sendto(ip_udp(src_ip, src_port, wlc_ip, 5246,
+                    client_hello(rand, cookie, 1)), (wlc_ip, 0))
+    return True
+
+
+def proven_hellos(s, wlc_ip, aps, n, one_src=None, n_src=0):
+    """On-path ClientHellos that return the WLC's cookie from n AP
+    addresses, each from every capsim run port (one of them is the AP's
+    established session), then n_src from one address (one_src) with as
+    many ports: half-open handshakes the WLC must cap per address.
+    Returns how many got a cookie."""
+    sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                          socket.htons(0x0800))
+    sniff.bind(("lo", 0x0800))
+    sniff.settimeout(0.2)
+    ips = sorted(set(ip for ip, _ in aps))
+    chosen = set(random.sample(ips, min(n, len(ips))))
+    targets = [a for a in aps if a[0] in chosen]
+    if one_src is not None:
+        targets += [(one_src, 20000 + i) for i in range(n_src)]
+    done = sum(prove(s, sniff, wlc_ip, ip, port) for ip, port in targets)
+    sniff.close()
+    return done
 
 
 def tlv(t, v):
@@ -62,12 +138,16 @@ def tlv(t, v):
 
 
 def discovery(mac):
-    # Board Data (§4.6.40): vendor 0, model, serial, base MAC (type 4)
+    # Board Data (§4.6.40): vendor (Cisco 14179: 0 is refused), model,
+    # serial, base MAC (type 4)
     sub = lambda t, v: struct.pack("!HH", t, len(v)) + v
-    board = (struct.pack("!I", 0) + sub(0, b"hostile") + sub(1, mac.hex().encode())
+    board = (struct.pack("!I", 14179) + sub(0, b"hostile") + sub(1, mac.hex().encode())
              + sub(4, mac))
-    desc = struct.pack("!BBB", 1, 0, 1) + struct.pack("!BB", 0, 1) + \
-        struct.pack("!IHH", 0, 0, 4) + b"1.0."  # §4.6.41
+    # WTP Descriptor (§4.6.41): max radios, radios in use, one
+    # encryption sub-element (WBID 1, capabilities), then hardware,
+    # software and boot versions
+    desc = (struct.pack("!BBB", 1, 0, 1) + struct.pack("!BH", 1, 0) +
+            b"".join(struct.pack("!IHH", 14179, t, 3) + b"1.0" for t in (0, 1, 2)))
     elems = (tlv(20, b"\x01") + tlv(38, board) + tlv(39, desc) +
              tlv(41, b"\x04") + tlv(44, b"\x00") +
              tlv(1048, b"\x00\x00\x00\x00\x0f"))
@@ -95,12 +175,14 @@ def ap_ports(prefix, n_aps, run_pid):
 def main():
     if len(sys.argv) < 7:
         print("usage: hostile_send.py WLC_IP PREFIX N_APS RUN_PID COUNT RATE "
-              "[MIX]", file=sys.stderr)
+              "[MIX [PROVEN [PROVEN_ONE_SRC]]]", file=sys.stderr)
         return 2
     wlc_ip, prefix = sys.argv[1], sys.argv[2]
     n_aps, run_pid = int(sys.argv[3]), int(sys.argv[4])
     count, rate = int(sys.argv[5]), float(sys.argv[6])
     mix = sys.argv[7] if len(sys.argv) > 7 else "short,garbled,hello,disc"
+    n_proven = int(sys.argv[8]) if len(sys.argv) > 8 else 0
+    n_src = int(sys.argv[9]) if len(sys.argv) > 9 else 0
     kinds = mix.split(",")
     aps = ap_ports(prefix, n_aps, run_pid)
     if not aps:
@@ -110,6 +192,9 @@ def main():
     s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
     sent = {k: 0 for k in kinds}
     t0 = time.monotonic()
+    if n_proven > 0:
+        sent["proven"] = proven_hellos(s, wlc_ip, aps, n_proven,
+                                       prefix + "200", n_src)
     for i in range(count):
         k = kinds[i % len(kinds)]
         ap_ip, ap_port = random.choice(aps)

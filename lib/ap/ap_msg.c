@@ -139,8 +139,9 @@ ap_put_vsp(const struct cs_ap *ap, struct cs_wr *wr,
  * pads Cisco Join Requests to about 1400 bytes (capwap-facts §4.7); capsim
  * stops at 1300 so the message still fits one 1400-byte DTLS datagram with
  * any cipher suite (preamble 4 + record header 13 + CBC IV 16 + SHA-1 MAC
- * 20 + padding 16 = 69 bytes of overhead), since the AP does not fragment
- * control messages.  Smaller when the profile's path_mtu asks for less.
+ * 20 + padding 16 = 69 bytes of overhead) at the default MTU; over a
+ * smaller --mtu it goes in CAPWAP fragments (RFC 5415 §3.4,
+ * lib/engine/frag.c).  Smaller when the profile's path_mtu asks for less.
  */
 #define CS_AP_PMTU_TARGET 1300
 

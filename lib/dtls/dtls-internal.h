@@ -32,6 +32,10 @@ struct cs_cred {
 
 /* Fills a certificate summary (shared with the DTLS peer summary). */
 int cs_pki_x509_info(X509 *x, struct cs_cert_info *out);
+/* The MAC in x's CN, else in its first subjectAltName dNSName or
+ * directoryName CN that holds one (RFC 5415 §12.6); *has_mac false when
+ * none does.  0 or -EINVAL. */
+int cs_pki_x509_mac(X509 *x, uint8_t mac[6], bool *has_mac);
 /* CS_PKI_EKU_* bits of a certificate; *present says whether it has one. */
 unsigned cs_pki_x509_eku(X509 *x, int *present);
 /* ASN1_TIME -> unix seconds; -EINVAL when it does not parse. */

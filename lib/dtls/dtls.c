@@ -388,18 +388,20 @@ dtls_check_eku(struct cs_dtls *s, X509 *x)
 }
 
 /* RFC 5415 §12.6: the MAC in the CN, in any form a peer writes it,
- * model prefix included (Cisco MICs: "C9120-001122334455"). */
+ * model prefix included (Cisco MICs: "C9120-001122334455"), or else in a
+ * subjectAltName (cs_pki_x509_mac). */
 static bool
 dtls_check_mac(struct cs_dtls *s, X509 *x)
 {
 	char cn[96] = "", want[18];
 	uint8_t mac[6];
+	bool has_mac = false;
 
 	if (!s->has_peer_mac)
 		return true;
 	X509_NAME_get_text_by_NID(
 	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
-	if (cs_val_mac_cn(cn, mac, NULL) == 0 &&
+	if (cs_pki_x509_mac(x, mac, &has_mac) == 0 && has_mac &&
 	    memcmp(mac, s->peer_mac, 6) == 0)
 		return true;
 	cs_val_mac_str(s->peer_mac, want);
@@ -684,6 +686,13 @@ cs_dtls_ctx_new(
 	 * the MTU); never ask a socket.  Buffers go away when idle. */
 	SSL_CTX_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_CTX_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+	/* No encrypt-then-MAC (RFC 7366) for CBC suites: OpenSSL 3.0's DTLS
+	 * ends the session on one record whose EtM MAC fails (a fatal
+	 * bad_record_mac), so a single spoofed datagram would kill it;
+	 * with MAC-then-encrypt it discards the record silently, as RFC
+	 * 6347 §4.1.2.7 asks (and OpenSSL checks that MAC in constant
+	 * time).  Found by fuzz_dtls_session; AEAD suites are unaffected. */
+	SSL_CTX_set_options(c->ssl, SSL_OP_NO_ENCRYPT_THEN_MAC);
 	/* RFC 5415 §12 wants the certificate checks CAPWAP defines (EKU
 	 * capwapAC/WTP), not TLS's serverAuth/clientAuth purpose. */
 	vp = SSL_CTX_get0_param(c->ssl);
@@ -1147,8 +1156,14 @@ dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
 {
 	struct dtls_rec rec;
 	enum cs_dtls_drop why = CS_DTLS_DROP_HEADER;
-	int r = s->established ? CS_DTLS_ESTABLISHED : CS_DTLS_WANT_READ;
-	int k;
+	int r, k;
+
+	/* a datagram whose records are all discarded changes nothing: after
+	 * close_notify the answer stays CLOSED (found by fuzz_dtls_session:
+	 * it said ESTABLISHED again) */
+	r = s->closed        ? CS_DTLS_CLOSED
+	    : s->established ? CS_DTLS_ESTABLISHED
+	                     : CS_DTLS_WANT_READ;
 
 	while ((k = dtls_rfilter_next(&s->rf, rd, &rec, &why)) >= 0) {
 		if (k == 0) {

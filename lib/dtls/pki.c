@@ -353,6 +353,56 @@ pki_name_line(const X509_NAME *nm, char *buf, size_t cap)
 	BIO_free(mem);
 }
 
+/* The MAC of a subjectAltName entry: a dNSName, or the CN of a
+ * directoryName, in any form cs_val_mac_cn reads. */
+static bool
+pki_gn_mac(const GENERAL_NAME *gn, uint8_t mac[6])
+{
+	char buf[96];
+	int n;
+
+	if (gn->type == GEN_DNS) {
+		n = ASN1_STRING_length(gn->d.dNSName);
+		if (n <= 0 || (size_t)n >= sizeof(buf))
+			return false;
+		memcpy(buf, ASN1_STRING_get0_data(gn->d.dNSName), (size_t)n);
+		buf[n] = '\0';
+		if (strlen(buf) != (size_t)n)
+			return false; /* an embedded NUL */
+	} else if (gn->type == GEN_DIRNAME) {
+		if (X509_NAME_get_text_by_NID(gn->d.directoryName,
+		        NID_commonName, buf, sizeof(buf)) <= 0)
+			return false;
+	} else {
+		return false;
+	}
+	return cs_val_mac_cn(buf, mac, NULL) == 0;
+}
+
+int
+cs_pki_x509_mac(X509 *x, uint8_t mac[6], bool *has_mac)
+{
+	GENERAL_NAMES *gens;
+	char cn[96] = "";
+	bool found = false;
+
+	if (x == NULL || mac == NULL || has_mac == NULL)
+		return -EINVAL;
+	X509_NAME_get_text_by_NID(
+	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	if (cs_val_mac_cn(cn, mac, NULL) == 0) {
+		*has_mac = true;
+		return 0;
+	}
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (int i = 0; !found && i < sk_GENERAL_NAME_num(gens); i++)
+		found = pki_gn_mac(sk_GENERAL_NAME_value(gens, i), mac);
+	GENERAL_NAMES_free(gens);
+	ERR_clear_error();
+	*has_mac = found;
+	return 0;
+}
+
 int
 cs_pki_x509_info(X509 *x, struct cs_cert_info *out)
 {
@@ -395,6 +445,10 @@ cs_pki_x509_info(X509 *x, struct cs_cert_info *out)
 	snprintf(ci.sig_alg, sizeof(ci.sig_alg), "%s",
 	    nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
 	ci.is_ca = X509_check_ca(x) != 0;
+	if (cs_pki_x509_mac(x, ci.mac, &ci.has_mac) == 0 && ci.has_mac)
+		snprintf(ci.mac_from, sizeof(ci.mac_from), "%s",
+		    cs_val_mac_cn(ci.subject_cn, ci.mac, NULL) == 0 ? "CN"
+		                                                    : "SAN");
 	ERR_clear_error();
 	*out = ci;
 	return 0;
@@ -552,6 +606,18 @@ cs_pki_issue(struct cs_cred **out, const struct cs_pki_req *req,
 	if (eku != 0) {
 		if ((r = pki_eku_value(eku, ekubuf, sizeof(ekubuf))) < 0 ||
 		    (r = pki_add_ext(x, &v3, NID_ext_key_usage, ekubuf)) < 0)
+			goto fail;
+	}
+	if (req->san_dns != NULL) {
+		char san[128];
+
+		if (snprintf(san, sizeof(san), "DNS:%s", req->san_dns) >=
+		        (int)sizeof(san) ||
+		    strchr(req->san_dns, ',') != NULL) {
+			r = -EINVAL;
+			goto fail;
+		}
+		if ((r = pki_add_ext(x, &v3, NID_subject_alt_name, san)) < 0)
 			goto fail;
 	}
 	if ((r = pki_add_ext(x, &v3, NID_subject_key_identifier, "hash")) < 0)

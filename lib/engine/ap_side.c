@@ -7,6 +7,7 @@
 #include "engine-internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,16 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
-#include "capsim/path.h"
 #include "capsim/values.h"
 
 static void eng_hs_next(struct eng_w *w);
+
+/* The probe hook of AP a, or NULL (one AP only: cs_engine_cfg.probe). */
+static const struct cs_engine_probe *
+eng_probe(const struct eng_ap *a)
+{
+	return a->idx == 0 ? a->w->e->cfg.probe : NULL;
+}
 
 /* Handshakes this worker may run at once: the adaptive window under
  * --max-inflight; 0 = no cap (a real storm: every AP at once). */
@@ -38,6 +45,16 @@ eng_ap_by_ip(struct eng_w *w, uint32_t ip)
 	if (e->aps[off].w != w)
 		return NULL; /* not ours: stray */
 	return &e->aps[off];
+}
+
+/* A step of AP a's DTLS session, told to the probe hook. */
+static void
+eng_probe_dtls(struct eng_ap *a, enum cs_engine_dtls_step step)
+{
+	const struct cs_engine_probe *pr = eng_probe(a);
+
+	if (pr != NULL && pr->dtls != NULL && a->d != NULL)
+		pr->dtls(pr->ctx, step, a->d->s, a->ac_ip, a->ac_port);
 }
 
 struct cs_ap_facts *
@@ -89,22 +106,6 @@ eng_sat16(unsigned v)
 	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
 }
 
-/* A datagram to an AP still delayed on the path when the run ended: the
- * WLC sent it, the AP would have received it had the run gone on.  Left
- * out of what the WLC sent, so that late is not read as lost. */
-static void
-eng_wlc_seen_late(void *ctx, const struct cs_pkt_meta *m)
-{
-	struct cs_engine *e = ctx;
-	uint16_t *tx;
-
-	if (m->dir != CS_DIR_DOWN || m->ap >= e->cfg.n_aps)
-		return;
-	tx = &e->facts[m->ap].wlc_tx[cs_facts_size_class(m->len)];
-	if (*tx > 0 && *tx != UINT16_MAX)
-		(*tx)--;
-}
-
 void
 eng_wlc_seen_fold(struct cs_engine *e)
 {
@@ -121,8 +122,6 @@ eng_wlc_seen_fold(struct cs_engine *e)
 			    &s->tx[c], memory_order_relaxed));
 		}
 	}
-	for (unsigned k = 0; k < e->n_w; k++)
-		cs_path_foreach_delayed(e->w[k]->path, eng_wlc_seen_late, e);
 }
 
 static int
@@ -130,9 +129,43 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
+	const struct cs_engine_probe *pr = eng_probe(a);
 
+	if (pr != NULL && pr->sent != NULL)
+		pr->sent(pr->ctx, ch, /* is_secure= */ false, dst_ip, dst_port,
+		    len, hint);
 	eng_path_up(a, ch, dst_ip, dst_port, pkt, len, hint);
 	return 0;
+}
+
+static struct cs_pkt_meta
+ap_plain_meta(struct eng_ap *a, enum cs_dir dir, const uint8_t *pkt, size_t len,
+    uint64_t now)
+{
+	bool up = dir == CS_DIR_UP;
+	uint16_t port = a->w->ap_port[CS_CHAN_CONTROL];
+
+	return (struct cs_pkt_meta){ .dir = dir,
+		.chan = CS_CHAN_CONTROL,
+		.src_ip = up ? a->ip : a->ac_ip,
+		.src_port = up ? port : a->ac_port,
+		.dst_ip = up ? a->ac_ip : a->ip,
+		.dst_port = up ? a->ac_port : port,
+		.pkt = pkt,
+		.len = len,
+		.now_ms = now };
+}
+
+/* What goes into each DTLS record the AP sends: the message or one of
+ * its fragments. */
+static void
+ap_tap_record(void *arg, const uint8_t *pkt, size_t len)
+{
+	struct eng_ap *a = arg;
+	struct cs_pkt_meta m =
+	    ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(a->w->e));
+
+	eng_tap_plain_rec(a->w, a, &m);
 }
 
 static int
@@ -141,22 +174,19 @@ ap_send_secure(
 {
 	struct eng_ap *a = ctx;
 	struct cs_engine *e = a->w->e;
+	const struct cs_engine_probe *pr = eng_probe(a);
+	struct cs_pkt_meta m;
 	int r;
 
 	if (a->d == NULL || a->d->dead)
 		return -ENOTCONN;
-	eng_tap_plain(a->w, a,
-	    &(struct cs_pkt_meta){ .dir = CS_DIR_UP,
-	        .chan = CS_CHAN_CONTROL,
-	        .src_ip = a->ip,
-	        .src_port = a->w->ap_port[CS_CHAN_CONTROL],
-	        .dst_ip = a->ac_ip,
-	        .dst_port = a->ac_port,
-	        .pkt = pkt,
-	        .len = len,
-	        .now_ms = eng_now(e) });
+	if (pr != NULL && pr->sent != NULL)
+		pr->sent(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
+		    a->ac_ip, a->ac_port, len, hint);
+	m = ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(e));
+	eng_tap_plain_msg(a->w, a, &m);
 	a->hint = hint;
-	r = cs_dtls_send(a->d->s, pkt, len);
+	r = eng_dtls_send_msg(a->d, pkt, len, ap_tap_record, a);
 	a->hint = NULL;
 	return r;
 }
@@ -181,27 +211,44 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
 	struct eng_ap *a = d->ap;
-	struct cs_engine *e = d->w->e;
+	const struct cs_engine_probe *pr = eng_probe(a);
+	uint64_t now = eng_now(d->w->e);
+	struct cs_pkt_meta m;
+	const uint8_t *msg;
+	size_t mlen;
 
 	if (d->dead)
 		return;
-	eng_tap_plain(d->w, a,
-	    &(struct cs_pkt_meta){ .dir = CS_DIR_DOWN,
-	        .chan = CS_CHAN_CONTROL,
-	        .src_ip = a->ac_ip,
-	        .src_port = a->ac_port,
-	        .dst_ip = a->ip,
-	        .dst_port = a->w->ap_port[CS_CHAN_CONTROL],
-	        .pkt = plain,
-	        .len = len,
-	        .now_ms = eng_now(e) });
-	cs_ap_input_secure(a->ap, plain, len, eng_now(e));
+	m = ap_plain_meta(a, CS_DIR_DOWN, plain, len, now);
+	eng_tap_plain_rec(d->w, a, &m);
+	/* RFC 5415 §3.4: fragments are joined before the state machine */
+	if (eng_dtls_reasm(d, plain, len, now, &msg, &mlen) != 1)
+		return;
+	m = ap_plain_meta(a, CS_DIR_DOWN, msg, mlen, now);
+	eng_tap_plain_msg(d->w, a, &m);
+	if (pr != NULL && pr->received != NULL)
+		pr->received(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
+		    a->ac_ip, a->ac_port, msg, mlen);
+	cs_ap_input_secure(a->ap, msg, mlen, now);
 }
 
 static const struct cs_dtls_io ap_dtls_io = {
 	.send = ap_dtls_wire_send,
 	.recv = ap_dtls_recv,
 };
+
+/* A handshake that began with `load` in flight took latency_ms. */
+static void
+eng_load_record(struct eng_w *w, uint32_t load, uint32_t latency_ms)
+{
+	unsigned g = 0;
+
+	while (load > 1 && g + 1 < ENG_LOAD_GROUPS) {
+		load >>= 1;
+		g++;
+	}
+	cs_hist_record(&w->hs_by_load[g], (uint64_t)latency_ms * 1000);
+}
 
 /* The handshake of `a` ended (or never began): free its slot. */
 static void
@@ -290,6 +337,9 @@ eng_hs_begin(struct eng_ap *a)
 	a->hs_sent_ch1 = false;
 	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
+	if (r == 0)
+		eng_probe_dtls(a, CS_ENGINE_DTLS_BEGIN);
+	a->hs_load = w->hs_active * e->n_w; /* the workers share alike */
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
@@ -379,15 +429,24 @@ ap_event(void *ctx, const struct cs_ap_event *ev)
 	cs_metrics_ap_event(&w->metrics, &a->track, ev);
 	cs_facts_ap_event(&e->facts[a->idx], ev);
 	if (e->cfg.on_ap_event != NULL)
-		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
+		e->cfg.on_ap_event(e->cfg.obs_ctx, a->gidx, a->mac, ev);
 }
 
+/* xorshift64* of the AP's own, so that its jitter depends on (seed,
+ * global index) only: not on its worker, its shard or the other APs */
 static uint32_t
 ap_rand(void *ctx, uint32_t bound)
 {
 	struct eng_ap *a = ctx;
+	uint64_t x = a->rng;
 
-	return eng_rand(a->w, bound);
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	a->rng = x;
+	if (bound <= 1)
+		return 0;
+	return (uint32_t)(((x * 0x2545F4914F6CDD1DULL) >> 32) % bound);
 }
 
 static const struct cs_ap_io eng_ap_io = {
@@ -414,10 +473,14 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		return;
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
+		eng_probe_dtls(a, CS_ENGINE_DTLS_ESTABLISHED);
 		cs_timerq_cancel(&w->tq, &a->t_dtls);
 		if (w->max_inflight != 0 && a->hs_active)
 			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
 			    a->hs_retx, now);
+		if (a->hs_active)
+			eng_load_record(
+			    w, a->hs_load, (uint32_t)(now - a->hs_t0_ms));
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
@@ -426,6 +489,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	if (r == CS_DTLS_CLOSED) {
 		o.reason = "WLC closed the DTLS session (close_notify)";
 		o.reason_code = CS_DTLS_FAIL_PEER_ALERT;
+		eng_probe_dtls(a, CS_ENGINE_DTLS_CLOSED);
 		ap_dtls_stop(a, false);
 		cs_ap_dtls_done(a->ap, &o, now);
 		return;
@@ -435,7 +499,8 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		char reason[sizeof(f->reason)];
 
 		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
-			cs_admit_trouble(&w->admit, now);
+			cs_admit_loss(&w->admit, now);
+		eng_probe_dtls(a, CS_ENGINE_DTLS_FAILED);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
@@ -455,6 +520,7 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len)
 {
 	struct cs_engine *e = a->w->e;
+	const struct cs_engine_probe *pr = eng_probe(a);
 	uint64_t now = eng_now(e);
 
 	if (a->ap == NULL || len == 0)
@@ -490,6 +556,9 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
+	if (pr != NULL && pr->received != NULL)
+		pr->received(pr->ctx, ch, /* is_secure= */ false, src_ip,
+		    src_port, pkt, len);
 	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
 }
 
@@ -556,13 +625,20 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 	if (a->d != NULL && !a->d->dead) {
 		/* the handshake's flight must be repeated: no answer in
-		 * time, the sign of a controller (or capsim) past its rate */
-		if (!a->d->established && a->hs_active) {
+		 * time.  A loss, counted but no cut: the network may have
+		 * dropped it (capsim/admit.h) */
+		bool in_hs = !a->d->established;
+		int r;
+
+		if (in_hs && a->hs_active) {
 			a->hs_retx = true;
 			if (w->max_inflight != 0)
-				cs_admit_trouble(&w->admit, now);
+				cs_admit_loss(&w->admit, now);
 		}
-		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
+		r = cs_dtls_on_timer(a->d->s);
+		if (in_hs && r >= 0)
+			eng_probe_dtls(a, CS_ENGINE_DTLS_RETRANSMIT);
+		ap_dtls_result(a, r, now);
 	}
 }
 
@@ -588,12 +664,27 @@ eng_pace(struct eng_w *w, uint64_t now)
 
 	if (w->stopping)
 		return;
-	if (w->rate > 0) {
+	if (w->rate > 0 && e->cfg.ap_index_base == 0) {
 		double due = eng_pace_due(
 		    w->rate, e->cfg.rate_ramp_s, (double)now / 1000.0);
 
 		if (due < (double)want)
 			want = (unsigned)due;
+	} else if (w->rate > 0) {
+		/* a shard: its APs start when the whole run's arrival curve
+		 * reaches their global indexes (local AP j is on worker
+		 * j mod n_w) */
+		double due = eng_pace_due(e->cfg.rate, e->cfg.rate_ramp_s,
+		                 (double)now / 1000.0) -
+		    (double)e->cfg.ap_index_base;
+		unsigned local = due <= 0         ? 0
+		    : due >= (double)e->cfg.n_aps ? e->cfg.n_aps
+		                                  : (unsigned)due;
+		unsigned mine =
+		    local > w->id ? (local - w->id + e->n_w - 1) / e->n_w : 0;
+
+		if (mine < want)
+			want = mine;
 	}
 	for (unsigned n = 0; w->started < want; n++) {
 		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
@@ -608,7 +699,7 @@ eng_pace(struct eng_w *w, uint64_t now)
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
 			cs_logf(e->cfg.log, CS_LOG_ERR,
-			    "engine: AP %u failed to start", a->idx + 1);
+			    "engine: AP %u failed to start", a->gidx + 1);
 	}
 	if (w->started < w->n_aps) {
 		uint64_t step = 10;
@@ -627,8 +718,10 @@ eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 }
 
 const struct cs_engine_ap_group *
-eng_ap_group(const struct cs_engine *e, unsigned idx)
+eng_ap_group(const struct cs_engine *e, unsigned local)
 {
+	unsigned idx = e->cfg.ap_index_base + local; /* groups are global */
+
 	for (size_t i = 0; i < e->cfg.n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &e->cfg.ap_groups[i];
 
@@ -657,7 +750,10 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	char name[64];
 	int r;
 
-	cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
+	if (c->ap_name != NULL)
+		snprintf(name, sizeof(name), "%s", c->ap_name);
+	else
+		cs_ap_id_name(c->ap_name_prefix, a->gidx, name, sizeof(name));
 	memcpy(apc.mac, a->mac, 6);
 	apc.ip = a->ip;
 	apc.name = name;
@@ -665,7 +761,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	io.ctx = a;
 	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
 		return cs_log_err(c->log, r,
-		    "engine: invalid AP configuration (AP %u)", a->idx + 1);
+		    "engine: invalid AP configuration (AP %u)", a->gidx + 1);
 	return 0;
 }
 
@@ -678,6 +774,11 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 
 	a->w = e->w[i % e->n_w];
 	a->idx = i;
+	a->gidx = c->ap_index_base + i;
+	a->rng = cs_mix64(c->seed ^ 0x61702d726e67ull) ^
+	    cs_mix64((uint64_t)a->gidx + 1);
+	if (a->rng == 0)
+		a->rng = 1;
 	a->ip = c->ap_base_ip + i;
 	(void)cs_ap_id_mac(c->ap_base_mac, i, a->mac); /* fits: eng_new_aps */
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
@@ -702,18 +803,31 @@ eng_new_aps(struct cs_engine *e)
 	if (c->ap_dtls == NULL)
 		return cs_log_err(
 		    c->log, -EINVAL, "engine: APs need a DTLS client context");
+	if ((c->probe != NULL || c->ap_name != NULL) && c->n_aps != 1)
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: a probe hook or a fixed AP name needs one AP");
+	if ((uint64_t)c->ap_index_base + c->n_aps > UINT_MAX ||
+	    (c->ap_index_total != 0 &&
+	        c->ap_index_base + c->n_aps > c->ap_index_total))
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: APs %u..%u lie outside the run's %u",
+		    c->ap_index_base + 1, c->ap_index_base + c->n_aps,
+		    c->ap_index_total);
 	for (size_t i = 0; i < c->n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &c->ap_groups[i];
+		unsigned total = c->ap_index_total != 0
+		    ? c->ap_index_total
+		    : c->ap_index_base + c->n_aps;
 
-		if (g->ap_dtls == NULL || g->count == 0 ||
-		    g->first > c->n_aps || g->count > c->n_aps - g->first ||
+		if (g->ap_dtls == NULL || g->count == 0 || g->first > total ||
+		    g->count > total - g->first ||
 		    (i > 0 &&
 		        g->first < c->ap_groups[i - 1].first +
 		                c->ap_groups[i - 1].count))
 			return cs_log_err(c->log, -EINVAL,
 			    "engine: AP group %zu is empty, overlaps another, "
 			    "runs past the %u APs or has no DTLS context",
-			    i + 1, c->n_aps);
+			    i + 1, total);
 	}
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,

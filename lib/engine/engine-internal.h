@@ -36,11 +36,19 @@ struct cs_dtls_io;
 #define ENG_TXQ_ARENA    (128 * 1024)
 #define ENG_TIMER_BUDGET 512   /* timers per loop turn (issue 12) */
 #define ENG_TURN_US      10000 /* and at most this long per turn */
+#define ENG_LOAD_GROUPS  18    /* in flight 1, 2-3, 4-7, ... 2^17+ */
 #define ENG_START_BUDGET 256   /* AP starts per loop turn */
 /* Handshakes in progress (proven address, not yet established) a WLC
  * shard holds at once; more proven ClientHellos are dropped (the AP
  * retransmits). */
 #define ENG_MAX_HALF_OPEN 4096
+/* ... and per source address (issue 18): one address (a NAT with many
+ * APs behind it, or a sender that can return cookies from it) holds at
+ * most this many; counted in ENG_SRC_BUCKETS buckets by address hash, so
+ * two addresses in one bucket share it (the count errs on the safe
+ * side). */
+#define ENG_MAX_HALF_OPEN_SRC 64
+#define ENG_SRC_BUCKETS       4096
 
 /* Timer slot kinds (cs_tslot.kind), each with one handler in
  * eng_slot_handlers (worker.c).  A slot that sits in an array of its owner
@@ -76,6 +84,18 @@ struct eng_w;
 /* Handles a due slot of its kind; s->owner is the slot's owner. */
 typedef void eng_slot_fn(struct eng_w *w, struct cs_tslot *s, uint64_t now);
 
+/* CAPWAP fragmentation on the live path, per worker (frag.c). */
+struct eng_frag_stats {
+	uint64_t msgs_split; /* control messages sent in fragments */
+	uint64_t frags_sent;
+	uint64_t frags_rcvd;
+	uint64_t reassembled;  /* messages completed from fragments */
+	uint64_t sets_dropped; /* bad, expired, oversize, evicted sets */
+	uint64_t peer_evicted; /* ... of which evicted: a peer's cap */
+	uint64_t cap_drops;    /* fragments refused: the worker's cap */
+	uint64_t send_fail;    /* messages that could not be fragmented */
+};
+
 struct eng_dtls {
 	struct cs_dtls *s;
 	struct eng_w *w;
@@ -83,6 +103,9 @@ struct eng_dtls {
 	struct eng_peer *peer; /* server side owner */
 	bool dead;
 	bool established;
+	uint16_t frag_id;       /* next Fragment ID we send (RFC 5415 §3.4) */
+	struct cs_reasm *reasm; /* received fragments; made on the first */
+	unsigned reasm_sets;    /* its sets counted in eng_w.reasm_sets */
 };
 
 /*
@@ -98,11 +121,19 @@ struct eng_wlc_seen {
 	atomic_uint tx[CS_FACTS_SIZE_CLASSES];
 };
 
+/* Fragmented control messages (RFC 5415 §3.4) reassembled at once, per
+ * worker over all its sessions; per session the reassembly context holds
+ * at most ENG_REASM_PEER_SETS (a new one evicts the oldest). */
+#define ENG_REASM_MAX_SETS  512
+#define ENG_REASM_PEER_SETS 4
+
 struct eng_ap {
 	struct eng_w *w;
 	struct cs_ap *ap;
 	struct eng_dtls *d;
-	unsigned idx;
+	unsigned idx;  /* local: index into e->aps */
+	unsigned gidx; /* global (cs_engine_cfg.ap_index_base + idx) */
+	uint64_t rng;  /* the AP's own: seeded from (seed, gidx) */
 	uint32_t ip;
 	uint8_t mac[6];
 	uint32_t ac_ip;
@@ -112,6 +143,7 @@ struct eng_ap {
 	bool hs_retx;      /* the running handshake had to retransmit */
 	bool hs_sent_ch1;  /* sent a ClientHello with message_seq >= 1 */
 	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
+	uint32_t hs_load;  /* handshakes in flight (all workers) then */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
@@ -127,6 +159,12 @@ struct eng_peer {
 	bool dead;
 	struct cs_wlc_admit adm; /* DTLS admission (cookie, WaitDTLS) */
 	bool is_half_open;       /* counted in eng_w.n_half_open */
+	/* A proven new handshake from the address of an established peer
+	 * (CS_WLC_ADMIT_SHADOW) is a peer of its own outside the table:
+	 * `shadow` on the established one, `owner` back on it.  It replaces
+	 * its owner once established; if it fails, the owner goes on. */
+	struct eng_peer *shadow;
+	struct eng_peer *owner;
 	struct eng_dtls *d;
 	struct cs_wlc_sess *sess;
 	struct cs_tslot t[CS_WLC_T__COUNT];
@@ -178,7 +216,9 @@ struct eng_w {
 
 	/* APs: indices id, id + N, id + 2N, ... */
 	unsigned n_aps;
-	int ap_fd[2]; /* control, data */
+	uint32_t wlc_local_ip; /* WLC: last local address a datagram came to
+	                          (the capture's source for its answers) */
+	int ap_fd[2];          /* control, data */
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
@@ -186,7 +226,10 @@ struct eng_w {
 	unsigned max_inflight;     /* cap on hs_active, 0 = none */
 	struct cs_admit admit;     /* adaptive window under the cap */
 	struct cs_hist hs_wait_us; /* waits for a handshake slot */
-	unsigned *hs_wait;         /* FIFO of AP indices waiting for a slot */
+	/* handshake latency by handshakes in flight when it began
+	 * (log2 groups; the diagnosis's controller-overloaded) */
+	struct cs_hist hs_by_load[ENG_LOAD_GROUPS];
+	unsigned *hs_wait; /* FIFO of AP indices waiting for a slot */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -221,7 +264,9 @@ struct eng_w {
 	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
 	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
 	unsigned n_half_open;       /* peers in handshake (proven address) */
-	uint8_t hvr[128];           /* the HelloVerifyRequest being sent */
+	uint16_t *half_open_src;   /* ... per source bucket (ENG_SRC_BUCKETS) */
+	uint64_t half_open_capped; /* proven hellos dropped: a cap was hit */
+	uint8_t hvr[128];          /* the HelloVerifyRequest being sent */
 	size_t hvr_len;
 	struct cs_self_health self; /* send failures by errno (diagnosis) */
 	double hs_tokens;           /* service-rate bucket (wlc_max_hs_rate) */
@@ -231,6 +276,7 @@ struct eng_w {
 	struct eng_held **held;     /* FIFO of ClientHellos waiting */
 	size_t held_head, held_len;
 	struct cs_tslot t_serve;
+	struct cs_wlc_gate gate; /* overload gate (cfg.wlc_gate) */
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
@@ -239,7 +285,11 @@ struct eng_w {
 	uint64_t turns;         /* loop callbacks run */
 	uint64_t budget_hits;   /* turns that left work for the next one */
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
+	struct eng_frag_stats frag; /* CAPWAP fragments sent and received */
+	unsigned reasm_sets;        /* sets in progress over all sessions */
 	double cpu_s;           /* thread CPU, last read (kept after join) */
+	uint64_t cpu_mark_us;   /* last CPU sample: engine time */
+	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -352,8 +402,31 @@ void eng_tap_ap(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* AP's side: as sent, as delivered */
 void eng_tap_wire(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* network side; a may be NULL (down) */
-void eng_tap_plain(struct eng_w *w, struct eng_ap *a,
+/* the controller's own sockets (cs_engine_cfg.capture_at_wlc): @p dir UP
+ * received by the WLC, DOWN sent by it; @p local_ip 0 = unknown */
+void eng_tap_wlc(struct eng_w *w, enum cs_dir dir, enum cs_chan ch,
+    uint32_t local_ip, uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt,
+    size_t len);
+void eng_tap_plain_msg(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* a control message inside DTLS */
+void eng_tap_plain_rec(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* one DTLS record's plaintext */
+
+/* frag.c: CAPWAP control messages in fragments over a DTLS session (RFC
+ * 5415 §3.4).  Each fragment is its own DTLS record; `tap`, when not NULL,
+ * sees every packet that goes into a record (a fragment or the whole
+ * message). */
+typedef void eng_frag_tap_fn(void *arg, const uint8_t *pkt, size_t len);
+int eng_dtls_send_msg(struct eng_dtls *d, const uint8_t *msg, size_t len,
+    eng_frag_tap_fn *tap, void *arg);
+/* Offers one decrypted control packet: 1 with *out / *out_len when a whole
+ * message is ready (the packet itself when it is no fragment; a
+ * reassembled one stays valid until the next call for d), 0 when the
+ * fragment was held or dropped (counted; logged when a cap is hit). */
+int eng_dtls_reasm(struct eng_dtls *d, const uint8_t *pkt, size_t len,
+    uint64_t now_ms, const uint8_t **out, size_t *out_len);
+/* Frees d's reassembly state and takes its sets off the worker's count. */
+void eng_dtls_reasm_free(struct eng_dtls *d);
 
 /* packet_path.c */
 bool eng_preamble_is(const uint8_t *pkt, size_t len, uint8_t type);

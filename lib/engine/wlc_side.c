@@ -12,7 +12,10 @@
 #include <unistd.h>
 
 #include "capsim/capwap.h"
+#include "capsim/cursor.h"
 #include "capsim/dtls.h"
+#include "capsim/dtls_peek.h"
+#include "capsim/values.h"
 #include "capsim/wlc_admit.h"
 
 static size_t
@@ -60,6 +63,86 @@ peer_grow(struct eng_w *w)
 	return 0;
 }
 
+static size_t
+src_bucket(uint32_t ip)
+{
+	return (size_t)(((uint64_t)ip * 0x9E3779B97F4A7C15ULL) >> 32) &
+	    (ENG_SRC_BUCKETS - 1);
+}
+
+/* Counts p in (or out of) the half-open handshakes, in total and for its
+ * source address. */
+static void
+peer_half_open(struct eng_w *w, struct eng_peer *p, bool on)
+{
+	if (p->is_half_open == on)
+		return;
+	p->is_half_open = on;
+	if (on) {
+		w->n_half_open++;
+		if (w->half_open_src != NULL)
+			w->half_open_src[src_bucket(p->ip)]++;
+		return;
+	}
+	w->n_half_open--;
+	if (w->half_open_src != NULL && w->half_open_src[src_bucket(p->ip)])
+		w->half_open_src[src_bucket(p->ip)]--;
+}
+
+/* Whether a new handshake from ip is over a cap: in total or for the
+ * address.  Counted, and logged at the 1st, 2nd, 4th, ... time. */
+static bool
+half_open_capped(struct eng_w *w, uint32_t ip)
+{
+	const char *what = NULL;
+	unsigned cap = 0;
+	char a[16];
+
+	if (w->half_open_src == NULL &&
+	    (w->half_open_src = calloc(
+	         ENG_SRC_BUCKETS, sizeof(*w->half_open_src))) == NULL) {
+		what = "no memory to count them";
+	} else if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
+		what = "the shard's cap";
+		cap = ENG_MAX_HALF_OPEN;
+	} else if (w->half_open_src[src_bucket(ip)] >= ENG_MAX_HALF_OPEN_SRC) {
+		what = "the per-address cap";
+		cap = ENG_MAX_HALF_OPEN_SRC;
+	}
+	if (what == NULL)
+		return false;
+	w->wlc_hello_bad++;
+	w->half_open_capped++;
+	if ((w->half_open_capped & (w->half_open_capped - 1)) == 0)
+		cs_logf(w->e->cfg.log, CS_LOG_WARN,
+		    "wlc: proven ClientHello from %s dropped: half-open "
+		    "handshakes at %s (%u; %llu dropped so far)",
+		    cs_ipv4_str(ip, a), what, cap,
+		    (unsigned long long)w->half_open_capped);
+	return true;
+}
+
+static void
+peer_link(struct eng_w *w, struct eng_peer *p)
+{
+	size_t h;
+
+	if (w->n_peers >= w->peer_buckets)
+		(void)peer_grow(w); /* else longer chains */
+	h = peer_hash(w, p->ip, p->port);
+	p->next = w->peers[h];
+	w->peers[h] = p;
+	w->n_peers++;
+}
+
+/* The owner of shadow `p` is gone: `p` takes its place in the table. */
+static void
+peer_promote(struct eng_w *w, struct eng_peer *p)
+{
+	p->owner = NULL;
+	peer_link(w, p);
+}
+
 /* Unlinks a peer, stops its timers and DTLS, and queues it for freeing. */
 void
 eng_peer_forget(struct eng_w *w, struct eng_peer *p)
@@ -69,17 +152,23 @@ eng_peer_forget(struct eng_w *w, struct eng_peer *p)
 	if (p->dead)
 		return;
 	p->dead = true;
-	if (p->is_half_open) {
-		p->is_half_open = false;
-		w->n_half_open--;
+	peer_half_open(w, p, false);
+	if (p->owner != NULL) {
+		/* a shadow handshake that failed: its owner goes on */
+		p->owner->shadow = NULL;
+		p->owner = NULL;
+	} else {
+		for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
+		     pp = &(*pp)->next)
+			if (*pp == p) {
+				*pp = p->next;
+				break;
+			}
+		w->n_peers--;
+		if (p->shadow != NULL)
+			peer_promote(w, p->shadow);
+		p->shadow = NULL;
 	}
-	for (pp = &w->peers[peer_hash(w, p->ip, p->port)]; *pp != NULL;
-	     pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	w->n_peers--;
 	for (int t = 0; t < CS_WLC_T__COUNT; t++)
 		cs_timerq_cancel(&w->tq, &p->t[t]);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
@@ -153,10 +242,16 @@ static void
 peer_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
+	uint64_t now = eng_now(d->w->e);
+	const uint8_t *msg;
+	size_t mlen;
 
 	if (d->dead || d->peer->sess == NULL)
 		return;
-	cs_wlc_sess_input(d->peer->sess, plain, len, eng_now(d->w->e));
+	/* RFC 5415 §3.4: fragments are joined before the state machine */
+	if (eng_dtls_reasm(d, plain, len, now, &msg, &mlen) != 1)
+		return;
+	cs_wlc_sess_input(d->peer->sess, msg, mlen, now);
 }
 
 static const struct cs_dtls_io peer_dtls_io = {
@@ -185,15 +280,14 @@ static const struct cs_wlc_admit_io peer_admit_io = {
 	.timer_cancel = peer_admit_cancel,
 };
 
+/* A peer for a proven ClientHello; in the table, or when `owner` is not
+ * NULL its shadow (outside the table). */
 static struct eng_peer *
-peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
+peer_new(struct eng_w *w, uint32_t ip, uint16_t port, struct eng_peer *owner)
 {
 	struct eng_peer *p;
 	uint8_t addr[6] = { ip >> 24, ip >> 16, ip >> 8, ip, port >> 8, port };
-	size_t h;
 
-	if (w->n_peers >= w->peer_buckets && peer_grow(w) < 0)
-		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->w = w;
@@ -210,12 +304,13 @@ peer_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	}
 	p->d->peer = p;
 	cs_dtls_set_peer(p->d->s, addr, sizeof(addr));
-	h = peer_hash(w, ip, port);
-	p->next = w->peers[h];
-	w->peers[h] = p;
-	w->n_peers++;
-	p->is_half_open = true;
-	w->n_half_open++;
+	if (owner != NULL) {
+		p->owner = owner;
+		owner->shadow = p;
+	} else {
+		peer_link(w, p);
+	}
+	peer_half_open(w, p, true);
 	cs_wlc_admit_init(&p->adm, &peer_admit_io, p);
 	return p;
 }
@@ -252,15 +347,28 @@ peer_open(struct eng_w *w, struct eng_peer *p, uint64_t now)
 {
 	struct cs_cert_info ci;
 	const char *cn = NULL;
+	char mac[18];
 
-	p->d->established = true;
-	if (p->is_half_open) {
-		p->is_half_open = false;
-		w->n_half_open--;
+	if (p->owner != NULL) {
+		/* the new handshake completed: now it replaces the old
+		 * session (closing the owner promotes p into the table) */
+		char a[16];
+
+		cs_logf(w->e->cfg.log, CS_LOG_INFO,
+		    "wlc: peer %s:%u completed a new DTLS handshake; it "
+		    "replaces the established session",
+		    cs_ipv4_str(p->ip, a), p->port);
+		peer_close(w, p->owner, false);
 	}
+	p->d->established = true;
+	peer_half_open(w, p, false);
 	cs_timerq_cancel(&w->tq, &p->t_dtls);
-	if (cs_dtls_peer_cert(p->d->s, &ci) == 0)
-		cn = ci.subject_cn;
+	/* the AP's identity: the MAC in its verified certificate's CN or
+	 * subjectAltName (RFC 5415 §12.6) */
+	if (cs_dtls_peer_cert(p->d->s, &ci) == 0 && ci.has_mac) {
+		cs_val_mac_str(ci.mac, mac);
+		cn = mac;
+	}
 	if (cs_wlc_sess_open(w->wlc, &p->sess, p->ip, p->port, cn, now) < 0) {
 		cs_logf(w->e->cfg.log, CS_LOG_ERR,
 		    "wlc: cannot open a session (out of memory)");
@@ -334,6 +442,28 @@ wlc_hello_check(struct eng_w *w, struct eng_peer *p,
 static void wlc_input(struct eng_w *w, enum cs_chan ch,
     const struct cs_udp_pkt *pk, bool is_served);
 
+/* Whether a CAPWAP-DTLS datagram carries a record of epoch 1 or later
+ * (RFC 6347 §4.1: epoch at record offset 3). */
+static bool
+wlc_has_protected(const uint8_t *pkt, size_t len)
+{
+	struct cs_rd rd;
+	uint8_t hdr[CS_DTLS_RECORD_HDR_LEN];
+
+	if (len < CS_DTLS_PREAMBLE_LEN)
+		return false;
+	cs_rd_init(&rd, pkt + CS_DTLS_PREAMBLE_LEN, len - CS_DTLS_PREAMBLE_LEN);
+	while (cs_rd_bytes(&rd, hdr, sizeof(hdr)) == 0) {
+		size_t rlen = (size_t)hdr[11] << 8 | hdr[12];
+
+		if ((hdr[3] | hdr[4]) != 0)
+			return true;
+		if (cs_rd_skip(&rd, rlen) < 0)
+			break;
+	}
+	return false;
+}
+
 /* This shard's share of the service rate (handshakes/s; 0 = none). */
 static double
 wlc_hs_rate(const struct eng_w *w)
@@ -361,14 +491,18 @@ wlc_hs_token(struct eng_w *w, uint64_t now)
 	return true;
 }
 
-/* Arms the service queue for the next token. */
+/* Arms the service queue for the next token (of the service rate and
+ * of the overload gate). */
 static void
 wlc_serve_arm(struct eng_w *w)
 {
 	double rate = wlc_hs_rate(w);
 	double need = 1.0 - w->hs_tokens;
-	uint64_t ms = need <= 0 ? 0 : (uint64_t)(need * 1000.0 / rate) + 1;
+	uint64_t ms =
+	    need <= 0 || rate <= 0 ? 0 : (uint64_t)(need * 1000.0 / rate) + 1;
 
+	if (w->e->cfg.wlc_gate && cs_wlc_gate_wait_ms(&w->gate) > ms)
+		ms = cs_wlc_gate_wait_ms(&w->gate);
 	eng_arm(w, &w->t_serve, ms);
 }
 
@@ -376,7 +510,7 @@ wlc_serve_arm(struct eng_w *w)
  * in FIFO order, as in the CPU queue of a busy controller; the AP's own
  * retransmissions (RFC 6347 §4.2.4) go on meanwhile. */
 static void
-wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk)
+wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk, bool by_gate)
 {
 	struct eng_held *h;
 
@@ -395,7 +529,8 @@ wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk)
 	h->len = pk->len;
 	memcpy(h->data, pk->buf, pk->len);
 	w->held[(w->held_head + w->held_len++) % ENG_HELD_MAX] = h;
-	w->hs_deferred++;
+	if (!by_gate)
+		w->hs_deferred++; /* the gate counts its own */
 	if (w->held_len == 1)
 		wlc_serve_arm(w);
 }
@@ -407,6 +542,7 @@ eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	while (w->held_len > 0) {
 		struct eng_held *h = w->held[w->held_head];
 		struct eng_peer *p = peer_find(w, h->src_ip, h->src_port);
+		struct eng_peer *q = p != NULL && p->shadow != NULL ? p->shadow : p;
 		struct cs_udp_pkt pk = { .buf = h->data,
 			.cap = h->len,
 			.len = h->len,
@@ -415,7 +551,10 @@ eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 		/* an AP's repeat of a ClientHello already taken on costs
 		 * no new handshake: OpenSSL answers it with its flight */
-		if ((p == NULL || !p->adm.is_verified) && !wlc_hs_token(w, now))
+		if ((q == NULL || !q->adm.is_verified) &&
+		    ((wlc_hs_rate(w) > 0 && !wlc_hs_token(w, now)) ||
+		        (w->e->cfg.wlc_gate &&
+		            !cs_wlc_gate_take(&w->gate, now))))
 			break;
 		w->held_head = (w->held_head + 1) % ENG_HELD_MAX;
 		w->held_len--;
@@ -451,13 +590,16 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	uint64_t now = eng_now(w->e);
 	struct cs_wlc_admit_dgram dg;
 	enum cs_wlc_admit_verdict step;
-	struct eng_peer *p;
+	struct eng_peer *p, *q;
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	/* a held ClientHello was counted when it arrived */
-	if (!is_served)
+	/* a held ClientHello was counted (and tapped) when it arrived */
+	if (!is_served) {
+		eng_tap_wlc(w, CS_DIR_UP, ch, pk->dst_ip, pk->src_ip,
+		    pk->src_port, pk->buf, pk->len);
 		eng_wlc_seen(w->e, pk->src_ip, CS_DIR_UP, pk->len);
+	}
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
@@ -468,21 +610,39 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		return; /* a hung controller reads nothing */
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	p = peer_find(w, pk->src_ip, pk->src_port);
+	/* a hello is judged against the newest handshake of the address:
+	 * the shadow of an established peer when there is one */
+	q = p != NULL && p->shadow != NULL ? p->shadow : p;
 	/* RFC 6347 §4.2.1: a ClientHello without our cookie is answered and
 	 * forgotten (cs_wlc_admit_input: VERIFY); only a proven one may
 	 * start, or replace, a handshake */
 	if (dg.is_hello && !is_served)
 		w->wlc_client_hellos++;
-	if (dg.is_hello && wlc_hello_check(w, p, pk, &dg) < 0)
+	if (dg.is_hello && wlc_hello_check(w, q, pk, &dg) < 0)
 		return;
 	/* the cookie-bearing ClientHello is where a server's work begins
 	 * (ServerHello, certificate, key exchange): the service rate */
 	if (dg.is_hello && dg.has_cookie && !dg.is_retransmit && !is_served &&
 	    wlc_hs_rate(w) > 0 && (w->held_len > 0 || !wlc_hs_token(w, now))) {
-		wlc_hold(w, pk);
+		wlc_hold(w, pk, false);
 		return;
 	}
-	step = cs_wlc_admit_input(p != NULL ? &p->adm : NULL, &dg);
+	/* the controller's overload gate: its loop runs late, so new
+	 * handshakes wait (or are shed) instead of all timing out */
+	if (dg.is_hello && dg.has_cookie && !dg.is_retransmit && !is_served &&
+	    w->e->cfg.wlc_gate && (q == NULL || !q->adm.is_verified)) {
+		switch (cs_wlc_gate_input(&w->gate, w->held_len, now)) {
+		case CS_WLC_GATE_DEFER:
+			wlc_hold(w, pk, true);
+			return;
+		case CS_WLC_GATE_SHED:
+			return;
+		case CS_WLC_GATE_ADMIT:
+		case CS_WLC_GATE__COUNT:
+			break;
+		}
+	}
+	step = cs_wlc_admit_input(q != NULL ? &q->adm : NULL, &dg);
 	switch (step) {
 	case CS_WLC_ADMIT_STRAY:
 		return; /* not the start of a handshake */
@@ -493,14 +653,22 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		return;
 	case CS_WLC_ADMIT_REPLACE:
 	case CS_WLC_ADMIT_NEW:
-		if (w->n_half_open >= ENG_MAX_HALF_OPEN) {
-			w->wlc_hello_bad++;
+	case CS_WLC_ADMIT_SHADOW:
+		if (half_open_capped(w, pk->src_ip))
 			return;
-		}
-		/* a proven ClientHello replaces the peer's session */
-		if (step == CS_WLC_ADMIT_REPLACE)
+		if (step == CS_WLC_ADMIT_REPLACE && q != p) {
+			/* a newer proven hello than the shadow's: it becomes
+			 * the shadow; the established peer stays */
+			eng_peer_forget(w, q);
+			step = CS_WLC_ADMIT_SHADOW;
+		} else if (step == CS_WLC_ADMIT_REPLACE) {
+			/* a handshake still running has nothing to keep */
 			peer_close(w, p, false);
-		if ((p = peer_new(w, pk->src_ip, pk->src_port)) == NULL) {
+			p = NULL;
+		}
+		q = peer_new(w, pk->src_ip, pk->src_port,
+		    step == CS_WLC_ADMIT_SHADOW ? p : NULL);
+		if (q == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_ERR,
 			    "wlc: no memory for a DTLS peer");
 			return;
@@ -510,8 +678,20 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	case CS_WLC_ADMIT__COUNT:
 		break;
 	}
-	cs_wlc_admit_fed(&p->adm);
-	peer_dtls_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+	/* While a shadow handshake runs, the established session still
+	 * gets its records (epoch 1); the shadow gets the handshake (epoch
+	 * 0) and, from its Finished on, epoch 1 too.  A record is fed to
+	 * both when it may be either's: the wrong one drops it silently
+	 * (bad MAC, RFC 6347 §4.1.2.7), and neither is harmed. */
+	if (q != p && p != NULL && wlc_has_protected(pk->buf, pk->len)) {
+		cs_wlc_admit_fed(&p->adm);
+		peer_dtls_result(
+		    w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+		if (q->dead)
+			return;
+	}
+	cs_wlc_admit_fed(&q->adm);
+	peer_dtls_result(w, q, cs_dtls_input(q->d->s, pk->buf, pk->len), now);
 }
 
 static int
@@ -535,7 +715,7 @@ wlc_send_secure(void *ctx, struct cs_wlc_sess *s, const uint8_t *pkt,
 	(void)hint;
 	if (p == NULL || p->d == NULL || p->d->dead)
 		return -ENOTCONN;
-	return cs_dtls_send(p->d->s, pkt, len);
+	return eng_dtls_send_msg(p->d, pkt, len, NULL, NULL);
 }
 
 static void

@@ -303,8 +303,7 @@ cs_path_delayed(const struct cs_path *p)
 }
 
 void
-cs_path_foreach_delayed(const struct cs_path *p,
-    void (*fn)(void *ctx, const struct cs_pkt_meta *m), void *ctx)
+cs_path_each_delayed(const struct cs_path *p, cs_path_each_fn *fn, void *ctx)
 {
 	if (p == NULL || fn == NULL)
 		return;

@@ -245,6 +245,17 @@ cs_reasm_pending(const struct cs_reasm *r)
 	return n;
 }
 
+int
+cs_reasm_holds(const struct cs_reasm *r, uint16_t frag_id)
+{
+	if (r == NULL)
+		return 0;
+	for (unsigned i = 0; i < r->cfg.max_sets; i++)
+		if (r->sets[i].used && r->sets[i].frag_id == frag_id)
+			return 1;
+	return 0;
+}
+
 void
 cs_reasm_get_stats(const struct cs_reasm *r, struct cs_reasm_stats *st)
 {

@@ -68,10 +68,18 @@ struct cs_wlc_map {
 
 /* Join statistics table: records in first-seen order plus two indexes
  * (by MAC, by the IP last seen). */
+/* Records of APs that never proved anything (Discovery only, no DTLS
+ * session, no Join) are aged out, oldest first, once the table holds this
+ * many: random-MAC Discovery floods cost a bounded amount (issue 18). */
+#define CS_WLC_STATS_MAX 32768
+
 struct cs_wlc_stats_tab {
 	struct cs_wlc_ap_stats *rec;
 	size_t n, cap;
 	struct cs_wlc_map by_mac, by_ip;
+	size_t max;    /* 0: CS_WLC_STATS_MAX (tests set less) */
+	size_t hand;   /* clock hand of the ageing scan */
+	uint64_t aged; /* unknown APs' records reused */
 };
 
 struct cs_wlc_sess {
@@ -173,8 +181,9 @@ struct cs_wlc {
 };
 
 /* wlc.c */
-/* Whether a dropped datagram from ip may be logged one by one now (see
- * struct wlc_droplog); summarises the last window when a new one opens. */
+/* Whether a dropped datagram from ip may be logged, and emitted as an
+ * event, one by one now (see struct wlc_droplog); summarises the last
+ * window, in the log and as one MSG_DROPPED event, when a new one opens. */
 bool cs_wlc_droplog_may(struct cs_wlc *w, uint32_t ip, uint64_t now_ms);
 void cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s,
     enum cs_wlc_ev_kind kind, uint64_t now_ms, uint32_t msg_type,

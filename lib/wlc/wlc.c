@@ -144,6 +144,73 @@ cs_wlc_echo_dead_ms(const struct cs_wlc_cfg *cfg)
 	return ms;
 }
 
+static int
+wlc_auth_fail(struct cs_wlc_auth_err *err, size_t line, size_t at, size_t len,
+    const char *why)
+{
+	if (err != NULL) {
+		err->line = line;
+		err->at = at;
+		err->len = len;
+		snprintf(err->why, sizeof(err->why), "%s", why);
+	}
+	return -EINVAL;
+}
+
+int
+cs_wlc_auth_parse(const char *text, size_t len, uint8_t (**macs)[6], size_t *n,
+    struct cs_wlc_auth_err *err)
+{
+	uint8_t(*v)[6] = NULL, (*nv)[6];
+	size_t cap = 0, count = 0, line = 0, p = 0;
+	struct cs_val_err ve;
+	char entry[64];
+
+	if ((text == NULL && len > 0) || macs == NULL || n == NULL)
+		return -EINVAL;
+	while (p < len) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+		size_t s = p, e = end;
+
+		line++;
+		p = nl != NULL ? end + 1 : len;
+		while (s < e && (text[s] == ' ' || text[s] == '\t'))
+			s++;
+		while (e > s && (text[e - 1] == '\r' || text[e - 1] == ' '))
+			e--;
+		if (s == e || text[s] == '#')
+			continue;
+		if (memchr(text + s, '\0', e - s) != NULL) {
+			free(v);
+			return wlc_auth_fail(err, line, s, e - s, "NUL byte");
+		}
+		if (e - s >= sizeof(entry)) {
+			free(v);
+			return wlc_auth_fail(
+			    err, line, s, e - s, "too long for a MAC address");
+		}
+		memcpy(entry, text + s, e - s);
+		entry[e - s] = '\0';
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (cs_val_mac(entry, v[count], &ve) < 0) {
+			free(v);
+			return wlc_auth_fail(err, line, s, e - s, ve.why);
+		}
+		count++;
+	}
+	*macs = v;
+	*n = count;
+	return 0;
+}
+
 void
 cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg)
 {
@@ -561,13 +628,21 @@ cs_wlc_droplog_may(struct cs_wlc *w, uint32_t ip, uint64_t now_ms)
 	uint32_t h = (ip * 2654435761u) >> 19; /* 13 bits */
 
 	if (d->n > 0 && now_ms - d->start_ms >= CS_WLC_DROPLOG_WINDOW_MS) {
-		if (d->n > d->n_logged)
-			cs_logf(&w->cfg.log, CS_LOG_WARN,
+		if (d->n > d->n_logged) {
+			char why[128];
+
+			snprintf(why, sizeof(why),
 			    "%llu datagrams dropped from ~%u sources in the "
-			    "last %u s (%u logged one by one)",
+			    "last %u s (%u reported one by one)",
 			    (unsigned long long)d->n, droplog_sources(d),
 			    (unsigned)((now_ms - d->start_ms) / 1000),
 			    d->n_logged);
+			cs_logf(&w->cfg.log, CS_LOG_WARN, "%s", why);
+			/* the event stream gets the same summary: one
+			 * event per window, not one per datagram */
+			cs_wlc_emit(
+			    w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms, 0, 0, why);
+		}
 		memset(d, 0, sizeof(*d));
 	}
 	if (d->n == 0)
@@ -590,9 +665,10 @@ disc_drop(struct cs_wlc *w, struct cs_wlc_ap_stats *st, uint32_t ip,
 	w->ctr.discovery_dropped++;
 	if (st != NULL)
 		st->discovery_dropped++;
-	if (cs_wlc_droplog_may(w, ip, now_ms))
-		cs_logf(&w->cfg.log, CS_LOG_WARN,
-		    "Discovery Request from %s:%u dropped: %s", ipb, port, why);
+	if (!cs_wlc_droplog_may(w, ip, now_ms))
+		return; /* counted in the window's summary */
+	cs_logf(&w->cfg.log, CS_LOG_WARN,
+	    "Discovery Request from %s:%u dropped: %s", ipb, port, why);
 	cs_wlc_emit(w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms,
 	    CS_MSG_DISCOVERY_REQ, 0, why);
 }
@@ -682,6 +758,8 @@ disc_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 		/* RFC 5415 §4.1: clear non-discovery on the control port */
 		cs_wlc_fmt_ip(ip, ipb, sizeof(ipb));
 		w->ctr.clear_dropped++;
+		if (!cs_wlc_droplog_may(w, ip, now_ms))
+			return 0; /* counted in the window's summary */
 		cs_logf(&w->cfg.log, CS_LOG_WARN,
 		    "Clear %s from %s:%u dropped: only Discovery is allowed "
 		    "without DTLS",
@@ -796,11 +874,11 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	w->ctr.keepalive_rx++;
 	if ((s = cs_wlc_sid_find(w, id)) == NULL) {
 		w->ctr.keepalive_unknown++;
-		if (cs_wlc_droplog_may(w, ip, now_ms))
-			cs_logf(&w->cfg.log, CS_LOG_WARN,
-			    "Keep-alive from %s:%u dropped: unknown Session "
-			    "ID",
-			    ipb, port);
+		if (!cs_wlc_droplog_may(w, ip, now_ms))
+			return 0; /* counted in the window's summary */
+		cs_logf(&w->cfg.log, CS_LOG_WARN,
+		    "Keep-alive from %s:%u dropped: unknown Session ID", ipb,
+		    port);
 		cs_wlc_emit(w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms, 0, 0,
 		    "keep-alive with unknown Session ID");
 		return 0;

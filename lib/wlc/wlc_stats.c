@@ -52,6 +52,40 @@ map_put_nogrow(struct cs_wlc_map *m, uint64_t key, uint32_t val)
 	m->n++;
 }
 
+/* Removes key when it maps to val (backward-shift deletion: linear
+ * probing needs no tombstones). */
+static void
+map_del(struct cs_wlc_map *m, uint64_t key, uint32_t val)
+{
+	size_t mask, i, j;
+
+	if (m->cap == 0)
+		return;
+	mask = m->cap - 1;
+	for (i = map_hash(key) & mask; m->slot[i].val != 0; i = (i + 1) & mask)
+		if (m->slot[i].key == key)
+			break;
+	if (m->slot[i].val == 0 || m->slot[i].val != val)
+		return;
+	for (j = i;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (m->slot[j].val == 0)
+			break;
+		home = map_hash(m->slot[j].key) & mask;
+		/* the entry at j may move to i only if its home is not in
+		 * the cyclic interval (i, j] */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		m->slot[i] = m->slot[j];
+		i = j;
+	}
+	m->slot[i].key = 0;
+	m->slot[i].val = 0;
+	m->n--;
+}
+
 /* Inserts or replaces; keeps the load factor at most 1/2. */
 static int
 map_put(struct cs_wlc_map *m, uint64_t key, uint32_t val)
@@ -92,12 +126,57 @@ cs_wlc_stats_free(struct cs_wlc_stats_tab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Never proved anything: no DTLS session (a session's record has dtls_ok
+ * from the start, or join_requests once the Join names its MAC), so no
+ * session refers to it. */
+static bool
+stats_is_unknown(const struct cs_wlc_ap_stats *st)
+{
+	return st->dtls_ok == 0 && st->join_requests == 0;
+}
+
+/* A full table reuses the oldest unknown AP's record (clock hand over the
+ * records, which are in order of arrival); NULL when every record is of
+ * a known AP (then the table grows: those are bounded by proof). */
+static struct cs_wlc_ap_stats *
+stats_age(struct cs_wlc_stats_tab *t)
+{
+	size_t max = t->max != 0 ? t->max : CS_WLC_STATS_MAX;
+
+	if (t->n < max)
+		return NULL;
+	for (size_t k = 0; k < t->n; k++) {
+		struct cs_wlc_ap_stats *st = &t->rec[t->hand];
+		uint32_t idx1 = (uint32_t)t->hand + 1;
+
+		t->hand = (t->hand + 1) % t->n;
+		if (!stats_is_unknown(st))
+			continue;
+		if (st->has_mac)
+			map_del(&t->by_mac, mac_key(st->mac), idx1);
+		map_del(&t->by_ip, st->ip, idx1);
+		t->aged++;
+		return st;
+	}
+	return NULL;
+}
+
 static struct cs_wlc_ap_stats *
 stats_new(
     struct cs_wlc_stats_tab *t, uint32_t ip, uint16_t port, uint64_t now_ms)
 {
 	struct cs_wlc_ap_stats *st;
 
+	if ((st = stats_age(t)) != NULL) {
+		if (map_put(&t->by_ip, ip, cs_wlc_stats_idx(t, st)) < 0)
+			return NULL;
+		memset(st, 0, sizeof(*st));
+		st->ip = ip;
+		st->port = port;
+		st->first_seen_ms = now_ms;
+		st->last_seen_ms = now_ms;
+		return st;
+	}
 	if (t->n == UINT32_MAX - 1)
 		return NULL;
 	if (t->n == t->cap) {
@@ -258,6 +337,13 @@ cs_wlc_stats_summary(const struct cs_wlc *w, char **ret)
 	    "in order (close_notify)\n",
 	    w->stats.n, w->stats.n == 1 ? "" : "s", w->n_joined,
 	    (unsigned long long)w->ctr.disconnects);
+	if (w->stats.aged > 0)
+		fprintf(f,
+		    "%llu records of APs that never set up DTLS were aged out "
+		    "(the table keeps at most %zu)\n",
+		    (unsigned long long)w->stats.aged,
+		    w->stats.max != 0 ? w->stats.max
+		                      : (size_t)CS_WLC_STATS_MAX);
 	fprintf(f, "Failures by phase:");
 	for (int p = CS_PHASE_DISCOVERY; p < CS_PHASE__COUNT; p++)
 		fprintf(f, "%s %s %llu", p == CS_PHASE_DISCOVERY ? "" : ",",

@@ -5,7 +5,12 @@
 # root) floods loopback with spoofed datagrams: short and garbled epoch-1
 # DTLS records from the WLC's address to the APs and from the APs' to the
 # WLC, ClientHellos without a cookie from the APs' addresses, Discovery
-# Requests with random MACs.  Every AP stays in Run (no session lost), the
+# Requests with random MACs; first, on 10 APs' addresses, an on-path
+# attacker's ClientHello that returns the WLC's cookie (sniffed on lo)
+# and abandons the handshake, and 80 such from one other address (the WLC
+# holds at most 64 half-open handshakes per address and says so).  Every
+# AP stays in Run (no session lost:
+# the established session is kept until a new handshake completes), the
 # WLC's RSS grows by less than 64 MB, its log stays bounded.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
@@ -52,12 +57,18 @@ sleep 3 # past Configure and Data Check into Run
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$wlc_pid/status"; }
 rss0=$(rss); lines0=$(wc -l <"$tmp/wlc.err")
 python3 "$src/bench/hostile/hostile_send.py" "$wlc" "$net." 200 "$run_pid" \
-  "$count" "$rate" >"$tmp/send.json"
+  "$count" "$rate" short,garbled,hello,disc "${CS_HOSTILE_PROVEN:-10}" 80 \
+  >"$tmp/send.json"
 rss1=$(rss); lines1=$(wc -l <"$tmp/wlc.err")
 cat "$tmp/send.json"
 # what the WLC wrote during the flood, by kind (first words)
 tail -n +"$((lines0 + 1))" "$tmp/wlc.err" | head -n "$((lines1 - lines0))" |
   sed 's/[0-9a-f:.]\{7,\}/N/g' | cut -c1-60 | sort | uniq -c | sort -rn | head -5
+if ! grep -q "half-open handshakes at the per-address cap" "$tmp/wlc.err"; then
+  echo "the WLC did not cap the half-open handshakes of one address"
+  grep -i "half-open\|ClientHello" "$tmp/wlc.err" | tail -5
+  exit 1
+fi
 rc=0
 wait "$run_pid" || rc=$?
 run_pid=
@@ -66,10 +77,14 @@ if [ "$rc" -ne 0 ]; then
   echo "capsim run exited $rc"; tail -20 "$tmp/run.out"; tail -20 "$tmp/wlc.err"
   exit 1
 fi
-python3 - "$tmp/r.json" "$rss0" "$rss1" "$lines0" "$lines1" "$count" <<'PY'
+python3 - "$tmp/r.json" "$rss0" "$rss1" "$lines0" "$lines1" "$count" \
+  "$tmp/send.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-rss0, rss1, l0, l1, n = (int(x) for x in sys.argv[2:])
+sent = json.load(open(sys.argv[7]))["sent"]
+# the on-path attack reached the WLC: its cookie came back
+assert sent.get("proven", 0) >= 1, "no proven ClientHello was sent: %r" % sent
+rss0, rss1, l0, l1, n = (int(x) for x in sys.argv[2:7])
 assert r["aps"] == 200 and r["in_run"] == 200, (r["in_run"], r["failures"])
 # no session lost: no AP left Run, nothing failed in Run (a discovery
 # retry while 200 handshakes load the machine is not the flood's doing:

@@ -182,6 +182,38 @@ check_split(const uint8_t *pkt, size_t len, size_t mtu, uint16_t frag_id,
 	frags_free(&f);
 }
 
+/* cs_reasm_holds: a set is held from its first fragment until it
+ * completes (what the engine's per-worker cap asks before a new set). */
+static void
+test_holds(void **state)
+{
+	static uint8_t pkt[2000];
+	struct cs_capwap_hdr h;
+	struct cs_reasm *r;
+	struct frags f;
+	const uint8_t *out;
+	size_t len, out_len;
+
+	(void)state;
+	rich_hdr(&h);
+	len = make_pkt(pkt, sizeof(pkt), &h, 1000, 7);
+	frags_init(&f);
+	assert_int_equal(
+	    cs_capwap_fragment(pkt, len, 576, 0x1234, collect, &f, NULL), 2);
+	r = reasm_new(16, CS_CAPWAP_MAX_MSG, 1000, 4);
+	assert_int_equal(cs_reasm_holds(NULL, 0x1234), 0);
+	assert_int_equal(cs_reasm_holds(r, 0x1234), 0);
+	assert_int_equal(
+	    cs_reasm_input(r, f.pkt[0], f.len[0], 10, &out, &out_len, NULL), 0);
+	assert_int_equal(cs_reasm_holds(r, 0x1234), 1);
+	assert_int_equal(cs_reasm_holds(r, 0x1235), 0);
+	assert_int_equal(
+	    cs_reasm_input(r, f.pkt[1], f.len[1], 10, &out, &out_len, NULL), 1);
+	assert_int_equal(cs_reasm_holds(r, 0x1234), 0);
+	cs_reasm_free(r);
+	frags_free(&f);
+}
+
 static void
 test_split_join_mtus(void **state)
 {
@@ -764,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_control_message),
 		cmocka_unit_test(test_fragment_errors),
 		cmocka_unit_test(test_cfg),
+		cmocka_unit_test(test_holds),
 	};
 
 	return cmocka_run_group_tests_name("capwap_frag", tests, NULL, NULL);

@@ -326,6 +326,65 @@ test_issue_args(void **state)
 	unlink(path);
 }
 
+/* The device MAC of a certificate (RFC 5415 §12.6, issue 18): in the CN
+ * in the forms real APs write it, else in a subjectAltName; the CN wins
+ * when both hold one. */
+static void
+test_cert_mac(void **state)
+{
+	static const struct {
+		const char *cn, *san, *from;
+		bool has_mac;
+	} cases[] = {
+		{ "00:11:22:33:44:55", NULL, "CN", true },
+		{ "00-11-22-33-44-55", NULL, "CN", true },
+		{ "0011.2233.4455", NULL, "CN", true },
+		{ "C9120-001122334455", NULL, "CN", true },
+		{ "C9120AXI-0011.2233.4455", NULL, "CN", true },
+		{ "lab-ap", "C9120-001122334455", "SAN", true },
+		{ "lab-ap", "00-11-22-33-44-55", "SAN", true },
+		{ "lab-ap", "0011.2233.4455", "SAN", true },
+		{ "00:11:22:33:44:55", "C9120-665544332211", "CN", true },
+		{ "lab-ap", "ap.lab.example", "", false },
+		{ "lab-ap", NULL, "", false },
+	};
+	struct cs_pki_key *k = NULL;
+
+	(void)state;
+	assert_int_equal(cs_pki_key_new(&k, CS_PKI_KEY_EC_P256), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cs_pki_req req = { .role = CS_PKI_ROLE_AP,
+			.cn = cases[i].cn,
+			.san_dns = cases[i].san,
+			.not_before = now - 60,
+			.not_after = now + 3600 };
+		struct cs_cert_info ci;
+		struct cs_cred *c = NULL;
+
+		assert_int_equal(cs_pki_issue(&c, &req, k, cs_pki_ca(pki)), 0);
+		assert_int_equal(cs_cred_info(c, &ci), 0);
+		assert_int_equal(ci.has_mac, cases[i].has_mac);
+		assert_string_equal(ci.mac_from, cases[i].from);
+		if (cases[i].has_mac)
+			assert_memory_equal(ci.mac, mac, 6);
+		cs_cred_free(c);
+	}
+	/* a SAN value that would add a second entry is refused */
+	{
+		struct cs_pki_req req = { .role = CS_PKI_ROLE_AP,
+			.cn = "x",
+			.san_dns = "a,DNS:b",
+			.not_before = now - 60,
+			.not_after = now + 3600 };
+		struct cs_cred *c = NULL;
+
+		assert_int_equal(
+		    cs_pki_issue(&c, &req, k, cs_pki_ca(pki)), -EINVAL);
+		assert_null(c);
+	}
+	cs_pki_key_free(k);
+}
+
 int
 main(void)
 {
@@ -337,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_save_load),
 		cmocka_unit_test(test_broken_names),
 		cmocka_unit_test(test_issue_args),
+		cmocka_unit_test(test_cert_mac),
 	};
 
 	return cmocka_run_group_tests_name(

@@ -1495,6 +1495,93 @@ test_cert_identity(void **state)
 	cs_wlc_free(w);
 }
 
+/* Issue 18: the statistics table is bounded; APs that never set up DTLS
+ * are aged out oldest first, APs with a session never are, and the maps
+ * stay consistent through the reuse (backward-shift deletion). */
+static void
+test_stats_ageing(void **state)
+{
+	struct cs_wlc_stats_tab t = { .max = 8 };
+	struct cs_wlc_ap_stats *st, *known;
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+	uint8_t kmac[6];
+
+	(void)state;
+	for (unsigned i = 0; i < 8; i++) {
+		mac[5] = (uint8_t)i;
+		assert_non_null(cs_wlc_stats_by_mac(
+		    &t, mac, 0x0a000000 + i, 5246, 1000 + i));
+	}
+	/* record 3 set up DTLS: known, kept */
+	known = &t.rec[3];
+	known->dtls_ok = 1;
+	memcpy(kmac, known->mac, 6);
+	for (unsigned i = 8; i < 200; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_non_null(cs_wlc_stats_by_mac(
+		    &t, mac, 0x0a000000 + i, 5246, 1000 + i));
+	}
+	assert_int_equal(t.n, 8);
+	assert_int_equal(t.aged, 192);
+	assert_true(t.by_mac.n <= 8 && t.by_ip.n <= 8);
+	/* the known AP is still there, under its MAC and address */
+	st = cs_wlc_stats_by_ip(&t, 0x0a000003, 5246, false, 5000);
+	assert_ptr_equal(st, known);
+	assert_int_equal(known->dtls_ok, 1);
+	assert_ptr_equal(
+	    cs_wlc_stats_by_mac(&t, kmac, 0x0a000003, 5246, 5000), known);
+	/* the oldest unknown ones are gone, the newest 7 are found */
+	assert_null(cs_wlc_stats_by_ip(&t, 0x0a000000, 5246, false, 5000));
+	assert_null(
+	    cs_wlc_stats_by_ip(&t, 0x0a000000 + 192, 5246, false, 5000));
+	for (unsigned i = 193; i < 200; i++) {
+		st = cs_wlc_stats_by_ip(&t, 0x0a000000 + i, 5246, false, 5000);
+		assert_non_null(st);
+		assert_int_equal(st->mac[5], (uint8_t)i);
+	}
+	assert_int_equal(t.n, 8);
+	cs_wlc_stats_free(&t);
+}
+
+/* Issue 18: dropped datagrams from unknown sources are reported one by
+ * one only up to CS_WLC_DROPLOG_LINES per window, in the log and in the
+ * event stream alike; then one summary line and one summary event. */
+static void
+test_drop_events_aggregated(void **state)
+{
+	static const uint8_t other[16] = { 0xee };
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	uint8_t buf[256];
+	size_t len;
+	unsigned drops = 0;
+
+	(void)state;
+	cfg_init(&c);
+	memset(&F, 0, sizeof(F));
+	w = wlc_new(&c);
+	len = build_keepalive(buf, sizeof(buf), other);
+	for (unsigned i = 0; i < 100; i++)
+		cs_wlc_input_clear(
+		    w, CS_CHAN_DATA, AP_IP + i, AP_DPORT, buf, len, 1000 + i);
+	for (unsigned i = 0; i < F.n_ev; i++)
+		drops += F.ev_kinds[i] == CS_WLC_EV_MSG_DROPPED;
+	assert_int_equal(drops, CS_WLC_DROPLOG_LINES);
+	assert_int_equal(cs_wlc_counters(w)->keepalive_unknown, 100);
+	/* the next window opens: one summary event, then one by one again */
+	cs_wlc_input_clear(
+	    w, CS_CHAN_DATA, AP_IP, AP_DPORT, buf, len, 1000 + 10500);
+	drops = 0;
+	for (unsigned i = 0; i < F.n_ev; i++)
+		drops += F.ev_kinds[i] == CS_WLC_EV_MSG_DROPPED;
+	assert_int_equal(drops, CS_WLC_DROPLOG_LINES + 2);
+	assert_non_null(strstr(F.log, "100 datagrams dropped from ~"));
+	assert_non_null(
+	    strstr(F.log, "sources in the last 10 s (5 reported one by one)"));
+	cs_wlc_free(w);
+}
+
 static int
 count_ap(const struct cs_wlc_ap_stats *st, void *arg)
 {
@@ -1595,6 +1682,63 @@ test_cn_mac_and_closed_during_callback(void **state)
 	cs_wlc_free(w);
 }
 
+/* The --auth-list file: every MAC form, comments, blanks, CRLF; a bad
+ * entry names its line and says why; nothing is returned on failure. */
+static void
+test_auth_parse(void **state)
+{
+	static const char good[] = "# lab APs\n"
+	                           "00:11:22:33:44:55\n"
+	                           "  02-CA-75-00-00-01\r\n"
+	                           "\n"
+	                           "\t# indented comment\n"
+	                           "0011.2233.4456   \n"
+	                           "001122334457";
+	static const uint8_t want[4][6] = {
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 },
+		{ 0x02, 0xca, 0x75, 0x00, 0x00, 0x01 },
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x56 },
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x57 },
+	};
+	static const char bad[] = "00:11:22:33:44:55\n# x\n  not-a-mac \n";
+	static const char nul[] = "00:11:22:33:44:55\n0011\0"
+	                          "2233.4455\n";
+	struct cs_wlc_auth_err ae;
+	uint8_t(*macs)[6] = NULL;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(
+	    cs_wlc_auth_parse(good, sizeof(good) - 1, &macs, &n, &ae), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(macs, want, sizeof(want));
+	free(macs);
+
+	macs = NULL;
+	n = 99;
+	assert_int_equal(
+	    cs_wlc_auth_parse("# none\n\n", 8, &macs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_null(macs);
+
+	n = 99;
+	assert_int_equal(
+	    cs_wlc_auth_parse(bad, sizeof(bad) - 1, &macs, &n, &ae), -EINVAL);
+	assert_int_equal(n, 99); /* untouched on failure */
+	assert_int_equal(ae.line, 3);
+	assert_int_equal(ae.len, 9);
+	assert_memory_equal(bad + ae.at, "not-a-mac", 9);
+	assert_true(ae.why[0] != '\0');
+
+	assert_int_equal(
+	    cs_wlc_auth_parse(nul, sizeof(nul) - 1, &macs, &n, &ae), -EINVAL);
+	assert_int_equal(ae.line, 2);
+	assert_string_equal(ae.why, "NUL byte");
+
+	assert_int_equal(cs_wlc_auth_parse(NULL, 1, &macs, &n, NULL), -EINVAL);
+	assert_int_equal(cs_wlc_auth_parse("", 0, NULL, &n, NULL), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -1619,7 +1763,10 @@ main(void)
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_cert_identity),
 		cmocka_unit_test(test_stats_summary),
+		cmocka_unit_test(test_stats_ageing),
+		cmocka_unit_test(test_drop_events_aggregated),
 		cmocka_unit_test(test_cn_mac_and_closed_during_callback),
+		cmocka_unit_test(test_auth_parse),
 	};
 
 	return cmocka_run_group_tests_name("wlc", tests, NULL, NULL);

@@ -117,6 +117,11 @@ CS_API int cs_reasm_next_expiry(const struct cs_reasm *r, uint64_t *at_ms);
 /** Sets in progress. */
 CS_API unsigned cs_reasm_pending(const struct cs_reasm *r);
 
+/** 1 when a set with Fragment ID @p frag_id is in progress, else 0 (also
+ * for NULL): a caller capping sets over many contexts asks before it
+ * offers a fragment that would start a new one. */
+CS_API int cs_reasm_holds(const struct cs_reasm *r, uint16_t frag_id);
+
 /** Copies the counters. */
 CS_API void cs_reasm_get_stats(
     const struct cs_reasm *r, struct cs_reasm_stats *st);

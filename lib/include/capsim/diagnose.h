@@ -274,6 +274,11 @@ CS_API void cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s);
 CS_API void cs_facts_send_error(
     struct cs_ap_facts *f, int err, uint64_t now_ms);
 
+/** A datagram the controller sent this AP that was still on its way when
+ * the run ended (live: held by a delay impairment): delayed, not lost, so
+ * it is taken back out of wlc_tx (never below 0). */
+CS_API void cs_facts_wlc_in_flight(struct cs_ap_facts *f, size_t len);
+
 /** A datagram seen at the controller's end for this AP (live: the
  * embedded WLC; @p dir UP: the WLC received it, DOWN: the WLC sent it).
  * Only sized: with the AP's own counts it shows which sizes are lost. */
@@ -309,6 +314,20 @@ struct cs_self_health {
 /** Adds one failed sendto() with @p err (positive errno) to @p h. */
 CS_API void cs_self_send_error(struct cs_self_health *h, int err);
 
+/* The controller's handshake latency against the load offered to it
+ * (live runs): completed handshakes grouped by the handshakes in flight
+ * when each began (powers of two); the lowest and the highest group with
+ * CS_DIAG_LOAD_MIN_N handshakes or more, at least 4x apart. */
+#define CS_DIAG_LOAD_MIN_N 4
+struct cs_diag_load {
+	bool has;             /* two such groups exist */
+	uint32_t lo_inflight; /* in flight: lowest group's lower edge */
+	uint32_t hi_inflight; /* ... highest group's */
+	uint32_t lo_p50_ms;   /* median handshake latency in each */
+	uint32_t hi_p50_ms;
+	uint64_t lo_n, hi_n; /* handshakes in each */
+};
+
 /* Optional context.  All fields may stay zero. */
 struct cs_diag_ctx {
 	bool live;       /* facts come from a live run */
@@ -325,6 +344,7 @@ struct cs_diag_ctx {
 	uint32_t ka_interval_ms;   /* data keep-alive interval, 0: 30 000 */
 	bool has_self;             /* self below is meaningful (live) */
 	struct cs_self_health self;
+	struct cs_diag_load load; /* handshake latency vs. load (live) */
 };
 
 enum cs_diag_conf {

@@ -83,7 +83,8 @@ struct cs_pki_req {
 	bool sha1;          /* sign with SHA-1 instead of SHA-256 */
 	/* EKU bits; 0 = the role's default (none for a CA). */
 	unsigned eku;
-	uint64_t serial; /* 0 = a fresh random 64-bit serial */
+	uint64_t serial;     /* 0 = a fresh random 64-bit serial */
+	const char *san_dns; /* a subjectAltName dNSName; NULL = none */
 };
 
 /* --- keys ------------------------------------------------------------ */
@@ -147,6 +148,14 @@ struct cs_cert_info {
 	int key_bits;
 	char sig_alg[48]; /* e.g. "sha256WithRSAEncryption" */
 	bool is_ca;
+	/* The device MAC (RFC 5415 §12.6): from the CN in any form a peer
+	 * writes it (cs_val_mac_cn), else from the first subjectAltName
+	 * dNSName or directoryName CN that holds one (AP certificates that
+	 * carry the MAC beside another CN).  mac_from names the source:
+	 * "CN", "SAN" or "" when there is none. */
+	bool has_mac;
+	uint8_t mac[6];
+	char mac_from[4];
 };
 /* Summary of the credential's leaf certificate. */
 CS_API int cs_cred_info(const struct cs_cred *c, struct cs_cert_info *out);
