@@ -71,6 +71,59 @@ eng_facts_by_ip(struct eng_w *w, uint32_t ip)
 	return a != NULL && w->e->facts != NULL ? eng_facts(a) : NULL;
 }
 
+void
+eng_wlc_seen(struct cs_engine *e, uint32_t ip, enum cs_dir dir, size_t len)
+{
+	uint32_t off = ip - e->cfg.ap_base_ip;
+	struct eng_wlc_seen *s;
+	unsigned c = cs_facts_size_class(len);
+
+	/* a NAT address or a stray: no AP of this run to count it for */
+	if (e->aps == NULL || ip < e->cfg.ap_base_ip || off >= e->cfg.n_aps)
+		return;
+	s = &e->aps[off].wlc_seen;
+	if (dir == CS_DIR_UP)
+		atomic_fetch_add_explicit(&s->rx[c], 1, memory_order_relaxed);
+	else if (dir == CS_DIR_DOWN)
+		atomic_fetch_add_explicit(&s->tx[c], 1, memory_order_relaxed);
+}
+
+void
+eng_wlc_seen_reset(struct eng_ap *a)
+{
+	for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+		atomic_store_explicit(
+		    &a->wlc_seen.rx[c], 0, memory_order_relaxed);
+		atomic_store_explicit(
+		    &a->wlc_seen.tx[c], 0, memory_order_relaxed);
+	}
+}
+
+/* The facts count in 16 bits and saturate (cs_facts_*): so does this. */
+static uint16_t
+eng_sat16(unsigned v)
+{
+	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+void
+eng_wlc_seen_fold(struct cs_engine *e)
+{
+	if (e->aps == NULL || e->facts == NULL)
+		return;
+	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
+		struct eng_wlc_seen *s = &e->aps[i].wlc_seen;
+		struct cs_ap_facts *f = &e->facts[i];
+
+		for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+			f->wlc_rx[c] = eng_sat16(atomic_load_explicit(
+			    &s->rx[c], memory_order_relaxed));
+			f->wlc_tx[c] = eng_sat16(atomic_load_explicit(
+			    &s->tx[c], memory_order_relaxed));
+		}
+	}
+}
+
 static int
 ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
@@ -796,6 +849,7 @@ eng_new_aps(struct cs_engine *e)
 		int64_t skew = eng_ap_skew(e, i);
 
 		cs_facts_init(&e->facts[i]);
+		eng_wlc_seen_reset(&e->aps[i]);
 		if (skew != 0)
 			cs_facts_clock_skew(&e->facts[i], skew);
 	}
@@ -886,6 +940,7 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	/* a power cycle starts a new life: the diagnosis explains the
 	 * current one (the metrics keep that Run was left) */
 	cs_facts_init(&e->facts[a->idx]);
+	eng_wlc_seen_reset(a);
 	if (eng_ap_skew(e, a->idx) != 0)
 		cs_facts_clock_skew(&e->facts[a->idx], eng_ap_skew(e, a->idx));
 	if ((r = eng_ap_make(e, a)) < 0)

@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,6 +108,19 @@ struct eng_dtls {
 	unsigned reasm_sets;    /* its sets counted in eng_w.reasm_sets */
 };
 
+/*
+ * What the embedded WLC received from / sent to one AP, per size class
+ * (cs_facts_size_class).  The kernel picks the WLC shard of a datagram
+ * (SO_REUSEPORT), not the AP's worker, so any worker may count here while
+ * the AP's facts belong to its own worker: relaxed atomics owned by the AP
+ * slot, folded into the facts once the workers have stopped
+ * (eng_wlc_seen_fold).
+ */
+struct eng_wlc_seen {
+	atomic_uint rx[CS_FACTS_SIZE_CLASSES];
+	atomic_uint tx[CS_FACTS_SIZE_CLASSES];
+};
+
 /* Fragmented control messages (RFC 5415 §3.4) reassembled at once, per
  * worker over all its sessions; per session the reassembly context holds
  * at most ENG_REASM_PEER_SETS (a new one evicts the oldest). */
@@ -134,6 +148,7 @@ struct eng_ap {
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
 	struct cs_ap_track track;
+	struct eng_wlc_seen wlc_seen; /* written by any worker */
 };
 
 struct eng_peer {
@@ -329,6 +344,13 @@ struct cs_ap_facts *eng_facts(struct eng_ap *a);
 /* The facts of the AP at @p ip when this worker owns it, else NULL (an
  * address of another worker, a NAT address, a stray). */
 struct cs_ap_facts *eng_facts_by_ip(struct eng_w *w, uint32_t ip);
+/* A datagram the embedded WLC received from (@p dir UP) or sent to (DOWN)
+ * the AP at @p ip, whichever worker owns it; any thread may call it. */
+void eng_wlc_seen(
+    struct cs_engine *e, uint32_t ip, enum cs_dir dir, size_t len);
+void eng_wlc_seen_reset(struct eng_ap *a);
+/* Copies every AP's WLC-side counts into its facts (workers stopped). */
+void eng_wlc_seen_fold(struct cs_engine *e);
 void eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len);
 void eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,

@@ -162,6 +162,9 @@ cs_engine_stop(struct cs_engine *e)
 			pthread_join(e->w[k]->th, NULL);
 			e->w[k]->th_running = false;
 		}
+	/* joined: every WLC shard's counts are final and visible here;
+	 * then what is still on its way is taken out of what was sent */
+	eng_wlc_seen_fold(e);
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_path_each_delayed(e->w[k]->path, eng_in_flight, e);
 }

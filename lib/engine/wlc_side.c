@@ -595,10 +595,12 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (!is_served)
+	/* a held ClientHello was counted (and tapped) when it arrived */
+	if (!is_served) {
 		eng_tap_wlc(w, CS_DIR_UP, ch, pk->dst_ip, pk->src_ip,
 		    pk->src_port, pk->buf, pk->len);
-	cs_facts_wlc_side(eng_facts_by_ip(w, pk->src_ip), CS_DIR_UP, pk->len);
+		eng_wlc_seen(w->e, pk->src_ip, CS_DIR_UP, pk->len);
+	}
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,

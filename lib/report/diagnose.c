@@ -441,8 +441,10 @@ enum why {
 	                       some APs' arrived, not whether this one's */
 	WHY_LATE,           /* handshake open, DTLS replies late, the sizes
 	                       the controller sent unknown */
-	WHY_RP_CERT_HOLE    /* return path: the Certificate's first
+	WHY_RP_CERT_HOLE,   /* return path: the Certificate's first
 	                       fragment came, later ones never */
+	WHY_LATE_FLIGHTS    /* flights of earlier handshakes arrived in
+	                       later ones; loss not countable here */
 };
 
 /* The live WLC's counters are totals over every AP (ctx->wlc_*): they
@@ -703,16 +705,24 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(
 		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NO_WLC_SIDE);
 	}
-	/* replies do come, late, and none is missing */
-	if (f->dtls_delay_max_ms >= DIAG_LATE_MS && quiet) {
-		bool none_lost = sizes_known(f->wlc_tx)
+	/* replies do come, late, and none is missing.  Alerts speak against
+	 * it only when nothing explains them: flights of an earlier
+	 * handshake arriving in a later one (stale_down) spoil it (a
+	 * ServerHello random that the new signature does not match) */
+	if (f->dtls_delay_max_ms >= DIAG_LATE_MS &&
+	    (quiet || f->stale_down > 0)) {
+		/* the controller's counts, datagram by datagram (live); a
+		 * capture's count cannot show a loss after it (at the AP
+		 * side the lost ones are in neither count) */
+		bool by_dgram =
+		    sizes_known(f->wlc_tx) && !f->wlc_side_by_flight;
+		bool none_lost = by_dgram
 		    ? sum_classes(f->ap_rx) + 1u >= sum_classes(f->wlc_tx)
 		    : (uint32_t)f->hvr + f->sh >= f->ch;
 
 		if (none_lost)
 			return mkv(CS_DIAG_RETURN_PATH_DELAY,
-			    sizes_known(f->wlc_tx) ? CS_DIAG_CONF_HIGH
-			                           : CS_DIAG_CONF_MEDIUM,
+			    by_dgram ? CS_DIAG_CONF_HIGH : CS_DIAG_CONF_MEDIUM,
 			    WHY_NONE);
 	}
 	/* sizes known at both ends, datagram by datagram: the loss is
@@ -740,6 +750,12 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	if ((sizes_known(f->wlc_tx) || sizes_known(f->wlc_rx)) &&
 	    !f->wlc_side_by_flight)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	/* flights of earlier handshakes arrived during later ones: the
+	 * replies are late, and the flight readings below (a flight the AP
+	 * did not act on taken as lost) do not hold */
+	if (f->stale_down > 0)
+		return mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE_FLIGHTS);
 	if (!quiet)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	/* only the AP's view from here.  The controller's Certificate
@@ -762,7 +778,8 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2) {
 		/* later parts of the flight arrived, the ServerHello never
 		 * did: size-based or selective, the sizes sent decide */
-		if (f->shd > 0 || f->cert_req > 0 || f->cert_seq_set)
+		if (f->shd > 0 || f->cert_req > 0 || f->cert_seq_set ||
+		    f->flight_no_sh > 0)
 			return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW,
 			    WHY_FLIGHT_PARTIAL);
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
@@ -909,7 +926,7 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 struct agg {
 	unsigned n;
 	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
-	uint32_t sh, cert;
+	uint32_t sh, cert, flight_no_sh, stale_down;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
 	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
@@ -952,6 +969,8 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 	AMAX(hvr);
 	AMAX(sh);
 	AMAX(cert);
+	AMAX(flight_no_sh);
+	AMAX(stale_down);
 	AMAX(ka_up);
 	AMAX(ka_down);
 	AMAX(runs);
@@ -1133,13 +1152,29 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		sb_printf(sum,
 		    "The controller's ServerHello never arrived (ClientHello "
 		    "with cookie sent %s%u times%s) while later parts of "
-		    "its flight did (largest datagram received %u bytes).",
-		    upto(a), (unsigned)a->ch_cookie, per(a),
-		    (unsigned)a->max_down);
+		    "its flight got through (%s%u datagram%s with "
+		    "Certificate, ServerKeyExchange, CertificateRequest or "
+		    "ServerHelloDone and no ServerHello before them%s).",
+		    upto(a), (unsigned)a->ch_cookie, per(a), upto(a),
+		    (unsigned)a->flight_no_sh, plural(a->flight_no_sh), per(a));
 		sb_printf(hint,
 		    "Missing: the sizes the controller sent.  With them, "
 		    "loss above a size is MTU, loss of small datagrams is "
 		    "a selective drop; capture at the controller too.");
+		return;
+	case WHY_LATE_FLIGHTS:
+		sb_printf(sum,
+		    "Replies are late: %s%u handshake message%s of an earlier "
+		    "DTLS handshake arrived during a later one%s; whether "
+		    "replies were also lost is not known (an answer the AP "
+		    "did not act on may be late or lost).",
+		    upto(a), (unsigned)a->stale_down, plural(a->stale_down),
+		    per(a));
+		sb_printf(hint,
+		    "Missing: what the controller sent, datagram by "
+		    "datagram.  Capture at the controller too (or run "
+		    "against the embedded WLC) to tell a delay from a "
+		    "delay with loss.");
 		return;
 	case WHY_RUN_REJOINED:
 		sb_printf(sum,

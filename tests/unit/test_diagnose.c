@@ -1696,6 +1696,108 @@ test_field_return_delay(void **state)
 	assert_non_null(strstr(line, "nothing was lost"));
 }
 
+/* WLC->AP DTLS delayed 4 s (live, the WLC's counts known): the flight of
+ * the first handshake arrives during the second, spoils it and the AP
+ * sends decrypt_error.  The alert is explained by the stale flight: the
+ * delay wins.  Without a stale flight the same alert stays unexplained
+ * and the delay reading is not given. */
+static void
+test_field_delay_stale_flight(void **state)
+{
+	struct cs_ap_facts f;
+	char line[1024];
+
+	(void)state;
+	for (int stale = 1; stale >= 0; stale--) {
+		struct dg hvr = hs_only(3, 20, 0, 20);
+		struct dg fl = server_hello_cert(900, 0, 900);
+		struct dg al = alert(2, 51);
+
+		cs_facts_init(&f);
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		now += 4000;
+		cs_facts_wlc_side(&f, DOWN, hvr.n);
+		wire(&f, DOWN, CTL, hvr);
+		wire(&f, UP, CTL, client_hello(20));
+		wire(&f, UP, CTL, client_hello(20));
+		/* WaitDTLS: a new attempt; the old flight comes late */
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		cs_facts_wlc_side(&f, DOWN, fl.n);
+		if (stale)
+			wire(&f, DOWN, CTL, fl);
+		now += 4000;
+		cs_facts_wlc_side(&f, DOWN, hvr.n);
+		wire(&f, DOWN, CTL, hvr);
+		wire(&f, UP, CTL, client_hello(20));
+		if (!stale)
+			wire(&f, DOWN, CTL, fl); /* in time, this attempt's */
+		wire(&f, UP, CTL, al);
+		assert_int_equal(f.stale_down, stale ? 1 : 0);
+		assert_true(f.dtls_delay_max_ms >= 4000);
+		if (stale) {
+			assert_int_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+		} else {
+			assert_int_not_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+			assert_int_not_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_MTU_FRAGMENT_LOSS);
+		}
+	}
+	/* a server without the cookie exchange answers with ServerHello
+	 * message_seq 0, then message_seq 1.. : not stale */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	{
+		struct dg d;
+
+		dtls_begin(&d);
+		hs_record(&d, 2, 40, 0, 0, 40, NULL);
+		hs_record(&d, 11, 300, 1, 0, 300, NULL);
+		wire(&f, DOWN, CTL, d);
+		d = hs_only(14, 0, 0, 0);
+		wire(&f, DOWN, CTL, d);
+	}
+	assert_int_equal(f.stale_down, 0);
+	assert_int_equal(f.flight_no_sh, 0);
+}
+
+/* Later parts of the server flight without a ServerHello are counted
+ * (flight_no_sh); once a Certificate tail came in the attempt they are
+ * not (the ServerHello went in a big datagram with the Certificate's
+ * start: a size reading, not a selective one). */
+static void
+test_facts_flight_no_sh(void **state)
+{
+	struct cs_ap_facts f;
+
+	(void)state;
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	wire(&f, DOWN, CTL, hs_only(14, 0, 0, 0));
+	assert_int_equal(f.flight_no_sh, 2);
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 1200, 600));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	assert_int_equal(f.flight_no_sh, 0);
+	/* after the ServerHello, nothing is counted */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	assert_int_equal(f.flight_no_sh, 0);
+}
+
 /* The Discovery Response advertises a Control IPv4 Address where nothing
  * listens. */
 static void
@@ -2126,6 +2228,8 @@ main(void)
 		cmocka_unit_test(test_field_keepalive_late),
 		cmocka_unit_test(test_field_selective_not_mtu),
 		cmocka_unit_test(test_field_return_delay),
+		cmocka_unit_test(test_field_delay_stale_flight),
+		cmocka_unit_test(test_facts_flight_no_sh),
 		cmocka_unit_test(test_field_control_address),
 		cmocka_unit_test(test_field_request_ignored),
 		cmocka_unit_test(test_field_self),
