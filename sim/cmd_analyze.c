@@ -23,6 +23,7 @@
 #include "capsim/dtls_decrypt.h"
 #include "capsim/log.h"
 #include "capsim/report.h"
+#include "peer.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -39,6 +40,14 @@ usage(FILE *f)
 	      "pcapng's Decryption Secrets Blocks and/or --keylog.\n"
 	      "\n"
 	      "  --keylog FILE      SSLKEYLOGFILE with CLIENT_RANDOM lines\n"
+	      "  --peer WLC-CAPTURE a capture taken at the controller (SPAN\n"
+	      "                     port, Embedded Packet Capture, capsim\n"
+	      "                     wlc --pcap) beside CAPTURE taken at the\n"
+	      "                     APs' side: APs matched by WTP identity,\n"
+	      "                     datagrams by content (clock offset and\n"
+	      "                     NAT between the two do not matter); what\n"
+	      "                     the controller received and sent tells\n"
+	      "                     forward from return path loss\n"
 	      "  --json FILE|-      write the analysis as JSON\n"
 	      "  --per-ap           also print each AP's detail (default:\n"
 	      "                     the summary grouped by cause)\n"
@@ -536,6 +545,7 @@ sim_cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "keylog", required_argument, NULL, 'k' },
+		{ "peer", required_argument, NULL, 'P' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "wlc-port", required_argument, NULL, 'p' },
 		{ "wlc-data-port", required_argument, NULL, 'd' },
@@ -544,7 +554,9 @@ sim_cmd_analyze(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *keylog = NULL, *json_path = NULL, *path;
+	const char *keylog = NULL, *json_path = NULL, *path, *peer_path = NULL;
+	struct sim_peer peer = { 0 };
+	struct cs_peer_log *hlog = NULL;
 	struct cs_analyze_cfg cfg = { 0 };
 	struct cs_analyze *a = NULL;
 	struct cs_diagnosis d;
@@ -568,6 +580,9 @@ sim_cmd_analyze(int argc, char **argv)
 			break;
 		case 'j':
 			json_path = optarg;
+			break;
+		case 'P':
+			peer_path = optarg;
 			break;
 		case 'p':
 		case 'd':
@@ -607,6 +622,14 @@ sim_cmd_analyze(int argc, char **argv)
 	}
 	path = argv[optind];
 	cfg.log = &sim_log_verbose;
+	if (peer_path != NULL) {
+		if (cs_peer_log_new(&hlog) < 0) {
+			fputs("capsim analyze: out of memory\n", stderr);
+			return SIM_EXIT_RUNTIME;
+		}
+		cfg.on_dgram = cs_peer_log_dgram;
+		cfg.dgram_ctx = hlog;
+	}
 	if (cs_analyze_new(&a, &cfg) < 0) {
 		fputs("capsim analyze: out of memory\n", stderr);
 		return SIM_EXIT_RUNTIME;
@@ -650,6 +673,15 @@ sim_cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	read_err = r < 0;
+	if (peer_path != NULL) {
+		/* the controller's side, before the diagnosis reads it */
+		if ((r = sim_peer_load(
+		         &peer, "capsim analyze", peer_path, &cfg)) != 0 ||
+		    (r = sim_peer_merge(&peer, a, hlog)) != 0) {
+			rc = r;
+			goto out;
+		}
+	}
 	if (cs_analyze_finish(a, &d) < 0) {
 		fputs("capsim analyze: out of memory\n", stderr);
 		goto out;
@@ -664,6 +696,8 @@ sim_cmd_analyze(int argc, char **argv)
 	if (json_path != NULL) {
 		json_t *j = json_report(path, cs_capread_format_name(cr.format),
 		    a, &d, &rd, read_err ? &err : NULL);
+
+		json_object_set_new(j, "peer", sim_peer_json(&peer));
 		int jr = strcmp(json_path, "-") == 0
 		    ? json_dumpf(j, stdout, JSON_INDENT(2))
 		    : json_dump_file(j, json_path, JSON_INDENT(2));
@@ -682,6 +716,7 @@ sim_cmd_analyze(int argc, char **argv)
 		wlc_port_used = cfg.wlc_port != 0 ? cfg.wlc_port : 5246;
 		print_text(
 		    stdout, path, cs_capread_format_name(cr.format), a, per_ap);
+		sim_peer_print(stdout, &peer);
 		print_causes(stdout, &d, &rd, per_ap);
 	}
 	switch (d.primary) {
@@ -710,5 +745,7 @@ out:
 	an_names_free(&nm);
 	free(buf);
 	cs_analyze_free(a);
+	sim_peer_free(&peer);
+	cs_peer_log_free(hlog);
 	return rc;
 }

@@ -142,6 +142,18 @@ lab_usage(FILE *f)
 	    "                       --fast; default 30s, --fast 1s); "
 	    "data-channel\n"
 	    "                       dead interval three times that\n"
+	    "  --captures DIR       keep the two captures there: ap.pcapng "
+	    "(the APs'\n"
+	    "                       side) and wlc.pcapng (the controller's); "
+	    "default:\n"
+	    "                       the lab's own directory, removed at "
+	    "exit.  Either\n"
+	    "                       way, after the run the lab reads them "
+	    "side by side\n"
+	    "                       (capsim analyze ap.pcapng --peer "
+	    "wlc.pcapng): the\n"
+	    "                       controller's side tells forward from "
+	    "return path\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
 	    "counters\n"
 	    "\n"
@@ -294,15 +306,16 @@ lab_spawn(
 	return p;
 }
 
+/* SIGTERM, then SIGKILL after @p tries x 50 ms. */
 static void
-lab_stop_child(pid_t *p, const char *what, struct lab *l)
+lab_stop_child_within(pid_t *p, const char *what, struct lab *l, int tries)
 {
 	int st;
 
 	if (*p <= 0)
 		return;
 	kill(*p, SIGTERM);
-	for (int i = 0; i < 40; i++) {
+	for (int i = 0; i < tries; i++) {
 		if (waitpid(*p, &st, WNOHANG) == *p) {
 			*p = 0;
 			return;
@@ -315,6 +328,42 @@ lab_stop_child(pid_t *p, const char *what, struct lab *l)
 	kill(*p, SIGKILL);
 	waitpid(*p, &st, 0);
 	*p = 0;
+}
+
+static void
+lab_stop_child(pid_t *p, const char *what, struct lab *l)
+{
+	lab_stop_child_within(p, what, l, 40);
+}
+
+/* After the run: the controller stops (its capture completes on
+ * SIGTERM), then both captures are read side by side. */
+static void
+lab_two_sided(
+    struct lab *l, const char *self, const char *ap_pcap, const char *wlc_pcap)
+{
+	const char *argv[] = { self, "analyze", ap_pcap, "--peer", wlc_pcap,
+		NULL };
+	int r;
+
+	/* generous: a loaded host writes the capture slowly */
+	lab_stop_child_within(&l->wlc, "capsim wlc", l, 400);
+	if (access(ap_pcap, R_OK) != 0 || access(wlc_pcap, R_OK) != 0) {
+		fprintf(stderr,
+		    "capsim: lab: no two-sided diagnosis: %s missing (%s)\n",
+		    access(ap_pcap, R_OK) != 0 ? ap_pcap : wlc_pcap,
+		    strerror(errno));
+		return;
+	}
+	fprintf(stderr,
+	    "capsim: lab: both sides: capsim analyze %s --peer %s\n", ap_pcap,
+	    wlc_pcap);
+	fflush(NULL); /* the child inherits unwritten buffers otherwise */
+	r = lab_exec(l, false, argv);
+	fprintf(stderr,
+	    "capsim: lab: two-sided diagnosis exited %d (the run's status "
+	    "is the lab's)\n",
+	    r);
 }
 
 static int
@@ -595,6 +644,7 @@ sim_cmd_lab(int argc, char **argv)
 		O_FW_SYSCTL,
 		O_ECHO,
 		O_SEGMENT,
+		O_CAPTURES,
 	};
 	static const struct option opts[] = {
 		{ "ruleset", required_argument, NULL, O_RULESET },
@@ -607,6 +657,7 @@ sim_cmd_lab(int argc, char **argv)
 		{ "fw-sysctl", required_argument, NULL, O_FW_SYSCTL },
 		{ "echo-interval", required_argument, NULL, O_ECHO },
 		{ "wlc-on-ap-segment", no_argument, NULL, O_SEGMENT },
+		{ "captures", required_argument, NULL, O_CAPTURES },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -617,7 +668,8 @@ sim_cmd_lab(int argc, char **argv)
 	struct cs_opt43_err oe = { 0 };
 	struct sigaction sa;
 	const char *ruleset = NULL, *discovery = "dhcp", *o43_text = NULL;
-	const char *scenario = NULL, *duration = "20s";
+	const char *scenario = NULL, *duration = "20s", *captures = NULL;
+	char wlc_pcap[256], ap_pcap[256], wlc_pcap_o[272], ap_pcap_o[272];
 	const char *mac0 = "02:ca:75:00:00:01";
 	char self[4096], pki[128], wlclog[128], aps_s[16], base_ip[32];
 	char echo_w[40], echo_r[40], ka_r[40], dd_r[40];
@@ -669,6 +721,9 @@ sim_cmd_lab(int argc, char **argv)
 			break;
 		case O_SEGMENT:
 			l->segment = true;
+			break;
+		case O_CAPTURES:
+			captures = optarg;
 			break;
 		case O_OPT43:
 			o43_text = optarg;
@@ -725,6 +780,11 @@ sim_cmd_lab(int argc, char **argv)
 	if (ruleset != NULL && access(ruleset, R_OK) != 0) {
 		fprintf(stderr, "capsim: lab: cannot read ruleset %s: %s\n",
 		    ruleset, strerror(errno));
+		return SIM_EXIT_USAGE;
+	}
+	if (captures != NULL && access(captures, W_OK) != 0) {
+		fprintf(stderr, "capsim: lab: cannot write to %s: %s\n",
+		    captures, strerror(errno));
 		return SIM_EXIT_USAGE;
 	}
 	if (scenario != NULL && access(scenario, R_OK) != 0) {
@@ -862,6 +922,19 @@ sim_cmd_lab(int argc, char **argv)
 	if (strcmp(discovery, "static") != 0 && lab_dnsmasq(l, mac0, &o43) < 0)
 		goto out;
 
+	/* the two sides' captures */
+	if (snprintf(ap_pcap, sizeof(ap_pcap), "%s/ap.pcapng",
+	        captures != NULL ? captures : l->dir) >= (int)sizeof(ap_pcap) ||
+	    snprintf(wlc_pcap, sizeof(wlc_pcap), "%s/wlc.pcapng",
+	        captures != NULL ? captures : l->dir) >=
+	        (int)sizeof(wlc_pcap)) {
+		fprintf(stderr, "capsim: lab: --captures: path too long\n");
+		exit_code = SIM_EXIT_USAGE;
+		goto out;
+	}
+	snprintf(ap_pcap_o, sizeof(ap_pcap_o), "--pcap=%s", ap_pcap);
+	snprintf(wlc_pcap_o, sizeof(wlc_pcap_o), "--pcap=%s", wlc_pcap);
+
 	/* the WLC */
 	snprintf(pki, sizeof(pki), "--pki=%s/pki", l->dir);
 	snprintf(wlclog, sizeof(wlclog), "%s/wlc.log", l->dir);
@@ -877,6 +950,7 @@ sim_cmd_lab(int argc, char **argv)
 	}
 	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
 	wargv[wn++] = pki;
+	wargv[wn++] = wlc_pcap_o;
 	if (fast) {
 		wargv[wn++] = "--echo-interval=1s";
 		wargv[wn++] = "--discovery-interval=2s";
@@ -903,6 +977,7 @@ sim_cmd_lab(int argc, char **argv)
 	}
 	rargv[rn++] = "--ap-base-mac";
 	rargv[rn++] = mac0;
+	rargv[rn++] = ap_pcap_o; /* before RUN-OPTIONS: theirs win */
 	if (strcmp(discovery, "static") == 0) {
 		snprintf(base_ip, sizeof(base_ip), "--ap-base-ip=198.18.16.%u",
 		    LAB_AP_FIRST);
@@ -977,6 +1052,8 @@ sim_cmd_lab(int argc, char **argv)
 	        : exit_code == 3 ? "expectations not met"
 	        : exit_code == 2 ? "usage error"
 	                         : "runtime error");
+	if (!lab_signalled)
+		lab_two_sided(l, self, ap_pcap, wlc_pcap);
 out:
 	lab_cleanup(l);
 	return exit_code;

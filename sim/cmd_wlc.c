@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "capsim/capture.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
 #include "capsim/metrics_http.h"
@@ -101,6 +103,15 @@ wlc_usage(FILE *f)
 	    "(default 1)\n"
 	    "  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
 	    "(docs/metrics.md)\n"
+	    "  --pcap FILE            write what the controller received and "
+	    "sent\n"
+	    "                         (pcapng, DTLS keys in a Decryption "
+	    "Secrets\n"
+	    "                         Block; complete on SIGINT/SIGTERM): the "
+	    "peer\n"
+	    "                         of an AP-side capture for `capsim "
+	    "analyze\n"
+	    "                         AP.pcapng --peer FILE`\n"
 	    "  -v, --verbose          log every join step\n"
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
@@ -192,6 +203,12 @@ wlc_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(w->base);
 }
 
+static void
+wlc_keylog(void *ctx, const char *line)
+{
+	cs_capture_keylog(ctx, line);
+}
+
 static int
 wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 {
@@ -272,6 +289,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_CISCO,
 		O_WORKERS,
 		O_METRICS_LISTEN,
+		O_PCAP,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -302,6 +320,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "cisco", no_argument, NULL, O_CISCO },
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+		{ "pcap", required_argument, NULL, O_PCAP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -314,7 +333,8 @@ sim_cmd_wlc(int argc, char **argv)
 	struct cs_err err = { 0 };
 	struct wlc_run w = { 0 };
 	struct cs_metrics_http *http = NULL;
-	const char *listen = NULL;
+	const char *listen = NULL, *pcap = NULL;
+	struct cs_capture *cap = NULL;
 	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
 	uint8_t(*auth)[6] = NULL;
 	char pkidir[4096], addr[16];
@@ -439,6 +459,9 @@ sim_cmd_wlc(int argc, char **argv)
 		case O_METRICS_LISTEN:
 			listen = optarg;
 			break;
+		case O_PCAP:
+			pcap = optarg;
+			break;
 		case O_WORKERS:
 			if (sim_parse_uint(
 			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
@@ -497,6 +520,20 @@ sim_cmd_wlc(int argc, char **argv)
 	}
 	dc.ca_file = ca;
 	dc.log = &sim_log_verbose;
+	if (pcap != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = pcap };
+
+		if (cs_capture_open(&cap, &cc, &err) < 0) {
+			fprintf(
+			    stderr, "capsim: wlc: cannot write %s\n", err.what);
+			rc = SIM_EXIT_USAGE;
+			goto out;
+		}
+		ec.capture = cap;
+		ec.capture_at_wlc = true;
+		dc.keylog = wlc_keylog;
+		dc.keylog_ctx = cap;
+	}
 	if ((r = cs_dtls_ctx_new(&dctx, &dc, &err)) < 0) {
 		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
 		    err.what ? err.what : strerror(-r));
@@ -555,6 +592,15 @@ sim_cmd_wlc(int argc, char **argv)
 	event_base_dispatch(w.base);
 	fprintf(stderr, "capsim: wlc: stopping\n");
 	cs_engine_stop(w.e);
+	if (cap != NULL) {
+		struct timespec ts;
+
+		/* the capture ran until now (its end, in an ISB) */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		cs_capture_end(cap,
+		    (uint64_t)ts.tv_sec * 1000000u +
+		        (uint64_t)ts.tv_nsec / 1000u);
+	}
 	wlc_print_stats(w.e);
 	rc = SIM_EXIT_OK;
 out:
@@ -565,6 +611,13 @@ out:
 	cs_engine_free(w.e);
 	if (w.base != NULL)
 		event_base_free(w.base);
+	if (cap != NULL && cs_capture_close(cap, &err) < 0) {
+		fprintf(stderr, "capsim: wlc: capture: %s\n", err.what);
+		rc = SIM_EXIT_RUNTIME;
+	} else if (cap != NULL) {
+		fprintf(stderr, "capsim: wlc: controller-side capture in %s\n",
+		    pcap);
+	}
 	cs_dtls_ctx_free(dctx);
 	cs_cred_free(cred);
 	cs_pki_free(pki);

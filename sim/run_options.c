@@ -211,36 +211,20 @@ run_dtls_ver_name(enum cs_dtls_version v)
 static int
 run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 {
-	struct cs_engine_cfg *ec = &o->ec;
 	const struct cs_scn_aps *ap = &sc->aps;
 	const struct cs_scn_wlc *w = &sc->wlc;
 
-	ec->seed = sc->seed;
+	/* the engine's, the APs' and the WLC's DTLS settings */
+	if (cs_scenario_apply(sc, &o->ec, &o->dc, &o->wdc) < 0)
+		return SIM_EXIT_USAGE;
+	/* the program's own */
 	o->duration_ms = sc->duration_ms;
-	ec->n_aps = ap->count;
-	ec->ap_base_ip = ap->base_ip;
-	memcpy(ec->ap_base_mac, ap->base_mac, 6);
-	if (ap->name != NULL)
-		ec->ap_name_prefix = ap->name;
 	if (ap->profile != NULL)
 		o->profile = ap->profile;
 	if (ap->discovery != CS_SCN_DISC_STATIC &&
 	    sim_disc_opt(&o->disc, 0, cs_scn_discovery_name(ap->discovery)) < 0)
 		return SIM_EXIT_USAGE;
-	ec->ap.skip_discovery = ap->skip_discovery;
-	ec->ap_clock_skew_s = ap->clock_skew_s;
-	o->dc.version = ap->dtls_version;
 	o->dtls_ver = run_dtls_ver_name(ap->dtls_version);
-	o->dc.ciphers = ap->ciphers;
-	if (ap->mtu)
-		o->dc.mtu = o->wdc.mtu = ap->mtu;
-	ec->ap_cert_kind = ap->cert;
-	ec->rate = ap->rate_per_s;
-	if (ap->max_inflight)
-		ec->max_inflight = ap->max_inflight;
-	ec->ap.image_policy = ap->image_policy;
-	cs_scenario_apply_ap_timers(sc, &ec->ap);
-
 	o->embedded = w->embedded;
 	if (w->embedded) {
 		o->wlc_ip = w->listen_ip;
@@ -249,181 +233,145 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 		o->wlc_ip = w->address;
 		o->wlc_port = w->port;
 	}
-	if (ap->n_controllers > 0) {
-		size_t n = ap->n_controllers;
-
-		if (n > CS_AP_MAX_TARGETS)
-			n = CS_AP_MAX_TARGETS;
-		memcpy(ec->ap.targets, ap->controllers,
-		    n * sizeof(ap->controllers[0]));
-		ec->ap.target_count = (uint8_t)n;
-	}
-	ec->wlc.advertise_ip = w->advertise_ip;
-	ec->wlc.max_wtps =
-	    w->has_max_aps ? w->max_aps : CS_WLC_DEFAULT_MAX_WTPS;
-	ec->wlc.auth_enabled = w->auth_enabled;
-	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
-	ec->wlc.auth_count = w->n_auth_macs;
-	o->wdc.version = w->dtls_version;
-	o->wdc.ciphers = w->ciphers;
-	if (w->mtu)
-		o->wdc.mtu = w->mtu; /* the WLC's own, apart from the APs' */
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
-	ec->wlc.cisco = w->cisco;
-	if (w->echo_interval_ms)
-		ec->wlc.echo_interval_s =
-		    (uint8_t)((w->echo_interval_ms + 999) / 1000 > 255
-		            ? 255
-		            : (w->echo_interval_ms + 999) / 1000);
-	if (w->discovery_interval_ms)
-		ec->wlc.discovery_interval_s =
-		    (uint8_t)((w->discovery_interval_ms + 999) / 1000 > 255
-		            ? 255
-		            : (w->discovery_interval_ms + 999) / 1000);
-	if (w->wait_join_ms)
-		ec->wlc.wait_join_ms = w->wait_join_ms;
-	if (w->data_check_ms)
-		ec->wlc.data_check_ms = w->data_check_ms;
-	ec->wlc.image_size = w->image_size;
-	ec->wlc.misbehave = w->misbehave;
-	if (sc->nat.enabled)
-		ec->nat = &sc->nat.cfg;
 	return 0;
 }
 
-/* Parses the command line of `capsim run` into o: defaults, then the
- * scenario file (a positional argument) whose settings the options given
- * afterwards override.  Returns true when the run goes on; false with
- * *exit_code set (usage error, --help) otherwise.  The caller frees o
- * with run_options_free() either way. */
-bool
-run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
-{
-	enum {
-		O_WLC = 256,
-		O_APS,
-		O_DURATION,
-		O_JSON,
-		O_BASE_IP,
-		O_BASE_MAC,
-		O_NAME,
-		O_RATE,
-		O_INFLIGHT,
-		O_IMAGE,
-		O_SKIP_DISC,
-		O_T_DISC,
-		O_T_MAXDISC,
-		O_T_ECHO,
-		O_T_KA,
-		O_T_RETR,
-		O_MAX_RETR,
-		O_T_WAITDTLS,
-		O_T_SILENT,
-		O_T_DEAD,
-		O_PKI,
-		O_CA_CERT,
-		O_CA_KEY,
-		O_AP_CERT,
-		O_AP_KEY,
-		O_WLC_CA,
-		O_NO_VERIFY,
-		O_SKEW,
-		O_VERSION,
-		O_CIPHERS,
-		O_MTU,
-		O_SEED,
-		O_WLC_MAX,
-		O_WLC_HS_RATE,
-		O_WLC_LISTEN,
-		O_WORKERS,
-		O_RAMP,
-		O_JUNIT,
-		O_EVENTS,
-		O_METRICS_LISTEN,
-		O_PCAP,
-		O_PCAP_CLEAR,
-		O_KEYLOG,
-		O_PROGRESS,
-		O_HTML,
-		O_CSV,
-		O_INTERVAL,
-		O_INTERVAL_LINES,
-		O_RULE,
-		O_PROFILE,
-		O_PCAP_AT,
-		O_WLC_CISCO,
-		O_CHECK,
-		O_LINGER,
-		O_DISC, /* SIM_DISC_N of them */
-	};
-	static const struct option opts[] = {
-		{ "wlc", required_argument, NULL, O_WLC },
-		{ "aps", required_argument, NULL, O_APS },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ "json", required_argument, NULL, O_JSON },
-		{ "ap-base-ip", required_argument, NULL, O_BASE_IP },
-		{ "ap-base-mac", required_argument, NULL, O_BASE_MAC },
-		{ "ap-name", required_argument, NULL, O_NAME },
-		{ "rate", required_argument, NULL, O_RATE },
-		{ "max-inflight", required_argument, NULL, O_INFLIGHT },
-		{ "image-policy", required_argument, NULL, O_IMAGE },
-		{ "skip-discovery", no_argument, NULL, O_SKIP_DISC },
-		{ "discovery-interval", required_argument, NULL, O_T_DISC },
-		{ "max-discovery-interval", required_argument, NULL,
-		    O_T_MAXDISC },
-		{ "echo-interval", required_argument, NULL, O_T_ECHO },
-		{ "keepalive-interval", required_argument, NULL, O_T_KA },
-		{ "retransmit-interval", required_argument, NULL, O_T_RETR },
-		{ "max-retransmit", required_argument, NULL, O_MAX_RETR },
-		{ "wait-dtls", required_argument, NULL, O_T_WAITDTLS },
-		{ "silent-interval", required_argument, NULL, O_T_SILENT },
-		{ "data-dead-interval", required_argument, NULL, O_T_DEAD },
-		{ "pki", required_argument, NULL, O_PKI },
-		{ "ca-cert", required_argument, NULL, O_CA_CERT },
-		{ "ca-key", required_argument, NULL, O_CA_KEY },
-		{ "ap-cert", required_argument, NULL, O_AP_CERT },
-		{ "ap-key", required_argument, NULL, O_AP_KEY },
-		{ "wlc-ca", required_argument, NULL, O_WLC_CA },
-		{ "no-verify-wlc", no_argument, NULL, O_NO_VERIFY },
-		{ "clock-skew", required_argument, NULL, O_SKEW },
-		{ "dtls-version", required_argument, NULL, O_VERSION },
-		{ "ciphers", required_argument, NULL, O_CIPHERS },
-		{ "mtu", required_argument, NULL, O_MTU },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
-		{ "wlc-max-handshake-rate", required_argument, NULL,
-		    O_WLC_HS_RATE },
-		{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
-		{ "workers", required_argument, NULL, O_WORKERS },
-		{ "ramp", required_argument, NULL, O_RAMP },
-		{ "junit", required_argument, NULL, O_JUNIT },
-		{ "events", required_argument, NULL, O_EVENTS },
-		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
-		{ "metrics-linger", required_argument, NULL, O_LINGER },
-		{ "check", no_argument, NULL, O_CHECK },
-		{ "pcap", required_argument, NULL, O_PCAP },
-		{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
-		{ "keylog", required_argument, NULL, O_KEYLOG },
-		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "html", required_argument, NULL, O_HTML },
-		{ "csv", required_argument, NULL, O_CSV },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "interval-lines", no_argument, NULL, O_INTERVAL_LINES },
-		{ "rule", required_argument, NULL, O_RULE },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "pcap-at", required_argument, NULL, O_PCAP_AT },
-		{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
-		SIM_DISC_OPTIONS(O_DISC),
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cs_err err = { 0 };
-	uint64_t v;
-	int c, r, exit_code = SIM_EXIT_RUNTIME;
+enum {
+	O_WLC = 256,
+	O_APS,
+	O_DURATION,
+	O_JSON,
+	O_BASE_IP,
+	O_BASE_MAC,
+	O_NAME,
+	O_RATE,
+	O_INFLIGHT,
+	O_IMAGE,
+	O_SKIP_DISC,
+	O_T_DISC,
+	O_T_MAXDISC,
+	O_T_ECHO,
+	O_T_KA,
+	O_T_RETR,
+	O_MAX_RETR,
+	O_T_WAITDTLS,
+	O_T_SILENT,
+	O_T_DEAD,
+	O_PKI,
+	O_CA_CERT,
+	O_CA_KEY,
+	O_AP_CERT,
+	O_AP_KEY,
+	O_WLC_CA,
+	O_NO_VERIFY,
+	O_SKEW,
+	O_VERSION,
+	O_CIPHERS,
+	O_MTU,
+	O_SEED,
+	O_WLC_MAX,
+	O_WLC_HS_RATE,
+	O_WLC_LISTEN,
+	O_WORKERS,
+	O_RAMP,
+	O_JUNIT,
+	O_EVENTS,
+	O_METRICS_LISTEN,
+	O_PCAP,
+	O_PCAP_CLEAR,
+	O_KEYLOG,
+	O_PROGRESS,
+	O_HTML,
+	O_CSV,
+	O_INTERVAL,
+	O_INTERVAL_LINES,
+	O_RULE,
+	O_PROFILE,
+	O_PCAP_AT,
+	O_WLC_CISCO,
+	O_CHECK,
+	O_LINGER,
+	O_DISC, /* SIM_DISC_N of them */
+};
 
+static const struct option run_longopts[] = {
+	{ "wlc", required_argument, NULL, O_WLC },
+	{ "aps", required_argument, NULL, O_APS },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "json", required_argument, NULL, O_JSON },
+	{ "ap-base-ip", required_argument, NULL, O_BASE_IP },
+	{ "ap-base-mac", required_argument, NULL, O_BASE_MAC },
+	{ "ap-name", required_argument, NULL, O_NAME },
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "max-inflight", required_argument, NULL, O_INFLIGHT },
+	{ "image-policy", required_argument, NULL, O_IMAGE },
+	{ "skip-discovery", no_argument, NULL, O_SKIP_DISC },
+	{ "discovery-interval", required_argument, NULL, O_T_DISC },
+	{ "max-discovery-interval", required_argument, NULL, O_T_MAXDISC },
+	{ "echo-interval", required_argument, NULL, O_T_ECHO },
+	{ "keepalive-interval", required_argument, NULL, O_T_KA },
+	{ "retransmit-interval", required_argument, NULL, O_T_RETR },
+	{ "max-retransmit", required_argument, NULL, O_MAX_RETR },
+	{ "wait-dtls", required_argument, NULL, O_T_WAITDTLS },
+	{ "silent-interval", required_argument, NULL, O_T_SILENT },
+	{ "data-dead-interval", required_argument, NULL, O_T_DEAD },
+	{ "pki", required_argument, NULL, O_PKI },
+	{ "ca-cert", required_argument, NULL, O_CA_CERT },
+	{ "ca-key", required_argument, NULL, O_CA_KEY },
+	{ "ap-cert", required_argument, NULL, O_AP_CERT },
+	{ "ap-key", required_argument, NULL, O_AP_KEY },
+	{ "wlc-ca", required_argument, NULL, O_WLC_CA },
+	{ "no-verify-wlc", no_argument, NULL, O_NO_VERIFY },
+	{ "clock-skew", required_argument, NULL, O_SKEW },
+	{ "dtls-version", required_argument, NULL, O_VERSION },
+	{ "ciphers", required_argument, NULL, O_CIPHERS },
+	{ "mtu", required_argument, NULL, O_MTU },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
+	{ "wlc-max-handshake-rate", required_argument, NULL, O_WLC_HS_RATE },
+	{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
+	{ "workers", required_argument, NULL, O_WORKERS },
+	{ "ramp", required_argument, NULL, O_RAMP },
+	{ "junit", required_argument, NULL, O_JUNIT },
+	{ "events", required_argument, NULL, O_EVENTS },
+	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+	{ "metrics-linger", required_argument, NULL, O_LINGER },
+	{ "check", no_argument, NULL, O_CHECK },
+	{ "pcap", required_argument, NULL, O_PCAP },
+	{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
+	{ "keylog", required_argument, NULL, O_KEYLOG },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "html", required_argument, NULL, O_HTML },
+	{ "csv", required_argument, NULL, O_CSV },
+	{ "interval", required_argument, NULL, O_INTERVAL },
+	{ "interval-lines", no_argument, NULL, O_INTERVAL_LINES },
+	{ "rule", required_argument, NULL, O_RULE },
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+	SIM_DISC_OPTIONS(O_DISC),
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The long name of option c (the table's order is not the enum's). */
+static const char *
+run_opt_name(int c)
+{
+	for (const struct option *op = run_longopts; op->name != NULL; op++)
+		if (op->val == c)
+			return op->name;
+	return "?";
+}
+
+/* The defaults of `capsim run`, before the scenario and the options. */
+static void
+run_opts_defaults(struct run_opts *o)
+{
 	o->dtls_ver = "1.2";
 	o->wlc_cert = CS_PKI_GOOD;
 	o->wlc_port = CS_WLC_CONTROL_PORT;
@@ -449,19 +397,281 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	memcpy(o->ec.ap_base_mac, "\x02\xca\x75\x00\x00\x01", 6);
 	o->duration_ms = 60000;
 	o->quiet = !isatty(STDERR_FILENO);
+}
 
-	/* pass 1: the scenario file (a positional argument), whose settings
-	 * the options then override */
+/* An option of the APs (population, identity, timers): 0, -EINVAL for a
+ * bad value, 1 when c is not one of them. */
+static int
+run_opt_ap(struct run_opts *o, int c, const char *optarg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case O_WLC:
+		if (sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
+			return -EINVAL;
+		o->embedded = false;
+		return 0;
+	case O_APS:
+		if (sim_parse_uint(optarg, 1, 1000000, &v) < 0)
+			return -EINVAL;
+		o->ec.n_aps = (unsigned)v;
+		return 0;
+	case O_DURATION:
+		if (sim_parse_duration_ms(optarg, &o->duration_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_JSON:
+		o->json_path = optarg;
+		return 0;
+	case O_BASE_IP:
+		if (cs_ipv4_parse(optarg, &o->ec.ap_base_ip) < 0)
+			return -EINVAL;
+		return 0;
+	case O_BASE_MAC:
+		if (sim_parse_mac(optarg, o->ec.ap_base_mac) < 0)
+			return -EINVAL;
+		return 0;
+	case O_NAME:
+		o->ec.ap_name_prefix = optarg;
+		return 0;
+	case O_RATE:
+		if (sim_parse_number(optarg, 0, 1e9, &o->ec.rate) < 0 ||
+		    o->ec.rate <= 0)
+			return -EINVAL;
+		return 0;
+	case O_WORKERS:
+		if (sim_parse_uint(optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+			return -EINVAL;
+		o->ec.workers = (unsigned)v;
+		return 0;
+	case O_RAMP:
+		if (sim_parse_duration_ms(optarg, &v) < 0)
+			return -EINVAL;
+		o->ec.rate_ramp_s = (double)v / 1000.0;
+		return 0;
+	case O_INFLIGHT:
+		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+			return -EINVAL;
+		o->ec.max_inflight = (unsigned)v;
+		return 0;
+	case O_IMAGE:
+		if (strcmp(optarg, "adopt") == 0)
+			o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
+		else if (strcmp(optarg, "download") == 0)
+			o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
+		else
+			return -EINVAL;
+		return 0;
+	case O_SKIP_DISC:
+		o->ec.ap.skip_discovery = true;
+		return 0;
+	case O_T_DISC:
+		if (run_timer_opt(optarg, &o->ec.ap.discovery_interval_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_T_MAXDISC:
+		if (run_timer_opt(optarg, &o->ec.ap.max_discovery_interval_ms) <
+		    0)
+			return -EINVAL;
+		return 0;
+	case O_T_ECHO:
+		if (run_timer_opt(optarg, &o->ec.ap.echo_interval_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_T_KA:
+		if (run_timer_opt(optarg, &o->ec.ap.keepalive_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_T_RETR:
+		if (run_timer_opt(optarg, &o->ec.ap.retransmit_interval_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_MAX_RETR:
+		if (sim_parse_uint(optarg, 0, 100, &v) < 0)
+			return -EINVAL;
+		o->ec.ap.max_retransmit = (uint32_t)v;
+		return 0;
+	case O_T_WAITDTLS:
+		if (run_timer_opt(optarg, &o->ec.ap.wait_dtls_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_T_SILENT:
+		if (run_timer_opt(optarg, &o->ec.ap.silent_interval_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_T_DEAD:
+		if (run_timer_opt(optarg, &o->ec.ap.data_dead_ms) < 0)
+			return -EINVAL;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* An option of the certificates, DTLS, the WLC and the outputs: 0,
+ * -EINVAL for a bad value, 1 when c is not one of them. */
+static int
+run_opt_io(struct run_opts *o, int c, const char *optarg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case O_PKI:
+		snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
+		return 0;
+	case O_CA_CERT:
+		o->ca_cert = optarg;
+		return 0;
+	case O_CA_KEY:
+		o->ca_key = optarg;
+		return 0;
+	case O_AP_CERT:
+		o->ap_cert = optarg;
+		return 0;
+	case O_AP_KEY:
+		o->ap_key = optarg;
+		return 0;
+	case O_WLC_CA:
+		o->wlc_ca = optarg;
+		return 0;
+	case O_NO_VERIFY:
+		o->dc.no_verify = true;
+		return 0;
+	case O_SKEW:
+		if (run_parse_skew(optarg, &o->ec.ap_clock_skew_s) < 0)
+			return -EINVAL;
+		return 0;
+	case O_VERSION:
+		if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
+			return -EINVAL;
+		o->dtls_ver = optarg;
+		return 0;
+	case O_CIPHERS:
+		o->dc.ciphers = optarg;
+		return 0;
+	case O_MTU:
+		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
+			return -EINVAL;
+		o->dc.mtu = (unsigned)v;
+		o->wdc.mtu = (unsigned)v;
+		return 0;
+	case O_SEED:
+		if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->ec.seed) < 0)
+			return -EINVAL;
+		return 0;
+	case O_WLC_LISTEN:
+		if (sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
+			return -EINVAL;
+		o->wlc_listen_given = true;
+		return 0;
+	case O_WLC_CISCO:
+		o->ec.wlc.cisco = true;
+		return 0;
+	case O_WLC_MAX:
+		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.max_wtps = (uint32_t)v;
+		return 0;
+	case O_WLC_HS_RATE:
+		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc_max_hs_rate = (double)v;
+		return 0;
+	case O_JUNIT:
+		o->junit_path = optarg;
+		return 0;
+	case O_EVENTS:
+		o->events_path = optarg;
+		return 0;
+	case O_METRICS_LISTEN:
+		o->listen = optarg;
+		return 0;
+	case O_PCAP:
+		o->pcap_path = optarg;
+		return 0;
+	case O_PCAP_CLEAR:
+		o->clear_path = optarg;
+		return 0;
+	case O_KEYLOG:
+		o->keylog_path = optarg;
+		return 0;
+	case O_PROGRESS:
+		o->force_progress = true;
+		return 0;
+	case O_HTML:
+		o->html_path = optarg;
+		return 0;
+	case O_CSV:
+		o->csv_path = optarg;
+		return 0;
+	case O_INTERVAL:
+		if (sim_series_parse_interval(optarg, &o->interval_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_INTERVAL_LINES:
+		o->interval_lines = true;
+		return 0;
+	case O_PROFILE:
+		o->profile = optarg;
+		return 0;
+	case O_CHECK:
+		o->check = true;
+		return 0;
+	case O_LINGER:
+		if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
+			return -EINVAL;
+		return 0;
+	case O_PCAP_AT:
+		if (strcmp(optarg, "ap") == 0)
+			o->ec.capture_at_ap = true;
+		else if (strcmp(optarg, "wlc") == 0)
+			o->ec.capture_at_ap = false;
+		else
+			return -EINVAL;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* --rule: one more impairment rule.  -1, or the exit code. */
+static int
+run_opt_rule(struct run_opts *o, const char *optarg)
+{
+	struct cs_impair_rule *nr =
+	    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
+	struct cs_err err = { 0 };
+
+	if (nr == NULL)
+		return SIM_EXIT_RUNTIME;
+	o->rules = nr;
+	if (cs_impair_rule_parse(optarg, &o->rules[o->n_rules], &err) < 0) {
+		fprintf(stderr, "capsim: run: --rule '%s': at offset %zu: %s\n",
+		    optarg, err.offset, err.what);
+		return SIM_EXIT_USAGE;
+	}
+	o->n_rules++;
+	return -1;
+}
+
+/* Pass 1: the scenario file (a positional argument), whose settings the
+ * options then override.  -1, or the exit code. */
+static int
+run_pass_scenario(struct run_opts *o, int argc, char **argv)
+{
+	struct cs_err err = { 0 };
+	int c, r;
+
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qvh", run_longopts, NULL)) != -1) {
 		/* a misspelt option is an error, not the scenario file: its
 		 * value would otherwise become the positional argument */
 		if (c == '?') {
-			sim_bad_option("run", opts, argc, argv);
+			sim_bad_option("run", run_longopts, argc, argv);
 			opterr = 1;
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
 	}
 	opterr = 1;
@@ -470,8 +680,7 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	if (optind + 1 < argc) {
 		fprintf(stderr, "capsim: run: unexpected argument '%s'\n",
 		    argv[optind + 1]);
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
+		return SIM_EXIT_USAGE;
 	}
 	if (o->scn_path != NULL) {
 		if ((r = cs_scenario_load(&o->scn, o->scn_path, &err)) < 0) {
@@ -481,18 +690,61 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 				fprintf(stderr,
 				    "capsim: run: cannot read %s: %s\n",
 				    o->scn_path, strerror(-r));
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
-		if ((r = run_apply_scenario(o->scn, o)) != 0) {
-			exit_code = r;
-			goto out;
-		}
+		if ((r = run_apply_scenario(o->scn, o)) != 0)
+			return r;
 	}
+	return -1;
+}
 
+/* The options that go together or exclude each other.  -1, or the exit
+ * code. */
+static int
+run_options_check(struct run_opts *o)
+{
+	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
+		fprintf(stderr,
+		    "capsim: run: --ap-cert and --ap-key go together\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (o->interval_lines &&
+	    ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
+	        (o->html_path != NULL && strcmp(o->html_path, "-") == 0) ||
+	        (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))) {
+		fprintf(stderr,
+		    "capsim: run: --interval-lines and a report on standard "
+		    "output ('-') would mix; write the report to a file\n");
+		return SIM_EXIT_USAGE;
+	}
+	/* said before the run, not after it */
+	if (sim_series_check_path("html", o->html_path) < 0 ||
+	    sim_series_check_path("csv", o->csv_path) < 0)
+		return SIM_EXIT_USAGE;
+	/* APs that find their controllers by DHCP or DNS do not need the
+	 * embedded one, unless it is placed explicitly */
+	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
+	    o->embedded && !o->wlc_listen_given)
+		o->embedded = false;
+	return -1;
+}
+
+/* Parses the command line of `capsim run` into o: defaults, then the
+ * scenario file (a positional argument) whose settings the options given
+ * afterwards override.  Returns true when the run goes on; false with
+ * *exit_code set (usage error, --help) otherwise.  The caller frees o
+ * with run_options_free() either way. */
+bool
+run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
+{
+	int c, r, exit_code;
+
+	run_opts_defaults(o);
+	if ((exit_code = run_pass_scenario(o, argc, argv)) >= 0)
+		goto out;
 	/* pass 2: options */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qvh", run_longopts, NULL)) != -1) {
 		if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
 			if (sim_disc_opt(&o->disc, c - O_DISC, optarg) < 0) {
 				exit_code = SIM_EXIT_USAGE;
@@ -500,245 +752,16 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			}
 			continue;
 		}
+		if ((r = run_opt_ap(o, c, optarg)) == 1)
+			r = run_opt_io(o, c, optarg);
+		if (r < 0)
+			goto bad_arg;
+		if (r == 0)
+			continue;
 		switch (c) {
-		case O_WLC:
-			if (sim_parse_addr_port(
-			        optarg, &o->wlc_ip, &o->wlc_port) < 0)
-				goto bad_arg;
-			o->embedded = false;
-			break;
-		case O_APS:
-			if (sim_parse_uint(optarg, 1, 1000000, &v) < 0)
-				goto bad_arg;
-			o->ec.n_aps = (unsigned)v;
-			break;
-		case O_DURATION:
-			if (sim_parse_duration_ms(optarg, &o->duration_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_JSON:
-			o->json_path = optarg;
-			break;
-		case O_BASE_IP:
-			if (cs_ipv4_parse(optarg, &o->ec.ap_base_ip) < 0)
-				goto bad_arg;
-			break;
-		case O_BASE_MAC:
-			if (sim_parse_mac(optarg, o->ec.ap_base_mac) < 0)
-				goto bad_arg;
-			break;
-		case O_NAME:
-			o->ec.ap_name_prefix = optarg;
-			break;
-		case O_RATE:
-			if (sim_parse_number(optarg, 0, 1e9, &o->ec.rate) < 0 ||
-			    o->ec.rate <= 0)
-				goto bad_arg;
-			break;
-		case O_WORKERS:
-			if (sim_parse_uint(
-			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
-				goto bad_arg;
-			o->ec.workers = (unsigned)v;
-			break;
-		case O_RAMP:
-			if (sim_parse_duration_ms(optarg, &v) < 0)
-				goto bad_arg;
-			o->ec.rate_ramp_s = (double)v / 1000.0;
-			break;
-		case O_INFLIGHT:
-			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
-				goto bad_arg;
-			o->ec.max_inflight = (unsigned)v;
-			break;
-		case O_IMAGE:
-			if (strcmp(optarg, "adopt") == 0)
-				o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
-			else if (strcmp(optarg, "download") == 0)
-				o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
-			else
-				goto bad_arg;
-			break;
-		case O_SKIP_DISC:
-			o->ec.ap.skip_discovery = true;
-			break;
-		case O_T_DISC:
-			if (run_timer_opt(
-			        optarg, &o->ec.ap.discovery_interval_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_T_MAXDISC:
-			if (run_timer_opt(optarg,
-			        &o->ec.ap.max_discovery_interval_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_T_ECHO:
-			if (run_timer_opt(optarg, &o->ec.ap.echo_interval_ms) <
-			    0)
-				goto bad_arg;
-			break;
-		case O_T_KA:
-			if (run_timer_opt(optarg, &o->ec.ap.keepalive_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_T_RETR:
-			if (run_timer_opt(
-			        optarg, &o->ec.ap.retransmit_interval_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_MAX_RETR:
-			if (sim_parse_uint(optarg, 0, 100, &v) < 0)
-				goto bad_arg;
-			o->ec.ap.max_retransmit = (uint32_t)v;
-			break;
-		case O_T_WAITDTLS:
-			if (run_timer_opt(optarg, &o->ec.ap.wait_dtls_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_T_SILENT:
-			if (run_timer_opt(
-			        optarg, &o->ec.ap.silent_interval_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_T_DEAD:
-			if (run_timer_opt(optarg, &o->ec.ap.data_dead_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_PKI:
-			snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
-			break;
-		case O_CA_CERT:
-			o->ca_cert = optarg;
-			break;
-		case O_CA_KEY:
-			o->ca_key = optarg;
-			break;
-		case O_AP_CERT:
-			o->ap_cert = optarg;
-			break;
-		case O_AP_KEY:
-			o->ap_key = optarg;
-			break;
-		case O_WLC_CA:
-			o->wlc_ca = optarg;
-			break;
-		case O_NO_VERIFY:
-			o->dc.no_verify = true;
-			break;
-		case O_SKEW:
-			if (run_parse_skew(optarg, &o->ec.ap_clock_skew_s) < 0)
-				goto bad_arg;
-			break;
-		case O_VERSION:
-			if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
-				goto bad_arg;
-			o->dtls_ver = optarg;
-			break;
-		case O_CIPHERS:
-			o->dc.ciphers = optarg;
-			break;
-		case O_MTU:
-			if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) <
-			    0)
-				goto bad_arg;
-			o->dc.mtu = (unsigned)v;
-			o->wdc.mtu = (unsigned)v;
-			break;
-		case O_SEED:
-			if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->ec.seed) <
-			    0)
-				goto bad_arg;
-			break;
-		case O_WLC_LISTEN:
-			if (sim_parse_addr_port(
-			        optarg, &o->wlc_ip, &o->wlc_port) < 0)
-				goto bad_arg;
-			o->wlc_listen_given = true;
-			break;
-		case O_WLC_CISCO:
-			o->ec.wlc.cisco = true;
-			break;
-		case O_WLC_MAX:
-			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
-				goto bad_arg;
-			o->ec.wlc.max_wtps = (uint32_t)v;
-			break;
-		case O_WLC_HS_RATE:
-			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
-				goto bad_arg;
-			o->ec.wlc_max_hs_rate = (double)v;
-			break;
-		case O_JUNIT:
-			o->junit_path = optarg;
-			break;
-		case O_EVENTS:
-			o->events_path = optarg;
-			break;
-		case O_METRICS_LISTEN:
-			o->listen = optarg;
-			break;
-		case O_PCAP:
-			o->pcap_path = optarg;
-			break;
-		case O_PCAP_CLEAR:
-			o->clear_path = optarg;
-			break;
-		case O_KEYLOG:
-			o->keylog_path = optarg;
-			break;
-		case O_PROGRESS:
-			o->force_progress = true;
-			break;
-		case O_HTML:
-			o->html_path = optarg;
-			break;
-		case O_CSV:
-			o->csv_path = optarg;
-			break;
-		case O_INTERVAL:
-			if (sim_series_parse_interval(optarg, &o->interval_ms) <
-			    0)
-				goto bad_arg;
-			break;
-		case O_INTERVAL_LINES:
-			o->interval_lines = true;
-			break;
-		case O_RULE: {
-			struct cs_impair_rule *nr =
-			    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
-
-			if (nr == NULL)
+		case O_RULE:
+			if ((exit_code = run_opt_rule(o, optarg)) >= 0)
 				goto out;
-			o->rules = nr;
-			if (cs_impair_rule_parse(
-			        optarg, &o->rules[o->n_rules], &err) < 0) {
-				fprintf(stderr,
-				    "capsim: run: --rule '%s': at offset %zu: "
-				    "%s\n",
-				    optarg, err.offset, err.what);
-				exit_code = SIM_EXIT_USAGE;
-				goto out;
-			}
-			o->n_rules++;
-			break;
-		}
-		case O_PROFILE:
-			o->profile = optarg;
-			break;
-		case O_CHECK:
-			o->check = true;
-			break;
-		case O_LINGER:
-			if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
-				goto bad_arg;
-			break;
-		case O_PCAP_AT:
-			if (strcmp(optarg, "ap") == 0)
-				o->ec.capture_at_ap = true;
-			else if (strcmp(optarg, "wlc") == 0)
-				o->ec.capture_at_ap = false;
-			else
-				goto bad_arg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -757,40 +780,15 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			goto out;
 		}
 	}
-	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
-		fprintf(stderr,
-		    "capsim: run: --ap-cert and --ap-key go together\n");
-		exit_code = SIM_EXIT_USAGE;
+	if ((exit_code = run_options_check(o)) >= 0)
 		goto out;
-	}
-	if (o->interval_lines &&
-	    ((o->json_path != NULL && strcmp(o->json_path, "-") == 0) ||
-	        (o->html_path != NULL && strcmp(o->html_path, "-") == 0) ||
-	        (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0))) {
-		fprintf(stderr,
-		    "capsim: run: --interval-lines and a report on standard "
-		    "output ('-') would mix; write the report to a file\n");
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	/* said before the run, not after it */
-	if (sim_series_check_path("html", o->html_path) < 0 ||
-	    sim_series_check_path("csv", o->csv_path) < 0) {
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	/* APs that find their controllers by DHCP or DNS do not need the
-	 * embedded one, unless it is placed explicitly */
-	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
-	    o->embedded && !o->wlc_listen_given)
-		o->embedded = false;
 	return true;
 out:
 	*exit_code_out = exit_code;
 	return false;
 bad_arg:
 	fprintf(stderr, "capsim: run: invalid value '%s' for --%s\n", optarg,
-	    opts[c - O_WLC].name);
+	    run_opt_name(c));
 	exit_code = SIM_EXIT_USAGE;
 	goto out;
 }

@@ -18,6 +18,13 @@
 
 static void eng_hs_next(struct eng_w *w);
 
+/* The probe hook of AP a, or NULL (one AP only: cs_engine_cfg.probe). */
+static const struct cs_engine_probe *
+eng_probe(const struct eng_ap *a)
+{
+	return a->idx == 0 ? a->w->e->cfg.probe : NULL;
+}
+
 /* Handshakes this worker may run at once: the adaptive window under
  * --max-inflight; 0 = no cap (a real storm: every AP at once). */
 static unsigned
@@ -39,6 +46,16 @@ eng_ap_by_ip(struct eng_w *w, uint32_t ip)
 	return &e->aps[off];
 }
 
+/* A step of AP a's DTLS session, told to the probe hook. */
+static void
+eng_probe_dtls(struct eng_ap *a, enum cs_engine_dtls_step step)
+{
+	const struct cs_engine_probe *pr = eng_probe(a);
+
+	if (pr != NULL && pr->dtls != NULL && a->d != NULL)
+		pr->dtls(pr->ctx, step, a->d->s, a->ac_ip, a->ac_port);
+}
+
 struct cs_ap_facts *
 eng_facts(struct eng_ap *a)
 {
@@ -58,7 +75,11 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
     const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
+	const struct cs_engine_probe *pr = eng_probe(a);
 
+	if (pr != NULL && pr->sent != NULL)
+		pr->sent(pr->ctx, ch, /* is_secure= */ false, dst_ip, dst_port,
+		    len, hint);
 	eng_path_up(a, ch, dst_ip, dst_port, pkt, len, hint);
 	return 0;
 }
@@ -98,11 +119,15 @@ ap_send_secure(
     void *ctx, const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
+	const struct cs_engine_probe *pr = eng_probe(a);
 	struct cs_pkt_meta m;
 	int r;
 
 	if (a->d == NULL || a->d->dead)
 		return -ENOTCONN;
+	if (pr != NULL && pr->sent != NULL)
+		pr->sent(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
+		    a->ac_ip, a->ac_port, len, hint);
 	m = ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(a->w->e));
 	eng_tap_plain_msg(a->w, a, &m);
 	a->hint = hint;
@@ -131,6 +156,7 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 {
 	struct eng_dtls *d = ctx;
 	struct eng_ap *a = d->ap;
+	const struct cs_engine_probe *pr = eng_probe(a);
 	uint64_t now = eng_now(d->w->e);
 	struct cs_pkt_meta m;
 	const uint8_t *msg;
@@ -145,6 +171,9 @@ ap_dtls_recv(void *ctx, const uint8_t *plain, size_t len)
 		return;
 	m = ap_plain_meta(a, CS_DIR_DOWN, msg, mlen, now);
 	eng_tap_plain_msg(d->w, a, &m);
+	if (pr != NULL && pr->received != NULL)
+		pr->received(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
+		    a->ac_ip, a->ac_port, msg, mlen);
 	cs_ap_input_secure(a->ap, msg, mlen, now);
 }
 
@@ -240,6 +269,8 @@ eng_hs_begin(struct eng_ap *a)
 	a->hs_sent_ch1 = false;
 	a->hs_t0_ms = (uint32_t)eng_now(e);
 	w->hs_active++;
+	if (r == 0)
+		eng_probe_dtls(a, CS_ENGINE_DTLS_BEGIN);
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
@@ -364,6 +395,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		return;
 	if (r == CS_DTLS_ESTABLISHED && !d->established) {
 		d->established = true;
+		eng_probe_dtls(a, CS_ENGINE_DTLS_ESTABLISHED);
 		cs_timerq_cancel(&w->tq, &a->t_dtls);
 		if (w->max_inflight != 0 && a->hs_active)
 			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
@@ -376,6 +408,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 	if (r == CS_DTLS_CLOSED) {
 		o.reason = "WLC closed the DTLS session (close_notify)";
 		o.reason_code = CS_DTLS_FAIL_PEER_ALERT;
+		eng_probe_dtls(a, CS_ENGINE_DTLS_CLOSED);
 		ap_dtls_stop(a, false);
 		cs_ap_dtls_done(a->ap, &o, now);
 		return;
@@ -386,6 +419,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 
 		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
 			cs_admit_trouble(&w->admit, now);
+		eng_probe_dtls(a, CS_ENGINE_DTLS_FAILED);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
 		o.reason = reason;
@@ -405,6 +439,7 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len)
 {
 	struct cs_engine *e = a->w->e;
+	const struct cs_engine_probe *pr = eng_probe(a);
 	uint64_t now = eng_now(e);
 
 	if (a->ap == NULL || len == 0)
@@ -440,6 +475,9 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
+	if (pr != NULL && pr->received != NULL)
+		pr->received(pr->ctx, ch, /* is_secure= */ false, src_ip,
+		    src_port, pkt, len);
 	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
 }
 
@@ -507,12 +545,18 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	if (a->d != NULL && !a->d->dead) {
 		/* the handshake's flight must be repeated: no answer in
 		 * time, the sign of a controller (or capsim) past its rate */
-		if (!a->d->established && a->hs_active) {
+		bool in_hs = !a->d->established;
+		int r;
+
+		if (in_hs && a->hs_active) {
 			a->hs_retx = true;
 			if (w->max_inflight != 0)
 				cs_admit_trouble(&w->admit, now);
 		}
-		ap_dtls_result(a, cs_dtls_on_timer(a->d->s), now);
+		r = cs_dtls_on_timer(a->d->s);
+		if (in_hs && r >= 0)
+			eng_probe_dtls(a, CS_ENGINE_DTLS_RETRANSMIT);
+		ap_dtls_result(a, r, now);
 	}
 }
 
@@ -607,7 +651,10 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	char name[64];
 	int r;
 
-	cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
+	if (c->ap_name != NULL)
+		snprintf(name, sizeof(name), "%s", c->ap_name);
+	else
+		cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
 	memcpy(apc.mac, a->mac, 6);
 	apc.ip = a->ip;
 	apc.name = name;
@@ -652,6 +699,9 @@ eng_new_aps(struct cs_engine *e)
 	if (c->ap_dtls == NULL)
 		return cs_log_err(
 		    c->log, -EINVAL, "engine: APs need a DTLS client context");
+	if ((c->probe != NULL || c->ap_name != NULL) && c->n_aps != 1)
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: a probe hook or a fixed AP name needs one AP");
 	for (size_t i = 0; i < c->n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &c->ap_groups[i];
 

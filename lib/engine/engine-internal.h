@@ -197,7 +197,9 @@ struct eng_w {
 
 	/* APs: indices id, id + N, id + 2N, ... */
 	unsigned n_aps;
-	int ap_fd[2]; /* control, data */
+	uint32_t wlc_local_ip; /* WLC: last local address a datagram came to
+	                          (the capture's source for its answers) */
+	int ap_fd[2];          /* control, data */
 	uint16_t ap_port[2];
 	struct event *ap_ev[2];
 	unsigned started;
@@ -368,6 +370,11 @@ void eng_tap_ap(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* AP's side: as sent, as delivered */
 void eng_tap_wire(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* network side; a may be NULL (down) */
+/* the controller's own sockets (cs_engine_cfg.capture_at_wlc): @p dir UP
+ * received by the WLC, DOWN sent by it; @p local_ip 0 = unknown */
+void eng_tap_wlc(struct eng_w *w, enum cs_dir dir, enum cs_chan ch,
+    uint32_t local_ip, uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt,
+    size_t len);
 void eng_tap_plain_msg(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* a control message inside DTLS */
 void eng_tap_plain_rec(struct eng_w *w, struct eng_ap *a,

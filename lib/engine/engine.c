@@ -126,6 +126,18 @@ cs_engine_start(struct cs_engine *e)
 	return 0;
 }
 
+/* cs_path_each_fn: a datagram still delayed toward an AP when the run
+ * stops was on its way, not lost; the diagnosis must not read the tail of
+ * a delay impairment as loss. */
+static void
+eng_in_flight(void *ctx, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = ctx;
+
+	if (m->dir == CS_DIR_DOWN && e->facts != NULL && m->ap < e->cfg.n_aps)
+		cs_facts_wlc_in_flight(&e->facts[m->ap], m->len);
+}
+
 void
 cs_engine_stop(struct cs_engine *e)
 {
@@ -150,6 +162,8 @@ cs_engine_stop(struct cs_engine *e)
 			pthread_join(e->w[k]->th, NULL);
 			e->w[k]->th_running = false;
 		}
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_path_each_delayed(e->w[k]->path, eng_in_flight, e);
 }
 
 void
@@ -183,6 +197,15 @@ unsigned
 cs_engine_workers(const struct cs_engine *e)
 {
 	return e->n_w;
+}
+
+uint16_t
+cs_engine_ap_port(const struct cs_engine *e, unsigned idx, enum cs_chan ch)
+{
+	if (e == NULL || idx >= e->cfg.n_aps || e->aps == NULL ||
+	    (ch != CS_CHAN_CONTROL && ch != CS_CHAN_DATA))
+		return 0;
+	return e->aps[idx].w->ap_port[ch];
 }
 
 void

@@ -13,6 +13,8 @@
  *                  encryption or after decryption (and reassembly)
  *   eng_tap_plain_rec  what one DTLS record carries: that message, or one
  *                  of its CAPWAP fragments (RFC 5415 §3.4)
+ *   eng_tap_wlc    the controller's own sockets (`capsim wlc --pcap`):
+ *                  what it received and what it sent
  *
  * The wire capture is taken by eng_tap_wire, or by eng_tap_ap with
  * --capture-at ap; the clear capture gets discovery, data and
@@ -80,4 +82,31 @@ eng_tap_plain_rec(
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
 		    CS_CHAN_CONTROL, m->src_ip, m->src_port, m->dst_ip,
 		    m->dst_port, m->pkt, m->len);
+}
+
+void
+eng_tap_wlc(struct eng_w *w, enum cs_dir dir, enum cs_chan ch,
+    uint32_t local_ip, uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt,
+    size_t len)
+{
+	const struct cs_engine_cfg *c = &w->e->cfg;
+	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
+
+	if (c->capture == NULL || !c->capture_at_wlc)
+		return;
+	if (ch == CS_CHAN_DATA)
+		port++;
+	/* a socket bound to one address sends from it; one bound to any
+	 * address answers from where the request came (IP_PKTINFO) */
+	if (local_ip == 0)
+		local_ip =
+		    c->wlc.listen_ip != 0 ? c->wlc.listen_ip : w->wlc_local_ip;
+	else
+		w->wlc_local_ip = local_ip;
+	if (dir == CS_DIR_UP)
+		cs_capture_wire(c->capture, eng_wall_us(w->e), dir, peer_ip,
+		    peer_port, local_ip, port, pkt, len);
+	else
+		cs_capture_wire(c->capture, eng_wall_us(w->e), dir, local_ip,
+		    port, peer_ip, peer_port, pkt, len);
 }

@@ -585,6 +585,9 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
+	if (!is_served)
+		eng_tap_wlc(w, CS_DIR_UP, ch, pk->dst_ip, pk->src_ip,
+		    pk->src_port, pk->buf, pk->len);
 	cs_facts_wlc_side(eng_facts_by_ip(w, pk->src_ip), CS_DIR_UP, pk->len);
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {

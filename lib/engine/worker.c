@@ -167,8 +167,12 @@ eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
 		eng_flush_q(w, q);
 	/* what the embedded WLC sent an AP, before any impairment: with
 	 * what the AP received it shows which sizes are lost */
-	if (qi == Q_WLC_CTL || qi == Q_WLC_DATA)
+	if (qi == Q_WLC_CTL || qi == Q_WLC_DATA) {
 		cs_facts_wlc_side(eng_facts_by_ip(w, dst_ip), CS_DIR_DOWN, len);
+		eng_tap_wlc(w, CS_DIR_DOWN,
+		    qi == Q_WLC_DATA ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip,
+		    dst_ip, dst_port, pkt, len);
+	}
 	o = &q->out[q->n++];
 	memcpy(q->arena + q->used, pkt, len);
 	o->buf = q->arena + q->used;

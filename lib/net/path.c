@@ -303,6 +303,15 @@ cs_path_delayed(const struct cs_path *p)
 }
 
 void
+cs_path_each_delayed(const struct cs_path *p, cs_path_each_fn *fn, void *ctx)
+{
+	if (p == NULL || fn == NULL)
+		return;
+	for (size_t i = 0; i < p->n_heap; i++)
+		fn(ctx, &p->heap[i]->m);
+}
+
+void
 cs_path_stats(const struct cs_path *p, struct cs_path_stats *out)
 {
 	if (p != NULL && out != NULL)

@@ -92,6 +92,30 @@ cs_udp_local_port(int fd, uint16_t *port)
 	return 0;
 }
 
+int
+cs_udp_route_src(uint32_t dst_ip, uint16_t dst_port, uint32_t *src_ip)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	int fd, r = 0, on = 1;
+
+	if (src_ip == NULL)
+		return -EINVAL;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -errno;
+	/* a broadcast destination needs the permission to connect to it */
+	(void)setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on));
+	sin.sin_addr.s_addr = htonl(dst_ip);
+	sin.sin_port = htons(dst_port);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &sl) != 0)
+		r = -errno;
+	close(fd);
+	if (r == 0)
+		*src_ip = ntohl(sin.sin_addr.s_addr);
+	return r;
+}
+
 static int
 udp_set_buf(int fd, int force_opt, int opt, size_t bytes)
 {

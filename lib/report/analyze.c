@@ -990,6 +990,7 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	uint64_t ms = t_us / 1000;
 	bool is_capwap, is_dtls, held = false, rebind = false;
 	enum hs_verdict hv = HS_NONE;
+	int r;
 
 	if (a == NULL || (payload == NULL && len > 0))
 		return -EINVAL;
@@ -1029,6 +1030,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 	if (ap == NULL)
 		return -ENOMEM;
 	a->st.capwap++;
+	if (a->cfg.on_dgram != NULL &&
+	    (r = a->cfg.on_dgram(a->cfg.dgram_ctx, ap_index(a, ap) - 1u, dir,
+	         ch, wlc_ip, t_us, payload, len)) < 0)
+		return r;
 	if (dir == CS_DIR_UP)
 		ap_ports(ap, ch, ap_ip, ap_port);
 	if (t_us > ap->pub.last_us)
@@ -1185,6 +1190,10 @@ take_frame(struct cs_analyze *a, const struct cs_cap_rec *rec)
 	int r;
 
 	a->st.records++;
+	if (a->st.first_us == 0 || rec->ts_us < a->st.first_us)
+		a->st.first_us = rec->ts_us;
+	if (rec->ts_us > a->st.last_us)
+		a->st.last_us = rec->ts_us;
 	r = cs_udp4_from_frame(a->reasm, rec->linktype, rec->data, rec->cap_len,
 	    rec->ts_us / 1000, &d, &err);
 	if (r == -EBADMSG && err.what != NULL &&
@@ -1274,6 +1283,8 @@ cs_analyze_capture(
 		if (r < 0)
 			break;
 	}
+	if (cr.end_us > a->st.last_us)
+		a->st.last_us = cr.end_us;
 	sync_reasm_stats(a);
 	return r < 0 ? r : 0;
 }
@@ -1411,6 +1422,28 @@ const struct cs_analyze_ap *
 cs_analyze_ap_get(const struct cs_analyze *a, size_t i)
 {
 	return a == NULL || i >= a->n_aps ? NULL : &a->aps[i]->pub;
+}
+
+uint64_t
+cs_analyze_ap_identity(const struct cs_analyze *a, size_t i)
+{
+	return a == NULL || i >= a->n_aps ? 0 : a->aps[i]->board_id;
+}
+
+int
+cs_analyze_set_wlc_side(struct cs_analyze *a, size_t i,
+    const uint16_t wlc_rx[CS_FACTS_SIZE_CLASSES],
+    const uint16_t wlc_tx[CS_FACTS_SIZE_CLASSES])
+{
+	struct cs_ap_facts *f;
+
+	if (a == NULL || i >= a->n_aps || wlc_rx == NULL || wlc_tx == NULL)
+		return -EINVAL;
+	f = &a->aps[i]->pub.facts;
+	memcpy(f->wlc_rx, wlc_rx, sizeof(f->wlc_rx));
+	memcpy(f->wlc_tx, wlc_tx, sizeof(f->wlc_tx));
+	f->wlc_side_by_flight = 0; /* known per datagram */
+	return 0;
 }
 
 void

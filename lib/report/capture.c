@@ -52,6 +52,7 @@ struct cs_capture {
 	char *pending; /* key log lines not yet in a DSB (secret) */
 	size_t pending_len, pending_cap;
 	uint64_t recent[CAP_RECENT]; /* FNV-1a of recent lines, 0 = free */
+	uint64_t first_us, end_us;   /* first packet; cs_capture_end */
 	unsigned recent_next;
 	struct cs_capture_stats st;
 };
@@ -316,6 +317,8 @@ put_udp(struct cs_capture *c, struct cap_file *f, uint64_t *count,
 		return;
 	}
 	orig = CAP_IPUDP_HDR + len;
+	if (c->first_us == 0 || t_us < c->first_us)
+		c->first_us = t_us;
 	cs_wr_init(&wr, c->blk, CAP_BLK_CAP);
 	if (orig <= c->snaplen) {
 		cs_pcapng_put_epb_udp4(&wr, 0, t_us, ep, &f->ip_id, pkt, len);
@@ -492,6 +495,32 @@ cs_capture_unlink_tmp(const struct cs_capture *c)
 	cs_ofile_unlink_tmp(c->clear.of);
 }
 
+void
+cs_capture_end(struct cs_capture *c, uint64_t t_us)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->end_us = t_us;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* The capture's span as an Interface Statistics Block (pcapng §4.6). */
+static void
+put_isb(struct cs_capture *c, struct cap_file *f)
+{
+	struct cs_wr wr;
+	uint64_t start = c->first_us != 0 && c->first_us < c->end_us
+	    ? c->first_us
+	    : c->end_us;
+
+	if (c->end_us == 0 || f->fp == NULL)
+		return;
+	cs_wr_init(&wr, c->blk, CAP_BLK_CAP);
+	if (cs_pcapng_put_isb(&wr, 0, c->end_us, start, c->end_us) == 0)
+		file_write(f, wr.buf, wr.len);
+}
+
 int
 cs_capture_close(struct cs_capture *c, struct cs_err *err)
 {
@@ -505,6 +534,8 @@ cs_capture_close(struct cs_capture *c, struct cs_err *err)
 	files[2] = &c->keylog;
 	pthread_mutex_lock(&c->mu);
 	flush_pending(c);
+	put_isb(c, &c->wire);
+	put_isb(c, &c->clear);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(files); i++) {
 		int e = file_close(files[i]);
 

@@ -424,8 +424,26 @@ enum why {
 	WHY_MTU_SIZES,      /* MTU: sizes sent and received compared */
 	WHY_MTU_FLIGHT,     /* MTU: only the AP's view of the flight */
 	WHY_UNRESP_DISC,    /* unresponsive: rediscovery unanswered */
-	WHY_UNRESP_ALL      /* unresponsive: echoes, keep-alives, DTLS
+	WHY_UNRESP_ALL,     /* unresponsive: echoes, keep-alives, DTLS
 	                       retry all unanswered */
+	WHY_WLC_TOTALS,     /* requests unanswered; the WLC's totals say
+	                       some APs' arrived, not whether this one's */
+	WHY_LATE            /* handshake open, DTLS replies late, the sizes
+	                       the controller sent unknown */
+};
+
+/* The live WLC's counters are totals over every AP (ctx->wlc_*): they
+ * speak for one AP only when none or all of what the APs sent arrived. */
+enum glob {
+	GLOB_NONE,
+	GLOB_CH,  /* ClientHellos the WLC received (wlc_client_hello) */
+	GLOB_DISC /* Discovery Requests it received (wlc_disc_req) */
+};
+
+/* What all the APs looked at sent (the WLC's totals are compared with
+ * it). */
+struct sent_all {
+	uint64_t ch, disc_req;
 };
 
 struct verdict {
@@ -434,6 +452,9 @@ struct verdict {
 	enum why why;
 	bool plain_run; /* Run lost, the AP's own facts do not say why:
 	                   the aggregate looks for a restart */
+	enum glob glob; /* decided by the WLC's totals over all APs, not by
+	                   this AP's own counts: the aggregate checks that
+	                   the totals can only mean this */
 };
 
 /* Replies later than this are "late" (ms): above the first DTLS
@@ -515,9 +536,28 @@ run_lost_any(const struct cs_ap_facts *f)
 static struct verdict
 mkv(enum cs_diag_code c, enum cs_diag_conf conf, enum why why)
 {
-	struct verdict v = { c, conf, why, false };
+	struct verdict v = { c, conf, why, false, GLOB_NONE };
 
 	return v;
+}
+
+/* A verdict read from the WLC's totals stands when they speak for every
+ * AP: none of the requests arrived, or at least as many as all the APs
+ * sent.  Otherwise some APs' requests arrived and others' may not have:
+ * the totals cannot say which, so this AP is undecided. */
+static struct verdict
+glob_check(
+    struct verdict v, const struct cs_diag_ctx *ctx, const struct sent_all *all)
+{
+	uint64_t got, sent;
+
+	if (v.glob == GLOB_NONE)
+		return v;
+	got = v.glob == GLOB_CH ? ctx->wlc_client_hello : ctx->wlc_disc_req;
+	sent = v.glob == GLOB_CH ? all->ch : all->disc_req;
+	if (got == 0 || got >= sent)
+		return v;
+	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_WLC_TOTALS);
 }
 
 /* Run was lost: what happened next says why (echoes, keep-alives, the
@@ -636,12 +676,16 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		    sum_classes(f->wlc_rx) + f->ch <= sum_classes(f->ap_tx))
 			return mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
 			    WHY_NONE);
-		if (ctx->wlc_known)
-			return ctx->wlc_client_hello == 0
+		if (ctx->wlc_known) {
+			struct verdict v = ctx->wlc_client_hello == 0
 			    ? mkv(CS_DIAG_FORWARD_PATH_LOSS, CS_DIAG_CONF_HIGH,
 			          WHY_NONE)
 			    : mkv(CS_DIAG_RETURN_PATH_LOSS, CS_DIAG_CONF_HIGH,
 			          WHY_NONE);
+
+			v.glob = GLOB_CH;
+			return v;
+		}
 		return mkv(
 		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NO_WLC_SIDE);
 	}
@@ -684,6 +728,14 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	if (!quiet)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	/* only the AP's view from here.  The controller's Certificate
+	 * arrived whole (no size limit on the way back) and its replies
+	 * came late: the AP's flight lost by size would leave the
+	 * controller silent, not late; delayed or lost flights, which this
+	 * side alone cannot tell apart */
+	if (f->dtls_delay_max_ms >= DIAG_LATE_MS && f->cert > 0 &&
+	    !cert_stalled(f))
+		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE);
 	/* only the AP's view: ServerHello came, the Certificate never
 	 * completed, and every datagram that arrived was small */
 	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0))
@@ -808,11 +860,15 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		    (!ctx->wlc_known || ctx->wlc_disc_req > 0))
 			return mkv(CS_DIAG_NAT_NO_RETURN, CS_DIAG_CONF_MEDIUM,
 			    WHY_NONE);
-		if (ctx->wlc_known)
-			return mkv(ctx->wlc_disc_req > 0
+		if (ctx->wlc_known) {
+			struct verdict v = mkv(ctx->wlc_disc_req > 0
 			        ? CS_DIAG_RETURN_PATH_LOSS
 			        : CS_DIAG_FORWARD_PATH_LOSS,
 			    CS_DIAG_CONF_HIGH, WHY_NONE);
+
+			v.glob = GLOB_DISC;
+			return v;
+		}
 		return mkv(
 		    CS_DIAG_NO_CONTROLLER, CS_DIAG_CONF_MEDIUM, WHY_NONE);
 	}
@@ -982,7 +1038,6 @@ static void
 inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
     const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint)
 {
-	(void)ctx;
 	if (f == NULL) {
 		sb_printf(sum, "No AP facts at all.");
 		sb_printf(hint,
@@ -1018,6 +1073,40 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too (or run against the embedded WLC) to "
 		    "tell forward from return path loss.");
+		return;
+	case WHY_LATE:
+		sb_printf(sum,
+		    "The handshake never finished and the controller's DTLS "
+		    "replies came late (up to %u ms after a ClientHello%s); "
+		    "whether datagrams were delayed or lost is unknown "
+		    "without what the controller sent.",
+		    (unsigned)a->dtls_delay_max_ms, per(a));
+		sb_printf(hint,
+		    "Missing: the controller's side.  Capture at the "
+		    "controller too: every datagram it sent arriving late is "
+		    "a delay, some never arriving is loss.");
+		return;
+	case WHY_WLC_TOTALS:
+		if (f->ch > 0)
+			sb_printf(sum,
+			    "ClientHello sent %s%u times%s, nothing came back; "
+			    "the controller received %llu ClientHellos from "
+			    "all APs, fewer than they sent, so whether this "
+			    "AP's reached it is unknown.",
+			    upto(a), (unsigned)a->ch, per(a),
+			    (unsigned long long)ctx->wlc_client_hello);
+		else
+			sb_printf(sum,
+			    "Discovery Requests sent %s%u times%s, no "
+			    "response; the controller received %llu from all "
+			    "APs, fewer than they sent, so whether this AP's "
+			    "reached it is unknown.",
+			    upto(a), (unsigned)a->disc_req, per(a),
+			    (unsigned long long)ctx->wlc_disc_req);
+		sb_printf(hint,
+		    "Missing: what the controller received from each AP.  "
+		    "Capture at the controller too to tell forward from "
+		    "return path loss.");
 		return;
 	case WHY_FLIGHT_PARTIAL:
 		sb_printf(sum,
@@ -1724,6 +1813,7 @@ cs_diagnose_ap(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
 	static const struct cs_diag_ctx zero;
 	struct sbuf sum = { 0 }, hint = { 0 };
 	struct agg a = { 0 };
+	struct sent_all all;
 	struct verdict v;
 
 	if (ctx == NULL)
@@ -1733,7 +1823,9 @@ cs_diagnose_ap(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
 			snprintf(buf, len, "inconclusive: no facts");
 		return CS_DIAG_INCONCLUSIVE;
 	}
-	v = classify(f, ctx);
+	all.ch = f->ch;
+	all.disc_req = f->disc_req;
+	v = glob_check(classify(f, ctx), ctx, &all);
 	if (buf == NULL || len == 0)
 		return v.code;
 	agg_add(&a, f, &v);
@@ -1828,9 +1920,9 @@ barely_started(const struct cs_ap_facts *f, const struct verdict *v)
 
 static struct verdict
 aggregate_verdict(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
-    bool restart, bool overloaded, bool too_short)
+    const struct sent_all *all, bool restart, bool overloaded, bool too_short)
 {
-	struct verdict v = classify(f, ctx);
+	struct verdict v = glob_check(classify(f, ctx), ctx, all);
 
 	if (v.plain_run && restart) {
 		v.code = CS_DIAG_WLC_RESTART;
@@ -1870,6 +1962,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	enum cs_diag_code primary = CS_DIAG_OK;
 	unsigned top = 0, top_self = 0;
 	bool overloaded, too_short, restart, oom = false;
+	struct sent_all all = { 0, 0 };
 
 	if (out == NULL || (aps == NULL && n > 0))
 		return -EINVAL;
@@ -1881,6 +1974,12 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	too_short = ctx->has_self && ctx->self.run_ms > 0 &&
 	    ctx->self.run_ms < ctx->self.discovery_window_ms;
 
+	for (size_t i = 0; i < n; i++) {
+		if (aps[i] != NULL) {
+			all.ch += aps[i]->ch;
+			all.disc_req += aps[i]->disc_req;
+		}
+	}
 	/* pass 1: when did unexplained Run losses happen? */
 	for (size_t i = 0; i < n; i++) {
 		const struct cs_ap_facts *f = aps[i];
@@ -1922,7 +2021,8 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 		if (f == NULL)
 			continue;
 		looked++;
-		v = aggregate_verdict(f, ctx, restart, overloaded, too_short);
+		v = aggregate_verdict(
+		    f, ctx, &all, restart, overloaded, too_short);
 		if (idx[v.code] == NULL && !oom) {
 			idx[v.code] = calloc(n, sizeof(size_t));
 			oom = idx[v.code] == NULL;

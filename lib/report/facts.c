@@ -816,6 +816,18 @@ cs_facts_wlc_side(struct cs_ap_facts *f, enum cs_dir dir, size_t len)
 }
 
 void
+cs_facts_wlc_in_flight(struct cs_ap_facts *f, size_t len)
+{
+	uint16_t *c;
+
+	if (f == NULL)
+		return;
+	c = &f->wlc_tx[cs_facts_size_class(len)];
+	if (*c > 0 && *c != UINT16_MAX)
+		(*c)--;
+}
+
+void
 cs_self_send_error(struct cs_self_health *h, int err)
 {
 	unsigned free_slot = CS_SELF_ERRNOS;

@@ -201,6 +201,14 @@ pcapng_next(struct cs_capread *cr, struct cs_cap_rec *rec, struct cs_err *err)
 			cr->n_records++;
 			return 1;
 		}
+		if (b.type == CS_PCAPNG_BT_ISB) {
+			uint64_t e =
+			    b.isb_end_us > b.ts_us ? b.isb_end_us : b.ts_us;
+
+			if (e > cr->end_us)
+				cr->end_us = e;
+			continue;
+		}
 		if (b.type == CS_PCAPNG_BT_DSB) {
 			memset(rec, 0, sizeof(*rec));
 			rec->kind = CS_CAP_SECRETS;

@@ -16,6 +16,8 @@
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_NAME      2
 #define OPT_IF_TSRESOL   9
+#define OPT_ISB_START    2 /* isb_starttime (pcapng §4.6) */
+#define OPT_ISB_END      3 /* isb_endtime */
 
 #define BLOCK_OVERHEAD 12 /* type, total length, trailing total length */
 
@@ -258,6 +260,37 @@ cs_pcapng_put_epb_udp4(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
 	return block_end(wr, at);
 }
 
+static void
+put_ts(struct cs_wr *wr, uint64_t ts)
+{
+	cs_wr_u32(wr, (uint32_t)(ts >> 32));
+	cs_wr_u32(wr, (uint32_t)ts);
+}
+
+int
+cs_pcapng_put_isb(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
+    uint64_t start_us, uint64_t end_us)
+{
+	uint8_t v[16];
+	size_t at;
+
+	if (wr == NULL)
+		return -EINVAL;
+	at = block_begin(wr, CS_PCAPNG_BT_ISB);
+	cs_wr_u32(wr, if_id);
+	put_ts(wr, ts_us);
+	/* option values: the timestamp's upper then lower 32 bits, in the
+	 * section's byte order (big-endian here, as every block) */
+	for (int i = 0; i < 8; i++) {
+		v[i] = (uint8_t)(start_us >> (56 - 8 * i));
+		v[8 + i] = (uint8_t)(end_us >> (56 - 8 * i));
+	}
+	put_opt(wr, OPT_ISB_START, v, 8);
+	put_opt(wr, OPT_ISB_END, v + 8, 8);
+	put_opt(wr, OPT_ENDOFOPT, NULL, 0);
+	return block_end(wr, at);
+}
+
 int
 cs_pcapng_put_dsb_tls(struct cs_wr *wr, const void *keylog, size_t len)
 {
@@ -464,6 +497,52 @@ rd_epb(const struct cs_pcapng_rd *rd, struct cs_rd *body, size_t at,
 	return rd_options(body, big, NULL, err);
 }
 
+/* Interface Statistics (pcapng §4.6): the block's time and isb_endtime;
+ * the other options are skipped. */
+static int
+rd_isb(const struct cs_pcapng_rd *rd, struct cs_rd *body, size_t at,
+    struct cs_pcapng_block *b, struct cs_err *err)
+{
+	uint32_t hi, lo, if_id;
+	bool big = rd->is_big_endian;
+	uint8_t res;
+
+	if (!rd->has_section)
+		return cs_err_set(
+		    err, -EBADMSG, "block before section header", at);
+	if (body->left < 12)
+		return cs_err_set(
+		    err, -EBADMSG, "statistics block too short", at + 4);
+	(void)rd32(body, big, &if_id);
+	(void)rd32(body, big, &hi);
+	(void)rd32(body, big, &lo);
+	if (if_id >= rd->n_ifaces)
+		return cs_err_set(err, -EBADMSG,
+		    "statistics name an undeclared interface", at + 8);
+	res = rd->iface[if_id].tsresol;
+	b->if_id = if_id;
+	b->ts_us = ts_to_us((uint64_t)hi << 32 | lo, res);
+	while (body->left >= 4) {
+		uint16_t code, len;
+		struct cs_rd val;
+
+		(void)rd16(body, big, &code);
+		(void)rd16(body, big, &len);
+		if (code == OPT_ENDOFOPT)
+			break;
+		if (cs_rd_sub(body, len, &val) < 0 ||
+		    cs_rd_skip(body, pad4(len)) < 0)
+			return cs_err_set(err, -EBADMSG,
+			    "statistics option beyond block", at);
+		if (code == OPT_ISB_END && len == 8) {
+			(void)rd32(&val, big, &hi);
+			(void)rd32(&val, big, &lo);
+			b->isb_end_us = ts_to_us((uint64_t)hi << 32 | lo, res);
+		}
+	}
+	return 0;
+}
+
 static int
 rd_spb(const struct cs_pcapng_rd *rd, struct cs_rd *body, size_t at,
     struct cs_pcapng_block *b, struct cs_err *err)
@@ -596,6 +675,9 @@ cs_pcapng_rd_next(
 		break;
 	case CS_PCAPNG_BT_DSB:
 		ret = rd_dsb(rd, &body, at, &b, err);
+		break;
+	case CS_PCAPNG_BT_ISB:
+		ret = rd_isb(rd, &body, at, &b, err);
 		break;
 	default:
 		ret = rd->has_section ? 0

@@ -984,8 +984,10 @@ test_mixed_and_stragglers(void **state)
 	discovery_ok(&und);
 
 	const struct cs_ap_facts *v[] = { &rp, &rp, &cap, &cap, &ok, NULL };
+	/* the WLC received every ClientHello: the 12 of the rp APs and the
+	 * 2 of the AP that joined */
 	const struct cs_diag_ctx live = {
-		.live = true, .wlc_known = true, .wlc_client_hello = 12
+		.live = true, .wlc_known = true, .wlc_client_hello = 14
 	};
 	assert_int_equal(cs_diagnose(v, 6, &live, &d), 0);
 	assert_string_equal(d.code, "mixed");
@@ -1010,7 +1012,10 @@ test_mixed_and_stragglers(void **state)
 
 	/* a dominant cause (>= 80%) wins over a stray one */
 	const struct cs_ap_facts *w[] = { &rp, &rp, &rp, &rp, &rp, &cap, &ok };
-	assert_int_equal(cs_diagnose(w, 7, &live, &d), 0);
+	const struct cs_diag_ctx live32 = {
+		.live = true, .wlc_known = true, .wlc_client_hello = 32
+	};
+	assert_int_equal(cs_diagnose(w, 7, &live32, &d), 0);
 	assert_string_equal(d.code, "return-path-loss");
 	assert_non_null(strstr(d.summary, "Others: 1 AP"));
 	cs_diagnosis_free(&d);
@@ -1827,6 +1832,146 @@ test_field_self(void **state)
 	cs_diagnosis_free(&d);
 }
 
+/* ---------------------------------------------------------------------
+ * Generated faults (tests/diagnose-sweep)
+ */
+
+/* AP->WLC ClientHellos dropped for some APs only: the live WLC's
+ * ClientHello total counts the other APs' (they joined), so it cannot say
+ * whether the failing APs' arrived: never return-path-loss from it. */
+static void
+test_sweep_partial_forward(void **state)
+{
+	struct cs_ap_facts lost, ok;
+	struct cs_diagnosis d;
+	struct cs_diag_ctx ctx = { .live = true, .wlc_known = true };
+	char line[512];
+
+	(void)state;
+	cs_facts_init(&lost);
+	discovery_ok(&lost);
+	for (int i = 0; i < 5; i++)
+		wire(&lost, UP, CTL, client_hello(0));
+	cs_facts_init(&ok);
+	join_to_run(&ok); /* 2 ClientHellos, both arrived */
+
+	const struct cs_ap_facts *v[] = { &lost, &lost, &ok, &ok };
+	/* 4 of the 14 sent arrived: the joined APs' */
+	ctx.wlc_client_hello = 4;
+	assert_int_equal(cs_diagnose(v, 4, &ctx, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 0);
+	assert_int_equal(d.count[CS_DIAG_INCONCLUSIVE], 2);
+	assert_int_equal(d.count[CS_DIAG_OK], 2);
+	assert_string_equal(d.code, "inconclusive");
+	assert_non_null(strstr(d.summary, "received 4 ClientHellos from all"));
+	assert_non_null(strstr(d.hint, "Capture at the controller"));
+	cs_diagnosis_free(&d);
+	/* all 14 arrived: the replies are lost on the way back */
+	ctx.wlc_client_hello = 14;
+	assert_int_equal(cs_diagnose(v, 4, &ctx, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 2);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	/* none arrived at all: the forward path */
+	ctx.wlc_client_hello = 0;
+	assert_int_equal(cs_diagnose(v, 2, &ctx, &d), 0);
+	assert_string_equal(d.code, "forward-path-loss");
+	cs_diagnosis_free(&d);
+	/* one AP alone: its own ClientHellos against the total */
+	ctx.wlc_client_hello = 3;
+	assert_int_equal(
+	    one(&lost, &ctx, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	ctx.wlc_client_hello = 5;
+	assert_int_equal(
+	    one(&lost, &ctx, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+
+	/* the same for discovery: 2 of 3 APs' requests lost on the way */
+	struct cs_ap_facts disc;
+	cs_facts_init(&disc);
+	for (int i = 0; i < 3; i++)
+		wire(&disc, UP, CTL, capwap_msg(CS_MSG_DISCOVERY_REQ, -1));
+	const struct cs_ap_facts *w[] = { &disc, &disc, &ok };
+	ctx.wlc_disc_req = 1; /* the joined AP's */
+	assert_int_equal(cs_diagnose(w, 3, &ctx, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 0);
+	assert_int_equal(d.count[CS_DIAG_INCONCLUSIVE], 2);
+	assert_non_null(strstr(d.summary, "Discovery Requests sent"));
+	cs_diagnosis_free(&d);
+	ctx.wlc_disc_req = 7;
+	assert_int_equal(cs_diagnose(w, 3, &ctx, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_RETURN_PATH_LOSS], 2);
+	cs_diagnosis_free(&d);
+}
+
+/* WLC->AP DTLS delayed 4 s, nothing lost: the run ends with two of the
+ * controller's flights still on their way.  Counted as sent and never
+ * received they read as loss above a size (MTU); taken out as in flight
+ * (cs_facts_wlc_in_flight, what the engine does at stop) the facts show
+ * what happened: late replies, none missing. */
+static void
+test_sweep_delay_tail(void **state)
+{
+	struct cs_ap_facts f, settled;
+	struct dg disc = capwap_msg(CS_MSG_DISCOVERY_RESP, 0);
+	struct dg hvr = hs_only(3, 20, 0, 20);
+	struct dg flight = server_hello_cert(900, 0, 900);
+
+	(void)state;
+	cs_facts_init(&f);
+	discovery_ok(&f);
+	cs_facts_wlc_side(&f, DOWN, disc.n);
+	wire(&f, UP, CTL, client_hello(0));
+	cs_facts_wlc_side(&f, DOWN, hvr.n);
+	now += 4000;
+	wire(&f, DOWN, CTL, hvr);
+	for (int i = 0; i < 3; i++) {
+		wire(&f, UP, CTL, client_hello(20));
+		cs_facts_wlc_side(&f, DOWN, flight.n);
+	}
+	now += 4000;
+	wire(&f, DOWN, CTL, flight); /* the first; two still on their way */
+	assert_true(f.dtls_delay_max_ms >= 4000);
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+
+	settled = f;
+	cs_facts_wlc_in_flight(&settled, flight.n);
+	cs_facts_wlc_in_flight(&settled, flight.n);
+	assert_int_equal(
+	    one(&settled, NULL, NULL, 0), CS_DIAG_RETURN_PATH_DELAY);
+	/* the AP's side alone (no controller counts): the controller's
+	 * flight came whole twice and its CCS/Finished never; answered at
+	 * once that reads as the AP's own flight lost by size, answered 4 s
+	 * late it is no size signature (delay or loss) */
+	struct cs_ap_facts ap_only;
+	char line[512];
+	cs_facts_init(&ap_only);
+	discovery_ok(&ap_only);
+	wire(&ap_only, UP, CTL, client_hello(0));
+	wire(&ap_only, DOWN, CTL, hvr);
+	wire(&ap_only, UP, CTL, client_hello(20));
+	wire(&ap_only, DOWN, CTL, flight);
+	wire(&ap_only, UP, CTL, client_hello(20));
+	wire(&ap_only, DOWN, CTL, flight);
+	wire(&ap_only, UP, CTL, client_hello(20)); /* not answered */
+	assert_true(ap_only.dtls_delay_max_ms < 1000);
+	assert_int_equal(
+	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+	ap_only.dtls_delay_max_ms = 4000;
+	assert_int_equal(
+	    one(&ap_only, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(line, "replies came late"));
+	/* a Certificate never complete stays the size signature */
+	ap_only.cert_seq_set = 1;
+	ap_only.flags &= (uint16_t)~CS_FACTS_F_CERT_DONE;
+	assert_int_equal(
+	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
+	/* never below zero, and NULL is a no-op */
+	for (int i = 0; i < 5; i++)
+		cs_facts_wlc_in_flight(&settled, flight.n);
+	assert_int_equal(settled.wlc_tx[cs_facts_size_class(flight.n)], 0);
+	cs_facts_wlc_in_flight(NULL, 10);
+}
+
 static void
 test_names_compress(void **state)
 {
@@ -1892,6 +2037,8 @@ main(void)
 		cmocka_unit_test(test_field_control_address),
 		cmocka_unit_test(test_field_request_ignored),
 		cmocka_unit_test(test_field_self),
+		cmocka_unit_test(test_sweep_partial_forward),
+		cmocka_unit_test(test_sweep_delay_tail),
 		cmocka_unit_test(test_names_compress),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);

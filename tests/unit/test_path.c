@@ -198,6 +198,49 @@ test_delay_keeps_order(void **state)
 	rig_close(&r);
 }
 
+/* cs_path_each_fn: collects the tags and directions still delayed. */
+struct each_seen {
+	char tags[8];
+	unsigned n, down;
+};
+
+static void
+each_collect(void *ctx, const struct cs_pkt_meta *m)
+{
+	struct each_seen *e = ctx;
+
+	if (e->n + 1 < sizeof(e->tags))
+		e->tags[e->n++] = (char)m->pkt[0];
+	e->down += m->dir == CS_DIR_DOWN;
+}
+
+/* What is still delayed when a run ends is visited (on its way, not
+ * lost); what was handed on is not. */
+static void
+test_each_delayed(void **state)
+{
+	struct each_seen e = { { 0 }, 0, 0 };
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, "dir=down action=delay delay=100ms");
+	cs_path_each_delayed(r.path, each_collect, &e);
+	assert_int_equal(e.n, 0);
+	send_at(&r, CS_DIR_DOWN, 'a', 1000);
+	send_at(&r, CS_DIR_UP, 'u', 1000); /* not delayed */
+	send_at(&r, CS_DIR_DOWN, 'b', 1050);
+	assert_int_equal(cs_path_poll(r.path, 1100), 1); /* 'a' goes */
+	cs_path_each_delayed(r.path, each_collect, &e);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.tags[0], 'b');
+	assert_int_equal(e.down, 1);
+	/* NULL path or callback: nothing happens */
+	cs_path_each_delayed(NULL, each_collect, &e);
+	cs_path_each_delayed(r.path, NULL, &e);
+	assert_int_equal(e.n, 1);
+	rig_close(&r);
+}
+
 static void
 test_duplicate(void **state)
 {
@@ -331,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_pass_and_link_down),
 		cmocka_unit_test(test_drop_one_way),
 		cmocka_unit_test(test_delay_keeps_order),
+		cmocka_unit_test(test_each_delayed),
 		cmocka_unit_test(test_duplicate),
 		cmocka_unit_test(test_reorder),
 		cmocka_unit_test(test_path_is_a_transport),

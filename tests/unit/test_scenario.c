@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "capsim/capwap.h"
+#include "capsim/engine.h"
 #include "capsim/hist.h"
 #include "capsim/impair.h"
 #include "capsim/metrics.h"
@@ -1601,6 +1602,60 @@ test_library_loads(void **state)
 	    n, nf + waiting, waiting);
 }
 
+/* cs_scenario_apply: the scenario's settings into a run's configuration;
+ * what it leaves out stays as the program had it. */
+static void
+test_scenario_apply(void **state)
+{
+	static const char yaml[] = "name: apply\n"
+	                           "seed: 42\n"
+	                           "aps:\n"
+	                           "  count: 6\n"
+	                           "  base-ip: 127.75.0.1\n"
+	                           "  base-mac: \"02:75:00:00:00:01\"\n"
+	                           "  mtu: 1400\n"
+	                           "  timers: {echo-interval: 2s}\n"
+	                           "wlc:\n"
+	                           "  listen: 127.0.75.1\n"
+	                           "  max-aps: 6\n"
+	                           "  echo-interval: 2500ms\n"
+	                           "  mtu: 1000\n"
+	                           "nat:\n"
+	                           "  external-ip: 127.0.69.200\n";
+	struct cs_scenario *sc = NULL;
+	struct cs_engine_cfg ec;
+	struct cs_dtls_cfg dc, wdc;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	if (cs_scenario_parse_mem(&sc, yaml, strlen(yaml), "apply", &err) < 0)
+		fail_msg("scenario: %s", err.what);
+	memset(&ec, 0, sizeof(ec));
+	cs_ap_cfg_defaults(&ec.ap);
+	ec.ap.keepalive_ms = 12345; /* not in the scenario: stays */
+	ec.workers = 3;
+	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wdc, CS_DTLS_SERVER);
+	assert_int_equal(cs_scenario_apply(NULL, &ec, &dc, &wdc), -EINVAL);
+	assert_int_equal(cs_scenario_apply(sc, NULL, &dc, &wdc), -EINVAL);
+	assert_int_equal(cs_scenario_apply(sc, &ec, &dc, &wdc), 0);
+	assert_int_equal(ec.seed, 42);
+	assert_int_equal(ec.n_aps, 6);
+	assert_int_equal(ec.ap_base_ip, 0x7f4b0001);
+	assert_memory_equal(ec.ap_base_mac, "\x02\x75\x00\x00\x00\x01", 6);
+	assert_int_equal(ec.ap.echo_interval_ms, 2000);
+	assert_int_equal(ec.ap.keepalive_ms, 12345);
+	assert_int_equal(ec.workers, 3);
+	assert_int_equal(ec.wlc.max_wtps, 6);
+	assert_int_equal(ec.wlc.echo_interval_s, 3); /* rounded up */
+	assert_ptr_equal(ec.nat, &sc->nat.cfg);
+	assert_int_equal(dc.mtu, 1400);
+	assert_int_equal(wdc.mtu, 1000); /* its own, apart from the APs' */
+	/* the DTLS configurations may be left out */
+	assert_int_equal(cs_scenario_apply(sc, &ec, NULL, NULL), 0);
+	cs_scenario_free(sc);
+}
+
 int
 main(void)
 {
@@ -1619,6 +1674,7 @@ main(void)
 		cmocka_unit_test(test_readme_examples),
 		cmocka_unit_test(test_expect_summary),
 		cmocka_unit_test(test_library_loads),
+		cmocka_unit_test(test_scenario_apply),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

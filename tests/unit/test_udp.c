@@ -224,6 +224,23 @@ test_ipv4_text(void **state)
 	assert_int_equal(cs_ipv4_parse(NULL, &ip), -EINVAL);
 }
 
+/* The kernel's source address towards a destination (capsim probe
+ * without --ap-ip): a loopback one for a loopback controller. */
+static void
+test_route_src(void **state)
+{
+	uint32_t src = 0xdeadbeef;
+
+	(void)state;
+	assert_int_equal(cs_udp_route_src(0x7f5d0afa, 5246, NULL), -EINVAL);
+	assert_int_equal(cs_udp_route_src(0x7f5d0afa, 5246, &src), 0);
+	assert_int_equal(src >> 24, 127);
+	src = 0xdeadbeef;
+	/* port 0 cannot be connected to: the error, src untouched */
+	assert_true(
+	    cs_udp_route_src(0x7f5d0afa, 0, &src) < 0 || src >> 24 == 127);
+}
+
 int
 main(void)
 {
@@ -233,6 +250,7 @@ main(void)
 		cmocka_unit_test(test_rxq_drops_counted),
 		cmocka_unit_test(test_batch_send_and_steering),
 		cmocka_unit_test(test_ipv4_text),
+		cmocka_unit_test(test_route_src),
 	};
 
 	return cmocka_run_group_tests_name("udp", tests, NULL, NULL);

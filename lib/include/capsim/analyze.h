@@ -24,10 +24,20 @@ struct cs_analyze;
 
 #define CS_AN_PORTS 8 /* other UDP ports remembered */
 
+/* Called for every CAPWAP datagram taken, with the index of the AP it
+ * was given to (cs_analyze_ap_get) and the controller's address in this
+ * capture (host order); @p dir UP = sent by the AP.  Returns 0, or a
+ * negative errno that stops the analysis (-ENOMEM). */
+typedef int cs_analyze_dgram_fn(void *ctx, size_t ap, enum cs_dir dir,
+    enum cs_chan ch, uint32_t wlc_ip, uint64_t t_us, const uint8_t *payload,
+    size_t len);
+
 struct cs_analyze_cfg {
-	uint16_t wlc_port;        /* controller control port; 0 = 5246 */
-	uint16_t wlc_data_port;   /* 0 = wlc_port + 1 */
-	const struct cs_log *log; /* borrowed; may be NULL */
+	uint16_t wlc_port;             /* controller control port; 0 = 5246 */
+	uint16_t wlc_data_port;        /* 0 = wlc_port + 1 */
+	const struct cs_log *log;      /* borrowed; may be NULL */
+	cs_analyze_dgram_fn *on_dgram; /* may be NULL (analyze_peer.h) */
+	void *dgram_ctx;
 };
 
 /* Phases seen for one AP (bits of phases_seen). */
@@ -103,7 +113,10 @@ struct cs_analyze_stats {
 	uint64_t malformed;  /* bad link/IP/UDP headers */
 	uint64_t truncated;  /* cut by the snaplen */
 	uint64_t fragments, reassembled, frag_timeouts, frag_dropped;
-	uint64_t capwap;       /* datagrams taken */
+	uint64_t capwap; /* datagrams taken */
+	/* the capture's span: first and last packet time, the last pushed
+	 * on by the end a pcapng recorded (ISB isb_endtime); 0 none */
+	uint64_t first_us, last_us;
 	uint64_t bad_ip_cksum; /* IPv4 header checksum wrong (checksum
 	                          offload at the capture point): taken */
 	/* AP keying: flows given to an AP by a guess (by address alone
@@ -158,6 +171,21 @@ CS_API size_t cs_analyze_n_aps(const struct cs_analyze *a);
 /** APs in order of first appearance; NULL past the end. */
 CS_API const struct cs_analyze_ap *cs_analyze_ap_get(
     const struct cs_analyze *a, size_t i);
+/** AP @p i's WTP identity (a hash of its Board Data Base MAC, RFC 5415
+ * §4.6.40, else of the whole element), the same in every capture of it;
+ * 0 when none was seen. */
+CS_API uint64_t cs_analyze_ap_identity(const struct cs_analyze *a, size_t i);
+
+/**
+ * Replaces AP @p i's controller-side counts (facts wlc_rx / wlc_tx, by
+ * size class) with what was established datagram by datagram (a capture
+ * at the controller matched with this one: lib/report/analyze_peer.c).
+ * Call before cs_analyze_finish().  @return 0, -EINVAL.
+ */
+CS_API int cs_analyze_set_wlc_side(struct cs_analyze *a, size_t i,
+    const uint16_t wlc_rx[CS_FACTS_SIZE_CLASSES],
+    const uint16_t wlc_tx[CS_FACTS_SIZE_CLASSES]);
+
 CS_API void cs_analyze_get_stats(
     const struct cs_analyze *a, struct cs_analyze_stats *out);
 

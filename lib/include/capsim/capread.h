@@ -70,6 +70,8 @@ struct cs_capread {
 	/* pcapng */
 	struct cs_pcapng_rd ng;
 	uint64_t n_records; /* items returned so far */
+	uint64_t end_us;    /* latest end the capture recorded (pcapng ISB
+	                       isb_endtime or time), 0 none */
 };
 
 /**

@@ -112,6 +112,16 @@ CS_API void cs_capture_stats(
  *         errno; err->what "PATH: strerror text", per-thread buffer as for
  *         cs_capture_open).  c is freed either way.
  */
+/**
+ * The capture ran until @p t_us (wall-clock microseconds, as for
+ * cs_capture_wire): cs_capture_close() then ends each pcapng with an
+ * Interface Statistics Block holding isb_starttime and isb_endtime, so a
+ * reader knows the capture was still running after its last packet
+ * (`capsim analyze --peer` judges a datagram missing only while the
+ * other side's capture ran).  No-op when c is NULL.
+ */
+CS_API void cs_capture_end(struct cs_capture *c, uint64_t t_us);
+
 /* For a process about to _exit: removes the captures' temporaries (they
  * are renamed into place only by cs_capture_close).  Async-signal-safe. */
 CS_API void cs_capture_unlink_tmp(const struct cs_capture *c);

@@ -256,6 +256,11 @@ CS_API void cs_facts_clock_skew(struct cs_ap_facts *f, int64_t skew_s);
 CS_API void cs_facts_send_error(
     struct cs_ap_facts *f, int err, uint64_t now_ms);
 
+/** A datagram the controller sent this AP that was still on its way when
+ * the run ended (live: held by a delay impairment): delayed, not lost, so
+ * it is taken back out of wlc_tx (never below 0). */
+CS_API void cs_facts_wlc_in_flight(struct cs_ap_facts *f, size_t len);
+
 /** A datagram seen at the controller's end for this AP (live: the
  * embedded WLC; @p dir UP: the WLC received it, DOWN: the WLC sent it).
  * Only sized: with the AP's own counts it shows which sizes are lost. */

@@ -24,12 +24,44 @@
 #include "capsim/pki.h"
 #include "capsim/wlc.h"
 
+struct cs_dtls;
 struct cs_dtls_ctx;
 struct cs_pki;
 struct cs_cred;
 struct cs_engine;
 
 #define CS_ENGINE_MAX_WORKERS 64
+
+/* What the probe hook hears of an AP's DTLS session. */
+enum cs_engine_dtls_step {
+	CS_ENGINE_DTLS_BEGIN,       /* the ClientHello is about to leave */
+	CS_ENGINE_DTLS_RETRANSMIT,  /* no answer in time: flight repeated */
+	CS_ENGINE_DTLS_ESTABLISHED, /* handshake done (cs_dtls_get_info) */
+	CS_ENGINE_DTLS_CLOSED,      /* the peer sent close_notify */
+	CS_ENGINE_DTLS_FAILED,      /* handshake failed (cs_dtls_failure) */
+	CS_ENGINE_DTLS__COUNT
+};
+
+/*
+ * The probe hook (`capsim probe`: one AP, every step shown).  Called on
+ * the worker thread with the worker locked, before the engine acts on
+ * what it reports, so the session and the bytes are valid for the call
+ * only.  Every member may be NULL.
+ */
+struct cs_engine_probe {
+	/* the AP sends a datagram: in the clear to dst (is_secure false),
+	 * or a control message into its DTLS session (dst is the peer) */
+	void (*sent)(void *ctx, enum cs_chan ch, bool is_secure,
+	    uint32_t dst_ip, uint16_t dst_port, size_t len,
+	    const struct cs_pkt_hint *hint);
+	/* a datagram reaches the AP: in the clear, or decrypted */
+	void (*received)(void *ctx, enum cs_chan ch, bool is_secure,
+	    uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len);
+	/* a step of the AP's DTLS session with its peer */
+	void (*dtls)(void *ctx, enum cs_engine_dtls_step step,
+	    const struct cs_dtls *s, uint32_t peer_ip, uint16_t peer_port);
+	void *ctx;
+};
 
 /* One AP group (cs_engine_cfg.ap_groups): several models, certificate
  * kinds or DTLS offers in one run. */
@@ -51,6 +83,7 @@ struct cs_engine_cfg {
 	uint32_t ap_base_ip;        /* AP i has ap_base_ip + i */
 	uint8_t ap_base_mac[6];     /* AP i has base + i */
 	const char *ap_name_prefix; /* AP i is named prefix + %05u of i+1 */
+	const char *ap_name;        /* or, with one AP: its name as it is */
 	/* template: timers, radios, model, targets (identity is per AP) */
 	struct cs_ap_cfg ap;
 	struct cs_dtls_ctx *ap_dtls;     /* client ctx, borrowed */
@@ -100,6 +133,9 @@ struct cs_engine_cfg {
 	/* capture where the APs are instead: what they send (before
 	 * impairment and NAT) and what reaches them (after) */
 	bool capture_at_ap;
+	/* capture at the controller's own sockets instead (`capsim wlc`):
+	 * what the WLC received and what it sent, per datagram */
+	bool capture_at_wlc;
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
@@ -107,6 +143,8 @@ struct cs_engine_cfg {
 	    const struct cs_ap_event *ev);
 	void (*on_wlc_event)(void *ctx, const struct cs_wlc_event *ev);
 	void *obs_ctx;
+	/* the probe hook (borrowed; with n_aps == 1, for AP 0) */
+	const struct cs_engine_probe *probe;
 };
 
 /* Validates cfg, opens the sockets, creates the APs and the WLC.  Errors:
@@ -126,6 +164,9 @@ CS_API void cs_engine_free(struct cs_engine *e);
 /* Monotonic milliseconds since the engine was created. */
 CS_API uint64_t cs_engine_now_ms(const struct cs_engine *e);
 CS_API unsigned cs_engine_workers(const struct cs_engine *e);
+/* The local port AP idx sends from on channel ch (0 past the end). */
+CS_API uint16_t cs_engine_ap_port(
+    const struct cs_engine *e, unsigned idx, enum cs_chan ch);
 /* APs per state (counts[CS_AP__COUNT]); safe while running. */
 CS_API void cs_engine_ap_states(const struct cs_engine *e, unsigned *counts);
 /* Metrics merged over the workers (safe while running; the result stays

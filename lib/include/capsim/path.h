@@ -66,6 +66,12 @@ CS_API int cs_path_next_due(const struct cs_path *p, uint64_t *when_ms);
 CS_API void cs_path_link_down(struct cs_path *p, uint64_t until_ms);
 /* Datagrams waiting for their delay. */
 CS_API size_t cs_path_delayed(const struct cs_path *p);
+/* Calls @fn for every datagram still waiting for its delay (in no
+ * particular order; m valid for the call): what is on its way, not lost,
+ * when a run ends. */
+typedef void cs_path_each_fn(void *ctx, const struct cs_pkt_meta *m);
+CS_API void cs_path_each_delayed(
+    const struct cs_path *p, cs_path_each_fn *fn, void *ctx);
 CS_API void cs_path_stats(const struct cs_path *p, struct cs_path_stats *out);
 
 #endif /* CS_PATH_H */

@@ -20,6 +20,7 @@ struct cs_wr;
 #define CS_PCAPNG_BT_SHB           0x0a0d0d0au /* Section Header */
 #define CS_PCAPNG_BT_IDB           0x00000001u /* Interface Description */
 #define CS_PCAPNG_BT_SPB           0x00000003u /* Simple Packet */
+#define CS_PCAPNG_BT_ISB           0x00000005u /* Interface Statistics */
 #define CS_PCAPNG_BT_EPB           0x00000006u /* Enhanced Packet */
 #define CS_PCAPNG_BT_DSB           0x0000000au /* Decryption Secrets */
 #define CS_PCAPNG_BYTE_ORDER_MAGIC 0x1a2b3c4du
@@ -94,6 +95,13 @@ CS_API int cs_pcapng_put_epb_udp4(struct cs_wr *wr, uint32_t if_id,
 /** Decryption Secrets Block of type TLS key log: @p keylog holds NSS key
  * log lines ("CLIENT_RANDOM <hex> <hex>\n"...), copied as is.  Must come
  * before the first record it decrypts. */
+/** An Interface Statistics Block for interface @p if_id (microsecond
+ * resolution, as cs_pcapng_put_idb declares) stamped @p ts_us, with
+ * isb_starttime and isb_endtime: when the capture began and ended
+ * (pcapng §4.6), which readers use as the capture's span. */
+CS_API int cs_pcapng_put_isb(struct cs_wr *wr, uint32_t if_id, uint64_t ts_us,
+    uint64_t start_us, uint64_t end_us);
+
 CS_API int cs_pcapng_put_dsb_tls(
     struct cs_wr *wr, const void *keylog, size_t len);
 
@@ -133,6 +141,9 @@ struct cs_pcapng_block {
 	uint32_t cap_len;
 	uint32_t orig_len;
 	const uint8_t *data;
+	/* ISB: isb_endtime (option 3) in microseconds, 0 when absent; the
+	 * block's own timestamp is in ts_us */
+	uint64_t isb_end_us;
 	/* DSB */
 	uint32_t secrets_type;
 	uint32_t secrets_len;

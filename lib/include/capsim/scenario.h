@@ -239,6 +239,18 @@ CS_API int cs_scenario_parse_mem(struct cs_scenario **ret, const void *data,
 /* NULL is a no-op. */
 CS_API void cs_scenario_free(struct cs_scenario *s);
 
+struct cs_engine_cfg; /* capsim/engine.h */
+
+/* Applies the scenario's settings to a run's configuration: the AP
+ * population, identity and timers, the embedded WLC's policies and NAT
+ * into *ec (the NAT config stays sc's: keep sc alive), the DTLS version,
+ * ciphers and MTU of the APs into *ap_dc and of the WLC into *wlc_dc (both
+ * may be NULL).  What the scenario leaves out stays as it was, so a
+ * program applies it first and its options over it.  0 or -EINVAL. */
+CS_API int cs_scenario_apply(const struct cs_scenario *sc,
+    struct cs_engine_cfg *ec, struct cs_dtls_cfg *ap_dc,
+    struct cs_dtls_cfg *wlc_dc);
+
 /* Writes the timer overrides into *cfg (others untouched). */
 CS_API void cs_scenario_apply_ap_timers(
     const struct cs_scenario *s, struct cs_ap_cfg *cfg);
@@ -261,6 +273,39 @@ struct cs_engine; /* capsim/engine.h */
  * -ENOENT without an embedded WLC. */
 CS_API int cs_scn_wlc_misbehave(
     struct cs_engine *e, const struct cs_scn_event *ev);
+
+/* What one timeline entry did, told to the program (cs_scn_timeline). */
+struct cs_scn_done {
+	const struct cs_scn_event *ev;
+	uint64_t at_ms; /* engine time it ran at (cs_engine_now_ms) */
+	int r;          /* 0, or -ENOENT: nothing to act on (no embedded WLC,
+	                   no NAT, no such rule) */
+	unsigned n;     /* AP_REBOOT: APs power-cycled */
+};
+typedef void cs_scn_done_fn(void *ctx, const struct cs_scn_done *d);
+
+/* A scenario's timeline running against an engine (main thread).  The
+ * caller owns the clock: it calls cs_scn_timeline_run when the delay it
+ * returned has passed (one timer), and nothing here blocks. */
+struct cs_scn_timeline {
+	const struct cs_scenario *sc;
+	struct cs_engine *e;
+	uint64_t seed;  /* AP selections (cs_apsel_match) */
+	uint64_t t0_ms; /* engine time of the timeline's 0 */
+	size_t next;    /* first entry not run yet */
+	cs_scn_done_fn *done;
+	void *ctx;
+};
+
+/* Starts the timeline of sc now (engine time); done (may be NULL) hears
+ * each entry run.  -EINVAL for NULL sc or e. */
+CS_API int cs_scn_timeline_init(struct cs_scn_timeline *t,
+    const struct cs_scenario *sc, struct cs_engine *e, uint64_t seed,
+    cs_scn_done_fn *done, void *ctx);
+/* Runs, in order, every entry due by now; returns the milliseconds until
+ * the next one, UINT64_MAX when none is left.  Not from an engine
+ * callback. */
+CS_API uint64_t cs_scn_timeline_run(struct cs_scn_timeline *t);
 
 /* The switches a WLC_MISBEHAVE entry names, as written: "mute=true
  * drop=echo-request"; "" for another action.  Returns buf. */

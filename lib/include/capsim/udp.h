@@ -48,6 +48,11 @@ CS_API int cs_udp_reuseport_by_src(int fd, unsigned n_socks);
  * interface that owns its source address.  0 or -errno. */
 CS_API int cs_udp_set_broadcast(int fd);
 CS_API int cs_udp_local_port(int fd, uint16_t *port);
+/* The source address the kernel picks for datagrams to dst (a connected
+ * UDP socket, no datagram sent): 0 and *src_ip, or -errno (-ENETUNREACH:
+ * no route). */
+CS_API int cs_udp_route_src(
+    uint32_t dst_ip, uint16_t dst_port, uint32_t *src_ip);
 /* Sizes the receive and send buffers (bytes; 0 leaves one as it is):
  * SO_RCVBUFFORCE/SO_SNDBUFFORCE when allowed (CAP_NET_ADMIN), else up
  * to the system's rmem_max/wmem_max.  *rcv_got (may be NULL) receives

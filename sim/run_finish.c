@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The end of `capsim run`: the diagnosis printed, the report (JSON,
+ * JUnit) built from the engine's final numbers and written, the exit
+ * code from the expectations.
+ */
+#include "run_ctx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capsim/capture.h"
+#include "capsim/dtls.h"
+#include "capsim/events.h"
+#include "capsim/impair.h"
+#include "capsim/pki.h"
+#include "capsim/udp.h"
+#include "capsim/values.h"
+#include "sim.h"
+#include "simutil.h"
+
+/* Name, MAC and address of every AP, for the causes in the reports. */
+struct run_names {
+	char (*name)[40];
+	char (*mac)[18];
+	char (*addr)[16];
+	struct cs_report_ap *aps;
+};
+
+static int
+run_names_build(
+    struct run_names *nm, const struct cs_engine_cfg *ec, const char *prefix)
+{
+	unsigned n = ec->n_aps;
+
+	nm->name = calloc(n ? n : 1, sizeof(*nm->name));
+	nm->mac = calloc(n ? n : 1, sizeof(*nm->mac));
+	nm->addr = calloc(n ? n : 1, sizeof(*nm->addr));
+	nm->aps = calloc(n ? n : 1, sizeof(*nm->aps));
+	if (nm->name == NULL || nm->mac == NULL || nm->addr == NULL ||
+	    nm->aps == NULL)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t mac[6];
+
+		/* AP i: the engine's identity (capsim/values.h), base IP + i;
+		 * the engine refused a base MAC the APs run past */
+		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
+			return -ERANGE;
+		cs_val_mac_str(mac, nm->mac[i]);
+		cs_ipv4_str(ec->ap_base_ip + i, nm->addr[i]);
+		nm->aps[i].name = nm->name[i];
+		nm->aps[i].mac = nm->mac[i];
+		nm->aps[i].address = nm->addr[i];
+	}
+	return 0;
+}
+
+static void
+run_names_free(struct run_names *nm)
+{
+	free(nm->name);
+	free(nm->mac);
+	free(nm->addr);
+	free(nm->aps);
+}
+
+/* Start-up (the lab PKI, 20 000 APs' sockets) can take many seconds
+ * before the event loop owns SIGINT/SIGTERM: a signal then is remembered
+ * and the run ends as soon as the engine exists, with its reports marked
+ * interrupted; a second one exits at once. */
+static void
+run_print_diag(const struct cs_diagnosis *d, const struct cs_report_diag *rd,
+    bool progress)
+{
+	fprintf(stderr,
+	    "%scapsim: run: diagnosis: %s (confidence %s; %u of %u APs)\n",
+	    progress ? "\r\033[K" : "", d->code,
+	    cs_diag_conf_name(d->confidence), d->aps_affected, d->aps);
+	if (d->summary != NULL && d->summary[0])
+		fprintf(stderr, "  %s\n", d->summary);
+	for (size_t i = 0; rd != NULL && i < rd->n_causes; i++) {
+		const struct cs_report_cause *c = &rd->causes[i];
+
+		fprintf(stderr, "  %s: %u AP%s (%s)%s%s\n", c->cause, c->aps,
+		    c->aps == 1 ? "" : "s", c->confidence,
+		    c->ap_names != NULL ? ": " : "",
+		    c->ap_names != NULL ? c->ap_names : "");
+	}
+	if (d->hint != NULL && d->hint[0])
+		fprintf(stderr, "  hint: %s\n", d->hint);
+	if (d->self_bad)
+		fprintf(stderr,
+		    "capsim: run: capsim itself limited this run: %s\n",
+		    d->self_text != NULL ? d->self_text : "see the diagnosis");
+	else if (d->self_text != NULL)
+		fprintf(stderr, "capsim: run: warning: %s\n", d->self_text);
+}
+
+/* capsim's own health from the engine into the report (issue 12). */
+static void
+run_health(struct cs_engine *e, struct cs_report_resources *res)
+{
+	struct cs_engine_health h;
+
+	if (cs_engine_health(e, &h) < 0)
+		return;
+	res->has_health = true;
+	res->rxq_drops = h.rxq_drops;
+	res->rcvbuf_bytes = h.rcvbuf_bytes;
+	res->hs_waiting = h.hs_waiting;
+	if (h.hs_wait_us.count > 0) {
+		res->hs_wait_p99_ms =
+		    (double)cs_hist_quantile(&h.hs_wait_us, 0.99) / 1000.0;
+		res->hs_wait_max_ms = (double)h.hs_wait_us.max_us / 1000.0;
+	}
+	res->hs_window = h.hs_window;
+	res->hs_window_min = h.hs_window_min;
+	res->hs_window_cuts = h.hs_window_cuts;
+	res->loop_turns = h.turns;
+	res->loop_budget_hits = h.budget_hits;
+	res->stale_flights = h.stale_flights;
+	res->frag_msgs_split = h.frag_msgs_split;
+	res->frag_sent = h.frag_sent;
+	res->frag_rcvd = h.frag_rcvd;
+	res->frag_reassembled = h.frag_reassembled;
+	res->frag_sets_dropped = h.frag_sets_dropped;
+	res->frag_peer_evicted = h.frag_peer_evicted;
+	res->frag_cap_drops = h.frag_cap_drops;
+	res->n_workers = h.n_workers < CS_REPORT_MAX_WORKERS
+	    ? h.n_workers
+	    : CS_REPORT_MAX_WORKERS;
+	for (unsigned k = 0; k < res->n_workers; k++)
+		res->worker_cpu_s[k] = h.cpu_s[k];
+	cs_engine_health_free(&h);
+	(void)cs_report_health_limited(res);
+}
+
+/* After the run: diagnosis, expectations, reports; returns the exit
+ * code. */
+/* Writes text into a report opened at start and renames it into place. */
+static int
+run_write(struct cs_ofile **of, const char *text)
+{
+	char why[512];
+	FILE *f;
+
+	if (*of == NULL)
+		return 0;
+	f = cs_ofile_fp(*of);
+	if (text == NULL || fputs(text, f) == EOF) {
+		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+		    cs_ofile_path(*of),
+		    text == NULL ? "out of memory" : strerror(errno));
+		cs_ofile_discard(*of);
+		*of = NULL;
+		return -EIO;
+	}
+	if (cs_ofile_commit(*of, why, sizeof(why)) < 0) {
+		*of = NULL;
+		fprintf(stderr, "capsim: run: cannot write %s\n", why);
+		return -EIO;
+	}
+	*of = NULL;
+	return 0;
+}
+
+int
+run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
+    const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
+    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms)
+{
+	char host[256];
+	struct cs_run_summary s = { 0 };
+	struct cs_expect_result *res = NULL;
+	struct cs_report_diag rd = { 0 };
+	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
+	struct cs_report_rule *rr = NULL;
+	struct cs_report_kv(*rkv)[CS_REPORT_IMPAIR_COUNTERS] = NULL;
+	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
+	struct cs_wlc_counters wc;
+	struct cs_nat_stats ns;
+	const struct cs_ap_facts **fp = NULL;
+	struct cs_diag_ctx dctx;
+	struct run_names nm = { 0 };
+	struct cs_report_causes rcs = { 0 };
+	size_t n_expect = scn != NULL ? scn->n_expect : 0;
+	unsigned failed_expect = 0;
+	int exit_code = SIM_EXIT_RUNTIME;
+	char *text = NULL;
+
+	cs_engine_ap_states(rc->e, s.states);
+	s.aps = ec->n_aps;
+	for (unsigned i = 0; i < ec->n_aps; i++) {
+		const struct cs_ap_track *t = cs_engine_ap_track(rc->e, i);
+
+		s.joined += t->has_joined;
+		s.in_run += t->in_run;
+		s.failed += t->has_failed;
+	}
+	s.m = cs_engine_metrics(rc->e);
+	for (unsigned i = 0; i < ec->n_aps; i++)
+		s.left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
+
+	/* the diagnosis, from every AP's facts */
+	if (ec->n_aps > 0 && (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
+		for (unsigned i = 0; i < ec->n_aps; i++)
+			fp[i] = cs_engine_ap_facts(rc->e, i);
+		cs_engine_diag_ctx(rc->e, &dctx);
+		/* capsim's side of it: how long it ran against how long the
+		 * APs need to start and discover (RFC 5415 §4.7.10: the
+		 * first Discovery Request waits up to MaxDiscoveryInterval),
+		 * and whether the route was there at all */
+		dctx.self.run_ms = elapsed_ms;
+		dctx.self.discovery_window_ms =
+		    (uint32_t)((ec->rate > 0
+		                       ? (double)ec->n_aps / ec->rate * 1000.0
+		                       : 0.0) +
+		        ec->rate_ramp_s * 1000.0 +
+		        (ec->ap.skip_discovery
+		                ? 0.0
+		                : (double)ec->ap.max_discovery_interval_ms +
+		                    ec->ap.discovery_interval_ms));
+		dctx.self.route_err = rc->route_err;
+		snprintf(dctx.self.route_detail, sizeof(dctx.self.route_detail),
+		    "%s", rc->route_err != 0 ? rc->route_detail : "");
+		if (cs_diagnose(fp, ec->n_aps, &dctx, &rc->diag) == 0)
+			rc->has_diag = true;
+	}
+	if (rc->has_diag) {
+		cs_report_diag_from(
+		    &rd, diag_counts, CS_DIAG__COUNT, &rc->diag);
+		if (run_names_build(&nm, ec,
+		        rc->name_prefix != NULL          ? rc->name_prefix
+		            : ec->ap_name_prefix != NULL ? ec->ap_name_prefix
+		                                         : "capsim-ap-") < 0 ||
+		    cs_report_causes_build(
+		        &rcs, &rd, &rc->diag, nm.aps, ec->n_aps, 16) < 0)
+			fputs("capsim: run: out of memory naming the APs\n",
+			    stderr);
+		run_print_diag(&rc->diag, &rd, false);
+		s.diag = &rd;
+	}
+
+	/* impairment and NAT counters, WLC counters */
+	rr = calloc(rc->n_rules + 2, sizeof(*rr)); /* + NAT, link down */
+	if (rc->n_rules > 0 && rr != NULL &&
+	    (rkv = calloc(rc->n_rules, sizeof(*rkv))) != NULL) {
+		for (size_t i = 0; i < rc->n_rules; i++) {
+			struct cs_impair_stats st = { 0 };
+
+			cs_engine_rule_stats(rc->e, (unsigned)i, &st);
+			cs_report_rule_impair(&rr[i], rkv[i],
+			    rc->rule_names[i][0] ? rc->rule_names[i]
+			                         : "(unnamed)",
+			    &st);
+		}
+		s.rules = rr;
+		s.n_rules = rc->n_rules;
+	}
+	if (cs_engine_nat_stats(rc->e, &ns) == 0 && rr != NULL) {
+		cs_report_rule_nat(&rr[s.n_rules], nkv, "nat", &ns);
+		s.rules = rr;
+		s.n_rules++;
+	}
+	lkv[0] = (struct cs_report_kv){ "dropped", cs_engine_link_lost(rc->e) };
+	if (lkv[0].value > 0 && rr != NULL) {
+		/* the timeline's link-down windows */
+		rr[s.n_rules].name = "link-down";
+		rr[s.n_rules].counters = lkv;
+		rr[s.n_rules].n_counters = 1;
+		s.rules = rr;
+		s.n_rules++;
+	}
+	if (cs_engine_wlc_counters(rc->e, &wc) == 0) {
+		size_t n = 0;
+
+		wkv[n++] = (struct cs_report_kv){ "discovery_requests",
+			wc.discovery_rx };
+		wkv[n++] = (struct cs_report_kv){ "client_hellos",
+			fp != NULL ? dctx.wlc_client_hello : 0 };
+		wkv[n++] =
+		    (struct cs_report_kv){ "dtls_failed", wc.dtls_failed };
+		wkv[n++] = (struct cs_report_kv){ "sessions", wc.sess_opened };
+		wkv[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
+		wkv[n++] =
+		    (struct cs_report_kv){ "join_failed", wc.join_failed };
+		wkv[n++] =
+		    (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
+		wkv[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
+		wkv[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
+		s.wlc_counters = wkv;
+		s.n_wlc_counters = n;
+	}
+
+	/* expectations, measured from the summary the JSON report shows */
+	if (n_expect > 0 && (res = calloc(n_expect, sizeof(*res))) != NULL) {
+		for (size_t i = 0; i < n_expect; i++) {
+			cs_expect_eval_summary(&scn->expect[i], &s, &res[i]);
+			fprintf(stderr, "  %s %s\n",
+			    res[i].pass ? "PASS" : "FAIL", res[i].message);
+			failed_expect += !res[i].pass;
+		}
+		s.expect = res;
+		s.n_expect = n_expect;
+	}
+
+	s.duration_s = (double)elapsed_ms / 1000.0;
+	s.seed = ec->seed;
+	s.wlc = wlcdesc;
+	s.wlc_verify_off = dc->no_verify;
+	s.dtls_version = dtls_ver;
+	s.ciphers = dc->ciphers ? dc->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+	if (scn != NULL) {
+		s.scenario_name = scn->name;
+		s.scenario_file = scn->file;
+	}
+	s.joins_per_sec = rc->joins_per_sec;
+	s.timeseries = rc->series.ts;
+	s.n_joins_per_sec = rc->n_sec;
+	(void)cs_report_resources_get(&s.res);
+	{
+		const struct cs_hist *h = cs_engine_timer_lateness(rc->e);
+
+		if (h->count > 0) {
+			s.res.has_lateness = true;
+			s.res.lateness_p50_ms =
+			    (double)cs_hist_quantile(h, 0.5) / 1000.0;
+			s.res.lateness_p99_ms =
+			    (double)cs_hist_quantile(h, 0.99) / 1000.0;
+			s.res.lateness_max_ms = (double)h->max_us / 1000.0;
+		}
+	}
+	run_health(rc->e, &s.res);
+	if (n_expect > 0)
+		s.passed = !rc->interrupted && failed_expect == 0;
+	else
+		s.passed =
+		    !rc->interrupted && s.in_run == s.aps && s.left_run == 0;
+	fprintf(stderr,
+	    "capsim: run: %u APs: %u joined, %u in Run at the end, %u had "
+	    "failures; join p50 %.0f ms p99 %.0f ms%s\n",
+	    s.aps, s.joined, s.in_run, s.failed,
+	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.5) / 1000.0,
+	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.99) / 1000.0,
+	    n_expect == 0  ? ""
+	        : s.passed ? "; expectations met"
+	                   : "; expectations NOT met");
+	if (s.res.has_health)
+		fprintf(stderr,
+		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
+		    "kernel drops %llu; handshake slot wait p99 %.0f ms, "
+		    "window %u (min %u, halved %llu times); CPU %.1f s%s\n",
+		    s.res.lateness_p99_ms, s.res.lateness_max_ms,
+		    (unsigned long long)s.res.rxq_drops, s.res.hs_wait_p99_ms,
+		    s.res.hs_window, s.res.hs_window_min,
+		    (unsigned long long)s.res.hs_window_cuts,
+		    s.res.cpu_user_s + s.res.cpu_sys_s,
+		    s.res.limited ? "; capsim itself limited this run "
+		                    "(simulator-overloaded): its figures "
+		                    "understate the controller"
+		                  : "");
+	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
+	/* a failed run tells CI who failed: capsim itself (5), nobody can
+	 * tell (4), or the network / the controller (3) */
+	if (!s.passed && rc->has_diag && !rc->interrupted) {
+		if (rc->diag.self_bad)
+			exit_code = SIM_EXIT_SELF;
+		else if (rc->diag.primary == CS_DIAG_INCONCLUSIVE &&
+		    n_expect == 0)
+			exit_code = SIM_EXIT_INCONCLUSIVE;
+	}
+	/* the run itself */
+	s.started_unix_ms = rc->started_unix_ms;
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		s.host = host;
+	}
+	s.argv = (const char *const *)sim_argv;
+	s.argc = sim_argc;
+	s.interrupted = rc->interrupted;
+	if (rc->json_out != NULL || rc->series.html_path != NULL)
+		text = cs_report_json(&s);
+	if (rc->json_out != NULL && run_write(&rc->json_out, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	/* --csv and --html (the page is made from the JSON text) */
+	if (sim_series_write(&rc->series, text) < 0)
+		exit_code = SIM_EXIT_RUNTIME;
+	free(text);
+	text = NULL;
+	if (rc->junit_out != NULL) {
+		text = cs_report_junit(&s);
+		if (run_write(&rc->junit_out, text) < 0)
+			exit_code = SIM_EXIT_RUNTIME;
+		free(text);
+	}
+	cs_report_causes_free(&rcs);
+	run_names_free(&nm);
+	free(fp);
+	free(res);
+	free(rr);
+	free(rkv);
+	return exit_code;
+}

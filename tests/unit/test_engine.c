@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The engine as a whole, from its public API: one AP joins the embedded
+ * WLC on loopback (a 127.X.Y.0/24 of this run) and the probe hook hears
+ * every step `capsim probe` shows (the Discovery Request and Response,
+ * the DTLS session's begin and end with its details, the secure
+ * messages), then a scenario's timeline runs on that engine.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "capsim/capwap.h"
+#include "capsim/diagnose.h"
+#include "capsim/dtls.h"
+#include "capsim/engine.h"
+#include "capsim/pki.h"
+#include "capsim/scenario.h"
+#include "capsim/udp.h"
+#include "testutil.h"
+
+/* What the hooks heard (written on the worker thread, under mu). */
+struct rec {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum cs_engine_dtls_step steps[16];
+	unsigned n_steps;
+	uint32_t begin_ip;
+	uint16_t begin_port;
+	char version[32];
+	unsigned disc_req, disc_resp, secure_out, secure_in, join_resp;
+	bool in_run;
+	/* the timeline */
+	unsigned n_done;
+	struct cs_scn_done done[4];
+};
+
+struct fix {
+	struct cs_pki *pki;
+	struct cs_dtls_ctx *actx, *wctx;
+	struct cs_engine *e;
+	struct cs_engine_probe hook;
+	struct rec rec;
+	uint32_t ap_ip, wlc_ip;
+};
+
+static void
+hook_sent(void *ctx, enum cs_chan ch, bool is_secure, uint32_t dst_ip,
+    uint16_t dst_port, size_t len, const struct cs_pkt_hint *h)
+{
+	struct rec *r = ctx;
+
+	(void)ch;
+	(void)dst_ip;
+	(void)dst_port;
+	(void)len;
+	pthread_mutex_lock(&r->mu);
+	if (is_secure)
+		r->secure_out++;
+	else if (h != NULL && h->msg_type == CS_MSG_DISCOVERY_REQ)
+		r->disc_req++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+hook_received(void *ctx, enum cs_chan ch, bool is_secure, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *pkt, size_t len)
+{
+	struct rec *r = ctx;
+	struct cs_msg m;
+
+	(void)src_ip;
+	(void)src_port;
+	if (ch != CS_CHAN_CONTROL)
+		return;
+	pthread_mutex_lock(&r->mu);
+	if (cs_msg_decode(&m, pkt, len, CS_MSG_F_CISCO, NULL) == 0) {
+		if (!is_secure && m.ctl.type == CS_MSG_DISCOVERY_RESP)
+			r->disc_resp++;
+		if (is_secure && m.ctl.type == CS_MSG_JOIN_RESP)
+			r->join_resp++;
+	}
+	if (is_secure)
+		r->secure_in++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+hook_dtls(void *ctx, enum cs_engine_dtls_step st, const struct cs_dtls *s,
+    uint32_t ip, uint16_t port)
+{
+	struct rec *r = ctx;
+	struct cs_dtls_info di;
+
+	pthread_mutex_lock(&r->mu);
+	if (r->n_steps < 16)
+		r->steps[r->n_steps++] = st;
+	if (st == CS_ENGINE_DTLS_BEGIN) {
+		r->begin_ip = ip;
+		r->begin_port = port;
+	}
+	if (st == CS_ENGINE_DTLS_ESTABLISHED && cs_dtls_get_info(s, &di) == 0)
+		snprintf(r->version, sizeof(r->version), "%s", di.version);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void
+on_ap_event(
+    void *ctx, unsigned ap, const uint8_t mac[6], const struct cs_ap_event *ev)
+{
+	struct rec *r = ctx;
+
+	(void)ap;
+	(void)mac;
+	if (ev->kind != CS_AP_EV_STATE)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->in_run = ev->to == CS_AP_RUN;
+	pthread_cond_signal(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* A 127.X.Y.0/24 of this run (X 100..199, Y from pid and clock). */
+static uint32_t
+test_net(void)
+{
+	unsigned x = 100 + (unsigned)getpid() % 100;
+	unsigned y = ((unsigned)getpid() / 100 + (unsigned)time(NULL)) % 250;
+
+	return 127u << 24 | x << 16 | y << 8;
+}
+
+static int
+setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	struct cs_pki_cfg pc = { 0 };
+	struct cs_dtls_cfg ac, wc;
+	struct cs_engine_cfg ec;
+	struct cs_err err = { 0 };
+	uint32_t net = test_net();
+
+	assert_non_null(f);
+	pthread_mutex_init(&f->rec.mu, NULL);
+	pthread_cond_init(&f->rec.cv, NULL);
+	f->ap_ip = net | 1;
+	f->wlc_ip = net | 250;
+	pc.now = (int64_t)time(NULL) - 3600;
+	assert_int_equal(cs_pki_new(&f->pki, &pc), 0);
+	cs_dtls_cfg_init(&ac, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wc, CS_DTLS_SERVER);
+	ac.trust = wc.trust = cs_pki_ca(f->pki);
+	wc.cred = cs_pki_wlc(f->pki);
+	if (cs_dtls_ctx_new(&f->actx, &ac, &err) < 0 ||
+	    cs_dtls_ctx_new(&f->wctx, &wc, &err) < 0)
+		fail_msg("dtls ctx: %s", err.what);
+
+	f->hook = (struct cs_engine_probe){ .sent = hook_sent,
+		.received = hook_received,
+		.dtls = hook_dtls,
+		.ctx = &f->rec };
+	memset(&ec, 0, sizeof(ec));
+	ec.workers = 1;
+	ec.seed = 7;
+	ec.n_aps = 1;
+	ec.ap_base_ip = f->ap_ip;
+	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x00\x01", 6);
+	ec.ap_name = "engine-test";
+	cs_ap_cfg_defaults(&ec.ap);
+	ec.ap.targets[0] = f->wlc_ip;
+	ec.ap.target_count = 1;
+	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
+	ec.ap.discovery_interval_ms = 200;
+	ec.ap.max_discovery_interval_ms = 200;
+	ec.ap_dtls = f->actx;
+	ec.ap_pki = f->pki;
+	ec.wlc_enabled = true;
+	cs_wlc_cfg_defaults(&ec.wlc);
+	ec.wlc.listen_ip = f->wlc_ip;
+	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
+	ec.wlc_dtls = f->wctx;
+	ec.on_ap_event = on_ap_event;
+	ec.obs_ctx = &f->rec;
+	ec.probe = &f->hook;
+	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *f = *state;
+
+	cs_engine_stop(f->e);
+	cs_engine_free(f->e);
+	cs_dtls_ctx_free(f->actx);
+	cs_dtls_ctx_free(f->wctx);
+	cs_pki_free(f->pki);
+	pthread_cond_destroy(&f->rec.cv);
+	pthread_mutex_destroy(&f->rec.mu);
+	free(f);
+	return 0;
+}
+
+/* Waits for Run: at most 120 waits of a second each (a loaded machine
+ * is slow; the count bounds the test). */
+static bool
+wait_run(struct rec *r)
+{
+	bool ok;
+
+	pthread_mutex_lock(&r->mu);
+	for (int i = 0; i < 120 && !r->in_run; i++) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec++;
+		pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+	}
+	ok = r->in_run;
+	pthread_mutex_unlock(&r->mu);
+	return ok;
+}
+
+/* The invalid uses of the hook and the fixed name: one AP only. */
+static void
+test_engine_probe_needs_one_ap(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_cfg ec;
+	struct cs_engine *e = NULL;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.n_aps = 2;
+	ec.ap_base_ip = f->ap_ip + 10;
+	cs_ap_cfg_defaults(&ec.ap);
+	ec.ap_dtls = f->actx;
+	ec.probe = &f->hook;
+	assert_int_equal(cs_engine_new(&e, &ec), -EINVAL);
+	assert_null(e);
+	ec.probe = NULL;
+	ec.ap_name = "two-aps";
+	assert_int_equal(cs_engine_new(&e, &ec), -EINVAL);
+	assert_null(e);
+}
+
+static void
+test_engine_join_probe_hook(void **state)
+{
+	struct fix *f = *state;
+	const struct cs_ap_facts *facts;
+	struct rec *r = &f->rec;
+	char why[256];
+
+	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_CONTROL), 0);
+	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_DATA), 0);
+	assert_int_equal(cs_engine_ap_port(f->e, 1, CS_CHAN_CONTROL), 0);
+	assert_int_equal(cs_engine_start(f->e), 0);
+	assert_true(wait_run(r));
+	cs_engine_stop(f->e);
+
+	/* stopped: the workers are joined, the record is final */
+	assert_true(r->disc_req >= 1);
+	assert_true(r->disc_resp >= 1);
+	assert_true(r->n_steps >= 2);
+	assert_int_equal(r->steps[0], CS_ENGINE_DTLS_BEGIN);
+	assert_int_equal(r->steps[r->n_steps - 1], CS_ENGINE_DTLS_ESTABLISHED);
+	for (unsigned i = 1; i + 1 < r->n_steps; i++)
+		assert_int_equal(r->steps[i], CS_ENGINE_DTLS_RETRANSMIT);
+	assert_int_equal(r->begin_ip, f->wlc_ip);
+	assert_int_equal(r->begin_port, CS_CAPWAP_CONTROL_PORT);
+	assert_string_equal(r->version, "DTLSv1.2");
+	/* Join, Configuration Status, Change State Event at least */
+	assert_true(r->secure_out >= 3);
+	assert_int_equal(r->join_resp, 1);
+	assert_true(r->secure_in >= 3);
+	/* the diagnosis of the one AP's facts: in Run */
+	facts = cs_engine_ap_facts(f->e, 0);
+	assert_non_null(facts);
+	assert_int_equal(
+	    cs_diagnose_ap(facts, NULL, why, sizeof(why)), CS_DIAG_OK);
+}
+
+static void
+tl_done(void *ctx, const struct cs_scn_done *d)
+{
+	struct rec *r = ctx;
+
+	if (r->n_done < 4)
+		r->done[r->n_done++] = *d;
+}
+
+/* lib/scenario runs a timeline on the engine: what is due at once, and
+ * how long until the next entry. */
+static void
+test_engine_timeline(void **state)
+{
+	static const char yaml[] = "name: tl\n"
+	                           "duration: 90s\n"
+	                           "timeline:\n"
+	                           "  - {at: 0s, wlc-restart: true}\n"
+	                           "  - {at: 0s, link-down: 2s}\n"
+	                           "  - {at: 60s, ap-reboot: true}\n";
+	struct fix *f = *state;
+	struct cs_scenario *sc = NULL;
+	struct cs_scn_timeline tl;
+	struct cs_err err = { 0 };
+	uint64_t next;
+
+	if (cs_scenario_parse_mem(&sc, yaml, strlen(yaml), "tl", &err) < 0)
+		fail_msg("scenario: %s", err.what);
+	assert_int_equal(sc->n_timeline, 3);
+	assert_int_equal(
+	    cs_scn_timeline_init(NULL, sc, f->e, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(
+	    cs_scn_timeline_init(&tl, sc, NULL, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(cs_engine_start(f->e), 0);
+	assert_int_equal(
+	    cs_scn_timeline_init(&tl, sc, f->e, 1, tl_done, &f->rec), 0);
+	next = cs_scn_timeline_run(&tl);
+	/* the two entries at 0 ran, in order; the third waits ~60 s */
+	assert_int_equal(f->rec.n_done, 2);
+	assert_int_equal(f->rec.done[0].ev->action, CS_SCN_ACT_WLC_RESTART);
+	assert_int_equal(f->rec.done[0].r, 0); /* the WLC is embedded */
+	assert_int_equal(f->rec.done[1].ev->action, CS_SCN_ACT_LINK_DOWN);
+	assert_true(next > 50000 && next <= 60000);
+	/* not due yet: nothing more runs */
+	assert_true(cs_scn_timeline_run(&tl) <= next);
+	assert_int_equal(f->rec.n_done, 2);
+	/* as if the run reached 60 s: the reboot runs, on the one AP */
+	tl.t0_ms -= 60000;
+	assert_int_equal(cs_scn_timeline_run(&tl), UINT64_MAX);
+	assert_int_equal(f->rec.n_done, 3);
+	assert_int_equal(f->rec.done[2].ev->action, CS_SCN_ACT_AP_REBOOT);
+	assert_int_equal(f->rec.done[2].r, 0);
+	assert_int_equal(f->rec.done[2].n, 1);
+	cs_scenario_free(sc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_engine_probe_needs_one_ap, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_join_probe_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_timeline, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
