@@ -211,9 +211,28 @@ wlc_print_admission(struct cs_engine *e)
 static void
 wlc_print_stats(struct cs_engine *e)
 {
+	struct cs_engine_health h;
+
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
 	wlc_print_admission(e);
+	/* CAPWAP fragments (RFC 5415 §3.4), shown once there were any */
+	if (cs_engine_health(e, &h) == 0) {
+		if (h.frag_msgs_split + h.frag_rcvd > 0)
+			printf("CAPWAP fragments: %llu messages sent in %llu "
+			       "fragments; %llu fragments received, %llu "
+			       "messages reassembled, %llu sets dropped (%llu "
+			       "by the per-AP cap), %llu fragments refused by "
+			       "the total cap\n",
+			    (unsigned long long)h.frag_msgs_split,
+			    (unsigned long long)h.frag_sent,
+			    (unsigned long long)h.frag_rcvd,
+			    (unsigned long long)h.frag_reassembled,
+			    (unsigned long long)h.frag_sets_dropped,
+			    (unsigned long long)h.frag_peer_evicted,
+			    (unsigned long long)h.frag_cap_drops);
+		cs_engine_health_free(&h);
+	}
 	fflush(stdout);
 }
 

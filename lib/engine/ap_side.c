@@ -173,7 +173,6 @@ ap_send_secure(
     void *ctx, const uint8_t *pkt, size_t len, const struct cs_pkt_hint *hint)
 {
 	struct eng_ap *a = ctx;
-	struct cs_engine *e = a->w->e;
 	const struct cs_engine_probe *pr = eng_probe(a);
 	struct cs_pkt_meta m;
 	int r;
@@ -183,7 +182,7 @@ ap_send_secure(
 	if (pr != NULL && pr->sent != NULL)
 		pr->sent(pr->ctx, CS_CHAN_CONTROL, /* is_secure= */ true,
 		    a->ac_ip, a->ac_port, len, hint);
-	m = ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(e));
+	m = ap_plain_meta(a, CS_DIR_UP, pkt, len, eng_now(a->w->e));
 	eng_tap_plain_msg(a->w, a, &m);
 	a->hint = hint;
 	r = eng_dtls_send_msg(a->d, pkt, len, ap_tap_record, a);

@@ -361,12 +361,21 @@ fail:
 	return -ENOMEM;
 }
 
+static unsigned droplog_sources(const struct wlc_droplog *d);
+
 void
 cs_wlc_free(struct cs_wlc *w)
 {
 	if (w == NULL)
 		return;
 	w->in_free = true;
+	/* the last window's drops: no later drop will summarise them */
+	if (w->droplog.n > w->droplog.n_logged)
+		cs_logf(&w->cfg.log, CS_LOG_WARN,
+		    "%llu datagrams dropped from ~%u sources in the last "
+		    "window (%u reported one by one)",
+		    (unsigned long long)w->droplog.n,
+		    droplog_sources(&w->droplog), w->droplog.n_logged);
 	while (w->sessions != NULL)
 		cs_wlc_sess_destroy(w->sessions);
 	cs_wlc_stats_free(&w->stats);

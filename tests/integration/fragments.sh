@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: MIT
 # CAPWAP fragments on the live path (RFC 5415 §3.4), both roles, over a
 # 576-byte MTU: `capsim wlc --mtu 576` (software version 17.12.1, a 16 KiB
-# image) and `capsim run --mtu 576` with the c9120 profile set to download images
-# on a loopback /24 of its own.  The c9120 Join Request is padded to about
-# 1300 bytes (Cisco's Path MTU payload), so every AP sends it in fragments
-# that the WLC must reassemble; the WLC's 1024-byte Image Data blocks go to
-# the APs in fragments that they must reassemble.  Every AP must join,
-# download the image, join again and be in Run; the report must count the
-# fragments both ways.  tshark (when installed) must decode the clear
-# capture: fragments with F (and L on the last), reassembled into Join
-# Requests and Image Data Requests, nothing malformed, no error-level
-# expert info.
+# image) and `capsim run --mtu 576` with the c9120 profile set to
+# download images, on a loopback /24 of its own.  The c9120 Join Request
+# is padded to about 1300 bytes (Cisco's Path MTU payload), so every AP
+# sends it in fragments that the WLC must reassemble; the WLC's 1024-byte
+# Image Data blocks go to the APs in fragments that they must reassemble.
+# Every AP must join, download the image, join again and be in Run; the
+# report and `capsim wlc` (at exit) must count the fragments both ways.
+# tshark (when installed) must decode the clear capture: fragments with F
+# (and L on the last), reassembled into Join Requests and Image Data
+# Requests, nothing malformed, no error-level expert info.
 set -euo pipefail
 : "${CAPSIM:?CAPSIM not set}"
 . "$(dirname "$0")/net.inc"
@@ -62,6 +62,17 @@ if [ "$rc" -ne 0 ]; then
 	tail -20 "$tmp/wlc.err"
 	fail "capsim run exited $rc"
 fi
+
+# the WLC's side: it reassembled every Join Request (2 per AP) and sent
+# the Image Data in fragments; it says so when it stops
+kill "$wlc_pid"
+wait "$wlc_pid" || true
+wlc_pid=
+if ! grep -q "^CAPWAP fragments: [1-9][0-9]* messages sent in .*fragments; [1-9][0-9]* fragments received, [1-9][0-9]* messages reassembled, 0 sets dropped" "$tmp/wlc.out"; then
+	grep "fragments" "$tmp/wlc.out" "$tmp/wlc.err" || true
+	fail "capsim wlc did not report its fragments"
+fi
+grep "^CAPWAP fragments" "$tmp/wlc.out"
 
 python3 - "$tmp/r.json" "$aps" <<'PY'
 import json, sys

@@ -1579,7 +1579,15 @@ test_drop_events_aggregated(void **state)
 	assert_non_null(strstr(F.log, "100 datagrams dropped from ~"));
 	assert_non_null(
 	    strstr(F.log, "sources in the last 10 s (5 reported one by one)"));
+	/* a window still open at the end is summarised when the WLC goes */
+	for (unsigned i = 0; i < 10; i++)
+		cs_wlc_input_clear(w, CS_CHAN_DATA, AP_IP, AP_DPORT, buf, len,
+		    1000 + 10600 + i);
+	assert_null(strstr(F.log, "11 datagrams dropped"));
 	cs_wlc_free(w);
+	assert_non_null(strstr(F.log,
+	    "11 datagrams dropped from ~1 sources in the last window (5 "
+	    "reported one by one)"));
 }
 
 static int
