@@ -67,7 +67,7 @@ test_cut_and_hold(void **state)
 	assert_int_equal(a.cuts_by[CS_ADMIT_CAUSE_LATENESS], 1);
 	/* small lateness, no drops, a busy but not saturated worker: no
 	 * trouble */
-	cs_admit_late(&a, 5, 2500);
+	cs_admit_late(&a, 50, 2500); /* 50 ms is the target, not over */
 	cs_admit_drops(&a, 0, 2500);
 	cs_admit_cpu(&a, 900, 2500);
 	assert_int_equal(cs_admit_window(&a), 32);

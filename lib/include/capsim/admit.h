@@ -50,7 +50,7 @@ struct cs_admit {
 	unsigned min;           /* never below: 4 (or max when smaller) */
 	bool in_slow_start;     /* no cut yet */
 	uint32_t latency_ms;    /* a clean median slower than this: cut */
-	uint32_t lateness_ms;   /* a loop later than this: cut */
+	uint32_t lateness_ms;   /* a loop later than this (50 ms): cut */
 	uint32_t cpu_permille;  /* a worker busier than this: cut */
 	uint32_t hold_ms;       /* at most one cut per hold */
 	uint64_t hold_until_ms; /* no cut before */
