@@ -143,7 +143,11 @@ cs_admit_loss(struct cs_admit *a, uint64_t now_ms)
 void
 cs_admit_late(struct cs_admit *a, uint32_t late_ms, uint64_t now_ms)
 {
-	if (late_ms > a->lateness_ms)
+	/* the loop runs late, not one turn: a moving average over turns
+	 * (1/8 weight, as TCP's SRTT, RFC 6298), so one hiccup of the
+	 * host's scheduler does not cost a cut */
+	a->late_avg_ms += ((double)late_ms - a->late_avg_ms) / 8;
+	if (a->late_avg_ms > a->lateness_ms)
 		admit_cut(a, CS_ADMIT_CAUSE_LATENESS, now_ms);
 }
 
