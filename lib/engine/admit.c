@@ -13,7 +13,7 @@
 #define ADMIT_START      8
 #define ADMIT_MIN        4
 #define ADMIT_LATENCY_MS 1000
-#define ADMIT_LATENESS   20
+#define ADMIT_LATENESS   50 /* the p99 target */
 #define ADMIT_CPU        950
 #define ADMIT_HOLD_MS    1000
 #define ADMIT_MARGIN_MS  50    /* jitter a median may show on its own */
@@ -143,7 +143,11 @@ cs_admit_loss(struct cs_admit *a, uint64_t now_ms)
 void
 cs_admit_late(struct cs_admit *a, uint32_t late_ms, uint64_t now_ms)
 {
-	if (late_ms > a->lateness_ms)
+	/* the loop runs late, not one turn: a moving average over turns
+	 * (1/8 weight, as TCP's SRTT, RFC 6298), so one hiccup of the
+	 * host's scheduler does not cost a cut */
+	a->late_avg_ms += ((double)late_ms - a->late_avg_ms) / 8;
+	if (a->late_avg_ms > a->lateness_ms)
 		admit_cut(a, CS_ADMIT_CAUSE_LATENESS, now_ms);
 }
 

@@ -7,7 +7,8 @@
 # the latency-vs-load evidence, for the APs whose handshake began and did
 # not finish.  When capsim itself was overloaded (a loaded host: its loop
 # late, kernel drops) it must say simulator-overloaded instead, never
-# blame the controller.
+# blame the controller; when its loop ran somewhat late (p99 >= 50 ms)
+# the verdict is withheld and the test skips (77) after checking that.
 set -euo pipefail
 . "$(dirname "$0")/net.inc"
 cs_net_claim
@@ -39,7 +40,8 @@ fi
 # the WLC reports its admission (overload gate, service rate)
 grep -q "^handshake admission: overload gate on: .* service rate: [1-9]" \
   "$tmp/wlc.out" || { echo "no admission stats"; tail -5 "$tmp/wlc.out"; exit 1; }
-python3 - "$tmp/r.json" "$rc" <<'PY'
+prc=0
+python3 - "$tmp/r.json" "$rc" <<'PY' || prc=$?
 import json, sys
 r = json.load(open(sys.argv[1]))
 rc = int(sys.argv[2])
@@ -54,6 +56,17 @@ if h["limited_by_capsim"]:
     print("controller_overloaded: capsim itself was overloaded on this "
           "host; the verdict says simulator-overloaded (%s)" % d["counts"])
     sys.exit(0)
+late = r["resources"]["timer_lateness_ms"]["p99"]
+if late >= 50:
+    # capsim's loop ran late (not enough to be "limited"): its own CPU
+    # may have slowed the handshakes, so the controller is not blamed
+    assert n == 0, d["counts"]
+    assert d["code"] != "controller-overloaded", d["code"]
+    print("SKIP: capsim's loop ran late on this host (timer lateness "
+          "p99 %.0f ms >= 50 ms): the verdict is withheld (%s), as it "
+          "must be; the controller-overloaded path was not exercised"
+          % (late, d["counts"]))
+    sys.exit(77)
 assert rc == 3, rc
 assert 0 < r["joined"] < 200, r["joined"]
 assert d["code"] == "controller-overloaded", (d["code"], d["summary"])
@@ -62,3 +75,4 @@ assert "in flight" in d["summary"] and "median of" in d["summary"], d["summary"]
 print("controller_overloaded: %d joined, %d controller-overloaded: %s" %
       (r["joined"], n, d["summary"]))
 PY
+exit "$prc"

@@ -88,14 +88,14 @@ grep -q '^capsim_inflight_window' "$tmp/wlc.prom" &&
   fail "WLC: an AP-side window in capsim wlc"
 
 # capsim run: 20 APs join the WLC; a scrape while they run has the
-# AP side's window and its handshake queue
+# AP side's window and its handshake queue (scraped as soon as /metrics
+# answers: the run is long enough for a loaded host)
 rport=$(cs_free_port "$CS_NET.251")
-"$CAPSIM" run --wlc "$CS_NET.250" --aps 20 --skip-discovery --duration 8s \
+"$CAPSIM" run --wlc "$CS_NET.250" --aps 20 --skip-discovery --duration 20s \
   --quiet --ap-base-ip "$CS_NET.10" --max-inflight 4 \
   --metrics-listen "$CS_NET.251:$rport" >"$tmp/run.out" 2>"$tmp/run.err" &
 run_pid=$!
 cs_wait_http "http://$CS_NET.251:$rport/metrics" || fail "run: /metrics did not answer"
-sleep 3
 scrape "http://$CS_NET.251:$rport/metrics" "$tmp/run.prom"
 wait "$run_pid" || { cat "$tmp/run.err"; fail "run: capsim run failed"; }
 check "$tmp/run.prom"

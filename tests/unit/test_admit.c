@@ -57,6 +57,7 @@ test_cut_and_hold(void **state)
 		cs_admit_done(&a, 50, false, 0);
 	assert_int_equal(cs_admit_window(&a), 64);
 	cs_admit_late(&a, 500, 1000); /* the loop ran 500 ms late */
+	assert_true(a.late_avg_ms > 50);
 	assert_int_equal(cs_admit_window(&a), 32);
 	assert_false(a.in_slow_start);
 	/* the same episode: no second cut within the hold */
@@ -67,7 +68,13 @@ test_cut_and_hold(void **state)
 	assert_int_equal(a.cuts_by[CS_ADMIT_CAUSE_LATENESS], 1);
 	/* small lateness, no drops, a busy but not saturated worker: no
 	 * trouble */
-	cs_admit_late(&a, 5, 2500);
+	for (int i = 0; i < 40; i++) /* back on time */
+		cs_admit_late(&a, 0, 1999);
+	assert_true(a.late_avg_ms < 1);
+	cs_admit_late(&a, 150, 2500); /* one hiccup is no trend */
+	assert_int_equal(cs_admit_window(&a), 32);
+	for (int i = 0; i < 40; i++) /* 50 ms, the target: not over */
+		cs_admit_late(&a, 50, 2500);
 	cs_admit_drops(&a, 0, 2500);
 	cs_admit_cpu(&a, 900, 2500);
 	assert_int_equal(cs_admit_window(&a), 32);

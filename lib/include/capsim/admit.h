@@ -14,7 +14,8 @@
  *    base latency (the smallest median of the last two base epochs,
  *    as LEDBAT's base delay, RFC 6817 §3.4.2) and 50 ms over it, or
  *    above the absolute bound (1 s: OpenSSL's first retransmission);
- *  - capsim's own health: its loop serving a timer late, the kernel
+ *  - capsim's own health: its loop serving timers late (a moving
+ *    average over loop turns above 50 ms), the kernel
  *    dropping datagrams on its sockets (SO_RXQ_OVFL), a worker thread
  *    using (nearly) a whole core.
  * Losses (a flight repeated, a handshake that timed out or failed) are
@@ -50,7 +51,8 @@ struct cs_admit {
 	unsigned min;           /* never below: 4 (or max when smaller) */
 	bool in_slow_start;     /* no cut yet */
 	uint32_t latency_ms;    /* a clean median slower than this: cut */
-	uint32_t lateness_ms;   /* a loop later than this: cut */
+	uint32_t lateness_ms;   /* a loop later than this (50 ms): cut */
+	double late_avg_ms;     /* lateness, moving average over turns */
 	uint32_t cpu_permille;  /* a worker busier than this: cut */
 	uint32_t hold_ms;       /* at most one cut per hold */
 	uint64_t hold_until_ms; /* no cut before */
@@ -82,7 +84,8 @@ CS_API void cs_admit_done(struct cs_admit *a, uint32_t latency_ms,
 /* A loss that is not a completion: a handshake failed or timed out, or
  * a flight had to be retransmitted.  Counted; the window stays. */
 CS_API void cs_admit_loss(struct cs_admit *a, uint64_t now_ms);
-/* The event loop served a timer late_ms after it was due. */
+/* The event loop served a turn's first timer late_ms after it was due;
+ * cuts when the moving average (1/8 weight) passes lateness_ms. */
 CS_API void cs_admit_late(
     struct cs_admit *a, uint32_t late_ms, uint64_t now_ms);
 /* The kernel dropped n datagrams on capsim's sockets since the last
