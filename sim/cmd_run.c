@@ -39,6 +39,7 @@
 #include "run_discover.h"
 #include "run_groups.h"
 #include "run_options.h"
+#include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
@@ -383,7 +384,19 @@ run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	snap->lateness = cs_engine_timer_lateness(rc->e);
 	if (cs_report_resources_get(&rc->prom_res) == 0)
 		snap->res = &rc->prom_res;
+	if (sim_prom_health(
+	        rc->e, rc->max_inflight, &rc->prom_h, &rc->prom_health) == 0)
+		snap->health = &rc->prom_health;
 	return 0;
+}
+
+static void
+run_prom_release(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct run_ctx *rc = ctx;
+
+	if (snap->health != NULL)
+		cs_engine_health_free(&rc->prom_h);
 }
 
 /* Whole seconds (rounded up) for a CAPWAP Timers field, 1..255. */
@@ -441,6 +454,13 @@ run_check(const struct run_opts *o)
 	    o->ec.ap_base_mac[1], o->ec.ap_base_mac[2], o->ec.ap_base_mac[3],
 	    o->ec.ap_base_mac[4], o->ec.ap_base_mac[5],
 	    o->ec.ap_name_prefix ? o->ec.ap_name_prefix : "capsim-ap-");
+	if (o->shard.enabled)
+		printf("  shard        %u of %u: APs %u..%u of %u (global "
+		       "numbers)%s\n",
+		    o->shard.index, o->shard.count, o->shard.rep.first_ap + 1,
+		    o->shard.rep.first_ap + o->shard.rep.n_aps,
+		    o->shard.rep.total_aps,
+		    o->shard.start_at_unix_ms != 0 ? ", at --start-at" : "");
 	if (o->embedded)
 		printf("  WLC          embedded mock on %s:%u, capacity %u%s\n",
 		    cs_ipv4_str(wlc_ip, b), o->wlc_port, o->ec.wlc.max_wtps,
@@ -488,389 +508,480 @@ run_check(const struct run_opts *o)
 	return SIM_EXIT_OK;
 }
 
+/* What sim_cmd_run holds besides the run's state (run_res_free). */
+struct run_res {
+	struct cs_dtls_ctx *dctx, *wctx;
+	struct cs_pki *pki;
+	struct cs_cred *ap_cred, *wlc_cred;
+	struct cs_profile *prof;
+	struct cs_metrics_http *http;
+	struct run_tl tl;
+	struct run_groups groups;
+	struct event *sigs[2], *end, *tick;
+	char wlcdesc[64];
+};
+
+/* The run's state from the options; the APs' controllers. */
+static void
+run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
+{
+	rc->duration_ms = o->duration_ms;
+	rc->quiet = o->quiet;
+	rc->verbose = o->verbose;
+	/* interval lines replace the progress line unless asked for */
+	rc->progress = o->force_progress || (!o->quiet && !o->interval_lines);
+	rc->series.html_path = o->html_path;
+	rc->series.csv_path = o->csv_path;
+	rc->series.interval_ms = o->interval_ms;
+	rc->series.lines = o->interval_lines;
+	rc->seed = o->ec.seed;
+	rc->scn = o->scn;
+	rc->name_prefix = o->ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
+	rc->shard = &o->shard;
+	if (o->embedded && o->wlc_ip == 0)
+		cs_ipv4_parse("127.0.0.1", &o->wlc_ip);
+	if (o->ec.ap.target_count == 0 || o->scn == NULL ||
+	    o->scn->aps.n_controllers == 0) {
+		o->ec.ap.targets[0] = o->wlc_ip;
+		o->ec.ap.target_count = 1;
+	}
+	o->ec.ap.ac_port = o->wlc_port;
+}
+
+/* The model profile (shared by every AP).  -1, or the exit code. */
+static int
+run_setup_profile(struct run_opts *o, struct run_res *res)
+{
+	char why[256];
+	int r;
+
+	if (o->profile == NULL)
+		return -1;
+	if ((r = cs_profile_load(
+	         &res->prof, o->profile, NULL, why, sizeof(why))) < 0) {
+		fprintf(
+		    stderr, "capsim: run: profile %s: %s\n", o->profile, why);
+		return SIM_EXIT_USAGE;
+	}
+	if ((r = cs_profile_apply(res->prof, &o->ec.ap)) < 0) {
+		fprintf(stderr, "capsim: run: profile %s: %s\n", o->profile,
+		    strerror(-r));
+		return SIM_EXIT_USAGE;
+	}
+	/* the model's option 60 unless --vendor-class said otherwise */
+	if (res->prof->option60 != NULL &&
+	    strcmp(o->disc.vendor_class, "Cisco AP c2700") == 0)
+		o->disc.vendor_class = res->prof->option60;
+	return -1;
+}
+
+/* Impairment rules: the scenario's, then --rule ones.  -1, or the exit
+ * code. */
+static int
+run_setup_rules(struct run_opts *o)
+{
+	if (o->scn != NULL && o->scn->n_impairments > 0) {
+		struct cs_impair_rule *nr = realloc(o->rules,
+		    (o->n_rules + o->scn->n_impairments) * sizeof(*nr));
+
+		if (nr == NULL)
+			return SIM_EXIT_RUNTIME;
+		o->rules = nr;
+		memmove(o->rules + o->scn->n_impairments, o->rules,
+		    o->n_rules * sizeof(*o->rules));
+		for (size_t i = 0; i < o->scn->n_impairments; i++)
+			o->rules[i] = o->scn->impairments[i].rule;
+		o->n_rules += o->scn->n_impairments;
+	}
+	o->ec.rules = o->rules;
+	o->ec.n_rules = o->n_rules;
+	return -1;
+}
+
+/* The reports (checked, and a stale one removed, before the run), the
+ * captures and the event log.  -1, or the exit code. */
+static int
+run_setup_outputs(struct run_opts *o, struct run_ctx *rc)
+{
+	struct cs_err err = { 0 };
+	int r;
+
+	if (o->json_path != NULL && run_open(&rc->json_out, o->json_path) < 0)
+		return SIM_EXIT_USAGE;
+	if (o->junit_path != NULL &&
+	    run_open(&rc->junit_out, o->junit_path) < 0)
+		return SIM_EXIT_USAGE;
+	if (o->n_rules > 0 &&
+	    (rc->rule_names = calloc(o->n_rules, sizeof(*rc->rule_names))) !=
+	        NULL) {
+		for (size_t i = 0; i < o->n_rules; i++)
+			rc->rule_names[i] = o->rules[i].name;
+		rc->n_rules = o->n_rules;
+	}
+	if (o->pcap_path != NULL || o->clear_path != NULL ||
+	    o->keylog_path != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = o->pcap_path,
+			.clear_path = o->clear_path,
+			.keylog_path = o->keylog_path };
+
+		if (cs_capture_open(&rc->cap, &cc, &err) < 0) {
+			fprintf(
+			    stderr, "capsim: run: cannot write %s\n", err.what);
+			return SIM_EXIT_USAGE;
+		}
+		o->ec.capture = rc->cap;
+		o->dc.keylog = run_keylog;
+		o->dc.keylog_ctx = rc->cap;
+	}
+	if (o->events_path != NULL &&
+	    (r = cs_events_open(&rc->events, o->events_path)) < 0) {
+		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
+		    o->events_path, sim_file_strerror(r));
+		return SIM_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* PKI: AP certificates from the lab CA (or the user's), the controller
+ * verified against the lab CA (or --wlc-ca); the APs' DTLS context and
+ * the scenario's AP groups.  -1, or the exit code. */
+static int
+run_setup_dtls(struct run_opts *o, struct run_res *res)
+{
+	struct cs_err err = { 0 };
+	int r;
+
+	if (o->ap_cert != NULL) {
+		char why[512];
+
+		if ((r = cs_cred_load_why(&res->ap_cred, o->ap_cert, o->ap_key,
+		         why, sizeof(why))) < 0) {
+			fprintf(stderr, "capsim: run: certificate: %s\n", why);
+			return SIM_EXIT_USAGE;
+		}
+		o->ec.ap_cred = res->ap_cred;
+	}
+	if (o->ap_cert == NULL || o->wlc_ca == NULL || o->embedded) {
+		if (sim_pki_open(&res->pki, o->pkidir, o->ca_cert, o->ca_key,
+		        &sim_log) < 0)
+			return SIM_EXIT_USAGE;
+		if (o->ap_cert == NULL)
+			o->ec.ap_pki = res->pki;
+	}
+	o->dc.trust = o->wlc_ca == NULL ? cs_pki_ca(res->pki) : NULL;
+	o->dc.ca_file = o->wlc_ca;
+	o->dc.log = &sim_log_verbose;
+	if ((r = cs_dtls_ctx_new(&res->dctx, &o->dc, &err)) < 0) {
+		fprintf(stderr, "capsim: run: DTLS setup failed: %s\n",
+		    err.what ? err.what : strerror(-r));
+		return SIM_EXIT_USAGE;
+	}
+	o->ec.ap_dtls = res->dctx;
+	/* the scenario's AP groups, each with its own template and DTLS */
+	if (run_groups_make(&res->groups, o->scn, &o->ec.ap, &o->dc) < 0)
+		return SIM_EXIT_USAGE;
+	o->ec.ap_groups = res->groups.g;
+	o->ec.n_ap_groups = res->groups.n;
+	if (o->dc.no_verify)
+		fprintf(stderr,
+		    "capsim: run: WARNING: the controller's "
+		    "certificate is NOT verified (--no-verify-wlc)\n");
+	return -1;
+}
+
+/* The embedded WLC (when it is one), and the words for the controller.
+ * -1, or the exit code. */
+static int
+run_setup_wlc(struct run_opts *o, struct run_res *res)
+{
+	struct cs_err err = { 0 };
+	char addr[16];
+	int r;
+
+	if (!o->embedded) {
+		snprintf(res->wlcdesc, sizeof(res->wlcdesc), "%s:%u",
+		    cs_ipv4_str(o->wlc_ip, addr), o->wlc_port);
+		return -1;
+	}
+	if (o->wlc_cert != CS_PKI_GOOD &&
+	    (r = cs_pki_issue_wlc(res->pki, o->wlc_cert, &res->wlc_cred)) < 0) {
+		fprintf(stderr,
+		    "capsim: run: cannot issue the WLC certificate: %s\n",
+		    strerror(-r));
+		return SIM_EXIT_RUNTIME;
+	}
+	o->wdc.cred =
+	    res->wlc_cred != NULL ? res->wlc_cred : cs_pki_wlc(res->pki);
+	o->wdc.trust = cs_pki_ca(res->pki);
+	if (!o->wlc_dtls_set) {
+		o->wdc.version = o->dc.version;
+		o->wdc.ciphers = o->dc.ciphers;
+	}
+	o->wdc.log = &sim_log_verbose;
+	if ((r = cs_dtls_ctx_new(&res->wctx, &o->wdc, &err)) < 0) {
+		fprintf(stderr, "capsim: run: WLC DTLS setup failed: %s\n",
+		    err.what ? err.what : strerror(-r));
+		return SIM_EXIT_RUNTIME;
+	}
+	o->ec.wlc_enabled = true;
+	o->ec.wlc_dtls = res->wctx;
+	o->ec.wlc_port = o->wlc_port;
+	o->ec.wlc.listen_ip = o->wlc_ip;
+	o->ec.wlc.log = sim_log_verbose;
+	/* the embedded WLC hands out the AP's own echo interval in CAPWAP
+	 * Timers (whole seconds, RFC 5415 §4.6.13) unless the scenario sets
+	 * the WLC's */
+	if (o->scn == NULL || o->scn->wlc.echo_interval_ms == 0)
+		o->ec.wlc.echo_interval_s =
+		    run_secs_u8(o->ec.ap.echo_interval_ms);
+	/* and the APs' MaxDiscoveryInterval, which they adopt from CAPWAP
+	 * Timers after a join (a rejoin must not wait the RFC default 20 s
+	 * when the lab runs short timers) */
+	if (o->scn == NULL || o->scn->wlc.discovery_interval_ms == 0)
+		o->ec.wlc.discovery_interval_s =
+		    run_secs_u8(o->ec.ap.max_discovery_interval_ms);
+	snprintf(res->wlcdesc, sizeof(res->wlcdesc), "embedded %s:%u",
+	    cs_ipv4_str(o->wlc_ip, addr), o->wlc_port);
+	return -1;
+}
+
+/* The loop, discovery, the engine and /metrics.  -1, or the exit code. */
+static int
+run_setup_engine(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
+{
+	int r;
+
+	if ((rc->base = event_base_new()) == NULL)
+		return SIM_EXIT_RUNTIME;
+	if (o->disc.enabled &&
+	    (r = sim_disc_run(&o->disc, &o->ec, rc->base)) != 0)
+		return r;
+	rc->n_aps = o->ec.n_aps;
+	rc->max_inflight = o->ec.max_inflight != 0;
+	o->ec.log = &sim_log;
+	o->ec.on_ap_event = run_on_ap_event;
+	o->ec.obs_ctx = rc;
+	if (rc->n_rules > 0)
+		rc->prom_rules = calloc(rc->n_rules, sizeof(*rc->prom_rules));
+	/* shards begin together (--start-at); a signal ends the wait */
+	if (!run_shard_wait(&o->shard, &run_early_sig))
+		fprintf(stderr,
+		    "capsim: run: interrupted while waiting for "
+		    "--start-at\n");
+	/* the engine's clock starts in cs_engine_new: events are stamped
+	 * from here */
+	rc->started_unix_ms = run_wall_ms();
+	run_shard_started(&o->shard, rc->started_unix_ms);
+	cs_events_set_epoch(rc->events, rc->started_unix_ms);
+	if ((r = cs_engine_new(&rc->e, &o->ec)) < 0)
+		return r == -EINVAL || r == -EADDRNOTAVAIL ? SIM_EXIT_USAGE
+		                                           : SIM_EXIT_RUNTIME;
+	if (o->listen != NULL) {
+		struct cs_metrics_http_ops ops = { .fill = run_prom_fill,
+			.release = run_prom_release,
+			.ctx = rc };
+
+		if ((r = cs_metrics_http_new(
+		         &res->http, rc->base, o->listen, &ops)) < 0) {
+			fprintf(stderr,
+			    "capsim: run: cannot serve /metrics on %s: %s\n",
+			    o->listen,
+			    r == -EINVAL ? "not ADDR:PORT (port 0..65535)"
+			                 : strerror(-r));
+			return SIM_EXIT_USAGE;
+		}
+		fprintf(stderr,
+		    "capsim: run: Prometheus metrics at http://%s/metrics\n",
+		    o->listen);
+	}
+	return -1;
+}
+
+/* Signals, the end of the run, the progress tick and the timeline on
+ * the loop; the run announced and the route to the controller checked. */
+static void
+run_arm(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
+{
+	struct timeval tv = { (time_t)(o->duration_ms / 1000),
+		(suseconds_t)(o->duration_ms % 1000) * 1000 };
+	struct timeval one = { 1, 0 };
+	char addr[16];
+
+	res->sigs[0] = evsignal_new(rc->base, SIGINT, run_on_signal, rc);
+	res->sigs[1] = evsignal_new(rc->base, SIGTERM, run_on_signal, rc);
+	for (int i = 0; i < 2; i++)
+		if (res->sigs[i] != NULL)
+			evsignal_add(res->sigs[i], NULL);
+	res->end = evtimer_new(rc->base, run_on_end, rc);
+	evtimer_add(res->end, &tv);
+	res->tick = event_new(rc->base, -1, EV_PERSIST, run_on_tick, rc);
+	event_add(res->tick, &one);
+	if (o->scn != NULL && o->scn->n_timeline > 0 &&
+	    cs_scn_timeline_init(
+	        &res->tl.tl, o->scn, rc->e, rc->seed, run_tl_done, rc) == 0 &&
+	    (res->tl.timer =
+	            evtimer_new(rc->base, run_on_timeline, &res->tl)) != NULL)
+		run_tl_arm(&res->tl, 0); /* the first entries from the loop */
+	fprintf(stderr,
+	    "capsim: run: %s%s%s%u APs from %s against %s for %.1f s\n",
+	    o->scn != NULL ? "scenario " : "",
+	    o->scn != NULL ? o->scn->name : "", o->scn != NULL ? ": " : "",
+	    o->ec.n_aps, cs_ipv4_str(o->ec.ap_base_ip, addr), res->wlcdesc,
+	    (double)o->duration_ms / 1000.0);
+	if (!o->ec.wlc_enabled && o->ec.n_aps > 0) {
+		rc->route_err = run_route_check(o->ec.ap_base_ip, o->wlc_ip,
+		    o->wlc_port, rc->route_detail, sizeof(rc->route_detail));
+		if (rc->route_err != 0)
+			fprintf(stderr,
+			    "capsim: run: warning: the APs cannot send to the "
+			    "controller (%s: %s); the diagnosis will say "
+			    "local-send-error\n",
+			    rc->route_detail, strerror(rc->route_err));
+	}
+}
+
+/* The run itself, its end (run_finish) and the --metrics-linger wait.
+ * The exit code. */
+static int
+run_loop(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
+{
+	uint64_t elapsed_ms;
+	int r, exit_code;
+
+	if (run_early_sig != 0) {
+		/* interrupted while starting: no run, the reports say so (a
+		 * second signal still exits at once) */
+		rc->interrupted = true;
+		run_early_signals();
+		fprintf(stderr,
+		    "capsim: run: interrupted while starting: writing the "
+		    "reports\n");
+	} else {
+		cs_engine_start(rc->e);
+		if ((r = sim_series_start(
+		         &rc->series, rc->base, rc->e, o->ec.n_aps)) < 0) {
+			fprintf(stderr, "capsim: run: time series: %s\n",
+			    strerror(-r));
+			return SIM_EXIT_RUNTIME;
+		}
+		event_base_dispatch(rc->base);
+		if (rc->progress)
+			fprintf(stderr, "\n");
+		sim_series_stop(&rc->series); /* the last interval */
+	}
+	elapsed_ms = cs_engine_now_ms(rc->e);
+	/* APs send close_notify; workers stop; results are final */
+	cs_engine_stop(rc->e);
+	exit_code = run_finish(
+	    rc, &o->ec, &o->dc, o->scn, res->wlcdesc, o->dtls_ver, elapsed_ms);
+	if (res->http != NULL && o->linger_ms > 0 && !rc->interrupted) {
+		/* the final numbers stay up for one more scrape */
+		struct timeval tv = { (time_t)(o->linger_ms / 1000),
+			(suseconds_t)(o->linger_ms % 1000) * 1000 };
+
+		fprintf(stderr,
+		    "capsim: run: /metrics stays up for %.1f s (--metrics-"
+		    "linger; a signal ends it)\n",
+		    (double)o->linger_ms / 1000.0);
+		if (res->tick != NULL)
+			event_del(res->tick);
+		evtimer_add(res->end, &tv);
+		event_base_dispatch(rc->base);
+	}
+	return exit_code;
+}
+
+/* Frees what the run held; closing the capture and the event log may
+ * still fail the run.  The exit code. */
+static int
+run_cleanup(
+    struct run_opts *o, struct run_ctx *rc, struct run_res *res, int exit_code)
+{
+	struct cs_err err = { 0 };
+
+	for (int i = 0; i < 2; i++)
+		if (res->sigs[i] != NULL)
+			event_free(res->sigs[i]);
+	if (res->tl.timer != NULL)
+		event_free(res->tl.timer);
+	if (res->end != NULL)
+		event_free(res->end);
+	if (res->tick != NULL)
+		event_free(res->tick);
+	cs_metrics_http_free(res->http);
+	cs_engine_free(rc->e);
+	run_groups_free(&res->groups);
+	/* reports not written (a failure before the run's end) leave no
+	 * temporary behind */
+	cs_ofile_discard(rc->json_out);
+	cs_ofile_discard(rc->junit_out);
+	free(rc->prom_rules);
+	if (rc->cap != NULL && cs_capture_close(rc->cap, &err) < 0) {
+		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
+		if (exit_code == SIM_EXIT_OK)
+			exit_code = SIM_EXIT_RUNTIME;
+	}
+	if (rc->events != NULL && cs_events_close(rc->events) < 0) {
+		fprintf(
+		    stderr, "capsim: run: writing %s failed\n", o->events_path);
+		if (exit_code == SIM_EXIT_OK)
+			exit_code = SIM_EXIT_RUNTIME;
+	}
+	if (rc->base != NULL)
+		event_base_free(rc->base);
+	if (rc->has_diag)
+		cs_diagnosis_free(&rc->diag);
+	sim_series_free(&rc->series);
+	free(rc->joins_per_sec);
+	free(rc->rule_names);
+	cs_profile_free(res->prof);
+	run_options_free(o);
+	cs_dtls_ctx_free(res->dctx);
+	cs_dtls_ctx_free(res->wctx);
+	cs_cred_free(res->ap_cred);
+	cs_cred_free(res->wlc_cred);
+	cs_pki_free(res->pki);
+	return exit_code;
+}
+
+/* Setup to the start of the run, step by step.  -1, or the exit code. */
+static int
+run_setup(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
+{
+	int r;
+
+	run_setup_ctx(rc, o);
+	if ((r = run_setup_profile(o, res)) >= 0 ||
+	    (r = run_setup_rules(o)) >= 0)
+		return r;
+	if (o->check)
+		return run_check(o);
+	if ((r = run_setup_outputs(o, rc)) >= 0 ||
+	    (r = run_setup_dtls(o, res)) >= 0 ||
+	    (r = run_setup_wlc(o, res)) >= 0 ||
+	    (r = run_setup_engine(o, rc, res)) >= 0)
+		return r;
+	run_arm(o, rc, res);
+	return -1;
+}
+
 int
 sim_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	struct cs_dtls_ctx *dctx = NULL, *wctx = NULL;
-	struct cs_pki *pki = NULL;
-	struct cs_cred *ap_cred = NULL, *wlc_cred = NULL;
-	struct cs_err err = { 0 };
 	struct run_ctx rc = { 0 };
-	struct cs_profile *prof = NULL;
-	struct cs_metrics_http *http = NULL;
-	struct run_tl tl = { 0 };
-	struct run_groups groups = { 0 };
-	char wlcdesc[64], addr[16];
-	struct event *sigs[2] = { NULL, NULL }, *end = NULL, *tick = NULL;
-	uint64_t run_elapsed_ms = 0;
-	int r, exit_code = SIM_EXIT_RUNTIME;
+	struct run_res res = { 0 };
+	int exit_code = SIM_EXIT_RUNTIME;
 
 	/* before any start-up work (issue 18: a run interrupted while it
 	 * starts still reports, marked interrupted) */
 	run_cur = &rc;
 	run_early_sig = 0;
 	run_early_signals();
-	if (!run_options_parse(&o, argc, argv, &exit_code))
-		goto out;
-	rc.duration_ms = o.duration_ms;
-	rc.quiet = o.quiet;
-	rc.verbose = o.verbose;
-	/* interval lines replace the progress line unless asked for */
-	rc.progress = o.force_progress || (!o.quiet && !o.interval_lines);
-	rc.series.html_path = o.html_path;
-	rc.series.csv_path = o.csv_path;
-	rc.series.interval_ms = o.interval_ms;
-	rc.series.lines = o.interval_lines;
-	rc.seed = o.ec.seed;
-	rc.scn = o.scn;
-	rc.name_prefix = o.ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
-	if (o.embedded && o.wlc_ip == 0)
-		cs_ipv4_parse("127.0.0.1", &o.wlc_ip);
-	if (o.ec.ap.target_count == 0 || o.scn == NULL ||
-	    o.scn->aps.n_controllers == 0) {
-		o.ec.ap.targets[0] = o.wlc_ip;
-		o.ec.ap.target_count = 1;
-	}
-	o.ec.ap.ac_port = o.wlc_port;
-
-	/* the model profile (shared by every AP) */
-	if (o.profile != NULL) {
-		char why[256];
-
-		if ((r = cs_profile_load(
-		         &prof, o.profile, NULL, why, sizeof(why))) < 0) {
-			fprintf(stderr, "capsim: run: profile %s: %s\n",
-			    o.profile, why);
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		if ((r = cs_profile_apply(prof, &o.ec.ap)) < 0) {
-			fprintf(stderr, "capsim: run: profile %s: %s\n",
-			    o.profile, strerror(-r));
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		/* the model's option 60 unless --vendor-class said otherwise */
-		if (prof->option60 != NULL &&
-		    strcmp(o.disc.vendor_class, "Cisco AP c2700") == 0)
-			o.disc.vendor_class = prof->option60;
-	}
-
-	/* impairment rules: the scenario's, then --rule ones */
-	if (o.scn != NULL && o.scn->n_impairments > 0) {
-		struct cs_impair_rule *nr = realloc(
-		    o.rules, (o.n_rules + o.scn->n_impairments) * sizeof(*nr));
-
-		if (nr == NULL)
-			goto out;
-		o.rules = nr;
-		memmove(o.rules + o.scn->n_impairments, o.rules,
-		    o.n_rules * sizeof(*o.rules));
-		for (size_t i = 0; i < o.scn->n_impairments; i++)
-			o.rules[i] = o.scn->impairments[i].rule;
-		o.n_rules += o.scn->n_impairments;
-	}
-	o.ec.rules = o.rules;
-	o.ec.n_rules = o.n_rules;
-	if (o.check) {
-		exit_code = run_check(&o);
-		goto out;
-	}
-	/* the reports: checked (and a stale one removed) before the run */
-	if (o.json_path != NULL &&
-	    (r = run_open(&rc.json_out, o.json_path)) < 0) {
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	if (o.junit_path != NULL &&
-	    (r = run_open(&rc.junit_out, o.junit_path)) < 0) {
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	if (o.n_rules > 0 &&
-	    (rc.rule_names = calloc(o.n_rules, sizeof(*rc.rule_names))) !=
-	        NULL) {
-		for (size_t i = 0; i < o.n_rules; i++)
-			rc.rule_names[i] = o.rules[i].name;
-		rc.n_rules = o.n_rules;
-	}
-
-	/* captures and the event log */
-	if (o.pcap_path != NULL || o.clear_path != NULL ||
-	    o.keylog_path != NULL) {
-		struct cs_capture_cfg cc = { .pcap_path = o.pcap_path,
-			.clear_path = o.clear_path,
-			.keylog_path = o.keylog_path };
-
-		if (cs_capture_open(&rc.cap, &cc, &err) < 0) {
-			fprintf(
-			    stderr, "capsim: run: cannot write %s\n", err.what);
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		o.ec.capture = rc.cap;
-		o.dc.keylog = run_keylog;
-		o.dc.keylog_ctx = rc.cap;
-	}
-	if (o.events_path != NULL &&
-	    (r = cs_events_open(&rc.events, o.events_path)) < 0) {
-		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
-		    o.events_path, sim_file_strerror(r));
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-
-	/* PKI: AP certificates from the lab CA (or the user's), the
-	 * controller verified against the lab CA (or --wlc-ca). */
-	if (o.ap_cert != NULL) {
-		char why[512];
-
-		if ((r = cs_cred_load_why(&ap_cred, o.ap_cert, o.ap_key, why,
-		         sizeof(why))) < 0) {
-			fprintf(stderr, "capsim: run: certificate: %s\n", why);
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		o.ec.ap_cred = ap_cred;
-	}
-	if (o.ap_cert == NULL || o.wlc_ca == NULL || o.embedded) {
-		if (sim_pki_open(
-		        &pki, o.pkidir, o.ca_cert, o.ca_key, &sim_log) < 0) {
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		if (o.ap_cert == NULL)
-			o.ec.ap_pki = pki;
-	}
-	o.dc.trust = o.wlc_ca == NULL ? cs_pki_ca(pki) : NULL;
-	o.dc.ca_file = o.wlc_ca;
-	o.dc.log = &sim_log_verbose;
-	if ((r = cs_dtls_ctx_new(&dctx, &o.dc, &err)) < 0) {
-		fprintf(stderr, "capsim: run: DTLS setup failed: %s\n",
-		    err.what ? err.what : strerror(-r));
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	o.ec.ap_dtls = dctx;
-	/* the scenario's AP groups, each with its own template and DTLS */
-	if (run_groups_make(&groups, o.scn, &o.ec.ap, &o.dc) < 0) {
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	o.ec.ap_groups = groups.g;
-	o.ec.n_ap_groups = groups.n;
-	if (o.dc.no_verify)
-		fprintf(stderr,
-		    "capsim: run: WARNING: the controller's "
-		    "certificate is NOT verified (--no-verify-wlc)\n");
-	if (o.embedded) {
-		if (o.wlc_cert != CS_PKI_GOOD &&
-		    (r = cs_pki_issue_wlc(pki, o.wlc_cert, &wlc_cred)) < 0) {
-			fprintf(stderr,
-			    "capsim: run: cannot issue the WLC certificate: "
-			    "%s\n",
-			    strerror(-r));
-			goto out;
-		}
-		o.wdc.cred = wlc_cred != NULL ? wlc_cred : cs_pki_wlc(pki);
-		o.wdc.trust = cs_pki_ca(pki);
-		if (!o.wlc_dtls_set) {
-			o.wdc.version = o.dc.version;
-			o.wdc.ciphers = o.dc.ciphers;
-		}
-		o.wdc.log = &sim_log_verbose;
-		if ((r = cs_dtls_ctx_new(&wctx, &o.wdc, &err)) < 0) {
-			fprintf(stderr,
-			    "capsim: run: WLC DTLS setup failed: %s\n",
-			    err.what ? err.what : strerror(-r));
-			goto out;
-		}
-		o.ec.wlc_enabled = true;
-		o.ec.wlc_dtls = wctx;
-		o.ec.wlc_port = o.wlc_port;
-		o.ec.wlc.listen_ip = o.wlc_ip;
-		o.ec.wlc.log = sim_log_verbose;
-		/* the embedded WLC hands out the AP's own echo interval in
-		 * CAPWAP Timers (whole seconds, RFC 5415 §4.6.13) unless the
-		 * scenario sets the WLC's */
-		if (o.scn == NULL || o.scn->wlc.echo_interval_ms == 0)
-			o.ec.wlc.echo_interval_s =
-			    run_secs_u8(o.ec.ap.echo_interval_ms);
-		/* and the APs' MaxDiscoveryInterval, which they adopt from
-		 * CAPWAP Timers after a join (a rejoin must not wait the
-		 * RFC default 20 s when the lab runs short timers) */
-		if (o.scn == NULL || o.scn->wlc.discovery_interval_ms == 0)
-			o.ec.wlc.discovery_interval_s =
-			    run_secs_u8(o.ec.ap.max_discovery_interval_ms);
-		snprintf(wlcdesc, sizeof(wlcdesc), "embedded %s:%u",
-		    cs_ipv4_str(o.wlc_ip, addr), o.wlc_port);
-	} else {
-		snprintf(wlcdesc, sizeof(wlcdesc), "%s:%u",
-		    cs_ipv4_str(o.wlc_ip, addr), o.wlc_port);
-	}
-
-	if ((rc.base = event_base_new()) == NULL)
-		goto out;
-	if (o.disc.enabled &&
-	    (r = sim_disc_run(&o.disc, &o.ec, rc.base)) != 0) {
-		exit_code = r;
-		goto out;
-	}
-	rc.n_aps = o.ec.n_aps;
-	o.ec.log = &sim_log;
-	o.ec.on_ap_event = run_on_ap_event;
-	o.ec.obs_ctx = &rc;
-	if (rc.n_rules > 0)
-		rc.prom_rules = calloc(rc.n_rules, sizeof(*rc.prom_rules));
-	/* the engine's clock starts in cs_engine_new: events are stamped
-	 * from here */
-	rc.started_unix_ms = run_wall_ms();
-	cs_events_set_epoch(rc.events, rc.started_unix_ms);
-	if ((r = cs_engine_new(&rc.e, &o.ec)) < 0) {
-		exit_code = r == -EINVAL || r == -EADDRNOTAVAIL
-		    ? SIM_EXIT_USAGE
-		    : SIM_EXIT_RUNTIME;
-		goto out;
-	}
-	if (o.listen != NULL) {
-		struct cs_metrics_http_ops ops = { .fill = run_prom_fill,
-			.ctx = &rc };
-
-		if ((r = cs_metrics_http_new(&http, rc.base, o.listen, &ops)) <
-		    0) {
-			fprintf(stderr,
-			    "capsim: run: cannot serve /metrics on %s: %s\n",
-			    o.listen,
-			    r == -EINVAL ? "not ADDR:PORT (port 0..65535)"
-			                 : strerror(-r));
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
-		}
-		fprintf(stderr,
-		    "capsim: run: Prometheus metrics at http://%s/metrics\n",
-		    o.listen);
-	}
-	sigs[0] = evsignal_new(rc.base, SIGINT, run_on_signal, &rc);
-	sigs[1] = evsignal_new(rc.base, SIGTERM, run_on_signal, &rc);
-	for (int i = 0; i < 2; i++)
-		if (sigs[i] != NULL)
-			evsignal_add(sigs[i], NULL);
-	end = evtimer_new(rc.base, run_on_end, &rc);
-	{
-		struct timeval tv = { (time_t)(o.duration_ms / 1000),
-			(suseconds_t)(o.duration_ms % 1000) * 1000 };
-		struct timeval one = { 1, 0 };
-
-		evtimer_add(end, &tv);
-		tick = event_new(rc.base, -1, EV_PERSIST, run_on_tick, &rc);
-		event_add(tick, &one);
-	}
-	if (o.scn != NULL && o.scn->n_timeline > 0 &&
-	    cs_scn_timeline_init(
-	        &tl.tl, o.scn, rc.e, rc.seed, run_tl_done, &rc) == 0 &&
-	    (tl.timer = evtimer_new(rc.base, run_on_timeline, &tl)) != NULL)
-		run_tl_arm(&tl, 0); /* the first entries from the loop */
-	fprintf(stderr,
-	    "capsim: run: %s%s%s%u APs from %s against %s for %.1f s\n",
-	    o.scn != NULL ? "scenario " : "", o.scn != NULL ? o.scn->name : "",
-	    o.scn != NULL ? ": " : "", o.ec.n_aps,
-	    cs_ipv4_str(o.ec.ap_base_ip, addr), wlcdesc,
-	    (double)o.duration_ms / 1000.0);
-	if (!o.ec.wlc_enabled && o.ec.n_aps > 0) {
-		rc.route_err = run_route_check(o.ec.ap_base_ip, o.wlc_ip,
-		    o.wlc_port, rc.route_detail, sizeof(rc.route_detail));
-		if (rc.route_err != 0)
-			fprintf(stderr,
-			    "capsim: run: warning: the APs cannot send to the "
-			    "controller (%s: %s); the diagnosis will say "
-			    "local-send-error\n",
-			    rc.route_detail, strerror(rc.route_err));
-	}
-	if (run_early_sig != 0) {
-		/* interrupted while starting: no run, the reports say so (a
-		 * second signal still exits at once) */
-		rc.interrupted = true;
-		run_early_signals();
-		fprintf(stderr,
-		    "capsim: run: interrupted while starting: writing the "
-		    "reports\n");
-	} else {
-		cs_engine_start(rc.e);
-		if ((r = sim_series_start(
-		         &rc.series, rc.base, rc.e, o.ec.n_aps)) < 0) {
-			fprintf(stderr, "capsim: run: time series: %s\n",
-			    strerror(-r));
-			exit_code = SIM_EXIT_RUNTIME;
-			goto out;
-		}
-		event_base_dispatch(rc.base);
-		if (rc.progress)
-			fprintf(stderr, "\n");
-		sim_series_stop(&rc.series); /* the last interval */
-	}
-	run_elapsed_ms = cs_engine_now_ms(rc.e);
-	/* APs send close_notify; workers stop; results are final */
-	cs_engine_stop(rc.e);
-	exit_code = run_finish(
-	    &rc, &o.ec, &o.dc, o.scn, wlcdesc, o.dtls_ver, run_elapsed_ms);
-	if (http != NULL && o.linger_ms > 0 && !rc.interrupted) {
-		/* the final numbers stay up for one more scrape */
-		struct timeval tv = { (time_t)(o.linger_ms / 1000),
-			(suseconds_t)(o.linger_ms % 1000) * 1000 };
-
-		fprintf(stderr,
-		    "capsim: run: /metrics stays up for %.1f s (--metrics-"
-		    "linger; a signal ends it)\n",
-		    (double)o.linger_ms / 1000.0);
-		if (tick != NULL)
-			event_del(tick);
-		evtimer_add(end, &tv);
-		event_base_dispatch(rc.base);
-	}
-out:
-	for (int i = 0; i < 2; i++)
-		if (sigs[i] != NULL)
-			event_free(sigs[i]);
-	if (tl.timer != NULL)
-		event_free(tl.timer);
-	if (end != NULL)
-		event_free(end);
-	if (tick != NULL)
-		event_free(tick);
-	cs_metrics_http_free(http);
-	cs_engine_free(rc.e);
-	run_groups_free(&groups);
-	/* reports not written (a failure before the run's end) leave no
-	 * temporary behind */
-	cs_ofile_discard(rc.json_out);
-	cs_ofile_discard(rc.junit_out);
-	free(rc.prom_rules);
-	if (rc.cap != NULL && cs_capture_close(rc.cap, &err) < 0) {
-		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
-		if (exit_code == SIM_EXIT_OK)
-			exit_code = SIM_EXIT_RUNTIME;
-	}
-	if (rc.events != NULL && cs_events_close(rc.events) < 0) {
-		fprintf(
-		    stderr, "capsim: run: writing %s failed\n", o.events_path);
-		if (exit_code == SIM_EXIT_OK)
-			exit_code = SIM_EXIT_RUNTIME;
-	}
-	if (rc.base != NULL)
-		event_base_free(rc.base);
-	if (rc.has_diag)
-		cs_diagnosis_free(&rc.diag);
-	sim_series_free(&rc.series);
-	free(rc.joins_per_sec);
-	free(rc.rule_names);
-	cs_profile_free(prof);
-	run_options_free(&o);
-	cs_dtls_ctx_free(dctx);
-	cs_dtls_ctx_free(wctx);
-	cs_cred_free(ap_cred);
-	cs_cred_free(wlc_cred);
-	cs_pki_free(pki);
+	if (run_options_parse(&o, argc, argv, &exit_code) &&
+	    (exit_code = run_setup(&o, &rc, &res)) < 0)
+		exit_code = run_loop(&o, &rc, &res);
+	exit_code = run_cleanup(&o, &rc, &res, exit_code);
 	run_cur = NULL;
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -56,6 +56,10 @@ wlc_usage(FILE *f)
 	    "                         most (default 0: no limit); a "
 	    "controller\n"
 	    "                         with a known knee for capsim capacity\n"
+	    "  --no-overload-gate     take on every handshake even when the\n"
+	    "                         loop runs late (default: admit at a\n"
+	    "                         limited rate, defer, then shed, as a\n"
+	    "                         controller's CoPP; counted in stats)\n"
 	    "  --sw-version V         software version / Image Identifier "
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
@@ -123,6 +127,8 @@ struct wlc_run {
 	struct cs_wlc_counters wc;
 	struct cs_report_resources res;
 	unsigned joined;
+	struct cs_engine_health h;
+	struct cs_prom_health health;
 };
 
 static void
@@ -150,7 +156,18 @@ wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	snap->lateness = cs_engine_timer_lateness(w->e);
 	if (cs_report_resources_get(&w->res) == 0)
 		snap->res = &w->res;
+	if (sim_prom_health(w->e, false, &w->h, &w->health) == 0)
+		snap->health = &w->health;
 	return 0;
+}
+
+static void
+wlc_prom_release(void *ctx, struct cs_prom_snapshot *snap)
+{
+	struct wlc_run *w = ctx;
+
+	if (snap->health != NULL)
+		cs_engine_health_free(&w->h);
 }
 
 static void
@@ -164,6 +181,31 @@ wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 	if (cs_wlc_stats_summary(cs_engine_wlc_shard(e, k), &text) == 0)
 		fputs(text, stdout);
 	free(text);
+}
+
+/* The controller's admission of new handshakes: its overload gate and
+ * its service rate (issue 12). */
+static void
+wlc_print_admission(struct cs_engine *e)
+{
+	struct cs_engine_health h;
+
+	if (cs_engine_health(e, &h) < 0)
+		return;
+	printf("handshake admission: overload gate %s: %llu admitted, "
+	       "%llu deferred, %llu shed, rate halved %llu times (now %s",
+	    e != NULL && cs_engine_cfg_wlc_gate(e) ? "on" : "off",
+	    (unsigned long long)h.wlc_gate_admitted,
+	    (unsigned long long)h.wlc_gate_deferred,
+	    (unsigned long long)h.wlc_gate_shed,
+	    (unsigned long long)h.wlc_gate_cuts,
+	    h.wlc_gate_rate > 0 ? "" : "open");
+	if (h.wlc_gate_rate > 0)
+		printf("%.0f/s", h.wlc_gate_rate);
+	printf("); service rate: %llu deferred, %llu lost (queue full)\n",
+	    (unsigned long long)h.wlc_hs_deferred,
+	    (unsigned long long)h.wlc_hs_overflow);
+	cs_engine_health_free(&h);
 }
 
 static void
@@ -190,6 +232,7 @@ wlc_print_stats(struct cs_engine *e)
 			    (unsigned long long)h.frag_cap_drops);
 		cs_engine_health_free(&h);
 	}
+	wlc_print_admission(e);
 	fflush(stdout);
 }
 
@@ -228,52 +271,47 @@ wlc_keylog(void *ctx, const char *line)
 	cs_capture_keylog(ctx, line);
 }
 
+/* Reads the whole `--auth-list` file and parses it (cs_wlc_auth_parse). */
 static int
 wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 {
 	FILE *f = fopen(path, "r");
-	char line[256];
-	size_t cap = 0, lineno = 0;
-	uint8_t(*v)[6] = NULL;
-	struct cs_val_err ve;
+	struct cs_wlc_auth_err ae;
+	char *text = NULL, *nt;
+	size_t len = 0, cap = 0, got;
+	int r;
 
 	if (f == NULL) {
-		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(errno));
-		return -errno;
+		r = -errno;
+		fprintf(stderr, "capsim: wlc: %s: %s\n", path, strerror(-r));
+		return r;
 	}
-	*n = 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *s = line, *e;
-
-		lineno++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		for (e = s + strlen(s);
-		     e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ');
-		     e--)
-			e[-1] = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = realloc(v, cap * sizeof(*v));
-			if (v == NULL) {
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if ((nt = realloc(text, cap)) == NULL) {
+				free(text);
 				fclose(f);
 				return -ENOMEM;
 			}
+			text = nt;
 		}
-		if (cs_val_mac(s, v[*n], &ve) < 0) {
-			fprintf(stderr, "capsim: wlc: %s:%zu: %s: %s\n", path,
-			    lineno, s, ve.why);
-			free(v);
-			fclose(f);
-			return -EINVAL;
-		}
-		(*n)++;
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		fprintf(stderr, "capsim: wlc: %s: read error\n", path);
+		free(text);
+		fclose(f);
+		return -EIO;
 	}
 	fclose(f);
-	*macs = v;
-	return 0;
+	r = cs_wlc_auth_parse(text, len, macs, n, &ae);
+	if (r == -EINVAL)
+		fprintf(stderr, "capsim: wlc: %s:%zu: %.*s: %s\n", path,
+		    ae.line, (int)ae.len, text + ae.at, ae.why);
+	free(text);
+	return r;
 }
 
 int
@@ -309,6 +347,7 @@ sim_cmd_wlc(int argc, char **argv)
 		O_WORKERS,
 		O_METRICS_LISTEN,
 		O_PCAP,
+		O_NO_GATE,
 	};
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
@@ -340,6 +379,7 @@ sim_cmd_wlc(int argc, char **argv)
 		{ "workers", required_argument, NULL, O_WORKERS },
 		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -366,6 +406,7 @@ sim_cmd_wlc(int argc, char **argv)
 	sim_pki_default_dir(pkidir, sizeof(pkidir));
 	cs_dtls_cfg_init(&dc, CS_DTLS_SERVER);
 	cs_wlc_cfg_defaults(&ec.wlc);
+	ec.wlc_gate = true;
 	cs_ipv4_parse("127.0.0.1", &ec.wlc.listen_ip);
 	ec.seed = 1;
 	optind = 1;
@@ -392,6 +433,9 @@ sim_cmd_wlc(int argc, char **argv)
 			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
 				goto bad_arg;
 			ec.wlc_max_hs_rate = (double)v;
+			break;
+		case O_NO_GATE:
+			ec.wlc_gate = false;
 			break;
 		case O_SW:
 			ec.wlc.sw_version = optarg;
@@ -575,6 +619,7 @@ sim_cmd_wlc(int argc, char **argv)
 		goto out;
 	if (listen != NULL) {
 		struct cs_metrics_http_ops ops = { .fill = wlc_prom_fill,
+			.release = wlc_prom_release,
 			.ctx = &w };
 
 		if ((r = cs_metrics_http_new(&http, w.base, listen, &ops)) <

@@ -33,6 +33,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "proxy", sim_cmd_proxy, "impairing UDP relay between AP and WLC" },
 	{ "lab", sim_cmd_lab, "network-namespace lab with a firewall ruleset" },
 	{ "report", sim_cmd_report, "HTML page of a JSON run report" },
+	{ "merge", sim_cmd_merge, "one report from the shards of a run" },
 };
 
 int sim_argc;
@@ -60,7 +61,8 @@ usage(FILE *f)
 	    "\n'capsim COMMAND --help' explains each command.\n"
 	    "Exit status: 0 pass, 1 runtime error, 2 usage or input "
 	    "error,\n3 failed (expectations not met, or a cause found), 4 "
-	    "inconclusive,\n5 capsim itself limited the run.\n");
+	    "inconclusive,\n5 capsim itself limited the run, 6 merge: shards "
+	    "missing or failed.\n");
 }
 
 int

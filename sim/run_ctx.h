@@ -31,6 +31,7 @@ struct run_ctx {
 	uint64_t duration_ms;
 	uint64_t seed;
 	const char *name_prefix;
+	struct run_shard *shard; /* --shard: the slice, the start */
 	struct cs_events *events;
 	struct cs_capture *cap;
 	const struct cs_scenario *scn;
@@ -58,6 +59,9 @@ struct run_ctx {
 	struct cs_prom_rule *prom_rules;
 	struct cs_report_resources prom_res;
 	unsigned prom_joined;
+	struct cs_engine_health prom_h;
+	struct cs_prom_health prom_health;
+	bool max_inflight; /* the AP side runs an in-flight window */
 };
 
 /* The end of a run (engine stopped): the diagnosis on stderr, the

@@ -230,6 +230,7 @@ sim_disc_run(
 	dc.mode = s->mode;
 	dc.n_aps = n;
 	dc.seed = ec->seed;
+	dc.index_base = ec->ap_index_base;
 	dc.ap_ident = disc_ident;
 	dc.on_ready = disc_on_ready;
 	dc.on_lease_lost = disc_on_lost;

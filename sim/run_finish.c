@@ -19,6 +19,8 @@
 #include "capsim/pki.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_peer.h"
+#include "run_shard.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -48,7 +50,8 @@ run_names_build(
 
 		/* AP i: the engine's identity (capsim/values.h), base IP + i;
 		 * the engine refused a base MAC the APs run past */
-		cs_ap_id_name(prefix, i, nm->name[i], sizeof(nm->name[i]));
+		cs_ap_id_name(prefix, ec->ap_index_base + i, nm->name[i],
+		    sizeof(nm->name[i]));
 		if (cs_ap_id_mac(ec->ap_base_mac, i, mac) < 0)
 			return -ERANGE;
 		cs_val_mac_str(mac, nm->mac[i]);
@@ -101,6 +104,9 @@ run_print_diag(const struct cs_diagnosis *d, const struct cs_report_diag *rd,
 		fprintf(stderr, "capsim: run: warning: %s\n", d->self_text);
 }
 
+_Static_assert(CS_REPORT_ADMIT_CAUSES == CS_ADMIT_CAUSE__COUNT,
+    "the report carries every admission cause");
+
 /* capsim's own health from the engine into the report (issue 12). */
 static void
 run_health(struct cs_engine *e, struct cs_report_resources *res)
@@ -121,6 +127,9 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->hs_window = h.hs_window;
 	res->hs_window_min = h.hs_window_min;
 	res->hs_window_cuts = h.hs_window_cuts;
+	for (unsigned c = 0; c < CS_REPORT_ADMIT_CAUSES; c++)
+		res->hs_window_cuts_by[c] = h.hs_window_cuts_by[c];
+	res->hs_losses = h.hs_losses;
 	res->loop_turns = h.turns;
 	res->loop_budget_hits = h.budget_hits;
 	res->stale_flights = h.stale_flights;
@@ -169,54 +178,63 @@ run_write(struct cs_ofile **of, const char *text)
 	return 0;
 }
 
-int
-run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
-    const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
-    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms)
-{
-	char host[256];
-	struct cs_run_summary s = { 0 };
-	struct cs_expect_result *res = NULL;
-	struct cs_report_diag rd = { 0 };
+/* What the end of a run builds: the summary the reports show and the
+ * storage its pointers lead to. */
+struct run_fin {
+	struct cs_run_summary s;
+	struct cs_expect_result *res;
+	struct cs_report_diag rd;
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
-	struct cs_report_rule *rr = NULL;
-	struct cs_report_kv(*rkv)[CS_REPORT_IMPAIR_COUNTERS] = NULL;
+	struct cs_report_rule *rr;
+	struct cs_report_kv (*rkv)[CS_REPORT_IMPAIR_COUNTERS];
 	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
-	struct cs_wlc_counters wc;
-	struct cs_nat_stats ns;
-	const struct cs_ap_facts **fp = NULL;
+	const struct cs_ap_facts **fp;
 	struct cs_diag_ctx dctx;
-	struct run_names nm = { 0 };
-	struct cs_report_causes rcs = { 0 };
-	size_t n_expect = scn != NULL ? scn->n_expect : 0;
-	unsigned failed_expect = 0;
-	int exit_code = SIM_EXIT_RUNTIME;
-	char *text = NULL;
+	struct run_names nm;
+	struct cs_report_causes rcs;
+	struct cs_report_ap_result *apr; /* a shard's per-AP results */
+	size_t n_expect;
+	unsigned failed_expect;
+	char host[256];
+};
 
-	cs_engine_ap_states(rc->e, s.states);
-	s.aps = ec->n_aps;
+/* The APs' states and counts. */
+static void
+run_fin_counts(
+    struct run_fin *f, struct run_ctx *rc, const struct cs_engine_cfg *ec)
+{
+	struct cs_run_summary *s = &f->s;
+
+	cs_engine_ap_states(rc->e, s->states);
+	s->aps = ec->n_aps;
 	for (unsigned i = 0; i < ec->n_aps; i++) {
 		const struct cs_ap_track *t = cs_engine_ap_track(rc->e, i);
 
-		s.joined += t->has_joined;
-		s.in_run += t->in_run;
-		s.failed += t->has_failed;
+		s->joined += t->has_joined;
+		s->in_run += t->in_run;
+		s->failed += t->has_failed;
 	}
-	s.m = cs_engine_metrics(rc->e);
+	s->m = cs_engine_metrics(rc->e);
 	for (unsigned i = 0; i < ec->n_aps; i++)
-		s.left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
+		s->left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
+}
 
-	/* the diagnosis, from every AP's facts */
-	if (ec->n_aps > 0 && (fp = calloc(ec->n_aps, sizeof(*fp))) != NULL) {
+/* The diagnosis, from every AP's facts; printed, and its causes named. */
+static void
+run_fin_diag(struct run_fin *f, struct run_ctx *rc,
+    const struct cs_engine_cfg *ec, uint64_t elapsed_ms)
+{
+	if (ec->n_aps > 0 &&
+	    (f->fp = calloc(ec->n_aps, sizeof(*f->fp))) != NULL) {
 		for (unsigned i = 0; i < ec->n_aps; i++)
-			fp[i] = cs_engine_ap_facts(rc->e, i);
-		cs_engine_diag_ctx(rc->e, &dctx);
+			f->fp[i] = cs_engine_ap_facts(rc->e, i);
+		cs_engine_diag_ctx(rc->e, &f->dctx);
 		/* capsim's side of it: how long it ran against how long the
 		 * APs need to start and discover (RFC 5415 §4.7.10: the
 		 * first Discovery Request waits up to MaxDiscoveryInterval),
 		 * and whether the route was there at all */
-		dctx.self.run_ms = elapsed_ms;
-		dctx.self.discovery_window_ms =
+		f->dctx.self.run_ms = elapsed_ms;
+		f->dctx.self.discovery_window_ms =
 		    (uint32_t)((ec->rate > 0
 		                       ? (double)ec->n_aps / ec->rate * 1000.0
 		                       : 0.0) +
@@ -225,184 +243,267 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 		                ? 0.0
 		                : (double)ec->ap.max_discovery_interval_ms +
 		                    ec->ap.discovery_interval_ms));
-		dctx.self.route_err = rc->route_err;
-		snprintf(dctx.self.route_detail, sizeof(dctx.self.route_detail),
-		    "%s", rc->route_err != 0 ? rc->route_detail : "");
-		if (cs_diagnose(fp, ec->n_aps, &dctx, &rc->diag) == 0)
+		f->dctx.self.route_err = rc->route_err;
+		snprintf(f->dctx.self.route_detail,
+		    sizeof(f->dctx.self.route_detail), "%s",
+		    rc->route_err != 0 ? rc->route_detail : "");
+		/* --peer-pcap: the controller's side (wire_ctx is its) */
+		sim_run_peer_facts(ec->wire_ctx, f->fp, ec->n_aps);
+		if (cs_diagnose(f->fp, ec->n_aps, &f->dctx, &rc->diag) == 0)
 			rc->has_diag = true;
 	}
-	if (rc->has_diag) {
-		cs_report_diag_from(
-		    &rd, diag_counts, CS_DIAG__COUNT, &rc->diag);
-		if (run_names_build(&nm, ec,
-		        rc->name_prefix != NULL          ? rc->name_prefix
-		            : ec->ap_name_prefix != NULL ? ec->ap_name_prefix
-		                                         : "capsim-ap-") < 0 ||
-		    cs_report_causes_build(
-		        &rcs, &rd, &rc->diag, nm.aps, ec->n_aps, 16) < 0)
-			fputs("capsim: run: out of memory naming the APs\n",
-			    stderr);
-		run_print_diag(&rc->diag, &rd, false);
-		s.diag = &rd;
-	}
+	if (!rc->has_diag)
+		return;
+	cs_report_diag_from(&f->rd, f->diag_counts, CS_DIAG__COUNT, &rc->diag);
+	if (run_names_build(&f->nm, ec,
+	        rc->name_prefix != NULL          ? rc->name_prefix
+	            : ec->ap_name_prefix != NULL ? ec->ap_name_prefix
+	                                         : "capsim-ap-") < 0 ||
+	    cs_report_causes_build(
+	        &f->rcs, &f->rd, &rc->diag, f->nm.aps, ec->n_aps, 16) < 0)
+		fputs("capsim: run: out of memory naming the APs\n", stderr);
+	run_print_diag(&rc->diag, &f->rd, false);
+	f->s.diag = &f->rd;
+}
 
-	/* impairment and NAT counters, WLC counters */
-	rr = calloc(rc->n_rules + 2, sizeof(*rr)); /* + NAT, link down */
-	if (rc->n_rules > 0 && rr != NULL &&
-	    (rkv = calloc(rc->n_rules, sizeof(*rkv))) != NULL) {
+/* A shard's report carries every AP's facts: `capsim merge` diagnoses all
+ * shards' APs as one run. */
+static void
+run_fin_shard(
+    struct run_fin *f, struct run_ctx *rc, const struct cs_engine_cfg *ec)
+{
+	if (rc->shard == NULL || !rc->shard->enabled || f->fp == NULL)
+		return;
+	f->s.shard = &rc->shard->rep;
+	f->s.diag_ctx = &f->dctx;
+	if (run_shard_ap_results(&f->apr, rc->e, ec, f->nm.aps,
+	        rc->has_diag ? &rc->diag : NULL) == 0) {
+		f->s.ap_results = f->apr;
+		f->s.n_ap_results = ec->n_aps;
+	}
+}
+
+/* Impairment and NAT counters, WLC counters. */
+static void
+run_fin_counters(struct run_fin *f, struct run_ctx *rc)
+{
+	struct cs_run_summary *s = &f->s;
+	struct cs_wlc_counters wc;
+	struct cs_nat_stats ns;
+
+	f->rr = calloc(rc->n_rules + 2, sizeof(*f->rr)); /* + NAT, link */
+	if (rc->n_rules > 0 && f->rr != NULL &&
+	    (f->rkv = calloc(rc->n_rules, sizeof(*f->rkv))) != NULL) {
 		for (size_t i = 0; i < rc->n_rules; i++) {
 			struct cs_impair_stats st = { 0 };
 
 			cs_engine_rule_stats(rc->e, (unsigned)i, &st);
-			cs_report_rule_impair(&rr[i], rkv[i],
+			cs_report_rule_impair(&f->rr[i], f->rkv[i],
 			    rc->rule_names[i][0] ? rc->rule_names[i]
 			                         : "(unnamed)",
 			    &st);
 		}
-		s.rules = rr;
-		s.n_rules = rc->n_rules;
+		s->rules = f->rr;
+		s->n_rules = rc->n_rules;
 	}
-	if (cs_engine_nat_stats(rc->e, &ns) == 0 && rr != NULL) {
-		cs_report_rule_nat(&rr[s.n_rules], nkv, "nat", &ns);
-		s.rules = rr;
-		s.n_rules++;
+	if (cs_engine_nat_stats(rc->e, &ns) == 0 && f->rr != NULL) {
+		cs_report_rule_nat(&f->rr[s->n_rules], f->nkv, "nat", &ns);
+		s->rules = f->rr;
+		s->n_rules++;
 	}
-	lkv[0] = (struct cs_report_kv){ "dropped", cs_engine_link_lost(rc->e) };
-	if (lkv[0].value > 0 && rr != NULL) {
+	f->lkv[0] =
+	    (struct cs_report_kv){ "dropped", cs_engine_link_lost(rc->e) };
+	if (f->lkv[0].value > 0 && f->rr != NULL) {
 		/* the timeline's link-down windows */
-		rr[s.n_rules].name = "link-down";
-		rr[s.n_rules].counters = lkv;
-		rr[s.n_rules].n_counters = 1;
-		s.rules = rr;
-		s.n_rules++;
+		f->rr[s->n_rules].name = "link-down";
+		f->rr[s->n_rules].counters = f->lkv;
+		f->rr[s->n_rules].n_counters = 1;
+		s->rules = f->rr;
+		s->n_rules++;
 	}
 	if (cs_engine_wlc_counters(rc->e, &wc) == 0) {
+		struct cs_report_kv *w = f->wkv;
 		size_t n = 0;
 
-		wkv[n++] = (struct cs_report_kv){ "discovery_requests",
+		w[n++] = (struct cs_report_kv){ "discovery_requests",
 			wc.discovery_rx };
-		wkv[n++] = (struct cs_report_kv){ "client_hellos",
-			fp != NULL ? dctx.wlc_client_hello : 0 };
-		wkv[n++] =
-		    (struct cs_report_kv){ "dtls_failed", wc.dtls_failed };
-		wkv[n++] = (struct cs_report_kv){ "sessions", wc.sess_opened };
-		wkv[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
-		wkv[n++] =
-		    (struct cs_report_kv){ "join_failed", wc.join_failed };
-		wkv[n++] =
-		    (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
-		wkv[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
-		wkv[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
-		s.wlc_counters = wkv;
-		s.n_wlc_counters = n;
+		w[n++] = (struct cs_report_kv){ "client_hellos",
+			f->fp != NULL ? f->dctx.wlc_client_hello : 0 };
+		w[n++] = (struct cs_report_kv){ "dtls_failed", wc.dtls_failed };
+		w[n++] = (struct cs_report_kv){ "sessions", wc.sess_opened };
+		w[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
+		w[n++] = (struct cs_report_kv){ "join_failed", wc.join_failed };
+		w[n++] = (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
+		w[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
+		w[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
+		s->wlc_counters = w;
+		s->n_wlc_counters = n;
 	}
+}
 
-	/* expectations, measured from the summary the JSON report shows */
-	if (n_expect > 0 && (res = calloc(n_expect, sizeof(*res))) != NULL) {
-		for (size_t i = 0; i < n_expect; i++) {
-			cs_expect_eval_summary(&scn->expect[i], &s, &res[i]);
-			fprintf(stderr, "  %s %s\n",
-			    res[i].pass ? "PASS" : "FAIL", res[i].message);
-			failed_expect += !res[i].pass;
-		}
-		s.expect = res;
-		s.n_expect = n_expect;
+/* Expectations, measured from the summary the JSON report shows. */
+static void
+run_fin_expect(struct run_fin *f, const struct cs_scenario *scn)
+{
+	f->n_expect = scn != NULL ? scn->n_expect : 0;
+	if (f->n_expect == 0 ||
+	    (f->res = calloc(f->n_expect, sizeof(*f->res))) == NULL)
+		return;
+	for (size_t i = 0; i < f->n_expect; i++) {
+		cs_expect_eval_summary(&scn->expect[i], &f->s, &f->res[i]);
+		fprintf(stderr, "  %s %s\n", f->res[i].pass ? "PASS" : "FAIL",
+		    f->res[i].message);
+		f->failed_expect += !f->res[i].pass;
 	}
+	f->s.expect = f->res;
+	f->s.n_expect = f->n_expect;
+}
 
-	s.duration_s = (double)elapsed_ms / 1000.0;
-	s.seed = ec->seed;
-	s.wlc = wlcdesc;
-	s.wlc_verify_off = dc->no_verify;
-	s.dtls_version = dtls_ver;
-	s.ciphers = dc->ciphers ? dc->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+/* The run's settings and capsim's own resources into the summary. */
+static void
+run_fin_settings(struct run_fin *f, struct run_ctx *rc,
+    const struct cs_engine_cfg *ec, const struct cs_dtls_cfg *dc,
+    const struct cs_scenario *scn, const char *wlcdesc, const char *dtls_ver,
+    uint64_t elapsed_ms)
+{
+	struct cs_run_summary *s = &f->s;
+	const struct cs_hist *h = cs_engine_timer_lateness(rc->e);
+
+	s->duration_s = (double)elapsed_ms / 1000.0;
+	s->seed = ec->seed;
+	s->wlc = wlcdesc;
+	s->wlc_verify_off = dc->no_verify;
+	s->dtls_version = dtls_ver;
+	s->ciphers = dc->ciphers ? dc->ciphers : CS_DTLS_DEFAULT_CIPHERS;
 	if (scn != NULL) {
-		s.scenario_name = scn->name;
-		s.scenario_file = scn->file;
+		s->scenario_name = scn->name;
+		s->scenario_file = scn->file;
 	}
-	s.joins_per_sec = rc->joins_per_sec;
-	s.timeseries = rc->series.ts;
-	s.n_joins_per_sec = rc->n_sec;
-	(void)cs_report_resources_get(&s.res);
-	{
-		const struct cs_hist *h = cs_engine_timer_lateness(rc->e);
-
-		if (h->count > 0) {
-			s.res.has_lateness = true;
-			s.res.lateness_p50_ms =
-			    (double)cs_hist_quantile(h, 0.5) / 1000.0;
-			s.res.lateness_p99_ms =
-			    (double)cs_hist_quantile(h, 0.99) / 1000.0;
-			s.res.lateness_max_ms = (double)h->max_us / 1000.0;
-		}
+	s->joins_per_sec = rc->joins_per_sec;
+	s->timeseries = rc->series.ts;
+	s->n_joins_per_sec = rc->n_sec;
+	(void)cs_report_resources_get(&s->res);
+	if (h->count > 0) {
+		s->res.has_lateness = true;
+		s->res.lateness_p50_ms =
+		    (double)cs_hist_quantile(h, 0.5) / 1000.0;
+		s->res.lateness_p99_ms =
+		    (double)cs_hist_quantile(h, 0.99) / 1000.0;
+		s->res.lateness_max_ms = (double)h->max_us / 1000.0;
 	}
-	run_health(rc->e, &s.res);
-	if (n_expect > 0)
-		s.passed = !rc->interrupted && failed_expect == 0;
+	run_health(rc->e, &s->res);
+	if (f->n_expect > 0)
+		s->passed = !rc->interrupted && f->failed_expect == 0;
 	else
-		s.passed =
-		    !rc->interrupted && s.in_run == s.aps && s.left_run == 0;
+		s->passed =
+		    !rc->interrupted && s->in_run == s->aps && s->left_run == 0;
+}
+
+/* The run's last lines on stderr: the counts, capsim's health. */
+static void
+run_fin_print(const struct run_fin *f)
+{
+	const struct cs_run_summary *s = &f->s;
+
 	fprintf(stderr,
 	    "capsim: run: %u APs: %u joined, %u in Run at the end, %u had "
 	    "failures; join p50 %.0f ms p99 %.0f ms%s\n",
-	    s.aps, s.joined, s.in_run, s.failed,
-	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.5) / 1000.0,
-	    (double)cs_hist_quantile(&s.m->lat[CS_LAT_TOTAL], 0.99) / 1000.0,
-	    n_expect == 0  ? ""
-	        : s.passed ? "; expectations met"
-	                   : "; expectations NOT met");
-	if (s.res.has_health)
+	    s->aps, s->joined, s->in_run, s->failed,
+	    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.5) / 1000.0,
+	    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.99) / 1000.0,
+	    f->n_expect == 0 ? ""
+	        : s->passed  ? "; expectations met"
+	                     : "; expectations NOT met");
+	if (s->res.has_health)
 		fprintf(stderr,
 		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
 		    "kernel drops %llu; handshake slot wait p99 %.0f ms, "
-		    "window %u (min %u, halved %llu times); CPU %.1f s%s\n",
-		    s.res.lateness_p99_ms, s.res.lateness_max_ms,
-		    (unsigned long long)s.res.rxq_drops, s.res.hs_wait_p99_ms,
-		    s.res.hs_window, s.res.hs_window_min,
-		    (unsigned long long)s.res.hs_window_cuts,
-		    s.res.cpu_user_s + s.res.cpu_sys_s,
-		    s.res.limited ? "; capsim itself limited this run "
-		                    "(simulator-overloaded): its figures "
-		                    "understate the controller"
-		                  : "");
-	exit_code = s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
-	/* a failed run tells CI who failed: capsim itself (5), nobody can
-	 * tell (4), or the network / the controller (3) */
-	if (!s.passed && rc->has_diag && !rc->interrupted) {
-		if (rc->diag.self_bad)
-			exit_code = SIM_EXIT_SELF;
-		else if (rc->diag.primary == CS_DIAG_INCONCLUSIVE &&
-		    n_expect == 0)
-			exit_code = SIM_EXIT_INCONCLUSIVE;
+		    "window %u (min %u, halved %llu times: latency %llu, "
+		    "lateness %llu, drops %llu, cpu %llu; losses %llu); "
+		    "CPU %.1f s%s\n",
+		    s->res.lateness_p99_ms, s->res.lateness_max_ms,
+		    (unsigned long long)s->res.rxq_drops, s->res.hs_wait_p99_ms,
+		    s->res.hs_window, s->res.hs_window_min,
+		    (unsigned long long)s->res.hs_window_cuts,
+		    (unsigned long long)s->res.hs_window_cuts_by[0],
+		    (unsigned long long)s->res.hs_window_cuts_by[1],
+		    (unsigned long long)s->res.hs_window_cuts_by[2],
+		    (unsigned long long)s->res.hs_window_cuts_by[3],
+		    (unsigned long long)s->res.hs_losses,
+		    s->res.cpu_user_s + s->res.cpu_sys_s,
+		    s->res.limited ? "; capsim itself limited this run "
+		                     "(simulator-overloaded): its figures "
+		                     "understate the controller"
+		                   : "");
+}
+
+/* The reports: JSON, --csv and --html (the page is made from the JSON
+ * text), JUnit.  The exit code, made 1 by a report not written. */
+static int
+run_fin_write(struct run_fin *f, struct run_ctx *rc, int exit_code)
+{
+	struct cs_run_summary *s = &f->s;
+	char *text = NULL;
+
+	s->started_unix_ms = rc->started_unix_ms;
+	if (gethostname(f->host, sizeof(f->host)) == 0) {
+		f->host[sizeof(f->host) - 1] = '\0';
+		s->host = f->host;
 	}
-	/* the run itself */
-	s.started_unix_ms = rc->started_unix_ms;
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		s.host = host;
-	}
-	s.argv = (const char *const *)sim_argv;
-	s.argc = sim_argc;
-	s.interrupted = rc->interrupted;
+	s->argv = (const char *const *)sim_argv;
+	s->argc = sim_argc;
+	s->interrupted = rc->interrupted;
 	if (rc->json_out != NULL || rc->series.html_path != NULL)
-		text = cs_report_json(&s);
+		text = cs_report_json(s);
 	if (rc->json_out != NULL && run_write(&rc->json_out, text) < 0)
 		exit_code = SIM_EXIT_RUNTIME;
-	/* --csv and --html (the page is made from the JSON text) */
 	if (sim_series_write(&rc->series, text) < 0)
 		exit_code = SIM_EXIT_RUNTIME;
 	free(text);
-	text = NULL;
 	if (rc->junit_out != NULL) {
-		text = cs_report_junit(&s);
+		text = cs_report_junit(s);
 		if (run_write(&rc->junit_out, text) < 0)
 			exit_code = SIM_EXIT_RUNTIME;
 		free(text);
 	}
-	cs_report_causes_free(&rcs);
-	run_names_free(&nm);
-	free(fp);
-	free(res);
-	free(rr);
-	free(rkv);
+	return exit_code;
+}
+
+int
+run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
+    const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
+    const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms)
+{
+	struct run_fin *f = calloc(1, sizeof(*f));
+	int exit_code;
+
+	if (f == NULL)
+		return SIM_EXIT_RUNTIME;
+	run_fin_counts(f, rc, ec);
+	run_fin_diag(f, rc, ec, elapsed_ms);
+	run_fin_shard(f, rc, ec);
+	run_fin_counters(f, rc);
+	run_fin_expect(f, scn);
+	run_fin_settings(f, rc, ec, dc, scn, wlcdesc, dtls_ver, elapsed_ms);
+	run_fin_print(f);
+	exit_code = f->s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
+	/* a failed run tells CI who failed: capsim itself (5), nobody can
+	 * tell (4), or the network / the controller (3) */
+	if (!f->s.passed && rc->has_diag && !rc->interrupted) {
+		if (rc->diag.self_bad)
+			exit_code = SIM_EXIT_SELF;
+		else if (rc->diag.primary == CS_DIAG_INCONCLUSIVE &&
+		    f->n_expect == 0)
+			exit_code = SIM_EXIT_INCONCLUSIVE;
+	}
+	exit_code = run_fin_write(f, rc, exit_code);
+	cs_report_causes_free(&f->rcs);
+	free(f->apr);
+	run_names_free(&f->nm);
+	free(f->fp);
+	free(f->res);
+	free(f->rr);
+	free(f->rkv);
+	free(f);
 	return exit_code;
 }

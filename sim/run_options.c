@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
 #include "simutil.h"
@@ -60,6 +61,10 @@ run_usage(FILE *f)
 	    "  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
 	    "  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
 	    "                         handshakes/s at most (0 = no limit)\n"
+	    "  --wlc-overload-gate    the embedded WLC defers, then sheds, "
+	    "new\n"
+	    "                         handshakes while its loop runs late\n"
+	    "                         (as capsim wlc does by default)\n"
 	    "  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	    "9800/AireOS\n"
 	    "                         (insists on Cisco payloads: use "
@@ -143,6 +148,15 @@ run_usage(FILE *f)
 	    "APs'\n"
 	    "  --pcap-clear FILE      every control message decrypted, as "
 	    "plain CAPWAP\n"
+	    "  --peer-pcap FILE       a capture taken at the controller "
+	    "during the run\n"
+	    "                         (capsim wlc --pcap, a SPAN port, an "
+	    "Embedded\n"
+	    "                         Packet Capture), read after the run: "
+	    "what it\n"
+	    "                         received and sent per AP goes into the "
+	    "diagnosis\n"
+	    "                         (forward from return path loss)\n"
 	    "  --keylog FILE          DTLS secrets (SSLKEYLOGFILE format)\n"
 	    "  --html FILE            one self-contained HTML page: verdict, "
 	    "charts\n"
@@ -157,7 +171,29 @@ run_usage(FILE *f)
 	    "  -q, --quiet            no progress line\n"
 	    "  -v, --verbose          log every state change\n"
 	    "  --seed N               seed for every random choice "
-	    "(default 1)\n",
+	    "(default 1)\n"
+	    "Shards (one run over many processes or hosts; `capsim "
+	    "merge`):\n"
+	    "  --shard I/N            run slice I (0..N-1) of the "
+	    "population: the\n"
+	    "                         APs, addresses, MACs and names the "
+	    "one big run\n"
+	    "                         would give them, same seed and "
+	    "timeline\n"
+	    "  --shards N             N shards, this one from "
+	    "$JOB_COMPLETION_INDEX\n"
+	    "                         (a Kubernetes Indexed Job); also "
+	    "$CAPSIM_SHARDS\n"
+	    "  --start-at TIME        start at this RFC 3339 wall-clock "
+	    "time\n"
+	    "                         (2026-12-07T15:40:00Z), so shards "
+	    "begin together\n"
+	    "  --shard-ip ADDR        this shard's APs take addresses from "
+	    "ADDR (its\n"
+	    "                         site's subnet) instead of their slice "
+	    "of\n"
+	    "                         --ap-base-ip; names, MACs, indexes "
+	    "stay global\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("\n"
@@ -273,6 +309,7 @@ enum {
 	O_SEED,
 	O_WLC_MAX,
 	O_WLC_HS_RATE,
+	O_WLC_GATE,
 	O_WLC_LISTEN,
 	O_WORKERS,
 	O_RAMP,
@@ -290,9 +327,14 @@ enum {
 	O_RULE,
 	O_PROFILE,
 	O_PCAP_AT,
+	O_PEER_PCAP,
 	O_WLC_CISCO,
 	O_CHECK,
 	O_LINGER,
+	O_SHARD,
+	O_SHARDS,
+	O_START_AT,
+	O_SHARD_IP,
 	O_DISC, /* SIM_DISC_N of them */
 };
 
@@ -331,6 +373,7 @@ static const struct option run_longopts[] = {
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "wlc-max-wtps", required_argument, NULL, O_WLC_MAX },
 	{ "wlc-max-handshake-rate", required_argument, NULL, O_WLC_HS_RATE },
+	{ "wlc-overload-gate", no_argument, NULL, O_WLC_GATE },
 	{ "wlc-listen", required_argument, NULL, O_WLC_LISTEN },
 	{ "workers", required_argument, NULL, O_WORKERS },
 	{ "ramp", required_argument, NULL, O_RAMP },
@@ -338,6 +381,10 @@ static const struct option run_longopts[] = {
 	{ "events", required_argument, NULL, O_EVENTS },
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "metrics-linger", required_argument, NULL, O_LINGER },
+	{ "shard", required_argument, NULL, O_SHARD },
+	{ "shards", required_argument, NULL, O_SHARDS },
+	{ "start-at", required_argument, NULL, O_START_AT },
+	{ "shard-ip", required_argument, NULL, O_SHARD_IP },
 	{ "check", no_argument, NULL, O_CHECK },
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "pcap-clear", required_argument, NULL, O_PCAP_CLEAR },
@@ -350,6 +397,7 @@ static const struct option run_longopts[] = {
 	{ "rule", required_argument, NULL, O_RULE },
 	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "pcap-at", required_argument, NULL, O_PCAP_AT },
+	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -578,6 +626,9 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 			return -EINVAL;
 		o->ec.wlc_max_hs_rate = (double)v;
 		return 0;
+	case O_WLC_GATE:
+		o->ec.wlc_gate = true;
+		return 0;
 	case O_JUNIT:
 		o->junit_path = optarg;
 		return 0;
@@ -621,6 +672,14 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 	case O_LINGER:
 		if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
 			return -EINVAL;
+		return 0;
+	case O_PEER_PCAP:
+		sim_run_peer_free(o->peer);
+		o->peer = NULL;
+		if (sim_run_peer_new(&o->peer, optarg) < 0)
+			return -ENOMEM;
+		o->ec.on_ap_wire = sim_run_peer_wire;
+		o->ec.wire_ctx = o->peer;
 		return 0;
 	case O_PCAP_AT:
 		if (strcmp(optarg, "ap") == 0)
@@ -703,6 +762,8 @@ run_pass_scenario(struct run_opts *o, int argc, char **argv)
 static int
 run_options_check(struct run_opts *o)
 {
+	int r;
+
 	if ((o->ap_cert == NULL) != (o->ap_key == NULL)) {
 		fprintf(stderr,
 		    "capsim: run: --ap-cert and --ap-key go together\n");
@@ -721,11 +782,15 @@ run_options_check(struct run_opts *o)
 	if (sim_series_check_path("html", o->html_path) < 0 ||
 	    sim_series_check_path("csv", o->csv_path) < 0)
 		return SIM_EXIT_USAGE;
+	/* a shard: this process's slice of the population (issue 17) */
+	if ((r = run_shard_resolve(&o->shard, &o->ec)) != 0)
+		return r;
 	/* APs that find their controllers by DHCP or DNS do not need the
 	 * embedded one, unless it is placed explicitly */
 	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&
 	    o->embedded && !o->wlc_listen_given)
 		o->embedded = false;
+	sim_run_peer_port(o->peer, o->wlc_port);
 	return -1;
 }
 
@@ -763,6 +828,30 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			if ((exit_code = run_opt_rule(o, optarg)) >= 0)
 				goto out;
 			break;
+		case O_SHARD:
+			if (run_shard_opt(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARDS:
+			if (run_shard_opt_count(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_SHARD_IP:
+			if (run_shard_opt_ip(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
+		case O_START_AT:
+			if (run_shard_opt_start_at(&o->shard, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -799,6 +888,8 @@ run_options_free(struct run_opts *o)
 	sim_disc_free(&o->disc);
 	free(o->rules);
 	cs_scenario_free(o->scn);
+	sim_run_peer_free(o->peer);
+	o->peer = NULL;
 	o->rules = NULL;
 	o->scn = NULL;
 }

@@ -14,8 +14,10 @@
 #include "capsim/engine.h"
 #include "capsim/pki.h"
 #include "run_discover.h"
+#include "run_shard.h"
 
 struct cs_impair_rule;
+struct sim_run_peer;
 struct cs_scenario;
 
 struct run_opts {
@@ -28,6 +30,7 @@ struct run_opts {
 	char pkidir[4096];
 	const char *json_path, *junit_path, *events_path, *listen;
 	const char *pcap_path, *clear_path, *keylog_path;
+	struct sim_run_peer *peer; /* owned; --peer-pcap */
 	const char *ca_cert, *ca_key, *ap_cert, *ap_key, *wlc_ca;
 	const char *profile, *scn_path, *dtls_ver;
 	/* the time series and the page: --html, --csv, --interval,
@@ -42,8 +45,9 @@ struct run_opts {
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	uint64_t duration_ms;
-	uint64_t linger_ms; /* --metrics-linger */
-	bool check;         /* --check: validate, print the plan, exit */
+	uint64_t linger_ms;     /* --metrics-linger */
+	bool check;             /* --check: validate, print the plan, exit */
+	struct run_shard shard; /* --shard, --shards, --start-at */
 };
 
 void run_usage(FILE *f);

@@ -15,6 +15,7 @@ enum {
 	SIM_EXIT_FAILED = 3,
 	SIM_EXIT_INCONCLUSIVE = 4, /* the evidence does not decide */
 	SIM_EXIT_SELF = 5,         /* capsim's own health limited the run */
+	SIM_EXIT_INCOMPLETE = 6,   /* merge: shards missing or failed */
 };
 
 typedef int sim_cmd_fn(int argc, char **argv);
@@ -28,6 +29,7 @@ sim_cmd_fn sim_cmd_probe __attribute__((weak));
 sim_cmd_fn sim_cmd_analyze __attribute__((weak));
 sim_cmd_fn sim_cmd_proxy __attribute__((weak));
 sim_cmd_fn sim_cmd_report __attribute__((weak));
+sim_cmd_fn sim_cmd_merge __attribute__((weak));
 sim_cmd_fn sim_cmd_lab __attribute__((weak));
 
 /* The whole command line, "capsim" first (for the reports). */

@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capsim/admit.h"
+#include "capsim/engine.h"
+#include "capsim/prom.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
 #include "sim.h"
@@ -349,5 +352,35 @@ sim_pki_open(struct cs_pki **out, const char *dir, const char *ca_cert,
 	if ((r = cs_pki_new(out, &pc)) < 0)
 		return cs_log_err(log, r, "cannot load the lab CA from %s: %s",
 		    dir, strerror(-r));
+	return 0;
+}
+
+int
+sim_prom_health(struct cs_engine *e, bool has_window,
+    struct cs_engine_health *h, struct cs_prom_health *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = cs_engine_health(e, h)) < 0)
+		return r;
+	out->lateness = &h->lateness_us;
+	out->rxq_drops = h->rxq_drops;
+	out->hs_active = h->hs_active;
+	out->hs_waiting = h->hs_waiting;
+	out->has_window = has_window;
+	out->hs_window = h->hs_window;
+	for (unsigned c = 0; c < CS_ADMIT_CAUSE__COUNT && c < 4; c++)
+		out->window_cuts[c] = h->hs_window_cuts_by[c];
+	out->has_wlc = cs_engine_has_wlc(e);
+	out->wlc_queued = h->wlc_hs_queued;
+	out->wlc_gate[0] = h->wlc_gate_admitted;
+	out->wlc_gate[1] = h->wlc_gate_deferred;
+	out->wlc_gate[2] = h->wlc_gate_shed;
+	out->n_workers = h->n_workers < CS_PROM_MAX_WORKERS
+	    ? h->n_workers
+	    : CS_PROM_MAX_WORKERS;
+	for (unsigned k = 0; k < out->n_workers; k++)
+		out->worker_cpu_s[k] = h->cpu_s[k];
 	return 0;
 }

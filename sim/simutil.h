@@ -65,6 +65,15 @@ const char *sim_file_strerror(int r);
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
 
+struct cs_engine;
+struct cs_engine_health;
+struct cs_prom_health;
+/* /metrics: capsim's own health from the engine.  Fills *h (the caller
+ * frees it with cs_engine_health_free after the text is built) and *out,
+ * which borrows h's histograms.  0 or a negative errno. */
+int sim_prom_health(struct cs_engine *e, bool has_window,
+    struct cs_engine_health *h, struct cs_prom_health *out);
+
 extern const struct cs_log sim_log;   /* errors and warnings */
 extern struct cs_log sim_log_verbose; /* + info when -v */
 

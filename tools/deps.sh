@@ -18,10 +18,13 @@ build=(build-essential cmake pkg-config libssl-dev openssl libevent-dev
 # presets, cmocka, the format check, the readers each test checks its
 # output with (tshark, jq, python3 with jsonschema, promtool, chromium),
 # the lab tests' tools (nftables, iproute2, dnsmasq-base, Kea), valgrind,
-# help2man (the man page)
+# help2man (the man page), the deployment checks (nodejs and npm for the
+# offline Kubernetes schema check, tools/check-k8s.sh; ansible-core for
+# the playbook's syntax check)
 test=(clang clang-format-14 libclang-rt-14-dev libcmocka-dev tshark jq
   python3 python3-jsonschema dnsmasq-base nftables iproute2 procps
-  kea-dhcp4-server prometheus chromium valgrind help2man)
+  kea-dhcp4-server prometheus chromium valgrind help2man nodejs
+  ansible-core)
 # packages whose Debian postinst enables a systemd unit
 services=(kea-dhcp4-server:kea-dhcp4-server.service
   prometheus:prometheus.service)
@@ -40,6 +43,12 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
     missing+=("$p")
 done
+# npm: Debian's, unless an npm command is there already (a nodejs from
+# elsewhere bundles its own, and Debian's npm would not go with it)
+if [ "${1:-}" = test ] && ! command -v npm >/dev/null 2>&1; then
+  dpkg-query -W -f='${Status}' npm 2>/dev/null | grep -q 'install ok installed' ||
+    missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "deps: installing ${missing[*]}" >&2

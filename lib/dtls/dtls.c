@@ -686,6 +686,13 @@ cs_dtls_ctx_new(
 	 * the MTU); never ask a socket.  Buffers go away when idle. */
 	SSL_CTX_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_CTX_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+	/* No encrypt-then-MAC (RFC 7366) for CBC suites: OpenSSL 3.0's DTLS
+	 * ends the session on one record whose EtM MAC fails (a fatal
+	 * bad_record_mac), so a single spoofed datagram would kill it;
+	 * with MAC-then-encrypt it discards the record silently, as RFC
+	 * 6347 §4.1.2.7 asks (and OpenSSL checks that MAC in constant
+	 * time).  Found by fuzz_dtls_session; AEAD suites are unaffected. */
+	SSL_CTX_set_options(c->ssl, SSL_OP_NO_ENCRYPT_THEN_MAC);
 	/* RFC 5415 §12 wants the certificate checks CAPWAP defines (EKU
 	 * capwapAC/WTP), not TLS's serverAuth/clientAuth purpose. */
 	vp = SSL_CTX_get0_param(c->ssl);
@@ -1149,8 +1156,14 @@ dtls_input_records(struct cs_dtls *s, struct cs_rd *rd)
 {
 	struct dtls_rec rec;
 	enum cs_dtls_drop why = CS_DTLS_DROP_HEADER;
-	int r = s->established ? CS_DTLS_ESTABLISHED : CS_DTLS_WANT_READ;
-	int k;
+	int r, k;
+
+	/* a datagram whose records are all discarded changes nothing: after
+	 * close_notify the answer stays CLOSED (found by fuzz_dtls_session:
+	 * it said ESTABLISHED again) */
+	r = s->closed        ? CS_DTLS_CLOSED
+	    : s->established ? CS_DTLS_ESTABLISHED
+	                     : CS_DTLS_WANT_READ;
 
 	while ((k = dtls_rfilter_next(&s->rf, rd, &rec, &why)) >= 0) {
 		if (k == 0) {

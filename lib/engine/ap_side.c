@@ -7,6 +7,7 @@
 #include "engine-internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,59 @@ eng_facts_by_ip(struct eng_w *w, uint32_t ip)
 	struct eng_ap *a = eng_ap_by_ip(w, ip);
 
 	return a != NULL && w->e->facts != NULL ? eng_facts(a) : NULL;
+}
+
+void
+eng_wlc_seen(struct cs_engine *e, uint32_t ip, enum cs_dir dir, size_t len)
+{
+	uint32_t off = ip - e->cfg.ap_base_ip;
+	struct eng_wlc_seen *s;
+	unsigned c = cs_facts_size_class(len);
+
+	/* a NAT address or a stray: no AP of this run to count it for */
+	if (e->aps == NULL || ip < e->cfg.ap_base_ip || off >= e->cfg.n_aps)
+		return;
+	s = &e->aps[off].wlc_seen;
+	if (dir == CS_DIR_UP)
+		atomic_fetch_add_explicit(&s->rx[c], 1, memory_order_relaxed);
+	else if (dir == CS_DIR_DOWN)
+		atomic_fetch_add_explicit(&s->tx[c], 1, memory_order_relaxed);
+}
+
+void
+eng_wlc_seen_reset(struct eng_ap *a)
+{
+	for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+		atomic_store_explicit(
+		    &a->wlc_seen.rx[c], 0, memory_order_relaxed);
+		atomic_store_explicit(
+		    &a->wlc_seen.tx[c], 0, memory_order_relaxed);
+	}
+}
+
+/* The facts count in 16 bits and saturate (cs_facts_*): so does this. */
+static uint16_t
+eng_sat16(unsigned v)
+{
+	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
+void
+eng_wlc_seen_fold(struct cs_engine *e)
+{
+	if (e->aps == NULL || e->facts == NULL)
+		return;
+	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
+		struct eng_wlc_seen *s = &e->aps[i].wlc_seen;
+		struct cs_ap_facts *f = &e->facts[i];
+
+		for (unsigned c = 0; c < CS_FACTS_SIZE_CLASSES; c++) {
+			f->wlc_rx[c] = eng_sat16(atomic_load_explicit(
+			    &s->rx[c], memory_order_relaxed));
+			f->wlc_tx[c] = eng_sat16(atomic_load_explicit(
+			    &s->tx[c], memory_order_relaxed));
+		}
+	}
 }
 
 static int
@@ -182,6 +236,19 @@ static const struct cs_dtls_io ap_dtls_io = {
 	.recv = ap_dtls_recv,
 };
 
+/* A handshake that began with `load` in flight took latency_ms. */
+static void
+eng_load_record(struct eng_w *w, uint32_t load, uint32_t latency_ms)
+{
+	unsigned g = 0;
+
+	while (load > 1 && g + 1 < ENG_LOAD_GROUPS) {
+		load >>= 1;
+		g++;
+	}
+	cs_hist_record(&w->hs_by_load[g], (uint64_t)latency_ms * 1000);
+}
+
 /* The handshake of `a` ended (or never began): free its slot. */
 static void
 eng_hs_release(struct eng_ap *a)
@@ -271,6 +338,7 @@ eng_hs_begin(struct eng_ap *a)
 	w->hs_active++;
 	if (r == 0)
 		eng_probe_dtls(a, CS_ENGINE_DTLS_BEGIN);
+	a->hs_load = w->hs_active * e->n_w; /* the workers share alike */
 	if (r < 0 || (r = cs_dtls_start(a->d->s)) < 0) {
 		ap_dtls_stop(a, false);
 		return r;
@@ -360,15 +428,24 @@ ap_event(void *ctx, const struct cs_ap_event *ev)
 	cs_metrics_ap_event(&w->metrics, &a->track, ev);
 	cs_facts_ap_event(&e->facts[a->idx], ev);
 	if (e->cfg.on_ap_event != NULL)
-		e->cfg.on_ap_event(e->cfg.obs_ctx, a->idx, a->mac, ev);
+		e->cfg.on_ap_event(e->cfg.obs_ctx, a->gidx, a->mac, ev);
 }
 
+/* xorshift64* of the AP's own, so that its jitter depends on (seed,
+ * global index) only: not on its worker, its shard or the other APs */
 static uint32_t
 ap_rand(void *ctx, uint32_t bound)
 {
 	struct eng_ap *a = ctx;
+	uint64_t x = a->rng;
 
-	return eng_rand(a->w, bound);
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	a->rng = x;
+	if (bound <= 1)
+		return 0;
+	return (uint32_t)(((x * 0x2545F4914F6CDD1DULL) >> 32) % bound);
 }
 
 static const struct cs_ap_io eng_ap_io = {
@@ -400,6 +477,9 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		if (w->max_inflight != 0 && a->hs_active)
 			cs_admit_done(&w->admit, (uint32_t)(now - a->hs_t0_ms),
 			    a->hs_retx, now);
+		if (a->hs_active)
+			eng_load_record(
+			    w, a->hs_load, (uint32_t)(now - a->hs_t0_ms));
 		eng_hs_release(a);
 		o.ok = true;
 		cs_ap_dtls_done(a->ap, &o, now);
@@ -418,7 +498,7 @@ ap_dtls_result(struct eng_ap *a, int r, uint64_t now)
 		char reason[sizeof(f->reason)];
 
 		if (r == -ETIMEDOUT && w->max_inflight != 0 && a->hs_active)
-			cs_admit_trouble(&w->admit, now);
+			cs_admit_loss(&w->admit, now);
 		eng_probe_dtls(a, CS_ENGINE_DTLS_FAILED);
 		snprintf(reason, sizeof(reason), "%s",
 		    f->reason[0] ? f->reason : "DTLS handshake failed");
@@ -544,14 +624,15 @@ eng_slot_ap_dtls(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 	if (a->d != NULL && !a->d->dead) {
 		/* the handshake's flight must be repeated: no answer in
-		 * time, the sign of a controller (or capsim) past its rate */
+		 * time.  A loss, counted but no cut: the network may have
+		 * dropped it (capsim/admit.h) */
 		bool in_hs = !a->d->established;
 		int r;
 
 		if (in_hs && a->hs_active) {
 			a->hs_retx = true;
 			if (w->max_inflight != 0)
-				cs_admit_trouble(&w->admit, now);
+				cs_admit_loss(&w->admit, now);
 		}
 		r = cs_dtls_on_timer(a->d->s);
 		if (in_hs && r >= 0)
@@ -582,12 +663,27 @@ eng_pace(struct eng_w *w, uint64_t now)
 
 	if (w->stopping)
 		return;
-	if (w->rate > 0) {
+	if (w->rate > 0 && e->cfg.ap_index_base == 0) {
 		double due = eng_pace_due(
 		    w->rate, e->cfg.rate_ramp_s, (double)now / 1000.0);
 
 		if (due < (double)want)
 			want = (unsigned)due;
+	} else if (w->rate > 0) {
+		/* a shard: its APs start when the whole run's arrival curve
+		 * reaches their global indexes (local AP j is on worker
+		 * j mod n_w) */
+		double due = eng_pace_due(e->cfg.rate, e->cfg.rate_ramp_s,
+		                 (double)now / 1000.0) -
+		    (double)e->cfg.ap_index_base;
+		unsigned local = due <= 0         ? 0
+		    : due >= (double)e->cfg.n_aps ? e->cfg.n_aps
+		                                  : (unsigned)due;
+		unsigned mine =
+		    local > w->id ? (local - w->id + e->n_w - 1) / e->n_w : 0;
+
+		if (mine < want)
+			want = mine;
 	}
 	for (unsigned n = 0; w->started < want; n++) {
 		struct eng_ap *a = &e->aps[w->id + w->started * e->n_w];
@@ -602,7 +698,7 @@ eng_pace(struct eng_w *w, uint64_t now)
 		cs_metrics_ap_start(&a->track, now);
 		if (cs_ap_start(a->ap, now) < 0)
 			cs_logf(e->cfg.log, CS_LOG_ERR,
-			    "engine: AP %u failed to start", a->idx + 1);
+			    "engine: AP %u failed to start", a->gidx + 1);
 	}
 	if (w->started < w->n_aps) {
 		uint64_t step = 10;
@@ -621,8 +717,10 @@ eng_slot_pace(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 }
 
 const struct cs_engine_ap_group *
-eng_ap_group(const struct cs_engine *e, unsigned idx)
+eng_ap_group(const struct cs_engine *e, unsigned local)
 {
+	unsigned idx = e->cfg.ap_index_base + local; /* groups are global */
+
 	for (size_t i = 0; i < e->cfg.n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &e->cfg.ap_groups[i];
 
@@ -654,7 +752,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	if (c->ap_name != NULL)
 		snprintf(name, sizeof(name), "%s", c->ap_name);
 	else
-		cs_ap_id_name(c->ap_name_prefix, a->idx, name, sizeof(name));
+		cs_ap_id_name(c->ap_name_prefix, a->gidx, name, sizeof(name));
 	memcpy(apc.mac, a->mac, 6);
 	apc.ip = a->ip;
 	apc.name = name;
@@ -662,7 +760,7 @@ eng_ap_make(struct cs_engine *e, struct eng_ap *a)
 	io.ctx = a;
 	if ((r = cs_ap_new(&a->ap, &apc, &io)) < 0)
 		return cs_log_err(c->log, r,
-		    "engine: invalid AP configuration (AP %u)", a->idx + 1);
+		    "engine: invalid AP configuration (AP %u)", a->gidx + 1);
 	return 0;
 }
 
@@ -675,6 +773,11 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 
 	a->w = e->w[i % e->n_w];
 	a->idx = i;
+	a->gidx = c->ap_index_base + i;
+	a->rng = cs_mix64(c->seed ^ 0x61702d726e67ull) ^
+	    cs_mix64((uint64_t)a->gidx + 1);
+	if (a->rng == 0)
+		a->rng = 1;
 	a->ip = c->ap_base_ip + i;
 	(void)cs_ap_id_mac(c->ap_base_mac, i, a->mac); /* fits: eng_new_aps */
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
@@ -702,18 +805,28 @@ eng_new_aps(struct cs_engine *e)
 	if ((c->probe != NULL || c->ap_name != NULL) && c->n_aps != 1)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: a probe hook or a fixed AP name needs one AP");
+	if ((uint64_t)c->ap_index_base + c->n_aps > UINT_MAX ||
+	    (c->ap_index_total != 0 &&
+	        c->ap_index_base + c->n_aps > c->ap_index_total))
+		return cs_log_err(c->log, -EINVAL,
+		    "engine: APs %u..%u lie outside the run's %u",
+		    c->ap_index_base + 1, c->ap_index_base + c->n_aps,
+		    c->ap_index_total);
 	for (size_t i = 0; i < c->n_ap_groups; i++) {
 		const struct cs_engine_ap_group *g = &c->ap_groups[i];
+		unsigned total = c->ap_index_total != 0
+		    ? c->ap_index_total
+		    : c->ap_index_base + c->n_aps;
 
-		if (g->ap_dtls == NULL || g->count == 0 ||
-		    g->first > c->n_aps || g->count > c->n_aps - g->first ||
+		if (g->ap_dtls == NULL || g->count == 0 || g->first > total ||
+		    g->count > total - g->first ||
 		    (i > 0 &&
 		        g->first < c->ap_groups[i - 1].first +
 		                c->ap_groups[i - 1].count))
 			return cs_log_err(c->log, -EINVAL,
 			    "engine: AP group %zu is empty, overlaps another, "
 			    "runs past the %u APs or has no DTLS context",
-			    i + 1, c->n_aps);
+			    i + 1, total);
 	}
 	if ((uint64_t)c->ap_base_ip + c->n_aps > UINT32_MAX)
 		return cs_log_err(c->log, -EINVAL,
@@ -735,6 +848,7 @@ eng_new_aps(struct cs_engine *e)
 		int64_t skew = eng_ap_skew(e, i);
 
 		cs_facts_init(&e->facts[i]);
+		eng_wlc_seen_reset(&e->aps[i]);
 		if (skew != 0)
 			cs_facts_clock_skew(&e->facts[i], skew);
 	}
@@ -825,6 +939,7 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	/* a power cycle starts a new life: the diagnosis explains the
 	 * current one (the metrics keep that Run was left) */
 	cs_facts_init(&e->facts[a->idx]);
+	eng_wlc_seen_reset(a);
 	if (eng_ap_skew(e, a->idx) != 0)
 		cs_facts_clock_skew(&e->facts[a->idx], eng_ap_skew(e, a->idx));
 	if ((r = eng_ap_make(e, a)) < 0)

@@ -590,7 +590,7 @@ cs_discover_new(struct cs_discover **ret, const struct cs_discover_cfg *cfg)
 		a->d = d;
 		a->idx = i;
 		a->rng = (cfg->seed ^ 0x64697363ull) * 0x9e3779b97f4a7c15ull +
-		    (uint64_t)(i + 1) * 0xbf58476d1ce4e5b9ull;
+		    (uint64_t)(cfg->index_base + i + 1) * 0xbf58476d1ce4e5b9ull;
 		if (a->rng == 0)
 			a->rng = 1;
 		cfg->ap_ident(cfg->ctx, i, a->mac, &a->vendor_class);

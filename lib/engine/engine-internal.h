@@ -10,6 +10,7 @@
 
 #include <event2/event.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,7 @@ struct cs_dtls_io;
 #define ENG_TXQ_ARENA    (128 * 1024)
 #define ENG_TIMER_BUDGET 512   /* timers per loop turn (issue 12) */
 #define ENG_TURN_US      10000 /* and at most this long per turn */
+#define ENG_LOAD_GROUPS  18    /* in flight 1, 2-3, 4-7, ... 2^17+ */
 #define ENG_START_BUDGET 256   /* AP starts per loop turn */
 /* Handshakes in progress (proven address, not yet established) a WLC
  * shard holds at once; more proven ClientHellos are dropped (the AP
@@ -106,6 +108,19 @@ struct eng_dtls {
 	unsigned reasm_sets;    /* its sets counted in eng_w.reasm_sets */
 };
 
+/*
+ * What the embedded WLC received from / sent to one AP, per size class
+ * (cs_facts_size_class).  The kernel picks the WLC shard of a datagram
+ * (SO_REUSEPORT), not the AP's worker, so any worker may count here while
+ * the AP's facts belong to its own worker: relaxed atomics owned by the AP
+ * slot, folded into the facts once the workers have stopped
+ * (eng_wlc_seen_fold).
+ */
+struct eng_wlc_seen {
+	atomic_uint rx[CS_FACTS_SIZE_CLASSES];
+	atomic_uint tx[CS_FACTS_SIZE_CLASSES];
+};
+
 /* Fragmented control messages (RFC 5415 §3.4) reassembled at once, per
  * worker over all its sessions; per session the reassembly context holds
  * at most ENG_REASM_PEER_SETS (a new one evicts the oldest). */
@@ -116,7 +131,9 @@ struct eng_ap {
 	struct eng_w *w;
 	struct cs_ap *ap;
 	struct eng_dtls *d;
-	unsigned idx;
+	unsigned idx;  /* local: index into e->aps */
+	unsigned gidx; /* global (cs_engine_cfg.ap_index_base + idx) */
+	uint64_t rng;  /* the AP's own: seeded from (seed, gidx) */
 	uint32_t ip;
 	uint8_t mac[6];
 	uint32_t ac_ip;
@@ -126,10 +143,12 @@ struct eng_ap {
 	bool hs_retx;      /* the running handshake had to retransmit */
 	bool hs_sent_ch1;  /* sent a ClientHello with message_seq >= 1 */
 	uint32_t hs_t0_ms; /* queued, then ClientHello sent (engine ms) */
+	uint32_t hs_load;  /* handshakes in flight (all workers) then */
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
 	struct cs_ap_track track;
+	struct eng_wlc_seen wlc_seen; /* written by any worker */
 };
 
 struct eng_peer {
@@ -207,7 +226,10 @@ struct eng_w {
 	unsigned max_inflight;     /* cap on hs_active, 0 = none */
 	struct cs_admit admit;     /* adaptive window under the cap */
 	struct cs_hist hs_wait_us; /* waits for a handshake slot */
-	unsigned *hs_wait;         /* FIFO of AP indices waiting for a slot */
+	/* handshake latency by handshakes in flight when it began
+	 * (log2 groups; the diagnosis's controller-overloaded) */
+	struct cs_hist hs_by_load[ENG_LOAD_GROUPS];
+	unsigned *hs_wait; /* FIFO of AP indices waiting for a slot */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -254,6 +276,7 @@ struct eng_w {
 	struct eng_held **held;     /* FIFO of ClientHellos waiting */
 	size_t held_head, held_len;
 	struct cs_tslot t_serve;
+	struct cs_wlc_gate gate; /* overload gate (cfg.wlc_gate) */
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
@@ -264,7 +287,9 @@ struct eng_w {
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
 	struct eng_frag_stats frag; /* CAPWAP fragments sent and received */
 	unsigned reasm_sets;        /* sets in progress over all sessions */
-	double cpu_s; /* thread CPU, last read (kept after join) */
+	double cpu_s;             /* thread CPU, last read (kept after join) */
+	uint64_t cpu_mark_us;     /* last CPU sample: engine time */
+	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -319,6 +344,13 @@ struct cs_ap_facts *eng_facts(struct eng_ap *a);
 /* The facts of the AP at @p ip when this worker owns it, else NULL (an
  * address of another worker, a NAT address, a stray). */
 struct cs_ap_facts *eng_facts_by_ip(struct eng_w *w, uint32_t ip);
+/* A datagram the embedded WLC received from (@p dir UP) or sent to (DOWN)
+ * the AP at @p ip, whichever worker owns it; any thread may call it. */
+void eng_wlc_seen(
+    struct cs_engine *e, uint32_t ip, enum cs_dir dir, size_t len);
+void eng_wlc_seen_reset(struct eng_ap *a);
+/* Copies every AP's WLC-side counts into its facts (workers stopped). */
+void eng_wlc_seen_fold(struct cs_engine *e);
 void eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
     uint16_t src_port, const uint8_t *pkt, size_t len);
 void eng_ap_input_from(struct eng_w *w, enum cs_chan ch, uint32_t dst_ip,

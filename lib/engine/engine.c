@@ -162,6 +162,9 @@ cs_engine_stop(struct cs_engine *e)
 			pthread_join(e->w[k]->th, NULL);
 			e->w[k]->th_running = false;
 		}
+	/* joined: every WLC shard's counts are final and visible here;
+	 * then what is still on its way is taken out of what was sent */
+	eng_wlc_seen_fold(e);
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_path_each_delayed(e->w[k]->path, eng_in_flight, e);
 }
@@ -292,9 +295,18 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 			h->hs_window += cs_admit_window(&w->admit);
 			h->hs_window_min += w->admit.min_seen;
 			h->hs_window_cuts += w->admit.cuts;
+			for (unsigned c = 0; c < CS_ADMIT_CAUSE__COUNT; c++)
+				h->hs_window_cuts_by[c] += w->admit.cuts_by[c];
+			h->hs_losses += w->admit.losses;
 		}
 		h->wlc_hs_deferred += w->hs_deferred;
 		h->wlc_hs_overflow += w->hs_overflow;
+		h->wlc_gate_admitted += w->gate.admitted;
+		h->wlc_gate_deferred += w->gate.deferred;
+		h->wlc_gate_shed += w->gate.shed;
+		h->wlc_gate_cuts += w->gate.cuts;
+		h->wlc_gate_rate += w->gate.rate;
+		h->wlc_hs_queued += (unsigned)w->held_len;
 		h->turns += w->turns;
 		h->stale_flights += w->stale_flights;
 		h->budget_hits += w->budget_hits;
@@ -312,6 +324,18 @@ cs_engine_health(struct cs_engine *e, struct cs_engine_health *h)
 	}
 	h->cpu_total_s = eng_cpu_s(CLOCK_PROCESS_CPUTIME_ID);
 	return 0;
+}
+
+bool
+cs_engine_has_wlc(const struct cs_engine *e)
+{
+	return e != NULL && e->cfg.wlc_enabled;
+}
+
+bool
+cs_engine_cfg_wlc_gate(const struct cs_engine *e)
+{
+	return e != NULL && e->cfg.wlc_enabled && e->cfg.wlc_gate;
 }
 
 void
@@ -532,7 +556,7 @@ eng_reboot_w(void *arg, struct cs_engine *e, unsigned k)
 	for (unsigned i = k; i < e->cfg.n_aps; i += e->n_w) {
 		struct eng_ap *a = &e->aps[i];
 
-		if (op->sel != NULL && !op->sel(op->ctx, i, a->mac))
+		if (op->sel != NULL && !op->sel(op->ctx, a->gidx, a->mac))
 			continue;
 		if (eng_ap_reboot(a, now) == 0)
 			op->n++;
@@ -599,6 +623,42 @@ eng_diag_w(void *arg, struct cs_engine *e, unsigned k)
 		d->wlc_restarts = (unsigned)c->restarts;
 }
 
+/* The handshake latency against the load offered (cs_diag_load). */
+static void
+eng_diag_load(struct cs_engine *e, struct cs_diag_load *out)
+{
+	struct cs_hist g[ENG_LOAD_GROUPS];
+	int lo = -1, hi = -1;
+
+	for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+		cs_hist_init(&g[i]);
+	for (unsigned k = 0; k < e->n_w; k++) {
+		pthread_mutex_lock(&e->w[k]->mu);
+		for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+			(void)cs_hist_merge(&g[i], &e->w[k]->hs_by_load[i]);
+		pthread_mutex_unlock(&e->w[k]->mu);
+	}
+	for (int i = 0; i < ENG_LOAD_GROUPS; i++)
+		if (g[i].count >= CS_DIAG_LOAD_MIN_N) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+		}
+	if (lo >= 0 && hi >= lo + 2) { /* at least 4x the load */
+		out->has = true;
+		out->lo_inflight = 1u << lo;
+		out->hi_inflight = 1u << hi;
+		out->lo_p50_ms =
+		    (uint32_t)(cs_hist_quantile(&g[lo], 0.5) / 1000);
+		out->hi_p50_ms =
+		    (uint32_t)(cs_hist_quantile(&g[hi], 0.5) / 1000);
+		out->lo_n = g[lo].count;
+		out->hi_n = g[hi].count;
+	}
+	for (unsigned i = 0; i < ENG_LOAD_GROUPS; i++)
+		cs_hist_free(&g[i]);
+}
+
 void
 cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 {
@@ -621,6 +681,7 @@ cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out)
 		    (uint32_t)(cs_hist_quantile(late, 0.99) / 1000u);
 		out->self.lateness_max_ms = (uint32_t)(late->max_us / 1000u);
 	}
+	eng_diag_load(e, &out->load);
 }
 
 uint64_t

@@ -131,9 +131,11 @@ eng_wire_send(struct cs_transport *t, const struct cs_pkt_meta *m)
 	    (struct eng_w *)((char *)t - offsetof(struct eng_w, wire));
 	struct eng_ap *a;
 
-	if (m->ap >= w->e->cfg.n_aps)
+	/* m->ap is the global index (eng_impair) */
+	if (m->ap < w->e->cfg.ap_index_base ||
+	    m->ap - w->e->cfg.ap_index_base >= w->e->cfg.n_aps)
 		return -EINVAL;
-	a = &w->e->aps[m->ap];
+	a = &w->e->aps[m->ap - w->e->cfg.ap_index_base];
 	if (m->dir == CS_DIR_UP)
 		eng_wire_up(
 		    w, a, m->chan, m->dst_ip, m->dst_port, m->pkt, m->len);
@@ -152,7 +154,7 @@ static const struct cs_transport_ops eng_wire_ops = {
 void
 eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m)
 {
-	m->ap = a->idx;
+	m->ap = a->gidx; /* selectors and verdicts: the global index */
 	m->ap_mac = a->mac;
 	(void)cs_path_send(w->path, m);
 	eng_path_arm(w);

@@ -35,6 +35,10 @@ eng_tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 	cs_facts_wire_peer(eng_facts(a), m->dir, m->chan,
 	    up ? m->dst_ip : m->src_ip, up ? m->dst_port : m->src_port, m->pkt,
 	    m->len, m->now_ms);
+	if (e->cfg.on_ap_wire != NULL)
+		e->cfg.on_ap_wire(e->cfg.wire_ctx, a->idx, m->dir, m->chan,
+		    m->src_ip, m->src_port, m->dst_ip, m->dst_port,
+		    eng_wall_us(e), m->pkt, m->len);
 	if (e->cfg.capture == NULL)
 		return;
 	if (e->cfg.capture_at_ap)

@@ -491,14 +491,18 @@ wlc_hs_token(struct eng_w *w, uint64_t now)
 	return true;
 }
 
-/* Arms the service queue for the next token. */
+/* Arms the service queue for the next token (of the service rate and
+ * of the overload gate). */
 static void
 wlc_serve_arm(struct eng_w *w)
 {
 	double rate = wlc_hs_rate(w);
 	double need = 1.0 - w->hs_tokens;
-	uint64_t ms = need <= 0 ? 0 : (uint64_t)(need * 1000.0 / rate) + 1;
+	uint64_t ms =
+	    need <= 0 || rate <= 0 ? 0 : (uint64_t)(need * 1000.0 / rate) + 1;
 
+	if (w->e->cfg.wlc_gate && cs_wlc_gate_wait_ms(&w->gate) > ms)
+		ms = cs_wlc_gate_wait_ms(&w->gate);
 	eng_arm(w, &w->t_serve, ms);
 }
 
@@ -506,7 +510,7 @@ wlc_serve_arm(struct eng_w *w)
  * in FIFO order, as in the CPU queue of a busy controller; the AP's own
  * retransmissions (RFC 6347 §4.2.4) go on meanwhile. */
 static void
-wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk)
+wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk, bool by_gate)
 {
 	struct eng_held *h;
 
@@ -525,7 +529,8 @@ wlc_hold(struct eng_w *w, const struct cs_udp_pkt *pk)
 	h->len = pk->len;
 	memcpy(h->data, pk->buf, pk->len);
 	w->held[(w->held_head + w->held_len++) % ENG_HELD_MAX] = h;
-	w->hs_deferred++;
+	if (!by_gate)
+		w->hs_deferred++; /* the gate counts its own */
 	if (w->held_len == 1)
 		wlc_serve_arm(w);
 }
@@ -537,6 +542,8 @@ eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 	while (w->held_len > 0) {
 		struct eng_held *h = w->held[w->held_head];
 		struct eng_peer *p = peer_find(w, h->src_ip, h->src_port);
+		struct eng_peer *q =
+		    p != NULL && p->shadow != NULL ? p->shadow : p;
 		struct cs_udp_pkt pk = { .buf = h->data,
 			.cap = h->len,
 			.len = h->len,
@@ -545,7 +552,10 @@ eng_slot_wlc_serve(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 
 		/* an AP's repeat of a ClientHello already taken on costs
 		 * no new handshake: OpenSSL answers it with its flight */
-		if ((p == NULL || !p->adm.is_verified) && !wlc_hs_token(w, now))
+		if ((q == NULL || !q->adm.is_verified) &&
+		    ((wlc_hs_rate(w) > 0 && !wlc_hs_token(w, now)) ||
+		        (w->e->cfg.wlc_gate &&
+		            !cs_wlc_gate_take(&w->gate, now))))
 			break;
 		w->held_head = (w->held_head + 1) % ENG_HELD_MAX;
 		w->held_len--;
@@ -585,10 +595,12 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 
 	if (pk->is_truncated || pk->len == 0)
 		return;
-	if (!is_served)
+	/* a held ClientHello was counted (and tapped) when it arrived */
+	if (!is_served) {
 		eng_tap_wlc(w, CS_DIR_UP, ch, pk->dst_ip, pk->src_ip,
 		    pk->src_port, pk->buf, pk->len);
-	cs_facts_wlc_side(eng_facts_by_ip(w, pk->src_ip), CS_DIR_UP, pk->len);
+		eng_wlc_seen(w->e, pk->src_ip, CS_DIR_UP, pk->len);
+	}
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
@@ -613,8 +625,23 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	 * (ServerHello, certificate, key exchange): the service rate */
 	if (dg.is_hello && dg.has_cookie && !dg.is_retransmit && !is_served &&
 	    wlc_hs_rate(w) > 0 && (w->held_len > 0 || !wlc_hs_token(w, now))) {
-		wlc_hold(w, pk);
+		wlc_hold(w, pk, false);
 		return;
+	}
+	/* the controller's overload gate: its loop runs late, so new
+	 * handshakes wait (or are shed) instead of all timing out */
+	if (dg.is_hello && dg.has_cookie && !dg.is_retransmit && !is_served &&
+	    w->e->cfg.wlc_gate && (q == NULL || !q->adm.is_verified)) {
+		switch (cs_wlc_gate_input(&w->gate, w->held_len, now)) {
+		case CS_WLC_GATE_DEFER:
+			wlc_hold(w, pk, true);
+			return;
+		case CS_WLC_GATE_SHED:
+			return;
+		case CS_WLC_GATE_ADMIT:
+		case CS_WLC_GATE__COUNT:
+			break;
+		}
 	}
 	step = cs_wlc_admit_input(q != NULL ? &q->adm : NULL, &dg);
 	switch (step) {

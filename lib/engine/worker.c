@@ -17,6 +17,7 @@
 
 static void eng_reap(struct eng_w *w);
 static void eng_flush(struct eng_w *w);
+static void eng_cpu_sample(struct eng_w *w, uint64_t now_us);
 
 uint64_t
 eng_now_us(const struct cs_engine *e)
@@ -168,7 +169,7 @@ eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
 	/* what the embedded WLC sent an AP, before any impairment: with
 	 * what the AP received it shows which sizes are lost */
 	if (qi == Q_WLC_CTL || qi == Q_WLC_DATA) {
-		cs_facts_wlc_side(eng_facts_by_ip(w, dst_ip), CS_DIR_DOWN, len);
+		eng_wlc_seen(w->e, dst_ip, CS_DIR_DOWN, len);
 		eng_tap_wlc(w, CS_DIR_DOWN,
 		    qi == Q_WLC_DATA ? CS_CHAN_DATA : CS_CHAN_CONTROL, src_ip,
 		    dst_ip, dst_port, pkt, len);
@@ -303,11 +304,38 @@ eng_on_timer(evutil_socket_t fd, short what, void *arg)
 		if (n == 0 && w->max_inflight != 0)
 			cs_admit_late(
 			    &w->admit, (uint32_t)(late_us / 1000), now);
+		if (n == 0 && w->e->cfg.wlc_gate)
+			cs_wlc_gate_late(
+			    &w->gate, (uint32_t)(late_us / 1000), now);
 		assert(s->kind >= 0 && s->kind < ENG_SLOT__COUNT);
 		eng_slot_handlers[s->kind](w, s, now);
 	}
+	eng_cpu_sample(w, now_us);
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* Once a second: the share of a core this worker's thread used, one of
+ * the admission window's signals (a saturated worker serves everything
+ * later; more handshakes in flight would only queue). */
+static void
+eng_cpu_sample(struct eng_w *w, uint64_t now_us)
+{
+	struct timespec t;
+	uint64_t cpu_us;
+
+	if (now_us - w->cpu_mark_us < 1000000)
+		return;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return;
+	cpu_us = (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+	if (w->cpu_mark_us != 0 && w->max_inflight != 0)
+		cs_admit_cpu(&w->admit,
+		    (uint32_t)((cpu_us - w->cpu_mark_cpu_us) * 1000 /
+		        (now_us - w->cpu_mark_us)),
+		    now_us / 1000);
+	w->cpu_mark_us = now_us;
+	w->cpu_mark_cpu_us = cpu_us;
 }
 
 /* Adds the kernel's drops on socket `k` that pk reports (the count is
@@ -331,6 +359,8 @@ eng_rxq_account(
 		    w->id, d);
 	w->rxq_drops += d;
 	w->rxq_last[k] = pk->rxq_drops;
+	if (w->max_inflight != 0)
+		cs_admit_drops(&w->admit, d, eng_now(w->e));
 }
 
 /* Sizes a socket's buffers for `peers` addresses behind it: a storm's
@@ -443,10 +473,13 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_metrics_init(&w->metrics);
 	cs_hist_init(&w->lateness);
 	cs_hist_init(&w->hs_wait_us);
+	for (unsigned g = 0; g < ENG_LOAD_GROUPS; g++)
+		cs_hist_init(&w->hs_by_load[g]);
 	cs_tslot_init(&w->t_pace, w, ENG_SLOT_PACE);
 	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
 	cs_tslot_init(&w->t_serve, w, ENG_SLOT_WLC_SERVE);
+	cs_wlc_gate_init(&w->gate);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
@@ -504,6 +537,8 @@ eng_w_free(struct eng_w *w)
 	cs_metrics_free(&w->metrics);
 	cs_hist_free(&w->lateness);
 	cs_hist_free(&w->hs_wait_us);
+	for (unsigned g = 0; g < ENG_LOAD_GROUPS; g++)
+		cs_hist_free(&w->hs_by_load[g]);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }

@@ -49,6 +49,7 @@ struct flow {
 	enum cs_chan ch;
 	struct cs_dtls_dec *dec;
 	bool have_cr;
+	bool cert_tail; /* a server Certificate tail seen, this handshake */
 	uint8_t cr[32];
 	uint32_t hs_seen[2][25]; /* per dir, per handshake type: mseq bits */
 	bool ctl_last_set[2];
@@ -65,6 +66,8 @@ struct pend {
 	uint16_t wlc_port;
 	uint16_t ap_port; /* several APs may share the address (NAT) */
 	bool is_dtls;
+	bool is_flight_no_sh; /* later parts of a server flight whose
+	                         ServerHello this capture never held */
 	size_t len;
 	uint8_t *b;
 };
@@ -522,6 +525,9 @@ hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
 		struct cs_rd rd;
 		uint8_t rnd[32];
 
+		if (dir == CS_DIR_DOWN && pk.rec[m->record].epoch == 0 &&
+		    m->msg_type == CS_DTLS_HS_CERTIFICATE && m->frag_offset > 0)
+			f->cert_tail = true;
 		if (pk.rec[m->record].epoch != 0 || m->frag_offset != 0 ||
 		    m->msg_type >= 25)
 			continue;
@@ -535,6 +541,7 @@ hs_track(struct ap *ap, struct flow *f, enum cs_dir dir, const uint8_t *p,
 				memcpy(f->cr, rnd, 32);
 				f->have_cr = true;
 				memset(f->hs_seen, 0, sizeof(f->hs_seen));
+				f->cert_tail = false;
 				ap->pub.dtls_sessions++;
 			}
 		}
@@ -598,6 +605,11 @@ pend_settle(
 		} else if (lost) {
 			ap->pub.unacked_down++;
 			ap->lossy = true;
+			/* not acted on, yet past the loss that took the
+			 * ServerHello (facts.c counts the ones fed) */
+			if (ap->pend[i].is_flight_no_sh &&
+			    ap->pub.facts.flight_no_sh != UINT16_MAX)
+				ap->pub.facts.flight_no_sh++;
 		} else {
 			pend_feed(ap, i);
 		}
@@ -608,7 +620,7 @@ pend_settle(
 
 static int
 pend_add(struct ap *ap, uint64_t ms, uint32_t wlc_ip, uint16_t wlc_port,
-    uint16_t ap_port, bool dtls, const uint8_t *b, size_t len)
+    uint16_t ap_port, bool dtls, bool no_sh, const uint8_t *b, size_t len)
 {
 	struct pend *p;
 
@@ -630,8 +642,76 @@ pend_add(struct ap *ap, uint64_t ms, uint32_t wlc_ip, uint16_t wlc_port,
 	p->wlc_port = wlc_port;
 	p->ap_port = ap_port;
 	p->is_dtls = dtls;
+	p->is_flight_no_sh = no_sh;
 	ap->n_pend++;
 	return 0;
+}
+
+/* A server datagram holding later parts of its flight (Certificate,
+ * ServerKeyExchange, CertificateRequest, ServerHelloDone) while this
+ * capture never held the ServerHello of the handshake (hs_track has
+ * recorded the datagram itself); a Certificate tail in the handshake
+ * excludes it, as in cs_facts_wire. */
+static bool
+flight_no_sh(const struct flow *f, const uint8_t *p, size_t len)
+{
+	struct cs_dtls_peek pk;
+	bool later = false;
+
+	if (f->hs_seen[CS_DIR_DOWN][CS_DTLS_HS_SERVER_HELLO] != 0 ||
+	    f->cert_tail || cs_dtls_peek_capwap(p, len, &pk, NULL) < 0)
+		return false;
+	for (unsigned i = 0; i < pk.n_hs; i++) {
+		const struct cs_dtls_hs_msg *m = &pk.hs[i];
+
+		if (pk.rec[m->record].epoch != 0)
+			continue;
+		switch (m->msg_type) {
+		case CS_DTLS_HS_CERTIFICATE:
+			if (m->frag_offset > 0)
+				return false; /* as cs_facts_wire */
+			later = true;
+			break;
+		case CS_DTLS_HS_SERVER_KEY_EXCHANGE:
+		case CS_DTLS_HS_CERTIFICATE_REQUEST:
+		case CS_DTLS_HS_SERVER_HELLO_DONE:
+			later = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return later;
+}
+
+/* A server handshake message of an earlier handshake on this flow: a
+ * message_seq >= 1 before the AP sent this handshake's ClientHello with
+ * the cookie (RFC 6347 §4.2.2; as cs_facts_wire counts stale_down).  It
+ * answers nothing the AP waits for, so the AP's next datagram cannot say
+ * whether it arrived: it is not held (hs_track has recorded it). */
+static bool
+flight_stale(const struct flow *f, const uint8_t *p, size_t len)
+{
+	struct cs_dtls_peek pk;
+	bool later = false;
+
+	if (!f->have_cr ||
+	    (f->hs_seen[CS_DIR_UP][CS_DTLS_HS_CLIENT_HELLO] & ~1u) != 0 ||
+	    cs_dtls_peek_capwap(p, len, &pk, NULL) < 0)
+		return false;
+	for (unsigned i = 0; i < pk.n_hs; i++) {
+		const struct cs_dtls_hs_msg *m = &pk.hs[i];
+
+		if (pk.rec[m->record].epoch != 0)
+			continue;
+		if (m->message_seq == 0 &&
+		    m->msg_type == CS_DTLS_HS_SERVER_HELLO)
+			return false; /* no cookie exchange */
+		if (m->message_seq >= 1 &&
+		    m->msg_type != CS_DTLS_HS_HELLO_VERIFY_REQUEST)
+			later = true;
+	}
+	return later;
 }
 
 /* Whether a controller datagram answers an AP request. */
@@ -1058,8 +1138,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 		hv = hs_track(ap, f, dir, payload, len);
 	}
 	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished) {
-		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls)) {
+		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls) &&
+		    !(f != NULL && flight_stale(f, payload, len))) {
 			if (pend_add(ap, ms, wlc_ip, wlc_port, ap_port, is_dtls,
+			        f != NULL && flight_no_sh(f, payload, len),
 			        payload, len) < 0)
 				return -ENOMEM;
 			held = true;
@@ -1443,6 +1525,7 @@ cs_analyze_set_wlc_side(struct cs_analyze *a, size_t i,
 	memcpy(f->wlc_rx, wlc_rx, sizeof(f->wlc_rx));
 	memcpy(f->wlc_tx, wlc_tx, sizeof(f->wlc_tx));
 	f->wlc_side_by_flight = 0; /* known per datagram */
+	a->aps[i]->pub.has_wlc_side = true;
 	return 0;
 }
 

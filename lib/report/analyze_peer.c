@@ -127,6 +127,13 @@ cs_peer_log_dgram(void *ctx, size_t ap, enum cs_dir dir, enum cs_chan ch,
 	return 0;
 }
 
+void
+cs_peer_log_ran_until(struct cs_peer_log *l, uint64_t t_us)
+{
+	if (l != NULL && l->n > 0 && t_us > l->t_max)
+		l->t_max = t_us;
+}
+
 /* The peer log indexed by digest: head[] (open addressing on key[]) and
  * next[] chain the entries of one digest in capture order. */
 struct peer_index {
@@ -318,21 +325,52 @@ is_wlc(const struct merge *m, uint32_t ip)
 	return false;
 }
 
-/* Datagrams by content: fills common[], the offset, and which pairs
- * content alone found (APs without identity on one side). */
-static void
-match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
-    const struct peer_index *x, struct cs_peer_stats *st, bool *same_times)
-{
-	int64_t du = INT64_MAX, dd = INT64_MAX, du_max = 0, dd_max = 0;
-	int64_t delay = 0;
+/* Path delays seen in the datagrams in common (peer - here, up; here -
+ * peer, down): minima and maxima. */
+struct deltas {
+	int64_t du, dd, du_max, dd_max;
+	bool same_times;
+};
 
-	*same_times = true;
+/* The unmatched peer entry with @p h, @p dir and AP @p ap closest to
+ * time @p t (peer clock), or SIZE_MAX. */
+static size_t
+index_find_near(const struct peer_index *x, const struct cs_peer_log *l,
+    uint64_t h, uint8_t dir, size_t ap, uint64_t t)
+{
+	size_t s = index_slot(x, h), best = SIZE_MAX;
+	uint64_t gap = UINT64_MAX;
+	unsigned steps = 0;
+
+	if (x->key[s] == 0)
+		return SIZE_MAX;
+	for (size_t i = x->head[s]; i != SIZE_MAX && steps < PEER_MAX_WALK;
+	     i = x->next[i], steps++) {
+		const struct dg *d = &l->v[i];
+		uint64_t g = d->t_us > t ? d->t_us - t : t - d->t_us;
+
+		if (!d->matched && d->dir == dir && d->ap == ap && g < gap) {
+			gap = g;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* One pass over this capture's datagrams, the unique ones (DTLS, data
+ * channel) or the others; with @p near, a repeated datagram (discovery
+ * repeats byte for byte) is matched with the copy closest in time to
+ * where the offset puts it, else with the first. */
+static void
+match_pass(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
+    const struct peer_index *x, struct cs_peer_stats *st, bool unique,
+    bool near, struct deltas *dl)
+{
 	for (size_t k = 0; k < hl->n; k++) {
 		struct dg *e = &hl->v[k];
 		size_t q;
 
-		if (m->pair[e->ap] == NO_PEER_AP)
+		if (e->unique != unique || m->pair[e->ap] == NO_PEER_AP)
 			continue;
 		if (m->pair[e->ap] == SIZE_MAX) {
 			/* no identity in common: the AP owning the same
@@ -343,11 +381,12 @@ match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
 			m->pair[e->ap] = pl->v[q].ap;
 			m->rpair[pl->v[q].ap] = e->ap;
 			st->aps_by_content++;
-		} else {
-			q = index_find(x, pl, e->h, e->dir, m->pair[e->ap]);
-			if (q == SIZE_MAX)
-				continue;
 		}
+		q = near ? index_find_near(x, pl, e->h, e->dir, m->pair[e->ap],
+		               e->t_us + (uint64_t)st->offset_us)
+		         : index_find(x, pl, e->h, e->dir, m->pair[e->ap]);
+		if (q == SIZE_MAX)
+			continue;
 		e->matched = true;
 		pl->v[q].matched = true;
 		if (e->dir == CS_DIR_UP)
@@ -356,36 +395,62 @@ match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
 		st->common_unique += e->unique;
 		m->common[e->ap]++;
 		if (pl->v[q].t_us != e->t_us)
-			*same_times = false;
+			dl->same_times = false;
 		if (e->dir == CS_DIR_UP) {
 			int64_t d = delta_us(pl->v[q].t_us, e->t_us);
 
-			du = d < du ? d : du;
-			du_max = d > du_max || du_max == 0 ? d : du_max;
+			dl->du = d < dl->du ? d : dl->du;
+			dl->du_max = d > dl->du_max ? d : dl->du_max;
 		} else {
 			int64_t d = delta_us(e->t_us, pl->v[q].t_us);
 
-			dd = d < dd ? d : dd;
-			dd_max = d > dd_max || dd_max == 0 ? d : dd_max;
+			dl->dd = d < dl->dd ? d : dl->dd;
+			dl->dd_max = d > dl->dd_max ? d : dl->dd_max;
 		}
 	}
+}
+
+/* The clock offset and the margins from the path delays seen. */
+static void
+offset_from(const struct deltas *dl, struct cs_peer_stats *st)
+{
+	int64_t delay = 0;
+	bool up = dl->du != INT64_MAX, down = dl->dd != INT64_MAX;
+
 	st->margin_start_us = PEER_MARGIN_US;
-	if (du != INT64_MAX && dd != INT64_MAX) {
-		st->offset_us = (du - dd) / 2;
-		st->has_offset = true;
-		st->margin_start_us = du + dd > 0 ? du + dd : 0;
-	} else if (du != INT64_MAX || dd != INT64_MAX) {
-		st->offset_us = du != INT64_MAX ? du : -dd;
-		st->has_offset = true;
+	if (up && down) {
+		st->offset_us = (dl->du - dl->dd) / 2;
+		st->margin_start_us = dl->du + dl->dd > 0 ? dl->du + dl->dd : 0;
+	} else if (up || down) {
+		st->offset_us = up ? dl->du : -dl->dd;
 	}
+	st->has_offset = up || down;
 	/* the longest one-way delay seen, offset removed */
-	if (du != INT64_MAX && du_max - st->offset_us > delay)
-		delay = du_max - st->offset_us;
-	if (dd != INT64_MAX && dd_max + st->offset_us > delay)
-		delay = dd_max + st->offset_us;
+	if (up && dl->du_max - st->offset_us > delay)
+		delay = dl->du_max - st->offset_us;
+	if (down && dl->dd_max + st->offset_us > delay)
+		delay = dl->dd_max + st->offset_us;
 	if (delay > PEER_MARGIN_US * 1000)
 		delay = PEER_MARGIN_US * 1000;
 	st->margin_end_us = PEER_MARGIN_US + 2 * delay;
+}
+
+/* Datagrams by content: fills common[], the offset, and which pairs
+ * content alone found (APs without identity on one side).  The datagrams
+ * of one session only align the captures first; the repeatable ones
+ * (clear discovery) are then matched where that alignment puts them. */
+static void
+match_dgrams(struct merge *m, struct cs_peer_log *hl, struct cs_peer_log *pl,
+    const struct peer_index *x, struct cs_peer_stats *st, bool *same_times)
+{
+	struct deltas dl = { INT64_MAX, INT64_MAX, INT64_MIN, INT64_MIN, true };
+
+	match_pass(m, hl, pl, x, st, /* unique= */ true, false, &dl);
+	offset_from(&dl, st);
+	match_pass(m, hl, pl, x, st, /* unique= */ false, st->has_offset, &dl);
+	/* with both directions now, where the first pass had one */
+	offset_from(&dl, st);
+	*same_times = dl.same_times;
 }
 
 static void
@@ -413,7 +478,7 @@ count_lost(struct merge *m, const struct cs_peer_log *hl,
 		if (e->matched || m->pair[e->ap] == SIZE_MAX)
 			continue;
 		if (!inside(e->t_us, off, pl->t_min, pl->t_max, st) ||
-		    (e->dir == CS_DIR_UP && !is_wlc(m, e->wlc_ip))) {
+		    !is_wlc(m, e->wlc_ip)) {
 			st->not_judged++;
 		} else if (e->dir == CS_DIR_UP) {
 			m->up_lost[e->ap][e->cls]++;
@@ -548,6 +613,28 @@ cs_peer_merge(struct cs_analyze *here, struct cs_peer_log *here_log,
 		    cs_analyze_ap_identity(here, i) != 0)
 			m.pair[i] = NO_PEER_AP;
 	count_lost(&m, here_log, peer_log, st);
+	/* the right way round, what one end received the other sent (bar
+	 * a few): the controller's answers the AP side lacks were lost, not
+	 * invented.  Given the wrong way round, every loss turns into
+	 * "received, never sent" */
+	if (st->peer_only > st->up_lost + st->down_lost) {
+		st->why = "more datagrams were received at one end than sent "
+		          "at the other: the captures are the wrong way round "
+		          "(the APs' side first, the controller's as the peer) "
+		          "or one was taken elsewhere";
+		r = 0;
+		goto out;
+	}
+	/* the answers the AP-side analysis still holds go into its facts
+	 * first (cs_analyze_finish settles them, once), so what the AP
+	 * received is final before the controller's side is set beside it */
+	{
+		struct cs_diagnosis tmp;
+
+		if ((r = cs_analyze_finish(here, &tmp)) < 0)
+			goto out;
+		cs_diagnosis_free(&tmp);
+	}
 	for (size_t i = 0; i < n_here; i++) {
 		const struct cs_ap_facts *f;
 		uint16_t rx[CS_FACTS_SIZE_CLASSES], tx[CS_FACTS_SIZE_CLASSES];

@@ -309,6 +309,17 @@ cert_stalled(const struct cs_ap_facts *f)
 	    (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE));
 }
 
+/* A stalled Certificate whose first fragment arrived.  The sender cuts
+ * its fragments to fill datagrams, so the first one travels in a datagram
+ * as big as any of the flight's: a size limit would have lost it too. */
+static bool
+cert_head_came(const struct cs_ap_facts *f)
+{
+	return f->cert_head_stall ||
+	    (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE) &&
+	        (f->cert_have & 1u));
+}
+
 /* Option 43 decodes but does not name the controller the run used. */
 static bool
 o43_misses_wlc(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
@@ -428,8 +439,12 @@ enum why {
 	                       retry all unanswered */
 	WHY_WLC_TOTALS,     /* requests unanswered; the WLC's totals say
 	                       some APs' arrived, not whether this one's */
-	WHY_LATE            /* handshake open, DTLS replies late, the sizes
+	WHY_LATE,           /* handshake open, DTLS replies late, the sizes
 	                       the controller sent unknown */
+	WHY_RP_CERT_HOLE,   /* return path: the Certificate's first
+	                       fragment came, later ones never */
+	WHY_LATE_FLIGHTS    /* flights of earlier handshakes arrived in
+	                       later ones; loss not countable here */
 };
 
 /* The live WLC's counters are totals over every AP (ctx->wlc_*): they
@@ -468,6 +483,7 @@ struct verdict {
 /* capsim's own loop is "late" beyond these (ms) */
 #define DIAG_SELF_LATE_P99_MS 1000u
 #define DIAG_SELF_LATE_MAX_MS 5000u
+#define DIAG_LOAD_SLOWER_MS   250u /* controller_slowed() */
 
 static uint32_t
 sum_classes(const uint16_t *c)
@@ -689,16 +705,24 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(
 		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NO_WLC_SIDE);
 	}
-	/* replies do come, late, and none is missing */
-	if (f->dtls_delay_max_ms >= DIAG_LATE_MS && quiet) {
-		bool none_lost = sizes_known(f->wlc_tx)
+	/* replies do come, late, and none is missing.  Alerts speak against
+	 * it only when nothing explains them: flights of an earlier
+	 * handshake arriving in a later one (stale_down) spoil it (a
+	 * ServerHello random that the new signature does not match) */
+	if (f->dtls_delay_max_ms >= DIAG_LATE_MS &&
+	    (quiet || f->stale_down > 0)) {
+		/* the controller's counts, datagram by datagram (live); a
+		 * capture's count cannot show a loss after it (at the AP
+		 * side the lost ones are in neither count) */
+		bool by_dgram =
+		    sizes_known(f->wlc_tx) && !f->wlc_side_by_flight;
+		bool none_lost = by_dgram
 		    ? sum_classes(f->ap_rx) + 1u >= sum_classes(f->wlc_tx)
 		    : (uint32_t)f->hvr + f->sh >= f->ch;
 
 		if (none_lost)
 			return mkv(CS_DIAG_RETURN_PATH_DELAY,
-			    sizes_known(f->wlc_tx) ? CS_DIAG_CONF_HIGH
-			                           : CS_DIAG_CONF_MEDIUM,
+			    by_dgram ? CS_DIAG_CONF_HIGH : CS_DIAG_CONF_MEDIUM,
 			    WHY_NONE);
 	}
 	/* sizes known at both ends, datagram by datagram: the loss is
@@ -726,6 +750,12 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	if ((sizes_known(f->wlc_tx) || sizes_known(f->wlc_rx)) &&
 	    !f->wlc_side_by_flight)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+	/* flights of earlier handshakes arrived during later ones: the
+	 * replies are late, and the flight readings below (a flight the AP
+	 * did not act on taken as lost) do not hold */
+	if (f->stale_down > 0)
+		return mkv(
+		    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE_FLIGHTS);
 	if (!quiet)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
 	/* only the AP's view from here.  The controller's Certificate
@@ -738,19 +768,27 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_LATE);
 	/* only the AP's view: ServerHello came, the Certificate never
 	 * completed, and every datagram that arrived was small */
-	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0))
+	if (f->sh > 0 && (cert_stalled(f) || f->cert == 0)) {
+		if (cert_head_came(f))
+			return mkv(CS_DIAG_RETURN_PATH_LOSS,
+			    CS_DIAG_CONF_MEDIUM, WHY_RP_CERT_HOLE);
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
+	}
 	if (f->hvr > 0 && f->sh == 0 && f->ch_cookie >= 2) {
 		/* later parts of the flight arrived, the ServerHello never
 		 * did: size-based or selective, the sizes sent decide */
-		if (f->shd > 0 || f->cert_req > 0 || f->cert_seq_set)
+		if (f->shd > 0 || f->cert_req > 0 || f->cert_seq_set ||
+		    f->flight_no_sh > 0)
 			return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW,
 			    WHY_FLIGHT_PARTIAL);
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	}
-	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0)
+	/* the AP's own flight lost by size: it was sent (its CCS went
+	 * out) and the controller never answered it; an AP that never sent
+	 * its flight was still waiting for the controller's */
+	if (f->sh >= 2 && f->cert > 0 && f->ccs_down == 0 && f->ccs_up > 0)
 		return mkv(CS_DIAG_MTU_FRAGMENT_LOSS, CS_DIAG_CONF_LOW,
 		    WHY_MTU_FLIGHT);
 	return mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
@@ -888,7 +926,7 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 struct agg {
 	unsigned n;
 	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
-	uint32_t sh, cert;
+	uint32_t sh, cert, flight_no_sh, stale_down;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
 	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
@@ -931,6 +969,8 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 	AMAX(hvr);
 	AMAX(sh);
 	AMAX(cert);
+	AMAX(flight_no_sh);
+	AMAX(stale_down);
 	AMAX(ka_up);
 	AMAX(ka_down);
 	AMAX(runs);
@@ -1112,13 +1152,29 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		sb_printf(sum,
 		    "The controller's ServerHello never arrived (ClientHello "
 		    "with cookie sent %s%u times%s) while later parts of "
-		    "its flight did (largest datagram received %u bytes).",
-		    upto(a), (unsigned)a->ch_cookie, per(a),
-		    (unsigned)a->max_down);
+		    "its flight got through (%s%u datagram%s with "
+		    "Certificate, ServerKeyExchange, CertificateRequest or "
+		    "ServerHelloDone and no ServerHello before them%s).",
+		    upto(a), (unsigned)a->ch_cookie, per(a), upto(a),
+		    (unsigned)a->flight_no_sh, plural(a->flight_no_sh), per(a));
 		sb_printf(hint,
 		    "Missing: the sizes the controller sent.  With them, "
 		    "loss above a size is MTU, loss of small datagrams is "
 		    "a selective drop; capture at the controller too.");
+		return;
+	case WHY_LATE_FLIGHTS:
+		sb_printf(sum,
+		    "Replies are late: %s%u handshake message%s of an earlier "
+		    "DTLS handshake arrived during a later one%s; whether "
+		    "replies were also lost is not known (an answer the AP "
+		    "did not act on may be late or lost).",
+		    upto(a), (unsigned)a->stale_down, plural(a->stale_down),
+		    per(a));
+		sb_printf(hint,
+		    "Missing: what the controller sent, datagram by "
+		    "datagram.  Capture at the controller too (or run "
+		    "against the embedded WLC) to tell a delay from a "
+		    "delay with loss.");
 		return;
 	case WHY_RUN_REJOINED:
 		sb_printf(sum,
@@ -1178,6 +1234,32 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 	sb_printf(hint, "No cause has its evidence complete.");
 }
 
+/* What a capture at the controller (or the embedded WLC) counted for
+ * these APs, when it shows datagrams lost on the way: @p down the
+ * controller's answers, else the APs' requests. */
+static void
+wlc_side_words(const struct agg *a, bool down, struct sbuf *sum)
+{
+	uint32_t sent = 0, got = 0;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++) {
+		sent += down ? a->wlc_tx[i] : a->ap_tx[i];
+		got += down ? a->ap_rx[i] : a->wlc_rx[i];
+	}
+	if (got >= sent || (!down && got == 0))
+		return;
+	if (down)
+		sb_printf(sum,
+		    " At the controller: it sent %u datagram%s to the AP%s, "
+		    "%u arrived.",
+		    (unsigned)sent, plural(sent), plural(a->n), (unsigned)got);
+	else
+		sb_printf(sum,
+		    " At the controller: it received %u of the %u datagram%s "
+		    "the AP%s sent.",
+		    (unsigned)got, (unsigned)sent, plural(sent), plural(a->n));
+}
+
 static void
 words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint)
@@ -1217,6 +1299,24 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    "CAPWAP control DTLS (UDP 5246) since the APs "
 			    "joined (a firewall or VPN change): allow UDP "
 			    "5246 from the WLC to the APs.");
+			break;
+		}
+		if (a->why == WHY_RP_CERT_HOLE) {
+			sb_printf(sum,
+			    "The controller's Certificate arrives in part: its "
+			    "first fragment came (ServerHello %s%u times%s, "
+			    "largest datagram received %u bytes) while later "
+			    "fragments never did.  A size limit would have "
+			    "lost the first fragment too: datagrams are lost "
+			    "on the way back.",
+			    upto(a), (unsigned)a->sh, per(a),
+			    (unsigned)a->max_down);
+			sb_printf(hint,
+			    "Something on the way back from the WLC drops "
+			    "part of its DTLS datagrams (loss, a policer, a "
+			    "firewall/IPS rule): find the device that drops "
+			    "UDP 5246 from the WLC; a capture at the "
+			    "controller shows which.");
 			break;
 		}
 		if (a->why == WHY_RP_SELECTIVE) {
@@ -1268,6 +1368,7 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 				    " The controller received %llu "
 				    "ClientHellos and answered them.",
 				    (unsigned long long)ctx->wlc_client_hello);
+			wlc_side_words(a, /* down= */ true, sum);
 			sb_printf(hint,
 			    "The return path for UDP 5246 drops DTLS "
 			    "(firewall or VPN).");
@@ -1308,6 +1409,7 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 			    "logged none: DTLS from the APs never reaches "
 			    "it.",
 			    upto(a), (unsigned)a->ch, per(a));
+			wlc_side_words(a, /* down= */ false, sum);
 		} else {
 			sb_printf(sum,
 			    "Discovery Requests sent %s%u times%s; the "
@@ -1715,7 +1817,19 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 	case CS_DIAG_CONTROLLER_OVERLOADED:
 		sb_printf(sum,
 		    "The controller's answers slow down as the offered "
-		    "rate rises while capsim itself stays healthy.");
+		    "rate rises while capsim itself stays healthy");
+		if (ctx->load.has)
+			sb_printf(sum,
+			    ": DTLS handshakes took %u ms (median of %llu) "
+			    "with %u+ in flight, %u ms (median of %llu) with "
+			    "%u+ in flight",
+			    (unsigned)ctx->load.lo_p50_ms,
+			    (unsigned long long)ctx->load.lo_n,
+			    (unsigned)ctx->load.lo_inflight,
+			    (unsigned)ctx->load.hi_p50_ms,
+			    (unsigned long long)ctx->load.hi_n,
+			    (unsigned)ctx->load.hi_inflight);
+		sb_printf(sum, "; these APs' handshakes did not finish.");
 		sb_printf(hint,
 		    "Lower the join rate (--rate) or add controller "
 		    "capacity.");
@@ -1866,6 +1980,20 @@ self_overloaded(const struct cs_diag_ctx *ctx)
 	        (uint64_t)h->hs_queue_wait_max_ms * 2 >= wait_dtls);
 }
 
+/* The controller's handshake latency grew with the load offered to it:
+ * at >= 4x the handshakes in flight, the median is >= 3x and >= 250 ms
+ * slower (a controller that keeps up answers as fast whatever the load;
+ * a network delay does not grow with it). */
+static bool
+controller_slowed(const struct cs_diag_ctx *ctx)
+{
+	const struct cs_diag_load *l = &ctx->load;
+
+	return l->has && l->hi_inflight >= 4 * (uint64_t)l->lo_inflight &&
+	    l->hi_p50_ms >= 3 * (uint64_t)l->lo_p50_ms &&
+	    l->hi_p50_ms >= (uint64_t)l->lo_p50_ms + DIAG_LOAD_SLOWER_MS;
+}
+
 /* Verdicts that rest on timing or on something not coming back: an
  * overloaded or mis-routed capsim produces them by itself.  Verdicts
  * read from what a peer said (alerts, Result Codes, certificates,
@@ -1943,6 +2071,12 @@ aggregate_verdict(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx,
 		return mkv(CS_DIAG_RUN_TOO_SHORT, CS_DIAG_CONF_HIGH, WHY_NONE);
 	if (overloaded && code_is_timing(v.code))
 		return mkv(CS_DIAG_SIM_OVERLOADED, CS_DIAG_CONF_MEDIUM, v.why);
+	/* capsim healthy, the controller slower the more it is offered:
+	 * an AP whose handshake began and did not finish waited for it */
+	if (code_is_timing(v.code) && f->ch > 0 && f->runs == 0 &&
+	    controller_slowed(ctx))
+		return mkv(
+		    CS_DIAG_CONTROLLER_OVERLOADED, CS_DIAG_CONF_MEDIUM, v.why);
 	return v;
 }
 

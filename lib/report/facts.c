@@ -20,6 +20,13 @@
 #include "capsim/dtls.h"
 #include "capsim/dtls_peek.h"
 
+/* The server's flight after its ServerHello (RFC 6347 §4.2.4, flight 4) */
+#define CS_FACTS_HS_LATER                                                      \
+	((1u << CS_DTLS_HS_CERTIFICATE) |                                      \
+	    (1u << CS_DTLS_HS_SERVER_KEY_EXCHANGE) |                           \
+	    (1u << CS_DTLS_HS_CERTIFICATE_REQUEST) |                           \
+	    (1u << CS_DTLS_HS_SERVER_HELLO_DONE))
+
 static void
 inc16(uint16_t *c)
 {
@@ -102,6 +109,20 @@ facts_set_run(struct cs_ap_facts *f, bool on, uint32_t rel)
 	}
 }
 
+/* A server Certificate is left incomplete: a stall; whether its first
+ * chunk had arrived is kept (a size limit cannot let the first fragment,
+ * in a datagram as big as any of the flight's, through and lose the
+ * others). */
+static void
+facts_cert_stall(struct cs_ap_facts *f)
+{
+	if (!f->cert_seq_set || (f->flags & CS_FACTS_F_CERT_DONE))
+		return;
+	f->flags |= CS_FACTS_F_CERT_STALL;
+	if (f->cert_have & 1u)
+		f->cert_head_stall = 1;
+}
+
 /* A new join attempt (initial ClientHello or Discovery Request): a Run in
  * progress is lost; a server Certificate left incomplete by the previous
  * attempt is remembered as a stall. */
@@ -109,9 +130,10 @@ static void
 facts_new_attempt(struct cs_ap_facts *f, uint32_t rel)
 {
 	facts_set_run(f, false, rel);
-	if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
-		f->flags |= CS_FACTS_F_CERT_STALL;
+	facts_cert_stall(f);
 	f->cert_seq_set = 0;
+	f->att_ch_cookie = 0;
+	f->att_cert_tail = 0;
 	f->cert_have = 0;
 	f->cert_len = 0;
 	f->t_ctl_pend = 0;
@@ -133,8 +155,7 @@ facts_cert_frag(struct cs_ap_facts *f, const struct cs_dtls_hs_msg *h)
 		return;
 	if (!f->cert_seq_set || f->cert_seq != h->message_seq ||
 	    f->cert_len != h->length) {
-		if (f->cert_seq_set && !(f->flags & CS_FACTS_F_CERT_DONE))
-			f->flags |= CS_FACTS_F_CERT_STALL;
+		facts_cert_stall(f);
 		f->cert_seq_set = 1;
 		f->cert_seq = h->message_seq;
 		f->cert_len = h->length;
@@ -202,7 +223,8 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 	struct cs_dtls_peek pk;
 	uint32_t seen = 0; /* handshake types in this datagram (< 32) */
 	bool ccs = false, enc_hs = false, app = false, alert = false;
-	bool cookie = false;
+	bool cookie = false, later_seq = false, sh_seq0 = false;
+	bool cert_tail = false;
 
 	if (cs_dtls_peek_capwap(pkt, len, &pk, NULL) < 0) {
 		if (dir == CS_DIR_DOWN)
@@ -214,6 +236,15 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 
 		if (h->msg_type < 32)
 			seen |= (uint32_t)1 << h->msg_type;
+		/* a HelloVerifyRequest is stateless: it answers whatever
+		 * ClientHello came, never a stale flight */
+		if (h->message_seq >= 1 &&
+		    h->msg_type != CS_DTLS_HS_HELLO_VERIFY_REQUEST)
+			later_seq = true;
+		else if (h->msg_type == CS_DTLS_HS_SERVER_HELLO)
+			sh_seq0 = true; /* a server without cookie exchange */
+		if (h->msg_type == CS_DTLS_HS_CERTIFICATE && h->frag_offset > 0)
+			cert_tail = true;
 		if (dir == CS_DIR_UP &&
 		    h->msg_type == CS_DTLS_HS_CLIENT_HELLO &&
 		    client_hello_has_cookie(pkt, len, &pk, h))
@@ -268,8 +299,10 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 				f->flags |= CS_FACTS_F_IN_HS;
 			}
 			inc16(&f->ch);
-			if (cookie)
+			if (cookie) {
 				inc16(&f->ch_cookie);
+				f->att_ch_cookie = 1;
+			}
 			if (f->flags & CS_FACTS_F_POST)
 				inc16(&f->post_ch);
 			if (peer_ip != 0)
@@ -282,7 +315,17 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 			inc16(&f->app_up);
 		return;
 	}
-	pend_reply(&f->t_ch_pend, &f->dtls_delay_max_ms, rel);
+	/* RFC 6347 §4.2.2: before our ClientHello with the cookie only
+	 * message_seq 0 can answer it (HelloVerifyRequest, or a ServerHello
+	 * without a cookie exchange): a later message is an earlier
+	 * handshake's, arriving late (unless this handshake's ServerHello
+	 * came as message_seq 0: no cookie exchange).  It answers nothing
+	 * the AP is waiting for. */
+	if (later_seq && !sh_seq0 && (f->flags & CS_FACTS_F_IN_HS) &&
+	    !f->att_ch_cookie && !(f->flags & CS_FACTS_F_ATT_SH))
+		inc16(&f->stale_down);
+	else
+		pend_reply(&f->t_ch_pend, &f->dtls_delay_max_ms, rel);
 	if (f->flags & CS_FACTS_F_POST)
 		inc16(&f->post_dtls_down);
 	if (alert && (f->flags & CS_FACTS_F_IN_RUN))
@@ -293,6 +336,14 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 		inc16(&f->sh);
 		f->flags |= CS_FACTS_F_ATT_SH;
 	}
+	/* a Certificate tail (in this attempt) says the datagram that went
+	 * missing was a big one (the start rides with the ServerHello): that
+	 * is left to the size readings */
+	if (cert_tail)
+		f->att_cert_tail = 1;
+	if ((seen & CS_FACTS_HS_LATER) && !f->att_cert_tail &&
+	    !(f->flags & CS_FACTS_F_ATT_SH))
+		inc16(&f->flight_no_sh);
 	if (seen & (1u << CS_DTLS_HS_CERTIFICATE_REQUEST))
 		inc16(&f->cert_req);
 	if (seen & (1u << CS_DTLS_HS_SERVER_HELLO_DONE))

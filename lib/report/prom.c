@@ -275,6 +275,97 @@ prom_self(FILE *f, const struct cs_prom_snapshot *s)
 	}
 }
 
+/* The loop's lateness as a histogram: each bucket counts the values
+ * whose histogram bucket lies wholly at or below `le` (the log-linear
+ * buckets are within 0.8 % of a value, capsim/hist.h). */
+static void
+prom_lateness(FILE *f, const struct cs_hist *h)
+{
+	static const uint64_t le_us[] = { 1000, 5000, 10000, 25000, 50000,
+		100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000 };
+	uint64_t n = 0;
+	unsigned b = 0;
+
+	prom_family(f, "capsim_loop_lateness_seconds", "histogram",
+	    "How late capsim's event loops served their timers (the AP "
+	    "and WLC protocol timers; > 50 ms: a loaded host).");
+	for (size_t i = 0; i < CS_ARRAY_SIZE(le_us); i++) {
+		for (; h->b != NULL && b < CS_HIST_BUCKETS &&
+		     cs_hist_bucket_hi(b) <= le_us[i];
+		     b++)
+			n += h->b[b];
+		fputs("capsim_loop_lateness_seconds_bucket{le=\"", f);
+		prom_seconds(f, le_us[i]);
+		fprintf(f, "\"} %llu\n", (unsigned long long)n);
+	}
+	fprintf(f, "capsim_loop_lateness_seconds_bucket{le=\"+Inf\"} %llu\n",
+	    (unsigned long long)h->count);
+	fputs("capsim_loop_lateness_seconds_sum ", f);
+	prom_seconds(f, h->sum_us);
+	fprintf(f, "\ncapsim_loop_lateness_seconds_count %llu\n",
+	    (unsigned long long)h->count);
+}
+
+static void
+prom_health(FILE *f, const struct cs_prom_health *h)
+{
+	static const char *const cause[] = { "latency", "lateness", "drops",
+		"cpu" };
+	static const char *const gate[] = { "admitted", "deferred", "shed" };
+
+	if (h->lateness != NULL)
+		prom_lateness(f, h->lateness);
+	prom_counter(f, "capsim_kernel_receive_drops_total",
+	    "Datagrams the kernel dropped on capsim's full receive queues "
+	    "(SO_RXQ_OVFL; learnt with the next datagram a socket gets).",
+	    h->rxq_drops);
+	prom_family(f, "capsim_handshakes_in_flight", "gauge",
+	    "AP DTLS handshakes running now.");
+	fprintf(f, "capsim_handshakes_in_flight %u\n", h->hs_active);
+	prom_family(f, "capsim_queue_length", "gauge",
+	    "Work waiting in capsim's own queues: APs waiting for a "
+	    "handshake slot (ap_handshake_slots), new handshakes the mock "
+	    "WLC holds back (wlc_handshakes).");
+	fprintf(f, "capsim_queue_length{queue=\"ap_handshake_slots\"} %u\n",
+	    h->hs_waiting);
+	if (h->has_wlc)
+		fprintf(f, "capsim_queue_length{queue=\"wlc_handshakes\"} %u\n",
+		    h->wlc_queued);
+	if (h->has_window) {
+		prom_family(f, "capsim_inflight_window", "gauge",
+		    "Handshakes the adaptive window lets run at once (all "
+		    "workers; bounded by --max-inflight).");
+		fprintf(f, "capsim_inflight_window %u\n", h->hs_window);
+		prom_family(f, "capsim_inflight_window_cuts_total", "counter",
+		    "Times the window was halved, by what made it: the "
+		    "controller's answers slowing down, capsim's loop late, "
+		    "kernel drops, a worker's CPU saturated.");
+		for (size_t i = 0; i < CS_ARRAY_SIZE(cause); i++)
+			fprintf(f,
+			    "capsim_inflight_window_cuts_total{cause=\"%s\"} "
+			    "%llu\n",
+			    cause[i], (unsigned long long)h->window_cuts[i]);
+	}
+	if (h->has_wlc) {
+		prom_family(f, "capsim_wlc_handshake_admission_total",
+		    "counter",
+		    "New handshakes (ClientHellos with the cookie) the mock "
+		    "WLC's overload gate admitted, deferred or shed.");
+		for (size_t i = 0; i < CS_ARRAY_SIZE(gate); i++)
+			fprintf(f,
+			    "capsim_wlc_handshake_admission_total{outcome=\"%"
+			    "s\"}"
+			    " %llu\n",
+			    gate[i], (unsigned long long)h->wlc_gate[i]);
+	}
+	prom_family(f, "capsim_worker_cpu_seconds_total", "counter",
+	    "CPU time used by each worker thread.");
+	for (unsigned k = 0; k < h->n_workers && k < CS_PROM_MAX_WORKERS; k++)
+		fprintf(f,
+		    "capsim_worker_cpu_seconds_total{worker=\"%u\"} %.3f\n", k,
+		    h->worker_cpu_s[k]);
+}
+
 char *
 cs_prom_text(const struct cs_prom_snapshot *s)
 {
@@ -318,6 +409,8 @@ cs_prom_text(const struct cs_prom_snapshot *s)
 	if (s->n_rules > 0 && s->rules != NULL)
 		prom_rules(f, s);
 	prom_self(f, s);
+	if (s->health != NULL)
+		prom_health(f, s->health);
 	bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad) {
 		free(buf);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4; RFC 3629 §4: no
  * overlongs, no surrogates, nothing above U+10FFFF, and not U+FFFE/U+FFFF,
@@ -33,5 +34,47 @@ struct cs_ts;
  * are snake_case.  NULL when ts is NULL or out of
  * memory. */
 json_t *cs_ts_json(const struct cs_ts *ts);
+
+struct cs_ap_facts;
+struct cs_diag_ctx;
+/* Per-AP diagnosis facts as JSON (issue 17: `capsim merge` diagnoses the
+ * APs of every shard as one run): an array of one value per field of
+ * struct cs_ap_facts in a fixed order (integers, integer arrays, the
+ * reason text); cs_facts_json_names() gives the field names, written
+ * once beside them.  NULL when out of memory. */
+json_t *cs_facts_json(const struct cs_ap_facts *f);
+json_t *cs_facts_json_names(void);
+/* 0 when names are exactly this capsim's fields, else -EPROTO with *why
+ * saying so. */
+int cs_facts_json_names_check(const json_t *names, const char **why);
+/* Reads cs_facts_json() output into *out (untouched on failure):
+ * -EBADMSG with *why when a value is missing, not an integer or out of
+ * its field's range. */
+int cs_facts_from_json(
+    const json_t *a, struct cs_ap_facts *out, const char **why);
+/* The field table, for tests: name, byte offset and byte length of
+ * field i; -EINVAL past the end. */
+size_t cs_facts_json_n_fields(void);
+int cs_facts_json_field(size_t i, const char **name, size_t *off, size_t *len);
+/* The diagnosis context (capsim/diagnose.h) as JSON and back (same
+ * rules as the facts). */
+json_t *cs_diag_ctx_json(const struct cs_diag_ctx *c);
+int cs_diag_ctx_from_json(
+    const json_t *o, struct cs_diag_ctx *out, const char **why);
+
+struct cs_hist;
+/* A "histograms" entry of the report back into *h (bucket by bucket:
+ * each [upper_ms, count] names the bucket its upper edge is in), exact
+ * for histograms cs_report_json wrote.  0; -EBADMSG with *why; -ENOMEM.
+ * Free h with cs_hist_free. */
+int cs_merge_hist_from_json(
+    const json_t *o, struct cs_hist *h, const char **why);
+
+/* The merged time series of n shards' "timeseries" objects (same
+ * interval_s), shard i's rows moved by off_ms[i] (its start after the
+ * run's): counts summed, percentiles kept where one shard alone had
+ * samples, null elsewhere; marks once.  NULL when out of memory. */
+json_t *cs_merge_ts(const json_t *const *series, const uint64_t *off_ms,
+    size_t n, double interval_s);
 
 #endif /* CS_REPORT_INTERNAL_H */

@@ -335,9 +335,14 @@ report_health(const struct cs_report_resources *r)
 	        r->hs_wait_max_ms),
 	    &oom);
 	report_set(o, "inflight_window",
-	    json_pack("{s:I, s:I, s:I}", "now", (json_int_t)r->hs_window, "min",
-	        (json_int_t)r->hs_window_min, "cuts",
-	        (json_int_t)r->hs_window_cuts),
+	    json_pack("{s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I}", "now",
+	        (json_int_t)r->hs_window, "min", (json_int_t)r->hs_window_min,
+	        "cuts", (json_int_t)r->hs_window_cuts, "cuts_by", "latency",
+	        (json_int_t)r->hs_window_cuts_by[0], "lateness",
+	        (json_int_t)r->hs_window_cuts_by[1], "drops",
+	        (json_int_t)r->hs_window_cuts_by[2], "cpu",
+	        (json_int_t)r->hs_window_cuts_by[3], "losses",
+	        (json_int_t)r->hs_losses),
 	    &oom);
 	report_set(o, "loop",
 	    json_pack("{s:I, s:I}", "turns", (json_int_t)r->loop_turns,
@@ -358,6 +363,73 @@ report_health(const struct cs_report_resources *r)
 	if (oom) {
 		json_decref(o);
 		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+report_shard(const struct cs_report_shard *sh)
+{
+	json_t *o;
+	char t[32];
+
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I}", "index",
+	    (json_int_t)sh->index, "count", (json_int_t)sh->count, "first_ap",
+	    (json_int_t)sh->first_ap, "aps", (json_int_t)sh->n_aps, "total_aps",
+	    (json_int_t)sh->total_aps);
+	if (o == NULL)
+		return NULL;
+	if (sh->start_at_unix_ms != 0) {
+		cs_report_rfc3339(sh->start_at_unix_ms, t, sizeof(t));
+		cs_json_set(o, "start_at", cs_json_str(t));
+		cs_json_set(o, "start_offset_ms",
+		    json_integer((json_int_t)sh->start_offset_ms));
+	}
+	if (sh->has_clock)
+		cs_json_set(o, "clock",
+		    json_pack("{s:b, s:f, s:f}", "synchronized",
+		        sh->clock_synced, "est_error_ms",
+		        (double)sh->clock_est_error_us / 1000.0, "max_error_ms",
+		        (double)sh->clock_max_error_us / 1000.0));
+	return o;
+}
+
+static json_t *
+report_ap_results(const struct cs_run_summary *s)
+{
+	json_t *o = json_object(), *a = json_array();
+
+	if (o == NULL || a == NULL || cs_json_set(o, "aps", a) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (cs_json_set(o, "fact_fields", cs_facts_json_names()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->n_ap_results; i++) {
+		const struct cs_report_ap_result *r = &s->ap_results[i];
+		json_t *ao = json_pack("{s:I, s:b, s:b, s:b, s:b}", "index",
+		    (json_int_t)r->index, "joined", r->joined, "in_run",
+		    r->in_run, "failed", r->failed, "left_run", r->left_run);
+
+		if (ao == NULL || json_array_append_new(a, ao) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+		if (r->name != NULL)
+			cs_json_set(ao, "name", cs_json_str(r->name));
+		if (r->mac != NULL)
+			cs_json_set(ao, "mac", cs_json_str(r->mac));
+		if (r->address != NULL)
+			cs_json_set(ao, "address", cs_json_str(r->address));
+		if (r->verdict != NULL)
+			cs_json_set(ao, "verdict", cs_json_str(r->verdict));
+		if (r->facts != NULL &&
+		    cs_json_set(ao, "facts", cs_facts_json(r->facts)) < 0) {
+			json_decref(o);
+			return NULL;
+		}
 	}
 	return o;
 }
@@ -454,6 +526,13 @@ cs_report_json(const struct cs_run_summary *s)
 		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);
 	if (s->timeseries != NULL)
 		report_set(root, "timeseries", cs_ts_json(s->timeseries), &oom);
+	if (s->shard != NULL)
+		report_set(root, "shard", report_shard(s->shard), &oom);
+	if (s->diag_ctx != NULL)
+		report_set(
+		    root, "diag_context", cs_diag_ctx_json(s->diag_ctx), &oom);
+	if (s->ap_results != NULL)
+		report_set(root, "ap_results", report_ap_results(s), &oom);
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

@@ -144,6 +144,73 @@ cs_wlc_echo_dead_ms(const struct cs_wlc_cfg *cfg)
 	return ms;
 }
 
+static int
+wlc_auth_fail(struct cs_wlc_auth_err *err, size_t line, size_t at, size_t len,
+    const char *why)
+{
+	if (err != NULL) {
+		err->line = line;
+		err->at = at;
+		err->len = len;
+		snprintf(err->why, sizeof(err->why), "%s", why);
+	}
+	return -EINVAL;
+}
+
+int
+cs_wlc_auth_parse(const char *text, size_t len, uint8_t (**macs)[6], size_t *n,
+    struct cs_wlc_auth_err *err)
+{
+	uint8_t(*v)[6] = NULL, (*nv)[6];
+	size_t cap = 0, count = 0, line = 0, p = 0;
+	struct cs_val_err ve;
+	char entry[64];
+
+	if ((text == NULL && len > 0) || macs == NULL || n == NULL)
+		return -EINVAL;
+	while (p < len) {
+		const char *nl = memchr(text + p, '\n', len - p);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+		size_t s = p, e = end;
+
+		line++;
+		p = nl != NULL ? end + 1 : len;
+		while (s < e && (text[s] == ' ' || text[s] == '\t'))
+			s++;
+		while (e > s && (text[e - 1] == '\r' || text[e - 1] == ' '))
+			e--;
+		if (s == e || text[s] == '#')
+			continue;
+		if (memchr(text + s, '\0', e - s) != NULL) {
+			free(v);
+			return wlc_auth_fail(err, line, s, e - s, "NUL byte");
+		}
+		if (e - s >= sizeof(entry)) {
+			free(v);
+			return wlc_auth_fail(
+			    err, line, s, e - s, "too long for a MAC address");
+		}
+		memcpy(entry, text + s, e - s);
+		entry[e - s] = '\0';
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = nv;
+		}
+		if (cs_val_mac(entry, v[count], &ve) < 0) {
+			free(v);
+			return wlc_auth_fail(err, line, s, e - s, ve.why);
+		}
+		count++;
+	}
+	*macs = v;
+	*n = count;
+	return 0;
+}
+
 void
 cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg)
 {

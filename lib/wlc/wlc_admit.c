@@ -146,3 +146,127 @@ cs_wlc_admit_step_name(enum cs_wlc_admit_step s)
 	return (unsigned)s < CS_WLC_ADMIT_STEP__COUNT ? admit_step_names[s]
 	                                              : "?";
 }
+
+/* ---------------------------------------------------------------------
+ * The controller's overload gate
+ */
+
+void
+cs_wlc_gate_init(struct cs_wlc_gate *g)
+{
+	*g = (struct cs_wlc_gate){ 0 };
+}
+
+/* Rolls the per-second count and, while limited, the additive step and
+ * the return to open. */
+static void
+gate_tick(struct cs_wlc_gate *g, uint64_t now_ms)
+{
+	if (now_ms >= g->sec_ms + 1000) {
+		g->last_sec_n = now_ms < g->sec_ms + 2000 ? g->sec_n : 0;
+		g->sec_n = 0;
+		g->sec_ms = now_ms;
+	}
+	if (g->rate == 0)
+		return;
+	if (now_ms >= g->late_ms + CS_WLC_GATE_OPEN_MS) {
+		g->rate = 0; /* on time long enough: no limit */
+		return;
+	}
+	while (now_ms >= g->grow_ms) {
+		g->rate += g->rate / 8 < 1.0 ? 1.0 : g->rate / 8;
+		g->grow_ms += 1000;
+	}
+	if (now_ms > g->tokens_ms) {
+		g->tokens += g->rate * (double)(now_ms - g->tokens_ms) / 1000.0;
+		g->tokens_ms = now_ms;
+	}
+	if (g->tokens > g->rate)
+		g->tokens = g->rate; /* one second of burst */
+}
+
+void
+cs_wlc_gate_late(struct cs_wlc_gate *g, uint32_t late_ms, uint64_t now_ms)
+{
+	double base;
+
+	gate_tick(g, now_ms);
+	if (late_ms <= CS_WLC_GATE_LATE_MS)
+		return;
+	g->late_ms = now_ms;
+	g->grow_ms = now_ms + 1000;
+	if (now_ms < g->hold_until_ms)
+		return; /* the same episode */
+	/* open: start from what it admitted in the last second */
+	base = g->rate != 0
+	    ? g->rate
+	    : (double)(g->last_sec_n > g->sec_n ? g->last_sec_n : g->sec_n);
+	g->rate =
+	    base / 2 < CS_WLC_GATE_MIN_RATE ? CS_WLC_GATE_MIN_RATE : base / 2;
+	if (g->tokens > 1.0)
+		g->tokens = 1.0;
+	g->tokens_ms = now_ms;
+	g->hold_until_ms = now_ms + 1000;
+	g->cuts++;
+}
+
+static bool
+gate_take(struct cs_wlc_gate *g, uint64_t now_ms)
+{
+	gate_tick(g, now_ms);
+	if (g->rate != 0) {
+		if (g->tokens < 1.0)
+			return false;
+		g->tokens -= 1.0;
+	}
+	g->admitted++;
+	g->sec_n++;
+	return true;
+}
+
+enum cs_wlc_gate_verdict
+cs_wlc_gate_input(struct cs_wlc_gate *g, size_t queued, uint64_t now_ms)
+{
+	double cap;
+
+	gate_tick(g, now_ms);
+	/* first come, first served: nothing overtakes the FIFO */
+	if (queued == 0 && gate_take(g, now_ms))
+		return CS_WLC_GATE_ADMIT;
+	cap = g->rate * CS_WLC_GATE_QUEUE_S;
+	if (g->rate == 0 || (double)queued < (cap < 1.0 ? 1.0 : cap)) {
+		g->deferred++;
+		return CS_WLC_GATE_DEFER;
+	}
+	g->shed++;
+	return CS_WLC_GATE_SHED;
+}
+
+bool
+cs_wlc_gate_take(struct cs_wlc_gate *g, uint64_t now_ms)
+{
+	return gate_take(g, now_ms);
+}
+
+uint64_t
+cs_wlc_gate_wait_ms(const struct cs_wlc_gate *g)
+{
+	if (g->rate == 0 || g->tokens >= 1.0)
+		return 0;
+	return (uint64_t)((1.0 - g->tokens) * 1000.0 / g->rate) + 1;
+}
+
+static const char *const gate_verdict_names[] = {
+	[CS_WLC_GATE_ADMIT] = "admit",
+	[CS_WLC_GATE_DEFER] = "defer",
+	[CS_WLC_GATE_SHED] = "shed",
+};
+_Static_assert(sizeof(gate_verdict_names) / sizeof(gate_verdict_names[0]) ==
+        CS_WLC_GATE__COUNT,
+    "one name per gate verdict");
+
+const char *
+cs_wlc_gate_verdict_name(enum cs_wlc_gate_verdict v)
+{
+	return (unsigned)v < CS_WLC_GATE__COUNT ? gate_verdict_names[v] : "?";
+}

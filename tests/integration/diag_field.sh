@@ -73,6 +73,7 @@ run_aps() { # NET WLC ARGS...: 6 APs with short timers; exit code in $rc
 		--data-dead-interval 4s --retransmit-interval 500ms \
 		--max-retransmit 3 --silent-interval 2s "$@" \
 		>"$tmp/$case.out" 2>&1 || rc=$?
+	echo "exit $rc" >"$tmp/$case.rc"
 }
 
 # check CODE COUNT [NAMES]: the diagnosis, how many APs it names, and
@@ -129,9 +130,25 @@ check echo-unanswered 6
 case=frozen
 n=$(net)
 start_wlc "$n.1"
-(sleep 4 && kill -STOP "$wlc_pid") &
-run_aps "$n" "$n.1" --duration 20s
+# freeze the controller once all six APs are in Run (the events file is
+# flushed every second), however long a loaded host takes to get there
+run_aps "$n" "$n.1" --duration 45s --events "$tmp/$case.events" &
+run_pid=$!
+frozen=0
+for _ in $(seq 300); do
+	in_run=$({ grep '"to":"Run"' "$tmp/$case.events" 2>/dev/null |
+		grep -o '"ap":[0-9]*' || true; } | sort -u | wc -l)
+	if [ "${in_run:-0}" -ge 6 ]; then
+		kill -STOP "$wlc_pid"
+		frozen=1
+		break
+	fi
+	sleep 0.1
+done
+wait "$run_pid" || true
+rc=$(sed -n 's/^exit //p' "$tmp/$case.rc")
 stop_wlc
+[ "$frozen" -eq 1 ] || fail "the APs never all reached Run"
 [ "$rc" -eq 3 ] || fail "exit $rc, want 3"
 check controller-unresponsive 6
 ! grep -q "rejoined" "$tmp/$case.json" || fail "says rejoined"

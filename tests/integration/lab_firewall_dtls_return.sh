@@ -28,6 +28,7 @@ lab_expect "$tmp/out" 'lost on the way: AP -> controller 0, controller -> AP [1-
   "the controller's answers lost on the way back"
 lab_expect "$tmp/out" '^Diagnosis: return-path-loss \(confidence high; 4 of 4' "the verdict"
 lab_expect "$tmp/out" 'return-path-loss +4 APs \(high\): ' "the APs named"
+lab_expect "$tmp/out" 'At the controller: it sent [0-9]+ datagrams to the APs, [0-9]+ arrived' "the controller's side in the evidence"
 # and capsim analyze agrees, in JSON, with the APs named
 rc=0
 "$CAPSIM" analyze "$tmp/cap/ap.pcapng" --peer "$tmp/cap/wlc.pcapng" \

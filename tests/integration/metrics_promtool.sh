@@ -68,6 +68,47 @@ grep -q "1 left Run in order" "$tmp/wlc.out" || { cat "$tmp/wlc.out"; fail "SIGU
 grep -q '^# TYPE capsim_process_open_fds gauge' "$tmp/wlc.prom" ||
   fail "WLC: no self-health metrics"
 grep -q '^capsim_aps' "$tmp/wlc.prom" && fail "WLC: AP families in capsim wlc"
+# capsim's own health (issue 12): the loop's lateness histogram, kernel
+# drops, queues, the WLC's overload gate (it admitted the probe), CPU per
+# worker
+for fam in 'capsim_loop_lateness_seconds histogram' \
+    'capsim_kernel_receive_drops_total counter' \
+    'capsim_queue_length gauge' 'capsim_worker_cpu_seconds_total counter' \
+    'capsim_wlc_handshake_admission_total counter'; do
+  grep -q "^# TYPE $fam\$" "$tmp/wlc.prom" || fail "WLC: no $fam"
+done
+[ "$(value "$tmp/wlc.prom" 'capsim_wlc_handshake_admission_total{outcome="admitted"}')" = 1 ] ||
+  { cat "$tmp/wlc.prom"; fail "WLC: the probe's handshake not admitted once"; }
+[ "$(value "$tmp/wlc.prom" 'capsim_loop_lateness_seconds_bucket{le="+Inf"}')" = \
+  "$(value "$tmp/wlc.prom" capsim_loop_lateness_seconds_count)" ] ||
+  fail "WLC: lateness +Inf bucket is not the count"
+value "$tmp/wlc.prom" 'capsim_worker_cpu_seconds_total{worker="0"}' >/dev/null ||
+  fail "WLC: no CPU for worker 0"
+grep -q '^capsim_inflight_window' "$tmp/wlc.prom" &&
+  fail "WLC: an AP-side window in capsim wlc"
+
+# capsim run: 20 APs join the WLC; a scrape while they run has the
+# AP side's window and its handshake queue
+rport=$(cs_free_port "$CS_NET.251")
+"$CAPSIM" run --wlc "$CS_NET.250" --aps 20 --skip-discovery --duration 8s \
+  --quiet --ap-base-ip "$CS_NET.10" --max-inflight 4 \
+  --metrics-listen "$CS_NET.251:$rport" >"$tmp/run.out" 2>"$tmp/run.err" &
+run_pid=$!
+cs_wait_http "http://$CS_NET.251:$rport/metrics" || fail "run: /metrics did not answer"
+sleep 3
+scrape "http://$CS_NET.251:$rport/metrics" "$tmp/run.prom"
+wait "$run_pid" || { cat "$tmp/run.err"; fail "run: capsim run failed"; }
+check "$tmp/run.prom"
+w=$(value "$tmp/run.prom" capsim_inflight_window) ||
+  { cat "$tmp/run.prom"; fail "run: no capsim_inflight_window"; }
+[ "$w" -ge 1 ] && [ "$w" -le 4 ] || fail "run: window $w outside 1..4 (--max-inflight 4)"
+value "$tmp/run.prom" 'capsim_queue_length{queue="ap_handshake_slots"}' >/dev/null ||
+  fail "run: no AP handshake queue"
+value "$tmp/run.prom" 'capsim_inflight_window_cuts_total{cause="latency"}' >/dev/null ||
+  fail "run: no window cuts by cause"
+value "$tmp/run.prom" capsim_handshakes_in_flight >/dev/null ||
+  fail "run: no handshakes in flight"
+
 # an out-of-range port is refused, not bound at random
 rc=0
 "$CAPSIM" wlc --listen "$CS_NET.251" --metrics-listen "$CS_NET.251:99999" \

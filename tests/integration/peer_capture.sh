@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Two-sided evidence on loopback (issue 11): `capsim wlc --pcap` writes
 # the controller's side, `capsim run --pcap --pcap-at ap` the APs' side,
-# and `capsim analyze AP --peer WLC` reads them side by side.  The APs'
+# and `capsim analyze AP --peer WLC` reads them side by side; `capsim
+# run --peer-pcap` reads the controller's capture itself after the run
+# (it waits for it: the capture is complete once the controller stops)
+# and its live diagnosis agrees.  The APs'
 # side alone cannot tell forward from return path loss (inconclusive);
 # with the controller's side: DTLS answers dropped on the way back ->
 # return-path-loss, ClientHellos dropped on the way there ->
@@ -23,22 +26,32 @@ cleanup() {
 cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
-# one_run NAME RULE: the WLC with its capture, 3 APs with theirs
+# one_run NAME RULE EXPECTED_RUN_EXIT: the WLC with its capture, 3 APs
+# with theirs, reading the WLC's after the run
 one_run() {
   "$CAPSIM" wlc --listen "$CS_NET.250:5246" --pcap "$tmp/w-$1.pcapng" \
     >"$tmp/wlc-$1.out" 2>"$tmp/wlc-$1.err" &
   wlc_pid=$!
   cs_wait_for "$tmp/wlc-$1.err" listening || { cat "$tmp/wlc-$1.err"; exit 1; }
+  local run_pid rc=0
   "$CAPSIM" run --wlc "$CS_NET.250" --aps 3 --duration 8s --quiet \
     --ap-base-ip "$CS_NET.1" --max-discovery-interval 300ms \
     --discovery-interval 300ms --retransmit-interval 500ms --wait-dtls 5s \
     --rule "$2" --pcap "$tmp/a-$1.pcapng" --pcap-at ap \
-    >"$tmp/run-$1.out" 2>&1 || true
+    --peer-pcap "$tmp/w-$1.pcapng" --json "$tmp/r-$1.json" \
+    >"$tmp/run-$1.out" 2>&1 &
+  run_pid=$!
+  cs_wait_for "$tmp/run-$1.out" "waiting up to" ||
+    { cat "$tmp/run-$1.out"; fail "capsim run never waited for the controller's capture"; }
   # the controller keeps capturing a little longer than the APs sent:
   # their last ClientHellos are judged, not in flight
   sleep 3
   kill -TERM "$wlc_pid"; wait "$wlc_pid" || fail "capsim wlc exited $?"
   wlc_pid=
+  wait "$run_pid" || rc=$?
+  [ "$rc" = "$3" ] || { cat "$tmp/run-$1.out"; fail "$1: capsim run --peer-pcap exited $rc, expected $3"; }
+  grep -q "controller's side taken for 3 of 3 APs" "$tmp/run-$1.out" ||
+    { cat "$tmp/run-$1.out"; fail "$1: the run did not take the controller's side"; }
   grep -q "controller-side capture in" "$tmp/wlc-$1.err" ||
     fail "capsim wlc did not complete its capture on SIGTERM"
 }
@@ -65,7 +78,9 @@ PY
 }
 
 # 1. the founding case: the controller's DTLS answers dropped on the way back
-one_run ret 'dir=down kind=dtls-handshake action=drop'
+one_run ret 'dir=down kind=dtls-handshake action=drop' 3
+grep -q "diagnosis: return-path-loss (confidence high; 3 of 3 APs)" "$tmp/run-ret.out" ||
+  { cat "$tmp/run-ret.out"; fail "the live diagnosis with --peer-pcap is not return-path-loss"; }
 rc=0; "$CAPSIM" analyze "$tmp/a-ret.pcapng" >"$tmp/one.out" 2>&1 || rc=$?
 [ "$rc" = 4 ] || { cat "$tmp/one.out"; fail "the APs' side alone exited $rc, expected 4 (inconclusive)"; }
 analyze_pair ret 3 return-path-loss
@@ -76,11 +91,13 @@ grep -Eq 'lost on the way: AP -> controller 0, controller -> AP [1-9]' "$tmp/ret
 "$CAPSIM" analyze "$tmp/w-ret.pcapng" >/dev/null 2>&1 || true
 
 # 2. the ClientHellos dropped on the way to the controller
-one_run fwd 'dir=up kind=dtls-handshake action=drop'
+one_run fwd 'dir=up kind=dtls-handshake action=drop' 3
+grep -q "diagnosis: forward-path-loss (confidence high; 3 of 3 APs)" "$tmp/run-fwd.out" ||
+  { cat "$tmp/run-fwd.out"; fail "the live diagnosis with --peer-pcap is not forward-path-loss"; }
 analyze_pair fwd 3 forward-path-loss
 
 # 3. nothing dropped (a 1 ms delay rule only): ok, nothing lost
-one_run ok 'dir=down kind=dtls-handshake action=delay delay=1ms'
+one_run ok 'dir=down kind=dtls-handshake action=delay delay=1ms' 0
 analyze_pair ok 0 ok
 python3 - "$tmp/j-ok.json" <<'PY'
 import json, sys
@@ -100,10 +117,16 @@ not_used() { # AP PEER REGEX
 }
 not_used "$tmp/a-ret.pcapng" "$tmp/w-fwd.pcapng" "only discovery messages in common"
 not_used "$tmp/a-ret.pcapng" "$tmp/a-ret.pcapng" "both captures hold the same datagrams"
+# given the wrong way round (the controller's first): says so; the
+# controller's side alone still shows its answers never acted on
+rc=0; "$CAPSIM" analyze "$tmp/w-ret.pcapng" --peer "$tmp/a-ret.pcapng" >"$tmp/sw.out" 2>&1 || rc=$?
+grep -q "not used: .*the captures are the wrong way round" "$tmp/sw.out" ||
+  { cat "$tmp/sw.out"; fail "captures given the wrong way round not named"; }
 not_used "$tmp/a-ret.pcapng" "$CS_SRC/tests/data/analyze_join.pcapng" "no AP in common"
 echo "this is a text file, not a capture" >"$tmp/text"
 rc=0; "$CAPSIM" analyze "$tmp/a-ret.pcapng" --peer "$tmp/text" >"$tmp/bad.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "a file that is no capture as peer exited $rc, expected 2"
 grep -q "controller-side capture $tmp/text: byte offset 0: not a pcap" "$tmp/bad.out" ||
   { cat "$tmp/bad.out"; fail "no clear error for a peer that is no capture"; }
+cs_check_report "$tmp/r-ret.json" "$tmp/r-fwd.json" "$tmp/r-ok.json"
 echo "peer_capture: ok"

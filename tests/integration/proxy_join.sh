@@ -5,7 +5,10 @@
 # case's firewall rule (WLC->AP DTLS handshake dropped) no AP joins and
 # capsim run exits 3; from a scenario file whose timeline lifts the rule
 # at 5 s (proxy time: the APs start well before on any host), every AP
-# joins.
+# joins.  The WLC's own capture (--pcap) decides what the APs' side
+# alone cannot: in case 2 the controller's answers were sent and lost on
+# the way back (return-path-loss), although the same capture also holds
+# cases 1 and 3 with byte-identical discovery messages.
 set -euo pipefail
 . "$(dirname "$0")/net.inc"
 cs_net_claim
@@ -28,7 +31,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 # The WLC advertises the proxy, as a WLC behind NAT advertises its public
 # address, so that the APs join through the proxy after discovery.
 "$CAPSIM" wlc --listen $CS_NET.31:5246 --advertise $CS_NET.32 \
-  --echo-interval 2s >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
+  --echo-interval 2s --pcap "$tmp/wlc.pcapng" >"$tmp/wlc.out" 2>"$tmp/wlc.err" &
 wlc_pid=$!
 wait_for "$tmp/wlc.err" listening
 
@@ -42,9 +45,11 @@ start_proxy() { # name, args...
 stop_proxy() {
   kill "$px_pid"; wait "$px_pid"; px_pid=
 }
-run_aps() { # json, duration
-  "$CAPSIM" run --wlc $CS_NET.32 --aps 3 --duration "$2" --quiet \
-    --json "$1" --ap-base-ip $CS_NET.33 \
+run_aps() { # json, duration, more options
+  local json=$1 dur=$2
+  shift 2
+  "$CAPSIM" run --wlc $CS_NET.32 --aps 3 --duration "$dur" --quiet "$@" \
+    --json "$json" --ap-base-ip $CS_NET.33 \
     --max-discovery-interval 500ms --discovery-interval 300ms \
     --retransmit-interval 500ms --wait-dtls 3s --silent-interval 1s \
     --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s
@@ -68,7 +73,7 @@ echo "proxy_join: unimpaired: 3/3 joined through the proxy"
 
 # 2. the firewall drops the DTLS return traffic
 start_proxy p2 --rule 'name=fw dir=down kind=dtls-handshake action=drop'
-rc=0; run_aps "$tmp/r2.json" 5s || rc=$?
+rc=0; run_aps "$tmp/r2.json" 5s --pcap "$tmp/a2.pcapng" --pcap-at ap || rc=$?
 stop_proxy
 # The controller is another process: from the APs' side alone forward and
 # return path loss look the same, so the verdict is inconclusive (exit 4)
@@ -106,6 +111,22 @@ awk '$2 == "fw-drop-dtls-return" { if ($5 > 0) ok = 1 } END { exit !ok }' "$tmp/
   { cat "$tmp/p3.out"; fail "the scenario's rule dropped nothing before it was lifted"; }
 echo "proxy_join: scenario: rule lifted at 5 s, 3/3 joined"
 cs_check_report "$tmp/r1.json" "$tmp/r2.json" "$tmp/r3.json"
+
+# the controller's side of case 2: its capture completes when it stops
+kill "$wlc_pid"; wait "$wlc_pid" || fail "capsim wlc exited $?"; wlc_pid=
+rc=0; "$CAPSIM" analyze "$tmp/a2.pcapng" --peer "$tmp/wlc.pcapng" \
+  --json "$tmp/an2.json" >"$tmp/an2.out" 2>&1 || rc=$?
+[ "$rc" -eq 3 ] || { cat "$tmp/an2.out"; fail "analyze --peer exited $rc, expected 3"; }
+python3 - "$tmp/an2.json" <<'PY' || { cat "$tmp/an2.out"; exit 1; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+d, p = r["diagnosis"], r["peer"]
+assert d["code"] == "return-path-loss" and d["confidence"] == "high", d
+assert d["counts"] == {"return-path-loss": 3}, d["counts"]
+assert p["aps_in_common"] == 3 and p["lost_wlc_to_ap"] > 0, p
+assert p["lost_ap_to_wlc"] == 0, p
+PY
+echo "proxy_join: DTLS return dropped: the controller's capture says return-path-loss"
 
 # usage errors exit 2
 rc=0; "$CAPSIM" proxy --listen $CS_NET.32 --upstream $CS_NET.31 --rule 'dir=sideways' 2>"$tmp/e" || rc=$?

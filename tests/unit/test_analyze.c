@@ -715,6 +715,159 @@ test_controller_side(void **state)
 	cs_analyze_free(a);
 }
 
+/* A server DTLS datagram: one epoch-0 handshake record holding a
+ * fragment [off, off + flen) of a @p total-byte message @p type with
+ * message_seq @p mseq. */
+static size_t
+hs_dgram(uint8_t *b, uint8_t type, uint16_t mseq, uint32_t total, uint32_t off,
+    uint32_t flen)
+{
+	size_t at = 0;
+
+	assert_true(flen <= 200);
+	b[at++] = 1; /* CAPWAP DTLS header */
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 0;
+	b[at++] = 22;
+	b[at++] = 0xfe;
+	b[at++] = 0xfd;
+	memset(b + at, 0, 8); /* epoch 0, sequence */
+	b[at + 7] = (uint8_t)(mseq + 1);
+	at += 8;
+	b[at++] = (uint8_t)((flen + 12) >> 8);
+	b[at++] = (uint8_t)(flen + 12);
+	b[at++] = type;
+	b[at++] = (uint8_t)(total >> 16);
+	b[at++] = (uint8_t)(total >> 8);
+	b[at++] = (uint8_t)total;
+	b[at++] = (uint8_t)(mseq >> 8);
+	b[at++] = (uint8_t)mseq;
+	b[at++] = (uint8_t)(off >> 16);
+	b[at++] = (uint8_t)(off >> 8);
+	b[at++] = (uint8_t)off;
+	b[at++] = (uint8_t)(flen >> 16);
+	b[at++] = (uint8_t)(flen >> 8);
+	b[at++] = (uint8_t)flen;
+	memset(b + at, 0xab, flen);
+	return at + flen;
+}
+
+/* A capture at the AP: the cookie exchange works, then only later parts
+ * of the server's flight arrive (ServerKeyExchange, ServerHelloDone),
+ * never a ServerHello, and the AP repeats its ClientHello.  The AP side
+ * cannot tell a selective drop from an MTU loss (the ServerHello's size
+ * is not in it): inconclusive, never mtu-fragment-loss.  With a
+ * Certificate tail among them (its start, and the ServerHello, went in a
+ * bigger datagram) the MTU reading stands. */
+static void
+test_flight_without_server_hello(void **state)
+{
+	for (int tail = 0; tail < 2; tail++) {
+		struct cs_analyze *a;
+		struct cs_diagnosis d;
+		const struct cs_analyze_ap *p;
+		uint8_t m[256];
+		size_t n;
+		uint64_t t = 1000000;
+
+		(void)state;
+		assert_int_equal(cs_analyze_new(&a, NULL), 0);
+		n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_REQ, 0, 0);
+		cs_analyze_udp(a, t, AP1, AP_PORT, WLC, 5246, m, n);
+		n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 0, 0);
+		cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+		n = dtls_dgram(m, false, 1, 0, 0);
+		cs_analyze_udp(a, t += 1000, AP1, AP_PORT, WLC, 5246, m, n);
+		n = dtls_dgram(m, true, 0, 0, 0);
+		cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+		for (int i = 0; i < 4; i++) {
+			n = dtls_dgram(m, false, 1, 1, 8);
+			cs_analyze_udp(
+			    a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+			if (tail) {
+				n = hs_dgram(m, 11, 2, 3000, 1200, 150);
+				cs_analyze_udp(
+				    a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+			}
+			n = hs_dgram(m, 12, 3, 180, 0, 180);
+			cs_analyze_udp(
+			    a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+			n = hs_dgram(m, 14, 5, 0, 0, 0);
+			cs_analyze_udp(
+			    a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+		}
+		assert_int_equal(cs_analyze_finish(a, &d), 0);
+		p = find_ap(a, AP1);
+		assert_non_null(p);
+		assert_int_equal(p->facts.sh, 0);
+		assert_int_equal(p->facts.ch_cookie, 4);
+		if (tail) {
+			assert_int_equal(p->facts.flight_no_sh, 0);
+			assert_int_equal(p->code, CS_DIAG_MTU_FRAGMENT_LOSS);
+		} else {
+			/* the first three flights are settled as not acted
+			 * on; the last is taken at the end: all counted */
+			assert_int_equal(p->facts.flight_no_sh, 8);
+			assert_int_equal(p->code, CS_DIAG_INCONCLUSIVE);
+			assert_non_null(
+			    strstr(p->verdict, "ServerHello never arrived"));
+		}
+		cs_diagnosis_free(&d);
+		cs_analyze_free(a);
+	}
+}
+
+/* A capture at the AP: a flight of an earlier handshake (ServerHello,
+ * message_seq 1) arrives before the AP's new ClientHello with the cookie
+ * went out.  It answers nothing the AP waits for: counted as stale, not
+ * held as an answer the AP failed to act on, and the handshake is never
+ * read as an MTU loss. */
+static void
+test_stale_flight(void **state)
+{
+	struct cs_analyze *a;
+	struct cs_diagnosis d;
+	const struct cs_analyze_ap *p;
+	uint8_t m[256];
+	size_t n;
+	uint64_t t = 1000000;
+
+	(void)state;
+	assert_int_equal(cs_analyze_new(&a, NULL), 0);
+	/* the first handshake: its flight never comes in time */
+	n = dtls_dgram(m, false, 1, 0, 0);
+	cs_analyze_udp(a, t, AP1, AP_PORT, WLC, 5246, m, n);
+	n = dtls_dgram(m, true, 0, 0, 0);
+	cs_analyze_udp(a, t += 4000000, WLC, 5246, AP1, AP_PORT, m, n);
+	for (int i = 0; i < 3; i++) {
+		n = dtls_dgram(m, false, 1, 1, 8);
+		cs_analyze_udp(a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+	}
+	/* WaitDTLS: back to discovery, then a new handshake (new random);
+	 * the old flight arrives in it */
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_REQ, 1, 0);
+	cs_analyze_udp(a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+	n = ctl_msg(m, sizeof(m), CS_MSG_DISCOVERY_RESP, 1, 0);
+	cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+	n = dtls_dgram(m, false, 2, 0, 0);
+	cs_analyze_udp(a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+	n = hs_dgram(m, 2, 1, 70, 0, 70);
+	cs_analyze_udp(a, t += 100000, WLC, 5246, AP1, AP_PORT, m, n);
+	n = hs_dgram(m, 14, 5, 0, 0, 0);
+	cs_analyze_udp(a, t += 100, WLC, 5246, AP1, AP_PORT, m, n);
+	n = dtls_dgram(m, false, 2, 0, 0); /* repeated: its answer is late */
+	cs_analyze_udp(a, t += 1000000, AP1, AP_PORT, WLC, 5246, m, n);
+	assert_int_equal(cs_analyze_finish(a, &d), 0);
+	p = find_ap(a, AP1);
+	assert_non_null(p);
+	assert_int_equal(p->facts.stale_down, 1);
+	assert_int_equal(p->code, CS_DIAG_INCONCLUSIVE);
+	assert_non_null(strstr(p->verdict, "earlier DTLS handshake"));
+	cs_diagnosis_free(&d);
+	cs_analyze_free(a);
+}
+
 /* A Discovery Request with WTP Board Data naming serial @p serial. */
 static size_t
 disc_req_serial(uint8_t *buf, size_t cap_len, const char *serial)
@@ -1070,6 +1223,8 @@ main(void)
 		cmocka_unit_test(test_udp_level),
 		cmocka_unit_test(test_many_aps),
 		cmocka_unit_test(test_controller_side),
+		cmocka_unit_test(test_flight_without_server_hello),
+		cmocka_unit_test(test_stale_flight),
 		cmocka_unit_test(test_nat_no_return),
 		cmocka_unit_test(test_nat_port_reuse),
 		cmocka_unit_test(test_nat_rebinding),

@@ -658,8 +658,32 @@ test_mtu_fragment_loss(void **state)
 	struct cs_diagnosis d;
 
 	(void)state;
-	/* ServerHello arrives with the first Certificate fragment; the
-	 * rest of the Certificate never does, in two attempts */
+	/* ServerHello arrives with the last Certificate fragment (the
+	 * flight's small tail datagram); the full-size datagrams with the
+	 * rest of the Certificate never do, in two attempts */
+	cs_facts_init(&f);
+	for (int a = 0; a < 2; a++) {
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+		for (int i = 0; i < 3; i++) {
+			wire(&f, UP, CTL, client_hello(20));
+			wire(
+			    &f, DOWN, CTL, server_hello_cert(3000, 2000, 1000));
+		}
+	}
+	assert_int_equal(f.cert, 0);
+	assert_true(f.flags & CS_FACTS_F_CERT_STALL);
+	assert_int_equal(f.cert_head_stall, 0);
+	agg_same(&f, 2, NULL, CS_DIAG_MTU_FRAGMENT_LOSS, &d);
+	assert_non_null(strstr(d.summary, "Certificate never completed"));
+	assert_non_null(strstr(d.hint, "fragments"));
+	cs_diagnosis_free(&d);
+
+	/* the first Certificate fragment arrives (it fills a datagram as
+	 * big as any of the flight's) and the rest never does: no size
+	 * limit does that, datagrams are lost on the way back (the sweep's
+	 * 70 % WLC->AP DTLS loss) */
 	cs_facts_init(&f);
 	for (int a = 0; a < 2; a++) {
 		discovery_ok(&f);
@@ -670,11 +694,10 @@ test_mtu_fragment_loss(void **state)
 			wire(&f, DOWN, CTL, server_hello_cert(3000, 0, 1000));
 		}
 	}
-	assert_int_equal(f.cert, 0);
-	assert_true(f.flags & CS_FACTS_F_CERT_STALL);
-	agg_same(&f, 2, NULL, CS_DIAG_MTU_FRAGMENT_LOSS, &d);
-	assert_non_null(strstr(d.summary, "Certificate never completed"));
-	assert_non_null(strstr(d.hint, "fragments"));
+	assert_int_equal(f.cert_head_stall, 1);
+	agg_same(&f, 2, NULL, CS_DIAG_RETURN_PATH_LOSS, &d);
+	assert_int_equal(d.confidence, CS_DIAG_CONF_MEDIUM);
+	assert_non_null(strstr(d.summary, "A size limit would have lost"));
 	cs_diagnosis_free(&d);
 
 	/* the whole server flight vanishes after the cookie exchange */
@@ -1673,6 +1696,108 @@ test_field_return_delay(void **state)
 	assert_non_null(strstr(line, "nothing was lost"));
 }
 
+/* WLC->AP DTLS delayed 4 s (live, the WLC's counts known): the flight of
+ * the first handshake arrives during the second, spoils it and the AP
+ * sends decrypt_error.  The alert is explained by the stale flight: the
+ * delay wins.  Without a stale flight the same alert stays unexplained
+ * and the delay reading is not given. */
+static void
+test_field_delay_stale_flight(void **state)
+{
+	struct cs_ap_facts f;
+	char line[1024];
+
+	(void)state;
+	for (int stale = 1; stale >= 0; stale--) {
+		struct dg hvr = hs_only(3, 20, 0, 20);
+		struct dg fl = server_hello_cert(900, 0, 900);
+		struct dg al = alert(2, 51);
+
+		cs_facts_init(&f);
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		now += 4000;
+		cs_facts_wlc_side(&f, DOWN, hvr.n);
+		wire(&f, DOWN, CTL, hvr);
+		wire(&f, UP, CTL, client_hello(20));
+		wire(&f, UP, CTL, client_hello(20));
+		/* WaitDTLS: a new attempt; the old flight comes late */
+		discovery_ok(&f);
+		wire(&f, UP, CTL, client_hello(0));
+		cs_facts_wlc_side(&f, DOWN, fl.n);
+		if (stale)
+			wire(&f, DOWN, CTL, fl);
+		now += 4000;
+		cs_facts_wlc_side(&f, DOWN, hvr.n);
+		wire(&f, DOWN, CTL, hvr);
+		wire(&f, UP, CTL, client_hello(20));
+		if (!stale)
+			wire(&f, DOWN, CTL, fl); /* in time, this attempt's */
+		wire(&f, UP, CTL, al);
+		assert_int_equal(f.stale_down, stale ? 1 : 0);
+		assert_true(f.dtls_delay_max_ms >= 4000);
+		if (stale) {
+			assert_int_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+		} else {
+			assert_int_not_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+			assert_int_not_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_MTU_FRAGMENT_LOSS);
+		}
+	}
+	/* a server without the cookie exchange answers with ServerHello
+	 * message_seq 0, then message_seq 1.. : not stale */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	{
+		struct dg d;
+
+		dtls_begin(&d);
+		hs_record(&d, 2, 40, 0, 0, 40, NULL);
+		hs_record(&d, 11, 300, 1, 0, 300, NULL);
+		wire(&f, DOWN, CTL, d);
+		d = hs_only(14, 0, 0, 0);
+		wire(&f, DOWN, CTL, d);
+	}
+	assert_int_equal(f.stale_down, 0);
+	assert_int_equal(f.flight_no_sh, 0);
+}
+
+/* Later parts of the server flight without a ServerHello are counted
+ * (flight_no_sh); once a Certificate tail came in the attempt they are
+ * not (the ServerHello went in a big datagram with the Certificate's
+ * start: a size reading, not a selective one). */
+static void
+test_facts_flight_no_sh(void **state)
+{
+	struct cs_ap_facts f;
+
+	(void)state;
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	wire(&f, DOWN, CTL, hs_only(14, 0, 0, 0));
+	assert_int_equal(f.flight_no_sh, 2);
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, hs_only(11, 3000, 1200, 600));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	assert_int_equal(f.flight_no_sh, 0);
+	/* after the ServerHello, nothing is counted */
+	cs_facts_init(&f);
+	wire(&f, UP, CTL, client_hello(0));
+	wire(&f, DOWN, CTL, hs_only(3, 20, 0, 20));
+	wire(&f, UP, CTL, client_hello(20));
+	wire(&f, DOWN, CTL, server_hello_cert(900, 0, 900));
+	wire(&f, DOWN, CTL, hs_only(12, 300, 0, 300));
+	assert_int_equal(f.flight_no_sh, 0);
+}
+
 /* The Discovery Response advertises a Control IPv4 Address where nothing
  * listens. */
 static void
@@ -1809,6 +1934,68 @@ test_field_self(void **state)
 	assert_false(d.self_bad);
 	cs_diagnosis_free(&d);
 
+	/* capsim healthy, the controller's handshakes 40 ms at 1 in
+	 * flight and 2.5 s at 16: the APs whose handshake never finished
+	 * waited for an overloaded controller, not for a lossy path */
+	struct cs_diag_ctx slow = { .live = true,
+		.has_self = true,
+		.wlc_known = true,
+		.wlc_client_hello = 100 };
+	slow.self.has_lateness = true;
+	slow.self.lateness_p99_ms = 12;
+	slow.self.lateness_max_ms = 40;
+	slow.self.has_rxq = true;
+	slow.load = (struct cs_diag_load){ .has = true,
+		.lo_inflight = 1,
+		.hi_inflight = 16,
+		.lo_p50_ms = 40,
+		.hi_p50_ms = 2500,
+		.lo_n = 10,
+		.hi_n = 50 };
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "controller-overloaded");
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 3);
+	assert_int_equal(d.count[CS_DIAG_OK], 1);
+	assert_false(d.self_bad);
+	assert_non_null(strstr(d.summary, "40 ms (median of 10) with 1+"));
+	assert_non_null(strstr(d.summary, "2500 ms (median of 50) with 16+"));
+	cs_diagnosis_free(&d);
+	/* the same trend while capsim's loop ran late: capsim's fault,
+	 * never the controller's */
+	slow.self.lateness_p99_ms = 1500;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "simulator-overloaded");
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 0);
+	assert_true(d.self_bad);
+	cs_diagnosis_free(&d);
+	slow.self.lateness_p99_ms = 12;
+	/* no trend: slower by less than 3x, or by less than 250 ms, or at
+	 * less than 4x the load: the path's verdict stands */
+	slow.load.hi_p50_ms = 110;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	slow.load.lo_p50_ms = 300;
+	slow.load.hi_p50_ms = 800;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	slow.load.lo_p50_ms = 40;
+	slow.load.hi_p50_ms = 2500;
+	slow.load.hi_inflight = 2;
+	assert_int_equal(cs_diagnose(v, 4, &slow, &d), 0);
+	assert_string_equal(d.code, "return-path-loss");
+	cs_diagnosis_free(&d);
+	/* an AP that never sent a ClientHello is not the controller's */
+	slow.load.hi_inflight = 16;
+	struct cs_ap_facts disc_only;
+	cs_facts_init(&disc_only);
+	discovery_ok(&disc_only);
+	const struct cs_ap_facts *u[] = { &disc_only, &q };
+	assert_int_equal(cs_diagnose(u, 2, &slow, &d), 0);
+	assert_int_equal(d.count[CS_DIAG_CONTROLLER_OVERLOADED], 0);
+	cs_diagnosis_free(&d);
+
 	/* --duration 10s with first Discovery up to 20 s away */
 	struct cs_diag_ctx shortrun = { .live = true, .has_self = true };
 	shortrun.self.run_ms = 10000;
@@ -1939,9 +2126,10 @@ test_sweep_delay_tail(void **state)
 	assert_int_equal(
 	    one(&settled, NULL, NULL, 0), CS_DIAG_RETURN_PATH_DELAY);
 	/* the AP's side alone (no controller counts): the controller's
-	 * flight came whole twice and its CCS/Finished never; answered at
-	 * once that reads as the AP's own flight lost by size, answered 4 s
-	 * late it is no size signature (delay or loss) */
+	 * flight came whole twice and its CCS/Finished never; with the AP's
+	 * flight sent and the replies prompt that reads as the AP's flight
+	 * lost by size, answered 4 s late it is no size signature (delay or
+	 * loss) */
 	struct cs_ap_facts ap_only;
 	char line[512];
 	cs_facts_init(&ap_only);
@@ -1954,14 +2142,20 @@ test_sweep_delay_tail(void **state)
 	wire(&ap_only, DOWN, CTL, flight);
 	wire(&ap_only, UP, CTL, client_hello(20)); /* not answered */
 	assert_true(ap_only.dtls_delay_max_ms < 1000);
+	/* the AP never sent its own flight: nothing of it to lose by size
+	 * (85 % of the controller's datagrams lost looks like this) */
+	assert_int_equal(one(&ap_only, NULL, NULL, 0), CS_DIAG_INCONCLUSIVE);
+	wire(&ap_only, UP, CTL, ccs_finished());
 	assert_int_equal(
 	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
 	ap_only.dtls_delay_max_ms = 4000;
 	assert_int_equal(
 	    one(&ap_only, NULL, line, sizeof(line)), CS_DIAG_INCONCLUSIVE);
 	assert_non_null(strstr(line, "replies came late"));
-	/* a Certificate never complete stays the size signature */
+	/* a Certificate never complete, its head never seen, stays the
+	 * size signature */
 	ap_only.cert_seq_set = 1;
+	ap_only.cert_have = (uint64_t)1 << 63;
 	ap_only.flags &= (uint16_t)~CS_FACTS_F_CERT_DONE;
 	assert_int_equal(
 	    one(&ap_only, NULL, NULL, 0), CS_DIAG_MTU_FRAGMENT_LOSS);
@@ -2034,6 +2228,8 @@ main(void)
 		cmocka_unit_test(test_field_keepalive_late),
 		cmocka_unit_test(test_field_selective_not_mtu),
 		cmocka_unit_test(test_field_return_delay),
+		cmocka_unit_test(test_field_delay_stale_flight),
+		cmocka_unit_test(test_facts_flight_no_sh),
 		cmocka_unit_test(test_field_control_address),
 		cmocka_unit_test(test_field_request_ignored),
 		cmocka_unit_test(test_field_self),

@@ -483,6 +483,90 @@ test_wlc_only(void **state)
 	free(text);
 }
 
+/* capsim's own health: the loop lateness histogram (cumulative, exact
+ * at bucket edges), kernel drops, queues, the window, the WLC's gate,
+ * CPU per worker */
+static void
+test_health(void **state)
+{
+	struct cs_prom_snapshot s;
+	struct cs_prom_health h;
+	struct cs_hist late;
+	char *text;
+
+	(void)state;
+	cs_hist_init(&late);
+	cs_hist_record(&late, 500);     /* 0.5 ms */
+	cs_hist_record(&late, 3000);    /* 3 ms */
+	cs_hist_record(&late, 40000);   /* 40 ms */
+	cs_hist_record(&late, 2000000); /* 2 s */
+	memset(&h, 0, sizeof(h));
+	h.lateness = &late;
+	h.rxq_drops = 7;
+	h.hs_active = 16;
+	h.hs_waiting = 300;
+	h.has_window = true;
+	h.hs_window = 16;
+	h.window_cuts[0] = 2;
+	h.window_cuts[1] = 5;
+	h.has_wlc = true;
+	h.wlc_queued = 9;
+	h.wlc_gate[0] = 100;
+	h.wlc_gate[1] = 20;
+	h.wlc_gate[2] = 3;
+	h.n_workers = 2;
+	h.worker_cpu_s[0] = 1.25;
+	h.worker_cpu_s[1] = 0.5;
+	memset(&s, 0, sizeof(s));
+	s.health = &h;
+	text = cs_prom_text(&s);
+	assert_non_null(text);
+	check_text(text);
+	assert_true(
+	    has_line(text, "# TYPE capsim_loop_lateness_seconds histogram"));
+	assert_true(has_line(
+	    text, "capsim_loop_lateness_seconds_bucket{le=\"0.001\"} 1"));
+	assert_true(has_line(
+	    text, "capsim_loop_lateness_seconds_bucket{le=\"0.005\"} 2"));
+	assert_true(has_line(
+	    text, "capsim_loop_lateness_seconds_bucket{le=\"0.05\"} 3"));
+	assert_true(
+	    has_line(text, "capsim_loop_lateness_seconds_bucket{le=\"1\"} 3"));
+	assert_true(has_line(
+	    text, "capsim_loop_lateness_seconds_bucket{le=\"2.5\"} 4"));
+	assert_true(has_line(
+	    text, "capsim_loop_lateness_seconds_bucket{le=\"+Inf\"} 4"));
+	assert_true(has_line(text, "capsim_loop_lateness_seconds_count 4"));
+	assert_true(has_line(text, "capsim_kernel_receive_drops_total 7"));
+	assert_true(has_line(text, "capsim_handshakes_in_flight 16"));
+	assert_true(has_line(
+	    text, "capsim_queue_length{queue=\"ap_handshake_slots\"} 300"));
+	assert_true(
+	    has_line(text, "capsim_queue_length{queue=\"wlc_handshakes\"} 9"));
+	assert_true(has_line(text, "capsim_inflight_window 16"));
+	assert_true(has_line(
+	    text, "capsim_inflight_window_cuts_total{cause=\"lateness\"} 5"));
+	assert_true(has_line(
+	    text, "capsim_inflight_window_cuts_total{cause=\"cpu\"} 0"));
+	assert_true(has_line(
+	    text, "capsim_wlc_handshake_admission_total{outcome=\"shed\"} 3"));
+	assert_true(has_line(
+	    text, "capsim_worker_cpu_seconds_total{worker=\"1\"} 0.500"));
+	free(text);
+	/* no window, no WLC: those families are left out */
+	h.has_window = false;
+	h.has_wlc = false;
+	text = cs_prom_text(&s);
+	assert_non_null(text);
+	check_text(text);
+	assert_null(strstr(text, "capsim_inflight_window"));
+	assert_null(
+	    strstr(text, "capsim_queue_length{queue=\"wlc_handshakes\"}"));
+	assert_null(strstr(text, "capsim_wlc_handshake_admission_total"));
+	free(text);
+	cs_hist_free(&late);
+}
+
 int
 main(void)
 {
@@ -492,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_cumulative_monotonic),
 		cmocka_unit_test(test_reason_code),
 		cmocka_unit_test(test_wlc_only),
+		cmocka_unit_test(test_health),
 	};
 
 	return cmocka_run_group_tests_name("prom", tests, NULL, NULL);

@@ -1690,6 +1690,63 @@ test_cn_mac_and_closed_during_callback(void **state)
 	cs_wlc_free(w);
 }
 
+/* The --auth-list file: every MAC form, comments, blanks, CRLF; a bad
+ * entry names its line and says why; nothing is returned on failure. */
+static void
+test_auth_parse(void **state)
+{
+	static const char good[] = "# lab APs\n"
+	                           "00:11:22:33:44:55\n"
+	                           "  02-CA-75-00-00-01\r\n"
+	                           "\n"
+	                           "\t# indented comment\n"
+	                           "0011.2233.4456   \n"
+	                           "001122334457";
+	static const uint8_t want[4][6] = {
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 },
+		{ 0x02, 0xca, 0x75, 0x00, 0x00, 0x01 },
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x56 },
+		{ 0x00, 0x11, 0x22, 0x33, 0x44, 0x57 },
+	};
+	static const char bad[] = "00:11:22:33:44:55\n# x\n  not-a-mac \n";
+	static const char nul[] = "00:11:22:33:44:55\n0011\0"
+	                          "2233.4455\n";
+	struct cs_wlc_auth_err ae;
+	uint8_t(*macs)[6] = NULL;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(
+	    cs_wlc_auth_parse(good, sizeof(good) - 1, &macs, &n, &ae), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(macs, want, sizeof(want));
+	free(macs);
+
+	macs = NULL;
+	n = 99;
+	assert_int_equal(
+	    cs_wlc_auth_parse("# none\n\n", 8, &macs, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_null(macs);
+
+	n = 99;
+	assert_int_equal(
+	    cs_wlc_auth_parse(bad, sizeof(bad) - 1, &macs, &n, &ae), -EINVAL);
+	assert_int_equal(n, 99); /* untouched on failure */
+	assert_int_equal(ae.line, 3);
+	assert_int_equal(ae.len, 9);
+	assert_memory_equal(bad + ae.at, "not-a-mac", 9);
+	assert_true(ae.why[0] != '\0');
+
+	assert_int_equal(
+	    cs_wlc_auth_parse(nul, sizeof(nul) - 1, &macs, &n, &ae), -EINVAL);
+	assert_int_equal(ae.line, 2);
+	assert_string_equal(ae.why, "NUL byte");
+
+	assert_int_equal(cs_wlc_auth_parse(NULL, 1, &macs, &n, NULL), -EINVAL);
+	assert_int_equal(cs_wlc_auth_parse("", 0, NULL, &n, NULL), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -1717,6 +1774,7 @@ main(void)
 		cmocka_unit_test(test_stats_ageing),
 		cmocka_unit_test(test_drop_events_aggregated),
 		cmocka_unit_test(test_cn_mac_and_closed_during_callback),
+		cmocka_unit_test(test_auth_parse),
 	};
 
 	return cmocka_run_group_tests_name("wlc", tests, NULL, NULL);

@@ -261,6 +261,108 @@ test_names(void **state)
 	    cs_wlc_admit_step_name(CS_WLC_ADMIT_STEP__COUNT), "?");
 }
 
+/* The gate is open (no limit, nothing deferred or shed) while the
+ * controller's loop is on time, however many handshakes arrive. */
+static void
+test_gate_open(void **state)
+{
+	struct cs_wlc_gate g;
+
+	(void)state;
+	cs_wlc_gate_init(&g);
+	for (uint64_t t = 0; t < 5000; t++) {
+		cs_wlc_gate_late(&g, 10, t); /* 10 ms: on time */
+		assert_int_equal(
+		    cs_wlc_gate_input(&g, 0, t), CS_WLC_GATE_ADMIT);
+	}
+	assert_true(g.rate == 0);
+	assert_int_equal(g.admitted, 5000);
+	assert_int_equal(g.deferred + g.shed + g.cuts, 0);
+}
+
+/* A late loop limits admission to half of what it took in the last
+ * second; beyond the rate handshakes wait in a FIFO of one second at the
+ * rate, then are shed; the FIFO's head starts when a token is there. */
+static void
+test_gate_late_defers_then_sheds(void **state)
+{
+	struct cs_wlc_gate g;
+	unsigned n_admit = 0, n_defer = 0, n_shed = 0;
+	size_t queued = 0;
+
+	(void)state;
+	cs_wlc_gate_init(&g);
+	/* 100 handshakes in second 0, 100 in second 1 */
+	for (uint64_t t = 0; t < 2000; t += 10)
+		assert_int_equal(
+		    cs_wlc_gate_input(&g, 0, t), CS_WLC_GATE_ADMIT);
+	cs_wlc_gate_late(&g, 200, 2000); /* the loop is 200 ms late */
+	assert_int_equal(g.cuts, 1);
+	assert_true(g.rate == 50.0);
+	/* a second cut only after the hold */
+	cs_wlc_gate_late(&g, 200, 2500);
+	assert_int_equal(g.cuts, 1);
+	/* 100 arrive at once, 500 ms after the cut: 25 tokens, 50 may
+	 * wait, the rest are shed */
+	for (int i = 0; i < 100; i++) {
+		switch (cs_wlc_gate_input(&g, queued, 2500)) {
+		case CS_WLC_GATE_ADMIT:
+			n_admit++;
+			break;
+		case CS_WLC_GATE_DEFER:
+			n_defer++;
+			queued++;
+			break;
+		default:
+			n_shed++;
+		}
+	}
+	assert_int_equal(n_admit, 25);
+	assert_int_equal(n_defer, 50);
+	assert_int_equal(n_shed, 25);
+	assert_int_equal(g.shed, 25);
+	assert_int_equal(g.deferred, 50);
+	/* the head waits 20 ms for its token at 50/s */
+	assert_false(cs_wlc_gate_take(&g, 2500));
+	assert_int_equal(cs_wlc_gate_wait_ms(&g), 21);
+	assert_false(cs_wlc_gate_take(&g, 2510));
+	assert_true(cs_wlc_gate_take(&g, 2521));
+	assert_false(cs_wlc_gate_take(&g, 2522));
+	/* later the same episode: halved again */
+	cs_wlc_gate_late(&g, 80, 3100);
+	assert_true(g.rate == 25.0);
+	assert_int_equal(g.cuts, 2);
+	/* at the floor it stays */
+	for (uint64_t t = 4200; t < 20000; t += 1100)
+		cs_wlc_gate_late(&g, 500, t);
+	assert_true(g.rate == CS_WLC_GATE_MIN_RATE);
+}
+
+/* On time again: +1/8 of the rate per second (at least 1), then open
+ * after 10 s on time. */
+static void
+test_gate_recovers(void **state)
+{
+	struct cs_wlc_gate g;
+
+	(void)state;
+	cs_wlc_gate_init(&g);
+	cs_wlc_gate_late(&g, 100, 1000); /* nothing admitted yet */
+	assert_true(g.rate == CS_WLC_GATE_MIN_RATE);
+	cs_wlc_gate_late(&g, 5, 2000);
+	assert_true(g.rate == 3.0);
+	cs_wlc_gate_late(&g, 5, 3000);
+	assert_true(g.rate == 4.0);
+	cs_wlc_gate_late(&g, 5, 10999);
+	assert_true(g.rate > 4.0);
+	cs_wlc_gate_late(&g, 5, 11000);
+	assert_true(g.rate == 0);
+	assert_int_equal(cs_wlc_gate_input(&g, 0, 11000), CS_WLC_GATE_ADMIT);
+	assert_int_equal(cs_wlc_gate_wait_ms(&g), 0);
+	assert_string_equal(cs_wlc_gate_verdict_name(CS_WLC_GATE_SHED), "shed");
+	assert_string_equal(cs_wlc_gate_verdict_name(CS_WLC_GATE__COUNT), "?");
+}
+
 int
 main(void)
 {
@@ -271,6 +373,9 @@ main(void)
 		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_results),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_gate_open),
+		cmocka_unit_test(test_gate_late_defers_then_sheds),
+		cmocka_unit_test(test_gate_recovers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

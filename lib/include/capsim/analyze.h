@@ -97,6 +97,8 @@ struct cs_analyze_ap {
 	const char *dec_state;   /* cs_dtls_dec_state_name of the last */
 	uint64_t ctrl_msgs;      /* decrypted control messages */
 	struct cs_ap_facts facts;
+	bool has_wlc_side;      /* facts.wlc_* from a capture at the controller
+	                           (cs_analyze_set_wlc_side) */
 	enum cs_diag_code code; /* cs_diagnose_ap() */
 	char verdict[160];      /* its one-line explanation */
 	const char *stopped;    /* last phase reached (cs_an_phase_name),

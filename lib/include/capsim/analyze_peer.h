@@ -29,6 +29,10 @@ CS_API int cs_peer_log_dgram(void *ctx, size_t ap, enum cs_dir dir,
     enum cs_chan ch, uint32_t wlc_ip, uint64_t t_us, const uint8_t *payload,
     size_t len);
 
+/** The capture the log holds ran until @p t_us (a live run that kept
+ * listening after its last datagram): its span reaches that far. */
+CS_API void cs_peer_log_ran_until(struct cs_peer_log *l, uint64_t t_us);
+
 /* Outcome of cs_peer_merge(). */
 struct cs_peer_stats {
 	size_t aps_here, aps_peer; /* APs in each capture */
@@ -48,7 +52,8 @@ struct cs_peer_stats {
 	uint64_t not_judged;    /* sent outside the other capture's span, or
 	                           to another controller */
 	uint64_t peer_only;     /* received by one end, never sent by the
-	                           other (a capture taken elsewhere?) */
+	                           other; more than the losses: the
+	                           captures the wrong way round (why) */
 	bool has_offset;
 	int64_t offset_us;       /* peer clock minus this capture's clock, from
 	                            the datagrams in common (path delay included) */
@@ -75,7 +80,8 @@ struct cs_peer_stats {
  * @p here are then replaced (cs_analyze_set_wlc_side): received = what
  * the AP sent less what was lost on the way, sent = what the AP received
  * plus what was lost on the way back.  Call after both captures are read
- * and before cs_analyze_finish(@p here).
+ * and before cs_analyze_finish(@p here) (which it runs once itself, to
+ * settle the answers the AP-side analysis holds).
  * @return 0 (st->why says when nothing could be taken), -EINVAL,
  *         -ENOMEM (@p here unchanged).
  */

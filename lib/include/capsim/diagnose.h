@@ -166,12 +166,33 @@ struct cs_ap_facts {
 	int16_t send_errno; /* last errno, positive; 0 none */
 	/* datagrams by size class (cs_facts_size_class), both ends: what the
 	 * AP sent/received, and (live, or a capture at the WLC) what the
-	 * controller received/sent for this AP */
+	 * controller received/sent for this AP (live: without what was still
+	 * delayed on the way to the AP when the run ended: late, not lost) */
 	uint16_t ap_tx[CS_FACTS_SIZE_CLASSES], ap_rx[CS_FACTS_SIZE_CLASSES];
 	uint16_t wlc_rx[CS_FACTS_SIZE_CLASSES], wlc_tx[CS_FACTS_SIZE_CLASSES];
 	uint8_t wlc_side_by_flight; /* wlc_* from a capture: whether a
 	                               datagram arrived is known per flight,
 	                               not per datagram (no size test) */
+	uint8_t cert_head_stall;    /* a server Certificate was left
+	                               incomplete although its first fragment
+	                               (in a full-size datagram) arrived */
+	/* datagrams of the server's flight after its ServerHello
+	 * (Certificate, ServerKeyExchange, CertificateRequest,
+	 * ServerHelloDone) that got past the point of observation while no
+	 * ServerHello of that handshake ever did: the loss picked the
+	 * ServerHello, not the flight (live: received by the AP; a capture:
+	 * in it, whether or not the AP acted on them).  Not counted once a
+	 * Certificate tail came in the attempt: its start, and the
+	 * ServerHello with it, went in a bigger datagram (the size readings
+	 * decide) */
+	uint16_t flight_no_sh;
+	/* server handshake messages of an earlier handshake arriving in a
+	 * later one: message_seq >= 1 before this attempt's ClientHello with
+	 * the cookie went out (RFC 6347 §4.2.2: the server cannot have sent
+	 * them for it yet).  Late replies, and why the attempt may fail */
+	uint16_t stale_down;
+	uint8_t att_ch_cookie; /* ClientHello with cookie sent, attempt */
+	uint8_t att_cert_tail; /* Certificate tail without start, attempt */
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
@@ -296,6 +317,20 @@ struct cs_self_health {
 /** Adds one failed sendto() with @p err (positive errno) to @p h. */
 CS_API void cs_self_send_error(struct cs_self_health *h, int err);
 
+/* The controller's handshake latency against the load offered to it
+ * (live runs): completed handshakes grouped by the handshakes in flight
+ * when each began (powers of two); the lowest and the highest group with
+ * CS_DIAG_LOAD_MIN_N handshakes or more, at least 4x apart. */
+#define CS_DIAG_LOAD_MIN_N 4
+struct cs_diag_load {
+	bool has;             /* two such groups exist */
+	uint32_t lo_inflight; /* in flight: lowest group's lower edge */
+	uint32_t hi_inflight; /* ... highest group's */
+	uint32_t lo_p50_ms;   /* median handshake latency in each */
+	uint32_t hi_p50_ms;
+	uint64_t lo_n, hi_n; /* handshakes in each */
+};
+
 /* Optional context.  All fields may stay zero. */
 struct cs_diag_ctx {
 	bool live;       /* facts come from a live run */
@@ -312,6 +347,7 @@ struct cs_diag_ctx {
 	uint32_t ka_interval_ms;   /* data keep-alive interval, 0: 30 000 */
 	bool has_self;             /* self below is meaningful (live) */
 	struct cs_self_health self;
+	struct cs_diag_load load; /* handshake latency vs. load (live) */
 };
 
 enum cs_diag_conf {

@@ -72,6 +72,8 @@ struct cs_discover_cfg {
 	enum cs_disc_mode mode;
 	unsigned n_aps;
 	uint64_t seed;
+	unsigned index_base; /* global index of AP 0 (shards): its randomness
+	                        (DHCP xid) depends on the global index */
 	/* identity of AP i: MAC (chaddr) and option 60 (static string or
 	 * NULL) */
 	void (*ap_ident)(

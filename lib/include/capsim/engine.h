@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capsim/admit.h"
 #include "capsim/ap.h"
 #include "capsim/common.h"
 #include "capsim/diagnose.h"
@@ -84,6 +85,16 @@ struct cs_engine_cfg {
 	uint8_t ap_base_mac[6];     /* AP i has base + i */
 	const char *ap_name_prefix; /* AP i is named prefix + %05u of i+1 */
 	const char *ap_name;        /* or, with one AP: its name as it is */
+	/* shards (issue 17): this process runs the APs ap_index_base ..
+	 * ap_index_base + n_aps - 1 of a run of ap_index_total APs (0: just
+	 * these).  Names, impairment and timeline selectors, per-AP
+	 * randomness, events and the arrival curve use the global index
+	 * (base + i), so N shards together behave as the one big run;
+	 * ap_base_ip and ap_base_mac stay this process's first AP's (the
+	 * caller shifts them by the base), and AP groups are given in global
+	 * indexes */
+	unsigned ap_index_base;
+	unsigned ap_index_total;
 	/* template: timers, radios, model, targets (identity is per AP) */
 	struct cs_ap_cfg ap;
 	struct cs_dtls_ctx *ap_dtls;     /* client ctx, borrowed */
@@ -115,6 +126,10 @@ struct cs_engine_cfg {
 	 * busy controller; the AP repeats it meanwhile (RFC 6347 §4.2.4).
 	 * Gives tests a controller with a known knee. */
 	double wlc_max_hs_rate;
+	/* the WLC's overload gate (capsim/wlc_admit.h): when its loop runs
+	 * late, new handshakes are admitted at a limited rate, deferred,
+	 * then shed, like a real controller's CoPP */
+	bool wlc_gate;
 
 	/* --- packet path on the AP side (optional) --- */
 	/* impairment rules (capsim/impair.h), copied; every worker runs
@@ -139,12 +154,20 @@ struct cs_engine_cfg {
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
+	/* ap: the global index (ap_index_base + local) */
 	void (*on_ap_event)(void *ctx, unsigned ap, const uint8_t mac[6],
 	    const struct cs_ap_event *ev);
 	void (*on_wlc_event)(void *ctx, const struct cs_wlc_event *ev);
 	void *obs_ctx;
 	/* the probe hook (borrowed; with n_aps == 1, for AP 0) */
 	const struct cs_engine_probe *probe;
+	/* every datagram at the AP's side (as it sent it, as it reached
+	 * it), @p wall_us as the captures stamp it; own context */
+	void (*on_ap_wire)(void *ctx, unsigned ap, enum cs_dir dir,
+	    enum cs_chan ch, uint32_t src_ip, uint16_t src_port,
+	    uint32_t dst_ip, uint16_t dst_port, uint64_t wall_us,
+	    const uint8_t *pkt, size_t len);
+	void *wire_ctx;
 };
 
 /* Validates cfg, opens the sockets, creates the APs and the WLC.  Errors:
@@ -190,7 +213,9 @@ struct cs_engine_health {
 	unsigned hs_window;         /* adaptive window now (0: no cap) */
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
-	uint64_t turns;             /* loop callbacks */
+	uint64_t hs_window_cuts_by[CS_ADMIT_CAUSE__COUNT]; /* ... and why */
+	uint64_t hs_losses;     /* handshake losses seen (they do not cut) */
+	uint64_t turns;         /* loop callbacks */
 	uint64_t stale_flights; /* an earlier handshake's server flights that
 	                           reached a new one, dropped at the AP */
 	uint64_t budget_hits;   /* turns that left work for the next */
@@ -205,6 +230,12 @@ struct cs_engine_health {
 	uint64_t wlc_hs_deferred;   /* ClientHellos that waited for the WLC's
 	                               service rate (wlc_max_hs_rate) */
 	uint64_t wlc_hs_overflow;   /* ... lost: its queue was full */
+	uint64_t wlc_gate_admitted; /* the WLC's overload gate (wlc_gate): */
+	uint64_t wlc_gate_deferred; /* new handshakes admitted, held back, */
+	uint64_t wlc_gate_shed;     /* dropped, */
+	uint64_t wlc_gate_cuts;     /* times its rate was halved */
+	double wlc_gate_rate;       /* its rate now, all workers (0: open) */
+	unsigned wlc_hs_queued;     /* new handshakes it holds back now */
 	unsigned n_workers;
 	double cpu_s[CS_ENGINE_MAX_WORKERS]; /* CPU used per worker thread */
 	double cpu_total_s;                  /* the whole process */
@@ -213,6 +244,10 @@ struct cs_engine_health {
 /* Fills h (call cs_engine_health_free after); safe while running and
  * after cs_engine_stop.  0 or -EINVAL / -ENOMEM. */
 CS_API int cs_engine_health(struct cs_engine *e, struct cs_engine_health *h);
+/* Whether the engine runs the mock WLC (cfg.wlc_enabled). */
+CS_API bool cs_engine_has_wlc(const struct cs_engine *e);
+/* Whether the embedded WLC's overload gate is on (cfg.wlc_gate). */
+CS_API bool cs_engine_cfg_wlc_gate(const struct cs_engine *e);
 CS_API void cs_engine_health_free(struct cs_engine_health *h);
 
 /* Per-AP tracking (NULL past the end); after cs_engine_stop, or under
@@ -245,8 +280,9 @@ CS_API int cs_engine_nat_expire(struct cs_engine *e);
 CS_API int cs_engine_nat_stats(struct cs_engine *e, struct cs_nat_stats *out);
 /* Restarts every embedded WLC shard (sessions lost); -ENOENT without. */
 CS_API int cs_engine_wlc_restart(struct cs_engine *e);
-/* Power-cycles the APs sel() picks (NULL = all): no close_notify, a new
- * state machine, a new join.  Returns how many. */
+/* Power-cycles the APs sel() picks (NULL = all; it is given the global
+ * index): no close_notify, a new state machine, a new join.  Returns how
+ * many. */
 CS_API unsigned cs_engine_ap_reboot(struct cs_engine *e,
     bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx);
 /* Diagnosis facts of AP idx (after cs_engine_stop), NULL past the end. */

@@ -23,6 +23,23 @@ struct cs_prom_rule {
 	struct cs_impair_stats st;
 };
 
+/* capsim's own health (issue 12; docs/metrics.md "capsim itself"). */
+#define CS_PROM_MAX_WORKERS 64
+struct cs_prom_health {
+	const struct cs_hist *lateness; /* loop lateness (histogram family) */
+	uint64_t rxq_drops;             /* kernel drops, full receive queues */
+	unsigned hs_active;             /* AP handshakes in flight */
+	unsigned hs_waiting;            /* APs waiting for a handshake slot */
+	bool has_window;                /* the AP side runs a window */
+	unsigned hs_window;             /* ... its size now (all workers) */
+	uint64_t window_cuts[4]; /* by cause: latency, lateness, drops, cpu */
+	bool has_wlc;            /* the WLC families below */
+	unsigned wlc_queued;     /* new handshakes the WLC holds back */
+	uint64_t wlc_gate[3];    /* its gate: admitted, deferred, shed */
+	unsigned n_workers;      /* worker_cpu_s[0 .. n_workers - 1] */
+	double worker_cpu_s[CS_PROM_MAX_WORKERS];
+};
+
 /* What the caller sees at one moment; all pointers borrowed, NULL = the
  * families are left out. */
 struct cs_prom_snapshot {
@@ -36,6 +53,7 @@ struct cs_prom_snapshot {
 	size_t n_rules;
 	const struct cs_hist *lateness;        /* engine timer lateness */
 	const struct cs_report_resources *res; /* process resources */
+	const struct cs_prom_health *health;   /* capsim's own health */
 };
 
 /* Number of finite `le` bounds of capsim_phase_duration_seconds. */

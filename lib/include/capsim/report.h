@@ -89,7 +89,8 @@ struct cs_report_causes {
 	struct cs_report_ap *aps; /* owned, all lists back to back */
 };
 
-#define CS_REPORT_MAX_WORKERS 64
+#define CS_REPORT_MAX_WORKERS  64
+#define CS_REPORT_ADMIT_CAUSES 4 /* CS_ADMIT_CAUSE__COUNT */
 
 /* Process resource use, filled by the caller (getrusage, /proc). */
 struct cs_report_resources {
@@ -110,6 +111,9 @@ struct cs_report_resources {
 	unsigned hs_window;     /* adaptive in-flight window (end; 0 none) */
 	unsigned hs_window_min; /* smallest it went */
 	uint64_t hs_window_cuts;
+	uint64_t hs_window_cuts_by[CS_REPORT_ADMIT_CAUSES]; /* latency,
+	                          lateness, drops, cpu (capsim/admit.h) */
+	uint64_t hs_losses; /* handshake losses (they do not cut) */
 	uint64_t loop_turns, loop_budget_hits;
 	uint64_t stale_flights; /* earlier handshakes' flights dropped */
 	/* CAPWAP fragments (RFC 5415 §3.4): messages sent in fragments and
@@ -128,6 +132,32 @@ struct cs_report_resources {
  * (protocol timers fired late), or the kernel dropped datagrams on its
  * full receive queues.  Sets res->limited and returns it. */
 CS_API bool cs_report_health_limited(struct cs_report_resources *res);
+
+struct cs_ap_facts; /* capsim/diagnose.h */
+struct cs_diag_ctx; /* capsim/diagnose.h */
+
+/* One slice of a sharded run (issue 17, `capsim run --shard I/N`): this
+ * process ran the APs first_ap .. first_ap + n_aps - 1 (global, 0-based)
+ * of total_aps. */
+struct cs_report_shard {
+	unsigned index, count; /* I of N, 0 <= I < N */
+	unsigned first_ap, n_aps, total_aps;
+	uint64_t start_at_unix_ms; /* --start-at; 0 none */
+	int64_t start_offset_ms;   /* when it really started - start_at */
+	bool has_clock;            /* the kernel's clock state was read */
+	bool clock_synced;         /* ... and says NTP-synchronised */
+	uint64_t clock_est_error_us, clock_max_error_us;
+};
+
+/* One AP's result, with the facts its diagnosis was made from (so that
+ * `capsim merge` can diagnose every shard's APs as one run). */
+struct cs_report_ap_result {
+	unsigned index; /* global, 0-based */
+	const char *name, *mac, *address;
+	const char *verdict; /* its diagnosis code (cs_diag_code_name) */
+	bool joined, in_run, failed, left_run;
+	const struct cs_ap_facts *facts; /* NULL: left out */
+};
 
 /*
  * Everything a report shows.  All pointers are borrowed for the call;
@@ -175,6 +205,13 @@ struct cs_run_summary {
 	const char *const *argv;  /* the command line, argc words */
 	int argc;
 	bool interrupted; /* SIGINT/SIGTERM ended the run early */
+	/* shards (issue 17): the slice this run was ("shard"), every AP's
+	 * result ("ap_results") and the diagnosis context ("diag_context");
+	 * NULL / 0: left out */
+	const struct cs_report_shard *shard;
+	const struct cs_report_ap_result *ap_results;
+	size_t n_ap_results;
+	const struct cs_diag_ctx *diag_ctx;
 };
 
 /* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
@@ -200,7 +237,9 @@ CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
  *       "aps_affected", "counts": {name: n}}, "impairments": [{"name",
  *       counter: n, ...}], "wlc_counters": {name: n}, "timeseries" (see
  *       cs_ts_json in report/report-internal.h: one column per measure,
- *       one entry per interval, and the timeline marks).
+ *       one entry per interval, and the timeline marks); a shard's report
+ *       (issue 17) adds "shard", "diag_context" and "ap_results" (every
+ *       AP with its diagnosis facts), which `capsim merge` reads back.
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 

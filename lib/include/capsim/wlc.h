@@ -239,6 +239,24 @@ typedef int cs_wlc_stats_fn(const struct cs_wlc_ap_stats *st, void *arg);
  * channel, timers as §4.7, no image, no policy, no misbehaviour. */
 CS_API void cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg);
 
+/* Where an authorization list is wrong (cs_wlc_auth_parse). */
+struct cs_wlc_auth_err {
+	size_t line;    /* 1-based */
+	size_t at, len; /* the entry (blanks trimmed) in the text */
+	char why[128];  /* e.g. "not a MAC address" */
+};
+
+/*
+ * The `--auth-list` file: one AP MAC per line, in any form cs_val_mac
+ * reads; leading blanks and trailing blanks, CR and LF are ignored, and
+ * so are empty lines and lines starting with '#'.  text need not be
+ * NUL-terminated.  On success *macs (malloc'd, the caller frees it; NULL
+ * when there is none) and *n.  -EINVAL for a bad entry (err, which may be
+ * NULL, says which and why), -ENOMEM.  Nothing is written on failure.
+ */
+CS_API int cs_wlc_auth_parse(const char *text, size_t len, uint8_t (**macs)[6],
+    size_t *n, struct cs_wlc_auth_err *err);
+
 /* Creates a controller; copies cfg (strings, lists) and io.  -EINVAL on a
  * NULL argument, a missing io callback (event is optional) or a config
  * out of range; -ENOMEM. */

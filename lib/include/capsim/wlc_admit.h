@@ -123,6 +123,60 @@ CS_API enum cs_wlc_admit_expiry cs_wlc_admit_expired(
 /* Stops admission (the peer is forgotten): cancels the timer. */
 CS_API void cs_wlc_admit_stop(struct cs_wlc_admit *a);
 
+/*
+ * The controller's own overload gate (issue 12), the way a real
+ * controller's control-plane policing (CoPP) guards its CPU: when the
+ * controller's loop serves its timers late, new handshakes (a ClientHello
+ * that returned the cookie: where the server's work begins) are admitted
+ * at a limited rate; those beyond it wait in a short FIFO (deferred) and,
+ * when that is full, are dropped (shed; the AP retransmits, RFC 6347
+ * §4.2.4).  Handshakes already taken on, and stateless cookie exchanges,
+ * are never gated.
+ * AIMD on the admitted rate: open (no limit) until the loop runs later
+ * than CS_WLC_GATE_LATE_MS; then half the rate of the last second (at
+ * least CS_WLC_GATE_MIN_RATE); halved again on lateness (at most once a
+ * second), +1/8 per second on time; open again after
+ * CS_WLC_GATE_OPEN_MS on time.  Pure: the caller gives every time.
+ */
+#define CS_WLC_GATE_LATE_MS  50    /* a loop this late is overloaded */
+#define CS_WLC_GATE_MIN_RATE 2.0   /* handshakes/s at the least */
+#define CS_WLC_GATE_QUEUE_S  1.0   /* FIFO: one second at the rate */
+#define CS_WLC_GATE_OPEN_MS  10000 /* on time this long: no limit */
+
+enum cs_wlc_gate_verdict {
+	CS_WLC_GATE_ADMIT, /* start the handshake now */
+	CS_WLC_GATE_DEFER, /* hold it in the FIFO */
+	CS_WLC_GATE_SHED,  /* drop it: the FIFO is full */
+	CS_WLC_GATE__COUNT
+};
+
+/* Fields are read-only to callers. */
+struct cs_wlc_gate {
+	double rate;                /* admitted handshakes/s; 0: open */
+	double tokens;              /* token bucket at rate, 1 s of burst */
+	uint64_t tokens_ms;         /* when it was filled */
+	uint64_t hold_until_ms;     /* no second cut before */
+	uint64_t grow_ms;           /* next additive step */
+	uint64_t late_ms;           /* last time the loop was late */
+	uint64_t sec_ms;            /* start of the current second */
+	uint64_t sec_n, last_sec_n; /* admitted in it / in the last one */
+	uint64_t admitted, deferred, shed, cuts;
+};
+
+CS_API void cs_wlc_gate_init(struct cs_wlc_gate *g);
+/* The controller's loop served a timer late_ms after it was due. */
+CS_API void cs_wlc_gate_late(
+    struct cs_wlc_gate *g, uint32_t late_ms, uint64_t now_ms);
+/* A new handshake arrives while `queued` wait in the FIFO: admit (takes
+ * a token), defer or shed (each counted). */
+CS_API enum cs_wlc_gate_verdict cs_wlc_gate_input(
+    struct cs_wlc_gate *g, size_t queued, uint64_t now_ms);
+/* The FIFO's head may start now (takes a token, counts it admitted). */
+CS_API bool cs_wlc_gate_take(struct cs_wlc_gate *g, uint64_t now_ms);
+/* Milliseconds until cs_wlc_gate_take can succeed (0: now). */
+CS_API uint64_t cs_wlc_gate_wait_ms(const struct cs_wlc_gate *g);
+CS_API const char *cs_wlc_gate_verdict_name(enum cs_wlc_gate_verdict v);
+
 CS_API const char *cs_wlc_admit_verdict_name(enum cs_wlc_admit_verdict v);
 CS_API const char *cs_wlc_admit_step_name(enum cs_wlc_admit_step s);
 
