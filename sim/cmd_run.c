@@ -428,7 +428,10 @@ static const char *const run_act_names[] = {
 	[CS_SCN_ACT_LINK_DOWN] = "link down",
 	[CS_SCN_ACT_NAT_REBIND] = "NAT rebind",
 	[CS_SCN_ACT_NAT_EXPIRE] = "NAT expire",
+	[CS_SCN_ACT_WLC_MISBEHAVE] = "the WLC misbehaves:",
 };
+_Static_assert(CS_ARRAY_SIZE(run_act_names) == CS_SCN_ACT__COUNT,
+    "--check names every timeline action");
 
 /* --check: the scenario and options are valid (parsing got here); print
  * what a run would do, and run nothing. */
@@ -499,6 +502,12 @@ run_check(const struct run_opts *o)
 			    scn->impairments[ev->rule_index].rule.name);
 		if (ev->action == CS_SCN_ACT_LINK_DOWN)
 			printf(" for %.1f s", (double)ev->for_ms / 1000.0);
+		if (ev->action == CS_SCN_ACT_WLC_MISBEHAVE) {
+			char mb[160];
+
+			printf(
+			    " %s", cs_scn_misbehave_text(ev, mb, sizeof(mb)));
+		}
 		printf("\n");
 	}
 	for (size_t i = 0; scn != NULL && i < scn->n_expect; i++)

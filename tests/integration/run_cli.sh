@@ -77,6 +77,12 @@ grep -q "is valid; the plan" "$tmp/plan" || fail "--check printed no plan"
 grep -q "expect       diagnosis == return-path-loss" "$tmp/plan" ||
   { cat "$tmp/plan"; fail "--check plan lacks the expectations"; }
 grep -q "impairment   1 fw-drops-dtls-return" "$tmp/plan" || fail "--check plan lacks the rule"
+# every timeline action is named, the WLC's misbehaviour with its switches
+"$CAPSIM" run "$CS_SRC/scenarios/examples/full.yaml" --check >"$tmp/plan" ||
+  fail "--check of full.yaml failed"
+grep -q "the WLC misbehaves: drop=echo-request mute=true" "$tmp/plan" ||
+  { cat "$tmp/plan"; fail "--check plan does not name the misbehaviour"; }
+! grep -q "s  ?" "$tmp/plan" || { cat "$tmp/plan"; fail "--check plan has an unnamed action"; }
 printf 'name: broken\naps:\n  count: nope\n' >"$tmp/bad.yaml"
 rc=0
 "$CAPSIM" run "$tmp/bad.yaml" --check >/dev/null 2>"$tmp/e" || rc=$?
