@@ -877,11 +877,30 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	 * description unknown) is not a complaint */
 	if (!hs_open && f->req_type != 0 && f->req_sent >= DIAG_REQ_EXHAUSTED &&
 	    f->alerts_down == 0 &&
-	    (f->alert_up_desc == CS_FACTS_NONE8 || f->alert_up_desc == 0))
+	    (f->alert_up_desc == CS_FACTS_NONE8 || f->alert_up_desc == 0)) {
+		/* the controller's own counts (datagram by datagram) show
+		 * datagrams it sent that never reached the AP: its answers
+		 * may be among them, so the request was not shown to be
+		 * ignored; the shape of the loss decides */
+		if (sizes_known(f->wlc_tx) && !f->wlc_side_by_flight &&
+		    sum_classes(f->wlc_tx) > sum_classes(f->ap_rx)) {
+			unsigned limit;
+			int shape = size_shape(f->wlc_tx, f->ap_rx, &limit);
+
+			if (shape > 0)
+				return mkv(CS_DIAG_MTU_FRAGMENT_LOSS,
+				    CS_DIAG_CONF_HIGH, WHY_MTU_SIZES);
+			if (shape < 0)
+				return mkv(CS_DIAG_RETURN_PATH_LOSS,
+				    CS_DIAG_CONF_HIGH, WHY_RP_SELECTIVE);
+			return mkv(
+			    CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_NONE);
+		}
 		return mkv(CS_DIAG_REQUEST_IGNORED,
 		    f->join_resp >= 2 || f->req_sent >= 5 ? CS_DIAG_CONF_HIGH
 		                                          : CS_DIAG_CONF_MEDIUM,
 		    WHY_NONE);
+	}
 	if (f->ch > 0 && hs_open)
 		return classify_hs(f, ctx);
 	/* discovery answered (the WLC's side shows the responses) but the

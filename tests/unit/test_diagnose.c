@@ -1849,6 +1849,18 @@ test_field_request_ignored(void **state)
 	assert_non_null(strstr(line, "Configuration Status Request"));
 	assert_non_null(strstr(line, "sent 5 times"));
 	assert_non_null(strstr(line, "Result Code"));
+	/* the controller's counts: it sent what the AP received, so it
+	 * did not answer -- still ignored */
+	memcpy(f.wlc_tx, f.ap_rx, sizeof(f.wlc_tx));
+	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_REQUEST_IGNORED);
+	/* ... it sent five small datagrams more than the AP received while
+	 * bigger ones arrived (a lossy way back, found by the generated
+	 * faults): its answers may be among them, so not "ignored" */
+	f.wlc_tx[0] += 5;
+	assert_int_equal(
+	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_LOSS);
+	assert_null(strstr(line, "never answers"));
+	memcpy(f.wlc_tx, f.ap_rx, sizeof(f.wlc_tx));
 	/* a response ends it */
 	ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
 	assert_int_equal(f.req_sent, 0);
