@@ -91,11 +91,13 @@ assert n >= 9, n
 assert sum(ts["joins"]) == r["joins"], (ts["joins"], r["joins"])
 assert r["joins"] >= 16, r["joins"]           # 12 first joins + 4 rejoins
 assert ts["states"]["run"][-1] == 12, ts["states"]["run"]
-# the reboot is marked at 4 s and shows: fewer APs in Run just after it
+# the reboot is marked at 4 s and shows: the four rejoins fall in the
+# intervals after it (with 500 ms discovery timers an AP can be back in
+# Run before the next 1 s sample, so the state counts need not dip)
 assert [m for m in ts["marks"] if "reboot" in m["what"] and
         abs(m["t_s"] - 4.0) < 0.5], ts["marks"]
-i = next(k for k, t in enumerate(ts["t_s"]) if t > 4.0)
-assert ts["states"]["run"][i] < 12, ts["states"]["run"]
+after = [j for t, j in zip(ts["t_s"], ts["joins"]) if t > 4.0]
+assert sum(after) >= 4, (ts["t_s"], ts["joins"])
 rows = list(csv.DictReader(open(tmp + "/r.csv")))
 assert len(rows) == n, (len(rows), n)
 assert sum(int(x["joins"]) for x in rows) == r["joins"]
