@@ -4,6 +4,8 @@
 #   tools/deps.sh build   what building capsim and running it needs (the
 #                         main job, tools/demo.sh)
 #   tools/deps.sh test    that plus what the test suite needs (tools/test.sh)
+#   tools/deps.sh image   what building the container image without a
+#                         Docker engine needs (tools/check-image.sh)
 # Safe to run again; needs root (or sudo) only when installing.  Installs
 # are quiet (the apt log is shown only when apt fails) and leave no new
 # service enabled or running: dnsmasq-base (the program, not the dnsmasq
@@ -25,15 +27,22 @@ test=(clang clang-format-14 libclang-rt-14-dev libcmocka-dev tshark jq
   python3 python3-jsonschema dnsmasq-base nftables iproute2 procps
   kea-dhcp4-server prometheus chromium valgrind help2man nodejs
   ansible-core)
+# image: podman builds the Dockerfile daemonless; debootstrap makes its
+# Debian 12 base locally (no container registry is needed)
+image=(podman debootstrap)
 # packages whose Debian postinst enables a systemd unit
 services=(kea-dhcp4-server:kea-dhcp4-server.service
-  prometheus:prometheus.service)
+  prometheus:prometheus.service
+  podman:podman.socket podman:podman.service
+  podman:podman-restart.service podman:podman-auto-update.service
+  podman:podman-auto-update.timer)
 
 case "${1:-}" in
 build) pkgs=("${build[@]}") ;;
 test) pkgs=("${build[@]}" "${test[@]}") ;;
+image) pkgs=("${image[@]}") ;;
 *)
-  echo "usage: tools/deps.sh build|test" >&2
+  echo "usage: tools/deps.sh build|test|image" >&2
   exit 2
   ;;
 esac
