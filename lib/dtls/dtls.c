@@ -327,10 +327,14 @@ cs_dtls_shutdown(struct cs_dtls *s)
 	return 0;
 }
 
+/* A session stops being established when either side sends close_notify
+ * (RFC 5246 §7.2.1): after ours nothing more may be sent, after the
+ * peer's nothing more will come. */
 bool
 cs_dtls_is_established(const struct cs_dtls *s)
 {
-	return s != NULL && s->established && !s->dead;
+	return s != NULL && s->established && !s->dead && !s->closed &&
+	    !s->shut;
 }
 
 bool
