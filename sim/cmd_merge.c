@@ -18,6 +18,7 @@
 #include "capsim/merge.h"
 #include "capsim/report.h"
 #include "capsim/scenario.h"
+#include "simutil.h"
 
 #define MERGE_MAX_BYTES (1024u << 20) /* 100 000 APs' facts: ~60 MiB */
 
@@ -54,52 +55,6 @@ usage(FILE *f)
 	    "  capsim merge r0.json r1.json r2.json r3.json -o run.json "
 	    "--html run.html\n",
 	    f);
-}
-
-static int
-merge_slurp(const char *path, char **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t n = 0, cap = 0;
-	char *buf = NULL;
-	int r = 0;
-
-	if (f == NULL)
-		return -errno;
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap >= MERGE_MAX_BYTES) {
-				r = -EFBIG;
-				break;
-			}
-			cap = cap ? cap * 2 : 1 << 16;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				r = -EIO;
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
 }
 
 static int
@@ -222,7 +177,8 @@ sim_cmd_merge(int argc, char **argv)
 		char *json = NULL;
 		size_t len = 0;
 
-		if ((r = merge_slurp(argv[i], &json, &len)) < 0) {
+		if ((r = sim_read_file(argv[i], MERGE_MAX_BYTES, &json, &len)) <
+		    0) {
 			/* a shard whose report is not there failed: named,
 			 * and the merge goes on with the others */
 			snprintf(why, sizeof(why), "cannot read: %s",
