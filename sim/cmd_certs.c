@@ -231,6 +231,97 @@ authlist_mac_plain(const uint8_t m[6], char buf[13])
 	    m[4], m[5]);
 }
 
+/* The AireOS commands: the MIC list, and the SSC list when the AP key's
+ * hash is known (hex, from path). */
+static void
+authlist_aireos(
+    const uint8_t base[6], uint64_t n, const char *path, const char *hex)
+{
+	char macs[18];
+
+	printf("! AireOS (vWLC, 5520, ...): AP authorization list, "
+	       "%" PRIu64 " AP(s)\n"
+	       "! capsim APs carry certificates of the lab CA, not "
+	       "Cisco MICs: the\n"
+	       "! controller must accept them (see "
+	       "docs/real-controller.md).\n"
+	       "config auth-list ap-policy authorize-ap enable\n",
+	    n);
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t m[6];
+
+		authlist_mac(base, i, m);
+		cs_val_mac_str(m, macs);
+		printf("config auth-list add mic %s\n", macs);
+	}
+	if (hex != NULL) {
+		printf("! SSC policy: SHA-1 of the AP public key in %s\n"
+		       "! (`capsim run` issues AP certificates on "
+		       "this key only when started\n"
+		       "! with it; see docs/real-controller.md)\n"
+		       "config auth-list ap-policy ssc enable\n",
+		    path);
+		for (uint64_t i = 0; i < n; i++) {
+			uint8_t m[6];
+
+			authlist_mac(base, i, m);
+			cs_val_mac_str(m, macs);
+			printf("config auth-list add ssc %s %s\n", macs, hex);
+		}
+	} else {
+		printf("! no AP certificate at %s: run `capsim certs` "
+		       "first for the SSC key hash lines\n",
+		    path);
+	}
+}
+
+/* The Catalyst 9800 commands: trust the lab CA in dir, authorize the
+ * MACs.  An exit status. */
+static int
+authlist_9800(const uint8_t base[6], uint64_t n, const char *dir)
+{
+	struct cs_cred *ca = NULL;
+	char path[4200], plain[13], line[256];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/ca.pem", dir);
+	if ((r = cs_cred_load(&ca, path, NULL)) < 0) {
+		fprintf(stderr,
+		    "capsim: certs authlist: no lab CA at %s (%s): run "
+		    "`capsim certs` first\n",
+		    path, strerror(-r));
+		return SIM_EXIT_RUNTIME;
+	}
+	cs_cred_free(ca);
+	printf("! Catalyst 9800: trust the lab CA that signs the AP "
+	       "certificates\n"
+	       "crypto pki trustpoint CAPSIM-LAB-CA\n"
+	       " enrollment terminal\n"
+	       " revocation-check none\n"
+	       " exit\n"
+	       "crypto pki authenticate CAPSIM-LAB-CA\n"
+	       "! paste the certificate below, then 'quit'\n");
+	if ((f = fopen(path, "r")) == NULL)
+		return SIM_EXIT_RUNTIME;
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stdout);
+	fclose(f);
+	printf("quit\n"
+	       "! AP MAC authorization (local): one entry per AP\n"
+	       "aaa new-model\n"
+	       "aaa authorization credential-download default local\n"
+	       "ap auth-list authorize-mac\n");
+	for (uint64_t i = 0; i < n; i++) {
+		uint8_t m[6];
+
+		authlist_mac(base, i, m);
+		authlist_mac_plain(m, plain);
+		printf("username %s mac\n", plain);
+	}
+	return SIM_EXIT_OK;
+}
+
 static int
 certs_authlist(int argc, char **argv)
 {
@@ -244,13 +335,13 @@ certs_authlist(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint8_t base[6] = { 0x02, 0xca, 0x75, 0x00, 0x00, 0x01 };
-	char dir[4096], path[4200], macs[18], plain[13], hex[41];
+	char dir[4096], path[4200], macs[18], hex[41];
 	const char *fmt = "all", *ap_cert = NULL;
-	struct cs_cred *ca = NULL, *ap = NULL;
+	struct cs_cred *ap = NULL;
 	uint8_t sha[20];
 	uint64_t n = 1;
 	bool all, has_sha = false;
-	int c, r;
+	int c;
 
 	sim_pki_default_dir(dir, sizeof(dir));
 	optind = 1;
@@ -312,83 +403,10 @@ certs_authlist(int argc, char **argv)
 		}
 		return SIM_EXIT_OK;
 	}
-	if (all || strcmp(fmt, "aireos") == 0) {
-		printf("! AireOS (vWLC, 5520, ...): AP authorization list, "
-		       "%" PRIu64 " AP(s)\n"
-		       "! capsim APs carry certificates of the lab CA, not "
-		       "Cisco MICs: the\n"
-		       "! controller must accept them (see "
-		       "docs/real-controller.md).\n"
-		       "config auth-list ap-policy authorize-ap enable\n",
-		    n);
-		for (uint64_t i = 0; i < n; i++) {
-			uint8_t m[6];
-
-			authlist_mac(base, i, m);
-			cs_val_mac_str(m, macs);
-			printf("config auth-list add mic %s\n", macs);
-		}
-		if (has_sha) {
-			printf(
-			    "! SSC policy: SHA-1 of the AP public key in %s\n"
-			    "! (`capsim run` issues AP certificates on "
-			    "this key only when started\n"
-			    "! with it; see docs/real-controller.md)\n"
-			    "config auth-list ap-policy ssc enable\n",
-			    path);
-			for (uint64_t i = 0; i < n; i++) {
-				uint8_t m[6];
-
-				authlist_mac(base, i, m);
-				cs_val_mac_str(m, macs);
-				printf("config auth-list add ssc %s %s\n", macs,
-				    hex);
-			}
-		} else {
-			printf("! no AP certificate at %s: run `capsim certs` "
-			       "first for the SSC key hash lines\n",
-			    path);
-		}
-	}
-	if (all || strcmp(fmt, "9800") == 0) {
-		FILE *f;
-		char line[256];
-
-		snprintf(path, sizeof(path), "%s/ca.pem", dir);
-		if ((r = cs_cred_load(&ca, path, NULL)) < 0) {
-			fprintf(stderr,
-			    "capsim: certs authlist: no lab CA at %s (%s): run "
-			    "`capsim certs` first\n",
-			    path, strerror(-r));
-			return SIM_EXIT_RUNTIME;
-		}
-		cs_cred_free(ca);
-		printf("! Catalyst 9800: trust the lab CA that signs the AP "
-		       "certificates\n"
-		       "crypto pki trustpoint CAPSIM-LAB-CA\n"
-		       " enrollment terminal\n"
-		       " revocation-check none\n"
-		       " exit\n"
-		       "crypto pki authenticate CAPSIM-LAB-CA\n"
-		       "! paste the certificate below, then 'quit'\n");
-		if ((f = fopen(path, "r")) == NULL)
-			return SIM_EXIT_RUNTIME;
-		while (fgets(line, sizeof(line), f) != NULL)
-			fputs(line, stdout);
-		fclose(f);
-		printf("quit\n"
-		       "! AP MAC authorization (local): one entry per AP\n"
-		       "aaa new-model\n"
-		       "aaa authorization credential-download default local\n"
-		       "ap auth-list authorize-mac\n");
-		for (uint64_t i = 0; i < n; i++) {
-			uint8_t m[6];
-
-			authlist_mac(base, i, m);
-			authlist_mac_plain(m, plain);
-			printf("username %s mac\n", plain);
-		}
-	}
+	if (all || strcmp(fmt, "aireos") == 0)
+		authlist_aireos(base, n, path, has_sha ? hex : NULL);
+	if (all || strcmp(fmt, "9800") == 0)
+		return authlist_9800(base, n, dir);
 	return SIM_EXIT_OK;
 bad:
 	fprintf(stderr, "capsim: certs authlist: bad value '%s'\n", optarg);

@@ -14,69 +14,42 @@
  * process and file at exit, also after a failure or SIGINT/SIGTERM.
  */
 #define _GNU_SOURCE
+#include "lab.h"
+
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capsim/option43.h"
-#include "capsim/pki.h"
-#include "capsim/udp.h"
 #include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
 
-#define LAB_MAX_ARGS    128
-#define LAB_MAX_APS     200
-#define LAB_MAX_SYSCTLS 8
-
-/* The topology (all inside 198.18.0.0/15, RFC 2544). */
-#define LAB_AP_FW_AP  "198.18.1.1"
-#define LAB_AP_FW_FW  "198.18.1.2"
-#define LAB_AP_SVC_AP "198.18.2.1"
-#define LAB_SVC       "198.18.2.2"
-#define LAB_AP_NET    "198.18.16.0/24"
-#define LAB_RELAY     "198.18.16.1"
-#define LAB_AP_FIRST  10 /* 198.18.16.10 */
-#define LAB_FW_WLC_FW "198.19.1.1"
-#define LAB_WLC       "198.19.1.10"
-/* --wlc-on-ap-segment: the WLC on the APs' L2 segment, outside the
- * local routes of the AP addresses (198.18.16.0..223) and the DHCP range */
-#define LAB_WLC_SEG "198.18.16.254"
-#define LAB_DOMAIN  "lab.test"
+#define LAB_GO (-1) /* a step's "go on" (any other value: exit status) */
 
 static volatile sig_atomic_t lab_signalled;
 
-struct lab {
-	pid_t pid;
-	char ns[4][32]; /* ap, fw, wlc, svc */
-	bool ns_made[4];
-	char dir[64];
-	pid_t dnsmasq, wlc, run;
-	bool verbose;
-	bool no_dns_record; /* no CISCO-CAPWAP-CONTROLLER record */
-	bool segment;       /* WLC on the AP segment, not behind fw */
-	const char *wlc_ip; /* LAB_WLC or LAB_WLC_SEG */
-};
-
-enum {
-	NS_AP,
-	NS_FW,
-	NS_WLC,
-	NS_SVC
-};
 static const char *const lab_ns_role[4] = { "ap", "fw", "wlc", "svc" };
+
+/* What the command line asked for, and the paths the run uses. */
+struct lab_opts {
+	const char *ruleset, *discovery, *o43_text, *scenario, *duration;
+	const char *captures, *mac0;
+	const char *sysctls[LAB_MAX_SYSCTLS];
+	unsigned n_sysctls, aps, echo_s;
+	bool fast, aps_given, duration_given;
+	char **extra; /* RUN-OPTIONS after "--" */
+	struct cs_opt43 o43;
+	char self[4096];
+	char ap_pcap[256], wlc_pcap[256], pki[128], wlclog[128];
+};
 
 static void
 lab_usage(FILE *f)
@@ -166,19 +139,6 @@ lab_usage(FILE *f)
 	    LAB_MAX_APS);
 }
 
-/* execvp with the const-correct argv execve really takes. */
-static void
-lab_execvp(const char *const argv[])
-{
-	union {
-		const char *const *c;
-		char *const *v;
-	} u = { argv };
-
-	execvp(argv[0], u.v);
-	_exit(127);
-}
-
 /* Whether `prog` is an executable on $PATH. */
 static bool
 lab_have(const char *prog)
@@ -200,140 +160,6 @@ static void
 lab_on_signal(int sig)
 {
 	lab_signalled = sig;
-}
-
-/* Runs argv (NULL-terminated) and waits; returns its exit status, or -1.
- * Output goes to the terminal unless `quiet`. */
-static int
-lab_exec(struct lab *l, bool quiet, const char *const argv[])
-{
-	pid_t p;
-	int st;
-
-	if (l->verbose) {
-		fprintf(stderr, "capsim: lab: +");
-		for (int i = 0; argv[i] != NULL; i++)
-			fprintf(stderr, " %s", argv[i]);
-		fprintf(stderr, "\n");
-	}
-	if ((p = fork()) < 0)
-		return -1;
-	if (p == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		if (quiet && !l->verbose) {
-			int fd = open("/dev/null", O_WRONLY);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-		}
-		lab_execvp(argv);
-	}
-	while (waitpid(p, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Formats a command line into words (split on spaces) and runs it. */
-static int lab_sh(struct lab *l, bool quiet, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-lab_sh(struct lab *l, bool quiet, const char *fmt, ...)
-{
-	char line[1024], *save = NULL, *w;
-	const char *argv[64];
-	int n = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	for (w = strtok_r(line, " ", &save); w != NULL && n < 63;
-	     w = strtok_r(NULL, " ", &save))
-		argv[n++] = w;
-	argv[n] = NULL;
-	return lab_exec(l, quiet, argv);
-}
-
-/* Starts argv in the background, in namespace ns; output to `log` (or
- * the terminal when NULL).  The child dies with the lab (PDEATHSIG). */
-static pid_t
-lab_spawn(
-    struct lab *l, const char *ns, const char *log, const char *const argv[])
-{
-	const char *full[LAB_MAX_ARGS + 8];
-	int n = 0;
-	pid_t p;
-
-	full[n++] = "ip";
-	full[n++] = "netns";
-	full[n++] = "exec";
-	full[n++] = ns;
-	for (int i = 0; argv[i] != NULL && n < LAB_MAX_ARGS + 6; i++)
-		full[n++] = argv[i];
-	full[n] = NULL;
-	if (l->verbose) {
-		fprintf(stderr, "capsim: lab: +");
-		for (int i = 0; full[i] != NULL; i++)
-			fprintf(stderr, " %s", full[i]);
-		fprintf(stderr, "%s%s &\n", log ? " >" : "", log ? log : "");
-	}
-	if ((p = fork()) < 0)
-		return -1;
-	if (p == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (log != NULL) {
-			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-				close(fd);
-			}
-		}
-		lab_execvp(full);
-	}
-	return p;
-}
-
-/* SIGTERM, then SIGKILL after @p tries x 50 ms. */
-static void
-lab_stop_child_within(pid_t *p, const char *what, struct lab *l, int tries)
-{
-	int st;
-
-	if (*p <= 0)
-		return;
-	kill(*p, SIGTERM);
-	for (int i = 0; i < tries; i++) {
-		if (waitpid(*p, &st, WNOHANG) == *p) {
-			*p = 0;
-			return;
-		}
-		usleep(50000);
-	}
-	if (l->verbose)
-		fprintf(
-		    stderr, "capsim: lab: %s did not stop, killing it\n", what);
-	kill(*p, SIGKILL);
-	waitpid(*p, &st, 0);
-	*p = 0;
-}
-
-static void
-lab_stop_child(pid_t *p, const char *what, struct lab *l)
-{
-	lab_stop_child_within(p, what, l, 40);
 }
 
 /* After the run: the controller stops (its capture completes on
@@ -366,247 +192,6 @@ lab_two_sided(
 	    r);
 }
 
-static int
-lab_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-lab_cleanup(struct lab *l)
-{
-	lab_stop_child(&l->run, "capsim run", l);
-	lab_stop_child(&l->wlc, "capsim wlc", l);
-	lab_stop_child(&l->dnsmasq, "dnsmasq", l);
-	/* deleting a namespace deletes the veth ends inside it (and their
-	 * peers); no interface was ever in the caller's namespace */
-	for (int i = 0; i < 4; i++)
-		if (l->ns_made[i]) {
-			lab_sh(l, true, "ip netns del %s", l->ns[i]);
-			l->ns_made[i] = false;
-		}
-	if (l->dir[0] != '\0') {
-		nftw(l->dir, lab_rm, 8, FTW_DEPTH | FTW_PHYS);
-		l->dir[0] = '\0';
-	}
-}
-
-static void
-lab_print_file(const char *path, const char *title)
-{
-	char line[512];
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return;
-	fprintf(stderr, "capsim: lab: --- %s ---\n", title);
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
-}
-
-/* Kills the processes still in namespace capsim-PID-ROLE (dnsmasq drops
- * capabilities, which clears its PDEATHSIG). */
-static void
-lab_kill_ns_pids(int pid, const char *role)
-{
-	char cmd[96], line[32];
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "ip netns pids capsim-%d-%s 2>/dev/null",
-	    pid, role);
-	if ((f = popen(cmd, "r")) == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		int p = atoi(line);
-
-		if (p > 1)
-			kill(p, SIGKILL);
-	}
-	pclose(f);
-}
-
-/* Removes what an earlier lab left when it was killed with SIGKILL (its
- * children died with it through PDEATHSIG): namespaces capsim-PID-* and
- * /tmp/capsim-lab-PID of PIDs that no longer exist. */
-static void
-lab_reap_stale(struct lab *l)
-{
-	char line[256], path[64];
-	FILE *f = popen("ip netns list 2>/dev/null", "r");
-
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-		char role[16];
-		int pid;
-
-		if (sscanf(line, "capsim-%d-%15[a-z]", &pid, role) != 2 ||
-		    pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		fprintf(stderr,
-		    "capsim: lab: removing namespace capsim-%d-%s left by a "
-		    "killed lab\n",
-		    pid, role);
-		lab_kill_ns_pids(pid, role);
-		lab_sh(l, true, "ip netns del capsim-%d-%s", pid, role);
-		snprintf(path, sizeof(path), "/tmp/capsim-lab-%d", pid);
-		nftw(path, lab_rm, 8, FTW_DEPTH | FTW_PHYS);
-	}
-	if (f != NULL)
-		pclose(f);
-}
-
-/* Builds namespaces, links, addresses and routes. */
-static int
-lab_topology(struct lab *l)
-{
-	const char *ap = l->ns[NS_AP], *fw = l->ns[NS_FW];
-	const char *wlc = l->ns[NS_WLC], *svc = l->ns[NS_SVC];
-	unsigned p = (unsigned)l->pid;
-	int r = 0;
-
-	for (int i = 0; i < 4; i++) {
-		if (lab_sh(l, false, "ip netns add %s", l->ns[i]) != 0)
-			return -1;
-		l->ns_made[i] = true;
-		r |= lab_sh(l, false, "ip -n %s link set lo up", l->ns[i]);
-	}
-	/* veth pairs created directly inside the namespaces */
-	r |= lab_sh(l, false,
-	    "ip link add cs%ua netns %s type veth peer name cs%uf netns %s", p,
-	    ap, p, fw);
-	r |= lab_sh(l, false,
-	    "ip link add cs%us netns %s type veth peer name cs%ud netns %s", p,
-	    svc, p, ap);
-	/* the WLC's link: to the firewall, or (segment) to the AP
-	 * namespace, where it is the APs' L2 segment */
-	r |= lab_sh(l, false,
-	    "ip link add cs%uw netns %s type veth peer name cs%ug netns %s", p,
-	    wlc, p, l->segment ? ap : fw);
-	if (r != 0)
-		return -1;
-	r |= lab_sh(
-	    l, false, "ip -n %s addr add %s/24 dev cs%ua", ap, LAB_AP_FW_AP, p);
-	r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ud", ap,
-	    LAB_AP_SVC_AP, p);
-	r |= lab_sh(
-	    l, false, "ip -n %s addr add %s/24 dev cs%uf", fw, LAB_AP_FW_FW, p);
-	if (!l->segment)
-		r |= lab_sh(l, false, "ip -n %s addr add %s/24 dev cs%ug", fw,
-		    LAB_FW_WLC_FW, p);
-	r |= lab_sh(
-	    l, false, "ip -n %s addr add %s/24 dev cs%us", svc, LAB_SVC, p);
-	r |= lab_sh(
-	    l, false, "ip -n %s addr add %s/24 dev cs%uw", wlc, l->wlc_ip, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%ua up", ap, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%ud up", ap, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%uf up", fw, p);
-	r |= lab_sh(
-	    l, false, "ip -n %s link set cs%ug up", l->segment ? ap : fw, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%us up", svc, p);
-	r |= lab_sh(l, false, "ip -n %s link set cs%uw up", wlc, p);
-	/* the APs' leased addresses are local in the AP namespace */
-	if (!l->segment) {
-		r |= lab_sh(l, false, "ip -n %s route add local %s dev lo", ap,
-		    LAB_AP_NET);
-	} else {
-		/* local on the segment's interface: a datagram to
-		 * 255.255.255.255 from an AP address leaves through the
-		 * device that owns the address (the kernel's local-table
-		 * lookup), and ARP for them is answered there.  .0-.223,
-		 * the WLC's .254 stays remote (LAB_MAX_APS fits). */
-		static const char *const loc[] = { "198.18.16.0/25",
-			"198.18.16.128/26", "198.18.16.192/27" };
-
-		for (size_t i = 0; i < sizeof(loc) / sizeof(loc[0]); i++)
-			r |= lab_sh(l, false,
-			    "ip -n %s route add local %s dev cs%ug", ap, loc[i],
-			    p);
-		r |= lab_sh(l, false, "ip -n %s route add %s dev cs%ug", ap,
-		    LAB_AP_NET, p);
-	}
-	r |= lab_sh(l, false, "ip -n %s route add 198.19.0.0/16 via %s", ap,
-	    LAB_AP_FW_FW);
-	r |= lab_sh(l, false, "ip -n %s route add %s via %s", svc, LAB_AP_NET,
-	    LAB_AP_SVC_AP);
-	r |= lab_sh(l, false, "ip -n %s route add %s via %s", fw, LAB_AP_NET,
-	    LAB_AP_FW_AP);
-	if (!l->segment)
-		r |= lab_sh(l, false, "ip -n %s route add 198.18.0.0/15 via %s",
-		    wlc, LAB_FW_WLC_FW);
-	r |= lab_sh(
-	    l, true, "ip netns exec %s sysctl -qw net.ipv4.ip_forward=1", fw);
-	return r != 0 ? -1 : 0;
-}
-
-static int
-lab_dnsmasq(struct lab *l, const char *mac0, const struct cs_opt43 *o43)
-{
-	const char *argv[4];
-	char hex[CS_OPT43_MAX_LEN * 3 + 1], log[96], conf[96], cf[112];
-	uint8_t base[6];
-	FILE *f;
-	int st;
-
-	if (cs_val_mac(mac0, base, NULL) < 0)
-		return -1;
-	/* dnsmasq reads "f1:04:..." as hex bytes */
-	hex[0] = '\0';
-	for (size_t i = 0, o = 0; i < o43->len; i++)
-		o += (size_t)snprintf(hex + o, sizeof(hex) - o, "%s%02x",
-		    i ? ":" : "", o43->data[i]);
-	snprintf(log, sizeof(log), "%s/dnsmasq.log", l->dir);
-	snprintf(conf, sizeof(conf), "%s/dnsmasq.conf", l->dir);
-	if ((f = fopen(conf, "w")) == NULL)
-		return -1;
-	fprintf(f,
-	    "no-resolv\nno-hosts\nuser=root\nbind-interfaces\n"
-	    "listen-address=%s\npid-file=%s/dnsmasq.pid\n"
-	    "dhcp-leasefile=%s/leases\nlog-facility=%s\nlog-dhcp\n"
-	    "log-queries\ndomain=%s\n"
-	    "dhcp-range=198.18.16.%u,198.18.16.250,255.255.255.0,2m\n"
-	    "# option 43 only for Cisco APs (option 60), capwap-facts 4.3\n"
-	    "dhcp-vendorclass=set:cisco,Cisco AP\n"
-	    "dhcp-option=tag:cisco,43,%s\n"
-	    "dhcp-option=6,%s\ndhcp-option=15,%s\n",
-	    LAB_SVC, l->dir, l->dir, log, LAB_DOMAIN, LAB_AP_FIRST, hex,
-	    LAB_SVC, LAB_DOMAIN);
-	if (!l->no_dns_record)
-		fprintf(f, "host-record=CISCO-CAPWAP-CONTROLLER.%s,%s\n",
-		    LAB_DOMAIN, l->wlc_ip);
-	/* capsim gives AP i the address base + i: reserve them for every
-	 * AP the lab allows, so a scenario's count fits too */
-	for (unsigned i = 0; i < LAB_MAX_APS; i++) {
-		uint8_t mac[6];
-		char ms[18];
-
-		if (cs_ap_id_mac(base, i, mac) < 0)
-			break;
-		cs_val_mac_str(mac, ms);
-		fprintf(f, "dhcp-host=%s,198.18.16.%u\n", ms, LAB_AP_FIRST + i);
-	}
-	if (fclose(f) != 0)
-		return -1;
-	snprintf(cf, sizeof(cf), "--conf-file=%s", conf);
-	argv[0] = "dnsmasq";
-	argv[1] = "--keep-in-foreground";
-	argv[2] = cf;
-	argv[3] = NULL;
-	if ((l->dnsmasq = lab_spawn(l, l->ns[NS_SVC], log, argv)) < 0)
-		return -1;
-	usleep(300000);
-	if (waitpid(l->dnsmasq, &st, WNOHANG) == l->dnsmasq) {
-		l->dnsmasq = 0;
-		fprintf(stderr, "capsim: lab: dnsmasq did not start\n");
-		lab_print_file(log, "dnsmasq log");
-		return -1;
-	}
-	return 0;
-}
-
 /* A --fw-sysctl argument: KEY=VALUE with KEY under net. (network
  * sysctls are per namespace; any other would change the host) made of
  * [a-z0-9_.-], VALUE one word of [A-Za-z0-9_.:-].  0 or -EINVAL. */
@@ -630,200 +215,221 @@ lab_sysctl_check(const char *kv)
 	return 0;
 }
 
-int
-sim_cmd_lab(int argc, char **argv)
+enum {
+	O_RULESET = 256,
+	O_APS,
+	O_DURATION,
+	O_DISCOVERY,
+	O_OPT43,
+	O_FAST,
+	O_NO_DNS,
+	O_FW_SYSCTL,
+	O_ECHO,
+	O_SEGMENT,
+	O_CAPTURES,
+};
+
+static const struct option lab_longopts[] = {
+	{ "ruleset", required_argument, NULL, O_RULESET },
+	{ "aps", required_argument, NULL, O_APS },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "discovery", required_argument, NULL, O_DISCOVERY },
+	{ "option43", required_argument, NULL, O_OPT43 },
+	{ "fast", no_argument, NULL, O_FAST },
+	{ "no-dns-record", no_argument, NULL, O_NO_DNS },
+	{ "fw-sysctl", required_argument, NULL, O_FW_SYSCTL },
+	{ "echo-interval", required_argument, NULL, O_ECHO },
+	{ "wlc-on-ap-segment", no_argument, NULL, O_SEGMENT },
+	{ "captures", required_argument, NULL, O_CAPTURES },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option: LAB_GO, or -EINVAL for a bad value, or an exit status. */
+static int
+lab_option(struct lab *l, struct lab_opts *o, int c)
 {
-	enum {
-		O_RULESET = 256,
-		O_APS,
-		O_DURATION,
-		O_DISCOVERY,
-		O_OPT43,
-		O_FAST,
-		O_NO_DNS,
-		O_FW_SYSCTL,
-		O_ECHO,
-		O_SEGMENT,
-		O_CAPTURES,
-	};
-	static const struct option opts[] = {
-		{ "ruleset", required_argument, NULL, O_RULESET },
-		{ "aps", required_argument, NULL, O_APS },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ "discovery", required_argument, NULL, O_DISCOVERY },
-		{ "option43", required_argument, NULL, O_OPT43 },
-		{ "fast", no_argument, NULL, O_FAST },
-		{ "no-dns-record", no_argument, NULL, O_NO_DNS },
-		{ "fw-sysctl", required_argument, NULL, O_FW_SYSCTL },
-		{ "echo-interval", required_argument, NULL, O_ECHO },
-		{ "wlc-on-ap-segment", no_argument, NULL, O_SEGMENT },
-		{ "captures", required_argument, NULL, O_CAPTURES },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static struct lab lab;
-	struct lab *l = &lab;
-	struct cs_opt43 o43;
-	struct cs_opt43_err oe = { 0 };
-	struct sigaction sa;
-	const char *ruleset = NULL, *discovery = "dhcp", *o43_text = NULL;
-	const char *scenario = NULL, *duration = "20s", *captures = NULL;
-	char wlc_pcap[256], ap_pcap[256], wlc_pcap_o[272], ap_pcap_o[272];
-	const char *mac0 = "02:ca:75:00:00:01";
-	char self[4096], pki[128], wlclog[128], aps_s[16], base_ip[32];
-	char echo_w[40], echo_r[40], ka_r[40], dd_r[40];
-	const char *rargv[LAB_MAX_ARGS], *wargv[32];
-	char **extra = NULL;
-	const char *sysctls[LAB_MAX_SYSCTLS];
-	unsigned aps = 2, rn = 0, wn = 0, n_sysctls = 0, echo_s = 0;
-	bool fast = false, aps_given = false, duration_given = false;
 	uint64_t v;
-	int c, st, exit_code = SIM_EXIT_RUNTIME;
-	ssize_t sl;
+
+	switch (c) {
+	case O_RULESET:
+		o->ruleset = optarg;
+		break;
+	case O_APS:
+		if (sim_parse_uint(optarg, 1, LAB_MAX_APS, &v) < 0)
+			return -EINVAL;
+		o->aps = (unsigned)v;
+		o->aps_given = true;
+		break;
+	case O_DURATION:
+		if (sim_parse_duration_ms(optarg, &v) < 0)
+			return -EINVAL;
+		o->duration = optarg;
+		o->duration_given = true;
+		break;
+	case O_DISCOVERY:
+		if (strcmp(optarg, "dhcp") != 0 && strcmp(optarg, "dns") != 0 &&
+		    strcmp(optarg, "static") != 0 &&
+		    strcmp(optarg, "broadcast") != 0)
+			return -EINVAL;
+		o->discovery = optarg;
+		/* broadcasts stay on the segment (RFC 5415 §3.3): the WLC
+		 * must be on it */
+		if (strcmp(optarg, "broadcast") == 0)
+			l->segment = true;
+		break;
+	case O_SEGMENT:
+		l->segment = true;
+		break;
+	case O_CAPTURES:
+		o->captures = optarg;
+		break;
+	case O_OPT43:
+		o->o43_text = optarg;
+		break;
+	case O_FAST:
+		o->fast = true;
+		break;
+	case O_NO_DNS:
+		l->no_dns_record = true;
+		break;
+	case O_FW_SYSCTL:
+		if (lab_sysctl_check(optarg) < 0) {
+			fprintf(stderr,
+			    "capsim: lab: --fw-sysctl '%s': expected "
+			    "KEY=VALUE with KEY under net. (a "
+			    "per-namespace sysctl)\n",
+			    optarg);
+			return SIM_EXIT_USAGE;
+		}
+		if (o->n_sysctls == LAB_MAX_SYSCTLS) {
+			fprintf(stderr, "capsim: lab: at most %d --fw-sysctl\n",
+			    LAB_MAX_SYSCTLS);
+			return SIM_EXIT_USAGE;
+		}
+		o->sysctls[o->n_sysctls++] = optarg;
+		break;
+	case O_ECHO:
+		/* RFC 5415 §4.7.7: EchoInterval 1..65535 s (the WLC's Timers
+		 * element carries one octet: at most 255) */
+		if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
+			return -EINVAL;
+		o->echo_s = (unsigned)v;
+		break;
+	case 'v':
+		l->verbose = true;
+		break;
+	case 'h':
+		lab_usage(stdout);
+		return SIM_EXIT_OK;
+	default:
+		lab_usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	return LAB_GO;
+}
+
+/* The command line, and the files it names readable: LAB_GO or an exit
+ * status. */
+static int
+lab_options(struct lab *l, struct lab_opts *o, int argc, char **argv)
+{
+	int c, r;
 
 	/* our own options stop at the first non-option or "--" */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
-			extra = &argv[i + 1];
+			o->extra = &argv[i + 1];
 			argc = i;
 			break;
 		}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-		switch (c) {
-		case O_RULESET:
-			ruleset = optarg;
-			break;
-		case O_APS:
-			if (sim_parse_uint(optarg, 1, LAB_MAX_APS, &v) < 0)
-				goto bad_arg;
-			aps = (unsigned)v;
-			aps_given = true;
-			break;
-		case O_DURATION:
-			if (sim_parse_duration_ms(optarg, &v) < 0)
-				goto bad_arg;
-			duration = optarg;
-			duration_given = true;
-			break;
-		case O_DISCOVERY:
-			if (strcmp(optarg, "dhcp") != 0 &&
-			    strcmp(optarg, "dns") != 0 &&
-			    strcmp(optarg, "static") != 0 &&
-			    strcmp(optarg, "broadcast") != 0)
-				goto bad_arg;
-			discovery = optarg;
-			/* broadcasts stay on the segment (RFC 5415 §3.3):
-			 * the WLC must be on it */
-			if (strcmp(optarg, "broadcast") == 0)
-				l->segment = true;
-			break;
-		case O_SEGMENT:
-			l->segment = true;
-			break;
-		case O_CAPTURES:
-			captures = optarg;
-			break;
-		case O_OPT43:
-			o43_text = optarg;
-			break;
-		case O_FAST:
-			fast = true;
-			break;
-		case O_NO_DNS:
-			l->no_dns_record = true;
-			break;
-		case O_FW_SYSCTL:
-			if (lab_sysctl_check(optarg) < 0) {
-				fprintf(stderr,
-				    "capsim: lab: --fw-sysctl '%s': expected "
-				    "KEY=VALUE with KEY under net. (a "
-				    "per-namespace sysctl)\n",
-				    optarg);
-				return SIM_EXIT_USAGE;
-			}
-			if (n_sysctls == LAB_MAX_SYSCTLS) {
-				fprintf(stderr,
-				    "capsim: lab: at most %d --fw-sysctl\n",
-				    LAB_MAX_SYSCTLS);
-				return SIM_EXIT_USAGE;
-			}
-			sysctls[n_sysctls++] = optarg;
-			break;
-		case O_ECHO:
-			/* RFC 5415 §4.7.7: EchoInterval 1..65535 s (the WLC's
-			 * Timers element carries one octet: at most 255) */
-			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
-				goto bad_arg;
-			echo_s = (unsigned)v;
-			break;
-		case 'v':
-			l->verbose = true;
-			break;
-		case 'h':
-			lab_usage(stdout);
-			return SIM_EXIT_OK;
-		default:
-			lab_usage(stderr);
+	while ((c = getopt_long(argc, argv, "vh", lab_longopts, NULL)) != -1) {
+		if ((r = lab_option(l, o, c)) == -EINVAL) {
+			fprintf(stderr,
+			    "capsim: lab: invalid value '%s' for --%s\n",
+			    optarg, lab_longopts[c - O_RULESET].name);
 			return SIM_EXIT_USAGE;
 		}
+		if (r != LAB_GO)
+			return r;
 	}
 	l->wlc_ip = l->segment ? LAB_WLC_SEG : LAB_WLC;
 	if (optind < argc)
-		scenario = argv[optind++];
+		o->scenario = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "capsim: lab: unexpected argument '%s'\n",
 		    argv[optind]);
 		return SIM_EXIT_USAGE;
 	}
-	if (ruleset != NULL && access(ruleset, R_OK) != 0) {
+	if (o->ruleset != NULL && access(o->ruleset, R_OK) != 0) {
 		fprintf(stderr, "capsim: lab: cannot read ruleset %s: %s\n",
-		    ruleset, strerror(errno));
+		    o->ruleset, strerror(errno));
 		return SIM_EXIT_USAGE;
 	}
-	if (captures != NULL && access(captures, W_OK) != 0) {
+	if (o->captures != NULL && access(o->captures, W_OK) != 0) {
 		fprintf(stderr, "capsim: lab: cannot write to %s: %s\n",
-		    captures, strerror(errno));
+		    o->captures, strerror(errno));
 		return SIM_EXIT_USAGE;
 	}
-	if (scenario != NULL && access(scenario, R_OK) != 0) {
+	if (o->scenario != NULL && access(o->scenario, R_OK) != 0) {
 		fprintf(stderr, "capsim: lab: cannot read scenario %s: %s\n",
-		    scenario, strerror(errno));
+		    o->scenario, strerror(errno));
 		return SIM_EXIT_USAGE;
 	}
-	if (o43_text != NULL) {
-		if (cs_opt43_parse_text(o43_text, &o43, &oe) < 0 &&
-		    oe.in_text) {
-			fprintf(stderr,
-			    "capsim: lab: --option43: %s (at character "
-			    "%zu)\n",
-			    oe.what, oe.offset);
-			return SIM_EXIT_USAGE;
-		}
-		if (oe.code != 0) {
-			/* a deliberately broken option 43: serve its bytes
-			 * (hex text only) */
-			size_t n = 0;
+	return LAB_GO;
+}
 
-			memset(&o43, 0, sizeof(o43));
-			if (cs_val_hex(o43_text, strlen(o43_text),
-			        CS_VAL_HEX_SEP, o43.data, sizeof(o43.data), &n,
-			        NULL) < 0)
-				n = 0;
-			o43.len = n;
-			if (n == 0) {
-				fprintf(stderr, "capsim: lab: --option43: %s\n",
-				    oe.what);
-				return SIM_EXIT_USAGE;
-			}
-		}
-	} else {
+/* The option 43 dnsmasq serves: --option43 (even a deliberately broken
+ * one, as hex), else TLV 0xF1 with the WLC's address.  LAB_GO or an exit
+ * status. */
+static int
+lab_option43(const struct lab *l, struct lab_opts *o)
+{
+	struct cs_opt43_err oe = { 0 };
+	size_t n = 0;
+
+	if (o->o43_text == NULL) {
 		/* TLV 0xF1 with the WLC address (capwap-facts §4.3):
 		 * 198.19.1.10 or, on the AP segment, 198.18.16.254 */
 		cs_opt43_parse_text(
-		    l->segment ? "f104c61210fe" : "f104c613010a", &o43, &oe);
+		    l->segment ? "f104c61210fe" : "f104c613010a", &o->o43, &oe);
+		return LAB_GO;
 	}
+	if (cs_opt43_parse_text(o->o43_text, &o->o43, &oe) < 0 && oe.in_text) {
+		fprintf(stderr,
+		    "capsim: lab: --option43: %s (at character %zu)\n", oe.what,
+		    oe.offset);
+		return SIM_EXIT_USAGE;
+	}
+	if (oe.code == 0)
+		return LAB_GO;
+	/* a deliberately broken option 43: serve its bytes (hex text only) */
+	memset(&o->o43, 0, sizeof(o->o43));
+	if (cs_val_hex(o->o43_text, strlen(o->o43_text), CS_VAL_HEX_SEP,
+	        o->o43.data, sizeof(o->o43.data), &n, NULL) < 0)
+		n = 0;
+	o->o43.len = n;
+	if (n == 0) {
+		fprintf(stderr, "capsim: lab: --option43: %s\n", oe.what);
+		return SIM_EXIT_USAGE;
+	}
+	return LAB_GO;
+}
+
+/* Root, the tools on $PATH (sbin added) and our own executable: LAB_GO or
+ * an exit status. */
+static int
+lab_host(struct lab_opts *o)
+{
+	const char *path = getenv("PATH");
+	const char *need[3] = { "ip",
+		strcmp(o->discovery, "static") != 0 ? "dnsmasq" : NULL,
+		o->ruleset != NULL ? "nft" : NULL };
+	char np[4096];
+	ssize_t sl;
+
 	if (geteuid() != 0) {
 		fprintf(stderr,
 		    "capsim: lab: needs root (it creates network namespaces, "
@@ -831,40 +437,36 @@ sim_cmd_lab(int argc, char **argv)
 		    "sudo capsim lab ...\n");
 		return SIM_EXIT_USAGE;
 	}
-	{
-		/* ip, nft and dnsmasq live in sbin, which sudo's PATH may lack
-		 */
-		const char *path = getenv("PATH");
-		char np[4096];
-
-		snprintf(np, sizeof(np), "%s:/usr/sbin:/sbin",
-		    path ? path : "/usr/bin:/bin");
-		setenv("PATH", np, 1);
-	}
-	{
-		const char *need[3] = { "ip",
-			strcmp(discovery, "static") != 0 ? "dnsmasq" : NULL,
-			ruleset != NULL ? "nft" : NULL };
-
-		for (int i = 0; i < 3; i++)
-			if (need[i] != NULL && !lab_have(need[i])) {
-				fprintf(stderr,
-				    "capsim: lab: '%s' is not installed "
-				    "(Debian: "
-				    "apt-get install %s)\n",
-				    need[i],
-				    strcmp(need[i], "ip") == 0 ? "iproute2"
-				        : strcmp(need[i], "nft") == 0
-				        ? "nftables"
-				        : "dnsmasq-base");
-				return SIM_EXIT_USAGE;
-			}
-	}
-	if ((sl = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+	/* ip, nft and dnsmasq live in sbin, which sudo's PATH may lack */
+	snprintf(np, sizeof(np), "%s:/usr/sbin:/sbin",
+	    path ? path : "/usr/bin:/bin");
+	setenv("PATH", np, 1);
+	for (int i = 0; i < 3; i++)
+		if (need[i] != NULL && !lab_have(need[i])) {
+			fprintf(stderr,
+			    "capsim: lab: '%s' is not installed (Debian: "
+			    "apt-get install %s)\n",
+			    need[i],
+			    strcmp(need[i], "ip") == 0        ? "iproute2"
+			        : strcmp(need[i], "nft") == 0 ? "nftables"
+			                                      : "dnsmasq-base");
+			return SIM_EXIT_USAGE;
+		}
+	if ((sl = readlink("/proc/self/exe", o->self, sizeof(o->self) - 1)) <
+	    0) {
 		perror("capsim: lab: /proc/self/exe");
 		return SIM_EXIT_RUNTIME;
 	}
-	self[sl] = '\0';
+	o->self[sl] = '\0';
+	return LAB_GO;
+}
+
+/* The lab's names and directory, and the signals that end it in order:
+ * LAB_GO or an exit status. */
+static int
+lab_prepare(struct lab *l)
+{
+	struct sigaction sa;
 
 	/* a closed output pipe (| head) must not skip the cleanup */
 	signal(SIGPIPE, SIG_IGN);
@@ -885,60 +487,43 @@ sim_cmd_lab(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	return LAB_GO;
+}
 
-	fprintf(stderr,
-	    "capsim: lab: namespaces capsim-%d-{ap,fw,wlc,svc}; APs "
-	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
-	    (int)l->pid, "198.18.16", LAB_AP_FIRST, l->wlc_ip, LAB_SVC,
-	    ruleset ? ruleset : "(none: forward all)");
-	if (l->segment && ruleset != NULL)
-		fprintf(stderr,
-		    "capsim: lab: note: the WLC is on the AP segment, the "
-		    "ruleset is not in the path between APs and WLC\n");
-	if (lab_topology(l) < 0) {
-		fprintf(stderr, "capsim: lab: building the topology failed\n");
-		goto out;
-	}
-	if (lab_signalled)
-		goto out;
-	if (ruleset != NULL &&
+/* The user's ruleset and sysctls in the firewall namespace: LAB_GO or an
+ * exit status. */
+static int
+lab_firewall(struct lab *l, const struct lab_opts *o)
+{
+	if (o->ruleset != NULL &&
 	    lab_sh(l, false, "ip netns exec %s nft -f %s", l->ns[NS_FW],
-	        ruleset) != 0) {
-		fprintf(stderr, "capsim: lab: nft rejected %s\n", ruleset);
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
+	        o->ruleset) != 0) {
+		fprintf(stderr, "capsim: lab: nft rejected %s\n", o->ruleset);
+		return SIM_EXIT_USAGE;
 	}
 	/* after the ruleset: conntrack sysctls exist once it is in use */
-	for (unsigned i = 0; i < n_sysctls; i++)
+	for (unsigned i = 0; i < o->n_sysctls; i++)
 		if (lab_sh(l, false, "ip netns exec %s sysctl -w %s",
-		        l->ns[NS_FW], sysctls[i]) != 0) {
+		        l->ns[NS_FW], o->sysctls[i]) != 0) {
 			fprintf(stderr,
 			    "capsim: lab: the firewall namespace refused "
 			    "sysctl %s\n",
-			    sysctls[i]);
-			exit_code = SIM_EXIT_USAGE;
-			goto out;
+			    o->sysctls[i]);
+			return SIM_EXIT_USAGE;
 		}
-	if (strcmp(discovery, "static") != 0 && lab_dnsmasq(l, mac0, &o43) < 0)
-		goto out;
+	return LAB_GO;
+}
 
-	/* the two sides' captures */
-	if (snprintf(ap_pcap, sizeof(ap_pcap), "%s/ap.pcapng",
-	        captures != NULL ? captures : l->dir) >= (int)sizeof(ap_pcap) ||
-	    snprintf(wlc_pcap, sizeof(wlc_pcap), "%s/wlc.pcapng",
-	        captures != NULL ? captures : l->dir) >=
-	        (int)sizeof(wlc_pcap)) {
-		fprintf(stderr, "capsim: lab: --captures: path too long\n");
-		exit_code = SIM_EXIT_USAGE;
-		goto out;
-	}
-	snprintf(ap_pcap_o, sizeof(ap_pcap_o), "--pcap=%s", ap_pcap);
-	snprintf(wlc_pcap_o, sizeof(wlc_pcap_o), "--pcap=%s", wlc_pcap);
+/* The controller in its namespace, capturing its side: 0 or -1. */
+static int
+lab_start_wlc(struct lab *l, const struct lab_opts *o)
+{
+	const char *wargv[32];
+	char pcap_o[272], echo_w[40];
+	unsigned wn = 0;
 
-	/* the WLC */
-	snprintf(pki, sizeof(pki), "--pki=%s/pki", l->dir);
-	snprintf(wlclog, sizeof(wlclog), "%s/wlc.log", l->dir);
-	wargv[wn++] = self;
+	snprintf(pcap_o, sizeof(pcap_o), "--pcap=%s", o->wlc_pcap);
+	wargv[wn++] = o->self;
 	wargv[wn++] = "wlc";
 	if (l->segment) {
 		/* a socket bound to 0.0.0.0 receives the APs' broadcasts;
@@ -949,36 +534,53 @@ sim_cmd_lab(int argc, char **argv)
 		wargv[wn++] = "--listen=" LAB_WLC;
 	}
 	wargv[wn++] = "-v"; /* joins and NAT detection into wlc.log */
-	wargv[wn++] = pki;
-	wargv[wn++] = wlc_pcap_o;
-	if (fast) {
+	wargv[wn++] = o->pki;
+	wargv[wn++] = pcap_o;
+	if (o->fast) {
 		wargv[wn++] = "--echo-interval=1s";
 		wargv[wn++] = "--discovery-interval=2s";
 	}
-	if (echo_s != 0) {
-		snprintf(echo_w, sizeof(echo_w), "--echo-interval=%us", echo_s);
+	if (o->echo_s != 0) {
+		snprintf(
+		    echo_w, sizeof(echo_w), "--echo-interval=%us", o->echo_s);
 		wargv[wn++] = echo_w;
 	}
 	wargv[wn] = NULL;
-	if ((l->wlc = lab_spawn(l, l->ns[NS_WLC], wlclog, wargv)) < 0)
-		goto out;
+	l->wlc = lab_spawn(l, l->ns[NS_WLC], o->wlclog, wargv);
+	return l->wlc < 0 ? -1 : 0;
+}
 
-	/* the APs */
-	snprintf(aps_s, sizeof(aps_s), "--aps=%u", aps);
-	rargv[rn++] = self;
+/* `capsim run` in the AP namespace, capturing the APs' side: 0 or -1. */
+static int
+lab_start_run(struct lab *l, const struct lab_opts *o)
+{
+	static const char *const fast[] = { "--discovery-interval=1s",
+		"--max-discovery-interval=1s", "--echo-interval=1s",
+		"--keepalive-interval=1s", "--retransmit-interval=500ms",
+		"--max-retransmit=3", "--wait-dtls=5s", "--silent-interval=2s",
+		"--data-dead-interval=3s", "--dhcp-time-factor=0.05",
+		"--discovery-timeout=20s" };
+	const char *rargv[LAB_MAX_ARGS];
+	char aps_s[16], base_ip[32], pcap_o[272];
+	char echo_r[40], ka_r[40], dd_r[40];
+	unsigned rn = 0;
+
+	snprintf(aps_s, sizeof(aps_s), "--aps=%u", o->aps);
+	snprintf(pcap_o, sizeof(pcap_o), "--pcap=%s", o->ap_pcap);
+	rargv[rn++] = o->self;
 	rargv[rn++] = "run";
-	rargv[rn++] = pki;
+	rargv[rn++] = o->pki;
 	/* a scenario sets count and duration unless given here */
-	if (scenario == NULL || aps_given)
+	if (o->scenario == NULL || o->aps_given)
 		rargv[rn++] = aps_s;
-	if (scenario == NULL || duration_given) {
+	if (o->scenario == NULL || o->duration_given) {
 		rargv[rn++] = "--duration";
-		rargv[rn++] = duration;
+		rargv[rn++] = o->duration;
 	}
 	rargv[rn++] = "--ap-base-mac";
-	rargv[rn++] = mac0;
-	rargv[rn++] = ap_pcap_o; /* before RUN-OPTIONS: theirs win */
-	if (strcmp(discovery, "static") == 0) {
+	rargv[rn++] = o->mac0;
+	rargv[rn++] = pcap_o; /* before RUN-OPTIONS: theirs win */
+	if (strcmp(o->discovery, "static") == 0) {
 		snprintf(base_ip, sizeof(base_ip), "--ap-base-ip=198.18.16.%u",
 		    LAB_AP_FIRST);
 		rargv[rn++] = base_ip;
@@ -986,53 +588,52 @@ sim_cmd_lab(int argc, char **argv)
 		    l->segment ? "--wlc=" LAB_WLC_SEG : "--wlc=" LAB_WLC;
 	} else {
 		rargv[rn++] = "--discovery";
-		rargv[rn++] = discovery;
+		rargv[rn++] = o->discovery;
 		rargv[rn++] = "--dhcp-server=" LAB_SVC;
 		rargv[rn++] = "--dhcp-relay=" LAB_RELAY;
 	}
-	if (fast) {
-		static const char *const ft[] = { "--discovery-interval=1s",
-			"--max-discovery-interval=1s", "--echo-interval=1s",
-			"--keepalive-interval=1s",
-			"--retransmit-interval=500ms", "--max-retransmit=3",
-			"--wait-dtls=5s", "--silent-interval=2s",
-			"--data-dead-interval=3s", "--dhcp-time-factor=0.05",
-			"--discovery-timeout=20s" };
-
-		for (size_t i = 0; i < sizeof(ft) / sizeof(ft[0]); i++)
-			rargv[rn++] = ft[i];
-	}
-	if (echo_s != 0) {
-		snprintf(echo_r, sizeof(echo_r), "--echo-interval=%us", echo_s);
+	for (size_t i = 0; o->fast && i < sizeof(fast) / sizeof(fast[0]); i++)
+		rargv[rn++] = fast[i];
+	if (o->echo_s != 0) {
 		snprintf(
-		    ka_r, sizeof(ka_r), "--keepalive-interval=%us", echo_s);
+		    echo_r, sizeof(echo_r), "--echo-interval=%us", o->echo_s);
+		snprintf(
+		    ka_r, sizeof(ka_r), "--keepalive-interval=%us", o->echo_s);
 		/* DataChannelDeadInterval must exceed the keep-alive
 		 * interval (RFC 5415 §4.7.4): three of them */
-		snprintf(
-		    dd_r, sizeof(dd_r), "--data-dead-interval=%us", 3 * echo_s);
+		snprintf(dd_r, sizeof(dd_r), "--data-dead-interval=%us",
+		    3 * o->echo_s);
 		rargv[rn++] = echo_r;
 		rargv[rn++] = ka_r;
 		rargv[rn++] = dd_r;
 	}
 	for (int i = 0;
-	     extra != NULL && extra[i] != NULL && rn < LAB_MAX_ARGS - 2; i++)
-		rargv[rn++] = extra[i];
-	if (scenario != NULL)
-		rargv[rn++] = scenario; /* capsim run [OPTIONS] FILE */
+	     o->extra != NULL && o->extra[i] != NULL && rn < LAB_MAX_ARGS - 2;
+	     i++)
+		rargv[rn++] = o->extra[i];
+	if (o->scenario != NULL)
+		rargv[rn++] = o->scenario; /* capsim run [OPTIONS] FILE */
 	rargv[rn] = NULL;
-	usleep(300000); /* the WLC creates the lab PKI first */
-	if ((l->run = lab_spawn(l, l->ns[NS_AP], NULL, rargv)) < 0)
-		goto out;
+	l->run = lab_spawn(l, l->ns[NS_AP], NULL, rargv);
+	return l->run < 0 ? -1 : 0;
+}
+
+/* Waits for `capsim run`: its exit status, or LAB_GO when a signal
+ * interrupted the lab. */
+static int
+lab_wait_run(struct lab *l, const struct lab_opts *o)
+{
+	int st, exit_code = SIM_EXIT_RUNTIME;
+
 	while (waitpid(l->run, &st, 0) < 0) {
 		if (errno != EINTR || lab_signalled)
 			break;
 	}
 	if (lab_signalled) {
 		fprintf(stderr,
-		    "capsim: lab: interrupted (signal %d), "
-		    "cleaning up\n",
+		    "capsim: lab: interrupted (signal %d), cleaning up\n",
 		    (int)lab_signalled);
-		goto out;
+		return LAB_GO;
 	}
 	l->run = 0;
 	if (WIFEXITED(st))
@@ -1044,7 +645,7 @@ sim_cmd_lab(int argc, char **argv)
 		    l->ns[NS_FW]);
 		snprintf(p, sizeof(p), "%s/dnsmasq.log", l->dir);
 		lab_print_file(p, "dnsmasq log");
-		lab_print_file(wlclog, "capsim wlc log");
+		lab_print_file(o->wlclog, "capsim wlc log");
 	}
 	fprintf(stderr, "capsim: lab: capsim run exited with %d (%s)\n",
 	    exit_code,
@@ -1052,13 +653,77 @@ sim_cmd_lab(int argc, char **argv)
 	        : exit_code == 3 ? "expectations not met"
 	        : exit_code == 2 ? "usage error"
 	                         : "runtime error");
-	if (!lab_signalled)
-		lab_two_sided(l, self, ap_pcap, wlc_pcap);
-out:
-	lab_cleanup(l);
 	return exit_code;
-bad_arg:
-	fprintf(stderr, "capsim: lab: invalid value '%s' for --%s\n", optarg,
-	    opts[c - O_RULESET].name);
-	return SIM_EXIT_USAGE;
+}
+
+/* The topology, the firewall, DHCP/DNS, the controller and the APs; the
+ * run's exit status (SIM_EXIT_RUNTIME when it did not get that far). */
+static int
+lab_run(struct lab *l, struct lab_opts *o)
+{
+	const char *cap = o->captures != NULL ? o->captures : l->dir;
+	int r;
+
+	fprintf(stderr,
+	    "capsim: lab: namespaces capsim-%d-{ap,fw,wlc,svc}; APs "
+	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
+	    (int)l->pid, "198.18.16", LAB_AP_FIRST, l->wlc_ip, LAB_SVC,
+	    o->ruleset ? o->ruleset : "(none: forward all)");
+	if (l->segment && o->ruleset != NULL)
+		fprintf(stderr,
+		    "capsim: lab: note: the WLC is on the AP segment, the "
+		    "ruleset is not in the path between APs and WLC\n");
+	if (lab_topology(l) < 0) {
+		fprintf(stderr, "capsim: lab: building the topology failed\n");
+		return SIM_EXIT_RUNTIME;
+	}
+	if (lab_signalled)
+		return SIM_EXIT_RUNTIME;
+	if ((r = lab_firewall(l, o)) != LAB_GO)
+		return r;
+	if (strcmp(o->discovery, "static") != 0 &&
+	    lab_dnsmasq(l, o->mac0, &o->o43) < 0)
+		return SIM_EXIT_RUNTIME;
+	/* the two sides' captures */
+	if (snprintf(o->ap_pcap, sizeof(o->ap_pcap), "%s/ap.pcapng", cap) >=
+	        (int)sizeof(o->ap_pcap) ||
+	    snprintf(o->wlc_pcap, sizeof(o->wlc_pcap), "%s/wlc.pcapng", cap) >=
+	        (int)sizeof(o->wlc_pcap)) {
+		fprintf(stderr, "capsim: lab: --captures: path too long\n");
+		return SIM_EXIT_USAGE;
+	}
+	snprintf(o->pki, sizeof(o->pki), "--pki=%s/pki", l->dir);
+	snprintf(o->wlclog, sizeof(o->wlclog), "%s/wlc.log", l->dir);
+	if (lab_start_wlc(l, o) < 0)
+		return SIM_EXIT_RUNTIME;
+	usleep(300000); /* the WLC creates the lab PKI first */
+	if (lab_start_run(l, o) < 0)
+		return SIM_EXIT_RUNTIME;
+	if ((r = lab_wait_run(l, o)) == LAB_GO)
+		return SIM_EXIT_RUNTIME; /* interrupted */
+	if (!lab_signalled)
+		lab_two_sided(l, o->self, o->ap_pcap, o->wlc_pcap);
+	return r;
+}
+
+int
+sim_cmd_lab(int argc, char **argv)
+{
+	static struct lab lab;
+	static struct lab_opts opts;
+	struct lab *l = &lab;
+	struct lab_opts *o = &opts;
+	int r;
+
+	o->discovery = "dhcp";
+	o->duration = "20s";
+	o->mac0 = "02:ca:75:00:00:01";
+	o->aps = 2;
+	if ((r = lab_options(l, o, argc, argv)) != LAB_GO ||
+	    (r = lab_option43(l, o)) != LAB_GO || (r = lab_host(o)) != LAB_GO ||
+	    (r = lab_prepare(l)) != LAB_GO)
+		return r;
+	r = lab_run(l, o);
+	lab_cleanup(l);
+	return r;
 }

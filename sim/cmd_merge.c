@@ -18,6 +18,7 @@
 #include "capsim/merge.h"
 #include "capsim/report.h"
 #include "capsim/scenario.h"
+#include "simutil.h"
 
 #define MERGE_MAX_BYTES (1024u << 20) /* 100 000 APs' facts: ~60 MiB */
 
@@ -54,52 +55,6 @@ usage(FILE *f)
 	    "  capsim merge r0.json r1.json r2.json r3.json -o run.json "
 	    "--html run.html\n",
 	    f);
-}
-
-static int
-merge_slurp(const char *path, char **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t n = 0, cap = 0;
-	char *buf = NULL;
-	int r = 0;
-
-	if (f == NULL)
-		return -errno;
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap >= MERGE_MAX_BYTES) {
-				r = -EFBIG;
-				break;
-			}
-			cap = cap ? cap * 2 : 1 << 16;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				r = -EIO;
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
 }
 
 static int
@@ -160,6 +115,125 @@ merge_expect(struct cs_merge *mg, struct cs_run_summary *s,
 	return failed;
 }
 
+/* Each shard report into the merge; one that cannot be read or parsed is
+ * named and recorded as failed, and the merge goes on.  0 or -ENOMEM. */
+static int
+merge_add_shards(struct cs_merge *mg, int n, char **argv)
+{
+	char why[512];
+	int r;
+
+	for (int i = 0; i < n; i++) {
+		char *json = NULL;
+		size_t len = 0;
+
+		if ((r = sim_read_file(argv[i], MERGE_MAX_BYTES, &json, &len)) <
+		    0) {
+			/* a shard whose report is not there failed: named,
+			 * and the merge goes on with the others */
+			snprintf(why, sizeof(why), "cannot read: %s",
+			    r == -EFBIG ? "larger than 1 GiB" : strerror(-r));
+			fprintf(stderr, "capsim merge: %s: %s\n", argv[i], why);
+			if (cs_merge_add_failed(mg, argv[i], why) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		r = cs_merge_add(mg, argv[i], json, len, why, sizeof(why));
+		free(json);
+		if (r == -EBADMSG) {
+			size_t k = strlen(argv[i]);
+
+			fprintf(stderr, "capsim merge: %s\n", why);
+			/* why starts with the file name already */
+			if (cs_merge_add_failed(mg, argv[i],
+			        strncmp(why, argv[i], k) == 0 &&
+			                why[k] == ':' && why[k + 1] == ' '
+			            ? why + k + 2
+			            : why) < 0)
+				return -ENOMEM;
+		} else if (r < 0) {
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The merged run in a few lines on stderr, then what kept it from being
+ * whole. */
+static void
+merge_print(const struct cs_run_summary *s, const struct cs_merge_status *st,
+    const struct cs_diagnosis *d, bool quiet)
+{
+	if (!quiet) {
+		fprintf(stderr,
+		    "capsim merge: %u of %u shards, %u of %u APs: %u joined, "
+		    "%u "
+		    "in Run at the end, %u had failures; join p50 %.0f ms p99 "
+		    "%.0f ms\n",
+		    st->merged, st->declared, st->aps_merged, st->aps,
+		    s->joined, s->in_run, s->failed,
+		    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.5) /
+		        1000.0,
+		    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.99) /
+		        1000.0);
+		if (d != NULL)
+			fprintf(stderr,
+			    "capsim merge: diagnosis: %s (confidence %s; %u of "
+			    "%u APs)\n",
+			    d->code, cs_diag_conf_name(d->confidence),
+			    d->aps_affected, d->aps);
+		for (size_t i = 0; s->diag != NULL && i < s->diag->n_causes;
+		     i++)
+			fprintf(stderr, "  %s: %u AP%s: %s\n",
+			    s->diag->causes[i].cause, s->diag->causes[i].aps,
+			    s->diag->causes[i].aps == 1 ? "" : "s",
+			    s->diag->causes[i].ap_names != NULL
+			        ? s->diag->causes[i].ap_names
+			        : "");
+	}
+	for (size_t i = 0; i < st->n_problems; i++)
+		fprintf(stderr, "capsim merge: %s\n", st->problems[i]);
+	if (!st->complete)
+		fprintf(stderr,
+		    "capsim merge: the run is INCOMPLETE: %u of %u shards "
+		    "merged, %u of %u APs\n",
+		    st->merged, st->declared, st->aps_merged, st->aps);
+}
+
+/* The merged JSON, and the HTML page and JUnit when asked for. */
+static int
+merge_outputs(const char *text, const struct cs_run_summary *s,
+    const char *out_path, const char *html_path, const char *junit_path)
+{
+	int rc;
+
+	if ((rc = merge_write(out_path, text, "JSON")) != SIM_EXIT_OK)
+		return rc;
+	if (html_path != NULL) {
+		struct cs_html_err herr = { 0 };
+		char *page = NULL;
+
+		if (cs_report_html(&page, text, strlen(text), &herr) < 0) {
+			fprintf(stderr, "capsim merge: HTML: %s\n",
+			    herr.what[0] ? herr.what : "out of memory");
+			return SIM_EXIT_RUNTIME;
+		}
+		rc = merge_write(html_path, page, "HTML");
+		free(page);
+		if (rc != SIM_EXIT_OK)
+			return rc;
+	}
+	if (junit_path != NULL) {
+		char *j = cs_report_junit(s);
+
+		rc = merge_write(junit_path, j, "JUnit");
+		free(j);
+		if (rc != SIM_EXIT_OK)
+			return rc;
+	}
+	return SIM_EXIT_OK;
+}
+
 int
 sim_cmd_merge(int argc, char **argv)
 {
@@ -218,37 +292,8 @@ sim_cmd_merge(int argc, char **argv)
 	}
 	if (cs_merge_new(&mg) < 0)
 		return SIM_EXIT_RUNTIME;
-	for (int i = optind; i < argc; i++) {
-		char *json = NULL;
-		size_t len = 0;
-
-		if ((r = merge_slurp(argv[i], &json, &len)) < 0) {
-			/* a shard whose report is not there failed: named,
-			 * and the merge goes on with the others */
-			snprintf(why, sizeof(why), "cannot read: %s",
-			    r == -EFBIG ? "larger than 1 GiB" : strerror(-r));
-			fprintf(stderr, "capsim merge: %s: %s\n", argv[i], why);
-			if (cs_merge_add_failed(mg, argv[i], why) < 0)
-				goto out;
-			continue;
-		}
-		r = cs_merge_add(mg, argv[i], json, len, why, sizeof(why));
-		free(json);
-		if (r == -EBADMSG) {
-			size_t k = strlen(argv[i]);
-
-			fprintf(stderr, "capsim merge: %s\n", why);
-			/* why starts with the file name already */
-			if (cs_merge_add_failed(mg, argv[i],
-			        strncmp(why, argv[i], k) == 0 &&
-			                why[k] == ':' && why[k + 1] == ' '
-			            ? why + k + 2
-			            : why) < 0)
-				goto out;
-		} else if (r < 0) {
-			goto out;
-		}
-	}
+	if (merge_add_shards(mg, argc - optind, argv + optind) < 0)
+		goto out;
 	r = cs_merge_finish(mg, &s, &st, why, sizeof(why));
 	if (r == -EPROTO || r == -ENODATA || r == -EBADMSG) {
 		fprintf(stderr, "capsim merge: %s\n", why);
@@ -264,66 +309,11 @@ sim_cmd_merge(int argc, char **argv)
 	s->argv = (const char *const *)argv;
 	s->argc = argc;
 	d = cs_merge_diagnosis(mg);
-	if (!quiet) {
-		fprintf(stderr,
-		    "capsim merge: %u of %u shards, %u of %u APs: %u joined, "
-		    "%u "
-		    "in Run at the end, %u had failures; join p50 %.0f ms p99 "
-		    "%.0f ms\n",
-		    st.merged, st.declared, st.aps_merged, st.aps, s->joined,
-		    s->in_run, s->failed,
-		    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.5) /
-		        1000.0,
-		    (double)cs_hist_quantile(&s->m->lat[CS_LAT_TOTAL], 0.99) /
-		        1000.0);
-		if (d != NULL)
-			fprintf(stderr,
-			    "capsim merge: diagnosis: %s (confidence %s; %u of "
-			    "%u APs)\n",
-			    d->code, cs_diag_conf_name(d->confidence),
-			    d->aps_affected, d->aps);
-		for (size_t i = 0; s->diag != NULL && i < s->diag->n_causes;
-		     i++)
-			fprintf(stderr, "  %s: %u AP%s: %s\n",
-			    s->diag->causes[i].cause, s->diag->causes[i].aps,
-			    s->diag->causes[i].aps == 1 ? "" : "s",
-			    s->diag->causes[i].ap_names != NULL
-			        ? s->diag->causes[i].ap_names
-			        : "");
-	}
-	for (size_t i = 0; i < st.n_problems; i++)
-		fprintf(stderr, "capsim merge: %s\n", st.problems[i]);
-	if (!st.complete)
-		fprintf(stderr,
-		    "capsim merge: the run is INCOMPLETE: %u of %u shards "
-		    "merged, %u of %u APs\n",
-		    st.merged, st.declared, st.aps_merged, st.aps);
+	merge_print(s, &st, d, quiet);
 	text = cs_merge_json(mg, s);
-	if ((rc = merge_write(out_path, text, "JSON")) != SIM_EXIT_OK)
+	if ((rc = merge_outputs(text, s, out_path, html_path, junit_path)) !=
+	    SIM_EXIT_OK)
 		goto out;
-	if (html_path != NULL) {
-		struct cs_html_err herr = { 0 };
-		char *page = NULL;
-
-		if (cs_report_html(&page, text, strlen(text), &herr) < 0) {
-			fprintf(stderr, "capsim merge: HTML: %s\n",
-			    herr.what[0] ? herr.what : "out of memory");
-			rc = SIM_EXIT_RUNTIME;
-			goto out;
-		}
-		rc = merge_write(html_path, page, "HTML");
-		free(page);
-		if (rc != SIM_EXIT_OK)
-			goto out;
-	}
-	if (junit_path != NULL) {
-		char *j = cs_report_junit(s);
-
-		rc = merge_write(junit_path, j, "JUnit");
-		free(j);
-		if (rc != SIM_EXIT_OK)
-			goto out;
-	}
 	if (!st.complete)
 		rc = SIM_EXIT_INCOMPLETE;
 	else if (s->passed)

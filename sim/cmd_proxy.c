@@ -252,218 +252,282 @@ proxy_print_stats(struct proxy_run *pr)
 	fflush(stdout);
 }
 
-int
-sim_cmd_proxy(int argc, char **argv)
-{
-	enum {
-		O_LISTEN = 256,
-		O_UPSTREAM,
-		O_UPSTREAM_SRC,
-		O_SCENARIO,
-		O_RULE,
-		O_SEED,
-		O_DURATION,
-		O_MAX_CLIENTS,
-	};
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "upstream", required_argument, NULL, O_UPSTREAM },
-		{ "upstream-src", required_argument, NULL, O_UPSTREAM_SRC },
-		{ "scenario", required_argument, NULL, O_SCENARIO },
-		{ "rule", required_argument, NULL, O_RULE },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ "max-clients", required_argument, NULL, O_MAX_CLIENTS },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cs_proxy_cfg pc = { 0 };
-	struct proxy_run pr = { 0 };
-	struct cs_scenario *scn = NULL;
-	struct proxy_tl *tl = NULL;
-	struct event *sigs[2] = { NULL, NULL }, *stop = NULL;
-	struct cs_err err = { 0 };
-	const char *rules[PROXY_MAX_RULES], *scn_path = NULL;
-	unsigned n_rules = 0;
-	uint64_t seed = 1, duration_ms = 0, v;
-	bool has_seed = false, has_listen = false, has_up = false;
-	char a1[16], a2[16];
-	int c, r, rc = SIM_EXIT_RUNTIME;
-	size_t i;
+enum {
+	O_LISTEN = 256,
+	O_UPSTREAM,
+	O_UPSTREAM_SRC,
+	O_SCENARIO,
+	O_RULE,
+	O_SEED,
+	O_DURATION,
+	O_MAX_CLIENTS,
+};
 
-	pc.listen_port = 5246;
-	pc.upstream_port = 5246;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-		switch (c) {
-		case O_LISTEN:
-			if (sim_parse_addr_port(
-			        optarg, &pc.listen_ip, &pc.listen_port) < 0 ||
-			    pc.listen_port == 0 || pc.listen_port == 65535)
-				goto bad_arg;
-			has_listen = true;
-			break;
-		case O_UPSTREAM:
-			if (sim_parse_addr_port(optarg, &pc.upstream_ip,
-			        &pc.upstream_port) < 0 ||
-			    pc.upstream_port == 0 || pc.upstream_port == 65535)
-				goto bad_arg;
-			has_up = true;
-			break;
-		case O_UPSTREAM_SRC:
-			if (cs_ipv4_parse(optarg, &pc.upstream_src_ip) < 0)
-				goto bad_arg;
-			break;
-		case O_SCENARIO:
-			scn_path = optarg;
-			break;
-		case O_RULE:
-			if (n_rules == PROXY_MAX_RULES) {
-				fprintf(stderr,
-				    "capsim: proxy: more than %d rules\n",
-				    PROXY_MAX_RULES);
-				return SIM_EXIT_USAGE;
-			}
-			rules[n_rules++] = optarg;
-			break;
-		case O_SEED:
-			if (sim_parse_uint(optarg, 0, UINT64_MAX, &seed) < 0)
-				goto bad_arg;
-			has_seed = true;
-			break;
-		case O_DURATION:
-			if (sim_parse_duration_ms(optarg, &duration_ms) < 0 ||
-			    duration_ms == 0)
-				goto bad_arg;
-			break;
-		case O_MAX_CLIENTS:
-			if (sim_parse_uint(optarg, 1, 65536, &v) < 0)
-				goto bad_arg;
-			pc.max_clients = (unsigned)v;
-			break;
-		case 'v':
-			pr.verbose = true;
-			sim_log_verbose.max_level = CS_LOG_INFO;
-			break;
-		case 'h':
-			proxy_usage(stdout);
-			return SIM_EXIT_OK;
-		default:
-			proxy_usage(stderr);
+static const struct option proxy_longopts[] = {
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "upstream", required_argument, NULL, O_UPSTREAM },
+	{ "upstream-src", required_argument, NULL, O_UPSTREAM_SRC },
+	{ "scenario", required_argument, NULL, O_SCENARIO },
+	{ "rule", required_argument, NULL, O_RULE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "duration", required_argument, NULL, O_DURATION },
+	{ "max-clients", required_argument, NULL, O_MAX_CLIENTS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define PROXY_GO (-1) /* a step's "go on" (any other value: exit status) */
+
+/* What the command line asked for. */
+struct proxy_opts {
+	struct cs_proxy_cfg pc;
+	const char *rules[PROXY_MAX_RULES], *scn_path;
+	unsigned n_rules;
+	uint64_t seed, duration_ms;
+	bool has_seed, has_listen, has_up;
+};
+
+/* One option: PROXY_GO, -EINVAL for a bad value, or an exit status. */
+static int
+proxy_option(struct proxy_opts *o, struct proxy_run *pr, int c)
+{
+	struct cs_proxy_cfg *pc = &o->pc;
+	uint64_t v;
+
+	switch (c) {
+	case O_LISTEN:
+		if (sim_parse_addr_port(
+		        optarg, &pc->listen_ip, &pc->listen_port) < 0 ||
+		    pc->listen_port == 0 || pc->listen_port == 65535)
+			return -EINVAL;
+		o->has_listen = true;
+		break;
+	case O_UPSTREAM:
+		if (sim_parse_addr_port(
+		        optarg, &pc->upstream_ip, &pc->upstream_port) < 0 ||
+		    pc->upstream_port == 0 || pc->upstream_port == 65535)
+			return -EINVAL;
+		o->has_up = true;
+		break;
+	case O_UPSTREAM_SRC:
+		if (cs_ipv4_parse(optarg, &pc->upstream_src_ip) < 0)
+			return -EINVAL;
+		break;
+	case O_SCENARIO:
+		o->scn_path = optarg;
+		break;
+	case O_RULE:
+		if (o->n_rules == PROXY_MAX_RULES) {
+			fprintf(stderr, "capsim: proxy: more than %d rules\n",
+			    PROXY_MAX_RULES);
 			return SIM_EXIT_USAGE;
 		}
+		o->rules[o->n_rules++] = optarg;
+		break;
+	case O_SEED:
+		if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->seed) < 0)
+			return -EINVAL;
+		o->has_seed = true;
+		break;
+	case O_DURATION:
+		if (sim_parse_duration_ms(optarg, &o->duration_ms) < 0 ||
+		    o->duration_ms == 0)
+			return -EINVAL;
+		break;
+	case O_MAX_CLIENTS:
+		if (sim_parse_uint(optarg, 1, 65536, &v) < 0)
+			return -EINVAL;
+		pc->max_clients = (unsigned)v;
+		break;
+	case 'v':
+		pr->verbose = true;
+		sim_log_verbose.max_level = CS_LOG_INFO;
+		break;
+	case 'h':
+		proxy_usage(stdout);
+		return SIM_EXIT_OK;
+	default:
+		proxy_usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	return PROXY_GO;
+}
+
+/* The command line: PROXY_GO or an exit status. */
+static int
+proxy_options(struct proxy_opts *o, struct proxy_run *pr, int argc, char **argv)
+{
+	int c, r;
+
+	optind = 1;
+	while (
+	    (c = getopt_long(argc, argv, "vh", proxy_longopts, NULL)) != -1) {
+		if ((r = proxy_option(o, pr, c)) == -EINVAL) {
+			fprintf(stderr,
+			    "capsim: proxy: invalid value '%s' for --%s\n",
+			    optarg, proxy_longopts[c - O_LISTEN].name);
+			return SIM_EXIT_USAGE;
+		}
+		if (r != PROXY_GO)
+			return r;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "capsim: proxy: unexpected argument '%s'\n",
 		    argv[optind]);
 		return SIM_EXIT_USAGE;
 	}
-	if (!has_listen || !has_up) {
+	if (!o->has_listen || !o->has_up) {
 		fprintf(stderr,
 		    "capsim: proxy: --listen and --upstream are required "
 		    "(see capsim proxy --help)\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (scn_path != NULL) {
-		if ((r = cs_scenario_load(&scn, scn_path, &err)) < 0) {
-			fprintf(stderr, "capsim: proxy: %s\n",
-			    err.what ? err.what : strerror(-r));
-			return r == -EINVAL ? SIM_EXIT_USAGE : SIM_EXIT_RUNTIME;
-		}
-		if (!has_seed)
-			seed = scn->seed;
-	}
-	if (cs_impair_new(&pr.imp, seed) < 0)
-		goto out;
-	for (i = 0; scn != NULL && i < scn->n_impairments; i++) {
+	return PROXY_GO;
+}
+
+/* The impairment engine with the scenario's rules, then the --rule ones:
+ * PROXY_GO or an exit status. */
+static int
+proxy_rules(const struct proxy_opts *o, struct proxy_run *pr,
+    const struct cs_scenario *scn)
+{
+	struct cs_err err = { 0 };
+	int r;
+
+	if (cs_impair_new(&pr->imp, o->seed) < 0)
+		return SIM_EXIT_RUNTIME;
+	for (size_t i = 0; scn != NULL && i < scn->n_impairments; i++) {
 		if ((r = cs_impair_add(
-		         pr.imp, &scn->impairments[i].rule, NULL)) < 0) {
+		         pr->imp, &scn->impairments[i].rule, NULL)) < 0) {
 			fprintf(stderr,
 			    "capsim: proxy: %s:%u: impairment '%s': %s\n",
-			    scn_path, scn->impairments[i].line,
+			    o->scn_path, scn->impairments[i].line,
 			    scn->impairments[i].rule.name,
 			    r == -EEXIST ? "name used twice"
 			                 : "rejected by the engine");
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
 	}
-	for (i = 0; i < n_rules; i++) {
+	for (unsigned i = 0; i < o->n_rules; i++) {
 		struct cs_impair_rule rule;
 
-		if (cs_impair_rule_parse(rules[i], &rule, &err) < 0) {
+		if (cs_impair_rule_parse(o->rules[i], &rule, &err) < 0) {
 			fprintf(stderr,
 			    "capsim: proxy: --rule '%s': at column %zu: %s\n",
-			    rules[i], err.offset + 1, err.what);
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			    o->rules[i], err.offset + 1, err.what);
+			return SIM_EXIT_USAGE;
 		}
-		if ((r = cs_impair_add(pr.imp, &rule, NULL)) < 0) {
+		if ((r = cs_impair_add(pr->imp, &rule, NULL)) < 0) {
 			fprintf(stderr, "capsim: proxy: --rule '%s': %s\n",
-			    rules[i],
+			    o->rules[i],
 			    r == -EEXIST ? "name already used"
 			                 : "invalid combination of values");
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
 	}
 	if (scn != NULL && scn->nat.enabled)
 		fprintf(stderr,
 		    "capsim: proxy: note: the scenario's nat section is not "
 		    "emulated by the proxy\n");
+	return PROXY_GO;
+}
 
+/* A timer per timeline event the proxy can act on (rules on and off,
+ * link down); the others are named and ignored.  NULL without events;
+ * -ENOMEM. */
+static int
+proxy_timeline(struct proxy_run *pr, const struct cs_scenario *scn,
+    const char *scn_path, struct proxy_tl **out)
+{
+	struct proxy_tl *tl;
+
+	*out = NULL;
+	if (scn == NULL || scn->n_timeline == 0)
+		return 0;
+	if ((tl = calloc(scn->n_timeline, sizeof(*tl))) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < scn->n_timeline; i++) {
+		const struct cs_scn_event *ev = &scn->timeline[i];
+		struct timeval tv = { (time_t)(ev->at_ms / 1000),
+			(suseconds_t)(ev->at_ms % 1000) * 1000 };
+
+		tl[i].pr = pr;
+		tl[i].ev = ev;
+		if (ev->action == CS_SCN_ACT_ENABLE ||
+		    ev->action == CS_SCN_ACT_DISABLE) {
+			tl[i].rule = cs_impair_find(pr->imp,
+			    scn->impairments[ev->rule_index].rule.name);
+			if (tl[i].rule < 0)
+				continue;
+		} else if (ev->action != CS_SCN_ACT_LINK_DOWN) {
+			fprintf(stderr,
+			    "capsim: proxy: note: %s:%u: this timeline "
+			    "action needs capsim run; ignored\n",
+			    scn_path, ev->line);
+			continue;
+		}
+		tl[i].timer = evtimer_new(pr->base, proxy_on_timeline, &tl[i]);
+		if (tl[i].timer != NULL)
+			evtimer_add(tl[i].timer, &tv);
+	}
+	*out = tl;
+	return 0;
+}
+
+int
+sim_cmd_proxy(int argc, char **argv)
+{
+	struct proxy_opts o = { 0 };
+	struct cs_proxy_cfg *pc = &o.pc;
+	struct proxy_run pr = { 0 };
+	struct cs_scenario *scn = NULL;
+	struct proxy_tl *tl = NULL;
+	struct event *sigs[2] = { NULL, NULL }, *stop = NULL;
+	struct cs_err err = { 0 };
+	char a1[16], a2[16];
+	int r, rc = SIM_EXIT_RUNTIME;
+
+	pc->listen_port = 5246;
+	pc->upstream_port = 5246;
+	o.seed = 1;
+	if ((r = proxy_options(&o, &pr, argc, argv)) != PROXY_GO)
+		return r;
+	if (o.scn_path != NULL) {
+		if ((r = cs_scenario_load(&scn, o.scn_path, &err)) < 0) {
+			fprintf(stderr, "capsim: proxy: %s\n",
+			    err.what ? err.what : strerror(-r));
+			return r == -EINVAL ? SIM_EXIT_USAGE : SIM_EXIT_RUNTIME;
+		}
+		if (!o.has_seed)
+			o.seed = scn->seed;
+	}
+	if ((rc = proxy_rules(&o, &pr, scn)) != PROXY_GO)
+		goto out;
+	rc = SIM_EXIT_RUNTIME;
 	if ((pr.base = event_base_new()) == NULL)
 		goto out;
-	pc.imp = pr.imp;
-	pc.log = sim_log_verbose;
-	pc.on_verdict = proxy_on_verdict;
-	pc.ctx = &pr;
-	if ((r = cs_proxy_new(&pr.p, pr.base, &pc)) < 0) {
+	pc->imp = pr.imp;
+	pc->log = sim_log_verbose;
+	pc->on_verdict = proxy_on_verdict;
+	pc->ctx = &pr;
+	if ((r = cs_proxy_new(&pr.p, pr.base, pc)) < 0) {
 		fprintf(stderr,
 		    "capsim: proxy: cannot listen on %s:%u/%u: %s\n",
-		    cs_ipv4_str(pc.listen_ip, a1), pc.listen_port,
-		    pc.listen_port + 1, strerror(-r));
+		    cs_ipv4_str(pc->listen_ip, a1), pc->listen_port,
+		    pc->listen_port + 1, strerror(-r));
 		goto out;
 	}
-	if (scn != NULL && scn->n_timeline > 0) {
-		tl = calloc(scn->n_timeline, sizeof(*tl));
-		if (tl == NULL)
-			goto out;
-		for (i = 0; i < scn->n_timeline; i++) {
-			const struct cs_scn_event *ev = &scn->timeline[i];
-			struct timeval tv = { (time_t)(ev->at_ms / 1000),
-				(suseconds_t)(ev->at_ms % 1000) * 1000 };
-
-			tl[i].pr = &pr;
-			tl[i].ev = ev;
-			if (ev->action == CS_SCN_ACT_ENABLE ||
-			    ev->action == CS_SCN_ACT_DISABLE) {
-				tl[i].rule = cs_impair_find(pr.imp,
-				    scn->impairments[ev->rule_index].rule.name);
-				if (tl[i].rule < 0)
-					continue;
-			} else if (ev->action != CS_SCN_ACT_LINK_DOWN) {
-				fprintf(stderr,
-				    "capsim: proxy: note: %s:%u: this timeline "
-				    "action needs capsim run; ignored\n",
-				    scn_path, ev->line);
-				continue;
-			}
-			tl[i].timer =
-			    evtimer_new(pr.base, proxy_on_timeline, &tl[i]);
-			if (tl[i].timer != NULL)
-				evtimer_add(tl[i].timer, &tv);
-		}
-	}
+	if (proxy_timeline(&pr, scn, o.scn_path, &tl) < 0)
+		goto out;
 	sigs[0] = evsignal_new(pr.base, SIGINT, proxy_on_signal, &pr);
 	sigs[1] = evsignal_new(pr.base, SIGTERM, proxy_on_signal, &pr);
 	for (int k = 0; k < 2; k++)
 		if (sigs[k] != NULL)
 			evsignal_add(sigs[k], NULL);
-	if (duration_ms > 0) {
-		struct timeval tv = { (time_t)(duration_ms / 1000),
-			(suseconds_t)(duration_ms % 1000) * 1000 };
+	if (o.duration_ms > 0) {
+		struct timeval tv = { (time_t)(o.duration_ms / 1000),
+			(suseconds_t)(o.duration_ms % 1000) * 1000 };
 
 		stop = evtimer_new(pr.base, proxy_on_signal, &pr);
 		if (stop != NULL)
@@ -472,10 +536,10 @@ sim_cmd_proxy(int argc, char **argv)
 	fprintf(stderr,
 	    "capsim: proxy: listening on %s:%u (control) and :%u (data), "
 	    "relaying to %s:%u/%u with %u rule(s), seed %llu\n",
-	    cs_ipv4_str(pc.listen_ip, a1), pc.listen_port, pc.listen_port + 1,
-	    cs_ipv4_str(pc.upstream_ip, a2), pc.upstream_port,
-	    pc.upstream_port + 1, cs_impair_count(pr.imp),
-	    (unsigned long long)seed);
+	    cs_ipv4_str(pc->listen_ip, a1), pc->listen_port,
+	    pc->listen_port + 1, cs_ipv4_str(pc->upstream_ip, a2),
+	    pc->upstream_port, pc->upstream_port + 1, cs_impair_count(pr.imp),
+	    (unsigned long long)o.seed);
 	event_base_dispatch(pr.base);
 	fprintf(stderr, "capsim: proxy: stopping\n");
 	proxy_print_stats(&pr);
@@ -486,7 +550,7 @@ out:
 	for (int k = 0; k < 2; k++)
 		if (sigs[k] != NULL)
 			event_free(sigs[k]);
-	for (i = 0; tl != NULL && i < scn->n_timeline; i++)
+	for (size_t i = 0; tl != NULL && i < scn->n_timeline; i++)
 		if (tl[i].timer != NULL)
 			event_free(tl[i].timer);
 	free(tl);
@@ -496,8 +560,4 @@ out:
 	cs_impair_free(pr.imp);
 	cs_scenario_free(scn);
 	return rc;
-bad_arg:
-	fprintf(stderr, "capsim: proxy: invalid value '%s' for --%s\n", optarg,
-	    opts[c - O_LISTEN].name);
-	return SIM_EXIT_USAGE;
 }

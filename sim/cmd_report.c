@@ -13,6 +13,7 @@
 
 #include "capsim/html.h"
 #include "capsim/report.h"
+#include "simutil.h"
 
 #define REPORT_MAX_BYTES (512u << 20) /* a JSON report is far smaller */
 
@@ -38,49 +39,6 @@ usage(FILE *f)
 	    "  capsim run --aps 50 --duration 20s --json run.json\n"
 	    "  capsim report run.json -o run.html\n",
 	    f);
-}
-
-/* The whole file (or stdin for "-"): 0, or a negative errno. */
-static int
-report_slurp(const char *path, char **out, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL, *v;
-	size_t n = 0, cap = 0, got;
-	int r = 0;
-
-	if (f == NULL)
-		return -errno;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= REPORT_MAX_BYTES) {
-				r = -EFBIG;
-				break;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((v = realloc(buf, cap)) == NULL) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = v;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				r = -EIO;
-			break;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
 }
 
 int
@@ -124,7 +82,7 @@ sim_cmd_report(int argc, char **argv)
 		    "capsim report: no output given (-o FILE.html)\n", stderr);
 		return SIM_EXIT_USAGE;
 	}
-	if ((r = report_slurp(path, &json, &len)) < 0) {
+	if ((r = sim_read_file(path, REPORT_MAX_BYTES, &json, &len)) < 0) {
 		fprintf(stderr, "capsim report: cannot read %s: %s\n", path,
 		    r == -EFBIG ? "larger than 512 MiB, not a run report"
 		                : strerror(-r));

@@ -314,381 +314,442 @@ wlc_load_auth(const char *path, uint8_t (**macs)[6], size_t *n)
 	return r;
 }
 
-int
-sim_cmd_wlc(int argc, char **argv)
-{
-	enum {
-		O_LISTEN = 256,
-		O_ADVERTISE,
-		O_NAME,
-		O_MAX_WTPS,
-		O_HS_RATE,
-		O_SW,
-		O_IMAGE,
-		O_ECHO,
-		O_DISC,
-		O_WAIT_JOIN,
-		O_AUTH,
-		O_PKI,
-		O_CERT,
-		O_KEY,
-		O_CA,
-		O_NO_VERIFY,
-		O_VERSION,
-		O_CIPHERS,
-		O_MTU,
-		O_REJECT_SHARE,
-		O_REJECT_CODE,
-		O_DELAY,
-		O_DROP,
-		O_MUTE,
-		O_SEED,
-		O_CISCO,
-		O_WORKERS,
-		O_METRICS_LISTEN,
-		O_PCAP,
-		O_NO_GATE,
-	};
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "advertise", required_argument, NULL, O_ADVERTISE },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "max-wtps", required_argument, NULL, O_MAX_WTPS },
-		{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
-		{ "sw-version", required_argument, NULL, O_SW },
-		{ "image-size", required_argument, NULL, O_IMAGE },
-		{ "echo-interval", required_argument, NULL, O_ECHO },
-		{ "discovery-interval", required_argument, NULL, O_DISC },
-		{ "wait-join", required_argument, NULL, O_WAIT_JOIN },
-		{ "auth-list", required_argument, NULL, O_AUTH },
-		{ "pki", required_argument, NULL, O_PKI },
-		{ "cert", required_argument, NULL, O_CERT },
-		{ "key", required_argument, NULL, O_KEY },
-		{ "ca", required_argument, NULL, O_CA },
-		{ "no-verify-aps", no_argument, NULL, O_NO_VERIFY },
-		{ "dtls-version", required_argument, NULL, O_VERSION },
-		{ "ciphers", required_argument, NULL, O_CIPHERS },
-		{ "mtu", required_argument, NULL, O_MTU },
-		{ "reject-share", required_argument, NULL, O_REJECT_SHARE },
-		{ "reject-code", required_argument, NULL, O_REJECT_CODE },
-		{ "delay", required_argument, NULL, O_DELAY },
-		{ "drop-msg", required_argument, NULL, O_DROP },
-		{ "mute", no_argument, NULL, O_MUTE },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "cisco", no_argument, NULL, O_CISCO },
-		{ "workers", required_argument, NULL, O_WORKERS },
-		{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
-		{ "pcap", required_argument, NULL, O_PCAP },
-		{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cs_engine_cfg ec = { 0 };
+enum {
+	O_LISTEN = 256,
+	O_ADVERTISE,
+	O_NAME,
+	O_MAX_WTPS,
+	O_HS_RATE,
+	O_SW,
+	O_IMAGE,
+	O_ECHO,
+	O_DISC,
+	O_WAIT_JOIN,
+	O_AUTH,
+	O_PKI,
+	O_CERT,
+	O_KEY,
+	O_CA,
+	O_NO_VERIFY,
+	O_VERSION,
+	O_CIPHERS,
+	O_MTU,
+	O_REJECT_SHARE,
+	O_REJECT_CODE,
+	O_DELAY,
+	O_DROP,
+	O_MUTE,
+	O_SEED,
+	O_CISCO,
+	O_WORKERS,
+	O_METRICS_LISTEN,
+	O_PCAP,
+	O_NO_GATE,
+};
+
+static const struct option wlc_longopts[] = {
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "advertise", required_argument, NULL, O_ADVERTISE },
+	{ "name", required_argument, NULL, O_NAME },
+	{ "max-wtps", required_argument, NULL, O_MAX_WTPS },
+	{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
+	{ "sw-version", required_argument, NULL, O_SW },
+	{ "image-size", required_argument, NULL, O_IMAGE },
+	{ "echo-interval", required_argument, NULL, O_ECHO },
+	{ "discovery-interval", required_argument, NULL, O_DISC },
+	{ "wait-join", required_argument, NULL, O_WAIT_JOIN },
+	{ "auth-list", required_argument, NULL, O_AUTH },
+	{ "pki", required_argument, NULL, O_PKI },
+	{ "cert", required_argument, NULL, O_CERT },
+	{ "key", required_argument, NULL, O_KEY },
+	{ "ca", required_argument, NULL, O_CA },
+	{ "no-verify-aps", no_argument, NULL, O_NO_VERIFY },
+	{ "dtls-version", required_argument, NULL, O_VERSION },
+	{ "ciphers", required_argument, NULL, O_CIPHERS },
+	{ "mtu", required_argument, NULL, O_MTU },
+	{ "reject-share", required_argument, NULL, O_REJECT_SHARE },
+	{ "reject-code", required_argument, NULL, O_REJECT_CODE },
+	{ "delay", required_argument, NULL, O_DELAY },
+	{ "drop-msg", required_argument, NULL, O_DROP },
+	{ "mute", no_argument, NULL, O_MUTE },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "cisco", no_argument, NULL, O_CISCO },
+	{ "workers", required_argument, NULL, O_WORKERS },
+	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
+	{ "pcap", required_argument, NULL, O_PCAP },
+	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+#define WLC_GO (-1) /* a step's "go on" (any other value: exit status) */
+
+/* What the command line asked for, and what it holds while it runs. */
+struct wlc_cmd {
+	struct cs_engine_cfg ec;
 	struct cs_dtls_cfg dc;
-	struct cs_dtls_ctx *dctx = NULL;
-	struct cs_pki *pki = NULL;
-	struct cs_cred *cred = NULL;
-	struct cs_err err = { 0 };
-	struct wlc_run w = { 0 };
-	struct cs_metrics_http *http = NULL;
-	const char *listen = NULL, *pcap = NULL;
-	struct cs_capture *cap = NULL;
-	struct event *sigs[4] = { NULL, NULL, NULL, NULL };
-	uint8_t(*auth)[6] = NULL;
-	char pkidir[4096], addr[16];
-	const char *cert = NULL, *key = NULL, *ca = NULL, *auth_file = NULL;
-	uint16_t port = CS_WLC_CONTROL_PORT;
+	const char *listen, *pcap, *cert, *key, *ca, *auth_file;
+	char pkidir[4096];
+	uint16_t port;
+	struct cs_dtls_ctx *dctx;
+	struct cs_pki *pki;
+	struct cs_cred *cred;
+	struct cs_capture *cap;
+	struct cs_metrics_http *http;
+	struct event *sigs[4];
+	uint8_t (*auth)[6];
+};
+
+/* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
+static int
+wlc_option(struct wlc_cmd *o, int c)
+{
 	uint64_t v;
 	double share;
-	int c, r, rc = SIM_EXIT_RUNTIME;
 
-	sim_pki_default_dir(pkidir, sizeof(pkidir));
-	cs_dtls_cfg_init(&dc, CS_DTLS_SERVER);
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc_gate = true;
-	cs_ipv4_parse("127.0.0.1", &ec.wlc.listen_ip);
-	ec.seed = 1;
+	switch (c) {
+	case O_LISTEN:
+		if (sim_parse_addr_port(
+		        optarg, &o->ec.wlc.listen_ip, &o->port) < 0)
+			return -EINVAL;
+		break;
+	case O_ADVERTISE:
+		if (cs_ipv4_parse(optarg, &o->ec.wlc.advertise_ip) < 0)
+			return -EINVAL;
+		break;
+	case O_NAME:
+		o->ec.wlc.ac_name = optarg;
+		break;
+	case O_MAX_WTPS:
+		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.max_wtps = (uint32_t)v;
+		break;
+	case O_HS_RATE:
+		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc_max_hs_rate = (double)v;
+		break;
+	case O_NO_GATE:
+		o->ec.wlc_gate = false;
+		break;
+	case O_SW:
+		o->ec.wlc.sw_version = optarg;
+		break;
+	case O_IMAGE:
+		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_size = (uint32_t)v;
+		break;
+	case O_ECHO:
+		if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.echo_interval_s = (uint8_t)v;
+		break;
+	case O_DISC:
+		if (sim_parse_duration_s(optarg, 2, 180, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.discovery_interval_s = (uint8_t)v;
+		break;
+	case O_WAIT_JOIN:
+		if (sim_parse_duration_ms(optarg, &v) < 0 || v == 0 ||
+		    v > UINT32_MAX)
+			return -EINVAL;
+		o->ec.wlc.wait_join_ms = (uint32_t)v;
+		break;
+	case O_AUTH:
+		o->auth_file = optarg;
+		break;
+	case O_PKI:
+		snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
+		break;
+	case O_CERT:
+		o->cert = optarg;
+		break;
+	case O_KEY:
+		o->key = optarg;
+		break;
+	case O_CA:
+		o->ca = optarg;
+		break;
+	case O_NO_VERIFY:
+		o->dc.no_verify = true;
+		break;
+	case O_VERSION:
+		if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
+			return -EINVAL;
+		break;
+	case O_CIPHERS:
+		o->dc.ciphers = optarg;
+		break;
+	case O_MTU:
+		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
+			return -EINVAL;
+		o->dc.mtu = (unsigned)v;
+		break;
+	case O_REJECT_SHARE:
+		if (sim_parse_number(optarg, 0, 1, &share) < 0)
+			return -EINVAL;
+		o->ec.wlc.misbehave.reject_share = share;
+		break;
+	case O_REJECT_CODE:
+		if (sim_parse_uint(optarg, 1, 22, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.misbehave.reject_code = (uint32_t)v;
+		break;
+	case O_DELAY:
+		if (sim_parse_duration_ms(optarg, &v) < 0 || v > UINT32_MAX)
+			return -EINVAL;
+		o->ec.wlc.misbehave.delay_ms = (uint32_t)v;
+		break;
+	case O_DROP:
+		if (sim_parse_uint(optarg, 1, UINT32_MAX, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.misbehave.drop_msg_type = (uint32_t)v;
+		break;
+	case O_MUTE:
+		o->ec.wlc.misbehave.mute = true;
+		break;
+	case O_CISCO:
+		o->ec.wlc.cisco = true;
+		break;
+	case O_METRICS_LISTEN:
+		o->listen = optarg;
+		break;
+	case O_PCAP:
+		o->pcap = optarg;
+		break;
+	case O_WORKERS:
+		if (sim_parse_uint(optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+			return -EINVAL;
+		o->ec.workers = (unsigned)v;
+		break;
+	case O_SEED:
+		if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->ec.seed) < 0)
+			return -EINVAL;
+		break;
+	case 'v':
+		sim_log_verbose.max_level = CS_LOG_INFO;
+		break;
+	case 'h':
+		wlc_usage(stdout);
+		return SIM_EXIT_OK;
+	default:
+		wlc_usage(stderr);
+		return SIM_EXIT_USAGE;
+	}
+	return WLC_GO;
+}
+
+/* The command line and the auth list: WLC_GO or an exit status. */
+static int
+wlc_options(struct wlc_cmd *o, int argc, char **argv)
+{
+	int c, r;
+
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
-		switch (c) {
-		case O_LISTEN:
-			if (sim_parse_addr_port(
-			        optarg, &ec.wlc.listen_ip, &port) < 0)
-				goto bad_arg;
-			break;
-		case O_ADVERTISE:
-			if (cs_ipv4_parse(optarg, &ec.wlc.advertise_ip) < 0)
-				goto bad_arg;
-			break;
-		case O_NAME:
-			ec.wlc.ac_name = optarg;
-			break;
-		case O_MAX_WTPS:
-			if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
-				goto bad_arg;
-			ec.wlc.max_wtps = (uint32_t)v;
-			break;
-		case O_HS_RATE:
-			if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
-				goto bad_arg;
-			ec.wlc_max_hs_rate = (double)v;
-			break;
-		case O_NO_GATE:
-			ec.wlc_gate = false;
-			break;
-		case O_SW:
-			ec.wlc.sw_version = optarg;
-			break;
-		case O_IMAGE:
-			if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
-				goto bad_arg;
-			ec.wlc.image_size = (uint32_t)v;
-			break;
-		case O_ECHO:
-			if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
-				goto bad_arg;
-			ec.wlc.echo_interval_s = (uint8_t)v;
-			break;
-		case O_DISC:
-			if (sim_parse_duration_s(optarg, 2, 180, &v) < 0)
-				goto bad_arg;
-			ec.wlc.discovery_interval_s = (uint8_t)v;
-			break;
-		case O_WAIT_JOIN:
-			if (sim_parse_duration_ms(optarg, &v) < 0 || v == 0 ||
-			    v > UINT32_MAX)
-				goto bad_arg;
-			ec.wlc.wait_join_ms = (uint32_t)v;
-			break;
-		case O_AUTH:
-			auth_file = optarg;
-			break;
-		case O_PKI:
-			snprintf(pkidir, sizeof(pkidir), "%s", optarg);
-			break;
-		case O_CERT:
-			cert = optarg;
-			break;
-		case O_KEY:
-			key = optarg;
-			break;
-		case O_CA:
-			ca = optarg;
-			break;
-		case O_NO_VERIFY:
-			dc.no_verify = true;
-			break;
-		case O_VERSION:
-			if (sim_parse_dtls_version(optarg, &dc.version) < 0)
-				goto bad_arg;
-			break;
-		case O_CIPHERS:
-			dc.ciphers = optarg;
-			break;
-		case O_MTU:
-			if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) <
-			    0)
-				goto bad_arg;
-			dc.mtu = (unsigned)v;
-			break;
-		case O_REJECT_SHARE:
-			if (sim_parse_number(optarg, 0, 1, &share) < 0)
-				goto bad_arg;
-			ec.wlc.misbehave.reject_share = share;
-			break;
-		case O_REJECT_CODE:
-			if (sim_parse_uint(optarg, 1, 22, &v) < 0)
-				goto bad_arg;
-			ec.wlc.misbehave.reject_code = (uint32_t)v;
-			break;
-		case O_DELAY:
-			if (sim_parse_duration_ms(optarg, &v) < 0 ||
-			    v > UINT32_MAX)
-				goto bad_arg;
-			ec.wlc.misbehave.delay_ms = (uint32_t)v;
-			break;
-		case O_DROP:
-			if (sim_parse_uint(optarg, 1, UINT32_MAX, &v) < 0)
-				goto bad_arg;
-			ec.wlc.misbehave.drop_msg_type = (uint32_t)v;
-			break;
-		case O_MUTE:
-			ec.wlc.misbehave.mute = true;
-			break;
-		case O_CISCO:
-			ec.wlc.cisco = true;
-			break;
-		case O_METRICS_LISTEN:
-			listen = optarg;
-			break;
-		case O_PCAP:
-			pcap = optarg;
-			break;
-		case O_WORKERS:
-			if (sim_parse_uint(
-			        optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
-				goto bad_arg;
-			ec.workers = (unsigned)v;
-			break;
-		case O_SEED:
-			if (sim_parse_uint(optarg, 0, UINT64_MAX, &ec.seed) < 0)
-				goto bad_arg;
-			break;
-		case 'v':
-			sim_log_verbose.max_level = CS_LOG_INFO;
-			break;
-		case 'h':
-			wlc_usage(stdout);
-			return SIM_EXIT_OK;
-		default:
-			wlc_usage(stderr);
+	while ((c = getopt_long(argc, argv, "vh", wlc_longopts, NULL)) != -1) {
+		if ((r = wlc_option(o, c)) == -EINVAL) {
+			fprintf(stderr,
+			    "capsim: wlc: invalid value '%s' for --%s\n",
+			    optarg, wlc_longopts[c - O_LISTEN].name);
 			return SIM_EXIT_USAGE;
 		}
+		if (r != WLC_GO)
+			return r;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "capsim: wlc: unexpected argument '%s'\n",
 		    argv[optind]);
 		return SIM_EXIT_USAGE;
 	}
-	if ((cert == NULL) != (key == NULL)) {
+	if ((o->cert == NULL) != (o->key == NULL)) {
 		fprintf(stderr, "capsim: wlc: --cert and --key go together\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (auth_file != NULL) {
-		if (wlc_load_auth(auth_file, &auth, &ec.wlc.auth_count) < 0)
+	if (o->auth_file != NULL) {
+		if (wlc_load_auth(
+		        o->auth_file, &o->auth, &o->ec.wlc.auth_count) < 0)
 			return SIM_EXIT_USAGE;
-		ec.wlc.auth_enabled = true;
-		ec.wlc.auth_macs = (const uint8_t(*)[6])auth;
+		o->ec.wlc.auth_enabled = true;
+		o->ec.wlc.auth_macs = (const uint8_t(*)[6])o->auth;
 	}
+	return WLC_GO;
+}
 
-	if (cert != NULL) {
+/* Credentials, trust, the capture (with its key log) and the DTLS
+ * context: WLC_GO or an exit status. */
+static int
+wlc_dtls(struct wlc_cmd *o)
+{
+	struct cs_err err = { 0 };
+	int r;
+
+	if (o->cert != NULL) {
 		char why[512];
 
-		if ((r = cs_cred_load_why(&cred, cert, key, why, sizeof(why))) <
-		    0) {
+		if ((r = cs_cred_load_why(
+		         &o->cred, o->cert, o->key, why, sizeof(why))) < 0) {
 			fprintf(stderr, "capsim: wlc: certificate: %s\n", why);
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
-		dc.cred = cred;
+		o->dc.cred = o->cred;
 	}
-	if (cert == NULL || ca == NULL) {
-		if (sim_pki_open(&pki, pkidir, NULL, NULL, &sim_log) < 0)
-			goto out;
-		if (cert == NULL)
-			dc.cred = cs_pki_wlc(pki);
-		if (ca == NULL)
-			dc.trust = cs_pki_ca(pki);
+	if (o->cert == NULL || o->ca == NULL) {
+		if (sim_pki_open(&o->pki, o->pkidir, NULL, NULL, &sim_log) < 0)
+			return SIM_EXIT_RUNTIME;
+		if (o->cert == NULL)
+			o->dc.cred = cs_pki_wlc(o->pki);
+		if (o->ca == NULL)
+			o->dc.trust = cs_pki_ca(o->pki);
 	}
-	dc.ca_file = ca;
-	dc.log = &sim_log_verbose;
-	if (pcap != NULL) {
-		struct cs_capture_cfg cc = { .pcap_path = pcap };
+	o->dc.ca_file = o->ca;
+	o->dc.log = &sim_log_verbose;
+	if (o->pcap != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = o->pcap };
 
-		if (cs_capture_open(&cap, &cc, &err) < 0) {
+		if (cs_capture_open(&o->cap, &cc, &err) < 0) {
 			fprintf(
 			    stderr, "capsim: wlc: cannot write %s\n", err.what);
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
-		ec.capture = cap;
-		ec.capture_at_wlc = true;
-		dc.keylog = wlc_keylog;
-		dc.keylog_ctx = cap;
+		o->ec.capture = o->cap;
+		o->ec.capture_at_wlc = true;
+		o->dc.keylog = wlc_keylog;
+		o->dc.keylog_ctx = o->cap;
 	}
-	if ((r = cs_dtls_ctx_new(&dctx, &dc, &err)) < 0) {
+	if ((r = cs_dtls_ctx_new(&o->dctx, &o->dc, &err)) < 0) {
 		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
 		    err.what ? err.what : strerror(-r));
-		rc = SIM_EXIT_USAGE;
-		goto out;
+		return SIM_EXIT_USAGE;
 	}
-	if (dc.no_verify)
+	if (o->dc.no_verify)
 		fprintf(stderr,
 		    "capsim: wlc: WARNING: AP certificates are NOT "
 		    "verified (--no-verify-aps)\n");
+	return WLC_GO;
+}
 
-	if ((w.base = event_base_new()) == NULL)
-		goto out;
-	ec.log = &sim_log_verbose;
-	ec.wlc_enabled = true;
-	ec.wlc_port = port;
-	ec.wlc_dtls = dctx;
-	ec.wlc.log = sim_log_verbose;
-	if ((r = cs_engine_new(&w.e, &ec)) < 0)
-		goto out;
-	if (listen != NULL) {
+/* /metrics when asked for, and the signals: WLC_GO or an exit status. */
+static int
+wlc_listen(struct wlc_cmd *o, struct wlc_run *w)
+{
+	static const int sig[4] = { SIGINT, SIGTERM, SIGUSR1, SIGHUP };
+	int r;
+
+	if (o->listen != NULL) {
 		struct cs_metrics_http_ops ops = { .fill = wlc_prom_fill,
 			.release = wlc_prom_release,
-			.ctx = &w };
+			.ctx = w };
 
-		if ((r = cs_metrics_http_new(&http, w.base, listen, &ops)) <
-		    0) {
+		if ((r = cs_metrics_http_new(
+		         &o->http, w->base, o->listen, &ops)) < 0) {
 			fprintf(stderr,
 			    "capsim: wlc: cannot serve /metrics on %s: %s\n",
-			    listen,
+			    o->listen,
 			    r == -EINVAL ? "not ADDR:PORT (port 0..65535)"
 			                 : strerror(-r));
-			rc = SIM_EXIT_USAGE;
-			goto out;
+			return SIM_EXIT_USAGE;
 		}
 		fprintf(stderr,
 		    "capsim: wlc: Prometheus metrics at http://%s/metrics\n",
-		    listen);
+		    o->listen);
 	}
-	sigs[0] = evsignal_new(w.base, SIGINT, wlc_on_signal, &w);
-	sigs[1] = evsignal_new(w.base, SIGTERM, wlc_on_signal, &w);
-	sigs[2] = evsignal_new(w.base, SIGUSR1, wlc_on_signal, &w);
-	sigs[3] = evsignal_new(w.base, SIGHUP, wlc_on_signal, &w);
-	for (int i = 0; i < 4; i++)
-		if (sigs[i] != NULL)
-			evsignal_add(sigs[i], NULL);
-	cs_engine_start(w.e);
+	for (int i = 0; i < 4; i++) {
+		o->sigs[i] = evsignal_new(w->base, sig[i], wlc_on_signal, w);
+		if (o->sigs[i] != NULL)
+			evsignal_add(o->sigs[i], NULL);
+	}
+	return WLC_GO;
+}
+
+/* The engine with its embedded WLC until a signal ends it, then the
+ * statistics: an exit status. */
+static int
+wlc_serve(struct wlc_cmd *o, struct wlc_run *w)
+{
+	struct cs_engine_cfg *ec = &o->ec;
+	char addr[16];
+	int r;
+
+	if ((w->base = event_base_new()) == NULL)
+		return SIM_EXIT_RUNTIME;
+	ec->log = &sim_log_verbose;
+	ec->wlc_enabled = true;
+	ec->wlc_port = o->port;
+	ec->wlc_dtls = o->dctx;
+	ec->wlc.log = sim_log_verbose;
+	if (cs_engine_new(&w->e, ec) < 0)
+		return SIM_EXIT_RUNTIME;
+	if ((r = wlc_listen(o, w)) != WLC_GO)
+		return r;
+	cs_engine_start(w->e);
 	fprintf(stderr,
 	    "capsim: wlc: %s listening on %s:%u (control) and :%u (data); "
 	    "capacity %u APs, DTLS %s\n",
-	    ec.wlc.ac_name ? ec.wlc.ac_name : "capsim-wlc",
-	    cs_ipv4_str(ec.wlc.listen_ip, addr), port, port + 1,
-	    ec.wlc.max_wtps,
-	    dc.version == CS_DTLS_V1_0        ? "1.0"
-	        : dc.version == CS_DTLS_V_ANY ? "1.0/1.2"
-	                                      : "1.2");
-	event_base_dispatch(w.base);
+	    ec->wlc.ac_name ? ec->wlc.ac_name : "capsim-wlc",
+	    cs_ipv4_str(ec->wlc.listen_ip, addr), o->port, o->port + 1,
+	    ec->wlc.max_wtps,
+	    o->dc.version == CS_DTLS_V1_0        ? "1.0"
+	        : o->dc.version == CS_DTLS_V_ANY ? "1.0/1.2"
+	                                         : "1.2");
+	event_base_dispatch(w->base);
 	fprintf(stderr, "capsim: wlc: stopping\n");
-	cs_engine_stop(w.e);
-	if (cap != NULL) {
+	cs_engine_stop(w->e);
+	if (o->cap != NULL) {
 		struct timespec ts;
 
 		/* the capture ran until now (its end, in an ISB) */
 		clock_gettime(CLOCK_REALTIME, &ts);
-		cs_capture_end(cap,
+		cs_capture_end(o->cap,
 		    (uint64_t)ts.tv_sec * 1000000u +
 		        (uint64_t)ts.tv_nsec / 1000u);
 	}
-	wlc_print_stats(w.e);
-	rc = SIM_EXIT_OK;
-out:
+	wlc_print_stats(w->e);
+	return SIM_EXIT_OK;
+}
+
+int
+sim_cmd_wlc(int argc, char **argv)
+{
+	static struct wlc_cmd cmd;
+	struct wlc_cmd *o = &cmd;
+	struct wlc_run w = { 0 };
+	struct cs_err err = { 0 };
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	sim_pki_default_dir(o->pkidir, sizeof(o->pkidir));
+	cs_dtls_cfg_init(&o->dc, CS_DTLS_SERVER);
+	cs_wlc_cfg_defaults(&o->ec.wlc);
+	o->ec.wlc_gate = true;
+	cs_ipv4_parse("127.0.0.1", &o->ec.wlc.listen_ip);
+	o->ec.seed = 1;
+	o->port = CS_WLC_CONTROL_PORT;
+	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
+		free(o->auth);
+		return rc;
+	}
+	if ((rc = wlc_dtls(o)) == WLC_GO)
+		rc = wlc_serve(o, &w);
 	for (int i = 0; i < 4; i++)
-		if (sigs[i] != NULL)
-			event_free(sigs[i]);
-	cs_metrics_http_free(http);
+		if (o->sigs[i] != NULL)
+			event_free(o->sigs[i]);
+	cs_metrics_http_free(o->http);
 	cs_engine_free(w.e);
 	if (w.base != NULL)
 		event_base_free(w.base);
-	if (cap != NULL && cs_capture_close(cap, &err) < 0) {
+	if (o->cap != NULL && cs_capture_close(o->cap, &err) < 0) {
 		fprintf(stderr, "capsim: wlc: capture: %s\n", err.what);
 		rc = SIM_EXIT_RUNTIME;
-	} else if (cap != NULL) {
+	} else if (o->cap != NULL) {
 		fprintf(stderr, "capsim: wlc: controller-side capture in %s\n",
-		    pcap);
+		    o->pcap);
 	}
-	cs_dtls_ctx_free(dctx);
-	cs_cred_free(cred);
-	cs_pki_free(pki);
-	free(auth);
+	cs_dtls_ctx_free(o->dctx);
+	cs_cred_free(o->cred);
+	cs_pki_free(o->pki);
+	free(o->auth);
 	return rc;
-bad_arg:
-	fprintf(stderr, "capsim: wlc: invalid value '%s' for --%s\n", optarg,
-	    opts[c - O_LISTEN].name);
-	return SIM_EXIT_USAGE;
 }

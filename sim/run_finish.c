@@ -336,6 +336,8 @@ run_fin_counters(struct run_fin *f, struct run_ctx *rc)
 		w[n++] = (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
 		w[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
 		w[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
+		w[n++] = (struct cs_report_kv){ "shadow_rejected",
+			wc.shadow_rejected };
 		s->wlc_counters = w;
 		s->n_wlc_counters = n;
 	}

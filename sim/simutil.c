@@ -384,3 +384,45 @@ sim_prom_health(struct cs_engine *e, bool has_window,
 		out->worker_cpu_s[k] = h->cpu_s[k];
 	return 0;
 }
+
+int
+sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char *buf = NULL, *v;
+	size_t n = 0, cap = 0, got;
+	int r = 0;
+
+	if (f == NULL)
+		return -errno;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max_bytes) {
+				r = -EFBIG;
+				break;
+			}
+			cap = cap ? cap * 2 : 65536;
+			if ((v = realloc(buf, cap)) == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = v;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				r = -EIO;
+			break;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}

@@ -62,6 +62,11 @@ bool sim_is_symlink(const char *path);
  * links: "is a symbolic link (not followed)". */
 const char *sim_file_strerror(int r);
 
+/* The whole file, or stdin for "-", into a new buffer (*out, freed by
+ * the caller; not NUL-terminated).  0, -EFBIG past max_bytes (rounded up
+ * to the buffer's doubling), -ENOMEM, -EIO or the errno of fopen. */
+int sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len);
+
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
 

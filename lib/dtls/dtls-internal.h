@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What lib/dtls's files share: the bodies of the PKI objects (so the DTLS
- * code can hand them to OpenSSL) and the datagram BIO that keeps datagram
- * boundaries on OpenSSL 3.0, which has no datagram memory BIO.
+ * code can hand them to OpenSSL), the datagram BIO that keeps datagram
+ * boundaries on OpenSSL 3.0, which has no datagram memory BIO, and the
+ * bodies of the context and the session with the helpers their files
+ * (dtls_ctx.c, dtls_verify.c, dtls_fail.c, dtls.c, dtls_record.c) share.
  */
 #ifndef CS_DTLS_INTERNAL_H
 #define CS_DTLS_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "capsim/dtls.h"
@@ -116,5 +120,108 @@ int dtls_cookie_check(const uint8_t *master, size_t mlen, int64_t now_s,
 int dtls_hello_verify_build(const uint8_t *master, size_t mlen, int64_t now_s,
     const void *addr, size_t alen, const struct dtls_hello *h, uint8_t *out,
     size_t cap, size_t *out_len);
+
+/* --- the context and the session (dtls_ctx.c, dtls.c) ------------------ */
+
+#define DTLS_COOKIE_SECRET_LEN 32
+#define DTLS_PEER_MAX          64
+
+struct cs_dtls_ctx {
+	SSL_CTX *ssl;
+	atomic_int refs;
+	enum cs_dtls_role role;
+	enum cs_dtls_version version;
+	int seclevel;
+	unsigned mtu;
+	unsigned initial_timeout_ms;
+	enum cs_dtls_eku_policy eku_policy;
+	bool no_verify;
+	uint8_t cookie_secret[DTLS_COOKIE_SECRET_LEN];
+	cs_dtls_keylog_fn *keylog;
+	void *keylog_ctx;
+	const struct cs_log *log;
+};
+
+struct cs_dtls {
+	struct cs_dtls_ctx *ctx;
+	SSL *ssl;
+	BIO *bio; /* owned by ssl */
+	struct cs_dtls_io io;
+	uint8_t peer[DTLS_PEER_MAX];
+	size_t peer_len;
+	uint8_t peer_mac[6];
+	bool has_peer_mac;
+	bool started;
+	bool established;
+	bool closed;
+	bool dead;
+	bool peer_verified;
+	bool shut;
+	bool buffers_freed;
+	int64_t now; /* this endpoint's clock at the last call */
+	/* Set by the verify callback; becomes the failure if the handshake
+	 * then fails. */
+	enum cs_dtls_fail vfail;
+	char vreason[256];
+	int alert_sent;
+	int alert_rcvd;
+	struct cs_dtls_failure fail;
+	struct dtls_rfilter rf; /* records checked before OpenSSL */
+	struct cs_dtls_drops drops;
+	uint64_t n_app;                  /* application datagrams delivered */
+	uint8_t cookie[DTLS_COOKIE_LEN]; /* the proven cookie (server) */
+	unsigned cookie_len;
+	bool listened; /* server: DTLSv1_listen accepted the ClientHello */
+};
+
+static inline struct cs_dtls *
+dtls_of(const SSL *ssl)
+{
+	return SSL_get_app_data(ssl);
+}
+
+static inline const char *
+dtls_self_name(const struct cs_dtls_ctx *c)
+{
+	return c->role == CS_DTLS_CLIENT ? "AP" : "WLC";
+}
+
+static inline const char *
+dtls_peer_name(const struct cs_dtls_ctx *c)
+{
+	return c->role == CS_DTLS_CLIENT ? "WLC" : "AP";
+}
+
+/* The certificate policy (dtls_verify.c): OpenSSL's verify callback
+ * with CAPWAP's EKU and MAC checks; the first problem, in words, lands
+ * in s->vfail / s->vreason. */
+int dtls_verify_cb(int ok, X509_STORE_CTX *xs);
+
+/* Failures (dtls_fail.c).  The handshake phase OpenSSL is in. */
+enum cs_dtls_phase dtls_phase_of(const SSL *ssl);
+/* Marks the session dead and records its first failure (logged). */
+void dtls_set_failure(struct cs_dtls *s, enum cs_dtls_fail code, bool local,
+    int alert, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Turns OpenSSL's error state into a failure a person can read;
+ * -EPROTO. */
+int dtls_handshake_failed(struct cs_dtls *s);
+
+/* The session's steps (dtls.c). */
+/* RFC 6347 §4.2.4.1 retransmission timer (set again after
+ * DTLSv1_listen). */
+unsigned int dtls_timer_cb(SSL *ssl, unsigned int timer_us);
+/* Points certificate checks at this endpoint's clock. */
+void dtls_set_clock(struct cs_dtls *s);
+/* Runs the handshake, then reads what application data OpenSSL holds:
+ * CS_DTLS_WANT_READ, _ESTABLISHED, _CLOSED or a negative errno. */
+int dtls_drive(struct cs_dtls *s);
+/* Re-creates / frees OpenSSL's buffers around every call after the
+ * handshake. */
+int dtls_buffers_on(struct cs_dtls *s);
+void dtls_buffers_off(struct cs_dtls *s);
+
+/* Record I/O (dtls_record.c): the smallest protected record the
+ * session's cipher allows, 0 when unknown. */
+size_t dtls_cipher_min_len(const SSL *ssl);
 
 #endif /* CS_DTLS_INTERNAL_H */

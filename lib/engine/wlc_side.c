@@ -323,7 +323,13 @@ peer_dtls_failed(struct eng_w *w, struct eng_peer *p, uint64_t now)
 
 	o.reason = f->reason[0] ? f->reason : "DTLS handshake failed";
 	o.reason_code = (int)f->code;
-	cs_wlc_sess_dtls_failed(w->wlc, p->ip, p->port, &o, now);
+	/* a shadow's owner is the established session from the same address:
+	 * the failed newcomer is rejected, the AP has not failed */
+	if (p->owner != NULL)
+		cs_wlc_shadow_failed(
+		    w->wlc, p->owner->sess, p->ip, p->port, &o);
+	else
+		cs_wlc_sess_dtls_failed(w->wlc, p->ip, p->port, &o, now);
 	eng_peer_forget(w, p);
 }
 

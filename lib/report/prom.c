@@ -168,6 +168,10 @@ prom_wlc(FILE *f, const struct cs_prom_snapshot *s)
 	    "Discovery Requests the mock WLC received.", w->discovery_rx);
 	prom_counter(f, "capsim_wlc_dtls_handshake_failures_total",
 	    "DTLS handshakes with the mock WLC that failed.", w->dtls_failed);
+	prom_counter(f, "capsim_wlc_shadow_handshakes_rejected_total",
+	    "Second handshakes from an established session's address that "
+	    "failed (the session went on).",
+	    w->shadow_rejected);
 	prom_counter(f, "capsim_wlc_sessions_opened_total",
 	    "DTLS sessions the mock WLC established.", w->sess_opened);
 	prom_counter(f, "capsim_wlc_sessions_closed_total",

@@ -1015,6 +1015,26 @@ cs_wlc_sess_dtls_failed(struct cs_wlc *w, uint32_t peer_ip, uint16_t peer_port,
 	w->io.event(w->io.ctx, &ev);
 }
 
+void
+cs_wlc_shadow_failed(struct cs_wlc *w, const struct cs_wlc_sess *owner,
+    uint32_t peer_ip, uint16_t peer_port, const struct cs_dtls_outcome *o)
+{
+	const char *reason;
+	char ipb[16], macb[18] = "";
+
+	if (w == NULL)
+		return;
+	reason = o != NULL && o->reason != NULL ? o->reason : "unknown reason";
+	w->ctr.shadow_rejected++;
+	if (owner != NULL && owner->has_mac)
+		cs_wlc_fmt_mac(owner->mac, macb, sizeof(macb));
+	cs_wlc_fmt_ip(peer_ip, ipb, sizeof(ipb));
+	cs_logf(&w->cfg.log, CS_LOG_WARN,
+	    "rejected a new DTLS handshake from peer %s:%u beside the "
+	    "established session%s%s: %s; that session goes on",
+	    ipb, peer_port, macb[0] != '\0' ? " of AP " : "", macb, reason);
+}
+
 int
 cs_wlc_sess_input(
     struct cs_wlc_sess *s, const uint8_t *pkt, size_t len, uint64_t now_ms)

@@ -397,11 +397,18 @@ test_app_data_and_shutdown(void **state)
 	assert_bytes_equal(p.a.rx, p.a.rx_len, msg, mtu);
 	assert_int_equal(cs_dtls_send(p.wlc, msg, mtu + 1), -EMSGSIZE);
 	assert_int_equal(cs_dtls_send(p.wlc, msg, 0), -EMSGSIZE);
-	/* close_notify */
+	/* close_notify: neither side is established any more, the sender
+	 * at once, the receiver once it has read it */
+	assert_true(cs_dtls_is_established(p.ap));
+	assert_true(cs_dtls_is_established(p.wlc));
 	assert_int_equal(cs_dtls_shutdown(p.ap), 0);
+	assert_false(cs_dtls_is_established(p.ap));
+	assert_true(cs_dtls_is_established(p.wlc));
 	pair_pump(&p);
 	assert_int_equal(p.wlc_r, CS_DTLS_CLOSED);
+	assert_false(cs_dtls_is_established(p.wlc));
 	assert_int_equal(cs_dtls_send(p.ap, msg, 10), -ENOTCONN);
+	assert_int_equal(cs_dtls_send(p.wlc, msg, 10), -ENOTCONN);
 	pair_close(&p);
 	cs_cred_free(cred);
 }
@@ -549,6 +556,7 @@ test_cbc_forgery_and_closed(void **state)
 	assert_int_equal(cs_dtls_input(p.wlc, b, n), CS_DTLS_CLOSED);
 	n = forge_record(b, 23, 2, 5, 40, 40); /* filtered: wrong epoch */
 	assert_int_equal(cs_dtls_input(p.wlc, b, n), CS_DTLS_CLOSED);
+	assert_false(cs_dtls_is_established(p.wlc));
 	pair_close(&p);
 	cs_cred_free(cred);
 }

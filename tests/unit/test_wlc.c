@@ -1664,6 +1664,51 @@ test_stats_summary(void **state)
 	cs_wlc_free(w);
 }
 
+/* A failed second handshake beside an established session (a shadow) is
+ * a rejected newcomer: counted as such, never as the AP's DTLS failure
+ * (no event, no failure in its join statistics), and the session stays. */
+static void
+test_shadow_failed(void **state)
+{
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s = NULL;
+	struct cs_dtls_outcome o = { false, 12, "no answer from AP" };
+	const struct cs_wlc_ap_stats *st;
+
+	(void)state;
+	cfg_init(&c);
+	w = wlc_new(&c);
+	assert_int_equal(
+	    cs_wlc_sess_open(w, &s, AP_IP, AP_PORT, "00:11:22:33:44:55", 1000),
+	    0);
+	F.n_ev = 0;
+	cs_wlc_shadow_failed(w, s, AP_IP, AP_PORT, &o);
+	assert_non_null(strstr(F.log,
+	    "rejected a new DTLS handshake from peer 127.1.0.7:40000 beside "
+	    "the established session of AP 00:11:22:33:44:55: no answer "
+	    "from AP; that session goes on"));
+	assert_int_equal(cs_wlc_counters(w)->shadow_rejected, 1);
+	assert_int_equal(cs_wlc_counters(w)->dtls_failed, 0);
+	assert_int_equal(
+	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_DTLS], 0);
+	assert_false(has_event(CS_WLC_EV_DTLS_FAILED, 0));
+	st = &w->stats.rec[0];
+	assert_int_equal(st->dtls_failed, 0);
+	assert_false(st->has_failure);
+	assert_int_equal(cs_wlc_sess_state(s), CS_WLC_S_WAIT_JOIN);
+	/* the AP's own failure still counts as before */
+	cs_wlc_sess_dtls_failed(w, AP_IP, AP_PORT, &o, 3000);
+	assert_int_equal(cs_wlc_counters(w)->dtls_failed, 1);
+	assert_true(has_event(CS_WLC_EV_DTLS_FAILED, 0));
+	cs_wlc_shadow_failed(w, NULL, AP_IP, AP_PORT, NULL);
+	assert_non_null(strstr(F.log,
+	    "beside the established session: unknown reason; that session"));
+	assert_int_equal(cs_wlc_counters(w)->shadow_rejected, 2);
+	cs_wlc_shadow_failed(NULL, NULL, AP_IP, AP_PORT, &o);
+	cs_wlc_free(w);
+}
+
 static void
 test_cn_mac_and_closed_during_callback(void **state)
 {
@@ -1773,6 +1818,7 @@ main(void)
 		cmocka_unit_test(test_stats_summary),
 		cmocka_unit_test(test_stats_ageing),
 		cmocka_unit_test(test_drop_events_aggregated),
+		cmocka_unit_test(test_shadow_failed),
 		cmocka_unit_test(test_cn_mac_and_closed_during_callback),
 		cmocka_unit_test(test_auth_parse),
 	};

@@ -210,6 +210,8 @@ CS_API int cs_dtls_on_timer(struct cs_dtls *s);
 /* Sends close_notify (once).  0, or -ENOTCONN. */
 CS_API int cs_dtls_shutdown(struct cs_dtls *s);
 
+/* True from the end of the handshake until the session fails or either
+ * side sends close_notify (cs_dtls_shutdown here, or the peer's). */
 CS_API bool cs_dtls_is_established(const struct cs_dtls *s);
 /* Whether the peer returned a valid cookie (server); until then a session
  * may be from a spoofed address and should be reaped quickly. */

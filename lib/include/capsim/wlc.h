@@ -209,6 +209,9 @@ struct cs_wlc_counters {
 	uint64_t echo_rx, images_served, resets_sent, restarts;
 	uint64_t failures_by_phase[CS_PHASE__COUNT];
 	uint64_t disconnects; /* orderly closes by APs in Run */
+	/* handshakes beside an established session (from its address) that
+	 * failed: not a failure of that session or its AP */
+	uint64_t shadow_rejected;
 };
 
 /* Join statistics of one AP ("show ap join stats"), keyed by base MAC
@@ -284,6 +287,16 @@ CS_API int cs_wlc_sess_open(struct cs_wlc *w, struct cs_wlc_sess **ret,
  * <reason>" and counts it. */
 CS_API void cs_wlc_sess_dtls_failed(struct cs_wlc *w, uint32_t peer_ip,
     uint16_t peer_port, const struct cs_dtls_outcome *o, uint64_t now_ms);
+/* A second handshake from the address of an established session (a
+ * shadow: an AP restarting, RFC 5415 §4.7.15, or an on-path replay)
+ * failed: logs "rejected a new DTLS handshake from peer <ip>:<port> beside
+ * the established session [of AP <mac>]: <reason>; that session goes on"
+ * and counts it in shadow_rejected.  owner (may be NULL) is the
+ * established session; its AP's join statistics and failure counts are
+ * left alone and no CS_WLC_EV_DTLS_FAILED is emitted. */
+CS_API void cs_wlc_shadow_failed(struct cs_wlc *w,
+    const struct cs_wlc_sess *owner, uint32_t peer_ip, uint16_t peer_port,
+    const struct cs_dtls_outcome *o);
 /* A decrypted control message from the session's peer.  0 when handled
  * or dropped, -EINVAL on bad args, -ESHUTDOWN after teardown. */
 CS_API int cs_wlc_sess_input(
