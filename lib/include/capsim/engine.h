@@ -78,6 +78,11 @@ struct cs_engine_cfg {
 	const struct cs_log *log; /* called from worker threads */
 	unsigned workers; /* worker threads (0 = 1); AP i on worker i mod N */
 	uint64_t seed;    /* every random choice derives from it */
+	/* the in-process network (capsim/transport.h; borrowed, must
+	 * outlive the engine): the APs, the WLC shards and the NAT bind
+	 * endpoints there instead of opening UDP sockets, and every address
+	 * counts as local.  NULL: UDP sockets. */
+	struct cs_mem_net *net;
 
 	/* --- access points (n_aps == 0: none) --- */
 	unsigned n_aps;
