@@ -312,6 +312,7 @@ struct cs_engine {
 	struct cs_ap_facts *facts; /* per AP, for the diagnosis */
 	pthread_mutex_t pki_mu;
 	bool started, stopped;
+	bool polled; /* driven by cs_engine_poll instead of threads */
 	struct cs_metrics merged; /* last cs_engine_metrics() result */
 	struct cs_hist lateness;  /* last cs_engine_timer_lateness() */
 };
@@ -336,6 +337,8 @@ void eng_on_wlc_data(evutil_socket_t fd, short what, void *arg);
 struct eng_w *eng_w_new(struct cs_engine *e, unsigned id);
 void eng_w_free(struct eng_w *w);
 void *eng_thread(void *arg);
+/* What a worker does before its loop runs (listen, start the APs). */
+void eng_w_begin(struct eng_w *w);
 
 /* Socket index for eng_w.rxq_last. */
 enum eng_rx_sock {

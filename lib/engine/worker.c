@@ -544,11 +544,9 @@ eng_w_free(struct eng_w *w)
 	free(w);
 }
 
-void *
-eng_thread(void *arg)
+void
+eng_w_begin(struct eng_w *w)
 {
-	struct eng_w *w = arg;
-
 	pthread_mutex_lock(&w->mu);
 	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		eng_sock_listen(&w->wlc_sock[ch]);
@@ -557,6 +555,14 @@ eng_thread(void *arg)
 	eng_pace(w, eng_now(w->e));
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
+}
+
+void *
+eng_thread(void *arg)
+{
+	struct eng_w *w = arg;
+
+	eng_w_begin(w);
 	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	/* the thread's CPU, kept for the report after it is joined */
 	{

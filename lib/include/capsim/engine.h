@@ -183,6 +183,13 @@ CS_API int cs_engine_new(
     struct cs_engine **ret, const struct cs_engine_cfg *cfg);
 /* Starts the worker threads: APs (paced) and WLC listeners. */
 CS_API int cs_engine_start(struct cs_engine *e);
+/* Instead of cs_engine_start: runs every worker's loop once in the
+ * calling thread, without waiting (the datagrams and timers that are
+ * ready), so a test or fuzzer drives the engine step by step (the first
+ * call starts the APs, as the worker threads would).  Time is the real
+ * clock still.  @return 0; -EBUSY when the workers were started;
+ * -EINVAL. */
+CS_API int cs_engine_poll(struct cs_engine *e);
 /* Stops every AP gracefully (DTLS close_notify) and pacing, then stops
  * and joins the workers.  Afterwards every reader below sees final
  * values without races. */
