@@ -179,10 +179,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.dns_port = H.port;
 	c.dns_domain = "lab.test";
 	c.dns_timeout_ms = 5000;
-	c.time_factor = 0.002; /* 10 ms a try, 3 tries */
+	c.time_factor = 0.0004; /* 2 ms a try, 3 tries */
 	if (cs_discover_new(&d, &c) < 0 || cs_discover_start_ap(d, 0) < 0)
 		abort();
-	/* bounded: 3 tries of 10 ms end the lookup long before this */
+	/* bounded: 3 tries of 2 ms end the lookup long before this */
 	for (int i = 0; i < 200000 && !H.done; i++)
 		event_base_loop(H.base, EVLOOP_ONCE);
 	cs_discover_free(d);
