@@ -270,6 +270,7 @@ struct eng_w {
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
 	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
+	uint64_t wlc_self_dropped;  /* from the WLC's own address and port */
 	unsigned n_half_open;       /* peers in handshake (proven address) */
 	uint16_t *half_open_src;   /* ... per source bucket (ENG_SRC_BUCKETS) */
 	uint64_t half_open_capped; /* proven hellos dropped: a cap was hit */

@@ -584,6 +584,30 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 	wlc_input(w, ch, pk, false);
 }
 
+/* A datagram "from" one of the controller's own ports at the address it
+ * came to: nobody sends that but a spoofer, and answering it (a
+ * keep-alive echo, a Discovery Response) would send the controller its
+ * own answer, and so on forever (a reflection loop, found by
+ * fuzz_engine_demux).  Dropped and counted; logged the first time. */
+static bool
+wlc_from_itself(struct eng_w *w, const struct cs_udp_pkt *pk)
+{
+	const struct cs_engine_cfg *c = &w->e->cfg;
+	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
+	char a[16];
+
+	if ((pk->src_port != port && pk->src_port != port + 1) ||
+	    (pk->src_ip != pk->dst_ip && pk->src_ip != c->wlc.listen_ip))
+		return false;
+	if (w->wlc_self_dropped++ == 0)
+		cs_logf(c->log, CS_LOG_WARN,
+		    "wlc: a datagram from the controller's own address %s:%u "
+		    "dropped (spoofed; answering it would loop); further ones "
+		    "are only counted",
+		    cs_ipv4_str(pk->src_ip, a), pk->src_port);
+	return true;
+}
+
 static void
 wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
     bool is_served)
@@ -601,6 +625,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		    pk->src_port, pk->buf, pk->len);
 		eng_wlc_seen(w->e, pk->src_ip, CS_DIR_UP, pk->len);
 	}
+	if (wlc_from_itself(w, pk))
+		return;
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
