@@ -868,24 +868,24 @@ eng_new_aps(struct cs_engine *e)
 			return -ENOMEM;
 		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
 		     ch++) {
-			if ((w->ap_fd[ch] = cs_udp_open(0, 0, false)) < 0)
-				return cs_log_err(c->log, w->ap_fd[ch],
+			struct eng_sock *s = &w->ap_sock[ch];
+
+			if ((r = eng_sock_open(w, s, 0, 0, false,
+			         ch == CS_CHAN_DATA ? eng_on_ap_data
+			                            : eng_on_ap_ctl,
+			         w)) < 0)
+				return cs_log_err(c->log, r,
 				    "engine: cannot open an AP socket: %s",
-				    strerror(-w->ap_fd[ch]));
+				    strerror(-r));
 			/* broadcast discovery (RFC 5415 §3.3) sends to
 			 * 255.255.255.255 from the control socket */
-			if (ch == CS_CHAN_CONTROL)
-				(void)cs_udp_set_broadcast(w->ap_fd[ch]);
-			cs_udp_local_port(w->ap_fd[ch], &w->ap_port[ch]);
-			eng_size_bufs(w, w->ap_fd[ch], w->n_aps);
-			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA]
-			    .fd = w->ap_fd[ch];
-			w->ap_ev[ch] = event_new(w->base, w->ap_fd[ch],
-			    EV_READ | EV_PERSIST,
-			    ch == CS_CHAN_DATA ? eng_on_ap_data : eng_on_ap_ctl,
-			    w);
-			if (w->ap_ev[ch] == NULL)
-				return -ENOMEM;
+			if (ch == CS_CHAN_CONTROL && s->fd >= 0)
+				(void)cs_udp_set_broadcast(s->fd);
+			w->ap_port[ch] = eng_sock_port(s);
+			if (s->fd >= 0)
+				eng_size_bufs(w, s->fd, w->n_aps);
+			w->txq[ch == CS_CHAN_CONTROL ? Q_AP_CTL : Q_AP_DATA].t =
+			    s->t;
 		}
 	}
 	for (unsigned i = 0; i < c->n_aps; i++)

@@ -172,8 +172,18 @@ struct eng_peer {
 	struct cs_tslot t_reap;
 };
 
+/* A socket of a worker, behind the transport interface: a UDP socket, or
+ * an endpoint of the in-process network (cs_engine_cfg.net).  The event
+ * is the socket's read readiness, or the endpoint's wake (activated by
+ * the sender, so the datagram is read on this worker's loop either way). */
+struct eng_sock {
+	struct cs_transport *t; /* NULL: not open */
+	int fd;                 /* the UDP socket; -1 in process */
+	struct event *ev;
+};
+
 struct eng_txq {
-	int fd;
+	struct cs_transport *t; /* NULL: no socket */
 	unsigned n;
 	size_t used;
 	uint64_t lost;
@@ -195,9 +205,8 @@ struct eng_held {
 /* A NAT external port: a socket of its own, as a real NAT has a port. */
 struct eng_natsock {
 	struct eng_w *w;
-	int fd;
+	struct eng_sock s;
 	uint16_t port;
-	struct event *ev;
 };
 
 struct eng_w {
@@ -218,9 +227,8 @@ struct eng_w {
 	unsigned n_aps;
 	uint32_t wlc_local_ip; /* WLC: last local address a datagram came to
 	                          (the capture's source for its answers) */
-	int ap_fd[2];          /* control, data */
+	struct eng_sock ap_sock[2]; /* control, data */
 	uint16_t ap_port[2];
-	struct event *ap_ev[2];
 	unsigned started;
 	unsigned hs_active;        /* client handshakes running */
 	unsigned max_inflight;     /* cap on hs_active, 0 = none */
@@ -239,8 +247,7 @@ struct eng_w {
 
 	/* WLC shard */
 	struct cs_wlc *wlc;
-	int wlc_fd[2];
-	struct event *wlc_ev[2];
+	struct eng_sock wlc_sock[2];
 	struct eng_peer **peers;
 	size_t peer_buckets, n_peers;
 
@@ -263,6 +270,7 @@ struct eng_w {
 	uint64_t wlc_client_hellos; /* ClientHellos the WLC shard got */
 	uint64_t wlc_hello_verify;  /* answered statelessly (no state kept) */
 	uint64_t wlc_hello_bad;     /* not a whole ClientHello, or over caps */
+	uint64_t wlc_self_dropped;  /* from the WLC's own address and port */
 	unsigned n_half_open;       /* peers in handshake (proven address) */
 	uint16_t *half_open_src;   /* ... per source bucket (ENG_SRC_BUCKETS) */
 	uint64_t half_open_capped; /* proven hellos dropped: a cap was hit */
@@ -305,6 +313,7 @@ struct cs_engine {
 	struct cs_ap_facts *facts; /* per AP, for the diagnosis */
 	pthread_mutex_t pki_mu;
 	bool started, stopped;
+	bool polled; /* driven by cs_engine_poll instead of threads */
 	struct cs_metrics merged; /* last cs_engine_metrics() result */
 	struct cs_hist lateness;  /* last cs_engine_timer_lateness() */
 };
@@ -329,6 +338,8 @@ void eng_on_wlc_data(evutil_socket_t fd, short what, void *arg);
 struct eng_w *eng_w_new(struct cs_engine *e, unsigned id);
 void eng_w_free(struct eng_w *w);
 void *eng_thread(void *arg);
+/* What a worker does before its loop runs (listen, start the APs). */
+void eng_w_begin(struct eng_w *w);
 
 /* Socket index for eng_w.rxq_last. */
 enum eng_rx_sock {
@@ -338,6 +349,25 @@ enum eng_rx_sock {
 	ENG_RX_WLC_DATA
 };
 void eng_size_bufs(struct eng_w *w, int fd, unsigned peers);
+/* Opens @s on @ip:@port (port 0: any free one; @is_group: one of a
+ * group of the workers' sockets on the address, steered by source) with
+ * @cb(fd, what, @arg) as its read callback.  0 or -errno. */
+int eng_sock_open(struct eng_w *w, struct eng_sock *s, uint32_t ip,
+    uint16_t port, bool is_group, event_callback_fn cb, void *arg);
+/* Starts reading (from the worker's thread, before its loop runs). */
+void eng_sock_listen(struct eng_sock *s);
+void eng_sock_close(struct eng_sock *s);
+uint16_t eng_sock_port(const struct eng_sock *s);
+/* Sends one datagram now (not queued). */
+int eng_sock_send(struct eng_sock *s, uint32_t src_ip, uint32_t dst_ip,
+    uint16_t dst_port, const uint8_t *pkt, size_t len);
+/* Reads up to @n datagrams into the worker's buffers: the count, 0, or
+ * -errno. */
+int eng_sock_recv(
+    struct eng_w *w, struct eng_sock *s, struct cs_udp_pkt *pk, unsigned n);
+/* After a read that left datagrams waiting at an in-process endpoint:
+ * have the loop come back for them (a socket stays readable by itself). */
+void eng_sock_again(struct eng_sock *s);
 
 /* ap_side.c */
 struct cs_ap_facts *eng_facts(struct eng_ap *a);

@@ -39,9 +39,11 @@ int
 eng_check_local(struct cs_engine *e, uint32_t ip)
 {
 	char a[16], b[16];
-	int fd = cs_udp_open(ip, 0, false);
+	int fd;
 
-	if (fd >= 0) {
+	if (e->cfg.net != NULL)
+		return 0; /* in process: every address is local */
+	if ((fd = cs_udp_open(ip, 0, false)) >= 0) {
 		close(fd);
 		return 0;
 	}
@@ -111,7 +113,7 @@ fail:
 int
 cs_engine_start(struct cs_engine *e)
 {
-	if (e == NULL || e->started)
+	if (e == NULL || e->started || e->polled)
 		return -EINVAL;
 	e->started = true;
 	for (unsigned k = 0; k < e->n_w; k++) {
@@ -123,6 +125,23 @@ cs_engine_start(struct cs_engine *e)
 			    strerror(r));
 		e->w[k]->th_running = true;
 	}
+	return 0;
+}
+
+int
+cs_engine_poll(struct cs_engine *e)
+{
+	if (e == NULL || e->stopped)
+		return -EINVAL;
+	if (e->started)
+		return -EBUSY;
+	if (!e->polled) {
+		e->polled = true;
+		for (unsigned k = 0; k < e->n_w; k++)
+			eng_w_begin(e->w[k]);
+	}
+	for (unsigned k = 0; k < e->n_w; k++)
+		event_base_loop(e->w[k]->base, EVLOOP_NONBLOCK);
 	return 0;
 }
 
@@ -151,12 +170,19 @@ cs_engine_stop(struct cs_engine *e)
 		eng_w_stop_aps(w);
 		pthread_mutex_unlock(&w->mu);
 	}
-	if (!e->started)
+	if (!e->started && !e->polled)
 		return;
-	/* let the close_notify datagrams reach an embedded WLC */
-	usleep(50000);
-	for (unsigned k = 0; k < e->n_w; k++)
-		event_base_loopexit(e->w[k]->base, NULL);
+	if (e->polled) {
+		/* the close_notify datagrams reach an embedded WLC in one
+		 * more turn (in process, nothing is in flight) */
+		for (unsigned k = 0; k < e->n_w; k++)
+			event_base_loop(e->w[k]->base, EVLOOP_NONBLOCK);
+	} else {
+		/* let the close_notify datagrams reach an embedded WLC */
+		usleep(50000);
+		for (unsigned k = 0; k < e->n_w; k++)
+			event_base_loopexit(e->w[k]->base, NULL);
+	}
 	for (unsigned k = 0; k < e->n_w; k++)
 		if (e->w[k]->th_running) {
 			pthread_join(e->w[k]->th, NULL);

@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
@@ -114,7 +113,7 @@ eng_wire_up(struct eng_w *w, struct eng_ap *a, enum cs_chan ch, uint32_t dst_ip,
 		m.src_ip = eip;
 		m.src_port = eport;
 		eng_tap_wire(w, a, &m);
-		(void)cs_udp_send(ns->fd, eip, dst_ip, dst_port, pkt, len);
+		(void)eng_sock_send(&ns->s, eip, dst_ip, dst_port, pkt, len);
 		return;
 	}
 	eng_tap_wire(w, a, &m);
@@ -256,7 +255,7 @@ eng_nat_alloc(void *ctx, uint32_t ap_ip, uint16_t ap_port, uint16_t *ext_port)
 {
 	struct eng_w *w = ctx;
 	struct eng_natsock *ns;
-	int fd;
+	int r;
 
 	(void)ap_ip;
 	(void)ap_port;
@@ -269,22 +268,16 @@ eng_nat_alloc(void *ctx, uint32_t ap_ip, uint16_t ap_port, uint16_t *ext_port)
 		w->natsocks = v;
 		w->cap_natsocks = cap;
 	}
-	if ((fd = cs_udp_open(w->e->cfg.nat->ext_ip, 0, false)) < 0)
-		return fd;
-	if ((ns = calloc(1, sizeof(*ns))) == NULL) {
-		close(fd);
+	if ((ns = calloc(1, sizeof(*ns))) == NULL)
 		return -ENOMEM;
-	}
 	ns->w = w;
-	ns->fd = fd;
-	cs_udp_local_port(fd, &ns->port);
-	ns->ev = event_new(w->base, fd, EV_READ | EV_PERSIST, eng_on_nat, ns);
-	if (ns->ev == NULL) {
-		close(fd);
+	if ((r = eng_sock_open(w, &ns->s, w->e->cfg.nat->ext_ip, 0, false,
+	         eng_on_nat, ns)) < 0) {
 		free(ns);
-		return -ENOMEM;
+		return r;
 	}
-	event_add(ns->ev, NULL);
+	ns->port = eng_sock_port(&ns->s);
+	eng_sock_listen(&ns->s);
 	w->natsocks[w->n_natsocks++] = ns;
 	*ext_port = ns->port;
 	return 0;
@@ -295,8 +288,7 @@ eng_natsock_free(struct eng_natsock *ns)
 {
 	if (ns == NULL)
 		return;
-	event_free(ns->ev);
-	close(ns->fd);
+	eng_sock_close(&ns->s);
 	free(ns);
 }
 
@@ -323,25 +315,25 @@ eng_on_nat(evutil_socket_t fd, short what, void *arg)
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
 	int n;
 
+	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&w->mu);
-	for (int i = 0; i < ENG_RX_BATCH; i++) {
-		pk[i].buf = w->rx[i];
-		pk[i].cap = sizeof(w->rx[i]);
-	}
-	n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
+	n = eng_sock_recv(w, &ns->s, pk, ENG_RX_BATCH);
 	/* nat_input may close this very socket (idle expiry on the way):
 	 * look it up again for every datagram */
 	for (int i = 0; i < n; i++) {
-		struct eng_natsock *cur = NULL;
+		bool open = false;
 
 		for (size_t k = 0; k < w->n_natsocks; k++)
-			if (w->natsocks[k]->fd == fd)
-				cur = w->natsocks[k];
-		if (cur == NULL)
+			if (w->natsocks[k] == ns)
+				open = true;
+		if (!open)
 			break;
-		nat_input(w, cur, &pk[i]);
+		nat_input(w, ns, &pk[i]);
 	}
+	for (size_t k = 0; k < w->n_natsocks; k++)
+		if (w->natsocks[k] == ns)
+			eng_sock_again(&ns->s);
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
 }

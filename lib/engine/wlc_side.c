@@ -590,6 +590,30 @@ eng_wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk)
 	wlc_input(w, ch, pk, false);
 }
 
+/* A datagram "from" one of the controller's own ports at the address it
+ * came to: nobody sends that but a spoofer, and answering it (a
+ * keep-alive echo, a Discovery Response) would send the controller its
+ * own answer, and so on forever (a reflection loop, found by
+ * fuzz_engine_demux).  Dropped and counted; logged the first time. */
+static bool
+wlc_from_itself(struct eng_w *w, const struct cs_udp_pkt *pk)
+{
+	const struct cs_engine_cfg *c = &w->e->cfg;
+	uint16_t port = c->wlc_port ? c->wlc_port : CS_WLC_CONTROL_PORT;
+	char a[16];
+
+	if ((pk->src_port != port && pk->src_port != port + 1) ||
+	    (pk->src_ip != pk->dst_ip && pk->src_ip != c->wlc.listen_ip))
+		return false;
+	if (w->wlc_self_dropped++ == 0)
+		cs_logf(c->log, CS_LOG_WARN,
+		    "wlc: a datagram from the controller's own address %s:%u "
+		    "dropped (spoofed; answering it would loop); further ones "
+		    "are only counted",
+		    cs_ipv4_str(pk->src_ip, a), pk->src_port);
+	return true;
+}
+
 static void
 wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
     bool is_served)
@@ -607,6 +631,8 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 		    pk->src_port, pk->buf, pk->len);
 		eng_wlc_seen(w->e, pk->src_ip, CS_DIR_UP, pk->len);
 	}
+	if (wlc_from_itself(w, pk))
+		return;
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
@@ -847,24 +873,18 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
 		uint16_t p = (uint16_t)(port + ch);
 
-		w->wlc_fd[ch] = e->n_w > 1
-		    ? cs_udp_open_reuseport(c->wlc.listen_ip, p)
-		    : cs_udp_open(c->wlc.listen_ip, p, false);
-		if (w->wlc_fd[ch] >= 0)
-			eng_size_bufs(w, w->wlc_fd[ch],
-			    c->n_aps / e->n_w + 1); /* its share of peers */
-		if (w->wlc_fd[ch] < 0)
-			return cs_log_err(c->log, w->wlc_fd[ch],
+		struct eng_sock *s = &w->wlc_sock[ch];
+
+		if ((r = eng_sock_open(w, s, c->wlc.listen_ip, p, e->n_w > 1,
+		         ch == CS_CHAN_DATA ? eng_on_wlc_data : eng_on_wlc_ctl,
+		         w)) < 0)
+			return cs_log_err(c->log, r,
 			    "wlc: cannot listen on %s:%u: %s",
-			    cs_ipv4_str(c->wlc.listen_ip, a), p,
-			    strerror(-w->wlc_fd[ch]));
-		w->txq[ch == CS_CHAN_CONTROL ? Q_WLC_CTL : Q_WLC_DATA].fd =
-		    w->wlc_fd[ch];
-		w->wlc_ev[ch] = event_new(w->base, w->wlc_fd[ch],
-		    EV_READ | EV_PERSIST,
-		    ch == CS_CHAN_DATA ? eng_on_wlc_data : eng_on_wlc_ctl, w);
-		if (w->wlc_ev[ch] == NULL)
-			return -ENOMEM;
+			    cs_ipv4_str(c->wlc.listen_ip, a), p, strerror(-r));
+		if (s->fd >= 0)
+			eng_size_bufs(w, s->fd,
+			    c->n_aps / e->n_w + 1); /* its share of peers */
+		w->txq[ch == CS_CHAN_CONTROL ? Q_WLC_CTL : Q_WLC_DATA].t = s->t;
 	}
 	w->peer_buckets = 1024;
 	if ((w->peers = calloc(w->peer_buckets, sizeof(*w->peers))) == NULL)
@@ -890,7 +910,7 @@ eng_new_wlc(struct cs_engine *e)
 	if (c->wlc_dtls == NULL)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: the WLC needs a DTLS server context");
-	if (e->n_w > 1) {
+	if (e->n_w > 1 && c->net == NULL) {
 		/* SO_REUSEPORT would let a second capsim on the same address
 		 * silently take half of the APs: make sure nobody listens
 		 * there before forming the group */
@@ -911,11 +931,12 @@ eng_new_wlc(struct cs_engine *e)
 	for (unsigned k = 0; k < e->n_w; k++)
 		if ((r = eng_new_wlc_shard(e->w[k], port)) < 0)
 			return r;
-	if (e->n_w > 1)
+	/* (an in-process group is steered by source as it is) */
+	if (e->n_w > 1 && c->net == NULL)
 		for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA;
 		     ch++)
 			if ((r = cs_udp_reuseport_by_src(
-			         e->w[0]->wlc_fd[ch], e->n_w)) < 0)
+			         e->w[0]->wlc_sock[ch].fd, e->n_w)) < 0)
 				return cs_log_err(c->log, r,
 				    "wlc: cannot steer the listening sockets "
 				    "by source address: %s (run with "

@@ -116,7 +116,7 @@ eng_flush_q(struct eng_w *w, struct eng_txq *q)
 	unsigned off = 0;
 
 	while (off < q->n) {
-		int r = cs_udp_send_batch(q->fd, q->out + off, q->n - off);
+		int r = cs_transport_send_batch(q->t, q->out + off, q->n - off);
 
 		if (r < 0) {
 			/* the first datagram was refused: count it lost, as
@@ -160,7 +160,7 @@ eng_send(struct eng_w *w, int qi, uint32_t src_ip, uint32_t dst_ip,
 	struct eng_txq *q = &w->txq[qi];
 	struct cs_udp_out *o;
 
-	if (q->fd < 0)
+	if (q->t == NULL)
 		return -ENOTCONN;
 	if (len > ENG_TXQ_ARENA)
 		return -EMSGSIZE;
@@ -384,7 +384,7 @@ eng_size_bufs(struct eng_w *w, int fd, unsigned peers)
 }
 
 static void
-eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
+eng_on_read(struct eng_w *w, struct eng_sock *s, bool is_wlc, enum cs_chan ch)
 {
 	struct cs_udp_pkt pk[ENG_RX_BATCH];
 	enum eng_rx_sock k =
@@ -395,13 +395,8 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 	t0_us = eng_now_us(w->e);
 	w->turns++;
 	for (int round = 0; round < ENG_RX_BUDGET; round++) {
-		int n;
+		int n = eng_sock_recv(w, s, pk, ENG_RX_BATCH);
 
-		for (int i = 0; i < ENG_RX_BATCH; i++) {
-			pk[i].buf = w->rx[i];
-			pk[i].cap = sizeof(w->rx[i]);
-		}
-		n = cs_udp_recv_batch(fd, pk, ENG_RX_BATCH);
 		if (n <= 0)
 			break;
 		for (int i = 0; i < n; i++) {
@@ -419,6 +414,7 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 			break;
 		}
 	}
+	eng_sock_again(s);
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -426,29 +422,41 @@ eng_on_read(struct eng_w *w, int fd, bool is_wlc, enum cs_chan ch)
 void
 eng_on_ap_ctl(evutil_socket_t fd, short what, void *arg)
 {
+	struct eng_w *w = arg;
+
+	(void)fd;
 	(void)what;
-	eng_on_read(arg, fd, false, CS_CHAN_CONTROL);
+	eng_on_read(w, &w->ap_sock[CS_CHAN_CONTROL], false, CS_CHAN_CONTROL);
 }
 
 void
 eng_on_ap_data(evutil_socket_t fd, short what, void *arg)
 {
+	struct eng_w *w = arg;
+
+	(void)fd;
 	(void)what;
-	eng_on_read(arg, fd, false, CS_CHAN_DATA);
+	eng_on_read(w, &w->ap_sock[CS_CHAN_DATA], false, CS_CHAN_DATA);
 }
 
 void
 eng_on_wlc_ctl(evutil_socket_t fd, short what, void *arg)
 {
+	struct eng_w *w = arg;
+
+	(void)fd;
 	(void)what;
-	eng_on_read(arg, fd, true, CS_CHAN_CONTROL);
+	eng_on_read(w, &w->wlc_sock[CS_CHAN_CONTROL], true, CS_CHAN_CONTROL);
 }
 
 void
 eng_on_wlc_data(evutil_socket_t fd, short what, void *arg)
 {
+	struct eng_w *w = arg;
+
+	(void)fd;
 	(void)what;
-	eng_on_read(arg, fd, true, CS_CHAN_DATA);
+	eng_on_read(w, &w->wlc_sock[CS_CHAN_DATA], true, CS_CHAN_DATA);
 }
 
 struct eng_w *
@@ -461,9 +469,8 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	w->e = e;
 	w->id = id;
 	pthread_mutex_init(&w->mu, NULL);
-	w->ap_fd[0] = w->ap_fd[1] = w->wlc_fd[0] = w->wlc_fd[1] = -1;
-	for (int i = 0; i < Q__COUNT; i++)
-		w->txq[i].fd = -1;
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++)
+		w->ap_sock[ch].fd = w->wlc_sock[ch].fd = -1;
 	w->rng = (e->cfg.seed ? e->cfg.seed : 0x9E3779B97F4A7C15ULL) ^
 	    ((uint64_t)(id + 1) * 0xD1B54A32D192ED03ULL);
 	if (w->rng == 0)
@@ -501,14 +508,8 @@ eng_w_free(struct eng_w *w)
 		if (ts->kind == ENG_SLOT_WLC_HELD)
 			free(ts->owner); /* a held flight never leaves */
 	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
-		if (w->ap_ev[ch] != NULL)
-			event_free(w->ap_ev[ch]);
-		if (w->wlc_ev[ch] != NULL)
-			event_free(w->wlc_ev[ch]);
-		if (w->ap_fd[ch] >= 0)
-			close(w->ap_fd[ch]);
-		if (w->wlc_fd[ch] >= 0)
-			close(w->wlc_fd[ch]);
+		eng_sock_close(&w->ap_sock[ch]);
+		eng_sock_close(&w->wlc_sock[ch]);
 	}
 	for (size_t i = 0; w->peers != NULL && i < w->peer_buckets; i++)
 		while (w->peers[i] != NULL) {
@@ -543,21 +544,25 @@ eng_w_free(struct eng_w *w)
 	free(w);
 }
 
+void
+eng_w_begin(struct eng_w *w)
+{
+	pthread_mutex_lock(&w->mu);
+	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
+		eng_sock_listen(&w->wlc_sock[ch]);
+		eng_sock_listen(&w->ap_sock[ch]);
+	}
+	eng_pace(w, eng_now(w->e));
+	eng_after(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
 void *
 eng_thread(void *arg)
 {
 	struct eng_w *w = arg;
 
-	pthread_mutex_lock(&w->mu);
-	for (enum cs_chan ch = CS_CHAN_CONTROL; ch <= CS_CHAN_DATA; ch++) {
-		if (w->wlc_ev[ch] != NULL)
-			event_add(w->wlc_ev[ch], NULL);
-		if (w->ap_ev[ch] != NULL)
-			event_add(w->ap_ev[ch], NULL);
-	}
-	eng_pace(w, eng_now(w->e));
-	eng_after(w);
-	pthread_mutex_unlock(&w->mu);
+	eng_w_begin(w);
 	event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	/* the thread's CPU, kept for the report after it is joined */
 	{

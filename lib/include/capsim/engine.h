@@ -78,6 +78,11 @@ struct cs_engine_cfg {
 	const struct cs_log *log; /* called from worker threads */
 	unsigned workers; /* worker threads (0 = 1); AP i on worker i mod N */
 	uint64_t seed;    /* every random choice derives from it */
+	/* the in-process network (capsim/transport.h; borrowed, must
+	 * outlive the engine): the APs, the WLC shards and the NAT bind
+	 * endpoints there instead of opening UDP sockets, and every address
+	 * counts as local.  NULL: UDP sockets. */
+	struct cs_mem_net *net;
 
 	/* --- access points (n_aps == 0: none) --- */
 	unsigned n_aps;
@@ -178,6 +183,13 @@ CS_API int cs_engine_new(
     struct cs_engine **ret, const struct cs_engine_cfg *cfg);
 /* Starts the worker threads: APs (paced) and WLC listeners. */
 CS_API int cs_engine_start(struct cs_engine *e);
+/* Instead of cs_engine_start: runs every worker's loop once in the
+ * calling thread, without waiting (the datagrams and timers that are
+ * ready), so a test or fuzzer drives the engine step by step (the first
+ * call starts the APs, as the worker threads would).  Time is the real
+ * clock still.  @return 0; -EBUSY when the workers were started;
+ * -EINVAL. */
+CS_API int cs_engine_poll(struct cs_engine *e);
 /* Stops every AP gracefully (DTLS close_notify) and pacing, then stops
  * and joins the workers.  Afterwards every reader below sees final
  * values without races. */
