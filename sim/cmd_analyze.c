@@ -22,6 +22,7 @@
 #include "capsim/diagnose.h"
 #include "capsim/dtls_decrypt.h"
 #include "capsim/log.h"
+#include "capsim/ofile.h"
 #include "capsim/report.h"
 #include "peer.h"
 #include "sim.h"
@@ -571,6 +572,8 @@ sim_cmd_analyze(int argc, char **argv)
 	struct cs_report_causes rcs = { 0 };
 	struct cs_report_kv dkv[CS_DIAG__COUNT];
 	struct cs_report_diag rd;
+	struct cs_ofile *json_out = NULL;
+	char why[512];
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
@@ -621,18 +624,24 @@ sim_cmd_analyze(int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	}
 	path = argv[optind];
+	/* the output is checked (and a stale one removed) before any work */
+	if (json_path != NULL &&
+	    cs_ofile_open(&json_out, json_path, 0644, why, sizeof(why)) < 0) {
+		fprintf(stderr, "capsim analyze: cannot write %s\n", why);
+		return SIM_EXIT_USAGE;
+	}
 	cfg.log = &sim_log_verbose;
 	if (peer_path != NULL) {
 		if (cs_peer_log_new(&hlog) < 0) {
 			fputs("capsim analyze: out of memory\n", stderr);
-			return SIM_EXIT_RUNTIME;
+			goto out;
 		}
 		cfg.on_dgram = cs_peer_log_dgram;
 		cfg.dgram_ctx = hlog;
 	}
 	if (cs_analyze_new(&a, &cfg) < 0) {
 		fputs("capsim analyze: out of memory\n", stderr);
-		return SIM_EXIT_RUNTIME;
+		goto out;
 	}
 	if (keylog != NULL) {
 		uint8_t *kb;
@@ -698,16 +707,25 @@ sim_cmd_analyze(int argc, char **argv)
 		    a, &d, &rd, read_err ? &err : NULL);
 
 		json_object_set_new(j, "peer", sim_peer_json(&peer));
-		int jr = strcmp(json_path, "-") == 0
-		    ? json_dumpf(j, stdout, JSON_INDENT(2))
-		    : json_dump_file(j, json_path, JSON_INDENT(2));
+		/* one stream, written once: the document, then its newline */
+		FILE *jf = cs_ofile_fp(json_out);
+		int jr = json_dumpf(j, jf, JSON_INDENT(2)) == 0 &&
+		        fputc('\n', jf) != EOF
+		    ? 0
+		    : -EIO;
 
-		if (strcmp(json_path, "-") == 0)
-			fputc('\n', stdout);
+		if (jr == 0) {
+			/* frees json_out, also when it fails */
+			jr = cs_ofile_commit(json_out, why, sizeof(why));
+			json_out = NULL;
+		} else {
+			snprintf(why, sizeof(why), "%s: %s", json_path,
+			    strerror(errno));
+		}
 		json_decref(j);
 		if (jr < 0) {
-			fprintf(stderr, "capsim analyze: cannot write %s\n",
-			    json_path);
+			fprintf(
+			    stderr, "capsim analyze: cannot write %s\n", why);
 			cs_diagnosis_free(&d);
 			goto out;
 		}
@@ -741,6 +759,7 @@ sim_cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 out:
+	cs_ofile_discard(json_out);
 	cs_report_causes_free(&rcs);
 	an_names_free(&nm);
 	free(buf);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capsim/cursor.h"
+#include "capsim/ofile.h"
 #include "capsim/option43.h"
 
 #define O43_DEFAULT_VCI "Cisco AP c2700"
@@ -23,8 +24,8 @@ o43_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: capsim option43 encode [--format tlv|ascii] [--vci STRING] "
-	    "[--json] ADDR...\n"
-	    "       capsim option43 decode [--json] TEXT...\n"
+	    "[--json FILE|-] ADDR...\n"
+	    "       capsim option43 decode [--json FILE|-] TEXT...\n"
 	    "\n"
 	    "DHCP option 43 (vendor-specific information, RFC 2132 §8.4) is "
 	    "how a DHCP\n"
@@ -68,7 +69,9 @@ o43_usage(FILE *f)
 	    "  -V, --vci STRING        vendor class used in the config "
 	    "snippets\n"
 	    "                          (default \"" O43_DEFAULT_VCI "\")\n"
-	    "  -j, --json              print JSON instead of text\n"
+	    "  -j, --json FILE|-       write the result as JSON to FILE (- for "
+	    "stdout)\n"
+	    "                          instead of printing text\n"
 	    "  -h, --help              this help\n"
 	    "\n"
 	    "Examples:\n"
@@ -77,6 +80,7 @@ o43_usage(FILE *f)
 	    "10.127.127.2\n"
 	    "  capsim option43 decode option 43 hex f108.0a7e.7e02.0a7f.7f02\n"
 	    "  capsim option43 decode 0xf1 0x04 0x0a 0x7e 0x7e 0x02\n"
+	    "  capsim option43 decode --json - f1040a010101\n"
 	    "\n"
 	    "Exit status: 0 ok, 2 usage error or malformed input.\n");
 }
@@ -221,27 +225,48 @@ o43_print_config(const uint32_t *ctrl, size_t n, const uint8_t *data,
 	printf("\n");
 }
 
-static void
-o43_print_json(const struct cs_opt43 *o, const char *input)
+/* --json: the document to the output opened at the start, then renamed
+ * into place (lib/report/ofile.c).  *out is consumed.  The exit code. */
+static int
+o43_write_json(
+    struct cs_ofile **out, const struct cs_opt43 *o, const char *input)
 {
-	char ip[16];
+	FILE *f = cs_ofile_fp(*out);
+	char ip[16], why[512];
 
-	printf(
-	    "{\"form\":\"%s\"", o->form == CS_OPT43_FORM_TLV ? "tlv" : "ascii");
-	if (input != NULL)
-		printf(",\"input\":\"%s\"", input);
-	printf(",\"hex\":\"");
-	o43_hex(stdout, o->data, o->len, O43_HEX_PLAIN);
-	printf("\",\"controllers\":[");
+	fprintf(f, "{\"form\":\"%s\"",
+	    o->form == CS_OPT43_FORM_TLV ? "tlv" : "ascii");
+	if (input != NULL) {
+		fputs(",\"input\":", f);
+		o43_json_str(f, input, strlen(input));
+	}
+	fputs(",\"hex\":\"", f);
+	o43_hex(f, o->data, o->len, O43_HEX_PLAIN);
+	fputs("\",\"controllers\":[", f);
 	for (size_t i = 0; i < o->n; i++) {
 		o43_ip(ip, sizeof(ip), o->ctrl[i]);
-		printf("%s\"%s\"", i > 0 ? "," : "", ip);
+		fprintf(f, "%s\"%s\"", i > 0 ? "," : "", ip);
 	}
-	printf("]}\n");
+	fputs("]}\n", f);
+	if (ferror(f)) {
+		fprintf(stderr, "capsim: option43: cannot write %s: %s\n",
+		    cs_ofile_path(*out), strerror(errno));
+		cs_ofile_discard(*out);
+		*out = NULL;
+		return SIM_EXIT_RUNTIME;
+	}
+	if (cs_ofile_commit(*out, why, sizeof(why)) < 0) {
+		*out = NULL;
+		fprintf(stderr, "capsim: option43: cannot write %s\n", why);
+		return SIM_EXIT_RUNTIME;
+	}
+	*out = NULL;
+	return SIM_EXIT_OK;
 }
 
 static int
-o43_encode(int argc, char **argv, bool ascii, bool json, const char *vci)
+o43_encode(
+    int argc, char **argv, bool ascii, struct cs_ofile **json, const char *vci)
 {
 	struct cs_opt43 o;
 	struct cs_wr wr;
@@ -284,10 +309,8 @@ o43_encode(int argc, char **argv, bool ascii, bool json, const char *vci)
 		return SIM_EXIT_USAGE;
 	}
 	o.len = wr.len;
-	if (json) {
-		o43_print_json(&o, NULL);
-		return SIM_EXIT_OK;
-	}
+	if (*json != NULL)
+		return o43_write_json(json, &o, NULL);
 	if (ascii)
 		printf("%.*s\n", (int)o.len, (const char *)o.data);
 	else {
@@ -299,7 +322,7 @@ o43_encode(int argc, char **argv, bool ascii, bool json, const char *vci)
 }
 
 static int
-o43_decode(int argc, char **argv, bool json)
+o43_decode(int argc, char **argv, struct cs_ofile **json)
 {
 	struct cs_opt43_err err;
 	struct cs_opt43 o;
@@ -335,10 +358,8 @@ o43_decode(int argc, char **argv, bool json)
 		return SIM_EXIT_USAGE;
 	}
 	free(text);
-	if (json) {
-		o43_print_json(&o, cs_opt43_text_name(o.text));
-		return SIM_EXIT_OK;
-	}
+	if (*json != NULL)
+		return o43_write_json(json, &o, cs_opt43_text_name(o.text));
 	printf("input: %s\n", cs_opt43_text_name(o.text));
 	printf("form: %s, %zu byte%s\n", cs_opt43_form_name(o.form), o.len,
 	    o.len == 1 ? "" : "s");
@@ -358,20 +379,22 @@ sim_cmd_option43(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "vci", required_argument, NULL, 'V' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *vci = O43_DEFAULT_VCI;
-	bool ascii = false, json = false;
-	int c;
+	const char *vci = O43_DEFAULT_VCI, *json_path = NULL;
+	struct cs_ofile *json = NULL;
+	bool ascii = false;
+	char why[512];
+	int c, rc;
 
 	optind = 1;
 	opterr = 0;
 	/* Leading '+' would stop at the first non-option; permuting lets
 	 * options follow the addresses.  Negative-looking hex never starts
 	 * with '-', so permuting is safe. */
-	while ((c = getopt_long(argc, argv, "f:V:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:V:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "tlv") == 0 ||
@@ -391,15 +414,19 @@ sim_cmd_option43(int argc, char **argv)
 			vci = optarg;
 			break;
 		case 'j':
-			json = true;
+			json_path = optarg;
 			break;
 		case 'h':
 			o43_usage(stdout);
 			return SIM_EXIT_OK;
 		default:
+			/* opterr is 0: '?' for an unknown option and for a
+			 * missing value (then optopt is the option's) */
 			fprintf(stderr,
-			    "capsim: option43: unknown option '%s' (see "
-			    "--help)\n",
+			    "capsim: option43: %s '%s' (see --help)\n",
+			    optopt == 'f' || optopt == 'V' || optopt == 'j'
+			        ? "missing value for"
+			        : "unknown option",
 			    argv[optind - 1]);
 			return SIM_EXIT_USAGE;
 		}
@@ -408,13 +435,35 @@ sim_cmd_option43(int argc, char **argv)
 		o43_usage(stderr);
 		return SIM_EXIT_USAGE;
 	}
+	if (strcmp(argv[optind], "encode") != 0 &&
+	    strcmp(argv[optind], "decode") != 0) {
+		fprintf(stderr,
+		    "capsim: option43: unknown action '%s' (encode or "
+		    "decode)\n",
+		    argv[optind]);
+		return SIM_EXIT_USAGE;
+	}
+	if (optind + 1 == argc && json_path != NULL) {
+		/* `encode --json 10.0.0.1`: the address became the file */
+		fprintf(stderr,
+		    "capsim: option43: %s needs %s after --json FILE (--json "
+		    "takes a file name, - for stdout)\n",
+		    argv[optind],
+		    argv[optind][0] == 'e' ? "controller addresses"
+		                           : "the option text");
+		return SIM_EXIT_USAGE;
+	}
+	/* the output is checked (and a stale one removed) before any work */
+	if (json_path != NULL &&
+	    cs_ofile_open(&json, json_path, 0644, why, sizeof(why)) < 0) {
+		fprintf(stderr, "capsim: option43: cannot write %s\n", why);
+		return SIM_EXIT_USAGE;
+	}
 	if (strcmp(argv[optind], "encode") == 0)
-		return o43_encode(
-		    argc - optind - 1, argv + optind + 1, ascii, json, vci);
-	if (strcmp(argv[optind], "decode") == 0)
-		return o43_decode(argc - optind - 1, argv + optind + 1, json);
-	fprintf(stderr,
-	    "capsim: option43: unknown action '%s' (encode or decode)\n",
-	    argv[optind]);
-	return SIM_EXIT_USAGE;
+		rc = o43_encode(
+		    argc - optind - 1, argv + optind + 1, ascii, &json, vci);
+	else
+		rc = o43_decode(argc - optind - 1, argv + optind + 1, &json);
+	cs_ofile_discard(json); /* an input error: nothing written */
+	return rc;
 }

@@ -471,6 +471,22 @@ run_check(const struct run_opts *o)
 	else
 		printf("  WLC          %s:%u\n", cs_ipv4_str(wlc_ip, b),
 		    o->wlc_port);
+	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC) {
+		char c[16];
+
+		printf("  discovery    %s", cs_disc_mode_name(o->disc.mode));
+		if (o->disc.server_ip != 0)
+			printf(", DHCP server %s via relay %s",
+			    cs_ipv4_str(o->disc.server_ip, b),
+			    cs_ipv4_str(o->disc.relay_ip, c));
+		if (o->disc.dns_server != 0)
+			printf(", DNS server %s",
+			    cs_ipv4_str(o->disc.dns_server, b));
+		if (o->disc.dns_domain != NULL)
+			printf(", domain %s", o->disc.dns_domain);
+		printf(
+		    ", timeout %.1f s\n", (double)o->disc.timeout_ms / 1000.0);
+	}
 	printf("  duration     %.1f s, seed %llu, DTLS %s\n",
 	    (double)o->duration_ms / 1000.0, (unsigned long long)o->ec.seed,
 	    o->dtls_ver != NULL ? o->dtls_ver : "1.2");

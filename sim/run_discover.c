@@ -40,7 +40,8 @@ const char sim_disc_usage[] =
     "  --vendor-class TEXT    option 60 (default: the profile's, else\n"
     "                         \"Cisco AP c2700\")\n"
     "  --dhcp-time-factor F   scale DHCP retransmission (0.01 = 100x "
-    "faster)\n"
+    "faster;\n"
+    "                         default 1)\n"
     "  --discovery-timeout D  give up on APs without result (default "
     "150s)\n";
 

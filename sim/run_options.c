@@ -88,7 +88,8 @@ static const char *const run_help[] = {
 	"Load:\n"
 	"  --rate R               APs started per second (default: all "
 	"at once)\n"
-	"  --ramp D               grow the rate linearly from 0 over D\n"
+	"  --ramp D               grow the rate linearly from 0 over D "
+	"(default: no ramp)\n"
 	"  --max-inflight N       DTLS handshakes in flight at most; "
 	"more APs\n"
 	"                         wait their turn (256; 0 = no cap)\n"
@@ -119,7 +120,10 @@ static const char *const run_help[] = {
 	"  --clock-skew D         AP clocks off by this much, whole "
 	"seconds (-3d, 90s)\n",
 	"DTLS:\n"
-	"  --dtls-version 1.2|1.0|any   --ciphers LIST   --mtu BYTES\n",
+	"  --dtls-version 1.2|1.0|any [1.2]   --mtu BYTES [1400]\n",
+	"  --ciphers LIST         the suites the APs offer (default the "
+	"9800 set:\n"
+	"                         " CS_DTLS_DEFAULT_CIPHERS ")\n",
 	"Impairment (see also scenarios/README.md):\n"
 	"  --rule 'TEXT'          an impairment rule, e.g. --rule "
 	"'dir=down\n"
@@ -262,8 +266,24 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 	if (ap->discovery != CS_SCN_DISC_STATIC &&
 	    sim_disc_opt(&o->disc, 0, cs_scn_discovery_name(ap->discovery)) < 0)
 		return SIM_EXIT_USAGE;
+	/* aps.discovery as a mapping: where DHCP and DNS are */
+	if (ap->dhcp_server != 0)
+		o->disc.server_ip = ap->dhcp_server;
+	if (ap->dhcp_relay != 0)
+		o->disc.relay_ip = ap->dhcp_relay;
+	if (ap->dns_server != 0)
+		o->disc.dns_server = ap->dns_server;
+	if (ap->dns_domain != NULL)
+		o->disc.dns_domain = ap->dns_domain;
+	if (ap->vendor_class != NULL)
+		o->disc.vendor_class = ap->vendor_class;
+	if (ap->discovery_timeout_ms != 0)
+		o->disc.timeout_ms = ap->discovery_timeout_ms;
 	o->dtls_ver = run_dtls_ver_name(ap->dtls_version);
 	o->embedded = w->embedded;
+	/* wlc.listen places the embedded WLC (kept with DHCP or DNS
+	 * discovery, as --wlc-listen) */
+	o->wlc_listen_given = w->embedded && w->has_listen;
 	if (w->embedded) {
 		o->wlc_ip = w->listen_ip;
 		o->wlc_port = w->listen_port;
@@ -787,6 +807,15 @@ run_options_check(struct run_opts *o)
 	/* a shard: this process's slice of the population (issue 17) */
 	if ((r = run_shard_resolve(&o->shard, &o->ec)) != 0)
 		return r;
+	/* said before the run (and by --check), not when discovery starts */
+	if (o->disc.enabled && o->disc.mode == CS_DISC_MODE_DHCP &&
+	    o->disc.server_ip == 0) {
+		fprintf(stderr,
+		    "capsim: run: --discovery dhcp needs --dhcp-server and "
+		    "--dhcp-relay (in a scenario: aps.discovery: {method: "
+		    "dhcp, dhcp-server: ADDR, dhcp-relay: ADDR})\n");
+		return SIM_EXIT_USAGE;
+	}
 	/* APs that find their controllers by DHCP or DNS do not need the
 	 * embedded one, unless it is placed explicitly */
 	if (o->disc.enabled && o->disc.mode != CS_DISC_MODE_STATIC &&

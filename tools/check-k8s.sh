@@ -17,6 +17,11 @@ fi
 # tree stays clean); they are installed again when the lock file changes
 cache=${CAPSIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/capsim}/k8s-validate
 mkdir -p "$cache"
+# one check at a time per cache: two copies of the suite on one host would
+# otherwise run npm ci into the same directory, or one would run
+# validate.js while the other rewrites it (held until this script exits)
+exec 9>"$cache.lock"
+flock 9
 if [ ! -d "$cache/node_modules/kubernetes-models" ] ||
 	! cmp -s "$v/package-lock.json" "$cache/package-lock.json"; then
 	cp "$v/package.json" "$v/package-lock.json" "$cache/"

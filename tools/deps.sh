@@ -59,6 +59,17 @@ if [ "${1:-}" = test ] && ! command -v npm >/dev/null 2>&1; then
     missing+=(npm)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
+# one install at a time on a host (two copies of the test command, or two
+# clones): the second waits here for the first, then counts again (what
+# the first installed is no longer missing) and never removes the first
+# one's policy-rc.d under it.  The lock goes with the process.
+if [ -z "${CS_DEPS_LOCKED:-}" ]; then
+  lockf=/tmp/capsim-deps.lock
+  [ -e "$lockf" ] || { : >"$lockf" && chmod 666 "$lockf"; } 2>/dev/null || true
+  exec 8<"$lockf"
+  flock 8
+  CS_DEPS_LOCKED=1 exec "$BASH" "$0" "$@"
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 sudo=""
@@ -83,8 +94,9 @@ fi
 # tshark asks whether non-root users may capture; answer for it.
 echo "wireshark-common wireshark-common/install-setuid boolean false" |
   $sudo debconf-set-selections 2>/dev/null || true
-if ! { $sudo apt-get update -qq &&
-  $sudo apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends \
+if ! { $sudo apt-get update -qq -o DPkg::Lock::Timeout=600 &&
+  $sudo apt-get install -y -qq -o Dpkg::Use-Pty=0 \
+    -o DPkg::Lock::Timeout=600 --no-install-recommends \
     "${missing[@]}"; } >"$log" 2>&1; then
   cat "$log" >&2
   echo "deps: apt-get failed" >&2

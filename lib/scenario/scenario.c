@@ -863,6 +863,8 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s->aps.name);
 	free(s->aps.profile);
 	free(s->aps.ciphers);
+	free(s->aps.dns_domain);
+	free(s->aps.vendor_class);
 	for (size_t i = 0; i < s->aps.n_groups; i++) {
 		free(s->aps.groups[i].profile);
 		free(s->aps.groups[i].ciphers);

@@ -284,6 +284,102 @@ static const char *const aps_keys[] = {
 _Static_assert(CS_ARRAY_SIZE(aps_keys) == AK__COUNT + 1,
     "aps_keys[] out of sync with its enum");
 
+/* aps.discovery: a method word, or a mapping with the method and where
+ * its services are (the command line's --discovery, --dhcp-server, ...) */
+enum {
+	DK_METHOD,
+	DK_DHCP_SERVER,
+	DK_DHCP_RELAY,
+	DK_DNS_SERVER,
+	DK_DNS_DOMAIN,
+	DK_VENDOR_CLASS,
+	DK_TIMEOUT,
+	DK__COUNT
+};
+static const char *const disc_keys[] = {
+	[DK_METHOD] = "method",
+	[DK_DHCP_SERVER] = "dhcp-server",
+	[DK_DHCP_RELAY] = "dhcp-relay",
+	[DK_DNS_SERVER] = "dns-server",
+	[DK_DNS_DOMAIN] = "dns-domain",
+	[DK_VENDOR_CLASS] = "vendor-class",
+	[DK_TIMEOUT] = "timeout",
+	[DK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(disc_keys) == DK__COUNT + 1,
+    "disc_keys[] out of sync with its enum");
+
+static int
+scn_discovery(struct scn *p, const yaml_node_t *n, struct cs_scn_aps *a)
+{
+	yaml_node_t *v[DK__COUNT + 1];
+	char kp[SCN_PATH_LEN];
+	unsigned w;
+	int r;
+
+#define KP(k) (scn_key(kp, sizeof(kp), "aps.discovery", (k)), kp)
+	if (n->type != YAML_MAPPING_NODE) {
+		if ((r = scn_word(p, n, "aps.discovery", disc_words, &w)) < 0)
+			return r;
+		a->discovery = (enum cs_scn_discovery)w;
+		return 0;
+	}
+	if ((r = scn_map(p, n, "aps.discovery", disc_keys, v)) < 0)
+		return r;
+	if (v[DK_METHOD] == NULL)
+		return scn_fail(p, n, "aps.discovery",
+		    "a discovery mapping needs 'method' (static, dhcp, dns "
+		    "or broadcast)");
+	if ((r = scn_word(p, v[DK_METHOD], KP("method"), disc_words, &w)) < 0)
+		return r;
+	a->discovery = (enum cs_scn_discovery)w;
+	/* what the method does not use is a mistake, not a no-op */
+	for (int k = DK_DHCP_SERVER; k < DK__COUNT; k++) {
+		bool dhcp_only = k == DK_DHCP_SERVER || k == DK_DHCP_RELAY ||
+		    k == DK_VENDOR_CLASS;
+		bool used = a->discovery == CS_SCN_DISC_DHCP ||
+		    (!dhcp_only && a->discovery == CS_SCN_DISC_DNS);
+
+		if (v[k] != NULL && !used)
+			return scn_fail(p, v[k], KP(disc_keys[k]),
+			    "not used by method %s (only by %s)",
+			    disc_words[a->discovery],
+			    dhcp_only ? "dhcp" : "dhcp and dns");
+	}
+	if ((v[DK_DHCP_SERVER] == NULL) != (v[DK_DHCP_RELAY] == NULL))
+		return scn_fail(p, n, "aps.discovery",
+		    "dhcp-server and dhcp-relay go together (capsim relays "
+		    "to the server from the relay address, which must be "
+		    "local)");
+	if ((v[DK_DHCP_SERVER] &&
+	        (r = scn_ip(p, v[DK_DHCP_SERVER], KP("dhcp-server"),
+	             &a->dhcp_server)) < 0) ||
+	    (v[DK_DHCP_RELAY] &&
+	        (r = scn_ip(p, v[DK_DHCP_RELAY], KP("dhcp-relay"),
+	             &a->dhcp_relay)) < 0) ||
+	    (v[DK_DNS_SERVER] &&
+	        (r = scn_ip(p, v[DK_DNS_SERVER], KP("dns-server"),
+	             &a->dns_server)) < 0) ||
+	    (v[DK_DNS_DOMAIN] &&
+	        (r = scn_str(p, v[DK_DNS_DOMAIN], KP("dns-domain"),
+	             &a->dns_domain)) < 0) ||
+	    (v[DK_VENDOR_CLASS] &&
+	        (r = scn_str(p, v[DK_VENDOR_CLASS], KP("vendor-class"),
+	             &a->vendor_class)) < 0) ||
+	    (v[DK_TIMEOUT] &&
+	        (r = scn_dur32(p, v[DK_TIMEOUT], KP("timeout"), 1,
+	             &a->discovery_timeout_ms)) < 0))
+		return r;
+	if (a->dns_domain != NULL && a->dns_domain[0] == '\0')
+		return scn_fail(
+		    p, v[DK_DNS_DOMAIN], KP("dns-domain"), "empty domain");
+	if (a->vendor_class != NULL && strlen(a->vendor_class) > 255)
+		return scn_fail(p, v[DK_VENDOR_CLASS], KP("vendor-class"),
+		    "option 60 holds at most 255 bytes");
+#undef KP
+	return 0;
+}
+
 int
 scn_aps(struct scn *p, const yaml_node_t *n)
 {
@@ -329,12 +425,8 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 	if (v[AK_PROFILE] &&
 	    (r = scn_str(p, v[AK_PROFILE], KP("profile"), &a->profile)) < 0)
 		return r;
-	if (v[AK_DISCOVERY]) {
-		if ((r = scn_word(p, v[AK_DISCOVERY], KP("discovery"),
-		         disc_words, &w)) < 0)
-			return r;
-		a->discovery = (enum cs_scn_discovery)w;
-	}
+	if (v[AK_DISCOVERY] && (r = scn_discovery(p, v[AK_DISCOVERY], a)) < 0)
+		return r;
 	if (v[AK_CONTROLLERS]) {
 		yaml_node_t *l = v[AK_CONTROLLERS];
 		size_t len;
@@ -624,6 +716,7 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	    (r = scn_ip_port(p, v[WK_LISTEN], KP("listen"), &w->listen_ip,
 	         &w->listen_port)) < 0)
 		return r;
+	w->has_listen = v[WK_LISTEN] != NULL;
 	if (v[WK_ADVERTISE] &&
 	    (r = scn_ip(
 	         p, v[WK_ADVERTISE], KP("advertise"), &w->advertise_ip)) < 0)

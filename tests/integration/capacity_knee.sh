@@ -7,12 +7,13 @@
 # When capsim itself runs late on a loaded host (exit 5), the search must
 # say so, and the test skips: it cannot measure the controller then.
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+# a /16 of our own for this run (net.inc): the WLC at .0.1, the APs from
+# .1.1 on (the last step has a few hundred)
+cs_net_claim16
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI=$tmp/pki
-
-# a network of our own for this run: 127.X.Y.0/24 (WLC .1, APs next /24)
-x=$((RANDOM % 200 + 20)); y=$((RANDOM % 250))
 knee=30
 
 set +e
@@ -20,7 +21,8 @@ set +e
   --settle 2s --grace 3s --refine 2 \
   --json "$tmp/cap.json" --csv "$tmp/cap.csv" --keep "$tmp/steps" -- \
   --skip-discovery --wlc-max-handshake-rate $knee \
-  --wlc-listen 127.$x.$y.1:5246 --ap-base-ip 127.$x.$((y + 1)).1 \
+  --wlc-listen "$CS_NET.0.1:$(cs_free_port "$CS_NET.0.1" 2)" \
+  --ap-base-ip "$CS_NET.1.1" \
   > "$tmp/out.txt" 2>&1
 rc=$?
 set -e

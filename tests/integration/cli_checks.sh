@@ -23,6 +23,22 @@ export CAPSIM_PKI=$tmp/pki
 v=$("$CAPSIM" --version)
 [[ "$v" =~ ^capsim\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version says '$v'"
 
+# no --help lists an option twice (probe --help listed --discovery twice),
+# and probe's says one thing about option 60
+for c in run wlc probe proxy analyze option43 certs lab capacity report merge; do
+  "$CAPSIM" "$c" --help >"$tmp/help" 2>&1 || fail "capsim $c --help exited $?"
+  grep -oE '^ {1,4}(-[a-zA-Z], )?--[a-z0-9-]+' "$tmp/help" | sed 's/.*--/--/' |
+    sort | uniq -d >"$tmp/dup"
+  [ ! -s "$tmp/dup" ] || fail "capsim $c --help lists twice: $(tr '\n' ' ' <"$tmp/dup")"
+done
+"$CAPSIM" probe --help >"$tmp/help"
+[ "$(grep -c -- '--discovery dhcp|dns|static|broadcast' "$tmp/help")" = 1 ] ||
+  fail "probe --help: --discovery not listed once"
+[ "$(grep -ci 'option 60' "$tmp/help")" = 1 ] ||
+  { grep -i 'option 60' "$tmp/help"; fail "probe --help: option 60 explained more than once"; }
+grep -A1 -- '--vendor-class TEXT' "$tmp/help" | grep -q "the profile's, else" ||
+  fail "probe --help: --vendor-class default not shown"
+
 # one default capacity, the same number in both --help texts
 wlc_cap=$("$CAPSIM" wlc --help | sed -n 's/.*(default \([0-9]*\), the embedded.*/\1/p')
 run_cap=$("$CAPSIM" run --help | sed -n 's/.*--wlc-max-wtps N.*(\([0-9]*\)).*/\1/p')

@@ -19,6 +19,8 @@
 #               ECDHE-RSA-AES128-GCM -> dtls-mismatch, and `capsim analyze`
 #               of the run's capture says the same
 set -euo pipefail
+. "$(dirname "$0")/net.inc"
+cs_net_claim16 # a /16 of this run (net.inc): one /24 in it per case
 tmp=$(mktemp -d)
 wlc_pid=
 cleanup() {
@@ -29,7 +31,7 @@ cleanup() {
 	fi
 	rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 fail() {
 	echo "FAIL ($case): $*"
@@ -38,8 +40,12 @@ fail() {
 	exit 1
 }
 
-# a random 127.X.Y.0/24 per case: .1 the WLC, .10 up the APs
-net() { echo "127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"; }
+# a 127.X.Y.0/24 of the claimed /16 per case: .1 the WLC, .10 up the APs
+cases=0
+next_net() {
+	cases=$((cases + 1))
+	n=$CS_NET.$cases
+}
 
 start_wlc() { # ADDR ARGS...
 	local addr=$1
@@ -99,7 +105,7 @@ PY
 
 # --- advertise: nothing listens at the advertised control address
 case=advertise
-n=$(net)
+next_net
 start_wlc "$n.1" --advertise "$n.99"
 run_aps "$n" "$n.1" --duration 8s
 stop_wlc
@@ -109,7 +115,7 @@ grep -q "advertises $n.99" "$tmp/$case.json" || fail "address not named"
 
 # --- drop-cfg: Configuration Status Request never answered
 case=drop-cfg
-n=$(net)
+next_net
 start_wlc "$n.1" --drop-msg 5
 run_aps "$n" "$n.1" --duration 8s
 stop_wlc
@@ -119,7 +125,7 @@ grep -q "Configuration Status Request" "$tmp/$case.json" || fail "message not na
 
 # --- no-echo: everything but Echo Request answered
 case=no-echo
-n=$(net)
+next_net
 start_wlc "$n.1" --drop-msg 13
 run_aps "$n" "$n.1" --duration 20s
 stop_wlc
@@ -128,7 +134,7 @@ check echo-unanswered 6
 
 # --- frozen: SIGSTOP with the APs in Run
 case=frozen
-n=$(net)
+next_net
 start_wlc "$n.1"
 # freeze the controller once all six APs are in Run (the events file is
 # flushed every second), however long a loaded host takes to get there
@@ -155,7 +161,7 @@ check controller-unresponsive 6
 
 # --- firewall: WLC->AP DTLS dropped from 5 s on
 case=firewall
-n=$(net)
+next_net
 start_wlc "$n.1"
 fw="dir=down chan=control from=5s action=drop"
 run_aps "$n" "$n.1" --duration 24s \
@@ -167,7 +173,7 @@ check return-path-loss 6
 
 # --- cipher: no shared suite; live and analyze agree
 case=cipher
-n=$(net)
+next_net
 start_wlc "$n.1" --ciphers ECDHE-RSA-AES128-GCM-SHA256
 run_aps "$n" "$n.1" --duration 6s --ciphers AES256-SHA \
 	--pcap "$tmp/cipher.pcapng" --pcap-at ap
@@ -187,7 +193,7 @@ arc=0
 
 # --- keep-alive replies 8 s late, data-dead interval 6 s (embedded WLC)
 case=ka-late
-n=$(net)
+next_net
 rc=0
 "$CAPSIM" run --aps 6 --duration 20s --quiet --json "$tmp/$case.json" \
 	--ap-base-ip "$n.10" --wlc-listen "$n.1" \
@@ -203,7 +209,7 @@ check data-channel-latency 6
 # lost while bigger ones arrive, so not MTU (embedded WLC: both ends
 # counted)
 case=selective
-n=$(net)
+next_net
 rc=0
 "$CAPSIM" run --aps 6 --duration 10s --quiet --json "$tmp/$case.json" \
 	--ap-base-ip "$n.10" --wlc-listen "$n.1" --workers 1 \
@@ -218,7 +224,7 @@ grep -q "not by size" "$tmp/$case.json" || fail "size evidence"
 # --- local send error: --wlc 198.18.99.99 from 127.x: nothing leaves
 # the host; capsim says so (exit 5), never "allow UDP 5246"
 case=send-error
-n=$(net)
+next_net
 run_aps "$n" 198.18.99.99 --duration 4s
 [ "$rc" -eq 5 ] || fail "exit $rc, want 5"
 check local-send-error 6
@@ -229,7 +235,7 @@ grep -q "warning: the APs cannot send to the controller" "$tmp/$case.out" || fai
 # --- run too short: 10 s while the first Discovery may wait 20 s (RFC
 # default MaxDiscoveryInterval), embedded WLC: capsim's limit (exit 5)
 case=too-short
-n=$(net)
+next_net
 rc=0
 "$CAPSIM" run --aps 6 --duration 10s --quiet --json "$tmp/$case.json" \
 	--junit "$tmp/$case.xml" --ap-base-ip "$n.10" --wlc-listen "$n.1" \

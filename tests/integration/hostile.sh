@@ -19,6 +19,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 command -v ss >/dev/null || { echo "hostile: skipped: no ss(8)"; exit 77; }
 src=${CS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$(dirname "$0")/net.inc"
+cs_net_claim # 127.X.Y.0/24 of this run (net.inc)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/capsim-hostile.XXXXXX")
 wlc_pid= run_pid=
 cleanup() {
@@ -26,9 +28,9 @@ cleanup() {
   if [ -n "$wlc_pid" ]; then kill "$wlc_pid" 2>/dev/null || true; wait "$wlc_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
-trap cleanup EXIT
+cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
-net=127.$((RANDOM % 200 + 20)).$((RANDOM % 250))
+net=$CS_NET
 wlc=$net.250
 count=${CS_HOSTILE_COUNT:-20000}
 rate=${CS_HOSTILE_RATE:-2000}

@@ -80,6 +80,8 @@ grep -q "impairment   1 fw-drops-dtls-return" "$tmp/plan" || fail "--check plan 
 # every timeline action is named, the WLC's misbehaviour with its switches
 "$CAPSIM" run "$CS_SRC/scenarios/examples/full.yaml" --check >"$tmp/plan" ||
   fail "--check of full.yaml failed"
+grep -q "discovery    dhcp, DHCP server 198.18.2.2 via relay 198.18.16.1, timeout 60.0 s" "$tmp/plan" ||
+  { cat "$tmp/plan"; fail "--check plan lacks the scenario's discovery"; }
 grep -q "the WLC misbehaves: drop=echo-request mute=true" "$tmp/plan" ||
   { cat "$tmp/plan"; fail "--check plan does not name the misbehaviour"; }
 ! grep -q "s  ?" "$tmp/plan" || { cat "$tmp/plan"; fail "--check plan has an unnamed action"; }

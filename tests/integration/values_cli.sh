@@ -9,11 +9,13 @@ set -u
 
 : "${CAPSIM:?CAPSIM must point to the capsim binary}"
 fails=0
+. "$(dirname "$0")/net.inc"
+# an address range of this run's own (net.inc), never 127.0.0.1:5246
+cs_net_claim
+net=$CS_NET
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+cs_on_exit 'rm -rf "$tmp"'
 export CAPSIM_PKI=$tmp/pki
-# an address of this run's own (127.X.Y.1), never 127.0.0.1:5246
-net="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1))"
 
 # run's own addresses, so that a check that wrongly passes the option
 # still runs on this test's addresses (and briefly: --duration 1s first)

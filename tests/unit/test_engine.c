@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The engine as a whole, from its public API: one AP joins the embedded
- * WLC on loopback (a 127.X.Y.0/24 of this run) and the probe hook hears
- * every step `capsim probe` shows (the Discovery Request and Response,
+ * WLC on loopback (a 127.X.Y.0/24 claimed for this test) and the probe hook
+ * hears every step `capsim probe` shows (the Discovery Request and Response,
  * the DTLS session's begin and end with its details, the secure
  * messages), then a scenario's timeline runs on that engine.
  */
@@ -53,7 +53,7 @@ struct fix {
 	struct cs_engine *e;
 	struct cs_engine_probe hook;
 	struct rec rec;
-	uint32_t ap_ip, wlc_ip;
+	uint32_t net, ap_ip, wlc_ip;
 };
 
 static void
@@ -132,16 +132,6 @@ on_ap_event(
 	pthread_mutex_unlock(&r->mu);
 }
 
-/* A 127.X.Y.0/24 of this run (X 100..199, Y from pid and clock). */
-static uint32_t
-test_net(void)
-{
-	unsigned x = 100 + (unsigned)getpid() % 100;
-	unsigned y = ((unsigned)getpid() / 100 + (unsigned)time(NULL)) % 250;
-
-	return 127u << 24 | x << 16 | y << 8;
-}
-
 static int
 setup(void **state)
 {
@@ -150,11 +140,12 @@ setup(void **state)
 	struct cs_dtls_cfg ac, wc;
 	struct cs_engine_cfg ec;
 	struct cs_err err = { 0 };
-	uint32_t net = test_net();
+	uint32_t net = cs_test_net_claim();
 
 	assert_non_null(f);
 	pthread_mutex_init(&f->rec.mu, NULL);
 	pthread_cond_init(&f->rec.cv, NULL);
+	f->net = net;
 	f->ap_ip = net | 1;
 	f->wlc_ip = net | 250;
 	pc.now = (int64_t)time(NULL) - 3600;
@@ -211,6 +202,7 @@ teardown(void **state)
 	cs_pki_free(f->pki);
 	pthread_cond_destroy(&f->rec.cv);
 	pthread_mutex_destroy(&f->rec.mu);
+	cs_test_net_release(f->net);
 	free(f);
 	return 0;
 }

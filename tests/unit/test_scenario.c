@@ -145,6 +145,12 @@ test_full_example(void **state)
 	assert_string_equal(s->aps.name, "lab-ap-");
 	assert_string_equal(s->aps.profile, "c2700");
 	assert_int_equal(s->aps.discovery, CS_SCN_DISC_DHCP);
+	assert_int_equal(s->aps.dhcp_server, 0xc6120202); /* 198.18.2.2 */
+	assert_int_equal(s->aps.dhcp_relay, 0xc6121001);  /* 198.18.16.1 */
+	assert_int_equal(s->aps.dns_server, 0);
+	assert_null(s->aps.dns_domain);
+	assert_string_equal(s->aps.vendor_class, "Cisco AP c2700");
+	assert_int_equal(s->aps.discovery_timeout_ms, 60000);
 	assert_int_equal(s->aps.n_controllers, 2);
 	assert_int_equal(s->aps.controllers[1], 0x7f000002);
 	assert_false(s->aps.skip_discovery);
@@ -638,6 +644,32 @@ static const struct err_case err_cases[] = {
 	{ "aps: {discovery: dhpc}\n", -EINVAL,
 	    "t.yaml:1:18: key 'aps.discovery': expected one of static, dhcp, "
 	    "dns, broadcast; got 'dhpc' (did you mean 'dhcp'?)" },
+	/* aps.discovery as a mapping */
+	{ "aps: {discovery: {method: dhpc}}\n", -EINVAL,
+	    "t.yaml:1:27: key 'aps.discovery.method': expected one of static, "
+	    "dhcp, dns, broadcast; got 'dhpc' (did you mean 'dhcp'?)" },
+	{ "aps: {discovery: {dhcp-server: 10.0.0.1}}\n", -EINVAL,
+	    "t.yaml:1:18: key 'aps.discovery': a discovery mapping needs "
+	    "'method' (static, dhcp, dns or broadcast)" },
+	{ "aps: {discovery: {method: static, dhcp-server: 10.0.0.1}}\n",
+	    -EINVAL,
+	    "t.yaml:1:48: key 'aps.discovery.dhcp-server': not used by method "
+	    "static (only by dhcp)" },
+	{ "aps: {discovery: {method: dns, vendor-class: x}}\n", -EINVAL,
+	    "t.yaml:1:46: key 'aps.discovery.vendor-class': not used by method "
+	    "dns (only by dhcp)" },
+	{ "aps: {discovery: {method: dhcp, dhcp-server: 10.0.0.1}}\n", -EINVAL,
+	    "t.yaml:1:18: key 'aps.discovery': dhcp-server and dhcp-relay go "
+	    "together (capsim relays to the server from the relay address, "
+	    "which must be local)" },
+	{ "aps: {discovery: {method: dhcp, dhcp-sever: 10.0.0.1}}\n", -EINVAL,
+	    "t.yaml:1:33: key 'aps.discovery.dhcp-sever': unknown key (did you "
+	    "mean 'dhcp-server'?)" },
+	{ "aps: {discovery: {method: dns, dns-domain: \"\"}}\n", -EINVAL,
+	    "t.yaml:1:44: key 'aps.discovery.dns-domain': empty domain" },
+	{ "aps: {discovery: {method: dns, timeout: 0s}}\n", -EINVAL,
+	    "t.yaml:1:41: key 'aps.discovery.timeout': must be between 1 ms "
+	    "and 4294967295 ms" },
 	{ "aps: {cert: expird}\n", -EINVAL,
 	    "t.yaml:1:13: key 'aps.cert': expected one of valid, expired, "
 	    "not-yet-valid, untrusted, wrong-eku, sha1, rsa1024, good, "
@@ -1054,6 +1086,34 @@ test_error_offset_and_load(void **state)
 }
 
 /* AP selections are capsim/values.h's (tested in test_values.c). */
+/* aps.discovery as a mapping: the method and where its services are */
+static void
+test_discovery_map(void **state)
+{
+	struct cs_scenario *s;
+
+	(void)state;
+	s = load_text("aps: {discovery: {method: dns, dns-server: 10.0.0.53, "
+	              "dns-domain: lab.example, timeout: 20s}}\n");
+	assert_int_equal(s->aps.discovery, CS_SCN_DISC_DNS);
+	assert_int_equal(s->aps.dns_server, 0x0a000035);
+	assert_string_equal(s->aps.dns_domain, "lab.example");
+	assert_int_equal(s->aps.discovery_timeout_ms, 20000);
+	assert_int_equal(s->aps.dhcp_server, 0);
+	assert_null(s->aps.vendor_class);
+	cs_scenario_free(s);
+	/* the word form leaves the services to the command line */
+	s = load_text("aps: {discovery: dhcp}\nwlc: {listen: 127.9.9.9}\n");
+	assert_int_equal(s->aps.discovery, CS_SCN_DISC_DHCP);
+	assert_int_equal(s->aps.dhcp_server, 0);
+	assert_int_equal(s->aps.dhcp_relay, 0);
+	assert_true(s->wlc.has_listen);
+	cs_scenario_free(s);
+	s = load_text("name: x\n");
+	assert_false(s->wlc.has_listen);
+	cs_scenario_free(s);
+}
+
 static void
 test_discovery_name(void **state)
 {
@@ -1662,6 +1722,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_example),
+		cmocka_unit_test(test_discovery_map),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_founding_case),
 		cmocka_unit_test(test_values),

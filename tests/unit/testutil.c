@@ -9,9 +9,13 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 char cs_test_last_log[1024];
 
@@ -95,4 +99,59 @@ cs_test_log(void *ctx, int level, const char *msg)
 	(void)ctx;
 	(void)level;
 	snprintf(cs_test_last_log, sizeof(cs_test_last_log), "%s", msg);
+}
+
+static void
+net_claim_path(char *buf, size_t cap, uint32_t net)
+{
+	const char *dir = getenv("CS_NET_DIR");
+
+	snprintf(buf, cap, "%s/127.%u.%u",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp/capsim-net-claims",
+	    (unsigned)(net >> 16 & 0xff), (unsigned)(net >> 8 & 0xff));
+}
+
+uint32_t
+cs_test_net_claim(void)
+{
+	const char *dir = getenv("CS_NET_DIR");
+	char path[512], pidf[600];
+	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL) << 8;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp/capsim-net-claims";
+	if (mkdir(dir, 01777) == 0)
+		chmod(dir, 01777);
+	for (int i = 0; i < 2000; i++) {
+		uint32_t net = 127u << 24 |
+		    (128u + (unsigned)rand_r(&seed) % 64) << 16 |
+		    ((unsigned)rand_r(&seed) % 256) << 8;
+		FILE *f;
+
+		net_claim_path(path, sizeof(path), net);
+		if (mkdir(path, 0755) != 0) {
+			if (errno == EEXIST)
+				continue;
+			fail_msg("cannot claim %s: %s", path, strerror(errno));
+		}
+		snprintf(pidf, sizeof(pidf), "%s/pid", path);
+		if ((f = fopen(pidf, "w")) != NULL) {
+			fprintf(f, "%d\n", (int)getpid());
+			fclose(f);
+		}
+		return net;
+	}
+	fail_msg("no free loopback range in %s", dir);
+	return 0;
+}
+
+void
+cs_test_net_release(uint32_t net)
+{
+	char path[512], pidf[600];
+
+	net_claim_path(path, sizeof(path), net);
+	snprintf(pidf, sizeof(pidf), "%s/pid", path);
+	unlink(pidf);
+	rmdir(path);
 }

@@ -81,6 +81,11 @@ struct cs_scn_aps {
 	char *name;                      /* name prefix; default "capsim-ap-" */
 	char *profile;                   /* NULL = generic RFC 5415 AP */
 	enum cs_scn_discovery discovery; /* default static */
+	/* aps.discovery as a mapping (method: ..., and where the services
+	 * are); 0 / NULL where not given (the command line may give them) */
+	uint32_t dhcp_server, dhcp_relay, dns_server; /* host order */
+	char *dns_domain, *vendor_class;
+	uint32_t discovery_timeout_ms;
 	/* controllers the APs prime (static) or fall back to; host order;
 	 * empty = the scenario's WLC */
 	uint32_t controllers[CS_AP_MAX_TARGETS];
@@ -106,6 +111,7 @@ struct cs_scn_wlc {
 	uint32_t address;      /* real controller, host order (!embedded) */
 	uint16_t port;         /* its control port; default 5246 */
 	uint32_t listen_ip;    /* embedded: default 127.0.0.1 */
+	bool has_listen;       /* listen given (placed explicitly) */
 	uint16_t listen_port;  /* embedded: default 5246 */
 	uint32_t advertise_ip; /* embedded: 0 = listen_ip (WLC behind NAT) */
 	bool has_max_aps;      /* max-aps given (0 = rejects every join) */
