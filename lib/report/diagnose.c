@@ -656,6 +656,17 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	return v;
 }
 
+/* From the AP's side alone: the HelloVerifyRequests, matched to their
+ * ClientHellos by record sequence number (RFC 6347 §4.2.1), all came
+ * late while the AP retransmitted, none was skipped, and the
+ * controller's flight came as well: delayed, not lost. */
+static bool
+hvr_late(const struct cs_ap_facts *f)
+{
+	return f->hvr_matched >= 2 && f->hvr_skipped == 0 &&
+	    f->hvr_rtt_min_ms >= DIAG_LATE_MS && f->sh > 0;
+}
+
 /* DTLS never finished (ClientHellos sent, handshake open). */
 static struct verdict
 classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
@@ -719,7 +730,7 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		    sizes_known(f->wlc_tx) && !f->wlc_side_by_flight;
 		bool none_lost = by_dgram
 		    ? sum_classes(f->ap_rx) + 1u >= sum_classes(f->wlc_tx)
-		    : (uint32_t)f->hvr + f->sh >= f->ch;
+		    : (uint32_t)f->hvr + f->sh >= f->ch || hvr_late(f);
 
 		if (none_lost)
 			return mkv(CS_DIAG_RETURN_PATH_DELAY,
@@ -947,6 +958,7 @@ struct agg {
 	unsigned n;
 	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
 	uint32_t sh, cert, flight_no_sh, stale_down;
+	uint32_t hvr_matched, hvr_rtt_min_ms, hvr_rtt_max_ms;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
 	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
@@ -991,6 +1003,11 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 	AMAX(cert);
 	AMAX(flight_no_sh);
 	AMAX(stale_down);
+	AMAX(hvr_rtt_max_ms);
+	if (f->hvr_matched > 0 &&
+	    (a->hvr_matched == 0 || f->hvr_rtt_min_ms < a->hvr_rtt_min_ms))
+		a->hvr_rtt_min_ms = f->hvr_rtt_min_ms;
+	AMAX(hvr_matched);
 	AMAX(ka_up);
 	AMAX(ka_down);
 	AMAX(runs);
@@ -1719,10 +1736,25 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(sum,
 		    "Replies arrive, but late: ClientHello -> first DTLS "
 		    "reply took %s%u ms%s (the retransmission timer starts "
-		    "at %u ms), and nothing was lost (%u sent by the AP, "
-		    "%u DTLS replies received).",
+		    "at %u ms), ",
 		    upto(a), (unsigned)a->dtls_delay_max_ms, per(a),
-		    DIAG_LATE_MS, (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
+		    DIAG_LATE_MS);
+		if (a->hvr + a->sh < a->ch && a->hvr_matched > 0 &&
+		    a->hvr_rtt_min_ms >= DIAG_LATE_MS)
+			sb_printf(sum,
+			    "and none was lost: each HelloVerifyRequest, "
+			    "matched to its ClientHello by record sequence "
+			    "number (RFC 6347 §4.2.1), came %u to %u ms after "
+			    "it (%s%u%s, none skipped) although the AP had "
+			    "retransmitted meanwhile.",
+			    (unsigned)a->hvr_rtt_min_ms,
+			    (unsigned)a->hvr_rtt_max_ms, upto(a),
+			    (unsigned)a->hvr_matched, per(a));
+		else
+			sb_printf(sum,
+			    "and nothing was lost (%u sent by the AP, %u DTLS "
+			    "replies received).",
+			    (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
 		sb_printf(hint,
 		    "Something between the APs and the controller holds the "
 		    "controller's DTLS datagrams back (a shaper, a congested "
