@@ -1150,7 +1150,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 			return -ENOMEM;
 		hv = hs_track(ap, f, dir, payload, len);
 	}
-	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished) {
+	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished &&
+	    !a->cfg.at_ap) {
 		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls) &&
 		    !(f != NULL &&
 		        (flight_stale(f, payload, len) ||
@@ -1180,7 +1181,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 			pend_settle(ap, true, disc, ap_port, wlc_ip);
 			pend_settle(ap, false, disc, ap_port, wlc_ip);
 		}
-	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished) {
+	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished &&
+	    !a->cfg.at_ap) {
 		pend_settle(ap, true, false, 0, 0);
 		pend_settle(ap, false, false, 0, 0);
 	}

@@ -1110,6 +1110,18 @@ reason_text(const struct cs_ap_facts *f, struct sbuf *sb)
 	    sb, "%.*s%s", (int)rl, f->reason, cut && rl > 0 ? " ..." : "");
 }
 
+/* How the controller's side gets in: live, the run reads the
+ * controller's capture; from a capture, analyze reads both. */
+static void
+peer_hint(const struct cs_diag_ctx *ctx, struct sbuf *hint)
+{
+	sb_printf(hint,
+	    ctx->live ? "  The controller's capture decides it: capsim run ... "
+	                "--peer-pcap WLC.pcapng."
+	              : "  The controller's capture decides it: capsim analyze "
+	                "CAPTURE --peer WLC.pcapng.");
+}
+
 /* Inconclusive: what was seen and what is missing to decide. */
 static void
 inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
@@ -1150,6 +1162,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too (or run against the embedded WLC) to "
 		    "tell forward from return path loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_LATE:
 		sb_printf(sum,
@@ -1162,6 +1175,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too: every datagram it sent arriving late is "
 		    "a delay, some never arriving is loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_WLC_TOTALS:
 		if (f->ch > 0)
@@ -1184,6 +1198,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: what the controller received from each AP.  "
 		    "Capture at the controller too to tell forward from "
 		    "return path loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_FLIGHT_PARTIAL:
 		sb_printf(sum,
@@ -1198,6 +1213,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the sizes the controller sent.  With them, "
 		    "loss above a size is MTU, loss of small datagrams is "
 		    "a selective drop; capture at the controller too.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_LATE_FLIGHTS:
 		sb_printf(sum,
@@ -1212,6 +1228,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "datagram.  Capture at the controller too (or run "
 		    "against the embedded WLC) to tell a delay from a "
 		    "delay with loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_RUN_REJOINED:
 		sb_printf(sum,
@@ -1372,8 +1389,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 					    (unsigned)a->ap_rx[i],
 					    cs_facts_size_class_max(i));
 			sb_printf(sum,
-			    "so smaller datagrams vanish while bigger ones "
-			    "arrive.");
+			    "so the loss does not follow size: datagrams "
+			    "vanish in a size class while bigger ones arrive, "
+			    "or only part of a class is lost.");
 			sb_printf(hint,
 			    "Something on the way back drops some of the "
 			    "controller's DTLS datagrams by content (a "
