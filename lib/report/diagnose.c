@@ -426,6 +426,8 @@ enum why {
 	WHY_RUN_LOST,       /* Run lost, nothing after it explains why */
 	WHY_RUN_REJOINED,   /* Run lost, echoes and keep-alives dead, then a
 	                       fresh join worked, no restart seen */
+	WHY_WLC_FORGOT,     /* as WHY_RUN_REJOINED, and the controller's side
+	                       shows the silence was its own (wlc_forgot) */
 	WHY_ECHO_NO_POST,   /* echoes unanswered, keep-alives answered, no
 	                       rejoin attempt seen yet */
 	WHY_CONFLICT,       /* evidence for two causes */
@@ -579,6 +581,23 @@ glob_check(
 
 /* Run was lost: what happened next says why (echoes, keep-alives, the
  * rediscovery and the DTLS retry). */
+/* The controller's side of the AP, datagram by datagram (a capture at
+ * the controller beside the APs', or an external controller's capture
+ * given to the run): every datagram the AP sent reached the controller
+ * and nothing it sent was lost, so the unanswered echoes and keep-alives
+ * were the controller's own silence; the AP's fresh handshake then
+ * worked: the controller forgot the sessions (a restart, a failover).
+ * Not for the embedded WLC, whose restarts the run sees itself. */
+static bool
+wlc_forgot(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
+{
+	if ((ctx->live && ctx->wlc_known) || !sizes_known(f->wlc_rx) ||
+	    f->wlc_side_by_flight)
+		return false;
+	return sum_classes(f->wlc_rx) >= sum_classes(f->ap_tx) &&
+	    sum_classes(f->wlc_tx) <= sum_classes(f->ap_rx);
+}
+
 static struct verdict
 classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 {
@@ -645,6 +664,8 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		if (!ctx->live && f->alerts_down_run > 0) {
 			v.code = CS_DIAG_WLC_RESTART;
 			v.conf = CS_DIAG_CONF_MEDIUM;
+		} else if (wlc_forgot(f, ctx)) {
+			v.why = WHY_WLC_FORGOT; /* a restart if all at once */
 		}
 		return v;
 	}
@@ -1034,6 +1055,16 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 		a->echo_streak = f->echo_streak_max_run;
 }
 
+static uint32_t
+sum_u32(const uint32_t *c)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+		n += c[i];
+	return n;
+}
+
 /* "6 times" for one AP, "up to 6 times per AP" for several: upto()
  * goes before the number, per() after the noun. */
 static const char *
@@ -1230,6 +1261,20 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "delay with loss.");
 		peer_hint(ctx, hint);
 		return;
+	case WHY_WLC_FORGOT:
+		sb_printf(sum,
+		    "Run lost (%s%u Echo Requests unanswered%s), then a "
+		    "fresh join worked.  At the controller: it received all "
+		    "%u datagrams the AP sent and none it sent was lost, so "
+		    "the silence was its own; it then accepted a new session "
+		    "from scratch (it forgot this one).",
+		    upto(a), (unsigned)a->echo_streak, per(a),
+		    (unsigned)sum_u32(a->ap_tx));
+		sb_printf(hint,
+		    "The controller dropped the AP's session (cleared, "
+		    "restarted, failed over); a restart drops every AP's at "
+		    "once.  Check its logs at that time.");
+		return;
 	case WHY_RUN_REJOINED:
 		sb_printf(sum,
 		    "Run lost (%s%u Echo Requests unanswered%s), then a "
@@ -1238,6 +1283,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		sb_printf(hint,
 		    "Missing: what the controller did (restart, failover, "
 		    "session cleared); check its logs at that time.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_ECHO_NO_POST:
 		sb_printf(sum,
@@ -1734,6 +1780,15 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		if (ctx->wlc_restarts > 0)
 			sb_printf(sum, " The controller restarted %u time%s.",
 			    ctx->wlc_restarts, plural(ctx->wlc_restarts));
+		else if (a->why == WHY_WLC_FORGOT)
+			sb_printf(sum,
+			    " At the controller: it received all %u "
+			    "datagrams the APs sent and none it sent was "
+			    "lost, so the unanswered echoes and keep-alives "
+			    "were its own silence; then it accepted new "
+			    "sessions from scratch: it forgot them all at "
+			    "once.",
+			    (unsigned)sum_u32(a->ap_tx));
 		else
 			sb_printf(sum,
 			    " No restart was seen directly: the controller "
@@ -2168,7 +2223,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	struct sbuf ev[CS_DIAG__COUNT];
 	unsigned count[CS_DIAG__COUNT] = { 0 };
 	size_t *idx[CS_DIAG__COUNT] = { 0 };
-	unsigned reached_run = 0, plain_n = 0, plain_rejoined = 0;
+	unsigned reached_run = 0, plain_n = 0, plain_forgot = 0;
 	unsigned looked = 0, affected, known;
 	uint64_t lost_min = UINT64_MAX, lost_max = 0, window;
 	enum cs_diag_code primary = CS_DIAG_OK;
@@ -2206,8 +2261,8 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 			uint64_t t = run_lost_at(f);
 
 			plain_n++;
-			if (v.why == WHY_RUN_REJOINED)
-				plain_rejoined++;
+			if (v.why == WHY_WLC_FORGOT)
+				plain_forgot++;
 			if (t < lost_min)
 				lost_min = t;
 			if (t > lost_max)
@@ -2218,11 +2273,14 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	if (window == 0)
 		window = 3ull *
 		    (ctx->echo_interval_ms ? ctx->echo_interval_ms : 30000u);
-	/* a restart: seen live, or (capture) several APs, at least half of
-	 * those that reached Run, all within the window, every one of them
-	 * back with a fresh handshake */
+	/* a restart: seen live, or from the controller's side (its
+	 * capture): several APs, at least half of those that reached Run,
+	 * lost Run within the window, the controller received all they sent
+	 * and answered nothing, then took every one of them back with a
+	 * fresh handshake.  From the APs' side alone a cut that healed looks
+	 * the same: not a restart. */
 	restart = ctx->wlc_restarts > 0 ||
-	    (!ctx->live && plain_n >= 2 && plain_rejoined == plain_n &&
+	    (plain_n >= 2 && plain_forgot == plain_n &&
 	        plain_n * 2 >= reached_run && lost_max - lost_min <= window);
 
 	/* pass 2: classify */
