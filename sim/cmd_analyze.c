@@ -638,6 +638,8 @@ sim_cmd_analyze(int argc, char **argv)
 		}
 		cfg.on_dgram = cs_peer_log_dgram;
 		cfg.dgram_ctx = hlog;
+		/* CAPTURE is the APs' side when --peer is the controller's */
+		cfg.at_ap = true;
 	}
 	if (cs_analyze_new(&a, &cfg) < 0) {
 		fputs("capsim analyze: out of memory\n", stderr);

@@ -87,6 +87,7 @@ run_unlink_tmps(const struct run_ctx *rc)
 	cs_ofile_unlink_tmp(rc->json_out);
 	cs_ofile_unlink_tmp(rc->junit_out);
 	cs_capture_unlink_tmp(rc->cap);
+	cs_capture_unlink_tmp(rc->cap_wlc);
 }
 
 static void
@@ -658,6 +659,16 @@ run_setup_outputs(struct run_opts *o, struct run_ctx *rc)
 		o->dc.keylog = run_keylog;
 		o->dc.keylog_ctx = rc->cap;
 	}
+	if (o->pcap_wlc_path != NULL) {
+		struct cs_capture_cfg cc = { .pcap_path = o->pcap_wlc_path };
+
+		if (cs_capture_open(&rc->cap_wlc, &cc, &err) < 0) {
+			fprintf(
+			    stderr, "capsim: run: cannot write %s\n", err.what);
+			return SIM_EXIT_USAGE;
+		}
+		o->ec.capture_peer = rc->cap_wlc;
+	}
 	if (o->events_path != NULL &&
 	    (r = cs_events_open(&rc->events, o->events_path)) < 0) {
 		fprintf(stderr, "capsim: run: cannot write %s: %s\n",
@@ -942,6 +953,11 @@ run_cleanup(
 	cs_ofile_discard(rc->junit_out);
 	free(rc->prom_rules);
 	if (rc->cap != NULL && cs_capture_close(rc->cap, &err) < 0) {
+		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
+		if (exit_code == SIM_EXIT_OK)
+			exit_code = SIM_EXIT_RUNTIME;
+	}
+	if (rc->cap_wlc != NULL && cs_capture_close(rc->cap_wlc, &err) < 0) {
 		fprintf(stderr, "capsim: run: capture: %s\n", err.what);
 		if (exit_code == SIM_EXIT_OK)
 			exit_code = SIM_EXIT_RUNTIME;

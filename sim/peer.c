@@ -80,6 +80,7 @@ sim_peer_load(struct sim_peer *p, const char *prog, const char *path,
 		goto nomem;
 	pc.on_dgram = cs_peer_log_dgram;
 	pc.dgram_ctx = p->log;
+	pc.at_ap = false; /* the controller's side */
 	if (cs_analyze_new(&p->a, &pc) < 0)
 		goto nomem;
 	r = cs_analyze_capture(p->a, buf, len, &p->err);

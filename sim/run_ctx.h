@@ -34,6 +34,7 @@ struct run_ctx {
 	struct run_shard *shard; /* --shard: the slice, the start */
 	struct cs_events *events;
 	struct cs_capture *cap;
+	struct cs_capture *cap_wlc; /* --pcap-wlc */
 	const struct cs_scenario *scn;
 	/* progress and the per-second join series */
 	struct cs_progress_snap prev;

@@ -148,6 +148,11 @@ static const char *const run_help[] = {
 	"APs'\n"
 	"  --pcap-clear FILE      every control message decrypted, as "
 	"plain CAPWAP\n"
+	"  --pcap-wlc FILE        with the embedded WLC and --pcap-at ap: "
+	"a second\n"
+	"                         pcapng, what the controller received "
+	"and sent\n"
+	"                         (capsim analyze AP --peer FILE)\n"
 	"  --peer-pcap FILE       a capture taken at the controller "
 	"during the run\n"
 	"                         (capsim wlc --pcap, a SPAN port, an "
@@ -350,6 +355,7 @@ enum {
 	O_PROFILE,
 	O_PCAP_AT,
 	O_PEER_PCAP,
+	O_PCAP_WLC,
 	O_WLC_CISCO,
 	O_CHECK,
 	O_LINGER,
@@ -420,6 +426,7 @@ static const struct option run_longopts[] = {
 	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "pcap-at", required_argument, NULL, O_PCAP_AT },
 	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
+	{ "pcap-wlc", required_argument, NULL, O_PCAP_WLC },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -703,6 +710,9 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		o->ec.on_ap_wire = sim_run_peer_wire;
 		o->ec.wire_ctx = o->peer;
 		return 0;
+	case O_PCAP_WLC:
+		o->pcap_wlc_path = optarg;
+		return 0;
 	case O_PCAP_AT:
 		if (strcmp(optarg, "ap") == 0)
 			o->ec.capture_at_ap = true;
@@ -822,6 +832,16 @@ run_options_check(struct run_opts *o)
 	    o->embedded && !o->wlc_listen_given)
 		o->embedded = false;
 	sim_run_peer_port(o->peer, o->wlc_port);
+	/* the network's side of capsim's own host is the controller's only
+	 * when the controller is the embedded one */
+	if (o->pcap_wlc_path != NULL && !o->embedded) {
+		fprintf(stderr,
+		    "capsim: run: --pcap-wlc is the embedded WLC's capture; "
+		    "with --wlc, capture at the controller (SPAN port, "
+		    "Embedded Packet Capture) and pass it to --peer-pcap or "
+		    "capsim analyze --peer\n");
+		return SIM_EXIT_USAGE;
+	}
 	return -1;
 }
 

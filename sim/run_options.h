@@ -30,6 +30,7 @@ struct run_opts {
 	char pkidir[4096];
 	const char *json_path, *junit_path, *events_path, *listen;
 	const char *pcap_path, *clear_path, *keylog_path;
+	const char *pcap_wlc_path; /* --pcap-wlc */
 	struct sim_run_peer *peer; /* owned; --peer-pcap */
 	const char *ca_cert, *ca_key, *ap_cert, *ap_key, *wlc_ca;
 	const char *profile, *scn_path, *dtls_ver;

@@ -108,6 +108,7 @@ run_peer_start(struct sim_run_peer *p)
 		return -ENOMEM;
 	cfg.on_dgram = run_peer_dgram;
 	cfg.dgram_ctx = p;
+	cfg.at_ap = true; /* the APs' own datagrams, as they saw them */
 	return cs_analyze_new(&p->here, &cfg);
 }
 

@@ -26,10 +26,84 @@ fi
 at=ap
 grep -q '^# test: capture at wlc' "$scn" && at=wlc
 
+# same_aps LIVE.json CAPTURE.json: the APs per cause, where both reports
+# list them (diagnosis.causes[]); capsim analyze keys APs by WTP identity,
+# so captures behind NAT compare too
+same_aps() {
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+
+def causes(path):
+    d = json.load(open(path)).get("diagnosis", {})
+    if not isinstance(d, dict):
+        return {}
+    out = {}
+    for c in d.get("causes", []):
+        if isinstance(c, dict) and "cause" in c and "aps" in c:
+            out[c["cause"]] = c["aps"]
+    return out
+
+live, cap = causes(sys.argv[1]), causes(sys.argv[2])
+if not live or not cap:
+    print("APs per cause: not listed by both reports, not compared")
+    sys.exit(0)
+if live != cap:
+    print("FAIL: APs per cause differ: live %s, capture %s" % (live, cap))
+    sys.exit(1)
+print("APs per cause agree: %s" % live)
+EOF
+}
+
+# code REPORT.json: the diagnosis code of a capsim JSON report
+code() {
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+g = d.get("diagnosis", {})
+print(g.get("code") if isinstance(g, dict) else g)' "$1"
+}
+
+# two_sided: the controller's capture beside the APs' gives the live
+# verdict and the same APs (a case the APs' side cannot decide included)
+two_sided() {
+	local pc parc
+	[ ${#peer[@]} -gt 0 ] || return 0
+	"$CAPSIM" analyze "$tmp/w.pcapng" --peer "$tmp/wlc.pcapng" --keylog "$tmp/keys.log" \
+		--wlc-port "$CS_SCN_PORT" --json "$tmp/p.json" >"$tmp/p.txt" 2>&1
+	parc=$?
+	if [ $parc -ne 0 ] && [ $parc -ne 3 ] && [ $parc -ne 4 ] && [ $parc -ne 5 ] ||
+		[ ! -s "$tmp/p.json" ]; then
+		tail -n 15 "$tmp/p.txt"
+		echo "FAIL: capsim analyze --peer exited $parc"
+		return 1
+	fi
+	pc=$(code "$tmp/p.json")
+	echo "two-sided diagnosis (analyze AP --peer WLC): $pc (exit $parc)"
+	# "# test: peer inconclusive (why)": the evidence is the run's own
+	# (its length, capsim's health), in neither capture
+	if grep -q '^# test: peer inconclusive' "$scn" && [ "$pc" = inconclusive ]; then
+		echo "two-sided: inconclusive, as the scenario says it must be"
+		return 0
+	fi
+	if [ "$pc" != "$live" ]; then
+		tail -n 15 "$tmp/p.txt"
+		echo "FAIL: analyze --peer says '$pc', the live run said '$live'"
+		return 1
+	fi
+	same_aps "$tmp/r.json" "$tmp/p.json"
+}
+
 cs_net_claim16
 cs_scenario_localize "$scn" "$tmp/$name.yaml"
+# with the capture at the APs and the embedded WLC, the run also writes
+# the controller's side (--pcap-wlc): `capsim analyze AP --peer WLC` must
+# then agree with the live run, APs included
+peer=()
+if [ "$at" = ap ] && ! grep -Eq '^[[:space:]]+address:' "$scn" &&
+	! grep -q '^# test: no capture' "$scn"; then
+	peer=(--pcap-wlc "$tmp/wlc.pcapng")
+fi
 "$CAPSIM" run "$tmp/$name.yaml" -q --json "$tmp/r.json" --pcap "$tmp/w.pcapng" --pcap-at "$at" \
-	--keylog "$tmp/keys.log" 2> "$tmp/run.err"
+	--keylog "$tmp/keys.log" "${peer[@]}" 2> "$tmp/run.err"
 rc=$?
 tail -n 40 "$tmp/run.err"
 if [ $rc -eq 2 ] && grep -q "unknown diagnosis '" "$tmp/run.err"; then
@@ -65,10 +139,7 @@ if [ $arc -ne 0 ] && [ $arc -ne 3 ] && [ $arc -ne 4 ] && [ $arc -ne 5 ] ||
 	echo "FAIL: capsim analyze exited $arc"
 	exit 1
 fi
-field=$(python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-g = d.get("diagnosis", {})
-print(g.get("code") if isinstance(g, dict) else g)' "$tmp/a.json")
+field=$(code "$tmp/a.json")
 echo "capture diagnosis: $field (exit $arc)"
 if [ $arc -ne 0 ] && [ "$live" = ok ]; then
 	echo "FAIL: capsim analyze exited $arc on a healthy capture"
@@ -78,6 +149,7 @@ fi
 # (the evidence is the run's, e.g. its length against the APs' timers):
 # the capture must then say inconclusive, never another cause
 if grep -q '^# test: capture inconclusive' "$scn" && [ "$field" = inconclusive ]; then
+	two_sided || exit 1
 	echo "PASS: $name (capture inconclusive, as the scenario says it must be)"
 	exit 0
 fi
@@ -85,30 +157,6 @@ if [ "$field" != "$live" ]; then
 	echo "FAIL: analyze says '$field', the live run said '$live'"
 	exit 1
 fi
-# the APs per cause, where both reports list them (diagnosis.causes[]);
-# capsim analyze keys APs by WTP identity, so captures behind NAT compare
-# too
-python3 - "$tmp/r.json" "$tmp/a.json" <<'EOF'
-import json, sys
-
-def causes(path):
-    d = json.load(open(path)).get("diagnosis", {})
-    if not isinstance(d, dict):
-        return {}
-    out = {}
-    for c in d.get("causes", []):
-        if isinstance(c, dict) and "cause" in c and "aps" in c:
-            out[c["cause"]] = c["aps"]
-    return out
-
-live, cap = causes(sys.argv[1]), causes(sys.argv[2])
-if not live or not cap:
-    print("APs per cause: not listed by both reports, not compared")
-    sys.exit(0)
-if live != cap:
-    print("FAIL: APs per cause differ: live %s, capture %s" % (live, cap))
-    sys.exit(1)
-print("APs per cause agree: %s" % live)
-EOF
-[ $? -eq 0 ] || exit 1
+same_aps "$tmp/r.json" "$tmp/a.json" || exit 1
+two_sided || exit 1
 echo "PASS: $name"

@@ -65,6 +65,10 @@ eng_tap_wire(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		cs_capture_wire(e->cfg.capture, eng_wall_us(e), m->dir,
 		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
 		    m->len);
+	if (e->cfg.capture_peer != NULL)
+		cs_capture_wire(e->cfg.capture_peer, eng_wall_us(e), m->dir,
+		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
+		    m->len);
 }
 
 void

@@ -714,6 +714,19 @@ flight_stale(const struct flow *f, const uint8_t *p, size_t len)
 	return later;
 }
 
+/* A HelloVerifyRequest after the AP sent its ClientHello with the cookie
+ * (message_seq 1, RFC 6347 §4.2.2): it answers an earlier ClientHello
+ * (facts.c matches it by record sequence number), nothing the AP waits
+ * for, so the AP's next datagram cannot say whether it arrived: it is not
+ * held. */
+static bool
+hvr_stale(const struct flow *f, const uint8_t *p, size_t len)
+{
+	return (f->hs_seen[CS_DIR_UP][CS_DTLS_HS_CLIENT_HELLO] & ~1u) != 0 &&
+	    cs_dtls_classify_dgram(p, len, true) ==
+	    CS_DTLS_KIND_HELLO_VERIFY_REQUEST;
+}
+
 /* Whether a controller datagram answers an AP request. */
 static bool
 is_answer(const uint8_t *p, size_t len, bool dtls)
@@ -1137,9 +1150,12 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 			return -ENOMEM;
 		hv = hs_track(ap, f, dir, payload, len);
 	}
-	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished) {
+	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished &&
+	    !a->cfg.at_ap) {
 		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls) &&
-		    !(f != NULL && flight_stale(f, payload, len))) {
+		    !(f != NULL &&
+		        (flight_stale(f, payload, len) ||
+		            hvr_stale(f, payload, len)))) {
 			if (pend_add(ap, ms, wlc_ip, wlc_port, ap_port, is_dtls,
 			        f != NULL && flight_no_sh(f, payload, len),
 			        payload, len) < 0)
@@ -1165,7 +1181,8 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 			pend_settle(ap, true, disc, ap_port, wlc_ip);
 			pend_settle(ap, false, disc, ap_port, wlc_ip);
 		}
-	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished) {
+	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished &&
+	    !a->cfg.at_ap) {
 		pend_settle(ap, true, false, 0, 0);
 		pend_settle(ap, false, false, 0, 0);
 	}

@@ -426,6 +426,8 @@ enum why {
 	WHY_RUN_LOST,       /* Run lost, nothing after it explains why */
 	WHY_RUN_REJOINED,   /* Run lost, echoes and keep-alives dead, then a
 	                       fresh join worked, no restart seen */
+	WHY_WLC_FORGOT,     /* as WHY_RUN_REJOINED, and the controller's side
+	                       shows the silence was its own (wlc_forgot) */
 	WHY_ECHO_NO_POST,   /* echoes unanswered, keep-alives answered, no
 	                       rejoin attempt seen yet */
 	WHY_CONFLICT,       /* evidence for two causes */
@@ -579,6 +581,23 @@ glob_check(
 
 /* Run was lost: what happened next says why (echoes, keep-alives, the
  * rediscovery and the DTLS retry). */
+/* The controller's side of the AP, datagram by datagram (a capture at
+ * the controller beside the APs', or an external controller's capture
+ * given to the run): every datagram the AP sent reached the controller
+ * and nothing it sent was lost, so the unanswered echoes and keep-alives
+ * were the controller's own silence; the AP's fresh handshake then
+ * worked: the controller forgot the sessions (a restart, a failover).
+ * Not for the embedded WLC, whose restarts the run sees itself. */
+static bool
+wlc_forgot(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
+{
+	if ((ctx->live && ctx->wlc_known) || !sizes_known(f->wlc_rx) ||
+	    f->wlc_side_by_flight)
+		return false;
+	return sum_classes(f->wlc_rx) >= sum_classes(f->ap_tx) &&
+	    sum_classes(f->wlc_tx) <= sum_classes(f->ap_rx);
+}
+
 static struct verdict
 classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 {
@@ -645,6 +664,8 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		if (!ctx->live && f->alerts_down_run > 0) {
 			v.code = CS_DIAG_WLC_RESTART;
 			v.conf = CS_DIAG_CONF_MEDIUM;
+		} else if (wlc_forgot(f, ctx)) {
+			v.why = WHY_WLC_FORGOT; /* a restart if all at once */
 		}
 		return v;
 	}
@@ -654,6 +675,17 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	v = mkv(CS_DIAG_INCONCLUSIVE, CS_DIAG_CONF_LOW, WHY_RUN_LOST);
 	v.plain_run = echo_dead;
 	return v;
+}
+
+/* From the AP's side alone: the HelloVerifyRequests, matched to their
+ * ClientHellos by record sequence number (RFC 6347 §4.2.1), all came
+ * late while the AP retransmitted, none was skipped, and the
+ * controller's flight came as well: delayed, not lost. */
+static bool
+hvr_late(const struct cs_ap_facts *f)
+{
+	return f->hvr_matched >= 2 && f->hvr_skipped == 0 &&
+	    f->hvr_rtt_min_ms >= DIAG_LATE_MS && f->sh > 0;
 }
 
 /* DTLS never finished (ClientHellos sent, handshake open). */
@@ -719,7 +751,7 @@ classify_hs(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 		    sizes_known(f->wlc_tx) && !f->wlc_side_by_flight;
 		bool none_lost = by_dgram
 		    ? sum_classes(f->ap_rx) + 1u >= sum_classes(f->wlc_tx)
-		    : (uint32_t)f->hvr + f->sh >= f->ch;
+		    : (uint32_t)f->hvr + f->sh >= f->ch || hvr_late(f);
 
 		if (none_lost)
 			return mkv(CS_DIAG_RETURN_PATH_DELAY,
@@ -947,6 +979,7 @@ struct agg {
 	unsigned n;
 	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
 	uint32_t sh, cert, flight_no_sh, stale_down;
+	uint32_t hvr_matched, hvr_rtt_min_ms, hvr_rtt_max_ms;
 	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
 	uint32_t max_up, max_down, run_idle_ms;
 	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
@@ -991,6 +1024,11 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 	AMAX(cert);
 	AMAX(flight_no_sh);
 	AMAX(stale_down);
+	AMAX(hvr_rtt_max_ms);
+	if (f->hvr_matched > 0 &&
+	    (a->hvr_matched == 0 || f->hvr_rtt_min_ms < a->hvr_rtt_min_ms))
+		a->hvr_rtt_min_ms = f->hvr_rtt_min_ms;
+	AMAX(hvr_matched);
 	AMAX(ka_up);
 	AMAX(ka_down);
 	AMAX(runs);
@@ -1015,6 +1053,16 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 #undef AMAX
 	if (f->echo_streak_max_run > a->echo_streak)
 		a->echo_streak = f->echo_streak_max_run;
+}
+
+static uint32_t
+sum_u32(const uint32_t *c)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
+		n += c[i];
+	return n;
 }
 
 /* "6 times" for one AP, "up to 6 times per AP" for several: upto()
@@ -1093,6 +1141,18 @@ reason_text(const struct cs_ap_facts *f, struct sbuf *sb)
 	    sb, "%.*s%s", (int)rl, f->reason, cut && rl > 0 ? " ..." : "");
 }
 
+/* How the controller's side gets in: live, the run reads the
+ * controller's capture; from a capture, analyze reads both. */
+static void
+peer_hint(const struct cs_diag_ctx *ctx, struct sbuf *hint)
+{
+	sb_printf(hint,
+	    ctx->live ? "  The controller's capture decides it: capsim run ... "
+	                "--peer-pcap WLC.pcapng."
+	              : "  The controller's capture decides it: capsim analyze "
+	                "CAPTURE --peer WLC.pcapng.");
+}
+
 /* Inconclusive: what was seen and what is missing to decide. */
 static void
 inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
@@ -1133,6 +1193,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too (or run against the embedded WLC) to "
 		    "tell forward from return path loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_LATE:
 		sb_printf(sum,
@@ -1145,6 +1206,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the controller's side.  Capture at the "
 		    "controller too: every datagram it sent arriving late is "
 		    "a delay, some never arriving is loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_WLC_TOTALS:
 		if (f->ch > 0)
@@ -1167,6 +1229,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: what the controller received from each AP.  "
 		    "Capture at the controller too to tell forward from "
 		    "return path loss.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_FLIGHT_PARTIAL:
 		sb_printf(sum,
@@ -1181,6 +1244,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "Missing: the sizes the controller sent.  With them, "
 		    "loss above a size is MTU, loss of small datagrams is "
 		    "a selective drop; capture at the controller too.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_LATE_FLIGHTS:
 		sb_printf(sum,
@@ -1195,6 +1259,21 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		    "datagram.  Capture at the controller too (or run "
 		    "against the embedded WLC) to tell a delay from a "
 		    "delay with loss.");
+		peer_hint(ctx, hint);
+		return;
+	case WHY_WLC_FORGOT:
+		sb_printf(sum,
+		    "Run lost (%s%u Echo Requests unanswered%s), then a "
+		    "fresh join worked.  At the controller: it received all "
+		    "%u datagrams the AP sent and none it sent was lost, so "
+		    "the silence was its own; it then accepted a new session "
+		    "from scratch (it forgot this one).",
+		    upto(a), (unsigned)a->echo_streak, per(a),
+		    (unsigned)sum_u32(a->ap_tx));
+		sb_printf(hint,
+		    "The controller dropped the AP's session (cleared, "
+		    "restarted, failed over); a restart drops every AP's at "
+		    "once.  Check its logs at that time.");
 		return;
 	case WHY_RUN_REJOINED:
 		sb_printf(sum,
@@ -1204,6 +1283,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 		sb_printf(hint,
 		    "Missing: what the controller did (restart, failover, "
 		    "session cleared); check its logs at that time.");
+		peer_hint(ctx, hint);
 		return;
 	case WHY_ECHO_NO_POST:
 		sb_printf(sum,
@@ -1355,8 +1435,9 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 					    (unsigned)a->ap_rx[i],
 					    cs_facts_size_class_max(i));
 			sb_printf(sum,
-			    "so smaller datagrams vanish while bigger ones "
-			    "arrive.");
+			    "so the loss does not follow size: datagrams "
+			    "vanish in a size class while bigger ones arrive, "
+			    "or only part of a class is lost.");
 			sb_printf(hint,
 			    "Something on the way back drops some of the "
 			    "controller's DTLS datagrams by content (a "
@@ -1699,6 +1780,15 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		if (ctx->wlc_restarts > 0)
 			sb_printf(sum, " The controller restarted %u time%s.",
 			    ctx->wlc_restarts, plural(ctx->wlc_restarts));
+		else if (a->why == WHY_WLC_FORGOT)
+			sb_printf(sum,
+			    " At the controller: it received all %u "
+			    "datagrams the APs sent and none it sent was "
+			    "lost, so the unanswered echoes and keep-alives "
+			    "were its own silence; then it accepted new "
+			    "sessions from scratch: it forgot them all at "
+			    "once.",
+			    (unsigned)sum_u32(a->ap_tx));
 		else
 			sb_printf(sum,
 			    " No restart was seen directly: the controller "
@@ -1719,10 +1809,25 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(sum,
 		    "Replies arrive, but late: ClientHello -> first DTLS "
 		    "reply took %s%u ms%s (the retransmission timer starts "
-		    "at %u ms), and nothing was lost (%u sent by the AP, "
-		    "%u DTLS replies received).",
+		    "at %u ms), ",
 		    upto(a), (unsigned)a->dtls_delay_max_ms, per(a),
-		    DIAG_LATE_MS, (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
+		    DIAG_LATE_MS);
+		if (a->hvr + a->sh < a->ch && a->hvr_matched > 0 &&
+		    a->hvr_rtt_min_ms >= DIAG_LATE_MS)
+			sb_printf(sum,
+			    "and none was lost: each HelloVerifyRequest, "
+			    "matched to its ClientHello by record sequence "
+			    "number (RFC 6347 §4.2.1), came %u to %u ms after "
+			    "it (%s%u%s, none skipped) although the AP had "
+			    "retransmitted meanwhile.",
+			    (unsigned)a->hvr_rtt_min_ms,
+			    (unsigned)a->hvr_rtt_max_ms, upto(a),
+			    (unsigned)a->hvr_matched, per(a));
+		else
+			sb_printf(sum,
+			    "and nothing was lost (%u sent by the AP, %u DTLS "
+			    "replies received).",
+			    (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
 		sb_printf(hint,
 		    "Something between the APs and the controller holds the "
 		    "controller's DTLS datagrams back (a shaper, a congested "
@@ -2118,7 +2223,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	struct sbuf ev[CS_DIAG__COUNT];
 	unsigned count[CS_DIAG__COUNT] = { 0 };
 	size_t *idx[CS_DIAG__COUNT] = { 0 };
-	unsigned reached_run = 0, plain_n = 0, plain_rejoined = 0;
+	unsigned reached_run = 0, plain_n = 0, plain_forgot = 0;
 	unsigned looked = 0, affected, known;
 	uint64_t lost_min = UINT64_MAX, lost_max = 0, window;
 	enum cs_diag_code primary = CS_DIAG_OK;
@@ -2156,8 +2261,8 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 			uint64_t t = run_lost_at(f);
 
 			plain_n++;
-			if (v.why == WHY_RUN_REJOINED)
-				plain_rejoined++;
+			if (v.why == WHY_WLC_FORGOT)
+				plain_forgot++;
 			if (t < lost_min)
 				lost_min = t;
 			if (t > lost_max)
@@ -2168,11 +2273,14 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	if (window == 0)
 		window = 3ull *
 		    (ctx->echo_interval_ms ? ctx->echo_interval_ms : 30000u);
-	/* a restart: seen live, or (capture) several APs, at least half of
-	 * those that reached Run, all within the window, every one of them
-	 * back with a fresh handshake */
+	/* a restart: seen live, or from the controller's side (its
+	 * capture): several APs, at least half of those that reached Run,
+	 * lost Run within the window, the controller received all they sent
+	 * and answered nothing, then took every one of them back with a
+	 * fresh handshake.  From the APs' side alone a cut that healed looks
+	 * the same: not a restart. */
 	restart = ctx->wlc_restarts > 0 ||
-	    (!ctx->live && plain_n >= 2 && plain_rejoined == plain_n &&
+	    (plain_n >= 2 && plain_forgot == plain_n &&
 	        plain_n * 2 >= reached_run && lost_max - lost_min <= window);
 
 	/* pass 2: classify */

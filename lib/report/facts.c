@@ -210,6 +210,62 @@ client_hello_has_cookie(const uint8_t *pkt, size_t len,
 	return cookie_len > 0;
 }
 
+/* A ClientHello without cookie awaiting its HelloVerifyRequest (RFC 6347
+ * §4.2.1: the HVR carries the ClientHello's record sequence number).  A
+ * ClientHello with record sequence 0 opens a DTLS session (a
+ * retransmission always gets a new number, §4.2.4): the ring starts
+ * again; when full, the oldest entry goes. */
+static void
+hvr_track_ch(struct cs_ap_facts *f, uint64_t seq, uint32_t rel)
+{
+	unsigned i;
+
+	if (seq == 0) {
+		f->ch_seq_n = 0;
+		f->ch_seq_done = 0;
+	}
+	if (f->ch_seq_n >= CS_FACTS_CH_SEQ) {
+		memmove(f->ch_seq, f->ch_seq + 1,
+		    (CS_FACTS_CH_SEQ - 1) * sizeof(f->ch_seq[0]));
+		memmove(f->ch_seq_t, f->ch_seq_t + 1,
+		    (CS_FACTS_CH_SEQ - 1) * sizeof(f->ch_seq_t[0]));
+		f->ch_seq_done >>= 1;
+		f->ch_seq_n = CS_FACTS_CH_SEQ - 1;
+	}
+	i = f->ch_seq_n++;
+	f->ch_seq[i] = (uint16_t)seq;
+	f->ch_seq_t[i] = rel;
+	f->ch_seq_done &= (uint8_t) ~(1u << i);
+}
+
+/* A HelloVerifyRequest with record sequence @p seq: the request -> reply
+ * time of the ClientHello it answers; the session's earlier ClientHellos
+ * still unanswered were skipped (their answers lost, or reordered past
+ * a later one: either way not a pure delay). */
+static void
+hvr_match(struct cs_ap_facts *f, uint64_t seq, uint32_t rel)
+{
+	for (unsigned i = 0; i < f->ch_seq_n; i++) {
+		uint32_t rtt;
+
+		if ((f->ch_seq_done & (1u << i)) ||
+		    f->ch_seq[i] != (uint16_t)seq || f->ch_seq_t[i] > rel)
+			continue;
+		rtt = rel - f->ch_seq_t[i];
+		if (f->hvr_matched == 0 || rtt < f->hvr_rtt_min_ms)
+			f->hvr_rtt_min_ms = rtt;
+		if (rtt > f->hvr_rtt_max_ms)
+			f->hvr_rtt_max_ms = rtt;
+		inc16(&f->hvr_matched);
+		for (unsigned j = 0; j <= i; j++) {
+			if (j < i && !(f->ch_seq_done & (1u << j)))
+				inc16(&f->hvr_skipped);
+			f->ch_seq_done |= (uint8_t)(1u << j);
+		}
+		return;
+	}
+}
+
 static bool
 is_fatal_alert(const struct cs_dtls_record *r)
 {
@@ -225,6 +281,7 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 	bool ccs = false, enc_hs = false, app = false, alert = false;
 	bool cookie = false, later_seq = false, sh_seq0 = false;
 	bool cert_tail = false;
+	uint64_t ch_seq = UINT64_MAX, hvr_seq = UINT64_MAX;
 
 	if (cs_dtls_peek_capwap(pkt, len, &pk, NULL) < 0) {
 		if (dir == CS_DIR_DOWN)
@@ -249,6 +306,14 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 		    h->msg_type == CS_DTLS_HS_CLIENT_HELLO &&
 		    client_hello_has_cookie(pkt, len, &pk, h))
 			cookie = true;
+		if (pk.rec[h->record].epoch == 0 && h->frag_offset == 0) {
+			if (dir == CS_DIR_UP &&
+			    h->msg_type == CS_DTLS_HS_CLIENT_HELLO)
+				ch_seq = pk.rec[h->record].seq;
+			else if (dir == CS_DIR_DOWN &&
+			    h->msg_type == CS_DTLS_HS_HELLO_VERIFY_REQUEST)
+				hvr_seq = pk.rec[h->record].seq;
+		}
 		if (dir == CS_DIR_DOWN && h->msg_type == CS_DTLS_HS_CERTIFICATE)
 			facts_cert_frag(f, h);
 	}
@@ -308,6 +373,8 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 			if (peer_ip != 0)
 				f->ch_to_ip = peer_ip;
 			pend_req(&f->t_ch_pend, rel);
+			if (!cookie && ch_seq != UINT64_MAX)
+				hvr_track_ch(f, ch_seq, rel);
 		}
 		if (ccs)
 			inc16(&f->ccs_up);
@@ -324,8 +391,13 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 	if (later_seq && !sh_seq0 && (f->flags & CS_FACTS_F_IN_HS) &&
 	    !f->att_ch_cookie && !(f->flags & CS_FACTS_F_ATT_SH))
 		inc16(&f->stale_down);
-	else
+	else if (!(seen == (1u << CS_DTLS_HS_HELLO_VERIFY_REQUEST) &&
+	             f->att_ch_cookie))
 		pend_reply(&f->t_ch_pend, &f->dtls_delay_max_ms, rel);
+	/* (a HelloVerifyRequest after the ClientHello with the cookie went
+	 * out answers an earlier ClientHello, not the one waiting) */
+	if (hvr_seq != UINT64_MAX)
+		hvr_match(f, hvr_seq, rel);
 	if (f->flags & CS_FACTS_F_POST)
 		inc16(&f->post_dtls_down);
 	if (alert && (f->flags & CS_FACTS_F_IN_RUN))

@@ -155,6 +155,19 @@ static const struct fj_field fj_fields[] = {
 	UA(wlc_rx),
 	UA(wlc_tx),
 	U(wlc_side_by_flight),
+	U(cert_head_stall),
+	U(flight_no_sh),
+	U(stale_down),
+	U(att_ch_cookie),
+	U(att_cert_tail),
+	U(hvr_matched),
+	U(hvr_skipped),
+	U(hvr_rtt_min_ms),
+	U(hvr_rtt_max_ms),
+	U(ch_seq_n),
+	U(ch_seq_done),
+	UA(ch_seq),
+	UA(ch_seq_t),
 };
 
 #undef U

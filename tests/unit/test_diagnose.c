@@ -1764,6 +1764,92 @@ test_field_delay_stale_flight(void **state)
 	assert_int_equal(f.flight_no_sh, 0);
 }
 
+/* The first record's sequence number (the record header follows the
+ * 4-byte CAPWAP DTLS header: type, version, epoch, then 48 bits). */
+static struct dg
+rec_seq(struct dg d, uint64_t seq)
+{
+	for (int i = 0; i < 6; i++)
+		d.b[4 + 5 + i] = (uint8_t)(seq >> (8 * (5 - i)));
+	return d;
+}
+
+static void
+at(struct cs_ap_facts *f, enum cs_dir dir, struct dg d, uint64_t t)
+{
+	cs_facts_wire(f, dir, CTL, d.b, d.n, t);
+}
+
+/* RFC 6347 §4.2.1: a HelloVerifyRequest carries the record sequence
+ * number of the ClientHello it answers.  From the AP's side alone: every
+ * HVR 4 s after its own ClientHello, none skipped, the flight came too:
+ * delayed, not lost (although fewer replies than ClientHellos are in
+ * view).  Answers to a later ClientHello while an earlier one's never
+ * came: not a pure delay, whatever the timing. */
+static void
+test_facts_hvr_seq(void **state)
+{
+	struct dg hvr = hs_only(3, 20, 0, 20);
+	struct cs_ap_facts f;
+	char line[1024];
+	uint64_t t = 1000000;
+
+	(void)state;
+	for (int lose = 0; lose <= 2; lose++) {
+		cs_facts_init(&f);
+		discovery_ok(&f);
+		t = now + 100;
+		at(&f, UP, rec_seq(client_hello(0), 0), t);
+		at(&f, UP, rec_seq(client_hello(0), 1), t + 1000);
+		at(&f, UP, rec_seq(client_hello(0), 2), t + 3000);
+		/* 0: all three 4 s late; 1: the first lost, the others
+		 * 4 s late; 2: the first lost, the others at once */
+		if (lose == 0)
+			at(&f, DOWN, rec_seq(hvr, 0), t + 4000);
+		at(&f, DOWN, rec_seq(hvr, 1), t + (lose == 2 ? 1040 : 5000));
+		at(&f, DOWN, rec_seq(hvr, 2), t + (lose == 2 ? 3040 : 7000));
+		/* the cookie ClientHello, retransmitted; the flight 4 s late */
+		at(&f, UP, rec_seq(client_hello(20), 3), t + 7001);
+		at(&f, UP, rec_seq(client_hello(20), 4), t + 8001);
+		at(&f, UP, rec_seq(client_hello(20), 5), t + 10001);
+		at(&f, DOWN, rec_seq(server_hello_cert(900, 0, 900), 3),
+		    t + 11001);
+		now = t + 11001;
+		if (lose == 0) {
+			assert_int_equal(f.hvr_matched, 3);
+			assert_int_equal(f.hvr_skipped, 0);
+			assert_int_equal(f.hvr_rtt_min_ms, 4000);
+			assert_int_equal(f.hvr_rtt_max_ms, 4000);
+			assert_true(f.hvr + f.sh < f.ch);
+			assert_int_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+			assert_non_null(strstr(line, "none skipped"));
+		} else {
+			assert_int_equal(f.hvr_matched, 2);
+			assert_int_equal(f.hvr_skipped, 1);
+			assert_int_equal(
+			    f.hvr_rtt_min_ms, lose == 2 ? 40 : 4000);
+			assert_int_not_equal(one(&f, NULL, line, sizeof(line)),
+			    CS_DIAG_RETURN_PATH_DELAY);
+		}
+	}
+	/* a ClientHello with record sequence 0 opens a new session: the
+	 * old one's numbers are forgotten, an HVR for them matches nothing
+	 * sent before it */
+	cs_facts_init(&f);
+	at(&f, UP, rec_seq(client_hello(0), 0), t);
+	at(&f, UP, rec_seq(client_hello(0), 1), t + 1000);
+	at(&f, UP, rec_seq(client_hello(0), 0), t + 2000);
+	at(&f, DOWN, rec_seq(hvr, 1), t + 2100);
+	assert_int_equal(f.hvr_matched, 0);
+	at(&f, DOWN, rec_seq(hvr, 0), t + 2150);
+	assert_int_equal(f.hvr_matched, 1);
+	assert_int_equal(f.hvr_rtt_min_ms, 150);
+	/* the same answer twice counts once */
+	at(&f, DOWN, rec_seq(hvr, 0), t + 2200);
+	assert_int_equal(f.hvr_matched, 1);
+}
+
 /* Later parts of the server flight without a ServerHello are counted
  * (flight_no_sh); once a Certificate tail came in the attempt they are
  * not (the ServerHello went in a big datagram with the Certificate's
@@ -2250,6 +2336,7 @@ main(void)
 		cmocka_unit_test(test_field_return_delay),
 		cmocka_unit_test(test_field_delay_stale_flight),
 		cmocka_unit_test(test_facts_flight_no_sh),
+		cmocka_unit_test(test_facts_hvr_seq),
 		cmocka_unit_test(test_field_control_address),
 		cmocka_unit_test(test_field_request_ignored),
 		cmocka_unit_test(test_field_self),

@@ -38,6 +38,11 @@ struct cs_analyze_cfg {
 	const struct cs_log *log;      /* borrowed; may be NULL */
 	cs_analyze_dgram_fn *on_dgram; /* may be NULL (analyze_peer.h) */
 	void *dgram_ctx;
+	/* the capture is known to be taken at the APs' side (beside a
+	 * controller-side one, or the run's own tee): every datagram in it
+	 * reached its end, so answers are taken as they come instead of
+	 * being held until the AP shows whether it got them */
+	bool at_ap;
 };
 
 /* Phases seen for one AP (bits of phases_seen). */

@@ -72,6 +72,7 @@ CS_API int cs_diag_code_parse(const char *word, enum cs_diag_code *out);
 
 #define CS_FACTS_REASON_LEN 48 /* last failure reason, truncated */
 #define CS_FACTS_O43_LEN    32 /* raw option 43 bytes kept */
+#define CS_FACTS_CH_SEQ     8  /* ClientHellos awaiting their HVR */
 #define CS_FACTS_NONE8      0xffu
 #define CS_FACTS_SIZE_CLASSES                                                  \
 	6 /* <=128, <=256, <=512, <=1024, <=1400,                              \
@@ -193,6 +194,23 @@ struct cs_ap_facts {
 	uint16_t stale_down;
 	uint8_t att_ch_cookie; /* ClientHello with cookie sent, attempt */
 	uint8_t att_cert_tail; /* Certificate tail without start, attempt */
+	/* HelloVerifyRequests matched to the ClientHello they answer by
+	 * record sequence number (RFC 6347 §4.2.1: the server MUST send
+	 * the HVR with the ClientHello's record sequence number), so each
+	 * request -> reply time is known even when the AP retransmitted
+	 * meanwhile: late (every match slow) or lost (a later ClientHello
+	 * answered, an earlier one never) */
+	uint16_t hvr_matched; /* HVRs matched to a ClientHello */
+	uint16_t hvr_skipped; /* ClientHellos never answered while a
+	                         later one of the session was */
+	uint32_t hvr_rtt_min_ms, hvr_rtt_max_ms; /* of the matched */
+	/* ClientHellos without cookie of the current DTLS session awaiting
+	 * their HVR (ring; a ClientHello with record sequence 0 starts a
+	 * session and empties it) */
+	uint8_t ch_seq_n;
+	uint8_t ch_seq_done; /* bit i: entry i answered or skipped */
+	uint16_t ch_seq[CS_FACTS_CH_SEQ];   /* low bits of the record seq */
+	uint32_t ch_seq_t[CS_FACTS_CH_SEQ]; /* ms after t_first, sent */
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */

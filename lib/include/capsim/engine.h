@@ -156,6 +156,11 @@ struct cs_engine_cfg {
 	/* capture at the controller's own sockets instead (`capsim wlc`):
 	 * what the WLC received and what it sent, per datagram */
 	bool capture_at_wlc;
+	/* a second capture at the network's side (borrowed, thread-safe),
+	 * beside `capture` at the APs': with the embedded WLC, what the
+	 * controller received and sent (AP->WLC after impairment and NAT,
+	 * WLC->AP as sent), for `capsim analyze AP --peer WLC`; NULL none */
+	struct cs_capture *capture_peer;
 
 	/* --- observers (optional; called from worker threads, with that
 	 * worker locked: must be thread-safe among themselves) --- */
