@@ -347,11 +347,16 @@ eng_hs_begin(struct eng_ap *a)
 	return 0;
 }
 
-/* Starts waiting handshakes while slots are free. */
+/* Starts waiting handshakes while slots are free.  Not while the worker
+ * stops: stopping the APs frees their slots one by one, and each freed
+ * slot would begin a queued AP's handshake (a certificate signed, a
+ * ClientHello sent) only to stop it at once; the run's last seconds
+ * would then be spent on handshakes no one waits for, and their late
+ * answers read as a slow return path. */
 static void
 eng_hs_next(struct eng_w *w)
 {
-	while (w->hs_len > 0 &&
+	while (!w->stopping && w->hs_len > 0 &&
 	    (eng_hs_limit(w) == 0 || w->hs_active < eng_hs_limit(w))) {
 		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
 		uint64_t now = eng_now(w->e);

@@ -4,7 +4,8 @@
  * WLC on loopback (a 127.X.Y.0/24 of this run) and the probe hook hears
  * every step `capsim probe` shows (the Discovery Request and Response,
  * the DTLS session's begin and end with its details, the secure
- * messages), then a scenario's timeline runs on that engine.
+ * messages), then a scenario's timeline runs on that engine, and a
+ * paced storm stops without beginning the handshakes still queued.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -350,6 +351,63 @@ test_engine_timeline(void **state)
 	cs_scenario_free(sc);
 }
 
+/* Stopping a paced storm leaves the APs that wait for a handshake slot
+ * waiting: no handshake begins while the engine stops (each stopped AP
+ * frees a slot; filling it would sign a certificate and send a
+ * ClientHello only to stop it, and its late answer would read as a slow
+ * return path).  No controller listens, so no handshake ends before the
+ * stop. */
+static void
+test_engine_stop_keeps_queue(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_cfg ec;
+	struct cs_engine_health h;
+	struct cs_engine *e = NULL;
+	unsigned began = 0;
+	bool queued = false;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.workers = 1;
+	ec.seed = 7;
+	ec.n_aps = 24;
+	ec.ap_base_ip = f->ap_ip + 10;
+	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x01\x01", 6);
+	cs_ap_cfg_defaults(&ec.ap);
+	ec.ap.skip_discovery = true;
+	ec.ap.targets[0] = f->wlc_ip - 1; /* nothing listens there */
+	ec.ap.target_count = 1;
+	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
+	ec.ap_dtls = f->actx;
+	ec.ap_pki = f->pki;
+	ec.max_inflight = 2;
+	assert_int_equal(cs_engine_new(&e, &ec), 0);
+	assert_int_equal(cs_engine_start(e), 0);
+	/* at most 200 polls of 50 ms: the two slots taken, the rest queued */
+	for (int i = 0; i < 200 && !queued; i++) {
+		assert_int_equal(cs_engine_health(e, &h), 0);
+		queued = h.hs_active == 2 && h.hs_waiting == 22;
+		cs_engine_health_free(&h);
+		if (!queued)
+			usleep(50 * 1000);
+	}
+	assert_true(queued);
+	cs_engine_stop(e);
+
+	assert_int_equal(cs_engine_health(e, &h), 0);
+	assert_int_equal(h.hs_active, 0);
+	assert_int_equal(h.hs_waiting, 22); /* still waiting, not begun */
+	cs_engine_health_free(&h);
+	for (unsigned i = 0; i < ec.n_aps; i++) {
+		const struct cs_ap_facts *fa = cs_engine_ap_facts(e, i);
+
+		assert_non_null(fa);
+		began += fa->ch > 0;
+	}
+	assert_int_equal(began, 2); /* only the two that had a slot */
+	cs_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -360,6 +418,8 @@ main(void)
 		    test_engine_join_probe_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_engine_timeline, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_stop_keeps_queue, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
