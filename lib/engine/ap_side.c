@@ -906,6 +906,16 @@ eng_w_stop_aps(struct eng_w *w)
 
 	w->stopping = true;
 	cs_timerq_cancel(&w->tq, &w->t_pace);
+	/* the APs still waiting for a slot keep waiting (eng_hs_next):
+	 * their wait so far is capsim's own, though no slot ended it */
+	for (size_t k = 0; k < w->hs_len; k++) {
+		const struct eng_ap *q =
+		    &e->aps[w->hs_wait[(w->hs_head + k) % w->hs_cap]];
+		uint64_t now = eng_now(e);
+
+		if (q->hs_queued && now - q->hs_t0_ms > w->hs_wait_open_ms)
+			w->hs_wait_open_ms = now - q->hs_t0_ms;
+	}
 	for (unsigned i = w->id; i < e->cfg.n_aps; i += e->n_w) {
 		struct eng_ap *a = &e->aps[i];
 
