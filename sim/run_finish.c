@@ -119,11 +119,15 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->rxq_drops = h.rxq_drops;
 	res->rcvbuf_bytes = h.rcvbuf_bytes;
 	res->hs_waiting = h.hs_waiting;
+	res->hs_queue_own = h.hs_queue_own;
 	if (h.hs_wait_us.count > 0) {
 		res->hs_wait_p99_ms =
 		    (double)cs_hist_quantile(&h.hs_wait_us, 0.99) / 1000.0;
 		res->hs_wait_max_ms = (double)h.hs_wait_us.max_us / 1000.0;
 	}
+	/* the APs still waiting waited at least this long */
+	if ((double)h.hs_wait_open_ms > res->hs_wait_max_ms)
+		res->hs_wait_max_ms = (double)h.hs_wait_open_ms;
 	res->hs_window = h.hs_window;
 	res->hs_window_min = h.hs_window_min;
 	res->hs_window_cuts = h.hs_window_cuts;
@@ -132,6 +136,7 @@ run_health(struct cs_engine *e, struct cs_report_resources *res)
 	res->hs_losses = h.hs_losses;
 	res->loop_turns = h.turns;
 	res->loop_budget_hits = h.budget_hits;
+	res->loop_timers_inline = h.timers_inline;
 	res->stale_flights = h.stale_flights;
 	res->frag_msgs_split = h.frag_msgs_split;
 	res->frag_sent = h.frag_sent;
@@ -420,12 +425,13 @@ run_fin_print(const struct run_fin *f)
 		fprintf(stderr,
 		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
 		    "kernel drops %llu; handshake slot wait p99 %.0f ms, "
+		    "%u still waiting at the end; "
 		    "window %u (min %u, halved %llu times: latency %llu, "
 		    "lateness %llu, drops %llu, cpu %llu; losses %llu); "
 		    "CPU %.1f s%s\n",
 		    s->res.lateness_p99_ms, s->res.lateness_max_ms,
 		    (unsigned long long)s->res.rxq_drops, s->res.hs_wait_p99_ms,
-		    s->res.hs_window, s->res.hs_window_min,
+		    s->res.hs_waiting, s->res.hs_window, s->res.hs_window_min,
 		    (unsigned long long)s->res.hs_window_cuts,
 		    (unsigned long long)s->res.hs_window_cuts_by[0],
 		    (unsigned long long)s->res.hs_window_cuts_by[1],

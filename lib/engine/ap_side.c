@@ -347,11 +347,16 @@ eng_hs_begin(struct eng_ap *a)
 	return 0;
 }
 
-/* Starts waiting handshakes while slots are free. */
+/* Starts waiting handshakes while slots are free.  Not while the worker
+ * stops: stopping the APs frees their slots one by one, and each freed
+ * slot would begin a queued AP's handshake (a certificate signed, a
+ * ClientHello sent) only to stop it at once; the run's last seconds
+ * would then be spent on handshakes no one waits for, and their late
+ * answers read as a slow return path. */
 static void
 eng_hs_next(struct eng_w *w)
 {
-	while (w->hs_len > 0 &&
+	while (!w->stopping && w->hs_len > 0 &&
 	    (eng_hs_limit(w) == 0 || w->hs_active < eng_hs_limit(w))) {
 		struct eng_ap *a = &w->e->aps[w->hs_wait[w->hs_head]];
 		uint64_t now = eng_now(w->e);
@@ -901,6 +906,16 @@ eng_w_stop_aps(struct eng_w *w)
 
 	w->stopping = true;
 	cs_timerq_cancel(&w->tq, &w->t_pace);
+	/* the APs still waiting for a slot keep waiting (eng_hs_next):
+	 * their wait so far is capsim's own, though no slot ended it */
+	for (size_t k = 0; k < w->hs_len; k++) {
+		const struct eng_ap *q =
+		    &e->aps[w->hs_wait[(w->hs_head + k) % w->hs_cap]];
+		uint64_t now = eng_now(e);
+
+		if (q->hs_queued && now - q->hs_t0_ms > w->hs_wait_open_ms)
+			w->hs_wait_open_ms = now - q->hs_t0_ms;
+	}
 	for (unsigned i = w->id; i < e->cfg.n_aps; i += e->n_w) {
 		struct eng_ap *a = &e->aps[i];
 

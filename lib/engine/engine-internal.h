@@ -35,6 +35,7 @@ struct cs_dtls_io;
 #define ENG_TXQ_MAX      64
 #define ENG_TXQ_ARENA    (128 * 1024)
 #define ENG_TIMER_BUDGET 512   /* timers per loop turn (issue 12) */
+#define ENG_TIMER_INLINE 64    /* ... served between two datagrams */
 #define ENG_TURN_US      10000 /* and at most this long per turn */
 #define ENG_LOAD_GROUPS  18    /* in flight 1, 2-3, 4-7, ... 2^17+ */
 #define ENG_START_BUDGET 256   /* AP starts per loop turn */
@@ -237,7 +238,9 @@ struct eng_w {
 	/* handshake latency by handshakes in flight when it began
 	 * (log2 groups; the diagnosis's controller-overloaded) */
 	struct cs_hist hs_by_load[ENG_LOAD_GROUPS];
-	unsigned *hs_wait; /* FIFO of AP indices waiting for a slot */
+	unsigned *hs_wait;        /* FIFO of AP indices waiting for a slot */
+	uint64_t hs_wait_open_ms; /* longest wait of those still waiting
+	                             when the worker stopped */
 	size_t hs_head, hs_len, hs_cap;
 	double rate; /* this worker's share */
 	struct cs_tslot t_pace;
@@ -292,6 +295,8 @@ struct eng_w {
 	size_t rcvbuf;          /* smallest receive buffer granted */
 	uint64_t turns;         /* loop callbacks run */
 	uint64_t budget_hits;   /* turns that left work for the next one */
+	uint64_t timers_inline; /* times due timers were served between two
+	                           datagrams of a read turn */
 	uint64_t stale_flights; /* an earlier handshake's flights, dropped */
 	struct eng_frag_stats frag; /* CAPWAP fragments sent and received */
 	unsigned reasm_sets;        /* sets in progress over all sessions */

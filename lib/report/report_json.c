@@ -330,9 +330,10 @@ report_health(const struct cs_report_resources *r)
 	report_set(
 	    o, "rcvbuf_bytes", json_integer((json_int_t)r->rcvbuf_bytes), &oom);
 	report_set(o, "handshake_queue",
-	    json_pack("{s:I, s:f, s:f}", "waiting", (json_int_t)r->hs_waiting,
-	        "wait_p99_ms", r->hs_wait_p99_ms, "wait_max_ms",
-	        r->hs_wait_max_ms),
+	    json_pack("{s:I, s:f, s:f, s:b}", "waiting",
+	        (json_int_t)r->hs_waiting, "wait_p99_ms", r->hs_wait_p99_ms,
+	        "wait_max_ms", r->hs_wait_max_ms, "capsim_limit",
+	        r->hs_queue_own),
 	    &oom);
 	report_set(o, "inflight_window",
 	    json_pack("{s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:I}", "now",
@@ -345,8 +346,9 @@ report_health(const struct cs_report_resources *r)
 	        (json_int_t)r->hs_losses),
 	    &oom);
 	report_set(o, "loop",
-	    json_pack("{s:I, s:I}", "turns", (json_int_t)r->loop_turns,
-	        "budget_hits", (json_int_t)r->loop_budget_hits),
+	    json_pack("{s:I, s:I, s:I}", "turns", (json_int_t)r->loop_turns,
+	        "budget_hits", (json_int_t)r->loop_budget_hits,
+	        "timers_between_reads", (json_int_t)r->loop_timers_inline),
 	    &oom);
 	report_set(o, "stale_handshake_flights",
 	    json_integer((json_int_t)r->stale_flights), &oom);

@@ -222,7 +222,8 @@ cs_report_health_limited(struct cs_report_resources *res)
 	res->limited = (res->has_lateness &&
 	                   (res->lateness_p99_ms >= 1000.0 ||
 	                       res->lateness_max_ms >= 5000.0)) ||
-	    (res->has_health && res->rxq_drops > 0);
+	    (res->has_health && res->rxq_drops > 0) ||
+	    (res->has_health && res->hs_queue_own && res->hs_waiting > 0);
 	return res->limited;
 }
 

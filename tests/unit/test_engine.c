@@ -4,7 +4,8 @@
  * WLC on loopback (a 127.X.Y.0/24 claimed for this test) and the probe hook
  * hears every step `capsim probe` shows (the Discovery Request and Response,
  * the DTLS session's begin and end with its details, the secure
- * messages), then a scenario's timeline runs on that engine.
+ * messages), then a scenario's timeline runs on that engine, and a
+ * paced storm stops without beginning the handshakes still queued.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -342,6 +343,119 @@ test_engine_timeline(void **state)
 	cs_scenario_free(sc);
 }
 
+/* An engine of 24 APs behind a cap of 2 handshakes (one worker), from
+ * `off` in the test's /24; with `wlc_rate` > 0 against the embedded WLC
+ * taking that many handshakes/s, else against an address where nothing
+ * listens.  Started, and polled until the two slots are taken and the
+ * rest queued (at most 200 polls of 50 ms). */
+static struct cs_engine *
+queued_storm(struct fix *f, unsigned off, double wlc_rate)
+{
+	struct cs_engine_cfg ec;
+	struct cs_engine_health h;
+	struct cs_engine *e = NULL;
+	bool queued = false;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.workers = 1;
+	ec.seed = 7;
+	ec.n_aps = 24;
+	ec.ap_base_ip = f->ap_ip + off;
+	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x01\x01", 6);
+	ec.ap_base_mac[5] = (uint8_t)off;
+	cs_ap_cfg_defaults(&ec.ap);
+	ec.ap.skip_discovery = true;
+	ec.ap.target_count = 1;
+	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
+	ec.ap_dtls = f->actx;
+	ec.ap_pki = f->pki;
+	ec.max_inflight = 2;
+	if (wlc_rate > 0) {
+		ec.ap.targets[0] = f->wlc_ip - 2;
+		ec.wlc_enabled = true;
+		cs_wlc_cfg_defaults(&ec.wlc);
+		ec.wlc.listen_ip = f->wlc_ip - 2;
+		ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
+		ec.wlc_dtls = f->wctx;
+		ec.wlc_max_hs_rate = wlc_rate;
+	} else {
+		ec.ap.targets[0] = f->wlc_ip - 1; /* nothing listens there */
+	}
+	assert_int_equal(cs_engine_new(&e, &ec), 0);
+	assert_int_equal(cs_engine_start(e), 0);
+	for (int i = 0; i < 200 && !queued; i++) {
+		assert_int_equal(cs_engine_health(e, &h), 0);
+		queued = h.hs_active == 2 && h.hs_waiting >= 20;
+		cs_engine_health_free(&h);
+		if (!queued)
+			usleep(50 * 1000);
+	}
+	assert_true(queued);
+	return e;
+}
+
+/* Stopping a paced storm leaves the APs that wait for a handshake slot
+ * waiting: no handshake begins while the engine stops (each stopped AP
+ * frees a slot; filling it would sign a certificate and send a
+ * ClientHello only to stop it, and its late answer would read as a slow
+ * return path).  No controller listens, so no handshake ends before the
+ * stop; the queue then is the cap's, not capsim's own limit. */
+static void
+test_engine_stop_keeps_queue(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_health h;
+	struct cs_diag_ctx dc;
+	struct cs_engine *e = queued_storm(f, 10, 0);
+	unsigned began = 0;
+
+	usleep(100 * 1000); /* the queue waits a while */
+	cs_engine_stop(e);
+	assert_int_equal(cs_engine_health(e, &h), 0);
+	assert_int_equal(h.hs_active, 0);
+	assert_int_equal(h.hs_waiting, 22); /* still waiting, not begun */
+	assert_true(h.hs_wait_open_ms >= 100);
+	assert_false(h.hs_queue_own); /* no window cut, no embedded WLC */
+	cs_engine_health_free(&h);
+	for (unsigned i = 0; i < 24; i++) {
+		const struct cs_ap_facts *fa = cs_engine_ap_facts(e, i);
+
+		assert_non_null(fa);
+		began += fa->ch > 0;
+	}
+	assert_int_equal(began, 2); /* only the two that had a slot */
+	cs_engine_diag_ctx(e, &dc);
+	assert_false(dc.self.has_hs_queue);
+	cs_engine_free(e);
+}
+
+/* Against the embedded WLC every handshake's latency is capsim's own
+ * CPU: APs still waiting in capsim's queue at the end are capsim's limit,
+ * given to the diagnosis (simulator-overloaded) with the longest wait,
+ * theirs included.  The WLC takes 1 handshake/s, so the queue stays. */
+static void
+test_engine_queue_own_embedded(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_health h;
+	struct cs_diag_ctx dc;
+	struct cs_engine *e = queued_storm(f, 40, 1.0);
+	uint64_t open_ms;
+
+	usleep(300 * 1000); /* the queue waits a while */
+	cs_engine_stop(e);
+	assert_int_equal(cs_engine_health(e, &h), 0);
+	assert_true(h.hs_waiting >= 18);
+	assert_true(h.hs_queue_own);
+	assert_true(h.hs_wait_open_ms >= 300);
+	open_ms = h.hs_wait_open_ms;
+	cs_engine_health_free(&h);
+	cs_engine_diag_ctx(e, &dc);
+	assert_true(dc.self.has_hs_queue);
+	assert_true(dc.self.hs_queue_wait_max_ms >= open_ms);
+	cs_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -352,6 +466,10 @@ main(void)
 		    test_engine_join_probe_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_engine_timeline, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_stop_keeps_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_queue_own_embedded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

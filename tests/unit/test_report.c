@@ -583,6 +583,39 @@ test_causes(void **state)
 	    cs_report_causes_build(NULL, &rd, &d, NULL, 0, 0), -EINVAL);
 }
 
+/* capsim limited the run: late timers, kernel drops, or APs still in
+ * capsim's own handshake queue at the end (not a cap's or a slow
+ * external controller's queue). */
+static void
+test_health_limited(void **state)
+{
+	struct cs_report_resources r;
+
+	(void)state;
+	assert_false(cs_report_health_limited(NULL));
+	memset(&r, 0, sizeof(r));
+	r.has_lateness = true;
+	r.lateness_p99_ms = 999;
+	r.lateness_max_ms = 4999;
+	r.has_health = true;
+	r.hs_waiting = 100; /* waiting, but not capsim's own queue */
+	assert_false(cs_report_health_limited(&r));
+	assert_false(r.limited);
+	r.hs_queue_own = true;
+	assert_true(cs_report_health_limited(&r));
+	assert_true(r.limited);
+	r.hs_waiting = 0; /* the queue emptied before the end */
+	assert_false(cs_report_health_limited(&r));
+	r.lateness_p99_ms = 1000;
+	assert_true(cs_report_health_limited(&r));
+	r.lateness_p99_ms = 10;
+	r.lateness_max_ms = 5000;
+	assert_true(cs_report_health_limited(&r));
+	r.lateness_max_ms = 10;
+	r.rxq_drops = 1;
+	assert_true(cs_report_health_limited(&r));
+}
+
 int
 main(void)
 {
@@ -599,6 +632,7 @@ main(void)
 		cmocka_unit_test(test_resources_get),
 		cmocka_unit_test_setup_teardown(test_adapters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_causes, setup, teardown),
+		cmocka_unit_test(test_health_limited),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -227,6 +227,10 @@ struct cs_engine_health {
 	size_t rcvbuf_bytes;        /* smallest receive buffer granted */
 	unsigned hs_active;         /* handshakes in flight now */
 	unsigned hs_waiting;        /* APs waiting for a handshake slot */
+	uint64_t hs_wait_open_ms;   /* ... the longest wait of those still
+	                               waiting when the engine stopped */
+	bool hs_queue_own;          /* the slot queue says capsim's own
+	                               limit (eng_queue_own) */
 	unsigned hs_window;         /* adaptive window now (0: no cap) */
 	unsigned hs_window_min;     /* smallest it went */
 	uint64_t hs_window_cuts;    /* times it was halved */
@@ -236,6 +240,8 @@ struct cs_engine_health {
 	uint64_t stale_flights; /* an earlier handshake's server flights that
 	                           reached a new one, dropped at the AP */
 	uint64_t budget_hits;   /* turns that left work for the next */
+	uint64_t timers_inline; /* due timers served between two datagrams
+	                           of a read turn */
 	/* CAPWAP fragments on the live path (RFC 5415 §3.4), both roles */
 	uint64_t frag_msgs_split;   /* control messages sent in fragments */
 	uint64_t frag_sent;         /* ... as this many fragments */

@@ -106,6 +106,9 @@ struct cs_report_resources {
 	uint64_t rxq_drops;    /* kernel drops, full receive queues */
 	uint64_t rcvbuf_bytes; /* smallest receive buffer granted */
 	unsigned hs_waiting;   /* APs waiting for a handshake slot (end) */
+	bool hs_queue_own;     /* ... and that queue is capsim's own limit
+	                          (the embedded WLC, or a window cut for
+	                          capsim's own health) */
 	double hs_wait_p99_ms; /* waits for a handshake slot */
 	double hs_wait_max_ms;
 	unsigned hs_window;     /* adaptive in-flight window (end; 0 none) */
@@ -114,7 +117,7 @@ struct cs_report_resources {
 	uint64_t hs_window_cuts_by[CS_REPORT_ADMIT_CAUSES]; /* latency,
 	                          lateness, drops, cpu (capsim/admit.h) */
 	uint64_t hs_losses; /* handshake losses (they do not cut) */
-	uint64_t loop_turns, loop_budget_hits;
+	uint64_t loop_turns, loop_budget_hits, loop_timers_inline;
 	uint64_t stale_flights; /* earlier handshakes' flights dropped */
 	/* CAPWAP fragments (RFC 5415 §3.4): messages sent in fragments and
 	 * how many; fragments received, messages joined, sets given up, of
@@ -129,8 +132,10 @@ struct cs_report_resources {
 };
 
 /* capsim limited the run itself: timer lateness p99 >= 1 s or max >= 5 s
- * (protocol timers fired late), or the kernel dropped datagrams on its
- * full receive queues.  Sets res->limited and returns it. */
+ * (protocol timers fired late), the kernel dropped datagrams on its
+ * full receive queues, or APs were still waiting in capsim's own
+ * handshake queue when the run ended (hs_queue_own: capsim's CPU paced
+ * them, not the controller).  Sets res->limited and returns it. */
 CS_API bool cs_report_health_limited(struct cs_report_resources *res);
 
 struct cs_ap_facts; /* capsim/diagnose.h */
