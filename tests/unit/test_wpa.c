@@ -21,6 +21,7 @@
 
 #include "capsim/cursor.h"
 #include "capsim/eapol.h"
+#include "capsim/pcapng.h"
 #include "testutil.h"
 
 #define QMAX 16
@@ -725,6 +726,124 @@ test_bad_args(void **state)
 	    cs_wpa_auth_state_name(CS_WPA_A_PTKSTART), "PTKStart");
 }
 
+/* 802.11 capture of a handshake made by capsim (tests/integration/
+ * wpa_tshark.sh decodes it with Wireshark, which derives the keys from
+ * the passphrase itself and must find the GTK in message 3 and group
+ * message 1).  A Beacon names the SSID; EAPOL travels in data frames
+ * with LLC/SNAP 88-8E, FromDS towards the station, ToDS from it. */
+#define LINKTYPE_IEEE802_11 105
+
+static void
+cap_frame(struct cs_wr *wr, uint64_t ts, bool down, const uint8_t *pdu,
+    size_t len, unsigned seq)
+{
+	static const uint8_t snap[8] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x88,
+		0x8e };
+	uint8_t f[1300];
+	struct cs_wr fw;
+
+	cs_wr_init(&fw, f, sizeof(f));
+	cs_wr_u8(&fw, 0x08); /* data */
+	cs_wr_u8(&fw, down ? 0x02 : 0x01);
+	cs_wr_u16(&fw, 0);
+	cs_wr_bytes(&fw, down ? spa : aa, 6);
+	cs_wr_bytes(&fw, down ? aa : spa, 6);
+	cs_wr_bytes(&fw, aa, 6);
+	cs_wr_u8(&fw, (uint8_t)(seq << 4));
+	cs_wr_u8(&fw, (uint8_t)(seq >> 4));
+	cs_wr_bytes(&fw, snap, sizeof(snap));
+	cs_wr_bytes(&fw, pdu, len);
+	assert_int_equal(fw.err, 0);
+	assert_int_equal(cs_pcapng_put_epb(wr, 0, ts, f, fw.len), 0);
+}
+
+static void
+cap_beacon(struct cs_wr *wr, const uint8_t *rsne, size_t rsne_len)
+{
+	static const char ssid[] = "ThisIsASSID";
+	uint8_t f[200];
+	struct cs_wr fw;
+
+	cs_wr_init(&fw, f, sizeof(f));
+	cs_wr_u16(&fw, 0x8000); /* beacon */
+	cs_wr_u16(&fw, 0);
+	cs_wr_bytes(
+	    &fw, (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 6);
+	cs_wr_bytes(&fw, aa, 6);
+	cs_wr_bytes(&fw, aa, 6);
+	cs_wr_u16(&fw, 0);
+	cs_wr_zero(&fw, 8);     /* timestamp */
+	cs_wr_u16(&fw, 0x6400); /* interval 100 TU, little endian */
+	cs_wr_u16(&fw, 0x1104); /* ESS, privacy */
+	cs_wr_u8(&fw, 0);
+	cs_wr_u8(&fw, (uint8_t)(sizeof(ssid) - 1));
+	cs_wr_bytes(&fw, ssid, sizeof(ssid) - 1);
+	cs_wr_bytes(&fw, (const uint8_t[3]){ 1, 1, 0x82 }, 3);
+	cs_wr_bytes(&fw, rsne, rsne_len);
+	assert_int_equal(fw.err, 0);
+	assert_int_equal(cs_pcapng_put_epb(wr, 0, 0, f, fw.len), 0);
+}
+
+static void
+test_capture(void **state)
+{
+	static uint8_t out[16384];
+	struct fx f;
+	struct cs_wr wr;
+	uint8_t buf[1200], gtk2[16], rsc[8] = { 0 };
+	unsigned seq = 0;
+	const char *path = getenv("CS_WPA_PCAP_OUT");
+
+	(void)state;
+	fx_make(&f, CS_WPA_AKM_PSK, "correct horse battery",
+	    "correct horse battery", NULL, 0);
+	cs_wr_init(&wr, out, sizeof(out));
+	assert_int_equal(cs_pcapng_put_shb(&wr, "capsim test_wpa"), 0);
+	assert_int_equal(
+	    cs_pcapng_put_idb(&wr, LINKTYPE_IEEE802_11, "wlan"), 0);
+	cap_beacon(&wr, f.rsne, f.rsne_len);
+	assert_int_equal(cs_wpa_supp_start(f.s, 0), 0);
+	assert_int_equal(cs_wpa_auth_start(f.a, 0), 0);
+	memset(gtk2, 0x5a, sizeof(gtk2));
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 8 && (f.as.nq > 0 || f.ss.nq > 0); i++) {
+			size_t n;
+
+			if (f.as.nq > 0) {
+				memcpy(buf, f.as.q[0], f.as.qlen[0]);
+				n = f.as.qlen[0];
+				seq++;
+				cap_frame(&wr, 1000 * (uint64_t)seq, true, buf,
+				    n, seq);
+				assert_int_equal(to_supp(&f), 0);
+			}
+			if (f.ss.nq > 0) {
+				memcpy(buf, f.ss.q[0], f.ss.qlen[0]);
+				n = f.ss.qlen[0];
+				seq++;
+				cap_frame(&wr, 1000 * (uint64_t)seq, false, buf,
+				    n, seq);
+				assert_int_equal(to_auth(&f), 0);
+			}
+		}
+		if (round == 0)
+			assert_int_equal(
+			    cs_wpa_auth_set_gtk(f.a, gtk2, 2, rsc, 9), 0);
+	}
+	assert_int_equal(seq, 6);
+	assert_int_equal(cs_wpa_auth_state(f.a), CS_WPA_A_PTKINITDONE);
+	assert_int_equal(f.ss.gtk_keyid, 2);
+	assert_int_equal(wr.err, 0);
+	if (path != NULL) {
+		FILE *fp = fopen(path, "wb");
+
+		assert_non_null(fp);
+		assert_int_equal(fwrite(out, 1, wr.len, fp), wr.len);
+		assert_int_equal(fclose(fp), 0);
+	}
+	fx_free(&f);
+}
+
 int
 main(void)
 {
@@ -741,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_group_timeout),
 		cmocka_unit_test(test_unexpected_input),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_capture),
 	};
 
 	return cmocka_run_group_tests_name("wpa", tests, NULL, NULL);
