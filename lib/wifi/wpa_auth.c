@@ -16,6 +16,7 @@
  */
 #include "capsim/wpa.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,7 +240,8 @@ auth_set_state(struct cs_wpa_auth *a, enum cs_wpa_auth_state to,
 	case CS_WPA_A_PTKINITDONE:
 		break;
 	case CS_WPA_A__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 	if (ev.from != ev.to)
 		auth_emit(a, &ev, now_ms);
@@ -393,7 +395,8 @@ cs_wpa_auth_input(struct cs_wpa_auth *a, const uint8_t *pdu, size_t len,
 	case CS_WPA_A_DISCONNECTED:
 		break;
 	case CS_WPA_A__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 	return auth_drop(a, CS_WPA_EV_DROPPED, msg, k.replay,
 	    "not expected in this state", now_ms);
@@ -436,7 +439,8 @@ cs_wpa_auth_timer(struct cs_wpa_auth *a, enum cs_wpa_timer t, uint64_t now_ms)
 	case CS_WPA_A_DISCONNECTED:
 		break; /* stale expiry */
 	case CS_WPA_A__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 }
 
@@ -457,7 +461,8 @@ cs_wpa_auth_start(struct cs_wpa_auth *a, uint64_t now_ms)
 	case CS_WPA_A_DISCONNECTED:
 		break;
 	case CS_WPA_A__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 	if ((r = a->io.rand_bytes(a->io.ctx, a->anonce, CS_WPA_NONCE_LEN)) < 0)
 		return r;

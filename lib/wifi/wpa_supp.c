@@ -12,6 +12,7 @@
  */
 #include "capsim/wpa.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +150,8 @@ supp_set_state(struct cs_wpa_supp *s, enum cs_wpa_supp_state to,
 	case CS_WPA_S_DONE:
 		break;
 	case CS_WPA_S__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 	supp_emit(s, &ev, now_ms);
 }
@@ -440,7 +442,8 @@ cs_wpa_supp_input(struct cs_wpa_supp *s, const uint8_t *pdu, size_t len,
 	case CS_WPA_S_FAILED:
 		break;
 	case CS_WPA_S__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 	return supp_drop(s, CS_WPA_EV_DROPPED, msg, k.replay,
 	    "not expected in this state", now_ms);
@@ -465,7 +468,8 @@ cs_wpa_supp_timer(struct cs_wpa_supp *s, enum cs_wpa_timer t, uint64_t now_ms)
 	case CS_WPA_S_FAILED:
 		break; /* stale expiry */
 	case CS_WPA_S__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 }
 
@@ -497,7 +501,8 @@ cs_wpa_supp_deauthed(
 	case CS_WPA_S_FAILED:
 		break;
 	case CS_WPA_S__COUNT:
-		abort();
+		assert(!"not a state");
+		break;
 	}
 }
 
