@@ -136,7 +136,9 @@ auth_send_m1(struct cs_wpa_auth *a, uint64_t now_ms)
 }
 
 /* Key data of message 3 (RSN element and GTK KDE) or group message 1
- * (GTK KDE), padded and wrapped under the KEK. */
+ * (GTK KDE), padded and wrapped under the KEK.  The GTK KDE's Tx bit is
+ * 0: in an infrastructure BSS the station only receives with the GTK
+ * (it transmits with its pairwise key), as hostapd sends it. */
 static int
 auth_key_data(struct cs_wpa_auth *a, bool with_rsne, uint8_t *out, size_t cap,
     size_t *out_len)
@@ -149,7 +151,7 @@ auth_key_data(struct cs_wpa_auth *a, bool with_rsne, uint8_t *out, size_t cap,
 	if (with_rsne)
 		cs_wr_bytes(&wr, a->own_rsne, a->cfg.own_rsne_len);
 	cs_eapol_kd_put_gtk(
-	    &wr, a->cfg.gtk_keyid, /* tx= */ true, a->cfg.gtk, CS_WPA_GTK_LEN);
+	    &wr, a->cfg.gtk_keyid, /* tx= */ false, a->cfg.gtk, CS_WPA_GTK_LEN);
 	r = wr.err != 0 ? wr.err
 	                : wpa_kd_wrap(a->ptk.kek, plain, wr.len, sizeof(plain),
 	                      out, cap, out_len);

@@ -65,7 +65,7 @@ def wrap(plain):
     return aes_key_wrap(KEK, plain)
 
 
-GTK_KDE = bytes([0xDD, 22]) + bytes.fromhex("000fac01") + bytes([1 | 4, 0]) + GTK
+GTK_KDE = bytes([0xDD, 22]) + bytes.fromhex("000fac01") + bytes([1, 0]) + GTK
 
 out = {
     "m1": frame(PAIRWISE | ACK, 16, 1, ANONCE),
