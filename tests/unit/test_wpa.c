@@ -785,18 +785,16 @@ cap_beacon(struct cs_wr *wr, const uint8_t *rsne, size_t rsne_len)
 }
 
 static void
-test_capture(void **state)
+capture(enum cs_wpa_akm akm, const char *path)
 {
 	static uint8_t out[16384];
 	struct fx f;
 	struct cs_wr wr;
 	uint8_t buf[1200], gtk2[16], rsc[8] = { 0 };
 	unsigned seq = 0;
-	const char *path = getenv("CS_WPA_PCAP_OUT");
 
-	(void)state;
-	fx_make(&f, CS_WPA_AKM_PSK, "correct horse battery",
-	    "correct horse battery", NULL, 0);
+	fx_make(
+	    &f, akm, "correct horse battery", "correct horse battery", NULL, 0);
 	cs_wr_init(&wr, out, sizeof(out));
 	assert_int_equal(cs_pcapng_put_shb(&wr, "capsim test_wpa"), 0);
 	assert_int_equal(
@@ -842,6 +840,21 @@ test_capture(void **state)
 		assert_int_equal(fclose(fp), 0);
 	}
 	fx_free(&f);
+}
+
+/* CS_WPA_PCAP_OUT=path writes the AKM 2 capture to path and the AKM 6
+ * one (KDF-SHA256, AES-CMAC) to path.akm6. */
+static void
+test_capture(void **state)
+{
+	const char *path = getenv("CS_WPA_PCAP_OUT");
+	char path6[512];
+
+	(void)state;
+	capture(CS_WPA_AKM_PSK, path);
+	if (path != NULL)
+		snprintf(path6, sizeof(path6), "%s.akm6", path);
+	capture(CS_WPA_AKM_PSK_SHA256, path != NULL ? path6 : NULL);
 }
 
 int
