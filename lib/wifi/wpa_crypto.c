@@ -80,6 +80,35 @@ cs_wpa_pmk_from_hex(const char *hex, uint8_t pmk[CS_WPA_PMK_LEN])
 	return 0;
 }
 
+int
+cs_wpa_pmk_from_psk(const char *psk, const uint8_t *ssid, size_t ssid_len,
+    uint8_t pmk[CS_WPA_PMK_LEN], const char **why)
+{
+	const char *w = NULL;
+	size_t n;
+	int r;
+
+	if (psk == NULL || pmk == NULL)
+		return -EINVAL;
+	n = strlen(psk);
+	if (n == 2 * CS_WPA_PMK_LEN) {
+		if ((r = cs_wpa_pmk_from_hex(psk, pmk)) < 0)
+			w = "a 64-character PSK must be hex digits";
+	} else if (ssid == NULL || ssid_len < 1 || ssid_len > 32) {
+		r = -EINVAL;
+		w = "SSID must be 1..32 octets";
+	} else if (n < 8 || n > 63) {
+		r = -EINVAL;
+		w = "passphrase must be 8..63 characters (or 64 hex digits)";
+	} else if ((r = cs_wpa_pmk_from_passphrase(psk, ssid, ssid_len, pmk)) ==
+	    -EINVAL) {
+		w = "passphrase must be printable ASCII (32..126)";
+	}
+	if (r < 0 && why != NULL)
+		*why = w != NULL ? w : "PBKDF2 failed";
+	return r;
+}
+
 static int
 wc_hmac(const EVP_MD *md, const uint8_t *key, size_t key_len,
     const uint8_t *msg, size_t len, uint8_t *out)

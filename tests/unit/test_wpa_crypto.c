@@ -95,6 +95,46 @@ test_pmk_hex(void **state)
 }
 
 static void
+test_pmk_from_psk(void **state)
+{
+	uint8_t pmk[CS_WPA_PMK_LEN], want[CS_WPA_PMK_LEN];
+	const char *why = NULL;
+
+	(void)state;
+	cs_test_unhex("f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e"
+	              "9710a12e",
+	    want, sizeof(want));
+	assert_int_equal(cs_wpa_pmk_from_psk(
+	                     "password", (const uint8_t *)"IEEE", 4, pmk, &why),
+	    0);
+	assert_bytes_equal(pmk, sizeof(pmk), want, sizeof(want));
+	memset(pmk, 0, sizeof(pmk));
+	assert_int_equal(cs_wpa_pmk_from_psk("f42c6fc52df0ebef9ebb4b90b38a5f90"
+	                                     "2e83fe1b135a70e23aed762e9710a12e",
+	                     NULL, 0, pmk, &why),
+	    0);
+	assert_bytes_equal(pmk, sizeof(pmk), want, sizeof(want));
+	assert_int_equal(
+	    cs_wpa_pmk_from_psk("short", (const uint8_t *)"IEEE", 4, pmk, &why),
+	    -EINVAL);
+	assert_string_equal(
+	    why, "passphrase must be 8..63 characters (or 64 hex digits)");
+	assert_int_equal(
+	    cs_wpa_pmk_from_psk("pass\tword", NULL, 0, pmk, &why), -EINVAL);
+	assert_string_equal(why, "SSID must be 1..32 octets");
+	assert_int_equal(cs_wpa_pmk_from_psk("pass\x01word",
+	                     (const uint8_t *)"IEEE", 4, pmk, &why),
+	    -EINVAL);
+	assert_string_equal(
+	    why, "passphrase must be printable ASCII (32..126)");
+	assert_int_equal(cs_wpa_pmk_from_psk("x42c6fc52df0ebef9ebb4b90b38a5f90"
+	                                     "2e83fe1b135a70e23aed762e9710a12e",
+	                     NULL, 0, pmk, &why),
+	    -EINVAL);
+	assert_string_equal(why, "a 64-character PSK must be hex digits");
+}
+
+static void
 test_prf_vectors(void **state)
 {
 	/* PRF-512 test vector: key 0x0b x 20, prefix "prefix", data
@@ -245,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_pmk_vectors),
 		cmocka_unit_test(test_pmk_bad_args),
 		cmocka_unit_test(test_pmk_hex),
+		cmocka_unit_test(test_pmk_from_psk),
 		cmocka_unit_test(test_prf_vectors),
 		cmocka_unit_test(test_ptk),
 		cmocka_unit_test(test_mic),

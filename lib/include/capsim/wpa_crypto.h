@@ -58,6 +58,15 @@ CS_API int cs_wpa_pmk_from_passphrase(const char *passphrase,
 CS_API int cs_wpa_pmk_from_hex(const char *hex, uint8_t pmk[CS_WPA_PMK_LEN]);
 
 /**
+ * The PMK from what a user types as "the PSK" (`--psk`, scenario `psk:`):
+ * 64 hex digits are the PSK itself, 8..63 printable characters a
+ * passphrase (§J.4.1, as hostapd's wpa_psk / wpa_passphrase).  -EINVAL
+ * for anything else, with *why (may be NULL) saying what is wrong.
+ */
+CS_API int cs_wpa_pmk_from_psk(const char *psk, const uint8_t *ssid,
+    size_t ssid_len, uint8_t pmk[CS_WPA_PMK_LEN], const char **why);
+
+/**
  * PRF-n (§12.7.1.2): HMAC-SHA1(K, A || 0 || B || i), i = 0, 1, ...
  * concatenated and truncated to out_len bytes (<= 128).  -EINVAL on bad
  * arguments, -EIO when OpenSSL fails.
