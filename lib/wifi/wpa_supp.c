@@ -296,6 +296,30 @@ supp_install_gtk(struct cs_wpa_supp *s, const struct cs_eapol_kd *kd,
 	supp_emit(s, &ev, now_ms);
 }
 
+/* §12.7.6.4: message 3's RSN element must be the one of the AP's
+ * Beacon/Probe Response.  A split-MAC station simulated behind a virtual
+ * AP may have seen no Beacon (ap_rsne NULL): then the element must at
+ * least decode and offer our AKM and CCMP-128 as pairwise cipher, which
+ * is what the byte comparison protects (no downgrade). */
+static bool
+supp_rsne_ok(const struct cs_wpa_supp *s, const struct cs_eapol_kd *kd)
+{
+	struct cs_rsne r;
+	bool akm = false, ccmp = false;
+
+	if (s->cfg.ap_rsne != NULL)
+		return kd->rsne_len == s->cfg.ap_rsne_len &&
+		    memcmp(kd->rsne, s->ap_rsne, kd->rsne_len) == 0;
+	if (kd->rsne == NULL ||
+	    cs_rsne_decode(&r, kd->rsne, kd->rsne_len, NULL) < 0)
+		return false;
+	for (unsigned i = 0; i < r.n_akm; i++)
+		akm |= r.akm[i] == ((uint32_t)CS_KDE_OUI << 8 | s->cfg.akm);
+	for (unsigned i = 0; i < r.n_pairwise; i++)
+		ccmp |= r.pairwise[i] == CS_RSN_CIPHER_CCMP;
+	return akm && ccmp;
+}
+
 static int
 supp_on_m3(struct cs_wpa_supp *s, const struct cs_eapol_key *k,
     const uint8_t *pdu, size_t pdu_len, uint64_t now_ms)
@@ -328,8 +352,7 @@ supp_on_m3(struct cs_wpa_supp *s, const struct cs_eapol_key *k,
 	s->replay = k->replay;
 	/* §12.7.6.4: the RSN element must be the one of the Beacon/Probe
 	 * Response, else the station disassociates (reason 17) */
-	if (kd.rsne_len != s->cfg.ap_rsne_len ||
-	    memcmp(kd.rsne, s->ap_rsne, kd.rsne_len) != 0) {
+	if (!supp_rsne_ok(s, &kd)) {
 		supp_fail(s, CS_WPA_FAIL_IE_MISMATCH,
 		    CS_WPA_REASON_IE_DIFFERENT, now_ms);
 		r = 0;
@@ -545,17 +568,19 @@ cs_wpa_supp_new(struct cs_wpa_supp **ret, const struct cs_wpa_supp_cfg *cfg,
 	    io->timer_arm == NULL || io->timer_cancel == NULL ||
 	    io->rand_bytes == NULL || !wpa_akm_ok(cfg->akm) ||
 	    cfg->own_rsne == NULL || cfg->own_rsne_len < 2 ||
-	    cfg->own_rsne_len > CS_WPA_RSNE_MAX || cfg->ap_rsne == NULL ||
-	    cfg->ap_rsne_len < 2 || cfg->ap_rsne_len > CS_WPA_RSNE_MAX)
+	    cfg->own_rsne_len > CS_WPA_RSNE_MAX ||
+	    (cfg->ap_rsne != NULL &&
+	        (cfg->ap_rsne_len < 2 || cfg->ap_rsne_len > CS_WPA_RSNE_MAX)))
 		return -EINVAL;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -ENOMEM;
 	s->cfg = *cfg;
 	s->io = *io;
 	memcpy(s->own_rsne, cfg->own_rsne, cfg->own_rsne_len);
-	memcpy(s->ap_rsne, cfg->ap_rsne, cfg->ap_rsne_len);
+	if (cfg->ap_rsne != NULL)
+		memcpy(s->ap_rsne, cfg->ap_rsne, cfg->ap_rsne_len);
 	s->cfg.own_rsne = s->own_rsne;
-	s->cfg.ap_rsne = s->ap_rsne;
+	s->cfg.ap_rsne = cfg->ap_rsne != NULL ? s->ap_rsne : NULL;
 	if (s->cfg.handshake_timeout_ms == 0)
 		s->cfg.handshake_timeout_ms = WPA_DEF_HS_MS;
 	s->ver = cs_wpa_akm_key_ver(cfg->akm);

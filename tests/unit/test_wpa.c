@@ -158,6 +158,12 @@ struct fx {
 	uint64_t now;
 };
 
+/* Per-test deviations, reset by fx_make: the authenticator's own RSN
+ * element (what message 3 carries) and a station that saw no Beacon. */
+static const uint8_t *opt_auth_rsne;
+static size_t opt_auth_rsne_len;
+static bool opt_no_beacon;
+
 static void
 fx_make(struct fx *f, enum cs_wpa_akm akm, const char *auth_pass,
     const char *supp_pass, const uint8_t *sta_rsne, size_t sta_rsne_len)
@@ -185,8 +191,9 @@ fx_make(struct fx *f, enum cs_wpa_akm akm, const char *auth_pass,
 	    0);
 	memcpy(ac.aa, aa, 6);
 	memcpy(ac.spa, spa, 6);
-	ac.own_rsne = f->rsne;
-	ac.own_rsne_len = f->rsne_len;
+	ac.own_rsne = opt_auth_rsne != NULL ? opt_auth_rsne : f->rsne;
+	ac.own_rsne_len =
+	    opt_auth_rsne != NULL ? opt_auth_rsne_len : f->rsne_len;
 	ac.sta_rsne = sta_rsne != NULL ? sta_rsne : f->rsne;
 	ac.sta_rsne_len = sta_rsne != NULL ? sta_rsne_len : f->rsne_len;
 	for (int i = 0; i < 16; i++)
@@ -203,9 +210,11 @@ fx_make(struct fx *f, enum cs_wpa_akm akm, const char *auth_pass,
 	memcpy(sc.spa, spa, 6);
 	sc.own_rsne = f->rsne;
 	sc.own_rsne_len = f->rsne_len;
-	sc.ap_rsne = f->rsne;
-	sc.ap_rsne_len = f->rsne_len;
+	sc.ap_rsne = opt_no_beacon ? NULL : f->rsne;
+	sc.ap_rsne_len = opt_no_beacon ? 0 : f->rsne_len;
 	assert_int_equal(cs_wpa_supp_new(&f->s, &sc, &sio), 0);
+	opt_auth_rsne = NULL;
+	opt_no_beacon = false;
 }
 
 static void
@@ -585,6 +594,63 @@ test_rsne_mismatch(void **state)
 	fx_free(&f);
 }
 
+/* Message 3 carries an RSN element other than the Beacon's: the
+ * station deauthenticates with reason 17 (§12.7.6.4) and installs
+ * nothing.  Without a Beacon the same element passes (it offers AKM 2 and
+ * CCMP), but one offering only another AKM does not. */
+static void
+test_m3_rsne_mismatch(void **state)
+{
+	uint8_t caps[22], akm6[22];
+	struct cs_wr wr;
+	struct fx f;
+
+	(void)state;
+	cs_wr_init(&wr, caps, sizeof(caps));
+	cs_rsne_build(&wr, CS_WPA_AKM_PSK, 0x000c);
+	cs_wr_init(&wr, akm6, sizeof(akm6));
+	cs_rsne_build(&wr, CS_WPA_AKM_PSK_SHA256, 0);
+
+	opt_auth_rsne = caps;
+	opt_auth_rsne_len = sizeof(caps);
+	fx_make(
+	    &f, CS_WPA_AKM_PSK, "ThisIsAPassword", "ThisIsAPassword", NULL, 0);
+	assert_int_equal(cs_wpa_supp_start(f.s, 0), 0);
+	assert_int_equal(cs_wpa_auth_start(f.a, 0), 0);
+	assert_int_equal(to_supp(&f), 0);
+	assert_int_equal(to_auth(&f), 0);
+	assert_int_equal(to_supp(&f), 0);
+	assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_FAILED);
+	assert_int_equal(cs_wpa_supp_fail(f.s), CS_WPA_FAIL_IE_MISMATCH);
+	assert_int_equal(f.ss.deauth_reason, CS_WPA_REASON_IE_DIFFERENT);
+	assert_int_equal(f.ss.n_install_ptk, 0);
+	assert_int_equal(f.ss.nq, 0); /* no message 4 */
+	fx_free(&f);
+
+	opt_auth_rsne = caps;
+	opt_auth_rsne_len = sizeof(caps);
+	opt_no_beacon = true;
+	fx_make(
+	    &f, CS_WPA_AKM_PSK, "ThisIsAPassword", "ThisIsAPassword", NULL, 0);
+	assert_int_equal(cs_wpa_supp_start(f.s, 0), 0);
+	assert_int_equal(cs_wpa_auth_start(f.a, 0), 0);
+	pump(&f);
+	assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_DONE);
+	assert_int_equal(cs_wpa_auth_state(f.a), CS_WPA_A_PTKINITDONE);
+	fx_free(&f);
+
+	opt_auth_rsne = akm6;
+	opt_auth_rsne_len = sizeof(akm6);
+	opt_no_beacon = true;
+	fx_make(
+	    &f, CS_WPA_AKM_PSK, "ThisIsAPassword", "ThisIsAPassword", NULL, 0);
+	assert_int_equal(cs_wpa_supp_start(f.s, 0), 0);
+	assert_int_equal(cs_wpa_auth_start(f.a, 0), 0);
+	pump(&f);
+	assert_int_equal(cs_wpa_supp_fail(f.s), CS_WPA_FAIL_IE_MISMATCH);
+	fx_free(&f);
+}
+
 /* Nobody answers: the authenticator gives up after its tries with "no
  * message 2", the supplicant's handshake timer says "no message 1". */
 static void
@@ -696,8 +762,11 @@ test_bad_args(void **state)
 
 	(void)state;
 	sc.akm = CS_WPA_AKM_PSK;
-	assert_int_equal(cs_wpa_supp_new(&s, &sc, &io), -EINVAL); /* RSNEs */
+	assert_int_equal(cs_wpa_supp_new(&s, &sc, &io), -EINVAL); /* RSNE */
 	sc.own_rsne = sc.ap_rsne = rsne;
+	sc.own_rsne_len = sizeof(rsne);
+	sc.ap_rsne_len = CS_WPA_RSNE_MAX + 1;
+	assert_int_equal(cs_wpa_supp_new(&s, &sc, &io), -EINVAL);
 	sc.own_rsne_len = sc.ap_rsne_len = sizeof(rsne);
 	sc.akm = (enum cs_wpa_akm)1;
 	assert_int_equal(cs_wpa_supp_new(&s, &sc, &io), -EINVAL);
@@ -869,6 +938,7 @@ main(void)
 		cmocka_unit_test(test_m4_dropped_no_reinstall),
 		cmocka_unit_test(test_m3_tampered),
 		cmocka_unit_test(test_rsne_mismatch),
+		cmocka_unit_test(test_m3_rsne_mismatch),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_group_timeout),
 		cmocka_unit_test(test_unexpected_input),

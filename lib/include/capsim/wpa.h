@@ -142,7 +142,9 @@ struct cs_wpa_supp_cfg {
 	const uint8_t *own_rsne;
 	size_t own_rsne_len;
 	/* the AP's RSN element from its Beacon/Probe Response: message 3
-	 * must carry the same (§12.7.6.4), else reason 17 */
+	 * must carry the same (§12.7.6.4), else reason 17.  NULL when no
+	 * Beacon was seen: message 3's element must then offer our AKM and
+	 * CCMP-128 pairwise */
 	const uint8_t *ap_rsne;
 	size_t ap_rsne_len;
 	uint64_t handshake_timeout_ms; /* 0 = 10 000 (as wpa_supplicant) */
@@ -177,9 +179,9 @@ struct cs_wpa_auth_cfg {
 };
 
 /* Supplicant. */
-/** -EINVAL (NULL, AKM not 2 or 6, RSN elements missing or longer than
- * CS_WPA_RSNE_MAX, no send/timer/rand callbacks), -ENOMEM.  Copies cfg,
- * including the RSN elements. */
+/** -EINVAL (NULL, AKM not 2 or 6, own RSN element missing, an RSN
+ * element longer than CS_WPA_RSNE_MAX, no send/timer/rand callbacks),
+ * -ENOMEM.  Copies cfg, including the RSN elements. */
 CS_API int cs_wpa_supp_new(struct cs_wpa_supp **ret,
     const struct cs_wpa_supp_cfg *cfg, const struct cs_wpa_io *io);
 /** Wipes the keys and frees; NULL is a no-op. */
