@@ -507,14 +507,17 @@ cs_wpa_supp_deauthed(
 	switch (s->state) {
 	case CS_WPA_S_WAIT_M1:
 	case CS_WPA_S_WAIT_M3:
+		/* as wpa_supplicant: ended after our message 2 for any reason
+		 * but 17 is "pre-shared key may be incorrect" (controllers
+		 * send 15, some 2) */
 		if (reason_code == CS_WPA_REASON_IE_DIFFERENT)
 			f = CS_WPA_FAIL_IE_MISMATCH;
-		else if (reason_code != CS_WPA_REASON_4WAY_TIMEOUT)
-			f = CS_WPA_FAIL_DEAUTH;
 		else if (s->sent_m2)
-			f = CS_WPA_FAIL_NO_MSG3; /* what a real client says */
-		else
+			f = CS_WPA_FAIL_NO_MSG3;
+		else if (reason_code == CS_WPA_REASON_4WAY_TIMEOUT)
 			f = CS_WPA_FAIL_NO_MSG1;
+		else
+			f = CS_WPA_FAIL_DEAUTH;
 		supp_fail(s, f, /* deauth_reason= */ 0, now_ms);
 		break;
 	case CS_WPA_S_DONE:

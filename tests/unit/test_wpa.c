@@ -402,6 +402,14 @@ full_exchange(enum cs_wpa_akm akm)
 	assert_int_equal(cs_wpa_auth_state(f.a), CS_WPA_A_PTKINITDONE);
 	assert_int_equal(f.ss.n_install_ptk, 2);
 	assert_memory_equal(f.as.tk, f.ss.tk, CS_WPA_TK_LEN);
+
+	/* deauthenticated once joined: not a handshake failure; a new
+	 * association starts over */
+	cs_wpa_supp_deauthed(f.s, 3, 30);
+	assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_IDLE);
+	assert_int_equal(cs_wpa_supp_fail(f.s), CS_WPA_FAIL_NONE);
+	assert_int_equal(cs_wpa_supp_start(f.s, 31), 0);
+	assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_WAIT_M1);
 	fx_free(&f);
 }
 
@@ -466,6 +474,7 @@ test_wrong_psk(void **state)
 	cs_wpa_supp_deauthed(f.s, f.as.deauth_reason, f.now);
 	assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_FAILED);
 	assert_int_equal(cs_wpa_supp_fail(f.s), CS_WPA_FAIL_NO_MSG3);
+	assert_string_equal(cs_wpa_fail_name(cs_wpa_supp_fail(f.s)), "no-msg3");
 	assert_false(f.ss.armed[CS_WPA_T_HANDSHAKE]);
 	assert_int_equal(f.ss.n_install_ptk, 0);
 	fx_free(&f);
@@ -649,6 +658,43 @@ test_m3_rsne_mismatch(void **state)
 	pump(&f);
 	assert_int_equal(cs_wpa_supp_fail(f.s), CS_WPA_FAIL_IE_MISMATCH);
 	fx_free(&f);
+}
+
+/* What the supplicant makes of a deauthentication depends on how far
+ * it got: after message 2 it suspects the PSK whatever the reason (a
+ * 9800 sends 15, others 2); before it, 15 means no message 1 came. */
+static void
+test_deauth_reasons(void **state)
+{
+	static const struct {
+		bool after_m2;
+		uint16_t reason;
+		enum cs_wpa_fail want;
+	} v[] = {
+		{ true, 15, CS_WPA_FAIL_NO_MSG3 },
+		{ true, 2, CS_WPA_FAIL_NO_MSG3 },
+		{ true, 17, CS_WPA_FAIL_IE_MISMATCH },
+		{ false, 15, CS_WPA_FAIL_NO_MSG1 },
+		{ false, 2, CS_WPA_FAIL_DEAUTH },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct fx f;
+
+		fx_make(&f, CS_WPA_AKM_PSK, "ThisIsAPassword",
+		    "ThisIsAPassword", NULL, 0);
+		assert_int_equal(cs_wpa_supp_start(f.s, 0), 0);
+		assert_int_equal(cs_wpa_auth_start(f.a, 0), 0);
+		if (v[i].after_m2)
+			assert_int_equal(to_supp(&f), 0);
+		cs_wpa_supp_deauthed(f.s, v[i].reason, 5);
+		assert_int_equal(cs_wpa_supp_state(f.s), CS_WPA_S_FAILED);
+		assert_int_equal(cs_wpa_supp_fail(f.s), v[i].want);
+		assert_true(side_has_event(&f.ss, CS_WPA_EV_FAILED));
+		assert_false(f.ss.armed[CS_WPA_T_HANDSHAKE]);
+		fx_free(&f);
+	}
 }
 
 /* Nobody answers: the authenticator gives up after its tries with "no
@@ -939,6 +985,7 @@ main(void)
 		cmocka_unit_test(test_m3_tampered),
 		cmocka_unit_test(test_rsne_mismatch),
 		cmocka_unit_test(test_m3_rsne_mismatch),
+		cmocka_unit_test(test_deauth_reasons),
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_group_timeout),
 		cmocka_unit_test(test_unexpected_input),

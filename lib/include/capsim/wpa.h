@@ -16,10 +16,10 @@
  * retransmits message 1 with a new replay counter until its retries are
  * spent, then deauthenticates with reason 15 (4-way handshake timeout).
  * So the authenticator reports CS_WPA_FAIL_WRONG_PSK (every message 2 had
- * a bad MIC), and the supplicant, deauthenticated with reason 15 after
- * sending message 2 and never seeing message 3, reports
- * CS_WPA_FAIL_NO_MSG3 ("pre-shared key may be incorrect", which is what
- * a real supplicant says: it cannot be sure).
+ * a bad MIC), and the supplicant, deauthenticated (reason 15, or 2 from
+ * some controllers) after sending message 2 and never seeing message 3,
+ * reports CS_WPA_FAIL_NO_MSG3 ("pre-shared key may be incorrect", which is
+ * what wpa_supplicant says: it cannot be sure).
  */
 #ifndef CS_WPA_H
 #define CS_WPA_H
