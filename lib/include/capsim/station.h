@@ -106,14 +106,14 @@ struct cs_sta_cfg {
 	uint32_t mgmt_timeout_ms; /* Authentication/Association wait 1 s */
 	uint32_t mgmt_tries;      /* 3 */
 	uint32_t l2auth_timeout_ms; /* the whole L2 phase, 10 s */
-	uint32_t dhcp_timeout_ms; /* first retransmission 4 s, doubling to
-	                             64 s (RFC 2131 §4.1) */
-	uint32_t dhcp_tries;      /* 4 */
-	uint32_t arp_timeout_ms;  /* 1 s */
-	uint32_t arp_tries;       /* 3 */
-	uint32_t ping_timeout_ms; /* 1 s */
-	uint32_t ping_tries;      /* 3 */
-	uint32_t lifetime_ms;     /* time in Run before leaving; 0 = stay */
+	uint32_t dhcp_timeout_ms;   /* first retransmission 4 s, doubling to
+	                               64 s (RFC 2131 §4.1) */
+	uint32_t dhcp_tries;        /* 4 */
+	uint32_t arp_timeout_ms;    /* 1 s */
+	uint32_t arp_tries;         /* 3 */
+	uint32_t ping_timeout_ms;   /* 1 s */
+	uint32_t ping_tries;        /* 3 */
+	uint32_t lifetime_ms;       /* time in Run before leaving; 0 = stay */
 	struct cs_log log;
 };
 
