@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
 #include "capsim/cursor.h"
 #include "capsim/ieee80211.h"
 #include "testutil.h"
@@ -423,6 +425,57 @@ test_names(void **state)
 	assert_null(cs_dot11_data_sa(NULL));
 }
 
+static void
+test_capwap_carriage(void **state)
+{
+	static const uint8_t sid[16] = { 1, 2, 3 };
+	uint8_t pkt[256], rid = 0xee;
+	const uint8_t *frame = NULL;
+	struct cs_capwap_hdr h;
+	struct cs_err err;
+	struct cs_rd rd;
+	struct cs_wr wr;
+	size_t flen = 0, len;
+	uint8_t *v = load("auth_open_req.bin", &len);
+
+	(void)state;
+	cs_wr_init(&wr, pkt, sizeof(pkt));
+	cs_dot11_capwap_wrap(&wr, 2, bssid, v, len);
+	assert_int_equal(wr.err, 0);
+	/* RFC 5415 §4.3: T set, WBID 1, M with the radio MAC */
+	cs_rd_init(&rd, pkt, wr.len);
+	assert_int_equal(cs_capwap_hdr_decode(&rd, &h, NULL), 0);
+	assert_true(h.is_native);
+	assert_int_equal(h.wbid, 1);
+	assert_int_equal(h.rid, 2);
+	assert_true(h.has_radio_mac);
+	assert_memory_equal(h.radio_mac, bssid, 6);
+	assert_int_equal(
+	    cs_dot11_capwap_unwrap(pkt, wr.len, &rid, &frame, &flen, NULL), 0);
+	assert_int_equal(rid, 2);
+	assert_bytes_equal(frame, flen, v, len);
+	/* T clear: an 802.3 frame is not ours */
+	pkt[2] &= (uint8_t)~0x01;
+	assert_int_equal(
+	    cs_dot11_capwap_unwrap(pkt, wr.len, &rid, &frame, &flen, &err),
+	    -EPROTONOSUPPORT);
+	/* a keep-alive */
+	cs_wr_init(&wr, pkt, sizeof(pkt));
+	assert_int_equal(cs_keepalive_encode(&wr, sid), 0);
+	assert_int_equal(
+	    cs_dot11_capwap_unwrap(pkt, wr.len, &rid, &frame, &flen, &err),
+	    -EPROTONOSUPPORT);
+	assert_string_equal(err.what, "data keep-alive");
+	/* truncated header */
+	assert_int_equal(
+	    cs_dot11_capwap_unwrap(pkt, 3, &rid, &frame, &flen, &err),
+	    -EBADMSG);
+	cs_wr_init(&wr, pkt, sizeof(pkt));
+	cs_dot11_capwap_wrap(&wr, 32, NULL, v, len);
+	assert_int_equal(wr.err, -EINVAL);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -437,6 +490,7 @@ main(void)
 		cmocka_unit_test(test_build_matches_vectors),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_capwap_carriage),
 	};
 
 	return cmocka_run_group_tests_name("ieee80211", tests, NULL, NULL);

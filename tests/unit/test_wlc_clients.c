@@ -23,6 +23,7 @@
 #include "capsim/dhcp.h"
 #include "capsim/ieee80211.h"
 #include "capsim/inet.h"
+#include "capsim/pcapng.h"
 #include "capsim/station.h"
 #include "capsim/wlc_clients.h"
 #include "testutil.h"
@@ -71,6 +72,50 @@ struct sta_ctx {
 
 static struct sta_ctx sctx[N_AP][N_STA];
 
+/* The exchange as it crosses the CAPWAP data channel, for tshark
+ * (tests/integration/clients_tshark.sh sets CS_PCAP_OUT). */
+static uint8_t cap_buf[1 << 20];
+static struct cs_wr capwr;
+static bool capturing;
+static uint16_t cap_ip_id = 1;
+static uint64_t cap_ts = 1700000000000000ull;
+
+static void
+capture(bool to_wlc, int ap, const uint8_t *bssid, const uint8_t *b, size_t len)
+{
+	struct cs_udp4_endpoints ep = { .src_addr = 0x7f003201 + (uint32_t)ap,
+		.dst_addr = 0x7f0032fe,
+		.src_port = (uint16_t)(40000 + ap),
+		.dst_port = CS_CAPWAP_DATA_PORT };
+	uint8_t pkt[1700], rid = 0;
+	const uint8_t *frame;
+	size_t flen;
+	struct cs_wr wr;
+
+	cs_wr_init(&wr, pkt, sizeof(pkt));
+	cs_dot11_capwap_wrap(&wr, 1, bssid, b, len);
+	assert_int_equal(wr.err, 0);
+	/* what the AP and the controller read back is the frame */
+	assert_int_equal(
+	    cs_dot11_capwap_unwrap(pkt, wr.len, &rid, &frame, &flen, NULL), 0);
+	assert_int_equal(rid, 1);
+	assert_bytes_equal(frame, flen, b, len);
+	if (!capturing)
+		return;
+	if (!to_wlc) {
+		uint32_t a = ep.src_addr;
+		uint16_t p = ep.src_port;
+
+		ep.src_addr = ep.dst_addr;
+		ep.src_port = ep.dst_port;
+		ep.dst_addr = a;
+		ep.dst_port = p;
+	}
+	assert_int_equal(cs_pcapng_put_epb_udp4(&capwr, 0, cap_ts += 1000, &ep,
+	                     &cap_ip_id, pkt, wr.len),
+	    0);
+}
+
 static void
 push(struct world *w, bool to_wlc, int ap, const uint8_t *b, size_t len)
 {
@@ -83,6 +128,7 @@ push(struct world *w, bool to_wlc, int ap, const uint8_t *b, size_t len)
 	assert_true(len <= sizeof(m->b));
 	memcpy(m->b, b, len);
 	m->len = len;
+	capture(to_wlc, ap, w->bssid[ap], b, len);
 }
 
 static int
@@ -304,6 +350,10 @@ test_clients_join_through_the_controller(void **state)
 	uint8_t buf[512];
 	struct cs_msg m;
 
+	capturing = getenv("CS_PCAP_OUT") != NULL;
+	cs_wr_init(&capwr, cap_buf, sizeof(cap_buf));
+	cs_pcapng_put_shb(&capwr, "capsim test_wlc_clients");
+	cs_pcapng_put_idb(&capwr, CS_LINKTYPE_IPV4, "lo");
 	new_world(w);
 	/* the APs reach Run: one WLAN Configuration Request each */
 	for (int a = 0; a < N_AP; a++)
@@ -396,6 +446,15 @@ test_clients_join_through_the_controller(void **state)
 	assert_non_null(cs_msg_find(&m, CS_EL_DELETE_STATION, 0));
 	cs_wlc_clients_log_stats(w->wlc);
 	assert_non_null(strstr(cs_test_last_log, "6 deleted"));
+	if (capturing) {
+		FILE *fp = fopen(getenv("CS_PCAP_OUT"), "wb");
+
+		assert_int_equal(capwr.err, 0);
+		assert_non_null(fp);
+		assert_int_equal(fwrite(cap_buf, 1, capwr.len, fp), capwr.len);
+		assert_int_equal(fclose(fp), 0);
+		capturing = false;
+	}
 }
 
 static void

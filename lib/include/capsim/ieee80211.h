@@ -216,6 +216,24 @@ CS_API void cs_dot11_init_data(struct cs_dot11_frame *f, bool to_ds,
 CS_API const uint8_t *cs_dot11_data_sa(const struct cs_dot11_frame *f);
 CS_API const uint8_t *cs_dot11_data_da(const struct cs_dot11_frame *f);
 
+/*
+ * CAPWAP data channel carriage (RFC 5415 §4.3, RFC 5416 §2): a CAPWAP
+ * header with T set (native 802.11), WBID 1, the Radio ID and, when
+ * radio_mac is not NULL, the radio's MAC (M bit), then the frame.
+ * Errors go to wr->err (-EINVAL rid > 31).
+ */
+CS_API void cs_dot11_capwap_wrap(struct cs_wr *wr, uint8_t rid,
+    const uint8_t *radio_mac, const uint8_t *frame, size_t len);
+
+/*
+ * The 802.11 frame in a CAPWAP data datagram: 0 with *rid and a view of
+ * the frame; -EPROTONOSUPPORT for a keep-alive, a fragment (reassemble
+ * first), T clear (802.3) or another WBID; -EBADMSG a malformed header
+ * (err set).
+ */
+CS_API int cs_dot11_capwap_unwrap(const uint8_t *pkt, size_t len, uint8_t *rid,
+    const uint8_t **frame, size_t *frame_len, struct cs_err *err);
+
 /* "Association Request" etc., for logs; "unknown" otherwise. */
 CS_API const char *cs_dot11_subtype_name(uint8_t type, uint8_t subtype);
 /* "success", "AP full" ... / "leaving", "inactivity" ...: short names of
