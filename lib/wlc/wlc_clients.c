@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The split-MAC controller's client side (capsim/wlc_clients.h): what a
+ * WLC does with the 802.11 frames its APs tunnel to it, and with the DHCP
+ * it relays for their clients.  Kept beside the session FSM (ctl_fsm.c),
+ * which only carries the requests this module asks for.
+ */
+#include "capsim/wlc_clients.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsim/capwap.h"
+#include "capsim/cursor.h"
+#include "capsim/dhcp.h"
+#include "capsim/ieee80211.h"
+#include "capsim/inet.h"
+#include "capsim/ipv4.h"
+
+#define WCL_BUCKETS   4096 /* client hash buckets (power of 2) */
+#define WCL_AP_BKTS   1024 /* AP hash buckets (power of 2) */
+#define WCL_MAX_AID   2007 /* IEEE 802.11-2020 §9.4.1.8 */
+#define WCL_FRAME_MAX 1600
+#define WCL_MAX_HOPS  16 /* RFC 1542 §4.1.1: discard above */
+
+static const char *const wcl_state_names[] = {
+	[CS_WLC_CL_AUTH] = "Authenticated",
+	[CS_WLC_CL_ASSOC] = "Associated",
+	[CS_WLC_CL_IP_LEARN] = "IP-Learn",
+	[CS_WLC_CL_RUN] = "Run",
+};
+_Static_assert(CS_ARRAY_SIZE(wcl_state_names) == CS_WLC_CL__COUNT,
+    "wcl_state_names[] out of sync with enum cs_wlc_cl_state");
+
+struct wcl_ap {
+	void *ap;
+	uint32_t n_clients;
+	uint8_t aid_used[(WCL_MAX_AID + 8) / 8];
+	struct wcl_ap *next;
+};
+
+struct wcl_client {
+	uint8_t mac[6];
+	uint8_t bssid[6];
+	uint8_t rid;
+	uint16_t aid;
+	enum cs_wlc_cl_state state;
+	const struct cs_wlc_wlan *wlan; /* NULL until associated */
+	struct wcl_ap *ap;
+	uint32_t ip;
+	struct wcl_client *next;
+};
+
+struct cs_wlc_clients {
+	struct cs_wlc_clients_cfg cfg;
+	struct cs_wlc_clients_io io;
+	struct wcl_client *bkt[WCL_BUCKETS];
+	struct wcl_ap *ap_bkt[WCL_AP_BKTS];
+	uint32_t n_clients;
+	uint16_t seq;
+	struct cs_wlc_clients_stats st;
+};
+
+const char *
+cs_wlc_cl_state_name(enum cs_wlc_cl_state s)
+{
+	return (unsigned)s < CS_WLC_CL__COUNT ? wcl_state_names[s] : NULL;
+}
+
+static unsigned
+wcl_hash_mac(const uint8_t *m)
+{
+	return ((unsigned)m[3] << 16 ^ (unsigned)m[4] << 8 ^ m[5] ^
+	           (unsigned)m[2] << 4) &
+	    (WCL_BUCKETS - 1);
+}
+
+static unsigned
+wcl_hash_ap(const void *ap)
+{
+	uintptr_t v = (uintptr_t)ap;
+
+	return (unsigned)((v >> 4) ^ (v >> 14)) & (WCL_AP_BKTS - 1);
+}
+
+static struct wcl_client *
+wcl_find(const struct cs_wlc_clients *c, const uint8_t *mac)
+{
+	struct wcl_client *cl = c->bkt[wcl_hash_mac(mac)];
+
+	while (cl != NULL && memcmp(cl->mac, mac, 6) != 0)
+		cl = cl->next;
+	return cl;
+}
+
+static struct wcl_ap *
+wcl_ap_get(struct cs_wlc_clients *c, void *ap, bool create)
+{
+	unsigned h = wcl_hash_ap(ap);
+	struct wcl_ap *a = c->ap_bkt[h];
+
+	while (a != NULL && a->ap != ap)
+		a = a->next;
+	if (a != NULL || !create)
+		return a;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->ap = ap;
+	a->next = c->ap_bkt[h];
+	c->ap_bkt[h] = a;
+	return a;
+}
+
+static void
+wcl_set_state(
+    struct cs_wlc_clients *c, struct wcl_client *cl, enum cs_wlc_cl_state to)
+{
+	c->st.per_state[cl->state]--;
+	c->st.per_state[to]++;
+	cl->state = to;
+}
+
+static void
+wcl_release_aid(struct wcl_client *cl)
+{
+	if (cl->ap != NULL && cl->aid > 0) {
+		cl->ap->aid_used[cl->aid / 8] &=
+		    (uint8_t) ~(1u << (cl->aid % 8));
+		cl->ap->n_clients--;
+	}
+	cl->aid = 0;
+}
+
+static void
+wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
+{
+	struct wcl_client **pp = &c->bkt[wcl_hash_mac(cl->mac)];
+
+	while (*pp != cl)
+		pp = &(*pp)->next;
+	*pp = cl->next;
+	wcl_release_aid(cl);
+	c->st.per_state[cl->state]--;
+	c->n_clients--;
+	free(cl);
+}
+
+/* ---- element builders ---------------------------------------------- */
+
+void
+cs_wlc_put_add_wlan(
+    struct cs_wr *wr, uint8_t rid, const struct cs_wlc_wlan *wlan)
+{
+	size_t n = strnlen(wlan->ssid, sizeof(wlan->ssid));
+	size_t at;
+
+	if (n == 0 || n > CS_DOT11_SSID_MAX) {
+		cs_wr_fail(wr, -EINVAL);
+		return;
+	}
+	/* RFC 5416 §6.1: Radio ID, WLAN ID, Capability, Key Index, Key
+	 * Status, Key Length 0 (open), Group TSC, QoS (best effort), Auth
+	 * Type 0 (open system), MAC Mode 1 (split), Tunnel Mode 2 (802.11
+	 * tunnel), Suppress SSID 0, SSID */
+	cs_wr_u16(wr, CS_EL_80211_ADD_WLAN);
+	at = cs_wr_mark16(wr);
+	cs_wr_u8(wr, rid);
+	cs_wr_u8(wr, wlan->wlan_id);
+	cs_wr_u16(wr, CS_DOT11_CAP_ESS | CS_DOT11_CAP_SHORT_ST);
+	cs_wr_u8(wr, 0);
+	cs_wr_u8(wr, 0);
+	cs_wr_u16(wr, 0);
+	cs_wr_zero(wr, 6);
+	cs_wr_u8(wr, 0);
+	cs_wr_u8(wr, 0);
+	cs_wr_u8(wr, 1);
+	cs_wr_u8(wr, 2);
+	cs_wr_u8(wr, 0);
+	cs_wr_bytes(wr, wlan->ssid, n);
+	cs_wr_patch16(wr, at);
+}
+
+void
+cs_wlc_put_add_station(struct cs_wr *wr, uint8_t rid, const uint8_t mac[6],
+    uint16_t aid, uint16_t capability, uint8_t wlan_id, const uint8_t *rates,
+    size_t n_rates)
+{
+	size_t at;
+
+	/* RFC 5415 §4.6.8: Radio ID, Length, MAC Address (no VLAN name) */
+	cs_wr_u16(wr, CS_EL_ADD_STATION);
+	cs_wr_u16(wr, 8);
+	cs_wr_u8(wr, rid);
+	cs_wr_u8(wr, 6);
+	cs_wr_bytes(wr, mac, 6);
+	/* RFC 5416 §6.13: Radio ID, Association ID, Flags, MAC Address,
+	 * Capabilities, WLAN ID, Supported Rates */
+	cs_wr_u16(wr, CS_EL_80211_STATION);
+	at = cs_wr_mark16(wr);
+	cs_wr_u8(wr, rid);
+	cs_wr_u16(wr, aid);
+	cs_wr_u8(wr, 0);
+	cs_wr_bytes(wr, mac, 6);
+	cs_wr_u16(wr, capability);
+	cs_wr_u8(wr, wlan_id);
+	if (n_rates == 0)
+		cs_wr_fail(wr, -EINVAL); /* the element needs one rate */
+	cs_wr_bytes(wr, rates, n_rates);
+	cs_wr_patch16(wr, at);
+}
+
+void
+cs_wlc_put_delete_station(struct cs_wr *wr, uint8_t rid, const uint8_t mac[6])
+{
+	/* RFC 5415 §4.6.20: Radio ID, Length, MAC Address */
+	cs_wr_u16(wr, CS_EL_DELETE_STATION);
+	cs_wr_u16(wr, 8);
+	cs_wr_u8(wr, rid);
+	cs_wr_u8(wr, 6);
+	cs_wr_bytes(wr, mac, 6);
+}
+
+/* ---- sending --------------------------------------------------------- */
+
+static void
+wcl_send(struct cs_wlc_clients *c, const struct wcl_client *cl, void *ap,
+    uint8_t rid, struct cs_dot11_frame *f)
+{
+	uint8_t buf[WCL_FRAME_MAX];
+	struct cs_wr wr;
+
+	(void)cl;
+	c->seq = (c->seq + 1) & 0x0fff;
+	f->seq = c->seq;
+	cs_wr_init(&wr, buf, sizeof(buf));
+	if (cs_dot11_encode(f, &wr) == 0)
+		(void)c->io.send_frame(c->io.ctx, ap, rid, buf, wr.len);
+}
+
+static void
+wcl_send_mgmt(struct cs_wlc_clients *c, void *ap, uint8_t rid,
+    const uint8_t *sta, const uint8_t *bssid, struct cs_dot11_frame *f)
+{
+	memcpy(f->addr1, sta, 6);
+	memcpy(f->addr2, bssid, 6);
+	memcpy(f->addr3, bssid, 6);
+	wcl_send(c, NULL, ap, rid, f);
+}
+
+/* A From-DS data frame from the gateway to the client. */
+static void
+wcl_send_data(struct cs_wlc_clients *c, const struct wcl_client *cl,
+    uint16_t ethertype, const uint8_t *payload, size_t len)
+{
+	struct cs_dot11_frame f;
+
+	cs_dot11_init_data(&f, /* to_ds= */ false, cl->bssid,
+	    cl->wlan->gateway_mac, cl->mac, ethertype, payload, len);
+	wcl_send(c, cl, cl->ap->ap, cl->rid, &f);
+}
+
+static void
+wcl_send_control(
+    struct cs_wlc_clients *c, void *ap, const uint8_t *elems, size_t len)
+{
+	(void)c->io.send_control(
+	    c->io.ctx, ap, CS_MSG_STATION_CONFIG_REQ, elems, len);
+}
+
+/* ---- management frames ---------------------------------------------- */
+
+static const struct cs_wlc_wlan *
+wcl_wlan_by_ssid(const struct cs_wlc_clients *c, const struct cs_dot11_ies *ies)
+{
+	for (unsigned i = 0; i < c->cfg.n_wlans; i++) {
+		const struct cs_wlc_wlan *w = &c->cfg.wlans[i];
+
+		if (ies->has_ssid && strlen(w->ssid) == ies->ssid_len &&
+		    memcmp(w->ssid, ies->ssid, ies->ssid_len) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+static void
+wcl_auth(struct cs_wlc_clients *c, void *ap, uint8_t rid,
+    const struct cs_dot11_frame *in)
+{
+	struct wcl_client *cl = wcl_find(c, in->addr2);
+	struct cs_dot11_frame f;
+	unsigned h;
+
+	if (in->auth_seq != 1) {
+		c->st.frames_dropped++;
+		return;
+	}
+	cs_dot11_init_mgmt(&f, CS_DOT11_AUTH, NULL, NULL, NULL);
+	f.auth_alg = in->auth_alg;
+	f.auth_seq = 2;
+	if (in->auth_alg != CS_DOT11_AUTH_OPEN) {
+		f.status = 13; /* §9.4.1.9: algorithm not supported */
+		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
+		return;
+	}
+	if (cl == NULL) {
+		if ((cl = calloc(1, sizeof(*cl))) == NULL)
+			return;
+		memcpy(cl->mac, in->addr2, 6);
+		h = wcl_hash_mac(cl->mac);
+		cl->next = c->bkt[h];
+		c->bkt[h] = cl;
+		c->n_clients++;
+		c->st.per_state[CS_WLC_CL_AUTH]++;
+	} else {
+		/* a new authentication ends the old association (§11.3) */
+		wcl_release_aid(cl);
+		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
+	}
+	cl->ap = wcl_ap_get(c, ap, true);
+	cl->rid = rid;
+	memcpy(cl->bssid, in->addr3, 6);
+	c->st.auths++;
+	wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
+}
+
+static uint16_t
+wcl_alloc_aid(struct wcl_ap *a)
+{
+	for (uint16_t aid = 1; aid <= WCL_MAX_AID; aid++)
+		if (!(a->aid_used[aid / 8] & (1u << (aid % 8)))) {
+			a->aid_used[aid / 8] |= (uint8_t)(1u << (aid % 8));
+			a->n_clients++;
+			return aid;
+		}
+	return 0;
+}
+
+static uint16_t
+wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
+    const struct cs_dot11_frame *in, const struct cs_wlc_wlan **wlan)
+{
+	if ((*wlan = wcl_wlan_by_ssid(c, &in->ies)) == NULL)
+		return CS_DOT11_STATUS_UNSPECIFIED; /* no such SSID here */
+	if (in->ies.has_rsn)
+		return CS_DOT11_STATUS_INVALID_RSNE; /* open WLAN */
+	if (in->ies.n_rates == 0)
+		return CS_DOT11_STATUS_BASIC_RATES;
+	if ((c->cfg.max_per_ap > 0 && cl->ap->n_clients >= c->cfg.max_per_ap) ||
+	    (c->cfg.max_clients > 0 &&
+	        c->st.per_state[CS_WLC_CL_ASSOC] +
+	                c->st.per_state[CS_WLC_CL_IP_LEARN] +
+	                c->st.per_state[CS_WLC_CL_RUN] >=
+	            c->cfg.max_clients))
+		return CS_DOT11_STATUS_AP_FULL;
+	return CS_DOT11_STATUS_SUCCESS;
+}
+
+static void
+wcl_assoc(struct cs_wlc_clients *c, void *ap, uint8_t rid,
+    const struct cs_dot11_frame *in)
+{
+	struct wcl_client *cl = wcl_find(c, in->addr2);
+	const struct cs_wlc_wlan *wlan = NULL;
+	uint8_t elems[128];
+	struct cs_dot11_frame f;
+	struct cs_wr wr;
+	uint16_t status;
+
+	if (cl == NULL || cl->ap == NULL || cl->ap->ap != ap) {
+		/* §11.3.3: a Class 2 frame from an unauthenticated station */
+		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
+		f.reason = 6;
+		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
+		c->st.frames_dropped++;
+		return;
+	}
+	if (cl->aid > 0) {
+		wcl_release_aid(cl); /* re-association: a fresh AID */
+		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
+	}
+	status = wcl_assoc_check(c, cl, in, &wlan);
+	cs_dot11_init_mgmt(&f,
+	    in->subtype == CS_DOT11_REASSOC_REQ ? CS_DOT11_REASSOC_RESP
+	                                        : CS_DOT11_ASSOC_RESP,
+	    NULL, NULL, NULL);
+	f.capability = CS_DOT11_CAP_ESS | CS_DOT11_CAP_SHORT_ST;
+	f.ies.n_rates = in->ies.n_rates;
+	memcpy(f.ies.rates, in->ies.rates, in->ies.n_rates);
+	if (status == CS_DOT11_STATUS_SUCCESS &&
+	    (f.aid = wcl_alloc_aid(cl->ap)) == 0)
+		status = CS_DOT11_STATUS_AP_FULL;
+	f.status = status;
+	wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
+	if (status != CS_DOT11_STATUS_SUCCESS) {
+		if (status == CS_DOT11_STATUS_AP_FULL)
+			c->st.assoc_refused_full++;
+		else
+			c->st.assoc_refused_other++;
+		return;
+	}
+	cl->aid = f.aid;
+	cl->wlan = wlan;
+	c->st.assocs++;
+	wcl_set_state(c, cl, CS_WLC_CL_ASSOC);
+	cs_wr_init(&wr, elems, sizeof(elems));
+	cs_wlc_put_add_station(&wr, rid, cl->mac, cl->aid, in->capability,
+	    wlan->wlan_id, in->ies.rates, in->ies.n_rates);
+	if (wr.err == 0)
+		wcl_send_control(c, ap, elems, wr.len);
+}
+
+static void
+wcl_leave(struct cs_wlc_clients *c, void *ap, const struct cs_dot11_frame *in)
+{
+	struct wcl_client *cl = wcl_find(c, in->addr2);
+	uint8_t elems[16];
+	struct cs_wr wr;
+
+	if (cl == NULL || cl->ap == NULL || cl->ap->ap != ap) {
+		c->st.frames_dropped++;
+		return;
+	}
+	if (cl->aid > 0) {
+		cs_wr_init(&wr, elems, sizeof(elems));
+		cs_wlc_put_delete_station(&wr, cl->rid, cl->mac);
+		if (wr.err == 0)
+			wcl_send_control(c, ap, elems, wr.len);
+	}
+	c->st.deleted++;
+	wcl_remove(c, cl);
+}
+
+/* ---- data frames ------------------------------------------------------ */
+
+static void
+wcl_arp(struct cs_wlc_clients *c, struct wcl_client *cl,
+    const struct cs_dot11_frame *in)
+{
+	struct cs_arp a, r;
+	uint8_t buf[CS_ARP_LEN];
+	struct cs_wr wr;
+
+	if (cs_arp_decode(&a, in->payload, in->payload_len, NULL) < 0) {
+		c->st.frames_dropped++;
+		return;
+	}
+	/* only the gateway is ours to answer; announcements need nothing */
+	if (a.op != CS_ARP_REQUEST || a.tpa != cl->wlan->gateway ||
+	    a.spa == a.tpa)
+		return;
+	r.op = CS_ARP_REPLY;
+	memcpy(r.sha, cl->wlan->gateway_mac, 6);
+	r.spa = cl->wlan->gateway;
+	memcpy(r.tha, a.sha, 6);
+	r.tpa = a.spa;
+	cs_wr_init(&wr, buf, sizeof(buf));
+	cs_arp_encode(&r, &wr);
+	c->st.arp_answered++;
+	wcl_send_data(c, cl, CS_ETH_P_ARP, buf, wr.len);
+}
+
+/* RFC 1542 §4.1.1 / RFC 2131 §4.1: the relay agent fills giaddr (when
+ * zero) and counts the hop, then forwards to the server. */
+static void
+wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
+    const uint8_t *p, size_t len)
+{
+	uint8_t out[1500];
+	struct cs_dhcp_msg m;
+	struct cs_wr wr;
+
+	if (cs_dhcp_decode(&m, p, len, NULL) < 0 ||
+	    m.op != CS_DHCP_BOOTREQUEST || m.hops >= WCL_MAX_HOPS ||
+	    memcmp(m.chaddr, cl->mac, 6) != 0) {
+		c->st.frames_dropped++;
+		return;
+	}
+	if (c->cfg.dhcp_server == 0 || c->io.relay == NULL) {
+		c->st.frames_dropped++;
+		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
+		    "DHCP from a client dropped: no DHCP server configured");
+		return;
+	}
+	if (m.giaddr == 0)
+		m.giaddr = cl->wlan->gateway;
+	m.hops++;
+	cs_wr_init(&wr, out, sizeof(out));
+	if (cs_dhcp_encode(&m, &wr) < 0)
+		return;
+	if (cl->state == CS_WLC_CL_ASSOC)
+		wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
+	c->st.dhcp_relayed++;
+	(void)c->io.relay(c->io.ctx, c->cfg.dhcp_server, m.giaddr, out, wr.len);
+}
+
+static void
+wcl_ip(struct cs_wlc_clients *c, struct wcl_client *cl,
+    const struct cs_dot11_frame *in)
+{
+	uint8_t out[WCL_FRAME_MAX];
+	struct cs_icmp_echo e;
+	struct cs_ip4_hdr h;
+	const uint8_t *d;
+	struct cs_wr wr;
+	uint16_t sp, dp;
+	size_t dl;
+
+	if (cs_ip4_parse(in->payload, in->payload_len, &h, NULL) < 0 || h.mf ||
+	    h.frag_off != 0) {
+		c->st.frames_dropped++;
+		return;
+	}
+	if (h.proto == CS_IP_UDP &&
+	    cs_udp_hdr_parse(h.src, h.dst, h.payload, h.payload_len, &sp, &dp,
+	        &d, &dl, NULL) == 0 &&
+	    sp == CS_DHCP_CLIENT_PORT && dp == CS_DHCP_SERVER_PORT) {
+		wcl_dhcp_relay(c, cl, d, dl);
+		return;
+	}
+	if (h.proto != CS_IP_ICMP || h.dst != cl->wlan->gateway ||
+	    cs_icmp_echo_parse(&e, h.payload, h.payload_len, NULL) < 0 ||
+	    e.type != CS_ICMP_ECHO_REQUEST) {
+		/* no routing beyond the gateway in the mock */
+		c->st.frames_dropped++;
+		return;
+	}
+	e.type = CS_ICMP_ECHO_REPLY;
+	cs_wr_init(&wr, out, sizeof(out));
+	cs_icmp4_echo_build(&wr, cl->wlan->gateway, h.src, h.id, &e);
+	if (wr.err != 0)
+		return;
+	c->st.echo_answered++;
+	wcl_send_data(c, cl, CS_ETH_P_IP, out, wr.len);
+}
+
+static void
+wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
+    const struct cs_dot11_frame *in)
+{
+	struct wcl_client *cl = wcl_find(c, in->addr2);
+	struct cs_dot11_frame f;
+
+	if ((in->flags & (CS_DOT11_FC_TODS | CS_DOT11_FC_FROMDS)) !=
+	        CS_DOT11_FC_TODS ||
+	    (in->flags & CS_DOT11_FC_PROTECTED)) {
+		c->st.frames_dropped++;
+		return;
+	}
+	if (cl == NULL || cl->aid == 0 || cl->ap->ap != ap) {
+		/* §11.3.3: Class 3 frame from a non-associated station */
+		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
+		f.reason = 7;
+		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr1, &f);
+		c->st.frames_dropped++;
+		return;
+	}
+	switch (in->ethertype) {
+	case CS_ETH_P_ARP:
+		wcl_arp(c, cl, in);
+		break;
+	case CS_ETH_P_IP:
+		wcl_ip(c, cl, in);
+		break;
+	default:
+		c->st.frames_dropped++;
+		break;
+	}
+}
+
+/* ---- public ------------------------------------------------------------ */
+
+int
+cs_wlc_clients_input(struct cs_wlc_clients *c, void *ap, uint8_t rid,
+    const uint8_t *frame, size_t len, uint64_t now_ms)
+{
+	struct cs_err err = { 0 };
+	struct cs_dot11_frame f;
+
+	(void)now_ms;
+	if (c == NULL || frame == NULL)
+		return -EINVAL;
+	if (cs_dot11_decode(&f, frame, len, &err) < 0) {
+		c->st.frames_dropped++;
+		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
+		    "802.11 frame from an AP dropped: %s at offset %zu",
+		    err.what ? err.what : "?", err.offset);
+		return 0;
+	}
+	if (f.type == CS_DOT11_DATA) {
+		wcl_data(c, ap, rid, &f);
+		return 0;
+	}
+	switch (f.subtype) {
+	case CS_DOT11_AUTH:
+		wcl_auth(c, ap, rid, &f);
+		break;
+	case CS_DOT11_ASSOC_REQ:
+	case CS_DOT11_REASSOC_REQ:
+		wcl_assoc(c, ap, rid, &f);
+		break;
+	case CS_DOT11_DISASSOC:
+	case CS_DOT11_DEAUTH:
+		wcl_leave(c, ap, &f);
+		break;
+	default:
+		c->st.frames_dropped++;
+		break;
+	}
+	return 0;
+}
+
+int
+cs_wlc_clients_dhcp_reply(struct cs_wlc_clients *c, const uint8_t *dhcp,
+    size_t len, uint64_t now_ms, struct cs_err *err)
+{
+	uint8_t out[WCL_FRAME_MAX];
+	enum cs_dhcp_type type = 0;
+	struct wcl_client *cl;
+	struct cs_dhcp_msg m;
+	struct cs_wr wr;
+	uint32_t dst;
+	int r;
+
+	(void)now_ms;
+	if (c == NULL || dhcp == NULL)
+		return -EINVAL;
+	if ((r = cs_dhcp_decode(&m, dhcp, len, err)) < 0)
+		return r;
+	if (m.op != CS_DHCP_BOOTREPLY || cs_dhcp_get_type(&m, &type) < 0)
+		return cs_err_set(
+		    err, -EBADMSG, "not a BOOTREPLY with a message type", 0);
+	c->st.dhcp_replies++;
+	if ((cl = wcl_find(c, m.chaddr)) == NULL || cl->wlan == NULL ||
+	    cl->wlan->gateway != m.giaddr)
+		return -ENOENT;
+	/* RFC 2131 §4.1: broadcast when the client asked or for a NAK */
+	dst = (m.flags & CS_DHCP_FLAG_BROADCAST) || type == CS_DHCP_NAK
+	    ? 0xffffffffu
+	    : m.yiaddr;
+	if (type == CS_DHCP_ACK && m.yiaddr != 0) {
+		cl->ip = m.yiaddr;
+		c->st.acks++;
+		if (cl->state != CS_WLC_CL_RUN)
+			wcl_set_state(c, cl, CS_WLC_CL_RUN);
+	}
+	cs_wr_init(&wr, out, sizeof(out));
+	cs_udp4_build(&wr, cl->wlan->gateway, dst, CS_DHCP_SERVER_PORT,
+	    CS_DHCP_CLIENT_PORT, (uint16_t)c->seq, dhcp, len);
+	if (wr.err != 0)
+		return wr.err;
+	wcl_send_data(c, cl, CS_ETH_P_IP, out, wr.len);
+	return 0;
+}
+
+int
+cs_wlc_clients_ap_run(struct cs_wlc_clients *c, void *ap, uint8_t n_radios)
+{
+	uint8_t elems[128];
+	struct cs_wr wr;
+	int n = 0;
+
+	if (c == NULL || n_radios == 0 || n_radios > 31)
+		return -EINVAL;
+	if (wcl_ap_get(c, ap, true) == NULL)
+		return -ENOMEM;
+	for (uint8_t rid = 1; rid <= n_radios; rid++)
+		for (unsigned i = 0; i < c->cfg.n_wlans; i++) {
+			cs_wr_init(&wr, elems, sizeof(elems));
+			cs_wlc_put_add_wlan(&wr, rid, &c->cfg.wlans[i]);
+			if (wr.err != 0)
+				return wr.err;
+			if (c->io.send_control(c->io.ctx, ap,
+			        CS_MSG_WLAN_CONFIG_REQ, elems, wr.len) == 0)
+				n++;
+		}
+	return n;
+}
+
+void
+cs_wlc_clients_ap_gone(struct cs_wlc_clients *c, void *ap)
+{
+	struct wcl_ap **pp, *a;
+
+	if (c == NULL)
+		return;
+	for (unsigned b = 0; b < WCL_BUCKETS; b++) {
+		struct wcl_client *cl = c->bkt[b], *next;
+
+		for (; cl != NULL; cl = next) {
+			next = cl->next;
+			if (cl->ap != NULL && cl->ap->ap == ap)
+				wcl_remove(c, cl);
+		}
+	}
+	pp = &c->ap_bkt[wcl_hash_ap(ap)];
+	while ((a = *pp) != NULL && a->ap != ap)
+		pp = &a->next;
+	if (a != NULL) {
+		*pp = a->next;
+		free(a);
+	}
+}
+
+void
+cs_wlc_clients_ctl_resp(struct cs_wlc_clients *c, void *ap, uint32_t code)
+{
+	(void)ap;
+	if (c == NULL || code == 0)
+		return;
+	c->st.ctl_failed++;
+	cs_logf(&c->cfg.log, CS_LOG_WARN,
+	    "Station Configuration Response result code %u: %s", code,
+	    cs_result_code_name(code));
+}
+
+int
+cs_wlc_clients_new(struct cs_wlc_clients **ret,
+    const struct cs_wlc_clients_cfg *cfg, const struct cs_wlc_clients_io *io)
+{
+	struct cs_wlc_clients *c;
+
+	if (ret == NULL || cfg == NULL || io == NULL ||
+	    io->send_frame == NULL || io->send_control == NULL ||
+	    cfg->n_wlans == 0 || cfg->n_wlans > CS_WLC_MAX_WLANS)
+		return -EINVAL;
+	for (unsigned i = 0; i < cfg->n_wlans; i++) {
+		size_t n = strnlen(cfg->wlans[i].ssid, 33);
+
+		if (cfg->wlans[i].wlan_id < 1 || cfg->wlans[i].wlan_id > 16 ||
+		    n == 0 || n > CS_DOT11_SSID_MAX)
+			return -EINVAL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	c->cfg = *cfg;
+	c->io = *io;
+	*ret = c;
+	return 0;
+}
+
+void
+cs_wlc_clients_free(struct cs_wlc_clients *c)
+{
+	if (c == NULL)
+		return;
+	for (unsigned b = 0; b < WCL_BUCKETS; b++)
+		while (c->bkt[b] != NULL) {
+			struct wcl_client *cl = c->bkt[b];
+
+			c->bkt[b] = cl->next;
+			free(cl);
+		}
+	for (unsigned b = 0; b < WCL_AP_BKTS; b++)
+		while (c->ap_bkt[b] != NULL) {
+			struct wcl_ap *a = c->ap_bkt[b];
+
+			c->ap_bkt[b] = a->next;
+			free(a);
+		}
+	free(c);
+}
+
+void
+cs_wlc_clients_stats(
+    const struct cs_wlc_clients *c, struct cs_wlc_clients_stats *out)
+{
+	if (c != NULL && out != NULL)
+		*out = c->st;
+}
+
+void
+cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
+{
+	const struct cs_wlc_clients_stats *s;
+
+	if (c == NULL)
+		return;
+	s = &c->st;
+	cs_logf(&c->cfg.log, CS_LOG_INFO,
+	    "clients: %llu Run, %llu IP-Learn, %llu Associated, %llu "
+	    "Authenticated; %llu associations, %llu refused (full %llu), %llu "
+	    "deleted, DHCP %llu relayed / %llu acked, ARP %llu, echo %llu "
+	    "answered, %llu frames dropped",
+	    (unsigned long long)s->per_state[CS_WLC_CL_RUN],
+	    (unsigned long long)s->per_state[CS_WLC_CL_IP_LEARN],
+	    (unsigned long long)s->per_state[CS_WLC_CL_ASSOC],
+	    (unsigned long long)s->per_state[CS_WLC_CL_AUTH],
+	    (unsigned long long)s->assocs,
+	    (unsigned long long)(s->assoc_refused_full +
+	        s->assoc_refused_other),
+	    (unsigned long long)s->assoc_refused_full,
+	    (unsigned long long)s->deleted, (unsigned long long)s->dhcp_relayed,
+	    (unsigned long long)s->acks, (unsigned long long)s->arp_answered,
+	    (unsigned long long)s->echo_answered,
+	    (unsigned long long)s->frames_dropped);
+}
