@@ -318,6 +318,21 @@ run_tl_done(void *ctx, const struct cs_scn_done *d)
 			    rc->progress ? "\r\033[K" : "", at,
 			    cs_scn_misbehave_text(ev, mbt, sizeof(mbt)));
 		break;
+	case CS_SCN_ACT_WLC_REQUEST:
+		if (d->r < 0)
+			fprintf(stderr,
+			    "capsim: run: %.1f s: wlc-request ignored: the "
+			    "WLC is not embedded\n",
+			    at);
+		else
+			fprintf(stderr,
+			    "%scapsim: run: %.1f s: WLC %s request sent to %u "
+			    "APs in Run (%u busy with another request)\n",
+			    rc->progress ? "\r\033[K" : "", at,
+			    cs_wlc_cmd_name(ev->cmd.kind), d->n, d->busy);
+		sim_series_mark(&rc->series, "wlc %s (%u APs)",
+		    cs_wlc_cmd_name(ev->cmd.kind), d->n);
+		break;
 	case CS_SCN_ACT__COUNT:
 		break;
 	}
@@ -430,6 +445,7 @@ static const char *const run_act_names[] = {
 	[CS_SCN_ACT_NAT_REBIND] = "NAT rebind",
 	[CS_SCN_ACT_NAT_EXPIRE] = "NAT expire",
 	[CS_SCN_ACT_WLC_MISBEHAVE] = "the WLC misbehaves:",
+	[CS_SCN_ACT_WLC_REQUEST] = "the WLC sends a request:",
 };
 _Static_assert(CS_ARRAY_SIZE(run_act_names) == CS_SCN_ACT__COUNT,
     "--check names every timeline action");
@@ -525,6 +541,8 @@ run_check(const struct run_opts *o)
 			printf(
 			    " %s", cs_scn_misbehave_text(ev, mb, sizeof(mb)));
 		}
+		if (ev->action == CS_SCN_ACT_WLC_REQUEST)
+			printf(" %s", cs_wlc_cmd_name(ev->cmd.kind));
 		printf("\n");
 	}
 	for (size_t i = 0; scn != NULL && i < scn->n_expect; i++)

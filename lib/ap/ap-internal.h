@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "capsim/ap.h"
+#include "capsim/capwap.h"
 
 struct cs_wr;
 struct cs_msg;
@@ -44,6 +45,8 @@ enum cs_ap_fsm_ev {
 	CS_AP_E_RESET_REQ,
 	CS_AP_E_AC_REQ, /* any other request from the AC */
 	CS_AP_E_KEEPALIVE,
+	CS_AP_E_T_STATISTICS,     /* StatisticsTimer (ap_run.c) */
+	CS_AP_E_T_DECRYPT_REPORT, /* ReportInterval (ap_run.c) */
 	CS_AP_E__COUNT
 };
 
@@ -68,6 +71,59 @@ struct cs_ap_in {
 	const struct cs_msg *msg; /* decoded message, or NULL */
 	uint32_t src_ip;
 	const struct cs_dtls_outcome *dtls;
+};
+
+/* Reports a WTP Event Request carries (RFC 5415 §9.4), bit per kind. */
+#define CS_AP_RPT_STATS   0x01u /* WTP Radio Statistics + 802.11 Stats */
+#define CS_AP_RPT_DECRYPT 0x02u /* Decryption Error Report */
+#define CS_AP_RPT_DUP_IP  0x04u /* Duplicate IPv4 Address */
+#define CS_AP_RPT_DEL_STA 0x08u /* Delete Station */
+#define CS_AP_RPT_REBOOT  0x10u /* WTP Reboot Statistics */
+
+#define CS_AP_MAX_DEL_STA 16 /* Delete Station elements per event */
+#define CS_AP_MAX_DECRYPT                                                      \
+	8                  /* stations per radio per Decryption Error          \
+	                      Report (more are counted, not named) */
+#define CS_AP_DT_CHUNK 512 /* Data Transfer Data bytes per request */
+
+/* Run-state behaviour (ap_run.c): periodic reports, what the AC set by
+ * Configuration Update Request, and the counters RFC 5415 §4.9 says a WTP
+ * keeps in non-volatile memory (they survive Reset and rejoin). */
+struct cs_ap_run {
+	/* saved across resets, §4.9.1/§4.9.3/§4.9.6/§4.9.8 */
+	struct cs_el_reboot_stats reboot;
+	struct cs_el_radio_stats radio[CS_AP_MAX_RADIOS];
+	/* reports due, CS_AP_RPT_*; `sending` is in the outstanding
+	 * request */
+	uint32_t due, sending;
+	uint16_t report_interval_s; /* smallest Decryption Error Report
+	                               Period, 0 = never set */
+	/* decryption errors since the last report (radio index, MACs) */
+	uint8_t n_decrypt[CS_AP_MAX_RADIOS];
+	uint8_t decrypt_mac[CS_AP_MAX_RADIOS][CS_AP_MAX_DECRYPT][6];
+	uint8_t n_del_sta;
+	struct cs_el_delete_station del_sta[CS_AP_MAX_DEL_STA];
+	bool dup_detected; /* status to report */
+	uint8_t dup_mac[6];
+	/* 802.11 counters per radio (RFC 5416 §6.16), fed by whatever
+	 * carries 802.11 frames; capsim's own APs move none yet */
+	uint32_t wlan[CS_AP_MAX_RADIOS][CS_80211_ST__COUNT];
+	/* AC settings from Configuration Update Requests (§8.4) */
+	uint8_t admin[CS_AP_MAX_RADIOS]; /* CS_ADMIN_*, 0 = default */
+	uint8_t n_ac_prio;
+	uint8_t ac_prio[CS_AP_MAX_TARGETS];
+	char *ac_prio_name[CS_AP_MAX_TARGETS];
+	struct cs_el_static_ip_info static_ip;
+	bool has_static_ip;
+	char *staged_image; /* Image Identifier to run after reset */
+	uint32_t config_updates;
+	/* Data Transfer (§9.6) upload in progress */
+	uint8_t dt_mode; /* CS_DT_MODE_*, 0 = none */
+	uint8_t *dt_data;
+	size_t dt_len, dt_off;
+	bool dt_eof_sent;
+	/* counters for reports */
+	uint32_t events_sent, events_answered, dt_sent;
 };
 
 struct cs_ap {
@@ -118,6 +174,8 @@ struct cs_ap {
 	/* Cisco: Primary Discovery Request in Run (capwap-facts §1.9) */
 	uint8_t pd_seq;
 	bool pd_sent;
+
+	struct cs_ap_run run;
 
 	bool started;
 	bool is_dead;  /* cs_ap_free() called inside a callback */
@@ -173,7 +231,48 @@ void cs_ap_build_keepalive(const struct cs_ap *ap, struct cs_wr *wr);
 int cs_ap_check_keepalive(
     const struct cs_ap *ap, const uint8_t *pkt, size_t len);
 
+/* ---- Run state (ap_run.c) ---- */
+typedef void cs_ap_build_fn(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_run_free(struct cs_ap *ap);
+/* Entry into Run: StatisticsTimer and ReportInterval start. */
+void cs_ap_run_enter(struct cs_ap *ap);
+/* Leaving Run for `to` (link failures are counted, RFC 5415 §4.6.47). */
+void cs_ap_run_leave(struct cs_ap *ap, enum cs_ap_state to);
+/* The Configuration Status Response set the report periods (§4.6.18). */
+void cs_ap_run_config_status(struct cs_ap *ap, const struct cs_msg *m);
+/* A Run timer event (CS_AP_E_T_STATISTICS, CS_AP_E_T_DECRYPT_REPORT). */
+void cs_ap_run_timer(struct cs_ap *ap, enum cs_ap_fsm_ev ev);
+/* A response to one of our Run requests arrived (the request slot is
+ * free again); sends what is due next. */
+void cs_ap_run_response(struct cs_ap *ap, const struct cs_msg *m);
+/* Sends the next due report when no request is outstanding. */
+void cs_ap_run_kick(struct cs_ap *ap);
+/* Configuration Update, Clear Configuration and Data Transfer Requests
+ * from the AC: applies them and returns the Result Code to answer. */
+uint32_t cs_ap_run_ac_request(struct cs_ap *ap, const struct cs_msg *m);
+/* A Reset Request is being obeyed (AC-initiated reboot, §4.6.47). */
+void cs_ap_run_reset(struct cs_ap *ap);
+/* Things the AP observed, reported in the next WTP Event Request. */
+int cs_ap_run_note_decrypt_error(
+    struct cs_ap *ap, uint8_t radio_idx, const uint8_t mac[6]);
+int cs_ap_run_note_station_deleted(
+    struct cs_ap *ap, uint8_t radio_idx, const uint8_t mac[6]);
+int cs_ap_run_note_duplicate_ip(
+    struct cs_ap *ap, bool detected, const uint8_t mac[6]);
+/* Builders used by ap_run.c (ap_msg.c). */
+void cs_ap_build_wtp_event_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+void cs_ap_build_data_transfer_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
+/* Radio ID of radio index i (profile's first id + i). */
+uint8_t cs_ap_radio_id(const struct cs_ap *ap, uint8_t i);
+
 /* ---- FSM (ap_fsm.c) ---- */
+/* Sends a request over DTLS and keeps it for retransmission (the one
+ * outstanding request, RFC 5415 §4.5.3). */
+int cs_ap_request(struct cs_ap *ap, uint32_t type, cs_ap_build_fn *build);
+void cs_ap_arm(struct cs_ap *ap, enum cs_ap_timer t, uint64_t delay_ms);
 void cs_ap_fsm(
     struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in);
 /* Runs posted internal events until none is left. */

@@ -40,6 +40,8 @@ static const char *const ap_timer_names[] = {
 	[CS_AP_T_DATA_DEAD] = "DataChannelDeadInterval",
 	[CS_AP_T_SESSION_DELETE] = "DTLSSessionDelete",
 	[CS_AP_T_IMAGE_DATA_START] = "ImageDataStartTimer",
+	[CS_AP_T_STATISTICS] = "StatisticsTimer",
+	[CS_AP_T_DECRYPT_REPORT] = "ReportInterval",
 };
 _Static_assert(CS_ARRAY_SIZE(ap_timer_names) == CS_AP_T__COUNT,
     "ap_timer_names[] out of sync with enum cs_ap_timer");
@@ -58,6 +60,8 @@ static const enum cs_ap_fsm_ev ap_timer_ev[] = {
 	[CS_AP_T_DATA_DEAD] = CS_AP_E_T_DATA_DEAD,
 	[CS_AP_T_SESSION_DELETE] = CS_AP_E_T_SESSION_DELETE,
 	[CS_AP_T_IMAGE_DATA_START] = CS_AP_E_T_IMAGE_DATA_START,
+	[CS_AP_T_STATISTICS] = CS_AP_E_T_STATISTICS,
+	[CS_AP_T_DECRYPT_REPORT] = CS_AP_E_T_DECRYPT_REPORT,
 };
 _Static_assert(CS_ARRAY_SIZE(ap_timer_ev) == CS_AP_T__COUNT,
     "ap_timer_ev[] out of sync with enum cs_ap_timer");
@@ -244,6 +248,7 @@ static void
 ap_destroy(struct cs_ap *ap)
 {
 	free(ap->req);
+	cs_ap_run_free(ap);
 	free(ap->image_id);
 	free(ap->ac_name);
 	free(ap->sw_version);

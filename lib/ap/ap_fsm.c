@@ -48,6 +48,8 @@ static const char *const fsm_ev_names[] = {
 	[CS_AP_E_RESET_REQ] = "Reset Request",
 	[CS_AP_E_AC_REQ] = "request from AC",
 	[CS_AP_E_KEEPALIVE] = "data keep-alive",
+	[CS_AP_E_T_STATISTICS] = "StatisticsTimer expiry",
+	[CS_AP_E_T_DECRYPT_REPORT] = "ReportInterval expiry",
 };
 _Static_assert(CS_ARRAY_SIZE(fsm_ev_names) == CS_AP_E__COUNT,
     "fsm_ev_names[] out of sync with enum cs_ap_fsm_ev");
@@ -210,8 +212,8 @@ ap_drop(struct cs_ap *ap, uint32_t msg_type, uint8_t seq, const char *why)
 
 /* ---- timers ---- */
 
-static void
-ap_arm(struct cs_ap *ap, enum cs_ap_timer t, uint64_t delay_ms)
+void
+cs_ap_arm(struct cs_ap *ap, enum cs_ap_timer t, uint64_t delay_ms)
 {
 	if (ap->is_dead)
 		return;
@@ -255,11 +257,9 @@ ap_clear_request(struct cs_ap *ap)
 	ap_cancel(ap, CS_AP_T_RETRANSMIT);
 }
 
-typedef void ap_build_fn(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
-
 /* Sends a new request over DTLS and keeps it for retransmission. */
-static int
-ap_request(struct cs_ap *ap, uint32_t type, ap_build_fn *build)
+int
+cs_ap_request(struct cs_ap *ap, uint32_t type, cs_ap_build_fn *build)
 {
 	uint8_t buf[CS_CAPWAP_MAX_MSG];
 	struct cs_wr wr;
@@ -285,7 +285,7 @@ ap_request(struct cs_ap *ap, uint32_t type, ap_build_fn *build)
 	if (ap->io.send_secure(ap->io.ctx, buf, wr.len, &hint) < 0)
 		cs_logf(&ap->cfg.log, CS_LOG_WARN, "%s: sending %s failed",
 		    ap->cfg.name, cs_msg_type_name(type));
-	ap_arm(ap, CS_AP_T_RETRANSMIT, cs_ap_rtx_delay_ms(&ap->cfg, 0));
+	cs_ap_arm(ap, CS_AP_T_RETRANSMIT, cs_ap_rtx_delay_ms(&ap->cfg, 0));
 	cs_ap_emit(ap, CS_AP_EV_MSG_SENT, type, seq, 0, NULL);
 	return 0;
 }
@@ -378,11 +378,11 @@ ap_send_keepalive(struct cs_ap *ap)
 	        (uint16_t)(ap->cfg.ac_port + 1), buf, wr.len, &hint) < 0)
 		cs_logf(&ap->cfg.log, CS_LOG_WARN,
 		    "%s: sending keep-alive failed", ap->cfg.name);
-	ap_arm(ap, CS_AP_T_KEEPALIVE, ap->cfg.keepalive_ms);
+	cs_ap_arm(ap, CS_AP_T_KEEPALIVE, ap->cfg.keepalive_ms);
 	/* §4.4.1: sending a keep-alive sets DataChannelDeadInterval; a
 	 * running one keeps counting from the first unanswered keep-alive */
 	if (!ap_is_armed(ap, CS_AP_T_DATA_DEAD))
-		ap_arm(ap, CS_AP_T_DATA_DEAD, ap->cfg.data_dead_ms);
+		cs_ap_arm(ap, CS_AP_T_DATA_DEAD, ap->cfg.data_dead_ms);
 	cs_ap_emit(ap, CS_AP_EV_MSG_SENT, 0, 0, 0, "data keep-alive");
 }
 
@@ -436,6 +436,8 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		ap_cancel(ap, (enum cs_ap_timer)t);
 	ap_clear_request(ap);
 	/* 3. per-state counters */
+	if (from == CS_AP_RUN && to != CS_AP_RUN)
+		cs_ap_run_leave(ap, to);
 	ap->collecting = false;
 	ap->image_started = false;
 	if (to == CS_AP_RESET || to == CS_AP_DTLS_TEARDOWN) {
@@ -457,14 +459,14 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		ap->answered = 0;
 		ap->n_cands = 0;
 		ap->ac_ip = 0;
-		ap_arm(ap, CS_AP_T_DISCOVERY_DELAY,
+		cs_ap_arm(ap, CS_AP_T_DISCOVERY_DELAY,
 		    cs_ap_discovery_delay_ms(&ap->cfg, 0,
 		        ap->io.rand(
 		            ap->io.ctx, ap->cfg.max_discovery_interval_ms)));
 		break;
 	case CS_AP_SULKING:
 		ap->discovery_count = 0;
-		ap_arm(ap, CS_AP_T_SILENT, ap->cfg.silent_interval_ms);
+		cs_ap_arm(ap, CS_AP_T_SILENT, ap->cfg.silent_interval_ms);
 		break;
 	case CS_AP_DTLS_SETUP:
 		ap->stats.dtls_attempts++;
@@ -486,7 +488,7 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		if (r == CS_AP_DTLS_QUEUED)
 			ap->dtls_queued = true;
 		else
-			ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
+			cs_ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
 		break;
 	case CS_AP_JOIN:
 		for (unsigned i = 0; i < sizeof(ap->session_id); i++)
@@ -494,21 +496,21 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 			    (uint8_t)ap->io.rand(ap->io.ctx, 256);
 		ap->has_session = true;
 		ap->stats.join_attempts++;
-		ap_request(ap, CS_MSG_JOIN_REQ, cs_ap_build_join_req);
+		cs_ap_request(ap, CS_MSG_JOIN_REQ, cs_ap_build_join_req);
 		break;
 	case CS_AP_IMAGE_DATA:
 		ap->stats.image_bytes = 0;
 		/* §2.3.1 "f": start EchoInterval, send Image Data Request */
-		ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
-		ap_request(
+		cs_ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
+		cs_ap_request(
 		    ap, CS_MSG_IMAGE_DATA_REQ, cs_ap_build_image_data_req);
 		break;
 	case CS_AP_CONFIGURE:
-		ap_request(ap, CS_MSG_CONFIG_STATUS_REQ,
+		cs_ap_request(ap, CS_MSG_CONFIG_STATUS_REQ,
 		    cs_ap_build_config_status_req);
 		break;
 	case CS_AP_DATA_CHECK:
-		ap_request(
+		cs_ap_request(
 		    ap, CS_MSG_CHANGE_STATE_REQ, cs_ap_build_change_state_req);
 		break;
 	case CS_AP_RUN:
@@ -516,10 +518,11 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		 * DataChannelDeadInterval */
 		ap->stats.runs++;
 		ap_send_keepalive(ap);
-		ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
+		cs_ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
 		if (ap->cfg.profile != NULL &&
 		    ap->cfg.profile->primary_discovery)
 			ap_send_primary_discovery(ap);
+		cs_ap_run_enter(ap);
 		break;
 	case CS_AP_RESET:
 		ap->td_graceful = true;
@@ -529,7 +532,8 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		ap->stats.teardowns++;
 		if (!ap->is_dead)
 			ap->io.dtls_stop(ap->io.ctx, ap->td_graceful);
-		ap_arm(ap, CS_AP_T_SESSION_DELETE, ap->cfg.session_delete_ms);
+		cs_ap_arm(
+		    ap, CS_AP_T_SESSION_DELETE, ap->cfg.session_delete_ms);
 		break;
 	case CS_AP__COUNT:
 		assert(!"not a state");
@@ -615,7 +619,8 @@ ap_retransmit(struct cs_ap *ap, enum cs_ap_fsm_ev ev)
 	if (ap->io.send_secure(ap->io.ctx, ap->req, ap->req_len, &hint) < 0)
 		cs_logf(&ap->cfg.log, CS_LOG_WARN, "%s: resending %s failed",
 		    ap->cfg.name, cs_msg_type_name(ap->req_type));
-	ap_arm(ap, CS_AP_T_RETRANSMIT, cs_ap_rtx_delay_ms(&ap->cfg, ap->rtx));
+	cs_ap_arm(
+	    ap, CS_AP_T_RETRANSMIT, cs_ap_rtx_delay_ms(&ap->cfg, ap->rtx));
 	cs_ap_emit(
 	    ap, CS_AP_EV_RETRANSMIT, ap->req_type, ap->req_seq, ap->rtx, NULL);
 }
@@ -732,7 +737,7 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 		/* §4.7.4 DiscoveryInterval: collect more responses first */
 		ap->collecting = true;
 		ap_cancel(ap, CS_AP_T_DISCOVERY_DELAY);
-		ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
+		cs_ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
 		    ap->cfg.discovery_interval_ms);
 	}
 }
@@ -908,6 +913,7 @@ ap_on_config_status_resp(
 		ap->cfg.max_discovery_interval_ms = t.discovery * 1000u;
 	if (t.echo_request != 0)
 		ap->cfg.echo_interval_ms = t.echo_request * 1000u;
+	cs_ap_run_config_status(ap, m);
 	ap_set_state(ap, CS_AP_DATA_CHECK, ev, NULL, false);
 }
 
@@ -918,28 +924,18 @@ ap_on_ac_request(struct cs_ap *ap, const struct cs_msg *m)
 	uint32_t code = CS_RC_SUCCESS;
 
 	switch (m->ctl.type) {
-	case CS_MSG_CONFIG_UPDATE_REQ: {
-		struct cs_el_timers t;
-
-		if (cs_el_get_timers(
-		        cs_msg_find(m, CS_EL_TIMERS, 0), &t, NULL) == 0) {
-			if (t.discovery != 0)
-				ap->cfg.max_discovery_interval_ms =
-				    t.discovery * 1000u;
-			if (t.echo_request != 0)
-				ap->cfg.echo_interval_ms =
-				    t.echo_request * 1000u;
-		}
-		break;
-	}
+	case CS_MSG_CONFIG_UPDATE_REQ:
+	case CS_MSG_CLEAR_CONFIG_REQ:
 	case CS_MSG_DATA_TRANSFER_REQ:
-		/* §9.6: the AC asks for crash/memory data; we have none */
-		code = CS_RC_DATA_TRANSFER_NO_INFO;
+		/* RFC 5415 §8.4-§8.5, §8.7, §9.6: ap_run.c */
+		code = cs_ap_run_ac_request(ap, m);
 		break;
 	default:
 		break;
 	}
 	ap_respond(ap, m, code);
+	/* a Data Transfer upload starts after our response (§9.6 Fig. 10) */
+	cs_ap_run_kick(ap);
 }
 
 static void
@@ -965,7 +961,7 @@ ap_on_image_data_req(
 	case CS_IMG_DATA:
 		ap->stats.image_bytes += (uint32_t)d.len;
 		ap_respond(ap, m, CS_RC_SUCCESS);
-		ap_arm(
+		cs_ap_arm(
 		    ap, CS_AP_T_IMAGE_DATA_START, ap->cfg.image_data_start_ms);
 		break;
 	case CS_IMG_EOF:
@@ -1000,6 +996,7 @@ ap_on_reset_req(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 	struct cs_el_image_id id;
 
 	ap_respond(ap, m, CS_RC_SUCCESS);
+	cs_ap_run_reset(ap);
 	/* §9.2: the Image Identifier names the version to run after reboot */
 	if (cs_el_get_image_id(cs_msg_find(m, CS_EL_IMAGE_ID, 0), &id, NULL) ==
 	        0 &&
@@ -1049,7 +1046,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 		switch (ev) {
 		case CS_AP_E_T_DISCOVERY_DELAY:
 			ap_send_discovery(ap);
-			ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
+			cs_ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
 			    cs_ap_discovery_delay_ms(
 			        &ap->cfg, ap->discovery_count, 0));
 			break;
@@ -1064,7 +1061,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				    (unsigned)ap->discovery_count);
 			} else {
 				ap_send_discovery(ap);
-				ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
+				cs_ap_arm(ap, CS_AP_T_DISCOVERY_INTERVAL,
 				    cs_ap_discovery_delay_ms(
 				        &ap->cfg, ap->discovery_count, 0));
 			}
@@ -1109,7 +1106,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				break;
 			}
 			ap->dtls_queued = false;
-			ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
+			cs_ap_arm(ap, CS_AP_T_WAIT_DTLS, ap->cfg.wait_dtls_ms);
 			break;
 		case CS_AP_E_T_WAIT_DTLS:
 			snprintf(why, sizeof(why),
@@ -1171,7 +1168,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 					break;
 				}
 				ap->image_started = true;
-				ap_arm(ap, CS_AP_T_IMAGE_DATA_START,
+				cs_ap_arm(ap, CS_AP_T_IMAGE_DATA_START,
 				    ap->cfg.image_data_start_ms);
 				break;
 			}
@@ -1187,9 +1184,9 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				break;
 			case CS_AP_E_T_ECHO:
 				if (ap->req == NULL)
-					ap_request(ap, CS_MSG_ECHO_REQ,
+					cs_ap_request(ap, CS_MSG_ECHO_REQ,
 					    cs_ap_build_echo_req);
-				ap_arm(
+				cs_ap_arm(
 				    ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
 				break;
 			case CS_AP_E_ECHO_RESP:
@@ -1227,17 +1224,23 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				 * while another request is pending */
 				if (ap->req == NULL) {
 					ap->stats.echoes_sent++;
-					ap_request(ap, CS_MSG_ECHO_REQ,
+					cs_ap_request(ap, CS_MSG_ECHO_REQ,
 					    cs_ap_build_echo_req);
 				}
-				ap_arm(
+				cs_ap_arm(
 				    ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
 				break;
 			case CS_AP_E_ECHO_RESP:
 				ap->stats.echo_responses++;
+				cs_ap_run_kick(ap);
 				break;
 			case CS_AP_E_OTHER_RESP:
 			case CS_AP_E_CHANGE_STATE_RESP:
+				cs_ap_run_response(ap, m);
+				break;
+			case CS_AP_E_T_STATISTICS:
+			case CS_AP_E_T_DECRYPT_REPORT:
+				cs_ap_run_timer(ap, ev);
 				break;
 			case CS_AP_E_T_KEEPALIVE:
 				ap_send_keepalive(ap);
@@ -1247,7 +1250,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				 * reset DataChannelKeepAlive */
 				ap->stats.keepalives_received++;
 				ap_cancel(ap, CS_AP_T_DATA_DEAD);
-				ap_arm(ap, CS_AP_T_KEEPALIVE,
+				cs_ap_arm(ap, CS_AP_T_KEEPALIVE,
 				    ap->cfg.keepalive_ms);
 				cs_ap_emit(ap, CS_AP_EV_MSG_RECEIVED, 0, 0, 0,
 				    "data keep-alive");

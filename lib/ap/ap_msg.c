@@ -42,8 +42,8 @@ cs_ap_is_cisco(const struct cs_ap *ap)
 }
 
 /* First radio id: 0 for Cisco (slot numbers), 1 per RFC 5416 §6.25. */
-static uint8_t
-ap_radio_id(const struct cs_ap *ap, uint8_t i)
+uint8_t
+cs_ap_radio_id(const struct cs_ap *ap, uint8_t i)
 {
 	uint8_t first =
 	    ap->cfg.profile != NULL ? ap->cfg.profile->radio_first_id : 1;
@@ -253,7 +253,8 @@ static void
 ap_put_radios(const struct cs_ap *ap, struct cs_wr *wr)
 {
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
-		struct cs_el_radio_info ri = { .radio_id = ap_radio_id(ap, i),
+		struct cs_el_radio_info ri = { .radio_id =
+			                           cs_ap_radio_id(ap, i),
 			.radio_type = ap->cfg.radio_type[i] };
 
 		cs_el_put_radio_info(wr, &ri);
@@ -349,33 +350,123 @@ cs_ap_build_config_status_req(
 	struct cs_el_ac_name an = { .name = ap_str(ap->ac_name) };
 	struct cs_el_stats_timer st = { .interval =
 		                            ap->cfg.statistics_timer_s };
-	struct cs_el_reboot_stats rs = { .last_failure_type = 0 };
 
-	/* RFC 5415 §8.2: AC Name, Radio Administrative State (per radio and
-	 * 255 for the WTP), Statistics Timer, WTP Reboot Statistics; RFC 5416
-	 * adds IEEE 802.11 WTP Radio Information */
+	/* RFC 5415 §8.2 MUST: AC Name, Radio Administrative State, Statistics
+	 * Timer, WTP Reboot Statistics (kept across resets, §4.9); MAY: AC
+	 * Name with Priority (the ACs the controller configured), WTP Static
+	 * IP Address Information; RFC 5416 adds IEEE 802.11 WTP Radio
+	 * Information.  Radio Administrative State is one entry per radio;
+	 * the WTP-wide entry (Radio ID 255) only when the profile asks, as an
+	 * AC that accepts Radio IDs 1..31 only drops the request otherwise */
 	ap_begin(&b, wr, CS_MSG_CONFIG_STATUS_REQ, seq);
 	if (an.name.len == 0)
 		an.name = ap_str("unknown");
 	cs_el_put_ac_name(wr, &an);
+	for (uint8_t i = 0; i < ap->run.n_ac_prio; i++) {
+		struct cs_el_ac_name_prio np = { .priority = ap->run.ac_prio[i],
+			.name = ap_str(ap->run.ac_prio_name[i]) };
+
+		cs_el_put_ac_name_prio(wr, &np);
+	}
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
-		struct cs_el_radio_admin_state ras = { .radio_id =
-			                                   ap_radio_id(ap, i),
-			.admin_state = CS_ADMIN_ENABLED };
+		struct cs_el_radio_admin_state ras = {
+			.radio_id = cs_ap_radio_id(ap, i),
+			.admin_state = ap->run.admin[i] != 0 ? ap->run.admin[i]
+			                                     : CS_ADMIN_ENABLED
+		};
 
 		cs_el_put_radio_admin_state(wr, &ras);
 	}
-	{
+	if (ap->cfg.profile != NULL && ap->cfg.profile->radio_admin_wtp) {
 		struct cs_el_radio_admin_state all = { .radio_id = CS_RADIO_ALL,
 			.admin_state = CS_ADMIN_ENABLED };
 
 		cs_el_put_radio_admin_state(wr, &all);
 	}
 	cs_el_put_stats_timer(wr, &st);
-	cs_el_put_reboot_stats(wr, &rs);
+	cs_el_put_reboot_stats(wr, &ap->run.reboot);
+	if (ap->run.has_static_ip)
+		cs_el_put_static_ip_info(wr, &ap->run.static_ip);
 	/* RFC 5416 §5: the binding adds Radio Information per radio */
 	ap_put_radios(ap, wr);
 	ap_put_vsps(ap, wr, CS_MSG_CONFIG_STATUS_REQ, b.start);
+	cs_msgb_end(&b);
+}
+
+/* WTP Event Request (RFC 5415 §9.4) with the reports due: WTP Radio
+ * Statistics (§4.6.46) and IEEE 802.11 Statistics (RFC 5416 §6.16) per
+ * radio, Decryption Error Reports (§4.6.17), Duplicate IPv4 Address
+ * (§4.6.22), Delete Station (§4.6.20), WTP Reboot Statistics (§4.6.47). */
+void
+cs_ap_build_wtp_event_req(const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	const struct cs_ap_run *r = &ap->run;
+	uint32_t due = r->sending;
+	struct cs_msgb b;
+
+	ap_begin(&b, wr, CS_MSG_WTP_EVENT_REQ, seq);
+	for (uint8_t i = 0; (due & CS_AP_RPT_STATS) && i < ap->cfg.radio_count;
+	     i++) {
+		struct cs_el_radio_stats rs = r->radio[i];
+		struct cs_el_80211_statistics ws = { .radio_id = cs_ap_radio_id(
+			                                 ap, i) };
+
+		rs.radio_id = ws.radio_id;
+		memcpy(ws.c, r->wlan[i], sizeof(ws.c));
+		cs_el_put_radio_stats(wr, &rs);
+		cs_el_put_80211_statistics(wr, &ws);
+	}
+	for (uint8_t i = 0;
+	     (due & CS_AP_RPT_DECRYPT) && i < ap->cfg.radio_count; i++) {
+		struct cs_el_decrypt_err_report de = {
+			.radio_id = cs_ap_radio_id(ap, i),
+			.n = r->n_decrypt[i],
+			.mac_len = 6
+		};
+
+		if (de.n == 0)
+			continue;
+		for (unsigned k = 0; k < de.n; k++)
+			memcpy(de.mac[k], r->decrypt_mac[i][k], 6);
+		cs_el_put_decrypt_err_report(wr, &de);
+	}
+	if (due & CS_AP_RPT_DUP_IP) {
+		struct cs_el_duplicate_ipv4 d = { .addr = ap->cfg.ip,
+			.status =
+			    r->dup_detected ? CS_DUP_DETECTED : CS_DUP_CLEARED,
+			.mac_len = 6 };
+
+		memcpy(d.mac, r->dup_mac, 6);
+		cs_el_put_duplicate_ipv4(wr, &d);
+	}
+	for (uint8_t i = 0; (due & CS_AP_RPT_DEL_STA) && i < r->n_del_sta; i++)
+		cs_el_put_delete_station(wr, &r->del_sta[i]);
+	if (due & CS_AP_RPT_REBOOT)
+		cs_el_put_reboot_stats(wr, &r->reboot);
+	ap_put_vsps(ap, wr, CS_MSG_WTP_EVENT_REQ, b.start);
+	cs_msgb_end(&b);
+}
+
+/* Data Transfer Request from the WTP (RFC 5415 §9.6.1): the next chunk of
+ * the requested data in a Data Transfer Data element (§4.6.15), type 2
+ * (EOF) on the last one. */
+void
+cs_ap_build_data_transfer_req(
+    const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq)
+{
+	const struct cs_ap_run *r = &ap->run;
+	size_t n = r->dt_len - r->dt_off;
+	struct cs_el_data_transfer_data d = { .data_mode = r->dt_mode };
+	struct cs_msgb b;
+
+	if (n > CS_AP_DT_CHUNK)
+		n = CS_AP_DT_CHUNK;
+	d.data_type =
+	    r->dt_off + n >= r->dt_len ? CS_DT_TYPE_EOF : CS_DT_TYPE_DATA;
+	d.len = (uint16_t)n;
+	d.data = r->dt_data + r->dt_off;
+	ap_begin(&b, wr, CS_MSG_DATA_TRANSFER_REQ, seq);
+	cs_el_put_data_transfer_data(wr, &d);
 	cs_msgb_end(&b);
 }
 
@@ -391,7 +482,7 @@ cs_ap_build_change_state_req(
 	for (uint8_t i = 0; i < ap->cfg.radio_count; i++) {
 		/* draft-07 §4.6.32 (Cisco): 1 disables, 2 enables */
 		struct cs_el_radio_oper_state ros = { .radio_id =
-			                                  ap_radio_id(ap, i),
+			                                  cs_ap_radio_id(ap, i),
 			.state = cs_ap_is_cisco(ap) ? CS_OPER_DISABLED
 			                            : CS_OPER_ENABLED,
 			.cause = CS_OPER_CAUSE_NORMAL };

@@ -535,6 +535,8 @@ parse_root(struct pctx *c, const yaml_node_t *root)
 		} else if (!strcmp(k, "primary_discovery")) {
 			r = get_bool(c, vn, k, &p->primary_discovery);
 			seen_pd = true;
+		} else if (!strcmp(k, "radio_admin_wtp")) {
+			r = get_bool(c, vn, k, &p->radio_admin_wtp);
 		} else if (!strcmp(k, "software")) {
 			const char *s = scalar(vn);
 

@@ -623,6 +623,82 @@ cs_engine_ap_reboot(struct cs_engine *e,
 	return op.n;
 }
 
+struct eng_cmd_op {
+	bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]);
+	void *ctx;
+	const struct cs_wlc_cmd *cmd;
+	uint8_t (*macs)[6]; /* the selected APs, sorted */
+	size_t n_macs;
+	unsigned n, busy;
+};
+
+static int
+eng_mac_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+static void
+eng_cmd_pick_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_cmd_op *op = arg;
+
+	for (unsigned i = k; i < e->cfg.n_aps; i += e->n_w) {
+		const struct eng_ap *a = &e->aps[i];
+
+		if (op->sel == NULL || op->sel(op->ctx, a->gidx, a->mac))
+			memcpy(op->macs[op->n_macs++], a->mac, 6);
+	}
+}
+
+static bool
+eng_cmd_has(void *ctx, const uint8_t mac[6])
+{
+	const struct eng_cmd_op *op = ctx;
+
+	return bsearch(mac, op->macs, op->n_macs, 6, eng_mac_cmp) != NULL;
+}
+
+static void
+eng_cmd_send_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	struct eng_cmd_op *op = arg;
+	unsigned busy = 0;
+
+	if (e->w[k]->wlc == NULL)
+		return;
+	op->n += cs_wlc_command(
+	    e->w[k]->wlc, op->cmd, eng_cmd_has, op, eng_now(e), &busy);
+	op->busy += busy;
+}
+
+int
+cs_engine_wlc_command(struct cs_engine *e, const struct cs_wlc_cmd *cmd,
+    bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx,
+    unsigned *busy)
+{
+	struct eng_cmd_op op = { .sel = sel, .ctx = ctx, .cmd = cmd };
+
+	if (e == NULL || cmd == NULL)
+		return -EINVAL;
+	if (!e->cfg.wlc_enabled)
+		return -ENOENT;
+	/* the APs are picked by index on their workers, the sessions found
+	 * by MAC on the WLC shards (an AP's session may live on another) */
+	if (e->cfg.n_aps > 0 &&
+	    (op.macs = calloc(e->cfg.n_aps, sizeof(*op.macs))) == NULL)
+		return -ENOMEM;
+	for (unsigned k = 0; k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_cmd_pick_w, &op);
+	qsort(op.macs, op.n_macs, 6, eng_mac_cmp);
+	for (unsigned k = 0; k < e->n_w && op.n_macs > 0; k++)
+		cs_engine_with_worker(e, k, eng_cmd_send_w, &op);
+	free(op.macs);
+	if (busy != NULL)
+		*busy = op.busy;
+	return (int)op.n;
+}
+
 const struct cs_ap_facts *
 cs_engine_ap_facts(const struct cs_engine *e, unsigned idx)
 {

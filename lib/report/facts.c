@@ -757,6 +757,19 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 
 	if (f == NULL || ev == NULL)
 		return;
+	if (ev->kind == CS_AP_EV_STATE && ev->from == CS_AP_RUN &&
+	    ev->to == CS_AP_RESET) {
+		/* the controller's Reset Request (RFC 5415 §9.2): leaving Run
+		 * on its order is no loss; the reboot starts a new life, as
+		 * a power cycle does (the metrics keep that Run was left) */
+		int32_t skew = f->skew_s;
+
+		cs_facts_init(f);
+		cs_facts_clock_skew(f, skew);
+		(void)facts_rel(f, ev->t_ms);
+		f->flags |= CS_FACTS_F_LIVE;
+		return;
+	}
 	rel = facts_rel(f, ev->t_ms);
 	f->flags |= CS_FACTS_F_LIVE;
 	switch (ev->kind) {

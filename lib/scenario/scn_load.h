@@ -137,6 +137,8 @@ int scn_apsel(
     struct scn *p, yaml_node_t *n, const char *path, struct cs_apsel *sel);
 int scn_event_cmp(const void *a, const void *b);
 int scn_timeline(struct scn *p, yaml_node_t *n);
+int scn_wlc_request(
+    struct scn *p, yaml_node_t *n, const char *path, struct cs_scn_event *ev);
 int scn_expect(struct scn *p, yaml_node_t *n);
 
 /* scenario.c (top) */

@@ -119,6 +119,7 @@ enum {
 	TK_NAT_REBIND,
 	TK_NAT_EXPIRE,
 	TK_WLC_MISBEHAVE,
+	TK_WLC_REQUEST,
 	TK__COUNT
 };
 static const char *const tl_keys[] = {
@@ -131,10 +132,233 @@ static const char *const tl_keys[] = {
 	[TK_NAT_REBIND] = "nat-rebind",
 	[TK_NAT_EXPIRE] = "nat-expire",
 	[TK_WLC_MISBEHAVE] = "wlc-misbehave",
+	[TK_WLC_REQUEST] = "wlc-request",
 	[TK__COUNT] = NULL,
 };
 _Static_assert(CS_ARRAY_SIZE(tl_keys) == TK__COUNT + 1,
     "tl_keys[] out of sync with its enum");
+
+/* wlc-request: {type: config-update | reset | clear-config |
+ * data-transfer, to: <AP selector>, ...what the request sets} */
+enum {
+	RK_TYPE,
+	RK_TO,
+	RK_STATS,
+	RK_ECHO,
+	RK_DISC,
+	RK_IMAGE,
+	RK_ACS,
+	RK_RADIO,
+	RK_ADMIN,
+	RK_MODE,
+	RK__COUNT
+};
+static const char *const rq_keys[] = {
+	[RK_TYPE] = "type",
+	[RK_TO] = "to",
+	[RK_STATS] = "statistics-timer",
+	[RK_ECHO] = "echo-interval",
+	[RK_DISC] = "discovery-interval",
+	[RK_IMAGE] = "image",
+	[RK_ACS] = "ac-names",
+	[RK_RADIO] = "radio",
+	[RK_ADMIN] = "admin",
+	[RK_MODE] = "mode",
+	[RK__COUNT] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(rq_keys) == RK__COUNT + 1,
+    "rq_keys[] out of sync with its enum");
+
+/* Which keys each request type takes besides type and to. */
+static const uint32_t rq_allowed[] = {
+	[CS_WLC_CMD_CONFIG_UPDATE] = 1u << RK_STATS | 1u << RK_ECHO |
+	    1u << RK_DISC | 1u << RK_IMAGE | 1u << RK_ACS | 1u << RK_RADIO |
+	    1u << RK_ADMIN,
+	[CS_WLC_CMD_RESET] = 0,
+	[CS_WLC_CMD_CLEAR_CONFIG] = 0,
+	[CS_WLC_CMD_DATA_TRANSFER] = 1u << RK_MODE,
+};
+_Static_assert(CS_ARRAY_SIZE(rq_allowed) == CS_WLC_CMD__COUNT,
+    "rq_allowed[] out of sync with enum cs_wlc_cmd_kind");
+
+static int
+scn_rq_secs(struct scn *p, const yaml_node_t *n, const char *kp, uint64_t max_s,
+    uint64_t *out_s)
+{
+	uint64_t ms;
+	int r;
+
+	if ((r = scn_dur(p, n, kp, 1000, max_s * 1000, &ms)) < 0)
+		return r;
+	if (ms % 1000 != 0)
+		return scn_fail(
+		    p, n, kp, "whole seconds (the element carries seconds)");
+	*out_s = ms / 1000;
+	return 0;
+}
+
+static int
+scn_rq_text(
+    struct scn *p, const yaml_node_t *n, const char *kp, char *dst, size_t cap)
+{
+	const char *v;
+	int r;
+
+	if ((r = scn_scalar(p, n, kp, &v)) < 0)
+		return r;
+	if (v[0] == '\0' || strlen(v) >= cap)
+		return scn_fail(p, n, kp, "1 to %zu characters", cap - 1);
+	memcpy(dst, v, strlen(v) + 1);
+	return 0;
+}
+
+int
+scn_wlc_request(
+    struct scn *p, yaml_node_t *n, const char *path, struct cs_scn_event *ev)
+{
+	yaml_node_t *v[RK__COUNT + 1];
+	struct cs_wlc_cmd *c = &ev->cmd;
+	char kp[SCN_PATH_LEN];
+	const char *w;
+	uint64_t u;
+	int r, kind = -1;
+
+#define KP(k) (scn_key(kp, sizeof(kp), path, rq_keys[k]), kp)
+	if ((r = scn_map(p, n, path, rq_keys, v)) < 0)
+		return r;
+	if (v[RK_TYPE] == NULL)
+		return scn_fail(p, n, path,
+		    "needs type: config-update, reset, clear-config or "
+		    "data-transfer");
+	if ((r = scn_scalar(p, v[RK_TYPE], KP(RK_TYPE), &w)) < 0)
+		return r;
+	for (int k = 0; k < CS_WLC_CMD__COUNT; k++)
+		if (strcmp(w, cs_wlc_cmd_name((enum cs_wlc_cmd_kind)k)) == 0)
+			kind = k;
+	if (kind < 0)
+		return scn_fail(p, v[RK_TYPE], kp,
+		    "'%s' is not config-update, reset, clear-config or "
+		    "data-transfer",
+		    w);
+	memset(c, 0, sizeof(*c));
+	c->kind = (enum cs_wlc_cmd_kind)kind;
+	for (int k = RK_STATS; k < RK__COUNT; k++)
+		if (v[k] != NULL && !(rq_allowed[kind] & 1u << k))
+			return scn_fail(
+			    p, v[k], KP(k), "not part of a %s request", w);
+	if (v[RK_TO] != NULL &&
+	    (r = scn_apsel(p, v[RK_TO], KP(RK_TO), &ev->sel)) < 0)
+		return r;
+	if (v[RK_STATS] != NULL) {
+		/* RFC 5415 §4.6.38: u16 seconds */
+		if ((r = scn_rq_secs(p, v[RK_STATS], KP(RK_STATS), 65535, &u)) <
+		    0)
+			return r;
+		c->statistics_timer_s = (uint16_t)u;
+		c->has_statistics_timer = true;
+	}
+	if (v[RK_ECHO] != NULL) {
+		/* §4.6.13: u8 seconds */
+		if ((r = scn_rq_secs(p, v[RK_ECHO], KP(RK_ECHO), 255, &u)) < 0)
+			return r;
+		c->echo_interval_s = (uint8_t)u;
+	}
+	if (v[RK_DISC] != NULL) {
+		/* §4.7.10: MaxDiscoveryInterval 2..180 s */
+		if ((r = scn_rq_secs(p, v[RK_DISC], KP(RK_DISC), 180, &u)) < 0)
+			return r;
+		if (u < 2)
+			return scn_fail(
+			    p, v[RK_DISC], kp, "2 to 180 s (RFC 5415 4.7.10)");
+		c->discovery_interval_s = (uint8_t)u;
+	}
+	if (v[RK_IMAGE] != NULL &&
+	    (r = scn_rq_text(p, v[RK_IMAGE], KP(RK_IMAGE), ev->cmd_image,
+	         sizeof(ev->cmd_image))) < 0)
+		return r;
+	if (v[RK_ACS] != NULL) {
+		size_t len;
+
+		if ((r = scn_list(p, v[RK_ACS], KP(RK_ACS), false)) < 0)
+			return r;
+		len = scn_list_len(v[RK_ACS]);
+		if (len == 0 || len > CS_WLC_CMD_MAX_ACS)
+			return scn_fail(p, v[RK_ACS], kp,
+			    "1 to %d controller names (primary first)",
+			    CS_WLC_CMD_MAX_ACS);
+		for (size_t i = 0; i < len; i++) {
+			char ik[SCN_PATH_LEN + 8];
+
+			snprintf(ik, sizeof(ik), "%s[%zu]", kp, i);
+			if ((r = scn_rq_text(p, scn_list_at(p, v[RK_ACS], i),
+			         ik, ev->cmd_acs[i], sizeof(ev->cmd_acs[i]))) <
+			    0)
+				return r;
+		}
+		c->n_acs = (unsigned)len;
+	}
+	if ((v[RK_RADIO] != NULL) != (v[RK_ADMIN] != NULL))
+		return scn_fail(p, n, path,
+		    "radio and admin go together (Radio Administrative "
+		    "State)");
+	if (v[RK_RADIO] != NULL) {
+		const char *a;
+
+		if (v[RK_RADIO]->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)v[RK_RADIO]->data.scalar.value,
+		        "all") == 0)
+			c->radio_id = 255;
+		else if ((r = scn_uint(
+		              p, v[RK_RADIO], KP(RK_RADIO), 1, 31, &u)) < 0)
+			return r;
+		else
+			c->radio_id = (uint8_t)u;
+		if ((r = scn_scalar(p, v[RK_ADMIN], KP(RK_ADMIN), &a)) < 0)
+			return r;
+		if (strcmp(a, "enabled") == 0)
+			c->radio_admin = 1;
+		else if (strcmp(a, "disabled") == 0)
+			c->radio_admin = 2;
+		else
+			return scn_fail(
+			    p, v[RK_ADMIN], kp, "enabled or disabled");
+	}
+	if (kind == CS_WLC_CMD_DATA_TRANSFER) {
+		if (v[RK_MODE] == NULL)
+			return scn_fail(p, n, path,
+			    "a data-transfer request needs mode: crash or "
+			    "dump");
+		if ((r = scn_scalar(p, v[RK_MODE], KP(RK_MODE), &w)) < 0)
+			return r;
+		if (strcmp(w, "crash") == 0)
+			c->dt_mode = 1;
+		else if (strcmp(w, "dump") == 0)
+			c->dt_mode = 2;
+		else
+			return scn_fail(p, v[RK_MODE], kp, "crash or dump");
+	}
+	if (kind == CS_WLC_CMD_CONFIG_UPDATE && !c->has_statistics_timer &&
+	    c->echo_interval_s == 0 && c->discovery_interval_s == 0 &&
+	    ev->cmd_image[0] == '\0' && c->n_acs == 0 && c->radio_admin == 0)
+		return scn_fail(p, n, path,
+		    "a config-update needs something to set: "
+		    "statistics-timer, echo-interval, discovery-interval, "
+		    "image, ac-names or radio + admin");
+#undef KP
+	return 0;
+}
+
+int
+cs_scn_wlc_request_cmd(const struct cs_scn_event *ev, struct cs_wlc_cmd *out)
+{
+	if (ev == NULL || out == NULL || ev->action != CS_SCN_ACT_WLC_REQUEST)
+		return -EINVAL;
+	*out = ev->cmd;
+	out->image_id = ev->cmd_image[0] != '\0' ? ev->cmd_image : NULL;
+	for (unsigned i = 0; i < out->n_acs && i < CS_WLC_CMD_MAX_ACS; i++)
+		out->acs[i] = ev->cmd_acs[i];
+	return 0;
+}
 
 int
 scn_timeline(struct scn *p, yaml_node_t *n)
@@ -191,7 +415,7 @@ scn_timeline(struct scn *p, yaml_node_t *n)
 			return scn_fail(p, it, path,
 			    "no action: give one of enable, disable, "
 			    "wlc-restart, ap-reboot, link-down, nat-rebind, "
-			    "nat-expire, wlc-misbehave");
+			    "nat-expire, wlc-misbehave, wlc-request");
 		scn_key(kp, sizeof(kp), path, tl_keys[act]);
 		switch (act) {
 		case TK_ENABLE:
@@ -236,6 +460,15 @@ scn_timeline(struct scn *p, yaml_node_t *n)
 			ev->misbehave = s->wlc.misbehave;
 			if ((r = scn_misbehave(p, v[act], kp, &ev->misbehave,
 			         &ev->misbehave_set)) < 0)
+				return r;
+			break;
+		case TK_WLC_REQUEST:
+			ev->action = CS_SCN_ACT_WLC_REQUEST;
+			if (!s->wlc.embedded)
+				return scn_fail(p, v[act], kp,
+				    "needs the embedded WLC (capsim cannot "
+				    "make a real controller send requests)");
+			if ((r = scn_wlc_request(p, v[act], kp, ev)) < 0)
 				return r;
 			break;
 		default: /* TK_LINK_DOWN */
@@ -426,6 +659,7 @@ cs_scn_act_name(enum cs_scn_act a)
 		[CS_SCN_ACT_NAT_REBIND] = "nat-rebind",
 		[CS_SCN_ACT_NAT_EXPIRE] = "nat-expire",
 		[CS_SCN_ACT_WLC_MISBEHAVE] = "wlc-misbehave",
+		[CS_SCN_ACT_WLC_REQUEST] = "wlc-request",
 	};
 	_Static_assert(CS_ARRAY_SIZE(names) == CS_SCN_ACT__COUNT,
 	    "names[] out of sync with enum cs_scn_act");

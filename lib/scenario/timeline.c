@@ -114,6 +114,18 @@ tl_apply(struct cs_scn_timeline *t, const struct cs_scn_event *ev,
 	case CS_SCN_ACT_WLC_MISBEHAVE:
 		d->r = cs_scn_wlc_misbehave(t->e, ev);
 		break;
+	case CS_SCN_ACT_WLC_REQUEST: {
+		struct cs_wlc_cmd c;
+		int n;
+
+		(void)cs_scn_wlc_request_cmd(ev, &c);
+		n = cs_engine_wlc_command(t->e, &c, tl_sel, &sel, &d->busy);
+		if (n < 0)
+			d->r = n;
+		else
+			d->n = (unsigned)n;
+		break;
+	}
 	case CS_SCN_ACT__COUNT:
 		break;
 	}

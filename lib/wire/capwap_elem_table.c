@@ -23,6 +23,7 @@
 #define CUPD_REQ   CS_MB(CS_MSG_CONFIG_UPDATE_REQ)
 #define CUPD_RESP  CS_MB(CS_MSG_CONFIG_UPDATE_RESP)
 #define EVT_REQ    CS_MB(CS_MSG_WTP_EVENT_REQ)
+#define EVT_RESP   CS_MB(CS_MSG_WTP_EVENT_RESP)
 #define CHST_REQ   CS_MB(CS_MSG_CHANGE_STATE_REQ)
 #define IMG_REQ    CS_MB(CS_MSG_IMAGE_DATA_REQ)
 #define IMG_RESP   CS_MB(CS_MSG_IMAGE_DATA_RESP)
@@ -40,10 +41,12 @@
 
 #define ANY_DISC_REQ  (DISC_REQ | PDISC_REQ)
 #define ANY_DISC_RESP (DISC_RESP | PDISC_RESP)
-/* Every response that carries a Result Code (RFC 5415 §4.6.35 users). */
+/* Every response that carries a Result Code (RFC 5415 §4.6.35 users).  A
+ * WTP Event Response carries none when all is well (§9.5) but one on an
+ * error, as §4.5.1.5 asks of any response to a bad request. */
 #define RC_MSGS                                                                \
 	(JOIN_RESP | CUPD_RESP | CHST_REQ | IMG_RESP | RST_RESP | DT_RESP |    \
-	    CLR_RESP | STA_RESP | WLAN_RESP)
+	    CLR_RESP | STA_RESP | WLAN_RESP | EVT_RESP)
 /* RFC 5416 radio configuration elements: Configuration Status Request
  * (WTP reports), Configuration Status Response and Configuration Update
  * Request (AC sets). */
@@ -135,7 +138,9 @@ static const struct cs_elem_desc elem_table[] = {
 	/* §4.6.35 */
 	{ CS_EL_RESULT_CODE, 4, 4, RC_MSGS, 0, "Result Code" },
 	/* §4.6.36: reason, len, element (4..255) */
-	{ CS_EL_RETURNED_ELEM, 6, 257, CHST_REQ, CS_ED_MULTI,
+	/* §4.5.1.5: any response reporting Result Code 21 returns the
+	 * element */
+	{ CS_EL_RETURNED_ELEM, 6, 257, RC_MSGS, CS_ED_MULTI,
 	    "Returned Message Element" },
 	/* §4.6.37 */
 	{ CS_EL_SESSION_ID, 16, 16, JOIN_REQ, 0, "Session ID" },

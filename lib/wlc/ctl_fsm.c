@@ -30,6 +30,7 @@ static const char *const fsm_ev_names[] = {
 	[CS_WLC_E_DATA_TRANSFER_REQ] = "Data Transfer Request",
 	[CS_WLC_E_IMAGE_DATA_RESP] = "Image Data Response",
 	[CS_WLC_E_RESET_RESP] = "Reset Response",
+	[CS_WLC_E_AC_RESP] = "response to an AC request",
 	[CS_WLC_E_KEEPALIVE] = "data keep-alive",
 	[CS_WLC_E_T_WAIT_JOIN] = "WaitJoin expiry",
 	[CS_WLC_E_T_CHANGE_STATE_PENDING] = "ChangeStatePendingTimer expiry",
@@ -870,6 +871,7 @@ handle_config_status(
 	cs_el_put_ac_ipv4_list(&wr, &al);
 	if (msg_finish(s, &b, CS_MSG_CONFIG_STATUS_RESP) < 0)
 		return;
+	cs_wlc_run_config_status(s, m);
 	timer_cancel(s, CS_WLC_T_WAIT_JOIN);
 	set_state(
 	    s, CS_WLC_S_CONFIGURE, "Configuration Status Request", now_ms);
@@ -1296,8 +1298,7 @@ fsm(struct cs_wlc_sess *s, enum cs_wlc_fsm_ev ev, const struct cs_msg *m,
 			handle_echo(s, m, now_ms);
 			break;
 		case CS_WLC_E_WTP_EVENT_REQ:
-			respond_empty(
-			    s, CS_MSG_WTP_EVENT_RESP, m->ctl.seq, now_ms);
+			cs_wlc_run_event(s, m, now_ms);
 			break;
 		case CS_WLC_E_T_DATA_CHECK:
 			expired(
@@ -1315,15 +1316,16 @@ fsm(struct cs_wlc_sess *s, enum cs_wlc_fsm_ev ev, const struct cs_msg *m,
 			handle_echo(s, m, now_ms);
 			break;
 		case CS_WLC_E_WTP_EVENT_REQ:
-			respond_empty(
-			    s, CS_MSG_WTP_EVENT_RESP, m->ctl.seq, now_ms);
+			cs_wlc_run_event(s, m, now_ms);
 			break;
 		case CS_WLC_E_CHANGE_STATE_REQ:
 			handle_change_state(s, m, now_ms);
 			break;
 		case CS_WLC_E_DATA_TRANSFER_REQ:
-			respond_result(
-			    s, m->ctl.type, m->ctl.seq, CS_RC_SUCCESS, now_ms);
+			cs_wlc_run_data_transfer(s, m, now_ms);
+			break;
+		case CS_WLC_E_AC_RESP:
+			cs_wlc_run_ac_resp(s, m, now_ms);
 			break;
 		case CS_WLC_E_IMAGE_DATA_REQ:
 			handle_image_req(s, m, now_ms);
@@ -1485,8 +1487,9 @@ input_response(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	if (s->armed & TBIT(CS_WLC_T_ECHO))
 		echo_alive(s);
 	fsm(s,
-	    type == CS_MSG_IMAGE_DATA_RESP ? CS_WLC_E_IMAGE_DATA_RESP
-	                                   : CS_WLC_E_RESET_RESP,
+	    type == CS_MSG_IMAGE_DATA_RESP  ? CS_WLC_E_IMAGE_DATA_RESP
+	        : type == CS_MSG_RESET_RESP ? CS_WLC_E_RESET_RESP
+	                                    : CS_WLC_E_AC_RESP,
 	    m, now_ms);
 }
 
@@ -1548,4 +1551,34 @@ cs_wlc_fsm_timer(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t now_ms)
 	    t != CS_WLC_T_ECHO)
 		return; /* a mute controller sends nothing, not even retries */
 	fsm(s, (enum cs_wlc_fsm_ev)timer_ev[t], NULL, now_ms);
+}
+
+/* ---------------------------------------------------------------------
+ * Shared with ctl_run.c
+ */
+
+struct cs_wlc_ap_stats *
+cs_wlc_fsm_stats(struct cs_wlc_sess *s)
+{
+	return sess_stats(s);
+}
+
+int
+cs_wlc_fsm_respond(struct cs_wlc_sess *s, const uint8_t *pkt, size_t len,
+    uint32_t type, uint64_t now_ms)
+{
+	return respond(s, pkt, len, type, now_ms);
+}
+
+int
+cs_wlc_fsm_send_request(struct cs_wlc_sess *s, const uint8_t *pkt, size_t len,
+    uint32_t type, uint8_t seq, uint64_t now_ms)
+{
+	return send_request(s, pkt, len, type, seq, now_ms);
+}
+
+void
+cs_wlc_fsm_request_done(struct cs_wlc_sess *s)
+{
+	request_done(s);
 }

@@ -46,6 +46,7 @@ enum cs_wlc_fsm_ev {
 	CS_WLC_E_DATA_TRANSFER_REQ,
 	CS_WLC_E_IMAGE_DATA_RESP,
 	CS_WLC_E_RESET_RESP,
+	CS_WLC_E_AC_RESP, /* Configuration Update / Clear / Data Transfer */
 	CS_WLC_E_KEEPALIVE,
 	CS_WLC_E_T_WAIT_JOIN,
 	CS_WLC_E_T_CHANGE_STATE_PENDING,
@@ -216,6 +217,30 @@ int cs_wlc_fsm_reset(struct cs_wlc_sess *s, uint64_t now_ms);
 void cs_wlc_fsm_teardown(
     struct cs_wlc_sess *s, uint64_t now_ms, const char *reason, bool graceful);
 void cs_wlc_sess_destroy(struct cs_wlc_sess *s);
+/* Helpers ctl_run.c shares with ctl_fsm.c (§4.5.3 request/response). */
+struct cs_wlc_ap_stats *cs_wlc_fsm_stats(struct cs_wlc_sess *s);
+int cs_wlc_fsm_respond(struct cs_wlc_sess *s, const uint8_t *pkt, size_t len,
+    uint32_t type, uint64_t now_ms);
+int cs_wlc_fsm_send_request(struct cs_wlc_sess *s, const uint8_t *pkt,
+    size_t len, uint32_t type, uint8_t seq, uint64_t now_ms);
+void cs_wlc_fsm_request_done(struct cs_wlc_sess *s);
+
+/* ctl_run.c: the Run state's messages (RFC 5415 §8.4-§9.6) */
+struct cs_msg;
+/* WTP Event Request: validate every report, answer (§9.5). */
+void cs_wlc_run_event(
+    struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms);
+/* Data Transfer Request from the WTP (Data Transfer Data, §9.6.1). */
+void cs_wlc_run_data_transfer(
+    struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms);
+/* Records the WTP Reboot Statistics of a Configuration Status Request. */
+void cs_wlc_run_config_status(struct cs_wlc_sess *s, const struct cs_msg *m);
+/* Sends a command's request (cs_wlc_sess_command, inside the guard). */
+int cs_wlc_run_command(
+    struct cs_wlc_sess *s, const struct cs_wlc_cmd *c, uint64_t now_ms);
+/* The answer to a Configuration Update / Clear / Data Transfer Request. */
+void cs_wlc_run_ac_resp(
+    struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms);
 
 /* wlc_stats.c */
 void cs_wlc_stats_free(struct cs_wlc_stats_tab *t);

@@ -453,7 +453,13 @@ cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s, enum cs_wlc_ev_kind kind,
     const char *reason)
 {
 	struct cs_wlc_event ev;
+	unsigned slot = msg_type < CS_WLC_MSG_SLOTS ? msg_type : 0;
 
+	/* the controller's message load, per type and direction */
+	if (kind == CS_WLC_EV_MSG_RECEIVED && msg_type != 0)
+		w->ctr.msg_rx[slot]++;
+	else if (kind == CS_WLC_EV_MSG_SENT && msg_type != 0)
+		w->ctr.msg_tx[slot]++;
 	if (w->io.event == NULL)
 		return;
 	memset(&ev, 0, sizeof(ev));
@@ -1075,6 +1081,59 @@ cs_wlc_sess_reset(struct cs_wlc_sess *s, uint64_t now_ms)
 	r = cs_wlc_fsm_reset(s, now_ms);
 	sess_leave(s);
 	return r;
+}
+
+int
+cs_wlc_sess_command(
+    struct cs_wlc_sess *s, const struct cs_wlc_cmd *c, uint64_t now_ms)
+{
+	int r;
+
+	if (s == NULL || c == NULL || (unsigned)c->kind >= CS_WLC_CMD__COUNT)
+		return -EINVAL;
+	if (s->closed || s->state != CS_WLC_S_RUN)
+		return -EPROTO;
+	if (s->req_outstanding)
+		return -EBUSY;
+	sess_enter(s);
+	r = cs_wlc_run_command(s, c, now_ms);
+	sess_leave(s);
+	return r;
+}
+
+unsigned
+cs_wlc_command(struct cs_wlc *w, const struct cs_wlc_cmd *c,
+    bool (*sel)(void *ctx, const uint8_t mac[6]), void *ctx, uint64_t now_ms,
+    unsigned *busy)
+{
+	struct cs_wlc_sess *s, *next;
+	unsigned n = 0, nb = 0;
+	int r;
+
+	if (w == NULL || c == NULL)
+		return 0;
+	/* a command can end a session (a Reset it answers at once is
+	 * processed later, but be safe): take next first */
+	for (s = w->sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->state != CS_WLC_S_RUN || s->closed)
+			continue;
+		if (sel != NULL && (!s->has_mac || !sel(ctx, s->mac)))
+			continue;
+		r = cs_wlc_sess_command(s, c, now_ms);
+		if (r == 0) {
+			n++;
+			w->ctr.commands_sent++;
+		} else if (r == -EBUSY) {
+			nb++;
+			w->ctr.commands_busy++;
+		} else {
+			w->ctr.commands_failed++;
+		}
+	}
+	if (busy != NULL)
+		*busy = nb;
+	return n;
 }
 
 void

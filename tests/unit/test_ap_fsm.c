@@ -979,7 +979,19 @@ test_full_join_to_run(void **state)
 	assert_int_equal(cs_ap_state(F.ap), CS_AP_CONFIGURE);
 	assert_non_null(strstr(find_ev(CS_AP_EV_INFO, 0)->reason, "NAT"));
 	decode_sent(last_sent(), &m, CS_MSG_CONFIG_STATUS_REQ);
-	assert_int_equal(cs_msg_count(&m, CS_EL_RADIO_ADMIN_STATE), 3);
+	/* conservative: one Radio Administrative State per radio, no
+	 * WTP-wide Radio ID 255 entry unless a profile asks */
+	assert_int_equal(cs_msg_count(&m, CS_EL_RADIO_ADMIN_STATE), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		struct cs_el_radio_admin_state ras;
+
+		assert_int_equal(
+		    cs_el_get_radio_admin_state(
+		        cs_msg_find(&m, CS_EL_RADIO_ADMIN_STATE, i), &ras,
+		        NULL),
+		    0);
+		assert_int_equal(ras.radio_id, i + 1);
+	}
 	{
 		struct cs_el_ac_name an;
 
@@ -1400,6 +1412,318 @@ test_event_order(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- Run: WTP Event, Configuration Update, Reset, Data Transfer ---- */
+
+static const struct cs_elem *
+must_find(const struct cs_msg *m, uint16_t type, unsigned idx)
+{
+	const struct cs_elem *e = cs_msg_find(m, type, idx);
+
+	assert_non_null(e);
+	return e;
+}
+
+static void
+test_run_wtp_events(void **state)
+{
+	static const uint8_t sta[6] = { 2, 0, 0, 0, 0, 9 };
+	struct cs_el_radio_stats rs;
+	struct cs_el_80211_statistics ws;
+	struct cs_el_decrypt_err_report de;
+	struct cs_el_duplicate_ipv4 dup;
+	struct wlc w;
+	struct cs_msg m;
+	unsigned n;
+
+	(void)state;
+	F.cfg.statistics_timer_s = 5;
+	to_run();
+	/* StatisticsTimer (§4.7.14) from the AP's own Statistics Timer;
+	 * ReportInterval from the Decryption Error Report Period (§4.6.18) */
+	assert_true(F.armed[CS_AP_T_STATISTICS]);
+	assert_int_equal(F.due[CS_AP_T_STATISTICS], 5000);
+	assert_int_equal(F.due[CS_AP_T_DECRYPT_REPORT], 120000);
+	fire(CS_AP_T_STATISTICS, 5000);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(cs_msg_count(&m, CS_EL_RADIO_STATS), 2);
+	assert_int_equal(cs_msg_count(&m, CS_EL_80211_STATISTICS), 2);
+	assert_int_equal(cs_msg_count(&m, CS_EL_DECRYPT_ERR_REPORT), 0);
+	assert_int_equal(cs_el_get_radio_stats(
+	                     must_find(&m, CS_EL_RADIO_STATS, 1), &rs, NULL),
+	    0);
+	assert_int_equal(rs.radio_id, 2);
+	assert_int_equal(rs.noise_floor, -95);
+	assert_true(F.armed[CS_AP_T_STATISTICS]); /* periodic */
+	/* one outstanding request: the next echo waits for the answer */
+	n = F.n_sent;
+	fire(CS_AP_T_ECHO, -1);
+	assert_int_equal(F.n_sent, n);
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_stats(F.ap)->events_sent, 1);
+	/* a decryption error is reported at the ReportInterval, once */
+	assert_int_equal(cs_ap_run_note_decrypt_error(F.ap, 0, sta), 0);
+	assert_int_equal(cs_ap_run_note_decrypt_error(F.ap, 0, sta), 0);
+	assert_int_equal(cs_ap_run_note_decrypt_error(F.ap, 5, sta), -EINVAL);
+	fire(CS_AP_T_DECRYPT_REPORT, 120000);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(cs_msg_count(&m, CS_EL_DECRYPT_ERR_REPORT), 1);
+	assert_int_equal(cs_msg_count(&m, CS_EL_RADIO_STATS), 0);
+	assert_int_equal(
+	    cs_el_get_decrypt_err_report(
+	        must_find(&m, CS_EL_DECRYPT_ERR_REPORT, 0), &de, NULL),
+	    0);
+	assert_int_equal(de.radio_id, 1);
+	assert_int_equal(de.n, 1);
+	assert_memory_equal(de.mac[0], sta, 6);
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	/* nothing new: no report at the next ReportInterval */
+	n = F.n_sent;
+	fire(CS_AP_T_DECRYPT_REPORT, 120000);
+	assert_int_equal(F.n_sent, n);
+	/* the 802.11 Decryption Errors counter kept both errors */
+	fire(CS_AP_T_STATISTICS, 5000);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(
+	    cs_el_get_80211_statistics(
+	        must_find(&m, CS_EL_80211_STATISTICS, 0), &ws, NULL),
+	    0);
+	assert_int_equal(ws.c[CS_80211_ST_DECRYPTION_ERRORS], 2);
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	/* a duplicate address goes out at once, status 1, then 0 (§4.6.22) */
+	assert_int_equal(cs_ap_run_note_duplicate_ip(F.ap, true, sta), 0);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(
+	    cs_el_get_duplicate_ipv4(
+	        must_find(&m, CS_EL_DUPLICATE_IPV4, 0), &dup, NULL),
+	    0);
+	assert_int_equal(dup.status, CS_DUP_DETECTED);
+	assert_int_equal(dup.addr, F.cfg.ip);
+	/* the clearance waits for the slot, then goes out */
+	assert_int_equal(cs_ap_run_note_duplicate_ip(F.ap, false, sta), 0);
+	n = F.n_sent;
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(F.n_sent, n + 1);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(
+	    cs_el_get_duplicate_ipv4(
+	        must_find(&m, CS_EL_DUPLICATE_IPV4, 0), &dup, NULL),
+	    0);
+	assert_int_equal(dup.status, CS_DUP_CLEARED);
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	/* a station the AP stopped serving (§4.6.20) */
+	assert_int_equal(cs_ap_run_note_station_deleted(F.ap, 1, sta), 0);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(cs_msg_count(&m, CS_EL_DELETE_STATION), 1);
+}
+
+static size_t
+w_config_update(struct wlc *w, uint8_t seq, uint8_t radio_id, const char *image)
+{
+	struct cs_el_ac_name_prio p1 = { .priority = 1,
+		.name = { "wlc-a", 5 } };
+	struct cs_el_ac_name_prio p2 = { .priority = 2,
+		.name = { "wlc-b", 5 } };
+	struct cs_el_stats_timer st = { .interval = 7 };
+	struct cs_el_radio_admin_state as = { .radio_id = radio_id,
+		.admin_state = CS_ADMIN_DISABLED };
+	struct cs_el_80211_radio_config rc = { .radio_id = 1,
+		.num_bssids = 1,
+		.dtim_period = 1,
+		.beacon_period = 100,
+		.country = { 'D', 'E', ' ', 0 } };
+	struct cs_el_static_ip_info si = { .addr = IP(198, 18, 0, 5),
+		.netmask = 0xffffff00,
+		.gateway = IP(198, 18, 0, 1),
+		.is_static = 1 };
+
+	w_begin(w, CS_MSG_CONFIG_UPDATE_REQ, seq);
+	cs_el_put_ac_name_prio(&w->wr, &p1);
+	cs_el_put_ac_name_prio(&w->wr, &p2);
+	cs_el_put_stats_timer(&w->wr, &st);
+	cs_el_put_radio_admin_state(&w->wr, &as);
+	cs_el_put_80211_radio_config(&w->wr, &rc);
+	cs_el_put_static_ip_info(&w->wr, &si);
+	if (image != NULL) {
+		struct cs_el_image_id id = { .vendor = 1,
+			.data = (const uint8_t *)image,
+			.len = strlen(image) };
+
+		cs_el_put_image_id(&w->wr, &id);
+	}
+	return w_end(w);
+}
+
+static void
+test_run_config_update_and_reset(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_reboot_stats rb;
+	struct cs_el_radio_admin_state as;
+	struct cs_el_ac_name_prio np;
+	struct cs_el_radio_stats rs;
+
+	(void)state;
+	F.cfg.sw_version = "8.10.1.0";
+	to_run();
+	/* an unknown radio: nothing applied, result 13 */
+	w_config_update(&w, 40, 9, NULL);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_CONFIG_UPDATE_RESP, 40),
+	    CS_RC_CONFIG_FAIL_NO_SERVICE);
+	assert_int_equal(cs_ap_stats(F.ap)->config_updates, 0);
+	/* the image it runs already: 17 (RFC 5415 §9.1.1) */
+	w_config_update(&w, 41, 2, "8.10.1.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(
+	    last_rc(CS_MSG_CONFIG_UPDATE_RESP, 41), CS_RC_IMAGE_ERR_PRESENT);
+	/* applied: 0 */
+	w_config_update(&w, 42, 2, "8.10.2.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_CONFIG_UPDATE_RESP, 42), 0);
+	assert_int_equal(cs_ap_stats(F.ap)->config_updates, 1);
+	assert_int_equal(F.due[CS_AP_T_STATISTICS], 7000);
+	/* the new image waits for a reset */
+	assert_string_equal(cs_ap_sw_version(F.ap), "8.10.1.0");
+	/* the radio statistics counted the update and the admin change */
+	fire(CS_AP_T_STATISTICS, 7000);
+	decode_sent(last_sent(), &m, CS_MSG_WTP_EVENT_REQ);
+	assert_int_equal(cs_el_get_radio_stats(
+	                     must_find(&m, CS_EL_RADIO_STATS, 0), &rs, NULL),
+	    0);
+	assert_int_equal(rs.config_update_count, 1);
+	assert_int_equal(cs_el_get_radio_stats(
+	                     must_find(&m, CS_EL_RADIO_STATS, 1), &rs, NULL),
+	    0);
+	assert_int_equal(rs.reset_count, 1);
+	w_simple(&w, CS_MSG_WTP_EVENT_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	/* Reset Request: answered, AC Initiated Count 1, staged image */
+	w_reset_req(&w, 43, "8.10.2.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_RESET_RESP, 43), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_string_equal(cs_ap_sw_version(F.ap), "8.10.2.0");
+	assert_int_equal(cs_ap_stats(F.ap)->resets, 1);
+	/* rejoin: the statistics survive (RFC 5415 §4.9) */
+	fire(CS_AP_T_SESSION_DELETE, -1);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_SETUP);
+	cs_ap_dtls_done(F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	w_join_resp(&w, last_seq(), 0, NULL);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_CONFIGURE);
+	decode_sent(last_sent(), &m, CS_MSG_CONFIG_STATUS_REQ);
+	assert_int_equal(cs_el_get_reboot_stats(
+	                     must_find(&m, CS_EL_REBOOT_STATS, 0), &rb, NULL),
+	    0);
+	assert_int_equal(rb.ac_initiated_count, 1);
+	assert_int_equal(rb.last_failure_type, CS_REBOOT_AC_INITIATED);
+	assert_int_equal(rb.link_failure_count, 0);
+	/* the configured ACs and the disabled radio are reported */
+	assert_int_equal(cs_msg_count(&m, CS_EL_AC_NAME_PRIO), 2);
+	assert_int_equal(cs_el_get_ac_name_prio(
+	                     must_find(&m, CS_EL_AC_NAME_PRIO, 1), &np, NULL),
+	    0);
+	assert_int_equal(np.priority, 2);
+	assert_int_equal(np.name.len, 5);
+	assert_memory_equal(np.name.s, "wlc-b", 5);
+	assert_int_equal(
+	    cs_el_get_radio_admin_state(
+	        must_find(&m, CS_EL_RADIO_ADMIN_STATE, 1), &as, NULL),
+	    0);
+	assert_int_equal(as.admin_state, CS_ADMIN_DISABLED);
+	assert_non_null(cs_msg_find(&m, CS_EL_STATIC_IP_INFO, 0));
+}
+
+static void
+test_run_link_failure_and_clear(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_reboot_stats rb;
+
+	(void)state;
+	to_run();
+	w_config_update(&w, 50, 2, NULL);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_CONFIG_UPDATE_RESP, 50), 0);
+	/* Clear Configuration (§8.7): defaults again */
+	w_simple(&w, CS_MSG_CLEAR_CONFIG_REQ, 51, false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_CLEAR_CONFIG_RESP, 51), 0);
+	/* the data channel dies: a link failure (§4.6.47) */
+	fire(CS_AP_T_DATA_DEAD, -1);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	fire(CS_AP_T_SESSION_DELETE, -1);
+	cs_ap_dtls_done(F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	w_join_resp(&w, last_seq(), 0, NULL);
+	assert_int_equal(secure_in(&w), 0);
+	decode_sent(last_sent(), &m, CS_MSG_CONFIG_STATUS_REQ);
+	assert_int_equal(cs_el_get_reboot_stats(
+	                     must_find(&m, CS_EL_REBOOT_STATS, 0), &rb, NULL),
+	    0);
+	assert_int_equal(rb.link_failure_count, 1);
+	assert_int_equal(rb.ac_initiated_count, 0);
+	assert_int_equal(rb.last_failure_type, CS_REBOOT_LINK_FAILURE);
+	/* cleared: no AC Name with Priority, no static address */
+	assert_int_equal(cs_msg_count(&m, CS_EL_AC_NAME_PRIO), 0);
+	assert_null(cs_msg_find(&m, CS_EL_STATIC_IP_INFO, 0));
+}
+
+static void
+test_run_data_transfer(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_data_transfer_data d;
+	char got[2048];
+	size_t n = 0;
+	bool eof = false;
+
+	(void)state;
+	to_run();
+	/* crash data: none (Figure 11) */
+	w_begin(&w, CS_MSG_DATA_TRANSFER_REQ, 60);
+	cs_el_put_data_transfer_mode(&w.wr,
+	    &(struct cs_el_data_transfer_mode){ .mode = CS_DT_MODE_CRASH });
+	w_end(&w);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(last_rc(CS_MSG_DATA_TRANSFER_RESP, 60),
+	    CS_RC_DATA_TRANSFER_NO_INFO);
+	/* a memory dump: Success, then the WTP's own requests to EOF */
+	w_begin(&w, CS_MSG_DATA_TRANSFER_REQ, 61);
+	cs_el_put_data_transfer_mode(&w.wr,
+	    &(struct cs_el_data_transfer_mode){ .mode = CS_DT_MODE_DUMP });
+	w_end(&w);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(
+	    F.sent[F.n_sent - 2].hint.msg_type, CS_MSG_DATA_TRANSFER_RESP);
+	for (unsigned i = 0; i < 8 && !eof; i++) {
+		decode_sent(last_sent(), &m, CS_MSG_DATA_TRANSFER_REQ);
+		assert_int_equal(
+		    cs_el_get_data_transfer_data(
+		        must_find(&m, CS_EL_DATA_TRANSFER_DATA, 0), &d, NULL),
+		    0);
+		assert_int_equal(d.data_mode, CS_DT_MODE_DUMP);
+		assert_true(n + d.len < sizeof(got));
+		memcpy(got + n, d.data, d.len);
+		n += d.len;
+		eof = d.data_type == CS_DT_TYPE_EOF;
+		w_simple(&w, CS_MSG_DATA_TRANSFER_RESP, last_seq(), true, 0);
+		assert_int_equal(secure_in(&w), 0);
+	}
+	assert_true(eof);
+	got[n] = '\0';
+	assert_non_null(strstr(got, "capsim WTP memory dump"));
+	assert_non_null(strstr(got, "name=AP-1"));
+	assert_int_equal(cs_ap_stats(F.ap)->data_transfers, 1 + (n - 1) / 512);
+}
+
 int
 main(void)
 {
@@ -1429,6 +1753,10 @@ main(void)
 		T(test_data_dead),
 		T(test_reset_request),
 		T(test_ac_requests),
+		T(test_run_wtp_events),
+		T(test_run_config_update_and_reset),
+		T(test_run_link_failure_and_clear),
+		T(test_run_data_transfer),
 		T(test_wrong_state_and_seq),
 		T(test_free_in_callback),
 		T(test_event_order),

@@ -868,7 +868,44 @@ static const struct err_case err_cases[] = {
 	{ "timeline:\n  - {at: 1s}\n", -EINVAL,
 	    "t.yaml:2:5: key 'timeline[0]': no action: give one of enable, "
 	    "disable, wlc-restart, ap-reboot, link-down, nat-rebind, "
-	    "nat-expire, wlc-misbehave" },
+	    "nat-expire, wlc-misbehave, wlc-request" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {to: all}}\n", -EINVAL,
+	    "t.yaml:2:27: key 'timeline[0].wlc-request': needs type: "
+	    "config-update, reset, clear-config or data-transfer" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: rset}}\n", -EINVAL,
+	    "t.yaml:2:34: key 'timeline[0].wlc-request.type': 'rset' is "
+	    "not config-update, reset, clear-config or data-transfer" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: reset, mode: dump}}\n",
+	    -EINVAL,
+	    "t.yaml:2:47: key 'timeline[0].wlc-request.mode': not part "
+	    "of a reset request" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: config-update}}\n",
+	    -EINVAL,
+	    "t.yaml:2:27: key 'timeline[0].wlc-request': a "
+	    "config-update needs something to set: statistics-timer, "
+	    "echo-interval, discovery-interval, image, ac-names or "
+	    "radio + admin" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: data-transfer}}\n",
+	    -EINVAL,
+	    "t.yaml:2:27: key 'timeline[0].wlc-request': a "
+	    "data-transfer request needs mode: crash or dump" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: config-update, "
+	  "statistics-timer: 1500ms}}\n",
+	    -EINVAL,
+	    "t.yaml:2:67: key "
+	    "'timeline[0].wlc-request.statistics-timer': whole seconds "
+	    "(the element carries seconds)" },
+	{ "timeline:\n  - {at: 1s, wlc-request: {type: config-update, "
+	  "radio: 1}}\n",
+	    -EINVAL,
+	    "t.yaml:2:27: key 'timeline[0].wlc-request': radio and "
+	    "admin go together (Radio Administrative State)" },
+	{ "wlc: {address: 192.0.2.1}\ntimeline:\n  - {at: 1s, "
+	  "wlc-request: {type: reset}}\n",
+	    -EINVAL,
+	    "t.yaml:3:27: key 'timeline[0].wlc-request': needs the "
+	    "embedded WLC (capsim cannot make a real controller send "
+	    "requests)" },
 	{ "timeline:\n  - {at: 1s, wlc-misbehave: {}}\n", -EINVAL,
 	    "t.yaml:2:29: key 'timeline[0].wlc-misbehave': give at least one "
 	    "of reject, reject-code, delay, drop, mute, handshake-delay" },

@@ -258,6 +258,118 @@ build_msg(uint8_t *buf, size_t cap, uint32_t type, uint8_t seq, bool cisco)
 	}
 }
 
+/* The Run-state messages with every report and setting capsim sends
+ * (lib/ap/ap_run.c, lib/wlc/ctl_run.c): WTP Event Request with radio and
+ * 802.11 statistics, decryption errors, a duplicate address, a deleted
+ * station and reboot statistics; the error WTP Event Response; a
+ * Configuration Update Request with every setting; the WTP's Data
+ * Transfer Request. */
+#define N_RUN_MSGS 4
+static size_t
+build_run_msg(uint8_t *buf, size_t cap, unsigned i, uint32_t *type)
+{
+	static const uint32_t types[N_RUN_MSGS] = { CS_MSG_WTP_EVENT_REQ,
+		CS_MSG_WTP_EVENT_RESP, CS_MSG_CONFIG_UPDATE_REQ,
+		CS_MSG_DATA_TRANSFER_REQ };
+	struct cs_capwap_hdr h;
+	struct cs_msgb b;
+	struct cs_wr wr;
+	struct cs_msg m;
+	uint16_t miss;
+
+	*type = types[i];
+	cs_capwap_hdr_init(&h, 0);
+	cs_wr_init(&wr, buf, cap);
+	cs_msgb_begin(&b, &wr, &h, types[i], (uint8_t)(100 + i));
+	switch (i) {
+	case 0: {
+		struct cs_el_radio_stats rs = { .radio_id = 1,
+			.reset_count = 1,
+			.config_update_count = 2,
+			.noise_floor = -95 };
+		struct cs_el_80211_statistics ws = { .radio_id = 1 };
+		struct cs_el_decrypt_err_report de = {
+			.radio_id = 1, .n = 1, .mac_len = 6
+		};
+		struct cs_el_duplicate_ipv4 dup = { .addr = 0x7f000002,
+			.status = CS_DUP_DETECTED,
+			.mac_len = 6 };
+		struct cs_el_delete_station ds = { .radio_id = 1,
+			.mac_len = 6 };
+		struct cs_el_reboot_stats rb = { .ac_initiated_count = 1,
+			.last_failure_type = CS_REBOOT_AC_INITIATED };
+
+		for (unsigned k = 0; k < CS_80211_ST__COUNT; k++)
+			ws.c[k] = 1000 + k;
+		memcpy(de.mac[0], mac, 6);
+		memcpy(dup.mac, mac, 6);
+		memcpy(ds.mac, mac, 6);
+		cs_el_put_radio_stats(&wr, &rs);
+		cs_el_put_80211_statistics(&wr, &ws);
+		cs_el_put_decrypt_err_report(&wr, &de);
+		cs_el_put_duplicate_ipv4(&wr, &dup);
+		cs_el_put_delete_station(&wr, &ds);
+		cs_el_put_reboot_stats(&wr, &rb);
+		break;
+	}
+	case 1: {
+		/* RFC 5415 §4.5.1.5: Result Code 21 + the element returned */
+		uint8_t bad[24] = { 0, CS_EL_RADIO_STATS, 0, 20 };
+		struct cs_el_returned_elem re = { .reason =
+			                              CS_RET_UNKNOWN_VALUE,
+			.len = sizeof(bad),
+			.elem = bad };
+
+		cs_el_put_result_code(&wr,
+		    &(struct cs_el_result_code){
+		        CS_RC_FAIL_UNRECOGNIZED_ELEM });
+		cs_el_put_returned_elem(&wr, &re);
+		break;
+	}
+	case 2: {
+		static const char img[] = "8.10.185.0";
+		struct cs_el_80211_radio_config rc = { .radio_id = 1,
+			.num_bssids = 1,
+			.dtim_period = 1,
+			.beacon_period = 100,
+			.country = { 'D', 'E', ' ', 0 } };
+		struct cs_el_static_ip_info si = { .addr = 0xc6120005,
+			.netmask = 0xffffff00,
+			.gateway = 0xc6120001,
+			.is_static = 1 };
+
+		memcpy(rc.bssid, mac, 6);
+		cs_el_put_ac_name_prio(
+		    &wr, &(struct cs_el_ac_name_prio){ 1, { "wlc-a", 5 } });
+		cs_el_put_ac_name_prio(
+		    &wr, &(struct cs_el_ac_name_prio){ 2, { "wlc-b", 5 } });
+		cs_el_put_timers(&wr, &(struct cs_el_timers){ 20, 10 });
+		cs_el_put_stats_timer(&wr, &(struct cs_el_stats_timer){ 2 });
+		cs_el_put_radio_admin_state(&wr,
+		    &(struct cs_el_radio_admin_state){ 2, CS_ADMIN_DISABLED });
+		cs_el_put_80211_radio_config(&wr, &rc);
+		cs_el_put_static_ip_info(&wr, &si);
+		cs_el_put_image_id(&wr,
+		    &(struct cs_el_image_id){ 9, (const uint8_t *)img, 10 });
+		break;
+	}
+	default: {
+		static const char dump[] = "capsim WTP memory dump\n";
+
+		cs_el_put_data_transfer_data(&wr,
+		    &(struct cs_el_data_transfer_data){ CS_DT_TYPE_EOF,
+		        CS_DT_MODE_DUMP, sizeof(dump) - 1,
+		        (const uint8_t *)dump });
+		break;
+	}
+	}
+	assert_int_equal(cs_msgb_end(&b), 0);
+	assert_int_equal(cs_msg_decode(&m, buf, wr.len, 0, NULL), 0);
+	assert_int_equal(m.n_unknown, 0);
+	assert_int_equal(cs_msg_missing(&m, 0, &miss), 0);
+	return wr.len;
+}
+
 static const struct cs_udp4_endpoints wtp_to_ac = { 0x7f000002, 0x7f000001,
 	40000, CS_CAPWAP_CONTROL_PORT };
 static const struct cs_udp4_endpoints ac_to_wtp = { 0x7f000001, 0x7f000002,
@@ -300,6 +412,18 @@ build_capture(uint8_t *cap, size_t caplen, bool cisco, uint32_t *expect,
 		cs_pcapng_put_epb_udp4(
 		    &wr, 0, ts += 1000, &ka, &ip_id, msg, kw.len);
 		expect[n++] = 0;
+		for (unsigned i = 0; i < N_RUN_MSGS; i++) {
+			uint32_t t;
+			size_t len = build_run_msg(msg, sizeof(msg), i, &t);
+
+			cs_pcapng_put_epb_udp4(&wr, 0, ts += 1000,
+			    cs_msg_type_is_request(t) ==
+			            (t != CS_MSG_CONFIG_UPDATE_REQ)
+			        ? &wtp_to_ac
+			        : &ac_to_wtp,
+			    &ip_id, msg, len);
+			expect[n++] = t;
+		}
 	}
 	assert_int_equal(wr.err, 0);
 	*n_expect = n;
@@ -382,7 +506,7 @@ test_every_message(void **state)
 
 	(void)state;
 	n = build_capture(cap, sizeof(cap), false, expect, &n_expect);
-	assert_int_equal(n_expect, CS_ARRAY_SIZE(msg_types) + 1);
+	assert_int_equal(n_expect, CS_ARRAY_SIZE(msg_types) + 1 + N_RUN_MSGS);
 	check_readback(cap, n, expect, n_expect, false);
 	if (out != NULL && *out != '\0')
 		write_outputs(out, cap, n, expect, n_expect, "");

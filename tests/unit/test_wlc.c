@@ -1792,6 +1792,198 @@ test_auth_parse(void **state)
 	assert_int_equal(cs_wlc_auth_parse("", 0, NULL, &n, NULL), -EINVAL);
 }
 
+/* ---- Run: WTP Events, commands, Data Transfer (ctl_run.c) ---- */
+
+static size_t
+build_event(uint8_t *buf, size_t cap, uint8_t seq, uint8_t radio_id)
+{
+	struct cs_capwap_hdr h;
+	struct cs_msgb b;
+	struct cs_wr wr;
+	struct cs_el_radio_stats rs = { .noise_floor = -95 };
+	struct cs_el_80211_statistics ws = { .radio_id = 1 };
+	struct cs_el_duplicate_ipv4 dup = { .addr = AP_IP,
+		.status = CS_DUP_DETECTED,
+		.mac_len = 6,
+		.mac = { 2, 0, 0, 0, 0, 1 } };
+	struct cs_el_reboot_stats rb = { .ac_initiated_count = 4,
+		.last_failure_type = CS_REBOOT_AC_INITIATED };
+
+	rs.radio_id = 1;
+	cs_capwap_hdr_init(&h, 0);
+	cs_wr_init(&wr, buf, cap);
+	cs_msgb_begin(&b, &wr, &h, CS_MSG_WTP_EVENT_REQ, seq);
+	cs_el_put_radio_stats(&wr, &rs);
+	cs_el_put_80211_statistics(&wr, &ws);
+	cs_el_put_duplicate_ipv4(&wr, &dup);
+	cs_el_put_reboot_stats(&wr, &rb);
+	assert_int_equal(cs_msgb_end(&b), 0);
+	/* a bad Radio ID in the first report, patched after encoding */
+	buf[8 + 8 + 4] = radio_id;
+	return wr.len;
+}
+
+static void
+test_run_wtp_event(void **state)
+{
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s;
+	uint8_t buf[1024];
+	size_t len;
+	struct cs_msg m;
+	struct cs_el_returned_elem re;
+	const struct cs_wlc_ap_stats *st = NULL;
+
+	(void)state;
+	cfg_init(&c);
+	w = wlc_new(&c);
+	s = open_sess(w);
+	to_run(w, s);
+	F.n_sent = 0;
+	len = build_event(buf, sizeof(buf), 10, 1);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 6000), 0);
+	assert_int_equal(F.n_sent, 1);
+	decode_sent(0, &m);
+	/* §9.5: an empty WTP Event Response */
+	assert_int_equal(m.ctl.type, CS_MSG_WTP_EVENT_RESP);
+	assert_int_equal(m.ctl.seq, 10);
+	assert_int_equal(m.n_elems, 0);
+	assert_non_null(
+	    strstr(F.log, "duplicate IP address 127.1.0.7 detected"));
+	cs_wlc_stats_foreach(w, stats_first, &st);
+	assert_non_null(st);
+	assert_int_equal(st->wtp_events, 1);
+	assert_true(st->duplicate_ip);
+	assert_true(st->has_reboot);
+	assert_int_equal(st->reboot_ac_initiated, 4);
+	assert_int_equal(cs_wlc_counters(w)->msg_rx[CS_MSG_WTP_EVENT_REQ], 1);
+	assert_int_equal(cs_wlc_counters(w)->msg_tx[CS_MSG_WTP_EVENT_RESP], 1);
+	/* a Radio ID 0 report: Result Code 21 with the element returned */
+	len = build_event(buf, sizeof(buf), 11, 0);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 6100), 0);
+	decode_sent(1, &m);
+	assert_int_equal(m.ctl.type, CS_MSG_WTP_EVENT_RESP);
+	assert_int_equal(result_of(&m), CS_RC_FAIL_UNRECOGNIZED_ELEM);
+	assert_int_equal(m.n_unknown, 0);
+	assert_int_equal(
+	    cs_el_get_returned_elem(
+	        cs_msg_find(&m, CS_EL_RETURNED_ELEM, 0), &re, NULL),
+	    0);
+	assert_int_equal(re.reason, CS_RET_UNKNOWN_VALUE);
+	assert_int_equal(re.elem[1], CS_EL_RADIO_STATS);
+	assert_int_equal(cs_wlc_counters(w)->wtp_events_bad, 1);
+	cs_wlc_free(w);
+}
+
+static bool
+sel_mac(void *ctx, const uint8_t mac[6])
+{
+	return memcmp(ctx, mac, 6) == 0;
+}
+
+static void
+test_run_commands(void **state)
+{
+	uint8_t other[6] = { 9, 9, 9, 9, 9, 9 }, mine[6];
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s;
+	uint8_t buf[1024];
+	size_t len;
+	struct cs_msg m;
+	struct cs_el_stats_timer stt;
+	struct cs_el_ac_name_prio np;
+	struct cs_el_data_transfer_mode md;
+	struct cs_el_data_transfer_data d = { .data_type = CS_DT_TYPE_EOF,
+		.data_mode = CS_DT_MODE_DUMP,
+		.len = 5,
+		.data = (const uint8_t *)"dump!" };
+	struct cs_wlc_cmd cu = { .kind = CS_WLC_CMD_CONFIG_UPDATE,
+		.statistics_timer_s = 2,
+		.has_statistics_timer = true,
+		.n_acs = 2,
+		.acs = { "wlc-a", "wlc-b" } };
+	struct cs_wlc_cmd dt = { .kind = CS_WLC_CMD_DATA_TRANSFER,
+		.dt_mode = CS_DT_MODE_DUMP };
+	const struct cs_wlc_ap_stats *st = NULL;
+	unsigned busy = 7;
+	struct cs_capwap_hdr h;
+	struct cs_msgb b;
+	struct cs_wr wr;
+
+	(void)state;
+	cfg_init(&c);
+	w = wlc_new(&c);
+	s = open_sess(w);
+	/* not in Run yet */
+	assert_int_equal(cs_wlc_sess_command(s, &cu, 1500), -EPROTO);
+	to_run(w, s);
+	F.n_sent = 0;
+	memcpy(mine, AP_MAC, 6);
+	/* the selector picks nobody */
+	assert_int_equal(
+	    cs_wlc_command(w, &cu, sel_mac, other, 6000, &busy), 0);
+	assert_int_equal(busy, 0);
+	assert_int_equal(F.n_sent, 0);
+	assert_int_equal(cs_wlc_command(w, &cu, sel_mac, mine, 6000, &busy), 1);
+	decode_sent(0, &m);
+	assert_int_equal(m.ctl.type, CS_MSG_CONFIG_UPDATE_REQ);
+	assert_int_equal(cs_el_get_stats_timer(
+	                     cs_msg_find(&m, CS_EL_STATS_TIMER, 0), &stt, NULL),
+	    0);
+	assert_int_equal(stt.interval, 2);
+	assert_int_equal(cs_msg_count(&m, CS_EL_AC_NAME_PRIO), 2);
+	assert_int_equal(cs_el_get_ac_name_prio(
+	                     cs_msg_find(&m, CS_EL_AC_NAME_PRIO, 1), &np, NULL),
+	    0);
+	assert_int_equal(np.priority, 2);
+	assert_true(F.armed[CS_WLC_T_RETRANSMIT]);
+	/* one AC request at a time (§4.5.3) */
+	assert_int_equal(cs_wlc_command(w, &dt, NULL, NULL, 6000, &busy), 0);
+	assert_int_equal(busy, 1);
+	assert_int_equal(cs_wlc_counters(w)->commands_busy, 1);
+	/* the answer: Result Code 17 recorded */
+	len = build_simple(buf, sizeof(buf), CS_MSG_CONFIG_UPDATE_RESP,
+	    m.ctl.seq, CS_RC_IMAGE_ERR_PRESENT);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 6100), 0);
+	assert_false(F.armed[CS_WLC_T_RETRANSMIT]);
+	cs_wlc_stats_foreach(w, stats_first, &st);
+	assert_int_equal(st->config_updates, 1);
+	assert_int_equal(st->last_command_type, CS_MSG_CONFIG_UPDATE_REQ);
+	assert_int_equal(st->last_command_result, CS_RC_IMAGE_ERR_PRESENT);
+	/* Data Transfer: the Mode goes out, the AP's data comes back */
+	assert_int_equal(cs_wlc_sess_command(s, &dt, 6200), 0);
+	decode_sent(F.n_sent - 1, &m);
+	assert_int_equal(m.ctl.type, CS_MSG_DATA_TRANSFER_REQ);
+	assert_int_equal(
+	    cs_el_get_data_transfer_mode(
+	        cs_msg_find(&m, CS_EL_DATA_TRANSFER_MODE, 0), &md, NULL),
+	    0);
+	assert_int_equal(md.mode, CS_DT_MODE_DUMP);
+	len = build_simple(
+	    buf, sizeof(buf), CS_MSG_DATA_TRANSFER_RESP, m.ctl.seq, 0);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 6300), 0);
+	cs_capwap_hdr_init(&h, 0);
+	cs_wr_init(&wr, buf, sizeof(buf));
+	cs_msgb_begin(&b, &wr, &h, CS_MSG_DATA_TRANSFER_REQ, 20);
+	cs_el_put_data_transfer_data(&wr, &d);
+	assert_int_equal(cs_msgb_end(&b), 0);
+	assert_int_equal(cs_wlc_sess_input(s, buf, wr.len, 6400), 0);
+	decode_sent(F.n_sent - 1, &m);
+	assert_int_equal(m.ctl.type, CS_MSG_DATA_TRANSFER_RESP);
+	assert_int_equal(result_of(&m), CS_RC_SUCCESS);
+	assert_int_equal(st->data_transfer_bytes, 5);
+	assert_non_null(strstr(F.log, "memory dump upload complete"));
+	/* a bad mode is refused before anything is sent */
+	dt.dt_mode = 7;
+	assert_int_equal(cs_wlc_sess_command(s, &dt, 6500), -EINVAL);
+	assert_string_equal(
+	    cs_wlc_cmd_name(CS_WLC_CMD_CLEAR_CONFIG), "clear-config");
+	assert_null(cs_wlc_cmd_name(CS_WLC_CMD__COUNT));
+	cs_wlc_free(w);
+}
+
 int
 main(void)
 {
@@ -1802,6 +1994,8 @@ main(void)
 		cmocka_unit_test(test_discovery_answered),
 		cmocka_unit_test(test_discovery_dropped),
 		cmocka_unit_test(test_full_join_to_run),
+		cmocka_unit_test(test_run_wtp_event),
+		cmocka_unit_test(test_run_commands),
 		cmocka_unit_test(test_orderly_close_in_run),
 		cmocka_unit_test(test_echo_dead_teardown),
 		cmocka_unit_test(test_join_rejections),

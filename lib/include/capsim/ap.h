@@ -50,6 +50,8 @@ enum cs_ap_timer {
 	CS_AP_T_DATA_DEAD,          /* DataChannelDeadInterval */
 	CS_AP_T_SESSION_DELETE,     /* DTLSSessionDelete */
 	CS_AP_T_IMAGE_DATA_START,   /* ImageDataStartTimer */
+	CS_AP_T_STATISTICS,         /* StatisticsTimer (§4.7.14) */
+	CS_AP_T_DECRYPT_REPORT,     /* ReportInterval (§4.7.11) */
 	CS_AP_T__COUNT
 };
 
@@ -196,7 +198,11 @@ struct cs_ap_stats {
 	uint32_t dropped;     /* inputs ignored (wrong state/seq/malformed) */
 	uint32_t image_bytes; /* Image Data received in this download */
 	uint32_t teardowns;
-	uint32_t runs; /* times Run was reached */
+	uint32_t runs;           /* times Run was reached */
+	uint32_t events_sent;    /* WTP Event Requests (first sends) */
+	uint32_t config_updates; /* Configuration Update Requests obeyed */
+	uint32_t resets;         /* Reset Requests obeyed */
+	uint32_t data_transfers; /* Data Transfer Requests sent */
 };
 
 /* Fills *cfg with RFC 5415 defaults and a sample identity (name "AP",
@@ -278,7 +284,8 @@ CS_API int cs_ap_session_id(const struct cs_ap *ap, uint8_t out[16]);
 CS_API const char *cs_ap_state_name(enum cs_ap_state s);
 /* "DiscoveryDelay", "DiscoveryInterval", "SilentInterval", "WaitDTLS",
  * "RetransmitInterval", "EchoInterval", "DataChannelKeepAlive",
- * "DataChannelDeadInterval", "DTLSSessionDelete", "ImageDataStartTimer". */
+ * "DataChannelDeadInterval", "DTLSSessionDelete", "ImageDataStartTimer",
+ * "StatisticsTimer", "ReportInterval". */
 CS_API const char *cs_ap_timer_name(enum cs_ap_timer t);
 /* "state", "msg-sent", "msg-received", "retransmit", "failure", "dropped",
  * "info". */

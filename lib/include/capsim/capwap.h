@@ -891,4 +891,115 @@ CS_EL_DECLARE(ecn_support);
 CS_EL_DECLARE(radio_info);
 CS_EL_DECLARE(cisco_wtp_ipv4);
 
+/* ---------------------------------------------------------------------
+ * Elements of the Run state (RFC 5415 §4.6.17-§4.6.48, RFC 5416 §6.16),
+ * lib/wire/capwap_elems_run.c.  Same contract as the typed elements
+ * above.
+ */
+
+#define CS_EL_MAX_MACS 32 /* MACs kept from a Decryption Error Report */
+
+/* Decryption Error Report (15), §4.6.17: one MAC length for all entries */
+struct cs_el_decrypt_err_report {
+	uint8_t radio_id; /* 1..31 */
+	uint8_t n;        /* Num Of Entries, 1..CS_EL_MAX_MACS */
+	uint8_t mac_len;  /* 6 (EUI-48) or 8 (EUI-64) */
+	uint8_t mac[CS_EL_MAX_MACS][8];
+};
+
+/* Delete Station (18), §4.6.20 */
+struct cs_el_delete_station {
+	uint8_t radio_id; /* 1..31 */
+	uint8_t mac_len;  /* 6 or 8 */
+	uint8_t mac[8];
+};
+
+/* Duplicate IPv4 Address (21), §4.6.22 */
+#define CS_DUP_CLEARED  0
+#define CS_DUP_DETECTED 1
+struct cs_el_duplicate_ipv4 {
+	uint32_t addr;   /* the WTP's own address */
+	uint8_t status;  /* CS_DUP_*: 1 detected, 0 cleared */
+	uint8_t mac_len; /* 6 or 8 */
+	uint8_t mac[8];  /* the offending device */
+};
+
+/* WTP Radio Statistics (47), §4.6.46 */
+#define CS_RSTAT_NOT_SUPPORTED 0
+#define CS_RSTAT_SW_FAILURE    1
+#define CS_RSTAT_HW_FAILURE    2
+#define CS_RSTAT_OTHER_FAILURE 3
+#define CS_RSTAT_UNKNOWN       255
+struct cs_el_radio_stats {
+	uint8_t radio_id;
+	uint8_t last_fail_type; /* CS_RSTAT_* */
+	uint16_t reset_count, sw_failure_count, hw_failure_count;
+	uint16_t other_failure_count, unknown_failure_count;
+	uint16_t config_update_count, channel_change_count, band_change_count;
+	int16_t noise_floor; /* dBm */
+};
+
+/* WTP Reboot Statistics (48) Last Failure Type, §4.6.47 */
+#define CS_REBOOT_NOT_SUPPORTED 0
+#define CS_REBOOT_AC_INITIATED  1
+#define CS_REBOOT_LINK_FAILURE  2
+#define CS_REBOOT_SW_FAILURE    3
+#define CS_REBOOT_HW_FAILURE    4
+#define CS_REBOOT_OTHER_FAILURE 5
+#define CS_REBOOT_UNKNOWN       255
+
+/* WTP Static IP Address Information (49), §4.6.48 */
+struct cs_el_static_ip_info {
+	uint32_t addr, netmask, gateway;
+	uint8_t is_static; /* 0 disables, 1 enables; others rejected */
+};
+
+/* IEEE 802.11 Statistics (1039), RFC 5416 §6.16: Radio ID, 3 reserved
+ * bytes, then 19 counters in this order. */
+enum cs_80211_stat {
+	CS_80211_ST_TX_FRAGMENT,
+	CS_80211_ST_MULTICAST_TX,
+	CS_80211_ST_FAILED,
+	CS_80211_ST_RETRY,
+	CS_80211_ST_MULTIPLE_RETRY,
+	CS_80211_ST_FRAME_DUPLICATE,
+	CS_80211_ST_RTS_SUCCESS,
+	CS_80211_ST_RTS_FAILURE,
+	CS_80211_ST_ACK_FAILURE,
+	CS_80211_ST_RX_FRAGMENT,
+	CS_80211_ST_MULTICAST_RX,
+	CS_80211_ST_FCS_ERROR,
+	CS_80211_ST_TX_FRAME,
+	CS_80211_ST_DECRYPTION_ERRORS,
+	CS_80211_ST_DISCARDED_QOS_FRAGMENT,
+	CS_80211_ST_ASSOCIATED_STATIONS,
+	CS_80211_ST_QOS_CF_POLLS_RECEIVED,
+	CS_80211_ST_QOS_CF_POLLS_UNUSED,
+	CS_80211_ST_QOS_CF_POLLS_UNUSABLE,
+	CS_80211_ST__COUNT
+};
+struct cs_el_80211_statistics {
+	uint8_t radio_id;
+	uint32_t c[CS_80211_ST__COUNT];
+};
+
+/* IEEE 802.11 WTP Radio Configuration (1046), RFC 5416 §6.23 */
+struct cs_el_80211_radio_config {
+	uint8_t radio_id;
+	uint8_t short_preamble; /* 0 unsupported, 1 supported */
+	uint8_t num_bssids;     /* 1..16 */
+	uint8_t dtim_period;
+	uint8_t bssid[6];
+	uint16_t beacon_period; /* TUs */
+	uint8_t country[4];     /* country string, 3 octets + 1 reserved */
+};
+
+CS_EL_DECLARE(decrypt_err_report);
+CS_EL_DECLARE(delete_station);
+CS_EL_DECLARE(duplicate_ipv4);
+CS_EL_DECLARE(radio_stats);
+CS_EL_DECLARE(static_ip_info);
+CS_EL_DECLARE(80211_statistics);
+CS_EL_DECLARE(80211_radio_config);
+
 #endif /* CS_CAPWAP_H */

@@ -308,6 +308,15 @@ CS_API int cs_engine_wlc_restart(struct cs_engine *e);
  * many. */
 CS_API unsigned cs_engine_ap_reboot(struct cs_engine *e,
     bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx);
+/* The embedded WLC sends the request of `cmd` (capsim/wlc.h) to the APs
+ * sel() picks (NULL = all) that are in Run with it.  Returns how many got
+ * it, or -ENOENT without an embedded WLC, -ENOMEM; *busy (may be NULL)
+ * gets how many were skipped with another AC request outstanding. */
+struct cs_wlc_cmd;
+CS_API int cs_engine_wlc_command(struct cs_engine *e,
+    const struct cs_wlc_cmd *cmd,
+    bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx,
+    unsigned *busy);
 /* Diagnosis facts of AP idx (after cs_engine_stop), NULL past the end. */
 CS_API const struct cs_ap_facts *cs_engine_ap_facts(
     const struct cs_engine *e, unsigned idx);

@@ -75,6 +75,11 @@ struct cs_profile {
 	uint8_t radio_first_id; /* 0 (Cisco) or 1 (RFC 5416 §6.25) */
 	bool primary_discovery; /* Primary Discovery Request (19) in Run */
 	bool adopt_ac_version;  /* advertise the WLC's software version */
+	/* Radio Administrative State (RFC 5415 §4.6.33) for the whole WTP
+	 * (Radio ID 255) besides one per radio in the Configuration Status
+	 * Request; off by default: an AC that accepts only Radio IDs 1..31
+	 * drops the whole request otherwise */
+	bool radio_admin_wtp;
 
 	uint8_t radio_count;
 	uint32_t radio_type[CS_PROFILE_MAX_RADIOS]; /* CS_RADIO_TYPE_* */

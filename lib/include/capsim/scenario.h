@@ -166,6 +166,7 @@ enum cs_scn_act {
 	CS_SCN_ACT_NAT_REBIND,    /* NAT picks new external ports */
 	CS_SCN_ACT_NAT_EXPIRE,    /* NAT forgets every mapping */
 	CS_SCN_ACT_WLC_MISBEHAVE, /* embedded WLC: misbehave_set switches */
+	CS_SCN_ACT_WLC_REQUEST,   /* embedded WLC sends cmd to sel's APs */
 	CS_SCN_ACT__COUNT
 };
 
@@ -178,8 +179,18 @@ struct cs_scn_event {
 	/* WLC_MISBEHAVE: the switches in misbehave_set take these values */
 	uint32_t misbehave_set; /* 1u << enum cs_scn_mb */
 	struct cs_wlc_misbehave misbehave;
+	/* WLC_REQUEST: the request (its strings point into cmd_image and
+	 * cmd_acs only once cs_scn_wlc_request_cmd() filled a copy) */
+	struct cs_wlc_cmd cmd;
+	char cmd_image[64];
+	char cmd_acs[CS_WLC_CMD_MAX_ACS][64];
 	unsigned line;
 };
+
+/* The WLC_REQUEST command of ev in *out, its strings pointing into ev;
+ * -EINVAL for another action. */
+CS_API int cs_scn_wlc_request_cmd(
+    const struct cs_scn_event *ev, struct cs_wlc_cmd *out);
 
 /* Expectations: "METRIC OP VALUE", parsed at load time. */
 enum cs_expect_op {
@@ -286,7 +297,8 @@ struct cs_scn_done {
 	uint64_t at_ms; /* engine time it ran at (cs_engine_now_ms) */
 	int r;          /* 0, or -ENOENT: nothing to act on (no embedded WLC,
 	                   no NAT, no such rule) */
-	unsigned n;     /* AP_REBOOT: APs power-cycled */
+	unsigned n;     /* AP_REBOOT: APs power-cycled; WLC_REQUEST: sent */
+	unsigned busy;  /* WLC_REQUEST: skipped, a request outstanding */
 };
 typedef void cs_scn_done_fn(void *ctx, const struct cs_scn_done *d);
 

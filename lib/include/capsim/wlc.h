@@ -195,6 +195,10 @@ struct cs_wlc_cfg {
 	uint32_t time_base_s;
 };
 
+/* Control messages counted per type (RFC 5415 §4.5.1.1): slot t for
+ * types 1..26, slot 0 for any other (IEEE 802.11 binding, vendor). */
+#define CS_WLC_MSG_SLOTS 27
+
 /* Controller-wide counters. */
 struct cs_wlc_counters {
 	uint64_t discovery_rx, discovery_tx, discovery_dropped;
@@ -212,6 +216,13 @@ struct cs_wlc_counters {
 	/* handshakes beside an established session (from its address) that
 	 * failed: not a failure of that session or its AP */
 	uint64_t shadow_rejected;
+	/* control messages accepted from / sent to APs (retransmissions
+	 * included), per type: the load on the controller */
+	uint64_t msg_rx[CS_WLC_MSG_SLOTS], msg_tx[CS_WLC_MSG_SLOTS];
+	/* Run (RFC 5415 §8.4-§9.6): requests the AC sent on command, and
+	 * what the APs reported */
+	uint64_t commands_sent, commands_busy, commands_failed;
+	uint64_t wtp_events, wtp_events_bad, data_transfer_bytes;
 };
 
 /* Join statistics of one AP ("show ap join stats"), keyed by base MAC
@@ -227,6 +238,17 @@ struct cs_wlc_ap_stats {
 	uint32_t join_requests, join_ok, join_failed;
 	uint32_t config_ok, run, echo_requests, images, resets;
 	uint32_t disconnects; /* orderly closes in Run: not failures */
+	/* Run: WTP Event Requests and what they carried (§9.4) */
+	uint32_t wtp_events, decrypt_errors, stations_deleted;
+	bool duplicate_ip; /* the last Duplicate IPv4 Address status */
+	/* WTP Reboot Statistics last reported (§4.6.47) */
+	bool has_reboot;
+	uint16_t reboot_count, reboot_ac_initiated, reboot_link_failures;
+	uint8_t reboot_last_type;
+	/* AC requests sent on command and their answers (§8.4-§9.6) */
+	uint32_t config_updates, clear_configs, data_transfer_reqs;
+	uint32_t data_transfer_bytes;
+	uint32_t last_command_type, last_command_result;
 	bool has_failure;
 	enum cs_phase last_failure_phase;
 	uint32_t last_result_code; /* of the last failed join, else 0 */
@@ -314,6 +336,49 @@ CS_API void cs_wlc_sess_closed_orderly(struct cs_wlc_sess *s);
  * session in Run.  -EINVAL, -EPROTO when not in Run or a request is
  * already outstanding, -ENOMEM. */
 CS_API int cs_wlc_sess_reset(struct cs_wlc_sess *s, uint64_t now_ms);
+
+/* What a controller can ask of an AP in Run (RFC 5415 §8.4, §8.7, §9.2,
+ * §9.6), on an operator's command or a scenario's timeline. */
+enum cs_wlc_cmd_kind {
+	CS_WLC_CMD_CONFIG_UPDATE, /* Configuration Update Request */
+	CS_WLC_CMD_RESET,         /* Reset Request */
+	CS_WLC_CMD_CLEAR_CONFIG,  /* Clear Configuration Request */
+	CS_WLC_CMD_DATA_TRANSFER, /* Data Transfer Request (mode) */
+	CS_WLC_CMD__COUNT
+};
+#define CS_WLC_CMD_MAX_ACS 3 /* AC Name with Priority entries */
+struct cs_wlc_cmd {
+	enum cs_wlc_cmd_kind kind;
+	/* CONFIG_UPDATE: each field sent only when set (0 / NULL: not) */
+	uint16_t statistics_timer_s; /* Statistics Timer (§4.6.38) */
+	bool has_statistics_timer;
+	uint8_t echo_interval_s;      /* CAPWAP Timers (§4.6.13), with */
+	uint8_t discovery_interval_s; /* the controller's other value */
+	const char *image_id;         /* Image Identifier (§4.6.27) */
+	unsigned n_acs;               /* AC Name with Priority (§4.6.5), */
+	const char *acs[CS_WLC_CMD_MAX_ACS]; /* priority = index + 1 */
+	uint8_t radio_id;    /* Radio Administrative State (§4.6.33) for */
+	uint8_t radio_admin; /* this radio (255 = all), 0 = not sent */
+	/* DATA_TRANSFER: Data Transfer Mode (§4.6.16) 1 crash, 2 dump */
+	uint8_t dt_mode;
+};
+/* "config-update", "reset", "clear-config", "data-transfer"; NULL out of
+ * range. */
+CS_API const char *cs_wlc_cmd_name(enum cs_wlc_cmd_kind k);
+/*
+ * Sends the request of `c` to a session in Run and arms its
+ * retransmission (§4.5.3).  0; -EINVAL (bad arguments or command);
+ * -EPROTO not in Run; -EBUSY another AC request is outstanding (one at a
+ * time, §4.5.3); -ENOMEM.
+ */
+CS_API int cs_wlc_sess_command(
+    struct cs_wlc_sess *s, const struct cs_wlc_cmd *c, uint64_t now_ms);
+/* Sends `c` to every session in Run whose AP sel() picks (by MAC; NULL =
+ * all).  Returns how many were sent; *busy (may be NULL) gets how many
+ * were skipped with a request of their own outstanding. */
+CS_API unsigned cs_wlc_command(struct cs_wlc *w, const struct cs_wlc_cmd *c,
+    bool (*sel)(void *ctx, const uint8_t mac[6]), void *ctx, uint64_t now_ms,
+    unsigned *busy);
 
 CS_API void cs_wlc_sess_set_ctx(struct cs_wlc_sess *s, void *glue);
 CS_API void *cs_wlc_sess_ctx(const struct cs_wlc_sess *s);
