@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capsim/values.h"
+#include "impair-internal.h"
 
 /* How a field's value is written. */
 enum if_form {
@@ -186,8 +187,8 @@ if_delay(struct cs_impair_action *a, enum cs_impair_field f, const char *s,
 	return 0;
 }
 
-static int
-if_bool(const char *s, bool *out, const char **why)
+int
+impair_bool(const char *s, bool *out)
 {
 	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
 	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
@@ -195,10 +196,8 @@ if_bool(const char *s, bool *out, const char **why)
 	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
 	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
 		*out = false;
-	else {
-		*why = "expected true or false";
+	else
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -287,7 +286,11 @@ cs_impair_field_set(struct cs_impair_action *a, enum cs_impair_field f,
 		*(f == CS_IF_RATE_PPS ? &a->rate_pps : &a->rate_bytes_ps) = d;
 		return 0;
 	case IF_BOOL:
-		return if_bool(val, &a->rate_shared, why);
+		if (impair_bool(val, &a->rate_shared) < 0) {
+			*why = "expected true or false";
+			return -EINVAL;
+		}
+		return 0;
 	}
 	return -EINVAL;
 }

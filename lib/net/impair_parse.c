@@ -17,6 +17,7 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
 #include "capsim/values.h"
+#include "impair-internal.h"
 
 #define PARSE_WORD_MAX 256
 
@@ -267,20 +268,6 @@ parse_macs(const char *s, struct cs_impair_match *m)
 		if (*e == '\0')
 			return 0;
 	}
-}
-
-static int
-parse_bool(const char *s, bool *out)
-{
-	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
-	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
-		*out = true;
-	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
-	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
-		*out = false;
-	else
-		return -EINVAL;
-	return 0;
 }
 
 static int
@@ -583,7 +570,7 @@ parse_word(
 		return 0;
 	}
 	if (strcmp(key, "enabled") == 0)
-		return parse_bool(val, &st->r.enabled);
+		return impair_bool(val, &st->r.enabled);
 	if ((r = cs_impair_match_set(m, key, op, val, why)) != -ENOENT)
 		return r;
 	if (strcmp(key, "action") == 0) {
