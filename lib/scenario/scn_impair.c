@@ -281,7 +281,8 @@ scn_act_drop(
 
 		if ((r = scn_scalar(p, n, path, &s)) < 0)
 			return r;
-		if (strchr(s, '%') != NULL)
+		/* 30% or 0.3; a bare 1 or 0 is a yes or no */
+		if (strchr(s, '%') != NULL || strchr(s, '.') != NULL)
 			return scn_field(p, n, path, a, CS_IF_DROP_PROB);
 		if ((r = scn_bool(p, n, path, &b)) < 0)
 			return scn_fail(p, n, path,
