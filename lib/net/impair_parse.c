@@ -17,6 +17,7 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls_peek.h"
 #include "capsim/values.h"
+#include "impair-internal.h"
 
 #define PARSE_WORD_MAX 256
 
@@ -176,17 +177,6 @@ parse_u64(const char *s, uint64_t *out)
 	return cs_val_uint(s, UINT64_MAX, out, NULL);
 }
 
-static int
-parse_uint(const char *s, unsigned max, unsigned *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, &v) < 0 || v > max)
-		return -EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
-
 /*
  * Why the last value was refused, as "VALUE: reason" from the values
  * module.  cs_err.what points here: per thread, valid until the next
@@ -202,18 +192,6 @@ rp_check(int r, const char *val, const struct cs_val_err *e)
 		return 0;
 	snprintf(rp_why, sizeof(rp_why), "%.40s: %s", val, e->why);
 	return -EINVAL;
-}
-
-/* A number, or a percentage as a fraction: "0.5", "50%" */
-static int
-parse_double(const char *s, double *out)
-{
-	struct cs_val_err e;
-	size_t n = strlen(s);
-
-	if (n > 0 && s[n - 1] == '%')
-		return rp_check(cs_val_percent(s, out, &e), s, &e);
-	return rp_check(cs_val_number(s, 0, out, &e), s, &e);
 }
 
 /* A duration by the one grammar (capsim/values.h) -> ms */
@@ -290,20 +268,6 @@ parse_macs(const char *s, struct cs_impair_match *m)
 		if (*e == '\0')
 			return 0;
 	}
-}
-
-static int
-parse_bool(const char *s, bool *out)
-{
-	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
-	    strcmp(s, "on") == 0 || strcmp(s, "1") == 0)
-		*out = true;
-	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
-	    strcmp(s, "off") == 0 || strcmp(s, "0") == 0)
-		*out = false;
-	else
-		return -EINVAL;
-	return 0;
 }
 
 static int
@@ -553,6 +517,27 @@ cs_impair_match_set(struct cs_impair_match *m, const char *key, char op,
 	return 0;
 }
 
+/* The --rule keys of action fields (capsim/impair.h, impair_field.c),
+ * and the action= each belongs to. */
+static const struct {
+	const char *key;
+	enum cs_impair_field field;
+	unsigned action;
+} rule_fields[] = {
+	{ "delay", CS_IF_DELAY, PA_DELAY },
+	{ "copies", CS_IF_DUP_COPIES, PA_DUP },
+	{ "hold", CS_IF_REORDER_HOLD, PA_REORDER },
+	{ "hold-ms", CS_IF_REORDER_HOLD_TIME, PA_REORDER },
+	{ "bytes", CS_IF_CORRUPT_BYTES, PA_CORRUPT },
+	{ "offset", CS_IF_CORRUPT_OFFSET, PA_CORRUPT },
+	{ "len", CS_IF_TRUNCATE, PA_TRUNC },
+	{ "mtu", CS_IF_MTU, PA_MTU },
+	{ "pps", CS_IF_RATE_PPS, PA_RATE },
+	{ "bps", CS_IF_RATE_BPS, PA_RATE },
+	{ "down-from", CS_IF_DOWN_FROM, PA_LINK },
+	{ "down-until", CS_IF_DOWN_UNTIL, PA_LINK },
+};
+
 /* State while parsing one rule. */
 struct rp {
 	struct cs_impair_rule r;
@@ -569,8 +554,6 @@ parse_word(
 {
 	struct cs_impair_match *m = &st->r.match;
 	struct cs_impair_action *a = &st->r.action;
-	uint64_t u;
-	unsigned x;
 	int r;
 
 	*why = "bad value";
@@ -587,7 +570,7 @@ parse_word(
 		return 0;
 	}
 	if (strcmp(key, "enabled") == 0)
-		return parse_bool(val, &st->r.enabled);
+		return impair_bool(val, &st->r.enabled);
 	if ((r = cs_impair_match_set(m, key, op, val, why)) != -ENOENT)
 		return r;
 	if (strcmp(key, "action") == 0) {
@@ -595,97 +578,29 @@ parse_word(
 		return parse_actions(val, &st->acts);
 	}
 	if (strcmp(key, "prob") == 0) {
-		st->has_prob = true;
-		if (parse_double(val, &st->prob) < 0 || st->prob > 1.0)
+		/* one probability for every action of the rule */
+		struct cs_impair_action tmp = { 0 };
+
+		if (cs_impair_field_set(&tmp, CS_IF_DROP_PROB, val, why) < 0)
 			return -EINVAL;
+		st->has_prob = true;
+		st->prob = tmp.drop_prob;
 		return 0;
 	}
 	if (strcmp(key, "burst") == 0) {
+		/* drop's burst or rate's bucket depth, whichever is given */
 		st->has_burst = true;
-		if (parse_double(val, &a->rate_burst) < 0 ||
-		    a->rate_burst > 0xffffffffu)
+		if (cs_impair_field_set(a, CS_IF_RATE_BURST, val, why) < 0)
 			return -EINVAL;
 		a->drop_burst = (unsigned)a->rate_burst;
 		return 0;
 	}
-	if (strcmp(key, "delay") == 0) {
-		char buf[PARSE_WORD_MAX];
-		char *t;
-
-		st->needs |= PA_DELAY;
-		if (strlen(val) >= sizeof(buf))
-			return -EINVAL;
-		strcpy(buf, val);
-		if ((t = strchr(buf, '~')) != NULL) {
-			*t = '\0';
-			a->delay = CS_DELAY_NORMAL;
-			return parse_dur(buf, &a->delay_ms) < 0 ||
-			        parse_dur(t + 1, &a->jitter_ms) < 0
-			    ? -EINVAL
-			    : 0;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(rule_fields); i++)
+		if (strcmp(key, rule_fields[i].key) == 0) {
+			st->needs |= rule_fields[i].action;
+			return cs_impair_field_set(
+			    a, rule_fields[i].field, val, why);
 		}
-		if ((r = parse_pair(val, '-', parse_dur, &a->delay_ms,
-		         &a->delay_hi_ms)) < 0)
-			return -EINVAL;
-		a->delay = r == 1 ? CS_DELAY_UNIFORM : CS_DELAY_FIXED;
-		return 0;
-	}
-	if (strcmp(key, "copies") == 0) {
-		st->needs |= PA_DUP;
-		return parse_uint(
-		    val, CS_IMPAIR_MAX_DELIVER - 1, &a->dup_copies);
-	}
-	if (strcmp(key, "hold") == 0) {
-		st->needs |= PA_REORDER;
-		return parse_uint(val, 1000000, &a->hold_pkts);
-	}
-	if (strcmp(key, "hold-ms") == 0) {
-		st->needs |= PA_REORDER;
-		return parse_dur(val, &a->hold_ms);
-	}
-	if (strcmp(key, "bytes") == 0) {
-		st->needs |= PA_CORRUPT;
-		return parse_uint(val, CS_IMPAIR_BUF, &a->corrupt_bytes);
-	}
-	if (strcmp(key, "offset") == 0) {
-		st->needs |= PA_CORRUPT;
-		a->has_corrupt_offset = true;
-		if ((r = parse_u64(val, &u)) < 0 || u > CS_IMPAIR_BUF)
-			return -EINVAL;
-		a->corrupt_offset = (size_t)u;
-		return 0;
-	}
-	if (strcmp(key, "len") == 0) {
-		st->needs |= PA_TRUNC;
-		if ((r = parse_u64(val, &u)) < 0 || u > CS_IMPAIR_BUF)
-			return -EINVAL;
-		a->truncate_to = (size_t)u;
-		return 0;
-	}
-	if (strcmp(key, "mtu") == 0) {
-		st->needs |= PA_MTU;
-		if (parse_uint(val, 65535 + CS_IMPAIR_IPV4_UDP_HDR, &x) < 0 ||
-		    x == 0)
-			return -EINVAL;
-		a->mtu = x;
-		return 0;
-	}
-	if (strcmp(key, "pps") == 0) {
-		st->needs |= PA_RATE;
-		return parse_double(val, &a->rate_pps);
-	}
-	if (strcmp(key, "bps") == 0) {
-		st->needs |= PA_RATE;
-		return parse_double(val, &a->rate_bytes_ps);
-	}
-	if (strcmp(key, "down-from") == 0) {
-		st->needs |= PA_LINK;
-		return parse_dur(val, &a->down_from_ms);
-	}
-	if (strcmp(key, "down-until") == 0) {
-		st->needs |= PA_LINK;
-		return parse_dur(val, &a->down_until_ms);
-	}
 	*why = "unknown key";
 	return -EINVAL;
 }

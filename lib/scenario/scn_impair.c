@@ -236,14 +236,41 @@ scn_is_map(const yaml_node_t *n)
 	return n->type == YAML_MAPPING_NODE;
 }
 
+/* One action field through the rule grammar of lib/net (the forms, ranges
+ * and reasons of `--rule`), the reason with the file position. */
+int
+scn_field(struct scn *p, yaml_node_t *n, const char *kp,
+    struct cs_impair_action *a, enum cs_impair_field f)
+{
+	const char *v, *why;
+	int r;
+
+	if ((r = scn_scalar(p, n, kp, &v)) < 0)
+		return r;
+	if (cs_impair_field_set(a, f, v, &why) < 0)
+		return scn_fail(p, n, kp, "%s", why);
+	return 0;
+}
+
+/* A mapping key's field, when the key is there. */
+static int
+scn_field_at(struct scn *p, yaml_node_t *n, const char *path, const char *key,
+    struct cs_impair_action *a, enum cs_impair_field f)
+{
+	char kp[SCN_PATH_LEN];
+
+	if (n == NULL)
+		return 0;
+	scn_key(kp, sizeof(kp), path, key);
+	return scn_field(p, n, kp, a, f);
+}
+
 int
 scn_act_drop(
     struct scn *p, yaml_node_t *n, const char *path, struct cs_impair_action *a)
 {
 	static const char *const keys[] = { "probability", "burst", NULL };
 	yaml_node_t *v[3];
-	char kp[SCN_PATH_LEN];
-	uint64_t u;
 	int r;
 
 	a->has_drop = true;
@@ -254,8 +281,9 @@ scn_act_drop(
 
 		if ((r = scn_scalar(p, n, path, &s)) < 0)
 			return r;
-		if (strchr(s, '%') != NULL)
-			return scn_prob(p, n, path, &a->drop_prob);
+		/* 30% or 0.3; a bare 1 or 0 is a yes or no */
+		if (strchr(s, '%') != NULL || strchr(s, '.') != NULL)
+			return scn_field(p, n, path, a, CS_IF_DROP_PROB);
 		if ((r = scn_bool(p, n, path, &b)) < 0)
 			return scn_fail(p, n, path,
 			    "expected true, a probability such as 30%%, or "
@@ -265,33 +293,30 @@ scn_act_drop(
 			    "drop: false drops nothing; remove the action");
 		return 0;
 	}
-	if ((r = scn_map(p, n, path, keys, v)) < 0)
+	if ((r = scn_map(p, n, path, keys, v)) < 0 ||
+	    (r = scn_field_at(
+	         p, v[0], path, "probability", a, CS_IF_DROP_PROB)) < 0)
 		return r;
-	scn_key(kp, sizeof(kp), path, "probability");
-	if (v[0] && (r = scn_prob(p, v[0], kp, &a->drop_prob)) < 0)
-		return r;
-	scn_key(kp, sizeof(kp), path, "burst");
-	if (v[1]) {
-		if ((r = scn_uint(p, v[1], kp, 1, UINT32_MAX, &u)) < 0)
-			return r;
-		a->drop_burst = (unsigned)u;
-	}
-	return 0;
+	return scn_field_at(p, v[1], path, "burst", a, CS_IF_DROP_BURST);
 }
 
-/* [a, b] with two durations. */
-int
-scn_dur_pair(
-    struct scn *p, yaml_node_t *n, const char *key, uint64_t *a, uint64_t *b)
+/* [a, b] with two durations, as the text "a<sep>b" of the rule grammar. */
+static int
+scn_dur_pair(struct scn *p, yaml_node_t *n, const char *key, char sep,
+    char *buf, size_t len)
 {
+	const char *x, *y;
 	int r;
 
 	if (n->type != YAML_SEQUENCE_NODE || scn_list_len(n) != 2)
 		return scn_fail(
 		    p, n, key, "expected two durations such as [10ms, 50ms]");
-	if ((r = scn_dur(p, scn_list_at(p, n, 0), key, 0, UINT64_MAX, a)) < 0)
+	if ((r = scn_scalar(p, scn_list_at(p, n, 0), key, &x)) < 0 ||
+	    (r = scn_scalar(p, scn_list_at(p, n, 1), key, &y)) < 0)
 		return r;
-	return scn_dur(p, scn_list_at(p, n, 1), key, 0, UINT64_MAX, b);
+	if (snprintf(buf, len, "%s%c%s", x, sep, y) >= (int)len)
+		return scn_fail(p, n, key, "durations too long");
+	return 0;
 }
 
 int
@@ -300,102 +325,56 @@ scn_act_delay(
 {
 	static const char *const keys[] = { "fixed", "uniform", "normal",
 		NULL };
+	static const enum cs_impair_field fields[] = { CS_IF_DELAY_FIXED,
+		CS_IF_DELAY_UNIFORM, CS_IF_DELAY_NORMAL };
 	yaml_node_t *v[4];
-	char kp[SCN_PATH_LEN];
-	uint64_t lo, hi;
-	int r, given = 0;
+	char kp[SCN_PATH_LEN], buf[128];
+	const char *why;
+	int r, given = 0, k = 0;
 
-	if (!scn_is_map(n)) {
-		const char *s, *d;
-
-		if ((r = scn_scalar(p, n, path, &s)) < 0)
-			return r;
-		d = strchr(s, '-');
-		if (d != NULL && d != s) {
-			/* "10ms-50ms": uniform */
-			char buf[48];
-			int64_t x, y;
-			const char *why;
-
-			if ((size_t)(d - s) >= sizeof(buf) ||
-			    (memcpy(buf, s, (size_t)(d - s)), buf[d - s] = '\0',
-			        scn_parse_duration(buf, false, &x, &why) < 0) ||
-			    scn_parse_duration(d + 1, false, &y, &why) < 0)
-				return scn_fail(p, n, path,
-				    "expected a delay such as 200ms, "
-				    "10ms-50ms, {uniform: [10ms, 50ms]} or "
-				    "{normal: [100ms, 20ms]}");
-			if (y < x)
-				return scn_fail(
-				    p, n, path, "range runs backwards");
-			a->delay = CS_DELAY_UNIFORM;
-			a->delay_ms = (uint64_t)x;
-			a->delay_hi_ms = (uint64_t)y;
-			return 0;
-		}
-		if ((r = scn_dur(p, n, path, 0, UINT64_MAX, &lo)) < 0)
-			return r;
-		a->delay = CS_DELAY_FIXED;
-		a->delay_ms = lo;
-		return 0;
-	}
+	if (!scn_is_map(n))
+		return scn_field(p, n, path, a, CS_IF_DELAY);
 	if ((r = scn_map(p, n, path, keys, v)) < 0)
 		return r;
 	for (int i = 0; i < 3; i++)
-		given += v[i] != NULL;
+		if (v[i] != NULL) {
+			given++;
+			k = i;
+		}
 	if (given != 1)
 		return scn_fail(
 		    p, n, path, "give exactly one of fixed, uniform, normal");
-	if (v[0]) {
-		scn_key(kp, sizeof(kp), path, "fixed");
-		if ((r = scn_dur(p, v[0], kp, 0, UINT64_MAX, &lo)) < 0)
-			return r;
-		a->delay = CS_DELAY_FIXED;
-		a->delay_ms = lo;
-	} else if (v[1]) {
-		scn_key(kp, sizeof(kp), path, "uniform");
-		if ((r = scn_dur_pair(p, v[1], kp, &lo, &hi)) < 0)
-			return r;
-		if (hi < lo)
-			return scn_fail(p, v[1], kp, "range runs backwards");
-		a->delay = CS_DELAY_UNIFORM;
-		a->delay_ms = lo;
-		a->delay_hi_ms = hi;
-	} else {
-		scn_key(kp, sizeof(kp), path, "normal");
-		if ((r = scn_dur_pair(p, v[2], kp, &lo, &hi)) < 0)
-			return r;
-		a->delay = CS_DELAY_NORMAL;
-		a->delay_ms = lo;
-		a->jitter_ms = hi;
-	}
+	scn_key(kp, sizeof(kp), path, keys[k]);
+	if (k == 0)
+		return scn_field(p, v[0], kp, a, CS_IF_DELAY_FIXED);
+	if ((r = scn_dur_pair(
+	         p, v[k], kp, k == 1 ? '-' : '~', buf, sizeof(buf))) < 0)
+		return r;
+	if (cs_impair_field_set(a, fields[k], buf, &why) < 0)
+		return scn_fail(p, v[k], kp, "%s", why);
 	return 0;
 }
 
 /*
- * The actions with "N or {N-key: N, probability: P}": duplicate (copies),
- * corrupt (bytes, offset), reorder (hold, hold-time).
+ * The actions with "N or {N-key: N, probability: P, ...}": duplicate
+ * (copies), corrupt (bytes, offset), reorder (hold, hold-time).  keys[0]
+ * is the count's key, keys[1] "probability"; v gets the mapping's values.
  */
 int
 scn_act_counted(struct scn *p, yaml_node_t *n, const char *path,
-    const char *const *keys, uint64_t min, uint64_t max, uint64_t *count,
-    double *prob)
+    const char *const *keys, enum cs_impair_field count,
+    enum cs_impair_field prob, struct cs_impair_action *a, yaml_node_t **v)
 {
-	yaml_node_t *v[4];
-	char kp[SCN_PATH_LEN];
 	int r;
 
-	if (!scn_is_map(n))
-		return scn_uint(p, n, path, min, max, count);
-	if ((r = scn_map(p, n, path, keys, v)) < 0)
+	if (!scn_is_map(n)) {
+		v[0] = n;
+		return scn_field(p, n, path, a, count);
+	}
+	if ((r = scn_map(p, n, path, keys, v)) < 0 ||
+	    (r = scn_field_at(p, v[0], path, keys[0], a, count)) < 0)
 		return r;
-	scn_key(kp, sizeof(kp), path, keys[0]);
-	if (v[0] && (r = scn_uint(p, v[0], kp, min, max, count)) < 0)
-		return r;
-	scn_key(kp, sizeof(kp), path, "probability");
-	if (v[1] && (r = scn_prob(p, v[1], kp, prob)) < 0)
-		return r;
-	return 0;
+	return scn_field_at(p, v[1], path, "probability", a, prob);
 }
 
 int
@@ -404,30 +383,20 @@ scn_act_reorder(
 {
 	static const char *const keys[] = { "hold", "probability", "hold-time",
 		NULL };
-	yaml_node_t *v[4];
-	char kp[SCN_PATH_LEN];
-	uint64_t u = 1;
+	yaml_node_t *v[4] = { NULL };
 	int r;
 
 	a->has_reorder = true;
 	a->reorder_prob = 1.0;
-	if ((r = scn_act_counted(
-	         p, n, path, keys, 1, UINT32_MAX, &u, &a->reorder_prob)) < 0)
+	a->hold_pkts = 0;
+	if ((r = scn_act_counted(p, n, path, keys, CS_IF_REORDER_HOLD,
+	         CS_IF_REORDER_PROB, a, v)) < 0 ||
+	    (r = scn_field_at(
+	         p, v[2], path, "hold-time", a, CS_IF_REORDER_HOLD_TIME)) < 0)
 		return r;
-	if (scn_is_map(n)) {
-		if ((r = scn_map(p, n, path, keys, v)) < 0)
-			return r;
-		if (v[0] == NULL)
-			u = 0;
-		scn_key(kp, sizeof(kp), path, "hold-time");
-		if (v[2] &&
-		    (r = scn_dur(p, v[2], kp, 1, UINT64_MAX, &a->hold_ms)) < 0)
-			return r;
-		if (v[0] == NULL && v[2] == NULL)
-			return scn_fail(p, n, path,
-			    "give hold (packets) or hold-time (or both)");
-	}
-	a->hold_pkts = (unsigned)u;
+	if (v[0] == NULL && v[2] == NULL)
+		return scn_fail(
+		    p, n, path, "give hold (packets) or hold-time (or both)");
 	return 0;
 }
 
@@ -439,9 +408,10 @@ scn_act_rate(
 		"shared", NULL };
 	yaml_node_t *v[5];
 	char kp[SCN_PATH_LEN];
-	uint64_t u;
 	int r;
 
+	/* packets and bytes with their unit (10/s, 600/m): the rate grammar
+	 * of scenario files; --rule's pps= and bps= count per second */
 	if (!scn_is_map(n))
 		return scn_rate(p, n, path, &a->rate_pps);
 	if ((r = scn_map(p, n, path, keys, v)) < 0)
@@ -454,16 +424,9 @@ scn_act_rate(
 	scn_key(kp, sizeof(kp), path, "bytes");
 	if (v[1] && (r = scn_rate(p, v[1], kp, &a->rate_bytes_ps)) < 0)
 		return r;
-	scn_key(kp, sizeof(kp), path, "burst");
-	if (v[2]) {
-		if ((r = scn_uint(p, v[2], kp, 1, UINT32_MAX, &u)) < 0)
-			return r;
-		a->rate_burst = (double)u;
-	}
-	scn_key(kp, sizeof(kp), path, "shared");
-	if (v[3] && (r = scn_bool(p, v[3], kp, &a->rate_shared)) < 0)
+	if ((r = scn_field_at(p, v[2], path, "burst", a, CS_IF_RATE_BURST)) < 0)
 		return r;
-	return 0;
+	return scn_field_at(p, v[3], path, "shared", a, CS_IF_RATE_SHARED);
 }
 
 enum {
@@ -502,7 +465,6 @@ scn_action(
 		"offset", NULL };
 	yaml_node_t *v[XK__COUNT + 1];
 	char kp[SCN_PATH_LEN];
-	uint64_t u;
 	int r;
 
 #define KP(k) (scn_key(kp, sizeof(kp), path, (k)), kp)
@@ -559,58 +521,41 @@ scn_action(
 	    (r = scn_act_delay(p, v[XK_DELAY], KP("delay"), a)) < 0)
 		return r;
 	if (v[XK_DUPLICATE]) {
-		u = 1;
+		yaml_node_t *dv[3] = { NULL };
+
+		a->has_duplicate = true;
+		a->dup_copies = 1;
 		a->dup_prob = 1.0;
 		if ((r = scn_act_counted(p, v[XK_DUPLICATE], KP("duplicate"),
-		         dup_keys, 1, CS_IMPAIR_MAX_DELIVER - 1, &u,
-		         &a->dup_prob)) < 0)
+		         dup_keys, CS_IF_DUP_COPIES, CS_IF_DUP_PROB, a, dv)) <
+		    0)
 			return r;
-		a->has_duplicate = true;
-		a->dup_copies = (unsigned)u;
 	}
 	if (v[XK_REORDER] &&
 	    (r = scn_act_reorder(p, v[XK_REORDER], KP("reorder"), a)) < 0)
 		return r;
 	if (v[XK_CORRUPT]) {
-		yaml_node_t *c = v[XK_CORRUPT];
+		yaml_node_t *cv[4] = { NULL };
 
-		u = 1;
-		a->corrupt_prob = 1.0;
-		if ((r = scn_act_counted(p, c, KP("corrupt"), cor_keys, 1,
-		         65535, &u, &a->corrupt_prob)) < 0)
-			return r;
-		if (scn_is_map(c)) {
-			yaml_node_t *cv[4];
-
-			if ((r = scn_map(p, c, kp, cor_keys, cv)) < 0)
-				return r;
-			if (cv[2]) {
-				uint64_t off;
-
-				if ((r = scn_uint(p, cv[2],
-				         KP("corrupt.offset"), 0, 65535,
-				         &off)) < 0)
-					return r;
-				a->has_corrupt_offset = true;
-				a->corrupt_offset = (size_t)off;
-			}
-		}
 		a->has_corrupt = true;
-		a->corrupt_bytes = (unsigned)u;
+		a->corrupt_bytes = 1;
+		a->corrupt_prob = 1.0;
+		if ((r = scn_act_counted(p, v[XK_CORRUPT], KP("corrupt"),
+		         cor_keys, CS_IF_CORRUPT_BYTES, CS_IF_CORRUPT_PROB, a,
+		         cv)) < 0 ||
+		    (r = scn_field_at(
+		         p, cv[2], kp, "offset", a, CS_IF_CORRUPT_OFFSET)) < 0)
+			return r;
 	}
 	if (v[XK_TRUNCATE]) {
-		if ((r = scn_uint(
-		         p, v[XK_TRUNCATE], KP("truncate"), 1, 65535, &u)) < 0)
-			return r;
 		a->has_truncate = true;
-		a->truncate_to = (size_t)u;
-	}
-	if (v[XK_MTU]) {
-		/* RFC 791: every IPv4 host handles 68-byte datagrams */
-		if ((r = scn_uint(p, v[XK_MTU], KP("mtu"), 68, 65535, &u)) < 0)
+		if ((r = scn_field(p, v[XK_TRUNCATE], KP("truncate"), a,
+		         CS_IF_TRUNCATE)) < 0)
 			return r;
-		a->mtu = (unsigned)u;
 	}
+	if (v[XK_MTU] &&
+	    (r = scn_field(p, v[XK_MTU], KP("mtu"), a, CS_IF_MTU)) < 0)
+		return r;
 	if (v[XK_RATE] && (r = scn_act_rate(p, v[XK_RATE], KP("rate"), a)) < 0)
 		return r;
 	if (v[XK_LINK_DOWN]) {

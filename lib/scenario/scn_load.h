@@ -114,13 +114,13 @@ int scn_match(
 bool scn_is_map(const yaml_node_t *n);
 int scn_act_drop(struct scn *p, yaml_node_t *n, const char *path,
     struct cs_impair_action *a);
-int scn_dur_pair(
-    struct scn *p, yaml_node_t *n, const char *key, uint64_t *a, uint64_t *b);
 int scn_act_delay(struct scn *p, yaml_node_t *n, const char *path,
     struct cs_impair_action *a);
+int scn_field(struct scn *p, yaml_node_t *n, const char *kp,
+    struct cs_impair_action *a, enum cs_impair_field f);
 int scn_act_counted(struct scn *p, yaml_node_t *n, const char *path,
-    const char *const *keys, uint64_t min, uint64_t max, uint64_t *count,
-    double *prob);
+    const char *const *keys, enum cs_impair_field count,
+    enum cs_impair_field prob, struct cs_impair_action *a, yaml_node_t **v);
 int scn_act_reorder(struct scn *p, yaml_node_t *n, const char *path,
     struct cs_impair_action *a);
 int scn_act_rate(struct scn *p, yaml_node_t *n, const char *path,

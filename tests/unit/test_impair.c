@@ -1370,6 +1370,92 @@ test_parse(void **state)
 	assert_int_equal(cs_impair_rule_parse(NULL, &r, NULL), -EINVAL);
 }
 
+/* The one grammar of action fields (impair_field.c), shared by --rule and
+ * scenario files: forms, ranges, reasons; the action untouched on
+ * failure; the same reason whichever front end asked. */
+static void
+test_field_set(void **state)
+{
+	struct cs_impair_action a, keep;
+	struct cs_impair_rule r;
+	struct cs_err err;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_DROP_PROB, "30%", &why), 0);
+	assert_true(a.drop_prob > 0.299 && a.drop_prob < 0.301);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_DUP_PROB, "0.25", &why), 0);
+	assert_true(a.dup_prob == 0.25);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_DELAY, "100ms~15ms", &why), 0);
+	assert_int_equal(a.delay, CS_DELAY_NORMAL);
+	assert_int_equal(a.delay_ms, 100);
+	assert_int_equal(a.jitter_ms, 15);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_DELAY_UNIFORM, "10ms-50ms", &why), 0);
+	assert_int_equal(a.delay, CS_DELAY_UNIFORM);
+	assert_int_equal(a.delay_hi_ms, 50);
+	assert_int_equal(a.jitter_ms, 0);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_CORRUPT_OFFSET, "0", &why), 0);
+	assert_true(a.has_corrupt_offset);
+	assert_int_equal(cs_impair_field_set(&a, CS_IF_MTU, "1300", &why), 0);
+	assert_int_equal(a.mtu, 1300);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_REORDER_HOLD_TIME, "1.5s", &why), 0);
+	assert_int_equal(a.hold_ms, 1500);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_RATE_SHARED, "yes", &why), 0);
+	assert_true(a.rate_shared);
+	assert_string_equal(
+	    cs_impair_field_name(CS_IF_REORDER_HOLD_TIME), "reorder.hold-time");
+	assert_string_equal(cs_impair_field_name(CS_IF__COUNT), "?");
+
+	/* refusals: a untouched, the reason says why */
+	keep = a;
+#define BADF(f, val, text)                                                     \
+	do {                                                                   \
+		why = NULL;                                                    \
+		assert_int_equal(                                              \
+		    cs_impair_field_set(&a, f, val, &why), -EINVAL);           \
+		assert_string_equal(why, text);                                \
+		assert_memory_equal(&a, &keep, sizeof(a));                     \
+	} while (0)
+	BADF(CS_IF_MTU, "40", "must be between 68 and 65535");
+	BADF(CS_IF_DUP_COPIES, "9", "must be between 1 and 7");
+	BADF(CS_IF_DROP_PROB, "0%",
+	    "0% never happens; remove the action or give more than 0%");
+	BADF(CS_IF_DROP_PROB, "2", "a probability is at most 1 (100%)");
+	BADF(CS_IF_DELAY, "10-20ms", "10: add a unit (10ms or 10s)");
+	BADF(CS_IF_DELAY_UNIFORM, "50ms-10ms", "range runs backwards");
+	BADF(CS_IF_DELAY_FIXED, "10ms-50ms",
+	    "expected a delay such as 200ms, 10ms-50ms (uniform) or "
+	    "100ms~20ms (normal: mean~sigma)");
+	BADF(CS_IF_REORDER_HOLD_TIME, "0ms", "must be at least 1 ms");
+	BADF(CS_IF_RATE_PPS, "1e6", "1e6: expected a number");
+	BADF(CS_IF_RATE_SHARED, "maybe", "expected true or false");
+#undef BADF
+	assert_int_equal(
+	    cs_impair_field_set(NULL, CS_IF_MTU, "1", &why), -EINVAL);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF__COUNT, "1", &why), -EINVAL);
+	assert_int_equal(
+	    cs_impair_field_set(&a, CS_IF_MTU, "1", NULL), -EINVAL);
+	/* --rule says the same, at the word's column */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(
+	    cs_impair_rule_parse("action=mtu mtu=40", &r, &err), -EINVAL);
+	assert_string_equal(err.what, "must be between 68 and 65535");
+	assert_int_equal(err.offset, 11);
+	assert_int_equal(
+	    cs_impair_rule_parse("action=drop prob=0%", &r, &err), -EINVAL);
+	assert_string_equal(err.what,
+	    "0% never happens; remove the action or give more than 0%");
+}
+
 int
 main(void)
 {
@@ -1378,6 +1464,7 @@ main(void)
 		cmocka_unit_test(test_match_dir_chan_port_size_time),
 		cmocka_unit_test(test_match_kind),
 		cmocka_unit_test(test_match_set),
+		cmocka_unit_test(test_field_set),
 		cmocka_unit_test(test_match_ap_selector),
 		cmocka_unit_test(test_match_counts),
 		cmocka_unit_test(test_action_drop_prob_burst),

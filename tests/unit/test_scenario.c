@@ -498,6 +498,33 @@ test_founding_case(void **state)
 	cs_scenario_free(m);
 }
 
+/* Action values by the --rule grammar (lib/net impair_field.c): the same
+ * forms and reasons in a file as on the command line. */
+static void
+test_action_fields(void **state)
+{
+	struct cs_scenario *s = load_text(
+	    "impairments:\n"
+	    "  - {name: a, action: {drop: 0.3, delay: 100ms~20ms}}\n"
+	    "  - {name: b, action: {duplicate: {copies: 2, probability: "
+	    "0.25}}}\n");
+	struct cs_impair_rule r;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	assert_true(s->impairments[0].rule.action.drop_prob == 0.3);
+	assert_int_equal(s->impairments[0].rule.action.delay, CS_DELAY_NORMAL);
+	assert_int_equal(s->impairments[0].rule.action.jitter_ms, 20);
+	assert_true(s->impairments[1].rule.action.dup_prob == 0.25);
+	assert_int_equal(s->impairments[1].rule.action.dup_copies, 2);
+	cs_scenario_free(s);
+	/* what --rule says of the same bad value */
+	assert_int_equal(
+	    cs_impair_rule_parse("action=duplicate copies=9", &r, &err),
+	    -EINVAL);
+	assert_string_equal(err.what, "must be between 1 and 7");
+}
+
 static void
 test_values(void **state)
 {
@@ -1763,6 +1790,7 @@ main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_founding_case),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_action_fields),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_offset_and_load),
 		cmocka_unit_test(test_discovery_name),

@@ -383,6 +383,51 @@ CS_API int cs_impair_match_set(struct cs_impair_match *m, const char *key,
 CS_API int cs_impair_kind_parse(const char *word, struct cs_impair_match *m);
 
 /* ---------------------------------------------------------------------
+ * Action fields (lib/net/impair_field.c): the one grammar of a rule's
+ * action values, used by `--rule` (its keys prob, burst, delay, copies,
+ * hold, hold-ms, bytes, offset, len, mtu, pps, bps, down-from, down-until)
+ * and by scenario files (the action's keys, e.g. drop.probability).
+ */
+enum cs_impair_field {
+	CS_IF_DROP_PROB,         /* 0.3 or 30%, more than 0 */
+	CS_IF_DROP_BURST,        /* 1.. */
+	CS_IF_DELAY,             /* 200ms, 10ms-50ms or 100ms~20ms */
+	CS_IF_DELAY_FIXED,       /* 200ms only */
+	CS_IF_DELAY_UNIFORM,     /* 10ms-50ms only */
+	CS_IF_DELAY_NORMAL,      /* 100ms~20ms (mean~sigma) only */
+	CS_IF_DUP_COPIES,        /* 1..CS_IMPAIR_MAX_DELIVER - 1 */
+	CS_IF_DUP_PROB,          /* as drop */
+	CS_IF_REORDER_HOLD,      /* packets, 1.. */
+	CS_IF_REORDER_HOLD_TIME, /* a duration, at least 1 ms */
+	CS_IF_REORDER_PROB,
+	CS_IF_CORRUPT_BYTES,  /* 1..65535 */
+	CS_IF_CORRUPT_OFFSET, /* 0..65535 */
+	CS_IF_CORRUPT_PROB,
+	CS_IF_TRUNCATE,    /* bytes kept, 1..65535 */
+	CS_IF_MTU,         /* 68..65535 (RFC 791) */
+	CS_IF_RATE_PPS,    /* a number, packets per second */
+	CS_IF_RATE_BPS,    /* a number, bytes per second */
+	CS_IF_RATE_BURST,  /* 1.. */
+	CS_IF_RATE_SHARED, /* true / false */
+	CS_IF_DOWN_FROM,   /* durations */
+	CS_IF_DOWN_UNTIL,
+	CS_IF__COUNT
+};
+
+/**
+ * Sets one action field from its text.  Only the field's own members of
+ * @p a change (the has_* flags are the caller's: an action is on when the
+ * rule names it).  @return 0; -EINVAL with *why saying what is wrong,
+ * quoting the piece of the value at fault where it is malformed (static or
+ * per-thread text, valid until the next call on this thread), @p a
+ * untouched.
+ */
+CS_API int cs_impair_field_set(struct cs_impair_action *a,
+    enum cs_impair_field f, const char *val, const char **why);
+/* "drop.probability", ...: for logs and tests. */
+CS_API const char *cs_impair_field_name(enum cs_impair_field f);
+
+/* ---------------------------------------------------------------------
  * NAT emulation (RFC 4787 terms): endpoint-independent source NAT of AP
  * addresses with an idle timeout, plus the broken behaviours of the field.
  */
