@@ -386,6 +386,62 @@ test_net_fragments_live(void **state)
 	cs_profile_free(prof);
 }
 
+/* Source NAT in front of the APs: its external ports are endpoints of
+ * the network too (no socket); the WLC sees every AP at the NAT's
+ * address on a port of its own, and the replies find their way back. */
+static void
+test_net_nat(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_cfg ec;
+	struct cs_nat_cfg nc = { .ext_ip = 0x0a090101u }; /* 10.9.1.1 */
+	unsigned socks = count_sockets(), n = 0, n_nat = 0;
+	struct {
+		uint32_t ip;
+		uint16_t port;
+		bool is_nat_port;
+	} got[8];
+
+	fix_dtls(f, 0);
+	fix_cfg(f, &ec, 4, 1, true);
+	ec.nat = &nc;
+	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
+	assert_int_equal(cs_engine_start(f->e), 0);
+	assert_true(wait_run(f, 4));
+	assert_int_equal(count_sockets(), socks);
+	{
+		struct eng_w *w = f->e->w[0];
+
+		pthread_mutex_lock(&w->mu);
+		n_nat = (unsigned)w->n_natsocks;
+		for (size_t b = 0; b < w->peer_buckets; b++)
+			for (struct eng_peer *p = w->peers[b]; p != NULL;
+			     p = p->next)
+				if (p->sess != NULL && n < 8) {
+					got[n].ip = p->ip;
+					got[n].port = p->port;
+					got[n].is_nat_port = false;
+					for (size_t k = 0; k < w->n_natsocks;
+					     k++)
+						if (w->natsocks[k]->port ==
+						    p->port)
+							got[n].is_nat_port =
+							    true;
+					n++;
+				}
+		pthread_mutex_unlock(&w->mu);
+	}
+	assert_int_equal(n, 4);
+	/* control and data of 4 APs: 8 mappings, 8 external ports */
+	assert_int_equal(n_nat, 8);
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(got[i].ip, nc.ext_ip);
+		assert_true(got[i].is_nat_port);
+		for (unsigned j = 0; j < i; j++)
+			assert_int_not_equal(got[i].port, got[j].port);
+	}
+}
+
 int
 main(void)
 {
@@ -398,6 +454,7 @@ main(void)
 		    test_net_shards_by_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_net_fragments_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_nat, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine_net", tests, NULL, NULL);
