@@ -297,9 +297,12 @@ disc_dns_cb(
 		disc_ready(a);
 		return;
 	}
+	/* evdns says "unknown" for a reply it could not parse: say that */
 	snprintf(a->res.dns_error, sizeof(a->res.dns_error), "%s",
 	    result == DNS_ERR_NONE ? "no A record"
-	                           : evdns_err_to_string(result));
+	        : result == DNS_ERR_UNKNOWN
+	        ? "malformed reply (the resolver could not parse it)"
+	        : evdns_err_to_string(result));
 	disc_fail_no_controller(a);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The engine: binds AP and WLC state machines to UDP sockets, DTLS
- * sessions, timer queues and libevent loops; see capsim/engine.h.
+ * The engine: binds AP and WLC state machines to UDP sockets (or the
+ * in-process network, cs_engine_cfg.net: sock.c), DTLS sessions, timer
+ * queues and libevent loops; see capsim/engine.h.
  *
  * Workers (DESIGN.md "Scale model"): each worker thread has its own
  * event_base, timer heap, AP sockets (one control and one data socket on

@@ -24,6 +24,8 @@
 #include <cmocka.h>
 
 #include "capsim/capwap.h"
+#include "capsim/capwap_keepalive.h"
+#include "capsim/cursor.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
 #include "capsim/impair.h"
@@ -32,6 +34,7 @@
 #include "capsim/transport.h"
 #include "capsim/udp.h"
 #include "engine/engine-internal.h"
+#include "wlc/wlc-internal.h"
 
 #define AP_BASE 0x0a090001u /* 10.9.0.1: in process, nothing is routed */
 #define WLC_IP  0x0a0900fau /* 10.9.0.250 */
@@ -386,6 +389,129 @@ test_net_fragments_live(void **state)
 	cs_profile_free(prof);
 }
 
+/* A keep-alive with a live Session ID "from" the WLC's own data port
+ * to itself: answering it would echo it to itself forever (a
+ * reflection loop); the WLC drops it, counts it, and the APs stay. */
+static void
+test_net_wlc_ignores_itself(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_cfg ec;
+	struct cs_transport *inj;
+	struct cs_mem_net_stats st0, st1;
+	uint8_t sid[16], ka[64];
+	bool has_sid = false;
+	struct cs_wr wr;
+	struct cs_pkt_meta m = { .ap = CS_AP_UNKNOWN };
+	uint64_t dropped;
+
+	fix_dtls(f, 0);
+	fix_cfg(f, &ec, 1, 1, true);
+	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
+	assert_int_equal(cs_engine_start(f->e), 0);
+	assert_true(wait_run(f, 1));
+	{
+		struct eng_w *w = f->e->w[0];
+
+		pthread_mutex_lock(&w->mu);
+		for (size_t b = 0; b < w->peer_buckets; b++)
+			for (struct eng_peer *p = w->peers[b]; p != NULL;
+			     p = p->next)
+				if (p->sess != NULL) {
+					memcpy(sid, p->sess->session_id, 16);
+					has_sid = true;
+				}
+		pthread_mutex_unlock(&w->mu);
+	}
+	assert_true(has_sid);
+	cs_wr_init(&wr, ka, sizeof(ka));
+	assert_int_equal(cs_keepalive_encode(&wr, sid), 0);
+	assert_int_equal(wr.err, 0);
+	assert_int_equal(
+	    cs_transport_mem_bind(&inj, f->net, 0, 0, NULL, NULL, NULL), 0);
+	m.src_ip = WLC_IP;
+	m.src_port = CS_CAPWAP_CONTROL_PORT + 1;
+	m.dst_ip = WLC_IP;
+	m.dst_port = CS_CAPWAP_CONTROL_PORT + 1;
+	m.pkt = ka;
+	m.len = wr.len;
+	cs_mem_net_stats(f->net, &st0);
+	assert_int_equal(cs_transport_send(inj, &m), 0);
+	/* a loop would deliver thousands in this time; wait bounded */
+	for (int i = 0; i < 100; i++) {
+		pthread_mutex_lock(&f->e->w[0]->mu);
+		dropped = f->e->w[0]->wlc_self_dropped;
+		pthread_mutex_unlock(&f->e->w[0]->mu);
+		if (dropped > 0)
+			break;
+		usleep(20000);
+	}
+	usleep(200000);
+	cs_mem_net_stats(f->net, &st1);
+	assert_int_equal(dropped, 1);
+	/* the one injected, and at most a few keep-alives of the AP's */
+	assert_true(st1.delivered - st0.delivered < 20);
+	assert_true(wait_run(f, 1));
+	cs_engine_stop(f->e);
+	cs_transport_free(inj);
+}
+
+/* Source NAT in front of the APs: its external ports are endpoints of
+ * the network too (no socket); the WLC sees every AP at the NAT's
+ * address on a port of its own, and the replies find their way back. */
+static void
+test_net_nat(void **state)
+{
+	struct fix *f = *state;
+	struct cs_engine_cfg ec;
+	struct cs_nat_cfg nc = { .ext_ip = 0x0a090101u }; /* 10.9.1.1 */
+	unsigned socks = count_sockets(), n = 0, n_nat = 0;
+	struct {
+		uint32_t ip;
+		uint16_t port;
+		bool is_nat_port;
+	} got[8];
+
+	fix_dtls(f, 0);
+	fix_cfg(f, &ec, 4, 1, true);
+	ec.nat = &nc;
+	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
+	assert_int_equal(cs_engine_start(f->e), 0);
+	assert_true(wait_run(f, 4));
+	assert_int_equal(count_sockets(), socks);
+	{
+		struct eng_w *w = f->e->w[0];
+
+		pthread_mutex_lock(&w->mu);
+		n_nat = (unsigned)w->n_natsocks;
+		for (size_t b = 0; b < w->peer_buckets; b++)
+			for (struct eng_peer *p = w->peers[b]; p != NULL;
+			     p = p->next)
+				if (p->sess != NULL && n < 8) {
+					got[n].ip = p->ip;
+					got[n].port = p->port;
+					got[n].is_nat_port = false;
+					for (size_t k = 0; k < w->n_natsocks;
+					     k++)
+						if (w->natsocks[k]->port ==
+						    p->port)
+							got[n].is_nat_port =
+							    true;
+					n++;
+				}
+		pthread_mutex_unlock(&w->mu);
+	}
+	assert_int_equal(n, 4);
+	/* control and data of 4 APs: 8 mappings, 8 external ports */
+	assert_int_equal(n_nat, 8);
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(got[i].ip, nc.ext_ip);
+		assert_true(got[i].is_nat_port);
+		for (unsigned j = 0; j < i; j++)
+			assert_int_not_equal(got[i].port, got[j].port);
+	}
+}
+
 int
 main(void)
 {
@@ -398,6 +524,9 @@ main(void)
 		    test_net_shards_by_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_net_fragments_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_net_nat, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_net_wlc_ignores_itself, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine_net", tests, NULL, NULL);

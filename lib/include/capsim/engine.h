@@ -180,7 +180,8 @@ struct cs_engine_cfg {
 	void *wire_ctx;
 };
 
-/* Validates cfg, opens the sockets, creates the APs and the WLC.  Errors:
+/* Validates cfg, opens the sockets (or binds the endpoints of cfg->net),
+ * creates the APs and the WLC.  Errors:
  * -EINVAL (bad cfg; the log says which field), -EADDRNOTAVAIL (AP
  * addresses not local: the log gives the `ip route add local` command),
  * -EADDRINUSE, -ENOMEM. */

@@ -2,11 +2,13 @@
 /*
  * A transport moves datagrams, described by a struct cs_pkt_meta
  * (direction, channel, addresses, bytes).  One vtable (in the style of
- * Redis's connection types) with three kinds behind it: a UDP socket
- * (cs_transport_udp_new), an in-process pair for tests
+ * Redis's connection types) with these kinds behind it: a UDP socket
+ * (cs_transport_udp_new), an in-process network of endpoints bound to
+ * addresses (cs_transport_mem_bind: the engine runs on it without
+ * sockets, cs_engine_cfg.net), an in-process pair for tests
  * (cs_transport_mem_pair), and decorators such as the packet path's
  * impairment executor (capsim/path.h), which is a transport over another.
- * The engine and the proxy give their own sockets a send op of this shape.
+ * Every socket of the engine is one of the first two.
  */
 #ifndef CS_TRANSPORT_H
 #define CS_TRANSPORT_H
