@@ -32,9 +32,10 @@ rc=0
   2>"$tmp/run.err" || rc=$?
 kill -USR1 "$wlc_pid"; sleep 0.5
 kill "$wlc_pid"; wait "$wlc_pid" || true; wlc_pid=
-# 3: the controller or the network failed the run; 5: capsim did
-if [ "$rc" -ne 3 ] && [ "$rc" -ne 5 ]; then
-  echo "capsim run exited $rc (want 3 or 5)"; tail -20 "$tmp/run.err"
+# 3: the controller or the network failed the run; 5: capsim did; 4:
+# inconclusive, right only when capsim's loop ran late (checked below)
+if [ "$rc" -ne 3 ] && [ "$rc" -ne 4 ] && [ "$rc" -ne 5 ]; then
+  echo "capsim run exited $rc (want 3, 4 or 5)"; tail -20 "$tmp/run.err"
   exit 1
 fi
 # the WLC reports its admission (overload gate, service rate)
