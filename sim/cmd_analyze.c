@@ -541,8 +541,30 @@ json_report(const char *path, const char *fmt, const struct cs_analyze *a,
 	return root;
 }
 
-int
-sim_cmd_analyze(int argc, char **argv)
+/* 0 every AP fine, 4 inconclusive, 3 a cause (the usage text). */
+static int
+an_exit_code(enum cs_diag_code primary)
+{
+	switch (primary) {
+	case CS_DIAG_OK:
+		return SIM_EXIT_OK;
+	case CS_DIAG_INCONCLUSIVE:
+		return SIM_EXIT_INCONCLUSIVE;
+	default:
+		return SIM_EXIT_FAILED;
+	}
+}
+
+/* What the command line asks for. */
+struct an_opts {
+	const char *keylog, *json_path, *peer_path, *path;
+	struct cs_analyze_cfg cfg; /* ports */
+	bool per_ap;
+};
+
+/* The command line; -1 to go on, or the exit code. */
+static int
+an_parse(int argc, char **argv, struct an_opts *o)
 {
 	static const struct option opts[] = {
 		{ "keylog", required_argument, NULL, 'k' },
@@ -555,37 +577,20 @@ sim_cmd_analyze(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *keylog = NULL, *json_path = NULL, *path, *peer_path = NULL;
-	struct sim_peer peer = { 0 };
-	struct cs_peer_log *hlog = NULL;
-	struct cs_analyze_cfg cfg = { 0 };
-	struct cs_analyze *a = NULL;
-	struct cs_diagnosis d;
-	struct cs_capread cr;
-	struct cs_err err = { 0 };
-	uint8_t *buf = NULL;
-	size_t len = 0;
 	uint64_t v;
-	int c, r, rc = SIM_EXIT_RUNTIME;
-	bool read_err, per_ap = false;
-	struct an_names nm = { 0 };
-	struct cs_report_causes rcs = { 0 };
-	struct cs_report_kv dkv[CS_DIAG__COUNT];
-	struct cs_report_diag rd;
-	struct cs_ofile *json_out = NULL;
-	char why[512];
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			keylog = optarg;
+			o->keylog = optarg;
 			break;
 		case 'j':
-			json_path = optarg;
+			o->json_path = optarg;
 			break;
 		case 'P':
-			peer_path = optarg;
+			o->peer_path = optarg;
 			break;
 		case 'p':
 		case 'd':
@@ -597,15 +602,15 @@ sim_cmd_analyze(int argc, char **argv)
 				return SIM_EXIT_USAGE;
 			}
 			if (c == 'p')
-				cfg.wlc_port = (uint16_t)v;
+				o->cfg.wlc_port = (uint16_t)v;
 			else
-				cfg.wlc_data_port = (uint16_t)v;
+				o->cfg.wlc_data_port = (uint16_t)v;
 			break;
 		case 'v':
 			sim_log_verbose.max_level = CS_LOG_INFO;
 			break;
 		case 'a':
-			per_ap = true;
+			o->per_ap = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -623,7 +628,41 @@ sim_cmd_analyze(int argc, char **argv)
 		usage(stderr);
 		return SIM_EXIT_USAGE;
 	}
-	path = argv[optind];
+	o->path = argv[optind];
+	return -1;
+}
+
+int
+sim_cmd_analyze(int argc, char **argv)
+{
+	const char *keylog = NULL, *json_path = NULL, *path, *peer_path = NULL;
+	struct sim_peer peer = { 0 };
+	struct cs_peer_log *hlog = NULL;
+	struct cs_analyze_cfg cfg = { 0 };
+	struct cs_analyze *a = NULL;
+	struct cs_diagnosis d;
+	struct cs_capread cr;
+	struct cs_err err = { 0 };
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	struct an_opts o = { 0 };
+	int r, rc = SIM_EXIT_RUNTIME;
+	bool read_err, per_ap = false;
+	struct an_names nm = { 0 };
+	struct cs_report_causes rcs = { 0 };
+	struct cs_report_kv dkv[CS_DIAG__COUNT];
+	struct cs_report_diag rd;
+	struct cs_ofile *json_out = NULL;
+	char why[512];
+
+	if ((r = an_parse(argc, argv, &o)) >= 0)
+		return r;
+	path = o.path;
+	keylog = o.keylog;
+	json_path = o.json_path;
+	peer_path = o.peer_path;
+	per_ap = o.per_ap;
+	cfg = o.cfg;
 	/* the output is checked (and a stale one removed) before any work */
 	if (json_path != NULL &&
 	    cs_ofile_open(&json_out, json_path, 0644, why, sizeof(why)) < 0) {
@@ -739,17 +778,7 @@ sim_cmd_analyze(int argc, char **argv)
 		sim_peer_print(stdout, &peer);
 		print_causes(stdout, &d, &rd, per_ap);
 	}
-	switch (d.primary) {
-	case CS_DIAG_OK:
-		rc = SIM_EXIT_OK;
-		break;
-	case CS_DIAG_INCONCLUSIVE:
-		rc = SIM_EXIT_INCONCLUSIVE;
-		break;
-	default:
-		rc = SIM_EXIT_FAILED;
-		break;
-	}
+	rc = an_exit_code(d.primary);
 	cs_diagnosis_free(&d);
 	fflush(stdout);
 	if (read_err) {

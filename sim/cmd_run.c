@@ -900,6 +900,8 @@ static int
 run_loop(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
 {
 	uint64_t elapsed_ms;
+	struct sigaction old_int, old_term;
+	bool peer_wait;
 	int r, exit_code;
 
 	if (run_early_sig != 0) {
@@ -926,9 +928,26 @@ run_loop(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
 	elapsed_ms = cs_engine_now_ms(rc->e);
 	/* APs send close_notify; workers stop; results are final */
 	cs_engine_stop(rc->e);
+	/* --peer-pcap waits up to 120 s for the controller's capture with
+	 * the loop no longer dispatching: a signal must end that wait (the
+	 * reports are still written) */
+	peer_wait = o->peer != NULL && !rc->interrupted;
+	if (peer_wait) {
+		sigaction(SIGINT, NULL, &old_int);
+		sigaction(SIGTERM, NULL, &old_term);
+		run_early_sig = 0;
+		run_early_signals();
+		sim_run_peer_stop_on(o->peer, &run_early_sig);
+	}
 	exit_code = run_finish(
 	    rc, &o->ec, &o->dc, o->scn, res->wlcdesc, o->dtls_ver, elapsed_ms);
-	if (res->http != NULL && o->linger_ms > 0 && !rc->interrupted) {
+	if (peer_wait && run_early_sig == 0) {
+		/* libevent's again, for --metrics-linger */
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	if (res->http != NULL && o->linger_ms > 0 && !rc->interrupted &&
+	    run_early_sig == 0) {
 		/* the final numbers stay up for one more scrape */
 		struct timeval tv = { (time_t)(o->linger_ms / 1000),
 			(suseconds_t)(o->linger_ms % 1000) * 1000 };

@@ -254,6 +254,8 @@ run_fin_diag(struct run_fin *f, struct run_ctx *rc,
 		    rc->route_err != 0 ? rc->route_detail : "");
 		/* --peer-pcap: the controller's side (wire_ctx is its) */
 		sim_run_peer_facts(ec->wire_ctx, f->fp, ec->n_aps);
+		if (ec->on_ap_wire == sim_run_peer_wire)
+			f->s.peer = sim_run_peer_report(ec->wire_ctx);
 		if (cs_diagnose(f->fp, ec->n_aps, &f->dctx, &rc->diag) == 0)
 			rc->has_diag = true;
 	}

@@ -37,6 +37,9 @@ struct sim_run_peer {
 	int err;
 	struct cs_ap_facts *copies;
 	time_t started; /* a capture older than the run is not its peer */
+	volatile sig_atomic_t *stop; /* set by a signal: stop waiting */
+	struct cs_report_peer rep;   /* for the JSON report */
+	char why[96];                /* rep.why_not, when ours */
 };
 
 /* How long the run waits, after it ends, for the controller-side
@@ -52,6 +55,7 @@ sim_run_peer_new(struct sim_run_peer **ret, const char *path)
 		return -ENOMEM;
 	pthread_mutex_init(&p->mu, NULL);
 	p->path = path;
+	p->rep.path = path;
 	p->started = time(NULL);
 	*ret = p;
 	return 0;
@@ -68,6 +72,28 @@ sim_run_peer_free(struct sim_run_peer *p)
 	free(p->copies);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+}
+
+void
+sim_run_peer_stop_on(struct sim_run_peer *p, volatile sig_atomic_t *stop)
+{
+	if (p != NULL)
+		p->stop = stop;
+}
+
+const struct cs_report_peer *
+sim_run_peer_report(const struct sim_run_peer *p)
+{
+	return p == NULL ? NULL : &p->rep;
+}
+
+/* Why the controller's capture went unused, for the report (a copy: the
+ * text may be built on the stack). */
+static void
+run_peer_not_used(struct sim_run_peer *p, const char *why)
+{
+	snprintf(p->why, sizeof(p->why), "%s", why);
+	p->rep.why_not = p->why;
 }
 
 void
@@ -159,9 +185,11 @@ run_peer_apply(struct cs_ap_facts *f, const struct cs_analyze_ap *an)
 	f->wlc_side_by_flight = 0;
 }
 
-/* Waits for the capture to be there, written since the run started. */
+/* Waits for the capture to be there, written since the run started; a
+ * signal (SIGINT, SIGTERM: *p->stop) ends the wait, the reports are
+ * still written. */
 static bool
-run_peer_wait(const struct sim_run_peer *p, const char *prog)
+run_peer_wait(struct sim_run_peer *p, const char *prog)
 {
 	struct timespec tick = { 0, 200000000 };
 	struct stat sb;
@@ -169,6 +197,15 @@ run_peer_wait(const struct sim_run_peer *p, const char *prog)
 	for (int i = 0; i < RUN_PEER_WAIT_S * 5; i++) {
 		if (stat(p->path, &sb) == 0 && sb.st_mtime >= p->started)
 			return true;
+		if (p->stop != NULL && *p->stop != 0) {
+			fprintf(stderr,
+			    "%s: interrupted while waiting for %s: not used "
+			    "(writing the reports)\n",
+			    prog, p->path);
+			run_peer_not_used(
+			    p, "interrupted while waiting for the capture");
+			return false;
+		}
 		if (i == 0)
 			fprintf(stderr,
 			    "%s: waiting up to %d s for %s (stop the "
@@ -179,7 +216,25 @@ run_peer_wait(const struct sim_run_peer *p, const char *prog)
 	fprintf(stderr, "%s: %s %s: not used\n", prog, p->path,
 	    stat(p->path, &sb) == 0 ? "is older than the run"
 	                            : "did not appear");
+	run_peer_not_used(p,
+	    stat(p->path, &sb) == 0
+	        ? "the capture is older than the run"
+	        : "the capture did not appear within 120 s");
 	return false;
+}
+
+static void
+run_peer_stats(struct cs_report_peer *r, const struct cs_peer_stats *s)
+{
+	r->capwap = s->dgrams_peer;
+	r->aps = s->aps_peer;
+	r->aps_in_common = s->aps_matched;
+	r->datagrams_in_common = s->common;
+	r->lost_ap_to_wlc = s->up_lost;
+	r->lost_wlc_to_ap = s->down_lost;
+	r->not_judged = s->not_judged;
+	r->has_offset = s->has_offset;
+	r->offset_us = s->offset_us;
 }
 
 void
@@ -199,6 +254,8 @@ sim_run_peer_facts(
 		    p->err != 0 ? "the run's own datagrams could not be kept "
 		                  "(out of memory)"
 		                : "the APs sent nothing");
+		run_peer_not_used(
+		    p, p->err != 0 ? "out of memory" : "the APs sent nothing");
 		goto out;
 	}
 	cfg.wlc_port = p->wlc_port;
@@ -215,17 +272,23 @@ sim_run_peer_facts(
 		goto out;
 	if (sim_peer_load(&sp, prog, p->path, &cfg) != 0) {
 		fprintf(stderr, "%s: not used\n", prog);
+		run_peer_not_used(p, "not a capture capsim can read");
 		sim_peer_free(&sp);
 		goto out;
 	}
+	p->rep.format = sp.fmt;
 	if (sim_peer_merge(&sp, p->here, p->log) != 0) {
 		fprintf(stderr, "%s: out of memory, not used\n", prog);
+		run_peer_not_used(p, "out of memory");
 		sim_peer_free(&sp);
 		goto out;
 	}
 	fflush(stdout);
 	sim_peer_print(stderr, &sp);
 	sim_peer_free(&sp);
+	run_peer_stats(&p->rep, &sp.st);
+	if (sp.st.why != NULL)
+		run_peer_not_used(p, sp.st.why);
 	if (sp.st.why != NULL || n == 0 ||
 	    (p->copies = calloc(n, sizeof(*p->copies))) == NULL)
 		goto out;
@@ -245,6 +308,9 @@ sim_run_peer_facts(
 	}
 	fprintf(stderr, "%s: the controller's side taken for %zu of %zu APs\n",
 	    prog, taken, n);
+	p->rep.aps_taken = taken;
+	if (taken == 0 && p->rep.why_not == NULL)
+		run_peer_not_used(p, "no AP of the run in it");
 out:
 	pthread_mutex_unlock(&p->mu);
 }

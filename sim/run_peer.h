@@ -9,16 +9,27 @@
 #ifndef CS_SIM_RUN_PEER_H
 #define CS_SIM_RUN_PEER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "capsim/diagnose.h"
+#include "capsim/report.h"
 
 struct sim_run_peer;
 
 /* @return 0, -ENOMEM.  @p path is borrowed (argv). */
 int sim_run_peer_new(struct sim_run_peer **ret, const char *path);
 void sim_run_peer_free(struct sim_run_peer *p);
+
+/* While sim_run_peer_facts waits for the capture, *@p stop set (by a
+ * signal handler) ends the wait: the capture is not used, the reports
+ * are written.  Before the run ends. */
+void sim_run_peer_stop_on(struct sim_run_peer *p, volatile sig_atomic_t *stop);
+
+/* What was read and how it matched, for the run's JSON ("peer"); valid
+ * while @p p lives.  NULL when @p p is NULL. */
+const struct cs_report_peer *sim_run_peer_report(const struct sim_run_peer *p);
 
 /* The controller's control port the run talks to (0: 5246); before the
  * run. */

@@ -1066,6 +1066,50 @@ ap_find(struct cs_analyze *a, uint32_t ip, uint16_t port, enum cs_dir dir,
 	return ap;
 }
 
+/* An answer from the controller is held (*@p held) until the AP shows
+ * whether it got it; an AP datagram settles what is held (see above).
+ * @return 0, -ENOMEM. */
+static int
+answers_track(struct ap *ap, const struct flow *f, enum cs_dir dir,
+    enum cs_chan ch, bool is_capwap, bool is_dtls, enum hs_verdict hv,
+    uint32_t wlc_ip, uint16_t wlc_port, uint16_t ap_port, uint64_t ms,
+    const uint8_t *p, size_t len, bool *held)
+{
+	if (ch == CS_CHAN_CONTROL && is_capwap) {
+		if (dir == CS_DIR_DOWN && is_answer(p, len, is_dtls) &&
+		    !(f != NULL &&
+		        (flight_stale(f, p, len) || hvr_stale(f, p, len)))) {
+			if (pend_add(ap, ms, wlc_ip, wlc_port, ap_port, is_dtls,
+			        f != NULL && flight_no_sh(f, p, len), p,
+			        len) < 0)
+				return -ENOMEM;
+			*held = true;
+		} else if (dir == CS_DIR_UP && is_dtls) {
+			/* a repeat or a new session: the flights did not
+			 * arrive; the discovery answer did (DTLS started) */
+			pend_settle(ap, true,
+			    hv == HS_REPEAT || hv == HS_NEW_SESSION, ap_port,
+			    wlc_ip);
+			pend_settle(ap, false, false, ap_port, wlc_ip);
+		} else if (dir == CS_DIR_UP) {
+			uint32_t type;
+			uint8_t seq;
+			bool frag;
+			bool disc = ctl_type(p, len, &type, &seq, &frag) &&
+			    (type == CS_MSG_DISCOVERY_REQ ||
+			        type == CS_MSG_PRIMARY_DISCOVERY_REQ);
+
+			/* back to discovery: answers pending were lost */
+			pend_settle(ap, true, disc, ap_port, wlc_ip);
+			pend_settle(ap, false, disc, ap_port, wlc_ip);
+		}
+	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP) {
+		pend_settle(ap, true, false, 0, 0);
+		pend_settle(ap, false, false, 0, 0);
+	}
+	return 0;
+}
+
 int
 cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
     uint16_t sport, uint32_t dst, uint16_t dport, const uint8_t *payload,
@@ -1150,42 +1194,10 @@ cs_analyze_udp(struct cs_analyze *a, uint64_t t_us, uint32_t src,
 			return -ENOMEM;
 		hv = hs_track(ap, f, dir, payload, len);
 	}
-	if (ch == CS_CHAN_CONTROL && is_capwap && !ap->finished &&
-	    !a->cfg.at_ap) {
-		if (dir == CS_DIR_DOWN && is_answer(payload, len, is_dtls) &&
-		    !(f != NULL &&
-		        (flight_stale(f, payload, len) ||
-		            hvr_stale(f, payload, len)))) {
-			if (pend_add(ap, ms, wlc_ip, wlc_port, ap_port, is_dtls,
-			        f != NULL && flight_no_sh(f, payload, len),
-			        payload, len) < 0)
-				return -ENOMEM;
-			held = true;
-		} else if (dir == CS_DIR_UP && is_dtls) {
-			/* a repeat or a new session: the flights did not
-			 * arrive; the discovery answer did (DTLS started) */
-			pend_settle(ap, true,
-			    hv == HS_REPEAT || hv == HS_NEW_SESSION, ap_port,
-			    wlc_ip);
-			pend_settle(ap, false, false, ap_port, wlc_ip);
-		} else if (dir == CS_DIR_UP) {
-			uint32_t type;
-			uint8_t seq;
-			bool frag;
-			bool disc =
-			    ctl_type(payload, len, &type, &seq, &frag) &&
-			    (type == CS_MSG_DISCOVERY_REQ ||
-			        type == CS_MSG_PRIMARY_DISCOVERY_REQ);
-
-			/* back to discovery: answers pending were lost */
-			pend_settle(ap, true, disc, ap_port, wlc_ip);
-			pend_settle(ap, false, disc, ap_port, wlc_ip);
-		}
-	} else if (ch == CS_CHAN_DATA && dir == CS_DIR_UP && !ap->finished &&
-	    !a->cfg.at_ap) {
-		pend_settle(ap, true, false, 0, 0);
-		pend_settle(ap, false, false, 0, 0);
-	}
+	if (!ap->finished && !a->cfg.at_ap &&
+	    (r = answers_track(ap, f, dir, ch, is_capwap, is_dtls, hv, wlc_ip,
+	         wlc_port, ap_port, ms, payload, len, &held)) < 0)
+		return r;
 	/* the controller sent it (whether it reached the AP is what the
 	 * held answers decide): with ap_rx it shows which sizes are lost */
 	if (dir == CS_DIR_DOWN) {

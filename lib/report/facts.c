@@ -272,6 +272,54 @@ is_fatal_alert(const struct cs_dtls_record *r)
 	return r->has_alert && r->alert_level == 2;
 }
 
+/* What the records of one DTLS datagram are (RFC 6347 §4.1): the flags
+ * for the caller, the alerts counted here. */
+static void
+facts_records(struct cs_ap_facts *f, enum cs_dir dir,
+    const struct cs_dtls_peek *pk, bool *ccs, bool *enc_hs, bool *app,
+    bool *alert)
+{
+	for (unsigned i = 0; i < pk->n_records; i++) {
+		const struct cs_dtls_record *r = &pk->rec[i];
+
+		switch (r->content_type) {
+		case CS_DTLS_CT_CHANGE_CIPHER_SPEC:
+			*ccs = true;
+			break;
+		case CS_DTLS_CT_HANDSHAKE:
+			if (r->epoch > 0)
+				*enc_hs = true;
+			break;
+		case CS_DTLS_CT_APPLICATION_DATA:
+			*app = true;
+			break;
+		case CS_DTLS_CT_ALERT:
+			*alert = true;
+			if (dir == CS_DIR_UP) {
+				inc16(&f->alerts_up);
+				f->alert_up_desc = r->has_alert
+				    ? r->alert_desc
+				    : f->alert_up_desc;
+			} else {
+				inc16(&f->alerts_down);
+				if (r->has_alert) {
+					f->alert_down_desc = r->alert_desc;
+					f->alert_down_level = r->alert_level;
+					if ((f->flags & CS_FACTS_F_IN_HS) &&
+					    !(f->flags & CS_FACTS_F_ATT_SH))
+						f->flags |=
+						    CS_FACTS_F_ALERT_PRE_SH;
+				}
+			}
+			if (is_fatal_alert(r))
+				f->flags &= (uint16_t)~CS_FACTS_F_IN_HS;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void
 facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
     size_t len, uint32_t rel, uint32_t peer_ip)
@@ -317,45 +365,7 @@ facts_dtls(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
 		if (dir == CS_DIR_DOWN && h->msg_type == CS_DTLS_HS_CERTIFICATE)
 			facts_cert_frag(f, h);
 	}
-	for (unsigned i = 0; i < pk.n_records; i++) {
-		const struct cs_dtls_record *r = &pk.rec[i];
-
-		switch (r->content_type) {
-		case CS_DTLS_CT_CHANGE_CIPHER_SPEC:
-			ccs = true;
-			break;
-		case CS_DTLS_CT_HANDSHAKE:
-			if (r->epoch > 0)
-				enc_hs = true;
-			break;
-		case CS_DTLS_CT_APPLICATION_DATA:
-			app = true;
-			break;
-		case CS_DTLS_CT_ALERT:
-			alert = true;
-			if (dir == CS_DIR_UP) {
-				inc16(&f->alerts_up);
-				f->alert_up_desc = r->has_alert
-				    ? r->alert_desc
-				    : f->alert_up_desc;
-			} else {
-				inc16(&f->alerts_down);
-				if (r->has_alert) {
-					f->alert_down_desc = r->alert_desc;
-					f->alert_down_level = r->alert_level;
-					if ((f->flags & CS_FACTS_F_IN_HS) &&
-					    !(f->flags & CS_FACTS_F_ATT_SH))
-						f->flags |=
-						    CS_FACTS_F_ALERT_PRE_SH;
-				}
-			}
-			if (is_fatal_alert(r))
-				f->flags &= (uint16_t)~CS_FACTS_F_IN_HS;
-			break;
-		default:
-			break;
-		}
-	}
+	facts_records(f, dir, &pk, &ccs, &enc_hs, &app, &alert);
 
 	if (dir == CS_DIR_UP) {
 		if (seen & (1u << CS_DTLS_HS_CLIENT_HELLO)) {

@@ -436,6 +436,24 @@ report_ap_results(const struct cs_run_summary *s)
 	return o;
 }
 
+static json_t *
+report_peer(const struct cs_report_peer *p)
+{
+	return json_pack("{s:s?, s:s?, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, "
+	                 "s:I, s:I, s:I, s:o}",
+	    "path", p->path, "format", p->format, "used",
+	    p->why_not == NULL && p->aps_taken > 0, "not_used_because",
+	    p->why_not, "capwap", (json_int_t)p->capwap, "aps",
+	    (json_int_t)p->aps, "aps_in_common", (json_int_t)p->aps_in_common,
+	    "datagrams_in_common", (json_int_t)p->datagrams_in_common,
+	    "lost_ap_to_wlc", (json_int_t)p->lost_ap_to_wlc, "lost_wlc_to_ap",
+	    (json_int_t)p->lost_wlc_to_ap, "not_judged",
+	    (json_int_t)p->not_judged, "aps_taken", (json_int_t)p->aps_taken,
+	    "clock_offset_s",
+	    p->has_offset ? json_real((double)p->offset_us / 1e6)
+	                  : json_null());
+}
+
 char *
 cs_report_json(const struct cs_run_summary *s)
 {
@@ -535,6 +553,8 @@ cs_report_json(const struct cs_run_summary *s)
 		    root, "diag_context", cs_diag_ctx_json(s->diag_ctx), &oom);
 	if (s->ap_results != NULL)
 		report_set(root, "ap_results", report_ap_results(s), &oom);
+	if (s->peer != NULL)
+		report_set(root, "peer", report_peer(s->peer), &oom);
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

@@ -41,4 +41,46 @@ PY
   python3 "$check" "$tmp/bad.json" 2>"$tmp/err" || rc=$?
   [ "$rc" -eq 1 ] || fail "the schema accepts a report with: $b"
 done
-echo "PASS: schema accepts a real report and rejects ${#breaks[@]} broken ones"
+
+# --peer-pcap: the run waits (up to 120 s) for the controller's capture
+# after it ends; SIGINT cuts the wait short and the report is still
+# written, with a "peer" object saying why the capture was not used
+port=$(cs_free_port "$CS_NET.251" 2)
+"$CAPSIM" run --aps 2 --duration 2s -q --discovery-interval 200ms \
+  --max-discovery-interval 200ms --wlc-listen "$CS_NET.251:$port" \
+  --ap-base-ip "$CS_NET.20" --json "$tmp/p.json" \
+  --peer-pcap "$tmp/never.pcapng" 2>"$tmp/p.err" &
+run_pid=$!
+cs_on_exit 'kill "$run_pid" 2>/dev/null || true'
+cs_wait_for "$tmp/p.err" 'waiting up to' ||
+  { cat "$tmp/p.err"; fail "the run never waited for --peer-pcap"; }
+kill -INT "$run_pid"
+# generous: the wait itself is up to 120 s, the interrupted one ends
+# within a poll (0.2 s); the reports follow
+for _ in $(seq 300); do
+  kill -0 "$run_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$run_pid" 2>/dev/null && fail "SIGINT did not end the wait for --peer-pcap"
+wait "$run_pid" || true
+grep -q 'interrupted while waiting' "$tmp/p.err" || { cat "$tmp/p.err"; fail "no word of the interrupted wait"; }
+[ -s "$tmp/p.json" ] || fail "no JSON report after the interrupted wait"
+python3 "$check" "$tmp/p.json" || fail "the report with a peer object is not valid"
+python3 - "$tmp/p.json" <<'PY' || fail "peer object"
+import json, sys
+p = json.load(open(sys.argv[1]))["peer"]
+assert p["used"] is False, p
+assert p["not_used_because"].startswith("interrupted"), p
+assert p["path"].endswith("never.pcapng"), p
+assert p["aps_taken"] == 0, p
+PY
+python3 - "$tmp/p.json" "$tmp/bad.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["peer"]["used"] = "no"
+json.dump(r, open(sys.argv[2], "w"))
+PY
+rc=0
+python3 "$check" "$tmp/bad.json" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "the schema accepts a peer object with used = \"no\""
+echo "PASS: schema accepts a real report and rejects ${#breaks[@]} broken ones; --peer-pcap's wait ends on SIGINT with the report written"

@@ -169,6 +169,23 @@ struct cs_report_ap_result {
  * NULL/0 means "not available" and the key is left out (except the stable
  * keys above, which are always present).
  */
+/* `capsim run --peer-pcap FILE`: the controller-side capture the run
+ * read after it ended, and how well it matched the run's own datagrams
+ * ("peer" in the JSON report). */
+struct cs_report_peer {
+	const char *path;
+	const char *format;  /* "pcapng", "pcap"; NULL: never read */
+	const char *why_not; /* NULL: taken for aps_taken APs; else why the
+	                        diagnosis did not use it */
+	uint64_t capwap;     /* CAPWAP datagrams in it */
+	uint64_t aps;        /* APs in it */
+	uint64_t aps_in_common, datagrams_in_common;
+	uint64_t lost_ap_to_wlc, lost_wlc_to_ap, not_judged;
+	uint64_t aps_taken; /* APs whose facts got the controller's side */
+	bool has_offset;
+	int64_t offset_us; /* its clock minus the run's, path delay in it */
+};
+
 struct cs_run_summary {
 	unsigned aps;      /* APs simulated */
 	unsigned joined;   /* reached Run at least once */
@@ -217,6 +234,7 @@ struct cs_run_summary {
 	const struct cs_report_ap_result *ap_results;
 	size_t n_ap_results;
 	const struct cs_diag_ctx *diag_ctx;
+	const struct cs_report_peer *peer; /* --peer-pcap; NULL: left out */
 };
 
 /* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
