@@ -298,21 +298,28 @@ eng_cpu_s(clockid_t cid)
 
 /*
  * Whether the APs' wait for a handshake slot is capsim's own limit, not
- * the controller's: with the embedded WLC every handshake's latency is
- * capsim's own CPU (both ends run here), and a window halved for
- * lateness, a busy core or kernel drops was cut for capsim's sake.  A
- * window cut only because an external controller's answers slowed down
- * is the controller's (controller-overloaded).
+ * the controller's or the path's: a window halved for lateness, a busy
+ * core or kernel drops was cut for capsim's sake; and with a plain
+ * embedded WLC (no service-rate knob, no slow-handshake misbehaviour, no
+ * impairment rules, no NAT) every handshake's latency is capsim's own
+ * CPU, both ends running here.  A window cut only because an external
+ * (or deliberately slow) controller's answers slowed down is the
+ * controller's (controller-overloaded); lost handshakes holding slots
+ * behind a lossy path are the path's.
  */
 static bool
 eng_queue_own(const struct eng_w *w)
 {
+	const struct cs_engine_cfg *c = &w->e->cfg;
 	const uint64_t *by = w->admit.cuts_by;
 
 	if (w->max_inflight == 0)
 		return false;
-	return w->e->cfg.wlc_enabled || by[CS_ADMIT_CAUSE_LATENESS] > 0 ||
-	    by[CS_ADMIT_CAUSE_CPU] > 0 || by[CS_ADMIT_CAUSE_DROPS] > 0;
+	if (by[CS_ADMIT_CAUSE_LATENESS] > 0 || by[CS_ADMIT_CAUSE_CPU] > 0 ||
+	    by[CS_ADMIT_CAUSE_DROPS] > 0)
+		return true;
+	return c->wlc_enabled && c->wlc_max_hs_rate <= 0 && c->n_rules == 0 &&
+	    c->nat == NULL && c->wlc.misbehave.handshake_delay_ms == 0;
 }
 
 int
