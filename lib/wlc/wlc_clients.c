@@ -990,6 +990,17 @@ cs_wlc_clients_stats(
 		*out = c->st;
 }
 
+static uint64_t
+wcl_other_failures(const struct cs_wlc_clients_stats *s)
+{
+	uint64_t n = 0;
+
+	for (int f = 0; f < CS_WPA_FAIL__COUNT; f++)
+		if (f != CS_WPA_FAIL_WRONG_PSK)
+			n += s->l2auth_failed[f];
+	return n;
+}
+
 void
 cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 {
@@ -999,18 +1010,23 @@ cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 		return;
 	s = &c->st;
 	cs_logf(&c->cfg.log, CS_LOG_INFO,
-	    "clients: %llu Run, %llu IP-Learn, %llu Associated, %llu "
-	    "Authenticated; %llu associations, %llu refused (full %llu), %llu "
+	    "clients: %llu Run, %llu IP-Learn, %llu L2-Auth, %llu Associated, "
+	    "%llu Authenticated; %llu associations, %llu refused (full %llu), "
+	    "L2 auth %llu done / %llu wrong-psk / %llu other failures, %llu "
 	    "deleted, DHCP %llu relayed / %llu acked, ARP %llu, echo %llu "
 	    "answered, %llu frames dropped",
 	    (unsigned long long)s->per_state[CS_WLC_CL_RUN],
 	    (unsigned long long)s->per_state[CS_WLC_CL_IP_LEARN],
+	    (unsigned long long)s->per_state[CS_WLC_CL_L2AUTH],
 	    (unsigned long long)s->per_state[CS_WLC_CL_ASSOC],
 	    (unsigned long long)s->per_state[CS_WLC_CL_AUTH],
 	    (unsigned long long)s->assocs,
 	    (unsigned long long)(s->assoc_refused_full +
 	        s->assoc_refused_other),
 	    (unsigned long long)s->assoc_refused_full,
+	    (unsigned long long)s->l2auth_done,
+	    (unsigned long long)s->l2auth_failed[CS_WPA_FAIL_WRONG_PSK],
+	    (unsigned long long)wcl_other_failures(s),
 	    (unsigned long long)s->deleted, (unsigned long long)s->dhcp_relayed,
 	    (unsigned long long)s->acks, (unsigned long long)s->arp_answered,
 	    (unsigned long long)s->echo_answered,

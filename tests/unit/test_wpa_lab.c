@@ -238,6 +238,8 @@ lab_setup(void **state, const char *sta_psk)
 	l->cfg.wlans[0].mask = IP(255, 255, 0, 0);
 	memcpy(l->cfg.wlans[0].gateway_mac, "\x02\x00\x5e\x1e\x00\x01", 6);
 	l->cfg.dhcp_server = IP(127, 0, 0, 67);
+	l->cfg.log.fn = cs_test_log;
+	l->cfg.log.max_level = CS_LOG_INFO;
 	l->cfg.wlans[0].has_psk = true;
 	assert_int_equal(
 	    cs_wpa_pmk_from_psk("lab clients psk",
@@ -373,6 +375,10 @@ test_wrong_psk(void **state)
 			    CS_WPA_FAIL_NO_MSG3);
 		}
 	assert_int_equal(cs_wlc_clients_tick(l->wlc, 9000), 0);
+	/* the controller's log says it in its words */
+	cs_wlc_clients_log_stats(l->wlc);
+	assert_non_null(strstr(cs_test_last_log,
+	    "L2 auth 0 done / 6 wrong-psk / 0 other failures"));
 }
 
 int
