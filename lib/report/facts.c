@@ -758,7 +758,7 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 	if (f == NULL || ev == NULL)
 		return;
 	if (ev->kind == CS_AP_EV_STATE && ev->from == CS_AP_RUN &&
-	    ev->to == CS_AP_RESET) {
+	    ev->to == CS_AP_RESET && ev->msg_type == CS_MSG_RESET_REQ) {
 		/* the controller's Reset Request (RFC 5415 §9.2): leaving Run
 		 * on its order is no loss; the reboot starts a new life, as
 		 * a power cycle does (the metrics keep that Run was left) */
