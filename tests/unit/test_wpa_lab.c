@@ -7,7 +7,8 @@
  * 4-way handshake, gets an address and pings the gateway; with a wrong
  * one the controller finds every message 2's MIC wrong, deauthenticates
  * each station with reason 15 after its retries and counts wrong-psk,
- * and each station fails in l2auth saying the PSK may be incorrect.  The
+ * and each station fails in l2auth saying the PSK may be incorrect; with
+ * every message 3 lost once, the retransmission completes the join.  The
  * harness is test_ap_station.c's, with the controller's timer tick.
  */
 #include <errno.h>
@@ -25,7 +26,9 @@
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/dhcp.h"
+#include "capsim/eapol.h"
 #include "capsim/ieee80211.h"
+#include "capsim/inet.h"
 #include "capsim/wlc_clients.h"
 #include "capsim/wpa.h"
 #include "testutil.h"
@@ -51,6 +54,9 @@ struct lab {
 	unsigned head, tail;
 	uint32_t rnd;
 	unsigned armed;
+	uint64_t now;     /* time of the frames pump() delivers */
+	unsigned drop_m3; /* messages 3 still to lose on the way */
+	unsigned dropped;
 	struct cs_wlc_clients_cfg cfg;
 };
 
@@ -185,12 +191,35 @@ wlc_relay(
 	return cs_wlc_clients_dhcp_reply(l->wlc, out, wr.len, 0, NULL);
 }
 
+static bool
+is_m3(const uint8_t *pkt, size_t len)
+{
+	struct cs_dot11_frame f;
+	struct cs_eapol_key k;
+	const uint8_t *frame;
+	uint8_t rid;
+	size_t flen;
+
+	return cs_dot11_capwap_unwrap(pkt, len, &rid, &frame, &flen, NULL) ==
+	    0 &&
+	    cs_dot11_decode(&f, frame, flen, NULL) == 0 &&
+	    f.type == CS_DOT11_DATA && f.ethertype == CS_ETH_P_EAPOL &&
+	    cs_eapol_key_decode(&k, f.payload, f.payload_len, NULL, NULL) ==
+	    0 &&
+	    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_3;
+}
+
 static void
 pump(struct lab *l)
 {
 	while (l->head != l->tail) {
 		struct pkt p = l->q[l->head++ % QMAX];
 
+		if (!p.to_wlc && l->drop_m3 > 0 && is_m3(p.b, p.len)) {
+			l->drop_m3--;
+			l->dropped++;
+			continue;
+		}
 		if (p.to_wlc) {
 			const uint8_t *frame;
 			uint8_t rid;
@@ -200,10 +229,10 @@ pump(struct lab *l)
 			                     &rid, &frame, &flen, NULL),
 			    0);
 			(void)cs_wlc_clients_input(
-			    l->wlc, &l->ap_id[p.ap], rid, frame, flen, 0);
+			    l->wlc, &l->ap_id[p.ap], rid, frame, flen, l->now);
 		} else {
-			assert_int_equal(cs_ap_stations_input(
-			                     l->aps[p.ap], p.b, p.len, 0, NULL),
+			assert_int_equal(cs_ap_stations_input(l->aps[p.ap], p.b,
+			                     p.len, l->now, NULL),
 			    1);
 		}
 	}
@@ -356,6 +385,7 @@ test_wrong_psk(void **state)
 	/* two retransmissions of message 1 (3 tries, 1 s apart), then the
 	 * deauthentication with reason 15 */
 	for (uint64_t t = 1000; t <= 3000; t += 1000) {
+		l->now = t;
 		assert_int_equal(cs_wlc_clients_tick(l->wlc, t), N_AP * N_STA);
 		pump(l);
 	}
@@ -381,6 +411,36 @@ test_wrong_psk(void **state)
 	    "L2 auth 0 done / 6 wrong-psk / 0 other failures"));
 }
 
+/* Every message 3 lost once: the controller sends it again after its
+ * retransmission timeout with a new replay counter and every station
+ * joins. */
+static void
+test_m3_lost(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	l->drop_m3 = N_AP * N_STA;
+	join_all(l);
+	assert_int_equal(l->dropped, N_AP * N_STA);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], N_AP * N_STA);
+	assert_int_equal(cs_wlc_clients_tick(l->wlc, 999), 0); /* not yet */
+	l->now = 1000;
+	assert_int_equal(cs_wlc_clients_tick(l->wlc, l->now), N_AP * N_STA);
+	pump(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.l2auth_done, N_AP * N_STA);
+	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
+	for (int a = 0; a < N_AP; a++)
+		for (unsigned i = 0; i < N_STA; i++) {
+			struct cs_sta_info info;
+
+			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			assert_int_equal(info.state, CS_STA_RUN);
+		}
+}
+
 int
 main(void)
 {
@@ -389,6 +449,8 @@ main(void)
 		    test_psk_join, setup_right, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_wrong_psk, setup_wrong, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_m3_lost, setup_right, teardown),
 	};
 
 	return cmocka_run_group_tests_name("wpa_lab", tests, NULL, NULL);
