@@ -371,7 +371,9 @@ wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
 		return CS_DOT11_STATUS_UNSPECIFIED; /* no such SSID here */
 	if (in->ies.has_rsn != (*wlan)->has_psk)
 		return CS_DOT11_STATUS_INVALID_RSNE; /* §12.6.3 */
-	if ((*wlan)->has_psk && !wcl_rsn_ok(&in->ies.rsn))
+	if ((*wlan)->has_psk &&
+	    (!wcl_rsn_ok(&in->ies.rsn) || in->ies.rsn_ie == NULL ||
+	        in->ies.rsn_ie_len > CS_WPA_RSNE_MAX))
 		return CS_DOT11_STATUS_INVALID_RSNE;
 	if (in->ies.n_rates == 0)
 		return CS_DOT11_STATUS_BASIC_RATES;
@@ -500,6 +502,7 @@ wcl_l2auth_start(struct cs_wlc_clients *c, struct wcl_client *cl,
 	uint8_t rsne[24];
 	struct cs_wr wr;
 	unsigned w = (unsigned)(cl->wlan - c->cfg.wlans);
+	int r;
 
 	cs_wr_init(&wr, rsne, sizeof(rsne));
 	cs_rsne_build(&wr, CS_WPA_AKM_PSK, 0);
@@ -516,13 +519,22 @@ wcl_l2auth_start(struct cs_wlc_clients *c, struct wcl_client *cl,
 	cs_wpa_auth_free(cl->wpa);
 	cl->wpa = NULL;
 	cl->retx_armed = false;
-	if (wr.err != 0 || cs_wpa_auth_new(&cl->wpa, &ac, &io) < 0) {
-		cs_wpa_cleanse(&ac, sizeof(ac));
-		return;
-	}
+	r = wr.err != 0 ? wr.err : cs_wpa_auth_new(&cl->wpa, &ac, &io);
 	cs_wpa_cleanse(&ac, sizeof(ac));
 	wcl_set_state(c, cl, CS_WLC_CL_L2AUTH);
-	(void)cs_wpa_auth_start(cl->wpa, c->now_ms);
+	if (r == 0)
+		r = cs_wpa_auth_start(cl->wpa, c->now_ms);
+	if (r < 0) {
+		/* never leave the port open without the handshake */
+		struct cs_wpa_event ev = { .kind = CS_WPA_EV_DEAUTH,
+			.reason_code = CS_WPA_REASON_UNSPECIFIED,
+			.fail = CS_WPA_FAIL_NONE,
+			.reason = "authenticator could not start" };
+
+		wcl_wpa_event(cl, &ev);
+		ev.kind = CS_WPA_EV_FAILED;
+		wcl_wpa_event(cl, &ev);
+	}
 	wcl_reap(c, cl);
 }
 

@@ -274,8 +274,9 @@ lab_setup(void **state, const char *sta_psk)
 	    cs_wpa_pmk_from_psk("lab clients psk",
 	        (const uint8_t *)"lab-clients", 11, l->cfg.wlans[0].pmk, NULL),
 	    0);
-	assert_int_equal(cs_wpa_pmk_from_psk(sta_psk,
-	                     (const uint8_t *)"lab-clients", 11, sta_pmk, NULL),
+	assert_int_equal(
+	    cs_wpa_pmk_from_psk(sta_psk != NULL ? sta_psk : "lab clients psk",
+	        (const uint8_t *)"lab-clients", 11, sta_pmk, NULL),
 	    0);
 	assert_int_equal(cs_wlc_clients_new(&l->wlc, &l->cfg, &wio), 0);
 	for (int a = 0; a < N_AP; a++) {
@@ -296,7 +297,8 @@ lab_setup(void **state, const char *sta_psk)
 		memcpy(cfg.mac_base, "\x02\x00\x0b\x00\x00\xfe", 6);
 		cfg.mac_base[3] = (uint8_t)a;
 		cs_sta_cfg_defaults(&cfg.sta);
-		cfg.sta.security = CS_STA_WPA2_PSK;
+		cfg.sta.security =
+		    sta_psk != NULL ? CS_STA_WPA2_PSK : CS_STA_OPEN;
 		cfg.has_pmk = true;
 		memcpy(cfg.pmk, sta_pmk, sizeof(cfg.pmk));
 		assert_int_equal(cs_ap_stations_new(&l->aps[a], &cfg, &io), 0);
@@ -315,6 +317,12 @@ static int
 setup_wrong(void **state)
 {
 	return lab_setup(state, "not the clients psk");
+}
+
+static int
+setup_open_sta(void **state)
+{
+	return lab_setup(state, NULL);
 }
 
 static int
@@ -441,6 +449,29 @@ test_m3_lost(void **state)
 		}
 }
 
+/* A station without an RSN element on the PSK WLAN: association refused
+ * with status 72 (invalid RSNE), nobody reaches the 4-way. */
+static void
+test_open_station_refused(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	join_all(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.assocs, 0);
+	assert_int_equal(st.assoc_refused_other, N_AP * N_STA);
+	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
+	for (int a = 0; a < N_AP; a++)
+		for (unsigned i = 0; i < N_STA; i++) {
+			struct cs_sta_info info;
+
+			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			assert_int_equal(info.state, CS_STA_FAILED);
+			assert_int_equal(info.failed_in, CS_STA_ASSOC);
+		}
+}
+
 int
 main(void)
 {
@@ -451,6 +482,8 @@ main(void)
 		    test_wrong_psk, setup_wrong, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_m3_lost, setup_right, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_open_station_refused, setup_open_sta, teardown),
 	};
 
 	return cmocka_run_group_tests_name("wpa_lab", tests, NULL, NULL);
