@@ -13,11 +13,13 @@
 
 #include "capsim/cursor.h"
 #include "capsim/ieee80211.h"
+#include "capsim/wpa_sta.h"
 
 struct aps_slot {
 	struct cs_ap_stations *s;
 	unsigned i;
 	struct cs_sta *sta;
+	struct cs_wpa_sta *wpa; /* WPA2-PSK stations: the supplicant */
 };
 
 struct cs_ap_stations {
@@ -27,6 +29,8 @@ struct cs_ap_stations {
 	bool has_wlan;
 	uint8_t bssid[6];
 	char ssid[33];
+	uint64_t now_ms; /* of the entry point being served (the station's
+	                    L2 hook carries no time) */
 };
 
 int
@@ -64,6 +68,8 @@ cs_add_wlan_parse(
 	return 0;
 }
 
+static void aps_mac(const struct cs_ap_stations *s, unsigned i, uint8_t *mac);
+
 static int
 aps_send(void *ctx, const uint8_t *frame, size_t len)
 {
@@ -100,6 +106,10 @@ aps_event(void *ctx, const struct cs_sta_event *ev)
 {
 	struct aps_slot *sl = ctx;
 
+	/* the L2 phase ended badly (deauthenticated, timed out): the
+	 * supplicant records why, cs_ap_stations_l2_fail() tells */
+	if (ev->kind == CS_STA_EV_FAILURE && ev->from == CS_STA_L2AUTH)
+		cs_wpa_sta_ended(sl->wpa, (uint16_t)ev->value, ev->t_ms);
 	if (sl->s->io.event != NULL)
 		sl->s->io.event(sl->s->io.ctx, sl->i, ev);
 }
@@ -110,6 +120,52 @@ aps_rand(void *ctx, uint32_t bound)
 	struct aps_slot *sl = ctx;
 
 	return sl->s->io.rand(sl->s->io.ctx, bound);
+}
+
+/* Nonces from the seeded RNG, so a run stays reproducible from its seed
+ * (the lab's keys protect nothing real). */
+static int
+aps_rand_bytes(void *ctx, uint8_t *buf, size_t len)
+{
+	struct aps_slot *sl = ctx;
+
+	for (size_t k = 0; k < len; k++)
+		buf[k] = (uint8_t)sl->s->io.rand(sl->s->io.ctx, 256);
+	return 0;
+}
+
+/* The station's L2 authentication hook: the WPA2-PSK supplicant
+ * (capsim/wpa_sta.h), created at the first association. */
+static int
+aps_l2auth_start(
+    void *ctx, const uint8_t *rsn_ie, size_t rsn_len, const uint8_t *bssid)
+{
+	struct aps_slot *sl = ctx;
+	struct cs_ap_stations *s = sl->s;
+	struct cs_wpa_sta_cfg wc = {
+		.akm = CS_WPA_AKM_PSK, .rand_bytes = aps_rand_bytes, .ctx = sl
+	};
+	int r;
+
+	if (!s->cfg.has_pmk)
+		return -EINVAL; /* the station fails: no PSK configured */
+	if (sl->wpa == NULL) {
+		memcpy(wc.pmk, s->cfg.pmk, sizeof(wc.pmk));
+		aps_mac(s, sl->i, wc.spa);
+		r = cs_wpa_sta_new(&sl->wpa, &wc, sl->sta);
+		cs_wpa_cleanse(wc.pmk, sizeof(wc.pmk));
+		if (r < 0)
+			return r;
+	}
+	return cs_wpa_sta_start(sl->wpa, rsn_ie, rsn_len, bssid, s->now_ms);
+}
+
+static void
+aps_l2auth_input(void *ctx, const uint8_t *eapol, size_t len)
+{
+	struct aps_slot *sl = ctx;
+
+	cs_wpa_sta_input(sl->wpa, eapol, len, sl->s->now_ms);
 }
 
 int
@@ -145,9 +201,12 @@ cs_ap_stations_free(struct cs_ap_stations *s)
 {
 	if (s == NULL)
 		return;
-	for (unsigned i = 0; i < s->cfg.count; i++)
+	for (unsigned i = 0; i < s->cfg.count; i++) {
 		cs_sta_free(s->slot[i].sta);
+		cs_wpa_sta_free(s->slot[i].wpa);
+	}
 	free(s->slot);
+	cs_wpa_cleanse(s->cfg.pmk, sizeof(s->cfg.pmk));
 	free(s);
 }
 
@@ -196,7 +255,9 @@ cs_ap_stations_start(struct cs_ap_stations *s, unsigned i, uint64_t now_ms)
 		.timer_arm = aps_arm,
 		.timer_cancel = aps_cancel,
 		.event = aps_event,
-		.rand = aps_rand };
+		.rand = aps_rand,
+		.l2auth_start = aps_l2auth_start,
+		.l2auth_input = aps_l2auth_input };
 	struct aps_slot *sl;
 	struct cs_sta_cfg cfg;
 	int r;
@@ -206,6 +267,7 @@ cs_ap_stations_start(struct cs_ap_stations *s, unsigned i, uint64_t now_ms)
 	if (!s->has_wlan)
 		return -EPROTO;
 	sl = &s->slot[i];
+	s->now_ms = now_ms;
 	if (sl->sta == NULL) {
 		cfg = s->cfg.sta;
 		aps_mac(s, i, cfg.mac);
@@ -236,6 +298,7 @@ cs_ap_stations_input(struct cs_ap_stations *s, const uint8_t *pkt, size_t len,
 		return r;
 	if (rid != s->cfg.rid || flen < 10)
 		return 1; /* another radio's, or too short for addr1 */
+	s->now_ms = now_ms;
 	/* addr1 at offset 4 of every frame type we carry */
 	for (unsigned i = 0; i < s->cfg.count; i++) {
 		struct cs_sta *sta = s->slot[i].sta;
@@ -254,8 +317,17 @@ void
 cs_ap_stations_timer(
     struct cs_ap_stations *s, unsigned i, enum cs_sta_timer t, uint64_t now_ms)
 {
-	if (s != NULL && i < s->cfg.count && s->slot[i].sta != NULL)
+	if (s != NULL && i < s->cfg.count && s->slot[i].sta != NULL) {
+		s->now_ms = now_ms;
 		cs_sta_timer_fired(s->slot[i].sta, t, now_ms);
+	}
+}
+
+enum cs_wpa_fail
+cs_ap_stations_l2_fail(const struct cs_ap_stations *s, unsigned i)
+{
+	return s != NULL && i < s->cfg.count ? cs_wpa_sta_fail(s->slot[i].wpa)
+	                                     : CS_WPA_FAIL_NONE;
 }
 
 struct cs_sta *

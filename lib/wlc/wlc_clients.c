@@ -15,9 +15,11 @@
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/dhcp.h"
+#include "capsim/eapol.h"
 #include "capsim/ieee80211.h"
 #include "capsim/inet.h"
 #include "capsim/ipv4.h"
+#include "capsim/wpa.h"
 
 #define WCL_BUCKETS   4096 /* client hash buckets (power of 2) */
 #define WCL_AP_BKTS   1024 /* AP hash buckets (power of 2) */
@@ -28,6 +30,7 @@
 static const char *const wcl_state_names[] = {
 	[CS_WLC_CL_AUTH] = "Authenticated",
 	[CS_WLC_CL_ASSOC] = "Associated",
+	[CS_WLC_CL_L2AUTH] = "L2-Auth",
 	[CS_WLC_CL_IP_LEARN] = "IP-Learn",
 	[CS_WLC_CL_RUN] = "Run",
 };
@@ -51,6 +54,12 @@ struct wcl_client {
 	struct wcl_ap *ap;
 	uint32_t ip;
 	struct wcl_client *next;
+	/* WPA2-PSK: the authenticator, its one timer, and a removal asked
+	 * for from inside its callbacks (done once it returns) */
+	struct cs_wlc_clients *c;
+	struct cs_wpa_auth *wpa;
+	bool retx_armed, dead;
+	uint64_t retx_due_ms;
 };
 
 struct cs_wlc_clients {
@@ -61,6 +70,8 @@ struct cs_wlc_clients {
 	uint32_t n_clients;
 	uint16_t seq;
 	struct cs_wlc_clients_stats st;
+	uint64_t now_ms; /* of the input being served */
+	uint8_t gtk[CS_WLC_MAX_WLANS][CS_WPA_GTK_LEN]; /* per PSK WLAN */
 };
 
 const char *
@@ -144,6 +155,7 @@ wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
 	wcl_release_aid(cl);
 	c->st.per_state[cl->state]--;
 	c->n_clients--;
+	cs_wpa_auth_free(cl->wpa);
 	free(cl);
 }
 
@@ -337,24 +349,193 @@ wcl_alloc_aid(struct wcl_ap *a)
 	return 0;
 }
 
+/* The station's RSN element must pick what the WLAN offers: CCMP-128
+ * pairwise and the PSK AKM (§12.6.3; a 9800 refuses with status 72). */
+static bool
+wcl_rsn_ok(const struct cs_dot11_rsn *r)
+{
+	bool ccmp = false, psk = false;
+
+	for (unsigned i = 0; i < r->n_pairwise; i++)
+		ccmp |= r->pairwise[i] == CS_DOT11_SUITE_CCMP;
+	for (unsigned i = 0; i < r->n_akm; i++)
+		psk |= r->akm[i] == CS_DOT11_SUITE_PSK;
+	return ccmp && psk;
+}
+
 static uint16_t
 wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
     const struct cs_dot11_frame *in, const struct cs_wlc_wlan **wlan)
 {
 	if ((*wlan = wcl_wlan_by_ssid(c, &in->ies)) == NULL)
 		return CS_DOT11_STATUS_UNSPECIFIED; /* no such SSID here */
-	if (in->ies.has_rsn)
-		return CS_DOT11_STATUS_INVALID_RSNE; /* open WLAN */
+	if (in->ies.has_rsn != (*wlan)->has_psk)
+		return CS_DOT11_STATUS_INVALID_RSNE; /* §12.6.3 */
+	if ((*wlan)->has_psk &&
+	    (!wcl_rsn_ok(&in->ies.rsn) || in->ies.rsn_ie == NULL ||
+	        in->ies.rsn_ie_len > CS_WPA_RSNE_MAX))
+		return CS_DOT11_STATUS_INVALID_RSNE;
 	if (in->ies.n_rates == 0)
 		return CS_DOT11_STATUS_BASIC_RATES;
 	if ((c->cfg.max_per_ap > 0 && cl->ap->n_clients >= c->cfg.max_per_ap) ||
 	    (c->cfg.max_clients > 0 &&
 	        c->st.per_state[CS_WLC_CL_ASSOC] +
+	                c->st.per_state[CS_WLC_CL_L2AUTH] +
 	                c->st.per_state[CS_WLC_CL_IP_LEARN] +
 	                c->st.per_state[CS_WLC_CL_RUN] >=
 	            c->cfg.max_clients))
 		return CS_DOT11_STATUS_AP_FULL;
 	return CS_DOT11_STATUS_SUCCESS;
+}
+
+/* ---- WPA2-PSK: the authenticator per client ---------------------------- */
+
+static int
+wcl_wpa_send(void *ctx, const uint8_t *pdu, size_t len)
+{
+	struct wcl_client *cl = ctx;
+	struct cs_dot11_frame f;
+
+	/* from the authenticator: SA = AA = the BSSID (§12.7.6.1) */
+	cs_dot11_init_data(&f, /* to_ds= */ false, cl->bssid, cl->bssid,
+	    cl->mac, CS_ETH_P_EAPOL, pdu, len);
+	wcl_send(cl->c, cl, cl->ap->ap, cl->rid, &f);
+	return 0;
+}
+
+static void
+wcl_wpa_arm(void *ctx, enum cs_wpa_timer t, uint64_t delay_ms)
+{
+	struct wcl_client *cl = ctx;
+
+	(void)t; /* the authenticator has one: CS_WPA_T_RETX */
+	cl->retx_armed = true;
+	cl->retx_due_ms = cl->c->now_ms + delay_ms;
+}
+
+static void
+wcl_wpa_cancel(void *ctx, enum cs_wpa_timer t)
+{
+	struct wcl_client *cl = ctx;
+
+	(void)t;
+	cl->retx_armed = false;
+}
+
+static int
+wcl_wpa_rand(void *ctx, uint8_t *buf, size_t len)
+{
+	struct wcl_client *cl = ctx;
+
+	return cl->c->io.rand_bytes(cl->c->io.ctx, buf, len);
+}
+
+static void
+wcl_mac_str(const uint8_t *m, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+	    m[3], m[4], m[5]);
+}
+
+/* The authenticator's outcomes, in the controller's words: the port
+ * opens (IP learn), or the client is deauthenticated, deleted from its
+ * AP and counted by cause.  Removal waits until the authenticator's call
+ * returns (cl->dead). */
+static void
+wcl_wpa_event(void *ctx, const struct cs_wpa_event *ev)
+{
+	struct wcl_client *cl = ctx;
+	struct cs_wlc_clients *c = cl->c;
+	struct cs_dot11_frame f;
+	uint8_t elems[16];
+	struct cs_wr wr;
+	char mac[18];
+
+	switch (ev->kind) {
+	case CS_WPA_EV_DONE:
+		c->st.l2auth_done++;
+		if (cl->state == CS_WLC_CL_L2AUTH)
+			wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
+		break;
+	case CS_WPA_EV_DEAUTH:
+		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
+		f.reason = ev->reason_code;
+		wcl_send_mgmt(c, cl->ap->ap, cl->rid, cl->mac, cl->bssid, &f);
+		cs_wr_init(&wr, elems, sizeof(elems));
+		cs_wlc_put_delete_station(&wr, cl->rid, cl->mac);
+		if (wr.err == 0)
+			wcl_send_control(c, cl->ap->ap, elems, wr.len);
+		break;
+	case CS_WPA_EV_FAILED:
+		c->st.l2auth_failed[ev->fail]++;
+		wcl_mac_str(cl->mac, mac, sizeof(mac));
+		cs_logf(&c->cfg.log, CS_LOG_WARN,
+		    "client %s: L2 authentication failed: %s (%s), "
+		    "deauthenticated with reason %u",
+		    mac, cs_wpa_fail_name(ev->fail), ev->reason,
+		    ev->reason_code);
+		cl->dead = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+wcl_reap(struct cs_wlc_clients *c, struct wcl_client *cl)
+{
+	if (cl->dead) {
+		c->st.deleted++;
+		wcl_remove(c, cl);
+	}
+}
+
+/* Associated on a PSK WLAN: the 4-way handshake starts with message 1
+ * (the group key is the WLAN's, sent in message 3). */
+static void
+wcl_l2auth_start(struct cs_wlc_clients *c, struct wcl_client *cl,
+    const struct cs_dot11_frame *in)
+{
+	struct cs_wpa_io io = { wcl_wpa_send, wcl_wpa_arm, wcl_wpa_cancel,
+		wcl_wpa_event, wcl_wpa_rand, cl };
+	struct cs_wpa_auth_cfg ac = { .akm = CS_WPA_AKM_PSK, .gtk_keyid = 1 };
+	uint8_t rsne[24];
+	struct cs_wr wr;
+	unsigned w = (unsigned)(cl->wlan - c->cfg.wlans);
+	int r;
+
+	cs_wr_init(&wr, rsne, sizeof(rsne));
+	cs_rsne_build(&wr, CS_WPA_AKM_PSK, 0);
+	memcpy(ac.pmk, cl->wlan->pmk, sizeof(ac.pmk));
+	memcpy(ac.aa, cl->bssid, 6);
+	memcpy(ac.spa, cl->mac, 6);
+	ac.own_rsne = rsne;
+	ac.own_rsne_len = wr.len;
+	ac.sta_rsne = in->ies.rsn_ie;
+	ac.sta_rsne_len = in->ies.rsn_ie_len;
+	memcpy(ac.gtk, c->gtk[w], sizeof(ac.gtk));
+	ac.log = &c->cfg.log;
+	cl->c = c;
+	cs_wpa_auth_free(cl->wpa);
+	cl->wpa = NULL;
+	cl->retx_armed = false;
+	r = wr.err != 0 ? wr.err : cs_wpa_auth_new(&cl->wpa, &ac, &io);
+	cs_wpa_cleanse(&ac, sizeof(ac));
+	wcl_set_state(c, cl, CS_WLC_CL_L2AUTH);
+	if (r == 0)
+		r = cs_wpa_auth_start(cl->wpa, c->now_ms);
+	if (r < 0) {
+		/* never leave the port open without the handshake */
+		struct cs_wpa_event ev = { .kind = CS_WPA_EV_DEAUTH,
+			.reason_code = CS_WPA_REASON_UNSPECIFIED,
+			.fail = CS_WPA_FAIL_NONE,
+			.reason = "authenticator could not start" };
+
+		wcl_wpa_event(cl, &ev);
+		ev.kind = CS_WPA_EV_FAILED;
+		wcl_wpa_event(cl, &ev);
+	}
+	wcl_reap(c, cl);
 }
 
 static void
@@ -409,6 +590,8 @@ wcl_assoc(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 	    wlan->wlan_id, in->ies.rates, in->ies.n_rates);
 	if (wr.err == 0)
 		wcl_send_control(c, ap, elems, wr.len);
+	if (wlan->has_psk)
+		wcl_l2auth_start(c, cl, in);
 }
 
 static void
@@ -556,6 +739,21 @@ wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		c->st.frames_dropped++;
 		return;
 	}
+	if (in->ethertype == CS_ETH_P_EAPOL) {
+		if (cl->wpa == NULL) {
+			c->st.frames_dropped++;
+			return;
+		}
+		(void)cs_wpa_auth_input(
+		    cl->wpa, in->payload, in->payload_len, c->now_ms, NULL);
+		wcl_reap(c, cl);
+		return;
+	}
+	if (cl->state == CS_WLC_CL_L2AUTH) {
+		/* 802.1X controlled port closed until the 4-way is done */
+		c->st.frames_dropped++;
+		return;
+	}
 	switch (in->ethertype) {
 	case CS_ETH_P_ARP:
 		wcl_arp(c, cl, in);
@@ -578,9 +776,9 @@ cs_wlc_clients_input(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 	struct cs_err err = { 0 };
 	struct cs_dot11_frame f;
 
-	(void)now_ms;
 	if (c == NULL || frame == NULL)
 		return -EINVAL;
+	c->now_ms = now_ms;
 	if (cs_dot11_decode(&f, frame, len, &err) < 0) {
 		c->st.frames_dropped++;
 		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
@@ -678,6 +876,30 @@ cs_wlc_clients_ap_run(struct cs_wlc_clients *c, void *ap, uint8_t n_radios)
 	return n;
 }
 
+unsigned
+cs_wlc_clients_tick(struct cs_wlc_clients *c, uint64_t now_ms)
+{
+	unsigned fired = 0;
+
+	if (c == NULL || c->st.per_state[CS_WLC_CL_L2AUTH] == 0)
+		return 0;
+	c->now_ms = now_ms;
+	for (unsigned b = 0; b < WCL_BUCKETS; b++) {
+		struct wcl_client *cl = c->bkt[b], *next;
+
+		for (; cl != NULL; cl = next) {
+			next = cl->next;
+			if (!cl->retx_armed || cl->retx_due_ms > now_ms)
+				continue;
+			cl->retx_armed = false;
+			fired++;
+			cs_wpa_auth_timer(cl->wpa, CS_WPA_T_RETX, now_ms);
+			wcl_reap(c, cl);
+		}
+	}
+	return fired;
+}
+
 void
 cs_wlc_clients_ap_gone(struct cs_wlc_clients *c, void *ap)
 {
@@ -729,13 +951,20 @@ cs_wlc_clients_new(struct cs_wlc_clients **ret,
 		size_t n = strnlen(cfg->wlans[i].ssid, 33);
 
 		if (cfg->wlans[i].wlan_id < 1 || cfg->wlans[i].wlan_id > 16 ||
-		    n == 0 || n > CS_DOT11_SSID_MAX)
+		    n == 0 || n > CS_DOT11_SSID_MAX ||
+		    (cfg->wlans[i].has_psk && io->rand_bytes == NULL))
 			return -EINVAL;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return -ENOMEM;
 	c->cfg = *cfg;
 	c->io = *io;
+	for (unsigned i = 0; i < cfg->n_wlans; i++)
+		if (cfg->wlans[i].has_psk &&
+		    io->rand_bytes(io->ctx, c->gtk[i], CS_WPA_GTK_LEN) < 0) {
+			free(c);
+			return -EIO;
+		}
 	*ret = c;
 	return 0;
 }
@@ -750,6 +979,7 @@ cs_wlc_clients_free(struct cs_wlc_clients *c)
 			struct wcl_client *cl = c->bkt[b];
 
 			c->bkt[b] = cl->next;
+			cs_wpa_auth_free(cl->wpa);
 			free(cl);
 		}
 	for (unsigned b = 0; b < WCL_AP_BKTS; b++)
@@ -759,6 +989,8 @@ cs_wlc_clients_free(struct cs_wlc_clients *c)
 			c->ap_bkt[b] = a->next;
 			free(a);
 		}
+	cs_wpa_cleanse(c->gtk, sizeof(c->gtk));
+	cs_wpa_cleanse(c->cfg.wlans, sizeof(c->cfg.wlans));
 	free(c);
 }
 
@@ -770,6 +1002,17 @@ cs_wlc_clients_stats(
 		*out = c->st;
 }
 
+static uint64_t
+wcl_other_failures(const struct cs_wlc_clients_stats *s)
+{
+	uint64_t n = 0;
+
+	for (int f = 0; f < CS_WPA_FAIL__COUNT; f++)
+		if (f != CS_WPA_FAIL_WRONG_PSK)
+			n += s->l2auth_failed[f];
+	return n;
+}
+
 void
 cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 {
@@ -779,18 +1022,23 @@ cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 		return;
 	s = &c->st;
 	cs_logf(&c->cfg.log, CS_LOG_INFO,
-	    "clients: %llu Run, %llu IP-Learn, %llu Associated, %llu "
-	    "Authenticated; %llu associations, %llu refused (full %llu), %llu "
+	    "clients: %llu Run, %llu IP-Learn, %llu L2-Auth, %llu Associated, "
+	    "%llu Authenticated; %llu associations, %llu refused (full %llu), "
+	    "L2 auth %llu done / %llu wrong-psk / %llu other failures, %llu "
 	    "deleted, DHCP %llu relayed / %llu acked, ARP %llu, echo %llu "
 	    "answered, %llu frames dropped",
 	    (unsigned long long)s->per_state[CS_WLC_CL_RUN],
 	    (unsigned long long)s->per_state[CS_WLC_CL_IP_LEARN],
+	    (unsigned long long)s->per_state[CS_WLC_CL_L2AUTH],
 	    (unsigned long long)s->per_state[CS_WLC_CL_ASSOC],
 	    (unsigned long long)s->per_state[CS_WLC_CL_AUTH],
 	    (unsigned long long)s->assocs,
 	    (unsigned long long)(s->assoc_refused_full +
 	        s->assoc_refused_other),
 	    (unsigned long long)s->assoc_refused_full,
+	    (unsigned long long)s->l2auth_done,
+	    (unsigned long long)s->l2auth_failed[CS_WPA_FAIL_WRONG_PSK],
+	    (unsigned long long)wcl_other_failures(s),
 	    (unsigned long long)s->deleted, (unsigned long long)s->dhcp_relayed,
 	    (unsigned long long)s->acks, (unsigned long long)s->arp_answered,
 	    (unsigned long long)s->echo_answered,

@@ -6,7 +6,9 @@
  * two length bytes, then the bytes).  Whatever comes in, nothing
  * crashes, every frame the controller sends parses, every control
  * request it asks for decodes with the element table, and the client
- * counts stay consistent.
+ * counts stay consistent.  WLAN 2 is WPA2-PSK: EAPOL frames reach the
+ * authenticators, and the clock advances 50 ms a step with the timer
+ * tick, so retransmissions and deauthentications happen too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,16 +70,25 @@ fz_relay(
 	return 0;
 }
 
+static int
+fz_rand(void *ctx, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	memset(buf, 0x42, len);
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cs_wlc_clients_cfg cfg = { .n_wlans = 1,
+	struct cs_wlc_clients_cfg cfg = { .n_wlans = 2,
 		.max_per_ap = 2,
 		.max_clients = 5,
 		.dhcp_server = 0x7f000035 };
 	struct cs_wlc_clients_io io = { .send_frame = fz_send_frame,
 		.send_control = fz_send_control,
-		.relay = fz_relay };
+		.relay = fz_relay,
+		.rand_bytes = fz_rand };
 	struct cs_wlc_clients_stats st;
 	struct cs_wlc_clients *c;
 	size_t i = 0;
@@ -86,6 +97,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strcpy(cfg.wlans[0].ssid, "capsim");
 	cfg.wlans[0].gateway = 0x0a000001;
 	cfg.wlans[0].mask = 0xffffff00;
+	cfg.wlans[1] = cfg.wlans[0];
+	cfg.wlans[1].wlan_id = 2;
+	strcpy(cfg.wlans[1].ssid, "capsim-psk");
+	cfg.wlans[1].has_psk = true;
+	memset(cfg.wlans[1].pmk, 0x11, sizeof(cfg.wlans[1].pmk));
 	if (cs_wlc_clients_new(&c, &cfg, &io) != 0)
 		abort();
 	(void)cs_wlc_clients_ap_run(c, &fz_aps[0], 2);
@@ -106,12 +122,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cs_wlc_clients_ap_gone(c, &fz_aps[who >> 4 & 3]);
 		else
 			(void)cs_wlc_clients_input(c, &fz_aps[who & 3],
-			    (uint8_t)(1 + (who >> 2 & 1)), data + i, n, 0);
+			    (uint8_t)(1 + (who >> 2 & 1)), data + i, n,
+			    (uint64_t)i * 50);
 		i += n;
+		(void)cs_wlc_clients_tick(c, (uint64_t)i * 50);
 	}
 	cs_wlc_clients_stats(c, &st);
-	if (st.per_state[CS_WLC_CL_ASSOC] + st.per_state[CS_WLC_CL_IP_LEARN] +
-	        st.per_state[CS_WLC_CL_RUN] >
+	if (st.per_state[CS_WLC_CL_ASSOC] + st.per_state[CS_WLC_CL_L2AUTH] +
+	        st.per_state[CS_WLC_CL_IP_LEARN] + st.per_state[CS_WLC_CL_RUN] >
 	    5)
 		abort(); /* the global limit holds */
 	cs_wlc_clients_free(c);

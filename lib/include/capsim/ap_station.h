@@ -16,6 +16,7 @@
 
 #include "capsim/common.h"
 #include "capsim/station.h"
+#include "capsim/wpa.h"
 
 struct cs_ap_stations;
 
@@ -27,6 +28,11 @@ struct cs_ap_stations_cfg {
 	uint32_t mac_step;     /* >= 1 */
 	struct cs_sta_cfg sta; /* template: timers, security, lifetime, log;
 	                          mac, bssid and ssid are filled per station */
+	/* security CS_STA_WPA2_PSK: the PMK (cs_wpa_pmk_from_psk() of the
+	 * PSK and the WLAN's SSID, computed once); the stations run the
+	 * WPA2-PSK supplicant (capsim/wpa_sta.h) as their L2 step */
+	bool has_pmk;
+	uint8_t pmk[CS_WPA_PMK_LEN];
 };
 
 struct cs_ap_stations_io {
@@ -82,6 +88,11 @@ CS_API int cs_ap_stations_input(struct cs_ap_stations *s, const uint8_t *pkt,
 
 CS_API void cs_ap_stations_timer(
     struct cs_ap_stations *s, unsigned i, enum cs_sta_timer t, uint64_t now_ms);
+/* Why station i's WPA2-PSK handshake failed, as the supplicant sees it
+ * (e.g. CS_WPA_FAIL_NO_MSG3: "pre-shared key may be incorrect");
+ * CS_WPA_FAIL_NONE when it did not fail or is open. */
+CS_API enum cs_wpa_fail cs_ap_stations_l2_fail(
+    const struct cs_ap_stations *s, unsigned i);
 /* Station i (borrowed), NULL out of range. */
 CS_API struct cs_sta *cs_ap_stations_get(struct cs_ap_stations *s, unsigned i);
 

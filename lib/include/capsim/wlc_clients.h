@@ -21,19 +21,26 @@
 
 #include "capsim/common.h"
 #include "capsim/log.h"
+#include "capsim/wpa.h"
 
 struct cs_wlc_clients;
 struct cs_wr;
 
 #define CS_WLC_MAX_WLANS 16 /* WLAN IDs 1..16 (RFC 5416 §6.1) */
 
-/* One WLAN: open system, one client subnet behind one gateway. */
+/* One WLAN: open system or WPA2-PSK, one client subnet behind one
+ * gateway. */
 struct cs_wlc_wlan {
 	uint8_t wlan_id;  /* 1..16 */
 	char ssid[33];    /* 1..32 octets, NUL-terminated */
 	uint32_t gateway; /* the controller's address in the subnet (giaddr) */
 	uint32_t mask;
 	uint8_t gateway_mac[6];
+	/* WPA2-PSK (RSN, AKM 00-0F-AC:2, CCMP-128): the controller is the
+	 * authenticator of the 4-way handshake (capsim/wpa.h); pmk from
+	 * cs_wpa_pmk_from_psk() of the PSK and this SSID */
+	bool has_psk;
+	uint8_t pmk[CS_WPA_PMK_LEN];
 };
 
 struct cs_wlc_clients_cfg {
@@ -50,6 +57,7 @@ struct cs_wlc_clients_cfg {
 enum cs_wlc_cl_state {
 	CS_WLC_CL_AUTH,     /* authenticated, not associated */
 	CS_WLC_CL_ASSOC,    /* associated, station added on the AP */
+	CS_WLC_CL_L2AUTH,   /* WPA2-PSK 4-way handshake running */
 	CS_WLC_CL_IP_LEARN, /* DHCP in progress */
 	CS_WLC_CL_RUN,      /* has an address (DHCPACK relayed) */
 	CS_WLC_CL__COUNT
@@ -69,6 +77,9 @@ struct cs_wlc_clients_io {
 	/* a relayed DHCP message (UDP payload) for server:67 from giaddr:67 */
 	int (*relay)(void *ctx, uint32_t server, uint32_t giaddr,
 	    const uint8_t *dhcp, size_t len);
+	/* nonces and group keys: len random octets, 0 or -errno; required
+	 * when a WLAN has a PSK */
+	int (*rand_bytes)(void *ctx, uint8_t *buf, size_t len);
 	void *ctx;
 };
 
@@ -80,10 +91,15 @@ struct cs_wlc_clients_stats {
 	uint64_t arp_answered, echo_answered;
 	uint64_t frames_dropped; /* malformed or not allowed in the state */
 	uint64_t ctl_failed;     /* Station Configuration Responses != 0 */
+	uint64_t l2auth_done;    /* 4-way handshakes completed */
+	/* L2 authentication failures by cause (CS_WPA_FAIL_WRONG_PSK: every
+	 * message 2 failed its MIC, the station deauthenticated with 15) */
+	uint64_t l2auth_failed[CS_WPA_FAIL__COUNT];
 };
 
 /* -EINVAL (NULL, io without send_frame/send_control, no WLAN, a WLAN ID
- * out of 1..16 or an SSID of 0 or > 32 octets), -ENOMEM. */
+ * out of 1..16 or an SSID of 0 or > 32 octets, a PSK WLAN and no
+ * rand_bytes), -ENOMEM. */
 CS_API int cs_wlc_clients_new(struct cs_wlc_clients **ret,
     const struct cs_wlc_clients_cfg *cfg, const struct cs_wlc_clients_io *io);
 CS_API void cs_wlc_clients_free(struct cs_wlc_clients *c);
@@ -93,6 +109,13 @@ CS_API void cs_wlc_clients_free(struct cs_wlc_clients *c);
  * WLAN through send_control.  Returns the number sent or -errno. */
 CS_API int cs_wlc_clients_ap_run(
     struct cs_wlc_clients *c, void *ap, uint8_t n_radios);
+/* Serves the WPA2-PSK authenticators' retransmission timers (messages 1
+ * and 3, every dot11RSNAConfigPairwiseUpdateTimeOut, 1 s): call it
+ * periodically (every 100 ms is fine) with the current time.  Returns the
+ * number of timers that fired.  The scan is skipped while no client is in
+ * L2 authentication. */
+CS_API unsigned cs_wlc_clients_tick(struct cs_wlc_clients *c, uint64_t now_ms);
+
 /* AP `ap` left Run: its clients are forgotten. */
 CS_API void cs_wlc_clients_ap_gone(struct cs_wlc_clients *c, void *ap);
 
