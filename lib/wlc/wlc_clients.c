@@ -281,6 +281,18 @@ wcl_send_control(
 	    c->io.ctx, ap, CS_MSG_STATION_CONFIG_REQ, elems, len);
 }
 
+static void
+wcl_delete_on_ap(struct cs_wlc_clients *c, const struct wcl_client *cl)
+{
+	uint8_t elems[16];
+	struct cs_wr wr;
+
+	cs_wr_init(&wr, elems, sizeof(elems));
+	cs_wlc_put_delete_station(&wr, cl->rid, cl->mac);
+	if (wr.err == 0)
+		wcl_send_control(c, cl->ap->ap, elems, wr.len);
+}
+
 /* ---- management frames ---------------------------------------------- */
 
 static const struct cs_wlc_wlan *
@@ -302,6 +314,7 @@ wcl_auth(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 {
 	struct wcl_client *cl = wcl_find(c, in->addr2);
 	struct cs_dot11_frame f;
+	struct wcl_ap *a;
 	unsigned h;
 
 	if (in->auth_seq != 1) {
@@ -316,6 +329,8 @@ wcl_auth(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
 		return;
 	}
+	if ((a = wcl_ap_get(c, ap, true)) == NULL)
+		return; /* out of memory: no answer, the station retries */
 	if (cl == NULL) {
 		if ((cl = calloc(1, sizeof(*cl))) == NULL)
 			return;
@@ -326,11 +341,14 @@ wcl_auth(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		c->n_clients++;
 		c->st.per_state[CS_WLC_CL_AUTH]++;
 	} else {
-		/* a new authentication ends the old association (§11.3) */
+		/* a new authentication ends the old association (§11.3); a
+		 * station that moved on: its old AP drops it */
+		if (cl->aid > 0 && cl->ap != NULL && cl->ap->ap != ap)
+			wcl_delete_on_ap(c, cl);
 		wcl_release_aid(cl);
 		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
 	}
-	cl->ap = wcl_ap_get(c, ap, true);
+	cl->ap = a;
 	cl->rid = rid;
 	memcpy(cl->bssid, in->addr3, 6);
 	c->st.auths++;
@@ -598,19 +616,13 @@ static void
 wcl_leave(struct cs_wlc_clients *c, void *ap, const struct cs_dot11_frame *in)
 {
 	struct wcl_client *cl = wcl_find(c, in->addr2);
-	uint8_t elems[16];
-	struct cs_wr wr;
 
 	if (cl == NULL || cl->ap == NULL || cl->ap->ap != ap) {
 		c->st.frames_dropped++;
 		return;
 	}
-	if (cl->aid > 0) {
-		cs_wr_init(&wr, elems, sizeof(elems));
-		cs_wlc_put_delete_station(&wr, cl->rid, cl->mac);
-		if (wr.err == 0)
-			wcl_send_control(c, ap, elems, wr.len);
-	}
+	if (cl->aid > 0)
+		wcl_delete_on_ap(c, cl);
 	c->st.deleted++;
 	wcl_remove(c, cl);
 }
@@ -731,7 +743,7 @@ wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		c->st.frames_dropped++;
 		return;
 	}
-	if (cl == NULL || cl->aid == 0 || cl->ap->ap != ap) {
+	if (cl == NULL || cl->aid == 0 || cl->ap == NULL || cl->ap->ap != ap) {
 		/* §11.3.3: Class 3 frame from a non-associated station */
 		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
 		f.reason = 7;

@@ -557,6 +557,43 @@ test_ap_gone_and_args(void **state)
 	cs_wlc_clients_free(NULL);
 }
 
+/* A station that authenticates on another AP has moved: the old AP is
+ * told to delete it, and its slot is free again there. */
+static void
+test_roaming_deletes_on_old_ap(void **state)
+{
+	struct world *w = *state;
+	struct cs_wlc_clients_stats st;
+	struct cs_dot11_frame f;
+	const struct cs_elem *e;
+	uint8_t buf[512], b[64];
+	struct cs_msg m;
+	struct cs_wr wr;
+
+	new_world(w);
+	assert_int_equal(cs_sta_start(w->sta[0][0], 0), 0);
+	pump(w);
+	cs_wlc_clients_stats(w->wlc, &st);
+	assert_int_equal(st.per_state[CS_WLC_CL_RUN], 1);
+	w->nctl = 0;
+	cs_dot11_init_mgmt(&f, CS_DOT11_AUTH, w->bssid[1],
+	    (const uint8_t *)"\x02\x00\x0a\x00\x00\x01", w->bssid[1]);
+	f.auth_seq = 1;
+	cs_wr_init(&wr, b, sizeof(b));
+	assert_int_equal(cs_dot11_encode(&f, &wr), 0);
+	assert_int_equal(
+	    cs_wlc_clients_input(w->wlc, &w->ap_id[1], 1, b, wr.len, 0), 0);
+	assert_int_equal(w->nctl, 1);
+	assert_int_equal(w->ctls[0].ap, 0);
+	decode_ctl(&w->ctls[0], &m, buf, sizeof(buf));
+	e = cs_msg_find(&m, CS_EL_DELETE_STATION, 0);
+	assert_non_null(e);
+	assert_memory_equal(e->val + 2, "\x02\x00\x0a\x00\x00\x01", 6);
+	cs_wlc_clients_stats(w->wlc, &st);
+	assert_int_equal(st.per_state[CS_WLC_CL_RUN], 0);
+	assert_int_equal(st.per_state[CS_WLC_CL_AUTH], 1);
+}
+
 int
 main(void)
 {
@@ -571,6 +608,8 @@ main(void)
 		    test_no_dhcp_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_ap_gone_and_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_roaming_deletes_on_old_ap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("wlc_clients", tests, NULL, NULL);
