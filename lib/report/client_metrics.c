@@ -199,6 +199,9 @@ cs_client_metrics_progress(
 	return buf;
 }
 
+static int cm_appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 static int
 cm_appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
 {
