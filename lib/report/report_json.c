@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/wlc.h"
 #include "report-internal.h"
 
 /* 12 significant digits: microsecond resolution up to ~11 days in ms */
@@ -120,6 +121,34 @@ report_rates(const struct cs_run_summary *s)
 				peak = s->joins_per_sec[i];
 		cs_json_set(
 		    o, "peak_joins_per_s", json_integer((json_int_t)peak));
+	}
+	if (s->n_wlc_msg > 0 && s->duration_s > 0 && s->wlc_msg_rx != NULL &&
+	    s->wlc_msg_tx != NULL) {
+		/* the controller's load: control messages per second by type
+		 * and direction (types that occurred; bounded by the RFC 5415
+		 * message types) */
+		json_t *c = json_object(), *up = json_object(),
+		       *down = json_object();
+
+		for (size_t t = 0; c != NULL && up != NULL && down != NULL &&
+		     t < s->n_wlc_msg;
+		     t++) {
+			const char *n = cs_wlc_msg_slot_name((unsigned)t);
+
+			if (n == NULL)
+				break;
+			if (s->wlc_msg_rx[t] > 0)
+				cs_json_set(up, n,
+				    json_real((double)s->wlc_msg_rx[t] /
+				        s->duration_s));
+			if (s->wlc_msg_tx[t] > 0)
+				cs_json_set(down, n,
+				    json_real((double)s->wlc_msg_tx[t] /
+				        s->duration_s));
+		}
+		cs_json_set(c, "ap_to_wlc", up);
+		cs_json_set(c, "wlc_to_ap", down);
+		cs_json_set(o, "control_messages_per_s", c);
 	}
 	return o;
 }
