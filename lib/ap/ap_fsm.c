@@ -1009,8 +1009,7 @@ ap_on_reset_req(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 			ap->sw_version = v;
 		}
 	}
-	ap_set_state(
-	    ap, CS_AP_RESET, ev, "Reset Request from controller", false);
+	ap_set_state(ap, CS_AP_RESET, ev, CS_AP_REASON_AC_RESET, false);
 }
 
 /* ---- the FSM ---- */
