@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/diagnose.h"
 #include "capsim/wlc.h"
 #include "report-internal.h"
 
@@ -454,6 +455,17 @@ report_ap_results(const struct cs_run_summary *s)
 			cs_json_set(ao, "address", cs_json_str(r->address));
 		if (r->verdict != NULL)
 			cs_json_set(ao, "verdict", cs_json_str(r->verdict));
+		if (r->facts != NULL &&
+		    r->facts->fail_phase < CS_PHASE__COUNT) {
+			/* the controller's vocabulary (a 9800's "show
+			 * wireless stats ap join summary": Last Failure Phase
+			 * Dtls-Handshake, Join, Config, ...) */
+			cs_json_set(ao, "last_failure_phase",
+			    cs_json_str(cs_phase_wlc_name(
+			        (enum cs_phase)r->facts->fail_phase)));
+			cs_json_set(ao, "last_failure_reason",
+			    cs_json_str(r->facts->reason));
+		}
 		if (r->facts != NULL &&
 		    cs_json_set(ao, "facts", cs_facts_json(r->facts)) < 0) {
 			json_decref(o);
