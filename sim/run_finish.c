@@ -6,6 +6,7 @@
  */
 #include "run_ctx.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,7 +193,8 @@ struct run_fin {
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr;
 	struct cs_report_kv (*rkv)[CS_REPORT_IMPAIR_COUNTERS];
-	struct cs_report_kv wkv[12], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
+	struct cs_report_kv wkv[20], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
+	uint64_t msg_rx[CS_WLC_MSG_SLOTS], msg_tx[CS_WLC_MSG_SLOTS];
 	const struct cs_ap_facts **fp;
 	struct cs_diag_ctx dctx;
 	struct run_names nm;
@@ -345,8 +347,26 @@ run_fin_counters(struct run_fin *f, struct run_ctx *rc)
 		w[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
 		w[n++] = (struct cs_report_kv){ "shadow_rejected",
 			wc.shadow_rejected };
+		/* Run (RFC 5415 §8.4-§9.6) */
+		w[n++] = (struct cs_report_kv){ "wtp_events", wc.wtp_events };
+		w[n++] = (struct cs_report_kv){ "wtp_events_bad",
+			wc.wtp_events_bad };
+		w[n++] = (struct cs_report_kv){ "ac_requests_sent",
+			wc.commands_sent };
+		w[n++] = (struct cs_report_kv){ "ac_requests_busy",
+			wc.commands_busy };
+		w[n++] = (struct cs_report_kv){ "data_transfer_bytes",
+			wc.data_transfer_bytes };
+		w[n++] = (struct cs_report_kv){ "reboots_reported",
+			wc.reboots_reported };
+		assert(n <= CS_ARRAY_SIZE(f->wkv));
 		s->wlc_counters = w;
 		s->n_wlc_counters = n;
+		memcpy(f->msg_rx, wc.msg_rx, sizeof(f->msg_rx));
+		memcpy(f->msg_tx, wc.msg_tx, sizeof(f->msg_tx));
+		s->wlc_msg_rx = f->msg_rx;
+		s->wlc_msg_tx = f->msg_tx;
+		s->n_wlc_msg = CS_WLC_MSG_SLOTS;
 	}
 }
 

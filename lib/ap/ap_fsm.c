@@ -540,10 +540,7 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		break;
 	}
 	/* 5. notify, now that the transition is applied */
-	/* a transition the controller ordered names its message (a Reset
-	 * Request starts a new life: the diagnosis must tell it from a loss) */
-	ap_event(ap, CS_AP_EV_STATE, from, to, phase,
-	    ev == CS_AP_E_RESET_REQ ? CS_MSG_RESET_REQ : 0, 0, 0,
+	ap_event(ap, CS_AP_EV_STATE, from, to, phase, 0, 0, 0,
 	    reason != NULL ? reason : cs_ap_fsm_ev_name(ev));
 	if (is_failure)
 		ap_event(
@@ -1012,8 +1009,7 @@ ap_on_reset_req(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 			ap->sw_version = v;
 		}
 	}
-	ap_set_state(
-	    ap, CS_AP_RESET, ev, "Reset Request from controller", false);
+	ap_set_state(ap, CS_AP_RESET, ev, CS_AP_REASON_AC_RESET, false);
 }
 
 /* ---- the FSM ---- */

@@ -638,6 +638,21 @@ join_result(const uint8_t *msg, size_t len, uint32_t *rc)
 	return true;
 }
 
+/* The AP obeys the controller's Reset Request (RFC 5415 §9.2): leaving
+ * Run on its order is no loss; the reboot starts a new life, as a power
+ * cycle does (the metrics keep that Run was left). */
+static void
+facts_new_life(struct cs_ap_facts *f, uint64_t now_ms)
+{
+	int32_t skew = f->skew_s;
+	uint16_t live = f->flags & CS_FACTS_F_LIVE;
+
+	cs_facts_init(f);
+	cs_facts_clock_skew(f, skew);
+	(void)facts_rel(f, now_ms);
+	f->flags |= live;
+}
+
 /* A control request sent by the AP (RFC 5415 §4.5.1): the same type
  * again is a retransmission (or a repeat nobody answered); a new type
  * starts over and keeps its element types for the explanation. */
@@ -687,6 +702,15 @@ cs_facts_control(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *msg,
 		case CS_MSG_JOIN_REQ:
 			facts_set_run(f, false, rel);
 			inc16(&f->join_req);
+			break;
+		case CS_MSG_RESET_RESP:
+			/* §9.3: no Result Code, or Success, and the AP
+			 * reboots (a capture sees this, not the state) */
+			if ((f->flags & CS_FACTS_F_IN_RUN) &&
+			    (!join_result(msg, len, &rc) || rc == 0)) {
+				facts_new_life(f, now_ms);
+				return;
+			}
 			break;
 		case CS_MSG_CONFIG_STATUS_REQ:
 			inc16(&f->cfg_req);
@@ -768,15 +792,10 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 	if (f == NULL || ev == NULL)
 		return;
 	if (ev->kind == CS_AP_EV_STATE && ev->from == CS_AP_RUN &&
-	    ev->to == CS_AP_RESET && ev->msg_type == CS_MSG_RESET_REQ) {
-		/* the controller's Reset Request (RFC 5415 §9.2): leaving Run
-		 * on its order is no loss; the reboot starts a new life, as
-		 * a power cycle does (the metrics keep that Run was left) */
-		int32_t skew = f->skew_s;
-
-		cs_facts_init(f);
-		cs_facts_clock_skew(f, skew);
-		(void)facts_rel(f, ev->t_ms);
+	    ev->to == CS_AP_RESET && ev->reason != NULL &&
+	    strcmp(ev->reason, CS_AP_REASON_AC_RESET) == 0) {
+		/* the controller's Reset Request (RFC 5415 §9.2) */
+		facts_new_life(f, ev->t_ms);
 		f->flags |= CS_FACTS_F_LIVE;
 		return;
 	}

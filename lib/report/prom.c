@@ -204,6 +204,31 @@ prom_wlc(FILE *f, const struct cs_prom_snapshot *s)
 	prom_counter(f, "capsim_wlc_restarts_total",
 	    "Times the mock WLC restarted (SIGHUP, scenario timeline).",
 	    w->restarts);
+	/* the controller's load by message type and direction; labels are
+	 * bounded by the RFC 5415 message types (cs_wlc_msg_slot_name) */
+	prom_family(f, "capsim_wlc_control_messages_total", "counter",
+	    "CAPWAP control messages the mock WLC received from APs "
+	    "(ap_to_wlc) and sent to them (wlc_to_ap), by type.");
+	for (unsigned t = 0; t < CS_WLC_MSG_SLOTS; t++) {
+		if (w->msg_rx[t] > 0)
+			fprintf(f,
+			    "capsim_wlc_control_messages_total{direction=\"ap_"
+			    "to_wlc\",type=\"%s\"} %llu\n",
+			    cs_wlc_msg_slot_name(t),
+			    (unsigned long long)w->msg_rx[t]);
+		if (w->msg_tx[t] > 0)
+			fprintf(f,
+			    "capsim_wlc_control_messages_total{direction=\"wlc_"
+			    "to_ap\",type=\"%s\"} %llu\n",
+			    cs_wlc_msg_slot_name(t),
+			    (unsigned long long)w->msg_tx[t]);
+	}
+	prom_counter(f, "capsim_wlc_wtp_events_total",
+	    "WTP Event Requests the mock WLC received (RFC 5415 9.4).",
+	    w->wtp_events);
+	prom_counter(f, "capsim_wlc_reboots_reported_total",
+	    "AC-initiated reboots the APs reported in WTP Reboot Statistics.",
+	    w->reboots_reported);
 }
 
 static void

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/diagnose.h"
+#include "capsim/wlc.h"
 #include "report-internal.h"
 
 /* 12 significant digits: microsecond resolution up to ~11 days in ms */
@@ -120,6 +122,34 @@ report_rates(const struct cs_run_summary *s)
 				peak = s->joins_per_sec[i];
 		cs_json_set(
 		    o, "peak_joins_per_s", json_integer((json_int_t)peak));
+	}
+	if (s->n_wlc_msg > 0 && s->duration_s > 0 && s->wlc_msg_rx != NULL &&
+	    s->wlc_msg_tx != NULL) {
+		/* the controller's load: control messages per second by type
+		 * and direction (types that occurred; bounded by the RFC 5415
+		 * message types) */
+		json_t *c = json_object(), *up = json_object(),
+		       *down = json_object();
+
+		for (size_t t = 0; c != NULL && up != NULL && down != NULL &&
+		     t < s->n_wlc_msg;
+		     t++) {
+			const char *n = cs_wlc_msg_slot_name((unsigned)t);
+
+			if (n == NULL)
+				break;
+			if (s->wlc_msg_rx[t] > 0)
+				cs_json_set(up, n,
+				    json_real((double)s->wlc_msg_rx[t] /
+				        s->duration_s));
+			if (s->wlc_msg_tx[t] > 0)
+				cs_json_set(down, n,
+				    json_real((double)s->wlc_msg_tx[t] /
+				        s->duration_s));
+		}
+		cs_json_set(c, "ap_to_wlc", up);
+		cs_json_set(c, "wlc_to_ap", down);
+		cs_json_set(o, "control_messages_per_s", c);
 	}
 	return o;
 }
@@ -427,6 +457,17 @@ report_ap_results(const struct cs_run_summary *s)
 			cs_json_set(ao, "address", cs_json_str(r->address));
 		if (r->verdict != NULL)
 			cs_json_set(ao, "verdict", cs_json_str(r->verdict));
+		if (r->facts != NULL &&
+		    r->facts->fail_phase < CS_PHASE__COUNT) {
+			/* the controller's vocabulary (a 9800's "show
+			 * wireless stats ap join summary": Last Failure Phase
+			 * Dtls-Handshake, Join, Config, ...) */
+			cs_json_set(ao, "last_failure_phase",
+			    cs_json_str(cs_phase_wlc_name(
+			        (enum cs_phase)r->facts->fail_phase)));
+			cs_json_set(ao, "last_failure_reason",
+			    cs_json_str(r->facts->reason));
+		}
 		if (r->facts != NULL &&
 		    cs_json_set(ao, "facts", cs_facts_json(r->facts)) < 0) {
 			json_decref(o);

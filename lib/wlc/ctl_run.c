@@ -33,6 +33,44 @@ static const uint32_t cmd_msg[] = {
 _Static_assert(CS_ARRAY_SIZE(cmd_msg) == CS_WLC_CMD__COUNT,
     "cmd_msg[] out of sync with enum cs_wlc_cmd_kind");
 
+static const char *const msg_slot_names[] = {
+	[0] = "other",
+	[CS_MSG_DISCOVERY_REQ] = "discovery_request",
+	[CS_MSG_DISCOVERY_RESP] = "discovery_response",
+	[CS_MSG_JOIN_REQ] = "join_request",
+	[CS_MSG_JOIN_RESP] = "join_response",
+	[CS_MSG_CONFIG_STATUS_REQ] = "configuration_status_request",
+	[CS_MSG_CONFIG_STATUS_RESP] = "configuration_status_response",
+	[CS_MSG_CONFIG_UPDATE_REQ] = "configuration_update_request",
+	[CS_MSG_CONFIG_UPDATE_RESP] = "configuration_update_response",
+	[CS_MSG_WTP_EVENT_REQ] = "wtp_event_request",
+	[CS_MSG_WTP_EVENT_RESP] = "wtp_event_response",
+	[CS_MSG_CHANGE_STATE_REQ] = "change_state_event_request",
+	[CS_MSG_CHANGE_STATE_RESP] = "change_state_event_response",
+	[CS_MSG_ECHO_REQ] = "echo_request",
+	[CS_MSG_ECHO_RESP] = "echo_response",
+	[CS_MSG_IMAGE_DATA_REQ] = "image_data_request",
+	[CS_MSG_IMAGE_DATA_RESP] = "image_data_response",
+	[CS_MSG_RESET_REQ] = "reset_request",
+	[CS_MSG_RESET_RESP] = "reset_response",
+	[CS_MSG_PRIMARY_DISCOVERY_REQ] = "primary_discovery_request",
+	[CS_MSG_PRIMARY_DISCOVERY_RESP] = "primary_discovery_response",
+	[CS_MSG_DATA_TRANSFER_REQ] = "data_transfer_request",
+	[CS_MSG_DATA_TRANSFER_RESP] = "data_transfer_response",
+	[CS_MSG_CLEAR_CONFIG_REQ] = "clear_configuration_request",
+	[CS_MSG_CLEAR_CONFIG_RESP] = "clear_configuration_response",
+	[CS_MSG_STATION_CONFIG_REQ] = "station_configuration_request",
+	[CS_MSG_STATION_CONFIG_RESP] = "station_configuration_response",
+};
+_Static_assert(CS_ARRAY_SIZE(msg_slot_names) == CS_WLC_MSG_SLOTS,
+    "msg_slot_names[] out of sync with CS_WLC_MSG_SLOTS");
+
+const char *
+cs_wlc_msg_slot_name(unsigned t)
+{
+	return t < CS_WLC_MSG_SLOTS ? msg_slot_names[t] : NULL;
+}
+
 const char *
 cs_wlc_cmd_name(enum cs_wlc_cmd_kind k)
 {
@@ -283,6 +321,12 @@ cs_wlc_run_config_status(struct cs_wlc_sess *s, const struct cs_msg *m)
 	    cs_el_get_reboot_stats(
 	        cs_msg_find(m, CS_EL_REBOOT_STATS, 0), &v, NULL) < 0)
 		return;
+	/* 65535: "not available on the WTP" (§4.6.47) */
+	if (st->has_reboot && v.ac_initiated_count != 65535 &&
+	    st->reboot_ac_initiated != 65535 &&
+	    v.ac_initiated_count > st->reboot_ac_initiated)
+		s->w->ctr.reboots_reported +=
+		    v.ac_initiated_count - st->reboot_ac_initiated;
 	st->has_reboot = true;
 	st->reboot_count = v.reboot_count;
 	st->reboot_ac_initiated = v.ac_initiated_count;

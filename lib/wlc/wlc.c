@@ -1199,9 +1199,12 @@ cs_wlc_sess_closed(struct cs_wlc_sess *s)
 			if (st != NULL)
 				st->disconnects++;
 		} else if (s->state != CS_WLC_S_RESET && !s->img_done) {
+			/* a 9800's words for a close_notify before Run
+			 * (show wireless stats ap join summary) */
 			cs_wlc_stats_fail(w,
 			    cs_wlc_stats_get(&w->stats, s->stats_idx), ph, 0,
-			    "DTLS session closed by the AP");
+			    s->orderly ? "DTLS close alert from peer"
+			               : "DTLS session closed by the AP");
 		}
 		cs_logf(&w->cfg.log, CS_LOG_INFO,
 		    "AP %s: DTLS session closed by peer%s in phase %s", macb,

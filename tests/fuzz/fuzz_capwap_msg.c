@@ -24,6 +24,7 @@ get_typed(const struct cs_elem *e, unsigned flags)
 		struct cs_el_ac_ipv4_list l4;
 		struct cs_el_board_data bd;
 		struct cs_el_wtp_descriptor wd;
+		struct cs_el_decrypt_err_report de;
 		uint8_t raw[4096];
 	} v;
 	struct cs_err err = { 0 };
@@ -73,6 +74,13 @@ get_typed(const struct cs_elem *e, unsigned flags)
 		G(CS_EL_ECN_SUPPORT, ecn_support)
 		G(CS_EL_80211_RADIO_INFO, radio_info)
 		G(CS_EL_CISCO_WTP_IPV4, cisco_wtp_ipv4)
+		G(CS_EL_DECRYPT_ERR_REPORT, decrypt_err_report)
+		G(CS_EL_DELETE_STATION, delete_station)
+		G(CS_EL_DUPLICATE_IPV4, duplicate_ipv4)
+		G(CS_EL_RADIO_STATS, radio_stats)
+		G(CS_EL_STATIC_IP_INFO, static_ip_info)
+		G(CS_EL_80211_STATISTICS, 80211_statistics)
+		G(CS_EL_80211_RADIO_CONFIG, 80211_radio_config)
 #undef G
 	case CS_EL_WTP_DESCRIPTOR:
 		r = cs_el_get_wtp_descriptor_auto(e, flags, &v.wd, &err);

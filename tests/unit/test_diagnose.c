@@ -2299,6 +2299,48 @@ test_names_compress(void **state)
 	    cs_diag_names_compress(NULL, 1, 0, buf, sizeof(buf)), -EINVAL);
 }
 
+/* The controller's Reset Request (RFC 5415 §9.2): the AP answers and
+ * reboots; seen in a capture (the Reset Response) or live (the state
+ * event), that starts a new life rather than a Run loss.  A failed reset
+ * (Result Code 10) leaves the AP in Run. */
+static void
+test_controller_reset(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_ap_event ev = { .kind = CS_AP_EV_STATE,
+		.from = CS_AP_RUN,
+		.to = CS_AP_RESET,
+		.reason = CS_AP_REASON_AC_RESET };
+
+	(void)state;
+	for (int pass = 0; pass < 3; pass++) {
+		cs_facts_init(&f);
+		discovery_ok(&f);
+		handshake_ok(&f);
+		ctl(&f, UP, CS_MSG_JOIN_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_JOIN_RESP, 0);
+		ctl(&f, UP, CS_MSG_CONFIG_STATUS_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
+		ctl(&f, UP, CS_MSG_CHANGE_STATE_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
+		assert_true(f.flags & CS_FACTS_F_IN_RUN);
+		ctl(&f, DOWN, CS_MSG_RESET_REQ, -1);
+		if (pass == 0) {
+			ctl(&f, UP, CS_MSG_RESET_RESP, -1);
+		} else if (pass == 1) {
+			ev.t_ms = now + 10;
+			cs_facts_ap_event(&f, &ev);
+		} else {
+			ctl(&f, UP, CS_MSG_RESET_RESP, CS_RC_RESET_FAIL_UNABLE);
+			assert_true(f.flags & CS_FACTS_F_IN_RUN);
+			continue;
+		}
+		assert_false(f.flags & CS_FACTS_F_IN_RUN);
+		assert_int_equal(f.run_lost, 0);
+		assert_int_equal(f.runs, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -2318,6 +2360,7 @@ main(void)
 		cmocka_unit_test(test_nat_rebinding),
 		cmocka_unit_test(test_wlc_restart),
 		cmocka_unit_test(test_data_channel_blocked),
+		cmocka_unit_test(test_controller_reset),
 		cmocka_unit_test(test_join_rejected_and_capacity),
 		cmocka_unit_test(test_dtls_mismatch),
 		cmocka_unit_test(test_option43_wrong),

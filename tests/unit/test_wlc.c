@@ -905,6 +905,10 @@ test_orderly_close_in_run(void **state)
 	assert_int_equal(cs_wlc_counters(w)->disconnects, 1);
 	assert_int_equal(
 	    cs_wlc_counters(w)->failures_by_phase[CS_PHASE_JOIN], 1);
+	/* in a 9800's words (show wireless stats ap join summary) */
+	assert_int_equal(cs_wlc_stats_summary(w, &text), 0);
+	assert_non_null(strstr(text, "Join: DTLS close alert from peer"));
+	free(text);
 	cs_wlc_free(w);
 }
 

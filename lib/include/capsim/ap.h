@@ -67,6 +67,10 @@ enum cs_ap_ev_kind {
 	CS_AP_EV__COUNT
 };
 
+/* Reason of the Run -> Reset transition that obeys the controller's Reset
+ * Request (RFC 5415 §9.2): an ordered reboot, not a failure. */
+#define CS_AP_REASON_AC_RESET "Reset Request from controller"
+
 struct cs_ap_event {
 	uint64_t t_ms;
 	enum cs_ap_ev_kind kind;

@@ -219,6 +219,11 @@ struct cs_run_summary {
 	size_t n_rules;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
+	/* the mock WLC's control messages per type (cs_wlc_msg_slot_name
+	 * slots, n_wlc_msg of them), from the APs and to them: "rates"
+	 * shows them per second */
+	const uint64_t *wlc_msg_rx, *wlc_msg_tx;
+	size_t n_wlc_msg;
 
 	/* the run itself: when and where, how it was started, whether it
 	 * was cut short ("capsim_version" is always cs_version()) */

@@ -223,6 +223,9 @@ struct cs_wlc_counters {
 	 * what the APs reported */
 	uint64_t commands_sent, commands_busy, commands_failed;
 	uint64_t wtp_events, wtp_events_bad, data_transfer_bytes;
+	/* AC-initiated reboots the APs' WTP Reboot Statistics (§4.6.47)
+	 * showed rising from one join to the next */
+	uint64_t reboots_reported;
 };
 
 /* Join statistics of one AP ("show ap join stats"), keyed by base MAC
@@ -362,6 +365,9 @@ struct cs_wlc_cmd {
 	/* DATA_TRANSFER: Data Transfer Mode (§4.6.16) 1 crash, 2 dump */
 	uint8_t dt_mode;
 };
+/* Snake-case name of message-counter slot t ("echo_request", ...,
+ * "other" for slot 0), a bounded label for reports; NULL past the last. */
+CS_API const char *cs_wlc_msg_slot_name(unsigned t);
 /* "config-update", "reset", "clear-config", "data-transfer"; NULL out of
  * range. */
 CS_API const char *cs_wlc_cmd_name(enum cs_wlc_cmd_kind k);
