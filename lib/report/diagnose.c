@@ -1514,7 +1514,8 @@ words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
 		} else {
 			sb_printf(sum,
 			    "Discovery Requests sent %s%u times%s; the "
-			    "controller received none.",
+			    "controller received none it could read (lost, "
+			    "or damaged on the way).",
 			    upto(a), (unsigned)a->disc_req, per(a));
 		}
 		sb_printf(hint,
