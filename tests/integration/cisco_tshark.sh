@@ -11,23 +11,8 @@
 # tshark or the generator is missing.
 set -u
 : "${CS_BUILD:?CS_BUILD not set}"
-gen="$CS_BUILD/tests/test_ap_cisco"
-if ! command -v tshark >/dev/null 2>&1; then
-	echo "SKIP: tshark not installed"
-	exit 77
-fi
-if [ ! -x "$gen" ]; then
-	echo "SKIP: $gen not built"
-	exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp" # no user Wireshark preferences
-if ! CS_PCAP_OUT="$tmp/cisco.pcapng" "$gen" >"$tmp/gen.log" 2>&1; then
-	cat "$tmp/gen.log"
-	echo "FAIL: generator failed"
-	exit 1
-fi
+. "$(dirname "$0")/tshark.inc"
+cs_tshark_gen "$CS_BUILD/tests/test_ap_cisco" CS_PCAP_OUT cisco.pcapng
 if ! tshark -n -r "$tmp/cisco.pcapng" -o capwap.udp.port.control:5246 \
     -o capwap.draft_8_cisco:TRUE -T fields -E separator=';' \
     -e frame.number -e capwap.control.header.message_type \

@@ -12,23 +12,8 @@
 # swapped.  Skips (77) when tshark or the generator is missing.
 set -u
 : "${CS_BUILD:?CS_BUILD not set}"
-gen="$CS_BUILD/tests/test_wlc_clients"
-if ! command -v tshark >/dev/null 2>&1; then
-	echo "SKIP: tshark not installed"
-	exit 77
-fi
-if [ ! -x "$gen" ]; then
-	echo "SKIP: $gen not built"
-	exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp" # no user Wireshark preferences
-if ! CS_PCAP_OUT="$tmp/clients.pcapng" "$gen" >"$tmp/gen.log" 2>&1; then
-	cat "$tmp/gen.log"
-	echo "FAIL: generator failed"
-	exit 1
-fi
+. "$(dirname "$0")/tshark.inc"
+cs_tshark_gen "$CS_BUILD/tests/test_wlc_clients" CS_PCAP_OUT clients.pcapng
 opts=(-n -o capwap.swap_fc:FALSE)
 if ! tshark -r "$tmp/clients.pcapng" "${opts[@]}" -T fields -E separator=';' \
     -e frame.number -e frame.protocols -e _ws.malformed \

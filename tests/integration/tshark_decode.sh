@@ -8,23 +8,8 @@
 # Skips (77) when tshark or the generator is missing.
 set -u
 : "${CS_BUILD:?CS_BUILD not set}"
-gen="$CS_BUILD/tests/test_tshark_vectors"
-if ! command -v tshark >/dev/null 2>&1; then
-	echo "SKIP: tshark not installed"
-	exit 77
-fi
-if [ ! -x "$gen" ]; then
-	echo "SKIP: $gen not built"
-	exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp" # no user Wireshark preferences
-if ! CS_PCAP_OUT="$tmp/all.pcapng" "$gen" >"$tmp/gen.log" 2>&1; then
-	cat "$tmp/gen.log"
-	echo "FAIL: generator failed"
-	exit 1
-fi
+. "$(dirname "$0")/tshark.inc"
+cs_tshark_gen "$CS_BUILD/tests/test_tshark_vectors" CS_PCAP_OUT all.pcapng
 
 # The control port is pinned; the data port stays at its default (5247):
 # in tshark 4.0 setting capwap.udp.port.data with -o hands that port to the

@@ -10,23 +10,8 @@
 set -u
 : "${CS_BUILD:?CS_BUILD not set}"
 : "${CS_SRC:?CS_SRC not set}"
-gen="$CS_BUILD/tests/test_wpa"
-if ! command -v tshark >/dev/null 2>&1; then
-	echo "SKIP: tshark not installed"
-	exit 77
-fi
-if [ ! -x "$gen" ]; then
-	echo "SKIP: $gen not built"
-	exit 77
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp" # no user Wireshark preferences
-if ! CS_WPA_PCAP_OUT="$tmp/wpa.pcapng" "$gen" >"$tmp/gen.log" 2>&1; then
-	cat "$tmp/gen.log"
-	echo "FAIL: test_wpa failed"
-	exit 1
-fi
+. "$(dirname "$0")/tshark.inc"
+cs_tshark_gen "$CS_BUILD/tests/test_wpa" CS_WPA_PCAP_OUT wpa.pcapng
 
 decode() { # passphrase [capture]
 	tshark -r "${2:-$tmp/wpa.pcapng}" -o wlan.enable_decryption:TRUE \
