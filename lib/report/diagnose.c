@@ -18,6 +18,7 @@
 #include "capsim/capwap.h"
 #include "capsim/dtls.h"
 #include "capsim/option43.h"
+#include "diagnose-internal.h"
 
 static const char *const diag_names[] = {
 	[CS_DIAG_OK] = "ok",
@@ -102,7 +103,7 @@ cs_diag_conf_name(enum cs_diag_conf c)
 }
 
 /* TLS/DTLS alert descriptions, RFC 5246 §7.2, RFC 8446 §6. */
-static const char *
+const char *
 alert_name(unsigned d)
 {
 	switch (d) {
@@ -187,18 +188,7 @@ fail_is_cert(unsigned code)
 /* ---------------------------------------------------------------------
  * Growing string (the only allocation of the module).
  */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-	bool fixed; /* p is the caller's buffer: truncate, never grow */
-	bool full;  /* fixed and truncated: nothing more goes in */
-};
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 sb_printf(struct sbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
@@ -273,7 +263,7 @@ sb_take(struct sbuf *sb)
 	return p;
 }
 
-static void
+void
 ip_text(uint32_t ip, char *buf, size_t len)
 {
 	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(ip >> 24) & 0xffu,
@@ -302,7 +292,7 @@ joined_ok(const struct cs_ap_facts *f)
 	    f->cs_resp > 0 || f->cfg_resp > 0;
 }
 
-static bool
+bool
 cert_stalled(const struct cs_ap_facts *f)
 {
 	return (f->flags & CS_FACTS_F_CERT_STALL) ||
@@ -414,41 +404,6 @@ classify_alerts(const struct cs_ap_facts *f)
 	return CS_DIAG__COUNT;
 }
 
-/* Sub-cases of a verdict, for its words: which evidence decided it. */
-enum why {
-	WHY_NONE,
-	WHY_NO_TRAFFIC,     /* nothing sent, nothing received */
-	WHY_STILL_TRYING,   /* one request, too early to tell */
-	WHY_NO_WLC_SIDE,    /* requests unanswered, not known whether they
-	                       reached the controller */
-	WHY_FLIGHT_PARTIAL, /* part of the server flight arrived, sizes sent
-	                       unknown: MTU or selective loss */
-	WHY_RUN_LOST,       /* Run lost, nothing after it explains why */
-	WHY_RUN_REJOINED,   /* Run lost, echoes and keep-alives dead, then a
-	                       fresh join worked, no restart seen */
-	WHY_WLC_FORGOT,     /* as WHY_RUN_REJOINED, and the controller's side
-	                       shows the silence was its own (wlc_forgot) */
-	WHY_ECHO_NO_POST,   /* echoes unanswered, keep-alives answered, no
-	                       rejoin attempt seen yet */
-	WHY_CONFLICT,       /* evidence for two causes */
-	WHY_RP_AFTER_RUN,   /* return path: the DTLS retry after Run dies */
-	WHY_RP_SELECTIVE,   /* return path: small datagrams lost while
-	                       bigger ones arrive */
-	WHY_MTU_SIZES,      /* MTU: sizes sent and received compared */
-	WHY_MTU_FLIGHT,     /* MTU: only the AP's view of the flight */
-	WHY_UNRESP_DISC,    /* unresponsive: rediscovery unanswered */
-	WHY_UNRESP_ALL,     /* unresponsive: echoes, keep-alives, DTLS
-	                       retry all unanswered */
-	WHY_WLC_TOTALS,     /* requests unanswered; the WLC's totals say
-	                       some APs' arrived, not whether this one's */
-	WHY_LATE,           /* handshake open, DTLS replies late, the sizes
-	                       the controller sent unknown */
-	WHY_RP_CERT_HOLE,   /* return path: the Certificate's first
-	                       fragment came, later ones never */
-	WHY_LATE_FLIGHTS    /* flights of earlier handshakes arrived in
-	                       later ones; loss not countable here */
-};
-
 /* The live WLC's counters are totals over every AP (ctx->wlc_*): they
  * speak for one AP only when none or all of what the APs sent arrived. */
 enum glob {
@@ -474,21 +429,7 @@ struct verdict {
 	                   the totals can only mean this */
 };
 
-/* Replies later than this are "late" (ms): above the first DTLS
- * retransmission timer (RFC 6347 §4.2.4.1: 1 s) and far above any
- * loopback or LAN round trip. */
-#define DIAG_LATE_MS 1000u
-/* Sent at least this often without an answer: exhausted (RFC 5415
- * §4.8: MaxRetransmit 5, the first send plus >= 2 retransmissions is
- * already more than a lost datagram). */
-#define DIAG_REQ_EXHAUSTED 3u
-/* capsim's own loop is "late" beyond these (ms) */
-#define DIAG_SELF_LATE_P99_MS    1000u
-#define DIAG_SELF_LATE_MAX_MS    5000u
-#define DIAG_HEALTHY_LATE_P99_MS 50u  /* capsim kept its timers */
-#define DIAG_LOAD_SLOWER_MS      250u /* controller_slowed() */
-
-static uint32_t
+uint32_t
 sum_classes(const uint16_t *c)
 {
 	uint32_t n = 0;
@@ -975,24 +916,6 @@ classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
  * Words: one generator for the per-AP line and the aggregate.
  */
 
-struct agg {
-	unsigned n;
-	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
-	uint32_t sh, cert, flight_no_sh, stale_down;
-	uint32_t hvr_matched, hvr_rtt_min_ms, hvr_rtt_max_ms;
-	uint32_t ka_up, ka_down, echo_streak, runs, run_lost;
-	uint32_t max_up, max_down, run_idle_ms;
-	uint32_t dtls_delay_max_ms, ka_delay_max_ms, disc_delay_max_ms;
-	uint32_t post_ch, post_disc_req, post_disc_resp, post_ka_down;
-	uint32_t req_sent, send_err, ka_down_in_streak, ka_up_in_streak;
-	uint32_t echo_req, echo_resp, join_resp;
-	uint32_t ap_rx[CS_FACTS_SIZE_CLASSES], wlc_tx[CS_FACTS_SIZE_CLASSES];
-	uint32_t ap_tx[CS_FACTS_SIZE_CLASSES], wlc_rx[CS_FACTS_SIZE_CLASSES];
-	enum cs_diag_conf conf;           /* lowest of the APs */
-	enum why why;                     /* of the sample */
-	const struct cs_ap_facts *sample; /* first AP with this code */
-};
-
 static void
 agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 {
@@ -1055,7 +978,7 @@ agg_add(struct agg *a, const struct cs_ap_facts *f, const struct verdict *v)
 		a->echo_streak = f->echo_streak_max_run;
 }
 
-static uint32_t
+uint32_t
 sum_u32(const uint32_t *c)
 {
 	uint32_t n = 0;
@@ -1067,25 +990,25 @@ sum_u32(const uint32_t *c)
 
 /* "6 times" for one AP, "up to 6 times per AP" for several: upto()
  * goes before the number, per() after the noun. */
-static const char *
+const char *
 upto(const struct agg *a)
 {
 	return a->n > 1 ? "up to " : "";
 }
 
-static const char *
+const char *
 per(const struct agg *a)
 {
 	return a->n > 1 ? " per AP" : "";
 }
 
-static const char *
+const char *
 plural(unsigned v)
 {
 	return v == 1 ? "" : "s";
 }
 
-static const char *
+const char *
 dtls_fail_text(unsigned code)
 {
 	const char *s = cs_dtls_fail_name((enum cs_dtls_fail)code);
@@ -1094,7 +1017,7 @@ dtls_fail_text(unsigned code)
 }
 
 /* capsim's own health, as numbers ("; loop up to 22000 ms late, ..."). */
-static void
+void
 self_text(const struct cs_self_health *h, struct sbuf *sb)
 {
 	if (h->has_lateness &&
@@ -1337,7 +1260,7 @@ inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
 /* What a capture at the controller (or the embedded WLC) counted for
  * these APs, when it shows datagrams lost on the way: @p down the
  * controller's answers, else the APs' requests. */
-static void
+void
 wlc_side_words(const struct agg *a, bool down, struct sbuf *sum)
 {
 	uint32_t sent = 0, got = 0;
@@ -1360,690 +1283,51 @@ wlc_side_words(const struct agg *a, bool down, struct sbuf *sum)
 		    (unsigned)got, (unsigned)sent, plural(sent), plural(a->n));
 }
 
+/* The words of each verdict code, by family (diagnose_words_*.c); a code
+ * without its own words (mixed, inconclusive) says what is missing. */
+static void (*const words_fn[])(const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint) = {
+	[CS_DIAG_OK] = diag_words_ok,
+	[CS_DIAG_RETURN_PATH_LOSS] = diag_words_return_path_loss,
+	[CS_DIAG_FORWARD_PATH_LOSS] = diag_words_forward_path_loss,
+	[CS_DIAG_NO_CONTROLLER] = diag_words_no_controller,
+	[CS_DIAG_NAT_NO_RETURN] = diag_words_nat_no_return,
+	[CS_DIAG_ASYMMETRIC_RETURN] = diag_words_asymmetric_return,
+	[CS_DIAG_CERT_REJECTED_BY_AP] = diag_words_cert_rejected_by_ap,
+	[CS_DIAG_CERT_REJECTED_BY_WLC] = diag_words_cert_rejected_by_wlc,
+	[CS_DIAG_CLOCK_SKEW] = diag_words_clock_skew,
+	[CS_DIAG_MTU_FRAGMENT_LOSS] = diag_words_mtu_fragment_loss,
+	[CS_DIAG_NAT_REBINDING] = diag_words_nat_rebinding,
+	[CS_DIAG_DATA_CHANNEL_BLOCKED] = diag_words_data_channel_blocked,
+	[CS_DIAG_JOIN_REJECTED] = diag_words_join_rejected,
+	[CS_DIAG_WLC_CAPACITY] = diag_words_wlc_capacity,
+	[CS_DIAG_DTLS_MISMATCH] = diag_words_dtls_mismatch,
+	[CS_DIAG_OPTION43_WRONG] = diag_words_option43_wrong,
+	[CS_DIAG_WLC_RESTART] = diag_words_wlc_restart,
+	[CS_DIAG_RETURN_PATH_DELAY] = diag_words_return_path_delay,
+	[CS_DIAG_CONTROL_ADDR_UNREACH] = diag_words_control_addr_unreach,
+	[CS_DIAG_CONTROLLER_UNRESPONSIVE] = diag_words_controller_unresponsive,
+	[CS_DIAG_ECHO_UNANSWERED] = diag_words_echo_unanswered,
+	[CS_DIAG_DATA_CHANNEL_LATENCY] = diag_words_data_channel_latency,
+	[CS_DIAG_REQUEST_IGNORED] = diag_words_request_ignored,
+	[CS_DIAG_CONTROLLER_OVERLOADED] = diag_words_controller_overloaded,
+	[CS_DIAG_SIM_OVERLOADED] = diag_words_sim_overloaded,
+	[CS_DIAG_LOCAL_SEND_ERROR] = diag_words_local_send_error,
+	[CS_DIAG_RUN_TOO_SHORT] = diag_words_run_too_short,
+	[CS_DIAG_MIXED] = NULL,
+	[CS_DIAG_INCONCLUSIVE] = NULL,
+};
+_Static_assert(CS_ARRAY_SIZE(words_fn) == CS_DIAG__COUNT,
+    "words_fn[] out of sync with enum cs_diag_code");
+
 static void
 words(enum cs_diag_code c, const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint)
 {
-	const struct cs_ap_facts *f = a->sample;
-	char ip[16];
-
-	switch (c) {
-	case CS_DIAG_OK:
-		sb_printf(sum, "Joined and in Run.");
-		break;
-	case CS_DIAG_RETURN_PATH_LOSS:
-		if (a->why == WHY_RP_AFTER_RUN) {
-			sb_printf(sum,
-			    "The AP lost Run (%s%u Echo Requests unanswered "
-			    "in a row%s) and its DTLS retry dies on the way "
-			    "back: %s%u ClientHello%s after the loss, no DTLS "
-			    "reply",
-			    upto(a), (unsigned)a->echo_streak, per(a), upto(a),
-			    (unsigned)a->post_ch, plural(a->post_ch));
-			if (a->post_disc_resp > 0)
-				sb_printf(sum,
-				    ", while Discovery Responses still come "
-				    "back (%u)",
-				    (unsigned)a->post_disc_resp);
-			if (a->ka_down_in_streak + a->post_ka_down > 0)
-				sb_printf(sum,
-				    ", while keep-alives are still answered");
-			if (ctx->wlc_known)
-				sb_printf(sum,
-				    "; the controller received %llu "
-				    "ClientHellos",
-				    (unsigned long long)ctx->wlc_client_hello);
-			sb_printf(sum, ".");
-			sb_printf(hint,
-			    "The return path from the WLC to the APs drops "
-			    "CAPWAP control DTLS (UDP 5246) since the APs "
-			    "joined (a firewall or VPN change): allow UDP "
-			    "5246 from the WLC to the APs.");
-			break;
-		}
-		if (a->why == WHY_RP_CERT_HOLE) {
-			sb_printf(sum,
-			    "The controller's Certificate arrives in part: its "
-			    "first fragment came (ServerHello %s%u times%s, "
-			    "largest datagram received %u bytes) while later "
-			    "fragments never did.  A size limit would have "
-			    "lost the first fragment too: datagrams are lost "
-			    "on the way back.",
-			    upto(a), (unsigned)a->sh, per(a),
-			    (unsigned)a->max_down);
-			sb_printf(hint,
-			    "Something on the way back from the WLC drops "
-			    "part of its DTLS datagrams (loss, a policer, a "
-			    "firewall/IPS rule): find the device that drops "
-			    "UDP 5246 from the WLC; a capture at the "
-			    "controller shows which.");
-			break;
-		}
-		if (a->why == WHY_RP_SELECTIVE) {
-			sb_printf(sum,
-			    "Datagrams are lost selectively, not by size: "
-			    "the controller sent ");
-			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
-				if (a->wlc_tx[i] > 0)
-					sb_printf(sum, "%u of <= %u B, ",
-					    (unsigned)a->wlc_tx[i],
-					    cs_facts_size_class_max(i));
-			sb_printf(sum, "the AP received ");
-			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
-				if (a->wlc_tx[i] > 0 || a->ap_rx[i] > 0)
-					sb_printf(sum, "%u of <= %u B, ",
-					    (unsigned)a->ap_rx[i],
-					    cs_facts_size_class_max(i));
-			sb_printf(sum,
-			    "so the loss does not follow size: datagrams "
-			    "vanish in a size class while bigger ones arrive, "
-			    "or only part of a class is lost.");
-			sb_printf(hint,
-			    "Something on the way back drops some of the "
-			    "controller's DTLS datagrams by content (a "
-			    "firewall/IPS rule, a policer), not by size: "
-			    "find the device that drops UDP 5246 from the "
-			    "WLC.");
-			break;
-		}
-		if (f->ch > 0 && f->hvr > 0 && f->ch_cookie == 0) {
-			sb_printf(sum,
-			    "The controller answers (HelloVerifyRequest sent "
-			    "%s%u times%s) but the AP never returns the "
-			    "cookie: ClientHello sent %s%u times%s without it.",
-			    upto(a), (unsigned)a->hvr, per(a), upto(a),
-			    (unsigned)a->ch, per(a));
-			sb_printf(hint,
-			    "The DTLS replies from the WLC do not reach the "
-			    "APs: the return path for UDP 5246 drops them "
-			    "(firewall or VPN).");
-		} else if (f->ch > 0) {
-			sb_printf(sum,
-			    "Discovery %s but no DTLS reply reaches the AP: "
-			    "ClientHello sent %s%u times%s, no "
-			    "HelloVerifyRequest or ServerHello came back.",
-			    f->disc_resp > 0 ? "succeeds" : "is not used",
-			    upto(a), (unsigned)a->ch, per(a));
-			if (ctx->wlc_known)
-				sb_printf(sum,
-				    " The controller received %llu "
-				    "ClientHellos and answered them.",
-				    (unsigned long long)ctx->wlc_client_hello);
-			wlc_side_words(a, /* down= */ true, sum);
-			sb_printf(hint,
-			    "The return path for UDP 5246 drops DTLS "
-			    "(firewall or VPN).");
-			if (f->disc_resp > 0)
-				sb_printf(hint,
-				    " Routing works: discovery replies come "
-				    "back.");
-			sb_printf(hint,
-			    " The controller will log only \"DTLS handshake "
-			    "failure\"; allow UDP 5246 from the WLC to the "
-			    "APs.");
-		} else if (f->disc_resp > 0) {
-			sb_printf(sum,
-			    "The controller answers Discovery Requests but "
-			    "the AP keeps asking (%s%u more requests%s after "
-			    "a response): the responses do not reach it.",
-			    upto(a), (unsigned)a->disc_req_after_resp, per(a));
-			sb_printf(hint,
-			    "The return path from the WLC to the APs drops "
-			    "UDP 5246: check routes and firewalls on the way "
-			    "back.");
-		} else {
-			sb_printf(sum,
-			    "Discovery Requests reach the controller (it "
-			    "received %llu) but no Discovery Response comes "
-			    "back.",
-			    (unsigned long long)ctx->wlc_disc_req);
-			sb_printf(hint,
-			    "The return path from the WLC to the APs drops "
-			    "UDP 5246: check routes and firewalls on the way "
-			    "back.");
-		}
-		break;
-	case CS_DIAG_FORWARD_PATH_LOSS:
-		if (f->ch > 0) {
-			sb_printf(sum,
-			    "ClientHello sent %s%u times%s and the controller "
-			    "logged none: DTLS from the APs never reaches "
-			    "it.",
-			    upto(a), (unsigned)a->ch, per(a));
-			wlc_side_words(a, /* down= */ false, sum);
-		} else {
-			sb_printf(sum,
-			    "Discovery Requests sent %s%u times%s; the "
-			    "controller received none it could read (lost, "
-			    "or damaged on the way).",
-			    upto(a), (unsigned)a->disc_req, per(a));
-		}
-		sb_printf(hint,
-		    "The path from the APs to the WLC drops UDP 5246 "
-		    "(firewall, ACL or VPN selector); traffic in the other "
-		    "direction is not the problem.");
-		break;
-	case CS_DIAG_NO_CONTROLLER:
-		sb_printf(sum,
-		    "Discovery Requests sent %s%u times%s, no Discovery "
-		    "Response at all.",
-		    upto(a), (unsigned)a->disc_req, per(a));
-		sb_printf(hint,
-		    "No controller answers: check the discovery targets "
-		    "(static list, DHCP option 43, DNS "
-		    "CISCO-CAPWAP-CONTROLLER, broadcast domain) and that a "
-		    "WLC listens on UDP 5246.");
-		break;
-	case CS_DIAG_NAT_NO_RETURN:
-		ip_text(f->nat_ip, ip, sizeof(ip));
-		sb_printf(sum,
-		    "The APs reach the controller through NAT (it sees them "
-		    "as %s:%u) but ",
-		    ip, (unsigned)f->nat_port);
-		if (f->disc_resp > 0)
-			sb_printf(sum,
-			    "its Discovery Responses never reach them: %s%u "
-			    "more requests%s after a response.",
-			    upto(a), (unsigned)a->disc_req_after_resp, per(a));
-		else
-			sb_printf(sum,
-			    "nothing comes back: %s%u Discovery Request%s%s, "
-			    "no response.",
-			    upto(a), (unsigned)a->disc_req, plural(a->disc_req),
-			    per(a));
-		sb_printf(hint,
-		    "Replies to the NAT's external address are not "
-		    "translated back: the NAT lacks the reverse mapping "
-		    "for UDP 5246/5247 (static NAT or a return rule).");
-		break;
-	case CS_DIAG_ASYMMETRIC_RETURN:
-		ip_text(f->other_ip, ip, sizeof(ip));
-		sb_printf(sum,
-		    "Replies come from %s:%u, an address the AP never sent "
-		    "to, so the AP ignores them.",
-		    ip, (unsigned)f->other_port);
-		sb_printf(hint,
-		    "Asymmetric return: the controller answers from another "
-		    "interface or the return route is NATed differently. "
-		    "Make the WLC reply from the address the APs use "
-		    "(management interface, AP-manager, NAT address).");
-		break;
-	case CS_DIAG_CERT_REJECTED_BY_AP:
-		sb_printf(sum, "The AP rejected the controller's certificate");
-		if (f->dtls_fail != 0 && (f->flags & CS_FACTS_F_DTLS_LOCAL))
-			sb_printf(sum, " (%s)", dtls_fail_text(f->dtls_fail));
-		if (f->alert_up_desc != CS_FACTS_NONE8)
-			sb_printf(sum, ": it sent the alert %s",
-			    alert_name(f->alert_up_desc));
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "Check the WLC certificate chain against the AP's trust "
-		    "store (CA, validity, CAPWAP EKU); the AP logs "
-		    "\"Certificate verified failed!\" and sends a fatal "
-		    "alert.");
-		break;
-	case CS_DIAG_CERT_REJECTED_BY_WLC:
-		sb_printf(sum, "The controller rejected the AP's certificate");
-		if (f->alert_down_desc != CS_FACTS_NONE8)
-			sb_printf(sum, ": the AP received the alert %s",
-			    alert_name(f->alert_down_desc));
-		else if (f->dtls_fail != 0)
-			sb_printf(sum, " (%s)", dtls_fail_text(f->dtls_fail));
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "Check the AP certificate (MIC/SSC expiry, issuing CA "
-		    "trusted by the WLC, AP authorization list); the WLC "
-		    "logs \"DTLS handshake failure ... alert bad "
-		    "certificate\" or \"Current time outside AP cert "
-		    "validity interval\".");
-		break;
-	case CS_DIAG_CLOCK_SKEW:
-		sb_printf(sum,
-		    "The AP's clock is outside the controller "
-		    "certificate's validity (%s)",
-		    f->dtls_fail != 0 ? dtls_fail_text(f->dtls_fail)
-		                      : alert_name(f->alert_up_desc));
-		if (f->flags & CS_FACTS_F_SKEW)
-			sb_printf(sum, "; the AP clock is off by %ld s",
-			    (long)f->skew_s);
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "Set the time right (NTP on the AP's network or the "
-		    "controller's time) rather than replacing the "
-		    "certificate.");
-		break;
-	case CS_DIAG_MTU_FRAGMENT_LOSS:
-		if (a->why == WHY_MTU_SIZES) {
-			bool down = sum_classes(f->wlc_tx) > 0;
-			const uint32_t *sent = down ? a->wlc_tx : a->ap_tx;
-			const uint32_t *got = down ? a->ap_rx : a->wlc_rx;
-
-			sb_printf(sum,
-			    "%s datagrams above a size vanish, smaller ones "
-			    "arrive: ",
-			    down ? "WLC->AP" : "AP->WLC");
-			for (unsigned i = 0; i < CS_FACTS_SIZE_CLASSES; i++)
-				if (sent[i] > 0)
-					sb_printf(sum,
-					    "%s<= %u B: %u sent, %u arrived",
-					    i > 0 ? "; " : "",
-					    cs_facts_size_class_max(i),
-					    (unsigned)sent[i],
-					    (unsigned)got[i]);
-			sb_printf(sum, ".");
-		} else if (f->sh > 0 && cert_stalled(f)) {
-			sb_printf(sum,
-			    "The handshake stalls in the controller's "
-			    "Certificate flight: ServerHello arrived %s%u "
-			    "times%s but the Certificate never completed "
-			    "(largest datagram received %u bytes).",
-			    upto(a), (unsigned)a->sh, per(a),
-			    (unsigned)a->max_down);
-		} else if (f->sh == 0) {
-			sb_printf(sum,
-			    "The cookie exchange works (HelloVerifyRequest "
-			    "received) but after ClientHello with cookie "
-			    "(sent %s%u times%s) the controller's large "
-			    "ServerHello/Certificate flight never arrives "
-			    "(largest datagram received %u bytes).",
-			    upto(a), (unsigned)a->ch_cookie, per(a),
-			    (unsigned)a->max_down);
-		} else {
-			sb_printf(sum,
-			    "The controller's flight arrives repeatedly "
-			    "(%s%u times%s) but it never answers the AP's "
-			    "Certificate flight (largest datagram sent %u "
-			    "bytes).",
-			    upto(a), (unsigned)a->sh, per(a),
-			    (unsigned)a->max_up);
-		}
-		sb_printf(hint,
-		    "Large DTLS datagrams (certificate flights) are lost: an "
-		    "MTU below the datagram size with IP fragments dropped, "
-		    "or DF set and ICMP \"fragmentation needed\" filtered. "
-		    "Allow fragments or lower the CAPWAP/DTLS MTU.");
-		break;
-	case CS_DIAG_NAT_REBINDING:
-		sb_printf(sum,
-		    "The AP reached Run, then lost it: %s%u Echo Requests "
-		    "unanswered in a row%s, ",
-		    upto(a), (unsigned)a->echo_streak, per(a));
-		if (a->run_lost > 0)
-			sb_printf(sum, "Run lost %u time%s",
-			    (unsigned)a->run_lost, plural(a->run_lost));
-		else
-			sb_printf(sum, "still unanswered when the trace ends");
-		if (f->nat_changes_run == 0 &&
-		    (f->flags & CS_FACTS_F_JOIN_RC) &&
-		    f->join_rc == CS_RC_SUCCESS_NAT)
-			sb_printf(sum,
-			    "; the controller reported NAT (Join Result "
-			    "Code 2)");
-		if (f->nat_changes_run > 0)
-			sb_printf(sum,
-			    "; the NAT mapping changed %u time%s while in Run",
-			    (unsigned)f->nat_changes_run,
-			    plural(f->nat_changes_run));
-		if (a->run_idle_ms > 0)
-			sb_printf(sum, "; longest idle gap %u ms",
-			    (unsigned)a->run_idle_ms);
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "A NAT in the path rebinds or expires the AP's mapping "
-		    "while the session is idle, so the controller drops "
-		    "packets from the new port; raise the NAT UDP idle "
-		    "timeout above the CAPWAP echo interval or pin the "
-		    "mapping.");
-		break;
-	case CS_DIAG_DATA_CHANNEL_BLOCKED:
-		if (f->ka_up > 0)
-			sb_printf(sum,
-			    "Control channel joined but the data channel never "
-			    "answers: %s%u keep-alives sent%s, %u received.",
-			    upto(a), (unsigned)a->ka_up, per(a),
-			    (unsigned)a->ka_down);
-		else
-			sb_printf(sum,
-			    "Control channel joined and reached Run, but not "
-			    "one data channel keep-alive was seen (UDP 5247) "
-			    "and Run was lost.");
-		sb_printf(hint,
-		    "UDP 5247 (CAPWAP data) is blocked while 5246 works: "
-		    "open UDP 5247 both ways.");
-		break;
-	case CS_DIAG_JOIN_REJECTED:
-		sb_printf(sum,
-		    "The controller rejected the Join Request: Result Code "
-		    "%u (%s).",
-		    (unsigned)f->join_rc, cs_result_code_name(f->join_rc));
-		sb_printf(hint,
-		    "Check the controller's join policy for these APs (AP "
-		    "authorization list, regulatory domain, supported "
-		    "model, duplicate session).");
-		break;
-	case CS_DIAG_WLC_CAPACITY:
-		sb_printf(sum,
-		    "The controller refused the Join for capacity: Result "
-		    "Code %u (%s).",
-		    (unsigned)f->join_rc, cs_result_code_name(f->join_rc));
-		sb_printf(hint,
-		    "The WLC is at its AP limit (licence or platform "
-		    "maximum): add capacity or move APs to another "
-		    "controller.");
-		break;
-	case CS_DIAG_DTLS_MISMATCH:
-		sb_printf(sum, "The DTLS handshake fails before agreement");
-		if (f->dtls_fail != 0)
-			sb_printf(sum, " (%s)", dtls_fail_text(f->dtls_fail));
-		if (f->alert_down_desc != CS_FACTS_NONE8)
-			sb_printf(sum, ": the controller sent %s",
-			    alert_name(f->alert_down_desc));
-		else if (f->alert_up_desc != CS_FACTS_NONE8)
-			sb_printf(sum, ": the AP sent %s",
-			    alert_name(f->alert_up_desc));
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "AP and controller share no DTLS version or cipher "
-		    "suite (e.g. a DTLS 1.0 AP against a 1.2-only WLC, or "
-		    "an ECDSA-only cipher list with an RSA certificate): "
-		    "align the WLC's DTLS version and ciphers with the "
-		    "APs.");
-		break;
-	case CS_DIAG_OPTION43_WRONG:
-		if (f->o43_err == 1) {
-			sb_printf(sum, "DHCP gave no option 43");
-		} else {
-			sb_printf(sum, "DHCP option 43 (");
-			for (unsigned i = 0;
-			     i < f->o43_len && i < CS_FACTS_O43_LEN; i++)
-				sb_printf(sum, "%02x", f->o43[i]);
-			sb_printf(sum, ") %s",
-			    f->o43_err != 0 ? "does not decode"
-			                    : "does not name the controller");
-		}
-		sb_printf(sum, "; %s%u Discovery Request%s%s got no response.",
-		    upto(a), (unsigned)a->disc_req, plural(a->disc_req),
-		    per(a));
-		sb_printf(hint,
-		    "Fix option 43 on the DHCP server: TLV f1, length 4 "
-		    "per controller, the WLC management addresses in hex "
-		    "(Windows DHCP wants hex, not ASCII).");
-		break;
-	case CS_DIAG_WLC_RESTART:
-		sb_printf(sum,
-		    "The APs lost Run at the same time (Run lost %s%u "
-		    "time%s%s)",
-		    upto(a), (unsigned)a->run_lost, plural(a->run_lost),
-		    per(a));
-		if (f->runs >= 2 || (f->flags & CS_FACTS_F_IN_RUN))
-			sb_printf(sum, " and rejoined with a fresh handshake");
-		sb_printf(sum, ".");
-		if (ctx->wlc_restarts > 0)
-			sb_printf(sum, " The controller restarted %u time%s.",
-			    ctx->wlc_restarts, plural(ctx->wlc_restarts));
-		else if (a->why == WHY_WLC_FORGOT)
-			sb_printf(sum,
-			    " At the controller: it received all %u "
-			    "datagrams the APs sent and none it sent was "
-			    "lost, so the unanswered echoes and keep-alives "
-			    "were its own silence; then it accepted new "
-			    "sessions from scratch: it forgot them all at "
-			    "once.",
-			    (unsigned)sum_u32(a->ap_tx));
-		else
-			sb_printf(sum,
-			    " No restart was seen directly: the controller "
-			    "dropped the sessions (%u alert%s in Run, "
-			    "keep-alives unanswered %u of %u) and accepted "
-			    "new ones from scratch.",
-			    (unsigned)f->alerts_down_run,
-			    plural(f->alerts_down_run),
-			    (unsigned)a->ka_up_in_streak -
-			        (unsigned)a->ka_down_in_streak,
-			    (unsigned)a->ka_up_in_streak);
-		sb_printf(hint,
-		    "The controller restarted or failed over: every AP "
-		    "rediscovers and rejoins at once (a join storm); check "
-		    "the controller's uptime and crash logs.");
-		break;
-	case CS_DIAG_RETURN_PATH_DELAY:
-		sb_printf(sum,
-		    "Replies arrive, but late: ClientHello -> first DTLS "
-		    "reply took %s%u ms%s (the retransmission timer starts "
-		    "at %u ms), ",
-		    upto(a), (unsigned)a->dtls_delay_max_ms, per(a),
-		    DIAG_LATE_MS);
-		if (a->hvr + a->sh < a->ch && a->hvr_matched > 0 &&
-		    a->hvr_rtt_min_ms >= DIAG_LATE_MS)
-			sb_printf(sum,
-			    "and none was lost: each HelloVerifyRequest, "
-			    "matched to its ClientHello by record sequence "
-			    "number (RFC 6347 §4.2.1), came %u to %u ms after "
-			    "it (%s%u%s, none skipped) although the AP had "
-			    "retransmitted meanwhile.",
-			    (unsigned)a->hvr_rtt_min_ms,
-			    (unsigned)a->hvr_rtt_max_ms, upto(a),
-			    (unsigned)a->hvr_matched, per(a));
-		else
-			sb_printf(sum,
-			    "and nothing was lost (%u sent by the AP, %u DTLS "
-			    "replies received).",
-			    (unsigned)a->ch, (unsigned)(a->hvr + a->sh));
-		sb_printf(hint,
-		    "Something between the APs and the controller holds the "
-		    "controller's DTLS datagrams back (a shaper, a congested "
-		    "VPN, an overloaded firewall); the handshake retransmits "
-		    "and may time out.  Measure the WLC->AP delay on UDP "
-		    "5246.");
-		break;
-	case CS_DIAG_CONTROL_ADDR_UNREACH: {
-		char cip[16];
-
-		ip_text(f->disc_from_ip, ip, sizeof(ip));
-		ip_text(f->ch_to_ip, cip, sizeof(cip));
-		sb_printf(sum,
-		    "Discovery was answered by %s, which advertises %s as "
-		    "its Control IPv4 Address; the AP sent ClientHello "
-		    "there %s%u times%s and nothing answered.",
-		    ip, cip, upto(a), (unsigned)a->ch, per(a));
-		sb_printf(hint,
-		    "The Control IPv4 Address in the Discovery Response "
-		    "(RFC 5415 §4.6.9) is not reachable from the APs: "
-		    "correct the controller's management/AP-manager "
-		    "address, or the NAT address it advertises.");
-		break;
-	}
-	case CS_DIAG_CONTROLLER_UNRESPONSIVE:
-		sb_printf(sum,
-		    "The AP was joined, then the controller stopped "
-		    "answering: %s%u Echo Requests unanswered in a row%s",
-		    upto(a), (unsigned)a->echo_streak, per(a));
-		if (a->ka_up_in_streak > 0)
-			sb_printf(sum, ", %u of %u keep-alives unanswered",
-			    (unsigned)(a->ka_up_in_streak -
-			        a->ka_down_in_streak),
-			    (unsigned)a->ka_up_in_streak);
-		if (a->post_disc_req > 0)
-			sb_printf(sum,
-			    ", then %u Discovery Request%s and %u "
-			    "ClientHello%s after losing Run, %u answer%s",
-			    (unsigned)a->post_disc_req,
-			    plural(a->post_disc_req), (unsigned)a->post_ch,
-			    plural(a->post_ch), (unsigned)a->post_disc_resp,
-			    plural(a->post_disc_resp));
-		else if (a->post_ch > 0)
-			sb_printf(sum,
-			    ", then %u ClientHello%s after losing Run, "
-			    "nothing back",
-			    (unsigned)a->post_ch, plural(a->post_ch));
-		sb_printf(sum, "; no AP came back to Run.");
-		sb_printf(hint,
-		    "The controller is hung or unreachable on every port "
-		    "(control, data and discovery all silent): check the "
-		    "controller process/CPU and its reachability.");
-		break;
-	case CS_DIAG_ECHO_UNANSWERED:
-		sb_printf(sum,
-		    "In Run, %s%u Echo Requests went unanswered in a row%s "
-		    "while the data channel kept answering (%u keep-alive%s "
-		    "back in that time), and the AP could join again: the "
-		    "controller ignores Echo Requests only.",
-		    upto(a), (unsigned)a->echo_streak, per(a),
-		    (unsigned)a->ka_down_in_streak,
-		    plural(a->ka_down_in_streak));
-		sb_printf(hint,
-		    "Check the controller's echo handling and control-plane "
-		    "policing (CoPP) or an ACL that drops CAPWAP Echo on UDP "
-		    "5246.");
-		break;
-	case CS_DIAG_DATA_CHANNEL_LATENCY:
-		sb_printf(sum,
-		    "Keep-alive replies on the data channel arrive late: "
-		    "%s%u ms%s from keep-alive to reply (%u sent, %u back, "
-		    "the rest on their way when Run ended), echoes "
-		    "answered.",
-		    upto(a), (unsigned)a->ka_delay_max_ms, per(a),
-		    (unsigned)a->ka_up, (unsigned)a->ka_down);
-		sb_printf(hint,
-		    "The data channel (UDP 5247) is delayed beyond the "
-		    "AP's DataChannelDeadInterval (RFC 5415 §4.7.5): find "
-		    "the queue or shaper that holds UDP 5247 back, or raise "
-		    "the dead interval.");
-		break;
-	case CS_DIAG_REQUEST_IGNORED: {
-		const char *mt = cs_msg_type_name(f->req_type);
-
-		sb_printf(sum,
-		    "DTLS stays up but the controller never answers the "
-		    "%s (type %u): sent %s%u times%s without a response",
-		    mt != NULL ? mt : "control request", (unsigned)f->req_type,
-		    upto(a), (unsigned)a->req_sent, per(a));
-		if (f->req_n_elems > 0) {
-			sb_printf(sum, "; it carried ");
-			for (unsigned i = 0; i < f->req_n_elems &&
-			     i < CS_ARRAY_SIZE(f->req_elems);
-			     i++) {
-				const char *en = cs_elem_name(f->req_elems[i]);
-
-				sb_printf(sum, "%s%s (%u)", i > 0 ? ", " : "",
-				    en != NULL ? en : "element",
-				    (unsigned)f->req_elems[i]);
-			}
-			if (f->req_elems_more)
-				sb_printf(sum, ", ...");
-		}
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "The controller silently drops this request (it "
-		    "dislikes one of its elements, or its policy rejects "
-		    "it without a Result Code): check the controller's "
-		    "log for the message and element named.");
-		break;
-	}
-	case CS_DIAG_CONTROLLER_OVERLOADED:
-		sb_printf(sum,
-		    "The controller's answers slow down as the offered "
-		    "rate rises while capsim itself stays healthy");
-		if (ctx->load.has)
-			sb_printf(sum,
-			    ": DTLS handshakes took %u ms (median of %llu) "
-			    "with %u+ in flight, %u ms (median of %llu) with "
-			    "%u+ in flight",
-			    (unsigned)ctx->load.lo_p50_ms,
-			    (unsigned long long)ctx->load.lo_n,
-			    (unsigned)ctx->load.lo_inflight,
-			    (unsigned)ctx->load.hi_p50_ms,
-			    (unsigned long long)ctx->load.hi_n,
-			    (unsigned)ctx->load.hi_inflight);
-		sb_printf(sum, "; these APs' handshakes did not finish.");
-		sb_printf(hint,
-		    "Lower the join rate (--rate) or add controller "
-		    "capacity.");
-		break;
-	case CS_DIAG_SIM_OVERLOADED:
-		sb_printf(sum, "capsim itself was overloaded");
-		if (ctx->has_self)
-			self_text(&ctx->self, sum);
-		sb_printf(sum,
-		    "; these APs' timeouts say nothing about the network "
-		    "or the controller.");
-		sb_printf(hint,
-		    "Run fewer APs at once (--rate, --max-inflight), on an "
-		    "idle host, or raise net.core.rmem_max / the socket "
-		    "buffers; then run again.");
-		break;
-	case CS_DIAG_LOCAL_SEND_ERROR: {
-		int err = f->send_errno;
-
-		if (err == 0 && ctx->has_self)
-			err = ctx->has_self && ctx->self.route_err != 0
-			    ? ctx->self.route_err
-			    : ctx->self.send_errno[0].err;
-		if (a->send_err > 0)
-			sb_printf(sum,
-			    "Nothing left this host: sending from the AP's "
-			    "address failed %s%u time%s%s",
-			    upto(a), (unsigned)a->send_err, plural(a->send_err),
-			    per(a));
-		else if (ctx->has_self && ctx->self.send_errors > 0)
-			sb_printf(sum,
-			    "Nothing came back and capsim's sends failed "
-			    "%llu time%s",
-			    (unsigned long long)ctx->self.send_errors,
-			    ctx->self.send_errors == 1 ? "" : "s");
-		else
-			sb_printf(sum,
-			    "Nothing came back and the route check before "
-			    "the run failed");
-		if (err != 0)
-			sb_printf(sum, " (%s)", strerror(err));
-		if (ctx->has_self && ctx->self.route_detail[0] != '\0')
-			sb_printf(sum, ", %s", ctx->self.route_detail);
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "capsim cannot reach the controller from the AP "
-		    "addresses: %s",
-		    err == EINVAL || err == EADDRNOTAVAIL
-		        ? "loopback AP addresses (127.x) cannot send to an "
-		          "outside controller; give the APs an address on an "
-		          "interface that routes to it (--ap-base-ip ADDR, "
-		          "added with `ip addr add ADDR/24 dev IF`), or use "
-		          "the embedded WLC (no --wlc)."
-		        : "add a route to the controller from the AP addresses "
-		          "(`ip route get WLC from AP-ADDR` shows the "
-		          "problem; `ip route add WLC/32 via GW`), or change "
-		          "--ap-base-ip / --wlc.");
-		break;
-	}
-	case CS_DIAG_RUN_TOO_SHORT:
-		sb_printf(sum, "The run ended before the APs could join");
-		if (ctx->has_self && ctx->self.run_ms > 0)
-			sb_printf(sum,
-			    ": it lasted %llu ms, the discovery window is "
-			    "%u ms",
-			    (unsigned long long)ctx->self.run_ms,
-			    (unsigned)ctx->self.discovery_window_ms);
-		if (a->disc_req == 0 && a->ch == 0)
-			sb_printf(sum, "; %s sent nothing yet",
-			    a->n > 1 ? "they" : "it");
-		sb_printf(sum, ".");
-		sb_printf(hint,
-		    "Run longer (--duration %llus or more), or shorten the "
-		    "discovery wait (--max-discovery-interval, or "
-		    "--skip-discovery).",
-		    ctx->has_self
-		        ? (unsigned long long)(ctx->self.discovery_window_ms /
-		                  1000u +
-		              10u)
-		        : 30ull);
-		break;
-	case CS_DIAG_MIXED:
-	case CS_DIAG_INCONCLUSIVE:
-	case CS_DIAG__COUNT:
-	default:
-		inconclusive_words(f, a, ctx, sum, hint);
-		break;
-	}
+	if ((unsigned)c < CS_ARRAY_SIZE(words_fn) && words_fn[c] != NULL)
+		words_fn[c](a, ctx, sum, hint);
+	else
+		inconclusive_words(a->sample, a, ctx, sum, hint);
 }
 
 enum cs_diag_code
