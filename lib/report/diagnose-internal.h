@@ -72,6 +72,31 @@ enum why {
 #define DIAG_HEALTHY_LATE_P99_MS 50u  /* capsim kept its timers */
 #define DIAG_LOAD_SLOWER_MS      250u /* controller_slowed() */
 
+/* The live WLC's counters are totals over every AP (ctx->wlc_*): they
+ * speak for one AP only when none or all of what the APs sent arrived. */
+enum glob {
+	GLOB_NONE,
+	GLOB_CH,  /* ClientHellos the WLC received (wlc_client_hello) */
+	GLOB_DISC /* Discovery Requests it received (wlc_disc_req) */
+};
+
+/* What all the APs looked at sent (the WLC's totals are compared with
+ * it). */
+struct sent_all {
+	uint64_t ch, disc_req;
+};
+
+struct verdict {
+	enum cs_diag_code code;
+	enum cs_diag_conf conf;
+	enum why why;
+	bool plain_run; /* Run lost, the AP's own facts do not say why:
+	                   the aggregate looks for a restart */
+	enum glob glob; /* decided by the WLC's totals over all APs, not by
+	                   this AP's own counts: the aggregate checks that
+	                   the totals can only mean this */
+};
+
 struct agg {
 	unsigned n;
 	uint32_t disc_req, disc_resp, disc_req_after_resp, ch, ch_cookie, hvr;
@@ -103,6 +128,21 @@ const char *plural(unsigned v);
 const char *dtls_fail_text(unsigned code);
 void self_text(const struct cs_self_health *h, struct sbuf *sb);
 void wlc_side_words(const struct agg *a, bool down, struct sbuf *sum);
+
+/* diagnose_classify.c: one AP's verdict from its facts */
+uint32_t dtls_down(const struct cs_ap_facts *f);
+uint64_t run_lost_at(const struct cs_ap_facts *f);
+struct verdict mkv(enum cs_diag_code c, enum cs_diag_conf conf, enum why why);
+struct verdict glob_check(struct verdict v, const struct cs_diag_ctx *ctx,
+    const struct sent_all *all);
+struct verdict diag_classify(
+    const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx);
+
+/* diagnose_words.c: what is missing to decide */
+void reason_text(const struct cs_ap_facts *f, struct sbuf *sb);
+void peer_hint(const struct cs_diag_ctx *ctx, struct sbuf *hint);
+void inconclusive_words(const struct cs_ap_facts *f, const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 
 /* diagnose_words_path.c: the paths: return and forward path loss, discovery,
  * NAT, addresses, delay */
