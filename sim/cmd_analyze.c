@@ -632,6 +632,65 @@ an_parse(int argc, char **argv, struct an_opts *o)
 	return -1;
 }
 
+/* --keylog: the key log read into the analyzer.  0, or the exit code
+ * after saying why. */
+static int
+an_keylog(struct cs_analyze *a, const char *keylog)
+{
+	struct cs_err err = { 0 };
+	uint8_t *kb;
+	size_t kl;
+	int r;
+
+	r = slurp(keylog, &kb, &kl);
+	if (r < 0) {
+		fprintf(
+		    stderr, "capsim analyze: %s: %s\n", keylog, strerror(-r));
+		return SIM_EXIT_USAGE;
+	}
+	r = cs_analyze_keylog(a, (const char *)kb, kl, &err);
+	free(kb);
+	if (r < 0) {
+		fprintf(stderr, "capsim analyze: %s: byte offset %zu: %s\n",
+		    keylog, err.offset, err.what);
+		return SIM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* --json: the report @p j (taken) with the controller's side written to
+ * *@p json_out, which is committed and cleared.  0, or -1 after saying
+ * why. */
+static int
+an_json(struct cs_ofile **json_out, const char *json_path, json_t *j,
+    const struct sim_peer *peer)
+{
+	char why[512];
+
+	json_object_set_new(j, "peer", sim_peer_json(peer));
+	/* one stream, written once: the document, then its newline */
+	FILE *jf = cs_ofile_fp(*json_out);
+	int jr =
+	    json_dumpf(j, jf, JSON_INDENT(2)) == 0 && fputc('\n', jf) != EOF
+	    ? 0
+	    : -EIO;
+
+	if (jr == 0) {
+		/* frees json_out, also when it fails */
+		jr = cs_ofile_commit(*json_out, why, sizeof(why));
+		*json_out = NULL;
+	} else {
+		snprintf(
+		    why, sizeof(why), "%s: %s", json_path, strerror(errno));
+	}
+	json_decref(j);
+	if (jr < 0) {
+		fprintf(stderr, "capsim analyze: cannot write %s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sim_cmd_analyze(int argc, char **argv)
 {
@@ -684,26 +743,9 @@ sim_cmd_analyze(int argc, char **argv)
 		fputs("capsim analyze: out of memory\n", stderr);
 		goto out;
 	}
-	if (keylog != NULL) {
-		uint8_t *kb;
-		size_t kl;
-
-		r = slurp(keylog, &kb, &kl);
-		if (r < 0) {
-			fprintf(stderr, "capsim analyze: %s: %s\n", keylog,
-			    strerror(-r));
-			rc = SIM_EXIT_USAGE;
-			goto out;
-		}
-		r = cs_analyze_keylog(a, (const char *)kb, kl, &err);
-		free(kb);
-		if (r < 0) {
-			fprintf(stderr,
-			    "capsim analyze: %s: byte offset %zu: %s\n", keylog,
-			    err.offset, err.what);
-			rc = SIM_EXIT_USAGE;
-			goto out;
-		}
+	if (keylog != NULL && (r = an_keylog(a, keylog)) != 0) {
+		rc = r;
+		goto out;
 	}
 	r = slurp(path, &buf, &len);
 	if (r < 0) {
@@ -743,33 +785,13 @@ sim_cmd_analyze(int argc, char **argv)
 		cs_diagnosis_free(&d);
 		goto out;
 	}
-	if (json_path != NULL) {
-		json_t *j = json_report(path, cs_capread_format_name(cr.format),
-		    a, &d, &rd, read_err ? &err : NULL);
-
-		json_object_set_new(j, "peer", sim_peer_json(&peer));
-		/* one stream, written once: the document, then its newline */
-		FILE *jf = cs_ofile_fp(json_out);
-		int jr = json_dumpf(j, jf, JSON_INDENT(2)) == 0 &&
-		        fputc('\n', jf) != EOF
-		    ? 0
-		    : -EIO;
-
-		if (jr == 0) {
-			/* frees json_out, also when it fails */
-			jr = cs_ofile_commit(json_out, why, sizeof(why));
-			json_out = NULL;
-		} else {
-			snprintf(why, sizeof(why), "%s: %s", json_path,
-			    strerror(errno));
-		}
-		json_decref(j);
-		if (jr < 0) {
-			fprintf(
-			    stderr, "capsim analyze: cannot write %s\n", why);
-			cs_diagnosis_free(&d);
-			goto out;
-		}
+	if (json_path != NULL &&
+	    an_json(&json_out, json_path,
+	        json_report(path, cs_capread_format_name(cr.format), a, &d, &rd,
+	            read_err ? &err : NULL),
+	        &peer) < 0) {
+		cs_diagnosis_free(&d);
+		goto out;
 	}
 	if (json_path == NULL || strcmp(json_path, "-") != 0) {
 		wlc_port_used = cfg.wlc_port != 0 ? cfg.wlc_port : 5246;

@@ -55,5 +55,7 @@ void run_usage(FILE *f);
 bool run_options_parse(
     struct run_opts *o, int argc, char **argv, int *exit_code);
 void run_options_free(struct run_opts *o);
+/* run_check.c: --check, the plan of the run printed, nothing run */
+int run_check(const struct run_opts *o);
 
 #endif /* CS_SIM_RUN_OPTIONS_H */
