@@ -671,16 +671,21 @@ summary_words(const struct tally *t, const struct cs_diag_ctx *ctx,
 	}
 }
 
-/* capsim's own health, when it was bad. */
+/* capsim's own health, when it was bad.  Where no AP's verdict rests on
+ * it (`blamed` false: every AP joined, or failed for a cause read from
+ * its peer), it is said as what it was -- capsim set the pace -- not as
+ * bad health beside "ok": the report must not contradict itself. */
 static void
 self_words(const struct cs_diag_ctx *ctx, bool overloaded, bool too_short,
-    struct sbuf *self)
+    bool blamed, struct sbuf *self)
 {
 	if (!ctx->has_self ||
 	    !(overloaded || ctx->self.send_errors > 0 ||
 	        ctx->self.route_err != 0 || too_short))
 		return;
-	sb_printf(self, "capsim's own health was bad");
+	sb_printf(self,
+	    blamed ? "capsim's own health was bad"
+	           : "capsim limited the run, no AP failed for it");
 	if (overloaded)
 		self_text(&ctx->self, self);
 	if (ctx->self.send_errors > 0) {
@@ -753,7 +758,7 @@ cs_diagnose(const struct cs_ap_facts *const *aps, size_t n,
 	pick_primary(&t);
 	evidence_words(&t, ctx);
 	summary_words(&t, ctx, &sum, &hint);
-	self_words(ctx, overloaded, too_short, &self);
+	self_words(ctx, overloaded, too_short, t.top_self > 0, &self);
 
 	enum cs_diag_code primary = t.primary;
 	bool self_bad = t.top_self > 0, oom = t.oom;

@@ -2031,6 +2031,30 @@ test_field_self(void **state)
 	agg_same(&c, 2, &busy, CS_DIAG_CERT_REJECTED_BY_WLC, &d);
 	assert_false(d.self_bad);
 	cs_diagnosis_free(&d);
+	/* 20 000 APs behind capsim's own handshake queue, every one in Run:
+	 * the wait (85 s > WaitDTLS / 2) is said, but as capsim's pacing,
+	 * never as bad health beside "ok" */
+	struct cs_diag_ctx paced = { .live = true, .has_self = true };
+	paced.self.has_lateness = true;
+	paced.self.lateness_p99_ms = 14;
+	paced.self.lateness_max_ms = 47;
+	paced.self.has_hs_queue = true;
+	paced.self.hs_queue_wait_max_ms = 85411;
+	const struct cs_ap_facts *all_run[] = { &q, &q };
+	assert_int_equal(cs_diagnose(all_run, 2, &paced, &d), 0);
+	assert_string_equal(d.code, "ok");
+	assert_false(d.self_bad);
+	assert_non_null(d.self_text);
+	assert_null(strstr(d.self_text, "health was bad"));
+	assert_non_null(strstr(d.self_text, "no AP failed for it"));
+	assert_non_null(strstr(d.self_text, "85411 ms for a handshake slot"));
+	cs_diagnosis_free(&d);
+	/* the same wait with APs that timed out: capsim's health, said so */
+	const struct cs_ap_facts *late[] = { &f, &q };
+	assert_int_equal(cs_diagnose(late, 2, &paced, &d), 0);
+	assert_true(d.self_bad);
+	assert_non_null(strstr(d.self_text, "health was bad"));
+	cs_diagnosis_free(&d);
 
 	/* capsim healthy, the controller's handshakes 40 ms at 1 in
 	 * flight and 2.5 s at 16: the APs whose handshake never finished
