@@ -1694,6 +1694,29 @@ test_field_return_delay(void **state)
 	assert_int_equal(
 	    one(&f, NULL, line, sizeof(line)), CS_DIAG_RETURN_PATH_DELAY);
 	assert_non_null(strstr(line, "nothing was lost"));
+
+	/* the same late replies while the controller's handshakes slowed
+	 * from 40 ms at 1 in flight to 4.2 s at 16 (a storm against a
+	 * starved `capsim wlc`): a delay that grows with the load is the
+	 * controller's, never a path verdict */
+	struct cs_diagnosis d;
+	struct cs_diag_ctx ctx = { .live = true, .has_self = true };
+	ctx.self.has_lateness = true;
+	ctx.self.lateness_p99_ms = 12;
+	ctx.self.lateness_max_ms = 30;
+	ctx.load = (struct cs_diag_load){ .has = true,
+		.lo_inflight = 1,
+		.hi_inflight = 16,
+		.lo_p50_ms = 40,
+		.hi_p50_ms = 4200,
+		.lo_n = 10,
+		.hi_n = 50 };
+	agg_same(&f, 2, &ctx, CS_DIAG_CONTROLLER_OVERLOADED, &d);
+	cs_diagnosis_free(&d);
+	/* a delay that does not grow with the load is the path's */
+	ctx.load.lo_p50_ms = 4100;
+	agg_same(&f, 2, &ctx, CS_DIAG_RETURN_PATH_DELAY, &d);
+	cs_diagnosis_free(&d);
 }
 
 /* WLC->AP DTLS delayed 4 s (live, the WLC's counts known): the flight of
