@@ -23,6 +23,7 @@
 #include "capsim/values.h"
 #include "sim.h"
 #include "simutil.h"
+#include "wlc_timeline.h"
 
 static void
 wlc_usage(FILE *f)
@@ -116,6 +117,18 @@ wlc_usage(FILE *f)
 	    "                         of an AP-side capture for `capsim "
 	    "analyze\n"
 	    "                         AP.pcapng --peer FILE`\n"
+	    "  --timeline FILE        run the timeline: of a scenario file "
+	    "from the\n"
+	    "                         start: wlc-request (Configuration "
+	    "Update,\n"
+	    "                         Reset, Clear Configuration, Data "
+	    "Transfer to\n"
+	    "                         the APs in Run, or to: {macs: [...]}), "
+	    "wlc-\n"
+	    "                         misbehave, wlc-restart (default: none)\n"
+	    "  --timeline-after N     start the timeline when N WTPs have "
+	    "joined\n"
+	    "                         (default 0: when the WLC starts)\n"
 	    "  -v, --verbose          log every join step\n"
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
@@ -345,6 +358,8 @@ enum {
 	O_METRICS_LISTEN,
 	O_PCAP,
 	O_NO_GATE,
+	O_TIMELINE,
+	O_TIMELINE_AFTER,
 };
 
 static const struct option wlc_longopts[] = {
@@ -378,6 +393,8 @@ static const struct option wlc_longopts[] = {
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
+	{ "timeline", required_argument, NULL, O_TIMELINE },
+	{ "timeline-after", required_argument, NULL, O_TIMELINE_AFTER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -389,7 +406,9 @@ static const struct option wlc_longopts[] = {
 struct wlc_cmd {
 	struct cs_engine_cfg ec;
 	struct cs_dtls_cfg dc;
-	const char *listen, *pcap, *cert, *key, *ca, *auth_file;
+	const char *listen, *pcap, *cert, *key, *ca, *auth_file, *timeline;
+	struct sim_wlc_tl tl;
+	unsigned timeline_after;
 	char pkidir[4096];
 	uint16_t port;
 	struct cs_dtls_ctx *dctx;
@@ -520,6 +539,14 @@ wlc_option(struct wlc_cmd *o, int c)
 	case O_PCAP:
 		o->pcap = optarg;
 		break;
+	case O_TIMELINE:
+		o->timeline = optarg;
+		break;
+	case O_TIMELINE_AFTER:
+		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+			return -EINVAL;
+		o->timeline_after = (unsigned)v;
+		break;
 	case O_WORKERS:
 		if (sim_parse_uint(optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
 			return -EINVAL;
@@ -575,6 +602,15 @@ wlc_options(struct wlc_cmd *o, int argc, char **argv)
 		o->ec.wlc.auth_enabled = true;
 		o->ec.wlc.auth_macs = (const uint8_t(*)[6])o->auth;
 	}
+	if (o->timeline == NULL && o->timeline_after > 0) {
+		fprintf(stderr,
+		    "capsim: wlc: --timeline-after needs "
+		    "--timeline\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (o->timeline != NULL && sim_wlc_tl_load(&o->tl, o->timeline) < 0)
+		return SIM_EXIT_USAGE;
+	o->tl.after_run = o->timeline_after;
 	return WLC_GO;
 }
 
@@ -685,6 +721,8 @@ wlc_serve(struct wlc_cmd *o, struct wlc_run *w)
 	if ((r = wlc_listen(o, w)) != WLC_GO)
 		return r;
 	cs_engine_start(w->e);
+	if (sim_wlc_tl_start(&o->tl, w->base, w->e, ec->seed) < 0)
+		return SIM_EXIT_RUNTIME;
 	fprintf(stderr,
 	    "capsim: wlc: %s listening on %s:%u (control) and :%u (data); "
 	    "capacity %u APs, DTLS %s\n",
@@ -728,6 +766,7 @@ sim_cmd_wlc(int argc, char **argv)
 	o->ec.seed = 1;
 	o->port = CS_WLC_CONTROL_PORT;
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
+		sim_wlc_tl_free(&o->tl);
 		free(o->auth);
 		return rc;
 	}
@@ -737,6 +776,7 @@ sim_cmd_wlc(int argc, char **argv)
 		if (o->sigs[i] != NULL)
 			event_free(o->sigs[i]);
 	cs_metrics_http_free(o->http);
+	sim_wlc_tl_free(&o->tl);
 	cs_engine_free(w.e);
 	if (w.base != NULL)
 		event_base_free(w.base);

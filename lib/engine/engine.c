@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "capsim/path.h"
+#include "capsim/values.h"
 
 int
 eng_check_local(struct cs_engine *e, uint32_t ip)
@@ -667,6 +668,15 @@ eng_cmd_has(void *ctx, const uint8_t mac[6])
 	return bsearch(mac, op->macs, op->n_macs, 6, eng_mac_cmp) != NULL;
 }
 
+/* A standalone WLC (no APs of its own) knows its WTPs by MAC only. */
+static bool
+eng_cmd_by_mac(void *ctx, const uint8_t mac[6])
+{
+	const struct eng_cmd_op *op = ctx;
+
+	return op->sel == NULL || op->sel(op->ctx, CS_APSEL_NO_AP, mac);
+}
+
 static void
 eng_cmd_send_w(void *arg, struct cs_engine *e, unsigned k)
 {
@@ -675,8 +685,9 @@ eng_cmd_send_w(void *arg, struct cs_engine *e, unsigned k)
 
 	if (e->w[k]->wlc == NULL)
 		return;
-	op->n += cs_wlc_command(
-	    e->w[k]->wlc, op->cmd, eng_cmd_has, op, eng_now(e), &busy);
+	op->n += cs_wlc_command(e->w[k]->wlc, op->cmd,
+	    e->cfg.n_aps > 0 ? eng_cmd_has : eng_cmd_by_mac, op, eng_now(e),
+	    &busy);
 	op->busy += busy;
 }
 
@@ -699,7 +710,8 @@ cs_engine_wlc_command(struct cs_engine *e, const struct cs_wlc_cmd *cmd,
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_engine_with_worker(e, k, eng_cmd_pick_w, &op);
 	qsort(op.macs, op.n_macs, 6, eng_mac_cmp);
-	for (unsigned k = 0; k < e->n_w && op.n_macs > 0; k++)
+	for (unsigned k = 0; k < e->n_w && (op.n_macs > 0 || e->cfg.n_aps == 0);
+	     k++)
 		cs_engine_with_worker(e, k, eng_cmd_send_w, &op);
 	free(op.macs);
 	if (busy != NULL)

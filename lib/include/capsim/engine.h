@@ -310,7 +310,9 @@ CS_API int cs_engine_wlc_restart(struct cs_engine *e);
 CS_API unsigned cs_engine_ap_reboot(struct cs_engine *e,
     bool (*sel)(void *ctx, unsigned ap, const uint8_t mac[6]), void *ctx);
 /* The embedded WLC sends the request of `cmd` (capsim/wlc.h) to the APs
- * sel() picks (NULL = all) that are in Run with it.  Returns how many got
+ * sel() picks (NULL = all) that are in Run with it; an engine without APs
+ * of its own (`capsim wlc`) asks sel() with ap = CS_APSEL_NO_AP and the
+ * WTP's MAC.  Returns how many got
  * it, or -ENOENT without an embedded WLC, -ENOMEM; *busy (may be NULL)
  * gets how many were skipped with another AC request outstanding. */
 struct cs_wlc_cmd;
