@@ -466,6 +466,7 @@ run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
 	rc->scn = o->scn;
 	rc->name_prefix = o->ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
 	rc->shard = &o->shard;
+	rc->per_ap = o->per_ap;
 	if (o->embedded && o->wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o->wlc_ip);
 	if (o->ec.ap.target_count == 0 || o->scn == NULL ||

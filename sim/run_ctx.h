@@ -32,6 +32,7 @@ struct run_ctx {
 	uint64_t seed;
 	const char *name_prefix;
 	struct run_shard *shard; /* --shard: the slice, the start */
+	bool per_ap;             /* --per-ap */
 	struct cs_events *events;
 	struct cs_capture *cap;
 	struct cs_capture *cap_wlc; /* --pcap-wlc */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "capsim/capture.h"
+#include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 #include "capsim/events.h"
 #include "capsim/impair.h"
@@ -276,19 +277,57 @@ run_fin_diag(struct run_fin *f, struct run_ctx *rc,
 }
 
 /* A shard's report carries every AP's facts: `capsim merge` diagnoses all
- * shards' APs as one run. */
+ * shards' APs as one run.  --per-ap gives every AP's status and last
+ * failure without the facts. */
 static void
 run_fin_shard(
     struct run_fin *f, struct run_ctx *rc, const struct cs_engine_cfg *ec)
 {
-	if (rc->shard == NULL || !rc->shard->enabled || f->fp == NULL)
+	bool shard = rc->shard != NULL && rc->shard->enabled && f->fp != NULL;
+
+	if (!shard && !rc->per_ap)
 		return;
-	f->s.shard = &rc->shard->rep;
-	f->s.diag_ctx = &f->dctx;
+	if (shard) {
+		f->s.shard = &rc->shard->rep;
+		f->s.diag_ctx = &f->dctx;
+	}
 	if (run_shard_ap_results(&f->apr, rc->e, ec, f->nm.aps,
-	        rc->has_diag ? &rc->diag : NULL) == 0) {
-		f->s.ap_results = f->apr;
-		f->s.n_ap_results = ec->n_aps;
+	        rc->has_diag ? &rc->diag : NULL) < 0) {
+		fputs("capsim: run: out of memory listing the APs\n", stderr);
+		return;
+	}
+	f->s.ap_results = f->apr;
+	f->s.n_ap_results = ec->n_aps;
+	for (unsigned i = 0; !shard && i < ec->n_aps; i++)
+		f->apr[i].facts = NULL;
+}
+
+/* --per-ap: the table a 9800 shows as `show wireless stats ap join
+ * summary`, from capsim's side. */
+static void
+run_fin_per_ap(const struct run_fin *f, const struct run_ctx *rc)
+{
+	if (!rc->per_ap || f->apr == NULL)
+		return;
+	fprintf(stderr, "%-18s %-17s %-15s %-10s %-18s %-16s %s\n", "AP Name",
+	    "AP MAC", "IP Address", "Status", "Last Failure Phase", "Verdict",
+	    "Last Failure Reason");
+	for (size_t i = 0; i < f->s.n_ap_results; i++) {
+		const struct cs_report_ap_result *r = &f->apr[i];
+		bool has = r->last_reason != NULL && r->last_reason[0] != '\0';
+		/* the facts keep CS_FACTS_REASON_LEN bytes of it: say so */
+		bool cut =
+		    has && strlen(r->last_reason) + 1 >= CS_FACTS_REASON_LEN;
+
+		fprintf(stderr, "%-18s %-17s %-15s %-10s %-18s %-16s %s%s\n",
+		    r->name ? r->name : "-", r->mac ? r->mac : "-",
+		    r->address ? r->address : "-",
+		    r->in_run       ? "Joined"
+		        : r->joined ? "Left Run"
+		                    : "Not Joined",
+		    r->last_phase ? r->last_phase : "-",
+		    r->verdict ? r->verdict : "-", has ? r->last_reason : "-",
+		    cut ? "..." : "");
 	}
 }
 
@@ -516,6 +555,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	run_fin_expect(f, scn);
 	run_fin_settings(f, rc, ec, dc, scn, wlcdesc, dtls_ver, elapsed_ms);
 	run_fin_print(f);
+	run_fin_per_ap(f, rc);
 	exit_code = f->s.passed ? SIM_EXIT_OK : SIM_EXIT_FAILED;
 	/* a failed run tells CI who failed: capsim itself (5), nobody can
 	 * tell (4), or the network / the controller (3) */

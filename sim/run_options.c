@@ -134,6 +134,13 @@ static const char *const run_help[] = {
 	"diagnosis)\n"
 	"  --junit FILE           JUnit XML, one test case per "
 	"expectation\n"
+	"  --per-ap               every AP's join status and last failure "
+	"phase\n"
+	"                         and reason, as a 9800's `show wireless "
+	"stats ap\n"
+	"                         join summary`: a table at the end, "
+	"ap_results in\n"
+	"                         the JSON (default off)\n"
 	"  --events FILE          every AP transition as JSON lines\n"
 	"  --metrics-listen ADDR:PORT   Prometheus text at /metrics "
 	"(docs/metrics.md)\n"
@@ -360,6 +367,7 @@ enum {
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
+	O_PER_AP,
 	O_SHARDS,
 	O_START_AT,
 	O_SHARD_IP,
@@ -410,6 +418,7 @@ static const struct option run_longopts[] = {
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "metrics-linger", required_argument, NULL, O_LINGER },
 	{ "shard", required_argument, NULL, O_SHARD },
+	{ "per-ap", no_argument, NULL, O_PER_AP },
 	{ "shards", required_argument, NULL, O_SHARDS },
 	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "shard-ip", required_argument, NULL, O_SHARD_IP },
@@ -878,6 +887,9 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_RULE:
 			if ((exit_code = run_opt_rule(o, optarg)) >= 0)
 				goto out;
+			break;
+		case O_PER_AP:
+			o->per_ap = true;
 			break;
 		case O_SHARD:
 			if (run_shard_opt(&o->shard, optarg) < 0) {

@@ -48,6 +48,7 @@ struct run_opts {
 	uint64_t duration_ms;
 	uint64_t linger_ms;     /* --metrics-linger */
 	bool check;             /* --check: validate, print the plan, exit */
+	bool per_ap;            /* --per-ap: the join summary per AP */
 	struct run_shard shard; /* --shard, --shards, --start-at */
 };
 

@@ -368,6 +368,12 @@ run_shard_ap_results(struct cs_report_ap_result **out,
 		r[i].failed = t->has_failed;
 		r[i].left_run = t->has_left_run;
 		r[i].facts = cs_engine_ap_facts(e, i);
+		if (r[i].facts != NULL &&
+		    r[i].facts->fail_phase < CS_PHASE__COUNT) {
+			r[i].last_phase = cs_phase_wlc_name(
+			    (enum cs_phase)r[i].facts->fail_phase);
+			r[i].last_reason = r[i].facts->reason;
+		}
 	}
 	for (int c = 0; d != NULL && c < CS_DIAG__COUNT; c++)
 		for (unsigned k = 0; d->ap_idx[c] != NULL && k < d->count[c];

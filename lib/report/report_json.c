@@ -435,7 +435,8 @@ report_ap_results(const struct cs_run_summary *s)
 		json_decref(o);
 		return NULL;
 	}
-	if (cs_json_set(o, "fact_fields", cs_facts_json_names()) < 0) {
+	if (s->n_ap_results > 0 && s->ap_results[0].facts != NULL &&
+	    cs_json_set(o, "fact_fields", cs_facts_json_names()) < 0) {
 		json_decref(o);
 		return NULL;
 	}
@@ -457,17 +458,12 @@ report_ap_results(const struct cs_run_summary *s)
 			cs_json_set(ao, "address", cs_json_str(r->address));
 		if (r->verdict != NULL)
 			cs_json_set(ao, "verdict", cs_json_str(r->verdict));
-		if (r->facts != NULL &&
-		    r->facts->fail_phase < CS_PHASE__COUNT) {
-			/* the controller's vocabulary (a 9800's "show
-			 * wireless stats ap join summary": Last Failure Phase
-			 * Dtls-Handshake, Join, Config, ...) */
+		if (r->last_phase != NULL)
 			cs_json_set(ao, "last_failure_phase",
-			    cs_json_str(cs_phase_wlc_name(
-			        (enum cs_phase)r->facts->fail_phase)));
+			    cs_json_str(r->last_phase));
+		if (r->last_reason != NULL)
 			cs_json_set(ao, "last_failure_reason",
-			    cs_json_str(r->facts->reason));
-		}
+			    cs_json_str(r->last_reason));
 		if (r->facts != NULL &&
 		    cs_json_set(ao, "facts", cs_facts_json(r->facts)) < 0) {
 			json_decref(o);

@@ -161,6 +161,10 @@ struct cs_report_ap_result {
 	const char *name, *mac, *address;
 	const char *verdict; /* its diagnosis code (cs_diag_code_name) */
 	bool joined, in_run, failed, left_run;
+	/* the last failure in the controller's vocabulary (a 9800's "show
+	 * wireless stats ap join summary": Dtls-Handshake, Join, Config ...)
+	 * and capsim's reason; NULL: none */
+	const char *last_phase, *last_reason;
 	const struct cs_ap_facts *facts; /* NULL: left out */
 };
 
