@@ -731,6 +731,7 @@ sim_cmd_probe(int argc, char **argv)
 	}
 	p.steps = json_array();
 	p.verify_off = o.dc.no_verify;
+	p.ciphers = o.dc.ciphers;
 	p.t0_ms = probe_now();
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);

@@ -30,6 +30,8 @@ struct probe {
 	uint64_t t0_ms;
 	bool json;
 	bool verify_off;
+	const char
+	    *ciphers; /* the AP's offer (NULL: CS_DTLS_DEFAULT_CIPHERS) */
 	json_t *steps;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

@@ -212,6 +212,54 @@ show_secure(struct probe *p, const uint8_t *b, size_t len)
 	}
 }
 
+/* Why this suite: what it is, and where it stood in the AP's offer (the
+ * controller chooses; RFC 5415 names TLS_RSA_WITH_AES_128_CBC_SHA as the
+ * suite every AC and WTP must support with certificates). */
+static void
+suite_why(const char *offered, const char *cipher, char *buf, size_t cap)
+{
+	const char *kind;
+	unsigned n = 0, at = 0;
+
+	if (strcmp(cipher, "AES128-SHA") == 0)
+		kind = "RFC 5415's mandatory TLS_RSA_WITH_AES_128_CBC_SHA: RSA "
+		       "key transport, no forward secrecy; the suite older "
+		       "controllers agree on";
+	else if (strncmp(cipher, "ECDHE-", 6) == 0)
+		kind = "ECDHE key exchange, forward secrecy";
+	else if (strncmp(cipher, "DHE-", 4) == 0)
+		kind = "finite-field DHE key exchange, forward secrecy";
+	else
+		kind = "RSA key transport, no forward secrecy";
+	for (const char *q = offered; q != NULL && *q != '\0';) {
+		size_t len = strcspn(q, ":, ");
+
+		if (len > 0) {
+			n++;
+			if (len == strlen(cipher) &&
+			    strncmp(q, cipher, len) == 0)
+				at = n;
+		}
+		q += len;
+		q += *q != '\0';
+	}
+	if (at == 1 && n == 1)
+		snprintf(buf, cap, "%s; the only suite offered", kind);
+	else if (at == 1)
+		snprintf(buf, cap, "%s; the first of the %u suites offered",
+		    kind, n);
+	else if (at > 1)
+		snprintf(buf, cap,
+		    "%s; offered %u of %u: the controller passed over the "
+		    "ones before it",
+		    kind, at, n);
+	else
+		snprintf(buf, cap,
+		    "%s; matched by a name in the offer that is not a suite "
+		    "(\"%s\")",
+		    kind, offered);
+}
+
 static void
 show_dtls_ok(struct probe *p, const struct cs_dtls *s)
 {
@@ -223,9 +271,14 @@ show_dtls_ok(struct probe *p, const struct cs_dtls *s)
 
 	if (cs_dtls_get_info(s, &di) == 0) {
 		json_object_set_new(o, "version", json_string(di.version));
+		char why[256];
+
+		suite_why(p->ciphers ? p->ciphers : CS_DTLS_DEFAULT_CIPHERS,
+		    di.cipher, why, sizeof(why));
 		json_object_set_new(o, "cipher", json_string(di.cipher));
-		probe_step(p, "dtls", o, "handshake done: %s, cipher %s",
-		    di.version, di.cipher);
+		json_object_set_new(o, "cipher_why", json_string(why));
+		probe_step(p, "dtls", o, "handshake done: %s, cipher %s (%s)",
+		    di.version, di.cipher, why);
 	}
 	if (cs_dtls_peer_cert(s, &ci) == 0) {
 		fmt_time(ci.not_before, nb, sizeof(nb));

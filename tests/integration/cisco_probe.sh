@@ -64,9 +64,20 @@ join = [s for s in d["steps"] if s["step"] == "join"][0]
 assert join["result_code"] == 0, join
 cert = [s for s in d["steps"] if s["step"] == "dtls" and "eku" in s][0]
 assert "capwapAC" in cert["eku"], cert
+suite = [s for s in d["steps"] if s["step"] == "dtls" and "cipher" in s][0]
+assert suite["cipher"] == "ECDHE-RSA-AES128-GCM-SHA256", suite
+assert suite["cipher_why"] == ("ECDHE key exchange, forward secrecy; the "
+                               "first of the 3 suites offered"), suite
 PY
   i=$((i + 1))
 done
+
+# the suite older controllers agree on, offered alone: said why
+"$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.23" --ap-mac 02:ca:75:77:00:23 \
+  --profile c9120 --pki "$tmp/pki" --ciphers AES128-SHA --timeout 30s \
+  >"$tmp/rsa.txt" 2>&1 || { cat "$tmp/rsa.txt"; fail "probe --ciphers AES128-SHA"; }
+grep -q "cipher AES128-SHA (RFC 5415's mandatory TLS_RSA_WITH_AES_128_CBC_SHA: .*; the only suite offered)" "$tmp/rsa.txt" ||
+  { cat "$tmp/rsa.txt"; fail "no reason given for AES128-SHA"; }
 
 # an RFC-only AP is refused by the Cisco-mode controller, with the reason
 rc=0
