@@ -68,34 +68,9 @@ start_run() { # name, --wlc address, more options
     >"$tmp/$name.out" 2>"$tmp/$name.err" &
   run_pid=$!
 }
-# APs that reached STATE at least once (the events file is flushed every
-# second while the run goes on)
-aps_reached() { # events file, state
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-seen = set()
-try:
-    for line in open(sys.argv[1]):
-        try:
-            e = json.loads(line)
-        except ValueError:
-            continue  # a line being written
-        if e.get("kind") == "state" and e.get("to") == sys.argv[2]:
-            seen.add(e["ap"])
-except FileNotFoundError:
-    pass
-print(len(seen))
-PY
-}
-wait_aps() { # name, state, count: polls for up to 300 s (a loaded host)
-  local i
-  for ((i = 0; i < 1500; i++)); do
-    [ "$(aps_reached "$tmp/$1.ev" "$2")" -ge "$3" ] && return 0
-    kill -0 "$run_pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "FAIL: $1: fewer than $3 APs reached $2"
-  tail "$tmp/$1.err"; exit 1
+wait_aps() { # name, state, count (net.inc: up to 300 s)
+  cs_wait_state "$tmp/$1.ev" "$2" "$3" "$run_pid" ||
+    { tail "$tmp/$1.err"; fail "$1: fewer than $3 APs reached $2"; }
 }
 stop_run() { # SIGINT: the reports are written, marked interrupted (exit 3)
   local rc=0
