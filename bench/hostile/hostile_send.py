@@ -17,7 +17,9 @@ and port, the WLC's HelloVerifyRequest to the AP sniffed on lo
 §4.2.1: the address counts as proven), and the handshake then abandoned.
 The WLC must keep the AP's established session (issue 18).  Then
 PROVEN_ONE_SRC such hellos from one address (PREFIX200) on as many
-ports: the WLC holds at most 64 half-open handshakes per address.  The APs are
+ports: the WLC holds at most 64 half-open handshakes per address.  Every
+cookie is gathered before any proven ClientHello goes out, and those go
+out together, so they are half-open at the same time on any host.  The APs are
 PREFIX1 ..
 PREFIX<N_APS>; their ports are those of capsim run's (RUN_PID) sockets,
 read from `ss`.  Prints a JSON
