@@ -3,11 +3,12 @@
 # `capsim proxy` between `capsim run` and `capsim wlc` on loopback
 # (a /24 of its own, net.inc): unimpaired, 3 APs join through it; with the founding
 # case's firewall rule (WLC->AP DTLS handshake dropped) no AP joins and
-# capsim run exits 3; from a scenario file whose timeline lifts the rule
-# at 20 s of proxy time, every AP joins.  Nothing here depends on the
-# host's speed: the proxy of case 3 starts only once the APs are at the
-# handshake (their events file says so), and the runs of cases 1 and 3
-# end by SIGINT once every AP is in Run, not after a fixed time.  The
+# capsim run exits 4 (inconclusive from the APs' side alone); from a
+# scenario file whose timeline lifts the rule at 20 s of proxy time, every
+# AP joins.  Nothing here depends on the host's speed but case 2's 10 s
+# run: the proxy of case 3 starts only once the APs are at the handshake
+# (their events file says so), and the runs of cases 1 and 3 end by
+# SIGINT once every AP is in Run, not after a fixed time.  The
 # WLC's own capture (--pcap) decides what the APs' side
 # alone cannot: in case 2 the controller's answers were sent and lost on
 # the way back (return-path-loss), although the same capture also holds
