@@ -50,13 +50,16 @@ cs_wait_for "$tmp/wlc.err" listening || { cat "$tmp/wlc.err"; exit 1; }
   --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s \
   >"$tmp/run.out" 2>&1 &
 run_pid=$!
-# wait_events WHAT N FROM: polls the run's events file (flushed every
-# second) from byte FROM until N APs reached Run (WHAT=run) or N APs each
-# received two Echo Responses (WHAT=echo); up to 300 s, a loaded host
-wait_events() {
-  python3 - "$tmp/ev" "$1" "$2" "$3" "$run_pid" <<'PY'
+# every AP in Run before the flood (net.inc; the events are flushed every
+# second)
+cs_wait_state "$tmp/ev" Run 200 "$run_pid" ||
+  { echo "not all APs in Run before the flood"; tail "$tmp/wlc.err"; exit 1; }
+# echoes_after FROM: polls the events from byte FROM until every AP
+# received two Echo Responses (up to 300 s, a loaded host)
+echoes_after() {
+  python3 - "$tmp/ev" "$1" "$run_pid" <<'PY'
 import json, os, sys, time
-path, what, n, pos, pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+path, pos, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 count, t_end, rest = {}, time.monotonic() + 300, ""
 while time.monotonic() < t_end:
     with open(path) as f:
@@ -70,25 +73,20 @@ while time.monotonic() < t_end:
             e = json.loads(line)
         except ValueError:
             continue  # the tail of a line cut at FROM
-        if what == "run" and e["kind"] == "state" and e["to"] == "Run":
-            count[e["ap"]] = 2
-        elif (what == "echo" and e["kind"] == "msg-received" and
-              e.get("msg") == "Echo Response"):
+        if e["kind"] == "msg-received" and e.get("msg") == "Echo Response":
             count[e["ap"]] = count.get(e["ap"], 0) + 1
-    if sum(1 for c in count.values() if c >= 2) >= n:
+    if sum(1 for c in count.values() if c >= 2) >= 200:
         sys.exit(0)
     try:
         os.kill(pid, 0)
     except OSError:
         break
     time.sleep(0.5)
-print("%d of %d APs %s" % (sum(1 for c in count.values() if c >= 2), n,
-      "reached Run" if what == "run" else "had two Echo Responses"))
+print("%d of 200 APs had two Echo Responses" %
+      sum(1 for c in count.values() if c >= 2))
 sys.exit(1)
 PY
 }
-wait_events run 200 0 ||
-  { echo "not all APs in Run before the flood"; tail "$tmp/wlc.err"; exit 1; }
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$wlc_pid/status"; }
 rss0=$(rss); lines0=$(wc -l <"$tmp/wlc.err")
 python3 "$src/bench/hostile/hostile_send.py" "$wlc" "$net." 200 "$run_pid" \
@@ -98,7 +96,7 @@ rss1=$(rss); lines1=$(wc -l <"$tmp/wlc.err")
 cat "$tmp/send.json"
 # the sessions outlived the flood: every AP's echoes are answered after it
 ev_at=$(stat -c %s "$tmp/ev")
-wait_events echo 200 "$ev_at" ||
+echoes_after "$ev_at" ||
   { echo "not every AP's echoes answered after the flood"; tail "$tmp/wlc.err"; exit 1; }
 # what the WLC wrote during the flood, by kind (first words)
 tail -n +"$((lines0 + 1))" "$tmp/wlc.err" | head -n "$((lines1 - lines0))" |
