@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 tools/deps.sh test || exit 1
 jobs=$(nproc)
 failed=()
+# what the tree holds before the tests (a developer's own changes are
+# not the suite's doing)
+tree_before=$(git status --porcelain --untracked-files=all 2>/dev/null)
 
 step() { # name, command...
   local name=$1
@@ -42,6 +45,8 @@ for preset in dev asan-ubsan fuzz; do
     failed+=("build $preset")
     continue
   fi
+  # this run's failed tests only, listed at the end
+  rm -f "build/$preset/Testing/Temporary/LastTestsFailed.log"
   if [ "$preset" = fuzz ]; then
     step "test fuzz (libFuzzer, short runs)" \
       ctest --preset fuzz -L fuzz -j "$jobs"
@@ -57,14 +62,22 @@ for preset in dev asan-ubsan fuzz; do
 done
 
 # the suite leaves the source tree as it found it
-if [ -n "$(git status --porcelain --untracked-files=all 2>/dev/null)" ]; then
-  git status --short | head -20
-  failed+=("tree not clean after the tests")
+tree_after=$(git status --porcelain --untracked-files=all 2>/dev/null)
+if [ "$tree_after" != "$tree_before" ]; then
+  diff <(printf '%s\n' "$tree_before") <(printf '%s\n' "$tree_after") |
+    sed -n 's/^> /   /p' | head -20
+  failed+=("tree changed by the tests")
 fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "== FAILED: ${#failed[@]} step(s):"
   printf '   %s\n' "${failed[@]}"
+  for preset in dev asan-ubsan fuzz; do
+    f=build/$preset/Testing/Temporary/LastTestsFailed.log
+    [ -s "$f" ] || continue
+    echo "== failed tests ($preset):"
+    sed 's/^[0-9]*:/   /' "$f"
+  done
   exit 1
 fi
 echo "== all steps passed"

@@ -17,7 +17,9 @@ and port, the WLC's HelloVerifyRequest to the AP sniffed on lo
 §4.2.1: the address counts as proven), and the handshake then abandoned.
 The WLC must keep the AP's established session (issue 18).  Then
 PROVEN_ONE_SRC such hellos from one address (PREFIX200) on as many
-ports: the WLC holds at most 64 half-open handshakes per address.  The APs are
+ports: the WLC holds at most 64 half-open handshakes per address.  Every
+cookie is gathered before any proven ClientHello goes out, and those go
+out together, so they are half-open at the same time on any host.  The APs are
 PREFIX1 ..
 PREFIX<N_APS>; their ports are those of capsim run's (RUN_PID) sockets,
 read from `ss`.  Prints a JSON
@@ -88,39 +90,23 @@ def hvr_cookie(udp_payload):
     return bytes(hs[12 + 3:12 + 3 + n])
 
 
-def prove(s, sniff, wlc_ip, src_ip, src_port):
-    """One on-path ClientHello from src that returns the WLC's cookie
-    (sniffed on lo); True when the cookie came back."""
-    rand = os.urandom(32)
-    s.sendto(ip_udp(src_ip, src_port, wlc_ip, 5246, client_hello(rand)),
-             (wlc_ip, 0))
-    cookie, t_end = None, time.monotonic() + 3
-    while cookie is None and time.monotonic() < t_end:
-        try:
-            pkt = sniff.recv(65535)
-        except socket.timeout:
-            continue
-        ihl = (pkt[0] & 15) * 4
-        if (pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != wlc_ip or
-                socket.inet_ntoa(pkt[16:20]) != src_ip or
-                struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0] != src_port):
-            continue
-        cookie = hvr_cookie(pkt[ihl + 8:])
-    if cookie is None:
-        return False
-    s.sendto(ip_udp(src_ip, src_port, wlc_ip, 5246,
-                    client_hello(rand, cookie, 1)), (wlc_ip, 0))
-    return True
-
-
 def proven_hellos(s, wlc_ip, aps, n, one_src=None, n_src=0):
     """On-path ClientHellos that return the WLC's cookie from n AP
     addresses, each from every capsim run port (one of them is the AP's
     established session), then n_src from one address (one_src) with as
     many ports: half-open handshakes the WLC must cap per address.
+    Every cookie is gathered first (a ClientHello without one leaves no
+    state at the WLC; one still missing is asked for again every 2 s, for
+    up to 120 s), then every proven ClientHello is sent at once: the WLC
+    holds them half-open together however slow the host, where one after
+    the other they could outlive each other's WaitDTLS.
     Returns how many got a cookie."""
     sniff = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
                           socket.htons(0x0800))
+    try:  # root: past rmem_max, so a descheduled sniffer loses nothing
+        sniff.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+    except OSError:
+        pass
     sniff.bind(("lo", 0x0800))
     sniff.settimeout(0.2)
     ips = sorted(set(ip for ip, _ in aps))
@@ -128,9 +114,35 @@ def proven_hellos(s, wlc_ip, aps, n, one_src=None, n_src=0):
     targets = [a for a in aps if a[0] in chosen]
     if one_src is not None:
         targets += [(one_src, 20000 + i) for i in range(n_src)]
-    done = sum(prove(s, sniff, wlc_ip, ip, port) for ip, port in targets)
+    rands = {t: os.urandom(32) for t in targets}
+    cookies = {}
+    t_end, t_ask = time.monotonic() + 120, 0.0
+    while len(cookies) < len(targets) and time.monotonic() < t_end:
+        if time.monotonic() >= t_ask:
+            for (ip, port), rand in rands.items():
+                if (ip, port) not in cookies:
+                    s.sendto(ip_udp(ip, port, wlc_ip, 5246,
+                                    client_hello(rand)), (wlc_ip, 0))
+            t_ask = time.monotonic() + 2
+        try:
+            pkt = sniff.recv(65535)
+        except socket.timeout:
+            continue
+        ihl = (pkt[0] & 15) * 4
+        if pkt[9] != 17 or socket.inet_ntoa(pkt[12:16]) != wlc_ip:
+            continue
+        key = (socket.inet_ntoa(pkt[16:20]),
+               struct.unpack("!H", pkt[ihl + 2:ihl + 4])[0])
+        if key in rands and key not in cookies:
+            cookie = hvr_cookie(pkt[ihl + 8:])
+            if cookie is not None:
+                cookies[key] = cookie
     sniff.close()
-    return done
+    for (ip, port), cookie in cookies.items():
+        s.sendto(ip_udp(ip, port, wlc_ip, 5246,
+                        client_hello(rands[(ip, port)], cookie, 1)),
+                 (wlc_ip, 0))
+    return len(cookies)
 
 
 def tlv(t, v):

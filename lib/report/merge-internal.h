@@ -75,8 +75,6 @@ struct cs_merge {
 /* Formats why (len bytes; NULL or 0 allowed). */
 void mg_why(char *why, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* "DTLS-Setup" -> "dtls_setup": the report's key style, into buf. */
-const char *mg_key(const char *name, char *buf, size_t len);
 /* Appends a formatted, owned string to *v: 0 or -ENOMEM. */
 int mg_push(char ***v, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

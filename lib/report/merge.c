@@ -8,7 +8,6 @@
  */
 #include "capsim/merge.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -34,20 +33,6 @@ mg_why(char *why, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, len, fmt, ap);
 	va_end(ap);
-}
-
-/* "DTLS-Setup" -> "dtls_setup": the report's key style */
-const char *
-mg_key(const char *name, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; name != NULL && name[i] != '\0' && i + 1 < len; i++)
-		buf[i] = name[i] == '-' || name[i] == ' '
-		    ? '_'
-		    : (char)tolower((unsigned char)name[i]);
-	buf[i] = '\0';
-	return buf;
 }
 
 int

@@ -65,7 +65,8 @@ mg_phase_of(const char *key)
 	char k[32];
 
 	for (int p = 0; p < CS_PHASE__COUNT; p++)
-		if (strcmp(mg_key(cs_phase_name(p), k, sizeof(k)), key) == 0)
+		if (strcmp(cs_report_key(cs_phase_name(p), k, sizeof(k)),
+		        key) == 0)
 			return p;
 	return -1;
 }
@@ -160,7 +161,8 @@ mg_metrics(struct cs_merge *m, const struct mg_shard *sh, char *why, size_t len)
 	for (int st = 0; st < CS_AP__COUNT; st++) {
 		char k[32];
 
-		if (mg_uint(states, mg_key(cs_ap_state_name(st), k, sizeof(k)),
+		if (mg_uint(states,
+		        cs_report_key(cs_ap_state_name(st), k, sizeof(k)),
 		        sh->n_aps, &x) < 0) {
 			mg_why(why, len,
 			    "%s: states: \"%s\" missing or out of "
@@ -175,7 +177,7 @@ mg_metrics(struct cs_merge *m, const struct mg_shard *sh, char *why, size_t len)
 		struct cs_hist one;
 		char k[32];
 
-		mg_key(cs_lat_name(l), k, sizeof(k));
+		cs_report_key(cs_lat_name(l), k, sizeof(k));
 		if ((ret = cs_merge_hist_from_json(
 		         json_object_get(h, k), &one, &w)) < 0) {
 			if (ret == -EBADMSG)

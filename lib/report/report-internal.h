@@ -23,6 +23,10 @@ json_t *cs_json_str(const char *s);
 /* json_object_set_new with the key made valid the same way; consumes v.
  * Returns 0 or -1 (v NULL, out of memory). */
 int cs_json_set(json_t *o, const char *key, json_t *v);
+/* A name as a JSON key, the reports' one key style: lower case, '-' and
+ * ' ' as '_' ("DTLS-Setup" -> "dtls_setup"); written to buf (len bytes,
+ * cut short to fit), which it returns. */
+const char *cs_report_key(const char *name, char *buf, size_t len);
 
 struct cs_ts;
 /* The time series as the JSON report's "timeseries" object: interval_s,

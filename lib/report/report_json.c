@@ -29,8 +29,8 @@ us_to_ms(uint64_t us)
 
 /* A name as a JSON key: lower case, '-' as '_' ("DTLS-Setup" ->
  * "dtls_setup"), so that the report has one key style. */
-static const char *
-report_key(const char *name, char *buf, size_t len)
+const char *
+cs_report_key(const char *name, char *buf, size_t len)
 {
 	size_t i;
 
@@ -298,7 +298,7 @@ report_failures(const struct cs_metrics *m)
 			char k[32];
 
 			cs_json_set(failures,
-			    report_key(cs_phase_name(p), k, sizeof(k)),
+			    cs_report_key(cs_phase_name(p), k, sizeof(k)),
 			    reasons);
 		}
 	}
@@ -535,7 +535,7 @@ cs_report_json(const struct cs_run_summary *s)
 	     l++) {
 		char k[32];
 
-		report_key(cs_lat_name(l), k, sizeof(k));
+		cs_report_key(cs_lat_name(l), k, sizeof(k));
 		report_set(phases, k, report_phase(&s->m->lat[l]), &oom);
 		report_set(hists, k, report_hist(&s->m->lat[l]), &oom);
 	}
@@ -545,7 +545,7 @@ cs_report_json(const struct cs_run_summary *s)
 		char k[32];
 
 		report_set(states,
-		    report_key(cs_ap_state_name(st), k, sizeof(k)),
+		    cs_report_key(cs_ap_state_name(st), k, sizeof(k)),
 		    json_integer(s->states[st]), &oom);
 	}
 	report_set(root, "states", states, &oom);

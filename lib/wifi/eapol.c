@@ -278,26 +278,85 @@ cs_eapol_kd_pad(struct cs_wr *wr, size_t start)
 	}
 }
 
+/* A suite count (little endian, §9.2.2) and its list; *has is false when
+ * the element ends before the count. */
 static int
-rsne_suite_list(struct cs_rd *rd, unsigned *n, uint32_t *out, bool *more,
-    const char *what, struct cs_err *err)
+rsne_suite_list(struct cs_rd *rd, unsigned *n, uint32_t *out, bool *has,
+    const char *truncated, const char *too_many, struct cs_err *err)
 {
 	uint16_t cnt;
 	uint8_t lo, hi;
 
-	*more = false;
+	*has = false;
 	if (rd->left == 0)
 		return 0;
 	if (cs_rd_u8(rd, &lo) < 0 || cs_rd_u8(rd, &hi) < 0)
-		return cs_err_set(err, -EBADMSG, what, cs_rd_off(rd));
-	cnt = (uint16_t)(hi << 8 | lo); /* little endian (§9.2.2) */
+		return cs_err_set(err, -EBADMSG, truncated, cs_rd_off(rd));
+	cnt = (uint16_t)(hi << 8 | lo);
 	if (cnt > CS_RSN_MAX_SUITES)
-		return cs_err_set(err, -E2BIG, what, cs_rd_off(rd) - 2);
+		return cs_err_set(err, -E2BIG, too_many, cs_rd_off(rd) - 2);
 	for (unsigned i = 0; i < cnt; i++)
 		if (cs_rd_u32(rd, &out[i]) < 0)
-			return cs_err_set(err, -EBADMSG, what, cs_rd_off(rd));
+			return cs_err_set(
+			    err, -EBADMSG, truncated, cs_rd_off(rd));
 	*n = cnt;
-	*more = rd->left > 0;
+	*has = true;
+	return 0;
+}
+
+int
+cs_rsne_body_decode(struct cs_rd *v, struct cs_rsne *r, struct cs_err *err)
+{
+	struct cs_rsne o;
+	uint8_t lo, hi;
+	size_t at;
+	int rc;
+
+	if (v == NULL || r == NULL)
+		return -EINVAL;
+	memset(&o, 0, sizeof(o));
+	at = cs_rd_off(v);
+	if (cs_rd_u8(v, &lo) < 0 || cs_rd_u8(v, &hi) < 0)
+		return cs_err_set(err, -EBADMSG, "RSN version truncated", at);
+	o.version = (uint16_t)(hi << 8 | lo);
+	if (o.version != 1)
+		return cs_err_set(err, -EBADMSG, "RSN version not 1", at);
+	if (v->left > 0) {
+		if (cs_rd_u32(v, &o.group) < 0)
+			return cs_err_set(err, -EBADMSG,
+			    "RSN group cipher truncated", cs_rd_off(v));
+		o.has_group = true;
+	}
+	if ((rc = rsne_suite_list(v, &o.n_pairwise, o.pairwise, &o.has_pairwise,
+	         "RSN pairwise suite list truncated",
+	         "too many RSN pairwise suites", err)) < 0 ||
+	    (rc = rsne_suite_list(v, &o.n_akm, o.akm, &o.has_akm,
+	         "RSN AKM suite list truncated", "too many RSN AKM suites",
+	         err)) < 0)
+		return rc;
+	if (v->left > 0) {
+		if (cs_rd_u8(v, &lo) < 0 || cs_rd_u8(v, &hi) < 0)
+			return cs_err_set(err, -EBADMSG,
+			    "RSN capabilities truncated", cs_rd_off(v));
+		o.caps = (uint16_t)(hi << 8 | lo);
+		o.has_caps = true;
+	}
+	if (v->left > 0) {
+		uint16_t cnt;
+
+		if (cs_rd_u8(v, &lo) < 0 || cs_rd_u8(v, &hi) < 0)
+			return cs_err_set(err, -EBADMSG,
+			    "RSN PMKID count truncated", cs_rd_off(v));
+		cnt = (uint16_t)(hi << 8 | lo);
+		if (cs_rd_skip(v, (size_t)cnt * 16) < 0)
+			return cs_err_set(err, -EBADMSG,
+			    "RSN PMKID list beyond element", cs_rd_off(v));
+		o.n_pmkid = cnt;
+	}
+	/* Group Management Cipher Suite (4 octets) may follow; anything
+	 * else is an extension this decoder ignores (§9.4.2.25.1) */
+	(void)cs_rd_skip(v, v->left);
+	*r = o;
 	return 0;
 }
 
@@ -305,15 +364,11 @@ int
 cs_rsne_decode(
     struct cs_rsne *r, const uint8_t *ie, size_t len, struct cs_err *err)
 {
-	struct cs_rsne o;
 	struct cs_rd rd, v;
-	uint8_t id, elen, lo, hi;
-	bool more;
-	int rc;
+	uint8_t id, elen;
 
 	if (r == NULL || ie == NULL)
 		return -EINVAL;
-	memset(&o, 0, sizeof(o));
 	cs_rd_init(&rd, ie, len);
 	if (cs_rd_u8(&rd, &id) < 0 || cs_rd_u8(&rd, &elen) < 0)
 		return cs_err_set(err, -EBADMSG, "RSN element truncated", 0);
@@ -325,47 +380,7 @@ cs_rsne_decode(
 	if (rd.left != 0)
 		return cs_err_set(
 		    err, -EBADMSG, "octets after RSN element", cs_rd_off(&rd));
-	if (cs_rd_u8(&v, &lo) < 0 || cs_rd_u8(&v, &hi) < 0)
-		return cs_err_set(err, -EBADMSG, "RSN version truncated", 2);
-	o.version = (uint16_t)(hi << 8 | lo);
-	if (o.version != 1)
-		return cs_err_set(err, -EBADMSG, "RSN version not 1", 2);
-	if (v.left > 0) {
-		if (cs_rd_u32(&v, &o.group) < 0)
-			return cs_err_set(err, -EBADMSG,
-			    "RSN group cipher truncated", cs_rd_off(&v));
-		o.has_group = true;
-	}
-	if ((rc = rsne_suite_list(&v, &o.n_pairwise, o.pairwise, &more,
-	         "RSN pairwise cipher list", err)) < 0)
-		return rc;
-	if (more &&
-	    (rc = rsne_suite_list(
-	         &v, &o.n_akm, o.akm, &more, "RSN AKM list", err)) < 0)
-		return rc;
-	if (more) {
-		if (cs_rd_u8(&v, &lo) < 0 || cs_rd_u8(&v, &hi) < 0)
-			return cs_err_set(err, -EBADMSG,
-			    "RSN capabilities truncated", cs_rd_off(&v));
-		o.caps = (uint16_t)(hi << 8 | lo);
-		o.has_caps = true;
-	}
-	if (v.left > 0) {
-		uint16_t cnt;
-
-		if (cs_rd_u8(&v, &lo) < 0 || cs_rd_u8(&v, &hi) < 0)
-			return cs_err_set(err, -EBADMSG,
-			    "RSN PMKID count truncated", cs_rd_off(&v));
-		cnt = (uint16_t)(hi << 8 | lo);
-		if (cs_rd_skip(&v, (size_t)cnt * 16) < 0)
-			return cs_err_set(err, -EBADMSG,
-			    "RSN PMKID list beyond element", cs_rd_off(&v));
-		o.n_pmkid = cnt;
-	}
-	/* Group Management Cipher Suite (4 octets) may follow; anything
-	 * else is an extension this decoder ignores (§9.4.2.25.1) */
-	*r = o;
-	return 0;
+	return cs_rsne_body_decode(&v, r, err);
 }
 
 void

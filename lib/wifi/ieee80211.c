@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "capsim/cursor.h"
+#include "capsim/eapol.h"
 
 static const uint8_t dot11_snap[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
 
@@ -42,43 +43,38 @@ dot11_fail(
 	return cs_err_set(err, code, what, cs_rd_off(rd));
 }
 
-/* RSN element body, §9.4.2.24.1.  Version, group suite, pairwise and
- * AKM lists are required here (every client capsim meets sends them);
- * RSN Capabilities optional; PMKID list and group management cipher
- * after it are accepted and not kept. */
+/* RSN element body, §9.4.2.24.1, by the one RSN parser (eapol.c).
+ * Version, group suite, pairwise and AKM lists are required here (every
+ * client capsim meets sends them), at most CS_DOT11_RSN_MAX suites of a
+ * kind; RSN Capabilities optional; PMKID list and group management
+ * cipher after it are accepted and not kept. */
 static int
 dot11_rsn(struct cs_rd *rd, struct cs_dot11_rsn *rsn, struct cs_err *err)
 {
-	uint16_t n;
+	struct cs_rsne r;
+	int rc;
 
 	memset(rsn, 0, sizeof(*rsn));
-	if (rd_le16(rd, &rsn->version) < 0 || cs_rd_u32(rd, &rsn->group) < 0)
+	if ((rc = cs_rsne_body_decode(rd, &r, err)) < 0)
+		return rc;
+	/* in wire order, as a reader that stops at the first fault */
+	if (!r.has_group || !r.has_pairwise)
 		return dot11_fail(err, -EBADMSG, "RSN element truncated", rd);
-	if (rsn->version != 1)
-		return dot11_fail(err, -EBADMSG, "RSN version not 1", rd);
-	if (rd_le16(rd, &n) < 0)
-		return dot11_fail(err, -EBADMSG, "RSN element truncated", rd);
-	if (n > CS_DOT11_RSN_MAX)
+	if (r.n_pairwise > CS_DOT11_RSN_MAX)
 		return dot11_fail(
 		    err, -E2BIG, "too many RSN pairwise suites", rd);
-	for (rsn->n_pairwise = 0; rsn->n_pairwise < n; rsn->n_pairwise++)
-		if (cs_rd_u32(rd, &rsn->pairwise[rsn->n_pairwise]) < 0)
-			return dot11_fail(err, -EBADMSG,
-			    "RSN pairwise suite list truncated", rd);
-	if (rd_le16(rd, &n) < 0)
+	if (!r.has_akm)
 		return dot11_fail(err, -EBADMSG, "RSN element truncated", rd);
-	if (n > CS_DOT11_RSN_MAX)
+	if (r.n_akm > CS_DOT11_RSN_MAX)
 		return dot11_fail(err, -E2BIG, "too many RSN AKM suites", rd);
-	for (rsn->n_akm = 0; rsn->n_akm < n; rsn->n_akm++)
-		if (cs_rd_u32(rd, &rsn->akm[rsn->n_akm]) < 0)
-			return dot11_fail(
-			    err, -EBADMSG, "RSN AKM suite list truncated", rd);
-	if (rd->left == 0)
-		return 0;
-	if (rd_le16(rd, &rsn->caps) < 0)
-		return dot11_fail(
-		    err, -EBADMSG, "RSN capabilities truncated", rd);
-	rsn->has_caps = true;
+	rsn->version = r.version;
+	rsn->group = r.group;
+	rsn->n_pairwise = (uint8_t)r.n_pairwise;
+	memcpy(rsn->pairwise, r.pairwise, r.n_pairwise * sizeof(uint32_t));
+	rsn->n_akm = (uint8_t)r.n_akm;
+	memcpy(rsn->akm, r.akm, r.n_akm * sizeof(uint32_t));
+	rsn->has_caps = r.has_caps;
+	rsn->caps = r.caps;
 	return 0;
 }
 

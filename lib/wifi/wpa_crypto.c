@@ -15,6 +15,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "capsim/values.h"
+
 #define WC_MAX_OUT      128 /* largest PRF/KDF output we are asked for */
 #define WC_MAX_LABEL    64
 #define WC_MAX_DATA     128
@@ -47,18 +49,6 @@ cs_wpa_pmk_from_passphrase(const char *passphrase, const uint8_t *ssid,
 	return 0;
 }
 
-static int
-wc_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 cs_wpa_pmk_from_hex(const char *hex, uint8_t pmk[CS_WPA_PMK_LEN])
 {
@@ -67,7 +57,8 @@ cs_wpa_pmk_from_hex(const char *hex, uint8_t pmk[CS_WPA_PMK_LEN])
 	if (hex == NULL || pmk == NULL || strlen(hex) != 2 * CS_WPA_PMK_LEN)
 		return -EINVAL;
 	for (size_t i = 0; i < CS_WPA_PMK_LEN; i++) {
-		int hi = wc_hexval(hex[2 * i]), lo = wc_hexval(hex[2 * i + 1]);
+		int hi = cs_val_hexdigit(hex[2 * i]);
+		int lo = cs_val_hexdigit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			OPENSSL_cleanse(out, sizeof(out));

@@ -13,21 +13,21 @@
 
 #include "capsim/cursor.h"
 
-/* Offset of the value's first byte from the start of the buffer. */
-#define EL_VAL_OFF(e) ((e)->off + CS_ELEM_HDR_LEN)
+#include "capwap-internal.h"
 
-static int
-el_fail(const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err,
-    int code, const char *what)
+int
+capwap_el_fail(const struct cs_elem *e, const struct cs_rd *rd,
+    struct cs_err *err, int code, const char *what)
 {
-	return cs_err_set(err, code, what, EL_VAL_OFF(e) + cs_rd_off(rd));
+	return cs_err_set(
+	    err, code, what, CAPWAP_EL_VAL_OFF(e) + cs_rd_off(rd));
 }
 
 /* Checks arguments, type and the table's length bounds; opens a cursor
  * on the value. */
-static int
-el_open(const struct cs_elem *e, const void *v, uint16_t type, struct cs_rd *rd,
-    struct cs_err *err)
+int
+capwap_el_open(const struct cs_elem *e, const void *v, uint16_t type,
+    struct cs_rd *rd, struct cs_err *err)
 {
 	const struct cs_elem_desc *d;
 
@@ -45,30 +45,33 @@ el_open(const struct cs_elem *e, const void *v, uint16_t type, struct cs_rd *rd,
 }
 
 /* Fixed layouts end exactly at the element's end (STYLE G7). */
-static int
-el_close(const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err)
+int
+capwap_el_close(
+    const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err)
 {
 	if (rd->left != 0)
-		return el_fail(
+		return capwap_el_fail(
 		    e, rd, err, -EBADMSG, "leftover bytes in message element");
 	return 0;
 }
 
-static int
-el_trunc(const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err)
+int
+capwap_el_trunc(
+    const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err)
 {
-	return el_fail(e, rd, err, -EBADMSG, "message element truncated");
+	return capwap_el_fail(
+	    e, rd, err, -EBADMSG, "message element truncated");
 }
 
-static size_t
-el_begin(struct cs_wr *wr, uint16_t type)
+size_t
+capwap_el_begin(struct cs_wr *wr, uint16_t type)
 {
 	cs_wr_u16(wr, type);
 	return cs_wr_mark16(wr);
 }
 
-static void
-el_end(struct cs_wr *wr, size_t at)
+void
+capwap_el_end(struct cs_wr *wr, size_t at)
 {
 	cs_wr_patch16(wr, at);
 }
@@ -102,7 +105,7 @@ el_get_str(const struct cs_elem *e, const void *v, uint16_t type,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, type, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, type, &rd, err)) < 0)
 		return r;
 	el_str_view(&rd, out);
 	return 0;
@@ -120,12 +123,12 @@ el_get_str(const struct cs_elem *e, const void *v, uint16_t type,
 		struct cs_el_##name t;                                         \
 		struct cs_rd rd;                                               \
 		int r;                                                         \
-		if ((r = el_open(e, v, TYPE, &rd, err)) < 0)                   \
+		if ((r = capwap_el_open(e, v, TYPE, &rd, err)) < 0)            \
 			return r;                                              \
 		memset(&t, 0, sizeof(t));                                      \
 		if (cs_rd_u8(&rd, &t.field) < 0)                               \
-			return el_trunc(e, &rd, err);                          \
-		if ((r = el_close(e, &rd, err)) < 0)                           \
+			return capwap_el_trunc(e, &rd, err);                   \
+		if ((r = capwap_el_close(e, &rd, err)) < 0)                    \
 			return r;                                              \
 		memcpy(v, &t, sizeof(t));                                      \
 		return 0;                                                      \
@@ -144,9 +147,9 @@ EL_U8(ecn_support, CS_EL_ECN_SUPPORT, ecn)
 #define EL_UN(name, TYPE, field, bits)                                         \
 	void cs_el_put_##name(struct cs_wr *wr, const struct cs_el_##name *v)  \
 	{                                                                      \
-		size_t at = el_begin(wr, TYPE);                                \
+		size_t at = capwap_el_begin(wr, TYPE);                         \
 		cs_wr_u##bits(wr, v->field);                                   \
-		el_end(wr, at);                                                \
+		capwap_el_end(wr, at);                                         \
 	}                                                                      \
 	int cs_el_get_##name(const struct cs_elem *e, struct cs_el_##name *v,  \
 	    struct cs_err *err)                                                \
@@ -154,12 +157,12 @@ EL_U8(ecn_support, CS_EL_ECN_SUPPORT, ecn)
 		struct cs_el_##name t;                                         \
 		struct cs_rd rd;                                               \
 		int r;                                                         \
-		if ((r = el_open(e, v, TYPE, &rd, err)) < 0)                   \
+		if ((r = capwap_el_open(e, v, TYPE, &rd, err)) < 0)            \
 			return r;                                              \
 		memset(&t, 0, sizeof(t));                                      \
 		if (cs_rd_u##bits(&rd, &t.field) < 0)                          \
-			return el_trunc(e, &rd, err);                          \
-		if ((r = el_close(e, &rd, err)) < 0)                           \
+			return capwap_el_trunc(e, &rd, err);                   \
+		if ((r = capwap_el_close(e, &rd, err)) < 0)                    \
 			return r;                                              \
 		memcpy(v, &t, sizeof(t));                                      \
 		return 0;                                                      \
@@ -186,12 +189,12 @@ EL_UN(cisco_wtp_ipv4, CS_EL_CISCO_WTP_IPV4, addr, 32)
 		struct cs_el_##name t;                                         \
 		struct cs_rd rd;                                               \
 		int r;                                                         \
-		if ((r = el_open(e, v, TYPE, &rd, err)) < 0)                   \
+		if ((r = capwap_el_open(e, v, TYPE, &rd, err)) < 0)            \
 			return r;                                              \
 		memset(&t, 0, sizeof(t));                                      \
 		if (cs_rd_bytes(&rd, t.field, sizeof(t.field)) < 0)            \
-			return el_trunc(e, &rd, err);                          \
-		if ((r = el_close(e, &rd, err)) < 0)                           \
+			return capwap_el_trunc(e, &rd, err);                   \
+		if ((r = capwap_el_close(e, &rd, err)) < 0)                    \
 			return r;                                              \
 		memcpy(v, &t, sizeof(t));                                      \
 		return 0;                                                      \
@@ -201,16 +204,15 @@ EL_UN(cisco_wtp_ipv4, CS_EL_CISCO_WTP_IPV4, addr, 32)
 EL_ARR(local_ipv6, CS_EL_LOCAL_IPV6, addr)
 EL_ARR(session_id, CS_EL_SESSION_ID, id)
 
-/* Ends a fixed-layout getter: `bad` is non-zero when a read failed. */
-static int
-el_fixed_done(const struct cs_elem *e, const struct cs_rd *rd, int bad, void *v,
-    const void *t, size_t size, struct cs_err *err)
+int
+capwap_el_fixed_done(const struct cs_elem *e, const struct cs_rd *rd, int bad,
+    void *v, const void *t, size_t size, struct cs_err *err)
 {
 	int r;
 
 	if (bad)
-		return el_trunc(e, rd, err);
-	if ((r = el_close(e, rd, err)) < 0)
+		return capwap_el_trunc(e, rd, err);
+	if ((r = capwap_el_close(e, rd, err)) < 0)
 		return r;
 	memcpy(v, t, size);
 	return 0;
@@ -220,11 +222,11 @@ el_fixed_done(const struct cs_elem *e, const struct cs_rd *rd, int bad, void *v,
 void
 cs_el_put_ctrl_ipv4(struct cs_wr *wr, const struct cs_el_ctrl_ipv4 *v)
 {
-	size_t at = el_begin(wr, CS_EL_CTRL_IPV4);
+	size_t at = capwap_el_begin(wr, CS_EL_CTRL_IPV4);
 
 	cs_wr_u32(wr, v->addr);
 	cs_wr_u16(wr, v->wtp_count);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -235,22 +237,22 @@ cs_el_get_ctrl_ipv4(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_CTRL_IPV4, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_CTRL_IPV4, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u32(&rd, &t.addr) | cs_rd_u16(&rd, &t.wtp_count);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.10 */
 void
 cs_el_put_ctrl_ipv6(struct cs_wr *wr, const struct cs_el_ctrl_ipv6 *v)
 {
-	size_t at = el_begin(wr, CS_EL_CTRL_IPV6);
+	size_t at = capwap_el_begin(wr, CS_EL_CTRL_IPV6);
 
 	cs_wr_bytes(wr, v->addr, sizeof(v->addr));
 	cs_wr_u16(wr, v->wtp_count);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -261,23 +263,23 @@ cs_el_get_ctrl_ipv6(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_CTRL_IPV6, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_CTRL_IPV6, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_bytes(&rd, t.addr, sizeof(t.addr)) |
 	    cs_rd_u16(&rd, &t.wtp_count);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.13 */
 void
 cs_el_put_timers(struct cs_wr *wr, const struct cs_el_timers *v)
 {
-	size_t at = el_begin(wr, CS_EL_TIMERS);
+	size_t at = capwap_el_begin(wr, CS_EL_TIMERS);
 
 	cs_wr_u8(wr, v->discovery);
 	cs_wr_u8(wr, v->echo_request);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -288,11 +290,11 @@ cs_el_get_timers(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_TIMERS, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_TIMERS, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.discovery) | cs_rd_u8(&rd, &t.echo_request);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.18 */
@@ -300,11 +302,11 @@ void
 cs_el_put_decrypt_err_period(
     struct cs_wr *wr, const struct cs_el_decrypt_err_period *v)
 {
-	size_t at = el_begin(wr, CS_EL_DECRYPT_ERR_PERIOD);
+	size_t at = capwap_el_begin(wr, CS_EL_DECRYPT_ERR_PERIOD);
 
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u16(wr, v->report_interval);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -315,22 +317,22 @@ cs_el_get_decrypt_err_period(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_DECRYPT_ERR_PERIOD, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_DECRYPT_ERR_PERIOD, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u16(&rd, &t.report_interval);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.28 */
 void
 cs_el_put_image_info(struct cs_wr *wr, const struct cs_el_image_info *v)
 {
-	size_t at = el_begin(wr, CS_EL_IMAGE_INFO);
+	size_t at = capwap_el_begin(wr, CS_EL_IMAGE_INFO);
 
 	cs_wr_u32(wr, v->file_size);
 	cs_wr_bytes(wr, v->hash, sizeof(v->hash));
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -341,12 +343,12 @@ cs_el_get_image_info(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_IMAGE_INFO, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_IMAGE_INFO, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u32(&rd, &t.file_size) |
 	    cs_rd_bytes(&rd, t.hash, sizeof(t.hash));
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.33 */
@@ -354,11 +356,11 @@ void
 cs_el_put_radio_admin_state(
     struct cs_wr *wr, const struct cs_el_radio_admin_state *v)
 {
-	size_t at = el_begin(wr, CS_EL_RADIO_ADMIN_STATE);
+	size_t at = capwap_el_begin(wr, CS_EL_RADIO_ADMIN_STATE);
 
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->admin_state);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -369,11 +371,11 @@ cs_el_get_radio_admin_state(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_RADIO_ADMIN_STATE, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_RADIO_ADMIN_STATE, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.admin_state);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.34 */
@@ -381,12 +383,12 @@ void
 cs_el_put_radio_oper_state(
     struct cs_wr *wr, const struct cs_el_radio_oper_state *v)
 {
-	size_t at = el_begin(wr, CS_EL_RADIO_OPER_STATE);
+	size_t at = capwap_el_begin(wr, CS_EL_RADIO_OPER_STATE);
 
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->state);
 	cs_wr_u8(wr, v->cause);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -397,19 +399,19 @@ cs_el_get_radio_oper_state(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_RADIO_OPER_STATE, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_RADIO_OPER_STATE, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.state) |
 	    cs_rd_u8(&rd, &t.cause);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.47 */
 void
 cs_el_put_reboot_stats(struct cs_wr *wr, const struct cs_el_reboot_stats *v)
 {
-	size_t at = el_begin(wr, CS_EL_REBOOT_STATS);
+	size_t at = capwap_el_begin(wr, CS_EL_REBOOT_STATS);
 
 	cs_wr_u16(wr, v->reboot_count);
 	cs_wr_u16(wr, v->ac_initiated_count);
@@ -419,7 +421,7 @@ cs_el_put_reboot_stats(struct cs_wr *wr, const struct cs_el_reboot_stats *v)
 	cs_wr_u16(wr, v->other_failure_count);
 	cs_wr_u16(wr, v->unknown_failure_count);
 	cs_wr_u8(wr, v->last_failure_type);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -430,7 +432,7 @@ cs_el_get_reboot_stats(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_REBOOT_STATS, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_REBOOT_STATS, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u16(&rd, &t.reboot_count) |
@@ -441,18 +443,18 @@ cs_el_get_reboot_stats(
 	    cs_rd_u16(&rd, &t.other_failure_count) |
 	    cs_rd_u16(&rd, &t.unknown_failure_count) |
 	    cs_rd_u8(&rd, &t.last_failure_type);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* RFC 5416 §6.25 */
 void
 cs_el_put_radio_info(struct cs_wr *wr, const struct cs_el_radio_info *v)
 {
-	size_t at = el_begin(wr, CS_EL_80211_RADIO_INFO);
+	size_t at = capwap_el_begin(wr, CS_EL_80211_RADIO_INFO);
 
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u32(wr, v->radio_type);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -463,11 +465,11 @@ cs_el_get_radio_info(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_80211_RADIO_INFO, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_80211_RADIO_INFO, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u32(&rd, &t.radio_type);
-	return el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.29: no value. */
@@ -486,8 +488,8 @@ cs_el_get_initiate_download(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_INITIATE_DOWNLOAD, &rd, err)) < 0 ||
-	    (r = el_close(e, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_INITIATE_DOWNLOAD, &rd, err)) < 0 ||
+	    (r = capwap_el_close(e, &rd, err)) < 0)
 		return r;
 	v->unused = 0;
 	return 0;
@@ -546,10 +548,10 @@ cs_el_put_ac_name_prio(struct cs_wr *wr, const struct cs_el_ac_name_prio *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_AC_NAME_PRIO);
+	at = capwap_el_begin(wr, CS_EL_AC_NAME_PRIO);
 	cs_wr_u8(wr, v->priority);
 	cs_wr_bytes(wr, v->name.s, v->name.len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -560,13 +562,13 @@ cs_el_get_ac_name_prio(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_AC_NAME_PRIO, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_AC_NAME_PRIO, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.priority) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (rd.left == 0)
-		return el_fail(e, &rd, err, -EBADMSG, "AC name empty");
+		return capwap_el_fail(e, &rd, err, -EBADMSG, "AC name empty");
 	el_str_view(&rd, &t.name);
 	memcpy(v, &t, sizeof(t));
 	return 0;
@@ -582,10 +584,10 @@ cs_el_put_ac_ipv4_list(struct cs_wr *wr, const struct cs_el_ac_ipv4_list *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_AC_IPV4_LIST);
+	at = capwap_el_begin(wr, CS_EL_AC_IPV4_LIST);
 	for (unsigned i = 0; i < v->n; i++)
 		cs_wr_u32(wr, v->addr[i]);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -596,7 +598,7 @@ cs_el_get_ac_ipv4_list(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_AC_IPV4_LIST, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_AC_IPV4_LIST, &rd, err)) < 0)
 		return r;
 	if (e->len % 4 != 0)
 		return cs_err_set(err, -EBADMSG,
@@ -622,12 +624,12 @@ cs_el_put_data_transfer_data(
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_DATA_TRANSFER_DATA);
+	at = capwap_el_begin(wr, CS_EL_DATA_TRANSFER_DATA);
 	cs_wr_u8(wr, v->data_type);
 	cs_wr_u8(wr, v->data_mode);
 	cs_wr_u16(wr, v->len);
 	cs_wr_bytes(wr, v->data, v->len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -638,14 +640,14 @@ cs_el_get_data_transfer_data(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_DATA_TRANSFER_DATA, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_DATA_TRANSFER_DATA, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.data_type) < 0 ||
 	    cs_rd_u8(&rd, &t.data_mode) < 0 || cs_rd_u16(&rd, &t.len) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (t.len != rd.left)
-		return el_fail(e, &rd, err, -EBADMSG,
+		return capwap_el_fail(e, &rd, err, -EBADMSG,
 		    "Data Length does not match the element");
 	(void)cs_rd_view(&rd, t.len, &t.data);
 	memcpy(v, &t, sizeof(t));
@@ -662,10 +664,10 @@ cs_el_put_image_data(struct cs_wr *wr, const struct cs_el_image_data *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_IMAGE_DATA);
+	at = capwap_el_begin(wr, CS_EL_IMAGE_DATA);
 	cs_wr_u8(wr, v->data_type);
 	cs_wr_bytes(wr, v->data, v->len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -676,11 +678,11 @@ cs_el_get_image_data(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_IMAGE_DATA, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_IMAGE_DATA, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.data_type) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	t.len = rd.left;
 	(void)cs_rd_view(&rd, t.len, &t.data);
 	memcpy(v, &t, sizeof(t));
@@ -697,10 +699,10 @@ cs_el_put_image_id(struct cs_wr *wr, const struct cs_el_image_id *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_IMAGE_ID);
+	at = capwap_el_begin(wr, CS_EL_IMAGE_ID);
 	cs_wr_u32(wr, v->vendor);
 	cs_wr_bytes(wr, v->data, v->len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -711,13 +713,14 @@ cs_el_get_image_id(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_IMAGE_ID, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_IMAGE_ID, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u32(&rd, &t.vendor) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (rd.left == 0)
-		return el_fail(e, &rd, err, -EBADMSG, "image identifier empty");
+		return capwap_el_fail(
+		    e, &rd, err, -EBADMSG, "image identifier empty");
 	t.len = rd.left;
 	(void)cs_rd_view(&rd, t.len, &t.data);
 	memcpy(v, &t, sizeof(t));
@@ -734,11 +737,11 @@ cs_el_put_returned_elem(struct cs_wr *wr, const struct cs_el_returned_elem *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_RETURNED_ELEM);
+	at = capwap_el_begin(wr, CS_EL_RETURNED_ELEM);
 	cs_wr_u8(wr, v->reason);
 	cs_wr_u8(wr, v->len);
 	cs_wr_bytes(wr, v->elem, v->len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -749,16 +752,16 @@ cs_el_get_returned_elem(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_RETURNED_ELEM, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_RETURNED_ELEM, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.reason) < 0 || cs_rd_u8(&rd, &t.len) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (t.len != rd.left)
-		return el_fail(e, &rd, err, -EBADMSG,
+		return capwap_el_fail(e, &rd, err, -EBADMSG,
 		    "returned element length does not match the element");
 	if (t.len < CS_ELEM_HDR_LEN)
-		return el_fail(e, &rd, err, -EBADMSG,
+		return capwap_el_fail(e, &rd, err, -EBADMSG,
 		    "returned element shorter than a TLV header");
 	(void)cs_rd_view(&rd, t.len, &t.elem);
 	memcpy(v, &t, sizeof(t));
@@ -775,11 +778,11 @@ cs_el_put_vendor_payload(struct cs_wr *wr, const struct cs_el_vendor_payload *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = el_begin(wr, CS_EL_VENDOR_PAYLOAD);
+	at = capwap_el_begin(wr, CS_EL_VENDOR_PAYLOAD);
 	cs_wr_u32(wr, v->vendor);
 	cs_wr_u16(wr, v->element_id);
 	cs_wr_bytes(wr, v->data, v->len);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -790,13 +793,13 @@ cs_el_get_vendor_payload(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_VENDOR_PAYLOAD, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_VENDOR_PAYLOAD, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u32(&rd, &t.vendor) < 0 || cs_rd_u16(&rd, &t.element_id) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (rd.left == 0)
-		return el_fail(e, &rd, err, -EBADMSG,
+		return capwap_el_fail(e, &rd, err, -EBADMSG,
 		    "vendor specific payload without data");
 	t.len = rd.left;
 	(void)cs_rd_view(&rd, t.len, &t.data);
@@ -814,10 +817,10 @@ cs_el_put_mtu_padding(struct cs_wr *wr, const struct cs_el_mtu_padding *v)
 		cs_wr_fail(wr, -EMSGSIZE);
 		return;
 	}
-	at = el_begin(wr, CS_EL_MTU_PADDING);
+	at = capwap_el_begin(wr, CS_EL_MTU_PADDING);
 	for (size_t i = 0; i < v->len; i++)
 		cs_wr_u8(wr, 0xff);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -828,14 +831,14 @@ cs_el_get_mtu_padding(
 	uint8_t b;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_MTU_PADDING, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_MTU_PADDING, &rd, err)) < 0)
 		return r;
 	while (rd.left > 0) {
 		struct cs_rd at = rd;
 
 		(void)cs_rd_u8(&rd, &b);
 		if (b != 0xff)
-			return el_fail(
+			return capwap_el_fail(
 			    e, &at, err, -EBADMSG, "MTU padding byte not 0xFF");
 	}
 	v->len = e->len;
@@ -861,17 +864,17 @@ el_get_vsubs(const struct cs_elem *e, struct cs_rd *rd, struct el_vsub *out,
 		struct el_vsub s;
 
 		if (*n == CS_MAX_SUBELEMS)
-			return el_fail(e, &at, err, -E2BIG,
+			return capwap_el_fail(e, &at, err, -E2BIG,
 			    "more than CS_MAX_SUBELEMS sub-elements");
 		if (cs_rd_u32(rd, &s.vendor) < 0 ||
 		    cs_rd_u16(rd, &s.type) < 0 || cs_rd_u16(rd, &s.len) < 0)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element header truncated");
 		if (s.len > CS_SUBELEM_MAX_DATA)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element longer than 1024");
 		if (cs_rd_view(rd, s.len, &s.data) < 0)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element length beyond element");
 		out[(*n)++] = s;
 	}
@@ -910,7 +913,7 @@ cs_el_put_ac_descriptor(struct cs_wr *wr, const struct cs_el_ac_descriptor *v)
 			return;
 		}
 	}
-	at = el_begin(wr, CS_EL_AC_DESCRIPTOR);
+	at = capwap_el_begin(wr, CS_EL_AC_DESCRIPTOR);
 	cs_wr_u16(wr, v->stations);
 	cs_wr_u16(wr, v->limit);
 	cs_wr_u16(wr, v->active_wtps);
@@ -922,7 +925,7 @@ cs_el_put_ac_descriptor(struct cs_wr *wr, const struct cs_el_ac_descriptor *v)
 	for (unsigned i = 0; i < v->n_info; i++)
 		el_put_vsub(wr, v->info[i].vendor, v->info[i].type,
 		    v->info[i].len, v->info[i].data);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -934,7 +937,7 @@ cs_el_get_ac_descriptor(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_AC_DESCRIPTOR, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_AC_DESCRIPTOR, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u16(&rd, &t.stations) < 0 || cs_rd_u16(&rd, &t.limit) < 0 ||
@@ -942,7 +945,7 @@ cs_el_get_ac_descriptor(
 	    cs_rd_u16(&rd, &t.max_wtps) < 0 || cs_rd_u8(&rd, &t.security) < 0 ||
 	    cs_rd_u8(&rd, &t.rmac) < 0 || cs_rd_u8(&rd, &t.reserved) < 0 ||
 	    cs_rd_u8(&rd, &t.dtls_policy) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if ((r = el_get_vsubs(e, &rd, subs, &t.n_info, err)) < 0)
 		return r;
 	for (unsigned i = 0; i < t.n_info; i++) {
@@ -971,14 +974,14 @@ cs_el_put_board_data(struct cs_wr *wr, const struct cs_el_board_data *v)
 			return;
 		}
 	}
-	at = el_begin(wr, CS_EL_BOARD_DATA);
+	at = capwap_el_begin(wr, CS_EL_BOARD_DATA);
 	cs_wr_u32(wr, v->vendor);
 	for (unsigned i = 0; i < v->n_sub; i++) {
 		cs_wr_u16(wr, v->sub[i].type);
 		cs_wr_u16(wr, v->sub[i].len);
 		cs_wr_bytes(wr, v->sub[i].data, v->sub[i].len);
 	}
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 int
@@ -989,30 +992,30 @@ cs_el_get_board_data(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_BOARD_DATA, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_BOARD_DATA, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u32(&rd, &t.vendor) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (t.vendor == 0)
-		return cs_err_set(
-		    err, -EBADMSG, "board data vendor is 0", EL_VAL_OFF(e));
+		return cs_err_set(err, -EBADMSG, "board data vendor is 0",
+		    CAPWAP_EL_VAL_OFF(e));
 	while (rd.left > 0) {
 		struct cs_rd at = rd;
 		struct cs_board_sub *s;
 
 		if (t.n_sub == CS_MAX_SUBELEMS)
-			return el_fail(e, &at, err, -E2BIG,
+			return capwap_el_fail(e, &at, err, -E2BIG,
 			    "more than CS_MAX_SUBELEMS sub-elements");
 		s = &t.sub[t.n_sub];
 		if (cs_rd_u16(&rd, &s->type) < 0 || cs_rd_u16(&rd, &s->len) < 0)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element header truncated");
 		if (s->len > CS_SUBELEM_MAX_DATA)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element longer than 1024");
 		if (cs_rd_view(&rd, s->len, &s->data) < 0)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "sub-element length beyond element");
 		t.n_sub++;
 	}
@@ -1094,7 +1097,7 @@ cs_el_put_wtp_descriptor(struct cs_wr *wr, const struct cs_el_wtp_descriptor *v)
 			}
 		}
 	}
-	at = el_begin(wr, CS_EL_WTP_DESCRIPTOR);
+	at = capwap_el_begin(wr, CS_EL_WTP_DESCRIPTOR);
 	cs_wr_u8(wr, v->max_radios);
 	cs_wr_u8(wr, v->radios_in_use);
 	if (v->is_cisco_form) {
@@ -1109,7 +1112,7 @@ cs_el_put_wtp_descriptor(struct cs_wr *wr, const struct cs_el_wtp_descriptor *v)
 	for (unsigned i = 0; i < v->n_sub; i++)
 		el_put_vsub(wr, v->sub[i].vendor, v->sub[i].type, v->sub[i].len,
 		    v->sub[i].data);
-	el_end(wr, at);
+	capwap_el_end(wr, at);
 }
 
 static int
@@ -1121,16 +1124,16 @@ wtpd_get(const struct cs_elem *e, bool cisco, struct cs_el_wtp_descriptor *v,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = el_open(e, v, CS_EL_WTP_DESCRIPTOR, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_WTP_DESCRIPTOR, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	t.is_cisco_form = cisco;
 	if (cs_rd_u8(&rd, &t.max_radios) < 0 ||
 	    cs_rd_u8(&rd, &t.radios_in_use) < 0)
-		return el_trunc(e, &rd, err);
+		return capwap_el_trunc(e, &rd, err);
 	if (cisco) {
 		if (cs_rd_u16(&rd, &t.cisco_encrypt_caps) < 0)
-			return el_trunc(e, &rd, err);
+			return capwap_el_trunc(e, &rd, err);
 	} else {
 		struct cs_rd at = rd;
 		uint8_t n;
@@ -1140,10 +1143,10 @@ wtpd_get(const struct cs_elem *e, bool cisco, struct cs_el_wtp_descriptor *v,
 			    "WTP Descriptor shorter than 33", e->off + 2);
 		(void)cs_rd_u8(&rd, &n);
 		if (n == 0)
-			return el_fail(e, &at, err, -EBADMSG,
+			return capwap_el_fail(e, &at, err, -EBADMSG,
 			    "WTP Descriptor Num Encrypt is 0");
 		if (n > CS_MAX_SUBELEMS)
-			return el_fail(e, &at, err, -E2BIG,
+			return capwap_el_fail(e, &at, err, -E2BIG,
 			    "more than CS_MAX_SUBELEMS encryption "
 			    "sub-elements");
 		for (unsigned i = 0; i < n; i++) {
@@ -1152,9 +1155,9 @@ wtpd_get(const struct cs_elem *e, bool cisco, struct cs_el_wtp_descriptor *v,
 			at = rd;
 			if (cs_rd_u8(&rd, &b) < 0 ||
 			    cs_rd_u16(&rd, &t.encrypt[i].caps) < 0)
-				return el_trunc(e, &at, err);
+				return capwap_el_trunc(e, &at, err);
 			if (b & 0xe0)
-				return el_fail(e, &at, err, -EBADMSG,
+				return capwap_el_fail(e, &at, err, -EBADMSG,
 				    "encryption sub-element reserved bits "
 				    "set");
 			t.encrypt[i].wbid = b;

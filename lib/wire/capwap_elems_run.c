@@ -13,55 +13,7 @@
 
 #include "capsim/cursor.h"
 
-#define RUN_VAL_OFF(e) ((e)->off + CS_ELEM_HDR_LEN)
-
-static int
-run_fail(const struct cs_elem *e, const struct cs_rd *rd, struct cs_err *err,
-    const char *what)
-{
-	return cs_err_set(err, -EBADMSG, what, RUN_VAL_OFF(e) + cs_rd_off(rd));
-}
-
-static int
-run_open(const struct cs_elem *e, const void *v, uint16_t type,
-    struct cs_rd *rd, struct cs_err *err)
-{
-	const struct cs_elem_desc *d;
-
-	if (e == NULL || v == NULL || (e->val == NULL && e->len != 0))
-		return cs_err_set(err, -EINVAL, "NULL argument", 0);
-	if (e->type != type)
-		return cs_err_set(err, -EINVAL, "wrong element type", e->off);
-	d = cs_elem_desc(type);
-	if (d != NULL && (e->len < d->min_len || e->len > d->max_len))
-		return cs_err_set(err, -EBADMSG,
-		    "message element length out of range for its type",
-		    e->off + 2);
-	cs_rd_init(rd, e->val, e->len);
-	return 0;
-}
-
-/* Truncation (bad != 0) or leftover bytes are -EBADMSG; otherwise the
- * result is copied out. */
-static int
-run_done(const struct cs_elem *e, const struct cs_rd *rd, int bad, void *v,
-    const void *t, size_t size, struct cs_err *err)
-{
-	if (bad)
-		return run_fail(e, rd, err, "message element truncated");
-	if (rd->left != 0)
-		return run_fail(
-		    e, rd, err, "leftover bytes in message element");
-	memcpy(v, t, size);
-	return 0;
-}
-
-static size_t
-run_begin(struct cs_wr *wr, uint16_t type)
-{
-	cs_wr_u16(wr, type);
-	return cs_wr_mark16(wr);
-}
+#include "capwap-internal.h"
 
 static bool
 run_mac_len_ok(uint8_t n)
@@ -87,7 +39,7 @@ cs_el_put_decrypt_err_report(
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_DECRYPT_ERR_REPORT);
+	at = capwap_el_begin(wr, CS_EL_DECRYPT_ERR_REPORT);
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->n);
 	cs_wr_u8(wr, v->mac_len);
@@ -104,30 +56,30 @@ cs_el_get_decrypt_err_report(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_DECRYPT_ERR_REPORT, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_DECRYPT_ERR_REPORT, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.n) |
 	    cs_rd_u8(&rd, &t.mac_len))
-		return run_fail(e, &rd, err, "message element truncated");
+		return capwap_el_trunc(e, &rd, err);
 	if (!run_radio_ok(t.radio_id))
 		return cs_err_set(
-		    err, -EBADMSG, "Radio ID not 1..31", RUN_VAL_OFF(e));
+		    err, -EBADMSG, "Radio ID not 1..31", CAPWAP_EL_VAL_OFF(e));
 	if (t.n == 0)
 		return cs_err_set(err, -EBADMSG,
 		    "Decryption Error Report without entries",
-		    RUN_VAL_OFF(e) + 1);
+		    CAPWAP_EL_VAL_OFF(e) + 1);
 	if (t.n > CS_EL_MAX_MACS)
 		return cs_err_set(err, -E2BIG,
 		    "more Decryption Error Report entries than kept",
-		    RUN_VAL_OFF(e) + 1);
+		    CAPWAP_EL_VAL_OFF(e) + 1);
 	if (!run_mac_len_ok(t.mac_len))
-		return cs_err_set(
-		    err, -EBADMSG, "MAC length not 6 or 8", RUN_VAL_OFF(e) + 2);
+		return cs_err_set(err, -EBADMSG, "MAC length not 6 or 8",
+		    CAPWAP_EL_VAL_OFF(e) + 2);
 	r = 0;
 	for (unsigned i = 0; i < t.n; i++)
 		r |= cs_rd_bytes(&rd, t.mac[i], t.mac_len);
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.20 */
@@ -140,7 +92,7 @@ cs_el_put_delete_station(struct cs_wr *wr, const struct cs_el_delete_station *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_DELETE_STATION);
+	at = capwap_el_begin(wr, CS_EL_DELETE_STATION);
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->mac_len);
 	cs_wr_bytes(wr, v->mac, v->mac_len);
@@ -155,19 +107,19 @@ cs_el_get_delete_station(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_DELETE_STATION, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_DELETE_STATION, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.mac_len))
-		return run_fail(e, &rd, err, "message element truncated");
+		return capwap_el_trunc(e, &rd, err);
 	if (!run_radio_ok(t.radio_id))
 		return cs_err_set(
-		    err, -EBADMSG, "Radio ID not 1..31", RUN_VAL_OFF(e));
+		    err, -EBADMSG, "Radio ID not 1..31", CAPWAP_EL_VAL_OFF(e));
 	if (!run_mac_len_ok(t.mac_len))
-		return cs_err_set(
-		    err, -EBADMSG, "MAC length not 6 or 8", RUN_VAL_OFF(e) + 1);
+		return cs_err_set(err, -EBADMSG, "MAC length not 6 or 8",
+		    CAPWAP_EL_VAL_OFF(e) + 1);
 	r = cs_rd_bytes(&rd, t.mac, t.mac_len);
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.22 */
@@ -180,7 +132,7 @@ cs_el_put_duplicate_ipv4(struct cs_wr *wr, const struct cs_el_duplicate_ipv4 *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_DUPLICATE_IPV4);
+	at = capwap_el_begin(wr, CS_EL_DUPLICATE_IPV4);
 	cs_wr_u32(wr, v->addr);
 	cs_wr_u8(wr, v->status);
 	cs_wr_u8(wr, v->mac_len);
@@ -196,20 +148,20 @@ cs_el_get_duplicate_ipv4(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_DUPLICATE_IPV4, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_DUPLICATE_IPV4, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	if (cs_rd_u32(&rd, &t.addr) | cs_rd_u8(&rd, &t.status) |
 	    cs_rd_u8(&rd, &t.mac_len))
-		return run_fail(e, &rd, err, "message element truncated");
+		return capwap_el_trunc(e, &rd, err);
 	if (t.status > CS_DUP_DETECTED)
-		return cs_err_set(
-		    err, -EBADMSG, "Status not 0 or 1", RUN_VAL_OFF(e) + 4);
+		return cs_err_set(err, -EBADMSG, "Status not 0 or 1",
+		    CAPWAP_EL_VAL_OFF(e) + 4);
 	if (!run_mac_len_ok(t.mac_len))
-		return cs_err_set(
-		    err, -EBADMSG, "MAC length not 6 or 8", RUN_VAL_OFF(e) + 5);
+		return cs_err_set(err, -EBADMSG, "MAC length not 6 or 8",
+		    CAPWAP_EL_VAL_OFF(e) + 5);
 	r = cs_rd_bytes(&rd, t.mac, t.mac_len);
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.46 */
@@ -222,7 +174,7 @@ cs_el_put_radio_stats(struct cs_wr *wr, const struct cs_el_radio_stats *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_RADIO_STATS);
+	at = capwap_el_begin(wr, CS_EL_RADIO_STATS);
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->last_fail_type);
 	cs_wr_u16(wr, v->reset_count);
@@ -246,7 +198,7 @@ cs_el_get_radio_stats(
 	uint16_t nf = 0;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_RADIO_STATS, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_RADIO_STATS, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.last_fail_type) |
@@ -260,9 +212,9 @@ cs_el_get_radio_stats(
 	    cs_rd_u16(&rd, &t.band_change_count) | cs_rd_u16(&rd, &nf);
 	if (r == 0 && !run_radio_ok(t.radio_id))
 		return cs_err_set(
-		    err, -EBADMSG, "Radio ID not 1..31", RUN_VAL_OFF(e));
+		    err, -EBADMSG, "Radio ID not 1..31", CAPWAP_EL_VAL_OFF(e));
 	t.noise_floor = (int16_t)nf;
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* §4.6.48 */
@@ -275,7 +227,7 @@ cs_el_put_static_ip_info(struct cs_wr *wr, const struct cs_el_static_ip_info *v)
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_STATIC_IP_INFO);
+	at = capwap_el_begin(wr, CS_EL_STATIC_IP_INFO);
 	cs_wr_u32(wr, v->addr);
 	cs_wr_u32(wr, v->netmask);
 	cs_wr_u32(wr, v->gateway);
@@ -291,15 +243,15 @@ cs_el_get_static_ip_info(
 	struct cs_rd rd;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_STATIC_IP_INFO, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_STATIC_IP_INFO, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u32(&rd, &t.addr) | cs_rd_u32(&rd, &t.netmask) |
 	    cs_rd_u32(&rd, &t.gateway) | cs_rd_u8(&rd, &t.is_static);
 	if (r == 0 && t.is_static > 1)
-		return cs_err_set(
-		    err, -EBADMSG, "Static not 0 or 1", RUN_VAL_OFF(e) + 12);
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+		return cs_err_set(err, -EBADMSG, "Static not 0 or 1",
+		    CAPWAP_EL_VAL_OFF(e) + 12);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* RFC 5416 §6.16 */
@@ -313,7 +265,7 @@ cs_el_put_80211_statistics(
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_80211_STATISTICS);
+	at = capwap_el_begin(wr, CS_EL_80211_STATISTICS);
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_zero(wr, 3); /* reserved */
 	for (unsigned i = 0; i < CS_80211_ST__COUNT; i++)
@@ -330,7 +282,7 @@ cs_el_get_80211_statistics(const struct cs_elem *e,
 	uint8_t rsv[3];
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_80211_STATISTICS, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_80211_STATISTICS, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_bytes(&rd, rsv, sizeof(rsv));
@@ -338,8 +290,8 @@ cs_el_get_80211_statistics(const struct cs_elem *e,
 		r |= cs_rd_u32(&rd, &t.c[i]);
 	if (r == 0 && !run_radio_ok(t.radio_id))
 		return cs_err_set(
-		    err, -EBADMSG, "Radio ID not 1..31", RUN_VAL_OFF(e));
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+		    err, -EBADMSG, "Radio ID not 1..31", CAPWAP_EL_VAL_OFF(e));
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }
 
 /* RFC 5416 §6.23 */
@@ -354,7 +306,7 @@ cs_el_put_80211_radio_config(
 		cs_wr_fail(wr, -EINVAL);
 		return;
 	}
-	at = run_begin(wr, CS_EL_80211_RADIO_CONFIG);
+	at = capwap_el_begin(wr, CS_EL_80211_RADIO_CONFIG);
 	cs_wr_u8(wr, v->radio_id);
 	cs_wr_u8(wr, v->short_preamble);
 	cs_wr_u8(wr, v->num_bssids);
@@ -373,7 +325,7 @@ cs_el_get_80211_radio_config(const struct cs_elem *e,
 	struct cs_rd rd;
 	int r;
 
-	if ((r = run_open(e, v, CS_EL_80211_RADIO_CONFIG, &rd, err)) < 0)
+	if ((r = capwap_el_open(e, v, CS_EL_80211_RADIO_CONFIG, &rd, err)) < 0)
 		return r;
 	memset(&t, 0, sizeof(t));
 	r = cs_rd_u8(&rd, &t.radio_id) | cs_rd_u8(&rd, &t.short_preamble) |
@@ -383,9 +335,9 @@ cs_el_get_80211_radio_config(const struct cs_elem *e,
 	    cs_rd_bytes(&rd, t.country, sizeof(t.country));
 	if (r == 0 && !run_radio_ok(t.radio_id))
 		return cs_err_set(
-		    err, -EBADMSG, "Radio ID not 1..31", RUN_VAL_OFF(e));
+		    err, -EBADMSG, "Radio ID not 1..31", CAPWAP_EL_VAL_OFF(e));
 	if (r == 0 && (t.num_bssids < 1 || t.num_bssids > 16))
 		return cs_err_set(err, -EBADMSG, "Num of BSSIDs not 1..16",
-		    RUN_VAL_OFF(e) + 2);
-	return run_done(e, &rd, r, v, &t, sizeof(t), err);
+		    CAPWAP_EL_VAL_OFF(e) + 2);
+	return capwap_el_fixed_done(e, &rd, r, v, &t, sizeof(t), err);
 }

@@ -44,7 +44,7 @@ ip -n "$ap" link set "ck$$a" up; ip -n "$svc" link set "ck$$s" up
 ip -n "$ap" route add local 198.18.16.0/24 dev lo
 ip -n "$ap" addr add 198.18.3.10/32 dev lo
 ip -n "$svc" route add 198.18.16.0/24 via 198.18.2.1
-for _ in $(seq 1 50); do  # Kea opens sockets only on a running link
+for _ in $(seq 1 600); do  # Kea opens sockets only on a running link
   ip -n "$svc" link show "ck$$s" | grep -q 'LOWER_UP' && break
   sleep 0.1
 done
@@ -105,7 +105,7 @@ ip netns exec "$svc" kea-dhcp4 -t "$tmp/kea-dhcp4.conf" >"$tmp/kea-check.out" 2>
 KEA_LOCKFILE_DIR="$tmp" KEA_PIDFILE_DIR="$tmp" \
   ip netns exec "$svc" kea-dhcp4 -c "$tmp/kea-dhcp4.conf" >"$tmp/kea.out" 2>&1 &
 kea=$!
-for _ in $(seq 1 50); do  # until Kea listens on UDP 67
+for _ in $(seq 1 1200); do  # until Kea listens on UDP 67 (120 s: a loaded host)
   ip netns exec "$svc" ss -lun 2>/dev/null | grep -q '198\.18\.2\.2:67 ' && break
   kill -0 "$kea" 2>/dev/null || break
   sleep 0.1

@@ -54,7 +54,7 @@ start_wlc() { # ADDR ARGS...
 		--discovery-interval 2s "$@" >"$tmp/$case.wlc.out" \
 		2>"$tmp/$case.wlc" &
 	wlc_pid=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 1200); do # 120 s: a loaded host
 		grep -q listening "$tmp/$case.wlc" && return 0
 		sleep 0.1
 	done

@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for sig in INT TERM; do
   "$CAPSIM" lab --fast --aps 2 --duration 60s >"$tmp/out" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do  # until the APs run
+  for _ in $(seq 1 1200); do  # until the APs run (120 s: a loaded host)
     grep -q 'APs from 198' "$tmp/out" && break
     sleep 0.1
   done
@@ -32,12 +32,18 @@ done
 # removes what is left
 "$CAPSIM" lab --fast --aps 1 --duration 60s >"$tmp/out" 2>&1 &
 pid=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 1200); do  # 120 s: a loaded host
   grep -q 'APs from 198' "$tmp/out" && break
   sleep 0.1
 done
+grep -q 'APs from 198' "$tmp/out" || { cat "$tmp/out"; echo "FAIL: run did not start"; exit 1; }
 kill -9 "$pid"; wait "$pid" || true
-sleep 1
+# capsim run and wlc get SIGKILL from the kernel (PDEATHSIG) when the lab
+# dies; give them up to 30 s to be gone on a loaded host
+for _ in $(seq 1 300); do
+  pgrep -f "pki=/tmp/capsim-lab-$pid/" >/dev/null || break
+  sleep 0.1
+done
 if pgrep -f "pki=/tmp/capsim-lab-$pid/" >/dev/null; then
   echo "FAIL: capsim survived the killed lab"; pgrep -fa "capsim-lab-$pid/"; exit 1
 fi

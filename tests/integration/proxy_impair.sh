@@ -3,13 +3,16 @@
 # `capsim proxy` actions that must not stop a join (a loopback
 # /24 of its own, net.inc): the Discovery Response delayed, ClientHellos duplicated,
 # the first protected message of each AP held back and reordered; every AP
-# still joins, and the per-rule counters show each action at work.
+# still joins, and the per-rule counters show each action at work.  The
+# run ends by SIGINT once both APs are in Run (their events file says so),
+# however long a loaded host takes.
 set -euo pipefail
 . "$(dirname "$0")/net.inc"
 cs_net_claim
 tmp=$(mktemp -d)
-wlc_pid= px_pid=
+wlc_pid= px_pid= run_pid=
 cleanup() {
+  [ -n "$run_pid" ] && kill "$run_pid" 2>/dev/null && wait "$run_pid" 2>/dev/null
   [ -n "$px_pid" ] && kill "$px_pid" 2>/dev/null && wait "$px_pid" 2>/dev/null
   [ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
   rm -rf "$tmp"
@@ -35,20 +38,28 @@ wait_for "$tmp/wlc.err" listening
 px_pid=$!
 wait_for "$tmp/px.err" listening
 
-rc=0
-"$CAPSIM" run --wlc $CS_NET.37 --aps 2 --duration 5s --quiet \
-  --json "$tmp/r.json" --ap-base-ip $CS_NET.38 \
+# 10 min is never reached: SIGINT once both APs are in Run
+"$CAPSIM" run --wlc $CS_NET.37 --aps 2 --duration 10m --quiet \
+  --json "$tmp/r.json" --events "$tmp/ev" --ap-base-ip $CS_NET.38 \
   --max-discovery-interval 500ms --discovery-interval 300ms \
-  --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s || rc=$?
+  --echo-interval 2s --keepalive-interval 2s --data-dead-interval 10s \
+  2>"$tmp/run.err" &
+run_pid=$!
+cs_wait_state "$tmp/ev" Run 2 "$run_pid" ||
+  { tail "$tmp/run.err"; fail "not both APs reached Run"; }
+rc=0
+kill -INT "$run_pid"; wait "$run_pid" || rc=$?; run_pid=
 kill "$px_pid"; wait "$px_pid"; px_pid=
-if [ "$rc" -ne 0 ]; then
-  echo "capsim run exited $rc"; cat "$tmp/r.json"; tail -40 "$tmp/px.out"; exit 1
+# an interrupted run never passes (exit 3); its report is whole
+if [ "$rc" -ne 3 ]; then
+  echo "capsim run exited $rc after SIGINT, expected 3"; cat "$tmp/run.err"; tail -40 "$tmp/px.out"; exit 1
 fi
 cs_check_report "$tmp/r.json"
 python3 - "$tmp/r.json" "$tmp/px.out" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["joined"] == 2 and r["in_run"] == 2, r
+assert r["interrupted"] is True, r["interrupted"]
+assert r["joined"] == 2 and r["in_run"] == 2 and r["left_run"] == 0, r
 cols = {}
 for line in open(sys.argv[2]):
     f = line.split()

@@ -4,8 +4,8 @@
  * without sockets: two APs learn the WLAN from the controller's WLAN
  * Configuration Request, carry their stations' frames in CAPWAP data to
  * the split-MAC controller (lib/wlc/wlc_clients.c) and back, the test
- * plays the DHCP server behind the relay; every station gets an address,
- * resolves the gateway and pings it.
+ * plays the DHCP server behind the relay (the lab: sta_lab.h); every
+ * station gets an address, resolves the gateway and pings it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,224 +24,22 @@
 #include "capsim/dhcp.h"
 #include "capsim/ieee80211.h"
 #include "capsim/wlc_clients.h"
+#include "sta_lab.h"
 #include "testutil.h"
 
 #define IP(a, b, c, d)                                                         \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define N_AP  2
-#define N_STA 3
-#define QMAX  128
-
-struct pkt {
-	bool to_wlc;
-	int ap;
-	uint8_t b[1700];
-	size_t len;
-};
-
-struct lab {
-	struct cs_wlc_clients *wlc;
-	struct cs_ap_stations *aps[N_AP];
-	int ap_id[N_AP];
-	struct pkt q[QMAX];
-	unsigned head, tail;
-	uint32_t rnd;
-	unsigned armed;
-	struct cs_wlc_clients_cfg cfg;
-};
-
-struct ap_ctx {
-	struct lab *l;
-	int ap;
-};
-static struct ap_ctx actx[N_AP];
-
-static void
-push(struct lab *l, bool to_wlc, int ap, const uint8_t *b, size_t len)
-{
-	struct pkt *p;
-
-	assert_true(l->tail - l->head < QMAX);
-	p = &l->q[l->tail++ % QMAX];
-	p->to_wlc = to_wlc;
-	p->ap = ap;
-	assert_true(len <= sizeof(p->b));
-	memcpy(p->b, b, len);
-	p->len = len;
-}
-
-static int
-ap_send_data(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct ap_ctx *a = ctx;
-
-	push(a->l, true, a->ap, pkt, len);
-	return 0;
-}
-
-static void
-ap_arm(void *ctx, unsigned sta, enum cs_sta_timer t, uint64_t d)
-{
-	struct ap_ctx *a = ctx;
-
-	(void)sta;
-	(void)t;
-	(void)d;
-	a->l->armed++;
-}
-
-static void
-ap_cancel(void *ctx, unsigned sta, enum cs_sta_timer t)
-{
-	(void)ctx;
-	(void)sta;
-	(void)t;
-}
-
-static uint32_t
-ap_rand(void *ctx, uint32_t bound)
-{
-	struct ap_ctx *a = ctx;
-
-	return (a->l->rnd = a->l->rnd * 1103515245u + 12345u) % bound;
-}
-
-/* The WLC-side glue: the frame goes into CAPWAP data to the AP. */
-static int
-wlc_send_frame(
-    void *ctx, void *ap, uint8_t rid, const uint8_t *frame, size_t len)
-{
-	struct lab *l = ctx;
-	uint8_t pkt[1700];
-	struct cs_wr wr;
-
-	cs_wr_init(&wr, pkt, sizeof(pkt));
-	cs_dot11_capwap_wrap(&wr, rid, NULL, frame, len);
-	assert_int_equal(wr.err, 0);
-	push(l, false, *(int *)ap, pkt, wr.len);
-	return 0;
-}
-
-/* The control channel, shortcut: the AP takes the WLAN Configuration
- * Request's Add WLAN as ap_fsm would hand it over. */
-static int
-wlc_send_control(
-    void *ctx, void *ap, uint32_t type, const uint8_t *elems, size_t len)
-{
-	struct lab *l = ctx;
-	uint8_t buf[512];
-	const struct cs_elem *e;
-	struct cs_capwap_hdr h;
-	struct cs_msgb b;
-	struct cs_msg m;
-	struct cs_wr wr;
-
-	cs_capwap_hdr_init(&h, 0);
-	cs_wr_init(&wr, buf, sizeof(buf));
-	cs_msgb_begin(&b, &wr, &h, type, 7);
-	cs_wr_bytes(&wr, elems, len);
-	assert_int_equal(cs_msgb_end(&b), 0);
-	assert_int_equal(cs_msg_decode(&m, buf, wr.len, 0, NULL), 0);
-	if (type == CS_MSG_WLAN_CONFIG_REQ) {
-		e = cs_msg_find(&m, CS_EL_80211_ADD_WLAN, 0);
-		assert_non_null(e);
-		assert_int_equal(cs_ap_stations_add_wlan(
-		                     l->aps[*(int *)ap], e->val, e->len, NULL),
-		    0);
-	}
-	return 0;
-}
-
-static int
-wlc_relay(
-    void *ctx, uint32_t server, uint32_t giaddr, const uint8_t *p, size_t len)
-{
-	static const uint8_t routers[4] = { 10, 30, 0, 1 };
-	struct lab *l = ctx;
-	struct cs_dhcp_server_params sp = { .server_id = server,
-		.lease_s = 3600,
-		.subnet_mask = IP(255, 255, 0, 0),
-		.routers = routers,
-		.routers_len = 4 };
-	struct cs_dhcp_msg req, rep;
-	enum cs_dhcp_type t;
-	uint8_t out[600];
-	struct cs_wr wr;
-
-	(void)giaddr;
-	assert_int_equal(cs_dhcp_decode(&req, p, len, NULL), 0);
-	assert_int_equal(cs_dhcp_get_type(&req, &t), 0);
-	if (t == CS_DHCP_RELEASE)
-		return 0;
-	sp.type = t == CS_DHCP_DISCOVER ? CS_DHCP_OFFER : CS_DHCP_ACK;
-	sp.yiaddr = IP(10, 30, req.chaddr[4], req.chaddr[5]);
-	assert_int_equal(cs_dhcp_build_reply(&rep, &req, &sp), 0);
-	cs_wr_init(&wr, out, sizeof(out));
-	assert_int_equal(cs_dhcp_encode(&rep, &wr), 0);
-	return cs_wlc_clients_dhcp_reply(l->wlc, out, wr.len, 0, NULL);
-}
-
-static void
-pump(struct lab *l)
-{
-	while (l->head != l->tail) {
-		struct pkt p = l->q[l->head++ % QMAX];
-
-		if (p.to_wlc) {
-			const uint8_t *frame;
-			uint8_t rid;
-			size_t flen;
-
-			assert_int_equal(cs_dot11_capwap_unwrap(p.b, p.len,
-			                     &rid, &frame, &flen, NULL),
-			    0);
-			(void)cs_wlc_clients_input(
-			    l->wlc, &l->ap_id[p.ap], rid, frame, flen, 0);
-		} else {
-			assert_int_equal(cs_ap_stations_input(
-			                     l->aps[p.ap], p.b, p.len, 0, NULL),
-			    1);
-		}
-	}
-}
-
 static int
 setup(void **state)
 {
-	struct lab *l = calloc(1, sizeof(*l));
-	struct cs_wlc_clients_io wio = { .send_frame = wlc_send_frame,
-		.send_control = wlc_send_control,
-		.relay = wlc_relay,
-		.ctx = l };
+	struct sta_lab *l = calloc(1, sizeof(*l));
+	struct cs_wlc_clients_io wio;
 
-	l->cfg.n_wlans = 1;
-	l->cfg.wlans[0].wlan_id = 2;
-	strcpy(l->cfg.wlans[0].ssid, "lab-clients");
-	l->cfg.wlans[0].gateway = IP(10, 30, 0, 1);
-	l->cfg.wlans[0].mask = IP(255, 255, 0, 0);
-	memcpy(l->cfg.wlans[0].gateway_mac, "\x02\x00\x5e\x1e\x00\x01", 6);
-	l->cfg.dhcp_server = IP(127, 0, 0, 67);
+	assert_non_null(l);
+	sta_lab_init(l);
+	wio = sta_lab_wlc_io(l);
 	assert_int_equal(cs_wlc_clients_new(&l->wlc, &l->cfg, &wio), 0);
-	for (int a = 0; a < N_AP; a++) {
-		struct cs_ap_stations_io io = { .send_data = ap_send_data,
-			.timer_arm = ap_arm,
-			.timer_cancel = ap_cancel,
-			.rand = ap_rand,
-			.ctx = &actx[a] };
-		struct cs_ap_stations_cfg cfg = {
-			.rid = 1, .count = N_STA, .mac_step = 1
-		};
-
-		actx[a].l = l;
-		actx[a].ap = a;
-		l->ap_id[a] = a;
-		memcpy(cfg.radio_mac, "\x02\x00\xc0\x00\x00\x10", 6);
-		cfg.radio_mac[4] = (uint8_t)a;
-		memcpy(cfg.mac_base, "\x02\x00\x0b\x00\x00\xfe", 6);
-		cfg.mac_base[3] = (uint8_t)a;
-		cs_sta_cfg_defaults(&cfg.sta);
-		assert_int_equal(cs_ap_stations_new(&l->aps[a], &cfg, &io), 0);
-	}
+	sta_lab_new_aps(l, NULL, NULL);
 	*state = l;
 	return 0;
 }
@@ -249,33 +47,29 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct lab *l = *state;
-
-	for (int a = 0; a < N_AP; a++)
-		cs_ap_stations_free(l->aps[a]);
-	cs_wlc_clients_free(l->wlc);
-	free(l);
+	sta_lab_fini(*state);
+	free(*state);
 	return 0;
 }
 
 static void
 test_end_to_end(void **state)
 {
-	struct lab *l = *state;
+	struct sta_lab *l = *state;
 	struct cs_wlc_clients_stats st;
 
 	/* no WLAN yet: nothing to join */
 	assert_int_equal(cs_ap_stations_start(l->aps[0], 0, 0), -EPROTO);
-	for (int a = 0; a < N_AP; a++)
+	for (int a = 0; a < STA_LAB_N_AP; a++)
 		assert_int_equal(
 		    cs_wlc_clients_ap_run(l->wlc, &l->ap_id[a], 1), 1);
-	for (int a = 0; a < N_AP; a++)
-		for (unsigned i = 0; i < N_STA; i++)
+	for (int a = 0; a < STA_LAB_N_AP; a++)
+		for (unsigned i = 0; i < STA_LAB_N_STA; i++)
 			assert_int_equal(
 			    cs_ap_stations_start(l->aps[a], i, 0), 0);
-	pump(l);
-	for (int a = 0; a < N_AP; a++)
-		for (unsigned i = 0; i < N_STA; i++) {
+	sta_lab_pump(l, NULL, NULL);
+	for (int a = 0; a < STA_LAB_N_AP; a++)
+		for (unsigned i = 0; i < STA_LAB_N_STA; i++) {
 			struct cs_sta_info info;
 			struct cs_sta *s = cs_ap_stations_get(l->aps[a], i);
 
@@ -288,16 +82,17 @@ test_end_to_end(void **state)
 			assert_int_equal(info.gateway, IP(10, 30, 0, 1));
 		}
 	cs_wlc_clients_stats(l->wlc, &st);
-	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
-	assert_int_equal(st.echo_answered, N_AP * N_STA);
+	assert_int_equal(
+	    st.per_state[CS_WLC_CL_RUN], STA_LAB_N_AP * STA_LAB_N_STA);
+	assert_int_equal(st.echo_answered, STA_LAB_N_AP * STA_LAB_N_STA);
 	assert_true(l->armed > 0);
-	assert_null(cs_ap_stations_get(l->aps[0], N_STA));
+	assert_null(cs_ap_stations_get(l->aps[0], STA_LAB_N_STA));
 }
 
 static void
 test_bssid_from_wlan_id(void **state)
 {
-	struct lab *l = *state;
+	struct sta_lab *l = *state;
 	struct cs_dot11_frame f;
 
 	assert_int_equal(cs_wlc_clients_ap_run(l->wlc, &l->ap_id[0], 1), 1);
@@ -307,7 +102,7 @@ test_bssid_from_wlan_id(void **state)
 		const uint8_t *frame;
 		uint8_t rid;
 		size_t flen;
-		struct pkt *p = &l->q[l->head % QMAX];
+		struct sta_lab_pkt *p = &l->q[l->head % STA_LAB_QMAX];
 
 		assert_int_equal(cs_dot11_capwap_unwrap(
 		                     p->b, p->len, &rid, &frame, &flen, NULL),
@@ -354,7 +149,7 @@ test_add_wlan_parse(void **state)
 static void
 test_refuses_other_modes(void **state)
 {
-	struct lab *l = *state;
+	struct sta_lab *l = *state;
 	struct cs_wlc_wlan wl = { .wlan_id = 1, .ssid = "local" };
 	struct cs_err err;
 	uint8_t b[64];

@@ -293,7 +293,7 @@ test_rsne(void **state)
 	        (const uint8_t[]){ 48, 9, 1, 0, 0, 0x0f, 0xac, 4, 1, 0, 0 }, 11,
 	        &err),
 	    -EBADMSG);
-	assert_string_equal(err.what, "RSN pairwise cipher list");
+	assert_string_equal(err.what, "RSN pairwise suite list truncated");
 	assert_int_equal(
 	    cs_rsne_decode(&r, (const uint8_t[]){ 221, 2, 1, 0 }, 4, &err),
 	    -EBADMSG);

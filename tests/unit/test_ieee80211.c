@@ -279,6 +279,53 @@ test_malformed(void **state)
 	free(v);
 }
 
+/* The RSN element goes through the one RSN parser (cs_rsne_body_decode):
+ * a PMKID list and a group management cipher after the capabilities are
+ * accepted and not kept; more suites than CS_DOT11_RSN_MAX (4) of a kind
+ * is -E2BIG here though the parser takes 8; no AKM list is truncated. */
+static void
+test_rsn_pmkid_and_limits(void **state)
+{
+	uint8_t b[96];
+	struct cs_dot11_frame f;
+	struct cs_err err;
+	size_t len;
+	uint8_t *v = load("assoc_req_open.bin", &len);
+	static const uint8_t rsn_pmkid[] = { 48, 42, 1, 0, 0x00, 0x0f, 0xac,
+		0x04, 1, 0, 0x00, 0x0f, 0xac, 0x04, 1, 0, 0x00, 0x0f, 0xac,
+		0x02, 0x0c, 0x00, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+		13, 14, 15, 16, 0x00, 0x0f, 0xac, 0x06 };
+	static const uint8_t rsn_five[] = { 48, 28, 1, 0, 0x00, 0x0f, 0xac,
+		0x04, 5, 0, 0x00, 0x0f, 0xac, 0x04, 0x00, 0x0f, 0xac, 0x04,
+		0x00, 0x0f, 0xac, 0x04, 0x00, 0x0f, 0xac, 0x04, 0x00, 0x0f,
+		0xac, 0x04 };
+	static const uint8_t rsn_no_akm[] = { 48, 12, 1, 0, 0x00, 0x0f, 0xac,
+		0x04, 1, 0, 0x00, 0x0f, 0xac, 0x04 };
+
+	(void)state;
+	memcpy(b, v, 28);
+	memcpy(b + 28, rsn_pmkid, sizeof(rsn_pmkid));
+	assert_int_equal(
+	    cs_dot11_decode(&f, b, 28 + sizeof(rsn_pmkid), &err), 0);
+	assert_true(f.ies.has_rsn);
+	assert_int_equal(f.ies.rsn.n_pairwise, 1);
+	assert_int_equal(f.ies.rsn.pairwise[0], CS_DOT11_SUITE_CCMP);
+	assert_int_equal(f.ies.rsn.n_akm, 1);
+	assert_int_equal(f.ies.rsn.akm[0], CS_DOT11_SUITE_PSK);
+	assert_true(f.ies.rsn.has_caps);
+	assert_int_equal(f.ies.rsn.caps, 0x000c);
+	assert_int_equal(f.ies.rsn_ie_len, sizeof(rsn_pmkid));
+	memcpy(b + 28, rsn_five, sizeof(rsn_five));
+	assert_int_equal(
+	    cs_dot11_decode(&f, b, 28 + sizeof(rsn_five), &err), -E2BIG);
+	assert_string_equal(err.what, "too many RSN pairwise suites");
+	memcpy(b + 28, rsn_no_akm, sizeof(rsn_no_akm));
+	assert_int_equal(
+	    cs_dot11_decode(&f, b, 28 + sizeof(rsn_no_akm), &err), -EBADMSG);
+	assert_string_equal(err.what, "RSN element truncated");
+	free(v);
+}
+
 static void
 test_rsn_malformed(void **state)
 {
@@ -487,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_rsn_malformed),
+		cmocka_unit_test(test_rsn_pmkid_and_limits),
 		cmocka_unit_test(test_build_matches_vectors),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_names),

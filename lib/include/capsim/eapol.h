@@ -17,6 +17,7 @@
 
 #include "capsim/common.h"
 
+struct cs_rd;
 struct cs_wr;
 
 #define CS_EAPOL_ETHERTYPE 0x888e
@@ -156,8 +157,10 @@ struct cs_rsne {
 	uint16_t version;
 	bool has_group;
 	uint32_t group;
+	bool has_pairwise; /* the count was there (it may be 0) */
 	unsigned n_pairwise;
 	uint32_t pairwise[CS_RSN_MAX_SUITES];
+	bool has_akm;
 	unsigned n_akm;
 	uint32_t akm[CS_RSN_MAX_SUITES];
 	bool has_caps;
@@ -170,6 +173,12 @@ struct cs_rsne {
  * 1; more than CS_RSN_MAX_SUITES suites of a kind is -E2BIG. */
 CS_API int cs_rsne_decode(
     struct cs_rsne *r, const uint8_t *ie, size_t len, struct cs_err *err);
+/** The same for the element's body (after id and length), the one RSN
+ * parser of capsim: cs_dot11_decode uses it too.  Reads all of *v on
+ * success (what it does not keep, the PMKIDs, a group management cipher
+ * and extensions, is skipped); *r written only on success. */
+CS_API int cs_rsne_body_decode(
+    struct cs_rd *v, struct cs_rsne *r, struct cs_err *err);
 /** Writes an RSN element: version 1, group and pairwise CCMP-128, one AKM
  * (00-0F-AC:akm), the given RSN capabilities. */
 CS_API void cs_rsne_build(struct cs_wr *wr, unsigned akm, uint16_t caps);
