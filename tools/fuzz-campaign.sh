@@ -13,6 +13,7 @@
 #
 #   tools/fuzz-campaign.sh SECONDS TARGET...
 #   env: WORK (default /tmp/fuzz-campaign), MAX_LEN (default 4096),
+#        RUNS (stop after this many runs, or at SECONDS, whichever first),
 #        ASAN_OPTIONS (default below: a small quarantine and no malloc
 #        fill, which halve the time of allocation-heavy targets; the
 #        checks themselves are unchanged)
@@ -43,7 +44,8 @@ for t in "$@"; do
   mkdir -p "$new" "$merged"
   before=$(find "$corpus" -type f | wc -l)
   /usr/bin/time -f '%U %S' -o "$work/$t/cpu" \
-    nice -n 19 "$bin" -max_total_time="$secs" -max_len="$max_len" \
+    nice -n 19 "$bin" -max_total_time="$secs" -runs="${RUNS:--1}" \
+    -max_len="$max_len" \
     -print_final_stats=1 -artifact_prefix="$work/$t/" \
     "$new" "$corpus" >"$work/$t/run.log" 2>&1
   rc=$?
@@ -60,7 +62,7 @@ for t in "$@"; do
   ft1=$(sed -n 's/.*DONE .*ft: \([0-9]*\).*/\1/p' "$work/$t/run.log")
   if [ -z "$ft0" ] || [ -z "$ft1" ] || [ "$ft1" -le "$ft0" ]; then
     # nothing new: a merge would only swap inputs for equivalent ones
-    echo "$t: ${runs:-?} runs in ${secs} s (${cpu} s CPU), $covft, nothing new; corpus kept ($before files)"
+    echo "$t: ${runs:-?} runs (at most ${secs} s; ${cpu} s CPU), $covft, nothing new; corpus kept ($before files)"
     continue
   fi
   nice -n 19 "$bin" -merge=1 "$merged" "$corpus" "$new" \
@@ -78,6 +80,6 @@ for t in "$@"; do
   after=$(find "$corpus" -type f | wc -l)
   eps=$(awk -v r="${runs:-0}" -v c="${cpu:-0}" \
     'BEGIN { if (c > 0) printf "%d", r / c; else print "?" }')
-  echo "$t: ${runs:-?} runs in ${secs} s (${cpu} s CPU, ${eps}/CPU-s), $covft, corpus $before -> $after files"
+  echo "$t: ${runs:-?} runs (at most ${secs} s; ${cpu} s CPU, ${eps}/CPU-s), $covft, corpus $before -> $after files"
 done
 exit $failed
