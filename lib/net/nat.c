@@ -31,13 +31,28 @@ struct cs_nat {
 	struct nat_map *map;
 	int n_map, cap_map;
 	int free_head;
-	int *bucket;        /* internal (ip, port) -> chain head */
-	int n_bucket;       /* power of two */
-	int by_port[65536]; /* external port -> mapping */
+	int *bucket;  /* internal (ip, port) -> chain head */
+	int n_bucket; /* power of two */
+	/* external port -> mapping + 1, 0 for none: calloc's zeroes are the
+	 * empty table, so a NAT costs no 256 KiB fill (and no page faults
+	 * for ports never used) when it is made */
+	int by_port[65536];
 	uint16_t next_port;
 	bool rebind_done, expire_done;
 	struct cs_nat_stats st;
 };
+
+static int
+nat_port_get(const struct cs_nat *nat, uint16_t port)
+{
+	return nat->by_port[port] - 1; /* NAT_NONE when free */
+}
+
+static void
+nat_port_set(struct cs_nat *nat, uint16_t port, int idx)
+{
+	nat->by_port[port] = idx + 1;
+}
 
 static unsigned
 nat_hash(uint32_t ip, uint16_t port)
@@ -79,8 +94,6 @@ cs_nat_new(struct cs_nat **ret, const struct cs_nat_cfg *cfg)
 	}
 	for (i = 0; i < nat->n_bucket; i++)
 		nat->bucket[i] = NAT_NONE;
-	for (i = 0; i < 65536; i++)
-		nat->by_port[i] = NAT_NONE;
 	*ret = nat;
 	return 0;
 }
@@ -88,7 +101,7 @@ cs_nat_new(struct cs_nat **ret, const struct cs_nat_cfg *cfg)
 static void
 nat_release_port(struct cs_nat *nat, uint16_t port)
 {
-	nat->by_port[port] = NAT_NONE;
+	nat_port_set(nat, port, NAT_NONE);
 	if (nat->cfg.alloc != NULL && nat->cfg.release != NULL)
 		nat->cfg.release(nat->cfg.alloc_ctx, port);
 }
@@ -120,7 +133,7 @@ nat_alloc(struct cs_nat *nat, uint32_t ap_ip, uint16_t ap_port, uint16_t *out)
 		if ((r = nat->cfg.alloc(
 		         nat->cfg.alloc_ctx, ap_ip, ap_port, &p)) < 0)
 			return r;
-		if (nat->by_port[p] != NAT_NONE)
+		if (nat_port_get(nat, p) != NAT_NONE)
 			return -EADDRINUSE;
 		*out = p;
 		return 0;
@@ -129,7 +142,7 @@ nat_alloc(struct cs_nat *nat, uint32_t ap_ip, uint16_t ap_port, uint16_t *out)
 		p = nat->next_port;
 		nat->next_port = p == nat->cfg.port_max ? nat->cfg.port_min
 		                                        : (uint16_t)(p + 1);
-		if (nat->by_port[p] == NAT_NONE) {
+		if (nat_port_get(nat, p) == NAT_NONE) {
 			*out = p;
 			return 0;
 		}
@@ -269,7 +282,7 @@ cs_nat_out(struct cs_nat *nat, uint32_t ap_ip, uint16_t ap_port,
 		h = nat_hash(ap_ip, ap_port) & (unsigned)(nat->n_bucket - 1);
 		e->next = nat->bucket[h];
 		nat->bucket[h] = idx;
-		nat->by_port[port] = idx;
+		nat_port_set(nat, port, idx);
 		nat->st.mappings++;
 		nat->st.active++;
 	}
@@ -291,7 +304,8 @@ cs_nat_in(struct cs_nat *nat, uint32_t ext_ip, uint16_t ext_port,
 	if (nat == NULL || ap_ip == NULL || ap_port == NULL)
 		return -EINVAL;
 	nat_tick(nat, now_ms);
-	idx = ext_ip == nat->cfg.ext_ip ? nat->by_port[ext_port] : NAT_NONE;
+	idx =
+	    ext_ip == nat->cfg.ext_ip ? nat_port_get(nat, ext_port) : NAT_NONE;
 	if (idx != NAT_NONE && nat_idle(nat, &nat->map[idx], now_ms)) {
 		nat_unlink(nat, idx);
 		nat->st.expired_idle++;
@@ -342,7 +356,7 @@ cs_nat_rebind(struct cs_nat *nat, uint64_t now_ms)
 		}
 		old = e->ext_port;
 		e->ext_port = port;
-		nat->by_port[port] = i;
+		nat_port_set(nat, port, i);
 		nat_release_port(nat, old);
 		nat->st.rebound++;
 		n++;
