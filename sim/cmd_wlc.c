@@ -64,6 +64,11 @@ wlc_usage(FILE *f)
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
 	    "(64k)\n"
+	    "  --image FILE           serve this file as the image instead\n"
+	    "  --image-max-downloads N  downloads at once (100, a 9800's per\n"
+	    "                         WNCd; 0 no limit); others wait\n"
+	    "  --image-starts-per-min N  download starts in any minute (16,\n"
+	    "                         a 9800's batches; 0 no limit)\n"
 	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
 	    "(30s)\n"
 	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
@@ -208,6 +213,27 @@ wlc_print_admission(struct cs_engine *e)
 	cs_engine_health_free(&h);
 }
 
+/* Image downloads through the controller's gate (RFC 5415 §9.1), shown
+ * once there were any. */
+static void
+wlc_print_images(struct cs_engine *e)
+{
+	struct cs_wlc_counters wc;
+
+	if (cs_engine_wlc_counters(e, &wc) < 0 ||
+	    wc.images_queued + wc.images_started == 0)
+		return;
+	printf("image downloads: %llu accepted, %llu started, %llu served, "
+	       "%llu failed; at most %llu at once and %llu waiting (per "
+	       "shard, summed over %u)\n",
+	    (unsigned long long)wc.images_queued,
+	    (unsigned long long)wc.images_started,
+	    (unsigned long long)wc.images_served,
+	    (unsigned long long)wc.images_failed,
+	    (unsigned long long)wc.image_active_max,
+	    (unsigned long long)wc.image_waiting_max, cs_engine_workers(e));
+}
+
 static void
 wlc_print_stats(struct cs_engine *e)
 {
@@ -216,6 +242,7 @@ wlc_print_stats(struct cs_engine *e)
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
 	wlc_print_admission(e);
+	wlc_print_images(e);
 	/* CAPWAP fragments (RFC 5415 §3.4), shown once there were any */
 	if (cs_engine_health(e, &h) == 0) {
 		if (h.frag_msgs_split + h.frag_rcvd > 0)
@@ -345,6 +372,9 @@ enum {
 	O_METRICS_LISTEN,
 	O_PCAP,
 	O_NO_GATE,
+	O_IMAGE_FILE,
+	O_IMAGE_MAX,
+	O_IMAGE_RATE,
 };
 
 static const struct option wlc_longopts[] = {
@@ -355,6 +385,9 @@ static const struct option wlc_longopts[] = {
 	{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
 	{ "sw-version", required_argument, NULL, O_SW },
 	{ "image-size", required_argument, NULL, O_IMAGE },
+	{ "image", required_argument, NULL, O_IMAGE_FILE },
+	{ "image-max-downloads", required_argument, NULL, O_IMAGE_MAX },
+	{ "image-starts-per-min", required_argument, NULL, O_IMAGE_RATE },
 	{ "echo-interval", required_argument, NULL, O_ECHO },
 	{ "discovery-interval", required_argument, NULL, O_DISC },
 	{ "wait-join", required_argument, NULL, O_WAIT_JOIN },
@@ -390,6 +423,8 @@ struct wlc_cmd {
 	struct cs_engine_cfg ec;
 	struct cs_dtls_cfg dc;
 	const char *listen, *pcap, *cert, *key, *ca, *auth_file;
+	const char *image_file; /* --image */
+	char *image_buf;        /* its bytes, owned */
 	char pkidir[4096];
 	uint16_t port;
 	struct cs_dtls_ctx *dctx;
@@ -441,6 +476,19 @@ wlc_option(struct wlc_cmd *o, int c)
 		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
 			return -EINVAL;
 		o->ec.wlc.image_size = (uint32_t)v;
+		break;
+	case O_IMAGE_FILE:
+		o->image_file = optarg;
+		break;
+	case O_IMAGE_MAX:
+		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_max_downloads = (uint32_t)v;
+		break;
+	case O_IMAGE_RATE:
+		if (sim_parse_uint(optarg, 0, CS_WLC_IMAGE_RATE_MAX, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_starts_per_min = (uint32_t)v;
 		break;
 	case O_ECHO:
 		if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
@@ -574,6 +622,12 @@ wlc_options(struct wlc_cmd *o, int argc, char **argv)
 			return SIM_EXIT_USAGE;
 		o->ec.wlc.auth_enabled = true;
 		o->ec.wlc.auth_macs = (const uint8_t(*)[6])o->auth;
+	}
+	if (o->image_file != NULL) {
+		if (sim_load_image("wlc", o->image_file, &o->image_buf,
+		        &o->ec.wlc.image_size) < 0)
+			return SIM_EXIT_USAGE;
+		o->ec.wlc.image_data = (const uint8_t *)o->image_buf;
 	}
 	return WLC_GO;
 }
@@ -729,6 +783,7 @@ sim_cmd_wlc(int argc, char **argv)
 	o->port = CS_WLC_CONTROL_PORT;
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
 		free(o->auth);
+		free(o->image_buf);
 		return rc;
 	}
 	if ((rc = wlc_dtls(o)) == WLC_GO)
@@ -751,5 +806,6 @@ sim_cmd_wlc(int argc, char **argv)
 	cs_cred_free(o->cred);
 	cs_pki_free(o->pki);
 	free(o->auth);
+	free(o->image_buf);
 	return rc;
 }

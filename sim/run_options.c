@@ -61,6 +61,10 @@ static const char *const run_help[] = {
 	"  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
 	"                         handshakes/s at most (0 = no limit)\n"
 	"  --wlc-overload-gate    the embedded WLC defers/sheds when late\n"
+	"  --wlc-image-size SIZE  image the embedded WLC serves (64k)\n"
+	"  --wlc-image FILE       ... this file instead\n"
+	"  --wlc-image-max-downloads N  its downloads at once (100)\n"
+	"  --wlc-image-starts-per-min N  its download starts a minute (16)\n"
 	"  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	"9800/AireOS\n"
 	"                         (insists on Cisco payloads: use "
@@ -79,10 +83,13 @@ static const char *const run_help[] = {
 	"  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
 	"  --profile NAME|FILE    AP model profile (profiles/: c2700, "
 	"c9130, ...)\n"
-	"  --image-policy adopt|download   WLC software differs: adopt "
-	"its\n"
-	"                         version (default) or download the "
-	"image\n"
+	"  --image-policy adopt|download|predownload  WLC software "
+	"differs:\n"
+	"                         adopt its version (default), download "
+	"the\n"
+	"                         image before Configure, or join and\n"
+	"                         pre-download it in Run (runs at the\n"
+	"                         controller's reset)\n"
 	"  --skip-discovery       join the WLC directly (primed "
 	"controller)\n",
 	"Load:\n"
@@ -357,6 +364,10 @@ enum {
 	O_PEER_PCAP,
 	O_PCAP_WLC,
 	O_WLC_CISCO,
+	O_WLC_IMAGE_SIZE,
+	O_WLC_IMAGE,
+	O_WLC_IMAGE_MAX,
+	O_WLC_IMAGE_RATE,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -428,6 +439,11 @@ static const struct option run_longopts[] = {
 	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 	{ "pcap-wlc", required_argument, NULL, O_PCAP_WLC },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+	{ "wlc-image-size", required_argument, NULL, O_WLC_IMAGE_SIZE },
+	{ "wlc-image", required_argument, NULL, O_WLC_IMAGE },
+	{ "wlc-image-max-downloads", required_argument, NULL, O_WLC_IMAGE_MAX },
+	{ "wlc-image-starts-per-min", required_argument, NULL,
+	    O_WLC_IMAGE_RATE },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -537,6 +553,8 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 			o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
 		else if (strcmp(optarg, "download") == 0)
 			o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
+		else if (strcmp(optarg, "predownload") == 0)
+			o->ec.ap.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
 		else
 			return -EINVAL;
 		return 0;
@@ -644,6 +662,29 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		return 0;
 	case O_WLC_CISCO:
 		o->ec.wlc.cisco = true;
+		return 0;
+	case O_WLC_IMAGE_SIZE:
+		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_size = (uint32_t)v;
+		return 0;
+	case O_WLC_IMAGE:
+		free(o->image_buf);
+		o->image_buf = NULL;
+		if (sim_load_image("run", optarg, &o->image_buf,
+		        &o->ec.wlc.image_size) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_data = (const uint8_t *)o->image_buf;
+		return 0;
+	case O_WLC_IMAGE_MAX:
+		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_max_downloads = (uint32_t)v;
+		return 0;
+	case O_WLC_IMAGE_RATE:
+		if (sim_parse_uint(optarg, 0, CS_WLC_IMAGE_RATE_MAX, &v) < 0)
+			return -EINVAL;
+		o->ec.wlc.image_starts_per_min = (uint32_t)v;
 		return 0;
 	case O_WLC_MAX:
 		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
@@ -937,6 +978,8 @@ void
 run_options_free(struct run_opts *o)
 {
 	sim_disc_free(&o->disc);
+	free(o->image_buf);
+	o->image_buf = NULL;
 	free(o->rules);
 	cs_scenario_free(o->scn);
 	sim_run_peer_free(o->peer);

@@ -49,6 +49,7 @@ struct run_opts {
 	uint64_t linger_ms;     /* --metrics-linger */
 	bool check;             /* --check: validate, print the plan, exit */
 	struct run_shard shard; /* --shard, --shards, --start-at */
+	char *image_buf;        /* --wlc-image: the file's bytes, owned */
 };
 
 void run_usage(FILE *f);

@@ -153,6 +153,8 @@ cs_ap_run_kick(struct cs_ap *ap)
 
 	if (ap->state != CS_AP_RUN || ap->req != NULL || ap->is_dead)
 		return;
+	if (cs_ap_image_kick(ap)) /* a pre-download (ap_image.c) */
+		return;
 	if (r->dt_mode != 0 && !r->dt_eof_sent) {
 		if (cs_ap_request(ap, CS_MSG_DATA_TRANSFER_REQ,
 		        cs_ap_build_data_transfer_req) == 0) {
