@@ -1017,8 +1017,11 @@ ap_on_reset_req(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 
 	ap_respond(ap, m, CS_RC_SUCCESS);
 	cs_ap_run_reset(ap);
-	/* §9.2: the Image Identifier names the version to run after reboot */
-	if (cs_el_get_image_id(cs_msg_find(m, CS_EL_IMAGE_ID, 0), &id, NULL) ==
+	/* §9.2: the Image Identifier names the version to run after
+	 * reboot; an AP that downloads runs only what it has (a staged
+	 * pre-download, above), and its next Join Response tells it the rest */
+	if (ap->cfg.image_policy == CS_AP_IMAGE_ADOPT &&
+	    cs_el_get_image_id(cs_msg_find(m, CS_EL_IMAGE_ID, 0), &id, NULL) ==
 	        0 &&
 	    (id.len != strlen(ap->sw_version) ||
 	        memcmp(id.data, ap->sw_version, id.len) != 0)) {

@@ -54,8 +54,9 @@ static const uint32_t allowed_req[] = {
 	/* Configure: Change State Event Request (§8.6) */
 	[CS_WLC_S_CONFIGURE] = EBIT(CS_WLC_E_CHANGE_STATE_REQ),
 	/* Data Check: the WTP is already in Run and may echo or report */
-	[CS_WLC_S_DATA_CHECK] =
-	    EBIT(CS_WLC_E_ECHO_REQ) | EBIT(CS_WLC_E_WTP_EVENT_REQ),
+	[CS_WLC_S_DATA_CHECK] = EBIT(CS_WLC_E_ECHO_REQ) |
+	    EBIT(CS_WLC_E_WTP_EVENT_REQ) |
+	    EBIT(CS_WLC_E_IMAGE_DATA_REQ) /* a pre-download (§9.1) */,
 	/* Run (§2.3.1 transition q) */
 	[CS_WLC_S_RUN] = EBIT(CS_WLC_E_ECHO_REQ) |
 	    EBIT(CS_WLC_E_WTP_EVENT_REQ) | EBIT(CS_WLC_E_CHANGE_STATE_REQ) |
@@ -75,7 +76,8 @@ static const uint32_t state_timers[] = {
 	[CS_WLC_S_IMAGE_DATA] = TBIT(CS_WLC_T_ECHO) |
 	    TBIT(CS_WLC_T_RETRANSMIT) | TBIT(CS_WLC_T_IMAGE_QUEUE),
 	[CS_WLC_S_CONFIGURE] = TBIT(CS_WLC_T_CHANGE_STATE_PENDING),
-	[CS_WLC_S_DATA_CHECK] = TBIT(CS_WLC_T_DATA_CHECK),
+	[CS_WLC_S_DATA_CHECK] = TBIT(CS_WLC_T_DATA_CHECK) |
+	    TBIT(CS_WLC_T_RETRANSMIT) | TBIT(CS_WLC_T_IMAGE_QUEUE),
 	[CS_WLC_S_RUN] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT) |
 	    TBIT(CS_WLC_T_IMAGE_QUEUE),
 	[CS_WLC_S_RESET] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT),
@@ -1312,6 +1314,17 @@ fsm(struct cs_wlc_sess *s, enum cs_wlc_fsm_ev ev, const struct cs_msg *m,
 			break;
 		case CS_WLC_E_WTP_EVENT_REQ:
 			cs_wlc_run_event(s, m, now_ms);
+			break;
+		/* the WTP is in Run already (§2.3.1 "o") and may start its
+		 * pre-download before its first keep-alive reaches us */
+		case CS_WLC_E_IMAGE_DATA_REQ:
+			handle_image_req(s, m, now_ms);
+			break;
+		case CS_WLC_E_IMAGE_DATA_RESP:
+			handle_image_resp(s, m, now_ms);
+			break;
+		case CS_WLC_E_T_RETRANSMIT:
+			retransmit(s, now_ms);
 			break;
 		case CS_WLC_E_T_DATA_CHECK:
 			expired(
