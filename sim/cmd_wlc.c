@@ -21,6 +21,7 @@
 #include "capsim/prom.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "image_opts.h"
 #include "sim.h"
 #include "simutil.h"
 
@@ -348,7 +349,10 @@ enum {
 	O_MAX_WTPS,
 	O_HS_RATE,
 	O_SW,
-	O_IMAGE,
+	O_IMAGE, /* then the three below: sim_image_opt order */
+	O_IMAGE_FILE,
+	O_IMAGE_MAX,
+	O_IMAGE_RATE,
 	O_ECHO,
 	O_DISC,
 	O_WAIT_JOIN,
@@ -372,9 +376,6 @@ enum {
 	O_METRICS_LISTEN,
 	O_PCAP,
 	O_NO_GATE,
-	O_IMAGE_FILE,
-	O_IMAGE_MAX,
-	O_IMAGE_RATE,
 };
 
 static const struct option wlc_longopts[] = {
@@ -423,8 +424,7 @@ struct wlc_cmd {
 	struct cs_engine_cfg ec;
 	struct cs_dtls_cfg dc;
 	const char *listen, *pcap, *cert, *key, *ca, *auth_file;
-	const char *image_file; /* --image */
-	char *image_buf;        /* its bytes, owned */
+	char *image_buf; /* its bytes, owned */
 	char pkidir[4096];
 	uint16_t port;
 	struct cs_dtls_ctx *dctx;
@@ -443,6 +443,11 @@ wlc_option(struct wlc_cmd *o, int c)
 	uint64_t v;
 	double share;
 
+	if (c >= O_IMAGE && c <= O_IMAGE_RATE)
+		return sim_image_opt("wlc", &o->ec.wlc, &o->image_buf,
+		           (enum sim_image_opt)(c - O_IMAGE), optarg) < 0
+		    ? -EINVAL
+		    : WLC_GO;
 	switch (c) {
 	case O_LISTEN:
 		if (sim_parse_addr_port(
@@ -471,24 +476,6 @@ wlc_option(struct wlc_cmd *o, int c)
 		break;
 	case O_SW:
 		o->ec.wlc.sw_version = optarg;
-		break;
-	case O_IMAGE:
-		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_size = (uint32_t)v;
-		break;
-	case O_IMAGE_FILE:
-		o->image_file = optarg;
-		break;
-	case O_IMAGE_MAX:
-		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_max_downloads = (uint32_t)v;
-		break;
-	case O_IMAGE_RATE:
-		if (sim_parse_uint(optarg, 0, CS_WLC_IMAGE_RATE_MAX, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_starts_per_min = (uint32_t)v;
 		break;
 	case O_ECHO:
 		if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
@@ -622,12 +609,6 @@ wlc_options(struct wlc_cmd *o, int argc, char **argv)
 			return SIM_EXIT_USAGE;
 		o->ec.wlc.auth_enabled = true;
 		o->ec.wlc.auth_macs = (const uint8_t(*)[6])o->auth;
-	}
-	if (o->image_file != NULL) {
-		if (sim_load_image("wlc", o->image_file, &o->image_buf,
-		        &o->ec.wlc.image_size) < 0)
-			return SIM_EXIT_USAGE;
-		o->ec.wlc.image_data = (const uint8_t *)o->image_buf;
 	}
 	return WLC_GO;
 }

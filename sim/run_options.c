@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "image_opts.h"
 #include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
@@ -611,6 +612,9 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 {
 	uint64_t v;
 
+	if (c >= O_WLC_IMAGE_SIZE && c <= O_WLC_IMAGE_RATE)
+		return sim_image_opt("run", &o->ec.wlc, &o->image_buf,
+		    (enum sim_image_opt)(c - O_WLC_IMAGE_SIZE), optarg);
 	switch (c) {
 	case O_PKI:
 		snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
@@ -662,29 +666,6 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		return 0;
 	case O_WLC_CISCO:
 		o->ec.wlc.cisco = true;
-		return 0;
-	case O_WLC_IMAGE_SIZE:
-		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_size = (uint32_t)v;
-		return 0;
-	case O_WLC_IMAGE:
-		free(o->image_buf);
-		o->image_buf = NULL;
-		if (sim_load_image("run", optarg, &o->image_buf,
-		        &o->ec.wlc.image_size) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_data = (const uint8_t *)o->image_buf;
-		return 0;
-	case O_WLC_IMAGE_MAX:
-		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_max_downloads = (uint32_t)v;
-		return 0;
-	case O_WLC_IMAGE_RATE:
-		if (sim_parse_uint(optarg, 0, CS_WLC_IMAGE_RATE_MAX, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_starts_per_min = (uint32_t)v;
 		return 0;
 	case O_WLC_MAX:
 		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)

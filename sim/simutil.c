@@ -435,13 +435,13 @@ sim_load_image(const char *who, const char *path, char **buf, uint32_t *size)
 	int r;
 
 	if ((r = sim_read_file(path, (size_t)1 << 30, &b, &len)) < 0) {
-		fprintf(stderr, "capsim: %s: --image %s: %s\n", who, path,
+		fprintf(stderr, "capsim: %s: image %s: %s\n", who, path,
 		    r == -EFBIG ? "over 1 GiB" : sim_file_strerror(r));
 		return -1;
 	}
 	if (len == 0) {
 		fprintf(
-		    stderr, "capsim: %s: --image %s: empty file\n", who, path);
+		    stderr, "capsim: %s: image %s: empty file\n", who, path);
 		free(b);
 		return -1;
 	}

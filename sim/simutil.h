@@ -68,7 +68,7 @@ const char *sim_file_strerror(int r);
 int sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len);
 
 /* An image the mock WLC serves (`--image FILE`): into *buf (owned by the
- * caller) and *size; prints "capsim: WHO: --image FILE: why" and returns
+ * caller) and *size; prints "capsim: WHO: image FILE: why" and returns
  * -1 when it cannot be read, is empty or is over 1 GiB. */
 int sim_load_image(
     const char *who, const char *path, char **buf, uint32_t *size);

@@ -671,6 +671,32 @@ scn_misbehave(struct scn *p, const yaml_node_t *n, const char *path,
 	return 0;
 }
 
+#define KP(k) (scn_key(kp, sizeof(kp), "wlc", (k)), kp)
+/* wlc.image-max-downloads, wlc.image-starts-per-min: the mock's
+ * download gate (RFC 5415 §9.1). */
+static int
+scn_wlc_image(struct scn *p, yaml_node_t *const *v, struct cs_scn_wlc *w)
+{
+	char kp[SCN_PATH_LEN];
+	int r;
+
+	if (v[WK_IMAGE_MAX]) {
+		if ((r = scn_u32(p, v[WK_IMAGE_MAX], KP("image-max-downloads"),
+		         0, 10000000, &w->image_max_downloads)) < 0)
+			return r;
+		w->has_image_max = true;
+	}
+	if (v[WK_IMAGE_RATE]) {
+		if ((r = scn_u32(p, v[WK_IMAGE_RATE],
+		         KP("image-starts-per-min"), 0, CS_WLC_IMAGE_RATE_MAX,
+		         &w->image_starts_per_min)) < 0)
+			return r;
+		w->has_image_rate = true;
+	}
+	return 0;
+}
+#undef KP
+
 int
 scn_wlc(struct scn *p, const yaml_node_t *n)
 {
@@ -801,19 +827,8 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	    (r = scn_bytes32(
 	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
 		return r;
-	if (v[WK_IMAGE_MAX]) {
-		if ((r = scn_u32(p, v[WK_IMAGE_MAX], KP("image-max-downloads"),
-		         0, 10000000, &w->image_max_downloads)) < 0)
-			return r;
-		w->has_image_max = true;
-	}
-	if (v[WK_IMAGE_RATE]) {
-		if ((r = scn_u32(p, v[WK_IMAGE_RATE],
-		         KP("image-starts-per-min"), 0, CS_WLC_IMAGE_RATE_MAX,
-		         &w->image_starts_per_min)) < 0)
-			return r;
-		w->has_image_rate = true;
-	}
+	if ((r = scn_wlc_image(p, v, w)) < 0)
+		return r;
 	if (v[WK_MISBEHAVE]) {
 		uint32_t set;
 
