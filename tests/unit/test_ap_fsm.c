@@ -1873,6 +1873,41 @@ test_run_config_update_and_reset(void **state)
 	assert_non_null(cs_msg_find(&m, CS_EL_STATIC_IP_INFO, 0));
 }
 
+/* A Configuration Update naming another image, to an AP that downloads:
+ * it pre-downloads the image in Run (ap_image.c), instead of staging an
+ * image it does not have, and a reset before the download completes
+ * does not make it run that image (§9.1, §9.2). */
+static void
+test_run_config_update_predownload(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_image_id id;
+
+	(void)state;
+	F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
+	to_run();
+	while (F.n_sent > 0 &&
+	    F.sent[F.n_sent - 1].hint.msg_type == CS_MSG_IMAGE_DATA_REQ)
+		F.n_sent--;
+	w_config_update(&w, 41, 2, "8.10.1.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_true(ev_says("image 8.10.1.0: pre-downloading it in Run"));
+	/* answered, then the download's request follows */
+	decode_sent(&F.sent[F.n_sent - 2], &m, CS_MSG_CONFIG_UPDATE_RESP);
+	decode_sent(last_sent(), &m, CS_MSG_IMAGE_DATA_REQ);
+	assert_int_equal(
+	    cs_el_get_image_id(cs_msg_find(&m, CS_EL_IMAGE_ID, 0), &id, NULL),
+	    0);
+	assert_memory_equal(id.data, "8.10.1.0", 8);
+	assert_non_null(cs_msg_find(&m, CS_EL_INITIATE_DOWNLOAD, 0));
+	/* reset before any block: the AP keeps running what it has */
+	w_reset_req(&w, 42, "8.10.1.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+}
+
 static void
 test_run_link_failure_and_clear(void **state)
 {
@@ -1993,6 +2028,7 @@ main(void)
 		T(test_ac_requests),
 		T(test_run_wtp_events),
 		T(test_run_config_update_and_reset),
+		T(test_run_config_update_predownload),
 		T(test_run_link_failure_and_clear),
 		T(test_run_data_transfer),
 		T(test_wrong_state_and_seq),
