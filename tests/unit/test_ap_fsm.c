@@ -1887,9 +1887,6 @@ test_run_config_update_predownload(void **state)
 	(void)state;
 	F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
 	to_run();
-	while (F.n_sent > 0 &&
-	    F.sent[F.n_sent - 1].hint.msg_type == CS_MSG_IMAGE_DATA_REQ)
-		F.n_sent--;
 	w_config_update(&w, 41, 2, "8.10.1.0");
 	assert_int_equal(secure_in(&w), 0);
 	assert_true(ev_says("image 8.10.1.0: pre-downloading it in Run"));
