@@ -21,6 +21,7 @@
 #include "capsim/prom.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "image_opts.h"
 #include "sim.h"
 #include "simutil.h"
 #include "wlc_timeline.h"
@@ -65,6 +66,11 @@ wlc_usage(FILE *f)
 	    "(17.9.4)\n"
 	    "  --image-size SIZE      image served to APs that download "
 	    "(64k)\n"
+	    "  --image FILE           serve this file as the image instead\n"
+	    "  --image-max-downloads N  downloads at once (100, a 9800's per\n"
+	    "                         WNCd; 0 no limit); others wait\n"
+	    "  --image-starts-per-min N  download starts in any minute (16,\n"
+	    "                         a 9800's batches; 0 no limit)\n"
 	    "  --echo-interval D      EchoInterval sent in CAPWAP Timers "
 	    "(30s)\n"
 	    "  --discovery-interval D MaxDiscoveryInterval sent (20s)\n"
@@ -221,6 +227,27 @@ wlc_print_admission(struct cs_engine *e)
 	cs_engine_health_free(&h);
 }
 
+/* Image downloads through the controller's gate (RFC 5415 §9.1), shown
+ * once there were any. */
+static void
+wlc_print_images(struct cs_engine *e)
+{
+	struct cs_wlc_counters wc;
+
+	if (cs_engine_wlc_counters(e, &wc) < 0 ||
+	    wc.images_queued + wc.images_started == 0)
+		return;
+	printf("image downloads: %llu accepted, %llu started, %llu served, "
+	       "%llu failed; at most %llu at once and %llu waiting (per "
+	       "shard, summed over %u)\n",
+	    (unsigned long long)wc.images_queued,
+	    (unsigned long long)wc.images_started,
+	    (unsigned long long)wc.images_served,
+	    (unsigned long long)wc.images_failed,
+	    (unsigned long long)wc.image_active_max,
+	    (unsigned long long)wc.image_waiting_max, cs_engine_workers(e));
+}
+
 static void
 wlc_print_stats(struct cs_engine *e)
 {
@@ -229,6 +256,7 @@ wlc_print_stats(struct cs_engine *e)
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
 	wlc_print_admission(e);
+	wlc_print_images(e);
 	/* CAPWAP fragments (RFC 5415 §3.4), shown once there were any */
 	if (cs_engine_health(e, &h) == 0) {
 		if (h.frag_msgs_split + h.frag_rcvd > 0)
@@ -334,7 +362,10 @@ enum {
 	O_MAX_WTPS,
 	O_HS_RATE,
 	O_SW,
-	O_IMAGE,
+	O_IMAGE, /* then the three below: sim_image_opt order */
+	O_IMAGE_FILE,
+	O_IMAGE_MAX,
+	O_IMAGE_RATE,
 	O_ECHO,
 	O_DISC,
 	O_WAIT_JOIN,
@@ -370,6 +401,9 @@ static const struct option wlc_longopts[] = {
 	{ "max-handshake-rate", required_argument, NULL, O_HS_RATE },
 	{ "sw-version", required_argument, NULL, O_SW },
 	{ "image-size", required_argument, NULL, O_IMAGE },
+	{ "image", required_argument, NULL, O_IMAGE_FILE },
+	{ "image-max-downloads", required_argument, NULL, O_IMAGE_MAX },
+	{ "image-starts-per-min", required_argument, NULL, O_IMAGE_RATE },
 	{ "echo-interval", required_argument, NULL, O_ECHO },
 	{ "discovery-interval", required_argument, NULL, O_DISC },
 	{ "wait-join", required_argument, NULL, O_WAIT_JOIN },
@@ -409,6 +443,7 @@ struct wlc_cmd {
 	const char *listen, *pcap, *cert, *key, *ca, *auth_file, *timeline;
 	struct sim_wlc_tl tl;
 	unsigned timeline_after;
+	char *image_buf; /* its bytes, owned */
 	char pkidir[4096];
 	uint16_t port;
 	struct cs_dtls_ctx *dctx;
@@ -427,6 +462,11 @@ wlc_option(struct wlc_cmd *o, int c)
 	uint64_t v;
 	double share;
 
+	if (c >= O_IMAGE && c <= O_IMAGE_RATE)
+		return sim_image_opt("wlc", &o->ec.wlc, &o->image_buf,
+		           (enum sim_image_opt)(c - O_IMAGE), optarg) < 0
+		    ? -EINVAL
+		    : WLC_GO;
 	switch (c) {
 	case O_LISTEN:
 		if (sim_parse_addr_port(
@@ -455,11 +495,6 @@ wlc_option(struct wlc_cmd *o, int c)
 		break;
 	case O_SW:
 		o->ec.wlc.sw_version = optarg;
-		break;
-	case O_IMAGE:
-		if (sim_parse_size(optarg, UINT32_MAX, &v) < 0)
-			return -EINVAL;
-		o->ec.wlc.image_size = (uint32_t)v;
 		break;
 	case O_ECHO:
 		if (sim_parse_duration_s(optarg, 1, 255, &v) < 0)
@@ -768,6 +803,7 @@ sim_cmd_wlc(int argc, char **argv)
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
 		sim_wlc_tl_free(&o->tl);
 		free(o->auth);
+		free(o->image_buf);
 		return rc;
 	}
 	if ((rc = wlc_dtls(o)) == WLC_GO)
@@ -791,5 +827,6 @@ sim_cmd_wlc(int argc, char **argv)
 	cs_cred_free(o->cred);
 	cs_pki_free(o->pki);
 	free(o->auth);
+	free(o->image_buf);
 	return rc;
 }

@@ -194,7 +194,7 @@ struct run_fin {
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr;
 	struct cs_report_kv (*rkv)[CS_REPORT_IMPAIR_COUNTERS];
-	struct cs_report_kv wkv[20], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
+	struct cs_report_kv wkv[26], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
 	uint64_t msg_rx[CS_WLC_MSG_SLOTS], msg_tx[CS_WLC_MSG_SLOTS];
 	const struct cs_ap_facts **fp;
 	struct cs_diag_ctx dctx;
@@ -398,6 +398,17 @@ run_fin_counters(struct run_fin *f, struct run_ctx *rc)
 			wc.data_transfer_bytes };
 		w[n++] = (struct cs_report_kv){ "reboots_reported",
 			wc.reboots_reported };
+		/* image downloads through the controller's gate (§9.1) */
+		w[n++] = (struct cs_report_kv){ "images_started",
+			wc.images_started };
+		w[n++] =
+		    (struct cs_report_kv){ "images_served", wc.images_served };
+		w[n++] =
+		    (struct cs_report_kv){ "images_failed", wc.images_failed };
+		w[n++] = (struct cs_report_kv){ "image_downloads_max",
+			wc.image_active_max };
+		w[n++] = (struct cs_report_kv){ "image_waiting_max",
+			wc.image_waiting_max };
 		assert(n <= CS_ARRAY_SIZE(f->wkv));
 		s->wlc_counters = w;
 		s->n_wlc_counters = n;

@@ -16,6 +16,7 @@
 #include "capsim/scenario.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "image_opts.h"
 #include "run_peer.h"
 #include "run_series.h"
 #include "sim.h"
@@ -61,6 +62,10 @@ static const char *const run_help[] = {
 	"  --wlc-max-handshake-rate R  the embedded WLC takes on R DTLS\n"
 	"                         handshakes/s at most (0 = no limit)\n"
 	"  --wlc-overload-gate    the embedded WLC defers/sheds when late\n"
+	"  --wlc-image-size SIZE  image the embedded WLC serves (64k)\n"
+	"  --wlc-image FILE       ... this file instead\n"
+	"  --wlc-image-max-downloads N  its downloads at once (100)\n"
+	"  --wlc-image-starts-per-min N  its download starts a minute (16)\n"
 	"  --wlc-cisco            the embedded WLC behaves like a Cisco "
 	"9800/AireOS\n"
 	"                         (insists on Cisco payloads: use "
@@ -79,10 +84,13 @@ static const char *const run_help[] = {
 	"  --ap-name PREFIX       AP names PREFIX00001... (capsim-ap-)\n"
 	"  --profile NAME|FILE    AP model profile (profiles/: c2700, "
 	"c9130, ...)\n"
-	"  --image-policy adopt|download   WLC software differs: adopt "
-	"its\n"
-	"                         version (default) or download the "
-	"image\n"
+	"  --image-policy adopt|download|predownload  WLC software "
+	"differs:\n"
+	"                         adopt its version (default), download "
+	"the\n"
+	"                         image before Configure, or join and\n"
+	"                         pre-download it in Run (runs at the\n"
+	"                         controller's reset)\n"
 	"  --skip-discovery       join the WLC directly (primed "
 	"controller)\n",
 	"Load:\n"
@@ -364,6 +372,10 @@ enum {
 	O_PEER_PCAP,
 	O_PCAP_WLC,
 	O_WLC_CISCO,
+	O_WLC_IMAGE_SIZE,
+	O_WLC_IMAGE,
+	O_WLC_IMAGE_MAX,
+	O_WLC_IMAGE_RATE,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -437,6 +449,11 @@ static const struct option run_longopts[] = {
 	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 	{ "pcap-wlc", required_argument, NULL, O_PCAP_WLC },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+	{ "wlc-image-size", required_argument, NULL, O_WLC_IMAGE_SIZE },
+	{ "wlc-image", required_argument, NULL, O_WLC_IMAGE },
+	{ "wlc-image-max-downloads", required_argument, NULL, O_WLC_IMAGE_MAX },
+	{ "wlc-image-starts-per-min", required_argument, NULL,
+	    O_WLC_IMAGE_RATE },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -546,6 +563,8 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 			o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
 		else if (strcmp(optarg, "download") == 0)
 			o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
+		else if (strcmp(optarg, "predownload") == 0)
+			o->ec.ap.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
 		else
 			return -EINVAL;
 		return 0;
@@ -602,6 +621,9 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 {
 	uint64_t v;
 
+	if (c >= O_WLC_IMAGE_SIZE && c <= O_WLC_IMAGE_RATE)
+		return sim_image_opt("run", &o->ec.wlc, &o->image_buf,
+		    (enum sim_image_opt)(c - O_WLC_IMAGE_SIZE), optarg);
 	switch (c) {
 	case O_PKI:
 		snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
@@ -949,6 +971,8 @@ void
 run_options_free(struct run_opts *o)
 {
 	sim_disc_free(&o->disc);
+	free(o->image_buf);
+	o->image_buf = NULL;
 	free(o->rules);
 	cs_scenario_free(o->scn);
 	sim_run_peer_free(o->peer);

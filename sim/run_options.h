@@ -50,6 +50,7 @@ struct run_opts {
 	bool check;             /* --check: validate, print the plan, exit */
 	bool per_ap;            /* --per-ap: the join summary per AP */
 	struct run_shard shard; /* --shard, --shards, --start-at */
+	char *image_buf;        /* --wlc-image: the file's bytes, owned */
 };
 
 void run_usage(FILE *f);

@@ -426,3 +426,26 @@ sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
 	*len = n;
 	return 0;
 }
+
+int
+sim_load_image(const char *who, const char *path, char **buf, uint32_t *size)
+{
+	size_t len = 0;
+	char *b = NULL;
+	int r;
+
+	if ((r = sim_read_file(path, (size_t)1 << 30, &b, &len)) < 0) {
+		fprintf(stderr, "capsim: %s: image %s: %s\n", who, path,
+		    r == -EFBIG ? "over 1 GiB" : sim_file_strerror(r));
+		return -1;
+	}
+	if (len == 0) {
+		fprintf(
+		    stderr, "capsim: %s: image %s: empty file\n", who, path);
+		free(b);
+		return -1;
+	}
+	*buf = b;
+	*size = (uint32_t)len;
+	return 0;
+}

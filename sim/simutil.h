@@ -67,6 +67,12 @@ const char *sim_file_strerror(int r);
  * to the buffer's doubling), -ENOMEM, -EIO or the errno of fopen. */
 int sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len);
 
+/* An image the mock WLC serves (`--image FILE`): into *buf (owned by the
+ * caller) and *size; prints "capsim: WHO: image FILE: why" and returns
+ * -1 when it cannot be read, is empty or is over 1 GiB. */
+int sim_load_image(
+    const char *who, const char *path, char **buf, uint32_t *size);
+
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
 

@@ -12,6 +12,7 @@
 
 #include "capsim/ap.h"
 #include "capsim/capwap.h"
+#include "wlc/wlc_md5.h"
 
 struct cs_wr;
 struct cs_msg;
@@ -126,6 +127,20 @@ struct cs_ap_run {
 	uint32_t events_sent, events_answered, dt_sent;
 };
 
+/* An image download under way (RFC 5415 §9.1): what the controller's
+ * Image Information promised and what has arrived (ap_image.c). */
+struct cs_ap_image {
+	bool has_info;   /* Image Information received */
+	bool in_run;     /* a pre-download in Run */
+	bool got_block;  /* the first block arrived */
+	uint32_t size;   /* File Size */
+	uint8_t md5[16]; /* Hash */
+	uint32_t got;    /* bytes received */
+	struct cs_wlc_md5 md;
+	char *stored;  /* pre-downloaded image, runs at the next Reset */
+	bool want_run; /* pre-download to start in Run */
+};
+
 struct cs_ap {
 	struct cs_ap_cfg cfg; /* string members point into strs */
 	char *strs;           /* one allocation with the copied strings */
@@ -170,6 +185,7 @@ struct cs_ap {
 	bool has_session;
 	bool image_started; /* Image Data Response (success) received */
 	char *image_id;     /* version being downloaded */
+	struct cs_ap_image img;
 
 	/* Cisco: Primary Discovery Request in Run (capwap-facts §1.9) */
 	uint8_t pd_seq;
@@ -285,5 +301,29 @@ int cs_ap_rx_clear(struct cs_ap *ap, enum cs_chan ch, uint32_t src_ip,
 void cs_ap_emit(struct cs_ap *ap, enum cs_ap_ev_kind kind, uint32_t msg_type,
     uint8_t seq, uint32_t value, const char *reason);
 enum cs_phase cs_ap_phase_of(const struct cs_ap *ap, enum cs_ap_state s);
+
+/* ap_image.c: the WTP's side of an image download (RFC 5415 §9.1) */
+/* Image Data state entered: a new download, nothing known yet. */
+void cs_ap_image_start(struct cs_ap *ap);
+/* The Image Data Response to our Initiate Download: 0 and its Image
+ * Information kept, or -EBADMSG/-EPROTO with why (the controller refused,
+ * or sent nothing to check the image against). */
+int cs_ap_image_accepted(
+    struct cs_ap *ap, const struct cs_msg *m, char *why, size_t cap);
+/* One Image Data block (type data or EOF): the Result Code to answer
+ * (§4.6.35: 14 checksum, 15 length, 18 unexpected); *done when EOF came
+ * and length and MD5 match Image Information; why on failure. */
+uint32_t cs_ap_image_block(struct cs_ap *ap, const struct cs_el_image_data *d,
+    bool *done, char *why, size_t cap);
+/* Pre-download: take image_id (owned) to fetch once in Run. */
+void cs_ap_image_want(struct cs_ap *ap, char *image_id);
+/* In Run with nothing outstanding: sends the pre-download's Image Data
+ * Request if one is due; true when it did. */
+bool cs_ap_image_kick(struct cs_ap *ap);
+/* In Run: the controller's answer to it, its Image Data Requests (the
+ * Result Code to answer), and ImageDataStartTimer. */
+void cs_ap_image_run_resp(struct cs_ap *ap, const struct cs_msg *m);
+uint32_t cs_ap_image_run_req(struct cs_ap *ap, const struct cs_msg *m);
+void cs_ap_image_run_timeout(struct cs_ap *ap);
 
 #endif /* CS_AP_INTERNAL_H */

@@ -140,6 +140,7 @@ cs_ap_cfg_defaults(struct cs_ap_cfg *cfg)
 		.data_dead_ms = 60000,
 		.session_delete_ms = 5000,
 		.image_data_start_ms = 30000,
+		.image_wait_ms = 3600000,
 		.statistics_timer_s = 120,
 		.image_policy = CS_AP_IMAGE_ADOPT,
 	};
@@ -175,10 +176,12 @@ ap_cfg_ok(const struct cs_ap_cfg *c)
 	    c->max_failed_dtls == 0 || c->echo_interval_ms == 0 ||
 	    c->retransmit_interval_ms == 0 || c->keepalive_ms == 0 ||
 	    c->data_dead_ms == 0 || c->session_delete_ms == 0 ||
-	    c->image_data_start_ms == 0 || c->max_retransmit > 255)
+	    c->image_data_start_ms == 0 || c->image_wait_ms == 0 ||
+	    c->max_retransmit > 255)
 		return false;
 	return c->image_policy == CS_AP_IMAGE_ADOPT ||
-	    c->image_policy == CS_AP_IMAGE_DOWNLOAD;
+	    c->image_policy == CS_AP_IMAGE_DOWNLOAD ||
+	    c->image_policy == CS_AP_IMAGE_PREDOWNLOAD;
 }
 
 /* Copies the configuration strings into one allocation. */
@@ -250,6 +253,7 @@ ap_destroy(struct cs_ap *ap)
 	free(ap->req);
 	cs_ap_run_free(ap);
 	free(ap->image_id);
+	free(ap->img.stored);
 	free(ap->ac_name);
 	free(ap->sw_version);
 	free(ap->strs);

@@ -88,6 +88,7 @@ static const uint32_t ap_allowed[CS_AP__COUNT] = {
 	[CS_AP_DATA_CHECK] = B(CS_MSG_CHANGE_STATE_RESP),
 	/* Run: everything the AC may send in Run (§2.3.1 "q") */
 	[CS_AP_RUN] = B(CS_MSG_CONFIG_UPDATE_REQ) | B(CS_MSG_WTP_EVENT_RESP) |
+	    B(CS_MSG_IMAGE_DATA_RESP) /* pre-download, §9.1 */ |
 	    B(CS_MSG_CHANGE_STATE_RESP) | B(CS_MSG_ECHO_RESP) |
 	    B(CS_MSG_IMAGE_DATA_REQ) | B(CS_MSG_RESET_REQ) |
 	    B(CS_MSG_PRIMARY_DISCOVERY_RESP) | B(CS_MSG_DATA_TRANSFER_REQ) |
@@ -499,7 +500,7 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		cs_ap_request(ap, CS_MSG_JOIN_REQ, cs_ap_build_join_req);
 		break;
 	case CS_AP_IMAGE_DATA:
-		ap->stats.image_bytes = 0;
+		cs_ap_image_start(ap);
 		/* §2.3.1 "f": start EchoInterval, send Image Data Request */
 		cs_ap_arm(ap, CS_AP_T_ECHO, ap->cfg.echo_interval_ms);
 		cs_ap_request(
@@ -865,6 +866,18 @@ ap_on_join_resp(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 				    ap, CS_AP_IMAGE_DATA, ev, why, false);
 				return;
 			}
+			if (ap->cfg.image_policy == CS_AP_IMAGE_PREDOWNLOAD) {
+				snprintf(why, sizeof(why),
+				    "controller runs image %s, AP runs %s: "
+				    "pre-downloading it in Run",
+				    v, ap->sw_version);
+				cs_ap_image_want(ap, v);
+				cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type,
+				    m->ctl.seq, 0, why);
+				ap_set_state(
+				    ap, CS_AP_CONFIGURE, ev, NULL, false);
+				return;
+			}
 			snprintf(why, sizeof(why),
 			    "controller runs image %s, AP runs %s: adopted "
 			    "without download",
@@ -944,7 +957,9 @@ ap_on_image_data_req(
 {
 	struct cs_el_image_data d;
 	const struct cs_elem *e = cs_msg_find(m, CS_EL_IMAGE_DATA, 0);
-	char why[300];
+	char why[300], err[200];
+	uint32_t code;
+	bool done;
 
 	if (e == NULL || cs_el_get_image_data(e, &d, NULL) < 0) {
 		ap_respond(ap, m,
@@ -957,37 +972,42 @@ ap_on_image_data_req(
 		ap_respond(ap, m, CS_RC_MSG_UNEXPECTED_STATE);
 		return;
 	}
-	switch (d.data_type) {
-	case CS_IMG_DATA:
-		ap->stats.image_bytes += (uint32_t)d.len;
+	if (d.data_type != CS_IMG_DATA && d.data_type != CS_IMG_EOF) {
 		ap_respond(ap, m, CS_RC_SUCCESS);
-		cs_ap_arm(
-		    ap, CS_AP_T_IMAGE_DATA_START, ap->cfg.image_data_start_ms);
-		break;
-	case CS_IMG_EOF:
-		ap->stats.image_bytes += (uint32_t)d.len;
-		ap_respond(ap, m, CS_RC_SUCCESS);
-		snprintf(why, sizeof(why),
-		    "image %s downloaded (%u bytes): reset to run it",
-		    ap->image_id ? ap->image_id : "?",
-		    (unsigned)ap->stats.image_bytes);
-		if (ap->image_id != NULL) {
-			free(ap->sw_version);
-			ap->sw_version = ap->image_id;
-			ap->image_id = NULL;
-		}
-		cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq,
-		    ap->stats.image_bytes, why);
-		ap_set_state(ap, CS_AP_RESET, ev, why, false);
-		break;
-	default:
-		ap_respond(ap, m, CS_RC_SUCCESS);
+		ap->stats.image_failures++;
 		ap_fail(ap, CS_AP_RESET, ev,
 		    "controller aborted the image download (Image Data type "
 		    "%u)",
 		    d.data_type);
-		break;
+		return;
 	}
+	/* length and MD5 against Image Information (ap_image.c) */
+	code = cs_ap_image_block(ap, &d, &done, err, sizeof(err));
+	ap_respond(ap, m, code);
+	if (code != CS_RC_SUCCESS) {
+		/* §9.1.2: the WTP abandons the download and resets */
+		ap->stats.image_failures++;
+		ap_fail(ap, CS_AP_RESET, ev, "image %s: %s",
+		    ap->image_id ? ap->image_id : "?", err);
+		return;
+	}
+	if (!done) {
+		cs_ap_arm(
+		    ap, CS_AP_T_IMAGE_DATA_START, ap->cfg.image_data_start_ms);
+		return;
+	}
+	ap->stats.images++;
+	snprintf(why, sizeof(why),
+	    "image %s downloaded (%u bytes, MD5 verified): reset to run it",
+	    ap->image_id ? ap->image_id : "?", (unsigned)ap->stats.image_bytes);
+	if (ap->image_id != NULL) {
+		free(ap->sw_version);
+		ap->sw_version = ap->image_id;
+		ap->image_id = NULL;
+	}
+	cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq,
+	    ap->stats.image_bytes, why);
+	ap_set_state(ap, CS_AP_RESET, ev, why, false);
 }
 
 static void
@@ -997,8 +1017,11 @@ ap_on_reset_req(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 
 	ap_respond(ap, m, CS_RC_SUCCESS);
 	cs_ap_run_reset(ap);
-	/* §9.2: the Image Identifier names the version to run after reboot */
-	if (cs_el_get_image_id(cs_msg_find(m, CS_EL_IMAGE_ID, 0), &id, NULL) ==
+	/* §9.2: the Image Identifier names the version to run after
+	 * reboot; an AP that downloads runs only what it has (a staged
+	 * pre-download, above), and its next Join Response tells it the rest */
+	if (ap->cfg.image_policy == CS_AP_IMAGE_ADOPT &&
+	    cs_el_get_image_id(cs_msg_find(m, CS_EL_IMAGE_ID, 0), &id, NULL) ==
 	        0 &&
 	    (id.len != strlen(ap->sw_version) ||
 	        memcmp(id.data, ap->sw_version, id.len) != 0)) {
@@ -1154,31 +1177,35 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 		case CS_AP_IMAGE_DATA:
 			switch (ev) {
 			case CS_AP_E_IMAGE_DATA_RESP: {
-				struct cs_el_result_code rc;
+				char err[200];
 
-				if (cs_el_get_result_code(
-				        cs_msg_find(m, CS_EL_RESULT_CODE, 0),
-				        &rc, NULL) < 0 ||
-				    rc.code != CS_RC_SUCCESS) {
+				if (cs_ap_image_accepted(
+				        ap, m, err, sizeof(err)) < 0) {
 					/* §9.1.2: abandon -> Reset */
-					ap_fail(ap, CS_AP_RESET, ev,
-					    "Image Data Response refused the "
-					    "download");
+					ap->stats.image_failures++;
+					ap_fail(ap, CS_AP_RESET, ev, "%s", err);
 					break;
 				}
 				ap->image_started = true;
+				/* the first block leaves when the controller's
+				 * download queue lets it (echoes go on) */
 				cs_ap_arm(ap, CS_AP_T_IMAGE_DATA_START,
-				    ap->cfg.image_data_start_ms);
+				    ap->cfg.image_wait_ms);
 				break;
 			}
 			case CS_AP_E_IMAGE_DATA_REQ:
 				ap_on_image_data_req(ap, ev, m);
 				break;
 			case CS_AP_E_T_IMAGE_DATA_START:
+				ap->stats.image_failures++;
 				ap_fail(ap, CS_AP_RESET, ev,
 				    "no Image Data Request from controller "
 				    "for %u s",
-				    (unsigned)(ap->cfg.image_data_start_ms /
+				    (unsigned)((ap->img.got_block
+				                       ? ap->cfg
+				                             .image_data_start_ms
+				                       : ap->cfg
+				                             .image_wait_ms) /
 				        1000));
 				break;
 			case CS_AP_E_T_ECHO:
@@ -1263,8 +1290,19 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				    (unsigned)(ap->cfg.ac_port + 1));
 				break;
 			case CS_AP_E_AC_REQ:
-			case CS_AP_E_IMAGE_DATA_REQ:
 				ap_on_ac_request(ap, m);
+				break;
+			case CS_AP_E_IMAGE_DATA_REQ:
+				/* a pre-download's block (ap_image.c) */
+				ap_respond(ap, m, cs_ap_image_run_req(ap, m));
+				cs_ap_run_kick(ap);
+				break;
+			case CS_AP_E_IMAGE_DATA_RESP:
+				cs_ap_image_run_resp(ap, m);
+				cs_ap_run_kick(ap);
+				break;
+			case CS_AP_E_T_IMAGE_DATA_START:
+				cs_ap_image_run_timeout(ap);
 				break;
 			case CS_AP_E_RESET_REQ:
 				ap_on_reset_req(ap, ev, m);

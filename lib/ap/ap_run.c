@@ -153,6 +153,8 @@ cs_ap_run_kick(struct cs_ap *ap)
 
 	if (ap->state != CS_AP_RUN || ap->req != NULL || ap->is_dead)
 		return;
+	if (cs_ap_image_kick(ap)) /* a pre-download (ap_image.c) */
+		return;
 	if (r->dt_mode != 0 && !r->dt_eof_sent) {
 		if (cs_ap_request(ap, CS_MSG_DATA_TRANSFER_REQ,
 		        cs_ap_build_data_transfer_req) == 0) {
@@ -470,7 +472,25 @@ run_config_update(struct cs_ap *ap, const struct cs_msg *m)
 		r->static_ip = si;
 		r->has_static_ip = si.is_static != 0;
 	}
-	if (has_id) {
+	if (has_id && ap->cfg.image_policy != CS_AP_IMAGE_ADOPT) {
+		/* an AP that downloads fetches it now, in Run, and stages it
+		 * when verified (ap_image.c: a pre-download) */
+		char *v = malloc(id.len + 1);
+
+		if (v == NULL) {
+			code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
+		} else {
+			memcpy(v, id.data, id.len);
+			v[id.len] = '\0';
+			cs_ap_image_want(ap, v);
+			snprintf(why, sizeof(why),
+			    "image %.*s: pre-downloading it in Run",
+			    (int)(id.len > 64 ? 64 : id.len),
+			    (const char *)id.data);
+			cs_ap_emit(
+			    ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, 0, why);
+		}
+	} else if (has_id) {
 		/* §9.1.1: a new image is stored, run at the next Reset */
 		if (run_str_dup(
 		        &r->staged_image, (const char *)id.data, id.len) < 0)

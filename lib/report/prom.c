@@ -229,6 +229,20 @@ prom_wlc(FILE *f, const struct cs_prom_snapshot *s)
 	prom_counter(f, "capsim_wlc_reboots_reported_total",
 	    "AC-initiated reboots the APs reported in WTP Reboot Statistics.",
 	    w->reboots_reported);
+	prom_counter(f, "capsim_wlc_images_started_total",
+	    "Image downloads the mock WLC started (RFC 5415 9.1).",
+	    w->images_started);
+	prom_counter(f, "capsim_wlc_images_served_total",
+	    "Image downloads the mock WLC completed.", w->images_served);
+	prom_counter(f, "capsim_wlc_images_failed_total",
+	    "Image downloads that ended without the image (AP gone, refused).",
+	    w->images_failed);
+	prom_family(f, "capsim_wlc_image_downloads", "gauge",
+	    "Image downloads under way and APs waiting for a slot.");
+	fprintf(f, "capsim_wlc_image_downloads{state=\"active\"} %llu\n",
+	    (unsigned long long)w->image_active);
+	fprintf(f, "capsim_wlc_image_downloads{state=\"waiting\"} %llu\n",
+	    (unsigned long long)w->image_waiting);
 }
 
 static void

@@ -70,6 +70,10 @@ apply_wlc(const struct cs_scenario *sc, struct cs_engine_cfg *ec)
 	if (w->data_check_ms)
 		ec->wlc.data_check_ms = w->data_check_ms;
 	ec->wlc.image_size = w->image_size;
+	if (w->has_image_max)
+		ec->wlc.image_max_downloads = w->image_max_downloads;
+	if (w->has_image_rate)
+		ec->wlc.image_starts_per_min = w->image_starts_per_min;
 	ec->wlc.misbehave = w->misbehave;
 }
 

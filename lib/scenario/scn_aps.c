@@ -105,7 +105,10 @@ static const char *const group_keys[] = {
 _Static_assert(CS_ARRAY_SIZE(group_keys) == GK__COUNT + 1,
     "group_keys[] out of sync with its enum");
 
-static const char *const img_words[] = { "adopt", "download", NULL };
+static const char *const img_words[] = { "adopt", "download", "predownload",
+	NULL };
+static const enum cs_ap_image_policy img_policy[] = { CS_AP_IMAGE_ADOPT,
+	CS_AP_IMAGE_DOWNLOAD, CS_AP_IMAGE_PREDOWNLOAD };
 
 int
 scn_skew(struct scn *p, const yaml_node_t *n, const char *key, int64_t *out)
@@ -182,8 +185,7 @@ scn_group(
 		if ((r = scn_word(
 		         p, v[GK_IMAGE], KP(GK_IMAGE), img_words, &w)) < 0)
 			return r;
-		g->image_policy =
-		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
+		g->image_policy = img_policy[w];
 	}
 	if (v[GK_TIMERS] &&
 	    (r = scn_timers(p, v[GK_TIMERS], KP(GK_TIMERS), &g->timers)) < 0)
@@ -481,8 +483,7 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 		if ((r = scn_word(p, v[AK_IMAGE], KP("image-policy"), img_words,
 		         &w)) < 0)
 			return r;
-		a->image_policy =
-		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
+		a->image_policy = img_policy[w];
 	}
 	if (v[AK_TIMERS] &&
 	    (r = scn_timers(p, v[AK_TIMERS], "aps.timers", &a->timers)) < 0)
@@ -515,6 +516,8 @@ enum {
 	WK_WAIT_JOIN,
 	WK_DATA_CHECK,
 	WK_IMAGE,
+	WK_IMAGE_MAX,
+	WK_IMAGE_RATE,
 	WK_MISBEHAVE,
 	WK_MTU,
 	WK__COUNT
@@ -536,6 +539,8 @@ static const char *const wlc_keys[] = {
 	[WK_WAIT_JOIN] = "wait-join",
 	[WK_DATA_CHECK] = "data-check",
 	[WK_IMAGE] = "image-size",
+	[WK_IMAGE_MAX] = "image-max-downloads",
+	[WK_IMAGE_RATE] = "image-starts-per-min",
 	[WK_MISBEHAVE] = "misbehave",
 	[WK_MTU] = "mtu",
 	[WK__COUNT] = NULL,
@@ -666,6 +671,32 @@ scn_misbehave(struct scn *p, const yaml_node_t *n, const char *path,
 	return 0;
 }
 
+#define KP(k) (scn_key(kp, sizeof(kp), "wlc", (k)), kp)
+/* wlc.image-max-downloads, wlc.image-starts-per-min: the mock's
+ * download gate (RFC 5415 §9.1). */
+static int
+scn_wlc_image(struct scn *p, yaml_node_t *const *v, struct cs_scn_wlc *w)
+{
+	char kp[SCN_PATH_LEN];
+	int r;
+
+	if (v[WK_IMAGE_MAX]) {
+		if ((r = scn_u32(p, v[WK_IMAGE_MAX], KP("image-max-downloads"),
+		         0, 10000000, &w->image_max_downloads)) < 0)
+			return r;
+		w->has_image_max = true;
+	}
+	if (v[WK_IMAGE_RATE]) {
+		if ((r = scn_u32(p, v[WK_IMAGE_RATE],
+		         KP("image-starts-per-min"), 0, CS_WLC_IMAGE_RATE_MAX,
+		         &w->image_starts_per_min)) < 0)
+			return r;
+		w->has_image_rate = true;
+	}
+	return 0;
+}
+#undef KP
+
 int
 scn_wlc(struct scn *p, const yaml_node_t *n)
 {
@@ -702,7 +733,8 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 		static const int emb_only[] = { WK_LISTEN, WK_ADVERTISE,
 			WK_MAX_APS, WK_AUTH, WK_DTLS, WK_DTLS_LIST, WK_CIPHERS,
 			WK_CERT, WK_CISCO, WK_ECHO, WK_DISC, WK_WAIT_JOIN,
-			WK_DATA_CHECK, WK_IMAGE, WK_MISBEHAVE, WK_MTU };
+			WK_DATA_CHECK, WK_IMAGE, WK_IMAGE_MAX, WK_IMAGE_RATE,
+			WK_MISBEHAVE, WK_MTU };
 
 		for (size_t i = 0; i < CS_ARRAY_SIZE(emb_only); i++)
 			if (v[emb_only[i]] != NULL)
@@ -794,6 +826,8 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	if (v[WK_IMAGE] &&
 	    (r = scn_bytes32(
 	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
+		return r;
+	if ((r = scn_wlc_image(p, v, w)) < 0)
 		return r;
 	if (v[WK_MISBEHAVE]) {
 		uint32_t set;

@@ -54,8 +54,9 @@ static const uint32_t allowed_req[] = {
 	/* Configure: Change State Event Request (§8.6) */
 	[CS_WLC_S_CONFIGURE] = EBIT(CS_WLC_E_CHANGE_STATE_REQ),
 	/* Data Check: the WTP is already in Run and may echo or report */
-	[CS_WLC_S_DATA_CHECK] =
-	    EBIT(CS_WLC_E_ECHO_REQ) | EBIT(CS_WLC_E_WTP_EVENT_REQ),
+	[CS_WLC_S_DATA_CHECK] = EBIT(CS_WLC_E_ECHO_REQ) |
+	    EBIT(CS_WLC_E_WTP_EVENT_REQ) |
+	    EBIT(CS_WLC_E_IMAGE_DATA_REQ) /* a pre-download (§9.1) */,
 	/* Run (§2.3.1 transition q) */
 	[CS_WLC_S_RUN] = EBIT(CS_WLC_E_ECHO_REQ) |
 	    EBIT(CS_WLC_E_WTP_EVENT_REQ) | EBIT(CS_WLC_E_CHANGE_STATE_REQ) |
@@ -72,10 +73,13 @@ _Static_assert(CS_ARRAY_SIZE(allowed_req) == CS_WLC_S__COUNT,
 static const uint32_t state_timers[] = {
 	[CS_WLC_S_WAIT_JOIN] = TBIT(CS_WLC_T_WAIT_JOIN),
 	[CS_WLC_S_JOINED] = TBIT(CS_WLC_T_WAIT_JOIN),
-	[CS_WLC_S_IMAGE_DATA] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT),
+	[CS_WLC_S_IMAGE_DATA] = TBIT(CS_WLC_T_ECHO) |
+	    TBIT(CS_WLC_T_RETRANSMIT) | TBIT(CS_WLC_T_IMAGE_QUEUE),
 	[CS_WLC_S_CONFIGURE] = TBIT(CS_WLC_T_CHANGE_STATE_PENDING),
-	[CS_WLC_S_DATA_CHECK] = TBIT(CS_WLC_T_DATA_CHECK),
-	[CS_WLC_S_RUN] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT),
+	[CS_WLC_S_DATA_CHECK] = TBIT(CS_WLC_T_DATA_CHECK) |
+	    TBIT(CS_WLC_T_RETRANSMIT) | TBIT(CS_WLC_T_IMAGE_QUEUE),
+	[CS_WLC_S_RUN] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT) |
+	    TBIT(CS_WLC_T_IMAGE_QUEUE),
 	[CS_WLC_S_RESET] = TBIT(CS_WLC_T_ECHO) | TBIT(CS_WLC_T_RETRANSMIT),
 	[CS_WLC_S_DEAD] = 0,
 };
@@ -162,6 +166,9 @@ set_state(struct cs_wlc_sess *s, enum cs_wlc_state to, const char *why,
 	if (to == CS_WLC_S_DEAD)
 		s->last_live = from;
 	s->state = to;
+	/* a download slot or queue place is given back (wlc_image.c) */
+	if (to == CS_WLC_S_DEAD)
+		cs_wlc_image_drop(s, now_ms, /* may_start= */ true);
 	switch (to) {
 	case CS_WLC_S_WAIT_JOIN:
 	case CS_WLC_S_JOINED:
@@ -968,8 +975,8 @@ cs_wlc_fsm_keepalive(struct cs_wlc_sess *s, uint32_t src_ip, uint16_t src_port,
  * Image Data Requests, one block at a time, stop-and-wait.
  */
 
-static int
-image_send_block(struct cs_wlc_sess *s, uint64_t now_ms)
+int
+cs_wlc_fsm_image_block(struct cs_wlc_sess *s, uint64_t now_ms)
 {
 	struct cs_wlc *w = s->w;
 	struct cs_el_image_data d;
@@ -984,7 +991,7 @@ image_send_block(struct cs_wlc_sess *s, uint64_t now_ms)
 	if (n > CS_WLC_IMAGE_BLOCK)
 		n = CS_WLC_IMAGE_BLOCK;
 	for (uint32_t i = 0; i < n; i++)
-		blk[i] = cs_wlc_image_byte(s->img_off + i);
+		blk[i] = cs_wlc_image_at(w, s->img_off + i);
 	d.data_type =
 	    s->img_off + n == w->cfg.image_size ? CS_IMG_EOF : CS_IMG_DATA;
 	d.data = blk;
@@ -1018,12 +1025,15 @@ handle_image_req(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 	}
 	if (cs_el_get_image_id(e, &iid, NULL) < 0 || w->cfg.image_size == 0 ||
 	    iid.len != strlen(w->image_id) ||
-	    memcmp(iid.data, w->image_id, iid.len) != 0 || s->req_outstanding) {
+	    memcmp(iid.data, w->image_id, iid.len) != 0 || s->req_outstanding ||
+	    s->img_waiting || s->img_active) {
 		cs_logf(&w->cfg.log, CS_LOG_WARN,
 		    "AP %s: Image Data Request refused: %s", sess_mac(s, mb),
 		    w->cfg.image_size == 0   ? "no image configured"
 		        : s->req_outstanding ? "a request is outstanding"
-		                             : "unknown image identifier");
+		        : s->img_waiting || s->img_active
+		        ? "a download is already under way"
+		        : "unknown image identifier");
 		respond_result(
 		    s, m->ctl.type, m->ctl.seq, CS_RC_IMAGE_ERR_OTHER, now_ms);
 		return;
@@ -1041,13 +1051,15 @@ handle_image_req(struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms)
 		set_state(s, CS_WLC_S_IMAGE_DATA, "Image Data Request", now_ms);
 	}
 	cs_logf(&w->cfg.log, CS_LOG_INFO,
-	    "AP %s: image download of %u bytes started", sess_mac(s, mb),
-	    w->cfg.image_size);
+	    "AP %s: image download of %u bytes accepted%s", sess_mac(s, mb),
+	    w->cfg.image_size,
+	    s->state == CS_WLC_S_RUN ? " (pre-download)" : "");
 	s->img_off = 0;
 	s->img_done = false;
 	if (respond(s, out, wr.len, CS_MSG_IMAGE_DATA_RESP, now_ms) < 0)
 		return;
-	image_send_block(s, now_ms);
+	/* the first block leaves when the gate gives it a slot */
+	cs_wlc_image_enqueue(s, now_ms);
 }
 
 static void
@@ -1072,17 +1084,20 @@ handle_image_resp(
 	}
 	if (s->img_eof_sent) {
 		s->img_done = true;
+		s->img_eof_sent = false;
 		w->ctr.images_served++;
 		if ((st = sess_stats(s)) != NULL)
 			st->images++;
 		cs_logf(&w->cfg.log, CS_LOG_INFO,
-		    "AP %s: image download complete (%u bytes)",
-		    sess_mac(s, mb), w->cfg.image_size);
+		    "AP %s: image download complete (%u bytes in %llu ms)",
+		    sess_mac(s, mb), w->cfg.image_size,
+		    (unsigned long long)(now_ms - s->img_start_ms));
+		cs_wlc_image_done(s, now_ms);
 		return;
 	}
 	n = w->cfg.image_size - s->img_off;
 	s->img_off += n > CS_WLC_IMAGE_BLOCK ? CS_WLC_IMAGE_BLOCK : n;
-	image_send_block(s, now_ms);
+	cs_wlc_fsm_image_block(s, now_ms);
 }
 
 /* ---------------------------------------------------------------------
@@ -1299,6 +1314,17 @@ fsm(struct cs_wlc_sess *s, enum cs_wlc_fsm_ev ev, const struct cs_msg *m,
 			break;
 		case CS_WLC_E_WTP_EVENT_REQ:
 			cs_wlc_run_event(s, m, now_ms);
+			break;
+		/* the WTP is in Run already (§2.3.1 "o") and may start its
+		 * pre-download before its first keep-alive reaches us */
+		case CS_WLC_E_IMAGE_DATA_REQ:
+			handle_image_req(s, m, now_ms);
+			break;
+		case CS_WLC_E_IMAGE_DATA_RESP:
+			handle_image_resp(s, m, now_ms);
+			break;
+		case CS_WLC_E_T_RETRANSMIT:
+			retransmit(s, now_ms);
 			break;
 		case CS_WLC_E_T_DATA_CHECK:
 			expired(
@@ -1535,6 +1561,7 @@ cs_wlc_fsm_timer(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t now_ms)
 		[CS_WLC_T_ECHO] = CS_WLC_E_T_ECHO,
 		[CS_WLC_T_RETRANSMIT] = CS_WLC_E_T_RETRANSMIT,
 		[CS_WLC_T_DELAY] = -1,
+		[CS_WLC_T_IMAGE_QUEUE] = -1,
 	};
 
 	if ((s->armed & TBIT(t)) == 0)
@@ -1544,6 +1571,10 @@ cs_wlc_fsm_timer(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t now_ms)
 	if (t == CS_WLC_T_DELAY) {
 		if (s->resp_delayed)
 			flush_response(s, now_ms);
+		return;
+	}
+	if (t == CS_WLC_T_IMAGE_QUEUE) {
+		cs_wlc_image_pump(s->w, now_ms);
 		return;
 	}
 	if (s->w->cfg.misbehave.mute && t != CS_WLC_T_WAIT_JOIN &&
@@ -1581,4 +1612,10 @@ void
 cs_wlc_fsm_request_done(struct cs_wlc_sess *s)
 {
 	request_done(s);
+}
+
+void
+cs_wlc_fsm_arm(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t ms)
+{
+	timer_arm(s, t, ms);
 }

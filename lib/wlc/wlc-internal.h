@@ -14,19 +14,9 @@
 #include "capsim/log.h"
 #include "capsim/roles.h"
 #include "capsim/wlc.h"
+#include "wlc/wlc_md5.h"
 
 struct cs_wr;
-
-/* RFC 1321 MD5, for the Image Information hash (RFC 5415 §4.6.28). */
-struct cs_wlc_md5 {
-	uint32_t h[4];
-	uint64_t total;
-	uint8_t buf[64];
-	size_t fill;
-};
-void cs_wlc_md5_init(struct cs_wlc_md5 *c);
-void cs_wlc_md5_update(struct cs_wlc_md5 *c, const void *data, size_t len);
-void cs_wlc_md5_final(struct cs_wlc_md5 *c, uint8_t out[16]);
 
 /* Byte `off` of the served image: deterministic so an AP can verify it. */
 static inline uint8_t
@@ -130,6 +120,11 @@ struct cs_wlc_sess {
 	/* image download (RFC 5415 §9.1) */
 	uint32_t img_off;
 	bool img_eof_sent;
+	bool img_waiting;      /* answered, waiting for a download slot */
+	bool img_active;       /* holds one of the controller's slots */
+	uint64_t img_wait_ms;  /* when it started waiting */
+	uint64_t img_ticket;   /* its place in the queue (FIFO) */
+	uint64_t img_start_ms; /* when its first block left */
 
 	uint32_t armed;              /* bit per enum cs_wlc_timer */
 	bool join_failed;            /* rejected: waiting to send + abort */
@@ -162,6 +157,25 @@ struct wlc_droplog {
 	uint8_t seen[CS_WLC_DROPLOG_BITS / 8];
 };
 
+/*
+ * The controller's download gate (wlc_image.c): at most max_active
+ * downloads at once and at most per_min starts in any 60 s window (the
+ * 9800: 100 per WNCd, batches of 16 a minute).  starts[] is a ring of the
+ * last per_min start times.  0 = no limit.
+ */
+struct cs_wlc_img_gate {
+	uint32_t max_active, per_min;
+	uint32_t active;
+	uint32_t n_starts, head;
+	uint64_t starts[CS_WLC_IMAGE_RATE_MAX];
+};
+/* Whether a download may start at now_ms: 1 yes; 0 no, *wait_ms = 0 when
+ * only a freed slot helps, else how long until the window allows one. */
+int cs_wlc_img_gate_may(
+    const struct cs_wlc_img_gate *g, uint64_t now_ms, uint64_t *wait_ms);
+void cs_wlc_img_gate_start(struct cs_wlc_img_gate *g, uint64_t now_ms);
+void cs_wlc_img_gate_end(struct cs_wlc_img_gate *g);
+
 struct cs_wlc {
 	struct cs_wlc_cfg cfg; /* strings point into owned copies below */
 	char *ac_name, *hw_version, *sw_version, *image_id;
@@ -177,6 +191,10 @@ struct cs_wlc {
 	size_t sid_cap; /* power of two */
 
 	uint8_t image_md5[16];
+	uint8_t *image_data; /* owned copy of cfg.image_data, or NULL */
+	struct cs_wlc_img_gate img_gate;
+	uint64_t img_now_ms;  /* time of the last download event */
+	uint64_t img_tickets; /* queue places handed out */
 	bool in_free;
 	struct wlc_droplog droplog;
 };
@@ -241,6 +259,24 @@ int cs_wlc_run_command(
 /* The answer to a Configuration Update / Clear / Data Transfer Request. */
 void cs_wlc_run_ac_resp(
     struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms);
+
+/* wlc_image.c: Image Data serving (RFC 5415 §9.1) through the gate */
+/* Byte `off` of the served image (the file's, or generated). */
+uint8_t cs_wlc_image_at(const struct cs_wlc *w, uint32_t off);
+/* The AP's download was accepted: it waits its turn, and starts now when
+ * the gate allows (sends the first block). */
+void cs_wlc_image_enqueue(struct cs_wlc_sess *s, uint64_t now_ms);
+/* The last block was acknowledged: frees the slot, starts the next. */
+void cs_wlc_image_done(struct cs_wlc_sess *s, uint64_t now_ms);
+/* The session ends (teardown): frees its slot or queue place, counts a
+ * failed download, and with may_start starts the next one. */
+void cs_wlc_image_drop(struct cs_wlc_sess *s, uint64_t now_ms, bool may_start);
+/* CS_WLC_T_IMAGE_QUEUE fired: start whoever the gate allows now. */
+void cs_wlc_image_pump(struct cs_wlc *w, uint64_t now_ms);
+/* ctl_fsm.c: sends the block at s->img_off (EOF flagged on the last). */
+int cs_wlc_fsm_image_block(struct cs_wlc_sess *s, uint64_t now_ms);
+/* ctl_fsm.c: arms one of the session's timers. */
+void cs_wlc_fsm_arm(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t ms);
 
 /* wlc_stats.c */
 void cs_wlc_stats_free(struct cs_wlc_stats_tab *t);

@@ -44,6 +44,7 @@ static const char *const wlc_timer_names[] = {
 	[CS_WLC_T_ECHO] = "EchoInterval",
 	[CS_WLC_T_RETRANSMIT] = "RetransmitInterval",
 	[CS_WLC_T_DELAY] = "ResponseDelay",
+	[CS_WLC_T_IMAGE_QUEUE] = "ImageStartQueue",
 };
 _Static_assert(CS_ARRAY_SIZE(wlc_timer_names) == CS_WLC_T__COUNT,
     "wlc_timer_names[] out of sync with enum cs_wlc_timer");
@@ -236,6 +237,10 @@ cs_wlc_cfg_defaults(struct cs_wlc_cfg *cfg)
 	cfg->idle_timeout_s = 300;            /* §4.7.8 */
 	cfg->report_interval_s = 120;         /* §4.7.11 */
 	cfg->wtp_fallback = 1;                /* §4.8.9 */
+	/* capwap-facts: a 9800 pre-downloads to at most 100 APs per WNCd,
+	 * starting them in batches of 16 a minute */
+	cfg->image_max_downloads = 100;
+	cfg->image_starts_per_min = 16;
 	cfg->misbehave.reject_code = CS_RC_JOIN_FAIL_UNSPEC;
 	cfg->log.max_level = CS_LOG_INFO;
 }
@@ -266,6 +271,8 @@ cfg_ok(const struct cs_wlc_cfg *c)
 	    (strlen(c->image_id) == 0 || strlen(c->image_id) > WLC_VER_MAX))
 		return false;
 	if (c->ac_ipv4_count > CS_WLC_MAX_AC_LIST)
+		return false;
+	if (c->image_starts_per_min > CS_WLC_IMAGE_RATE_MAX)
 		return false;
 	if (c->auth_count > 0 && c->auth_macs == NULL)
 		return false;
@@ -300,7 +307,7 @@ image_hash(struct cs_wlc *w)
 		if (n > sizeof(blk))
 			n = sizeof(blk);
 		for (size_t i = 0; i < n; i++)
-			blk[i] = cs_wlc_image_byte(off + (uint32_t)i);
+			blk[i] = cs_wlc_image_at(w, off + (uint32_t)i);
 		cs_wlc_md5_update(&c, blk, n);
 		off += (uint32_t)n;
 	}
@@ -353,6 +360,14 @@ cs_wlc_new(struct cs_wlc **ret, const struct cs_wlc_cfg *cfg,
 	if ((w->sid_hash = calloc(cap, sizeof(*w->sid_hash))) == NULL)
 		goto fail;
 	w->sid_cap = cap;
+	if (cfg->image_data != NULL && cfg->image_size > 0) {
+		if ((w->image_data = malloc(cfg->image_size)) == NULL)
+			goto fail;
+		memcpy(w->image_data, cfg->image_data, cfg->image_size);
+	}
+	w->cfg.image_data = w->image_data;
+	w->img_gate.max_active = cfg->image_max_downloads;
+	w->img_gate.per_min = cfg->image_starts_per_min;
 	image_hash(w);
 	*ret = w;
 	return 0;
@@ -385,6 +400,7 @@ cs_wlc_free(struct cs_wlc *w)
 	free(w->hw_version);
 	free(w->sw_version);
 	free(w->image_id);
+	free(w->image_data);
 	free(w);
 }
 
@@ -1152,6 +1168,7 @@ cs_wlc_sess_destroy(struct cs_wlc_sess *s)
 		w->sessions = s->next;
 	if (s->next != NULL)
 		s->next->prev = s->prev;
+	cs_wlc_image_drop(s, 0, /* may_start= */ false);
 	w->n_sessions--;
 	w->ctr.sess_closed++;
 	free(s->resp);
@@ -1211,6 +1228,8 @@ cs_wlc_sess_closed(struct cs_wlc_sess *s)
 		    s->orderly ? " (close_notify)" : "", cs_phase_wlc_name(ph));
 		s->last_live = s->state;
 		s->state = CS_WLC_S_DEAD;
+		/* its download slot goes to the next AP in the queue */
+		cs_wlc_image_drop(s, w->img_now_ms, /* may_start= */ true);
 		cs_wlc_sid_remove(w, s);
 		if (s->joined) {
 			w->n_joined--;

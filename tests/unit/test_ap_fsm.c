@@ -403,6 +403,57 @@ w_image_data_req(struct wlc *w, uint8_t seq, uint8_t dtype, size_t n)
 	return w_end(w);
 }
 
+/* What n bytes of w_image_data_req data hash to (RFC 1321). */
+static void
+img_md5(size_t n, uint8_t out[16])
+{
+	struct cs_wlc_md5 c;
+	uint8_t b = 0xa5;
+
+	cs_wlc_md5_init(&c);
+	for (size_t i = 0; i < n; i++)
+		cs_wlc_md5_update(&c, &b, 1);
+	cs_wlc_md5_final(&c, out);
+}
+
+/* Image Data Response to Initiate Download: Result Code + Image
+ * Information (RFC 5415 §9.1.2) for `size` bytes of 0xa5. */
+static size_t
+w_image_resp(struct wlc *w, uint8_t seq, uint32_t size)
+{
+	struct cs_el_result_code r = { .code = 0 };
+	struct cs_el_image_info info = { .file_size = size };
+
+	img_md5(size, info.hash);
+	w_begin(w, CS_MSG_IMAGE_DATA_RESP, seq);
+	cs_el_put_result_code(&w->wr, &r);
+	cs_el_put_image_info(&w->wr, &info);
+	return w_end(w);
+}
+
+/* Whether an event's reason says `what`. */
+static bool
+ev_says(const char *what)
+{
+	for (unsigned i = 0; i < F.n_ev; i++)
+		if (strstr(F.ev[i].reason, what) != NULL)
+			return true;
+	return false;
+}
+
+static uint32_t
+sent_rc(uint32_t type)
+{
+	struct cs_msg m;
+	struct cs_el_result_code rc = { .code = 0xffff };
+
+	decode_sent(last_sent(), &m, type);
+	assert_int_equal(cs_el_get_result_code(
+	                     cs_msg_find(&m, CS_EL_RESULT_CODE, 0), &rc, NULL),
+	    0);
+	return rc.code;
+}
+
 static size_t
 w_reset_req(struct wlc *w, uint8_t seq, const char *image)
 {
@@ -1080,10 +1131,11 @@ test_image_download(void **state)
 	decode_sent(last_sent(), &m, CS_MSG_IMAGE_DATA_RESP);
 	cs_el_get_result_code(cs_msg_find(&m, CS_EL_RESULT_CODE, 0), &rc, NULL);
 	assert_int_equal(rc.code, CS_RC_MSG_UNEXPECTED_STATE);
-	w_simple(
-	    &w, CS_MSG_IMAGE_DATA_RESP, F.sent[F.n_sent - 2].hint.seq, true, 0);
+	w_image_resp(&w, F.sent[F.n_sent - 2].hint.seq, 3072);
 	assert_int_equal(secure_in(&w), 0);
+	/* the controller's queue may hold the first block: image_wait_ms */
 	assert_true(F.armed[CS_AP_T_IMAGE_DATA_START]);
+	assert_int_equal(F.due[CS_AP_T_IMAGE_DATA_START], 3600000);
 	for (uint8_t s = 1; s <= 3; s++) {
 		w_image_data_req(&w, s, CS_IMG_DATA, 1024);
 		assert_int_equal(secure_in(&w), 0);
@@ -1121,12 +1173,193 @@ test_image_start_timer(void **state)
 	to_join();
 	w_join_resp(&w, last_seq(), 0, "18.1");
 	assert_int_equal(secure_in(&w), 0);
-	w_simple(&w, CS_MSG_IMAGE_DATA_RESP, last_seq(), true, 0);
+	w_image_resp(&w, last_seq(), 4096);
 	assert_int_equal(secure_in(&w), 0);
+	w_image_data_req(&w, 1, CS_IMG_DATA, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	/* between blocks: ImageDataStartTimer (§4.7.6) */
 	fire(CS_AP_T_IMAGE_DATA_START, 30000);
 	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
 	assert_int_equal(last_failure()->phase, CS_PHASE_IMAGE);
 	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+}
+
+/* §9.1.2: an Image Data Response without Image Information leaves the
+ * AP nothing to check the image against: it abandons and resets. */
+static void
+test_image_no_info(void **state)
+{
+	struct wlc w;
+
+	(void)state;
+	F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
+	to_join();
+	w_join_resp(&w, last_seq(), 0, "18.1");
+	assert_int_equal(secure_in(&w), 0);
+	w_simple(&w, CS_MSG_IMAGE_DATA_RESP, last_seq(), true, 0);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_int_equal(last_failure()->phase, CS_PHASE_IMAGE);
+	assert_non_null(
+	    strstr(last_failure()->reason, "without Image Information"));
+	assert_int_equal(cs_ap_stats(F.ap)->image_failures, 1);
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+}
+
+/* The MD5 of what arrived differs from Image Information: Result Code
+ * 14 (§4.6.35), the old image keeps running. */
+static void
+test_image_bad_hash(void **state)
+{
+	struct wlc w;
+	struct cs_el_result_code r = { .code = 0 };
+	struct cs_el_image_info info = { .file_size = 2048 };
+
+	(void)state;
+	F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
+	to_join();
+	w_join_resp(&w, last_seq(), 0, "18.1");
+	assert_int_equal(secure_in(&w), 0);
+	img_md5(2048, info.hash);
+	info.hash[7] ^= 1;
+	w_begin(&w, CS_MSG_IMAGE_DATA_RESP, last_seq());
+	cs_el_put_result_code(&w.wr, &r);
+	cs_el_put_image_info(&w.wr, &info);
+	w_end(&w);
+	assert_int_equal(secure_in(&w), 0);
+	w_image_data_req(&w, 1, CS_IMG_DATA, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(sent_rc(CS_MSG_IMAGE_DATA_RESP), 0);
+	w_image_data_req(&w, 2, CS_IMG_EOF, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(
+	    sent_rc(CS_MSG_IMAGE_DATA_RESP), CS_RC_IMAGE_ERR_CHECKSUM);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_int_equal(last_failure()->phase, CS_PHASE_IMAGE);
+	assert_non_null(strstr(last_failure()->reason, "MD5"));
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+}
+
+/* More data than announced, or EOF short of it: Result Code 15. */
+static void
+test_image_bad_length(void **state)
+{
+	struct wlc w;
+
+	(void)state;
+	for (int round = 0; round < 2; round++) {
+		F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
+		to_join();
+		w_join_resp(&w, last_seq(), 0, "18.1");
+		assert_int_equal(secure_in(&w), 0);
+		w_image_resp(&w, last_seq(), 1500);
+		assert_int_equal(secure_in(&w), 0);
+		w_image_data_req(&w, 1, CS_IMG_DATA, 1024);
+		assert_int_equal(secure_in(&w), 0);
+		/* round 0: 1024 more overruns 1500; round 1: EOF at 1024 */
+		w_image_data_req(&w, 2, round == 0 ? CS_IMG_DATA : CS_IMG_EOF,
+		    round == 0 ? 1024 : 0);
+		assert_int_equal(secure_in(&w), 0);
+		assert_int_equal(
+		    sent_rc(CS_MSG_IMAGE_DATA_RESP), CS_RC_IMAGE_ERR_LENGTH);
+		assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+		assert_non_null(strstr(last_failure()->reason,
+		    round == 0 ? "runs past the 1500 bytes"
+		               : "EOF after 1024 bytes"));
+		teardown(NULL);
+		setup(NULL);
+	}
+}
+
+/* A 9800's pre-download: join with the running image, download the
+ * controller's in Run (echoes and keep-alives go on), keep it, run it at
+ * the controller's Reset Request (§9.1, §9.2). */
+static void
+test_image_predownload(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_image_id id;
+	uint8_t seq;
+
+	(void)state;
+	F.cfg.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
+	to_join();
+	w_join_resp(&w, last_seq(), 0, "17.12.1.5");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_CONFIGURE);
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+	w_config_status_resp(&w, last_seq(), true, 30);
+	assert_int_equal(secure_in(&w), 0);
+	w_simple(&w, CS_MSG_CHANGE_STATE_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	/* in Run, the first request is the download's */
+	decode_sent(last_sent(), &m, CS_MSG_IMAGE_DATA_REQ);
+	assert_int_equal(
+	    cs_el_get_image_id(cs_msg_find(&m, CS_EL_IMAGE_ID, 0), &id, NULL),
+	    0);
+	assert_memory_equal(id.data, "17.12.1.5", 9);
+	assert_non_null(cs_msg_find(&m, CS_EL_INITIATE_DOWNLOAD, 0));
+	w_image_resp(&w, last_seq(), 2048);
+	assert_int_equal(secure_in(&w), 0);
+	assert_true(F.armed[CS_AP_T_IMAGE_DATA_START]);
+	seq = 1;
+	w_image_data_req(&w, seq++, CS_IMG_DATA, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(sent_rc(CS_MSG_IMAGE_DATA_RESP), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	w_image_data_req(&w, seq++, CS_IMG_EOF, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(sent_rc(CS_MSG_IMAGE_DATA_RESP), 0);
+	/* stored, still running the old image, still in Run */
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+	assert_int_equal(cs_ap_stats(F.ap)->images, 1);
+	assert_true(ev_says("image 17.12.1.5 pre-downloaded (2048 bytes"));
+	/* the controller's reset runs it (§9.2) */
+	w_reset_req(&w, seq++, "17.12.1.5");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_string_equal(cs_ap_sw_version(F.ap), "17.12.1.5");
+	fire(CS_AP_T_SESSION_DELETE, 5000);
+	cs_ap_dtls_done(F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	w_join_resp(&w, last_seq(), 0, "17.12.1.5");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_CONFIGURE);
+}
+
+/* Image Data the AP did not ask for, in Run: Result Code 18; a
+ * pre-download the controller refuses leaves Run alone. */
+static void
+test_image_run_unexpected(void **state)
+{
+	struct wlc w;
+
+	(void)state;
+	to_run();
+	w_image_data_req(&w, 1, CS_IMG_DATA, 1024);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(
+	    sent_rc(CS_MSG_IMAGE_DATA_RESP), CS_RC_MSG_UNEXPECTED_STATE);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	teardown(NULL);
+	setup(NULL);
+	F.cfg.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
+	to_join();
+	w_join_resp(&w, last_seq(), 0, "18.1");
+	assert_int_equal(secure_in(&w), 0);
+	w_config_status_resp(&w, last_seq(), true, 30);
+	assert_int_equal(secure_in(&w), 0);
+	w_simple(&w, CS_MSG_CHANGE_STATE_RESP, last_seq(), false, 0);
+	assert_int_equal(secure_in(&w), 0);
+	w_simple(&w, CS_MSG_IMAGE_DATA_RESP, last_seq(), true,
+	    CS_RC_IMAGE_ERR_OTHER);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	assert_int_equal(cs_ap_stats(F.ap)->image_failures, 1);
+	assert_true(ev_says("image-download: pre-download of 18.1 abandoned: "
+	                    "controller refused"));
 }
 
 static void
@@ -1640,6 +1873,38 @@ test_run_config_update_and_reset(void **state)
 	assert_non_null(cs_msg_find(&m, CS_EL_STATIC_IP_INFO, 0));
 }
 
+/* A Configuration Update naming another image, to an AP that downloads:
+ * it pre-downloads the image in Run (ap_image.c), instead of staging an
+ * image it does not have, and a reset before the download completes
+ * does not make it run that image (§9.1, §9.2). */
+static void
+test_run_config_update_predownload(void **state)
+{
+	struct wlc w;
+	struct cs_msg m;
+	struct cs_el_image_id id;
+
+	(void)state;
+	F.cfg.image_policy = CS_AP_IMAGE_DOWNLOAD;
+	to_run();
+	w_config_update(&w, 41, 2, "8.10.1.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_true(ev_says("image 8.10.1.0: pre-downloading it in Run"));
+	/* answered, then the download's request follows */
+	decode_sent(&F.sent[F.n_sent - 2], &m, CS_MSG_CONFIG_UPDATE_RESP);
+	decode_sent(last_sent(), &m, CS_MSG_IMAGE_DATA_REQ);
+	assert_int_equal(
+	    cs_el_get_image_id(cs_msg_find(&m, CS_EL_IMAGE_ID, 0), &id, NULL),
+	    0);
+	assert_memory_equal(id.data, "8.10.1.0", 8);
+	assert_non_null(cs_msg_find(&m, CS_EL_INITIATE_DOWNLOAD, 0));
+	/* reset before any block: the AP keeps running what it has */
+	w_reset_req(&w, 42, "8.10.1.0");
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_string_equal(cs_ap_sw_version(F.ap), F.cfg.sw_version);
+}
+
 static void
 test_run_link_failure_and_clear(void **state)
 {
@@ -1746,6 +2011,11 @@ main(void)
 		T(test_image_adopt),
 		T(test_image_download),
 		T(test_image_start_timer),
+		T(test_image_no_info),
+		T(test_image_bad_hash),
+		T(test_image_bad_length),
+		T(test_image_predownload),
+		T(test_image_run_unexpected),
 		T(test_configure_missing),
 		T(test_data_check_exhaustion),
 		T(test_run_echo_keepalive),
@@ -1755,6 +2025,7 @@ main(void)
 		T(test_ac_requests),
 		T(test_run_wtp_events),
 		T(test_run_config_update_and_reset),
+		T(test_run_config_update_predownload),
 		T(test_run_link_failure_and_clear),
 		T(test_run_data_transfer),
 		T(test_wrong_state_and_seq),

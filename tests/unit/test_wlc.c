@@ -1276,7 +1276,215 @@ test_image_download(void **state)
 	cs_wlc_md5_final(&md, hash);
 	assert_bytes_equal(hash, 16, info.hash, 16);
 	assert_int_equal(cs_wlc_counters(w)->images_served, 1);
-	assert_non_null(strstr(F.log, "image download complete (2500 bytes)"));
+	assert_non_null(
+	    strstr(F.log, "image download complete (2500 bytes in"));
+	cs_wlc_free(w);
+}
+
+/* The download gate (wlc_image.c): slots and the start window. */
+static void
+test_img_gate(void **state)
+{
+	struct cs_wlc_img_gate *g = calloc(1, sizeof(*g));
+	uint64_t wait = 99;
+
+	(void)state;
+	assert_non_null(g);
+	g->max_active = 2;
+	g->per_min = 3;
+	assert_int_equal(cs_wlc_img_gate_may(g, 0, &wait), 1);
+	cs_wlc_img_gate_start(g, 0);
+	cs_wlc_img_gate_start(g, 10);
+	/* both slots busy: only a freed slot helps (no wake-up time) */
+	assert_int_equal(cs_wlc_img_gate_may(g, 20, &wait), 0);
+	assert_int_equal(wait, 0);
+	cs_wlc_img_gate_end(g);
+	assert_int_equal(cs_wlc_img_gate_may(g, 30, &wait), 1);
+	cs_wlc_img_gate_start(g, 30);
+	cs_wlc_img_gate_end(g);
+	cs_wlc_img_gate_end(g);
+	/* three starts in the window (0, 10, 30): the fourth waits until
+	 * the first is a minute old */
+	assert_int_equal(cs_wlc_img_gate_may(g, 1000, &wait), 0);
+	assert_int_equal(wait, 59000);
+	assert_int_equal(cs_wlc_img_gate_may(g, 60000, &wait), 1);
+	cs_wlc_img_gate_start(g, 60000);
+	assert_int_equal(cs_wlc_img_gate_may(g, 60005, &wait), 0);
+	assert_int_equal(wait, 5); /* now the start at 10 is the oldest */
+	/* 0 = no limit */
+	g->max_active = 0;
+	g->per_min = 0;
+	assert_int_equal(cs_wlc_img_gate_may(g, 60006, &wait), 1);
+	free(g);
+}
+
+/* A session joined with its own MAC and Session ID. */
+static struct cs_wlc_sess *
+img_sess(struct cs_wlc *w, uint8_t i)
+{
+	static uint8_t macs[8][6], sids[8][16];
+	struct jopts jo = { 0 };
+	struct cs_wlc_sess *s = NULL;
+
+	memcpy(macs[i], "\x02\xca\x75\x00\x10\x00", 6);
+	macs[i][5] = i;
+	memset(sids[i], 0x40 + i, 16);
+	jo.mac = macs[i];
+	jo.sid = sids[i];
+	jo.local_ip = AP_IP + i;
+	assert_int_equal(
+	    cs_wlc_sess_open(w, &s, AP_IP + i, AP_PORT, "ap-cert", 1000), 0);
+	assert_int_equal(do_join(s, 1, &jo), 0);
+	return s;
+}
+
+/* The last datagram sent to s, decoded. */
+static unsigned
+img_last_to(const struct cs_wlc_sess *s, struct cs_msg *m)
+{
+	for (unsigned i = F.n_sent; i-- > 0;)
+		if (F.sent[i].s == s) {
+			decode_sent(i, m);
+			return i;
+		}
+	fail_msg("nothing sent to the session");
+	return 0;
+}
+
+/* Acknowledges every block s is sent until EOF, at now_ms. */
+static void
+img_finish(struct cs_wlc_sess *s, uint64_t now_ms)
+{
+	uint8_t buf[64];
+	struct cs_msg m;
+	struct cs_el_image_data d;
+
+	for (;;) {
+		img_last_to(s, &m);
+		assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_REQ);
+		assert_int_equal(
+		    cs_el_get_image_data(
+		        cs_msg_find(&m, CS_EL_IMAGE_DATA, 0), &d, NULL),
+		    0);
+		cs_wlc_sess_input(s, buf,
+		    build_simple(
+		        buf, sizeof(buf), CS_MSG_IMAGE_DATA_RESP, m.ctl.seq, 0),
+		    now_ms);
+		if (d.data_type == CS_IMG_EOF)
+			return;
+	}
+}
+
+/* APs beyond the controller's limits wait their turn: at most
+ * image_max_downloads at once, image_starts_per_min starts a minute
+ * (a 9800: 100 per WNCd, 16 a minute). */
+static void
+test_image_queue(void **state)
+{
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s[3];
+	uint8_t buf[256];
+	struct cs_msg m;
+	const struct cs_wlc_counters *k;
+
+	(void)state;
+	cfg_init(&c);
+	c.image_size = 1500; /* two blocks */
+	c.image_id = "img-2";
+	c.image_max_downloads = 1;
+	c.image_starts_per_min = 2;
+	w = wlc_new(&c);
+	k = cs_wlc_counters(w);
+	for (uint8_t i = 0; i < 3; i++)
+		s[i] = img_sess(w, i);
+	F.n_sent = 0;
+	for (uint8_t i = 0; i < 3; i++)
+		cs_wlc_sess_input(s[i], buf,
+		    build_image_req(buf, sizeof(buf), 2, "img-2"), 3000);
+	/* all three accepted (Image Data Response, success); one started */
+	assert_int_equal(F.n_sent, 4);
+	img_last_to(s[0], &m);
+	assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_REQ);
+	for (uint8_t i = 1; i < 3; i++) {
+		img_last_to(s[i], &m);
+		assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_RESP);
+		assert_int_equal(result_of(&m), 0);
+		assert_int_equal(cs_wlc_sess_state(s[i]), CS_WLC_S_IMAGE_DATA);
+	}
+	assert_int_equal(k->image_active, 1);
+	assert_int_equal(k->image_waiting, 2);
+	assert_int_equal(k->images_queued, 3);
+	/* the first done: the second starts at once (slot and window) */
+	img_finish(s[0], 4000);
+	assert_int_equal(k->images_served, 1);
+	img_last_to(s[1], &m);
+	assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_REQ);
+	assert_false(F.armed[CS_WLC_T_IMAGE_QUEUE]);
+	/* the second done at 5 s: a free slot, but two starts (3 s, 4 s)
+	 * in the last minute: the third waits until 63 s */
+	img_last_to(s[2], &m);
+	assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_RESP);
+	img_finish(s[1], 5000);
+	img_last_to(s[2], &m);
+	assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_RESP);
+	assert_true(F.armed[CS_WLC_T_IMAGE_QUEUE]);
+	assert_int_equal(F.delay[CS_WLC_T_IMAGE_QUEUE], 58000);
+	assert_int_equal(k->image_active, 0);
+	assert_int_equal(k->image_waiting, 1);
+	cs_wlc_sess_timer_fired(s[2], CS_WLC_T_IMAGE_QUEUE, 63000);
+	img_last_to(s[2], &m);
+	assert_int_equal(m.ctl.type, CS_MSG_IMAGE_DATA_REQ);
+	assert_int_equal(k->images_started, 3);
+	assert_int_equal(k->image_active_max, 1);
+	assert_int_equal(k->image_waiting_max, 2);
+	assert_non_null(strstr(F.log,
+	    "image download starts after 60000 ms "
+	    "in the queue"));
+	/* the AP goes away mid-download: the slot is freed, counted */
+	cs_wlc_sess_closed(s[2]);
+	assert_int_equal(k->images_failed, 1);
+	assert_int_equal(k->image_active, 0);
+	cs_wlc_free(w);
+}
+
+/* --image FILE: the bytes served are the file's, hashed as such. */
+static void
+test_image_file(void **state)
+{
+	static const uint8_t file[] = "not a real firmware, but bytes";
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s;
+	uint8_t buf[256], hash[16];
+	struct cs_msg m;
+	struct cs_el_image_info info;
+	struct cs_el_image_data d;
+	struct cs_wlc_md5 md;
+	static const struct jopts jo = { 0 };
+
+	(void)state;
+	cfg_init(&c);
+	c.image_size = sizeof(file);
+	c.image_data = file;
+	w = wlc_new(&c);
+	s = open_sess(w);
+	assert_int_equal(do_join(s, 1, &jo), 0);
+	F.n_sent = 0;
+	cs_wlc_sess_input(
+	    s, buf, build_image_req(buf, sizeof(buf), 2, "17.9.4"), 3000);
+	assert_int_equal(F.n_sent, 2);
+	decode_sent(0, &m);
+	cs_el_get_image_info(cs_msg_find(&m, CS_EL_IMAGE_INFO, 0), &info, NULL);
+	cs_wlc_md5_init(&md);
+	cs_wlc_md5_update(&md, file, sizeof(file));
+	cs_wlc_md5_final(&md, hash);
+	assert_int_equal(info.file_size, sizeof(file));
+	assert_bytes_equal(info.hash, 16, hash, 16);
+	decode_sent(1, &m);
+	cs_el_get_image_data(cs_msg_find(&m, CS_EL_IMAGE_DATA, 0), &d, NULL);
+	assert_int_equal(d.data_type, CS_IMG_EOF);
+	assert_bytes_equal(d.data, d.len, file, sizeof(file));
 	cs_wlc_free(w);
 }
 
@@ -2009,6 +2217,9 @@ main(void)
 		cmocka_unit_test(test_duplicates_unknown_unexpected),
 		cmocka_unit_test(test_image_download),
 		cmocka_unit_test(test_image_retransmit_exhausted),
+		cmocka_unit_test(test_img_gate),
+		cmocka_unit_test(test_image_queue),
+		cmocka_unit_test(test_image_file),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_misbehave_mute_drop_delay),
 		cmocka_unit_test(test_restart),

@@ -119,6 +119,10 @@ enum cs_ap_image_policy {
 	/* Image Identifier differs: RFC 5415 §9.1 download in Image Data
 	 * state, then Reset and rejoin with the new version */
 	CS_AP_IMAGE_DOWNLOAD,
+	/* Image Identifier differs: join with the running image, download
+	 * the controller's in Run (§9.1, a 9800's pre-download), keep it
+	 * staged and run it at the controller's Reset Request (§9.2) */
+	CS_AP_IMAGE_PREDOWNLOAD,
 };
 
 /*
@@ -176,7 +180,11 @@ struct cs_ap_cfg {
 	uint32_t data_dead_ms;        /* DataChannelDeadInterval 60 s */
 	uint32_t session_delete_ms;   /* DTLSSessionDelete 5 s */
 	uint32_t image_data_start_ms; /* ImageDataStartTimer 30 s */
-	uint16_t statistics_timer_s;  /* Statistics Timer element, 120 */
+	/* after the controller accepted the download, how long to wait for
+	 * its first block: its download queue (1 h; echoes keep the session
+	 * alive meanwhile) */
+	uint32_t image_wait_ms;
+	uint16_t statistics_timer_s; /* Statistics Timer element, 120 */
 
 	enum cs_ap_image_policy image_policy;
 
@@ -201,6 +209,8 @@ struct cs_ap_stats {
 	uint32_t ac_requests; /* requests from the AC answered */
 	uint32_t dropped;     /* inputs ignored (wrong state/seq/malformed) */
 	uint32_t image_bytes; /* Image Data received in this download */
+	uint32_t images;      /* downloads completed and verified */
+	uint32_t image_failures; /* downloads abandoned (any reason) */
 	uint32_t teardowns;
 	uint32_t runs;           /* times Run was reached */
 	uint32_t events_sent;    /* WTP Event Requests (first sends) */

@@ -128,6 +128,9 @@ struct cs_scn_wlc {
 	uint32_t wait_join_ms;             /* 0 = WLC default */
 	uint32_t data_check_ms;            /* 0 = WLC default */
 	uint32_t image_size;               /* bytes served; 0 = none */
+	/* the mock's download gate (cs_wlc_cfg); has_* = set by the file */
+	uint32_t image_max_downloads, image_starts_per_min;
+	bool has_image_max, has_image_rate;
 	unsigned mtu; /* the mock's DTLS record MTU; 0 = as the APs' */
 	struct cs_wlc_misbehave misbehave;
 };
