@@ -11,6 +11,7 @@
 #include "engine-internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,8 +65,25 @@ cl_event(void *ctx, unsigned sta, const struct cs_sta_event *ev)
 	struct cs_sta_info info;
 	struct cs_sta *s = cs_ap_stations_get(a->cl->st, sta);
 
+	struct cs_sta_event e2;
+	enum cs_wpa_fail f;
+	char why[96];
+
 	if (s != NULL)
 		cs_sta_info(s, &info);
+	/* a failed 4-way handshake: the supplicant's verdict with it, as a
+	 * client says it (no message 3 after message 2: the PSK) */
+	if (ev->kind == CS_STA_EV_FAILURE && ev->from == CS_STA_L2AUTH &&
+	    (f = cs_ap_stations_l2_fail(a->cl->st, sta)) != CS_WPA_FAIL_NONE) {
+		e2 = *ev;
+		snprintf(why, sizeof(why), "4-way handshake: %s%s",
+		    cs_wpa_fail_name(f),
+		    f == CS_WPA_FAIL_NO_MSG3 ? " (pre-shared key may be "
+		                               "incorrect)"
+		                             : "");
+		e2.reason = why;
+		ev = &e2;
+	}
 	(void)cs_client_metrics_event(&a->w->cm, ev, s != NULL ? &info : NULL);
 }
 
