@@ -254,6 +254,26 @@ run_dtls_ver_name(enum cs_dtls_version v)
 	return v == CS_DTLS_V1_0 ? "1.0" : v == CS_DTLS_V_ANY ? "any" : "1.2";
 }
 
+/* The scenario's clients: (the options come over them). */
+static void
+run_apply_clients(const struct cs_scn_clients *c, struct sim_clients *o)
+{
+	if (!c->given)
+		return;
+	o->per_ap = c->count;
+	if (c->has_mac_base)
+		memcpy(o->mac_base, c->mac_base, 6);
+	if (c->mac_increment != 0)
+		o->mac_step = c->mac_increment;
+	if (c->ssid != NULL)
+		snprintf(o->ssid, sizeof(o->ssid), "%s", c->ssid);
+	if (c->security == CS_SCN_SEC_WPA2_PSK)
+		o->psk = c->psk;
+	if (c->has_rate)
+		o->rate = c->rate;
+	o->lifetime_ms = c->lifetime_ms;
+}
+
 /* Applies a scenario's settings; command-line options given afterwards
  * override them.  Returns 0 or an exit code. */
 static int
@@ -299,6 +319,7 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 	}
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
+	run_apply_clients(&sc->clients, &o->clients);
 	return 0;
 }
 
