@@ -438,6 +438,23 @@ struct wlc_cmd {
 	struct sim_clients cl; /* the WLAN, client subnet and DHCP relay */
 };
 
+/* A client option (sim/run_clients.h): WLC_GO or an exit status. */
+static int
+wlc_client_option(struct wlc_cmd *o, int c)
+{
+	int k = c - O_CLIENTS;
+
+	/* the stations' own options are `capsim run`'s */
+	if (k == 0 || k == 3 || k == 4 || k == 5) {
+		fprintf(stderr,
+		    "capsim: wlc: --%s is an option of capsim run (the APs' "
+		    "clients)\n",
+		    wlc_longopts[c - O_LISTEN].name);
+		return SIM_EXIT_USAGE;
+	}
+	return sim_clients_opt(&o->cl, k, optarg) < 0 ? SIM_EXIT_USAGE : WLC_GO;
+}
+
 /* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
 static int
 wlc_option(struct wlc_cmd *o, int c)
@@ -445,20 +462,8 @@ wlc_option(struct wlc_cmd *o, int c)
 	uint64_t v;
 	double share;
 
-	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N) {
-		int k = c - O_CLIENTS;
-
-		/* the stations' own options are `capsim run`'s */
-		if (k == 0 || k == 3 || k == 4 || k == 5) {
-			fprintf(stderr,
-			    "capsim: wlc: --%s is an option of capsim run "
-			    "(the APs' clients)\n",
-			    wlc_longopts[c - O_LISTEN].name);
-			return SIM_EXIT_USAGE;
-		}
-		return sim_clients_opt(&o->cl, k, optarg) < 0 ? SIM_EXIT_USAGE
-		                                              : WLC_GO;
-	}
+	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N)
+		return wlc_client_option(o, c);
 	switch (c) {
 	case O_LISTEN:
 		if (sim_parse_addr_port(
