@@ -451,8 +451,27 @@ run_fin_print(const struct run_fin *f)
 	if (s->clients != NULL) {
 		char cl[256];
 
+		const struct cs_client_metrics *c = s->clients;
+		int64_t joining = 0;
+
 		fprintf(stderr, "capsim: run: %s\n",
-		    cs_client_metrics_progress(s->clients, cl, sizeof(cl)));
+		    cs_client_metrics_progress(c, cl, sizeof(cl)));
+		/* neither in Run nor failed: the run ended first */
+		for (int st = CS_STA_IDLE; st < CS_STA_RUN; st++)
+			joining += c->per_state[st];
+		if (joining > 0) {
+			fprintf(stderr,
+			    "capsim: run: clients: %lld still joining when the "
+			    "run ended (",
+			    (long long)joining);
+			for (int st = CS_STA_IDLE, n = 0; st < CS_STA_RUN; st++)
+				if (c->per_state[st] > 0)
+					fprintf(stderr, "%s%s %lld",
+					    n++ ? ", " : "",
+					    cs_sta_state_name(st),
+					    (long long)c->per_state[st]);
+			fprintf(stderr, "): inconclusive for them\n");
+		}
 		for (unsigned i = 0; i < s->clients->n_reasons; i++)
 			fprintf(stderr,
 			    "capsim: run: clients failed in %s: %llu x %s\n",

@@ -86,6 +86,8 @@ wport=$(cs_free_port "$CS_NET.250" 2)
 	--ap-base-ip "$CS_NET.10" --quiet --json "$tmp/e.json" \
 	--pcap "$tmp/e.pcapng" 2>"$tmp/e.err" || { cat "$tmp/e.err"; exit 1; }
 cs_check_report "$tmp/e.json"
+grep -q 'capsim: run: clients 80/80 run, 0 failed' "$tmp/e.err" || { cat "$tmp/e.err"; echo "FAIL: no clients line"; exit 1; }
+if grep -q 'still joining' "$tmp/e.err"; then cat "$tmp/e.err"; echo "FAIL: clients still joining"; exit 1; fi
 check "$tmp/e.json" embedded "$tmp/e.pcapng" $((wport + 1))
 
 # 2. `capsim wlc` in its own process, its clients line on SIGUSR1
