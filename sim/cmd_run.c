@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "capsim/capture.h"
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
@@ -200,8 +201,18 @@ run_on_tick(evutil_socket_t fd, short what, void *arg)
 		cs_events_flush(rc->events);
 	if (rc->progress &&
 	    cs_progress_line(line, sizeof(line), &now,
-	        rc->prev.t_ms || rc->prev.joins ? &rc->prev : NULL) >= 0)
-		fprintf(stderr, "\r%s\033[K", line);
+	        rc->prev.t_ms || rc->prev.joins ? &rc->prev : NULL) >= 0) {
+		struct cs_client_metrics cm;
+		char cl[160];
+
+		/* the wireless clients, when the run has some */
+		if (cs_engine_client_metrics(rc->e, &cm) == 0 && cm.clients > 0)
+			fprintf(stderr, "\r%s | %s\033[K", line,
+			    cs_client_metrics_progress(&cm, cl, sizeof(cl)));
+		else
+			fprintf(stderr, "\r%s\033[K", line);
+		cs_client_metrics_free(&cm);
+	}
 	rc->prev = now;
 }
 

@@ -21,7 +21,9 @@
 #include "capsim/prom.h"
 #include "capsim/udp.h"
 #include "capsim/values.h"
+#include "capsim/wlc_clients.h"
 #include "image_opts.h"
+#include "run_clients.h"
 #include "sim.h"
 #include "simutil.h"
 #include "wlc_timeline.h"
@@ -136,6 +138,9 @@ wlc_usage(FILE *f)
 	    "joined\n"
 	    "                         (default 0: when the WLC starts)\n"
 	    "  -v, --verbose          log every join step\n"
+	    "\n");
+	fputs(sim_clients_usage_wlc, f);
+	fprintf(f,
 	    "\n"
 	    "Example:  capsim wlc --listen 127.0.0.1 --max-wtps 500\n");
 }
@@ -189,6 +194,34 @@ wlc_prom_release(void *ctx, struct cs_prom_snapshot *snap)
 		cs_engine_health_free(&w->h);
 }
 
+/* The split-MAC clients of a shard, in the controller's vocabulary. */
+static void
+wlc_clients_line(const struct cs_wlc_clients *c)
+{
+	struct cs_wlc_clients_stats st;
+
+	if (c == NULL)
+		return;
+	cs_wlc_clients_stats(c, &st);
+	printf("clients: %llu authenticated, %llu associated, %llu L2 auth, "
+	       "%llu IP learn, %llu run; %llu associations (%llu refused: "
+	       "full), DHCP %llu relayed / %llu acked, ARP %llu, echo %llu, "
+	       "L2 auth %llu done / %llu wrong-psk, %llu frames dropped\n",
+	    (unsigned long long)st.per_state[CS_WLC_CL_AUTH],
+	    (unsigned long long)st.per_state[CS_WLC_CL_ASSOC],
+	    (unsigned long long)st.per_state[CS_WLC_CL_L2AUTH],
+	    (unsigned long long)st.per_state[CS_WLC_CL_IP_LEARN],
+	    (unsigned long long)st.per_state[CS_WLC_CL_RUN],
+	    (unsigned long long)st.assocs,
+	    (unsigned long long)st.assoc_refused_full,
+	    (unsigned long long)st.dhcp_relayed, (unsigned long long)st.acks,
+	    (unsigned long long)st.arp_answered,
+	    (unsigned long long)st.echo_answered,
+	    (unsigned long long)st.l2auth_done,
+	    (unsigned long long)st.l2auth_failed[CS_WPA_FAIL_WRONG_PSK],
+	    (unsigned long long)st.frames_dropped);
+}
+
 static void
 wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 {
@@ -200,6 +233,7 @@ wlc_stats_shard(void *arg, struct cs_engine *e, unsigned k)
 	if (cs_wlc_stats_summary(cs_engine_wlc_shard(e, k), &text) == 0)
 		fputs(text, stdout);
 	free(text);
+	wlc_clients_line(cs_wlc_clients_of(cs_engine_wlc_shard(e, k)));
 }
 
 /* The controller's admission of new handshakes: its overload gate and
@@ -391,6 +425,7 @@ enum {
 	O_NO_GATE,
 	O_TIMELINE,
 	O_TIMELINE_AFTER,
+	O_CLIENTS, /* SIM_CLIENTS_N of them */
 };
 
 static const struct option wlc_longopts[] = {
@@ -429,6 +464,7 @@ static const struct option wlc_longopts[] = {
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 	{ "timeline", required_argument, NULL, O_TIMELINE },
 	{ "timeline-after", required_argument, NULL, O_TIMELINE_AFTER },
+	SIM_CLIENTS_OPTIONS(O_CLIENTS),
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -453,7 +489,25 @@ struct wlc_cmd {
 	struct cs_metrics_http *http;
 	struct event *sigs[4];
 	uint8_t (*auth)[6];
+	struct sim_clients cl; /* the WLAN, client subnet and DHCP relay */
 };
+
+/* A client option (sim/run_clients.h): WLC_GO or an exit status. */
+static int
+wlc_client_option(struct wlc_cmd *o, int c)
+{
+	int k = c - O_CLIENTS;
+
+	/* the stations' own options are `capsim run`'s */
+	if (k == 0 || k == 3 || k == 4 || k == 5) {
+		fprintf(stderr,
+		    "capsim: wlc: --%s is an option of capsim run (the APs' "
+		    "clients)\n",
+		    wlc_longopts[c - O_LISTEN].name);
+		return SIM_EXIT_USAGE;
+	}
+	return sim_clients_opt(&o->cl, k, optarg) < 0 ? SIM_EXIT_USAGE : WLC_GO;
+}
 
 /* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
 static int
@@ -467,6 +521,8 @@ wlc_option(struct wlc_cmd *o, int c)
 		           (enum sim_image_opt)(c - O_IMAGE), optarg) < 0
 		    ? -EINVAL
 		    : WLC_GO;
+	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N)
+		return wlc_client_option(o, c);
 	switch (c) {
 	case O_LISTEN:
 		if (sim_parse_addr_port(
@@ -646,6 +702,8 @@ wlc_options(struct wlc_cmd *o, int argc, char **argv)
 	if (o->timeline != NULL && sim_wlc_tl_load(&o->tl, o->timeline) < 0)
 		return SIM_EXIT_USAGE;
 	o->tl.after_run = o->timeline_after;
+	if (sim_clients_apply(&o->cl, &o->ec, false, true, "wlc") < 0)
+		return SIM_EXIT_USAGE;
 	return WLC_GO;
 }
 
@@ -800,6 +858,7 @@ sim_cmd_wlc(int argc, char **argv)
 	cs_ipv4_parse("127.0.0.1", &o->ec.wlc.listen_ip);
 	o->ec.seed = 1;
 	o->port = CS_WLC_CONTROL_PORT;
+	sim_clients_init(&o->cl);
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
 		sim_wlc_tl_free(&o->tl);
 		free(o->auth);

@@ -15,6 +15,7 @@
 
 #include "capsim/capture.h"
 #include "capsim/diagnose.h"
+#include "capsim/client_metrics.h"
 #include "capsim/dtls.h"
 #include "capsim/events.h"
 #include "capsim/impair.h"
@@ -204,6 +205,7 @@ struct run_fin {
 	size_t n_expect;
 	unsigned failed_expect;
 	char host[256];
+	struct cs_client_metrics cm; /* the wireless clients, merged */
 };
 
 /* The APs' states and counts. */
@@ -225,6 +227,9 @@ run_fin_counts(
 	s->m = cs_engine_metrics(rc->e);
 	for (unsigned i = 0; i < ec->n_aps; i++)
 		s->left_run += cs_engine_ap_track(rc->e, i)->has_left_run;
+	if (ec->clients.per_ap > 0 &&
+	    cs_engine_client_metrics(rc->e, &f->cm) == 0)
+		s->clients = &f->cm;
 }
 
 /* The diagnosis, from every AP's facts; printed, and its causes named. */
@@ -493,6 +498,37 @@ run_fin_print(const struct run_fin *f)
 	    f->n_expect == 0 ? ""
 	        : s->passed  ? "; expectations met"
 	                     : "; expectations NOT met");
+	if (s->clients != NULL) {
+		char cl[256];
+
+		const struct cs_client_metrics *c = s->clients;
+		int64_t joining = 0;
+
+		fprintf(stderr, "capsim: run: %s\n",
+		    cs_client_metrics_progress(c, cl, sizeof(cl)));
+		/* neither in Run nor failed: the run ended first */
+		for (int st = CS_STA_IDLE; st < CS_STA_RUN; st++)
+			joining += c->per_state[st];
+		if (joining > 0) {
+			fprintf(stderr,
+			    "capsim: run: clients: %lld still joining when the "
+			    "run ended (",
+			    (long long)joining);
+			for (int st = CS_STA_IDLE, n = 0; st < CS_STA_RUN; st++)
+				if (c->per_state[st] > 0)
+					fprintf(stderr, "%s%s %lld",
+					    n++ ? ", " : "",
+					    cs_sta_state_name(st),
+					    (long long)c->per_state[st]);
+			fprintf(stderr, "): inconclusive for them\n");
+		}
+		for (unsigned i = 0; i < s->clients->n_reasons; i++)
+			fprintf(stderr,
+			    "capsim: run: clients failed in %s: %llu x %s\n",
+			    cs_sta_state_name(s->clients->reasons[i].phase),
+			    (unsigned long long)s->clients->reasons[i].count,
+			    s->clients->reasons[i].reason);
+	}
 	if (s->res.has_health)
 		fprintf(stderr,
 		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "
@@ -579,6 +615,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	}
 	exit_code = run_fin_write(f, rc, exit_code);
 	cs_report_causes_free(&f->rcs);
+	cs_client_metrics_free(&f->cm);
 	free(f->apr);
 	run_names_free(&f->nm);
 	free(f->fp);

@@ -222,6 +222,7 @@ run_usage(FILE *f)
 	for (size_t i = 0; i < CS_ARRAY_SIZE(run_help); i++)
 		fputs(run_help[i], f);
 	fputs(sim_disc_usage, f);
+	fputs(sim_clients_usage_run, f);
 	fputs("\n"
 	      "Examples:\n"
 	      "  capsim run --aps 200 --duration 60s --json r.json\n"
@@ -266,6 +267,26 @@ static const char *
 run_dtls_ver_name(enum cs_dtls_version v)
 {
 	return v == CS_DTLS_V1_0 ? "1.0" : v == CS_DTLS_V_ANY ? "any" : "1.2";
+}
+
+/* The scenario's clients: (the options come over them). */
+static void
+run_apply_clients(const struct cs_scn_clients *c, struct sim_clients *o)
+{
+	if (!c->given)
+		return;
+	o->per_ap = c->count;
+	if (c->has_mac_base)
+		memcpy(o->mac_base, c->mac_base, 6);
+	if (c->mac_increment != 0)
+		o->mac_step = c->mac_increment;
+	if (c->ssid != NULL)
+		snprintf(o->ssid, sizeof(o->ssid), "%s", c->ssid);
+	if (c->security == CS_SCN_SEC_WPA2_PSK)
+		o->psk = c->psk;
+	if (c->has_rate)
+		o->rate = c->rate;
+	o->lifetime_ms = c->lifetime_ms;
 }
 
 /* Applies a scenario's settings; command-line options given afterwards
@@ -313,6 +334,7 @@ run_apply_scenario(const struct cs_scenario *sc, struct run_opts *o)
 	}
 	o->wlc_dtls_set = true;
 	o->wlc_cert = w->cert;
+	run_apply_clients(&sc->clients, &o->clients);
 	return 0;
 }
 
@@ -383,7 +405,8 @@ enum {
 	O_SHARDS,
 	O_START_AT,
 	O_SHARD_IP,
-	O_DISC, /* SIM_DISC_N of them */
+	O_CLIENTS,                          /* SIM_CLIENTS_N of them */
+	O_DISC = O_CLIENTS + SIM_CLIENTS_N, /* SIM_DISC_N of them */
 };
 
 static const struct option run_longopts[] = {
@@ -455,6 +478,7 @@ static const struct option run_longopts[] = {
 	{ "wlc-image-starts-per-min", required_argument, NULL,
 	    O_WLC_IMAGE_RATE },
 	SIM_DISC_OPTIONS(O_DISC),
+	SIM_CLIENTS_OPTIONS(O_CLIENTS),
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -485,6 +509,7 @@ run_opts_defaults(struct run_opts *o)
 	cs_ap_cfg_defaults(&o->ec.ap);
 	cs_wlc_cfg_defaults(&o->ec.wlc);
 	sim_disc_init(&o->disc);
+	sim_clients_init(&o->clients);
 	o->ec.wlc.max_wtps = CS_WLC_DEFAULT_MAX_WTPS;
 	o->ec.n_aps = 1;
 	o->ec.seed = 1;
@@ -848,6 +873,11 @@ run_options_check(struct run_opts *o)
 	/* a shard: this process's slice of the population (issue 17) */
 	if ((r = run_shard_resolve(&o->shard, &o->ec)) != 0)
 		return r;
+	/* the APs' stations, and the embedded WLC's WLAN from the same
+	 * options */
+	if (sim_clients_apply(&o->clients, &o->ec, true, o->embedded, "run") <
+	    0)
+		return SIM_EXIT_USAGE;
 	/* said before the run (and by --check), not when discovery starts */
 	if (o->disc.enabled && o->disc.mode == CS_DISC_MODE_DHCP &&
 	    o->disc.server_ip == 0) {
@@ -894,6 +924,14 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 	while ((c = getopt_long(argc, argv, "qvh", run_longopts, NULL)) != -1) {
 		if (c >= O_DISC && c < O_DISC + SIM_DISC_N) {
 			if (sim_disc_opt(&o->disc, c - O_DISC, optarg) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			continue;
+		}
+		if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N) {
+			if (sim_clients_opt(
+			        &o->clients, c - O_CLIENTS, optarg) < 0) {
 				exit_code = SIM_EXIT_USAGE;
 				goto out;
 			}

@@ -13,6 +13,7 @@
 #include "capsim/dtls.h"
 #include "capsim/engine.h"
 #include "capsim/pki.h"
+#include "run_clients.h"
 #include "run_discover.h"
 #include "run_shard.h"
 
@@ -24,6 +25,7 @@ struct run_opts {
 	struct cs_engine_cfg ec;
 	struct cs_dtls_cfg dc, wdc; /* the APs' and the embedded WLC's */
 	struct sim_disc disc;
+	struct sim_clients clients;   /* wireless clients (sim/run_clients.h) */
 	struct cs_scenario *scn;      /* owned; NULL without a scenario */
 	struct cs_impair_rule *rules; /* owned; --rule ones */
 	size_t n_rules;

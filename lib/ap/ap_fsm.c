@@ -940,7 +940,8 @@ ap_on_ac_request(struct cs_ap *ap, const struct cs_msg *m)
 	case CS_MSG_CONFIG_UPDATE_REQ:
 	case CS_MSG_CLEAR_CONFIG_REQ:
 	case CS_MSG_DATA_TRANSFER_REQ:
-		/* RFC 5415 §8.4-§8.5, §8.7, §9.6: ap_run.c */
+	case CS_MSG_WLAN_CONFIG_REQ:
+		/* RFC 5415 §8.4-§8.5, §8.7, §9.6, RFC 5416 §3.1: ap_run.c */
 		code = cs_ap_run_ac_request(ap, m);
 		break;
 	default:

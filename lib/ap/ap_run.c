@@ -559,6 +559,22 @@ run_data_transfer(struct cs_ap *ap, const struct cs_msg *m)
 	return CS_RC_SUCCESS;
 }
 
+/* RFC 5416 §3.1: each Add WLAN goes to the glue's stations (the AP keeps
+ * no WLAN table of its own); Update and Delete WLAN are acknowledged. */
+static uint32_t
+run_wlan_config(struct cs_ap *ap, const struct cs_msg *m)
+{
+	const struct cs_elem *e;
+
+	if (ap->io.wlan_config == NULL)
+		return CS_RC_SUCCESS;
+	for (unsigned i = 0;
+	     (e = cs_msg_find(m, CS_EL_80211_ADD_WLAN, i)) != NULL; i++)
+		if (ap->io.wlan_config(ap->io.ctx, e->val, e->len) < 0)
+			return CS_RC_CONFIG_FAIL_NO_SERVICE;
+	return CS_RC_SUCCESS;
+}
+
 uint32_t
 cs_ap_run_ac_request(struct cs_ap *ap, const struct cs_msg *m)
 {
@@ -574,6 +590,8 @@ cs_ap_run_ac_request(struct cs_ap *ap, const struct cs_msg *m)
 		return CS_RC_SUCCESS;
 	case CS_MSG_DATA_TRANSFER_REQ:
 		return run_data_transfer(ap, m);
+	case CS_MSG_WLAN_CONFIG_REQ:
+		return run_wlan_config(ap, m);
 	default:
 		return CS_RC_MSG_UNEXPECTED_UNRECOGNIZED;
 	}

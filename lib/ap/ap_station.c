@@ -234,6 +234,12 @@ cs_ap_stations_add_wlan(struct cs_ap_stations *s, const uint8_t *val,
 	return 0;
 }
 
+bool
+cs_ap_stations_has_wlan(const struct cs_ap_stations *s)
+{
+	return s != NULL && s->has_wlan;
+}
+
 static void
 aps_mac(const struct cs_ap_stations *s, unsigned i, uint8_t *mac)
 {

@@ -462,6 +462,7 @@ static const struct cs_ap_io eng_ap_io = {
 	.timer_cancel = ap_timer_cancel,
 	.event = ap_event,
 	.rand = ap_rand,
+	.wlan_config = eng_ap_cl_wlan,
 };
 
 static void
@@ -563,6 +564,9 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 	if (pr != NULL && pr->received != NULL)
 		pr->received(pr->ctx, ch, /* is_secure= */ false, src_ip,
 		    src_port, pkt, len);
+	/* 802.11 in CAPWAP data: the AP's clients (ap_clients.c) */
+	if (ch == CS_CHAN_DATA && eng_ap_cl_input(a, src_ip, pkt, len, now))
+		return;
 	cs_ap_input_clear(a->ap, ch, src_ip, src_port, pkt, len, now);
 }
 
@@ -791,6 +795,10 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 	cs_ap_track_init(&a->track);
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
+	if ((r = eng_ap_cl_new(a)) < 0)
+		return cs_log_err(c->log, r,
+		    "engine: invalid client configuration (AP %u)",
+		    a->gidx + 1);
 	a->w->states[CS_AP_IDLE]++;
 	return 0;
 }
@@ -923,6 +931,7 @@ eng_w_stop_aps(struct eng_w *w)
 			ap_dtls_stop(a, true);
 		for (int t = 0; t < CS_AP_T__COUNT; t++)
 			cs_timerq_cancel(&w->tq, &a->t[t]);
+		eng_ap_cl_stop(a);
 	}
 	eng_after(w);
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "capsim/admit.h"
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
 #include "capsim/engine.h"
 #include "capsim/impair.h"
@@ -66,6 +67,9 @@ enum eng_slot {
 	ENG_SLOT_NAT,       /* eng_w.t_nat: NAT idle expiry sweep */
 	ENG_SLOT_WLC_HELD,  /* eng_wlc_held.t: a slow WLC's flight is due */
 	ENG_SLOT_WLC_SERVE, /* eng_w.t_serve: WLC service-rate queue */
+	ENG_SLOT_STA,       /* eng_ap_cl.t[station * 4 + enum cs_sta_timer] */
+	ENG_SLOT_STA_START, /* eng_ap_cl.t_start: next client start */
+	ENG_SLOT_WLC_TICK,  /* eng_w.t_wlc_tick: the WLC clients' tick */
 	ENG_SLOT__COUNT
 };
 
@@ -79,6 +83,7 @@ enum {
 };
 
 struct eng_ap;
+struct eng_ap_cl;
 struct eng_peer;
 struct eng_w;
 
@@ -150,6 +155,7 @@ struct eng_ap {
 	struct cs_tslot t_dtls;
 	struct cs_ap_track track;
 	struct eng_wlc_seen wlc_seen; /* written by any worker */
+	struct eng_ap_cl *cl;         /* its wireless clients, or NULL */
 };
 
 struct eng_peer {
@@ -303,6 +309,16 @@ struct eng_w {
 	double cpu_s;             /* thread CPU, last read (kept after join) */
 	uint64_t cpu_mark_us;     /* last CPU sample: engine time */
 	uint64_t cpu_mark_cpu_us; /* ... and the thread's CPU then */
+
+	/* wireless clients (issue 14): the AP side's numbers; the WLC
+	 * side's tick, and the DHCP relay (its socket on worker 0; replies
+	 * for another shard's clients reach it through its mailbox) */
+	struct cs_client_metrics cm;
+	struct cs_tslot t_wlc_tick;
+	struct eng_sock relay_sock;
+	pthread_mutex_t mb_mu;
+	struct eng_mail *mb_head, *mb_tail;
+	struct event *ev_mb;
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
@@ -477,6 +493,28 @@ eng_slot_fn eng_slot_path;
 uint64_t eng_path_link_down_lost(const struct eng_w *w);
 eng_slot_fn eng_slot_nat;
 int eng_w_path(struct eng_w *w);
+
+/* ap_clients.c: an AP's wireless clients */
+int eng_ap_cl_new(struct eng_ap *a);
+void eng_ap_cl_free(struct eng_ap *a);
+void eng_ap_cl_stop(struct eng_ap *a); /* timers cancelled */
+/* io.wlan_config of the AP: an Add WLAN element value */
+int eng_ap_cl_wlan(void *ctx, const uint8_t *val, size_t len);
+/* A data-channel datagram for AP a: 1 when it was 802.11 (taken), 0
+ * when it is the AP's own (keep-alive). */
+int eng_ap_cl_input(struct eng_ap *a, uint32_t src_ip, const uint8_t *pkt,
+    size_t len, uint64_t now);
+eng_slot_fn eng_slot_sta;
+eng_slot_fn eng_slot_sta_start;
+
+/* wlc_clients_io.c: the WLC side's clients I/O (relay, tick) */
+struct eng_mail;
+int eng_wlc_cl_open(struct cs_engine *e);
+void eng_wlc_cl_begin(struct eng_w *w); /* on the worker's thread */
+void eng_wlc_cl_free(struct eng_w *w);
+int eng_wlc_relay(void *ctx, uint32_t server, uint32_t giaddr,
+    const uint8_t *dhcp, size_t len);
+eng_slot_fn eng_slot_wlc_tick;
 
 /* engine.c */
 int eng_check_local(struct cs_engine *e, uint32_t ip);

@@ -100,7 +100,8 @@ cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 			goto fail;
 		}
 	}
-	if ((r = eng_new_wlc(e)) < 0 || (r = eng_new_aps(e)) < 0)
+	if ((r = eng_new_wlc(e)) < 0 || (r = eng_wlc_cl_open(e)) < 0 ||
+	    (r = eng_new_aps(e)) < 0)
 		goto fail;
 	for (unsigned k = 0; k < e->n_w; k++)
 		if ((r = eng_w_path(e->w[k])) < 0)
@@ -210,6 +211,7 @@ cs_engine_free(struct cs_engine *e)
 
 			if (a->d != NULL)
 				eng_bury_dtls(a->w, a->d);
+			eng_ap_cl_free(a);
 			cs_ap_free(a->ap);
 		}
 	}
@@ -270,6 +272,27 @@ cs_engine_metrics(const struct cs_engine *ce)
 		pthread_mutex_unlock(&w->mu);
 	}
 	return &e->merged;
+}
+
+int
+cs_engine_client_metrics(
+    const struct cs_engine *e, struct cs_client_metrics *out)
+{
+	int r = 0;
+
+	if (out == NULL)
+		return -EINVAL;
+	cs_client_metrics_init(out);
+	if (e == NULL)
+		return -EINVAL;
+	for (unsigned k = 0; k < e->n_w && r == 0; k++) {
+		struct eng_w *w = e->w[k];
+
+		pthread_mutex_lock(&w->mu);
+		r = cs_client_metrics_merge(out, &w->cm);
+		pthread_mutex_unlock(&w->mu);
+	}
+	return r;
 }
 
 const struct cs_hist *

@@ -865,6 +865,7 @@ eng_new_wlc_shard(struct eng_w *w, uint16_t port)
 		.timer_cancel = wlc_timer_cancel,
 		.event = wlc_event,
 		.rand = wlc_rand,
+		.relay = eng_wlc_relay,
 		.ctx = w,
 	};
 	char a[16];

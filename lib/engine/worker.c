@@ -267,8 +267,11 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_NAT] = eng_slot_nat,
 	[ENG_SLOT_WLC_HELD] = eng_slot_wlc_held,
 	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
+	[ENG_SLOT_STA] = eng_slot_sta,
+	[ENG_SLOT_STA_START] = eng_slot_sta_start,
+	[ENG_SLOT_WLC_TICK] = eng_slot_wlc_tick,
 };
-_Static_assert(ENG_SLOT__COUNT == 10,
+_Static_assert(ENG_SLOT__COUNT == 13,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 /*
@@ -521,6 +524,10 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	cs_tslot_init(&w->t_path, w, ENG_SLOT_PATH);
 	cs_tslot_init(&w->t_nat, w, ENG_SLOT_NAT);
 	cs_tslot_init(&w->t_serve, w, ENG_SLOT_WLC_SERVE);
+	cs_tslot_init(&w->t_wlc_tick, w, ENG_SLOT_WLC_TICK);
+	cs_client_metrics_init(&w->cm);
+	pthread_mutex_init(&w->mb_mu, NULL);
+	w->relay_sock.fd = -1;
 	cs_wlc_gate_init(&w->gate);
 	if ((w->base = event_base_new()) == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
@@ -559,6 +566,7 @@ eng_w_free(struct eng_w *w)
 		}
 	eng_reap(w);
 	eng_wlc_held_free(w);
+	eng_wlc_cl_free(w);
 	cs_wlc_free(w->wlc);
 	free(w->peers);
 	free(w->half_open_src);
@@ -571,6 +579,8 @@ eng_w_free(struct eng_w *w)
 		event_base_free(w->base);
 	cs_timerq_free(&w->tq);
 	cs_metrics_free(&w->metrics);
+	cs_client_metrics_free(&w->cm);
+	pthread_mutex_destroy(&w->mb_mu);
 	cs_hist_free(&w->lateness);
 	cs_hist_free(&w->hs_wait_us);
 	for (unsigned g = 0; g < ENG_LOAD_GROUPS; g++)
@@ -587,6 +597,7 @@ eng_w_begin(struct eng_w *w)
 		eng_sock_listen(&w->wlc_sock[ch]);
 		eng_sock_listen(&w->ap_sock[ch]);
 	}
+	eng_wlc_cl_begin(w);
 	eng_pace(w, eng_now(w->e));
 	eng_after(w);
 	pthread_mutex_unlock(&w->mu);

@@ -21,7 +21,8 @@
 #define UDP_MAX_BATCH 64
 
 static int
-udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind, bool reuseport)
+udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind, bool reuseport,
+    bool reuseaddr)
 {
 	struct sockaddr_in sin;
 	int fd, on = 1, r;
@@ -37,6 +38,9 @@ udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind, bool reuseport)
 		goto fail;
 	if (reuseport &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)
+		goto fail;
+	if (reuseaddr &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0)
 		goto fail;
 	/* kernel drops on a full receive queue are counted, not guessed */
 	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) != 0)
@@ -61,13 +65,19 @@ fail:
 int
 cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind)
 {
-	return udp_open(bind_ip, bind_port, freebind, false);
+	return udp_open(bind_ip, bind_port, freebind, false, false);
 }
 
 int
 cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port)
 {
-	return udp_open(bind_ip, bind_port, false, true);
+	return udp_open(bind_ip, bind_port, false, true, false);
+}
+
+int
+cs_udp_open_shared(uint32_t bind_ip, uint16_t bind_port)
+{
+	return udp_open(bind_ip, bind_port, false, false, true);
 }
 
 int

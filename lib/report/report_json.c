@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
 #include "capsim/wlc.h"
 #include "report-internal.h"
@@ -578,6 +579,13 @@ cs_report_json(const struct cs_run_summary *s)
 		report_set(root, "diagnosis", report_diag(s->diag), &oom);
 	if (s->rules != NULL && s->n_rules > 0)
 		report_set(root, "impairments", report_rules(s), &oom);
+	if (s->clients != NULL) {
+		char *t = cs_client_metrics_json(s->clients);
+
+		report_set(root, "clients",
+		    t != NULL ? json_loads(t, 0, NULL) : NULL, &oom);
+		free(t);
+	}
 	if (s->wlc_counters != NULL && s->n_wlc_counters > 0)
 		report_set(root, "wlc_counters",
 		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);

@@ -590,6 +590,7 @@ enum {
 	SK_WLC,
 	SK_IMPAIRMENTS,
 	SK_NAT,
+	SK_CLIENTS,
 	SK_TIMELINE,
 	SK_EXPECT,
 	SK__COUNT
@@ -603,6 +604,7 @@ static const char *const top_keys[] = {
 	[SK_WLC] = "wlc",
 	[SK_IMPAIRMENTS] = "impairments",
 	[SK_NAT] = "nat",
+	[SK_CLIENTS] = "clients",
 	[SK_TIMELINE] = "timeline",
 	[SK_EXPECT] = "expect",
 	[SK__COUNT] = NULL,
@@ -660,6 +662,8 @@ scn_top(struct scn *p, yaml_node_t *root)
 	    (r = scn_impairments(p, v[SK_IMPAIRMENTS])) < 0)
 		return r;
 	if (v[SK_NAT] && (r = scn_nat(p, v[SK_NAT])) < 0)
+		return r;
+	if (v[SK_CLIENTS] && (r = scn_clients(p, v[SK_CLIENTS])) < 0)
 		return r;
 	if (v[SK_TIMELINE] && (r = scn_timeline(p, v[SK_TIMELINE])) < 0)
 		return r;
@@ -872,6 +876,8 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s->aps.groups);
 	free(s->wlc.auth_macs);
 	free(s->wlc.ciphers);
+	free(s->clients.ssid);
+	free(s->clients.psk);
 	free(s->impairments);
 	free(s->timeline);
 	for (size_t i = 0; i < s->n_expect; i++)

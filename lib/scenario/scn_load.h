@@ -129,6 +129,8 @@ int scn_action(struct scn *p, yaml_node_t *n, const char *path,
     struct cs_impair_action *a);
 int scn_impairments(struct scn *p, yaml_node_t *n);
 int scn_nat(struct scn *p, yaml_node_t *n);
+/* scn_clients.c */
+int scn_clients(struct scn *p, const yaml_node_t *n);
 
 /* scn_timeline.c */
 int scn_rule_ref(

@@ -441,8 +441,13 @@ cs_wlc_run_ac_resp(
 	struct cs_el_result_code rc;
 	char mb[18];
 
-	(void)now_ms;
+	if (m->ctl.type == CS_MSG_STATION_CONFIG_RESP ||
+	    m->ctl.type == CS_MSG_WLAN_CONFIG_RESP) {
+		cs_wlc_cl_resp(s, m, now_ms); /* the clients' (wlc_cl.c) */
+		return;
+	}
 	cs_wlc_fsm_request_done(s);
+	cs_wlc_cl_kick(s, now_ms);
 	/* §8.5, §8.8, §9.6.2: Result Code is mandatory; cs_msg_missing let
 	 * the response through only with one (malformed: counted as 1) */
 	if (cs_el_get_result_code(

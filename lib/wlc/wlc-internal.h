@@ -137,6 +137,15 @@ struct cs_wlc_sess {
 	bool is_crash;       /* torn down by a simulated restart: no alert */
 	bool has_cert_mac;   /* the verified certificate names a MAC */
 	uint8_t cert_mac[6]; /* ... this one: the AP's identity */
+
+	/* split-MAC clients (wlc_cl.c): the clients module's requests
+	 * waiting for the outstanding one, and the data-address table */
+	struct wlc_ctlq *ctlq_head, *ctlq_tail;
+	unsigned ctlq_len;
+	bool cl_mapped;
+	uint32_t cl_ip;
+	uint16_t cl_port;
+	struct cs_wlc_sess *cl_next;
 };
 
 /*
@@ -197,6 +206,11 @@ struct cs_wlc {
 	uint64_t img_tickets; /* queue places handed out */
 	bool in_free;
 	struct wlc_droplog droplog;
+
+	/* split-MAC clients (wlc_cl.c), NULL without cfg.clients */
+	struct cs_wlc_clients *clients;
+	struct cs_wlc_sess **cl_hash; /* sessions in Run by data address */
+	uint64_t cl_now;              /* of the entry point being served */
 };
 
 /* wlc.c */
@@ -277,6 +291,25 @@ void cs_wlc_image_pump(struct cs_wlc *w, uint64_t now_ms);
 int cs_wlc_fsm_image_block(struct cs_wlc_sess *s, uint64_t now_ms);
 /* ctl_fsm.c: arms one of the session's timers. */
 void cs_wlc_fsm_arm(struct cs_wlc_sess *s, enum cs_wlc_timer t, uint64_t ms);
+/* wlc_cl.c: the split-MAC clients on the sessions */
+struct cs_msg;
+int cs_wlc_cl_new(struct cs_wlc *w);
+void cs_wlc_cl_free(struct cs_wlc *w);
+/* An event of session s (CS_WLC_EV_RUN: WLANs to the AP; TEARDOWN: its
+ * clients forgotten). */
+void cs_wlc_cl_emit(
+    struct cs_wlc *w, struct cs_wlc_sess *s, int kind, uint64_t now_ms);
+/* A data-channel datagram: 1 when it carried 802.11 (handled, counted),
+ * 0 when it is the caller's (a keep-alive). */
+int cs_wlc_cl_data(struct cs_wlc *w, uint32_t ip, uint16_t port,
+    const uint8_t *pkt, size_t len, uint64_t now_ms);
+/* The AP's WLAN / Station Configuration Response. */
+void cs_wlc_cl_resp(
+    struct cs_wlc_sess *s, const struct cs_msg *m, uint64_t now_ms);
+/* Sends the next queued request when none is outstanding. */
+void cs_wlc_cl_kick(struct cs_wlc_sess *s, uint64_t now_ms);
+/* The session goes away: queue freed, clients forgotten. */
+void cs_wlc_cl_sess_gone(struct cs_wlc_sess *s);
 
 /* wlc_stats.c */
 void cs_wlc_stats_free(struct cs_wlc_stats_tab *t);

@@ -369,6 +369,8 @@ cs_wlc_new(struct cs_wlc **ret, const struct cs_wlc_cfg *cfg,
 	w->img_gate.max_active = cfg->image_max_downloads;
 	w->img_gate.per_min = cfg->image_starts_per_min;
 	image_hash(w);
+	if (cs_wlc_cl_new(w) < 0)
+		goto fail;
 	*ret = w;
 	return 0;
 fail:
@@ -393,6 +395,7 @@ cs_wlc_free(struct cs_wlc *w)
 		    droplog_sources(&w->droplog), w->droplog.n_logged);
 	while (w->sessions != NULL)
 		cs_wlc_sess_destroy(w->sessions);
+	cs_wlc_cl_free(w);
 	cs_wlc_stats_free(&w->stats);
 	free(w->sid_hash);
 	free(w->auth_macs);
@@ -471,6 +474,7 @@ cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s, enum cs_wlc_ev_kind kind,
 	struct cs_wlc_event ev;
 	unsigned slot = msg_type < CS_WLC_MSG_SLOTS ? msg_type : 0;
 
+	cs_wlc_cl_emit(w, s, (int)kind, now_ms);
 	/* the controller's message load, per type and direction */
 	if (kind == CS_WLC_EV_MSG_RECEIVED && msg_type != 0)
 		w->ctr.msg_rx[slot]++;
@@ -891,6 +895,9 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	uint8_t id[16];
 	char ipb[16];
 
+	/* 802.11 frames of the clients (T bit, WBID 1): wlc_cl.c */
+	if (cs_wlc_cl_data(w, ip, port, pkt, len, now_ms))
+		return 0;
 	cs_wlc_fmt_ip(ip, ipb, sizeof(ipb));
 	/* lenient: APs that count the length without its own two bytes */
 	if (cs_keepalive_decode(pkt, len, CS_KEEPALIVE_F_LENIENT, id, &err) <
@@ -1171,6 +1178,7 @@ cs_wlc_sess_destroy(struct cs_wlc_sess *s)
 	cs_wlc_image_drop(s, 0, /* may_start= */ false);
 	w->n_sessions--;
 	w->ctr.sess_closed++;
+	cs_wlc_cl_sess_gone(s);
 	free(s->resp);
 	free(s->req);
 	free(s);

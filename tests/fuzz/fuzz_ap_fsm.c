@@ -7,6 +7,7 @@
  * every step.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "ap/ap-internal.h"
 #include "capsim/ap.h"
+#include "capsim/ap_station.h"
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 
@@ -121,6 +123,25 @@ fz_rand(void *ctx, uint32_t bound)
 	return Z.rnd % bound;
 }
 
+/* An Add WLAN from a hostile controller: the stations' parser (issue 14)
+ * either takes it or says where it is wrong, inside the element. */
+static int
+fz_wlan_config(void *ctx, const uint8_t *val, size_t len)
+{
+	struct cs_add_wlan w;
+	struct cs_err err = { 0 };
+	int r;
+
+	(void)ctx;
+	r = cs_add_wlan_parse(val, len, &w, &err);
+	if (r < 0) {
+		assert(r == -EBADMSG && err.what != NULL && err.offset <= len);
+		return r;
+	}
+	assert(w.ssid[0] != '\0' && strlen(w.ssid) <= 32);
+	return 0;
+}
+
 static const struct cs_ap_io fz_io = {
 	.send_clear = fz_send_clear,
 	.send_secure = fz_send_secure,
@@ -130,6 +151,7 @@ static const struct cs_ap_io fz_io = {
 	.timer_cancel = fz_cancel,
 	.event = fz_event,
 	.rand = fz_rand,
+	.wlan_config = fz_wlan_config,
 };
 
 static void

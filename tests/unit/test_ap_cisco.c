@@ -26,11 +26,13 @@
 
 #include "ap/ap-internal.h"
 #include "capsim/ap.h"
+#include "capsim/ap_station.h"
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/pcapng.h"
 #include "capsim/profile.h"
 #include "capsim/wlc.h"
+#include "capsim/wlc_clients.h"
 #include "testutil.h"
 
 #define AP_IP   0x7f470001u /* 127.71.0.1 */
@@ -174,6 +176,25 @@ ap_timer_cancel(void *ctx, enum cs_ap_timer t)
 	((struct pair *)ctx)->ap_t[t] = 0;
 }
 
+/* Issue 14: the WLC's clients (wlc.clients) and the AP's Add WLAN hook. */
+static const struct cs_wlc_clients_cfg *pair_clients;
+static int pair_wlan_rc;      /* what the AP's hook answers */
+static unsigned pair_n_wlans; /* Add WLANs the hook was given */
+static char pair_ssid[33];
+
+static int
+ap_wlan_config(void *ctx, const uint8_t *val, size_t len)
+{
+	struct cs_add_wlan w;
+
+	(void)ctx;
+	assert_int_equal(cs_add_wlan_parse(val, len, &w, NULL), 0);
+	pair_n_wlans++;
+	snprintf(pair_ssid, sizeof(pair_ssid), "%s", w.ssid);
+	assert_int_equal(w.mac_mode, 1); /* split MAC */
+	return pair_wlan_rc;
+}
+
 static void
 ap_event(void *ctx, const struct cs_ap_event *ev)
 {
@@ -273,6 +294,7 @@ pair_init(struct pair *p, const struct cs_profile *prof, bool cisco_wlc,
 		.timer_cancel = ap_timer_cancel,
 		.event = ap_event,
 		.rand = pair_rand,
+		.wlan_config = ap_wlan_config,
 		.ctx = p };
 	struct cs_wlc_io wio = { .send_clear = wlc_send_clear,
 		.send_secure = wlc_send_secure,
@@ -297,6 +319,7 @@ pair_init(struct pair *p, const struct cs_profile *prof, bool cisco_wlc,
 	wc.listen_ip = WLC_IP;
 	wc.cisco = cisco_wlc;
 	wc.time_base_s = 1700000000u;
+	wc.clients = pair_clients;
 	wc.log = (struct cs_log){
 		.fn = wlc_log, .ctx = p, .max_level = CS_LOG_DEBUG
 	};
@@ -726,6 +749,50 @@ test_capture(void **state)
 	cs_profile_free(prof);
 }
 
+/* The WLC in Run sends each radio's WLAN (IEEE 802.11 WLAN Configuration
+ * Request, Add WLAN) through the session's request machinery, one at a
+ * time; the AP hands each Add WLAN to its stations' hook and answers.  A
+ * hook that refuses makes the AP answer result code 13, which the
+ * controller counts. */
+static void
+test_wlan_config(void **state)
+{
+	struct cs_wlc_clients_cfg cc;
+	struct cs_wlc_clients_stats st;
+	struct pair p;
+
+	(void)state;
+	memset(&cc, 0, sizeof(cc));
+	cc.n_wlans = 1;
+	cc.wlans[0].wlan_id = 1;
+	snprintf(cc.wlans[0].ssid, sizeof(cc.wlans[0].ssid), "capsim-test");
+	cc.wlans[0].gateway = 0x0a140001u;
+	cc.wlans[0].mask = 0xffff0000u;
+	for (int refuse = 0; refuse <= 1; refuse++) {
+		pair_clients = &cc;
+		pair_wlan_rc = refuse ? -EPROTONOSUPPORT : 0;
+		pair_n_wlans = 0;
+		pair_ssid[0] = '\0';
+		pair_init(&p, NULL, false, "8.10.0.0", false);
+		pair_clients = NULL;
+		assert_non_null(cs_wlc_clients_of(p.w));
+		assert_int_equal(cs_ap_start(p.ap, 0), 0);
+		pair_run(&p, CS_AP_RUN, 120000);
+		assert_int_equal(cs_ap_state(p.ap), CS_AP_RUN);
+		/* 30 s more: the requests are answered, none repeated */
+		pair_run(&p, CS_AP__COUNT, p.now + 30000);
+		assert_int_equal(cs_ap_state(p.ap), CS_AP_RUN);
+		assert_true(pair_n_wlans >= 1);
+		assert_string_equal(pair_ssid, "capsim-test");
+		assert_int_equal(
+		    cs_wlc_counters(p.w)->timer_expired[CS_WLC_T_RETRANSMIT],
+		    0);
+		cs_wlc_clients_stats(cs_wlc_clients_of(p.w), &st);
+		assert_int_equal(st.ctl_failed, refuse ? pair_n_wlans : 0);
+		pair_free(&p);
+	}
+}
+
 int
 main(void)
 {
@@ -738,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_rfc_ap_refused),
 		cmocka_unit_test(test_keep_downloads),
 		cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_wlan_config),
 	};
 
 	unsetenv("CAPSIM_PROFILES");

@@ -411,6 +411,74 @@ test_full_example(void **state)
 
 /* aps.groups: consecutive AP indexes, each group from the aps defaults
  * with its own overrides. */
+/* clients: (issue 14): every key, and the errors say where and why */
+static void
+test_clients(void **state)
+{
+	static const char yaml[] = "clients:\n"
+	                           "  count: 8\n"
+	                           "  mac-base: 02:cc:00:00:10:00\n"
+	                           "  mac-increment: 2\n"
+	                           "  ssid: lab-psk\n"
+	                           "  security: wpa2-psk\n"
+	                           "  psk: correct horse battery\n"
+	                           "  arrival-rate: 20/s\n"
+	                           "  lifetime: 90s\n";
+	static const struct {
+		const char *yaml, *what;
+	} bad[] = {
+		{ "clients: {security: wpa2-psk}\n",
+		    "t.yaml:1:21: key 'clients.security': wpa2-psk needs a "
+		    "psk" },
+		{ "clients: {psk: abcdefgh12}\n",
+		    "t.yaml:1:16: key 'clients.psk': a pre-shared key needs "
+		    "security: wpa2-psk" },
+		{ "clients: {security: wpa2-psk, psk: short}\n",
+		    "t.yaml:1:36: key 'clients.psk': a WPA2 passphrase has 8 "
+		    "to 63 characters" },
+		{ "clients: {count: 70000}\n",
+		    "t.yaml:1:18: key 'clients.count'" },
+		{ "clients: {ssid: 012345678901234567890123456789012}\n",
+		    "t.yaml:1:17: key 'clients.ssid': an SSID has 1 to 32 "
+		    "octets" },
+		{ "clients: {security: wep}\n",
+		    "t.yaml:1:21: key 'clients.security'" },
+		{ "clients: {colour: red}\n",
+		    "t.yaml:1:11: key 'clients.colour': unknown key" },
+	};
+	struct cs_scenario *s = load_text(yaml);
+	const uint8_t mac[6] = { 2, 0xcc, 0, 0, 0x10, 0 };
+
+	(void)state;
+	assert_true(s->clients.given);
+	assert_int_equal(s->clients.count, 8);
+	assert_true(s->clients.has_mac_base);
+	assert_memory_equal(s->clients.mac_base, mac, 6);
+	assert_int_equal(s->clients.mac_increment, 2);
+	assert_string_equal(s->clients.ssid, "lab-psk");
+	assert_int_equal(s->clients.security, CS_SCN_SEC_WPA2_PSK);
+	assert_string_equal(s->clients.psk, "correct horse battery");
+	assert_true(s->clients.has_rate);
+	assert_true(s->clients.rate > 19.99 && s->clients.rate < 20.01);
+	assert_int_equal(s->clients.lifetime_ms, 90000);
+	cs_scenario_free(s);
+	s = load_text("seed: 2\n");
+	assert_false(s->clients.given);
+	cs_scenario_free(s);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cs_err err = { 0 };
+
+		s = SENTINEL;
+		assert_int_equal(cs_scenario_parse_mem(&s, bad[i].yaml,
+		                     strlen(bad[i].yaml), "t.yaml", &err),
+		    -EINVAL);
+		assert_ptr_equal(s, SENTINEL);
+		if (strstr(err.what, bad[i].what) == NULL)
+			fail_msg("case %zu: got '%s', want '%s'", i, err.what,
+			    bad[i].what);
+	}
+}
+
 static void
 test_groups(void **state)
 {
@@ -1801,6 +1869,7 @@ main(void)
 		cmocka_unit_test(test_expect_summary),
 		cmocka_unit_test(test_library_loads),
 		cmocka_unit_test(test_scenario_apply),
+		cmocka_unit_test(test_clients),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);

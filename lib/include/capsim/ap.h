@@ -105,6 +105,10 @@ struct cs_ap_io {
 	void (*event)(void *ctx, const struct cs_ap_event *ev);
 	/* seeded randomness: uniform in [0, bound) (bound >= 1) */
 	uint32_t (*rand)(void *ctx, uint32_t bound);
+	/* each IEEE 802.11 Add WLAN element value (RFC 5416 §6.1) of a WLAN
+	 * Configuration Request in Run, before the answer; may be NULL.  0,
+	 * or -errno: the response then carries result code 13 */
+	int (*wlan_config)(void *ctx, const uint8_t *val, size_t len);
 	void *ctx;
 };
 

@@ -75,6 +75,10 @@ CS_API void cs_ap_stations_free(struct cs_ap_stations *s);
 CS_API int cs_ap_stations_add_wlan(struct cs_ap_stations *s, const uint8_t *val,
     size_t len, struct cs_err *err);
 
+/* Whether the stations' WLAN is known (cs_ap_stations_add_wlan took
+ * one). */
+CS_API bool cs_ap_stations_has_wlan(const struct cs_ap_stations *s);
+
 /* Starts station i.  -EPROTO before a WLAN was configured, -EINVAL i out
  * of range, or cs_sta_start's error. */
 CS_API int cs_ap_stations_start(

@@ -23,7 +23,9 @@
 #include "capsim/log.h"
 #include "capsim/metrics.h"
 #include "capsim/pki.h"
+#include "capsim/station.h"
 #include "capsim/wlc.h"
+#include "capsim/wpa.h"
 
 struct cs_dtls;
 struct cs_dtls_ctx;
@@ -120,11 +122,33 @@ struct cs_engine_cfg {
 	                          over the workers); more wait their turn;
 	                          0 = no cap */
 
+	/* --- wireless clients behind every AP (issue 14; none when
+	 * per_ap is 0).  Split MAC: 802.11 in the AP's CAPWAP data channel,
+	 * through the packet path (impairment, captures).  A station starts
+	 * once its AP is in Run and has the controller's WLAN (Add WLAN). */
+	struct cs_engine_clients {
+		unsigned per_ap;       /* stations per AP, 0..65535 */
+		uint8_t mac_base[6];   /* client k of global AP g: base +
+		                          (g * per_ap + k) * mac_step */
+		uint32_t mac_step;     /* 0 = 1 */
+		double rate;           /* per AP: stations started per second
+		                          once it is in Run; 0 = all at once */
+		struct cs_sta_cfg sta; /* template: security, timers, lifetime
+		                          (mac, bssid, ssid are per station) */
+		bool has_pmk;          /* WPA2-PSK: the PMK of PSK + SSID */
+		uint8_t pmk[CS_WPA_PMK_LEN];
+	} clients;
+
 	/* --- embedded mock WLC (off unless wlc_enabled) --- */
 	bool wlc_enabled;
 	struct cs_wlc_cfg wlc;        /* listen_ip, ports, policies */
 	uint16_t wlc_port;            /* control port; data = +1; 0 = 5246 */
 	struct cs_dtls_ctx *wlc_dtls; /* server ctx, borrowed */
+	/* client DHCP relay (wlc.clients with a dhcp_server): a UDP socket
+	 * on the first WLAN's gateway address and this port, which is the
+	 * server's port too (RFC 2131 §4.1: the server answers a relay on
+	 * its own port); 0 = 67 */
+	uint16_t wlc_dhcp_port;
 	/* service rate: DTLS handshakes the WLC takes on per second at most
 	 * (0 = no limit).  A ClientHello with a cookie beyond it waits in a
 	 * FIFO (16 384 per worker, then lost), as in the CPU queue of a
@@ -213,6 +237,12 @@ CS_API void cs_engine_ap_states(const struct cs_engine *e, unsigned *counts);
 /* Metrics merged over the workers (safe while running; the result stays
  * valid until the next call, from the caller's thread only). */
 CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
+/* The wireless clients' numbers (cfg.clients), all workers merged into
+ * *out, which the call initialises (cs_client_metrics_free after it).
+ * Same locking rules as cs_engine_metrics.  0, -EINVAL or -ENOMEM. */
+struct cs_client_metrics;
+CS_API int cs_engine_client_metrics(
+    const struct cs_engine *e, struct cs_client_metrics *out);
 /* How late timers fired (microseconds), merged over the workers; same
  * rules as cs_engine_metrics. */
 CS_API const struct cs_hist *cs_engine_timer_lateness(

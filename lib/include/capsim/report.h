@@ -20,6 +20,8 @@
 #include "capsim/common.h"
 #include "capsim/metrics.h"
 
+struct cs_client_metrics;
+
 /* One evaluated expectation of a scenario (cs_expect_eval in
  * capsim/scenario.h fills it; the writers print it).  Defined here so
  * that the writers need nothing from the scenario layer above them. */
@@ -221,6 +223,9 @@ struct cs_run_summary {
 	const struct cs_report_diag *diag;  /* may be NULL */
 	const struct cs_report_rule *rules; /* impairment rules, NAT */
 	size_t n_rules;
+	/* the wireless clients (capsim/client_metrics.h): "clients" in the
+	 * JSON report; NULL: the run had none, left out */
+	const struct cs_client_metrics *clients;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
 	/* the mock WLC's control messages per type (cs_wlc_msg_slot_name

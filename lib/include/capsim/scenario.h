@@ -222,6 +222,25 @@ struct cs_expect {
 	unsigned line, col;
 };
 
+/* clients: wireless clients behind every AP (issue 14) */
+enum cs_scn_security {
+	CS_SCN_SEC_OPEN,
+	CS_SCN_SEC_WPA2_PSK
+};
+struct cs_scn_clients {
+	bool given;          /* the section is there */
+	unsigned count;      /* per AP (0..65535) */
+	bool has_mac_base;   /* mac_base given */
+	uint8_t mac_base[6]; /* client k of AP g: base + (g*count + k)*step */
+	uint32_t mac_increment; /* 0: not given (1) */
+	char *ssid;             /* NULL: not given */
+	enum cs_scn_security security;
+	char *psk;     /* wpa2-psk: 8..63 characters or 64 hex digits */
+	bool has_rate; /* arrival_rate given */
+	double rate;   /* per AP, clients/s once it is in Run; 0 = at once */
+	uint64_t lifetime_ms; /* 0: stay */
+};
+
 struct cs_scenario {
 	char *file; /* as given to cs_scenario_load, or "<memory>" */
 	char *name;
@@ -233,6 +252,7 @@ struct cs_scenario {
 	struct cs_scn_impair *impairments;
 	size_t n_impairments;
 	struct cs_scn_nat nat;
+	struct cs_scn_clients clients;
 	struct cs_scn_event *timeline; /* sorted by at_ms (stable) */
 	size_t n_timeline;
 	struct cs_expect *expect;

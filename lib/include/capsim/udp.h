@@ -38,6 +38,11 @@ CS_API int cs_udp_open(uint32_t bind_ip, uint16_t bind_port, bool freebind);
 /* The same with SO_REUSEPORT, for a group of sockets on one address
  * (one per worker thread). */
 CS_API int cs_udp_open_reuseport(uint32_t bind_ip, uint16_t bind_port);
+/* A socket on a specific address beside a wildcard one on the same port
+ * (SO_REUSEADDR): a DHCP relay agent's giaddr socket next to a local
+ * DHCP server that listens on 0.0.0.0 (the kernel delivers to the most
+ * specific bind). */
+CS_API int cs_udp_open_shared(uint32_t bind_ip, uint16_t bind_port);
 /* Steers the datagrams of a SO_REUSEPORT group by source address: every
  * datagram from one peer IPv4 address reaches the same socket (index =
  * address mod n_socks, in the order the sockets were bound).  Set on one

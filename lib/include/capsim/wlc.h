@@ -19,6 +19,8 @@
 
 struct cs_wlc;      /* the controller: config, counters, join statistics */
 struct cs_wlc_sess; /* one per AP peer (IP, port) after DTLS */
+struct cs_wlc_clients;
+struct cs_wlc_clients_cfg;
 
 #define CS_WLC_CONTROL_PORT   5246 /* RFC 5415 §3.1; data = control + 1 */
 #define CS_WLC_MAX_RADIOS     31   /* Radio ID 1..31, RFC 5415 §4.3 */
@@ -112,6 +114,11 @@ struct cs_wlc_io {
 	void (*event)(void *ctx, const struct cs_wlc_event *ev); /* optional */
 	/* uniform in [0, bound), seeded by the caller */
 	uint32_t (*rand)(void *ctx, uint32_t bound);
+	/* a client's DHCP message relayed to server:port from giaddr (the
+	 * relay agent, RFC 1542 §4); NULL: no relay, client DHCP is dropped
+	 * (counted in the clients' stats) */
+	int (*relay)(void *ctx, uint32_t server, uint32_t giaddr,
+	    const uint8_t *dhcp, size_t len);
 	void *ctx;
 };
 
@@ -204,6 +211,12 @@ struct cs_wlc_cfg {
 	/* Unix time at now_ms == 0 for AP Time Sync; 0 = the system clock
 	 * when cs_wlc_new runs */
 	uint32_t time_base_s;
+
+	/* split-MAC clients (capsim/wlc_clients.h; borrowed, copied by
+	 * cs_wlc_new): WLANs sent to each AP in Run, 802.11 frames in the
+	 * data channel answered, client DHCP relayed through io.relay.
+	 * NULL: no WLAN (802.11 data frames are dropped as unexpected). */
+	const struct cs_wlc_clients_cfg *clients;
 };
 
 /* Control messages counted per type (RFC 5415 §4.5.1.1): slot t for
@@ -437,6 +450,16 @@ CS_API int cs_wlc_stats_foreach(
 CS_API int cs_wlc_stats_summary(const struct cs_wlc *w, char **ret);
 
 CS_API const char *cs_wlc_state_name(enum cs_wlc_state st);
+/* The split-MAC clients (cfg.clients; borrowed), NULL without them. */
+CS_API struct cs_wlc_clients *cs_wlc_clients_of(struct cs_wlc *w);
+/* A DHCP reply that reached the relay socket (UDP payload): to the
+ * client named by its chaddr.  0 forwarded, -ENOENT no such client here
+ * (another shard's, or gone), -EBADMSG malformed (err set), -EINVAL. */
+CS_API int cs_wlc_dhcp_reply(struct cs_wlc *w, const uint8_t *dhcp, size_t len,
+    uint64_t now_ms, struct cs_err *err);
+/* Periodic service of the clients (WPA2-PSK retransmissions): every
+ * 100 ms or so.  Number of timers that fired. */
+CS_API unsigned cs_wlc_tick(struct cs_wlc *w, uint64_t now_ms);
 CS_API const char *cs_wlc_timer_name(enum cs_wlc_timer t);
 CS_API const char *cs_wlc_ev_kind_name(enum cs_wlc_ev_kind k);
 /* The join phase a state belongs to (WAIT_JOIN/JOINED -> Join, ...). */
