@@ -24,6 +24,11 @@ json_t *cs_json_str(const char *s);
  * Returns 0 or -1 (v NULL, out of memory). */
 int cs_json_set(json_t *o, const char *key, json_t *v);
 
+struct cs_client_metrics;
+/* The JSON report's "clients" object (capsim/client_metrics.h); NULL
+ * when m is NULL or out of memory. */
+json_t *cs_client_metrics_json_obj(const struct cs_client_metrics *m);
+
 struct cs_ts;
 /* The time series as the JSON report's "timeseries" object: interval_s,
  * columns t_start_s, t_s, aps, joins, joins_per_s, failures, retransmits,

@@ -596,6 +596,9 @@ cs_report_json(const struct cs_run_summary *s)
 		report_set(root, "ap_results", report_ap_results(s), &oom);
 	if (s->peer != NULL)
 		report_set(root, "peer", report_peer(s->peer), &oom);
+	if (s->clients != NULL)
+		report_set(root, "clients",
+		    cs_client_metrics_json_obj(s->clients), &oom);
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

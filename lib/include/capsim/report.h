@@ -30,10 +30,11 @@ struct cs_expect_result {
 	char message[192]; /* "joined >= 99%: measured 198 (99.0%) of 200" */
 	const char *text;  /* the expectation as written */
 };
-struct cs_diagnosis;    /* capsim/diagnose.h */
-struct cs_impair_stats; /* capsim/impair.h */
-struct cs_nat_stats;    /* capsim/impair.h */
-struct cs_ts;           /* capsim/timeseries.h */
+struct cs_diagnosis;      /* capsim/diagnose.h */
+struct cs_impair_stats;   /* capsim/impair.h */
+struct cs_nat_stats;      /* capsim/impair.h */
+struct cs_ts;             /* capsim/timeseries.h */
+struct cs_client_metrics; /* capsim/client_metrics.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -240,6 +241,9 @@ struct cs_run_summary {
 	size_t n_ap_results;
 	const struct cs_diag_ctx *diag_ctx;
 	const struct cs_report_peer *peer; /* --peer-pcap; NULL: left out */
+	/* the wireless clients behind the APs (issue 14), merged over the
+	 * workers; NULL: no clients, "clients" left out */
+	const struct cs_client_metrics *clients;
 };
 
 /* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
@@ -267,7 +271,9 @@ CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
  *       cs_ts_json in report/report-internal.h: one column per measure,
  *       one entry per interval, and the timeline marks); a shard's report
  *       (issue 17) adds "shard", "diag_context" and "ap_results" (every
- *       AP with its diagnosis facts), which `capsim merge` reads back.
+ *       AP with its diagnosis facts), which `capsim merge` reads back;
+ *   "clients" (when s->clients): the wireless clients, see
+ *       cs_client_metrics_json in capsim/client_metrics.h.
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 
