@@ -60,6 +60,7 @@ struct wcl_client {
 	struct cs_wpa_auth *wpa;
 	bool retx_armed, dead;
 	uint64_t retx_due_ms;
+	uint32_t m3_dropped; /* misbehaviour drop_eapol_m3 */
 };
 
 struct cs_wlc_clients {
@@ -408,12 +409,32 @@ wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
 
 /* ---- WPA2-PSK: the authenticator per client ---------------------------- */
 
+static void wcl_mac_str(const uint8_t *m, char *buf, size_t cap);
+
 static int
 wcl_wpa_send(void *ctx, const uint8_t *pdu, size_t len)
 {
 	struct wcl_client *cl = ctx;
 	struct cs_dot11_frame f;
+	struct cs_eapol_key k;
 
+	if (cl->c->cfg.drop_eapol_m3 > 0 &&
+	    cs_eapol_key_decode(&k, pdu, len, NULL, NULL) == 0 &&
+	    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_3 &&
+	    cl->m3_dropped < cl->c->cfg.drop_eapol_m3) {
+		char mac[18];
+
+		/* misbehaviour: the frame is lost at the controller, as far
+		 * as the station can tell */
+		cl->m3_dropped++;
+		cl->c->st.mis_m3_dropped++;
+		wcl_mac_str(cl->mac, mac, sizeof(mac));
+		cs_logf(&cl->c->cfg.log, CS_LOG_INFO,
+		    "client %s: EAPOL-Key message 3 not sent (misbehaviour "
+		    "drop-eapol-m3, %u so far)",
+		    mac, cl->m3_dropped);
+		return 0;
+	}
 	/* from the authenticator: SA = AA = the BSSID (§12.7.6.1) */
 	cs_dot11_init_data(&f, /* to_ds= */ false, cl->bssid, cl->bssid,
 	    cl->mac, CS_ETH_P_EAPOL, pdu, len);
@@ -580,6 +601,17 @@ wcl_assoc(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
 	}
 	status = wcl_assoc_check(c, cl, in, &wlan);
+	if (status == CS_DOT11_STATUS_SUCCESS && c->cfg.refuse_assoc_status) {
+		char mac[18];
+
+		status = c->cfg.refuse_assoc_status;
+		c->st.mis_assoc_refused++;
+		wcl_mac_str(cl->mac, mac, sizeof(mac));
+		cs_logf(&c->cfg.log, CS_LOG_INFO,
+		    "client %s: association refused with status %u "
+		    "(misbehaviour refuse-assoc)",
+		    mac, status);
+	}
 	cs_dot11_init_mgmt(&f,
 	    in->subtype == CS_DOT11_REASSOC_REQ ? CS_DOT11_REASSOC_RESP
 	                                        : CS_DOT11_ASSOC_RESP,
@@ -670,6 +702,17 @@ wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
 	    m.op != CS_DHCP_BOOTREQUEST || m.hops >= WCL_MAX_HOPS ||
 	    memcmp(m.chaddr, cl->mac, 6) != 0) {
 		c->st.frames_dropped++;
+		return;
+	}
+	if (c->cfg.no_dhcp_relay) {
+		/* misbehaviour: the controller takes the client's DHCP and
+		 * nothing comes of it (no DHCPOFFER) */
+		c->st.mis_dhcp_dropped++;
+		if (cl->state == CS_WLC_CL_ASSOC)
+			wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
+		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
+		    "DHCP from a client not relayed (misbehaviour "
+		    "no-dhcp-offer)");
 		return;
 	}
 	if (c->cfg.dhcp_server == 0 || c->io.relay == NULL) {
@@ -1055,4 +1098,14 @@ cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 	    (unsigned long long)s->acks, (unsigned long long)s->arp_answered,
 	    (unsigned long long)s->echo_answered,
 	    (unsigned long long)s->frames_dropped);
+	if (c->cfg.refuse_assoc_status != 0 || c->cfg.drop_eapol_m3 > 0 ||
+	    c->cfg.no_dhcp_relay)
+		cs_logf(&c->cfg.log, CS_LOG_INFO,
+		    "clients: misbehaviours: %llu associations refused with "
+		    "status %u, %llu EAPOL-Key messages 3 not sent, %llu DHCP "
+		    "messages not relayed",
+		    (unsigned long long)s->mis_assoc_refused,
+		    c->cfg.refuse_assoc_status,
+		    (unsigned long long)s->mis_m3_dropped,
+		    (unsigned long long)s->mis_dhcp_dropped);
 }

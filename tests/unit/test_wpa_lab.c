@@ -10,6 +10,8 @@
  * and each station fails in l2auth saying the PSK may be incorrect; with
  * every message 3 lost once, the retransmission completes the join.  The
  * harness is test_ap_station.c's, with the controller's timer tick.
+ * The controller's misbehaviours for tests (refuse association, drop
+ * message 3, relay no DHCP) fail the stations the way they would.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -65,6 +67,8 @@ struct ap_ctx {
 	int ap;
 };
 static struct ap_ctx actx[N_AP];
+/* the controller's misbehaviours for the next lab_setup */
+static struct cs_wlc_clients_cfg mis;
 
 static void
 push(struct lab *l, bool to_wlc, int ap, const uint8_t *b, size_t len)
@@ -270,6 +274,10 @@ lab_setup(void **state, const char *sta_psk)
 	l->cfg.log.fn = cs_test_log;
 	l->cfg.log.max_level = CS_LOG_INFO;
 	l->cfg.wlans[0].has_psk = true;
+	l->cfg.refuse_assoc_status = mis.refuse_assoc_status;
+	l->cfg.drop_eapol_m3 = mis.drop_eapol_m3;
+	l->cfg.no_dhcp_relay = mis.no_dhcp_relay;
+	memset(&mis, 0, sizeof(mis));
 	assert_int_equal(
 	    cs_wpa_pmk_from_psk("lab clients psk",
 	        (const uint8_t *)"lab-clients", 11, l->cfg.wlans[0].pmk, NULL),
@@ -323,6 +331,27 @@ static int
 setup_open_sta(void **state)
 {
 	return lab_setup(state, NULL);
+}
+
+static int
+setup_refuse(void **state)
+{
+	mis.refuse_assoc_status = 1; /* unspecified failure */
+	return lab_setup(state, "lab clients psk");
+}
+
+static int
+setup_drop_m3(void **state)
+{
+	mis.drop_eapol_m3 = CS_WLC_DROP_ALL;
+	return lab_setup(state, "lab clients psk");
+}
+
+static int
+setup_no_dhcp(void **state)
+{
+	mis.no_dhcp_relay = true;
+	return lab_setup(state, "lab clients psk");
 }
 
 static int
@@ -472,6 +501,126 @@ test_open_station_refused(void **state)
 		}
 }
 
+static void
+each_failed_in(struct lab *l, enum cs_sta_state phase)
+{
+	for (int a = 0; a < N_AP; a++)
+		for (unsigned i = 0; i < N_STA; i++) {
+			struct cs_sta_info info;
+
+			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			assert_int_equal(info.state, CS_STA_FAILED);
+			assert_int_equal(info.failed_in, phase);
+		}
+}
+
+/* Misbehaviour refuse-assoc: every association refused with the status
+ * configured (1), which the stations fail on; counted and logged. */
+static void
+test_mis_refuse_assoc(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	join_all(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.assocs, 0);
+	assert_int_equal(st.mis_assoc_refused, N_AP * N_STA);
+	assert_int_equal(st.assoc_refused_other, N_AP * N_STA);
+	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
+	each_failed_in(l, CS_STA_ASSOC);
+	cs_wlc_clients_log_stats(l->wlc);
+	assert_non_null(strstr(cs_test_last_log,
+	    "misbehaviours: 6 associations refused with status 1, 0 "
+	    "EAPOL-Key messages 3 not sent, 0 DHCP messages not relayed"));
+}
+
+/* Misbehaviour drop-eapol-m3 (all): message 3 never leaves the
+ * controller; its retransmissions are dropped too, it gives up and
+ * deauthenticates; the stations fail in l2auth having never seen
+ * message 3. */
+static void
+test_mis_drop_m3(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	join_all(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], N_AP * N_STA);
+	assert_int_equal(st.mis_m3_dropped, N_AP * N_STA);
+	for (uint64_t t = 1000; t <= 5000; t += 1000) {
+		l->now = t;
+		(void)cs_wlc_clients_tick(l->wlc, t);
+		pump(l);
+	}
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.mis_m3_dropped, 3 * N_AP * N_STA); /* 3 tries */
+	assert_int_equal(st.l2auth_done, 0);
+	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
+	assert_int_equal(st.deleted, N_AP * N_STA);
+	each_failed_in(l, CS_STA_L2AUTH);
+	for (int a = 0; a < N_AP; a++)
+		for (unsigned i = 0; i < N_STA; i++)
+			assert_int_equal(cs_ap_stations_l2_fail(l->aps[a], i),
+			    CS_WPA_FAIL_NO_MSG3);
+}
+
+/* Misbehaviour drop-eapol-m3 = 1: the first message 3 is lost, the
+ * retransmission gets through and everybody joins. */
+static void
+test_mis_drop_m3_once(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	join_all(l);
+	l->now = 1000;
+	assert_int_equal(cs_wlc_clients_tick(l->wlc, l->now), N_AP * N_STA);
+	pump(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.mis_m3_dropped, N_AP * N_STA);
+	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
+}
+
+static int
+setup_drop_m3_once(void **state)
+{
+	mis.drop_eapol_m3 = 1;
+	return lab_setup(state, "lab clients psk");
+}
+
+/* Misbehaviour no-dhcp-offer: the 4-way passes, the controller takes
+ * every DISCOVER and relays none; the stations retransmit and fail in
+ * dhcp without an offer. */
+static void
+test_mis_no_dhcp(void **state)
+{
+	struct lab *l = *state;
+	struct cs_wlc_clients_stats st;
+
+	join_all(l);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.l2auth_done, N_AP * N_STA);
+	assert_int_equal(st.dhcp_relayed, 0);
+	assert_int_equal(st.mis_dhcp_dropped, N_AP * N_STA);
+	assert_int_equal(st.per_state[CS_WLC_CL_IP_LEARN], N_AP * N_STA);
+	for (int k = 1; k <= 8; k++) {
+		l->now = (uint64_t)k * 70000;
+		for (int a = 0; a < N_AP; a++)
+			for (unsigned i = 0; i < N_STA; i++)
+				if (cs_sta_state(cs_ap_stations_get(
+				        l->aps[a], i)) == CS_STA_DHCP)
+					cs_ap_stations_timer(l->aps[a], i,
+					    CS_STA_T_RETRY, l->now);
+		pump(l);
+	}
+	each_failed_in(l, CS_STA_DHCP);
+	cs_wlc_clients_stats(l->wlc, &st);
+	assert_int_equal(st.dhcp_relayed, 0);
+	assert_true(st.mis_dhcp_dropped >= 4 * N_AP * N_STA);
+}
+
 int
 main(void)
 {
@@ -484,6 +633,14 @@ main(void)
 		    test_m3_lost, setup_right, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_open_station_refused, setup_open_sta, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_mis_refuse_assoc, setup_refuse, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_mis_drop_m3, setup_drop_m3, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_mis_drop_m3_once, setup_drop_m3_once, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_mis_no_dhcp, setup_no_dhcp, teardown),
 	};
 
 	return cmocka_run_group_tests_name("wpa_lab", tests, NULL, NULL);

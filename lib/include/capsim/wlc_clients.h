@@ -49,8 +49,23 @@ struct cs_wlc_clients_cfg {
 	uint32_t max_per_ap;  /* 0 = no limit; beyond: status 17 */
 	uint32_t max_clients; /* 0 = no limit; beyond: status 17 */
 	uint32_t dhcp_server; /* relay target, host order; 0 = none */
+	/*
+	 * Misbehaviours for tests (all off when 0/false); each one counted
+	 * in the stats and logged, so a run shows what the controller did:
+	 * - refuse_assoc_status: every (Re)Association that would succeed
+	 *   is refused with this IEEE 802.11 status code (e.g. 17, 1);
+	 * - drop_eapol_m3: the first N transmissions of 4-way message 3
+	 *   to each client are not sent (CS_WLC_DROP_ALL: none is; the
+	 *   authenticator's retransmissions then give up with reason 15);
+	 * - no_dhcp_relay: client DHCP is not relayed (no DHCPOFFER ever).
+	 */
+	uint16_t refuse_assoc_status;
+	uint32_t drop_eapol_m3;
+	bool no_dhcp_relay;
 	struct cs_log log;
 };
+
+#define CS_WLC_DROP_ALL UINT32_MAX
 
 /* The controller's view of a client (its vocabulary, 9800 "show wireless
  * client summary"). */
@@ -95,6 +110,10 @@ struct cs_wlc_clients_stats {
 	/* L2 authentication failures by cause (CS_WPA_FAIL_WRONG_PSK: every
 	 * message 2 failed its MIC, the station deauthenticated with 15) */
 	uint64_t l2auth_failed[CS_WPA_FAIL__COUNT];
+	/* what the misbehaviours of the cfg did */
+	uint64_t mis_assoc_refused; /* refused with refuse_assoc_status */
+	uint64_t mis_m3_dropped;    /* message 3 transmissions not sent */
+	uint64_t mis_dhcp_dropped;  /* client DHCP messages not relayed */
 };
 
 /* -EINVAL (NULL, io without send_frame/send_control, no WLAN, a WLAN ID
