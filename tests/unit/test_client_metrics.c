@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/prom.h"
 #include "capsim/report.h"
 #include "testutil.h"
@@ -242,17 +243,28 @@ test_reason_cap(void **state)
 static void
 test_in_report_and_prom(void **state)
 {
+	struct cs_client_facts facts[3] = {
+		{ .name = "sta-1", .joined = true },
+		{ .name = "sta-2", .joined = true },
+		{ .name = "sta-3",
+		    .ap = 1,
+		    .failed = true,
+		    .failed_in = CS_STA_DHCP,
+		    .dhcp_sent = 4 },
+	};
+	struct cs_client_diagnosis cd;
 	struct cs_client_metrics cm;
 	struct cs_metrics m;
 	struct cs_run_summary s;
 	struct cs_prom_snapshot ps;
-	json_t *j, *c;
+	json_t *j, *c, *v;
 	char *t;
 
 	(void)state;
 	cs_metrics_init(&m);
 	cs_client_metrics_init(&cm);
 	fill(&cm);
+	assert_int_equal(cs_diagnose_clients(facts, 3, &cd), 0);
 	memset(&s, 0, sizeof(s));
 	s.aps = 1;
 	s.m = &m;
@@ -264,6 +276,7 @@ test_in_report_and_prom(void **state)
 	json_decref(j);
 	free(t);
 	s.clients = &cm;
+	s.client_diag = &cd;
 	t = cs_report_json(&s);
 	assert_non_null(t);
 	j = json_loads(t, 0, NULL);
@@ -282,6 +295,15 @@ test_in_report_and_prom(void **state)
 	assert_int_equal(json_integer_value(json_object_get(
 	                     json_object_get(c, "states"), "run")),
 	    2);
+	v = json_object_get(c, "diagnosis");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "code")), "dhcp-unanswered");
+	v = json_array_get(json_object_get(v, "causes"), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "evidence")),
+	    "4 DHCP requests sent, no reply; whether the controller relayed "
+	    "them is unknown");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "client_names")), "sta-3");
 	json_decref(j);
 	free(t);
 	memset(&ps, 0, sizeof(ps));
@@ -297,6 +319,7 @@ test_in_report_and_prom(void **state)
 	assert_non_null(strstr(t, "capsim_clients{state=\"run\"} 2\n"));
 	assert_non_null(strstr(t, "capsim_aps_configured 1\n"));
 	free(t);
+	cs_client_diagnosis_free(&cd);
 	cs_client_metrics_free(&cm);
 	cs_metrics_free(&m);
 }
