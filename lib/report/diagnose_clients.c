@@ -437,6 +437,59 @@ fail:
 	return r;
 }
 
+int
+cs_client_facts_from_sta(struct cs_client_facts *f,
+    const struct cs_sta_info *info, enum cs_wpa_fail l2_fail)
+{
+	uint32_t fail_value;
+
+	bool reached_ip, reached_gw, reached_run;
+
+	if (f == NULL || info == NULL)
+		return -EINVAL;
+	fail_value = info->fail_value;
+	f->failed = info->state == CS_STA_FAILED;
+	f->failed_in = f->failed ? info->failed_in : CS_STA__COUNT;
+	/* in Run now, or it took time to get there and left since */
+	reached_run = info->state == CS_STA_RUN || info->total_ms > 0;
+	f->joined = reached_run;
+	/* each phase that was passed had its request answered */
+	reached_ip = reached_run ||
+	    (f->failed &&
+	        (f->failed_in == CS_STA_ARP || f->failed_in == CS_STA_PING));
+	reached_gw = reached_run || (f->failed && f->failed_in == CS_STA_PING);
+	f->dhcp_sent = f->dhcp_answered = reached_ip ? 1 : 0;
+	f->arp_sent = f->arp_answered = reached_gw ? 1 : 0;
+	f->echo_sent = f->echo_answered = reached_run ? 1 : 0;
+	if (!f->failed)
+		return 0;
+	switch (f->failed_in) {
+	case CS_STA_AUTH:
+	case CS_STA_ASSOC:
+		/* a refusal carries its status; a silent AP carries 0 */
+		f->assoc_status = (uint16_t)fail_value;
+		break;
+	case CS_STA_L2AUTH:
+		if (l2_fail == CS_WPA_FAIL_NO_MSG3) {
+			f->m1_received = f->m2_sent = 1;
+			f->deauth_reason = (uint16_t)fail_value;
+		}
+		break;
+	case CS_STA_DHCP:
+		f->dhcp_sent = info->fail_tries;
+		break;
+	case CS_STA_ARP:
+		f->arp_sent = info->fail_tries;
+		break;
+	case CS_STA_PING:
+		f->echo_sent = info->fail_tries;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
 enum cs_cdiag_code
 cs_diagnose_client(const struct cs_client_facts *f, char *buf, size_t len)
 {

@@ -28,6 +28,7 @@
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/dhcp.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/eapol.h"
 #include "capsim/ieee80211.h"
 #include "capsim/inet.h"
@@ -379,6 +380,31 @@ join_all(struct lab *l)
 	pump(l);
 }
 
+/* The diagnosis from what the stations know (no controller side, as
+ * against a real controller). */
+static void
+diagnose(struct lab *l, const char *code, struct cs_client_diagnosis *d)
+{
+	struct cs_client_facts f[N_AP * N_STA];
+
+	memset(f, 0, sizeof(f));
+	for (int a = 0; a < N_AP; a++)
+		for (unsigned i = 0; i < N_STA; i++) {
+			struct cs_client_facts *x = &f[a * N_STA + (int)i];
+			struct cs_sta_info info;
+
+			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			assert_int_equal(
+			    cs_client_facts_from_sta(
+			        x, &info, cs_ap_stations_l2_fail(l->aps[a], i)),
+			    0);
+			x->name = "sta";
+			x->ap = (unsigned)a;
+		}
+	assert_int_equal(cs_diagnose_clients(f, N_AP * N_STA, d), 0);
+	assert_string_equal(d->code, code);
+}
+
 static void
 test_psk_join(void **state)
 {
@@ -405,6 +431,12 @@ test_psk_join(void **state)
 		assert_int_equal(st.l2auth_failed[f], 0);
 	/* nothing left to retransmit */
 	assert_int_equal(cs_wlc_clients_tick(l->wlc, 5000), 0);
+	{
+		struct cs_client_diagnosis d;
+
+		diagnose(l, "ok", &d);
+		cs_client_diagnosis_free(&d);
+	}
 }
 
 static void
@@ -446,6 +478,19 @@ test_wrong_psk(void **state)
 	cs_wlc_clients_log_stats(l->wlc);
 	assert_non_null(strstr(cs_test_last_log,
 	    "L2 auth 0 done / 6 wrong-psk / 0 other failures"));
+	{
+		struct cs_client_diagnosis d;
+
+		/* the stations alone: message 2 sent, deauthenticated with
+		 * 15, no message 3: wrong-psk, low confidence */
+		diagnose(l, "wrong-psk", &d);
+		assert_int_equal(d.count[CS_CDIAG_WRONG_PSK], N_AP * N_STA);
+		assert_int_equal(d.aps[CS_CDIAG_WRONG_PSK], N_AP);
+		assert_int_equal(d.conf[CS_CDIAG_WRONG_PSK], CS_DIAG_CONF_LOW);
+		assert_non_null(strstr(d.evidence[CS_CDIAG_WRONG_PSK],
+		    "(reason 15: 6, reason 2: 0)"));
+		cs_client_diagnosis_free(&d);
+	}
 }
 
 /* Every message 3 lost once: the controller sends it again after its
@@ -529,6 +574,14 @@ test_mis_refuse_assoc(void **state)
 	assert_int_equal(st.assoc_refused_other, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
 	each_failed_in(l, CS_STA_ASSOC);
+	{
+		struct cs_client_diagnosis d;
+
+		diagnose(l, "association-refused", &d);
+		assert_non_null(strstr(d.evidence[CS_CDIAG_ASSOC_REFUSED],
+		    "status 1 (unspecified failure) x6"));
+		cs_client_diagnosis_free(&d);
+	}
 	cs_wlc_clients_log_stats(l->wlc);
 	assert_non_null(strstr(cs_test_last_log,
 	    "misbehaviours: 6 associations refused with status 1, 0 "
@@ -616,6 +669,14 @@ test_mis_no_dhcp(void **state)
 		pump(l);
 	}
 	each_failed_in(l, CS_STA_DHCP);
+	{
+		struct cs_client_diagnosis d;
+
+		diagnose(l, "dhcp-unanswered", &d);
+		assert_non_null(strstr(d.evidence[CS_CDIAG_DHCP_UNANSWERED],
+		    "24 DHCP requests sent, no reply"));
+		cs_client_diagnosis_free(&d);
+	}
 	cs_wlc_clients_stats(l->wlc, &st);
 	assert_int_equal(st.dhcp_relayed, 0);
 	assert_true(st.mis_dhcp_dropped >= 4 * N_AP * N_STA);

@@ -16,6 +16,7 @@
 #include "capsim/common.h"
 #include "capsim/diagnose.h"
 #include "capsim/station.h"
+#include "capsim/wpa.h"
 
 enum cs_cdiag_code {
 	CS_CDIAG_OK,                  /* "ok": reached Run */
@@ -58,6 +59,19 @@ struct cs_client_facts {
 	uint32_t small_sent, small_answered, large_sent, large_answered;
 	uint16_t large_bytes; /* size of the large probes (for the words) */
 };
+
+/*
+ * The station's side of a client's facts, from what the station knows at
+ * the end (capsim/station.h): info from cs_sta_info() (its fail_value is
+ * the failure's 802.11 status or reason code), l2_fail the supplicant's
+ * verdict (cs_ap_stations_l2_fail(); NO_MSG3
+ * means it got message 1 and sent message 2).  Fills f->joined, failed,
+ * failed_in, assoc_status, deauth_reason, m1_received, m2_sent and the
+ * DHCP, ARP and echo counts the station can vouch for; leaves name, ap
+ * and the controller's side to the caller.  -EINVAL on NULL.
+ */
+CS_API int cs_client_facts_from_sta(struct cs_client_facts *f,
+    const struct cs_sta_info *info, enum cs_wpa_fail l2_fail);
 
 struct cs_client_diagnosis {
 	enum cs_cdiag_code primary;
