@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/metrics.h"
 #include "capsim/roles.h"
 #include "scenario-internal.h"
@@ -26,6 +27,7 @@ enum exp_class {
 	EXP_LATENCY,      /* milliseconds: durations or plain numbers (ms) */
 	EXP_WORD,         /* a word: == / != only */
 	EXP_CLIENT_COUNT, /* a number of clients: numbers or % of them */
+	EXP_CLIENT_WORD,  /* the clients' diagnosis code: == / != only */
 };
 
 static const struct {
@@ -50,7 +52,7 @@ static const char *const exp_root_words[] = { "aps", "joined", "in_run",
 
 /* clients.SUB (issue 14): counts of wireless clients, and their rate */
 static const char *const exp_client_subs[] = { "joined", "failed", "in_run",
-	"joined_per_s", NULL };
+	"joined_per_s", "diagnosis", NULL };
 static const char *const exp_client_phases[] = { "assoc", "l2auth", "dhcp",
 	"arp", "total", NULL };
 
@@ -177,7 +179,29 @@ exp_check_diagnosis(const char *m, size_t base, struct cs_err *err)
  * Checks the metric path m (labels included) against the vocabulary.
  * Returns its class or -EINVAL (err filled, offsets relative to m + base).
  */
-/* clients, clients.{joined,failed,in_run,joined_per_s} and
+/* A clients' diagnosis code (capsim/diagnose_clients.h), or -EINVAL
+ * listing them. */
+static int
+exp_check_client_code(const char *w, size_t off, struct cs_err *err)
+{
+	const char *names[CS_CDIAG__COUNT + 1], *hint;
+
+	for (int k = 0; k < CS_CDIAG__COUNT; k++) {
+		names[k] = cs_cdiag_code_name((enum cs_cdiag_code)k);
+		if (strcmp(w, names[k]) == 0)
+			return 0;
+	}
+	names[CS_CDIAG__COUNT] = NULL;
+	hint = scn_suggest(w, names);
+	return exp_fail(err, off,
+	    "unknown client diagnosis '%s'%s%s%s; they are ok, wrong-psk, "
+	    "association-refused, dhcp-unanswered, gateway-unreachable, "
+	    "data-path-mtu, mixed, inconclusive",
+	    w, hint ? " (did you mean '" : "", hint ? hint : "",
+	    hint ? "'?)" : "");
+}
+
+/* clients, clients.{joined,failed,in_run,joined_per_s,diagnosis} and
  * client.phase.{assoc,l2auth,dhcp,arp,total}.STAT (issue 14). */
 static int
 exp_check_client(
@@ -194,7 +218,9 @@ exp_check_client(
 		if (!exp_in(dot + 1, strlen(dot + 1), exp_client_subs))
 			return exp_fail(err, base + (size_t)(dot + 1 - m),
 			    "expected clients.SUB with SUB one of joined, "
-			    "failed, in_run, joined_per_s");
+			    "failed, in_run, joined_per_s, diagnosis");
+		if (strcmp(dot + 1, "diagnosis") == 0)
+			return EXP_CLIENT_WORD;
 		return strcmp(dot + 1, "joined_per_s") == 0 ? EXP_COUNT
 		                                            : EXP_CLIENT_COUNT;
 	}
@@ -469,6 +495,20 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 		/* a misspelt code would never match and never say why */
 		if ((r = exp_check_code(
 		         e.word, strlen(e.word), (size_t)(vs - text), err)) < 0)
+			goto fail;
+		r = -EINVAL;
+		break;
+	case EXP_CLIENT_WORD:
+		if (e.kind != CS_EXPV_WORD ||
+		    (e.op != CS_EXP_EQ && e.op != CS_EXP_NE)) {
+			exp_fail(err, (size_t)(ms - text),
+			    "%s compares with == or != and a word, e.g. "
+			    "clients.diagnosis == wrong-psk",
+			    e.metric);
+			goto fail;
+		}
+		if ((r = exp_check_client_code(
+		         e.word, (size_t)(vs - text), err)) < 0)
 			goto fail;
 		r = -EINVAL;
 		break;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/hist.h"
 #include "capsim/metrics.h"
 #include "capsim/report.h"
@@ -271,6 +272,13 @@ meas_string(void *ctx, const char *path, char *buf, size_t len)
 {
 	const struct cs_run_summary *s = ctx;
 
+	if (strcmp(path, "clients.diagnosis") == 0) {
+		if (s->client_diag == NULL || s->client_diag->code == NULL ||
+		    len == 0)
+			return -ENOENT;
+		snprintf(buf, len, "%s", s->client_diag->code);
+		return 0;
+	}
 	if (strcmp(path, "diagnosis") != 0 || s->diag == NULL ||
 	    s->diag->code == NULL || len == 0)
 		return -ENOENT;

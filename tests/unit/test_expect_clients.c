@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/report.h"
 #include "capsim/scenario.h"
 #include "testutil.h"
@@ -82,6 +83,19 @@ eval(const char *text, const struct cs_run_summary *s, bool pass,
 }
 
 static void
+eval_missing(const char *text, const struct cs_run_summary *s)
+{
+	struct cs_expect_result res;
+	struct cs_expect e;
+
+	assert_int_equal(cs_expect_parse(&e, text, NULL), 0);
+	assert_int_equal(cs_expect_eval_summary(&e, s, &res), 0);
+	assert_false(res.pass);
+	assert_true(res.missing);
+	cs_expect_clear(&e);
+}
+
+static void
 test_eval(void **state)
 {
 	struct cs_client_metrics c;
@@ -120,6 +134,29 @@ test_eval(void **state)
 	assert_false(res.pass);
 	assert_true(res.missing);
 	cs_expect_clear(&e);
+	/* the clients' diagnosis as a word */
+	{
+		struct cs_client_diagnosis d;
+		struct cs_client_facts f[2] = {
+			{ .name = "a",
+			    .failed = true,
+			    .failed_in = CS_STA_ASSOC,
+			    .assoc_status = 17 },
+			{ .name = "b", .joined = true },
+		};
+
+		eval_missing("clients.diagnosis == ok", &s);
+		assert_int_equal(cs_diagnose_clients(f, 2, &d), 0);
+		s.client_diag = &d;
+		eval("clients.diagnosis == association-refused", &s, true,
+		    "association-refused");
+		eval("clients.diagnosis != association-refused", &s, false,
+		    "association-refused");
+		eval("clients.diagnosis == ok", &s, false,
+		    "association-refused");
+		s.client_diag = NULL;
+		cs_client_diagnosis_free(&d);
+	}
 	/* a run without clients: missing, not 0 and not a pass */
 	s.clients = NULL;
 	assert_int_equal(cs_expect_parse(&e, "clients.failed == 0", NULL), 0);
@@ -146,6 +183,11 @@ test_parse_errors(void **state)
 		{ "clients.joined >= 2s", "percentage of the clients" },
 		{ "clients.joined_per_s > 10%", "percentage" },
 		{ "clients{phase=dhcp} == 0", "no {labels}" },
+		{ "clients.diagnosis == wrong-pks",
+		    "did you mean 'wrong-psk'" },
+		{ "clients.diagnosis == return-path-loss",
+		    "unknown client diagnosis" },
+		{ "clients.diagnosis >= ok", "== or !=" },
 	};
 	struct cs_expect e;
 	struct cs_err err;
