@@ -61,6 +61,9 @@ struct wcl_client {
 	bool retx_armed, dead;
 	uint64_t retx_due_ms;
 	uint32_t m3_dropped; /* misbehaviour drop_eapol_m3 */
+	/* for the diagnosis (struct cs_wlc_client_end) */
+	uint32_t m2_received, m2_mic_failed, dhcp_relayed;
+	enum cs_wpa_fail l2_fail;
 };
 
 struct cs_wlc_clients {
@@ -153,6 +156,17 @@ wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
 	while (*pp != cl)
 		pp = &(*pp)->next;
 	*pp = cl->next;
+	if (c->io.client_end != NULL) {
+		struct cs_wlc_client_end e = { .ap = cl->ap ? cl->ap->ap : NULL,
+			.state = cl->state,
+			.l2_fail = cl->l2_fail,
+			.m2_received = cl->m2_received,
+			.m2_mic_failed = cl->m2_mic_failed,
+			.dhcp_relayed = cl->dhcp_relayed };
+
+		memcpy(e.mac, cl->mac, 6);
+		c->io.client_end(c->io.ctx, &e);
+	}
 	wcl_release_aid(cl);
 	c->st.per_state[cl->state]--;
 	c->n_clients--;
@@ -507,6 +521,7 @@ wcl_wpa_event(void *ctx, const struct cs_wpa_event *ev)
 		break;
 	case CS_WPA_EV_FAILED:
 		c->st.l2auth_failed[ev->fail]++;
+		cl->l2_fail = ev->fail;
 		wcl_mac_str(cl->mac, mac, sizeof(mac));
 		cs_logf(&c->cfg.log, CS_LOG_WARN,
 		    "client %s: L2 authentication failed: %s (%s), "
@@ -730,6 +745,7 @@ wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
 	if (cl->state == CS_WLC_CL_ASSOC)
 		wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
 	c->st.dhcp_relayed++;
+	cl->dhcp_relayed++;
 	(void)c->io.relay(c->io.ctx, c->cfg.dhcp_server, m.giaddr, out, wr.len);
 }
 
@@ -799,8 +815,19 @@ wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 			c->st.frames_dropped++;
 			return;
 		}
+		{
+			struct cs_eapol_key k;
+
+			if (cs_eapol_key_decode(&k, in->payload,
+			        in->payload_len, NULL, NULL) == 0 &&
+			    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_2)
+				cl->m2_received++;
+		}
 		(void)cs_wpa_auth_input(
 		    cl->wpa, in->payload, in->payload_len, c->now_ms, NULL);
+		/* the authenticator counts per handshake; keep the most */
+		if (cs_wpa_auth_mic_failures(cl->wpa) > cl->m2_mic_failed)
+			cl->m2_mic_failed = cs_wpa_auth_mic_failures(cl->wpa);
 		wcl_reap(c, cl);
 		return;
 	}

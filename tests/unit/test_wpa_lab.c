@@ -61,6 +61,9 @@ struct lab {
 	unsigned drop_m3; /* messages 3 still to lose on the way */
 	unsigned dropped;
 	struct cs_wlc_clients_cfg cfg;
+	/* what the controller said of the clients it forgot */
+	struct cs_wlc_client_end ends[N_AP * N_STA];
+	unsigned n_ends;
 };
 
 struct ap_ctx {
@@ -254,6 +257,15 @@ wlc_rand_bytes(void *ctx, uint8_t *buf, size_t len)
 	return 0;
 }
 
+static void
+wlc_client_end(void *ctx, const struct cs_wlc_client_end *e)
+{
+	struct lab *l = ctx;
+
+	assert_true(l->n_ends < N_AP * N_STA);
+	l->ends[l->n_ends++] = *e;
+}
+
 static int
 lab_setup(void **state, const char *sta_psk)
 {
@@ -262,6 +274,7 @@ lab_setup(void **state, const char *sta_psk)
 		.send_control = wlc_send_control,
 		.relay = wlc_relay,
 		.rand_bytes = wlc_rand_bytes,
+		.client_end = wlc_client_end,
 		.ctx = l };
 	uint8_t sta_pmk[CS_WPA_PMK_LEN];
 
@@ -489,6 +502,37 @@ test_wrong_psk(void **state)
 		assert_int_equal(d.conf[CS_CDIAG_WRONG_PSK], CS_DIAG_CONF_LOW);
 		assert_non_null(strstr(d.evidence[CS_CDIAG_WRONG_PSK],
 		    "(reason 15: 6, reason 2: 0)"));
+		cs_client_diagnosis_free(&d);
+	}
+	{
+		/* with the controller's side (the embedded mock WLC): every
+		 * message 2 failed its MIC there -> high confidence */
+		struct cs_client_facts f[N_AP * N_STA];
+		struct cs_client_diagnosis d;
+
+		assert_int_equal(l->n_ends, N_AP * N_STA);
+		memset(f, 0, sizeof(f));
+		for (unsigned k = 0; k < l->n_ends; k++) {
+			const struct cs_wlc_client_end *e = &l->ends[k];
+
+			assert_int_equal(e->l2_fail, CS_WPA_FAIL_WRONG_PSK);
+			assert_int_equal(e->m2_received, 3);
+			assert_int_equal(e->m2_mic_failed, 3);
+			f[k].name = "sta";
+			f[k].ap = (unsigned)*(int *)e->ap;
+			f[k].failed = true;
+			f[k].failed_in = CS_STA_L2AUTH;
+			f[k].has_wlc_side = true;
+			f[k].wlc_m2_received = e->m2_received;
+			f[k].wlc_m2_mic_failed = e->m2_mic_failed;
+		}
+		assert_int_equal(cs_diagnose_clients(f, l->n_ends, &d), 0);
+		assert_string_equal(d.code, "wrong-psk");
+		assert_int_equal(d.conf[CS_CDIAG_WRONG_PSK], CS_DIAG_CONF_HIGH);
+		assert_int_equal(d.aps[CS_CDIAG_WRONG_PSK], N_AP);
+		assert_string_equal(d.evidence[CS_CDIAG_WRONG_PSK],
+		    "every EAPOL-Key message 2 failed its MIC at the "
+		    "controller (18 of 18)");
 		cs_client_diagnosis_free(&d);
 	}
 }

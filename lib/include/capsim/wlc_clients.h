@@ -78,6 +78,19 @@ enum cs_wlc_cl_state {
 	CS_WLC_CL__COUNT
 };
 
+/* A client the controller forgets (left, failed, AP gone): what it saw
+ * of it, for the clients' diagnosis (capsim/diagnose_clients.h, the
+ * has_wlc_side facts). */
+struct cs_wlc_client_end {
+	uint8_t mac[6];
+	void *ap;
+	enum cs_wlc_cl_state state; /* when forgotten */
+	enum cs_wpa_fail l2_fail;   /* CS_WPA_FAIL_NONE unless L2 auth failed */
+	uint32_t m2_received;       /* EAPOL-Key messages 2 from it */
+	uint32_t m2_mic_failed;     /* ... whose MIC did not verify */
+	uint32_t dhcp_relayed;      /* its DHCP messages relayed */
+};
+
 struct cs_wlc_clients_io {
 	/* an 802.11 frame for AP `ap` to carry on radio `rid` (the glue puts
 	 * it in CAPWAP data, T bit, WBID 1) */
@@ -95,6 +108,9 @@ struct cs_wlc_clients_io {
 	/* nonces and group keys: len random octets, 0 or -errno; required
 	 * when a WLAN has a PSK */
 	int (*rand_bytes)(void *ctx, uint8_t *buf, size_t len);
+	/* optional: a client is forgotten (left, failed, AP gone; not at
+	 * cs_wlc_clients_free); must not call back into this module */
+	void (*client_end)(void *ctx, const struct cs_wlc_client_end *end);
 	void *ctx;
 };
 
