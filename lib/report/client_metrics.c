@@ -9,7 +9,7 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +69,7 @@ cm_record(struct cs_client_metrics *m, enum cs_client_phase p, uint32_t ms)
 
 static void
 cm_reason(struct cs_client_metrics *m, enum cs_sta_state phase, const char *why,
-    uint64_t count)
+    uint32_t value, uint64_t count)
 {
 	struct cs_client_reason *r;
 
@@ -90,6 +90,7 @@ cm_reason(struct cs_client_metrics *m, enum cs_sta_state phase, const char *why,
 	r = &m->reasons[m->n_reasons++];
 	r->phase = phase;
 	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	r->value = value;
 	r->count = count;
 }
 
@@ -120,7 +121,7 @@ cs_client_metrics_event(struct cs_client_metrics *m,
 		break;
 	case CS_STA_EV_FAILURE:
 		m->failed[ev->from]++;
-		cm_reason(m, ev->from, ev->reason, 1);
+		cm_reason(m, ev->from, ev->reason, ev->value, 1);
 		break;
 	case CS_STA_EV_INFO:
 	case CS_STA_EV__COUNT:
@@ -157,9 +158,19 @@ cs_client_metrics_merge(
 	}
 	for (unsigned i = 0; i < src->n_reasons; i++)
 		cm_reason(dst, src->reasons[i].phase, src->reasons[i].reason,
-		    src->reasons[i].count);
+		    src->reasons[i].value, src->reasons[i].count);
 	dst->reasons_other += src->reasons_other;
 	return 0;
+}
+
+uint64_t
+cs_client_metrics_failed(const struct cs_client_metrics *m)
+{
+	uint64_t n = 0;
+
+	for (int s = 0; m != NULL && s < CS_STA__COUNT; s++)
+		n += m->failed[s];
+	return n;
 }
 
 double
@@ -176,13 +187,16 @@ cs_client_metrics_progress(
     const struct cs_client_metrics *m, char *buf, size_t cap)
 {
 	const char *sep = " (";
-	uint64_t nfail = 0;
+	uint64_t nfail;
 	size_t n;
 
 	if (buf == NULL || cap == 0)
 		return "";
-	for (int s = 0; s < CS_STA__COUNT; s++)
-		nfail += m->failed[s];
+	if (m == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	nfail = cs_client_metrics_failed(m);
 	n = (size_t)snprintf(buf, cap, "clients %lld/%llu run, %llu failed",
 	    (long long)m->per_state[CS_STA_RUN], (unsigned long long)m->clients,
 	    (unsigned long long)nfail);
@@ -199,82 +213,135 @@ cs_client_metrics_progress(
 	return buf;
 }
 
-static int cm_appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* The failures of one phase as (reason code, 802.11 code) series: texts
+ * that differ only in their numbers are one series, as for the APs. */
+struct cm_series {
+	char code[48];
+	uint32_t value;
+	uint64_t count;
+};
 
-static int
-cm_appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+/* A station's failure text is "what: detail" ("association refused: AP
+ * unable to handle more stations"); the detail is the 802.11 code, a
+ * label of its own, so the reason code is the part before the colon. */
+static void
+cm_code(const char *why, char *out, size_t len)
 {
-	va_list ap;
-	int n;
+	char head[96];
+	const char *colon = strchr(why, ':');
+	size_t n = colon != NULL ? (size_t)(colon - why) : strlen(why);
 
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(*s + *len, *cap - *len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return -EINVAL;
-		if ((size_t)n < *cap - *len) {
-			*len += (size_t)n;
-			return 0;
+	if (n >= sizeof(head))
+		n = sizeof(head) - 1;
+	memcpy(head, why, n);
+	head[n] = '\0';
+	cs_reason_code(head, out, len);
+}
+
+static unsigned
+cm_series(const struct cs_client_metrics *m, enum cs_sta_state phase,
+    struct cm_series *out, unsigned cap)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < m->n_reasons; k++) {
+		const struct cs_client_reason *r = &m->reasons[k];
+		char c[48];
+		unsigned i;
+
+		if (r->phase != phase || r->count == 0)
+			continue;
+		cm_code(r->reason, c, sizeof(c));
+		for (i = 0; i < n; i++)
+			if (strcmp(out[i].code, c) == 0 &&
+			    out[i].value == r->value)
+				break;
+		if (i == n) {
+			if (n == cap)
+				continue;
+			memcpy(out[n].code, c, sizeof(c));
+			out[n].value = r->value;
+			out[n++].count = 0;
 		}
-		char *t = realloc(*s, *cap * 2 + (size_t)n);
-
-		if (t == NULL)
-			return -ENOMEM;
-		*s = t;
-		*cap = *cap * 2 + (size_t)n;
+		out[i].count += r->count;
 	}
+	return n;
+}
+
+static void
+cm_prom_family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
 char *
 cs_client_metrics_prom(const struct cs_client_metrics *m)
 {
-	size_t len = 0, cap = 4096;
-	char *s = malloc(cap);
-	int r = 0;
+	struct cm_series ser[CS_CLIENT_MAX_REASONS];
+	char *buf = NULL;
+	size_t len = 0;
+	uint64_t other = 0;
+	FILE *f;
+	bool bad;
 
-	if (s == NULL || m == NULL) {
-		free(s);
+	if (m == NULL || (f = open_memstream(&buf, &len)) == NULL)
 		return NULL;
-	}
-	s[0] = '\0';
-	r |= cm_appendf(&s, &len, &cap,
-	    "# HELP capsim_clients Wireless clients per state now.\n"
-	    "# TYPE capsim_clients gauge\n");
+	cm_prom_family(f, "capsim_clients", "gauge",
+	    "Wireless clients per station state now.");
 	for (int st = 0; st < CS_STA__COUNT; st++)
-		r |= cm_appendf(&s, &len, &cap,
-		    "capsim_clients{state=\"%s\"} %lld\n",
+		fprintf(f, "capsim_clients{state=\"%s\"} %lld\n",
 		    cs_sta_state_name((enum cs_sta_state)st),
 		    (long long)m->per_state[st]);
-	r |= cm_appendf(&s, &len, &cap,
-	    "# HELP capsim_clients_joined_total Clients that reached Run.\n"
-	    "# TYPE capsim_clients_joined_total counter\n"
-	    "capsim_clients_joined_total %llu\n"
-	    "# HELP capsim_client_failures_total Clients that gave up, by "
-	    "the phase they were in.\n"
-	    "# TYPE capsim_client_failures_total counter\n",
+	cm_prom_family(f, "capsim_clients_configured", "gauge",
+	    "Wireless clients the run created.");
+	fprintf(f, "capsim_clients_configured %llu\n",
+	    (unsigned long long)m->clients);
+	cm_prom_family(f, "capsim_clients_joined_total", "counter",
+	    "Times a client reached Run (address, gateway ARP and echo).");
+	fprintf(f, "capsim_clients_joined_total %llu\n",
 	    (unsigned long long)m->joined);
-	for (int st = 0; st < CS_STA__COUNT; st++)
-		if (m->failed[st] > 0)
-			r |= cm_appendf(&s, &len, &cap,
-			    "capsim_client_failures_total{phase=\"%s\"} %llu\n",
+	cm_prom_family(f, "capsim_client_failures_total", "counter",
+	    "Clients that gave up, by phase, reason code and 802.11 status "
+	    "or reason code (0: none; the text is in the JSON report).");
+	for (int st = 0; st < CS_STA__COUNT; st++) {
+		uint64_t kept = 0;
+		unsigned n;
+
+		if (m->failed[st] == 0)
+			continue;
+		n = cm_series(
+		    m, (enum cs_sta_state)st, ser, CS_ARRAY_SIZE(ser));
+		for (unsigned i = 0; i < n; i++) {
+			fprintf(f,
+			    "capsim_client_failures_total{phase=\"%s\","
+			    "reason=\"%s\",code=\"%u\"} %llu\n",
 			    cs_sta_state_name((enum cs_sta_state)st),
-			    (unsigned long long)m->failed[st]);
-	r |= cm_appendf(&s, &len, &cap,
-	    "# HELP capsim_client_phase_duration_seconds Time clients spent "
-	    "in each phase of the join.\n"
-	    "# TYPE capsim_client_phase_duration_seconds histogram\n");
+			    ser[i].code, ser[i].value,
+			    (unsigned long long)ser[i].count);
+			kept += ser[i].count;
+		}
+		/* beyond the distinct reasons kept: counted, not named */
+		if (m->failed[st] > kept)
+			other += m->failed[st] - kept;
+	}
+	if (other > 0)
+		fprintf(f,
+		    "capsim_client_failures_total{phase=\"any\","
+		    "reason=\"other\",code=\"0\"} %llu\n",
+		    (unsigned long long)other);
+	cm_prom_family(f, "capsim_client_phase_duration_seconds", "histogram",
+	    "Time clients spent in each phase of the join (assoc: "
+	    "Authentication + Association; arp: gateway ARP + echo).");
 	for (int p = 0; p < CS_CLIENT_PH__COUNT; p++) {
 		const char *pn = client_phase_names[p];
 
 		for (unsigned k = 0; k < CS_METRICS_N_LE; k++)
-			r |= cm_appendf(&s, &len, &cap,
+			fprintf(f,
 			    "capsim_client_phase_duration_seconds_bucket{phase="
 			    "\"%s\",le=\"%g\"} %llu\n",
 			    pn, (double)cs_metrics_le_us[k] / 1e6,
 			    (unsigned long long)m->le[p][k]);
-		r |= cm_appendf(&s, &len, &cap,
+		fprintf(f,
 		    "capsim_client_phase_duration_seconds_bucket{phase=\"%s\","
 		    "le=\"+Inf\"} %llu\n"
 		    "capsim_client_phase_duration_seconds_sum{phase=\"%s\"} "
@@ -285,75 +352,135 @@ cs_client_metrics_prom(const struct cs_client_metrics *m)
 		    (double)m->ph[p].sum_us / 1e6, pn,
 		    (unsigned long long)m->ph[p].count);
 	}
-	if (r != 0) {
-		free(s);
+	bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad) {
+		free(buf);
 		return NULL;
 	}
-	return s;
+	return buf;
+}
+
+static double
+cm_ms(uint64_t us)
+{
+	return (double)us / 1000.0;
 }
 
 static json_t *
 cm_latency_json(const struct cs_hist *h)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f}", "count",
-	    (json_int_t)h->count, "p50",
-	    (double)cs_hist_quantile(h, 0.50) / 1000.0, "p90",
-	    (double)cs_hist_quantile(h, 0.90) / 1000.0, "p99",
-	    (double)cs_hist_quantile(h, 0.99) / 1000.0, "max",
-	    (double)h->max_us / 1000.0);
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "count",
+	    (json_int_t)h->count, "p50_ms", cm_ms(cs_hist_quantile(h, 0.50)),
+	    "p95_ms", cm_ms(cs_hist_quantile(h, 0.95)), "p99_ms",
+	    cm_ms(cs_hist_quantile(h, 0.99)), "p999_ms",
+	    cm_ms(cs_hist_quantile(h, 0.999)), "max_ms", cm_ms(h->max_us));
 }
 
-char *
-cs_client_metrics_json(const struct cs_client_metrics *m)
+json_t *
+cs_client_metrics_json_obj(const struct cs_client_metrics *m)
 {
+	struct cm_series ser[CS_CLIENT_MAX_REASONS];
 	json_t *o, *states, *fails, *reasons, *lat;
-	char *out = NULL;
+	bool oom = false;
 
 	if (m == NULL)
 		return NULL;
-	o = json_object();
+	o = json_pack("{s:I, s:I, s:I, s:f}", "clients", (json_int_t)m->clients,
+	    "joined", (json_int_t)m->joined, "failed",
+	    (json_int_t)cs_client_metrics_failed(m), "joined_per_s",
+	    cs_client_metrics_rate(m));
 	states = json_object();
 	fails = json_object();
 	reasons = json_array();
 	lat = json_object();
 	if (o == NULL || states == NULL || fails == NULL || reasons == NULL ||
-	    lat == NULL)
-		goto done;
-	for (int st = 0; st < CS_STA__COUNT; st++) {
+	    lat == NULL) {
+		json_decref(o);
+		json_decref(states);
+		json_decref(fails);
+		json_decref(reasons);
+		json_decref(lat);
+		return NULL;
+	}
+	/* o owns them from here (cs_json_set consumes even on failure) */
+	json_incref(states);
+	json_incref(fails);
+	json_incref(reasons);
+	json_incref(lat);
+	oom |= cs_json_set(o, "states", states) < 0;
+	oom |= cs_json_set(o, "failures", fails) < 0;
+	oom |= cs_json_set(o, "failures_other",
+	           json_integer((json_int_t)m->reasons_other)) < 0;
+	oom |= cs_json_set(o, "reasons", reasons) < 0;
+	oom |= cs_json_set(o, "phases", lat) < 0;
+	for (int st = 0; !oom && st < CS_STA__COUNT; st++) {
 		const char *n = cs_sta_state_name((enum cs_sta_state)st);
+		json_t *by;
+		unsigned ns;
 
-		json_object_set_new(states, n, json_integer(m->per_state[st]));
-		if (m->failed[st] > 0)
-			json_object_set_new(
-			    fails, n, json_integer((json_int_t)m->failed[st]));
-	}
-	for (unsigned i = 0; i < m->n_reasons; i++) {
-		json_t *r = json_object();
+		oom |=
+		    cs_json_set(states, n, json_integer(m->per_state[st])) < 0;
+		if (m->failed[st] == 0)
+			continue;
+		if ((by = json_object()) == NULL ||
+		    cs_json_set(fails, n, by) < 0) {
+			oom = true;
+			break;
+		}
+		ns = cm_series(
+		    m, (enum cs_sta_state)st, ser, CS_ARRAY_SIZE(ser));
+		for (unsigned i = 0; i < ns; i++) {
+			char k[64];
 
-		json_object_set_new(r, "phase",
-		    json_string(cs_sta_state_name(m->reasons[i].phase)));
-		cs_json_set(r, "reason", cs_json_str(m->reasons[i].reason));
-		json_object_set_new(
-		    r, "count", json_integer((json_int_t)m->reasons[i].count));
-		json_array_append_new(reasons, r);
+			/* the 802.11 code is part of the key: "association
+			 * refused" with 17 and with 1 are two reasons */
+			if (ser[i].value != 0)
+				snprintf(k, sizeof(k), "%.47s-%u", ser[i].code,
+				    ser[i].value);
+			else
+				snprintf(k, sizeof(k), "%.47s", ser[i].code);
+			for (char *c = k; *c != '\0'; c++)
+				if (*c == '-')
+					*c = '_'; /* snake_case, as every key */
+			oom |= cs_json_set(by, k,
+			           json_integer((json_int_t)ser[i].count)) < 0;
+		}
 	}
-	for (int p = 0; p < CS_CLIENT_PH__COUNT; p++)
-		json_object_set_new(
-		    lat, client_phase_names[p], cm_latency_json(&m->ph[p]));
-	json_object_set_new(o, "clients", json_integer((json_int_t)m->clients));
-	json_object_set_new(o, "joined", json_integer((json_int_t)m->joined));
-	json_object_set_new(
-	    o, "joined_per_s", json_real(cs_client_metrics_rate(m)));
-	json_object_set(o, "states", states);
-	json_object_set(o, "failures", fails);
-	json_object_set(o, "reasons", reasons);
-	json_object_set(o, "latency_ms", lat);
-	out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-done:
-	json_decref(o);
+	for (unsigned i = 0; !oom && i < m->n_reasons; i++) {
+		const struct cs_client_reason *r = &m->reasons[i];
+		char c[48];
+
+		cm_code(r->reason, c, sizeof(c));
+		oom |= json_array_append_new(reasons,
+		           json_pack("{s:s, s:o, s:s, s:I, s:I}", "phase",
+		               cs_sta_state_name(r->phase), "reason",
+		               cs_json_str(r->reason), "reason_code", c, "code",
+		               (json_int_t)r->value, "count",
+		               (json_int_t)r->count)) < 0;
+	}
+	for (int p = 0; !oom && p < CS_CLIENT_PH__COUNT; p++)
+		oom |= cs_json_set(lat, client_phase_names[p],
+		           cm_latency_json(&m->ph[p])) < 0;
 	json_decref(states);
 	json_decref(fails);
 	json_decref(reasons);
 	json_decref(lat);
+	if (oom) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+char *
+cs_client_metrics_json(const struct cs_client_metrics *m)
+{
+	json_t *o = cs_client_metrics_json_obj(m);
+	char *out;
+
+	if (o == NULL)
+		return NULL;
+	out = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
 	return out;
 }

@@ -211,6 +211,10 @@ static const struct html_shape html_shapes[] = {
 	{ "timeseries.failures_by_phase", JSON_OBJECT, false, false },
 	{ "timeseries.latency_ms", JSON_OBJECT, false, true },
 	{ "timeseries.health", JSON_OBJECT, false, false },
+	{ "clients", JSON_OBJECT, false, false },
+	{ "clients.phases", JSON_OBJECT, false, true },
+	{ "clients.reasons", JSON_ARRAY, false, true },
+	{ "clients.diagnosis", JSON_OBJECT, false, false },
 };
 
 /* root[path] for a dotted path, or NULL. */

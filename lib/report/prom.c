@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/hist.h"
 #include "report-internal.h"
 
@@ -415,7 +416,7 @@ cs_prom_text(const struct cs_prom_snapshot *s)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	bool bad;
+	bool bad, bad_clients = false;
 
 	if (s == NULL)
 		return NULL;
@@ -447,6 +448,15 @@ cs_prom_text(const struct cs_prom_snapshot *s)
 		for (int l = 0; l < CS_LAT__COUNT; l++)
 			prom_hist(f, (enum cs_lat)l, s->m);
 	}
+	if (s->clients != NULL) {
+		char *c = cs_client_metrics_prom(s->clients);
+
+		if (c == NULL)
+			bad_clients = true; /* out of memory: no partial text */
+		else
+			fputs(c, f);
+		free(c);
+	}
 	if (s->wlc != NULL)
 		prom_wlc(f, s);
 	if (s->n_rules > 0 && s->rules != NULL)
@@ -454,7 +464,7 @@ cs_prom_text(const struct cs_prom_snapshot *s)
 	prom_self(f, s);
 	if (s->health != NULL)
 		prom_health(f, s->health);
-	bad = ferror(f) != 0;
+	bad = ferror(f) != 0 || bad_clients;
 	if (fclose(f) != 0 || bad) {
 		free(buf);
 		return NULL;

@@ -28,6 +28,11 @@ int cs_json_set(json_t *o, const char *key, json_t *v);
  * cut short to fit), which it returns. */
 const char *cs_report_key(const char *name, char *buf, size_t len);
 
+struct cs_client_metrics;
+/* The JSON report's "clients" object (capsim/client_metrics.h); NULL
+ * when m is NULL or out of memory. */
+json_t *cs_client_metrics_json_obj(const struct cs_client_metrics *m);
+
 struct cs_ts;
 /* The time series as the JSON report's "timeseries" object: interval_s,
  * columns t_start_s, t_s, aps, joins, joins_per_s, failures, retransmits,

@@ -15,6 +15,7 @@
 
 #include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/wlc.h"
 #include "report-internal.h"
 
@@ -492,6 +493,41 @@ report_peer(const struct cs_report_peer *p)
 	                  : json_null());
 }
 
+/* The clients' diagnosis (capsim/diagnose_clients.h), in the shape of
+ * the APs' "diagnosis". */
+static json_t *
+report_client_diag(const struct cs_client_diagnosis *d)
+{
+	json_t *o, *causes;
+
+	o = json_pack("{s:s, s:o, s:o, s:I}", "code", d->code, "summary",
+	    cs_json_str(d->summary ? d->summary : ""), "hint",
+	    cs_json_str(d->hint ? d->hint : ""), "clients_affected",
+	    (json_int_t)d->affected);
+	if (o == NULL || (causes = json_array()) == NULL ||
+	    cs_json_set(o, "causes", causes) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	for (int k = 0; k < CS_CDIAG__COUNT; k++) {
+		if (k == CS_CDIAG_OK || d->count[k] == 0)
+			continue;
+		if (json_array_append_new(causes,
+		        json_pack("{s:s, s:I, s:I, s:s, s:o, s:o}", "cause",
+		            cs_cdiag_code_name(k), "clients",
+		            (json_int_t)d->count[k], "aps",
+		            (json_int_t)d->aps[k], "confidence",
+		            cs_diag_conf_name(d->conf[k]), "evidence",
+		            cs_json_str(d->evidence[k] ? d->evidence[k] : ""),
+		            "client_names",
+		            cs_json_str(d->names[k] ? d->names[k] : ""))) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
 char *
 cs_report_json(const struct cs_run_summary *s)
 {
@@ -579,13 +615,6 @@ cs_report_json(const struct cs_run_summary *s)
 		report_set(root, "diagnosis", report_diag(s->diag), &oom);
 	if (s->rules != NULL && s->n_rules > 0)
 		report_set(root, "impairments", report_rules(s), &oom);
-	if (s->clients != NULL) {
-		char *t = cs_client_metrics_json(s->clients);
-
-		report_set(root, "clients",
-		    t != NULL ? json_loads(t, 0, NULL) : NULL, &oom);
-		free(t);
-	}
 	if (s->wlc_counters != NULL && s->n_wlc_counters > 0)
 		report_set(root, "wlc_counters",
 		    report_kv_object(s->wlc_counters, s->n_wlc_counters), &oom);
@@ -600,6 +629,14 @@ cs_report_json(const struct cs_run_summary *s)
 		report_set(root, "ap_results", report_ap_results(s), &oom);
 	if (s->peer != NULL)
 		report_set(root, "peer", report_peer(s->peer), &oom);
+	if (s->clients != NULL) {
+		json_t *c = cs_client_metrics_json_obj(s->clients);
+
+		if (c != NULL && s->client_diag != NULL)
+			report_set(c, "diagnosis",
+			    report_client_diag(s->client_diag), &oom);
+		report_set(root, "clients", c, &oom);
+	}
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);
 	json_decref(root);
 	return out;

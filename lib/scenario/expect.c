@@ -15,16 +15,19 @@
 #include <string.h>
 
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/metrics.h"
 #include "capsim/roles.h"
 #include "scenario-internal.h"
 
 /* What a metric measures, which decides the values it compares with. */
 enum exp_class {
-	EXP_AP_COUNT, /* a number of APs: plain numbers or % of the APs */
-	EXP_COUNT,    /* any other count: plain numbers */
-	EXP_LATENCY,  /* milliseconds: durations or plain numbers (ms) */
-	EXP_WORD,     /* a word: == / != only */
+	EXP_AP_COUNT,     /* a number of APs: plain numbers or % of the APs */
+	EXP_COUNT,        /* any other count: plain numbers */
+	EXP_LATENCY,      /* milliseconds: durations or plain numbers (ms) */
+	EXP_WORD,         /* a word: == / != only */
+	EXP_CLIENT_COUNT, /* a number of clients: numbers or % of them */
+	EXP_CLIENT_WORD,  /* the clients' diagnosis code: == / != only */
 };
 
 static const struct {
@@ -32,24 +35,26 @@ static const struct {
 	enum exp_class cls;
 	bool has_sub; /* takes .something after it */
 } exp_roots[] = {
-	{ "aps", EXP_AP_COUNT, false },
-	{ "joined", EXP_AP_COUNT, false },
-	{ "in_run", EXP_AP_COUNT, false },
-	{ "failed", EXP_AP_COUNT, false },
-	{ "failures", EXP_AP_COUNT, false },
-	{ "joins", EXP_COUNT, false },
-	{ "left_run", EXP_COUNT, false },
-	{ "retransmits", EXP_COUNT, false },
-	{ "phase", EXP_LATENCY, true },
-	{ "diagnosis", EXP_WORD, false },
-	{ "rule", EXP_COUNT, true },
-	{ "wlc", EXP_COUNT, true },
+	{ "aps", EXP_AP_COUNT, false }, { "joined", EXP_AP_COUNT, false },
+	{ "in_run", EXP_AP_COUNT, false }, { "failed", EXP_AP_COUNT, false },
+	{ "failures", EXP_AP_COUNT, false }, { "joins", EXP_COUNT, false },
+	{ "left_run", EXP_COUNT, false }, { "retransmits", EXP_COUNT, false },
+	{ "phase", EXP_LATENCY, true }, { "diagnosis", EXP_WORD, false },
+	{ "rule", EXP_COUNT, true }, { "wlc", EXP_COUNT, true },
 	{ "nat", EXP_COUNT, true },
+	{ "clients", EXP_CLIENT_COUNT, false }, /* sub-metrics below */
+	{ "client", EXP_LATENCY, true },        /* client.phase.P.STAT */
 };
 
 static const char *const exp_root_words[] = { "aps", "joined", "in_run",
 	"failed", "failures", "joins", "left_run", "retransmits", "phase",
-	"diagnosis", "rule", "wlc", "nat", NULL };
+	"diagnosis", "rule", "wlc", "nat", "clients", "client", NULL };
+
+/* clients.SUB (issue 14): counts of wireless clients, and their rate */
+static const char *const exp_client_subs[] = { "joined", "failed", "in_run",
+	"joined_per_s", "diagnosis", NULL };
+static const char *const exp_client_phases[] = { "assoc", "l2auth", "dhcp",
+	"arp", "total", NULL };
 
 static const char *const exp_stats[] = { "p50", "p90", "p95", "p99", "min",
 	"max", "mean", "count", NULL };
@@ -174,6 +179,68 @@ exp_check_diagnosis(const char *m, size_t base, struct cs_err *err)
  * Checks the metric path m (labels included) against the vocabulary.
  * Returns its class or -EINVAL (err filled, offsets relative to m + base).
  */
+/* A clients' diagnosis code (capsim/diagnose_clients.h), or -EINVAL
+ * listing them. */
+static int
+exp_check_client_code(const char *w, size_t off, struct cs_err *err)
+{
+	const char *names[CS_CDIAG__COUNT + 1], *hint;
+
+	for (int k = 0; k < CS_CDIAG__COUNT; k++) {
+		names[k] = cs_cdiag_code_name((enum cs_cdiag_code)k);
+		if (strcmp(w, names[k]) == 0)
+			return 0;
+	}
+	names[CS_CDIAG__COUNT] = NULL;
+	hint = scn_suggest(w, names);
+	return exp_fail(err, off,
+	    "unknown client diagnosis '%s'%s%s%s; they are ok, wrong-psk, "
+	    "association-refused, dhcp-unanswered, gateway-unreachable, "
+	    "data-path-mtu, mixed, inconclusive",
+	    w, hint ? " (did you mean '" : "", hint ? hint : "",
+	    hint ? "'?)" : "");
+}
+
+/* clients, clients.{joined,failed,in_run,joined_per_s,diagnosis} and
+ * client.phase.{assoc,l2auth,dhcp,arp,total}.STAT (issue 14). */
+static int
+exp_check_client(
+    const char *m, const char *root, size_t base, struct cs_err *err)
+{
+	const char *dot = strchr(m, '.'), *p, *d2;
+
+	if (strchr(m, '{') != NULL)
+		return exp_fail(err, base + (size_t)(strchr(m, '{') - m),
+		    "%s takes no {labels}", root);
+	if (strcmp(root, "clients") == 0) {
+		if (dot == NULL)
+			return EXP_CLIENT_COUNT;
+		if (!exp_in(dot + 1, strlen(dot + 1), exp_client_subs))
+			return exp_fail(err, base + (size_t)(dot + 1 - m),
+			    "expected clients.SUB with SUB one of joined, "
+			    "failed, in_run, joined_per_s, diagnosis");
+		if (strcmp(dot + 1, "diagnosis") == 0)
+			return EXP_CLIENT_WORD;
+		return strcmp(dot + 1, "joined_per_s") == 0 ? EXP_COUNT
+		                                            : EXP_CLIENT_COUNT;
+	}
+	if (dot == NULL || strncmp(dot + 1, "phase.", 6) != 0)
+		return exp_fail(err, base + (dot ? (size_t)(dot + 1 - m) : 6),
+		    "expected client.phase.PHASE.STAT, e.g. "
+		    "client.phase.dhcp.p99");
+	p = dot + 7;
+	d2 = strchr(p, '.');
+	if (d2 == NULL || !exp_in(p, (size_t)(d2 - p), exp_client_phases))
+		return exp_fail(err, base + (size_t)(p - m),
+		    "expected client.phase.PHASE.STAT with PHASE one of "
+		    "assoc, l2auth, dhcp, arp, total");
+	if (!exp_in(d2 + 1, strlen(d2 + 1), exp_stats))
+		return exp_fail(err, base + (size_t)(d2 + 1 - m),
+		    "expected a statistic: p50, p90, p95, p99, min, max, "
+		    "mean, count");
+	return strcmp(d2 + 1, "count") == 0 ? EXP_COUNT : EXP_LATENCY;
+}
+
 static int
 exp_check_metric(const char *m, size_t base, struct cs_err *err)
 {
@@ -196,12 +263,15 @@ exp_check_metric(const char *m, size_t base, struct cs_err *err)
 		    "in_run, failed, failures, failures{phase=P}, joins, "
 		    "left_run, retransmits, phase.PHASE.STAT, diagnosis, "
 		    "diagnosis{cause=CODE}.aps, rule.NAME.COUNTER, "
-		    "wlc.COUNTER, nat.COUNTER",
+		    "wlc.COUNTER, nat.COUNTER, clients, clients.SUB, "
+		    "client.phase.PHASE.STAT",
 		    root, hint ? " (did you mean '" : "", hint ? hint : "",
 		    hint ? "'?)" : "");
 	}
 	if (strcmp(root, "diagnosis") == 0 && (brace != NULL || dot != NULL))
 		return exp_check_diagnosis(m, base, err);
+	if (strcmp(root, "clients") == 0 || strcmp(root, "client") == 0)
+		return exp_check_client(m, root, base, err);
 	if (brace != NULL && strcmp(root, "failures") != 0)
 		return exp_fail(err, base + (size_t)(brace - m),
 		    "only failures and diagnosis take {labels}, e.g. "
@@ -428,7 +498,22 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 			goto fail;
 		r = -EINVAL;
 		break;
+	case EXP_CLIENT_WORD:
+		if (e.kind != CS_EXPV_WORD ||
+		    (e.op != CS_EXP_EQ && e.op != CS_EXP_NE)) {
+			exp_fail(err, (size_t)(ms - text),
+			    "%s compares with == or != and a word, e.g. "
+			    "clients.diagnosis == wrong-psk",
+			    e.metric);
+			goto fail;
+		}
+		if ((r = exp_check_client_code(
+		         e.word, (size_t)(vs - text), err)) < 0)
+			goto fail;
+		r = -EINVAL;
+		break;
 	case EXP_AP_COUNT:
+	case EXP_CLIENT_COUNT:
 	case EXP_COUNT:
 		if (e.kind == CS_EXPV_WORD || e.kind == CS_EXPV_DURATION) {
 			exp_fail(err, (size_t)(vs - text),
@@ -436,11 +521,14 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 			    "'%s'",
 			    e.metric,
 			    cls == EXP_AP_COUNT ? " or a percentage of the APs"
-			                        : "",
+			        : cls == EXP_CLIENT_COUNT
+			        ? " or a percentage of the "
+			          "clients"
+			        : "",
 			    vbuf);
 			goto fail;
 		}
-		if (e.kind == CS_EXPV_PERCENT && cls != EXP_AP_COUNT) {
+		if (e.kind == CS_EXPV_PERCENT && cls == EXP_COUNT) {
 			exp_fail(err, (size_t)(vs - text),
 			    "a percentage is of the AP count; %s is not a "
 			    "number of APs (use a plain number)",
@@ -517,6 +605,8 @@ cs_expect_eval(const struct cs_expect *e, const struct cs_measure_ops *ops,
 	struct cs_expect_result res;
 	char num[40], pct[40];
 	double v = 0, cmp;
+	uint64_t base;
+	bool is_client;
 	int r;
 
 	if (e == NULL || ops == NULL || out == NULL || e->metric == NULL)
@@ -546,25 +636,29 @@ cs_expect_eval(const struct cs_expect *e, const struct cs_measure_ops *ops,
 	exp_num(num, sizeof(num), v);
 	switch (e->kind) {
 	case CS_EXPV_PERCENT:
-		if (ops->ap_count == 0) {
+		/* clients.* are percentages of the clients, the rest of the
+		 * APs */
+		is_client = strncmp(e->metric, "clients", 7) == 0;
+		base = is_client ? ops->client_count : ops->ap_count;
+		if (base == 0) {
 			res.pass = false;
 			snprintf(res.measured, sizeof(res.measured), "%s", num);
 			snprintf(res.message, sizeof(res.message),
-			    "%s: FAILED, measured %s but the AP count is 0, "
+			    "%s: FAILED, measured %s but the %s count is 0, "
 			    "so no percentage",
-			    e->text, num);
+			    e->text, num, is_client ? "client" : "AP");
 			*out = res;
 			return 0;
 		}
-		cmp = v * 100.0 / (double)ops->ap_count;
+		cmp = v * 100.0 / (double)base;
 		snprintf(pct, sizeof(pct), "%.4g%%", cmp);
 		res.pass = exp_cmp(cmp, e->op, e->value);
 		snprintf(
 		    res.measured, sizeof(res.measured), "%s (%s)", num, pct);
 		snprintf(res.message, sizeof(res.message),
-		    "%s: %s, measured %s of %llu APs (%s)", e->text,
-		    res.pass ? "ok" : "FAILED", num,
-		    (unsigned long long)ops->ap_count, pct);
+		    "%s: %s, measured %s of %llu %s (%s)", e->text,
+		    res.pass ? "ok" : "FAILED", num, (unsigned long long)base,
+		    is_client ? "clients" : "APs", pct);
 		break;
 	case CS_EXPV_DURATION:
 		res.pass = exp_cmp(v, e->op, e->value);

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/hist.h"
 #include "capsim/metrics.h"
 #include "capsim/report.h"
@@ -45,17 +47,13 @@ meas_rule(const struct cs_run_summary *s, const char *name, size_t nlen,
 	return -ENOENT;
 }
 
+static int meas_stat(const struct cs_hist *h, const char *stat, double *out);
+
 static int
 meas_phase(const struct cs_metrics *m, const char *path, double *out)
 {
 	const char *lat = path + strlen("phase."), *dot = strchr(lat, '.');
-	static const struct {
-		const char *name;
-		double q;
-	} qs[] = { { "p50", 0.50 }, { "p90", 0.90 }, { "p95", 0.95 },
-		{ "p99", 0.99 } };
 	const struct cs_hist *h = NULL;
-	const char *stat;
 
 	if (dot == NULL)
 		return -ENOENT;
@@ -68,7 +66,54 @@ meas_phase(const struct cs_metrics *m, const char *path, double *out)
 	}
 	if (h == NULL)
 		return -ENOENT;
-	stat = dot + 1;
+	return meas_stat(h, dot + 1, out);
+}
+
+/* clients, clients.SUB, client.phase.P.STAT (issue 14) */
+static int
+meas_client(const struct cs_client_metrics *c, const char *path, double *out)
+{
+	const char *lat, *dot;
+
+	if (c == NULL)
+		return -ENOENT;
+	if (strcmp(path, "clients") == 0)
+		*out = (double)c->clients;
+	else if (strcmp(path, "clients.joined") == 0)
+		*out = (double)c->joined;
+	else if (strcmp(path, "clients.failed") == 0)
+		*out = (double)cs_client_metrics_failed(c);
+	else if (strcmp(path, "clients.in_run") == 0)
+		*out = (double)c->per_state[CS_STA_RUN];
+	else if (strcmp(path, "clients.joined_per_s") == 0)
+		*out = cs_client_metrics_rate(c);
+	else if (strncmp(path, "client.phase.", 13) == 0) {
+		lat = path + 13;
+		if ((dot = strchr(lat, '.')) == NULL)
+			return -ENOENT;
+		for (int p = 0; p < CS_CLIENT_PH__COUNT; p++) {
+			const char *n = cs_client_phase_name(p);
+
+			if (strlen(n) == (size_t)(dot - lat) &&
+			    strncmp(n, lat, (size_t)(dot - lat)) == 0)
+				return meas_stat(&c->ph[p], dot + 1, out);
+		}
+		return -ENOENT;
+	} else
+		return -ENOENT;
+	return 0;
+}
+
+/* A statistic of a latency histogram in ms, or its sample count. */
+static int
+meas_stat(const struct cs_hist *h, const char *stat, double *out)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} qs[] = { { "p50", 0.50 }, { "p90", 0.90 }, { "p95", 0.95 },
+		{ "p99", 0.99 } };
+
 	if (strcmp(stat, "count") == 0) {
 		*out = (double)h->count;
 		return 0;
@@ -204,6 +249,8 @@ meas_number(void *ctx, const char *path, double *out)
 		return meas_phase(m, path, out);
 	else if (strncmp(path, "diagnosis", 9) == 0)
 		return meas_diagnosis(s, path, out);
+	else if (strncmp(path, "client", 6) == 0)
+		return meas_client(s->clients, path, out);
 	else if (strncmp(path, "wlc.", 4) == 0)
 		return meas_kv(
 		    s->wlc_counters, s->n_wlc_counters, path + 4, out);
@@ -225,6 +272,13 @@ meas_string(void *ctx, const char *path, char *buf, size_t len)
 {
 	const struct cs_run_summary *s = ctx;
 
+	if (strcmp(path, "clients.diagnosis") == 0) {
+		if (s->client_diag == NULL || s->client_diag->code == NULL ||
+		    len == 0)
+			return -ENOENT;
+		snprintf(buf, len, "%s", s->client_diag->code);
+		return 0;
+	}
 	if (strcmp(path, "diagnosis") != 0 || s->diag == NULL ||
 	    s->diag->code == NULL || len == 0)
 		return -ENOENT;
@@ -236,11 +290,12 @@ CS_API int
 cs_expect_eval_summary(const struct cs_expect *e,
     const struct cs_run_summary *s, struct cs_expect_result *out)
 {
-	struct cs_measure_ops ops = { meas_number, meas_string, 0 };
+	struct cs_measure_ops ops = { meas_number, meas_string, 0, 0 };
 
 	if (e == NULL || s == NULL || out == NULL)
 		return -EINVAL;
 	ops.ap_count = s->aps;
+	ops.client_count = s->clients != NULL ? s->clients->clients : 0;
 	/* the callbacks only read through ctx */
 	return cs_expect_eval(e, &ops, (void *)(uintptr_t)s, out);
 }

@@ -307,6 +307,7 @@ sta_fail(struct cs_sta *sta, const char *why, uint32_t value, bool send_deauth,
 {
 	snprintf(sta->why, sizeof(sta->why), "%s", why);
 	sta->info.failed_in = sta->state;
+	sta->info.fail_value = value;
 	cs_logf(&sta->cfg.log, CS_LOG_WARN, "sta %s: failed in %s: %s",
 	    sta->name, sta_state_names[sta->state], sta->why);
 	if (send_deauth)
@@ -322,6 +323,7 @@ sta_fail_tries(struct cs_sta *sta, const char *what, uint64_t now)
 	char why[128];
 
 	snprintf(why, sizeof(why), "%s after %u tries", what, sta->tries);
+	sta->info.fail_tries = sta->tries; /* for the diagnosis */
 	sta_fail(sta, why, 0, sta->state != CS_STA_AUTH, now);
 }
 

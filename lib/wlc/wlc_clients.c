@@ -60,6 +60,10 @@ struct wcl_client {
 	struct cs_wpa_auth *wpa;
 	bool retx_armed, dead;
 	uint64_t retx_due_ms;
+	uint32_t m3_dropped; /* misbehaviour drop_eapol_m3 */
+	/* for the diagnosis (struct cs_wlc_client_end) */
+	uint32_t m2_received, m2_mic_failed, dhcp_relayed;
+	enum cs_wpa_fail l2_fail;
 };
 
 struct cs_wlc_clients {
@@ -152,6 +156,17 @@ wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
 	while (*pp != cl)
 		pp = &(*pp)->next;
 	*pp = cl->next;
+	if (c->io.client_end != NULL) {
+		struct cs_wlc_client_end e = { .ap = cl->ap ? cl->ap->ap : NULL,
+			.state = cl->state,
+			.l2_fail = cl->l2_fail,
+			.m2_received = cl->m2_received,
+			.m2_mic_failed = cl->m2_mic_failed,
+			.dhcp_relayed = cl->dhcp_relayed };
+
+		memcpy(e.mac, cl->mac, 6);
+		c->io.client_end(c->io.ctx, &e);
+	}
 	wcl_release_aid(cl);
 	c->st.per_state[cl->state]--;
 	c->n_clients--;
@@ -408,12 +423,32 @@ wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
 
 /* ---- WPA2-PSK: the authenticator per client ---------------------------- */
 
+static void wcl_mac_str(const uint8_t *m, char *buf, size_t cap);
+
 static int
 wcl_wpa_send(void *ctx, const uint8_t *pdu, size_t len)
 {
 	struct wcl_client *cl = ctx;
 	struct cs_dot11_frame f;
+	struct cs_eapol_key k;
 
+	if (cl->c->cfg.drop_eapol_m3 > 0 &&
+	    cs_eapol_key_decode(&k, pdu, len, NULL, NULL) == 0 &&
+	    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_3 &&
+	    cl->m3_dropped < cl->c->cfg.drop_eapol_m3) {
+		char mac[18];
+
+		/* misbehaviour: the frame is lost at the controller, as far
+		 * as the station can tell */
+		cl->m3_dropped++;
+		cl->c->st.mis_m3_dropped++;
+		wcl_mac_str(cl->mac, mac, sizeof(mac));
+		cs_logf(&cl->c->cfg.log, CS_LOG_INFO,
+		    "client %s: EAPOL-Key message 3 not sent (misbehaviour "
+		    "drop-eapol-m3, %u so far)",
+		    mac, cl->m3_dropped);
+		return 0;
+	}
 	/* from the authenticator: SA = AA = the BSSID (§12.7.6.1) */
 	cs_dot11_init_data(&f, /* to_ds= */ false, cl->bssid, cl->bssid,
 	    cl->mac, CS_ETH_P_EAPOL, pdu, len);
@@ -486,6 +521,7 @@ wcl_wpa_event(void *ctx, const struct cs_wpa_event *ev)
 		break;
 	case CS_WPA_EV_FAILED:
 		c->st.l2auth_failed[ev->fail]++;
+		cl->l2_fail = ev->fail;
 		wcl_mac_str(cl->mac, mac, sizeof(mac));
 		cs_logf(&c->cfg.log, CS_LOG_WARN,
 		    "client %s: L2 authentication failed: %s (%s), "
@@ -580,6 +616,17 @@ wcl_assoc(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
 	}
 	status = wcl_assoc_check(c, cl, in, &wlan);
+	if (status == CS_DOT11_STATUS_SUCCESS && c->cfg.refuse_assoc_status) {
+		char mac[18];
+
+		status = c->cfg.refuse_assoc_status;
+		c->st.mis_assoc_refused++;
+		wcl_mac_str(cl->mac, mac, sizeof(mac));
+		cs_logf(&c->cfg.log, CS_LOG_INFO,
+		    "client %s: association refused with status %u "
+		    "(misbehaviour refuse-assoc)",
+		    mac, status);
+	}
 	cs_dot11_init_mgmt(&f,
 	    in->subtype == CS_DOT11_REASSOC_REQ ? CS_DOT11_REASSOC_RESP
 	                                        : CS_DOT11_ASSOC_RESP,
@@ -672,6 +719,17 @@ wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
 		c->st.frames_dropped++;
 		return;
 	}
+	if (c->cfg.no_dhcp_relay) {
+		/* misbehaviour: the controller takes the client's DHCP and
+		 * nothing comes of it (no DHCPOFFER) */
+		c->st.mis_dhcp_dropped++;
+		if (cl->state == CS_WLC_CL_ASSOC)
+			wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
+		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
+		    "DHCP from a client not relayed (misbehaviour "
+		    "no-dhcp-offer)");
+		return;
+	}
 	if (c->cfg.dhcp_server == 0 || c->io.relay == NULL) {
 		c->st.frames_dropped++;
 		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
@@ -687,6 +745,7 @@ wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
 	if (cl->state == CS_WLC_CL_ASSOC)
 		wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
 	c->st.dhcp_relayed++;
+	cl->dhcp_relayed++;
 	(void)c->io.relay(c->io.ctx, c->cfg.dhcp_server, m.giaddr, out, wr.len);
 }
 
@@ -756,8 +815,19 @@ wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 			c->st.frames_dropped++;
 			return;
 		}
+		{
+			struct cs_eapol_key k;
+
+			if (cs_eapol_key_decode(&k, in->payload,
+			        in->payload_len, NULL, NULL) == 0 &&
+			    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_2)
+				cl->m2_received++;
+		}
 		(void)cs_wpa_auth_input(
 		    cl->wpa, in->payload, in->payload_len, c->now_ms, NULL);
+		/* the authenticator counts per handshake; keep the most */
+		if (cs_wpa_auth_mic_failures(cl->wpa) > cl->m2_mic_failed)
+			cl->m2_mic_failed = cs_wpa_auth_mic_failures(cl->wpa);
 		wcl_reap(c, cl);
 		return;
 	}
@@ -1055,4 +1125,14 @@ cs_wlc_clients_log_stats(const struct cs_wlc_clients *c)
 	    (unsigned long long)s->acks, (unsigned long long)s->arp_answered,
 	    (unsigned long long)s->echo_answered,
 	    (unsigned long long)s->frames_dropped);
+	if (c->cfg.refuse_assoc_status != 0 || c->cfg.drop_eapol_m3 > 0 ||
+	    c->cfg.no_dhcp_relay)
+		cs_logf(&c->cfg.log, CS_LOG_INFO,
+		    "clients: misbehaviours: %llu associations refused with "
+		    "status %u, %llu EAPOL-Key messages 3 not sent, %llu DHCP "
+		    "messages not relayed",
+		    (unsigned long long)s->mis_assoc_refused,
+		    c->cfg.refuse_assoc_status,
+		    (unsigned long long)s->mis_m3_dropped,
+		    (unsigned long long)s->mis_dhcp_dropped);
 }

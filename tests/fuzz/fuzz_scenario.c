@@ -41,7 +41,7 @@ fz_string(void *ctx, const char *path, char *buf, size_t len)
 static void
 fz_check(const struct cs_scenario *s)
 {
-	struct cs_measure_ops ops = { fz_number, fz_string, 0 };
+	struct cs_measure_ops ops = { fz_number, fz_string, 0, 0 };
 	struct cs_impair *imp;
 	struct cs_nat *nat;
 

@@ -115,4 +115,20 @@ rc=0
   2>"$tmp/e" || rc=$?
 [ "$rc" -eq 2 ] || fail "--metrics-listen :99999 exited $rc, expected 2"
 grep -q "cannot serve /metrics on $CS_NET.251:99999" "$tmp/e" || { cat "$tmp/e"; fail "no error for :99999"; }
+
+# the wireless clients' families (issue 14): test_client_metrics renders
+# them from real station events (joins, a DHCP failure, two association
+# refusals with status 17); the text must lint and carry bounded labels
+: "${CS_BUILD:?CS_BUILD not set}"
+CS_PROM_OUT=$tmp/clients.prom "$CS_BUILD/tests/test_client_metrics" \
+  >"$tmp/clients.log" 2>&1 || { cat "$tmp/clients.log"; fail "test_client_metrics"; }
+check "$tmp/clients.prom"
+v=$(value "$tmp/clients.prom" 'capsim_client_failures_total{phase="assoc",reason="association-refused",code="17"}') ||
+  { cat "$tmp/clients.prom"; fail "clients: no association refusals by code"; }
+[ "$v" -eq 2 ] || fail "clients: $v association refusals, expected 2"
+v=$(value "$tmp/clients.prom" 'capsim_clients{state="run"}') || fail "clients: no capsim_clients"
+[ "$v" -eq 2 ] || fail "clients: $v in run, expected 2"
+v=$(value "$tmp/clients.prom" 'capsim_client_phase_duration_seconds_count{phase="dhcp"}') ||
+  fail "clients: no DHCP phase histogram"
+[ "$v" -eq 2 ] || fail "clients: $v DHCP samples, expected 2"
 echo "PASS: metrics (promtool: $have_promtool)"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,9 @@
 #include <cmocka.h>
 
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
+#include "capsim/prom.h"
+#include "capsim/report.h"
 #include "testutil.h"
 
 static void
@@ -40,6 +44,25 @@ give_up(struct cs_client_metrics *m, enum cs_sta_state in, const char *why)
 
 	assert_int_equal(cs_client_metrics_event(m, &ev, NULL), 0);
 	step(m, 0, in, CS_STA_FAILED, NULL);
+}
+
+/* A client refused at Association with 802.11 status `status`. */
+static void
+refuse(struct cs_client_metrics *m, uint32_t status)
+{
+	struct cs_sta_event ev = { .t_ms = 0,
+		.kind = CS_STA_EV_FAILURE,
+		.from = CS_STA_ASSOC,
+		.to = CS_STA_ASSOC,
+		.value = status,
+		.reason = "association refused: AP unable to handle more "
+		          "stations" };
+
+	cs_client_metrics_add(m);
+	step(m, 0, CS_STA_IDLE, CS_STA_AUTH, NULL);
+	step(m, 0, CS_STA_AUTH, CS_STA_ASSOC, NULL);
+	assert_int_equal(cs_client_metrics_event(m, &ev, NULL), 0);
+	step(m, 0, CS_STA_ASSOC, CS_STA_FAILED, NULL);
 }
 
 /* Two clients join (at 1.0 s and 1.5 s, 400 and 800 ms in all), one
@@ -110,12 +133,27 @@ test_prom_and_json(void **state)
 	(void)state;
 	cs_client_metrics_init(&m);
 	fill(&m);
+	refuse(&m, 17);
+	refuse(&m, 17);
 	t = cs_client_metrics_prom(&m);
+	if (getenv("CS_PROM_OUT") != NULL) {
+		/* tests/integration/metrics_promtool.sh lints this text */
+		FILE *f = fopen(getenv("CS_PROM_OUT"), "w");
+
+		assert_non_null(f);
+		fputs(t, f);
+		fclose(f);
+	}
 	assert_non_null(t);
 	assert_non_null(strstr(t, "capsim_clients{state=\"run\"} 2\n"));
 	assert_non_null(strstr(t, "capsim_clients_joined_total 2\n"));
-	assert_non_null(
-	    strstr(t, "capsim_client_failures_total{phase=\"dhcp\"} 1\n"));
+	assert_non_null(strstr(t,
+	    "capsim_client_failures_total{phase=\"dhcp\",reason=\"no-dhcpoffer-"
+	    "to-discover-after\",code=\"0\"} 1\n"));
+	assert_non_null(strstr(t,
+	    "capsim_client_failures_total{phase=\"assoc\",reason=\"association"
+	    "-refused\",code=\"17\"} 2\n"));
+	assert_non_null(strstr(t, "capsim_clients_configured 5\n"));
 	/* total 400 ms and 800 ms: one at or below 0.5 s, both by 1 s */
 	assert_non_null(strstr(t,
 	    "capsim_client_phase_duration_seconds_bucket{phase=\"total\","
@@ -133,13 +171,24 @@ test_prom_and_json(void **state)
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "joined")), 2);
 	v = json_object_get(json_object_get(j, "states"), "failed");
-	assert_int_equal(json_integer_value(v), 1);
+	assert_int_equal(json_integer_value(v), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 3);
 	v = json_array_get(json_object_get(j, "reasons"), 0);
 	assert_string_equal(
 	    json_string_value(json_object_get(v, "phase")), "dhcp");
-	v = json_object_get(json_object_get(j, "latency_ms"), "dhcp");
+	assert_string_equal(json_string_value(json_object_get(v, "reason")),
+	    "no DHCPOFFER to DISCOVER after 4 tries");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "reason_code")),
+	    "no-dhcpoffer-to-discover-after");
+	v = json_object_get(json_object_get(j, "failures"), "assoc");
+	assert_int_equal(
+	    json_integer_value(json_object_get(v, "association_refused_17")),
+	    2);
+	v = json_object_get(json_object_get(j, "phases"), "dhcp");
 	assert_int_equal(json_integer_value(json_object_get(v, "count")), 2);
-	assert_true(json_real_value(json_object_get(v, "max")) > 587.9);
+	assert_true(json_real_value(json_object_get(v, "max_ms")) > 587.9);
+	assert_true(json_real_value(json_object_get(v, "p50_ms")) > 150.0);
 	json_decref(j);
 	free(t);
 	cs_client_metrics_free(&m);
@@ -189,6 +238,92 @@ test_reason_cap(void **state)
 	cs_client_metrics_free(&m);
 }
 
+/* The run report and /metrics carry the clients when the summary has
+ * them, and leave them out when it has none. */
+static void
+test_in_report_and_prom(void **state)
+{
+	struct cs_client_facts facts[3] = {
+		{ .name = "sta-1", .joined = true },
+		{ .name = "sta-2", .joined = true },
+		{ .name = "sta-3",
+		    .ap = 1,
+		    .failed = true,
+		    .failed_in = CS_STA_DHCP,
+		    .dhcp_sent = 4 },
+	};
+	struct cs_client_diagnosis cd;
+	struct cs_client_metrics cm;
+	struct cs_metrics m;
+	struct cs_run_summary s;
+	struct cs_prom_snapshot ps;
+	json_t *j, *c, *v;
+	char *t;
+
+	(void)state;
+	cs_metrics_init(&m);
+	cs_client_metrics_init(&cm);
+	fill(&cm);
+	assert_int_equal(cs_diagnose_clients(facts, 3, &cd), 0);
+	memset(&s, 0, sizeof(s));
+	s.aps = 1;
+	s.m = &m;
+	t = cs_report_json(&s);
+	assert_non_null(t);
+	j = json_loads(t, 0, NULL);
+	assert_non_null(j);
+	assert_null(json_object_get(j, "clients"));
+	json_decref(j);
+	free(t);
+	s.clients = &cm;
+	s.client_diag = &cd;
+	t = cs_report_json(&s);
+	assert_non_null(t);
+	j = json_loads(t, 0, NULL);
+	assert_non_null(j);
+	if (getenv("CS_REPORT_OUT") != NULL) {
+		/* tests/integration/report_schema.sh validates it */
+		FILE *f = fopen(getenv("CS_REPORT_OUT"), "w");
+
+		assert_non_null(f);
+		fputs(t, f);
+		fclose(f);
+	}
+	c = json_object_get(j, "clients");
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "clients")), 3);
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_object_get(c, "states"), "run")),
+	    2);
+	v = json_object_get(c, "diagnosis");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "code")), "dhcp-unanswered");
+	v = json_array_get(json_object_get(v, "causes"), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "evidence")),
+	    "4 DHCP requests sent, no reply; whether the controller relayed "
+	    "them is unknown");
+	assert_string_equal(
+	    json_string_value(json_object_get(v, "client_names")), "sta-3");
+	json_decref(j);
+	free(t);
+	memset(&ps, 0, sizeof(ps));
+	ps.aps = 1;
+	ps.m = &m;
+	t = cs_prom_text(&ps);
+	assert_non_null(t);
+	assert_null(strstr(t, "capsim_clients"));
+	free(t);
+	ps.clients = &cm;
+	t = cs_prom_text(&ps);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "capsim_clients{state=\"run\"} 2\n"));
+	assert_non_null(strstr(t, "capsim_aps_configured 1\n"));
+	free(t);
+	cs_client_diagnosis_free(&cd);
+	cs_client_metrics_free(&cm);
+	cs_metrics_free(&m);
+}
+
 int
 main(void)
 {
@@ -197,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_prom_and_json),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_reason_cap),
+		cmocka_unit_test(test_in_report_and_prom),
 	};
 
 	return cmocka_run_group_tests_name("client_metrics", tests, NULL, NULL);

@@ -257,6 +257,12 @@ test_errors(void **state)
 			  "{\"t_s\": \"x\"}}",
 			    "\"timeseries.t_s\" is a string, expected an "
 			    "array" },
+			{ "{\"aps\": 1, \"phases\": {}, \"clients\": 3}",
+			    "\"clients\" is an integer, expected an object" },
+			{ "{\"aps\": 1, \"phases\": {}, \"clients\": "
+			  "{\"phases\": {\"dhcp\": 1}}}",
+			    "\"clients.phases.dhcp\" is an integer, expected "
+			    "an object" },
 			{ "{\"aps\": 1, \"phases\": {}, \"timeseries\": "
 			  "{\"marks\": [1]}}",
 			    "\"timeseries.marks[0]\" is an integer, expected "

@@ -1084,7 +1084,8 @@ static const struct err_case err_cases[] = {
 	    "mean 'joined'?); metrics are aps, joined, in_run, failed, "
 	    "failures, failures{phase=P}, joins, left_run, retransmits, "
 	    "phase.PHASE.STAT, diagnosis, diagnosis{cause=CODE}.aps, "
-	    "rule.NAME.COUNTER, wlc.COUNTER, nat.COUNTER" },
+	    "rule.NAME.COUNTER, wlc.COUNTER, nat.COUNTER, clients, "
+	    "clients.SUB, client.phase.PHASE.STAT" },
 	{ "expect:\n  - joined => 99%\n", -EINVAL,
 	    "t.yaml:2:12: key 'expect[0]': expected an operator (>=, <=, ==, "
 	    "!=, <, >) after 'joined'" },
@@ -1405,7 +1406,7 @@ static void
 eval_one(const char *text, struct fake *f, uint64_t aps, bool pass,
     const char *measured, const char *message)
 {
-	struct cs_measure_ops ops = { fake_number, fake_string, aps };
+	struct cs_measure_ops ops = { fake_number, fake_string, aps, 0 };
 	struct cs_expect_result res;
 	struct cs_expect e;
 	struct cs_err err = { 0 };
@@ -1479,7 +1480,7 @@ test_expect_eval(void **state)
 
 	/* NULL ops and arguments */
 	{
-		struct cs_measure_ops none = { NULL, NULL, 10 };
+		struct cs_measure_ops none = { NULL, NULL, 10, 0 };
 		struct cs_expect_result res;
 		struct cs_expect e;
 

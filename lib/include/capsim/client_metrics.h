@@ -31,7 +31,9 @@ enum cs_client_phase {
 
 struct cs_client_reason {
 	enum cs_sta_state phase;
-	char reason[96];
+	char reason[96]; /* the station's text, kept as the key */
+	uint32_t value;  /* the 802.11 status or reason code that caused it
+	                    (first seen), 0 when none */
 	uint64_t count;
 };
 
@@ -69,16 +71,24 @@ CS_API const char *cs_client_metrics_progress(
 /* "assoc", "l2auth", "dhcp", "arp", "total"; NULL out of range. */
 CS_API const char *cs_client_phase_name(enum cs_client_phase p);
 
+/* Failures in all phases. */
+CS_API uint64_t cs_client_metrics_failed(const struct cs_client_metrics *m);
+
 /* Prometheus text families, malloc'ed (caller frees), NULL on ENOMEM:
- * capsim_clients{state}, capsim_clients_joined_total,
- * capsim_client_failures_total{phase}, capsim_client_phase_duration_
- * seconds{phase} (histogram, the le bounds of capsim/prom.h). */
+ * capsim_clients{state}, capsim_clients_configured,
+ * capsim_clients_joined_total, capsim_client_failures_total{phase,
+ * reason, code} (reason: the text's bounded code, cs_reason_code; code:
+ * the 802.11 status or reason code, 0 when none; bounded by the
+ * CS_CLIENT_MAX_REASONS kept plus "other"), capsim_client_phase_
+ * duration_seconds{phase} (histogram, the le bounds of capsim/prom.h). */
 CS_API char *cs_client_metrics_prom(const struct cs_client_metrics *m);
 
 /* The JSON report's "clients" object, malloc'ed text (caller frees),
- * NULL on ENOMEM: {clients, joined, joined_per_s, states {state: n},
- * failures {phase: n}, reasons [{phase, reason, count}], latency_ms
- * {phase: {count, p50, p90, p99, max}}}. */
+ * NULL on ENOMEM; keys as the AP part of the report (snake_case, _ms):
+ * {clients, joined, failed, joined_per_s, states {state: n}, failures
+ * {phase: {reason_code: n}}, reasons [{phase, reason, reason_code,
+ * code, count}], phases {phase: {count, p50_ms, p95_ms, p99_ms,
+ * p999_ms, max_ms}}}. */
 CS_API char *cs_client_metrics_json(const struct cs_client_metrics *m);
 
 #endif /* CS_CLIENT_METRICS_H */

@@ -54,6 +54,9 @@ struct cs_prom_snapshot {
 	const struct cs_hist *lateness;        /* engine timer lateness */
 	const struct cs_report_resources *res; /* process resources */
 	const struct cs_prom_health *health;   /* capsim's own health */
+	/* wireless clients (capsim/client_metrics.h); NULL: no client
+	 * families */
+	const struct cs_client_metrics *clients;
 };
 
 /* Number of finite `le` bounds of capsim_phase_duration_seconds. */

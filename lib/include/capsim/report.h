@@ -32,10 +32,12 @@ struct cs_expect_result {
 	char message[192]; /* "joined >= 99%: measured 198 (99.0%) of 200" */
 	const char *text;  /* the expectation as written */
 };
-struct cs_diagnosis;    /* capsim/diagnose.h */
-struct cs_impair_stats; /* capsim/impair.h */
-struct cs_nat_stats;    /* capsim/impair.h */
-struct cs_ts;           /* capsim/timeseries.h */
+struct cs_diagnosis;        /* capsim/diagnose.h */
+struct cs_impair_stats;     /* capsim/impair.h */
+struct cs_nat_stats;        /* capsim/impair.h */
+struct cs_ts;               /* capsim/timeseries.h */
+struct cs_client_metrics;   /* capsim/client_metrics.h */
+struct cs_client_diagnosis; /* capsim/diagnose_clients.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -223,9 +225,6 @@ struct cs_run_summary {
 	const struct cs_report_diag *diag;  /* may be NULL */
 	const struct cs_report_rule *rules; /* impairment rules, NAT */
 	size_t n_rules;
-	/* the wireless clients (capsim/client_metrics.h): "clients" in the
-	 * JSON report; NULL: the run had none, left out */
-	const struct cs_client_metrics *clients;
 	const struct cs_report_kv *wlc_counters; /* mock WLC counters */
 	size_t n_wlc_counters;
 	/* the mock WLC's control messages per type (cs_wlc_msg_slot_name
@@ -249,6 +248,11 @@ struct cs_run_summary {
 	size_t n_ap_results;
 	const struct cs_diag_ctx *diag_ctx;
 	const struct cs_report_peer *peer; /* --peer-pcap; NULL: left out */
+	/* the wireless clients behind the APs (issue 14), merged over the
+	 * workers; NULL: no clients, "clients" left out */
+	const struct cs_client_metrics *clients;
+	/* their diagnosis ("clients"."diagnosis"); NULL: left out */
+	const struct cs_client_diagnosis *client_diag;
 };
 
 /* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
@@ -276,7 +280,12 @@ CS_API void cs_report_rfc3339(uint64_t unix_ms, char *buf, size_t len);
  *       cs_ts_json in report/report-internal.h: one column per measure,
  *       one entry per interval, and the timeline marks); a shard's report
  *       (issue 17) adds "shard", "diag_context" and "ap_results" (every
- *       AP with its diagnosis facts), which `capsim merge` reads back.
+ *       AP with its diagnosis facts), which `capsim merge` reads back;
+ *   "clients" (when s->clients): the wireless clients, see
+ *       cs_client_metrics_json in capsim/client_metrics.h, with
+ *       "diagnosis" {code, summary, hint, clients_affected, causes
+ *       [{cause, clients, aps, confidence, evidence, client_names}]}
+ *       when s->client_diag.
  */
 CS_API char *cs_report_json(const struct cs_run_summary *s);
 

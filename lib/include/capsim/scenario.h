@@ -372,6 +372,8 @@ struct cs_measure_ops {
 	int (*string)(void *ctx, const char *path, char *buf, size_t len);
 	/* AP count percentages are relative to (this shard's APs). */
 	uint64_t ap_count;
+	/* clients.* percentages are relative to (the clients created) */
+	uint64_t client_count;
 };
 
 /* Parses one expression; for tests and the CLI.  err->what as above (no
@@ -399,7 +401,12 @@ struct cs_run_summary; /* capsim/report.h */
  * min,max,mean} (ms; not available while the phase has no samples) and
  * phase.L.count from s->m; diagnosis from s->diag->code; rule.NAME.C from
  * s->rules; nat.C from the s->rules entry named "nat"; wlc.C from
- * s->wlc_counters.  Percentages are of s->aps.  Returns as cs_expect_eval.
+ * s->wlc_counters.  Wireless clients (issue 14) from s->clients:
+ * clients (created), clients.joined (reached Run), clients.failed,
+ * clients.in_run (in Run now), clients.joined_per_s and
+ * client.phase.{assoc,l2auth,dhcp,arp,total}.STAT (ms; not available
+ * without clients or while the phase has no samples).  Percentages are of
+ * s->aps, and of the clients for clients.*.  Returns as cs_expect_eval.
  */
 CS_API int cs_expect_eval_summary(const struct cs_expect *e,
     const struct cs_run_summary *s, struct cs_expect_result *out);

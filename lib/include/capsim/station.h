@@ -131,6 +131,10 @@ struct cs_sta_info {
 	uint32_t retransmits;        /* frames sent again on a timeout */
 	uint32_t dropped;            /* frames ignored (malformed, not ours) */
 	enum cs_sta_state failed_in; /* phase of the failure, if FAILED */
+	uint32_t fail_tries; /* requests sent unanswered in that phase when it
+	                        gave up after its tries, else 0 */
+	uint32_t fail_value; /* the failure event's value (802.11 status or
+	                        reason code), 0 none */
 };
 
 CS_API void cs_sta_cfg_defaults(struct cs_sta_cfg *cfg);

@@ -49,8 +49,23 @@ struct cs_wlc_clients_cfg {
 	uint32_t max_per_ap;  /* 0 = no limit; beyond: status 17 */
 	uint32_t max_clients; /* 0 = no limit; beyond: status 17 */
 	uint32_t dhcp_server; /* relay target, host order; 0 = none */
+	/*
+	 * Misbehaviours for tests (all off when 0/false); each one counted
+	 * in the stats and logged, so a run shows what the controller did:
+	 * - refuse_assoc_status: every (Re)Association that would succeed
+	 *   is refused with this IEEE 802.11 status code (e.g. 17, 1);
+	 * - drop_eapol_m3: the first N transmissions of 4-way message 3
+	 *   to each client are not sent (CS_WLC_DROP_ALL: none is; the
+	 *   authenticator's retransmissions then give up with reason 15);
+	 * - no_dhcp_relay: client DHCP is not relayed (no DHCPOFFER ever).
+	 */
+	uint16_t refuse_assoc_status;
+	uint32_t drop_eapol_m3;
+	bool no_dhcp_relay;
 	struct cs_log log;
 };
+
+#define CS_WLC_DROP_ALL UINT32_MAX
 
 /* The controller's view of a client (its vocabulary, 9800 "show wireless
  * client summary"). */
@@ -61,6 +76,19 @@ enum cs_wlc_cl_state {
 	CS_WLC_CL_IP_LEARN, /* DHCP in progress */
 	CS_WLC_CL_RUN,      /* has an address (DHCPACK relayed) */
 	CS_WLC_CL__COUNT
+};
+
+/* A client the controller forgets (left, failed, AP gone): what it saw
+ * of it, for the clients' diagnosis (capsim/diagnose_clients.h, the
+ * has_wlc_side facts). */
+struct cs_wlc_client_end {
+	uint8_t mac[6];
+	void *ap;
+	enum cs_wlc_cl_state state; /* when forgotten */
+	enum cs_wpa_fail l2_fail;   /* CS_WPA_FAIL_NONE unless L2 auth failed */
+	uint32_t m2_received;       /* EAPOL-Key messages 2 from it */
+	uint32_t m2_mic_failed;     /* ... whose MIC did not verify */
+	uint32_t dhcp_relayed;      /* its DHCP messages relayed */
 };
 
 struct cs_wlc_clients_io {
@@ -80,6 +108,9 @@ struct cs_wlc_clients_io {
 	/* nonces and group keys: len random octets, 0 or -errno; required
 	 * when a WLAN has a PSK */
 	int (*rand_bytes)(void *ctx, uint8_t *buf, size_t len);
+	/* optional: a client is forgotten (left, failed, AP gone; not at
+	 * cs_wlc_clients_free); must not call back into this module */
+	void (*client_end)(void *ctx, const struct cs_wlc_client_end *end);
 	void *ctx;
 };
 
@@ -95,6 +126,10 @@ struct cs_wlc_clients_stats {
 	/* L2 authentication failures by cause (CS_WPA_FAIL_WRONG_PSK: every
 	 * message 2 failed its MIC, the station deauthenticated with 15) */
 	uint64_t l2auth_failed[CS_WPA_FAIL__COUNT];
+	/* what the misbehaviours of the cfg did */
+	uint64_t mis_assoc_refused; /* refused with refuse_assoc_status */
+	uint64_t mis_m3_dropped;    /* message 3 transmissions not sent */
+	uint64_t mis_dhcp_dropped;  /* client DHCP messages not relayed */
 };
 
 /* -EINVAL (NULL, io without send_frame/send_control, no WLAN, a WLAN ID

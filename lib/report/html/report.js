@@ -481,6 +481,44 @@
 			add(s, "p", "No failures.", "note");
 
 		});
+		/* ---- wireless clients (issue 14), when the run had any ---- */
+		if (r.clients && typeof r.clients === "object")
+		part("wireless clients", function () {
+			var c = r.clients;
+			var d = c.diagnosis;
+
+			s = section("Wireless clients");
+			if (d && typeof d === "object") {
+				add(s, "p", fmt(d.code) + ": " + fmt(d.summary),
+				    d.code === "ok" ? "note" : "absent");
+				if (d.hint)
+					add(s, "p", fmt(d.hint), "note");
+				if (Array.isArray(d.causes) && d.causes.length > 0)
+					objTable(s, d.causes);
+			}
+			table(s, ["", "clients"], [["created", c.clients],
+			    ["joined", c.joined], ["failed", c.failed],
+			    ["joined per second", c.joined_per_s]]);
+			var st = c.states || {};
+			table(s, ["state at the end", "clients"],
+			    Object.keys(st).filter(function (k) {
+				return st[k] > 0;
+			    }).map(function (k) { return [k, st[k]]; }));
+			var ph = c.phases || {};
+			table(s, ["phase", "count", "p50 ms", "p95 ms", "p99 ms",
+			    "p99.9 ms", "max ms"],
+			    Object.keys(ph).map(function (k) {
+				var p = ph[k];
+
+				return [k, p.count, p.p50_ms, p.p95_ms, p.p99_ms,
+				    p.p999_ms, p.max_ms];
+			    }));
+			if (Array.isArray(c.reasons) && c.reasons.length > 0)
+				table(s, ["phase", "reason", "802.11 code", "count"],
+				    c.reasons.map(function (e) {
+					return [e.phase, e.reason, e.code, e.count];
+				    }));
+		});
 		/* ---- capsim's health ---- */
 		part("capsim's health", function () {
 			s = section("capsim's health");
