@@ -458,16 +458,18 @@ run_setup_primed(struct run_opts *o)
 {
 	struct cs_ap_cfg *ap = &o->ec.ap;
 
-	if (o->wlc_backup[0] == 0 && o->wlc_backup[1] == 0)
-		return;
-	ap->primed_ip[0] = o->wlc_ip;
-	for (unsigned i = 0; i < 2; i++) {
-		uint32_t a = o->wlc_backup[i];
+	if (o->wlc_backup[0] != 0 || o->wlc_backup[1] != 0) {
+		ap->primed_ip[0] = o->wlc_ip;
+		ap->primed_ip[1] = o->wlc_backup[0];
+		ap->primed_ip[2] = o->wlc_backup[1];
+	}
+	/* the scenario's aps.primed or the options' */
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t a = ap->primed_ip[i];
 		bool known = false;
 
 		if (a == 0)
 			continue;
-		ap->primed_ip[i + 1] = a;
 		for (unsigned k = 0; k < ap->target_count; k++)
 			known |= ap->targets[k] == a;
 		if (!known && ap->target_count < CS_AP_MAX_TARGETS)
