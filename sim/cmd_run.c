@@ -460,6 +460,34 @@ struct run_res {
 	char wlcdesc[64];
 };
 
+/* Primed primary/secondary/tertiary (--wlc, --wlc-secondary,
+ * --wlc-tertiary): ranked by address in Discovery (by AC Name when one
+ * was given) and Discovery targets in that order (the order
+ * --skip-discovery joins them in after a loss). */
+static void
+run_setup_primed(struct run_opts *o)
+{
+	struct cs_ap_cfg *ap = &o->ec.ap;
+
+	if (o->wlc_backup[0] != 0 || o->wlc_backup[1] != 0) {
+		ap->primed_ip[0] = o->wlc_ip;
+		ap->primed_ip[1] = o->wlc_backup[0];
+		ap->primed_ip[2] = o->wlc_backup[1];
+	}
+	/* the scenario's aps.primed or the options' */
+	for (unsigned i = 0; i < 3; i++) {
+		uint32_t a = ap->primed_ip[i];
+		bool known = false;
+
+		if (a == 0)
+			continue;
+		for (unsigned k = 0; k < ap->target_count; k++)
+			known |= ap->targets[k] == a;
+		if (!known && ap->target_count < CS_AP_MAX_TARGETS)
+			ap->targets[ap->target_count++] = a;
+	}
+}
+
 /* The run's state from the options; the APs' controllers. */
 static void
 run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
@@ -485,6 +513,7 @@ run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
 		o->ec.ap.targets[0] = o->wlc_ip;
 		o->ec.ap.target_count = 1;
 	}
+	run_setup_primed(o);
 	o->ec.ap.ac_port = o->wlc_port;
 }
 

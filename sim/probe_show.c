@@ -393,6 +393,7 @@ probe_on_ap_event(
 		    ev->reason != NULL ? ev->reason : "?");
 		break;
 	case CS_AP_EV_INFO:
+	case CS_AP_EV_FAILOVER:
 		probe_step(p, "info", NULL, "%s",
 		    ev->reason != NULL ? ev->reason : "");
 		break;

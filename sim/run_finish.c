@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "capsim/capture.h"
-#include "capsim/diagnose.h"
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 #include "capsim/events.h"
 #include "capsim/impair.h"
@@ -529,6 +529,21 @@ run_fin_print(const struct run_fin *f)
 			    (unsigned long long)s->clients->reasons[i].count,
 			    s->clients->reasons[i].reason);
 	}
+	if (s->m->controller_losses > 0 || s->m->failovers > 0)
+		fprintf(stderr,
+		    "capsim: failover: %llu controller losses in Run, %llu "
+		    "back in Run after one; failover (last good echo -> "
+		    "Run) p50 %.0f ms p99 %.0f ms max %.0f ms; %u of %u APs "
+		    "in Run at the end\n",
+		    (unsigned long long)s->m->controller_losses,
+		    (unsigned long long)s->m->failovers,
+		    (double)cs_hist_quantile(&s->m->lat[CS_LAT_FAILOVER], 0.5) /
+		        1000.0,
+		    (double)cs_hist_quantile(
+		        &s->m->lat[CS_LAT_FAILOVER], 0.99) /
+		        1000.0,
+		    (double)s->m->lat[CS_LAT_FAILOVER].max_us / 1000.0,
+		    s->in_run, s->aps);
 	if (s->res.has_health)
 		fprintf(stderr,
 		    "capsim: health: timer lateness p99 %.0f ms max %.0f ms; "

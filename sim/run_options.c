@@ -54,8 +54,20 @@ static const char *const run_help[] = {
 	"                         and exit (0 valid, 2 not); nothing "
 	"runs\n",
 	"APs and controller:\n"
-	"  --wlc ADDR[:PORT]      controller to join (default: embedded "
-	"mock)\n"
+	"  --wlc [NAME@]ADDR[:PORT]  controller to join (default: "
+	"embedded mock);\n"
+	"                         NAME primes it as the primary by AC "
+	"Name\n"
+	"  --wlc-secondary [NAME@]ADDR  primed secondary controller "
+	"(none)\n"
+	"  --wlc-tertiary [NAME@]ADDR   primed tertiary controller "
+	"(none);\n"
+	"                         after losing its controller in Run an "
+	"AP goes to\n"
+	"                         the next (with --skip-discovery in "
+	"this order,\n"
+	"                         else by Discovery, primed ones "
+	"first)\n"
 	"  --wlc-listen ADDR[:PORT]  embedded WLC address "
 	"(127.0.0.1:5246)\n"
 	"  --wlc-max-wtps N       capacity of the embedded WLC (1000000)\n"
@@ -289,6 +301,26 @@ run_apply_clients(const struct cs_scn_clients *c, struct sim_clients *o)
 	o->lifetime_ms = c->lifetime_ms;
 }
 
+/* "NAME@ADDR": NAME primes controller `rank` (0 primary) by AC Name
+ * (RFC 5415 §4.6.4, 1..512 bytes); *arg moves past the '@'. */
+static int
+run_primed_name(struct run_opts *o, unsigned rank, const char **arg)
+{
+	const char *at = strrchr(*arg, '@');
+	size_t n;
+
+	if (at == NULL)
+		return 0;
+	n = (size_t)(at - *arg);
+	if (n == 0 || n >= sizeof(o->wlc_names[rank]))
+		return -EINVAL;
+	memcpy(o->wlc_names[rank], *arg, n);
+	o->wlc_names[rank][n] = '\0';
+	o->ec.ap.primed[rank] = o->wlc_names[rank];
+	*arg = at + 1;
+	return 0;
+}
+
 /* Applies a scenario's settings; command-line options given afterwards
  * override them.  Returns 0 or an exit code. */
 static int
@@ -398,6 +430,8 @@ enum {
 	O_WLC_IMAGE,
 	O_WLC_IMAGE_MAX,
 	O_WLC_IMAGE_RATE,
+	O_WLC_SECONDARY,
+	O_WLC_TERTIARY,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -477,6 +511,8 @@ static const struct option run_longopts[] = {
 	{ "wlc-image-max-downloads", required_argument, NULL, O_WLC_IMAGE_MAX },
 	{ "wlc-image-starts-per-min", required_argument, NULL,
 	    O_WLC_IMAGE_RATE },
+	{ "wlc-secondary", required_argument, NULL, O_WLC_SECONDARY },
+	{ "wlc-tertiary", required_argument, NULL, O_WLC_TERTIARY },
 	SIM_DISC_OPTIONS(O_DISC),
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -536,10 +572,21 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 
 	switch (c) {
 	case O_WLC:
-		if (sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
+		if (run_primed_name(o, 0, &optarg) < 0 ||
+		    sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
 			return -EINVAL;
 		o->embedded = false;
 		return 0;
+	case O_WLC_SECONDARY:
+	case O_WLC_TERTIARY: {
+		unsigned rank = c == O_WLC_SECONDARY ? 1 : 2;
+
+		if (run_primed_name(o, rank, &optarg) < 0 ||
+		    cs_ipv4_parse(optarg, &o->wlc_backup[rank - 1]) < 0 ||
+		    o->wlc_backup[rank - 1] == 0)
+			return -EINVAL;
+		return 0;
+	}
 	case O_APS:
 		if (sim_parse_uint(optarg, 1, 1000000, &v) < 0)
 			return -EINVAL;

@@ -47,6 +47,10 @@ struct run_opts {
 	bool wlc_listen_given, embedded;
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
+	/* --wlc-secondary, --wlc-tertiary (0 = none); AC Names primed with
+	 * NAME@ (ec.ap.primed[] points here) */
+	uint32_t wlc_backup[2];
+	char wlc_names[3][513];
 	uint64_t duration_ms;
 	uint64_t linger_ms;     /* --metrics-linger */
 	bool check;             /* --check: validate, print the plan, exit */

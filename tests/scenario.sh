@@ -20,6 +20,12 @@ if grep -q '^# test: capsim lab' "$scn"; then
 	echo "SKIP: $name runs under \`capsim lab\` (tests/integration/lab_*.sh)"
 	exit 77
 fi
+# scenarios against several external controllers say so in a comment
+# "# test: two capsim wlc (tests/integration/...)"; that test runs them
+if grep -q '^# test: two capsim wlc' "$scn"; then
+	echo "SKIP: $name needs two \`capsim wlc\` processes (see its header)"
+	exit 77
+fi
 # where the capture for `capsim analyze` is taken: where the APs are,
 # unless the scenario says "# test: capture at wlc" (NAT is only visible
 # from the controller's side)

@@ -141,6 +141,19 @@ struct cs_ap_image {
 	bool want_run; /* pre-download to start in Run */
 };
 
+/* Losing the controller in Run and coming back (ap_failover.c). */
+struct cs_ap_fo {
+	uint64_t last_good_ms; /* last Echo Response (or Run entry) */
+	uint64_t lost_at_ms;   /* last_good_ms when the loss was seen */
+	uint32_t lost_ac;      /* the AC that was lost */
+	bool is_lost;          /* lost in Run, not back in Run yet */
+	/* skip_discovery: cfg.targets[] index joined next; a full round
+	 * without reaching Run sends the AP to Discovery once */
+	uint8_t next;
+	uint8_t tries; /* failed attempts since the loss, this round */
+	bool want_discovery;
+};
+
 struct cs_ap {
 	struct cs_ap_cfg cfg; /* string members point into strs */
 	char *strs;           /* one allocation with the copied strings */
@@ -192,6 +205,7 @@ struct cs_ap {
 	bool pd_sent;
 
 	struct cs_ap_run run;
+	struct cs_ap_fo fo;
 
 	bool started;
 	bool is_dead;  /* cs_ap_free() called inside a callback */
@@ -283,6 +297,31 @@ void cs_ap_build_data_transfer_req(
     const struct cs_ap *ap, struct cs_wr *wr, uint8_t seq);
 /* Radio ID of radio index i (profile's first id + i). */
 uint8_t cs_ap_radio_id(const struct cs_ap *ap, uint8_t i);
+
+/* ---- failover (ap_failover.c) ---- */
+/* Primed rank (1 primary, 2 secondary, 3 tertiary, 0 none) of the AC
+ * that answered from `responder` with `name`: the names the controller
+ * set (AC Name with Priority, RFC 5415 §4.6.5) first, then cfg.primed[],
+ * then cfg.primed_ip[] (responder or its Control IPv4 Address). */
+uint8_t cs_ap_fo_rank(const struct cs_ap *ap, const struct cs_str *name,
+    uint32_t responder, uint32_t ctrl_ip);
+/* An Echo Response (or Run entry): the controller is alive now. */
+void cs_ap_fo_alive(struct cs_ap *ap);
+/* Run is left on a failure (`why`): the controller is lost. */
+void cs_ap_fo_lost(struct cs_ap *ap, const char *why);
+/* A join attempt failed while failing over (skip_discovery: the next
+ * primed controller). */
+void cs_ap_fo_attempt_failed(struct cs_ap *ap);
+/* Run entered: a failover completes (CS_AP_EV_FAILOVER). */
+void cs_ap_fo_in_run(struct cs_ap *ap);
+/* Idle with skip_discovery: the AC to join next, or 0 to run Discovery
+ * (a whole round of primed controllers failed). */
+uint32_t cs_ap_fo_next_ac(struct cs_ap *ap);
+/* Join/Configuration Status Response: AC IPv4 List (§4.6.2) addresses
+ * become Discovery targets. */
+void cs_ap_fo_learn_list(struct cs_ap *ap, const struct cs_msg *m);
+/* A Configuration Update set AC Name with Priority: reported once. */
+void cs_ap_fo_learned_names(struct cs_ap *ap);
 
 /* ---- FSM (ap_fsm.c) ---- */
 /* Sends a request over DTLS and keeps it for retransmission (the one

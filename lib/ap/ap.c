@@ -74,6 +74,7 @@ static const char *const ap_ev_kind_names[] = {
 	[CS_AP_EV_FAILURE] = "failure",
 	[CS_AP_EV_DROPPED] = "dropped",
 	[CS_AP_EV_INFO] = "info",
+	[CS_AP_EV_FAILOVER] = "failover",
 };
 _Static_assert(CS_ARRAY_SIZE(ap_ev_kind_names) == CS_AP_EV__COUNT,
     "ap_ev_kind_names[] out of sync with enum cs_ap_ev_kind");

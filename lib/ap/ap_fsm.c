@@ -437,8 +437,14 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 		ap_cancel(ap, (enum cs_ap_timer)t);
 	ap_clear_request(ap);
 	/* 3. per-state counters */
-	if (from == CS_AP_RUN && to != CS_AP_RUN)
+	if (from == CS_AP_RUN && to != CS_AP_RUN) {
 		cs_ap_run_leave(ap, to);
+		if (is_failure)
+			cs_ap_fo_lost(ap, reason);
+	} else if (is_failure &&
+	    (from == CS_AP_DTLS_SETUP || from == CS_AP_JOIN)) {
+		cs_ap_fo_attempt_failed(ap);
+	}
 	ap->collecting = false;
 	ap->image_started = false;
 	if (to == CS_AP_RESET || to == CS_AP_DTLS_TEARDOWN) {
@@ -546,6 +552,8 @@ ap_set_state(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
 	if (is_failure)
 		ap_event(
 		    ap, CS_AP_EV_FAILURE, from, to, phase, 0, 0, 0, reason);
+	if (to == CS_AP_RUN && from != CS_AP_RUN)
+		cs_ap_fo_in_run(ap);
 }
 
 static void ap_fail(struct cs_ap *ap, enum cs_ap_state to, enum cs_ap_fsm_ev ev,
@@ -628,12 +636,6 @@ ap_retransmit(struct cs_ap *ap, enum cs_ap_fsm_ev ev)
 
 /* ---- message handlers ---- */
 
-static int
-ap_str_eq(const struct cs_str *a, const char *b)
-{
-	return b != NULL && a->len == strlen(b) && memcmp(a->s, b, a->len) == 0;
-}
-
 static char *
 ap_strndup(const char *s, size_t n)
 {
@@ -690,12 +692,6 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 				    b[3];
 		}
 	}
-	for (unsigned i = 0; i < 3; i++) {
-		if (ap_str_eq(&an.name, ap->cfg.primed[i])) {
-			c.primed_rank = (uint8_t)(i + 1);
-			break;
-		}
-	}
 	/* RFC 5415 §6.1: among several interfaces the one with the fewest
 	 * WTPs (first on a tie) */
 	n = cs_msg_count(m, CS_EL_CTRL_IPV4);
@@ -717,6 +713,7 @@ ap_on_discovery_resp(struct cs_ap *ap, const struct cs_ap_in *in)
 		    "Address");
 		return;
 	}
+	c.primed_rank = cs_ap_fo_rank(ap, &an.name, in->src_ip, c.ctrl_ip);
 	for (unsigned i = 0; i < ap->n_cands; i++) {
 		if (ap->cands[i].responder == in->src_ip) {
 			ap_drop(ap, m->ctl.type, m->ctl.seq,
@@ -824,6 +821,7 @@ ap_on_join_resp(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 		return;
 	}
 	ap->stats.joins++;
+	cs_ap_fo_learn_list(ap, m);
 	if (rc.code == CS_RC_SUCCESS_NAT)
 		cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, rc.code,
 		    "controller detected NAT between AP and controller "
@@ -927,6 +925,7 @@ ap_on_config_status_resp(
 	if (t.echo_request != 0)
 		ap->cfg.echo_interval_ms = t.echo_request * 1000u;
 	cs_ap_run_config_status(ap, m);
+	cs_ap_fo_learn_list(ap, m);
 	ap_set_state(ap, CS_AP_DATA_CHECK, ev, NULL, false);
 }
 
@@ -943,6 +942,10 @@ ap_on_ac_request(struct cs_ap *ap, const struct cs_msg *m)
 	case CS_MSG_WLAN_CONFIG_REQ:
 		/* RFC 5415 §8.4-§8.5, §8.7, §9.6, RFC 5416 §3.1: ap_run.c */
 		code = cs_ap_run_ac_request(ap, m);
+		if (m->ctl.type == CS_MSG_CONFIG_UPDATE_REQ &&
+		    code == CS_RC_SUCCESS &&
+		    cs_msg_find(m, CS_EL_AC_NAME_PRIO, 0) != NULL)
+			cs_ap_fo_learned_names(ap);
 		break;
 	default:
 		break;
@@ -1051,8 +1054,8 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 		switch (ev) {
 		case CS_AP_E_START:
 		case CS_AP_E_RESTART:
-			if (ap->cfg.skip_discovery) {
-				ap->ac_ip = ap->cfg.targets[0];
+			if (ap->cfg.skip_discovery &&
+			    (ap->ac_ip = cs_ap_fo_next_ac(ap)) != 0) {
 				ap_set_state(ap, CS_AP_DTLS_SETUP, ev,
 				    "pre-configured controller", false);
 			} else {
@@ -1259,6 +1262,7 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				break;
 			case CS_AP_E_ECHO_RESP:
 				ap->stats.echo_responses++;
+				cs_ap_fo_alive(ap);
 				cs_ap_run_kick(ap);
 				break;
 			case CS_AP_E_OTHER_RESP:

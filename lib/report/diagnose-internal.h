@@ -190,6 +190,8 @@ void diag_words_data_channel_blocked(const struct agg *a,
     const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 void diag_words_wlc_restart(const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint);
+void diag_words_controller_failover(const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 void diag_words_controller_unresponsive(const struct agg *a,
     const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 void diag_words_echo_unanswered(const struct agg *a,

@@ -48,6 +48,7 @@ static const char *const diag_names[] = {
 	[CS_DIAG_SIM_OVERLOADED] = "simulator-overloaded",
 	[CS_DIAG_LOCAL_SEND_ERROR] = "local-send-error",
 	[CS_DIAG_RUN_TOO_SHORT] = "run-too-short",
+	[CS_DIAG_CONTROLLER_FAILOVER] = "controller-failover",
 	[CS_DIAG_MIXED] = "mixed",
 	[CS_DIAG_INCONCLUSIVE] = "inconclusive",
 };
@@ -288,6 +289,7 @@ static void (*const words_fn[])(const struct agg *a,
 	[CS_DIAG_SIM_OVERLOADED] = diag_words_sim_overloaded,
 	[CS_DIAG_LOCAL_SEND_ERROR] = diag_words_local_send_error,
 	[CS_DIAG_RUN_TOO_SHORT] = diag_words_run_too_short,
+	[CS_DIAG_CONTROLLER_FAILOVER] = diag_words_controller_failover,
 	[CS_DIAG_MIXED] = NULL,
 	[CS_DIAG_INCONCLUSIVE] = NULL,
 };

@@ -298,6 +298,15 @@ classify_run_lost(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	    (f->runs >= 2 || f->hs_done >= 2 || (f->flags & CS_FACTS_F_IN_RUN));
 	struct verdict v;
 
+	/* back in Run on another controller than the one lost: the AP
+	 * failed over.  Whether the lost one died or the path to it was
+	 * cut the AP cannot tell, so the verdict names the loss and the
+	 * failover, not a cause; a restart seen is the restart's */
+	if (f->failovers > 0 && f->fo_to != 0 && f->fo_to != f->fo_from &&
+	    (f->flags & CS_FACTS_F_IN_RUN) && ctx->wlc_restarts == 0)
+		return mkv(
+		    CS_DIAG_CONTROLLER_FAILOVER, CS_DIAG_CONF_MEDIUM, WHY_NONE);
+
 	if (f->nat_changes_run > 0)
 		return mkv(CS_DIAG_NAT_REBINDING, CS_DIAG_CONF_HIGH, WHY_NONE);
 	if (ctx->wlc_restarts > 0)

@@ -231,3 +231,25 @@ diag_words_request_ignored(const struct agg *a, const struct cs_diag_ctx *ctx,
 	    "it without a Result Code): check the controller's "
 	    "log for the message and element named.");
 }
+
+void
+diag_words_controller_failover(const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint)
+{
+	const struct cs_ap_facts *f = a->sample;
+	char from[16], to[16];
+
+	(void)ctx;
+	ip_text(f->fo_from, from, sizeof(from));
+	ip_text(f->fo_to, to, sizeof(to));
+	sb_printf(sum,
+	    "Controller lost in Run, then failed over: the APs stopped "
+	    "hearing %s (%s%u Echo Requests unanswered%s) and are back in "
+	    "Run on %s, their next controller.",
+	    from, upto(a), (unsigned)a->echo_streak, per(a), to);
+	sb_printf(hint,
+	    "From the APs' side a dead controller and a cut path to it look "
+	    "alike: check %s (its logs, or whether it still answers "
+	    "Discovery) before blaming the network; the path to %s works.",
+	    from, to);
+}

@@ -803,9 +803,11 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 	f->flags |= CS_FACTS_F_LIVE;
 	switch (ev->kind) {
 	case CS_AP_EV_STATE:
-		if (ev->to == CS_AP_RUN)
+		if (ev->to == CS_AP_RUN) {
 			facts_set_run(f, true, rel);
-		else if (ev->to == CS_AP_DISCOVERY ||
+			f->prev_run_ac = f->run_ac;
+			f->run_ac = ev->peer_ip;
+		} else if (ev->to == CS_AP_DISCOVERY ||
 		    (ev->to == CS_AP_DTLS_SETUP &&
 		        !(f->flags & CS_FACTS_F_IN_HS)))
 			/* also leaves Run; the ClientHello of this attempt
@@ -823,6 +825,12 @@ cs_facts_ap_event(struct cs_ap_facts *f, const struct cs_ap_event *ev)
 		    ? (uint8_t)ev->phase
 		    : CS_FACTS_NONE8;
 		facts_reason(f, NULL, ev->reason);
+		break;
+	case CS_AP_EV_FAILOVER:
+		if (f->failovers < UINT16_MAX)
+			f->failovers++;
+		f->fo_from = f->prev_run_ac;
+		f->fo_to = ev->peer_ip;
 		break;
 	case CS_AP_EV_MSG_RECEIVED:
 		if (ev->msg_type == CS_MSG_JOIN_RESP && ev->value != 0) {

@@ -20,6 +20,7 @@ static const char *const lat_names[] = {
 	[CS_LAT_CONFIGURE] = "configure",
 	[CS_LAT_DATA_CHECK] = "data-check",
 	[CS_LAT_TOTAL] = "total",
+	[CS_LAT_FAILOVER] = "failover",
 };
 _Static_assert(CS_ARRAY_SIZE(lat_names) == CS_LAT__COUNT,
     "lat_names[] out of sync with enum cs_lat");
@@ -208,6 +209,11 @@ cs_metrics_ap_event(
 			m->joins++;
 		}
 		if (ev->from == CS_AP_RUN && ev->to != CS_AP_RUN) {
+			/* Run -> DTLS Teardown is always a failure (echo
+			 * retransmissions, DTLS alert, dead data channel):
+			 * the controller is lost; an ordered Reset is not */
+			if (ev->to == CS_AP_DTLS_TEARDOWN)
+				m->controller_losses++;
 			t->in_run = false;
 			t->has_left_run = true;
 			m->left_run++;
@@ -228,6 +234,10 @@ cs_metrics_ap_event(
 		break;
 	case CS_AP_EV_RETRANSMIT:
 		m->retransmits++;
+		break;
+	case CS_AP_EV_FAILOVER:
+		m->failovers++;
+		cs_metrics_lat(m, CS_LAT_FAILOVER, (uint64_t)ev->value * 1000);
 		break;
 	case CS_AP_EV_MSG_SENT:
 	case CS_AP_EV_MSG_RECEIVED:
@@ -268,5 +278,7 @@ cs_metrics_merge(struct cs_metrics *dst, const struct cs_metrics *src)
 	dst->retransmits += src->retransmits;
 	dst->joins += src->joins;
 	dst->left_run += src->left_run;
+	dst->controller_losses += src->controller_losses;
+	dst->failovers += src->failovers;
 	return 0;
 }

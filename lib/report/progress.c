@@ -59,6 +59,8 @@ cs_progress_snap_fill(struct cs_progress_snap *out, uint64_t t_ms, unsigned aps,
 	if (m == NULL)
 		return;
 	out->joins = m->joins;
+	out->controller_losses = m->controller_losses;
+	out->failovers = m->failovers;
 	memcpy(out->failures, m->failures_by_phase, sizeof(out->failures));
 }
 
@@ -105,5 +107,9 @@ cs_progress_line(char *buf, size_t len, const struct cs_progress_snap *now,
 		}
 		progress_put(&o, ")");
 	}
+	if (now->controller_losses > 0)
+		progress_put(&o, "  lost %llu, failed over %llu",
+		    (unsigned long long)now->controller_losses,
+		    (unsigned long long)now->failovers);
 	return o.n > (size_t)INT32_MAX ? -EOVERFLOW : (int)o.n;
 }

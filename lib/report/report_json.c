@@ -589,6 +589,13 @@ cs_report_json(const struct cs_run_summary *s)
 	report_set(root, "retransmits",
 	    json_integer((json_int_t)s->m->retransmits), &oom);
 	report_set(root, "joins", json_integer((json_int_t)s->m->joins), &oom);
+	/* lost controllers in Run and failovers back to Run (the failover
+	 * phase holds their times) */
+	report_set(root, "failover",
+	    json_pack("{s:I, s:I}", "controller_losses",
+	        (json_int_t)s->m->controller_losses, "failovers",
+	        (json_int_t)s->m->failovers),
+	    &oom);
 	report_set(root, "histograms", hists, &oom);
 	report_set(root, "rates", report_rates(s), &oom);
 	if (s->res.valid) {

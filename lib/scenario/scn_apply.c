@@ -46,6 +46,22 @@ apply_aps(const struct cs_scenario *sc, struct cs_engine_cfg *ec)
 		    n * sizeof(ap->controllers[0]));
 		ec->ap.target_count = (uint8_t)n;
 	}
+	/* primed controllers (names point into the scenario, which
+	 * outlives the engine's configuration) */
+	for (size_t i = 0; i < ap->n_primed && i < 3; i++) {
+		uint32_t a = ap->primed_ip[i];
+		bool known = false;
+
+		ec->ap.primed[i] =
+		    ap->primed_name[i][0] != '\0' ? ap->primed_name[i] : NULL;
+		ec->ap.primed_ip[i] = a;
+		if (a == 0)
+			continue;
+		for (unsigned k = 0; k < ec->ap.target_count; k++)
+			known |= ec->ap.targets[k] == a;
+		if (!known && ec->ap.target_count < CS_AP_MAX_TARGETS)
+			ec->ap.targets[ec->ap.target_count++] = a;
+	}
 }
 
 static void

@@ -260,6 +260,7 @@ enum {
 	AK_IMAGE,
 	AK_TIMERS,
 	AK_GROUPS,
+	AK_PRIMED,
 	AK__COUNT
 };
 static const char *const aps_keys[] = {
@@ -281,10 +282,55 @@ static const char *const aps_keys[] = {
 	[AK_IMAGE] = "image-policy",
 	[AK_TIMERS] = "timers",
 	[AK_GROUPS] = "groups",
+	[AK_PRIMED] = "primed",
 	[AK__COUNT] = NULL,
 };
 _Static_assert(CS_ARRAY_SIZE(aps_keys) == AK__COUNT + 1,
     "aps_keys[] out of sync with its enum");
+
+/* aps.primed: 1..3 controllers, primary first, each "NAME@ADDR", "NAME"
+ * (an AC Name, RFC 5415 §4.6.4) or "ADDR" */
+static int
+scn_primed(struct scn *p, yaml_node_t *l, const char *kp, struct cs_scn_aps *a)
+{
+	size_t len;
+	int r;
+
+	if ((r = scn_list(p, l, kp, true)) < 0)
+		return r;
+	len = scn_list_len(l);
+	if (len == 0 || len > 3)
+		return scn_fail(p, l, kp,
+		    "1 to 3 controllers (primary, secondary, tertiary), each "
+		    "NAME@ADDR, NAME or ADDR");
+	for (size_t i = 0; i < len; i++) {
+		yaml_node_t *n = scn_list_at(p, l, i);
+		const char *v, *at, *why, *addr;
+		size_t nl;
+
+		if ((r = scn_scalar(p, n, kp, &v)) < 0)
+			return r;
+		at = strrchr(v, '@');
+		addr = at != NULL ? at + 1 : v;
+		nl = at != NULL ? (size_t)(at - v) : 0;
+		if (at == NULL && scn_parse_ipv4(v, &a->primed_ip[i], &why) < 0)
+			nl = strlen(v); /* a name alone */
+		else if (at != NULL &&
+		    scn_parse_ipv4(addr, &a->primed_ip[i], &why) < 0)
+			return scn_fail(
+			    p, n, kp, "%s after '@': %s", addr, why);
+		if (at != NULL && nl == 0)
+			return scn_fail(p, n, kp, "empty name before '@'");
+		if (nl >= sizeof(a->primed_name[i]))
+			return scn_fail(p, n, kp,
+			    "AC Name longer than %zu bytes",
+			    sizeof(a->primed_name[i]) - 1);
+		memcpy(a->primed_name[i], v, nl);
+		a->primed_name[i][nl] = '\0';
+	}
+	a->n_primed = len;
+	return 0;
+}
 
 /* aps.discovery: a method word, or a mapping with the method and where
  * its services are (the command line's --discovery, --dhcp-server, ...) */
@@ -446,6 +492,9 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 				return r;
 		a->n_controllers = len;
 	}
+	if (v[AK_PRIMED] &&
+	    (r = scn_primed(p, v[AK_PRIMED], KP("primed"), a)) < 0)
+		return r;
 	if (v[AK_SKIP_DISC] &&
 	    (r = scn_bool(p, v[AK_SKIP_DISC], KP("skip-discovery"),
 	         &a->skip_discovery)) < 0)

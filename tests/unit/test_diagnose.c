@@ -851,6 +851,60 @@ test_wlc_restart(void **state)
 	cs_diagnosis_free(&d);
 }
 
+/* Back in Run on another controller than the one lost: the APs failed
+ * over; on the same controller it stays what the rejoin says. */
+static void
+test_controller_failover(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+	struct cs_ap_event ev = { .kind = CS_AP_EV_STATE };
+	struct cs_diag_ctx restart = { .live = true, .wlc_restarts = 1 };
+	const uint32_t a = 0x7f000001, b = 0x7f000002;
+
+	(void)state;
+	cs_facts_init(&f);
+	join_to_run(&f);
+	ev.t_ms = now += 100;
+	ev.from = CS_AP_DATA_CHECK;
+	ev.to = CS_AP_RUN;
+	ev.peer_ip = a;
+	cs_facts_ap_event(&f, &ev);
+	/* echoes die, the AP leaves Run and joins the secondary */
+	for (int i = 0; i < 3; i++)
+		ctl(&f, UP, CS_MSG_ECHO_REQ, -1);
+	ev.t_ms = now += 100;
+	ev.from = CS_AP_RUN;
+	ev.to = CS_AP_DTLS_TEARDOWN;
+	cs_facts_ap_event(&f, &ev);
+	join_to_run(&f);
+	ev.t_ms = now += 100;
+	ev.from = CS_AP_DATA_CHECK;
+	ev.to = CS_AP_RUN;
+	ev.peer_ip = b;
+	cs_facts_ap_event(&f, &ev);
+	ev.kind = CS_AP_EV_FAILOVER;
+	ev.from = ev.to = CS_AP_RUN;
+	ev.value = 11000;
+	ev.reason = "failed over";
+	cs_facts_ap_event(&f, &ev);
+	assert_int_equal(f.failovers, 1);
+	assert_int_equal(f.fo_from, a);
+	assert_int_equal(f.fo_to, b);
+	agg_same(&f, 3, NULL, CS_DIAG_CONTROLLER_FAILOVER, &d);
+	assert_non_null(strstr(d.summary, "127.0.0.1"));
+	assert_non_null(strstr(d.summary, "back in Run on 127.0.0.2"));
+	assert_non_null(strstr(d.hint, "before blaming the network"));
+	assert_int_equal(d.confidence, CS_DIAG_CONF_MEDIUM);
+	cs_diagnosis_free(&d);
+	/* a restart the run saw is the restart's */
+	assert_int_equal(one(&f, &restart, NULL, 0), CS_DIAG_WLC_RESTART);
+	/* back on the controller it lost: no failover verdict */
+	f.fo_to = a;
+	assert_int_not_equal(
+	    one(&f, NULL, NULL, 0), CS_DIAG_CONTROLLER_FAILOVER);
+}
+
 static void
 test_data_channel_blocked(void **state)
 {
@@ -2406,6 +2460,7 @@ main(void)
 		cmocka_unit_test(test_cert_coverage),
 		cmocka_unit_test(test_nat_rebinding),
 		cmocka_unit_test(test_wlc_restart),
+		cmocka_unit_test(test_controller_failover),
 		cmocka_unit_test(test_data_channel_blocked),
 		cmocka_unit_test(test_controller_reset),
 		cmocka_unit_test(test_join_rejected_and_capacity),

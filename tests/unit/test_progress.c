@@ -150,6 +150,14 @@ test_snap_fill(void **state)
 	cs_progress_line(buf, sizeof(buf), &s, NULL);
 	assert_string_equal(
 	    buf, "   3.5s  run 7/8  sulk 1  | 2.0 joins/s  fail 2 (join 2)");
+	/* controllers lost in Run and failovers back */
+	m.controller_losses = 3;
+	m.failovers = 2;
+	cs_progress_snap_fill(&s, 3500, 8, st, &m);
+	cs_progress_line(buf, sizeof(buf), &s, NULL);
+	assert_string_equal(buf,
+	    "   3.5s  run 7/8  sulk 1  | 2.0 joins/s  fail 2 (join 2)  lost "
+	    "3, failed over 2");
 	cs_progress_snap_fill(&s, 0, 8, NULL, NULL);
 	assert_int_equal(s.states[CS_AP_RUN], 0);
 	assert_int_equal(s.joins, 0);

@@ -791,6 +791,14 @@ static const struct err_case err_cases[] = {
 	{ "aps: {controllers: []}\n", -EINVAL,
 	    "t.yaml:1:20: key 'aps.controllers': give 1 to 8 controller "
 	    "addresses" },
+	{ "aps: {primed: [a, b, c, d]}\n", -EINVAL,
+	    "t.yaml:1:15: key 'aps.primed': 1 to 3 controllers (primary, "
+	    "secondary, tertiary), each NAME@ADDR, NAME or ADDR" },
+	{ "aps: {primed: [a@1.2.3]}\n", -EINVAL,
+	    "t.yaml:1:16: key 'aps.primed': 1.2.3 after '@': expected an "
+	    "IPv4 address such as 127.0.0.1" },
+	{ "aps: {primed: [\"@1.2.3.4\"]}\n", -EINVAL,
+	    "t.yaml:1:16: key 'aps.primed': empty name before '@'" },
 	{ "aps: {mtu: 100}\n", -EINVAL,
 	    "t.yaml:1:12: key 'aps.mtu': must be between 256 and 65535" },
 	{ "aps: {clock-skew: 3}\n", -EINVAL,
@@ -1245,6 +1253,46 @@ test_discovery_map(void **state)
 	s = load_text("name: x\n");
 	assert_false(s->wlc.has_listen);
 	cs_scenario_free(s);
+}
+
+/* aps.primed: NAME@ADDR, NAME, ADDR; applied as primed names and
+ * addresses, the addresses added to the Discovery targets. */
+static void
+test_primed(void **state)
+{
+	static const char yaml[] = "aps:\n"
+	                           "  controllers: [127.0.0.9]\n"
+	                           "  primed: [wlc-a@127.0.0.1, wlc-b, "
+	                           "127.0.0.3]\n";
+	struct cs_scenario *sc = NULL;
+	struct cs_engine_cfg ec;
+	struct cs_dtls_cfg dc, wdc;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	if (cs_scenario_parse_mem(&sc, yaml, strlen(yaml), "p", &err) < 0)
+		fail_msg("scenario: %s", err.what);
+	assert_int_equal(sc->aps.n_primed, 3);
+	assert_string_equal(sc->aps.primed_name[0], "wlc-a");
+	assert_int_equal(sc->aps.primed_ip[0], 0x7f000001);
+	assert_string_equal(sc->aps.primed_name[1], "wlc-b");
+	assert_int_equal(sc->aps.primed_ip[1], 0);
+	assert_string_equal(sc->aps.primed_name[2], "");
+	assert_int_equal(sc->aps.primed_ip[2], 0x7f000003);
+	memset(&ec, 0, sizeof(ec));
+	cs_ap_cfg_defaults(&ec.ap);
+	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wdc, CS_DTLS_SERVER);
+	assert_int_equal(cs_scenario_apply(sc, &ec, &dc, &wdc), 0);
+	assert_string_equal(ec.ap.primed[0], "wlc-a");
+	assert_string_equal(ec.ap.primed[1], "wlc-b");
+	assert_null(ec.ap.primed[2]);
+	assert_int_equal(ec.ap.primed_ip[2], 0x7f000003);
+	assert_int_equal(ec.ap.target_count, 3);
+	assert_int_equal(ec.ap.targets[0], 0x7f000009);
+	assert_int_equal(ec.ap.targets[1], 0x7f000001);
+	assert_int_equal(ec.ap.targets[2], 0x7f000003);
+	cs_scenario_free(sc);
 }
 
 static void
@@ -1862,6 +1910,7 @@ main(void)
 		cmocka_unit_test(test_action_fields),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_offset_and_load),
+		cmocka_unit_test(test_primed),
 		cmocka_unit_test(test_discovery_name),
 		cmocka_unit_test(test_grammars),
 		cmocka_unit_test(test_expect_eval),

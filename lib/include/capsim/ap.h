@@ -64,6 +64,9 @@ enum cs_ap_ev_kind {
 	CS_AP_EV_FAILURE,      /* phase + reason: why the AP gave up */
 	CS_AP_EV_DROPPED,      /* input ignored; reason says why */
 	CS_AP_EV_INFO,         /* notable fact (NAT, AC chosen, image) */
+	/* back in Run after losing the controller in Run: value = failover
+	 * time in ms (last Echo Response -> Run), peer_ip = the new AC */
+	CS_AP_EV_FAILOVER,
 	CS_AP_EV__COUNT
 };
 
@@ -162,7 +165,12 @@ struct cs_ap_cfg {
 	uint8_t target_count;                /* 1..CS_AP_MAX_TARGETS */
 	uint32_t targets[CS_AP_MAX_TARGETS]; /* unicast AC IPv4, host order */
 	uint16_t ac_port;                    /* control port, data = +1 */
-	const char *primed[3];  /* primary/secondary/tertiary AC Name or NULL */
+	const char *primed[3]; /* primary/secondary/tertiary AC Name or NULL */
+	/* primary/secondary/tertiary AC address (host order, 0 = none): a
+	 * Discovery Response from it ranks as that controller when no AC
+	 * Name is primed for the rank; with skip_discovery the AP joins
+	 * targets[] in order after a loss (lib/ap/ap_failover.c) */
+	uint32_t primed_ip[3];
 	uint8_t discovery_type; /* CS_DISC_*, reported in Discovery Type */
 	/* pre-configured AC: Idle -> DTLS Setup to targets[0] directly */
 	bool skip_discovery;
@@ -216,11 +224,14 @@ struct cs_ap_stats {
 	uint32_t images;      /* downloads completed and verified */
 	uint32_t image_failures; /* downloads abandoned (any reason) */
 	uint32_t teardowns;
-	uint32_t runs;           /* times Run was reached */
-	uint32_t events_sent;    /* WTP Event Requests (first sends) */
-	uint32_t config_updates; /* Configuration Update Requests obeyed */
-	uint32_t resets;         /* Reset Requests obeyed */
-	uint32_t data_transfers; /* Data Transfer Requests sent */
+	uint32_t runs;              /* times Run was reached */
+	uint32_t events_sent;       /* WTP Event Requests (first sends) */
+	uint32_t config_updates;    /* Configuration Update Requests obeyed */
+	uint32_t resets;            /* Reset Requests obeyed */
+	uint32_t data_transfers;    /* Data Transfer Requests sent */
+	uint32_t controller_losses; /* Run left on a failure (echo, DTLS) */
+	uint32_t failovers;         /* back in Run after such a loss */
+	uint32_t last_failover_ms;  /* last Echo Response -> Run again */
 };
 
 /* Fills *cfg with RFC 5415 defaults and a sample identity (name "AP",
@@ -306,7 +317,7 @@ CS_API const char *cs_ap_state_name(enum cs_ap_state s);
  * "StatisticsTimer", "ReportInterval". */
 CS_API const char *cs_ap_timer_name(enum cs_ap_timer t);
 /* "state", "msg-sent", "msg-received", "retransmit", "failure", "dropped",
- * "info". */
+ * "info", "failover". */
 CS_API const char *cs_ap_ev_kind_name(enum cs_ap_ev_kind k);
 
 #endif /* CS_AP_H */

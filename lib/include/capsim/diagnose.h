@@ -55,6 +55,9 @@ enum cs_diag_code {
 	CS_DIAG_SIM_OVERLOADED,          /* "simulator-overloaded" (capsim) */
 	CS_DIAG_LOCAL_SEND_ERROR,        /* "local-send-error" (capsim host) */
 	CS_DIAG_RUN_TOO_SHORT,           /* "run-too-short" (capsim run) */
+	CS_DIAG_CONTROLLER_FAILOVER,     /* "controller-failover": controller
+	                                    lost in Run, AP back in Run on
+	                                    another one */
 	CS_DIAG_MIXED,                   /* "mixed" (aggregate only) */
 	CS_DIAG_INCONCLUSIVE,            /* "inconclusive": evidence missing */
 	CS_DIAG__COUNT
@@ -148,6 +151,10 @@ struct cs_ap_facts {
 	uint32_t t_ka_down;    /* ms after t_first: last keep-alive back */
 	uint32_t disc_from_ip; /* source of the last Discovery Response */
 	uint32_t ch_to_ip;     /* destination of the last ClientHello */
+	/* failover (CS_AP_EV_FAILOVER): the AC of the last Run and of the
+	 * one before, the controller lost and the one that took the AP */
+	uint32_t run_ac, prev_run_ac, fo_from, fo_to;
+	uint16_t failovers;
 	/* after Run was last lost (what happens next explains the loss) */
 	uint16_t post_disc_req, post_disc_resp, post_ch, post_dtls_down;
 	uint16_t post_ka_up, post_ka_down;

@@ -25,6 +25,9 @@ enum cs_lat {
 	CS_LAT_CONFIGURE,  /* Configure */
 	CS_LAT_DATA_CHECK, /* Data Check */
 	CS_LAT_TOTAL,      /* AP start (or restart after failure) -> Run */
+	/* failover: last good Echo Response before the controller was lost
+	 * in Run -> Run again (on the next controller, or the same one) */
+	CS_LAT_FAILOVER,
 	CS_LAT__COUNT
 };
 
@@ -52,8 +55,10 @@ struct cs_metrics {
 	unsigned n_reasons[CS_PHASE__COUNT];
 	uint64_t other_reasons[CS_PHASE__COUNT];
 	uint64_t retransmits;
-	uint64_t joins;    /* times any AP reached Run */
-	uint64_t left_run; /* times an AP left Run */
+	uint64_t joins;             /* times any AP reached Run */
+	uint64_t left_run;          /* times an AP left Run */
+	uint64_t controller_losses; /* Run left on a failure (lost AC) */
+	uint64_t failovers;         /* back in Run after such a loss */
 };
 
 /* Per-AP tracking, kept by the caller beside each AP (24 bytes). */
@@ -88,7 +93,7 @@ CS_API int cs_metrics_merge(
 CS_API void cs_reason_code(const char *text, char *out, size_t len);
 
 /* "discovery", "dtls", "join", "image", "configure", "data-check",
- * "total" (the keys of the JSON report). */
+ * "total", "failover" (the keys of the JSON report). */
 CS_API const char *cs_lat_name(enum cs_lat l);
 
 #endif /* CS_METRICS_H */

@@ -21,7 +21,8 @@ struct cs_progress_snap {
 	unsigned aps;                  /* APs simulated */
 	unsigned states[CS_AP__COUNT]; /* APs per state now */
 	uint64_t joins;                /* cumulative times Run was reached */
-	uint64_t failures[CS_PHASE__COUNT]; /* cumulative, by phase */
+	uint64_t failures[CS_PHASE__COUNT];    /* cumulative, by phase */
+	uint64_t controller_losses, failovers; /* cumulative */
 };
 
 /* Fills *out from merged run metrics and the current state counts. */
@@ -35,7 +36,8 @@ CS_API void cs_progress_snap_fill(struct cs_progress_snap *out, uint64_t t_ms,
  * non-empty state in FSM order with a short name (idle, disc, sulk, dtls,
  * join, image, config, check, reset, teardown), " | ", the join rate since
  * `prev` (or since the start when prev is NULL or not older), "fail F"
- * and, when F > 0, the non-zero phases in parentheses.  Returns the
+ * and, when F > 0, the non-zero phases in parentheses; once a controller
+ * was lost in Run, "  lost L, failed over O".  Returns the
  * length the full line needs (like snprintf), or -EINVAL.
  */
 CS_API int cs_progress_line(char *buf, size_t len,

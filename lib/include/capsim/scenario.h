@@ -90,7 +90,13 @@ struct cs_scn_aps {
 	 * empty = the scenario's WLC */
 	uint32_t controllers[CS_AP_MAX_TARGETS];
 	size_t n_controllers;
-	bool skip_discovery;  /* join controllers[0] directly */
+	bool skip_discovery; /* join controllers[0] directly */
+	/* aps.primed: primary, secondary, tertiary as "NAME@ADDR", "NAME"
+	 * or "ADDR" ("" / 0 where not given); addresses join the Discovery
+	 * targets after `controllers` */
+	char primed_name[3][64];
+	uint32_t primed_ip[3];
+	size_t n_primed;
 	int64_t clock_skew_s; /* AP clocks off by this much (may be < 0) */
 	enum cs_dtls_version dtls_version; /* default 1.2 */
 	char *ciphers;                     /* NULL = library default */
