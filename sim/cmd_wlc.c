@@ -70,6 +70,12 @@ wlc_usage(FILE *f)
 	    "  --wait-join DURATION   WaitJoin (60s)\n"
 	    "  --auth-list FILE       only these AP MACs may join (one per "
 	    "line)\n"
+	    "  --data-dtls off|optional|required   DTLS on the data channel "
+	    "as the\n"
+	    "                         AC Descriptor's DTLS Policy offers it "
+	    "(RFC 5415\n"
+	    "                         4.6.1): clear only, both, or DTLS only "
+	    "(off)\n"
 	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
 	    "~/.local/share/capsim/pki, created on first use):\n"
 	    "  --pki DIR              lab PKI directory (ca.pem, ca-key.pem)\n"
@@ -345,6 +351,7 @@ enum {
 	O_METRICS_LISTEN,
 	O_PCAP,
 	O_NO_GATE,
+	O_DATA_DTLS,
 };
 
 static const struct option wlc_longopts[] = {
@@ -378,6 +385,7 @@ static const struct option wlc_longopts[] = {
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
+	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -513,6 +521,10 @@ wlc_option(struct wlc_cmd *o, int c)
 		break;
 	case O_CISCO:
 		o->ec.wlc.cisco = true;
+		break;
+	case O_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.wlc.data_dtls) < 0)
+			return -EINVAL;
 		break;
 	case O_METRICS_LISTEN:
 		o->listen = optarg;

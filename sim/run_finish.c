@@ -193,7 +193,7 @@ struct run_fin {
 	struct cs_report_kv diag_counts[CS_DIAG__COUNT];
 	struct cs_report_rule *rr;
 	struct cs_report_kv (*rkv)[CS_REPORT_IMPAIR_COUNTERS];
-	struct cs_report_kv wkv[20], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
+	struct cs_report_kv wkv[26], nkv[CS_REPORT_NAT_COUNTERS], lkv[1];
 	uint64_t msg_rx[CS_WLC_MSG_SLOTS], msg_tx[CS_WLC_MSG_SLOTS];
 	const struct cs_ap_facts **fp;
 	struct cs_diag_ctx dctx;
@@ -343,6 +343,17 @@ run_fin_counters(struct run_fin *f, struct run_ctx *rc)
 		w[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
 		w[n++] = (struct cs_report_kv){ "join_failed", wc.join_failed };
 		w[n++] = (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
+		/* data channel DTLS (RFC 5415 §4.6.1 D) */
+		w[n++] = (struct cs_report_kv){ "keepalives_dtls",
+			wc.keepalive_dtls };
+		w[n++] =
+		    (struct cs_report_kv){ "data_dtls_ok", wc.data_dtls_ok };
+		w[n++] = (struct cs_report_kv){ "data_dtls_resumed",
+			wc.data_dtls_resumed };
+		w[n++] = (struct cs_report_kv){ "data_dtls_failed",
+			wc.data_dtls_failed };
+		w[n++] = (struct cs_report_kv){ "data_clear_refused",
+			wc.data_clear_refused };
 		w[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
 		w[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
 		w[n++] = (struct cs_report_kv){ "shadow_rejected",

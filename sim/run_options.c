@@ -65,6 +65,15 @@ static const char *const run_help[] = {
 	"9800/AireOS\n"
 	"                         (insists on Cisco payloads: use "
 	"--profile)\n"
+	"  --data-dtls off|optional|required  DTLS on the data channel\n"
+	"                         (RFC 5415 DTLS Policy): the APs ask for "
+	"it, the\n"
+	"                         embedded WLC offers it alike (default "
+	"off)\n"
+	"  --wlc-data-dtls off|optional|required  the embedded WLC's own\n"
+	"                         (off: clear only, optional: both, "
+	"required:\n"
+	"                         DTLS only; default: as --data-dtls)\n"
 	"  --aps N                number of APs (default 1)\n"
 	"  --duration D           how long to run: 60s, 2m, 500ms "
 	"(default 60s)\n"
@@ -357,6 +366,8 @@ enum {
 	O_PEER_PCAP,
 	O_PCAP_WLC,
 	O_WLC_CISCO,
+	O_DATA_DTLS,
+	O_WLC_DATA_DTLS,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -428,6 +439,8 @@ static const struct option run_longopts[] = {
 	{ "peer-pcap", required_argument, NULL, O_PEER_PCAP },
 	{ "pcap-wlc", required_argument, NULL, O_PCAP_WLC },
 	{ "wlc-cisco", no_argument, NULL, O_WLC_CISCO },
+	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
+	{ "wlc-data-dtls", required_argument, NULL, O_WLC_DATA_DTLS },
 	SIM_DISC_OPTIONS(O_DISC),
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -644,6 +657,17 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		return 0;
 	case O_WLC_CISCO:
 		o->ec.wlc.cisco = true;
+		return 0;
+	case O_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.ap.data_dtls) < 0)
+			return -EINVAL;
+		if (!o->wlc_data_dtls_given)
+			o->ec.wlc.data_dtls = o->ec.ap.data_dtls;
+		return 0;
+	case O_WLC_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.wlc.data_dtls) < 0)
+			return -EINVAL;
+		o->wlc_data_dtls_given = true;
 		return 0;
 	case O_WLC_MAX:
 		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)

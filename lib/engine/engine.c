@@ -209,6 +209,8 @@ cs_engine_free(struct cs_engine *e)
 
 			if (a->d != NULL)
 				eng_bury_dtls(a->w, a->d);
+			if (a->dd != NULL)
+				eng_bury_dtls(a->w, a->dd);
 			cs_ap_free(a->ap);
 		}
 	}

@@ -267,8 +267,10 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_NAT] = eng_slot_nat,
 	[ENG_SLOT_WLC_HELD] = eng_slot_wlc_held,
 	[ENG_SLOT_WLC_SERVE] = eng_slot_wlc_serve,
+	[ENG_SLOT_AP_DDTLS] = eng_slot_ap_ddtls,
+	[ENG_SLOT_WLC_DDTLS] = eng_slot_wlc_ddtls,
 };
-_Static_assert(ENG_SLOT__COUNT == 10,
+_Static_assert(ENG_SLOT__COUNT == 12,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 /*
@@ -557,6 +559,7 @@ eng_w_free(struct eng_w *w)
 			}
 			eng_peer_forget(w, p);
 		}
+	eng_ddtls_wlc_free(w);
 	eng_reap(w);
 	eng_wlc_held_free(w);
 	cs_wlc_free(w->wlc);

@@ -106,6 +106,9 @@ _Static_assert(CS_ARRAY_SIZE(group_keys) == GK__COUNT + 1,
     "group_keys[] out of sync with its enum");
 
 static const char *const img_words[] = { "adopt", "download", NULL };
+/* enum cs_data_dtls, in order (RFC 5415 §4.6.1 DTLS Policy) */
+static const char *const ddtls_words[] = { "off", "optional", "required",
+	NULL };
 
 int
 scn_skew(struct scn *p, const yaml_node_t *n, const char *key, int64_t *out)
@@ -256,6 +259,7 @@ enum {
 	AK_RATE,
 	AK_INFLIGHT,
 	AK_IMAGE,
+	AK_DATA_DTLS,
 	AK_TIMERS,
 	AK_GROUPS,
 	AK__COUNT
@@ -277,6 +281,7 @@ static const char *const aps_keys[] = {
 	[AK_RATE] = "rate",
 	[AK_INFLIGHT] = "max-inflight",
 	[AK_IMAGE] = "image-policy",
+	[AK_DATA_DTLS] = "data-dtls",
 	[AK_TIMERS] = "timers",
 	[AK_GROUPS] = "groups",
 	[AK__COUNT] = NULL,
@@ -484,6 +489,12 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 		a->image_policy =
 		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
 	}
+	if (v[AK_DATA_DTLS]) {
+		if ((r = scn_word(p, v[AK_DATA_DTLS], KP("data-dtls"),
+		         ddtls_words, &w)) < 0)
+			return r;
+		a->data_dtls = (enum cs_data_dtls)w;
+	}
 	if (v[AK_TIMERS] &&
 	    (r = scn_timers(p, v[AK_TIMERS], "aps.timers", &a->timers)) < 0)
 		return r;
@@ -517,6 +528,7 @@ enum {
 	WK_IMAGE,
 	WK_MISBEHAVE,
 	WK_MTU,
+	WK_DATA_DTLS,
 	WK__COUNT
 };
 static const char *const wlc_keys[] = {
@@ -538,6 +550,7 @@ static const char *const wlc_keys[] = {
 	[WK_IMAGE] = "image-size",
 	[WK_MISBEHAVE] = "misbehave",
 	[WK_MTU] = "mtu",
+	[WK_DATA_DTLS] = "data-dtls",
 	[WK__COUNT] = NULL,
 };
 _Static_assert(CS_ARRAY_SIZE(wlc_keys) == WK__COUNT + 1,
@@ -768,6 +781,14 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	if (v[WK_CISCO] &&
 	    (r = scn_bool(p, v[WK_CISCO], KP("cisco"), &w->cisco)) < 0)
 		return r;
+	if (v[WK_DATA_DTLS]) {
+		unsigned word;
+
+		if ((r = scn_word(p, v[WK_DATA_DTLS], KP("data-dtls"),
+		         ddtls_words, &word)) < 0)
+			return r;
+		w->data_dtls = (enum cs_data_dtls)word;
+	}
 	/* CAPWAP Timers carries whole seconds (RFC 5415 §4.6.13), 1..255 */
 	if (v[WK_ECHO] &&
 	    (r = scn_dur32(p, v[WK_ECHO], KP("echo-interval"), 1000,

@@ -658,7 +658,7 @@ test_discovery_answered(void **state)
 	cfg_init(&c);
 	c.advertise_ip = 0xc6336401; /* 198.51.100.1: behind NAT */
 	c.max_wtps = 7;
-	c.dtls_data = true;
+	c.data_dtls = CS_DATA_DTLS_OPTIONAL;
 	c.vendor_id = 14179;
 	w = wlc_new(&c);
 	len = build_disc(buf, sizeof(buf), CS_MSG_DISCOVERY_REQ, 9, 0, 2);
