@@ -55,6 +55,9 @@ enum cs_diag_code {
 	CS_DIAG_SIM_OVERLOADED,          /* "simulator-overloaded" (capsim) */
 	CS_DIAG_LOCAL_SEND_ERROR,        /* "local-send-error" (capsim host) */
 	CS_DIAG_RUN_TOO_SHORT,           /* "run-too-short" (capsim run) */
+	CS_DIAG_DATA_DTLS_FAILED,        /* "data-dtls-failed": the data
+	                                    channel's DTLS failed while the
+	                                    control channel's works */
 	CS_DIAG_MIXED,                   /* "mixed" (aggregate only) */
 	CS_DIAG_INCONCLUSIVE,            /* "inconclusive": evidence missing */
 	CS_DIAG__COUNT
