@@ -19,6 +19,27 @@
 #include "capsim/diagnose.h"
 #include "capsim/dtls.h"
 
+/* What the AP sends (up) or receives (down) inside the session: facts
+ * and the clear capture. */
+static void
+ddtls_tap(struct eng_ap *a, enum cs_dir dir, const uint8_t *pkt, size_t len,
+    uint64_t now)
+{
+	bool up = dir == CS_DIR_UP;
+	uint16_t port = a->w->ap_port[CS_CHAN_DATA];
+	struct cs_pkt_meta m = { .dir = dir,
+		.chan = CS_CHAN_DATA,
+		.src_ip = up ? a->ip : a->ac_ip,
+		.src_port = up ? port : a->dd_port,
+		.dst_ip = up ? a->ac_ip : a->ip,
+		.dst_port = up ? a->dd_port : port,
+		.pkt = pkt,
+		.len = len,
+		.now_ms = now };
+
+	eng_tap_plain_data(a->w, a, &m);
+}
+
 static int
 ddtls_wire_send(void *ctx, const uint8_t *dgram, size_t len)
 {
@@ -43,7 +64,7 @@ ddtls_recv(void *ctx, const uint8_t *plain, size_t len)
 
 	if (d->dead || a->ap == NULL)
 		return;
-	cs_facts_data_secure(eng_facts(a), CS_DIR_DOWN, plain, len, now);
+	ddtls_tap(a, CS_DIR_DOWN, plain, len, now);
 	if (pr != NULL && pr->received != NULL)
 		pr->received(pr->ctx, CS_CHAN_DATA, /* is_secure= */ true,
 		    a->ac_ip, a->dd_port, plain, len);
@@ -133,7 +154,7 @@ eng_ddtls_ap_send(struct eng_ap *a, uint16_t dst_port, const uint8_t *pkt,
 		}
 		return true;
 	}
-	cs_facts_data_secure(eng_facts(a), CS_DIR_UP, pkt, len, now);
+	ddtls_tap(a, CS_DIR_UP, pkt, len, now);
 	a->dd_hint = hint;
 	(void)cs_dtls_send(a->dd->s, pkt, len);
 	a->dd_hint = NULL;
@@ -165,8 +186,8 @@ ddtls_result(struct eng_ap *a, int r, uint64_t now)
 		cs_timerq_cancel(&a->w->tq, &a->t_ddtls);
 		cs_ap_data_dtls_done(a->ap, &o, now);
 		if (a->dd == d && a->dd_held_len > 0) {
-			cs_facts_data_secure(eng_facts(a), CS_DIR_UP,
-			    a->dd_held, a->dd_held_len, now);
+			ddtls_tap(
+			    a, CS_DIR_UP, a->dd_held, a->dd_held_len, now);
 			a->dd_hint = &hint;
 			(void)cs_dtls_send(d->s, a->dd_held, a->dd_held_len);
 			a->dd_hint = NULL;

@@ -483,6 +483,8 @@ void eng_tap_plain_msg(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* a control message inside DTLS */
 void eng_tap_plain_rec(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* one DTLS record's plaintext */
+void eng_tap_plain_data(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* a data packet inside data DTLS */
 
 /* frag.c: CAPWAP control messages in fragments over a DTLS session (RFC
  * 5415 §3.4).  Each fragment is its own DTLS record; `tap`, when not NULL,
