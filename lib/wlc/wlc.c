@@ -960,7 +960,7 @@ cs_wlc_data_dtls_done(struct cs_wlc *w, uint32_t src_ip, uint16_t src_port,
 		w->ctr.data_dtls_ok++;
 		if (resumed)
 			w->ctr.data_dtls_resumed++;
-		cs_logf(&w->cfg.log, CS_LOG_DEBUG,
+		cs_logf(&w->cfg.log, CS_LOG_INFO,
 		    "Data DTLS session with peer %s:%u established%s", ipb,
 		    src_port, resumed ? " (resumed the control session)" : "");
 		return;
