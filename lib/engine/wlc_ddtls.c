@@ -33,6 +33,12 @@ struct eng_dpeer {
 	struct cs_tslot t;
 	uint8_t mac[6]; /* the certificate's MAC (RFC 5415 §12.6) */
 	bool has_mac;
+	/* a new proven handshake from the address of an established peer
+	 * runs beside it (outside the table) and replaces it only once it
+	 * completes, as control sessions do (wlc_side.c): a replayed
+	 * ClientHello cannot end a working data session */
+	struct eng_dpeer *shadow;
+	struct eng_dpeer *owner;
 };
 
 static size_t
@@ -70,12 +76,18 @@ dp_find(struct eng_w *w, uint32_t ip, uint16_t port)
 static void
 dp_forget(struct eng_w *w, struct eng_dpeer *p)
 {
-	struct eng_dpeer **pp = &dp_buckets(w)[dp_hash(p->ip, p->port)];
+	if (p->owner != NULL) {
+		p->owner->shadow = NULL;
+	} else {
+		struct eng_dpeer **pp = &dp_buckets(w)[dp_hash(p->ip, p->port)];
 
-	while (*pp != NULL && *pp != p)
-		pp = &(*pp)->next;
-	if (*pp == p)
-		*pp = p->next;
+		while (*pp != NULL && *pp != p)
+			pp = &(*pp)->next;
+		if (*pp == p)
+			*pp = p->next;
+		if (p->shadow != NULL)
+			dp_forget(w, p->shadow);
+	}
 	cs_timerq_cancel(&w->tq, &p->t);
 	if (p->d != NULL) {
 		p->d->dpeer = NULL;
@@ -113,8 +125,19 @@ static const struct cs_dtls_io dp_dtls_io = {
 	.recv = dp_recv,
 };
 
+static void
+dp_link(struct eng_w *w, struct eng_dpeer *p)
+{
+	struct eng_dpeer **b = dp_buckets(w);
+
+	p->next = b[dp_hash(p->ip, p->port)];
+	b[dp_hash(p->ip, p->port)] = p;
+}
+
+/* A peer for a proven ClientHello: in the table, or the shadow of
+ * `owner` (not NULL). */
 static struct eng_dpeer *
-dp_new(struct eng_w *w, uint32_t ip, uint16_t port)
+dp_new(struct eng_w *w, uint32_t ip, uint16_t port, struct eng_dpeer *owner)
 {
 	uint8_t addr[6] = { ip >> 24, ip >> 16, ip >> 8, ip, port >> 8, port };
 	struct eng_dpeer **b = dp_buckets(w);
@@ -135,8 +158,12 @@ dp_new(struct eng_w *w, uint32_t ip, uint16_t port)
 	}
 	p->d->dpeer = p;
 	cs_dtls_set_peer(p->d->s, addr, sizeof(addr));
-	p->next = b[dp_hash(ip, port)];
-	b[dp_hash(ip, port)] = p;
+	if (owner != NULL) {
+		p->owner = owner;
+		owner->shadow = p;
+	} else {
+		dp_link(w, p);
+	}
 	w->n_dpeers++;
 	return p;
 }
@@ -151,6 +178,16 @@ dp_result(struct eng_w *w, struct eng_dpeer *p, int r, uint64_t now)
 		struct cs_dtls_info info;
 		bool resumed = false;
 
+		if (p->owner != NULL) {
+			/* the new handshake completed: it replaces the old
+			 * session */
+			struct eng_dpeer *old = p->owner;
+
+			old->shadow = NULL;
+			p->owner = NULL;
+			dp_forget(w, old);
+			dp_link(w, p);
+		}
 		p->d->established = true;
 		cs_timerq_cancel(&w->tq, &p->t);
 		if (cs_dtls_peer_cert(p->d->s, &ci) == 0 && ci.has_mac) {
@@ -185,7 +222,7 @@ eng_ddtls_wlc_input(struct eng_w *w, const struct cs_udp_pkt *pk)
 		pk->src_ip, pk->src_port >> 8, pk->src_port };
 	struct cs_wlc_admit_dgram dg;
 	uint64_t now = eng_now(w->e);
-	struct eng_dpeer *p;
+	struct eng_dpeer *p, *q;
 	int r;
 
 	if (cs_wlc_mute_swallow(w->wlc))
@@ -196,6 +233,8 @@ eng_ddtls_wlc_input(struct eng_w *w, const struct cs_udp_pkt *pk)
 		return;
 	}
 	p = dp_find(w, pk->src_ip, pk->src_port);
+	/* the newest handshake of the address: a shadow's, when running */
+	q = p != NULL && p->shadow != NULL ? p->shadow : p;
 	cs_wlc_admit_classify(pk->buf, pk->len, &dg);
 	if (dg.is_hello) {
 		w->hvr_len = 0;
@@ -210,14 +249,23 @@ eng_ddtls_wlc_input(struct eng_w *w, const struct cs_udp_pkt *pk)
 		}
 		if (r != CS_DTLS_HELLO_PROVEN)
 			return; /* not a whole ClientHello */
-		if (p != NULL &&
-		    !cs_dtls_same_hello(p->d->s, pk->buf, pk->len)) {
-			/* a new handshake from the address: the AP rejoined */
-			dp_forget(w, p);
-			p = NULL;
+		if (q != NULL &&
+		    cs_dtls_same_hello(q->d->s, pk->buf, pk->len)) {
+			/* a retransmission: the running handshake's */
+		} else if (p != NULL && p->d->established) {
+			/* a new handshake beside the working session: the
+			 * AP rejoined, or a replay; it replaces the session
+			 * only once it completes */
+			if (p->shadow != NULL)
+				dp_forget(w, p->shadow);
+			q = dp_new(w, pk->src_ip, pk->src_port, p);
+		} else {
+			/* a handshake still running has nothing to keep */
+			if (p != NULL)
+				dp_forget(w, p);
+			p = q = dp_new(w, pk->src_ip, pk->src_port, NULL);
 		}
-		if (p == NULL &&
-		    (p = dp_new(w, pk->src_ip, pk->src_port)) == NULL) {
+		if (q == NULL) {
 			cs_logf(w->e->cfg.log, CS_LOG_WARN,
 			    "wlc: no room for a data DTLS peer");
 			return;
@@ -225,7 +273,16 @@ eng_ddtls_wlc_input(struct eng_w *w, const struct cs_udp_pkt *pk)
 	} else if (p == NULL) {
 		return; /* records of no session we know */
 	}
-	dp_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+	/* while a shadow runs, a record may be either's: the wrong one
+	 * drops it silently (RFC 6347 §4.1.2.7) and is not harmed */
+	if (q != p && !dg.is_hello) {
+		dp_result(w, p, cs_dtls_input(p->d->s, pk->buf, pk->len), now);
+		/* p may have closed (freed), taking its shadow with it */
+		p = dp_find(w, pk->src_ip, pk->src_port);
+		if (p == NULL || p->shadow != q)
+			return;
+	}
+	dp_result(w, q, cs_dtls_input(q->d->s, pk->buf, pk->len), now);
 }
 
 bool

@@ -15,7 +15,10 @@
 #     with `capsim run --wlc ... --data-dtls optional`: in Run, DTLS only
 #     on the data port;
 #  5. DTLS on the data port dropped (--rule): a failure of its own and the
-#     verdict data-dtls-failed.
+#     verdict data-dtls-failed;
+#  6. the APs power-cycle (no close_notify) and join again from the same
+#     data address: the WLC's new data sessions replace the old ones once
+#     established, every AP back in Run with its keep-alives in DTLS.
 set -euo pipefail
 : "${CAPSIM:?CAPSIM not set}"
 . "$(dirname "$0")/net.inc"
@@ -195,4 +198,36 @@ run blocked 3 --aps 2 --duration 8s --data-dtls required \
 check blocked 'r["in_run"] <= 2' \
 	'any(k.startswith("data channel DTLS") for k in r["failures"].get("run", {}))' \
 	'code == "data-dtls-failed"' 'w["keepalives"] == 0'
+# 6. power cycle: a new data handshake beside the old session
+cat >"$tmp/reboot.yaml" <<EOF2
+name: data-dtls-reboot
+seed: 9
+duration: 12s
+aps:
+  count: 2
+  base-ip: $CS_NET.61
+  skip-discovery: true
+  data-dtls: optional
+  timers: {retransmit-interval: 500ms, echo-interval: 1s, keepalive: 1s,
+    data-dead: 4s}
+wlc:
+  listen: $CS_NET.250:$port
+  data-dtls: required
+timeline:
+  - {at: 4s, ap-reboot: true}
+expect:
+  - in_run == 2
+  - failures == 0
+  - wlc.data_dtls_ok == 4
+  - wlc.data_dtls_failed == 0
+EOF2
+rc=0
+"$CAPSIM" run "$tmp/reboot.yaml" --quiet --json "$tmp/reboot.json" \
+	>"$tmp/reboot.out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || {
+	tail -n 20 "$tmp/reboot.out"
+	fail "reboot: capsim run exited $rc"
+}
+check reboot 'w["keepalives_dtls"] == w["keepalives"]' \
+	'w["data_clear_refused"] == 0'
 echo "PASS: data_dtls"
