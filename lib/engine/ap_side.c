@@ -573,6 +573,10 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		eng_ddtls_ap_input(a, src_ip, src_port, pkt, len, now);
 		return;
 	}
+	/* a data channel secured by DTLS takes nothing in clear text: a
+	 * spoofed clear keep-alive must not keep it alive */
+	if (ch == CS_CHAN_DATA && cs_ap_data_dtls(a->ap))
+		return;
 	if (pr != NULL && pr->received != NULL)
 		pr->received(pr->ctx, ch, /* is_secure= */ false, src_ip,
 		    src_port, pkt, len);
