@@ -106,9 +106,22 @@ _Static_assert(CS_ARRAY_SIZE(group_keys) == GK__COUNT + 1,
     "group_keys[] out of sync with its enum");
 
 static const char *const img_words[] = { "adopt", "download", NULL };
-/* enum cs_data_dtls, in order (RFC 5415 §4.6.1 DTLS Policy) */
-static const char *const ddtls_words[] = { "off", "optional", "required",
-	NULL };
+/* aps.data-dtls, wlc.data-dtls: enum cs_data_dtls by its words, in
+ * order (RFC 5415 §4.6.1 DTLS Policy) */
+static int
+scn_data_dtls(struct scn *p, const yaml_node_t *n, const char *key,
+    enum cs_data_dtls *out)
+{
+	static const char *const words[] = { "off", "optional", "required",
+		NULL };
+	unsigned w;
+	int r;
+
+	if ((r = scn_word(p, n, key, words, &w)) < 0)
+		return r;
+	*out = (enum cs_data_dtls)w;
+	return 0;
+}
 
 int
 scn_skew(struct scn *p, const yaml_node_t *n, const char *key, int64_t *out)
@@ -489,12 +502,10 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 		a->image_policy =
 		    w == 0 ? CS_AP_IMAGE_ADOPT : CS_AP_IMAGE_DOWNLOAD;
 	}
-	if (v[AK_DATA_DTLS]) {
-		if ((r = scn_word(p, v[AK_DATA_DTLS], KP("data-dtls"),
-		         ddtls_words, &w)) < 0)
-			return r;
-		a->data_dtls = (enum cs_data_dtls)w;
-	}
+	if (v[AK_DATA_DTLS] &&
+	    (r = scn_data_dtls(
+	         p, v[AK_DATA_DTLS], KP("data-dtls"), &a->data_dtls)) < 0)
+		return r;
 	if (v[AK_TIMERS] &&
 	    (r = scn_timers(p, v[AK_TIMERS], "aps.timers", &a->timers)) < 0)
 		return r;
@@ -781,14 +792,10 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	if (v[WK_CISCO] &&
 	    (r = scn_bool(p, v[WK_CISCO], KP("cisco"), &w->cisco)) < 0)
 		return r;
-	if (v[WK_DATA_DTLS]) {
-		unsigned word;
-
-		if ((r = scn_word(p, v[WK_DATA_DTLS], KP("data-dtls"),
-		         ddtls_words, &word)) < 0)
-			return r;
-		w->data_dtls = (enum cs_data_dtls)word;
-	}
+	if (v[WK_DATA_DTLS] &&
+	    (r = scn_data_dtls(
+	         p, v[WK_DATA_DTLS], KP("data-dtls"), &w->data_dtls)) < 0)
+		return r;
 	/* CAPWAP Timers carries whole seconds (RFC 5415 §4.6.13), 1..255 */
 	if (v[WK_ECHO] &&
 	    (r = scn_dur32(p, v[WK_ECHO], KP("echo-interval"), 1000,
