@@ -218,10 +218,26 @@ static void
 wlc_print_stats(struct cs_engine *e)
 {
 	struct cs_engine_health h;
+	struct cs_wlc_counters wc;
 
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
 	wlc_print_admission(e);
+	/* data channel DTLS (RFC 5415 §4.6.1 D), shown once there was any */
+	if (cs_engine_wlc_counters(e, &wc) == 0 &&
+	    wc.data_dtls_ok + wc.data_dtls_failed + wc.data_clear_refused +
+	            wc.data_dtls_refused >
+	        0)
+		printf("data DTLS: %llu sessions (%llu resumed the control "
+		       "session), %llu failed; %llu keep-alives inside DTLS; "
+		       "%llu clear data packets refused (DTLS required), %llu "
+		       "DTLS datagrams refused (data DTLS off)\n",
+		    (unsigned long long)wc.data_dtls_ok,
+		    (unsigned long long)wc.data_dtls_resumed,
+		    (unsigned long long)wc.data_dtls_failed,
+		    (unsigned long long)wc.keepalive_dtls,
+		    (unsigned long long)wc.data_clear_refused,
+		    (unsigned long long)wc.data_dtls_refused);
 	/* CAPWAP fragments (RFC 5415 §3.4), shown once there were any */
 	if (cs_engine_health(e, &h) == 0) {
 		if (h.frag_msgs_split + h.frag_rcvd > 0)

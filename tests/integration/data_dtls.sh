@@ -190,6 +190,12 @@ grep -q "Data DTLS session with peer .* established (resumed" "$tmp/wlc.err" ||
 kill "$wlc_pid"
 wait "$wlc_pid" 2>/dev/null || true
 wlc_pid=
+# its statistics at exit count the data sessions
+grep -q "^data DTLS: 2 sessions (2 resumed the control session), 0 failed" \
+	"$tmp/wlc.out" || {
+	cat "$tmp/wlc.out"
+	fail "capsim wlc statistics: no data DTLS line for 2 resumed sessions"
+}
 
 # 5. DTLS on the data port dropped
 run blocked 3 --aps 2 --duration 8s --data-dtls required \
