@@ -79,6 +79,12 @@ wlc_usage(FILE *f)
 	    "  --wait-join DURATION   WaitJoin (60s)\n"
 	    "  --auth-list FILE       only these AP MACs may join (one per "
 	    "line)\n"
+	    "  --data-dtls off|optional|required   DTLS on the data channel "
+	    "as the\n"
+	    "                         AC Descriptor's DTLS Policy offers it "
+	    "(RFC 5415\n"
+	    "                         4.6.1): clear only, both, or DTLS only "
+	    "(off)\n"
 	    "PKI (default: the lab PKI in $CAPSIM_PKI or\n"
 	    "~/.local/share/capsim/pki, created on first use):\n"
 	    "  --pki DIR              lab PKI directory (ca.pem, ca-key.pem)\n"
@@ -286,11 +292,27 @@ static void
 wlc_print_stats(struct cs_engine *e)
 {
 	struct cs_engine_health h;
+	struct cs_wlc_counters wc;
 
 	for (unsigned k = 0; k < cs_engine_workers(e); k++)
 		cs_engine_with_worker(e, k, wlc_stats_shard, NULL);
 	wlc_print_admission(e);
 	wlc_print_images(e);
+	/* data channel DTLS (RFC 5415 §4.6.1 D), shown once there was any */
+	if (cs_engine_wlc_counters(e, &wc) == 0 &&
+	    wc.data_dtls_ok + wc.data_dtls_failed + wc.data_clear_refused +
+	            wc.data_dtls_refused >
+	        0)
+		printf("data DTLS: %llu sessions (%llu resumed the control "
+		       "session), %llu failed; %llu keep-alives inside DTLS; "
+		       "%llu clear data packets refused (DTLS required), %llu "
+		       "DTLS datagrams refused (data DTLS off)\n",
+		    (unsigned long long)wc.data_dtls_ok,
+		    (unsigned long long)wc.data_dtls_resumed,
+		    (unsigned long long)wc.data_dtls_failed,
+		    (unsigned long long)wc.keepalive_dtls,
+		    (unsigned long long)wc.data_clear_refused,
+		    (unsigned long long)wc.data_dtls_refused);
 	/* CAPWAP fragments (RFC 5415 §3.4), shown once there were any */
 	if (cs_engine_health(e, &h) == 0) {
 		if (h.frag_msgs_split + h.frag_rcvd > 0)
@@ -423,6 +445,7 @@ enum {
 	O_METRICS_LISTEN,
 	O_PCAP,
 	O_NO_GATE,
+	O_DATA_DTLS,
 	O_TIMELINE,
 	O_TIMELINE_AFTER,
 	O_CLIENTS, /* SIM_CLIENTS_N of them */
@@ -462,6 +485,7 @@ static const struct option wlc_longopts[] = {
 	{ "metrics-listen", required_argument, NULL, O_METRICS_LISTEN },
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
+	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
 	{ "timeline", required_argument, NULL, O_TIMELINE },
 	{ "timeline-after", required_argument, NULL, O_TIMELINE_AFTER },
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
@@ -623,6 +647,10 @@ wlc_option(struct wlc_cmd *o, int c)
 		break;
 	case O_CISCO:
 		o->ec.wlc.cisco = true;
+		break;
+	case O_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.wlc.data_dtls) < 0)
+			return -EINVAL;
 		break;
 	case O_METRICS_LISTEN:
 		o->listen = optarg;

@@ -387,6 +387,17 @@ run_fin_counters(struct run_fin *f, struct run_ctx *rc)
 		w[n++] = (struct cs_report_kv){ "join_ok", wc.join_ok };
 		w[n++] = (struct cs_report_kv){ "join_failed", wc.join_failed };
 		w[n++] = (struct cs_report_kv){ "keepalives", wc.keepalive_rx };
+		/* data channel DTLS (RFC 5415 §4.6.1 D) */
+		w[n++] = (struct cs_report_kv){ "keepalives_dtls",
+			wc.keepalive_dtls };
+		w[n++] =
+		    (struct cs_report_kv){ "data_dtls_ok", wc.data_dtls_ok };
+		w[n++] = (struct cs_report_kv){ "data_dtls_resumed",
+			wc.data_dtls_resumed };
+		w[n++] = (struct cs_report_kv){ "data_dtls_failed",
+			wc.data_dtls_failed };
+		w[n++] = (struct cs_report_kv){ "data_clear_refused",
+			wc.data_clear_refused };
 		w[n++] = (struct cs_report_kv){ "echoes", wc.echo_rx };
 		w[n++] = (struct cs_report_kv){ "restarts", wc.restarts };
 		w[n++] = (struct cs_report_kv){ "shadow_rejected",

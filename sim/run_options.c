@@ -82,6 +82,15 @@ static const char *const run_help[] = {
 	"9800/AireOS\n"
 	"                         (insists on Cisco payloads: use "
 	"--profile)\n"
+	"  --data-dtls off|optional|required  DTLS on the data channel\n"
+	"                         (RFC 5415 DTLS Policy): the APs ask for "
+	"it, the\n"
+	"                         embedded WLC offers it alike (default "
+	"off)\n"
+	"  --wlc-data-dtls off|optional|required  the embedded WLC's own\n"
+	"                         (off: clear only, optional: both, "
+	"required:\n"
+	"                         DTLS only; default: as --data-dtls)\n"
 	"  --aps N                number of APs (default 1)\n"
 	"  --duration D           how long to run: 60s, 2m, 500ms "
 	"(default 60s)\n"
@@ -432,6 +441,8 @@ enum {
 	O_WLC_IMAGE_RATE,
 	O_WLC_SECONDARY,
 	O_WLC_TERTIARY,
+	O_DATA_DTLS,
+	O_WLC_DATA_DTLS,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -513,6 +524,8 @@ static const struct option run_longopts[] = {
 	    O_WLC_IMAGE_RATE },
 	{ "wlc-secondary", required_argument, NULL, O_WLC_SECONDARY },
 	{ "wlc-tertiary", required_argument, NULL, O_WLC_TERTIARY },
+	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
+	{ "wlc-data-dtls", required_argument, NULL, O_WLC_DATA_DTLS },
 	SIM_DISC_OPTIONS(O_DISC),
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -747,6 +760,17 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		return 0;
 	case O_WLC_CISCO:
 		o->ec.wlc.cisco = true;
+		return 0;
+	case O_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.ap.data_dtls) < 0)
+			return -EINVAL;
+		if (!o->wlc_data_dtls_given)
+			o->ec.wlc.data_dtls = o->ec.ap.data_dtls;
+		return 0;
+	case O_WLC_DATA_DTLS:
+		if (cs_data_dtls_parse(optarg, &o->ec.wlc.data_dtls) < 0)
+			return -EINVAL;
+		o->wlc_data_dtls_given = true;
 		return 0;
 	case O_WLC_MAX:
 		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)

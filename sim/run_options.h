@@ -45,6 +45,7 @@ struct run_opts {
 	bool wlc_dtls_set; /* the scenario set the WLC's DTLS */
 	bool force_progress, quiet, verbose;
 	bool wlc_listen_given, embedded;
+	bool wlc_data_dtls_given; /* --wlc-data-dtls (else --data-dtls) */
 	uint32_t wlc_ip;
 	uint16_t wlc_port;
 	/* --wlc-secondary, --wlc-tertiary (0 = none); AC Names primed with

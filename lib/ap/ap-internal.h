@@ -8,6 +8,7 @@
 #define CS_AP_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capsim/ap.h"
@@ -48,6 +49,8 @@ enum cs_ap_fsm_ev {
 	CS_AP_E_KEEPALIVE,
 	CS_AP_E_T_STATISTICS,     /* StatisticsTimer (ap_run.c) */
 	CS_AP_E_T_DECRYPT_REPORT, /* ReportInterval (ap_run.c) */
+	CS_AP_E_DATA_DTLS_OK,     /* data channel DTLS up (ap_ddtls.c) */
+	CS_AP_E_DATA_DTLS_FAIL,   /* ... failed or lost */
 	CS_AP_E__COUNT
 };
 
@@ -196,6 +199,10 @@ struct cs_ap {
 
 	uint8_t session_id[16];
 	bool has_session;
+	/* data channel DTLS (ap_ddtls.c): chosen at Join, up once the glue
+	 * said so */
+	bool use_data_dtls;
+	bool data_dtls_up;
 	bool image_started; /* Image Data Response (success) received */
 	char *image_id;     /* version being downloaded */
 	struct cs_ap_image img;
@@ -322,6 +329,11 @@ uint32_t cs_ap_fo_next_ac(struct cs_ap *ap);
 void cs_ap_fo_learn_list(struct cs_ap *ap, const struct cs_msg *m);
 /* A Configuration Update set AC Name with Priority: reported once. */
 void cs_ap_fo_learned_names(struct cs_ap *ap);
+/* ---- data channel DTLS (ap_ddtls.c) ---- */
+/* Chooses clear or DTLS data from the Join Response's AC Descriptor:
+ * 0, or -EPROTO with why[] saying what the AP cannot abide by. */
+int cs_ap_ddtls_choose(
+    struct cs_ap *ap, const struct cs_msg *m, char *why, size_t why_len);
 
 /* ---- FSM (ap_fsm.c) ---- */
 /* Sends a request over DTLS and keeps it for retransmission (the one

@@ -354,6 +354,26 @@ cs_ap_dtls_done(
 	ap_leave(ap);
 }
 
+bool
+cs_ap_data_dtls(const struct cs_ap *ap)
+{
+	return ap != NULL && ap->use_data_dtls;
+}
+
+void
+cs_ap_data_dtls_done(
+    struct cs_ap *ap, const struct cs_dtls_outcome *o, uint64_t now_ms)
+{
+	struct cs_ap_in in = { .dtls = o };
+
+	if (ap == NULL || o == NULL || ap->is_dead)
+		return;
+	ap_enter(ap, now_ms);
+	cs_ap_fsm(
+	    ap, o->ok ? CS_AP_E_DATA_DTLS_OK : CS_AP_E_DATA_DTLS_FAIL, &in);
+	ap_leave(ap);
+}
+
 void
 cs_ap_dtls_sent(struct cs_ap *ap, uint64_t now_ms)
 {

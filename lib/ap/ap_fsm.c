@@ -50,6 +50,8 @@ static const char *const fsm_ev_names[] = {
 	[CS_AP_E_KEEPALIVE] = "data keep-alive",
 	[CS_AP_E_T_STATISTICS] = "StatisticsTimer expiry",
 	[CS_AP_E_T_DECRYPT_REPORT] = "ReportInterval expiry",
+	[CS_AP_E_DATA_DTLS_OK] = "data channel DTLS established",
+	[CS_AP_E_DATA_DTLS_FAIL] = "data channel DTLS failure",
 };
 _Static_assert(CS_ARRAY_SIZE(fsm_ev_names) == CS_AP_E__COUNT,
     "fsm_ev_names[] out of sync with enum cs_ap_fsm_ev");
@@ -820,6 +822,14 @@ ap_on_join_resp(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_msg *m)
 		    cs_elem_name(missing), missing);
 		return;
 	}
+	{
+		char why[160];
+
+		if (cs_ap_ddtls_choose(ap, m, why, sizeof(why)) < 0) {
+			ap_fail(ap, CS_AP_DTLS_TEARDOWN, ev, "%s", why);
+			return;
+		}
+	}
 	ap->stats.joins++;
 	cs_ap_fo_learn_list(ap, m);
 	if (rc.code == CS_RC_SUCCESS_NAT)
@@ -1286,8 +1296,31 @@ cs_ap_fsm(struct cs_ap *ap, enum cs_ap_fsm_ev ev, const struct cs_ap_in *in)
 				cs_ap_emit(ap, CS_AP_EV_MSG_RECEIVED, 0, 0, 0,
 				    "data keep-alive");
 				break;
+			case CS_AP_E_DATA_DTLS_OK:
+				ap->data_dtls_up = true;
+				cs_ap_emit(ap, CS_AP_EV_INFO, 0, 0, 0,
+				    "data channel DTLS established");
+				break;
+			case CS_AP_E_DATA_DTLS_FAIL:
+				ap->td_graceful = true;
+				ap_fail(ap, CS_AP_DTLS_TEARDOWN, ev,
+				    "data channel DTLS: %s",
+				    in != NULL && in->dtls != NULL &&
+				            in->dtls->reason != NULL
+				        ? in->dtls->reason
+				        : "failed");
+				break;
 			case CS_AP_E_T_DATA_DEAD:
 				ap->td_graceful = true;
+				if (ap->use_data_dtls && !ap->data_dtls_up) {
+					ap_fail(ap, CS_AP_DTLS_TEARDOWN, ev,
+					    "data channel DTLS: handshake on "
+					    "UDP %u not completed in %u s",
+					    (unsigned)(ap->cfg.ac_port + 1),
+					    (unsigned)(ap->cfg.data_dead_ms /
+					        1000));
+					break;
+				}
 				ap_fail(ap, CS_AP_DTLS_TEARDOWN, ev,
 				    "data channel dead: no keep-alive from AC "
 				    "for %u s (UDP %u blocked?)",

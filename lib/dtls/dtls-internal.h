@@ -95,6 +95,8 @@ void dtls_rfilter_seen(struct dtls_rfilter *f, uint64_t seq);
 
 /* A ClientHello as the stateless cookie exchange sees it (dtls_cookie.c):
  * views into the caller's record. */
+#define DTLS_SID_CTX "capsim-capwap" /* session ID context (resumption) */
+
 #define DTLS_COOKIE_LEN 16 /* HMAC-SHA-256 truncated to 128 bits */
 
 struct dtls_hello {

@@ -335,6 +335,16 @@ cs_dtls_ctx_new(
 	} else {
 		SSL_CTX_set_verify(c->ssl, SSL_VERIFY_PEER, dtls_verify_cb);
 	}
+	/* Resumption (the data channel session resumes the control one,
+	 * cs_dtls_resume_from): a server that verifies peers must name a
+	 * session ID context, or OpenSSL refuses every resumption. */
+	if (!SSL_CTX_set_session_id_context(c->ssl,
+	        (const unsigned char *)DTLS_SID_CTX,
+	        sizeof(DTLS_SID_CTX) - 1)) {
+		r = -ENOMEM;
+		dtls_ctx_set_err(err, r, "session ID context");
+		goto fail;
+	}
 	if ((r = dtls_ctx_creds(c, cfg, err)) < 0)
 		goto fail;
 	SSL_CTX_set_info_callback(c->ssl, dtls_info_cb);

@@ -131,6 +131,14 @@ ap_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
 	struct eng_ap *a = ctx;
 	const struct cs_engine_probe *pr = eng_probe(a);
 
+	/* RFC 5415 §4.6.1 D: the data channel inside its own session */
+	if (ch == CS_CHAN_DATA &&
+	    eng_ddtls_ap_send(a, dst_port, pkt, len, hint)) {
+		if (pr != NULL && pr->sent != NULL)
+			pr->sent(pr->ctx, ch, /* is_secure= */ true, dst_ip,
+			    dst_port, len, hint);
+		return 0;
+	}
 	if (pr != NULL && pr->sent != NULL)
 		pr->sent(pr->ctx, ch, /* is_secure= */ false, dst_ip, dst_port,
 		    len, hint);
@@ -268,7 +276,8 @@ ap_dtls_stop(void *ctx, bool graceful)
 {
 	struct eng_ap *a = ctx;
 
-	a->hs_queued = false; /* its queue entry is skipped */
+	a->hs_queued = false;           /* its queue entry is skipped */
+	eng_ddtls_ap_stop(a, graceful); /* the data session goes with it */
 	if (a->d == NULL)
 		return;
 	eng_hs_release(a);
@@ -561,6 +570,14 @@ eng_ap_deliver(struct eng_ap *a, enum cs_chan ch, uint32_t src_ip,
 		ap_dtls_result(a, cs_dtls_input(a->d->s, pkt, len), now);
 		return;
 	}
+	if (ch == CS_CHAN_DATA && eng_preamble_is(pkt, len, CS_PREAMBLE_DTLS)) {
+		eng_ddtls_ap_input(a, src_ip, src_port, pkt, len, now);
+		return;
+	}
+	/* a data channel secured by DTLS takes nothing in clear text: a
+	 * spoofed clear keep-alive must not keep it alive */
+	if (ch == CS_CHAN_DATA && cs_ap_data_dtls(a->ap))
+		return;
 	if (pr != NULL && pr->received != NULL)
 		pr->received(pr->ctx, ch, /* is_secure= */ false, src_ip,
 		    src_port, pkt, len);
@@ -792,6 +809,7 @@ eng_new_ap(struct cs_engine *e, unsigned i)
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
 		cs_tslot_init(&a->t[t], a, ENG_SLOT_AP);
 	cs_tslot_init(&a->t_dtls, a, ENG_SLOT_AP_DTLS);
+	cs_tslot_init(&a->t_ddtls, a, ENG_SLOT_AP_DDTLS);
 	cs_ap_track_init(&a->track);
 	if ((r = eng_ap_make(e, a)) < 0)
 		return r;
@@ -957,6 +975,7 @@ eng_ap_reboot(struct eng_ap *a, uint64_t now)
 	for (int t = 0; t < CS_AP_T__COUNT; t++)
 		cs_timerq_cancel(&a->w->tq, &a->t[t]);
 	cs_timerq_cancel(&a->w->tq, &a->t_dtls);
+	eng_ddtls_ap_stop(a, false);
 	cs_ap_free(a->ap);
 	a->ap = NULL;
 	ap_event(a, &ev);

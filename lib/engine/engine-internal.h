@@ -70,6 +70,8 @@ enum eng_slot {
 	ENG_SLOT_STA,       /* eng_ap_cl.t[station * 4 + enum cs_sta_timer] */
 	ENG_SLOT_STA_START, /* eng_ap_cl.t_start: next client start */
 	ENG_SLOT_WLC_TICK,  /* eng_w.t_wlc_tick: the WLC clients' tick */
+	ENG_SLOT_AP_DDTLS,  /* eng_ap.t_ddtls: data channel DTLS */
+	ENG_SLOT_WLC_DDTLS, /* eng_dpeer.t: a WLC data DTLS peer */
 	ENG_SLOT__COUNT
 };
 
@@ -105,8 +107,9 @@ struct eng_frag_stats {
 struct eng_dtls {
 	struct cs_dtls *s;
 	struct eng_w *w;
-	struct eng_ap *ap;     /* client side owner, or */
-	struct eng_peer *peer; /* server side owner */
+	struct eng_ap *ap;       /* client side owner, or */
+	struct eng_peer *peer;   /* server side owner, or */
+	struct eng_dpeer *dpeer; /* a WLC data channel peer */
 	bool dead;
 	bool established;
 	uint16_t frag_id;       /* next Fragment ID we send (RFC 5415 §3.4) */
@@ -153,6 +156,14 @@ struct eng_ap {
 	const struct cs_pkt_hint *hint; /* of the message being encrypted */
 	struct cs_tslot t[CS_AP_T__COUNT];
 	struct cs_tslot t_dtls;
+	/* data channel DTLS (ap_ddtls.c, RFC 5415 §4.6.1 D) */
+	struct eng_dtls *dd;
+	struct cs_tslot t_ddtls;
+	uint16_t dd_port;    /* the AC's data port */
+	uint8_t dd_held_len; /* keep-alive waiting for the handshake */
+	uint8_t dd_held[64];
+	const char *dd_fail; /* failure to report from t_ddtls (static) */
+	const struct cs_pkt_hint *dd_hint;
 	struct cs_ap_track track;
 	struct eng_wlc_seen wlc_seen; /* written by any worker */
 	struct eng_ap_cl *cl;         /* its wireless clients, or NULL */
@@ -294,6 +305,8 @@ struct eng_w {
 	size_t held_head, held_len;
 	struct cs_tslot t_serve;
 	struct cs_wlc_gate gate; /* overload gate (cfg.wlc_gate) */
+	void *dpeers; /* data channel DTLS peers: buckets (wlc_ddtls.c) */
+	unsigned n_dpeers;
 
 	/* self-health (issue 12) */
 	uint32_t rxq_last[4];   /* SO_RXQ_OVFL count per socket (eng_rx_sock) */
@@ -416,6 +429,30 @@ int eng_new_aps(struct cs_engine *e);
 void eng_w_stop_aps(struct eng_w *w);
 int eng_ap_reboot(struct eng_ap *a, uint64_t now);
 
+/* ap_ddtls.c: the AP's data channel DTLS session */
+/* What AP a sends on the data channel: true when it went into (or waits
+ * for) the AP's data DTLS session, false to send it clear. */
+bool eng_ddtls_ap_send(struct eng_ap *a, uint16_t dst_port, const uint8_t *pkt,
+    size_t len, const struct cs_pkt_hint *hint);
+/* A DTLS datagram on AP a's data channel. */
+void eng_ddtls_ap_input(struct eng_ap *a, uint32_t src_ip, uint16_t src_port,
+    const uint8_t *pkt, size_t len, uint64_t now);
+/* Ends AP a's data session (close_notify when graceful). */
+void eng_ddtls_ap_stop(struct eng_ap *a, bool graceful);
+eng_slot_fn eng_slot_ap_ddtls;
+
+/* wlc_ddtls.c: the embedded WLC's data channel DTLS peers */
+struct eng_dpeer;
+/* A DTLS datagram on the WLC's data port. */
+void eng_ddtls_wlc_input(struct eng_w *w, const struct cs_udp_pkt *pk);
+/* The WLC's data packet to dst: true when an established data DTLS
+ * session with dst took it, false to send it clear. */
+bool eng_ddtls_wlc_send(struct eng_w *w, uint32_t dst_ip, uint16_t dst_port,
+    const uint8_t *pkt, size_t len);
+/* Frees the shard's data peers (the workers stopped). */
+void eng_ddtls_wlc_free(struct eng_w *w);
+eng_slot_fn eng_slot_wlc_ddtls;
+
 /* wlc_side.c */
 void eng_peer_forget(struct eng_w *w, struct eng_peer *p);
 void eng_wlc_input(
@@ -462,6 +499,8 @@ void eng_tap_plain_msg(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* a control message inside DTLS */
 void eng_tap_plain_rec(struct eng_w *w, struct eng_ap *a,
     const struct cs_pkt_meta *m); /* one DTLS record's plaintext */
+void eng_tap_plain_data(struct eng_w *w, struct eng_ap *a,
+    const struct cs_pkt_meta *m); /* a data packet inside data DTLS */
 
 /* frag.c: CAPWAP control messages in fragments over a DTLS session (RFC
  * 5415 §3.4).  Each fragment is its own DTLS record; `tap`, when not NULL,

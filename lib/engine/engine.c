@@ -212,6 +212,8 @@ cs_engine_free(struct cs_engine *e)
 			if (a->d != NULL)
 				eng_bury_dtls(a->w, a->d);
 			eng_ap_cl_free(a);
+			if (a->dd != NULL)
+				eng_bury_dtls(a->w, a->dd);
 			cs_ap_free(a->ap);
 		}
 	}

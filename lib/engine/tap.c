@@ -46,9 +46,9 @@ eng_tap_ap(struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
 		    m->src_ip, m->src_port, m->dst_ip, m->dst_port, m->pkt,
 		    m->len);
 	/* the clear file: discovery, data and keep-alives as they are (the
-	 * protected records come from eng_tap_plain_rec) */
-	if (m->chan == CS_CHAN_DATA ||
-	    !eng_preamble_is(m->pkt, m->len, CS_PREAMBLE_DTLS))
+	 * protected records come from eng_tap_plain_rec, those of the data
+	 * channel's DTLS session from eng_tap_plain_data) */
+	if (!eng_preamble_is(m->pkt, m->len, CS_PREAMBLE_DTLS))
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
 		    m->chan, m->src_ip, m->src_port, m->dst_ip, m->dst_port,
 		    m->pkt, m->len);
@@ -89,6 +89,19 @@ eng_tap_plain_rec(
 	if (e->cfg.capture != NULL)
 		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
 		    CS_CHAN_CONTROL, m->src_ip, m->src_port, m->dst_ip,
+		    m->dst_port, m->pkt, m->len);
+}
+
+void
+eng_tap_plain_data(
+    struct eng_w *w, struct eng_ap *a, const struct cs_pkt_meta *m)
+{
+	struct cs_engine *e = w->e;
+
+	cs_facts_data_secure(eng_facts(a), m->dir, m->pkt, m->len, m->now_ms);
+	if (e->cfg.capture != NULL)
+		cs_capture_clear(e->cfg.capture, eng_wall_us(e), m->dir,
+		    CS_CHAN_DATA, m->src_ip, m->src_port, m->dst_ip,
 		    m->dst_port, m->pkt, m->len);
 }
 

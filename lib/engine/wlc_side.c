@@ -633,6 +633,11 @@ wlc_input(struct eng_w *w, enum cs_chan ch, const struct cs_udp_pkt *pk,
 	}
 	if (wlc_from_itself(w, pk))
 		return;
+	if (ch == CS_CHAN_DATA &&
+	    eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
+		eng_ddtls_wlc_input(w, pk); /* RFC 5415 §4.6.1 D */
+		return;
+	}
 	if (ch == CS_CHAN_DATA ||
 	    !eng_preamble_is(pk->buf, pk->len, CS_PREAMBLE_DTLS)) {
 		cs_wlc_input_clear(w->wlc, ch, pk->src_ip, pk->src_port,
@@ -734,6 +739,10 @@ wlc_send_clear(void *ctx, enum cs_chan ch, uint32_t dst_ip, uint16_t dst_port,
 	struct eng_w *w = ctx;
 
 	(void)hint;
+	/* an AP with a data channel DTLS session gets its answers in it */
+	if (ch == CS_CHAN_DATA &&
+	    eng_ddtls_wlc_send(w, dst_ip, dst_port, pkt, len))
+		return 0;
 	return eng_send(w, ch == CS_CHAN_DATA ? Q_WLC_DATA : Q_WLC_CTL, 0,
 	    dst_ip, dst_port, pkt, len);
 }

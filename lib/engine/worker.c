@@ -270,8 +270,10 @@ static eng_slot_fn *const eng_slot_handlers[ENG_SLOT__COUNT] = {
 	[ENG_SLOT_STA] = eng_slot_sta,
 	[ENG_SLOT_STA_START] = eng_slot_sta_start,
 	[ENG_SLOT_WLC_TICK] = eng_slot_wlc_tick,
+	[ENG_SLOT_AP_DDTLS] = eng_slot_ap_ddtls,
+	[ENG_SLOT_WLC_DDTLS] = eng_slot_wlc_ddtls,
 };
-_Static_assert(ENG_SLOT__COUNT == 13,
+_Static_assert(ENG_SLOT__COUNT == 15,
     "a new timer slot kind needs a handler in eng_slot_handlers");
 
 /*
@@ -564,6 +566,7 @@ eng_w_free(struct eng_w *w)
 			}
 			eng_peer_forget(w, p);
 		}
+	eng_ddtls_wlc_free(w);
 	eng_reap(w);
 	eng_wlc_held_free(w);
 	eng_wlc_cl_free(w);

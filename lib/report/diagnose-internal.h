@@ -188,6 +188,8 @@ void diag_words_nat_rebinding(const struct agg *a,
     const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 void diag_words_data_channel_blocked(const struct agg *a,
     const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
+void diag_words_data_dtls_failed(const struct agg *a,
+    const struct cs_diag_ctx *ctx, struct sbuf *sum, struct sbuf *hint);
 void diag_words_wlc_restart(const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint);
 void diag_words_controller_failover(const struct agg *a,

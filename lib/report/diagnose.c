@@ -49,6 +49,7 @@ static const char *const diag_names[] = {
 	[CS_DIAG_LOCAL_SEND_ERROR] = "local-send-error",
 	[CS_DIAG_RUN_TOO_SHORT] = "run-too-short",
 	[CS_DIAG_CONTROLLER_FAILOVER] = "controller-failover",
+	[CS_DIAG_DATA_DTLS_FAILED] = "data-dtls-failed",
 	[CS_DIAG_MIXED] = "mixed",
 	[CS_DIAG_INCONCLUSIVE] = "inconclusive",
 };
@@ -290,6 +291,7 @@ static void (*const words_fn[])(const struct agg *a,
 	[CS_DIAG_LOCAL_SEND_ERROR] = diag_words_local_send_error,
 	[CS_DIAG_RUN_TOO_SHORT] = diag_words_run_too_short,
 	[CS_DIAG_CONTROLLER_FAILOVER] = diag_words_controller_failover,
+	[CS_DIAG_DATA_DTLS_FAILED] = diag_words_data_dtls_failed,
 	[CS_DIAG_MIXED] = NULL,
 	[CS_DIAG_INCONCLUSIVE] = NULL,
 };
@@ -395,6 +397,7 @@ code_is_timing(enum cs_diag_code c)
 	case CS_DIAG_MTU_FRAGMENT_LOSS:
 	case CS_DIAG_NAT_REBINDING:
 	case CS_DIAG_DATA_CHANNEL_BLOCKED:
+	case CS_DIAG_DATA_DTLS_FAILED:
 	case CS_DIAG_RETURN_PATH_DELAY:
 	case CS_DIAG_CONTROL_ADDR_UNREACH:
 	case CS_DIAG_CONTROLLER_UNRESPONSIVE:

@@ -553,6 +553,15 @@ diag_classify(const struct cs_ap_facts *f, const struct cs_diag_ctx *ctx)
 	if (f->send_err > 0 && down == 0 && f->disc_resp == 0 && !joined_ok(f))
 		return mkv(
 		    CS_DIAG_LOCAL_SEND_ERROR, CS_DIAG_CONF_HIGH, WHY_NONE);
+	/* control DTLS joined, the data channel's own DTLS session (RFC
+	 * 5415 §4.6.1 D) never came up: its records unanswered (a path that
+	 * passes 5246 but drops DTLS on 5247), or answered and given up by
+	 * the AP (an alert, a close) */
+	if (joined_ok(f) && f->ka_down == 0 &&
+	    ((f->ddtls_up >= 2 && f->ddtls_down == 0) ||
+	        (f->ddtls_fail && f->ddtls_up > 0)))
+		return mkv(
+		    CS_DIAG_DATA_DTLS_FAILED, CS_DIAG_CONF_HIGH, WHY_NONE);
 	/* control joined, data channel keep-alives never answered (Run may
 	 * have come and gone by DataChannelDeadInterval) */
 	if (joined_ok(f) && f->ka_up >= 2 && f->ka_down == 0)

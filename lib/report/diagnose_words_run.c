@@ -85,6 +85,41 @@ diag_words_data_channel_blocked(const struct agg *a,
 }
 
 void
+diag_words_data_dtls_failed(const struct agg *a, const struct cs_diag_ctx *ctx,
+    struct sbuf *sum, struct sbuf *hint)
+{
+	const struct cs_ap_facts *f = a->sample;
+
+	(void)ctx;
+	if (f->ddtls_down == 0)
+		sb_printf(sum,
+		    "Control channel DTLS works (joined), but the data "
+		    "channel's DTLS handshake on UDP 5247 got no answer: "
+		    "%u DTLS datagram%s sent, none came back.",
+		    (unsigned)f->ddtls_up, plural(f->ddtls_up));
+	else
+		sb_printf(sum,
+		    "Control channel DTLS works (joined), but the data "
+		    "channel's DTLS session on UDP 5247 failed: %u DTLS "
+		    "datagram%s sent, %u back, and the AP gave it up.",
+		    (unsigned)f->ddtls_up, plural(f->ddtls_up),
+		    (unsigned)f->ddtls_down);
+	if (f->ddtls_down == 0)
+		sb_printf(hint,
+		    "The path passes CAPWAP DTLS on UDP 5246 but not on 5247 "
+		    "(a firewall or VPN rule that allows only clear CAPWAP "
+		    "data, or only 5246): open UDP 5247 both ways for DTLS, "
+		    "or turn data DTLS off on the controller (DTLS Policy).");
+	else
+		sb_printf(hint,
+		    "The controller answered on UDP 5247, then the data "
+		    "session ended: the AP's failure reason says how (an "
+		    "alert, a close, a handshake that stalled half-way, as "
+		    "when a middlebox passes only some of the DTLS flights on "
+		    "5247).");
+}
+
+void
 diag_words_wlc_restart(const struct agg *a, const struct cs_diag_ctx *ctx,
     struct sbuf *sum, struct sbuf *hint)
 {

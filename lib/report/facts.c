@@ -538,6 +538,9 @@ facts_peer(struct cs_ap_facts *f, enum cs_dir dir, uint32_t ip, uint16_t port)
 	f->other_port = port;
 }
 
+static void facts_ka(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
+    size_t len, uint32_t rel);
+
 void
 cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
     uint32_t peer_ip, uint16_t peer_port, const uint8_t *pkt, size_t len,
@@ -577,27 +580,12 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 	}
 
 	if (ch == CS_CHAN_DATA) {
-		if (!cs_keepalive_is(pkt, len))
+		if (cs_capwap_preamble_peek(pkt, len, &pre) == 0 &&
+		    pre == CS_PREAMBLE_DTLS) {
+			inc16(dir == CS_DIR_UP ? &f->ddtls_up : &f->ddtls_down);
 			return;
-		if (dir == CS_DIR_UP) {
-			inc16(&f->ka_up);
-			if (f->flags & CS_FACTS_F_POST)
-				inc16(&f->post_ka_up);
-			if (f->echo_streak >= 2)
-				inc16(&f->ka_up_in_streak);
-			pend_req(&f->t_ka_pend, rel);
-		} else {
-			inc16(&f->ka_down);
-			if (f->flags & CS_FACTS_F_POST)
-				inc16(&f->post_ka_down);
-			if (f->echo_streak >= 2)
-				inc16(&f->ka_down_in_streak);
-			f->t_ka_down = rel;
-			pend_reply(&f->t_ka_pend, &f->ka_delay_max_ms, rel);
-			f->flags |= CS_FACTS_F_ATT_KA;
-			if (f->flags & CS_FACTS_F_ATT_CS)
-				facts_set_run(f, true, rel);
 		}
+		facts_ka(f, dir, pkt, len, rel);
 		return;
 	}
 	if (ch != CS_CHAN_CONTROL)
@@ -611,6 +599,52 @@ cs_facts_wire_peer(struct cs_ap_facts *f, enum cs_dir dir, enum cs_chan ch,
 		facts_dtls(f, dir, pkt, len, rel, peer_ip);
 	else
 		facts_clear(f, dir, pkt, len, rel, peer_ip);
+}
+
+/* A data channel keep-alive (RFC 5415 §4.4.1), clear or from inside the
+ * data channel DTLS session. */
+static void
+facts_ka(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt, size_t len,
+    uint32_t rel)
+{
+	if (!cs_keepalive_is(pkt, len))
+		return;
+	if (dir == CS_DIR_UP) {
+		inc16(&f->ka_up);
+		if (f->flags & CS_FACTS_F_POST)
+			inc16(&f->post_ka_up);
+		if (f->echo_streak >= 2)
+			inc16(&f->ka_up_in_streak);
+		pend_req(&f->t_ka_pend, rel);
+	} else {
+		inc16(&f->ka_down);
+		if (f->flags & CS_FACTS_F_POST)
+			inc16(&f->post_ka_down);
+		if (f->echo_streak >= 2)
+			inc16(&f->ka_down_in_streak);
+		f->t_ka_down = rel;
+		pend_reply(&f->t_ka_pend, &f->ka_delay_max_ms, rel);
+		f->flags |= CS_FACTS_F_ATT_KA;
+		if (f->flags & CS_FACTS_F_ATT_CS)
+			facts_set_run(f, true, rel);
+	}
+}
+
+void
+cs_facts_data_secure(struct cs_ap_facts *f, enum cs_dir dir, const uint8_t *pkt,
+    size_t len, uint64_t now_ms)
+{
+	if (f == NULL || pkt == NULL ||
+	    (dir != CS_DIR_UP && dir != CS_DIR_DOWN))
+		return;
+	facts_ka(f, dir, pkt, len, facts_rel(f, now_ms));
+}
+
+void
+cs_facts_data_dtls_fail(struct cs_ap_facts *f)
+{
+	if (f != NULL)
+		f->ddtls_fail = 1;
 }
 
 void

@@ -173,6 +173,9 @@ static const struct fj_field fj_fields[] = {
 	U(ch_seq_done),
 	UA(ch_seq),
 	UA(ch_seq_t),
+	U(ddtls_up),
+	U(ddtls_down),
+	U(ddtls_fail),
 };
 
 #undef U

@@ -198,6 +198,20 @@ prom_wlc(FILE *f, const struct cs_prom_snapshot *s)
 	    w->disconnects);
 	prom_counter(f, "capsim_wlc_keepalives_received_total",
 	    "Data-channel keep-alives the mock WLC received.", w->keepalive_rx);
+	prom_counter(f, "capsim_wlc_keepalives_dtls_total",
+	    "Data-channel keep-alives that came inside data channel DTLS.",
+	    w->keepalive_dtls);
+	prom_counter(f, "capsim_wlc_data_dtls_sessions_total",
+	    "Data channel DTLS handshakes completed (RFC 5415 DTLS Policy D).",
+	    w->data_dtls_ok);
+	prom_counter(f, "capsim_wlc_data_dtls_resumed_total",
+	    "Data channel DTLS handshakes that resumed the control session.",
+	    w->data_dtls_resumed);
+	prom_counter(f, "capsim_wlc_data_dtls_failures_total",
+	    "Data channel DTLS handshakes that failed.", w->data_dtls_failed);
+	prom_counter(f, "capsim_wlc_data_clear_refused_total",
+	    "Clear data packets refused: the WLC requires data DTLS.",
+	    w->data_clear_refused);
 	prom_counter(f, "capsim_wlc_echo_requests_total",
 	    "Echo Requests the mock WLC answered.", w->echo_rx);
 	prom_counter(f, "capsim_wlc_malformed_total",

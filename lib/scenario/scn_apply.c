@@ -36,6 +36,7 @@ apply_aps(const struct cs_scenario *sc, struct cs_engine_cfg *ec)
 	if (ap->max_inflight)
 		ec->max_inflight = ap->max_inflight;
 	ec->ap.image_policy = ap->image_policy;
+	ec->ap.data_dtls = ap->data_dtls;
 	cs_scenario_apply_ap_timers(sc, &ec->ap);
 	if (ap->n_controllers > 0) {
 		size_t n = ap->n_controllers;
@@ -76,6 +77,7 @@ apply_wlc(const struct cs_scenario *sc, struct cs_engine_cfg *ec)
 	ec->wlc.auth_macs = (const uint8_t(*)[6])w->auth_macs;
 	ec->wlc.auth_count = w->n_auth_macs;
 	ec->wlc.cisco = w->cisco;
+	ec->wlc.data_dtls = w->data_dtls;
 	if (w->echo_interval_ms)
 		ec->wlc.echo_interval_s = apply_secs_u8(w->echo_interval_ms);
 	if (w->discovery_interval_ms)

@@ -109,6 +109,22 @@ static const char *const img_words[] = { "adopt", "download", "predownload",
 	NULL };
 static const enum cs_ap_image_policy img_policy[] = { CS_AP_IMAGE_ADOPT,
 	CS_AP_IMAGE_DOWNLOAD, CS_AP_IMAGE_PREDOWNLOAD };
+/* aps.data-dtls, wlc.data-dtls: enum cs_data_dtls by its words, in
+ * order (RFC 5415 §4.6.1 DTLS Policy) */
+static int
+scn_data_dtls(struct scn *p, const yaml_node_t *n, const char *key,
+    enum cs_data_dtls *out)
+{
+	static const char *const words[] = { "off", "optional", "required",
+		NULL };
+	unsigned w;
+	int r;
+
+	if ((r = scn_word(p, n, key, words, &w)) < 0)
+		return r;
+	*out = (enum cs_data_dtls)w;
+	return 0;
+}
 
 int
 scn_skew(struct scn *p, const yaml_node_t *n, const char *key, int64_t *out)
@@ -258,6 +274,7 @@ enum {
 	AK_RATE,
 	AK_INFLIGHT,
 	AK_IMAGE,
+	AK_DATA_DTLS,
 	AK_TIMERS,
 	AK_GROUPS,
 	AK_PRIMED,
@@ -280,6 +297,7 @@ static const char *const aps_keys[] = {
 	[AK_RATE] = "rate",
 	[AK_INFLIGHT] = "max-inflight",
 	[AK_IMAGE] = "image-policy",
+	[AK_DATA_DTLS] = "data-dtls",
 	[AK_TIMERS] = "timers",
 	[AK_GROUPS] = "groups",
 	[AK_PRIMED] = "primed",
@@ -534,6 +552,10 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 			return r;
 		a->image_policy = img_policy[w];
 	}
+	if (v[AK_DATA_DTLS] &&
+	    (r = scn_data_dtls(
+	         p, v[AK_DATA_DTLS], KP("data-dtls"), &a->data_dtls)) < 0)
+		return r;
 	if (v[AK_TIMERS] &&
 	    (r = scn_timers(p, v[AK_TIMERS], "aps.timers", &a->timers)) < 0)
 		return r;
@@ -569,6 +591,7 @@ enum {
 	WK_IMAGE_RATE,
 	WK_MISBEHAVE,
 	WK_MTU,
+	WK_DATA_DTLS,
 	WK__COUNT
 };
 static const char *const wlc_keys[] = {
@@ -592,6 +615,7 @@ static const char *const wlc_keys[] = {
 	[WK_IMAGE_RATE] = "image-starts-per-min",
 	[WK_MISBEHAVE] = "misbehave",
 	[WK_MTU] = "mtu",
+	[WK_DATA_DTLS] = "data-dtls",
 	[WK__COUNT] = NULL,
 };
 _Static_assert(CS_ARRAY_SIZE(wlc_keys) == WK__COUNT + 1,
@@ -848,6 +872,10 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 		return r;
 	if (v[WK_CISCO] &&
 	    (r = scn_bool(p, v[WK_CISCO], KP("cisco"), &w->cisco)) < 0)
+		return r;
+	if (v[WK_DATA_DTLS] &&
+	    (r = scn_data_dtls(
+	         p, v[WK_DATA_DTLS], KP("data-dtls"), &w->data_dtls)) < 0)
 		return r;
 	/* CAPWAP Timers carries whole seconds (RFC 5415 §4.6.13), 1..255 */
 	if (v[WK_ECHO] &&

@@ -84,6 +84,7 @@ struct cs_wlc_sess {
 	uint32_t data_ip;
 	uint16_t data_port;
 	bool has_data_peer;
+	bool data_dtls; /* keep-alives came through a data DTLS session */
 
 	enum cs_wlc_state state;
 	bool joined;  /* counted in active WTPs */

@@ -604,8 +604,7 @@ cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr)
 	d.security = (uint8_t)((w->cfg.security_x509 ? CS_ACD_SEC_X : 0) |
 	    (w->cfg.security_psk ? CS_ACD_SEC_S : 0));
 	d.rmac = w->cfg.rmac ? CS_ACD_RMAC_YES : CS_ACD_RMAC_NO;
-	d.dtls_policy =
-	    (uint8_t)(CS_ACD_DTLS_C | (w->cfg.dtls_data ? CS_ACD_DTLS_D : 0));
+	d.dtls_policy = cs_data_dtls_ac_policy(w->cfg.data_dtls);
 	d.n_info = 2;
 	d.info[0].vendor = w->cfg.vendor_id;
 	d.info[0].type = CS_ACD_INFO_HW;
@@ -886,9 +885,11 @@ sess_leave(struct cs_wlc_sess *s)
 		cs_wlc_sess_destroy(s);
 }
 
+/* `secure`: it came out of a data channel DTLS session, whose verified
+ * certificate named `cert_mac` (NULL: none). */
 static int
 data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
-    size_t len, uint64_t now_ms)
+    size_t len, bool secure, const uint8_t *cert_mac, uint64_t now_ms)
 {
 	struct cs_err err = { 0 };
 	struct cs_wlc_sess *s;
@@ -899,6 +900,16 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 	if (cs_wlc_cl_data(w, ip, port, pkt, len, now_ms))
 		return 0;
 	cs_wlc_fmt_ip(ip, ipb, sizeof(ipb));
+	if (!secure && w->cfg.data_dtls == CS_DATA_DTLS_REQUIRED) {
+		/* RFC 5415 §4.6.1: DTLS Policy D only, the WTP must abide */
+		w->ctr.data_clear_refused++;
+		if (cs_wlc_droplog_may(w, ip, now_ms))
+			cs_logf(&w->cfg.log, CS_LOG_WARN,
+			    "Data packet from %s:%u dropped: clear text on "
+			    "the data channel, DTLS required (DTLS Policy D)",
+			    ipb, port);
+		return 0;
+	}
 	/* lenient: APs that count the length without its own two bytes */
 	if (cs_keepalive_decode(pkt, len, CS_KEEPALIVE_F_LENIENT, id, &err) <
 	    0) {
@@ -921,6 +932,21 @@ data_input(struct cs_wlc *w, uint32_t ip, uint16_t port, const uint8_t *pkt,
 		    "keep-alive with unknown Session ID");
 		return 0;
 	}
+	if (secure && cert_mac != NULL && s->has_cert_mac &&
+	    memcmp(cert_mac, s->cert_mac, 6) != 0) {
+		/* RFC 5415 §12.6: the data session's certificate names
+		 * another WTP than the control session's */
+		w->ctr.data_dtls_mismatch++;
+		cs_logf(&w->cfg.log, CS_LOG_WARN,
+		    "Keep-alive from %s:%u dropped: its data DTLS "
+		    "certificate names another AP than the Session ID's",
+		    ipb, port);
+		return 0;
+	}
+	if (secure) {
+		w->ctr.keepalive_dtls++;
+		s->data_dtls = true;
+	}
 	sess_enter(s);
 	cs_wlc_fsm_keepalive(s, ip, port, pkt, len, now_ms);
 	sess_leave(s);
@@ -939,8 +965,67 @@ cs_wlc_input_clear(struct cs_wlc *w, enum cs_chan ch, uint32_t src_ip,
 		return 0;
 	}
 	if (ch == CS_CHAN_DATA)
-		return data_input(w, src_ip, src_port, pkt, len, now_ms);
+		return data_input(w, src_ip, src_port, pkt, len,
+		    /* secure= */ false, NULL, now_ms);
 	return disc_input(w, src_ip, src_port, pkt, len, now_ms);
+}
+
+void
+cs_wlc_data_dtls_done(struct cs_wlc *w, uint32_t src_ip, uint16_t src_port,
+    bool ok, bool resumed, const char *reason, uint64_t now_ms)
+{
+	char ipb[16];
+
+	if (w == NULL)
+		return;
+	cs_wlc_fmt_ip(src_ip, ipb, sizeof(ipb));
+	if (ok) {
+		w->ctr.data_dtls_ok++;
+		if (resumed)
+			w->ctr.data_dtls_resumed++;
+		cs_logf(&w->cfg.log, CS_LOG_INFO,
+		    "Data DTLS session with peer %s:%u established%s", ipb,
+		    src_port, resumed ? " (resumed the control session)" : "");
+		return;
+	}
+	w->ctr.data_dtls_failed++;
+	cs_logf(&w->cfg.log, CS_LOG_WARN,
+	    "Data DTLS handshake failure with peer %s:%u: %s", ipb, src_port,
+	    reason != NULL ? reason : "failed");
+	cs_wlc_emit(w, NULL, CS_WLC_EV_MSG_DROPPED, now_ms, 0, 0,
+	    "data channel DTLS handshake failed");
+}
+
+void
+cs_wlc_data_dtls_refused(
+    struct cs_wlc *w, uint32_t src_ip, uint16_t src_port, uint64_t now_ms)
+{
+	char ipb[16];
+
+	if (w == NULL)
+		return;
+	w->ctr.data_dtls_refused++;
+	if (!cs_wlc_droplog_may(w, src_ip, now_ms))
+		return;
+	cs_wlc_fmt_ip(src_ip, ipb, sizeof(ipb));
+	cs_logf(&w->cfg.log, CS_LOG_WARN,
+	    "DTLS from %s:%u on the data port dropped: data DTLS is off "
+	    "(DTLS Policy C only)",
+	    ipb, src_port);
+}
+
+int
+cs_wlc_input_data_secure(struct cs_wlc *w, uint32_t src_ip, uint16_t src_port,
+    const uint8_t *cert_mac, const uint8_t *pkt, size_t len, uint64_t now_ms)
+{
+	if (w == NULL || (pkt == NULL && len > 0))
+		return -EINVAL;
+	if (w->cfg.misbehave.mute) {
+		w->ctr.muted++;
+		return 0;
+	}
+	return data_input(w, src_ip, src_port, pkt, len, /* secure= */ true,
+	    cert_mac, now_ms);
 }
 
 /* ---------------------------------------------------------------------

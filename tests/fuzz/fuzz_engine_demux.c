@@ -163,11 +163,16 @@ setup(void)
 	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
 	ec.ap.discovery_interval_ms = 50;
 	ec.ap.max_discovery_interval_ms = 50;
+	/* data channel DTLS (RFC 5415 §4.6.1 D) offered and asked: the data
+	 * peers and their admission are fuzzed too; clear keep-alives still
+	 * reach the WLC's clear path (optional accepts both) */
+	ec.ap.data_dtls = CS_DATA_DTLS_OPTIONAL;
 	ec.ap_dtls = F.actx;
 	ec.ap_pki = F.pki;
 	ec.wlc_enabled = true;
 	cs_wlc_cfg_defaults(&ec.wlc);
 	ec.wlc.listen_ip = WLC_IP;
+	ec.wlc.data_dtls = CS_DATA_DTLS_OPTIONAL;
 	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
 	ec.wlc_dtls = F.wctx;
 	ec.on_ap_event = on_ap_event;
@@ -222,13 +227,15 @@ check_caps(void)
 		    w->held_len > ENG_HELD_MAX ||
 		    w->reasm_sets > ENG_REASM_MAX_SETS ||
 		    w->tq.n > MAX_TIMERS || w->n_grave_d != 0 ||
-		    w->n_grave_p != 0 || w->wlc->stats.n > CS_WLC_STATS_MAX) {
+		    w->n_grave_p != 0 || w->wlc->stats.n > CS_WLC_STATS_MAX ||
+		    w->n_dpeers > 2 * N_APS) {
 			fprintf(stderr,
 			    "worker %u over a cap: peers %zu half-open %u held "
-			    "%zu sets %u timers %u graves %zu/%zu stats %zu\n",
+			    "%zu sets %u timers %u graves %zu/%zu stats %zu "
+			    "data peers %u\n",
 			    k, w->n_peers, w->n_half_open, w->held_len,
 			    w->reasm_sets, (unsigned)w->tq.n, w->n_grave_d,
-			    w->n_grave_p, w->wlc->stats.n);
+			    w->n_grave_p, w->wlc->stats.n, w->n_dpeers);
 			abort();
 		}
 	}

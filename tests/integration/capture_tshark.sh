@@ -8,9 +8,17 @@
 # must precede the first protected record; the clear capture must decode
 # as CAPWAP (Discovery, Join, Configuration Status, Echo requests and their
 # responses) with no malformed packet and no error-level expert info.
+# Runs twice: with a clear data channel, and with data channel DTLS
+# (--data-dtls required), where the data port's records must decrypt from
+# the same block into the keep-alives of the clear capture.
 # Skips (77) without tshark, or while `capsim run` has no --pcap.
 set -euo pipefail
 : "${CAPSIM:?CAPSIM not set}"
+if [ -z "${CS_CAPTURE_DATA_DTLS:-}" ]; then
+	CS_CAPTURE_DATA_DTLS=off bash "$0" || exit $?
+	CS_CAPTURE_DATA_DTLS=required exec bash "$0"
+fi
+echo "data channel DTLS: $CS_CAPTURE_DATA_DTLS"
 if ! command -v tshark >/dev/null 2>&1; then
 	echo "SKIP: tshark not installed"
 	exit 77
@@ -36,7 +44,7 @@ rc=0
 	--max-discovery-interval 100ms --discovery-interval 200ms \
 	--echo-interval 1s --keepalive-interval 1s --data-dead-interval 5s \
 	--pcap "$tmp/wire.pcapng" --pcap-clear "$tmp/clear.pcapng" \
-	--keylog "$tmp/keys.txt" || rc=$?
+	--keylog "$tmp/keys.txt" --data-dtls "$CS_CAPTURE_DATA_DTLS" || rc=$?
 if [ "$rc" -ne 0 ]; then
 	echo "FAIL: capsim run exited $rc"
 	exit 1
@@ -69,10 +77,12 @@ if ! tshark -n -r "$tmp/clear.pcapng" "${tsopts[@]}" -T fields -E separator=';' 
 	exit 1
 fi
 
-python3 - "$tmp" <<'PY'
+python3 - "$tmp" "$CS_CAPTURE_DATA_DTLS" "$((port + 1))" <<'PY'
 import struct, sys
 
 tmp = sys.argv[1]
+data_dtls = sys.argv[2] == "required"
+data_port = sys.argv[3]
 fail = []
 
 # --- the pcapng file itself: DSB before the first protected record ---------
@@ -143,9 +153,11 @@ for line in open(tmp + "/clear.txt").read().splitlines():
         fail.append("clear capture: neither control nor keep-alive: " + line)
     clear.append([float(t), (src, sp, dst, dp, int(ulen) - 8), False])
 
-records = 0
+records = data_records = 0
 for line in open(tmp + "/wire.txt").read().splitlines():
     t, src, sp, dst, dp, lens = line.split(";")
+    if data_port in (sp, dp):
+        data_records += len(lens.split(",")) if lens else 0
     if not lens:
         fail.append("wire capture: application data not decrypted: " + line)
         continue
@@ -163,6 +175,12 @@ for line in open(tmp + "/wire.txt").read().splitlines():
             best[2] = True
 if records < 8:
     fail.append("only %d decrypted application records" % records)
+# both sessions' keys: 2 APs, control + data (RFC 5415 §4.6.1 D)
+if data_dtls and (data_records < 4 or len(keys) < 4):
+    fail.append("data channel DTLS: %d decrypted data-port records, %d keys"
+                % (data_records, len(keys)))
+if not data_dtls and data_records:
+    fail.append("clear data channel, yet %d DTLS records on it" % data_records)
 # Discovery Request/Response, Join, Configuration Status, Echo (RFC 5415 §4.5)
 for want in (1, 2, 3, 4, 5, 6, 13, 14):
     if want not in types:
@@ -170,7 +188,7 @@ for want in (1, 2, 3, 4, 5, 6, 13, 14):
 if fail:
     print("\n".join("FAIL: " + f for f in fail[:20]))
     sys.exit(1)
-print("capture_tshark: %d records decrypted with the embedded secrets, "
-      "%d clear frames, message types %s"
-      % (records, len(clear), sorted(types)))
+print("capture_tshark: %d records (%d on the data port) decrypted with the "
+      "embedded secrets, %d clear frames, message types %s"
+      % (records, data_records, len(clear), sorted(types)))
 PY

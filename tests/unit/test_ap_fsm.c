@@ -64,6 +64,7 @@ struct fake {
 };
 
 static struct fake F;
+static uint8_t w_dtls_policy; /* DTLS Policy of the fake WLC */
 
 static int
 f_send_clear(void *ctx, enum cs_chan ch, uint32_t dst, uint16_t port,
@@ -190,6 +191,7 @@ setup(void **state)
 	F.cfg.targets[0] = AC1;
 	F.cfg.targets[1] = AC2;
 	F.rnd = 1234;
+	w_dtls_policy = CS_ACD_DTLS_C;
 	return 0;
 }
 
@@ -294,7 +296,7 @@ w_ac_common(struct wlc *w, const char *name, uint16_t active, uint16_t max)
 		.max_wtps = max,
 		.security = CS_ACD_SEC_X,
 		.rmac = CS_ACD_RMAC_NO,
-		.dtls_policy = CS_ACD_DTLS_C,
+		.dtls_policy = w_dtls_policy,
 		.n_info = 2 };
 	struct cs_el_ac_name n = { .name = { name, strlen(name) } };
 	struct cs_el_radio_info ri = { .radio_id = 1,
@@ -519,6 +521,21 @@ to_run(void)
 	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
 }
 
+/* Join with the fake WLC's policy; the Join must fail on it. */
+static void
+to_configure_fails(void)
+{
+	struct wlc w;
+
+	to_join();
+	w_join_resp(&w, last_seq(), 0, NULL);
+	assert_int_equal(secure_in(&w), 0);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_non_null(strstr(last_failure()->reason,
+	    "offers only a clear-text data channel, the AP requires"));
+	assert_int_equal(last_failure()->phase, CS_PHASE_JOIN);
+}
+
 /* ---- tests ---- */
 
 static void
@@ -542,6 +559,100 @@ test_names(void **state)
 	for (unsigned i = 0; i < CS_AP_E__COUNT; i++)
 		assert_string_not_equal(
 		    cs_ap_fsm_ev_name((enum cs_ap_fsm_ev)i), "?");
+}
+
+/* Data channel DTLS (RFC 5415 §4.6.1): the choice at Join from the AC
+ * Descriptor, the glue's outcome, and the failure reasons of their own. */
+static bool
+has_info(const char *text)
+{
+	for (unsigned i = 0; i < F.n_ev; i++)
+		if (F.ev[i].kind == CS_AP_EV_INFO &&
+		    strstr(F.ev[i].reason, text) != NULL)
+			return true;
+	return false;
+}
+
+static void
+test_data_dtls_choice(void **state)
+{
+	static const struct {
+		enum cs_data_dtls ap;
+		uint8_t ac;
+		bool use;
+	} t[] = {
+		{ CS_DATA_DTLS_OFF, CS_ACD_DTLS_C | CS_ACD_DTLS_D, false },
+		{ CS_DATA_DTLS_OFF, CS_ACD_DTLS_D, true },
+		{ CS_DATA_DTLS_OPTIONAL, CS_ACD_DTLS_C, false },
+		{ CS_DATA_DTLS_OPTIONAL, CS_ACD_DTLS_C | CS_ACD_DTLS_D, true },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		teardown(state);
+		setup(state);
+		F.cfg.data_dtls = t[i].ap;
+		w_dtls_policy = t[i].ac;
+		assert_false(cs_ap_data_dtls(F.ap));
+		to_run();
+		assert_int_equal(cs_ap_data_dtls(F.ap), t[i].use);
+		assert_int_equal(has_info("data channel over DTLS"), t[i].use);
+		/* the keep-alive goes to the glue on the data channel either
+		 * way: the glue protects it when the AP chose DTLS */
+		assert_int_equal(last_sent()->ch, CS_CHAN_DATA);
+		assert_true(last_sent()->hint.is_keepalive);
+	}
+	/* the AP requires DTLS, the AC offers only clear text: no option
+	 * fits, the Join fails with a reason that says so */
+	teardown(state);
+	setup(state);
+	F.cfg.data_dtls = CS_DATA_DTLS_REQUIRED;
+	to_configure_fails();
+}
+
+static void
+test_data_dtls_outcomes(void **state)
+{
+	(void)state;
+	/* established: noted, the AP stays in Run; a dead data channel
+	 * later is the ordinary data-channel-dead reason */
+	F.cfg.data_dtls = CS_DATA_DTLS_OPTIONAL;
+	w_dtls_policy = CS_ACD_DTLS_D;
+	to_run();
+	cs_ap_data_dtls_done(
+	    F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_RUN);
+	assert_true(has_info("data channel DTLS established"));
+	fire(CS_AP_T_DATA_DEAD, -1);
+	assert_non_null(strstr(last_failure()->reason, "data channel dead"));
+	teardown(state);
+
+	/* the handshake never completed: its own reason */
+	setup(state);
+	F.cfg.data_dtls = CS_DATA_DTLS_OPTIONAL;
+	w_dtls_policy = CS_ACD_DTLS_C | CS_ACD_DTLS_D;
+	to_run();
+	fire(CS_AP_T_DATA_DEAD, F.cfg.data_dead_ms);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_non_null(strstr(last_failure()->reason,
+	    "data channel DTLS: handshake on UDP 5247 not completed"));
+	assert_int_equal(last_failure()->phase, CS_PHASE_RUN);
+	teardown(state);
+
+	/* the glue reports an alert: torn down with the glue's reason */
+	setup(state);
+	F.cfg.data_dtls = CS_DATA_DTLS_REQUIRED;
+	w_dtls_policy = CS_ACD_DTLS_D;
+	to_run();
+	cs_ap_data_dtls_done(F.ap,
+	    &(struct cs_dtls_outcome){ .reason = "fatal alert from WLC" },
+	    F.now);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
+	assert_string_equal(
+	    last_failure()->reason, "data channel DTLS: fatal alert from WLC");
+	/* outside Run it is dropped, not obeyed */
+	cs_ap_data_dtls_done(
+	    F.ap, &(struct cs_dtls_outcome){ .ok = true }, F.now);
+	assert_int_equal(cs_ap_state(F.ap), CS_AP_DTLS_TEARDOWN);
 }
 
 static void
@@ -1993,6 +2104,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_data_dtls_choice),
+		T(test_data_dtls_outcomes),
 		T(test_names),
 		T(test_backoff),
 		T(test_select),

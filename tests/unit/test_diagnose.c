@@ -943,6 +943,66 @@ test_data_channel_blocked(void **state)
 	assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_DATA_CHANNEL_BLOCKED);
 }
 
+/* Data channel DTLS (RFC 5415 §4.6.1 D) after a working control join:
+ * ClientHellos on UDP 5247 with no answer (a path that passes 5246 but
+ * drops DTLS on 5247) are their own verdict, not data-channel-blocked;
+ * answered and then given up by the AP too; answered and keep-alives
+ * flowing inside it is a healthy Run. */
+static void
+test_data_dtls_failed(void **state)
+{
+	struct cs_ap_facts f;
+	struct cs_diagnosis d;
+
+	(void)state;
+	for (int kind = 0; kind < 3; kind++) {
+		cs_facts_init(&f);
+		discovery_ok(&f);
+		handshake_ok(&f);
+		ctl(&f, UP, CS_MSG_JOIN_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_JOIN_RESP, 0);
+		ctl(&f, UP, CS_MSG_CONFIG_STATUS_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_CONFIG_STATUS_RESP, -1);
+		ctl(&f, UP, CS_MSG_CHANGE_STATE_REQ, -1);
+		ctl(&f, DOWN, CS_MSG_CHANGE_STATE_RESP, 0);
+		wire(&f, UP, DATA, client_hello(0));
+		/* one ClientHello unanswered is not yet a pattern */
+		if (kind == 0)
+			assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+		wire(&f, UP, DATA, client_hello(0));
+		assert_int_equal(f.ddtls_up, 2);
+		assert_int_equal(f.ka_up, 0); /* not a clear keep-alive */
+		if (kind == 0) {
+			agg_same(&f, 2, NULL, CS_DIAG_DATA_DTLS_FAILED, &d);
+			assert_non_null(strstr(d.summary, "got no answer"));
+			assert_non_null(strstr(d.hint, "5247"));
+			cs_diagnosis_free(&d);
+			continue;
+		}
+		wire(&f, DOWN, DATA, client_hello(0)); /* any DTLS back */
+		assert_int_equal(f.ddtls_down, 1);
+		if (kind == 1) {
+			/* answered, then the AP gave it up (an alert) */
+			assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+			cs_facts_data_dtls_fail(&f);
+			agg_same(&f, 1, NULL, CS_DIAG_DATA_DTLS_FAILED, &d);
+			assert_non_null(strstr(d.summary, "1 back"));
+			cs_diagnosis_free(&d);
+			continue;
+		}
+		/* keep-alives inside the session, both ways: healthy */
+		for (int i = 0; i < 3; i++) {
+			struct dg k = keepalive();
+
+			cs_facts_data_secure(&f, UP, k.b, k.n, now + 10);
+			cs_facts_data_secure(&f, DOWN, k.b, k.n, now + 11);
+		}
+		assert_int_equal(f.ka_up, 3);
+		assert_int_equal(f.ka_down, 3);
+		assert_int_equal(one(&f, NULL, NULL, 0), CS_DIAG_OK);
+	}
+}
+
 static void
 test_join_rejected_and_capacity(void **state)
 {
@@ -2462,6 +2522,7 @@ main(void)
 		cmocka_unit_test(test_wlc_restart),
 		cmocka_unit_test(test_controller_failover),
 		cmocka_unit_test(test_data_channel_blocked),
+		cmocka_unit_test(test_data_dtls_failed),
 		cmocka_unit_test(test_controller_reset),
 		cmocka_unit_test(test_join_rejected_and_capacity),
 		cmocka_unit_test(test_dtls_mismatch),

@@ -315,6 +315,83 @@ test_handshake_default(void **state)
 	cs_cred_free(cred);
 }
 
+/* The data channel session resumes the control one (RFC 5415 §4.6.1 D):
+ * a second session from the same ctxs, abbreviated handshake, the AP's
+ * certificate still known to the WLC; without the offer it is a full
+ * handshake; a session that is not established offers nothing. */
+static void
+test_resume_data_session(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_info info;
+	struct cs_cert_info ci;
+	struct cs_dtls_io io;
+	struct pair p, q;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	for (int resume = 1; resume >= 0; resume--) {
+		memset(&q, 0, sizeof(q));
+		q.a.p = q.w.p = &q;
+		q.w.is_wlc = 1;
+		q.a.clock = q.w.clock = pki_now + 60;
+		memset(&io, 0, sizeof(io));
+		io.send = endp_send;
+		io.recv = endp_recv;
+		io.wall_clock = endp_clock;
+		io.ctx = &q.a;
+		assert_int_equal(cs_dtls_new(&q.ap, p.ap_ctx, &io), 0);
+		io.ctx = &q.w;
+		assert_int_equal(cs_dtls_new(&q.wlc, p.wlc_ctx, &io), 0);
+		assert_int_equal(
+		    cs_dtls_set_peer(q.wlc, "127.0.0.1:5247", 14), 0);
+		/* a server session and an unstarted one are refused */
+		assert_int_equal(cs_dtls_resume_from(q.wlc, p.wlc), -EINVAL);
+		assert_int_equal(cs_dtls_resume_from(q.ap, q.ap), -EINVAL);
+		if (resume)
+			assert_int_equal(cs_dtls_resume_from(q.ap, p.ap), 0);
+		else
+			assert_int_equal(cs_dtls_set_cred(q.ap, cred), 0);
+		pair_handshake(&q);
+		expect_ok(&q);
+		assert_int_equal(cs_dtls_get_info(q.ap, &info), 0);
+		assert_int_equal(info.resumed, resume == 1);
+		assert_int_equal(cs_dtls_get_info(q.wlc, &info), 0);
+		assert_int_equal(info.resumed, resume == 1);
+		/* abbreviated: no Certificate from the WLC, so its flights
+		 * are fewer than in the full handshake */
+		if (resume)
+			assert_true(q.w.sent < p.w.sent);
+		assert_int_equal(cs_dtls_peer_cert(q.wlc, &ci), 0);
+		assert_string_equal(ci.subject_cn, "00:11:22:33:44:55");
+		/* data flows both ways */
+		assert_int_equal(
+		    cs_dtls_send(q.ap, (const uint8_t *)"ka", 2), 0);
+		pair_pump(&q);
+		assert_int_equal(q.w.rx_count, 1);
+		assert_memory_equal(q.w.rx, "ka", 2);
+		/* after the handshake the offer is too late */
+		assert_int_equal(cs_dtls_resume_from(q.ap, p.ap), -EBUSY);
+		cs_dtls_free(q.ap);
+		cs_dtls_free(q.wlc);
+	}
+	/* not established: nothing to resume */
+	memset(&io, 0, sizeof(io));
+	io.send = endp_send;
+	io.ctx = &q.a;
+	assert_int_equal(cs_dtls_new(&q.ap, p.ap_ctx, &io), 0);
+	assert_int_equal(cs_dtls_new(&q.wlc, p.ap_ctx, &io), 0);
+	assert_int_equal(cs_dtls_resume_from(q.ap, q.wlc), -ENOENT);
+	cs_dtls_free(q.ap);
+	cs_dtls_free(q.wlc);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
 static void
 test_versions_and_ciphers(void **state)
 {
@@ -1118,6 +1195,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_default),
+		cmocka_unit_test(test_resume_data_session),
 		cmocka_unit_test(test_versions_and_ciphers),
 		cmocka_unit_test(test_app_data_and_shutdown),
 		cmocka_unit_test(test_hostile_records),

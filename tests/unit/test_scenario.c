@@ -123,6 +123,43 @@ test_defaults(void **state)
 	cs_scenario_free(NULL);
 }
 
+/* aps.data-dtls and wlc.data-dtls (RFC 5415 §4.6.1), applied to the
+ * engine's AP and WLC configurations; default off; a wrong word names
+ * the key. */
+static void
+test_data_dtls_keys(void **state)
+{
+	static const char y[] = "aps: {data-dtls: optional}\n"
+	                        "wlc: {data-dtls: required}\n";
+	static const char bad[] = "wlc: {data-dtls: on}\n";
+	struct cs_scenario *t = NULL;
+	struct cs_engine_cfg ec;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(
+	    cs_scenario_parse_mem(&t, "seed: 1\n", 8, "t.yaml", NULL), 0);
+	assert_int_equal(t->aps.data_dtls, CS_DATA_DTLS_OFF);
+	assert_int_equal(t->wlc.data_dtls, CS_DATA_DTLS_OFF);
+	cs_scenario_free(t);
+	assert_int_equal(
+	    cs_scenario_parse_mem(&t, y, sizeof(y) - 1, "t.yaml", NULL), 0);
+	assert_int_equal(t->aps.data_dtls, CS_DATA_DTLS_OPTIONAL);
+	assert_int_equal(t->wlc.data_dtls, CS_DATA_DTLS_REQUIRED);
+	memset(&ec, 0, sizeof(ec));
+	assert_int_equal(cs_scenario_apply(t, &ec, NULL, NULL), 0);
+	assert_int_equal(ec.ap.data_dtls, CS_DATA_DTLS_OPTIONAL);
+	assert_int_equal(ec.wlc.data_dtls, CS_DATA_DTLS_REQUIRED);
+	cs_scenario_free(t);
+	t = NULL;
+	assert_int_equal(
+	    cs_scenario_parse_mem(&t, bad, sizeof(bad) - 1, "t.yaml", &err),
+	    -EINVAL);
+	assert_null(t);
+	assert_non_null(err.what);
+	assert_non_null(strstr(err.what, "wlc.data-dtls"));
+}
+
 static void
 test_full_example(void **state)
 {
@@ -1902,6 +1939,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_data_dtls_keys),
 		cmocka_unit_test(test_full_example),
 		cmocka_unit_test(test_discovery_map),
 		cmocka_unit_test(test_groups),

@@ -498,6 +498,75 @@ to_run(struct cs_wlc *w, struct cs_wlc_sess *s)
 /* ------------------------------------------------------------------ */
 /* Tests */
 
+/* Data channel DTLS required (RFC 5415 §4.6.1 DTLS Policy D only): the
+ * AC Descriptor says so, a clear keep-alive is refused, the same
+ * keep-alive out of a data DTLS session takes the AP to Run and is
+ * echoed; the glue's handshake outcomes are counted. */
+static void
+test_data_dtls_required(void **state)
+{
+	static const struct jopts jo = { 0 };
+	struct cs_wlc_cfg c;
+	struct cs_wlc *w;
+	struct cs_wlc_sess *s;
+	struct cs_el_ac_descriptor d;
+	struct cs_msg m;
+	uint8_t buf[1024];
+	size_t len;
+	unsigned before;
+
+	(void)state;
+	cfg_init(&c);
+	c.data_dtls = CS_DATA_DTLS_REQUIRED;
+	w = wlc_new(&c);
+	s = open_sess(w);
+	assert_int_equal(do_join(s, 1, &jo), CS_RC_SUCCESS);
+	decode_sent(F.n_sent - 1, &m);
+	assert_int_equal(cs_el_get_ac_descriptor(
+	                     cs_msg_find(&m, CS_EL_AC_DESCRIPTOR, 0), &d, NULL),
+	    0);
+	assert_int_equal(d.dtls_policy, CS_ACD_DTLS_D);
+	len = build_cfg_status(buf, sizeof(buf), 2);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 3000), 0);
+	len = build_change_state(buf, sizeof(buf), 3);
+	assert_int_equal(cs_wlc_sess_input(s, buf, len, 4000), 0);
+	assert_int_equal(cs_wlc_sess_state(s), CS_WLC_S_DATA_CHECK);
+	/* clear: refused, not echoed, no Run */
+	len = build_keepalive(buf, sizeof(buf), SID);
+	before = F.n_sent;
+	assert_int_equal(cs_wlc_input_clear(
+	                     w, CS_CHAN_DATA, AP_IP, AP_DPORT, buf, len, 5000),
+	    0);
+	assert_int_equal(F.n_sent, before);
+	assert_int_equal(cs_wlc_sess_state(s), CS_WLC_S_DATA_CHECK);
+	assert_int_equal(cs_wlc_counters(w)->data_clear_refused, 1);
+	assert_int_equal(cs_wlc_counters(w)->keepalive_rx, 0);
+	/* out of the data session: Run, echoed on the data channel */
+	assert_int_equal(
+	    cs_wlc_input_data_secure(w, AP_IP, AP_DPORT, NULL, buf, len, 5100),
+	    0);
+	assert_int_equal(cs_wlc_sess_state(s), CS_WLC_S_RUN);
+	assert_int_equal(F.n_sent, before + 1);
+	assert_int_equal(F.sent[before].ch, CS_CHAN_DATA);
+	assert_int_equal(F.sent[before].port, AP_DPORT);
+	assert_bytes_equal(F.sent[before].pkt, F.sent[before].len, buf, len);
+	assert_int_equal(cs_wlc_counters(w)->keepalive_dtls, 1);
+	assert_int_equal(cs_wlc_counters(w)->keepalive_rx, 1);
+	assert_int_equal(cs_wlc_input_data_secure(
+	                     NULL, AP_IP, AP_DPORT, NULL, buf, len, 5100),
+	    -EINVAL);
+	/* the glue's outcomes */
+	cs_wlc_data_dtls_done(w, AP_IP, AP_DPORT, true, true, NULL, 5000);
+	cs_wlc_data_dtls_done(w, AP_IP, AP_DPORT, true, false, NULL, 5000);
+	cs_wlc_data_dtls_done(w, AP_IP, AP_DPORT, false, false, "alert", 5000);
+	assert_int_equal(cs_wlc_counters(w)->data_dtls_ok, 2);
+	assert_int_equal(cs_wlc_counters(w)->data_dtls_resumed, 1);
+	assert_int_equal(cs_wlc_counters(w)->data_dtls_failed, 1);
+	cs_wlc_data_dtls_refused(w, AP_IP, AP_DPORT, 5000);
+	assert_int_equal(cs_wlc_counters(w)->data_dtls_refused, 1);
+	cs_wlc_free(w);
+}
+
 static void
 test_defaults_and_maths(void **state)
 {
@@ -658,7 +727,7 @@ test_discovery_answered(void **state)
 	cfg_init(&c);
 	c.advertise_ip = 0xc6336401; /* 198.51.100.1: behind NAT */
 	c.max_wtps = 7;
-	c.dtls_data = true;
+	c.data_dtls = CS_DATA_DTLS_OPTIONAL;
 	c.vendor_id = 14179;
 	w = wlc_new(&c);
 	len = build_disc(buf, sizeof(buf), CS_MSG_DISCOVERY_REQ, 9, 0, 2);
@@ -2200,6 +2269,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_data_dtls_required),
 		cmocka_unit_test(test_defaults_and_maths),
 		cmocka_unit_test(test_md5_vectors),
 		cmocka_unit_test(test_args),

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "capsim/common.h"
+#include "capsim/data_dtls.h"
 #include "capsim/log.h"
 #include "capsim/roles.h"
 
@@ -199,6 +200,10 @@ struct cs_ap_cfg {
 	uint16_t statistics_timer_s; /* Statistics Timer element, 120 */
 
 	enum cs_ap_image_policy image_policy;
+	/* DTLS on the data channel (RFC 5415 §4.6.1): off = only when the
+	 * AC offers nothing else, optional = when the AC offers it,
+	 * required = refuse an AC that offers only clear text */
+	enum cs_data_dtls data_dtls;
 
 	struct cs_log log; /* per-AP log callback (may be zeroed) */
 };
@@ -288,6 +293,18 @@ CS_API void cs_ap_dtls_done(
  * (RFC 5415 §4.7.15) starts now.  Ignored (DROPPED event) when the AP
  * has no queued session; NULL ignored. */
 CS_API void cs_ap_dtls_sent(struct cs_ap *ap, uint64_t now_ms);
+/* Whether this join's data channel runs over DTLS: the choice made from
+ * cfg.data_dtls and the Join Response's AC Descriptor DTLS Policy (RFC
+ * 5415 §4.6.1).  False before a Join Response and for NULL.  The glue
+ * protects what the AP sends on CS_CHAN_DATA with a DTLS session of its
+ * own to the AC's data port and reports it with cs_ap_data_dtls_done. */
+CS_API bool cs_ap_data_dtls(const struct cs_ap *ap);
+/* The data channel DTLS session's outcome (RFC 5415 §2.3.1 "q"): ok is
+ * noted (an info event); a failure (handshake timeout, alert, the session
+ * lost) tears the AP down with "data channel DTLS: <reason>".  Ignored
+ * (DROPPED event) outside Run; NULL arguments ignored. */
+CS_API void cs_ap_data_dtls_done(
+    struct cs_ap *ap, const struct cs_dtls_outcome *o, uint64_t now_ms);
 /* A timer slot armed through io->timer_arm expired. */
 CS_API void cs_ap_timer_fired(
     struct cs_ap *ap, enum cs_ap_timer t, uint64_t now_ms);

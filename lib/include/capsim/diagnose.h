@@ -58,6 +58,9 @@ enum cs_diag_code {
 	CS_DIAG_CONTROLLER_FAILOVER,     /* "controller-failover": controller
 	                                    lost in Run, AP back in Run on
 	                                    another one */
+	CS_DIAG_DATA_DTLS_FAILED,        /* "data-dtls-failed": the data
+	                                    channel's DTLS failed while the
+	                                    control channel's works */
 	CS_DIAG_MIXED,                   /* "mixed" (aggregate only) */
 	CS_DIAG_INCONCLUSIVE,            /* "inconclusive": evidence missing */
 	CS_DIAG__COUNT
@@ -218,6 +221,10 @@ struct cs_ap_facts {
 	uint8_t ch_seq_done; /* bit i: entry i answered or skipped */
 	uint16_t ch_seq[CS_FACTS_CH_SEQ];   /* low bits of the record seq */
 	uint32_t ch_seq_t[CS_FACTS_CH_SEQ]; /* ms after t_first, sent */
+	/* data channel DTLS (RFC 5415 §4.6.1 D): its datagrams on the wire
+	 * (any record) and whether the AP gave the session up */
+	uint16_t ddtls_up, ddtls_down;
+	uint8_t ddtls_fail;
 };
 
 #define CS_FACTS_F_JOIN_RC 0x0001u /* join_rc holds a value */
@@ -281,6 +288,14 @@ CS_API void cs_facts_ap_event(
  * received or -1, @p reason may be NULL). */
 CS_API void cs_facts_dtls_fail(struct cs_ap_facts *f, int code, bool local,
     int alert, const char *reason, uint64_t now_ms);
+
+/** A data channel packet inside the AP's data channel DTLS session (up:
+ * sent by the AP; down: from the WLC): keep-alives count as on the clear
+ * data channel. */
+CS_API void cs_facts_data_secure(struct cs_ap_facts *f, enum cs_dir dir,
+    const uint8_t *pkt, size_t len, uint64_t now_ms);
+/** The AP gave its data channel DTLS session up (live runs). */
+CS_API void cs_facts_data_dtls_fail(struct cs_ap_facts *f);
 
 /** The address the WLC sees for this AP after NAT (live runs; host
  * order), for either channel: two mappings are kept (control and data),

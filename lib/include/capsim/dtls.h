@@ -163,6 +163,18 @@ CS_API bool cs_dtls_same_hello(
 CS_API int cs_dtls_set_cred(struct cs_dtls *s, const struct cs_cred *cred);
 
 /*
+ * Client: offers to resume `from`'s session (a second session to the same
+ * server from the same ctx, e.g. CAPWAP's data channel after the control
+ * channel, RFC 5415 §4.6.1 D): the abbreviated handshake when the server
+ * still knows the session or its ticket, a full one otherwise.  The
+ * credential `from` used is taken too, for that full handshake.  Before
+ * start.  0; -EINVAL (NULL, a server, different ctx), -EBUSY (s started),
+ * -ENOENT (`from` has no resumable session: not established, or no
+ * session ID and no ticket), -EKEYREJECTED.
+ */
+CS_API int cs_dtls_resume_from(struct cs_dtls *s, const struct cs_dtls *from);
+
+/*
  * The peer's address as opaque bytes (e.g. the sockaddr, or IP + port);
  * the server's cookie (RFC 6347 §4.2.1) is an HMAC over them with a
  * per-ctx secret.  Set before the first input.  len <= 64.

@@ -105,6 +105,7 @@ struct cs_scn_aps {
 	double rate_per_s;                 /* APs started per second; 0 = all */
 	unsigned max_inflight;             /* 0 = engine default */
 	enum cs_ap_image_policy image_policy;
+	enum cs_data_dtls data_dtls; /* DTLS data channel wish; default off */
 	struct cs_scn_timers timers;
 	/* aps.groups: 0 = one population as above; else the groups split
 	 * the count in order (their counts add up to count) */
@@ -129,6 +130,7 @@ struct cs_scn_wlc {
 	char *ciphers;                     /* NULL = library default */
 	enum cs_pki_broken cert;           /* default good */
 	bool cisco;                        /* Cisco (draft-7/8) vocabulary */
+	enum cs_data_dtls data_dtls;       /* DTLS Policy; default off (C) */
 	uint32_t echo_interval_ms;         /* 0 = WLC default */
 	uint32_t discovery_interval_ms;    /* 0 = WLC default */
 	uint32_t wait_join_ms;             /* 0 = WLC default */

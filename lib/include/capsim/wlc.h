@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "capsim/common.h"
+#include "capsim/data_dtls.h"
 #include "capsim/log.h"
 #include "capsim/roles.h"
 
@@ -155,10 +156,12 @@ struct cs_wlc_cfg {
 	                      the AC Descriptor shows at most 65535;
 	                      default CS_WLC_DEFAULT_MAX_WTPS */
 	uint16_t stations, station_limit;
-	bool security_x509;  /* X flag */
-	bool security_psk;   /* S flag */
-	bool rmac;           /* R-MAC: 1 supported, else 2 not supported */
-	bool dtls_data;      /* D flag: DTLS data channel (C is always set) */
+	bool security_x509; /* X flag */
+	bool security_psk;  /* S flag */
+	bool rmac;          /* R-MAC: 1 supported, else 2 not supported */
+	/* DTLS Policy (§4.6.1): off = C, optional = C|D, required = D;
+	 * with required a clear keep-alive is refused */
+	enum cs_data_dtls data_dtls;
 	uint8_t ecn_support; /* §4.6.25: 0 limited, 1 full and limited */
 
 	/* timers, RFC 5415 §4.7 (AC side) */
@@ -232,6 +235,12 @@ struct cs_wlc_counters {
 	uint64_t join_result[23]; /* Join Responses per result code 0..22 */
 	uint64_t timer_expired[CS_WLC_T__COUNT];
 	uint64_t keepalive_rx, keepalive_unknown, keepalive_tx;
+	/* data channel DTLS (RFC 5415 §4.6.1): keep-alives that came
+	 * through it, clear data refused (policy required), data sessions
+	 * whose certificate named another AP, handshakes done / failed */
+	uint64_t keepalive_dtls, data_clear_refused, data_dtls_mismatch;
+	uint64_t data_dtls_ok, data_dtls_resumed, data_dtls_failed;
+	uint64_t data_dtls_refused; /* DTLS on the data port, policy off */
 	uint64_t malformed, unexpected, unknown_requests, duplicates;
 	uint64_t policy_dropped, delayed, muted;
 	uint64_t echo_rx, images_served, resets_sent, restarts;
@@ -332,6 +341,29 @@ CS_API void cs_wlc_free(struct cs_wlc *w);
 CS_API int cs_wlc_input_clear(struct cs_wlc *w, enum cs_chan ch,
     uint32_t src_ip, uint16_t src_port, const uint8_t *pkt, size_t len,
     uint64_t now_ms);
+
+/* A data channel packet decrypted from a data DTLS session with the
+ * peer src_ip:src_port (RFC 5415 §4.6.1 D): a keep-alive, handled as on
+ * the clear channel (the echo goes out through io.send_clear on
+ * CS_CHAN_DATA; the glue protects it with the same session).  cert_mac
+ * (NULL: not known) is the MAC the session's certificate named; a
+ * keep-alive whose Session ID belongs to another AP's certificate is
+ * dropped.  0 when handled or dropped, -EINVAL on bad args. */
+CS_API int cs_wlc_input_data_secure(struct cs_wlc *w, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *cert_mac, const uint8_t *pkt, size_t len,
+    uint64_t now_ms);
+
+/* The glue's data channel DTLS session with src_ip:src_port ended its
+ * handshake: ok (resumed: the abbreviated handshake) or failed with
+ * reason.  Counted and logged in controller words; no session changes
+ * state (the keep-alives that follow, or their absence, do that). */
+CS_API void cs_wlc_data_dtls_done(struct cs_wlc *w, uint32_t src_ip,
+    uint16_t src_port, bool ok, bool resumed, const char *reason,
+    uint64_t now_ms);
+/* A DTLS datagram on the data port while the DTLS Policy offers no DTLS
+ * data channel (data_dtls off): counted, logged (rate-limited). */
+CS_API void cs_wlc_data_dtls_refused(
+    struct cs_wlc *w, uint32_t src_ip, uint16_t src_port, uint64_t now_ms);
 
 /* DTLS finished with a peer: returns a session in WAIT_JOIN with WaitJoin
  * armed.  Capacity is not checked here (Join Response result code 4 does
