@@ -533,6 +533,22 @@ wlc_client_option(struct wlc_cmd *o, int c)
 	return sim_clients_opt(&o->cl, k, optarg) < 0 ? SIM_EXIT_USAGE : WLC_GO;
 }
 
+/* --timeline FILE, --timeline-after N: WLC_GO or -EINVAL. */
+static int
+wlc_timeline_option(struct wlc_cmd *o, int c)
+{
+	uint64_t v;
+
+	if (c == O_TIMELINE) {
+		o->timeline = optarg;
+		return WLC_GO;
+	}
+	if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+		return -EINVAL;
+	o->timeline_after = (unsigned)v;
+	return WLC_GO;
+}
+
 /* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
 static int
 wlc_option(struct wlc_cmd *o, int c)
@@ -547,6 +563,8 @@ wlc_option(struct wlc_cmd *o, int c)
 		    : WLC_GO;
 	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N)
 		return wlc_client_option(o, c);
+	if (c == O_TIMELINE || c == O_TIMELINE_AFTER)
+		return wlc_timeline_option(o, c);
 	switch (c) {
 	case O_LISTEN:
 		if (sim_parse_addr_port(
@@ -657,14 +675,6 @@ wlc_option(struct wlc_cmd *o, int c)
 		break;
 	case O_PCAP:
 		o->pcap = optarg;
-		break;
-	case O_TIMELINE:
-		o->timeline = optarg;
-		break;
-	case O_TIMELINE_AFTER:
-		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
-			return -EINVAL;
-		o->timeline_after = (unsigned)v;
 		break;
 	case O_WORKERS:
 		if (sim_parse_uint(optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)

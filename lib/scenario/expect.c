@@ -399,6 +399,24 @@ exp_value(const char *v, struct cs_expect *e, size_t off, struct cs_err *err)
 	return 0;
 }
 
+/* The end of the metric that starts at s, selector included
+ * ("diagnosis{cause=CODE}.aps"). */
+static const char *
+exp_metric_end(const char *s)
+{
+	while (exp_metric_char(*s))
+		s++;
+	if (*s != '{')
+		return s;
+	while (*s != '\0' && *s != '}')
+		s++;
+	if (*s == '}')
+		s++;
+	while (exp_metric_char(*s))
+		s++;
+	return s;
+}
+
 CS_API int
 cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 {
@@ -416,17 +434,7 @@ cs_expect_parse(struct cs_expect *out, const char *text, struct cs_err *err)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	ms = s;
-	while (exp_metric_char(*s))
-		s++;
-	if (*s == '{') {
-		while (*s != '\0' && *s != '}')
-			s++;
-		if (*s == '}')
-			s++;
-		/* diagnosis{cause=CODE}.aps */
-		while (exp_metric_char(*s))
-			s++;
-	}
+	s = exp_metric_end(s);
 	mlen = (size_t)(s - ms);
 	if (mlen == 0)
 		return exp_fail(err, (size_t)(ms - text),

@@ -753,6 +753,10 @@ scn_wlc_image(struct scn *p, yaml_node_t *const *v, struct cs_scn_wlc *w)
 	char kp[SCN_PATH_LEN];
 	int r;
 
+	if (v[WK_IMAGE] &&
+	    (r = scn_bytes32(
+	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
+		return r;
 	if (v[WK_IMAGE_MAX]) {
 		if ((r = scn_u32(p, v[WK_IMAGE_MAX], KP("image-max-downloads"),
 		         0, 10000000, &w->image_max_downloads)) < 0)
@@ -899,10 +903,6 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 	if (v[WK_DATA_CHECK] &&
 	    (r = scn_dur32(p, v[WK_DATA_CHECK], KP("data-check"), 1,
 	         &w->data_check_ms)) < 0)
-		return r;
-	if (v[WK_IMAGE] &&
-	    (r = scn_bytes32(
-	         p, v[WK_IMAGE], KP("image-size"), &w->image_size)) < 0)
 		return r;
 	if ((r = scn_wlc_image(p, v, w)) < 0)
 		return r;
