@@ -414,6 +414,8 @@ run_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 	if (sim_prom_health(
 	        rc->e, rc->max_inflight, &rc->prom_h, &rc->prom_health) == 0)
 		snap->health = &rc->prom_health;
+	if (rc->clients && cs_engine_client_metrics(rc->e, &rc->prom_cm) == 0)
+		snap->clients = &rc->prom_cm;
 	return 0;
 }
 
@@ -424,6 +426,8 @@ run_prom_release(void *ctx, struct cs_prom_snapshot *snap)
 
 	if (snap->health != NULL)
 		cs_engine_health_free(&rc->prom_h);
+	if (snap->clients != NULL)
+		cs_client_metrics_free(&rc->prom_cm);
 }
 
 /* Whole seconds (rounded up) for a CAPWAP Timers field, 1..255. */
@@ -506,6 +510,7 @@ run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
 	rc->name_prefix = o->ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
 	rc->shard = &o->shard;
 	rc->per_ap = o->per_ap;
+	rc->clients = o->ec.clients.per_ap > 0;
 	if (o->embedded && o->wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o->wlc_ip);
 	if (o->ec.ap.target_count == 0 || o->scn == NULL ||

@@ -47,7 +47,16 @@ const char sim_clients_usage_run[] =
     "                         there from gateway:PORT (default port 67); "
     "without it\n"
     "                         client DHCP is dropped and clients fail "
-    "in dhcp\n";
+    "in dhcp\n"
+    "Misbehaviour toward clients, for tests (the WLC's side):\n"
+    "  --client-refuse-assoc STATUS  refuse every (Re)Association with "
+    "this\n"
+    "                         IEEE 802.11 status code (default 0: off)\n"
+    "  --client-drop-eapol-m3 N|all  never send the first N (or any) "
+    "4-way\n"
+    "                         message 3 to a client (default 0: off)\n"
+    "  --client-no-dhcp-relay relay no client DHCP (no offer ever; "
+    "default off)\n";
 
 const char sim_clients_usage_wlc[] =
     "Wireless clients (split MAC: 802.11 in CAPWAP data, RFC 5416):\n"
@@ -67,7 +76,16 @@ const char sim_clients_usage_wlc[] =
     "local\n"
     "                         address); without it client DHCP is "
     "dropped and\n"
-    "                         clients fail in dhcp (no offer)\n";
+    "                         clients fail in dhcp (no offer)\n"
+    "Misbehaviour toward clients, for tests (the WLC's side):\n"
+    "  --client-refuse-assoc STATUS  refuse every (Re)Association with "
+    "this\n"
+    "                         IEEE 802.11 status code (default 0: off)\n"
+    "  --client-drop-eapol-m3 N|all  never send the first N (or any) "
+    "4-way\n"
+    "                         message 3 to a client (default 0: off)\n"
+    "  --client-no-dhcp-relay relay no client DHCP (no offer ever; "
+    "default off)\n";
 
 void
 sim_clients_init(struct sim_clients *c)
@@ -154,6 +172,22 @@ sim_clients_opt(struct sim_clients *c, int which, const char *arg)
 		    c->dhcp_server == 0 || c->dhcp_port == 0)
 			goto bad;
 		return 0;
+	case 8:
+		if (sim_parse_uint(arg, 1, 65535, &v) < 0)
+			goto bad;
+		c->refuse_assoc = (uint16_t)v;
+		return 0;
+	case 9:
+		if (strcmp(arg, "all") == 0)
+			c->drop_m3 = CS_WLC_DROP_ALL;
+		else if (sim_parse_uint(arg, 0, UINT32_MAX - 1, &v) == 0)
+			c->drop_m3 = (uint32_t)v;
+		else
+			goto bad;
+		return 0;
+	case 10:
+		c->no_dhcp_relay = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -218,6 +252,9 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
 		if (wl->has_psk)
 			memcpy(wl->pmk, pmk, sizeof(pmk));
 		c->wcc.dhcp_server = c->dhcp_server;
+		c->wcc.refuse_assoc_status = c->refuse_assoc;
+		c->wcc.drop_eapol_m3 = c->drop_m3;
+		c->wcc.no_dhcp_relay = c->no_dhcp_relay;
 		ec->wlc.clients = &c->wcc;
 		ec->wlc_dhcp_port = c->dhcp_port;
 	}

@@ -26,12 +26,16 @@ struct sim_clients {
 	uint32_t subnet, mask, gateway;
 	uint32_t dhcp_server;
 	uint16_t dhcp_port;
+	/* the WLC's misbehaviours toward clients (for tests) */
+	uint16_t refuse_assoc;
+	uint32_t drop_m3;
+	bool no_dhcp_relay;
 	/* what the WLC is given (cs_wlc_cfg.clients points here) */
 	struct cs_wlc_clients_cfg wcc;
 };
 
 /* getopt_long entries first, first+1, ... (SIM_CLIENTS_N of them). */
-#define SIM_CLIENTS_N 8
+#define SIM_CLIENTS_N 11
 #define SIM_CLIENTS_OPTIONS(first)                                             \
 	{ "clients-per-ap", required_argument, NULL, (first) },                \
 	    { "wlan", required_argument, NULL, (first) + 1 },                  \
@@ -40,14 +44,18 @@ struct sim_clients {
 	    { "client-lifetime", required_argument, NULL, (first) + 4 },       \
 	    { "client-mac-base", required_argument, NULL, (first) + 5 },       \
 	    { "client-subnet", required_argument, NULL, (first) + 6 },         \
+	    { "client-dhcp-server", required_argument, NULL, (first) + 7 },    \
+	    { "client-refuse-assoc", required_argument, NULL, (first) + 8 },   \
+	    { "client-drop-eapol-m3", required_argument, NULL, (first) + 9 },  \
 	{                                                                      \
-		"client-dhcp-server", required_argument, NULL, (first) + 7     \
+		"client-no-dhcp-relay", no_argument, NULL, (first) + 10        \
 	}
 extern const char sim_clients_usage_run[];
 extern const char sim_clients_usage_wlc[];
 
 void sim_clients_init(struct sim_clients *c);
-/* Option number `which` (0..SIM_CLIENTS_N-1) with its argument: 0, or
+/* Option number `which` (0..SIM_CLIENTS_N-1) with its argument (NULL
+ * for the one without): 0, or
  * -EINVAL after printing why. */
 int sim_clients_opt(struct sim_clients *c, int which, const char *arg);
 /* Puts the stations into ec->clients (when `aps`) and the WLAN into

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
 #include "capsim/engine.h"
 #include "capsim/ofile.h"
@@ -63,6 +64,8 @@ struct run_ctx {
 	unsigned prom_joined;
 	struct cs_engine_health prom_h;
 	struct cs_prom_health prom_health;
+	struct cs_client_metrics prom_cm; /* the clients, at the scrape */
+	bool clients;                     /* the run has clients */
 	bool max_inflight; /* the AP side runs an in-flight window */
 };
 

@@ -16,6 +16,7 @@
 #include "capsim/capture.h"
 #include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/dtls.h"
 #include "capsim/events.h"
 #include "capsim/impair.h"
@@ -205,10 +206,30 @@ struct run_fin {
 	size_t n_expect;
 	unsigned failed_expect;
 	char host[256];
-	struct cs_client_metrics cm; /* the wireless clients, merged */
+	struct cs_client_metrics cm;   /* the wireless clients, merged */
+	struct cs_client_diagnosis cd; /* ... and their diagnosis */
+	bool has_cd;
 };
 
 /* The APs' states and counts. */
+static void
+run_fin_clients_diag(struct run_fin *f, struct run_ctx *rc)
+{
+	struct cs_client_facts *cf = NULL;
+	size_t n = 0;
+
+	if (f->s.clients == NULL ||
+	    cs_engine_client_facts(rc->e, &cf, &n) < 0 || n == 0) {
+		free(cf);
+		return;
+	}
+	if (cs_diagnose_clients(cf, n, &f->cd) == 0) {
+		f->has_cd = true;
+		f->s.client_diag = &f->cd;
+	}
+	free(cf);
+}
+
 static void
 run_fin_counts(
     struct run_fin *f, struct run_ctx *rc, const struct cs_engine_cfg *ec)
@@ -230,6 +251,7 @@ run_fin_counts(
 	if (ec->clients.per_ap > 0 &&
 	    cs_engine_client_metrics(rc->e, &f->cm) == 0)
 		s->clients = &f->cm;
+	run_fin_clients_diag(f, rc);
 }
 
 /* The diagnosis, from every AP's facts; printed, and its causes named. */
@@ -494,6 +516,21 @@ run_fin_settings(struct run_fin *f, struct run_ctx *rc,
 		    !rc->interrupted && s->in_run == s->aps && s->left_run == 0;
 }
 
+/* The clients' diagnosis ("clients"."diagnosis" in the JSON), from
+ * every station's side; printed after the counts. */
+static void
+run_fin_clients_diag_print(const struct run_fin *f)
+{
+	const struct cs_client_diagnosis *d = &f->cd;
+
+	if (!f->has_cd)
+		return;
+	fprintf(stderr, "capsim: run: clients: %s: %s\n", d->code,
+	    d->summary ? d->summary : "");
+	if (d->primary != CS_CDIAG_OK && d->hint != NULL)
+		fprintf(stderr, "  hint: %s\n", d->hint);
+}
+
 /* The run's last lines on stderr: the counts, capsim's health. */
 static void
 run_fin_print(const struct run_fin *f)
@@ -539,6 +576,7 @@ run_fin_print(const struct run_fin *f)
 			    cs_sta_state_name(s->clients->reasons[i].phase),
 			    (unsigned long long)s->clients->reasons[i].count,
 			    s->clients->reasons[i].reason);
+		run_fin_clients_diag_print(f);
 	}
 	if (s->m->controller_losses > 0 || s->m->failovers > 0)
 		fprintf(stderr,
@@ -642,6 +680,8 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	exit_code = run_fin_write(f, rc, exit_code);
 	cs_report_causes_free(&f->rcs);
 	cs_client_metrics_free(&f->cm);
+	if (f->has_cd)
+		cs_client_diagnosis_free(&f->cd);
 	free(f->apr);
 	run_names_free(&f->nm);
 	free(f->fp);

@@ -18,6 +18,7 @@
 #include "capsim/ap_station.h"
 #include "capsim/capwap.h"
 #include "capsim/client_metrics.h"
+#include "capsim/diagnose_clients.h"
 
 struct eng_ap_cl {
 	struct cs_ap_stations *st;
@@ -76,7 +77,7 @@ cl_event(void *ctx, unsigned sta, const struct cs_sta_event *ev)
 	if (ev->kind == CS_STA_EV_FAILURE && ev->from == CS_STA_L2AUTH &&
 	    (f = cs_ap_stations_l2_fail(a->cl->st, sta)) != CS_WPA_FAIL_NONE) {
 		e2 = *ev;
-		snprintf(why, sizeof(why), "4-way handshake: %s%s",
+		snprintf(why, sizeof(why), "four-way handshake failed: %s%s",
 		    cs_wpa_fail_name(f),
 		    f == CS_WPA_FAIL_NO_MSG3 ? " (pre-shared key may be "
 		                               "incorrect)"
@@ -170,6 +171,40 @@ eng_ap_cl_new(struct eng_ap *a)
 		cs_tslot_init(&cl->t[i], a, ENG_SLOT_STA);
 	a->cl = cl;
 	return 0;
+}
+
+unsigned
+eng_ap_cl_count(const struct eng_ap *a)
+{
+	return a->cl != NULL ? a->cl->n : 0;
+}
+
+void
+eng_ap_cl_facts(
+    const struct eng_ap *a, struct cs_client_facts *f, char (*names)[18])
+{
+	const struct cs_engine_clients *c = &a->w->e->cfg.clients;
+	uint32_t step = c->mac_step != 0 ? c->mac_step : 1;
+
+	for (unsigned i = 0; a->cl != NULL && i < a->cl->n; i++) {
+		struct cs_sta *s = cs_ap_stations_get(a->cl->st, i);
+		struct cs_sta_info info;
+		uint8_t mac[6];
+
+		memset(&f[i], 0, sizeof(f[i]));
+		if (s == NULL)
+			continue;
+		cs_sta_info(s, &info);
+		(void)cs_client_facts_from_sta(
+		    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
+		cl_mac_add(c->mac_base,
+		    ((uint64_t)a->gidx * a->cl->n + i) * step, mac);
+		snprintf(names[i], sizeof(names[i]),
+		    "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		    mac[3], mac[4], mac[5]);
+		f[i].name = names[i];
+		f[i].ap = a->gidx;
+	}
 }
 
 void

@@ -537,6 +537,12 @@ int eng_w_path(struct eng_w *w);
 int eng_ap_cl_new(struct eng_ap *a);
 void eng_ap_cl_free(struct eng_ap *a);
 void eng_ap_cl_stop(struct eng_ap *a); /* timers cancelled */
+/* Its stations, and their facts from the station's side (names: their
+ * MACs, written into names[], 18 bytes each). */
+unsigned eng_ap_cl_count(const struct eng_ap *a);
+struct cs_client_facts;
+void eng_ap_cl_facts(
+    const struct eng_ap *a, struct cs_client_facts *f, char (*names)[18]);
 /* io.wlan_config of the AP: an Add WLAN element value */
 int eng_ap_cl_wlan(void *ctx, const uint8_t *val, size_t len);
 /* A data-channel datagram for AP a: 1 when it was 802.11 (taken), 0

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capsim/diagnose_clients.h"
 #include "capsim/path.h"
 #include "capsim/values.h"
 
@@ -295,6 +296,39 @@ cs_engine_client_metrics(
 		pthread_mutex_unlock(&w->mu);
 	}
 	return r;
+}
+
+int
+cs_engine_client_facts(
+    const struct cs_engine *e, struct cs_client_facts **out, size_t *n)
+{
+	struct cs_client_facts *f;
+	char(*names)[18];
+	size_t total = 0, k = 0;
+
+	if (e == NULL || out == NULL || n == NULL)
+		return -EINVAL;
+	*out = NULL;
+	*n = 0;
+	for (unsigned i = 0; e->aps != NULL && i < e->cfg.n_aps; i++)
+		total += eng_ap_cl_count(&e->aps[i]);
+	if (total == 0)
+		return 0;
+	/* the facts, then their names, in one allocation */
+	if ((f = calloc(total, sizeof(*f) + sizeof(*names))) == NULL)
+		return -ENOMEM;
+	names = (char(*)[18])(void *)(f + total);
+	for (unsigned i = 0; i < e->cfg.n_aps; i++) {
+		const struct eng_ap *a = &e->aps[i];
+
+		pthread_mutex_lock(&a->w->mu);
+		eng_ap_cl_facts(a, f + k, names + k);
+		pthread_mutex_unlock(&a->w->mu);
+		k += eng_ap_cl_count(a);
+	}
+	*out = f;
+	*n = total;
+	return 0;
 }
 
 const struct cs_hist *

@@ -49,8 +49,10 @@ assert c is not None, what + ": no clients in the report"
 assert r["in_run"] == 10, (what, r["in_run"])
 assert c["clients"] == n and c["joined"] == n, (what, c)
 assert c["states"]["run"] == n and c["failures"] == {}, (what, c)
+assert c["phases"]["dhcp"]["count"] == n, (what, c["phases"]["dhcp"])
+assert c["diagnosis"]["code"] == "ok", (what, c["diagnosis"])
 print("%s: %d/%d clients in Run, %.0f joined/s, dhcp p99 %.0f ms" %
-      (what, c["joined"], n, c["joined_per_s"], c["latency_ms"]["dhcp"]["p99"]))
+      (what, c["joined"], n, c["joined_per_s"], c["phases"]["dhcp"]["p99_ms"]))
 PY
 	[ $# -ge 4 ] || return 0
 	local opts=(-n -o capwap.swap_fc:FALSE -d "udp.port==$4,capwap.data")

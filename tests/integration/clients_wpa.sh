@@ -56,11 +56,19 @@ import json, sys
 ok, bad, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
 c = ok["clients"]
 assert c["joined"] == n and c["states"]["run"] == n and c["failures"] == {}, c
+assert c["diagnosis"]["code"] == "ok", c["diagnosis"]
 c = bad["clients"]
-assert c["joined"] == 0 and c["failures"] == {"l2auth": n}, c
+assert c["joined"] == 0 and list(c["failures"]) == ["l2auth"], c
+assert sum(c["failures"]["l2auth"].values()) == n, c
 r = c["reasons"]
 assert len(r) == 1 and r[0]["phase"] == "l2auth" and r[0]["count"] == n, r
 assert "pre-shared key may be incorrect" in r[0]["reason"], r
+assert r[0]["code"] == 15 and r[0]["reason_code"] == "four-way-handshake-failed", r
+# diagnosed: wrong-psk for every client, from the stations' side (the
+# controller is another process: a lost message 3 is not ruled out)
+d = c["diagnosis"]
+assert d["code"] == "wrong-psk" and d["clients_affected"] == n, d
+assert d["causes"][0]["confidence"] == "low", d
 print("clients_wpa: right PSK %d/%d in Run; wrong PSK: %d failed in l2auth: %s"
       % (ok["clients"]["joined"], n, n, r[0]["reason"]))
 PY
@@ -68,4 +76,29 @@ PY
 grep -q "^clients: .* L2 auth $N done / $N wrong-psk" "$tmp/wlc.out" || {
 	grep '^clients' "$tmp/wlc.out"; echo "FAIL: the WLC's clients line"; exit 1; }
 grep -q 'L2 authentication failed: wrong-psk' "$tmp/wlc.err" || { echo "FAIL: no wrong-psk log line"; exit 1; }
+# the controller's misbehaviours for tests, through the embedded WLC:
+# refused association (status 17), message 3 never sent
+mis() {
+	"$CAPSIM" run --aps 2 --clients-per-ap 2 --wlan capsim-psk \
+		--psk 'correct horse battery' --duration 12s --skip-discovery \
+		--wlc-listen "$CS_NET.251" --ap-base-ip "$CS_NET.$2" --quiet \
+		--json "$1" "${@:3}" 2>"$1.err" ||
+		{ cat "$1.err"; echo "FAIL: run $*"; exit 1; }
+}
+mis "$tmp/refuse.json" 60 --client-refuse-assoc 17
+mis "$tmp/m3.json" 70 --client-drop-eapol-m3 all
+python3 - "$tmp/refuse.json" "$tmp/m3.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["clients"]["diagnosis"]
+assert d["code"] == "association-refused" and d["clients_affected"] == 4, d
+assert "status 17" in d["summary"], d
+c = json.load(open(sys.argv[2]))["clients"]
+assert c["joined"] == 0 and list(c["failures"]) == ["l2auth"], c
+# message 3 never came: from the stations' side alone this looks like a
+# wrong PSK, and the diagnosis says it cannot rule out a lost message 3
+d = c["diagnosis"]
+assert d["code"] == "wrong-psk" and d["causes"][0]["confidence"] == "low", d
+assert "not ruled out" in d["summary"], d
+print("clients_wpa: refused association and dropped message 3 diagnosed")
+PY
 echo "clients_wpa: ok"

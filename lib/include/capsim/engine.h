@@ -240,6 +240,13 @@ CS_API const struct cs_metrics *cs_engine_metrics(const struct cs_engine *e);
 /* The wireless clients' numbers (cfg.clients), all workers merged into
  * *out, which the call initialises (cs_client_metrics_free after it).
  * Same locking rules as cs_engine_metrics.  0, -EINVAL or -ENOMEM. */
+/* Every client's facts from its station's side (capsim/diagnose_clients.h)
+ * in AP order, for the clients' diagnosis at the end of a run: *out (one
+ * allocation, free()) holds *n entries whose names (MACs) live in it too.
+ * -EINVAL, -ENOMEM; *n 0 without clients. */
+struct cs_client_facts;
+CS_API int cs_engine_client_facts(
+    const struct cs_engine *e, struct cs_client_facts **out, size_t *n);
 struct cs_client_metrics;
 CS_API int cs_engine_client_metrics(
     const struct cs_engine *e, struct cs_client_metrics *out);
