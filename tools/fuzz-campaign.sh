@@ -18,7 +18,7 @@
 #        fill, which halve the time of allocation-heavy targets; the
 #        checks themselves are unchanged)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 [ $# -ge 2 ] || {
   echo "usage: tools/fuzz-campaign.sh SECONDS TARGET..." >&2
   exit 2
