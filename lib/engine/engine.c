@@ -768,7 +768,8 @@ cs_engine_wlc_command(struct cs_engine *e, const struct cs_wlc_cmd *cmd,
 		return -ENOMEM;
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_engine_with_worker(e, k, eng_cmd_pick_w, &op);
-	qsort(op.macs, op.n_macs, 6, eng_mac_cmp);
+	if (op.n_macs > 0) /* a standalone WLC picks none: macs NULL */
+		qsort(op.macs, op.n_macs, 6, eng_mac_cmp);
 	for (unsigned k = 0; k < e->n_w && (op.n_macs > 0 || e->cfg.n_aps == 0);
 	     k++)
 		cs_engine_with_worker(e, k, eng_cmd_send_w, &op);
