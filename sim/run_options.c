@@ -347,14 +347,14 @@ run_opts_defaults(struct run_opts *o)
 /* An option of the APs (population, identity, timers): 0, -EINVAL for a
  * bad value, 1 when c is not one of them. */
 static int
-run_opt_ap(struct run_opts *o, int c, const char *optarg)
+run_opt_ap(struct run_opts *o, int c, const char *arg)
 {
 	uint64_t v;
 
 	switch (c) {
 	case O_WLC:
-		if (run_primed_name(o, 0, &optarg) < 0 ||
-		    sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
+		if (run_primed_name(o, 0, &arg) < 0 ||
+		    sim_parse_addr_port(arg, &o->wlc_ip, &o->wlc_port) < 0)
 			return -EINVAL;
 		o->embedded = false;
 		return 0;
@@ -362,61 +362,61 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 	case O_WLC_TERTIARY: {
 		unsigned rank = c == O_WLC_SECONDARY ? 1 : 2;
 
-		if (run_primed_name(o, rank, &optarg) < 0 ||
-		    cs_ipv4_parse(optarg, &o->wlc_backup[rank - 1]) < 0 ||
+		if (run_primed_name(o, rank, &arg) < 0 ||
+		    cs_ipv4_parse(arg, &o->wlc_backup[rank - 1]) < 0 ||
 		    o->wlc_backup[rank - 1] == 0)
 			return -EINVAL;
 		return 0;
 	}
 	case O_APS:
-		if (sim_parse_uint(optarg, 1, 1000000, &v) < 0)
+		if (sim_parse_uint(arg, 1, 1000000, &v) < 0)
 			return -EINVAL;
 		o->ec.n_aps = (unsigned)v;
 		return 0;
 	case O_DURATION:
-		if (sim_parse_duration_ms(optarg, &o->duration_ms) < 0)
+		if (sim_parse_duration_ms(arg, &o->duration_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_JSON:
-		o->json_path = optarg;
+		o->json_path = arg;
 		return 0;
 	case O_BASE_IP:
-		if (cs_ipv4_parse(optarg, &o->ec.ap_base_ip) < 0)
+		if (cs_ipv4_parse(arg, &o->ec.ap_base_ip) < 0)
 			return -EINVAL;
 		return 0;
 	case O_BASE_MAC:
-		if (sim_parse_mac(optarg, o->ec.ap_base_mac) < 0)
+		if (sim_parse_mac(arg, o->ec.ap_base_mac) < 0)
 			return -EINVAL;
 		return 0;
 	case O_NAME:
-		o->ec.ap_name_prefix = optarg;
+		o->ec.ap_name_prefix = arg;
 		return 0;
 	case O_RATE:
-		if (sim_parse_number(optarg, 0, 1e9, &o->ec.rate) < 0 ||
+		if (sim_parse_number(arg, 0, 1e9, &o->ec.rate) < 0 ||
 		    o->ec.rate <= 0)
 			return -EINVAL;
 		return 0;
 	case O_WORKERS:
-		if (sim_parse_uint(optarg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
+		if (sim_parse_uint(arg, 1, CS_ENGINE_MAX_WORKERS, &v) < 0)
 			return -EINVAL;
 		o->ec.workers = (unsigned)v;
 		return 0;
 	case O_RAMP:
-		if (sim_parse_duration_ms(optarg, &v) < 0)
+		if (sim_parse_duration_ms(arg, &v) < 0)
 			return -EINVAL;
 		o->ec.rate_ramp_s = (double)v / 1000.0;
 		return 0;
 	case O_INFLIGHT:
-		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+		if (sim_parse_uint(arg, 0, 1000000, &v) < 0)
 			return -EINVAL;
 		o->ec.max_inflight = (unsigned)v;
 		return 0;
 	case O_IMAGE:
-		if (strcmp(optarg, "adopt") == 0)
+		if (strcmp(arg, "adopt") == 0)
 			o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
-		else if (strcmp(optarg, "download") == 0)
+		else if (strcmp(arg, "download") == 0)
 			o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
-		else if (strcmp(optarg, "predownload") == 0)
+		else if (strcmp(arg, "predownload") == 0)
 			o->ec.ap.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
 		else
 			return -EINVAL;
@@ -425,41 +425,40 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 		o->ec.ap.skip_discovery = true;
 		return 0;
 	case O_T_DISC:
-		if (run_timer_opt(optarg, &o->ec.ap.discovery_interval_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.discovery_interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_MAXDISC:
-		if (run_timer_opt(optarg, &o->ec.ap.max_discovery_interval_ms) <
-		    0)
+		if (run_timer_opt(arg, &o->ec.ap.max_discovery_interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_ECHO:
-		if (run_timer_opt(optarg, &o->ec.ap.echo_interval_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.echo_interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_KA:
-		if (run_timer_opt(optarg, &o->ec.ap.keepalive_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.keepalive_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_RETR:
-		if (run_timer_opt(optarg, &o->ec.ap.retransmit_interval_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.retransmit_interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_MAX_RETR:
-		if (sim_parse_uint(optarg, 0, 100, &v) < 0)
+		if (sim_parse_uint(arg, 0, 100, &v) < 0)
 			return -EINVAL;
 		o->ec.ap.max_retransmit = (uint32_t)v;
 		return 0;
 	case O_T_WAITDTLS:
-		if (run_timer_opt(optarg, &o->ec.ap.wait_dtls_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.wait_dtls_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_SILENT:
-		if (run_timer_opt(optarg, &o->ec.ap.silent_interval_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.silent_interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_T_DEAD:
-		if (run_timer_opt(optarg, &o->ec.ap.data_dead_ms) < 0)
+		if (run_timer_opt(arg, &o->ec.ap.data_dead_ms) < 0)
 			return -EINVAL;
 		return 0;
 	default:
@@ -470,59 +469,59 @@ run_opt_ap(struct run_opts *o, int c, const char *optarg)
 /* An option of the certificates, DTLS, the WLC and the outputs: 0,
  * -EINVAL for a bad value, 1 when c is not one of them. */
 static int
-run_opt_io(struct run_opts *o, int c, const char *optarg)
+run_opt_io(struct run_opts *o, int c, const char *arg)
 {
 	uint64_t v;
 
 	if (c >= O_WLC_IMAGE_SIZE && c <= O_WLC_IMAGE_RATE)
 		return sim_image_opt("run", &o->ec.wlc, &o->image_buf,
-		    (enum sim_image_opt)(c - O_WLC_IMAGE_SIZE), optarg);
+		    (enum sim_image_opt)(c - O_WLC_IMAGE_SIZE), arg);
 	switch (c) {
 	case O_PKI:
-		snprintf(o->pkidir, sizeof(o->pkidir), "%s", optarg);
+		snprintf(o->pkidir, sizeof(o->pkidir), "%s", arg);
 		return 0;
 	case O_CA_CERT:
-		o->ca_cert = optarg;
+		o->ca_cert = arg;
 		return 0;
 	case O_CA_KEY:
-		o->ca_key = optarg;
+		o->ca_key = arg;
 		return 0;
 	case O_AP_CERT:
-		o->ap_cert = optarg;
+		o->ap_cert = arg;
 		return 0;
 	case O_AP_KEY:
-		o->ap_key = optarg;
+		o->ap_key = arg;
 		return 0;
 	case O_WLC_CA:
-		o->wlc_ca = optarg;
+		o->wlc_ca = arg;
 		return 0;
 	case O_NO_VERIFY:
 		o->dc.no_verify = true;
 		return 0;
 	case O_SKEW:
-		if (run_parse_skew(optarg, &o->ec.ap_clock_skew_s) < 0)
+		if (run_parse_skew(arg, &o->ec.ap_clock_skew_s) < 0)
 			return -EINVAL;
 		return 0;
 	case O_VERSION:
-		if (sim_parse_dtls_version(optarg, &o->dc.version) < 0)
+		if (sim_parse_dtls_version(arg, &o->dc.version) < 0)
 			return -EINVAL;
-		o->dtls_ver = optarg;
+		o->dtls_ver = arg;
 		return 0;
 	case O_CIPHERS:
-		o->dc.ciphers = optarg;
+		o->dc.ciphers = arg;
 		return 0;
 	case O_MTU:
-		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
+		if (sim_parse_uint(arg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
 			return -EINVAL;
 		o->dc.mtu = (unsigned)v;
 		o->wdc.mtu = (unsigned)v;
 		return 0;
 	case O_SEED:
-		if (sim_parse_uint(optarg, 0, UINT64_MAX, &o->ec.seed) < 0)
+		if (sim_parse_uint(arg, 0, UINT64_MAX, &o->ec.seed) < 0)
 			return -EINVAL;
 		return 0;
 	case O_WLC_LISTEN:
-		if (sim_parse_addr_port(optarg, &o->wlc_ip, &o->wlc_port) < 0)
+		if (sim_parse_addr_port(arg, &o->wlc_ip, &o->wlc_port) < 0)
 			return -EINVAL;
 		o->wlc_listen_given = true;
 		return 0;
@@ -530,23 +529,23 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		o->ec.wlc.cisco = true;
 		return 0;
 	case O_DATA_DTLS:
-		if (cs_data_dtls_parse(optarg, &o->ec.ap.data_dtls) < 0)
+		if (cs_data_dtls_parse(arg, &o->ec.ap.data_dtls) < 0)
 			return -EINVAL;
 		if (!o->wlc_data_dtls_given)
 			o->ec.wlc.data_dtls = o->ec.ap.data_dtls;
 		return 0;
 	case O_WLC_DATA_DTLS:
-		if (cs_data_dtls_parse(optarg, &o->ec.wlc.data_dtls) < 0)
+		if (cs_data_dtls_parse(arg, &o->ec.wlc.data_dtls) < 0)
 			return -EINVAL;
 		o->wlc_data_dtls_given = true;
 		return 0;
 	case O_WLC_MAX:
-		if (sim_parse_uint(optarg, 0, 10000000, &v) < 0)
+		if (sim_parse_uint(arg, 0, 10000000, &v) < 0)
 			return -EINVAL;
 		o->ec.wlc.max_wtps = (uint32_t)v;
 		return 0;
 	case O_WLC_HS_RATE:
-		if (sim_parse_uint(optarg, 0, 1000000, &v) < 0)
+		if (sim_parse_uint(arg, 0, 1000000, &v) < 0)
 			return -EINVAL;
 		o->ec.wlc_max_hs_rate = (double)v;
 		return 0;
@@ -554,64 +553,64 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 		o->ec.wlc_gate = true;
 		return 0;
 	case O_JUNIT:
-		o->junit_path = optarg;
+		o->junit_path = arg;
 		return 0;
 	case O_EVENTS:
-		o->events_path = optarg;
+		o->events_path = arg;
 		return 0;
 	case O_METRICS_LISTEN:
-		o->listen = optarg;
+		o->listen = arg;
 		return 0;
 	case O_PCAP:
-		o->pcap_path = optarg;
+		o->pcap_path = arg;
 		return 0;
 	case O_PCAP_CLEAR:
-		o->clear_path = optarg;
+		o->clear_path = arg;
 		return 0;
 	case O_KEYLOG:
-		o->keylog_path = optarg;
+		o->keylog_path = arg;
 		return 0;
 	case O_PROGRESS:
 		o->force_progress = true;
 		return 0;
 	case O_HTML:
-		o->html_path = optarg;
+		o->html_path = arg;
 		return 0;
 	case O_CSV:
-		o->csv_path = optarg;
+		o->csv_path = arg;
 		return 0;
 	case O_INTERVAL:
-		if (sim_series_parse_interval(optarg, &o->interval_ms) < 0)
+		if (sim_series_parse_interval(arg, &o->interval_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_INTERVAL_LINES:
 		o->interval_lines = true;
 		return 0;
 	case O_PROFILE:
-		o->profile = optarg;
+		o->profile = arg;
 		return 0;
 	case O_CHECK:
 		o->check = true;
 		return 0;
 	case O_LINGER:
-		if (sim_parse_duration_ms(optarg, &o->linger_ms) < 0)
+		if (sim_parse_duration_ms(arg, &o->linger_ms) < 0)
 			return -EINVAL;
 		return 0;
 	case O_PEER_PCAP:
 		sim_run_peer_free(o->peer);
 		o->peer = NULL;
-		if (sim_run_peer_new(&o->peer, optarg) < 0)
+		if (sim_run_peer_new(&o->peer, arg) < 0)
 			return -ENOMEM;
 		o->ec.on_ap_wire = sim_run_peer_wire;
 		o->ec.wire_ctx = o->peer;
 		return 0;
 	case O_PCAP_WLC:
-		o->pcap_wlc_path = optarg;
+		o->pcap_wlc_path = arg;
 		return 0;
 	case O_PCAP_AT:
-		if (strcmp(optarg, "ap") == 0)
+		if (strcmp(arg, "ap") == 0)
 			o->ec.capture_at_ap = true;
-		else if (strcmp(optarg, "wlc") == 0)
+		else if (strcmp(arg, "wlc") == 0)
 			o->ec.capture_at_ap = false;
 		else
 			return -EINVAL;
@@ -623,7 +622,7 @@ run_opt_io(struct run_opts *o, int c, const char *optarg)
 
 /* --rule: one more impairment rule.  -1, or the exit code. */
 static int
-run_opt_rule(struct run_opts *o, const char *optarg)
+run_opt_rule(struct run_opts *o, const char *arg)
 {
 	struct cs_impair_rule *nr =
 	    realloc(o->rules, (o->n_rules + 1) * sizeof(*nr));
@@ -632,9 +631,9 @@ run_opt_rule(struct run_opts *o, const char *optarg)
 	if (nr == NULL)
 		return SIM_EXIT_RUNTIME;
 	o->rules = nr;
-	if (cs_impair_rule_parse(optarg, &o->rules[o->n_rules], &err) < 0) {
+	if (cs_impair_rule_parse(arg, &o->rules[o->n_rules], &err) < 0) {
 		fprintf(stderr, "capsim: run: --rule '%s': at offset %zu: %s\n",
-		    optarg, err.offset, err.what);
+		    arg, err.offset, err.what);
 		return SIM_EXIT_USAGE;
 	}
 	o->n_rules++;

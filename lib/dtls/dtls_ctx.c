@@ -319,6 +319,13 @@ cs_dtls_ctx_new(
 		/* RFC 5415 §12.1 / RFC 6347 §4.2.1: always do the cookie
 		 * exchange. */
 		SSL_CTX_set_options(c->ssl, SSL_OP_COOKIE_EXCHANGE);
+		/* Resumption by session ID from the server's cache, no
+		 * tickets: a ticket holds the AP's certificate (~1 KB), so
+		 * the resuming ClientHello of the data channel would need
+		 * fragments at a small MTU, and a fragmented ClientHello
+		 * cannot pass the stateless cookie check (found by
+		 * fuzz_engine_demux at MTU 576: no data channel came up). */
+		SSL_CTX_set_options(c->ssl, SSL_OP_NO_TICKET);
 		SSL_CTX_set_cookie_generate_cb(c->ssl, dtls_cookie_gen_cb);
 		SSL_CTX_set_cookie_verify_cb(c->ssl, dtls_cookie_verify_cb);
 		SSL_CTX_set_dh_auto(c->ssl, 1);

@@ -7,9 +7,14 @@
  * 2^14+2048 bytes: record_overflow), so one spoofed datagram would end a
  * session.  Every record is checked here first, without cryptography:
  * complete header, length inside the datagram and under the limit, a DTLS
- * version, the epoch the session reads, at least the cipher's smallest
- * protected length, and not a replay or older than the window of the last
- * authenticated records (RFC 6347 §4.1.2.6).  Pure: bytes in, verdict out.
+ * version, a content type of RFC 6347 (change_cipher_spec, alert,
+ * handshake, application_data) and application data never in the clear
+ * (OpenSSL answers either with a fatal unexpected_message, even during a
+ * handshake: one spoofed datagram ended the data channel handshake of an
+ * AP in Run, found by fuzz_engine_demux), the epoch the session reads, at
+ * least the cipher's smallest protected length, and not a replay or older
+ * than the window of the last authenticated records (RFC 6347 §4.1.2.6).
+ * Pure: bytes in, verdict out.
  */
 #include "dtls-internal.h"
 
@@ -28,6 +33,8 @@ static const char *const dtls_drop_names[] = {
 	[CS_DTLS_DROP_EPOCH] = "epoch the session does not read",
 	[CS_DTLS_DROP_SHORT] = "shorter than the cipher's minimum",
 	[CS_DTLS_DROP_REPLAY] = "replayed or too old sequence number",
+	[CS_DTLS_DROP_TYPE] =
+	    "unknown content type or plaintext application data",
 };
 _Static_assert(CS_ARRAY_SIZE(dtls_drop_names) == CS_DTLS_DROP__COUNT,
     "dtls_drop_names[] out of sync with enum cs_dtls_drop");
@@ -92,6 +99,10 @@ dtls_rfilter_next(struct dtls_rfilter *f, struct cs_rd *rd,
 	cs_rd_skip(rd, len);
 	if (vmaj != 0xfe) {
 		*why = CS_DTLS_DROP_VERSION;
+		return 0;
+	}
+	if (type < 20 || type > 23 || (epoch == 0 && type == 23)) {
+		*why = CS_DTLS_DROP_TYPE;
 		return 0;
 	}
 	if (epoch == 0 && !f->is_sealed)

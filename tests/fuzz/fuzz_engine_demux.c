@@ -63,6 +63,7 @@ static struct {
 	struct cs_transport *inj;
 	bool in_run[N_APS];
 	unsigned n_run;
+	unsigned n_data_dtls; /* data channel DTLS sessions established */
 	const char *seed_dir;
 	unsigned n_seeds;
 } F;
@@ -73,6 +74,9 @@ on_ap_event(
 {
 	(void)ctx;
 	(void)mac;
+	if (ev->kind == CS_AP_EV_INFO && ev->reason != NULL &&
+	    strcmp(ev->reason, "data channel DTLS established") == 0)
+		F.n_data_dtls++;
 	if (ev->kind != CS_AP_EV_STATE || ap >= N_APS)
 		return;
 	if (ev->to == CS_AP_RUN && !F.in_run[ap]) {
@@ -181,14 +185,20 @@ setup(void)
 	    cs_transport_mem_bind(
 	        &F.inj, F.net, OTHER_NET | 1, 0, NULL, NULL, NULL) < 0)
 		abort();
-	/* all APs in Run: bounded by count (a loaded machine is slow) */
-	for (int i = 0; i < 60000 && F.n_run < N_APS; i++) {
+	/* all APs in Run with their data channel DTLS sessions up (a
+	 * handshake's plaintext records are unauthenticated by nature: a
+	 * spoofed alert may end it); bounded by count (a loaded machine is
+	 * slow) */
+	for (int i = 0; i < 60000 && (F.n_run < N_APS || F.n_data_dtls < N_APS);
+	     i++) {
 		cs_engine_poll(F.e);
 		usleep(500);
 	}
-	if (F.n_run < N_APS) {
-		fprintf(stderr, "fuzz_engine_demux: %u of %u APs in Run\n",
-		    F.n_run, N_APS);
+	if (F.n_run < N_APS || F.n_data_dtls < N_APS) {
+		fprintf(stderr,
+		    "fuzz_engine_demux: %u of %u APs in Run, %u data "
+		    "channel DTLS sessions\n",
+		    F.n_run, N_APS, F.n_data_dtls);
 		abort();
 	}
 	if (F.seed_dir != NULL)

@@ -162,27 +162,33 @@ pair_close(struct pair *p)
 	cs_dtls_ctx_free(p->wlc_ctx);
 }
 
-/* Delivers queued datagrams until both queues are empty. */
+/* Delivers what each side has queued: one flight each way. */
 static void
-pair_pump(struct pair *p)
+pair_step(struct pair *p)
 {
 	struct dgram *tmp = malloc(sizeof(struct dgram) * QMAX);
 	size_t n;
 
 	assert_non_null(tmp);
-	while (p->a.qn > 0 || p->w.qn > 0) {
-		n = p->a.qn;
-		memcpy(tmp, p->a.q, n * sizeof(struct dgram));
-		p->a.qn = 0;
-		for (size_t i = 0; i < n; i++)
-			p->wlc_r = cs_dtls_input(p->wlc, tmp[i].b, tmp[i].len);
-		n = p->w.qn;
-		memcpy(tmp, p->w.q, n * sizeof(struct dgram));
-		p->w.qn = 0;
-		for (size_t i = 0; i < n; i++)
-			p->ap_r = cs_dtls_input(p->ap, tmp[i].b, tmp[i].len);
-	}
+	n = p->a.qn;
+	memcpy(tmp, p->a.q, n * sizeof(struct dgram));
+	p->a.qn = 0;
+	for (size_t i = 0; i < n; i++)
+		p->wlc_r = cs_dtls_input(p->wlc, tmp[i].b, tmp[i].len);
+	n = p->w.qn;
+	memcpy(tmp, p->w.q, n * sizeof(struct dgram));
+	p->w.qn = 0;
+	for (size_t i = 0; i < n; i++)
+		p->ap_r = cs_dtls_input(p->ap, tmp[i].b, tmp[i].len);
 	free(tmp);
+}
+
+/* Delivers queued datagrams until both queues are empty. */
+static void
+pair_pump(struct pair *p)
+{
+	while (p->a.qn > 0 || p->w.qn > 0)
+		pair_step(p);
 }
 
 static void
@@ -320,7 +326,7 @@ test_handshake_default(void **state)
  * certificate still known to the WLC; without the offer it is a full
  * handshake; a session that is not established offers nothing. */
 static void
-test_resume_data_session(void **state)
+resume_data_session(unsigned mtu)
 {
 	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
 	struct cs_dtls_cfg ac, wc;
@@ -329,8 +335,8 @@ test_resume_data_session(void **state)
 	struct cs_dtls_io io;
 	struct pair p, q;
 
-	(void)state;
 	cfgs(&ac, &wc);
+	ac.mtu = wc.mtu = mtu;
 	pair_open(&p, &ac, &wc, cred);
 	pair_handshake(&p);
 	expect_ok(&p);
@@ -390,6 +396,24 @@ test_resume_data_session(void **state)
 	cs_dtls_free(q.wlc);
 	pair_close(&p);
 	cs_cred_free(cred);
+}
+
+static void
+test_resume_data_session(void **state)
+{
+	(void)state;
+	resume_data_session(CS_DTLS_DEFAULT_MTU);
+}
+
+/* At MTU 576 the resuming ClientHello still fits one datagram (the WLC
+ * resumes by session ID, no ticket with the AP's certificate in it), so
+ * the WLC's stateless cookie check can read it (found by
+ * fuzz_engine_demux: no data channel came up at 576). */
+static void
+test_resume_data_session_small_mtu(void **state)
+{
+	(void)state;
+	resume_data_session(576);
 }
 
 static void
@@ -574,6 +598,53 @@ test_hostile_records(void **state)
 	assert_bytes_equal(p.a.rx, p.a.rx_len, "back", 4);
 	assert_string_equal(cs_dtls_drop_name(CS_DTLS_DROP_REPLAY),
 	    "replayed or too old sequence number");
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+/* During the handshake, plaintext application data and a record of an
+ * unknown content type reach both sides between every flight: OpenSSL
+ * would end the handshake (unexpected_message); the filter discards them
+ * and the handshake completes (found by fuzz_engine_demux: one such
+ * datagram ended an AP's data channel handshake in Run). */
+static void
+test_hostile_records_in_handshake(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_drops da, dw;
+	uint8_t b[128];
+	size_t n;
+	struct pair p;
+	int rounds = 0;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	p.ap_r = cs_dtls_start(p.ap);
+	p.wlc_r = cs_dtls_start(p.wlc);
+	while (
+	    p.ap_r != CS_DTLS_ESTABLISHED || p.wlc_r != CS_DTLS_ESTABLISHED) {
+		assert_true(rounds++ < 10);
+		assert_true(p.ap_r >= 0 && p.wlc_r >= 0);
+		for (int side = 0; side < 2; side++) {
+			struct cs_dtls *d = side ? p.wlc : p.ap;
+			int before = side ? p.wlc_r : p.ap_r;
+
+			n = forge_record(b, 23, 0, 90 + rounds, 4, 4);
+			assert_int_equal(cs_dtls_input(d, b, n), before);
+			n = forge_record(b, 5, 0, 91 + rounds, 4, 4);
+			assert_int_equal(cs_dtls_input(d, b, n), before);
+		}
+		pair_step(&p);
+	}
+	expect_ok(&p);
+	cs_dtls_drops(p.ap, &da);
+	cs_dtls_drops(p.wlc, &dw);
+	assert_true(da.n[CS_DTLS_DROP_TYPE] >= 4);
+	assert_true(dw.n[CS_DTLS_DROP_TYPE] >= 2);
+	assert_string_equal(cs_dtls_drop_name(CS_DTLS_DROP_TYPE),
+	    "unknown content type or plaintext application data");
 	pair_close(&p);
 	cs_cred_free(cred);
 }
@@ -1196,9 +1267,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshake_default),
 		cmocka_unit_test(test_resume_data_session),
+		cmocka_unit_test(test_resume_data_session_small_mtu),
 		cmocka_unit_test(test_versions_and_ciphers),
 		cmocka_unit_test(test_app_data_and_shutdown),
 		cmocka_unit_test(test_hostile_records),
+		cmocka_unit_test(test_hostile_records_in_handshake),
 		cmocka_unit_test(test_cbc_forgery_and_closed),
 		cmocka_unit_test(test_stateless_cookie),
 		cmocka_unit_test(test_preamble),

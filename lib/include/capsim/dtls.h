@@ -166,7 +166,9 @@ CS_API int cs_dtls_set_cred(struct cs_dtls *s, const struct cs_cred *cred);
  * Client: offers to resume `from`'s session (a second session to the same
  * server from the same ctx, e.g. CAPWAP's data channel after the control
  * channel, RFC 5415 §4.6.1 D): the abbreviated handshake when the server
- * still knows the session or its ticket, a full one otherwise.  The
+ * still knows the session or its ticket, a full one otherwise (also when
+ * the session's ticket would not leave the ClientHello one datagram at
+ * the ctx's MTU: a server cannot check the cookie of a fragmented one).  The
  * credential `from` used is taken too, for that full handshake.  Before
  * start.  0; -EINVAL (NULL, a server, different ctx), -EBUSY (s started),
  * -ENOENT (`from` has no resumable session: not established, or no
@@ -238,6 +240,7 @@ enum cs_dtls_drop {
 	CS_DTLS_DROP_EPOCH,   /* protected record of an epoch not read now */
 	CS_DTLS_DROP_SHORT,   /* shorter than the cipher's nonce + tag/MAC */
 	CS_DTLS_DROP_REPLAY,  /* sequence number seen or left of the window */
+	CS_DTLS_DROP_TYPE,    /* unknown content type, or plaintext app data */
 	CS_DTLS_DROP__COUNT
 };
 
