@@ -160,63 +160,6 @@ run_on_end(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-run_snap(struct run_ctx *rc, struct cs_progress_snap *sn)
-{
-	const struct cs_metrics *m = cs_engine_metrics(rc->e);
-
-	memset(sn, 0, sizeof(*sn));
-	sn->t_ms = cs_engine_now_ms(rc->e);
-	sn->aps = rc->n_aps;
-	cs_engine_ap_states(rc->e, sn->states);
-	sn->joins = m->joins;
-	for (int p = 0; p < CS_PHASE__COUNT; p++)
-		sn->failures[p] = m->failures_by_phase[p];
-}
-
-/* Once a second: the join series, and the progress line on a terminal. */
-static void
-run_on_tick(evutil_socket_t fd, short what, void *arg)
-{
-	struct run_ctx *rc = arg;
-	struct cs_progress_snap now;
-	char line[256];
-
-	(void)fd;
-	(void)what;
-	run_snap(rc, &now);
-	if (rc->n_sec == rc->cap_sec) {
-		size_t cap = rc->cap_sec ? rc->cap_sec * 2 : 64;
-		uint32_t *v = realloc(rc->joins_per_sec, cap * sizeof(*v));
-
-		if (v != NULL) {
-			rc->joins_per_sec = v;
-			rc->cap_sec = cap;
-		}
-	}
-	if (rc->n_sec < rc->cap_sec)
-		rc->joins_per_sec[rc->n_sec++] =
-		    (uint32_t)(now.joins - rc->joins_seen);
-	rc->joins_seen = now.joins;
-	if (rc->events != NULL)
-		cs_events_flush(rc->events);
-	if (rc->progress &&
-	    cs_progress_line(line, sizeof(line), &now,
-	        rc->prev.t_ms || rc->prev.joins ? &rc->prev : NULL) >= 0) {
-		struct cs_client_metrics cm;
-		char cl[160];
-
-		/* the wireless clients, when the run has some */
-		if (cs_engine_client_metrics(rc->e, &cm) == 0 && cm.clients > 0)
-			fprintf(stderr, "\r%s | %s\033[K", line,
-			    cs_client_metrics_progress(&cm, cl, sizeof(cl)));
-		else
-			fprintf(stderr, "\r%s\033[K", line);
-		cs_client_metrics_free(&cm);
-	}
-	rc->prev = now;
-}
-
-static void
 run_on_ap_event(
     void *ctx, unsigned ap, const uint8_t mac[6], const struct cs_ap_event *ev)
 {
@@ -510,6 +453,8 @@ run_setup_ctx(struct run_ctx *rc, struct run_opts *o)
 	rc->name_prefix = o->ec.ap_name_prefix; /* NULL: CS_AP_NAME_PREFIX */
 	rc->shard = &o->shard;
 	rc->per_ap = o->per_ap;
+	rc->until_run = o->until_run;
+	rc->until_clients = (uint64_t)o->clients.per_ap * o->ec.n_aps;
 	rc->clients = o->ec.clients.per_ap > 0;
 	if (o->embedded && o->wlc_ip == 0)
 		cs_ipv4_parse("127.0.0.1", &o->wlc_ip);
@@ -804,14 +749,16 @@ run_arm(struct run_opts *o, struct run_ctx *rc, struct run_res *res)
 	    cs_scn_timeline_init(
 	        &res->tl.tl, o->scn, rc->e, rc->seed, run_tl_done, rc) == 0 &&
 	    (res->tl.timer =
-	            evtimer_new(rc->base, run_on_timeline, &res->tl)) != NULL)
+	            evtimer_new(rc->base, run_on_timeline, &res->tl)) != NULL) {
 		run_tl_arm(&res->tl, 0); /* the first entries from the loop */
+	}
 	fprintf(stderr,
-	    "capsim: run: %s%s%s%u APs from %s against %s for %.1f s\n",
+	    "capsim: run: %s%s%s%u APs from %s against %s for %s%.1f s%s\n",
 	    o->scn != NULL ? "scenario " : "",
 	    o->scn != NULL ? o->scn->name : "", o->scn != NULL ? ": " : "",
 	    o->ec.n_aps, cs_ipv4_str(o->ec.ap_base_ip, addr), res->wlcdesc,
-	    (double)o->duration_ms / 1000.0);
+	    o->until_run ? "up to " : "", (double)o->duration_ms / 1000.0,
+	    o->until_run ? " (until every AP is in Run)" : "");
 	if (!o->ec.wlc_enabled && o->ec.n_aps > 0) {
 		rc->route_err = run_route_check(o->ec.ap_base_ip, o->wlc_ip,
 		    o->wlc_port, rc->route_detail, sizeof(rc->route_detail));

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <event2/util.h>
+
 #include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
 #include "capsim/engine.h"
@@ -34,6 +36,10 @@ struct run_ctx {
 	const char *name_prefix;
 	struct run_shard *shard; /* --shard: the slice, the start */
 	bool per_ap;             /* --per-ap */
+	/* --until-run: the run ends once every AP and this many clients
+	 * are in Run (a scenario with a timeline is refused) */
+	bool until_run;
+	uint64_t until_clients;
 	struct cs_events *events;
 	struct cs_capture *cap;
 	struct cs_capture *cap_wlc; /* --pcap-wlc */
@@ -74,5 +80,9 @@ struct run_ctx {
 int run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
     const struct cs_dtls_cfg *dc, const struct cs_scenario *scn,
     const char *wlcdesc, const char *dtls_ver, uint64_t elapsed_ms);
+
+/* run_tick.c: once a second (an EV_PERSIST event, arg = the run_ctx):
+ * the join series, the progress line, --until-run's end of the run */
+void run_on_tick(evutil_socket_t fd, short what, void *arg);
 
 #endif /* CS_SIM_RUN_CTX_H */

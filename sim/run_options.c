@@ -215,6 +215,7 @@ enum {
 	O_LINGER,
 	O_SHARD,
 	O_PER_AP,
+	O_UNTIL_RUN,
 	O_SHARDS,
 	O_START_AT,
 	O_SHARD_IP,
@@ -267,6 +268,7 @@ static const struct option run_longopts[] = {
 	{ "metrics-linger", required_argument, NULL, O_LINGER },
 	{ "shard", required_argument, NULL, O_SHARD },
 	{ "per-ap", no_argument, NULL, O_PER_AP },
+	{ "until-run", no_argument, NULL, O_UNTIL_RUN },
 	{ "shards", required_argument, NULL, O_SHARDS },
 	{ "start-at", required_argument, NULL, O_START_AT },
 	{ "shard-ip", required_argument, NULL, O_SHARD_IP },
@@ -716,6 +718,17 @@ run_options_check(struct run_opts *o)
 	if (sim_clients_apply(&o->clients, &o->ec, true, o->embedded, "run") <
 	    0)
 		return SIM_EXIT_USAGE;
+	/* a timeline's effects come after its entries (a restart at 6 s
+	 * leaves every AP in Run until they notice it): no "every AP in Run"
+	 * can say the scenario is over */
+	if (o->until_run && o->scn != NULL && o->scn->n_timeline > 0) {
+		fprintf(stderr,
+		    "capsim: run: --until-run cannot end scenario %s early: "
+		    "its timeline's effects come after its entries; the "
+		    "run lasts its duration\n",
+		    o->scn->name);
+		return SIM_EXIT_USAGE;
+	}
 	/* said before the run (and by --check), not when discovery starts */
 	if (o->disc.enabled && o->disc.mode == CS_DISC_MODE_DHCP &&
 	    o->disc.server_ip == 0) {
@@ -788,6 +801,9 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 			break;
 		case O_PER_AP:
 			o->per_ap = true;
+			break;
+		case O_UNTIL_RUN:
+			o->until_run = true;
 			break;
 		case O_SHARD:
 			if (run_shard_opt(&o->shard, optarg) < 0) {

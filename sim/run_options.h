@@ -53,9 +53,10 @@ struct run_opts {
 	uint32_t wlc_backup[2];
 	char wlc_names[3][513];
 	uint64_t duration_ms;
-	uint64_t linger_ms;     /* --metrics-linger */
-	bool check;             /* --check: validate, print the plan, exit */
-	bool per_ap;            /* --per-ap: the join summary per AP */
+	uint64_t linger_ms; /* --metrics-linger */
+	bool check;         /* --check: validate, print the plan, exit */
+	bool per_ap;        /* --per-ap: the join summary per AP */
+	bool until_run; /* --until-run: end once every AP (client) is in Run */
 	struct run_shard shard; /* --shard, --shards, --start-at */
 	char *image_buf;        /* --wlc-image: the file's bytes, owned */
 };

@@ -39,7 +39,7 @@ for prof in c2700 c3700 c9115 c9120 c9130 c9166; do
   rc=0
   "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.$i" \
     --ap-mac 02:ca:75:77:00:0$i --profile "$prof" --pki "$tmp/pki" \
-    --timeout 30s --json "$tmp/$prof.json" >"$tmp/$prof.txt" 2>&1 || rc=$?
+    --timeout 120s --json "$tmp/$prof.json" >"$tmp/$prof.txt" 2>&1 || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "FAIL: probe $prof exited $rc"; cat "$tmp/$prof.txt"; cat "$tmp/wlc.err"; exit 1
   fi
@@ -74,7 +74,7 @@ done
 
 # the suite older controllers agree on, offered alone: said why
 "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.23" --ap-mac 02:ca:75:77:00:23 \
-  --profile c9120 --pki "$tmp/pki" --ciphers AES128-SHA --timeout 30s \
+  --profile c9120 --pki "$tmp/pki" --ciphers AES128-SHA --timeout 120s \
   >"$tmp/rsa.txt" 2>&1 || { cat "$tmp/rsa.txt"; fail "probe --ciphers AES128-SHA"; }
 grep -q "cipher AES128-SHA (RFC 5415's mandatory TLS_RSA_WITH_AES_128_CBC_SHA: .*; the only suite offered)" "$tmp/rsa.txt" ||
   { cat "$tmp/rsa.txt"; fail "no reason given for AES128-SHA"; }
@@ -82,7 +82,7 @@ grep -q "cipher AES128-SHA (RFC 5415's mandatory TLS_RSA_WITH_AES_128_CBC_SHA: .
 # an RFC-only AP is refused by the Cisco-mode controller, with the reason
 rc=0
 "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.20" --ap-mac 02:ca:75:77:00:20 \
-  --profile rfc5415 --pki "$tmp/pki" --timeout 8s >"$tmp/rfc.txt" 2>&1 || rc=$?
+  --profile rfc5415 --pki "$tmp/pki" --timeout 120s >"$tmp/rfc.txt" 2>&1 || rc=$?
 [ "$rc" -eq 3 ] || { echo "FAIL: rfc5415 probe exited $rc, expected 3"; cat "$tmp/rfc.txt"; exit 1; }
 grep -q "refused: not a Cisco AP join: no Cisco vendor payload RAD Name" "$tmp/wlc.err" ||
   fail "no line matching 'refused: not a Cisco AP join: no Cisco vendor payload RAD Name'"
@@ -99,14 +99,14 @@ fi
 # an untrusted controller CA: stops at DTLS with the hint
 rc=0
 "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.21" --ap-mac 02:ca:75:77:00:21 \
-  --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/pki/ca.pem" --timeout 20s \
+  --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/pki/ca.pem" --timeout 120s \
   >"$tmp/ok-ca.txt" 2>&1 || rc=$?
 [ "$rc" -eq 0 ] || { echo "FAIL: probe with --wlc-ca exited $rc"; cat "$tmp/ok-ca.txt"; exit 1; }
 "$CAPSIM" certs --out "$tmp/other" >/dev/null 2>&1 || true
 if [ -f "$tmp/other/ca.pem" ]; then
   rc=0
   "$CAPSIM" probe --wlc "$wlc_ip" --ap-ip "$net.22" --ap-mac 02:ca:75:77:00:22 \
-    --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/other/ca.pem" --timeout 20s \
+    --profile c9120 --pki "$tmp/pki" --wlc-ca "$tmp/other/ca.pem" --timeout 120s \
     >"$tmp/bad-ca.txt" 2>&1 || rc=$?
   [ "$rc" -eq 3 ] || { echo "FAIL: untrusted CA probe exited $rc"; cat "$tmp/bad-ca.txt"; exit 1; }
   grep -q "handshake FAILED at server-certificate (unknown-ca)" "$tmp/bad-ca.txt" ||
@@ -125,7 +125,7 @@ if command -v dnsmasq >/dev/null && [ "$(id -u)" = 0 ]; then
   rc=0
   "$CAPSIM" probe --discovery dns --dns-server "$net.253" --dns-domain lab.example \
     --ap-ip "$net.23" --ap-mac 02:ca:75:77:00:23 --profile c9130 --pki "$tmp/pki" \
-    --timeout 30s >"$tmp/dns.txt" 2>&1 || rc=$?
+    --timeout 120s >"$tmp/dns.txt" 2>&1 || rc=$?
   kill "$dns_pid" 2>/dev/null; wait "$dns_pid" 2>/dev/null || true
   [ "$rc" -eq 0 ] || { echo "FAIL: DNS probe exited $rc"; cat "$tmp/dns.txt" "$tmp/dns.log"; exit 1; }
   grep -q "controller list from dns: $wlc_ip" "$tmp/dns.txt" ||

@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lab_common.inc"
 lab_require
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-lab_run 0 "$tmp/out" --fast --aps 2 --duration 5s --discovery dns
+lab_run 0 "$tmp/out" --fast --aps 2 --duration 120s --discovery dns -- --until-run
 lab_expect "$tmp/out" 'controller 198\.19\.1\.10 from dns' "controller from DNS"
 lab_expect "$tmp/out" '2 APs: 2 joined, 2 in Run' "2 APs in Run"
 echo "dhcp_dns: ok"

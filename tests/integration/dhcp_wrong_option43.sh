@@ -14,6 +14,7 @@ lab_expect "$tmp/out" 'diagnosis: controller-discovery: 2 of 2 APs got no contro
 lab_expect "$tmp/out" 'option 43 unusable \(unsupported sub-option type 0xf2.*received \[f2 04 c6 13 01 0a\]' "option 43 bytes"
 lab_expect "$tmp/out" 'DNS CISCO-CAPWAP-CONTROLLER\.lab\.test' "the DNS name tried"
 
-lab_run 0 "$tmp/out2" --fast --aps 2 --duration 4s --option43 "f2 04 c6 13 01 0a"
+lab_run 0 "$tmp/out2" --fast --aps 2 --duration 120s --option43 "f2 04 c6 13 01 0a" \
+  -- --until-run
 lab_expect "$tmp/out2" 'warning: DHCP option 43 unusable .*received \[f2 04 c6 13 01 0a\]; controllers came from dns' "the fallback warning"
 echo "dhcp_wrong_option43: ok"

@@ -13,7 +13,7 @@ lab_require
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 rc=0
-"$CAPSIM" lab -v --fast --discovery broadcast --aps 3 --duration 6s -- -v \
+"$CAPSIM" lab -v --fast --discovery broadcast --aps 3 --duration 120s -- -v --until-run \
   --pcap "$tmp/ap.pcapng" --pcap-at ap >"$tmp/out" 2>&1 || rc=$?
 if [ "$rc" = 3 ] && grep -q 'send failed: Permission denied' "$tmp/out"; then
   cat "$tmp/out"

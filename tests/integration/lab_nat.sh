@@ -8,8 +8,8 @@ set -euo pipefail
 . "$(dirname "$0")/lab_common.inc"
 lab_require
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-lab_run 0 "$tmp/out" -v --fast --aps 2 --duration 5s \
-  --ruleset "$CS_SRC/examples/nft/masquerade.nft"
+lab_run 0 "$tmp/out" -v --fast --aps 2 --duration 120s \
+  --ruleset "$CS_SRC/examples/nft/masquerade.nft" -- --until-run
 lab_expect "$tmp/out" 'capsim-ap-00001\) joined \(NAT detected\)' "NAT detected for AP 1"
 lab_expect "$tmp/out" 'capsim-ap-00002\) joined \(NAT detected\)' "NAT detected for AP 2"
 lab_expect "$tmp/out" 'counter packets [1-9][0-9]* bytes [0-9]+ masquerade' "masquerade counter"
