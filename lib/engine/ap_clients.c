@@ -200,8 +200,10 @@ eng_ap_cl_facts(
 			    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
 		}
 		/* the AP's data channel carries the station's frames; a
-		 * station never started has only these facts */
-		f[i].never_started = i >= a->cl->next;
+		 * station not started for want of a WLAN has only these
+		 * facts (one the arrival rate had not reached yet is just
+		 * pending) */
+		f[i].never_started = i >= a->cl->next && !a->cl->has_wlan;
 		if (as != NULL) {
 			f[i].has_ap_side = true;
 			f[i].ap_ka_sent = as->keepalives_sent;

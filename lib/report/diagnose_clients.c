@@ -222,8 +222,8 @@ cdiag_evidence(FILE *e, enum cs_cdiag_code c, const struct cdiag_agg *a)
 			    a->pending);
 		if (a->never_started > 0)
 			fprintf(e,
-			    " (%u never started: their AP never had the "
-			    "WLAN in Run)",
+			    " (%u never started: their AP never got the "
+			    "WLAN from the controller)",
 			    a->never_started);
 		if (a->psk_matched > 0)
 			fprintf(e,
@@ -239,8 +239,8 @@ cdiag_evidence(FILE *e, enum cs_cdiag_code c, const struct cdiag_agg *a)
 		    a->ka_max);
 		if (a->never_started > 0)
 			fprintf(e,
-			    "; %u never started (their AP never had the WLAN "
-			    "in Run)",
+			    "; %u never started (their AP never got the WLAN "
+			    "from the controller)",
 			    a->never_started);
 		break;
 	case CS_CDIAG_OK:

@@ -100,6 +100,8 @@ lab 3 block --ruleset "$CS_SRC/examples/nft/block-data-5247.nft" \
 lab_expect "$tmp/block.out" 'diagnosis: data-channel-blocked' "the APs' verdict"
 lab_expect "$tmp/block.out" 'controller clients: .* 0 associations ' "no association at the controller"
 lab_expect "$tmp/block.out" ': 0 DHCPACKs, 0 leases' "no lease"
+lab_expect "$tmp/block.out" 'clients: 8 of 8 never started \(their AP never got the WLAN from the controller\)' \
+	"why the counts show no client"
 python3 - "$tmp/block.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -271,7 +271,7 @@ test_no_data_channel(void **state)
 	    "their APs' CAPWAP data channel never answered (up to 3 "
 	    "keep-alives sent per AP, 0 answered): no 802.11 frame of theirs "
 	    "had a path to the controller; 2 never started (their AP never "
-	    "had the WLAN in Run)");
+	    "got the WLAN from the controller)");
 	assert_non_null(strstr(d.summary, "6 of 6 clients on 2 APs"));
 	assert_non_null(strstr(d.hint, "not at fault"));
 	assert_non_null(strstr(d.hint, "UDP 5247"));

@@ -60,10 +60,12 @@ struct cs_client_facts {
 	 * close to the path MTU), sent and answered */
 	uint32_t small_sent, small_answered, large_sent, large_answered;
 	uint16_t large_bytes; /* size of the large probes (for the words) */
-	/* its AP's side, when the caller knows it (has_ap_side): whether
-	 * the station ever started (its AP in Run with the WLAN), and the
-	 * AP's data-channel keep-alives sent and answered by the controller
-	 * (RFC 5415 §4.4.1), which carry the station's frames' path */
+	/* its AP's side, when the caller knows it (has_ap_side): the
+	 * station never started because its AP never got the WLAN from the
+	 * controller (Add WLAN, RFC 5416 §6.1; not: its turn of the arrival
+	 * rate had not come), and the AP's data-channel keep-alives sent
+	 * and answered by the controller (RFC 5415 §4.4.1): the path of the
+	 * station's frames */
 	bool has_ap_side;
 	bool never_started;
 	uint32_t ap_ka_sent, ap_ka_received;
