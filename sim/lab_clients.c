@@ -260,7 +260,10 @@ lab_cl_report(struct lab *l, const char *wlclog)
 		return;
 	/* the controller's client counts (printed by capsim wlc at exit) */
 	if (lab_cl_last_line(wlclog, "clients: ", line, sizeof(line)) == 0)
-		fprintf(stderr, "capsim: lab: controller %s\n", line);
+		/* per-state counts are of the clients still there at exit
+		 * (none once the APs left); the rest are totals */
+		fprintf(
+		    stderr, "capsim: lab: the controller at exit: %s\n", line);
 	else
 		fprintf(stderr,
 		    "capsim: lab: controller: no client counts in its log "

@@ -56,7 +56,7 @@ lab 0 pass --ruleset "$CS_SRC/examples/nft/pass.nft" --captures "$tmp/cap" \
 	"$CS_SRC/scenarios/lab-clients.yaml" -- --json "$tmp/pass.json"
 lab_expect "$tmp/pass.out" "clients: 4 per AP on WLAN 'lab-psk' \(WPA2-PSK\), subnet 198\.19\.64\.0/18" "the clients announced"
 lab_expect "$tmp/pass.out" 'clients 8/8 run, 0 failed' "every client in Run"
-lab_expect "$tmp/pass.out" 'controller clients: .* 8 associations .*DHCP [0-9]+ relayed / 8 acked, ARP 8, echo 8, L2 auth 8 done / 0 wrong-psk' \
+lab_expect "$tmp/pass.out" 'the controller at exit: clients: .* 8 associations .*DHCP [0-9]+ relayed / 8 acked, ARP 8, echo 8, L2 auth 8 done / 0 wrong-psk' \
 	"the controller's counts"
 lab_expect "$tmp/pass.out" 'client DHCP server 198\.19\.2\.2 .*: 8 DHCPACKs, 8 leases, 8 in 198\.19\.64\.0/18' "the leases"
 python3 - "$tmp/pass.json" <<'PY'
@@ -98,7 +98,7 @@ lab 3 block --ruleset "$CS_SRC/examples/nft/block-data-5247.nft" \
 	--clients-per-ap 2 --wlan lab-psk --psk 'correct horse battery' \
 	--duration 14s "$CS_SRC/scenarios/firewall-check.yaml" -- --json "$tmp/block.json"
 lab_expect "$tmp/block.out" 'diagnosis: data-channel-blocked' "the APs' verdict"
-lab_expect "$tmp/block.out" 'controller clients: .* 0 associations ' "no association at the controller"
+lab_expect "$tmp/block.out" 'the controller at exit: clients: .* 0 associations ' "no association at the controller"
 lab_expect "$tmp/block.out" ': 0 DHCPACKs, 0 leases' "no lease"
 lab_expect "$tmp/block.out" 'clients: 8 of 8 never started \(their AP never got the WLAN from the controller\)' \
 	"why the counts show no client"
