@@ -720,10 +720,13 @@ lab_run(struct lab *l, struct lab_opts *o)
 	if (l->cl.per_ap > 0)
 		fprintf(stderr,
 		    "capsim: lab: clients: %u per AP on WLAN '%s' (%s), "
-		    "subnet %s behind the firewall, gateway %s (the WLC), "
-		    "DHCP server %s relayed by the WLC\n",
+		    "subnet %s %s, gateway %s (the WLC), DHCP server %s "
+		    "relayed by the WLC\n",
 		    l->cl.per_ap, l->cl.ssid,
 		    l->cl.psk != NULL ? "WPA2-PSK" : "open", LAB_CL_NET,
+		    l->segment ? "at the WLC on the AP segment (not behind "
+		                 "the firewall)"
+		               : "behind the firewall",
 		    LAB_CL_GW, LAB_CL_DHCP);
 	if (l->segment && o->ruleset != NULL)
 		fprintf(stderr,
