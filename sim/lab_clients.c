@@ -32,10 +32,11 @@ lab_cl_option(struct lab *l, int which, const char *arg)
 	case 0:
 		if (sim_parse_uint(arg, 0, LAB_MAX_CLIENTS_PER_AP, &v) < 0) {
 			fprintf(stderr,
-			    "capsim: lab: --clients-per-ap '%s': 0..%d (the "
-			    "client subnet " LAB_CL_NET
-			    " holds %d APs' worth)\n",
-			    arg, LAB_MAX_CLIENTS_PER_AP, LAB_MAX_APS);
+			    "capsim: lab: --clients-per-ap '%s': expected 0 "
+			    "to %d (the client subnet " LAB_CL_NET
+			    " holds %d APs x %d)\n",
+			    arg, LAB_MAX_CLIENTS_PER_AP, LAB_MAX_APS,
+			    LAB_MAX_CLIENTS_PER_AP);
 			return -EINVAL;
 		}
 		c->per_ap = (unsigned)v;

@@ -4,6 +4,7 @@
 # subnet 198.19.64.0/18 and its gateway (the WLC) sit behind the firewall,
 # the WLC relays client DHCP to a dnsmasq the lab starts in the
 # controller's namespace.
+#  0. bad client options: exit 2 with the reason.
 #  1. pass.nft, scenarios/lab-clients.yaml (2 APs x 4 WPA2-PSK clients
 #     from its clients: section): every client joins, leases an address
 #     from the lab's client subnet through the relay, and the gateway
@@ -49,6 +50,18 @@ lab() {
 	[ -n "$pid" ] || { echo "FAIL: $name: no lab namespaces announced"; exit 1; }
 	lab_assert_clean "$pid"
 }
+
+# 0. bad client options: exit 2 with the reason, before any namespace
+bad() { # WHAT-REGEX ARGS...
+	local want=$1 rc=0
+	shift
+	"$CAPSIM" lab "$@" >"$tmp/bad.out" 2>&1 || rc=$?
+	[ "$rc" = 2 ] || { cat "$tmp/bad.out"; echo "FAIL: capsim lab $* exited $rc, expected 2"; exit 1; }
+	lab_expect "$tmp/bad.out" "$want" "the reason for $*"
+}
+bad "lab: --clients-per-ap '65': expected 0 to 64" --clients-per-ap 65
+bad 'lab: --psk: passphrase must be 8\.\.63 characters' --clients-per-ap 1 --psk short
+bad 'lab: --wlan/--psk need clients' --wlan corp
 
 # 1. clients end to end through the firewall
 mkdir "$tmp/cap"
