@@ -9,6 +9,10 @@
  *
  * dnsmasq serves DHCP (option 43 with the WLC address for vendor class
  * "Cisco AP*", options 6 and 15) and DNS (CISCO-CAPWAP-CONTROLLER.<domain>).
+ * With --clients-per-ap (or a scenario's clients:) the WLC serves a WLAN
+ * whose client subnet 198.19.64.0/18 and gateway sit behind the
+ * firewall, with a second dnsmasq in the WLC's namespace as the client
+ * DHCP server (lab_clients.c).
  * Runs `capsim run` in the AP namespace, propagates its exit status (0
  * pass, 3 expectations failed) and removes every namespace, interface,
  * process and file at exit, also after a failure or SIGINT/SIGTERM.
@@ -129,14 +133,37 @@ lab_usage(FILE *f)
 	    "return path\n"
 	    "  -v, --verbose        show commands, dnsmasq log and nft "
 	    "counters\n"
+	    "Wireless clients (split MAC: 802.11, DHCP, ARP and echo in "
+	    "the CAPWAP\n"
+	    "data channel, UDP 5247, through the firewall):\n"
+	    "  --clients-per-ap N   stations behind every AP (default: the "
+	    "scenario's\n"
+	    "                       clients:, else 0; at most %d); the WLC "
+	    "serves the\n"
+	    "                       WLAN with client subnet " LAB_CL_NET
+	    ", gateway\n"
+	    "                       " LAB_CL_GW " (the WLC), and relays "
+	    "client DHCP to a\n"
+	    "                       dnsmasq at " LAB_CL_DHCP " in its "
+	    "namespace\n"
+	    "  --wlan SSID          the WLAN (default: the scenario's, else "
+	    "capsim)\n"
+	    "  --psk PASSPHRASE     WPA2-PSK on both sides (default: the "
+	    "scenario's,\n"
+	    "                       else open system); `-- --psk OTHER` "
+	    "gives the\n"
+	    "                       stations another one\n"
 	    "\n"
 	    "Topology: APs 198.18.16.10.. (relay 198.18.16.1), dnsmasq "
 	    "198.18.2.2,\n"
 	    "WLC 198.19.1.10, domain " LAB_DOMAIN ".  The ruleset sees "
 	    "AP->WLC traffic\n"
 	    "in the forward hook (CAPWAP control UDP 5246, data 5247).\n"
-	    "Example:  capsim lab --ruleset examples/nft/pass.nft\n",
-	    LAB_MAX_APS);
+	    "Example:  capsim lab --ruleset examples/nft/pass.nft\n"
+	    "          capsim lab --ruleset examples/nft/pass.nft "
+	    "--clients-per-ap 4 \\\n"
+	    "              --wlan corp --psk 'correct horse battery'\n",
+	    LAB_MAX_APS, LAB_MAX_CLIENTS_PER_AP);
 }
 
 /* Whether `prog` is an executable on $PATH. */
@@ -227,6 +254,9 @@ enum {
 	O_ECHO,
 	O_SEGMENT,
 	O_CAPTURES,
+	O_CLIENTS, /* --clients-per-ap, --wlan, --psk */
+	O_WLAN,
+	O_PSK,
 };
 
 static const struct option lab_longopts[] = {
@@ -241,6 +271,9 @@ static const struct option lab_longopts[] = {
 	{ "echo-interval", required_argument, NULL, O_ECHO },
 	{ "wlc-on-ap-segment", no_argument, NULL, O_SEGMENT },
 	{ "captures", required_argument, NULL, O_CAPTURES },
+	{ "clients-per-ap", required_argument, NULL, O_CLIENTS },
+	{ "wlan", required_argument, NULL, O_WLAN },
+	{ "psk", required_argument, NULL, O_PSK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -317,6 +350,13 @@ lab_option(struct lab *l, struct lab_opts *o, int c)
 			return -EINVAL;
 		o->echo_s = (unsigned)v;
 		break;
+	case O_CLIENTS:
+	case O_WLAN:
+	case O_PSK:
+		/* lab_cl_option says why */
+		if (lab_cl_option(l, c - O_CLIENTS, optarg) < 0)
+			return SIM_EXIT_USAGE;
+		break;
 	case 'v':
 		l->verbose = true;
 		break;
@@ -378,6 +418,8 @@ lab_options(struct lab *l, struct lab_opts *o, int argc, char **argv)
 		    o->scenario, strerror(errno));
 		return SIM_EXIT_USAGE;
 	}
+	if (lab_cl_settle(l, o->scenario) < 0)
+		return SIM_EXIT_USAGE;
 	return LAB_GO;
 }
 
@@ -421,11 +463,13 @@ lab_option43(const struct lab *l, struct lab_opts *o)
 /* Root, the tools on $PATH (sbin added) and our own executable: LAB_GO or
  * an exit status. */
 static int
-lab_host(struct lab_opts *o)
+lab_host(const struct lab *l, struct lab_opts *o)
 {
 	const char *path = getenv("PATH");
 	const char *need[3] = { "ip",
-		strcmp(o->discovery, "static") != 0 ? "dnsmasq" : NULL,
+		strcmp(o->discovery, "static") != 0 || l->cl.per_ap > 0
+		    ? "dnsmasq"
+		    : NULL,
 		o->ruleset != NULL ? "nft" : NULL };
 	char np[4096];
 	ssize_t sl;
@@ -545,6 +589,7 @@ lab_start_wlc(struct lab *l, const struct lab_opts *o)
 		    echo_w, sizeof(echo_w), "--echo-interval=%us", o->echo_s);
 		wargv[wn++] = echo_w;
 	}
+	lab_cl_args(l, /* is_wlc= */ true, wargv, &wn);
 	wargv[wn] = NULL;
 	l->wlc = lab_spawn(l, l->ns[NS_WLC], o->wlclog, wargv);
 	return l->wlc < 0 ? -1 : 0;
@@ -580,6 +625,7 @@ lab_start_run(struct lab *l, const struct lab_opts *o)
 	rargv[rn++] = "--ap-base-mac";
 	rargv[rn++] = o->mac0;
 	rargv[rn++] = pcap_o; /* before RUN-OPTIONS: theirs win */
+	lab_cl_args(l, /* is_wlc= */ false, rargv, &rn);
 	if (strcmp(o->discovery, "static") == 0) {
 		snprintf(base_ip, sizeof(base_ip), "--ap-base-ip=198.18.16.%u",
 		    LAB_AP_FIRST);
@@ -645,6 +691,8 @@ lab_wait_run(struct lab *l, const struct lab_opts *o)
 		    l->ns[NS_FW]);
 		snprintf(p, sizeof(p), "%s/dnsmasq.log", l->dir);
 		lab_print_file(p, "dnsmasq log");
+		snprintf(p, sizeof(p), "%s/clients-dnsmasq.log", l->dir);
+		lab_print_file(p, "client DHCP server log");
 		lab_print_file(o->wlclog, "capsim wlc log");
 	}
 	fprintf(stderr, "capsim: lab: capsim run exited with %d (%s)\n",
@@ -669,6 +717,17 @@ lab_run(struct lab *l, struct lab_opts *o)
 	    "%s.%u.., WLC %s, DHCP/DNS %s, ruleset %s\n",
 	    (int)l->pid, "198.18.16", LAB_AP_FIRST, l->wlc_ip, LAB_SVC,
 	    o->ruleset ? o->ruleset : "(none: forward all)");
+	if (l->cl.per_ap > 0)
+		fprintf(stderr,
+		    "capsim: lab: clients: %u per AP on WLAN '%s' (%s), "
+		    "subnet %s %s, gateway %s (the WLC), DHCP server %s "
+		    "relayed by the WLC\n",
+		    l->cl.per_ap, l->cl.ssid,
+		    l->cl.psk != NULL ? "WPA2-PSK" : "open", LAB_CL_NET,
+		    l->segment ? "at the WLC on the AP segment (not behind "
+		                 "the firewall)"
+		               : "behind the firewall",
+		    LAB_CL_GW, LAB_CL_DHCP);
 	if (l->segment && o->ruleset != NULL)
 		fprintf(stderr,
 		    "capsim: lab: note: the WLC is on the AP segment, the "
@@ -684,6 +743,12 @@ lab_run(struct lab *l, struct lab_opts *o)
 	if (strcmp(o->discovery, "static") != 0 &&
 	    lab_dnsmasq(l, o->mac0, &o->o43) < 0)
 		return SIM_EXIT_RUNTIME;
+	if (lab_cl_start(l) < 0) {
+		fprintf(stderr,
+		    "capsim: lab: the client subnet and its DHCP server "
+		    "failed\n");
+		return SIM_EXIT_RUNTIME;
+	}
 	/* the two sides' captures */
 	if (snprintf(o->ap_pcap, sizeof(o->ap_pcap), "%s/ap.pcapng", cap) >=
 	        (int)sizeof(o->ap_pcap) ||
@@ -701,8 +766,10 @@ lab_run(struct lab *l, struct lab_opts *o)
 		return SIM_EXIT_RUNTIME;
 	if ((r = lab_wait_run(l, o)) == LAB_GO)
 		return SIM_EXIT_RUNTIME; /* interrupted */
-	if (!lab_signalled)
+	if (!lab_signalled) {
 		lab_two_sided(l, o->self, o->ap_pcap, o->wlc_pcap);
+		lab_cl_report(l, o->wlclog);
+	}
 	return r;
 }
 
@@ -720,8 +787,8 @@ sim_cmd_lab(int argc, char **argv)
 	o->mac0 = "02:ca:75:00:00:01";
 	o->aps = 2;
 	if ((r = lab_options(l, o, argc, argv)) != LAB_GO ||
-	    (r = lab_option43(l, o)) != LAB_GO || (r = lab_host(o)) != LAB_GO ||
-	    (r = lab_prepare(l)) != LAB_GO)
+	    (r = lab_option43(l, o)) != LAB_GO ||
+	    (r = lab_host(l, o)) != LAB_GO || (r = lab_prepare(l)) != LAB_GO)
 		return r;
 	r = lab_run(l, o);
 	lab_cleanup(l);

@@ -179,6 +179,7 @@ lab_cleanup(struct lab *l)
 	lab_stop_child(&l->run, "capsim run", l);
 	lab_stop_child(&l->wlc, "capsim wlc", l);
 	lab_stop_child(&l->dnsmasq, "dnsmasq", l);
+	lab_stop_child(&l->cl.dnsmasq, "client dnsmasq", l);
 	/* deleting a namespace deletes the veth ends inside it (and their
 	 * peers); no interface was ever in the caller's namespace */
 	for (int i = 0; i < 4; i++)

@@ -209,6 +209,7 @@ struct run_fin {
 	struct cs_client_metrics cm;   /* the wireless clients, merged */
 	struct cs_client_diagnosis cd; /* ... and their diagnosis */
 	bool has_cd;
+	size_t cl_configured, cl_never_started; /* stations of the APs */
 };
 
 /* The APs' states and counts. */
@@ -223,6 +224,9 @@ run_fin_clients_diag(struct run_fin *f, struct run_ctx *rc)
 		free(cf);
 		return;
 	}
+	f->cl_configured = n;
+	for (size_t i = 0; i < n; i++)
+		f->cl_never_started += cf[i].never_started;
 	if (cs_diagnose_clients(cf, n, &f->cd) == 0) {
 		f->has_cd = true;
 		f->s.client_diag = &f->cd;
@@ -554,6 +558,13 @@ run_fin_print(const struct run_fin *f)
 
 		fprintf(stderr, "capsim: run: %s\n",
 		    cs_client_metrics_progress(c, cl, sizeof(cl)));
+		/* the counts cover started stations only */
+		if (f->cl_never_started > 0)
+			fprintf(stderr,
+			    "capsim: run: clients: %zu of %zu never started "
+			    "(their AP never got the WLAN from the "
+			    "controller)\n",
+			    f->cl_never_started, f->cl_configured);
 		/* neither in Run nor failed: the run ended first */
 		for (int st = CS_STA_IDLE; st < CS_STA_RUN; st++)
 			joining += c->per_state[st];

@@ -184,6 +184,8 @@ eng_ap_cl_facts(
     const struct eng_ap *a, struct cs_client_facts *f, char (*names)[18])
 {
 	const struct cs_engine_clients *c = &a->w->e->cfg.clients;
+	const struct cs_ap_stats *as =
+	    a->ap != NULL ? cs_ap_stats(a->ap) : NULL;
 	uint32_t step = c->mac_step != 0 ? c->mac_step : 1;
 
 	for (unsigned i = 0; a->cl != NULL && i < a->cl->n; i++) {
@@ -192,11 +194,21 @@ eng_ap_cl_facts(
 		uint8_t mac[6];
 
 		memset(&f[i], 0, sizeof(f[i]));
-		if (s == NULL)
-			continue;
-		cs_sta_info(s, &info);
-		(void)cs_client_facts_from_sta(
-		    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
+		if (s != NULL) {
+			cs_sta_info(s, &info);
+			(void)cs_client_facts_from_sta(
+			    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
+		}
+		/* the AP's data channel carries the station's frames; a
+		 * station not started for want of a WLAN has only these
+		 * facts (one the arrival rate had not reached yet is just
+		 * pending) */
+		f[i].never_started = i >= a->cl->next && !a->cl->has_wlan;
+		if (as != NULL) {
+			f[i].has_ap_side = true;
+			f[i].ap_ka_sent = as->keepalives_sent;
+			f[i].ap_ka_received = as->keepalives_received;
+		}
 		cl_mac_add(c->mac_base,
 		    ((uint64_t)a->gidx * a->cl->n + i) * step, mac);
 		snprintf(names[i], sizeof(names[i]),

@@ -20,6 +20,7 @@ static const char *const cdiag_names[] = {
 	[CS_CDIAG_DHCP_UNANSWERED] = "dhcp-unanswered",
 	[CS_CDIAG_GATEWAY_UNREACHABLE] = "gateway-unreachable",
 	[CS_CDIAG_DATA_PATH_MTU] = "data-path-mtu",
+	[CS_CDIAG_NO_DATA_CHANNEL] = "no-data-channel",
 	[CS_CDIAG_MIXED] = "mixed",
 	[CS_CDIAG_INCONCLUSIVE] = "inconclusive",
 };
@@ -39,6 +40,11 @@ static enum cs_cdiag_code
 cdiag_classify(const struct cs_client_facts *f, enum cs_diag_conf *conf)
 {
 	*conf = CS_DIAG_CONF_HIGH;
+	/* before any client-side rule: without a data channel nothing the
+	 * station sent could be answered, whatever it then concluded */
+	if (!f->joined && f->has_ap_side && f->ap_ka_sent >= 2 &&
+	    f->ap_ka_received == 0)
+		return CS_CDIAG_NO_DATA_CHANNEL;
 	if (f->failed && f->assoc_status != 0 &&
 	    (f->failed_in == CS_STA_ASSOC || f->failed_in == CS_STA_AUTH))
 		return CS_CDIAG_ASSOC_REFUSED;
@@ -88,6 +94,8 @@ struct cdiag_agg {
 	unsigned status_n[CDIAG_MAX_STATUS], n_status, status_other;
 	unsigned pending; /* inconclusive: not failed yet */
 	unsigned psk_matched;
+	unsigned never_started;
+	uint32_t ka_max; /* most keep-alives one of their APs sent */
 };
 
 static void
@@ -117,6 +125,9 @@ cdiag_add(struct cdiag_agg *a, const struct cs_client_facts *f,
 	if (f->large_bytes > a->large_bytes)
 		a->large_bytes = f->large_bytes;
 	a->pending += !f->failed;
+	a->never_started += f->never_started;
+	if (f->ap_ka_sent > a->ka_max)
+		a->ka_max = f->ap_ka_sent;
 	a->psk_matched += f->failed && f->failed_in == CS_STA_L2AUTH &&
 	    f->has_wlc_side && f->wlc_m2_received > 0 &&
 	    f->wlc_m2_mic_failed < f->wlc_m2_received;
@@ -209,11 +220,28 @@ cdiag_evidence(FILE *e, enum cs_cdiag_code c, const struct cdiag_agg *a)
 		if (a->pending > 0)
 			fprintf(e, " (%u neither joined nor failed by the end)",
 			    a->pending);
+		if (a->never_started > 0)
+			fprintf(e,
+			    " (%u never started: their AP never got the "
+			    "WLAN from the controller)",
+			    a->never_started);
 		if (a->psk_matched > 0)
 			fprintf(e,
 			    " (%u failed L2 authentication although message "
 			    "2's MIC was valid: not the PSK)",
 			    a->psk_matched);
+		break;
+	case CS_CDIAG_NO_DATA_CHANNEL:
+		fprintf(e,
+		    "their APs' CAPWAP data channel never answered (up to "
+		    "%u keep-alives sent per AP, 0 answered): no 802.11 "
+		    "frame of theirs had a path to the controller",
+		    a->ka_max);
+		if (a->never_started > 0)
+			fprintf(e,
+			    "; %u never started (their AP never got the WLAN "
+			    "from the controller)",
+			    a->never_started);
 		break;
 	case CS_CDIAG_OK:
 		fprintf(e, "%u client%s reached Run", a->n, cdiag_s(a->n));
@@ -288,6 +316,13 @@ cdiag_words(
 		    "the CAPWAP data path does not fit them; check the path "
 		    "MTU between AP and controller and CAPWAP fragmentation "
 		    "or the client MSS adjust.");
+		break;
+	case CS_CDIAG_NO_DATA_CHANNEL:
+		fprintf(hint,
+		    "The clients are not at fault: their frames travel in the "
+		    "CAPWAP data channel (UDP 5247) between AP and "
+		    "controller, which never answered; see the APs' "
+		    "diagnosis and open UDP 5247 both ways.");
 		break;
 	case CS_CDIAG_INCONCLUSIVE:
 		fprintf(hint,

@@ -196,7 +196,7 @@ exp_check_client_code(const char *w, size_t off, struct cs_err *err)
 	return exp_fail(err, off,
 	    "unknown client diagnosis '%s'%s%s%s; they are ok, wrong-psk, "
 	    "association-refused, dhcp-unanswered, gateway-unreachable, "
-	    "data-path-mtu, mixed, inconclusive",
+	    "data-path-mtu, no-data-channel, mixed, inconclusive",
 	    w, hint ? " (did you mean '" : "", hint ? hint : "",
 	    hint ? "'?)" : "");
 }

@@ -27,10 +27,10 @@ for sig in INT TERM; do
   echo "lab_cleanup: SIG$sig: clean"
 done
 
-# SIGKILL leaves the namespaces (and dnsmasq, which drops capabilities
-# and so its PDEATHSIG); capsim run and wlc die with the lab; the next lab
-# removes what is left
-"$CAPSIM" lab --fast --aps 1 --duration 60s >"$tmp/out" 2>&1 &
+# SIGKILL leaves the namespaces (and the two dnsmasq, APs' and clients',
+# which drop capabilities and so their PDEATHSIG); capsim run and wlc die
+# with the lab; the next lab removes what is left
+"$CAPSIM" lab --fast --aps 1 --clients-per-ap 1 --duration 60s >"$tmp/out" 2>&1 &
 pid=$!
 for _ in $(seq 1 1200); do  # 120 s: a loaded host
   grep -q 'APs from 198' "$tmp/out" && break

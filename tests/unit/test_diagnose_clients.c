@@ -238,6 +238,63 @@ test_data_path_mtu(void **state)
 	cs_client_diagnosis_free(&d);
 }
 
+/* The APs' data channel never answered a keep-alive: the clients are
+ * not blamed, whatever their station concluded (here a 4-way handshake
+ * that looks like a wrong PSK from the station, and stations that never
+ * started); one keep-alive answered, or fewer than 2 sent, is no such
+ * evidence. */
+static void
+test_no_data_channel(void **state)
+{
+	struct cs_client_facts f[N];
+	struct cs_client_diagnosis d;
+
+	(void)state;
+	base(f);
+	for (int i = 0; i < N; i++) {
+		f[i].joined = false;
+		f[i].has_ap_side = true;
+		f[i].ap_ka_sent = (uint32_t)(i < 3 ? 3 : 2);
+		f[i].never_started = i >= 4;
+	}
+	fail_in(&f[0], CS_STA_L2AUTH);
+	f[0].m1_received = f[0].m2_sent = 1;
+	f[0].deauth_reason = 15;
+	fail_in(&f[1], CS_STA_AUTH);
+	assert_int_equal(cs_diagnose_clients(f, N, &d), 0);
+	assert_string_equal(d.code, "no-data-channel");
+	assert_int_equal(d.count[CS_CDIAG_NO_DATA_CHANNEL], N);
+	assert_int_equal(d.count[CS_CDIAG_WRONG_PSK], 0);
+	assert_int_equal(d.aps[CS_CDIAG_NO_DATA_CHANNEL], 2);
+	assert_int_equal(d.conf[CS_CDIAG_NO_DATA_CHANNEL], CS_DIAG_CONF_HIGH);
+	assert_string_equal(d.evidence[CS_CDIAG_NO_DATA_CHANNEL],
+	    "their APs' CAPWAP data channel never answered (up to 3 "
+	    "keep-alives sent per AP, 0 answered): no 802.11 frame of theirs "
+	    "had a path to the controller; 2 never started (their AP never "
+	    "got the WLAN from the controller)");
+	assert_non_null(strstr(d.summary, "6 of 6 clients on 2 APs"));
+	assert_non_null(strstr(d.hint, "not at fault"));
+	assert_non_null(strstr(d.hint, "UDP 5247"));
+	cs_client_diagnosis_free(&d);
+	/* one keep-alive came back: the data channel worked once */
+	f[0].ap_ka_received = 1;
+	assert_int_equal(
+	    cs_diagnose_client(&f[0], NULL, 0), CS_CDIAG_WRONG_PSK);
+	/* one keep-alive sent is too little to tell */
+	f[1].ap_ka_sent = 1;
+	assert_int_equal(
+	    cs_diagnose_client(&f[1], NULL, 0), CS_CDIAG_INCONCLUSIVE);
+	/* the AP's side unknown (a capture, another tool) */
+	f[2].has_ap_side = false;
+	assert_int_equal(
+	    cs_diagnose_client(&f[2], NULL, 0), CS_CDIAG_INCONCLUSIVE);
+	/* a client that joined is ok whatever the counts say */
+	base(f);
+	f[3].has_ap_side = true;
+	f[3].ap_ka_sent = 5;
+	assert_int_equal(cs_diagnose_client(&f[3], NULL, 0), CS_CDIAG_OK);
+}
+
 /* Several causes -> mixed, each listed; only undecided clients ->
  * inconclusive; no clients -> inconclusive. */
 static void
@@ -289,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_dhcp_unanswered),
 		cmocka_unit_test(test_gateway_unreachable),
 		cmocka_unit_test(test_data_path_mtu),
+		cmocka_unit_test(test_no_data_channel),
 		cmocka_unit_test(test_mixed_and_inconclusive),
 	};
 

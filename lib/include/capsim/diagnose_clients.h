@@ -26,6 +26,8 @@ enum cs_cdiag_code {
 	CS_CDIAG_GATEWAY_UNREACHABLE, /* "gateway-unreachable" */
 	CS_CDIAG_DATA_PATH_MTU,       /* "data-path-mtu": large frames lost
 	                                 while small ones pass */
+	CS_CDIAG_NO_DATA_CHANNEL,     /* "no-data-channel": the AP's CAPWAP
+	                                 data channel never answered */
 	CS_CDIAG_MIXED,               /* "mixed" (aggregate only) */
 	CS_CDIAG_INCONCLUSIVE,        /* "inconclusive": evidence missing */
 	CS_CDIAG__COUNT
@@ -58,6 +60,15 @@ struct cs_client_facts {
 	 * close to the path MTU), sent and answered */
 	uint32_t small_sent, small_answered, large_sent, large_answered;
 	uint16_t large_bytes; /* size of the large probes (for the words) */
+	/* its AP's side, when the caller knows it (has_ap_side): the
+	 * station never started because its AP never got the WLAN from the
+	 * controller (Add WLAN, RFC 5416 §6.1; not: its turn of the arrival
+	 * rate had not come), and the AP's data-channel keep-alives sent
+	 * and answered by the controller (RFC 5415 §4.4.1): the path of the
+	 * station's frames */
+	bool has_ap_side;
+	bool never_started;
+	uint32_t ap_ka_sent, ap_ka_received;
 };
 
 /*
@@ -92,6 +103,9 @@ CS_API const char *cs_cdiag_code_name(enum cs_cdiag_code c);
 
 /*
  * One client, first match wins:
+ *  0. not joined, and its AP sent >= 2 data-channel keep-alives and got
+ *     none back -> no-data-channel (high): its 802.11 frames had no
+ *     path; the client is not at fault (the APs' diagnosis says why)
  *  1. a (Re)Association or Authentication refused with a status
  *     -> association-refused (high)
  *  2. failed in l2auth: the controller saw message 2 and every one failed
