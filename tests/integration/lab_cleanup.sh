@@ -54,7 +54,7 @@ if ! ip netns list | grep -q "^capsim-$pid-"; then
     { echo "FAIL: expected leftovers"; exit 1; }
   echo "lab_cleanup: leftovers of $pid already reaped by a parallel lab"
 fi
-lab_run 0 "$tmp/out2" --fast --aps 1 --duration 5s --discovery static
+lab_run 0 "$tmp/out2" --fast --aps 1 --duration 120s --discovery static -- --until-run
 # (another lab started in parallel may have reaped them first)
 grep -q "removing namespace capsim-$pid-ap left by a killed lab" "$tmp/out2" ||
   echo "lab_cleanup: leftovers of $pid reaped by a parallel lab"
