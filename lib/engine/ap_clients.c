@@ -192,11 +192,8 @@ eng_ap_cl_facts(
 		uint8_t mac[6];
 
 		memset(&f[i], 0, sizeof(f[i]));
-		if (s == NULL)
-			continue;
-		cs_sta_info(s, &info);
-		(void)cs_client_facts_from_sta(
-		    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
+		/* named and placed even when its station was never created:
+		 * it is one of the run's clients, with no facts */
 		cl_mac_add(c->mac_base,
 		    ((uint64_t)a->gidx * a->cl->n + i) * step, mac);
 		snprintf(names[i], sizeof(names[i]),
@@ -204,6 +201,11 @@ eng_ap_cl_facts(
 		    mac[3], mac[4], mac[5]);
 		f[i].name = names[i];
 		f[i].ap = a->gidx;
+		if (s == NULL)
+			continue;
+		cs_sta_info(s, &info);
+		(void)cs_client_facts_from_sta(
+		    &f[i], &info, cs_ap_stations_l2_fail(a->cl->st, i));
 	}
 }
 

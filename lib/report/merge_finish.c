@@ -186,7 +186,8 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 		if ((r = mg_metrics(m, sh, why, why_len)) < 0 ||
 		    (r = mg_aps(m, sh, why, why_len)) < 0 ||
 		    (r = mg_ctx(m, sh, merged == 0, why, why_len)) < 0 ||
-		    (r = mg_counters(m, sh, imp, wlc)) < 0)
+		    (r = mg_counters(m, sh, imp, wlc)) < 0 ||
+		    (r = mg_clients(m, sh, why, why_len)) < 0)
 			goto out;
 		if (json_is_true(json_object_get(sh->root, "interrupted"))) {
 			interrupted = true;
@@ -224,7 +225,7 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 		         &m->problems, &m->n_problems, "%s", m->failed[i])) < 0)
 			goto out;
 	if ((r = mg_diagnose(m)) < 0 || (r = mg_rules_out(m, imp, wlc)) < 0 ||
-	    (r = mg_timeseries(m)) < 0)
+	    (r = mg_timeseries(m)) < 0 || (r = mg_clients_finish(m)) < 0)
 		goto out;
 	m->s.aps = m->total_aps;
 	m->s.m = &m->m;
