@@ -318,6 +318,8 @@ print(f"clients: 2 shards = one run: {M['joined']}/{M['clients']} joined, "
       f"{R['phases']['total']['p50_ms']:.0f} ms)")
 PY
 	grep -q '"clients"' "$tmp/cl.html" || fail "the merged HTML page has no clients"
+	grep -q '^capsim merge: clients: 32 of 32 joined, 0 failed' "$tmp/cl.out" ||
+		{ cat "$tmp/cl.out"; fail "merge does not say how the clients did"; }
 else
 	echo "NOTE: clients not checked (no dnsmasq: tools/deps.sh test installs it)"
 fi
