@@ -577,6 +577,17 @@ test_merge_clients(void **state)
 	assert_non_null(strstr(why, "r1.json: clients.results[0]: client "));
 	assert_non_null(strstr(why, "not one of the shard's APs 2..3"));
 	cs_merge_free(m);
+
+	/* clients in one shard and none in the other: not one run */
+	assert_int_equal(cs_merge_new(&m), 0);
+	tm_cl_ap_shift = 0;
+	merge_add(m, "r0.json", shard_report(0, 2, 4, 0, 0, 1000));
+	tm_clients_per_ap = 0;
+	merge_add(m, "r1.json", shard_report(1, 2, 4, 0, 0, 1000));
+	assert_int_equal(
+	    cs_merge_finish(m, &s, &st, why, sizeof(why)), -EPROTO);
+	assert_non_null(strstr(why, "wireless clients in one, none"));
+	cs_merge_free(m);
 	tm_clients_per_ap = tm_cl_ap_shift = 0;
 }
 
