@@ -318,6 +318,29 @@ print(f"clients: 2 shards = one run: {M['joined']}/{M['clients']} joined, "
       f"{R['phases']['total']['p50_ms']:.0f} ms)")
 PY
 	grep -q '"clients"' "$tmp/cl.html" || fail "the merged HTML page has no clients"
+	# ... and a browser draws them: the merged run's clients section
+	chromium=$(command -v chromium || command -v chromium-browser || true)
+	if [ -n "$chromium" ]; then
+		"$chromium" --headless --no-sandbox --disable-gpu \
+			--user-data-dir="$tmp/cr" --virtual-time-budget=15000 \
+			--window-size=1200,900 --dump-dom "file://$tmp/cl.html" \
+			>"$tmp/cl.dom" 2>"$tmp/cl.chrome" ||
+			{ tail -20 "$tmp/cl.chrome"; fail "chromium --dump-dom"; }
+		python3 - "$tmp/cl.dom" <<'PY' || fail "merged HTML page: clients"
+import html, json, re, sys
+dom = open(sys.argv[1]).read()
+m = re.search(r'<pre id="capsim-status"[^>]*>(.*?)</pre>', dom, re.S)
+assert m, "the page never wrote #capsim-status"
+st = json.loads(html.unescape(m.group(1)))
+assert st["errors"] == [], st["errors"]
+i = dom.find("Wireless clients")
+assert i >= 0, "no clients section"
+text = " ".join(re.sub(r"<[^>]+>", " ", dom[i:i + 4000]).split())
+assert "created 32 joined 32 failed 0" in text, text[:400]
+PY
+	else
+		echo "NOTE: merged HTML not drawn (no chromium)"
+	fi
 	grep -q '^capsim merge: clients: 32 of 32 joined, 0 failed' "$tmp/cl.out" ||
 		{ cat "$tmp/cl.out"; fail "merge does not say how the clients did"; }
 else
