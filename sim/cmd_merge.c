@@ -218,6 +218,15 @@ merge_print(const struct cs_run_summary *s, const struct cs_merge_status *st,
 			        : "");
 		merge_print_clients(s);
 	}
+	if (!quiet && st->merged > 1)
+		fprintf(stderr,
+		    "capsim merge: the shards started within %llu ms of each "
+		    "other%s\n",
+		    (unsigned long long)st->start_spread_ms,
+		    st->clocks_unsynced > 0
+		        ? "; some clocks are not NTP-synchronised: the "
+		          "offsets are only as good as those clocks"
+		        : "");
 	for (size_t i = 0; i < st->n_problems; i++)
 		fprintf(stderr, "capsim merge: %s\n", st->problems[i]);
 	if (!st->complete)

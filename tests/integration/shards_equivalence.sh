@@ -179,6 +179,8 @@ for n in 1 2 4; do
 	compare ref "eq$n" "$n"
 	grep -q '<testsuite' "$tmp/eq$n.xml" || fail "no JUnit"
 	grep -q '<html' "$tmp/eq$n.html" || fail "no HTML page"
+	[ "$n" = 1 ] || grep -Eq '^capsim merge: the shards started within [0-9]+ ms of each other' "$tmp/eq$n.out" ||
+		{ cat "$tmp/eq$n.out"; fail "merge of $n does not say how far apart the shards started"; }
 done
 
 # expectations are evaluated again on the merged run: `joined == 16`

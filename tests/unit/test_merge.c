@@ -415,6 +415,9 @@ test_merge_names_the_bad_shard(void **state)
 	assert_int_equal(cs_merge_finish(m, &s, &st, why, sizeof(why)), 0);
 	assert_true(st.complete);
 	assert_int_equal(st.n_problems, 0);
+	/* every shard started at the same time, none said its clock */
+	assert_int_equal(st.start_spread_ms, 0);
+	assert_int_equal(st.clocks_unsynced, 3);
 	assert_int_equal(s->aps, 12);
 	assert_int_equal(s->joined, 8);
 	assert_int_equal(s->in_run, 8);
