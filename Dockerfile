@@ -19,7 +19,7 @@ FROM debian:12-slim
 RUN apt-get update -qq && \
     apt-get install -y -qq --no-install-recommends libssl3 \
       libevent-2.1-7 libevent-pthreads-2.1-7 libyaml-0-2 libjansson4 \
-      ca-certificates && \
+      ca-certificates iproute2 && \
     rm -rf /var/lib/apt/lists/* && \
     useradd --system --uid 10001 --home-dir /home/capsim --create-home \
       capsim
@@ -27,7 +27,9 @@ COPY --from=build /out/usr /usr
 USER 10001:10001
 ENV HOME=/home/capsim
 # UDP sockets with per-datagram source addresses need no capability; the
-# AP address range must be local to the pod or host (ip route add local,
-# done by the node's admin, not by this image)
+# AP address range must be local to the pod or host: ip route add local,
+# done by the node's admin, or (the Multus site variant of
+# deploy/kubernetes) by an init container of this image that alone holds
+# NET_ADMIN (iproute2 above)
 ENTRYPOINT ["capsim"]
 CMD ["--help"]

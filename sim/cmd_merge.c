@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/html.h"
 #include "capsim/merge.h"
 #include "capsim/report.h"
@@ -32,7 +34,9 @@ usage(FILE *f)
 	    "counters summed, latency histograms merged bucket by bucket (the\n"
 	    "percentiles are those of one run holding the same samples), the\n"
 	    "time series aligned on wall-clock time, every AP's verdict and\n"
-	    "the diagnosis recomputed over all APs, the expectations\n"
+	    "the diagnosis recomputed over all APs, the wireless clients'\n"
+	    "counts and latencies merged the same way and their diagnosis\n"
+	    "made again over every client, the expectations\n"
 	    "evaluated again.  Shards missing, given twice, interrupted or\n"
 	    "whose report is unreadable are named, and the run is incomplete.\n"
 	    "\n"
@@ -158,6 +162,28 @@ merge_add_shards(struct cs_merge *mg, int n, char **argv)
 	return 0;
 }
 
+/* The merged clients: counts, the total join time, their diagnosis. */
+static void
+merge_print_clients(const struct cs_run_summary *s)
+{
+	const struct cs_client_metrics *c = s->clients;
+	const struct cs_client_diagnosis *d = s->client_diag;
+
+	if (c == NULL)
+		return;
+	fprintf(stderr,
+	    "capsim merge: clients: %llu of %llu joined, %llu failed; "
+	    "total p50 %.0f ms p99 %.0f ms\n",
+	    (unsigned long long)c->joined, (unsigned long long)c->clients,
+	    (unsigned long long)cs_client_metrics_failed(c),
+	    (double)cs_hist_quantile(&c->ph[CS_CLIENT_PH_TOTAL], 0.5) / 1000.0,
+	    (double)cs_hist_quantile(&c->ph[CS_CLIENT_PH_TOTAL], 0.99) /
+	        1000.0);
+	if (d != NULL)
+		fprintf(stderr, "capsim merge: clients: %s: %s\n", d->code,
+		    d->summary != NULL ? d->summary : "");
+}
+
 /* The merged run in a few lines on stderr, then what kept it from being
  * whole. */
 static void
@@ -190,7 +216,17 @@ merge_print(const struct cs_run_summary *s, const struct cs_merge_status *st,
 			    s->diag->causes[i].ap_names != NULL
 			        ? s->diag->causes[i].ap_names
 			        : "");
+		merge_print_clients(s);
 	}
+	if (!quiet && st->merged > 1)
+		fprintf(stderr,
+		    "capsim merge: the shards started within %llu ms of each "
+		    "other%s\n",
+		    (unsigned long long)st->start_spread_ms,
+		    st->clocks_unsynced > 0
+		        ? "; some clocks are not NTP-synchronised: the "
+		          "offsets are only as good as those clocks"
+		        : "");
 	for (size_t i = 0; i < st->n_problems; i++)
 		fprintf(stderr, "capsim merge: %s\n", st->problems[i]);
 	if (!st->complete)

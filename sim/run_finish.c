@@ -210,6 +210,7 @@ struct run_fin {
 	struct cs_client_diagnosis cd; /* ... and their diagnosis */
 	bool has_cd;
 	size_t cl_configured, cl_never_started; /* stations of the APs */
+	struct cs_client_facts *cf; /* ... and their facts */
 };
 
 /* The APs' states and counts. */
@@ -231,7 +232,15 @@ run_fin_clients_diag(struct run_fin *f, struct run_ctx *rc)
 		f->has_cd = true;
 		f->s.client_diag = &f->cd;
 	}
-	free(cf);
+	/* a shard's report lists every client's facts for `capsim merge`;
+	 * --per-ap lists them as it lists the APs */
+	if ((rc->shard != NULL && rc->shard->enabled) || rc->per_ap) {
+		f->cf = cf;
+		f->s.client_facts = cf;
+		f->s.n_client_facts = n;
+	} else {
+		free(cf);
+	}
 }
 
 static void
@@ -694,6 +703,7 @@ run_finish(struct run_ctx *rc, const struct cs_engine_cfg *ec,
 	if (f->has_cd)
 		cs_client_diagnosis_free(&f->cd);
 	free(f->apr);
+	free(f->cf);
 	run_names_free(&f->nm);
 	free(f->fp);
 	free(f->res);

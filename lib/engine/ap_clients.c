@@ -214,6 +214,8 @@ eng_ap_cl_facts(
 		snprintf(names[i], sizeof(names[i]),
 		    "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
 		    mac[3], mac[4], mac[5]);
+		/* named and placed even when its station was never created:
+		 * it is one of the run's clients */
 		f[i].name = names[i];
 		f[i].ap = a->gidx;
 	}

@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/merge.h"
 #include "capsim/metrics.h"
 #include "capsim/report.h"
@@ -70,6 +72,13 @@ struct cs_merge {
 	size_t n_joins_per_sec;
 	json_t *ts; /* the merged time series */
 	unsigned declared;
+	/* the wireless clients (merge_clients.c) */
+	bool has_clients;
+	struct cs_client_metrics cm;
+	struct cs_client_facts *cf; /* every client's, names owned */
+	size_t n_cf;
+	struct cs_client_diagnosis cd;
+	bool has_cd;
 };
 
 /* Formats why (len bytes; NULL or 0 allowed). */
@@ -96,5 +105,11 @@ int mg_ctx(struct cs_merge *m, const struct mg_shard *sh, bool first, char *why,
 int mg_counters(
     struct cs_merge *m, const struct mg_shard *sh, json_t *imp, json_t *wlc);
 int mg_timeseries(struct cs_merge *m);
+/* merge_clients.c: a shard's "clients" folded into the run (none: 0),
+ * then the run's clients and their diagnosis into m->s; freeing. */
+int mg_clients(
+    struct cs_merge *m, const struct mg_shard *sh, char *why, size_t len);
+int mg_clients_finish(struct cs_merge *m);
+void mg_clients_free(struct cs_merge *m);
 
 #endif /* CS_MERGE_INTERNAL_H */

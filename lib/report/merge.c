@@ -45,6 +45,7 @@ cs_merge_new(struct cs_merge **ret)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return -ENOMEM;
 	cs_metrics_init(&m->m);
+	cs_client_metrics_init(&m->cm);
 	*ret = m;
 	return 0;
 }
@@ -72,6 +73,7 @@ cs_merge_free(struct cs_merge *m)
 	mg_strv_free(m->rule_names, m->n_rules);
 	mg_strv_free(m->kv_names, m->n_kv_names);
 	cs_metrics_free(&m->m);
+	mg_clients_free(m);
 	if (m->has_diag)
 		cs_diagnosis_free(&m->diag);
 	cs_report_causes_free(&m->rcs);

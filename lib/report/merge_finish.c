@@ -144,7 +144,8 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
     struct cs_merge_status *st, char *why, size_t why_len)
 {
 	json_t *imp = NULL, *wlc = NULL;
-	unsigned merged = 0, aps_merged = 0, dups = 0;
+	unsigned merged = 0, aps_merged = 0, dups = 0, unsynced = 0;
+	uint64_t spread = 0;
 	double duration = 0;
 	bool interrupted = false;
 	int r;
@@ -186,7 +187,8 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 		if ((r = mg_metrics(m, sh, why, why_len)) < 0 ||
 		    (r = mg_aps(m, sh, why, why_len)) < 0 ||
 		    (r = mg_ctx(m, sh, merged == 0, why, why_len)) < 0 ||
-		    (r = mg_counters(m, sh, imp, wlc)) < 0)
+		    (r = mg_counters(m, sh, imp, wlc)) < 0 ||
+		    (r = mg_clients(m, sh, why, why_len)) < 0)
 			goto out;
 		if (json_is_true(json_object_get(sh->root, "interrupted"))) {
 			interrupted = true;
@@ -204,6 +206,14 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 			duration = d;
 		merged++;
 		aps_merged += sh->n_aps;
+		if (sh->started_ms > m->start_ms &&
+		    sh->started_ms - m->start_ms > spread)
+			spread = sh->started_ms - m->start_ms;
+		if (!json_is_true(json_object_get(
+		        json_object_get(
+		            json_object_get(sh->root, "shard"), "clock"),
+		        "synchronized")))
+			unsynced++;
 	}
 	/* shards sorted by index: the gaps are the missing ones */
 	for (size_t i = 0, next = 0; i <= m->n_sh; i++) {
@@ -224,7 +234,7 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 		         &m->problems, &m->n_problems, "%s", m->failed[i])) < 0)
 			goto out;
 	if ((r = mg_diagnose(m)) < 0 || (r = mg_rules_out(m, imp, wlc)) < 0 ||
-	    (r = mg_timeseries(m)) < 0)
+	    (r = mg_timeseries(m)) < 0 || (r = mg_clients_finish(m)) < 0)
 		goto out;
 	m->s.aps = m->total_aps;
 	m->s.m = &m->m;
@@ -254,6 +264,8 @@ cs_merge_finish(struct cs_merge *m, struct cs_run_summary **out,
 	m->s.started_unix_ms = m->start_ms;
 	m->s.interrupted = interrupted;
 	st->declared = m->declared;
+	st->start_spread_ms = spread;
+	st->clocks_unsynced = unsynced;
 	st->merged = merged;
 	st->aps = m->total_aps;
 	st->aps_merged = aps_merged;

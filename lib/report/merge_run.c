@@ -27,7 +27,8 @@ mg_same(const json_t *a, const json_t *b)
 	return (a == NULL && b == NULL) || json_equal(a, b);
 }
 
-/* The shards belong to one run: same N, AP count, seed, scenario. */
+/* The shards belong to one run: same N, AP count, seed, scenario, and
+ * clients in all or none. */
 int
 mg_check_one_run(struct cs_merge *m, char *why, size_t len)
 {
@@ -49,6 +50,9 @@ mg_check_one_run(struct cs_merge *m, char *why, size_t len)
 		else if (!mg_same(json_object_get(ra, "scenario"),
 		             json_object_get(rb, "scenario")))
 			what = "a different scenario";
+		else if ((json_object_get(ra, "clients") == NULL) !=
+		    (json_object_get(rb, "clients") == NULL))
+			what = "wireless clients in one, none in the other";
 		if (what != NULL) {
 			mg_why(why, len,
 			    "%s and %s are not shards of one run: %s",

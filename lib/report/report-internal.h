@@ -33,6 +33,28 @@ struct cs_client_metrics;
  * when m is NULL or out of memory. */
 json_t *cs_client_metrics_json_obj(const struct cs_client_metrics *m);
 
+struct cs_client_facts;
+/* A report's "clients"."results" (issue 17: shards and --per-ap): the
+ * clients' diagnosis facts as {"fields": [names], "clients": [[name,
+ * failed_in (station state or null), integers ...]]}.  NULL on ENOMEM. */
+json_t *cs_client_results_json(const struct cs_client_facts *f, size_t n);
+/* ... and back: *out (calloc'ed, each name strdup'ed; free with
+ * cs_client_results_free) and *n, or -EBADMSG with *why (and *bad_row,
+ * the client's 0-based row, SIZE_MAX when not a row's fault), -ENOMEM. */
+int cs_client_results_from_json(const json_t *o, struct cs_client_facts **out,
+    size_t *n, size_t *bad_row, const char **why);
+void cs_client_results_free(struct cs_client_facts *f, size_t n);
+/* Adds what a shard's "clients" needs for an exact merge to c:
+ * "histograms" {phase: histogram with buckets}, "failed_by_state"
+ * {state: n}, "join_window_ms" [first, last] (since the shard started;
+ * only with joins).  0 or -ENOMEM. */
+int cs_client_shard_json(json_t *c, const struct cs_client_metrics *m);
+
+struct cs_hist;
+/* A histogram as the report writes it (count, sum_ms, min_ms, max_ms,
+ * percentiles, buckets [[upper_ms, count], ...]); NULL on ENOMEM. */
+json_t *cs_report_hist_json(const struct cs_hist *h);
+
 struct cs_ts;
 /* The time series as the JSON report's "timeseries" object: interval_s,
  * columns t_start_s, t_s, aps, joins, joins_per_s, failures, retransmits,

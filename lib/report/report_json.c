@@ -57,8 +57,8 @@ report_phase(const struct cs_hist *h)
 
 /* Full histogram: quantiles plus the non-empty buckets as
  * [inclusive upper edge in ms, count], in increasing order. */
-static json_t *
-report_hist(const struct cs_hist *h)
+json_t *
+cs_report_hist_json(const struct cs_hist *h)
 {
 	json_t *o, *buckets;
 
@@ -574,7 +574,7 @@ cs_report_json(const struct cs_run_summary *s)
 
 		cs_report_key(cs_lat_name(l), k, sizeof(k));
 		report_set(phases, k, report_phase(&s->m->lat[l]), &oom);
-		report_set(hists, k, report_hist(&s->m->lat[l]), &oom);
+		report_set(hists, k, cs_report_hist_json(&s->m->lat[l]), &oom);
 	}
 	report_set(root, "phases", phases, &oom);
 	states = json_object();
@@ -642,6 +642,15 @@ cs_report_json(const struct cs_run_summary *s)
 		if (c != NULL && s->client_diag != NULL)
 			report_set(c, "diagnosis",
 			    report_client_diag(s->client_diag), &oom);
+		/* a shard's: what `capsim merge` needs to be exact */
+		if (c != NULL && s->shard != NULL &&
+		    cs_client_shard_json(c, s->clients) < 0)
+			oom = true;
+		if (c != NULL && s->client_facts != NULL)
+			report_set(c, "results",
+			    cs_client_results_json(
+			        s->client_facts, s->n_client_facts),
+			    &oom);
 		report_set(root, "clients", c, &oom);
 	}
 	out = oom ? NULL : json_dumps(root, REPORT_JSON_FLAGS);

@@ -6,7 +6,8 @@
 # merged percentiles that are exactly those of the union of the shards'
 # histograms (the one run's own histogram would hold the same samples;
 # its latencies, measured in another run, are only compared loosely).
-# N = 1, 2, 4; then a run where shard 1's path drops the WLC's DTLS
+# N = 1, 2, 4; N = 2 with wireless clients (their counts, percentiles,
+# verdict and MACs); then a run where shard 1's path drops the WLC's DTLS
 # replies: the merged diagnosis names exactly that shard's APs, as the
 # one run with the same drop aimed at those APs does.  Also: a missing
 # shard makes the merge incomplete (exit 6) and names it.
@@ -14,9 +15,11 @@ set -euo pipefail
 . "$(dirname "$0")/net.inc"
 cs_net_claim
 tmp=$(mktemp -d)
-wlc_pid=
+wlc_pid= cwlc_pid= dm_pid=
 cleanup() {
-	[ -n "$wlc_pid" ] && kill "$wlc_pid" 2>/dev/null && wait "$wlc_pid" 2>/dev/null
+	for p in $wlc_pid $cwlc_pid $dm_pid; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 cs_on_exit cleanup
@@ -176,6 +179,8 @@ for n in 1 2 4; do
 	compare ref "eq$n" "$n"
 	grep -q '<testsuite' "$tmp/eq$n.xml" || fail "no JUnit"
 	grep -q '<html' "$tmp/eq$n.html" || fail "no HTML page"
+	[ "$n" = 1 ] || grep -Eq '^capsim merge: the shards started within [0-9]+ ms of each other' "$tmp/eq$n.out" ||
+		{ cat "$tmp/eq$n.out"; fail "merge of $n does not say how far apart the shards started"; }
 done
 
 # expectations are evaluated again on the merged run: `joined == 16`
@@ -200,6 +205,149 @@ assert m["passed"] is True and s0["passed"] is False
 assert m["scenario"]["name"] == "shard-expect"
 PY
 grep -q 'joined == 16' "$tmp/expect.xml" || fail "JUnit lacks the expectation"
+
+# wireless clients: 2 per AP behind one `capsim wlc --wlan` whose DHCP
+# relay reaches a real dnsmasq; 2 shards equal the one run: the same
+# client counts and verdict, merged percentiles exactly those of the
+# union of the shards' buckets, and the client MACs (sliced by global
+# AP index) disjoint between the shards and the one run's set
+if command -v dnsmasq >/dev/null; then
+	dport=$(cs_free_port 0.0.0.0 2)
+	# the clients' subnet is the upper half of this test's /24: its
+	# gateway (.129, the WLC's relay address) is no AP's address
+	dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
+		--no-hosts --port=0 --bind-interfaces --interface=lo \
+		--listen-address="$CS_NET.240" \
+		--dhcp-alternate-port="$dport,$((dport + 1))" --no-ping \
+		--dhcp-range="$CS_NET.140,$CS_NET.230,255.255.255.128,1h" \
+		--dhcp-leasefile="$tmp/leases" --log-dhcp \
+		--log-facility="$tmp/dm.log" &
+	dm_pid=$!
+	cs_wait_for "$tmp/dm.log" 'DHCP, IP range' 30 ||
+		{ cat "$tmp/dm.log"; fail "dnsmasq did not start"; }
+	wport=$(cs_free_port "$CS_NET.251" 2)
+	"$CAPSIM" wlc --listen "$CS_NET.251:$wport" --echo-interval 1s \
+		--max-wtps 1000 --wlan capsim-shards \
+		--client-subnet "$CS_NET.128/25" \
+		--client-dhcp-server "$CS_NET.240:$dport" \
+		>"$tmp/cwlc.out" 2>"$tmp/cwlc.err" &
+	cwlc_pid=$!
+	cs_wait_for "$tmp/cwlc.err" listening || { cat "$tmp/cwlc.err"; fail "wlc --wlan"; }
+	saved=("${common[@]}")
+	common[1]="$CS_NET.251:$wport"
+	common+=(--clients-per-ap 2 --wlan capsim-shards)
+	# --per-ap: the one run lists its clients' facts (and MACs) too
+	one_run cref 8s --per-ap
+	[ "$(cat "$tmp/cref.rc")" = 0 ] || { cat "$tmp/cref.out"; fail "one run with clients: exit $(cat "$tmp/cref.rc")"; }
+	shards cl 2 8s -1
+	[ "$(cat "$tmp/cl.rc")" = 0 ] || { cat "$tmp/cl.out" "$tmp"/cl.*.out; fail "merge with clients: exit $(cat "$tmp/cl.rc")"; }
+	common=("${saved[@]}")
+	kill "$cwlc_pid" "$dm_pid" 2>/dev/null || true
+	wait "$cwlc_pid" "$dm_pid" 2>/dev/null || true
+	cwlc_pid= dm_pid=
+	cs_check_report "$tmp/cref.json" "$tmp/cl.json" "$tmp/cl.0.json"
+	compare cref cl 2
+	python3 - "$tmp" <<'PY' || fail "clients of the merged run"
+import json, math, sys
+t = sys.argv[1]
+R = json.load(open(f"{t}/cref.json"))["clients"]
+M = json.load(open(f"{t}/cl.json"))["clients"]
+S = [json.load(open(f"{t}/cl.{i}.json")) for i in range(2)]
+def fail(msg):
+    print(f"FAIL clients: {msg}")
+    sys.exit(1)
+want = 16 * 2
+for k in ("clients", "joined", "failed", "failures_other"):
+    if M[k] != R[k]:
+        fail(f"{k}: merged {M[k]}, one run {R[k]}")
+if M["clients"] != want or M["joined"] != want:
+    fail(f"{M['joined']} of {M['clients']} clients joined, want {want}")
+if M["states"] != R["states"]:
+    fail(f"states: merged {M['states']}, one run {R['states']}")
+if M["diagnosis"]["code"] != R["diagnosis"]["code"]:
+    fail(f"verdict: merged {M['diagnosis']['code']}, one run "
+         f"{R['diagnosis']['code']}")
+# every client once, on its shard's APs, the one run's MACs
+fi = M["results"]["fields"]
+name, ap = fi.index("name"), fi.index("ap")
+per = []
+for s in S:
+    sh = s["shard"]
+    rows = s["clients"]["results"]["clients"]
+    for r in rows:
+        if not sh["first_ap"] <= r[ap] < sh["first_ap"] + sh["aps"]:
+            fail(f"client {r[name]} on AP {r[ap]}, not shard "
+                 f"{sh['index']}'s")
+    per.append({r[name] for r in rows})
+if per[0] & per[1]:
+    fail(f"both shards ran clients {sorted(per[0] & per[1])}")
+one = [r[name] for r in R["results"]["clients"]]
+if len(set(one)) != want or per[0] | per[1] != set(one):
+    fail(f"shards' client MACs {sorted(per[0] | per[1])} are not the "
+         f"one run's {sorted(one)}")
+if sorted(r[name] for r in M["results"]["clients"]) != sorted(one):
+    fail("the merged report lists other clients")
+# each phase: merged = union of the shards' buckets, nearest rank
+for ph, h in M["phases"].items():
+    union = {}
+    for s in S:
+        for up, c in s["clients"]["histograms"][ph]["buckets"]:
+            union[up] = union.get(up, 0) + c
+    count = sum(union.values())
+    if count != h["count"] or count != R["phases"][ph]["count"]:
+        fail(f"{ph}: {h['count']} merged, {count} in the shards, "
+             f"{R['phases'][ph]['count']} in the one run")
+    if count == 0:
+        continue
+    mx = max(s["clients"]["histograms"][ph]["max_ms"] for s in S)
+    for q, key in ((0.5, "p50_ms"), (0.95, "p95_ms"), (0.99, "p99_ms"),
+                   (0.999, "p999_ms")):
+        rank, acc = math.ceil(q * count), 0
+        for up, c in sorted(union.items()):
+            acc += c
+            if acc >= rank:
+                w = min(up, mx)
+                break
+        if abs(h[key] - w) > 1e-6:
+            fail(f"{ph} {key}: merged {h[key]}, union of shards {w}")
+    r50 = R["phases"][ph]["p50_ms"]
+    if ph == "total" and not (h["p50_ms"] < 10 * r50 + 500 and
+                              r50 < 10 * h["p50_ms"] + 500):
+        fail(f"total p50 {h['p50_ms']} ms vs one run {r50} ms")
+print(f"clients: 2 shards = one run: {M['joined']}/{M['clients']} joined, "
+      f"verdict {M['diagnosis']['code']}, total p50 "
+      f"{M['phases']['total']['p50_ms']:.0f} ms (one run "
+      f"{R['phases']['total']['p50_ms']:.0f} ms)")
+PY
+	grep -q '"clients"' "$tmp/cl.html" || fail "the merged HTML page has no clients"
+	# ... and a browser draws them: the merged run's clients section
+	chromium=$(command -v chromium || command -v chromium-browser || true)
+	if [ -n "$chromium" ]; then
+		"$chromium" --headless --no-sandbox --disable-gpu \
+			--user-data-dir="$tmp/cr" --virtual-time-budget=15000 \
+			--window-size=1200,900 --dump-dom "file://$tmp/cl.html" \
+			>"$tmp/cl.dom" 2>"$tmp/cl.chrome" ||
+			{ tail -20 "$tmp/cl.chrome"; fail "chromium --dump-dom"; }
+		python3 - "$tmp/cl.dom" <<'PY' || fail "merged HTML page: clients"
+import html, json, re, sys
+dom = open(sys.argv[1]).read()
+m = re.search(r'<pre id="capsim-status"[^>]*>(.*?)</pre>', dom, re.S)
+assert m, "the page never wrote #capsim-status"
+st = json.loads(html.unescape(m.group(1)))
+assert st["errors"] == [], st["errors"]
+i = dom.find("Wireless clients")
+assert i >= 0, "no clients section"
+text = " ".join(re.sub(r"<[^>]+>", " ", dom[i:i + 4000]).split())
+assert "created 32 joined 32 failed 0" in text, text[:400]
+PY
+	else
+		echo "NOTE: merged HTML not drawn (no chromium)"
+	fi
+	grep -q '^capsim merge: clients: 32 of 32 joined, 0 failed' "$tmp/cl.out" ||
+		{ cat "$tmp/cl.out"; fail "merge does not say how the clients did"; }
+else
+	echo "NOTE: clients not checked (no dnsmasq: tools/deps.sh test installs it)"
+fi
 
 # shard 1 of 4 (APs 4..7) behind a firewall that drops the WLC's DTLS
 # replies; the one run drops the same APs' replies (global indexes).

@@ -17,7 +17,9 @@
 
 #include <cmocka.h>
 
+#include "capsim/client_metrics.h"
 #include "capsim/diagnose.h"
+#include "capsim/diagnose_clients.h"
 #include "capsim/hist.h"
 #include "capsim/merge.h"
 #include "capsim/metrics.h"
@@ -220,6 +222,77 @@ test_facts_from_json_refuses(void **state)
 	json_decref(a);
 }
 
+/* Wireless clients in the shard reports shard_report() writes: per AP
+ * (0: none); the clients of APs in [cl_bad_lo, cl_bad_hi) sent DHCP
+ * requests that nobody answered; cl_ap_shift moves every client onto
+ * another AP (a forged report). */
+static unsigned tm_clients_per_ap, tm_cl_bad_lo, tm_cl_bad_hi, tm_cl_ap_shift;
+
+/* Client k of AP g, its facts and, for one who joined, its latencies. */
+static void
+tm_client(
+    unsigned g, unsigned k, struct cs_client_facts *f, char *name, size_t len)
+{
+	bool bad = g >= tm_cl_bad_lo && g < tm_cl_bad_hi;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(name, len, "02:cc:00:00:%02x:%02x", (g >> 8) & 0xff,
+	    (g * tm_clients_per_ap + k) & 0xff);
+	f->name = name;
+	f->ap = g + tm_cl_ap_shift;
+	f->joined = !bad;
+	f->failed = bad;
+	f->failed_in = bad ? CS_STA_DHCP : CS_STA__COUNT;
+	f->dhcp_sent = bad ? 4 : 1;
+	f->dhcp_answered = bad ? 0 : 1;
+	f->arp_sent = f->arp_answered = f->echo_sent = f->echo_answered = !bad;
+}
+
+static uint64_t
+tm_client_us(unsigned g, unsigned k, int phase)
+{
+	return 1000 + (uint64_t)g * 7919 + (uint64_t)k * 104729 +
+	    (uint64_t)phase * 3;
+}
+
+/* The clients of APs [first, first + n) into cm, facts f and names. */
+static void
+tm_clients(unsigned first, unsigned n, struct cs_client_metrics *cm,
+    struct cs_client_facts *f, char (*names)[18])
+{
+	unsigned per = tm_clients_per_ap;
+
+	cs_client_metrics_init(cm);
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned k = 0; k < per; k++) {
+			unsigned g = first + i;
+			struct cs_client_facts *c = &f[i * per + k];
+
+			tm_client(g, k, c, names[i * per + k], 18);
+			cm->clients++;
+			if (c->failed) {
+				cm->per_state[CS_STA_FAILED]++;
+				cm->failed[CS_STA_DHCP]++;
+				continue;
+			}
+			cm->per_state[CS_STA_RUN]++;
+			if (cm->joined++ == 0)
+				cm->first_join_ms = 100 + g;
+			cm->last_join_ms = 100 + g;
+			for (int p = 0; p < CS_CLIENT_PH__COUNT; p++)
+				if (p != CS_CLIENT_PH_L2AUTH)
+					cs_hist_record(
+					    &cm->ph[p], tm_client_us(g, k, p));
+		}
+	if (cm->failed[CS_STA_DHCP] > 0) {
+		cm->reasons[0].phase = CS_STA_DHCP;
+		snprintf(cm->reasons[0].reason, sizeof(cm->reasons[0].reason),
+		    "no DHCP offer after 4 tries");
+		cm->reasons[0].count = cm->failed[CS_STA_DHCP];
+		cm->n_reasons = 1;
+	}
+}
+
 /* The report of shard `idx` of `count` over `total` APs; APs whose
  * global index is in [bad_lo, bad_hi) sent Discovery Requests that no
  * controller answered (no-controller), the others reached Run. */
@@ -240,6 +313,9 @@ shard_report(unsigned idx, unsigned count, unsigned total, unsigned bad_lo,
 	struct cs_diag_ctx ctx = { .live = true };
 	struct cs_run_summary s = { 0 };
 	struct cs_metrics m;
+	struct cs_client_metrics cm;
+	struct cs_client_facts *cf = NULL;
+	char(*cnames)[18] = NULL;
 	char *text;
 
 	assert_non_null(r);
@@ -286,8 +362,24 @@ shard_report(unsigned idx, unsigned count, unsigned total, unsigned bad_lo,
 	s.n_ap_results = n;
 	s.diag_ctx = &ctx;
 	s.started_unix_ms = 1700000000000ull;
+	if (tm_clients_per_ap > 0) {
+		size_t nc = (size_t)n * tm_clients_per_ap;
+
+		cf = calloc(nc, sizeof(*cf));
+		cnames = calloc(nc, sizeof(*cnames));
+		assert_non_null(cf);
+		assert_non_null(cnames);
+		tm_clients(first, n, &cm, cf, cnames);
+		s.clients = &cm;
+		s.client_facts = cf;
+		s.n_client_facts = nc;
+	}
 	text = cs_report_json(&s);
 	assert_non_null(text);
+	if (s.clients != NULL)
+		cs_client_metrics_free(&cm);
+	free(cf);
+	free(cnames);
 	cs_metrics_free(&m);
 	free(r);
 	free(f);
@@ -323,6 +415,9 @@ test_merge_names_the_bad_shard(void **state)
 	assert_int_equal(cs_merge_finish(m, &s, &st, why, sizeof(why)), 0);
 	assert_true(st.complete);
 	assert_int_equal(st.n_problems, 0);
+	/* every shard started at the same time, none said its clock */
+	assert_int_equal(st.start_spread_ms, 0);
+	assert_int_equal(st.clocks_unsynced, 3);
 	assert_int_equal(s->aps, 12);
 	assert_int_equal(s->joined, 8);
 	assert_int_equal(s->in_run, 8);
@@ -395,6 +490,171 @@ test_merge_incomplete_and_refusals(void **state)
 	cs_merge_free(m);
 }
 
+/* 12 APs, 3 clients each, in 3 shards: the merged clients are the one
+ * run's (counts, failures, every percentile of every phase, the join
+ * rate) and their diagnosis is the one cs_diagnose_clients makes of all
+ * the clients at once; the clients of APs 5..6 (shards 1 and 2) get no
+ * DHCP answer. */
+static void
+test_merge_clients(void **state)
+{
+	enum {
+		TOTAL = 12,
+		PER = 3
+	};
+	struct cs_merge *m;
+	struct cs_run_summary *s;
+	struct cs_merge_status st;
+	struct cs_client_metrics one;
+	struct cs_client_facts f[TOTAL * PER];
+	struct cs_client_diagnosis d;
+	char names[TOTAL * PER][18], why[256], *t;
+
+	(void)state;
+	tm_clients_per_ap = PER;
+	tm_cl_bad_lo = 5;
+	tm_cl_bad_hi = 7;
+	tm_cl_ap_shift = 0;
+	assert_int_equal(cs_merge_new(&m), 0);
+	merge_add(m, "r1.json", shard_report(1, 3, TOTAL, 0, 0, 1000));
+	merge_add(m, "r0.json", shard_report(0, 3, TOTAL, 0, 0, 1000));
+	merge_add(m, "r2.json", shard_report(2, 3, TOTAL, 0, 0, 1000));
+	assert_int_equal(cs_merge_finish(m, &s, &st, why, sizeof(why)), 0);
+	assert_true(st.complete);
+	/* the one run: every client in one recorder */
+	tm_clients(0, TOTAL, &one, f, names);
+	assert_non_null(s->clients);
+	assert_int_equal(s->clients->clients, TOTAL * PER);
+	assert_int_equal(s->clients->joined, one.joined);
+	assert_int_equal(s->clients->joined, (TOTAL - 2) * PER);
+	assert_int_equal(s->clients->failed[CS_STA_DHCP], 2 * PER);
+	assert_int_equal(cs_client_metrics_failed(s->clients), 2 * PER);
+	assert_int_equal(
+	    s->clients->per_state[CS_STA_RUN], one.per_state[CS_STA_RUN]);
+	assert_int_equal(s->clients->n_reasons, 1);
+	assert_int_equal(s->clients->reasons[0].count, 2 * PER);
+	assert_string_equal(
+	    s->clients->reasons[0].reason, "no DHCP offer after 4 tries");
+	for (int p = 0; p < CS_CLIENT_PH__COUNT; p++) {
+		const struct cs_hist *a = &s->clients->ph[p], *b = &one.ph[p];
+
+		assert_int_equal(a->count, b->count);
+		assert_int_equal(a->sum_us, b->sum_us);
+		for (double q = 0.01; q < 1.0; q += 0.01)
+			assert_int_equal(
+			    cs_hist_quantile(a, q), cs_hist_quantile(b, q));
+	}
+	assert_int_equal(s->clients->first_join_ms, one.first_join_ms);
+	assert_int_equal(s->clients->last_join_ms, one.last_join_ms);
+	/* the diagnosis over all the clients, as the one run makes it */
+	assert_int_equal(cs_diagnose_clients(f, TOTAL * PER, &d), 0);
+	assert_non_null(s->client_diag);
+	assert_string_equal(s->client_diag->code, "dhcp-unanswered");
+	assert_string_equal(s->client_diag->code, d.code);
+	assert_string_equal(s->client_diag->summary, d.summary);
+	for (int k = 0; k < CS_CDIAG__COUNT; k++) {
+		assert_int_equal(s->client_diag->count[k], d.count[k]);
+		assert_int_equal(s->client_diag->aps[k], d.aps[k]);
+		if (d.names[k] != NULL)
+			assert_string_equal(
+			    s->client_diag->names[k], d.names[k]);
+	}
+	assert_int_equal(s->client_diag->aps[CS_CDIAG_DHCP_UNANSWERED], 2);
+	assert_int_equal(s->n_client_facts, TOTAL * PER);
+	t = cs_merge_json(m, s);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "\"dhcp-unanswered\""));
+	free(t);
+	cs_client_diagnosis_free(&d);
+	cs_client_metrics_free(&one);
+	cs_merge_free(m);
+
+	/* a shard whose clients stand on another shard's APs is refused,
+	 * and the message says where */
+	assert_int_equal(cs_merge_new(&m), 0);
+	merge_add(m, "r0.json", shard_report(0, 2, 4, 0, 0, 1000));
+	tm_cl_ap_shift = 2;
+	merge_add(m, "r1.json", shard_report(1, 2, 4, 0, 0, 1000));
+	assert_int_equal(
+	    cs_merge_finish(m, &s, &st, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "r1.json: clients.results[0]: client "));
+	assert_non_null(strstr(why, "not one of the shard's APs 2..3"));
+	cs_merge_free(m);
+
+	/* clients in one shard and none in the other: not one run */
+	assert_int_equal(cs_merge_new(&m), 0);
+	tm_cl_ap_shift = 0;
+	merge_add(m, "r0.json", shard_report(0, 2, 4, 0, 0, 1000));
+	tm_clients_per_ap = 0;
+	merge_add(m, "r1.json", shard_report(1, 2, 4, 0, 0, 1000));
+	assert_int_equal(
+	    cs_merge_finish(m, &s, &st, why, sizeof(why)), -EPROTO);
+	assert_non_null(strstr(why, "wireless clients in one, none"));
+	cs_merge_free(m);
+	tm_clients_per_ap = tm_cl_ap_shift = 0;
+}
+
+/* Every client's facts through the JSON and back; rows that are not
+ * this layout are refused with the row named. */
+static void
+test_client_results_roundtrip(void **state)
+{
+	struct cs_client_facts f[2], *out = NULL;
+	json_t *o, *row;
+	const char *why = NULL;
+	size_t n = 0, bad = 0;
+
+	(void)state;
+	memset(f, 0, sizeof(f));
+	f[0].name = "02:cc:00:00:00:01";
+	f[0].ap = 70000;
+	f[0].joined = true;
+	f[0].has_wlc_side = true;
+	f[0].large_bytes = 1400;
+	f[0].small_sent = 4000000000u;
+	f[1].name = "02:cc:00:00:00:02";
+	f[1].failed = true;
+	f[1].failed_in = CS_STA_L2AUTH;
+	f[1].m1_received = f[1].m2_sent = 3;
+	f[1].deauth_reason = 15;
+	f[1].wlc_m2_mic_failed = 2;
+	o = cs_client_results_json(f, 2);
+	assert_non_null(o);
+	assert_int_equal(
+	    cs_client_results_from_json(o, &out, &n, &bad, &why), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		struct cs_client_facts a = f[i], b = out[i];
+
+		assert_string_equal(a.name, b.name);
+		if (!a.failed)
+			a.failed_in = CS_STA__COUNT; /* not written */
+		a.name = b.name = NULL;
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+	cs_client_results_free(out, n);
+	/* a count too large for its field */
+	row = json_array_get(json_object_get(o, "clients"), 1);
+	json_array_set_new(row, 5, json_integer(70000)); /* assoc_status */
+	out = NULL;
+	assert_int_equal(
+	    cs_client_results_from_json(o, &out, &n, &bad, &why), -EBADMSG);
+	assert_int_equal(bad, 1);
+	assert_null(out);
+	/* failed_in without a failure */
+	json_array_set_new(row, 5, json_integer(0));
+	json_array_set_new(row, 4, json_integer(0)); /* failed */
+	assert_int_equal(
+	    cs_client_results_from_json(o, &out, &n, &bad, &why), -EBADMSG);
+	assert_non_null(strstr(why, "failed_in"));
+	/* columns of another layout */
+	json_array_set_new(json_object_get(o, "fields"), 2, json_string("x"));
+	assert_int_equal(
+	    cs_client_results_from_json(o, &out, &n, &bad, &why), -EBADMSG);
+	assert_int_equal(bad, SIZE_MAX);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -405,6 +665,8 @@ main(void)
 		cmocka_unit_test(test_facts_from_json_refuses),
 		cmocka_unit_test(test_merge_names_the_bad_shard),
 		cmocka_unit_test(test_merge_incomplete_and_refusals),
+		cmocka_unit_test(test_merge_clients),
+		cmocka_unit_test(test_client_results_roundtrip),
 	};
 
 	return cmocka_run_group_tests_name("merge", tests, NULL, NULL);

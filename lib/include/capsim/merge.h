@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "capsim/common.h"
 
@@ -42,11 +43,16 @@ CS_API int cs_merge_add_failed(
     struct cs_merge *m, const char *origin, const char *why);
 
 struct cs_merge_status {
-	unsigned declared;           /* N, as the shards say */
-	unsigned merged;             /* distinct shards merged */
-	unsigned aps;                /* APs of the whole run (declared) */
-	unsigned aps_merged;         /* ... of which the merged shards ran */
-	bool complete;               /* every shard 0..N-1 once, none failed */
+	unsigned declared;   /* N, as the shards say */
+	unsigned merged;     /* distinct shards merged */
+	unsigned aps;        /* APs of the whole run (declared) */
+	unsigned aps_merged; /* ... of which the merged shards ran */
+	bool complete;       /* every shard 0..N-1 once, none failed */
+	/* the shards' common clock: the latest start minus the earliest
+	 * (their started_at), and how many merged shards did not say their
+	 * clock was NTP-synchronised (their offsets are only as good) */
+	uint64_t start_spread_ms;
+	unsigned clocks_unsynced;
 	const char *const *problems; /* one line each: missing, duplicate,
 	                                failed or interrupted shards */
 	size_t n_problems;

@@ -38,6 +38,7 @@ struct cs_nat_stats;        /* capsim/impair.h */
 struct cs_ts;               /* capsim/timeseries.h */
 struct cs_client_metrics;   /* capsim/client_metrics.h */
 struct cs_client_diagnosis; /* capsim/diagnose_clients.h */
+struct cs_client_facts;     /* capsim/diagnose_clients.h */
 
 /* A named counter (diagnosis counts, impairment and WLC counters). */
 struct cs_report_kv {
@@ -253,6 +254,10 @@ struct cs_run_summary {
 	const struct cs_client_metrics *clients;
 	/* their diagnosis ("clients"."diagnosis"); NULL: left out */
 	const struct cs_client_diagnosis *client_diag;
+	/* every client's diagnosis facts ("clients"."results", for
+	 * `capsim merge` and --per-ap); NULL: left out */
+	const struct cs_client_facts *client_facts;
+	size_t n_client_facts;
 };
 
 /* `unix_ms` as RFC 3339 UTC with milliseconds, "2026-12-07T12:00:00.123Z"
