@@ -13,7 +13,7 @@ max_file=${1:-1000}
 max_fn=${2:-150}
 files=$(git ls-files 'lib/*.c' 'lib/*.h' 'sim/*.c' 'sim/*.h' 2>/dev/null ||
   find lib sim -name '*.[ch]')
-files=$(printf '%s\n' "$files" | grep -Ev '^lib/(wire|ap|wlc)/' | sort)
+files=$(printf '%s\n' "$files" | grep -Ev '^lib/wire/|^lib/ap/ap_fsm\.c$|^lib/wlc/ctl_fsm\.c$' | sort)
 over=0
 for f in $files; do
   n=$(wc -l <"$f")
