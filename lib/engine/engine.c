@@ -965,3 +965,22 @@ cs_engine_wlc_counters(struct cs_engine *e, struct cs_wlc_counters *out)
 		cs_engine_with_worker(e, k, eng_wlc_counters_w, out);
 	return 0;
 }
+
+static void
+eng_wlc_active_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	unsigned *n = arg;
+
+	if (e->w[k]->wlc != NULL)
+		*n += cs_wlc_active_wtps(e->w[k]->wlc);
+}
+
+unsigned
+cs_engine_wlc_active_wtps(struct cs_engine *e)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; e != NULL && k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_wlc_active_w, &n);
+	return n;
+}

@@ -276,8 +276,11 @@ test_engine_join_probe_hook(void **state)
 	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_CONTROL), 0);
 	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_DATA), 0);
 	assert_int_equal(cs_engine_ap_port(f->e, 1, CS_CHAN_CONTROL), 0);
+	assert_int_equal(cs_engine_wlc_active_wtps(f->e), 0);
 	assert_int_equal(cs_engine_start(f->e), 0);
 	assert_true(wait_run(r));
+	/* the AP in Run is a joined WTP of the embedded WLC */
+	assert_int_equal(cs_engine_wlc_active_wtps(f->e), 1);
 	cs_engine_stop(f->e);
 
 	/* stopped: the workers are joined, the record is final */

@@ -378,5 +378,8 @@ CS_API void cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out);
 /* Counters of the embedded WLC summed over its shards; -ENOENT without. */
 CS_API int cs_engine_wlc_counters(
     struct cs_engine *e, struct cs_wlc_counters *out);
+/* Joined WTPs of the embedded WLC, all shards (each under its worker's
+ * lock; not from an engine callback); 0 without one. */
+CS_API unsigned cs_engine_wlc_active_wtps(struct cs_engine *e);
 
 #endif /* CS_ENGINE_H */
