@@ -311,14 +311,16 @@ probe_opt(struct probe_opts *o, int c, const char *arg)
 	case O_AP_NAME:
 		o->ac.name = arg;
 		return 0;
-	case O_IMAGE:
-		if (strcmp(arg, "adopt") == 0)
-			o->ac.image_policy = CS_AP_IMAGE_ADOPT;
-		else if (strcmp(arg, "download") == 0)
-			o->ac.image_policy = CS_AP_IMAGE_DOWNLOAD;
-		else
+	case O_IMAGE: {
+		enum cs_ap_image_policy ip;
+
+		/* one AP's join: no pre-download in Run to watch */
+		if (cs_ap_image_policy_parse(arg, &ip) < 0 ||
+		    ip == CS_AP_IMAGE_PREDOWNLOAD)
 			return -EINVAL;
+		o->ac.image_policy = ip;
 		return 0;
+	}
 	case O_PKI:
 		snprintf(o->pkidir, sizeof(o->pkidir), "%s", arg);
 		return 0;
