@@ -148,6 +148,38 @@ on_ap_event(
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* One AP (index 0 at ap_ip + ap_off, MAC 02:e9:00:00:<mac4>:01) against
+ * the embedded WLC at wlc_ip - wlc_back, one worker; the caller adds the
+ * probe hook or changes what it tests. */
+static void
+one_ap_cfg(struct fix *f, struct cs_engine_cfg *ec, unsigned ap_off,
+    unsigned wlc_back, uint8_t mac4, const char *name)
+{
+	memset(ec, 0, sizeof(*ec));
+	ec->workers = 1;
+	ec->seed = 7;
+	ec->n_aps = 1;
+	ec->ap_base_ip = f->ap_ip + ap_off;
+	memcpy(ec->ap_base_mac, "\x02\xe9\x00\x00\x00\x01", 6);
+	ec->ap_base_mac[4] = mac4;
+	ec->ap_name = name;
+	cs_ap_cfg_defaults(&ec->ap);
+	ec->ap.targets[0] = f->wlc_ip - wlc_back;
+	ec->ap.target_count = 1;
+	ec->ap.ac_port = CS_CAPWAP_CONTROL_PORT;
+	ec->ap.discovery_interval_ms = 200;
+	ec->ap.max_discovery_interval_ms = 200;
+	ec->ap_dtls = f->actx;
+	ec->ap_pki = f->pki;
+	ec->wlc_enabled = true;
+	cs_wlc_cfg_defaults(&ec->wlc);
+	ec->wlc.listen_ip = f->wlc_ip - wlc_back;
+	ec->wlc_port = CS_CAPWAP_CONTROL_PORT;
+	ec->wlc_dtls = f->wctx;
+	ec->on_ap_event = on_ap_event;
+	ec->obs_ctx = &f->rec;
+}
+
 static int
 setup(void **state)
 {
@@ -178,28 +210,7 @@ setup(void **state)
 		.received = hook_received,
 		.dtls = hook_dtls,
 		.ctx = &f->rec };
-	memset(&ec, 0, sizeof(ec));
-	ec.workers = 1;
-	ec.seed = 7;
-	ec.n_aps = 1;
-	ec.ap_base_ip = f->ap_ip;
-	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x00\x01", 6);
-	ec.ap_name = "engine-test";
-	cs_ap_cfg_defaults(&ec.ap);
-	ec.ap.targets[0] = f->wlc_ip;
-	ec.ap.target_count = 1;
-	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
-	ec.ap.discovery_interval_ms = 200;
-	ec.ap.max_discovery_interval_ms = 200;
-	ec.ap_dtls = f->actx;
-	ec.ap_pki = f->pki;
-	ec.wlc_enabled = true;
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc.listen_ip = f->wlc_ip;
-	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
-	ec.wlc_dtls = f->wctx;
-	ec.on_ap_event = on_ap_event;
-	ec.obs_ctx = &f->rec;
+	one_ap_cfg(f, &ec, 0, 0, 0x00, "engine-test");
 	ec.probe = &f->hook;
 	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
 	*state = f;
@@ -377,28 +388,9 @@ test_engine_timers_between_reads(void **state)
 	struct cs_engine_health h;
 	struct cs_engine *e = NULL;
 
-	memset(&ec, 0, sizeof(ec));
-	ec.workers = 1;
-	ec.seed = 7;
-	ec.n_aps = 1;
-	ec.ap_base_ip = f->ap_ip + 80;
-	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x02\x01", 6);
-	ec.ap_name = "engine-test-stall";
-	cs_ap_cfg_defaults(&ec.ap);
-	ec.ap.targets[0] = ec.ap.targets[1] = f->wlc_ip - 3;
+	one_ap_cfg(f, &ec, 80, 3, 0x02, "engine-test-stall");
+	ec.ap.targets[1] = ec.ap.targets[0];
 	ec.ap.target_count = 2;
-	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
-	ec.ap.discovery_interval_ms = 200;
-	ec.ap.max_discovery_interval_ms = 200;
-	ec.ap_dtls = f->actx;
-	ec.ap_pki = f->pki;
-	ec.wlc_enabled = true;
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc.listen_ip = f->wlc_ip - 3;
-	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
-	ec.wlc_dtls = f->wctx;
-	ec.on_ap_event = on_ap_event;
-	ec.obs_ctx = &f->rec;
 	ec.probe = &f->hook;
 	f->rec.stall_ms = 500;
 	assert_int_equal(cs_engine_new(&e, &ec), 0);
@@ -574,29 +566,9 @@ test_engine_given_loop(void **state)
 	assert_non_null(base);
 	ev = evtimer_new(base, own_event, &f->rec);
 	assert_non_null(ev);
-	memset(&ec, 0, sizeof(ec));
+	one_ap_cfg(f, &ec, 5, 4, 0x03, "engine-test-loop");
 	ec.workers = 2;
 	ec.base = base;
-	ec.seed = 7;
-	ec.n_aps = 1;
-	ec.ap_base_ip = f->ap_ip + 5;
-	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x03\x01", 6);
-	ec.ap_name = "engine-test-loop";
-	cs_ap_cfg_defaults(&ec.ap);
-	ec.ap.targets[0] = f->wlc_ip - 4;
-	ec.ap.target_count = 1;
-	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
-	ec.ap.discovery_interval_ms = 200;
-	ec.ap.max_discovery_interval_ms = 200;
-	ec.ap_dtls = f->actx;
-	ec.ap_pki = f->pki;
-	ec.wlc_enabled = true;
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc.listen_ip = f->wlc_ip - 4;
-	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
-	ec.wlc_dtls = f->wctx;
-	ec.on_ap_event = on_ap_event;
-	ec.obs_ctx = &f->rec;
 	assert_int_equal(cs_engine_new(&e, &ec), -EINVAL);
 	assert_null(e);
 	ec.workers = 1;
