@@ -2,8 +2,9 @@
 /*
  * The split-MAC controller's client side, shared by its files: the core
  * (wlc_clients.c: tables, element builders, sending, the public calls),
- * the management frames and WPA2-PSK authenticator (wlc_clients_assoc.c)
- * and the data frames (wlc_clients_data.c).  Not a public API.
+ * the frame's entry (wlc_clients_input.c), the management frames and
+ * WPA2-PSK authenticator (wlc_clients_assoc.c) and the data frames
+ * (wlc_clients_data.c).  Not a public API.
  */
 #ifndef CS_WLC_CLIENTS_INTERNAL_H
 #define CS_WLC_CLIENTS_INTERNAL_H
