@@ -65,48 +65,6 @@ usage(FILE *f)
 	    f);
 }
 
-static int
-slurp(const char *path, uint8_t **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	uint8_t *b;
-
-	if (f == NULL)
-		return -errno;
-	b = malloc(cap);
-	if (b == NULL) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			uint8_t *nb =
-			    cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
-
-			if (nb == NULL) {
-				free(b);
-				fclose(f);
-				return -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
-		int e = errno != 0 ? -errno : -EIO;
-
-		free(b);
-		fclose(f);
-		return e;
-	}
-	fclose(f);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static const char *
 ip_str(uint32_t ip, char *buf, size_t len)
 {
@@ -638,17 +596,17 @@ static int
 an_keylog(struct cs_analyze *a, const char *keylog)
 {
 	struct cs_err err = { 0 };
-	uint8_t *kb;
+	char *kb;
 	size_t kl;
 	int r;
 
-	r = slurp(keylog, &kb, &kl);
+	r = sim_read_path(keylog, SIZE_MAX, &kb, &kl);
 	if (r < 0) {
 		fprintf(
 		    stderr, "capsim analyze: %s: %s\n", keylog, strerror(-r));
 		return SIM_EXIT_USAGE;
 	}
-	r = cs_analyze_keylog(a, (const char *)kb, kl, &err);
+	r = cs_analyze_keylog(a, kb, kl, &err);
 	free(kb);
 	if (r < 0) {
 		fprintf(stderr, "capsim analyze: %s: byte offset %zu: %s\n",
@@ -703,6 +661,7 @@ sim_cmd_analyze(int argc, char **argv)
 	struct cs_capread cr;
 	struct cs_err err = { 0 };
 	uint8_t *buf = NULL;
+	char *raw = NULL;
 	size_t len = 0;
 	struct an_opts o = { 0 };
 	int r, rc = SIM_EXIT_RUNTIME;
@@ -747,7 +706,8 @@ sim_cmd_analyze(int argc, char **argv)
 		rc = r;
 		goto out;
 	}
-	r = slurp(path, &buf, &len);
+	r = sim_read_path(path, SIZE_MAX, &raw, &len);
+	buf = (uint8_t *)raw;
 	if (r < 0) {
 		fprintf(stderr, "capsim analyze: %s: %s\n", path, strerror(-r));
 		rc = SIM_EXIT_USAGE;

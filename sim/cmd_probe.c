@@ -54,7 +54,7 @@ struct probe_res {
 	struct cs_pki *pki;
 	struct cs_cred *cred;
 	struct cs_dtls_ctx *dctx;
-	struct event_base *disc_base;
+	struct event_base *base; /* the engine's loop; discovery's first */
 	struct cs_engine *e;
 	struct cs_ofile *json_out;
 };
@@ -89,11 +89,12 @@ probe_static_step(struct probe *p, const struct cs_ap_cfg *ac, uint16_t port)
 }
 
 /* DHCP (option 43 / 138) or DNS discovery with lib/engine/discover.c
- * through sim/run_discover.c, for one AP; the result configures the AP.
+ * through sim/run_discover.c, for one AP, on the loop the engine runs on
+ * later (its lease is renewed there); the result configures the AP.
  * 0, or an exit code. */
 static int
 probe_discover(struct probe *p, struct sim_disc *disc, struct cs_ap_cfg *ac,
-    const struct cs_profile *prof, struct event_base **basep)
+    const struct cs_profile *prof, struct event_base *base)
 {
 	struct cs_engine_cfg ec;
 	const struct cs_disc_result *r;
@@ -103,8 +104,6 @@ probe_discover(struct probe *p, struct sim_disc *disc, struct cs_ap_cfg *ac,
 
 	if (prof != NULL && prof->option60 != NULL)
 		disc->vendor_class = prof->option60;
-	if ((*basep = event_base_new()) == NULL)
-		return SIM_EXIT_RUNTIME;
 	memset(&ec, 0, sizeof(ec));
 	ec.n_aps = 1;
 	ec.seed = 1;
@@ -114,7 +113,7 @@ probe_discover(struct probe *p, struct sim_disc *disc, struct cs_ap_cfg *ac,
 	probe_step(p, "controllers", NULL,
 	    "discovery %s, option 60 '%s' (progress on stderr)",
 	    cs_disc_mode_name(disc->mode), disc->vendor_class);
-	rc = sim_disc_run(disc, &ec, *basep);
+	rc = sim_disc_run(disc, &ec, base);
 	r = disc->res != NULL ? &disc->res[0] : NULL;
 	if (r != NULL && r->has_opt43)
 		for (size_t i = 0; i < r->opt43_len && 2 * i + 3 < sizeof(hex);
@@ -312,14 +311,16 @@ probe_opt(struct probe_opts *o, int c, const char *arg)
 	case O_AP_NAME:
 		o->ac.name = arg;
 		return 0;
-	case O_IMAGE:
-		if (strcmp(arg, "adopt") == 0)
-			o->ac.image_policy = CS_AP_IMAGE_ADOPT;
-		else if (strcmp(arg, "download") == 0)
-			o->ac.image_policy = CS_AP_IMAGE_DOWNLOAD;
-		else
+	case O_IMAGE: {
+		enum cs_ap_image_policy ip;
+
+		/* one AP's join: no pre-download in Run to watch */
+		if (cs_ap_image_policy_parse(arg, &ip) < 0 ||
+		    ip == CS_AP_IMAGE_PREDOWNLOAD)
 			return -EINVAL;
+		o->ac.image_policy = ip;
 		return 0;
+	}
 	case O_PKI:
 		snprintf(o->pkidir, sizeof(o->pkidir), "%s", arg);
 		return 0;
@@ -490,6 +491,7 @@ probe_setup_engine(struct probe *p, struct probe_opts *o, struct probe_res *res,
 	memset(&ec, 0, sizeof(ec));
 	ec.log = &sim_log;
 	ec.workers = 1;
+	ec.base = res->base;
 	ec.seed = 1;
 	ec.n_aps = 1;
 	ec.ap_base_ip = p->ap_ip;
@@ -667,17 +669,20 @@ probe_write_json(
 	return !written && rc == SIM_EXIT_OK ? SIM_EXIT_RUNTIME : rc;
 }
 
+/* The engine first, then the discovery's DHCP client and resolver
+ * (their events are on the engine's loop), then the loop. */
 static void
-probe_res_free(struct probe_res *res)
+probe_res_free(struct probe_res *res, struct sim_disc *disc)
 {
 	cs_engine_free(res->e);
+	sim_disc_free(disc);
+	if (res->base != NULL)
+		event_base_free(res->base);
 	cs_ofile_discard(res->json_out);
 	cs_dtls_ctx_free(res->dctx);
 	cs_cred_free(res->cred);
 	cs_pki_free(res->pki);
 	cs_profile_free(res->prof);
-	if (res->disc_base != NULL)
-		event_base_free(res->disc_base);
 }
 
 /* The steps in order; the exit code. */
@@ -688,11 +693,12 @@ probe_steps(struct probe *p, struct probe_opts *o, struct probe_res *res)
 
 	if ((rc = probe_setup_ap(o, res)) >= 0)
 		return rc;
+	if ((res->base = cs_engine_base_new()) == NULL)
+		return SIM_EXIT_RUNTIME;
 	/* step 1: the controller list (and, with DHCP, the AP address) */
 	if (o->disc.enabled) {
 		if ((rc = probe_discover(p, &o->disc, &o->ac,
-		         o->vc_given ? NULL : res->prof, &res->disc_base)) !=
-		    0) {
+		         o->vc_given ? NULL : res->prof, res->base)) != 0) {
 			p->has_doc = true;
 			return rc;
 		}
@@ -740,8 +746,7 @@ sim_cmd_probe(int argc, char **argv)
 	 * failed discovery's too (its steps say why) */
 	if (res.json_out != NULL && p.has_doc)
 		rc = probe_write_json(&p, &res, o.json_path, rc);
-	probe_res_free(&res);
-	sim_disc_free(&o.disc);
+	probe_res_free(&res, &o.disc);
 	json_decref(p.steps);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);

@@ -161,14 +161,6 @@ struct wlc_run {
 	struct cs_prom_health health;
 };
 
-static void
-wlc_joined_shard(void *arg, struct cs_engine *e, unsigned k)
-{
-	struct wlc_run *w = arg;
-
-	w->joined += cs_wlc_active_wtps(cs_engine_wlc_shard(e, k));
-}
-
 /* /metrics: the WLC's counters and capsim's own health */
 static int
 wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
@@ -177,9 +169,7 @@ wlc_prom_fill(void *ctx, struct cs_prom_snapshot *snap)
 
 	if (cs_engine_wlc_counters(w->e, &w->wc) < 0)
 		return -EIO;
-	w->joined = 0;
-	for (unsigned k = 0; k < cs_engine_workers(w->e); k++)
-		cs_engine_with_worker(w->e, k, wlc_joined_shard, w);
+	w->joined = cs_engine_wlc_active_wtps(w->e);
 	snap->wlc = &w->wc;
 	snap->wlc_joined = w->joined;
 	snap->uptime_s = (double)cs_engine_now_ms(w->e) / 1000.0;

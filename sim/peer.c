@@ -13,43 +13,7 @@
 
 #include "capsim/capread.h"
 #include "sim.h"
-
-static int
-peer_slurp(const char *path, uint8_t **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	uint8_t *b, *nb;
-
-	if (f == NULL)
-		return -errno;
-	if ((b = malloc(cap)) == NULL) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n < cap)
-			continue;
-		nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
-		if (nb == NULL) {
-			free(b);
-			fclose(f);
-			return -ENOMEM;
-		}
-		b = nb;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		free(b);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*buf = b;
-	*len = n;
-	return 0;
-}
+#include "simutil.h"
 
 int
 sim_peer_load(struct sim_peer *p, const char *prog, const char *path,
@@ -58,12 +22,15 @@ sim_peer_load(struct sim_peer *p, const char *prog, const char *path,
 	struct cs_analyze_cfg pc = *cfg;
 	struct cs_capread cr;
 	uint8_t *buf = NULL;
+	char *raw = NULL;
 	size_t len = 0;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	p->path = path;
-	if ((r = peer_slurp(path, &buf, &len)) < 0) {
+	r = sim_read_path(path, SIZE_MAX, &raw, &len);
+	buf = (uint8_t *)raw;
+	if (r < 0) {
 		fprintf(stderr, "%s: controller-side capture %s: %s\n", prog,
 		    path, strerror(-r));
 		return r == -ENOMEM ? SIM_EXIT_RUNTIME : SIM_EXIT_USAGE;

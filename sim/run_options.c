@@ -414,15 +414,7 @@ run_opt_ap(struct run_opts *o, int c, const char *arg)
 		o->ec.max_inflight = (unsigned)v;
 		return 0;
 	case O_IMAGE:
-		if (strcmp(arg, "adopt") == 0)
-			o->ec.ap.image_policy = CS_AP_IMAGE_ADOPT;
-		else if (strcmp(arg, "download") == 0)
-			o->ec.ap.image_policy = CS_AP_IMAGE_DOWNLOAD;
-		else if (strcmp(arg, "predownload") == 0)
-			o->ec.ap.image_policy = CS_AP_IMAGE_PREDOWNLOAD;
-		else
-			return -EINVAL;
-		return 0;
+		return cs_ap_image_policy_parse(arg, &o->ec.ap.image_policy);
 	case O_SKIP_DISC:
 		o->ec.ap.skip_discovery = true;
 		return 0;

@@ -385,16 +385,14 @@ sim_prom_health(struct cs_engine *e, bool has_window,
 	return 0;
 }
 
-int
-sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
+/* The rest of f into a new buffer: sim_read_file's body. */
+static int
+sim_read_stream(FILE *f, size_t max_bytes, char **out, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char *buf = NULL, *v;
 	size_t n = 0, cap = 0, got;
 	int r = 0;
 
-	if (f == NULL)
-		return -errno;
 	for (;;) {
 		if (n == cap) {
 			if (cap >= max_bytes) {
@@ -402,7 +400,7 @@ sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
 				break;
 			}
 			cap = cap ? cap * 2 : 65536;
-			if ((v = realloc(buf, cap)) == NULL) {
+			if (cap < n || (v = realloc(buf, cap)) == NULL) {
 				r = -ENOMEM;
 				break;
 			}
@@ -416,8 +414,6 @@ sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
 			break;
 		}
 	}
-	if (f != stdin)
-		fclose(f);
 	if (r < 0) {
 		free(buf);
 		return r;
@@ -425,6 +421,27 @@ sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+int
+sim_read_path(const char *path, size_t max_bytes, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	int r;
+
+	if (f == NULL)
+		return -errno;
+	r = sim_read_stream(f, max_bytes, out, len);
+	fclose(f);
+	return r;
+}
+
+int
+sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len)
+{
+	if (strcmp(path, "-") == 0)
+		return sim_read_stream(stdin, max_bytes, out, len);
+	return sim_read_path(path, max_bytes, out, len);
 }
 
 int

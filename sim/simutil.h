@@ -66,6 +66,8 @@ const char *sim_file_strerror(int r);
  * the caller; not NUL-terminated).  0, -EFBIG past max_bytes (rounded up
  * to the buffer's doubling), -ENOMEM, -EIO or the errno of fopen. */
 int sim_read_file(const char *path, size_t max_bytes, char **out, size_t *len);
+/* The same for a path as it is ("-" is a file of that name). */
+int sim_read_path(const char *path, size_t max_bytes, char **out, size_t *len);
 
 /* An image the mock WLC serves (`--image FILE`): into *buf (owned by the
  * caller) and *size; prints "capsim: WHO: image FILE: why" and returns

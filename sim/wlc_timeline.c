@@ -158,26 +158,15 @@ wtl_begin(struct sim_wlc_tl *t)
 	wtl_arm(t, 0); /* the first entries from the loop */
 }
 
-static void
-wtl_count_shard(void *arg, struct cs_engine *e, unsigned k)
-{
-	unsigned *n = arg;
-
-	*n += cs_wlc_active_wtps(cs_engine_wlc_shard(e, k));
-}
-
 /* --timeline-after: polled, 10 times a second, until enough have joined */
 static void
 wtl_on_wait(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_wlc_tl *t = arg;
-	unsigned n = 0;
 
 	(void)fd;
 	(void)what;
-	for (unsigned k = 0; k < cs_engine_workers(t->e); k++)
-		cs_engine_with_worker(t->e, k, wtl_count_shard, &n);
-	if (n < t->after_run)
+	if (cs_engine_wlc_active_wtps(t->e) < t->after_run)
 		return;
 	event_del(t->wait);
 	wtl_begin(t);

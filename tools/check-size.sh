@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Lists the source files in lib/ and sim/ over 1 000 lines and the functions
 # over 150 lines, the size limits of the house (issue 13).  lib/wire (the
-# codecs) and the two role state machines (lib/ap, lib/wlc) stay whole and
-# are not checked.  A function is counted from the line with its name at
+# codecs) and the two role state machines (lib/ap/ap_fsm.c,
+# lib/wlc/ctl_fsm.c) stay whole and are not checked; every other file of
+# lib/ap and lib/wlc is.  A function is counted from the line with its name at
 # column 0 (house style: the return type on its own line) to the closing
 # brace at column 0.  Exit status 1 when anything is over, 0 otherwise.
 #   tools/check-size.sh [max-file-lines [max-function-lines]]
@@ -13,7 +14,7 @@ max_file=${1:-1000}
 max_fn=${2:-150}
 files=$(git ls-files 'lib/*.c' 'lib/*.h' 'sim/*.c' 'sim/*.h' 2>/dev/null ||
   find lib sim -name '*.[ch]')
-files=$(printf '%s\n' "$files" | grep -Ev '^lib/(wire|ap|wlc)/' | sort)
+files=$(printf '%s\n' "$files" | grep -Ev '^lib/wire/|^lib/ap/ap_fsm\.c$|^lib/wlc/ctl_fsm\.c$' | sort)
 over=0
 for f in $files; do
   n=$(wc -l <"$f")

@@ -11,6 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const cs_ap_image_policy_words[] = {
+	[CS_AP_IMAGE_ADOPT] = "adopt",
+	[CS_AP_IMAGE_DOWNLOAD] = "download",
+	[CS_AP_IMAGE_PREDOWNLOAD] = "predownload",
+	[CS_AP_IMAGE_PREDOWNLOAD + 1] = NULL,
+};
+_Static_assert(
+    CS_ARRAY_SIZE(cs_ap_image_policy_words) == CS_AP_IMAGE_PREDOWNLOAD + 2,
+    "cs_ap_image_policy_words[] out of sync with enum cs_ap_image_policy");
+
+int
+cs_ap_image_policy_parse(const char *s, enum cs_ap_image_policy *out)
+{
+	if (s == NULL || out == NULL)
+		return -EINVAL;
+	for (unsigned i = 0; cs_ap_image_policy_words[i] != NULL; i++)
+		if (strcmp(s, cs_ap_image_policy_words[i]) == 0) {
+			*out = (enum cs_ap_image_policy)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 static void
 image_begin(struct cs_ap *ap, bool in_run)
 {

@@ -341,44 +341,13 @@ run_radio_idx(const struct cs_ap *ap, uint8_t radio_id)
 	return -1;
 }
 
-/* Configuration Update Request (RFC 5415 §8.4): every element is checked
- * first, then applied, so a refused request changes nothing.  Result:
- * 0; 17 Image Already Present (§9.1.1); 13 Configuration failure (service
- * not provided) for a value the WTP cannot apply (unknown radio, bad
- * timer); 12 when it applied what it could. */
+/* Configuration Update Request (RFC 5415 §8.4), the elements that may
+ * repeat: AC Name with Priority (§4.6.5), Radio Administrative State
+ * (§4.6.33), IEEE 802.11 WTP Radio Configuration (type 1046, RFC 5416). */
 static uint32_t
-run_config_update(struct cs_ap *ap, const struct cs_msg *m)
+run_cfg_check_lists(const struct cs_ap *ap, const struct cs_msg *m,
+    unsigned n_prio, unsigned n_admin, unsigned n_rcfg)
 {
-	struct cs_ap_run *r = &ap->run;
-	struct cs_el_timers t;
-	struct cs_el_stats_timer st;
-	struct cs_el_image_id id;
-	struct cs_el_static_ip_info si;
-	const struct cs_elem *e;
-	bool has_t, has_st, has_id, has_si;
-	unsigned n_prio = cs_msg_count(m, CS_EL_AC_NAME_PRIO);
-	unsigned n_admin = cs_msg_count(m, CS_EL_RADIO_ADMIN_STATE);
-	unsigned n_rcfg = cs_msg_count(m, CS_EL_80211_RADIO_CONFIG);
-	uint32_t code = CS_RC_SUCCESS;
-	char why[160];
-
-	/* ---- validate ---- */
-	has_t = (e = cs_msg_find(m, CS_EL_TIMERS, 0)) != NULL;
-	if (has_t &&
-	    (cs_el_get_timers(e, &t, NULL) < 0 ||
-	        (t.discovery != 0 && t.discovery < 2) || t.echo_request == 0))
-		/* §4.7.10: MaxDiscoveryInterval 2..180 s; EchoInterval 0
-		 * would stop the echoes */
-		return CS_RC_CONFIG_FAIL_NO_SERVICE;
-	has_st = (e = cs_msg_find(m, CS_EL_STATS_TIMER, 0)) != NULL;
-	if (has_st && cs_el_get_stats_timer(e, &st, NULL) < 0)
-		return CS_RC_CONFIG_FAIL_NO_SERVICE;
-	has_id = (e = cs_msg_find(m, CS_EL_IMAGE_ID, 0)) != NULL;
-	if (has_id && cs_el_get_image_id(e, &id, NULL) < 0)
-		return CS_RC_CONFIG_FAIL_NO_SERVICE;
-	has_si = (e = cs_msg_find(m, CS_EL_STATIC_IP_INFO, 0)) != NULL;
-	if (has_si && cs_el_get_static_ip_info(e, &si, NULL) < 0)
-		return CS_RC_CONFIG_FAIL_NO_SERVICE;
 	if (n_prio > CS_AP_MAX_TARGETS)
 		return CS_RC_CONFIG_FAIL_NO_SERVICE;
 	for (unsigned i = 0; i < n_prio; i++) {
@@ -410,6 +379,90 @@ run_config_update(struct cs_ap *ap, const struct cs_msg *m)
 		    run_radio_idx(ap, rc.radio_id) < 0)
 			return CS_RC_CONFIG_FAIL_NO_SERVICE;
 	}
+	return CS_RC_SUCCESS;
+}
+
+/* Configuration Update Request: a new Image Identifier (§9.1.1), fetched
+ * now or staged for the next Reset by the image policy. */
+static uint32_t
+run_cfg_apply_image(
+    struct cs_ap *ap, const struct cs_msg *m, const struct cs_el_image_id *id)
+{
+	struct cs_ap_run *r = &ap->run;
+	uint32_t code = CS_RC_SUCCESS;
+	char why[160];
+
+	if (ap->cfg.image_policy != CS_AP_IMAGE_ADOPT) {
+		/* an AP that downloads fetches it now, in Run, and stages it
+		 * when verified (ap_image.c: a pre-download) */
+		char *v = malloc(id->len + 1);
+
+		if (v == NULL) {
+			code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
+		} else {
+			memcpy(v, id->data, id->len);
+			v[id->len] = '\0';
+			cs_ap_image_want(ap, v);
+			snprintf(why, sizeof(why),
+			    "image %.*s: pre-downloading it in Run",
+			    (int)(id->len > 64 ? 64 : id->len),
+			    (const char *)id->data);
+			cs_ap_emit(
+			    ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, 0, why);
+		}
+	} else {
+		/* §9.1.1: a new image is stored, run at the next Reset */
+		if (run_str_dup(
+		        &r->staged_image, (const char *)id->data, id->len) < 0)
+			code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
+		snprintf(why, sizeof(why),
+		    "image %.*s staged for the next reset",
+		    (int)(id->len > 64 ? 64 : id->len), (const char *)id->data);
+		cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, 0, why);
+	}
+	return code;
+}
+
+/* Configuration Update Request (RFC 5415 §8.4): every element is checked
+ * first, then applied, so a refused request changes nothing.  Result:
+ * 0; 17 Image Already Present (§9.1.1); 13 Configuration failure (service
+ * not provided) for a value the WTP cannot apply (unknown radio, bad
+ * timer); 12 when it applied what it could. */
+static uint32_t
+run_config_update(struct cs_ap *ap, const struct cs_msg *m)
+{
+	struct cs_ap_run *r = &ap->run;
+	struct cs_el_timers t;
+	struct cs_el_stats_timer st;
+	struct cs_el_image_id id;
+	struct cs_el_static_ip_info si;
+	const struct cs_elem *e;
+	bool has_t, has_st, has_id, has_si;
+	unsigned n_prio = cs_msg_count(m, CS_EL_AC_NAME_PRIO);
+	unsigned n_admin = cs_msg_count(m, CS_EL_RADIO_ADMIN_STATE);
+	unsigned n_rcfg = cs_msg_count(m, CS_EL_80211_RADIO_CONFIG);
+	uint32_t code = CS_RC_SUCCESS;
+
+	/* ---- validate ---- */
+	has_t = (e = cs_msg_find(m, CS_EL_TIMERS, 0)) != NULL;
+	if (has_t &&
+	    (cs_el_get_timers(e, &t, NULL) < 0 ||
+	        (t.discovery != 0 && t.discovery < 2) || t.echo_request == 0))
+		/* §4.7.10: MaxDiscoveryInterval 2..180 s; EchoInterval 0
+		 * would stop the echoes */
+		return CS_RC_CONFIG_FAIL_NO_SERVICE;
+	has_st = (e = cs_msg_find(m, CS_EL_STATS_TIMER, 0)) != NULL;
+	if (has_st && cs_el_get_stats_timer(e, &st, NULL) < 0)
+		return CS_RC_CONFIG_FAIL_NO_SERVICE;
+	has_id = (e = cs_msg_find(m, CS_EL_IMAGE_ID, 0)) != NULL;
+	if (has_id && cs_el_get_image_id(e, &id, NULL) < 0)
+		return CS_RC_CONFIG_FAIL_NO_SERVICE;
+	has_si = (e = cs_msg_find(m, CS_EL_STATIC_IP_INFO, 0)) != NULL;
+	if (has_si && cs_el_get_static_ip_info(e, &si, NULL) < 0)
+		return CS_RC_CONFIG_FAIL_NO_SERVICE;
+	if (run_cfg_check_lists(ap, m, n_prio, n_admin, n_rcfg) !=
+	    CS_RC_SUCCESS)
+		return CS_RC_CONFIG_FAIL_NO_SERVICE;
 	if (has_id && id.len == strlen(ap->sw_version) &&
 	    memcmp(id.data, ap->sw_version, id.len) == 0)
 		/* §9.1.1: "responds ... with the Result Code set to Image
@@ -472,34 +525,8 @@ run_config_update(struct cs_ap *ap, const struct cs_msg *m)
 		r->static_ip = si;
 		r->has_static_ip = si.is_static != 0;
 	}
-	if (has_id && ap->cfg.image_policy != CS_AP_IMAGE_ADOPT) {
-		/* an AP that downloads fetches it now, in Run, and stages it
-		 * when verified (ap_image.c: a pre-download) */
-		char *v = malloc(id.len + 1);
-
-		if (v == NULL) {
-			code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
-		} else {
-			memcpy(v, id.data, id.len);
-			v[id.len] = '\0';
-			cs_ap_image_want(ap, v);
-			snprintf(why, sizeof(why),
-			    "image %.*s: pre-downloading it in Run",
-			    (int)(id.len > 64 ? 64 : id.len),
-			    (const char *)id.data);
-			cs_ap_emit(
-			    ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, 0, why);
-		}
-	} else if (has_id) {
-		/* §9.1.1: a new image is stored, run at the next Reset */
-		if (run_str_dup(
-		        &r->staged_image, (const char *)id.data, id.len) < 0)
-			code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
-		snprintf(why, sizeof(why),
-		    "image %.*s staged for the next reset",
-		    (int)(id.len > 64 ? 64 : id.len), (const char *)id.data);
-		cs_ap_emit(ap, CS_AP_EV_INFO, m->ctl.type, m->ctl.seq, 0, why);
-	}
+	if (has_id && run_cfg_apply_image(ap, m, &id) != CS_RC_SUCCESS)
+		code = CS_RC_CONFIG_FAIL_SERVICE_ANYHOW;
 	r->config_updates++;
 	ap->stats.config_updates++;
 	return code;

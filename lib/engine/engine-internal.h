@@ -234,6 +234,7 @@ struct eng_w {
 	bool th_running;
 	pthread_mutex_t mu;
 	struct event_base *base;
+	bool base_borrowed; /* cs_engine_cfg.base: the caller frees it */
 	uint64_t rng;
 
 	struct cs_timerq tq;

@@ -59,10 +59,26 @@ eng_check_local(struct cs_engine *e, uint32_t ip)
 	return -EADDRNOTAVAIL;
 }
 
+/* Bases are created from one thread and driven from others: libevent's
+ * locking must be on before the first one is made. */
+static void
+eng_threads_once(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, (void (*)(void))evthread_use_pthreads);
+}
+
+struct event_base *
+cs_engine_base_new(void)
+{
+	eng_threads_once();
+	return event_base_new();
+}
+
 int
 cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct cs_engine *e;
 	int r;
 
@@ -71,8 +87,11 @@ cs_engine_new(struct cs_engine **ret, const struct cs_engine_cfg *cfg)
 	if (cfg->workers > CS_ENGINE_MAX_WORKERS)
 		return cs_log_err(cfg->log, -EINVAL,
 		    "engine: at most %u workers", CS_ENGINE_MAX_WORKERS);
-	/* bases are created from this thread and driven from others */
-	pthread_once(&once, (void (*)(void))evthread_use_pthreads);
+	if (cfg->base != NULL && cfg->workers > 1)
+		return cs_log_err(cfg->log, -EINVAL,
+		    "engine: a given loop (base) runs one worker, not %u",
+		    cfg->workers);
+	eng_threads_once();
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return -ENOMEM;
 	e->cfg = *cfg;
@@ -945,4 +964,23 @@ cs_engine_wlc_counters(struct cs_engine *e, struct cs_wlc_counters *out)
 	for (unsigned k = 0; k < e->n_w; k++)
 		cs_engine_with_worker(e, k, eng_wlc_counters_w, out);
 	return 0;
+}
+
+static void
+eng_wlc_active_w(void *arg, struct cs_engine *e, unsigned k)
+{
+	unsigned *n = arg;
+
+	if (e->w[k]->wlc != NULL)
+		*n += cs_wlc_active_wtps(e->w[k]->wlc);
+}
+
+unsigned
+cs_engine_wlc_active_wtps(struct cs_engine *e)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; e != NULL && k < e->n_w; k++)
+		cs_engine_with_worker(e, k, eng_wlc_active_w, &n);
+	return n;
 }

@@ -531,7 +531,10 @@ eng_w_new(struct cs_engine *e, unsigned id)
 	pthread_mutex_init(&w->mb_mu, NULL);
 	w->relay_sock.fd = -1;
 	cs_wlc_gate_init(&w->gate);
-	if ((w->base = event_base_new()) == NULL ||
+	/* the caller's loop (cs_engine_cfg.base) is worker 0's */
+	w->base_borrowed = id == 0 && e->cfg.base != NULL;
+	w->base = w->base_borrowed ? e->cfg.base : event_base_new();
+	if (w->base == NULL ||
 	    (w->ev_timer = evtimer_new(w->base, eng_on_timer, w)) == NULL)
 		return w; /* caller checks base/ev_timer */
 	return w;
@@ -578,7 +581,7 @@ eng_w_free(struct eng_w *w)
 	free(w->grave_p);
 	if (w->ev_timer != NULL)
 		event_free(w->ev_timer);
-	if (w->base != NULL)
+	if (w->base != NULL && !w->base_borrowed)
 		event_base_free(w->base);
 	cs_timerq_free(&w->tq);
 	cs_metrics_free(&w->metrics);

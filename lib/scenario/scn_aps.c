@@ -105,10 +105,6 @@ static const char *const group_keys[] = {
 _Static_assert(CS_ARRAY_SIZE(group_keys) == GK__COUNT + 1,
     "group_keys[] out of sync with its enum");
 
-static const char *const img_words[] = { "adopt", "download", "predownload",
-	NULL };
-static const enum cs_ap_image_policy img_policy[] = { CS_AP_IMAGE_ADOPT,
-	CS_AP_IMAGE_DOWNLOAD, CS_AP_IMAGE_PREDOWNLOAD };
 /* aps.data-dtls, wlc.data-dtls: enum cs_data_dtls by its words, in
  * order (RFC 5415 §4.6.1 DTLS Policy) */
 static int
@@ -198,10 +194,10 @@ scn_group(
 	    (r = scn_skew(p, v[GK_SKEW], KP(GK_SKEW), &g->clock_skew_s)) < 0)
 		return r;
 	if (v[GK_IMAGE]) {
-		if ((r = scn_word(
-		         p, v[GK_IMAGE], KP(GK_IMAGE), img_words, &w)) < 0)
+		if ((r = scn_word(p, v[GK_IMAGE], KP(GK_IMAGE),
+		         cs_ap_image_policy_words, &w)) < 0)
 			return r;
-		g->image_policy = img_policy[w];
+		g->image_policy = (enum cs_ap_image_policy)w;
 	}
 	if (v[GK_TIMERS] &&
 	    (r = scn_timers(p, v[GK_TIMERS], KP(GK_TIMERS), &g->timers)) < 0)
@@ -547,10 +543,10 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 		a->max_inflight = (unsigned)u;
 	}
 	if (v[AK_IMAGE]) {
-		if ((r = scn_word(p, v[AK_IMAGE], KP("image-policy"), img_words,
-		         &w)) < 0)
+		if ((r = scn_word(p, v[AK_IMAGE], KP("image-policy"),
+		         cs_ap_image_policy_words, &w)) < 0)
 			return r;
-		a->image_policy = img_policy[w];
+		a->image_policy = (enum cs_ap_image_policy)w;
 	}
 	if (v[AK_DATA_DTLS] &&
 	    (r = scn_data_dtls(

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internals of the mock WLC shared by wlc.c (controller, discovery
- * responder, keep-alives), ctl_fsm.c (per-session FSM) and wlc_stats.c
- * (join statistics).  Not a public API; tests may include it.
+ * Internals of the mock WLC shared by wlc.c (controller), wlc_disc.c
+ * (discovery responder), wlc_sess.c (sessions, keep-alives), ctl_fsm.c
+ * (per-session FSM) and wlc_stats.c (join statistics).  Not a public API; tests
+ * may include it.
  */
 #ifndef CS_WLC_INTERNAL_H
 #define CS_WLC_INTERNAL_H
@@ -223,10 +224,13 @@ void cs_wlc_emit(struct cs_wlc *w, struct cs_wlc_sess *s,
     enum cs_wlc_ev_kind kind, uint64_t now_ms, uint32_t msg_type,
     uint32_t result_code, const char *reason);
 uint32_t cs_wlc_adv_ip(const struct cs_wlc *w);
-void cs_wlc_sid_insert(struct cs_wlc *w, struct cs_wlc_sess *s);
-void cs_wlc_sid_remove(struct cs_wlc *w, struct cs_wlc_sess *s);
-struct cs_wlc_sess *cs_wlc_sid_find(
-    const struct cs_wlc *w, const uint8_t id[16]);
+void cs_wlc_fmt_ip(uint32_t ip, char *buf, size_t cap);
+void cs_wlc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap);
+
+/* wlc_disc.c */
+/* A datagram on the control port outside DTLS (Discovery, RFC 5415 §5). */
+int cs_wlc_disc_input(struct cs_wlc *w, uint32_t ip, uint16_t port,
+    const uint8_t *pkt, size_t len, uint64_t now_ms);
 /* Puts the AC Descriptor, AC Name, Control IPv4 Address elements. */
 void cs_wlc_put_ac_identity(struct cs_wlc *w, struct cs_wr *wr);
 /* Cisco mode: a Cisco vendor payload (vendor 4232704) and AP Time Sync
@@ -235,8 +239,12 @@ void cs_wlc_put_cisco_vsp(
     struct cs_wr *wr, uint16_t id, const uint8_t *data, size_t len);
 void cs_wlc_put_time_sync(
     const struct cs_wlc *w, struct cs_wr *wr, uint64_t now_ms);
-void cs_wlc_fmt_ip(uint32_t ip, char *buf, size_t cap);
-void cs_wlc_fmt_mac(const uint8_t mac[6], char *buf, size_t cap);
+
+/* wlc_sess.c */
+void cs_wlc_sid_insert(struct cs_wlc *w, struct cs_wlc_sess *s);
+void cs_wlc_sid_remove(struct cs_wlc *w, struct cs_wlc_sess *s);
+struct cs_wlc_sess *cs_wlc_sid_find(
+    const struct cs_wlc *w, const uint8_t id[16]);
 
 /* ctl_fsm.c */
 int cs_wlc_fsm_input(

@@ -3,7 +3,10 @@
  * The split-MAC controller's client side (capsim/wlc_clients.h): what a
  * WLC does with the 802.11 frames its APs tunnel to it, and with the DHCP
  * it relays for their clients.  Kept beside the session FSM (ctl_fsm.c),
- * which only carries the requests this module asks for.
+ * which only carries the requests this module asks for.  This file holds the
+ * client and AP tables, the element builders, sending and the public calls;
+ * a frame from an AP enters in wlc_clients_input.c, the management frames
+ * are in wlc_clients_assoc.c, the data frames in wlc_clients_data.c.
  */
 #include "capsim/wlc_clients.h"
 
@@ -20,12 +23,7 @@
 #include "capsim/inet.h"
 #include "capsim/ipv4.h"
 #include "capsim/wpa.h"
-
-#define WCL_BUCKETS   4096 /* client hash buckets (power of 2) */
-#define WCL_AP_BKTS   1024 /* AP hash buckets (power of 2) */
-#define WCL_MAX_AID   2007 /* IEEE 802.11-2020 §9.4.1.8 */
-#define WCL_FRAME_MAX 1600
-#define WCL_MAX_HOPS  16 /* RFC 1542 §4.1.1: discard above */
+#include "wlc_clients-internal.h"
 
 static const char *const wcl_state_names[] = {
 	[CS_WLC_CL_AUTH] = "Authenticated",
@@ -37,54 +35,13 @@ static const char *const wcl_state_names[] = {
 _Static_assert(CS_ARRAY_SIZE(wcl_state_names) == CS_WLC_CL__COUNT,
     "wcl_state_names[] out of sync with enum cs_wlc_cl_state");
 
-struct wcl_ap {
-	void *ap;
-	uint32_t n_clients;
-	uint8_t aid_used[(WCL_MAX_AID + 8) / 8];
-	struct wcl_ap *next;
-};
-
-struct wcl_client {
-	uint8_t mac[6];
-	uint8_t bssid[6];
-	uint8_t rid;
-	uint16_t aid;
-	enum cs_wlc_cl_state state;
-	const struct cs_wlc_wlan *wlan; /* NULL until associated */
-	struct wcl_ap *ap;
-	uint32_t ip;
-	struct wcl_client *next;
-	/* WPA2-PSK: the authenticator, its one timer, and a removal asked
-	 * for from inside its callbacks (done once it returns) */
-	struct cs_wlc_clients *c;
-	struct cs_wpa_auth *wpa;
-	bool retx_armed, dead;
-	uint64_t retx_due_ms;
-	uint32_t m3_dropped; /* misbehaviour drop_eapol_m3 */
-	/* for the diagnosis (struct cs_wlc_client_end) */
-	uint32_t m2_received, m2_mic_failed, dhcp_relayed;
-	enum cs_wpa_fail l2_fail;
-};
-
-struct cs_wlc_clients {
-	struct cs_wlc_clients_cfg cfg;
-	struct cs_wlc_clients_io io;
-	struct wcl_client *bkt[WCL_BUCKETS];
-	struct wcl_ap *ap_bkt[WCL_AP_BKTS];
-	uint32_t n_clients;
-	uint16_t seq;
-	struct cs_wlc_clients_stats st;
-	uint64_t now_ms; /* of the input being served */
-	uint8_t gtk[CS_WLC_MAX_WLANS][CS_WPA_GTK_LEN]; /* per PSK WLAN */
-};
-
 const char *
 cs_wlc_cl_state_name(enum cs_wlc_cl_state s)
 {
 	return (unsigned)s < CS_WLC_CL__COUNT ? wcl_state_names[s] : NULL;
 }
 
-static unsigned
+unsigned
 wcl_hash_mac(const uint8_t *m)
 {
 	return ((unsigned)m[3] << 16 ^ (unsigned)m[4] << 8 ^ m[5] ^
@@ -100,7 +57,7 @@ wcl_hash_ap(const void *ap)
 	return (unsigned)((v >> 4) ^ (v >> 14)) & (WCL_AP_BKTS - 1);
 }
 
-static struct wcl_client *
+struct wcl_client *
 wcl_find(const struct cs_wlc_clients *c, const uint8_t *mac)
 {
 	struct wcl_client *cl = c->bkt[wcl_hash_mac(mac)];
@@ -110,7 +67,7 @@ wcl_find(const struct cs_wlc_clients *c, const uint8_t *mac)
 	return cl;
 }
 
-static struct wcl_ap *
+struct wcl_ap *
 wcl_ap_get(struct cs_wlc_clients *c, void *ap, bool create)
 {
 	unsigned h = wcl_hash_ap(ap);
@@ -128,7 +85,7 @@ wcl_ap_get(struct cs_wlc_clients *c, void *ap, bool create)
 	return a;
 }
 
-static void
+void
 wcl_set_state(
     struct cs_wlc_clients *c, struct wcl_client *cl, enum cs_wlc_cl_state to)
 {
@@ -137,7 +94,7 @@ wcl_set_state(
 	cl->state = to;
 }
 
-static void
+void
 wcl_release_aid(struct wcl_client *cl)
 {
 	if (cl->ap != NULL && cl->aid > 0) {
@@ -148,7 +105,7 @@ wcl_release_aid(struct wcl_client *cl)
 	cl->aid = 0;
 }
 
-static void
+void
 wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
 {
 	struct wcl_client **pp = &c->bkt[wcl_hash_mac(cl->mac)];
@@ -172,6 +129,15 @@ wcl_remove(struct cs_wlc_clients *c, struct wcl_client *cl)
 	c->n_clients--;
 	cs_wpa_auth_free(cl->wpa);
 	free(cl);
+}
+
+void
+wcl_reap(struct cs_wlc_clients *c, struct wcl_client *cl)
+{
+	if (cl->dead) {
+		c->st.deleted++;
+		wcl_remove(c, cl);
+	}
 }
 
 /* ---- element builders ---------------------------------------------- */
@@ -251,7 +217,7 @@ cs_wlc_put_delete_station(struct cs_wr *wr, uint8_t rid, const uint8_t mac[6])
 
 /* ---- sending --------------------------------------------------------- */
 
-static void
+void
 wcl_send(struct cs_wlc_clients *c, const struct wcl_client *cl, void *ap,
     uint8_t rid, struct cs_dot11_frame *f)
 {
@@ -266,7 +232,7 @@ wcl_send(struct cs_wlc_clients *c, const struct wcl_client *cl, void *ap,
 		(void)c->io.send_frame(c->io.ctx, ap, rid, buf, wr.len);
 }
 
-static void
+void
 wcl_send_mgmt(struct cs_wlc_clients *c, void *ap, uint8_t rid,
     const uint8_t *sta, const uint8_t *bssid, struct cs_dot11_frame *f)
 {
@@ -277,7 +243,7 @@ wcl_send_mgmt(struct cs_wlc_clients *c, void *ap, uint8_t rid,
 }
 
 /* A From-DS data frame from the gateway to the client. */
-static void
+void
 wcl_send_data(struct cs_wlc_clients *c, const struct wcl_client *cl,
     uint16_t ethertype, const uint8_t *payload, size_t len)
 {
@@ -288,7 +254,7 @@ wcl_send_data(struct cs_wlc_clients *c, const struct wcl_client *cl,
 	wcl_send(c, cl, cl->ap->ap, cl->rid, &f);
 }
 
-static void
+void
 wcl_send_control(
     struct cs_wlc_clients *c, void *ap, const uint8_t *elems, size_t len)
 {
@@ -296,7 +262,7 @@ wcl_send_control(
 	    c->io.ctx, ap, CS_MSG_STATION_CONFIG_REQ, elems, len);
 }
 
-static void
+void
 wcl_delete_on_ap(struct cs_wlc_clients *c, const struct wcl_client *cl)
 {
 	uint8_t elems[16];
@@ -308,588 +274,7 @@ wcl_delete_on_ap(struct cs_wlc_clients *c, const struct wcl_client *cl)
 		wcl_send_control(c, cl->ap->ap, elems, wr.len);
 }
 
-/* ---- management frames ---------------------------------------------- */
-
-static const struct cs_wlc_wlan *
-wcl_wlan_by_ssid(const struct cs_wlc_clients *c, const struct cs_dot11_ies *ies)
-{
-	for (unsigned i = 0; i < c->cfg.n_wlans; i++) {
-		const struct cs_wlc_wlan *w = &c->cfg.wlans[i];
-
-		if (ies->has_ssid && strlen(w->ssid) == ies->ssid_len &&
-		    memcmp(w->ssid, ies->ssid, ies->ssid_len) == 0)
-			return w;
-	}
-	return NULL;
-}
-
-static void
-wcl_auth(struct cs_wlc_clients *c, void *ap, uint8_t rid,
-    const struct cs_dot11_frame *in)
-{
-	struct wcl_client *cl = wcl_find(c, in->addr2);
-	struct cs_dot11_frame f;
-	struct wcl_ap *a;
-	unsigned h;
-
-	if (in->auth_seq != 1) {
-		c->st.frames_dropped++;
-		return;
-	}
-	cs_dot11_init_mgmt(&f, CS_DOT11_AUTH, NULL, NULL, NULL);
-	f.auth_alg = in->auth_alg;
-	f.auth_seq = 2;
-	if (in->auth_alg != CS_DOT11_AUTH_OPEN) {
-		f.status = 13; /* §9.4.1.9: algorithm not supported */
-		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
-		return;
-	}
-	if ((a = wcl_ap_get(c, ap, true)) == NULL)
-		return; /* out of memory: no answer, the station retries */
-	if (cl == NULL) {
-		if ((cl = calloc(1, sizeof(*cl))) == NULL)
-			return;
-		memcpy(cl->mac, in->addr2, 6);
-		h = wcl_hash_mac(cl->mac);
-		cl->next = c->bkt[h];
-		c->bkt[h] = cl;
-		c->n_clients++;
-		c->st.per_state[CS_WLC_CL_AUTH]++;
-	} else {
-		/* a new authentication ends the old association (§11.3); a
-		 * station that moved on: its old AP drops it */
-		if (cl->aid > 0 && cl->ap != NULL && cl->ap->ap != ap)
-			wcl_delete_on_ap(c, cl);
-		wcl_release_aid(cl);
-		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
-	}
-	cl->ap = a;
-	cl->rid = rid;
-	memcpy(cl->bssid, in->addr3, 6);
-	c->st.auths++;
-	wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
-}
-
-static uint16_t
-wcl_alloc_aid(struct wcl_ap *a)
-{
-	for (uint16_t aid = 1; aid <= WCL_MAX_AID; aid++)
-		if (!(a->aid_used[aid / 8] & (1u << (aid % 8)))) {
-			a->aid_used[aid / 8] |= (uint8_t)(1u << (aid % 8));
-			a->n_clients++;
-			return aid;
-		}
-	return 0;
-}
-
-/* The station's RSN element must pick what the WLAN offers: CCMP-128
- * pairwise and the PSK AKM (§12.6.3; a 9800 refuses with status 72). */
-static bool
-wcl_rsn_ok(const struct cs_dot11_rsn *r)
-{
-	bool ccmp = false, psk = false;
-
-	for (unsigned i = 0; i < r->n_pairwise; i++)
-		ccmp |= r->pairwise[i] == CS_DOT11_SUITE_CCMP;
-	for (unsigned i = 0; i < r->n_akm; i++)
-		psk |= r->akm[i] == CS_DOT11_SUITE_PSK;
-	return ccmp && psk;
-}
-
-static uint16_t
-wcl_assoc_check(struct cs_wlc_clients *c, struct wcl_client *cl,
-    const struct cs_dot11_frame *in, const struct cs_wlc_wlan **wlan)
-{
-	if ((*wlan = wcl_wlan_by_ssid(c, &in->ies)) == NULL)
-		return CS_DOT11_STATUS_UNSPECIFIED; /* no such SSID here */
-	if (in->ies.has_rsn != (*wlan)->has_psk)
-		return CS_DOT11_STATUS_INVALID_RSNE; /* §12.6.3 */
-	if ((*wlan)->has_psk &&
-	    (!wcl_rsn_ok(&in->ies.rsn) || in->ies.rsn_ie == NULL ||
-	        in->ies.rsn_ie_len > CS_WPA_RSNE_MAX))
-		return CS_DOT11_STATUS_INVALID_RSNE;
-	if (in->ies.n_rates == 0)
-		return CS_DOT11_STATUS_BASIC_RATES;
-	if ((c->cfg.max_per_ap > 0 && cl->ap->n_clients >= c->cfg.max_per_ap) ||
-	    (c->cfg.max_clients > 0 &&
-	        c->st.per_state[CS_WLC_CL_ASSOC] +
-	                c->st.per_state[CS_WLC_CL_L2AUTH] +
-	                c->st.per_state[CS_WLC_CL_IP_LEARN] +
-	                c->st.per_state[CS_WLC_CL_RUN] >=
-	            c->cfg.max_clients))
-		return CS_DOT11_STATUS_AP_FULL;
-	return CS_DOT11_STATUS_SUCCESS;
-}
-
-/* ---- WPA2-PSK: the authenticator per client ---------------------------- */
-
-static void wcl_mac_str(const uint8_t *m, char *buf, size_t cap);
-
-static int
-wcl_wpa_send(void *ctx, const uint8_t *pdu, size_t len)
-{
-	struct wcl_client *cl = ctx;
-	struct cs_dot11_frame f;
-	struct cs_eapol_key k;
-
-	if (cl->c->cfg.drop_eapol_m3 > 0 &&
-	    cs_eapol_key_decode(&k, pdu, len, NULL, NULL) == 0 &&
-	    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_3 &&
-	    cl->m3_dropped < cl->c->cfg.drop_eapol_m3) {
-		char mac[18];
-
-		/* misbehaviour: the frame is lost at the controller, as far
-		 * as the station can tell */
-		cl->m3_dropped++;
-		cl->c->st.mis_m3_dropped++;
-		wcl_mac_str(cl->mac, mac, sizeof(mac));
-		cs_logf(&cl->c->cfg.log, CS_LOG_INFO,
-		    "client %s: EAPOL-Key message 3 not sent (misbehaviour "
-		    "drop-eapol-m3, %u so far)",
-		    mac, cl->m3_dropped);
-		return 0;
-	}
-	/* from the authenticator: SA = AA = the BSSID (§12.7.6.1) */
-	cs_dot11_init_data(&f, /* to_ds= */ false, cl->bssid, cl->bssid,
-	    cl->mac, CS_ETH_P_EAPOL, pdu, len);
-	wcl_send(cl->c, cl, cl->ap->ap, cl->rid, &f);
-	return 0;
-}
-
-static void
-wcl_wpa_arm(void *ctx, enum cs_wpa_timer t, uint64_t delay_ms)
-{
-	struct wcl_client *cl = ctx;
-
-	(void)t; /* the authenticator has one: CS_WPA_T_RETX */
-	cl->retx_armed = true;
-	cl->retx_due_ms = cl->c->now_ms + delay_ms;
-}
-
-static void
-wcl_wpa_cancel(void *ctx, enum cs_wpa_timer t)
-{
-	struct wcl_client *cl = ctx;
-
-	(void)t;
-	cl->retx_armed = false;
-}
-
-static int
-wcl_wpa_rand(void *ctx, uint8_t *buf, size_t len)
-{
-	struct wcl_client *cl = ctx;
-
-	return cl->c->io.rand_bytes(cl->c->io.ctx, buf, len);
-}
-
-static void
-wcl_mac_str(const uint8_t *m, char *buf, size_t cap)
-{
-	snprintf(buf, cap, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-	    m[3], m[4], m[5]);
-}
-
-/* The authenticator's outcomes, in the controller's words: the port
- * opens (IP learn), or the client is deauthenticated, deleted from its
- * AP and counted by cause.  Removal waits until the authenticator's call
- * returns (cl->dead). */
-static void
-wcl_wpa_event(void *ctx, const struct cs_wpa_event *ev)
-{
-	struct wcl_client *cl = ctx;
-	struct cs_wlc_clients *c = cl->c;
-	struct cs_dot11_frame f;
-	uint8_t elems[16];
-	struct cs_wr wr;
-	char mac[18];
-
-	switch (ev->kind) {
-	case CS_WPA_EV_DONE:
-		c->st.l2auth_done++;
-		if (cl->state == CS_WLC_CL_L2AUTH)
-			wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
-		break;
-	case CS_WPA_EV_DEAUTH:
-		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
-		f.reason = ev->reason_code;
-		wcl_send_mgmt(c, cl->ap->ap, cl->rid, cl->mac, cl->bssid, &f);
-		cs_wr_init(&wr, elems, sizeof(elems));
-		cs_wlc_put_delete_station(&wr, cl->rid, cl->mac);
-		if (wr.err == 0)
-			wcl_send_control(c, cl->ap->ap, elems, wr.len);
-		break;
-	case CS_WPA_EV_FAILED:
-		c->st.l2auth_failed[ev->fail]++;
-		cl->l2_fail = ev->fail;
-		wcl_mac_str(cl->mac, mac, sizeof(mac));
-		cs_logf(&c->cfg.log, CS_LOG_WARN,
-		    "client %s: L2 authentication failed: %s (%s), "
-		    "deauthenticated with reason %u",
-		    mac, cs_wpa_fail_name(ev->fail), ev->reason,
-		    ev->reason_code);
-		cl->dead = true;
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-wcl_reap(struct cs_wlc_clients *c, struct wcl_client *cl)
-{
-	if (cl->dead) {
-		c->st.deleted++;
-		wcl_remove(c, cl);
-	}
-}
-
-/* Associated on a PSK WLAN: the 4-way handshake starts with message 1
- * (the group key is the WLAN's, sent in message 3). */
-static void
-wcl_l2auth_start(struct cs_wlc_clients *c, struct wcl_client *cl,
-    const struct cs_dot11_frame *in)
-{
-	struct cs_wpa_io io = { wcl_wpa_send, wcl_wpa_arm, wcl_wpa_cancel,
-		wcl_wpa_event, wcl_wpa_rand, cl };
-	struct cs_wpa_auth_cfg ac = { .akm = CS_WPA_AKM_PSK, .gtk_keyid = 1 };
-	uint8_t rsne[24];
-	struct cs_wr wr;
-	unsigned w = (unsigned)(cl->wlan - c->cfg.wlans);
-	int r;
-
-	cs_wr_init(&wr, rsne, sizeof(rsne));
-	cs_rsne_build(&wr, CS_WPA_AKM_PSK, 0);
-	memcpy(ac.pmk, cl->wlan->pmk, sizeof(ac.pmk));
-	memcpy(ac.aa, cl->bssid, 6);
-	memcpy(ac.spa, cl->mac, 6);
-	ac.own_rsne = rsne;
-	ac.own_rsne_len = wr.len;
-	ac.sta_rsne = in->ies.rsn_ie;
-	ac.sta_rsne_len = in->ies.rsn_ie_len;
-	memcpy(ac.gtk, c->gtk[w], sizeof(ac.gtk));
-	ac.log = &c->cfg.log;
-	cl->c = c;
-	cs_wpa_auth_free(cl->wpa);
-	cl->wpa = NULL;
-	cl->retx_armed = false;
-	r = wr.err != 0 ? wr.err : cs_wpa_auth_new(&cl->wpa, &ac, &io);
-	cs_wpa_cleanse(&ac, sizeof(ac));
-	wcl_set_state(c, cl, CS_WLC_CL_L2AUTH);
-	if (r == 0)
-		r = cs_wpa_auth_start(cl->wpa, c->now_ms);
-	if (r < 0) {
-		/* never leave the port open without the handshake */
-		struct cs_wpa_event ev = { .kind = CS_WPA_EV_DEAUTH,
-			.reason_code = CS_WPA_REASON_UNSPECIFIED,
-			.fail = CS_WPA_FAIL_NONE,
-			.reason = "authenticator could not start" };
-
-		wcl_wpa_event(cl, &ev);
-		ev.kind = CS_WPA_EV_FAILED;
-		wcl_wpa_event(cl, &ev);
-	}
-	wcl_reap(c, cl);
-}
-
-static void
-wcl_assoc(struct cs_wlc_clients *c, void *ap, uint8_t rid,
-    const struct cs_dot11_frame *in)
-{
-	struct wcl_client *cl = wcl_find(c, in->addr2);
-	const struct cs_wlc_wlan *wlan = NULL;
-	uint8_t elems[128];
-	struct cs_dot11_frame f;
-	struct cs_wr wr;
-	uint16_t status;
-
-	if (cl == NULL || cl->ap == NULL || cl->ap->ap != ap) {
-		/* §11.3.3: a Class 2 frame from an unauthenticated station */
-		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
-		f.reason = 6;
-		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
-		c->st.frames_dropped++;
-		return;
-	}
-	if (cl->aid > 0) {
-		wcl_release_aid(cl); /* re-association: a fresh AID */
-		wcl_set_state(c, cl, CS_WLC_CL_AUTH);
-	}
-	status = wcl_assoc_check(c, cl, in, &wlan);
-	if (status == CS_DOT11_STATUS_SUCCESS && c->cfg.refuse_assoc_status) {
-		char mac[18];
-
-		status = c->cfg.refuse_assoc_status;
-		c->st.mis_assoc_refused++;
-		wcl_mac_str(cl->mac, mac, sizeof(mac));
-		cs_logf(&c->cfg.log, CS_LOG_INFO,
-		    "client %s: association refused with status %u "
-		    "(misbehaviour refuse-assoc)",
-		    mac, status);
-	}
-	cs_dot11_init_mgmt(&f,
-	    in->subtype == CS_DOT11_REASSOC_REQ ? CS_DOT11_REASSOC_RESP
-	                                        : CS_DOT11_ASSOC_RESP,
-	    NULL, NULL, NULL);
-	f.capability = CS_DOT11_CAP_ESS | CS_DOT11_CAP_SHORT_ST;
-	f.ies.n_rates = in->ies.n_rates;
-	memcpy(f.ies.rates, in->ies.rates, in->ies.n_rates);
-	if (status == CS_DOT11_STATUS_SUCCESS &&
-	    (f.aid = wcl_alloc_aid(cl->ap)) == 0)
-		status = CS_DOT11_STATUS_AP_FULL;
-	f.status = status;
-	wcl_send_mgmt(c, ap, rid, in->addr2, in->addr3, &f);
-	if (status != CS_DOT11_STATUS_SUCCESS) {
-		if (status == CS_DOT11_STATUS_AP_FULL)
-			c->st.assoc_refused_full++;
-		else
-			c->st.assoc_refused_other++;
-		return;
-	}
-	cl->aid = f.aid;
-	cl->wlan = wlan;
-	c->st.assocs++;
-	wcl_set_state(c, cl, CS_WLC_CL_ASSOC);
-	cs_wr_init(&wr, elems, sizeof(elems));
-	cs_wlc_put_add_station(&wr, rid, cl->mac, cl->aid, in->capability,
-	    wlan->wlan_id, in->ies.rates, in->ies.n_rates);
-	if (wr.err == 0)
-		wcl_send_control(c, ap, elems, wr.len);
-	if (wlan->has_psk)
-		wcl_l2auth_start(c, cl, in);
-}
-
-static void
-wcl_leave(struct cs_wlc_clients *c, void *ap, const struct cs_dot11_frame *in)
-{
-	struct wcl_client *cl = wcl_find(c, in->addr2);
-
-	if (cl == NULL || cl->ap == NULL || cl->ap->ap != ap) {
-		c->st.frames_dropped++;
-		return;
-	}
-	if (cl->aid > 0)
-		wcl_delete_on_ap(c, cl);
-	c->st.deleted++;
-	wcl_remove(c, cl);
-}
-
-/* ---- data frames ------------------------------------------------------ */
-
-static void
-wcl_arp(struct cs_wlc_clients *c, struct wcl_client *cl,
-    const struct cs_dot11_frame *in)
-{
-	struct cs_arp a, r;
-	uint8_t buf[CS_ARP_LEN];
-	struct cs_wr wr;
-
-	if (cs_arp_decode(&a, in->payload, in->payload_len, NULL) < 0) {
-		c->st.frames_dropped++;
-		return;
-	}
-	/* only the gateway is ours to answer; announcements need nothing */
-	if (a.op != CS_ARP_REQUEST || a.tpa != cl->wlan->gateway ||
-	    a.spa == a.tpa)
-		return;
-	r.op = CS_ARP_REPLY;
-	memcpy(r.sha, cl->wlan->gateway_mac, 6);
-	r.spa = cl->wlan->gateway;
-	memcpy(r.tha, a.sha, 6);
-	r.tpa = a.spa;
-	cs_wr_init(&wr, buf, sizeof(buf));
-	cs_arp_encode(&r, &wr);
-	c->st.arp_answered++;
-	wcl_send_data(c, cl, CS_ETH_P_ARP, buf, wr.len);
-}
-
-/* RFC 1542 §4.1.1 / RFC 2131 §4.1: the relay agent fills giaddr (when
- * zero) and counts the hop, then forwards to the server. */
-static void
-wcl_dhcp_relay(struct cs_wlc_clients *c, struct wcl_client *cl,
-    const uint8_t *p, size_t len)
-{
-	uint8_t out[1500];
-	struct cs_dhcp_msg m;
-	struct cs_wr wr;
-
-	if (cs_dhcp_decode(&m, p, len, NULL) < 0 ||
-	    m.op != CS_DHCP_BOOTREQUEST || m.hops >= WCL_MAX_HOPS ||
-	    memcmp(m.chaddr, cl->mac, 6) != 0) {
-		c->st.frames_dropped++;
-		return;
-	}
-	if (c->cfg.no_dhcp_relay) {
-		/* misbehaviour: the controller takes the client's DHCP and
-		 * nothing comes of it (no DHCPOFFER) */
-		c->st.mis_dhcp_dropped++;
-		if (cl->state == CS_WLC_CL_ASSOC)
-			wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
-		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
-		    "DHCP from a client not relayed (misbehaviour "
-		    "no-dhcp-offer)");
-		return;
-	}
-	if (c->cfg.dhcp_server == 0 || c->io.relay == NULL) {
-		c->st.frames_dropped++;
-		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
-		    "DHCP from a client dropped: no DHCP server configured");
-		return;
-	}
-	if (m.giaddr == 0)
-		m.giaddr = cl->wlan->gateway;
-	m.hops++;
-	cs_wr_init(&wr, out, sizeof(out));
-	if (cs_dhcp_encode(&m, &wr) < 0)
-		return;
-	if (cl->state == CS_WLC_CL_ASSOC)
-		wcl_set_state(c, cl, CS_WLC_CL_IP_LEARN);
-	c->st.dhcp_relayed++;
-	cl->dhcp_relayed++;
-	(void)c->io.relay(c->io.ctx, c->cfg.dhcp_server, m.giaddr, out, wr.len);
-}
-
-static void
-wcl_ip(struct cs_wlc_clients *c, struct wcl_client *cl,
-    const struct cs_dot11_frame *in)
-{
-	uint8_t out[WCL_FRAME_MAX];
-	struct cs_icmp_echo e;
-	struct cs_ip4_hdr h;
-	const uint8_t *d;
-	struct cs_wr wr;
-	uint16_t sp, dp;
-	size_t dl;
-
-	if (cs_ip4_parse(in->payload, in->payload_len, &h, NULL) < 0 || h.mf ||
-	    h.frag_off != 0) {
-		c->st.frames_dropped++;
-		return;
-	}
-	if (h.proto == CS_IP_UDP &&
-	    cs_udp_hdr_parse(h.src, h.dst, h.payload, h.payload_len, &sp, &dp,
-	        &d, &dl, NULL) == 0 &&
-	    sp == CS_DHCP_CLIENT_PORT && dp == CS_DHCP_SERVER_PORT) {
-		wcl_dhcp_relay(c, cl, d, dl);
-		return;
-	}
-	if (h.proto != CS_IP_ICMP || h.dst != cl->wlan->gateway ||
-	    cs_icmp_echo_parse(&e, h.payload, h.payload_len, NULL) < 0 ||
-	    e.type != CS_ICMP_ECHO_REQUEST) {
-		/* no routing beyond the gateway in the mock */
-		c->st.frames_dropped++;
-		return;
-	}
-	e.type = CS_ICMP_ECHO_REPLY;
-	cs_wr_init(&wr, out, sizeof(out));
-	cs_icmp4_echo_build(&wr, cl->wlan->gateway, h.src, h.id, &e);
-	if (wr.err != 0)
-		return;
-	c->st.echo_answered++;
-	wcl_send_data(c, cl, CS_ETH_P_IP, out, wr.len);
-}
-
-static void
-wcl_data(struct cs_wlc_clients *c, void *ap, uint8_t rid,
-    const struct cs_dot11_frame *in)
-{
-	struct wcl_client *cl = wcl_find(c, in->addr2);
-	struct cs_dot11_frame f;
-
-	if ((in->flags & (CS_DOT11_FC_TODS | CS_DOT11_FC_FROMDS)) !=
-	        CS_DOT11_FC_TODS ||
-	    (in->flags & CS_DOT11_FC_PROTECTED)) {
-		c->st.frames_dropped++;
-		return;
-	}
-	if (cl == NULL || cl->aid == 0 || cl->ap == NULL || cl->ap->ap != ap) {
-		/* §11.3.3: Class 3 frame from a non-associated station */
-		cs_dot11_init_mgmt(&f, CS_DOT11_DEAUTH, NULL, NULL, NULL);
-		f.reason = 7;
-		wcl_send_mgmt(c, ap, rid, in->addr2, in->addr1, &f);
-		c->st.frames_dropped++;
-		return;
-	}
-	if (in->ethertype == CS_ETH_P_EAPOL) {
-		if (cl->wpa == NULL) {
-			c->st.frames_dropped++;
-			return;
-		}
-		{
-			struct cs_eapol_key k;
-
-			if (cs_eapol_key_decode(&k, in->payload,
-			        in->payload_len, NULL, NULL) == 0 &&
-			    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_2)
-				cl->m2_received++;
-		}
-		(void)cs_wpa_auth_input(
-		    cl->wpa, in->payload, in->payload_len, c->now_ms, NULL);
-		/* the authenticator counts per handshake; keep the most */
-		if (cs_wpa_auth_mic_failures(cl->wpa) > cl->m2_mic_failed)
-			cl->m2_mic_failed = cs_wpa_auth_mic_failures(cl->wpa);
-		wcl_reap(c, cl);
-		return;
-	}
-	if (cl->state == CS_WLC_CL_L2AUTH) {
-		/* 802.1X controlled port closed until the 4-way is done */
-		c->st.frames_dropped++;
-		return;
-	}
-	switch (in->ethertype) {
-	case CS_ETH_P_ARP:
-		wcl_arp(c, cl, in);
-		break;
-	case CS_ETH_P_IP:
-		wcl_ip(c, cl, in);
-		break;
-	default:
-		c->st.frames_dropped++;
-		break;
-	}
-}
-
 /* ---- public ------------------------------------------------------------ */
-
-int
-cs_wlc_clients_input(struct cs_wlc_clients *c, void *ap, uint8_t rid,
-    const uint8_t *frame, size_t len, uint64_t now_ms)
-{
-	struct cs_err err = { 0 };
-	struct cs_dot11_frame f;
-
-	if (c == NULL || frame == NULL)
-		return -EINVAL;
-	c->now_ms = now_ms;
-	if (cs_dot11_decode(&f, frame, len, &err) < 0) {
-		c->st.frames_dropped++;
-		cs_logf(&c->cfg.log, CS_LOG_DEBUG,
-		    "802.11 frame from an AP dropped: %s at offset %zu",
-		    err.what ? err.what : "?", err.offset);
-		return 0;
-	}
-	if (f.type == CS_DOT11_DATA) {
-		wcl_data(c, ap, rid, &f);
-		return 0;
-	}
-	switch (f.subtype) {
-	case CS_DOT11_AUTH:
-		wcl_auth(c, ap, rid, &f);
-		break;
-	case CS_DOT11_ASSOC_REQ:
-	case CS_DOT11_REASSOC_REQ:
-		wcl_assoc(c, ap, rid, &f);
-		break;
-	case CS_DOT11_DISASSOC:
-	case CS_DOT11_DEAUTH:
-		wcl_leave(c, ap, &f);
-		break;
-	default:
-		c->st.frames_dropped++;
-		break;
-	}
-	return 0;
-}
 
 int
 cs_wlc_clients_dhcp_reply(struct cs_wlc_clients *c, const uint8_t *dhcp,

@@ -561,6 +561,27 @@ test_names(void **state)
 		    cs_ap_fsm_ev_name((enum cs_ap_fsm_ev)i), "?");
 }
 
+/* The image policy's one word list, for the CLI and the scenario. */
+static void
+test_image_policy_words(void **state)
+{
+	enum cs_ap_image_policy ip = CS_AP_IMAGE_ADOPT;
+
+	(void)state;
+	assert_int_equal(cs_ap_image_policy_parse("predownload", &ip), 0);
+	assert_int_equal(ip, CS_AP_IMAGE_PREDOWNLOAD);
+	assert_int_equal(cs_ap_image_policy_parse("download", &ip), 0);
+	assert_int_equal(ip, CS_AP_IMAGE_DOWNLOAD);
+	assert_int_equal(cs_ap_image_policy_parse("Download", &ip), -EINVAL);
+	assert_int_equal(cs_ap_image_policy_parse("", &ip), -EINVAL);
+	assert_int_equal(ip, CS_AP_IMAGE_DOWNLOAD); /* untouched */
+	assert_int_equal(cs_ap_image_policy_parse(NULL, &ip), -EINVAL);
+	assert_int_equal(cs_ap_image_policy_parse("adopt", NULL), -EINVAL);
+	assert_string_equal(
+	    cs_ap_image_policy_words[CS_AP_IMAGE_ADOPT], "adopt");
+	assert_null(cs_ap_image_policy_words[CS_AP_IMAGE_PREDOWNLOAD + 1]);
+}
+
 /* Data channel DTLS (RFC 5415 §4.6.1): the choice at Join from the AC
  * Descriptor, the glue's outcome, and the failure reasons of their own. */
 static bool
@@ -2107,6 +2128,7 @@ main(void)
 		T(test_data_dtls_choice),
 		T(test_data_dtls_outcomes),
 		T(test_names),
+		T(test_image_policy_words),
 		T(test_backoff),
 		T(test_select),
 		T(test_args),

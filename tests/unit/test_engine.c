@@ -5,7 +5,8 @@
  * hears every step `capsim probe` shows (the Discovery Request and Response,
  * the DTLS session's begin and end with its details, the secure
  * messages), then a scenario's timeline runs on that engine, and a
- * paced storm stops without beginning the handshakes still queued.
+ * paced storm stops without beginning the handshakes still queued; an
+ * engine runs on a loop it is given, with what the caller put there.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +23,8 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+#include <event2/event.h>
 
 #include "capsim/capwap.h"
 #include "capsim/diagnose.h"
@@ -145,6 +148,38 @@ on_ap_event(
 	pthread_mutex_unlock(&r->mu);
 }
 
+/* One AP (index 0 at ap_ip + ap_off, MAC 02:e9:00:00:<mac4>:01) against
+ * the embedded WLC at wlc_ip - wlc_back, one worker; the caller adds the
+ * probe hook or changes what it tests. */
+static void
+one_ap_cfg(struct fix *f, struct cs_engine_cfg *ec, unsigned ap_off,
+    unsigned wlc_back, uint8_t mac4, const char *name)
+{
+	memset(ec, 0, sizeof(*ec));
+	ec->workers = 1;
+	ec->seed = 7;
+	ec->n_aps = 1;
+	ec->ap_base_ip = f->ap_ip + ap_off;
+	memcpy(ec->ap_base_mac, "\x02\xe9\x00\x00\x00\x01", 6);
+	ec->ap_base_mac[4] = mac4;
+	ec->ap_name = name;
+	cs_ap_cfg_defaults(&ec->ap);
+	ec->ap.targets[0] = f->wlc_ip - wlc_back;
+	ec->ap.target_count = 1;
+	ec->ap.ac_port = CS_CAPWAP_CONTROL_PORT;
+	ec->ap.discovery_interval_ms = 200;
+	ec->ap.max_discovery_interval_ms = 200;
+	ec->ap_dtls = f->actx;
+	ec->ap_pki = f->pki;
+	ec->wlc_enabled = true;
+	cs_wlc_cfg_defaults(&ec->wlc);
+	ec->wlc.listen_ip = f->wlc_ip - wlc_back;
+	ec->wlc_port = CS_CAPWAP_CONTROL_PORT;
+	ec->wlc_dtls = f->wctx;
+	ec->on_ap_event = on_ap_event;
+	ec->obs_ctx = &f->rec;
+}
+
 static int
 setup(void **state)
 {
@@ -175,28 +210,7 @@ setup(void **state)
 		.received = hook_received,
 		.dtls = hook_dtls,
 		.ctx = &f->rec };
-	memset(&ec, 0, sizeof(ec));
-	ec.workers = 1;
-	ec.seed = 7;
-	ec.n_aps = 1;
-	ec.ap_base_ip = f->ap_ip;
-	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x00\x01", 6);
-	ec.ap_name = "engine-test";
-	cs_ap_cfg_defaults(&ec.ap);
-	ec.ap.targets[0] = f->wlc_ip;
-	ec.ap.target_count = 1;
-	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
-	ec.ap.discovery_interval_ms = 200;
-	ec.ap.max_discovery_interval_ms = 200;
-	ec.ap_dtls = f->actx;
-	ec.ap_pki = f->pki;
-	ec.wlc_enabled = true;
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc.listen_ip = f->wlc_ip;
-	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
-	ec.wlc_dtls = f->wctx;
-	ec.on_ap_event = on_ap_event;
-	ec.obs_ctx = &f->rec;
+	one_ap_cfg(f, &ec, 0, 0, 0x00, "engine-test");
 	ec.probe = &f->hook;
 	assert_int_equal(cs_engine_new(&f->e, &ec), 0);
 	*state = f;
@@ -273,8 +287,11 @@ test_engine_join_probe_hook(void **state)
 	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_CONTROL), 0);
 	assert_int_not_equal(cs_engine_ap_port(f->e, 0, CS_CHAN_DATA), 0);
 	assert_int_equal(cs_engine_ap_port(f->e, 1, CS_CHAN_CONTROL), 0);
+	assert_int_equal(cs_engine_wlc_active_wtps(f->e), 0);
 	assert_int_equal(cs_engine_start(f->e), 0);
 	assert_true(wait_run(r));
+	/* the AP in Run is a joined WTP of the embedded WLC */
+	assert_int_equal(cs_engine_wlc_active_wtps(f->e), 1);
 	cs_engine_stop(f->e);
 
 	/* stopped: the workers are joined, the record is final */
@@ -371,28 +388,9 @@ test_engine_timers_between_reads(void **state)
 	struct cs_engine_health h;
 	struct cs_engine *e = NULL;
 
-	memset(&ec, 0, sizeof(ec));
-	ec.workers = 1;
-	ec.seed = 7;
-	ec.n_aps = 1;
-	ec.ap_base_ip = f->ap_ip + 80;
-	memcpy(ec.ap_base_mac, "\x02\xe9\x00\x00\x02\x01", 6);
-	ec.ap_name = "engine-test-stall";
-	cs_ap_cfg_defaults(&ec.ap);
-	ec.ap.targets[0] = ec.ap.targets[1] = f->wlc_ip - 3;
+	one_ap_cfg(f, &ec, 80, 3, 0x02, "engine-test-stall");
+	ec.ap.targets[1] = ec.ap.targets[0];
 	ec.ap.target_count = 2;
-	ec.ap.ac_port = CS_CAPWAP_CONTROL_PORT;
-	ec.ap.discovery_interval_ms = 200;
-	ec.ap.max_discovery_interval_ms = 200;
-	ec.ap_dtls = f->actx;
-	ec.ap_pki = f->pki;
-	ec.wlc_enabled = true;
-	cs_wlc_cfg_defaults(&ec.wlc);
-	ec.wlc.listen_ip = f->wlc_ip - 3;
-	ec.wlc_port = CS_CAPWAP_CONTROL_PORT;
-	ec.wlc_dtls = f->wctx;
-	ec.on_ap_event = on_ap_event;
-	ec.obs_ctx = &f->rec;
 	ec.probe = &f->hook;
 	f->rec.stall_ms = 500;
 	assert_int_equal(cs_engine_new(&e, &ec), 0);
@@ -536,6 +534,62 @@ test_engine_queue_own_embedded(void **state)
 	cs_engine_free(e);
 }
 
+/* The caller's own event on the loop it gives the engine (as capsim
+ * probe's DHCP client is): it fires on the worker's thread. */
+static void
+own_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct rec *r = arg;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&r->mu);
+	r->n_done++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* cfg.base: the one worker runs on the caller's loop (capsim probe's
+ * discovery loop) instead of one of its own, the caller's events on it
+ * fire while the AP joins, and the loop outlives the engine.  More than
+ * one worker on one given loop is refused. */
+static void
+test_engine_given_loop(void **state)
+{
+	struct fix *f = *state;
+	struct event_base *base = cs_engine_base_new();
+	struct cs_engine_cfg ec;
+	struct cs_engine *e = NULL;
+	struct timeval tv = { 0, 0 }; /* due at the first turn */
+	struct event *ev;
+	unsigned fired;
+
+	assert_non_null(base);
+	ev = evtimer_new(base, own_event, &f->rec);
+	assert_non_null(ev);
+	one_ap_cfg(f, &ec, 5, 4, 0x03, "engine-test-loop");
+	ec.workers = 2;
+	ec.base = base;
+	assert_int_equal(cs_engine_new(&e, &ec), -EINVAL);
+	assert_null(e);
+	ec.workers = 1;
+	assert_int_equal(cs_engine_new(&e, &ec), 0);
+	assert_int_equal(evtimer_add(ev, &tv), 0);
+	assert_int_equal(cs_engine_start(e), 0);
+	assert_true(wait_run(&f->rec));
+	cs_engine_stop(e);
+	pthread_mutex_lock(&f->rec.mu);
+	fired = f->rec.n_done;
+	pthread_mutex_unlock(&f->rec.mu);
+	assert_int_equal(fired, 1);
+	cs_engine_free(e);
+	/* the loop is the caller's still: usable, then freed once */
+	assert_int_equal(evtimer_add(ev, &tv), 0);
+	assert_int_equal(event_base_loop(base, EVLOOP_ONCE), 0);
+	assert_int_equal(f->rec.n_done, 2);
+	event_free(ev);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -552,6 +606,8 @@ main(void)
 		    test_engine_stop_keeps_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_engine_queue_own_embedded, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_engine_given_loop, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -9,7 +9,8 @@
  * each station with reason 15 after its retries and counts wrong-psk,
  * and each station fails in l2auth saying the PSK may be incorrect; with
  * every message 3 lost once, the retransmission completes the join.  The
- * harness is test_ap_station.c's, with the controller's timer tick.
+ * harness is the station lab (sta_lab.h) of test_ap_station.c, with the
+ * controller's timer tick.
  * The controller's misbehaviours for tests (refuse association, drop
  * message 3, relay no DHCP) fail the stations the way they would.
  */
@@ -34,170 +35,25 @@
 #include "capsim/inet.h"
 #include "capsim/wlc_clients.h"
 #include "capsim/wpa.h"
+#include "sta_lab.h"
 #include "testutil.h"
 
-#define IP(a, b, c, d)                                                         \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
-#define N_AP  2
-#define N_STA 3
-#define QMAX  128
+#define N_AP  STA_LAB_N_AP
+#define N_STA STA_LAB_N_STA
 
-struct pkt {
-	bool to_wlc;
-	int ap;
-	uint8_t b[1700];
-	size_t len;
-};
-
+/* The station lab (first, so the controller's callbacks, given the lab,
+ * find this too), with what this test adds. */
 struct lab {
-	struct cs_wlc_clients *wlc;
-	struct cs_ap_stations *aps[N_AP];
-	int ap_id[N_AP];
-	struct pkt q[QMAX];
-	unsigned head, tail;
-	uint32_t rnd;
-	unsigned armed;
-	uint64_t now;     /* time of the frames pump() delivers */
+	struct sta_lab s;
 	unsigned drop_m3; /* messages 3 still to lose on the way */
 	unsigned dropped;
-	struct cs_wlc_clients_cfg cfg;
 	/* what the controller said of the clients it forgot */
 	struct cs_wlc_client_end ends[N_AP * N_STA];
 	unsigned n_ends;
 };
 
-struct ap_ctx {
-	struct lab *l;
-	int ap;
-};
-static struct ap_ctx actx[N_AP];
 /* the controller's misbehaviours for the next lab_setup */
 static struct cs_wlc_clients_cfg mis;
-
-static void
-push(struct lab *l, bool to_wlc, int ap, const uint8_t *b, size_t len)
-{
-	struct pkt *p;
-
-	assert_true(l->tail - l->head < QMAX);
-	p = &l->q[l->tail++ % QMAX];
-	p->to_wlc = to_wlc;
-	p->ap = ap;
-	assert_true(len <= sizeof(p->b));
-	memcpy(p->b, b, len);
-	p->len = len;
-}
-
-static int
-ap_send_data(void *ctx, const uint8_t *pkt, size_t len)
-{
-	struct ap_ctx *a = ctx;
-
-	push(a->l, true, a->ap, pkt, len);
-	return 0;
-}
-
-static void
-ap_arm(void *ctx, unsigned sta, enum cs_sta_timer t, uint64_t d)
-{
-	struct ap_ctx *a = ctx;
-
-	(void)sta;
-	(void)t;
-	(void)d;
-	a->l->armed++;
-}
-
-static void
-ap_cancel(void *ctx, unsigned sta, enum cs_sta_timer t)
-{
-	(void)ctx;
-	(void)sta;
-	(void)t;
-}
-
-static uint32_t
-ap_rand(void *ctx, uint32_t bound)
-{
-	struct ap_ctx *a = ctx;
-
-	return (a->l->rnd = a->l->rnd * 1103515245u + 12345u) % bound;
-}
-
-/* The WLC-side glue: the frame goes into CAPWAP data to the AP. */
-static int
-wlc_send_frame(
-    void *ctx, void *ap, uint8_t rid, const uint8_t *frame, size_t len)
-{
-	struct lab *l = ctx;
-	uint8_t pkt[1700];
-	struct cs_wr wr;
-
-	cs_wr_init(&wr, pkt, sizeof(pkt));
-	cs_dot11_capwap_wrap(&wr, rid, NULL, frame, len);
-	assert_int_equal(wr.err, 0);
-	push(l, false, *(int *)ap, pkt, wr.len);
-	return 0;
-}
-
-/* The control channel, shortcut: the AP takes the WLAN Configuration
- * Request's Add WLAN as ap_fsm would hand it over. */
-static int
-wlc_send_control(
-    void *ctx, void *ap, uint32_t type, const uint8_t *elems, size_t len)
-{
-	struct lab *l = ctx;
-	uint8_t buf[512];
-	const struct cs_elem *e;
-	struct cs_capwap_hdr h;
-	struct cs_msgb b;
-	struct cs_msg m;
-	struct cs_wr wr;
-
-	cs_capwap_hdr_init(&h, 0);
-	cs_wr_init(&wr, buf, sizeof(buf));
-	cs_msgb_begin(&b, &wr, &h, type, 7);
-	cs_wr_bytes(&wr, elems, len);
-	assert_int_equal(cs_msgb_end(&b), 0);
-	assert_int_equal(cs_msg_decode(&m, buf, wr.len, 0, NULL), 0);
-	if (type == CS_MSG_WLAN_CONFIG_REQ) {
-		e = cs_msg_find(&m, CS_EL_80211_ADD_WLAN, 0);
-		assert_non_null(e);
-		assert_int_equal(cs_ap_stations_add_wlan(
-		                     l->aps[*(int *)ap], e->val, e->len, NULL),
-		    0);
-	}
-	return 0;
-}
-
-static int
-wlc_relay(
-    void *ctx, uint32_t server, uint32_t giaddr, const uint8_t *p, size_t len)
-{
-	static const uint8_t routers[4] = { 10, 30, 0, 1 };
-	struct lab *l = ctx;
-	struct cs_dhcp_server_params sp = { .server_id = server,
-		.lease_s = 3600,
-		.subnet_mask = IP(255, 255, 0, 0),
-		.routers = routers,
-		.routers_len = 4 };
-	struct cs_dhcp_msg req, rep;
-	enum cs_dhcp_type t;
-	uint8_t out[600];
-	struct cs_wr wr;
-
-	(void)giaddr;
-	assert_int_equal(cs_dhcp_decode(&req, p, len, NULL), 0);
-	assert_int_equal(cs_dhcp_get_type(&req, &t), 0);
-	if (t == CS_DHCP_RELEASE)
-		return 0;
-	sp.type = t == CS_DHCP_DISCOVER ? CS_DHCP_OFFER : CS_DHCP_ACK;
-	sp.yiaddr = IP(10, 30, req.chaddr[4], req.chaddr[5]);
-	assert_int_equal(cs_dhcp_build_reply(&rep, &req, &sp), 0);
-	cs_wr_init(&wr, out, sizeof(out));
-	assert_int_equal(cs_dhcp_encode(&rep, &wr), 0);
-	return cs_wlc_clients_dhcp_reply(l->wlc, out, wr.len, 0, NULL);
-}
 
 static bool
 is_m3(const uint8_t *pkt, size_t len)
@@ -217,114 +73,90 @@ is_m3(const uint8_t *pkt, size_t len)
 	    cs_eapol_key_msg(&k) == CS_EAPOL_MSG_3;
 }
 
+/* sta_lab_pump's drop: the next l->drop_m3 messages 3 to a station. */
+static bool
+drop_m3(const struct sta_lab_pkt *p, void *arg)
+{
+	struct lab *l = arg;
+
+	if (p->to_wlc || l->drop_m3 == 0 || !is_m3(p->b, p->len))
+		return false;
+	l->drop_m3--;
+	l->dropped++;
+	return true;
+}
+
 static void
 pump(struct lab *l)
 {
-	while (l->head != l->tail) {
-		struct pkt p = l->q[l->head++ % QMAX];
-
-		if (!p.to_wlc && l->drop_m3 > 0 && is_m3(p.b, p.len)) {
-			l->drop_m3--;
-			l->dropped++;
-			continue;
-		}
-		if (p.to_wlc) {
-			const uint8_t *frame;
-			uint8_t rid;
-			size_t flen;
-
-			assert_int_equal(cs_dot11_capwap_unwrap(p.b, p.len,
-			                     &rid, &frame, &flen, NULL),
-			    0);
-			(void)cs_wlc_clients_input(
-			    l->wlc, &l->ap_id[p.ap], rid, frame, flen, l->now);
-		} else {
-			assert_int_equal(cs_ap_stations_input(l->aps[p.ap], p.b,
-			                     p.len, l->now, NULL),
-			    1);
-		}
-	}
+	sta_lab_pump(&l->s, drop_m3, l);
 }
 
 static int
 wlc_rand_bytes(void *ctx, uint8_t *buf, size_t len)
 {
-	struct lab *l = ctx;
+	struct sta_lab *s = ctx;
 
 	for (size_t i = 0; i < len; i++)
 		buf[i] =
-		    (uint8_t)((l->rnd = l->rnd * 1103515245u + 12345u) >> 16);
+		    (uint8_t)((s->rnd = s->rnd * 1103515245u + 12345u) >> 16);
 	return 0;
 }
 
 static void
 wlc_client_end(void *ctx, const struct cs_wlc_client_end *e)
 {
-	struct lab *l = ctx;
+	struct lab *l = ctx; /* the lab's first member is the context */
 
 	assert_true(l->n_ends < N_AP * N_STA);
 	l->ends[l->n_ends++] = *e;
+}
+
+/* The stations' security: a PSK (its PMK) or open. */
+struct sta_key {
+	bool is_psk;
+	uint8_t pmk[CS_WPA_PMK_LEN];
+};
+
+static void
+tune_sta(struct cs_ap_stations_cfg *cfg, void *arg)
+{
+	const struct sta_key *k = arg;
+
+	cfg->sta.security = k->is_psk ? CS_STA_WPA2_PSK : CS_STA_OPEN;
+	cfg->has_pmk = true;
+	memcpy(cfg->pmk, k->pmk, sizeof(cfg->pmk));
 }
 
 static int
 lab_setup(void **state, const char *sta_psk)
 {
 	struct lab *l = calloc(1, sizeof(*l));
-	struct cs_wlc_clients_io wio = { .send_frame = wlc_send_frame,
-		.send_control = wlc_send_control,
-		.relay = wlc_relay,
-		.rand_bytes = wlc_rand_bytes,
-		.client_end = wlc_client_end,
-		.ctx = l };
-	uint8_t sta_pmk[CS_WPA_PMK_LEN];
+	struct cs_wlc_clients_io wio;
+	struct sta_key key = { .is_psk = sta_psk != NULL };
 
-	l->cfg.n_wlans = 1;
-	l->cfg.wlans[0].wlan_id = 2;
-	strcpy(l->cfg.wlans[0].ssid, "lab-clients");
-	l->cfg.wlans[0].gateway = IP(10, 30, 0, 1);
-	l->cfg.wlans[0].mask = IP(255, 255, 0, 0);
-	memcpy(l->cfg.wlans[0].gateway_mac, "\x02\x00\x5e\x1e\x00\x01", 6);
-	l->cfg.dhcp_server = IP(127, 0, 0, 67);
-	l->cfg.log.fn = cs_test_log;
-	l->cfg.log.max_level = CS_LOG_INFO;
-	l->cfg.wlans[0].has_psk = true;
-	l->cfg.refuse_assoc_status = mis.refuse_assoc_status;
-	l->cfg.drop_eapol_m3 = mis.drop_eapol_m3;
-	l->cfg.no_dhcp_relay = mis.no_dhcp_relay;
+	assert_non_null(l);
+	sta_lab_init(&l->s);
+	l->s.cfg.log.fn = cs_test_log;
+	l->s.cfg.log.max_level = CS_LOG_INFO;
+	l->s.cfg.wlans[0].has_psk = true;
+	l->s.cfg.refuse_assoc_status = mis.refuse_assoc_status;
+	l->s.cfg.drop_eapol_m3 = mis.drop_eapol_m3;
+	l->s.cfg.no_dhcp_relay = mis.no_dhcp_relay;
 	memset(&mis, 0, sizeof(mis));
-	assert_int_equal(
-	    cs_wpa_pmk_from_psk("lab clients psk",
-	        (const uint8_t *)"lab-clients", 11, l->cfg.wlans[0].pmk, NULL),
+	assert_int_equal(cs_wpa_pmk_from_psk("lab clients psk",
+	                     (const uint8_t *)"lab-clients", 11,
+	                     l->s.cfg.wlans[0].pmk, NULL),
 	    0);
 	assert_int_equal(
 	    cs_wpa_pmk_from_psk(sta_psk != NULL ? sta_psk : "lab clients psk",
-	        (const uint8_t *)"lab-clients", 11, sta_pmk, NULL),
+	        (const uint8_t *)"lab-clients", 11, key.pmk, NULL),
 	    0);
-	assert_int_equal(cs_wlc_clients_new(&l->wlc, &l->cfg, &wio), 0);
-	for (int a = 0; a < N_AP; a++) {
-		struct cs_ap_stations_io io = { .send_data = ap_send_data,
-			.timer_arm = ap_arm,
-			.timer_cancel = ap_cancel,
-			.rand = ap_rand,
-			.ctx = &actx[a] };
-		struct cs_ap_stations_cfg cfg = {
-			.rid = 1, .count = N_STA, .mac_step = 1
-		};
-
-		actx[a].l = l;
-		actx[a].ap = a;
-		l->ap_id[a] = a;
-		memcpy(cfg.radio_mac, "\x02\x00\xc0\x00\x00\x10", 6);
-		cfg.radio_mac[4] = (uint8_t)a;
-		memcpy(cfg.mac_base, "\x02\x00\x0b\x00\x00\xfe", 6);
-		cfg.mac_base[3] = (uint8_t)a;
-		cs_sta_cfg_defaults(&cfg.sta);
-		cfg.sta.security =
-		    sta_psk != NULL ? CS_STA_WPA2_PSK : CS_STA_OPEN;
-		cfg.has_pmk = true;
-		memcpy(cfg.pmk, sta_pmk, sizeof(cfg.pmk));
-		assert_int_equal(cs_ap_stations_new(&l->aps[a], &cfg, &io), 0);
-	}
+	wio = sta_lab_wlc_io(&l->s);
+	wio.rand_bytes = wlc_rand_bytes;
+	wio.client_end = wlc_client_end;
+	assert_int_equal(cs_wlc_clients_new(&l->s.wlc, &l->s.cfg, &wio), 0);
+	sta_lab_new_aps(&l->s, tune_sta, &key);
 	*state = l;
 	return 0;
 }
@@ -373,9 +205,7 @@ teardown(void **state)
 {
 	struct lab *l = *state;
 
-	for (int a = 0; a < N_AP; a++)
-		cs_ap_stations_free(l->aps[a]);
-	cs_wlc_clients_free(l->wlc);
+	sta_lab_fini(&l->s);
 	free(l);
 	return 0;
 }
@@ -385,11 +215,11 @@ join_all(struct lab *l)
 {
 	for (int a = 0; a < N_AP; a++)
 		assert_int_equal(
-		    cs_wlc_clients_ap_run(l->wlc, &l->ap_id[a], 1), 1);
+		    cs_wlc_clients_ap_run(l->s.wlc, &l->s.ap_id[a], 1), 1);
 	for (int a = 0; a < N_AP; a++)
 		for (unsigned i = 0; i < N_STA; i++)
 			assert_int_equal(
-			    cs_ap_stations_start(l->aps[a], i, 0), 0);
+			    cs_ap_stations_start(l->s.aps[a], i, 0), 0);
 	pump(l);
 }
 
@@ -406,10 +236,10 @@ diagnose(struct lab *l, const char *code, struct cs_client_diagnosis *d)
 			struct cs_client_facts *x = &f[a * N_STA + (int)i];
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(
-			    cs_client_facts_from_sta(
-			        x, &info, cs_ap_stations_l2_fail(l->aps[a], i)),
+			    cs_client_facts_from_sta(x, &info,
+			        cs_ap_stations_l2_fail(l->s.aps[a], i)),
 			    0);
 			x->name = "sta";
 			x->ap = (unsigned)a;
@@ -429,13 +259,13 @@ test_psk_join(void **state)
 		for (unsigned i = 0; i < N_STA; i++) {
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(info.state, CS_STA_RUN);
 			assert_int_not_equal(info.ip, 0);
-			assert_int_equal(cs_ap_stations_l2_fail(l->aps[a], i),
+			assert_int_equal(cs_ap_stations_l2_fail(l->s.aps[a], i),
 			    CS_WPA_FAIL_NONE);
 		}
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.l2auth_done, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
@@ -443,7 +273,7 @@ test_psk_join(void **state)
 	for (int f = 0; f < CS_WPA_FAIL__COUNT; f++)
 		assert_int_equal(st.l2auth_failed[f], 0);
 	/* nothing left to retransmit */
-	assert_int_equal(cs_wlc_clients_tick(l->wlc, 5000), 0);
+	assert_int_equal(cs_wlc_clients_tick(l->s.wlc, 5000), 0);
 	{
 		struct cs_client_diagnosis d;
 
@@ -459,7 +289,7 @@ test_wrong_psk(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	/* every station answered message 1; every message 2 failed */
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], N_AP * N_STA);
 	assert_int_equal(st.l2auth_done, 0);
@@ -467,11 +297,12 @@ test_wrong_psk(void **state)
 	/* two retransmissions of message 1 (3 tries, 1 s apart), then the
 	 * deauthentication with reason 15 */
 	for (uint64_t t = 1000; t <= 3000; t += 1000) {
-		l->now = t;
-		assert_int_equal(cs_wlc_clients_tick(l->wlc, t), N_AP * N_STA);
+		l->s.now = t;
+		assert_int_equal(
+		    cs_wlc_clients_tick(l->s.wlc, t), N_AP * N_STA);
 		pump(l);
 	}
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.l2auth_failed[CS_WPA_FAIL_WRONG_PSK], N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
 	assert_int_equal(st.per_state[CS_WLC_CL_RUN], 0);
@@ -480,15 +311,15 @@ test_wrong_psk(void **state)
 		for (unsigned i = 0; i < N_STA; i++) {
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(info.state, CS_STA_FAILED);
 			assert_int_equal(info.failed_in, CS_STA_L2AUTH);
-			assert_int_equal(cs_ap_stations_l2_fail(l->aps[a], i),
+			assert_int_equal(cs_ap_stations_l2_fail(l->s.aps[a], i),
 			    CS_WPA_FAIL_NO_MSG3);
 		}
-	assert_int_equal(cs_wlc_clients_tick(l->wlc, 9000), 0);
+	assert_int_equal(cs_wlc_clients_tick(l->s.wlc, 9000), 0);
 	/* the controller's log says it in its words */
-	cs_wlc_clients_log_stats(l->wlc);
+	cs_wlc_clients_log_stats(l->s.wlc);
 	assert_non_null(strstr(cs_test_last_log,
 	    "L2 auth 0 done / 6 wrong-psk / 0 other failures"));
 	{
@@ -549,20 +380,20 @@ test_m3_lost(void **state)
 	l->drop_m3 = N_AP * N_STA;
 	join_all(l);
 	assert_int_equal(l->dropped, N_AP * N_STA);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], N_AP * N_STA);
-	assert_int_equal(cs_wlc_clients_tick(l->wlc, 999), 0); /* not yet */
-	l->now = 1000;
-	assert_int_equal(cs_wlc_clients_tick(l->wlc, l->now), N_AP * N_STA);
+	assert_int_equal(cs_wlc_clients_tick(l->s.wlc, 999), 0); /* not yet */
+	l->s.now = 1000;
+	assert_int_equal(cs_wlc_clients_tick(l->s.wlc, l->s.now), N_AP * N_STA);
 	pump(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.l2auth_done, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
 	for (int a = 0; a < N_AP; a++)
 		for (unsigned i = 0; i < N_STA; i++) {
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(info.state, CS_STA_RUN);
 		}
 }
@@ -576,7 +407,7 @@ test_open_station_refused(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.assocs, 0);
 	assert_int_equal(st.assoc_refused_other, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
@@ -584,7 +415,7 @@ test_open_station_refused(void **state)
 		for (unsigned i = 0; i < N_STA; i++) {
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(info.state, CS_STA_FAILED);
 			assert_int_equal(info.failed_in, CS_STA_ASSOC);
 		}
@@ -597,7 +428,7 @@ each_failed_in(struct lab *l, enum cs_sta_state phase)
 		for (unsigned i = 0; i < N_STA; i++) {
 			struct cs_sta_info info;
 
-			cs_sta_info(cs_ap_stations_get(l->aps[a], i), &info);
+			cs_sta_info(cs_ap_stations_get(l->s.aps[a], i), &info);
 			assert_int_equal(info.state, CS_STA_FAILED);
 			assert_int_equal(info.failed_in, phase);
 		}
@@ -612,7 +443,7 @@ test_mis_refuse_assoc(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.assocs, 0);
 	assert_int_equal(st.mis_assoc_refused, N_AP * N_STA);
 	assert_int_equal(st.assoc_refused_other, N_AP * N_STA);
@@ -626,7 +457,7 @@ test_mis_refuse_assoc(void **state)
 		    "status 1 (unspecified failure) x6"));
 		cs_client_diagnosis_free(&d);
 	}
-	cs_wlc_clients_log_stats(l->wlc);
+	cs_wlc_clients_log_stats(l->s.wlc);
 	assert_non_null(strstr(cs_test_last_log,
 	    "misbehaviours: 6 associations refused with status 1, 0 "
 	    "EAPOL-Key messages 3 not sent, 0 DHCP messages not relayed"));
@@ -643,15 +474,15 @@ test_mis_drop_m3(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], N_AP * N_STA);
 	assert_int_equal(st.mis_m3_dropped, N_AP * N_STA);
 	for (uint64_t t = 1000; t <= 5000; t += 1000) {
-		l->now = t;
-		(void)cs_wlc_clients_tick(l->wlc, t);
+		l->s.now = t;
+		(void)cs_wlc_clients_tick(l->s.wlc, t);
 		pump(l);
 	}
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.mis_m3_dropped, 3 * N_AP * N_STA); /* 3 tries */
 	assert_int_equal(st.l2auth_done, 0);
 	assert_int_equal(st.per_state[CS_WLC_CL_L2AUTH], 0);
@@ -659,7 +490,7 @@ test_mis_drop_m3(void **state)
 	each_failed_in(l, CS_STA_L2AUTH);
 	for (int a = 0; a < N_AP; a++)
 		for (unsigned i = 0; i < N_STA; i++)
-			assert_int_equal(cs_ap_stations_l2_fail(l->aps[a], i),
+			assert_int_equal(cs_ap_stations_l2_fail(l->s.aps[a], i),
 			    CS_WPA_FAIL_NO_MSG3);
 }
 
@@ -672,10 +503,10 @@ test_mis_drop_m3_once(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	l->now = 1000;
-	assert_int_equal(cs_wlc_clients_tick(l->wlc, l->now), N_AP * N_STA);
+	l->s.now = 1000;
+	assert_int_equal(cs_wlc_clients_tick(l->s.wlc, l->s.now), N_AP * N_STA);
 	pump(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.mis_m3_dropped, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_RUN], N_AP * N_STA);
 }
@@ -697,19 +528,19 @@ test_mis_no_dhcp(void **state)
 	struct cs_wlc_clients_stats st;
 
 	join_all(l);
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.l2auth_done, N_AP * N_STA);
 	assert_int_equal(st.dhcp_relayed, 0);
 	assert_int_equal(st.mis_dhcp_dropped, N_AP * N_STA);
 	assert_int_equal(st.per_state[CS_WLC_CL_IP_LEARN], N_AP * N_STA);
 	for (int k = 1; k <= 8; k++) {
-		l->now = (uint64_t)k * 70000;
+		l->s.now = (uint64_t)k * 70000;
 		for (int a = 0; a < N_AP; a++)
 			for (unsigned i = 0; i < N_STA; i++)
 				if (cs_sta_state(cs_ap_stations_get(
-				        l->aps[a], i)) == CS_STA_DHCP)
-					cs_ap_stations_timer(l->aps[a], i,
-					    CS_STA_T_RETRY, l->now);
+				        l->s.aps[a], i)) == CS_STA_DHCP)
+					cs_ap_stations_timer(l->s.aps[a], i,
+					    CS_STA_T_RETRY, l->s.now);
 		pump(l);
 	}
 	each_failed_in(l, CS_STA_DHCP);
@@ -721,7 +552,7 @@ test_mis_no_dhcp(void **state)
 		    "24 DHCP requests sent, no reply"));
 		cs_client_diagnosis_free(&d);
 	}
-	cs_wlc_clients_stats(l->wlc, &st);
+	cs_wlc_clients_stats(l->s.wlc, &st);
 	assert_int_equal(st.dhcp_relayed, 0);
 	assert_true(st.mis_dhcp_dropped >= 4 * N_AP * N_STA);
 }

@@ -133,6 +133,13 @@ enum cs_ap_image_policy {
 	CS_AP_IMAGE_PREDOWNLOAD,
 };
 
+/* The image policies' words, indexed by the enum and ended by NULL:
+ * "adopt", "download", "predownload" (the CLI's and the scenario's). */
+CS_API extern const char *const cs_ap_image_policy_words[];
+/* The policy named s: 0, or -EINVAL (the words above only). */
+CS_API int cs_ap_image_policy_parse(
+    const char *s, enum cs_ap_image_policy *out);
+
 /*
  * AP configuration.  Strings are copied by cs_ap_new (NULL = empty where
  * optional).  Durations are in milliseconds so that tests and scenarios

@@ -29,6 +29,7 @@
 
 struct cs_dtls;
 struct cs_dtls_ctx;
+struct event_base;
 struct cs_pki;
 struct cs_cred;
 struct cs_engine;
@@ -85,6 +86,11 @@ struct cs_engine_cfg {
 	 * endpoints there instead of opening UDP sockets, and every address
 	 * counts as local.  NULL: UDP sockets. */
 	struct cs_mem_net *net;
+	/* the loop the one worker runs on (borrowed, made by
+	 * cs_engine_base_new, must outlive the engine; workers must be 0 or
+	 * 1): what the caller ran on it before (capsim probe: its DHCP/DNS
+	 * discovery) runs on with the engine.  NULL: a loop of its own. */
+	struct event_base *base;
 
 	/* --- access points (n_aps == 0: none) --- */
 	unsigned n_aps;
@@ -204,6 +210,11 @@ struct cs_engine_cfg {
 	void *wire_ctx;
 };
 
+/* A loop an engine can run on (cfg.base), made with libevent's pthread
+ * locking on, so the main thread may stop a worker that runs it.  The
+ * caller frees it (event_base_free) after the engine.  NULL: out of
+ * memory. */
+CS_API struct event_base *cs_engine_base_new(void);
 /* Validates cfg, opens the sockets (or binds the endpoints of cfg->net),
  * creates the APs and the WLC.  Errors:
  * -EINVAL (bad cfg; the log says which field), -EADDRNOTAVAIL (AP
@@ -367,5 +378,8 @@ CS_API void cs_engine_diag_ctx(struct cs_engine *e, struct cs_diag_ctx *out);
 /* Counters of the embedded WLC summed over its shards; -ENOENT without. */
 CS_API int cs_engine_wlc_counters(
     struct cs_engine *e, struct cs_wlc_counters *out);
+/* Joined WTPs of the embedded WLC, all shards (each under its worker's
+ * lock; not from an engine callback); 0 without one. */
+CS_API unsigned cs_engine_wlc_active_wtps(struct cs_engine *e);
 
 #endif /* CS_ENGINE_H */
