@@ -210,7 +210,7 @@ struct run_fin {
 	struct cs_client_diagnosis cd; /* ... and their diagnosis */
 	bool has_cd;
 	size_t cl_configured, cl_never_started; /* stations of the APs */
-	struct cs_client_facts *cf; /* ... and their facts */
+	struct cs_client_facts *cf;             /* ... and their facts */
 };
 
 /* The APs' states and counts. */
