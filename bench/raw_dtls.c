@@ -298,8 +298,8 @@ issue_ap(unsigned long n)
 /* Does one handshake; with keep != NULL the established client SSL is
  * handed back (buffers freed) instead of freed. */
 static bool
-one_handshake(unsigned long n, struct dgq *qa, struct dgq *qb, SSL **keep,
-    SSL **keep_srv)
+one_handshake(
+    unsigned long n, struct dgq *qa, struct dgq *qb, SSL **keep, SSL **keep_srv)
 {
 	struct end ce = { .in = qa, .out = qb }, se = { .in = qb, .out = qa };
 	SSL *c = SSL_new(cli_ctx), *s = SSL_new(srv_ctx);
