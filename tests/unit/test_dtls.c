@@ -446,9 +446,10 @@ pair_more(struct pair *q, struct pair *p, struct pair *from,
 }
 
 /* The server's resumption cache: on by default (the session of a full
- * handshake stays cached), off on request (what it held is dropped, the
- * next full handshake adds nothing, and a resumption offer falls back to
- * a full handshake), and bounded when on again. */
+ * handshake stays cached while its connection lives), off on request
+ * (what it held is dropped, the next full handshake adds nothing, and a
+ * resumption offer falls back to a full handshake), bounded when on
+ * again, and a session leaves it with the connection that made it. */
 static void
 test_resume_cache(void **state)
 {
@@ -491,10 +492,17 @@ test_resume_cache(void **state)
 	assert_int_equal(cs_dtls_get_info(q.wlc, &info), 0);
 	assert_true(info.resumed);
 	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
-	cs_dtls_free(q.ap);
+	/* closed with close_notify (OpenSSL itself drops the session of a
+	 * connection freed without one), the session goes with the
+	 * connection that made it, not with one that resumed it */
+	assert_int_equal(cs_dtls_shutdown(q.wlc), 0);
 	cs_dtls_free(q.wlc);
-	cs_dtls_free(r.ap);
+	cs_dtls_free(q.ap);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
+	assert_int_equal(cs_dtls_shutdown(r.wlc), 0);
 	cs_dtls_free(r.wlc);
+	cs_dtls_free(r.ap);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 0);
 	pair_close(&p);
 	cs_cred_free(cred);
 }
