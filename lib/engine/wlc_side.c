@@ -921,8 +921,7 @@ eng_new_wlc(struct cs_engine *e)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: the WLC needs a DTLS server context");
 	/* Only a data channel DTLS session resumes (RFC 5415 §4.6.1 D): a
-	 * WLC that offers none keeps no session after its connection, which
-	 * would hold the AP's certificates for up to 20 480 sessions. */
+	 * WLC that offers none needs no resumption cache at all. */
 	if ((r = cs_dtls_ctx_set_resume_cache(c->wlc_dtls,
 	         c->wlc.data_dtls == CS_DATA_DTLS_OFF
 	             ? 0

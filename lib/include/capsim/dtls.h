@@ -110,10 +110,11 @@ CS_API void cs_dtls_ctx_free(struct cs_dtls_ctx *ctx);
 /*
  * Server: how many sessions it keeps for resumption by session ID (the
  * data channel resumes the control channel's, RFC 5415 §4.6.1 D).  A
- * cached session outlives its connection with the peer's certificates in
- * it (~11 KiB each: bench/raw_dtls --hold), so a controller that never resumes
- * keeps none: 0 turns the cache off and drops what it holds.  A new ctx has
- * CS_DTLS_RESUME_CACHE_DEFAULT.  Call before sessions run on other
+ * cached session holds the peer's certificates (~11 KiB once its
+ * connection is gone: bench/raw_dtls --hold); cs_dtls_free() of the
+ * connection that made it drops it.  A controller that never resumes
+ * needs none: 0 turns the cache off and drops what it holds.  A new ctx
+ * has CS_DTLS_RESUME_CACHE_DEFAULT.  Call before sessions run on other
  * threads.  -EINVAL: NULL or a client ctx.
  */
 CS_API int cs_dtls_ctx_set_resume_cache(
