@@ -5,7 +5,9 @@ touches the user's PKI), process CPU/RSS from /proc, and following the
 progress line of a running `capsim run --progress`."""
 
 import os
+import json
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -28,6 +30,28 @@ def make_pki(capsim, tmp):
     subprocess.run([capsim, "certs", "--out", pki], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return pki
+
+
+def build_raw(tmp):
+    """bench/raw_dtls.c compiled into tmp (once)."""
+    out = os.path.join(tmp, "raw_dtls")
+    if os.path.exists(out):
+        return out
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "raw_dtls.c")
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "openssl"],
+                           check=True, capture_output=True, text=True).stdout
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", src, "-o", out] +
+                   shlex.split(flags) + ["-lpthread"], check=True)
+    return out
+
+
+def openssl_session_kib(tmp, pki, k=2000):
+    """What OpenSSL alone keeps per established DTLS session, buffers
+    freed (raw_dtls --hold): heap_per_session_kib (client),
+    server_heap_per_session_kib, cached_closed_session_kib."""
+    p = subprocess.run([build_raw(tmp), pki, "--hold", str(k)], check=True,
+                       capture_output=True, text=True)
+    return json.loads(p.stdout.strip().splitlines()[-1])
 
 
 def machine():

@@ -18,10 +18,11 @@
  * Prints one JSON line: handshakes, seconds, per_s, cpu_s, per_cpu_s.
  *
  * usage: raw_dtls DIR --hold K
- *   memory instead of speed: K handshakes on one thread, keeping each
+ *   memory instead of speed: K handshakes on one thread keeping each
  *   established client SSL (its buffers freed, as capsim keeps an AP in
- *   Run) and freeing the server side; prints the heap (mallinfo2) and
- *   RSS growth per kept client session in KiB.
+ *   Run), then K keeping the server's; prints the heap (mallinfo2) and
+ *   RSS growth per kept session in KiB, and what a server session
+ *   closed with close_notify leaves in a resumption cache.
  * Built by bench/join-rate with one cc line; not part of the library.
  */
 #define _GNU_SOURCE /* clock_gettime, nanosleep, mallinfo2 with -std=c17 */
@@ -243,6 +244,13 @@ ctx_new(bool server, const char *dir)
 		SSL_CTX_set_cookie_generate_cb(c, cookie_gen);
 		SSL_CTX_set_cookie_verify_cb(c, cookie_verify);
 		SSL_CTX_set_dh_auto(c, 1);
+		/* as lib/dtls: resumption by session ID, no tickets, and no
+		 * cache unless the WLC offers data channel DTLS (hold() turns
+		 * it on to price a cached session) */
+		SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+		SSL_CTX_set_session_id_context(
+		    c, (const unsigned char *)"capsim-capwap", 13);
+		SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
 		SSL_CTX_set_verify(c,
 		    SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
 		    verify_cb);
@@ -290,7 +298,8 @@ issue_ap(unsigned long n)
 /* Does one handshake; with keep != NULL the established client SSL is
  * handed back (buffers freed) instead of freed. */
 static bool
-one_handshake(unsigned long n, struct dgq *qa, struct dgq *qb, SSL **keep)
+one_handshake(
+    unsigned long n, struct dgq *qa, struct dgq *qb, SSL **keep, SSL **keep_srv)
 {
 	struct end ce = { .in = qa, .out = qb }, se = { .in = qb, .out = qa };
 	SSL *c = SSL_new(cli_ctx), *s = SSL_new(srv_ctx);
@@ -348,6 +357,10 @@ out:
 		*keep = c;
 		c = NULL;
 	}
+	if (ok && keep_srv != NULL) {
+		*keep_srv = s;
+		s = NULL;
+	}
 	X509_free(x);
 	BIO_free(cb);
 	BIO_free(sb);
@@ -370,7 +383,7 @@ run(void *arg)
 	unsigned long n = (unsigned long)w->id << 32;
 
 	while (qa != NULL && qb != NULL && !atomic_load(&stop)) {
-		if (one_handshake(n++, qa, qb, NULL))
+		if (one_handshake(n++, qa, qb, NULL, NULL))
 			w->done++;
 		else if (++w->failed > 10)
 			break;
@@ -414,36 +427,78 @@ rss_kib(void)
 	return v;
 }
 
-/* Heap and RSS growth per established client session kept alive. */
+static size_t
+heap_now(void)
+{
+	return mallinfo2().uordblks;
+}
+
+/* K sessions kept (client or server side), their growth of heap and
+ * RSS in KiB per session. */
+static bool
+hold_side(unsigned long k, bool server, SSL **kept, struct dgq *qa,
+    struct dgq *qb, double *heap_kib, double *rss_kib_out)
+{
+	size_t h0 = heap_now();
+	long r0 = rss_kib();
+
+	for (unsigned long n = 0; n < k; n++)
+		if (!one_handshake(n, qa, qb, server ? NULL : &kept[n],
+		        server ? &kept[n] : NULL))
+			return false;
+	*heap_kib = ((double)heap_now() - (double)h0) / 1024.0 / (double)k;
+	*rss_kib_out = (double)(rss_kib() - r0) / (double)k;
+	return true;
+}
+
+/*
+ * Heap and RSS growth per established session kept alive (buffers
+ * freed): the client's (an AP in Run), the server's (the mock WLC's side
+ * of it), and what a server session closed with close_notify leaves in
+ * the server's resumption cache (the mock WLC keeps one only when it
+ * offers data channel DTLS).
+ */
 static int
 hold(unsigned long k)
 {
 	struct dgq *qa = malloc(sizeof(*qa)), *qb = malloc(sizeof(*qb));
 	SSL **kept = calloc(k, sizeof(*kept));
-	struct mallinfo2 m0, m1;
-	long r0, r1;
-	unsigned long n = 0;
+	double ch, cr, sh, sr;
+	size_t h0;
+	unsigned long n;
 
 	if (qa == NULL || qb == NULL || kept == NULL)
 		return 1;
 	/* warm up: lazily made tables, the first session's allocations */
 	SSL *warm = NULL;
-	if (!one_handshake(~0ul, qa, qb, &warm))
+	if (!one_handshake(~0ul, qa, qb, &warm, NULL))
 		return 1;
 	SSL_free(warm);
-	m0 = mallinfo2();
-	r0 = rss_kib();
-	for (n = 0; n < k; n++)
-		if (!one_handshake(n, qa, qb, &kept[n]))
-			return 1;
-	m1 = mallinfo2();
-	r1 = rss_kib();
-	printf("{\"sessions\":%lu,\"heap_per_session_kib\":%.1f,"
-	       "\"rss_per_session_kib\":%.1f}\n",
-	    k, (double)(m1.uordblks - m0.uordblks) / 1024.0 / (double)k,
-	    (double)(r1 - r0) / (double)k);
+	if (!hold_side(k, false, kept, qa, qb, &ch, &cr))
+		return 1;
 	for (n = 0; n < k; n++)
 		SSL_free(kept[n]);
+	SSL_CTX_set_session_cache_mode(srv_ctx, SSL_SESS_CACHE_SERVER);
+	if (!hold_side(k, true, kept, qa, qb, &sh, &sr))
+		return 1;
+	h0 = heap_now();
+	for (n = 0; n < k; n++) {
+		/* as after close_notify both ways (no I/O: the BIO's queues
+		 * were on one_handshake's stack): the session stays cached */
+		SSL_set_shutdown(
+		    kept[n], SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+		SSL_free(kept[n]);
+	}
+	printf("{\"sessions\":%lu,\"heap_per_session_kib\":%.1f,"
+	       "\"rss_per_session_kib\":%.1f,"
+	       "\"server_heap_per_session_kib\":%.1f,"
+	       "\"server_rss_per_session_kib\":%.1f,"
+	       "\"cached_closed_session_kib\":%.1f,\"cached\":%ld}\n",
+	    k, ch, cr, sh, sr,
+	    (sh * (double)k * 1024.0 - ((double)h0 - (double)heap_now())) /
+	        1024.0 / (double)k,
+	    SSL_CTX_sess_number(srv_ctx));
+	SSL_CTX_set_session_cache_mode(srv_ctx, SSL_SESS_CACHE_OFF);
 	free(kept);
 	free(qa);
 	free(qb);

@@ -96,6 +96,17 @@ cs_dtls_free(struct cs_dtls *s)
 {
 	if (s == NULL)
 		return;
+	if (s->ssl != NULL && s->ctx->role == CS_DTLS_SERVER &&
+	    s->established && !SSL_session_reused(s->ssl)) {
+		/* A server forgets a session with the connection that made
+		 * it: CAPWAP resumes only the running control session (the
+		 * data channel, RFC 5415 §4.6.1 D), and a cached session
+		 * holds the peer's certificates (~11 KiB) for hours. */
+		SSL_SESSION *sess = SSL_get_session(s->ssl);
+
+		if (sess != NULL)
+			SSL_CTX_remove_session(s->ctx->ssl, sess);
+	}
 	SSL_free(s->ssl); /* frees the BIO and cleanses key material */
 	cs_dtls_ctx_free(s->ctx);
 	OPENSSL_cleanse(s, sizeof(*s));

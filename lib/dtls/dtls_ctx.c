@@ -8,6 +8,7 @@
 #include "capsim/dtls.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,31 @@ cs_dtls_ctx_new(
 fail:
 	cs_dtls_ctx_free(c);
 	return r;
+}
+
+int
+cs_dtls_ctx_set_resume_cache(struct cs_dtls_ctx *c, unsigned long max_sessions)
+{
+	if (c == NULL || c->role != CS_DTLS_SERVER)
+		return -EINVAL;
+	if (max_sessions == 0) {
+		/* SSL_CTX_sess_set_cache_size(0) would mean "no limit" */
+		SSL_CTX_set_session_cache_mode(c->ssl, SSL_SESS_CACHE_OFF);
+		/* every cached session has expired by the end of time */
+		SSL_CTX_flush_sessions(c->ssl, LONG_MAX);
+		return 0;
+	}
+	SSL_CTX_sess_set_cache_size(c->ssl, (long)max_sessions);
+	SSL_CTX_set_session_cache_mode(c->ssl, SSL_SESS_CACHE_SERVER);
+	return 0;
+}
+
+unsigned long
+cs_dtls_ctx_resume_cached(const struct cs_dtls_ctx *c)
+{
+	if (c == NULL || c->role != CS_DTLS_SERVER)
+		return 0;
+	return (unsigned long)SSL_CTX_sess_number(c->ssl);
 }
 
 void

@@ -920,6 +920,14 @@ eng_new_wlc(struct cs_engine *e)
 	if (c->wlc_dtls == NULL)
 		return cs_log_err(c->log, -EINVAL,
 		    "engine: the WLC needs a DTLS server context");
+	/* Only a data channel DTLS session resumes (RFC 5415 §4.6.1 D): a
+	 * WLC that offers none needs no resumption cache at all. */
+	if ((r = cs_dtls_ctx_set_resume_cache(c->wlc_dtls,
+	         c->wlc.data_dtls == CS_DATA_DTLS_OFF
+	             ? 0
+	             : CS_DTLS_RESUME_CACHE_DEFAULT)) < 0)
+		return cs_log_err(c->log, r,
+		    "engine: the WLC's DTLS context is not a server's");
 	if (e->n_w > 1 && c->net == NULL) {
 		/* SO_REUSEPORT would let a second capsim on the same address
 		 * silently take half of the APs: make sure nobody listens

@@ -416,6 +416,97 @@ test_resume_data_session_small_mtu(void **state)
 	resume_data_session(576);
 }
 
+/* A second AP/WLC session pair on the ctxs of `p` (a data channel, or
+ * the next AP), the AP offering the session of `from` when not NULL. */
+static void
+pair_more(struct pair *q, struct pair *p, struct pair *from,
+    const struct cs_cred *cred)
+{
+	struct cs_dtls_io io;
+
+	memset(q, 0, sizeof(*q));
+	q->a.p = q->w.p = q;
+	q->w.is_wlc = 1;
+	q->a.clock = q->w.clock = pki_now + 60;
+	memset(&io, 0, sizeof(io));
+	io.send = endp_send;
+	io.recv = endp_recv;
+	io.wall_clock = endp_clock;
+	io.ctx = &q->a;
+	assert_int_equal(cs_dtls_new(&q->ap, p->ap_ctx, &io), 0);
+	io.ctx = &q->w;
+	assert_int_equal(cs_dtls_new(&q->wlc, p->wlc_ctx, &io), 0);
+	assert_int_equal(cs_dtls_set_peer(q->wlc, "127.0.0.1:5247", 14), 0);
+	if (from != NULL)
+		assert_int_equal(cs_dtls_resume_from(q->ap, from->ap), 0);
+	else
+		assert_int_equal(cs_dtls_set_cred(q->ap, cred), 0);
+	pair_handshake(q);
+	expect_ok(q);
+}
+
+/* The server's resumption cache: on by default (the session of a full
+ * handshake stays cached while its connection lives), off on request
+ * (what it held is dropped, the next full handshake adds nothing, and a
+ * resumption offer falls back to a full handshake), bounded when on
+ * again, and a session leaves it with the connection that made it. */
+static void
+test_resume_cache(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_info info;
+	struct pair p, q, r;
+
+	(void)state;
+	cfgs(&ac, &wc);
+	pair_open(&p, &ac, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.ap_ctx), 0);
+	assert_int_equal(cs_dtls_ctx_set_resume_cache(NULL, 0), -EINVAL);
+	assert_int_equal(cs_dtls_ctx_set_resume_cache(p.ap_ctx, 0), -EINVAL);
+	assert_int_equal(cs_dtls_ctx_resume_cached(NULL), 0);
+
+	assert_int_equal(cs_dtls_ctx_set_resume_cache(p.wlc_ctx, 0), 0);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 0);
+	pair_more(&q, &p, &p, NULL); /* offers p's session: not resumed */
+	assert_int_equal(cs_dtls_get_info(q.ap, &info), 0);
+	assert_false(info.resumed);
+	assert_int_equal(cs_dtls_get_info(q.wlc, &info), 0);
+	assert_false(info.resumed);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 0);
+	cs_dtls_free(q.ap);
+	cs_dtls_free(q.wlc);
+
+	/* on again with room for one: the newest full handshake's session
+	 * is the one kept, and it resumes */
+	assert_int_equal(cs_dtls_ctx_set_resume_cache(p.wlc_ctx, 1), 0);
+	pair_more(&q, &p, NULL, cred);
+	pair_more(&r, &p, NULL, cred);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
+	cs_dtls_free(q.ap);
+	cs_dtls_free(q.wlc);
+	pair_more(&q, &p, &r, NULL);
+	assert_int_equal(cs_dtls_get_info(q.wlc, &info), 0);
+	assert_true(info.resumed);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
+	/* closed with close_notify (OpenSSL itself drops the session of a
+	 * connection freed without one), the session goes with the
+	 * connection that made it, not with one that resumed it */
+	assert_int_equal(cs_dtls_shutdown(q.wlc), 0);
+	cs_dtls_free(q.wlc);
+	cs_dtls_free(q.ap);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 1);
+	assert_int_equal(cs_dtls_shutdown(r.wlc), 0);
+	cs_dtls_free(r.wlc);
+	cs_dtls_free(r.ap);
+	assert_int_equal(cs_dtls_ctx_resume_cached(p.wlc_ctx), 0);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
 static void
 test_versions_and_ciphers(void **state)
 {
@@ -1268,6 +1359,7 @@ main(void)
 		cmocka_unit_test(test_handshake_default),
 		cmocka_unit_test(test_resume_data_session),
 		cmocka_unit_test(test_resume_data_session_small_mtu),
+		cmocka_unit_test(test_resume_cache),
 		cmocka_unit_test(test_versions_and_ciphers),
 		cmocka_unit_test(test_app_data_and_shutdown),
 		cmocka_unit_test(test_hostile_records),

@@ -292,6 +292,9 @@ test_engine_join_probe_hook(void **state)
 	assert_true(wait_run(r));
 	/* the AP in Run is a joined WTP of the embedded WLC */
 	assert_int_equal(cs_engine_wlc_active_wtps(f->e), 1);
+	/* a WLC without data channel DTLS resumes nothing, so it caches
+	 * no session (each would outlive its AP with its certificates) */
+	assert_int_equal(cs_dtls_ctx_resume_cached(f->wctx), 0);
 	cs_engine_stop(f->e);
 
 	/* stopped: the workers are joined, the record is final */

@@ -104,6 +104,24 @@ CS_API int cs_dtls_ctx_new(struct cs_dtls_ctx **out,
  * one is freed. */
 CS_API void cs_dtls_ctx_free(struct cs_dtls_ctx *ctx);
 
+/* Default size of a server's resumption cache: OpenSSL's own default. */
+#define CS_DTLS_RESUME_CACHE_DEFAULT 20480
+
+/*
+ * Server: how many sessions it keeps for resumption by session ID (the
+ * data channel resumes the control channel's, RFC 5415 §4.6.1 D).  A
+ * cached session holds the peer's certificates (~11 KiB once its
+ * connection is gone: bench/raw_dtls --hold); cs_dtls_free() of the
+ * connection that made it drops it.  A controller that never resumes
+ * needs none: 0 turns the cache off and drops what it holds.  A new ctx
+ * has CS_DTLS_RESUME_CACHE_DEFAULT.  Call before sessions run on other
+ * threads.  -EINVAL: NULL or a client ctx.
+ */
+CS_API int cs_dtls_ctx_set_resume_cache(
+    struct cs_dtls_ctx *ctx, unsigned long max_sessions);
+/* Sessions a server keeps for resumption now (0 for a client or NULL). */
+CS_API unsigned long cs_dtls_ctx_resume_cached(const struct cs_dtls_ctx *ctx);
+
 struct cs_dtls_io {
 	/* One wire datagram (with preamble) to send.  Return value ignored
 	 * (UDP may lose it anyway).  Called from inside start/input/send/
