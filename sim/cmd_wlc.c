@@ -93,8 +93,15 @@ wlc_usage(FILE *f)
 	    "  --no-verify-aps        accept any AP certificate (says so)\n"
 	    "DTLS:\n"
 	    "  --dtls-version 1.2|1.0|any   (default 1.2)\n"
-	    "  --ciphers LIST         OpenSSL cipher list (default the 9800 "
-	    "set)\n"
+	    "  --ciphers LIST|legacy  OpenSSL cipher list (default the 9800 "
+	    "set;\n"
+	    "                         legacy adds RFC 5415's DHE-RSA and "
+	    "AES-256 suites)\n"
+	    "  --dtls-psk HEX|@FILE   pre-shared keys (RFC 5415 2.4.4.2) "
+	    "beside the\n"
+	    "                         certificate: one key, or FILE of "
+	    "\"IDENTITY HEX\"\n"
+	    "                         lines (identity = the AP's MAC)\n"
 	    "  --mtu BYTES            largest DTLS datagram incl. preamble "
 	    "(1400)\n"
 	    "Misbehaviour:\n"
@@ -446,6 +453,7 @@ enum {
 	O_PCAP,
 	O_NO_GATE,
 	O_DATA_DTLS,
+	O_DTLS_PSK,
 	O_TIMELINE,
 	O_TIMELINE_AFTER,
 	O_CLIENTS, /* SIM_CLIENTS_N of them */
@@ -473,6 +481,7 @@ static const struct option wlc_longopts[] = {
 	{ "no-verify-aps", no_argument, NULL, O_NO_VERIFY },
 	{ "dtls-version", required_argument, NULL, O_VERSION },
 	{ "ciphers", required_argument, NULL, O_CIPHERS },
+	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	{ "mtu", required_argument, NULL, O_MTU },
 	{ "reject-share", required_argument, NULL, O_REJECT_SHARE },
 	{ "reject-code", required_argument, NULL, O_REJECT_CODE },
@@ -513,7 +522,8 @@ struct wlc_cmd {
 	struct cs_metrics_http *http;
 	struct event *sigs[4];
 	uint8_t (*auth)[6];
-	struct sim_clients cl; /* the WLAN, client subnet and DHCP relay */
+	struct sim_clients cl;      /* the WLAN, client subnet and DHCP relay */
+	struct cs_dtls_psk_set psk; /* --dtls-psk, owned */
 };
 
 /* A client option (sim/run_clients.h): WLC_GO or an exit status. */
@@ -633,7 +643,16 @@ wlc_option(struct wlc_cmd *o, int c)
 			return -EINVAL;
 		break;
 	case O_CIPHERS:
-		o->dc.ciphers = optarg;
+		o->dc.ciphers = strcmp(optarg, "legacy") == 0
+		    ? CS_DTLS_LEGACY_CIPHERS
+		    : optarg;
+		break;
+	case O_DTLS_PSK:
+		if (sim_psk_opt("wlc", optarg, &o->psk) < 0)
+			return SIM_EXIT_USAGE;
+		o->dc.psk = o->psk.v;
+		o->dc.n_psk = o->psk.n;
+		o->ec.wlc.security_psk = true;
 		break;
 	case O_MTU:
 		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
@@ -786,6 +805,9 @@ wlc_dtls(struct wlc_cmd *o)
 		o->dc.keylog = wlc_keylog;
 		o->dc.keylog_ctx = o->cap;
 	}
+	/* RFC 5415 §2.4.4.2: the AC's identity hint names the AC */
+	if (o->dc.n_psk > 0)
+		o->dc.psk_hint = o->ec.wlc.ac_name;
 	if ((r = cs_dtls_ctx_new(&o->dctx, &o->dc, &err)) < 0) {
 		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
 		    err.what ? err.what : strerror(-r));
@@ -899,6 +921,7 @@ sim_cmd_wlc(int argc, char **argv)
 	sim_clients_init(&o->cl);
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
 		sim_wlc_tl_free(&o->tl);
+		cs_dtls_psk_set_free(&o->psk);
 		free(o->auth);
 		free(o->image_buf);
 		return rc;
@@ -921,6 +944,7 @@ sim_cmd_wlc(int argc, char **argv)
 		    o->pcap);
 	}
 	cs_dtls_ctx_free(o->dctx);
+	cs_dtls_psk_set_free(&o->psk);
 	cs_cred_free(o->cred);
 	cs_pki_free(o->pki);
 	free(o->auth);

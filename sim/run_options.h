@@ -58,6 +58,7 @@ struct run_opts {
 	bool per_ap;            /* --per-ap: the join summary per AP */
 	struct run_shard shard; /* --shard, --shards, --start-at */
 	char *image_buf;        /* --wlc-image: the file's bytes, owned */
+	struct cs_dtls_psk_set psk; /* --dtls-psk, owned (dc.psk points in) */
 };
 
 void run_usage(FILE *f);

@@ -138,6 +138,14 @@ static const char *const run_help[] = {
 	"seconds (-3d, 90s)\n",
 	"DTLS:\n"
 	"  --dtls-version 1.2|1.0|any [1.2]   --mtu BYTES [1400]\n",
+	"  --dtls-psk HEX|@FILE   pre-shared key instead of certificates "
+	"(RFC 5415\n"
+	"                         2.4.4.2; identity = the AP's MAC in hex; "
+	"FILE: one\n"
+	"                         \"HEX\" or \"IDENTITY HEX\" per line)\n",
+	"  --ciphers legacy       add RFC 5415's DHE-RSA and AES-256 suites "
+	"to the\n"
+	"                         default offer, for older controllers\n",
 	"  --ciphers LIST         the suites the APs offer (default the "
 	"9800 set:\n"
 	"                         " CS_DTLS_DEFAULT_CIPHERS ")\n",

@@ -75,6 +75,31 @@ struct cs_dtls_psk {
 	size_t key_len; /* 1..CS_DTLS_PSK_MAX_LEN */
 };
 
+/*
+ * Pre-shared keys as text (`--dtls-psk`): lines of "HEX" (the key for any
+ * identity) or "IDENTITY HEX" (the key of one WTP, its identity usually
+ * the MAC in any spelling), 1..64 key bytes as hex digits; blank lines and
+ * '#' comments skipped.  An identity twice, or two keys for any identity,
+ * are refused.  A set that parsed owns its identities and keys.
+ */
+struct cs_dtls_psk_set {
+	struct cs_dtls_psk *v;
+	size_t n;
+};
+
+struct cs_dtls_psk_err {
+	unsigned line; /* 1-based */
+	size_t offset; /* into the text */
+	char why[96];  /* e.g. "key: odd number of hex digits" */
+};
+
+/* 0 (out filled), -EBADMSG (err says where and why; out untouched),
+ * -ENOMEM, -EINVAL. */
+CS_API int cs_dtls_psk_parse(const char *text, size_t len,
+    struct cs_dtls_psk_set *out, struct cs_dtls_psk_err *err);
+/* Wipes the keys and frees; accepts NULL and an empty set. */
+CS_API void cs_dtls_psk_set_free(struct cs_dtls_psk_set *set);
+
 /* Receives one NSS key log line ("CLIENT_RANDOM <hex> <hex>", no newline);
  * the line is a secret: do not keep it longer than needed. */
 typedef void cs_dtls_keylog_fn(void *ctx, const char *line);
