@@ -1490,6 +1490,77 @@ test_psk_errors(void **state)
 	assert_non_null(strstr(CS_DTLS_PSK_CIPHERS, ":PSK-AES128-CBC-SHA"));
 }
 
+/* The text form: one key, identity lines, comments; errors with line,
+ * offset and reason, the output untouched. */
+static void
+test_psk_parse(void **state)
+{
+	static const char ok[] =
+	    "# lab keys\n"
+	    "\n"
+	    "  00:11:22:33:44:55\t0102030405060708090a0b0c0d0e0f10  \r\n"
+	    "ap-two FFEE\n"
+	    "abcdef\n";
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *why;
+	} bad[] = {
+		{ "", 0, "no key in it" },
+		{ "# only a comment\n", 1, "no key in it" },
+		{ "abc\n", 1, "odd number" },
+		{ "x 0g\n", 1, "key: " },
+		{ "a b c\n", 1, "more than an identity" },
+		{ "aa\nbb\n", 2, "a second key for any identity" },
+		{ "001122334455 aa\n00:11:22:33:44:55 bb\n", 2, "given twice" },
+		{ "k "
+		  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d"
+		  "1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b"
+		  "3c"
+		  "3d3e3f40\n",
+		    1, "longer than 64" },
+	};
+	struct cs_dtls_psk_set set = { 0 }, keep = { (void *)&set, 7 };
+	struct cs_dtls_psk_err err;
+
+	(void)state;
+	assert_int_equal(cs_dtls_psk_parse(ok, strlen(ok), &set, &err), 0);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.v[0].identity, "00:11:22:33:44:55");
+	assert_int_equal(set.v[0].key_len, 16);
+	assert_memory_equal(set.v[0].key, psk_key, 16);
+	assert_string_equal(set.v[1].identity, "ap-two");
+	assert_int_equal(set.v[1].key_len, 2);
+	assert_int_equal(set.v[1].key[0], 0xff);
+	assert_null(set.v[2].identity);
+	assert_int_equal(set.v[2].key_len, 3);
+	cs_dtls_psk_set_free(&set);
+	assert_null(set.v);
+	assert_int_equal(set.n, 0);
+	cs_dtls_psk_set_free(NULL);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++) {
+		set = keep;
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(cs_dtls_psk_parse(bad[i].text,
+		                     strlen(bad[i].text), &set, &err),
+		    -EBADMSG);
+		if (err.line != bad[i].line ||
+		    strstr(err.why, bad[i].why) == NULL ||
+		    err.offset > strlen(bad[i].text))
+			fail_msg("\"%s\": line %u \"%s\", want line %u \"%s\"",
+			    bad[i].text, err.line, err.why, bad[i].line,
+			    bad[i].why);
+		assert_ptr_equal(set.v, keep.v); /* untouched */
+		assert_int_equal(set.n, 7);
+	}
+	assert_int_equal(cs_dtls_psk_parse(NULL, 1, &set, &err), -EINVAL);
+	assert_int_equal(cs_dtls_psk_parse("aa", 2, NULL, &err), -EINVAL);
+	/* a NUL inside a line */
+	set = keep;
+	assert_int_equal(cs_dtls_psk_parse("a\0b\n", 4, &set, &err), -EBADMSG);
+	assert_string_equal(err.why, "NUL byte");
+}
+
 int
 main(void)
 {
@@ -1522,6 +1593,7 @@ main(void)
 		cmocka_unit_test(test_psk_wrong_key),
 		cmocka_unit_test(test_psk_unknown_identity),
 		cmocka_unit_test(test_psk_errors),
+		cmocka_unit_test(test_psk_parse),
 	};
 
 	return cmocka_run_group_tests_name(
