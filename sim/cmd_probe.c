@@ -347,8 +347,7 @@ probe_opt(struct probe_opts *o, int c, const char *arg)
 		return sim_parse_dtls_version(arg, &o->dc.version) < 0 ? -EINVAL
 		                                                       : 0;
 	case O_CIPHERS:
-		o->dc.ciphers =
-		    strcmp(arg, "legacy") == 0 ? CS_DTLS_LEGACY_CIPHERS : arg;
+		o->dc.ciphers = sim_ciphers_opt(arg);
 		return 0;
 	case O_TIMEOUT:
 		if (sim_parse_duration_ms(arg, &v) < 0 || v == 0)

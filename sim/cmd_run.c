@@ -701,13 +701,6 @@ run_setup_wlc(struct run_opts *o, struct run_res *res)
 		o->wdc.version = o->dc.version;
 		o->wdc.ciphers = o->dc.ciphers;
 	}
-	if (o->wdc.n_psk == 0) {
-		/* the embedded WLC knows the APs' keys, and says so in its
-		 * AC Descriptor (RFC 5415 §4.6.1: S flag) */
-		o->wdc.psk = o->dc.psk;
-		o->wdc.n_psk = o->dc.n_psk;
-	}
-	o->ec.wlc.security_psk = o->wdc.n_psk > 0;
 	o->wdc.log = &sim_log_verbose;
 	if ((r = cs_dtls_ctx_new(&res->wctx, &o->wdc, &err)) < 0) {
 		fprintf(stderr, "capsim: run: WLC DTLS setup failed: %s\n",

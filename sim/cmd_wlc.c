@@ -481,7 +481,6 @@ static const struct option wlc_longopts[] = {
 	{ "no-verify-aps", no_argument, NULL, O_NO_VERIFY },
 	{ "dtls-version", required_argument, NULL, O_VERSION },
 	{ "ciphers", required_argument, NULL, O_CIPHERS },
-	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	{ "mtu", required_argument, NULL, O_MTU },
 	{ "reject-share", required_argument, NULL, O_REJECT_SHARE },
 	{ "reject-code", required_argument, NULL, O_REJECT_CODE },
@@ -495,6 +494,7 @@ static const struct option wlc_longopts[] = {
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
+	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	{ "timeline", required_argument, NULL, O_TIMELINE },
 	{ "timeline-after", required_argument, NULL, O_TIMELINE_AFTER },
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
@@ -560,6 +560,18 @@ wlc_timeline_option(struct wlc_cmd *o, int c)
 }
 
 /* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
+/* --dtls-psk: WLC_GO or an exit status. */
+static int
+wlc_psk_option(struct wlc_cmd *o)
+{
+	if (sim_psk_opt("wlc", optarg, &o->psk) < 0)
+		return SIM_EXIT_USAGE;
+	o->dc.psk = o->psk.v;
+	o->dc.n_psk = o->psk.n;
+	o->ec.wlc.security_psk = true; /* AC Descriptor S flag (§4.6.1) */
+	return WLC_GO;
+}
+
 static int
 wlc_option(struct wlc_cmd *o, int c)
 {
@@ -573,6 +585,8 @@ wlc_option(struct wlc_cmd *o, int c)
 		    : WLC_GO;
 	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N)
 		return wlc_client_option(o, c);
+	if (c == O_DTLS_PSK) /* its own message: the value is a secret */
+		return wlc_psk_option(o);
 	if (c == O_TIMELINE || c == O_TIMELINE_AFTER)
 		return wlc_timeline_option(o, c);
 	switch (c) {
@@ -643,16 +657,7 @@ wlc_option(struct wlc_cmd *o, int c)
 			return -EINVAL;
 		break;
 	case O_CIPHERS:
-		o->dc.ciphers = strcmp(optarg, "legacy") == 0
-		    ? CS_DTLS_LEGACY_CIPHERS
-		    : optarg;
-		break;
-	case O_DTLS_PSK:
-		if (sim_psk_opt("wlc", optarg, &o->psk) < 0)
-			return SIM_EXIT_USAGE;
-		o->dc.psk = o->psk.v;
-		o->dc.n_psk = o->psk.n;
-		o->ec.wlc.security_psk = true;
+		o->dc.ciphers = sim_ciphers_opt(optarg);
 		break;
 	case O_MTU:
 		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)

@@ -510,10 +510,8 @@ run_opt_io(struct run_opts *o, int c, const char *arg)
 		o->dtls_ver = arg;
 		return 0;
 	case O_CIPHERS:
-		o->dc.ciphers =
-		    strcmp(arg, "legacy") == 0 ? CS_DTLS_LEGACY_CIPHERS : arg;
+		o->dc.ciphers = sim_ciphers_opt(arg);
 		return 0;
-
 	case O_MTU:
 		if (sim_parse_uint(arg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
 			return -EINVAL;
@@ -799,8 +797,11 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 				exit_code = SIM_EXIT_USAGE;
 				goto out;
 			}
-			o->dc.psk = o->psk.v;
-			o->dc.n_psk = o->psk.n;
+			/* the APs' keys, the embedded WLC's too (its AC
+			 * Descriptor's S flag says so, §4.6.1) */
+			o->dc.psk = o->wdc.psk = o->psk.v;
+			o->dc.n_psk = o->wdc.n_psk = o->psk.n;
+			o->ec.wlc.security_psk = true;
 			break;
 		case O_SHARD:
 			if (run_shard_opt(&o->shard, optarg) < 0) {

@@ -386,6 +386,12 @@ sim_prom_health(struct cs_engine *e, bool has_window,
 	return 0;
 }
 
+const char *
+sim_ciphers_opt(const char *arg)
+{
+	return strcmp(arg, "legacy") == 0 ? CS_DTLS_LEGACY_CIPHERS : arg;
+}
+
 int
 sim_psk_opt(const char *who, const char *arg, struct cs_dtls_psk_set *set)
 {

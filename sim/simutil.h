@@ -79,6 +79,9 @@ int sim_load_image(
 struct cs_dtls_psk_set;
 int sim_psk_opt(const char *who, const char *arg, struct cs_dtls_psk_set *set);
 
+/* --ciphers: "legacy" is CS_DTLS_LEGACY_CIPHERS, anything else as is. */
+const char *sim_ciphers_opt(const char *arg);
+
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
 
