@@ -143,12 +143,12 @@ static const char *const run_help[] = {
 	"                         2.4.4.2; identity = the AP's MAC in hex; "
 	"FILE: one\n"
 	"                         \"HEX\" or \"IDENTITY HEX\" per line)\n",
-	"  --ciphers legacy       add RFC 5415's DHE-RSA and AES-256 suites "
-	"to the\n"
-	"                         default offer, for older controllers\n",
 	"  --ciphers LIST         the suites the APs offer (default the "
 	"9800 set:\n"
-	"                         " CS_DTLS_DEFAULT_CIPHERS ")\n",
+	"                         " CS_DTLS_DEFAULT_CIPHERS ");\n"
+	"                         legacy: that plus RFC 5415's DHE-RSA and "
+	"AES-256\n"
+	"                         suites, for older controllers\n",
 	"Impairment (see also scenarios/README.md):\n"
 	"  --rule 'TEXT'          an impairment rule, e.g. --rule "
 	"'dir=down\n"
