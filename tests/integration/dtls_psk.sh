@@ -4,6 +4,7 @@
 #  1. the WLC holds a table of identity -> key (MACs in two spellings) and
 #     its certificate; APs with the shared key join on a PSK suite, the
 #     WLC's certificate APs still join beside them;
+#     the data channel DTLS session resumes a PSK one (embedded WLC);
 #  2. `capsim probe --dtls-psk` names the PSK suite, why, and the identity;
 #  3. a wrong key: the AP fails in the DTLS handshake with the WLC's
 #     decrypt_error alert as its reason and the verdict dtls-mismatch (not
@@ -85,6 +86,21 @@ run cert 0 --aps 1 --duration 3s --ap-base-mac 02:5a:00:00:01:01 \
 check cert 'r["in_run"] == 1' 'code == "ok"'
 [ "$(grep -c '^CLIENT_RANDOM ' "$tmp/keys.log")" -ge 3 ] ||
 	fail "psk: no key log line per PSK session"
+
+# the data channel (RFC 5415 §4.6.1 DTLS Policy) resumes the PSK session,
+# here against the embedded WLC, which gets the same key
+eport=$(cs_free_port "$CS_NET.249" 2)
+rc=0
+"$CAPSIM" run --wlc-listen "$CS_NET.249:$eport" --skip-discovery --quiet \
+	--aps 2 --duration 4s --keepalive-interval 1s --data-dtls required \
+	--ap-base-ip "$CS_NET.51" --dtls-psk "$key" --json "$tmp/data.json" \
+	>"$tmp/data.out" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || {
+	tail -n 20 "$tmp/data.out"
+	fail "data: capsim run exited $rc"
+}
+check data 'r["in_run"] == 2' 'r["wlc_counters"]["data_dtls_resumed"] == 2' \
+	'r["ciphers"].startswith("ECDHE-PSK")'
 
 # 2. probe
 "$CAPSIM" probe --wlc "$CS_NET.250:$port" --ap-mac 02:5a:00:00:00:02 \
