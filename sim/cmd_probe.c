@@ -748,6 +748,7 @@ sim_cmd_probe(int argc, char **argv)
 	p.steps = json_array();
 	p.verify_off = o.dc.no_verify;
 	p.ciphers = o.dc.ciphers;
+	p.psk = o.dc.n_psk > 0;
 	if (o.dc.n_psk > 0 &&
 	    (p.ciphers == NULL ||
 	        strcmp(p.ciphers, CS_DTLS_DEFAULT_CIPHERS) == 0))

@@ -620,9 +620,13 @@ probe_hint(const struct probe *p, const struct cs_diagnosis *d)
 	case CS_DIAG_OK:
 	case CS_DIAG_DATA_CHANNEL_BLOCKED:
 		if (p->ok && p->ka_ok && d->primary == CS_DIAG_OK)
-			return "the AP reached Run: the controller accepts "
-			       "this AP model, its certificate and the path "
-			       "(UDP 5246/5247 both ways)";
+			return p->psk
+			    ? "the AP reached Run: the controller accepts "
+			      "this AP model, its pre-shared key and the "
+			      "path (UDP 5246/5247 both ways)"
+			    : "the AP reached Run: the controller accepts "
+			      "this AP model, its certificate and the path "
+			      "(UDP 5246/5247 both ways)";
 		if (p->ok)
 			return "the AP reached Run, but the data channel "
 			       "keep-alive was not answered: check UDP 5247 "

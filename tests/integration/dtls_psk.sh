@@ -120,6 +120,9 @@ if not (s["psk"] is True and "PSK" in s["cipher"] and
         s["psk_identity"] == "025a00000002" and
         "pre-shared key" in s["cipher_why"]):
     sys.exit("FAIL: probe: the handshake step does not name the PSK: %s" % s)
+h = [s for s in p["steps"] if s.get("step") == "hint"]
+if not h or "pre-shared key" not in h[-1]["text"]:
+    sys.exit("FAIL: probe: the hint does not speak of the key: %s" % h)
 PY
 
 # 3. the wrong key, and an AP the WLC has no key for
