@@ -46,6 +46,7 @@ struct probe_opts {
 	uint16_t port;
 	uint32_t ap_ip;
 	uint8_t mac[6];
+	struct cs_dtls_psk_set psk; /* --dtls-psk, owned */
 };
 
 /* What the run holds (freed by probe_res_free). */
@@ -214,7 +215,12 @@ probe_usage(FILE *f)
 	      "so)\n"
 	      "  --dtls-version 1.2|1.0|any (default 1.2)   --ciphers LIST "
 	      "(default\n"
-	      "                         the 9800 set)\n",
+	      "                         the 9800 set; legacy adds RFC 5415's "
+	      "DHE-RSA\n"
+	      "                         and AES-256 suites)\n"
+	      "  --dtls-psk HEX|@FILE   pre-shared key instead of a "
+	      "certificate\n"
+	      "                         (identity = the AP's MAC in hex)\n",
 	    f);
 	fputs(sim_disc_usage, f);
 	fputs("Output:\n"
@@ -241,6 +247,7 @@ enum {
 	O_NO_VERIFY,
 	O_VERSION,
 	O_CIPHERS,
+	O_DTLS_PSK,
 	O_TIMEOUT,
 	O_JSON,
 	O_DISC, /* SIM_DISC_N values from here */
@@ -260,6 +267,7 @@ static const struct option probe_longopts[] = {
 	{ "no-verify-wlc", no_argument, NULL, O_NO_VERIFY },
 	{ "dtls-version", required_argument, NULL, O_VERSION },
 	{ "ciphers", required_argument, NULL, O_CIPHERS },
+	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "json", required_argument, NULL, O_JSON },
 	SIM_DISC_OPTIONS(O_DISC),
@@ -340,7 +348,7 @@ probe_opt(struct probe_opts *o, int c, const char *arg)
 		return sim_parse_dtls_version(arg, &o->dc.version) < 0 ? -EINVAL
 		                                                       : 0;
 	case O_CIPHERS:
-		o->dc.ciphers = arg;
+		o->dc.ciphers = sim_ciphers_opt(arg);
 		return 0;
 	case O_TIMEOUT:
 		if (sim_parse_duration_ms(arg, &v) < 0 || v == 0)
@@ -376,6 +384,14 @@ probe_options(int argc, char **argv, struct probe_opts *o)
 		if (c == '?' || c == ':') {
 			probe_usage(stderr);
 			return SIM_EXIT_USAGE;
+		}
+		if (c == O_DTLS_PSK) {
+			/* its own message: the value is a secret */
+			if (sim_psk_opt("probe", optarg, &o->psk) < 0)
+				return SIM_EXIT_USAGE;
+			o->dc.psk = o->psk.v;
+			o->dc.n_psk = o->psk.n;
+			continue;
 		}
 		if (probe_opt(o, c, optarg) < 0) {
 			fprintf(
@@ -738,6 +754,11 @@ sim_cmd_probe(int argc, char **argv)
 	p.steps = json_array();
 	p.verify_off = o.dc.no_verify;
 	p.ciphers = o.dc.ciphers;
+	p.psk = o.dc.n_psk > 0;
+	if (o.dc.n_psk > 0 &&
+	    (p.ciphers == NULL ||
+	        strcmp(p.ciphers, CS_DTLS_DEFAULT_CIPHERS) == 0))
+		p.ciphers = CS_DTLS_PSK_CIPHERS;
 	p.t0_ms = probe_now();
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
@@ -747,6 +768,7 @@ sim_cmd_probe(int argc, char **argv)
 	if (res.json_out != NULL && p.has_doc)
 		rc = probe_write_json(&p, &res, o.json_path, rc);
 	probe_res_free(&res, &o.disc);
+	cs_dtls_psk_set_free(&o.psk);
 	json_decref(p.steps);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);

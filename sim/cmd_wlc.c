@@ -93,8 +93,15 @@ wlc_usage(FILE *f)
 	    "  --no-verify-aps        accept any AP certificate (says so)\n"
 	    "DTLS:\n"
 	    "  --dtls-version 1.2|1.0|any   (default 1.2)\n"
-	    "  --ciphers LIST         OpenSSL cipher list (default the 9800 "
-	    "set)\n"
+	    "  --ciphers LIST|legacy  OpenSSL cipher list (default the 9800 "
+	    "set;\n"
+	    "                         legacy adds RFC 5415's DHE-RSA and "
+	    "AES-256 suites)\n"
+	    "  --dtls-psk HEX|@FILE   pre-shared keys (RFC 5415 2.4.4.2) "
+	    "beside the\n"
+	    "                         certificate: one key, or FILE of "
+	    "\"IDENTITY HEX\"\n"
+	    "                         lines (identity = the AP's MAC)\n"
 	    "  --mtu BYTES            largest DTLS datagram incl. preamble "
 	    "(1400)\n"
 	    "Misbehaviour:\n"
@@ -436,6 +443,7 @@ enum {
 	O_PCAP,
 	O_NO_GATE,
 	O_DATA_DTLS,
+	O_DTLS_PSK,
 	O_TIMELINE,
 	O_TIMELINE_AFTER,
 	O_CLIENTS, /* SIM_CLIENTS_N of them */
@@ -476,6 +484,7 @@ static const struct option wlc_longopts[] = {
 	{ "pcap", required_argument, NULL, O_PCAP },
 	{ "no-overload-gate", no_argument, NULL, O_NO_GATE },
 	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
+	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	{ "timeline", required_argument, NULL, O_TIMELINE },
 	{ "timeline-after", required_argument, NULL, O_TIMELINE_AFTER },
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
@@ -503,7 +512,8 @@ struct wlc_cmd {
 	struct cs_metrics_http *http;
 	struct event *sigs[4];
 	uint8_t (*auth)[6];
-	struct sim_clients cl; /* the WLAN, client subnet and DHCP relay */
+	struct sim_clients cl;      /* the WLAN, client subnet and DHCP relay */
+	struct cs_dtls_psk_set psk; /* --dtls-psk, owned */
 };
 
 /* A client option (sim/run_clients.h): WLC_GO or an exit status. */
@@ -540,6 +550,18 @@ wlc_timeline_option(struct wlc_cmd *o, int c)
 }
 
 /* One option: WLC_GO, -EINVAL for a bad value, or an exit status. */
+/* --dtls-psk: WLC_GO or an exit status. */
+static int
+wlc_psk_option(struct wlc_cmd *o)
+{
+	if (sim_psk_opt("wlc", optarg, &o->psk) < 0)
+		return SIM_EXIT_USAGE;
+	o->dc.psk = o->psk.v;
+	o->dc.n_psk = o->psk.n;
+	o->ec.wlc.security_psk = true; /* AC Descriptor S flag (§4.6.1) */
+	return WLC_GO;
+}
+
 static int
 wlc_option(struct wlc_cmd *o, int c)
 {
@@ -553,6 +575,8 @@ wlc_option(struct wlc_cmd *o, int c)
 		    : WLC_GO;
 	if (c >= O_CLIENTS && c < O_CLIENTS + SIM_CLIENTS_N)
 		return wlc_client_option(o, c);
+	if (c == O_DTLS_PSK) /* its own message: the value is a secret */
+		return wlc_psk_option(o);
 	if (c == O_TIMELINE || c == O_TIMELINE_AFTER)
 		return wlc_timeline_option(o, c);
 	switch (c) {
@@ -623,7 +647,7 @@ wlc_option(struct wlc_cmd *o, int c)
 			return -EINVAL;
 		break;
 	case O_CIPHERS:
-		o->dc.ciphers = optarg;
+		o->dc.ciphers = sim_ciphers_opt(optarg);
 		break;
 	case O_MTU:
 		if (sim_parse_uint(optarg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
@@ -776,6 +800,9 @@ wlc_dtls(struct wlc_cmd *o)
 		o->dc.keylog = wlc_keylog;
 		o->dc.keylog_ctx = o->cap;
 	}
+	/* RFC 5415 §2.4.4.2: the AC's identity hint names the AC */
+	if (o->dc.n_psk > 0)
+		o->dc.psk_hint = o->ec.wlc.ac_name;
 	if ((r = cs_dtls_ctx_new(&o->dctx, &o->dc, &err)) < 0) {
 		fprintf(stderr, "capsim: wlc: DTLS setup failed: %s\n",
 		    err.what ? err.what : strerror(-r));
@@ -889,6 +916,7 @@ sim_cmd_wlc(int argc, char **argv)
 	sim_clients_init(&o->cl);
 	if ((rc = wlc_options(o, argc, argv)) != WLC_GO) {
 		sim_wlc_tl_free(&o->tl);
+		cs_dtls_psk_set_free(&o->psk);
 		free(o->auth);
 		free(o->image_buf);
 		return rc;
@@ -911,6 +939,7 @@ sim_cmd_wlc(int argc, char **argv)
 		    o->pcap);
 	}
 	cs_dtls_ctx_free(o->dctx);
+	cs_dtls_psk_set_free(&o->psk);
 	cs_cred_free(o->cred);
 	cs_pki_free(o->pki);
 	free(o->auth);

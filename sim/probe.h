@@ -30,6 +30,7 @@ struct probe {
 	uint64_t t0_ms;
 	bool json;
 	bool verify_off;
+	bool psk; /* --dtls-psk: a key, not a certificate */
 	const char
 	    *ciphers; /* the AP's offer (NULL: CS_DTLS_DEFAULT_CIPHERS) */
 	json_t *steps;

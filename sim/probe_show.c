@@ -221,7 +221,19 @@ suite_why(const char *offered, const char *cipher, char *buf, size_t cap)
 	const char *kind;
 	unsigned n = 0, at = 0;
 
-	if (strcmp(cipher, "AES128-SHA") == 0)
+	if (strcmp(cipher, "PSK-AES128-CBC-SHA") == 0)
+		kind = "RFC 5415's mandatory pre-shared-key suite "
+		       "TLS_PSK_WITH_AES_128_CBC_SHA: the key alone, no "
+		       "forward secrecy";
+	else if (strncmp(cipher, "ECDHE-PSK-", 10) == 0)
+		kind = "pre-shared key with ECDHE key exchange, forward "
+		       "secrecy (RFC 5489)";
+	else if (strncmp(cipher, "DHE-PSK-", 8) == 0)
+		kind = "pre-shared key with finite-field DHE, forward secrecy "
+		       "(RFC 4279)";
+	else if (strncmp(cipher, "PSK-", 4) == 0)
+		kind = "pre-shared key alone, no forward secrecy";
+	else if (strcmp(cipher, "AES128-SHA") == 0)
 		kind = "RFC 5415's mandatory TLS_RSA_WITH_AES_128_CBC_SHA: RSA "
 		       "key transport, no forward secrecy; the suite older "
 		       "controllers agree on";
@@ -277,8 +289,18 @@ show_dtls_ok(struct probe *p, const struct cs_dtls *s)
 		    di.cipher, why, sizeof(why));
 		json_object_set_new(o, "cipher", json_string(di.cipher));
 		json_object_set_new(o, "cipher_why", json_string(why));
-		probe_step(p, "dtls", o, "handshake done: %s, cipher %s (%s)",
-		    di.version, di.cipher, why);
+		json_object_set_new(o, "psk", json_boolean(di.is_psk));
+		if (di.psk_identity != NULL)
+			json_object_set_new(
+			    o, "psk_identity", json_string(di.psk_identity));
+		probe_step(p, "dtls", o,
+		    "handshake done: %s, cipher %s (%s)%s%s", di.version,
+		    di.cipher, why,
+		    di.is_psk ? "; authenticated by the pre-shared key of "
+		                "identity "
+		              : "",
+		    di.is_psk && di.psk_identity != NULL ? di.psk_identity
+		                                         : "");
 	}
 	if (cs_dtls_peer_cert(s, &ci) == 0) {
 		fmt_time(ci.not_before, nb, sizeof(nb));
@@ -546,8 +568,13 @@ probe_dtls_hint(enum cs_dtls_fail code)
 		       "any (AireOS before 8.3 speaks DTLS 1.0 only; "
 		       "9800: `ap dtls-version`)";
 	case CS_DTLS_FAIL_NO_SHARED_CIPHER:
-		return "no common cipher: try --ciphers "
-		       "AES128-SHA (9800: `ap dtls-cipher`)";
+		return "no common cipher: try --ciphers legacy, or "
+		       "AES128-SHA (9800: `ap dtls-cipher`); a controller "
+		       "set up for pre-shared keys needs --dtls-psk";
+	case CS_DTLS_FAIL_PSK:
+		return "the pre-shared key differs: give --dtls-psk the "
+		       "controller's key for this AP (identity = its MAC "
+		       "in hex)";
 	case CS_DTLS_FAIL_PEER_ALERT:
 		return "the controller rejected the AP certificate: "
 		       "make it trust the lab CA (9800: trustpoint, "
@@ -593,9 +620,13 @@ probe_hint(const struct probe *p, const struct cs_diagnosis *d)
 	case CS_DIAG_OK:
 	case CS_DIAG_DATA_CHANNEL_BLOCKED:
 		if (p->ok && p->ka_ok && d->primary == CS_DIAG_OK)
-			return "the AP reached Run: the controller accepts "
-			       "this AP model, its certificate and the path "
-			       "(UDP 5246/5247 both ways)";
+			return p->psk
+			    ? "the AP reached Run: the controller accepts "
+			      "this AP model, its pre-shared key and the "
+			      "path (UDP 5246/5247 both ways)"
+			    : "the AP reached Run: the controller accepts "
+			      "this AP model, its certificate and the path "
+			      "(UDP 5246/5247 both ways)";
 		if (p->ok)
 			return "the AP reached Run, but the data channel "
 			       "keep-alive was not answered: check UDP 5247 "

@@ -505,6 +505,9 @@ run_fin_settings(struct run_fin *f, struct run_ctx *rc,
 	s->wlc_verify_off = dc->no_verify;
 	s->dtls_version = dtls_ver;
 	s->ciphers = dc->ciphers ? dc->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+	/* with pre-shared keys the default offer is the PSK one */
+	if (dc->n_psk > 0 && strcmp(s->ciphers, CS_DTLS_DEFAULT_CIPHERS) == 0)
+		s->ciphers = CS_DTLS_PSK_CIPHERS;
 	if (scn != NULL) {
 		s->scenario_name = scn->name;
 		s->scenario_file = scn->file;

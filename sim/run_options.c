@@ -211,6 +211,7 @@ enum {
 	O_WLC_TERTIARY,
 	O_DATA_DTLS,
 	O_WLC_DATA_DTLS,
+	O_DTLS_PSK,
 	O_CHECK,
 	O_LINGER,
 	O_SHARD,
@@ -296,6 +297,7 @@ static const struct option run_longopts[] = {
 	{ "wlc-tertiary", required_argument, NULL, O_WLC_TERTIARY },
 	{ "data-dtls", required_argument, NULL, O_DATA_DTLS },
 	{ "wlc-data-dtls", required_argument, NULL, O_WLC_DATA_DTLS },
+	{ "dtls-psk", required_argument, NULL, O_DTLS_PSK },
 	SIM_DISC_OPTIONS(O_DISC),
 	SIM_CLIENTS_OPTIONS(O_CLIENTS),
 	{ "quiet", no_argument, NULL, 'q' },
@@ -502,7 +504,7 @@ run_opt_io(struct run_opts *o, int c, const char *arg)
 		o->dtls_ver = arg;
 		return 0;
 	case O_CIPHERS:
-		o->dc.ciphers = arg;
+		o->dc.ciphers = sim_ciphers_opt(arg);
 		return 0;
 	case O_MTU:
 		if (sim_parse_uint(arg, CS_DTLS_MIN_MTU, 65000, &v) < 0)
@@ -797,6 +799,18 @@ run_options_parse(struct run_opts *o, int argc, char **argv, int *exit_code_out)
 		case O_UNTIL_RUN:
 			o->until_run = true;
 			break;
+		case O_DTLS_PSK:
+			/* its own message: the value is a secret */
+			if (sim_psk_opt("run", optarg, &o->psk) < 0) {
+				exit_code = SIM_EXIT_USAGE;
+				goto out;
+			}
+			/* the APs' keys, the embedded WLC's too (its AC
+			 * Descriptor's S flag says so, §4.6.1) */
+			o->dc.psk = o->wdc.psk = o->psk.v;
+			o->dc.n_psk = o->wdc.n_psk = o->psk.n;
+			o->ec.wlc.security_psk = true;
+			break;
 		case O_SHARD:
 			if (run_shard_opt(&o->shard, optarg) < 0) {
 				exit_code = SIM_EXIT_USAGE;
@@ -854,6 +868,9 @@ bad_arg:
 void
 run_options_free(struct run_opts *o)
 {
+	cs_dtls_psk_set_free(&o->psk);
+	o->dc.psk = o->wdc.psk = NULL;
+	o->dc.n_psk = o->wdc.n_psk = 0;
 	sim_disc_free(&o->disc);
 	free(o->image_buf);
 	o->image_buf = NULL;

@@ -57,8 +57,9 @@ struct run_opts {
 	bool check;         /* --check: validate, print the plan, exit */
 	bool per_ap;        /* --per-ap: the join summary per AP */
 	bool until_run; /* --until-run: end once every AP (client) is in Run */
-	struct run_shard shard; /* --shard, --shards, --start-at */
-	char *image_buf;        /* --wlc-image: the file's bytes, owned */
+	struct run_shard shard;     /* --shard, --shards, --start-at */
+	char *image_buf;            /* --wlc-image: the file's bytes, owned */
+	struct cs_dtls_psk_set psk; /* --dtls-psk, owned (dc.psk points in) */
 };
 
 void run_usage(FILE *f);

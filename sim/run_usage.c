@@ -145,9 +145,17 @@ static const char *const run_help[] = {
 	"seconds (-3d, 90s)\n",
 	"DTLS:\n"
 	"  --dtls-version 1.2|1.0|any [1.2]   --mtu BYTES [1400]\n",
+	"  --dtls-psk HEX|@FILE   pre-shared key instead of certificates "
+	"(RFC 5415\n"
+	"                         2.4.4.2; identity = the AP's MAC in hex; "
+	"FILE: one\n"
+	"                         \"HEX\" or \"IDENTITY HEX\" per line)\n",
 	"  --ciphers LIST         the suites the APs offer (default the "
 	"9800 set:\n"
-	"                         " CS_DTLS_DEFAULT_CIPHERS ")\n",
+	"                         " CS_DTLS_DEFAULT_CIPHERS ");\n"
+	"                         legacy: that plus RFC 5415's DHE-RSA and "
+	"AES-256\n"
+	"                         suites, for older controllers\n",
 	"Impairment (see also scenarios/README.md):\n"
 	"  --rule 'TEXT'          an impairment rule, e.g. --rule "
 	"'dir=down\n"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "capsim/admit.h"
+#include "capsim/dtls.h"
 #include "capsim/engine.h"
 #include "capsim/prom.h"
 #include "capsim/udp.h"
@@ -382,6 +383,56 @@ sim_prom_health(struct cs_engine *e, bool has_window,
 	    : CS_PROM_MAX_WORKERS;
 	for (unsigned k = 0; k < out->n_workers; k++)
 		out->worker_cpu_s[k] = h->cpu_s[k];
+	return 0;
+}
+
+const char *
+sim_ciphers_opt(const char *arg)
+{
+	return strcmp(arg, "legacy") == 0 ? CS_DTLS_LEGACY_CIPHERS : arg;
+}
+
+int
+sim_psk_opt(const char *who, const char *arg, struct cs_dtls_psk_set *set)
+{
+	struct cs_dtls_psk_err pe = { 0 };
+	const char *path = arg[0] == '@' ? arg + 1 : NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	cs_dtls_psk_set_free(set);
+	if (path != NULL &&
+	    (r = sim_read_file(path, (size_t)16 << 20, &buf, &len)) < 0) {
+		fprintf(stderr, "capsim: %s: --dtls-psk %s: %s\n", who, path,
+		    r == -EFBIG ? "over 16 MiB" : sim_file_strerror(r));
+		return -1;
+	}
+	r = cs_dtls_psk_parse(path != NULL ? buf : arg,
+	    path != NULL ? len : strlen(arg), set, &pe);
+	if (buf != NULL) {
+		/* the file's keys: wiped (STYLE G6), through a volatile
+		 * pointer so the compiler keeps the stores */
+		for (volatile char *v = buf; v < buf + len; v++)
+			*v = 0;
+		free(buf);
+	}
+	if (r == -EBADMSG) {
+		if (path != NULL)
+			fprintf(stderr, "capsim: %s: --dtls-psk %s:%u: %s\n",
+			    who, path, pe.line, pe.why);
+		else
+			fprintf(stderr,
+			    "capsim: %s: --dtls-psk: %s (give HEX, "
+			    "\"IDENTITY HEX\" or @FILE)\n",
+			    who, pe.why);
+		return -1;
+	}
+	if (r < 0) {
+		fprintf(
+		    stderr, "capsim: %s: --dtls-psk: %s\n", who, strerror(-r));
+		return -1;
+	}
 	return 0;
 }
 

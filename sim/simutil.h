@@ -75,6 +75,15 @@ int sim_read_path(const char *path, size_t max_bytes, char **out, size_t *len);
 int sim_load_image(
     const char *who, const char *path, char **buf, uint32_t *size);
 
+/* --dtls-psk HEX|@FILE (cs_dtls_psk_parse): into *set (freed with
+ * cs_dtls_psk_set_free, also on failure); prints "capsim: WHO:
+ * --dtls-psk [FILE:LINE:] why" and returns -1 when it does not parse. */
+struct cs_dtls_psk_set;
+int sim_psk_opt(const char *who, const char *arg, struct cs_dtls_psk_set *set);
+
+/* --ciphers: "legacy" is CS_DTLS_LEGACY_CIPHERS, anything else as is. */
+const char *sim_ciphers_opt(const char *arg);
+
 /* "1.2", "1.0", "any" -> enum; -EINVAL. */
 int sim_parse_dtls_version(const char *s, enum cs_dtls_version *v);
 

@@ -142,6 +142,17 @@ struct cs_dtls_ctx {
 	cs_dtls_keylog_fn *keylog;
 	void *keylog_ctx;
 	const struct cs_log *log;
+	struct dtls_psk_key *psk; /* owned, wiped (dtls_psk.c) */
+	size_t n_psk;
+};
+
+/* One pre-shared key as the ctx keeps it. */
+struct dtls_psk_key {
+	char *identity; /* NULL: any */
+	bool has_mac;   /* identity is a MAC (any form cs_val_mac reads) */
+	uint8_t mac[6];
+	uint8_t key[CS_DTLS_PSK_MAX_LEN];
+	size_t key_len;
 };
 
 struct cs_dtls {
@@ -174,6 +185,14 @@ struct cs_dtls {
 	uint8_t cookie[DTLS_COOKIE_LEN]; /* the proven cookie (server) */
 	unsigned cookie_len;
 	bool listened; /* server: DTLSv1_listen accepted the ClientHello */
+	/* PSK (dtls_psk.c): the client's identity; the server's count of
+	 * the client's Finished that did not decrypt, and the next
+	 * sequence number of its own epoch-0 records (to send the alert
+	 * OpenSSL does not: it discards such records silently) */
+	char psk_id[CS_DTLS_PSK_ID_MAX + 1];
+	unsigned psk_bad_finished;
+	uint64_t w0_seq;
+	uint16_t w_version;
 };
 
 static inline struct cs_dtls *
@@ -221,6 +240,23 @@ int dtls_drive(struct cs_dtls *s);
  * handshake. */
 int dtls_buffers_on(struct cs_dtls *s);
 void dtls_buffers_off(struct cs_dtls *s);
+
+/* Pre-shared keys (dtls_psk.c). */
+/* Copies cfg's keys into c and sets the callbacks; err on failure. */
+int dtls_psk_setup(
+    struct cs_dtls_ctx *c, const struct cs_dtls_cfg *cfg, struct cs_err *err);
+/* Wipes and frees c's keys. */
+void dtls_psk_free(struct cs_dtls_ctx *c);
+/* Whether the session's (pending or current) suite is a PSK one. */
+bool dtls_is_psk(const SSL *ssl);
+/* Notes the sequence number of s's outbound epoch-0 records (the
+ * datagram without preamble). */
+void dtls_psk_note_out(struct cs_dtls *s, const uint8_t *d, size_t len);
+/* Server, after a protected handshake record went to OpenSSL: when it
+ * was the client's Finished and did not decrypt (a different key), a
+ * second such one ends the handshake with a decrypt_error alert (RFC
+ * 4279 §2).  Returns r, or -EPROTO when it ended the handshake. */
+int dtls_psk_check_finished(struct cs_dtls *s, int r);
 
 /* Record I/O (dtls_record.c): the smallest protected record the
  * session's cipher allows, 0 when unknown. */

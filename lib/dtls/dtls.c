@@ -44,6 +44,10 @@ dtls_out(void *arg, const uint8_t *wire, size_t len)
 {
 	struct cs_dtls *s = arg;
 
+	if (s->ctx->n_psk > 0 && s->ctx->role == CS_DTLS_SERVER &&
+	    len > CS_DTLS_PREAMBLE_LEN)
+		dtls_psk_note_out(
+		    s, wire + CS_DTLS_PREAMBLE_LEN, len - CS_DTLS_PREAMBLE_LEN);
 	if (s->io.send != NULL)
 		s->io.send(s->io.ctx, wire, len);
 }
@@ -390,6 +394,9 @@ cs_dtls_get_info(const struct cs_dtls *s, struct cs_dtls_info *out)
 	out->version = SSL_get_version(s->ssl);
 	out->cipher = c != NULL ? SSL_CIPHER_get_name(c) : "(none)";
 	out->resumed = SSL_session_reused(s->ssl) != 0;
+	out->is_psk = dtls_is_psk(s->ssl);
+	out->psk_identity =
+	    out->is_psk && s->psk_id[0] != '\0' ? s->psk_id : NULL;
 	out->phase = CS_DTLS_PH_ESTABLISHED;
 	return 0;
 }

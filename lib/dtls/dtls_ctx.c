@@ -38,6 +38,7 @@ static const char *const dtls_fail_names[] = {
 	[CS_DTLS_FAIL_PEER_ALERT] = "peer-alert",
 	[CS_DTLS_FAIL_TIMEOUT] = "timeout",
 	[CS_DTLS_FAIL_PROTOCOL] = "protocol",
+	[CS_DTLS_FAIL_PSK] = "psk-mismatch",
 };
 _Static_assert(CS_ARRAY_SIZE(dtls_fail_names) == CS_DTLS_FAIL__COUNT,
     "dtls_fail_names[] out of sync with enum cs_dtls_fail");
@@ -212,9 +213,10 @@ dtls_ctx_creds(
 			    "no PEM private key in it, or not the key of the "
 			    "certificate");
 		}
-	} else if (cfg->role == CS_DTLS_SERVER) {
-		return dtls_ctx_set_err(
-		    err, -EINVAL, "a DTLS server (WLC) needs a certificate");
+	} else if (cfg->role == CS_DTLS_SERVER && cfg->n_psk == 0) {
+		return dtls_ctx_set_err(err, -EINVAL,
+		    "a DTLS server (WLC) needs a certificate or a pre-shared "
+		    "key");
 	}
 	if (cfg->trust != NULL &&
 	    dtls_add_trust(SSL_CTX_get_cert_store(ctx), cfg->trust) < 0)
@@ -224,7 +226,8 @@ dtls_ctx_creds(
 	    !SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL))
 		return dtls_ctx_file_err(err, "cannot load CA file",
 		    cfg->ca_file, "no PEM certificate in it");
-	if (cfg->trust == NULL && cfg->ca_file == NULL && !cfg->no_verify)
+	if (cfg->trust == NULL && cfg->ca_file == NULL && !cfg->no_verify &&
+	    cfg->n_psk == 0)
 		return dtls_ctx_set_err(err, -EINVAL,
 		    "no CA to verify the peer (set trust or ca_file, or "
 		    "turn verification off explicitly)");
@@ -286,7 +289,13 @@ cs_dtls_ctx_new(
 		dtls_ctx_set_err(err, r, "cannot set DTLS version");
 		goto fail;
 	}
+	/* with keys: a client offers only PSK suites (it has no other
+	 * credential to show), a server accepts both kinds */
 	ciphers = cfg->ciphers != NULL ? cfg->ciphers : CS_DTLS_DEFAULT_CIPHERS;
+	if (cfg->n_psk > 0 && strcmp(ciphers, CS_DTLS_DEFAULT_CIPHERS) == 0)
+		ciphers = cfg->role == CS_DTLS_CLIENT ? CS_DTLS_PSK_CIPHERS
+		                                      : CS_DTLS_DEFAULT_CIPHERS
+		    ":" CS_DTLS_PSK_CIPHERS;
 	if (!SSL_CTX_set_cipher_list(c->ssl, ciphers)) {
 		dtls_ctx_set_err(err, r, "no usable cipher in the cipher list");
 		goto fail;
@@ -355,6 +364,8 @@ cs_dtls_ctx_new(
 	}
 	if ((r = dtls_ctx_creds(c, cfg, err)) < 0)
 		goto fail;
+	if ((r = dtls_psk_setup(c, cfg, err)) < 0)
+		goto fail;
 	SSL_CTX_set_info_callback(c->ssl, dtls_info_cb);
 	if (cfg->keylog != NULL)
 		SSL_CTX_set_keylog_callback(c->ssl, dtls_keylog_cb);
@@ -398,6 +409,7 @@ cs_dtls_ctx_free(struct cs_dtls_ctx *c)
 	if (atomic_fetch_sub(&c->refs, 1) != 1)
 		return;
 	SSL_CTX_free(c->ssl);
+	dtls_psk_free(c);
 	OPENSSL_cleanse(c->cookie_secret, sizeof(c->cookie_secret));
 	free(c);
 }

@@ -131,6 +131,19 @@ dtls_handshake_failed(struct cs_dtls *s)
 		    s, s->vfail, true, s->alert_sent, "%s", s->vreason);
 		goto out;
 	}
+	if ((s->alert_rcvd == SSL_AD_DECRYPT_ERROR ||
+	        s->alert_rcvd == SSL_AD_UNKNOWN_PSK_IDENTITY) &&
+	    dtls_is_psk(s->ssl)) {
+		dtls_set_failure(s, CS_DTLS_FAIL_PSK, false, s->alert_rcvd,
+		    s->alert_rcvd == SSL_AD_DECRYPT_ERROR
+		        ? "%s sent decrypt_error: it could not decrypt our "
+		          "Finished, so its pre-shared key for identity "
+		          "\"%s\" differs from ours"
+		        : "%s sent unknown_psk_identity: it has no "
+		          "pre-shared key for identity \"%s\"",
+		    dtls_peer_name(s->ctx), s->psk_id);
+		goto out;
+	}
 	if (s->alert_rcvd >= 0) {
 		dtls_set_failure(s, CS_DTLS_FAIL_PEER_ALERT, false,
 		    s->alert_rcvd, "peer sent alert: %s",
@@ -168,6 +181,21 @@ dtls_handshake_failed(struct cs_dtls *s)
 			    peerv != NULL ? peerv : "another version",
 			    dtls_accepts(s->ctx->version));
 		}
+		break;
+	case SSL_R_PSK_IDENTITY_NOT_FOUND:
+	case SSL_R_PSK_NO_CLIENT_CB:
+	case SSL_R_PSK_NO_SERVER_CB:
+		if (s->ctx->role == CS_DTLS_SERVER)
+			dtls_set_failure(s, CS_DTLS_FAIL_PSK, true,
+			    s->alert_sent,
+			    "no pre-shared key for the AP's identity \"%s\"",
+			    s->psk_id);
+		else
+			dtls_set_failure(s, CS_DTLS_FAIL_PSK, true,
+			    s->alert_sent,
+			    "the WLC chose a pre-shared-key suite but we have "
+			    "no key for identity \"%s\"",
+			    s->psk_id[0] != '\0' ? s->psk_id : "(none set)");
 		break;
 	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
 		dtls_set_failure(s, CS_DTLS_FAIL_NO_CERT, true, s->alert_sent,

@@ -68,6 +68,8 @@ dtls_feed_record(struct cs_dtls *s, const struct dtls_rec *rec)
 	if ((r = dtls_bio_push(s->bio, rec->hdr, rec->len)) < 0)
 		return r;
 	r = dtls_drive(s);
+	if (rec->epoch != 0 && rec->type == 22)
+		r = dtls_psk_check_finished(s, r);
 	if (s->established && rec->epoch == s->rf.epoch && rec->type == 23 &&
 	    s->n_app > before)
 		dtls_rfilter_seen(&s->rf, rec->seq);

@@ -56,6 +56,7 @@ cs_dtls_resume_from(struct cs_dtls *s, const struct cs_dtls *from)
 			return -EKEYREJECTED;
 		}
 	}
+	memcpy(s->psk_id, from->psk_id, sizeof(s->psk_id));
 	if ((sess = SSL_get1_session(from->ssl)) == NULL)
 		return -ENOENT;
 	if (!dtls_hello_fits(s, sess)) {

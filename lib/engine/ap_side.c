@@ -340,6 +340,9 @@ eng_hs_begin(struct eng_ap *a)
 	} else {
 		r = 0; /* the ctx carries the credential */
 	}
+	/* RFC 5415 §2.4.4.2: the WTP's PSK identity is its MAC */
+	if (r == 0 && cs_dtls_ctx_has_psk(dctx))
+		r = cs_dtls_set_psk_identity_mac(a->d->s, a->mac);
 	a->hs_active = true;
 	a->hs_retx = false;
 	a->hs_sent_ch1 = false;

@@ -136,7 +136,8 @@ classify_dtls_fail(const struct cs_ap_facts *f)
 
 	if (fc == CS_DTLS_FAIL_NONE)
 		return CS_DIAG__COUNT;
-	if (fc == CS_DTLS_FAIL_VERSION || fc == CS_DTLS_FAIL_NO_SHARED_CIPHER)
+	if (fc == CS_DTLS_FAIL_VERSION || fc == CS_DTLS_FAIL_NO_SHARED_CIPHER ||
+	    fc == CS_DTLS_FAIL_PSK)
 		return CS_DIAG_DTLS_MISMATCH;
 	if (fail_is_cert(fc)) {
 		if (!local)
@@ -169,7 +170,8 @@ classify_alerts(const struct cs_ap_facts *f)
 	if (down != CS_FACTS_NONE8) {
 		if (alert_is_cert(down))
 			return CS_DIAG_CERT_REJECTED_BY_WLC;
-		if (alert_is_mismatch(down) ||
+		/* 115 unknown_psk_identity (RFC 4279 §2) */
+		if (alert_is_mismatch(down) || down == 115 ||
 		    (down == 40 && (f->flags & CS_FACTS_F_ALERT_PRE_SH)))
 			return CS_DIAG_DTLS_MISMATCH;
 	}

@@ -60,6 +60,8 @@ alert_name(unsigned d)
 		return "no_renegotiation";
 	case 110:
 		return "unsupported_extension";
+	case 115:
+		return "unknown_psk_identity";
 	default:
 		return "alert";
 	}

@@ -189,6 +189,15 @@ diag_words_dtls_mismatch(const struct agg *a, const struct cs_diag_ctx *ctx,
 		sb_printf(
 		    sum, ": the AP sent %s", alert_name(f->alert_up_desc));
 	sb_printf(sum, ".");
+	if (f->dtls_fail == CS_DTLS_FAIL_PSK || f->alert_down_desc == 115) {
+		sb_printf(hint,
+		    "AP and controller do not share the pre-shared key "
+		    "(RFC 5415 2.4.4.2; the AP's identity is its MAC in "
+		    "hex): a decrypt_error alert means the keys differ, "
+		    "unknown_psk_identity that the controller has no key "
+		    "for this AP; set the same key on both.");
+		return;
+	}
 	sb_printf(hint,
 	    "AP and controller share no DTLS version or cipher "
 	    "suite (e.g. a DTLS 1.0 AP against a 1.2-only WLC, or "

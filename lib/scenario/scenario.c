@@ -150,6 +150,24 @@ scn_str(struct scn *p, const yaml_node_t *n, const char *key, char **out)
 }
 
 int
+scn_psk(struct scn *p, const yaml_node_t *n, const char *key,
+    struct cs_dtls_psk_set *out)
+{
+	struct cs_dtls_psk_err e = { 0 };
+	const char *v;
+	int r = scn_scalar(p, n, key, &v);
+
+	if (r < 0)
+		return r;
+	cs_dtls_psk_set_free(out);
+	r = cs_dtls_psk_parse(v, strlen(v), out, &e);
+	if (r == -EBADMSG)
+		return scn_fail(
+		    p, n, key, "line %u of the keys: %s", e.line, e.why);
+	return r;
+}
+
+int
 scn_bool(struct scn *p, const yaml_node_t *n, const char *key, bool *out)
 {
 	static const char *const t[] = { "true", "yes", "on", "True", "TRUE",
@@ -867,6 +885,8 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s->aps.name);
 	free(s->aps.profile);
 	free(s->aps.ciphers);
+	cs_dtls_psk_set_free(&s->aps.psk);
+	cs_dtls_psk_set_free(&s->wlc.psk);
 	free(s->aps.dns_domain);
 	free(s->aps.vendor_class);
 	for (size_t i = 0; i < s->aps.n_groups; i++) {

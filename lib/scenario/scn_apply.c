@@ -108,12 +108,19 @@ cs_scenario_apply(const struct cs_scenario *sc, struct cs_engine_cfg *ec,
 	if (ap_dc != NULL) {
 		ap_dc->version = sc->aps.dtls_version;
 		ap_dc->ciphers = sc->aps.ciphers;
+		ap_dc->psk = sc->aps.psk.v;
+		ap_dc->n_psk = sc->aps.psk.n;
 		if (sc->aps.mtu)
 			ap_dc->mtu = sc->aps.mtu;
 	}
 	if (wlc_dc != NULL) {
 		wlc_dc->version = sc->wlc.dtls_version;
 		wlc_dc->ciphers = sc->wlc.ciphers;
+		/* a WLC without keys of its own knows the APs' (embedded) */
+		wlc_dc->psk = sc->wlc.psk.n > 0 ? sc->wlc.psk.v : sc->aps.psk.v;
+		wlc_dc->n_psk =
+		    sc->wlc.psk.n > 0 ? sc->wlc.psk.n : sc->aps.psk.n;
+		ec->wlc.security_psk = wlc_dc->n_psk > 0;
 		/* the APs' MTU, unless the WLC has its own */
 		if (sc->aps.mtu)
 			wlc_dc->mtu = sc->aps.mtu;

@@ -265,6 +265,7 @@ enum {
 	AK_SKEW,
 	AK_DTLS,
 	AK_CIPHERS,
+	AK_PSK,
 	AK_MTU,
 	AK_CERT,
 	AK_RATE,
@@ -288,6 +289,7 @@ static const char *const aps_keys[] = {
 	[AK_SKEW] = "clock-skew",
 	[AK_DTLS] = "dtls-version",
 	[AK_CIPHERS] = "ciphers",
+	[AK_PSK] = "dtls-psk",
 	[AK_MTU] = "mtu",
 	[AK_CERT] = "cert",
 	[AK_RATE] = "rate",
@@ -524,6 +526,9 @@ scn_aps(struct scn *p, const yaml_node_t *n)
 	if (v[AK_CIPHERS] &&
 	    (r = scn_str(p, v[AK_CIPHERS], KP("ciphers"), &a->ciphers)) < 0)
 		return r;
+	if (v[AK_PSK] &&
+	    (r = scn_psk(p, v[AK_PSK], KP("dtls-psk"), &a->psk)) < 0)
+		return r;
 	if (v[AK_MTU]) {
 		if ((r = scn_uint(p, v[AK_MTU], KP("mtu"), CS_DTLS_MIN_MTU,
 		         65535, &u)) < 0)
@@ -576,6 +581,7 @@ enum {
 	WK_DTLS,
 	WK_DTLS_LIST,
 	WK_CIPHERS,
+	WK_PSK,
 	WK_CERT,
 	WK_CISCO,
 	WK_ECHO,
@@ -600,6 +606,7 @@ static const char *const wlc_keys[] = {
 	[WK_DTLS] = "dtls-version",
 	[WK_DTLS_LIST] = "dtls-versions",
 	[WK_CIPHERS] = "ciphers",
+	[WK_PSK] = "dtls-psk",
 	[WK_CERT] = "cert",
 	[WK_CISCO] = "cisco",
 	[WK_ECHO] = "echo-interval",
@@ -866,6 +873,9 @@ scn_wlc(struct scn *p, const yaml_node_t *n)
 		return r;
 	if (v[WK_CIPHERS] &&
 	    (r = scn_str(p, v[WK_CIPHERS], KP("ciphers"), &w->ciphers)) < 0)
+		return r;
+	if (v[WK_PSK] &&
+	    (r = scn_psk(p, v[WK_PSK], KP("dtls-psk"), &w->psk)) < 0)
 		return r;
 	if (v[WK_CERT] &&
 	    (r = scn_cert(p, v[WK_CERT], KP("cert"), &w->cert)) < 0)

@@ -48,6 +48,10 @@ int scn_scalar(
 int scn_bad(
     struct scn *p, const yaml_node_t *n, const char *key, const char *why);
 int scn_str(struct scn *p, const yaml_node_t *n, const char *key, char **out);
+/* dtls-psk: the text of cs_dtls_psk_parse (a key, or "ID HEX" lines). */
+struct cs_dtls_psk_set;
+int scn_psk(struct scn *p, const yaml_node_t *n, const char *key,
+    struct cs_dtls_psk_set *out);
 int scn_bool(struct scn *p, const yaml_node_t *n, const char *key, bool *out);
 int scn_uint(struct scn *p, const yaml_node_t *n, const char *key, uint64_t min,
     uint64_t max, uint64_t *out);

@@ -1352,6 +1352,306 @@ test_ctx_errors(void **state)
 	assert_string_equal(cs_dtls_fail_name(CS_DTLS_FAIL__COUNT), "?");
 }
 
+/* --- pre-shared keys (RFC 5415 §2.4.4.2, RFC 4279) -------------------- */
+
+static const uint8_t psk_key[16] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10 };
+static const uint8_t psk_other[16] = { 0xff };
+
+/* An AP with one key (any identity) and a WLC with a table: a key for
+ * another AP, and `key` for ap_mac in the colon spelling. */
+static void
+psk_cfgs(struct cs_dtls_cfg *ac, struct cs_dtls_cfg *wc,
+    struct cs_dtls_psk ap_psk[1], struct cs_dtls_psk wlc_psk[2],
+    const uint8_t *key)
+{
+	cs_dtls_cfg_init(ac, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(wc, CS_DTLS_SERVER);
+	ap_psk[0] = (struct cs_dtls_psk){ NULL, psk_key, sizeof(psk_key) };
+	wlc_psk[0] = (struct cs_dtls_psk){ "aa:bb:cc:dd:ee:ff", psk_other,
+		sizeof(psk_other) };
+	wlc_psk[1] = (struct cs_dtls_psk){ "00:11:22:33:44:55", key, 16 };
+	ac->psk = ap_psk;
+	ac->n_psk = 1;
+	wc->psk = wlc_psk;
+	wc->n_psk = 2;
+	wc->psk_hint = "capsim-wlc";
+	ac->initial_timeout_ms = wc->initial_timeout_ms = 40;
+}
+
+/* The PSK suites agree without any certificate: a WLC with only keys
+ * (no certificate), an AP with no CA; the identity is the AP's MAC in
+ * hex and the WLC finds it under another spelling; keys reach the key
+ * log like a certificate session's. */
+static void
+test_psk_handshake(void **state)
+{
+	struct cs_dtls_psk apk[1], wk[2];
+	struct cs_dtls_cfg ac, wc;
+	struct cs_dtls_info info;
+	struct pair p;
+
+	(void)state;
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	ac.keylog = keylog;
+	keylog_count = 0;
+	pair_open(&p, &ac, &wc, NULL);
+	assert_true(cs_dtls_ctx_has_psk(p.ap_ctx));
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, ap_mac), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+	assert_true(info.is_psk);
+	assert_string_equal(info.cipher, "ECDHE-PSK-AES128-CBC-SHA256");
+	assert_string_equal(info.psk_identity, "001122334455");
+	assert_int_equal(cs_dtls_get_info(p.wlc, &info), 0);
+	assert_true(info.is_psk);
+	assert_string_equal(info.psk_identity, "001122334455");
+	assert_int_equal(
+	    cs_dtls_peer_cert(p.ap, &(struct cs_cert_info){ 0 }), -ENOENT);
+	assert_true(keylog_count >= 1);
+	assert_memory_equal(keylog_line, "CLIENT_RANDOM ", 14);
+	/* application data both ways */
+	assert_int_equal(cs_dtls_send(p.ap, (const uint8_t *)"join", 4), 0);
+	pair_pump(&p);
+	assert_int_equal(p.w.rx_count, 1);
+	assert_memory_equal(p.w.rx, "join", 4);
+	pair_close(&p);
+
+	/* RFC 5415's mandatory suite, and DTLS 1.0 (no AEAD suites) */
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	ac.ciphers = "PSK-AES128-CBC-SHA";
+	pair_open(&p, &ac, &wc, NULL);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, ap_mac), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+	assert_string_equal(info.cipher, "PSK-AES128-CBC-SHA");
+	pair_close(&p);
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	ac.version = wc.version = CS_DTLS_V1_0;
+	pair_open(&p, &ac, &wc, NULL);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, ap_mac), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.ap, &info), 0);
+	assert_string_equal(info.version, "DTLSv1");
+	assert_string_equal(info.cipher, "ECDHE-PSK-AES128-CBC-SHA256");
+	pair_close(&p);
+}
+
+/* A WLC with a certificate and keys serves both kinds of AP. */
+static void
+test_psk_beside_certs(void **state)
+{
+	struct cs_cred *cred = ap_cred(CS_PKI_GOOD);
+	struct cs_dtls_psk apk[1], wk[2];
+	struct cs_dtls_cfg ac, wc, cc;
+	struct cs_dtls_info info;
+	struct pair p;
+
+	(void)state;
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	wc.cred = cs_pki_wlc(pki);
+	wc.trust = cs_pki_ca(pki);
+	cfgs(&cc, &(struct cs_dtls_cfg){ 0 });
+	pair_open(&p, &cc, &wc, cred);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.wlc, &info), 0);
+	assert_false(info.is_psk);
+	assert_null(info.psk_identity);
+	assert_string_equal(info.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+	pair_close(&p);
+	pair_open(&p, &ac, &wc, NULL);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, ap_mac), 0);
+	pair_handshake(&p);
+	expect_ok(&p);
+	assert_int_equal(cs_dtls_get_info(p.wlc, &info), 0);
+	assert_true(info.is_psk);
+	pair_close(&p);
+	cs_cred_free(cred);
+}
+
+/* A wrong key: OpenSSL drops the AP's Finished like any bad record; the
+ * WLC sees it twice (the AP retransmits), says why, and sends the
+ * decrypt_error alert RFC 4279 §2 names, which the AP reads as a PSK
+ * failure, not a timeout. */
+static void
+test_psk_wrong_key(void **state)
+{
+	struct cs_dtls_psk apk[1], wk[2];
+	const struct cs_dtls_failure *f;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	psk_cfgs(&ac, &wc, apk, wk, psk_other);
+	pair_open(&p, &ac, &wc, NULL);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, ap_mac), 0);
+	pair_handshake(&p);
+	assert_int_equal(p.wlc_r, -EPROTO);
+	assert_int_equal(p.ap_r, -EPROTO);
+	f = cs_dtls_failure(p.wlc);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PSK);
+	assert_true(f->local);
+	assert_int_equal(f->alert, 51);
+	assert_int_equal(f->phase, CS_DTLS_PH_FINISHED);
+	assert_non_null(strstr(f->reason, "001122334455"));
+	assert_non_null(strstr(f->reason, "key differs"));
+	f = cs_dtls_failure(p.ap);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PSK);
+	assert_false(f->local);
+	assert_string_equal(f->detector, "WLC");
+	assert_int_equal(f->alert, 51);
+	assert_non_null(strstr(f->reason, "decrypt_error"));
+	assert_string_equal(cs_dtls_fail_name(f->code), "psk-mismatch");
+	pair_close(&p);
+}
+
+/* An identity the WLC has no key for: unknown_psk_identity. */
+static void
+test_psk_unknown_identity(void **state)
+{
+	static const uint8_t other_mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct cs_dtls_psk apk[1], wk[2];
+	const struct cs_dtls_failure *f;
+	struct cs_dtls_cfg ac, wc;
+	struct pair p;
+
+	(void)state;
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	pair_open(&p, &ac, &wc, NULL);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(p.ap, other_mac), 0);
+	pair_handshake(&p);
+	f = cs_dtls_failure(p.wlc);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PSK);
+	assert_non_null(strstr(f->reason, "020000000009"));
+	f = cs_dtls_failure(p.ap);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PSK);
+	assert_int_equal(f->alert, 115);
+	assert_non_null(strstr(f->reason, "unknown_psk_identity"));
+	pair_close(&p);
+	/* an AP that never set its identity cannot answer the suite */
+	psk_cfgs(&ac, &wc, apk, wk, psk_key);
+	pair_open(&p, &ac, &wc, NULL);
+	pair_handshake(&p);
+	f = cs_dtls_failure(p.ap);
+	assert_int_equal(f->code, CS_DTLS_FAIL_PSK);
+	assert_non_null(strstr(f->reason, "(none set)"));
+	pair_close(&p);
+}
+
+static void
+test_psk_errors(void **state)
+{
+	struct cs_dtls_ctx *c = (struct cs_dtls_ctx *)&c;
+	struct cs_dtls_ctx *const orig = c;
+	struct cs_dtls_psk k = { NULL, psk_key, 0 };
+	struct cs_err err = { 0 };
+	struct cs_dtls_cfg cfg;
+	uint8_t big[CS_DTLS_PSK_MAX_LEN + 1] = { 0 };
+
+	(void)state;
+	cs_dtls_cfg_init(&cfg, CS_DTLS_SERVER);
+	cfg.psk = &k;
+	cfg.n_psk = 1;
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.what, "1 to 64 bytes"));
+	k.key = big;
+	k.key_len = sizeof(big);
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	k.key_len = 16;
+	k.identity = "";
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.what, "identity"));
+	cfg.psk = NULL;
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), -EINVAL);
+	assert_ptr_equal(c, orig);
+	assert_int_equal(cs_dtls_set_psk_identity_mac(NULL, ap_mac), -EINVAL);
+	assert_false(cs_dtls_ctx_has_psk(NULL));
+	/* the legacy offer parses and holds RFC 5415's suites */
+	cs_dtls_cfg_init(&cfg, CS_DTLS_CLIENT);
+	cfg.no_verify = true;
+	cfg.ciphers = CS_DTLS_LEGACY_CIPHERS;
+	assert_int_equal(cs_dtls_ctx_new(&c, &cfg, &err), 0);
+	cs_dtls_ctx_free(c);
+	assert_non_null(strstr(CS_DTLS_LEGACY_CIPHERS, ":AES128-SHA:"));
+	assert_non_null(strstr(CS_DTLS_LEGACY_CIPHERS, "DHE-RSA-AES128-SHA"));
+	assert_non_null(strstr(CS_DTLS_PSK_CIPHERS, ":PSK-AES128-CBC-SHA"));
+}
+
+/* The text form: one key, identity lines, comments; errors with line,
+ * offset and reason, the output untouched. */
+static void
+test_psk_parse(void **state)
+{
+	static const char ok[] =
+	    "# lab keys\n"
+	    "\n"
+	    "  00:11:22:33:44:55\t0102030405060708090a0b0c0d0e0f10  \r\n"
+	    "ap-two FFEE\n"
+	    "abcdef\n";
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *why;
+	} bad[] = {
+		{ "", 0, "no key in it" },
+		{ "# only a comment\n", 1, "no key in it" },
+		{ "abc\n", 1, "odd number" },
+		{ "x 0g\n", 1, "key: " },
+		{ "a b c\n", 1, "more than an identity" },
+		{ "aa\nbb\n", 2, "a second key for any identity" },
+		{ "001122334455 aa\n00:11:22:33:44:55 bb\n", 2, "given twice" },
+		{ "k "
+		  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d"
+		  "1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b"
+		  "3c"
+		  "3d3e3f40\n",
+		    1, "longer than 64" },
+	};
+	struct cs_dtls_psk_set set = { 0 }, keep = { (void *)&set, 7 };
+	struct cs_dtls_psk_err err;
+
+	(void)state;
+	assert_int_equal(cs_dtls_psk_parse(ok, strlen(ok), &set, &err), 0);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.v[0].identity, "00:11:22:33:44:55");
+	assert_int_equal(set.v[0].key_len, 16);
+	assert_memory_equal(set.v[0].key, psk_key, 16);
+	assert_string_equal(set.v[1].identity, "ap-two");
+	assert_int_equal(set.v[1].key_len, 2);
+	assert_int_equal(set.v[1].key[0], 0xff);
+	assert_null(set.v[2].identity);
+	assert_int_equal(set.v[2].key_len, 3);
+	cs_dtls_psk_set_free(&set);
+	assert_null(set.v);
+	assert_int_equal(set.n, 0);
+	cs_dtls_psk_set_free(NULL);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++) {
+		set = keep;
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(cs_dtls_psk_parse(bad[i].text,
+		                     strlen(bad[i].text), &set, &err),
+		    -EBADMSG);
+		if (err.line != bad[i].line ||
+		    strstr(err.why, bad[i].why) == NULL ||
+		    err.offset > strlen(bad[i].text))
+			fail_msg("\"%s\": line %u \"%s\", want line %u \"%s\"",
+			    bad[i].text, err.line, err.why, bad[i].line,
+			    bad[i].why);
+		assert_ptr_equal(set.v, keep.v); /* untouched */
+		assert_int_equal(set.n, 7);
+	}
+	assert_int_equal(cs_dtls_psk_parse(NULL, 1, &set, &err), -EINVAL);
+	assert_int_equal(cs_dtls_psk_parse("aa", 2, NULL, &err), -EINVAL);
+	/* a NUL inside a line */
+	set = keep;
+	assert_int_equal(cs_dtls_psk_parse("a\0b\n", 4, &set, &err), -EBADMSG);
+	assert_string_equal(err.why, "NUL byte");
+}
+
 int
 main(void)
 {
@@ -1380,6 +1680,12 @@ main(void)
 		cmocka_unit_test(test_san_mac),
 		cmocka_unit_test(test_no_client_cert),
 		cmocka_unit_test(test_ctx_errors),
+		cmocka_unit_test(test_psk_handshake),
+		cmocka_unit_test(test_psk_beside_certs),
+		cmocka_unit_test(test_psk_wrong_key),
+		cmocka_unit_test(test_psk_unknown_identity),
+		cmocka_unit_test(test_psk_errors),
+		cmocka_unit_test(test_psk_parse),
 	};
 
 	return cmocka_run_group_tests_name(

@@ -1934,6 +1934,64 @@ test_scenario_apply(void **state)
 	cs_scenario_free(sc);
 }
 
+/* dtls-psk (RFC 5415 §2.4.4.2): the APs' keys reach their DTLS config and
+ * the embedded WLC's (S flag on) unless the WLC has its own; a bad key
+ * names the key, the line of the keys and why. */
+static void
+test_dtls_psk(void **state)
+{
+	static const char one[] =
+	    "name: psk\n"
+	    "aps:\n"
+	    "  count: 2\n"
+	    "  dtls-psk: 00112233445566778899aabbccddeeff\n";
+	static const char both[] = "name: psk2\n"
+	                           "aps:\n"
+	                           "  count: 1\n"
+	                           "  dtls-psk: \"aabb\"\n"
+	                           "wlc:\n"
+	                           "  dtls-psk: |\n"
+	                           "    02:00:00:00:00:01 aabb\n"
+	                           "    0200.0000.0002 ccdd\n";
+	static const char bad[] = "name: psk3\n"
+	                          "aps:\n"
+	                          "  count: 1\n"
+	                          "  dtls-psk: abc\n";
+	struct cs_scenario *sc;
+	struct cs_engine_cfg ec;
+	struct cs_dtls_cfg dc, wdc;
+	struct cs_err err = { 0 };
+
+	(void)state;
+	sc = load_text(one);
+	memset(&ec, 0, sizeof(ec));
+	cs_dtls_cfg_init(&dc, CS_DTLS_CLIENT);
+	cs_dtls_cfg_init(&wdc, CS_DTLS_SERVER);
+	assert_int_equal(cs_scenario_apply(sc, &ec, &dc, &wdc), 0);
+	assert_int_equal(dc.n_psk, 1);
+	assert_null(dc.psk[0].identity);
+	assert_int_equal(dc.psk[0].key_len, 16);
+	assert_int_equal(wdc.n_psk, 1);
+	assert_ptr_equal(wdc.psk, dc.psk);
+	assert_true(ec.wlc.security_psk);
+	cs_scenario_free(sc);
+	sc = load_text(both);
+	memset(&ec, 0, sizeof(ec));
+	assert_int_equal(cs_scenario_apply(sc, &ec, &dc, &wdc), 0);
+	assert_int_equal(dc.n_psk, 1);
+	assert_int_equal(wdc.n_psk, 2);
+	assert_string_equal(wdc.psk[1].identity, "0200.0000.0002");
+	assert_int_equal(wdc.psk[1].key[0], 0xcc);
+	cs_scenario_free(sc);
+	sc = SENTINEL;
+	assert_int_equal(
+	    cs_scenario_parse_mem(&sc, bad, strlen(bad), "t.yaml", &err),
+	    -EINVAL);
+	assert_ptr_equal(sc, SENTINEL);
+	assert_non_null(strstr(err.what, "aps.dtls-psk"));
+	assert_non_null(strstr(err.what, "odd number of hex digits"));
+}
+
 int
 main(void)
 {
@@ -1957,6 +2015,7 @@ main(void)
 		cmocka_unit_test(test_expect_summary),
 		cmocka_unit_test(test_library_loads),
 		cmocka_unit_test(test_scenario_apply),
+		cmocka_unit_test(test_dtls_psk),
 		cmocka_unit_test(test_clients),
 	};
 

@@ -25,6 +25,21 @@ struct cs_dtls;     /* one session with one peer */
 #define CS_DTLS_MIN_MTU      256
 #define CS_DTLS_DEFAULT_CIPHERS                                                \
 	"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:AES128-SHA"
+/* The pre-shared-key offer (RFC 5415 §2.4.4.2, RFC 4279, RFC 5487): the
+ * forward-secret and AEAD suites OpenSSL has for DTLS first, then RFC
+ * 5415's mandatory TLS_PSK_WITH_AES_128_CBC_SHA and its SHOULD
+ * TLS_DHE_PSK_WITH_AES_128_CBC_SHA (the only ones DTLS 1.0 can use). */
+#define CS_DTLS_PSK_CIPHERS                                                    \
+	"ECDHE-PSK-AES128-CBC-SHA256:DHE-PSK-AES128-GCM-SHA256:"               \
+	"PSK-AES128-GCM-SHA256:DHE-PSK-AES128-CBC-SHA:PSK-AES128-CBC-SHA"
+/* What older ACs need to agree on a suite (RFC 5415 §2.4.4.2: MUST
+ * TLS_RSA_WITH_AES_128_CBC_SHA, SHOULD TLS_DHE_RSA_WITH_AES_128_CBC_SHA,
+ * MAY the AES-256 variants), after the default offer: `--ciphers legacy`. */
+#define CS_DTLS_LEGACY_CIPHERS                                                 \
+	CS_DTLS_DEFAULT_CIPHERS ":DHE-RSA-AES128-SHA:AES256-SHA:"              \
+	                        "DHE-RSA-AES256-SHA"
+#define CS_DTLS_PSK_MAX_LEN 64  /* key bytes (OpenSSL allows 256) */
+#define CS_DTLS_PSK_ID_MAX  128 /* identity bytes (RFC 4279 allows 2^16-1) */
 
 /* Non-negative outcomes of cs_dtls_start / _input / _on_timer. */
 enum {
@@ -53,6 +68,38 @@ enum cs_dtls_eku_policy {
 	CS_DTLS_EKU_IGNORE,
 };
 
+/* One pre-shared key.  identity NULL: any identity (one key for all). */
+struct cs_dtls_psk {
+	const char *identity;
+	const uint8_t *key;
+	size_t key_len; /* 1..CS_DTLS_PSK_MAX_LEN */
+};
+
+/*
+ * Pre-shared keys as text (`--dtls-psk`): lines of "HEX" (the key for any
+ * identity) or "IDENTITY HEX" (the key of one WTP, its identity usually
+ * the MAC in any spelling), 1..64 key bytes as hex digits; blank lines and
+ * '#' comments skipped.  An identity twice, or two keys for any identity,
+ * are refused.  A set that parsed owns its identities and keys.
+ */
+struct cs_dtls_psk_set {
+	struct cs_dtls_psk *v;
+	size_t n;
+};
+
+struct cs_dtls_psk_err {
+	unsigned line; /* 1-based */
+	size_t offset; /* into the text */
+	char why[96];  /* e.g. "key: odd number of hex digits" */
+};
+
+/* 0 (out filled), -EBADMSG (err says where and why; out untouched),
+ * -ENOMEM, -EINVAL. */
+CS_API int cs_dtls_psk_parse(const char *text, size_t len,
+    struct cs_dtls_psk_set *out, struct cs_dtls_psk_err *err);
+/* Wipes the keys and frees; accepts NULL and an empty set. */
+CS_API void cs_dtls_psk_set_free(struct cs_dtls_psk_set *set);
+
 /* Receives one NSS key log line ("CLIENT_RANDOM <hex> <hex>", no newline);
  * the line is a secret: do not keep it longer than needed. */
 typedef void cs_dtls_keylog_fn(void *ctx, const char *line);
@@ -60,7 +107,9 @@ typedef void cs_dtls_keylog_fn(void *ctx, const char *line);
 struct cs_dtls_cfg {
 	enum cs_dtls_role role;
 	enum cs_dtls_version version;
-	const char *ciphers; /* NULL = CS_DTLS_DEFAULT_CIPHERS */
+	/* NULL = CS_DTLS_DEFAULT_CIPHERS; with pre-shared keys the default
+	 * means CS_DTLS_PSK_CIPHERS (a client) or both lists (a server) */
+	const char *ciphers;
 	/* -1 = default: 2 for DTLS 1.2 (Debian's), 0 when DTLS 1.0 is
 	 * allowed (OpenSSL 3 refuses DTLS 1.0 above 0); 0..5 explicit. */
 	int security_level;
@@ -80,6 +129,16 @@ struct cs_dtls_cfg {
 	bool no_verify; /* verification off: only when explicitly asked */
 
 	enum cs_dtls_eku_policy eku_policy;
+
+	/* Pre-shared keys (RFC 5415 §2.4.4.2, RFC 4279): with any, the
+	 * PSK suites are offered (a client: only them; a server: beside
+	 * its certificate suites, which then need no certificate).  A
+	 * client uses the first key whose identity is its own (set by
+	 * cs_dtls_set_psk_identity) or NULL; a server looks the client's
+	 * identity up the same way.  Copied; the ctx wipes its copy. */
+	const struct cs_dtls_psk *psk;
+	size_t n_psk;
+	const char *psk_hint; /* server: the identity hint (names the AC) */
 
 	cs_dtls_keylog_fn *keylog;
 	void *keylog_ctx;
@@ -205,6 +264,14 @@ CS_API int cs_dtls_set_peer(struct cs_dtls *s, const void *addr, size_t len);
  * fails the handshake with CS_DTLS_FAIL_CN_MISMATCH.  NULL = no check. */
 CS_API int cs_dtls_expect_peer_mac(struct cs_dtls *s, const uint8_t mac[6]);
 
+/* Client, PSK: this WTP's identity, its MAC as 12 lower-case hex digits
+ * (RFC 5415 §2.4.4.2: the WTP's identity, hex MAC recommended).  Before
+ * start.  -EINVAL, -EBUSY. */
+CS_API int cs_dtls_set_psk_identity_mac(
+    struct cs_dtls *s, const uint8_t mac[6]);
+/* Whether the ctx has pre-shared keys. */
+CS_API bool cs_dtls_ctx_has_psk(const struct cs_dtls_ctx *ctx);
+
 /* Client: sends the ClientHello.  Server: no-op.  Returns WANT_READ or
  * negative. */
 CS_API int cs_dtls_start(struct cs_dtls *s);
@@ -291,6 +358,7 @@ enum cs_dtls_fail {
 	CS_DTLS_FAIL_PEER_ALERT, /* the peer found a problem and told us */
 	CS_DTLS_FAIL_TIMEOUT,
 	CS_DTLS_FAIL_PROTOCOL, /* anything else */
+	CS_DTLS_FAIL_PSK,      /* pre-shared key or identity not the peer's */
 	CS_DTLS_FAIL__COUNT
 };
 
@@ -329,6 +397,8 @@ struct cs_dtls_info {
 	const char
 	    *cipher; /* OpenSSL name, e.g. "ECDHE-RSA-AES128-GCM-SHA256" */
 	bool resumed;
+	bool is_psk;              /* a pre-shared-key suite */
+	const char *psk_identity; /* the identity used, NULL without PSK */
 	enum cs_dtls_phase phase;
 };
 /* Valid after the handshake; the strings are static or live as long as

@@ -100,10 +100,11 @@ struct cs_scn_aps {
 	int64_t clock_skew_s; /* AP clocks off by this much (may be < 0) */
 	enum cs_dtls_version dtls_version; /* default 1.2 */
 	char *ciphers;                     /* NULL = library default */
-	unsigned mtu;                      /* DTLS MTU; 0 = default */
-	enum cs_pki_broken cert;           /* AP certificates; default good */
-	double rate_per_s;                 /* APs started per second; 0 = all */
-	unsigned max_inflight;             /* 0 = engine default */
+	struct cs_dtls_psk_set psk; /* dtls-psk: owned, wiped; n 0 = none */
+	unsigned mtu;               /* DTLS MTU; 0 = default */
+	enum cs_pki_broken cert;    /* AP certificates; default good */
+	double rate_per_s;          /* APs started per second; 0 = all */
+	unsigned max_inflight;      /* 0 = engine default */
 	enum cs_ap_image_policy image_policy;
 	enum cs_data_dtls data_dtls; /* DTLS data channel wish; default off */
 	struct cs_scn_timers timers;
@@ -128,14 +129,15 @@ struct cs_scn_wlc {
 	size_t n_auth_macs;
 	enum cs_dtls_version dtls_version; /* default 1.2 */
 	char *ciphers;                     /* NULL = library default */
-	enum cs_pki_broken cert;           /* default good */
-	bool cisco;                        /* Cisco (draft-7/8) vocabulary */
-	enum cs_data_dtls data_dtls;       /* DTLS Policy; default off (C) */
-	uint32_t echo_interval_ms;         /* 0 = WLC default */
-	uint32_t discovery_interval_ms;    /* 0 = WLC default */
-	uint32_t wait_join_ms;             /* 0 = WLC default */
-	uint32_t data_check_ms;            /* 0 = WLC default */
-	uint32_t image_size;               /* bytes served; 0 = none */
+	struct cs_dtls_psk_set psk;     /* dtls-psk: owned; none = the APs' */
+	enum cs_pki_broken cert;        /* default good */
+	bool cisco;                     /* Cisco (draft-7/8) vocabulary */
+	enum cs_data_dtls data_dtls;    /* DTLS Policy; default off (C) */
+	uint32_t echo_interval_ms;      /* 0 = WLC default */
+	uint32_t discovery_interval_ms; /* 0 = WLC default */
+	uint32_t wait_join_ms;          /* 0 = WLC default */
+	uint32_t data_check_ms;         /* 0 = WLC default */
+	uint32_t image_size;            /* bytes served; 0 = none */
 	/* the mock's download gate (cs_wlc_cfg); has_* = set by the file */
 	uint32_t image_max_downloads, image_starts_per_min;
 	bool has_image_max, has_image_rate;
