@@ -716,6 +716,17 @@ run_options_check(struct run_opts *o)
 	if (sim_clients_apply(&o->clients, &o->ec, true, o->embedded, "run") <
 	    0)
 		return SIM_EXIT_USAGE;
+	if (o->ec.clients.per_ap > 0) {
+		/* the stations' data-path probe: the largest IP datagram
+		 * whose 802.11 frame fits one CAPWAP data datagram of the
+		 * AP's MTU (--mtu, default 1400) unfragmented: CAPWAP header
+		 * with the radio MAC 16, 802.11 header 24, LLC/SNAP 8 */
+		unsigned mtu = o->dc.mtu != 0 ? o->dc.mtu : 1400;
+		unsigned ip = mtu > 48 + 28 ? mtu - 48 : 28;
+
+		o->ec.clients.sta.large_echo_bytes =
+		    (uint16_t)(ip > 1500 ? 1500 : ip);
+	}
 	/* said before the run (and by --check), not when discovery starts */
 	if (o->disc.enabled && o->disc.mode == CS_DISC_MODE_DHCP &&
 	    o->disc.server_ip == 0) {
