@@ -76,6 +76,11 @@ run_apply_clients(const struct cs_scn_clients *c, struct sim_clients *o)
 	if (c->has_rate)
 		o->rate = c->rate;
 	o->lifetime_ms = c->lifetime_ms;
+	o->wlc_psk = c->wlc_psk;
+	o->dhcp_timeout_ms = (uint32_t)c->dhcp_timeout_ms;
+	o->dhcp_tries = c->dhcp_tries;
+	if (c->wlc_refuse_assoc != 0)
+		o->refuse_assoc = c->wlc_refuse_assoc;
 }
 
 /* "NAME@ADDR": NAME primes controller `rank` (0 primary) by AC Name
