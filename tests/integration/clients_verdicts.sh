@@ -4,7 +4,9 @@
 # scenarios/clients-*.yaml runs against the embedded WLC, with a DHCP
 # server (dnsmasq) behind it, on loopback addresses of its own, and must
 # pass its own expectations (its clients.diagnosis among them); the JSON
-# report must then name the verdict with the clients and APs it covers.
+# report must then name the verdict with the clients and APs it covers,
+# and `capsim analyze` must read the same client phases from the run's
+# capture (clients ready, the phase the others stopped in).
 # The five runs go three at a time (8 to 12 s each, mostly idle).
 set -euo pipefail
 . "$(dirname "$0")/net.inc"
@@ -37,7 +39,8 @@ cs_wait_for "$tmp/dm.log" 'DHCP, IP range' 30 || { cat "$tmp/dm.log"; echo "FAIL
 run() { # NAME
 	local f=$tmp/$1.yaml rc=0
 	cs_scenario_localize "$src/$1.yaml" "$f"
-	"$CAPSIM" run "$f" -q --json "$tmp/$1.json" \
+	echo "$CS_SCN_PORT" >"$tmp/$1.port"
+	"$CAPSIM" run "$f" -q --json "$tmp/$1.json" --pcap "$tmp/$1.pcapng" \
 		--client-subnet "$CS_NET.250.0/24" \
 		--client-dhcp-server "$CS_NET.250.240:$dport" 2>"$tmp/$1.err" || rc=$?
 	echo "$rc" >"$tmp/$1.rc"
@@ -65,6 +68,14 @@ for n in "${names[@]}"; do
 	fi
 done
 [ "$status" -eq 0 ] || exit 1
+for n in "${names[@]}"; do
+	rc=0
+	"$CAPSIM" analyze "$tmp/$n.pcapng" --wlc-port "$(cat "$tmp/$n.port")" \
+		--json "$tmp/$n.a.json" >"$tmp/$n.a.txt" 2>&1 || rc=$?
+	# 0-5: a diagnosis was reached (the APs joined in every case)
+	[ "$rc" -le 5 ] && [ -s "$tmp/$n.a.json" ] ||
+		{ cat "$tmp/$n.a.txt"; echo "FAIL: analyze $n exited $rc"; exit 1; }
+done
 python3 - "$tmp" "${names[@]}" <<'PY'
 import json, sys
 tmp, names = sys.argv[1], sys.argv[2:]
@@ -80,5 +91,17 @@ for n in names:
     assert cause["client_names"].startswith("02:"), (n, cause)
     print("%s: %s, %d clients on %d APs: %s" % (n, d["code"], cause["clients"],
           cause["aps"], cause["evidence"]))
+    # the capture says the same: clients ready, the phase the rest
+    # stopped in, by client MAC
+    a = json.load(open("%s/%s.a.json" % (tmp, n)))["clients"]
+    assert a["readable"] and a["clients"] == c["clients"], (n, a)
+    assert a["ready"] == c["joined"], (n, a, c["joined"])
+    failed = {k: sum(v.values()) for k, v in c["failures"].items()}
+    assert a["failed_in"] == failed, (n, a["failed_in"], failed)
+    if want == "association-refused":
+        assert a["assoc_status"] == 17, (n, a)
+    print("  analyze: %d clients, %d ready, stopped in %s; total mean %.1f ms"
+          % (a["clients"], a["ready"], a["failed_in"] or "-",
+             a["phases"]["total"]["mean_ms"]))
 PY
 echo "clients_verdicts: ok"
