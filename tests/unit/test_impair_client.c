@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "capsim/analyze_clients.h"
 #include "capsim/cursor.h"
 #include "capsim/dhcp.h"
 #include "capsim/eapol.h"
@@ -57,7 +58,7 @@ wrap(struct pkt *p, const struct cs_dot11_frame *f)
 }
 
 static void
-mgmt(struct pkt *p, uint8_t subtype, bool from_sta)
+mgmt_status(struct pkt *p, uint8_t subtype, bool from_sta, uint16_t status)
 {
 	struct cs_dot11_frame f;
 
@@ -70,7 +71,14 @@ mgmt(struct pkt *p, uint8_t subtype, bool from_sta)
 		f.ies.n_rates = 1;
 		f.ies.rates[0] = 0x82;
 	}
+	f.status = status;
 	wrap(p, &f);
+}
+
+static void
+mgmt(struct pkt *p, uint8_t subtype, bool from_sta)
+{
+	mgmt_status(p, subtype, from_sta, 0);
 }
 
 static void
@@ -455,6 +463,65 @@ test_parse_client_words(void **state)
 	}
 }
 
+/* capsim analyze's client phases: a refused association with its status,
+ * a 4-way handshake without message 4, DTLS data counted unreadable. */
+static void
+test_analyze_clients(void **state)
+{
+	static const uint8_t dtls[] = { 0x01, 0, 0, 0, 23, 0xfe, 0xfd };
+	struct cs_an_clients *c;
+	const struct cs_an_client *a, *b;
+	struct pkt p;
+
+	(void)state;
+	assert_int_equal(cs_an_clients_new(&c), 0);
+	mgmt(&p, CS_DOT11_AUTH, true);
+	assert_int_equal(
+	    cs_an_clients_feed(c, 0, CS_DIR_UP, CS_CHAN_DATA, 1000, p.b, p.len),
+	    0);
+	/* the same on the control channel is no client traffic */
+	assert_int_equal(cs_an_clients_feed(
+	                     c, 0, CS_DIR_UP, CS_CHAN_CONTROL, 900, p.b, p.len),
+	    0);
+	mgmt_status(&p, CS_DOT11_ASSOC_RESP, false, 17);
+	assert_int_equal(cs_an_clients_feed(
+	                     c, 0, CS_DIR_DOWN, CS_CHAN_DATA, 2000, p.b, p.len),
+	    0);
+	assert_int_equal(cs_an_clients_count(c), 1);
+	a = cs_an_clients_get(c, 0);
+	assert_memory_equal(a->mac, sta5, 6);
+	assert_int_equal(a->t_auth, 1000);
+	assert_int_equal(a->t_assoc, 0);
+	assert_int_equal(a->assoc_status, 17);
+	assert_string_equal(cs_an_client_failed_in(a), "assoc");
+	/* accepted on a second try, then the 4-way stops after message 3 */
+	mgmt(&p, CS_DOT11_ASSOC_RESP, false);
+	assert_int_equal(cs_an_clients_feed(
+	                     c, 0, CS_DIR_DOWN, CS_CHAN_DATA, 3000, p.b, p.len),
+	    0);
+	eapol(&p,
+	    CS_EAPOL_KI_PAIRWISE | CS_EAPOL_KI_ACK | CS_EAPOL_KI_MIC |
+	        CS_EAPOL_KI_INSTALL | CS_EAPOL_KI_SECURE,
+	    false);
+	assert_int_equal(cs_an_clients_feed(
+	                     c, 0, CS_DIR_DOWN, CS_CHAN_DATA, 4000, p.b, p.len),
+	    0);
+	b = cs_an_clients_get(c, 0);
+	assert_int_equal(b->t_assoc, 3000);
+	assert_true(b->has_eapol);
+	assert_string_equal(cs_an_client_failed_in(b), "l2auth");
+	assert_int_equal(cs_an_clients_feed(c, 0, CS_DIR_UP, CS_CHAN_DATA, 5000,
+	                     dtls, sizeof(dtls)),
+	    0);
+	assert_int_equal(cs_an_clients_protected(c), 1);
+	assert_int_equal(cs_an_clients_count(c), 1);
+	assert_null(cs_an_clients_get(c, 1));
+	assert_int_equal(
+	    cs_an_clients_feed(NULL, 0, CS_DIR_UP, CS_CHAN_DATA, 0, p.b, p.len),
+	    -EINVAL);
+	cs_an_clients_free(c);
+}
+
 int
 main(void)
 {
@@ -463,6 +530,7 @@ main(void)
 		cmocka_unit_test(test_classify_client_edges),
 		cmocka_unit_test(test_rules_on_clients),
 		cmocka_unit_test(test_parse_client_words),
+		cmocka_unit_test(test_analyze_clients),
 	};
 
 	return cmocka_run_group_tests_name("impair_client", tests, NULL, NULL);
