@@ -24,6 +24,7 @@
 #include "capsim/log.h"
 #include "capsim/ofile.h"
 #include "capsim/report.h"
+#include "cmd_analyze_clients.h"
 #include "peer.h"
 #include "sim.h"
 #include "simutil.h"
@@ -649,12 +650,24 @@ an_json(struct cs_ofile **json_out, const char *json_path, json_t *j,
 	return 0;
 }
 
+/* The report @p j with the clients' part added (when there is one). */
+static json_t *
+an_with_clients(json_t *j, const struct cs_an_clients *cl)
+{
+	json_t *c;
+
+	if (j != NULL && (c = an_cl_json(cl)) != NULL)
+		json_object_set_new(j, "clients", c);
+	return j;
+}
+
 int
 sim_cmd_analyze(int argc, char **argv)
 {
 	const char *keylog = NULL, *json_path = NULL, *path, *peer_path = NULL;
 	struct sim_peer peer = { 0 };
 	struct cs_peer_log *hlog = NULL;
+	struct an_cl_ctx clx = { 0 };
 	struct cs_analyze_cfg cfg = { 0 };
 	struct cs_analyze *a = NULL;
 	struct cs_diagnosis d;
@@ -693,11 +706,18 @@ sim_cmd_analyze(int argc, char **argv)
 			fputs("capsim analyze: out of memory\n", stderr);
 			goto out;
 		}
-		cfg.on_dgram = cs_peer_log_dgram;
-		cfg.dgram_ctx = hlog;
 		/* CAPTURE is the APs' side when --peer is the controller's */
 		cfg.at_ap = true;
 	}
+	/* every datagram to the controller-side log (--peer) and to the
+	 * wireless clients' phases */
+	if (cs_an_clients_new(&clx.cl) < 0) {
+		fputs("capsim analyze: out of memory\n", stderr);
+		goto out;
+	}
+	clx.hlog = hlog;
+	cfg.on_dgram = an_cl_dgram;
+	cfg.dgram_ctx = &clx;
 	if (cs_analyze_new(&a, &cfg) < 0) {
 		fputs("capsim analyze: out of memory\n", stderr);
 		goto out;
@@ -747,8 +767,10 @@ sim_cmd_analyze(int argc, char **argv)
 	}
 	if (json_path != NULL &&
 	    an_json(&json_out, json_path,
-	        json_report(path, cs_capread_format_name(cr.format), a, &d, &rd,
-	            read_err ? &err : NULL),
+	        an_with_clients(
+	            json_report(path, cs_capread_format_name(cr.format), a, &d,
+	                &rd, read_err ? &err : NULL),
+	            clx.cl),
 	        &peer) < 0) {
 		cs_diagnosis_free(&d);
 		goto out;
@@ -758,6 +780,7 @@ sim_cmd_analyze(int argc, char **argv)
 		print_text(
 		    stdout, path, cs_capread_format_name(cr.format), a, per_ap);
 		sim_peer_print(stdout, &peer);
+		an_cl_print(stdout, clx.cl);
 		print_causes(stdout, &d, &rd, per_ap);
 	}
 	rc = an_exit_code(d.primary);
@@ -779,5 +802,6 @@ out:
 	cs_analyze_free(a);
 	sim_peer_free(&peer);
 	cs_peer_log_free(hlog);
+	cs_an_clients_free(clx.cl);
 	return rc;
 }

@@ -202,7 +202,7 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
     bool wlc, const char *cmd)
 {
 	struct cs_wlc_wlan *wl = &c->wcc.wlans[0];
-	uint8_t pmk[CS_WPA_PMK_LEN];
+	uint8_t pmk[CS_WPA_PMK_LEN], wlc_pmk[CS_WPA_PMK_LEN];
 	const char *why = NULL;
 
 	if (c->ssid[0] == '\0' &&
@@ -225,6 +225,15 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
 		    why != NULL ? why : "not a valid pre-shared key");
 		return -EINVAL;
 	}
+	memcpy(wlc_pmk, pmk, sizeof(pmk));
+	if (c->psk != NULL && c->wlc_psk != NULL &&
+	    cs_wpa_pmk_from_psk(c->wlc_psk, (const uint8_t *)c->ssid,
+	        strlen(c->ssid), wlc_pmk, &why) < 0) {
+		fprintf(stderr, "capsim: %s: clients.wlc-psk: %s\n", cmd,
+		    why != NULL ? why : "not a valid pre-shared key");
+		cs_wpa_cleanse(pmk, sizeof(pmk));
+		return -EINVAL;
+	}
 	if (aps && c->per_ap > 0) {
 		struct cs_engine_clients *k = &ec->clients;
 
@@ -236,6 +245,10 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
 		k->sta.security =
 		    c->psk != NULL ? CS_STA_WPA2_PSK : CS_STA_OPEN;
 		k->sta.lifetime_ms = (uint32_t)c->lifetime_ms;
+		if (c->dhcp_timeout_ms != 0)
+			k->sta.dhcp_timeout_ms = c->dhcp_timeout_ms;
+		if (c->dhcp_tries != 0)
+			k->sta.dhcp_tries = c->dhcp_tries;
 		k->has_pmk = c->psk != NULL;
 		if (k->has_pmk)
 			memcpy(k->pmk, pmk, sizeof(pmk));
@@ -250,7 +263,7 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
 		(void)sim_parse_mac(SIM_CL_GW_MAC, wl->gateway_mac);
 		wl->has_psk = c->psk != NULL;
 		if (wl->has_psk)
-			memcpy(wl->pmk, pmk, sizeof(pmk));
+			memcpy(wl->pmk, wlc_pmk, sizeof(wlc_pmk));
 		c->wcc.dhcp_server = c->dhcp_server;
 		c->wcc.refuse_assoc_status = c->refuse_assoc;
 		c->wcc.drop_eapol_m3 = c->drop_m3;
@@ -259,5 +272,6 @@ sim_clients_apply(struct sim_clients *c, struct cs_engine_cfg *ec, bool aps,
 		ec->wlc_dhcp_port = c->dhcp_port;
 	}
 	cs_wpa_cleanse(pmk, sizeof(pmk));
+	cs_wpa_cleanse(wlc_pmk, sizeof(wlc_pmk));
 	return 0;
 }

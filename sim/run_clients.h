@@ -18,8 +18,10 @@
 struct sim_clients {
 	unsigned per_ap;
 	char ssid[33];
-	const char *psk; /* NULL: open system */
-	double rate;     /* per AP, clients/s; 0 = at once */
+	const char *psk;     /* NULL: open system */
+	const char *wlc_psk; /* the embedded WLC's own, NULL: psk (a
+	                        scenario's clients.wlc-psk) */
+	double rate;         /* per AP, clients/s; 0 = at once */
 	uint64_t lifetime_ms;
 	uint8_t mac_base[6];
 	uint32_t mac_step;
@@ -28,6 +30,8 @@ struct sim_clients {
 	uint16_t dhcp_port;
 	/* the WLC's misbehaviours toward clients (for tests) */
 	uint16_t refuse_assoc;
+	/* the stations' DHCP timers (0: defaults; a scenario's clients) */
+	uint32_t dhcp_timeout_ms, dhcp_tries;
 	uint32_t drop_m3;
 	bool no_dhcp_relay;
 	/* what the WLC is given (cs_wlc_cfg.clients points here) */

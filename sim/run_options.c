@@ -76,6 +76,11 @@ run_apply_clients(const struct cs_scn_clients *c, struct sim_clients *o)
 	if (c->has_rate)
 		o->rate = c->rate;
 	o->lifetime_ms = c->lifetime_ms;
+	o->wlc_psk = c->wlc_psk;
+	o->dhcp_timeout_ms = (uint32_t)c->dhcp_timeout_ms;
+	o->dhcp_tries = c->dhcp_tries;
+	if (c->wlc_refuse_assoc != 0)
+		o->refuse_assoc = c->wlc_refuse_assoc;
 }
 
 /* "NAME@ADDR": NAME primes controller `rank` (0 primary) by AC Name
@@ -722,6 +727,17 @@ run_options_check(struct run_opts *o)
 		    "run lasts its duration\n",
 		    o->scn->name);
 		return SIM_EXIT_USAGE;
+	}
+	if (o->ec.clients.per_ap > 0) {
+		/* the stations' data-path probe: the largest IP datagram
+		 * whose 802.11 frame fits one CAPWAP data datagram of the
+		 * AP's MTU (--mtu, default 1400) unfragmented: CAPWAP header
+		 * with the radio MAC 16, 802.11 header 24, LLC/SNAP 8 */
+		unsigned mtu = o->dc.mtu != 0 ? o->dc.mtu : 1400;
+		unsigned ip = mtu > 48 + 28 ? mtu - 48 : 28;
+
+		o->ec.clients.sta.large_echo_bytes =
+		    (uint16_t)(ip > 1500 ? 1500 : ip);
 	}
 	/* said before the run (and by --check), not when discovery starts */
 	if (o->disc.enabled && o->disc.mode == CS_DISC_MODE_DHCP &&

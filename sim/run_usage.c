@@ -160,7 +160,10 @@ static const char *const run_help[] = {
 	"  --rule 'TEXT'          an impairment rule, e.g. --rule "
 	"'dir=down\n"
 	"                         kind=dtls-handshake action=drop' "
-	"(repeatable)\n",
+	"(repeatable);\n"
+	"                         client traffic in the data channel too: "
+	"'kind=eapol-m3\n"
+	"                         clients=0-9 action=drop'\n",
 	"Outputs:\n"
 	"  --json FILE            JSON report (histograms, rates, "
 	"diagnosis)\n"

@@ -20,6 +20,12 @@ if grep -q '^# test: capsim lab' "$scn"; then
 	echo "SKIP: $name runs under \`capsim lab\` (tests/integration/lab_*.sh)"
 	exit 77
 fi
+# client scenarios need a DHCP server behind the controller; their own
+# test starts one ("# test: clients (tests/integration/...)")
+if grep -q '^# test: clients ' "$scn"; then
+	echo "SKIP: $name needs a DHCP server (tests/integration/clients_verdicts.sh)"
+	exit 77
+fi
 # scenarios against several external controllers say so in a comment
 # "# test: two capsim wlc (tests/integration/...)"; that test runs them
 if grep -q '^# test: two capsim wlc' "$scn"; then

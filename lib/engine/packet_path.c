@@ -153,8 +153,20 @@ static const struct cs_transport_ops eng_wire_ops = {
 void
 eng_impair(struct eng_w *w, struct eng_ap *a, struct cs_pkt_meta *m)
 {
+	const struct cs_engine_cfg *cfg = &w->e->cfg;
+
 	m->ap = a->gidx; /* selectors and verdicts: the global index */
 	m->ap_mac = a->mac;
+	if (cfg->clients.per_ap > 0) {
+		/* client selectors by index: client k of AP g is number
+		 * g * per_ap + k of the run (ap_clients.c) */
+		unsigned n_aps =
+		    cfg->ap_index_total > 0 ? cfg->ap_index_total : cfg->n_aps;
+
+		m->cl_mac_base = cfg->clients.mac_base;
+		m->cl_mac_step = cfg->clients.mac_step;
+		m->cl_count = cfg->clients.per_ap * n_aps;
+	}
 	(void)cs_path_send(w->path, m);
 	eng_path_arm(w);
 }

@@ -16,6 +16,7 @@
 #include "capsim/capwap.h"
 #include "capsim/cursor.h"
 #include "capsim/dtls_peek.h"
+#include "impair-internal.h"
 
 /* ---------------------------------------------------------------------
  * RNG: splitmix64 (Steele, Lea, Flood 2014, cs_mix64 in capsim/values.h)
@@ -204,8 +205,11 @@ static const enum cs_pkt_kind kind_order[] = {
 	CS_PK_DTLS,
 };
 
-int
-cs_impair_classify(const struct cs_pkt_meta *m, struct cs_pkt_class *out)
+/* cs_impair_classify; the client part only when asked (rules that look
+ * at clients), as it reads deeper into every data-channel datagram. */
+static int
+imp_classify(
+    const struct cs_pkt_meta *m, struct cs_pkt_class *out, bool with_clients)
 {
 	struct cs_pkt_class c;
 	uint8_t pt;
@@ -214,12 +218,16 @@ cs_impair_classify(const struct cs_pkt_meta *m, struct cs_pkt_class *out)
 	if (m == NULL || out == NULL || (m->pkt == NULL && m->len != 0))
 		return -EINVAL;
 	memset(&c, 0, sizeof(c));
-	if (cs_capwap_preamble_peek(m->pkt, m->len, &pt) < 0)
+	c.client = CS_CLIENT_UNKNOWN;
+	if (cs_capwap_preamble_peek(m->pkt, m->len, &pt) < 0) {
 		c.is_malformed = true;
-	else if (pt == CS_PREAMBLE_CAPWAP)
+	} else if (pt == CS_PREAMBLE_CAPWAP) {
 		imp_classify_clear(m, &c);
-	else
+		if (with_clients && !c.is_malformed)
+			impair_classify_client(m, &c);
+	} else {
 		imp_classify_dtls(m, &c);
+	}
 	if (m->chan == CS_CHAN_DATA)
 		c.kinds |= CS_PK_BIT(CS_PK_DATA);
 	if (m->hint != NULL) {
@@ -242,6 +250,12 @@ cs_impair_classify(const struct cs_pkt_meta *m, struct cs_pkt_class *out)
 	}
 	*out = c;
 	return 0;
+}
+
+int
+cs_impair_classify(const struct cs_pkt_meta *m, struct cs_pkt_class *out)
+{
+	return imp_classify(m, out, /* with_clients= */ true);
 }
 
 /* ---------------------------------------------------------------------
@@ -289,6 +303,7 @@ struct cs_impair {
 	size_t tab_cap, tab_used;
 	struct imp_held *held, **held_tail;
 	size_t n_held;
+	bool needs_clients; /* a rule looks at client traffic */
 };
 
 int
@@ -349,6 +364,15 @@ imp_rule_valid(const struct cs_impair_rule *rule)
 			return false;
 	if (m->aps.has_share && !imp_prob_ok(m->aps.share))
 		return false;
+	if (m->clients.n_ranges > CS_APSEL_MAX_RANGES ||
+	    m->clients.n_macs > CS_APSEL_MAX_MACS ||
+	    (m->clients.has_share && !imp_prob_ok(m->clients.share)))
+		return false;
+	for (i = 0; i < m->clients.n_ranges; i++)
+		if (m->clients.ranges[i].lo > m->clients.ranges[i].hi)
+			return false;
+	if ((m->cl_mask & ~CS_CK_VALID_MASK) != 0)
+		return false;
 	if ((unsigned)m->kind >= CS_PK__COUNT)
 		return false;
 	/* a kind list stands instead of kind; bit 0 (CS_PK_ANY) means
@@ -397,6 +421,8 @@ imp_rule_valid(const struct cs_impair_rule *rule)
 	return true;
 }
 
+static bool imp_has_clients(const struct cs_impair_match *mt);
+
 int
 cs_impair_add(
     struct cs_impair *imp, const struct cs_impair_rule *rule, unsigned *id)
@@ -421,6 +447,8 @@ cs_impair_add(
 	nr = &imp->rules[imp->n_rules];
 	memset(nr, 0, sizeof(*nr));
 	nr->r = *rule;
+	if (rule->match.cl_mask != 0 || imp_has_clients(&rule->match))
+		imp->needs_clients = true;
 	if (id != NULL)
 		*id = imp->n_rules;
 	imp->n_rules++;
@@ -522,13 +550,23 @@ imp_state_get(struct cs_impair *imp, unsigned rule, unsigned ap)
  * Matching
  */
 
-/* A kind list: any one of its kinds, handshake messages or CAPWAP
- * messages. */
+/* Whether the rule selects clients. */
+static bool
+imp_has_clients(const struct cs_impair_match *mt)
+{
+	const struct cs_apsel *s = &mt->clients;
+
+	return s->n_ranges > 0 || s->n_macs > 0 || s->every > 0 || s->has_share;
+}
+
+/* A kind list: any one of its kinds, handshake messages, CAPWAP messages
+ * or client kinds. */
 static bool
 imp_kind_list_hit(
     const struct cs_impair_match *mt, const struct cs_pkt_class *c)
 {
-	if ((c->kinds & mt->kind_list) != 0 || (mt->hs_mask & c->hs_mask) != 0)
+	if ((c->kinds & mt->kind_list) != 0 ||
+	    (mt->hs_mask & c->hs_mask) != 0 || (mt->cl_mask & c->cl_kinds) != 0)
 		return true;
 	for (size_t i = 0; i < mt->n_msg_types; i++)
 		if (c->msg_type != 0 && mt->msg_types[i] == c->msg_type)
@@ -566,6 +604,13 @@ imp_match_static(const struct cs_impair_match *mt, const struct cs_pkt_meta *m,
 		if (!in)
 			return false;
 	}
+	if (!mt->is_kind_list && mt->cl_mask != 0 &&
+	    (mt->cl_mask & c->cl_kinds) == 0)
+		return false;
+	if (imp_has_clients(mt) &&
+	    (!c->has_client ||
+	        !cs_apsel_match(&mt->clients, c->client, c->client_mac, seed)))
+		return false;
 	if (m->len < mt->size_min ||
 	    (mt->size_max != 0 && m->len > mt->size_max))
 		return false;
@@ -818,7 +863,7 @@ cs_impair_apply(
 
 	if (imp == NULL || m == NULL || v == NULL)
 		return -EINVAL;
-	if ((r = cs_impair_classify(m, &v->cls)) < 0)
+	if ((r = imp_classify(m, &v->cls, imp->needs_clients)) < 0)
 		return r;
 	if (m->len > CS_IMPAIR_BUF)
 		return -EINVAL;

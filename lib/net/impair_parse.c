@@ -70,11 +70,15 @@ word_eq(const char *a, size_t alen, const char *b)
 	}
 }
 
-/* Returns 0 kind word, 1 handshake type, 2 message type; -EINVAL. */
+/* Returns 0 kind word, 1 handshake type, 2 message type, 3 client kinds
+ * (*val a CS_CK_BIT() set); -EINVAL. */
 static int
 kind_word(const char *w, size_t len, enum cs_pkt_kind *kind, uint32_t *val)
 {
 	unsigned i;
+
+	if ((*val = impair_client_word(w, len)) != 0)
+		return 3;
 
 	for (i = 0; i < CS_PK__COUNT; i++) {
 		if (strlen(cs_pkt_kind_name((enum cs_pkt_kind)i)) == len &&
@@ -124,6 +128,7 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 	t.n_msg_types = 0;
 	t.is_kind_list = false;
 	t.kind_list = 0;
+	t.cl_mask = 0;
 	for (p = word;; p = e + 1) {
 		enum cs_pkt_kind k = CS_PK_ANY;
 		uint32_t v = 0;
@@ -148,6 +153,8 @@ cs_impair_kind_parse(const char *word, struct cs_impair_match *m)
 			/* Finished travels encrypted (RFC 5246 §7.4.9) */
 			if (v == CS_DTLS_HS_FINISHED)
 				t.hs_mask |= CS_HS_ENCRYPTED;
+		} else if (g == 3) {
+			t.cl_mask |= v;
 		} else {
 			if (t.n_msg_types >= CS_IMPAIR_MAX_MSG_TYPES)
 				return -EINVAL;
@@ -251,20 +258,19 @@ parse_pair(const char *s, char sep, int (*one)(const char *, uint64_t *),
 }
 
 static int
-parse_macs(const char *s, struct cs_impair_match *m)
+parse_macs(const char *s, struct cs_apsel *sel)
 {
 	const char *p, *e;
 
-	m->aps.n_macs = 0;
+	sel->n_macs = 0;
 	for (p = s;; p = e + 1) {
 		e = strchr(p, ',');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (m->aps.n_macs >= CS_APSEL_MAX_MACS ||
-		    parse_mac(p, (size_t)(e - p), m->aps.macs[m->aps.n_macs]) <
-		        0)
+		if (sel->n_macs >= CS_APSEL_MAX_MACS ||
+		    parse_mac(p, (size_t)(e - p), sel->macs[sel->n_macs]) < 0)
 			return -EINVAL;
-		m->aps.n_macs++;
+		sel->n_macs++;
 		if (*e == '\0')
 			return 0;
 	}
@@ -414,18 +420,32 @@ ms_window(struct cs_impair_match *m, const char *val, const char **why)
 	return 0;
 }
 
-/* "0-9,20,30-39" through the values module (capsim/values.h). */
+/* "0-9,20,30-39" through the values module (capsim/values.h), into the
+ * AP or the client selector. */
 static int
-ms_ranges(struct cs_impair_match *m, const char *val, const char **why)
+ms_ranges(struct cs_apsel *to, const char *val, const char **why)
 {
-	struct cs_apsel sel = m->aps;
+	struct cs_apsel sel = *to;
 	struct cs_val_err e;
 
 	if (rp_check(cs_val_ap_ranges(val, 0, &sel, &e), val, &e) < 0) {
 		snprintf(ms_why, sizeof(ms_why), "%s", e.why);
 		return ms_fail(why, ms_why);
 	}
-	m->aps = sel;
+	*to = sel;
+	return 0;
+}
+
+static int
+ms_macs(struct cs_apsel *to, const char *val, const char **why)
+{
+	if (parse_macs(val, to) < 0) {
+		snprintf(ms_why, sizeof(ms_why),
+		    "expected at most %d MAC addresses such as "
+		    "00:11:22:33:44:55, separated by ','",
+		    CS_APSEL_MAX_MACS);
+		return ms_fail(why, ms_why);
+	}
 	return 0;
 }
 
@@ -466,9 +486,16 @@ cs_impair_match_set(struct cs_impair_match *m, const char *key, char op,
 	} else if (strcmp(key, "kind") == 0) {
 		if ((r = cs_impair_kind_parse(val, &t)) < 0)
 			*why = "unknown packet kind, 'any' in a list, or more "
-			       "than 8 CAPWAP messages";
+			       "than 8 CAPWAP messages (client traffic: "
+			       "client, auth, assoc-request, eapol-m1..m4, "
+			       "dhcp-discover, arp, icmp-echo, ...)";
 	} else if (strcmp(key, "aps") == 0) {
-		r = ms_ranges(&t, val, why);
+		r = ms_ranges(&t.aps, val, why);
+	} else if (strcmp(key, "clients") == 0) {
+		r = ms_ranges(&t.clients, val, why);
+	} else if (strcmp(key, "client-mac") == 0 ||
+	    strcmp(key, "client-macs") == 0) {
+		r = ms_macs(&t.clients, val, why);
 	} else if (strcmp(key, "share") == 0) {
 		struct cs_val_err e;
 
@@ -482,13 +509,7 @@ cs_impair_match_set(struct cs_impair_match *m, const char *key, char op,
 		if ((r = ms_count(val, 1, 0xffffffffu, &u, why)) == 0)
 			t.aps.every = (unsigned)u;
 	} else if (strcmp(key, "mac") == 0 || strcmp(key, "macs") == 0) {
-		if (parse_macs(val, &t) < 0) {
-			snprintf(ms_why, sizeof(ms_why),
-			    "expected at most %d MAC addresses such as "
-			    "00:11:22:33:44:55, separated by ','",
-			    CS_APSEL_MAX_MACS);
-			r = ms_fail(why, ms_why);
-		}
+		r = ms_macs(&t.aps, val, why);
 	} else if (strcmp(key, "size") == 0) {
 		r = ms_size(&t, op, val, why);
 	} else if (strcmp(key, "window") == 0) {

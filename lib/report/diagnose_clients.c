@@ -496,6 +496,12 @@ cs_client_facts_from_sta(struct cs_client_facts *f,
 	f->dhcp_sent = f->dhcp_answered = reached_ip ? 1 : 0;
 	f->arp_sent = f->arp_answered = reached_gw ? 1 : 0;
 	f->echo_sent = f->echo_answered = reached_run ? 1 : 0;
+	/* the data-path probes by size, as the station counted them */
+	f->small_sent = info->small_echo_sent;
+	f->small_answered = info->small_echo_answered;
+	f->large_sent = info->large_echo_sent;
+	f->large_answered = info->large_echo_answered;
+	f->large_bytes = info->large_echo_bytes;
 	if (!f->failed)
 		return 0;
 	switch (f->failed_in) {

@@ -898,6 +898,7 @@ cs_scenario_free(struct cs_scenario *s)
 	free(s->wlc.ciphers);
 	free(s->clients.ssid);
 	free(s->clients.psk);
+	free(s->clients.wlc_psk);
 	free(s->impairments);
 	free(s->timeline);
 	for (size_t i = 0; i < s->n_expect; i++)

@@ -17,6 +17,10 @@ enum {
 	CK_PSK,
 	CK_ARRIVAL_RATE,
 	CK_LIFETIME,
+	CK_WLC_PSK,
+	CK_WLC_REFUSE,
+	CK_DHCP_TIMEOUT,
+	CK_DHCP_TRIES,
 	CK__COUNT
 };
 static const char *const clients_keys[] = {
@@ -28,6 +32,10 @@ static const char *const clients_keys[] = {
 	[CK_PSK] = "psk",
 	[CK_ARRIVAL_RATE] = "arrival-rate",
 	[CK_LIFETIME] = "lifetime",
+	[CK_WLC_PSK] = "wlc-psk",
+	[CK_WLC_REFUSE] = "wlc-refuse-association",
+	[CK_DHCP_TIMEOUT] = "dhcp-timeout",
+	[CK_DHCP_TRIES] = "dhcp-tries",
 	[CK__COUNT] = NULL,
 };
 _Static_assert(CS_ARRAY_SIZE(clients_keys) == CK__COUNT + 1,
@@ -105,6 +113,38 @@ scn_clients(struct scn *p, const yaml_node_t *n)
 	    (r = scn_dur(p, v[CK_LIFETIME], KP("lifetime"), 0, UINT32_MAX,
 	         &c->lifetime_ms)) < 0)
 		return r;
+	if (v[CK_WLC_PSK]) {
+		if ((r = scn_str(
+		         p, v[CK_WLC_PSK], KP("wlc-psk"), &c->wlc_psk)) < 0)
+			return r;
+		if (c->security != CS_SCN_SEC_WPA2_PSK)
+			return scn_bad(p, v[CK_WLC_PSK], KP("wlc-psk"),
+			    "the controller's pre-shared key needs security: "
+			    "wpa2-psk");
+		len = strlen(c->wlc_psk);
+		if (len < 8 || len > 64)
+			return scn_bad(p, v[CK_WLC_PSK], KP("wlc-psk"),
+			    "a WPA2 passphrase has 8 to 63 characters (or 64 "
+			    "hex digits)");
+	}
+	if (v[CK_WLC_REFUSE]) {
+		/* IEEE 802.11-2016 §9.4.1.9: 1..65535 (0 is success) */
+		if ((r = scn_uint(p, v[CK_WLC_REFUSE],
+		         KP("wlc-refuse-association"), 1, 65535, &u)) < 0)
+			return r;
+		c->wlc_refuse_assoc = (uint16_t)u;
+	}
+	/* RFC 2131 §4.1 suggests 4 s doubling to 64 s; shorter for labs */
+	if (v[CK_DHCP_TIMEOUT] &&
+	    (r = scn_dur(p, v[CK_DHCP_TIMEOUT], KP("dhcp-timeout"), 100, 64000,
+	         &c->dhcp_timeout_ms)) < 0)
+		return r;
+	if (v[CK_DHCP_TRIES]) {
+		if ((r = scn_uint(
+		         p, v[CK_DHCP_TRIES], KP("dhcp-tries"), 1, 16, &u)) < 0)
+			return r;
+		c->dhcp_tries = (unsigned)u;
+	}
 	return 0;
 #undef KP
 }

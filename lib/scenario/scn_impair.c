@@ -26,7 +26,14 @@ scn_kind_words(const char **list, size_t max, char (*store)[40])
 		"hello-verify-request", "server-hello", "certificate",
 		"server-key-exchange", "certificate-request",
 		"server-hello-done", "certificate-verify",
-		"client-key-exchange", "finished", "new-session-ticket" };
+		"client-key-exchange", "finished", "new-session-ticket",
+		"client", "auth", "assoc-request", "assoc-response",
+		"reassoc-request", "reassoc-response", "deauth", "disassoc",
+		"eapol", "eapol-m1", "eapol-m2", "eapol-m3", "eapol-m4",
+		"eapol-g1", "eapol-g2", "dhcp", "dhcp-discover", "dhcp-offer",
+		"dhcp-request", "dhcp-decline", "dhcp-ack", "dhcp-nak",
+		"dhcp-release", "dhcp-inform", "arp", "icmp-echo",
+		"icmp-echo-request", "icmp-echo-reply" };
 	size_t n = 0;
 
 	for (size_t i = 0; i < CS_ARRAY_SIZE(base) && n + 1 < max; i++)
@@ -63,7 +70,7 @@ scn_kind(
 		memset(&tmp, 0, sizeof(tmp));
 		if (strchr(v, ',') == NULL &&
 		    cs_impair_kind_parse(v, &tmp) < 0) {
-			const char *list[64], *hint;
+			const char *list[96], *hint;
 			char store[26][40];
 
 			scn_kind_words(list, CS_ARRAY_SIZE(list), store);
@@ -74,8 +81,10 @@ scn_kind(
 			    "discovery, dtls, dtls-handshake, dtls-ccs, "
 			    "dtls-alert, dtls-appdata, control, keepalive, "
 			    "data, a DTLS handshake message (client-hello, "
-			    "certificate, ...) or a CAPWAP message "
-			    "(join-request, ...)",
+			    "certificate, ...), a CAPWAP message "
+			    "(join-request, ...) or client traffic (client, "
+			    "auth, assoc-request, eapol-m1, dhcp-discover, "
+			    "arp, icmp-echo, ...)",
 			    got, hint ? " (did you mean '" : "",
 			    hint ? hint : "", hint ? "'?)" : "");
 		}
@@ -108,6 +117,8 @@ enum {
 	MK_SHARE,
 	MK_EVERY_AP,
 	MK_MACS,
+	MK_CLIENTS,
+	MK_CLIENT_MACS,
 	MK_PORT,
 	MK_SIZE,
 	MK_WINDOW,
@@ -124,6 +135,8 @@ static const char *const match_keys[] = {
 	[MK_SHARE] = "share",
 	[MK_EVERY_AP] = "every-ap",
 	[MK_MACS] = "macs",
+	[MK_CLIENTS] = "clients",
+	[MK_CLIENT_MACS] = "client-macs",
 	[MK_PORT] = "port",
 	[MK_SIZE] = "size",
 	[MK_WINDOW] = "window",
@@ -148,7 +161,7 @@ scn_match_key(struct scn *p, yaml_node_t *n, const char *kp, const char *key,
 		return 0;
 	/* the values module's reasons do not repeat the value */
 	if (strncmp(why, "expected", 8) == 0 || strcmp(key, "aps") == 0 ||
-	    strcmp(key, "share") == 0)
+	    strcmp(key, "clients") == 0 || strcmp(key, "share") == 0)
 		return scn_bad(p, n, kp, why);
 	return scn_fail(p, n, kp, "%s", why);
 }
@@ -202,7 +215,7 @@ scn_match(
 				return r;
 			continue;
 		}
-		if (k == MK_MACS) {
+		if (k == MK_MACS || k == MK_CLIENT_MACS) {
 			if ((r = scn_join(p, v[k], kp, buf, sizeof(buf))) < 0)
 				return r;
 			val = buf;

@@ -107,6 +107,11 @@ sta_in_ip(struct cs_sta *sta, const struct cs_dot11_frame *f, uint64_t now)
 	    e.seq == sta->echo_seq) {
 		struct sta_in in = { 0 };
 
+		if (sta->state == CS_STA_PING && sta->is_large_echo)
+			sta->info.large_echo_answered++;
+		else if (sta->state == CS_STA_PING)
+			sta->info.small_echo_answered++;
+
 		sta_fsm(sta, SEV_ECHO_REPLY, &in, now);
 		return;
 	}

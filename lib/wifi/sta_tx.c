@@ -217,8 +217,19 @@ void
 sta_send_gw_echo(struct cs_sta *sta)
 {
 	static const uint8_t data[32] = "capsim station data-path check";
+	static const uint8_t zero[1500 - 28];
+	size_t n = sizeof(data);
 
 	sta->echo_seq++;
+	if (sta->is_large_echo) {
+		/* IPv4 20 + ICMP echo header 8 + data (RFC 792) */
+		n = sta->cfg.large_echo_bytes - 28u;
+		sta->info.large_echo_sent++;
+		sta->info.large_echo_bytes = sta->cfg.large_echo_bytes;
+	} else {
+		sta->info.small_echo_sent++;
+	}
 	sta_send_echo(sta, CS_ICMP_ECHO_REQUEST, sta->info.gateway_mac,
-	    sta->info.gateway, sta->echo_id, sta->echo_seq, data, sizeof(data));
+	    sta->info.gateway, sta->echo_id, sta->echo_seq,
+	    sta->is_large_echo ? zero : data, n);
 }

@@ -60,6 +60,7 @@ struct cs_sta {
 	uint16_t seq, ip_id, echo_id, echo_seq;
 	uint32_t xid, offered_ip;
 	bool requesting, renewing;
+	bool is_large_echo; /* PING: the data-path probe is out */
 	uint8_t rsn_ie[24];
 	size_t rsn_ie_len;
 	struct cs_sta_info info;

@@ -278,6 +278,7 @@ sta_enter(struct cs_sta *sta, uint64_t now)
 		break;
 	case CS_STA_PING:
 		sta->echo_id = (uint16_t)sta->io.rand(sta->io.ctx, 65536);
+		sta->is_large_echo = false;
 		sta_send_gw_echo(sta);
 		break;
 	case CS_STA_RUN:
@@ -521,10 +522,27 @@ sta_in_arp_ping(
 			sta_set_state(sta, CS_STA_PING, sta_ev_names[ev], now);
 		break;
 	case SEV_ECHO_REPLY:
-		if (sta->state == CS_STA_PING)
-			sta_set_state(sta, CS_STA_RUN, sta_ev_names[ev], now);
+		if (sta->state != CS_STA_PING)
+			break;
+		if (!sta->is_large_echo && sta->cfg.large_echo_bytes >= 28) {
+			/* the small echo passed: now the data-path probe */
+			sta->is_large_echo = true;
+			sta->tries = 0;
+			sta_send_gw_echo(sta);
+			sta_arm_retry(sta);
+			break;
+		}
+		sta_set_state(sta, CS_STA_RUN, sta_ev_names[ev], now);
 		break;
 	case SEV_T_RETRY:
+		if (sta->state == CS_STA_PING && sta->is_large_echo &&
+		    sta->tries + 1 >= sta->cfg.ping_tries) {
+			/* small frames pass, large ones do not: joined all
+			 * the same (info and the diagnosis say so) */
+			sta_set_state(
+			    sta, CS_STA_RUN, "large echo unanswered", now);
+			break;
+		}
 		if (++sta->tries >= (sta->state == CS_STA_ARP
 		                            ? sta->cfg.arp_tries
 		                            : sta->cfg.ping_tries)) {
@@ -681,7 +699,9 @@ cs_sta_new(struct cs_sta **ret, const struct cs_sta_cfg *cfg,
 	if (ret == NULL || cfg == NULL || io == NULL || io->send == NULL ||
 	    io->timer_arm == NULL || io->timer_cancel == NULL ||
 	    io->rand == NULL ||
-	    (unsigned)cfg->security >= CS_STA_SECURITY__COUNT)
+	    (unsigned)cfg->security >= CS_STA_SECURITY__COUNT ||
+	    (cfg->large_echo_bytes != 0 &&
+	        (cfg->large_echo_bytes < 28 || cfg->large_echo_bytes > 1500)))
 		return -EINVAL;
 	n = strnlen(cfg->ssid, sizeof(cfg->ssid));
 	if (n == 0 || n > CS_DOT11_SSID_MAX)

@@ -106,8 +106,9 @@ kill -USR1 "$wlc_pid"
 cs_wait_for "$tmp/wlc.out" '^clients: ' 30 || { cat "$tmp/wlc.out"; echo "FAIL: no clients line on SIGUSR1"; exit 1; }
 kill "$wlc_pid"; wait "$wlc_pid" || true; wlc_pid=
 check "$tmp/w.json" "capsim wlc"
-# cumulative counts (the APs left at the end of the run: no client now)
-grep -q "^clients: .* $N associations (0 refused: full), DHCP $((N * 2)) relayed / $N acked, ARP $N, echo $N," "$tmp/wlc.out" || {
+# cumulative counts (the APs left at the end of the run: no client now);
+# two echoes per client: the small one and the data-path probe
+grep -q "^clients: .* $N associations (0 refused: full), DHCP $((N * 2)) relayed / $N acked, ARP $N, echo $((N * 2))," "$tmp/wlc.out" || {
 	grep '^clients' "$tmp/wlc.out"; echo "FAIL: the WLC's clients line"; exit 1; }
 # every client leased from dnsmasq through the relay (giaddr = gateway)
 acks=$(grep -c 'DHCPACK(' "$tmp/dm.log" || true)

@@ -914,8 +914,24 @@ static const struct err_case err_cases[] = {
 	    "'dtls-hanshake' (did you mean 'dtls-handshake'?); kinds are any, "
 	    "discovery, dtls, dtls-handshake, dtls-ccs, dtls-alert, "
 	    "dtls-appdata, control, keepalive, data, a DTLS handshake message "
-	    "(client-hello, certificate, ...) or a CAPWAP message "
-	    "(join-request, ...)" },
+	    "(client-hello, certificate, ...), a CAPWAP message "
+	    "(join-request, ...) or client traffic (client, auth, "
+	    "assoc-request, eapol-m1, dhcp-discover, arp, icmp-echo, ...)" },
+	{ "impairments:\n  - {match: {kind: eapol-m5}, action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:20: key 'impairments[0].match.kind': unknown packet kind "
+	    "'eapol-m5' (did you mean 'eapol-m1'?); kinds are any, "
+	    "discovery, dtls, dtls-handshake, dtls-ccs, dtls-alert, "
+	    "dtls-appdata, control, keepalive, data, a DTLS handshake message "
+	    "(client-hello, certificate, ...), a CAPWAP message "
+	    "(join-request, ...) or client traffic (client, auth, "
+	    "assoc-request, eapol-m1, dhcp-discover, arp, icmp-echo, ...)" },
+	{ "impairments:\n  - {match: {client-macs: [\"02:00\"]}, "
+	  "action: drop}\n",
+	    -EINVAL,
+	    "t.yaml:2:27: key 'impairments[0].match.client-macs': "
+	    "expected at most 16 MAC addresses such as "
+	    "00:11:22:33:44:55, separated by ','; got a list" },
 	{ "impairments:\n  - {match: {kind: [join-request, any]},"
 	  " action: drop}\n",
 	    -EINVAL,

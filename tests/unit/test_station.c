@@ -511,6 +511,101 @@ test_open_join_step_by_step(void **state)
 	}
 }
 
+/* The last sent frame's ICMP echo (and its IP total length). */
+static void
+sent_echo(struct fix *x, struct cs_icmp_echo *e, uint16_t *ip_len)
+{
+	struct cs_dot11_frame f;
+	struct cs_ip4_hdr h;
+
+	sent_frame(x, x->fk.nsent - 1, &f);
+	assert_int_equal(cs_ip4_parse(f.payload, f.payload_len, &h, NULL), 0);
+	assert_int_equal(h.dst, gw_ip);
+	assert_int_equal(
+	    cs_icmp_echo_parse(e, h.payload, h.payload_len, NULL), 0);
+	assert_int_equal(e->type, CS_ICMP_ECHO_REQUEST);
+	*ip_len = h.total_len;
+}
+
+/* The data-path probe: after the small echo, one of large_echo_bytes of
+ * IP; lost every time, the station still goes to Run and says so. */
+static void
+test_large_echo_probe(void **state)
+{
+	struct fix *x = *state;
+	struct cs_dhcp_msg m, req;
+	struct cs_icmp_echo e;
+	struct cs_sta_info info;
+	const uint8_t *da;
+	uint32_t dst;
+	uint16_t len;
+
+	x->cfg.large_echo_bytes = 27; /* below IP + ICMP headers */
+	assert_int_equal(cs_sta_new(&x->sta, &x->cfg, &x->io), -EINVAL);
+	x->cfg.large_echo_bytes = 1501;
+	assert_int_equal(cs_sta_new(&x->sta, &x->cfg, &x->io), -EINVAL);
+	x->cfg.large_echo_bytes = 1352;
+	fix_new(x);
+	assert_int_equal(cs_sta_start(x->sta, 1000), 0);
+	feed_mgmt(x, CS_DOT11_AUTH, 0, 1010);
+	feed_mgmt(x, CS_DOT11_ASSOC_RESP, 0, 1020);
+	sent_dhcp(x, x->fk.nsent - 1, &m, &dst, &da);
+	clear_sent(x);
+	feed_dhcp(x, &m, CS_DHCP_OFFER, true, 1030);
+	sent_dhcp(x, 0, &req, &dst, &da);
+	clear_sent(x);
+	feed_dhcp(x, &req, CS_DHCP_ACK, true, 1040);
+	feed_arp(x, CS_ARP_REPLY, gw_ip, gw_mac, sta_ip, 1050);
+	sent_echo(x, &e, &len);
+	assert_int_equal(len, 20 + 8 + 32); /* the small one */
+	feed_echo(x, CS_ICMP_ECHO_REPLY, gw_ip, e.id, e.seq, 1060);
+	/* still checking: the large probe is out */
+	assert_int_equal(cs_sta_state(x->sta), CS_STA_PING);
+	sent_echo(x, &e, &len);
+	assert_int_equal(len, 1352);
+	assert_int_equal(x->fk.armed[CS_STA_T_RETRY], 1000);
+	/* lost three times (ping_tries): Run all the same */
+	cs_sta_timer_fired(x->sta, CS_STA_T_RETRY, 2060);
+	assert_int_equal(cs_sta_state(x->sta), CS_STA_PING);
+	sent_echo(x, &e, &len);
+	assert_int_equal(len, 1352);
+	cs_sta_timer_fired(x->sta, CS_STA_T_RETRY, 3060);
+	assert_int_equal(cs_sta_state(x->sta), CS_STA_PING);
+	cs_sta_timer_fired(x->sta, CS_STA_T_RETRY, 4060);
+	assert_int_equal(cs_sta_state(x->sta), CS_STA_RUN);
+	cs_sta_info(x->sta, &info);
+	assert_int_equal(info.small_echo_sent, 1);
+	assert_int_equal(info.small_echo_answered, 1);
+	assert_int_equal(info.large_echo_sent, 3);
+	assert_int_equal(info.large_echo_answered, 0);
+	assert_int_equal(info.large_echo_bytes, 1352);
+	cs_sta_free(x->sta);
+	x->sta = NULL;
+
+	/* answered: Run at once, one probe */
+	memset(&x->fk, 0, sizeof(x->fk));
+	fix_new(x);
+	assert_int_equal(cs_sta_start(x->sta, 1000), 0);
+	feed_mgmt(x, CS_DOT11_AUTH, 0, 1010);
+	feed_mgmt(x, CS_DOT11_ASSOC_RESP, 0, 1020);
+	sent_dhcp(x, x->fk.nsent - 1, &m, &dst, &da);
+	clear_sent(x);
+	feed_dhcp(x, &m, CS_DHCP_OFFER, true, 1030);
+	sent_dhcp(x, 0, &req, &dst, &da);
+	clear_sent(x);
+	feed_dhcp(x, &req, CS_DHCP_ACK, true, 1040);
+	feed_arp(x, CS_ARP_REPLY, gw_ip, gw_mac, sta_ip, 1050);
+	sent_echo(x, &e, &len);
+	feed_echo(x, CS_ICMP_ECHO_REPLY, gw_ip, e.id, e.seq, 1060);
+	sent_echo(x, &e, &len);
+	assert_int_equal(len, 1352);
+	feed_echo(x, CS_ICMP_ECHO_REPLY, gw_ip, e.id, e.seq, 1070);
+	assert_int_equal(cs_sta_state(x->sta), CS_STA_RUN);
+	cs_sta_info(x->sta, &info);
+	assert_int_equal(info.large_echo_sent, 1);
+	assert_int_equal(info.large_echo_answered, 1);
+}
+
 static void
 test_run_answers_arp_and_ping(void **state)
 {
@@ -957,6 +1052,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_large_echo_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_open_join_step_by_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -49,6 +49,49 @@ enum cs_pkt_kind {
 #define CS_HS_ENCRYPTED  (1u << 31)
 #define CS_HS_VALID_MASK (0x01ffffffu | CS_HS_ENCRYPTED)
 
+/* What a wireless client and its controller exchange inside the clear
+ * CAPWAP data channel (RFC 5415 §4.4.2: T bit and WBID 1, a native IEEE
+ * 802.11 frame, RFC 5416 §2), for rules on client traffic.  Bits of
+ * cs_pkt_class.cl_kinds and cs_impair_match.cl_mask.  A data channel
+ * protected by DTLS hides them (no bit is set then). */
+enum cs_client_kind {
+	CS_CK_FRAME,        /* "client": any 802.11 frame */
+	CS_CK_AUTH,         /* "auth": Authentication (§9.3.3.12) */
+	CS_CK_ASSOC_REQ,    /* "assoc-request" */
+	CS_CK_ASSOC_RESP,   /* "assoc-response" */
+	CS_CK_REASSOC_REQ,  /* "reassoc-request" */
+	CS_CK_REASSOC_RESP, /* "reassoc-response" */
+	CS_CK_DEAUTH,       /* "deauth" */
+	CS_CK_DISASSOC,     /* "disassoc" */
+	CS_CK_EAPOL,        /* "eapol": any EAPOL frame (LLC/SNAP 888e) */
+	CS_CK_EAPOL_M1,     /* "eapol-m1".."eapol-m4": 4-way handshake */
+	CS_CK_EAPOL_M2,     /* messages by their Key Information bits */
+	CS_CK_EAPOL_M3,     /* (IEEE 802.11-2016 §12.7.6) */
+	CS_CK_EAPOL_M4,
+	CS_CK_EAPOL_G1, /* "eapol-g1", "eapol-g2": group key (§12.7.7) */
+	CS_CK_EAPOL_G2,
+	CS_CK_DHCP,          /* "dhcp": UDP 67/68 */
+	CS_CK_DHCP_DISCOVER, /* "dhcp-discover" .. "dhcp-inform": option 53 */
+	CS_CK_DHCP_OFFER,    /* (RFC 2132 §9.6) */
+	CS_CK_DHCP_REQUEST,
+	CS_CK_DHCP_DECLINE,
+	CS_CK_DHCP_ACK,
+	CS_CK_DHCP_NAK,
+	CS_CK_DHCP_RELEASE,
+	CS_CK_DHCP_INFORM,
+	CS_CK_ARP,             /* "arp" (LLC/SNAP 0806) */
+	CS_CK_ICMP_ECHO_REQ,   /* "icmp-echo-request" (RFC 792) */
+	CS_CK_ICMP_ECHO_REPLY, /* "icmp-echo-reply"; "icmp-echo" = both */
+	CS_CK__COUNT
+};
+
+#define CS_CK_BIT(k)      (1u << (unsigned)(k))
+#define CS_CK_VALID_MASK  (CS_CK_BIT(CS_CK__COUNT) - 1u)
+#define CS_CLIENT_UNKNOWN CS_APSEL_NO_AP
+
+/* "client", "auth", ...; NULL out of range. */
+CS_API const char *cs_client_kind_name(enum cs_client_kind k);
+
 /* Everything the matcher may look at.  Borrowed for the call. */
 struct cs_pkt_meta {
 	enum cs_dir dir;
@@ -61,6 +104,13 @@ struct cs_pkt_meta {
 	size_t len;
 	const struct cs_pkt_hint *hint; /* sender hint, or NULL */
 	uint64_t now_ms;
+	/* The run's client MACs, for client index selectors: client i
+	 * (0-based over the run) has cl_mac_base + i * cl_mac_step (48-bit
+	 * sum); cl_mac_base NULL = unknown (then only client MACs match);
+	 * cl_count > 0 bounds i. */
+	const uint8_t *cl_mac_base;
+	uint32_t cl_mac_step;
+	unsigned cl_count;
 };
 
 #define CS_AP_UNKNOWN CS_APSEL_NO_AP
@@ -76,6 +126,11 @@ struct cs_pkt_class {
 	uint32_t msg_type; /* CAPWAP message type (clear header or hint), 0 */
 	bool is_dtls;      /* preamble type 1 */
 	bool is_malformed; /* neither valid clear CAPWAP nor valid DTLS */
+	/* client traffic in a clear data channel (enum cs_client_kind) */
+	uint32_t cl_kinds;     /* CS_CK_BIT() set; 0 = no 802.11 frame */
+	bool has_client;       /* the frame names a (unicast) client */
+	uint8_t client_mac[6]; /* the station's MAC when has_client */
+	unsigned client;       /* its index (meta cl_*), CS_CLIENT_UNKNOWN */
 };
 
 /**
@@ -83,6 +138,11 @@ struct cs_pkt_class {
  * cs_capwap_hdr_decode, cs_dtls_peek_capwap) and the sender hint, if any.
  * A datagram that parses as neither is kind ANY with is_malformed (still
  * matched by rules whose kind is ANY; on the data channel also DATA).
+ * On a clear data channel a native 802.11 frame is read as far as it goes
+ * (management subtype, EAPOL-Key message, DHCP message type, ARP, ICMP
+ * echo) and its client found (addr2 of a frame to the DS or of a
+ * management frame from the station, else addr1); a malformed part only
+ * stops the reading there.
  * @return 0, -EINVAL for NULL arguments (out untouched).
  */
 CS_API int cs_impair_classify(
@@ -125,6 +185,8 @@ struct cs_impair_match {
 	 * the kinds in kind_list, one of the handshake messages in hs_mask
 	 * or one of msg_types (kind stays CS_PK_ANY). */
 	enum cs_pkt_kind kind; /* CS_PK_ANY = any; else must be in kinds */
+	uint32_t cl_mask;      /* client kinds, CS_CK_BIT() set: 0 = any;
+	                          else cl_mask & class.cl_kinds */
 	uint32_t hs_mask;      /* 0 = any; else hs_mask & class.hs_mask */
 	size_t n_msg_types;
 	uint32_t msg_types[CS_IMPAIR_MAX_MSG_TYPES]; /* any of these */
@@ -134,6 +196,10 @@ struct cs_impair_match {
 	enum cs_chan chan;
 	size_t size_min, size_max; /* datagram bytes; size_max 0 = none */
 	uint16_t port; /* 0 = any; else src_port or dst_port equals it */
+	/* Which clients (capsim/values.h selector over client indexes and
+	 * client MACs): empty = any packet; else only client frames of a
+	 * selected client (its index from cs_pkt_meta.cl_*, or its MAC). */
+	struct cs_apsel clients;
 	/* Time window [from_ms, until_ms); until_ms 0 = open. */
 	uint64_t from_ms, until_ms;
 	/* Counts (0 = off): the first N, every nth (n, 2n, ...), after N. */
@@ -333,8 +399,17 @@ CS_API size_t cs_impair_held(const struct cs_impair *imp);
  *               CAPWAP message ("discovery-request", "join-request",
  *               "join-response", "echo-request", ... see
  *               cs_impair_kind_parse), or "dtls" for every DTLS
- *               datagram; several separated by ',' match any of them
+ *               datagram, or client traffic in the data channel
+ *               (client, auth, assoc-request, assoc-response,
+ *               reassoc-request, reassoc-response, deauth, disassoc,
+ *               eapol, eapol-m1..m4, eapol-g1, eapol-g2, dhcp,
+ *               dhcp-discover, dhcp-offer, dhcp-request, dhcp-decline,
+ *               dhcp-ack, dhcp-nak, dhcp-release, dhcp-inform, arp,
+ *               icmp-echo, icmp-echo-request, icmp-echo-reply);
+ *               several separated by ',' match any of them
  *   aps=0-9,20  share=10%  every-ap=N  mac=02:..:01[,..]
+ *   clients=0-9,20 (client indexes over the run, 0-based)
+ *   client-mac=02:..:01[,..]
  *   size=LO-HI  size>N  size<N   from=D until=D  window=FROM-[UNTIL]
  *   first=N  every=N  after=N
  *   action=drop|delay|duplicate|reorder|corrupt|truncate|mtu|rate|link-down
@@ -360,7 +435,8 @@ CS_API int cs_impair_rule_parse(
 /**
  * One match key of the rule vocabulary, shared by `--rule` and scenario
  * files (which write the same keys in YAML): dir, chan, port, kind, aps
- * ("0-9,20"), share ("50%"), every-ap, mac / macs ("MAC,MAC"), size
+ * ("0-9,20"), share ("50%"), every-ap, mac / macs ("MAC,MAC"), clients
+ * (client indexes, "0-9,20"), client-mac / client-macs ("MAC,MAC"), size
  * (">1200", ">=1200", "<100", "<=100", "100-200", "1200"; or op '<' / '>'
  * with the number), window ("10s-20s", "10s-"), from, until, first, every,
  * after.  @p op is '=' except for size.  @return 0 (m updated); -EINVAL
@@ -372,10 +448,11 @@ CS_API int cs_impair_match_set(struct cs_impair_match *m, const char *key,
     char op, const char *val, const char **why);
 
 /**
- * Sets m->kind / hs_mask / msg_types from one kind word as above
+ * Sets m->kind / hs_mask / msg_types / cl_mask from one kind word as above
  * ("dtls", "dtls-handshake", "client-hello", "join-request", ...), or a
  * comma-separated list.  A list within one group of handshake messages or
  * of CAPWAP messages keeps the single-word form (hs_mask or msg_types); a
+ * list of client kinds keeps cl_mask alone; a
  * list with several packet kinds, or mixing the groups, becomes a kind
  * list (m->kind_list, see struct cs_impair_match).  @return 0, -EINVAL unknown
  * word (m untouched).

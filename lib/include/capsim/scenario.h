@@ -249,6 +249,15 @@ struct cs_scn_clients {
 	bool has_rate; /* arrival_rate given */
 	double rate;   /* per AP, clients/s once it is in Run; 0 = at once */
 	uint64_t lifetime_ms; /* 0: stay */
+	/* the embedded WLC toward these clients (scenarios of the client
+	 * verdicts): its own passphrase for the WLAN (NULL: psk), and the
+	 * status it refuses (re)association with (0: none) */
+	char *wlc_psk;
+	uint16_t wlc_refuse_assoc;
+	/* the stations' DHCP: first retransmission and requests before
+	 * giving up (0: the station's defaults, 4 s and 4) */
+	uint64_t dhcp_timeout_ms;
+	unsigned dhcp_tries;
 };
 
 struct cs_scenario {

@@ -113,7 +113,13 @@ struct cs_sta_cfg {
 	uint32_t arp_tries;         /* 3 */
 	uint32_t ping_timeout_ms;   /* 1 s */
 	uint32_t ping_tries;        /* 3 */
-	uint32_t lifetime_ms;       /* time in Run before leaving; 0 = stay */
+	/* the data-path probe: after the gateway answered the small echo,
+	 * an echo request of this many IP bytes (28..1500), up to
+	 * ping_tries times; answered or not, the station then goes to Run
+	 * and info says which probes passed.  0 = none; else cs_sta_new
+	 * refuses a size outside 28..1500 */
+	uint16_t large_echo_bytes;
+	uint32_t lifetime_ms; /* time in Run before leaving; 0 = stay */
 	struct cs_log log;
 };
 
@@ -125,9 +131,15 @@ struct cs_sta_info {
 	uint8_t gateway_mac[6];
 	uint16_t aid;
 	uint32_t auth_ms, assoc_ms, l2auth_ms, dhcp_ms, arp_ms, total_ms;
-	uint32_t renewals;           /* leases renewed */
-	uint32_t arp_answered;       /* ARP requests for us answered */
-	uint32_t echo_answered;      /* echo requests to us answered */
+	uint32_t renewals;      /* leases renewed */
+	uint32_t arp_answered;  /* ARP requests for us answered */
+	uint32_t echo_answered; /* echo requests to us answered */
+	/* its own echo requests to the gateway: the small ones (32 bytes
+	 * of data) and the large data-path probes (large_echo_bytes of IP),
+	 * sent and answered */
+	uint32_t small_echo_sent, small_echo_answered;
+	uint32_t large_echo_sent, large_echo_answered;
+	uint16_t large_echo_bytes;
 	uint32_t retransmits;        /* frames sent again on a timeout */
 	uint32_t dropped;            /* frames ignored (malformed, not ours) */
 	enum cs_sta_state failed_in; /* phase of the failure, if FAILED */
