@@ -26,7 +26,7 @@ ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
@@ -70,7 +70,7 @@ main(int argc, char **argv)
 		rm[i].msg_hdr.msg_iov = &rv[i];
 		rm[i].msg_hdr.msg_iovlen = 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	while (done < n) {
 		int s = sendmmsg(tx, sm, BATCH, 0), got = 0;
 
