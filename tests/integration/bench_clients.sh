@@ -24,6 +24,7 @@ r = json.load(open(sys.argv[1]))
 num = (int, float)
 assert r["aps"] == 20 and r["clients_per_ap"] == 16, r
 assert r["clients"] == 320 and r["wlc"] == "embedded", r
+assert r["dhcp_server"] in ("kea", "dnsmasq"), r
 raw = r["raw"]
 assert raw["datagram_us"] > 0 and raw["fourway_us"] > 0 and raw["cpus"] >= 1, raw
 assert isinstance(r["no_clients"]["vmrss_kib"], int), r["no_clients"]
