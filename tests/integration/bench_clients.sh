@@ -46,6 +46,7 @@ for m in ("open", "wpa2"):
         assert x[k] > 0, (m, k, x[k])
     assert set(x["targets"]) == {"joined_per_s_ge_1000",
         "rss_per_client_le_2kib", "zero_failures", "lateness_p99_lt_50ms"}, x
+    assert isinstance(x["dhcp_server_cpu_us_per_client"], num), (m, x)
     assert x["phases"]["dhcp"]["count"] == 320, (m, x["phases"])
     assert x["phases"]["total"]["count"] == 320, (m, x["phases"])
 # WPA2-PSK adds the 4-way handshake: more datagrams and its crypto
