@@ -22,11 +22,14 @@
 
 struct eng_ap_cl {
 	struct cs_ap_stations *st;
-	unsigned n;      /* stations */
-	unsigned next;   /* next station to start */
-	uint64_t run_ms; /* when starting began (AP in Run + WLAN) */
-	bool has_wlan;   /* the controller's Add WLAN arrived */
-	uint64_t rng;    /* the stations' own, from (seed, AP index) */
+	unsigned n;       /* stations */
+	unsigned next;    /* next station to start */
+	uint64_t run_ms;  /* when starting began (AP in Run + WLAN) */
+	bool has_wlan;    /* the controller's Add WLAN arrived */
+	unsigned joining; /* of its stations, in Auth..Ping */
+	bool waiting;     /* on the worker's queue for a join slot */
+	struct eng_ap *wait_next;
+	uint64_t rng; /* the stations' own, from (seed, AP index) */
 	struct cs_tslot t_start;
 	struct cs_tslot t[]; /* n * CS_STA_T__COUNT */
 };
@@ -59,6 +62,61 @@ cl_timer_cancel(void *ctx, unsigned sta, enum cs_sta_timer t)
 	cs_timerq_cancel(&a->w->tq, &a->cl->t[sta * CS_STA_T__COUNT + t]);
 }
 
+static bool
+cl_is_joining(enum cs_sta_state st)
+{
+	return st >= CS_STA_AUTH && st <= CS_STA_PING;
+}
+
+/* AP a waits for a join slot of its worker (FIFO, once). */
+static void
+cl_wait(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+
+	if (a->cl->waiting)
+		return;
+	a->cl->waiting = true;
+	a->cl->wait_next = NULL;
+	if (w->cl_wait_tail != NULL)
+		w->cl_wait_tail->cl->wait_next = a;
+	else
+		w->cl_wait_head = a;
+	w->cl_wait_tail = a;
+}
+
+static void
+cl_unwait(struct eng_ap *a)
+{
+	struct eng_w *w = a->w;
+	struct eng_ap **pp = &w->cl_wait_head, *prev = NULL;
+
+	if (!a->cl->waiting)
+		return;
+	while (*pp != NULL && *pp != a) {
+		prev = *pp;
+		pp = &(*pp)->cl->wait_next;
+	}
+	if (*pp == a)
+		*pp = a->cl->wait_next;
+	if (w->cl_wait_tail == a)
+		w->cl_wait_tail = prev;
+	a->cl->waiting = false;
+	a->cl->wait_next = NULL;
+}
+
+/* A station of a stopped joining: the first AP waiting may start one. */
+static void
+cl_slot_freed(struct eng_w *w)
+{
+	struct eng_ap *a = w->cl_wait_head;
+
+	if (a == NULL || w->stopping)
+		return;
+	cl_unwait(a);
+	eng_arm(w, &a->cl->t_start, 0);
+}
+
 static void
 cl_event(void *ctx, unsigned sta, const struct cs_sta_event *ev)
 {
@@ -72,6 +130,19 @@ cl_event(void *ctx, unsigned sta, const struct cs_sta_event *ev)
 
 	if (s != NULL)
 		cs_sta_info(s, &info);
+	/* the worker's join window: slots taken on Auth, given back when
+	 * the join ends (Run, Failed, Done) */
+	if (ev->kind == CS_STA_EV_STATE &&
+	    cl_is_joining(ev->from) != cl_is_joining(ev->to)) {
+		if (cl_is_joining(ev->to)) {
+			a->cl->joining++;
+			a->w->cl_joining++;
+		} else if (a->cl->joining > 0) {
+			a->cl->joining--;
+			a->w->cl_joining--;
+			cl_slot_freed(a->w);
+		}
+	}
 	/* a failed 4-way handshake: the supplicant's verdict with it, as a
 	 * client says it (no message 3 after message 2: the PSK) */
 	if (ev->kind == CS_STA_EV_FAILURE && ev->from == CS_STA_L2AUTH &&
@@ -231,6 +302,10 @@ eng_ap_cl_stop(struct eng_ap *a)
 	cs_timerq_cancel(&a->w->tq, &cl->t_start);
 	for (size_t i = 0; i < (size_t)cl->n * CS_STA_T__COUNT; i++)
 		cs_timerq_cancel(&a->w->tq, &cl->t[i]);
+	/* its stations stop here: their join slots go back */
+	cl_unwait(a);
+	a->w->cl_joining -= cl->joining;
+	cl->joining = 0;
 }
 
 void
@@ -262,7 +337,25 @@ cl_start_due(struct eng_ap *a, uint64_t now)
 			want = (unsigned)due;
 	}
 	while (cl->next < want) {
-		unsigned i = cl->next++;
+		unsigned i;
+
+		/* the worker's window: at most ENG_CL_JOINING stations
+		 * join at once; the rest start as joins end, so an offered
+		 * rate over what the host can serve paces the arrivals
+		 * instead of timing out every join (capsim's own limit) */
+		if (a->w->cl_joining >= ENG_CL_JOINING) {
+			if (!a->w->cl_window_logged) {
+				a->w->cl_window_logged = true;
+				cs_logf(a->w->e->cfg.log, CS_LOG_WARN,
+				    "engine: worker %u: %u clients joining at "
+				    "once: more start as joins end (capsim "
+				    "paces the client arrivals)",
+				    a->w->id, ENG_CL_JOINING);
+			}
+			cl_wait(a);
+			return;
+		}
+		i = cl->next++;
 
 		cs_client_metrics_add(&a->w->cm);
 		if (cs_ap_stations_start(cl->st, i, now) < 0)
@@ -341,6 +434,9 @@ eng_slot_sta(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 void
 eng_slot_sta_start(struct eng_w *w, struct cs_tslot *s, uint64_t now)
 {
-	(void)w;
 	cl_start_due(s->owner, now);
+	/* a slot it left free (its rate allows no more yet, or it left
+	 * Run): the next AP waiting may take it */
+	if (w->cl_joining < ENG_CL_JOINING)
+		cl_slot_freed(w);
 }

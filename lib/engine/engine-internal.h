@@ -40,6 +40,7 @@ struct cs_dtls_io;
 #define ENG_TURN_US      10000 /* and at most this long per turn */
 #define ENG_LOAD_GROUPS  18    /* in flight 1, 2-3, 4-7, ... 2^17+ */
 #define ENG_START_BUDGET 256   /* AP starts per loop turn */
+#define ENG_CL_JOINING   128   /* stations joining at once per worker */
 /* Handshakes in progress (proven address, not yet established) a WLC
  * shard holds at once; more proven ClientHellos are dropped (the AP
  * retransmits). */
@@ -336,6 +337,11 @@ struct eng_w {
 
 	struct eng_txq txq[Q__COUNT];
 	uint8_t rx[ENG_RX_BATCH][ENG_MAX_DGRAM];
+	/* wireless clients (ap_clients.c): stations joining (Auth..Ping)
+	 * and the APs waiting for a join slot (ENG_CL_JOINING) */
+	unsigned cl_joining;
+	struct eng_ap *cl_wait_head, *cl_wait_tail;
+	bool cl_window_logged;
 };
 
 struct cs_engine {

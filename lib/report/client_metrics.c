@@ -113,7 +113,7 @@ cs_client_metrics_event(struct cs_client_metrics *m,
 		m->last_join_ms = ev->t_ms;
 		cm_record(
 		    m, CS_CLIENT_PH_ASSOC, info->auth_ms + info->assoc_ms);
-		if (info->l2auth_ms > 0)
+		if (info->has_l2auth)
 			cm_record(m, CS_CLIENT_PH_L2AUTH, info->l2auth_ms);
 		cm_record(m, CS_CLIENT_PH_DHCP, info->dhcp_ms);
 		cm_record(m, CS_CLIENT_PH_ARP, info->arp_ms);

@@ -175,6 +175,7 @@ sta_record_phase(struct cs_sta *sta, uint64_t now)
 		break;
 	case CS_STA_L2AUTH:
 		sta->info.l2auth_ms = d;
+		sta->info.has_l2auth = true;
 		break;
 	case CS_STA_DHCP:
 		sta->info.dhcp_ms = d;

@@ -123,6 +123,39 @@ test_counts_and_latency(void **state)
 	cs_client_metrics_free(&m);
 }
 
+/* WPA2-PSK: a 4-way handshake under a millisecond (0 ms on the clock)
+ * is still an L2 phase that ran: counted, as the one of 3 ms is. */
+static void
+test_l2auth_under_1ms(void **state)
+{
+	struct cs_sta_info fast = { .auth_ms = 1,
+		.assoc_ms = 1,
+		.l2auth_ms = 0,
+		.has_l2auth = true,
+		.dhcp_ms = 5,
+		.total_ms = 7 };
+	static const enum cs_sta_state path[] = { CS_STA_IDLE, CS_STA_AUTH,
+		CS_STA_ASSOC, CS_STA_L2AUTH, CS_STA_DHCP, CS_STA_ARP,
+		CS_STA_PING, CS_STA_RUN };
+	struct cs_sta_info slow = fast;
+	struct cs_client_metrics m;
+
+	(void)state;
+	slow.l2auth_ms = 3;
+	cs_client_metrics_init(&m);
+	for (int c = 0; c < 2; c++)
+		cs_client_metrics_add(&m);
+	for (size_t i = 1; i < CS_ARRAY_SIZE(path); i++) {
+		step(&m, 10, path[i - 1], path[i], &fast);
+		step(&m, 20, path[i - 1], path[i], &slow);
+	}
+	assert_int_equal(m.per_state[CS_STA_RUN], 2);
+	assert_int_equal(m.ph[CS_CLIENT_PH_L2AUTH].count, 2);
+	assert_int_equal(m.ph[CS_CLIENT_PH_L2AUTH].max_us, 3000);
+	assert_int_equal(m.ph[CS_CLIENT_PH_DHCP].count, 2);
+	cs_client_metrics_free(&m);
+}
+
 static void
 test_prom_and_json(void **state)
 {
@@ -329,6 +362,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_and_latency),
+		cmocka_unit_test(test_l2auth_under_1ms),
 		cmocka_unit_test(test_prom_and_json),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_reason_cap),

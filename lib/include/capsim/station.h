@@ -131,7 +131,9 @@ struct cs_sta_info {
 	uint8_t gateway_mac[6];
 	uint16_t aid;
 	uint32_t auth_ms, assoc_ms, l2auth_ms, dhcp_ms, arp_ms, total_ms;
-	uint32_t renewals;      /* leases renewed */
+	bool has_l2auth;   /* the L2 phase ran and ended (l2auth_ms may be 0:
+	                      under a millisecond) */
+	uint32_t renewals; /* leases renewed */
 	uint32_t arp_answered;  /* ARP requests for us answered */
 	uint32_t echo_answered; /* echo requests to us answered */
 	/* its own echo requests to the gateway: the small ones (32 bytes
