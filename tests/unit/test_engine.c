@@ -534,7 +534,7 @@ test_engine_queue_own_embedded(void **state)
 	cs_engine_stop(e);
 	assert_int_equal(cs_engine_health(e, &h), 0);
 	assert_true(h.hs_waiting >= 12); /* 1 handshake/s: most still wait */
-	assert_false(h.hs_queue_own); /* the slow controller's queue */
+	assert_false(h.hs_queue_own);    /* the slow controller's queue */
 	cs_engine_health_free(&h);
 	cs_engine_diag_ctx(e, &dc);
 	assert_false(dc.self.has_hs_queue);
