@@ -137,27 +137,14 @@ cs_dtls_psk_parse(const char *text, size_t len, struct cs_dtls_psk_set *out,
     struct cs_dtls_psk_err *err)
 {
 	struct cs_dtls_psk_set set = { 0 };
-	size_t cap = 0, p = 0;
+	size_t cap = 0, p = 0, lineno = 0, s, e;
 	unsigned line = 0;
 	int r;
 
 	if ((text == NULL && len > 0) || out == NULL)
 		return -EINVAL;
-	while (p < len) {
-		const char *nl = memchr(text + p, '\n', len - p);
-		size_t end = nl != NULL ? (size_t)(nl - text) : len;
-		size_t s = p, e = end;
-
-		line++;
-		p = nl != NULL ? end + 1 : len;
-		while (s < e && (text[s] == ' ' || text[s] == '\t'))
-			s++;
-		while (e > s &&
-		    (text[e - 1] == '\r' || text[e - 1] == ' ' ||
-		        text[e - 1] == '\t'))
-			e--;
-		if (s == e || text[s] == '#')
-			continue;
+	while (cs_val_next_line(text, len, &p, &lineno, &s, &e)) {
+		line = (unsigned)lineno;
 		if (memchr(text + s, '\0', e - s) != NULL) {
 			r = psk_fail(err, line, s, "NUL byte");
 			goto fail;
@@ -181,7 +168,7 @@ cs_dtls_psk_parse(const char *text, size_t len, struct cs_dtls_psk_set *out,
 			goto fail;
 	}
 	if (set.n == 0) {
-		r = psk_fail(err, line, 0, "no key in it");
+		r = psk_fail(err, (unsigned)lineno, 0, "no key in it");
 		goto fail;
 	}
 	*out = set;

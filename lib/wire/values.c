@@ -655,3 +655,29 @@ cs_ap_id_name(const char *prefix, unsigned idx, char *buf, size_t cap)
 	snprintf(buf, cap, "%s%05u",
 	    prefix != NULL ? prefix : CS_AP_NAME_PREFIX, idx + 1);
 }
+
+bool
+cs_val_next_line(const char *text, size_t len, size_t *pos, size_t *lineno,
+    size_t *start, size_t *end)
+{
+	while (*pos < len) {
+		const char *nl = memchr(text + *pos, '\n', len - *pos);
+		size_t e = nl != NULL ? (size_t)(nl - text) : len;
+		size_t s = *pos;
+
+		(*lineno)++;
+		*pos = nl != NULL ? e + 1 : len;
+		while (s < e && (text[s] == ' ' || text[s] == '\t'))
+			s++;
+		while (e > s &&
+		    (text[e - 1] == '\r' || text[e - 1] == ' ' ||
+		        text[e - 1] == '\t'))
+			e--;
+		if (s == e || text[s] == '#')
+			continue;
+		*start = s;
+		*end = e;
+		return true;
+	}
+	return false;
+}

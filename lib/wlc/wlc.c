@@ -162,25 +162,13 @@ cs_wlc_auth_parse(const char *text, size_t len, uint8_t (**macs)[6], size_t *n,
     struct cs_wlc_auth_err *err)
 {
 	uint8_t(*v)[6] = NULL, (*nv)[6];
-	size_t cap = 0, count = 0, line = 0, p = 0;
+	size_t cap = 0, count = 0, line = 0, p = 0, s, e;
 	struct cs_val_err ve;
 	char entry[64];
 
 	if ((text == NULL && len > 0) || macs == NULL || n == NULL)
 		return -EINVAL;
-	while (p < len) {
-		const char *nl = memchr(text + p, '\n', len - p);
-		size_t end = nl != NULL ? (size_t)(nl - text) : len;
-		size_t s = p, e = end;
-
-		line++;
-		p = nl != NULL ? end + 1 : len;
-		while (s < e && (text[s] == ' ' || text[s] == '\t'))
-			s++;
-		while (e > s && (text[e - 1] == '\r' || text[e - 1] == ' '))
-			e--;
-		if (s == e || text[s] == '#')
-			continue;
+	while (cs_val_next_line(text, len, &p, &line, &s, &e)) {
 		if (memchr(text + s, '\0', e - s) != NULL) {
 			free(v);
 			return wlc_auth_fail(err, line, s, e - s, "NUL byte");

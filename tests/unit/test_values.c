@@ -544,6 +544,33 @@ test_ap_identity(void **state)
 	assert_string_equal(name, "capsim-ap-123456");
 }
 
+/* Line-oriented files: blanks, tabs and CR cut, blank and '#' lines
+ * skipped, line numbers counted over every line. */
+static void
+test_next_line(void **state)
+{
+	static const char t[] = "  a b \r\n\n# c\n\tdd\t\n   \ne";
+	size_t pos = 0, no = 0, s, e;
+
+	(void)state;
+	assert_true(cs_val_next_line(t, sizeof(t) - 1, &pos, &no, &s, &e));
+	assert_int_equal(no, 1);
+	assert_int_equal(e - s, 3);
+	assert_memory_equal(t + s, "a b", 3);
+	assert_true(cs_val_next_line(t, sizeof(t) - 1, &pos, &no, &s, &e));
+	assert_int_equal(no, 4);
+	assert_memory_equal(t + s, "dd", e - s);
+	assert_true(cs_val_next_line(t, sizeof(t) - 1, &pos, &no, &s, &e));
+	assert_int_equal(no, 6);
+	assert_int_equal(e - s, 1);
+	assert_int_equal(t[s], 'e');
+	assert_false(cs_val_next_line(t, sizeof(t) - 1, &pos, &no, &s, &e));
+	assert_int_equal(no, 6);
+	pos = no = 0;
+	assert_false(cs_val_next_line("", 0, &pos, &no, &s, &e));
+	assert_int_equal(no, 0);
+}
+
 int
 main(void)
 {
@@ -564,6 +591,7 @@ main(void)
 		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_apsel_match),
 		cmocka_unit_test(test_ap_identity),
+		cmocka_unit_test(test_next_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

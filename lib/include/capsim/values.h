@@ -153,4 +153,15 @@ CS_API int cs_ap_id_mac(const uint8_t base[6], unsigned idx, uint8_t mac[6]);
 CS_API void cs_ap_id_name(
     const char *prefix, unsigned idx, char *buf, size_t cap);
 
+/* ---------------------------------------------------------------------
+ * Line-oriented files (the WLC's --auth-list, --dtls-psk key files): the
+ * next content line of text[0..len) from *pos, LF or CRLF ended, blanks
+ * and tabs around it cut; blank lines and lines that start with '#' are
+ * skipped.  *start and *end bound the content (offsets into text);
+ * *lineno is its line number from 1 (start with *pos = *lineno = 0; at
+ * the end it holds the number of lines read).  false at the end.
+ */
+CS_API bool cs_val_next_line(const char *text, size_t len, size_t *pos,
+    size_t *lineno, size_t *start, size_t *end);
+
 #endif /* CS_VALUES_H */
