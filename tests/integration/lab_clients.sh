@@ -69,7 +69,9 @@ lab 0 pass --ruleset "$CS_SRC/examples/nft/pass.nft" --captures "$tmp/cap" \
 	"$CS_SRC/scenarios/lab-clients.yaml" -- --json "$tmp/pass.json"
 lab_expect "$tmp/pass.out" "clients: 4 per AP on WLAN 'lab-psk' \(WPA2-PSK\), subnet 198\.19\.64\.0/18" "the clients announced"
 lab_expect "$tmp/pass.out" 'clients 8/8 run, 0 failed' "every client in Run"
-lab_expect "$tmp/pass.out" 'the controller at exit: clients: .* 8 associations .*DHCP [0-9]+ relayed / 8 acked, ARP 8, echo 8, L2 auth 8 done / 0 wrong-psk' \
+# echo 16: each station pings the gateway small, then large (the
+# data-path probe)
+lab_expect "$tmp/pass.out" 'the controller at exit: clients: .* 8 associations .*DHCP [0-9]+ relayed / 8 acked, ARP 8, echo 16, L2 auth 8 done / 0 wrong-psk' \
 	"the controller's counts"
 lab_expect "$tmp/pass.out" 'client DHCP server 198\.19\.2\.2 .*: 8 DHCPACKs, 8 leases, 8 in 198\.19\.64\.0/18' "the leases"
 python3 - "$tmp/pass.json" <<'PY'
