@@ -25,23 +25,28 @@ cs_on_exit cleanup
 export CAPSIM_PKI=$tmp/pki
 
 # one DHCP server for every run: DHCP only, unprivileged ports; the
-# controllers relay to it from the clients' gateway (giaddr)
+# controllers relay to it from the clients' gateway (giaddr).  The runs
+# go side by side, so each has a client subnet (and gateway) of its own:
+# relays sharing one giaddr and port would take each other's replies
 dport=$(cs_free_port 0.0.0.0 2)
+ranges=()
+for k in 0 1 2 3 4; do
+	ranges+=(--dhcp-range="$CS_NET.24$k.10,$CS_NET.24$k.199,255.255.255.0,1h")
+done
 dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
 	--port=0 --bind-interfaces --interface=lo --listen-address="$CS_NET.250.240" \
-	--dhcp-alternate-port="$dport,$((dport + 1))" --no-ping \
-	--dhcp-range="$CS_NET.250.10,$CS_NET.250.199,255.255.255.0,1h" \
+	--dhcp-alternate-port="$dport,$((dport + 1))" --no-ping "${ranges[@]}" \
 	--dhcp-leasefile="$tmp/leases" --pid-file="$tmp/dm.pid" \
 	--log-facility="$tmp/dm.log" &
 dm_pid=$!
 cs_wait_for "$tmp/dm.log" 'DHCP, IP range' 30 || { cat "$tmp/dm.log"; echo "FAIL: dnsmasq did not start"; exit 1; }
 
-run() { # NAME
+run() { # NAME K (its client subnet: $CS_NET.24K.0/24)
 	local f=$tmp/$1.yaml rc=0
 	cs_scenario_localize "$src/$1.yaml" "$f"
 	echo "$CS_SCN_PORT" >"$tmp/$1.port"
 	"$CAPSIM" run "$f" -q --json "$tmp/$1.json" --pcap "$tmp/$1.pcapng" \
-		--client-subnet "$CS_NET.250.0/24" \
+		--client-subnet "$CS_NET.24$2.0/24" \
 		--client-dhcp-server "$CS_NET.250.240:$dport" 2>"$tmp/$1.err" || rc=$?
 	echo "$rc" >"$tmp/$1.rc"
 }
@@ -51,7 +56,7 @@ names=(clients-wrong-psk clients-association-refused clients-dhcp-unanswered
 # /16 (the pause keeps two claims apart)
 pids=()
 for ((i = 0; i < ${#names[@]}; i++)); do
-	run "${names[i]}" &
+	run "${names[i]}" "$i" &
 	pids+=($!)
 	sleep 0.2
 	if [ ${#pids[@]} -eq 3 ] || [ $((i + 1)) -eq ${#names[@]} ]; then
